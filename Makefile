@@ -1,0 +1,110 @@
+# brig — build, test, demo, install.
+#
+#   make            build build/brig (gcc by default; CC=clang works too)
+#   make check      install missing Debian packages, build an ASan+UBSan
+#                   variant and run every test (unit, golden, integration,
+#                   a short fuzz run); ends with "N passed, N failed"
+#   make demo       the seed's setup, end to end, in a throwaway sandbox
+#   make fuzz       the config fuzzer for FUZZ_SECONDS (default 600)
+#   make bench      the benchmarks under bench/
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+PKGS    := libmnl libnftables libarchive libseccomp libcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wformat-nonliteral -Wswitch-default -Wimplicit-fallthrough \
+	-Wimplicit-function-declaration -Wpointer-arith -Wvla -Wundef \
+	-Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) $(CFLAGS) \
+	-fno-strict-aliasing -fstack-protector-strong -MMD -MP
+LDLIBS  := $(PKG_LIBS)
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS     := $(sort $(shell find src -name '*.c'))
+MAIN_SRC := src/cli/main.c
+LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
+CONF_SRCS := $(filter src/conf/% src/util/%,$(LIB_SRCS))
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+ASAN_OBJS = $(patsubst src/%.c,$(BUILD)/asan/obj/%.o,$(LIB_SRCS))
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
+
+.PHONY: all check demo fuzz bench install clean deps asan
+all: $(BUILD)/brig
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/libbrig.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/asan/libbrig.a: $(ASAN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/brig: $(BUILD)/obj/cli/main.o $(BUILD)/libbrig.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/asan/brig: $(BUILD)/asan/obj/cli/main.o $(BUILD)/asan/libbrig.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libbrig.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+
+# The fuzzer: clang's libFuzzer over the whole configuration engine.
+$(BUILD)/fuzz/fuzz_conf: fuzz/fuzz_conf.c $(CONF_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^
+
+asan: $(BUILD)/asan/brig $(UNIT_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/brig
+	@BUILD=$(BUILD) sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/brig
+	@BUILD=$(BUILD) sh examples/demo.sh
+
+FUZZ_SECONDS ?= 600
+fuzz: $(BUILD)/fuzz/fuzz_conf
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-dict=fuzz/jailconf.dict $(BUILD)/fuzz/corpus fuzz/corpus
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/brig
+	@for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
+
+install: $(BUILD)/brig
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/sbin/brig
+	for fe in jail jls jexec; do ln -sf brig $(DESTDIR)$(PREFIX)/sbin/$$fe; done
+	install -m 0644 man/brig.8 $(DESTDIR)$(PREFIX)/share/man/man8/brig.8
+	install -m 0644 man/brig.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/brig.conf.5
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

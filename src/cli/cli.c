@@ -1,0 +1,65 @@
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *cli_prog = "brig";
+
+__attribute__((format(printf, 2, 0)))
+static void vmsg(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", cli_prog, what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_print_err(const struct brig_err *e)
+{
+	fprintf(stderr, "%s: %s\n", cli_prog, e->msg);
+}
+
+void cli_print_diag(const struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "%s\n", d->msgs[i].text);
+}
+
+struct conf *cli_load_conf(const char *file, char *const *params, int nparams)
+{
+	struct conf_source src = {
+		.schema = CONF_SCHEMA_JAILS,
+		.file = file,
+		.confdir = file ? NULL : conf_default_dir(),
+		.cmdline = params,
+		.ncmdline = nparams > 0 ? (size_t)nparams : 0,
+	};
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+
+	if (conf_load(&src, &c, &d) < 0)
+		c = NULL;
+	/* Notes ("ignored on Linux") are for `config check`; errors always. */
+	for (size_t i = 0; i < d.n; i++)
+		if (d.msgs[i].level == DIAG_ERROR)
+			fprintf(stderr, "%s\n", d.msgs[i].text);
+	diag_free(&d);
+	return c;
+}

@@ -1,0 +1,25 @@
+/* Helpers shared by the command files: printing and loading configuration. */
+#ifndef BRIG_CLI_CLI_H
+#define BRIG_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "conf/conf.h"
+#include "util/err.h"
+
+/* Program name for messages ("brig", "jail", "jls", "jexec"). */
+extern const char *cli_prog;
+
+/* "brig: message" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print e as "brig: <message>" on stderr. */
+void cli_print_err(const struct brig_err *e);
+/* Print every diagnostic on stderr. */
+void cli_print_diag(const struct diag *d);
+
+/* Load the jail configuration: `file` (NULL: the default confdir) and
+ * command-line parameters. Prints diagnostics; returns NULL on error. */
+struct conf *cli_load_conf(const char *file, char *const *params, int nparams);
+
+#endif

@@ -1,0 +1,16 @@
+#include "cli/cli.h"
+#include "cli/cmds.h"
+
+int cmd_export(int argc, char **argv)
+{
+	(void)argc;
+	cli_error("%s: not implemented yet", argv[0]);
+	return 2;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	(void)argc;
+	cli_error("%s: not implemented yet", argv[0]);
+	return 2;
+}

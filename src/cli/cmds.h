@@ -1,0 +1,30 @@
+/* Every command brig has: one function per verb, one file per verb. */
+#ifndef BRIG_CLI_CMDS_H
+#define BRIG_CLI_CMDS_H
+
+/* Each returns the process exit status. argv[0] is the verb itself. */
+int cmd_config(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_net(int argc, char **argv);
+int cmd_template(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_snapshots(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+/* Internal: the jail's PID 1 when brig runs as its own init. */
+int cmd_init(int argc, char **argv);
+
+/* FreeBSD front-ends, chosen by argv[0]. */
+int fe_jail(int argc, char **argv);
+int fe_jls(int argc, char **argv);
+int fe_jexec(int argc, char **argv);
+
+#endif

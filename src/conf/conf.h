@@ -1,0 +1,116 @@
+/* The jail.conf(5) engine: public interface.
+ *
+ * conf_load() reads configuration files (or memory), resolves every jail
+ * (wildcards merged, variables substituted, += applied, command-line
+ * parameters last) and type-checks the result, collecting every error in a
+ * struct diag. It never touches the system beyond reading files. */
+#ifndef BRIG_CONF_CONF_H
+#define BRIG_CONF_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Which parameter table applies: jail.conf, or networks.conf (bridges). */
+enum conf_schema {
+	CONF_SCHEMA_JAILS,
+	CONF_SCHEMA_NETWORKS,
+};
+
+enum conf_type {
+	CONF_BOOL,
+	CONF_INT,
+	CONF_STRING,
+	CONF_LIST,
+};
+
+/* One resolved parameter of one jail. For CONF_BOOL the single value is
+ * "true" or "false"; CONF_INT a decimal integer; CONF_STRING one value;
+ * CONF_LIST zero or more values. */
+struct conf_param {
+	const char *name;
+	enum conf_type type;
+	bool ignored;		/* FreeBSD-only: accepted, meaningless on Linux */
+	char **values;
+	size_t nvalues;
+};
+
+struct conf_jail {
+	char *name;		/* always set; for numeric jails the number */
+	struct conf_param *params;	/* in first-set order, "name" first */
+	size_t nparams;
+	const char *file;	/* where the jail's block starts */
+	int line;
+};
+
+struct conf {
+	struct conf_jail *jails;	/* definition order, wildcards excluded */
+	size_t njails;
+	void *priv;		/* engine internals (owned storage) */
+};
+
+enum diag_level {
+	DIAG_ERROR,
+	DIAG_WARNING,
+	DIAG_NOTE,
+};
+
+struct diag_msg {
+	enum diag_level level;
+	/* Complete and printed as is, gcc style:
+	 * "FILE:LINE:COL: error: MESSAGE", "JAIL: PARAM: error: MESSAGE",
+	 * "FILE:LINE:COL: note: MESSAGE". */
+	char *text;
+};
+
+struct diag {
+	struct diag_msg *msgs;
+	size_t n, cap;
+	size_t nerrors;
+};
+
+/* One in-memory file, for tests and the fuzzer. */
+struct conf_memfile {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
+struct conf_source {
+	enum conf_schema schema;
+	/* Exactly one of these: */
+	const char *file;	/* a file path, "-" for stdin */
+	const char *confdir;	/* directory: jail.conf (if present) + jail.conf.d/\*.conf */
+	const struct conf_memfile *mem;	/* in-memory file set; mem[0] is the main file */
+	size_t nmem;
+	/* Command-line parameters ("name=value", "name+=value", "name"),
+	 * applied after the files to every jail selected. */
+	char *const *cmdline;
+	size_t ncmdline;
+};
+
+/* Load and resolve. Returns 0 and *out on success; -1 when d has errors
+ * (then *out is NULL). Warnings and notes may be present either way. */
+int conf_load(const struct conf_source *src, struct conf **out, struct diag *d);
+void conf_free(struct conf *c);
+
+/* Lookups on a resolved jail. */
+const struct conf_param *conf_param(const struct conf_jail *j, const char *name);
+/* Last value of a string/int/bool parameter, or NULL if unset. */
+const char *conf_str(const struct conf_jail *j, const char *name);
+bool conf_bool(const struct conf_jail *j, const char *name, bool dflt);
+long long conf_int(const struct conf_jail *j, const char *name, long long dflt);
+const struct conf_jail *conf_jail(const struct conf *c, const char *name);
+
+/* Default configuration directory: $BRIG_CONFDIR or /etc/brig. */
+const char *conf_default_dir(void);
+
+/* Validate a jail name (also used for templates and snapshots): returns NULL
+ * if fine, else a static reason ("contains '/'", ...). */
+const char *conf_name_invalid(const char *name);
+
+/* Diagnostics. */
+void diag_add(struct diag *d, enum diag_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_free(struct diag *d);
+
+#endif

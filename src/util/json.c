@@ -1,0 +1,155 @@
+#include "util/json.h"
+
+#include <stdint.h>
+#include <string.h>
+
+void json_init(struct json *j, struct strbuf *out, bool pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+	j->pretty = pretty;
+}
+
+static void indent(struct json *j)
+{
+	if (!j->pretty)
+		return;
+	sb_addc(j->out, '\n');
+	for (int i = 0; i < j->depth; i++)
+		sb_adds(j->out, "  ");
+}
+
+/* Before any value or key: comma and indentation as needed. */
+static void sep(struct json *j)
+{
+	if (j->depth > 0 && j->need_comma[j->depth])
+		sb_addc(j->out, ',');
+	if (j->depth > 0)
+		indent(j);
+	if (j->depth < 64)
+		j->need_comma[j->depth] = true;
+}
+
+/* A value: separated unless it directly follows a key. */
+static void value_sep(struct json *j)
+{
+	if (j->after_key)
+		j->after_key = false;
+	else
+		sep(j);
+}
+
+static void open(struct json *j, char c)
+{
+	value_sep(j);
+	sb_addc(j->out, c);
+	if (j->depth < 63)
+		j->depth++;
+	j->need_comma[j->depth] = false;
+}
+
+static void close_(struct json *j, char c)
+{
+	bool had = j->need_comma[j->depth];
+
+	if (j->depth > 0)
+		j->depth--;
+	if (had)
+		indent(j);
+	sb_addc(j->out, c);
+}
+
+void json_obj_begin(struct json *j) { open(j, '{'); }
+void json_obj_end(struct json *j) { close_(j, '}'); }
+void json_arr_begin(struct json *j) { open(j, '['); }
+void json_arr_end(struct json *j) { close_(j, ']'); }
+
+void json_key(struct json *j, const char *key)
+{
+	sep(j);
+	json_quote(j->out, key);
+	sb_adds(j->out, j->pretty ? ": " : ":");
+	j->after_key = true;
+}
+
+void json_str(struct json *j, const char *s)
+{
+	value_sep(j);
+	json_quote(j->out, s);
+}
+
+void json_int(struct json *j, long long v)
+{
+	value_sep(j);
+	sb_addf(j->out, "%lld", v);
+}
+
+void json_bool(struct json *j, bool v)
+{
+	value_sep(j);
+	sb_adds(j->out, v ? "true" : "false");
+}
+
+void json_null(struct json *j)
+{
+	value_sep(j);
+	sb_adds(j->out, "null");
+}
+
+/* Length of a valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void json_quote(struct strbuf *sb, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	sb_addc(sb, '"');
+	while (*s) {
+		size_t n;
+
+		switch (*s) {
+		case '"': sb_adds(sb, "\\\""); s++; continue;
+		case '\\': sb_adds(sb, "\\\\"); s++; continue;
+		case '\n': sb_adds(sb, "\\n"); s++; continue;
+		case '\t': sb_adds(sb, "\\t"); s++; continue;
+		case '\r': sb_adds(sb, "\\r"); s++; continue;
+		default:
+			break;
+		}
+		if (*s < 0x20 || *s == 0x7f) {
+			sb_addf(sb, "\\u%04x", *s);
+			s++;
+			continue;
+		}
+		n = utf8_len(s);
+		if (n == 0) {
+			sb_adds(sb, "\\ufffd");
+			s++;
+			continue;
+		}
+		sb_addn(sb, (const char *)s, n);
+		s += n;
+	}
+	sb_addc(sb, '"');
+}

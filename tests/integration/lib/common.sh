@@ -1,0 +1,40 @@
+# Sourced by integration tests. Provides $BRIG, $T and small assertions.
+# The test runs as root inside its own net+mount+pid namespace (tests/run.sh).
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
+}
+
+# expect_rc RC CMD...: run CMD, require exit status RC; output in $OUT/$ERR.
+expect_rc() {
+	want=$1; shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	OUT=$(cat "$T/out"); ERR=$(cat "$T/err")
+	[ "$got" = "$want" ] || fail "$* exited $got, expected $want; stderr: $ERR"
+}
+
+# expect_grep PATTERN TEXT
+expect_grep() {
+	printf '%s\n' "$2" | grep -q -- "$1" || fail "expected /$1/ in: $2"
+}
+
+# A busybox root at $1 (static busybox from the host, applets as links).
+mk_busybox_root() {
+	r=$1
+	mkdir -p "$r/bin" "$r/sbin" "$r/etc" "$r/tmp" "$r/proc" "$r/sys" "$r/dev" "$r/root" "$r/var/log"
+	cp /bin/busybox "$r/bin/busybox"
+	for a in $("$r/bin/busybox" --list); do
+		[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+	done
+	echo "root:x:0:0:root:/root:/bin/sh" >"$r/etc/passwd"
+	echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$r/etc/passwd"
+	echo "root:x:0:" >"$r/etc/group"
+	echo "nogroup:x:65534:" >>"$r/etc/group"
+}

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Run every test of brig and print "N passed, N failed[, N skipped]".
+#
+#   unit         build/asan/tests/test_*   (cmocka; each test case counts)
+#   golden       tests/golden/run.sh       (bad input -> exact message)
+#   integration  tests/integration/*.sh    (root, the real ASan binary, each
+#                                           in its own net+mount+pid namespace)
+#   fuzz         build/fuzz/fuzz_conf      (a short run)
+#
+# TESTS=pattern limits integration tests to names matching the pattern.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+export BRIG="$PWD/$BUILD/asan/brig"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+LOG="$BUILD/test-logs"
+rm -rf "$LOG"
+mkdir -p "$LOG"
+pass=0 fail=0 skip=0
+failed=""
+
+ok() { pass=$((pass + 1)); printf 'PASS %s\n' "$1"; }
+ko() { fail=$((fail + 1)); failed="$failed $1"; printf 'FAIL %s (log: %s)\n' "$1" "$2"; }
+sk() { skip=$((skip + 1)); printf 'SKIP %s\n' "$1"; }
+
+# Unit tests: every cmocka case is one test; a crashed binary is one failure.
+for t in "$BUILD"/asan/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	CMOCKA_MESSAGE_OUTPUT=stdout "$t" >"$LOG/$name.log" 2>&1
+	rc=$?
+	n_ok=$(grep -c '^\[       OK \]' "$LOG/$name.log")
+	n_ko=$(grep '^\[  FAILED  \]' "$LOG/$name.log" | grep -vc 'test(s)')
+	pass=$((pass + n_ok))
+	if [ "$n_ko" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		[ "$n_ko" -gt 0 ] || n_ko=1
+		fail=$((fail + n_ko))
+		failed="$failed $name"
+		printf 'FAIL unit/%s (%s failed; log: %s)\n' "$name" "$n_ko" "$LOG/$name.log"
+	else
+		printf 'PASS unit/%s (%s cases)\n' "$name" "$n_ok"
+	fi
+done
+
+# Golden and other suites print "PASS name" / "FAIL name" / "SKIP name" lines.
+suite() {
+	out="$LOG/$1.log"
+	shift
+	"$@" >"$out" 2>&1
+	rc=$?
+	cat "$out" | grep -E '^(PASS|FAIL|SKIP) ' || true
+	p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^SKIP ' "$out")
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		ko "$1 (suite exited $rc)" "$out"
+	fi
+}
+[ -x tests/golden/run.sh ] && suite golden tests/golden/run.sh
+
+# Integration tests: root, each in a throwaway net+mount+pid namespace so the
+# host's interfaces, routes, firewall and mounts are never touched.
+if [ "$(id -u)" = 0 ]; then
+	for t in tests/integration/*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		case "$name" in lib) continue ;; esac
+		if [ -n "${TESTS:-}" ]; then
+			case "$name" in $TESTS) ;; *) continue ;; esac
+		fi
+		timeout -k 10 600 unshare --net --mount --pid --fork --mount-proc \
+			--propagation private sh tests/integration/lib/run-one.sh "$t" \
+			>"$LOG/it-$name.log" 2>&1
+		rc=$?
+		case $rc in
+		0) ok "integration/$name" ;;
+		77) sk "integration/$name" ;;
+		*) ko "integration/$name" "$LOG/it-$name.log"; tail -n 15 "$LOG/it-$name.log" | sed 's/^/    /' ;;
+		esac
+	done
+else
+	sk "integration (not root)"
+fi
+
+# A short fuzz run of the configuration engine.
+if [ -x "$BUILD/fuzz/fuzz_conf" ]; then
+	mkdir -p "$BUILD/fuzz/corpus"
+	if "$BUILD/fuzz/fuzz_conf" -max_total_time="${FUZZ_CHECK_SECONDS:-30}" -max_len=8192 \
+		-dict=fuzz/jailconf.dict "$BUILD/fuzz/corpus" fuzz/corpus >"$LOG/fuzz.log" 2>&1; then
+		ok "fuzz/conf ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz.log"))"
+	else
+		ko "fuzz/conf" "$LOG/fuzz.log"
+	fi
+fi
+
+[ -n "$failed" ] && printf 'failed:%s\n' "$failed"
+if [ "$skip" -gt 0 ]; then
+	printf '%d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
+else
+	printf '%d passed, %d failed\n' "$pass" "$fail"
+fi
+[ "$fail" -eq 0 ]
