@@ -1,0 +1,84 @@
+/* The lifecycle engine: the interface cli/ uses.
+ *
+ * Owned by core/. Signatures here are what the command files and the
+ * front-ends (jail, jls, jexec) build on; extend, do not break. */
+#ifndef BRIG_CORE_CORE_H
+#define BRIG_CORE_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "conf/conf.h"
+#include "util/err.h"
+
+/* Runtime directory: $BRIG_RUNDIR or /run/brig. */
+const char *core_rundir(void);
+
+/* How a multi-jail operation reports each jail as it goes. */
+enum core_event {
+	CORE_EV_STARTED,	/* jail(8): "NAME: created" */
+	CORE_EV_STOPPED,	/* jail(8): "NAME: removed" */
+	CORE_EV_FAILED,		/* msg holds the error */
+	CORE_EV_SKIPPED,	/* a dependency failed; msg says which */
+	CORE_EV_NOT_RUNNING,	/* stop of a jail that is not running */
+	CORE_EV_ALREADY,	/* start of a jail that is already running */
+};
+
+struct core_ops {
+	int parallel;		/* max jails acting at once (-p N); 0: number of CPUs */
+	bool quiet;		/* jail -q */
+	bool verbose;		/* jail -v: echo hooks as they run */
+	/* Called for every jail's outcome; may be NULL. */
+	void (*report)(void *ctx, const char *jail, enum core_event ev, const char *msg);
+	void *ctx;
+};
+
+/* Start the named jails (n == 0: every jail of c), dependencies first, in
+ * `depend` order; independent jails in parallel. Returns the number of jails
+ * that failed or were skipped (0: all well); each is reported. */
+int core_start(const struct conf *c, char *const *names, size_t n, const struct core_ops *o);
+/* Stop, in reverse dependency order. Jails that are not defined any more
+ * but still run (by name in names) are stopped from their recorded state. */
+int core_stop(const struct conf *c, char *const *names, size_t n, const struct core_ops *o);
+
+/* A running jail as recorded in its state. */
+struct core_jail {
+	int jid;
+	char *name;
+	char *hostname;
+	char *path;
+	char **ip4;		/* addresses without prefix length */
+	size_t nip4;
+	char **ip6;
+	size_t nip6;
+	pid_t init_pid;
+	const char *state;	/* "running", "starting", "stopping" */
+	/* Every resolved parameter at start, for jls -n / jls PARAM. */
+	char **param_names;
+	char **param_values;	/* lists joined with "," */
+	size_t nparams;
+};
+
+/* Running jails, ordered by JID. Reconciles (cleans up) dead ones first. */
+int core_list(struct core_jail **out, size_t *n, struct brig_err *e);
+/* One running jail by name or JID; -1 with a "not running" error if none. */
+int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
+/* 1 if the jail runs, 0 if not, -1 on error. */
+int core_is_running(const char *name, struct brig_err *e);
+void core_jail_free(struct core_jail *j);
+void core_list_free(struct core_jail *v, size_t n);
+
+struct core_exec_opts {
+	const char *user;	/* jail user (NULL: root, or exec.jail_user) */
+	const char *host_user;	/* jexec -U: user from the host's passwd */
+	bool login;		/* jexec -l: clean environment, login shell */
+	bool pty;		/* a fresh pty (console) */
+	char *const *argv;	/* NULL: the user's login shell */
+};
+
+/* Run a command in a running jail; returns its exit status (128+sig if
+ * killed), or -1 with e set when it could not be started. */
+int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct brig_err *e);
+
+#endif
