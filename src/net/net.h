@@ -1,0 +1,27 @@
+/* The network model: what core/ calls to give a vnet jail its network.
+ * Owned by net/. */
+#ifndef BRIG_NET_NET_H
+#define BRIG_NET_NET_H
+
+#include <sys/types.h>
+
+#include "conf/conf.h"
+#include "util/err.h"
+#include "util/rec.h"
+
+/* Check the jail's network parameters before anything is created: interface
+ * names, addresses, routers, rdr, duplicates against the other jails of c,
+ * the bridges of networks.conf. 0 if fine. */
+int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
+
+/* Give a vnet jail its network: called once the jail's init (init_pid)
+ * exists and before exec.start. Every object is recorded through rec before
+ * it is made. Non-vnet jails: no-op. */
+int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
+		const struct rec *rec, struct brig_err *e);
+
+/* Remove one recorded network object (the kinds net_jail_up records).
+ * Already gone counts as success. */
+int net_obj_remove(const char *kind, const char *id, struct brig_err *e);
+
+#endif
