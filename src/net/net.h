@@ -14,6 +14,10 @@
  * the bridges of networks.conf. 0 if fine. */
 int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
 
+/* The same checks for `brig config check`: errors and warnings (an address
+ * outside its bridge's subnets) go to d; -1 if there is an error. */
+int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *d);
+
 /* Give a vnet jail its network: called once the jail's init (init_pid)
  * exists and before exec.start. Every object is recorded through rec before
  * it is made. Non-vnet jails: no-op. */

@@ -1,0 +1,116 @@
+/* Hand-built resolved configurations for the net/ unit tests, and the conf
+ * lookups they need (weak: the conf engine's own win once it is linked). */
+#ifndef BRIG_TESTS_NET_TESTCONF_H
+#define BRIG_TESTS_NET_TESTCONF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "util/mem.h"
+
+__attribute__((weak)) const struct conf_param *conf_param(const struct conf_jail *j,
+							  const char *name)
+{
+	for (size_t i = 0; i < j->nparams; i++)
+		if (!strcmp(j->params[i].name, name))
+			return &j->params[i];
+	return NULL;
+}
+
+__attribute__((weak)) const char *conf_str(const struct conf_jail *j, const char *name)
+{
+	const struct conf_param *p = conf_param(j, name);
+
+	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
+}
+
+__attribute__((weak)) bool conf_bool(const struct conf_jail *j, const char *name, bool dflt)
+{
+	const char *v = conf_str(j, name);
+
+	return v ? !strcmp(v, "true") || !strcmp(v, "1") : dflt;
+}
+
+__attribute__((weak)) long long conf_int(const struct conf_jail *j, const char *name,
+					 long long dflt)
+{
+	const char *v = conf_str(j, name);
+
+	return v ? strtoll(v, NULL, 10) : dflt;
+}
+
+/* Add one value to parameter name of j (created as a list if new). */
+static inline void tc_add(struct conf_jail *j, const char *name, const char *value)
+{
+	struct conf_param *p = (struct conf_param *)conf_param(j, name);
+
+	if (!p) {
+		j->params = xrealloc(j->params, (j->nparams + 1) * sizeof(*j->params));
+		p = &j->params[j->nparams++];
+		memset(p, 0, sizeof(*p));
+		p->name = xstrdup(name);
+		p->type = CONF_LIST;
+	}
+	p->values = xrealloc(p->values, (p->nvalues + 1) * sizeof(*p->values));
+	p->values[p->nvalues++] = xstrdup(value);
+}
+
+/* A jail from "param" (true), "param=value" and "param+=value" strings,
+ * NULL-terminated; "param=value" replaces earlier values. */
+static inline void tc_jail(struct conf_jail *j, const char *name, ...)
+{
+	va_list ap;
+	const char *s;
+
+	memset(j, 0, sizeof(*j));
+	j->name = xstrdup(name);
+	j->file = "test.conf";
+	va_start(ap, name);
+	while ((s = va_arg(ap, const char *))) {
+		const char *eq = strchr(s, '=');
+		bool append = eq && eq > s && eq[-1] == '+';
+		char *pname = eq ? xstrndup(s, (size_t)(eq - s - append)) : xstrdup(s);
+		struct conf_param *p = (struct conf_param *)conf_param(j, pname);
+
+		if (p && !append) {
+			for (size_t i = 0; i < p->nvalues; i++)
+				free(p->values[i]);
+			p->nvalues = 0;
+		}
+		tc_add(j, pname, eq ? eq + 1 : "true");
+		free(pname);
+	}
+	va_end(ap);
+}
+
+static inline void tc_jail_free(struct conf_jail *j)
+{
+	for (size_t i = 0; i < j->nparams; i++) {
+		for (size_t k = 0; k < j->params[i].nvalues; k++)
+			free(j->params[i].values[k]);
+		free(j->params[i].values);
+		free((char *)j->params[i].name);
+	}
+	free(j->params);
+	free(j->name);
+	memset(j, 0, sizeof(*j));
+}
+
+/* A configuration of n jails (taken over: freed by tc_conf_free). */
+static inline struct conf tc_conf(struct conf_jail *jails, size_t n)
+{
+	struct conf c = { .jails = jails, .njails = n };
+
+	return c;
+}
+
+static inline void tc_conf_free(struct conf *c)
+{
+	for (size_t i = 0; i < c->njails; i++)
+		tc_jail_free(&c->jails[i]);
+}
+
+#endif
