@@ -46,10 +46,8 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 	return 0;
 }
 
-/* Every other vnet jail of c; a jail with errors of its own is skipped
- * here (its own check reports them). */
-static int check_others(const struct conf *c, const struct conf_jail *j,
-			const struct net_jail *m, struct brig_err *e)
+int net_check_others(const struct conf *c, const struct conf_jail *j,
+		     const struct net_jail *m, struct brig_err *e)
 {
 	for (size_t i = 0; c && i < c->njails; i++) {
 		const struct conf_jail *oj = &c->jails[i];
@@ -173,7 +171,7 @@ static int check(const struct conf *c, const struct conf_jail *j, struct diag *d
 		net_jail_free(&m);
 		return 0;
 	}
-	rc = check_others(c, j, &m, e);
+	rc = net_check_others(c, j, &m, e);
 	if (rc == 0 && m.nifs > 0) {
 		rc = net_networks_load(&nw, e);
 		if (rc == 0) {

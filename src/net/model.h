@@ -92,6 +92,12 @@ bool net_rdr_clash(const struct net_rdr *a, const struct net_rdr *b);
 /* The protocol name of an rdr ("tcp"). */
 const char *net_proto_name(int proto);
 
+/* Conflicts of m (jail j) with every other vnet jail of c: the same address
+ * on the same bridge, host interface name or host port. A jail with errors
+ * of its own is skipped (its own check reports them). (check.c) */
+int net_check_others(const struct conf *c, const struct conf_jail *j,
+		     const struct net_jail *m, struct brig_err *e);
+
 /* ---- networks.conf (networks.c) ---- */
 
 struct net_bridge {

@@ -13,4 +13,4 @@ BRIG_NET_LIVE=1 CMOCKA_MESSAGE_OUTPUT=stdout "$bin" >"$T/live.log" 2>&1 || {
 	fail "test_net_live failed"
 }
 cat "$T/live.log"
-grep -q '^\[  PASSED  \] 5 test' "$T/live.log" || fail "not every live test passed"
+grep -q '^\[  PASSED  \] 7 test' "$T/live.log" || fail "not every live test passed"

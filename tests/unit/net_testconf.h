@@ -58,31 +58,41 @@ static inline void tc_add(struct conf_jail *j, const char *name, const char *val
 	p->values[p->nvalues++] = xstrdup(value);
 }
 
-/* A jail from "param" (true), "param=value" and "param+=value" strings,
- * NULL-terminated; "param=value" replaces earlier values. */
+/* Apply "param" (true), "param=value" (replaces) or "param+=value". */
+static inline void tc_set(struct conf_jail *j, const char *s)
+{
+	const char *eq = strchr(s, '=');
+	bool append = eq && eq > s && eq[-1] == '+';
+	char *pname = eq ? xstrndup(s, (size_t)(eq - s - append)) : xstrdup(s);
+	struct conf_param *p = (struct conf_param *)conf_param(j, pname);
+
+	if (p && !append) {
+		for (size_t i = 0; i < p->nvalues; i++)
+			free(p->values[i]);
+		p->nvalues = 0;
+	}
+	tc_add(j, pname, eq ? eq + 1 : "true");
+	free(pname);
+}
+
+/* Start jail `name` with no parameters. */
+static inline void tc_jail_init(struct conf_jail *j, const char *name)
+{
+	memset(j, 0, sizeof(*j));
+	j->name = xstrdup(name);
+	j->file = "test.conf";
+}
+
+/* A jail from tc_set() strings, NULL-terminated. */
 static inline void tc_jail(struct conf_jail *j, const char *name, ...)
 {
 	va_list ap;
 	const char *s;
 
-	memset(j, 0, sizeof(*j));
-	j->name = xstrdup(name);
-	j->file = "test.conf";
+	tc_jail_init(j, name);
 	va_start(ap, name);
-	while ((s = va_arg(ap, const char *))) {
-		const char *eq = strchr(s, '=');
-		bool append = eq && eq > s && eq[-1] == '+';
-		char *pname = eq ? xstrndup(s, (size_t)(eq - s - append)) : xstrdup(s);
-		struct conf_param *p = (struct conf_param *)conf_param(j, pname);
-
-		if (p && !append) {
-			for (size_t i = 0; i < p->nvalues; i++)
-				free(p->values[i]);
-			p->nvalues = 0;
-		}
-		tc_add(j, pname, eq ? eq + 1 : "true");
-		free(pname);
-	}
+	while ((s = va_arg(ap, const char *)))
+		tc_set(j, s);
 	va_end(ap);
 }
 

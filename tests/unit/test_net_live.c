@@ -268,6 +268,57 @@ static void test_host_netns_refused(void **state)
 	tc_jail_free(&j);
 }
 
+/* The kernel side of the checks: bridges that must exist and be bridges,
+ * host interfaces to move in. */
+static void test_check_kernel(void **state)
+{
+	struct conf_jail v[1];
+	struct conf c;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&v[0], "web", "vnet", "vnet.bridge=nosuchbr", NULL);
+	c = tc_conf(v, 1);
+	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_string_equal(e.msg, "web: vnet.bridge \"nosuchbr\": no such bridge, and "
+			    "networks.conf does not declare it");
+	tc_set(&v[0], "vnet.bridge=lo");
+	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_string_equal(e.msg, "web: vnet.bridge \"lo\": an interface of that name exists "
+			    "and is not a bridge");
+	tc_set(&v[0], "vnet.bridge=br0");
+	assert_int_equal(net_jail_check(&c, &v[0], &e), 0);
+	tc_jail_free(&v[0]);
+
+	tc_jail(&v[0], "fw", "vnet", "vnet.interface=nosuchif0", NULL);
+	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_non_null(strstr(e.msg, "fw: vnet.interface \"nosuchif0\": no such interface on "
+				      "the host to move into the jail"));
+	tc_jail_free(&v[0]);
+}
+
+/* FreeBSD's vnet.interface without a bridge: a host interface moved in. */
+static void test_move_in(void **state)
+{
+	struct conf_jail j;
+	struct recs r = { 0 };
+	pid_t pid;
+
+	(void)state;
+	NEED_LIVE();
+	assert_int_equal(sh("ip link add mv0 type veth peer name mv0peer"), 0);
+	tc_jail(&j, "fw", "vnet", "vnet.interface=mv0", "ip4.addr=192.0.2.5/24", NULL);
+	pid = netns_proc();
+	up(&j, 40, pid, &r);
+	assert_int_equal(r.n, 0);
+	assert_int_not_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip -br addr show mv0 | grep -q 192.0.2.5/24", pid),
+			 0);
+	kill_proc(pid);
+	tc_jail_free(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +327,8 @@ int main(void)
 		cmocka_unit_test(test_leftover),
 		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_host_netns_refused),
+		cmocka_unit_test(test_check_kernel),
+		cmocka_unit_test(test_move_in),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
