@@ -21,97 +21,9 @@
 
 #include "net/model.h"
 #include "net/net.h"
+#include "net_live.h"
 #include "net_testconf.h"
 #include "sys/nft.h"
-
-static bool live(void)
-{
-	const char *v = getenv("BRIG_NET_LIVE");
-
-	return v && !strcmp(v, "1");
-}
-
-#define NEED_LIVE()                 \
-	do {                        \
-		if (!live())        \
-			skip();     \
-	} while (0)
-
-/* A process in a fresh network namespace, waiting to be killed. */
-static pid_t netns_proc(void)
-{
-	int p[2];
-	char c;
-	pid_t pid;
-
-	assert_int_equal(pipe(p), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(p[0]);
-		if (unshare(CLONE_NEWNET) < 0)
-			_exit(1);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	assert_int_equal(read(p[0], &c, 1), 1);
-	close(p[0]);
-	return pid;
-}
-
-static void kill_proc(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
-/* Run a shell command; its exit status. */
-__attribute__((format(printf, 1, 2)))
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-/* What net_jail_up records. */
-struct recs {
-	char kind[8][16];
-	char id[8][64];
-	int n;
-};
-
-static int rec_cb(void *ctx, const char *kind, const char *id, struct brig_err *e)
-{
-	struct recs *r = ctx;
-
-	(void)e;
-	if (r->n < 8) {
-		snprintf(r->kind[r->n], sizeof(r->kind[0]), "%s", kind);
-		snprintf(r->id[r->n], sizeof(r->id[0]), "%s", id);
-		r->n++;
-	}
-	return 0;
-}
-
-/* Bring jail j up in process pid with jid; fail the test on error. */
-static void up(const struct conf_jail *j, int jid, pid_t pid, struct recs *r)
-{
-	struct rec rec = { .add = rec_cb, .ctx = r };
-	struct brig_err e = { 0 };
-
-	if (net_jail_up(j, jid, pid, &rec, &e) < 0)
-		fail_msg("net_jail_up %s: %s", j->name, e.msg);
-}
 
 /* Addresses, routes, MAC, bridge port, reachability of the gateway. */
 static void test_plumbing(void **state)
