@@ -202,76 +202,82 @@ static long mem_find(const struct conf_source *src, const char *path)
 	return -1;
 }
 
-/* The file at path, read and parsed on first use. NULL if it cannot be
- * read; the error is reported at *at ("included from"), or at the file
- * itself when at is NULL. */
-static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+/* Why a file cannot be read: at the .include that names it, or at the
+ * file itself (a file named by the user or found in a directory). */
+static void open_error(struct cf_ctx *ctx, const struct cf_loc *at, const char *path, const char *why)
 {
 	struct cf_loc self = { path, 0, 0 };
-	const struct cf_loc *where = at ? at : &self;
-	const char *shown = at ? path : NULL;
+
+	if (at)
+		cf_diag(ctx, DIAG_ERROR, at, "cannot include %s: %s", cf_q(ctx, path), why);
+	else
+		cf_diag(ctx, DIAG_ERROR, &self, "%s", why);
+}
+
+/* A memory file, read and parsed on first use. */
+static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	struct cf_loc self = { path, 0, 0 };
+	long m = mem_find(ctx->src, path);
+	const struct conf_memfile *mf;
 	struct cf_file *f;
+
+	if (m < 0) {
+		open_error(ctx, at, path, strerror(ENOENT));
+		return NULL;
+	}
+	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, 0, 0, m)]))
+		return f;
+	mf = &ctx->src->mem[m];
+	if (mf->len > CF_FILE_MAX || mf->len > CF_TOTAL_MAX - ctx->total_bytes) {
+		cf_diag(ctx, DIAG_ERROR, at ? at : &self, "%s: file too large", path);
+		return NULL;
+	}
+	ctx->total_bytes += mf->len;
+	f = file_new(ctx, path, 0, 0, m);
+	take_text(ctx, f, mf->data ? mf->data : "", mf->data ? mf->len : 0);
+	return f;
+}
+
+/* The file at path, read and parsed on first use. NULL if it cannot be
+ * read; the error is reported at *at (the .include), or at the file itself
+ * when at is NULL. "-" (not included) is standard input. */
+static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	bool in = strcmp(path, "-") == 0 && !at;
+	struct cf_loc self;
+	struct cf_file *f = NULL;
 	struct stat st;
-	size_t len, slot;
+	size_t len;
 	char *buf;
 	int fd;
 
-	if (ctx->src->mem) {
-		long m = mem_find(ctx->src, path);
-
-		if (m < 0) {
-			cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "",
-				shown ? ": " : "", strerror(ENOENT));
-			return NULL;
-		}
-		if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, 0, 0, m)]))
-			return f;
-		if (ctx->src->mem[m].len > CF_FILE_MAX ||
-		    ctx->src->mem[m].len > CF_TOTAL_MAX - ctx->total_bytes) {
-			cf_diag(ctx, DIAG_ERROR, where, "%s: file too large", path);
-			return NULL;
-		}
-		ctx->total_bytes += ctx->src->mem[m].len;
-		f = file_new(ctx, path, 0, 0, m);
-		take_text(ctx, f, ctx->src->mem[m].data ? ctx->src->mem[m].data : "",
-			  ctx->src->mem[m].len);
-		return f;
-	}
-	if (strcmp(path, "-") == 0 && !at) {
-		fd = STDIN_FILENO;
-		self.path = path = "<stdin>";
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0) {
-			cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "",
-				shown ? ": " : "", strerror(errno));
-			return NULL;
-		}
+	if (ctx->src->mem)
+		return mem_get(ctx, path, at);
+	if (in)
+		path = "<stdin>";
+	self = (struct cf_loc){ path, 0, 0 };
+	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		open_error(ctx, at, path, strerror(errno));
+		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "", shown ? ": " : "",
-			S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return NULL;
+		open_error(ctx, at, path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		goto out;
 	}
-	if (ctx->capbyid && fd != STDIN_FILENO &&
-	    (f = ctx->byid[slot = byid_slot(ctx, st.st_dev, st.st_ino, -1)])) {
-		close(fd);
-		return f;
-	}
-	if (read_all(ctx, fd, &st, where, at ? path : path, &buf, &len) < 0) {
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return NULL;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
+	if (!in && ctx->capbyid && (f = ctx->byid[byid_slot(ctx, st.st_dev, st.st_ino, -1)]))
+		goto out;
+	if (read_all(ctx, fd, &st, at ? at : &self, path, &buf, &len) < 0)
+		goto out;
 	f = file_new(ctx, path, st.st_dev, st.st_ino, -1);
-	if (fd == STDIN_FILENO)
+	if (in)
 		f->dir = "";
 	take_text(ctx, f, buf, len);
 	free(buf);
+out:
+	if (!in)
+		close(fd);
 	return f;
 }
 
