@@ -129,61 +129,61 @@ bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t
 	return true;
 }
 
-/* Read all of fd into *buf (NUL-terminated), at most CF_FILE_MAX bytes and
- * within what is left of CF_TOTAL_MAX. Errors are reported at *at. */
-static int read_all(struct cf_ctx *ctx, int fd, const struct stat *st, const struct cf_loc *at,
-		    const char *path, char **buf, size_t *len)
+/* Read all of fd into *buf (NUL-terminated), at most CF_FILE_MAX bytes
+ * and within what is left of CF_TOTAL_MAX; a bigger file is refused
+ * without being read whole. Returns NULL or why it failed. */
+static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, char **buf,
+			    size_t *len)
 {
-	size_t left = CF_TOTAL_MAX - ctx->total_bytes;
-	size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size : 65536;
+	static char why[128];
+	bool reg = S_ISREG(st->st_mode);
+	size_t cap = reg ? (size_t)st->st_size : 65536;
 	size_t n = 0;
 	char *b;
 
-	if (S_ISREG(st->st_mode) && (uint64_t)st->st_size > CF_FILE_MAX) {
-		cf_diag(ctx, DIAG_ERROR, at, "%s: file too large (%lld bytes, the limit is %u MiB)",
-			path, (long long)st->st_size, CF_FILE_MAX >> 20);
-		return -1;
+	if (reg && (uint64_t)st->st_size > CF_FILE_MAX) {
+		snprintf(why, sizeof(why), "file too large (%lld bytes, the limit is %u MiB)",
+			 (long long)st->st_size, CF_FILE_MAX >> 20);
+		return why;
 	}
-	if (cap > CF_FILE_MAX)
-		cap = CF_FILE_MAX;
 	b = xmalloc(cap + 1);
 	for (;;) {
 		ssize_t r;
 
 		if (n == cap) {
-			if (S_ISREG(st->st_mode) || cap >= CF_FILE_MAX + (size_t)1)
+			if (reg || cap > CF_FILE_MAX)
 				break;
-			cap = cap * 2 > CF_FILE_MAX + (size_t)1 ? CF_FILE_MAX + (size_t)1 : cap * 2;
+			cap = cap * 2 > CF_FILE_MAX ? CF_FILE_MAX + (size_t)1 : cap * 2;
 			b = xrealloc(b, cap + 1);
 		}
 		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			cf_diag(ctx, DIAG_ERROR, at, "%s: %s", path, strerror(errno));
-			free(b);
-			return -1;
-		}
-		if (r == 0)
+		if (r <= 0) {
+			if (r < 0) {
+				free(b);
+				return strerror(errno);
+			}
 			break;
+		}
 		n += (size_t)r;
 	}
 	if (n > CF_FILE_MAX) {
-		cf_diag(ctx, DIAG_ERROR, at, "%s: file too large (over %u MiB)", path, CF_FILE_MAX >> 20);
 		free(b);
-		return -1;
+		snprintf(why, sizeof(why), "file too large (over %u MiB)", CF_FILE_MAX >> 20);
+		return why;
 	}
-	if (n > left) {
-		cf_diag(ctx, DIAG_ERROR, at, "%s: configuration too large (all files together over %u MiB)",
-			path, CF_TOTAL_MAX >> 20);
+	if (n > CF_TOTAL_MAX - ctx->total_bytes) {
 		free(b);
-		return -1;
+		snprintf(why, sizeof(why), "configuration too large (all files together over %u MiB)",
+			 CF_TOTAL_MAX >> 20);
+		return why;
 	}
 	ctx->total_bytes += n;
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
-	return 0;
+	return NULL;
 }
 
 /* Check and parse a file's text; the text is not kept. */
@@ -217,7 +217,6 @@ static void open_error(struct cf_ctx *ctx, const struct cf_loc *at, const char *
 /* A memory file, read and parsed on first use. */
 static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
 {
-	struct cf_loc self = { path, 0, 0 };
 	long m = mem_find(ctx->src, path);
 	const struct conf_memfile *mf;
 	struct cf_file *f;
@@ -230,7 +229,7 @@ static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struc
 		return f;
 	mf = &ctx->src->mem[m];
 	if (mf->len > CF_FILE_MAX || mf->len > CF_TOTAL_MAX - ctx->total_bytes) {
-		cf_diag(ctx, DIAG_ERROR, at ? at : &self, "%s: file too large", path);
+		open_error(ctx, at, path, "file too large");
 		return NULL;
 	}
 	ctx->total_bytes += mf->len;
@@ -245,8 +244,8 @@ static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struc
 static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
 {
 	bool in = strcmp(path, "-") == 0 && !at;
-	struct cf_loc self;
 	struct cf_file *f = NULL;
+	const char *why;
 	struct stat st;
 	size_t len;
 	char *buf;
@@ -256,7 +255,6 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 		return mem_get(ctx, path, at);
 	if (in)
 		path = "<stdin>";
-	self = (struct cf_loc){ path, 0, 0 };
 	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		open_error(ctx, at, path, strerror(errno));
@@ -268,8 +266,10 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 	}
 	if (!in && ctx->capbyid && (f = ctx->byid[byid_slot(ctx, st.st_dev, st.st_ino, -1)]))
 		goto out;
-	if (read_all(ctx, fd, &st, at ? at : &self, path, &buf, &len) < 0)
+	if ((why = read_all(ctx, fd, &st, &buf, &len))) {
+		open_error(ctx, at, path, why);
 		goto out;
+	}
 	f = file_new(ctx, path, st.st_dev, st.st_ino, -1);
 	if (in)
 		f->dir = "";
