@@ -11,49 +11,13 @@
 #include "net/model.h"
 #include "util/mem.h"
 
-/* vnet is a bool in brig; FreeBSD also writes it as "new". */
-static bool vnet_on(const struct conf_jail *j)
-{
-	const char *v = conf_str(j, "vnet");
-
-	return v && (!strcmp(v, "true") || !strcmp(v, "new") || !strcmp(v, "1"));
-}
-
-/* The values of parameter `name`, split at commas (FreeBSD accepts
- * "a,b" in one value) and trimmed; copies are owned by m. */
-static size_t values(struct net_jail *m, const struct conf_jail *j, const char *name,
-		     const char ***out)
+/* The values of parameter `name` (none if unset). */
+static size_t values(const struct conf_jail *j, const char *name, char *const **out)
 {
 	const struct conf_param *p = conf_param(j, name);
-	const char **v = NULL;
-	size_t n = 0, cap = 0, scap = m->nsplit;
 
-	for (size_t i = 0; p && i < p->nvalues; i++) {
-		const char *s = p->values[i];
-
-		while (*s) {
-			const char *end = strchr(s, ',');
-			size_t len = end ? (size_t)(end - s) : strlen(s);
-			size_t skip = end ? len + 1 : len;
-
-			while (len && isspace((unsigned char)*s)) {
-				s++;
-				len--;
-				skip--;
-			}
-			while (len && isspace((unsigned char)s[len - 1]))
-				len--;
-			if (len) {
-				m->split = xgrow(m->split, &scap, m->nsplit, sizeof(*m->split));
-				m->split[m->nsplit] = xstrndup(s, len);
-				v = xgrow(v, &cap, n, sizeof(*v));
-				v[n++] = m->split[m->nsplit++];
-			}
-			s += skip;
-		}
-	}
-	*out = v;
-	return n;
+	*out = p ? p->values : NULL;
+	return p ? p->nvalues : 0;
 }
 
 /* The host end's name: the jail end's final 'b' turned into 'a' (the
@@ -81,10 +45,9 @@ static int host_name(const struct net_jail *m, const char *jname, char *out, str
  * i-th bridge; interfaces beyond the bridges are host interfaces moved in. */
 static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, struct brig_err *e)
 {
-	cleanup_free const char **names = NULL;
-	cleanup_free const char **bridges = NULL;
-	size_t nn = values(m, j, "vnet.interface", &names);
-	size_t nb = values(m, j, "vnet.bridge", &bridges);
+	char *const *names, *const *bridges;
+	size_t nn = values(j, "vnet.interface", &names);
+	size_t nb = values(j, "vnet.bridge", &bridges);
 	size_t n = nn > nb ? nn : nb;
 	const char *why;
 
@@ -137,8 +100,8 @@ static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, str
 static int parse_ips(struct net_jail *m, const struct conf_jail *j, const char *param,
 		     int family, struct brig_err *e)
 {
-	cleanup_free const char **v = NULL;
-	size_t n = values(m, j, param, &v);
+	char *const *v;
+	size_t n = values(j, param, &v);
 	size_t cap = m->nips;
 
 	for (size_t i = 0; i < n; i++) {
@@ -309,14 +272,14 @@ static int parse_rdr(struct net_jail *m, const char *text, struct net_rdr *r, st
 
 static int parse_rdrs(struct net_jail *m, const struct conf_jail *j, struct brig_err *e)
 {
-	const struct conf_param *p = conf_param(j, "rdr");
-	size_t n = p ? p->nvalues : 0;
+	char *const *v;
+	size_t n = values(j, "rdr", &v);
 
 	m->rdrs = xcalloc(n, sizeof(*m->rdrs));
 	for (size_t i = 0; i < n; i++) {
 		struct net_rdr *r = &m->rdrs[m->nrdrs];
 
-		if (parse_rdr(m, p->values[i], r, e) < 0)
+		if (parse_rdr(m, v[i], r, e) < 0)
 			return -1;
 		for (size_t k = 0; k < m->nrdrs; k++)
 			if (net_rdr_clash(&m->rdrs[k], r))
@@ -350,7 +313,8 @@ int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struc
 {
 	memset(m, 0, sizeof(*m));
 	m->name = j->name;
-	m->vnet = vnet_on(j);
+	/* vnet is "new" (its own stack) or "inherit"/"disable". */
+	m->vnet = conf_bool(j, "vnet", false);
 	if (!m->vnet)
 		return check_needs_vnet(m, j, e);
 	if (parse_ifs(m, j, jid, e) < 0 ||
@@ -367,9 +331,6 @@ int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struc
 
 void net_jail_free(struct net_jail *m)
 {
-	for (size_t i = 0; i < m->nsplit; i++)
-		free(m->split[i]);
-	free(m->split);
 	free(m->ifs);
 	free(m->ips);
 	free(m->rdrs);

@@ -75,8 +75,6 @@ struct net_jail {
 	struct net_gw gw4, gw6;
 	struct net_rdr *rdrs;
 	size_t nrdrs;
-	char **split;		/* owned copies of comma-split values */
-	size_t nsplit;
 };
 
 /* Parse and check one jail's network parameters (jid names the default
@@ -114,7 +112,8 @@ struct net_networks {
 	struct conf *conf;	/* owned when loaded from the file */
 };
 
-/* Load conf_default_dir()/networks.conf; a missing file declares nothing. */
+/* Load networks.conf and networks.conf.d/\*.conf from conf_default_dir();
+ * no file declares nothing. */
 int net_networks_load(struct net_networks *nw, struct brig_err *e);
 /* Build from an already loaded networks configuration, which must outlive
  * nw (the strings point into it). */

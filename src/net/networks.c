@@ -1,27 +1,20 @@
 /* networks.conf: the bridges brig manages, one block each. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "net/model.h"
 #include "util/mem.h"
 
 int net_networks_load(struct net_networks *nw, struct brig_err *e)
 {
-	cleanup_free char *path = xasprintf("%s/networks.conf", conf_default_dir());
-	struct conf_source src = { .schema = CONF_SCHEMA_NETWORKS, .file = path };
+	const char *dir = conf_default_dir();
+	struct conf_source src = { .schema = CONF_SCHEMA_NETWORKS, .confdir = dir };
 	struct diag d = { 0 };
 	struct conf *c = NULL;
 	int rc;
 
 	memset(nw, 0, sizeof(*nw));
-	if (access(path, F_OK) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return brig_err_set(e, errno, "reading %s", path);
-	}
 	if (conf_load(&src, &c, &d) < 0) {
 		const char *first = "unknown error";
 
@@ -30,8 +23,7 @@ int net_networks_load(struct net_networks *nw, struct brig_err *e)
 				first = d.msgs[i].text;
 				break;
 			}
-		brig_err_set(e, 0, "%s (%zu error%s in %s)", first, d.nerrors,
-			     d.nerrors == 1 ? "" : "s", path);
+		brig_err_set(e, 0, "%s/networks.conf: %s", dir, first);
 		diag_free(&d);
 		return -1;
 	}

@@ -1,5 +1,5 @@
-/* Hand-built resolved configurations for the net/ unit tests, and the conf
- * lookups they need (weak: the conf engine's own win once it is linked). */
+/* Hand-built resolved configurations for the net/ unit tests: every value
+ * is given as conf_load() would leave it. */
 #ifndef BRIG_TESTS_NET_TESTCONF_H
 #define BRIG_TESTS_NET_TESTCONF_H
 
@@ -10,37 +10,6 @@
 
 #include "conf/conf.h"
 #include "util/mem.h"
-
-__attribute__((weak)) const struct conf_param *conf_param(const struct conf_jail *j,
-							  const char *name)
-{
-	for (size_t i = 0; i < j->nparams; i++)
-		if (!strcmp(j->params[i].name, name))
-			return &j->params[i];
-	return NULL;
-}
-
-__attribute__((weak)) const char *conf_str(const struct conf_jail *j, const char *name)
-{
-	const struct conf_param *p = conf_param(j, name);
-
-	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
-}
-
-__attribute__((weak)) bool conf_bool(const struct conf_jail *j, const char *name, bool dflt)
-{
-	const char *v = conf_str(j, name);
-
-	return v ? !strcmp(v, "true") || !strcmp(v, "1") : dflt;
-}
-
-__attribute__((weak)) long long conf_int(const struct conf_jail *j, const char *name,
-					 long long dflt)
-{
-	const char *v = conf_str(j, name);
-
-	return v ? strtoll(v, NULL, 10) : dflt;
-}
 
 /* Add one value to parameter name of j (created as a list if new). */
 static inline void tc_add(struct conf_jail *j, const char *name, const char *value)

@@ -14,6 +14,7 @@
 
 #include "net/model.h"
 #include "net/net.h"
+#include "conf_helpers.h"
 #include "net_testconf.h"
 #include "sys/nft.h"
 
@@ -66,10 +67,10 @@ static void test_addresses(void **state)
 		     "ip4.addr=10.10.0.5/33");
 	PARSE_EXPECT("bad prefix length", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/x");
 	PARSE_EXPECT("address given twice", "vnet", "vnet.bridge=br0",
-		     "ip4.addr=10.10.0.5/24, 10.10.0.5/16");
-	/* FreeBSD's IFACE|ADDR form, comma lists. */
+		     "ip4.addr=10.10.0.5/24", "ip4.addr+=10.10.0.5/16");
+	/* FreeBSD's IFACE|ADDR form. */
 	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "vnet.interface=epair_wb",
-		     "ip4.addr=epair_wb|10.10.0.5/24,10.10.0.6/24");
+		     "ip4.addr=epair_wb|10.10.0.5/24", "ip4.addr+=10.10.0.6/24");
 	PARSE_EXPECT("web: ip4.addr \"eth9|10.10.0.5/24\": the jail has no interface \"eth9\"",
 		     "vnet", "vnet.bridge=br0", "ip4.addr=eth9|10.10.0.5/24");
 	PARSE_EXPECT("the jail has no network interface", "vnet", "ip4.addr=10.10.0.5/24");
@@ -155,7 +156,7 @@ static void test_names(void **state)
 	/* Without vnet, the network parameters of a vnet jail make no sense. */
 	PARSE_EXPECT("web: rdr: needs vnet", "rdr=tcp 80 80");
 	PARSE_EXPECT("web: vnet.bridge: needs vnet", "vnet.bridge=br0");
-	PARSE_EXPECT("needs vnet", "vnet=false", "ip4.defaultrouter=10.0.0.1");
+	PARSE_EXPECT("needs vnet", "vnet=inherit", "ip4.defaultrouter=10.0.0.1");
 	PARSE_EXPECT(NULL, "ip4.addr=10.0.0.5");
 }
 
@@ -456,6 +457,57 @@ static void test_nft_guard(void **state)
 	assert_int_equal(nft_replace_tag("jail:x", "delete table inet brig\n", &e), -1);
 }
 
+/* The seed's layout through the real configuration engine: a shared base
+ * with $short, $ip4, $gw4 and brig's vnet.bridge instead of the hooks. */
+static void test_seed_conf(void **state)
+{
+	static const char base[] =
+		"vnet;\n"
+		"vnet.interface = \"epair_${short}b\";\n"
+		"vnet.bridge = \"bridge0\";\n"
+		"ip4.addr = \"$ip4\";\n"
+		"ip4.defaultrouter = \"$gw4\";\n"
+		"path = \"/jails/${name}\";\n";
+	static const char jails[] =
+		"dns { $short = dns; $ip4 = 10.10.0.2/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; }\n"
+		"db  { $short = db;  $ip4 = 10.10.0.3/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; ip6.addr = \"fd00:10::3/64\", \"fd00:10::33/64\"; }\n"
+		"web { $short = web; $ip4 = 10.10.0.4/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; rdr = \"tcp 8080 80\", \"udp 5353 53\"; }\n"
+		"bad { $short = bad; $ip4 = 10.10.0.4/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; rdr = \"tcp 8080 81\"; }\n";
+	struct ld l;
+	struct net_jail m;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	if (LOADF(&l, "jail.conf", jails, "base.conf", base) != 0)
+		fail_msg("%s", l.msgs);
+	assert_int_equal(net_jail_parse(conf_jail(l.c, "web"), 4, &m, &e), 0);
+	assert_true(m.vnet);
+	assert_string_equal(m.ifs[0].jname, "epair_webb");
+	assert_string_equal(m.ifs[0].hname, "epair_weba");
+	assert_string_equal(m.ifs[0].bridge, "bridge0");
+	assert_true(m.gw4.set);
+	assert_int_equal(m.nrdrs, 2);
+	net_jail_free(&m);
+	/* ip6.addr as a list: two addresses. */
+	if (net_jail_parse(conf_jail(l.c, "db"), 2, &m, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(m.nips, 3);
+	if (net_check_others(l.c, conf_jail(l.c, "db"), &m, &e) < 0)
+		fail_msg("%s", e.msg);
+	net_jail_free(&m);
+	/* "bad" copies web's address and host port. */
+	assert_int_equal(net_jail_parse(conf_jail(l.c, "bad"), 5, &m, &e), 0);
+	assert_int_equal(net_check_others(l.c, conf_jail(l.c, "bad"), &m, &e), -1);
+	assert_string_equal(e.msg, "bad: ip4.addr \"10.10.0.4/24\": jail web has the same "
+			    "address on bridge bridge0");
+	net_jail_free(&m);
+	ld_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_rules_jail),
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_nft_guard),
+		cmocka_unit_test(test_seed_conf),
 	};
 
 	/* No networks.conf from the machine. */
