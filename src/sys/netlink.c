@@ -127,6 +127,23 @@ static int on_error(const struct nlmsghdr *m, void *data)
 	return MNL_CB_ERROR;
 }
 
+/* NLMSG_DONE: the end of a dump. */
+static int on_done(const struct nlmsghdr *m, void *data)
+{
+	(void)m;
+	(void)data;
+	return MNL_CB_STOP;
+}
+
+/* NLMSG_OVERRUN: messages were lost. */
+static int on_overrun(const struct nlmsghdr *m, void *data)
+{
+	(void)m;
+	(void)data;
+	errno = ENOSPC;
+	return MNL_CB_ERROR;
+}
+
 /* A data message: hand it to the caller's function. */
 static int on_data(const struct nlmsghdr *m, void *data)
 {
@@ -140,7 +157,13 @@ static int on_data(const struct nlmsghdr *m, void *data)
 /* Send m, read replies until the ack or NLMSG_DONE; errno on failure. */
 static int talk(struct nl *nl, struct nlmsghdr *m, struct req_ctx *c)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_error };
+	/* With a table, libmnl applies no defaults: every control type that
+	 * matters is handled here (NLMSG_NOOP is skipped). */
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = on_error,
+		[NLMSG_DONE] = on_done,
+		[NLMSG_OVERRUN] = on_overrun,
+	};
 	char buf[NL_RECV_SIZE];
 	unsigned int seq = ++nl->seq;
 	ssize_t n;
