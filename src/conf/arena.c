@@ -6,6 +6,8 @@
 
 #include "util/mem.h"
 
+/* Chunks grow from 4 KiB to 256 KiB: small loads stay small. */
+#define CHUNK_MIN (4u << 10)
 #define CHUNK_SIZE (256u << 10)
 #define BIG (CHUNK_SIZE / 4)
 #define ALIGN 16u
@@ -46,11 +48,16 @@ void *cf_alloc(struct cf_arena *a, size_t n)
 		return c->data;
 	}
 	if (a->cur == NULL || (size_t)(a->end - a->cur) < n) {
-		c = chunk_new(CHUNK_SIZE);
+		size_t size = a->next < CHUNK_MIN ? CHUNK_MIN : a->next;
+
+		while (size < n)
+			size *= 2;
+		c = chunk_new(size);
 		c->next = a->chunks;
 		a->chunks = c;
 		a->cur = (char *)c->data;
-		a->end = a->cur + CHUNK_SIZE;
+		a->end = a->cur + size;
+		a->next = size * 2 > CHUNK_SIZE ? CHUNK_SIZE : size * 2;
 	}
 	p = a->cur;
 	a->cur += n;
@@ -84,6 +91,7 @@ void cf_arena_free(struct cf_arena *a)
 	}
 	a->chunks = NULL;
 	a->cur = a->end = NULL;
+	a->next = 0;
 }
 
 /* Free all but the current chunk and start filling it again: scratch
@@ -99,7 +107,6 @@ void cf_arena_rewind(struct cf_arena *a)
 	a->chunks = keep;
 	if (keep) {
 		keep->next = NULL;
-		a->cur = (char *)keep->data;
-		a->end = a->cur + CHUNK_SIZE;
+		a->cur = (char *)keep->data;	/* a->end stays: the chunk's end */
 	}
 }

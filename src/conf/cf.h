@@ -33,6 +33,7 @@ struct cf_chunk;
 struct cf_arena {
 	struct cf_chunk *chunks;
 	char *cur, *end;
+	size_t next;		/* size of the next chunk */
 };
 void *cf_alloc(struct cf_arena *a, size_t n);
 void *cf_zalloc(struct cf_arena *a, size_t n);
@@ -202,6 +203,8 @@ void cf_expand_includes(struct cf_ctx *ctx);
 struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
 				  struct cf_file **main, size_t *n);
 bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len);
+/* Length of the valid multi-byte UTF-8 sequence at s (n bytes left), or 0. */
+size_t cf_utf8_seq(const unsigned char *s, size_t n);
 
 /* parse.c */
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len);

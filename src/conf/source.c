@@ -78,8 +78,7 @@ static void locate(const char *buf, size_t off, uint32_t *line, uint32_t *col)
 	*col = (uint32_t)(buf + off - ls) + 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t cf_utf8_seq(const unsigned char *s, size_t n)
 {
 	size_t len;
 	uint32_t cp;
@@ -118,7 +117,7 @@ bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t
 			cf_diag(ctx, DIAG_ERROR, &loc, "NUL byte in the file");
 			return false;
 		}
-		n = utf8_seq(s + i, len - i);
+		n = cf_utf8_seq(s + i, len - i);
 		if (n == 0) {
 			locate(buf, i, &loc.line, &loc.col);
 			cf_diag(ctx, DIAG_ERROR, &loc, "invalid UTF-8 (byte 0x%02x)", s[i]);
@@ -247,8 +246,8 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 	struct cf_file *f = NULL;
 	const char *why;
 	struct stat st;
-	size_t len;
-	char *buf;
+	size_t len = 0;
+	char *buf = NULL;
 	int fd;
 
 	if (ctx->src->mem)
