@@ -186,6 +186,10 @@ struct cf_ctx {
 	struct cf_block **blocks;	/* definition order, wildcards included */
 	size_t nblocks, capblocks;
 	struct cf_block *global;	/* the wildcard made of global params */
+	const struct cf_block **wild;	/* the wildcard blocks, in order */
+	size_t nwild;
+	bool lazy;			/* keep only names and depend (conf_source.lazy) */
+	struct cf_arena *out;		/* where resolved values go */
 	struct cf_block *cmdline;	/* command-line params, applied last */
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
@@ -218,11 +222,13 @@ void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *
 bool cf_wild_name(const char *name);
 bool cf_wild_match(const char *jail, const char *wild);
 
-/* resolve.c */
+/* resolve.c: every jail resolved and checked (cf_check_jail) in turn. */
 void cf_resolve(struct cf_ctx *ctx, struct conf *c);
 
-/* check.c */
-void cf_check(struct cf_ctx *ctx, struct conf *c);
+/* check.c: a resolved jail's values against their types, then what
+ * involves all jails (names, duplicates, depend). */
+void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j);
+void cf_check_all(struct cf_ctx *ctx, struct conf *c);
 /* "true", "false" (any case) or an integer (non-zero is true). */
 bool cf_parse_bool(const char *s, bool *v);
 

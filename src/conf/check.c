@@ -50,7 +50,7 @@ static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const str
 static void set_one(struct cf_ctx *ctx, struct conf_param *p, const char *s)
 {
 	if (p->nvalues == 0)
-		p->values = cf_alloc(&ctx->arena, sizeof(char *));
+		p->values = cf_alloc(ctx->out, sizeof(char *));
 	p->values[0] = (char *)s;
 	p->nvalues = 1;
 }
@@ -105,7 +105,7 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 			return;
 		}
 		{
-			char *buf = cf_alloc(&ctx->arena, 24);
+			char *buf = cf_alloc(ctx->out, 24);
 
 			snprintf(buf, 24, "%lld", v);
 			set_one(ctx, p, buf);
@@ -246,11 +246,14 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 	free(next);
 }
 
-void cf_check(struct cf_ctx *ctx, struct conf *c)
+void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 {
-	for (size_t i = 0; i < c->njails && !ctx->too_many; i++)
-		for (size_t k = 0; k < c->jails[i].nparams; k++)
-			check_param(ctx, &c->jails[i], &c->jails[i].params[k]);
+	for (size_t k = 0; k < j->nparams && !ctx->too_many; k++)
+		check_param(ctx, j, &j->params[k]);
+}
+
+void cf_check_all(struct cf_ctx *ctx, struct conf *c)
+{
 	check_names(ctx, c);
 	if (ctx->schema == CONF_SCHEMA_JAILS) {
 		check_depend_names(ctx, c);

@@ -81,18 +81,20 @@ static void load_confdir(struct cf_ctx *ctx, const char *dir)
 	free(roots);
 }
 
-/* Free what only the load needed; keep the arena and the names. */
+/* Free what only the load needed; keep the arena and the names (and the
+ * blocks, which conf_each resolves again after a lazy load). */
 static void ctx_trim(struct cf_ctx *ctx)
 {
 	free(ctx->files);
 	free(ctx->byid);
-	free(ctx->blocks);
-	cf_arena_free(&ctx->tmp);
-	for (size_t i = 0; i < 4; i++)
-		sb_free(&ctx->qbuf[i]);
 	ctx->files = NULL;
 	ctx->byid = NULL;
-	ctx->blocks = NULL;
+	if (!ctx->lazy) {
+		free(ctx->blocks);
+		ctx->blocks = NULL;
+		ctx->nblocks = 0;
+		cf_arena_free(&ctx->tmp);
+	}
 }
 
 int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
@@ -126,8 +128,9 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 		params = NULL;
 	}
 	ctx->cmdline = params && params->n ? params : NULL;
+	ctx->lazy = src->lazy;
 	cf_resolve(ctx, c);
-	cf_check(ctx, c);
+	cf_check_all(ctx, c);
 	ctx_trim(ctx);
 	if (d->nerrors > errors) {
 		conf_free(c);
@@ -147,6 +150,10 @@ void conf_free(struct conf *c)
 	ctx = c->priv;
 	if (ctx) {
 		ctx_trim(ctx);
+		free(ctx->blocks);
+		cf_arena_free(&ctx->tmp);
+		for (size_t i = 0; i < 4; i++)
+			sb_free(&ctx->qbuf[i]);
 		free(ctx->names.tab);
 		cf_arena_free(&ctx->arena);
 		free(ctx);

@@ -206,7 +206,7 @@ static bool subst(struct resolver *r, int32_t idx, const struct cf_stmt *st, con
 	}
 	sb_addn(sb, v->s + pos, v->len - pos);
 	r->ctx->expanded += sb->len;
-	put(r, depth, n, cf_strndup(r->e[idx].def ? &r->ctx->arena : &r->ctx->tmp, sb->s, sb->len));
+	put(r, depth, n, cf_strndup(r->e[idx].def ? r->ctx->out : &r->ctx->tmp, sb->s, sb->len));
 	return true;
 }
 
@@ -214,7 +214,7 @@ static bool subst(struct resolver *r, int32_t idx, const struct cf_stmt *st, con
 static bool resolve(struct resolver *r, int32_t idx, unsigned depth)
 {
 	struct entry *e = &r->e[idx];
-	struct cf_arena *a = e->def ? &r->ctx->arena : &r->ctx->tmp;
+	struct cf_arena *a = e->def ? r->ctx->out : &r->ctx->tmp;
 	bool ok = true;
 	size_t n = 0;
 
@@ -262,7 +262,7 @@ static void negate(struct cf_ctx *ctx, struct entry *e)
 
 	if (e->nout && !cf_parse_bool(e->out[e->nout - 1], &v))
 		return;
-	e->out = cf_alloc(&ctx->arena, sizeof(char *));
+	e->out = cf_alloc(ctx->out, sizeof(char *));
 	e->nout = 1;
 	e->out[0] = (char *)(sys ? (v ? "disable" : "new") : (v ? "false" : "true"));
 }
@@ -303,7 +303,7 @@ static void emit(struct resolver *r, struct conf_jail *j)
 	j->file = r->jail->loc.path;
 	j->line = (int)r->jail->loc.line;
 	j->col = (int)r->jail->loc.col;
-	j->params = cf_zalloc(&ctx->arena, np * sizeof(*j->params));
+	j->params = cf_zalloc(ctx->out, np * sizeof(*j->params));
 	j->nparams = np;
 	for (size_t i = 0; i < r->n; i++) {
 		struct entry *e = &r->e[i];
@@ -331,7 +331,7 @@ static void emit(struct resolver *r, struct conf_jail *j)
 		p->name = nm->def->name;
 		p->type = nm->def->type;
 		p->def = nm->def;
-		p->values = cf_alloc(&ctx->arena, sizeof(char *));
+		p->values = cf_alloc(ctx->out, sizeof(char *));
 		p->values[0] = j->name;
 		p->nvalues = 1;
 		p->file = j->file;
@@ -362,49 +362,121 @@ static void reset(struct resolver *r)
 	cf_arena_rewind(&r->ctx->tmp);
 }
 
+/* The resolver's memory. */
+static void resolver_fini(struct resolver *r)
+{
+	for (size_t i = 0; i < CF_VAR_DEPTH + 2; i++) {
+		sb_free(&r->sb[i]);
+		free(r->vals[i]);
+	}
+	free(r->chain);
+	free(r->e);
+	free(r->g);
+}
+
+/* Resolve one jail block into j (values in ctx->out), then check it. */
+static void resolve_jail(struct resolver *r, const struct cf_block *b, struct conf_jail *j)
+{
+	struct cf_ctx *ctx = r->ctx;
+	bool self = false;
+
+	if (!r->chain)
+		r->chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r->chain));
+	r->jail = b;
+	apply(r, implicit(ctx, b));
+	for (size_t w = 0; w < ctx->nwild; w++) {
+		if (!self && b->seq < ctx->wild[w]->seq) {
+			apply_block(r, b);
+			self = true;
+		}
+		if (cf_wild_match(b->name, ctx->wild[w]->name))
+			apply_block(r, ctx->wild[w]);
+	}
+	if (!self)
+		apply_block(r, b);
+	if (ctx->cmdline)
+		apply_block(r, ctx->cmdline);
+	for (size_t k = 0; k < r->n; k++)
+		resolve(r, (int32_t)k, 0);
+	emit(r, j);
+	cf_check_jail(ctx, j);
+}
+
+/* What a lazy load keeps of a jail: its name and its depend list. */
+static void keep_little(struct cf_ctx *ctx, struct conf_jail *j)
+{
+	const struct conf_param *dep = conf_param(j, "depend");
+	struct conf_param *p = cf_zalloc(&ctx->arena, 2 * sizeof(*p));
+
+	j->name = cf_strndup(&ctx->arena, j->name, strlen(j->name));
+	p[0] = j->params[0];
+	p[0].values = &j->name;
+	j->nparams = 1;
+	if (dep) {
+		p[1] = *dep;
+		p[1].values = cf_alloc(&ctx->arena, (dep->nvalues + 1) * sizeof(char *));
+		for (size_t i = 0; i < dep->nvalues; i++)
+			p[1].values[i] = cf_strndup(&ctx->arena, dep->values[i], strlen(dep->values[i]));
+		j->nparams = 2;
+	}
+	j->params = p;
+}
+
 void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 {
 	struct resolver r = { .ctx = ctx };
-	const struct cf_block **wild = xcalloc(ctx->nblocks + 1, sizeof(*wild));
-	size_t nwild = 0, nj = 0;
+	size_t nj = 0;
 
+	ctx->wild = cf_alloc(&ctx->arena, (ctx->nblocks + 1) * sizeof(*ctx->wild));
 	for (size_t i = 0; i < ctx->nblocks; i++)
 		if (ctx->blocks[i]->wild)
-			wild[nwild++] = ctx->blocks[i];
-	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - nwild + 1) * sizeof(*c->jails));
-	r.chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r.chain));
+			ctx->wild[ctx->nwild++] = ctx->blocks[i];
+	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
+	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
 	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many; i++) {
-		const struct cf_block *b = ctx->blocks[i];
-		bool self = false;
-
-		if (b->wild)
+		if (ctx->blocks[i]->wild)
 			continue;
-		r.jail = b;
-		apply(&r, implicit(ctx, b));
-		for (size_t w = 0; w < nwild; w++) {
-			if (!self && b->seq < wild[w]->seq) {
-				apply_block(&r, b);
-				self = true;
-			}
-			if (cf_wild_match(b->name, wild[w]->name))
-				apply_block(&r, wild[w]);
-		}
-		if (!self)
-			apply_block(&r, b);
-		if (ctx->cmdline)
-			apply_block(&r, ctx->cmdline);
-		for (size_t k = 0; k < r.n; k++)
-			resolve(&r, (int32_t)k, 0);
-		emit(&r, &c->jails[nj++]);
+		resolve_jail(&r, ctx->blocks[i], &c->jails[nj]);
+		if (ctx->lazy)
+			keep_little(ctx, &c->jails[nj]);
+		nj++;
 		reset(&r);
 	}
 	c->njails = nj;
-	for (size_t i = 0; i < CF_VAR_DEPTH + 2; i++) {
-		sb_free(&r.sb[i]);
-		free(r.vals[i]);
+	resolver_fini(&r);
+}
+
+int conf_each(const struct conf *c, const bool *pick, int (*fn)(void *arg, const struct conf_jail *j),
+	      void *arg)
+{
+	struct cf_ctx *ctx = c->priv;
+	struct resolver r = { .ctx = ctx };
+	struct diag quiet = { 0 }, *saved;
+	int rc = 0;
+
+	if (!ctx || !ctx->lazy) {
+		for (size_t i = 0; i < c->njails && rc == 0; i++)
+			if (!pick || pick[i])
+				rc = fn(arg, &c->jails[i]);
+		return rc;
 	}
-	free(r.chain);
-	free(r.e);
-	free(r.g);
-	free(wild);
+	/* Resolve each jail again, as the load did; it found no error. */
+	saved = ctx->d;
+	ctx->d = &quiet;
+	for (size_t i = 0, k = 0; i < ctx->nblocks && rc == 0; i++) {
+		struct conf_jail j = { 0 };
+
+		if (ctx->blocks[i]->wild)
+			continue;
+		if (!pick || pick[k]) {
+			resolve_jail(&r, ctx->blocks[i], &j);
+			rc = fn(arg, &j);
+		}
+		k++;
+		reset(&r);
+	}
+	resolver_fini(&r);
+	diag_free(&quiet);
+	ctx->d = saved;
+	return rc;
 }
