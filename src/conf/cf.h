@@ -27,6 +27,7 @@ struct cf_ctx;
 #define CF_BLOCK_DEPTH 32		/* nested jail blocks */
 #define CF_VAR_DEPTH 256		/* variables referring to variables */
 #define CF_MAX_ERRORS 10000		/* then "too many errors" */
+#define CF_SPLICE_MAX 4000000u		/* statements after includes */
 
 /* ---- arena: bump allocation, freed all at once ---- */
 struct cf_chunk;
@@ -57,6 +58,8 @@ struct cf_name {
 	bool varset;			/* a variable with this parameter's name is set */
 	/* As a jail name: index in conf->jails, -1 if none. */
 	int32_t jail;
+	/* As the path of an included file: the file, once read. */
+	struct cf_file *file;
 };
 
 struct cf_names {
@@ -119,24 +122,32 @@ struct cf_stmt {
 enum cf_node_kind { CF_N_STMT, CF_N_BLOCK, CF_N_INCLUDE };
 
 struct cf_file;
+
+/* An .include: its patterns, and the files they name (cf_expand_includes). */
+struct cf_include {
+	const char **pats;
+	size_t npats;
+	struct cf_file **files;
+	size_t nfiles;
+	bool expanded;
+	bool reported;		/* depth/cycle error said once */
+};
+
+/* One item of a file: a statement, a jail block, or an .include. */
 struct cf_node {
 	enum cf_node_kind kind;
-	struct cf_loc loc;
 	union {
-		const struct cf_stmt *stmt;
+		struct cf_stmt stmt;
 		struct {
 			const char *name;	/* the label as written */
 			struct cf_node **items;
 			size_t n;
+			struct cf_loc loc;
 		} block;
 		struct {
-			const char **pats;
-			size_t npats;
-			struct cf_file **files;	/* filled by cf_expand_includes */
-			size_t nfiles;
-			bool expanded;
-			bool reported;	/* depth/cycle error said once */
-		} inc;
+			struct cf_include *inc;
+			struct cf_loc loc;
+		} include;
 	};
 };
 
@@ -155,15 +166,17 @@ struct cf_file {
 	bool scanned;		/* its includes were expanded */
 };
 
-/* ---- jail blocks, after includes are spliced in ---- */
+/* ---- jail blocks: every jail and wildcard, in file order ---- */
 struct cf_block {
 	const char *name;
 	struct cf_loc loc;
 	uint32_t seq;
 	bool wild;
+	/* Its statements: those of its block in the syntax tree (the .include
+	 * files in it followed), or a list (global parameters, command line). */
+	const struct cf_node *node;
 	const struct cf_stmt **stmts;
 	size_t n, cap;
-	const struct cf_stmt *implicit;	/* name = label (or jid) */
 };
 
 /* ---- the whole load ---- */
@@ -193,6 +206,8 @@ struct cf_ctx {
 	struct cf_block *cmdline;	/* command-line params, applied last */
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
+	size_t spliced;			/* statements met by the walk */
+	bool broken;			/* includes loop, nest or grow too much */
 
 	size_t expanded;		/* bytes made by substitution so far */
 	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
@@ -217,7 +232,8 @@ const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg);
 
 /* walk.c */
 void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f);
-struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, const struct cf_loc *loc);
+struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, const struct cf_loc *loc,
+			      const struct cf_node *node);
 void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *st);
 bool cf_wild_name(const char *name);
 bool cf_wild_match(const char *jail, const char *wild);

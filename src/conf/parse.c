@@ -140,12 +140,11 @@ static struct cf_node **finish(struct cf_ctx *ctx, struct nodevec *v, size_t *n)
 	return items;
 }
 
-static struct cf_node *node_new(struct cf_ctx *ctx, enum cf_node_kind kind, const struct cf_loc *at)
+static struct cf_node *node_new(struct cf_ctx *ctx, enum cf_node_kind kind)
 {
 	struct cf_node *n = cf_zalloc(&ctx->arena, sizeof(*n));
 
 	n->kind = kind;
-	n->loc = *at;
 	return n;
 }
 
@@ -226,14 +225,17 @@ static enum vals_end parse_values(struct parser *p, const char *after, struct cf
 static void make_include(struct parser *p, struct nodevec *out, const struct cf_loc *at,
 			 bool nameval, const struct cf_str *vals, uint32_t nvals)
 {
+	struct cf_include *inc;
 	struct cf_node *n;
 
 	if (!nameval || nvals == 0) {
 		cf_diag(p->ctx, DIAG_ERROR, at, ".include needs a file name: .include \"FILE\";");
 		return;
 	}
-	n = node_new(p->ctx, CF_N_INCLUDE, at);
-	n->inc.pats = cf_alloc(&p->ctx->arena, nvals * sizeof(*n->inc.pats));
+	n = node_new(p->ctx, CF_N_INCLUDE);
+	n->include.loc = *at;
+	n->include.inc = inc = cf_zalloc(&p->ctx->arena, sizeof(*inc));
+	inc->pats = cf_alloc(&p->ctx->arena, nvals * sizeof(*inc->pats));
 	for (uint32_t i = 0; i < nvals; i++) {
 		if (vals[i].nvars) {
 			cf_diag(p->ctx, DIAG_ERROR, at, "variables are not allowed in .include file names");
@@ -243,7 +245,7 @@ static void make_include(struct parser *p, struct nodevec *out, const struct cf_
 			cf_diag(p->ctx, DIAG_ERROR, at, ".include of an empty file name");
 			return;
 		}
-		n->inc.pats[n->inc.npats++] = vals[i].s;
+		inc->pats[inc->npats++] = vals[i].s;
 	}
 	push(out, n);
 }
@@ -273,7 +275,8 @@ static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc
 			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s", cf_q(ctx, name->s));
 		return;
 	}
-	st = cf_zalloc(&ctx->arena, sizeof(*st));
+	n = node_new(ctx, CF_N_STMT);
+	st = &n->stmt;
 	st->name = var ? name : canon;
 	st->def = var ? NULL : canon->def;
 	st->flags = (var ? CF_S_VAR : 0) | (append ? CF_S_APPEND : 0) |
@@ -290,8 +293,6 @@ static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc
 			cf_diag(ctx, DIAG_NOTE, at, "\"%s\" is ignored on Linux", st->def->name);
 		}
 	}
-	n = node_new(ctx, CF_N_STMT, at);
-	n->stmt = st;
 	push(out, n);
 }
 
@@ -399,7 +400,8 @@ static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
 		free(body.v);
 		return;
 	}
-	n = node_new(p->ctx, CF_N_BLOCK, &at);
+	n = node_new(p->ctx, CF_N_BLOCK);
+	n->block.loc = at;
 	n->block.name = label;
 	n->block.items = finish(p->ctx, &body, &n->block.n);
 	push(out, n);

@@ -116,8 +116,28 @@ static void apply(struct resolver *r, const struct cf_stmt *st)
 	e->tail = (int32_t)r->ng++;
 }
 
+/* The statements of a block in the syntax tree, following its .include
+ * files as the walk did (which found no loop, or nothing is resolved). */
+static void apply_items(struct resolver *r, struct cf_node *const *items, size_t n, unsigned depth)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cf_node *node = items[i];
+
+		if (node->kind == CF_N_STMT) {
+			apply(r, &node->stmt);
+		} else if (node->kind == CF_N_INCLUDE && depth <= CF_INCLUDE_DEPTH) {
+			const struct cf_include *inc = node->include.inc;
+
+			for (size_t k = 0; k < inc->nfiles; k++)
+				apply_items(r, inc->files[k]->items, inc->files[k]->nitems, depth + 1);
+		}
+	}
+}
+
 static void apply_block(struct resolver *r, const struct cf_block *b)
 {
+	if (b->node)
+		apply_items(r, b->node->block.items, b->node->block.n, 0);
 	for (size_t i = 0; i < b->n; i++)
 		apply(r, b->stmts[i]);
 }
@@ -403,23 +423,24 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 }
 
 /* What a lazy load keeps of a jail: its name and its depend list. */
-static void keep_little(struct cf_ctx *ctx, struct conf_jail *j)
+static void keep_little(struct cf_ctx *ctx, const struct cf_block *b, struct conf_jail *j)
 {
 	const struct conf_param *dep = conf_param(j, "depend");
-	struct conf_param *p = cf_zalloc(&ctx->arena, 2 * sizeof(*p));
 
-	j->name = cf_strndup(&ctx->arena, j->name, strlen(j->name));
-	p[0] = j->params[0];
-	p[0].values = &j->name;
-	j->nparams = 1;
+	if (j->name != b->name)
+		j->name = cf_strndup(&ctx->arena, j->name, strlen(j->name));
+	j->params = NULL;
+	j->nparams = 0;
 	if (dep) {
-		p[1] = *dep;
-		p[1].values = cf_alloc(&ctx->arena, (dep->nvalues + 1) * sizeof(char *));
+		struct conf_param *p = cf_alloc(&ctx->arena, sizeof(*p));
+
+		*p = *dep;
+		p->values = cf_alloc(&ctx->arena, (dep->nvalues + 1) * sizeof(char *));
 		for (size_t i = 0; i < dep->nvalues; i++)
-			p[1].values[i] = cf_strndup(&ctx->arena, dep->values[i], strlen(dep->values[i]));
-		j->nparams = 2;
+			p->values[i] = cf_strndup(&ctx->arena, dep->values[i], strlen(dep->values[i]));
+		j->params = p;
+		j->nparams = 1;
 	}
-	j->params = p;
 }
 
 void cf_resolve(struct cf_ctx *ctx, struct conf *c)
@@ -433,12 +454,12 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 			ctx->wild[ctx->nwild++] = ctx->blocks[i];
 	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
 	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
-	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many; i++) {
+	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many && !ctx->broken; i++) {
 		if (ctx->blocks[i]->wild)
 			continue;
 		resolve_jail(&r, ctx->blocks[i], &c->jails[nj]);
 		if (ctx->lazy)
-			keep_little(ctx, &c->jails[nj]);
+			keep_little(ctx, ctx->blocks[i], &c->jails[nj]);
 		nj++;
 		reset(&r);
 	}

@@ -299,9 +299,9 @@ static bool has_magic(const char *s)
 	return false;
 }
 
-/* Add f to the include node's targets. */
-static void inc_add(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from, struct cf_file *f,
-		    size_t *cap)
+/* Add f to the include's targets. */
+static void inc_add(struct cf_ctx *ctx, struct cf_include *inc, struct cf_file *from,
+		    struct cf_file *f, size_t *cap)
 {
 	struct cf_file **v;
 
@@ -309,14 +309,14 @@ static void inc_add(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from,
 		return;
 	if (f != from)
 		f->included = true;
-	if (n->inc.nfiles == *cap) {
+	if (inc->nfiles == *cap) {
 		*cap = *cap ? *cap * 2 : 4;
 		v = cf_alloc(&ctx->arena, *cap * sizeof(*v));
-		if (n->inc.nfiles)
-			memcpy(v, n->inc.files, n->inc.nfiles * sizeof(*v));
-		n->inc.files = v;
+		if (inc->nfiles)
+			memcpy(v, inc->files, inc->nfiles * sizeof(*v));
+		inc->files = v;
 	}
-	n->inc.files[n->inc.nfiles++] = f;
+	inc->files[inc->nfiles++] = f;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -325,8 +325,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The memory files matching a pattern, in name order. */
-static void mem_glob(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from, const char *pat,
-		     size_t *cap)
+static void mem_glob(struct cf_ctx *ctx, struct cf_include *inc, const struct cf_loc *at,
+		     struct cf_file *from, const char *pat, size_t *cap)
 {
 	const char **names = xcalloc(ctx->src->nmem + 1, sizeof(*names));
 	size_t k = 0;
@@ -338,34 +338,47 @@ static void mem_glob(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from
 	qsort(names, k, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < k; i++)
 		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
-			inc_add(ctx, n, from, file_get(ctx, names[i], &n->loc), cap);
+			inc_add(ctx, inc, from, file_get(ctx, names[i], at), cap);
 	free(names);
+}
+
+/* The file a plain (not glob) include names. The same name included from
+ * many places (a template in every jail block) is opened once. */
+static struct cf_file *inc_file(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	struct cf_name *key = cf_name_get(ctx, path, strlen(path));
+
+	if (!key->file)
+		key->file = file_get(ctx, path, at);
+	return key->file;
 }
 
 /* Resolve one .include: relative names against the including file's
  * folder; a glob may match nothing, a plain name must exist. */
 static void expand_one(struct cf_ctx *ctx, struct cf_file *from, struct cf_node *n)
 {
+	struct cf_include *inc = n->include.inc;
+	const struct cf_loc *at = &n->include.loc;
 	size_t cap = 0;
 
-	n->inc.expanded = true;
-	for (size_t i = 0; i < n->inc.npats; i++) {
-		const char *pat = n->inc.pats[i];
+	inc->expanded = true;
+	for (size_t i = 0; i < inc->npats; i++) {
+		const char *pat = inc->pats[i];
 		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s%s", from->dir, pat);
 
 		if (!has_magic(full)) {
-			inc_add(ctx, n, from, file_get(ctx, full, &n->loc), &cap);
+			inc_add(ctx, inc, from, inc_file(ctx, full, at), &cap);
 		} else if (ctx->src->mem) {
-			mem_glob(ctx, n, from, full, &cap);
+			mem_glob(ctx, inc, at, from, full, &cap);
 		} else {
 			glob_t g;
 			int r = glob(full, 0, NULL, &g);
 
 			if (r == 0)
 				for (size_t k = 0; k < g.gl_pathc; k++)
-					inc_add(ctx, n, from, file_get(ctx, g.gl_pathv[k], &n->loc), &cap);
+					inc_add(ctx, inc, from, file_get(ctx, g.gl_pathv[k], at), &cap);
 			else if (r != GLOB_NOMATCH)
-				cf_diag(ctx, DIAG_ERROR, &n->loc, "%s: cannot expand the pattern", full);
+				cf_diag(ctx, DIAG_ERROR, at, "%s: cannot expand the pattern", full);
 			globfree(&g);
 		}
 		free(full);
@@ -378,7 +391,7 @@ static void scan_items(struct cf_ctx *ctx, struct cf_file *from, struct cf_node 
 	for (size_t i = 0; i < n; i++) {
 		struct cf_node *node = items[i];
 
-		if (node->kind == CF_N_INCLUDE && !node->inc.expanded)
+		if (node->kind == CF_N_INCLUDE && !node->include.inc->expanded)
 			expand_one(ctx, from, node);
 		else if (node->kind == CF_N_BLOCK)
 			scan_items(ctx, from, node->block.items, node->block.n);
