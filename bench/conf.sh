@@ -98,7 +98,7 @@ for kind in (["groups", "files"] if layout == "both" else [layout]):
     (groups if kind == "groups" else files)(d)
     env = dict(os.environ, BRIG_CONFDIR=d)
     r = subprocess.run([brig, "config", "show", "--json"], env=env, capture_output=True)
-    n = r.stdout.count(b'"name": "') // 2
+    n = r.stdout.count(b'\n') - 2
     print("bench/conf: %s: %d jails, %d files, %.1f MB (%d runs, median)"
           % (kind, n, sum(len(f) for _, _, f in os.walk(d)), size(d) / 1e6, runs))
     for label, args in (("config check", ["config", "check"]),

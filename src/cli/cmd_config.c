@@ -39,10 +39,10 @@ static int select_jails(const struct conf *c, char **names, size_t n, bool *pick
 }
 
 /* Streaming the output of show: one jail at a time, written out in
- * chunks (the configuration was checked whole before). */
+ * chunks (the configuration was checked whole before). The JSON array
+ * has one jail per line. */
 struct out {
 	struct strbuf sb;
-	struct json w;
 	bool json, first, failed;
 };
 
@@ -59,7 +59,11 @@ static int show_one(void *arg, const struct conf_jail *j)
 	struct out *o = arg;
 
 	if (o->json) {
-		conf_jail_json(j, &o->w);
+		struct json w;
+
+		sb_adds(&o->sb, o->first ? "\n" : ",\n");
+		json_init(&w, &o->sb, false);
+		conf_jail_json(j, &w);
 	} else {
 		if (!o->first)
 			sb_addc(&o->sb, '\n');
@@ -76,15 +80,11 @@ static int show(const struct conf *c, const bool *pick, bool json)
 {
 	struct out o = { .sb = STRBUF_INIT, .json = json, .first = true };
 
-	if (json) {
-		json_init(&o.w, &o.sb, true);
-		json_arr_begin(&o.w);
-	}
+	if (json)
+		sb_addc(&o.sb, '[');
 	conf_each(c, pick, show_one, &o);
-	if (json) {
-		json_arr_end(&o.w);
-		sb_addc(&o.sb, '\n');
-	}
+	if (json)
+		sb_adds(&o.sb, o.first ? "]\n" : "\n]\n");
 	flush(&o);
 	sb_free(&o.sb);
 	if (o.failed || fflush(stdout) != 0) {

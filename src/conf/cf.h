@@ -60,6 +60,9 @@ struct cf_name {
 	int32_t jail;
 	/* As the path of an included file: the file, once read. */
 	struct cf_file *file;
+	/* As the first component of wildcards ("web" of "web.*"): their
+	 * index in ctx->wlists, -1 if none. */
+	int32_t wlist;
 };
 
 struct cf_names {
@@ -68,6 +71,7 @@ struct cf_names {
 };
 struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len);
 struct cf_name *cf_name_find(const struct cf_names *t, const char *s);
+struct cf_name *cf_name_findn(const struct cf_names *t, const char *s, size_t len);
 /* Fill the parameter fields of n (def, canon, neg); returns n->canon. */
 struct cf_name *cf_name_param(struct cf_ctx *ctx, struct cf_name *n);
 
@@ -199,8 +203,16 @@ struct cf_ctx {
 	struct cf_block **blocks;	/* definition order, wildcards included */
 	size_t nblocks, capblocks;
 	struct cf_block *global;	/* the wildcard made of global params */
-	const struct cf_block **wild;	/* the wildcard blocks, in order */
-	size_t nwild;
+	/* The wildcard blocks in order: those starting with "*", and the
+	 * others by their first component, so that a jail meets only the
+	 * wildcards that may match it. */
+	const struct cf_block **wild_any;
+	size_t nwild_any, nwild;
+	struct cf_wlist {
+		const struct cf_block **v;
+		size_t n, cap;
+	} *wlists;
+	size_t nwlists, capwlists;
 	bool lazy;			/* keep only names and depend (conf_source.lazy) */
 	struct cf_arena *out;		/* where resolved values go */
 	struct cf_block *cmdline;	/* command-line params, applied last */
@@ -211,6 +223,7 @@ struct cf_ctx {
 
 	size_t expanded;		/* bytes made by substitution so far */
 	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
+	struct strbuf path;		/* scratch for include paths */
 	unsigned qi;
 };
 

@@ -152,8 +152,12 @@ void conf_free(struct conf *c)
 		ctx_trim(ctx);
 		free(ctx->blocks);
 		cf_arena_free(&ctx->tmp);
+		for (size_t i = 0; i < ctx->nwlists; i++)
+			free(ctx->wlists[i].v);
+		free(ctx->wlists);
 		for (size_t i = 0; i < 4; i++)
 			sb_free(&ctx->qbuf[i]);
+		sb_free(&ctx->path);
 		free(ctx->names.tab);
 		cf_arena_free(&ctx->arena);
 		free(ctx);

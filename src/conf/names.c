@@ -41,7 +41,11 @@ static void rehash(struct cf_names *t)
 /* The name s, or NULL if it was never made. */
 struct cf_name *cf_name_find(const struct cf_names *t, const char *s)
 {
-	size_t len = strlen(s);
+	return cf_name_findn(t, s, strlen(s));
+}
+
+struct cf_name *cf_name_findn(const struct cf_names *t, const char *s, size_t len)
+{
 	uint32_t h = hash(s, len);
 	struct cf_name *n;
 
@@ -70,7 +74,7 @@ struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len)
 	n->s = cf_strndup(&ctx->arena, s, len);
 	n->len = (uint32_t)len;
 	n->hash = h;
-	n->pslot = n->vslot = n->jail = -1;
+	n->pslot = n->vslot = n->jail = n->wlist = -1;
 	t->tab[i] = n;
 	t->n++;
 	return n;

@@ -16,11 +16,6 @@
 
 #include "util/mem.h"
 
-struct nodevec {
-	struct cf_node **v;
-	size_t n, cap;
-};
-
 struct parser {
 	struct cf_ctx *ctx;
 	struct cf_lexer lx;
@@ -30,6 +25,12 @@ struct parser {
 	unsigned depth;
 	bool deep_said;
 	bool bad;		/* a token of this statement had a lexical error */
+	/* Scratch reused for every statement and block: the items of the
+	 * blocks being parsed (a stack), and the values of a statement. */
+	struct cf_node **items;
+	size_t nitems, capitems;
+	struct cf_str *vals;
+	size_t capvals;
 };
 
 static struct cf_token *tok(struct parser *p)
@@ -120,23 +121,24 @@ static void skip_statement(struct parser *p)
 	}
 }
 
-static void push(struct nodevec *v, struct cf_node *n)
+/* One more item for the innermost block being parsed. */
+static void push(struct parser *p, struct cf_node *n)
 {
-	v->v = xgrow(v->v, &v->cap, v->n + 1, sizeof(*v->v));
-	v->v[v->n++] = n;
+	p->items = xgrow(p->items, &p->capitems, p->nitems + 1, sizeof(*p->items));
+	p->items[p->nitems++] = n;
 }
 
-/* The vector's nodes, moved into the arena. */
-static struct cf_node **finish(struct cf_ctx *ctx, struct nodevec *v, size_t *n)
+/* The items pushed since start, moved into the arena. */
+static struct cf_node **finish(struct parser *p, size_t start, size_t *n)
 {
 	struct cf_node **items = NULL;
 
-	*n = v->n;
-	if (v->n) {
-		items = cf_alloc(&ctx->arena, v->n * sizeof(*items));
-		memcpy(items, v->v, v->n * sizeof(*items));
+	*n = p->nitems - start;
+	if (*n) {
+		items = cf_alloc(&p->ctx->arena, *n * sizeof(*items));
+		memcpy(items, p->items + start, *n * sizeof(*items));
 	}
-	free(v->v);
+	p->nitems = start;
 	return items;
 }
 
@@ -169,8 +171,7 @@ enum vals_end { V_OK, V_NOSEMI, V_ERROR };
 static enum vals_end parse_values(struct parser *p, const char *after, struct cf_str **vals,
 				  uint32_t *nvals)
 {
-	struct cf_str *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	struct cf_loc end = { 0 };
 	enum vals_end r;
 
@@ -187,8 +188,8 @@ static enum vals_end parse_values(struct parser *p, const char *after, struct cf
 			r = V_ERROR;
 			break;
 		}
-		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		word_value(p->ctx, &t->w, &v[n++]);
+		p->vals = xgrow(p->vals, &p->capvals, n + 1, sizeof(*p->vals));
+		word_value(p->ctx, &t->w, &p->vals[n++]);
 		end = (struct cf_loc){ p->lx.path, t->w.eline, t->w.ecol };
 		advance(p);
 		t = tok(p);
@@ -215,14 +216,13 @@ static enum vals_end parse_values(struct parser *p, const char *after, struct cf
 	*vals = NULL;
 	if (n) {
 		*vals = cf_alloc(&p->ctx->arena, n * sizeof(**vals));
-		memcpy(*vals, v, n * sizeof(**vals));
+		memcpy(*vals, p->vals, n * sizeof(**vals));
 	}
-	free(v);
 	return r;
 }
 
 /* `.include "file", ...;` */
-static void make_include(struct parser *p, struct nodevec *out, const struct cf_loc *at,
+static void make_include(struct parser *p, const struct cf_loc *at,
 			 bool nameval, const struct cf_str *vals, uint32_t nvals)
 {
 	struct cf_include *inc;
@@ -247,11 +247,11 @@ static void make_include(struct parser *p, struct nodevec *out, const struct cf_
 		}
 		inc->pats[inc->npats++] = vals[i].s;
 	}
-	push(out, n);
+	push(p, n);
 }
 
 /* The statement for a parameter or variable, checked against the table. */
-static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc *at,
+static void make_stmt(struct parser *p, const struct cf_loc *at,
 		      struct cf_name *name, bool var, bool append, const struct cf_str *vals,
 		      uint32_t nvals)
 {
@@ -293,7 +293,7 @@ static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc
 			cf_diag(ctx, DIAG_NOTE, at, "\"%s\" is ignored on Linux", st->def->name);
 		}
 	}
-	push(out, n);
+	push(p, n);
 }
 
 /* A name must be one piece: a word, a quoted string or one $variable. */
@@ -303,7 +303,7 @@ static bool one_piece(const struct cf_word *w)
 }
 
 /* NAME [= | += | ] [VALUES] ; */
-static void parse_stmt(struct parser *p, struct nodevec *out)
+static void parse_stmt(struct parser *p)
 {
 	struct cf_token *t = tok(p);
 	struct cf_loc at = t->loc;
@@ -350,19 +350,19 @@ static void parse_stmt(struct parser *p, struct nodevec *out)
 	if (r == V_ERROR || p->bad)
 		return;
 	if (!var && strcmp(name->s, ".include") == 0)
-		make_include(p, out, &at, nameval, vals, nvals);
+		make_include(p, &at, nameval, vals, nvals);
 	else
-		make_stmt(p, out, &at, name, var, append, vals, nvals);
+		make_stmt(p, &at, name, var, append, vals, nvals);
 }
 
-static void parse_items(struct parser *p, struct nodevec *out);
+static void parse_items(struct parser *p);
 
 /* LABEL { ... } -- or, with no label, a block parsed only to be skipped. */
-static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
+static void parse_block(struct parser *p, bool labelled)
 {
 	struct cf_token *t = tok(p);
 	struct cf_loc at = t->loc;
-	struct nodevec body = { 0 };
+	size_t start = p->nitems;
 	const char *label = NULL;
 	bool keep = labelled;
 	struct cf_node *n;
@@ -388,7 +388,7 @@ static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
 		p->deep_said = true;
 		keep = false;
 	}
-	parse_items(p, &body);
+	parse_items(p);
 	p->depth--;
 	if (tok(p)->kind == T_RBRACE)
 		advance(p);
@@ -397,18 +397,18 @@ static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
 	else
 		syntax_error(p, &at, "missing '}'");
 	if (!keep) {
-		free(body.v);
+		p->nitems = start;
 		return;
 	}
 	n = node_new(p->ctx, CF_N_BLOCK);
 	n->block.loc = at;
 	n->block.name = label;
-	n->block.items = finish(p->ctx, &body, &n->block.n);
-	push(out, n);
+	n->block.items = finish(p, start, &n->block.n);
+	push(p, n);
 }
 
 /* Statements up to the end of the file or of the current block. */
-static void parse_items(struct parser *p, struct nodevec *out)
+static void parse_items(struct parser *p)
 {
 	for (;;) {
 		struct cf_token *t = tok(p);
@@ -428,12 +428,12 @@ static void parse_items(struct parser *p, struct nodevec *out)
 			break;
 		case T_WORD:
 			if (peek(p)->kind == T_LBRACE)
-				parse_block(p, out, true);
+				parse_block(p, true);
 			else
-				parse_stmt(p, out);
+				parse_stmt(p);
 			break;
 		case T_LBRACE:
-			parse_block(p, out, false);
+			parse_block(p, false);
 			break;
 		case T_COMMA:
 		case T_EQ:
@@ -452,12 +452,13 @@ static void parse_items(struct parser *p, struct nodevec *out)
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
 {
 	struct parser p = { .ctx = ctx };
-	struct nodevec top = { 0 };
 
 	cf_lex_init(&p.lx, ctx, f->path, buf, len);
 	advance(&p);
-	parse_items(&p, &top);
-	f->items = finish(ctx, &top, &f->nitems);
+	parse_items(&p);
+	f->items = finish(&p, 0, &f->nitems);
+	free(p.items);
+	free(p.vals);
 	cf_token_fini(&p.t[0]);
 	cf_token_fini(&p.t[1]);
 	cf_lex_fini(&p.lx);

@@ -404,20 +404,33 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 		r->chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r->chain));
 	r->jail = b;
 	apply(r, implicit(ctx, b));
-	for (size_t w = 0; w < ctx->nwild; w++) {
-		if (!self && b->seq < ctx->wild[w]->seq) {
+	const char *dot = strchr(b->name, '.');
+	const struct cf_name *first = cf_name_findn(&ctx->names, b->name,
+						     dot ? (size_t)(dot - b->name) : strlen(b->name));
+	const struct cf_wlist *more = first && first->wlist >= 0 ? &ctx->wlists[first->wlist] : NULL;
+	size_t i = 0, k = 0, nmore = more ? more->n : 0;
+
+	/* The wildcards that may match, in file order: a merge of the two. */
+	while (i < ctx->nwild_any || k < nmore) {
+		const struct cf_block *w;
+
+		if (k == nmore || (i < ctx->nwild_any && ctx->wild_any[i]->seq < more->v[k]->seq))
+			w = ctx->wild_any[i++];
+		else
+			w = more->v[k++];
+		if (!self && b->seq < w->seq) {
 			apply_block(r, b);
 			self = true;
 		}
-		if (cf_wild_match(b->name, ctx->wild[w]->name))
-			apply_block(r, ctx->wild[w]);
+		if (cf_wild_match(b->name, w->name))
+			apply_block(r, w);
 	}
 	if (!self)
 		apply_block(r, b);
 	if (ctx->cmdline)
 		apply_block(r, ctx->cmdline);
-	for (size_t k = 0; k < r->n; k++)
-		resolve(r, (int32_t)k, 0);
+	for (size_t e = 0; e < r->n; e++)
+		resolve(r, (int32_t)e, 0);
 	emit(r, j);
 	cf_check_jail(ctx, j);
 }
@@ -443,15 +456,43 @@ static void keep_little(struct cf_ctx *ctx, const struct cf_block *b, struct con
 	}
 }
 
+/* Sort the wildcards for resolve_jail: "*..." ones in a list, the others
+ * in a list per first component. */
+static void index_wildcards(struct cf_ctx *ctx)
+{
+	ctx->wild_any = cf_alloc(&ctx->arena, (ctx->nblocks + 1) * sizeof(*ctx->wild_any));
+	for (size_t i = 0; i < ctx->nblocks; i++) {
+		const struct cf_block *b = ctx->blocks[i];
+		const char *dot = strchr(b->name, '.');
+		struct cf_name *first;
+		struct cf_wlist *l;
+
+		if (!b->wild)
+			continue;
+		ctx->nwild++;
+		if (b->name[0] == '*' && (b->name[1] == '\0' || b->name[1] == '.')) {
+			ctx->wild_any[ctx->nwild_any++] = b;
+			continue;
+		}
+		first = cf_name_get(ctx, b->name, dot ? (size_t)(dot - b->name) : strlen(b->name));
+		if (first->wlist < 0) {
+			ctx->wlists = xgrow(ctx->wlists, &ctx->capwlists, ctx->nwlists + 1,
+					    sizeof(*ctx->wlists));
+			ctx->wlists[ctx->nwlists] = (struct cf_wlist){ 0 };
+			first->wlist = (int32_t)ctx->nwlists++;
+		}
+		l = &ctx->wlists[first->wlist];
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = b;
+	}
+}
+
 void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 {
 	struct resolver r = { .ctx = ctx };
 	size_t nj = 0;
 
-	ctx->wild = cf_alloc(&ctx->arena, (ctx->nblocks + 1) * sizeof(*ctx->wild));
-	for (size_t i = 0; i < ctx->nblocks; i++)
-		if (ctx->blocks[i]->wild)
-			ctx->wild[ctx->nwild++] = ctx->blocks[i];
+	index_wildcards(ctx);
 	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
 	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
 	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many && !ctx->broken; i++) {

@@ -364,7 +364,13 @@ static void expand_one(struct cf_ctx *ctx, struct cf_file *from, struct cf_node 
 	inc->expanded = true;
 	for (size_t i = 0; i < inc->npats; i++) {
 		const char *pat = inc->pats[i];
-		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s%s", from->dir, pat);
+		const char *full;
+
+		sb_reset(&ctx->path);
+		if (pat[0] != '/')
+			sb_adds(&ctx->path, from->dir);
+		sb_adds(&ctx->path, pat);
+		full = ctx->path.s;
 
 		if (!has_magic(full)) {
 			inc_add(ctx, inc, from, inc_file(ctx, full, at), &cap);
@@ -381,7 +387,6 @@ static void expand_one(struct cf_ctx *ctx, struct cf_file *from, struct cf_node 
 				cf_diag(ctx, DIAG_ERROR, at, "%s: cannot expand the pattern", full);
 			globfree(&g);
 		}
-		free(full);
 	}
 }
 
