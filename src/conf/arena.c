@@ -8,9 +8,10 @@
 
 #include "util/mem.h"
 
-/* Chunks grow from 4 KiB to 256 KiB: small loads stay small. */
+/* Chunks grow from 4 KiB to 1 MiB: small loads stay small, big ones make
+ * few mappings (each is a system call). */
 #define CHUNK_MIN (4u << 10)
-#define CHUNK_SIZE (256u << 10)
+#define CHUNK_SIZE (1024u << 10)
 #define BIG (CHUNK_SIZE / 4)
 #define ALIGN 8u
 

@@ -72,6 +72,7 @@ struct cf_names {
 struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len);
 struct cf_name *cf_name_find(const struct cf_names *t, const char *s);
 struct cf_name *cf_name_findn(const struct cf_names *t, const char *s, size_t len);
+void cf_names_reserve(struct cf_names *t, size_t more);
 /* Fill the parameter fields of n (def, canon, neg); returns n->canon. */
 struct cf_name *cf_name_param(struct cf_ctx *ctx, struct cf_name *n);
 
@@ -172,7 +173,9 @@ struct cf_file {
 
 /* ---- jail blocks: every jail and wildcard, in file order ---- */
 struct cf_block {
-	const char *name;
+	const char *name;	/* id->s */
+	struct cf_name *id;
+	struct cf_name *first;	/* its first component ("a" of a.b.c) */
 	struct cf_loc loc;
 	uint32_t seq;
 	bool wild;
@@ -215,6 +218,9 @@ struct cf_ctx {
 	size_t nwlists, capwlists;
 	bool lazy;			/* keep only names and depend (conf_source.lazy) */
 	struct cf_arena *out;		/* where resolved values go */
+	struct cf_name **jail_ids;	/* each jail's name, interned */
+	struct cf_name *n_name, *n_jid;	/* the parameters a label sets */
+	const struct conf_pdef *d_depend;
 	struct cf_block *cmdline;	/* command-line params, applied last */
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
@@ -245,8 +251,9 @@ const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg);
 
 /* walk.c */
 void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f);
-struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, const struct cf_loc *loc,
-			      const struct cf_node *node);
+struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, size_t len,
+			      const struct cf_loc *loc, const struct cf_node *node,
+			      struct cf_name *first);
 void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *st);
 bool cf_wild_name(const char *name);
 bool cf_wild_match(const char *jail, const char *wild);

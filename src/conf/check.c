@@ -154,7 +154,7 @@ static void check_names(struct cf_ctx *ctx, struct conf *c)
 			cf_diag(ctx, DIAG_ERROR, &at, "invalid %s name %s: %s", what, cf_q(ctx, j->name), why);
 			continue;
 		}
-		n = cf_name_get(ctx, j->name, strlen(j->name));
+		n = ctx->jail_ids[i];
 		if (n->jail >= 0) {
 			const struct conf_jail *first = &c->jails[n->jail];
 

@@ -47,7 +47,8 @@ static void cmdline_jail(struct cf_ctx *ctx, struct cf_block *params)
 		cf_diag(ctx, DIAG_ERROR, NULL, "no jail name: give name=NAME");
 		return;
 	}
-	b = cf_block_new(ctx, label->vals[label->nvals - 1].s, &none, NULL);
+	b = cf_block_new(ctx, label->vals[label->nvals - 1].s, label->vals[label->nvals - 1].len,
+			 &none, NULL, NULL);
 	for (size_t i = 0; i < params->n; i++)
 		if (params->stmts[i]->def != label->def)
 			cf_block_add(ctx, b, params->stmts[i]);

@@ -156,7 +156,8 @@ static int32_t lookup(struct resolver *r, struct cf_name *n)
 /* Append a value at this depth. */
 static void put(struct resolver *r, unsigned depth, size_t *n, char *s)
 {
-	r->vals[depth] = xgrow(r->vals[depth], &r->capvals[depth], *n + 1, sizeof(char *));
+	if (*n >= r->capvals[depth])
+		r->vals[depth] = xgrow(r->vals[depth], &r->capvals[depth], *n + 1, sizeof(char *));
 	r->vals[depth][(*n)++] = s;
 }
 
@@ -299,8 +300,7 @@ static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block 
 
 	v->s = b->name;
 	v->len = (uint32_t)strlen(b->name);
-	st->name = cf_name_param(ctx, cf_name_get(ctx, numeric ? "jid" : "name",
-						 numeric ? 3 : 4));
+	st->name = numeric ? ctx->n_jid : ctx->n_name;
 	st->def = st->name->def;
 	st->vals = v;
 	st->nvals = 1;
@@ -312,7 +312,7 @@ static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block 
 static void emit(struct resolver *r, struct conf_jail *j)
 {
 	struct cf_ctx *ctx = r->ctx;
-	struct cf_name *nm = cf_name_param(ctx, cf_name_get(ctx, "name", 4));
+	struct cf_name *nm = ctx->n_name;
 	size_t np = 0, k = 1;
 
 	for (size_t i = 0; i < r->n; i++)
@@ -404,10 +404,7 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 		r->chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r->chain));
 	r->jail = b;
 	apply(r, implicit(ctx, b));
-	const char *dot = strchr(b->name, '.');
-	const struct cf_name *first = cf_name_findn(&ctx->names, b->name,
-						     dot ? (size_t)(dot - b->name) : strlen(b->name));
-	const struct cf_wlist *more = first && first->wlist >= 0 ? &ctx->wlists[first->wlist] : NULL;
+	const struct cf_wlist *more = b->first->wlist >= 0 ? &ctx->wlists[b->first->wlist] : NULL;
 	size_t i = 0, k = 0, nmore = more ? more->n : 0;
 
 	/* The wildcards that may match, in file order: a merge of the two. */
@@ -438,7 +435,11 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 /* What a lazy load keeps of a jail: its name and its depend list. */
 static void keep_little(struct cf_ctx *ctx, const struct cf_block *b, struct conf_jail *j)
 {
-	const struct conf_param *dep = conf_param(j, "depend");
+	const struct conf_param *dep = NULL;
+
+	for (size_t i = 0; i < j->nparams && !dep; i++)
+		if (j->params[i].def == ctx->d_depend)
+			dep = &j->params[i];
 
 	if (j->name != b->name)
 		j->name = cf_strndup(&ctx->arena, j->name, strlen(j->name));
@@ -463,8 +464,7 @@ static void index_wildcards(struct cf_ctx *ctx)
 	ctx->wild_any = cf_alloc(&ctx->arena, (ctx->nblocks + 1) * sizeof(*ctx->wild_any));
 	for (size_t i = 0; i < ctx->nblocks; i++) {
 		const struct cf_block *b = ctx->blocks[i];
-		const char *dot = strchr(b->name, '.');
-		struct cf_name *first;
+		struct cf_name *first = b->first;
 		struct cf_wlist *l;
 
 		if (!b->wild)
@@ -474,7 +474,6 @@ static void index_wildcards(struct cf_ctx *ctx)
 			ctx->wild_any[ctx->nwild_any++] = b;
 			continue;
 		}
-		first = cf_name_get(ctx, b->name, dot ? (size_t)(dot - b->name) : strlen(b->name));
 		if (first->wlist < 0) {
 			ctx->wlists = xgrow(ctx->wlists, &ctx->capwlists, ctx->nwlists + 1,
 					    sizeof(*ctx->wlists));
@@ -492,13 +491,19 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 	struct resolver r = { .ctx = ctx };
 	size_t nj = 0;
 
+	ctx->n_name = cf_name_param(ctx, cf_name_get(ctx, "name", 4));
+	ctx->n_jid = cf_name_param(ctx, cf_name_get(ctx, "jid", 3));
+	ctx->d_depend = conf_pdef_find(ctx->schema, "depend");
 	index_wildcards(ctx);
 	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
+	ctx->jail_ids = cf_alloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jail_ids));
 	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
 	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many && !ctx->broken; i++) {
 		if (ctx->blocks[i]->wild)
 			continue;
 		resolve_jail(&r, ctx->blocks[i], &c->jails[nj]);
+		ctx->jail_ids[nj] = c->jails[nj].name == ctx->blocks[i]->name ?
+			ctx->blocks[i]->id : cf_name_get(ctx, c->jails[nj].name, strlen(c->jails[nj].name));
 		if (ctx->lazy)
 			keep_little(ctx, ctx->blocks[i], &c->jails[nj]);
 		nj++;

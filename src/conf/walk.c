@@ -10,12 +10,18 @@
 
 #include "util/mem.h"
 
-struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, const struct cf_loc *loc,
-			      const struct cf_node *node)
+/* A new block named name[0..len); first: the name's first component if
+ * known (a nested block's is its parent's), else NULL. */
+struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, size_t len,
+			      const struct cf_loc *loc, const struct cf_node *node,
+			      struct cf_name *first)
 {
 	struct cf_block *b = cf_zalloc(&ctx->arena, sizeof(*b));
+	const char *dot = memchr(name, '.', len);
 
-	b->name = name;
+	b->id = cf_name_get(ctx, name, len);
+	b->name = b->id->s;
+	b->first = first ? first : dot ? cf_name_get(ctx, name, (size_t)(dot - name)) : b->id;
 	b->loc = *loc;
 	b->seq = (uint32_t)ctx->nblocks;
 	b->wild = cf_wild_name(name);
@@ -85,19 +91,20 @@ static void walk_include(struct cf_ctx *ctx, const struct cf_node *n, struct cf_
 /* A jail block: a new jail named after its label (and its parents'). */
 static void walk_block(struct cf_ctx *ctx, const struct cf_node *n, struct cf_block *cur)
 {
-	const char *name = n->block.name;
+	const char *label = n->block.name;
+	size_t l = strlen(label);
+	struct cf_block *b;
 
 	if (cur) {
-		size_t a = strlen(cur->name), l = strlen(name);
-		char *full = cf_alloc(&ctx->arena, a + l + 2);
-
-		memcpy(full, cur->name, a);
-		full[a] = '.';
-		memcpy(full + a + 1, name, l + 1);
-		name = full;
+		sb_reset(&ctx->path);
+		sb_adds(&ctx->path, cur->name);
+		sb_addc(&ctx->path, '.');
+		sb_addn(&ctx->path, label, l);
+		b = cf_block_new(ctx, ctx->path.s, ctx->path.len, &n->block.loc, n, cur->first);
+	} else {
+		b = cf_block_new(ctx, label, l, &n->block.loc, n, NULL);
 	}
-	walk_items(ctx, n->block.items, n->block.n,
-		   cf_block_new(ctx, name, &n->block.loc, n));
+	walk_items(ctx, n->block.items, n->block.n, b);
 }
 
 static void walk_items(struct cf_ctx *ctx, struct cf_node **items, size_t n, struct cf_block *cur)
@@ -117,7 +124,7 @@ static void walk_items(struct cf_ctx *ctx, struct cf_node **items, size_t n, str
 			if (cur)
 				break;
 			if (!ctx->global)
-				ctx->global = cf_block_new(ctx, "*", &node->stmt.loc, NULL);
+				ctx->global = cf_block_new(ctx, "*", 1, &node->stmt.loc, NULL, NULL);
 			cf_block_add(ctx, ctx->global, &node->stmt);
 			break;
 		case CF_N_BLOCK:
