@@ -225,6 +225,7 @@ struct cf_ctx {
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
 	size_t spliced;			/* statements met by the walk */
+	size_t nblocknodes;		/* jail blocks parsed (names to come) */
 	bool broken;			/* includes loop, nest or grow too much */
 
 	size_t expanded;		/* bytes made by substitution so far */

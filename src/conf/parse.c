@@ -401,6 +401,7 @@ static void parse_block(struct parser *p, bool labelled)
 		return;
 	}
 	n = node_new(p->ctx, CF_N_BLOCK);
+	p->ctx->nblocknodes++;
 	n->block.loc = at;
 	n->block.name = label;
 	n->block.items = finish(p, start, &n->block.n);

@@ -140,8 +140,11 @@ static void walk_items(struct cf_ctx *ctx, struct cf_node **items, size_t n, str
 
 void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f)
 {
-	if (!ctx->stack)
+	if (!ctx->stack) {
 		ctx->stack = cf_alloc(&ctx->arena, (CF_INCLUDE_DEPTH + 2) * sizeof(*ctx->stack));
+		/* Each block names a jail: make room for the names at once. */
+		cf_names_reserve(&ctx->names, ctx->nblocknodes * 2 + 16);
+	}
 	f->on_stack = f->walked = true;
 	ctx->stack[0] = f;
 	ctx->depth = 1;
