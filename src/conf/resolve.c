@@ -315,8 +315,10 @@ static void emit(struct resolver *r, struct conf_jail *j)
 	struct cf_name *nm = ctx->n_name;
 	size_t np = 0, k = 1;
 
+	/* A parameter whose substitution failed (already reported) is left
+	 * out: its value is not what the file says, checking it is moot. */
 	for (size_t i = 0; i < r->n; i++)
-		np += r->e[i].def != NULL;
+		np += r->e[i].def && (r->e[i].state != BAD || r->e[i].name == nm);
 	if (nm->pslot < 0)
 		np++;
 	j->name = (char *)r->jail->name;
@@ -329,7 +331,7 @@ static void emit(struct resolver *r, struct conf_jail *j)
 		struct entry *e = &r->e[i];
 		struct conf_param *p;
 
-		if (!e->def)
+		if (!e->def || (e->state == BAD && e->name != nm))
 			continue;
 		if (e->last && (e->last->flags & CF_S_NEG) && e->state == DONE)
 			negate(ctx, e);
