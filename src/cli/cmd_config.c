@@ -10,6 +10,7 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
+/* Print the usage; exit status 2. */
 static int usage(void)
 {
 	fprintf(stderr, "usage: brig config check [-f FILE] [PARAM=VALUE...]\n"
@@ -54,6 +55,7 @@ static void flush(struct out *o)
 	sb_reset(&o->sb);
 }
 
+/* Render one jail into the output, flushing it now and then. */
 static int show_one(void *arg, const struct conf_jail *j)
 {
 	struct out *o = arg;
@@ -94,6 +96,7 @@ static int show(const struct conf *c, const bool *pick, bool json)
 	return 0;
 }
 
+/* brig config check|show. */
 int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -40,6 +40,7 @@ static struct cf_chunk *chunk_new(size_t size)
 	return c;
 }
 
+/* Give a chunk back to the system. */
 static void chunk_free(struct cf_chunk *c)
 {
 	munmap(c, c->size);

@@ -12,6 +12,7 @@
 
 #include "util/mem.h"
 
+/* A boolean value as jail(8) reads it; false if it is none. */
 bool cf_parse_bool(const char *s, bool *v)
 {
 	char *end;
@@ -246,12 +247,14 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 	free(next);
 }
 
+/* Check (and normalise) every value of a resolved jail. */
 void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 {
 	for (size_t k = 0; k < j->nparams && !ctx->too_many; k++)
 		check_param(ctx, j, &j->params[k]);
 }
 
+/* The checks that involve all jails: names, duplicates, depend. */
 void cf_check_all(struct cf_ctx *ctx, struct conf *c)
 {
 	check_names(ctx, c);

@@ -98,6 +98,7 @@ static void ctx_trim(struct cf_ctx *ctx)
 	}
 }
 
+/* Read the sources, then resolve and check every jail. */
 int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 {
 	struct cf_ctx *ctx = xcalloc(1, sizeof(*ctx));
@@ -142,6 +143,7 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	return 0;
 }
 
+/* Free a configuration and everything it holds. */
 void conf_free(struct conf *c)
 {
 	struct cf_ctx *ctx;
@@ -166,6 +168,7 @@ void conf_free(struct conf *c)
 	free(c);
 }
 
+/* A jail's parameter by name, or NULL. */
 const struct conf_param *conf_param(const struct conf_jail *j, const char *name)
 {
 	for (size_t i = 0; i < j->nparams; i++)
@@ -174,6 +177,7 @@ const struct conf_param *conf_param(const struct conf_jail *j, const char *name)
 	return NULL;
 }
 
+/* A parameter's last value, or NULL. */
 const char *conf_str(const struct conf_jail *j, const char *name)
 {
 	const struct conf_param *p = conf_param(j, name);
@@ -181,6 +185,7 @@ const char *conf_str(const struct conf_jail *j, const char *name)
 	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
 }
 
+/* A boolean (or new/inherit/disable) parameter as true or false. */
 bool conf_bool(const struct conf_jail *j, const char *name, bool dflt)
 {
 	const char *s = conf_str(j, name);
@@ -195,6 +200,7 @@ bool conf_bool(const struct conf_jail *j, const char *name, bool dflt)
 	return cf_parse_bool(s, &v) ? v : dflt;
 }
 
+/* An integer parameter, or dflt. */
 long long conf_int(const struct conf_jail *j, const char *name, long long dflt)
 {
 	const char *s = conf_str(j, name);
@@ -208,6 +214,7 @@ long long conf_int(const struct conf_jail *j, const char *name, long long dflt)
 	return end == s || *end || errno ? dflt : v;
 }
 
+/* A jail by name, through the names table. */
 const struct conf_jail *conf_jail(const struct conf *c, const char *name)
 {
 	const struct cf_ctx *ctx = c->priv;
@@ -216,6 +223,7 @@ const struct conf_jail *conf_jail(const struct conf *c, const char *name)
 	return n && n->jail >= 0 && (size_t)n->jail < c->njails ? &c->jails[n->jail] : NULL;
 }
 
+/* Jails in start order: a depth-first walk, dependencies first. */
 void conf_depend_order(const struct conf *c, size_t *order)
 {
 	unsigned char *state = xcalloc(c->njails + 1, 1);	/* 0 new, 1 busy, 2 done */

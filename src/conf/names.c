@@ -58,6 +58,7 @@ struct cf_name *cf_name_find(const struct cf_names *t, const char *s)
 	return cf_name_findn(t, s, strlen(s));
 }
 
+/* The name s[0..len), or NULL if it was never made. */
 struct cf_name *cf_name_findn(const struct cf_names *t, const char *s, size_t len)
 {
 	uint32_t h = hash(s, len);
@@ -101,6 +102,7 @@ static bool negatable(const struct conf_pdef *def)
 	return def && (def->type == CONF_BOOL || (def->flags & CONF_PF_JAILSYS));
 }
 
+/* What n names as a parameter: the table's row, through "no" too. */
 struct cf_name *cf_name_param(struct cf_ctx *ctx, struct cf_name *n)
 {
 	const char *last;

@@ -33,11 +33,13 @@ struct parser {
 	size_t capvals;
 };
 
+/* The current token. */
 static struct cf_token *tok(struct parser *p)
 {
 	return &p->t[p->cur];
 }
 
+/* The token after the current one. */
 static struct cf_token *peek(struct parser *p)
 {
 	if (!p->peeked) {
@@ -47,6 +49,7 @@ static struct cf_token *peek(struct parser *p)
 	return &p->t[1 - p->cur];
 }
 
+/* Go to the next token. */
 static void advance(struct parser *p)
 {
 	p->bad |= p->t[p->cur].err;
@@ -142,6 +145,7 @@ static struct cf_node **finish(struct parser *p, size_t start, size_t *n)
 	return items;
 }
 
+/* A new, zeroed node of the syntax tree. */
 static struct cf_node *node_new(struct cf_ctx *ctx, enum cf_node_kind kind)
 {
 	struct cf_node *n = cf_zalloc(&ctx->arena, sizeof(*n));
@@ -450,6 +454,7 @@ static void parse_items(struct parser *p)
 	}
 }
 
+/* Parse a file's text into f's items. */
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
 {
 	struct parser p = { .ctx = ctx };
@@ -465,6 +470,7 @@ void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len
 	cf_lex_fini(&p.lx);
 }
 
+/* A command-line parameter as a statement; NULL if it is bad. */
 const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg)
 {
 	const char *eq = strchr(arg, '=');

@@ -134,6 +134,7 @@ static void apply_items(struct resolver *r, struct cf_node *const *items, size_t
 	}
 }
 
+/* Apply a block's statements, from the tree or from its list. */
 static void apply_block(struct resolver *r, const struct cf_block *b)
 {
 	if (b->node)
@@ -488,6 +489,7 @@ static void index_wildcards(struct cf_ctx *ctx)
 	}
 }
 
+/* Resolve and check every jail; a lazy load keeps little of each. */
 void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 {
 	struct resolver r = { .ctx = ctx };
@@ -515,6 +517,7 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 	resolver_fini(&r);
 }
 
+/* Each picked jail in turn, resolved again after a lazy load. */
 int conf_each(const struct conf *c, const bool *pick, int (*fn)(void *arg, const struct conf_jail *j),
 	      void *arg)
 {

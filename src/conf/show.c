@@ -7,6 +7,7 @@
 
 #include "util/json.h"
 
+/* A jail as {"name": ..., "params": {...}}. */
 void conf_jail_json(const struct conf_jail *j, struct json *w)
 {
 	json_obj_begin(w);
@@ -97,6 +98,7 @@ static bool numeric(const char *s)
 	return strtol(s, &end, 10) != 0 && *end == '\0';
 }
 
+/* A jail as a jail.conf block. */
 void conf_jail_text(const struct conf_jail *j, struct strbuf *out)
 {
 	const char *jid = conf_str(j, "jid");

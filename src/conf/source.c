@@ -78,6 +78,7 @@ static void locate(const char *buf, size_t off, uint32_t *line, uint32_t *col)
 	*col = (uint32_t)(buf + off - ls) + 1;
 }
 
+/* Length of the valid multi-byte UTF-8 sequence at s, or 0. */
 size_t cf_utf8_seq(const unsigned char *s, size_t n)
 {
 	size_t len;
@@ -100,6 +101,7 @@ size_t cf_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Is the text free of NUL bytes and valid UTF-8? The first fault is reported. */
 bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)buf;
@@ -280,6 +282,7 @@ out:
 	return f;
 }
 
+/* Read and parse a file named by the user or found in a directory. */
 struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path)
 {
 	return file_get(ctx, path, NULL);
@@ -319,6 +322,7 @@ static void inc_add(struct cf_ctx *ctx, struct cf_include *inc, struct cf_file *
 	inc->files[inc->nfiles++] = f;
 }
 
+/* qsort order of strings. */
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -403,6 +407,7 @@ static void scan_items(struct cf_ctx *ctx, struct cf_file *from, struct cf_node 
 	}
 }
 
+/* Expand every .include of every file read, reading the files they name. */
 void cf_expand_includes(struct cf_ctx *ctx)
 {
 	/* ctx->files grows while this runs: every file read is scanned. */
@@ -416,6 +421,7 @@ void cf_expand_includes(struct cf_ctx *ctx)
 	}
 }
 
+/* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h). */
 struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
 				  struct cf_file **main, size_t *nroots)
 {

@@ -31,6 +31,7 @@ struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, size_t len,
 	return b;
 }
 
+/* Add a statement to a block's list. */
 void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *st)
 {
 	if (b->n == b->cap) {
@@ -107,6 +108,7 @@ static void walk_block(struct cf_ctx *ctx, const struct cf_node *n, struct cf_bl
 	walk_items(ctx, n->block.items, n->block.n, b);
 }
 
+/* Walk a list of items inside block cur (NULL: outside any block). */
 static void walk_items(struct cf_ctx *ctx, struct cf_node **items, size_t n, struct cf_block *cur)
 {
 	for (size_t i = 0; i < n && !ctx->broken; i++) {
@@ -138,6 +140,7 @@ static void walk_items(struct cf_ctx *ctx, struct cf_node **items, size_t n, str
 	}
 }
 
+/* Walk a top-level file. */
 void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f)
 {
 	if (!ctx->stack) {
