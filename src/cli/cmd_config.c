@@ -122,7 +122,7 @@ int cmd_config(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+f:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			file = optarg;
