@@ -69,7 +69,8 @@ char **env_host(bool clean, int jid, const char *name, const char *path)
 				push(&v, &n, xstrdup(*e));
 		}
 	}
-	push(&v, &n, xasprintf("JID=%d", jid));
+	if (jid > 0)	/* exec.prepare runs before there is one */
+		push(&v, &n, xasprintf("JID=%d", jid));
 	push(&v, &n, xasprintf("JNAME=%s", name));
 	push(&v, &n, xasprintf("JPATH=%s", path ? path : ""));
 	return v;

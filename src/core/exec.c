@@ -1,7 +1,5 @@
 /* core_exec: a command (or a login shell, or a console) in a running jail. */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +12,6 @@
 #include "sys/proc.h"
 #include "sys/pty.h"
 #include "util/mem.h"
-
-/* jexec -U: a user of the host's passwd (NSS is fine here: the host's). */
-static int host_user(const char *name, struct jail_user *u, struct brig_err *e)
-{
-	struct passwd *pw = getpwnam(name);
-	int ng = 64;
-
-	memset(u, 0, sizeof(*u));
-	if (!pw)
-		return brig_err_set(e, 0, "user \"%s\": not found on the host", name);
-	u->name = xstrdup(pw->pw_name);
-	u->uid = pw->pw_uid;
-	u->gid = pw->pw_gid;
-	u->home = xstrdup(pw->pw_dir);
-	u->shell = xstrdup(*pw->pw_shell ? pw->pw_shell : "/bin/sh");
-	u->groups = xcalloc((size_t)ng, sizeof(gid_t));
-	if (getgrouplist(pw->pw_name, pw->pw_gid, u->groups, &ng) < 0) {
-		u->groups = xrealloc(u->groups, (size_t)ng * sizeof(gid_t));
-		getgrouplist(pw->pw_name, pw->pw_gid, u->groups, &ng);
-	}
-	u->ngroups = (size_t)ng;
-	return 0;
-}
 
 /* Run the command and wait: through a pty relay for a console. */
 static int spawn_wait(struct enter_req *r, bool pty, struct brig_err *e)
@@ -100,7 +75,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	r.caps = st.caps;
 	status = 0;
 	if (o->host_user) {
-		status = host_user(o->host_user, &as, e);
+		status = passwd_host(o->host_user, &as, e);
 		r.as = &as;
 	}
 	if (status == 0) {

@@ -215,6 +215,7 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 	cleanup_free char **cg = NULL;
 	struct enter_proc p;
 	struct enter_req r;
+	struct jail_user as;
 	char **env;
 	size_t ncg;
 	int st;
@@ -228,8 +229,17 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 	env = env_jail(x->sp.clean);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;
+	if (x->sp.jail_user && x->cj && conf_bool(x->cj, "exec.system_jail_user", false)) {
+		if (passwd_host(x->sp.jail_user, &as, e) < 0) {
+			env_free(env);
+			return brig_err_wrap(e, "%s: exec.system_jail_user", param);
+		}
+		r.as = &as;
+	}
 	st = enter_spawn(&r, &p, e);
 	env_free(env);
+	if (r.as)
+		passwd_free(&as);
 	if (st < 0)
 		return brig_err_wrap(e, "%s: %s", param, line);
 	if (child_error(p.errfd, param, e) < 0) {

@@ -21,6 +21,8 @@ struct sink {
 };
 
 void sink_emit(const struct sink *s, const char *jail, enum core_event ev, const char *msg);
+/* The jail exists now (core_ops.created). */
+void sink_created(const struct sink *s, const char *jail, int jid);
 
 /* One jail during an operation. */
 struct jctx {

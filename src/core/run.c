@@ -52,6 +52,22 @@ void sink_emit(const struct sink *s, const char *jail, enum core_event ev, const
 	free(buf);
 }
 
+/* On the pipe only: core_ops.created, the JID as the message. */
+#define EV_CREATED (-1)
+
+void sink_created(const struct sink *s, const char *jail, int jid)
+{
+	char buf[16];
+
+	if (s->fd < 0) {
+		if (s->ops && s->ops->created)
+			s->ops->created(s->ops->ctx, jail, jid);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%d", jid);
+	sink_emit(s, jail, (enum core_event)EV_CREATED, buf);
+}
+
 struct runner {
 	const struct conf *c;
 	const struct core_ops *ops;
@@ -145,7 +161,10 @@ static void drain(struct runner *r, size_t i)
 		bool ok = read(r->fd[i], name, h.namelen) == (ssize_t)h.namelen &&
 			  read(r->fd[i], msg, h.msglen) == (ssize_t)h.msglen;
 
-		if (ok) {
+		if (ok && h.ev == EV_CREATED) {
+			if (r->ops && r->ops->created)
+				r->ops->created(r->ops->ctx, name, atoi(msg));
+		} else if (ok) {
 			report(r, i, name, (enum core_event)h.ev, h.msglen ? msg : NULL);
 			if (h.ev == CORE_EV_FAILED)
 				r->reported[i] = true;

@@ -48,12 +48,11 @@ static int check_path(const char *path, struct brig_err *e)
 /* The network: own namespace, or the host's stack (ip4/ip6 = inherit). */
 static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 {
-	const char *vnet = conf_str(j, "vnet");
 	const char *ip4 = conf_str(j, "ip4"), *ip6 = conf_str(j, "ip6");
 	char *const *v;
 	size_t n;
 
-	sp->vnet = vnet && (strcmp(vnet, "new") == 0 || conf_bool(j, "vnet", false));
+	sp->vnet = conf_bool(j, "vnet", false);
 	n = spec_list(j, "ip4.addr", &v);
 	for (size_t i = 0; i < n; i++) {
 		sp->ip4 = xrealloc(sp->ip4, (sp->nip4 + 1) * sizeof(char *));
@@ -162,6 +161,7 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 {
 	const char *hn = conf_str(j, "host.hostname");
 	const char *why = conf_name_invalid(j->name);
+	struct jail_allow allow;
 
 	memset(sp, 0, sizeof(*sp));
 	if (why)
@@ -182,7 +182,14 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 		return -1;
 	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP |
 		      (sp->own_net ? CLONE_NEWNET : 0);
-	sp->caps = caps_jail_set(conf_bool(j, "allow.raw_sockets", false));
+	allow = (struct jail_allow){
+		.raw_sockets = conf_bool(j, "allow.raw_sockets", false),
+		.mlock = conf_bool(j, "allow.mlock", false),
+		.settime = conf_bool(j, "allow.settime", false) || conf_bool(j, "allow.adjtime", false),
+		/* Never over the host's own network stack. */
+		.routing = sp->own_net && conf_bool(j, "allow.routing", false),
+	};
+	sp->caps = caps_jail_set(&allow);
 	sp->jid = (int)conf_int(j, "jid", 0);
 	return build_mounts(j, sp, e);
 }

@@ -118,6 +118,8 @@ static int step_create(struct jctx *x, struct brig_err *e)
 	jail_child_release(&x->child);
 	close(x->initfd);
 	x->initfd = -1;
+	if (r == 0)
+		sink_created(x->sink, x->name, x->st.jid);
 	return r;
 }
 
@@ -230,6 +232,22 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	return -1;
 }
 
+/* exec.prepare (host; it may make the jail's root, so it comes before any
+ * check), then every check that can be made before anything is created. */
+static int prepare(struct jctx *x, struct brig_err *e)
+{
+	const char *path = conf_str(x->cj, "path");
+
+	spec_runtime(x->cj, &x->sp);
+	x->sp.path = xstrdup(path ? path : "");
+	if (hook_run(x, "exec.prepare", false, e) < 0)
+		return -1;
+	spec_free(&x->sp);
+	if (spec_build(x->cj, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
+		return -1;
+	return 0;
+}
+
 /* True if the jail's state file exists (its lock directory must stay). */
 static bool has_state(const char *dir)
 {
@@ -264,8 +282,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 		ev = CORE_EV_ALREADY;
 	} else {
 		state_free(&x.st);
-		/* Everything that can be checked is, before anything is made. */
-		if (spec_build(cj, &x.sp, &e) < 0 || net_jail_check(c, cj, &e) < 0 || run_plan(&x, &e) < 0)
+		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0)
 			brig_err_wrap(&e, "%s: start", x.name);
 		else
 			ev = CORE_EV_STARTED;

@@ -1,6 +1,7 @@
 /* Stopping one jail, in jail(8)'s order: exec.prestop (host), exec.stop
  * (jail), SIGTERM to every process and SIGKILL after stop.timeout, the
- * jail removed, exec.poststop (host), then every recorded object. */
+ * jail removed, exec.poststop (host), every recorded object, exec.release
+ * (host). */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -18,6 +19,8 @@ static void hook_or_warn(struct jctx *x, const char *param, bool in_jail)
 {
 	struct brig_err e = { 0 };
 
+	if (x->sink->ops && x->sink->ops->no_hooks)
+		return;
 	if (hook_run(x, param, in_jail, &e) < 0) {
 		cleanup_free char *msg = xasprintf("%s: stop: %s (going on)", x->name, e.msg);
 
@@ -60,7 +63,10 @@ static int stop_locked(struct jctx *x, struct brig_err *e)
 	terminate(x);
 	core_fault("removed");
 	hook_or_warn(x, "exec.poststop", false);
-	return jail_teardown(x, e);
+	if (jail_teardown(x, e) < 0)
+		return -1;
+	hook_or_warn(x, "exec.release", false);
+	return 0;
 }
 
 int jail_stop(const struct conf *c, const char *name, const struct sink *s)

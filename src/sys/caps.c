@@ -7,14 +7,27 @@
 
 #define BIT(c) (UINT64_C(1) << (c))
 
-uint64_t caps_jail_set(bool raw_sockets)
+uint64_t caps_jail_set(const struct jail_allow *a)
 {
 	uint64_t s = BIT(CAP_CHOWN) | BIT(CAP_DAC_OVERRIDE) | BIT(CAP_FSETID) |
 		     BIT(CAP_FOWNER) | BIT(CAP_SETGID) | BIT(CAP_SETUID) |
 		     BIT(CAP_SETFCAP) | BIT(CAP_SETPCAP) | BIT(CAP_NET_BIND_SERVICE) |
 		     BIT(CAP_SYS_CHROOT) | BIT(CAP_KILL) | BIT(CAP_AUDIT_WRITE);
 
-	return raw_sockets ? s | BIT(CAP_NET_RAW) : s;
+	if (a->raw_sockets)
+		s |= BIT(CAP_NET_RAW);
+	if (a->mlock)
+		s |= BIT(CAP_IPC_LOCK);
+	if (a->settime)
+		s |= BIT(CAP_SYS_TIME);
+	if (a->routing)
+		s |= BIT(CAP_NET_ADMIN);
+	return s;
+}
+
+bool caps_has(uint64_t set, int cap)
+{
+	return cap >= 0 && cap < 64 && (set & BIT(cap));
 }
 
 int caps_limit(uint64_t keep, struct brig_err *e)

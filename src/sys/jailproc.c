@@ -112,7 +112,7 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 	 * window in which a default action could kill it. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	if (caps_limit(s->caps, e) < 0 || seccomp_jail_load(e) < 0)
+	if (caps_limit(s->caps, e) < 0 || seccomp_jail_load(s->caps, e) < 0)
 		return -1;
 	/* From here on the jail lives on its own. */
 	prctl(PR_SET_PDEATHSIG, 0);

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,4 +146,26 @@ void passwd_free(struct jail_user *u)
 	free(u->home);
 	free(u->shell);
 	memset(u, 0, sizeof(*u));
+}
+
+int passwd_host(const char *name, struct jail_user *u, struct brig_err *e)
+{
+	struct passwd *pw = getpwnam(name);
+	int ng = 64;
+
+	memset(u, 0, sizeof(*u));
+	if (!pw)
+		return brig_err_set(e, 0, "user \"%s\": not found on the host", name);
+	u->name = xstrdup(pw->pw_name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->home = xstrdup(pw->pw_dir);
+	u->shell = xstrdup(*pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	u->groups = xcalloc((size_t)ng, sizeof(gid_t));
+	if (getgrouplist(pw->pw_name, pw->pw_gid, u->groups, &ng) < 0) {
+		u->groups = xrealloc(u->groups, (size_t)ng * sizeof(gid_t));
+		getgrouplist(pw->pw_name, pw->pw_gid, u->groups, &ng);
+	}
+	u->ngroups = (size_t)ng;
+	return 0;
 }

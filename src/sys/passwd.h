@@ -24,6 +24,9 @@ struct jail_user {
 /* Look name up (a name, or a numeric uid present in passwd). */
 int passwd_lookup(const char *passwd, const char *group, const char *name,
 		  struct jail_user *u, struct brig_err *e);
+/* Look name up in the host's own user database (jexec -U,
+ * exec.system_jail_user): NSS is fine there, it is the host's. */
+int passwd_host(const char *name, struct jail_user *u, struct brig_err *e);
 void passwd_free(struct jail_user *u);
 
 #endif

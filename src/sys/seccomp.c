@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <linux/capability.h>
+
+#include "sys/caps.h"
 
 /* What a jail has no business doing; each fails with EPERM. The list
  * follows Docker's default profile for a container without CAP_SYS_ADMIN,
@@ -13,9 +16,6 @@ static const char *const refused[] = {
 	"reboot", "swapon", "swapoff", "acct", "syslog", "iopl", "ioperm",
 	"create_module", "get_kernel_syms", "query_module", "uselib", "nfsservctl",
 	"_sysctl", "sysfs", "lookup_dcookie", "quotactl", "quotactl_fd", "vm86", "vm86old",
-	/* time is the host's */
-	"settimeofday", "stime", "clock_settime", "clock_settime64", "adjtimex", "clock_adjtime",
-	"clock_adjtime64",
 	/* kernel keyrings, BPF, perf, handles, userfaultfd */
 	"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "open_by_handle_at",
 	"name_to_handle_at", "userfaultfd", "fanotify_init",
@@ -30,7 +30,29 @@ static const char *const refused[] = {
 	"mbind", "set_mempolicy", "move_pages", "migrate_pages",
 };
 
-int seccomp_jail_load(struct brig_err *e)
+/* Time is the host's, unless the jail may set it. */
+static const char *const refused_time[] = {
+	"settimeofday", "stime", "clock_settime", "clock_settime64", "adjtimex", "clock_adjtime",
+	"clock_adjtime64",
+};
+
+/* Refuse (EPERM) every system call of names[] this architecture has. */
+static int refuse(scmp_filter_ctx ctx, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(names[i]);
+		int r;
+
+		if (nr == __NR_SCMP_ERROR)
+			continue;	/* not a system call on this architecture */
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int seccomp_jail_load(uint64_t caps, struct brig_err *e)
 {
 	static const unsigned long ns_flags[] = {
 		CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
@@ -50,13 +72,10 @@ int seccomp_jail_load(struct brig_err *e)
 	seccomp_arch_add(ctx, SCMP_ARCH_ARM);
 #endif
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	for (size_t i = 0; r == 0 && i < sizeof(refused) / sizeof(refused[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(refused[i]);
-
-		if (nr == __NR_SCMP_ERROR)
-			continue;	/* not a system call on this architecture */
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
-	}
+	if (r == 0)
+		r = refuse(ctx, refused, sizeof(refused) / sizeof(refused[0]));
+	if (r == 0 && !caps_has(caps, CAP_SYS_TIME))
+		r = refuse(ctx, refused_time, sizeof(refused_time) / sizeof(refused_time[0]));
 	/* clone(2) with namespace flags: refused like unshare. clone3 passes
 	 * its flags in memory a filter cannot read: ENOSYS makes libc fall
 	 * back to clone(2), as Docker does. */
