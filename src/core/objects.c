@@ -55,6 +55,7 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 	for (size_t i = st->nobjs; i-- > 0;) {
 		struct brig_err oe = { 0 };
 
+		core_fault("teardown");
 		if (obj_remove(&st->objs[i], &oe) == 0) {
 			free(st->objs[i].kind);
 			free(st->objs[i].id);
