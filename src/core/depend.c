@@ -4,6 +4,16 @@
 
 #include "util/mem.h"
 
+/* The jail called name in c. A plain scan rather than conf_jail(): the
+ * plan needs nothing but the jail array (and is tested on hand-built ones). */
+static const struct conf_jail *find_jail(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; c && i < c->njails; i++)
+		if (strcmp(c->jails[i].name, name) == 0)
+			return &c->jails[i];
+	return NULL;
+}
+
 /* Index of the job for name, or -1. */
 static long find_job(const struct dep_plan *p, const char *name)
 {
@@ -25,7 +35,7 @@ static size_t add_job(struct dep_plan *p, const struct conf *c, const char *name
 	p->jobs = xrealloc(p->jobs, (p->n + 1) * sizeof(*p->jobs));
 	memset(&p->jobs[p->n], 0, sizeof(*p->jobs));
 	p->jobs[p->n].name = name;
-	p->jobs[p->n].cj = c ? conf_jail(c, name) : NULL;
+	p->jobs[p->n].cj = find_jail(c, name);
 	p->jobs[p->n].named = named;
 	return p->n++;
 }
@@ -63,7 +73,7 @@ static void plan_start(struct dep_plan *p, const struct conf *c)
 		for (size_t k = 0; k < nd; k++) {
 			size_t d;
 
-			if (!conf_jail(c, deps[k])) {
+			if (!find_jail(c, deps[k])) {
 				free(p->jobs[i].error);
 				p->jobs[i].error = xasprintf("%s: depends on undefined jail \"%s\"",
 							     p->jobs[i].name, deps[k]);

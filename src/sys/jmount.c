@@ -47,7 +47,7 @@ static int walk_open(int rootfd, const char *rel, int flags)
 
 int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e)
 {
-	static int no_openat2 = -1;
+	static bool no_openat2;	/* the kernel said ENOSYS once */
 	struct open_how how = {
 		.flags = (unsigned long long)(flags | O_CLOEXEC),
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
@@ -61,12 +61,14 @@ int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e)
 			return brig_err_set(e, EINVAL, "/%s: \"..\" refused", rel);
 	if (*rel == '\0')
 		rel = ".";
-	if (no_openat2 < 0)
-		no_openat2 = getenv("BRIG_NO_OPENAT2") != NULL;
-	fd = no_openat2 ? -1 : (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-	if (fd < 0 && (no_openat2 || errno == ENOSYS)) {
-		no_openat2 = 1;
+	if (no_openat2 || getenv("BRIG_NO_OPENAT2")) {
 		fd = walk_open(rootfd, rel, flags);
+	} else {
+		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+		if (fd < 0 && errno == ENOSYS) {
+			no_openat2 = true;
+			fd = walk_open(rootfd, rel, flags);
+		}
 	}
 	if (fd < 0 && errno == ELOOP)
 		return brig_err_set(e, 0, "/%s: a symlink in the jail root (refused: it could lead out of the jail)",
