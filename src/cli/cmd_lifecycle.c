@@ -57,6 +57,12 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 	fflush(stdout);
 }
 
+static int usage(const char *verb, bool allow_all)
+{
+	cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v] %s", verb, allow_all ? "--all | JAIL..." : "JAIL...");
+	return 2;
+}
+
 /* Parse the common options; 0, or 2 for a usage error. */
 static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
 {
@@ -90,15 +96,12 @@ static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
 			o->ops.verbose = true;
 			break;
 		case 'a':
-			if (allow_all) {
-				o->all = true;
-				break;
-			}
-			/* fall through */
+			if (!allow_all)
+				return usage(argv[0], allow_all);
+			o->all = true;
+			break;
 		default:
-			cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v] %s", argv[0],
-				  allow_all ? "--all | JAIL..." : "JAIL...");
-			return 2;
+			return usage(argv[0], allow_all);
 		}
 	}
 	o->names = argv + optind;
