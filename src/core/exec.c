@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/jail.h"
@@ -13,24 +14,42 @@
 #include "sys/pty.h"
 #include "util/mem.h"
 
-/* Run the command and wait: through a pty relay for a console. */
-static int spawn_wait(struct enter_req *r, bool pty, struct brig_err *e)
+/* Run the command and wait: through a pty relay for a console. The pty
+ * comes from the jail's own devpts when it has one (mount.devfs), made by
+ * the entering process inside the jail; otherwise from the host's. */
+static int spawn_wait(struct enter_req *r, bool pty, bool jail_pty, struct brig_err *e)
 {
 	cleanup_close int master = -1, slave = -1;
+	int sv[2] = { -1, -1 };
 	struct enter_proc p;
 
-	if (pty) {
-		if (pty_open(&master, &slave, e) < 0)
+	if (pty && jail_pty) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return brig_err_set(e, errno, "console: socketpair");
+		r->pty_sock = sv[1];
+	} else if (pty) {
+		if (pty_open("/dev/ptmx", &master, &slave, e) < 0)
 			return -1;
 		r->pty = slave;
 	}
-	if (enter_spawn(r, &p, e) < 0)
+	if (enter_spawn(r, &p, e) < 0) {
+		if (sv[0] >= 0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
 		return -1;
-	if (pty) {
+	}
+	if (sv[0] >= 0) {
+		close(sv[1]);
+		master = pty_recv_fd(sv[0]);
+		close(sv[0]);
+	}
+	/* Ours goes: only the command's side may keep the pty open. */
+	if (slave >= 0)
+		close(TAKE_FD(slave));
+	if (pty && master >= 0) {
 		cleanup_close int pfd = pidfd_open(p.pid, 0);
 
-		/* Ours goes: only the command's side may keep the pty open. */
-		close(TAKE_FD(slave));
 		if (pfd >= 0)
 			pty_relay(master, pfd, e);
 	}
@@ -42,7 +61,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	cleanup_free char *dir = jail_dir(j->name);
 	cleanup_free char **cg = NULL;
 	struct jail_user as;
-	struct enter_req r = { .fd_in = -1, .fd_out = -1, .fd_err = -1, .pty = -1 };
+	struct enter_req r = { .fd_in = -1, .fd_out = -1, .fd_err = -1, .pty = -1, .pty_sock = -1 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	struct jstate st;
 	const char *clean;
@@ -83,7 +102,9 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		 * entering process passes it on), not for us. */
 		sigaction(SIGINT, &ign, &old_int);
 		sigaction(SIGQUIT, &ign, &old_quit);
-		status = spawn_wait(&r, o->pty, e);
+		const char *devfs = state_param(&st, "mount.devfs");
+
+		status = spawn_wait(&r, o->pty, devfs && strcmp(devfs, "true") == 0, e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */

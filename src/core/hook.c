@@ -192,7 +192,7 @@ static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, cha
 	r->argv = argv;
 	r->env = env;
 	r->caps = x->st.caps;
-	r->fd_in = r->fd_out = r->fd_err = r->pty = -1;
+	r->fd_in = r->fd_out = r->fd_err = r->pty = r->pty_sock = -1;
 }
 
 /* The cgroup directories recorded in st (pointers into st). */

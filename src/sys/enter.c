@@ -17,6 +17,7 @@
 #include "sys/cgroup.h"
 #include "sys/passwd.h"
 #include "sys/proc.h"
+#include "sys/pty.h"
 #include "sys/seccomp.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -49,16 +50,17 @@ static char **build_env(char *const *base, const struct jail_user *u)
 	return env;
 }
 
-/* Y: take over the terminal or the given descriptors as stdio. */
-static int setup_stdio(const struct enter_req *r, struct brig_err *e)
+/* Y: take over the terminal pty (if >= 0) or the given descriptors as
+ * stdio. */
+static int setup_stdio(const struct enter_req *r, int pty, struct brig_err *e)
 {
 	/* A session of its own: TIOCSTI cannot reach the caller's terminal. */
 	if (setsid() < 0)
 		return brig_err_set(e, errno, "setsid");
-	if (r->pty >= 0) {
-		if (ioctl(r->pty, TIOCSCTTY, 0) < 0)
+	if (pty >= 0) {
+		if (ioctl(pty, TIOCSCTTY, 0) < 0)
 			return brig_err_set(e, errno, "pty: controlling terminal");
-		if (dup2(r->pty, 0) < 0 || dup2(r->pty, 1) < 0 || dup2(r->pty, 2) < 0)
+		if (dup2(pty, 0) < 0 || dup2(pty, 1) < 0 || dup2(pty, 2) < 0)
 			return brig_err_set(e, errno, "pty: stdio");
 		return 0;
 	}
@@ -82,7 +84,7 @@ static int enter_dir(const char *dir, struct brig_err *e)
 }
 
 /* Y: from the fork to the exec. Returns only on error. */
-static int child_exec(const struct enter_req *r, const int *cgfds, struct brig_err *e)
+static int child_exec(const struct enter_req *r, const int *cgfds, int pty, struct brig_err *e)
 {
 	char *shell_argv[] = { NULL, NULL };
 	struct jail_user u;
@@ -100,7 +102,7 @@ static int child_exec(const struct enter_req *r, const int *cgfds, struct brig_e
 		signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (setup_stdio(r, e) < 0)
+	if (setup_stdio(r, pty, e) < 0)
 		return -1;
 	if (r->as) {
 		u = *r->as;
@@ -149,8 +151,9 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 	struct brig_err e = { 0 };
 	int *cgfds = xcalloc(r->ncgroups + 1, sizeof(int));
-	int *keep = xcalloc(r->ncgroups + 7, sizeof(int));
+	int *keep = xcalloc(r->ncgroups + 8, sizeof(int));
 	size_t nkeep = 0;
+	int pty = r->pty;
 	sigset_t all, old;
 	pid_t y;
 
@@ -167,6 +170,7 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 	keep[nkeep++] = r->fd_out;
 	keep[nkeep++] = r->fd_err;
 	keep[nkeep++] = r->pty;
+	keep[nkeep++] = r->pty_sock;
 	for (size_t i = 0; i < r->ncgroups; i++)
 		keep[nkeep++] = cgfds[i];
 	close_fds_except(keep, nkeep);
@@ -176,11 +180,22 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 		fail_exit(errfd, &e);
 	}
 	close(r->pidfd);
+	if (r->pty_sock >= 0) {
+		int master;
+
+		/* The jail's own devpts: its programs see a tty of theirs. */
+		if (pty_open("/dev/ptmx", &master, &pty, &e) < 0 || pty_send_fd(r->pty_sock, master) < 0) {
+			brig_err_wrap(&e, "console");
+			fail_exit(errfd, &e);
+		}
+		close(master);
+		close(r->pty_sock);
+	}
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	y = fork();
 	if (y == 0) {
-		child_exec(r, cgfds, &e);
+		child_exec(r, cgfds, pty, &e);
 		fail_exit(errfd, &e);
 	}
 	if (y < 0) {
@@ -191,6 +206,9 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 	close(errfd);
 	for (size_t i = 0; i < r->ncgroups; i++)
 		close(cgfds[i]);
+	/* Only the command may hold the pty: its end is the console's end. */
+	if (pty >= 0)
+		close(pty);
 	forward_to = y;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
 		sigaction(fwd[i], &(struct sigaction){ .sa_handler = forward, .sa_flags = SA_RESTART }, NULL);

@@ -39,6 +39,8 @@ struct enter_req {
 	uint64_t caps;		/* bounding set */
 	int fd_in, fd_out, fd_err;	/* stdio of the command; -1: the caller's */
 	int pty;		/* >= 0: a pty slave, made the controlling tty */
+	int pty_sock;		/* >= 0: make the pty inside the jail (its
+				 * /dev/ptmx) and send its master here */
 };
 
 struct enter_proc {

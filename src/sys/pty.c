@@ -8,16 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
-int pty_open(int *master, int *slave, struct brig_err *e)
+int pty_open(const char *ptmx, int *master, int *slave, struct brig_err *e)
 {
 	struct winsize ws;
+	struct stat st;
 
-	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* Non-blocking and checked: inside a jail, the jail decides what
+	 * /dev/ptmx is (a FIFO would hang a blocking open). */
+	*master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (*master < 0)
-		return brig_err_set(e, errno, "pty: /dev/ptmx");
+		return brig_err_set(e, errno, "pty: %s", ptmx);
+	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    fcntl(*master, F_SETFL, O_RDWR) < 0) {
+		close(*master);
+		return brig_err_set(e, ENOTTY, "pty: %s", ptmx);
+	}
 	if (unlockpt(*master) < 0) {
 		close(*master);
 		return brig_err_set(e, errno, "pty: unlockpt");
@@ -31,6 +41,45 @@ int pty_open(int *master, int *slave, struct brig_err *e)
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(*master, TIOCSWINSZ, &ws);
 	return 0;
+}
+
+int pty_send_fd(int sock, int fd)
+{
+	char data = 'f';
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c;
+
+	memset(ctl, 0, sizeof(ctl));
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+int pty_recv_fd(int sock)
+{
+	char data;
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c;
+	int fd = -1;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	c = n == 1 ? CMSG_FIRSTHDR(&m) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
 }
 
 static volatile sig_atomic_t winch;
