@@ -50,19 +50,23 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	return jid_assign(x, e);
 }
 
-/* One cgroup per hierarchy, each recorded before it is made. */
+/* One cgroup per hierarchy, all recorded (in one write) before any is made. */
 static int step_cgroup(struct jctx *x, struct brig_err *e)
 {
 	cleanup_free char *group = jail_cgroup_group(x->name);
-	struct rec rec = jail_rec(x);
 	char **dirs;
 	size_t n;
 	int r = 0;
 
 	if (cgroup_dirs(group, &dirs, &n, e) < 0)
 		return -1;
+	for (size_t i = 0; i < n; i++)
+		state_add_obj(&x->st, "cgroup", dirs[i]);
+	if (n && jail_save(x, e) < 0)
+		r = -1;
+	core_fault("cgroup");
 	for (size_t i = 0; i < n; i++) {
-		if (r == 0 && (rec_add(&rec, "cgroup", dirs[i], e) < 0 || cgroup_create(dirs[i], e) < 0))
+		if (r == 0 && cgroup_create(dirs[i], e) < 0)
 			r = -1;
 		free(dirs[i]);
 	}
@@ -77,6 +81,16 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 
 	if (store_jail_prepare(x->cj, &rec, e) < 0)
 		return brig_err_wrap(e, "store");
+	return 0;
+}
+
+/* Move the jail's first process into every cgroup of the jail. */
+static int attach(struct jctx *x, struct brig_err *e)
+{
+	for (size_t i = 0; i < x->st.nobjs; i++)
+		if (strcmp(x->st.objs[i].kind, "cgroup") == 0 &&
+		    cgroup_attach(x->st.objs[i].id, x->child.pid, e) < 0)
+			return -1;
 	return 0;
 }
 
@@ -102,20 +116,24 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)
 		return brig_err_set(e, errno, "recording the jail's first process");
 	core_fault("cloned");
-	for (size_t i = 0; i < x->st.nobjs; i++)
-		if (strcmp(x->st.objs[i].kind, "cgroup") == 0 &&
-		    cgroup_attach(x->st.objs[i].id, x->child.pid, e) < 0)
-			return -1;
-	if (jail_go(&x->child, e) < 0 || jail_wait(&x->child, false, e) < 0)
+	if (jail_go(&x->child, NULL, e) < 0)
 		return -1;
-	return 0;
+	/* While the first process mounts, the slow parts of our side: moving
+	 * it into the jail's cgroups (a cgroup migration waits for RCU) and
+	 * compiling the seccomp filter it needs next. It makes its cgroup
+	 * namespace only after that, in the next phase. */
+	if (attach(x, e) < 0 || !jail_filter(x, e)) {
+		jail_wait(&x->child, false, &(struct brig_err){ 0 });
+		return -1;
+	}
+	return jail_wait(&x->child, false, e);
 }
 
 /* The jail is created: its first process enters the root and becomes
  * brig's init. */
 static int step_create(struct jctx *x, struct brig_err *e)
 {
-	int r = jail_go(&x->child, e) < 0 ? -1 : jail_wait(&x->child, true, e);
+	int r = jail_go(&x->child, &x->filter, e) < 0 ? -1 : jail_wait(&x->child, true, e);
 
 	jail_child_release(&x->child);
 	close(x->initfd);
@@ -210,7 +228,7 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	size_t done = 0;
 
 	for (; done < ARRAY_SIZE(steps); done++) {
-		core_fault(steps[done].name);
+			core_fault(steps[done].name);
 		if (steps[done].run(x, e) < 0)
 			break;
 	}
@@ -285,6 +303,7 @@ out:
 	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);
+	seccomp_prog_free(&x.filter);
 	free(x.dir);
 	return ev == CORE_EV_FAILED ? -1 : 0;
 }

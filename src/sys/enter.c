@@ -123,7 +123,7 @@ static int child_exec(const struct enter_req *r, const int *cgfds, int pty, stru
 		shell_argv[0] = argv0;
 		argv = shell_argv;
 	}
-	if (caps_limit(r->caps, e) < 0 || seccomp_jail_load(r->caps, e) < 0)
+	if (caps_limit(r->caps, e) < 0 || seccomp_prog_load(r->seccomp, e) < 0)
 		return -1;
 	if (setgroups(u.ngroups, u.groups) < 0 || setresgid(u.gid, u.gid, u.gid) < 0 ||
 	    setresuid(u.uid, u.uid, u.uid) < 0)

@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "sys/passwd.h"
+#include "sys/seccomp.h"
 #include "util/err.h"
 
 struct enter_req {
@@ -37,6 +38,7 @@ struct enter_req {
 	char *const *env;	/* the environment, without HOME, SHELL, USER,
 				 * LOGNAME (Y adds those of the user) */
 	uint64_t caps;		/* bounding set */
+	const struct seccomp_prog *seccomp;	/* the jail's filter, compiled */
 	int fd_in, fd_out, fd_err;	/* stdio of the command; -1: the caller's */
 	int pty;		/* >= 0: a pty slave, made the controlling tty */
 	int pty_sock;		/* >= 0: make the pty inside the jail (its

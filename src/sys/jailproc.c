@@ -37,25 +37,44 @@ static void child_report(int fd, int ok, const struct brig_err *e)
 	(void)n;
 }
 
-/* C: block until the parent says go; exit if it is gone. */
-static void child_wait_go(int fd)
+/* Read exactly len bytes; false on EOF or error. */
+static bool read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* C: block until the parent says go (with the seccomp filter when
+ * filter is not NULL); exit if it is gone. */
+static void child_wait_go(int fd, struct seccomp_prog *filter)
 {
 	char c;
-	ssize_t n;
 
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
+	if (!read_full(fd, &c, 1))
+		_exit(1);
+	if (!filter)
+		return;
+	if (!read_full(fd, &filter->len, sizeof(filter->len)) || filter->len > (1U << 20))
+		_exit(1);
+	filter->bpf = xmalloc(filter->len);
+	if (!read_full(fd, filter->bpf, filter->len))
 		_exit(1);
 }
 
 /* C, phase 1: everything up to the mounts. rootfd receives the root. */
 static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err *e)
 {
-	/* The caller has moved us into the jail's cgroups: make them our root. */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		return brig_err_set(e, errno, "cgroup namespace");
 	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
 	/* Nothing mounted from here on may propagate to the host. */
@@ -86,7 +105,8 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 }
 
 /* C, phase 2: enter the root, confine, become init. Returns only on error. */
-static int child_create(const struct jail_setup *s, int rootfd, int nullfd, struct brig_err *e)
+static int child_create(const struct jail_setup *s, const struct seccomp_prog *filter, int rootfd,
+			int nullfd, struct brig_err *e)
 {
 	char persist[2] = { s->persist ? '1' : '0', '\0' };
 	char timeout[24];
@@ -95,6 +115,10 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 	sigset_t all;
 
 	snprintf(timeout, sizeof(timeout), "%ld", s->stop_timeout);
+	/* The caller has moved us into the jail's cgroups meanwhile: they
+	 * become the root of what the jail sees. */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return brig_err_set(e, errno, "cgroup namespace");
 	if (strcmp(s->path, "/") != 0) {
 		if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 			return brig_err_set(e, errno, "pivot_root into %s", s->path);
@@ -112,7 +136,7 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 	 * window in which a default action could kill it. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	if (caps_limit(s->caps, e) < 0 || seccomp_jail_load(s->caps, e) < 0)
+	if (caps_limit(s->caps, e) < 0 || seccomp_prog_load(filter, e) < 0)
 		return -1;
 	/* From here on the jail lives on its own. */
 	prctl(PR_SET_PDEATHSIG, 0);
@@ -124,6 +148,7 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int go, int status)
 {
 	struct brig_err e = { 0 };
+	struct seccomp_prog filter = { NULL, 0 };
 	int keep[4], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -141,11 +166,11 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 	keep[3] = nullfd;
 	/* Above all the caller's lock: it must die with the caller. */
 	close_fds_except(keep, ARRAY_SIZE(keep));
-	child_wait_go(go);
+	child_wait_go(go, NULL);
 	if (child_setup(s, &rootfd, &e) == 0) {
 		child_report(status, 1, NULL);
-		child_wait_go(go);
-		child_create(s, rootfd, nullfd, &e);
+		child_wait_go(go, &filter);
+		child_create(s, &filter, rootfd, nullfd, &e);
 	}
 	child_report(status, 0, &e);
 	_exit(1);
@@ -196,9 +221,18 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	return 0;
 }
 
-int jail_go(struct jail_child *c, struct brig_err *e)
+int jail_go(struct jail_child *c, const struct seccomp_prog *filter, struct brig_err *e)
 {
-	if (write(c->go, "g", 1) != 1)
+	/* One message (a pipe takes 64 KiB at once; a filter is a few). */
+	size_t len = 1 + (filter ? sizeof(filter->len) + filter->len : 0);
+	cleanup_free char *msg = xmalloc(len);
+
+	msg[0] = 'g';
+	if (filter) {
+		memcpy(msg + 1, &filter->len, sizeof(filter->len));
+		memcpy(msg + 1 + sizeof(filter->len), filter->bpf, filter->len);
+	}
+	if (write(c->go, msg, len) != (ssize_t)len)
 		return brig_err_set(e, errno, "signalling the jail's first process");
 	return 0;
 }

@@ -1,11 +1,18 @@
 #include "sys/seccomp.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <linux/capability.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sys/caps.h"
+#include "util/mem.h"
 
 /* What a jail has no business doing; each fails with EPERM. The list
  * follows Docker's default profile for a container without CAP_SYS_ADMIN,
@@ -52,7 +59,32 @@ static int refuse(scmp_filter_ctx ctx, const char *const *names, size_t n)
 	return 0;
 }
 
-int seccomp_jail_load(uint64_t caps, struct brig_err *e)
+/* The compiled program of ctx, read back from a memfd. */
+static int export(scmp_filter_ctx ctx, struct seccomp_prog *p)
+{
+	int fd = memfd_create("brig-seccomp", MFD_CLOEXEC);
+	off_t len;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	len = r == 0 ? lseek(fd, 0, SEEK_CUR) : -1;
+	if (r == 0 && (len <= 0 || len % (off_t)sizeof(struct sock_filter)))
+		r = -EINVAL;
+	if (r == 0) {
+		p->bpf = xmalloc((size_t)len);
+		p->len = (size_t)len;
+		if (pread(fd, p->bpf, p->len, 0) != len) {
+			seccomp_prog_free(p);
+			r = -EIO;
+		}
+	}
+	close(fd);
+	return r;
+}
+
+int seccomp_jail_build(uint64_t caps, struct seccomp_prog *p, struct brig_err *e)
 {
 	static const unsigned long ns_flags[] = {
 		CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
@@ -85,9 +117,26 @@ int seccomp_jail_load(uint64_t caps, struct brig_err *e)
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	if (r == 0)
-		r = seccomp_load(ctx);
+		r = export(ctx, p);
 	seccomp_release(ctx);
 	if (r < 0)
-		return brig_err_set(e, -r, "seccomp: loading the jail's filter");
+		return brig_err_set(e, -r, "seccomp: compiling the jail's filter");
 	return 0;
+}
+
+int seccomp_prog_load(const struct seccomp_prog *p, struct brig_err *e)
+{
+	struct sock_fprog fp = { .len = (unsigned short)(p->len / sizeof(struct sock_filter)),
+				 .filter = p->bpf };
+
+	if (!p->bpf || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+		return brig_err_set(e, p->bpf ? errno : EINVAL, "seccomp: loading the jail's filter");
+	return 0;
+}
+
+void seccomp_prog_free(struct seccomp_prog *p)
+{
+	free(p->bpf);
+	p->bpf = NULL;
+	p->len = 0;
 }
