@@ -222,7 +222,7 @@ int state_read(const char *dir, struct jstate *s, struct brig_err *e)
 	cleanup_free char *path = xasprintf("%s/state", dir);
 	struct strbuf sb = STRBUF_INIT;
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	char buf[4096];
+	char buf[16384];
 	ssize_t n;
 	int r;
 
@@ -231,8 +231,13 @@ int state_read(const char *dir, struct jstate *s, struct brig_err *e)
 		return 0;
 	if (fd < 0)
 		return brig_err_set(e, errno, "state %s", path);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	/* A short read of a regular file is its end: one read for a state of
+	 * usual size (brig ls reads hundreds of these). */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		sb_addn(&sb, buf, (size_t)n);
+		if ((size_t)n < sizeof(buf))
+			break;
+	}
 	if (n < 0) {
 		sb_free(&sb);
 		return brig_err_set(e, errno, "state %s", path);
