@@ -10,6 +10,7 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
+/* Print the usage; exit status 2. */
 static int usage(void)
 {
 	fprintf(stderr, "usage: brig config check [-f FILE] [PARAM=VALUE...]\n"
@@ -38,34 +39,64 @@ static int select_jails(const struct conf *c, char **names, size_t n, bool *pick
 	return rc;
 }
 
-/* The output of show, built whole before anything is written. */
-static void render(const struct conf *c, const bool *pick, bool json, struct strbuf *out)
-{
-	struct json w;
-	bool first = true;
+/* Streaming the output of show: one jail at a time, written out in
+ * chunks (the configuration was checked whole before). The JSON array
+ * has one jail per line. */
+struct out {
+	struct strbuf sb;
+	bool json, first, failed;
+};
 
-	if (json) {
-		json_init(&w, out, true);
-		json_arr_begin(&w);
-	}
-	for (size_t i = 0; i < c->njails; i++) {
-		if (!pick[i])
-			continue;
-		if (json) {
-			conf_jail_json(&c->jails[i], &w);
-		} else {
-			if (!first)
-				sb_addc(out, '\n');
-			conf_jail_text(&c->jails[i], out);
-		}
-		first = false;
-	}
-	if (json) {
-		json_arr_end(&w);
-		sb_addc(out, '\n');
-	}
+/* Write what is buffered. */
+static void flush(struct out *o)
+{
+	if (o->sb.len && fwrite(o->sb.s, 1, o->sb.len, stdout) != o->sb.len)
+		o->failed = true;
+	sb_reset(&o->sb);
 }
 
+/* Render one jail into the output, flushing it now and then. */
+static int show_one(void *arg, const struct conf_jail *j)
+{
+	struct out *o = arg;
+
+	if (o->json) {
+		struct json w;
+
+		sb_adds(&o->sb, o->first ? "\n" : ",\n");
+		json_init(&w, &o->sb, false);
+		conf_jail_json(j, &w);
+	} else {
+		if (!o->first)
+			sb_addc(&o->sb, '\n');
+		conf_jail_text(j, &o->sb);
+	}
+	o->first = false;
+	if (o->sb.len >= 65536)
+		flush(o);
+	return o->failed ? -1 : 0;
+}
+
+/* Print the picked jails; 0, or 1 when writing failed. */
+static int show(const struct conf *c, const bool *pick, bool json)
+{
+	struct out o = { .sb = STRBUF_INIT, .json = json, .first = true };
+
+	if (json)
+		sb_addc(&o.sb, '[');
+	conf_each(c, pick, show_one, &o);
+	if (json)
+		sb_adds(&o.sb, o.first ? "]\n" : "\n]\n");
+	flush(&o);
+	sb_free(&o.sb);
+	if (o.failed || fflush(stdout) != 0) {
+		cli_error("config show: writing the output failed");
+		return 1;
+	}
+	return 0;
+}
+
+/* brig config check|show. */
 int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,7 +106,7 @@ int cmd_config(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL;
-	bool json = false, show;
+	bool json = false, is_show;
 	char **params, **names;
 	size_t nparams = 0, nnames = 0;
 	struct conf_source src = { .schema = CONF_SCHEMA_JAILS };
@@ -85,19 +116,19 @@ int cmd_config(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
-	show = strcmp(argv[1], "show") == 0;
-	if (!show && strcmp(argv[1], "check") != 0)
+	is_show = strcmp(argv[1], "show") == 0;
+	if (!is_show && strcmp(argv[1], "check") != 0)
 		return usage();
 	argc--;
 	argv++;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+f:jh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:jh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			file = optarg;
 			break;
 		case 'j':
-			if (!show)
+			if (!is_show)
 				return usage();
 			json = true;
 			break;
@@ -110,7 +141,7 @@ int cmd_config(int argc, char **argv)
 	params = xcalloc((size_t)argc + 1, sizeof(*params));
 	names = xcalloc((size_t)argc + 1, sizeof(*names));
 	for (int i = optind; i < argc; i++) {
-		if (show && !strchr(argv[i], '='))
+		if (is_show && !strchr(argv[i], '='))
 			names[nnames++] = argv[i];
 		else
 			params[nparams++] = argv[i];
@@ -119,8 +150,9 @@ int cmd_config(int argc, char **argv)
 	src.confdir = file ? NULL : conf_default_dir();
 	src.cmdline = params;
 	src.ncmdline = nparams;
+	src.lazy = true;	/* one pass over every jail: keep none */
 	rc = conf_load(&src, &c, &d) < 0 ? 1 : 0;
-	if (show) {
+	if (is_show) {
 		/* Errors always; notes ("ignored on Linux") belong to check. */
 		for (size_t i = 0; i < d.n; i++)
 			if (d.msgs[i].level != DIAG_NOTE)
@@ -129,20 +161,10 @@ int cmd_config(int argc, char **argv)
 		cli_print_diag(&d);
 	}
 	diag_free(&d);
-	if (rc == 0 && show) {
+	if (rc == 0 && is_show) {
 		bool *pick = xcalloc(c->njails + 1, sizeof(*pick));
-		struct strbuf out = STRBUF_INIT;
 
-		if (select_jails(c, names, nnames, pick) < 0) {
-			rc = 1;
-		} else {
-			render(c, pick, json, &out);
-			if (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-				cli_error("config show: writing the output failed");
-				rc = 1;
-			}
-		}
-		sb_free(&out);
+		rc = select_jails(c, names, nnames, pick) < 0 ? 1 : show(c, pick, json);
 		free(pick);
 	}
 	conf_free(c);

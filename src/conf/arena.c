@@ -2,28 +2,51 @@
  * (syntax trees, resolved jails) is freed at once with the struct conf. */
 #include "conf/cf.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util/mem.h"
 
-#define CHUNK_SIZE (256u << 10)
+/* Chunks grow from 4 KiB to 1 MiB: small loads stay small, big ones make
+ * few mappings (each is a system call). */
+#define CHUNK_MIN (4u << 10)
+#define CHUNK_SIZE (1024u << 10)
 #define BIG (CHUNK_SIZE / 4)
-#define ALIGN 16u
+#define ALIGN 8u
 
 struct cf_chunk {
 	struct cf_chunk *next;
+	size_t size;		/* of the mapping */
 	max_align_t data[];
 };
 
-/* A chunk with room for size bytes. */
+/* A chunk with room for size bytes: its own mapping, its pages faulted in
+ * at once (MAP_POPULATE). Where page faults are dear (virtual machines)
+ * that halves what memory costs; and the engine fills what it asks for. */
 static struct cf_chunk *chunk_new(size_t size)
 {
-	if (size > SIZE_MAX - sizeof(struct cf_chunk))
+	struct cf_chunk *c;
+
+	if (size > SIZE_MAX - sizeof(struct cf_chunk) - 4096)
 		abort();
-	return xmalloc(sizeof(struct cf_chunk) + size);
+	size += sizeof(struct cf_chunk);
+	c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (c == MAP_FAILED) {
+		fputs("brig: out of memory\n", stderr);
+		abort();
+	}
+	c->size = size;
+	return c;
 }
 
-/* n bytes, 16-aligned, uninitialised. */
+/* Give a chunk back to the system. */
+static void chunk_free(struct cf_chunk *c)
+{
+	munmap(c, c->size);
+}
+
+/* n bytes, 8-aligned (all the engine needs), uninitialised. */
 void *cf_alloc(struct cf_arena *a, size_t n)
 {
 	struct cf_chunk *c;
@@ -46,11 +69,16 @@ void *cf_alloc(struct cf_arena *a, size_t n)
 		return c->data;
 	}
 	if (a->cur == NULL || (size_t)(a->end - a->cur) < n) {
-		c = chunk_new(CHUNK_SIZE);
+		size_t size = a->next < CHUNK_MIN ? CHUNK_MIN : a->next;
+
+		while (size < n)
+			size *= 2;
+		c = chunk_new(size);
 		c->next = a->chunks;
 		a->chunks = c;
 		a->cur = (char *)c->data;
-		a->end = a->cur + CHUNK_SIZE;
+		a->end = a->cur + size;
+		a->next = size * 2 > CHUNK_SIZE ? CHUNK_SIZE : size * 2;
 	}
 	p = a->cur;
 	a->cur += n;
@@ -80,10 +108,11 @@ void cf_arena_free(struct cf_arena *a)
 
 	for (; c; c = next) {
 		next = c->next;
-		free(c);
+		chunk_free(c);
 	}
 	a->chunks = NULL;
 	a->cur = a->end = NULL;
+	a->next = 0;
 }
 
 /* Free all but the current chunk and start filling it again: scratch
@@ -94,12 +123,11 @@ void cf_arena_rewind(struct cf_arena *a)
 
 	for (c = keep ? keep->next : a->chunks; c; c = next) {
 		next = c->next;
-		free(c);
+		chunk_free(c);
 	}
 	a->chunks = keep;
 	if (keep) {
 		keep->next = NULL;
-		a->cur = (char *)keep->data;
-		a->end = a->cur + CHUNK_SIZE;
+		a->cur = (char *)keep->data;	/* a->end stays: the chunk's end */
 	}
 }

@@ -27,12 +27,14 @@ struct cf_ctx;
 #define CF_BLOCK_DEPTH 32		/* nested jail blocks */
 #define CF_VAR_DEPTH 256		/* variables referring to variables */
 #define CF_MAX_ERRORS 10000		/* then "too many errors" */
+#define CF_SPLICE_MAX 4000000u		/* statements after includes */
 
 /* ---- arena: bump allocation, freed all at once ---- */
 struct cf_chunk;
 struct cf_arena {
 	struct cf_chunk *chunks;
 	char *cur, *end;
+	size_t next;		/* size of the next chunk */
 };
 void *cf_alloc(struct cf_arena *a, size_t n);
 void *cf_zalloc(struct cf_arena *a, size_t n);
@@ -56,6 +58,11 @@ struct cf_name {
 	bool varset;			/* a variable with this parameter's name is set */
 	/* As a jail name: index in conf->jails, -1 if none. */
 	int32_t jail;
+	/* As the path of an included file: the file, once read. */
+	struct cf_file *file;
+	/* As the first component of wildcards ("web" of "web.*"): their
+	 * index in ctx->wlists, -1 if none. */
+	int32_t wlist;
 };
 
 struct cf_names {
@@ -64,6 +71,8 @@ struct cf_names {
 };
 struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len);
 struct cf_name *cf_name_find(const struct cf_names *t, const char *s);
+struct cf_name *cf_name_findn(const struct cf_names *t, const char *s, size_t len);
+void cf_names_reserve(struct cf_names *t, size_t more);
 /* Fill the parameter fields of n (def, canon, neg); returns n->canon. */
 struct cf_name *cf_name_param(struct cf_ctx *ctx, struct cf_name *n);
 
@@ -118,24 +127,32 @@ struct cf_stmt {
 enum cf_node_kind { CF_N_STMT, CF_N_BLOCK, CF_N_INCLUDE };
 
 struct cf_file;
+
+/* An .include: its patterns, and the files they name (cf_expand_includes). */
+struct cf_include {
+	const char **pats;
+	size_t npats;
+	struct cf_file **files;
+	size_t nfiles;
+	bool expanded;
+	bool reported;		/* depth/cycle error said once */
+};
+
+/* One item of a file: a statement, a jail block, or an .include. */
 struct cf_node {
 	enum cf_node_kind kind;
-	struct cf_loc loc;
 	union {
-		const struct cf_stmt *stmt;
+		struct cf_stmt stmt;
 		struct {
 			const char *name;	/* the label as written */
 			struct cf_node **items;
 			size_t n;
+			struct cf_loc loc;
 		} block;
 		struct {
-			const char **pats;
-			size_t npats;
-			struct cf_file **files;	/* filled by cf_expand_includes */
-			size_t nfiles;
-			bool expanded;
-			bool reported;	/* depth/cycle error said once */
-		} inc;
+			struct cf_include *inc;
+			struct cf_loc loc;
+		} include;
 	};
 };
 
@@ -154,15 +171,19 @@ struct cf_file {
 	bool scanned;		/* its includes were expanded */
 };
 
-/* ---- jail blocks, after includes are spliced in ---- */
+/* ---- jail blocks: every jail and wildcard, in file order ---- */
 struct cf_block {
-	const char *name;
+	const char *name;	/* id->s */
+	struct cf_name *id;
+	struct cf_name *first;	/* its first component ("a" of a.b.c) */
 	struct cf_loc loc;
 	uint32_t seq;
 	bool wild;
+	/* Its statements: those of its block in the syntax tree (the .include
+	 * files in it followed), or a list (global parameters, command line). */
+	const struct cf_node *node;
 	const struct cf_stmt **stmts;
 	size_t n, cap;
-	const struct cf_stmt *implicit;	/* name = label (or jid) */
 };
 
 /* ---- the whole load ---- */
@@ -185,12 +206,31 @@ struct cf_ctx {
 	struct cf_block **blocks;	/* definition order, wildcards included */
 	size_t nblocks, capblocks;
 	struct cf_block *global;	/* the wildcard made of global params */
+	/* The wildcard blocks in order: those starting with "*", and the
+	 * others by their first component, so that a jail meets only the
+	 * wildcards that may match it. */
+	const struct cf_block **wild_any;
+	size_t nwild_any, nwild;
+	struct cf_wlist {
+		const struct cf_block **v;
+		size_t n, cap;
+	} *wlists;
+	size_t nwlists, capwlists;
+	bool lazy;			/* keep only names and depend (conf_source.lazy) */
+	struct cf_arena *out;		/* where resolved values go */
+	struct cf_name **jail_ids;	/* each jail's name, interned */
+	struct cf_name *n_name, *n_jid;	/* the parameters a label sets */
+	const struct conf_pdef *d_depend;
 	struct cf_block *cmdline;	/* command-line params, applied last */
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
+	size_t spliced;			/* statements met by the walk */
+	size_t nblocknodes;		/* jail blocks parsed (names to come) */
+	bool broken;			/* includes loop, nest or grow too much */
 
 	size_t expanded;		/* bytes made by substitution so far */
 	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
+	struct strbuf path;		/* scratch for include paths */
 	unsigned qi;
 };
 
@@ -202,6 +242,8 @@ void cf_expand_includes(struct cf_ctx *ctx);
 struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
 				  struct cf_file **main, size_t *n);
 bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len);
+/* Length of the valid multi-byte UTF-8 sequence at s (n bytes left), or 0. */
+size_t cf_utf8_seq(const unsigned char *s, size_t n);
 
 /* parse.c */
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len);
@@ -210,16 +252,20 @@ const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg);
 
 /* walk.c */
 void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f);
-struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, const struct cf_loc *loc);
+struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, size_t len,
+			      const struct cf_loc *loc, const struct cf_node *node,
+			      struct cf_name *first);
 void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *st);
 bool cf_wild_name(const char *name);
 bool cf_wild_match(const char *jail, const char *wild);
 
-/* resolve.c */
+/* resolve.c: every jail resolved and checked (cf_check_jail) in turn. */
 void cf_resolve(struct cf_ctx *ctx, struct conf *c);
 
-/* check.c */
-void cf_check(struct cf_ctx *ctx, struct conf *c);
+/* check.c: a resolved jail's values against their types, then what
+ * involves all jails (names, duplicates, depend). */
+void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j);
+void cf_check_all(struct cf_ctx *ctx, struct conf *c);
 /* "true", "false" (any case) or an integer (non-zero is true). */
 bool cf_parse_bool(const char *s, bool *v);
 

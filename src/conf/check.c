@@ -12,6 +12,7 @@
 
 #include "util/mem.h"
 
+/* A boolean value as jail(8) reads it; false if it is none. */
 bool cf_parse_bool(const char *s, bool *v)
 {
 	char *end;
@@ -50,7 +51,7 @@ static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const str
 static void set_one(struct cf_ctx *ctx, struct conf_param *p, const char *s)
 {
 	if (p->nvalues == 0)
-		p->values = cf_alloc(&ctx->arena, sizeof(char *));
+		p->values = cf_alloc(ctx->out, sizeof(char *));
 	p->values[0] = (char *)s;
 	p->nvalues = 1;
 }
@@ -105,7 +106,7 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 			return;
 		}
 		{
-			char *buf = cf_alloc(&ctx->arena, 24);
+			char *buf = cf_alloc(ctx->out, 24);
 
 			snprintf(buf, 24, "%lld", v);
 			set_one(ctx, p, buf);
@@ -154,7 +155,7 @@ static void check_names(struct cf_ctx *ctx, struct conf *c)
 			cf_diag(ctx, DIAG_ERROR, &at, "invalid %s name %s: %s", what, cf_q(ctx, j->name), why);
 			continue;
 		}
-		n = cf_name_get(ctx, j->name, strlen(j->name));
+		n = ctx->jail_ids[i];
 		if (n->jail >= 0) {
 			const struct conf_jail *first = &c->jails[n->jail];
 
@@ -246,11 +247,16 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 	free(next);
 }
 
-void cf_check(struct cf_ctx *ctx, struct conf *c)
+/* Check (and normalise) every value of a resolved jail. */
+void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 {
-	for (size_t i = 0; i < c->njails && !ctx->too_many; i++)
-		for (size_t k = 0; k < c->jails[i].nparams; k++)
-			check_param(ctx, &c->jails[i], &c->jails[i].params[k]);
+	for (size_t k = 0; k < j->nparams && !ctx->too_many; k++)
+		check_param(ctx, j, &j->params[k]);
+}
+
+/* The checks that involve all jails: names, duplicates, depend. */
+void cf_check_all(struct cf_ctx *ctx, struct conf *c)
+{
 	check_names(ctx, c);
 	if (ctx->schema == CONF_SCHEMA_JAILS) {
 		check_depend_names(ctx, c);

@@ -47,7 +47,8 @@ static void cmdline_jail(struct cf_ctx *ctx, struct cf_block *params)
 		cf_diag(ctx, DIAG_ERROR, NULL, "no jail name: give name=NAME");
 		return;
 	}
-	b = cf_block_new(ctx, label->vals[label->nvals - 1].s, &none);
+	b = cf_block_new(ctx, label->vals[label->nvals - 1].s, label->vals[label->nvals - 1].len,
+			 &none, NULL, NULL);
 	for (size_t i = 0; i < params->n; i++)
 		if (params->stmts[i]->def != label->def)
 			cf_block_add(ctx, b, params->stmts[i]);
@@ -81,20 +82,23 @@ static void load_confdir(struct cf_ctx *ctx, const char *dir)
 	free(roots);
 }
 
-/* Free what only the load needed; keep the arena and the names. */
+/* Free what only the load needed; keep the arena and the names (and the
+ * blocks, which conf_each resolves again after a lazy load). */
 static void ctx_trim(struct cf_ctx *ctx)
 {
 	free(ctx->files);
 	free(ctx->byid);
-	free(ctx->blocks);
-	cf_arena_free(&ctx->tmp);
-	for (size_t i = 0; i < 4; i++)
-		sb_free(&ctx->qbuf[i]);
 	ctx->files = NULL;
 	ctx->byid = NULL;
-	ctx->blocks = NULL;
+	if (!ctx->lazy) {
+		free(ctx->blocks);
+		ctx->blocks = NULL;
+		ctx->nblocks = 0;
+		cf_arena_free(&ctx->tmp);
+	}
 }
 
+/* Read the sources, then resolve and check every jail. */
 int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 {
 	struct cf_ctx *ctx = xcalloc(1, sizeof(*ctx));
@@ -126,8 +130,9 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 		params = NULL;
 	}
 	ctx->cmdline = params && params->n ? params : NULL;
+	ctx->lazy = src->lazy;
 	cf_resolve(ctx, c);
-	cf_check(ctx, c);
+	cf_check_all(ctx, c);
 	ctx_trim(ctx);
 	if (d->nerrors > errors) {
 		conf_free(c);
@@ -138,6 +143,7 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	return 0;
 }
 
+/* Free a configuration and everything it holds. */
 void conf_free(struct conf *c)
 {
 	struct cf_ctx *ctx;
@@ -147,6 +153,14 @@ void conf_free(struct conf *c)
 	ctx = c->priv;
 	if (ctx) {
 		ctx_trim(ctx);
+		free(ctx->blocks);
+		cf_arena_free(&ctx->tmp);
+		for (size_t i = 0; i < ctx->nwlists; i++)
+			free(ctx->wlists[i].v);
+		free(ctx->wlists);
+		for (size_t i = 0; i < 4; i++)
+			sb_free(&ctx->qbuf[i]);
+		sb_free(&ctx->path);
 		free(ctx->names.tab);
 		cf_arena_free(&ctx->arena);
 		free(ctx);
@@ -154,6 +168,7 @@ void conf_free(struct conf *c)
 	free(c);
 }
 
+/* A jail's parameter by name, or NULL. */
 const struct conf_param *conf_param(const struct conf_jail *j, const char *name)
 {
 	for (size_t i = 0; i < j->nparams; i++)
@@ -162,6 +177,7 @@ const struct conf_param *conf_param(const struct conf_jail *j, const char *name)
 	return NULL;
 }
 
+/* A parameter's last value, or NULL. */
 const char *conf_str(const struct conf_jail *j, const char *name)
 {
 	const struct conf_param *p = conf_param(j, name);
@@ -169,6 +185,7 @@ const char *conf_str(const struct conf_jail *j, const char *name)
 	return p && p->nvalues ? p->values[p->nvalues - 1] : NULL;
 }
 
+/* A boolean (or new/inherit/disable) parameter as true or false. */
 bool conf_bool(const struct conf_jail *j, const char *name, bool dflt)
 {
 	const char *s = conf_str(j, name);
@@ -183,6 +200,7 @@ bool conf_bool(const struct conf_jail *j, const char *name, bool dflt)
 	return cf_parse_bool(s, &v) ? v : dflt;
 }
 
+/* An integer parameter, or dflt. */
 long long conf_int(const struct conf_jail *j, const char *name, long long dflt)
 {
 	const char *s = conf_str(j, name);
@@ -196,6 +214,7 @@ long long conf_int(const struct conf_jail *j, const char *name, long long dflt)
 	return end == s || *end || errno ? dflt : v;
 }
 
+/* A jail by name, through the names table. */
 const struct conf_jail *conf_jail(const struct conf *c, const char *name)
 {
 	const struct cf_ctx *ctx = c->priv;
@@ -204,6 +223,7 @@ const struct conf_jail *conf_jail(const struct conf *c, const char *name)
 	return n && n->jail >= 0 && (size_t)n->jail < c->njails ? &c->jails[n->jail] : NULL;
 }
 
+/* Jails in start order: a depth-first walk, dependencies first. */
 void conf_depend_order(const struct conf *c, size_t *order)
 {
 	unsigned char *state = xcalloc(c->njails + 1, 1);	/* 0 new, 1 busy, 2 done */

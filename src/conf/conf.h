@@ -120,6 +120,11 @@ struct conf_source {
 	 * "jail -c name=x path=/ ..."); name= (or jid=) is then required. */
 	char *const *cmdline;
 	size_t ncmdline;
+	/* Check every jail but keep only its name, place and depend
+	 * parameter (params holds nothing else); get the jails resolved one
+	 * at a time with conf_each(). For commands that go through many
+	 * jails once (config check/show): the memory of one jail, not all. */
+	bool lazy;
 };
 
 /* Load and resolve. Returns 0 and *out on success; -1 when d has errors
@@ -148,6 +153,12 @@ const char *conf_name_invalid(const char *name);
  * (definition order otherwise). order[] gets c->njails indices into
  * c->jails. conf_load has already refused loops and unknown names. */
 void conf_depend_order(const struct conf *c, size_t *order);
+
+/* Call fn for each jail (all, or those with pick[i]), in definition order;
+ * after a lazy load each is resolved for the call and valid only during
+ * it. Stops at, and returns, the first non-zero fn result. */
+int conf_each(const struct conf *c, const bool *pick,
+	      int (*fn)(void *arg, const struct conf_jail *j), void *arg);
 
 /* Output of `brig config show`: one jail as a JSON object
  * {"name": ..., "params": {...}} (bools as booleans, lists as arrays,

@@ -22,6 +22,7 @@ static void vadd(struct diag *d, enum diag_level lvl, const char *fmt, va_list a
 		d->nerrors++;
 }
 
+/* Add a complete message. */
 void diag_add(struct diag *d, enum diag_level lvl, const char *fmt, ...)
 {
 	va_list ap;
@@ -31,6 +32,7 @@ void diag_add(struct diag *d, enum diag_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Free every message. */
 void diag_free(struct diag *d)
 {
 	for (size_t i = 0; i < d->n; i++)
@@ -45,6 +47,7 @@ static const char *const level_names[] = {
 	[DIAG_NOTE] = "note",
 };
 
+/* A message at loc: "FILE:LINE:COL: error: ...", up to the error cap. */
 void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	      const char *fmt, va_list ap)
 {
@@ -72,6 +75,7 @@ void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	sb_free(&sb);
 }
 
+/* cf_vdiag with arguments. */
 void cf_diag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	     const char *fmt, ...)
 {

@@ -7,6 +7,7 @@
 
 #define NAME_MAX_BYTES 64
 
+/* Why name cannot name a jail, or NULL if it can. */
 const char *conf_name_invalid(const char *name)
 {
 	size_t len = strlen(name);
@@ -32,6 +33,7 @@ const char *conf_name_invalid(const char *name)
 	return NULL;
 }
 
+/* Where the configuration lives: $BRIG_CONFDIR or /etc/brig. */
 const char *conf_default_dir(void)
 {
 	const char *e = getenv("BRIG_CONFDIR");

@@ -15,16 +15,19 @@ static const bool atom_chars[256] = {
 	['^'] = true, ['`'] = true, ['|'] = true, ['~'] = true,
 };
 
+/* Does c belong to an unquoted run? */
 static bool is_atom(unsigned char c)
 {
 	return atom_chars[c];
 }
 
+/* Can c start a $variable name? */
 static bool is_ident_start(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
+/* Can c continue a $variable name? */
 static bool is_ident(char c)
 {
 	return is_ident_start(c) || (c >= '0' && c <= '9');
@@ -36,6 +39,7 @@ static size_t char_len(unsigned char c)
 	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
+/* Start lexing buf[0..len), the text of path. */
 void cf_lex_init(struct cf_lexer *lx, struct cf_ctx *ctx, const char *path,
 		 const char *buf, size_t len)
 {
@@ -47,11 +51,13 @@ void cf_lex_init(struct cf_lexer *lx, struct cf_ctx *ctx, const char *path,
 	lx->line = 1;
 }
 
+/* Free the lexer's scratch memory. */
 void cf_lex_fini(struct cf_lexer *lx)
 {
 	sb_free(&lx->name);
 }
 
+/* Free a token's word buffers. */
 void cf_token_fini(struct cf_token *t)
 {
 	sb_free(&t->w.text);
@@ -383,6 +389,7 @@ static void lex_token(struct cf_lexer *lx, struct cf_token *t)
 	}
 }
 
+/* The next token, noting whether lexing it reported an error. */
 void cf_lex(struct cf_lexer *lx, struct cf_token *t)
 {
 	lx->error = false;

@@ -133,6 +133,7 @@ static const struct conf_pdef net_params[] = {
 	{ "nat", B, 0, "masquerade traffic leaving through the host" },
 };
 
+/* A schema's table and its length. */
 const struct conf_pdef *conf_pdefs(enum conf_schema s, size_t *n)
 {
 	switch (s) {
@@ -146,6 +147,7 @@ const struct conf_pdef *conf_pdefs(enum conf_schema s, size_t *n)
 	}
 }
 
+/* Binary search of the sorted table. */
 const struct conf_pdef *cf_pdef_lookup(enum conf_schema s, const char *name, size_t len)
 {
 	size_t lo = 0, hi;
@@ -167,6 +169,7 @@ const struct conf_pdef *cf_pdef_lookup(enum conf_schema s, const char *name, siz
 	return NULL;
 }
 
+/* The row for name, or NULL. */
 const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name)
 {
 	return cf_pdef_lookup(s, name, strlen(name));
@@ -210,6 +213,7 @@ static size_t distance(const char *a, const char *b, size_t max)
 	return p[lb] > max ? max + 1 : p[lb];
 }
 
+/* The known name closest to an unknown one, if close enough. */
 const char *cf_pdef_suggest(enum conf_schema s, const char *name)
 {
 	size_t n, len = strlen(name);

@@ -16,11 +16,6 @@
 
 #include "util/mem.h"
 
-struct nodevec {
-	struct cf_node **v;
-	size_t n, cap;
-};
-
 struct parser {
 	struct cf_ctx *ctx;
 	struct cf_lexer lx;
@@ -30,13 +25,21 @@ struct parser {
 	unsigned depth;
 	bool deep_said;
 	bool bad;		/* a token of this statement had a lexical error */
+	/* Scratch reused for every statement and block: the items of the
+	 * blocks being parsed (a stack), and the values of a statement. */
+	struct cf_node **items;
+	size_t nitems, capitems;
+	struct cf_str *vals;
+	size_t capvals;
 };
 
+/* The current token. */
 static struct cf_token *tok(struct parser *p)
 {
 	return &p->t[p->cur];
 }
 
+/* The token after the current one. */
 static struct cf_token *peek(struct parser *p)
 {
 	if (!p->peeked) {
@@ -46,6 +49,7 @@ static struct cf_token *peek(struct parser *p)
 	return &p->t[1 - p->cur];
 }
 
+/* Go to the next token. */
 static void advance(struct parser *p)
 {
 	p->bad |= p->t[p->cur].err;
@@ -120,32 +124,33 @@ static void skip_statement(struct parser *p)
 	}
 }
 
-static void push(struct nodevec *v, struct cf_node *n)
+/* One more item for the innermost block being parsed. */
+static void push(struct parser *p, struct cf_node *n)
 {
-	v->v = xgrow(v->v, &v->cap, v->n + 1, sizeof(*v->v));
-	v->v[v->n++] = n;
+	p->items = xgrow(p->items, &p->capitems, p->nitems + 1, sizeof(*p->items));
+	p->items[p->nitems++] = n;
 }
 
-/* The vector's nodes, moved into the arena. */
-static struct cf_node **finish(struct cf_ctx *ctx, struct nodevec *v, size_t *n)
+/* The items pushed since start, moved into the arena. */
+static struct cf_node **finish(struct parser *p, size_t start, size_t *n)
 {
 	struct cf_node **items = NULL;
 
-	*n = v->n;
-	if (v->n) {
-		items = cf_alloc(&ctx->arena, v->n * sizeof(*items));
-		memcpy(items, v->v, v->n * sizeof(*items));
+	*n = p->nitems - start;
+	if (*n) {
+		items = cf_alloc(&p->ctx->arena, *n * sizeof(*items));
+		memcpy(items, p->items + start, *n * sizeof(*items));
 	}
-	free(v->v);
+	p->nitems = start;
 	return items;
 }
 
-static struct cf_node *node_new(struct cf_ctx *ctx, enum cf_node_kind kind, const struct cf_loc *at)
+/* A new, zeroed node of the syntax tree. */
+static struct cf_node *node_new(struct cf_ctx *ctx, enum cf_node_kind kind)
 {
 	struct cf_node *n = cf_zalloc(&ctx->arena, sizeof(*n));
 
 	n->kind = kind;
-	n->loc = *at;
 	return n;
 }
 
@@ -170,8 +175,7 @@ enum vals_end { V_OK, V_NOSEMI, V_ERROR };
 static enum vals_end parse_values(struct parser *p, const char *after, struct cf_str **vals,
 				  uint32_t *nvals)
 {
-	struct cf_str *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	struct cf_loc end = { 0 };
 	enum vals_end r;
 
@@ -188,8 +192,8 @@ static enum vals_end parse_values(struct parser *p, const char *after, struct cf
 			r = V_ERROR;
 			break;
 		}
-		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		word_value(p->ctx, &t->w, &v[n++]);
+		p->vals = xgrow(p->vals, &p->capvals, n + 1, sizeof(*p->vals));
+		word_value(p->ctx, &t->w, &p->vals[n++]);
 		end = (struct cf_loc){ p->lx.path, t->w.eline, t->w.ecol };
 		advance(p);
 		t = tok(p);
@@ -216,24 +220,26 @@ static enum vals_end parse_values(struct parser *p, const char *after, struct cf
 	*vals = NULL;
 	if (n) {
 		*vals = cf_alloc(&p->ctx->arena, n * sizeof(**vals));
-		memcpy(*vals, v, n * sizeof(**vals));
+		memcpy(*vals, p->vals, n * sizeof(**vals));
 	}
-	free(v);
 	return r;
 }
 
 /* `.include "file", ...;` */
-static void make_include(struct parser *p, struct nodevec *out, const struct cf_loc *at,
+static void make_include(struct parser *p, const struct cf_loc *at,
 			 bool nameval, const struct cf_str *vals, uint32_t nvals)
 {
+	struct cf_include *inc;
 	struct cf_node *n;
 
 	if (!nameval || nvals == 0) {
 		cf_diag(p->ctx, DIAG_ERROR, at, ".include needs a file name: .include \"FILE\";");
 		return;
 	}
-	n = node_new(p->ctx, CF_N_INCLUDE, at);
-	n->inc.pats = cf_alloc(&p->ctx->arena, nvals * sizeof(*n->inc.pats));
+	n = node_new(p->ctx, CF_N_INCLUDE);
+	n->include.loc = *at;
+	n->include.inc = inc = cf_zalloc(&p->ctx->arena, sizeof(*inc));
+	inc->pats = cf_alloc(&p->ctx->arena, nvals * sizeof(*inc->pats));
 	for (uint32_t i = 0; i < nvals; i++) {
 		if (vals[i].nvars) {
 			cf_diag(p->ctx, DIAG_ERROR, at, "variables are not allowed in .include file names");
@@ -243,13 +249,13 @@ static void make_include(struct parser *p, struct nodevec *out, const struct cf_
 			cf_diag(p->ctx, DIAG_ERROR, at, ".include of an empty file name");
 			return;
 		}
-		n->inc.pats[n->inc.npats++] = vals[i].s;
+		inc->pats[inc->npats++] = vals[i].s;
 	}
-	push(out, n);
+	push(p, n);
 }
 
 /* The statement for a parameter or variable, checked against the table. */
-static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc *at,
+static void make_stmt(struct parser *p, const struct cf_loc *at,
 		      struct cf_name *name, bool var, bool append, const struct cf_str *vals,
 		      uint32_t nvals)
 {
@@ -273,7 +279,8 @@ static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc
 			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s", cf_q(ctx, name->s));
 		return;
 	}
-	st = cf_zalloc(&ctx->arena, sizeof(*st));
+	n = node_new(ctx, CF_N_STMT);
+	st = &n->stmt;
 	st->name = var ? name : canon;
 	st->def = var ? NULL : canon->def;
 	st->flags = (var ? CF_S_VAR : 0) | (append ? CF_S_APPEND : 0) |
@@ -290,9 +297,7 @@ static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc
 			cf_diag(ctx, DIAG_NOTE, at, "\"%s\" is ignored on Linux", st->def->name);
 		}
 	}
-	n = node_new(ctx, CF_N_STMT, at);
-	n->stmt = st;
-	push(out, n);
+	push(p, n);
 }
 
 /* A name must be one piece: a word, a quoted string or one $variable. */
@@ -302,7 +307,7 @@ static bool one_piece(const struct cf_word *w)
 }
 
 /* NAME [= | += | ] [VALUES] ; */
-static void parse_stmt(struct parser *p, struct nodevec *out)
+static void parse_stmt(struct parser *p)
 {
 	struct cf_token *t = tok(p);
 	struct cf_loc at = t->loc;
@@ -349,19 +354,19 @@ static void parse_stmt(struct parser *p, struct nodevec *out)
 	if (r == V_ERROR || p->bad)
 		return;
 	if (!var && strcmp(name->s, ".include") == 0)
-		make_include(p, out, &at, nameval, vals, nvals);
+		make_include(p, &at, nameval, vals, nvals);
 	else
-		make_stmt(p, out, &at, name, var, append, vals, nvals);
+		make_stmt(p, &at, name, var, append, vals, nvals);
 }
 
-static void parse_items(struct parser *p, struct nodevec *out);
+static void parse_items(struct parser *p);
 
 /* LABEL { ... } -- or, with no label, a block parsed only to be skipped. */
-static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
+static void parse_block(struct parser *p, bool labelled)
 {
 	struct cf_token *t = tok(p);
 	struct cf_loc at = t->loc;
-	struct nodevec body = { 0 };
+	size_t start = p->nitems;
 	const char *label = NULL;
 	bool keep = labelled;
 	struct cf_node *n;
@@ -387,7 +392,7 @@ static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
 		p->deep_said = true;
 		keep = false;
 	}
-	parse_items(p, &body);
+	parse_items(p);
 	p->depth--;
 	if (tok(p)->kind == T_RBRACE)
 		advance(p);
@@ -396,17 +401,19 @@ static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
 	else
 		syntax_error(p, &at, "missing '}'");
 	if (!keep) {
-		free(body.v);
+		p->nitems = start;
 		return;
 	}
-	n = node_new(p->ctx, CF_N_BLOCK, &at);
+	n = node_new(p->ctx, CF_N_BLOCK);
+	p->ctx->nblocknodes++;
+	n->block.loc = at;
 	n->block.name = label;
-	n->block.items = finish(p->ctx, &body, &n->block.n);
-	push(out, n);
+	n->block.items = finish(p, start, &n->block.n);
+	push(p, n);
 }
 
 /* Statements up to the end of the file or of the current block. */
-static void parse_items(struct parser *p, struct nodevec *out)
+static void parse_items(struct parser *p)
 {
 	for (;;) {
 		struct cf_token *t = tok(p);
@@ -426,12 +433,12 @@ static void parse_items(struct parser *p, struct nodevec *out)
 			break;
 		case T_WORD:
 			if (peek(p)->kind == T_LBRACE)
-				parse_block(p, out, true);
+				parse_block(p, true);
 			else
-				parse_stmt(p, out);
+				parse_stmt(p);
 			break;
 		case T_LBRACE:
-			parse_block(p, out, false);
+			parse_block(p, false);
 			break;
 		case T_COMMA:
 		case T_EQ:
@@ -447,20 +454,23 @@ static void parse_items(struct parser *p, struct nodevec *out)
 	}
 }
 
+/* Parse a file's text into f's items. */
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
 {
 	struct parser p = { .ctx = ctx };
-	struct nodevec top = { 0 };
 
 	cf_lex_init(&p.lx, ctx, f->path, buf, len);
 	advance(&p);
-	parse_items(&p, &top);
-	f->items = finish(ctx, &top, &f->nitems);
+	parse_items(&p);
+	f->items = finish(&p, 0, &f->nitems);
+	free(p.items);
+	free(p.vals);
 	cf_token_fini(&p.t[0]);
 	cf_token_fini(&p.t[1]);
 	cf_lex_fini(&p.lx);
 }
 
+/* A command-line parameter as a statement; NULL if it is bad. */
 const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg)
 {
 	const char *eq = strchr(arg, '=');

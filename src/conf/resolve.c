@@ -116,8 +116,29 @@ static void apply(struct resolver *r, const struct cf_stmt *st)
 	e->tail = (int32_t)r->ng++;
 }
 
+/* The statements of a block in the syntax tree, following its .include
+ * files as the walk did (which found no loop, or nothing is resolved). */
+static void apply_items(struct resolver *r, struct cf_node *const *items, size_t n, unsigned depth)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cf_node *node = items[i];
+
+		if (node->kind == CF_N_STMT) {
+			apply(r, &node->stmt);
+		} else if (node->kind == CF_N_INCLUDE && depth <= CF_INCLUDE_DEPTH) {
+			const struct cf_include *inc = node->include.inc;
+
+			for (size_t k = 0; k < inc->nfiles; k++)
+				apply_items(r, inc->files[k]->items, inc->files[k]->nitems, depth + 1);
+		}
+	}
+}
+
+/* Apply a block's statements, from the tree or from its list. */
 static void apply_block(struct resolver *r, const struct cf_block *b)
 {
+	if (b->node)
+		apply_items(r, b->node->block.items, b->node->block.n, 0);
 	for (size_t i = 0; i < b->n; i++)
 		apply(r, b->stmts[i]);
 }
@@ -136,7 +157,8 @@ static int32_t lookup(struct resolver *r, struct cf_name *n)
 /* Append a value at this depth. */
 static void put(struct resolver *r, unsigned depth, size_t *n, char *s)
 {
-	r->vals[depth] = xgrow(r->vals[depth], &r->capvals[depth], *n + 1, sizeof(char *));
+	if (*n >= r->capvals[depth])
+		r->vals[depth] = xgrow(r->vals[depth], &r->capvals[depth], *n + 1, sizeof(char *));
 	r->vals[depth][(*n)++] = s;
 }
 
@@ -206,7 +228,7 @@ static bool subst(struct resolver *r, int32_t idx, const struct cf_stmt *st, con
 	}
 	sb_addn(sb, v->s + pos, v->len - pos);
 	r->ctx->expanded += sb->len;
-	put(r, depth, n, cf_strndup(r->e[idx].def ? &r->ctx->arena : &r->ctx->tmp, sb->s, sb->len));
+	put(r, depth, n, cf_strndup(r->e[idx].def ? r->ctx->out : &r->ctx->tmp, sb->s, sb->len));
 	return true;
 }
 
@@ -214,7 +236,7 @@ static bool subst(struct resolver *r, int32_t idx, const struct cf_stmt *st, con
 static bool resolve(struct resolver *r, int32_t idx, unsigned depth)
 {
 	struct entry *e = &r->e[idx];
-	struct cf_arena *a = e->def ? &r->ctx->arena : &r->ctx->tmp;
+	struct cf_arena *a = e->def ? r->ctx->out : &r->ctx->tmp;
 	bool ok = true;
 	size_t n = 0;
 
@@ -262,7 +284,7 @@ static void negate(struct cf_ctx *ctx, struct entry *e)
 
 	if (e->nout && !cf_parse_bool(e->out[e->nout - 1], &v))
 		return;
-	e->out = cf_alloc(&ctx->arena, sizeof(char *));
+	e->out = cf_alloc(ctx->out, sizeof(char *));
 	e->nout = 1;
 	e->out[0] = (char *)(sys ? (v ? "disable" : "new") : (v ? "false" : "true"));
 }
@@ -279,8 +301,7 @@ static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block 
 
 	v->s = b->name;
 	v->len = (uint32_t)strlen(b->name);
-	st->name = cf_name_param(ctx, cf_name_get(ctx, numeric ? "jid" : "name",
-						 numeric ? 3 : 4));
+	st->name = numeric ? ctx->n_jid : ctx->n_name;
 	st->def = st->name->def;
 	st->vals = v;
 	st->nvals = 1;
@@ -292,24 +313,26 @@ static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block 
 static void emit(struct resolver *r, struct conf_jail *j)
 {
 	struct cf_ctx *ctx = r->ctx;
-	struct cf_name *nm = cf_name_param(ctx, cf_name_get(ctx, "name", 4));
+	struct cf_name *nm = ctx->n_name;
 	size_t np = 0, k = 1;
 
+	/* A parameter whose substitution failed (already reported) is left
+	 * out: its value is not what the file says, checking it is moot. */
 	for (size_t i = 0; i < r->n; i++)
-		np += r->e[i].def != NULL;
+		np += r->e[i].def && (r->e[i].state != BAD || r->e[i].name == nm);
 	if (nm->pslot < 0)
 		np++;
 	j->name = (char *)r->jail->name;
 	j->file = r->jail->loc.path;
 	j->line = (int)r->jail->loc.line;
 	j->col = (int)r->jail->loc.col;
-	j->params = cf_zalloc(&ctx->arena, np * sizeof(*j->params));
+	j->params = cf_zalloc(ctx->out, np * sizeof(*j->params));
 	j->nparams = np;
 	for (size_t i = 0; i < r->n; i++) {
 		struct entry *e = &r->e[i];
 		struct conf_param *p;
 
-		if (!e->def)
+		if (!e->def || (e->state == BAD && e->name != nm))
 			continue;
 		if (e->last && (e->last->flags & CF_S_NEG) && e->state == DONE)
 			negate(ctx, e);
@@ -331,7 +354,7 @@ static void emit(struct resolver *r, struct conf_jail *j)
 		p->name = nm->def->name;
 		p->type = nm->def->type;
 		p->def = nm->def;
-		p->values = cf_alloc(&ctx->arena, sizeof(char *));
+		p->values = cf_alloc(ctx->out, sizeof(char *));
 		p->values[0] = j->name;
 		p->nvalues = 1;
 		p->file = j->file;
@@ -362,49 +385,170 @@ static void reset(struct resolver *r)
 	cf_arena_rewind(&r->ctx->tmp);
 }
 
+/* The resolver's memory. */
+static void resolver_fini(struct resolver *r)
+{
+	for (size_t i = 0; i < CF_VAR_DEPTH + 2; i++) {
+		sb_free(&r->sb[i]);
+		free(r->vals[i]);
+	}
+	free(r->chain);
+	free(r->e);
+	free(r->g);
+}
+
+/* Resolve one jail block into j (values in ctx->out), then check it. */
+static void resolve_jail(struct resolver *r, const struct cf_block *b, struct conf_jail *j)
+{
+	struct cf_ctx *ctx = r->ctx;
+	bool self = false;
+
+	if (!r->chain)
+		r->chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r->chain));
+	r->jail = b;
+	apply(r, implicit(ctx, b));
+	const struct cf_wlist *more = b->first->wlist >= 0 ? &ctx->wlists[b->first->wlist] : NULL;
+	size_t i = 0, k = 0, nmore = more ? more->n : 0;
+
+	/* The wildcards that may match, in file order: a merge of the two. */
+	while (i < ctx->nwild_any || k < nmore) {
+		const struct cf_block *w;
+
+		if (k == nmore || (i < ctx->nwild_any && ctx->wild_any[i]->seq < more->v[k]->seq))
+			w = ctx->wild_any[i++];
+		else
+			w = more->v[k++];
+		if (!self && b->seq < w->seq) {
+			apply_block(r, b);
+			self = true;
+		}
+		if (cf_wild_match(b->name, w->name))
+			apply_block(r, w);
+	}
+	if (!self)
+		apply_block(r, b);
+	if (ctx->cmdline)
+		apply_block(r, ctx->cmdline);
+	for (size_t e = 0; e < r->n; e++)
+		resolve(r, (int32_t)e, 0);
+	emit(r, j);
+	cf_check_jail(ctx, j);
+}
+
+/* What a lazy load keeps of a jail: its name and its depend list. */
+static void keep_little(struct cf_ctx *ctx, const struct cf_block *b, struct conf_jail *j)
+{
+	const struct conf_param *dep = NULL;
+
+	for (size_t i = 0; i < j->nparams && !dep; i++)
+		if (j->params[i].def == ctx->d_depend)
+			dep = &j->params[i];
+
+	if (j->name != b->name)
+		j->name = cf_strndup(&ctx->arena, j->name, strlen(j->name));
+	j->params = NULL;
+	j->nparams = 0;
+	if (dep) {
+		struct conf_param *p = cf_alloc(&ctx->arena, sizeof(*p));
+
+		*p = *dep;
+		p->values = cf_alloc(&ctx->arena, (dep->nvalues + 1) * sizeof(char *));
+		for (size_t i = 0; i < dep->nvalues; i++)
+			p->values[i] = cf_strndup(&ctx->arena, dep->values[i], strlen(dep->values[i]));
+		j->params = p;
+		j->nparams = 1;
+	}
+}
+
+/* Sort the wildcards for resolve_jail: "*..." ones in a list, the others
+ * in a list per first component. */
+static void index_wildcards(struct cf_ctx *ctx)
+{
+	ctx->wild_any = cf_alloc(&ctx->arena, (ctx->nblocks + 1) * sizeof(*ctx->wild_any));
+	for (size_t i = 0; i < ctx->nblocks; i++) {
+		const struct cf_block *b = ctx->blocks[i];
+		struct cf_name *first = b->first;
+		struct cf_wlist *l;
+
+		if (!b->wild)
+			continue;
+		ctx->nwild++;
+		if (b->name[0] == '*' && (b->name[1] == '\0' || b->name[1] == '.')) {
+			ctx->wild_any[ctx->nwild_any++] = b;
+			continue;
+		}
+		if (first->wlist < 0) {
+			ctx->wlists = xgrow(ctx->wlists, &ctx->capwlists, ctx->nwlists + 1,
+					    sizeof(*ctx->wlists));
+			ctx->wlists[ctx->nwlists] = (struct cf_wlist){ 0 };
+			first->wlist = (int32_t)ctx->nwlists++;
+		}
+		l = &ctx->wlists[first->wlist];
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = b;
+	}
+}
+
+/* Resolve and check every jail; a lazy load keeps little of each. */
 void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 {
 	struct resolver r = { .ctx = ctx };
-	const struct cf_block **wild = xcalloc(ctx->nblocks + 1, sizeof(*wild));
-	size_t nwild = 0, nj = 0;
+	size_t nj = 0;
 
-	for (size_t i = 0; i < ctx->nblocks; i++)
+	ctx->n_name = cf_name_param(ctx, cf_name_get(ctx, "name", 4));
+	ctx->n_jid = cf_name_param(ctx, cf_name_get(ctx, "jid", 3));
+	ctx->d_depend = conf_pdef_find(ctx->schema, "depend");
+	index_wildcards(ctx);
+	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
+	ctx->jail_ids = cf_alloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jail_ids));
+	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
+	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many && !ctx->broken; i++) {
 		if (ctx->blocks[i]->wild)
-			wild[nwild++] = ctx->blocks[i];
-	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - nwild + 1) * sizeof(*c->jails));
-	r.chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r.chain));
-	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many; i++) {
-		const struct cf_block *b = ctx->blocks[i];
-		bool self = false;
-
-		if (b->wild)
 			continue;
-		r.jail = b;
-		apply(&r, implicit(ctx, b));
-		for (size_t w = 0; w < nwild; w++) {
-			if (!self && b->seq < wild[w]->seq) {
-				apply_block(&r, b);
-				self = true;
-			}
-			if (cf_wild_match(b->name, wild[w]->name))
-				apply_block(&r, wild[w]);
-		}
-		if (!self)
-			apply_block(&r, b);
-		if (ctx->cmdline)
-			apply_block(&r, ctx->cmdline);
-		for (size_t k = 0; k < r.n; k++)
-			resolve(&r, (int32_t)k, 0);
-		emit(&r, &c->jails[nj++]);
+		resolve_jail(&r, ctx->blocks[i], &c->jails[nj]);
+		ctx->jail_ids[nj] = c->jails[nj].name == ctx->blocks[i]->name ?
+			ctx->blocks[i]->id : cf_name_get(ctx, c->jails[nj].name, strlen(c->jails[nj].name));
+		if (ctx->lazy)
+			keep_little(ctx, ctx->blocks[i], &c->jails[nj]);
+		nj++;
 		reset(&r);
 	}
 	c->njails = nj;
-	for (size_t i = 0; i < CF_VAR_DEPTH + 2; i++) {
-		sb_free(&r.sb[i]);
-		free(r.vals[i]);
+	resolver_fini(&r);
+}
+
+/* Each picked jail in turn, resolved again after a lazy load. */
+int conf_each(const struct conf *c, const bool *pick, int (*fn)(void *arg, const struct conf_jail *j),
+	      void *arg)
+{
+	struct cf_ctx *ctx = c->priv;
+	struct resolver r = { .ctx = ctx };
+	struct diag quiet = { 0 }, *saved;
+	int rc = 0;
+
+	if (!ctx || !ctx->lazy) {
+		for (size_t i = 0; i < c->njails && rc == 0; i++)
+			if (!pick || pick[i])
+				rc = fn(arg, &c->jails[i]);
+		return rc;
 	}
-	free(r.chain);
-	free(r.e);
-	free(r.g);
-	free(wild);
+	/* Resolve each jail again, as the load did; it found no error. */
+	saved = ctx->d;
+	ctx->d = &quiet;
+	for (size_t i = 0, k = 0; i < ctx->nblocks && rc == 0; i++) {
+		struct conf_jail j = { 0 };
+
+		if (ctx->blocks[i]->wild)
+			continue;
+		if (!pick || pick[k]) {
+			resolve_jail(&r, ctx->blocks[i], &j);
+			rc = fn(arg, &j);
+		}
+		k++;
+		reset(&r);
+	}
+	resolver_fini(&r);
+	diag_free(&quiet);
+	ctx->d = saved;
+	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "util/json.h"
 
+/* A jail as {"name": ..., "params": {...}}. */
 void conf_jail_json(const struct conf_jail *j, struct json *w)
 {
 	json_obj_begin(w);
@@ -54,30 +55,37 @@ static bool bare(const char *s)
 	return true;
 }
 
-/* s as a jail.conf word: bare, or double-quoted with escapes. */
+/* s as a jail.conf word: bare, or double-quoted with escapes (also for
+ * bytes that are not UTF-8, which a file may not hold). */
 static void word(struct strbuf *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+
 	if (bare(s)) {
 		sb_adds(out, s);
 		return;
 	}
 	sb_addc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*p) {
+		size_t n = *p >= 0x80 ? cf_utf8_seq(p, left) : 1;
 
-		switch (c) {
+		switch (*p) {
 		case '"': sb_adds(out, "\\\""); break;
 		case '\\': sb_adds(out, "\\\\"); break;
 		case '$': sb_adds(out, "\\$"); break;
 		case '\n': sb_adds(out, "\\n"); break;
 		case '\t': sb_adds(out, "\\t"); break;
 		default:
-			if (c < 0x20 || c == 0x7f)
-				sb_addf(out, "\\x%02x", c);
+			if (*p < 0x20 || *p == 0x7f || n == 0)
+				sb_addf(out, "\\x%02x", *p);
 			else
-				sb_addc(out, (char)c);
+				sb_addn(out, (const char *)p, n);
 			break;
 		}
+		n = n ? n : 1;
+		p += n;
+		left -= n;
 	}
 	sb_addc(out, '"');
 }
@@ -90,16 +98,23 @@ static bool numeric(const char *s)
 	return strtol(s, &end, 10) != 0 && *end == '\0';
 }
 
+/* A jail as a jail.conf block. */
 void conf_jail_text(const struct conf_jail *j, struct strbuf *out)
 {
+	const char *jid = conf_str(j, "jid");
+	/* The label sets name, or jid when numeric: a numeric name that is
+	 * not the jid needs the jid as label and name as a parameter. */
+	bool by_jid = jid && numeric(j->name) && strcmp(jid, j->name) != 0;
+
 	if (j->file)
 		sb_addf(out, "# %s:%d\n", j->file, j->line);
-	word(out, j->name);
+	word(out, by_jid ? jid : j->name);
 	sb_adds(out, " {\n");
 	for (size_t i = 0; i < j->nparams; i++) {
 		const struct conf_param *p = &j->params[i];
 
-		if (strcmp(p->name, "name") == 0 || (strcmp(p->name, "jid") == 0 && numeric(j->name)))
+		if (strcmp(p->name, by_jid ? "jid" : "name") == 0 ||
+		    (strcmp(p->name, "jid") == 0 && numeric(j->name)))
 			continue;
 		sb_addf(out, "\t%s", p->name);
 		if (p->type == CONF_BOOL && p->nvalues && strcmp(p->values[0], "true") == 0) {

@@ -78,8 +78,8 @@ static void locate(const char *buf, size_t off, uint32_t *line, uint32_t *col)
 	*col = (uint32_t)(buf + off - ls) + 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+/* Length of the valid multi-byte UTF-8 sequence at s, or 0. */
+size_t cf_utf8_seq(const unsigned char *s, size_t n)
 {
 	size_t len;
 	uint32_t cp;
@@ -101,6 +101,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Is the text free of NUL bytes and valid UTF-8? The first fault is reported. */
 bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)buf;
@@ -118,7 +119,7 @@ bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t
 			cf_diag(ctx, DIAG_ERROR, &loc, "NUL byte in the file");
 			return false;
 		}
-		n = utf8_seq(s + i, len - i);
+		n = cf_utf8_seq(s + i, len - i);
 		if (n == 0) {
 			locate(buf, i, &loc.line, &loc.col);
 			cf_diag(ctx, DIAG_ERROR, &loc, "invalid UTF-8 (byte 0x%02x)", s[i]);
@@ -247,8 +248,8 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 	struct cf_file *f = NULL;
 	const char *why;
 	struct stat st;
-	size_t len;
-	char *buf;
+	size_t len = 0;
+	char *buf = NULL;
 	int fd;
 
 	if (ctx->src->mem)
@@ -281,6 +282,7 @@ out:
 	return f;
 }
 
+/* Read and parse a file named by the user or found in a directory. */
 struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path)
 {
 	return file_get(ctx, path, NULL);
@@ -300,9 +302,9 @@ static bool has_magic(const char *s)
 	return false;
 }
 
-/* Add f to the include node's targets. */
-static void inc_add(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from, struct cf_file *f,
-		    size_t *cap)
+/* Add f to the include's targets. */
+static void inc_add(struct cf_ctx *ctx, struct cf_include *inc, struct cf_file *from,
+		    struct cf_file *f, size_t *cap)
 {
 	struct cf_file **v;
 
@@ -310,24 +312,25 @@ static void inc_add(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from,
 		return;
 	if (f != from)
 		f->included = true;
-	if (n->inc.nfiles == *cap) {
+	if (inc->nfiles == *cap) {
 		*cap = *cap ? *cap * 2 : 4;
 		v = cf_alloc(&ctx->arena, *cap * sizeof(*v));
-		if (n->inc.nfiles)
-			memcpy(v, n->inc.files, n->inc.nfiles * sizeof(*v));
-		n->inc.files = v;
+		if (inc->nfiles)
+			memcpy(v, inc->files, inc->nfiles * sizeof(*v));
+		inc->files = v;
 	}
-	n->inc.files[n->inc.nfiles++] = f;
+	inc->files[inc->nfiles++] = f;
 }
 
+/* qsort order of strings. */
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* The memory files matching a pattern, in name order. */
-static void mem_glob(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from, const char *pat,
-		     size_t *cap)
+static void mem_glob(struct cf_ctx *ctx, struct cf_include *inc, const struct cf_loc *at,
+		     struct cf_file *from, const char *pat, size_t *cap)
 {
 	const char **names = xcalloc(ctx->src->nmem + 1, sizeof(*names));
 	size_t k = 0;
@@ -339,37 +342,55 @@ static void mem_glob(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from
 	qsort(names, k, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < k; i++)
 		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
-			inc_add(ctx, n, from, file_get(ctx, names[i], &n->loc), cap);
+			inc_add(ctx, inc, from, file_get(ctx, names[i], at), cap);
 	free(names);
+}
+
+/* The file a plain (not glob) include names. The same name included from
+ * many places (a template in every jail block) is opened once. */
+static struct cf_file *inc_file(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	struct cf_name *key = cf_name_get(ctx, path, strlen(path));
+
+	if (!key->file)
+		key->file = file_get(ctx, path, at);
+	return key->file;
 }
 
 /* Resolve one .include: relative names against the including file's
  * folder; a glob may match nothing, a plain name must exist. */
 static void expand_one(struct cf_ctx *ctx, struct cf_file *from, struct cf_node *n)
 {
+	struct cf_include *inc = n->include.inc;
+	const struct cf_loc *at = &n->include.loc;
 	size_t cap = 0;
 
-	n->inc.expanded = true;
-	for (size_t i = 0; i < n->inc.npats; i++) {
-		const char *pat = n->inc.pats[i];
-		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s%s", from->dir, pat);
+	inc->expanded = true;
+	for (size_t i = 0; i < inc->npats; i++) {
+		const char *pat = inc->pats[i];
+		const char *full;
+
+		sb_reset(&ctx->path);
+		if (pat[0] != '/')
+			sb_adds(&ctx->path, from->dir);
+		sb_adds(&ctx->path, pat);
+		full = ctx->path.s;
 
 		if (!has_magic(full)) {
-			inc_add(ctx, n, from, file_get(ctx, full, &n->loc), &cap);
+			inc_add(ctx, inc, from, inc_file(ctx, full, at), &cap);
 		} else if (ctx->src->mem) {
-			mem_glob(ctx, n, from, full, &cap);
+			mem_glob(ctx, inc, at, from, full, &cap);
 		} else {
 			glob_t g;
 			int r = glob(full, 0, NULL, &g);
 
 			if (r == 0)
 				for (size_t k = 0; k < g.gl_pathc; k++)
-					inc_add(ctx, n, from, file_get(ctx, g.gl_pathv[k], &n->loc), &cap);
+					inc_add(ctx, inc, from, file_get(ctx, g.gl_pathv[k], at), &cap);
 			else if (r != GLOB_NOMATCH)
-				cf_diag(ctx, DIAG_ERROR, &n->loc, "%s: cannot expand the pattern", full);
+				cf_diag(ctx, DIAG_ERROR, at, "%s: cannot expand the pattern", full);
 			globfree(&g);
 		}
-		free(full);
 	}
 }
 
@@ -379,13 +400,14 @@ static void scan_items(struct cf_ctx *ctx, struct cf_file *from, struct cf_node 
 	for (size_t i = 0; i < n; i++) {
 		struct cf_node *node = items[i];
 
-		if (node->kind == CF_N_INCLUDE && !node->inc.expanded)
+		if (node->kind == CF_N_INCLUDE && !node->include.inc->expanded)
 			expand_one(ctx, from, node);
 		else if (node->kind == CF_N_BLOCK)
 			scan_items(ctx, from, node->block.items, node->block.n);
 	}
 }
 
+/* Expand every .include of every file read, reading the files they name. */
 void cf_expand_includes(struct cf_ctx *ctx)
 {
 	/* ctx->files grows while this runs: every file read is scanned. */
@@ -399,6 +421,7 @@ void cf_expand_includes(struct cf_ctx *ctx)
 	}
 }
 
+/* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h). */
 struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
 				  struct cf_file **main, size_t *nroots)
 {

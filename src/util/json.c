@@ -126,8 +126,16 @@ void json_quote(struct strbuf *sb, const char *str)
 
 	sb_addc(sb, '"');
 	while (*s) {
+		const unsigned char *run = s;
 		size_t n;
 
+		/* Printable ASCII needs no escape: copy it in one go. */
+		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			s++;
+		if (s > run)
+			sb_addn(sb, (const char *)run, (size_t)(s - run));
+		if (!*s)
+			break;
 		switch (*s) {
 		case '"': sb_adds(sb, "\\\""); s++; continue;
 		case '\\': sb_adds(sb, "\\\\"); s++; continue;

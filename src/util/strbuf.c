@@ -8,7 +8,8 @@
 
 void sb_addn(struct strbuf *sb, const char *s, size_t n)
 {
-	sb->s = xgrow(sb->s, &sb->cap, sb->len + n + 1, 1);
+	if (sb->len + n + 1 > sb->cap)
+		sb->s = xgrow(sb->s, &sb->cap, sb->len + n + 1, 1);
 	memcpy(sb->s + sb->len, s, n);
 	sb->len += n;
 	sb->s[sb->len] = '\0';
@@ -21,7 +22,10 @@ void sb_adds(struct strbuf *sb, const char *s)
 
 void sb_addc(struct strbuf *sb, char c)
 {
-	sb_addn(sb, &c, 1);
+	if (sb->len + 2 > sb->cap)
+		sb->s = xgrow(sb->s, &sb->cap, sb->len + 2, 1);
+	sb->s[sb->len++] = c;
+	sb->s[sb->len] = '\0';
 }
 
 void sb_addf(struct strbuf *sb, const char *fmt, ...)

@@ -389,6 +389,11 @@ static void test_variable_errors(void **state)
 	LOAD(&l, "web { path = \"/j/${nothere}\"; }\n");
 	assert_error(&l, "jail.conf:1:18: error: web: path: variable \"nothere\" not found");
 	ld_free(&l);
+	/* One error for one mistake: the value that failed is not checked. */
+	LOAD(&l, "web { stop.timeout = $nothere; }\n");
+	assert_error(&l, "web: stop.timeout: variable \"nothere\" not found");
+	assert_int_equal(l.d.nerrors, 1);
+	ld_free(&l);
 	/* A variable with no value is "not found" too (FreeBSD). */
 	LOAD(&l, "web { $e; path = \"/j/$e\"; }\n");
 	assert_error(&l, "web: path: variable \"e\" not found");

@@ -212,9 +212,32 @@ static void test_confdir(void **state)
 	free(sub);
 }
 
+/* doc/conf.md documents every parameter of both tables. */
+static void test_params_documented(void **state)
+{
+	char *doc = slurp("doc/conf.md");
+
+	(void)state;
+	for (int s = CONF_SCHEMA_JAILS; s <= CONF_SCHEMA_NETWORKS; s++) {
+		size_t n;
+		const struct conf_pdef *t = conf_pdefs((enum conf_schema)s, &n);
+
+		for (size_t i = 0; i < n; i++) {
+			char *row = xasprintf("| `%s` |", t[i].name);
+
+			if (!strstr(doc, row))
+				fprintf(stderr, "doc/conf.md lacks %s\n", row);
+			assert_non_null(strstr(doc, row));
+			free(row);
+		}
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_params_documented),
 		cmocka_unit_test(test_freebsd15_params_known),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_confdir),

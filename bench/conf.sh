@@ -1,0 +1,112 @@
+#!/bin/sh
+# Benchmark of the configuration engine (issue 2): 10,000 jails in a
+# jail.conf.d with includes and wildcards, checked and shown as JSON.
+# Prints the median wall time of several runs and the peak memory, against
+# the targets: median < 50 ms, peak < 64 MiB. Exits 1 if a target is missed.
+#
+#   BUILD=build sh bench/conf.sh       (make bench runs it)
+#   RUNS=11 LAYOUT=files|groups|both
+set -eu
+cd "$(dirname "$0")/.."
+BRIG=${BRIG:-$PWD/${BUILD:-build}/brig}
+RUNS=${RUNS:-11}
+LAYOUT=${LAYOUT:-both}
+[ -x "$BRIG" ] || { echo "bench/conf: build $BRIG first (make)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "bench/conf: python3 is needed" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench/conf: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
+dir=$(mktemp -d /tmp/brig-bench-conf.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+
+python3 - "$BRIG" "$dir" "$RUNS" "$LAYOUT" <<'PY'
+import os, statistics, subprocess, sys, time
+
+brig, top, runs, layout = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+JAILS = 10000
+
+GLOBAL = """# Global parameters: the wildcard jail "*".
+exec.start = "/bin/sh /etc/rc";
+exec.stop = "/bin/sh /etc/rc.shutdown";
+exec.clean;
+mount.devfs;
+path = "/usr/local/jails/$name";
+host.hostname = "$name.example.org";
+"""
+# The seed's base.conf, included inside every jail block.
+COMMON = """vnet;
+vnet.interface = "epair_${short}b";
+exec.prestart = "/usr/local/libexec/jail-epair.sh up ${name} ${short} ${bridge}";
+exec.poststart = "/usr/local/libexec/jail-net.sh ${name} ${short} ${ip4} ${gw4}";
+exec.poststop = "/usr/local/libexec/jail-epair.sh down ${name} ${short}";
+exec.consolelog = "/var/log/jail_console_${name}.log";
+allow.raw_sockets;
+"""
+
+def jail(name, short, g, i):
+    return ('%s {\n\t$short = "%s";\n\t$ip4 = "10.%d.%d.%d/16";\n'
+            '\t.include "common.inc";\n}\n' % (name, short, g % 250, i // 250, i % 250 + 1))
+
+def groups(d):
+    """100 files of 100 jails: a parent jail, 99 children, a partial wildcard."""
+    sub = os.path.join(d, "jail.conf.d")
+    os.makedirs(sub)
+    open(os.path.join(d, "jail.conf"), "w").write(GLOBAL)
+    open(os.path.join(sub, "common.inc"), "w").write(COMMON)
+    for g in range(100):
+        name = "g%03d" % g
+        out = ['# group %d\n%s.* { $bridge = "br%d"; $gw4 = "10.%d.0.1"; depend = %s; }\n'
+               % (g, name, g, g, name), "%s {\n\tpersist;\n" % name]
+        for i in range(99):
+            out.append("\t" + jail("j%02d" % i, "%sj%02d" % (name, i), g, i).replace("\n", "\n\t").rstrip("\t"))
+        out.append("}\n")
+        open(os.path.join(sub, name + ".conf"), "w").write("".join(out))
+
+def files(d):
+    """10,000 files of one jail each, as the seed does, plus one wildcard file."""
+    sub = os.path.join(d, "jail.conf.d")
+    os.makedirs(sub)
+    open(os.path.join(d, "jail.conf"), "w").write(GLOBAL)
+    open(os.path.join(sub, "common.inc"), "w").write(COMMON)
+    open(os.path.join(sub, "00-wild.conf"), "w").write(
+        '* { $bridge = "bridge0"; $gw4 = "10.0.0.1"; }\n')
+    for i in range(JAILS):
+        name = "j%05d" % i
+        open(os.path.join(sub, name + ".conf"), "w").write(jail(name, name, i // 250, i))
+
+def size(d):
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
+
+def measure(env, args):
+    times = []
+    for k in range(runs + 1):
+        t0 = time.perf_counter()
+        r = subprocess.run([brig] + args, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        t = time.perf_counter() - t0
+        if r.returncode != 0:
+            sys.exit("bench/conf: brig %s failed:\n%s" % (" ".join(args), r.stderr.decode()[:2000]))
+        if k:
+            times.append(t)	# the first run only warms the page cache
+    # Peak memory of one run, as GNU time reports it (a fork of this
+    # python would count python's own memory).
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", brig] + args, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return statistics.median(times) * 1000, int(r.stderr.strip().splitlines()[-1]) / 1024
+
+bad = 0
+for kind in (["groups", "files"] if layout == "both" else [layout]):
+    d = os.path.join(top, kind)
+    (groups if kind == "groups" else files)(d)
+    env = dict(os.environ, BRIG_CONFDIR=d)
+    r = subprocess.run([brig, "config", "show", "--json"], env=env, capture_output=True)
+    n = r.stdout.count(b'\n') - 2
+    print("bench/conf: %s: %d jails, %d files, %.1f MB (%d runs, median)"
+          % (kind, n, sum(len(f) for _, _, f in os.walk(d)), size(d) / 1e6, runs))
+    for label, args in (("config check", ["config", "check"]),
+                        ("config show --json", ["config", "show", "--json"])):
+        ms, mib = measure(env, args)
+        ok = ms < 50 and mib < 64
+        bad += not ok
+        print("  %-20s %7.1f ms (target < 50 ms)  peak %6.1f MiB (target < 64 MiB)  %s"
+              % (label, ms, mib, "ok" if ok else "MISSED"))
+sys.exit(1 if bad else 0)
+PY

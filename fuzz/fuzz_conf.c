@@ -1,0 +1,150 @@
+/* libFuzzer target over the whole configuration engine: lex, parse,
+ * .include from an in-memory file set, resolve, check, show.
+ *
+ * Input: one flag byte, then up to 8 files separated by "%%%\n" (named
+ * jail.conf, a.conf, b.conf, sub/c.conf, ... so that includes and globs
+ * find them). Flags: bit 0 networks schema, bit 1 command-line parameters
+ * after the files, bit 2 no files: the lines are command-line parameters.
+ *
+ * Beyond "no crash, no leak": what `config show` prints must load back to
+ * the same jails (abort() otherwise). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+
+static const char *const names[] = {
+	"jail.conf", "a.conf", "b.conf", "sub/c.conf", "sub/d.conf", "e.inc", ".hidden.conf", "f.conf",
+};
+#define NFILES (sizeof(names) / sizeof(names[0]))
+#define SEP "%%%\n"
+
+/* Every jail of c as JSON, and as text. */
+static void render(const struct conf *c, struct strbuf *json, struct strbuf *text)
+{
+	struct json w;
+
+	json_init(&w, json, false);
+	json_arr_begin(&w);
+	for (size_t i = 0; i < c->njails; i++) {
+		conf_jail_json(&c->jails[i], &w);
+		conf_jail_text(&c->jails[i], text);
+	}
+	json_arr_end(&w);
+}
+
+/* The lookups others use, on every jail. */
+static void use(const struct conf *c)
+{
+	size_t *order = malloc((c->njails + 1) * sizeof(*order));
+
+	conf_depend_order(c, order);
+	for (size_t i = 0; i < c->njails; i++) {
+		const struct conf_jail *j = &c->jails[order[i]];
+
+		if (conf_jail(c, j->name) != j || conf_name_invalid(j->name))
+			abort();
+		(void)conf_bool(j, "persist", false);
+		(void)conf_int(j, "stop.timeout", 10);
+		(void)conf_str(j, "path");
+	}
+	free(order);
+}
+
+/* What show prints loads back to the same jails. */
+static void round_trip(enum conf_schema schema, const struct strbuf *json, const struct strbuf *text)
+{
+	struct conf_memfile mem = { "show.conf", text->s ? text->s : "", text->len };
+	struct conf_source src = { .schema = schema, .mem = &mem, .nmem = 1 };
+	struct strbuf json2 = STRBUF_INIT, text2 = STRBUF_INIT;
+	struct diag d = { 0 };
+	struct conf *c;
+
+	if (text->len > (16u << 20))
+		return;	/* too large to be a file: refused, rightly */
+	if (conf_load(&src, &c, &d) < 0)
+		abort();
+	render(c, &json2, &text2);
+	if (strcmp(json->s, json2.s) != 0)
+		abort();
+	conf_free(c);
+	diag_free(&d);
+	sb_free(&json2);
+	sb_free(&text2);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char *fixed[] = { "persist", "exec.start+=extra", "ip4.addr=10.0.0.1,10.0.0.2",
+				 "host.hostname=h", "allow.nomount" };
+	struct conf_memfile mem[NFILES];
+	struct conf_source src = { 0 };
+	char *lines[16];
+	size_t n = 0, nlines = 0;
+	const char *p, *end;
+	uint8_t flags = 0;
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+
+	if (size > 0) {
+		flags = data[0];
+		data++;
+		size--;
+	}
+	p = (const char *)data;
+	end = p + size;
+	src.schema = flags & 1 ? CONF_SCHEMA_NETWORKS : CONF_SCHEMA_JAILS;
+	if (flags & 4) {
+		/* No files: each line is a command-line parameter. */
+		while (p < end && nlines < 16) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *stop = nl ? nl : end;
+
+			lines[nlines] = strndup(p, (size_t)(stop - p));
+			nlines++;
+			p = stop + (nl ? 1 : 0);
+		}
+		src.cmdline = lines;
+		src.ncmdline = nlines;
+	} else {
+		while (n < NFILES) {
+			const char *sep = n + 1 < NFILES ? memmem(p, (size_t)(end - p), SEP, 4) : NULL;
+			const char *stop = sep ? sep : end;
+
+			mem[n] = (struct conf_memfile){ names[n], p, (size_t)(stop - p) };
+			n++;
+			if (!sep)
+				break;
+			p = sep + 4;
+		}
+		src.mem = mem;
+		src.nmem = n;
+		if (flags & 2) {
+			src.cmdline = fixed;
+			src.ncmdline = sizeof(fixed) / sizeof(fixed[0]);
+		}
+	}
+	if (conf_load(&src, &c, &d) == 0) {
+		struct strbuf json = STRBUF_INIT, text = STRBUF_INIT;
+
+		if (d.nerrors)
+			abort();
+		render(c, &json, &text);
+		use(c);
+		round_trip(src.schema, &json, &text);
+		sb_free(&json);
+		sb_free(&text);
+		conf_free(c);
+	} else if (c || d.nerrors == 0) {
+		abort();
+	}
+	diag_free(&d);
+	for (size_t i = 0; i < nlines; i++)
+		free(lines[i]);
+	return 0;
+}
