@@ -139,7 +139,7 @@ char *net_rules_bridge(const struct net_bridge *b);
 char *net_tag_jail(const char *name);
 char *net_tag_bridge(const char *name);
 
-/* Serialise bridge creation between brig processes ($BRIG_RUNDIR/net.lock). */
+/* Serialise bridge creation between brig processes ($BRIG_RUNDIR/.net.lock, beside core's .jid.lock). */
 int net_lock(struct brig_err *e);
 void net_unlock(int fd);
 
