@@ -78,8 +78,8 @@ struct net_jail {
 };
 
 /* Parse and check one jail's network parameters (jid names the default
- * interfaces; 0 before the jail exists). Errors name the jail and the
- * parameter. Strings point into j, which must outlive m. */
+ * interfaces; 0 before the jail exists). Errors name the parameter; the
+ * caller adds the jail. Strings point into j, which must outlive m. */
 int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struct brig_err *e);
 void net_jail_free(struct net_jail *m);
 /* The jail's first address of family on a bridged interface, or NULL. */
