@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "store/archive.h"
@@ -48,8 +49,7 @@ struct archive *archive_open_read(int fd, const char *what, struct brig_err *e)
 	archive_read_support_filter_zstd(a);
 	archive_read_support_filter_bzip2(a);
 	if (archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK) {
-		brig_err_set(e, archive_errno(a) > 0 ? archive_errno(a) : 0,
-			     "%s: not a tar archive brig reads (%s)", what, archive_error_string(a));
+		brig_err_set(e, 0, "%s: not a tar archive brig reads (%s)", what, archive_error_string(a));
 		archive_read_free(a);
 		return NULL;
 	}
@@ -72,12 +72,17 @@ int archive_next(struct archive *a, struct archive_entry **ent, const char *what
 /* Where a member goes: its path without prefix, cleaned; NULL when it must
  * be refused (e says why). "" is the top itself. */
 static char *member_dest(const char *path, const char *prefix, const char *what,
-			 struct brig_err *e)
+			 const char *link_of, struct brig_err *e)
 {
 	const char *why = NULL;
 	cleanup_free char *clean = path_member_clean(path, &why);
 	size_t n = strlen(prefix);
 
+	if (!clean && link_of) {
+		brig_err_set(e, 0, "%s: member `%s` is a hard link to `%s`, which %s; refusing the archive",
+			     what, link_of, path, why);
+		return NULL;
+	}
 	if (!clean) {
 		brig_err_set(e, 0, "%s: member `%s` %s; refusing the archive", what, path, why);
 		return NULL;
@@ -96,7 +101,7 @@ static char *member_dest(const char *path, const char *prefix, const char *what,
 static int member_prepare(struct archive_entry *ent, int rootfd, const char *prefix,
 			  const char *what, struct brig_err *e)
 {
-	cleanup_free char *dst = member_dest(archive_entry_pathname(ent), prefix, what, e);
+	cleanup_free char *dst = member_dest(archive_entry_pathname(ent), prefix, what, NULL, e);
 	const char *hl = archive_entry_hardlink(ent);
 
 	if (!dst)
@@ -105,7 +110,7 @@ static int member_prepare(struct archive_entry *ent, int rootfd, const char *pre
 		return brig_err_wrap(e, "%s: refusing the archive", what);
 	archive_entry_set_pathname(ent, *dst ? dst : ".");
 	if (hl) {
-		cleanup_free char *hdst = member_dest(hl, prefix, what, e);
+		cleanup_free char *hdst = member_dest(hl, prefix, what, archive_entry_pathname(ent), e);
 
 		if (!hdst)
 			return -1;
@@ -141,6 +146,56 @@ static int member_data(struct archive *a, struct archive *w, unsigned long long 
 	}
 }
 
+/* Set the member's POSIX ACLs from its raw system.posix_acl_* xattrs (as
+ * GNU tar and brig export store them): libarchive leaves those xattrs out
+ * and may fail to convert a named entry of its text form. Returns 1 when
+ * the member has such xattrs. */
+static int member_raw_acls(struct archive_entry *ent, const char *what, struct brig_err *e)
+{
+	const char *name;
+	const void *value;
+	size_t size;
+	int found = 0;
+
+	if (archive_entry_hardlink(ent) || archive_entry_filetype(ent) == AE_IFLNK)
+		return 0;
+	archive_entry_xattr_reset(ent);
+	while (archive_entry_xattr_next(ent, &name, &value, &size) == ARCHIVE_OK) {
+		if (strncmp(name, "system.posix_acl_", 17))
+			continue;
+		/* The working directory is the extraction root; no parent of
+		 * the path is a symlink (member_prepare checked). */
+		if (lsetxattr(archive_entry_pathname(ent), name, value, size, 0) < 0)
+			return brig_err_set(e, errno, "%s: setting %s on `%s`", what, name,
+					    archive_entry_pathname(ent));
+		found = 1;
+	}
+	return found;
+}
+
+/* Finish a member: its data is flushed and its metadata applied. Any
+ * warning is an error (a member restored inexactly), but a failed ACL
+ * conversion that the raw ACL xattrs repair. */
+static int member_finish(struct archive *w, struct archive_entry *ent, const char *what,
+			 struct brig_err *e)
+{
+	int r = archive_write_finish_entry(w);
+	int raw;
+
+	if (r < ARCHIVE_WARN || (r == ARCHIVE_WARN && !strstr(archive_error_string(w), "acl")))
+		return brig_err_set(e, archive_errno(w) > 0 ? archive_errno(w) : 0,
+				    "%s: extracting `%s`: %s", what, archive_entry_pathname(ent),
+				    archive_error_string(w));
+	raw = member_raw_acls(ent, what, e);
+	if (raw < 0)
+		return -1;
+	if (r == ARCHIVE_WARN && !raw)
+		return brig_err_set(e, archive_errno(w) > 0 ? archive_errno(w) : 0,
+				    "%s: extracting `%s`: %s", what, archive_entry_pathname(ent),
+				    archive_error_string(w));
+	return 0;
+}
+
 /* Extract the members of a (first, when not NULL, already read) under
  * prefix into the directory rootfd. */
 int archive_extract_rest(struct archive *a, struct archive_entry *first, int rootfd,
@@ -173,7 +228,7 @@ int archive_extract_rest(struct archive *a, struct archive_entry *first, int roo
 			rc = -1;
 			break;
 		}
-		if (archive_write_header(w, ent) < ARCHIVE_WARN) {
+		if (archive_write_header(w, ent) != ARCHIVE_OK) {
 			rc = brig_err_set(e, archive_errno(w) > 0 ? archive_errno(w) : 0,
 					  "%s: extracting `%s`: %s", what, archive_entry_pathname(ent),
 					  archive_error_string(w));
@@ -183,10 +238,8 @@ int archive_extract_rest(struct archive *a, struct archive_entry *first, int roo
 			rc = -1;
 			break;
 		}
-		if (archive_write_finish_entry(w) < ARCHIVE_WARN) {
-			rc = brig_err_set(e, archive_errno(w) > 0 ? archive_errno(w) : 0,
-					  "%s: extracting `%s`: %s", what, archive_entry_pathname(ent),
-					  archive_error_string(w));
+		if (member_finish(w, ent, what, e) < 0) {
+			rc = -1;
 			break;
 		}
 		ent = NULL;
