@@ -158,14 +158,15 @@ int fs_write_file(int dirfd, const char *name, const void *data, size_t len, mod
 }
 
 /* Read a regular file (not through a symlink), at most max bytes, NUL-ended;
- * its length in *lenp when lenp is not NULL. */
+ * its length in *lenp when lenp is not NULL. Reads to the end: files of
+ * /proc say they are empty. */
 int fs_read_file(int dirfd, const char *name, size_t max, char **out, size_t *lenp,
 		 struct brig_err *e)
 {
 	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	size_t len = 0, cap = 4096;
 	struct stat st;
 	char *buf;
-	size_t len = 0;
 
 	if (fd < 0)
 		return brig_err_set(e, errno, "reading `%s`", name);
@@ -173,12 +174,19 @@ int fs_read_file(int dirfd, const char *name, size_t max, char **out, size_t *le
 		return brig_err_set(e, errno, "reading `%s`", name);
 	if (!S_ISREG(st.st_mode))
 		return brig_err_set(e, 0, "reading `%s`: not a regular file", name);
-	if ((size_t)st.st_size > max)
-		return brig_err_set(e, EFBIG, "reading `%s`", name);
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
 
+		if (len == cap) {
+			if (cap >= max) {
+				free(buf);
+				return brig_err_set(e, EFBIG, "reading `%s`", name);
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -268,4 +276,53 @@ int fs_exists(int dirfd, const char *name, struct brig_err *e)
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 1;
 	return errno == ENOENT ? 0 : brig_err_set(e, errno, "examining `%s`", name);
+}
+
+/* Decode mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape_mountinfo(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* The first mount point strictly below the absolute path dir, but except,
+ * or NULL. */
+char *fs_mount_below(const char *dir, const char *except, struct brig_err *e)
+{
+	cleanup_free char *text = NULL;
+	size_t n = strlen(dir);
+	char *save = NULL;
+
+	if (fs_read_file(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &text, NULL, e) < 0)
+		return NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f = line, *mp;
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		for (int i = 0; i < 4 && f; i++) {
+			f = strchr(f, ' ');
+			f = f ? f + 1 : NULL;
+		}
+		if (!f)
+			continue;
+		mp = f;
+		f = strchr(mp, ' ');
+		if (f)
+			*f = '\0';
+		unescape_mountinfo(mp);
+		if (!strncmp(mp, dir, n) && mp[n] == '/' && (!except || strcmp(mp, except)))
+			return xstrdup(mp);
+	}
+	brig_err_clear(e);
+	return NULL;
 }

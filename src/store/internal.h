@@ -44,6 +44,9 @@ int store_remove_entry(int storefd, int dirfd, const char *name, const char *kin
 /* Remove dirfd/name and everything under it (btrfs subvolumes included),
  * never crossing into another mount. ENOENT is success. */
 int fs_rm_tree(int dirfd, const char *name, struct brig_err *e);
+/* The first mount point strictly below the absolute path dir but except
+ * (may be NULL); NULL if none (e->msg empty) or on error (e set). */
+char *fs_mount_below(const char *dir, const char *except, struct brig_err *e);
 /* 1 if dirfd/name is the root of a mount, 0 if not, -1 on error. */
 int fs_is_mount_root(int dirfd, const char *name, struct brig_err *e);
 /* Replace dirfd/name with a regular file holding data (temp + rename). */

@@ -183,6 +183,7 @@ int store_jail_destroy(const char *name, struct brig_err *e)
 	cleanup_close int storefd = store_open(e);
 	cleanup_close int lockfd = -1, jailsfd = -1;
 	cleanup_free char *conf = jailconf_path(name);
+	cleanup_free char *abs = NULL, *jaildir = NULL, *rootdir = NULL, *mounted = NULL;
 	struct jailrec r;
 
 	if (storefd < 0)
@@ -190,10 +191,24 @@ int store_jail_destroy(const char *name, struct brig_err *e)
 	lockfd = store_lock(storefd, true, e);
 	if (lockfd < 0 || jailrec_open(storefd, name, &r, e) < 0)
 		goto fail;
-	if (jailrec_unmount(&r, name, e) < 0) {
-		jailrec_close(&r);
-		goto fail;
+	/* Removal never crosses into a mount: find one before anything is
+	 * removed rather than stop half-way. The root's own overlay is
+	 * unmounted first. */
+	abs = store_abs(e);
+	if (!abs)
+		goto fail_rec;
+	jaildir = xasprintf("%s/jails/%s", abs, name);
+	rootdir = xasprintf("%s/root", jaildir);
+	brig_err_clear(e);
+	mounted = fs_mount_below(jaildir, rootdir, e);
+	if (mounted || e->msg[0]) {
+		if (mounted)
+			brig_err_set(e, 0, "`%s` is mounted inside the jail's storage; unmount it first",
+				     mounted);
+		goto fail_rec;
 	}
+	if (jailrec_unmount(&r, name, e) < 0)
+		goto fail_rec;
 	jailrec_close(&r);
 	jailsfd = store_sub(storefd, "jails", e);
 	if (jailsfd < 0 || store_remove_entry(storefd, jailsfd, name, "destroy", e) < 0)
@@ -203,6 +218,8 @@ int store_jail_destroy(const char *name, struct brig_err *e)
 		goto fail;
 	}
 	return 0;
+fail_rec:
+	jailrec_close(&r);
 fail:
 	return brig_err_wrap(e, "%s: destroy", name);
 }
