@@ -11,6 +11,13 @@
 struct archive;
 struct archive_entry;
 
+/* A jail's archive (brig export): these two members first, then its tree
+ * under "root". */
+#define EXPORT_FORMAT "1"
+#define EXPORT_META "brig-export/meta"
+#define EXPORT_CONF "brig-export/jail.conf"
+#define EXPORT_ROOT "root"
+
 /* ---- reading (archive.c) ---- */
 
 /* Is this file name a tarball brig reads? */

@@ -36,7 +36,7 @@ struct archive *archive_open_write(int fd, const char *what, struct brig_err *e)
 {
 	struct archive *w = archive_write_new();
 
-	if (archive_write_set_format_pax_restricted(w) != ARCHIVE_OK ||
+	if (archive_write_set_format_pax(w) != ARCHIVE_OK ||
 	    archive_write_add_filter_zstd(w) != ARCHIVE_OK ||
 	    archive_write_open_fd(w, fd) != ARCHIVE_OK) {
 		brig_err_set(e, archive_errno(w) > 0 ? archive_errno(w) : 0, "%s: %s", what,
