@@ -139,7 +139,7 @@ static int member_data(struct archive *a, struct archive *w, unsigned long long 
 		if (r < ARCHIVE_WARN)
 			return brig_err_set(e, 0, "%s: corrupt or truncated archive: %s", what,
 					    archive_error_string(a));
-		if (archive_write_data_block(w, buf, len, off) < ARCHIVE_WARN)
+		if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK)
 			return brig_err_set(e, archive_errno(w) > 0 ? archive_errno(w) : 0,
 					    "%s: writing: %s", what, archive_error_string(w));
 		*bytes += len;
