@@ -29,6 +29,8 @@ LDLIBS  := $(PKG_LIBS)
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
+Q := $(if $(V),,@)
+
 SRCS     := $(sort $(shell find src -name '*.c'))
 MAIN_SRC := src/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
@@ -47,29 +49,34 @@ deps:
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/asan/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/libbrig.a: $(OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/asan/libbrig.a: $(ASAN_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/brig: $(BUILD)/obj/cli/main.o $(BUILD)/libbrig.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/brig: $(BUILD)/asan/obj/cli/main.o $(BUILD)/asan/libbrig.a
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libbrig.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
 
 # The fuzzer: clang's libFuzzer over the whole configuration engine.
 $(BUILD)/fuzz/fuzz_conf: fuzz/fuzz_conf.c $(CONF_SRCS)
@@ -78,8 +85,10 @@ $(BUILD)/fuzz/fuzz_conf: fuzz/fuzz_conf.c $(CONF_SRCS)
 
 asan: $(BUILD)/asan/brig $(UNIT_BINS)
 
+# check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
 	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/brig
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
 demo: deps
