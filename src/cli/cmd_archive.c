@@ -27,12 +27,10 @@ int cmd_export(int argc, char **argv)
 		else if (argv[i][0] != '-' && !x.file)
 			x.file = argv[i];
 		else
-			x.file = NULL, i = argc;
+			goto usage;
 	}
-	if (!x.jail || !x.file) {
-		cli_error("usage: brig export NAME FILE [--full] [--live]");
-		return 2;
-	}
+	if (!x.jail || !x.file)
+		goto usage;
 	running = core_is_running(x.jail, &e);
 	if (running < 0) {
 		cli_print_err(&e);
@@ -56,6 +54,9 @@ int cmd_export(int argc, char **argv)
 	if (x.consistency)
 		printf("%s: exported while running; the archive is %s\n", x.jail, x.consistency);
 	return 0;
+usage:
+	cli_error("usage: brig export NAME FILE [--full] [--live]");
+	return 2;
 }
 
 /* brig import FILE [NAME] */

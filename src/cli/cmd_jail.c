@@ -30,12 +30,10 @@ int cmd_create(int argc, char **argv)
 		else if (argv[i][0] != '-')
 			params[c.nparams++] = argv[i];
 		else
-			c.name = NULL, i = argc;	/* unknown option: usage below */
+			goto usage;
 	}
-	if (!c.name || !c.template) {
-		cli_error("usage: brig create NAME -t TEMPLATE [--thick] [PARAM=VALUE...]");
-		return 2;
-	}
+	if (!c.name || !c.template)
+		goto usage;
 	c.params = params;
 	cli_progress_init(&cp);
 	c.progress = &cp.sp;
@@ -50,6 +48,9 @@ int cmd_create(int argc, char **argv)
 	       c.name, c.template, c.thick ? "thick" : "thin", j.backend, j.path, c.name, conf, c.name);
 	store_jail_free(&j);
 	return 0;
+usage:
+	cli_error("usage: brig create NAME -t TEMPLATE [--thick] [PARAM=VALUE...]");
+	return 2;
 }
 
 /* Report a failure of core_stop. */
@@ -90,12 +91,10 @@ int cmd_destroy(int argc, char **argv)
 		else if (argv[i][0] != '-' && !name)
 			name = argv[i];
 		else
-			name = NULL, i = argc;
+			goto usage;
 	}
-	if (!name) {
-		cli_error("usage: brig destroy NAME [-f]");
-		return 2;
-	}
+	if (!name)
+		goto usage;
 	running = core_is_running(name, &e);
 	if (running < 0) {
 		cli_print_err(&e);
@@ -114,4 +113,7 @@ int cmd_destroy(int argc, char **argv)
 	}
 	printf("%s: destroyed\n", name);
 	return 0;
+usage:
+	cli_error("usage: brig destroy NAME [-f]");
+	return 2;
 }

@@ -65,12 +65,10 @@ int cmd_snapshots(int argc, char **argv)
 		else if (argv[i][0] != '-' && !jail)
 			jail = argv[i];
 		else
-			jail = NULL, i = argc;
+			goto usage;
 	}
-	if (!jail) {
-		cli_error("usage: brig snapshots NAME [--json]");
-		return 2;
-	}
+	if (!jail)
+		goto usage;
 	if (store_snapshot_list(jail, &v, &n, &e) < 0) {
 		cli_print_err(&e);
 		return 1;
@@ -102,6 +100,9 @@ int cmd_snapshots(int argc, char **argv)
 	}
 	store_snapshot_list_free(v, n);
 	return 0;
+usage:
+	cli_error("usage: brig snapshots NAME [--json]");
+	return 2;
 }
 
 /* brig rollback NAME SNAP: the jail must be stopped. */
