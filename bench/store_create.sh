@@ -25,8 +25,6 @@ cleanup() {
 trap cleanup EXIT
 RUNS=${RUNS:-10}
 
-now_ns() { date +%s%N; }
-
 # mk_tree DIR MB: MB of random data in 100 kB files, 100 to a directory.
 mk_tree() {
 	python3 - "$1" "$2" <<'PY'
@@ -40,32 +38,39 @@ for i in range(mb * 10):
 PY
 }
 
-# ms START END: milliseconds between two nanosecond stamps, 0.01 precision.
-ms() { echo "$1 $2" | awk '{ printf "%.2f", ($2 - $1) / 1e6 }'; }
+# bench TEMPLATE RUNS: time RUNS thin creates, one thick create, and brig
+# --version (the cost of starting brig at all), each a whole process, timed
+# from Python (a shell's date(1) costs more than what is measured).
+bench() {
+	python3 - "$BRIG" "$1" "$2" <<'PY'
+import subprocess, sys, time
+brig, tmpl, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def timed(args):
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return (time.perf_counter() - t0) * 1000
+start = sorted(timed([brig, "--version"]) for _ in range(runs))
+thin = sorted(timed([brig, "create", "%s-thin%d" % (tmpl, i), "-t", tmpl]) for i in range(runs))
+subprocess.run(["sync"])
+t0 = time.perf_counter()
+subprocess.run([brig, "create", tmpl + "-thick", "-t", tmpl, "--thick"], check=True, stdout=subprocess.DEVNULL)
+subprocess.run(["sync"])
+thick = (time.perf_counter() - t0) * 1000
+print("%-8s %9.2f ms %9.2f ms %9.2f ms %9.2f ms" % (
+    tmpl, thin[0], thin[len(thin) // 2], start[len(start) // 2], thick))
+PY
+}
 
-printf 'store: %s (%s)\n' "$W/store" "$(df -T "$W" | awk 'NR == 2 { print $2 }')"
-printf '%-10s %-8s %12s %12s %12s\n' template size "thin min" "thin median" thick
+printf 'store: %s (%s); %s runs each\n' "$W/store" "$(df -T "$W" | awk 'NR == 2 { print $2 }')" "$RUNS"
+printf '%-8s %12s %12s %12s %12s\n' template "thin min" "thin median" "brig start" "thick"
 for mb in 30 300; do
 	mk_tree "$W/src$mb" $mb
 	"$BRIG" template create "t$mb" --from "$W/src$mb" >/dev/null
 	rm -rf "$W/src$mb"
-	times=""
-	for i in $(seq 1 "$RUNS"); do
-		t0=$(now_ns)
-		"$BRIG" create "thin$mb-$i" -t "t$mb" >/dev/null
-		t1=$(now_ns)
-		times="$times $(ms "$t0" "$t1")"
-	done
-	sorted=$(echo "$times" | tr ' ' '\n' | grep . | sort -n)
-	min=$(echo "$sorted" | head -1)
-	median=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
-	sync
-	t0=$(now_ns)
-	"$BRIG" create "thick$mb" -t "t$mb" --thick >/dev/null
-	sync
-	t1=$(now_ns)
-	printf '%-10s %-8s %9s ms %9s ms %9s ms\n' "t$mb" "${mb} MB" "$min" "$median" "$(ms "$t0" "$t1")"
-	for i in $(seq 1 "$RUNS"); do "$BRIG" destroy "thin$mb-$i" >/dev/null; done
-	"$BRIG" destroy "thick$mb" >/dev/null
+	bench "t$mb" "$RUNS"
+	for i in $(seq 0 $((RUNS - 1))); do "$BRIG" destroy "t$mb-thin$i" >/dev/null; done
+	"$BRIG" destroy "t$mb-thick" >/dev/null
 done
-echo "thin: brig create (a whole process: exec, overlay mount, jail.conf.d file); thick: a full copy (reflinks where the filesystem has them), then sync"
+echo "thin: a whole brig create process (start, overlay mount, jail.conf.d file); brig start:"
+echo "the median of brig --version, the part of it that is starting a process at all;"
+echo "thick: a full copy (reflinks where the filesystem has them), then sync."
