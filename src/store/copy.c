@@ -157,6 +157,8 @@ struct copy_ctx {
 	int dstparent;		/* where the top is created */
 	const char *dstname;
 	int dsttop;		/* the copy's top, once made */
+	struct stat top;	/* the identities of the copy and of its */
+	struct stat parent;	/* parent: a source that holds them (--from /) must not copy them */
 	struct linkmap links;
 	const struct store_progress *p;
 	unsigned long long files, bytes;
@@ -254,6 +256,10 @@ static int copy_entry(void *ctx, struct walk_ent *w, struct brig_err *e)
 	if (S_ISDIR(w->st.st_mode)) {
 		struct copy_dir *d;
 
+		if (c->dsttop >= 0 && ((w->st.st_dev == c->top.st_dev && w->st.st_ino == c->top.st_ino) ||
+				       (w->st.st_dev == c->parent.st_dev && w->st.st_ino == c->parent.st_ino)))
+			return 1;	/* the copy itself: left out */
+
 		/* Private until its metadata is set in copy_leave(). The top
 		 * may exist already, empty (a fresh btrfs subvolume). */
 		if (mkdirat(dfd, dname, 0700) < 0 && (errno != EEXIST || *w->path))
@@ -264,8 +270,13 @@ static int copy_entry(void *ctx, struct walk_ent *w, struct brig_err *e)
 			free(d);
 			return brig_err_set(e, errno, "opening `%s`", *w->path ? w->path : dname);
 		}
-		if (!*w->path)
-			c->dsttop = d->fd;
+		if (!*w->path) {
+			c->dsttop = d->fd;	/* closed by copy_tree() */
+			if (fstat(d->fd, &c->top) < 0 || fstat(c->dstparent, &c->parent) < 0) {
+				free(d);
+				return brig_err_set(e, errno, "examining `%s`", dname);
+			}
+		}
 		w->data = d;
 		return w->mount_root ? 1 : 0;
 	}
@@ -288,6 +299,8 @@ static int copy_leave(void *ctx, struct walk_ent *w, struct brig_err *e)
 	const char *dname;
 	int dfd, rc;
 
+	if (!d)		/* a directory left out */
+		return 0;
 	dst_of(c, w, &dfd, &dname);
 	rc = w->aborted ? -1 : copy_meta(w, dfd, dname, e);
 	if (*w->path)	/* the top's fd is closed by copy_tree() */

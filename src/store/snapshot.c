@@ -107,8 +107,14 @@ int store_snapshot_create(const char *jail, const char *snap, char **name_out,
 	if (rc == 0)
 		rc = c.r.be->clone(c.r.dirfd, c.r.be->data, t.fd, "data", true, p, e);
 	if (rc == 0) {
-		snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
+		struct timespec now;
+
+		/* Seconds to show; nanoseconds to order two taken in one second. */
+		clock_gettime(CLOCK_REALTIME, &now);
+		snprintf(created, sizeof(created), "%lld", (long long)now.tv_sec);
 		meta_set(&m, "created", created);
+		snprintf(created, sizeof(created), "%lld%09ld", (long long)now.tv_sec, now.tv_nsec);
+		meta_set(&m, "created_ns", created);
 		meta_set(&m, "backend", c.r.be->name);
 		meta_set(&m, "template", c.r.template);
 		rc = meta_write(t.fd, "meta", &m, e);
@@ -125,20 +131,26 @@ int store_snapshot_create(const char *jail, const char *snap, char **name_out,
 	return 0;
 }
 
+/* A snapshot and when it was taken, to the nanosecond. */
+struct snap_entry {
+	struct store_snapshot s;
+	long long ns;
+};
+
 static int cmp_snapshot(const void *a, const void *b)
 {
-	const struct store_snapshot *x = a, *y = b;
+	const struct snap_entry *x = a, *y = b;
 
-	if (x->created != y->created)
-		return x->created < y->created ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (x->ns != y->ns)
+		return x->ns < y->ns ? -1 : 1;
+	return strcmp(x->s.name, y->s.name);
 }
 
 /* Oldest first. */
 int store_snapshot_list(const char *jail, struct store_snapshot **out, size_t *n,
 			struct brig_err *e)
 {
-	struct store_snapshot *v = NULL;
+	struct snap_entry *v = NULL;
 	struct snapctx c;
 	struct dirent *de;
 	size_t count = 0;
@@ -164,8 +176,10 @@ int store_snapshot_list(const char *jail, struct store_snapshot **out, size_t *n
 		if (de->d_name[0] == '.' || meta_read(c.snapsfd, metapath, &m, &ignored) < 0)
 			continue;
 		v = xrealloc(v, (count + 1) * sizeof(*v));
-		v[count].name = xstrdup(de->d_name);
-		v[count].created = meta_get(&m, "created") ? atoll(meta_get(&m, "created")) : 0;
+		v[count].s.name = xstrdup(de->d_name);
+		v[count].s.created = meta_get(&m, "created") ? atoll(meta_get(&m, "created")) : 0;
+		v[count].ns = meta_get(&m, "created_ns") ? atoll(meta_get(&m, "created_ns"))
+							 : v[count].s.created * 1000000000LL;
 		count++;
 		meta_free(&m);
 	}
@@ -173,7 +187,10 @@ int store_snapshot_list(const char *jail, struct store_snapshot **out, size_t *n
 	snapctx_close(&c);
 	if (count)
 		qsort(v, count, sizeof(*v), cmp_snapshot);
-	*out = v;
+	*out = xcalloc(count, sizeof(**out));
+	for (size_t i = 0; i < count; i++)
+		(*out)[i] = v[i].s;
+	free(v);
 	*n = count;
 	return 0;
 }

@@ -128,3 +128,11 @@ store_is_clean
 expect_rc 0 $BRIG template rm rich
 [ ! -e "$S/templates/rich" ] || fail "rich not removed"
 store_is_clean
+
+# A source that holds the store (--from / on a one-filesystem host): the
+# copy in progress is not copied into itself.
+mkdir -p "$T/outer/etc" && echo x >"$T/outer/etc/f"
+expect_rc 0 env BRIG_STOREDIR="$T/outer/store" $BRIG template create self --from "$T/outer"
+[ -f "$T/outer/store/templates/self/root/etc/f" ] || fail "self: etc/f not copied"
+[ -d "$T/outer/store/templates/self/root/store/tmp" ] || fail "self: the store's tmp/ not copied"
+[ -z "$(ls -A "$T/outer/store/templates/self/root/store/tmp")" ] || fail "self: the copy holds itself"
