@@ -200,6 +200,8 @@ static const struct service busybox_services[] = {
 	  "a TCP listener (busybox nc): runs a program for every connection; the default echoes" },
 	{ "syslogd", "/sbin/syslogd", "-n", "", "busybox syslogd: logs to /var/log/messages" },
 	{ "crond", "/usr/sbin/crond", "-f", "", "busybox crond: runs /var/spool/cron/crontabs" },
+	{ "udhcpd", "/usr/sbin/udhcpd", "-f", "/etc/udhcpd.conf",
+	  "busybox udhcpd, a DHCP server (UDP 67): the one UDP server busybox-static has" },
 };
 
 static const char rc_conf[] =
@@ -212,7 +214,8 @@ static const char rc_conf[] =
 	"#nc_enable=\"YES\"\n"
 	"#nc_flags=\"-p 5432 -e /bin/cat\"\n"
 	"#syslogd_enable=\"YES\"\n"
-	"#crond_enable=\"YES\"\n";
+	"#crond_enable=\"YES\"\n"
+	"#udhcpd_enable=\"YES\"\n";
 
 /* The text of one init script. */
 static char *service_script(const struct service *s)
