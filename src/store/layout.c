@@ -13,10 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
 #include "store/internal.h"
 #include "util/mem.h"
-
-#define NAME_MAX_LEN 64
 
 /* Storage: $BRIG_STOREDIR or /var/lib/brig. */
 const char *store_dir(void)
@@ -26,21 +25,20 @@ const char *store_dir(void)
 	return d && *d ? d : "/var/lib/brig";
 }
 
-/* Names of templates, jails and snapshots: [A-Za-z0-9_][A-Za-z0-9_.-]*, bounded,
- * so that they are safe as a path component and in jail.conf. */
+/* Names of templates, jails and snapshots: what jail.conf accepts
+ * (conf_name_invalid), and within that only [A-Za-z0-9_][A-Za-z0-9_.-]*: a
+ * name is a directory of the store, a tmp/ entry, a jail.conf block written
+ * unquoted and a word in rc scripts. */
 const char *store_name_invalid(const char *name)
 {
-	size_t n = strlen(name);
+	const char *why = conf_name_invalid(name);
 
-	if (n == 0)
-		return "is empty";
-	if (n > NAME_MAX_LEN)
-		return "is longer than 64 characters";
+	if (why)
+		return why;
 	if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", name[0]))
 		return "must start with a letter, a digit or '_'";
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
-			    name[i]))
+	for (const char *p = name; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p))
 			return "may only contain letters, digits, '_', '.' and '-'";
 	return NULL;
 }
