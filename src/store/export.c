@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store/archive.h"
@@ -96,16 +95,14 @@ static char *export_meta(const char *name, const struct jailrec *r, const struct
 			 bool live)
 {
 	struct meta m = { 0 };
-	char created[32];
 	char *text;
 
-	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
 	meta_set(&m, "format", EXPORT_FORMAT);
 	meta_set(&m, "name", name);
 	meta_set(&m, "kind", s->kind);
 	meta_set(&m, "template", r->template);
 	meta_set(&m, "backend", r->be->name);
-	meta_set(&m, "created", created);
+	meta_set_created(&m);
 	meta_set(&m, "live", live ? "yes" : "no");
 	text = meta_format(&m);
 	meta_free(&m);

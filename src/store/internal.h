@@ -139,6 +139,8 @@ int meta_parse(const char *text, struct meta *m, struct brig_err *e);
 char *meta_format(const struct meta *m);
 const char *meta_get(const struct meta *m, const char *key);
 void meta_set(struct meta *m, const char *key, const char *val);
+/* Set "created" (seconds) and "created_ns" to now. */
+void meta_set_created(struct meta *m);
 int meta_read(int dirfd, const char *name, struct meta *m, struct brig_err *e);
 int meta_write(int dirfd, const char *name, const struct meta *m, struct brig_err *e);
 void meta_free(struct meta *m);

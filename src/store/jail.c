@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store/internal.h"
@@ -39,13 +38,11 @@ int jail_write_meta(int dirfd, const char *template, const struct backend *be,
 		      const char *origin, struct brig_err *e)
 {
 	struct meta m = { 0 };
-	char created[32];
 	int rc;
 
-	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
 	meta_set(&m, "template", template);
 	meta_set(&m, "backend", be->name);
-	meta_set(&m, "created", created);
+	meta_set_created(&m);
 	if (origin)
 		meta_set(&m, "imported_from", origin);
 	rc = meta_write(dirfd, "meta", &m, e);

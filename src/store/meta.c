@@ -1,6 +1,8 @@
 /* Small key=value files: what the store records about templates, jails,
  * snapshots and archives. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/internal.h"
 #include "util/mem.h"
@@ -71,6 +73,20 @@ void meta_set(struct meta *m, const char *key, const char *val)
 	m->keys[m->n] = xstrdup(key);
 	m->vals[m->n] = v;
 	m->n++;
+}
+
+/* Set "created" to now, in seconds, and "created_ns" to the nanosecond (to
+ * order things made within one second). */
+void meta_set_created(struct meta *m)
+{
+	struct timespec now;
+	char buf[48];
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(buf, sizeof(buf), "%lld", (long long)now.tv_sec);
+	meta_set(m, "created", buf);
+	snprintf(buf, sizeof(buf), "%lld%09ld", (long long)now.tv_sec, now.tv_nsec);
+	meta_set(m, "created_ns", buf);
 }
 
 int meta_read(int dirfd, const char *name, struct meta *m, struct brig_err *e)

@@ -90,7 +90,6 @@ int store_snapshot_create(const char *jail, const char *snap, char **name_out,
 	struct tmpdir t = { .fd = -1 };
 	struct snapctx c;
 	struct meta m = { 0 };
-	char created[32];
 	int rc;
 
 	if (snap && store_name_invalid(snap))
@@ -107,14 +106,7 @@ int store_snapshot_create(const char *jail, const char *snap, char **name_out,
 	if (rc == 0)
 		rc = c.r.be->clone(c.r.dirfd, c.r.be->data, t.fd, "data", true, p, e);
 	if (rc == 0) {
-		struct timespec now;
-
-		/* Seconds to show; nanoseconds to order two taken in one second. */
-		clock_gettime(CLOCK_REALTIME, &now);
-		snprintf(created, sizeof(created), "%lld", (long long)now.tv_sec);
-		meta_set(&m, "created", created);
-		snprintf(created, sizeof(created), "%lld%09ld", (long long)now.tv_sec, now.tv_nsec);
-		meta_set(&m, "created_ns", created);
+		meta_set_created(&m);
 		meta_set(&m, "backend", c.r.be->name);
 		meta_set(&m, "template", c.r.template);
 		rc = meta_write(t.fd, "meta", &m, e);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "store/archive.h"
@@ -98,7 +97,6 @@ static int build(const char *source, struct tmpdir *t, const struct store_progre
 	cleanup_free char *recorded = NULL;
 	cleanup_close int rootfd = -1;
 	struct meta m = { 0 };
-	char created[32];
 	int rc;
 
 	if (fill(source, t->fd, &recorded, p, e) < 0)
@@ -108,9 +106,8 @@ static int build(const char *source, struct tmpdir *t, const struct store_progre
 		return brig_err_set(e, errno, "opening root");
 	if (etc_install(rootfd, e) < 0)
 		return -1;
-	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
 	meta_set(&m, "source", recorded);
-	meta_set(&m, "created", created);
+	meta_set_created(&m);
 	rc = meta_write(t->fd, "meta", &m, e);
 	meta_free(&m);
 	return rc;
