@@ -111,10 +111,11 @@ enum jail_op {
 struct jail_args {
 	unsigned op;		/* JAIL_OP_* */
 	bool rflag_raw;		/* -R: remove without configuration */
-	bool quiet, verbose, print_jid;	/* -q, -v, -i */
+	int verbose;		/* -1: -q or -i; 0; 1: -v (jail(8)'s verbose) */
+	bool print_jid;		/* -i */
 	const char *conf_file;	/* -f */
 	const char *jid_file;	/* -J */
-	int parallel;		/* -p; 0 when not given */
+	int parallel;		/* -p N; 0: not given or -p 0 (no limit) */
 	bool from_params;	/* jail described by param=value arguments */
 	char **params;		/* from_params: "name=value" for conf (owned) */
 	size_t nparams;
