@@ -166,6 +166,7 @@ static struct conf *load(const struct jail_args *a)
 	struct conf_source src = { .schema = CONF_SCHEMA_JAILS };
 	struct diag d = { 0 };
 	struct conf *c = NULL;
+	bool said = false;
 
 	if (a->from_params) {
 		src.cmdline = a->params;
@@ -177,9 +178,14 @@ static struct conf *load(const struct jail_args *a)
 	}
 	if (conf_load(&src, &c, &d) < 0)
 		c = NULL;
-	for (size_t i = 0; i < d.n; i++)
-		if (d.msgs[i].level == DIAG_ERROR)
+	for (size_t i = 0; i < d.n; i++) {
+		if (d.msgs[i].level == DIAG_ERROR) {
 			fprintf(stderr, "%s: %s\n", cli_prog, d.msgs[i].text);
+			said = true;
+		}
+	}
+	if (!c && !said)
+		cli_error("cannot load the jail configuration");
 	diag_free(&d);
 	return c;
 }
