@@ -65,8 +65,24 @@ void xo_close(struct xo *x)
 	sb_addc(x->out, c);
 }
 
+/* A JSON number: what libxo prints unquoted for a "%d" field. */
+static bool is_number(const char *v)
+{
+	if (*v == '-')
+		v++;
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (*v < '0' || *v > '9')
+			return false;
+	return true;
+}
+
 void xo_leaf(struct xo *x, const char *name, const char *value, bool quote)
 {
+	/* Never let a value that is not a number out unquoted. */
+	if (!quote && !is_number(value))
+		quote = true;
 	item(x, false);
 	json_quote(x->out, name);
 	sb_adds(x->out, x->pretty ? ": " : ":");

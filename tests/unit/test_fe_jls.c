@@ -336,6 +336,12 @@ static void test_json_escapes(void **state)
 	assert_non_null(strstr(s, "\"ip4.addr\": [\"10.0.0.1\"]"));
 	free(ok);
 	free(s);
+	/* A recorded value that is not a number stays a JSON string. */
+	nm[0] = "cpuset.id";
+	vl[0] = "x1";
+	s = jls(&odd, 1, "--libxo", "json", "-v", NULL);
+	assert_non_null(strstr(s, "\"cpusetid\":\"x1\""));
+	free(s);
 }
 
 static void test_parse_errors(void **state)
