@@ -23,6 +23,31 @@ enum conf_type {
 	CONF_LIST,
 };
 
+/* Parameter flags (struct conf_pdef.flags). */
+#define CONF_PF_IGNORED 0x001	/* meaningless on Linux: accepted, noted, unused */
+#define CONF_PF_BRIG 0x002	/* a brig extension, not in FreeBSD */
+#define CONF_PF_JAIL8 0x004	/* a jail(8) pseudo-parameter, not a kernel one */
+#define CONF_PF_NOVAR 0x008	/* jail(8) refuses a variable of this name */
+#define CONF_PF_IMMUTABLE 0x010	/* set once per jail (name, jid) */
+#define CONF_PF_JAILSYS 0x020	/* string "new", "inherit" or "disable";
+				 * bare "vnet;" = new, "novnet;" = disable */
+#define CONF_PF_CMD 0x040	/* list of commands; empty ones are dropped */
+#define CONF_PF_SPLIT 0x080	/* command line value splits at ',' */
+#define CONF_PF_READONLY 0x100	/* FreeBSD reports it but cannot set it */
+
+/* One row of a parameter table: every parameter brig knows is one row. */
+struct conf_pdef {
+	const char *name;
+	enum conf_type type;
+	unsigned flags;
+	const char *doc;	/* one line for doc/conf.md and error hints */
+};
+
+/* The table of a schema, sorted by name. */
+const struct conf_pdef *conf_pdefs(enum conf_schema s, size_t *n);
+/* The row for name, or NULL. "noX" is not resolved here. */
+const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name);
+
 /* One resolved parameter of one jail. For CONF_BOOL the single value is
  * "true" or "false"; CONF_INT a decimal integer; CONF_STRING one value;
  * CONF_LIST zero or more values. */
@@ -32,14 +57,17 @@ struct conf_param {
 	bool ignored;		/* FreeBSD-only: accepted, meaningless on Linux */
 	char **values;
 	size_t nvalues;
+	const struct conf_pdef *def;	/* its row in the parameter table */
+	const char *file;	/* where it was last set (NULL: command line) */
+	int line, col;
 };
 
 struct conf_jail {
 	char *name;		/* always set; for numeric jails the number */
 	struct conf_param *params;	/* in first-set order, "name" first */
 	size_t nparams;
-	const char *file;	/* where the jail's block starts */
-	int line;
+	const char *file;	/* where the jail's block starts (NULL: command line) */
+	int line, col;
 };
 
 struct conf {
@@ -79,11 +107,17 @@ struct conf_source {
 	enum conf_schema schema;
 	/* Exactly one of these: */
 	const char *file;	/* a file path, "-" for stdin */
-	const char *confdir;	/* directory: jail.conf (if present) + jail.conf.d/\*.conf */
+	/* A directory: jail.conf (if present) and every jail.conf.d/\*.conf
+	 * in name order, except those another file includes (they count
+	 * where they are included). networks.conf(.d) for the networks
+	 * schema. */
+	const char *confdir;
 	const struct conf_memfile *mem;	/* in-memory file set; mem[0] is the main file */
 	size_t nmem;
 	/* Command-line parameters ("name=value", "name+=value", "name"),
-	 * applied after the files to every jail selected. */
+	 * applied after the files to every jail selected. With no file,
+	 * confdir or mem, they define one jail by themselves (jail(8)'s
+	 * "jail -c name=x path=/ ..."); name= (or jid=) is then required. */
 	char *const *cmdline;
 	size_t ncmdline;
 };
@@ -97,6 +131,8 @@ void conf_free(struct conf *c);
 const struct conf_param *conf_param(const struct conf_jail *j, const char *name);
 /* Last value of a string/int/bool parameter, or NULL if unset. */
 const char *conf_str(const struct conf_jail *j, const char *name);
+/* true for "true" and for a jailsys "new"; false for "false", "disable"
+ * and "inherit"; dflt if unset. */
 bool conf_bool(const struct conf_jail *j, const char *name, bool dflt);
 long long conf_int(const struct conf_jail *j, const char *name, long long dflt);
 const struct conf_jail *conf_jail(const struct conf *c, const char *name);
@@ -107,6 +143,20 @@ const char *conf_default_dir(void);
 /* Validate a jail name (also used for templates and snapshots): returns NULL
  * if fine, else a static reason ("contains '/'", ...). */
 const char *conf_name_invalid(const char *name);
+
+/* The jails in start order: every jail after the jails it depends on
+ * (definition order otherwise). order[] gets c->njails indices into
+ * c->jails. conf_load has already refused loops and unknown names. */
+void conf_depend_order(const struct conf *c, size_t *order);
+
+/* Output of `brig config show`: one jail as a JSON object
+ * {"name": ..., "params": {...}} (bools as booleans, lists as arrays,
+ * the rest as strings), or as a jail.conf block that loads back to the
+ * same jail. */
+struct json;
+struct strbuf;
+void conf_jail_json(const struct conf_jail *j, struct json *w);
+void conf_jail_text(const struct conf_jail *j, struct strbuf *out);
 
 /* Diagnostics. */
 void diag_add(struct diag *d, enum diag_level lvl, const char *fmt, ...)

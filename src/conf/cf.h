@@ -1,0 +1,226 @@
+/* The jail.conf engine's private header: one context, the arena, interned
+ * names, the syntax tree of a file, the jail blocks built from it.
+ *
+ * The pipeline (conf_load): read + parse every file once (source.c, lex.c,
+ * parse.c), splice .include files into jail blocks (walk.c), resolve each
+ * jail (resolve.c), then type-check the result in a pass of its own
+ * (check.c). Everything lives in one arena owned by the struct conf. */
+#ifndef BRIG_CONF_CF_H
+#define BRIG_CONF_CF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "conf/conf.h"
+#include "util/strbuf.h"
+
+struct cf_ctx;
+
+/* Limits. Each refuses input cleanly instead of exhausting memory. */
+#define CF_FILE_MAX (16u << 20)		/* bytes per file */
+#define CF_TOTAL_MAX (64u << 20)	/* bytes of all files together */
+#define CF_EXPAND_MAX (64u << 20)	/* bytes produced by substitution */
+#define CF_INCLUDE_DEPTH 32		/* nested .include, as FreeBSD */
+#define CF_BLOCK_DEPTH 32		/* nested jail blocks */
+#define CF_VAR_DEPTH 256		/* variables referring to variables */
+#define CF_MAX_ERRORS 10000		/* then "too many errors" */
+
+/* ---- arena: bump allocation, freed all at once ---- */
+struct cf_chunk;
+struct cf_arena {
+	struct cf_chunk *chunks;
+	char *cur, *end;
+};
+void *cf_alloc(struct cf_arena *a, size_t n);
+void *cf_zalloc(struct cf_arena *a, size_t n);
+char *cf_strndup(struct cf_arena *a, const char *s, size_t n);
+void cf_arena_free(struct cf_arena *a);
+void cf_arena_rewind(struct cf_arena *a);
+
+/* ---- interned names: parameters, variables and jails ---- */
+struct cf_name {
+	const char *s;
+	uint32_t len;
+	uint32_t hash;
+	/* As a parameter name (computed on first use, see cf_name_param). */
+	bool param_done;
+	bool neg;			/* reached canon by dropping a "no" */
+	const struct conf_pdef *def;	/* of canon; NULL: unknown */
+	struct cf_name *canon;		/* the table's spelling */
+	/* Scratch while one jail is resolved (-1: unset). */
+	int32_t pslot;			/* the parameter entry */
+	int32_t vslot;			/* the variable entry */
+	bool varset;			/* a variable with this parameter's name is set */
+	/* As a jail name: index in conf->jails, -1 if none. */
+	int32_t jail;
+};
+
+struct cf_names {
+	struct cf_name **tab;
+	size_t cap, n;
+};
+struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len);
+struct cf_name *cf_name_find(const struct cf_names *t, const char *s);
+/* Fill the parameter fields of n (def, canon, neg); returns n->canon. */
+struct cf_name *cf_name_param(struct cf_ctx *ctx, struct cf_name *n);
+
+/* ---- the parameter table ---- */
+const struct conf_pdef *cf_pdef_lookup(enum conf_schema s, const char *name, size_t len);
+/* The closest known name to an unknown one, or NULL. */
+const char *cf_pdef_suggest(enum conf_schema s, const char *name);
+
+/* ---- locations and diagnostics ---- */
+struct cf_loc {
+	const char *path;	/* NULL: command line */
+	uint32_t line, col;	/* line 0: the whole file */
+};
+void cf_diag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
+	      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+/* Quote s for a message: "..." with control characters escaped. */
+const char *cf_q(struct cf_ctx *ctx, const char *s);
+
+/* ---- the syntax tree of one file ---- */
+struct cf_var {
+	struct cf_name *name;
+	uint32_t pos;		/* where it is inserted in the text */
+	uint32_t line, col;
+};
+
+/* One value: text with variables to insert at positions. */
+struct cf_str {
+	const char *s;
+	uint32_t len;
+	uint32_t nvars;
+	const struct cf_var *vars;
+};
+
+enum {
+	CF_S_VAR = 1,		/* $name = ...: a variable */
+	CF_S_APPEND = 2,	/* += */
+	CF_S_NEG = 4,		/* written with the "no" prefix */
+	CF_S_BAD = 8,		/* already reported: not applied */
+};
+
+struct cf_stmt {
+	struct cf_name *name;	/* parameter: canonical; variable: its name */
+	const struct conf_pdef *def;	/* NULL for variables */
+	uint32_t flags;
+	uint32_t nvals;
+	const struct cf_str *vals;
+	struct cf_loc loc;
+};
+
+enum cf_node_kind { CF_N_STMT, CF_N_BLOCK, CF_N_INCLUDE };
+
+struct cf_file;
+struct cf_node {
+	enum cf_node_kind kind;
+	struct cf_loc loc;
+	union {
+		const struct cf_stmt *stmt;
+		struct {
+			const char *name;	/* the label as written */
+			struct cf_node **items;
+			size_t n;
+		} block;
+		struct {
+			const char **pats;
+			size_t npats;
+			struct cf_file **files;	/* filled by cf_expand_includes */
+			size_t nfiles;
+			bool expanded;
+			bool reported;	/* depth/cycle error said once */
+		} inc;
+	};
+};
+
+/* One configuration file, read and parsed once however often included. */
+struct cf_file {
+	const char *path;	/* as named (for messages) */
+	const char *dir;	/* prefix for relative includes: "" or ".../" */
+	dev_t dev;
+	ino_t ino;
+	long mem;		/* index in the memory set, -1 for real files */
+	struct cf_node **items;
+	size_t nitems;
+	bool included;		/* some other file includes it */
+	bool walked;		/* its statements were spliced somewhere */
+	bool on_stack;		/* being walked: an include of it is a cycle */
+	bool scanned;		/* its includes were expanded */
+};
+
+/* ---- jail blocks, after includes are spliced in ---- */
+struct cf_block {
+	const char *name;
+	struct cf_loc loc;
+	uint32_t seq;
+	bool wild;
+	const struct cf_stmt **stmts;
+	size_t n, cap;
+	const struct cf_stmt *implicit;	/* name = label (or jid) */
+};
+
+/* ---- the whole load ---- */
+struct cf_ctx {
+	const struct conf_source *src;
+	enum conf_schema schema;
+	struct diag *d;
+	struct cf_arena arena;		/* lives as long as the struct conf */
+	struct cf_arena tmp;		/* per-jail scratch */
+	struct cf_names names;
+	bool too_many;			/* error cap reached */
+	unsigned char noted[64];	/* "ignored on Linux" said, by pdef index */
+
+	struct cf_file **files;		/* every file read, in reading order */
+	size_t nfiles, capfiles;
+	struct cf_file **byid;		/* hash on (dev, ino) or memory index */
+	size_t capbyid;
+	size_t total_bytes;
+
+	struct cf_block **blocks;	/* definition order, wildcards included */
+	size_t nblocks, capblocks;
+	struct cf_block *global;	/* the wildcard made of global params */
+	struct cf_block *cmdline;	/* command-line params, applied last */
+	struct cf_file **stack;		/* include stack while walking */
+	size_t depth;
+
+	size_t expanded;		/* bytes made by substitution so far */
+	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
+	unsigned qi;
+};
+
+/* source.c */
+struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path);
+void cf_expand_includes(struct cf_ctx *ctx);
+/* DIR/BASE.conf (*main, NULL if absent) and DIR/BASE.conf.d/\*.conf in
+ * name order (returned, malloc'd, *n of them). */
+struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
+				  struct cf_file **main, size_t *n);
+bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len);
+
+/* parse.c */
+void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len);
+/* A parameter statement from the command line ("name=value" ...). */
+const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg);
+
+/* walk.c */
+void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f);
+struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, const struct cf_loc *loc);
+void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *st);
+bool cf_wild_name(const char *name);
+bool cf_wild_match(const char *jail, const char *wild);
+
+/* resolve.c */
+void cf_resolve(struct cf_ctx *ctx, struct conf *c);
+
+/* check.c */
+void cf_check(struct cf_ctx *ctx, struct conf *c);
+/* "true", "false" (any case) or an integer (non-zero is true). */
+bool cf_parse_bool(const char *s, bool *v);
+
+#endif

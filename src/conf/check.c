@@ -1,0 +1,259 @@
+/* The check pass, after resolution and before any command acts: every
+ * value against its parameter's type (the values are normalised on the
+ * way: booleans become "true"/"false", integers decimal), jail names,
+ * duplicate jails, and depend (unknown jails, loops). */
+#include "conf/cf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/mem.h"
+
+bool cf_parse_bool(const char *s, bool *v)
+{
+	char *end;
+	long n;
+
+	if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0) {
+		*v = strcasecmp(s, "true") == 0;
+		return true;
+	}
+	/* FreeBSD takes any integer, and (strtol) an empty string as 0. */
+	n = strtol(s, &end, 10);
+	if (*end != '\0')
+		return false;
+	*v = n != 0;
+	return true;
+}
+
+/* An error about a parameter of a jail, where it was set. */
+__attribute__((format(printf, 4, 5)))
+static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const struct conf_param *p,
+			const char *fmt, ...)
+{
+	struct cf_loc at = { p->file, (uint32_t)p->line, (uint32_t)p->col };
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	cf_diag(ctx, DIAG_ERROR, &at, "%s: %s: %s", j->name, p->name, msg);
+	free(msg);
+}
+
+/* Make p hold the single value s. */
+static void set_one(struct cf_ctx *ctx, struct conf_param *p, const char *s)
+{
+	if (p->nvalues == 0)
+		p->values = cf_alloc(&ctx->arena, sizeof(char *));
+	p->values[0] = (char *)s;
+	p->nvalues = 1;
+}
+
+/* "new", "inherit", "disable" (or 1, 2, 0, or a boolean). */
+static const char *jailsys(const char *s)
+{
+	static const char *const names[] = { "disable", "new", "inherit" };
+	char *end;
+	long n;
+	bool b;
+
+	for (size_t i = 0; i < 3; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return names[i];
+	n = strtol(s, &end, 10);
+	if (*s && *end == '\0')
+		return n >= 0 && n <= 2 ? names[n] : NULL;
+	if (cf_parse_bool(s, &b))
+		return b ? "new" : "disable";
+	return NULL;
+}
+
+/* Check and normalise one parameter's value(s) against its type. */
+static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct conf_param *p)
+{
+	const char *last = p->nvalues ? p->values[p->nvalues - 1] : NULL;
+
+	switch (p->type) {
+	case CONF_BOOL: {
+		bool v = true;
+
+		if (last && !cf_parse_bool(last, &v)) {
+			param_error(ctx, j, p, "unknown boolean value %s", cf_q(ctx, last));
+			return;
+		}
+		set_one(ctx, p, v ? "true" : "false");
+		return;
+	}
+	case CONF_INT: {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = last ? strtoll(last, &end, 10) : 0;
+		if (!last || end == last || *end != '\0') {
+			param_error(ctx, j, p, "non-integer value %s", cf_q(ctx, last ? last : ""));
+			return;
+		}
+		if (errno == ERANGE) {
+			param_error(ctx, j, p, "integer value %s out of range", cf_q(ctx, last));
+			return;
+		}
+		{
+			char *buf = cf_alloc(&ctx->arena, 24);
+
+			snprintf(buf, 24, "%lld", v);
+			set_one(ctx, p, buf);
+		}
+		return;
+	}
+	case CONF_STRING:
+		if (p->def->flags & CONF_PF_JAILSYS) {
+			const char *v = last ? jailsys(last) : "new";
+
+			if (!v)
+				param_error(ctx, j, p, "unknown value %s (expected \"new\", \"inherit\" or \"disable\")",
+					    cf_q(ctx, last));
+			else
+				set_one(ctx, p, v);
+			return;
+		}
+		set_one(ctx, p, last ? last : "");
+		return;
+	case CONF_LIST:
+	default:
+		if (p->def->flags & CONF_PF_CMD) {
+			size_t k = 0;
+
+			for (size_t i = 0; i < p->nvalues; i++)
+				if (p->values[i][0] != '\0')
+					p->values[k++] = p->values[i];
+			p->nvalues = k;
+		}
+		return;
+	}
+}
+
+/* Index every jail by name; a name defined twice is an error. */
+static void check_names(struct cf_ctx *ctx, struct conf *c)
+{
+	const char *what = ctx->schema == CONF_SCHEMA_NETWORKS ? "network" : "jail";
+
+	for (size_t i = 0; i < c->njails && !ctx->too_many; i++) {
+		struct conf_jail *j = &c->jails[i];
+		struct cf_loc at = { j->file, (uint32_t)j->line, (uint32_t)j->col };
+		const char *why = conf_name_invalid(j->name);
+		struct cf_name *n;
+
+		if (why) {
+			cf_diag(ctx, DIAG_ERROR, &at, "invalid %s name %s: %s", what, cf_q(ctx, j->name), why);
+			continue;
+		}
+		n = cf_name_get(ctx, j->name, strlen(j->name));
+		if (n->jail >= 0) {
+			const struct conf_jail *first = &c->jails[n->jail];
+
+			if (first->file)
+				cf_diag(ctx, DIAG_ERROR, &at, "%s %s is already defined at %s:%d", what,
+					cf_q(ctx, j->name), first->file, first->line);
+			else
+				cf_diag(ctx, DIAG_ERROR, &at, "%s %s is defined twice", what,
+					cf_q(ctx, j->name));
+			continue;
+		}
+		n->jail = (int32_t)i;
+	}
+}
+
+/* The jail a depend value names, or -1. */
+static int32_t dep_index(const struct cf_ctx *ctx, const char *name)
+{
+	const struct cf_name *n = cf_name_find(&ctx->names, name);
+
+	return n ? n->jail : -1;
+}
+
+/* Unknown jails in depend. */
+static void check_depend_names(struct cf_ctx *ctx, struct conf *c)
+{
+	for (size_t i = 0; i < c->njails && !ctx->too_many; i++) {
+		const struct conf_jail *j = &c->jails[i];
+		const struct conf_param *p = conf_param(j, "depend");
+
+		for (size_t k = 0; p && k < p->nvalues; k++)
+			if (dep_index(ctx, p->values[k]) < 0)
+				param_error(ctx, j, p, "depends on undefined jail %s",
+					    cf_q(ctx, p->values[k]));
+	}
+}
+
+/* Dependency loops, each reported once: "dependency loop: a -> b -> a".
+ * An iterative depth-first search; a jail on the path seen again closes
+ * a loop. */
+static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
+{
+	enum { WHITE, GREY, BLACK };
+	unsigned char *colour = xcalloc(c->njails + 1, 1);
+	size_t *path = xcalloc(c->njails + 1, sizeof(*path));
+	size_t *next = xcalloc(c->njails + 1, sizeof(*next));
+
+	for (size_t s = 0; s < c->njails; s++) {
+		size_t depth = 0;
+
+		if (colour[s] != WHITE)
+			continue;
+		path[depth] = s;
+		next[depth++] = 0;
+		colour[s] = GREY;
+		while (depth > 0 && !ctx->too_many) {
+			size_t u = path[depth - 1];
+			const struct conf_param *p = conf_param(&c->jails[u], "depend");
+			int32_t v;
+
+			if (!p || next[depth - 1] >= p->nvalues) {
+				colour[u] = BLACK;
+				depth--;
+				continue;
+			}
+			v = dep_index(ctx, p->values[next[depth - 1]++]);
+			if (v < 0 || colour[v] == BLACK)
+				continue;
+			if (colour[v] == GREY) {
+				struct strbuf sb = STRBUF_INIT;
+				size_t k = 0;
+
+				while (path[k] != (size_t)v)
+					k++;
+				for (; k < depth; k++)
+					sb_addf(&sb, "%s -> ", c->jails[path[k]].name);
+				sb_adds(&sb, c->jails[v].name);
+				param_error(ctx, &c->jails[u], p, "dependency loop: %s", sb.s);
+				sb_free(&sb);
+				continue;
+			}
+			colour[v] = GREY;
+			path[depth] = (size_t)v;
+			next[depth++] = 0;
+		}
+	}
+	free(colour);
+	free(path);
+	free(next);
+}
+
+void cf_check(struct cf_ctx *ctx, struct conf *c)
+{
+	for (size_t i = 0; i < c->njails && !ctx->too_many; i++)
+		for (size_t k = 0; k < c->jails[i].nparams; k++)
+			check_param(ctx, &c->jails[i], &c->jails[i].params[k]);
+	check_names(ctx, c);
+	if (ctx->schema == CONF_SCHEMA_JAILS) {
+		check_depend_names(ctx, c);
+		check_depend_loops(ctx, c);
+	}
+}

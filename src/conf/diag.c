@@ -1,0 +1,110 @@
+/* Diagnostics: every message of a load, complete and in gcc's format,
+ * "FILE:LINE:COL: error: MESSAGE". Only cli prints them. */
+#include "conf/cf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+__attribute__((format(printf, 3, 0)))
+static void vadd(struct diag *d, enum diag_level lvl, const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		abort();
+	d->msgs = xgrow(d->msgs, &d->cap, d->n + 1, sizeof(*d->msgs));
+	d->msgs[d->n].level = lvl;
+	d->msgs[d->n].text = text;
+	d->n++;
+	if (lvl == DIAG_ERROR)
+		d->nerrors++;
+}
+
+void diag_add(struct diag *d, enum diag_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd(d, lvl, fmt, ap);
+	va_end(ap);
+}
+
+void diag_free(struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->msgs[i].text);
+	free(d->msgs);
+	memset(d, 0, sizeof(*d));
+}
+
+static const char *const level_names[] = {
+	[DIAG_ERROR] = "error",
+	[DIAG_WARNING] = "warning",
+	[DIAG_NOTE] = "note",
+};
+
+void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
+	      const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *msg;
+
+	if (ctx->too_many)
+		return;
+	if (lvl == DIAG_ERROR && ctx->d->nerrors >= CF_MAX_ERRORS) {
+		ctx->too_many = true;
+		diag_add(ctx->d, DIAG_ERROR, "error: too many errors (%u), stopping",
+			 CF_MAX_ERRORS);
+		return;
+	}
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	if (!loc || !loc->path)
+		sb_adds(&sb, "command line");
+	else if (loc->line == 0)
+		sb_adds(&sb, loc->path);
+	else
+		sb_addf(&sb, "%s:%u:%u", loc->path, loc->line, loc->col);
+	diag_add(ctx->d, lvl, "%s: %s: %s", sb.s, level_names[lvl], msg);
+	free(msg);
+	sb_free(&sb);
+}
+
+void cf_diag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cf_vdiag(ctx, lvl, loc, fmt, ap);
+	va_end(ap);
+}
+
+/* s in double quotes, with '"', '\' and control characters escaped, so
+ * that a message shows exactly what the file holds. The result lives until
+ * the fourth next call. */
+const char *cf_q(struct cf_ctx *ctx, const char *s)
+{
+	struct strbuf *sb = &ctx->qbuf[ctx->qi++ % 4];
+
+	sb_reset(sb);
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb_addf(sb, "\\%c", c);
+		else if (c == '\n')
+			sb_adds(sb, "\\n");
+		else if (c == '\t')
+			sb_adds(sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sb_addf(sb, "\\x%02x", c);
+		else
+			sb_addc(sb, (char)c);
+	}
+	sb_addc(sb, '"');
+	return sb->s;
+}

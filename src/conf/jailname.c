@@ -1,0 +1,40 @@
+/* Names brig accepts for jails (and templates, snapshots, bridges): they
+ * become directory names, cgroup names and parts of interface names. */
+#include "conf/conf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_BYTES 64
+
+const char *conf_name_invalid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return "empty";
+	if (len > NAME_MAX_BYTES)
+		return "longer than 64 bytes";
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+		if (*s == '/')
+			return "contains '/'";
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' || *s == '\f')
+			return "contains whitespace";
+		if (*s < 0x20 || *s == 0x7f)
+			return "contains a control character";
+	}
+	if (strstr(name, ".."))
+		return "contains '..'";
+	if (name[0] == '.')
+		return "starts with '.'";
+	if (name[len - 1] == '.')
+		return "ends with '.'";
+	return NULL;
+}
+
+const char *conf_default_dir(void)
+{
+	const char *e = getenv("BRIG_CONFDIR");
+
+	return e && *e ? e : "/etc/brig";
+}

@@ -1,0 +1,230 @@
+/* The parameter tables: every parameter brig knows, one row each, sorted
+ * by name. FreeBSD's kernel parameters (all of `jls -n` on FreeBSD 15),
+ * jail(8)'s pseudo-parameters, brig's extensions; and the bridges of
+ * networks.conf. */
+#include "conf/cf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define B CONF_BOOL
+#define I CONF_INT
+#define S CONF_STRING
+#define L CONF_LIST
+#define IGN CONF_PF_IGNORED
+#define BRIG CONF_PF_BRIG
+#define J8 (CONF_PF_JAIL8 | CONF_PF_NOVAR)
+#define NOVAR CONF_PF_NOVAR
+#define IMM CONF_PF_IMMUTABLE
+#define SYS CONF_PF_JAILSYS
+#define CMD CONF_PF_CMD
+#define SPLIT CONF_PF_SPLIT
+#define RO (CONF_PF_READONLY | CONF_PF_IGNORED)
+
+static const struct conf_pdef jail_params[] = {
+	{ "allow.adjtime", B, 0, "may slew the clock (CAP_SYS_TIME)" },
+	{ "allow.chflags", B, IGN | NOVAR, "may change file flags" },
+	{ "allow.dying", B, J8 | IGN, "deprecated in FreeBSD; does nothing" },
+	{ "allow.extattr", B, IGN, "may manage system extended attributes" },
+	{ "allow.mlock", B, 0, "may lock memory (CAP_IPC_LOCK)" },
+	{ "allow.mount", B, NOVAR, "may mount file systems" },
+	{ "allow.mount.devfs", B, IGN, "may mount devfs" },
+	{ "allow.mount.fdescfs", B, IGN, "may mount fdescfs" },
+	{ "allow.mount.fusefs", B, IGN, "may mount FUSE file systems" },
+	{ "allow.mount.lindebugfs", B, IGN, "may mount lindebugfs" },
+	{ "allow.mount.linprocfs", B, IGN, "may mount linprocfs" },
+	{ "allow.mount.linsysfs", B, IGN, "may mount linsysfs" },
+	{ "allow.mount.nullfs", B, 0, "may make bind (nullfs) mounts" },
+	{ "allow.mount.procfs", B, 0, "may mount procfs" },
+	{ "allow.mount.tmpfs", B, 0, "may mount tmpfs" },
+	{ "allow.mount.zfs", B, IGN, "may mount ZFS datasets" },
+	{ "allow.nfsd", B, IGN, "may run an NFS server" },
+	{ "allow.quotas", B, IGN, "may manage disk quotas" },
+	{ "allow.raw_sockets", B, NOVAR, "may open raw sockets (CAP_NET_RAW)" },
+	{ "allow.read_msgbuf", B, 0, "may read the kernel message buffer" },
+	{ "allow.reserved_ports", B, 0, "may bind ports below 1024" },
+	{ "allow.routing", B, 0, "may change the routing table" },
+	{ "allow.set_hostname", B, NOVAR, "may change its host name" },
+	{ "allow.setaudit", B, IGN, "may manage audit" },
+	{ "allow.settime", B, 0, "may set the clock (CAP_SYS_TIME)" },
+	{ "allow.socket_af", B, NOVAR, "may use socket families beyond IP, local and route" },
+	{ "allow.suser", B, 0, "root in the jail keeps its privileges" },
+	{ "allow.sysvipc", B, NOVAR, "may use System V IPC (old form of sysvmsg/sem/shm)" },
+	{ "allow.unprivileged_parent_tampering", B, IGN, "unprivileged users may tamper with parent-jail processes" },
+	{ "allow.unprivileged_proc_debug", B, IGN, "unprivileged users may debug their processes" },
+	{ "allow.vmm", B, IGN, "may use bhyve(4)" },
+	{ "children.cur", I, RO, "number of child jails (read-only)" },
+	{ "children.max", I, IGN, "how many child jails it may create" },
+	{ "command", L, J8 | CMD, "commands run in the jail after exec.start" },
+	{ "cpuset.id", I, RO, "its CPU set (read-only)" },
+	{ "depend", L, J8, "jails that must be started before this one" },
+	{ "devfs_ruleset", I, IGN | NOVAR, "devfs ruleset of its /dev" },
+	{ "dying", B, RO, "the jail is being removed (read-only)" },
+	{ "enforce_statfs", I, IGN, "which mount points it may see" },
+	{ "env", S, IGN, "environment variables visible in the jail (FreeBSD 15)" },
+	{ "exec.clean", B, J8, "run commands in the jail with a clean environment" },
+	{ "exec.consolelog", S, J8, "file that receives the output of exec.* commands" },
+	{ "exec.created", L, J8 | CMD, "host commands run right after the jail is created" },
+	{ "exec.fib", I, J8 | IGN, "routing table (FIB) for commands" },
+	{ "exec.jail_user", S, J8, "user that runs commands in the jail" },
+	{ "exec.poststart", L, J8 | CMD, "host commands run after the jail has started" },
+	{ "exec.poststop", L, J8 | CMD, "host commands run after the jail is removed" },
+	{ "exec.prepare", L, J8 | CMD, "host commands run before anything else at start" },
+	{ "exec.prestart", L, J8 | CMD, "host commands run before the jail is created" },
+	{ "exec.prestop", L, J8 | CMD, "host commands run before the jail is stopped" },
+	{ "exec.release", L, J8 | CMD, "host commands run after everything else at stop" },
+	{ "exec.start", L, J8 | CMD, "commands run in the jail when it starts" },
+	{ "exec.stop", L, J8 | CMD, "commands run in the jail when it stops" },
+	{ "exec.system_jail_user", B, J8, "take exec.jail_user from the host's password file" },
+	{ "exec.system_user", S, J8, "user that runs the host commands" },
+	{ "exec.timeout", I, J8, "seconds each command may run" },
+	{ "host", S, SYS, "own host name and domain (new) or the host's (inherit)" },
+	{ "host.domainname", S, 0, "its NIS domain name" },
+	{ "host.hostid", I, IGN, "its host ID" },
+	{ "host.hostname", S, NOVAR, "its host name" },
+	{ "host.hostuuid", S, IGN, "its host UUID" },
+	{ "interface", S, J8, "host interface the ip4.addr/ip6.addr addresses go on" },
+	{ "ip4", S, SYS, "IPv4: own addresses (new), the host's (inherit) or none (disable)" },
+	{ "ip4.addr", L, NOVAR | SPLIT, "IPv4 addresses, [IFACE|]ADDR[/PREFIX]" },
+	{ "ip4.defaultrouter", S, BRIG, "IPv4 default route inside a vnet jail" },
+	{ "ip4.saddrsel", B, IGN, "source address selection for unbound sockets" },
+	{ "ip6", S, SYS, "IPv6: own addresses (new), the host's (inherit) or none (disable)" },
+	{ "ip6.addr", L, NOVAR | SPLIT, "IPv6 addresses, [IFACE|]ADDR[/PREFIX]" },
+	{ "ip6.defaultrouter", S, BRIG, "IPv6 default route inside a vnet jail" },
+	{ "ip6.saddrsel", B, IGN, "source address selection for unbound sockets" },
+	{ "ip_hostname", B, J8, "add the addresses host.hostname resolves to" },
+	{ "jid", I, IMM | NOVAR, "jail ID (a purely numeric jail name sets it)" },
+	{ "linux", S, IGN | SYS, "FreeBSD's Linux emulation settings" },
+	{ "linux.osname", S, IGN, "FreeBSD's Linux emulation: OS name" },
+	{ "linux.osrelease", S, IGN, "FreeBSD's Linux emulation: OS release" },
+	{ "linux.oss_version", I, IGN, "FreeBSD's Linux emulation: OSS version" },
+	{ "meta", S, IGN, "free-form metadata (FreeBSD 15)" },
+	{ "mount", L, J8, "fstab(5) lines mounted before the jail starts" },
+	{ "mount.devfs", B, J8, "give the jail a /dev" },
+	{ "mount.fdescfs", B, J8, "mount /dev/fd" },
+	{ "mount.fstab", S, J8, "fstab(5) file with mounts for the jail" },
+	{ "mount.procfs", B, J8, "mount /proc" },
+	{ "name", S, IMM | NOVAR, "jail name (the block's label)" },
+	{ "osreldate", I, IGN, "FreeBSD version number it reports" },
+	{ "osrelease", S, IGN, "FreeBSD release name it reports" },
+	{ "parent", I, RO, "parent jail's ID (read-only)" },
+	{ "path", S, NOVAR, "root directory of the jail" },
+	{ "persist", B, NOVAR, "keep the jail when its last process exits" },
+	{ "rdr", L, BRIG, "port redirections from the host into the jail" },
+	{ "securelevel", I, IGN | NOVAR, "its kern.securelevel" },
+	{ "stop.timeout", I, J8, "seconds to wait for processes to exit at stop" },
+	{ "sysvmsg", S, SYS, "System V message queues: new, inherit or disable" },
+	{ "sysvsem", S, SYS, "System V semaphores: new, inherit or disable" },
+	{ "sysvshm", S, SYS, "System V shared memory: new, inherit or disable" },
+	{ "vnet", S, SYS | NOVAR, "own network stack (new) or the host's (inherit)" },
+	{ "vnet.bridge", S, BRIG, "bridge (from networks.conf) its epair joins" },
+	{ "vnet.interface", L, J8, "host interfaces moved into a vnet jail" },
+	{ "zfs", S, IGN | SYS, "ZFS access" },
+	{ "zfs.dataset", L, J8 | IGN, "ZFS datasets attached to the jail (FreeBSD 15)" },
+	{ "zfs.mount_snapshot", I, IGN, "may mount ZFS snapshots" },
+};
+
+static const struct conf_pdef net_params[] = {
+	{ "ip4.addr", L, SPLIT, "IPv4 addresses of the bridge, ADDR/PREFIX" },
+	{ "ip6.addr", L, SPLIT, "IPv6 addresses of the bridge, ADDR/PREFIX" },
+	{ "isolate", B, 0, "jails on this bridge cannot reach each other" },
+	{ "mtu", I, 0, "MTU of the bridge" },
+	{ "name", S, IMM | NOVAR, "bridge name (the block's label)" },
+	{ "nat", B, 0, "masquerade traffic leaving through the host" },
+};
+
+const struct conf_pdef *conf_pdefs(enum conf_schema s, size_t *n)
+{
+	switch (s) {
+	case CONF_SCHEMA_NETWORKS:
+		*n = sizeof(net_params) / sizeof(net_params[0]);
+		return net_params;
+	case CONF_SCHEMA_JAILS:
+	default:
+		*n = sizeof(jail_params) / sizeof(jail_params[0]);
+		return jail_params;
+	}
+}
+
+const struct conf_pdef *cf_pdef_lookup(enum conf_schema s, const char *name, size_t len)
+{
+	size_t lo = 0, hi;
+	const struct conf_pdef *t = conf_pdefs(s, &hi);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(t[mid].name, name, len);
+
+		if (c == 0 && t[mid].name[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return &t[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name)
+{
+	return cf_pdef_lookup(s, name, strlen(name));
+}
+
+/* Edit distance with transpositions (optimal string alignment), capped:
+ * anything above max is max + 1. */
+static size_t distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t rows[3][64], *pp = rows[0], *p = rows[1], *c = rows[2];
+
+	if (la >= 64 || lb >= 64)
+		return max + 1;
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (size_t j = 0; j <= lb; j++)
+		p[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *t;
+
+		c[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t v = p[j - 1] + cost;
+
+			if (p[j] + 1 < v)
+				v = p[j] + 1;
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			c[j] = v;
+		}
+		t = pp;
+		pp = p;
+		p = c;
+		c = t;
+	}
+	return p[lb] > max ? max + 1 : p[lb];
+}
+
+const char *cf_pdef_suggest(enum conf_schema s, const char *name)
+{
+	size_t n, len = strlen(name);
+	const struct conf_pdef *t = conf_pdefs(s, &n);
+	size_t max = len <= 4 ? 1 : len <= 10 ? 2 : 3;
+	const char *best = NULL;
+	size_t bestd = max + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = distance(name, t[i].name, max);
+
+		if (d < bestd) {
+			bestd = d;
+			best = t[i].name;
+		}
+	}
+	return best;
+}

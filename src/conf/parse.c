@@ -1,0 +1,516 @@
+/* The parser: tokens -> the syntax tree of one file, as FreeBSD's
+ * jailparse.y reads them. A file is a list of statements:
+ *
+ *     NAME { ... }                 a jail block (blocks nest: a.b)
+ *     NAME; NAME = V, ...; NAME += V; NAME V;    a parameter
+ *     $VAR = V; ...                a variable
+ *     .include "FILE-OR-GLOB";     another file, spliced in place
+ *     ;                            nothing
+ *
+ * Every error is reported; parsing goes on with the next statement. A
+ * missing ';' is reported where it belongs and the next statement is read
+ * normally, so a file with three missing ';' gets three errors. */
+#include "conf/lex.h"
+
+#include <string.h>
+
+#include "util/mem.h"
+
+struct nodevec {
+	struct cf_node **v;
+	size_t n, cap;
+};
+
+struct parser {
+	struct cf_ctx *ctx;
+	struct cf_lexer lx;
+	struct cf_token t[2];	/* current token and one of lookahead */
+	int cur;
+	bool peeked;
+	unsigned depth;
+	bool deep_said;
+	bool bad;		/* a token of this statement had a lexical error */
+};
+
+static struct cf_token *tok(struct parser *p)
+{
+	return &p->t[p->cur];
+}
+
+static struct cf_token *peek(struct parser *p)
+{
+	if (!p->peeked) {
+		cf_lex(&p->lx, &p->t[1 - p->cur]);
+		p->peeked = true;
+	}
+	return &p->t[1 - p->cur];
+}
+
+static void advance(struct parser *p)
+{
+	p->bad |= p->t[p->cur].err;
+	if (p->peeked) {
+		p->cur = 1 - p->cur;
+		p->peeked = false;
+	} else {
+		cf_lex(&p->lx, &p->t[p->cur]);
+	}
+}
+
+/* How a token reads in a message. */
+static const char *describe(struct parser *p, const struct cf_token *t)
+{
+	switch (t->kind) {
+	case T_EOF: return "end of file";
+	case T_SEMI: return "';'";
+	case T_COMMA: return "','";
+	case T_EQ: return "'='";
+	case T_PLEQ: return "'+='";
+	case T_LBRACE: return "'{'";
+	case T_RBRACE: return "'}'";
+	case T_BAD: return cf_q(p->ctx, t->bad);
+	case T_WORD:
+	default:
+		return cf_q(p->ctx, t->w.text.s);
+	}
+}
+
+/* A syntax error, unless a lexical error in this statement explains it. */
+__attribute__((format(printf, 3, 4)))
+static void syntax_error(struct parser *p, const struct cf_loc *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->bad || tok(p)->err)
+		return;
+	va_start(ap, fmt);
+	cf_vdiag(p->ctx, DIAG_ERROR, at, fmt, ap);
+	va_end(ap);
+}
+
+/* After an error: skip to the end of the statement (';' is eaten, a '}'
+ * closing the current block is not), keeping braces balanced. */
+static void skip_statement(struct parser *p)
+{
+	unsigned depth = 0;
+
+	for (;;) {
+		switch (tok(p)->kind) {
+		case T_EOF:
+			return;
+		case T_SEMI:
+			advance(p);
+			if (depth == 0)
+				return;
+			break;
+		case T_LBRACE:
+			depth++;
+			advance(p);
+			break;
+		case T_RBRACE:
+			if (depth == 0)
+				return;
+			depth--;
+			advance(p);
+			break;
+		default:
+			advance(p);
+			break;
+		}
+	}
+}
+
+static void push(struct nodevec *v, struct cf_node *n)
+{
+	v->v = xgrow(v->v, &v->cap, v->n + 1, sizeof(*v->v));
+	v->v[v->n++] = n;
+}
+
+/* The vector's nodes, moved into the arena. */
+static struct cf_node **finish(struct cf_ctx *ctx, struct nodevec *v, size_t *n)
+{
+	struct cf_node **items = NULL;
+
+	*n = v->n;
+	if (v->n) {
+		items = cf_alloc(&ctx->arena, v->n * sizeof(*items));
+		memcpy(items, v->v, v->n * sizeof(*items));
+	}
+	free(v->v);
+	return items;
+}
+
+static struct cf_node *node_new(struct cf_ctx *ctx, enum cf_node_kind kind, const struct cf_loc *at)
+{
+	struct cf_node *n = cf_zalloc(&ctx->arena, sizeof(*n));
+
+	n->kind = kind;
+	n->loc = *at;
+	return n;
+}
+
+/* A word as a value in the arena. */
+static void word_value(struct cf_ctx *ctx, const struct cf_word *w, struct cf_str *out)
+{
+	struct cf_var *vars = NULL;
+
+	if (w->nvars) {
+		vars = cf_alloc(&ctx->arena, w->nvars * sizeof(*vars));
+		memcpy(vars, w->vars, w->nvars * sizeof(*vars));
+	}
+	out->s = cf_strndup(&ctx->arena, w->text.s, w->text.len);
+	out->len = (uint32_t)w->text.len;
+	out->nvars = (uint32_t)w->nvars;
+	out->vars = vars;
+}
+
+enum vals_end { V_OK, V_NOSEMI, V_ERROR };
+
+/* value (',' value)* ';'. The values go to *vals (arena). */
+static enum vals_end parse_values(struct parser *p, const char *after, struct cf_str **vals,
+				  uint32_t *nvals)
+{
+	struct cf_str *v = NULL;
+	size_t n = 0, cap = 0;
+	struct cf_loc end = { 0 };
+	enum vals_end r;
+
+	for (;;) {
+		struct cf_token *t = tok(p);
+
+		if (t->kind != T_WORD) {
+			syntax_error(p, &t->loc, "expected a value after %s, found %s", after,
+				     describe(p, t));
+			if (t->kind == T_SEMI)
+				advance(p);
+			else
+				skip_statement(p);
+			r = V_ERROR;
+			break;
+		}
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		word_value(p->ctx, &t->w, &v[n++]);
+		end = (struct cf_loc){ p->lx.path, t->w.eline, t->w.ecol };
+		advance(p);
+		t = tok(p);
+		if (t->kind == T_COMMA) {
+			advance(p);
+			after = "','";
+			continue;
+		}
+		if (t->kind == T_SEMI) {
+			advance(p);
+			r = V_OK;
+		} else if (t->kind == T_WORD || t->kind == T_RBRACE || t->kind == T_EOF) {
+			syntax_error(p, &end, "missing ';' before %s", describe(p, t));
+			r = V_NOSEMI;
+		} else {
+			syntax_error(p, &t->loc, "expected ';' or ',' after a value, found %s",
+				     describe(p, t));
+			skip_statement(p);
+			r = V_ERROR;
+		}
+		break;
+	}
+	*nvals = (uint32_t)n;
+	*vals = NULL;
+	if (n) {
+		*vals = cf_alloc(&p->ctx->arena, n * sizeof(**vals));
+		memcpy(*vals, v, n * sizeof(**vals));
+	}
+	free(v);
+	return r;
+}
+
+/* `.include "file", ...;` */
+static void make_include(struct parser *p, struct nodevec *out, const struct cf_loc *at,
+			 bool nameval, const struct cf_str *vals, uint32_t nvals)
+{
+	struct cf_node *n;
+
+	if (!nameval || nvals == 0) {
+		cf_diag(p->ctx, DIAG_ERROR, at, ".include needs a file name: .include \"FILE\";");
+		return;
+	}
+	n = node_new(p->ctx, CF_N_INCLUDE, at);
+	n->inc.pats = cf_alloc(&p->ctx->arena, nvals * sizeof(*n->inc.pats));
+	for (uint32_t i = 0; i < nvals; i++) {
+		if (vals[i].nvars) {
+			cf_diag(p->ctx, DIAG_ERROR, at, "variables are not allowed in .include file names");
+			return;
+		}
+		if (vals[i].len == 0) {
+			cf_diag(p->ctx, DIAG_ERROR, at, ".include of an empty file name");
+			return;
+		}
+		n->inc.pats[n->inc.npats++] = vals[i].s;
+	}
+	push(out, n);
+}
+
+/* The statement for a parameter or variable, checked against the table. */
+static void make_stmt(struct parser *p, struct nodevec *out, const struct cf_loc *at,
+		      struct cf_name *name, bool var, bool append, const struct cf_str *vals,
+		      uint32_t nvals)
+{
+	struct cf_ctx *ctx = p->ctx;
+	struct cf_name *canon = cf_name_param(ctx, name);
+	struct cf_stmt *st;
+	struct cf_node *n;
+
+	if (var && canon && (canon->def->flags & CONF_PF_NOVAR)) {
+		cf_diag(ctx, DIAG_ERROR, at, "variable \"$%s\" cannot have the same name as a parameter",
+			name->s);
+		return;
+	}
+	if (!var && !canon) {
+		const char *hint = cf_pdef_suggest(ctx->schema, name->s);
+
+		if (hint)
+			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s; did you mean \"%s\"?",
+				cf_q(ctx, name->s), hint);
+		else
+			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s", cf_q(ctx, name->s));
+		return;
+	}
+	st = cf_zalloc(&ctx->arena, sizeof(*st));
+	st->name = var ? name : canon;
+	st->def = var ? NULL : canon->def;
+	st->flags = (var ? CF_S_VAR : 0) | (append ? CF_S_APPEND : 0) |
+		    (!var && name->neg ? CF_S_NEG : 0);
+	st->vals = vals;
+	st->nvals = nvals;
+	st->loc = *at;
+	if (!var && (st->def->flags & CONF_PF_IGNORED)) {
+		size_t idx, nd;
+
+		idx = (size_t)(st->def - conf_pdefs(ctx->schema, &nd));
+		if (!(ctx->noted[idx / 8] & (1u << (idx % 8)))) {
+			ctx->noted[idx / 8] |= (unsigned char)(1u << (idx % 8));
+			cf_diag(ctx, DIAG_NOTE, at, "\"%s\" is ignored on Linux", st->def->name);
+		}
+	}
+	n = node_new(ctx, CF_N_STMT, at);
+	n->stmt = st;
+	push(out, n);
+}
+
+/* A name must be one piece: a word, a quoted string or one $variable. */
+static bool one_piece(const struct cf_word *w)
+{
+	return w->npieces == 1 && (w->nvars == 0 || (w->nvars == 1 && w->text.len == 0));
+}
+
+/* NAME [= | += | ] [VALUES] ; */
+static void parse_stmt(struct parser *p, struct nodevec *out)
+{
+	struct cf_token *t = tok(p);
+	struct cf_loc at = t->loc;
+	struct cf_loc end = { p->lx.path, t->w.eline, t->w.ecol };
+	struct cf_str *vals = NULL;
+	uint32_t nvals = 0;
+	struct cf_name *name;
+	bool var, append = false, nameval = false;
+	enum vals_end r = V_OK;
+
+	if (!one_piece(&t->w)) {
+		syntax_error(p, &at, "expected a parameter name, found %s", describe(p, t));
+		skip_statement(p);
+		return;
+	}
+	var = t->w.nvars == 1;
+	name = var ? t->w.vars[0].name : cf_name_get(p->ctx, t->w.text.s, t->w.text.len);
+	advance(p);
+	t = tok(p);
+	switch (t->kind) {
+	case T_SEMI:
+		advance(p);
+		break;
+	case T_EQ:
+	case T_PLEQ:
+		append = t->kind == T_PLEQ;
+		advance(p);
+		r = parse_values(p, append ? "'+='" : "'='", &vals, &nvals);
+		break;
+	case T_WORD:
+		nameval = true;
+		r = parse_values(p, "the name", &vals, &nvals);
+		break;
+	case T_RBRACE:
+	case T_EOF:
+		syntax_error(p, &end, "missing ';' before %s", describe(p, t));
+		break;
+	default:
+		syntax_error(p, &t->loc, "unexpected %s after %s", describe(p, t),
+			     cf_q(p->ctx, name->s));
+		skip_statement(p);
+		return;
+	}
+	if (r == V_ERROR || p->bad)
+		return;
+	if (!var && strcmp(name->s, ".include") == 0)
+		make_include(p, out, &at, nameval, vals, nvals);
+	else
+		make_stmt(p, out, &at, name, var, append, vals, nvals);
+}
+
+static void parse_items(struct parser *p, struct nodevec *out);
+
+/* LABEL { ... } -- or, with no label, a block parsed only to be skipped. */
+static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
+{
+	struct cf_token *t = tok(p);
+	struct cf_loc at = t->loc;
+	struct nodevec body = { 0 };
+	const char *label = NULL;
+	bool keep = labelled;
+	struct cf_node *n;
+
+	if (labelled) {
+		if (t->w.nvars) {
+			syntax_error(p, &at, "a jail name cannot hold variables");
+			keep = false;
+		} else if (t->w.npieces != 1) {
+			syntax_error(p, &at, "a jail name must be one word or one quoted string");
+			keep = false;
+		}
+		label = cf_strndup(&p->ctx->arena, t->w.text.s, t->w.text.len);
+		advance(p);
+	} else {
+		syntax_error(p, &at, "'{' without a jail name before it");
+	}
+	advance(p);	/* '{' */
+	p->depth++;
+	if (p->depth > CF_BLOCK_DEPTH && keep) {
+		if (!p->deep_said)
+			cf_diag(p->ctx, DIAG_ERROR, &at, "jail blocks nested too deeply (over %d)",
+				CF_BLOCK_DEPTH);
+		p->deep_said = true;
+		keep = false;
+	}
+	parse_items(p, &body);
+	p->depth--;
+	if (tok(p)->kind == T_RBRACE)
+		advance(p);
+	else if (label)
+		syntax_error(p, &at, "missing '}': block %s is not closed", cf_q(p->ctx, label));
+	else
+		syntax_error(p, &at, "missing '}'");
+	if (!keep) {
+		free(body.v);
+		return;
+	}
+	n = node_new(p->ctx, CF_N_BLOCK, &at);
+	n->block.name = label;
+	n->block.items = finish(p->ctx, &body, &n->block.n);
+	push(out, n);
+}
+
+/* Statements up to the end of the file or of the current block. */
+static void parse_items(struct parser *p, struct nodevec *out)
+{
+	for (;;) {
+		struct cf_token *t = tok(p);
+
+		p->bad = false;
+		switch (t->kind) {
+		case T_EOF:
+			return;
+		case T_RBRACE:
+			if (p->depth > 0)
+				return;
+			syntax_error(p, &t->loc, "unexpected '}' (no block is open)");
+			advance(p);
+			break;
+		case T_SEMI:
+			advance(p);
+			break;
+		case T_WORD:
+			if (peek(p)->kind == T_LBRACE)
+				parse_block(p, out, true);
+			else
+				parse_stmt(p, out);
+			break;
+		case T_LBRACE:
+			parse_block(p, out, false);
+			break;
+		case T_COMMA:
+		case T_EQ:
+		case T_PLEQ:
+		case T_BAD:
+		default:
+			syntax_error(p, &t->loc, "unexpected %s%s", t->kind == T_BAD ? "character " : "",
+				     describe(p, t));
+			advance(p);
+			skip_statement(p);
+			break;
+		}
+	}
+}
+
+void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
+{
+	struct parser p = { .ctx = ctx };
+	struct nodevec top = { 0 };
+
+	cf_lex_init(&p.lx, ctx, f->path, buf, len);
+	advance(&p);
+	parse_items(&p, &top);
+	f->items = finish(ctx, &top, &f->nitems);
+	cf_token_fini(&p.t[0]);
+	cf_token_fini(&p.t[1]);
+	cf_lex_fini(&p.lx);
+}
+
+const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+	bool append = eq && eq > arg && eq[-1] == '+';
+	struct cf_name *name, *canon;
+	struct cf_stmt *st;
+	struct cf_str *vals;
+	uint32_t n = 0;
+
+	if (append)
+		nlen--;
+	if (nlen == 0) {
+		cf_diag(ctx, DIAG_ERROR, NULL, "%s: missing parameter name", cf_q(ctx, arg));
+		return NULL;
+	}
+	name = cf_name_get(ctx, arg, nlen);
+	canon = cf_name_param(ctx, name);
+	if (!canon) {
+		const char *hint = cf_pdef_suggest(ctx->schema, name->s);
+
+		cf_diag(ctx, DIAG_ERROR, NULL, "unknown parameter %s%s%s%s", cf_q(ctx, name->s),
+			hint ? "; did you mean \"" : "", hint ? hint : "", hint ? "\"?" : "");
+		return NULL;
+	}
+	st = cf_zalloc(&ctx->arena, sizeof(*st));
+	st->name = canon;
+	st->def = canon->def;
+	st->flags = (append ? CF_S_APPEND : 0) | (name->neg ? CF_S_NEG : 0);
+	if (eq) {
+		const char *v = eq + 1;
+		bool split = canon->def->flags & CONF_PF_SPLIT;
+		size_t max = 1;
+
+		for (const char *c = v; split && *c; c++)
+			max += *c == ',';
+		vals = cf_zalloc(&ctx->arena, max * sizeof(*vals));
+		for (;;) {
+			const char *comma = split ? strchr(v, ',') : NULL;
+			size_t len = comma ? (size_t)(comma - v) : strlen(v);
+
+			vals[n].s = cf_strndup(&ctx->arena, v, len);
+			vals[n++].len = (uint32_t)len;
+			if (!comma)
+				break;
+			v = comma + 1;
+		}
+		st->vals = vals;
+		st->nvals = n;
+	}
+	return st;
+}

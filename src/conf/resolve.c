@@ -1,0 +1,410 @@
+/* Resolution, per jail, as FreeBSD's jail(8) does it (config.c):
+ *
+ * 1. The jail's label sets "name" (or "jid" when purely numeric).
+ * 2. Wildcard blocks that match it, and its own statements, are applied in
+ *    file order: a wildcard above the jail is overridden by it, one below
+ *    overrides it. Without += a value replaces the earlier one; += appends.
+ *    Command-line parameters come last.
+ * 3. Variables and parameters are substituted into the values ($x, ${x}),
+ *    per jail, so a wildcard "path = /jails/$name" gives each its own path.
+ *
+ * Names are interned: each has a scratch slot for its entry in the jail
+ * being resolved, so a jail costs time in proportion to its statements. */
+#include "conf/cf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+enum { NEW, BUSY, DONE, BAD };
+
+struct group {
+	const struct cf_stmt *st;
+	int32_t next;
+};
+
+/* A parameter or variable of the jail being resolved. */
+struct entry {
+	struct cf_name *name;
+	const struct conf_pdef *def;	/* NULL: a variable */
+	const struct cf_stmt *last;	/* the last statement that set it */
+	int32_t first, tail;		/* its value groups */
+	int state;
+	char **out;			/* resolved values */
+	size_t nout;
+};
+
+struct resolver {
+	struct cf_ctx *ctx;
+	const struct cf_block *jail;
+	struct entry *e;
+	size_t n, cap;
+	struct group *g;
+	size_t ng, capg;
+	int32_t *chain;			/* entries being resolved, for loop messages */
+	size_t nchain;
+	struct strbuf sb[CF_VAR_DEPTH + 2];
+	char **vals[CF_VAR_DEPTH + 2];	/* values being collected, per depth */
+	size_t capvals[CF_VAR_DEPTH + 2];
+};
+
+/* An error about the jail being resolved: "FILE:L:C: error: JAIL: ...". */
+__attribute__((format(printf, 3, 4)))
+static void jail_error(struct resolver *r, const struct cf_loc *at, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	cf_diag(r->ctx, DIAG_ERROR, at, "%s: %s", r->jail->name, msg);
+	free(msg);
+}
+
+/* How an entry reads in a message: "path" or "$var". */
+static const char *shown(const struct entry *e)
+{
+	return e->name->s;
+}
+
+static const char *sigil(const struct entry *e)
+{
+	return e->def ? "" : "$";
+}
+
+/* Set the statement's values on the jail (replace, or append with +=). */
+static void apply(struct resolver *r, const struct cf_stmt *st)
+{
+	bool var = st->flags & CF_S_VAR;
+	struct cf_name *canon = var ? cf_name_param(r->ctx, st->name) : st->name;
+	int32_t *slot = var ? &st->name->vslot : &canon->pslot;
+	struct entry *e;
+
+	if ((var && canon && canon->pslot >= 0) || (!var && canon->varset)) {
+		jail_error(r, &st->loc, "variable \"$%s\" cannot have the same name as a parameter",
+			   canon->s);
+		return;
+	}
+	if (*slot < 0) {
+		r->e = xgrow(r->e, &r->cap, r->n + 1, sizeof(*r->e));
+		*slot = (int32_t)r->n;
+		r->e[r->n++] = (struct entry){
+			.name = st->name, .def = st->def, .first = -1, .tail = -1,
+		};
+		if (var && canon)
+			canon->varset = true;
+	} else if (r->e[*slot].def && (r->e[*slot].def->flags & CONF_PF_IMMUTABLE)) {
+		jail_error(r, &st->loc, "cannot redefine parameter \"%s\"", st->def->name);
+		return;
+	}
+	e = &r->e[*slot];
+	if (!(st->flags & CF_S_APPEND) || st->nvals == 0)
+		e->first = e->tail = -1;
+	e->last = st;
+	if (st->nvals == 0)
+		return;
+	r->g = xgrow(r->g, &r->capg, r->ng + 1, sizeof(*r->g));
+	r->g[r->ng] = (struct group){ st, -1 };
+	if (e->tail >= 0)
+		r->g[e->tail].next = (int32_t)r->ng;
+	else
+		e->first = (int32_t)r->ng;
+	e->tail = (int32_t)r->ng++;
+}
+
+static void apply_block(struct resolver *r, const struct cf_block *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		apply(r, b->stmts[i]);
+}
+
+/* The entry a $reference names: a variable, else a parameter; -1. */
+static int32_t lookup(struct resolver *r, struct cf_name *n)
+{
+	struct cf_name *c;
+
+	if (n->vslot >= 0)
+		return n->vslot;
+	c = cf_name_param(r->ctx, n);
+	return c ? c->pslot : -1;
+}
+
+/* Append a value at this depth. */
+static void put(struct resolver *r, unsigned depth, size_t *n, char *s)
+{
+	r->vals[depth] = xgrow(r->vals[depth], &r->capvals[depth], *n + 1, sizeof(char *));
+	r->vals[depth][(*n)++] = s;
+}
+
+static bool resolve(struct resolver *r, int32_t idx, unsigned depth);
+
+/* "variable loop: $a -> $b -> $a" from the chain of entries. */
+static void loop_error(struct resolver *r, int32_t t, const struct cf_loc *at, const struct entry *in)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0;
+
+	while (i < r->nchain && r->chain[i] != t)
+		i++;
+	for (; i < r->nchain; i++)
+		sb_addf(&sb, "%s%s -> ", sigil(&r->e[r->chain[i]]), shown(&r->e[r->chain[i]]));
+	sb_addf(&sb, "%s%s", sigil(&r->e[t]), shown(&r->e[t]));
+	jail_error(r, at, "%s%s: variable loop: %s", sigil(in), shown(in), sb.s);
+	sb_free(&sb);
+}
+
+/* Substitute the variables of one value of entry idx; the results (one,
+ * or several when the value is a lone array) are put at this depth. */
+static bool subst(struct resolver *r, int32_t idx, const struct cf_stmt *st, const struct cf_str *v,
+		  unsigned depth, size_t *n)
+{
+	struct strbuf *sb = &r->sb[depth];
+	uint32_t pos = 0;
+
+	sb_reset(sb);
+	for (uint32_t k = 0; k < v->nvars; k++) {
+		const struct cf_var *var = &v->vars[k];
+		struct cf_loc at = { st->loc.path, var->line, var->col };
+		int32_t t = lookup(r, var->name);
+		const struct entry *te;
+
+		sb_addn(sb, v->s + pos, var->pos - pos);
+		pos = var->pos;
+		if (t >= 0 && r->e[t].state == BUSY) {
+			loop_error(r, t, &at, &r->e[idx]);
+			return false;
+		}
+		if (t >= 0 && !resolve(r, t, depth + 1))
+			return false;
+		te = t >= 0 ? &r->e[t] : NULL;
+		if (!te || te->nout == 0) {
+			jail_error(r, &at, "%s%s: variable \"%s\" not found", sigil(&r->e[idx]),
+				   shown(&r->e[idx]), var->name->s);
+			return false;
+		}
+		if (te->nout > 1) {
+			if (v->len != 0 || v->nvars > 1) {
+				jail_error(r, &at, "%s%s: array cannot be substituted inline",
+					   sigil(&r->e[idx]), shown(&r->e[idx]));
+				return false;
+			}
+			for (size_t i = 0; i < te->nout; i++)
+				put(r, depth, n, te->out[i]);
+			r->ctx->expanded += te->nout * sizeof(char *);
+			return true;
+		}
+		sb_adds(sb, te->out[0]);
+		if (sb->len > CF_EXPAND_MAX - r->ctx->expanded) {
+			jail_error(r, &at, "%s%s: variables expand to more than %u MiB",
+				   sigil(&r->e[idx]), shown(&r->e[idx]), CF_EXPAND_MAX >> 20);
+			return false;
+		}
+	}
+	sb_addn(sb, v->s + pos, v->len - pos);
+	r->ctx->expanded += sb->len;
+	put(r, depth, n, cf_strndup(r->e[idx].def ? &r->ctx->arena : &r->ctx->tmp, sb->s, sb->len));
+	return true;
+}
+
+/* Resolve one entry (after those its values refer to). */
+static bool resolve(struct resolver *r, int32_t idx, unsigned depth)
+{
+	struct entry *e = &r->e[idx];
+	struct cf_arena *a = e->def ? &r->ctx->arena : &r->ctx->tmp;
+	bool ok = true;
+	size_t n = 0;
+
+	if (e->state == DONE || e->state == BAD)
+		return e->state == DONE;
+	if (depth > CF_VAR_DEPTH || r->ctx->expanded > CF_EXPAND_MAX) {
+		jail_error(r, &e->last->loc, "%s%s: variables nested too deeply or too large",
+			   sigil(e), shown(e));
+		e->state = BAD;
+		return false;
+	}
+	e->state = BUSY;
+	r->chain[r->nchain++] = idx;
+	for (int32_t g = e->first; g >= 0 && ok; g = r->g[g].next) {
+		const struct cf_stmt *st = r->g[g].st;
+
+		for (uint32_t i = 0; i < st->nvals && ok; i++) {
+			if (st->vals[i].nvars == 0)
+				put(r, depth, &n, (char *)st->vals[i].s);
+			else
+				ok = subst(r, idx, st, &st->vals[i], depth, &n);
+			if (ok && r->ctx->expanded > CF_EXPAND_MAX) {
+				jail_error(r, &st->loc, "%s%s: variables expand to more than %u MiB",
+					   sigil(e), shown(e), CF_EXPAND_MAX >> 20);
+				ok = false;
+			}
+		}
+	}
+	r->nchain--;
+	e = &r->e[idx];
+	e->state = ok ? DONE : BAD;
+	e->nout = n;
+	e->out = cf_alloc(a, (n ? n : 1) * sizeof(char *));
+	if (n)
+		memcpy(e->out, r->vals[depth], n * sizeof(char *));
+	return ok;
+}
+
+/* A boolean written with "no" (nopersist, allow.nomount, novnet): the
+ * value it stands for. A value that is no boolean is left for check.c. */
+static void negate(struct cf_ctx *ctx, struct entry *e)
+{
+	bool sys = e->def->flags & CONF_PF_JAILSYS;
+	bool v = true;
+
+	if (e->nout && !cf_parse_bool(e->out[e->nout - 1], &v))
+		return;
+	e->out = cf_alloc(&ctx->arena, sizeof(char *));
+	e->nout = 1;
+	e->out[0] = (char *)(sys ? (v ? "disable" : "new") : (v ? "false" : "true"));
+}
+
+/* The jail's label as its implicit first parameter: name, or jid when the
+ * label is purely numeric (jails schema only). */
+static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block *b)
+{
+	struct cf_stmt *st = cf_zalloc(&ctx->tmp, sizeof(*st));
+	struct cf_str *v = cf_zalloc(&ctx->tmp, sizeof(*v));
+	char *end;
+	bool numeric = ctx->schema == CONF_SCHEMA_JAILS && strtol(b->name, &end, 10) != 0 &&
+		       *end == '\0';
+
+	v->s = b->name;
+	v->len = (uint32_t)strlen(b->name);
+	st->name = cf_name_param(ctx, cf_name_get(ctx, numeric ? "jid" : "name",
+						 numeric ? 3 : 4));
+	st->def = st->name->def;
+	st->vals = v;
+	st->nvals = 1;
+	st->loc = b->loc;
+	return st;
+}
+
+/* The resolved jail, "name" first. */
+static void emit(struct resolver *r, struct conf_jail *j)
+{
+	struct cf_ctx *ctx = r->ctx;
+	struct cf_name *nm = cf_name_param(ctx, cf_name_get(ctx, "name", 4));
+	size_t np = 0, k = 1;
+
+	for (size_t i = 0; i < r->n; i++)
+		np += r->e[i].def != NULL;
+	if (nm->pslot < 0)
+		np++;
+	j->name = (char *)r->jail->name;
+	j->file = r->jail->loc.path;
+	j->line = (int)r->jail->loc.line;
+	j->col = (int)r->jail->loc.col;
+	j->params = cf_zalloc(&ctx->arena, np * sizeof(*j->params));
+	j->nparams = np;
+	for (size_t i = 0; i < r->n; i++) {
+		struct entry *e = &r->e[i];
+		struct conf_param *p;
+
+		if (!e->def)
+			continue;
+		if (e->last && (e->last->flags & CF_S_NEG) && e->state == DONE)
+			negate(ctx, e);
+		p = e->name == nm ? &j->params[0] : &j->params[k++];
+		p->name = e->def->name;
+		p->type = e->def->type;
+		p->ignored = e->def->flags & CONF_PF_IGNORED;
+		p->values = e->out;
+		p->nvalues = e->nout;
+		p->def = e->def;
+		p->file = e->last->loc.path;
+		p->line = (int)e->last->loc.line;
+		p->col = (int)e->last->loc.col;
+	}
+	if (nm->pslot < 0) {
+		/* A numeric jail: its name is its number. */
+		struct conf_param *p = &j->params[0];
+
+		p->name = nm->def->name;
+		p->type = nm->def->type;
+		p->def = nm->def;
+		p->values = cf_alloc(&ctx->arena, sizeof(char *));
+		p->values[0] = j->name;
+		p->nvalues = 1;
+		p->file = j->file;
+		p->line = j->line;
+		p->col = (int)r->jail->loc.col;
+	} else {
+		j->name = j->params[0].nvalues ? j->params[0].values[j->params[0].nvalues - 1] : j->name;
+	}
+}
+
+/* Forget the jail just resolved: clear the names' scratch slots. */
+static void reset(struct resolver *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct cf_name *n = r->e[i].name;
+
+		if (r->e[i].def) {
+			n->pslot = -1;
+		} else {
+			struct cf_name *c = cf_name_param(r->ctx, n);
+
+			n->vslot = -1;
+			if (c)
+				c->varset = false;
+		}
+	}
+	r->n = r->ng = r->nchain = 0;
+	cf_arena_rewind(&r->ctx->tmp);
+}
+
+void cf_resolve(struct cf_ctx *ctx, struct conf *c)
+{
+	struct resolver r = { .ctx = ctx };
+	const struct cf_block **wild = xcalloc(ctx->nblocks + 1, sizeof(*wild));
+	size_t nwild = 0, nj = 0;
+
+	for (size_t i = 0; i < ctx->nblocks; i++)
+		if (ctx->blocks[i]->wild)
+			wild[nwild++] = ctx->blocks[i];
+	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - nwild + 1) * sizeof(*c->jails));
+	r.chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r.chain));
+	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many; i++) {
+		const struct cf_block *b = ctx->blocks[i];
+		bool self = false;
+
+		if (b->wild)
+			continue;
+		r.jail = b;
+		apply(&r, implicit(ctx, b));
+		for (size_t w = 0; w < nwild; w++) {
+			if (!self && b->seq < wild[w]->seq) {
+				apply_block(&r, b);
+				self = true;
+			}
+			if (cf_wild_match(b->name, wild[w]->name))
+				apply_block(&r, wild[w]);
+		}
+		if (!self)
+			apply_block(&r, b);
+		if (ctx->cmdline)
+			apply_block(&r, ctx->cmdline);
+		for (size_t k = 0; k < r.n; k++)
+			resolve(&r, (int32_t)k, 0);
+		emit(&r, &c->jails[nj++]);
+		reset(&r);
+	}
+	c->njails = nj;
+	for (size_t i = 0; i < CF_VAR_DEPTH + 2; i++) {
+		sb_free(&r.sb[i]);
+		free(r.vals[i]);
+	}
+	free(r.chain);
+	free(r.e);
+	free(r.g);
+	free(wild);
+}

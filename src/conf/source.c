@@ -1,0 +1,439 @@
+/* Where configuration text comes from: files (each read once, within size
+ * limits, checked for NUL bytes and invalid UTF-8), standard input, an
+ * in-memory file set, a configuration directory, and .include globs. */
+#include "conf/cf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/mem.h"
+
+/* Where the file with this identity sits in ctx->byid (or the empty slot). */
+static size_t byid_slot(struct cf_ctx *ctx, dev_t dev, ino_t ino, long mem)
+{
+	size_t mask = ctx->capbyid - 1;
+	size_t i = (size_t)(((uint64_t)dev * 31 + (uint64_t)ino) * 0x9e3779b97f4a7c15ull >> 20) & mask;
+	struct cf_file *f;
+
+	if (mem >= 0)
+		i = (size_t)mem & mask;
+	for (; (f = ctx->byid[i]); i = (i + 1) & mask)
+		if (mem >= 0 ? f->mem == mem : (f->mem < 0 && f->dev == dev && f->ino == ino))
+			break;
+	return i;
+}
+
+/* Remember f by its identity; grows the hash as needed. */
+static void byid_add(struct cf_ctx *ctx, struct cf_file *f)
+{
+	if ((ctx->nfiles + 1) * 2 >= ctx->capbyid) {
+		struct cf_file **old = ctx->byid;
+		size_t oldcap = ctx->capbyid;
+
+		ctx->capbyid = oldcap ? oldcap * 2 : 64;
+		ctx->byid = xcalloc(ctx->capbyid, sizeof(*ctx->byid));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				ctx->byid[byid_slot(ctx, old[i]->dev, old[i]->ino, old[i]->mem)] = old[i];
+		free(old);
+	}
+	ctx->byid[byid_slot(ctx, f->dev, f->ino, f->mem)] = f;
+	ctx->files = xgrow(ctx->files, &ctx->capfiles, ctx->nfiles + 1, sizeof(*ctx->files));
+	ctx->files[ctx->nfiles++] = f;
+}
+
+/* A new file record named path. */
+static struct cf_file *file_new(struct cf_ctx *ctx, const char *path, dev_t dev, ino_t ino, long mem)
+{
+	struct cf_file *f = cf_zalloc(&ctx->arena, sizeof(*f));
+	const char *slash = strrchr(path, '/');
+
+	f->path = cf_strndup(&ctx->arena, path, strlen(path));
+	f->dir = slash ? cf_strndup(&ctx->arena, path, (size_t)(slash - path) + 1) : "";
+	f->dev = dev;
+	f->ino = ino;
+	f->mem = mem;
+	byid_add(ctx, f);
+	return f;
+}
+
+/* The line and column of buf + off. */
+static void locate(const char *buf, size_t off, uint32_t *line, uint32_t *col)
+{
+	const char *ls = buf;
+
+	*line = 1;
+	for (const char *p = buf; p < buf + off; p++)
+		if (*p == '\n') {
+			(*line)++;
+			ls = p + 1;
+		}
+	*col = (uint32_t)(buf + off - ls) + 1;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	struct cf_loc loc = { path, 0, 0 };
+
+	for (size_t i = 0; i < len;) {
+		size_t n;
+
+		if (s[i] >= 0x01 && s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] == 0) {
+			locate(buf, i, &loc.line, &loc.col);
+			cf_diag(ctx, DIAG_ERROR, &loc, "NUL byte in the file");
+			return false;
+		}
+		n = utf8_seq(s + i, len - i);
+		if (n == 0) {
+			locate(buf, i, &loc.line, &loc.col);
+			cf_diag(ctx, DIAG_ERROR, &loc, "invalid UTF-8 (byte 0x%02x)", s[i]);
+			return false;
+		}
+		i += n;
+	}
+	return true;
+}
+
+/* Read all of fd into *buf (NUL-terminated), at most CF_FILE_MAX bytes and
+ * within what is left of CF_TOTAL_MAX. Errors are reported at *at. */
+static int read_all(struct cf_ctx *ctx, int fd, const struct stat *st, const struct cf_loc *at,
+		    const char *path, char **buf, size_t *len)
+{
+	size_t left = CF_TOTAL_MAX - ctx->total_bytes;
+	size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size : 65536;
+	size_t n = 0;
+	char *b;
+
+	if (S_ISREG(st->st_mode) && (uint64_t)st->st_size > CF_FILE_MAX) {
+		cf_diag(ctx, DIAG_ERROR, at, "%s: file too large (%lld bytes, the limit is %u MiB)",
+			path, (long long)st->st_size, CF_FILE_MAX >> 20);
+		return -1;
+	}
+	if (cap > CF_FILE_MAX)
+		cap = CF_FILE_MAX;
+	b = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (S_ISREG(st->st_mode) || cap >= CF_FILE_MAX + (size_t)1)
+				break;
+			cap = cap * 2 > CF_FILE_MAX + (size_t)1 ? CF_FILE_MAX + (size_t)1 : cap * 2;
+			b = xrealloc(b, cap + 1);
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cf_diag(ctx, DIAG_ERROR, at, "%s: %s", path, strerror(errno));
+			free(b);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > CF_FILE_MAX) {
+		cf_diag(ctx, DIAG_ERROR, at, "%s: file too large (over %u MiB)", path, CF_FILE_MAX >> 20);
+		free(b);
+		return -1;
+	}
+	if (n > left) {
+		cf_diag(ctx, DIAG_ERROR, at, "%s: configuration too large (all files together over %u MiB)",
+			path, CF_TOTAL_MAX >> 20);
+		free(b);
+		return -1;
+	}
+	ctx->total_bytes += n;
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Check and parse a file's text; the text is not kept. */
+static void take_text(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
+{
+	if (cf_utf8_check(ctx, f->path, buf, len))
+		cf_parse(ctx, f, buf, len);
+}
+
+/* The memory file named path, or -1. */
+static long mem_find(const struct conf_source *src, const char *path)
+{
+	for (size_t i = 0; i < src->nmem; i++)
+		if (src->mem[i].path && strcmp(src->mem[i].path, path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The file at path, read and parsed on first use. NULL if it cannot be
+ * read; the error is reported at *at ("included from"), or at the file
+ * itself when at is NULL. */
+static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	struct cf_loc self = { path, 0, 0 };
+	const struct cf_loc *where = at ? at : &self;
+	const char *shown = at ? path : NULL;
+	struct cf_file *f;
+	struct stat st;
+	size_t len, slot;
+	char *buf;
+	int fd;
+
+	if (ctx->src->mem) {
+		long m = mem_find(ctx->src, path);
+
+		if (m < 0) {
+			cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "",
+				shown ? ": " : "", strerror(ENOENT));
+			return NULL;
+		}
+		if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, 0, 0, m)]))
+			return f;
+		if (ctx->src->mem[m].len > CF_FILE_MAX ||
+		    ctx->src->mem[m].len > CF_TOTAL_MAX - ctx->total_bytes) {
+			cf_diag(ctx, DIAG_ERROR, where, "%s: file too large", path);
+			return NULL;
+		}
+		ctx->total_bytes += ctx->src->mem[m].len;
+		f = file_new(ctx, path, 0, 0, m);
+		take_text(ctx, f, ctx->src->mem[m].data ? ctx->src->mem[m].data : "",
+			  ctx->src->mem[m].len);
+		return f;
+	}
+	if (strcmp(path, "-") == 0 && !at) {
+		fd = STDIN_FILENO;
+		self.path = path = "<stdin>";
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "",
+				shown ? ": " : "", strerror(errno));
+			return NULL;
+		}
+	}
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "", shown ? ": " : "",
+			S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return NULL;
+	}
+	if (ctx->capbyid && fd != STDIN_FILENO &&
+	    (f = ctx->byid[slot = byid_slot(ctx, st.st_dev, st.st_ino, -1)])) {
+		close(fd);
+		return f;
+	}
+	if (read_all(ctx, fd, &st, where, at ? path : path, &buf, &len) < 0) {
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return NULL;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	f = file_new(ctx, path, st.st_dev, st.st_ino, -1);
+	if (fd == STDIN_FILENO)
+		f->dir = "";
+	take_text(ctx, f, buf, len);
+	free(buf);
+	return f;
+}
+
+struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path)
+{
+	return file_get(ctx, path, NULL);
+}
+
+/* glob(3)'s idea of a pattern: it has an unescaped *, ? or [. */
+static bool has_magic(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			continue;
+		}
+		if (*s == '*' || *s == '?' || *s == '[')
+			return true;
+	}
+	return false;
+}
+
+/* Add f to the include node's targets. */
+static void inc_add(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from, struct cf_file *f,
+		    size_t *cap)
+{
+	struct cf_file **v;
+
+	if (!f)
+		return;
+	if (f != from)
+		f->included = true;
+	if (n->inc.nfiles == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		v = cf_alloc(&ctx->arena, *cap * sizeof(*v));
+		if (n->inc.nfiles)
+			memcpy(v, n->inc.files, n->inc.nfiles * sizeof(*v));
+		n->inc.files = v;
+	}
+	n->inc.files[n->inc.nfiles++] = f;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The memory files matching a pattern, in name order. */
+static void mem_glob(struct cf_ctx *ctx, struct cf_node *n, struct cf_file *from, const char *pat,
+		     size_t *cap)
+{
+	const char **names = xcalloc(ctx->src->nmem + 1, sizeof(*names));
+	size_t k = 0;
+
+	for (size_t i = 0; i < ctx->src->nmem; i++)
+		if (ctx->src->mem[i].path &&
+		    fnmatch(pat, ctx->src->mem[i].path, FNM_PATHNAME | FNM_PERIOD) == 0)
+			names[k++] = ctx->src->mem[i].path;
+	qsort(names, k, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < k; i++)
+		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+			inc_add(ctx, n, from, file_get(ctx, names[i], &n->loc), cap);
+	free(names);
+}
+
+/* Resolve one .include: relative names against the including file's
+ * folder; a glob may match nothing, a plain name must exist. */
+static void expand_one(struct cf_ctx *ctx, struct cf_file *from, struct cf_node *n)
+{
+	size_t cap = 0;
+
+	n->inc.expanded = true;
+	for (size_t i = 0; i < n->inc.npats; i++) {
+		const char *pat = n->inc.pats[i];
+		char *full = pat[0] == '/' ? xstrdup(pat) : xasprintf("%s%s", from->dir, pat);
+
+		if (!has_magic(full)) {
+			inc_add(ctx, n, from, file_get(ctx, full, &n->loc), &cap);
+		} else if (ctx->src->mem) {
+			mem_glob(ctx, n, from, full, &cap);
+		} else {
+			glob_t g;
+			int r = glob(full, 0, NULL, &g);
+
+			if (r == 0)
+				for (size_t k = 0; k < g.gl_pathc; k++)
+					inc_add(ctx, n, from, file_get(ctx, g.gl_pathv[k], &n->loc), &cap);
+			else if (r != GLOB_NOMATCH)
+				cf_diag(ctx, DIAG_ERROR, &n->loc, "%s: cannot expand the pattern", full);
+			globfree(&g);
+		}
+		free(full);
+	}
+}
+
+/* Expand the .include nodes under items (also inside jail blocks). */
+static void scan_items(struct cf_ctx *ctx, struct cf_file *from, struct cf_node **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct cf_node *node = items[i];
+
+		if (node->kind == CF_N_INCLUDE && !node->inc.expanded)
+			expand_one(ctx, from, node);
+		else if (node->kind == CF_N_BLOCK)
+			scan_items(ctx, from, node->block.items, node->block.n);
+	}
+}
+
+void cf_expand_includes(struct cf_ctx *ctx)
+{
+	/* ctx->files grows while this runs: every file read is scanned. */
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		struct cf_file *f = ctx->files[i];
+
+		if (!f->scanned) {
+			f->scanned = true;
+			scan_items(ctx, f, f->items, f->nitems);
+		}
+	}
+}
+
+struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
+				  struct cf_file **main, size_t *nroots)
+{
+	char *top = xasprintf("%s/%s.conf", dir, base);
+	char *sub = xasprintf("%s/%s.conf.d", dir, base);
+	struct cf_loc at = { sub, 0, 0 };
+	struct cf_file **roots = NULL;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, k = 0;
+	DIR *d;
+
+	*main = NULL;
+	if (access(top, F_OK) == 0 || errno != ENOENT)
+		*main = cf_load_root(ctx, top);
+	d = opendir(sub);
+	if (!d && errno != ENOENT)
+		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = xasprintf("%s/%s", sub, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	roots = xcalloc(n + 1, sizeof(*roots));
+	for (size_t i = 0; i < n; i++) {
+		struct cf_file *f = cf_load_root(ctx, names[i]);
+
+		if (f)
+			roots[k++] = f;
+		free(names[i]);
+	}
+	free(names);
+	free(top);
+	free(sub);
+	*nroots = k;
+	return roots;
+}
