@@ -262,7 +262,8 @@ static void do_remove(struct run *r)
 	if (l.n > 0) {
 		struct core_ops o = ops_for(r);
 
-		core_stop(c, l.v, l.n, &o);
+		if (core_stop(c, l.v, l.n, &o) < 0)
+			r->failed = true;
 	}
 	names_free(&l);
 	conf_free(c);
@@ -359,12 +360,14 @@ static void do_create(struct run *r)
 	}
 	fflush(stdout);
 	if (restart.n > 0) {
-		core_stop(c, restart.v, restart.n, &o);
+		if (core_stop(c, restart.v, restart.n, &o) < 0)
+			r->failed = true;
 		for (size_t i = 0; i < restart.n; i++)
 			names_add(&start, restart.v[i]);
 	}
-	if (start.n > 0)
-		core_start(c, start.v, start.n, &o);
+	/* Every failure is also reported, but the count is what core vouches for. */
+	if (start.n > 0 && core_start(c, start.v, start.n, &o) != 0)
+		r->failed = true;
 	names_free(&start);
 	names_free(&restart);
 	conf_free(c);

@@ -33,13 +33,13 @@ static void add_all(struct cols *c)
 		add_col(c, kp_name(i));
 }
 
-/* A named parameter must be a kernel parameter or one some jail recorded
- * (FreeBSD: "unknown parameter"). */
+/* A named parameter must be a kernel parameter, a jail.conf parameter,
+ * or one some jail recorded (FreeBSD: "unknown parameter"). */
 static bool known(const char *name, const struct core_jail *v, size_t n)
 {
 	struct kp_value val;
 
-	if (kp_find(name) >= 0)
+	if (kp_find(name) >= 0 || conf_pdef_find(CONF_SCHEMA_JAILS, name))
 		return true;
 	for (size_t i = 0; i < n; i++)
 		if (kp_value(&v[i], name, &val))

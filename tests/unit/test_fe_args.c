@@ -159,13 +159,13 @@ static void test_jidfile_line(void **state)
 	char *name_v[] = { "web" };
 	char *empty_v[] = { "" };
 	struct conf_param params[] = {
-		{ "name", CONF_STRING, false, name_v, 1 },
-		{ "path", CONF_STRING, false, path_v, 1 },
-		{ "exec.start", CONF_LIST, false, start_v, 2 },
-		{ "persist", CONF_BOOL, false, yes, 1 },
-		{ "allow.mount", CONF_BOOL, false, no, 1 },
-		{ "host.domainname", CONF_STRING, false, empty_v, 1 },
-		{ "exec.stop", CONF_LIST, false, NULL, 0 },
+		{ .name = "name", .type = CONF_STRING, .values = name_v, .nvalues = 1 },
+		{ .name = "path", .type = CONF_STRING, .values = path_v, .nvalues = 1 },
+		{ .name = "exec.start", .type = CONF_LIST, .values = start_v, .nvalues = 2 },
+		{ .name = "persist", .type = CONF_BOOL, .values = yes, .nvalues = 1 },
+		{ .name = "allow.mount", .type = CONF_BOOL, .values = no, .nvalues = 1 },
+		{ .name = "host.domainname", .type = CONF_STRING, .values = empty_v, .nvalues = 1 },
+		{ .name = "exec.stop", .type = CONF_LIST, .values = NULL, .nvalues = 0 },
 	};
 	struct conf_jail cj = { .name = "web", .params = params, .nparams = ARRAY_SIZE(params) };
 	struct strbuf sb = STRBUF_INIT;
