@@ -22,24 +22,6 @@ static void add_param(struct jail_args *a, size_t *cap, char *p)
 	a->params[a->nparams++] = p;
 }
 
-/* "ip4.addr=a,b": jail(8) splits address lists at commas on the command
- * line; each address becomes a value of its own. */
-static void add_addrs(struct jail_args *a, size_t *cap, const char *name, const char *list)
-{
-	const char *p = list;
-	bool first = true;
-
-	for (;;) {
-		size_t len = strcspn(p, ",");
-
-		add_param(a, cap, xasprintf("%s%s=%.*s", name, first ? "" : "+", (int)len, p));
-		first = false;
-		if (p[len] != ',')
-			break;
-		p += len + 1;
-	}
-}
-
 /* "command=ls -l" or "command=ls" "-l": the command and every argument
  * after it are the jail's command. first may be NULL. */
 static void add_command(struct jail_args *a, size_t *cap, const char *first, char **rest, int n)
@@ -64,12 +46,8 @@ static void from_params(struct jail_args *a, size_t *cap, int argc, char **argv)
 			add_command(a, cap, arg[7] ? arg + 8 : NULL, argv + i + 1, argc - i - 1);
 			break;
 		}
-		if (!strncmp(arg, "ip4.addr=", 9))
-			add_addrs(a, cap, "ip4.addr", arg + 9);
-		else if (!strncmp(arg, "ip6.addr=", 9))
-			add_addrs(a, cap, "ip6.addr", arg + 9);
-		else
-			add_param(a, cap, xstrdup(arg));
+		/* conf splits ip4.addr=a,b at commas, as jail(8) does. */
+		add_param(a, cap, xstrdup(arg));
 	}
 	a->from_params = true;
 }
