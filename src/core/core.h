@@ -23,6 +23,9 @@ enum core_event {
 	CORE_EV_SKIPPED,	/* a dependency failed; msg says which */
 	CORE_EV_NOT_RUNNING,	/* stop of a jail that is not running */
 	CORE_EV_ALREADY,	/* start of a jail that is already running */
+	CORE_EV_VERBOSE,	/* with core_ops.verbose: "run command: ..." (jail -v) */
+	CORE_EV_WARNING,	/* something went wrong but the operation went on
+				 * (a failing exec.prestop/exec.stop/exec.poststop) */
 };
 
 struct core_ops {
