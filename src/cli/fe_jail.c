@@ -126,9 +126,23 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		fflush(stdout);
 		break;
 	case CORE_EV_FAILED:
-	case CORE_EV_SKIPPED:
 		warn_jail(jail, msg);
 		r->failed = true;
+		/* A jail that was created is removed again, and jail(8) says so. */
+		if (find_created(r, jail) && r->a->verbose >= 0)
+			printf("%s: removed\n", jail);
+		fflush(stdout);
+		break;
+	case CORE_EV_SKIPPED:
+	case CORE_EV_WARNING:
+		/* jail(8) warns and fails the jail, but goes on removing it. */
+		warn_jail(jail, msg);
+		r->failed = true;
+		break;
+	case CORE_EV_VERBOSE:
+		/* jail -v: "NAME: run command in jail: ...". */
+		printf("%s: %s\n", jail, msg ? msg : "");
+		fflush(stdout);
 		break;
 	case CORE_EV_NOT_RUNNING:
 		if (r->wild)
@@ -190,6 +204,23 @@ static struct conf *load(const struct jail_args *a)
 	return c;
 }
 
+/* The configuration's jail for a command-line name: by name, or for a
+ * number the jail whose jid it is ("5309 { name = web; }" is web). */
+static const struct conf_jail *conf_target(const struct conf *c, const char *arg)
+{
+	const struct conf_jail *cj = conf_jail(c, arg);
+
+	if (cj || !arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return cj;
+	for (size_t i = 0; i < c->njails; i++) {
+		const char *jid = conf_str(&c->jails[i], "jid");
+
+		if (jid && strcmp(jid, arg) == 0)
+			return &c->jails[i];
+	}
+	return NULL;
+}
+
 /* jail -r uses the configuration only when there is one (jail(8) stats
  * the file); jail -R never does. */
 static bool have_conf(const struct jail_args *a)
@@ -248,8 +279,8 @@ static void do_remove(struct run *r)
 		if (is_pattern(arg)) {
 			r->wild = true;
 			add_matching(&l, arg);
-		} else if (c && conf_jail(c, arg)) {
-			names_add(&l, arg);
+		} else if (c && conf_target(c, arg)) {
+			names_add(&l, conf_target(c, arg)->name);
 		} else if (core_find(arg, &j, &e) == 0) {
 			names_add(&l, j.name);
 			core_jail_free(&j);
@@ -349,11 +380,11 @@ static void do_create(struct run *r)
 	}
 	r->c = c;
 	o = ops_for(r);
-	if (a->nnames > 0 && !conf_jail(c, a->names[0])) {
+	if (a->nnames > 0 && !conf_target(c, a->names[0])) {
 		cli_error("\"%s\" not found", a->names[0]);
 		r->failed = true;
 	} else if (a->nnames > 0) {
-		plan_one(r, conf_jail(c, a->names[0]), &start, &restart);
+		plan_one(r, conf_target(c, a->names[0]), &start, &restart);
 	} else {
 		for (size_t i = 0; i < c->njails; i++)
 			plan_one(r, &c->jails[i], &start, &restart);

@@ -172,6 +172,44 @@ jid=$(jls -j basejail jid)
 expect_rc 0 jail -f "$T/jail.conf" -r basejail
 expect_grep "^JID=$jid$" "$OUT"
 
+## jid_name_set: a numeric jail is its JID; jid= sets the JID
+cat >"$T/jail.conf" <<EOF
+5309 { name = basejail; path = "$R"; persist; }
+EOF
+expect_rc 0 jail -f "$T/jail.conf" -c 5309
+expect_eq "numeric jail" "basejail: created" "$OUT"
+expect_rc 0 jls -j 5309 name
+expect_eq "jls -j 5309 name" "basejail" "$OUT"
+expect_rc 0 jail -f "$T/jail.conf" -r 5309
+expect_eq "remove numeric jail" "basejail: removed" "$OUT"
+cat >"$T/jail.conf" <<EOF
+basejail { jid = 5309; path = "$R"; persist; }
+EOF
+expect_rc 0 jail -f "$T/jail.conf" -c basejail
+expect_rc 0 jls -j basejail jid
+expect_eq "jid = 5309" "5309" "$OUT"
+expect_rc 0 jail -f "$T/jail.conf" -r basejail
+
+## depend: dependencies first, removal in reverse; -v names each command
+cat >"$T/jail.conf" <<EOF
+path = "$R";
+persist;
+exec.prestart = "echo PRE \$name";
+a { depend = b; }
+b { }
+EOF
+expect_rc 0 jail -v -f "$T/jail.conf" -c a
+expect_eq "depend order" "b a" "$(echo "$OUT" | sed -n 's/^\([ab]\): created$/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+expect_grep "^a: run command: echo PRE a$" "$OUT"
+expect_rc 0 jail -f "$T/jail.conf" -r a b
+expect_eq "stop order" "a b" "$(echo "$OUT" | sed -n 's/^\([ab]\): removed$/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+
+## A failing hook fails the creation, which is undone
+expect_rc 1 jail -c name=bad path="$R" persist exec.start=/bin/false
+expect_grep '^jail: bad: .*exec.start.*/bin/false' "$ERR"
+expect_eq "failed create" "$(printf 'bad: created\nbad: removed')" "$OUT"
+expect_rc 1 jls -c -j bad
+
 ## A jail without persist ends with its command; its output is ours.
 expect_rc 0 jail -c name=once path="$R" command=/bin/echo hello
 expect_grep "^hello$" "$OUT"

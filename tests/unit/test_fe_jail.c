@@ -195,8 +195,18 @@ static void start_one(const struct conf_jail *cj, const struct core_ops *o)
 			sb_addf(&j->params, "%s%s", k ? "," : "", cj->params[i].values[k]);
 		sb_addc(&j->params, '\n');
 	}
+	if (o->verbose)
+		o->report(o->ctx, cj->name, CORE_EV_VERBOSE, "run command: echo PRE");
 	if (o->created)
 		o->created(o->ctx, j->name, j->jid);
+	if (conf_str(cj, "failafter")) {
+		/* Failed after the jail existed: core undoes it. */
+		o->report(o->ctx, cj->name, CORE_EV_FAILED, "start: exec.start: /bin/false: failed");
+		free(j->name);
+		sb_free(&j->params);
+		nrunning--;
+		return;
+	}
 	printf("POSTSTART %s\n", cj->name);
 	fflush(stdout);
 	o->report(o->ctx, j->name, CORE_EV_STARTED, NULL);
@@ -226,6 +236,8 @@ int core_stop(const struct conf *c, char *const *names, size_t n, const struct c
 		}
 		if (!o->no_hooks)
 			printf("PRESTOP %s\n", j->name);
+		if (strstr(j->params.s, "warnstop="))
+			o->report(o->ctx, names[i], CORE_EV_WARNING, "exec.prestop: /bin/false: failed");
 		o->report(o->ctx, names[i], CORE_EV_STOPPED, NULL);
 		free(j->name);
 		sb_free(&j->params);
@@ -458,6 +470,26 @@ static void test_failure(void **state)
 	assert_string_equal(out_s, "");
 }
 
+static void test_failure_after_create(void **state)
+{
+	(void)state;
+	assert_int_equal(jail("-c", "name=bad", "failafter", NULL), 1);
+	assert_string_equal(out_s, "PRESTART bad\nbad: created\nbad: removed\n");
+	assert_string_equal(err_s, "jail: bad: start: exec.start: /bin/false: failed\n");
+	assert_int_equal(nrunning, 0);
+}
+
+static void test_verbose_and_warnings(void **state)
+{
+	(void)state;
+	assert_int_equal(jail("-v", "-c", "name=v", "warnstop=1", NULL), 0);
+	assert_string_equal(out_s, "PRESTART v\nv: run command: echo PRE\nv: created\nPOSTSTART v\n");
+	/* A failing stop hook: warned, the jail still goes, exit status 1. */
+	assert_int_equal(jail("-r", "v", NULL), 1);
+	assert_string_equal(err_s, "jail: v: exec.prestop: /bin/false: failed\n");
+	assert_int_equal(nrunning, 0);
+}
+
 static void test_modify(void **state)
 {
 	(void)state;
@@ -489,7 +521,11 @@ static void test_restart(void **state)
 static void test_from_config(void **state)
 {
 	(void)state;
-	write_conf("one persist\ntwo persist\n");
+	write_conf("one persist\ntwo persist\nweb jid=5309\n");
+	/* A number names the jail whose jid it is. */
+	assert_int_equal(jail("-f", "/tmp/test_fe_jail.conf", "-qc", "5309", NULL), 0);
+	assert_int_equal(jail("-f", "/tmp/test_fe_jail.conf", "-r", "5309", NULL), 0);
+	assert_string_equal(out_s, "PRESTOP web\nweb: removed\n");
 	assert_int_equal(jail("-f", "/tmp/test_fe_jail.conf", "-c", "two", NULL), 0);
 	assert_string_equal(out_s, "PRESTART two\ntwo: created\nPOSTSTART two\n");
 	assert_int_equal(jail("-f", "/tmp/test_fe_jail.conf", "-c", "three", NULL), 1);
@@ -497,7 +533,7 @@ static void test_from_config(void **state)
 	/* No name: every jail of the file. */
 	assert_int_equal(jail("-f", "/tmp/test_fe_jail.conf", "-qc", NULL), 1);
 	assert_string_equal(err_s, "jail: \"two\" already exists\n");
-	assert_int_equal(nrunning, 2);
+	assert_int_equal(nrunning, 3);
 	/* With a configuration, removing one jail says so, by name or JID. */
 	assert_int_equal(jail("-f", "/tmp/test_fe_jail.conf", "-r", "1", NULL), 0);
 	assert_string_equal(out_s, "PRESTOP two\ntwo: removed\n");
@@ -524,6 +560,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_remove_raw, teardown),
 		cmocka_unit_test_teardown(test_print_jid_and_jidfile, teardown),
 		cmocka_unit_test_teardown(test_failure, teardown),
+		cmocka_unit_test_teardown(test_failure_after_create, teardown),
+		cmocka_unit_test_teardown(test_verbose_and_warnings, teardown),
 		cmocka_unit_test_teardown(test_modify, teardown),
 		cmocka_unit_test_teardown(test_restart, teardown),
 		cmocka_unit_test_teardown(test_from_config, teardown),
