@@ -75,7 +75,7 @@ static int look(const char *name, struct jstate *st)
 		*st = x.st;
 	else
 		state_free(&x.st);
-	jail_unlock(name, x.lockfd, r == 0);
+	jail_unlock(name, x.lockfd, !jail_has_state(x.dir));
 	free(x.dir);
 	return r == 1;
 }
@@ -112,7 +112,8 @@ int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 		state_free(&st);
 	}
 	closedir(d);
-	qsort(v, len, sizeof(*v), by_jid);
+	if (len)
+		qsort(v, len, sizeof(*v), by_jid);
 	*out = v;
 	*n = len;
 	return 0;

@@ -14,6 +14,13 @@ char *jail_dir(const char *name)
 	return xasprintf("%s/%s", core_rundir(), name);
 }
 
+bool jail_has_state(const char *dir)
+{
+	cleanup_free char *path = xasprintf("%s/state", dir);
+
+	return access(path, F_OK) == 0;
+}
+
 /* mkdir that tolerates an existing directory. */
 static int ensure_dir(const char *path, struct brig_err *e)
 {

@@ -15,6 +15,9 @@
 
 /* The jail's state directory (caller frees). */
 char *jail_dir(const char *name);
+/* True if dir (a jail_dir()) holds a state file: then the jail's lock
+ * directory must stay. */
+bool jail_has_state(const char *dir);
 /* Lock jail name; *busy is set (and -1 returned) if another brig has it. */
 int jail_lock(const char *name, bool *busy, struct brig_err *e);
 /* Release; with remove, the lock file and directory go too (no state left). */

@@ -248,14 +248,6 @@ static int prepare(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
-/* True if the jail's state file exists (its lock directory must stay). */
-static bool has_state(const char *dir)
-{
-	cleanup_free char *path = xasprintf("%s/state", dir);
-
-	return access(path, F_OK) == 0;
-}
-
 int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
 {
 	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
@@ -287,7 +279,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 		else
 			ev = CORE_EV_STARTED;
 	}
-	jail_unlock(x.name, x.lockfd, !has_state(x.dir));
+	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
 out:
 	if (x.pidfd >= 0)
 		close(x.pidfd);

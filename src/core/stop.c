@@ -91,6 +91,8 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 	r = jail_reconcile(&x, &e);
 	if (r < 0)
 		brig_err_wrap(&e, "%s: cleaning up its last run", name);
+	else if (r == 0 && !x.cj && c)
+		brig_err_set(&e, 0, "%s: no such jail (not in the configuration, not running)", name);
 	else if (r == 0)
 		ev = CORE_EV_NOT_RUNNING;
 	else if (stop_locked(&x, &e) < 0)
@@ -98,7 +100,7 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 	else
 		ev = CORE_EV_STOPPED;
 	/* A failed teardown keeps the state (and so the lock directory). */
-	jail_unlock(name, x.lockfd, ev != CORE_EV_FAILED);
+	jail_unlock(name, x.lockfd, !jail_has_state(x.dir));
 out:
 	if (x.pidfd >= 0)
 		close(x.pidfd);
