@@ -78,6 +78,16 @@ expect_rc 0 jexec -U nobody basejail id -u
 expect_eq "jexec -U nobody" "65534" "$OUT"
 expect_rc 0 jexec -u root basejail id -u
 expect_eq "jexec -u root" "0" "$OUT"
+# FreeBSD's -u takes the user from the host's passwd, -U from the jail's:
+# daemon exists on the host only.
+if id daemon >/dev/null 2>&1; then
+	expect_rc 0 jexec -u daemon basejail id -u
+	expect_eq "jexec -u daemon (host user)" "$(id -u daemon)" "$OUT"
+	expect_rc 1 jexec -U daemon basejail id -u
+	expect_grep "daemon" "$ERR"
+fi
+expect_rc 137 jexec basejail sh -c 'kill -9 $$'
+expect_rc 1 jexec basejail /nonexistent
 expect_rc 0 jexec -l basejail sh -c 'echo "$HOME"'
 expect_eq "jexec -l HOME" "/root" "$OUT"
 expect_rc 1 jexec -U nosuchuser basejail true
