@@ -258,18 +258,19 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 	return st;
 }
 
-/* The commands of param: each value of the list is one command; a
- * `command` given as several values is one argv (jail(8) on the command
- * line). */
+/* The commands of param: each value of the list is one command, except
+ * for `command` of a jail given on the command line (no file), whose
+ * values are one argv, as jail(8) treats `jail -c ... command=ARGV...`. */
 int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e)
 {
 	const struct conf_param *p = x->cj ? conf_param(x->cj, param) : NULL;
-	bool one_argv = p && strcmp(param, "command") == 0 && p->nvalues > 1;
+	bool one_argv = p && p->nvalues && strcmp(param, "command") == 0 && !x->cj->file;
 
 	for (size_t i = 0; p && i < p->nvalues; i++) {
 		char **argv = one_argv ? NULL : hook_argv(p->values[i]);
 		char *const *use = one_argv ? p->values : argv;
 		cleanup_free char *line = NULL;
+		const char *text;
 		int r;
 
 		if (!use[0]) {
@@ -284,7 +285,9 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 
 			sink_emit(x->sink, x->name, CORE_EV_VERBOSE, note);
 		}
-		r = in_jail ? run_jail(x, param, (char **)use, line, e) : run_host(x, param, (char **)use, line, e);
+		/* Messages quote the command as written; -v shows what runs. */
+		text = one_argv ? line : p->values[i];
+		r = in_jail ? run_jail(x, param, (char **)use, text, e) : run_host(x, param, (char **)use, text, e);
 		hook_argv_free(argv);
 		if (r < 0)
 			return -1;
