@@ -219,8 +219,3 @@ expect_rc 1 jail -c name=bad path="$R" persist exec.start=/bin/false
 expect_grep '^jail: bad: .*exec.start.*/bin/false' "$ERR"
 expect_eq "failed create" "$(printf 'bad: created\nbad: removed')" "$OUT"
 expect_rc 1 jls -c -j bad
-
-## A jail without persist ends with its command; its output is ours.
-expect_rc 0 jail -c name=once path="$R" command=/bin/echo hello
-expect_grep "^hello$" "$OUT"
-expect_rc 1 jls -c -j once
