@@ -367,11 +367,10 @@ static void parse_block(struct parser *p, struct nodevec *out, bool labelled)
 	struct cf_node *n;
 
 	if (labelled) {
+		/* FreeBSD wants one piece; brig also takes joined pieces
+		 * (foo.* unquoted is "foo." and "*"), but no variables. */
 		if (t->w.nvars) {
 			syntax_error(p, &at, "a jail name cannot hold variables");
-			keep = false;
-		} else if (t->w.npieces != 1) {
-			syntax_error(p, &at, "a jail name must be one word or one quoted string");
 			keep = false;
 		}
 		label = cf_strndup(&p->ctx->arena, t->w.text.s, t->w.text.len);

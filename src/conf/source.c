@@ -129,61 +129,61 @@ bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t
 	return true;
 }
 
-/* Read all of fd into *buf (NUL-terminated), at most CF_FILE_MAX bytes and
- * within what is left of CF_TOTAL_MAX. Errors are reported at *at. */
-static int read_all(struct cf_ctx *ctx, int fd, const struct stat *st, const struct cf_loc *at,
-		    const char *path, char **buf, size_t *len)
+/* Read all of fd into *buf (NUL-terminated), at most CF_FILE_MAX bytes
+ * and within what is left of CF_TOTAL_MAX; a bigger file is refused
+ * without being read whole. Returns NULL or why it failed. */
+static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, char **buf,
+			    size_t *len)
 {
-	size_t left = CF_TOTAL_MAX - ctx->total_bytes;
-	size_t cap = S_ISREG(st->st_mode) ? (size_t)st->st_size : 65536;
+	static char why[128];
+	bool reg = S_ISREG(st->st_mode);
+	size_t cap = reg ? (size_t)st->st_size : 65536;
 	size_t n = 0;
 	char *b;
 
-	if (S_ISREG(st->st_mode) && (uint64_t)st->st_size > CF_FILE_MAX) {
-		cf_diag(ctx, DIAG_ERROR, at, "%s: file too large (%lld bytes, the limit is %u MiB)",
-			path, (long long)st->st_size, CF_FILE_MAX >> 20);
-		return -1;
+	if (reg && (uint64_t)st->st_size > CF_FILE_MAX) {
+		snprintf(why, sizeof(why), "file too large (%lld bytes, the limit is %u MiB)",
+			 (long long)st->st_size, CF_FILE_MAX >> 20);
+		return why;
 	}
-	if (cap > CF_FILE_MAX)
-		cap = CF_FILE_MAX;
 	b = xmalloc(cap + 1);
 	for (;;) {
 		ssize_t r;
 
 		if (n == cap) {
-			if (S_ISREG(st->st_mode) || cap >= CF_FILE_MAX + (size_t)1)
+			if (reg || cap > CF_FILE_MAX)
 				break;
-			cap = cap * 2 > CF_FILE_MAX + (size_t)1 ? CF_FILE_MAX + (size_t)1 : cap * 2;
+			cap = cap * 2 > CF_FILE_MAX ? CF_FILE_MAX + (size_t)1 : cap * 2;
 			b = xrealloc(b, cap + 1);
 		}
 		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			cf_diag(ctx, DIAG_ERROR, at, "%s: %s", path, strerror(errno));
-			free(b);
-			return -1;
-		}
-		if (r == 0)
+		if (r <= 0) {
+			if (r < 0) {
+				free(b);
+				return strerror(errno);
+			}
 			break;
+		}
 		n += (size_t)r;
 	}
 	if (n > CF_FILE_MAX) {
-		cf_diag(ctx, DIAG_ERROR, at, "%s: file too large (over %u MiB)", path, CF_FILE_MAX >> 20);
 		free(b);
-		return -1;
+		snprintf(why, sizeof(why), "file too large (over %u MiB)", CF_FILE_MAX >> 20);
+		return why;
 	}
-	if (n > left) {
-		cf_diag(ctx, DIAG_ERROR, at, "%s: configuration too large (all files together over %u MiB)",
-			path, CF_TOTAL_MAX >> 20);
+	if (n > CF_TOTAL_MAX - ctx->total_bytes) {
 		free(b);
-		return -1;
+		snprintf(why, sizeof(why), "configuration too large (all files together over %u MiB)",
+			 CF_TOTAL_MAX >> 20);
+		return why;
 	}
 	ctx->total_bytes += n;
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
-	return 0;
+	return NULL;
 }
 
 /* Check and parse a file's text; the text is not kept. */
@@ -202,76 +202,82 @@ static long mem_find(const struct conf_source *src, const char *path)
 	return -1;
 }
 
-/* The file at path, read and parsed on first use. NULL if it cannot be
- * read; the error is reported at *at ("included from"), or at the file
- * itself when at is NULL. */
-static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+/* Why a file cannot be read: at the .include that names it, or at the
+ * file itself (a file named by the user or found in a directory). */
+static void open_error(struct cf_ctx *ctx, const struct cf_loc *at, const char *path, const char *why)
 {
 	struct cf_loc self = { path, 0, 0 };
-	const struct cf_loc *where = at ? at : &self;
-	const char *shown = at ? path : NULL;
+
+	if (at)
+		cf_diag(ctx, DIAG_ERROR, at, "cannot include %s: %s", cf_q(ctx, path), why);
+	else
+		cf_diag(ctx, DIAG_ERROR, &self, "%s", why);
+}
+
+/* A memory file, read and parsed on first use. */
+static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	long m = mem_find(ctx->src, path);
+	const struct conf_memfile *mf;
 	struct cf_file *f;
+
+	if (m < 0) {
+		open_error(ctx, at, path, strerror(ENOENT));
+		return NULL;
+	}
+	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, 0, 0, m)]))
+		return f;
+	mf = &ctx->src->mem[m];
+	if (mf->len > CF_FILE_MAX || mf->len > CF_TOTAL_MAX - ctx->total_bytes) {
+		open_error(ctx, at, path, "file too large");
+		return NULL;
+	}
+	ctx->total_bytes += mf->len;
+	f = file_new(ctx, path, 0, 0, m);
+	take_text(ctx, f, mf->data ? mf->data : "", mf->data ? mf->len : 0);
+	return f;
+}
+
+/* The file at path, read and parsed on first use. NULL if it cannot be
+ * read; the error is reported at *at (the .include), or at the file itself
+ * when at is NULL. "-" (not included) is standard input. */
+static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	bool in = strcmp(path, "-") == 0 && !at;
+	struct cf_file *f = NULL;
+	const char *why;
 	struct stat st;
-	size_t len, slot;
+	size_t len;
 	char *buf;
 	int fd;
 
-	if (ctx->src->mem) {
-		long m = mem_find(ctx->src, path);
-
-		if (m < 0) {
-			cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "",
-				shown ? ": " : "", strerror(ENOENT));
-			return NULL;
-		}
-		if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, 0, 0, m)]))
-			return f;
-		if (ctx->src->mem[m].len > CF_FILE_MAX ||
-		    ctx->src->mem[m].len > CF_TOTAL_MAX - ctx->total_bytes) {
-			cf_diag(ctx, DIAG_ERROR, where, "%s: file too large", path);
-			return NULL;
-		}
-		ctx->total_bytes += ctx->src->mem[m].len;
-		f = file_new(ctx, path, 0, 0, m);
-		take_text(ctx, f, ctx->src->mem[m].data ? ctx->src->mem[m].data : "",
-			  ctx->src->mem[m].len);
-		return f;
-	}
-	if (strcmp(path, "-") == 0 && !at) {
-		fd = STDIN_FILENO;
-		self.path = path = "<stdin>";
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0) {
-			cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "",
-				shown ? ": " : "", strerror(errno));
-			return NULL;
-		}
+	if (ctx->src->mem)
+		return mem_get(ctx, path, at);
+	if (in)
+		path = "<stdin>";
+	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		open_error(ctx, at, path, strerror(errno));
+		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		cf_diag(ctx, DIAG_ERROR, where, "%s%s%s", shown ? shown : "", shown ? ": " : "",
-			S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return NULL;
+		open_error(ctx, at, path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+		goto out;
 	}
-	if (ctx->capbyid && fd != STDIN_FILENO &&
-	    (f = ctx->byid[slot = byid_slot(ctx, st.st_dev, st.st_ino, -1)])) {
-		close(fd);
-		return f;
+	if (!in && ctx->capbyid && (f = ctx->byid[byid_slot(ctx, st.st_dev, st.st_ino, -1)]))
+		goto out;
+	if ((why = read_all(ctx, fd, &st, &buf, &len))) {
+		open_error(ctx, at, path, why);
+		goto out;
 	}
-	if (read_all(ctx, fd, &st, where, at ? path : path, &buf, &len) < 0) {
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return NULL;
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
 	f = file_new(ctx, path, st.st_dev, st.st_ino, -1);
-	if (fd == STDIN_FILENO)
+	if (in)
 		f->dir = "";
 	take_text(ctx, f, buf, len);
 	free(buf);
+out:
+	if (!in)
+		close(fd);
 	return f;
 }
 

@@ -1,0 +1,1 @@
+yes '# a comment line' | head -c 104857600

@@ -1,0 +1,1 @@
+printf '"bell\007" { persist; }\n' >> jail.conf

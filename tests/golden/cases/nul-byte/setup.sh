@@ -1,0 +1,1 @@
+printf 'web {\n\tpath = "/jails/\000web";\n}\n' > jail.conf

@@ -1,0 +1,224 @@
+/* Unit tests of the engine on real files: FreeBSD 15's parameter list,
+ * the seed's base.conf + per-jail files, configuration directories. Run
+ * from the repository's root (tests/run.sh does). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf_helpers.h"
+
+/* The whole file, NUL-terminated. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_addn(&sb, buf, n);
+	fclose(f);
+	return sb_steal(&sb);
+}
+
+/* The keys of the first object after `"jail": [` in a libxo JSON text:
+ * a small scanner, enough for `jls --libxo json`. Returns their number. */
+static size_t jail_keys(const char *s, char keys[][64], size_t max)
+{
+	const char *p = strstr(s, "\"jail\"");
+	int depth = 0;
+	size_t n = 0;
+
+	assert_non_null(p);
+	p = strchr(p, '{');
+	assert_non_null(p);
+	for (; *p; p++) {
+		if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (--depth == 0)
+				break;
+		} else if (*p == '"') {
+			const char *start = ++p;
+			const char *q;
+
+			while (*p && *p != '"')
+				p += *p == '\\' ? 2 : 1;
+			for (q = p + 1; *q == ' ' || *q == '\n'; q++)
+				;
+			if (depth == 1 && *q == ':' && n < max) {
+				snprintf(keys[n], 64, "%.*s", (int)(p - start), start);
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
+/* Every parameter a FreeBSD 15 jail has is a known parameter. */
+static void test_freebsd15_params_known(void **state)
+{
+	static char keys[256][64];
+	char *text = slurp("tests/corpus/freebsd-15-jls-libxo.json");
+	size_t n = jail_keys(text, keys, 256);
+
+	(void)state;
+	assert_true(n >= 60);
+	for (size_t i = 0; i < n; i++) {
+		if (!conf_pdef_find(CONF_SCHEMA_JAILS, keys[i]))
+			fprintf(stderr, "unknown: %s\n", keys[i]);
+		assert_non_null(conf_pdef_find(CONF_SCHEMA_JAILS, keys[i]));
+	}
+	free(text);
+}
+
+static int load_dir(const char *dir, struct conf **c, struct diag *d)
+{
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = dir };
+
+	memset(d, 0, sizeof(*d));
+	return conf_load(&src, c, d);
+}
+
+static const char *last(const struct conf *c, const char *jail, const char *param)
+{
+	const struct conf_jail *j = conf_jail(c, jail);
+
+	assert_non_null(j);
+	return conf_str(j, param);
+}
+
+/* The seed: base.conf plus a file per jail that sets $short, $bridge,
+ * $ip4 and $gw4, then includes base.conf in its block. */
+static void test_seed(void **state)
+{
+	struct conf *c;
+	struct diag d;
+	const struct conf_jail *web;
+	const struct conf_param *p;
+
+	(void)state;
+	assert_int_equal(load_dir("examples/seed", &c, &d), 0);
+	/* base.conf is included, not loaded as a jail file of its own. */
+	assert_int_equal(c->njails, 2);
+	assert_string_equal(c->jails[0].name, "db");
+	assert_string_equal(c->jails[1].name, "web");
+	web = conf_jail(c, "web");
+	assert_string_equal(last(c, "web", "path"), "/usr/local/jails/web");
+	assert_string_equal(last(c, "web", "vnet"), "new");
+	assert_string_equal(last(c, "web", "vnet.interface"), "epair_webb");
+	assert_string_equal(last(c, "web", "exec.consolelog"), "/var/log/jail_console_web.log");
+	assert_string_equal(last(c, "web", "exec.prestart"),
+			    "/usr/local/libexec/jail-epair.sh up web web bridge0");
+	assert_string_equal(last(c, "web", "exec.poststart"),
+			    "/usr/local/libexec/jail-net.sh web web 10.10.0.2/24 10.10.0.1");
+	assert_string_equal(last(c, "web", "exec.poststop"),
+			    "/usr/local/libexec/jail-epair.sh down web web");
+	assert_string_equal(last(c, "web", "exec.start"), "/bin/sh /etc/rc");
+	assert_string_equal(last(c, "web", "exec.stop"), "/bin/sh /etc/rc.shutdown");
+	assert_true(conf_bool(web, "mount.devfs", false));
+	assert_true(conf_bool(web, "allow.raw_sockets", false));
+	assert_true(conf_bool(web, "exec.clean", false));
+	assert_string_equal(last(c, "web", "depend"), "db");
+	assert_string_equal(last(c, "db", "exec.poststart"),
+			    "/usr/local/libexec/jail-net.sh db db 10.10.0.3/24 10.10.0.1");
+	assert_string_equal(last(c, "db", "vnet.interface"), "epair_dbb");
+	/* Variables are not parameters. */
+	assert_null(conf_param(web, "short"));
+	assert_null(conf_param(web, "ip4"));
+	p = conf_param(web, "exec.start");
+	assert_int_equal(p->type, CONF_LIST);
+	assert_string_equal(p->file, "examples/seed/jail.conf.d/base.conf");
+	assert_int_equal(p->line, 6);
+	assert_int_equal(d.n, 0);
+	conf_free(c);
+	diag_free(&d);
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+/* jail.conf and every jail.conf.d/\*.conf, in name order: no jail left out;
+ * a jail.conf that includes jail.conf.d/\*.conf (FreeBSD's habit) does not
+ * define them twice. */
+static void test_confdir(void **state)
+{
+	char dir[] = "/tmp/brig-test-confdir.XXXXXX";
+	char *sub, *cmd;
+	struct conf *c;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	/* No files at all: no jails, a note. */
+	assert_int_equal(load_dir(dir, &c, &d), 0);
+	assert_int_equal(c->njails, 0);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.msgs[0].text, "note: no configuration"));
+	conf_free(c);
+	diag_free(&d);
+
+	put_file(dir, "jail.conf", "path = \"/jails/$name\";\nmain { }\n");
+	put_file(sub, "b.conf", "bee { }\n");
+	put_file(sub, "a.conf", "ay { persist; }\n");
+	put_file(sub, "notes.txt", "this is not configuration\n");
+	put_file(sub, ".hidden.conf", "hidden { }\n");
+	assert_int_equal(load_dir(dir, &c, &d), 0);
+	assert_int_equal(c->njails, 3);
+	assert_string_equal(c->jails[0].name, "main");
+	assert_string_equal(c->jails[1].name, "ay");
+	assert_string_equal(c->jails[2].name, "bee");
+	/* One configuration: the global wildcard reaches every file. */
+	assert_string_equal(last(c, "bee", "path"), "/jails/bee");
+	conf_free(c);
+	diag_free(&d);
+
+	put_file(dir, "jail.conf", "path = \"/jails/$name\";\n.include \"jail.conf.d/*.conf\";\nmain { }\n");
+	assert_int_equal(load_dir(dir, &c, &d), 0);
+	assert_int_equal(c->njails, 3);
+	assert_string_equal(c->jails[0].name, "ay");
+	assert_string_equal(c->jails[1].name, "bee");
+	assert_string_equal(c->jails[2].name, "main");
+	conf_free(c);
+	diag_free(&d);
+
+	/* Files that include each other in a loop still load (and fail). */
+	put_file(dir, "jail.conf", "main { }\n");
+	put_file(sub, "a.conf", ".include \"b.conf\";\nay { }\n");
+	put_file(sub, "b.conf", ".include \"a.conf\";\nbee { }\n");
+	assert_int_equal(load_dir(dir, &c, &d), -1);
+	assert_non_null(strstr(d.msgs[0].text, "include cycle: "));
+	diag_free(&d);
+
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(sub);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_freebsd15_params_known),
+		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_confdir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
