@@ -75,7 +75,9 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
 
-	return store_jail_prepare(x->cj, &rec, e);
+	if (store_jail_prepare(x->cj, &rec, e) < 0)
+		return brig_err_wrap(e, "store");
+	return 0;
 }
 
 /* The jail's first process: namespaces, then every mount of the jail in
@@ -202,7 +204,7 @@ static const struct step {
 
 /* Run the plan; on failure undo in reverse, then remove every recorded
  * object and the state. As jail(8) does, no stop hook runs on the way back.
- * Hook steps report their own name in e. */
+ * Each step's errors name what failed (the parameter, the mount entry). */
 static int run_plan(struct jctx *x, struct brig_err *e)
 {
 	size_t done = 0;
@@ -214,9 +216,6 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	}
 	if (done == ARRAY_SIZE(steps))
 		return 0;
-	if (strncmp(steps[done].name, "exec.", 5) != 0 && strcmp(steps[done].name, "command") != 0 &&
-	    strcmp(steps[done].name, "vnet") != 0)
-		brig_err_wrap(e, "%s", steps[done].name);
 	for (size_t i = done + 1; i-- > 0;)
 		if (steps[i].undo)
 			steps[i].undo(x);
