@@ -10,7 +10,8 @@
 #include "sys/caps.h"
 #include "util/mem.h"
 
-size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
+/* The values of a list parameter (NULL/0 if unset). */
+static size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
 {
 	const struct conf_param *p = conf_param(j, name);
 
@@ -18,7 +19,8 @@ size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
 	return p ? p->nvalues : 0;
 }
 
-char *spec_bare_addr(const char *v)
+/* "1.2.3.4" of FreeBSD's "em0|1.2.3.4/24" (caller frees). */
+static char *spec_bare_addr(const char *v)
 {
 	const char *bar = strchr(v, '|');
 

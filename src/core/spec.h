@@ -42,9 +42,4 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e);
 void spec_runtime(const struct conf_jail *j, struct jspec *sp);
 void spec_free(struct jspec *sp);
 
-/* The values of a list parameter (NULL/0 if unset). */
-size_t spec_list(const struct conf_jail *j, const char *name, char *const **out);
-/* "1.2.3.4" of FreeBSD's "em0|1.2.3.4/24" (caller frees). */
-char *spec_bare_addr(const char *v);
-
 #endif
