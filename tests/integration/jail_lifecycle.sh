@@ -31,6 +31,8 @@ assert w["ip4"] == [] and w["ip6"] == [] and w["init_pid"] > 0, w
 # exec: the jail's view, exit status, users.
 expect_rc 0 "$BRIG" exec web hostname
 expect_eq hostname web.example "$OUT"
+expect_rc 0 "$BRIG" exec 2 hostname
+expect_eq "exec by JID" db "$OUT"
 expect_rc 0 "$BRIG" exec web sh -c 'echo $$'
 [ "$OUT" -gt 1 ] || fail "an entered shell has pid $OUT (1 is init)"
 expect_rc 0 "$BRIG" exec web cat /proc/1/comm
