@@ -171,8 +171,13 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 	if (check_path(conf_str(j, "path"), e) < 0)
 		return -1;
 	sp->path = xstrdup(conf_str(j, "path"));
-	sp->hostname = xstrdup(hn && *hn ? hn : j->name);
-	if (strlen(sp->hostname) > 64)
+	/* FreeBSD's host = inherit: the host's name (no UTS namespace);
+	 * host.hostname implies host = new. */
+	if (!hn && !conf_bool(j, "host", true))
+		sp->hostname = NULL;
+	else
+		sp->hostname = xstrdup(hn && *hn ? hn : j->name);
+	if (sp->hostname && strlen(sp->hostname) > 64)
 		return brig_err_set(e, 0, "host.hostname: \"%s\": longer than 64 bytes", sp->hostname);
 	spec_runtime(j, sp);
 	if (!sp->persist && !conf_param(j, "exec.start") && !conf_param(j, "command"))
@@ -182,8 +187,8 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 				    sp->stop_timeout < 0 ? "stop.timeout" : "exec.timeout");
 	if (check_net(j, sp, e) < 0)
 		return -1;
-	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP |
-		      (sp->own_net ? CLONE_NEWNET : 0);
+	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP |
+		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0);
 	allow = (struct jail_allow){
 		.raw_sockets = conf_bool(j, "allow.raw_sockets", false),
 		.mlock = conf_bool(j, "allow.mlock", false),

@@ -13,7 +13,7 @@
 
 struct jspec {
 	char *path;
-	char *hostname;
+	char *hostname;		/* NULL with host = inherit: the host's */
 	bool persist;
 	bool vnet;
 	bool own_net;		/* a network namespace of its own */

@@ -28,7 +28,14 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	st->status = xstrdup("starting");
 	st->nsflags = sp->nsflags;
 	st->caps = sp->caps;
-	st->hostname = xstrdup(sp->hostname);
+	if (sp->hostname) {
+		st->hostname = xstrdup(sp->hostname);
+	} else {
+		char host[256] = "";
+
+		gethostname(host, sizeof(host) - 1);
+		st->hostname = xstrdup(host);
+	}
 	st->path = xstrdup(sp->path);
 	for (size_t i = 0; i < sp->nip4; i++)
 		state_add_addr(&st->ip4, &st->nip4, sp->ip4[i]);

@@ -4,7 +4,8 @@
 . tests/integration/lib/jail.sh
 
 conf "web { path = \"$ROOT\"; persist; host.hostname = \"web.example\"; }
-db { path = \"$ROOT\"; persist; }"
+db { path = \"$ROOT\"; persist; }
+h { path = \"$ROOT\"; persist; host = inherit; }"
 
 expect_rc 0 "$BRIG" start web
 expect_eq "start message" "web: created" "$OUT"
@@ -64,6 +65,13 @@ import json, sys
 v = json.load(sys.stdin)
 assert [(j["name"], j["jid"]) for j in v] == [("db", 1), ("web", 2)], v
 ' || fail "JIDs after restart: $OUT"
+
+# host = inherit: the host's name, no UTS namespace of its own.
+expect_rc 0 "$BRIG" start h
+remember_cgroups h
+expect_rc 0 "$BRIG" exec h hostname
+expect_eq "host = inherit" "$(hostname)" "$OUT"
+expect_rc 0 "$BRIG" stop h
 
 # Unknown jails.
 expect_rc 1 "$BRIG" start nosuch
