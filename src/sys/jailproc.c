@@ -152,6 +152,9 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 	int keep[4], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A session of its own: the caller's terminal and process group
+	 * (^C, job control, a kill of the group) never reach the jail. */
+	setsid();
 	/* Not even the setup phase is open to the jail: no ptrace, no /proc. */
 	prctl(PR_SET_DUMPABLE, 0);
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
