@@ -57,6 +57,7 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 	fflush(stdout);
 }
 
+/* The usage message; exit status 2. */
 static int usage(const char *verb, bool allow_all)
 {
 	cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v] %s", verb, allow_all ? "--all | JAIL..." : "JAIL...");

@@ -80,6 +80,7 @@ static int look(const char *name, struct jstate *st)
 	return r == 1;
 }
 
+/* qsort order of jails: by JID. */
 static int by_jid(const void *a, const void *b)
 {
 	const struct core_jail *x = a, *y = b;

@@ -78,6 +78,7 @@ static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_er
 	return 0;
 }
 
+/* Append m (taken over) to the jail's mounts. */
 static void add_mount(struct jspec *sp, struct jmount *m)
 {
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));

@@ -162,16 +162,19 @@ static void undo_kill(struct jctx *x)
 	}
 }
 
+/* exec.prestart: host commands before the jail exists. */
 static int step_prestart(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.prestart", false, e);
 }
 
+/* exec.created: host commands once the jail exists. */
 static int step_created(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.created", false, e);
 }
 
+/* The network of a vnet jail (net/ records what it makes). */
 static int step_vnet(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
@@ -181,16 +184,19 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* exec.start: commands in the jail. */
 static int step_start(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.start", true, e);
 }
 
+/* command: commands in the jail, after exec.start. */
 static int step_command(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "command", true, e);
 }
 
+/* exec.poststart: host commands once the jail has started. */
 static int step_poststart(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.poststart", false, e);

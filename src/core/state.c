@@ -26,6 +26,7 @@ static void add_value(struct strbuf *out, const char *v)
 	}
 }
 
+/* Append the line "KEY VALUE". */
 static void add_line(struct strbuf *out, const char *key, const char *v)
 {
 	sb_adds(out, key);
@@ -79,6 +80,7 @@ static char *unescape(const char *v, size_t len)
 	return r;
 }
 
+/* Append s (taken over) to the vector v of n strings. */
 static void push(char ***v, size_t *n, char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
