@@ -73,13 +73,18 @@ print("runc run -d %7.2f ms   delete -f %7.2f ms   total %7.2f ms" % (rs, rp, rs
 print("runc / brig: start %.1fx   stop %.1fx   start+stop %.1fx" % (rs / bs, rp / bp, (rs + rp) / (bs + bp)))
 PY
 
+# jails N EXTRA: a jail.conf of N persist jails j1..jN, with EXTRA params.
+jails() {
+	: >"$BRIG_CONFDIR/jail.conf"
+	i=1
+	while [ $i -le "$1" ]; do
+		printf 'j%d { path = "%s"; persist; %s }\n' $i "$T/root" "$2" >>"$BRIG_CONFDIR/jail.conf"
+		i=$((i + 1))
+	done
+}
+
 echo "== memory left running per jail, 100 jails"
-: >"$BRIG_CONFDIR/jail.conf"
-i=1
-while [ $i -le 100 ]; do
-	printf 'm%d { path = "%s"; persist; }\n' $i "$T/root" >>"$BRIG_CONFDIR/jail.conf"
-	i=$((i + 1))
-done
+jails 100 ""
 "$BRIG" start -q --all
 "$BRIG" ls --json | python3 -c '
 import json, sys
@@ -94,14 +99,9 @@ print("%d jails, their inits: %d KiB PSS in all, %.1f KiB per jail" % (len(pids)
 "$BRIG" stop -q --all
 
 echo "== brig ls with 500 jails (median of $RUNS)"
-: >"$BRIG_CONFDIR/jail.conf"
-i=1
-while [ $i -le 500 ]; do
-	# The host's network stack: 500 network namespaces would only load
-	# the kernel, and ls never looks at them.
-	printf 'l%d { path = "%s"; persist; ip4 = inherit; }\n' $i "$T/root" >>"$BRIG_CONFDIR/jail.conf"
-	i=$((i + 1))
-done
+# The host's network stack: 500 network namespaces would only load the
+# kernel, and ls never looks at them.
+jails 500 "ip4 = inherit;"
 t0=$(date +%s%N)
 "$BRIG" start -q --all
 t1=$(date +%s%N)

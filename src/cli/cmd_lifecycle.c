@@ -57,6 +57,7 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 	fflush(stdout);
 }
 
+/* The usage message; exit status 2. */
 static int usage(const char *verb, bool allow_all)
 {
 	cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v] %s", verb, allow_all ? "--all | JAIL..." : "JAIL...");
@@ -113,47 +114,40 @@ static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
 	return 0;
 }
 
-/* Start or stop; the exit status. */
-static int act(int argc, char **argv, bool start)
+enum lc_verb { LC_START = 1, LC_STOP = 2, LC_RESTART = LC_START | LC_STOP };
+
+/* Stop and/or start (a restart stops, then starts if all stopped well);
+ * the exit status. */
+static int act(int argc, char **argv, enum lc_verb verb)
 {
 	struct lc_opts o;
 	struct conf *c;
-	int r = parse(argc, argv, &o, true);
+	int r = parse(argc, argv, &o, verb != LC_RESTART);
 
 	if (r)
 		return r;
 	c = cli_load_conf(o.file, NULL, 0);
 	if (!c)
 		return 1;
-	r = start ? core_start(c, o.names, o.n, &o.ops) : core_stop(c, o.names, o.n, &o.ops);
+	if (verb & LC_STOP)
+		r = core_stop(c, o.names, o.n, &o.ops);
+	if (r == 0 && (verb & LC_START))
+		r = core_start(c, o.names, o.n, &o.ops);
 	conf_free(c);
 	return r || o.failures ? 1 : 0;
 }
 
 int cmd_start(int argc, char **argv)
 {
-	return act(argc, argv, true);
+	return act(argc, argv, LC_START);
 }
 
 int cmd_stop(int argc, char **argv)
 {
-	return act(argc, argv, false);
+	return act(argc, argv, LC_STOP);
 }
 
 int cmd_restart(int argc, char **argv)
 {
-	struct lc_opts o;
-	struct conf *c;
-	int r = parse(argc, argv, &o, false);
-
-	if (r)
-		return r;
-	c = cli_load_conf(o.file, NULL, 0);
-	if (!c)
-		return 1;
-	r = core_stop(c, o.names, o.n, &o.ops);
-	if (r == 0)
-		r = core_start(c, o.names, o.n, &o.ops);
-	conf_free(c);
-	return r || o.failures ? 1 : 0;
+	return act(argc, argv, LC_RESTART);
 }

@@ -22,6 +22,7 @@ static char *addrs(const struct core_jail *j)
 	return sb.len ? sb_steal(&sb) : xstrdup("-");
 }
 
+/* brig ls --json: an array of objects. */
 static void print_json(const struct core_jail *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -60,6 +61,7 @@ static void print_json(const struct core_jail *v, size_t n)
 	sb_free(&sb);
 }
 
+/* brig ls: one aligned line per jail. */
 static void print_table(const struct core_jail *v, size_t n)
 {
 	int wn = 4, wh = 8, wp = 4, wa = 2;

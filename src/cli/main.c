@@ -18,8 +18,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "config", cmd_config, "config check|show [-f FILE] [--json] [JAIL...]" },
-	{ "start", cmd_start, "start [-f FILE] [-p N] [--all | JAIL...]" },
-	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [--all | JAIL...]" },
+	{ "start", cmd_start, "start [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
+	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "restart", cmd_restart, "restart [-f FILE] JAIL..." },
 	{ "ls", cmd_ls, "ls [--json]" },
 	{ "exec", cmd_exec, "exec JAIL [-u USER] [--] COMMAND [ARG...]" },
@@ -75,9 +75,17 @@ int main(int argc, char **argv)
 		printf("brig %s\n", BRIG_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		/* One place answers `brig VERB --help` for every verb. */
+		if (argc > 2 && commands[i].usage &&
+		    (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+			printf("usage: brig %s\n", commands[i].usage);
+			return 0;
+		}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	cli_error("unknown command \"%s\" (see brig --help)", argv[1]);
 	return 2;
 }

@@ -40,6 +40,7 @@ static size_t add_job(struct dep_plan *p, const struct conf *c, const char *name
 	return p->n++;
 }
 
+/* Make job j wait for job `on` (once). */
 static void add_wait(struct dep_job *j, size_t on)
 {
 	for (size_t k = 0; k < j->nwaits; k++)

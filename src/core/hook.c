@@ -56,6 +56,16 @@ void hook_argv_free(char **argv)
 	free(argv);
 }
 
+/* A NULL-terminated copy of a list parameter's values, as one argv. */
+static char **argv_of_values(const struct conf_param *p)
+{
+	char **argv = xcalloc(p->nvalues + 1, sizeof(*argv));
+
+	for (size_t i = 0; i < p->nvalues; i++)
+		argv[i] = xstrdup(p->values[i]);
+	return argv;
+}
+
 /* "a b c" of an argv, for messages. */
 static char *argv_line(char *const *argv)
 {
@@ -277,17 +287,17 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 	bool one_argv = p && p->nvalues && strcmp(param, "command") == 0 && !x->cj->file;
 
 	for (size_t i = 0; p && i < p->nvalues; i++) {
-		char **argv = one_argv ? NULL : hook_argv(p->values[i]);
-		char *const *use = one_argv ? p->values : argv;
+		/* conf values are counted, not NULL-terminated: an argv needs a copy. */
+		char **argv = one_argv ? argv_of_values(p) : hook_argv(p->values[i]);
 		cleanup_free char *line = NULL;
 		const char *text;
 		int r;
 
-		if (!use[0]) {
+		if (!argv[0]) {
 			hook_argv_free(argv);
 			continue;
 		}
-		line = argv_line(use);
+		line = argv_line(argv);
 		if (x->verbose) {
 			const char *as = in_jail ? x->sp.jail_user : x->sp.system_user;
 			cleanup_free char *note = xasprintf("run command%s%s%s: %s", in_jail ? " in jail" : "",
@@ -297,7 +307,7 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 		}
 		/* Messages quote the command as written; -v shows what runs. */
 		text = one_argv ? line : p->values[i];
-		r = in_jail ? run_jail(x, param, (char **)use, text, e) : run_host(x, param, (char **)use, text, e);
+		r = in_jail ? run_jail(x, param, argv, text, e) : run_host(x, param, argv, text, e);
 		hook_argv_free(argv);
 		if (r < 0)
 			return -1;

@@ -72,8 +72,6 @@ int jail_teardown(struct jctx *x, struct brig_err *e);
 /* Under the jail's lock: 1 if it runs (x->st filled), 0 if not (anything
  * stale it left has been cleaned up), -1 on error. */
 int jail_reconcile(struct jctx *x, struct brig_err *e);
-/* Remove one recorded object; already gone counts as success. */
-int obj_remove(const struct jobj *o, struct brig_err *e);
 
 /* Fault injection for tests: with BRIG_FAULT=N, the Nth call in this
  * process SIGKILLs brig; with BRIG_FAULT=NAME, the call at point NAME. */

@@ -80,6 +80,7 @@ static int look(const char *name, struct jstate *st)
 	return r == 1;
 }
 
+/* qsort order of jails: by JID. */
 static int by_jid(const void *a, const void *b)
 {
 	const struct core_jail *x = a, *y = b;
@@ -165,22 +166,15 @@ int core_is_running(const char *name, struct brig_err *e)
 	return 1;
 }
 
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void core_jail_free(struct core_jail *j)
 {
 	free(j->name);
 	free(j->hostname);
 	free(j->path);
-	free_strv(j->ip4, j->nip4);
-	free_strv(j->ip6, j->nip6);
-	free_strv(j->param_names, j->nparams);
-	free_strv(j->param_values, j->nparams);
+	strv_free(j->ip4, j->nip4);
+	strv_free(j->ip6, j->nip6);
+	strv_free(j->param_names, j->nparams);
+	strv_free(j->param_values, j->nparams);
 	memset(j, 0, sizeof(*j));
 }
 

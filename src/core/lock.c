@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,11 +22,20 @@ bool jail_has_state(const char *dir)
 	return access(path, F_OK) == 0;
 }
 
-/* mkdir that tolerates an existing directory. */
+/* mkdir -p: the run directory and its parents (BRIG_RUNDIR may point
+ * anywhere; /run/brig does not exist on a fresh boot). */
 static int ensure_dir(const char *path, struct brig_err *e)
 {
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return brig_err_set(e, errno, "%s", path);
+	cleanup_free char *p = xstrdup(path);
+
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return brig_err_set(e, errno, "creating run directory `%s`", p);
+		*s = '/';
+	}
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return brig_err_set(e, errno, "creating run directory `%s`", p);
 	return 0;
 }
 

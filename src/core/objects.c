@@ -33,7 +33,8 @@ struct rec jail_rec(struct jctx *x)
 	return (struct rec){ .add = rec_jail_add, .ctx = x };
 }
 
-int obj_remove(const struct jobj *o, struct brig_err *e)
+/* Remove one recorded object; already gone counts as success. */
+static int obj_remove(const struct jobj *o, struct brig_err *e)
 {
 	if (strcmp(o->kind, "mount") == 0) {
 		if (umount2(o->id, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)

@@ -10,7 +10,8 @@
 #include "sys/caps.h"
 #include "util/mem.h"
 
-size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
+/* The values of a list parameter (NULL/0 if unset). */
+static size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
 {
 	const struct conf_param *p = conf_param(j, name);
 
@@ -18,7 +19,8 @@ size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
 	return p ? p->nvalues : 0;
 }
 
-char *spec_bare_addr(const char *v)
+/* "1.2.3.4" of FreeBSD's "em0|1.2.3.4/24" (caller frees). */
+static char *spec_bare_addr(const char *v)
 {
 	const char *bar = strchr(v, '|');
 
@@ -76,6 +78,7 @@ static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_er
 	return 0;
 }
 
+/* Append m (taken over) to the jail's mounts. */
 static void add_mount(struct jspec *sp, struct jmount *m)
 {
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
@@ -169,8 +172,13 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 	if (check_path(conf_str(j, "path"), e) < 0)
 		return -1;
 	sp->path = xstrdup(conf_str(j, "path"));
-	sp->hostname = xstrdup(hn && *hn ? hn : j->name);
-	if (strlen(sp->hostname) > 64)
+	/* FreeBSD's host = inherit: the host's name (no UTS namespace);
+	 * host.hostname implies host = new. */
+	if (!hn && !conf_bool(j, "host", true))
+		sp->hostname = NULL;
+	else
+		sp->hostname = xstrdup(hn && *hn ? hn : j->name);
+	if (sp->hostname && strlen(sp->hostname) > 64)
 		return brig_err_set(e, 0, "host.hostname: \"%s\": longer than 64 bytes", sp->hostname);
 	spec_runtime(j, sp);
 	if (!sp->persist && !conf_param(j, "exec.start") && !conf_param(j, "command"))
@@ -180,8 +188,8 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 				    sp->stop_timeout < 0 ? "stop.timeout" : "exec.timeout");
 	if (check_net(j, sp, e) < 0)
 		return -1;
-	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP |
-		      (sp->own_net ? CLONE_NEWNET : 0);
+	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP |
+		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0);
 	allow = (struct jail_allow){
 		.raw_sockets = conf_bool(j, "allow.raw_sockets", false),
 		.mlock = conf_bool(j, "allow.mlock", false),

@@ -13,7 +13,7 @@
 
 struct jspec {
 	char *path;
-	char *hostname;
+	char *hostname;		/* NULL with host = inherit: the host's */
 	bool persist;
 	bool vnet;
 	bool own_net;		/* a network namespace of its own */
@@ -41,10 +41,5 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e);
  * configuration may have changed since it started. */
 void spec_runtime(const struct conf_jail *j, struct jspec *sp);
 void spec_free(struct jspec *sp);
-
-/* The values of a list parameter (NULL/0 if unset). */
-size_t spec_list(const struct conf_jail *j, const char *name, char *const **out);
-/* "1.2.3.4" of FreeBSD's "em0|1.2.3.4/24" (caller frees). */
-char *spec_bare_addr(const char *v);
 
 #endif

@@ -28,7 +28,14 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	st->status = xstrdup("starting");
 	st->nsflags = sp->nsflags;
 	st->caps = sp->caps;
-	st->hostname = xstrdup(sp->hostname);
+	if (sp->hostname) {
+		st->hostname = xstrdup(sp->hostname);
+	} else {
+		char host[256] = "";
+
+		gethostname(host, sizeof(host) - 1);
+		st->hostname = xstrdup(host);
+	}
 	st->path = xstrdup(sp->path);
 	for (size_t i = 0; i < sp->nip4; i++)
 		state_add_addr(&st->ip4, &st->nip4, sp->ip4[i]);
@@ -155,16 +162,19 @@ static void undo_kill(struct jctx *x)
 	}
 }
 
+/* exec.prestart: host commands before the jail exists. */
 static int step_prestart(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.prestart", false, e);
 }
 
+/* exec.created: host commands once the jail exists. */
 static int step_created(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.created", false, e);
 }
 
+/* The network of a vnet jail (net/ records what it makes). */
 static int step_vnet(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
@@ -174,16 +184,19 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* exec.start: commands in the jail. */
 static int step_start(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.start", true, e);
 }
 
+/* command: commands in the jail, after exec.start. */
 static int step_command(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "command", true, e);
 }
 
+/* exec.poststart: host commands once the jail has started. */
 static int step_poststart(struct jctx *x, struct brig_err *e)
 {
 	return hook_run(x, "exec.poststart", false, e);

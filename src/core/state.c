@@ -26,6 +26,7 @@ static void add_value(struct strbuf *out, const char *v)
 	}
 }
 
+/* Append the line "KEY VALUE". */
 static void add_line(struct strbuf *out, const char *key, const char *v)
 {
 	sb_adds(out, key);
@@ -79,6 +80,7 @@ static char *unescape(const char *v, size_t len)
 	return r;
 }
 
+/* Append s (taken over) to the vector v of n strings. */
 static void push(char ***v, size_t *n, char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
@@ -192,9 +194,9 @@ int state_parse(const char *text, struct jstate *s, struct brig_err *e)
 	return 0;
 }
 
-static void free_strv(char **v, size_t n)
+void strv_free(char **v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; v && i < n; i++)
 		free(v[i]);
 	free(v);
 }
@@ -205,10 +207,10 @@ void state_free(struct jstate *s)
 	free(s->status);
 	free(s->hostname);
 	free(s->path);
-	free_strv(s->ip4, s->nip4);
-	free_strv(s->ip6, s->nip6);
-	free_strv(s->pnames, s->nparams);
-	free_strv(s->pvalues, s->nparams);
+	strv_free(s->ip4, s->nip4);
+	strv_free(s->ip6, s->nip6);
+	strv_free(s->pnames, s->nparams);
+	strv_free(s->pvalues, s->nparams);
 	for (size_t i = 0; i < s->nobjs; i++) {
 		free(s->objs[i].kind);
 		free(s->objs[i].id);

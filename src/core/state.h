@@ -55,6 +55,8 @@ void state_format(const struct jstate *s, struct strbuf *out);
 /* Parse text into s (zeroed first). */
 int state_parse(const char *text, struct jstate *s, struct brig_err *e);
 void state_free(struct jstate *s);
+/* Free n strings of v, and v. */
+void strv_free(char **v, size_t n);
 
 /* Read dir/state: 1 if read, 0 if there is none, -1 on error. */
 int state_read(const char *dir, struct jstate *s, struct brig_err *e);

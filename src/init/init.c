@@ -110,12 +110,14 @@ void *memset(void *d, int c, unsigned long n)
 	return d;
 }
 
+/* Exit (the whole process). */
 static __attribute__((noreturn)) void die(int code)
 {
 	for (;;)
 		sys(__NR_exit_group, code, 0, 0);
 }
 
+/* A decimal number (0 for anything else). */
 static long parse_num(const char *s)
 {
 	long v = 0;
@@ -125,6 +127,7 @@ static long parse_num(const char *s)
 	return v;
 }
 
+/* Monotonic milliseconds. */
 static long now_ms(void)
 {
 	struct kts t = { 0, 0 };

@@ -264,12 +264,3 @@ int enter_wait(struct enter_proc *p, struct brig_err *e)
 		return brig_err_set(e, errno, "waitpid");
 	return proc_exit_code(st);
 }
-
-int enter_run(const struct enter_req *r, struct brig_err *e)
-{
-	struct enter_proc p;
-
-	if (enter_spawn(r, &p, e) < 0)
-		return -1;
-	return enter_wait(&p, e);
-}

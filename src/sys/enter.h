@@ -55,7 +55,5 @@ int enter_spawn(const struct enter_req *r, struct enter_proc *p, struct brig_err
 /* Wait for the command: its exit status (128+signal if killed), or -1
  * with e set if it could not be started (unknown user, no such command). */
 int enter_wait(struct enter_proc *p, struct brig_err *e);
-/* Both. */
-int enter_run(const struct enter_req *r, struct brig_err *e);
 
 #endif

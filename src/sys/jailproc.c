@@ -75,7 +75,7 @@ static void child_wait_go(int fd, struct seccomp_prog *filter)
 /* C, phase 1: everything up to the mounts. rootfd receives the root. */
 static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err *e)
 {
-	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
 	/* Nothing mounted from here on may propagate to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -152,6 +152,9 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 	int keep[4], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A session of its own: the caller's terminal and process group
+	 * (^C, job control, a kill of the group) never reach the jail. */
+	setsid();
 	/* Not even the setup phase is open to the jail: no ptrace, no /proc. */
 	prctl(PR_SET_DUMPABLE, 0);
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -179,7 +182,7 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
 {
 	int go[2], st[2];
-	long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+	long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (s->hostname ? CLONE_NEWUTS : 0) |
 		     (s->own_net ? CLONE_NEWNET : 0);
 	pid_t pid;
 

@@ -24,7 +24,7 @@
 #include "util/err.h"
 
 struct jail_setup {
-	const char *hostname;
+	const char *hostname;	/* NULL: the host's (no UTS namespace) */
 	const char *path;	/* the root, already checked; "/" allowed */
 	bool own_net;		/* a network namespace of its own (lo up) */
 	const struct jmount *mounts;

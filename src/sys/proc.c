@@ -108,6 +108,7 @@ int proc_exit_code(int status)
 	return 255;
 }
 
+/* qsort order of ints. */
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;

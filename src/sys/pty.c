@@ -84,6 +84,7 @@ int pty_recv_fd(int sock)
 
 static volatile sig_atomic_t winch;
 
+/* SIGWINCH: the caller's window changed (applied in the relay loop). */
 static void on_winch(int sig)
 {
 	(void)sig;

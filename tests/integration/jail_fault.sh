@@ -13,39 +13,33 @@ remember_cgroups web
 expect_rc 0 "$BRIG" stop web
 assert_clean
 
-# BRIG_FAULT=N: brig SIGKILLs itself at its Nth fault point; past the last
-# one the start simply succeeds.
-n=1
-while :; do
-	set +e
-	BRIG_FAULT=$n "$BRIG" start web >"$T/out" 2>&1
-	rc=$?
-	set -e
-	[ $rc = 0 ] && break
-	[ $rc = 137 ] || fail "fault point $n: brig exited $rc: $(cat "$T/out")"
-	assert_clean	# brig ls (in it) reconciles first
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "more than 100 fault points?"
-done
-echo "start: $((n - 1)) fault points"
-[ $n -gt 10 ] || fail "only $((n - 1)) fault points in a start"
+# fault_loop VERB [SETUP]: BRIG_FAULT=N makes brig SIGKILL itself at its
+# Nth fault point; past the last one the command simply succeeds. Before
+# each try, SETUP runs; after each kill, the next brig must clean up.
+fault_loop() {
+	n=1
+	while :; do
+		[ -z "${2:-}" ] || expect_rc 0 "$BRIG" $2 web
+		set +e
+		BRIG_FAULT=$n "$BRIG" "$1" web >"$T/out" 2>&1
+		rc=$?
+		set -e
+		[ $rc = 0 ] && break
+		[ $rc = 137 ] || fail "$1, fault point $n: brig exited $rc: $(cat "$T/out")"
+		assert_clean	# brig ls (in it) reconciles first
+		n=$((n + 1))
+		[ $n -lt 100 ] || fail "more than 100 fault points?"
+	done
+	echo "$1: $((n - 1)) fault points"
+	points=$((n - 1))
+}
+
+fault_loop start
+[ $points -gt 10 ] || fail "only $points fault points in a start"
 expect_rc 0 "$BRIG" stop web
 assert_clean
 
 # The same for stop: interrupted, the jail must be gone after the next brig.
-n=1
-while :; do
-	expect_rc 0 "$BRIG" start web
-	set +e
-	BRIG_FAULT=$n "$BRIG" stop web >"$T/out" 2>&1
-	rc=$?
-	set -e
-	[ $rc = 0 ] && break
-	[ $rc = 137 ] || fail "stop fault point $n: brig exited $rc: $(cat "$T/out")"
-	assert_clean
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "more than 100 fault points?"
-done
-echo "stop: $((n - 1)) fault points"
-[ $n -gt 2 ] || fail "only $((n - 1)) fault points in a stop"
+fault_loop stop start
+[ $points -gt 2 ] || fail "only $points fault points in a stop"
 assert_clean

@@ -64,6 +64,14 @@ expect_rc 1 "$BRIG" start web
 expect_grep "web: start: exec.prepare: false: failed (exit status 1)" "$ERR"
 assert_clean
 
+# A failing stop hook is a warning: the jail goes anyway.
+conf_hooks 'exec.prestop += "false";'
+expect_rc 0 "$BRIG" start web
+expect_rc 0 "$BRIG" stop web
+expect_grep "warning: web: stop: exec.prestop: false: failed (exit status 1) (going on)" "$ERR"
+expect_eq "removed anyway" "web: removed" "$OUT"
+assert_clean
+
 # exec.timeout bounds each command, on the host and in the jail.
 for h in exec.prestart exec.start; do
 	conf_hooks "exec.timeout = 1; $h += \"sleep 30\";"

@@ -4,7 +4,8 @@
 . tests/integration/lib/jail.sh
 
 conf "web { path = \"$ROOT\"; persist; host.hostname = \"web.example\"; }
-db { path = \"$ROOT\"; persist; }"
+db { path = \"$ROOT\"; persist; }
+h { path = \"$ROOT\"; persist; host = inherit; }"
 
 expect_rc 0 "$BRIG" start web
 expect_eq "start message" "web: created" "$OUT"
@@ -31,6 +32,8 @@ assert w["ip4"] == [] and w["ip6"] == [] and w["init_pid"] > 0, w
 # exec: the jail's view, exit status, users.
 expect_rc 0 "$BRIG" exec web hostname
 expect_eq hostname web.example "$OUT"
+expect_rc 0 "$BRIG" exec 2 hostname
+expect_eq "exec by JID" db "$OUT"
 expect_rc 0 "$BRIG" exec web sh -c 'echo $$'
 [ "$OUT" -gt 1 ] || fail "an entered shell has pid $OUT (1 is init)"
 expect_rc 0 "$BRIG" exec web cat /proc/1/comm
@@ -62,6 +65,13 @@ import json, sys
 v = json.load(sys.stdin)
 assert [(j["name"], j["jid"]) for j in v] == [("db", 1), ("web", 2)], v
 ' || fail "JIDs after restart: $OUT"
+
+# host = inherit: the host's name, no UTS namespace of its own.
+expect_rc 0 "$BRIG" start h
+remember_cgroups h
+expect_rc 0 "$BRIG" exec h hostname
+expect_eq "host = inherit" "$(hostname)" "$OUT"
+expect_rc 0 "$BRIG" stop h
 
 # Unknown jails.
 expect_rc 1 "$BRIG" start nosuch

@@ -3,6 +3,15 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
+wait_gone() {	# wait_gone NAME: it must end on its own within 6 s
+	n=0
+	while "$BRIG" ls | grep -q " $1 "; do
+		n=$((n + 1))
+		[ $n -lt 30 ] || fail "$1 still runs after its last process exited"
+		sleep 0.2
+	done
+}
+
 conf "np { path = \"$ROOT\"; mount.devfs; exec.start = \"sleep 2 &\"; }
 quick { path = \"$ROOT\"; exec.start = \"true\"; command = \"sleep 1\"; }
 p { path = \"$ROOT\"; persist; stop.timeout = 2; }
@@ -20,22 +29,12 @@ sleep 2.5
 expect_rc 0 "$BRIG" ls
 expect_grep "np .*running" "$OUT"
 wait $ex
-n=0
-while "$BRIG" ls | grep -q np; do
-	n=$((n + 1))
-	[ $n -lt 30 ] || fail "np still runs after its last process exited"
-	sleep 0.2
-done
+wait_gone np
 assert_clean
 
 # The start itself (exec.start, command) keeps it alive; then it ends.
 expect_rc 0 "$BRIG" start quick
-n=0
-while "$BRIG" ls | grep -q quick; do
-	n=$((n + 1))
-	[ $n -lt 30 ] || fail "quick still runs"
-	sleep 0.2
-done
+wait_gone quick
 assert_clean
 
 # Neither persist nor anything to run: refused (it would end at once).

@@ -46,6 +46,11 @@ for pid in self 1; do
 done
 expect_grep "CapAmb:.*0000000000000000" "$OUT"
 
+# The init leads a session of its own: no terminal, no process group of
+# the brig that started it.
+ipid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/j/state")
+expect_eq "init's session" "$ipid" "$(awk '{ sub(/.*\) /, ""); print $4 }' "/proc/$ipid/stat")"
+
 # An entered process: only stdio open, in the jail's cgroups.
 expect_rc 0 "$BRIG" exec j sh -c 'ls /proc/$$/fd; true'
 expect_eq "open descriptors" "0

@@ -1,0 +1,21 @@
+# The README's main command, end to end, with the ASan binary: the seed's
+# setup (template, bridge0 with NAT, dns/db/web in depend order, rc services,
+# rdr 8080 -> web:80, TCP/UDP between jails, snapshot, stop, nothing left).
+. tests/integration/lib/common.sh
+BRIG_DEMO_SANDBOX=1 BRIG="$BRIG" sh examples/demo.sh >"$T/demo.log" 2>&1 || {
+	cat "$T/demo.log"
+	fail "make demo failed"
+}
+cat "$T/demo.log"
+log=$(cat "$T/demo.log")
+expect_grep 'hello from the web jail' "$log"
+expect_grep 'db: ready' "$log"
+expect_grep 'lease of 10.10.0.2[0-9][0-9] obtained from 10.10.0.10' "$log"
+expect_grep 'dns: created' "$log"
+expect_grep 'interfaces: lo bridge0 $' "$log"
+expect_grep 'jail rules: 0' "$log"
+expect_grep 'jail mounts: 0' "$log"
+expect_grep 'running: 0' "$log"
+# depend order: dns before db before web, and the reverse on stop
+printf '%s\n' "$log" | grep -E '^ +(dns|db|web): (created|removed)$' | tr -d ' ' | tr '\n' ' ' >"$T/order"
+expect_eq "start/stop order" "dns:created db:created web:created web:removed db:removed dns:removed " "$(cat "$T/order")"
