@@ -99,7 +99,7 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 
 /* Host side: the bridges, the veth pairs (recorded first), the host
  * interfaces moved in. */
-static int host_side(struct nl *nl, const struct net_jail *m, const struct net_networks *nw,
+static int host_side(struct nl *nl, const struct net_jail *m, struct net_networks *nw,
 		     int nsfd, const struct rec *rec, struct brig_err *e)
 {
 	for (size_t i = 0; i < m->nifs; i++) {
@@ -109,8 +109,7 @@ static int host_side(struct nl *nl, const struct net_jail *m, const struct net_n
 		int bridge, mtu, r;
 
 		if (f->bridge) {
-			if (net_bridge_ensure(nl, f->bridge, net_networks_find(nw, f->bridge),
-					      &bridge, &mtu, e) < 0 ||
+			if (net_bridge_ensure(nl, f->bridge, nw, &bridge, &mtu, e) < 0 ||
 			    rec_add(rec, "veth", f->hname, e) < 0 ||
 			    make_veth(nl, m, f, bridge, mtu, nsfd, e) < 0)
 				return -1;
@@ -191,7 +190,7 @@ int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 		net_jail_free(&m);
 		return 0;
 	}
-	if (net_networks_load(&nw, e) == 0 && (nsfd = open_jail_netns(init_pid, e)) >= 0 &&
+	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 &&
 	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &nw, nsfd, rec, e) == 0 &&
 	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0 &&
 	    redirections(&m, rec, e) == 0)

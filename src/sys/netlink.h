@@ -26,8 +26,8 @@ struct nl {
 
 /* Open a socket in the caller's network namespace. */
 int nl_open(struct nl *nl, struct brig_err *e);
-/* Open a socket in the network namespace nsfd refers to, without moving the
- * calling thread (a short-lived thread enters the namespace for us). */
+/* Open a socket in the network namespace nsfd refers to: the calling thread
+ * enters it for the socket() call and comes back. */
 int nl_open_netns(struct nl *nl, int nsfd, struct brig_err *e);
 void nl_close(struct nl *nl);
 
