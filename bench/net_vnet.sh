@@ -1,11 +1,14 @@
 #!/bin/sh
 # VNET networking benchmarks (issue 4). Prints figures, asserts nothing:
 #   1. start latency (median) of a persist busybox jail without and with
-#      vnet (veth pair into bridge0, IPv4 + IPv6 address, default routes);
+#      vnet (veth pair into bridge0, IPv4 + IPv6 address, default routes),
+#      and that plumbing alone (net_jail_up, bench/net_plumbing.c, wall and
+#      CPU time: on a busy machine the difference of two starts is noise);
 #   2. the same plumbing done the seed's way, a shell hook running `ip`
 #      (veth pair, into the jail's namespace, bridge port, address, route),
 #      timed in the same run on a fresh namespace each time;
-#   3. `brig start --all` of 100 and of 500 vnet jails on one bridge.
+#   3. `brig start --all` of 100 and of 500 vnet jails on one bridge (wall
+#      and CPU time of brig and its children).
 # Everything happens inside throwaway namespaces (it re-runs itself under
 # unshare), in a private tmpfs; every jail is stopped at the end.
 # Targets: vnet adds < 2 ms to a start; brig >= 10x faster than the hook;
@@ -24,6 +27,7 @@ RUNS=${RUNS:-30}
 SMALL=${JAILS_SMALL:-100}
 BIG=${JAILS_BIG:-500}
 [ -x "$BRIG" ] || { echo "bench: build $BRIG first (make)" >&2; exit 1; }
+[ -f "$BUILD/libbrig.a" ] || { echo "bench: $BUILD/libbrig.a missing (make)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (make deps)" >&2; exit 1; }
 . tests/integration/lib/common.sh
 T=$(mktemp -d /tmp/brig-bench-net.XXXXXX)
@@ -39,6 +43,9 @@ cleanup() {
 }
 trap cleanup EXIT
 mk_busybox_root "$T/root"
+${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Isrc -o "$T/net_plumbing" bench/net_plumbing.c \
+	"$BUILD/libbrig.a" $(pkg-config --libs libmnl libnftables libarchive libseccomp libcap)
+echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs)"
 
 # median COMMAND...: hyperfine's median in ms (options passed through).
 median() {
@@ -68,8 +75,10 @@ vnet=$(median --prepare "$BRIG stop v" "$BRIG start v")
 "$BRIG" stop v >/dev/null
 echo "without vnet:  $plain ms"
 echo "with vnet:     $vnet ms   (veth pair, bridge port, IPv4+IPv6, 2 default routes)"
-cost=$(minus "$vnet" "$plain")
-echo "vnet adds:     $cost ms   (target < 2 ms)"
+echo "difference:    $(minus "$vnet" "$plain") ms"
+set -- $("$T/net_plumbing" "$((RUNS * 3))")
+cost=$1
+echo "net_jail_up alone, median of $((RUNS * 3)): $1 ms wall, $2 ms CPU (target < 2 ms); removal $3 ms"
 
 echo "== 2. the same plumbing the seed's way: a hook running ip, median of $RUNS"
 # The seed's jail-epair.sh + jail-net.sh, with Linux's ip: a fresh network
@@ -100,7 +109,7 @@ sleep 0.05
 EOF
 seed=$(median --prepare "sh $T/fresh-ns.sh" "sh $T/seed-hook.sh $T/sleeper")
 echo "seed's hook:   $seed ms"
-echo "brig's vnet:   $cost ms   -> brig is $(ratio "$seed" "$cost")x faster (target >= 10x)"
+echo "brig's vnet:   $cost ms (net_jail_up)  -> brig is $(ratio "$seed" "$cost")x faster (target >= 10x)"
 kill "$(cat "$T/sleeper")" 2>/dev/null || true
 rm -f "$T/sleeper"
 
@@ -115,15 +124,13 @@ startall() {
 		i=$((i + 1))
 	done
 	"$BRIG" net up big
-	t0=$(date +%s.%N)
-	"$BRIG" start --all >"$T/start.log" 2>&1 || { tail -5 "$T/start.log" >&2; return 1; }
-	t1=$(date +%s.%N)
+	/usr/bin/time -o "$T/time" -f "%e %U %S" "$BRIG" start --all >"$T/start.log" 2>&1 ||
+		{ tail -5 "$T/start.log" >&2; return 1; }
 	ports=$(ip -o link show master big | wc -l)
-	"$BRIG" stop --all >/dev/null 2>&1
-	t2=$(date +%s.%N)
-	python3 -c "import sys; s, m, e = map(float, sys.argv[1:4]); print('%4d jails: start-all %.2f s (%.2f ms/jail), stop-all %.2f s; bridge ports while up: %s' % (int(sys.argv[4]), m - s, (m - s) * 1000 / int(sys.argv[4]), e - m, sys.argv[5]))" \
-		"$t0" "$t1" "$t2" "$n" "$ports" | tee -a "$T/all.txt"
-	python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$t0" "$t1"
+	/usr/bin/time -o "$T/time2" -f "%e" "$BRIG" stop --all >/dev/null 2>&1
+	python3 -c "import sys; w, u, s = map(float, open(sys.argv[1]).read().split()); n = int(sys.argv[3]); print('%4d jails: start-all %.2f s wall (%.2f ms/jail), %.2f s CPU; stop-all %.2f s; bridge ports while up: %s' % (n, w, w * 1000 / n, u + s, float(open(sys.argv[2]).read()), sys.argv[4]))" \
+		"$T/time" "$T/time2" "$n" "$ports" | tee -a "$T/all.txt"
+	cut -d' ' -f1 "$T/time"
 }
 s_small=$(startall "$SMALL" | tail -1)
 s_big=$(startall "$BIG" | tail -1)
