@@ -138,6 +138,8 @@ int net_bridge_ensure(struct nl *nl, const char *name, struct net_networks *nw,
  * rules, up), whatever its state: `brig net up`. */
 int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *e);
 
+/* Whether one of the jail's rdr forwards to its address of family. */
+bool net_rdr_family(const struct net_jail *m, int family);
 /* nft rule sets of a jail's rdr and of a bridge's nat/isolate (rules.c). */
 char *net_rules_jail(const struct net_jail *m);
 char *net_rules_bridge(const struct net_bridge *b);
