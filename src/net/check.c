@@ -1,5 +1,6 @@
 /* Checks of a jail's network against the other jails of its configuration,
  * networks.conf and the bridges that exist: all before anything is made. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,6 +44,46 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 	return 0;
 }
 
+/* Whether one of o's addresses (as written: [IFACE|]ADDR/LEN) is one of
+ * m's. */
+static bool shares_address(const struct net_jail *m, const struct conf_jail *o,
+			   const char *param, int family)
+{
+	const struct conf_param *p = conf_param(o, param);
+
+	for (size_t i = 0; p && i < p->nvalues; i++) {
+		const char *bar = strchr(p->values[i], '|');
+		const char *text = bar ? bar + 1 : p->values[i];
+		char buf[INET6_ADDRSTRLEN + 8];
+		struct nl_addr a;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(text, "/"), text);
+		if (net_addr_parse(buf, family, false, &a) != NULL)
+			continue;
+		for (size_t k = 0; k < m->nips; k++)
+			if (net_addr_same(&m->ips[k].a, &a))
+				return true;
+	}
+	return false;
+}
+
+/* A cheap look at o before parsing it: only a jail with vnet and with one
+ * of m's addresses, or host interface names or ports where m has some, can
+ * conflict. With hundreds of jails, each start looks at all the others. */
+static bool may_conflict(const struct net_jail *m, const struct conf_jail *o)
+{
+	bool names = false;
+
+	if (!conf_bool(o, "vnet", false))
+		return false;
+	for (size_t i = 0; i < m->nifs; i++)
+		names = names || !m->ifs[i].default_name;
+	return (names && conf_param(o, "vnet.interface")) ||
+	       (m->nrdrs && conf_param(o, "rdr")) ||
+	       shares_address(m, o, "ip4.addr", AF_INET) ||
+	       shares_address(m, o, "ip6.addr", AF_INET6);
+}
+
 int net_check_others(const struct conf *c, const struct conf_jail *j,
 		     const struct net_jail *m, struct brig_err *e)
 {
@@ -52,7 +93,7 @@ int net_check_others(const struct conf *c, const struct conf_jail *j,
 		struct brig_err ignored;
 		int rc;
 
-		if (oj == j || !strcmp(oj->name, j->name))
+		if (oj == j || !strcmp(oj->name, j->name) || !may_conflict(m, oj))
 			continue;
 		if (net_jail_parse(oj, 0, &o, &ignored) < 0)
 			continue;

@@ -217,6 +217,10 @@ static const char *parse_host(char *s, struct net_rdr *r)
 		r->has_host = true;
 		port = colon + 1;
 	}
+	if (r->has_host && (r->host.family == AF_INET ? r->host.addr[0] == 127
+			    : IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)r->host.addr)))
+		return "a loopback address cannot be redirected to a jail (its packets never "
+		       "leave the host); use another address of the host";
 	if ((why = parse_port(port, &r->hport)))
 		return why;
 	return NULL;

@@ -132,6 +132,10 @@ static void test_rdr(void **state)
 		     "rdr=tcp 192.0.2.1:80 80", "rdr+=tcp 80 80");
 	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip6.addr=fd00::5/64",
 		     "rdr=tcp [2001:db8::1]:443 443");
+	PARSE_EXPECT("a loopback address cannot be redirected", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "rdr=tcp 127.0.0.1:80 80");
+	PARSE_EXPECT("a loopback address cannot be redirected", "vnet", "vnet.bridge=br0",
+		     "ip6.addr=fd00::5/64", "rdr=tcp [::1]:80 80");
 	PARSE_EXPECT("write an IPv6 host address as [ADDR]:PORT", "vnet", "vnet.bridge=br0",
 		     "ip6.addr=fd00::5/64", "rdr=tcp [2001:db8::1]443 443");
 	PARSE_EXPECT("the jail has no ip6.addr address on a bridge", "vnet", "vnet.bridge=br0",
