@@ -31,7 +31,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 Q := $(if $(V),,@)
 
-SRCS     := $(sort $(shell find src -name '*.c'))
+SRCS     := $(sort $(shell find src -name '*.c' -not -path 'src/init/*'))
 MAIN_SRC := src/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 CONF_SRCS := $(filter src/conf/% src/util/%,$(LIB_SRCS))
@@ -56,6 +56,18 @@ $(BUILD)/asan/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+# The jail's PID 1: a freestanding static program (src/init/init.c says
+# why), embedded into brig by sys/initbin.c with .incbin.
+INIT_BIN := $(BUILD)/init/brig-init
+$(INIT_BIN): src/init/init.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=c17 -Os -static -nostdlib -ffreestanding -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -fno-pie $(WARN) -Wl,--gc-sections \
+		-Wl,-z,noexecstack -Wl,--build-id=none -s -o $@ $<
+$(BUILD)/obj/sys/initbin.o $(BUILD)/asan/obj/sys/initbin.o: $(INIT_BIN)
+$(BUILD)/obj/sys/initbin.o $(BUILD)/asan/obj/sys/initbin.o: ALL_CFLAGS += -DBRIG_INIT_BIN='"$(INIT_BIN)"'
 
 $(BUILD)/libbrig.a: $(OBJS)
 	@rm -f $@

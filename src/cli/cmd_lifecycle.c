@@ -1,23 +1,159 @@
+/* brig start | stop | restart [-f FILE] [-p N] [-v] [-q] [--all | JAIL...] */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "core/core.h"
+
+struct lc_opts {
+	const char *file;
+	bool all;
+	struct core_ops ops;
+	int failures;		/* reported failures, for the exit status */
+	char **names;
+	size_t n;
+};
+
+/* One line per jail, as jail(8) prints them. */
+static void report(void *ctx, const char *jail, enum core_event ev, const char *msg)
+{
+	struct lc_opts *o = ctx;
+
+	switch (ev) {
+	case CORE_EV_STARTED:
+		if (!o->ops.quiet)
+			printf("%s: created\n", jail);
+		break;
+	case CORE_EV_STOPPED:
+		if (!o->ops.quiet)
+			printf("%s: removed\n", jail);
+		break;
+	case CORE_EV_ALREADY:
+		if (!o->ops.quiet)
+			printf("%s: already running\n", jail);
+		break;
+	case CORE_EV_NOT_RUNNING:
+		/* With --all, every defined jail that is down would say so. */
+		if (!o->ops.quiet && !o->all)
+			printf("%s: not running\n", jail);
+		break;
+	case CORE_EV_VERBOSE:
+		printf("%s: %s\n", jail, msg);
+		break;
+	case CORE_EV_WARNING:
+		cli_warn("%s", msg);
+		break;
+	case CORE_EV_FAILED:
+	case CORE_EV_SKIPPED:
+		o->failures++;
+		cli_error("%s", msg);
+		break;
+	default:
+		break;
+	}
+	fflush(stdout);
+}
+
+static int usage(const char *verb, bool allow_all)
+{
+	cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v] %s", verb, allow_all ? "--all | JAIL..." : "JAIL...");
+	return 2;
+}
+
+/* Parse the common options; 0, or 2 for a usage error. */
+static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->ops.report = report;
+	o->ops.ctx = o;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+f:p:qv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'p':
+			o->ops.parallel = atoi(optarg);
+			if (o->ops.parallel < 1) {
+				cli_error("%s: -p: expected a number of jails above 0", argv[0]);
+				return 2;
+			}
+			break;
+		case 'q':
+			o->ops.quiet = true;
+			break;
+		case 'v':
+			o->ops.verbose = true;
+			break;
+		case 'a':
+			if (!allow_all)
+				return usage(argv[0], allow_all);
+			o->all = true;
+			break;
+		default:
+			return usage(argv[0], allow_all);
+		}
+	}
+	o->names = argv + optind;
+	o->n = (size_t)(argc - optind);
+	if (o->all == (o->n > 0)) {
+		cli_error("%s: name the jails%s", argv[0], allow_all ? ", or --all" : "");
+		return 2;
+	}
+	return 0;
+}
+
+/* Start or stop; the exit status. */
+static int act(int argc, char **argv, bool start)
+{
+	struct lc_opts o;
+	struct conf *c;
+	int r = parse(argc, argv, &o, true);
+
+	if (r)
+		return r;
+	c = cli_load_conf(o.file, NULL, 0);
+	if (!c)
+		return 1;
+	r = start ? core_start(c, o.names, o.n, &o.ops) : core_stop(c, o.names, o.n, &o.ops);
+	conf_free(c);
+	return r || o.failures ? 1 : 0;
+}
 
 int cmd_start(int argc, char **argv)
 {
-	(void)argc;
-	cli_error("%s: not implemented yet", argv[0]);
-	return 2;
+	return act(argc, argv, true);
 }
 
 int cmd_stop(int argc, char **argv)
 {
-	(void)argc;
-	cli_error("%s: not implemented yet", argv[0]);
-	return 2;
+	return act(argc, argv, false);
 }
 
 int cmd_restart(int argc, char **argv)
 {
-	(void)argc;
-	cli_error("%s: not implemented yet", argv[0]);
-	return 2;
+	struct lc_opts o;
+	struct conf *c;
+	int r = parse(argc, argv, &o, false);
+
+	if (r)
+		return r;
+	c = cli_load_conf(o.file, NULL, 0);
+	if (!c)
+		return 1;
+	r = core_stop(c, o.names, o.n, &o.ops);
+	if (r == 0)
+		r = core_start(c, o.names, o.n, &o.ops);
+	conf_free(c);
+	return r || o.failures ? 1 : 0;
 }

@@ -19,8 +19,6 @@ int cmd_snapshots(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
-/* Internal: the jail's PID 1 when brig runs as its own init. */
-int cmd_init(int argc, char **argv);
 
 /* FreeBSD front-ends, chosen by argv[0]. */
 int fe_jail(int argc, char **argv);

@@ -1,9 +1,439 @@
+/* jail(8): create, remove, restart and modify jails with FreeBSD's flags,
+ * messages and exit status, on top of core. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "cli/fe.h"
+#include "util/mem.h"
+
+/* A jail this run created, and its JID. */
+struct created {
+	char *name;
+	int jid;
+};
+
+struct run {
+	const struct jail_args *a;
+	const struct conf *c;
+	FILE *jfp;		/* -J */
+	bool note_remove;	/* jail(8) says "removed" for this remove */
+	bool wild;		/* jails were chosen by a pattern: absent is fine */
+	bool failed;
+	struct created *created;
+	size_t ncreated, cap;
+};
+
+/* A list of jail names (owned strings). */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static void names_add(struct names *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(name);
+}
+
+static void names_free(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* jail(8)'s warnings: "jail: NAME: message". core's messages may already
+ * start with the jail's name. */
+static void warn_jail(const char *jail, const char *msg)
+{
+	size_t len = strlen(jail);
+
+	if (!msg)
+		msg = "failed";
+	if (!strncmp(msg, jail, len) && !strncmp(msg + len, ": ", 2))
+		msg += len + 2;
+	cli_error("%s: %s", jail, msg);
+}
+
+static struct created *find_created(struct run *r, const char *jail)
+{
+	for (size_t i = 0; i < r->ncreated; i++)
+		if (strcmp(r->created[i].name, jail) == 0)
+			return &r->created[i];
+	return NULL;
+}
+
+/* The jail exists: -i prints its JID, otherwise "NAME: created". */
+static void on_created(void *ctx, const char *jail, int jid)
+{
+	struct run *r = ctx;
+
+	if (find_created(r, jail))
+		return;
+	r->created = xgrow(r->created, &r->cap, r->ncreated + 1, sizeof(*r->created));
+	r->created[r->ncreated++] = (struct created){ xstrdup(jail), jid };
+	if (r->a->print_jid)
+		printf("%d\n", jid);
+	if (r->a->verbose >= 0)
+		printf("%s: created\n", jail);
+	fflush(stdout);
+}
+
+/* A jail finished starting (through exec.poststart): its -J line. */
+static void on_started(struct run *r, const char *jail)
+{
+	struct created *cr = find_created(r, jail);
+	const struct conf_jail *cj = conf_jail(r->c, jail);
+	struct strbuf line = STRBUF_INIT;
+
+	if (!cr) {
+		/* core did not say when the jail came to be: say it now. */
+		struct core_jail j = { 0 };
+		struct brig_err e = { 0 };
+
+		on_created(r, jail, core_find(jail, &j, &e) == 0 ? j.jid : 0);
+		core_jail_free(&j);
+		cr = find_created(r, jail);
+	}
+	if (!r->jfp || !cj)
+		return;
+	jail_format_jidfile(&line, cr->jid, cj);
+	fprintf(r->jfp, "%s\n", line.s);
+	sb_free(&line);
+}
+
+/* core's report of each jail's outcome, in jail(8)'s words. */
+static void report(void *ctx, const char *jail, enum core_event ev, const char *msg)
+{
+	struct run *r = ctx;
+
+	switch (ev) {
+	case CORE_EV_STARTED:
+		on_started(r, jail);
+		break;
+	case CORE_EV_STOPPED:
+		if (r->a->verbose > 0 || (r->a->verbose == 0 && r->note_remove))
+			printf("%s: removed\n", jail);
+		fflush(stdout);
+		break;
+	case CORE_EV_FAILED:
+		warn_jail(jail, msg);
+		r->failed = true;
+		/* A jail that was created is removed again, and jail(8) says so. */
+		if (find_created(r, jail) && r->a->verbose >= 0)
+			printf("%s: removed\n", jail);
+		fflush(stdout);
+		break;
+	case CORE_EV_SKIPPED:
+	case CORE_EV_WARNING:
+		/* jail(8) warns and fails the jail, but goes on removing it. */
+		warn_jail(jail, msg);
+		r->failed = true;
+		break;
+	case CORE_EV_VERBOSE:
+		/* jail -v: "NAME: run command in jail: ...". */
+		printf("%s: %s\n", jail, msg ? msg : "");
+		fflush(stdout);
+		break;
+	case CORE_EV_NOT_RUNNING:
+		if (r->wild)
+			break;
+		if (r->a->verbose >= 0)
+			cli_error("\"%s\" not found", jail);
+		r->failed = true;
+		break;
+	case CORE_EV_ALREADY:
+		cli_error("\"%s\" already exists", jail);
+		r->failed = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static struct core_ops ops_for(struct run *r)
+{
+	return (struct core_ops){
+		.parallel = r->a->parallel,
+		.quiet = r->a->verbose < 0,
+		.verbose = r->a->verbose > 0,
+		.no_hooks = r->a->rflag_raw,
+		.report = report,
+		.created = on_created,
+		.ctx = r,
+	};
+}
+
+/* The configuration: the param=value jail, or the file (-f) or brig's
+ * configuration directory. Errors are printed. */
+static struct conf *load(const struct jail_args *a)
+{
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS };
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+	bool said = false;
+
+	if (a->from_params) {
+		src.cmdline = a->params;
+		src.ncmdline = a->nparams;
+	} else if (a->conf_file) {
+		src.file = a->conf_file;
+	} else {
+		src.confdir = conf_default_dir();
+	}
+	if (conf_load(&src, &c, &d) < 0)
+		c = NULL;
+	for (size_t i = 0; i < d.n; i++) {
+		if (d.msgs[i].level == DIAG_ERROR) {
+			fprintf(stderr, "%s: %s\n", cli_prog, d.msgs[i].text);
+			said = true;
+		}
+	}
+	if (!c && !said)
+		cli_error("cannot load the jail configuration");
+	diag_free(&d);
+	return c;
+}
+
+/* The configuration's jail for a command-line name: by name, or for a
+ * number the jail whose jid it is ("5309 { name = web; }" is web). */
+static const struct conf_jail *conf_target(const struct conf *c, const char *arg)
+{
+	const struct conf_jail *cj = conf_jail(c, arg);
+
+	if (cj || !arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return cj;
+	for (size_t i = 0; i < c->njails; i++) {
+		const char *jid = conf_str(&c->jails[i], "jid");
+
+		if (jid && strcmp(jid, arg) == 0)
+			return &c->jails[i];
+	}
+	return NULL;
+}
+
+/* jail -r uses the configuration only when there is one (jail(8) stats
+ * the file); jail -R never does. */
+static bool have_conf(const struct jail_args *a)
+{
+	struct stat st;
+
+	if (a->rflag_raw)
+		return false;
+	if (a->conf_file)
+		return !strcmp(a->conf_file, "-") || stat(a->conf_file, &st) == 0;
+	return stat(conf_default_dir(), &st) == 0;
+}
+
+static bool is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Running jails matching a pattern ('*': all of them). */
+static void add_matching(struct names *l, const char *pattern)
+{
+	struct core_jail *v = NULL;
+	struct brig_err e = { 0 };
+	size_t n = 0;
+
+	if (core_list(&v, &n, &e) < 0) {
+		cli_print_err(&e);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fnmatch(pattern, v[i].name, 0) == 0)
+			names_add(l, v[i].name);
+	core_list_free(v, n);
+}
+
+/* jail -r / -R: the jails named (or JIDs, or patterns), stopped in
+ * reverse dependency order. */
+static void do_remove(struct run *r)
+{
+	const struct jail_args *a = r->a;
+	bool docf = have_conf(a);
+	struct conf *c = docf ? load(a) : NULL;
+	struct names l = { 0 };
+
+	if (docf && !c) {
+		r->failed = true;
+		return;
+	}
+	r->c = c;
+	r->note_remove = docf || a->nnames > 1 || is_pattern(a->names[0]);
+	for (size_t i = 0; i < a->nnames; i++) {
+		const char *arg = a->names[i];
+		struct core_jail j = { 0 };
+		struct brig_err e = { 0 };
+
+		if (is_pattern(arg)) {
+			r->wild = true;
+			add_matching(&l, arg);
+		} else if (c && conf_target(c, arg)) {
+			names_add(&l, conf_target(c, arg)->name);
+		} else if (core_find(arg, &j, &e) == 0) {
+			names_add(&l, j.name);
+			core_jail_free(&j);
+		} else {
+			if (a->verbose >= 0)
+				cli_error("\"%s\" not found", arg);
+			r->failed = true;
+		}
+	}
+	if (l.n > 0) {
+		struct core_ops o = ops_for(r);
+
+		if (core_stop(c, l.v, l.n, &o) < 0)
+			r->failed = true;
+	}
+	names_free(&l);
+	conf_free(c);
+}
+
+/* The first parameter of cj the running jail was not started with. */
+static const char *changed_param(const struct conf_jail *cj, const struct core_jail *j)
+{
+	for (size_t i = 0; i < cj->nparams; i++) {
+		const struct conf_param *p = &cj->params[i];
+		struct strbuf want = STRBUF_INIT;
+		const char *have = NULL;
+		bool same;
+
+		for (size_t k = 0; k < p->nvalues; k++) {
+			if (k)
+				sb_addc(&want, ',');
+			sb_adds(&want, p->values[k]);
+		}
+		for (size_t k = 0; k < j->nparams; k++)
+			if (strcmp(j->param_names[k], p->name) == 0)
+				have = j->param_values[k] ? j->param_values[k] : "";
+		same = have && strcmp(have, want.s ? want.s : "") == 0;
+		sb_free(&want);
+		if (!same)
+			return p->name;
+	}
+	return NULL;
+}
+
+/* What -c, -m, -cm, -rc, -rm, -crm do to one jail, as jail(8) decides:
+ * start it, restart it, report it unchanged, or refuse. */
+static void plan_one(struct run *r, const struct conf_jail *cj, struct names *start,
+		     struct names *restart)
+{
+	unsigned op = r->a->op;
+	struct core_jail j = { 0 };
+	struct brig_err e = { 0 };
+	bool running;
+	const char *changed;
+
+	if (op == JAIL_OP_CREATE) {
+		names_add(start, cj->name);
+		return;
+	}
+	running = core_find(cj->name, &j, &e) == 0;
+	if (!running) {
+		if (op & JAIL_OP_CREATE && op & JAIL_OP_MODIFY) {
+			names_add(start, cj->name);
+		} else {
+			cli_error("\"%s\" not found", cj->name);
+			r->failed = true;
+		}
+		return;
+	}
+	changed = op & JAIL_OP_MODIFY ? changed_param(cj, &j) : "";
+	if (!changed) {
+		if (r->a->verbose >= 0)
+			printf("%s: updated\n", cj->name);
+	} else if (op & JAIL_OP_REMOVE) {
+		names_add(restart, cj->name);
+	} else {
+		/* Linux cannot change a running jail's namespaces, root or
+		 * mounts: every parameter is fixed at creation. */
+		cli_error("%s: %s cannot be changed after creation", cj->name, changed);
+		r->failed = true;
+	}
+	core_jail_free(&j);
+}
+
+/* jail -c (and -m, -rc and their mixes): from param=value arguments, or
+ * the configuration's jail named, or all of its jails. */
+static void do_create(struct run *r)
+{
+	const struct jail_args *a = r->a;
+	struct conf *c = load(a);
+	struct names start = { 0 }, restart = { 0 };
+	struct core_ops o;
+
+	if (!c) {
+		r->failed = true;
+		return;
+	}
+	r->c = c;
+	o = ops_for(r);
+	if (a->nnames > 0 && !conf_target(c, a->names[0])) {
+		cli_error("\"%s\" not found", a->names[0]);
+		r->failed = true;
+	} else if (a->nnames > 0) {
+		plan_one(r, conf_target(c, a->names[0]), &start, &restart);
+	} else {
+		for (size_t i = 0; i < c->njails; i++)
+			plan_one(r, &c->jails[i], &start, &restart);
+	}
+	fflush(stdout);
+	if (restart.n > 0) {
+		if (core_stop(c, restart.v, restart.n, &o) < 0)
+			r->failed = true;
+		for (size_t i = 0; i < restart.n; i++)
+			names_add(&start, restart.v[i]);
+	}
+	/* Every failure is also reported, but the count is what core vouches for. */
+	if (start.n > 0 && core_start(c, start.v, start.n, &o) != 0)
+		r->failed = true;
+	names_free(&start);
+	names_free(&restart);
+	conf_free(c);
+}
 
 int fe_jail(int argc, char **argv)
 {
-	(void)argc;
-	cli_error("%s: not implemented yet", argv[0]);
-	return 2;
+	struct brig_err e = { 0 };
+	struct jail_args a;
+	struct run r = { .a = &a };
+
+	if (jail_parse(argc, argv, &a, &e) < 0) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	/* Line by line, so our lines and the hooks' output keep their order. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (a.jid_file) {
+		r.jfp = fopen(a.jid_file, "w");
+		if (!r.jfp) {
+			cli_error("open %s: %s", a.jid_file, strerror(errno));
+			jail_args_free(&a);
+			return 1;
+		}
+		setvbuf(r.jfp, NULL, _IOLBF, 0);
+	}
+	if (a.op == JAIL_OP_REMOVE)
+		do_remove(&r);
+	else
+		do_create(&r);
+	if (r.jfp)
+		fclose(r.jfp);
+	for (size_t i = 0; i < r.ncreated; i++)
+		free(r.created[i].name);
+	free(r.created);
+	jail_args_free(&a);
+	return r.failed ? 1 : 0;
 }

@@ -33,7 +33,6 @@ static const struct command commands[] = {
 	{ "rollback", cmd_rollback, "rollback NAME SNAP" },
 	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
 	{ "import", cmd_import, "import FILE [NAME]" },
-	{ "init", cmd_init, NULL },
 };
 
 static void usage(FILE *f)

@@ -23,14 +23,22 @@ enum core_event {
 	CORE_EV_SKIPPED,	/* a dependency failed; msg says which */
 	CORE_EV_NOT_RUNNING,	/* stop of a jail that is not running */
 	CORE_EV_ALREADY,	/* start of a jail that is already running */
+	CORE_EV_VERBOSE,	/* with core_ops.verbose: "run command: ..." (jail -v) */
+	CORE_EV_WARNING,	/* something went wrong but the operation went on
+				 * (a failing exec.prestop/exec.stop/exec.poststop) */
 };
 
 struct core_ops {
 	int parallel;		/* max jails acting at once (-p N); 0: number of CPUs */
 	bool quiet;		/* jail -q */
 	bool verbose;		/* jail -v: echo hooks as they run */
+	bool no_hooks;		/* jail -R: stop without running any exec.* hook */
 	/* Called for every jail's outcome; may be NULL. */
 	void (*report)(void *ctx, const char *jail, enum core_event ev, const char *msg);
+	/* Called the moment a jail exists, with its JID: where jail(8) prints
+	 * "NAME: created" (and -i the JID), after exec.prestart and before
+	 * exec.created. May be NULL. */
+	void (*created)(void *ctx, const char *jail, int jid);
 	void *ctx;
 };
 

@@ -1,29 +1,232 @@
-/* Placeholder until the network model lands. */
+/* A vnet jail's network: veth pairs into its bridges, addresses, routes,
+ * port redirections; and the removal of what was recorded. */
 #include "net/net.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e)
+#include "net/model.h"
+#include "sys/nft.h"
+#include "sys/sysctl_net.h"
+#include "util/mem.h"
+
+/* lo is the first interface of every network namespace. */
+#define LOOPBACK_IFINDEX 1
+
+/* The jail's network namespace, refusing the host's own: a jail whose init
+ * did not get a namespace of its own must not have its plumbing done in
+ * the host's. */
+static int open_jail_netns(pid_t pid, struct brig_err *e)
 {
-	(void)c;
-	(void)j;
-	(void)e;
+	char path[64];
+	struct stat self, jail;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return brig_err_set(e, errno, "opening the network namespace of the jail's "
+				    "init (pid %d)", (int)pid);
+	if (fstat(fd, &jail) < 0 || stat("/proc/thread-self/ns/net", &self) < 0) {
+		brig_err_set(e, errno, "checking the jail's network namespace");
+		close(fd);
+		return -1;
+	}
+	if (jail.st_ino == self.st_ino && jail.st_dev == self.st_dev) {
+		close(fd);
+		return brig_err_set(e, 0, "the jail's init (pid %d) has no network namespace of "
+				    "its own", (int)pid);
+	}
+	return fd;
+}
+
+/* Create the veth pair of interface f: the host end plugged into its
+ * bridge and up, the jail end made directly inside the jail's namespace
+ * with its final name. A leftover host end of this same jail (a crash) is
+ * removed first; any other interface of that name is refused. */
+static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_if *f,
+		     int bridge, int mtu, int nsfd, struct brig_err *e)
+{
+	cleanup_free char *alias = net_tag_jail(m->name);
+	struct nl_link_attrs host, peer;
+	struct nl_link old;
+	int r;
+
+	nl_link_attrs_init(&host);
+	host.name = f->hname;
+	host.mac = f->hmac;
+	host.mtu = mtu;
+	host.master = bridge;
+	host.up = true;
+	nl_link_attrs_init(&peer);
+	peer.name = f->jname;
+	peer.mac = f->jmac;
+	peer.mtu = mtu;
+	peer.netns_fd = nsfd;
+	/* Not up here: the kernel opens the peer before the pair is linked
+	 * (ENOTCONN); jail_side() brings it up. */
+	for (int attempt = 0;; attempt++) {
+		if (nl_veth_add(nl, &host, &peer, e) == 0)
+			break;
+		if (e->errnum != EEXIST || attempt > 0)
+			return -1;
+		if ((r = nl_link_get(nl, f->hname, &old, e)) <= 0)
+			return r < 0 ? -1 : brig_err_set(e, EEXIST, "creating veth pair %s/%s",
+							   f->hname, f->jname);
+		if (strcmp(old.kind, "veth") != 0 || strcmp(old.alias, alias) != 0)
+			return brig_err_set(e, 0, "creating veth pair %s/%s: interface %s exists and "
+					    "is not a leftover of this jail%s%s", f->hname, f->jname,
+					    f->hname, old.alias[0] ? ": it belongs to " : "",
+					    old.alias);
+		if (nl_link_del(nl, f->hname, e) < 0)
+			return -1;
+	}
+	/* The alias marks the host end as this jail's (leftovers, brig net
+	 * ls); the kernel ignores it in a creation request. */
+	nl_link_attrs_init(&host);
+	host.name = f->hname;
+	host.alias = alias;
+	return nl_link_set(nl, 0, &host, e);
+}
+
+/* Host side: the bridges, the veth pairs (recorded first), the host
+ * interfaces moved in. */
+static int host_side(struct nl *nl, const struct net_jail *m, const struct net_networks *nw,
+		     int nsfd, const struct rec *rec, struct brig_err *e)
+{
+	for (size_t i = 0; i < m->nifs; i++) {
+		const struct net_if *f = &m->ifs[i];
+		struct nl_link_attrs move;
+		struct nl_link l;
+		int bridge, mtu, r;
+
+		if (f->bridge) {
+			if (net_bridge_ensure(nl, f->bridge, net_networks_find(nw, f->bridge),
+					      &bridge, &mtu, e) < 0 ||
+			    rec_add(rec, "veth", f->hname, e) < 0 ||
+			    make_veth(nl, m, f, bridge, mtu, nsfd, e) < 0)
+				return -1;
+			continue;
+		}
+		if ((r = nl_link_get(nl, f->jname, &l, e)) <= 0)
+			return r < 0 ? -1 : brig_err_set(e, 0, "interface %s: no such interface on "
+							   "the host", f->jname);
+		nl_link_attrs_init(&move);
+		move.netns_fd = nsfd;
+		if (nl_link_set(nl, l.index, &move, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Inside the jail: lo and the interfaces up, addresses, default routes. */
+static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e)
+{
+	cleanup_free int *idx = xcalloc(m->nifs, sizeof(*idx));
+	struct nl_link_attrs up;
+	const struct net_gw *gws[] = { &m->gw4, &m->gw6 };
+	struct nl_link l;
+	int r;
+
+	nl_link_attrs_init(&up);
+	up.up = true;
+	if (nl_link_set(jn, LOOPBACK_IFINDEX, &up, e) < 0)
+		return -1;
+	for (size_t i = 0; i < m->nifs; i++) {
+		if ((r = nl_link_get(jn, m->ifs[i].jname, &l, e)) <= 0)
+			return r < 0 ? -1 : brig_err_set(e, 0, "interface %s is missing in the jail",
+							   m->ifs[i].jname);
+		idx[i] = l.index;
+		if (!(l.flags & IFF_UP) && nl_link_set(jn, l.index, &up, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < m->nips; i++)
+		if (nl_addr_add(jn, idx[m->ips[i].ifi], &m->ips[i].a, e) < 0)
+			return brig_err_wrap(e, "interface %s", m->ifs[m->ips[i].ifi].jname);
+	for (size_t i = 0; i < 2; i++)
+		if (gws[i]->set && nl_route_add(jn, NULL, &gws[i]->a, idx[gws[i]->ifi], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* The rdr rules (recorded first) and the forwarding they need. */
+static int redirections(const struct net_jail *m, const struct rec *rec, struct brig_err *e)
+{
+	cleanup_free char *tag = NULL;
+	cleanup_free char *rules = NULL;
+
+	if (m->nrdrs == 0)
+		return 0;
+	tag = net_tag_jail(m->name);
+	rules = net_rules_jail(m);
+	if (rec_add(rec, "nft", tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
+		return -1;
+	if (net_jail_ip(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
+		return -1;
+	if (net_jail_ip(m, AF_INET6) && sysctl_net_forwarding(AF_INET6, e) < 0)
+		return -1;
 	return 0;
 }
 
 int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 		const struct rec *rec, struct brig_err *e)
 {
-	(void)jid;
-	(void)init_pid;
-	(void)rec;
-	if (conf_bool(j, "vnet", false) && conf_str(j, "vnet.bridge"))
-		return brig_err_set(e, 0, "vnet: networking not implemented yet");
-	return 0;
+	struct net_networks nw = { 0 };
+	struct net_jail m;
+	struct nl nl = { 0 }, jn = { 0 };
+	int nsfd = -1, rc = -1;
+
+	if (net_jail_parse(j, jid, &m, e) < 0)
+		return brig_err_wrap(e, "vnet");
+	if (!m.vnet) {
+		net_jail_free(&m);
+		return 0;
+	}
+	if (net_networks_load(&nw, e) == 0 && (nsfd = open_jail_netns(init_pid, e)) >= 0 &&
+	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &nw, nsfd, rec, e) == 0 &&
+	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0 &&
+	    redirections(&m, rec, e) == 0)
+		rc = 0;
+	nl_close(&jn);
+	nl_close(&nl);
+	if (nsfd >= 0)
+		close(nsfd);
+	net_networks_free(&nw);
+	net_jail_free(&m);
+	return rc < 0 ? brig_err_wrap(e, "vnet") : 0;
+}
+
+/* Delete the host end of a jail's veth pair (the jail end goes with it). */
+static int remove_veth(const char *name, struct brig_err *e)
+{
+	struct nl nl;
+	struct nl_link l;
+	int r;
+
+	if (nl_open(&nl, e) < 0)
+		return -1;
+	r = nl_link_get(&nl, name, &l, e);
+	if (r > 0 && strcmp(l.kind, "veth") != 0)
+		r = brig_err_set(e, 0, "refusing to delete %s: it is not a veth", name);
+	else if (r > 0)
+		r = nl_link_del(&nl, name, e);
+	nl_close(&nl);
+	return r < 0 ? -1 : 0;
 }
 
 int net_obj_remove(const char *kind, const char *id, struct brig_err *e)
 {
-	(void)id;
+	if (!strcmp(kind, "veth"))
+		return remove_veth(id, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
+	if (!strcmp(kind, "nft")) {
+		if (strncmp(id, "jail:", 5) != 0)
+			return brig_err_set(e, 0, "vnet: bad rule tag \"%s\"", id);
+		return nft_replace_tag(id, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
+	}
 	return brig_err_set(e, 0, "unknown network object kind \"%s\"", kind);
 }

@@ -3,6 +3,8 @@
 #ifndef BRIG_NET_NET_H
 #define BRIG_NET_NET_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "conf/conf.h"
@@ -14,6 +16,10 @@
  * the bridges of networks.conf. 0 if fine. */
 int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
 
+/* The same checks for `brig config check`: errors and warnings (an address
+ * outside its bridge's subnets) go to d; -1 if there is an error. */
+int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *d);
+
 /* Give a vnet jail its network: called once the jail's init (init_pid)
  * exists and before exec.start. Every object is recorded through rec before
  * it is made. Non-vnet jails: no-op. */
@@ -23,5 +29,37 @@ int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
 int net_obj_remove(const char *kind, const char *id, struct brig_err *e);
+
+/* ---- bridges, for `brig net` ---- */
+
+/* A jail's veth plugged into a bridge (or another port). */
+struct net_member {
+	char *interface;	/* host end */
+	char *jail;		/* the jail it belongs to, NULL if not brig's */
+};
+
+/* One bridge as `brig net ls` shows it. */
+struct net_bridge_info {
+	char *name;
+	bool declared;		/* in networks.conf */
+	bool exists, up;
+	bool nat, isolate;	/* as declared */
+	int mtu;		/* the kernel's, or the declared one if absent */
+	char **addrs;		/* "10.10.0.1/24": the kernel's, or the declared */
+	size_t naddrs;
+	struct net_member *members;
+	size_t nmembers;
+};
+
+/* The declared bridges and the other bridges brig's jails are plugged
+ * into, in that order. */
+int net_bridge_list(struct net_bridge_info **out, size_t *n, struct brig_err *e);
+void net_bridge_list_free(struct net_bridge_info *v, size_t n);
+/* Create or bring a declared bridge in line with networks.conf (addresses,
+ * rules, forwarding, up). */
+int net_bridge_up(const char *name, struct brig_err *e);
+/* Remove a declared bridge and its rules; refused while jails use it.
+ * Already gone counts as success. */
+int net_bridge_down(const char *name, struct brig_err *e);
 
 #endif

@@ -1,6 +1,23 @@
-/* Templates and jail roots: what core/ calls. Owned by store/. */
+/* Templates, jail roots, snapshots and archives: the store's interface.
+ *
+ * Owned by store/. cli/ calls the template, jail, snapshot and archive
+ * functions; core/ calls store_jail_prepare() before a jail's mounts. The
+ * store never asks whether a jail runs: callers check that (core) first.
+ *
+ * Layout under store_dir():
+ *   templates/NAME/root        the template's tree (a btrfs subvolume on btrfs)
+ *   templates/NAME/meta        source=, created=
+ *   jails/NAME/meta            template=, backend=overlay|btrfs|copy, created=
+ *   jails/NAME/root            the jail's path (overlay mountpoint when thin)
+ *   jails/NAME/upper, work     overlay layers (thin overlay jails only)
+ *   jails/NAME/snapshots/SNAP/{meta,data}
+ *   tmp/                       work in progress, renamed into place when done
+ *   lock                       serialises changes to the store */
 #ifndef BRIG_STORE_STORE_H
 #define BRIG_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "conf/conf.h"
 #include "util/err.h"
@@ -13,5 +30,103 @@ const char *store_dir(void);
  * store that is not mounted, mount it there (recording "mount PATH" first).
  * Jails not made by the store: no-op. */
 int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct brig_err *e);
+
+/* How long steps report progress (cli shows it on a terminal only). */
+struct store_progress {
+	/* what: "copying", "extracting", "archiving", ...; called often. */
+	void (*fn)(void *ctx, const char *what, unsigned long long files,
+		   unsigned long long bytes);
+	/* Run long helpers (debootstrap) with their output on the terminal. */
+	bool verbose;
+	void *ctx;
+};
+
+/* A name for a template, jail or snapshot: NULL if fine, else the reason. */
+const char *store_name_invalid(const char *name);
+
+/* ---- templates ---- */
+
+/* SOURCE: "busybox", a directory, a tarball, or "debootstrap:SUITE[:PKG,...]". */
+int store_template_create(const char *name, const char *source,
+			  const struct store_progress *p, struct brig_err *e);
+
+struct store_template {
+	char *name;
+	char *source;
+	long long created;	/* seconds since the epoch */
+	char **jails;		/* thin jails that use it */
+	size_t njails;
+};
+
+int store_template_list(struct store_template **out, size_t *n, struct brig_err *e);
+void store_template_list_free(struct store_template *v, size_t n);
+/* Refused while thin jails use it (the message lists them). */
+int store_template_remove(const char *name, struct brig_err *e);
+
+/* ---- jails ---- */
+
+struct store_create {
+	const char *name;
+	const char *template;
+	bool thick;
+	/* "param=value", "param+=value", "param" (true), "$var=value",
+	 * ".include=FILE": written to the jail's file as given. */
+	char *const *params;
+	size_t nparams;
+	const struct store_progress *progress;
+};
+
+/* Make the root and write jail.conf.d/NAME.conf; *conf_out: that file. */
+int store_jail_create(const struct store_create *c, char **conf_out, struct brig_err *e);
+
+struct store_jail {
+	char *name;
+	char *template;
+	char *backend;		/* "overlay", "btrfs", "copy" */
+	char *path;		/* the jail's root */
+	char *conf;		/* its jail.conf.d file */
+};
+
+/* The store's record of a jail; -1 with "no jail" when it has none. */
+int store_jail_get(const char *name, struct store_jail *out, struct brig_err *e);
+void store_jail_free(struct store_jail *j);
+/* Remove the jail's storage and jail.conf.d file (the jail must be stopped). */
+int store_jail_destroy(const char *name, struct brig_err *e);
+
+/* ---- snapshots ---- */
+
+struct store_snapshot {
+	char *name;
+	long long created;
+};
+
+/* snap NULL: named after the time. *name_out (may be NULL): the name used. */
+int store_snapshot_create(const char *jail, const char *snap, char **name_out,
+			  const struct store_progress *p, struct brig_err *e);
+/* Oldest first. */
+int store_snapshot_list(const char *jail, struct store_snapshot **out, size_t *n,
+			struct brig_err *e);
+void store_snapshot_list_free(struct store_snapshot *v, size_t n);
+int store_snapshot_remove(const char *jail, const char *snap, struct brig_err *e);
+/* The jail must be stopped. */
+int store_rollback(const char *jail, const char *snap, const struct store_progress *p,
+		   struct brig_err *e);
+
+/* ---- archives ---- */
+
+struct store_export {
+	const char *jail;
+	const char *file;
+	bool full;		/* fold the template in */
+	bool live;		/* the jail runs: say what consistency is given */
+	const struct store_progress *progress;
+	/* Out: for a live export, what consistency the archive has. */
+	const char *consistency;
+};
+
+int store_export(struct store_export *x, struct brig_err *e);
+/* name NULL: the name in the archive. *name_out: the jail made. */
+int store_import(const char *file, const char *name, char **name_out,
+		 const struct store_progress *p, struct brig_err *e);
 
 #endif

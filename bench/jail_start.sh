@@ -1,0 +1,113 @@
+#!/bin/sh
+# Jail lifecycle benchmarks. Prints figures, asserts nothing:
+#   1. start and stop latency (median) of a persist busybox jail, against
+#      `runc run -d` / `runc delete -f` of the same root in the same run;
+#   2. memory brig leaves running per jail (PSS of every init) with 100 jails;
+#   3. `brig ls` with 500 jails running.
+# Everything happens inside throwaway namespaces (it re-runs itself under
+# unshare), in a private tmpfs; jails and runc containers are removed.
+# Targets (issue 3): start < 5 ms and >= 3x faster than runc, PSS < 256 KiB
+# per jail, ls < 20 ms.
+set -eu
+if [ "${BRIG_BENCH_INNER:-}" != 1 ]; then
+	exec env BRIG_BENCH_INNER=1 unshare --net --mount --pid --fork --mount-proc \
+		--propagation private sh "$0" "$@"
+fi
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BRIG=$PWD/$BUILD/brig
+RUNS=${RUNS:-30}
+[ -x "$BRIG" ] || { echo "bench: build $BRIG first (make)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (make deps)" >&2; exit 1; }
+. tests/integration/lib/common.sh
+T=$(mktemp -d /tmp/brig-bench.XXXXXX)
+mount -t tmpfs -o mode=0755 brig-bench "$T"
+export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store"
+mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
+ip link set lo up 2>/dev/null || true
+RUNC_ID=brig-bench-$$
+cleanup() {
+	"$BRIG" stop --all >/dev/null 2>&1 || true
+	runc --root "$T/runc" delete -f "$RUNC_ID" >/dev/null 2>&1 || true
+	umount -l "$T" 2>/dev/null || true
+	rmdir "$T" 2>/dev/null || true
+}
+trap cleanup EXIT
+mk_busybox_root "$T/root"
+
+# median COMMAND...: hyperfine's median in ms (with --prepare etc. passed).
+median() {
+	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 || { cat "$T/h.log" >&2; return 1; }
+	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
+}
+
+echo "== start/stop of a persist busybox jail (median of $RUNS)"
+printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
+b_start=$(median --prepare "$BRIG stop j" "$BRIG start j")
+b_stop=$(median --prepare "$BRIG start j" "$BRIG stop j")
+"$BRIG" stop j >/dev/null
+
+# runc: the same root, the same namespaces (runc's default spec: pid, net,
+# ipc, uts, mount), a process that waits like a persist jail does.
+mkdir -p "$T/bundle"
+(cd "$T/bundle" && runc spec)
+python3 - "$T/bundle/config.json" "$T/root" <<'PY'
+import json, sys
+p, root = sys.argv[1], sys.argv[2]
+c = json.load(open(p))
+c["root"] = {"path": root, "readonly": False}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sleep", "100000"]
+json.dump(c, open(p, "w"))
+PY
+RUNC="runc --root $T/runc"
+gone="$RUNC delete -f $RUNC_ID >/dev/null 2>&1 || true"
+r_start=$(cd "$T/bundle" && median --prepare "sh -c '$gone'" "$RUNC run -d $RUNC_ID")
+r_stop=$(cd "$T/bundle" && median --prepare "sh -c '$gone; $RUNC run -d $RUNC_ID'" "$RUNC delete -f $RUNC_ID")
+$RUNC delete -f "$RUNC_ID" >/dev/null 2>&1 || true
+python3 - "$b_start" "$b_stop" "$r_start" "$r_stop" <<'PY'
+import sys
+bs, bp, rs, rp = map(float, sys.argv[1:])
+print("brig start  %7.2f ms   stop %7.2f ms   start+stop %7.2f ms" % (bs, bp, bs + bp))
+print("runc run -d %7.2f ms   delete -f %7.2f ms   total %7.2f ms" % (rs, rp, rs + rp))
+print("runc / brig: start %.1fx   stop %.1fx   start+stop %.1fx" % (rs / bs, rp / bp, (rs + rp) / (bs + bp)))
+PY
+
+echo "== memory left running per jail, 100 jails"
+: >"$BRIG_CONFDIR/jail.conf"
+i=1
+while [ $i -le 100 ]; do
+	printf 'm%d { path = "%s"; persist; }\n' $i "$T/root" >>"$BRIG_CONFDIR/jail.conf"
+	i=$((i + 1))
+done
+"$BRIG" start -q --all
+"$BRIG" ls --json | python3 -c '
+import json, sys
+pids = [j["init_pid"] for j in json.load(sys.stdin)]
+pss = 0
+for pid in pids:
+    for line in open("/proc/%d/smaps_rollup" % pid):
+        if line.startswith("Pss:"):
+            pss += int(line.split()[1])
+print("%d jails, their inits: %d KiB PSS in all, %.1f KiB per jail" % (len(pids), pss, pss / len(pids)))
+'
+"$BRIG" stop -q --all
+
+echo "== brig ls with 500 jails (median of $RUNS)"
+: >"$BRIG_CONFDIR/jail.conf"
+i=1
+while [ $i -le 500 ]; do
+	# The host's network stack: 500 network namespaces would only load
+	# the kernel, and ls never looks at them.
+	printf 'l%d { path = "%s"; persist; ip4 = inherit; }\n' $i "$T/root" >>"$BRIG_CONFDIR/jail.conf"
+	i=$((i + 1))
+done
+t0=$(date +%s%N)
+"$BRIG" start -q --all
+t1=$(date +%s%N)
+echo "started 500 jails in $(((t1 - t0) / 1000000)) ms (parallel, $(nproc) CPUs)"
+echo "brig ls: $(median "$BRIG ls") ms   brig ls --json: $(median "$BRIG ls --json") ms"
+t0=$(date +%s%N)
+"$BRIG" stop -q --all
+t1=$(date +%s%N)
+echo "stopped 500 jails in $(((t1 - t0) / 1000000)) ms"

@@ -1,0 +1,61 @@
+/* Ordering a multi-jail operation by `depend` (FreeBSD state.c).
+ *
+ * Start: the named jails and, transitively, what they depend on; a jail
+ * waits until every dependency has fully started. Stop: the named jails and
+ * the running jails that depend on them; a jail waits until every jail
+ * depending on it has stopped. A failed job skips (transitively) every job
+ * waiting for it; independent jobs are unaffected. Pure logic: no system
+ * calls, so it is unit-tested on hand-built configurations. */
+#ifndef BRIG_CORE_DEPEND_H
+#define BRIG_CORE_DEPEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/conf.h"
+
+enum dep_state {
+	DEP_WAIT,
+	DEP_RUN,
+	DEP_OK,
+	DEP_FAIL,
+	DEP_SKIP,
+};
+
+struct dep_job {
+	const char *name;
+	const struct conf_jail *cj;	/* NULL: not in the configuration */
+	bool named;		/* asked for, not pulled in */
+	size_t *waits;		/* jobs that must end well first */
+	size_t nwaits;
+	enum dep_state st;
+	size_t blame;		/* DEP_SKIP: the job whose failure skipped it */
+	char *error;		/* a problem found while planning (DEP_FAIL) */
+};
+
+struct dep_plan {
+	struct dep_job *jobs;
+	size_t n;
+	bool stop;
+};
+
+/* Does a jail run? For stop plans (dependents are pulled in only when
+ * they run). */
+typedef bool (*dep_running_fn)(const char *name, void *ctx);
+
+/* Build the plan for names (n == 0: every jail of c; for stop, plus the
+ * running jails in extra that c does not define). Names that c does not
+ * define: a start job fails ("no such jail"), a stop job runs without
+ * configuration. */
+void dep_plan_build(struct dep_plan *p, const struct conf *c, char *const *names, size_t n,
+		    bool stop, char *const *extra, size_t nextra, dep_running_fn running, void *ctx);
+/* A job ready to run (marked DEP_RUN), or -1 if none is now. */
+long dep_next(struct dep_plan *p);
+/* A job ended; on failure every job waiting for it, directly or not, is
+ * skipped. */
+void dep_done(struct dep_plan *p, size_t i, bool ok);
+/* Jobs still waiting when nothing runs are in a dependency loop: fail them. */
+size_t dep_fail_stuck(struct dep_plan *p);
+void dep_plan_free(struct dep_plan *p);
+
+#endif

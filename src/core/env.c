@@ -1,0 +1,84 @@
+/* Environments of the commands brig runs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jail.h"
+#include "util/mem.h"
+
+extern char **environ;
+
+/* The caller's variables a command in a jail may see (no exec.clean):
+ * terminal and locale only; nothing that names host paths or secrets. */
+static const char *const jail_allow[] = { "TERM", "LANG", "LC_", "TZ" };
+
+#define JAIL_PATH "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"
+
+static void push(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
+/* True if the variable "NAME=..." is allowed by a list entry (a trailing
+ * '_' in the entry makes it a prefix). */
+static bool allowed(const char *var, bool clean)
+{
+	size_t n = clean ? 1 : ARRAY_SIZE(jail_allow);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(jail_allow[i]);
+
+		if (strncmp(var, jail_allow[i], l) == 0 &&
+		    (jail_allow[i][l - 1] == '_' || var[l] == '='))
+			return true;
+	}
+	return false;
+}
+
+char **env_jail(bool clean)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	push(&v, &n, xstrdup("PATH=" JAIL_PATH));
+	for (char **e = environ; e && *e; e++)
+		if (allowed(*e, clean))
+			push(&v, &n, xstrdup(*e));
+	return v;
+}
+
+char **env_host(bool clean, int jid, const char *name, const char *path)
+{
+	static const char *const jvars[] = { "JID=", "JNAME=", "JPATH=" };
+	const char *term = getenv("TERM");
+	char **v = NULL;
+	size_t n = 0;
+
+	if (clean) {
+		push(&v, &n, xstrdup("PATH=/sbin:/bin:/usr/sbin:/usr/bin"));
+		if (term)
+			push(&v, &n, xasprintf("TERM=%s", term));
+	} else {
+		for (char **e = environ; e && *e; e++) {
+			bool ours = false;
+
+			for (size_t i = 0; i < ARRAY_SIZE(jvars); i++)
+				ours |= strncmp(*e, jvars[i], strlen(jvars[i])) == 0;
+			if (!ours)
+				push(&v, &n, xstrdup(*e));
+		}
+	}
+	if (jid > 0)	/* exec.prepare runs before there is one */
+		push(&v, &n, xasprintf("JID=%d", jid));
+	push(&v, &n, xasprintf("JNAME=%s", name));
+	push(&v, &n, xasprintf("JPATH=%s", path ? path : ""));
+	return v;
+}
+
+void env_free(char **env)
+{
+	for (char **e = env; e && *e; e++)
+		free(*e);
+	free(env);
+}

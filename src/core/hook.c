@@ -1,0 +1,308 @@
+/* exec.* hooks: host commands and commands inside the jail, as jail(8)
+ * runs them (FreeBSD usr.sbin/jail/command.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "core/jail.h"
+#include "core/spec.h"
+#include "sys/enter.h"
+#include "sys/proc.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+/* jail(8)'s shell metacharacters: a command holding one runs under
+ * /bin/sh -c, any other is split at blanks and executed directly. */
+#define SHELL_CHARS "!\"$&'()*;<>?[\\]`{|}~"
+
+char **hook_argv(const char *cmd)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	if (strpbrk(cmd, SHELL_CHARS)) {
+		v = xcalloc(4, sizeof(*v));
+		v[0] = xstrdup("/bin/sh");
+		v[1] = xstrdup("-c");
+		v[2] = xstrdup(cmd);
+		return v;
+	}
+	for (const char *p = cmd;;) {
+		size_t len;
+
+		p += strspn(p, " \t\f\v\r\n");
+		if (!*p)
+			break;
+		len = strcspn(p, " \t\f\v\r\n");
+		v = xrealloc(v, (n + 2) * sizeof(*v));
+		v[n++] = xstrndup(p, len);
+		v[n] = NULL;
+		p += len;
+	}
+	return v ? v : xcalloc(1, sizeof(*v));
+}
+
+void hook_argv_free(char **argv)
+{
+	for (char **a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+/* "a b c" of an argv, for messages. */
+static char *argv_line(char *const *argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; argv[i]; i++) {
+		if (i)
+			sb_addc(&sb, ' ');
+		sb_adds(&sb, argv[i]);
+	}
+	return sb_steal(&sb);
+}
+
+/* Wait for pid up to timeout seconds (0: forever). On timeout its process
+ * group (or, for group == 0, the process itself) is killed. Returns the
+ * raw wait status, or -2 on timeout. */
+static int wait_timeout(pid_t pid, bool group, long timeout)
+{
+	cleanup_close int pfd = pidfd_open(pid, 0);
+
+	if (timeout > 0 && pfd >= 0 && !proc_wait_exit(pfd, (int)(timeout * 1000))) {
+		if (group)
+			kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		proc_waitpid(pid);
+		return -2;
+	}
+	return proc_waitpid(pid);
+}
+
+/* An error for a command that did not succeed; 0 if it did. */
+static int judge(const char *param, const char *line, int st, long timeout, struct brig_err *e)
+{
+	if (st == -2)
+		return brig_err_set(e, 0, "%s: %s: timed out after %ld s (exec.timeout)", param, line, timeout);
+	if (st < 0)
+		return brig_err_set(e, errno, "%s: %s", param, line);
+	if (WIFSIGNALED(st))
+		return brig_err_set(e, 0, "%s: %s: exited on signal %d", param, line, WTERMSIG(st));
+	if (WEXITSTATUS(st) != 0)
+		return brig_err_set(e, 0, "%s: %s: failed (exit status %d)", param, line, WEXITSTATUS(st));
+	return 0;
+}
+
+/* Host hook child: become exec.system_user, exec. Never returns. */
+static __attribute__((noreturn)) void host_child(char **argv, char **env, const char *user, int errfd)
+{
+	char msg[512];
+	ssize_t n;
+
+	setpgid(0, 0);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	if (user) {
+		struct passwd *pw = getpwnam(user);
+
+		if (!pw) {
+			snprintf(msg, sizeof(msg), "exec.system_user \"%s\": no such user on the host", user);
+			goto fail;
+		}
+		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0) {
+			snprintf(msg, sizeof(msg), "exec.system_user \"%s\": %s", user, strerror(errno));
+			goto fail;
+		}
+	}
+	environ = env;
+	execvp(argv[0], argv);
+	snprintf(msg, sizeof(msg), "%s: %s", argv[0], strerror(errno));
+fail:
+	n = write(errfd, msg, strlen(msg));
+	(void)n;
+	_exit(127);
+}
+
+/* Read a child's error report until EOF (it executed) into e. */
+static int child_error(int fd, const char *param, struct brig_err *e)
+{
+	char msg[512];
+	ssize_t n;
+
+	do
+		n = read(fd, msg, sizeof(msg) - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	msg[n] = '\0';
+	return brig_err_set(e, 0, "%s: %s", param, msg);
+}
+
+/* One command on the host. */
+static int run_host(struct jctx *x, const char *param, char **argv, const char *line,
+		    struct brig_err *e)
+{
+	char **env = env_host(x->sp.clean, x->st.jid, x->name, x->sp.path);
+	int ep[2], st;
+	pid_t pid;
+
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		env_free(env);
+		return brig_err_set(e, errno, "%s: pipe", param);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(ep[0]);
+		host_child(argv, env, x->sp.system_user, ep[1]);
+	}
+	close(ep[1]);
+	env_free(env);
+	if (pid < 0) {
+		close(ep[0]);
+		return brig_err_set(e, errno, "%s: fork", param);
+	}
+	if (child_error(ep[0], param, e) < 0) {
+		proc_waitpid(pid);
+		return -1;
+	}
+	st = wait_timeout(pid, true, x->sp.exec_timeout);
+	return judge(param, line, st, x->sp.exec_timeout, e);
+}
+
+const struct seccomp_prog *jail_filter(struct jctx *x, struct brig_err *e)
+{
+	if (!x->filter.bpf && seccomp_jail_build(x->st.caps, &x->filter, e) < 0)
+		return NULL;
+	return &x->filter;
+}
+
+/* The enter request for a command in x's jail (argv NULL: login shell). */
+static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, char **env,
+		     char **cgroups, size_t ncg)
+{
+	memset(r, 0, sizeof(*r));
+	r->pidfd = x->pidfd;
+	r->nsflags = x->st.nsflags;
+	r->cgroups = cgroups;
+	r->ncgroups = ncg;
+	r->user = x->sp.jail_user;
+	r->argv = argv;
+	r->env = env;
+	r->caps = x->st.caps;
+	r->seccomp = &x->filter;
+	r->fd_in = r->fd_out = r->fd_err = r->pty = r->pty_sock = -1;
+}
+
+/* The cgroup directories recorded in st (pointers into st). */
+static char **state_cgroups(const struct jstate *st, size_t *n)
+{
+	char **v = xcalloc(st->nobjs + 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < st->nobjs; i++)
+		if (strcmp(st->objs[i].kind, "cgroup") == 0)
+			v[(*n)++] = st->objs[i].id;
+	return v;
+}
+
+/* One command inside the jail. */
+static int run_jail(struct jctx *x, const char *param, char **argv, const char *line,
+		    struct brig_err *e)
+{
+	cleanup_close int log = -1;
+	cleanup_free char **cg = NULL;
+	struct enter_proc p;
+	struct enter_req r;
+	struct jail_user as;
+	char **env;
+	size_t ncg;
+	int st;
+
+	if (x->sp.consolelog) {
+		log = open(x->sp.consolelog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (log < 0)
+			return brig_err_set(e, errno, "exec.consolelog: %s", x->sp.consolelog);
+	}
+	cg = state_cgroups(&x->st, &ncg);
+	if (!jail_filter(x, e))
+		return brig_err_wrap(e, "%s", param);
+	env = env_jail(x->sp.clean);
+	jail_req(x, &r, argv, env, cg, ncg);
+	r.fd_out = r.fd_err = log;
+	if (x->sp.jail_user && x->cj && conf_bool(x->cj, "exec.system_jail_user", false)) {
+		if (passwd_host(x->sp.jail_user, &as, e) < 0) {
+			env_free(env);
+			return brig_err_wrap(e, "%s: exec.system_jail_user", param);
+		}
+		r.as = &as;
+	}
+	st = enter_spawn(&r, &p, e);
+	env_free(env);
+	if (r.as)
+		passwd_free(&as);
+	if (st < 0)
+		return brig_err_wrap(e, "%s: %s", param, line);
+	if (child_error(p.errfd, param, e) < 0) {
+		st = -1;
+		proc_waitpid(p.pid);
+	} else {
+		/* On a timeout the entering process goes; what it started in
+		 * the jail goes with the jail, which a failed hook takes down
+		 * anyway. */
+		st = wait_timeout(p.pid, false, x->sp.exec_timeout);
+		st = judge(param, line, st, x->sp.exec_timeout, e);
+	}
+	/* Init counts the jail's processes again (entered ones are not its
+	 * children). */
+	pidfd_send_signal(x->pidfd, SIGUSR2, NULL, 0);
+	return st;
+}
+
+/* The commands of param: each value of the list is one command, except
+ * for `command` of a jail given on the command line (no file), whose
+ * values are one argv, as jail(8) treats `jail -c ... command=ARGV...`. */
+int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e)
+{
+	const struct conf_param *p = x->cj ? conf_param(x->cj, param) : NULL;
+	bool one_argv = p && p->nvalues && strcmp(param, "command") == 0 && !x->cj->file;
+
+	for (size_t i = 0; p && i < p->nvalues; i++) {
+		char **argv = one_argv ? NULL : hook_argv(p->values[i]);
+		char *const *use = one_argv ? p->values : argv;
+		cleanup_free char *line = NULL;
+		const char *text;
+		int r;
+
+		if (!use[0]) {
+			hook_argv_free(argv);
+			continue;
+		}
+		line = argv_line(use);
+		if (x->verbose) {
+			const char *as = in_jail ? x->sp.jail_user : x->sp.system_user;
+			cleanup_free char *note = xasprintf("run command%s%s%s: %s", in_jail ? " in jail" : "",
+							    as ? " as " : "", as ? as : "", line);
+
+			sink_emit(x->sink, x->name, CORE_EV_VERBOSE, note);
+		}
+		/* Messages quote the command as written; -v shows what runs. */
+		text = one_argv ? line : p->values[i];
+		r = in_jail ? run_jail(x, param, (char **)use, text, e) : run_host(x, param, (char **)use, text, e);
+		hook_argv_free(argv);
+		if (r < 0)
+			return -1;
+		if (one_argv)
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,91 @@
+/* core/ internals: one jail being started or stopped, and the pieces the
+ * lifecycle files share. */
+#ifndef BRIG_CORE_JAIL_H
+#define BRIG_CORE_JAIL_H
+
+#include <stdbool.h>
+
+#include "conf/conf.h"
+#include "core/core.h"
+#include "core/spec.h"
+#include "core/state.h"
+#include "sys/jailproc.h"
+#include "sys/seccomp.h"
+#include "util/err.h"
+#include "util/rec.h"
+
+/* Where a jail's events go: the caller's report callback, or (in a worker
+ * process of a parallel run) a pipe to the parent, which reports them. */
+struct sink {
+	const struct core_ops *ops;
+	int fd;			/* worker: pipe; -1: call ops->report */
+};
+
+void sink_emit(const struct sink *s, const char *jail, enum core_event ev, const char *msg);
+/* The jail exists now (core_ops.created). */
+void sink_created(const struct sink *s, const char *jail, int jid);
+
+/* One jail during an operation. */
+struct jctx {
+	const struct conf *conf;
+	const struct conf_jail *cj;	/* NULL: no longer in the configuration */
+	const char *name;
+	char *dir;		/* its state directory */
+	int lockfd;
+	struct jstate st;	/* as persisted */
+	struct jspec sp;	/* start only */
+	struct jail_child child;	/* start: the jail's first process */
+	int initfd;		/* start: the init program */
+	int pidfd;		/* the jail's init, pinned */
+	struct seccomp_prog filter;	/* compiled once, when first needed */
+	const struct sink *sink;
+	bool verbose;
+};
+
+/* The record callback of x: persist an object before it is made. */
+struct rec jail_rec(struct jctx *x);
+/* Persist x->st. */
+int jail_save(struct jctx *x, struct brig_err *e);
+
+/* The jail's seccomp filter, compiled on first use (NULL on error). */
+const struct seccomp_prog *jail_filter(struct jctx *x, struct brig_err *e);
+
+/* Run every command of the exec.* parameter `param` (from the jail's
+ * configuration) on the host or inside the jail. */
+int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e);
+/* Split a hook command: with shell metacharacters /bin/sh -c CMD, else the
+ * words. NULL-terminated; free with hook_argv_free(). */
+char **hook_argv(const char *cmd);
+void hook_argv_free(char **argv);
+
+/* Environments: for commands run inside a jail (PATH and an allow-list of
+ * the caller's variables; with clean only TERM), and for host hooks (the
+ * caller's, or with clean PATH and TERM, plus JID, JNAME, JPATH). */
+char **env_jail(bool clean);
+char **env_host(bool clean, int jid, const char *name, const char *path);
+void env_free(char **env);
+
+/* Remove every recorded object of x->st in reverse order, then the state.
+ * Objects that cannot be removed stay recorded (status "dead") for the
+ * next brig to retry; -1 then. */
+int jail_teardown(struct jctx *x, struct brig_err *e);
+/* Under the jail's lock: 1 if it runs (x->st filled), 0 if not (anything
+ * stale it left has been cleaned up), -1 on error. */
+int jail_reconcile(struct jctx *x, struct brig_err *e);
+/* Remove one recorded object; already gone counts as success. */
+int obj_remove(const struct jobj *o, struct brig_err *e);
+
+/* Fault injection for tests: with BRIG_FAULT=N, the Nth call in this
+ * process SIGKILLs brig; with BRIG_FAULT=NAME, the call at point NAME. */
+void core_fault(const char *point);
+
+/* One jail: start / stop. Each reports its outcome on the sink and
+ * returns 0 when it did what was asked (or there was nothing to do). */
+int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s);
+int jail_stop(const struct conf *c, const char *name, const struct sink *s);
+
+/* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,
+ * "brig.HASH/NAME", so that separate run directories never collide). */
+char *jail_cgroup_group(const char *name);
+
+#endif

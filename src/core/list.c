@@ -1,0 +1,192 @@
+/* Which jails run: core_list, core_find, core_is_running. Every listing
+ * cleans up after jails that died or whose brig was interrupted. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jail.h"
+#include "core/lock.h"
+#include "sys/proc.h"
+#include "util/mem.h"
+
+/* A copy of a string vector. */
+static char **dup_strv(char *const *v, size_t n)
+{
+	char **r = xcalloc(n + 1, sizeof(*r));
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
+/* Fill out from a state. */
+static void from_state(struct core_jail *out, const struct jstate *st)
+{
+	memset(out, 0, sizeof(*out));
+	out->jid = st->jid;
+	out->name = xstrdup(st->name);
+	out->hostname = xstrdup(st->hostname ? st->hostname : "");
+	out->path = xstrdup(st->path ? st->path : "");
+	out->ip4 = dup_strv(st->ip4, st->nip4);
+	out->nip4 = st->nip4;
+	out->ip6 = dup_strv(st->ip6, st->nip6);
+	out->nip6 = st->nip6;
+	out->init_pid = st->init_pid;
+	out->state = strcmp(st->status, "starting") == 0 ? "starting" :
+		     strcmp(st->status, "stopping") == 0 ? "stopping" : "running";
+	out->param_names = dup_strv(st->pnames, st->nparams);
+	out->param_values = dup_strv(st->pvalues, st->nparams);
+	out->nparams = st->nparams;
+}
+
+/* Look at one jail directory: 1 and *st if the jail is up (or being
+ * started/stopped by another brig right now), 0 if not (cleaning up what it
+ * left when nobody else is at it). */
+static int look(const char *name, struct jstate *st)
+{
+	struct jctx x = { .name = name, .lockfd = -1, .pidfd = -1, .initfd = -1 };
+	struct brig_err e = { 0 };
+	bool busy, alive;
+	int r;
+
+	x.dir = jail_dir(name);
+	r = state_read(x.dir, st, NULL);
+	alive = r == 1 && proc_alive(st->init_pid, st->init_start);
+	/* The common case needs no lock: a running jail. */
+	if (alive && strcmp(st->status, "running") == 0) {
+		free(x.dir);
+		return 1;
+	}
+	x.lockfd = jail_lock(name, &busy, &e);
+	if (x.lockfd < 0) {
+		free(x.dir);
+		/* Another brig is at it: show it as it is if it has an init. */
+		if (r == 1 && alive)
+			return 1;
+		if (r == 1)
+			state_free(st);
+		return 0;
+	}
+	if (r == 1)
+		state_free(st);
+	r = jail_reconcile(&x, &e);
+	if (r == 1)
+		*st = x.st;
+	else
+		state_free(&x.st);
+	jail_unlock(name, x.lockfd, !jail_has_state(x.dir));
+	free(x.dir);
+	return r == 1;
+}
+
+static int by_jid(const void *a, const void *b)
+{
+	const struct core_jail *x = a, *y = b;
+
+	return (x->jid > y->jid) - (x->jid < y->jid);
+}
+
+int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
+{
+	DIR *d = opendir(core_rundir());
+	struct core_jail *v = NULL;
+	size_t len = 0, cap = 0;
+	struct dirent *de;
+
+	*out = NULL;
+	*n = 0;
+	if (!d && errno == ENOENT)
+		return 0;
+	if (!d)
+		return brig_err_set(e, errno, "%s", core_rundir());
+	while ((de = readdir(d))) {
+		struct jstate st;
+
+		if (de->d_name[0] == '.' || conf_name_invalid(de->d_name))
+			continue;
+		if (!look(de->d_name, &st))
+			continue;
+		v = xgrow(v, &cap, len, sizeof(*v));
+		from_state(&v[len++], &st);
+		state_free(&st);
+	}
+	closedir(d);
+	if (len)
+		qsort(v, len, sizeof(*v), by_jid);
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+/* True if s is a decimal number. */
+static bool numeric(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e)
+{
+	struct jstate st;
+
+	memset(out, 0, sizeof(*out));
+	if (!conf_name_invalid(name_or_jid) && look(name_or_jid, &st)) {
+		from_state(out, &st);
+		state_free(&st);
+		return 0;
+	}
+	if (numeric(name_or_jid)) {
+		struct core_jail *v;
+		size_t n;
+
+		if (core_list(&v, &n, e) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].jid == atoi(name_or_jid)) {
+				*out = v[i];
+				memset(&v[i], 0, sizeof(v[i]));
+				core_list_free(v, n);
+				return 0;
+			}
+		core_list_free(v, n);
+	}
+	return brig_err_set(e, 0, "%s: not running", name_or_jid);
+}
+
+int core_is_running(const char *name, struct brig_err *e)
+{
+	struct jstate st;
+
+	if (conf_name_invalid(name))
+		return brig_err_set(e, 0, "\"%s\": not a jail name (%s)", name, conf_name_invalid(name));
+	if (!look(name, &st))
+		return 0;
+	state_free(&st);
+	return 1;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void core_jail_free(struct core_jail *j)
+{
+	free(j->name);
+	free(j->hostname);
+	free(j->path);
+	free_strv(j->ip4, j->nip4);
+	free_strv(j->ip6, j->nip6);
+	free_strv(j->param_names, j->nparams);
+	free_strv(j->param_values, j->nparams);
+	memset(j, 0, sizeof(*j));
+}
+
+void core_list_free(struct core_jail *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		core_jail_free(&v[i]);
+	free(v);
+}

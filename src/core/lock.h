@@ -1,0 +1,28 @@
+/* Locks under the run directory.
+ *
+ * Per jail: core_rundir()/NAME/lock, flock()ed without waiting, held by the
+ * one brig that starts, stops or cleans up that jail; a second one is told
+ * "busy" at once. The lock file goes away with the jail's state; a brig that
+ * locked a file just unlinked by another notices (the inode at the path
+ * changed) and tries again, so two can never both own a jail.
+ * Global: core_rundir()/.jid.lock, held briefly while a JID is chosen. */
+#ifndef BRIG_CORE_LOCK_H
+#define BRIG_CORE_LOCK_H
+
+#include <stdbool.h>
+
+#include "util/err.h"
+
+/* The jail's state directory (caller frees). */
+char *jail_dir(const char *name);
+/* True if dir (a jail_dir()) holds a state file: then the jail's lock
+ * directory must stay. */
+bool jail_has_state(const char *dir);
+/* Lock jail name; *busy is set (and -1 returned) if another brig has it. */
+int jail_lock(const char *name, bool *busy, struct brig_err *e);
+/* Release; with remove, the lock file and directory go too (no state left). */
+void jail_unlock(const char *name, int fd, bool remove);
+/* The global JID lock (blocking). */
+int jid_lock(struct brig_err *e);
+
+#endif

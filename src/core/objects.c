@@ -1,0 +1,106 @@
+/* Recorded kernel objects: recording, removal, and cleaning up after jails
+ * that died or whose brig was interrupted. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "core/jail.h"
+#include "core/lock.h"
+#include "net/net.h"
+#include "sys/cgroup.h"
+#include "sys/proc.h"
+#include "util/mem.h"
+
+int jail_save(struct jctx *x, struct brig_err *e)
+{
+	return state_write(x->dir, &x->st, e);
+}
+
+/* rec.add of a jail: the object is in the state file before it exists. */
+static int rec_jail_add(void *ctx, const char *kind, const char *id, struct brig_err *e)
+{
+	struct jctx *x = ctx;
+
+	state_add_obj(&x->st, kind, id);
+	if (jail_save(x, e) < 0)
+		return -1;
+	core_fault(kind);
+	return 0;
+}
+
+struct rec jail_rec(struct jctx *x)
+{
+	return (struct rec){ .add = rec_jail_add, .ctx = x };
+}
+
+int obj_remove(const struct jobj *o, struct brig_err *e)
+{
+	if (strcmp(o->kind, "mount") == 0) {
+		if (umount2(o->id, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+			return brig_err_set(e, errno, "unmounting %s", o->id);
+		return 0;
+	}
+	if (strcmp(o->kind, "cgroup") == 0)
+		return cgroup_remove(o->id, e);
+	return net_obj_remove(o->kind, o->id, e);
+}
+
+int jail_teardown(struct jctx *x, struct brig_err *e)
+{
+	struct jstate *st = &x->st;
+	size_t kept = 0;
+	int r = 0;
+
+	/* Reverse order; the survivors keep their relative order. */
+	for (size_t i = st->nobjs; i-- > 0;) {
+		struct brig_err oe = { 0 };
+
+		core_fault("teardown");
+		if (obj_remove(&st->objs[i], &oe) == 0) {
+			free(st->objs[i].kind);
+			free(st->objs[i].id);
+			st->objs[i].kind = NULL;
+			continue;
+		}
+		if (r == 0) {
+			*e = oe;
+			r = -1;
+		}
+		kept++;
+	}
+	if (kept == 0) {
+		st->nobjs = 0;
+		return state_remove(x->dir, e) < 0 ? -1 : r;
+	}
+	for (size_t i = 0, w = 0; i < st->nobjs; i++)
+		if (st->objs[i].kind)
+			st->objs[w++] = st->objs[i];
+	st->nobjs = kept;
+	free(st->status);
+	st->status = xstrdup("dead");
+	jail_save(x, NULL);
+	return r;
+}
+
+int jail_reconcile(struct jctx *x, struct brig_err *e)
+{
+	int r = state_read(x->dir, &x->st, e);
+
+	if (r <= 0)
+		return r;
+	if (proc_alive(x->st.init_pid, x->st.init_start)) {
+		struct brig_err ke = { 0 };
+		int pidfd;
+
+		if (strcmp(x->st.status, "running") == 0)
+			return 1;
+		/* Interrupted while starting or stopping (we hold the lock, so
+		 * nobody is at it any more): the jail goes. */
+		pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, &ke);
+		if (pidfd >= 0) {
+			proc_kill_wait(pidfd);
+			close(pidfd);
+		}
+	}
+	return jail_teardown(x, e) < 0 ? -1 : 0;
+}

@@ -1,0 +1,211 @@
+#include "core/spec.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sys/caps.h"
+#include "util/mem.h"
+
+size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
+{
+	const struct conf_param *p = conf_param(j, name);
+
+	*out = p ? p->values : NULL;
+	return p ? p->nvalues : 0;
+}
+
+char *spec_bare_addr(const char *v)
+{
+	const char *bar = strchr(v, '|');
+
+	if (bar)
+		v = bar + 1;
+	return xstrndup(v, strcspn(v, "/ "));
+}
+
+/* path: set, absolute, an existing directory, not a symlink. */
+static int check_path(const char *path, struct brig_err *e)
+{
+	struct stat st;
+
+	if (!path || !*path)
+		return brig_err_set(e, 0, "path: not set");
+	if (path[0] != '/')
+		return brig_err_set(e, 0, "path: \"%s\": not an absolute path", path);
+	if (lstat(path, &st) < 0)
+		return brig_err_set(e, errno, "path: %s", path);
+	if (S_ISLNK(st.st_mode))
+		return brig_err_set(e, 0, "path: %s: is a symlink (refused: give the real directory)", path);
+	if (!S_ISDIR(st.st_mode))
+		return brig_err_set(e, 0, "path: %s: not a directory", path);
+	return 0;
+}
+
+/* The network: own namespace, or the host's stack (ip4/ip6 = inherit). */
+static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+{
+	const char *ip4 = conf_str(j, "ip4"), *ip6 = conf_str(j, "ip6");
+	char *const *v;
+	size_t n;
+
+	sp->vnet = conf_bool(j, "vnet", false);
+	n = spec_list(j, "ip4.addr", &v);
+	for (size_t i = 0; i < n; i++) {
+		sp->ip4 = xrealloc(sp->ip4, (sp->nip4 + 1) * sizeof(char *));
+		sp->ip4[sp->nip4++] = spec_bare_addr(v[i]);
+	}
+	n = spec_list(j, "ip6.addr", &v);
+	for (size_t i = 0; i < n; i++) {
+		sp->ip6 = xrealloc(sp->ip6, (sp->nip6 + 1) * sizeof(char *));
+		sp->ip6[sp->nip6++] = spec_bare_addr(v[i]);
+	}
+	if (sp->vnet) {
+		sp->own_net = true;
+	} else if (sp->nip4 || sp->nip6) {
+		return brig_err_set(e, 0, "%s: a jail sharing the host's addresses (addresses without vnet) "
+				    "is not supported yet: use vnet", sp->nip4 ? "ip4.addr" : "ip6.addr");
+	} else {
+		bool inherit = (ip4 && strcmp(ip4, "inherit") == 0) || (ip6 && strcmp(ip6, "inherit") == 0);
+
+		sp->own_net = !inherit;
+	}
+	return 0;
+}
+
+static void add_mount(struct jspec *sp, struct jmount *m)
+{
+	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
+	sp->mounts[sp->nmounts++] = *m;
+}
+
+/* Parse one fstab line into sp; origin names it in messages. */
+static int parse_entry(struct jspec *sp, const char *line, char *origin, struct brig_err *e)
+{
+	struct jmount m;
+	int r = jmount_parse(line, sp->path, &m, e);
+
+	if (r < 0) {
+		brig_err_wrap(e, "%s", origin);
+		free(origin);
+		return -1;
+	}
+	if (r == 0) {
+		free(origin);
+		return 0;
+	}
+	m.origin = origin;
+	add_mount(sp, &m);
+	return 0;
+}
+
+/* mount.fstab: every line of the file. */
+static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
+{
+	FILE *f = fopen(file, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, r = 0;
+
+	if (!f)
+		return brig_err_set(e, errno, "mount.fstab: %s", file);
+	while (r == 0 && getline(&line, &cap, f) > 0)
+		r = parse_entry(sp, line, xasprintf("mount.fstab: line %d", ++lineno), e);
+	free(line);
+	fclose(f);
+	return r;
+}
+
+/* The mounts, in FreeBSD's order: mount, mount.fstab, mount.devfs,
+ * mount.procfs (always: a PID namespace needs its own /proc), and a
+ * read-only /sys. */
+static int build_mounts(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+{
+	const char *fstab = conf_str(j, "mount.fstab");
+	char *const *v;
+	size_t n = spec_list(j, "mount", &v);
+	struct jmount m;
+
+	for (size_t i = 0; i < n; i++)
+		if (parse_entry(sp, v[i], xasprintf("mount: entry %zu", i + 1), e) < 0)
+			return -1;
+	if (fstab && *fstab && read_fstab(sp, fstab, e) < 0)
+		return -1;
+	if (conf_bool(j, "mount.devfs", false)) {
+		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
+				     .origin = xstrdup("mount.devfs") };
+		add_mount(sp, &m);
+	}
+	m = (struct jmount){ .kind = JM_PROC, .target = xstrdup("/proc"), .origin = xstrdup("mount.procfs") };
+	add_mount(sp, &m);
+	m = (struct jmount){ .kind = JM_SYSFS, .target = xstrdup("/sys"), .origin = xstrdup("sysfs") };
+	add_mount(sp, &m);
+	return 0;
+}
+
+void spec_runtime(const struct conf_jail *j, struct jspec *sp)
+{
+	sp->persist = conf_bool(j, "persist", false);
+	sp->stop_timeout = conf_int(j, "stop.timeout", 10);
+	sp->exec_timeout = conf_int(j, "exec.timeout", 0);
+	sp->clean = conf_bool(j, "exec.clean", false);
+	sp->jail_user = conf_str(j, "exec.jail_user");
+	sp->system_user = conf_str(j, "exec.system_user");
+	sp->consolelog = conf_str(j, "exec.consolelog");
+}
+
+int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+{
+	const char *hn = conf_str(j, "host.hostname");
+	const char *why = conf_name_invalid(j->name);
+	struct jail_allow allow;
+
+	memset(sp, 0, sizeof(*sp));
+	if (why)
+		return brig_err_set(e, 0, "name \"%s\" %s", j->name, why);
+	if (check_path(conf_str(j, "path"), e) < 0)
+		return -1;
+	sp->path = xstrdup(conf_str(j, "path"));
+	sp->hostname = xstrdup(hn && *hn ? hn : j->name);
+	if (strlen(sp->hostname) > 64)
+		return brig_err_set(e, 0, "host.hostname: \"%s\": longer than 64 bytes", sp->hostname);
+	spec_runtime(j, sp);
+	if (!sp->persist && !conf_param(j, "exec.start") && !conf_param(j, "command"))
+		return brig_err_set(e, 0, "a jail needs persist, exec.start or command (it would end at once)");
+	if (sp->stop_timeout < 0 || sp->exec_timeout < 0)
+		return brig_err_set(e, 0, "%s: must not be negative",
+				    sp->stop_timeout < 0 ? "stop.timeout" : "exec.timeout");
+	if (check_net(j, sp, e) < 0)
+		return -1;
+	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP |
+		      (sp->own_net ? CLONE_NEWNET : 0);
+	allow = (struct jail_allow){
+		.raw_sockets = conf_bool(j, "allow.raw_sockets", false),
+		.mlock = conf_bool(j, "allow.mlock", false),
+		.settime = conf_bool(j, "allow.settime", false) || conf_bool(j, "allow.adjtime", false),
+		/* Never over the host's own network stack. */
+		.routing = sp->own_net && conf_bool(j, "allow.routing", false),
+	};
+	sp->caps = caps_jail_set(&allow);
+	sp->jid = (int)conf_int(j, "jid", 0);
+	return build_mounts(j, sp, e);
+}
+
+void spec_free(struct jspec *sp)
+{
+	free(sp->path);
+	free(sp->hostname);
+	for (size_t i = 0; i < sp->nmounts; i++)
+		jmount_free(&sp->mounts[i]);
+	free(sp->mounts);
+	for (size_t i = 0; i < sp->nip4; i++)
+		free(sp->ip4[i]);
+	free(sp->ip4);
+	for (size_t i = 0; i < sp->nip6; i++)
+		free(sp->ip6[i]);
+	free(sp->ip6);
+	memset(sp, 0, sizeof(*sp));
+}

@@ -1,0 +1,50 @@
+/* What a jail is to be, worked out from its resolved parameters and checked
+ * before anything is created. */
+#ifndef BRIG_CORE_SPEC_H
+#define BRIG_CORE_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "sys/jmount.h"
+#include "util/err.h"
+
+struct jspec {
+	char *path;
+	char *hostname;
+	bool persist;
+	bool vnet;
+	bool own_net;		/* a network namespace of its own */
+	int nsflags;		/* CLONE_NEW* of the jail */
+	struct jmount *mounts;	/* in mount order */
+	size_t nmounts;
+	uint64_t caps;
+	long stop_timeout;	/* seconds */
+	long exec_timeout;	/* seconds, 0: none */
+	bool clean;
+	const char *jail_user;
+	const char *system_user;
+	const char *consolelog;
+	char **ip4;		/* addresses without interface or prefix length */
+	size_t nip4;
+	char **ip6;
+	size_t nip6;
+	int jid;		/* requested JID, 0: lowest free */
+};
+
+/* Check j and fill sp; errors name the parameter ("path: ..."). */
+int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e);
+/* Only what running commands needs (timeouts, users, exec.clean,
+ * exec.consolelog, persist), unchecked: for stopping a jail whose
+ * configuration may have changed since it started. */
+void spec_runtime(const struct conf_jail *j, struct jspec *sp);
+void spec_free(struct jspec *sp);
+
+/* The values of a list parameter (NULL/0 if unset). */
+size_t spec_list(const struct conf_jail *j, const char *name, char *const **out);
+/* "1.2.3.4" of FreeBSD's "em0|1.2.3.4/24" (caller frees). */
+char *spec_bare_addr(const char *v);
+
+#endif

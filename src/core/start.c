@@ -1,0 +1,309 @@
+/* Starting one jail: a plan of steps in jail(8)'s order, each recorded in
+ * the jail's state before it acts, undone in reverse when one fails. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "core/jail.h"
+#include "core/jid.h"
+#include "core/lock.h"
+#include "net/net.h"
+#include "store/store.h"
+#include "sys/cgroup.h"
+#include "sys/initbin.h"
+#include "sys/proc.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+/* JID, then the state file: from here on the jail is "starting". */
+static int step_state(struct jctx *x, struct brig_err *e)
+{
+	const struct jspec *sp = &x->sp;
+	struct jstate *st = &x->st;
+
+	st->name = xstrdup(x->name);
+	st->status = xstrdup("starting");
+	st->nsflags = sp->nsflags;
+	st->caps = sp->caps;
+	st->hostname = xstrdup(sp->hostname);
+	st->path = xstrdup(sp->path);
+	for (size_t i = 0; i < sp->nip4; i++)
+		state_add_addr(&st->ip4, &st->nip4, sp->ip4[i]);
+	for (size_t i = 0; i < sp->nip6; i++)
+		state_add_addr(&st->ip6, &st->nip6, sp->ip6[i]);
+	/* Every parameter as resolved now, for jls and for stopping later. */
+	for (size_t i = 0; i < x->cj->nparams; i++) {
+		const struct conf_param *p = &x->cj->params[i];
+		struct strbuf v = STRBUF_INIT;
+
+		for (size_t k = 0; k < p->nvalues; k++) {
+			if (k)
+				sb_addc(&v, ',');
+			sb_adds(&v, p->values[k]);
+		}
+		state_add_param(st, p->name, v.s ? v.s : "");
+		sb_free(&v);
+	}
+	return jid_assign(x, e);
+}
+
+/* One cgroup per hierarchy, all recorded (in one write) before any is made. */
+static int step_cgroup(struct jctx *x, struct brig_err *e)
+{
+	cleanup_free char *group = jail_cgroup_group(x->name);
+	char **dirs;
+	size_t n;
+	int r = 0;
+
+	if (cgroup_dirs(group, &dirs, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		state_add_obj(&x->st, "cgroup", dirs[i]);
+	if (n && jail_save(x, e) < 0)
+		r = -1;
+	core_fault("cgroup");
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0 && cgroup_create(dirs[i], e) < 0)
+			r = -1;
+		free(dirs[i]);
+	}
+	free(dirs);
+	return r;
+}
+
+/* The store mounts a thin jail's root on the host (recording it). */
+static int step_prepare(struct jctx *x, struct brig_err *e)
+{
+	struct rec rec = jail_rec(x);
+
+	if (store_jail_prepare(x->cj, &rec, e) < 0)
+		return brig_err_wrap(e, "store");
+	return 0;
+}
+
+/* Move the jail's first process into every cgroup of the jail. */
+static int attach(struct jctx *x, struct brig_err *e)
+{
+	for (size_t i = 0; i < x->st.nobjs; i++)
+		if (strcmp(x->st.objs[i].kind, "cgroup") == 0 &&
+		    cgroup_attach(x->st.objs[i].id, x->child.pid, e) < 0)
+			return -1;
+	return 0;
+}
+
+/* The jail's first process: namespaces, then every mount of the jail in
+ * its own mount namespace. Recorded (as the init to kill) first thing. */
+static int step_mount(struct jctx *x, struct brig_err *e)
+{
+	const struct jspec *sp = &x->sp;
+	struct jail_setup s = {
+		.hostname = sp->hostname, .path = sp->path, .own_net = sp->own_net,
+		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
+		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
+	};
+
+	x->initfd = initbin_memfd(e);
+	if (x->initfd < 0)
+		return -1;
+	s.initfd = x->initfd;
+	if (jail_clone(&s, &x->child, e) < 0)
+		return -1;
+	x->pidfd = x->child.pidfd;
+	x->st.init_pid = x->child.pid;
+	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)
+		return brig_err_set(e, errno, "recording the jail's first process");
+	core_fault("cloned");
+	if (jail_go(&x->child, NULL, e) < 0)
+		return -1;
+	/* While the first process mounts, the slow parts of our side: moving
+	 * it into the jail's cgroups (a cgroup migration waits for RCU) and
+	 * compiling the seccomp filter it needs next. It makes its cgroup
+	 * namespace only after that, in the next phase. */
+	if (attach(x, e) < 0 || !jail_filter(x, e)) {
+		jail_wait(&x->child, false, &(struct brig_err){ 0 });
+		return -1;
+	}
+	return jail_wait(&x->child, false, e);
+}
+
+/* The jail is created: its first process enters the root and becomes
+ * brig's init. */
+static int step_create(struct jctx *x, struct brig_err *e)
+{
+	int r = jail_go(&x->child, &x->filter, e) < 0 ? -1 : jail_wait(&x->child, true, e);
+
+	jail_child_release(&x->child);
+	close(x->initfd);
+	x->initfd = -1;
+	if (r == 0)
+		sink_created(x->sink, x->name, x->st.jid);
+	return r;
+}
+
+/* Undo of the jail's first process / init: kill it, wait for it. */
+static void undo_kill(struct jctx *x)
+{
+	jail_child_release(&x->child);
+	if (x->pidfd >= 0) {
+		proc_kill_wait(x->pidfd);
+		proc_waitpid(x->child.pid);
+		close(x->pidfd);
+		x->pidfd = -1;
+	}
+}
+
+static int step_prestart(struct jctx *x, struct brig_err *e)
+{
+	return hook_run(x, "exec.prestart", false, e);
+}
+
+static int step_created(struct jctx *x, struct brig_err *e)
+{
+	return hook_run(x, "exec.created", false, e);
+}
+
+static int step_vnet(struct jctx *x, struct brig_err *e)
+{
+	struct rec rec = jail_rec(x);
+
+	if (net_jail_up(x->cj, x->st.jid, x->st.init_pid, &rec, e) < 0)
+		return brig_err_wrap(e, "vnet");
+	return 0;
+}
+
+static int step_start(struct jctx *x, struct brig_err *e)
+{
+	return hook_run(x, "exec.start", true, e);
+}
+
+static int step_command(struct jctx *x, struct brig_err *e)
+{
+	return hook_run(x, "command", true, e);
+}
+
+static int step_poststart(struct jctx *x, struct brig_err *e)
+{
+	return hook_run(x, "exec.poststart", false, e);
+}
+
+/* Started: tell init (without persist the jail may end from now on). */
+static int step_ready(struct jctx *x, struct brig_err *e)
+{
+	free(x->st.status);
+	x->st.status = xstrdup("running");
+	if (jail_save(x, e) < 0)
+		return -1;
+	if (pidfd_send_signal(x->pidfd, SIGUSR1, NULL, 0) < 0)
+		return brig_err_set(e, errno, "the jail's init");
+	return 0;
+}
+
+static const struct step {
+	const char *name;
+	int (*run)(struct jctx *x, struct brig_err *e);
+	void (*undo)(struct jctx *x);
+} steps[] = {
+	{ "state", step_state, NULL },
+	{ "cgroup", step_cgroup, NULL },
+	{ "prepare", step_prepare, NULL },
+	{ "mount", step_mount, undo_kill },
+	{ "exec.prestart", step_prestart, NULL },
+	{ "create", step_create, undo_kill },
+	{ "exec.created", step_created, NULL },
+	{ "vnet", step_vnet, NULL },
+	{ "exec.start", step_start, NULL },
+	{ "command", step_command, NULL },
+	{ "exec.poststart", step_poststart, NULL },
+	{ "ready", step_ready, NULL },
+};
+
+/* Run the plan; on failure undo in reverse, then remove every recorded
+ * object and the state. As jail(8) does, no stop hook runs on the way back.
+ * Each step's errors name what failed (the parameter, the mount entry). */
+static int run_plan(struct jctx *x, struct brig_err *e)
+{
+	size_t done = 0;
+
+	for (; done < ARRAY_SIZE(steps); done++) {
+			core_fault(steps[done].name);
+		if (steps[done].run(x, e) < 0)
+			break;
+	}
+	if (done == ARRAY_SIZE(steps))
+		return 0;
+	for (size_t i = done + 1; i-- > 0;)
+		if (steps[i].undo)
+			steps[i].undo(x);
+	if (x->initfd >= 0)
+		close(x->initfd);
+	x->initfd = -1;
+	if (x->st.status) {
+		struct brig_err te = { 0 };
+
+		if (jail_teardown(x, &te) < 0)
+			brig_err_wrap(e, "(and cleaning up failed: %s)", te.msg);
+	}
+	return -1;
+}
+
+/* exec.prepare (host; it may make the jail's root, so it comes before any
+ * check), then every check that can be made before anything is created. */
+static int prepare(struct jctx *x, struct brig_err *e)
+{
+	const char *path = conf_str(x->cj, "path");
+
+	spec_runtime(x->cj, &x->sp);
+	x->sp.path = xstrdup(path ? path : "");
+	if (hook_run(x, "exec.prepare", false, e) < 0)
+		return -1;
+	spec_free(&x->sp);
+	if (spec_build(x->cj, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
+		return -1;
+	return 0;
+}
+
+int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
+{
+	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
+			  .pidfd = -1, .sink = s, .verbose = s->ops && s->ops->verbose };
+	struct brig_err e = { 0 };
+	enum core_event ev = CORE_EV_FAILED;
+	const char *why = conf_name_invalid(x.name);
+	bool busy;
+	int r;
+
+	x.child.go = x.child.status = x.child.pidfd = -1;
+	if (why) {
+		brig_err_set(&e, 0, "%s: start: the name %s", x.name, why);
+		goto out;
+	}
+	x.dir = jail_dir(x.name);
+	x.lockfd = jail_lock(x.name, &busy, &e);
+	if (x.lockfd < 0)
+		goto out;
+	r = jail_reconcile(&x, &e);
+	if (r < 0) {
+		brig_err_wrap(&e, "%s: cleaning up its last run", x.name);
+	} else if (r == 1) {
+		ev = CORE_EV_ALREADY;
+	} else {
+		state_free(&x.st);
+		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0)
+			brig_err_wrap(&e, "%s: start", x.name);
+		else
+			ev = CORE_EV_STARTED;
+	}
+	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
+out:
+	if (x.pidfd >= 0)
+		close(x.pidfd);
+	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
+	spec_free(&x.sp);
+	state_free(&x.st);
+	seccomp_prog_free(&x.filter);
+	free(x.dir);
+	return ev == CORE_EV_FAILED ? -1 : 0;
+}

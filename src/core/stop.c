@@ -1,0 +1,113 @@
+/* Stopping one jail, in jail(8)'s order: exec.prestop (host), exec.stop
+ * (jail), SIGTERM to every process and SIGKILL after stop.timeout, the
+ * jail removed, exec.poststop (host), every recorded object, exec.release
+ * (host). */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include "core/jail.h"
+#include "core/lock.h"
+#include "sys/proc.h"
+#include "util/mem.h"
+
+/* A hook that fails during a stop is reported; the stop goes on (the jail
+ * must go either way). */
+static void hook_or_warn(struct jctx *x, const char *param, bool in_jail)
+{
+	struct brig_err e = { 0 };
+
+	if (x->sink->ops && x->sink->ops->no_hooks)
+		return;
+	if (hook_run(x, param, in_jail, &e) < 0) {
+		cleanup_free char *msg = xasprintf("%s: stop: %s (going on)", x->name, e.msg);
+
+		sink_emit(x->sink, x->name, CORE_EV_WARNING, msg);
+	}
+}
+
+/* Ask init to stop the jail (it SIGTERMs everything, waits stop.timeout,
+ * SIGKILLs the rest); if init itself does not finish in time, kill it,
+ * which kills the whole PID namespace. */
+static void terminate(struct jctx *x)
+{
+	long t = x->sp.stop_timeout;
+
+	core_fault("terminate");
+	if (t > 0 && pidfd_send_signal(x->pidfd, SIGTERM, NULL, 0) == 0 &&
+	    proc_wait_exit(x->pidfd, (int)(t * 1000) + 2000))
+		return;
+	proc_kill_wait(x->pidfd);
+}
+
+/* The stop itself, with the jail's lock held and x->st of a running jail. */
+static int stop_locked(struct jctx *x, struct brig_err *e)
+{
+	if (x->cj)
+		spec_runtime(x->cj, &x->sp);
+	else
+		x->sp.stop_timeout = 10;
+	x->sp.path = xstrdup(x->st.path ? x->st.path : "");
+	x->pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, e);
+	if (x->pidfd < 0)
+		return brig_err_wrap(e, "the jail's init");
+	free(x->st.status);
+	x->st.status = xstrdup("stopping");
+	if (jail_save(x, e) < 0)
+		return -1;
+	core_fault("stopping");
+	hook_or_warn(x, "exec.prestop", false);
+	hook_or_warn(x, "exec.stop", true);
+	terminate(x);
+	core_fault("removed");
+	hook_or_warn(x, "exec.poststop", false);
+	if (jail_teardown(x, e) < 0)
+		return -1;
+	hook_or_warn(x, "exec.release", false);
+	return 0;
+}
+
+int jail_stop(const struct conf *c, const char *name, const struct sink *s)
+{
+	struct jctx x = { .conf = c, .cj = c ? conf_jail(c, name) : NULL, .name = name, .lockfd = -1,
+			  .initfd = -1, .pidfd = -1, .sink = s, .verbose = s->ops && s->ops->verbose };
+	struct brig_err e = { 0 };
+	enum core_event ev = CORE_EV_FAILED;
+	const char *why = conf_name_invalid(name);
+	bool busy;
+	int r;
+
+	x.child.go = x.child.status = x.child.pidfd = -1;
+	if (why) {
+		brig_err_set(&e, 0, "%s: stop: the name %s", name, why);
+		goto out;
+	}
+	x.dir = jail_dir(name);
+	x.lockfd = jail_lock(name, &busy, &e);
+	if (x.lockfd < 0)
+		goto out;
+	r = jail_reconcile(&x, &e);
+	if (r < 0)
+		brig_err_wrap(&e, "%s: cleaning up its last run", name);
+	else if (r == 0 && !x.cj && c)
+		brig_err_set(&e, 0, "%s: no such jail (not in the configuration, not running)", name);
+	else if (r == 0)
+		ev = CORE_EV_NOT_RUNNING;
+	else if (stop_locked(&x, &e) < 0)
+		brig_err_wrap(&e, "%s: stop", name);
+	else
+		ev = CORE_EV_STOPPED;
+	/* A failed teardown keeps the state (and so the lock directory). */
+	jail_unlock(name, x.lockfd, !jail_has_state(x.dir));
+out:
+	if (x.pidfd >= 0)
+		close(x.pidfd);
+	sink_emit(s, name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
+	spec_free(&x.sp);
+	state_free(&x.st);
+	seccomp_prog_free(&x.filter);
+	free(x.dir);
+	return ev == CORE_EV_FAILED ? -1 : 0;
+}

@@ -1,0 +1,229 @@
+/* brig-init: PID 1 of every jail.
+ *
+ * A tiny freestanding program (no libc: raw system calls), embedded in brig
+ * and executed from a sealed memfd (see sys/initbin.c). Why so small: brig
+ * leaves one of these running per jail, and a fork of the big, dynamically
+ * linked brig would keep private copies of every library's data pages
+ * (hundreds of KiB per jail); this one costs a few pages. Why a memfd: the
+ * jail must have no path back to a host binary (SECURITY.md); the memfd is
+ * sealed against writes, and the process makes itself non-dumpable first
+ * thing, so /proc/1/exe cannot be opened from inside the jail either.
+ *
+ *   brig-init PERSIST STOP_TIMEOUT
+ *
+ * It reaps orphans. It obeys only signals sent from outside the jail's PID
+ * namespace (signalfd reports sender pid 0 for those), so the jail's own
+ * root cannot stop or confuse it:
+ *   SIGUSR1  the start is complete: from now on, without PERSIST, the jail
+ *            ends when its last process exits (jail(8) keeps a jail alive
+ *            while exec.start, command and exec.poststart run);
+ *   SIGUSR2  "a process I entered into the jail exited": look again;
+ *   SIGTERM  stop: SIGTERM to every process of the jail, wait up to
+ *            STOP_TIMEOUT seconds, SIGKILL the rest, exit.
+ * Processes entered with setns() are not its children, so besides the pokes
+ * it re-counts the jail's processes (its /proc) every second once ready. */
+#include <asm/unistd.h>
+#include <linux/fcntl.h>
+#include <linux/prctl.h>
+#include <linux/signalfd.h>
+#include <linux/wait.h>
+
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGUSR2 12
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIG_SETMASK 2
+#define POLLIN 1
+#define CLOCK_MONOTONIC 1
+
+struct kts {
+	long sec;
+	long nsec;
+};
+
+struct kpollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
+struct kdirent {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+#if defined(__x86_64__)
+static long sys6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+__asm__(".text\n.global _start\n_start:\n"
+	"xor %rbp,%rbp\nmov %rsp,%rdi\nand $-16,%rsp\ncall start_c\nhlt\n");
+#elif defined(__aarch64__)
+static long sys6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
+
+	__asm__ volatile("svc #0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory");
+	return x0;
+}
+
+__asm__(".text\n.global _start\n_start:\n"
+	"mov x29,#0\nmov x30,#0\nmov x0,sp\nand sp,x0,#-16\nbl start_c\n");
+#else
+#error "brig-init: add the system call convention of this architecture"
+#endif
+
+#define sys(n, a, b, c) sys6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+/* The compiler may emit calls to these even in freestanding code. */
+void *memset(void *d, int c, unsigned long n);
+void *memset(void *d, int c, unsigned long n)
+{
+	unsigned char *p = d;
+
+	while (n--)
+		*p++ = (unsigned char)c;
+	return d;
+}
+
+static __attribute__((noreturn)) void die(int code)
+{
+	for (;;)
+		sys(__NR_exit_group, code, 0, 0);
+}
+
+static long parse_num(const char *s)
+{
+	long v = 0;
+
+	while (s && *s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+static long now_ms(void)
+{
+	struct kts t = { 0, 0 };
+
+	sys(__NR_clock_gettime, CLOCK_MONOTONIC, &t, 0);
+	return t.sec * 1000 + t.nsec / 1000000;
+}
+
+/* Collect every exited child (orphans re-parented to us included). */
+static void reap(void)
+{
+	while (sys6(__NR_wait4, -1, 0, WNOHANG | __WALL, 0, 0, 0) > 0)
+		;
+}
+
+/* Processes in the jail besides this one: numeric entries of our /proc. */
+static int count_others(int procfd)
+{
+	static char buf[4096];
+	int n = 0;
+	long len;
+
+	sys(__NR_lseek, procfd, 0, 0);
+	while ((len = sys(__NR_getdents64, procfd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < len;) {
+			struct kdirent *d = (struct kdirent *)(buf + off);
+
+			if (d->name[0] >= '1' && d->name[0] <= '9' &&
+			    !(d->name[0] == '1' && d->name[1] == '\0'))
+				n++;
+			off += d->reclen;
+		}
+	}
+	/* Cannot read /proc: assume someone is there rather than end the jail. */
+	return len < 0 ? 1 : n;
+}
+
+/* Wait for signals up to timeout_ms (-1: forever); returns the mask of
+ * signals that count (SIGCHLD always, the others only from the host). */
+static unsigned long wait_signals(int sfd, long timeout_ms)
+{
+	struct kpollfd p = { sfd, POLLIN, 0 };
+	struct kts ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000 };
+	struct signalfd_siginfo si;
+	unsigned long got = 0;
+
+	if (sys6(__NR_ppoll, (long)&p, 1, timeout_ms < 0 ? 0 : (long)&ts, 0, 8, 0) <= 0)
+		return 0;
+	while (sys(__NR_read, sfd, &si, sizeof(si)) == (long)sizeof(si))
+		if (si.ssi_signo == SIGCHLD || si.ssi_pid == 0)
+			got |= 1UL << (si.ssi_signo - 1);
+	return got;
+}
+
+/* Stop the jail: SIGTERM all, wait up to timeout_s, SIGKILL the rest. */
+static __attribute__((noreturn)) void shutdown(int sfd, int procfd, long timeout_s)
+{
+	long deadline = now_ms() + timeout_s * 1000;
+
+	sys(__NR_kill, -1, SIGTERM, 0);
+	for (;;) {
+		long left = deadline - now_ms();
+
+		reap();
+		if (count_others(procfd) == 0 || left <= 0)
+			break;
+		/* Entered processes are not our children: poll for them too. */
+		wait_signals(sfd, left < 100 ? left : 100);
+	}
+	sys(__NR_kill, -1, SIGKILL, 0);
+	die(0);
+}
+
+void start_c(long *sp);
+void start_c(long *sp)
+{
+	char **argv = (char **)(sp + 1);
+	int persist = sp[0] > 1 && argv[1][0] == '1';
+	long stop_timeout = sp[0] > 2 ? parse_num(argv[2]) : 10;
+	unsigned long mask = ~0UL;
+	int ready = 0, sfd, procfd;
+
+	/* Before anything else: no ptrace, no /proc/1/exe, no /proc/1/mem. */
+	sys6(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
+	sys6(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, 8, 0, 0);
+	sfd = (int)sys6(__NR_signalfd4, -1, (long)&mask, 8, SFD_NONBLOCK | SFD_CLOEXEC, 0, 0);
+	procfd = (int)sys6(__NR_openat, AT_FDCWD, (long)"/proc",
+			   O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
+	if (sfd < 0 || procfd < 0)
+		die(111);
+	for (;;) {
+		unsigned long got = wait_signals(sfd, ready && !persist ? 1000 : -1);
+
+		reap();
+		if (got & (1UL << (SIGTERM - 1)))
+			shutdown(sfd, procfd, stop_timeout);
+		if (got & (1UL << (SIGUSR1 - 1)))
+			ready = 1;
+		if (ready && !persist && count_others(procfd) == 0)
+			die(0);
+	}
+}

@@ -1,0 +1,107 @@
+/* Bridges: a declared one is made to match networks.conf; an undeclared
+ * one is the admin's and only looked at. */
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "net/model.h"
+#include "sys/nft.h"
+#include "sys/sysctl_net.h"
+#include "util/mem.h"
+
+/* Look bridge `name` up: 1 if it exists (and is a bridge), 0 if not. */
+static int get_bridge(struct nl *nl, const char *name, struct nl_link *l, struct brig_err *e)
+{
+	int r = nl_link_get(nl, name, l, e);
+
+	if (r > 0 && strcmp(l->kind, "bridge") != 0)
+		return brig_err_set(e, 0, "bridge %s: an interface of that name exists and is not "
+				    "a bridge (it is %s%s)", name, l->kind[0] ? "a " : "",
+				    l->kind[0] ? l->kind : "a physical interface");
+	return r;
+}
+
+/* The bridge's rules and the forwarding its NAT needs. */
+static int sync_rules(const struct net_bridge *b, struct brig_err *e)
+{
+	cleanup_free char *tag = net_tag_bridge(b->name);
+	cleanup_free char *rules = net_rules_bridge(b);
+
+	if (nft_replace_tag(tag, rules, e) < 0)
+		return -1;
+	for (size_t i = 0; b->nat && i < b->naddrs; i++)
+		if (sysctl_net_forwarding(b->addrs[i].family, e) < 0)
+			return -1;
+	return 0;
+}
+
+/* Create (if missing), address, rule and bring up b; under the lock. */
+static int sync_locked(struct nl *nl, const struct net_bridge *b, struct brig_err *e)
+{
+	struct nl_link l;
+	struct nl_link_attrs a;
+	uint8_t mac[6];
+	int r;
+
+	if ((r = get_bridge(nl, b->name, &l, e)) < 0)
+		return -1;
+	if (r == 0) {
+		/* A fixed MAC: otherwise the bridge takes the lowest of its
+		 * ports' and changes as jails come and go, and every jail's
+		 * ARP entry for the gateway goes stale. */
+		net_mac(b->name, "bridge", mac);
+		if (nl_bridge_add(nl, b->name, mac, b->mtu, e) < 0)
+			return -1;
+		if ((r = get_bridge(nl, b->name, &l, e)) < 0)
+			return -1;
+		if (r == 0)
+			return brig_err_set(e, 0, "gone right after its creation");
+	}
+	for (size_t i = 0; i < b->naddrs; i++)
+		if (nl_addr_add(nl, l.index, &b->addrs[i], e) < 0)
+			return -1;
+	if (sync_rules(b, e) < 0)
+		return -1;
+	nl_link_attrs_init(&a);
+	a.up = true;
+	if (b->mtu && l.mtu != b->mtu)
+		a.mtu = b->mtu;
+	return nl_link_set(nl, l.index, &a, e);
+}
+
+int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *e)
+{
+	int fd = net_lock(e);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = sync_locked(nl, b, e);
+	net_unlock(fd);
+	if (rc < 0)
+		return brig_err_wrap(e, "bridge %s", b->name);
+	return 0;
+}
+
+int net_bridge_ensure(struct nl *nl, const char *name, const struct net_bridge *b,
+		      int *index, int *mtu, struct brig_err *e)
+{
+	struct nl_link l;
+	int r = get_bridge(nl, name, &l, e);
+
+	if (r < 0)
+		return -1;
+	if (!b && r == 0)
+		return brig_err_set(e, 0, "bridge %s does not exist and networks.conf does not "
+				    "declare it (declare it there, or create it)", name);
+	/* A declared bridge that is up has been set up: the last step of a
+	 * sync is bringing it up. */
+	if (b && !(r > 0 && (l.flags & IFF_UP))) {
+		if (net_bridge_sync(nl, b, e) < 0 || get_bridge(nl, name, &l, e) < 0)
+			return -1;
+	}
+	*index = l.index;
+	*mtu = l.mtu;
+	return 0;
+}

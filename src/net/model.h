@@ -1,0 +1,146 @@
+/* The network model, private to net/: a jail's network parameters parsed
+ * and checked, the bridges of networks.conf, and the pieces net.c builds
+ * the public functions from. */
+#ifndef BRIG_NET_MODEL_H
+#define BRIG_NET_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "sys/netlink.h"
+#include "util/err.h"
+
+/* Kernel interface names: at most 15 bytes. */
+#define NET_IFNAME_MAX (IFNAMSIZ - 1)
+
+/* ---- addresses (addr.c) ---- */
+
+/* Parse an IPv4/IPv6 address of `family` (AF_UNSPEC: either), with "/LEN"
+ * when want_len (required), without it otherwise. NULL if fine, else why
+ * not ("missing prefix length", ...). */
+const char *net_addr_parse(const char *text, int family, bool want_len, struct nl_addr *out);
+/* Whether a lies in the subnet s (s's prefix length). */
+bool net_addr_in(const struct nl_addr *s, const struct nl_addr *a);
+/* Same family and address (prefix lengths ignored). */
+bool net_addr_same(const struct nl_addr *a, const struct nl_addr *b);
+/* "10.0.0.1" or, with the length, "10.0.0.1/24"; also the subnet itself
+ * ("10.0.0.0/24") when network is set. */
+void net_addr_fmt(const struct nl_addr *a, bool with_len, bool network, char *buf, size_t size);
+/* The reason name is not usable as an interface name, or NULL. */
+const char *net_ifname_invalid(const char *name);
+/* A stable, locally administered unicast MAC address from a name and a
+ * salt (which end, which interface). */
+void net_mac(const char *name, const char *salt, uint8_t mac[6]);
+
+/* ---- one jail's network (jail.c) ---- */
+
+struct net_if {
+	char jname[IFNAMSIZ];	/* inside the jail */
+	char hname[IFNAMSIZ];	/* host end of the veth pair */
+	const char *bridge;	/* NULL: an existing host interface moved in */
+	bool default_name;	/* e<JID>b: unique by JID, not checked */
+	uint8_t jmac[6], hmac[6];
+};
+
+struct net_ip {
+	struct nl_addr a;
+	size_t ifi;		/* index into net_jail.ifs */
+	const char *text;	/* as written */
+};
+
+struct net_rdr {
+	int proto;		/* IPPROTO_TCP, IPPROTO_UDP */
+	bool has_host;
+	struct nl_addr host;	/* HOSTADDR, plen = full */
+	int hport, jport;
+	const char *text;
+};
+
+struct net_gw {
+	bool set;
+	struct nl_addr a;
+	size_t ifi;		/* the interface it is reached on */
+	const char *text;
+};
+
+struct net_jail {
+	const char *name;
+	bool vnet;
+	struct net_if *ifs;
+	size_t nifs;
+	struct net_ip *ips;
+	size_t nips;
+	struct net_gw gw4, gw6;
+	struct net_rdr *rdrs;
+	size_t nrdrs;
+};
+
+/* Parse and check one jail's network parameters (jid names the default
+ * interfaces; 0 before the jail exists). Errors name the jail and the
+ * parameter. Strings point into j, which must outlive m. */
+int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struct brig_err *e);
+void net_jail_free(struct net_jail *m);
+/* The jail's first address of family on a bridged interface, or NULL. */
+const struct net_ip *net_jail_ip(const struct net_jail *m, int family);
+/* Whether two rdr rules want the same host port (same protocol, and the
+ * same host address or either one on every address). */
+bool net_rdr_clash(const struct net_rdr *a, const struct net_rdr *b);
+/* The protocol name of an rdr ("tcp"). */
+const char *net_proto_name(int proto);
+
+/* Conflicts of m (jail j) with every other vnet jail of c: the same address
+ * on the same bridge, host interface name or host port. A jail with errors
+ * of its own is skipped (its own check reports them). (check.c) */
+int net_check_others(const struct conf *c, const struct conf_jail *j,
+		     const struct net_jail *m, struct brig_err *e);
+
+/* ---- networks.conf (networks.c) ---- */
+
+struct net_bridge {
+	const char *name;
+	struct nl_addr *addrs;	/* the host's addresses on it (gateways) */
+	size_t naddrs;
+	bool nat, isolate;
+	int mtu;		/* 0: the kernel's default */
+};
+
+struct net_networks {
+	struct net_bridge *v;
+	size_t n;
+	struct conf *conf;	/* owned when loaded from the file */
+};
+
+/* Load networks.conf and networks.conf.d/\*.conf from conf_default_dir();
+ * no file declares nothing. */
+int net_networks_load(struct net_networks *nw, struct brig_err *e);
+/* Build from an already loaded networks configuration, which must outlive
+ * nw (the strings point into it). */
+int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct brig_err *e);
+void net_networks_free(struct net_networks *nw);
+const struct net_bridge *net_networks_find(const struct net_networks *nw, const char *name);
+
+/* ---- kernel side ---- */
+
+/* Make sure bridge `name` is usable: a declared one (b != NULL) is created,
+ * addressed, given its rules and brought up if it is not up yet; an
+ * undeclared one must exist already. *index and *mtu describe it. */
+int net_bridge_ensure(struct nl *nl, const char *name, const struct net_bridge *b,
+		      int *index, int *mtu, struct brig_err *e);
+/* Bring a declared bridge fully in line with its declaration (addresses,
+ * rules, up), whatever its state: `brig net up`. */
+int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *e);
+
+/* nft rule sets of a jail's rdr and of a bridge's nat/isolate (rules.c). */
+char *net_rules_jail(const struct net_jail *m);
+char *net_rules_bridge(const struct net_bridge *b);
+/* The tags rules carry: "jail:NAME", "bridge:NAME". */
+char *net_tag_jail(const char *name);
+char *net_tag_bridge(const char *name);
+
+/* Serialise bridge creation between brig processes ($BRIG_RUNDIR/net.lock). */
+int net_lock(struct brig_err *e);
+void net_unlock(int fd);
+
+#endif

@@ -1,0 +1,122 @@
+/* The nft rules of a jail (rdr) and of a bridge (nat, isolate), as
+ * commands on table inet brig, each tagged with its owner. */
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "net/model.h"
+#include "sys/nft.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+char *net_tag_jail(const char *name)
+{
+	return xasprintf("jail:%s", name);
+}
+
+char *net_tag_bridge(const char *name)
+{
+	return xasprintf("bridge:%s", name);
+}
+
+/* nft's words for a family: "ipv4"/"ip", "ipv6"/"ip6". */
+static const char *nfproto(int family)
+{
+	return family == AF_INET ? "ipv4" : "ipv6";
+}
+
+static const char *ipword(int family)
+{
+	return family == AF_INET ? "ip" : "ip6";
+}
+
+/* One rdr for one family: DNAT in prerouting (from outside and from other
+ * jails: hairpin) and in output (from the host itself). Loopback is left
+ * out: a packet from 127.0.0.1 cannot be routed to a bridge. */
+static void rdr_rules(struct strbuf *sb, const struct net_rdr *r, const struct net_ip *ip,
+		      const char *tag)
+{
+	int f = ip->a.family;
+	char host[64], jail[64], match[96];
+
+	net_addr_fmt(&ip->a, false, false, jail, sizeof(jail));
+	if (r->has_host) {
+		net_addr_fmt(&r->host, false, false, host, sizeof(host));
+		snprintf(match, sizeof(match), "%s daddr %s", ipword(f), host);
+	} else {
+		snprintf(match, sizeof(match), "fib daddr type local");
+	}
+	sb_addf(sb, "add rule " NFT_TABLE " prerouting meta nfproto %s %s %s dport %d "
+		"dnat %s to %s%s%s:%d comment \"%s\"\n", nfproto(f), match,
+		net_proto_name(r->proto), r->hport, ipword(f), f == AF_INET6 ? "[" : "", jail,
+		f == AF_INET6 ? "]" : "", r->jport, tag);
+	sb_addf(sb, "add rule " NFT_TABLE " output meta nfproto %s %s %s daddr != %s %s dport %d "
+		"dnat %s to %s%s%s:%d comment \"%s\"\n", nfproto(f), match, ipword(f),
+		f == AF_INET ? "127.0.0.0/8" : "::1", net_proto_name(r->proto), r->hport,
+		ipword(f), f == AF_INET6 ? "[" : "", jail, f == AF_INET6 ? "]" : "", r->jport, tag);
+}
+
+/* Redirected connections that come back out the same bridge (hairpin: a
+ * jail reaching another through a host port) or from the host itself are
+ * masqueraded, so that replies return through the host and are un-NATed. */
+static void rdr_masquerade(struct strbuf *sb, const struct net_jail *m, const struct net_ip *ip,
+			   const char *tag)
+{
+	int f = ip->a.family;
+	const char *bridge = m->ifs[ip->ifi].bridge;
+	char jail[64];
+
+	net_addr_fmt(&ip->a, false, false, jail, sizeof(jail));
+	sb_addf(sb, "add rule " NFT_TABLE " postrouting meta nfproto %s %s daddr %s ct status dnat "
+		"iifname \"%s\" oifname \"%s\" masquerade comment \"%s\"\n", nfproto(f), ipword(f),
+		jail, bridge, bridge, tag);
+	sb_addf(sb, "add rule " NFT_TABLE " postrouting meta nfproto %s %s daddr %s ct status dnat "
+		"fib saddr type local masquerade comment \"%s\"\n", nfproto(f), ipword(f), jail, tag);
+}
+
+char *net_rules_jail(const struct net_jail *m)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	cleanup_free char *tag = net_tag_jail(m->name);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t k = 0; k < 2; k++) {
+		const struct net_ip *ip = net_jail_ip(m, families[k]);
+		bool used = false;
+
+		if (!ip)
+			continue;
+		for (size_t i = 0; i < m->nrdrs; i++) {
+			const struct net_rdr *r = &m->rdrs[i];
+
+			if (r->has_host && r->host.family != families[k])
+				continue;
+			rdr_rules(&sb, r, ip, tag);
+			used = true;
+		}
+		if (used)
+			rdr_masquerade(&sb, m, ip, tag);
+	}
+	return sb_steal(&sb);
+}
+
+char *net_rules_bridge(const struct net_bridge *b)
+{
+	cleanup_free char *tag = net_tag_bridge(b->name);
+	struct strbuf sb = STRBUF_INIT;
+	char net[64];
+
+	for (size_t i = 0; b->nat && i < b->naddrs; i++) {
+		net_addr_fmt(&b->addrs[i], true, true, net, sizeof(net));
+		sb_addf(&sb, "add rule " NFT_TABLE " postrouting meta nfproto %s %s saddr %s "
+			"oifname != \"%s\" masquerade comment \"%s\"\n", nfproto(b->addrs[i].family),
+			ipword(b->addrs[i].family), net, b->name, tag);
+	}
+	if (b->isolate) {
+		sb_addf(&sb, "add rule " NFT_TABLE " forward iifname \"%s\" oifname != \"%s\" "
+			"oifname @bridges drop comment \"%s\"\n", b->name, b->name, tag);
+		sb_addf(&sb, "add rule " NFT_TABLE " forward oifname \"%s\" iifname != \"%s\" "
+			"iifname @bridges drop comment \"%s\"\n", b->name, b->name, tag);
+	}
+	sb_addf(&sb, "add element " NFT_TABLE " bridges { \"%s\" }\n", b->name);
+	return sb_steal(&sb);
+}

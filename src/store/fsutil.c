@@ -1,0 +1,328 @@
+/* File operations that never follow a symlink and never leave their tree. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "store/internal.h"
+#include "util/mem.h"
+
+/* Btrfs gives every subvolume's top directory this inode number. */
+#define BTRFS_SUBVOL_INO 256
+
+static int rm_at(int dirfd, const char *name, const char *path, struct brig_err *e);
+
+/* Remove everything in the directory fd (shown as path). */
+static int rm_children(int fd, const char *path, struct brig_err *e)
+{
+	struct dirent *de;
+	int dfd = dup(fd);
+	DIR *d;
+	int rc = 0;
+
+	if (dfd < 0)
+		return brig_err_set(e, errno, "removing `%s`", path);
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return brig_err_set(e, errno, "removing `%s`", path);
+	}
+	while (rc == 0) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno)
+				rc = brig_err_set(e, errno, "reading `%s`", path);
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		cleanup_free char *sub = xasprintf("%s/%s", path, de->d_name);
+		rc = rm_at(fd, de->d_name, sub, e);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Remove dirfd/name (shown as path) and what is under it. */
+static int rm_at(int dirfd, const char *name, const char *path, struct brig_err *e)
+{
+	struct statx stx;
+	int fd, rc;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_INO,
+		  &stx) < 0)
+		return errno == ENOENT ? 0 : brig_err_set(e, errno, "removing `%s`", path);
+	if (!S_ISDIR(stx.stx_mode)) {
+		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+			return brig_err_set(e, errno, "removing `%s`", path);
+		return 0;
+	}
+	if (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)
+		return brig_err_set(e, EBUSY, "removing `%s`: a filesystem is mounted on it", path);
+	rc = stx.stx_ino == BTRFS_SUBVOL_INO ? fs_is_subvolume(dirfd, name, e) : 0;
+	if (rc < 0)
+		return brig_err_wrap(e, "removing `%s`", path);
+	if (rc > 0)
+		return btrfs_subvol_delete(dirfd, name, e) < 0 ? brig_err_wrap(e, "removing `%s`", path) : 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return brig_err_set(e, errno, "removing `%s`", path);
+	/* Entries removed while the directory is read may make readdir skip
+	 * others on some filesystems: go over it again, a bounded number of
+	 * times, until it is empty. */
+	for (int pass = 0; pass < 4; pass++) {
+		rc = rm_children(fd, path, e);
+		if (rc < 0)
+			break;
+		rc = unlinkat(dirfd, name, AT_REMOVEDIR);
+		if (rc == 0 || errno == ENOENT) {
+			rc = 0;
+			break;
+		}
+		int err = errno;
+
+		rc = brig_err_set(e, err, "removing `%s`", path);
+		if (err != ENOTEMPTY)
+			break;
+	}
+	close(fd);
+	return rc;
+}
+
+/* Remove dirfd/name and everything under it (btrfs subvolumes included),
+ * never crossing into another mount. ENOENT is success. */
+int fs_rm_tree(int dirfd, const char *name, struct brig_err *e)
+{
+	return rm_at(dirfd, name, name, e);
+}
+
+/* 1 if dirfd/name is the root of a mount, 0 if not, -1 on error. */
+int fs_is_mount_root(int dirfd, const char *name, struct brig_err *e)
+{
+	struct statx stx;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE, &stx) < 0)
+		return brig_err_set(e, errno, "examining `%s`", name);
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return brig_err_set(e, ENOTSUP, "examining `%s`: the kernel does not say whether it is a mount point", name);
+	return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
+}
+
+/* Write all of data to fd. */
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Replace dirfd/name with a regular file holding data (temp + rename). A
+ * symlink at name is replaced, never followed. */
+int fs_write_file(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		  struct brig_err *e)
+{
+	cleanup_free char *tmp = xasprintf(".%s.brig-%d", name, (int)getpid());
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "writing `%s`", name);
+	if (write_all(fd, data, len) < 0 || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		brig_err_set(e, errno, "writing `%s`", name);
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		return -1;
+	}
+	if (close(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+		brig_err_set(e, errno, "writing `%s`", name);
+		unlinkat(dirfd, tmp, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a regular file (not through a symlink), at most max bytes, NUL-ended;
+ * its length in *lenp when lenp is not NULL. Reads to the end: files of
+ * /proc say they are empty. */
+int fs_read_file(int dirfd, const char *name, size_t max, char **out, size_t *lenp,
+		 struct brig_err *e)
+{
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	size_t len = 0, cap = 4096;
+	struct stat st;
+	char *buf;
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "reading `%s`", name);
+	if (fstat(fd, &st) < 0)
+		return brig_err_set(e, errno, "reading `%s`", name);
+	if (!S_ISREG(st.st_mode))
+		return brig_err_set(e, 0, "reading `%s`: not a regular file", name);
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			if (cap >= max) {
+				free(buf);
+				return brig_err_set(e, EFBIG, "reading `%s`", name);
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return brig_err_set(e, errno, "reading `%s`", name);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	if (lenp)
+		*lenp = len;
+	return 0;
+}
+
+/* Open the directory rootfd/relpath, each component a real directory (no
+ * symlink, no ".."); create missing ones (mode 0755) when create. */
+int fs_open_dir_beneath(int rootfd, const char *relpath, bool create, struct brig_err *e)
+{
+	cleanup_free char *copy = xstrdup(relpath);
+	char *save = NULL;
+	int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "opening the root");
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		int next;
+
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			close(fd);
+			return brig_err_set(e, 0, "`%s`: \"..\" is not allowed", relpath);
+		}
+		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create) {
+			if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+				brig_err_set(e, errno, "creating `%s` of `%s`", c, relpath);
+				close(fd);
+				return -1;
+			}
+			next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (next < 0) {
+			if (errno == ELOOP || errno == ENOTDIR)
+				brig_err_set(e, 0, "`%s` of `%s` is a symlink or not a directory; refusing to follow it",
+					     c, relpath);
+			else
+				brig_err_set(e, errno, "opening `%s` of `%s`", c, relpath);
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+/* 1 if fd is on btrfs. */
+bool fs_is_btrfs(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && sf.f_type == BTRFS_SUPER_MAGIC;
+}
+
+/* 1 if dirfd/name is a btrfs subvolume, 0 if not, -1 on error. */
+int fs_is_subvolume(int dirfd, const char *name, struct brig_err *e)
+{
+	cleanup_close int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOTDIR || errno == ELOOP ? 0 : brig_err_set(e, errno, "opening `%s`", name);
+	if (fstat(fd, &st) < 0)
+		return brig_err_set(e, errno, "examining `%s`", name);
+	return st.st_ino == BTRFS_SUBVOL_INO && fs_is_btrfs(fd) ? 1 : 0;
+}
+
+/* 1 if dirfd/name exists (not following a symlink), 0 if not, -1 on error. */
+int fs_exists(int dirfd, const char *name, struct brig_err *e)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : brig_err_set(e, errno, "examining `%s`", name);
+}
+
+/* Decode mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape_mountinfo(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* The first mount point strictly below the absolute path dir, but except,
+ * or NULL. */
+char *fs_mount_below(const char *dir, const char *except, struct brig_err *e)
+{
+	cleanup_free char *text = NULL;
+	size_t n = strlen(dir);
+	char *save = NULL;
+
+	if (fs_read_file(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &text, NULL, e) < 0)
+		return NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f = line, *mp;
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... */
+		for (int i = 0; i < 4 && f; i++) {
+			f = strchr(f, ' ');
+			f = f ? f + 1 : NULL;
+		}
+		if (!f)
+			continue;
+		mp = f;
+		f = strchr(mp, ' ');
+		if (f)
+			*f = '\0';
+		unescape_mountinfo(mp);
+		if (!strncmp(mp, dir, n) && mp[n] == '/' && (!except || strcmp(mp, except)))
+			return xstrdup(mp);
+	}
+	brig_err_clear(e);
+	return NULL;
+}

@@ -1,0 +1,182 @@
+/* brig import: a jail back from an archive brig export wrote. Everything is
+ * checked before anything is made (the name, the template a thin layer
+ * needs), built in tmp/ and renamed into place: a failure leaves nothing. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/archive.h"
+#include "store/internal.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+#define MEMBER_MAX (1024 * 1024)
+
+/* Read the next member, which must be `want`, into memory. */
+static char *read_member(struct archive *a, const char *want, const char *file,
+			 struct brig_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct archive_entry *ent;
+	char buf[8192];
+	int r = archive_next(a, &ent, file, e);
+
+	if (r != 0) {
+		if (r > 0)
+			brig_err_set(e, 0, "%s: not an archive of brig export (empty)", file);
+		return NULL;
+	}
+	if (strcmp(archive_entry_pathname(ent), want) != 0 || archive_entry_size(ent) > MEMBER_MAX) {
+		brig_err_set(e, 0, "%s: not an archive of brig export (no %s first)", file, want);
+		return NULL;
+	}
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+
+		if (n < 0) {
+			sb_free(&sb);
+			brig_err_set(e, 0, "%s: corrupt or truncated archive: %s", file, archive_error_string(a));
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		sb_addn(&sb, buf, (size_t)n);
+	}
+	return sb_steal(&sb);
+}
+
+/* What the archive says about itself. */
+struct header {
+	struct meta meta;
+	const char *name, *kind, *template;
+	char *conf;
+};
+
+static int read_header(struct archive *a, const char *file, struct header *h, struct brig_err *e)
+{
+	cleanup_free char *text = read_member(a, EXPORT_META, file, e);
+	const char *fmt;
+
+	*h = (struct header){ 0 };
+	if (!text)
+		return -1;
+	if (meta_parse(text, &h->meta, e) < 0)
+		return brig_err_wrap(e, "%s: %s", file, EXPORT_META);
+	fmt = meta_get(&h->meta, "format");
+	h->name = meta_get(&h->meta, "name");
+	h->kind = meta_get(&h->meta, "kind");
+	h->template = meta_get(&h->meta, "template");
+	if (!fmt || strcmp(fmt, EXPORT_FORMAT) || !h->name || !h->kind || !h->template ||
+	    (strcmp(h->kind, "layer") && strcmp(h->kind, "full")))
+		return brig_err_set(e, 0, "%s: an archive of an unknown brig export format", file);
+	h->conf = read_member(a, EXPORT_CONF, file, e);
+	return h->conf ? 0 : -1;
+}
+
+/* The backend of the imported jail and where its data is extracted:
+ * a thin layer becomes an overlay over the same template; a full root a
+ * subvolume on btrfs, a plain copy elsewhere. */
+static int make_dirs(int storefd, const struct header *h, struct tmpdir *t,
+		     const struct backend **be, struct brig_err *e)
+{
+	cleanup_free char *tmplroot = xasprintf("templates/%s/root", h->template);
+	cleanup_close int tmplrootfd = -1;
+
+	if (!strcmp(h->kind, "layer")) {
+		tmplrootfd = openat(storefd, tmplroot, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (tmplrootfd < 0)
+			return brig_err_set(e, 0, "the archive holds a thin jail's own layer over template "
+					    "%s, which this store does not have; create it first "
+					    "(brig template create %s --from ...), or export with --full",
+					    h->template, h->template);
+		*be = &backend_overlay;
+		return backend_overlay.make(tmplrootfd, t->fd, NULL, e);
+	}
+	if (fs_is_btrfs(t->fd)) {
+		*be = &backend_btrfs;
+		return btrfs_subvol_make(-1, t->fd, "root", false, e);
+	}
+	*be = &backend_copy;
+	return mkdirat(t->fd, "root", 0755) < 0 ? brig_err_set(e, errno, "creating root") : 0;
+}
+
+/* Import from the open archive a (header read) as jail name. */
+static int import_as(struct archive *a, const char *file, const struct header *h,
+		     const char *name, const struct store_progress *p, struct brig_err *e)
+{
+	cleanup_close int storefd = store_open(e), lockfd = -1, jailsfd = -1, datafd = -1;
+	cleanup_free char *path = NULL, *conf = NULL, *origin = realpath(file, NULL);
+	const struct backend *be = NULL;
+	struct tmpdir t = { .fd = -1 };
+	int rc = -1;
+
+	if (storefd < 0)
+		return -1;
+	tmp_reap(storefd);
+	lockfd = store_lock(storefd, true, e);
+	jailsfd = lockfd < 0 ? -1 : store_sub(storefd, "jails", e);
+	if (jailsfd < 0 || jail_name_free(jailsfd, name, e) < 0)
+		return -1;
+	path = jail_root_path(name, e);
+	conf = path ? jailconf_rebase(h->conf, h->name, name, path, e) : NULL;
+	if (!conf)
+		return path ? brig_err_wrap(e, "%s", file) : -1;
+	if (tmp_make(storefd, "import", name, &t, e) < 0)
+		return -1;
+	if (make_dirs(storefd, h, &t, &be, e) < 0)
+		goto done;
+	datafd = openat(t.fd, be->data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (datafd < 0) {
+		brig_err_set(e, errno, "opening %s", be->data);
+		goto done;
+	}
+	if (archive_extract_rest(a, NULL, datafd, EXPORT_ROOT, file, p, e) < 0 ||
+	    jail_write_meta(t.fd, h->template, be, origin ? origin : file, e) < 0 ||
+	    jail_install(storefd, &t, name, conf, e) < 0)
+		goto done;
+	rc = 0;
+done:
+	tmp_discard(storefd, &t);
+	return rc;
+}
+
+/* name NULL: the name in the archive. *name_out: the jail made. */
+int store_import(const char *file, const char *name, char **name_out,
+		 const struct store_progress *p, struct brig_err *e)
+{
+	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct archive *a = NULL;
+	struct header h = { 0 };
+	const char *why;
+	int rc = -1;
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "import: opening `%s`", file);
+	a = archive_open_read(fd, file, e);
+	if (!a || read_header(a, file, &h, e) < 0) {
+		brig_err_wrap(e, "import");
+		goto done;
+	}
+	if (!name)
+		name = h.name;
+	why = store_name_invalid(name);
+	if (why) {
+		brig_err_set(e, 0, "import: invalid jail name `%s`: %s", name, why);
+		goto done;
+	}
+	rc = import_as(a, file, &h, name, p, e);
+	if (rc < 0)
+		brig_err_wrap(e, "%s: import", name);
+	else if (name_out)
+		*name_out = xstrdup(name);
+done:
+	if (a)
+		archive_read_free(a);
+	meta_free(&h.meta);
+	free(h.conf);
+	return rc;
+}

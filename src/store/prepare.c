@@ -1,0 +1,60 @@
+/* What core calls before a jail's mounts: a thin overlay jail's root must
+ * be mounted before the jail can pivot into it. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/internal.h"
+#include "util/mem.h"
+
+/* The store jail whose root is path (a resolved absolute path), or NULL. */
+static char *store_jail_of(const char *path, const char *storeabs)
+{
+	size_t n = strlen(storeabs);
+	const char *rest, *slash;
+
+	if (strncmp(path, storeabs, n) != 0 || strncmp(path + n, "/jails/", 7) != 0)
+		return NULL;
+	rest = path + n + 7;
+	slash = strchr(rest, '/');
+	if (!slash || slash == rest || strcmp(slash, "/root") != 0)
+		return NULL;
+	return xstrndup(rest, (size_t)(slash - rest));
+}
+
+/* Before a jail starts: when its path is the root of a thin jail of the
+ * store that is not mounted, mount it there (recording "mount PATH" first).
+ * The mount is recorded even when brig create left it mounted, so that the
+ * jail's stop always unmounts it: a stopped jail leaves no mount behind.
+ * Jails not made by the store: no-op. */
+int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct brig_err *e)
+{
+	const char *path = conf_str(j, "path");
+	cleanup_free char *real = NULL, *storeabs = NULL, *name = NULL;
+	cleanup_close int storefd = -1;
+	struct jailrec r;
+	int rc;
+
+	if (!path)
+		return 0;
+	real = realpath(path, NULL);
+	storeabs = realpath(store_dir(), NULL);
+	if (!real || !storeabs)
+		return 0;	/* not the store's: core reports a missing path */
+	name = store_jail_of(real, storeabs);
+	if (!name)
+		return 0;
+	storefd = open(storeabs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (storefd < 0 || jailrec_open(storefd, name, &r, e) < 0)
+		return 0;	/* a directory that only looks like a store jail */
+	if (!r.be->mounted) {
+		jailrec_close(&r);
+		return 0;
+	}
+	rc = rec_add(rec, "mount", real, e);
+	if (rc == 0)
+		rc = jailrec_mount(&r, name, e);
+	jailrec_close(&r);
+	return rc < 0 ? brig_err_wrap(e, "%s: mounting its root", j->name) : 0;
+}

@@ -1,0 +1,207 @@
+/* The `debootstrap:SUITE[:PKG,...]` template source: a minimal Debian root
+ * built by debootstrap (a helper the user names) from the Debian mirror
+ * this machine's apt is configured with. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "store/internal.h"
+#include "store/spawn.h"
+#include "util/mem.h"
+
+#define APT_SOURCES_LIST "/etc/apt/sources.list"
+#define APT_SOURCES_DIR "/etc/apt/sources.list.d"
+
+/* Is every character of s (length n) in set? */
+static bool only(const char *s, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(set, s[i]))
+			return false;
+	return n > 0;
+}
+
+/* A release suite (bookworm, stable), not bookworm-security, -updates or a
+ * path-like suite. */
+static bool main_suite(const char *s, size_t n)
+{
+	return only(s, n, "abcdefghijklmnopqrstuvwxyz0123456789");
+}
+
+/* Next whitespace-separated word of *p (length in *n); NULL at the end. */
+static const char *word(const char **p, size_t *n)
+{
+	const char *s = *p + strspn(*p, " \t");
+
+	*n = strcspn(s, " \t\n");
+	*p = s + *n;
+	return *n ? s : NULL;
+}
+
+/* One-line format: "deb [options] URI SUITE COMPONENT...". */
+static char *mirror_from_list(const char *text)
+{
+	for (const char *line = text; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n')) {
+		const char *p = line, *w, *uri;
+		size_t n, urin;
+
+		w = word(&p, &n);
+		if (!w || n != 3 || strncmp(w, "deb", 3))
+			continue;
+		uri = word(&p, &urin);
+		if (uri && uri[0] == '[') {	/* options run to the closing bracket */
+			const char *close = memchr(uri, ']', (size_t)(strchrnul(uri, '\n') - uri));
+
+			if (!close)
+				continue;
+			p = close + 1;
+			uri = word(&p, &urin);
+		}
+		w = word(&p, &n);
+		if (uri && w && main_suite(w, n))
+			return xstrndup(uri, urin);
+	}
+	return NULL;
+}
+
+/* The value of "Field:" in a deb822 stanza [s, end), or NULL. */
+static const char *field(const char *s, const char *end, const char *name, size_t *n)
+{
+	size_t len = strlen(name);
+
+	for (const char *l = s; l < end; l += strcspn(l, "\n") + 1) {
+		if (!strncasecmp(l, name, len) && l[len] == ':') {
+			const char *v = l + len + 1;
+
+			v += strspn(v, " \t");
+			*n = strcspn(v, "\n");
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/* deb822 format: stanzas of Types, URIs, Suites (blank-line separated). */
+static char *mirror_from_sources(const char *text)
+{
+	for (const char *s = text; *s;) {
+		const char *end = strstr(s, "\n\n");
+		const char *types, *uris, *suites;
+		size_t tn, un, sn;
+
+		end = end ? end + 1 : s + strlen(s);
+		types = field(s, end, "Types", &tn);
+		uris = field(s, end, "URIs", &un);
+		suites = field(s, end, "Suites", &sn);
+		if (types && uris && suites && memmem(types, tn, "deb", 3)) {
+			const char *p;
+			size_t n;
+			cleanup_free char *sl = xstrndup(suites, sn);
+			cleanup_free char *ul = xstrndup(uris, un);
+
+			p = sl;
+			for (const char *w = word(&p, &n); w; w = word(&p, &n)) {
+				if (main_suite(w, n)) {
+					const char *q = ul;
+					const char *uri = word(&q, &n);
+
+					if (uri)
+						return xstrndup(uri, n);
+				}
+			}
+		}
+		s = end + strspn(end, "\n");
+	}
+	return NULL;
+}
+
+/* The first Debian mirror in apt's sources (text of a sources.list or a
+ * deb822 .sources file); caller frees; NULL if none. */
+char *debootstrap_mirror_from(const char *text, bool deb822)
+{
+	return deb822 ? mirror_from_sources(text) : mirror_from_list(text);
+}
+
+/* The mirror of this machine's apt sources: sources.list, then the
+ * files of sources.list.d in name order. */
+static char *find_mirror(void)
+{
+	struct dirent **names = NULL;
+	struct brig_err ignored;
+	char *text = NULL, *m = NULL;
+	int n;
+
+	if (fs_read_file(AT_FDCWD, APT_SOURCES_LIST, 1 << 20, &text, NULL, &ignored) == 0) {
+		m = debootstrap_mirror_from(text, false);
+		free(text);
+		if (m)
+			return m;
+	}
+	n = scandir(APT_SOURCES_DIR, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+		bool list = len > 5 && !strcmp(name + len - 5, ".list");
+		bool deb822 = len > 8 && !strcmp(name + len - 8, ".sources");
+		cleanup_free char *path = xasprintf("%s/%s", APT_SOURCES_DIR, name);
+
+		if (!m && (list || deb822) &&
+		    fs_read_file(AT_FDCWD, path, 1 << 20, &text, NULL, &ignored) == 0) {
+			m = debootstrap_mirror_from(text, deb822);
+			free(text);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return m;
+}
+
+/* Run debootstrap into rootfd: "SUITE" or "SUITE:PKG,PKG". */
+int source_debootstrap(int rootfd, const char *spec, const struct store_progress *p,
+		       struct brig_err *e)
+{
+	const char *colon = strchr(spec, ':');
+	cleanup_free char *suite = xstrndup(spec, colon ? (size_t)(colon - spec) : strlen(spec));
+	cleanup_free char *include = NULL, *mirror = NULL, *target = NULL;
+	cleanup_close int logfd = -1;
+	char proc[64];
+	char *argv[8];
+	int argc = 0;
+
+	if (!only(suite, strlen(suite), "abcdefghijklmnopqrstuvwxyz0123456789.-"))
+		return brig_err_set(e, 0, "debootstrap: bad suite `%s` (e.g. debootstrap:bookworm)", suite);
+	if (colon && !only(colon + 1, strlen(colon + 1), "abcdefghijklmnopqrstuvwxyz0123456789.+-,"))
+		return brig_err_set(e, 0, "debootstrap: bad package list `%s` (PKG,PKG,...)", colon + 1);
+	mirror = find_mirror();
+	if (!mirror)
+		return brig_err_set(e, 0, "debootstrap: no Debian mirror in %s or %s/", APT_SOURCES_LIST,
+				    APT_SOURCES_DIR);
+	/* debootstrap chroots into the target: give it the real path. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", rootfd);
+	target = realpath(proc, NULL);
+	if (!target)
+		return brig_err_set(e, errno, "debootstrap: resolving the target");
+	logfd = memfd_create("debootstrap-log", MFD_CLOEXEC);
+	if (logfd < 0)
+		return brig_err_set(e, errno, "debootstrap: log");
+	argv[argc++] = "debootstrap";
+	argv[argc++] = "--variant=minbase";
+	if (colon && colon[1]) {
+		include = xasprintf("--include=%s", colon + 1);
+		argv[argc++] = include;
+	}
+	argv[argc++] = suite;
+	argv[argc++] = target;
+	argv[argc++] = mirror;
+	argv[argc] = NULL;
+	if (p && p->fn)
+		p->fn(p->ctx, "debootstrap (minutes)", 0, 0);
+	if (spawn_run(argv, p && p->verbose, logfd, e) < 0)
+		return brig_err_wrap(e, "debootstrap %s from %s", suite, mirror);
+	return 0;
+}

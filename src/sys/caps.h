@@ -1,0 +1,29 @@
+/* The capabilities a jail's processes may ever hold. */
+#ifndef BRIG_SYS_CAPS_H
+#define BRIG_SYS_CAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+/* What a jail's allow.* parameters grant beyond the default. */
+struct jail_allow {
+	bool raw_sockets;	/* CAP_NET_RAW */
+	bool mlock;		/* CAP_IPC_LOCK */
+	bool settime;		/* CAP_SYS_TIME (and the clock system calls) */
+	bool routing;		/* CAP_NET_ADMIN: only for a network of its own */
+};
+
+/* The jail's bounding set as a bit mask (bit N = capability N): Docker's
+ * default set without CAP_MKNOD (FreeBSD jails cannot make device nodes;
+ * and a node of a host disk would bypass every other wall) and without
+ * CAP_NET_RAW, plus what a grants. */
+uint64_t caps_jail_set(const struct jail_allow *a);
+/* True if set holds capability cap. */
+bool caps_has(uint64_t set, int cap);
+/* Drop every capability outside keep from the bounding set; clear the
+ * inheritable and ambient sets. */
+int caps_limit(uint64_t keep, struct brig_err *e);
+
+#endif

@@ -1,0 +1,152 @@
+#include "sys/cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/mem.h"
+
+/* v1 controllers worth a group of their own: pids and memory track and
+ * limit, cpu shares. Others (cpuset needs setup, devices, freezer, named
+ * hierarchies such as systemd's) are left alone. */
+static const char *const v1_wanted[] = { "pids", "memory", "cpu" };
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/* True if the comma-separated opts hold exactly the option opt. */
+static bool has_opt(const char *opts, const char *opt)
+{
+	size_t l = strlen(opt);
+
+	for (const char *p = opts; p; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (strncmp(p, opt, l) == 0 && (p[l] == ',' || p[l] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
+{
+	bool seen[ARRAY_SIZE(v1_wanted)] = { false };
+	bool seen_v2 = false;
+	char *line = NULL;
+	size_t cap = 0, len = 0;
+	char **v = NULL;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return brig_err_set(e, errno, "cgroup: /proc/self/mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[4096], fstype[64], superopts[1024];
+		const char *dash = strstr(line, " - ");
+		bool use = false;
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(dash + 3, "%63s %*s %1023s", fstype, superopts) != 2)
+			continue;
+		if (strcmp(fstype, "cgroup2") == 0 && !seen_v2) {
+			use = seen_v2 = true;
+		} else if (strcmp(fstype, "cgroup") == 0) {
+			for (size_t i = 0; i < ARRAY_SIZE(v1_wanted); i++)
+				if (!seen[i] && has_opt(superopts, v1_wanted[i]))
+					use = seen[i] = true;
+		}
+		if (!use)
+			continue;
+		unescape(mnt);
+		v = xrealloc(v, (len + 1) * sizeof(*v));
+		v[len++] = xasprintf("%s/%s", mnt, group);
+	}
+	free(line);
+	fclose(f);
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int cgroup_create(const char *dir, struct brig_err *e)
+{
+	cleanup_free char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return brig_err_set(e, errno, "cgroup %s", parent);
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return brig_err_set(e, errno, "cgroup %s", dir);
+	return 0;
+}
+
+int cgroup_remove(const char *dir, struct brig_err *e)
+{
+	cleanup_free char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+	int tries = 0;
+
+	/* The last processes of a jail may still be on their way out (their
+	 * exit is asynchronous to their parent's): retry briefly on EBUSY. */
+	while (rmdir(dir) < 0) {
+		if (errno == ENOENT)
+			break;
+		if (errno != EBUSY || ++tries > 200)
+			return brig_err_set(e, errno, "removing cgroup %s", dir);
+		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
+	}
+	if (slash) {
+		*slash = '\0';
+		slash = strrchr(parent, '/');
+		/* Brig's own parent group goes with its last jail; if other
+		 * jails still use it, rmdir fails and that is fine. */
+		if (slash && strncmp(slash + 1, "brig", 4) == 0)
+			rmdir(parent);
+	}
+	return 0;
+}
+
+int cgroup_open_procs(const char *dir, struct brig_err *e)
+{
+	cleanup_free char *path = xasprintf("%s/cgroup.procs", dir);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "cgroup %s", dir);
+	return fd;
+}
+
+int cgroup_attach(const char *dir, pid_t pid, struct brig_err *e)
+{
+	cleanup_close int fd = cgroup_open_procs(dir, e);
+	char buf[32];
+	int len;
+
+	if (fd < 0)
+		return -1;
+	len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (write(fd, buf, (size_t)len) != len)
+		return brig_err_set(e, errno, "joining cgroup %s", dir);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* Entering a running jail (brig exec, console, exec.start/command/stop).
+ *
+ * The steps of SECURITY.md "Entering a running jail", in order:
+ *   the caller pins init with a pidfd; an intermediate process X opens the
+ *   cgroup files it will need, makes itself non-dumpable, joins every
+ *   namespace of init at once (setns on the pidfd), closes every other
+ *   descriptor, and forks Y, the first process of the command inside the
+ *   jail's PID namespace. Y joins the jail's cgroups before anything else,
+ *   starts a new session (its own pty when asked), looks the user up in
+ *   the jail's own files, changes to a directory inside the jail and
+ *   checks it, builds a clean environment, drops to the jail's bounding
+ *   set, loads the seccomp filter, sets groups, gid, uid, marks every
+ *   descriptor above 2 close-on-exec and executes the command.
+ * X stays outside (it is not in the jail's PID namespace), forwards
+ * terminal signals to Y and exits with Y's status. */
+#ifndef BRIG_SYS_ENTER_H
+#define BRIG_SYS_ENTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sys/passwd.h"
+#include "sys/seccomp.h"
+#include "util/err.h"
+
+struct enter_req {
+	int pidfd;		/* the jail's init, pinned */
+	int nsflags;		/* CLONE_NEW* of the namespaces to join */
+	char *const *cgroups;	/* the jail's cgroup directories */
+	size_t ncgroups;
+	const char *user;	/* user in the jail; NULL: root */
+	const struct jail_user *as;	/* instead of user: one resolved elsewhere
+				 * (jexec -U: from the host's passwd) */
+	char *const *argv;	/* NULL: the user's login shell */
+	bool login;		/* login shell ("-sh") in the user's home */
+	char *const *env;	/* the environment, without HOME, SHELL, USER,
+				 * LOGNAME (Y adds those of the user) */
+	uint64_t caps;		/* bounding set */
+	const struct seccomp_prog *seccomp;	/* the jail's filter, compiled */
+	int fd_in, fd_out, fd_err;	/* stdio of the command; -1: the caller's */
+	int pty;		/* >= 0: a pty slave, made the controlling tty */
+	int pty_sock;		/* >= 0: make the pty inside the jail (its
+				 * /dev/ptmx) and send its master here */
+};
+
+struct enter_proc {
+	pid_t pid;		/* X */
+	int errfd;		/* Y's or X's error report, EOF once executed */
+};
+
+/* Start the command; wait for it with enter_wait(). */
+int enter_spawn(const struct enter_req *r, struct enter_proc *p, struct brig_err *e);
+/* Wait for the command: its exit status (128+signal if killed), or -1
+ * with e set if it could not be started (unknown user, no such command). */
+int enter_wait(struct enter_proc *p, struct brig_err *e);
+/* Both. */
+int enter_run(const struct enter_req *r, struct brig_err *e);
+
+#endif

@@ -1,0 +1,267 @@
+#include "sys/jailproc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sys/caps.h"
+#include "sys/lo.h"
+#include "sys/proc.h"
+#include "sys/seccomp.h"
+#include "util/mem.h"
+
+/* What C reports at the end of a phase. On success of the last phase it
+ * reports nothing: its status pipe closes on exec. */
+struct report {
+	int ok;
+	struct brig_err e;
+};
+
+/* C: report the phase's outcome (best effort: the parent may be gone). */
+static void child_report(int fd, int ok, const struct brig_err *e)
+{
+	struct report r = { .ok = ok };
+	ssize_t n;
+
+	if (e)
+		r.e = *e;
+	n = write(fd, &r, sizeof(r));
+	(void)n;
+}
+
+/* Read exactly len bytes; false on EOF or error. */
+static bool read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* C: block until the parent says go (with the seccomp filter when
+ * filter is not NULL); exit if it is gone. */
+static void child_wait_go(int fd, struct seccomp_prog *filter)
+{
+	char c;
+
+	if (!read_full(fd, &c, 1))
+		_exit(1);
+	if (!filter)
+		return;
+	if (!read_full(fd, &filter->len, sizeof(filter->len)) || filter->len > (1U << 20))
+		_exit(1);
+	filter->bpf = xmalloc(filter->len);
+	if (!read_full(fd, filter->bpf, filter->len))
+		_exit(1);
+}
+
+/* C, phase 1: everything up to the mounts. rootfd receives the root. */
+static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err *e)
+{
+	if (sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
+	/* Nothing mounted from here on may propagate to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return brig_err_set(e, errno, "making mounts private");
+	if (s->own_net && lo_up(e) < 0)
+		return -1;
+	if (strcmp(s->path, "/") == 0) {
+		/* The host tree itself, in namespaces of its own: no bind, no
+		 * pivot_root (it would pivot onto itself). */
+		*rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		/* pivot_root needs the root to be a mount point. */
+		int mfd = open_tree(AT_FDCWD, s->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+		if (mfd < 0)
+			return brig_err_set(e, errno, "path %s", s->path);
+		if (move_mount(mfd, "", AT_FDCWD, s->path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			brig_err_set(e, errno, "path %s: bind mount", s->path);
+			close(mfd);
+			return -1;
+		}
+		*rootfd = mfd;
+	}
+	if (*rootfd < 0)
+		return brig_err_set(e, errno, "path %s", s->path);
+	return jmount_apply(*rootfd, s->mounts, s->nmounts, e);
+}
+
+/* C, phase 2: enter the root, confine, become init. Returns only on error. */
+static int child_create(const struct jail_setup *s, const struct seccomp_prog *filter, int rootfd,
+			int nullfd, struct brig_err *e)
+{
+	char persist[2] = { s->persist ? '1' : '0', '\0' };
+	char timeout[24];
+	char *argv[] = { "init", persist, timeout, NULL };
+	char *envp[] = { NULL };
+	sigset_t all;
+
+	snprintf(timeout, sizeof(timeout), "%ld", s->stop_timeout);
+	/* The caller has moved us into the jail's cgroups meanwhile: they
+	 * become the root of what the jail sees. */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return brig_err_set(e, errno, "cgroup namespace");
+	if (strcmp(s->path, "/") != 0) {
+		if (fchdir(rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+			return brig_err_set(e, errno, "pivot_root into %s", s->path);
+		/* The old root is stacked under the new one: detach it. */
+		if (umount2(".", MNT_DETACH) < 0)
+			return brig_err_set(e, errno, "detaching the host's root");
+	}
+	if (chdir("/") < 0)
+		return brig_err_set(e, errno, "chdir /");
+	close(rootfd);
+	if (dup2(nullfd, 0) < 0 || dup2(nullfd, 1) < 0 || dup2(nullfd, 2) < 0)
+		return brig_err_set(e, errno, "stdio");
+	close(nullfd);
+	/* Blocked across exec: init takes them from a signalfd, with no
+	 * window in which a default action could kill it. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (caps_limit(s->caps, e) < 0 || seccomp_prog_load(filter, e) < 0)
+		return -1;
+	/* From here on the jail lives on its own. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	syscall(SYS_execveat, s->initfd, "", argv, envp, AT_EMPTY_PATH);
+	return brig_err_set(e, errno, "executing init");
+}
+
+/* C: the whole life of the jail's first process before it becomes init. */
+static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int go, int status)
+{
+	struct brig_err e = { 0 };
+	struct seccomp_prog filter = { NULL, 0 };
+	int keep[4], rootfd = -1, nullfd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Not even the setup phase is open to the jail: no ptrace, no /proc. */
+	prctl(PR_SET_DUMPABLE, 0);
+	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nullfd < 0) {
+		brig_err_set(&e, errno, "/dev/null");
+		child_report(status, 0, &e);
+		_exit(1);
+	}
+	keep[0] = go;
+	keep[1] = status;
+	keep[2] = s->initfd;
+	keep[3] = nullfd;
+	/* Above all the caller's lock: it must die with the caller. */
+	close_fds_except(keep, ARRAY_SIZE(keep));
+	child_wait_go(go, NULL);
+	if (child_setup(s, &rootfd, &e) == 0) {
+		child_report(status, 1, NULL);
+		child_wait_go(go, &filter);
+		child_create(s, &filter, rootfd, nullfd, &e);
+	}
+	child_report(status, 0, &e);
+	_exit(1);
+}
+
+int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
+{
+	int go[2], st[2];
+	long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+		     (s->own_net ? CLONE_NEWNET : 0);
+	pid_t pid;
+
+	c->pid = -1;
+	c->pidfd = c->go = c->status = -1;
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return brig_err_set(e, errno, "pipe");
+	if (pipe2(st, O_CLOEXEC) < 0) {
+		brig_err_set(e, errno, "pipe");
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
+	fflush(NULL);
+	/* Like fork(), with namespaces: the raw system call with no new stack. */
+	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(go[1]);
+		close(st[0]);
+		child_main(s, go[0], st[1]);
+	}
+	close(go[0]);
+	close(st[1]);
+	if (pid < 0) {
+		brig_err_set(e, errno, "creating the jail's namespaces");
+		close(go[1]);
+		close(st[0]);
+		return -1;
+	}
+	c->pid = pid;
+	c->go = go[1];
+	c->status = st[0];
+	c->pidfd = pidfd_open(pid, 0);
+	if (c->pidfd < 0) {
+		brig_err_set(e, errno, "pidfd_open");
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	return 0;
+}
+
+int jail_go(struct jail_child *c, const struct seccomp_prog *filter, struct brig_err *e)
+{
+	/* One message (a pipe takes 64 KiB at once; a filter is a few). */
+	size_t len = 1 + (filter ? sizeof(filter->len) + filter->len : 0);
+	cleanup_free char *msg = xmalloc(len);
+
+	msg[0] = 'g';
+	if (filter) {
+		memcpy(msg + 1, &filter->len, sizeof(filter->len));
+		memcpy(msg + 1 + sizeof(filter->len), filter->bpf, filter->len);
+	}
+	if (write(c->go, msg, len) != (ssize_t)len)
+		return brig_err_set(e, errno, "signalling the jail's first process");
+	return 0;
+}
+
+int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e)
+{
+	struct report r;
+	ssize_t n;
+
+	do
+		n = read(c->status, &r, sizeof(r));
+	while (n < 0 && errno == EINTR);
+	/* After exec the pipe closes with the old image; init must live. */
+	if (n == 0 && exec_phase && !proc_wait_exit(c->pidfd, 0))
+		return 0;
+	if (n != (ssize_t)sizeof(r))
+		return brig_err_set(e, n < 0 ? errno : EPIPE, "the jail's first process died");
+	if (r.ok)
+		return 0;
+	r.e.msg[sizeof(r.e.msg) - 1] = '\0';
+	*e = r.e;
+	return -1;
+}
+
+void jail_child_release(struct jail_child *c)
+{
+	if (c->go >= 0)
+		close(c->go);
+	if (c->status >= 0)
+		close(c->status);
+	c->go = c->status = -1;
+}

@@ -1,0 +1,57 @@
+/* Creating a jail: its namespaces, root, mounts, and PID 1.
+ *
+ * jail_clone() makes the jail's first process C in new mount, PID, UTS,
+ * IPC (and network) namespaces; C then goes through two phases, each
+ * started by jail_go() and finished by jail_wait():
+ *   1. setup: hostname, private propagation, lo, the jail's mounts (while
+ *      the caller moves C into the jail's cgroups);
+ *   2. create: cgroup namespace, pivot_root into the root, capability
+ *      bounding set, the seccomp filter (received with the go), then
+ *      execveat() of brig's init, which becomes the jail's PID 1.
+ * Between them the caller runs exec.prestart (FreeBSD's order: mounts,
+ * exec.prestart, jail created). If the caller dies, C dies with it (a
+ * parent-death signal during setup, EOF on its pipe). */
+#ifndef BRIG_SYS_JAILPROC_H
+#define BRIG_SYS_JAILPROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sys/jmount.h"
+#include "sys/seccomp.h"
+#include "util/err.h"
+
+struct jail_setup {
+	const char *hostname;
+	const char *path;	/* the root, already checked; "/" allowed */
+	bool own_net;		/* a network namespace of its own (lo up) */
+	const struct jmount *mounts;
+	size_t nmounts;
+	uint64_t caps;		/* bounding set, caps_jail_set() */
+	bool persist;
+	long stop_timeout;	/* seconds, for init */
+	int initfd;		/* initbin_memfd() */
+};
+
+struct jail_child {
+	pid_t pid;
+	int pidfd;
+	int go;		/* write end: "go on" to C */
+	int status;	/* read end: C's reports */
+};
+
+/* Clone C; it waits for the first jail_go(). */
+int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e);
+/* Let C run its next phase; the second one needs the jail's seccomp
+ * filter (compiled meanwhile: see seccomp.h). */
+int jail_go(struct jail_child *c, const struct seccomp_prog *filter, struct brig_err *e);
+/* Wait for C to finish the current phase (exec_phase: the second one,
+ * which ends with init running): 0 if it did, -1 with C's own error (or
+ * why it died) otherwise. */
+int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e);
+/* Close the pipes (not the pidfd). */
+void jail_child_release(struct jail_child *c);
+
+#endif

@@ -1,0 +1,331 @@
+/* Making a jail's mounts beneath its root (see jmount.h for the why). */
+#include "sys/jmount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util/mem.h"
+
+/* Walk rel one component at a time with O_NOFOLLOW: the fallback for
+ * kernels without openat2. */
+static int walk_open(int rootfd, const char *rel, int flags)
+{
+	cleanup_free char *copy = xstrdup(rel);
+	char *save = NULL, *comp, *next;
+	int cur = dup(rootfd);
+
+	if (cur < 0)
+		return -1;
+	for (comp = strtok_r(copy, "/", &save); comp; comp = next) {
+		struct stat st;
+		int fd;
+
+		next = strtok_r(NULL, "/", &save);
+		fd = openat(cur, comp, (next ? O_PATH : flags) | O_NOFOLLOW | O_CLOEXEC);
+		close(cur);
+		if (fd < 0)
+			return -1;
+		/* O_PATH|O_NOFOLLOW opens a symlink itself instead of failing. */
+		if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+			close(fd);
+			errno = ELOOP;
+			return -1;
+		}
+		cur = fd;
+	}
+	return cur;
+}
+
+int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e)
+{
+	static bool no_openat2;	/* the kernel said ENOSYS once */
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	while (*rel == '/')
+		rel++;
+	for (const char *c = rel; (c = strstr(c, "..")); c += 2)
+		if ((c == rel || c[-1] == '/') && (c[2] == '/' || c[2] == '\0'))
+			return brig_err_set(e, EINVAL, "/%s: \"..\" refused", rel);
+	if (*rel == '\0')
+		rel = ".";
+	if (no_openat2 || getenv("BRIG_NO_OPENAT2")) {
+		fd = walk_open(rootfd, rel, flags);
+	} else {
+		fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+		if (fd < 0 && errno == ENOSYS) {
+			no_openat2 = true;
+			fd = walk_open(rootfd, rel, flags);
+		}
+	}
+	if (fd < 0 && errno == ELOOP)
+		return brig_err_set(e, 0, "/%s: a symlink in the jail root (refused: it could lead out of the jail)",
+				    rel);
+	if (fd < 0)
+		return brig_err_set(e, errno, "/%s", rel);
+	return fd;
+}
+
+/* The file system context's own explanation of a failure, if it left one. */
+static void fs_log(int fsfd, struct brig_err *e)
+{
+	char buf[256];
+	ssize_t n = read(fsfd, buf, sizeof(buf) - 1);
+
+	if (n > 2) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		brig_err_wrap(e, "%s", buf + 2);	/* "e message" */
+	}
+}
+
+/* A new, detached mount of fstype with comma-separated options. */
+static int new_fs(const char *fstype, const char *data, unsigned long attrs, struct brig_err *e)
+{
+	cleanup_close int fsfd = fsopen(fstype, FSOPEN_CLOEXEC);
+	cleanup_free char *copy = data ? xstrdup(data) : NULL;
+	char *save = NULL;
+	int mfd;
+
+	if (fsfd < 0)
+		return brig_err_set(e, errno, "%s", fstype);
+	for (char *o = copy ? strtok_r(copy, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		int r;
+
+		if (eq) {
+			*eq = '\0';
+			r = fsconfig(fsfd, FSCONFIG_SET_STRING, o, eq + 1, 0);
+		} else {
+			r = fsconfig(fsfd, FSCONFIG_SET_FLAG, o, NULL, 0);
+		}
+		if (r < 0) {
+			brig_err_set(e, errno, "%s: option \"%s\"", fstype, o);
+			fs_log(fsfd, e);
+			return -1;
+		}
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		brig_err_set(e, errno, "%s", fstype);
+		fs_log(fsfd, e);
+		return -1;
+	}
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned int)attrs);
+	if (mfd < 0)
+		return brig_err_set(e, errno, "%s", fstype);
+	return mfd;
+}
+
+/* A detached bind mount of src; read-only/attributes applied. */
+static int new_bind(int dirfd, const char *src, bool recursive, unsigned long attrs,
+		    struct brig_err *e)
+{
+	unsigned int rec = recursive ? AT_RECURSIVE : 0;
+	struct mount_attr a = { .attr_set = attrs };
+	int fd = open_tree(dirfd, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "%s", src);
+	if (attrs && mount_setattr(fd, "", AT_EMPTY_PATH | rec, &a, sizeof(a)) < 0) {
+		brig_err_set(e, errno, "%s: setting mount attributes", src);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Attach the detached mount mfd on the object that tfd refers to. */
+static int attach(int mfd, int tfd, struct brig_err *e)
+{
+	if (move_mount(mfd, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return brig_err_set(e, errno, "attaching the mount");
+	return 0;
+}
+
+/* Mount mfd on rel beneath dirfd (a tree brig itself made, so plain
+ * resolution is safe); a missing rel is skipped when optional. */
+static int attach_at(int mfd, int dirfd, const char *rel, bool optional, struct brig_err *e)
+{
+	cleanup_close int tfd = openat(dirfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (tfd < 0 && optional && errno == ENOENT)
+		return 0;
+	if (tfd < 0)
+		return brig_err_set(e, errno, "%s", rel);
+	return attach(mfd, tfd, e);
+}
+
+/* Paths of /proc and /sys a jail may read but not write, or not see
+ * (Docker's list): writing /proc/sys/kernel/core_pattern alone would run
+ * a program of the jail's choosing on the host. */
+static const char *const proc_ro[] = { "sys", "sysrq-trigger", "irq", "bus", "fs" };
+static const char *const proc_masked[] = { "kcore", "keys", "latency_stats", "timer_list",
+					   "timer_stats", "sched_debug", "acpi", "scsi", "asound" };
+static const char *const sys_masked[] = { "firmware", "devices/virtual/powercap" };
+
+/* Hide rel beneath dirfd: /dev/null over a file, an empty read-only tmpfs
+ * over a directory. Missing paths are fine. */
+static int mask_path(int dirfd, const char *rel, struct brig_err *e)
+{
+	cleanup_close int mfd = -1;
+	struct stat st;
+
+	if (fstatat(dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : brig_err_set(e, errno, "%s", rel);
+	if (S_ISDIR(st.st_mode))
+		mfd = new_fs("tmpfs", "size=0,mode=0555", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	else
+		mfd = new_bind(AT_FDCWD, "/dev/null", false, MOUNT_ATTR_RDONLY, e);
+	if (mfd < 0)
+		return -1;
+	return attach_at(mfd, dirfd, rel, true, e);
+}
+
+/* procfs on tfd, with read-only and masked paths. */
+static int mount_proc(int tfd, struct brig_err *e)
+{
+	const unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	cleanup_close int mfd = new_fs("proc", NULL, attrs, e);
+
+	if (mfd < 0 || attach(mfd, tfd, e) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(proc_ro); i++) {
+		cleanup_close int ro = new_bind(mfd, proc_ro[i], false, attrs | MOUNT_ATTR_RDONLY, e);
+
+		if (ro < 0 && e->errnum == ENOENT)
+			continue;
+		if (ro < 0 || attach_at(ro, mfd, proc_ro[i], true, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(proc_masked); i++)
+		if (mask_path(mfd, proc_masked[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* Read-only sysfs on tfd, firmware tables hidden. */
+static int mount_sys(int tfd, struct brig_err *e)
+{
+	cleanup_close int mfd = new_fs("sysfs", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+
+	if (mfd < 0 || attach(mfd, tfd, e) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(sys_masked); i++)
+		if (mask_path(mfd, sys_masked[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	unsigned int major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const struct {
+	const char *name, *target;
+} dev_links[] = {
+	{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
+};
+
+/* The private /dev of mount.devfs (FreeBSD's devfs ruleset 4, roughly):
+ * a small tmpfs holding the harmless nodes, links to /proc/self/fd, a
+ * devpts instance of its own for ptys, and a tmpfs for POSIX shm. */
+static int mount_dev(int tfd, struct brig_err *e)
+{
+	cleanup_close int dfd = new_fs("tmpfs", "mode=0755,size=64k,nr_inodes=64",
+				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	cleanup_close int pts = -1, shm = -1;
+
+	if (dfd < 0)
+		return -1;
+	/* Filled while still detached: nothing in the jail can race us. */
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
+		if (mknodat(dfd, dev_nodes[i].name, S_IFCHR | 0666,
+			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
+		    fchmodat(dfd, dev_nodes[i].name, 0666, 0) < 0)
+			return brig_err_set(e, errno, "devfs: /dev/%s", dev_nodes[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
+		if (symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0)
+			return brig_err_set(e, errno, "devfs: /dev/%s", dev_links[i].name);
+	if (mkdirat(dfd, "pts", 0755) < 0 || mkdirat(dfd, "shm", 01777) < 0)
+		return brig_err_set(e, errno, "devfs: directories");
+	pts = new_fs("devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
+		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	shm = new_fs("tmpfs", "mode=1777,size=65536k",
+		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (pts < 0 || shm < 0 || attach(dfd, tfd, e) < 0 ||
+	    attach_at(pts, dfd, "pts", false, e) < 0 || attach_at(shm, dfd, "shm", false, e) < 0)
+		return brig_err_wrap(e, "devfs");
+	return 0;
+}
+
+/* The target of m beneath rootfd; /dev, /proc and /sys are created when
+ * missing (they are brig's to provide), other mount points must exist. */
+static int open_target(int rootfd, const struct jmount *m, struct brig_err *e)
+{
+	bool own = m->kind == JM_DEVFS || m->kind == JM_PROC || m->kind == JM_SYSFS;
+	int fd = beneath_open(rootfd, m->target, O_PATH, e);
+
+	if (fd < 0 && own && e->errnum == ENOENT && strchr(m->target + 1, '/') == NULL) {
+		if (mkdirat(rootfd, m->target + 1, 0555) < 0 && errno != EEXIST)
+			return brig_err_set(e, errno, "%s", m->target);
+		fd = beneath_open(rootfd, m->target, O_PATH, e);
+	}
+	return fd;
+}
+
+/* Mount one entry. */
+static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
+{
+	cleanup_close int tfd = open_target(rootfd, m, e);
+	cleanup_close int mfd = -1;
+	unsigned long attrs = m->attrs | (m->ro ? MOUNT_ATTR_RDONLY : 0);
+
+	if (tfd < 0)
+		return -1;
+	switch (m->kind) {
+	case JM_PROC:
+		return mount_proc(tfd, e);
+	case JM_SYSFS:
+		return mount_sys(tfd, e);
+	case JM_DEVFS:
+		return mount_dev(tfd, e);
+	case JM_TMPFS:
+		mfd = new_fs("tmpfs", m->data, attrs, e);
+		break;
+	case JM_BIND:
+		mfd = new_bind(AT_FDCWD, m->src, m->recursive, attrs, e);
+		break;
+	default:
+		return brig_err_set(e, EINVAL, "unknown mount kind %d", (int)m->kind);
+	}
+	if (mfd < 0)
+		return -1;
+	return attach(mfd, tfd, e);
+}
+
+int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (apply_one(rootfd, &m[i], e) < 0)
+			return m[i].origin ? brig_err_wrap(e, "%s", m[i].origin) : -1;
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* A jail's own mounts, made inside its private mount namespace before
+ * pivot_root: they vanish with the jail and can never leak onto the host.
+ * Every target is resolved beneath the jail root without following a
+ * symlink (the jail controls them); mounts use the fd-based mount API, so
+ * what is mounted on is exactly what was checked. */
+#ifndef BRIG_SYS_JMOUNT_H
+#define BRIG_SYS_JMOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+enum jm_kind {
+	JM_BIND,	/* FreeBSD nullfs */
+	JM_TMPFS,
+	JM_PROC,	/* procfs, with Docker's read-only and masked paths */
+	JM_SYSFS,	/* read-only sysfs */
+	JM_DEVFS,	/* a minimal private /dev */
+};
+
+struct jmount {
+	enum jm_kind kind;
+	char *src;	/* JM_BIND: host path */
+	char *target;	/* absolute, inside the jail */
+	bool ro;
+	bool recursive;	/* JM_BIND: rbind */
+	unsigned long attrs;	/* MOUNT_ATTR_NOSUID, _NODEV, _NOEXEC, ... */
+	char *data;	/* file system options, comma separated, or NULL */
+	char *origin;	/* for messages: "mount.fstab: /etc/fstab.web: line 3" */
+};
+
+/* Parse one fstab(5) line ("SRC TARGET TYPE OPTIONS [DUMP [PASS]]").
+ * Targets under jail_path (FreeBSD writes host paths) are made relative to
+ * it. Returns 1 and *m for an entry, 0 for a blank line or a comment (and
+ * for noauto entries), -1 with e set for a bad one. */
+int jmount_parse(const char *line, const char *jail_path, struct jmount *m, struct brig_err *e);
+void jmount_free(struct jmount *m);
+
+/* Open rel (relative to rootfd, no "..") beneath rootfd, following no
+ * symlink: openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS), or where the
+ * kernel has no openat2 (or BRIG_NO_OPENAT2 is set, for tests) a walk of
+ * O_NOFOLLOW opens. ELOOP if a component is a symlink. */
+int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e);
+
+/* Mount every entry beneath rootfd, in order. The caller is in its own
+ * mount namespace with private propagation. Errors name the entry. */
+int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e);
+
+#endif

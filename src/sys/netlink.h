@@ -1,0 +1,114 @@
+/* rtnetlink through libmnl: links, addresses, routes.
+ *
+ * A few small helpers (open, send a request and wait for the ack that matches
+ * its sequence number, NLMSG_ERROR -> errno with the kernel's extended ack
+ * text) and the operations brig's network model needs. Every function that
+ * fails fills e with the object and the reason. Owned by net/. */
+#ifndef BRIG_SYS_NETLINK_H
+#define BRIG_SYS_NETLINK_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+struct mnl_socket;
+
+/* One rtnetlink socket, bound to the network namespace it was opened in. */
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+};
+
+/* Open a socket in the caller's network namespace. */
+int nl_open(struct nl *nl, struct brig_err *e);
+/* Open a socket in the network namespace nsfd refers to, without moving the
+ * calling thread (a short-lived thread enters the namespace for us). */
+int nl_open_netns(struct nl *nl, int nsfd, struct brig_err *e);
+void nl_close(struct nl *nl);
+
+/* The small helpers every operation is built from. */
+struct nlmsghdr;
+/* Start a request of type/flags in buf (NL_BUF_SIZE bytes). */
+#define NL_BUF_SIZE 8192
+struct nlmsghdr *nl_msg(char *buf, int type, int flags);
+/* Called for each reply message of a request; return 0 to go on, -1 with
+ * errno set to stop with that error. */
+typedef int (*nl_reply_fn)(const struct nlmsghdr *m, void *data);
+/* Send m and read until its ack (or the end of a dump), passing replies to
+ * fn. On failure e reads "WHAT: strerror (kernel's explanation)". */
+int nl_request(struct nl *nl, struct nlmsghdr *m, nl_reply_fn fn, void *data,
+	       struct brig_err *e, const char *what_fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* What brig needs to know about one link. */
+struct nl_link {
+	int index;
+	char name[IFNAMSIZ];
+	char kind[16];		/* IFLA_INFO_KIND: "veth", "bridge", "" */
+	char alias[64];		/* IFLA_IFALIAS, "" if none */
+	unsigned int flags;	/* IFF_* */
+	int mtu;
+	int master;		/* ifindex of the bridge it is plugged into, 0 */
+	uint8_t mac[6];
+};
+
+/* Look a link up by name: 1 and *out if found, 0 if there is none, -1. */
+int nl_link_get(struct nl *nl, const char *name, struct nl_link *out, struct brig_err *e);
+/* Every link of the namespace; *out is malloc'ed. */
+int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n, struct brig_err *e);
+
+/* Attributes of one end of a veth pair, or of a change to a link. Zero
+ * values mean "leave as is" (netns_fd: -1 means stay here). */
+struct nl_link_attrs {
+	const char *name;	/* new name (rename) */
+	const uint8_t *mac;	/* 6 bytes */
+	int mtu;
+	int master;		/* bridge ifindex to plug into */
+	int netns_fd;		/* move into this namespace (-1: no) */
+	pid_t netns_pid;	/* or the namespace of this process (0: no) */
+	bool up;
+	const char *alias;	/* IFLA_IFALIAS */
+};
+
+/* Fill a with "no change": netns_fd -1, everything else zero. */
+void nl_link_attrs_init(struct nl_link_attrs *a);
+/* Create a veth pair in one request; the peer may be created directly in
+ * another namespace with its final name. */
+int nl_veth_add(struct nl *nl, const struct nl_link_attrs *host,
+		const struct nl_link_attrs *peer, struct brig_err *e);
+/* Create a bridge (STP off: ports forward at once). */
+int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, int mtu,
+		  struct brig_err *e);
+/* Change link ifindex: rename, MAC, MTU, master, namespace, up, alias.
+ * ifindex 0: the link named a->name (then not renamed). */
+int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struct brig_err *e);
+/* Delete a link by name; 0 if it was already gone. */
+int nl_link_del(struct nl *nl, const char *name, struct brig_err *e);
+
+/* An IPv4 or IPv6 address with its prefix length. */
+struct nl_addr {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	int plen;
+};
+
+/* Add an address to ifindex; an IPv6 address skips duplicate address
+ * detection (brig assigns them, and DAD would hold them back for seconds).
+ * Already present is success. */
+int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a, struct brig_err *e);
+/* The addresses of ifindex (0: of every link), global scope and link-local
+ * alike; *out is malloc'ed. ifindexes (may be NULL) gets each one's link. */
+int nl_addr_list(struct nl *nl, int ifindex, struct nl_addr **out, int **ifindexes,
+		 size_t *n, struct brig_err *e);
+
+/* Add a route to dst (NULL: the default route) through gw (NULL: on-link),
+ * leaving by oif (0: the kernel picks). Already present is success. */
+int nl_route_add(struct nl *nl, const struct nl_addr *dst, const struct nl_addr *gw, int oif,
+		 struct brig_err *e);
+
+#endif

@@ -1,0 +1,206 @@
+/* nftables: brig's table, rules added and removed by tag. */
+#include "sys/nft.h"
+
+#include <nftables/libnftables.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+/* The table and its base chains. `add` leaves existing ones alone, so this
+ * runs before every change; the set holds the bridges brig manages (for
+ * isolation rules). Chains accept by default: brig only adds NAT and drops
+ * traffic between isolated bridges. */
+static const char table_layout[] =
+	"add table " NFT_TABLE "\n"
+	"add set " NFT_TABLE " bridges { type ifname; }\n"
+	"add chain " NFT_TABLE " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+	"add chain " NFT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
+	"add chain " NFT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n";
+
+/* The only commands brig sends: each names table inet brig right after its
+ * verb and object. A generated command that does not is a bug, refused
+ * here so that it can never reach another table. */
+static bool command_allowed(const char *line, size_t len)
+{
+	static const char *const verbs[] = { "add rule ", "insert rule ", "delete rule ",
+					     "add element ", "delete element ", "add table ",
+					     "add set ", "add chain " };
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t v = strlen(verbs[i]);
+		size_t t = strlen(NFT_TABLE);
+
+		if (len > v + t && !strncmp(line, verbs[i], v) && !strncmp(line + v, NFT_TABLE, t) &&
+		    (line[v + t] == ' ' || line + v + t == line + len))
+			return true;
+	}
+	return false;
+}
+
+/* Check every line of cmds with command_allowed(). */
+static int check_commands(const char *cmds, struct brig_err *e)
+{
+	for (const char *p = cmds; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len && !command_allowed(p, len))
+			return brig_err_set(e, 0, "nftables: refusing a command outside table %s: "
+					    "\"%.*s\"", NFT_TABLE, (int)len, p);
+		p += nl ? len + 1 : len;
+	}
+	return 0;
+}
+
+/* A libnftables context with buffered output and errors. */
+static struct nft_ctx *ctx_new(unsigned int flags, struct brig_err *e)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+
+	if (!ctx) {
+		brig_err_set(e, 0, "nftables: cannot create a context");
+		return NULL;
+	}
+	nft_ctx_output_set_flags(ctx, flags);
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	return ctx;
+}
+
+/* The first line of libnftables' error buffer, for messages. */
+static void set_nft_error(struct nft_ctx *ctx, struct brig_err *e, const char *what)
+{
+	const char *err = nft_ctx_get_error_buffer(ctx);
+	size_t len = err ? strcspn(err, "\n") : 0;
+
+	brig_err_set(e, 0, "nftables: %s: %.*s", what, (int)len, len ? err : "failed");
+}
+
+/* Run cmds (already checked) in one transaction. */
+static int run(const char *cmds, const char *what, struct brig_err *e)
+{
+	struct nft_ctx *ctx = ctx_new(0, e);
+	int rc = 0;
+
+	if (!ctx)
+		return -1;
+	if (nft_run_cmd_from_buffer(ctx, cmds) != 0) {
+		set_nft_error(ctx, e, what);
+		rc = -1;
+	}
+	nft_ctx_free(ctx);
+	return rc;
+}
+
+int nft_run(const char *cmds, int create, struct brig_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	if (check_commands(cmds, e) < 0)
+		return -1;
+	if (create)
+		sb_adds(&sb, table_layout);
+	sb_adds(&sb, cmds);
+	rc = run(sb.s ? sb.s : "", "changing table " NFT_TABLE, e);
+	sb_free(&sb);
+	return rc;
+}
+
+/* The listing of brig's table with rule handles; NULL (and no error) when
+ * the table does not exist. */
+static char *list_table(struct brig_err *e, int *rc)
+{
+	struct nft_ctx *ctx = ctx_new(NFT_CTX_OUTPUT_HANDLE, e);
+	char *out = NULL;
+
+	*rc = -1;
+	if (!ctx)
+		return NULL;
+	if (nft_run_cmd_from_buffer(ctx, "list table " NFT_TABLE) == 0) {
+		out = xstrdup(nft_ctx_get_output_buffer(ctx));
+		*rc = 0;
+	} else if (strstr(nft_ctx_get_error_buffer(ctx), "No such file or directory")) {
+		*rc = 0;
+	} else {
+		set_nft_error(ctx, e, "listing table " NFT_TABLE);
+	}
+	nft_ctx_free(ctx);
+	return out;
+}
+
+/* For each rule of the listing tagged `tag`, append "delete rule" to del
+ * (if not NULL); return how many there are. */
+static int tagged_rules(const char *listing, const char *tag, struct strbuf *del)
+{
+	cleanup_free char *needle = xasprintf("comment \"%s\" # handle ", tag);
+	char chain[128] = "";
+	int n = 0;
+
+	for (const char *p = listing; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[4096];
+		const char *s, *hit;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		p += nl ? len + 1 : len;
+		s = line + strspn(line, " \t");
+		if (sscanf(s, "chain %127s {", chain) == 1)
+			continue;
+		hit = strstr(s, needle);
+		if (hit && chain[0]) {
+			unsigned long long handle = strtoull(hit + strlen(needle), NULL, 10);
+
+			if (del)
+				sb_addf(del, "delete rule " NFT_TABLE " %s handle %llu\n", chain, handle);
+			n++;
+		}
+	}
+	return n;
+}
+
+int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	cleanup_free char *listing = NULL;
+	int rc;
+
+	if (strchr(tag, '"') || strchr(tag, '\\') || strchr(tag, '\n'))
+		return brig_err_set(e, 0, "nftables: bad rule tag \"%s\"", tag);
+	if (add && check_commands(add, e) < 0)
+		return -1;
+	listing = list_table(e, &rc);
+	if (rc < 0)
+		return -1;
+	if (!add && !listing)
+		return 0;
+	if (add)
+		sb_adds(&sb, table_layout);
+	tagged_rules(listing, tag, &sb);
+	if (add)
+		sb_adds(&sb, add);
+	if (sb.len) {
+		cleanup_free char *what = xasprintf("updating the rules of %s", tag);
+
+		rc = run(sb.s, what, e);
+	}
+	sb_free(&sb);
+	return rc;
+}
+
+int nft_count_tag(const char *tag, struct brig_err *e)
+{
+	cleanup_free char *listing = NULL;
+	int rc;
+
+	listing = list_table(e, &rc);
+	if (rc < 0)
+		return -1;
+	return tagged_rules(listing, tag, NULL);
+}

@@ -1,0 +1,129 @@
+#include "sys/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int proc_stat(pid_t pid, unsigned long long *start, char *state)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	p += 2;
+	if (state)
+		*state = *p;
+	/* p is at field 3 (state); the start time is field 22. */
+	for (int field = 3; field < 22; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -1;
+		p++;
+	}
+	if (start)
+		*start = strtoull(p, NULL, 10);
+	return 0;
+}
+
+bool proc_alive(pid_t pid, unsigned long long start)
+{
+	unsigned long long st;
+	char state;
+
+	if (pid <= 0 || proc_stat(pid, &st, &state) < 0)
+		return false;
+	return st == start && state != 'Z' && state != 'X';
+}
+
+int proc_pidfd(pid_t pid, unsigned long long start, struct brig_err *e)
+{
+	int fd;
+
+	if (pid <= 0)
+		return brig_err_set(e, ESRCH, "process %d", (int)pid);
+	fd = pidfd_open(pid, 0);
+	if (fd < 0)
+		return brig_err_set(e, errno, "pidfd_open %d", (int)pid);
+	/* Checked after opening: from now on the pidfd pins this very process. */
+	if (!proc_alive(pid, start)) {
+		close(fd);
+		return brig_err_set(e, ESRCH, "process %d", (int)pid);
+	}
+	return fd;
+}
+
+int proc_wait_exit(int pidfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+void proc_kill_wait(int pidfd)
+{
+	pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+	proc_wait_exit(pidfd, -1);
+}
+
+int proc_waitpid(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, __WALL) < 0)
+		if (errno != EINTR)
+			return -1;
+	return st;
+}
+
+int proc_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void close_fds_except(int *keep, size_t n)
+{
+	unsigned int from = 3;
+
+	qsort(keep, n, sizeof(*keep), cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < from)
+			continue;
+		if ((unsigned int)keep[i] > from)
+			close_range(from, (unsigned int)keep[i] - 1, 0);
+		from = (unsigned int)keep[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}

@@ -1,0 +1,33 @@
+/* Processes: identity (pid + start time), pidfds, waiting. */
+#ifndef BRIG_SYS_PROC_H
+#define BRIG_SYS_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/err.h"
+
+/* Start time (field 22 of /proc/PID/stat, clock ticks since boot) and
+ * state letter of a process. -1 if it does not exist. */
+int proc_stat(pid_t pid, unsigned long long *start, char *state);
+/* True if pid is alive (not a zombie) and started at `start`. */
+bool proc_alive(pid_t pid, unsigned long long start);
+/* A pidfd for pid, checked to still be the process that started at `start`
+ * (so a recycled pid is never signalled). -1 with e set otherwise. */
+int proc_pidfd(pid_t pid, unsigned long long start, struct brig_err *e);
+/* Wait up to timeout_ms (-1: forever) for the process behind pidfd to
+ * exit. 1 if it exited, 0 on timeout. */
+int proc_wait_exit(int pidfd, int timeout_ms);
+/* SIGKILL the process behind pidfd and wait for it to go. */
+void proc_kill_wait(int pidfd);
+/* waitpid() that retries on EINTR; returns the raw status or -1. */
+int proc_waitpid(pid_t pid);
+/* Exit status as a shell reports it: code, or 128+signal. */
+int proc_exit_code(int status);
+
+/* Close every descriptor above 2 except those in keep (order any,
+ * negative entries ignored). keep is sorted in place. */
+void close_fds_except(int *keep, size_t n);
+
+#endif

@@ -1,0 +1,63 @@
+# Bad roots and mounts: refused with a clear message before anything is
+# made; symlinks the jail plants are never followed onto the host.
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+
+try() {	# try CONF-BODY EXPECTED-MESSAGE: start must fail with it, cleanly
+	conf "j { persist; $1 }"
+	expect_rc 1 "$BRIG" start j
+	expect_grep "$2" "$ERR"
+	assert_clean
+}
+
+mkdir -p "$T/notroot" && touch "$T/file" && ln -s "$ROOT" "$T/link"
+try "" "j: start: path: not set"
+try "path = \"rel/root\";" "j: start: path: \"rel/root\": not an absolute path"
+try "path = \"$T/missing\";" "j: start: path: $T/missing: No such file or directory"
+try "path = \"$T/file\";" "j: start: path: $T/file: not a directory"
+try "path = \"$T/link\";" "j: start: path: $T/link: is a symlink"
+try "path = \"$ROOT\"; ip4.addr = 10.1.1.1;" "j: start: ip4.addr: a jail sharing the host's addresses .* is not supported yet: use vnet"
+
+# fstab errors name the line; mount errors the entry.
+mkdir -p "$ROOT/mnt"
+printf '# mounts\n\n/nonexistent /mnt nullfs ro 0 0\n' >"$T/fstab"
+try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab: line 3: /nonexistent: No such file or directory"
+printf 'x /mnt zfs rw 0 0\n' >"$T/fstab"
+try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab: line 1: file system type \"zfs\" is not supported"
+try "path = \"$ROOT\"; mount = \"tmpfs /nowhere tmpfs rw 0 0\";" "j: start: mount: entry 1: /nowhere: No such file or directory"
+
+# Planted symlinks: /proc, /dev, /sys, and a mount point under a symlink.
+mkdir -p "$T/victim"
+for d in proc dev sys; do
+	rm -rf "$ROOT/$d"
+	ln -s "$T/victim" "$ROOT/$d"
+	try "path = \"$ROOT\"; mount.devfs;" "/$d: a symlink in the jail root (refused: it could lead out of the jail)"
+	rm "$ROOT/$d"
+	mkdir "$ROOT/$d"
+done
+rmdir "$ROOT/mnt"
+ln -s "$T/victim" "$ROOT/mnt"
+try "path = \"$ROOT\"; mount = \"tmpfs $ROOT/mnt/x tmpfs rw 0 0\";" "/mnt/x: a symlink in the jail root"
+# The same with the openat2-less fallback walk.
+BRIG_NO_OPENAT2=1 try "path = \"$ROOT\"; mount = \"tmpfs /mnt/x tmpfs rw 0 0\";" "/mnt/x: a symlink in the jail root"
+rm "$ROOT/mnt"
+[ -z "$(ls "$T/victim")" ] || fail "something was made in the symlinks' target"
+expect_eq "victim untouched" "$MOUNTS0" "$(wc -l </proc/self/mountinfo)"
+
+# The fallback walk mounts fine where there is no symlink.
+mkdir -p "$ROOT/mnt/x"
+conf "j { persist; path = \"$ROOT\"; mount = \"tmpfs $ROOT/mnt/x tmpfs rw,size=1m 0 0\"; mount.devfs; }"
+BRIG_NO_OPENAT2=1 expect_rc 0 "$BRIG" start j
+remember_cgroups j
+expect_rc 0 "$BRIG" exec j sh -c 'grep " /mnt/x " /proc/self/mountinfo; ls /dev/null'
+expect_grep "/mnt/x .* - tmpfs" "$OUT"
+expect_rc 0 "$BRIG" stop j
+
+# path = / is the host's tree in namespaces of its own.
+conf "j { persist; path = \"/\"; }"
+expect_rc 0 "$BRIG" start j
+remember_cgroups j
+expect_rc 0 "$BRIG" exec j sh -c 'hostname; echo $$; test -d /tmp'
+expect_eq "path = /" "j" "$(printf '%s\n' "$OUT" | head -1)"
+expect_rc 0 "$BRIG" stop j
+assert_clean

@@ -1,0 +1,59 @@
+# persist: without it a jail ends when its last process exits (and is kept
+# alive while its start runs); stop.timeout: SIGTERM, then SIGKILL.
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+
+conf "np { path = \"$ROOT\"; mount.devfs; exec.start = \"sleep 2 &\"; }
+quick { path = \"$ROOT\"; exec.start = \"true\"; command = \"sleep 1\"; }
+p { path = \"$ROOT\"; persist; stop.timeout = 2; }
+bare { path = \"$ROOT\"; }"
+
+# Not persistent: alive while the background sleep runs, gone after it.
+expect_rc 0 "$BRIG" start np
+remember_cgroups np
+expect_rc 0 "$BRIG" ls
+expect_grep "np .*running" "$OUT"
+# An entered process keeps it alive past the sleep, too.
+"$BRIG" exec np sleep 3 &
+ex=$!
+sleep 2.5
+expect_rc 0 "$BRIG" ls
+expect_grep "np .*running" "$OUT"
+wait $ex
+n=0
+while "$BRIG" ls | grep -q np; do
+	n=$((n + 1))
+	[ $n -lt 30 ] || fail "np still runs after its last process exited"
+	sleep 0.2
+done
+assert_clean
+
+# The start itself (exec.start, command) keeps it alive; then it ends.
+expect_rc 0 "$BRIG" start quick
+n=0
+while "$BRIG" ls | grep -q quick; do
+	n=$((n + 1))
+	[ $n -lt 30 ] || fail "quick still runs"
+	sleep 0.2
+done
+assert_clean
+
+# Neither persist nor anything to run: refused (it would end at once).
+expect_rc 1 "$BRIG" start bare
+expect_grep "bare: start: a jail needs persist, exec.start or command" "$ERR"
+
+# Persistent: alive with no process; stop.timeout then SIGKILL for a
+# process that ignores SIGTERM.
+expect_rc 0 "$BRIG" start p
+remember_cgroups p
+sleep 1.5
+expect_rc 0 "$BRIG" ls
+expect_grep "p .*running" "$OUT"
+"$BRIG" exec p sh -c 'trap "" TERM; while :; do sleep 1; done' &
+sleep 0.5
+t0=$(date +%s)
+expect_rc 0 "$BRIG" stop p
+t=$(($(date +%s) - t0))
+[ $t -ge 1 ] && [ $t -le 6 ] || fail "stop of a jail ignoring SIGTERM took $t s (stop.timeout = 2)"
+wait
+assert_clean

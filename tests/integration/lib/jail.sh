@@ -1,0 +1,63 @@
+# Sourced by the jail_* tests (after common.sh): a busybox root, a config
+# writer, leak checks, and a safety net for what is not namespaced.
+
+# Cgroups live outside the test's namespaces: whatever happens, kill every
+# recorded init and remove the cgroups recorded in the state files.
+jail_safety_net() {
+	set +e
+	for st in "$BRIG_RUNDIR"/*/state; do
+		[ -f "$st" ] || continue
+		pid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$st")
+		[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -9 "$pid" 2>/dev/null
+	done
+	sleep 0.2
+	for st in "$BRIG_RUNDIR"/*/state; do
+		[ -f "$st" ] || continue
+		sed -n 's/^obj cgroup //p' "$st" | while read -r d; do
+			rmdir "$d" 2>/dev/null
+			rmdir "$(dirname "$d")" 2>/dev/null
+		done
+	done
+	for d in $(cat "$T/cgroups" 2>/dev/null); do
+		rmdir "$d" 2>/dev/null
+		rmdir "$(dirname "$d")" 2>/dev/null
+	done
+	return 0
+}
+trap jail_safety_net EXIT
+
+ROOT=$T/root
+mk_busybox_root "$ROOT"
+MOUNTS0=$(wc -l </proc/self/mountinfo)
+
+# conf TEXT: the whole jail.conf.
+conf() {
+	printf '%s\n' "$1" >"$BRIG_CONFDIR/jail.conf"
+}
+
+# remember_cgroups NAME: note the jail's cgroups (for leak checks later).
+remember_cgroups() {
+	sed -n 's/^obj cgroup //p' "$BRIG_RUNDIR/$1/state" >>"$T/cgroups"
+}
+
+# The number of jail inits running in this test's PID namespace.
+count_inits() {
+	n=0
+	for c in /proc/[0-9]*/comm; do
+		[ "$(cat "$c" 2>/dev/null)" = "memfd:brig-init" ] && n=$((n + 1))
+	done
+	echo $n
+}
+
+# assert_clean: no jail left running, no state, no mount, no cgroup.
+assert_clean() {
+	expect_rc 0 "$BRIG" ls --json
+	expect_eq "jails left" "[]" "$(printf '%s' "$OUT" | tr -d ' \n')"
+	expect_eq "inits left" 0 "$(count_inits)"
+	expect_eq "mounts" "$MOUNTS0" "$(wc -l </proc/self/mountinfo)"
+	for d in $(cat "$T/cgroups" 2>/dev/null); do
+		[ ! -e "$d" ] || fail "cgroup $d left behind"
+	done
+	left=$(ls "$BRIG_RUNDIR")
+	[ -z "$left" ] || fail "run directory not empty: $left"
+}

@@ -1,0 +1,213 @@
+/* Unit tests for core/depend.c: the order of multi-jail operations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/depend.h"
+
+/* A hand-built configuration: jails a..e; deps[i] lists jail i's depend. */
+struct fixture {
+	struct conf c;
+	struct conf_jail j[6];
+	struct conf_param p[6];
+	char *vals[6][3];
+};
+
+static void build(struct fixture *f, const char *const names[], const char *const deps[][3], size_t n)
+{
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		size_t nd = 0;
+
+		while (nd < 3 && deps[i][nd])
+			nd++;
+		f->j[i].name = (char *)names[i];
+		for (size_t k = 0; k < nd; k++)
+			f->vals[i][k] = (char *)deps[i][k];
+		f->p[i] = (struct conf_param){ .name = "depend", .type = CONF_LIST, .values = f->vals[i],
+					       .nvalues = nd };
+		f->j[i].params = &f->p[i];
+		f->j[i].nparams = nd ? 1 : 0;
+	}
+	f->c.jails = f->j;
+	f->c.njails = n;
+}
+
+static const char *const names5[] = { "db", "cache", "web", "front", "other" };
+static const char *const deps5[][3] = {
+	{ NULL }, { NULL }, { "db", "cache", NULL }, { "web", NULL }, { NULL },
+};
+
+/* Run the plan to the end, every job succeeding except `failing`; the
+ * order of runs in order[] (names joined by spaces). */
+static void run_all(struct dep_plan *p, const char *failing, char *order, size_t len)
+{
+	long i;
+
+	order[0] = '\0';
+	while ((i = dep_next(p)) >= 0) {
+		strncat(order, p->jobs[i].name, len - strlen(order) - 2);
+		strcat(order, " ");
+		dep_done(p, (size_t)i, !failing || strcmp(p->jobs[i].name, failing) != 0);
+	}
+}
+
+static long job(const struct dep_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->jobs[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void test_start_pulls_dependencies(void **state)
+{
+	struct fixture f;
+	struct dep_plan p;
+	char *names[] = { "front" };
+	char order[256];
+
+	(void)state;
+	build(&f, names5, deps5, 5);
+	dep_plan_build(&p, &f.c, names, 1, false, NULL, 0, NULL, NULL);
+	assert_int_equal(p.n, 4);	/* front web db cache; not other */
+	assert_int_equal(job(&p, "other"), -1);
+	assert_true(p.jobs[job(&p, "front")].named);
+	assert_false(p.jobs[job(&p, "db")].named);
+	run_all(&p, NULL, order, sizeof(order));
+	assert_string_equal(order, "db cache web front ");
+	dep_plan_free(&p);
+}
+
+static void test_failure_skips_dependents_only(void **state)
+{
+	struct fixture f;
+	struct dep_plan p;
+	char order[256];
+
+	(void)state;
+	build(&f, names5, deps5, 5);
+	dep_plan_build(&p, &f.c, NULL, 0, false, NULL, 0, NULL, NULL);
+	run_all(&p, "db", order, sizeof(order));
+	assert_string_equal(order, "db cache other ");
+	assert_int_equal(p.jobs[job(&p, "db")].st, DEP_FAIL);
+	assert_int_equal(p.jobs[job(&p, "web")].st, DEP_SKIP);
+	assert_int_equal(p.jobs[job(&p, "front")].st, DEP_SKIP);
+	/* The skipped name the root failure, not their direct dependency. */
+	assert_int_equal(p.jobs[job(&p, "front")].blame, job(&p, "db"));
+	assert_int_equal(p.jobs[job(&p, "cache")].st, DEP_OK);
+	assert_int_equal(p.jobs[job(&p, "other")].st, DEP_OK);
+	dep_plan_free(&p);
+}
+
+static void test_parallel_readiness(void **state)
+{
+	struct fixture f;
+	struct dep_plan p;
+	long a, b, c;
+
+	(void)state;
+	build(&f, names5, deps5, 5);
+	dep_plan_build(&p, &f.c, NULL, 0, false, NULL, 0, NULL, NULL);
+	/* db, cache, other are ready at once; web waits for both. */
+	a = dep_next(&p);
+	b = dep_next(&p);
+	c = dep_next(&p);
+	assert_int_equal(dep_next(&p), -1);
+	assert_string_equal(p.jobs[a].name, "db");
+	assert_string_equal(p.jobs[b].name, "cache");
+	assert_string_equal(p.jobs[c].name, "other");
+	dep_done(&p, (size_t)a, true);
+	assert_int_equal(dep_next(&p), -1);
+	dep_done(&p, (size_t)b, true);
+	assert_string_equal(p.jobs[dep_next(&p)].name, "web");
+	dep_plan_free(&p);
+}
+
+static bool running_all(const char *name, void *ctx)
+{
+	(void)name;
+	(void)ctx;
+	return true;
+}
+
+static bool running_none(const char *name, void *ctx)
+{
+	(void)name;
+	(void)ctx;
+	return false;
+}
+
+static void test_stop_reverse(void **state)
+{
+	struct fixture f;
+	struct dep_plan p;
+	char *names[] = { "db" };
+	char order[256];
+
+	(void)state;
+	build(&f, names5, deps5, 5);
+	dep_plan_build(&p, &f.c, names, 1, true, NULL, 0, running_all, NULL);
+	run_all(&p, NULL, order, sizeof(order));
+	assert_string_equal(order, "front web db ");
+	dep_plan_free(&p);
+	/* Dependents that do not run are not pulled in. */
+	dep_plan_build(&p, &f.c, names, 1, true, NULL, 0, running_none, NULL);
+	assert_int_equal(p.n, 1);
+	dep_plan_free(&p);
+}
+
+static void test_stop_extra_and_unknown(void **state)
+{
+	struct fixture f;
+	struct dep_plan p;
+	char *extra[] = { "gone" };
+	char *names[] = { "nosuch" };
+
+	(void)state;
+	build(&f, names5, deps5, 5);
+	dep_plan_build(&p, &f.c, NULL, 0, true, extra, 1, running_none, NULL);
+	assert_int_equal(p.n, 6);
+	assert_null(p.jobs[job(&p, "gone")].cj);
+	dep_plan_free(&p);
+	/* Start of an unknown jail: a planned failure. */
+	dep_plan_build(&p, &f.c, names, 1, false, NULL, 0, NULL, NULL);
+	assert_int_equal(p.jobs[0].st, DEP_FAIL);
+	assert_string_equal(p.jobs[0].error, "nosuch: no such jail in the configuration");
+	dep_plan_free(&p);
+}
+
+static void test_loop_and_undefined(void **state)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	static const char *const deps[][3] = { { "b", NULL }, { "a", NULL }, { "x", NULL } };
+	struct fixture f;
+	struct dep_plan p;
+
+	(void)state;
+	build(&f, names, deps, 3);
+	dep_plan_build(&p, &f.c, NULL, 0, false, NULL, 0, NULL, NULL);
+	assert_int_equal(p.jobs[job(&p, "c")].st, DEP_FAIL);
+	assert_string_equal(p.jobs[job(&p, "c")].error, "c: depends on undefined jail \"x\"");
+	assert_int_equal(dep_next(&p), -1);
+	assert_int_equal(dep_fail_stuck(&p), 2);
+	assert_string_equal(p.jobs[job(&p, "a")].error, "a: dependency loop");
+	dep_plan_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start_pulls_dependencies),
+		cmocka_unit_test(test_failure_skips_dependents_only),
+		cmocka_unit_test(test_parallel_readiness),
+		cmocka_unit_test(test_stop_reverse),
+		cmocka_unit_test(test_stop_extra_and_unknown),
+		cmocka_unit_test(test_loop_and_undefined),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,532 @@
+/* The network model without the kernel: parameters parsed and checked,
+ * bad input refused with the jail and parameter named, conflicts between
+ * jails, networks.conf blocks, the nft rules generated. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "net/model.h"
+#include "net/net.h"
+#include "conf_helpers.h"
+#include "net_testconf.h"
+#include "sys/nft.h"
+
+/* Parse jail "web" with the given parameters; expect an error containing
+ * want (NULL: expect success). */
+#define PARSE_EXPECT(want, ...) parse_expect(want, __VA_ARGS__, NULL)
+
+static void parse_expect(const char *want, ...)
+{
+	struct conf_jail j;
+	struct net_jail m;
+	struct brig_err e = { 0 };
+	const char *s;
+	va_list ap;
+	int rc;
+
+	tc_jail_init(&j, "web");
+	va_start(ap, want);
+	while ((s = va_arg(ap, const char *)))
+		tc_set(&j, s);
+	va_end(ap);
+	rc = net_jail_parse(&j, 5, &m, &e);
+	if (want) {
+		if (rc == 0)
+			fail_msg("expected an error with \"%s\", got success", want);
+		if (!strstr(e.msg, want))
+			fail_msg("expected \"%s\" in \"%s\"", want, e.msg);
+		/* Every refusal names the jail. */
+		assert_int_equal(strncmp(e.msg, "web: ", 5), 0);
+	} else {
+		if (rc != 0)
+			fail_msg("unexpected error: %s", e.msg);
+		net_jail_free(&m);
+	}
+	tc_jail_free(&j);
+}
+
+static void test_addresses(void **state)
+{
+	(void)state;
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24");
+	PARSE_EXPECT("web: ip4.addr \"10.10.0.5\": missing prefix length (write ADDR/LEN, "
+		     "e.g. 10.10.0.5/24)", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5");
+	PARSE_EXPECT("web: ip6.addr \"fd00::5\": missing prefix length", "vnet",
+		     "vnet.bridge=br0", "ip6.addr=fd00::5");
+	PARSE_EXPECT("not an IPv4 address", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.300/24");
+	PARSE_EXPECT("not an IPv4 address", "vnet", "vnet.bridge=br0", "ip4.addr=fd00::5/64");
+	PARSE_EXPECT("not an IPv6 address", "vnet", "vnet.bridge=br0", "ip6.addr=10.0.0.1/24");
+	PARSE_EXPECT("bad prefix length (0 to 32)", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/33");
+	PARSE_EXPECT("bad prefix length", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/x");
+	PARSE_EXPECT("address given twice", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "ip4.addr+=10.10.0.5/16");
+	/* FreeBSD's IFACE|ADDR form. */
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "vnet.interface=epair_wb",
+		     "ip4.addr=epair_wb|10.10.0.5/24", "ip4.addr+=10.10.0.6/24");
+	PARSE_EXPECT("web: ip4.addr \"eth9|10.10.0.5/24\": the jail has no interface \"eth9\"",
+		     "vnet", "vnet.bridge=br0", "ip4.addr=eth9|10.10.0.5/24");
+	PARSE_EXPECT("the jail has no network interface", "vnet", "ip4.addr=10.10.0.5/24");
+}
+
+static void test_routers(void **state)
+{
+	(void)state;
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		     "ip4.defaultrouter=10.10.0.1");
+	PARSE_EXPECT("web: ip4.defaultrouter \"10.9.0.1\": not reachable", "vnet",
+		     "vnet.bridge=br0", "ip4.addr=10.10.0.5/24", "ip4.defaultrouter=10.9.0.1");
+	PARSE_EXPECT("not reachable", "vnet", "vnet.bridge=br0", "ip4.defaultrouter=10.9.0.1");
+	PARSE_EXPECT("the jail's own address", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "ip4.defaultrouter=10.10.0.5");
+	PARSE_EXPECT("a prefix length is not allowed here", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "ip4.defaultrouter=10.10.0.1/24");
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip6.addr=fd00:10::5/64",
+		     "ip6.defaultrouter=fd00:10::1");
+	PARSE_EXPECT("web: ip6.defaultrouter \"fd00:11::1\": not reachable", "vnet",
+		     "vnet.bridge=br0", "ip6.addr=fd00:10::5/64", "ip6.defaultrouter=fd00:11::1");
+	/* Link-local routers are on the link. */
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip6.defaultrouter=fe80::1");
+	/* A /22 reaches further than a /24 would. */
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip4.addr=10.10.1.5/22",
+		     "ip4.defaultrouter=10.10.3.254");
+	PARSE_EXPECT("not reachable", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.1.5/23",
+		     "ip4.defaultrouter=10.10.3.254");
+}
+
+static void test_rdr(void **state)
+{
+	(void)state;
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24", "rdr=tcp 8080 80");
+	PARSE_EXPECT("web: rdr \"tcp 0 80\": host side \"0\": port 0 is not allowed", "vnet",
+		     "vnet.bridge=br0", "ip4.addr=10.10.0.5/24", "rdr=tcp 0 80");
+	PARSE_EXPECT("jail port \"0\": port 0 is not allowed", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "rdr=tcp 80 0");
+	PARSE_EXPECT("port over 65535", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		     "rdr=udp 65536 53");
+	PARSE_EXPECT("port over 65535", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		     "rdr=udp 53 99999999999999999999");
+	PARSE_EXPECT("not a port number", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		     "rdr=udp -1 53");
+	PARSE_EXPECT("web: rdr \"sctp 80 80\": unknown protocol \"sctp\" (tcp or udp)", "vnet",
+		     "vnet.bridge=br0", "ip4.addr=10.10.0.5/24", "rdr=sctp 80 80");
+	PARSE_EXPECT("write PROTO [HOSTADDR:]HOSTPORT JAILPORT", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "rdr=tcp 8080");
+	PARSE_EXPECT("host port tcp/8080 is already forwarded by rdr \"tcp 8080 80\"", "vnet",
+		     "vnet.bridge=br0", "ip4.addr=10.10.0.5/24", "rdr=tcp 8080 80",
+		     "rdr+=tcp 8080 81");
+	/* Same port, other protocol or other host address: fine. */
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24", "rdr=tcp 53 53",
+		     "rdr+=udp 53 53");
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		     "rdr=tcp 192.0.2.1:80 80", "rdr+=tcp 192.0.2.2:80 80");
+	PARSE_EXPECT("already forwarded", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		     "rdr=tcp 192.0.2.1:80 80", "rdr+=tcp 80 80");
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "ip6.addr=fd00::5/64",
+		     "rdr=tcp [2001:db8::1]:443 443");
+	PARSE_EXPECT("write an IPv6 host address as [ADDR]:PORT", "vnet", "vnet.bridge=br0",
+		     "ip6.addr=fd00::5/64", "rdr=tcp [2001:db8::1]443 443");
+	PARSE_EXPECT("the jail has no ip6.addr address on a bridge", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=10.10.0.5/24", "rdr=tcp [2001:db8::1]:443 443");
+	PARSE_EXPECT("the jail has no address on a bridge to forward to", "vnet",
+		     "vnet.bridge=br0", "rdr=tcp 80 80");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	PARSE_EXPECT("web: vnet.interface \"epair_0123456789b\": longer than the kernel's "
+		     "15-byte limit", "vnet", "vnet.bridge=br0", "vnet.interface=epair_0123456789b");
+	/* 15 bytes without a final b: the host end would need 16. */
+	PARSE_EXPECT("the host end \"abcdefghijklmnoa\" would be longer", "vnet",
+		     "vnet.bridge=br0", "vnet.interface=abcdefghijklmno");
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "vnet.interface=abcdefghijklmnb");
+	PARSE_EXPECT("web: vnet.bridge \"bridge_0123456789\": longer", "vnet",
+		     "vnet.bridge=bridge_0123456789");
+	PARSE_EXPECT("may not contain", "vnet", "vnet.bridge=br/0");
+	PARSE_EXPECT("named twice", "vnet", "vnet.bridge=br0", "vnet.bridge+=br1",
+		     "vnet.interface=e0b", "vnet.interface+=e0b");
+	/* Without vnet, the network parameters of a vnet jail make no sense. */
+	PARSE_EXPECT("web: rdr: needs vnet", "rdr=tcp 80 80");
+	PARSE_EXPECT("web: vnet.bridge: needs vnet", "vnet.bridge=br0");
+	PARSE_EXPECT("needs vnet", "vnet=inherit", "ip4.defaultrouter=10.0.0.1");
+	PARSE_EXPECT(NULL, "ip4.addr=10.0.0.5");
+}
+
+/* Interface names: defaults, the seed's convention, MACs. */
+static void test_interfaces(void **state)
+{
+	struct conf_jail j;
+	struct net_jail m;
+	struct brig_err e;
+
+	(void)state;
+	tc_jail(&j, "dns", "vnet", "vnet.bridge=bridge0", "vnet.bridge+=bridge1",
+		"vnet.interface=epair_dnsb", "ip4.addr=10.10.0.2/24", NULL);
+	assert_int_equal(net_jail_parse(&j, 12, &m, &e), 0);
+	assert_int_equal(m.nifs, 2);
+	assert_string_equal(m.ifs[0].jname, "epair_dnsb");
+	assert_string_equal(m.ifs[0].hname, "epair_dnsa");
+	assert_string_equal(m.ifs[0].bridge, "bridge0");
+	assert_false(m.ifs[0].default_name);
+	assert_string_equal(m.ifs[1].jname, "e12_1b");
+	assert_string_equal(m.ifs[1].hname, "e12_1a");
+	assert_true(m.ifs[1].default_name);
+	/* Locally administered unicast, distinct per end and per interface. */
+	assert_int_equal(m.ifs[0].jmac[0] & 0x03, 0x02);
+	assert_int_equal(m.ifs[0].hmac[0] & 0x03, 0x02);
+	assert_memory_not_equal(m.ifs[0].jmac, m.ifs[0].hmac, 6);
+	assert_memory_not_equal(m.ifs[0].jmac, m.ifs[1].jmac, 6);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "vnet.interface+=eth1", NULL);
+	assert_int_equal(net_jail_parse(&j, 3, &m, &e), 0);
+	assert_int_equal(m.nifs, 1);
+	assert_string_equal(m.ifs[0].jname, "eth1");
+	assert_string_equal(m.ifs[0].hname, "eth1a");
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	/* More interfaces than bridges: host interfaces moved in as they are. */
+	tc_jail(&j, "fw", "vnet", "vnet.interface=enp3s0", NULL);
+	assert_int_equal(net_jail_parse(&j, 3, &m, &e), 0);
+	assert_null(m.ifs[0].bridge);
+	assert_string_equal(m.ifs[0].hname, "enp3s0");
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", NULL);
+	assert_int_equal(net_jail_parse(&j, 7, &m, &e), 0);
+	assert_string_equal(m.ifs[0].jname, "e7b");
+	assert_string_equal(m.ifs[0].hname, "e7a");
+	net_jail_free(&m);
+	tc_jail_free(&j);
+}
+
+static void test_mac_stable(void **state)
+{
+	uint8_t a[6], b[6], c[6];
+
+	(void)state;
+	net_mac("web", "jail 0", a);
+	net_mac("web", "jail 0", b);
+	net_mac("db", "jail 0", c);
+	assert_memory_equal(a, b, 6);
+	assert_memory_not_equal(a, c, 6);
+}
+
+/* Jails checked against each other. */
+static void check_pair(const char *want, struct conf_jail *jails)
+{
+	struct conf c = tc_conf(jails, 2);
+	struct net_jail m;
+	struct brig_err e = { 0 };
+	int rc;
+
+	assert_int_equal(net_jail_parse(&jails[1], 0, &m, &e), 0);
+	rc = net_check_others(&c, &jails[1], &m, &e);
+	net_jail_free(&m);
+	if (want) {
+		assert_int_equal(rc, -1);
+		if (!strstr(e.msg, want))
+			fail_msg("expected \"%s\" in \"%s\"", want, e.msg);
+	} else {
+		if (rc != 0)
+			fail_msg("unexpected error: %s", e.msg);
+	}
+	tc_conf_free(&c);
+}
+
+static void test_conflicts(void **state)
+{
+	struct conf_jail v[2];
+
+	(void)state;
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
+	check_pair("web: ip4.addr \"10.10.0.3/24\": jail db has the same address on bridge "
+		   "bridge0", v);
+
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge1", "ip4.addr=10.10.0.3/24", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
+	check_pair(NULL, v);
+
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip6.addr=fd00::3/64", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip6.addr=fd00:0::3/64", NULL);
+	check_pair("ip6.addr \"fd00:0::3/64\": jail db has the same address", v);
+
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24",
+		"rdr=tcp 8080 80", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.4/24",
+		"rdr=tcp 8080 8080", NULL);
+	check_pair("web: rdr \"tcp 8080 8080\": host port tcp/8080 is also forwarded by jail db",
+		   v);
+
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24",
+		"rdr=udp 8080 80", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.4/24",
+		"rdr=tcp 8080 8080", NULL);
+	check_pair(NULL, v);
+
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "vnet.interface=epair_xb", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge1", "vnet.interface=epair_xb", NULL);
+	check_pair("web: vnet.interface \"epair_xb\": jail db uses the same host interface "
+		   "epair_xa", v);
+
+	/* A jail without vnet takes no part; nor does one with errors. */
+	tc_jail(&v[0], "db", "ip4.addr=10.10.0.3/24", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
+	check_pair(NULL, v);
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
+	check_pair(NULL, v);
+}
+
+/* net_jail_check: bad input is refused before the kernel is asked. */
+static void test_check_refuses_first(void **state)
+{
+	struct conf_jail v[2];
+	struct conf c;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3", NULL);
+	c = tc_conf(v, 2);
+	assert_int_equal(net_jail_check(&c, &v[1], &e), -1);
+	assert_non_null(strstr(e.msg, "missing prefix length"));
+	tc_conf_free(&c);
+
+	/* A jail without vnet: nothing to check. */
+	tc_jail(&v[0], "plain", "ip4.addr=192.0.2.1", NULL);
+	assert_int_equal(net_jail_check(NULL, &v[0], &e), 0);
+	tc_jail_free(&v[0]);
+}
+
+static void test_subnets(void **state)
+{
+	struct nl_addr s, a;
+	char buf[64];
+
+	(void)state;
+	assert_null(net_addr_parse("10.10.0.1/24", AF_INET, true, &s));
+	assert_null(net_addr_parse("10.10.0.200", AF_INET, false, &a));
+	assert_true(net_addr_in(&s, &a));
+	assert_null(net_addr_parse("10.10.1.200", AF_INET, false, &a));
+	assert_false(net_addr_in(&s, &a));
+	net_addr_fmt(&s, true, true, buf, sizeof(buf));
+	assert_string_equal(buf, "10.10.0.0/24");
+	assert_null(net_addr_parse("10.10.0.1/0", AF_INET, true, &s));
+	assert_true(net_addr_in(&s, &a));
+	assert_null(net_addr_parse("fd00:10::1/64", AF_INET6, true, &s));
+	assert_null(net_addr_parse("fd00:10::ffff:1", AF_INET6, false, &a));
+	assert_true(net_addr_in(&s, &a));
+	assert_null(net_addr_parse("fd00:11::1", AF_INET6, false, &a));
+	assert_false(net_addr_in(&s, &a));
+	assert_null(net_addr_parse("fd00:10::1/61", AF_INET6, true, &s));
+	assert_null(net_addr_parse("fd00:10:0:7::1", AF_INET6, false, &a));
+	assert_true(net_addr_in(&s, &a));
+	assert_null(net_addr_parse("fd00:10:0:8::1", AF_INET6, false, &a));
+	assert_false(net_addr_in(&s, &a));
+	net_addr_fmt(&s, true, true, buf, sizeof(buf));
+	assert_string_equal(buf, "fd00:10::/61");
+	/* Families never mix. */
+	assert_null(net_addr_parse("10.10.0.1/24", AF_INET, true, &s));
+	assert_null(net_addr_parse("::a0a:1", AF_INET6, false, &a));
+	assert_false(net_addr_in(&s, &a));
+}
+
+static void test_rules_jail(void **state)
+{
+	struct conf_jail j;
+	struct net_jail m;
+	struct brig_err e;
+	char *r;
+
+	(void)state;
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24",
+		"ip6.addr=fd00:10::5/64", "rdr=tcp 8080 80", "rdr+=udp 192.0.2.1:5353 53", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	r = net_rules_jail(&m);
+	assert_non_null(strstr(r, "add rule inet brig prerouting meta nfproto ipv4 fib daddr type "
+				  "local tcp dport 8080 dnat ip to 10.10.0.5:80 comment \"jail:web\"\n"));
+	assert_non_null(strstr(r, "add rule inet brig output meta nfproto ipv4 fib daddr type local "
+				  "ip daddr != 127.0.0.0/8 tcp dport 8080 dnat ip to 10.10.0.5:80 "
+				  "comment \"jail:web\"\n"));
+	assert_non_null(strstr(r, "prerouting meta nfproto ipv4 ip daddr 192.0.2.1 udp dport 5353 "
+				  "dnat ip to 10.10.0.5:53"));
+	assert_non_null(strstr(r, "prerouting meta nfproto ipv6 fib daddr type local tcp dport "
+				  "8080 dnat ip6 to [fd00:10::5]:80"));
+	/* The IPv4-only rdr is not given to IPv6. */
+	assert_null(strstr(r, "ip6 daddr 192.0.2.1"));
+	assert_non_null(strstr(r, "postrouting meta nfproto ipv4 ip daddr 10.10.0.5 ct status dnat "
+				  "iifname \"bridge0\" oifname \"bridge0\" masquerade"));
+	assert_non_null(strstr(r, "postrouting meta nfproto ipv6 ip6 daddr fd00:10::5 ct status dnat "
+				  "fib saddr type local masquerade"));
+	/* Every line names table inet brig and carries the jail's tag. */
+	for (char *p = r; *p; p = strchr(p, '\n') + 1) {
+		assert_int_equal(strncmp(p, "add rule inet brig ", 19), 0);
+		assert_non_null(strstr(p, "comment \"jail:web\"\n"));
+	}
+	free(r);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	/* No rdr, no rules. */
+	tc_jail(&j, "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	r = net_rules_jail(&m);
+	assert_string_equal(r, "");
+	free(r);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+}
+
+static void test_networks(void **state)
+{
+	struct conf_jail v[2];
+	struct conf c;
+	struct net_networks nw;
+	struct brig_err e = { 0 };
+	char *r;
+
+	(void)state;
+	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1/24", "ip6.addr=fd00:10::1/64", "nat",
+		"isolate", "mtu=9000", NULL);
+	tc_jail(&v[1], "bridge1", "ip4.addr=10.20.0.1/24", NULL);
+	c = tc_conf(v, 2);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_int_equal(nw.n, 2);
+	assert_non_null(net_networks_find(&nw, "bridge1"));
+	assert_null(net_networks_find(&nw, "bridge2"));
+	assert_true(nw.v[0].nat);
+	assert_true(nw.v[0].isolate);
+	assert_false(nw.v[1].nat);
+	assert_int_equal(nw.v[0].mtu, 9000);
+	assert_int_equal(nw.v[0].naddrs, 2);
+	r = net_rules_bridge(&nw.v[0]);
+	assert_non_null(strstr(r, "add rule inet brig postrouting meta nfproto ipv4 ip saddr "
+				  "10.10.0.0/24 oifname != \"bridge0\" masquerade comment "
+				  "\"bridge:bridge0\"\n"));
+	assert_non_null(strstr(r, "ip6 saddr fd00:10::/64 oifname != \"bridge0\" masquerade"));
+	assert_non_null(strstr(r, "add rule inet brig forward iifname \"bridge0\" oifname != "
+				  "\"bridge0\" oifname @bridges drop comment \"bridge:bridge0\"\n"));
+	assert_non_null(strstr(r, "add rule inet brig forward oifname \"bridge0\" iifname != "
+				  "\"bridge0\" iifname @bridges drop"));
+	assert_non_null(strstr(r, "add element inet brig bridges { \"bridge0\" }\n"));
+	free(r);
+	r = net_rules_bridge(&nw.v[1]);
+	assert_string_equal(r, "add element inet brig bridges { \"bridge1\" }\n");
+	free(r);
+	net_networks_free(&nw);
+	tc_conf_free(&c);
+
+	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1", NULL);
+	tc_jail(&v[1], "bridge1", "mtu=20", NULL);
+	c = tc_conf(v, 1);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+	assert_string_equal(e.msg, "test.conf: bridge bridge0: ip4.addr \"10.10.0.1\": missing "
+			    "prefix length");
+	c = tc_conf(v + 1, 1);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "bridge bridge1: mtu 20: out of range"));
+	tc_jail_free(&v[0]);
+	tc_jail_free(&v[1]);
+}
+
+/* Commands outside table inet brig never reach the kernel. */
+static void test_nft_guard(void **state)
+{
+	struct brig_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(nft_run("add rule ip filter input drop\n", 0, &e), -1);
+	assert_non_null(strstr(e.msg, "refusing a command outside table inet brig"));
+	assert_int_equal(nft_run("add rule inet brig forward drop\nflush ruleset\n", 0, &e), -1);
+	assert_non_null(strstr(e.msg, "\"flush ruleset\""));
+	assert_int_equal(nft_run("add rule inet brigx forward drop\n", 0, &e), -1);
+	assert_int_equal(nft_replace_tag("jail:a\" drop", NULL, &e), -1);
+	assert_int_equal(nft_replace_tag("jail:x", "delete table inet brig\n", &e), -1);
+}
+
+/* The seed's layout through the real configuration engine: a shared base
+ * with $short, $ip4, $gw4 and brig's vnet.bridge instead of the hooks. */
+static void test_seed_conf(void **state)
+{
+	static const char base[] =
+		"vnet;\n"
+		"vnet.interface = \"epair_${short}b\";\n"
+		"vnet.bridge = \"bridge0\";\n"
+		"ip4.addr = \"$ip4\";\n"
+		"ip4.defaultrouter = \"$gw4\";\n"
+		"path = \"/jails/${name}\";\n";
+	static const char jails[] =
+		"dns { $short = dns; $ip4 = 10.10.0.2/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; }\n"
+		"db  { $short = db;  $ip4 = 10.10.0.3/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; ip6.addr = \"fd00:10::3/64\", \"fd00:10::33/64\"; }\n"
+		"web { $short = web; $ip4 = 10.10.0.4/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; rdr = \"tcp 8080 80\", \"udp 5353 53\"; }\n"
+		"bad { $short = bad; $ip4 = 10.10.0.4/24; $gw4 = 10.10.0.1;\n"
+		"      .include \"base.conf\"; rdr = \"tcp 8080 81\"; }\n";
+	struct ld l;
+	struct net_jail m;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	if (LOADF(&l, "jail.conf", jails, "base.conf", base) != 0)
+		fail_msg("%s", l.msgs);
+	assert_int_equal(net_jail_parse(conf_jail(l.c, "web"), 4, &m, &e), 0);
+	assert_true(m.vnet);
+	assert_string_equal(m.ifs[0].jname, "epair_webb");
+	assert_string_equal(m.ifs[0].hname, "epair_weba");
+	assert_string_equal(m.ifs[0].bridge, "bridge0");
+	assert_true(m.gw4.set);
+	assert_int_equal(m.nrdrs, 2);
+	net_jail_free(&m);
+	/* ip6.addr as a list: two addresses. */
+	if (net_jail_parse(conf_jail(l.c, "db"), 2, &m, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(m.nips, 3);
+	if (net_check_others(l.c, conf_jail(l.c, "db"), &m, &e) < 0)
+		fail_msg("%s", e.msg);
+	net_jail_free(&m);
+	/* "bad" copies web's address and host port. */
+	assert_int_equal(net_jail_parse(conf_jail(l.c, "bad"), 5, &m, &e), 0);
+	assert_int_equal(net_check_others(l.c, conf_jail(l.c, "bad"), &m, &e), -1);
+	assert_string_equal(e.msg, "bad: ip4.addr \"10.10.0.4/24\": jail web has the same "
+			    "address on bridge bridge0");
+	net_jail_free(&m);
+	ld_free(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_routers),
+		cmocka_unit_test(test_rdr),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_interfaces),
+		cmocka_unit_test(test_mac_stable),
+		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_check_refuses_first),
+		cmocka_unit_test(test_subnets),
+		cmocka_unit_test(test_rules_jail),
+		cmocka_unit_test(test_networks),
+		cmocka_unit_test(test_nft_guard),
+		cmocka_unit_test(test_seed_conf),
+	};
+
+	/* No networks.conf from the machine. */
+	setenv("BRIG_CONFDIR", "/nonexistent/brig-test", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,247 @@
+/* The network plumbing against the kernel: veth pairs, bridges, addresses,
+ * routes, nft rules, removal, leftovers.
+ *
+ * Runs only inside the throwaway namespace of tests/integration/net_live.sh
+ * (which sets BRIG_NET_LIVE=1 and makes bridge br0 the way an admin would);
+ * skipped everywhere else, because it creates kernel objects. Each "jail"
+ * is a child process in a network namespace of its own. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <sched.h>
+
+#include <cmocka.h>
+
+#include "net/model.h"
+#include "net/net.h"
+#include "net_live.h"
+#include "net_testconf.h"
+#include "sys/nft.h"
+
+/* Addresses, routes, MAC, bridge port, reachability of the gateway. */
+static void test_plumbing(void **state)
+{
+	struct conf_jail j;
+	struct recs r = { 0 };
+	char mac[32];
+	uint8_t m[6];
+	pid_t pid;
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&j, "web", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.5/24",
+		"ip6.addr=fd00:10::5/64", "ip4.defaultrouter=10.10.0.1",
+		"ip6.defaultrouter=fd00:10::1", NULL);
+	pid = netns_proc();
+	up(&j, 7, pid, &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.kind[0], "veth");
+	assert_string_equal(r.id[0], "e7a");
+
+	assert_int_equal(sh("ip -d link show e7a | grep -q 'master br0'"), 0);
+	assert_int_equal(sh("ip link show e7a | grep -q 'state UP'"), 0);
+	assert_int_equal(sh("ip -d link show e7a | grep -q 'alias jail:web'"), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip -br addr show e7b | grep -q '10.10.0.5/24'", pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip -br addr show e7b | grep -q 'fd00:10::5/64'", pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip -br link show lo | grep -q UNKNOWN", pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip route | grep -q 'default via 10.10.0.1 dev e7b'",
+			    pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip -6 route | grep -q 'default via fd00:10::1 dev e7b'",
+			    pid), 0);
+	net_mac("web", "jail 0", m);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	assert_int_equal(sh("nsenter -t %d -n ip link show e7b | grep -q 'link/ether %s'", pid,
+			    mac), 0);
+	assert_int_equal(sh("nsenter -t %d -n busybox ping -c1 -W2 10.10.0.1 >/dev/null", pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n busybox ping -6 -c1 -W2 fd00:10::1 >/dev/null", pid), 0);
+	/* The jail's end goes with its namespace. */
+	kill_proc(pid);
+	for (int i = 0; i < 50 && sh("ip link show e7a >/dev/null 2>&1") == 0; i++)
+		usleep(20000);
+	assert_int_not_equal(sh("ip link show e7a >/dev/null 2>&1"), 0);
+	tc_jail_free(&j);
+}
+
+/* Two jails on one bridge reach each other. */
+static void test_two_jails(void **state)
+{
+	struct conf_jail a, b;
+	struct recs r = { 0 };
+	pid_t pa, pb;
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&a, "dns", "vnet", "vnet.bridge=br0", "vnet.interface=epair_dnsb",
+		"ip4.addr=10.10.0.2/24", "ip6.addr=fd00:10::2/64", NULL);
+	tc_jail(&b, "db", "vnet", "vnet.bridge=br0", "vnet.interface=epair_dbb",
+		"ip4.addr=epair_dbb|10.10.0.3/24", "ip6.addr=fd00:10::3/64", NULL);
+	pa = netns_proc();
+	pb = netns_proc();
+	up(&a, 1, pa, &r);
+	up(&b, 2, pb, &r);
+	assert_string_equal(r.id[0], "epair_dnsa");
+	assert_string_equal(r.id[1], "epair_dba");
+	assert_int_equal(sh("nsenter -t %d -n busybox ping -c1 -W2 10.10.0.3 >/dev/null", pa), 0);
+	assert_int_equal(sh("nsenter -t %d -n busybox ping -6 -c1 -W2 fd00:10::2 >/dev/null", pb), 0);
+	kill_proc(pa);
+	kill_proc(pb);
+	tc_jail_free(&a);
+	tc_jail_free(&b);
+}
+
+/* A leftover of the same jail is replaced; someone else's interface is not. */
+static void test_leftover(void **state)
+{
+	struct conf_jail j, x;
+	struct recs r = { 0 };
+	struct rec rec = { .add = rec_cb, .ctx = &r };
+	struct brig_err e = { 0 };
+	pid_t p1, p2;
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&j, "cache", "vnet", "vnet.bridge=br0", "vnet.interface=epair_cacheb",
+		"ip4.addr=10.10.0.9/24", NULL);
+	p1 = netns_proc();
+	p2 = netns_proc();
+	up(&j, 3, p1, &r);
+	/* A second start while the first one's pair is still there (the
+	 * state was lost in a crash): the old pair is removed. */
+	up(&j, 3, p2, &r);
+	assert_int_equal(sh("nsenter -t %d -n ip link show epair_cacheb >/dev/null 2>&1", p1), 1);
+	assert_int_equal(sh("nsenter -t %d -n ip link show epair_cacheb >/dev/null", p2), 0);
+	assert_int_equal(sh("test $(ip -o link show | grep -c epair_cachea) = 1"), 0);
+	kill_proc(p1);
+	kill_proc(p2);
+
+	assert_int_equal(sh("ip link add epair_xa type veth peer name xpeer"), 0);
+	tc_jail(&x, "x", "vnet", "vnet.bridge=br0", "vnet.interface=epair_xb", NULL);
+	p1 = netns_proc();
+	assert_int_equal(net_jail_up(&x, 4, p1, &rec, &e), -1);
+	assert_non_null(strstr(e.msg, "interface epair_xa exists and is not a leftover"));
+	assert_int_equal(sh("ip link show epair_xa >/dev/null"), 0);
+	assert_int_equal(sh("ip link del epair_xa"), 0);
+	kill_proc(p1);
+	tc_jail_free(&j);
+	tc_jail_free(&x);
+}
+
+/* Recorded objects are removed; gone counts as removed; only veths go. */
+static void test_remove(void **state)
+{
+	struct conf_jail j;
+	struct recs r = { 0 };
+	struct brig_err e = { 0 };
+	pid_t pid;
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&j, "rm", "vnet", "vnet.bridge=br0", "ip4.addr=10.10.0.20/24", NULL);
+	pid = netns_proc();
+	up(&j, 20, pid, &r);
+	assert_int_equal(sh("ip link show e20a >/dev/null"), 0);
+	assert_int_equal(net_obj_remove("veth", "e20a", &e), 0);
+	assert_int_not_equal(sh("ip link show e20a >/dev/null 2>&1"), 0);
+	assert_int_not_equal(sh("nsenter -t %d -n ip link show e20b >/dev/null 2>&1", pid), 0);
+	assert_int_equal(net_obj_remove("veth", "e20a", &e), 0);
+	assert_int_equal(net_obj_remove("veth", "br0", &e), -1);
+	assert_non_null(strstr(e.msg, "not a veth"));
+	assert_int_equal(sh("ip link show br0 >/dev/null"), 0);
+	assert_int_equal(net_obj_remove("nft", "bridge:br0", &e), -1);
+	assert_int_equal(net_obj_remove("nft", "jail:nosuch", &e), 0);
+	assert_int_equal(net_obj_remove("mount", "/x", &e), -1);
+	kill_proc(pid);
+	tc_jail_free(&j);
+}
+
+/* A jail whose "init" shares the host's namespace is refused. */
+static void test_host_netns_refused(void **state)
+{
+	struct conf_jail j;
+	struct recs r = { 0 };
+	struct rec rec = { .add = rec_cb, .ctx = &r };
+	struct brig_err e = { 0 };
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&j, "bad", "vnet", "vnet.bridge=br0", NULL);
+	assert_int_equal(net_jail_up(&j, 30, getpid(), &rec, &e), -1);
+	assert_non_null(strstr(e.msg, "no network namespace of its own"));
+	assert_int_equal(r.n, 0);
+	assert_int_not_equal(sh("ip link show e30a >/dev/null 2>&1"), 0);
+	tc_jail_free(&j);
+}
+
+/* The kernel side of the checks: bridges that must exist and be bridges,
+ * host interfaces to move in. */
+static void test_check_kernel(void **state)
+{
+	struct conf_jail v[1];
+	struct conf c;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	NEED_LIVE();
+	tc_jail(&v[0], "web", "vnet", "vnet.bridge=nosuchbr", NULL);
+	c = tc_conf(v, 1);
+	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_string_equal(e.msg, "web: vnet.bridge \"nosuchbr\": no such bridge, and "
+			    "networks.conf does not declare it");
+	tc_set(&v[0], "vnet.bridge=lo");
+	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_string_equal(e.msg, "web: vnet.bridge \"lo\": an interface of that name exists "
+			    "and is not a bridge");
+	tc_set(&v[0], "vnet.bridge=br0");
+	assert_int_equal(net_jail_check(&c, &v[0], &e), 0);
+	tc_jail_free(&v[0]);
+
+	tc_jail(&v[0], "fw", "vnet", "vnet.interface=nosuchif0", NULL);
+	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_non_null(strstr(e.msg, "fw: vnet.interface \"nosuchif0\": no such interface on "
+				      "the host to move into the jail"));
+	tc_jail_free(&v[0]);
+}
+
+/* FreeBSD's vnet.interface without a bridge: a host interface moved in. */
+static void test_move_in(void **state)
+{
+	struct conf_jail j;
+	struct recs r = { 0 };
+	pid_t pid;
+
+	(void)state;
+	NEED_LIVE();
+	assert_int_equal(sh("ip link add mv0 type veth peer name mv0peer"), 0);
+	tc_jail(&j, "fw", "vnet", "vnet.interface=mv0", "ip4.addr=192.0.2.5/24", NULL);
+	pid = netns_proc();
+	up(&j, 40, pid, &r);
+	assert_int_equal(r.n, 0);
+	assert_int_not_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
+	assert_int_equal(sh("nsenter -t %d -n ip -br addr show mv0 | grep -q 192.0.2.5/24", pid),
+			 0);
+	kill_proc(pid);
+	tc_jail_free(&j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plumbing),
+		cmocka_unit_test(test_two_jails),
+		cmocka_unit_test(test_leftover),
+		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_host_netns_refused),
+		cmocka_unit_test(test_check_kernel),
+		cmocka_unit_test(test_move_in),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

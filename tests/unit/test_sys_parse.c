@@ -1,0 +1,205 @@
+/* Unit tests for sys/: fstab lines, the jail's passwd and group files,
+ * resolution beneath a root without following symlinks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys/caps.h"
+#include "sys/jmount.h"
+#include "sys/passwd.h"
+
+static void test_fstab_entries(void **state)
+{
+	struct brig_err e = { 0 };
+	struct jmount m;
+
+	(void)state;
+	assert_int_equal(jmount_parse("/data /jails/web/mnt/data nullfs ro,nosuid 0 0", "/jails/web", &m, &e), 1);
+	assert_int_equal(m.kind, JM_BIND);
+	assert_string_equal(m.src, "/data");
+	assert_string_equal(m.target, "/mnt/data");
+	assert_true(m.ro);
+	assert_int_equal(m.attrs, MOUNT_ATTR_NOSUID);
+	jmount_free(&m);
+	/* A path of the jail's own; escapes; Linux's bind spelling. */
+	assert_int_equal(jmount_parse("/a\\040b /srv/x none rbind 0 0", "/jails/web/", &m, &e), 1);
+	assert_int_equal(m.kind, JM_BIND);
+	assert_true(m.recursive);
+	assert_string_equal(m.src, "/a b");
+	assert_string_equal(m.target, "/srv/x");
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("tmpfs /tmp tmpfs rw,size=64m,mode=1777,noexec", "/", &m, &e), 1);
+	assert_int_equal(m.kind, JM_TMPFS);
+	assert_string_equal(m.data, "size=64m,mode=1777");
+	assert_int_equal(m.attrs, MOUNT_ATTR_NOEXEC);
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("proc /jails/web/proc procfs rw 0 0", "/jails/web", &m, &e), 1);
+	assert_int_equal(m.kind, JM_PROC);
+	jmount_free(&m);
+	/* The jail's path itself must match whole components. */
+	assert_int_equal(jmount_parse("tmpfs /jails/webx/tmp tmpfs rw", "/jails/web", &m, &e), 1);
+	assert_string_equal(m.target, "/jails/webx/tmp");
+	jmount_free(&m);
+}
+
+static void test_fstab_skip_and_errors(void **state)
+{
+	struct brig_err e = { 0 };
+	struct jmount m;
+
+	(void)state;
+	assert_int_equal(jmount_parse("   # a comment", "/j", &m, &e), 0);
+	assert_int_equal(jmount_parse("\n", "/j", &m, &e), 0);
+	assert_int_equal(jmount_parse("/a /j/b nullfs ro,noauto 0 0", "/j", &m, &e), 0);
+	assert_int_equal(jmount_parse("/a /j/b", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "expected \"SOURCE MOUNTPOINT TYPE [OPTIONS]\"");
+	assert_int_equal(jmount_parse("/a /j/b nullfs ro 0 0 extra", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "too many fields");
+	assert_int_equal(jmount_parse("/a /j/b zfs rw", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "file system type \"zfs\" is not supported (nullfs, tmpfs, procfs, devfs are)");
+	assert_int_equal(jmount_parse("rel /j/b nullfs rw", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "rel: the source of a nullfs mount must be an absolute path");
+	assert_int_equal(jmount_parse("/a b nullfs rw", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "b: the mount point must be an absolute path");
+	assert_int_equal(jmount_parse("/a /j/x/../../etc nullfs rw", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "/j/x/../../etc: \"..\" in a mount point is refused");
+	assert_int_equal(jmount_parse("/a /j nullfs rw", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "/j: mounting over the jail's root is not supported");
+	assert_int_equal(jmount_parse("/a /j/b nullfs size=1m", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "option \"size=1m\" is not supported for a bind (nullfs) mount");
+}
+
+/* Write text to dir/name. */
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_passwd(void **state)
+{
+	char dir[] = "/tmp/brig-test-pw.XXXXXX", pw[64], gr[64];
+	struct brig_err e = { 0 };
+	struct jail_user u;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "passwd", "root:x:0:0:root:/root:/bin/sh\nbroken line\n"
+			   "www:*:80:80:web:/var/www:\nbob:x:1000:1000::/home/bob:/bin/ksh\n");
+	put(dir, "group", "wheel:*:0:root,bob\nwww:*:80:\nstaff:*:50:alice,bob\nbad\n");
+	snprintf(pw, sizeof(pw), "%s/passwd", dir);
+	snprintf(gr, sizeof(gr), "%s/group", dir);
+	assert_int_equal(passwd_lookup(pw, gr, "bob", &u, &e), 0);
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(u.gid, 1000);
+	assert_string_equal(u.home, "/home/bob");
+	assert_string_equal(u.shell, "/bin/ksh");
+	assert_int_equal(u.ngroups, 3);	/* 1000, wheel, staff */
+	assert_int_equal(u.groups[0], 1000);
+	assert_int_equal(u.groups[1], 0);
+	assert_int_equal(u.groups[2], 50);
+	passwd_free(&u);
+	/* Defaults for an empty shell; lookup by uid. */
+	assert_int_equal(passwd_lookup(pw, gr, "80", &u, &e), 0);
+	assert_string_equal(u.name, "www");
+	assert_string_equal(u.shell, "/bin/sh");
+	assert_int_equal(u.ngroups, 1);
+	passwd_free(&u);
+	assert_int_equal(passwd_lookup(pw, gr, "alice", &u, &e), -1);
+	assert_non_null(strstr(e.msg, "user \"alice\": not found in the jail's"));
+	/* A FIFO in place of passwd must not hang the lookup. */
+	unlink(pw);
+	assert_int_equal(mkfifo(pw, 0600), 0);
+	assert_int_equal(passwd_lookup(pw, gr, "bob", &u, &e), -1);
+	unlink(pw);
+	unlink(gr);
+	rmdir(dir);
+}
+
+/* beneath_open in a tree with a symlink pointing out. */
+static void check_beneath(void)
+{
+	char dir[] = "/tmp/brig-test-bn.XXXXXX", p[128];
+	struct brig_err e = { 0 };
+	int root, fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/a", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/a/b", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/out", dir);
+	assert_int_equal(symlink("/etc", p), 0);
+	snprintf(p, sizeof(p), "%s/a/rel", dir);
+	assert_int_equal(symlink("b", p), 0);
+	root = open(dir, O_PATH | O_DIRECTORY);
+	assert_true(root >= 0);
+	fd = beneath_open(root, "/a/b", O_PATH, &e);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = beneath_open(root, "/", O_PATH, &e);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(beneath_open(root, "/out/passwd", O_PATH, &e), -1);
+	assert_string_equal(e.msg, "/out/passwd: a symlink in the jail root (refused: it could lead out of the jail)");
+	assert_int_equal(beneath_open(root, "a/rel", O_PATH, &e), -1);
+	assert_non_null(strstr(e.msg, "a symlink in the jail root"));
+	assert_int_equal(beneath_open(root, "/a/../out", O_PATH, &e), -1);
+	assert_non_null(strstr(e.msg, "\"..\" refused"));
+	assert_int_equal(beneath_open(root, "/a/missing", O_PATH, &e), -1);
+	assert_int_equal(e.errnum, ENOENT);
+	close(root);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	assert_int_equal(system(p), 0);
+}
+
+static void test_beneath(void **state)
+{
+	(void)state;
+	check_beneath();
+	/* The fallback for kernels without openat2. */
+	setenv("BRIG_NO_OPENAT2", "1", 1);
+	check_beneath();
+	unsetenv("BRIG_NO_OPENAT2");
+}
+
+static void test_caps_set(void **state)
+{
+	struct jail_allow none = { 0 }, raw = { .raw_sockets = true };
+
+	(void)state;
+	assert_false(caps_has(caps_jail_set(&none), 21));	/* CAP_SYS_ADMIN */
+	assert_false(caps_has(caps_jail_set(&none), 13));	/* CAP_NET_RAW */
+	assert_false(caps_has(caps_jail_set(&none), 27));	/* CAP_MKNOD */
+	assert_true(caps_has(caps_jail_set(&none), 0));		/* CAP_CHOWN */
+	assert_true(caps_has(caps_jail_set(&raw), 13));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fstab_entries),
+		cmocka_unit_test(test_fstab_skip_and_errors),
+		cmocka_unit_test(test_passwd),
+		cmocka_unit_test(test_beneath),
+		cmocka_unit_test(test_caps_set),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
