@@ -120,9 +120,9 @@ struct conf_source {
 	 * "jail -c name=x path=/ ..."); name= (or jid=) is then required. */
 	char *const *cmdline;
 	size_t ncmdline;
-	/* Check every jail but keep only its name, place and depend
-	 * parameter (params holds nothing else); get the jails resolved one
-	 * at a time with conf_each(). For commands that go through many
+	/* Check every jail but keep only its name and place (params is
+	 * empty; conf_jail, conf_depend_order work); get the jails resolved
+	 * one at a time with conf_each(). For commands that go through many
 	 * jails once (config check/show): the memory of one jail, not all. */
 	bool lazy;
 };
