@@ -43,7 +43,11 @@ static void fill_addrs(struct net_bridge_info *bi, const struct nl_addr *a, cons
 	size_t cap = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (index >= 0 && idx[i] != index)
+		static const struct nl_addr link_local = { .family = AF_INET6,
+							   .addr = { 0xfe, 0x80 }, .plen = 10 };
+
+		/* The kernel's own fe80:: addresses are not configuration. */
+		if ((index >= 0 && idx[i] != index) || net_addr_in(&link_local, &a[i]))
 			continue;
 		net_addr_fmt(&a[i], true, false, buf, sizeof(buf));
 		bi->addrs = xgrow(bi->addrs, &cap, bi->naddrs, sizeof(*bi->addrs));

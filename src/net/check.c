@@ -24,24 +24,21 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 			const char *ob = o->ifs[o->ips[k].ifi].bridge;
 
 			if (ob && !strcmp(b, ob) && net_addr_same(&m->ips[i].a, &o->ips[k].a))
-				return brig_err_set(e, 0, "%s: %s \"%s\": jail %s has the same address "
-						    "on bridge %s", m->name,
-						    addr_param(m->ips[i].a.family), m->ips[i].text,
+				return brig_err_set(e, 0, "%s \"%s\": jail %s has the same address "
+						    "on bridge %s", addr_param(m->ips[i].a.family), m->ips[i].text,
 						    o->name, b);
 		}
 	}
 	for (size_t i = 0; i < m->nifs; i++)
 		for (size_t k = 0; !m->ifs[i].default_name && k < o->nifs; k++)
 			if (!o->ifs[k].default_name && !strcmp(m->ifs[i].hname, o->ifs[k].hname))
-				return brig_err_set(e, 0, "%s: vnet.interface \"%s\": jail %s uses "
-						    "the same host interface %s", m->name,
-						    m->ifs[i].jname, o->name, m->ifs[i].hname);
+				return brig_err_set(e, 0, "vnet.interface \"%s\": jail %s uses "
+						    "the same host interface %s", m->ifs[i].jname, o->name, m->ifs[i].hname);
 	for (size_t i = 0; i < m->nrdrs; i++)
 		for (size_t k = 0; k < o->nrdrs; k++)
 			if (net_rdr_clash(&m->rdrs[i], &o->rdrs[k]))
-				return brig_err_set(e, 0, "%s: rdr \"%s\": host port %s/%d is also "
-						    "forwarded by jail %s (rdr \"%s\")", m->name,
-						    m->rdrs[i].text, net_proto_name(m->rdrs[i].proto),
+				return brig_err_set(e, 0, "rdr \"%s\": host port %s/%d is also "
+						    "forwarded by jail %s (rdr \"%s\")", m->rdrs[i].text, net_proto_name(m->rdrs[i].proto),
 						    m->rdrs[i].hport, o->name, o->rdrs[k].text);
 	return 0;
 }
@@ -132,10 +129,9 @@ static int check_bridges(const struct net_jail *m, const struct net_networks *nw
 		if (!name) {
 			r = nl_link_get(&nl, m->ifs[i].jname, &l, e);
 			if (r == 0)
-				rc = brig_err_set(e, 0, "%s: vnet.interface \"%s\": no such interface on "
+				rc = brig_err_set(e, 0, "vnet.interface \"%s\": no such interface on "
 						  "the host to move into the jail (set vnet.bridge to "
-						  "have brig create a veth pair)", m->name,
-						  m->ifs[i].jname);
+						  "have brig create a veth pair)", m->ifs[i].jname);
 			else if (r < 0)
 				rc = -1;
 			continue;
@@ -145,11 +141,11 @@ static int check_bridges(const struct net_jail *m, const struct net_networks *nw
 		if (r < 0)
 			rc = -1;
 		else if (r > 0 && strcmp(l.kind, "bridge") != 0)
-			rc = brig_err_set(e, 0, "%s: vnet.bridge \"%s\": an interface of that name "
-					  "exists and is not a bridge", m->name, name);
+			rc = brig_err_set(e, 0, "vnet.bridge \"%s\": an interface of that name "
+					  "exists and is not a bridge", name);
 		else if (r == 0 && !b)
-			rc = brig_err_set(e, 0, "%s: vnet.bridge \"%s\": no such bridge, and "
-					  "networks.conf does not declare it", m->name, name);
+			rc = brig_err_set(e, 0, "vnet.bridge \"%s\": no such bridge, and "
+					  "networks.conf does not declare it", name);
 		else if (d)
 			warn_subnets(&nl, m, i, b, r > 0 ? l.index : 0, d);
 	}
@@ -194,6 +190,6 @@ int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *
 
 	if (check(c, j, d, &e) == 0)
 		return 0;
-	diag_add(d, DIAG_ERROR, "%s", e.msg);
+	diag_add(d, DIAG_ERROR, "%s: %s", j->name, e.msg);
 	return -1;
 }

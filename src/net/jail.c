@@ -32,9 +32,9 @@ static int host_name(const struct net_jail *m, const char *jname, char *out, str
 		return 0;
 	}
 	if (len + 1 > NET_IFNAME_MAX)
-		return brig_err_set(e, 0, "%s: vnet.interface \"%s\": the host end \"%sa\" would be "
+		return brig_err_set(e, 0, "vnet.interface \"%s\": the host end \"%sa\" would be "
 				    "longer than the kernel's 15-byte limit for interface names",
-				    m->name, jname, jname);
+				    jname, jname);
 	memcpy(out, jname, len);
 	out[len] = 'a';
 	out[len + 1] = '\0';
@@ -58,8 +58,7 @@ static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, str
 
 		if (i < nn) {
 			if ((why = net_ifname_invalid(names[i])))
-				return brig_err_set(e, 0, "%s: vnet.interface \"%s\": %s", m->name,
-						    names[i], why);
+				return brig_err_set(e, 0, "vnet.interface \"%s\": %s", names[i], why);
 			snprintf(f->jname, sizeof(f->jname), "%s", names[i]);
 		} else {
 			/* At most "e2147483647_99b": 14 bytes. */
@@ -74,12 +73,11 @@ static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, str
 		}
 		for (size_t k = 0; k < m->nifs; k++)
 			if (!strcmp(m->ifs[k].jname, f->jname))
-				return brig_err_set(e, 0, "%s: vnet.interface \"%s\": named twice",
-						    m->name, f->jname);
+				return brig_err_set(e, 0, "vnet.interface \"%s\": named twice",
+						    f->jname);
 		if (i < nb) {
 			if ((why = net_ifname_invalid(bridges[i])))
-				return brig_err_set(e, 0, "%s: vnet.bridge \"%s\": %s", m->name,
-						    bridges[i], why);
+				return brig_err_set(e, 0, "vnet.bridge \"%s\": %s", bridges[i], why);
 			f->bridge = bridges[i];
 			if (host_name(m, f->jname, f->hname, e) < 0)
 				return -1;
@@ -118,24 +116,24 @@ static int parse_ips(struct net_jail *m, const struct conf_jail *j, const char *
 				    !strncmp(m->ifs[ip.ifi].jname, v[i], len))
 					break;
 			if (ip.ifi == m->nifs)
-				return brig_err_set(e, 0, "%s: %s \"%s\": the jail has no interface "
-						    "\"%.*s\" (see vnet.interface)", m->name, param,
+				return brig_err_set(e, 0, "%s \"%s\": the jail has no interface "
+						    "\"%.*s\" (see vnet.interface)", param,
 						    v[i], (int)len, v[i]);
 		} else if (m->nifs == 0) {
-			return brig_err_set(e, 0, "%s: %s \"%s\": the jail has no network interface "
-					    "(set vnet.bridge to have brig make one)", m->name, param, v[i]);
+			return brig_err_set(e, 0, "%s \"%s\": the jail has no network interface "
+					    "(set vnet.bridge to have brig make one)", param, v[i]);
 		}
 		why = net_addr_parse(addr, family, true, &ip.a);
 		if (why && !strcmp(why, "missing prefix length"))
-			return brig_err_set(e, 0, "%s: %s \"%s\": missing prefix length (write "
-					    "ADDR/LEN, e.g. %s/%d)", m->name, param, v[i], addr,
+			return brig_err_set(e, 0, "%s \"%s\": missing prefix length (write "
+					    "ADDR/LEN, e.g. %s/%d)", param, v[i], addr,
 					    family == AF_INET ? 24 : 64);
 		if (why)
-			return brig_err_set(e, 0, "%s: %s \"%s\": %s", m->name, param, v[i], why);
+			return brig_err_set(e, 0, "%s \"%s\": %s", param, v[i], why);
 		for (size_t k = 0; k < m->nips; k++)
 			if (net_addr_same(&m->ips[k].a, &ip.a))
-				return brig_err_set(e, 0, "%s: %s \"%s\": address given twice",
-						    m->name, param, v[i]);
+				return brig_err_set(e, 0, "%s \"%s\": address given twice",
+						    param, v[i]);
 		m->ips = xgrow(m->ips, &cap, m->nips, sizeof(*m->ips));
 		m->ips[m->nips++] = ip;
 	}
@@ -156,11 +154,11 @@ static int parse_gw(struct net_jail *m, const struct conf_jail *j, const char *p
 		return 0;
 	gw->text = v;
 	if ((why = net_addr_parse(v, family, false, &gw->a)))
-		return brig_err_set(e, 0, "%s: %s \"%s\": %s", m->name, param, v, why);
+		return brig_err_set(e, 0, "%s \"%s\": %s", param, v, why);
 	for (size_t i = 0; i < m->nips; i++) {
 		if (net_addr_same(&m->ips[i].a, &gw->a))
-			return brig_err_set(e, 0, "%s: %s \"%s\": that is the jail's own address",
-					    m->name, param, v);
+			return brig_err_set(e, 0, "%s \"%s\": that is the jail's own address",
+					    param, v);
 		if (!gw->set && net_addr_in(&m->ips[i].a, &gw->a)) {
 			gw->set = true;
 			gw->ifi = m->ips[i].ifi;
@@ -171,8 +169,8 @@ static int parse_gw(struct net_jail *m, const struct conf_jail *j, const char *p
 		gw->ifi = 0;
 	}
 	if (!gw->set)
-		return brig_err_set(e, 0, "%s: %s \"%s\": not reachable: it is in none of the "
-				    "subnets of the jail's %s", m->name, param, v,
+		return brig_err_set(e, 0, "%s \"%s\": not reachable: it is in none of the "
+				    "subnets of the jail's %s", param, v,
 				    family == AF_INET ? "ip4.addr" : "ip6.addr");
 	return 0;
 }
@@ -245,28 +243,28 @@ static int parse_rdr(struct net_jail *m, const char *text, struct net_rdr *r, st
 	for (char *t = strtok_r(buf, " \t", &save); t && n < 4; t = strtok_r(NULL, " \t", &save))
 		tok[n++] = t;
 	if (n != 3)
-		return brig_err_set(e, 0, "%s: rdr \"%s\": write PROTO [HOSTADDR:]HOSTPORT JAILPORT, "
-				    "e.g. \"tcp 8080 80\"", m->name, text);
+		return brig_err_set(e, 0, "rdr \"%s\": write PROTO [HOSTADDR:]HOSTPORT JAILPORT, "
+				    "e.g. \"tcp 8080 80\"", text);
 	if (!strcasecmp(tok[0], "tcp"))
 		r->proto = IPPROTO_TCP;
 	else if (!strcasecmp(tok[0], "udp"))
 		r->proto = IPPROTO_UDP;
 	else
-		return brig_err_set(e, 0, "%s: rdr \"%s\": unknown protocol \"%s\" (tcp or udp)",
-				    m->name, text, tok[0]);
+		return brig_err_set(e, 0, "rdr \"%s\": unknown protocol \"%s\" (tcp or udp)",
+				    text, tok[0]);
 	if ((why = parse_host(tok[1], r)))
-		return brig_err_set(e, 0, "%s: rdr \"%s\": host side \"%s\": %s", m->name, text,
+		return brig_err_set(e, 0, "rdr \"%s\": host side \"%s\": %s", text,
 				    tok[1], why);
 	if ((why = parse_port(tok[2], &r->jport)))
-		return brig_err_set(e, 0, "%s: rdr \"%s\": jail port \"%s\": %s", m->name, text,
+		return brig_err_set(e, 0, "rdr \"%s\": jail port \"%s\": %s", text,
 				    tok[2], why);
 	if (r->has_host && !net_jail_ip(m, r->host.family))
-		return brig_err_set(e, 0, "%s: rdr \"%s\": the jail has no %s address on a bridge "
-				    "to forward to", m->name, text,
+		return brig_err_set(e, 0, "rdr \"%s\": the jail has no %s address on a bridge "
+				    "to forward to", text,
 				    r->host.family == AF_INET ? "ip4.addr" : "ip6.addr");
 	if (!net_jail_ip(m, AF_INET) && !net_jail_ip(m, AF_INET6))
-		return brig_err_set(e, 0, "%s: rdr \"%s\": the jail has no address on a bridge to "
-				    "forward to", m->name, text);
+		return brig_err_set(e, 0, "rdr \"%s\": the jail has no address on a bridge to "
+				    "forward to", text);
 	return 0;
 }
 
@@ -283,8 +281,8 @@ static int parse_rdrs(struct net_jail *m, const struct conf_jail *j, struct brig
 			return -1;
 		for (size_t k = 0; k < m->nrdrs; k++)
 			if (net_rdr_clash(&m->rdrs[k], r))
-				return brig_err_set(e, 0, "%s: rdr \"%s\": host port %s/%d is already "
-						    "forwarded by rdr \"%s\"", m->name, r->text,
+				return brig_err_set(e, 0, "rdr \"%s\": host port %s/%d is already "
+						    "forwarded by rdr \"%s\"", r->text,
 						    net_proto_name(r->proto), r->hport,
 						    m->rdrs[k].text);
 		m->nrdrs++;
@@ -303,8 +301,8 @@ static int check_needs_vnet(const struct net_jail *m, const struct conf_jail *j,
 		const struct conf_param *p = conf_param(j, need[i]);
 
 		if (p && p->nvalues > 0)
-			return brig_err_set(e, 0, "%s: %s: needs vnet (without it the jail shares "
-					    "the host's network)", m->name, need[i]);
+			return brig_err_set(e, 0, "%s: needs vnet (without it the jail shares "
+					    "the host's network)", need[i]);
 	}
 	return 0;
 }

@@ -22,8 +22,8 @@ int net_lock(struct brig_err *e)
 		dir = "/run/brig";
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return brig_err_set(e, errno, "creating %s", dir);
-	path = xasprintf("%s/net.lock", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	path = xasprintf("%s/.net.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return brig_err_set(e, errno, "opening %s", path);
 	while (flock(fd, LOCK_EX) < 0) {

@@ -78,8 +78,8 @@ struct net_jail {
 };
 
 /* Parse and check one jail's network parameters (jid names the default
- * interfaces; 0 before the jail exists). Errors name the jail and the
- * parameter. Strings point into j, which must outlive m. */
+ * interfaces; 0 before the jail exists). Errors name the parameter; the
+ * caller adds the jail. Strings point into j, which must outlive m. */
 int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struct brig_err *e);
 void net_jail_free(struct net_jail *m);
 /* The jail's first address of family on a bridged interface, or NULL. */
@@ -139,7 +139,7 @@ char *net_rules_bridge(const struct net_bridge *b);
 char *net_tag_jail(const char *name);
 char *net_tag_bridge(const char *name);
 
-/* Serialise bridge creation between brig processes ($BRIG_RUNDIR/net.lock). */
+/* Serialise bridge creation between brig processes ($BRIG_RUNDIR/.net.lock, beside core's .jid.lock). */
 int net_lock(struct brig_err *e);
 void net_unlock(int fd);
 

@@ -87,10 +87,13 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 			return -1;
 	}
 	/* The alias marks the host end as this jail's (leftovers, brig net
-	 * ls); the kernel ignores it in a creation request. */
+	 * ls); the kernel ignores it in a creation request. With rdr, the port
+	 * is a hairpin: where bridge netfilter is on, a jail reaching itself
+	 * through a host port gets its frames back through the same port. */
 	nl_link_attrs_init(&host);
 	host.name = f->hname;
 	host.alias = alias;
+	host.hairpin = m->nrdrs > 0;
 	return nl_link_set(nl, 0, &host, e);
 }
 
@@ -181,8 +184,9 @@ int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 	struct nl nl = { 0 }, jn = { 0 };
 	int nsfd = -1, rc = -1;
 
+	/* core/ adds "vnet: " to every error of this step. */
 	if (net_jail_parse(j, jid, &m, e) < 0)
-		return brig_err_wrap(e, "vnet");
+		return -1;
 	if (!m.vnet) {
 		net_jail_free(&m);
 		return 0;
@@ -198,7 +202,7 @@ int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 		close(nsfd);
 	net_networks_free(&nw);
 	net_jail_free(&m);
-	return rc < 0 ? brig_err_wrap(e, "vnet") : 0;
+	return rc;
 }
 
 /* Delete the host end of a jail's veth pair (the jail end goes with it). */

@@ -13,11 +13,13 @@
 
 /* Check the jail's network parameters before anything is created: interface
  * names, addresses, routers, rdr, duplicates against the other jails of c,
- * the bridges of networks.conf. 0 if fine. */
+ * the bridges of networks.conf. 0 if fine. Errors name the parameter (the
+ * caller adds the jail's name). */
 int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
 
 /* The same checks for `brig config check`: errors and warnings (an address
- * outside its bridge's subnets) go to d; -1 if there is an error. */
+ * outside its bridge's subnets) go to d as "JAIL: ..."; -1 if there is an
+ * error. */
 int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *d);
 
 /* Give a vnet jail its network: called once the jail's init (init_pid)

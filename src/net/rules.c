@@ -55,20 +55,21 @@ static void rdr_rules(struct strbuf *sb, const struct net_rdr *r, const struct n
 		ipword(f), f == AF_INET6 ? "[" : "", jail, f == AF_INET6 ? "]" : "", r->jport, tag);
 }
 
-/* Redirected connections that come back out the same bridge (hairpin: a
- * jail reaching another through a host port) or from the host itself are
- * masqueraded, so that replies return through the host and are un-NATed. */
-static void rdr_masquerade(struct strbuf *sb, const struct net_jail *m, const struct net_ip *ip,
-			   const char *tag)
+/* Redirected connections from the jail's own subnet (hairpin: a jail
+ * reaching itself or a neighbour through a host port) or from the host
+ * itself are masqueraded, so that replies come back through the host and
+ * are un-NATed, whether the bridge's traffic is routed or (with bridge
+ * netfilter) bridged. */
+static void rdr_masquerade(struct strbuf *sb, const struct net_ip *ip, const char *tag)
 {
 	int f = ip->a.family;
-	const char *bridge = m->ifs[ip->ifi].bridge;
-	char jail[64];
+	char jail[64], net[64];
 
 	net_addr_fmt(&ip->a, false, false, jail, sizeof(jail));
-	sb_addf(sb, "add rule " NFT_TABLE " postrouting meta nfproto %s %s daddr %s ct status dnat "
-		"iifname \"%s\" oifname \"%s\" masquerade comment \"%s\"\n", nfproto(f), ipword(f),
-		jail, bridge, bridge, tag);
+	net_addr_fmt(&ip->a, true, true, net, sizeof(net));
+	sb_addf(sb, "add rule " NFT_TABLE " postrouting meta nfproto %s %s saddr %s %s daddr %s "
+		"ct status dnat masquerade comment \"%s\"\n", nfproto(f), ipword(f), net, ipword(f),
+		jail, tag);
 	sb_addf(sb, "add rule " NFT_TABLE " postrouting meta nfproto %s %s daddr %s ct status dnat "
 		"fib saddr type local masquerade comment \"%s\"\n", nfproto(f), ipword(f), jail, tag);
 }
@@ -94,7 +95,7 @@ char *net_rules_jail(const struct net_jail *m)
 			used = true;
 		}
 		if (used)
-			rdr_masquerade(&sb, m, ip, tag);
+			rdr_masquerade(&sb, ip, tag);
 	}
 	return sb_steal(&sb);
 }

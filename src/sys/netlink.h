@@ -73,6 +73,8 @@ struct nl_link_attrs {
 	pid_t netns_pid;	/* or the namespace of this process (0: no) */
 	bool up;
 	const char *alias;	/* IFLA_IFALIAS */
+	bool hairpin;		/* bridge port: may send frames back where they
+				 * came from (nl_link_set only) */
 };
 
 /* Fill a with "no change": netns_fd -1, everything else zero. */
@@ -84,7 +86,8 @@ int nl_veth_add(struct nl *nl, const struct nl_link_attrs *host,
 /* Create a bridge (STP off: ports forward at once). */
 int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, int mtu,
 		  struct brig_err *e);
-/* Change link ifindex: rename, MAC, MTU, master, namespace, up, alias.
+/* Change link ifindex: rename, MAC, MTU, master, namespace, up, alias,
+ * hairpin.
  * ifindex 0: the link named a->name (then not renamed). */
 int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struct brig_err *e);
 /* Delete a link by name; 0 if it was already gone. */

@@ -232,6 +232,16 @@ int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struc
 
 	put_ifinfo(m, ifindex, a->up);
 	put_link_attrs(m, a);
+	if (a->hairpin) {
+		struct nlattr *info = mnl_attr_nest_start(m, IFLA_LINKINFO);
+		struct nlattr *data;
+
+		mnl_attr_put_strz(m, IFLA_INFO_SLAVE_KIND, "bridge");
+		data = mnl_attr_nest_start(m, IFLA_INFO_SLAVE_DATA);
+		mnl_attr_put_u8(m, IFLA_BRPORT_MODE, 1);
+		mnl_attr_nest_end(m, data);
+		mnl_attr_nest_end(m, info);
+	}
 	if (ifindex == 0)
 		return nl_request(nl, m, NULL, NULL, e, "configuring interface %s", a->name);
 	return nl_request(nl, m, NULL, NULL, e, "configuring interface #%d%s%s", ifindex,

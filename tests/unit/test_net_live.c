@@ -193,11 +193,11 @@ static void test_check_kernel(void **state)
 	tc_jail(&v[0], "web", "vnet", "vnet.bridge=nosuchbr", NULL);
 	c = tc_conf(v, 1);
 	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
-	assert_string_equal(e.msg, "web: vnet.bridge \"nosuchbr\": no such bridge, and "
+	assert_string_equal(e.msg, "vnet.bridge \"nosuchbr\": no such bridge, and "
 			    "networks.conf does not declare it");
 	tc_set(&v[0], "vnet.bridge=lo");
 	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
-	assert_string_equal(e.msg, "web: vnet.bridge \"lo\": an interface of that name exists "
+	assert_string_equal(e.msg, "vnet.bridge \"lo\": an interface of that name exists "
 			    "and is not a bridge");
 	tc_set(&v[0], "vnet.bridge=br0");
 	assert_int_equal(net_jail_check(&c, &v[0], &e), 0);
@@ -205,7 +205,7 @@ static void test_check_kernel(void **state)
 
 	tc_jail(&v[0], "fw", "vnet", "vnet.interface=nosuchif0", NULL);
 	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
-	assert_non_null(strstr(e.msg, "fw: vnet.interface \"nosuchif0\": no such interface on "
+	assert_non_null(strstr(e.msg, "vnet.interface \"nosuchif0\": no such interface on "
 				      "the host to move into the jail"));
 	tc_jail_free(&v[0]);
 }
