@@ -47,6 +47,9 @@ static void use(const struct conf *c)
 
 		if (conf_jail(c, j->name) != j || conf_name_invalid(j->name))
 			abort();
+		for (size_t k = 0; k < j->nparams; k++)
+			if (j->params[k].values[j->params[k].nvalues] != NULL)
+				abort();	/* values are an argv */
 		(void)conf_bool(j, "persist", false);
 		(void)conf_int(j, "stop.timeout", 10);
 		(void)conf_str(j, "path");
