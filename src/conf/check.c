@@ -47,12 +47,13 @@ static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const str
 	free(msg);
 }
 
-/* Make p hold the single value s. */
+/* Make p hold the single value s (the array keeps its NULL end). */
 static void set_one(struct cf_ctx *ctx, struct conf_param *p, const char *s)
 {
 	if (p->nvalues == 0)
-		p->values = cf_alloc(ctx->out, sizeof(char *));
+		p->values = cf_alloc(ctx->out, 2 * sizeof(char *));
 	p->values[0] = (char *)s;
+	p->values[1] = NULL;
 	p->nvalues = 1;
 }
 
@@ -134,6 +135,7 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 			for (size_t i = 0; i < p->nvalues; i++)
 				if (p->values[i][0] != '\0')
 					p->values[k++] = p->values[i];
+			p->values[k] = NULL;
 			p->nvalues = k;
 		}
 		return;

@@ -50,7 +50,7 @@ const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name);
 
 /* One resolved parameter of one jail. For CONF_BOOL the single value is
  * "true" or "false"; CONF_INT a decimal integer; CONF_STRING one value;
- * CONF_LIST zero or more values. */
+ * CONF_LIST zero or more values. values[nvalues] is NULL (an argv). */
 struct conf_param {
 	const char *name;
 	enum conf_type type;

@@ -269,9 +269,10 @@ static bool resolve(struct resolver *r, int32_t idx, unsigned depth)
 	e = &r->e[idx];
 	e->state = ok ? DONE : BAD;
 	e->nout = n;
-	e->out = cf_alloc(a, (n ? n : 1) * sizeof(char *));
+	e->out = cf_alloc(a, (n + 1) * sizeof(char *));
 	if (n)
 		memcpy(e->out, r->vals[depth], n * sizeof(char *));
+	e->out[n] = NULL;	/* values are NULL-terminated: an argv */
 	return ok;
 }
 
@@ -284,9 +285,10 @@ static void negate(struct cf_ctx *ctx, struct entry *e)
 
 	if (e->nout && !cf_parse_bool(e->out[e->nout - 1], &v))
 		return;
-	e->out = cf_alloc(ctx->out, sizeof(char *));
+	e->out = cf_alloc(ctx->out, 2 * sizeof(char *));
 	e->nout = 1;
 	e->out[0] = (char *)(sys ? (v ? "disable" : "new") : (v ? "false" : "true"));
+	e->out[1] = NULL;
 }
 
 /* The jail's label as its implicit first parameter: name, or jid when the
@@ -356,8 +358,9 @@ static void emit(struct resolver *r, struct conf_jail *j)
 		p->type = nm->def->type;
 		p->ignored = false;
 		p->def = nm->def;
-		p->values = cf_alloc(ctx->out, sizeof(char *));
+		p->values = cf_alloc(ctx->out, 2 * sizeof(char *));
 		p->values[0] = j->name;
+		p->values[1] = NULL;
 		p->nvalues = 1;
 		p->file = j->file;
 		p->line = j->line;
