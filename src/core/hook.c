@@ -49,6 +49,16 @@ char **hook_argv(const char *cmd)
 	return v ? v : xcalloc(1, sizeof(*v));
 }
 
+/* A NULL-terminated copy of n values (conf lists have no terminator). */
+static char **argv_copy(char *const *v, size_t n)
+{
+	char **r = xcalloc(n + 1, sizeof(*r));
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
 void hook_argv_free(char **argv)
 {
 	for (char **a = argv; a && *a; a++)
@@ -277,17 +287,16 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 	bool one_argv = p && p->nvalues && strcmp(param, "command") == 0 && !x->cj->file;
 
 	for (size_t i = 0; p && i < p->nvalues; i++) {
-		char **argv = one_argv ? NULL : hook_argv(p->values[i]);
-		char *const *use = one_argv ? p->values : argv;
+		char **argv = one_argv ? argv_copy(p->values, p->nvalues) : hook_argv(p->values[i]);
 		cleanup_free char *line = NULL;
 		const char *text;
 		int r;
 
-		if (!use[0]) {
+		if (!argv[0]) {
 			hook_argv_free(argv);
 			continue;
 		}
-		line = argv_line(use);
+		line = argv_line(argv);
 		if (x->verbose) {
 			const char *as = in_jail ? x->sp.jail_user : x->sp.system_user;
 			cleanup_free char *note = xasprintf("run command%s%s%s: %s", in_jail ? " in jail" : "",
@@ -297,7 +306,7 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 		}
 		/* Messages quote the command as written; -v shows what runs. */
 		text = one_argv ? line : p->values[i];
-		r = in_jail ? run_jail(x, param, (char **)use, text, e) : run_host(x, param, (char **)use, text, e);
+		r = in_jail ? run_jail(x, param, argv, text, e) : run_host(x, param, argv, text, e);
 		hook_argv_free(argv);
 		if (r < 0)
 			return -1;
