@@ -156,7 +156,8 @@ void conf_depend_order(const struct conf *c, size_t *order);
 
 /* Call fn for each jail (all, or those with pick[i]), in definition order;
  * after a lazy load each is resolved for the call and valid only during
- * it. Stops at, and returns, the first non-zero fn result. */
+ * it (one conf_each at a time per struct conf: it uses the load's scratch
+ * memory). Stops at, and returns, the first non-zero fn result. */
 int conf_each(const struct conf *c, const bool *pick,
 	      int (*fn)(void *arg, const struct conf_jail *j), void *arg);
 
