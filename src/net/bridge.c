@@ -84,21 +84,24 @@ int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *
 	return 0;
 }
 
-int net_bridge_ensure(struct nl *nl, const char *name, const struct net_bridge *b,
+int net_bridge_ensure(struct nl *nl, const char *name, struct net_networks *nw,
 		      int *index, int *mtu, struct brig_err *e)
 {
+	const struct net_bridge *b;
 	struct nl_link l;
 	int r = get_bridge(nl, name, &l, e);
 
 	if (r < 0)
 		return -1;
-	if (!b && r == 0)
-		return brig_err_set(e, 0, "bridge %s does not exist and networks.conf does not "
-				    "declare it (declare it there, or create it)", name);
 	/* A declared bridge that is up has been set up: the last step of a
 	 * sync is bringing it up. */
-	if (b && !(r > 0 && (l.flags & IFF_UP))) {
-		if (net_bridge_sync(nl, b, e) < 0 || get_bridge(nl, name, &l, e) < 0)
+	if (r == 0 || !(l.flags & IFF_UP)) {
+		if (net_networks_lookup(nw, name, &b, e) < 0)
+			return -1;
+		if (!b && r == 0)
+			return brig_err_set(e, 0, "bridge %s does not exist and networks.conf does "
+					    "not declare it (declare it there, or create it)", name);
+		if (b && (net_bridge_sync(nl, b, e) < 0 || get_bridge(nl, name, &l, e) < 0))
 			return -1;
 	}
 	*index = l.index;

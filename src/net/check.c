@@ -112,7 +112,7 @@ static void warn_subnets(struct nl *nl, const struct net_jail *m, size_t ifi,
 
 /* The bridges the jail plugs into (declared, or existing and bridges) and
  * the host interfaces it takes. */
-static int check_bridges(const struct net_jail *m, const struct net_networks *nw,
+static int check_bridges(const struct net_jail *m, struct net_networks *nw,
 			 struct diag *d, struct brig_err *e)
 {
 	struct nl nl;
@@ -136,9 +136,11 @@ static int check_bridges(const struct net_jail *m, const struct net_networks *nw
 				rc = -1;
 			continue;
 		}
-		b = net_networks_find(nw, name);
+		/* networks.conf is read only when it matters: a bridge that
+		 * exists is usable whether declared or not. */
+		b = NULL;
 		r = nl_link_get(&nl, name, &l, e);
-		if (r < 0)
+		if (r < 0 || ((r == 0 || d) && net_networks_lookup(nw, name, &b, e) < 0))
 			rc = -1;
 		else if (r > 0 && strcmp(l.kind, "bridge") != 0)
 			rc = brig_err_set(e, 0, "vnet.bridge \"%s\": an interface of that name "
@@ -169,11 +171,9 @@ static int check(const struct conf *c, const struct conf_jail *j, struct diag *d
 	}
 	rc = net_check_others(c, j, &m, e);
 	if (rc == 0 && m.nifs > 0) {
-		rc = net_networks_load(&nw, e);
-		if (rc == 0) {
-			rc = check_bridges(&m, &nw, d, e);
-			net_networks_free(&nw);
-		}
+		memset(&nw, 0, sizeof(nw));
+		rc = check_bridges(&m, &nw, d, e);
+		net_networks_free(&nw);
 	}
 	net_jail_free(&m);
 	return rc;

@@ -110,6 +110,7 @@ struct net_networks {
 	struct net_bridge *v;
 	size_t n;
 	struct conf *conf;	/* owned when loaded from the file */
+	bool loaded;		/* by net_networks_load() */
 };
 
 /* Load networks.conf and networks.conf.d/\*.conf from conf_default_dir();
@@ -120,18 +121,25 @@ int net_networks_load(struct net_networks *nw, struct brig_err *e);
 int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct brig_err *e);
 void net_networks_free(struct net_networks *nw);
 const struct net_bridge *net_networks_find(const struct net_networks *nw, const char *name);
+/* The declaration of bridge name (*out NULL if none), loading networks.conf
+ * into nw (zeroed) on first use: a jail's start reads it only when one of
+ * its bridges is missing or down. */
+int net_networks_lookup(struct net_networks *nw, const char *name,
+			const struct net_bridge **out, struct brig_err *e);
 
 /* ---- kernel side ---- */
 
-/* Make sure bridge `name` is usable: a declared one (b != NULL) is created,
- * addressed, given its rules and brought up if it is not up yet; an
- * undeclared one must exist already. *index and *mtu describe it. */
-int net_bridge_ensure(struct nl *nl, const char *name, const struct net_bridge *b,
+/* Make sure bridge `name` is usable: one that is up is used as it is; else
+ * a declared one (looked up in nw) is created, addressed, given its rules
+ * and brought up; an undeclared one must exist. *index and *mtu describe it. */
+int net_bridge_ensure(struct nl *nl, const char *name, struct net_networks *nw,
 		      int *index, int *mtu, struct brig_err *e);
 /* Bring a declared bridge fully in line with its declaration (addresses,
  * rules, up), whatever its state: `brig net up`. */
 int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *e);
 
+/* Whether one of the jail's rdr forwards to its address of family. */
+bool net_rdr_family(const struct net_jail *m, int family);
 /* nft rule sets of a jail's rdr and of a bridge's nat/isolate (rules.c). */
 char *net_rules_jail(const struct net_jail *m);
 char *net_rules_bridge(const struct net_bridge *b);

@@ -89,17 +89,21 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 	/* The alias marks the host end as this jail's (leftovers, brig net
 	 * ls); the kernel ignores it in a creation request. With rdr, the port
 	 * is a hairpin: where bridge netfilter is on, a jail reaching itself
-	 * through a host port gets its frames back through the same port. */
+	 * through a host port gets its frames back through the same port. A
+	 * bridge port needs no IPv6 address: without one it sends nothing
+	 * (DAD, MLD, router solicitations) that the bridge would flood to
+	 * every other port. Its carrier comes with the jail end, later. */
 	nl_link_attrs_init(&host);
 	host.name = f->hname;
 	host.alias = alias;
 	host.hairpin = m->nrdrs > 0;
+	host.no_ipv6_ll = true;
 	return nl_link_set(nl, 0, &host, e);
 }
 
 /* Host side: the bridges, the veth pairs (recorded first), the host
  * interfaces moved in. */
-static int host_side(struct nl *nl, const struct net_jail *m, const struct net_networks *nw,
+static int host_side(struct nl *nl, const struct net_jail *m, struct net_networks *nw,
 		     int nsfd, const struct rec *rec, struct brig_err *e)
 {
 	for (size_t i = 0; i < m->nifs; i++) {
@@ -109,8 +113,7 @@ static int host_side(struct nl *nl, const struct net_jail *m, const struct net_n
 		int bridge, mtu, r;
 
 		if (f->bridge) {
-			if (net_bridge_ensure(nl, f->bridge, net_networks_find(nw, f->bridge),
-					      &bridge, &mtu, e) < 0 ||
+			if (net_bridge_ensure(nl, f->bridge, nw, &bridge, &mtu, e) < 0 ||
 			    rec_add(rec, "veth", f->hname, e) < 0 ||
 			    make_veth(nl, m, f, bridge, mtu, nsfd, e) < 0)
 				return -1;
@@ -127,7 +130,18 @@ static int host_side(struct nl *nl, const struct net_jail *m, const struct net_n
 	return 0;
 }
 
-/* Inside the jail: lo and the interfaces up, addresses, default routes. */
+/* Whether the jail uses IPv6 on interface ifi. */
+static bool uses_ipv6(const struct net_jail *m, size_t ifi)
+{
+	for (size_t i = 0; i < m->nips; i++)
+		if (m->ips[i].ifi == ifi && m->ips[i].a.family == AF_INET6)
+			return true;
+	return m->gw6.set && m->gw6.ifi == ifi;
+}
+
+/* Inside the jail: lo and the interfaces up, addresses, default routes.
+ * An interface without IPv6 configuration gets no link-local address
+ * either (as on FreeBSD), which keeps it quiet on the bridge. */
 static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e)
 {
 	cleanup_free int *idx = xcalloc(m->nifs, sizeof(*idx));
@@ -145,6 +159,7 @@ static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e
 			return r < 0 ? -1 : brig_err_set(e, 0, "interface %s is missing in the jail",
 							   m->ifs[i].jname);
 		idx[i] = l.index;
+		up.no_ipv6_ll = m->ifs[i].bridge && !uses_ipv6(m, i);
 		if (!(l.flags & IFF_UP) && nl_link_set(jn, l.index, &up, e) < 0)
 			return -1;
 	}
@@ -169,9 +184,9 @@ static int redirections(const struct net_jail *m, const struct rec *rec, struct 
 	rules = net_rules_jail(m);
 	if (rec_add(rec, "nft", tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
 		return -1;
-	if (net_jail_ip(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
+	if (net_rdr_family(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
 		return -1;
-	if (net_jail_ip(m, AF_INET6) && sysctl_net_forwarding(AF_INET6, e) < 0)
+	if (net_rdr_family(m, AF_INET6) && sysctl_net_forwarding(AF_INET6, e) < 0)
 		return -1;
 	return 0;
 }
@@ -191,7 +206,7 @@ int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 		net_jail_free(&m);
 		return 0;
 	}
-	if (net_networks_load(&nw, e) == 0 && (nsfd = open_jail_netns(init_pid, e)) >= 0 &&
+	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 &&
 	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &nw, nsfd, rec, e) == 0 &&
 	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0 &&
 	    redirections(&m, rec, e) == 0)

@@ -33,7 +33,17 @@ int net_networks_load(struct net_networks *nw, struct brig_err *e)
 		conf_free(c);
 	else
 		nw->conf = c;
+	nw->loaded = rc == 0;
 	return rc;
+}
+
+int net_networks_lookup(struct net_networks *nw, const char *name,
+			const struct net_bridge **out, struct brig_err *e)
+{
+	if (!nw->loaded && net_networks_load(nw, e) < 0)
+		return -1;
+	*out = net_networks_find(nw, name);
+	return 0;
 }
 
 /* ip4.addr or ip6.addr of one bridge: the host's addresses, with length. */

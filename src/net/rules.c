@@ -74,6 +74,20 @@ static void rdr_masquerade(struct strbuf *sb, const struct net_ip *ip, const cha
 		"fib saddr type local masquerade comment \"%s\"\n", nfproto(f), ipword(f), jail, tag);
 }
 
+/* Whether rdr r applies to family (for which the jail has an address). */
+static bool rdr_applies(const struct net_jail *m, const struct net_rdr *r, int family)
+{
+	return net_jail_ip(m, family) && (!r->has_host || r->host.family == family);
+}
+
+bool net_rdr_family(const struct net_jail *m, int family)
+{
+	for (size_t i = 0; i < m->nrdrs; i++)
+		if (rdr_applies(m, &m->rdrs[i], family))
+			return true;
+	return false;
+}
+
 char *net_rules_jail(const struct net_jail *m)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
@@ -82,20 +96,13 @@ char *net_rules_jail(const struct net_jail *m)
 
 	for (size_t k = 0; k < 2; k++) {
 		const struct net_ip *ip = net_jail_ip(m, families[k]);
-		bool used = false;
 
-		if (!ip)
+		if (!net_rdr_family(m, families[k]))
 			continue;
-		for (size_t i = 0; i < m->nrdrs; i++) {
-			const struct net_rdr *r = &m->rdrs[i];
-
-			if (r->has_host && r->host.family != families[k])
-				continue;
-			rdr_rules(&sb, r, ip, tag);
-			used = true;
-		}
-		if (used)
-			rdr_masquerade(&sb, ip, tag);
+		for (size_t i = 0; i < m->nrdrs; i++)
+			if (rdr_applies(m, &m->rdrs[i], families[k]))
+				rdr_rules(&sb, &m->rdrs[i], ip, tag);
+		rdr_masquerade(&sb, ip, tag);
 	}
 	return sb_steal(&sb);
 }

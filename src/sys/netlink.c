@@ -4,13 +4,15 @@
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
-#include <pthread.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -42,38 +44,26 @@ int nl_open(struct nl *nl, struct brig_err *e)
 	return 0;
 }
 
-struct open_in_ns {
-	struct nl *nl;
-	int nsfd;
-	int rc;
-	struct brig_err *e;
-};
-
-/* Thread body: enter the namespace and open the socket there. The thread
- * ends right after, so its namespace change never leaks to brig's own
- * threads; the socket stays bound to the namespace it was made in. */
-static void *open_in_ns_thread(void *p)
-{
-	struct open_in_ns *a = p;
-
-	if (setns(a->nsfd, CLONE_NEWNET) < 0)
-		a->rc = brig_err_set(a->e, errno, "entering the jail's network namespace");
-	else
-		a->rc = nl_open(a->nl, a->e);
-	return NULL;
-}
-
 int nl_open_netns(struct nl *nl, int nsfd, struct brig_err *e)
 {
-	struct open_in_ns a = { .nl = nl, .nsfd = nsfd, .rc = -1, .e = e };
-	pthread_t t;
-	int err;
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int rc;
 
-	err = pthread_create(&t, NULL, open_in_ns_thread, &a);
-	if (err)
-		return brig_err_set(e, err, "starting a thread to enter the jail's network namespace");
-	pthread_join(t, NULL);
-	return a.rc;
+	if (self < 0)
+		return brig_err_set(e, errno, "opening this thread's network namespace");
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		rc = brig_err_set(e, errno, "entering the jail's network namespace");
+		close(self);
+		return rc;
+	}
+	/* A socket stays in the namespace it was made in. */
+	rc = nl_open(nl, e);
+	/* Going back cannot fail for a namespace we were in a moment ago;
+	 * if it did, every later step would act inside the jail. */
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort();
+	close(self);
+	return rc;
 }
 
 void nl_close(struct nl *nl)

@@ -26,8 +26,8 @@ struct nl {
 
 /* Open a socket in the caller's network namespace. */
 int nl_open(struct nl *nl, struct brig_err *e);
-/* Open a socket in the network namespace nsfd refers to, without moving the
- * calling thread (a short-lived thread enters the namespace for us). */
+/* Open a socket in the network namespace nsfd refers to: the calling thread
+ * enters it for the socket() call and comes back. */
 int nl_open_netns(struct nl *nl, int nsfd, struct brig_err *e);
 void nl_close(struct nl *nl);
 
@@ -75,6 +75,9 @@ struct nl_link_attrs {
 	const char *alias;	/* IFLA_IFALIAS */
 	bool hairpin;		/* bridge port: may send frames back where they
 				 * came from (nl_link_set only) */
+	bool no_ipv6_ll;	/* no IPv6 link-local address, hence no IPv6
+				 * chatter (nl_link_set only, before the
+				 * carrier comes up) */
 };
 
 /* Fill a with "no change": netns_fd -1, everything else zero. */
@@ -87,7 +90,7 @@ int nl_veth_add(struct nl *nl, const struct nl_link_attrs *host,
 int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, int mtu,
 		  struct brig_err *e);
 /* Change link ifindex: rename, MAC, MTU, master, namespace, up, alias,
- * hairpin.
+ * hairpin, IPv6 link-local.
  * ifindex 0: the link named a->name (then not renamed). */
 int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struct brig_err *e);
 /* Delete a link by name; 0 if it was already gone. */

@@ -242,6 +242,14 @@ int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struc
 		mnl_attr_nest_end(m, data);
 		mnl_attr_nest_end(m, info);
 	}
+	if (a->no_ipv6_ll) {
+		struct nlattr *spec = mnl_attr_nest_start(m, IFLA_AF_SPEC);
+		struct nlattr *in6 = mnl_attr_nest_start(m, AF_INET6);
+
+		mnl_attr_put_u8(m, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_nest_end(m, in6);
+		mnl_attr_nest_end(m, spec);
+	}
 	if (ifindex == 0)
 		return nl_request(nl, m, NULL, NULL, e, "configuring interface %s", a->name);
 	return nl_request(nl, m, NULL, NULL, e, "configuring interface #%d%s%s", ifindex,

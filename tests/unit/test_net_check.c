@@ -381,6 +381,18 @@ static void test_rules_jail(void **state)
 	net_jail_free(&m);
 	tc_jail_free(&j);
 
+	/* An rdr for one host address needs that family alone. */
+	tc_jail(&j, "dns", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.2/24",
+		"ip6.addr=fd00:10::2/64", "rdr=udp 192.0.2.1:53 53", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	assert_true(net_rdr_family(&m, AF_INET));
+	assert_false(net_rdr_family(&m, AF_INET6));
+	r = net_rules_jail(&m);
+	assert_null(strstr(r, "ipv6"));
+	free(r);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
 	/* No rdr, no rules. */
 	tc_jail(&j, "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24", NULL);
 	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);

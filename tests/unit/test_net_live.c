@@ -62,6 +62,11 @@ static void test_plumbing(void **state)
 			    mac), 0);
 	assert_int_equal(sh("nsenter -t %d -n busybox ping -c1 -W2 10.10.0.1 >/dev/null", pid), 0);
 	assert_int_equal(sh("nsenter -t %d -n busybox ping -6 -c1 -W2 fd00:10::1 >/dev/null", pid), 0);
+	/* IPv6 in the jail: its link-local address too; the bridge port has
+	 * none (it would only add chatter to every other port). */
+	assert_int_equal(sh("nsenter -t %d -n ip -6 addr show dev e7b | grep -q 'inet6 fe80::'", pid),
+			 0);
+	assert_int_equal(sh("test -z \"$(ip -6 addr show dev e7a)\""), 0);
 	/* The jail's end goes with its namespace. */
 	kill_proc(pid);
 	for (int i = 0; i < 50 && sh("ip link show e7a >/dev/null 2>&1") == 0; i++)
@@ -148,6 +153,8 @@ static void test_remove(void **state)
 	pid = netns_proc();
 	up(&j, 20, pid, &r);
 	assert_int_equal(sh("ip link show e20a >/dev/null"), 0);
+	/* No IPv6 configured: no IPv6 address at all on the interface. */
+	assert_int_equal(sh("test -z \"$(nsenter -t %d -n ip -6 addr show dev e20b)\"", pid), 0);
 	assert_int_equal(net_obj_remove("veth", "e20a", &e), 0);
 	assert_int_not_equal(sh("ip link show e20a >/dev/null 2>&1"), 0);
 	assert_int_not_equal(sh("nsenter -t %d -n ip link show e20b >/dev/null 2>&1", pid), 0);

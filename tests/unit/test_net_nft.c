@@ -119,6 +119,7 @@ static void test_declared_bridge(void **state)
 	char mac[32];
 	int index = 0, mtu = 0;
 	struct brig_err e = { 0 };
+	struct net_networks nw = { 0 };
 	struct nl nl;
 
 	(void)state;
@@ -140,9 +141,11 @@ static void test_declared_bridge(void **state)
 	sync_bridge(&b);
 	assert_int_equal(count("bridge:br1"), 4);
 	assert_int_equal(sh("test $(ip -o addr show br1 | grep -c 'inet ') = 1"), 0);
-	/* Already up: net_bridge_ensure leaves it as it is. */
+	/* Already up: net_bridge_ensure leaves it as it is, without even
+	 * reading the declarations (an unloaded, empty set here). */
 	assert_int_equal(nl_open(&nl, &e), 0);
-	assert_int_equal(net_bridge_ensure(&nl, "br1", &b, &index, &mtu, &e), 0);
+	assert_int_equal(net_bridge_ensure(&nl, "br1", &nw, &index, &mtu, &e), 0);
+	assert_false(nw.loaded);
 	assert_true(index > 0);
 	assert_int_equal(mtu, 1500);
 	nl_close(&nl);

@@ -1,0 +1,138 @@
+#!/bin/sh
+# VNET networking benchmarks (issue 4). Prints figures, asserts nothing:
+#   1. start latency (median) of a persist busybox jail without and with
+#      vnet (veth pair into bridge0, IPv4 + IPv6 address, default routes),
+#      and that plumbing alone (net_jail_up, bench/net_plumbing.c, wall and
+#      CPU time: on a busy machine the difference of two starts is noise);
+#   2. the same plumbing done the seed's way, a shell hook running `ip`
+#      (veth pair, into the jail's namespace, bridge port, address, route),
+#      timed in the same run on a fresh namespace each time;
+#   3. `brig start --all` of 100 and of 500 vnet jails on one bridge (wall
+#      and CPU time of brig and its children).
+# Everything happens inside throwaway namespaces (it re-runs itself under
+# unshare), in a private tmpfs; every jail is stopped at the end.
+# Targets: vnet adds < 2 ms to a start; brig >= 10x faster than the hook;
+# the 500-jail start-all <= 6x the 100-jail one.
+#
+#   BUILD=build sh bench/net_vnet.sh       RUNS=30 JAILS_SMALL=100 JAILS_BIG=500
+set -eu
+if [ "${BRIG_BENCH_INNER:-}" != 1 ]; then
+	exec env BRIG_BENCH_INNER=1 unshare --net --mount --pid --fork --mount-proc \
+		--propagation private sh "$0" "$@"
+fi
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BRIG=$PWD/$BUILD/brig
+RUNS=${RUNS:-30}
+SMALL=${JAILS_SMALL:-100}
+BIG=${JAILS_BIG:-500}
+[ -x "$BRIG" ] || { echo "bench: build $BRIG first (make)" >&2; exit 1; }
+[ -f "$BUILD/libbrig.a" ] || { echo "bench: $BUILD/libbrig.a missing (make)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (make deps)" >&2; exit 1; }
+. tests/integration/lib/common.sh
+T=$(mktemp -d /tmp/brig-bench-net.XXXXXX)
+mount -t tmpfs -o mode=0755 brig-bench "$T"
+export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store"
+mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
+ip link set lo up
+cleanup() {
+	"$BRIG" stop --all >/dev/null 2>&1 || true
+	[ -f "$T/sleeper" ] && kill "$(cat "$T/sleeper")" 2>/dev/null
+	umount -l "$T" 2>/dev/null || true
+	rmdir "$T" 2>/dev/null || true
+}
+trap cleanup EXIT
+mk_busybox_root "$T/root"
+${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Isrc -o "$T/net_plumbing" bench/net_plumbing.c \
+	"$BUILD/libbrig.a" $(pkg-config --libs libmnl libnftables libarchive libseccomp libcap)
+echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs)"
+
+# median COMMAND...: hyperfine's median in ms (options passed through).
+median() {
+	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 ||
+		{ cat "$T/h.log" >&2; return 1; }
+	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
+}
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.1f' % (a / b) if b > 0 else 'inf')" "$1" "$2"; }
+minus() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) - float(sys.argv[2])))" "$1" "$2"; }
+
+cat >"$BRIG_CONFDIR/networks.conf" <<'EOF'
+bridge0 { ip4.addr = "10.10.0.1/24"; ip6.addr = "fd00:10::1/64"; }
+big { ip4.addr = "10.20.0.1/20"; }
+EOF
+cat >"$BRIG_CONFDIR/jail.conf" <<EOF
+plain { path = "$T/root"; persist; }
+v { path = "$T/root"; persist; vnet; vnet.bridge = bridge0; vnet.interface = epair_vb;
+    ip4.addr = "10.10.0.5/24"; ip4.defaultrouter = "10.10.0.1";
+    ip6.addr = "fd00:10::5/64"; ip6.defaultrouter = "fd00:10::1"; }
+EOF
+"$BRIG" net up bridge0
+
+echo "== 1. start of a persist busybox jail, median of $RUNS"
+plain=$(median --prepare "$BRIG stop plain" "$BRIG start plain")
+"$BRIG" stop plain >/dev/null
+vnet=$(median --prepare "$BRIG stop v" "$BRIG start v")
+"$BRIG" stop v >/dev/null
+echo "without vnet:  $plain ms"
+echo "with vnet:     $vnet ms   (veth pair, bridge port, IPv4+IPv6, 2 default routes)"
+echo "difference:    $(minus "$vnet" "$plain") ms"
+set -- $("$T/net_plumbing" "$((RUNS * 3))")
+cost=$1
+echo "net_jail_up alone, median of $((RUNS * 3)): $1 ms wall, $2 ms CPU (target < 2 ms); removal $3 ms"
+
+echo "== 2. the same plumbing the seed's way: a hook running ip, median of $RUNS"
+# The seed's jail-epair.sh + jail-net.sh, with Linux's ip: a fresh network
+# namespace (a sleeping process) stands for the jail each time.
+cat >"$T/seed-hook.sh" <<'EOF'
+#!/bin/sh
+set -eu
+pid=$(cat "$1")
+ip link add epair_sa type veth peer name epair_sb
+ip link set epair_sb netns "$pid"
+ip link set epair_sa master bridge0
+ip link set epair_sa up
+nsenter -t "$pid" -n ip link set lo up
+nsenter -t "$pid" -n ip link set epair_sb up
+nsenter -t "$pid" -n ip addr add 10.10.0.6/24 dev epair_sb
+nsenter -t "$pid" -n ip -6 addr add fd00:10::6/64 dev epair_sb nodad
+nsenter -t "$pid" -n ip route replace default via 10.10.0.1
+nsenter -t "$pid" -n ip -6 route replace default via fd00:10::1
+EOF
+cat >"$T/fresh-ns.sh" <<'EOF'
+#!/bin/sh
+# A new "jail" namespace for the next run; the last one's pair goes with it.
+[ -f "$T/sleeper" ] && kill "$(cat "$T/sleeper")" 2>/dev/null
+ip link del epair_sa 2>/dev/null || true
+unshare --net sleep 600 </dev/null >/dev/null 2>&1 &
+echo $! >"$T/sleeper"
+sleep 0.05
+EOF
+seed=$(median --prepare "sh $T/fresh-ns.sh" "sh $T/seed-hook.sh $T/sleeper")
+echo "seed's hook:   $seed ms"
+echo "brig's vnet:   $cost ms (net_jail_up)  -> brig is $(ratio "$seed" "$cost")x faster (target >= 10x)"
+kill "$(cat "$T/sleeper")" 2>/dev/null || true
+rm -f "$T/sleeper"
+
+echo "== 3. brig start --all of N vnet jails on one bridge (one run each)"
+startall() {
+	n=$1
+	: >"$BRIG_CONFDIR/jail.conf"
+	i=0
+	while [ $i -lt "$n" ]; do
+		printf 'j%d { path = "%s"; persist; vnet; vnet.bridge = big; ip4.addr = "10.20.%d.%d/20"; ip4.defaultrouter = "10.20.0.1"; }\n' \
+			$i "$T/root" $((i / 200)) $((i % 200 + 10)) >>"$BRIG_CONFDIR/jail.conf"
+		i=$((i + 1))
+	done
+	"$BRIG" net up big
+	/usr/bin/time -o "$T/time" -f "%e %U %S" "$BRIG" start --all >"$T/start.log" 2>&1 ||
+		{ tail -5 "$T/start.log" >&2; return 1; }
+	ports=$(ip -o link show master big | wc -l)
+	/usr/bin/time -o "$T/time2" -f "%e" "$BRIG" stop --all >/dev/null 2>&1
+	python3 -c "import sys; w, u, s = map(float, open(sys.argv[1]).read().split()); n = int(sys.argv[3]); print('%4d jails: start-all %.2f s wall (%.2f ms/jail), %.2f s CPU; stop-all %.2f s; bridge ports while up: %s' % (n, w, w * 1000 / n, u + s, float(open(sys.argv[2]).read()), sys.argv[4]))" \
+		"$T/time" "$T/time2" "$n" "$ports" | tee -a "$T/all.txt"
+	cut -d' ' -f1 "$T/time"
+}
+s_small=$(startall "$SMALL" | tail -1)
+s_big=$(startall "$BIG" | tail -1)
+cat "$T/all.txt"
+echo "$BIG/$SMALL start-all ratio: $(ratio "$s_big" "$s_small")x (linear: $(ratio "$BIG" "$SMALL")x; target <= 6x)"
