@@ -6,8 +6,9 @@
  * find them). Flags: bit 0 networks schema, bit 1 command-line parameters
  * after the files, bit 2 no files: the lines are command-line parameters.
  *
- * Beyond "no crash, no leak": what `config show` prints must load back to
- * the same jails (abort() otherwise). */
+ * Beyond "no crash, no leak": a lazy load must give the same jails as a
+ * full one, and what `config show` prints must load back to the same
+ * jails (abort() otherwise). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,11 +48,43 @@ static void use(const struct conf *c)
 
 		if (conf_jail(c, j->name) != j || conf_name_invalid(j->name))
 			abort();
+		for (size_t k = 0; k < j->nparams; k++)
+			if (j->params[k].values[j->params[k].nvalues] != NULL)
+				abort();	/* values are an argv */
 		(void)conf_bool(j, "persist", false);
 		(void)conf_int(j, "stop.timeout", 10);
 		(void)conf_str(j, "path");
 	}
 	free(order);
+}
+
+/* conf_each's callback: the jail as JSON. */
+static int each_json(void *arg, const struct conf_jail *j)
+{
+	conf_jail_json(j, arg);
+	return 0;
+}
+
+/* A lazy load (config check/show) sees the same jails as a full one. */
+static void lazy_same(struct conf_source src, const struct strbuf *json)
+{
+	struct strbuf json2 = STRBUF_INIT;
+	struct diag d = { 0 };
+	struct conf *c;
+	struct json w;
+
+	src.lazy = true;
+	if (conf_load(&src, &c, &d) < 0)
+		abort();
+	json_init(&w, &json2, false);
+	json_arr_begin(&w);
+	conf_each(c, NULL, each_json, &w);
+	json_arr_end(&w);
+	if (strcmp(json->s, json2.s) != 0)
+		abort();
+	conf_free(c);
+	diag_free(&d);
+	sb_free(&json2);
 }
 
 /* What show prints loads back to the same jails. */
@@ -136,6 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		render(c, &json, &text);
 		use(c);
+		lazy_same(src, &json);
 		round_trip(src.schema, &json, &text);
 		sb_free(&json);
 		sb_free(&text);

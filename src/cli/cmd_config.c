@@ -3,9 +3,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "net/net.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -97,6 +99,32 @@ static int show(const struct conf *c, const bool *pick, bool json)
 }
 
 /* brig config check|show. */
+/* The network checks brig start makes (addresses, routers, rdr ports,
+ * duplicates between jails, bridges), run over every vnet jail. Only when
+ * networks.conf (or networks.conf.d) exists beside the configuration, so
+ * that a large configuration without networks keeps its one lazy pass. */
+static int lint_networks(struct conf_source *src, struct diag *d)
+{
+	cleanup_free char *f = xasprintf("%s/networks.conf", conf_default_dir());
+	cleanup_free char *dd = xasprintf("%s/networks.conf.d", conf_default_dir());
+	struct diag ignored = { 0 };
+	struct conf *c = NULL;
+	int rc = 0;
+
+	if (access(f, F_OK) != 0 && access(dd, F_OK) != 0)
+		return 0;
+	src->lazy = false;
+	if (conf_load(src, &c, &ignored) == 0) {
+		for (size_t i = 0; i < c->njails; i++)
+			if (conf_bool(&c->jails[i], "vnet", false) &&
+			    net_jail_lint(c, &c->jails[i], d) < 0)
+				rc = 1;
+	}
+	diag_free(&ignored);
+	conf_free(c);
+	return rc;
+}
+
 int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -152,6 +180,8 @@ int cmd_config(int argc, char **argv)
 	src.ncmdline = nparams;
 	src.lazy = true;	/* one pass over every jail: keep none */
 	rc = conf_load(&src, &c, &d) < 0 ? 1 : 0;
+	if (rc == 0 && !is_show)
+		rc = lint_networks(&src, &d);
 	if (is_show) {
 		/* Errors always; notes ("ignored on Linux") belong to check. */
 		for (size_t i = 0; i < d.n; i++)

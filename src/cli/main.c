@@ -20,7 +20,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config, "config check|show [-f FILE] [--json] [JAIL...]" },
 	{ "start", cmd_start, "start [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
-	{ "restart", cmd_restart, "restart [-f FILE] JAIL..." },
+	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
 	{ "ls", cmd_ls, "ls [--json]" },
 	{ "exec", cmd_exec, "exec JAIL [-u USER] [--] COMMAND [ARG...]" },
 	{ "console", cmd_console, "console JAIL" },

@@ -68,6 +68,7 @@ struct cf_name {
 struct cf_names {
 	struct cf_name **tab;
 	size_t cap, n;
+	struct cf_name *recent[64];	/* the same names come back often */
 };
 struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len);
 struct cf_name *cf_name_find(const struct cf_names *t, const char *s);
@@ -219,6 +220,12 @@ struct cf_ctx {
 	bool lazy;			/* keep only names and depend (conf_source.lazy) */
 	struct cf_arena *out;		/* where resolved values go */
 	struct cf_name **jail_ids;	/* each jail's name, interned */
+	struct cf_deps {		/* each jail's depend, interned */
+		struct cf_name **v;
+		uint32_t n;
+		int line, col;		/* where depend was set */
+		const char *path;
+	} *deps;
 	struct cf_name *n_name, *n_jid;	/* the parameters a label sets */
 	const struct conf_pdef *d_depend;
 	struct cf_block *cmdline;	/* command-line params, applied last */

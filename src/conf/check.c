@@ -47,12 +47,13 @@ static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const str
 	free(msg);
 }
 
-/* Make p hold the single value s. */
+/* Make p hold the single value s (the array keeps its NULL end). */
 static void set_one(struct cf_ctx *ctx, struct conf_param *p, const char *s)
 {
 	if (p->nvalues == 0)
-		p->values = cf_alloc(ctx->out, sizeof(char *));
+		p->values = cf_alloc(ctx->out, 2 * sizeof(char *));
 	p->values[0] = (char *)s;
+	p->values[1] = NULL;
 	p->nvalues = 1;
 }
 
@@ -134,6 +135,7 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 			for (size_t i = 0; i < p->nvalues; i++)
 				if (p->values[i][0] != '\0')
 					p->values[k++] = p->values[i];
+			p->values[k] = NULL;
 			p->nvalues = k;
 		}
 		return;
@@ -171,26 +173,31 @@ static void check_names(struct cf_ctx *ctx, struct conf *c)
 	}
 }
 
-/* The jail a depend value names, or -1. */
-static int32_t dep_index(const struct cf_ctx *ctx, const char *name)
+/* An error about a jail's depend parameter. */
+__attribute__((format(printf, 4, 5)))
+static void dep_error(struct cf_ctx *ctx, const struct conf_jail *j, const struct cf_deps *dp,
+		      const char *fmt, ...)
 {
-	const struct cf_name *n = cf_name_find(&ctx->names, name);
+	struct cf_loc at = { dp->path, (uint32_t)dp->line, (uint32_t)dp->col };
+	va_list ap;
+	char *msg;
 
-	return n ? n->jail : -1;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	cf_diag(ctx, DIAG_ERROR, &at, "%s: depend: %s", j->name, msg);
+	free(msg);
 }
 
 /* Unknown jails in depend. */
 static void check_depend_names(struct cf_ctx *ctx, struct conf *c)
 {
-	for (size_t i = 0; i < c->njails && !ctx->too_many; i++) {
-		const struct conf_jail *j = &c->jails[i];
-		const struct conf_param *p = conf_param(j, "depend");
-
-		for (size_t k = 0; p && k < p->nvalues; k++)
-			if (dep_index(ctx, p->values[k]) < 0)
-				param_error(ctx, j, p, "depends on undefined jail %s",
-					    cf_q(ctx, p->values[k]));
-	}
+	for (size_t i = 0; i < c->njails && !ctx->too_many; i++)
+		for (uint32_t k = 0; k < ctx->deps[i].n; k++)
+			if (ctx->deps[i].v[k]->jail < 0)
+				dep_error(ctx, &c->jails[i], &ctx->deps[i], "depends on undefined jail %s",
+					  cf_q(ctx, ctx->deps[i].v[k]->s));
 }
 
 /* Dependency loops, each reported once: "dependency loop: a -> b -> a".
@@ -213,15 +220,15 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 		colour[s] = GREY;
 		while (depth > 0 && !ctx->too_many) {
 			size_t u = path[depth - 1];
-			const struct conf_param *p = conf_param(&c->jails[u], "depend");
+			const struct cf_deps *dp = &ctx->deps[u];
 			int32_t v;
 
-			if (!p || next[depth - 1] >= p->nvalues) {
+			if (next[depth - 1] >= dp->n) {
 				colour[u] = BLACK;
 				depth--;
 				continue;
 			}
-			v = dep_index(ctx, p->values[next[depth - 1]++]);
+			v = dp->v[next[depth - 1]++]->jail;
 			if (v < 0 || colour[v] == BLACK)
 				continue;
 			if (colour[v] == GREY) {
@@ -233,7 +240,7 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 				for (; k < depth; k++)
 					sb_addf(&sb, "%s -> ", c->jails[path[k]].name);
 				sb_adds(&sb, c->jails[v].name);
-				param_error(ctx, &c->jails[u], p, "dependency loop: %s", sb.s);
+				dep_error(ctx, &c->jails[u], dp, "dependency loop: %s", sb.s);
 				sb_free(&sb);
 				continue;
 			}

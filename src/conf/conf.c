@@ -226,6 +226,7 @@ const struct conf_jail *conf_jail(const struct conf *c, const char *name)
 /* Jails in start order: a depth-first walk, dependencies first. */
 void conf_depend_order(const struct conf *c, size_t *order)
 {
+	const struct cf_ctx *ctx = c->priv;
 	unsigned char *state = xcalloc(c->njails + 1, 1);	/* 0 new, 1 busy, 2 done */
 	size_t *path = xcalloc(c->njails + 1, sizeof(*path));
 	size_t *next = xcalloc(c->njails + 1, sizeof(*next));
@@ -241,21 +242,20 @@ void conf_depend_order(const struct conf *c, size_t *order)
 		state[s] = 1;
 		while (depth > 0) {
 			size_t u = path[depth - 1];
-			const struct conf_param *p = conf_param(&c->jails[u], "depend");
-			const struct conf_jail *dep;
-			size_t v;
+			const struct cf_deps *dp = &ctx->deps[u];
+			int32_t v;
 
-			if (!p || next[depth - 1] >= p->nvalues) {
+			if (next[depth - 1] >= dp->n) {
 				state[u] = 2;
 				order[k++] = u;
 				depth--;
 				continue;
 			}
-			dep = conf_jail(c, p->values[next[depth - 1]++]);
-			if (!dep || state[v = (size_t)(dep - c->jails)])
+			v = dp->v[next[depth - 1]++]->jail;
+			if (v < 0 || state[v])
 				continue;
 			state[v] = 1;
-			path[depth] = v;
+			path[depth] = (size_t)v;
 			next[depth++] = 0;
 		}
 	}

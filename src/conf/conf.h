@@ -50,7 +50,7 @@ const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name);
 
 /* One resolved parameter of one jail. For CONF_BOOL the single value is
  * "true" or "false"; CONF_INT a decimal integer; CONF_STRING one value;
- * CONF_LIST zero or more values. */
+ * CONF_LIST zero or more values. values[nvalues] is NULL (an argv). */
 struct conf_param {
 	const char *name;
 	enum conf_type type;
@@ -120,9 +120,9 @@ struct conf_source {
 	 * "jail -c name=x path=/ ..."); name= (or jid=) is then required. */
 	char *const *cmdline;
 	size_t ncmdline;
-	/* Check every jail but keep only its name, place and depend
-	 * parameter (params holds nothing else); get the jails resolved one
-	 * at a time with conf_each(). For commands that go through many
+	/* Check every jail but keep only its name and place (params is
+	 * empty; conf_jail, conf_depend_order work); get the jails resolved
+	 * one at a time with conf_each(). For commands that go through many
 	 * jails once (config check/show): the memory of one jail, not all. */
 	bool lazy;
 };
@@ -156,7 +156,8 @@ void conf_depend_order(const struct conf *c, size_t *order);
 
 /* Call fn for each jail (all, or those with pick[i]), in definition order;
  * after a lazy load each is resolved for the call and valid only during
- * it. Stops at, and returns, the first non-zero fn result. */
+ * it (one conf_each at a time per struct conf: it uses the load's scratch
+ * memory). Stops at, and returns, the first non-zero fn result. */
 int conf_each(const struct conf *c, const bool *pick,
 	      int (*fn)(void *arg, const struct conf_jail *j), void *arg);
 

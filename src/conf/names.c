@@ -62,8 +62,10 @@ struct cf_name *cf_name_find(const struct cf_names *t, const char *s)
 struct cf_name *cf_name_findn(const struct cf_names *t, const char *s, size_t len)
 {
 	uint32_t h = hash(s, len);
-	struct cf_name *n;
+	struct cf_name *n = t->recent[h & 63];
 
+	if (n && n->hash == h && n->len == len && memcmp(n->s, s, len) == 0)
+		return n;
 	if (!t->cap)
 		return NULL;
 	for (size_t i = h & (t->cap - 1); (n = t->tab[i]); i = (i + 1) & (t->cap - 1))
@@ -77,21 +79,26 @@ struct cf_name *cf_name_get(struct cf_ctx *ctx, const char *s, size_t len)
 {
 	struct cf_names *t = &ctx->names;
 	uint32_t h = hash(s, len);
-	struct cf_name *n;
+	struct cf_name *n = t->recent[h & 63];
 	size_t i;
 
+	if (n && n->hash == h && n->len == len && memcmp(n->s, s, len) == 0)
+		return n;
 	if ((t->n + 1) * 2 >= t->cap)
 		cf_names_reserve(t, 1);
 	for (i = h & (t->cap - 1); (n = t->tab[i]); i = (i + 1) & (t->cap - 1))
 		if (n->hash == h && n->len == len && memcmp(n->s, s, len) == 0)
-			return n;
-	n = cf_zalloc(&ctx->arena, sizeof(*n));
-	n->s = cf_strndup(&ctx->arena, s, len);
-	n->len = (uint32_t)len;
-	n->hash = h;
-	n->pslot = n->vslot = n->jail = n->wlist = -1;
-	t->tab[i] = n;
-	t->n++;
+			break;
+	if (!n) {
+		n = cf_zalloc(&ctx->arena, sizeof(*n));
+		n->s = cf_strndup(&ctx->arena, s, len);
+		n->len = (uint32_t)len;
+		n->hash = h;
+		n->pslot = n->vslot = n->jail = n->wlist = -1;
+		t->tab[i] = n;
+		t->n++;
+	}
+	t->recent[h & 63] = n;
 	return n;
 }
 

@@ -127,7 +127,7 @@ static const struct conf_pdef jail_params[] = {
 static const struct conf_pdef net_params[] = {
 	{ "ip4.addr", L, SPLIT, "IPv4 addresses of the bridge, ADDR/PREFIX" },
 	{ "ip6.addr", L, SPLIT, "IPv6 addresses of the bridge, ADDR/PREFIX" },
-	{ "isolate", B, 0, "jails on this bridge cannot reach each other" },
+	{ "isolate", B, 0, "no forwarding between this bridge and other brig bridges" },
 	{ "mtu", I, 0, "MTU of the bridge" },
 	{ "name", S, IMM | NOVAR, "bridge name (the block's label)" },
 	{ "nat", B, 0, "masquerade traffic leaving through the host" },

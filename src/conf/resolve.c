@@ -269,9 +269,10 @@ static bool resolve(struct resolver *r, int32_t idx, unsigned depth)
 	e = &r->e[idx];
 	e->state = ok ? DONE : BAD;
 	e->nout = n;
-	e->out = cf_alloc(a, (n ? n : 1) * sizeof(char *));
+	e->out = cf_alloc(a, (n + 1) * sizeof(char *));
 	if (n)
 		memcpy(e->out, r->vals[depth], n * sizeof(char *));
+	e->out[n] = NULL;	/* values are NULL-terminated: an argv */
 	return ok;
 }
 
@@ -284,9 +285,10 @@ static void negate(struct cf_ctx *ctx, struct entry *e)
 
 	if (e->nout && !cf_parse_bool(e->out[e->nout - 1], &v))
 		return;
-	e->out = cf_alloc(ctx->out, sizeof(char *));
+	e->out = cf_alloc(ctx->out, 2 * sizeof(char *));
 	e->nout = 1;
 	e->out[0] = (char *)(sys ? (v ? "disable" : "new") : (v ? "false" : "true"));
+	e->out[1] = NULL;
 }
 
 /* The jail's label as its implicit first parameter: name, or jid when the
@@ -326,7 +328,8 @@ static void emit(struct resolver *r, struct conf_jail *j)
 	j->file = r->jail->loc.path;
 	j->line = (int)r->jail->loc.line;
 	j->col = (int)r->jail->loc.col;
-	j->params = cf_zalloc(ctx->out, np * sizeof(*j->params));
+	/* Every field is set below: no need to zero 10,000 jails' worth. */
+	j->params = cf_alloc(ctx->out, np * sizeof(*j->params));
 	j->nparams = np;
 	for (size_t i = 0; i < r->n; i++) {
 		struct entry *e = &r->e[i];
@@ -353,9 +356,11 @@ static void emit(struct resolver *r, struct conf_jail *j)
 
 		p->name = nm->def->name;
 		p->type = nm->def->type;
+		p->ignored = false;
 		p->def = nm->def;
-		p->values = cf_alloc(ctx->out, sizeof(char *));
+		p->values = cf_alloc(ctx->out, 2 * sizeof(char *));
 		p->values[0] = j->name;
+		p->values[1] = NULL;
 		p->nvalues = 1;
 		p->file = j->file;
 		p->line = j->line;
@@ -435,29 +440,31 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 	cf_check_jail(ctx, j);
 }
 
-/* What a lazy load keeps of a jail: its name and its depend list. */
-static void keep_little(struct cf_ctx *ctx, const struct cf_block *b, struct conf_jail *j)
+/* A jail's depend list, interned, for the checks and conf_depend_order. */
+static void keep_deps(struct cf_ctx *ctx, const struct conf_jail *j, struct cf_deps *dp)
 {
 	const struct conf_param *dep = NULL;
 
 	for (size_t i = 0; i < j->nparams && !dep; i++)
 		if (j->params[i].def == ctx->d_depend)
 			dep = &j->params[i];
+	if (!dep || dep->nvalues == 0)
+		return;
+	dp->v = cf_alloc(&ctx->arena, dep->nvalues * sizeof(*dp->v));
+	for (size_t i = 0; i < dep->nvalues; i++)
+		dp->v[dp->n++] = cf_name_get(ctx, dep->values[i], strlen(dep->values[i]));
+	dp->path = dep->file;
+	dp->line = dep->line;
+	dp->col = dep->col;
+}
 
+/* What a lazy load keeps of a jail: its name and place. */
+static void keep_little(struct cf_ctx *ctx, const struct cf_block *b, struct conf_jail *j)
+{
 	if (j->name != b->name)
 		j->name = cf_strndup(&ctx->arena, j->name, strlen(j->name));
 	j->params = NULL;
 	j->nparams = 0;
-	if (dep) {
-		struct conf_param *p = cf_alloc(&ctx->arena, sizeof(*p));
-
-		*p = *dep;
-		p->values = cf_alloc(&ctx->arena, (dep->nvalues + 1) * sizeof(char *));
-		for (size_t i = 0; i < dep->nvalues; i++)
-			p->values[i] = cf_strndup(&ctx->arena, dep->values[i], strlen(dep->values[i]));
-		j->params = p;
-		j->nparams = 1;
-	}
 }
 
 /* Sort the wildcards for resolve_jail: "*..." ones in a list, the others
@@ -501,6 +508,7 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 	index_wildcards(ctx);
 	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
 	ctx->jail_ids = cf_alloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jail_ids));
+	ctx->deps = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->deps));
 	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
 	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many && !ctx->broken; i++) {
 		if (ctx->blocks[i]->wild)
@@ -508,6 +516,7 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 		resolve_jail(&r, ctx->blocks[i], &c->jails[nj]);
 		ctx->jail_ids[nj] = c->jails[nj].name == ctx->blocks[i]->name ?
 			ctx->blocks[i]->id : cf_name_get(ctx, c->jails[nj].name, strlen(c->jails[nj].name));
+		keep_deps(ctx, &c->jails[nj], &ctx->deps[nj]);
 		if (ctx->lazy)
 			keep_little(ctx, ctx->blocks[i], &c->jails[nj]);
 		nj++;

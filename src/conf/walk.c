@@ -146,7 +146,7 @@ void cf_walk_root(struct cf_ctx *ctx, struct cf_file *f)
 	if (!ctx->stack) {
 		ctx->stack = cf_alloc(&ctx->arena, (CF_INCLUDE_DEPTH + 2) * sizeof(*ctx->stack));
 		/* Each block names a jail: make room for the names at once. */
-		cf_names_reserve(&ctx->names, ctx->nblocknodes * 2 + 16);
+		cf_names_reserve(&ctx->names, ctx->nblocknodes + 16);
 	}
 	f->on_stack = f->walked = true;
 	ctx->stack[0] = f;

@@ -49,21 +49,21 @@ char **hook_argv(const char *cmd)
 	return v ? v : xcalloc(1, sizeof(*v));
 }
 
+/* A NULL-terminated copy of n values (conf lists have no terminator). */
+static char **argv_copy(char *const *v, size_t n)
+{
+	char **r = xcalloc(n + 1, sizeof(*r));
+
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
 void hook_argv_free(char **argv)
 {
 	for (char **a = argv; a && *a; a++)
 		free(*a);
 	free(argv);
-}
-
-/* A NULL-terminated copy of a list parameter's values, as one argv. */
-static char **argv_of_values(const struct conf_param *p)
-{
-	char **argv = xcalloc(p->nvalues + 1, sizeof(*argv));
-
-	for (size_t i = 0; i < p->nvalues; i++)
-		argv[i] = xstrdup(p->values[i]);
-	return argv;
 }
 
 /* "a b c" of an argv, for messages. */
@@ -287,8 +287,7 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 	bool one_argv = p && p->nvalues && strcmp(param, "command") == 0 && !x->cj->file;
 
 	for (size_t i = 0; p && i < p->nvalues; i++) {
-		/* conf values are counted, not NULL-terminated: an argv needs a copy. */
-		char **argv = one_argv ? argv_of_values(p) : hook_argv(p->values[i]);
+		char **argv = one_argv ? argv_copy(p->values, p->nvalues) : hook_argv(p->values[i]);
 		cleanup_free char *line = NULL;
 		const char *text;
 		int r;

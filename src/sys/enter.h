@@ -12,7 +12,11 @@
  *   set, loads the seccomp filter, sets groups, gid, uid, marks every
  *   descriptor above 2 close-on-exec and executes the command.
  * X stays outside (it is not in the jail's PID namespace), forwards
- * terminal signals to Y and exits with Y's status. */
+ * terminal signals to Y and exits with Y's status.
+ * The filter comes before the uid change, not last: without no_new_privs
+ * (set-uid programs must work in a jail) loading it needs CAP_SYS_ADMIN,
+ * which a non-root user no longer has; it refuses none of the calls that
+ * follow it. */
 #ifndef BRIG_SYS_ENTER_H
 #define BRIG_SYS_ENTER_H
 

@@ -49,6 +49,9 @@ static void test_basic_types(void **state)
 	assert_string_equal(V(&l, "web", "path"), "/jails/web");
 	assert_string_equal(V(&l, "web", "persist"), "true");
 	assert_string_equal(V(&l, "web", "ip4.addr"), "10.1.1.1|10.1.1.2");
+	/* Values end with NULL, as an argv does. */
+	for (size_t i = 0; i < j->nparams; i++)
+		assert_null(j->params[i].values[j->params[i].nvalues]);
 	assert_string_equal(V(&l, "web", "stop.timeout"), "30");
 	assert_string_equal(V(&l, "web", "vnet"), "new");
 	assert_true(conf_bool(j, "persist", false));
