@@ -1,6 +1,10 @@
 #!/bin/sh
 # Run one integration test inside the sandbox namespaces made by tests/run.sh:
 # a private tmpfs for every brig directory, lo up, then the test itself.
+# Afterwards, whatever the test left: its processes (this shell is PID 1 of
+# the test's own PID namespace, so everything else in it is the test's) and
+# the cgroups brig made during the test (cgroupfs is not namespaced: left
+# alone, a failed test would leave directories on the machine).
 set -eu
 t="$1"
 T=$(mktemp -d /tmp/brig-it.XXXXXX)
@@ -9,8 +13,19 @@ export T
 export BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store"
 mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR/jail.conf.d" "$BRIG_STOREDIR"
 ip link set lo up 2>/dev/null || true
+cgroups() { find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name 'brig.*' 2>/dev/null | sort; }
+cgroups >"$T.cg-before" 2>/dev/null || true
 rc=0
 sh -eu "$t" || rc=$?
+# Only as PID 1 of the test's own namespace: never signal anything else.
+if [ "$$" = 1 ]; then kill -KILL -1 2>/dev/null || true; fi
+sleep 0.2
+for d in $(cgroups | comm -13 "$T.cg-before" -); do
+	# Depth first; rmdir refuses a cgroup that still has processes.
+	find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+	[ -d "$d" ] || echo "run-one: removed leftover cgroup $d" >&2
+done
+rm -f "$T.cg-before"
 umount -l "$T" 2>/dev/null || true
 rmdir "$T" 2>/dev/null || true
 exit $rc
