@@ -91,6 +91,10 @@ void cf_diag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+/* An error about a jail at loc: "FILE:L:C: error: JAIL: [WHAT: ]MESSAGE". */
+void cf_vjail_error(struct cf_ctx *ctx, const struct cf_loc *loc, const char *jail,
+		    const char *what, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 /* Quote s for a message: "..." with control characters escaped. */
 const char *cf_q(struct cf_ctx *ctx, const char *s);
 

@@ -37,14 +37,10 @@ static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const str
 {
 	struct cf_loc at = { p->file, (uint32_t)p->line, (uint32_t)p->col };
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	cf_vjail_error(ctx, &at, j->name, p->name, fmt, ap);
 	va_end(ap);
-	cf_diag(ctx, DIAG_ERROR, &at, "%s: %s: %s", j->name, p->name, msg);
-	free(msg);
 }
 
 /* Make p hold the single value s (the array keeps its NULL end). */
@@ -180,14 +176,10 @@ static void dep_error(struct cf_ctx *ctx, const struct conf_jail *j, const struc
 {
 	struct cf_loc at = { dp->path, (uint32_t)dp->line, (uint32_t)dp->col };
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	cf_vjail_error(ctx, &at, j->name, "depend", fmt, ap);
 	va_end(ap);
-	cf_diag(ctx, DIAG_ERROR, &at, "%s: depend: %s", j->name, msg);
-	free(msg);
 }
 
 /* Unknown jails in depend. */

@@ -86,6 +86,18 @@ void cf_diag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	va_end(ap);
 }
 
+/* An error about a jail: the message after "JAIL: " (and "WHAT: "). */
+void cf_vjail_error(struct cf_ctx *ctx, const struct cf_loc *loc, const char *jail,
+		    const char *what, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	cf_diag(ctx, DIAG_ERROR, loc, "%s: %s%s%s", jail, what ? what : "", what ? ": " : "", msg);
+	free(msg);
+}
+
 /* s in double quotes, with '"', '\' and control characters escaped, so
  * that a message shows exactly what the file holds. The result lives until
  * the fourth next call. */

@@ -55,14 +55,10 @@ __attribute__((format(printf, 3, 4)))
 static void jail_error(struct resolver *r, const struct cf_loc *at, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		abort();
+	cf_vjail_error(r->ctx, at, r->jail->name, NULL, fmt, ap);
 	va_end(ap);
-	cf_diag(r->ctx, DIAG_ERROR, at, "%s: %s", r->jail->name, msg);
-	free(msg);
 }
 
 /* How an entry reads in a message: "path" or "$var". */
