@@ -16,16 +16,20 @@ BUILD   ?= build
 
 PKGS    := libmnl libnftables libarchive libseccomp libcap
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libarchive is linked statically: brig uses only its tar/pax code and a few
-# filters, and the shared library drags libxml2, ICU and libstdc++ into
-# every brig process (about a third of every command's time, jail starts
-# included). --gc-sections drops the table of every writer format (xar needs
-# libxml2) that the pax writer's object carries; --as-needed then drops the
-# shared libraries nothing linked uses.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)) 2>/dev/null) \
-	-Wl,--gc-sections -Wl,-Bstatic -larchive -Wl,-Bdynamic -Wl,--as-needed \
-	$(filter-out -larchive -lxml2,$(shell pkg-config --libs --static libarchive 2>/dev/null)) \
-	-Wl,--no-as-needed
+# Every brig command is a short-lived process, and on a VM each shared
+# library costs page faults and TLB flushes at start-up (a dozen of them
+# made `brig --help` 3.5x slower than /bin/true). So: libnftables, with
+# libnftnl, libxtables, libjansson and libgmp behind it, is dlopen()ed by
+# sys/nft.c when a command first needs it; everything that ships a static
+# archive in Debian is linked in (libarchive with only the filters brig
+# uses: no libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian
+# has no libmnl.a). --gc-sections drops the table of every writer format
+# (xar needs libxml2) that libarchive's pax writer object carries.
+STATIC_LIBS := libseccomp libcap libarchive
+PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
+	-Wl,--gc-sections -Wl,-Bstatic \
+	$(filter-out -lxml2,$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \
+	-Wl,-Bdynamic
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wformat-nonliteral -Wswitch-default -Wimplicit-fallthrough \

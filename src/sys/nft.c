@@ -1,6 +1,7 @@
 /* nftables: brig's table, rules added and removed by tag. */
 #include "sys/nft.h"
 
+#include <dlfcn.h>
 #include <nftables/libnftables.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -57,25 +58,68 @@ static int check_commands(const char *cmds, struct brig_err *e)
 	return 0;
 }
 
+/* libnftables is opened on first use, not linked: with its own libraries
+ * (libnftnl, libxtables, libjansson, libgmp) it costs every brig process
+ * milliseconds of dynamic loading, and most commands (a jail without
+ * networking starting, `brig ls`) never touch nftables. The calls go
+ * through this table, filled from the library's symbols; the prototypes
+ * still come from its header, so a changed signature fails the build. */
+#define NFT_FUNCS(X)                                                                        \
+	X(nft_ctx_new) X(nft_ctx_free) X(nft_ctx_output_set_flags) X(nft_ctx_buffer_output) \
+	X(nft_ctx_buffer_error) X(nft_ctx_get_output_buffer) X(nft_ctx_get_error_buffer)   \
+	X(nft_run_cmd_from_buffer)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	NFT_FUNCS(X)
+#undef X
+} lib;
+
+static int lib_load(struct brig_err *e)
+{
+	static const char soname[] = "libnftables.so.1";
+	void *h;
+
+	if (lib.nft_run_cmd_from_buffer)
+		return 0;
+	h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return brig_err_set(e, 0, "nftables: cannot load %s (package libnftables1): %s",
+				    soname, dlerror());
+#define X(f)                                                                                \
+	if (!(*(void **)&lib.f = dlsym(h, #f))) {                                          \
+		brig_err_set(e, 0, "nftables: %s has no symbol %s", soname, #f);           \
+		memset(&lib, 0, sizeof(lib));                                               \
+		dlclose(h);                                                                 \
+		return -1;                                                                  \
+	}
+	NFT_FUNCS(X)
+#undef X
+	return 0;
+}
+
 /* A libnftables context with buffered output and errors. */
 static struct nft_ctx *ctx_new(unsigned int flags, struct brig_err *e)
 {
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *ctx;
 
+	if (lib_load(e) < 0)
+		return NULL;
+	ctx = lib.nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!ctx) {
 		brig_err_set(e, 0, "nftables: cannot create a context");
 		return NULL;
 	}
-	nft_ctx_output_set_flags(ctx, flags);
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
+	lib.nft_ctx_output_set_flags(ctx, flags);
+	lib.nft_ctx_buffer_output(ctx);
+	lib.nft_ctx_buffer_error(ctx);
 	return ctx;
 }
 
 /* The first line of libnftables' error buffer, for messages. */
 static void set_nft_error(struct nft_ctx *ctx, struct brig_err *e, const char *what)
 {
-	const char *err = nft_ctx_get_error_buffer(ctx);
+	const char *err = lib.nft_ctx_get_error_buffer(ctx);
 	size_t len = err ? strcspn(err, "\n") : 0;
 
 	brig_err_set(e, 0, "nftables: %s: %.*s", what, (int)len, len ? err : "failed");
@@ -89,11 +133,11 @@ static int run(const char *cmds, const char *what, struct brig_err *e)
 
 	if (!ctx)
 		return -1;
-	if (nft_run_cmd_from_buffer(ctx, cmds) != 0) {
+	if (lib.nft_run_cmd_from_buffer(ctx, cmds) != 0) {
 		set_nft_error(ctx, e, what);
 		rc = -1;
 	}
-	nft_ctx_free(ctx);
+	lib.nft_ctx_free(ctx);
 	return rc;
 }
 
@@ -122,15 +166,15 @@ static char *list_table(struct brig_err *e, int *rc)
 	*rc = -1;
 	if (!ctx)
 		return NULL;
-	if (nft_run_cmd_from_buffer(ctx, "list table " NFT_TABLE) == 0) {
-		out = xstrdup(nft_ctx_get_output_buffer(ctx));
+	if (lib.nft_run_cmd_from_buffer(ctx, "list table " NFT_TABLE) == 0) {
+		out = xstrdup(lib.nft_ctx_get_output_buffer(ctx));
 		*rc = 0;
-	} else if (strstr(nft_ctx_get_error_buffer(ctx), "No such file or directory")) {
+	} else if (strstr(lib.nft_ctx_get_error_buffer(ctx), "No such file or directory")) {
 		*rc = 0;
 	} else {
 		set_nft_error(ctx, e, "listing table " NFT_TABLE);
 	}
-	nft_ctx_free(ctx);
+	lib.nft_ctx_free(ctx);
 	return out;
 }
 
