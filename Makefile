@@ -20,12 +20,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # library costs page faults and TLB flushes at start-up (a dozen of them
 # made `brig --help` 3.5x slower than /bin/true). So: libnftables, with
 # libnftnl, libxtables, libjansson and libgmp behind it, is dlopen()ed by
-# sys/nft.c when a command first needs it; everything that ships a static
-# archive in Debian is linked in (libarchive with only the filters brig
-# uses: no libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian
-# has no libmnl.a). --gc-sections drops the table of every writer format
-# (xar needs libxml2) that libarchive's pax writer object carries.
-STATIC_LIBS := libseccomp libcap libarchive
+# sys/nft.c when a command first needs it; libseccomp runs at build time
+# only (src/gen/seccomp.c); everything that ships a static archive in
+# Debian is linked in (libarchive with only the filters brig uses: no
+# libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian has no
+# libmnl.a). --gc-sections drops the table of every writer format (xar
+# needs libxml2) that libarchive's pax writer object carries.
+STATIC_LIBS := libcap libarchive
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
 	$(filter-out -lxml2,$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \
@@ -44,7 +45,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 Q := $(if $(V),,@)
 
-SRCS     := $(sort $(shell find src -name '*.c' -not -path 'src/init/*'))
+# src/init and src/gen are programs of their own, built below.
+SRCS     := $(sort $(shell find src -name '*.c' -not -path 'src/init/*' -not -path 'src/gen/*'))
 MAIN_SRC := src/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 CONF_SRCS := $(filter src/conf/% src/util/%,$(LIB_SRCS))
@@ -81,6 +83,21 @@ $(INIT_BIN): src/init/init.c
 		-Wl,-z,noexecstack -Wl,--build-id=none -s -o $@ $<
 $(BUILD)/obj/sys/initbin.o $(BUILD)/asan/obj/sys/initbin.o: $(INIT_BIN)
 $(BUILD)/obj/sys/initbin.o $(BUILD)/asan/obj/sys/initbin.o: ALL_CFLAGS += -DBRIG_INIT_BIN='"$(INIT_BIN)"'
+
+# The jail's seccomp filters, compiled by libseccomp at build time and
+# embedded by sys/seccomp.c (src/gen/seccomp.c says why).
+SECCOMP_GEN := $(BUILD)/gen/seccomp-gen
+SECCOMP_BPF := $(BUILD)/gen/seccomp-default.bpf $(BUILD)/gen/seccomp-settime.bpf
+$(SECCOMP_GEN): src/gen/seccomp.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp 2>/dev/null)
+$(SECCOMP_BPF) &: $(SECCOMP_GEN)
+	@echo "  GEN     $(SECCOMP_BPF)"
+	$(Q)$(SECCOMP_GEN) $(SECCOMP_BPF)
+$(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: $(SECCOMP_BPF)
+$(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: ALL_CFLAGS += \
+	-DBRIG_SECCOMP_DEFAULT='"$(word 1,$(SECCOMP_BPF))"' -DBRIG_SECCOMP_SETTIME='"$(word 2,$(SECCOMP_BPF))"'
 
 $(BUILD)/libbrig.a: $(OBJS)
 	@rm -f $@

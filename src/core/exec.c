@@ -63,7 +63,6 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	struct jail_user as;
 	struct enter_req r = { .fd_in = -1, .fd_out = -1, .fd_err = -1, .pty = -1, .pty_sock = -1 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	struct seccomp_prog filter = { NULL, 0 };
 	struct jstate st;
 	const char *clean;
 	char **env;
@@ -93,9 +92,9 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	r.login = o->login || !o->argv;
 	r.env = env;
 	r.caps = st.caps;
-	status = seccomp_jail_build(st.caps, &filter, e);
-	r.seccomp = &filter;
-	if (status == 0 && o->host_user) {
+	r.seccomp = seccomp_jail_filter(st.caps);
+	status = 0;
+	if (o->host_user) {
 		status = passwd_host(o->host_user, &as, e);
 		r.as = &as;
 	}
@@ -114,7 +113,6 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	}
 	if (r.as)
 		passwd_free(&as);
-	seccomp_prog_free(&filter);
 	if (status < 0)
 		brig_err_wrap(e, "%s: exec", j->name);
 	env_free(env);

@@ -189,13 +189,6 @@ static int run_host(struct jctx *x, const char *param, char **argv, const char *
 	return judge(param, line, st, x->sp.exec_timeout, e);
 }
 
-const struct seccomp_prog *jail_filter(struct jctx *x, struct brig_err *e)
-{
-	if (!x->filter.bpf && seccomp_jail_build(x->st.caps, &x->filter, e) < 0)
-		return NULL;
-	return &x->filter;
-}
-
 /* The enter request for a command in x's jail (argv NULL: login shell). */
 static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, char **env,
 		     char **cgroups, size_t ncg)
@@ -209,7 +202,7 @@ static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, cha
 	r->argv = argv;
 	r->env = env;
 	r->caps = x->st.caps;
-	r->seccomp = &x->filter;
+	r->seccomp = seccomp_jail_filter(x->st.caps);
 	r->fd_in = r->fd_out = r->fd_err = r->pty = r->pty_sock = -1;
 }
 
@@ -244,8 +237,6 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 			return brig_err_set(e, errno, "exec.consolelog: %s", x->sp.consolelog);
 	}
 	cg = state_cgroups(&x->st, &ncg);
-	if (!jail_filter(x, e))
-		return brig_err_wrap(e, "%s", param);
 	env = env_jail(x->sp.clean);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;

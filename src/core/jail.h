@@ -37,7 +37,6 @@ struct jctx {
 	struct jail_child child;	/* start: the jail's first process */
 	int initfd;		/* start: the init program */
 	int pidfd;		/* the jail's init, pinned */
-	struct seccomp_prog filter;	/* compiled once, when first needed */
 	const struct sink *sink;
 	bool verbose;
 };
@@ -46,9 +45,6 @@ struct jctx {
 struct rec jail_rec(struct jctx *x);
 /* Persist x->st. */
 int jail_save(struct jctx *x, struct brig_err *e);
-
-/* The jail's seccomp filter, compiled on first use (NULL on error). */
-const struct seccomp_prog *jail_filter(struct jctx *x, struct brig_err *e);
 
 /* Run every command of the exec.* parameter `param` (from the jail's
  * configuration) on the host or inside the jail. */

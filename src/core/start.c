@@ -110,6 +110,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.hostname = sp->hostname, .path = sp->path, .own_net = sp->own_net,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
+		.filter = seccomp_jail_filter(sp->caps),
 	};
 
 	x->initfd = initbin_memfd(e);
@@ -123,13 +124,10 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)
 		return brig_err_set(e, errno, "recording the jail's first process");
 	core_fault("cloned");
-	if (jail_go(&x->child, NULL, e) < 0)
-		return -1;
-	/* While the first process mounts, the slow parts of our side: moving
-	 * it into the jail's cgroups (a cgroup migration waits for RCU) and
-	 * compiling the seccomp filter it needs next. It makes its cgroup
-	 * namespace only after that, in the next phase. */
-	if (attach(x, e) < 0 || !jail_filter(x, e)) {
+	/* While the first process mounts, the slow part of our side: moving
+	 * it into the jail's cgroups (a cgroup migration waits for RCU). It
+	 * makes its cgroup namespace only after that, in the next phase. */
+	if (attach(x, e) < 0) {
 		jail_wait(&x->child, false, &(struct brig_err){ 0 });
 		return -1;
 	}
@@ -140,7 +138,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
  * brig's init. */
 static int step_create(struct jctx *x, struct brig_err *e)
 {
-	int r = jail_go(&x->child, &x->filter, e) < 0 ? -1 : jail_wait(&x->child, true, e);
+	int r = jail_go(&x->child, e) < 0 ? -1 : jail_wait(&x->child, true, e);
 
 	jail_child_release(&x->child);
 	close(x->initfd);
@@ -316,7 +314,6 @@ out:
 	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);
-	seccomp_prog_free(&x.filter);
 	free(x.dir);
 	return ev == CORE_EV_FAILED ? -1 : 0;
 }

@@ -107,7 +107,6 @@ out:
 	sink_emit(s, name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);
-	seccomp_prog_free(&x.filter);
 	free(x.dir);
 	return ev == CORE_EV_FAILED ? -1 : 0;
 }

@@ -55,26 +55,26 @@ static bool read_full(int fd, void *buf, size_t len)
 	return true;
 }
 
-/* C: block until the parent says go (with the seccomp filter when
- * filter is not NULL); exit if it is gone. */
-static void child_wait_go(int fd, struct seccomp_prog *filter)
+/* C: block until the parent says go; exit if it is gone. */
+static void child_wait_go(int fd)
 {
 	char c;
 
 	if (!read_full(fd, &c, 1))
-		_exit(1);
-	if (!filter)
-		return;
-	if (!read_full(fd, &filter->len, sizeof(filter->len)) || filter->len > (1U << 20))
-		_exit(1);
-	filter->bpf = xmalloc(filter->len);
-	if (!read_full(fd, filter->bpf, filter->len))
 		_exit(1);
 }
 
 /* C, phase 1: everything up to the mounts. rootfd receives the root. */
 static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err *e)
 {
+	/* Only the PID namespace has to come with clone(); C makes the others
+	 * itself, while the caller records it and moves it into cgroups (a
+	 * network namespace alone costs about a millisecond). */
+	int flags = CLONE_NEWNS | CLONE_NEWIPC | (s->hostname ? CLONE_NEWUTS : 0) |
+		    (s->own_net ? CLONE_NEWNET : 0);
+
+	if (unshare(flags) < 0)
+		return brig_err_set(e, errno, "creating the jail's namespaces");
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
 	/* Nothing mounted from here on may propagate to the host. */
@@ -105,8 +105,7 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 }
 
 /* C, phase 2: enter the root, confine, become init. Returns only on error. */
-static int child_create(const struct jail_setup *s, const struct seccomp_prog *filter, int rootfd,
-			int nullfd, struct brig_err *e)
+static int child_create(const struct jail_setup *s, int rootfd, int nullfd, struct brig_err *e)
 {
 	char persist[2] = { s->persist ? '1' : '0', '\0' };
 	char timeout[24];
@@ -136,7 +135,7 @@ static int child_create(const struct jail_setup *s, const struct seccomp_prog *f
 	 * window in which a default action could kill it. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	if (caps_limit(s->caps, e) < 0 || seccomp_prog_load(filter, e) < 0)
+	if (caps_limit(s->caps, e) < 0 || seccomp_prog_load(s->filter, e) < 0)
 		return -1;
 	/* From here on the jail lives on its own. */
 	prctl(PR_SET_PDEATHSIG, 0);
@@ -148,7 +147,6 @@ static int child_create(const struct jail_setup *s, const struct seccomp_prog *f
 static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int go, int status)
 {
 	struct brig_err e = { 0 };
-	struct seccomp_prog filter = { NULL, 0 };
 	int keep[4], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -169,11 +167,10 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 	keep[3] = nullfd;
 	/* Above all the caller's lock: it must die with the caller. */
 	close_fds_except(keep, ARRAY_SIZE(keep));
-	child_wait_go(go, NULL);
 	if (child_setup(s, &rootfd, &e) == 0) {
 		child_report(status, 1, NULL);
-		child_wait_go(go, &filter);
-		child_create(s, &filter, rootfd, nullfd, &e);
+		child_wait_go(go);
+		child_create(s, rootfd, nullfd, &e);
 	}
 	child_report(status, 0, &e);
 	_exit(1);
@@ -182,8 +179,6 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
 {
 	int go[2], st[2];
-	long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | (s->hostname ? CLONE_NEWUTS : 0) |
-		     (s->own_net ? CLONE_NEWNET : 0);
 	pid_t pid;
 
 	c->pid = -1;
@@ -198,7 +193,7 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	}
 	fflush(NULL);
 	/* Like fork(), with namespaces: the raw system call with no new stack. */
-	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(go[1]);
 		close(st[0]);
@@ -207,7 +202,7 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	close(go[0]);
 	close(st[1]);
 	if (pid < 0) {
-		brig_err_set(e, errno, "creating the jail's namespaces");
+		brig_err_set(e, errno, "creating the jail's PID namespace");
 		close(go[1]);
 		close(st[0]);
 		return -1;
@@ -224,18 +219,9 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	return 0;
 }
 
-int jail_go(struct jail_child *c, const struct seccomp_prog *filter, struct brig_err *e)
+int jail_go(struct jail_child *c, struct brig_err *e)
 {
-	/* One message (a pipe takes 64 KiB at once; a filter is a few). */
-	size_t len = 1 + (filter ? sizeof(filter->len) + filter->len : 0);
-	cleanup_free char *msg = xmalloc(len);
-
-	msg[0] = 'g';
-	if (filter) {
-		memcpy(msg + 1, &filter->len, sizeof(filter->len));
-		memcpy(msg + 1 + sizeof(filter->len), filter->bpf, filter->len);
-	}
-	if (write(c->go, msg, len) != (ssize_t)len)
+	if (write(c->go, "g", 1) != 1)
 		return brig_err_set(e, errno, "signalling the jail's first process");
 	return 0;
 }

@@ -1,16 +1,17 @@
 /* Creating a jail: its namespaces, root, mounts, and PID 1.
  *
- * jail_clone() makes the jail's first process C in new mount, PID, UTS,
- * IPC (and network) namespaces; C then goes through two phases, each
- * started by jail_go() and finished by jail_wait():
- *   1. setup: hostname, private propagation, lo, the jail's mounts (while
- *      the caller moves C into the jail's cgroups);
- *   2. create: cgroup namespace, pivot_root into the root, capability
- *      bounding set, the seccomp filter (received with the go), then
+ * jail_clone() makes the jail's first process C in a new PID namespace;
+ * C then goes through two phases, each finished by jail_wait():
+ *   1. setup, at once: new mount, UTS, IPC (and network) namespaces,
+ *      hostname, private propagation, lo, the jail's mounts (while the
+ *      caller records C and moves it into the jail's cgroups);
+ *   2. create, after jail_go(): cgroup namespace, pivot_root into the
+ *      root, capability bounding set, the seccomp filter, then
  *      execveat() of brig's init, which becomes the jail's PID 1.
  * Between them the caller runs exec.prestart (FreeBSD's order: mounts,
  * exec.prestart, jail created). If the caller dies, C dies with it (a
- * parent-death signal during setup, EOF on its pipe). */
+ * parent-death signal, EOF on its pipe); what C made until then lives in
+ * its own namespaces and goes with it. */
 #ifndef BRIG_SYS_JAILPROC_H
 #define BRIG_SYS_JAILPROC_H
 
@@ -33,6 +34,7 @@ struct jail_setup {
 	bool persist;
 	long stop_timeout;	/* seconds, for init */
 	int initfd;		/* initbin_memfd() */
+	const struct seccomp_prog *filter;	/* seccomp_jail_filter() */
 };
 
 struct jail_child {
@@ -42,11 +44,10 @@ struct jail_child {
 	int status;	/* read end: C's reports */
 };
 
-/* Clone C; it waits for the first jail_go(). */
+/* Clone C; it starts its setup at once. */
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e);
-/* Let C run its next phase; the second one needs the jail's seccomp
- * filter (compiled meanwhile: see seccomp.h). */
-int jail_go(struct jail_child *c, const struct seccomp_prog *filter, struct brig_err *e);
+/* Let C create the jail (after its setup). */
+int jail_go(struct jail_child *c, struct brig_err *e);
 /* Wait for C to finish the current phase (exec_phase: the second one,
  * which ends with init running): 0 if it did, -1 with C's own error (or
  * why it died) otherwise. */
