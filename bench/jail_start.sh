@@ -1,7 +1,10 @@
 #!/bin/sh
 # Jail lifecycle benchmarks. Prints figures, asserts nothing:
 #   1. start and stop latency (median) of a persist busybox jail, against
-#      `runc run -d` / `runc delete -f` of the same root in the same run;
+#      `runc run -d` / `runc delete -f` of the same root in the same run,
+#      and against a floor: bench/start_floor.c, the namespaces, pivot_root
+#      and exec of a tiny PID 1 with nothing else (what no implementation
+#      of a start can go below on this machine);
 #   2. memory brig leaves running per jail (PSS of every init) with 100 jails;
 #   3. `brig ls` with 500 jails running.
 # Everything happens inside throwaway namespaces (it re-runs itself under
@@ -65,12 +68,21 @@ gone="$RUNC delete -f $RUNC_ID >/dev/null 2>&1 || true"
 r_start=$(cd "$T/bundle" && median --prepare "sh -c '$gone'" "$RUNC run -d $RUNC_ID")
 r_stop=$(cd "$T/bundle" && median --prepare "sh -c '$gone; $RUNC run -d $RUNC_ID'" "$RUNC delete -f $RUNC_ID")
 $RUNC delete -f "$RUNC_ID" >/dev/null 2>&1 || true
-python3 - "$b_start" "$b_stop" "$r_start" "$r_stop" <<'PY'
+# The floor: the kernel work of a start without brig (bench/start_floor.c
+# says what it leaves out), and an empty process for scale.
+${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Wall -Werror -static -s -o "$T/start_floor" bench/start_floor.c
+kill_floor="sh -c 'p=\$(cat $T/floor.pid 2>/dev/null) && kill -9 \$p; rm -f $T/floor.pid; true'"
+f_start=$(median --prepare "$kill_floor" "$T/start_floor $T/root $T/floor.pid")
+sh -c "$kill_floor"
+t_true=$(median "$T/root/bin/true")
+python3 - "$b_start" "$b_stop" "$r_start" "$r_stop" "$f_start" "$t_true" <<'PY'
 import sys
-bs, bp, rs, rp = map(float, sys.argv[1:])
+bs, bp, rs, rp, fs, tt = map(float, sys.argv[1:])
 print("brig start  %7.2f ms   stop %7.2f ms   start+stop %7.2f ms" % (bs, bp, bs + bp))
 print("runc run -d %7.2f ms   delete -f %7.2f ms   total %7.2f ms" % (rs, rp, rs + rp))
 print("runc / brig: start %.1fx   stop %.1fx   start+stop %.1fx" % (rs / bs, rp / bp, (rs + rp) / (bs + bp)))
+print("floor (bench/start_floor.c, namespaces + pivot_root + exec, nothing else) %.2f ms;"
+      " brig start / floor %.1fx; an empty process (busybox true) %.2f ms" % (fs, bs / fs, tt))
 PY
 
 # jails N EXTRA: a jail.conf of N persist jails j1..jN, with EXTRA params.
