@@ -15,7 +15,7 @@ LAYOUT=${LAYOUT:-both}
 command -v python3 >/dev/null || { echo "bench/conf: python3 is needed" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench/conf: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
 dir=$(mktemp -d /tmp/brig-bench-conf.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+[ -n "${KEEP:-}" ] && echo "bench/conf: keeping $dir" >&2 || trap 'rm -rf "$dir"' EXIT
 
 python3 - "$BRIG" "$dir" "$RUNS" "$LAYOUT" <<'PY'
 import os, resource, statistics, subprocess, sys, time
