@@ -5,7 +5,7 @@
 #      and against a floor: bench/start_floor.c, the namespaces, pivot_root
 #      and exec of a tiny PID 1 with nothing else (what no implementation
 #      of a start can go below on this machine);
-#   2. memory brig leaves running per jail (PSS of every init) with 100 jails;
+#   2. memory brig leaves running per jail (PSS of every init and reaper) with 100 jails;
 #   3. `brig ls` with 500 jails running.
 # Everything happens inside throwaway namespaces (it re-runs itself under
 # unshare), in a private tmpfs; jails and runc containers are removed.
@@ -99,14 +99,18 @@ echo "== memory left running per jail, 100 jails"
 jails 100 ""
 "$BRIG" start -q --all
 "$BRIG" ls --json | python3 -c '
-import json, sys
-pids = [j["init_pid"] for j in json.load(sys.stdin)]
-pss = 0
-for pid in pids:
+import glob, json, sys
+def pss(pid):
     for line in open("/proc/%d/smaps_rollup" % pid):
         if line.startswith("Pss:"):
-            pss += int(line.split()[1])
-print("%d jails, their inits: %d KiB PSS in all, %.1f KiB per jail" % (len(pids), pss, pss / len(pids)))
+            return int(line.split()[1])
+    return 0
+inits = [j["init_pid"] for j in json.load(sys.stdin)]
+reapers = [int(c.split("/")[2]) for c in glob.glob("/proc/[0-9]*/comm")
+           if open(c).read().strip() == "brig-reaper"]
+a, b = sum(map(pss, inits)), sum(map(pss, reapers))
+print("%d jails: inits %d KiB PSS in all, %d reapers %d KiB; %.1f KiB per jail"
+      % (len(inits), a, len(reapers), b, (a + b) / len(inits)))
 '
 "$BRIG" stop -q --all
 

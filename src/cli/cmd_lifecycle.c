@@ -151,3 +151,16 @@ int cmd_restart(int argc, char **argv)
 {
 	return act(argc, argv, LC_RESTART);
 }
+
+/* brig reap NAME: what a jail's reaper runs once the jail's init has ended
+ * (sys/reaper.h). Looking at the jail cleans up after it, unless it runs
+ * again or another brig is at it (that one cleans up). Internal: no
+ * output, status 0 unless the name is bad. */
+int cmd_reap(int argc, char **argv)
+{
+	struct brig_err e = { 0 };
+
+	if (argc != 2)
+		return 2;
+	return core_is_running(argv[1], &e) < 0 ? 1 : 0;
+}

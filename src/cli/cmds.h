@@ -19,6 +19,7 @@ int cmd_snapshots(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_reap(int argc, char **argv);
 
 /* FreeBSD front-ends, chosen by argv[0]. */
 int fe_jail(int argc, char **argv);

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "rollback", cmd_rollback, "rollback NAME SNAP" },
 	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
 	{ "import", cmd_import, "import FILE [NAME]" },
+	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
+	{ "reap", cmd_reap, NULL },
 };
 
 static void usage(FILE *f)

@@ -21,7 +21,19 @@
  *   SIGTERM  stop: SIGTERM to every process of the jail, wait up to
  *            STOP_TIMEOUT seconds, SIGKILL the rest, exit.
  * Processes entered with setns() are not its children, so besides the pokes
- * it re-counts the jail's processes (its /proc) every second once ready. */
+ * it re-counts the jail's processes (its /proc) every second once ready.
+ *
+ *   brig-reaper PIDFD BRIGFD ARMFD NAME
+ *
+ * The same program, called by that name, is the jail's reaper on the host
+ * (sys/reaper.c starts one per jail). It waits for a byte on ARMFD (the
+ * start succeeded; without it, EOF: the start failed and cleans up after
+ * itself, or brig died and the next brig command does), then until the
+ * jail's init has exited (PIDFD becomes readable), however that happened
+ * (the jail ended on its own, init was killed, brig stop), then executes
+ * brig (BRIGFD, an O_PATH descriptor of its binary) as `brig reap NAME`,
+ * which removes what the jail left on the host unless another brig is
+ * already at it. */
 #include <asm/unistd.h>
 #include <linux/fcntl.h>
 #include <linux/prctl.h>
@@ -36,6 +48,7 @@
 #define SIG_SETMASK 2
 #define POLLIN 1
 #define CLOCK_MONOTONIC 1
+#define EINTR 4
 
 struct kts {
 	long sec;
@@ -201,6 +214,44 @@ static __attribute__((noreturn)) void shutdown(int sfd, int procfd, long timeout
 	die(0);
 }
 
+/* True if s equals t. */
+static int streq(const char *s, const char *t)
+{
+	while (*s && *s == *t) {
+		s++;
+		t++;
+	}
+	return *s == *t;
+}
+
+/* brig-reaper PIDFD BRIGFD ARMFD NAME: once armed, wait for the jail's
+ * init, then run `brig reap NAME` with our environment. */
+static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
+{
+	struct kpollfd p;
+	char *args[] = { "brig", "reap", 0, 0 };
+	long arm, n;
+	char c;
+
+	if (argc != 5)
+		die(2);
+	arm = parse_num(argv[3]);
+	sys6(__NR_prctl, PR_SET_NAME, (long)"brig-reaper", 0, 0, 0, 0);
+	while ((n = sys(__NR_read, arm, &c, 1)) == -EINTR)
+		;
+	if (n != 1)
+		die(0);
+	sys(__NR_close, arm, 0, 0);
+	p.fd = (int)parse_num(argv[1]);
+	p.events = POLLIN;
+	args[2] = argv[4];
+	while (sys6(__NR_ppoll, (long)&p, 1, 0, 0, 8, 0) <= 0)
+		;
+	sys(__NR_close, p.fd, 0, 0);
+	sys6(__NR_execveat, parse_num(argv[2]), (long)"", (long)args, (long)envp, AT_EMPTY_PATH, 0);
+	die(1);
+}
+
 void start_c(long *sp);
 void start_c(long *sp)
 {
@@ -210,6 +261,8 @@ void start_c(long *sp)
 	unsigned long mask = ~0UL;
 	int ready = 0, sfd, procfd;
 
+	if (sp[0] > 0 && streq(argv[0], "brig-reaper"))
+		reaper((int)sp[0], argv, argv + sp[0] + 1);
 	/* Before anything else: no ptrace, no /proc/1/exe, no /proc/1/mem. */
 	sys6(__NR_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0, 0);
 	sys6(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, 8, 0, 0);

@@ -3,15 +3,6 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
-wait_gone() {	# wait_gone NAME: it must end on its own within 6 s
-	n=0
-	while "$BRIG" ls | grep -q " $1 "; do
-		n=$((n + 1))
-		[ $n -lt 30 ] || fail "$1 still runs after its last process exited"
-		sleep 0.2
-	done
-}
-
 conf "np { path = \"$ROOT\"; mount.devfs; exec.start = \"sleep 2 &\"; }
 quick { path = \"$ROOT\"; exec.start = \"true\"; command = \"sleep 1\"; }
 p { path = \"$ROOT\"; persist; stop.timeout = 2; }
@@ -28,13 +19,16 @@ ex=$!
 sleep 2.5
 expect_rc 0 "$BRIG" ls
 expect_grep "np .*running" "$OUT"
+# One reaper per running jail, on the host.
+expect_eq "reapers" 1 "$(count_comm brig-reaper)"
 wait $ex
-wait_gone np
+# Then it ends, and its reaper removes what it left, with no brig command.
+wait_reaped np
 assert_clean
 
 # The start itself (exec.start, command) keeps it alive; then it ends.
 expect_rc 0 "$BRIG" start quick
-wait_gone quick
+wait_reaped quick
 assert_clean
 
 # Neither persist nor anything to run: refused (it would end at once).
@@ -55,4 +49,11 @@ expect_rc 0 "$BRIG" stop p
 t=$(($(date +%s) - t0))
 [ $t -ge 1 ] && [ $t -le 6 ] || fail "stop of a jail ignoring SIGTERM took $t s (stop.timeout = 2)"
 wait
+assert_clean
+
+# A jail whose init is killed from the host is reaped as well.
+expect_rc 0 "$BRIG" start p
+init=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/p/state")
+kill -9 "$init"
+wait_reaped p
 assert_clean

@@ -40,13 +40,45 @@ remember_cgroups() {
 	sed -n 's/^obj cgroup //p' "$BRIG_RUNDIR/$1/state" >>"$T/cgroups"
 }
 
-# The number of jail inits running in this test's PID namespace.
+# count_comm COMM: the processes of that name in this test's PID namespace.
+count_comm() {
+	cat /proc/[0-9]*/comm 2>/dev/null | grep -cxF -- "$1" || true
+}
+# The number of jail inits running.
 count_inits() {
-	n=0
-	for c in /proc/[0-9]*/comm; do
-		[ "$(cat "$c" 2>/dev/null)" = "memfd:brig-init" ] && n=$((n + 1))
+	count_comm memfd:brig-init
+}
+
+# wait_reaped NAME: the jail has ended (or its init was killed); without
+# any brig command, its reaper must remove its state and its cgroups (the
+# jail's name in each hierarchy brig used, as remember_cgroups saw them
+# for any jail), within 6 s.
+wait_reaped() {
+	cg=$(sed "s|/[^/]*\$|/$1|" "$T/cgroups" | sort -u)
+	[ -n "$cg" ] || fail "wait_reaped: no cgroup remembered yet"
+	tries=0
+	while :; do
+		left=""
+		[ ! -e "$BRIG_RUNDIR/$1" ] || left=" $BRIG_RUNDIR/$1"
+		for d in $cg; do
+			[ ! -e "$d" ] || left="$left $d"
+		done
+		[ -n "$left" ] || break
+		tries=$((tries + 1))
+		[ $tries -lt 30 ] || fail "$1 ended, its reaper left:$left"
+		sleep 0.2
 	done
-	echo $n
+}
+
+# wait_no_reapers: every reaper has done its work and exited (6 s).
+# (Callers may be in a loop of their own: these use $tries, not $n.)
+wait_no_reapers() {
+	tries=0
+	while [ "$(count_comm brig-reaper)" != 0 ]; do
+		tries=$((tries + 1))
+		[ $tries -lt 30 ] || fail "$(count_comm brig-reaper) reaper(s) left running"
+		sleep 0.2
+	done
 }
 
 # assert_clean: no jail left running, no state, no mount, no cgroup.
@@ -54,6 +86,7 @@ assert_clean() {
 	expect_rc 0 "$BRIG" ls --json
 	expect_eq "jails left" "[]" "$(printf '%s' "$OUT" | tr -d ' \n')"
 	expect_eq "inits left" 0 "$(count_inits)"
+	wait_no_reapers
 	expect_eq "mounts" "$MOUNTS0" "$(wc -l </proc/self/mountinfo)"
 	for d in $(cat "$T/cgroups" 2>/dev/null); do
 		[ ! -e "$d" ] || fail "cgroup $d left behind"

@@ -16,7 +16,7 @@ ip link set lo up 2>/dev/null || true
 cgroups() { find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name 'brig.*' 2>/dev/null | sort; }
 cgroups >"$T.cg-before" 2>/dev/null || true
 rc=0
-sh -eu "$t" || rc=$?
+sh -eu${RUN_ONE_X:+x} "$t" || rc=$?
 # Only as PID 1 of the test's own namespace: never signal anything else.
 if [ "$$" = 1 ]; then kill -KILL -1 2>/dev/null || true; fi
 sleep 0.2
