@@ -1,10 +1,12 @@
 #!/bin/sh
 # Run one integration test inside the sandbox namespaces made by tests/run.sh:
 # a private tmpfs for every brig directory, lo up, then the test itself.
-# Afterwards, whatever the test left: its processes (this shell is PID 1 of
-# the test's own PID namespace, so everything else in it is the test's) and
-# the cgroups brig made during the test (cgroupfs is not namespaced: left
-# alone, a failed test would leave directories on the machine).
+# A test that passed must have left no cgroup of its run directory once the
+# jails' reapers are done: else it fails. Afterwards, whatever the test
+# left: its processes (this shell is PID 1 of the test's own PID namespace,
+# so everything else in it is the test's) and the cgroups brig made during
+# the test (cgroupfs is not namespaced: left alone, a failed test would
+# leave directories on the machine).
 set -eu
 t="$1"
 T=$(mktemp -d /tmp/brig-it.XXXXXX)
@@ -17,6 +19,24 @@ cgroups() { find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name 'brig.*' 2
 cgroups >"$T.cg-before" 2>/dev/null || true
 rc=0
 sh -eu${RUN_ONE_X:+x} "$t" || rc=$?
+if [ $rc = 0 ]; then
+	# brig's cgroup group for this run directory (core/core.c: FNV-1a).
+	group=$(python3 -c 'import sys
+h = 2166136261
+for b in sys.argv[1].encode():
+    h = ((h ^ b) * 16777619) & 0xffffffff
+print("brig.%08x" % h)' "$BRIG_RUNDIR")
+	tries=0
+	while cat /proc/[0-9]*/comm 2>/dev/null | grep -qxF brig-reaper && [ $tries -lt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	for d in /sys/fs/cgroup/*/"$group"; do
+		[ -d "$d" ] || continue
+		echo "run-one: the test passed but left cgroup $d" >&2
+		rc=1
+	done
+fi
 # Only as PID 1 of the test's own namespace: never signal anything else.
 if [ "$$" = 1 ]; then kill -KILL -1 2>/dev/null || true; fi
 sleep 0.2
