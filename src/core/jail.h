@@ -37,7 +37,6 @@ struct jctx {
 	struct jail_child child;	/* start: the jail's first process */
 	int initfd;		/* start: the init program */
 	int pidfd;		/* the jail's init, pinned */
-	int reaperfd;		/* start: arms the jail's reaper (sys/reaper.h) */
 	const struct sink *sink;
 	bool verbose;
 };

@@ -125,19 +125,9 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)
 		return brig_err_set(e, errno, "recording the jail's first process");
 	core_fault("cloned");
-	/* While the first process mounts, start the jail's reaper (it acts
-	 * only once the start has succeeded: see jail_start). */
-	x->reaperfd = reaper_spawn(x->pidfd, x->name, e);
-	if (x->reaperfd < 0) {
-		cleanup_free char *msg = xasprintf("%s: start: %s (what the jail leaves when it "
-						   "ends waits for the next brig command)", x->name, e->msg);
-
-		sink_emit(x->sink, x->name, CORE_EV_WARNING, msg);
-		brig_err_clear(e);
-	}
-	/* Then the slow part of our side: moving it into the jail's cgroups
-	 * (a cgroup migration waits for RCU). It makes its cgroup namespace
-	 * only after that, in the next phase. */
+	/* While the first process mounts, the slow part of our side: moving
+	 * it into the jail's cgroups (a cgroup migration waits for RCU). It
+	 * makes its cgroup namespace only after that, in the next phase. */
 	if (attach(x, e) < 0) {
 		jail_wait(&x->child, false, &(struct brig_err){ 0 });
 		return -1;
@@ -290,8 +280,7 @@ static int prepare(struct jctx *x, struct brig_err *e)
 int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
 {
 	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
-			  .pidfd = -1, .reaperfd = -1, .sink = s,
-			  .verbose = s->ops && s->ops->verbose };
+			  .pidfd = -1, .sink = s, .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
 	const char *why = conf_name_invalid(x.name);
@@ -320,12 +309,23 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 			ev = CORE_EV_STARTED;
 	}
 	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
-	/* After the unlock: if the jail has already ended, its reaper must
-	 * find the jail free to clean up. A failed start has cleaned up. */
-	if (x.reaperfd >= 0 && ev == CORE_EV_STARTED)
-		reaper_arm(x.reaperfd);
-	else if (x.reaperfd >= 0)
-		close(x.reaperfd);
+	/* A jail without persist ends by itself, as on FreeBSD: its reaper
+	 * cleans up after it then. (A persist jail ends only by brig stop,
+	 * unless its init is killed: that is left to the next brig command,
+	 * like a brig that was killed; a fork here costs a few milliseconds
+	 * of start on a VM.) After the unlock: if the jail has already ended,
+	 * its reaper must find the jail free. */
+	if (ev == CORE_EV_STARTED && !x.sp.persist) {
+		struct brig_err re = { 0 };
+
+		if (reaper_spawn(x.pidfd, x.name, &re) < 0) {
+			cleanup_free char *msg = xasprintf("%s: start: %s (what the jail leaves when it "
+							   "ends waits for the next brig command)",
+							   x.name, re.msg);
+
+			sink_emit(s, x.name, CORE_EV_WARNING, msg);
+		}
+	}
 out:
 	if (x.pidfd >= 0)
 		close(x.pidfd);

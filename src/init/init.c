@@ -23,17 +23,15 @@
  * Processes entered with setns() are not its children, so besides the pokes
  * it re-counts the jail's processes (its /proc) every second once ready.
  *
- *   brig-reaper PIDFD BRIGFD ARMFD NAME
+ *   brig-reaper PIDFD BRIGFD NAME
  *
  * The same program, called by that name, is the jail's reaper on the host
- * (sys/reaper.c starts one per jail). It waits for a byte on ARMFD (the
- * start succeeded; without it, EOF: the start failed and cleans up after
- * itself, or brig died and the next brig command does), then until the
- * jail's init has exited (PIDFD becomes readable), however that happened
- * (the jail ended on its own, init was killed, brig stop), then executes
- * brig (BRIGFD, an O_PATH descriptor of its binary) as `brig reap NAME`,
- * which removes what the jail left on the host unless another brig is
- * already at it. */
+ * (sys/reaper.c starts one per jail once its start has succeeded). It
+ * waits until the jail's init has exited (PIDFD becomes readable),
+ * however that happened (the jail ended on its own, init was killed, brig
+ * stop), then executes brig (BRIGFD, an O_PATH descriptor of its binary)
+ * as `brig reap NAME`, which removes what the jail left on the host
+ * unless another brig is already at it. */
 #include <asm/unistd.h>
 #include <linux/fcntl.h>
 #include <linux/prctl.h>
@@ -48,7 +46,6 @@
 #define SIG_SETMASK 2
 #define POLLIN 1
 #define CLOCK_MONOTONIC 1
-#define EINTR 4
 
 struct kts {
 	long sec;
@@ -224,27 +221,19 @@ static int streq(const char *s, const char *t)
 	return *s == *t;
 }
 
-/* brig-reaper PIDFD BRIGFD ARMFD NAME: once armed, wait for the jail's
- * init, then run `brig reap NAME` with our environment. */
+/* brig-reaper PIDFD BRIGFD NAME: wait for the jail's init, then run
+ * `brig reap NAME` with our environment. */
 static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
 {
 	struct kpollfd p;
 	char *args[] = { "brig", "reap", 0, 0 };
-	long arm, n;
-	char c;
 
-	if (argc != 5)
+	if (argc != 4)
 		die(2);
-	arm = parse_num(argv[3]);
 	sys6(__NR_prctl, PR_SET_NAME, (long)"brig-reaper", 0, 0, 0, 0);
-	while ((n = sys(__NR_read, arm, &c, 1)) == -EINTR)
-		;
-	if (n != 1)
-		die(0);
-	sys(__NR_close, arm, 0, 0);
 	p.fd = (int)parse_num(argv[1]);
 	p.events = POLLIN;
-	args[2] = argv[4];
+	args[2] = argv[3];
 	while (sys6(__NR_ppoll, (long)&p, 1, 0, 0, 8, 0) <= 0)
 		;
 	sys(__NR_close, p.fd, 0, 0);

@@ -3,15 +3,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sys/initbin.h"
 #include "util/mem.h"
 
 extern char **environ;
+
+/* The reaper's descriptors, where it expects them. */
+enum { FD_PIDFD = 3, FD_BRIG = 4 };
 
 /* The reaper's environment, passed on to `brig reap`: brig's own
  * variables (where its directories are) and a plain PATH; not the
@@ -32,90 +35,59 @@ static char **reaper_env(void)
 	return env;
 }
 
-/* The reaper's descriptors, where it expects them. */
-enum { FD_PIDFD = 3, FD_BRIG = 4, FD_PROG = 5, FD_ARM = 6 };
+/* The forked child: become the reaper. Never returns. */
+static __attribute__((noreturn)) void child(int pidfd, const char *name, char **env)
+{
+	char fd_pidfd[16], fd_brig[16];
+	char *argv[] = { "brig-reaper", fd_pidfd, fd_brig, (char *)name, NULL };
+	struct brig_err e = { 0 };
+	sigset_t none;
+	int prog, brig, null;
+
+	/* Out of the caller's session (a ^C there is not for it), off every
+	 * mount it might pin, signals as new. */
+	setsid();
+	if (chdir("/") < 0)
+		_exit(1);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prog = initbin_memfd(&e);
+	brig = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (prog < 0 || brig < 0 || null < 0)
+		_exit(1);
+	/* 0-2 on /dev/null, the pidfd and brig's binary at 3 and 4 (through
+	 * numbers above them, so that each dup2 clears close-on-exec), the
+	 * program above those; nothing else. */
+	pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 10);
+	brig = fcntl(brig, F_DUPFD_CLOEXEC, 10);
+	prog = fcntl(prog, F_DUPFD_CLOEXEC, 10);
+	null = fcntl(null, F_DUPFD_CLOEXEC, 10);
+	if (pidfd < 0 || brig < 0 || prog < 0 || null < 0 || dup2(null, 0) < 0 ||
+	    dup2(null, 1) < 0 || dup2(null, 2) < 0 || dup2(pidfd, FD_PIDFD) < 0 ||
+	    dup2(brig, FD_BRIG) < 0 || dup2(prog, 5) < 0)
+		_exit(1);
+	syscall(SYS_close_range, 6, ~0U, 0);
+	snprintf(fd_pidfd, sizeof(fd_pidfd), "%d", FD_PIDFD);
+	snprintf(fd_brig, sizeof(fd_brig), "%d", FD_BRIG);
+	syscall(SYS_execveat, 5, "", argv, env, AT_EMPTY_PATH);
+	_exit(1);
+}
 
 int reaper_spawn(int pidfd, const char *name, struct brig_err *e)
 {
-	char fd_pidfd[16], fd_brig[16], fd_arm[16], prog[32];
-	char *argv[] = { "brig-reaper", fd_pidfd, fd_brig, fd_arm, (char *)name, NULL };
-	int fds[3] = { -1, -1, -1 }, arm[2] = { -1, -1 }, r = -1;
 	cleanup_free char **env = reaper_env();
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dflt;
 	pid_t pid;
 
-	/* Above the target numbers, so that every dup2 below really happens
-	 * (and clears close-on-exec). */
-	fds[0] = fcntl(pidfd, F_DUPFD_CLOEXEC, 10);
-	fds[1] = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	if (fds[1] >= 0 && fds[1] < 10) {
-		int hi = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
-
-		close(fds[1]);
-		fds[1] = hi;
-	}
-	fds[2] = initbin_memfd(e);
-	if (fds[2] >= 0 && fds[2] < 10) {
-		int hi = fcntl(fds[2], F_DUPFD_CLOEXEC, 10);
-
-		close(fds[2]);
-		fds[2] = hi;
-	}
-	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || pipe2(arm, O_CLOEXEC) < 0) {
-		if (!e->msg[0])
-			brig_err_set(e, errno, "reaper: descriptors");
-		goto out;
-	}
-	snprintf(fd_pidfd, sizeof(fd_pidfd), "%d", FD_PIDFD);
-	snprintf(fd_brig, sizeof(fd_brig), "%d", FD_BRIG);
-	snprintf(fd_arm, sizeof(fd_arm), "%d", FD_ARM);
-	snprintf(prog, sizeof(prog), "/proc/self/fd/%d", FD_PROG);
-	sigemptyset(&none);
-	sigfillset(&dflt);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
-	posix_spawn_file_actions_adddup2(&fa, 0, 1);
-	posix_spawn_file_actions_adddup2(&fa, 0, 2);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], FD_PIDFD);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], FD_BRIG);
-	posix_spawn_file_actions_adddup2(&fa, fds[2], FD_PROG);
-	posix_spawn_file_actions_adddup2(&fa, arm[0], FD_ARM);
-	posix_spawn_file_actions_addclosefrom_np(&fa, FD_ARM + 1);
-	posix_spawn_file_actions_addchdir_np(&fa, "/");
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-				      POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dflt);
-	/* The program is the memfd itself, opened again by path in the child
-	 * (its descriptor there is FD_PROG). */
-	r = posix_spawn(&pid, prog, &fa, &at, argv, env);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	if (r != 0) {
-		brig_err_set(e, r, "reaper: starting it");
-		r = -1;
-	} else {
-		r = arm[1];
-		arm[1] = -1;
-	}
-out:
-	for (int i = 0; i < 3; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	if (arm[0] >= 0)
-		close(arm[0]);
-	if (arm[1] >= 0)
-		close(arm[1]);
-	return r;
-}
-
-void reaper_arm(int armfd)
-{
-	ssize_t n = write(armfd, "a", 1);
-
-	(void)n;	/* a reaper that is gone: the next brig command cleans up */
-	close(armfd);
+	/* A plain fork: the caller goes on at once (it is about to exit);
+	 * the child makes the reaper's memfd and descriptors on its own time. */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return brig_err_set(e, errno, "reaper: fork");
+	if (pid == 0)
+		child(pidfd, name, env);
+	return 0;
 }
