@@ -7,7 +7,8 @@
 #                                           in its own net+mount+pid namespace)
 #   fuzz         build/fuzz/fuzz_conf      (a short run)
 #
-# TESTS=pattern limits integration tests to names matching the pattern.
+# TESTS=pattern limits integration tests to names matching the pattern
+# (shell globs; several separated by '|': TESTS='jail_*|net_seed').
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -67,7 +68,13 @@ if [ "$(id -u)" = 0 ]; then
 		name=$(basename "$t" .sh)
 		case "$name" in lib) continue ;; esac
 		if [ -n "${TESTS:-}" ]; then
-			case "$name" in $TESTS) ;; *) continue ;; esac
+			want=0
+			set -f
+			for p in $(printf '%s' "$TESTS" | tr '|' ' '); do
+				case "$name" in $p) want=1 ;; esac
+			done
+			set +f
+			[ $want = 1 ] || continue
 		fi
 		# Slow tests (*_slow) may be left out with SKIP_SLOW=1. A test
 		# marked "# brig-test: host-network" keeps the host's network
