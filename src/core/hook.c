@@ -79,19 +79,21 @@ static char *argv_line(char *const *argv)
 	return sb_steal(&sb);
 }
 
-/* Wait for pid up to timeout seconds (0: forever). On timeout its process
- * group (or, for group == 0, the process itself) is killed. Returns the
- * raw wait status, or -2 on timeout. */
+/* Wait for pid up to timeout seconds (0: forever). On timeout, or when a
+ * deferred signal asks brig to stop (proc_defer_begin), its process group
+ * (or, for group == 0, the process itself) is killed. Returns the raw
+ * wait status, -2 on timeout, -3 when interrupted. */
 static int wait_timeout(pid_t pid, bool group, long timeout)
 {
 	cleanup_close int pfd = pidfd_open(pid, 0);
+	int r = pfd < 0 ? 1 : proc_wait_deferred(pfd, timeout > 0 ? (int)(timeout * 1000) : -1);
 
-	if (timeout > 0 && pfd >= 0 && !proc_wait_exit(pfd, (int)(timeout * 1000))) {
+	if (r <= 0) {
 		if (group)
 			kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 		proc_waitpid(pid);
-		return -2;
+		return r == 0 ? -2 : -3;
 	}
 	return proc_waitpid(pid);
 }
@@ -101,6 +103,9 @@ static int judge(const char *param, const char *line, int st, long timeout, stru
 {
 	if (st == -2)
 		return brig_err_set(e, 0, "%s: %s: timed out after %ld s (exec.timeout)", param, line, timeout);
+	if (st == -3)
+		return brig_err_set(e, 0, "%s: %s: interrupted by SIG%s", param, line,
+				    sigabbrev_np(proc_deferred()));
 	if (st < 0)
 		return brig_err_set(e, errno, "%s: %s", param, line);
 	if (WIFSIGNALED(st))
@@ -114,11 +119,15 @@ static int judge(const char *param, const char *line, int st, long timeout, stru
 static __attribute__((noreturn)) void host_child(char **argv, char **env, const char *user, int errfd)
 {
 	char msg[512];
+	sigset_t none;
 	ssize_t n;
 
 	setpgid(0, 0);
+	/* As a new process: brig may be deferring signals (a start). */
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (user) {
 		struct passwd *pw = getpwnam(user);
 

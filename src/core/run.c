@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,8 +195,9 @@ static void drain(struct runner *r, size_t i)
 /* Run the plan: up to `limit` workers at a time. */
 static void run_parallel(struct runner *r, long limit)
 {
-	struct pollfd *pfd = xcalloc(r->plan.n, sizeof(*pfd));
+	struct pollfd *pfd = xcalloc(r->plan.n + 1, sizeof(*pfd));
 	size_t *idx = xcalloc(r->plan.n, sizeof(*idx));
+	bool forwarded = false;
 
 	for (;;) {
 		size_t running = 0;
@@ -204,6 +206,18 @@ static void run_parallel(struct runner *r, long limit)
 		for (size_t k = 0; k < r->plan.n; k++)
 			running += r->fd[k] >= 0;
 		while ((long)running < limit && (i = dep_next(&r->plan)) >= 0) {
+			if (proc_deferred()) {
+				/* Asked to stop: start nothing more. */
+				cleanup_free char *msg = xasprintf("%s: start: interrupted by SIG%s",
+								   r->plan.jobs[i].name,
+								   sigabbrev_np(proc_deferred()));
+
+				report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, msg);
+				r->reported[i] = true;
+				r->failed++;
+				dep_done(&r->plan, (size_t)i, false);
+				continue;
+			}
 			if (spawn(r, (size_t)i) < 0) {
 				report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, "cannot fork a worker");
 				r->reported[i] = true;
@@ -222,8 +236,16 @@ static void run_parallel(struct runner *r, long limit)
 				pfd[running] = (struct pollfd){ .fd = r->fd[k], .events = POLLIN };
 				idx[running++] = k;
 			}
-		if (poll(pfd, running, -1) < 0 && errno != EINTR)
+		/* A deferred signal (start): pass it on to the workers, once. */
+		pfd[running] = (struct pollfd){ .fd = forwarded ? -1 : proc_defer_fd(), .events = POLLIN };
+		if (poll(pfd, running + 1, -1) < 0 && errno != EINTR)
 			break;
+		if (!forwarded && proc_deferred()) {
+			for (size_t k = 0; k < r->plan.n; k++)
+				if (r->fd[k] >= 0 && r->pid[k] > 0)
+					kill(r->pid[k], proc_deferred());
+			forwarded = true;
+		}
 		for (size_t k = 0; k < running; k++)
 			if (pfd[k].revents)
 				drain(r, idx[k]);
@@ -257,6 +279,11 @@ static int run(const struct conf *c, char *const *names, size_t n, bool stop, ch
 	struct runner r = { .c = c, .ops = o };
 	long limit = o && o->parallel > 0 ? o->parallel : sysconf(_SC_NPROCESSORS_ONLN);
 
+	/* A start interrupted (^C, SIGTERM, SIGHUP) takes down what it made,
+	 * then ends by the signal. (A stop goes on to the end: it is what
+	 * cleans up.) */
+	if (!stop)
+		proc_defer_begin();
 	dep_plan_build(&r.plan, c, names, n, stop, extra, nextra, running, NULL);
 	r.pid = xcalloc(r.plan.n + 1, sizeof(*r.pid));
 	r.fd = xcalloc(r.plan.n + 1, sizeof(*r.fd));
@@ -273,6 +300,8 @@ static int run(const struct conf *c, char *const *names, size_t n, bool stop, ch
 	free(r.pid);
 	free(r.fd);
 	free(r.reported);
+	if (!stop)
+		proc_defer_end();
 	return (int)r.failed;
 }
 

@@ -240,7 +240,14 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	size_t done = 0;
 
 	for (; done < ARRAY_SIZE(steps); done++) {
-			core_fault(steps[done].name);
+		int sig = proc_deferred();
+
+		/* Asked to stop (^C, SIGTERM, SIGHUP): take it all down. */
+		if (sig) {
+			brig_err_set(e, 0, "%s: interrupted by SIG%s", steps[done].name, sigabbrev_np(sig));
+			break;
+		}
+		core_fault(steps[done].name);
 		if (steps[done].run(x, e) < 0)
 			break;
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,4 +128,78 @@ void close_fds_except(int *keep, size_t n)
 		from = (unsigned int)keep[i] + 1;
 	}
 	close_range(from, ~0U, 0);
+}
+
+/* Deferred signals: a signalfd over them while they are blocked. */
+static struct {
+	int fd;			/* -1: not deferring */
+	int sig;		/* the first one that came */
+	sigset_t old;
+} defer = { .fd = -1 };
+
+void proc_defer_begin(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	sigset_t set;
+
+	/* Not those we ignore (a background job of a script ignores SIGINT:
+	 * the terminal's ^C is not for it), else they would now count. */
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+
+		if (sigaction(sigs[i], NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+			sigaddset(&set, sigs[i]);
+	}
+	if (defer.fd >= 0 || sigprocmask(SIG_BLOCK, &set, &defer.old) < 0)
+		return;
+	defer.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	defer.sig = 0;
+}
+
+int proc_defer_fd(void)
+{
+	return defer.fd;
+}
+
+int proc_deferred(void)
+{
+	struct signalfd_siginfo si;
+
+	if (defer.fd >= 0 && !defer.sig && read(defer.fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		defer.sig = (int)si.ssi_signo;
+	return defer.sig;
+}
+
+int proc_wait_deferred(int pidfd, int timeout_ms)
+{
+	struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = defer.fd, .events = POLLIN } };
+	int r;
+
+	if (proc_deferred())
+		return -1;
+	do
+		r = poll(p, defer.fd >= 0 ? 2 : 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r > 0 && p[0].revents)
+		return 1;
+	if (r > 0 && proc_deferred())
+		return -1;
+	return 0;
+}
+
+void proc_defer_end(void)
+{
+	int sig = proc_deferred();
+
+	if (defer.fd < 0)
+		return;
+	close(defer.fd);
+	defer.fd = -1;
+	sigprocmask(SIG_SETMASK, &defer.old, NULL);
+	if (sig) {
+		/* Taken from the queue by the signalfd: send it again. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 }

@@ -26,6 +26,23 @@ int proc_waitpid(pid_t pid);
 /* Exit status as a shell reports it: code, or 128+signal. */
 int proc_exit_code(int status);
 
+/* Deferring the signals that end a command (SIGINT, SIGTERM, SIGHUP)
+ * while brig builds something that it must take down again if asked to
+ * stop (a jail start): they stay blocked; proc_deferred() says whether
+ * one came (0, or its number), proc_wait_deferred() waits that may last
+ * long (hooks) end early when one comes, and proc_defer_end() lets it
+ * take effect (the process ends by it, as if it came then). Inherited by
+ * forked workers, each of which sees the signals sent to itself. */
+void proc_defer_begin(void);
+int proc_deferred(void);
+/* proc_wait_exit() that also ends, returning -1, when a deferred signal
+ * comes. */
+int proc_wait_deferred(int pidfd, int timeout_ms);
+/* The descriptor that becomes readable when a deferred signal comes (-1
+ * when not deferring), for poll loops. */
+int proc_defer_fd(void);
+void proc_defer_end(void);
+
 /* Close every descriptor above 2 except those in keep (order any,
  * negative entries ignored). keep is sorted in place. */
 void close_fds_except(int *keep, size_t n);
