@@ -207,9 +207,10 @@ static void run_parallel(struct runner *r, long limit)
 			running += r->fd[k] >= 0;
 		while ((long)running < limit && (i = dep_next(&r->plan)) >= 0) {
 			if (proc_deferred()) {
-				/* Asked to stop: start nothing more. */
-				cleanup_free char *msg = xasprintf("%s: start: interrupted by SIG%s",
+				/* Asked to stop: begin nothing more. */
+				cleanup_free char *msg = xasprintf("%s: %s: interrupted by SIG%s",
 								   r->plan.jobs[i].name,
+								   r->plan.stop ? "stop" : "start",
 								   sigabbrev_np(proc_deferred()));
 
 				report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, msg);
@@ -236,7 +237,7 @@ static void run_parallel(struct runner *r, long limit)
 				pfd[running] = (struct pollfd){ .fd = r->fd[k], .events = POLLIN };
 				idx[running++] = k;
 			}
-		/* A deferred signal (start): pass it on to the workers, once. */
+		/* A deferred signal: pass it on to the workers, once. */
 		pfd[running] = (struct pollfd){ .fd = forwarded ? -1 : proc_defer_fd(), .events = POLLIN };
 		if (poll(pfd, running + 1, -1) < 0 && errno != EINTR)
 			break;
@@ -279,11 +280,11 @@ static int run(const struct conf *c, char *const *names, size_t n, bool stop, ch
 	struct runner r = { .c = c, .ops = o };
 	long limit = o && o->parallel > 0 ? o->parallel : sysconf(_SC_NPROCESSORS_ONLN);
 
-	/* A start interrupted (^C, SIGTERM, SIGHUP) takes down what it made,
-	 * then ends by the signal. (A stop goes on to the end: it is what
-	 * cleans up.) */
-	if (!stop)
-		proc_defer_begin();
+	/* Interrupted (^C, SIGTERM, SIGHUP), a start takes down what it made
+	 * and a stop cuts its hooks short but finishes taking the jail down;
+	 * jails not begun yet are left as they are; then brig ends by the
+	 * signal. */
+	proc_defer_begin();
 	dep_plan_build(&r.plan, c, names, n, stop, extra, nextra, running, NULL);
 	r.pid = xcalloc(r.plan.n + 1, sizeof(*r.pid));
 	r.fd = xcalloc(r.plan.n + 1, sizeof(*r.fd));
@@ -300,8 +301,7 @@ static int run(const struct conf *c, char *const *names, size_t n, bool stop, ch
 	free(r.pid);
 	free(r.fd);
 	free(r.reported);
-	if (!stop)
-		proc_defer_end();
+	proc_defer_end();
 	return (int)r.failed;
 }
 

@@ -29,15 +29,16 @@ static void hook_or_warn(struct jctx *x, const char *param, bool in_jail)
 }
 
 /* Ask init to stop the jail (it SIGTERMs everything, waits stop.timeout,
- * SIGKILLs the rest); if init itself does not finish in time, kill it,
- * which kills the whole PID namespace. */
+ * SIGKILLs the rest); if init itself does not finish in time, or brig is
+ * asked to end meanwhile (proc_defer_begin), kill it, which kills the
+ * whole PID namespace. */
 static void terminate(struct jctx *x)
 {
 	long t = x->sp.stop_timeout;
 
 	core_fault("terminate");
 	if (t > 0 && pidfd_send_signal(x->pidfd, SIGTERM, NULL, 0) == 0 &&
-	    proc_wait_exit(x->pidfd, (int)(t * 1000) + 2000))
+	    proc_wait_deferred(x->pidfd, (int)(t * 1000) + 2000) == 1)
 		return;
 	proc_kill_wait(x->pidfd);
 }

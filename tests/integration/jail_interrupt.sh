@@ -1,6 +1,7 @@
 # A start interrupted by ^C (SIGINT), SIGTERM or SIGHUP takes down what it
 # made (the hook it waits for, the jail, its cgroups and state) before it
-# ends by the signal: nothing waits for the next brig command.
+# ends by the signal: nothing waits for the next brig command. A stop
+# interrupted cuts its hooks short and finishes taking the jail down.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
@@ -9,7 +10,8 @@ a { path = \"$ROOT\"; persist; exec.start = \"sleep 30\"; }
 b { path = \"$ROOT\"; persist; exec.prestart = \"sleep 30\"; }
 c { path = \"$ROOT\"; persist; depend = a; }
 p { path = \"$ROOT\"; persist; }
-brief { path = \"$ROOT\"; persist; exec.start = \"sleep 2\"; }"
+brief { path = \"$ROOT\"; persist; exec.start = \"sleep 2\"; }
+slowstop { path = \"$ROOT\"; persist; stop.timeout = 30; exec.stop = \"sleep 30\"; }"
 expect_rc 0 "$BRIG" start p
 remember_cgroups p
 expect_rc 0 "$BRIG" stop p
@@ -27,10 +29,11 @@ nothing_left() {
 
 # interrupt SIGNAL STATUS JAIL...: start, send SIGNAL to brig after 1 s.
 # (A background job of this script would ignore SIGINT: env resets it.)
+# VERB=stop for a stop.
 interrupt() {
 	sig=$1 want=$2
 	shift 2
-	env --default-signal=INT "$BRIG" start "$@" >"$T/out" 2>"$T/err" &
+	env --default-signal=INT "$BRIG" "${VERB:-start}" "$@" >"$T/out" 2>"$T/err" &
 	pid=$!
 	sleep 1
 	t0=$(date +%s)
@@ -59,6 +62,16 @@ nothing_left "SIGTERM during a parallel start"
 
 interrupt HUP 129 slow
 nothing_left "SIGHUP"
+
+# A stop waiting for exec.stop (and for a process that ignores SIGTERM,
+# with stop.timeout = 30): the hook is cut short, the jail killed.
+expect_rc 0 "$BRIG" start slowstop
+"$BRIG" exec slowstop sh -c 'trap "" TERM; while :; do sleep 1; done' &
+sleep 0.5
+VERB=stop interrupt TERM 143 slowstop
+expect_grep "slowstop: stop: exec.stop: sleep 30: interrupted by SIGTERM (going on)" "$(cat "$T/err")"
+wait
+nothing_left "SIGTERM during a stop"
 
 # An ignored SIGINT stays ignored (a script's background job): the start
 # goes on.
