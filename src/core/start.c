@@ -103,7 +103,10 @@ static int attach(struct jctx *x, struct brig_err *e)
 }
 
 /* The jail's first process: namespaces, then every mount of the jail in
- * its own mount namespace. Recorded (as the init to kill) first thing. */
+ * its own mount namespace (it shares our memory meanwhile, so we only
+ * wait). Then it is recorded as the init to kill, and moved into the
+ * jail's cgroups: it makes its cgroup namespace only after that, in the
+ * next phase. If we die before recording it, it dies with us. */
 static int step_mount(struct jctx *x, struct brig_err *e)
 {
 	const struct jspec *sp = &x->sp;
@@ -121,18 +124,13 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (jail_clone(&s, &x->child, e) < 0)
 		return -1;
 	x->pidfd = x->child.pidfd;
+	if (jail_wait(&x->child, false, e) < 0)
+		return -1;
 	x->st.init_pid = x->child.pid;
 	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)
 		return brig_err_set(e, errno, "recording the jail's first process");
 	core_fault("cloned");
-	/* While the first process mounts, the slow part of our side: moving
-	 * it into the jail's cgroups (a cgroup migration waits for RCU). It
-	 * makes its cgroup namespace only after that, in the next phase. */
-	if (attach(x, e) < 0) {
-		jail_wait(&x->child, false, &(struct brig_err){ 0 });
-		return -1;
-	}
-	return jail_wait(&x->child, false, e);
+	return attach(x, e);
 }
 
 /* The jail is created: its first process enters the root and becomes
@@ -141,7 +139,7 @@ static int step_create(struct jctx *x, struct brig_err *e)
 {
 	int r = jail_go(&x->child, e) < 0 ? -1 : jail_wait(&x->child, true, e);
 
-	jail_child_release(&x->child);
+	jail_child_release(&x->child, false);
 	close(x->initfd);
 	x->initfd = -1;
 	if (r == 0)
@@ -152,13 +150,13 @@ static int step_create(struct jctx *x, struct brig_err *e)
 /* Undo of the jail's first process / init: kill it, wait for it. */
 static void undo_kill(struct jctx *x)
 {
-	jail_child_release(&x->child);
 	if (x->pidfd >= 0) {
 		proc_kill_wait(x->pidfd);
 		proc_waitpid(x->child.pid);
 		close(x->pidfd);
 		x->pidfd = -1;
 	}
+	jail_child_release(&x->child, true);
 }
 
 /* exec.prestart: host commands before the jail exists. */

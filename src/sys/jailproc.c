@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -143,9 +144,18 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 	return brig_err_set(e, errno, "executing init");
 }
 
+/* What C runs with, in a block of its own above its stack: the caller's
+ * frames (and its struct jail_setup) are gone by the second phase. */
+struct child_args {
+	struct jail_setup s;
+	int go, status;
+};
+
 /* C: the whole life of the jail's first process before it becomes init. */
-static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int go, int status)
+static int child_main(void *arg)
 {
+	const struct child_args *a = arg;
+	const struct jail_setup *s = &a->s;
 	struct brig_err e = { 0 };
 	int keep[4], rootfd = -1, nullfd;
 
@@ -153,69 +163,87 @@ static __attribute__((noreturn)) void child_main(const struct jail_setup *s, int
 	/* A session of its own: the caller's terminal and process group
 	 * (^C, job control, a kill of the group) never reach the jail. */
 	setsid();
-	/* Not even the setup phase is open to the jail: no ptrace, no /proc. */
+	/* Not even the setup phase is open to the jail (no ptrace, no
+	 * /proc/1/exe back to brig's binary) should anything of it appear
+	 * before init. A property of the memory, so brig's too until it
+	 * exits, which costs it nothing. */
 	prctl(PR_SET_DUMPABLE, 0);
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nullfd < 0) {
 		brig_err_set(&e, errno, "/dev/null");
-		child_report(status, 0, &e);
+		child_report(a->status, 0, &e);
 		_exit(1);
 	}
-	keep[0] = go;
-	keep[1] = status;
+	keep[0] = a->go;
+	keep[1] = a->status;
 	keep[2] = s->initfd;
 	keep[3] = nullfd;
 	/* Above all the caller's lock: it must die with the caller. */
 	close_fds_except(keep, ARRAY_SIZE(keep));
 	if (child_setup(s, &rootfd, &e) == 0) {
-		child_report(status, 1, NULL);
-		child_wait_go(go);
+		child_report(a->status, 1, NULL);
+		child_wait_go(a->go);
 		child_create(s, rootfd, nullfd, &e);
 	}
-	child_report(status, 0, &e);
+	child_report(a->status, 0, &e);
 	_exit(1);
 }
 
+/* C's stack: plenty for the mounts' error paths, touched pages only. */
+#define CHILD_STACK (256 * 1024)
+#define GUARD 4096
+
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
 {
-	int go[2], st[2];
+	int go[2], st[2], pidfd = -1;
+	struct child_args *a;
+	char *stack;
 	pid_t pid;
 
 	c->pid = -1;
 	c->pidfd = c->go = c->status = -1;
-	if (pipe2(go, O_CLOEXEC) < 0)
-		return brig_err_set(e, errno, "pipe");
+	c->stack = NULL;
+	c->execd = false;
+	stack = mmap(NULL, GUARD + CHILD_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return brig_err_set(e, errno, "the jail's first process: a stack");
+	if (mprotect(stack, GUARD, PROT_NONE) < 0) {
+		brig_err_set(e, errno, "the jail's first process: a stack guard");
+		munmap(stack, GUARD + CHILD_STACK);
+		return -1;
+	}
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		brig_err_set(e, errno, "pipe");
+		munmap(stack, GUARD + CHILD_STACK);
+		return -1;
+	}
 	if (pipe2(st, O_CLOEXEC) < 0) {
 		brig_err_set(e, errno, "pipe");
 		close(go[0]);
 		close(go[1]);
+		munmap(stack, GUARD + CHILD_STACK);
 		return -1;
 	}
-	fflush(NULL);
-	/* Like fork(), with namespaces: the raw system call with no new stack. */
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid == 0) {
-		close(go[1]);
-		close(st[0]);
-		child_main(s, go[0], st[1]);
-	}
+	a = (struct child_args *)(stack + GUARD + CHILD_STACK - sizeof(*a));
+	*a = (struct child_args){ .s = *s, .go = go[0], .status = st[1] };
+	/* The stack grows down from just below the arguments (aligned). */
+	pid = clone(child_main, (void *)((uintptr_t)a & ~(uintptr_t)63),
+		    CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | SIGCHLD, a, &pidfd);
 	close(go[0]);
 	close(st[1]);
 	if (pid < 0) {
 		brig_err_set(e, errno, "creating the jail's PID namespace");
 		close(go[1]);
 		close(st[0]);
+		munmap(stack, GUARD + CHILD_STACK);
 		return -1;
 	}
 	c->pid = pid;
+	c->pidfd = pidfd;
 	c->go = go[1];
 	c->status = st[0];
-	c->pidfd = pidfd_open(pid, 0);
-	if (c->pidfd < 0) {
-		brig_err_set(e, errno, "pidfd_open");
-		kill(pid, SIGKILL);
-		return -1;
-	}
+	c->stack = stack;
 	return 0;
 }
 
@@ -235,8 +263,10 @@ int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e)
 		n = read(c->status, &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
 	/* After exec the pipe closes with the old image; init must live. */
-	if (n == 0 && exec_phase && !proc_wait_exit(c->pidfd, 0))
+	if (n == 0 && exec_phase && !proc_wait_exit(c->pidfd, 0)) {
+		c->execd = true;
 		return 0;
+	}
 	if (n != (ssize_t)sizeof(r))
 		return brig_err_set(e, n < 0 ? errno : EPIPE, "the jail's first process died");
 	if (r.ok)
@@ -246,11 +276,15 @@ int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e)
 	return -1;
 }
 
-void jail_child_release(struct jail_child *c)
+void jail_child_release(struct jail_child *c, bool dead)
 {
 	if (c->go >= 0)
 		close(c->go);
 	if (c->status >= 0)
 		close(c->status);
 	c->go = c->status = -1;
+	if (c->stack && (dead || c->execd)) {
+		munmap(c->stack, GUARD + CHILD_STACK);
+		c->stack = NULL;
+	}
 }

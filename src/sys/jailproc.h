@@ -3,15 +3,28 @@
  * jail_clone() makes the jail's first process C in a new PID namespace;
  * C then goes through two phases, each finished by jail_wait():
  *   1. setup, at once: new mount, UTS, IPC (and network) namespaces,
- *      hostname, private propagation, lo, the jail's mounts (while the
- *      caller records C and moves it into the jail's cgroups);
+ *      hostname, private propagation, lo, the jail's mounts;
  *   2. create, after jail_go(): cgroup namespace, pivot_root into the
  *      root, capability bounding set, the seccomp filter, then
  *      execveat() of brig's init, which becomes the jail's PID 1.
- * Between them the caller runs exec.prestart (FreeBSD's order: mounts,
- * exec.prestart, jail created). If the caller dies, C dies with it (a
- * parent-death signal, EOF on its pipe); what C made until then lives in
- * its own namespaces and goes with it. */
+ * Between them the caller records C, moves it into the jail's cgroups and
+ * runs exec.prestart (FreeBSD's order: mounts, exec.prestart, jail
+ * created). If the caller dies, C dies with it (a parent-death signal,
+ * EOF on its pipe); what C made until then lives in its own namespaces
+ * and goes with it.
+ *
+ * C shares the caller's memory until it executes init (CLONE_VM, like
+ * posix_spawn, on a stack of its own): copying the caller's address space
+ * for a process that never returns to it costs more than all of a
+ * jail's mounts on a VM (fork's page tables and copy-on-write faults,
+ * ~0.7 ms before the child first runs, against ~25 us). The two take turns, never
+ * running at once: from jail_clone() to jail_wait() only C runs, from
+ * there to jail_go() only the caller (C blocks on its pipe), and from
+ * jail_go() C runs until it has executed init or reported a failure
+ * while the caller waits in jail_wait(). Only C's own stack and the
+ * memory of the caller's blocked frames are touched meanwhile, so
+ * malloc, errno and the rest of libc's state are never used by both at
+ * once. */
 #ifndef BRIG_SYS_JAILPROC_H
 #define BRIG_SYS_JAILPROC_H
 
@@ -42,9 +55,12 @@ struct jail_child {
 	int pidfd;
 	int go;		/* write end: "go on" to C */
 	int status;	/* read end: C's reports */
+	void *stack;	/* C's stack, while C may run on it */
+	bool execd;	/* C has executed init */
 };
 
-/* Clone C; it starts its setup at once. */
+/* Clone C; it starts its setup at once, and the caller must call
+ * jail_wait() next, before anything else. */
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e);
 /* Let C create the jail (after its setup). */
 int jail_go(struct jail_child *c, struct brig_err *e);
@@ -52,7 +68,8 @@ int jail_go(struct jail_child *c, struct brig_err *e);
  * which ends with init running): 0 if it did, -1 with C's own error (or
  * why it died) otherwise. */
 int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e);
-/* Close the pipes (not the pidfd). */
-void jail_child_release(struct jail_child *c);
+/* Close the pipes (not the pidfd), and free C's stack if C no longer
+ * runs on it: it executed init, or it is dead (waited for). */
+void jail_child_release(struct jail_child *c, bool dead);
 
 #endif
