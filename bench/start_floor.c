@@ -4,7 +4,9 @@
  *
  *   start_floor ROOT PIDFILE
  *
- * clone() into a new PID namespace; the child makes mount, UTS, IPC and
+ * clone() into a new PID namespace, sharing this process's memory until
+ * it executes (CLONE_VM, as brig does: on a VM a fork-like copy costs more
+ * than the rest together); the child makes mount, UTS, IPC and
  * network namespaces, binds ROOT onto itself, mounts /proc, pivot_root()s
  * into it and executes this program again (built static and small, like
  * brig's init) as its PID 1, which pauses. The parent returns
@@ -27,9 +29,34 @@ static void die(const char *what)
 	_exit(1);
 }
 
+static int p[2], self;
+static char *root;
+
+/* The child: namespaces, root, /proc, pivot_root, exec. The parent only
+ * waits meanwhile, so sharing its memory is safe. */
+static int child(void *arg)
+{
+	char *av[] = { "init", "P", NULL }, *env[] = { NULL };
+
+	(void)arg;
+	close(p[0]);
+	setsid();
+	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0)
+		die("unshare");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 || chdir(root) < 0 ||
+	    mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die("mount");
+	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		die("pivot_root");
+	syscall(SYS_execveat, self, "", av, env, AT_EMPTY_PATH);
+	die("exec");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
-	int p[2], self;
+	static char stack[64 * 1024] __attribute__((aligned(64)));
 	char c;
 	pid_t pid;
 	FILE *f;
@@ -42,31 +69,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: start_floor ROOT PIDFILE\n");
 		return 2;
 	}
+	root = argv[1];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		die("pipe");
 	self = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	if (self < 0)
 		die("/proc/self/exe");
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = clone(child, stack + sizeof(stack), CLONE_VM | CLONE_NEWPID | SIGCHLD, NULL);
 	if (pid < 0)
 		die("clone");
-	if (pid == 0) {
-		char *av[] = { "init", "P", NULL }, *env[] = { NULL };
-
-		close(p[0]);
-		setsid();
-		if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0)
-			die("unshare");
-		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount(argv[1], argv[1], NULL, MS_BIND | MS_REC, NULL) < 0 || chdir(argv[1]) < 0 ||
-		    mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-			die("mount");
-		if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
-		    chdir("/") < 0)
-			die("pivot_root");
-		syscall(SYS_execveat, self, "", av, env, AT_EMPTY_PATH);
-		die("exec");
-	}
 	close(p[1]);
 	if (read(p[0], &c, 1) != 0)
 		return 1;
