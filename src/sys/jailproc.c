@@ -19,6 +19,17 @@
 #include "sys/seccomp.h"
 #include "util/mem.h"
 
+/* Under AddressSanitizer C's frames leave their redzones poisoned on its
+ * stack; the memory must be clean before it is unmapped and reused. */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
+
 /* What C reports at the end of a phase. On success of the last phase it
  * reports nothing: its status pipe closes on exec. */
 struct report {
@@ -56,21 +67,29 @@ static bool read_full(int fd, void *buf, size_t len)
 	return true;
 }
 
+/* C ends. Not by _exit(): a call that does not return makes
+ * AddressSanitizer reset what it knows of the stack of the thread, and
+ * C shares that thread's state with brig while running on a stack of its
+ * own (it would warn, and brig would inherit the confusion). */
+static void child_exit(void)
+{
+	syscall(SYS_exit_group, 1);
+}
+
 /* C: block until the parent says go; exit if it is gone. */
 static void child_wait_go(int fd)
 {
 	char c;
 
 	if (!read_full(fd, &c, 1))
-		_exit(1);
+		child_exit();
 }
 
 /* C, phase 1: everything up to the mounts. rootfd receives the root. */
 static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err *e)
 {
 	/* Only the PID namespace has to come with clone(); C makes the others
-	 * itself, while the caller records it and moves it into cgroups (a
-	 * network namespace alone costs about a millisecond). */
+	 * itself, so that their failure is told as such. */
 	int flags = CLONE_NEWNS | CLONE_NEWIPC | (s->hostname ? CLONE_NEWUTS : 0) |
 		    (s->own_net ? CLONE_NEWNET : 0);
 
@@ -172,7 +191,8 @@ static int child_main(void *arg)
 	if (nullfd < 0) {
 		brig_err_set(&e, errno, "/dev/null");
 		child_report(a->status, 0, &e);
-		_exit(1);
+		child_exit();
+		return 1;
 	}
 	keep[0] = a->go;
 	keep[1] = a->status;
@@ -186,7 +206,8 @@ static int child_main(void *arg)
 		child_create(s, rootfd, nullfd, &e);
 	}
 	child_report(a->status, 0, &e);
-	_exit(1);
+	child_exit();
+	return 1;
 }
 
 /* C's stack: plenty for the mounts' error paths, touched pages only. */
@@ -284,6 +305,7 @@ void jail_child_release(struct jail_child *c, bool dead)
 		close(c->status);
 	c->go = c->status = -1;
 	if (c->stack && (dead || c->execd)) {
+		ASAN_UNPOISON_MEMORY_REGION((char *)c->stack + GUARD, CHILD_STACK);
 		munmap(c->stack, GUARD + CHILD_STACK);
 		c->stack = NULL;
 	}

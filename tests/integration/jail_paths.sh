@@ -3,10 +3,12 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
-try() {	# try CONF-BODY EXPECTED-MESSAGE: start must fail with it, cleanly
+try() {	# try CONF-BODY EXPECTED-MESSAGE: start must fail with it (and say
+	# nothing else: the jail's first process reports through brig), cleanly
 	conf "j { persist; $1 }"
 	expect_rc 1 "$BRIG" start j
 	expect_grep "$2" "$ERR"
+	expect_eq "lines on stderr" 1 "$(wc -l <"$T/err")"
 	assert_clean
 }
 
