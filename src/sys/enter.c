@@ -22,13 +22,19 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* Report e on fd (best effort) and leave. */
-static __attribute__((noreturn)) void fail_exit(int errfd, const struct brig_err *e)
+/* Report e on fd (best effort). */
+static void report(int errfd, const struct brig_err *e)
 {
 	size_t len = strnlen(e->msg, sizeof(e->msg));
 	ssize_t n = write(errfd, e->msg, len);
 
 	(void)n;
+}
+
+/* X: report e and leave. */
+static __attribute__((noreturn)) void fail_exit(int errfd, const struct brig_err *e)
+{
+	report(errfd, e);
 	_exit(127);
 }
 
@@ -83,7 +89,7 @@ static int enter_dir(const char *dir, struct brig_err *e)
 	return 0;
 }
 
-/* Y: from the fork to the exec. Returns only on error. */
+/* Y: from the clone to the exec. Returns only on error. */
 static int child_exec(const struct enter_req *r, const int *cgfds, int pty, struct brig_err *e)
 {
 	char *shell_argv[] = { NULL, NULL };
@@ -136,6 +142,25 @@ static int child_exec(const struct enter_req *r, const int *cgfds, int pty, stru
 	return brig_err_set(e, errno, "%s", r->argv ? argv[0] : u.shell);
 }
 
+/* What Y starts with. */
+struct y_args {
+	const struct enter_req *r;
+	const int *cgfds;
+	int pty, errfd;
+};
+
+/* Y, on X's memory (X waits until Y has executed the command or ended). */
+static int y_main(void *arg)
+{
+	const struct y_args *a = arg;
+	struct brig_err e = { 0 };
+
+	child_exec(a->r, a->cgfds, a->pty, &e);
+	report(a->errfd, &e);
+	proc_child_exit(127);
+	return 127;
+}
+
 static volatile pid_t forward_to;
 
 /* X: pass a terminal signal on to the command. */
@@ -145,7 +170,7 @@ static void forward(int sig)
 		kill(forward_to, sig);
 }
 
-/* X: join the jail, fork Y, wait for it. Never returns. */
+/* X: join the jail, clone Y, wait for it. Never returns. */
 static __attribute__((noreturn)) void intermediate(const struct enter_req *r, int errfd)
 {
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -155,6 +180,7 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 	size_t nkeep = 0;
 	int pty = r->pty;
 	sigset_t all, old;
+	void *ystack;
 	pid_t y;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -191,15 +217,17 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 		close(master);
 		close(r->pty_sock);
 	}
+	ystack = proc_stack_new(&e);
+	if (!ystack)
+		fail_exit(errfd, &e);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	y = fork();
-	if (y == 0) {
-		child_exec(r, cgfds, pty, &e);
-		fail_exit(errfd, &e);
-	}
+	/* Y shares our memory until it executes the command (sys/proc.h);
+	 * CLONE_VFORK holds us until then. Its stack goes with us. */
+	y = clone(y_main, proc_stack_top(ystack), CLONE_VM | CLONE_VFORK | SIGCHLD,
+		  &(struct y_args){ .r = r, .cgfds = cgfds, .pty = pty, .errfd = errfd });
 	if (y < 0) {
-		brig_err_set(&e, errno, "fork");
+		brig_err_set(&e, errno, "clone");
 		fail_exit(errfd, &e);
 	}
 	/* Only Y (until it executes) may report now: EOF means it ran. */

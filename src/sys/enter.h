@@ -4,8 +4,9 @@
  *   the caller pins init with a pidfd; an intermediate process X opens the
  *   cgroup files it will need, makes itself non-dumpable, joins every
  *   namespace of init at once (setns on the pidfd), closes every other
- *   descriptor, and forks Y, the first process of the command inside the
- *   jail's PID namespace. Y joins the jail's cgroups before anything else,
+ *   descriptor, and clones Y, the first process of the command inside the
+ *   jail's PID namespace (Y shares X's memory until it executes, X held
+ *   meanwhile: sys/proc.h). Y joins the jail's cgroups before anything else,
  *   starts a new session (its own pty when asked), looks the user up in
  *   the jail's own files, changes to a directory inside the jail and
  *   checks it, builds a clean environment, drops to the jail's bounding

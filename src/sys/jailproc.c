@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -18,17 +17,6 @@
 #include "sys/proc.h"
 #include "sys/seccomp.h"
 #include "util/mem.h"
-
-/* Under AddressSanitizer C's frames leave their redzones poisoned on its
- * stack; the memory must be clean before it is unmapped and reused. */
-#ifndef __has_feature
-#define __has_feature(x) 0
-#endif
-#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
-#include <sanitizer/asan_interface.h>
-#else
-#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
-#endif
 
 /* What C reports at the end of a phase. On success of the last phase it
  * reports nothing: its status pipe closes on exec. */
@@ -67,22 +55,13 @@ static bool read_full(int fd, void *buf, size_t len)
 	return true;
 }
 
-/* C ends. Not by _exit(): a call that does not return makes
- * AddressSanitizer reset what it knows of the stack of the thread, and
- * C shares that thread's state with brig while running on a stack of its
- * own (it would warn, and brig would inherit the confusion). */
-static void child_exit(void)
-{
-	syscall(SYS_exit_group, 1);
-}
-
 /* C: block until the parent says go; exit if it is gone. */
 static void child_wait_go(int fd)
 {
 	char c;
 
 	if (!read_full(fd, &c, 1))
-		child_exit();
+		proc_child_exit(1);
 }
 
 /* C, phase 1: everything up to the mounts. rootfd receives the root. */
@@ -191,7 +170,7 @@ static int child_main(void *arg)
 	if (nullfd < 0) {
 		brig_err_set(&e, errno, "/dev/null");
 		child_report(a->status, 0, &e);
-		child_exit();
+		proc_child_exit(1);
 		return 1;
 	}
 	keep[0] = a->go;
@@ -206,47 +185,37 @@ static int child_main(void *arg)
 		child_create(s, rootfd, nullfd, &e);
 	}
 	child_report(a->status, 0, &e);
-	child_exit();
+	proc_child_exit(1);
 	return 1;
 }
-
-/* C's stack: plenty for the mounts' error paths, touched pages only. */
-#define CHILD_STACK (256 * 1024)
-#define GUARD 4096
 
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
 {
 	int go[2], st[2], pidfd = -1;
 	struct child_args *a;
-	char *stack;
+	void *stack;
 	pid_t pid;
 
 	c->pid = -1;
 	c->pidfd = c->go = c->status = -1;
 	c->stack = NULL;
 	c->execd = false;
-	stack = mmap(NULL, GUARD + CHILD_STACK, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return brig_err_set(e, errno, "the jail's first process: a stack");
-	if (mprotect(stack, GUARD, PROT_NONE) < 0) {
-		brig_err_set(e, errno, "the jail's first process: a stack guard");
-		munmap(stack, GUARD + CHILD_STACK);
-		return -1;
-	}
+	stack = proc_stack_new(e);
+	if (!stack)
+		return brig_err_wrap(e, "the jail's first process");
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		brig_err_set(e, errno, "pipe");
-		munmap(stack, GUARD + CHILD_STACK);
+		proc_stack_free(stack);
 		return -1;
 	}
 	if (pipe2(st, O_CLOEXEC) < 0) {
 		brig_err_set(e, errno, "pipe");
 		close(go[0]);
 		close(go[1]);
-		munmap(stack, GUARD + CHILD_STACK);
+		proc_stack_free(stack);
 		return -1;
 	}
-	a = (struct child_args *)(stack + GUARD + CHILD_STACK - sizeof(*a));
+	a = (struct child_args *)((char *)proc_stack_top(stack) - sizeof(*a));
 	*a = (struct child_args){ .s = *s, .go = go[0], .status = st[1] };
 	/* The stack grows down from just below the arguments (aligned). */
 	pid = clone(child_main, (void *)((uintptr_t)a & ~(uintptr_t)63),
@@ -257,7 +226,7 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 		brig_err_set(e, errno, "creating the jail's PID namespace");
 		close(go[1]);
 		close(st[0]);
-		munmap(stack, GUARD + CHILD_STACK);
+		proc_stack_free(stack);
 		return -1;
 	}
 	c->pid = pid;
@@ -304,9 +273,8 @@ void jail_child_release(struct jail_child *c, bool dead)
 	if (c->status >= 0)
 		close(c->status);
 	c->go = c->status = -1;
-	if (c->stack && (dead || c->execd)) {
-		ASAN_UNPOISON_MEMORY_REGION((char *)c->stack + GUARD, CHILD_STACK);
-		munmap(c->stack, GUARD + CHILD_STACK);
+	if (dead || c->execd) {
+		proc_stack_free(c->stack);
 		c->stack = NULL;
 	}
 }

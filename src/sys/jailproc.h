@@ -13,18 +13,14 @@
  * EOF on its pipe); what C made until then lives in its own namespaces
  * and goes with it.
  *
- * C shares the caller's memory until it executes init (CLONE_VM, like
- * posix_spawn, on a stack of its own): copying the caller's address space
- * for a process that never returns to it costs more than all of a
- * jail's mounts on a VM (fork's page tables and copy-on-write faults,
- * ~0.7 ms before the child first runs, against ~25 us). The two take turns, never
- * running at once: from jail_clone() to jail_wait() only C runs, from
- * there to jail_go() only the caller (C blocks on its pipe), and from
- * jail_go() C runs until it has executed init or reported a failure
- * while the caller waits in jail_wait(). Only C's own stack and the
- * memory of the caller's blocked frames are touched meanwhile, so
- * malloc, errno and the rest of libc's state are never used by both at
- * once. */
+ * C shares the caller's memory until it executes init (sys/proc.h says
+ * why), on a stack of its own. The two take turns, never running at once:
+ * from jail_clone() to jail_wait() only C runs, from there to jail_go()
+ * only the caller (C blocks on its pipe), and from jail_go() C runs until
+ * it has executed init or reported a failure while the caller waits in
+ * jail_wait(). Only C's own stack and the memory of the caller's blocked
+ * frames are touched meanwhile, so malloc, errno and the rest of libc's
+ * state are never used by both at once. */
 #ifndef BRIG_SYS_JAILPROC_H
 #define BRIG_SYS_JAILPROC_H
 

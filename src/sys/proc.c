@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,4 +204,52 @@ void proc_defer_end(void)
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
+}
+
+/* Under AddressSanitizer a child's frames leave their redzones poisoned on
+ * its stack: clean before the memory is unmapped and reused. */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
+
+#define GUARD 4096u
+
+void *proc_stack_new(struct brig_err *e)
+{
+	char *stack = mmap(NULL, GUARD + PROC_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+
+	if (stack == MAP_FAILED) {
+		brig_err_set(e, errno, "a stack for a child process");
+		return NULL;
+	}
+	if (mprotect(stack, GUARD, PROT_NONE) < 0) {
+		brig_err_set(e, errno, "a stack for a child process: its guard page");
+		munmap(stack, GUARD + PROC_STACK);
+		return NULL;
+	}
+	return stack;
+}
+
+void *proc_stack_top(void *stack)
+{
+	return (char *)stack + GUARD + PROC_STACK;
+}
+
+void proc_stack_free(void *stack)
+{
+	if (!stack)
+		return;
+	ASAN_UNPOISON_MEMORY_REGION((char *)stack + GUARD, PROC_STACK);
+	munmap(stack, GUARD + PROC_STACK);
+}
+
+void proc_child_exit(int code)
+{
+	syscall(SYS_exit_group, code);
 }

@@ -47,4 +47,26 @@ void proc_defer_end(void);
  * negative entries ignored). keep is sorted in place. */
 void close_fds_except(int *keep, size_t n);
 
+/* Children that share their parent's memory until they execute
+ * (clone(CLONE_VM), as posix_spawn makes them): on a VM, copying brig's
+ * address space for a process that is about to execute something else
+ * costs more than the rest of its work (fork's page tables and the
+ * copy-on-write faults after it on both sides: ~0.25 ms in the parent and
+ * ~0.7 ms before the child first runs, against ~0.03 ms). The parent must
+ * not run while the child does (CLONE_VFORK, or a protocol that makes them
+ * take turns, sys/jailproc.h): they share malloc's state and errno.
+ *
+ * proc_stack_new: a stack for such a child, PROC_STACK bytes above a guard
+ * page; the child starts at proc_stack_top(). proc_stack_free: once the
+ * child no longer runs on it (it executed, or was waited for). */
+#define PROC_STACK (256u * 1024)
+void *proc_stack_new(struct brig_err *e);
+void *proc_stack_top(void *stack);
+void proc_stack_free(void *stack);
+/* How such a child ends when it cannot execute: exit_group, without the
+ * noreturn _exit() that AddressSanitizer instruments (it resets what it
+ * knows of the stack of the thread the child shares with its parent,
+ * warning on stderr). */
+void proc_child_exit(int code);
+
 #endif

@@ -41,10 +41,11 @@ expect_eq "the jail's PID 1" "memfd:brig-init" "$OUT"
 expect_rc 7 "$BRIG" exec web sh -c 'exit 7'
 expect_rc 0 "$BRIG" exec web -u nobody id -u
 expect_eq "uid" 65534 "$OUT"
+# A command that cannot start is reported by brig, once, and by nothing else.
 expect_rc 127 "$BRIG" exec web -u bob id
-expect_grep 'web: exec: user "bob": not found in the jail' "$ERR"
+expect_eq "stderr" 'brig: web: exec: user "bob": not found in the jail'"'"'s /etc/passwd' "$ERR"
 expect_rc 127 "$BRIG" exec web /no/such/command
-expect_grep 'web: exec: /no/such/command: No such file or directory' "$ERR"
+expect_eq "stderr" 'brig: web: exec: /no/such/command: No such file or directory' "$ERR"
 expect_rc 1 "$BRIG" exec nosuch true
 expect_grep 'nosuch: not running' "$ERR"
 
