@@ -113,6 +113,7 @@ int pty_relay(int master, int pidfd, struct brig_err *e)
 	bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
 	struct sigaction sa = { .sa_handler = on_winch }, old;
 	bool in_open = true, exited = false;
+	sigset_t winch_set, mask, waiting;
 	char buf[8192];
 
 	if (tty) {
@@ -120,6 +121,14 @@ int pty_relay(int master, int pidfd, struct brig_err *e)
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
+	/* SIGWINCH comes only while the loop waits (ppoll): one that came
+	 * between the check below and the wait would otherwise be noticed only
+	 * at the next output. */
+	sigemptyset(&winch_set);
+	sigaddset(&winch_set, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch_set, &mask);
+	waiting = mask;
+	sigdelset(&waiting, SIGWINCH);
 	sigaction(SIGWINCH, &sa, &old);
 	for (;;) {
 		struct pollfd p[3] = {
@@ -127,7 +136,7 @@ int pty_relay(int master, int pidfd, struct brig_err *e)
 			{ .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
 			{ .fd = exited ? -1 : pidfd, .events = POLLIN },
 		};
-		int r = poll(p, 3, exited ? 100 : -1);
+		int r = ppoll(p, 3, exited ? &(struct timespec){ .tv_nsec = 100000000 } : NULL, &waiting);
 
 		if (winch) {
 			struct winsize ws;
@@ -164,6 +173,7 @@ int pty_relay(int master, int pidfd, struct brig_err *e)
 		}
 	}
 	sigaction(SIGWINCH, &old, NULL);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	return 0;
