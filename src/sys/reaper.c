@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "sys/initbin.h"
+#include "sys/proc.h"
 #include "util/mem.h"
 
 extern char **environ;
@@ -35,9 +37,28 @@ static char **reaper_env(void)
 	return env;
 }
 
-/* The forked child: become the reaper. Never returns. */
-static __attribute__((noreturn)) void child(int pidfd, const char *name, char **env)
+/* The child could not become the reaper: it ends (sys/proc.h). */
+static int fail(void)
 {
+	proc_child_exit(1);
+	return 1;
+}
+
+/* What the child starts with. */
+struct args {
+	int pidfd;
+	const char *name;
+	char **env;
+};
+
+/* The child, on the caller's memory (the caller waits until it has
+ * executed or ended): become the reaper. */
+static int child(void *arg)
+{
+	const struct args *a = arg;
+	int pidfd = a->pidfd;
+	char **env = a->env;
+	const char *name = a->name;
 	char fd_pidfd[16], fd_brig[16];
 	char *argv[] = { "brig-reaper", fd_pidfd, fd_brig, (char *)name, NULL };
 	struct brig_err e = { 0 };
@@ -48,7 +69,7 @@ static __attribute__((noreturn)) void child(int pidfd, const char *name, char **
 	 * mount it might pin, signals as new. */
 	setsid();
 	if (chdir("/") < 0)
-		_exit(1);
+		return fail();
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	sigemptyset(&none);
@@ -57,7 +78,7 @@ static __attribute__((noreturn)) void child(int pidfd, const char *name, char **
 	brig = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (prog < 0 || brig < 0 || null < 0)
-		_exit(1);
+		return fail();
 	/* 0-2 on /dev/null, the pidfd and brig's binary at 3 and 4 (through
 	 * numbers above them, so that each dup2 clears close-on-exec), the
 	 * program above those; nothing else. */
@@ -68,26 +89,29 @@ static __attribute__((noreturn)) void child(int pidfd, const char *name, char **
 	if (pidfd < 0 || brig < 0 || prog < 0 || null < 0 || dup2(null, 0) < 0 ||
 	    dup2(null, 1) < 0 || dup2(null, 2) < 0 || dup2(pidfd, FD_PIDFD) < 0 ||
 	    dup2(brig, FD_BRIG) < 0 || dup2(prog, 5) < 0)
-		_exit(1);
+		return fail();
 	syscall(SYS_close_range, 6, ~0U, 0);
 	snprintf(fd_pidfd, sizeof(fd_pidfd), "%d", FD_PIDFD);
 	snprintf(fd_brig, sizeof(fd_brig), "%d", FD_BRIG);
 	syscall(SYS_execveat, 5, "", argv, env, AT_EMPTY_PATH);
-	_exit(1);
+	return fail();
 }
 
 int reaper_spawn(int pidfd, const char *name, struct brig_err *e)
 {
 	cleanup_free char **env = reaper_env();
+	void *stack = proc_stack_new(e);
 	pid_t pid;
 
-	/* A plain fork: the caller goes on at once (it is about to exit);
-	 * the child makes the reaper's memfd and descriptors on its own time. */
-	fflush(NULL);
-	pid = fork();
+	if (!stack)
+		return brig_err_wrap(e, "reaper");
+	/* Sharing our memory until it executes (sys/proc.h), we held until
+	 * then: a jail start with exec.start took ~1 ms less than with a fork
+	 * here on a VM (same-run comparison, 21.8 vs 22.9 ms). */
+	pid = clone(child, proc_stack_top(stack), CLONE_VM | CLONE_VFORK | SIGCHLD,
+		    &(struct args){ .pidfd = pidfd, .name = name, .env = env });
+	proc_stack_free(stack);
 	if (pid < 0)
-		return brig_err_set(e, errno, "reaper: fork");
-	if (pid == 0)
-		child(pidfd, name, env);
+		return brig_err_set(e, errno, "reaper: clone");
 	return 0;
 }

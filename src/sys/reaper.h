@@ -13,7 +13,7 @@
  * succeeded (and the jail's lock is released: if the jail has already
  * ended, the reaper must find it free). It runs detached: a session of its
  * own, stdio on /dev/null, cwd /, brig's BRIG_* variables only. Only a
- * failed fork is reported; a reaper that cannot start leaves the cleaning
+ * failed clone is reported; a reaper that cannot start leaves the cleaning
  * to the next brig command. */
 int reaper_spawn(int pidfd, const char *name, struct brig_err *e);
 
