@@ -5,8 +5,9 @@
 #      and against a floor: bench/start_floor.c, the namespaces, pivot_root
 #      and exec of a tiny PID 1 with nothing else (what no implementation
 #      of a start can go below on this machine);
-#   2. memory brig leaves running per jail (PSS of every init and reaper) with 100 jails;
-#   3. `brig ls` with 500 jails running.
+#   2. brig exec against nsenter, and the start of a jail with exec.start;
+#   3. memory brig leaves running per jail (PSS of every init and reaper) with 100 jails;
+#   4. `brig ls` with 500 jails running.
 # Everything happens inside throwaway namespaces (it re-runs itself under
 # unshare), in a private tmpfs; jails and runc containers are removed.
 # Targets (issue 3): start < 5 ms and >= 3x faster than runc, PSS < 256 KiB
@@ -83,6 +84,29 @@ print("runc run -d %7.2f ms   delete -f %7.2f ms   total %7.2f ms" % (rs, rp, rs
 print("runc / brig: start %.1fx   stop %.1fx   start+stop %.1fx" % (rs / bs, rp / bp, (rs + rp) / (bs + bp)))
 print("floor (bench/start_floor.c, namespaces + pivot_root + exec, nothing else) %.2f ms;"
       " brig start / floor %.1fx; an empty process (busybox true) %.2f ms" % (fs, bs / fs, tt))
+PY
+
+echo "== exec into a running jail, and a jail with exec.start (median of $RUNS)"
+# brig exec against nsenter(1) entering the same namespaces: nsenter does
+# no cgroups, user lookup, capabilities or seccomp, so it is a floor, as
+# above. The second jail is the usual kind: no persist (so a reaper),
+# /dev, and exec.start leaving a daemon behind.
+cat >"$BRIG_CONFDIR/jail.conf" <<EOF
+j { path = "$T/root"; persist; }
+d { path = "$T/root"; mount.devfs; exec.start = "/bin/sh -c 'sleep 100000 </dev/null >/dev/null 2>&1 &'"; }
+EOF
+"$BRIG" start -q j
+init=$("$BRIG" ls --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["init_pid"])')
+b_exec=$(median "$BRIG exec j /bin/true")
+n_exec=$(median "nsenter -t $init -m -u -i -n -p -C -r -w /bin/true")
+"$BRIG" stop -q j
+d_start=$(median --prepare "sh -c '$BRIG stop -q d; true'" "$BRIG start -q d")
+"$BRIG" stop -q d
+python3 - "$b_exec" "$n_exec" "$d_start" <<'PY'
+import sys
+be, ne, ds = map(float, sys.argv[1:])
+print("brig exec j /bin/true %6.2f ms   nsenter (floor) %6.2f ms   brig / nsenter %.1fx" % (be, ne, be / ne))
+print("start of a jail with exec.start, mount.devfs, no persist: %.2f ms" % ds)
 PY
 
 # jails N EXTRA: a jail.conf of N persist jails j1..jN, with EXTRA params.
