@@ -42,6 +42,7 @@
 #define SIGUSR1 10
 #define SIGUSR2 12
 #define SIGTERM 15
+#define SIGSTOP 19
 #define SIGCHLD 17
 #define SIG_SETMASK 2
 #define POLLIN 1
@@ -227,10 +228,17 @@ static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
 {
 	struct kpollfd p;
 	char *args[] = { "brig", "reap", 0, 0 };
+	unsigned long dfl[4] = { 0 };	/* struct sigaction: SIG_DFL, no flags */
 
 	if (argc != 4)
 		die(2);
 	sys6(__NR_prctl, PR_SET_NAME, (long)"brig-reaper", 0, 0, 0, 0);
+	/* Signals as new (exec reset the caught ones; what the starting brig
+	 * ignored, as a script's background job ignores SIGINT, would stay
+	 * ignored), here rather than before the exec, which brig waits for. */
+	for (long sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sys6(__NR_rt_sigaction, sig, (long)dfl, 0, 8, 0, 0);
 	p.fd = (int)parse_num(argv[1]);
 	p.events = POLLIN;
 	args[2] = argv[3];

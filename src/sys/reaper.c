@@ -66,12 +66,11 @@ static int child(void *arg)
 	int prog, brig, null;
 
 	/* Out of the caller's session (a ^C there is not for it), off every
-	 * mount it might pin, signals as new. */
+	 * mount it might pin, no signal blocked (the reaper resets their
+	 * dispositions itself: brig waits until this exec). */
 	setsid();
 	if (chdir("/") < 0)
 		return fail();
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prog = initbin_memfd(&e);

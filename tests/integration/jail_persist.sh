@@ -9,7 +9,9 @@ p { path = \"$ROOT\"; persist; stop.timeout = 2; }
 bare { path = \"$ROOT\"; }"
 
 # Not persistent: alive while the background sleep runs, gone after it.
-expect_rc 0 "$BRIG" start np
+# Started by a caller that ignores SIGHUP and SIGTERM (nohup, a script's
+# background job): its reaper must not inherit that.
+sh -c 'trap "" HUP TERM; exec "$0" start np' "$BRIG" >"$T/out" 2>&1 || fail "start np: $(cat "$T/out")"
 remember_cgroups np
 expect_rc 0 "$BRIG" ls
 expect_grep "np .*running" "$OUT"
@@ -19,8 +21,13 @@ ex=$!
 sleep 2.5
 expect_rc 0 "$BRIG" ls
 expect_grep "np .*running" "$OUT"
-# One reaper per running jail, on the host.
+# One reaper per running jail, on the host, with every signal as new.
 expect_eq "reapers" 1 "$(count_comm brig-reaper)"
+for c in /proc/[0-9]*/comm; do
+	[ "$(cat "$c" 2>/dev/null)" = brig-reaper ] && reaper=${c%/comm}
+done
+expect_eq "signals the reaper ignores" 0000000000000000 "$(awk '/^SigIgn:/ { print $2 }' "$reaper/status")"
+expect_eq "signals the reaper blocks" 0000000000000000 "$(awk '/^SigBlk:/ { print $2 }' "$reaper/status")"
 wait $ex
 # Then it ends, and its reaper removes what it left, with no brig command.
 wait_reaped np
