@@ -15,17 +15,17 @@ export T
 export BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store"
 mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR/jail.conf.d" "$BRIG_STOREDIR"
 ip link set lo up 2>/dev/null || true
-cgroups() { find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name 'brig.*' 2>/dev/null | sort; }
-cgroups >"$T.cg-before" 2>/dev/null || true
-rc=0
-sh -eu${RUN_ONE_X:+x} "$t" || rc=$?
-if [ $rc = 0 ]; then
-	# brig's cgroup group for this run directory (core/core.c: FNV-1a).
-	group=$(python3 -c 'import sys
+# brig's cgroup group for this run directory (core/core.c: FNV-1a). Only
+# cgroups of this group are the test's: other runs (another checkout's
+# tests) may be making theirs at the same time.
+group=$(python3 -c 'import sys
 h = 2166136261
 for b in sys.argv[1].encode():
     h = ((h ^ b) * 16777619) & 0xffffffff
 print("brig.%08x" % h)' "$BRIG_RUNDIR")
+rc=0
+sh -eu${RUN_ONE_X:+x} "$t" || rc=$?
+if [ $rc = 0 ]; then
 	tries=0
 	while cat /proc/[0-9]*/comm 2>/dev/null | grep -qxF brig-reaper && [ $tries -lt 50 ]; do
 		sleep 0.1
@@ -40,12 +40,12 @@ fi
 # Only as PID 1 of the test's own namespace: never signal anything else.
 if [ "$$" = 1 ]; then kill -KILL -1 2>/dev/null || true; fi
 sleep 0.2
-for d in $(cgroups | comm -13 "$T.cg-before" -); do
+for d in /sys/fs/cgroup/*/"$group"; do
+	[ -d "$d" ] || continue
 	# Depth first; rmdir refuses a cgroup that still has processes.
 	find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
 	[ -d "$d" ] || echo "run-one: removed leftover cgroup $d" >&2
 done
-rm -f "$T.cg-before"
 umount -l "$T" 2>/dev/null || true
 rmdir "$T" 2>/dev/null || true
 exit $rc
