@@ -100,13 +100,20 @@ with tarfile.open(out, "w:gz" if "big" in kinds else "w", format=tarfile.PAX_FOR
         if k == "dotdot": reg(t, "root/../../../../../../" + T.lstrip("/") + "/outside/dotdot")
         if k == "outside-root": reg(t, "elsewhere/file")
         if k == "big":
-            # 64 MiB of zeros: a few KiB once compressed.
-            i = tarfile.TarInfo("root/big"); i.size = 64 << 20
+            # 46 MiB of zeros: a few KiB once compressed.
+            i = tarfile.TarInfo("root/big"); i.size = 46 << 20
             class Z(io.RawIOBase):
-                left = 64 << 20
+                left = 46 << 20
                 def readinto(self, b):
                     n = min(len(b), self.left); b[:n] = bytes(n); self.left -= n; return n
             t.addfile(i, Z())
+        if k == "sparse":
+            # A GNU sparse (pax 1.0) member of 1 TiB holding 512 bytes.
+            data = b"1\n0\n512\n".ljust(512, b"\0") + b"s" * 512
+            i = tarfile.TarInfo("root/GNUSparseFile.0/sparse"); i.size = len(data)
+            i.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0",
+                             "GNU.sparse.name": "root/sparse", "GNU.sparse.realsize": str(1 << 40)}
+            t.addfile(i, io.BytesIO(data))
         if k == "many":
             for n in range(6000): reg(t, "root/m%d" % n, b"")
 EOF
@@ -254,7 +261,7 @@ if [ $RC = 0 ]; then
 		has "brig-export/jail.conf:[0-9]*:[0-9]*: .*$p" "$ERR" "host: $p named as dropped"
 		grep -q "^[[:space:]]*$p[[:space:];=]" "$C/evil.conf" && ko "host: $p kept"
 	done
-	grep -q '^[[:space:]]*vnet;' "$C/evil.conf" || ko "host: vnet (own stack, narrower) dropped"
+	grep -q '^[[:space:]]*vnet\( = "\{0,1\}new"\{0,1\}\)\{0,1\};' "$C/evil.conf" || ko "host: vnet (own stack, narrower) dropped: $(cat "$C/evil.conf")"
 	grep -q 'ip4.defaultrouter' "$C/evil.conf" || ko "host: ip4.defaultrouter dropped"
 else
 	ko "host: import refused: $ERR"
@@ -379,6 +386,12 @@ mkarch "$T/big.tar" "$META_LAYER" "$GOOD_CONF" big
 try env BRIG_STOREDIR=$SMALL $BRIG import "$T/big.tar"
 [ $RC = 1 ] || ko "big: accepted"
 has 'free space\|room' "$ERR" "big: names the limit"
+mkarch "$T/sparse.tar" "$META_LAYER" "$GOOD_CONF" sparse
+try env BRIG_STOREDIR=$SMALL $BRIG import "$T/sparse.tar"
+[ $RC = 1 ] || ko "sparse: accepted: $(ls -ls "$SMALL/jails/evil/upper/sparse" 2>&1)"
+has 'claims .* bytes, more than' "$ERR" "sparse: names the limit"
+try env BRIG_STOREDIR=$SMALL $BRIG destroy -f evil
+rm -f "$C/evil.conf"
 mkarch "$T/many.tar" "$META_LAYER" "$GOOD_CONF" many
 try env BRIG_STOREDIR=$SMALL $BRIG import "$T/many.tar"
 [ $RC = 1 ] || ko "many: accepted"
