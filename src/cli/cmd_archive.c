@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "cli/store_progress.h"
+#include "cli/store_report.h"
 #include "core/core.h"
 #include "store/store.h"
 #include "util/mem.h"
@@ -59,29 +60,50 @@ usage:
 	return 2;
 }
 
-/* brig import FILE [NAME] */
+/* brig import FILE [NAME] [--trust] [--devices] */
 int cmd_import(int argc, char **argv)
 {
-	cleanup_free char *name = NULL;
+	struct store_import im = { 0 };
 	struct store_jail j;
 	struct cli_progress cp;
 	struct brig_err e;
 	int rc;
 
-	if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
-		cli_error("usage: brig import FILE [NAME]");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--trust"))
+			im.trust = true;
+		else if (!strcmp(argv[i], "--devices"))
+			im.devices.keep = true;
+		else if (argv[i][0] != '-' && !im.file)
+			im.file = argv[i];
+		else if (argv[i][0] != '-' && !im.name)
+			im.name = argv[i];
+		else
+			goto usage;
 	}
+	if (!im.file)
+		goto usage;
 	cli_progress_init(&cp);
-	rc = store_import(argv[1], argc == 3 ? argv[2] : NULL, &name, &cp.sp, &e);
+	im.progress = &cp.sp;
+	rc = store_import(&im, &e);
 	cli_progress_done(&cp);
-	if (rc < 0 || store_jail_get(name, &j, &e) < 0) {
+	if (rc < 0 || store_jail_get(im.made, &j, &e) < 0) {
 		cli_print_err(&e);
+		store_import_free(&im);
 		return 1;
 	}
+	cli_report_dropped(im.made, &im.dropped);
+	cli_report_devices(im.made, &im.devices, "brig import");
 	printf("%s: imported from %s (template %s, %s) at %s\n"
 	       "%s: configuration in %s; start it with: brig start %s\n",
-	       name, argv[1], j.template, j.backend, j.path, name, j.conf, name);
+	       im.made, im.file, j.template, j.backend, j.path, im.made, j.conf, im.made);
 	store_jail_free(&j);
+	store_import_free(&im);
 	return 0;
+usage:
+	cli_error("usage: brig import FILE [NAME] [--trust] [--devices]\n"
+		  "  the archive's configuration gives only what acts inside the jail;\n"
+		  "  --trust: keep all of it: runs whatever the archive says, as root, on this host\n"
+		  "  --devices: keep the archive's device nodes");
+	return 2;
 }

@@ -1,26 +1,32 @@
 /* brig template create NAME --from SOURCE | ls [--json] | rm NAME */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "cli/store_progress.h"
+#include "cli/store_report.h"
 #include "store/store.h"
 #include "util/json.h"
+#include "util/mem.h"
 #include "util/strbuf.h"
 
 static int usage(void)
 {
-	cli_error("usage: brig template create NAME --from SOURCE | ls [--json] | rm NAME\n"
+	cli_error("usage: brig template create NAME --from SOURCE [--devices] | ls [--json] | rm NAME\n"
 		  "  SOURCE: busybox, a directory, a tarball (.tar, .tar.gz, .tgz, .txz, .tar.xz,\n"
-		  "  .tar.zst) or debootstrap:SUITE[:PKG,PKG...]");
+		  "  .tar.zst) or debootstrap:SUITE[:PKG,PKG...]\n"
+		  "  --devices: keep the source's device nodes (left out by default: a jail\n"
+		  "  gets its /dev from brig)");
 	return 2;
 }
 
-/* brig template create NAME --from SOURCE */
+/* brig template create NAME --from SOURCE [--devices] */
 static int create(int argc, char **argv)
 {
 	const char *name = NULL, *source = NULL;
+	struct store_devices dev = { 0 };
 	struct cli_progress cp;
 	struct brig_err e;
 	int rc;
@@ -30,6 +36,8 @@ static int create(int argc, char **argv)
 			source = argv[++i];
 		else if (!strncmp(argv[i], "--from=", 7))
 			source = argv[i] + 7;
+		else if (!strcmp(argv[i], "--devices"))
+			dev.keep = true;
 		else if (argv[i][0] != '-' && !name)
 			name = argv[i];
 		else
@@ -38,13 +46,20 @@ static int create(int argc, char **argv)
 	if (!name || !source)
 		return usage();
 	cli_progress_init(&cp);
-	rc = store_template_create(name, source, &cp.sp, &e);
+	rc = store_template_create(name, source, &dev, &cp.sp, &e);
 	cli_progress_done(&cp);
 	if (rc < 0) {
 		cli_print_err(&e);
+		free(dev.first);
 		return 1;
 	}
 	printf("template %s created from %s\n", name, source);
+	if (dev.dropped) {
+		cleanup_free char *who = xasprintf("template %s", name);
+
+		cli_report_devices(who, &dev, "brig template create");
+	}
+	free(dev.first);
 	return 0;
 }
 

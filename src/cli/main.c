@@ -25,14 +25,14 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "exec JAIL [-u USER] [--] COMMAND [ARG...]" },
 	{ "console", cmd_console, "console JAIL" },
 	{ "net", cmd_net, "net ls [--json] | up NAME | down NAME" },
-	{ "template", cmd_template, "template create NAME --from SOURCE | ls [--json] | rm NAME" },
+	{ "template", cmd_template, "template create NAME --from SOURCE [--devices] | ls [--json] | rm NAME" },
 	{ "create", cmd_create, "create NAME -t TEMPLATE [--thick] [PARAM=VALUE...]" },
 	{ "destroy", cmd_destroy, "destroy NAME [-f]" },
 	{ "snapshot", cmd_snapshot, "snapshot NAME [SNAP] | snapshot rm NAME SNAP" },
 	{ "snapshots", cmd_snapshots, "snapshots NAME [--json]" },
 	{ "rollback", cmd_rollback, "rollback NAME SNAP" },
 	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
-	{ "import", cmd_import, "import FILE [NAME]" },
+	{ "import", cmd_import, "import FILE [NAME] [--trust] [--devices]" },
 	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
 	{ "reap", cmd_reap, NULL },
 };

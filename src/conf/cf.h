@@ -245,6 +245,12 @@ struct cf_ctx {
 	unsigned qi;
 };
 
+/* conf.c */
+/* The command-line parameters (src->cmdline) as a block applied last. */
+struct cf_block *cf_cmdline_block(struct cf_ctx *ctx);
+/* Free what only the load needed (after cf_resolve and cf_check_all). */
+void cf_ctx_trim(struct cf_ctx *ctx);
+
 /* source.c */
 struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path);
 void cf_expand_includes(struct cf_ctx *ctx);

@@ -10,7 +10,7 @@
 #include "util/mem.h"
 
 /* Command-line parameters, as a block applied last to every jail. */
-static struct cf_block *cmdline_block(struct cf_ctx *ctx)
+struct cf_block *cf_cmdline_block(struct cf_ctx *ctx)
 {
 	static const struct cf_loc none = { NULL, 0, 0 };
 	struct cf_block *b = cf_zalloc(&ctx->arena, sizeof(*b));
@@ -84,7 +84,7 @@ static void load_confdir(struct cf_ctx *ctx, const char *dir)
 
 /* Free what only the load needed; keep the arena and the names (and the
  * blocks, which conf_each resolves again after a lazy load). */
-static void ctx_trim(struct cf_ctx *ctx)
+void cf_ctx_trim(struct cf_ctx *ctx)
 {
 	free(ctx->files);
 	free(ctx->byid);
@@ -110,7 +110,7 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	ctx->schema = src->schema;
 	ctx->d = d;
 	c->priv = ctx;
-	params = cmdline_block(ctx);
+	params = cf_cmdline_block(ctx);
 	if (src->mem && src->nmem) {
 		struct cf_file *f = cf_load_root(ctx, src->mem[0].path ? src->mem[0].path : "");
 
@@ -133,7 +133,7 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	ctx->lazy = src->lazy;
 	cf_resolve(ctx, c);
 	cf_check_all(ctx, c);
-	ctx_trim(ctx);
+	cf_ctx_trim(ctx);
 	if (d->nerrors > errors) {
 		conf_free(c);
 		*out = NULL;
@@ -152,7 +152,7 @@ void conf_free(struct conf *c)
 		return;
 	ctx = c->priv;
 	if (ctx) {
-		ctx_trim(ctx);
+		cf_ctx_trim(ctx);
 		free(ctx->blocks);
 		cf_arena_free(&ctx->tmp);
 		for (size_t i = 0; i < ctx->nwlists; i++)

@@ -34,6 +34,11 @@ enum conf_type {
 #define CONF_PF_CMD 0x040	/* list of commands; empty ones are dropped */
 #define CONF_PF_SPLIT 0x080	/* command line value splits at ',' */
 #define CONF_PF_READONLY 0x100	/* FreeBSD reports it but cannot set it */
+#define CONF_PF_UNTRUSTED 0x200	/* may come from an untrusted source (an
+				 * archive, an image): it acts only inside
+				 * the jail and widens nothing the host
+				 * gives; a JAILSYS one only as new or
+				 * disable. Unmarked: the host's to decide. */
 
 /* One row of a parameter table: every parameter brig knows is one row. */
 struct conf_pdef {
@@ -141,6 +146,29 @@ const char *conf_str(const struct conf_jail *j, const char *name);
 bool conf_bool(const struct conf_jail *j, const char *name, bool dflt);
 long long conf_int(const struct conf_jail *j, const char *name, long long dflt);
 const struct conf_jail *conf_jail(const struct conf *c, const char *name);
+
+/* A configuration from an untrusted source (an export archive's jail.conf,
+ * later an image's or a compose file's): one jail's block, reduced to the
+ * parameters marked CONF_PF_UNTRUSTED. Never reads a file: .include is
+ * not followed. Dropped, each a DIAG_WARNING at its FILE:LINE:COL: every
+ * statement outside the block, every other block (wildcards, nested ones),
+ * every .include, every parameter without the mark, and a JAILSYS
+ * parameter whose value (variables substituted) is "inherit". */
+struct conf_untrusted {
+	const char *path;	/* names the text in messages */
+	const char *text;
+	size_t len;
+	const char *jail;	/* the block taken */
+	const char *name;	/* the jail's name from now on (NULL: jail) */
+	/* "param=value" set by the caller (e.g. path), trusted, applied last. */
+	char *const *trusted;
+	size_t ntrusted;
+};
+
+/* 0 and *out (one jail, resolved and checked); -1 with the errors in d
+ * (the text is not jail.conf, has no block `jail`, or what is kept does
+ * not resolve). */
+int conf_load_untrusted(const struct conf_untrusted *u, struct conf **out, struct diag *d);
 
 /* Default configuration directory: $BRIG_CONFDIR or /etc/brig. */
 const char *conf_default_dir(void);

@@ -27,15 +27,21 @@ struct archive *archive_open_read(int fd, const char *what, struct brig_err *e);
 /* The next member's header; 1 at the end, -1 when the archive is broken. */
 int archive_next(struct archive *a, struct archive_entry **ent, const char *what,
 		 struct brig_err *e);
-/* Extract the members of a (first, when not NULL, already read), all under
- * prefix ("" for any), into the directory rootfd, refusing members that
- * would land outside it. */
-int archive_extract_rest(struct archive *a, struct archive_entry *first, int rootfd,
-			 const char *prefix, const char *what, const struct store_progress *p,
+/* How the members of an archive are extracted. */
+struct extract {
+	const char *prefix;		/* every member under it ("" for any) */
+	const char *what;		/* names the archive in errors */
+	struct store_devices *dev;	/* device nodes: NULL keeps them */
+	const struct store_progress *p;
+};
+
+/* Extract the rest of a's members into the directory rootfd, refusing
+ * members that would land outside it, and archives that would fill the
+ * store's filesystem (data or inodes) or hold absurdly many members. */
+int archive_extract_rest(struct archive *a, int rootfd, const struct extract *x,
 			 struct brig_err *e);
 /* Extract the tarball at fd into the directory rootfd. */
-int archive_extract_file(int fd, int rootfd, const char *what, const struct store_progress *p,
-			 struct brig_err *e);
+int archive_extract_file(int fd, int rootfd, const struct extract *x, struct brig_err *e);
 
 /* ---- writing (archive_write.c) ---- */
 

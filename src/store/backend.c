@@ -29,7 +29,7 @@ static int copy_clone(int srcdirfd, const char *srcname, int dstdirfd, const cha
 	(void)readonly;	/* a copy is frozen by nobody writing to it */
 	if (fd < 0)
 		return -1;
-	return copy_tree(fd, dstdirfd, dstname, p, e);
+	return copy_tree(fd, dstdirfd, dstname, NULL, p, e);
 }
 
 /* Overlay: an empty mountpoint, the jail's own layer (upper) with the
@@ -76,7 +76,7 @@ static int btrfs_clone(int srcdirfd, const char *srcname, int dstdirfd, const ch
 static int copy_make(int tmplrootfd, int jaildirfd, const struct store_progress *p,
 		     struct brig_err *e)
 {
-	return copy_tree(tmplrootfd, jaildirfd, "root", p, e);
+	return copy_tree(tmplrootfd, jaildirfd, "root", NULL, p, e);
 }
 
 const struct backend backend_overlay = {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "store/internal.h"
@@ -160,6 +161,7 @@ struct copy_ctx {
 	struct stat top;	/* the identities of the copy and of its */
 	struct stat parent;	/* parent: a source that holds them (--from /) must not copy them */
 	struct linkmap links;
+	struct store_devices *dev;	/* NULL: device nodes are copied */
 	const struct store_progress *p;
 	unsigned long long files, bytes;
 };
@@ -280,6 +282,13 @@ static int copy_entry(void *ctx, struct walk_ent *w, struct brig_err *e)
 		w->data = d;
 		return w->mount_root ? 1 : 0;
 	}
+	if ((S_ISCHR(w->st.st_mode) || S_ISBLK(w->st.st_mode)) && w->st.st_rdev != makedev(0, 0) &&
+	    c->dev && !c->dev->keep) {
+		if (!c->dev->first)
+			c->dev->first = xstrdup(w->path);
+		c->dev->dropped++;
+		return 0;
+	}
 	if (w->st.st_nlink > 1 && (first = link_find(&c->links, w->st.st_dev, w->st.st_ino))) {
 		if (linkat(c->dsttop, first, dfd, dname, 0) < 0)
 			return brig_err_set(e, errno, "linking `%s` to `%s`", w->path, first);
@@ -310,12 +319,14 @@ static int copy_leave(void *ctx, struct walk_ent *w, struct brig_err *e)
 	return rc;
 }
 
-/* Copy the tree at topfd to dstdir/dstname (which must not exist). */
-int copy_tree(int topfd, int dstdirfd, const char *dstname, const struct store_progress *p,
-	      struct brig_err *e)
+/* Copy the tree at topfd to dstdir/dstname (which must not exist); device
+ * nodes as dev says (NULL: copied). */
+int copy_tree(int topfd, int dstdirfd, const char *dstname, struct store_devices *dev,
+	      const struct store_progress *p, struct brig_err *e)
 {
 	static const struct walk_ops ops = { copy_entry, copy_leave };
-	struct copy_ctx c = { .dstparent = dstdirfd, .dstname = dstname, .dsttop = -1, .p = p };
+	struct copy_ctx c = { .dstparent = dstdirfd, .dstname = dstname, .dsttop = -1, .dev = dev,
+			      .p = p };
 	int rc = walk_tree(topfd, &ops, &c, e);
 
 	if (c.dsttop >= 0)

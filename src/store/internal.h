@@ -118,10 +118,13 @@ void xattr_free(struct xattrs *x);
 /* ---- copy.c: exact copies ---- */
 
 /* Copy the tree at topfd to dstdir/dstname (new, or an empty directory): owners,
- * modes, times, xattrs, hard links, symlinks, device nodes; reflinks where
- * the filesystem has them. */
-int copy_tree(int topfd, int dstdirfd, const char *dstname, const struct store_progress *p,
-	      struct brig_err *e);
+ * modes, times, xattrs, hard links, symlinks, device nodes (unless dev says
+ * to leave them out; NULL copies them); reflinks where the filesystem has them. */
+int copy_tree(int topfd, int dstdirfd, const char *dstname, struct store_devices *dev,
+	      const struct store_progress *p, struct brig_err *e);
+/* Remove the device nodes under topfd that dev does not keep (a tree a
+ * helper made: debootstrap). */
+int strip_devices(int topfd, struct store_devices *dev, struct brig_err *e);
 /* Copy the data of one open file into another (reflink, else in-kernel copy). */
 int copy_data(int in, int out, off_t size, struct brig_err *e);
 
@@ -230,6 +233,12 @@ char *jailconf_render(const char *name, const char *path, const char *template,
  * and its path line rewritten. */
 char *jailconf_rebase(const char *text, const char *oldname, const char *name,
 		      const char *path, struct brig_err *e);
+/* An archive's file taken as untrusted input: its jail's block, reduced to
+ * what acts inside the jail, written anew as name with path; member names
+ * the text in messages; what is left out goes to dropped (warnings). */
+char *jailconf_untrusted(const char *text, const char *member, const char *oldname,
+			 const char *name, const char *path, const char *template,
+			 const char *backend, struct diag *dropped, struct brig_err *e);
 /* Create jail.conf.d/NAME.conf with text; fails if it exists. */
 int jailconf_write(const char *name, const char *text, struct brig_err *e);
 

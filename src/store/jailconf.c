@@ -204,6 +204,62 @@ char *jailconf_rebase(const char *text, const char *oldname, const char *name,
 	return sb_steal(&out);
 }
 
+/* The errors of an untrusted configuration as one message: the first (and
+ * how many more). */
+static int conf_errors(const struct diag *d, size_t from, struct brig_err *e)
+{
+	const char *first = NULL;
+	size_t n = 0;
+
+	for (size_t i = from; i < d->n; i++) {
+		if (d->msgs[i].level != DIAG_ERROR)
+			continue;
+		if (!first)
+			first = d->msgs[i].text;
+		n++;
+	}
+	if (n > 1)
+		return brig_err_set(e, 0, "its configuration: %s (and %zu more error%s)", first, n - 1,
+				    n > 2 ? "s" : "");
+	return brig_err_set(e, 0, "its configuration: %s", first ? first : "not jail.conf");
+}
+
+/* An archive's file taken as untrusted input (import without --trust): the
+ * block of its jail, and of it only what acts inside the jail (see
+ * conf_load_untrusted), written anew as NAME with the store's path. What
+ * was left out is in dropped, one warning each. */
+char *jailconf_untrusted(const char *text, const char *member, const char *oldname,
+			 const char *name, const char *path, const char *template,
+			 const char *backend, struct diag *dropped, struct brig_err *e)
+{
+	cleanup_free char *pathparam = xasprintf("path=%s", path);
+	char *const trusted[] = { pathparam };
+	const struct conf_untrusted u = {
+		.path = member, .text = text, .len = strlen(text), .jail = oldname, .name = name,
+		.trusted = trusted, .ntrusted = 1,
+	};
+	struct strbuf out = STRBUF_INIT;
+	size_t from = dropped->n, nwarn = 0;
+	struct conf *c;
+
+	if (conf_load_untrusted(&u, &c, dropped) < 0) {
+		conf_errors(dropped, from, e);
+		return NULL;
+	}
+	for (size_t i = from; i < dropped->n; i++)
+		nwarn += dropped->msgs[i].level == DIAG_WARNING;
+	sb_addf(&out, "# Jail %s, imported by `brig import` (template %s, %s).\n"
+		      "# Only what acts inside the jail was taken from the archive's configuration",
+		name, template, backend);
+	if (nwarn)
+		sb_addf(&out, ";\n# %zu statement%s left out (brig import --trust keeps them, as root)",
+			nwarn, nwarn > 1 ? "s" : "");
+	sb_addf(&out, ".\n# This file is yours to edit; `brig destroy %s` removes it.\n", name);
+	conf_jail_text(&c->jails[0], &out);
+	conf_free(c);
+	return sb_steal(&out);
+}
+
 /* Create jail.conf.d/NAME.conf with text; fails if it exists. */
 int jailconf_write(const char *name, const char *text, struct brig_err *e)
 {

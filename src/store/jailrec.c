@@ -34,6 +34,12 @@ int jailrec_open(int storefd, const char *name, struct jailrec *r, struct brig_e
 		jailrec_close(r);
 		return brig_err_set(e, 0, "%s/meta: no known backend or no template", rel);
 	}
+	/* The template names a directory of the store (overlay's lower layer). */
+	why = store_name_invalid(r->template);
+	if (why) {
+		jailrec_close(r);
+		return brig_err_set(e, 0, "%s/meta: template: invalid name: %s", rel, why);
+	}
 	return 0;
 }
 

@@ -69,6 +69,22 @@ static int mkdir_parents(const char *dir, struct brig_err *e)
 	return 0;
 }
 
+/* Templates and jail roots hold what their sources brought: setuid files,
+ * and device nodes when asked (--devices). Only root may reach them, even
+ * when the directory was made beforehand with a wider mode. */
+static int close_dir(int dirfd, const char *name, struct brig_err *e)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return brig_err_set(e, errno, "examining `%s`", name);
+	if (!S_ISDIR(st.st_mode))
+		return brig_err_set(e, 0, "`%s` is not a directory", name);
+	if ((st.st_mode & 077) && fchmodat(dirfd, name, 0700, 0) < 0)
+		return brig_err_set(e, errno, "making `%s` root's alone (mode 0700)", name);
+	return 0;
+}
+
 /* Open the store (creating it and its subdirectories); an O_DIRECTORY fd. */
 int store_open(struct brig_err *e)
 {
@@ -82,7 +98,7 @@ int store_open(struct brig_err *e)
 	if (fd < 0)
 		return brig_err_set(e, errno, "store: opening `%s`", dir);
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
-		if (mkdir_at(fd, subdirs[i], 0700, e) < 0) {
+		if (mkdir_at(fd, subdirs[i], 0700, e) < 0 || close_dir(fd, subdirs[i], e) < 0) {
 			close(fd);
 			return brig_err_wrap(e, "store `%s`", dir);
 		}

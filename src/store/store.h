@@ -44,10 +44,19 @@ struct store_progress {
 /* A name for a template, jail or snapshot: NULL if fine, else the reason. */
 const char *store_name_invalid(const char *name);
 
+/* Device nodes met in a tree that comes from outside (a template's source,
+ * an archive): left out unless keep (--devices), and counted. Overlay
+ * whiteouts (character devices 0,0) are not devices and always kept. */
+struct store_devices {
+	bool keep;			/* in */
+	unsigned long long dropped;	/* out: how many were left out */
+	char *first;			/* out: the first one's path in the tree; free it */
+};
+
 /* ---- templates ---- */
 
 /* SOURCE: "busybox", a directory, a tarball, or "debootstrap:SUITE[:PKG,...]". */
-int store_template_create(const char *name, const char *source,
+int store_template_create(const char *name, const char *source, struct store_devices *dev,
 			  const struct store_progress *p, struct brig_err *e);
 
 struct store_template {
@@ -125,8 +134,22 @@ struct store_export {
 };
 
 int store_export(struct store_export *x, struct brig_err *e);
-/* name NULL: the name in the archive. *name_out: the jail made. */
-int store_import(const char *file, const char *name, char **name_out,
-		 const struct store_progress *p, struct brig_err *e);
+/* brig import: an archive is untrusted. Its jail.conf gives only what acts
+ * inside the jail (conf_load_untrusted) unless trust; its meta is checked
+ * field by field; device nodes are left out unless devices.keep. */
+struct store_import {
+	const char *file;
+	const char *name;		/* NULL: the name in the archive */
+	bool trust;			/* keep the archive's jail.conf as it is */
+	struct store_devices devices;
+	const struct store_progress *progress;
+	/* Out: */
+	char *made;			/* the jail made */
+	struct diag dropped;		/* what of the jail.conf was left out (warnings) */
+};
+
+int store_import(struct store_import *im, struct brig_err *e);
+/* Free the out fields. */
+void store_import_free(struct store_import *im);
 
 #endif

@@ -16,31 +16,32 @@
 
 #define DEBOOTSTRAP_PREFIX "debootstrap:"
 
-/* Fill rootfd from a directory: an exact copy. */
-static int fill_from_dir(const char *dir, int tmpfd, const struct store_progress *p,
-			 struct brig_err *e)
+/* Fill rootfd from a directory: an exact copy (device nodes as dev says). */
+static int fill_from_dir(const char *dir, int tmpfd, struct store_devices *dev,
+			 const struct store_progress *p, struct brig_err *e)
 {
 	cleanup_close int src = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (src < 0)
 		return brig_err_set(e, errno, "opening `%s`", dir);
-	return copy_tree(src, tmpfd, "root", p, e);
+	return copy_tree(src, tmpfd, "root", dev, p, e);
 }
 
 /* Fill rootfd from a tarball. */
-static int fill_from_tarball(const char *file, int rootfd, const struct store_progress *p,
-			     struct brig_err *e)
+static int fill_from_tarball(const char *file, int rootfd, struct store_devices *dev,
+			     const struct store_progress *p, struct brig_err *e)
 {
 	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
+	const struct extract x = { .prefix = "", .what = file, .dev = dev, .p = p };
 
 	if (fd < 0)
 		return brig_err_set(e, errno, "opening `%s`", file);
-	return archive_extract_file(fd, rootfd, file, p, e);
+	return archive_extract_file(fd, rootfd, &x, e);
 }
 
 /* Make tmp/.../root from source; *recorded: how the source is recorded. */
-static int fill(const char *source, int tmpfd, char **recorded, const struct store_progress *p,
-		struct brig_err *e)
+static int fill(const char *source, int tmpfd, char **recorded, struct store_devices *dev,
+		const struct store_progress *p, struct brig_err *e)
 {
 	struct stat st;
 	int rootfd, rc;
@@ -58,7 +59,7 @@ static int fill(const char *source, int tmpfd, char **recorded, const struct sto
 		/* The copy makes root itself, with the directory's owner and mode. */
 		if (fs_is_btrfs(tmpfd) && btrfs_subvol_make(-1, tmpfd, "root", false, e) < 0)
 			return -1;
-		return fill_from_dir(*recorded, tmpfd, p, e);
+		return fill_from_dir(*recorded, tmpfd, dev, p, e);
 	} else if (!S_ISREG(st.st_mode) || !archive_is_tarball(source)) {
 		return brig_err_set(e, 0, "source `%s` is neither a directory nor a tarball "
 				    "(.tar, .tar.gz, .tgz, .txz, .tar.xz, .tar.zst)", source);
@@ -83,23 +84,24 @@ static int fill(const char *source, int tmpfd, char **recorded, const struct sto
 	else if (!strcmp(source, "busybox"))
 		rc = source_busybox(rootfd, p, e);
 	else if (!strncmp(source, DEBOOTSTRAP_PREFIX, strlen(DEBOOTSTRAP_PREFIX)))
-		rc = source_debootstrap(rootfd, source + strlen(DEBOOTSTRAP_PREFIX), p, e);
+		rc = source_debootstrap(rootfd, source + strlen(DEBOOTSTRAP_PREFIX), p, e) < 0 ? -1 :
+		     strip_devices(rootfd, dev, e);
 	else
-		rc = fill_from_tarball(*recorded, rootfd, p, e);
+		rc = fill_from_tarball(*recorded, rootfd, dev, p, e);
 	close(rootfd);
 	return rc;
 }
 
 /* Build the template in t: its root, /etc files, meta. */
-static int build(const char *source, struct tmpdir *t, const struct store_progress *p,
-		 struct brig_err *e)
+static int build(const char *source, struct tmpdir *t, struct store_devices *dev,
+		 const struct store_progress *p, struct brig_err *e)
 {
 	cleanup_free char *recorded = NULL;
 	cleanup_close int rootfd = -1;
 	struct meta m = { 0 };
 	int rc;
 
-	if (fill(source, t->fd, &recorded, p, e) < 0)
+	if (fill(source, t->fd, &recorded, dev, p, e) < 0)
 		return -1;
 	rootfd = openat(t->fd, "root", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
@@ -114,16 +116,19 @@ static int build(const char *source, struct tmpdir *t, const struct store_progre
 }
 
 /* SOURCE: "busybox", a directory, a tarball, or "debootstrap:SUITE[:PKG,...]". */
-int store_template_create(const char *name, const char *source,
+int store_template_create(const char *name, const char *source, struct store_devices *dev,
 			  const struct store_progress *p, struct brig_err *e)
 {
 	const char *why = store_name_invalid(name);
 	cleanup_close int storefd = -1, tmplfd = -1, lockfd = -1;
+	struct store_devices none = { 0 };
 	struct tmpdir t = { .fd = -1 };
 	int rc;
 
 	if (why)
 		return brig_err_set(e, 0, "template `%s`: invalid name: %s", name, why);
+	if (!dev)
+		dev = &none;	/* left out, not counted */
 	storefd = store_open(e);
 	if (storefd < 0)
 		return brig_err_wrap(e, "template %s", name);
@@ -137,13 +142,14 @@ int store_template_create(const char *name, const char *source,
 			      : brig_err_set(e, 0, "template %s already exists", name);
 	if (tmp_make(storefd, "template", name, &t, e) < 0)
 		return brig_err_wrap(e, "template %s", name);
-	rc = build(source, &t, p, e);
+	rc = build(source, &t, dev, p, e);
 	if (rc == 0) {
 		lockfd = store_lock(storefd, true, e);
 		rc = lockfd < 0 ? -1 : tmp_commit(storefd, &t, tmplfd, name, e);
 		if (rc < 0 && (e->errnum == EEXIST || e->errnum == ENOTEMPTY))
 			brig_err_set(e, 0, "template %s already exists", name);
 	}
+	free(none.first);
 	if (rc < 0) {
 		tmp_discard(storefd, &t);
 		return brig_err_wrap(e, "template %s", name);

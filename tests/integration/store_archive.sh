@@ -30,7 +30,7 @@ ls "$T"/web.tzst.* >/dev/null 2>&1 && fail "temporary archive left"
 # Import under the same name after destroy: exact, whiteouts and opaque
 # directories as they were.
 expect_rc 0 $BRIG destroy web
-expect_rc 0 $BRIG import "$T/web.tzst"
+expect_rc 0 $BRIG import "$T/web.tzst" --devices
 expect_grep "web: imported from $T/web.tzst (template bb, overlay) at $R" "$OUT"
 tree_manifest "$R" skip-sockets >"$T/web.after"
 diff -u "$T/web.before" "$T/web.after" >&2 || fail "thin round trip not exact"
@@ -38,11 +38,17 @@ diff -u "$T/web.before" "$T/web.after" >&2 || fail "thin round trip not exact"
 	fail "whiteout lost"
 python3 -c "import os; assert os.getxattr('$S/jails/web/upper/var/www', 'trusted.overlay.opaque') == b'y'" ||
 	fail "opaque directory lost"
-grep -q 'ip4.addr = "10.10.0.3";' "$C/web.conf" || fail "configuration not restored"
+# An archive is untrusted: its addresses are the host's to give, left out
+# and named (store_import_hostile has the rest).
+expect_grep 'brig-export/jail.conf:[0-9]*:[0-9]*: warning: ip4.addr dropped' "$ERR"
+! grep -q 'ip4.addr' "$C/web.conf" || fail "ip4.addr taken from the archive"
+grep -q 'exec.start = "/bin/sh /etc/rc";' "$C/web.conf" || fail "configuration not restored"
 grep -q "path = \"$R\";" "$C/web.conf" || fail "path not set"
 
-# Import under another name: block name and path follow.
-expect_rc 0 $BRIG import "$T/web.tzst" web2
+# Import under another name, trusted: block name and path follow, the
+# rest is kept as it was.
+expect_rc 0 $BRIG import "$T/web.tzst" web2 --trust --devices
+grep -q 'ip4.addr = "10.10.0.3";' "$C/web2.conf" || fail "--trust: configuration not restored"
 grep -q '^web2 {' "$C/web2.conf" || fail "web2.conf has no block web2"
 grep -q "path = \"$S/jails/web2/root\";" "$C/web2.conf" || fail "web2.conf path"
 [ "$(grep -c 'path =' "$C/web2.conf")" = 1 ] || fail "two paths in web2.conf"
@@ -67,17 +73,17 @@ expect_grep 'web: import: the archive holds a thin jail.s own layer over templat
 store_is_clean
 
 # A full archive stands alone: a thick copy here, exact.
-expect_rc 0 $BRIG import "$T/web-full.tzst"
+expect_rc 0 $BRIG import "$T/web-full.tzst" --devices
 expect_grep '(template bb, copy)' "$OUT"
 tree_manifest "$R" skip-sockets >"$T/web.full"
 diff -u "$T/web.before" "$T/web.full" >&2 || fail "full round trip not exact"
 
 # A thick jail's round trip, special files included.
 mkdir "$T/rich" && mk_rich_tree "$T/rich"
-expect_rc 0 $BRIG template create rich --from "$T/rich"
+expect_rc 0 $BRIG template create rich --from "$T/rich" --devices
 expect_rc 0 $BRIG create th -t rich --thick
 expect_rc 0 $BRIG export th "$T/th.tzst"
-expect_rc 0 $BRIG import "$T/th.tzst" th2
+expect_rc 0 $BRIG import "$T/th.tzst" th2 --devices
 same_tree "$S/jails/th/root" "$S/jails/th2/root" skip-sockets
 
 # Bad archives.

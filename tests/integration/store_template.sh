@@ -44,10 +44,11 @@ expect_eq "rc_order" "a start
 b start" "$(cat "$T/run-root/tmp/order")"
 
 # A directory: an exact copy (owners, modes, xattrs, ACLs, hard links,
-# symlinks, devices, fifos, sockets, sparse files), plus /etc files.
+# symlinks, devices with --devices, fifos, sockets, sparse files), plus
+# /etc files. (store_template_devices: devices without --devices.)
 mkdir "$T/src"
 mk_rich_tree "$T/src"
-expect_rc 0 $BRIG template create rich --from "$T/src"
+expect_rc 0 $BRIG template create rich --from "$T/src" --devices
 rm -f "$S/templates/rich/root/etc/resolv.conf" "$S/templates/rich/root/etc/localtime" \
 	"$S/templates/rich/root/etc/rc" "$S/templates/rich/root/etc/rc.shutdown" "$S/templates/rich/root/etc/rc.subr"
 touch -r "$T/src/etc" "$S/templates/rich/root/etc"
@@ -64,7 +65,7 @@ for ext in tar tar.gz tgz txz tar.xz tar.zst; do
 	esac
 	tar -C "$T/tsrc" --xattrs --xattrs-include='*' --acls --numeric-owner $z -cf "$T/base.$ext" .
 	n=$(echo "t-$ext" | tr . _)
-	expect_rc 0 $BRIG template create "$n" --from "$T/base.$ext"
+	expect_rc 0 $BRIG template create "$n" --from "$T/base.$ext" --devices
 	tr=$S/templates/$n/root
 	# The template got the host's files; it had its own rc, so no new rc.
 	[ -f "$tr/etc/resolv.conf" ] || [ ! -e /etc/resolv.conf ] || fail "$ext: no resolv.conf"

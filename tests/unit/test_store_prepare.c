@@ -94,7 +94,7 @@ static int setup(void **state)
 	snprintf(etc, sizeof(etc), "%s/etc", top);
 	setenv("BRIG_STOREDIR", store, 1);
 	setenv("BRIG_CONFDIR", etc, 1);
-	if (store_template_create("bb", "busybox", NULL, &e) < 0) {
+	if (store_template_create("bb", "busybox", NULL, NULL, &e) < 0) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}

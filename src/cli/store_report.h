@@ -1,0 +1,12 @@
+/* What the store left out of untrusted input, told to the user. */
+#ifndef BRIG_CLI_STORE_REPORT_H
+#define BRIG_CLI_STORE_REPORT_H
+
+#include "store/store.h"
+
+/* One line: "WHO: N device nodes dropped (first: PATH); AGAIN keeps them". */
+void cli_report_devices(const char *who, const struct store_devices *d, const char *again);
+/* The statements of an archive's configuration left out, one line each. */
+void cli_report_dropped(const char *who, const struct diag *d);
+
+#endif
