@@ -4,7 +4,8 @@
  * Input: one flag byte, then up to 8 files separated by "%%%\n" (named
  * jail.conf, a.conf, b.conf, sub/c.conf, ... so that includes and globs
  * find them). Flags: bit 0 networks schema, bit 1 command-line parameters
- * after the files, bit 2 no files: the lines are command-line parameters.
+ * after the files, bit 2 no files: the lines are command-line parameters,
+ * bit 3 the first file is an untrusted archive's jail.conf (block "j").
  *
  * Beyond "no crash, no leak": a lazy load must give the same jails as a
  * full one, and what `config show` prints must load back to the same
@@ -109,6 +110,33 @@ static void round_trip(enum conf_schema schema, const struct strbuf *json, const
 	sb_free(&text2);
 }
 
+/* An archive's jail.conf: whatever it says, the one jail that comes out
+ * carries only parameters marked as safe from an untrusted source, and the
+ * importer's path and name. */
+static void untrusted(const char *text, size_t len)
+{
+	static char *const trusted[] = { "path=/var/lib/brig/jails/k/root" };
+	struct conf_untrusted u = { "archive.conf", text, len, "j", "k", trusted, 1 };
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+
+	if (conf_load_untrusted(&u, &c, &d) == 0) {
+		if (c->njails != 1 || strcmp(c->jails[0].name, "k") != 0)
+			abort();
+		for (size_t k = 0; k < c->jails[0].nparams; k++) {
+			const struct conf_param *pm = &c->jails[0].params[k];
+
+			if (strcmp(pm->name, "path") && strcmp(pm->name, "name") &&
+			    !(pm->def && (pm->def->flags & CONF_PF_UNTRUSTED)))
+				abort();
+		}
+		conf_free(c);
+	} else if (c || d.nerrors == 0) {
+		abort();
+	}
+	diag_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -131,6 +159,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	p = (const char *)data;
 	end = p + size;
+	if (flags & 8) {
+		untrusted(p, size);
+		return 0;
+	}
 	src.schema = flags & 1 ? CONF_SCHEMA_NETWORKS : CONF_SCHEMA_JAILS;
 	if (flags & 4) {
 		/* No files: each line is a command-line parameter. */
