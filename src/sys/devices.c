@@ -139,7 +139,9 @@ static int limit_v2(const char *dir, const struct dev_rule *rules, size_t n, str
 
 	if (ni == 0)
 		return brig_err_set(e, E2BIG, "%s: device program: %zu rules", dir, n);
-	prog = bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, "brig_devices", "GPL", insns, ni, &opts);
+	/* No name: libbpf would probe the kernel for program names first, a
+	 * load more in every start. */
+	prog = bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, NULL, "GPL", insns, ni, &opts);
 	if (prog < 0) {
 		int err = errno;
 
@@ -178,12 +180,12 @@ int devices_limit(char *const *dirs, size_t n, unsigned int sets, struct brig_er
 		int k = kind(dirs[i]);
 
 		if (k == 1)
-			return limit_v1(dirs[i], rules, nr, e);
+			return limit_v1(dirs[i], rules, nr, e) < 0 ? brig_err_wrap(e, "devices") : 0;
 		if (k == 2 && !v2)
 			v2 = dirs[i];
 	}
 	if (v2)
-		return limit_v2(v2, rules, nr, e);
-	return brig_err_set(e, 0, "neither a v1 devices cgroup nor a cgroup v2 tree on this host: "
-			    "the device allow-list cannot be enforced");
+		return limit_v2(v2, rules, nr, e) < 0 ? brig_err_wrap(e, "devices") : 0;
+	return brig_err_set(e, 0, "devices: neither a v1 devices cgroup nor a cgroup v2 tree on this "
+			    "host: the device allow-list cannot be enforced");
 }
