@@ -110,6 +110,7 @@ done
 expect_rc 1 "$BRIG" start custom
 expect_grep "devfs_ruleset" "$ERR"
 expect_grep "jail.conf:6:.*7" "$ERR"
+echo "$ERR"
 [ ! -e "$BRIG_RUNDIR/custom" ] || fail "a refused start left $BRIG_RUNDIR/custom"
 
 expect_rc 0 "$BRIG" stop --all
