@@ -14,7 +14,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS    := libmnl libnftables libarchive libseccomp libcap
+PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Every brig command is a short-lived process, and on a VM each shared
 # library costs page faults and TLB flushes at start-up (a dozen of them
@@ -25,8 +25,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Debian is linked in (libarchive with only the filters brig uses: no
 # libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian has no
 # libmnl.a). --gc-sections drops the table of every writer format (xar
-# needs libxml2) that libarchive's pax writer object carries.
-STATIC_LIBS := libcap libarchive
+# needs libxml2) that libarchive's pax writer object carries. libbpf (for
+# the cgroup v2 device program, sys/devices.c) is linked in too, with the
+# libelf its object needs.
+STATIC_LIBS := libcap libarchive libbpf
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
 	$(filter-out -lxml2,$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \

@@ -3,7 +3,7 @@
 # when they are missing. Idempotent; runs `apt-get update` at most once.
 set -eu
 PKGS="gcc clang make pkg-config
-libmnl-dev libnftables-dev libarchive-dev libseccomp-dev libcap-dev
+libmnl-dev libnftables-dev libarchive-dev libseccomp-dev libcap-dev libbpf-dev
 libacl1-dev liblz4-dev libzstd-dev liblzma-dev libbz2-dev zlib1g-dev nettle-dev
 libcmocka-dev libclang-rt-14-dev
 busybox-static iproute2 nftables strace python3 util-linux

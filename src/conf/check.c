@@ -246,11 +246,31 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 	free(next);
 }
 
+/* devfs_ruleset: brig knows FreeBSD's default rulesets 0-5 (sys/devices.c
+ * maps them); a jail with another one does not start. A warning, not an
+ * error: a FreeBSD jail.conf naming its own devfs.rules(5) rulesets
+ * still loads, and its other jails still start. */
+static void check_devfs_ruleset(struct cf_ctx *ctx, const struct conf_jail *j, const struct conf_param *p)
+{
+	struct cf_loc at = { p->file, (uint32_t)p->line, (uint32_t)p->col };
+	char *end;
+	long long v;
+
+	if (strcmp(p->name, "devfs_ruleset") != 0 || p->nvalues != 1)
+		return;
+	v = strtoll(p->values[0], &end, 10);
+	if (*end == '\0' && (v < 0 || v > 5))
+		cf_diag(ctx, DIAG_WARNING, &at, "%s: devfs_ruleset: %s is not one of FreeBSD's default "
+			"rulesets 0-5: the jail will not start", j->name, p->values[0]);
+}
+
 /* Check (and normalise) every value of a resolved jail. */
 void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 {
-	for (size_t k = 0; k < j->nparams && !ctx->too_many; k++)
+	for (size_t k = 0; k < j->nparams && !ctx->too_many; k++) {
 		check_param(ctx, j, &j->params[k]);
+		check_devfs_ruleset(ctx, j, &j->params[k]);
+	}
 }
 
 /* The checks that involve all jails: names, duplicates, depend. */

@@ -61,7 +61,7 @@ static const struct conf_pdef jail_params[] = {
 	{ "command", L, J8 | CMD | UT, "commands run in the jail after exec.start" },
 	{ "cpuset.id", I, RO, "its CPU set (read-only)" },
 	{ "depend", L, J8, "jails that must be started before this one" },
-	{ "devfs_ruleset", I, IGN | NOVAR, "devfs ruleset of its /dev" },
+	{ "devfs_ruleset", I, NOVAR, "devfs ruleset of its /dev: FreeBSD's default rulesets 0-5" },
 	{ "dying", B, RO, "the jail is being removed (read-only)" },
 	{ "enforce_statfs", I, IGN, "which mount points it may see" },
 	{ "env", S, IGN, "environment variables visible in the jail (FreeBSD 15)" },

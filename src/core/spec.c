@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "sys/caps.h"
+#include "sys/devices.h"
 #include "util/mem.h"
 
 /* The values of a list parameter (NULL/0 if unset). */
@@ -47,6 +48,25 @@ static int check_path(const char *path, struct brig_err *e)
 	return 0;
 }
 
+/* devfs_ruleset: one of FreeBSD's default rulesets, as DEVFS_* sets
+ * (config check warns about others; a start refuses them). */
+static int check_devfs_ruleset(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+{
+	const struct conf_param *p = conf_param(j, "devfs_ruleset");
+	long long r = conf_int(j, "devfs_ruleset", 0);
+	int sets = devfs_ruleset_sets(r);
+
+	if (sets < 0) {
+		cleanup_free char *at = p && p->file ? xasprintf("%s:%d:%d: ", p->file, p->line, p->col)
+						     : xstrdup("");
+
+		return brig_err_set(e, 0, "%sdevfs_ruleset: %lld is not one of FreeBSD's default rulesets "
+				    "0-5 (rulesets of devfs.rules(5) are not read)", at, r);
+	}
+	sp->devsets = (unsigned int)sets;
+	return 0;
+}
+
 /* The network: own namespace, or the host's stack (ip4/ip6 = inherit). */
 static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 {
@@ -81,6 +101,8 @@ static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_er
 /* Append m (taken over) to the jail's mounts. */
 static void add_mount(struct jspec *sp, struct jmount *m)
 {
+	if (m->kind == JM_DEVFS)
+		m->devsets = sp->devsets;
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
 	sp->mounts[sp->nmounts++] = *m;
 }
@@ -199,6 +221,8 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 	};
 	sp->caps = caps_jail_set(&allow);
 	sp->jid = (int)conf_int(j, "jid", 0);
+	if (check_devfs_ruleset(j, sp, e) < 0)
+		return -1;
 	return build_mounts(j, sp, e);
 }
 

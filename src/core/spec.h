@@ -18,6 +18,7 @@ struct jspec {
 	bool vnet;
 	bool own_net;		/* a network namespace of its own */
 	int nsflags;		/* CLONE_NEW* of the jail */
+	unsigned int devsets;	/* devfs_ruleset: DEVFS_* of sys/devices.h */
 	struct jmount *mounts;	/* in mount order */
 	size_t nmounts;
 	uint64_t caps;

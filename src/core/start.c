@@ -13,6 +13,7 @@
 #include "net/net.h"
 #include "store/store.h"
 #include "sys/cgroup.h"
+#include "sys/devices.h"
 #include "sys/initbin.h"
 #include "sys/proc.h"
 #include "sys/reaper.h"
@@ -78,6 +79,23 @@ static int step_cgroup(struct jctx *x, struct brig_err *e)
 			r = -1;
 		free(dirs[i]);
 	}
+	free(dirs);
+	return r;
+}
+
+/* The device allow-list (devfs_ruleset), on the jail's cgroups before
+ * its first process joins them (sys/devices.c). Nothing new to record:
+ * it goes with the cgroups. */
+static int step_devices(struct jctx *x, struct brig_err *e)
+{
+	char **dirs = xcalloc(x->st.nobjs + 1, sizeof(*dirs));
+	size_t n = 0;
+	int r;
+
+	for (size_t i = 0; i < x->st.nobjs; i++)
+		if (strcmp(x->st.objs[i].kind, "cgroup") == 0)
+			dirs[n++] = x->st.objs[i].id;
+	r = devices_limit(dirs, n, x->sp.devsets, e);
 	free(dirs);
 	return r;
 }
@@ -218,6 +236,7 @@ static const struct step {
 } steps[] = {
 	{ "state", step_state, NULL },
 	{ "cgroup", step_cgroup, NULL },
+	{ "devices", step_devices, NULL },
 	{ "prepare", step_prepare, NULL },
 	{ "mount", step_mount, undo_kill },
 	{ "exec.prestart", step_prestart, NULL },

@@ -12,9 +12,10 @@
 #include "util/mem.h"
 
 /* v1 controllers worth a group of their own: pids and memory track and
- * limit, cpu shares. Others (cpuset needs setup, devices, freezer, named
+ * limit, cpu shares, devices holds the jail's device allow-list
+ * (sys/devices.c). Others (cpuset needs setup, freezer, named
  * hierarchies such as systemd's) are left alone. */
-static const char *const v1_wanted[] = { "pids", "memory", "cpu" };
+static const char *const v1_wanted[] = { "pids", "memory", "cpu", "devices" };
 
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
 static void unescape(char *s)

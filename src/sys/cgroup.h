@@ -2,7 +2,7 @@
  *
  * A jail gets a directory GROUP (e.g. "brig/web") in every hierarchy that
  * helps track or limit it: the v2 tree when mounted, and the v1 pids,
- * memory and cpu hierarchies when present (on hybrid hosts the v2 tree may
+ * memory, cpu and devices hierarchies when present (on hybrid hosts the v2 tree may
  * hold no useful controller). Everything a jail runs is attached to all of
  * them. */
 #ifndef BRIG_SYS_CGROUP_H

@@ -66,7 +66,7 @@ static const struct {
 	unsigned long clear;
 } attr_opts[] = {
 	{ "nosuid", MOUNT_ATTR_NOSUID, 0 },	{ "suid", 0, MOUNT_ATTR_NOSUID },
-	{ "nodev", MOUNT_ATTR_NODEV, 0 },	{ "dev", 0, MOUNT_ATTR_NODEV },
+	{ "nodev", MOUNT_ATTR_NODEV, 0 },
 	{ "noexec", MOUNT_ATTR_NOEXEC, 0 },	{ "exec", 0, MOUNT_ATTR_NOEXEC },
 	{ "noatime", MOUNT_ATTR_NOATIME, 0 },	{ "nodiratime", MOUNT_ATTR_NODIRATIME, 0 },
 	{ "relatime", MOUNT_ATTR_RELATIME, 0 }, { "strictatime", MOUNT_ATTR_STRICTATIME, 0 },
@@ -92,6 +92,11 @@ static int parse_opts(const char *opts, struct jmount *m, bool *noauto, struct b
 		if (strcmp(o, "noauto") == 0) {
 			*noauto = true;
 			continue;
+		}
+		if (strcmp(o, "dev") == 0) {
+			sb_free(&data);
+			return brig_err_set(e, 0, "option \"dev\" is refused: device nodes work only in the "
+					    "jail's own /dev (mount.devfs)");
 		}
 		for (size_t i = 0; i < ARRAY_SIZE(attr_opts) && !known; i++)
 			if (strcmp(o, attr_opts[i].name) == 0) {

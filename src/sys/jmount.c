@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "sys/devices.h"
 #include "util/mem.h"
 
 /* Walk rel one component at a time with O_NOFOLLOW: the fallback for
@@ -231,48 +232,45 @@ static int mount_sys(int tfd, struct brig_err *e)
 }
 
 static const struct {
-	const char *name;
-	unsigned int major, minor;
-} dev_nodes[] = {
-	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
-	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-};
-
-static const struct {
 	const char *name, *target;
 } dev_links[] = {
 	{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
 	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
-/* The private /dev of mount.devfs (FreeBSD's devfs ruleset 4, roughly):
- * a small tmpfs holding the harmless nodes, links to /proc/self/fd, a
- * devpts instance of its own for ptys, and a tmpfs for POSIX shm. */
-static int mount_dev(int tfd, struct brig_err *e)
+/* The private /dev of mount.devfs, after FreeBSD's devfs rulesets
+ * (sys/devices.h): a small tmpfs holding the harmless nodes of sets; with
+ * the login set, links to /proc/self/fd and a devpts instance of its own
+ * for ptys; and always a tmpfs for POSIX shm. The jail's cgroup lets it
+ * open these nodes and no other (sys/devices.c). */
+static int mount_dev(int tfd, unsigned int sets, struct brig_err *e)
 {
 	cleanup_close int dfd = new_fs("tmpfs", "mode=0755,size=64k,nr_inodes=64",
 				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	cleanup_close int pts = -1, shm = -1;
+	bool login = sets & DEVFS_LOGIN;
 
 	if (dfd < 0)
 		return -1;
 	/* Filled while still detached: nothing in the jail can race us. */
-	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
-		if (mknodat(dfd, dev_nodes[i].name, S_IFCHR | 0666,
-			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
-		    fchmodat(dfd, dev_nodes[i].name, 0666, 0) < 0)
-			return brig_err_set(e, errno, "devfs: /dev/%s", dev_nodes[i].name);
-	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
+	for (size_t i = 0; i < devfs_nnodes; i++)
+		if ((devfs_nodes[i].set & sets) &&
+		    (mknodat(dfd, devfs_nodes[i].name, S_IFCHR | 0666,
+			     makedev(devfs_nodes[i].major, devfs_nodes[i].minor)) < 0 ||
+		     fchmodat(dfd, devfs_nodes[i].name, 0666, 0) < 0))
+			return brig_err_set(e, errno, "devfs: /dev/%s", devfs_nodes[i].name);
+	for (size_t i = 0; login && i < ARRAY_SIZE(dev_links); i++)
 		if (symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0)
 			return brig_err_set(e, errno, "devfs: /dev/%s", dev_links[i].name);
-	if (mkdirat(dfd, "pts", 0755) < 0 || mkdirat(dfd, "shm", 01777) < 0)
+	if ((login && mkdirat(dfd, "pts", 0755) < 0) || mkdirat(dfd, "shm", 01777) < 0)
 		return brig_err_set(e, errno, "devfs: directories");
-	pts = new_fs("devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	if (login)
+		pts = new_fs("devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	shm = new_fs("tmpfs", "mode=1777,size=65536k",
 		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-	if (pts < 0 || shm < 0 || attach(dfd, tfd, e) < 0 ||
-	    attach_at(pts, dfd, "pts", false, e) < 0 || attach_at(shm, dfd, "shm", false, e) < 0)
+	if ((login && pts < 0) || shm < 0 || attach(dfd, tfd, e) < 0 ||
+	    (login && attach_at(pts, dfd, "pts", false, e) < 0) || attach_at(shm, dfd, "shm", false, e) < 0)
 		return brig_err_wrap(e, "devfs");
 	return 0;
 }
@@ -297,7 +295,8 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 {
 	cleanup_close int tfd = open_target(rootfd, m, e);
 	cleanup_close int mfd = -1;
-	unsigned long attrs = m->attrs | (m->ro ? MOUNT_ATTR_RDONLY : 0);
+	/* No device node works outside brig's /dev, whatever the entry says. */
+	unsigned long attrs = m->attrs | MOUNT_ATTR_NODEV | (m->ro ? MOUNT_ATTR_RDONLY : 0);
 
 	if (tfd < 0)
 		return -1;
@@ -307,7 +306,7 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	case JM_SYSFS:
 		return mount_sys(tfd, e);
 	case JM_DEVFS:
-		return mount_dev(tfd, e);
+		return mount_dev(tfd, m->devsets, e);
 	case JM_TMPFS:
 		mfd = new_fs("tmpfs", m->data, attrs, e);
 		break;
@@ -324,6 +323,13 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 
 int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e)
 {
+	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
+
+	/* The root and every mount beneath it (in this mount namespace
+	 * only): a node shipped in a template or an archive, or made later
+	 * in the jail's tree, opens nothing. */
+	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
+		return brig_err_set(e, errno, "making the jail's root nodev");
 	for (size_t i = 0; i < n; i++)
 		if (apply_one(rootfd, &m[i], e) < 0)
 			return m[i].origin ? brig_err_wrap(e, "%s", m[i].origin) : -1;

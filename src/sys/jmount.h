@@ -16,7 +16,7 @@ enum jm_kind {
 	JM_TMPFS,
 	JM_PROC,	/* procfs, with Docker's read-only and masked paths */
 	JM_SYSFS,	/* read-only sysfs */
-	JM_DEVFS,	/* a minimal private /dev */
+	JM_DEVFS,	/* a minimal private /dev: the one mount not nodev */
 };
 
 struct jmount {
@@ -27,6 +27,7 @@ struct jmount {
 	bool recursive;	/* JM_BIND: rbind */
 	unsigned long attrs;	/* MOUNT_ATTR_NOSUID, _NODEV, _NOEXEC, ... */
 	char *data;	/* file system options, comma separated, or NULL */
+	unsigned int devsets;	/* JM_DEVFS: the DEVFS_* sets of sys/devices.h */
 	char *origin;	/* for messages: "mount.fstab: /etc/fstab.web: line 3" */
 };
 
@@ -44,7 +45,9 @@ void jmount_free(struct jmount *m);
 int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e);
 
 /* Mount every entry beneath rootfd, in order. The caller is in its own
- * mount namespace with private propagation. Errors name the entry. */
+ * mount namespace with private propagation. The root and everything
+ * under it, and every entry but devfs, are made nodev: a device node
+ * works only in brig's own /dev. Errors name the entry. */
 int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e);
 
 #endif

@@ -603,10 +603,10 @@ static void test_ignored_notes(void **state)
 	struct ld l;
 
 	(void)state;
-	LOAD(&l, "securelevel = 3;\na { securelevel = 2; devfs_ruleset = 4; }\nb { securelevel = 1; }\n");
+	LOAD(&l, "securelevel = 3;\na { securelevel = 2; enforce_statfs = 2; }\nb { securelevel = 1; }\n");
 	assert_ok(&l);
 	assert_string_equal(l.msgs, "jail.conf:1:1: note: \"securelevel\" is ignored on Linux\n"
-				    "jail.conf:2:22: note: \"devfs_ruleset\" is ignored on Linux\n");
+				    "jail.conf:2:22: note: \"enforce_statfs\" is ignored on Linux\n");
 	assert_true(conf_param(J(&l, "a"), "securelevel")->ignored);
 	assert_false(conf_param(J(&l, "a"), "name")->ignored);
 	ld_free(&l);
@@ -804,7 +804,8 @@ static void test_params_table(void **state)
 	assert_true(conf_pdef_find(CONF_SCHEMA_JAILS, "rdr")->flags & CONF_PF_BRIG);
 	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "ip4.defaultrouter")->type, CONF_STRING);
 	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "ip6.defaultrouter")->type, CONF_STRING);
-	static const char *const ignored[] = { "devfs_ruleset", "enforce_statfs", "securelevel",
+	assert_false(conf_pdef_find(CONF_SCHEMA_JAILS, "devfs_ruleset")->flags & CONF_PF_IGNORED);
+	static const char *const ignored[] = { "enforce_statfs", "securelevel",
 					       "allow.chflags", "allow.quotas", "osrelease", "osreldate",
 					       "exec.fib", "cpuset.id" };
 	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)

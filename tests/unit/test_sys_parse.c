@@ -65,6 +65,11 @@ static void test_fstab_skip_and_errors(void **state)
 	assert_string_equal(e.msg, "expected \"SOURCE MOUNTPOINT TYPE [OPTIONS]\"");
 	assert_int_equal(jmount_parse("/a /j/b nullfs ro 0 0 extra", "/j", &m, &e), -1);
 	assert_string_equal(e.msg, "too many fields");
+	/* Device nodes work only in the jail's own /dev. */
+	assert_int_equal(jmount_parse("/a /j/b nullfs ro,dev 0 0", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "option \"dev\" is refused: device nodes work only in the jail's own /dev "
+			    "(mount.devfs)");
+	assert_int_equal(jmount_parse("t /j/b tmpfs dev,size=1m 0 0", "/j", &m, &e), -1);
 	assert_int_equal(jmount_parse("/a /j/b zfs rw", "/j", &m, &e), -1);
 	assert_string_equal(e.msg, "file system type \"zfs\" is not supported (nullfs, tmpfs, procfs, devfs are)");
 	assert_int_equal(jmount_parse("rel /j/b nullfs rw", "/j", &m, &e), -1);
