@@ -7,7 +7,10 @@
 #   make demo       the seed's setup, end to end, in a throwaway sandbox
 #   make fuzz       the config fuzzer for FUZZ_SECONDS (default 600)
 #   make bench      the benchmarks under bench/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec, man
+#                   pages, systemd units, completions, /etc/brig examples)
+#   make uninstall  the same PREFIX and DESTDIR: removes exactly those
+#   make deb        the Debian package, in $(BUILD)/deb/
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -56,7 +59,7 @@ OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 ASAN_OBJS = $(patsubst src/%.c,$(BUILD)/asan/obj/%.o,$(LIB_SRCS))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 
-.PHONY: all check demo fuzz bench install clean deps asan
+.PHONY: all check demo fuzz bench install uninstall manifest deb clean deps asan
 all: $(BUILD)/brig
 
 deps:
@@ -147,13 +150,58 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig
 	@for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
 
+# Where `make install` puts things (DESTDIR is prepended to each).
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SYSCONFDIR  ?= /etc
+FRONTENDS   := jail jls jexec
+# Every file and link `make install` puts down; `make uninstall` removes
+# exactly these (`make manifest` prints them). The commented examples in
+# $(SYSCONFDIR)/brig are installed only where no such file is, and removed
+# only while unchanged: they are the admin's once edited.
+MANIFEST = $(SBINDIR)/brig $(addprefix $(SBINDIR)/,$(FRONTENDS)) \
+	$(MANDIR)/man8/brig.8 $(MANDIR)/man5/brig.conf.5 \
+	$(patsubst %,$(MANDIR)/man8/%.8,$(FRONTENDS)) \
+	$(UNITDIR)/brig.service $(UNITDIR)/brig@.service \
+	$(BASHCOMPDIR)/brig $(BASHCOMPDIR)/jexec $(ZSHCOMPDIR)/_brig \
+	$(FISHCOMPDIR)/brig.fish $(FISHCOMPDIR)/jexec.fish
+CONF_EXAMPLES := jail.conf networks.conf
+
 install: $(BUILD)/brig
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/sbin/brig
-	for fe in jail jls jexec; do ln -sf brig $(DESTDIR)$(PREFIX)/sbin/$$fe; done
-	install -m 0644 man/brig.8 $(DESTDIR)$(PREFIX)/share/man/man8/brig.8
-	install -m 0644 man/brig.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/brig.conf.5
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/brig/jail.conf.d
+	install -m 0755 $(BUILD)/brig $(DESTDIR)$(SBINDIR)/brig
+	for fe in $(FRONTENDS); do ln -sf brig $(DESTDIR)$(SBINDIR)/$$fe; \
+		ln -sf brig.8 $(DESTDIR)$(MANDIR)/man8/$$fe.8; done
+	install -m 0644 man/brig.8 $(DESTDIR)$(MANDIR)/man8/brig.8
+	install -m 0644 man/brig.conf.5 $(DESTDIR)$(MANDIR)/man5/brig.conf.5
+	for u in brig.service brig@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/$$u.in >$(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 0644 dist/completions/brig.bash $(DESTDIR)$(BASHCOMPDIR)/brig
+	ln -sf brig $(DESTDIR)$(BASHCOMPDIR)/jexec
+	install -m 0644 dist/completions/_brig $(DESTDIR)$(ZSHCOMPDIR)/_brig
+	install -m 0644 dist/completions/brig.fish $(DESTDIR)$(FISHCOMPDIR)/brig.fish
+	ln -sf brig.fish $(DESTDIR)$(FISHCOMPDIR)/jexec.fish
+	for f in $(CONF_EXAMPLES); do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/brig/$$f ] || \
+		install -m 0644 dist/etc/$$f $(DESTDIR)$(SYSCONFDIR)/brig/$$f || exit 1; done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(MANIFEST))
+	for f in $(CONF_EXAMPLES); do \
+		! cmp -s dist/etc/$$f $(DESTDIR)$(SYSCONFDIR)/brig/$$f || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/brig/$$f; done
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/brig/jail.conf.d $(DESTDIR)$(SYSCONFDIR)/brig 2>/dev/null
+
+manifest:
+	@for f in $(MANIFEST) $(addprefix $(SYSCONFDIR)/brig/,$(CONF_EXAMPLES)); do echo $$f; done
 
 clean:
 	rm -rf $(BUILD)
