@@ -29,18 +29,22 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian has no
 # libmnl.a). --gc-sections drops the table of every writer format (xar
 # needs libxml2) that libarchive's pax writer object carries.
+# LINK_SHARED: libraries of that static group to take from the system
+# instead (the Debian package: -lz -lbz2, which lintian will not see
+# embedded).
 STATIC_LIBS := libcap libarchive
+LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
-	$(filter-out -lxml2,$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \
-	-Wl,-Bdynamic
+	$(filter-out -lxml2 $(LINK_SHARED),$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \
+	-Wl,-Bdynamic $(LINK_SHARED)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wformat-nonliteral -Wswitch-default -Wimplicit-fallthrough \
 	-Wimplicit-function-declaration -Wpointer-arith -Wvla -Wundef \
 	-Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) $(CFLAGS) \
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	-fno-strict-aliasing -fstack-protector-strong -MMD -MP
 LDLIBS  := $(PKG_LIBS)
 
@@ -112,7 +116,7 @@ $(BUILD)/asan/libbrig.a: $(ASAN_OBJS)
 
 $(BUILD)/brig: $(BUILD)/obj/cli/main.o $(BUILD)/libbrig.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/brig: $(BUILD)/asan/obj/cli/main.o $(BUILD)/asan/libbrig.a
 	@echo "  LD      $@"
@@ -203,7 +207,21 @@ uninstall:
 manifest:
 	@for f in $(MANIFEST) $(addprefix $(SYSCONFDIR)/brig/,$(CONF_EXAMPLES)); do echo $$f; done
 
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# the tree under $(BUILD)/deb/, so that nothing is written beside the
+# checkout; the .deb and lintian's words end up in $(BUILD)/deb/.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_TREE    = $(BUILD)/deb/brig-$(DEB_VERSION)
+deb: deps
+	rm -rf $(BUILD)/deb
+	mkdir -p $(DEB_TREE)
+	cp -R Makefile README.md debian dist doc man scripts src $(DEB_TREE)/
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(BUILD)/deb/brig_$(DEB_VERSION)_*.changes >$(BUILD)/deb/lintian.txt 2>&1; \
+		rc=$$?; cat $(BUILD)/deb/lintian.txt; exit $$rc
+	@ls $(BUILD)/deb/*.deb
+
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '$(BUILD)/deb' -prune -o -name '*.d' -type f -print 2>/dev/null)
