@@ -7,7 +7,10 @@
 #   make demo       the seed's setup, end to end, in a throwaway sandbox
 #   make fuzz       the config fuzzer for FUZZ_SECONDS (default 600)
 #   make bench      the benchmarks under bench/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec, man
+#                   pages, systemd units, completions, /etc/brig examples)
+#   make uninstall  the same PREFIX and DESTDIR: removes exactly those
+#   make deb        the Debian package, in $(BUILD)/deb/
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -28,18 +31,22 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # needs libxml2) that libarchive's pax writer object carries. libbpf (for
 # the cgroup v2 device program, sys/devices.c) is linked in too, with the
 # libelf its object needs.
+# LINK_SHARED: libraries of that static group to take from the system
+# instead (the Debian package: -lz -lbz2, which lintian will not see
+# embedded).
 STATIC_LIBS := libcap libarchive libbpf
+LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
-	$(filter-out -lxml2,$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \
-	-Wl,-Bdynamic
+	$(filter-out -lxml2 $(LINK_SHARED),$(shell pkg-config --libs --static $(STATIC_LIBS) 2>/dev/null)) \
+	-Wl,-Bdynamic $(LINK_SHARED)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wformat-nonliteral -Wswitch-default -Wimplicit-fallthrough \
 	-Wimplicit-function-declaration -Wpointer-arith -Wvla -Wundef \
 	-Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) $(CFLAGS) \
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
 	-fno-strict-aliasing -fstack-protector-strong -MMD -MP
 LDLIBS  := $(PKG_LIBS)
 
@@ -58,7 +65,7 @@ OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 ASAN_OBJS = $(patsubst src/%.c,$(BUILD)/asan/obj/%.o,$(LIB_SRCS))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 
-.PHONY: all check demo fuzz bench install clean deps asan
+.PHONY: all check demo fuzz bench install uninstall manifest deb clean deps asan
 all: $(BUILD)/brig
 
 deps:
@@ -111,7 +118,7 @@ $(BUILD)/asan/libbrig.a: $(ASAN_OBJS)
 
 $(BUILD)/brig: $(BUILD)/obj/cli/main.o $(BUILD)/libbrig.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/brig: $(BUILD)/asan/obj/cli/main.o $(BUILD)/asan/libbrig.a
 	@echo "  LD      $@"
@@ -149,15 +156,74 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig
 	@for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
 
+# Where `make install` puts things (DESTDIR is prepended to each).
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SYSCONFDIR  ?= /etc
+FRONTENDS   := jail jls jexec
+# Every file and link `make install` puts down; `make uninstall` removes
+# exactly these (`make manifest` prints them). The commented examples in
+# $(SYSCONFDIR)/brig are installed only where no such file is, and removed
+# only while unchanged: they are the admin's once edited.
+MANIFEST = $(SBINDIR)/brig $(addprefix $(SBINDIR)/,$(FRONTENDS)) \
+	$(MANDIR)/man8/brig.8 $(MANDIR)/man5/brig.conf.5 \
+	$(patsubst %,$(MANDIR)/man8/%.8,$(FRONTENDS)) \
+	$(UNITDIR)/brig.service $(UNITDIR)/brig@.service \
+	$(BASHCOMPDIR)/brig $(BASHCOMPDIR)/jexec $(ZSHCOMPDIR)/_brig \
+	$(FISHCOMPDIR)/brig.fish $(FISHCOMPDIR)/jexec.fish
+CONF_EXAMPLES := jail.conf networks.conf
+
 install: $(BUILD)/brig
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 0755 $(BUILD)/brig $(DESTDIR)$(PREFIX)/sbin/brig
-	for fe in jail jls jexec; do ln -sf brig $(DESTDIR)$(PREFIX)/sbin/$$fe; done
-	install -m 0644 man/brig.8 $(DESTDIR)$(PREFIX)/share/man/man8/brig.8
-	install -m 0644 man/brig.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/brig.conf.5
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SYSCONFDIR)/brig/jail.conf.d
+	install -m 0755 $(BUILD)/brig $(DESTDIR)$(SBINDIR)/brig
+	for fe in $(FRONTENDS); do ln -sf brig $(DESTDIR)$(SBINDIR)/$$fe; \
+		ln -sf brig.8 $(DESTDIR)$(MANDIR)/man8/$$fe.8; done
+	install -m 0644 man/brig.8 $(DESTDIR)$(MANDIR)/man8/brig.8
+	install -m 0644 man/brig.conf.5 $(DESTDIR)$(MANDIR)/man5/brig.conf.5
+	for u in brig.service brig@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/$$u.in >$(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 0644 dist/completions/brig.bash $(DESTDIR)$(BASHCOMPDIR)/brig
+	ln -sf brig $(DESTDIR)$(BASHCOMPDIR)/jexec
+	install -m 0644 dist/completions/_brig $(DESTDIR)$(ZSHCOMPDIR)/_brig
+	install -m 0644 dist/completions/brig.fish $(DESTDIR)$(FISHCOMPDIR)/brig.fish
+	ln -sf brig.fish $(DESTDIR)$(FISHCOMPDIR)/jexec.fish
+	for f in $(CONF_EXAMPLES); do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/brig/$$f ] || \
+		install -m 0644 dist/etc/$$f $(DESTDIR)$(SYSCONFDIR)/brig/$$f || exit 1; done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(MANIFEST))
+	for f in $(CONF_EXAMPLES); do \
+		! cmp -s dist/etc/$$f $(DESTDIR)$(SYSCONFDIR)/brig/$$f || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/brig/$$f; done
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/brig/jail.conf.d $(DESTDIR)$(SYSCONFDIR)/brig 2>/dev/null
+
+manifest:
+	@for f in $(MANIFEST) $(addprefix $(SYSCONFDIR)/brig/,$(CONF_EXAMPLES)); do echo $$f; done
+
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# the tree under $(BUILD)/deb/, so that nothing is written beside the
+# checkout; the .deb and lintian's words end up in $(BUILD)/deb/.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_TREE    = $(BUILD)/deb/brig-$(DEB_VERSION)
+deb: deps
+	rm -rf $(BUILD)/deb
+	mkdir -p $(DEB_TREE)
+	cp -R Makefile README.md debian dist doc man scripts src $(DEB_TREE)/
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(BUILD)/deb/brig_$(DEB_VERSION)_*.changes >$(BUILD)/deb/lintian.txt 2>&1; \
+		rc=$$?; cat $(BUILD)/deb/lintian.txt; exit $$rc
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '$(BUILD)/deb' -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install the Debian packages brig's build, tests, demo and benchmarks need,
+# Install the Debian packages brig's build, tests, package, demo and benchmarks need,
 # when they are missing. Idempotent; runs `apt-get update` at most once.
 set -eu
 PKGS="gcc clang make pkg-config
@@ -7,7 +7,8 @@ libmnl-dev libnftables-dev libarchive-dev libseccomp-dev libcap-dev libbpf-dev
 libacl1-dev liblz4-dev libzstd-dev liblzma-dev libbz2-dev zlib1g-dev nettle-dev
 libcmocka-dev libclang-rt-14-dev
 busybox-static iproute2 nftables strace python3 util-linux
-btrfs-progs debootstrap zstd runc bubblewrap hyperfine"
+btrfs-progs debootstrap zstd runc bubblewrap hyperfine
+dpkg-dev debhelper lintian systemd-container zsh fish"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

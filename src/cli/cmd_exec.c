@@ -1,4 +1,4 @@
-/* brig exec JAIL [-u USER] [--] COMMAND [ARG...]; brig console JAIL */
+/* brig exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]; brig console JAIL */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,24 +27,34 @@ static int run_in(const char *name, const struct core_exec_opts *o)
 	return r;
 }
 
+/* -u USER, before or after the jail's name (`brig exec -u nobody web id`,
+ * `brig exec web -u nobody id`), up to the command; 0 or -1. */
+static int exec_options(int argc, char **argv, struct core_exec_opts *o)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "+u:")) != -1) {
+		if (c != 'u')
+			return -1;
+		o->user = optarg;
+	}
+	return 0;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	struct core_exec_opts o = { 0 };
 	const char *name;
-	int c;
 
-	if (argc < 2) {
-		cli_error("usage: brig exec JAIL [-u USER] [--] COMMAND [ARG...]");
+	optind = 1;
+	if (exec_options(argc, argv, &o) < 0 || optind >= argc) {
+		cli_error("usage: brig exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]");
 		return 2;
 	}
-	name = argv[1];
-	optind = 2;
-	while ((c = getopt(argc, argv, "+u:")) != -1) {
-		if (c != 'u') {
-			cli_error("usage: brig exec JAIL [-u USER] [--] COMMAND [ARG...]");
-			return 2;
-		}
-		o.user = optarg;
+	name = argv[optind++];
+	if (exec_options(argc, argv, &o) < 0) {
+		cli_error("usage: brig exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]");
+		return 2;
 	}
 	if (optind >= argc) {
 		cli_error("exec: no command given (brig console %s gives a shell)", name);

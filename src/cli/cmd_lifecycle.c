@@ -1,4 +1,5 @@
-/* brig start | stop | restart [-f FILE] [-p N] [-v] [-q] [--all | JAIL...] */
+/* brig start | stop | restart [-f FILE] [-p N] [-v] [-q] [--all | --boot | JAIL...];
+ * brig reload [-f FILE] [-p N] [-v] [-q] */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +8,12 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "core/core.h"
+#include "util/mem.h"
 
 struct lc_opts {
 	const char *file;
 	bool all;
+	bool boot;		/* start --boot: the jails whose `boot` is on */
 	struct core_ops ops;
 	int failures;		/* reported failures, for the exit status */
 	char **names;
@@ -46,6 +49,10 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 	case CORE_EV_WARNING:
 		cli_warn("%s", msg);
 		break;
+	case CORE_EV_CHANGED:
+		if (!o->ops.quiet)
+			printf("%s: configuration changed (%s): restarting\n", jail, msg);
+		break;
 	case CORE_EV_FAILED:
 	case CORE_EV_SKIPPED:
 		o->failures++;
@@ -57,18 +64,26 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 	fflush(stdout);
 }
 
+/* Which selections a verb takes. */
+enum lc_sel { SEL_NAMES = 1, SEL_ALL = 2, SEL_BOOT = 4 };
+
 /* The usage message; exit status 2. */
-static int usage(const char *verb, bool allow_all)
+static int usage(const char *verb, unsigned sel)
 {
-	cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v] %s", verb, allow_all ? "--all | JAIL..." : "JAIL...");
+	cli_error("usage: brig %s [-f FILE] [-p N] [-q] [-v]%s", verb,
+		  sel == (SEL_NAMES | SEL_ALL | SEL_BOOT) ? " --all | --boot | JAIL..." :
+		  sel == (SEL_NAMES | SEL_ALL)		  ? " --all | JAIL..." :
+		  sel == SEL_NAMES			  ? " JAIL..." : "");
 	return 2;
 }
 
-/* Parse the common options; 0, or 2 for a usage error. */
-static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
+/* Parse the common options, before or after the jail names; 0, or 2 for
+ * a usage error. */
+static int parse(int argc, char **argv, struct lc_opts *o, unsigned sel)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "boot", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -78,7 +93,7 @@ static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
 	o->ops.report = report;
 	o->ops.ctx = o;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:p:qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:p:qv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->file = optarg;
@@ -97,41 +112,66 @@ static int parse(int argc, char **argv, struct lc_opts *o, bool allow_all)
 			o->ops.verbose = true;
 			break;
 		case 'a':
-			if (!allow_all)
-				return usage(argv[0], allow_all);
+			if (!(sel & SEL_ALL))
+				return usage(argv[0], sel);
 			o->all = true;
 			break;
+		case 'b':
+			if (!(sel & SEL_BOOT))
+				return usage(argv[0], sel);
+			o->boot = true;
+			break;
 		default:
-			return usage(argv[0], allow_all);
+			return usage(argv[0], sel);
 		}
 	}
 	o->names = argv + optind;
 	o->n = (size_t)(argc - optind);
-	if (o->all == (o->n > 0)) {
-		cli_error("%s: name the jails%s", argv[0], allow_all ? ", or --all" : "");
+	if (!(sel & SEL_NAMES)) {
+		if (o->n > 0)
+			return usage(argv[0], sel);
+		return 0;
+	}
+	if ((o->all || o->boot) == (o->n > 0) || (o->all && o->boot)) {
+		cli_error("%s: name the jails%s", argv[0],
+			  sel & SEL_BOOT ? ", or --all, or --boot" : sel & SEL_ALL ? ", or --all" : "");
 		return 2;
 	}
 	return 0;
 }
 
-enum lc_verb { LC_START = 1, LC_STOP = 2, LC_RESTART = LC_START | LC_STOP };
+enum lc_verb { LC_START = 1, LC_STOP = 2, LC_RESTART = LC_START | LC_STOP, LC_RELOAD = 4 };
 
-/* Stop and/or start (a restart stops, then starts if all stopped well);
- * the exit status. */
+/* Stop and/or start (a restart stops, then starts if all stopped well),
+ * or reload; the exit status: 1 if any jail failed (the others went on). */
 static int act(int argc, char **argv, enum lc_verb verb)
 {
+	static const unsigned sels[] = {
+		[LC_START] = SEL_NAMES | SEL_ALL | SEL_BOOT,
+		[LC_STOP] = SEL_NAMES | SEL_ALL,
+		[LC_RESTART] = SEL_NAMES,
+		[LC_RELOAD] = 0,
+	};
 	struct lc_opts o;
 	struct conf *c;
-	int r = parse(argc, argv, &o, verb != LC_RESTART);
+	cleanup_free char **boot = NULL;
+	int r = parse(argc, argv, &o, sels[verb]);
 
 	if (r)
 		return r;
 	c = cli_load_conf(o.file, NULL, 0);
 	if (!c)
 		return 1;
+	if (o.boot) {
+		boot = core_boot_names(c, &o.n);
+		o.names = boot;
+	}
+	if (verb == LC_RELOAD)
+		r = core_reload(c, &o.ops);
 	if (verb & LC_STOP)
 		r = core_stop(c, o.names, o.n, &o.ops);
-	if (r == 0 && (verb & LC_START))
+	/* --boot with every jail off: nothing to start (n == 0 means all). */
+	if (r == 0 && (verb & LC_START) && !(o.boot && o.n == 0))
 		r = core_start(c, o.names, o.n, &o.ops);
 	conf_free(c);
 	return r || o.failures ? 1 : 0;
@@ -150,6 +190,11 @@ int cmd_stop(int argc, char **argv)
 int cmd_restart(int argc, char **argv)
 {
 	return act(argc, argv, LC_RESTART);
+}
+
+int cmd_reload(int argc, char **argv)
+{
+	return act(argc, argv, LC_RELOAD);
 }
 
 /* brig reap NAME: what a jail's reaper runs once the jail's init has ended

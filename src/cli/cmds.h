@@ -7,6 +7,7 @@ int cmd_config(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_console(int argc, char **argv);
@@ -20,6 +21,16 @@ int cmd_rollback(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_reap(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
+
+/* brig's verbs (cli/main.c), for main and for the completions. */
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;	/* NULL: internal, not listed */
+};
+extern const struct cli_command cli_commands[];
+extern const size_t cli_ncommands;
 
 /* FreeBSD front-ends, chosen by argv[0]. */
 int fe_jail(int argc, char **argv);

@@ -5,50 +5,45 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "util/strdist.h"
 
 #ifndef BRIG_VERSION
 #define BRIG_VERSION "0.1"
 #endif
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *usage;	/* NULL: internal, not listed */
-};
-
-static const struct command commands[] = {
-	{ "config", cmd_config, "config check|show [-f FILE] [--json] [JAIL...]" },
-	{ "start", cmd_start, "start [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
-	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
-	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
-	{ "ls", cmd_ls, "ls [--json]" },
-	{ "exec", cmd_exec, "exec JAIL [-u USER] [--] COMMAND [ARG...]" },
-	{ "console", cmd_console, "console JAIL" },
-	{ "net", cmd_net, "net ls [--json] | up NAME | down NAME" },
-	{ "template", cmd_template, "template create NAME --from SOURCE [--devices] | ls [--json] | rm NAME" },
-	{ "create", cmd_create, "create NAME -t TEMPLATE [--thick] [PARAM=VALUE...]" },
-	{ "destroy", cmd_destroy, "destroy NAME [-f]" },
-	{ "snapshot", cmd_snapshot, "snapshot NAME [SNAP] | snapshot rm NAME SNAP" },
-	{ "snapshots", cmd_snapshots, "snapshots NAME [--json]" },
-	{ "rollback", cmd_rollback, "rollback NAME SNAP" },
-	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
-	{ "import", cmd_import, "import FILE [NAME] [--trust] [--devices]" },
-	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
-	{ "reap", cmd_reap, NULL },
-};
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: brig COMMAND [ARGS...]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].usage)
-			fprintf(f, "  brig %s\n", commands[i].usage);
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (cli_commands[i].usage)
+			fprintf(f, "  brig %s\n", cli_commands[i].usage);
 	fprintf(f, "\nAlso runs as jail(8), jls(8) and jexec(8) when called by those names.\n"
 		   "See brig(8) and brig.conf(5).\n");
 }
 
+/* The listed command closest to a mistyped one, if close enough. */
+static const char *suggest(const char *word)
+{
+	size_t max = str_hint_max(strlen(word)), bestd = max + 1;
+	const char *best = NULL;
+
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		size_t d;
+
+		if (!cli_commands[i].usage)
+			continue;
+		d = str_distance(word, cli_commands[i].name, max);
+		if (d < bestd) {
+			bestd = d;
+			best = cli_commands[i].name;
+		}
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
+	const char *hint;
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
 
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "brig");
@@ -77,17 +72,22 @@ int main(int argc, char **argv)
 		printf("brig %s\n", BRIG_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_command *cmd = &cli_commands[i];
+
+		if (strcmp(argv[1], cmd->name) != 0)
 			continue;
 		/* One place answers `brig VERB --help` for every verb. */
-		if (argc > 2 && commands[i].usage &&
-		    (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-			printf("usage: brig %s\n", commands[i].usage);
+		if (argc > 2 && cmd->usage && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+			printf("usage: brig %s\n", cmd->usage);
 			return 0;
 		}
-		return commands[i].fn(argc - 1, argv + 1);
+		return cmd->fn(argc - 1, argv + 1);
 	}
-	cli_error("unknown command \"%s\" (see brig --help)", argv[1]);
+	hint = suggest(argv[1]);
+	if (hint)
+		cli_error("unknown command \"%s\"; did you mean \"%s\"? (see brig --help)", argv[1], hint);
+	else
+		cli_error("unknown command \"%s\" (see brig --help)", argv[1]);
 	return 2;
 }

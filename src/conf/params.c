@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strdist.h"
+
 #define B CONF_BOOL
 #define I CONF_INT
 #define S CONF_STRING
@@ -56,6 +58,7 @@ static const struct conf_pdef jail_params[] = {
 	{ "allow.unprivileged_parent_tampering", B, IGN, "unprivileged users may tamper with parent-jail processes" },
 	{ "allow.unprivileged_proc_debug", B, IGN, "unprivileged users may debug their processes" },
 	{ "allow.vmm", B, IGN, "may use bhyve(4)" },
+	{ "boot", B, BRIG, "started by `brig start --boot` (the boot unit); noboot: only by name or --all" },
 	{ "children.cur", I, RO, "number of child jails (read-only)" },
 	{ "children.max", I, IGN, "how many child jails it may create" },
 	{ "command", L, J8 | CMD | UT, "commands run in the jail after exec.start" },
@@ -178,55 +181,17 @@ const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name)
 	return cf_pdef_lookup(s, name, strlen(name));
 }
 
-/* Edit distance with transpositions (optimal string alignment), capped:
- * anything above max is max + 1. */
-static size_t distance(const char *a, const char *b, size_t max)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t rows[3][64], *pp = rows[0], *p = rows[1], *c = rows[2];
-
-	if (la >= 64 || lb >= 64)
-		return max + 1;
-	if ((la > lb ? la - lb : lb - la) > max)
-		return max + 1;
-	for (size_t j = 0; j <= lb; j++)
-		p[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t *t;
-
-		c[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t v = p[j - 1] + cost;
-
-			if (p[j] + 1 < v)
-				v = p[j] + 1;
-			if (c[j - 1] + 1 < v)
-				v = c[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    pp[j - 2] + 1 < v)
-				v = pp[j - 2] + 1;
-			c[j] = v;
-		}
-		t = pp;
-		pp = p;
-		p = c;
-		c = t;
-	}
-	return p[lb] > max ? max + 1 : p[lb];
-}
-
 /* The known name closest to an unknown one, if close enough. */
 const char *cf_pdef_suggest(enum conf_schema s, const char *name)
 {
 	size_t n, len = strlen(name);
 	const struct conf_pdef *t = conf_pdefs(s, &n);
-	size_t max = len <= 4 ? 1 : len <= 10 ? 2 : 3;
+	size_t max = str_hint_max(len);
 	const char *best = NULL;
 	size_t bestd = max + 1;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t d = distance(name, t[i].name, max);
+		size_t d = str_distance(name, t[i].name, max);
 
 		if (d < bestd) {
 			bestd = d;

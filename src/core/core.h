@@ -26,6 +26,8 @@ enum core_event {
 	CORE_EV_VERBOSE,	/* with core_ops.verbose: "run command: ..." (jail -v) */
 	CORE_EV_WARNING,	/* something went wrong but the operation went on
 				 * (a failing exec.prestop/exec.stop/exec.poststop) */
+	CORE_EV_CHANGED,	/* core_reload: its configuration changed; msg says
+				 * which parameter first */
 };
 
 struct core_ops {
@@ -49,6 +51,17 @@ int core_start(const struct conf *c, char *const *names, size_t n, const struct 
 /* Stop, in reverse dependency order. Jails that are not defined any more
  * but still run (by name in names) are stopped from their recorded state. */
 int core_stop(const struct conf *c, char *const *names, size_t n, const struct core_ops *o);
+
+/* The boot set: the jails of c whose `boot` is not off, in definition
+ * order (pointers into c; free the array only). */
+char **core_boot_names(const struct conf *c, size_t *n);
+/* What `brig reload` (the unit's ExecReload) does: every running jail whose
+ * resolved configuration differs from the one it was started with is
+ * restarted (with the running jails that depend on it), every boot jail
+ * that does not run is started; jails that run but are no longer
+ * configured are left alone (a warning). Returns the number of jails that
+ * failed or were skipped. */
+int core_reload(const struct conf *c, const struct core_ops *o);
 
 /* A running jail as recorded in its state. */
 struct core_jail {

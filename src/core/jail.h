@@ -78,6 +78,9 @@ void core_fault(const char *point);
 int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s);
 int jail_stop(const struct conf *c, const char *name, const struct sink *s);
 
+/* A resolved parameter as the state records it: lists joined with ",". */
+char *jail_param_text(const struct conf_param *p);
+
 /* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,
  * "brig.HASH/NAME", so that separate run directories never collide). */
 char *jail_cgroup_group(const char *name);

@@ -18,7 +18,6 @@
 #include "sys/proc.h"
 #include "sys/reaper.h"
 #include "util/mem.h"
-#include "util/strbuf.h"
 
 /* JID, then the state file: from here on the jail is "starting". */
 static int step_state(struct jctx *x, struct brig_err *e)
@@ -45,16 +44,9 @@ static int step_state(struct jctx *x, struct brig_err *e)
 		state_add_addr(&st->ip6, &st->nip6, sp->ip6[i]);
 	/* Every parameter as resolved now, for jls and for stopping later. */
 	for (size_t i = 0; i < x->cj->nparams; i++) {
-		const struct conf_param *p = &x->cj->params[i];
-		struct strbuf v = STRBUF_INIT;
+		cleanup_free char *v = jail_param_text(&x->cj->params[i]);
 
-		for (size_t k = 0; k < p->nvalues; k++) {
-			if (k)
-				sb_addc(&v, ',');
-			sb_adds(&v, p->values[k]);
-		}
-		state_add_param(st, p->name, v.s ? v.s : "");
-		sb_free(&v);
+		state_add_param(st, x->cj->params[i].name, v);
 	}
 	return jid_assign(x, e);
 }

@@ -1,0 +1,30 @@
+/* The table of brig's verbs: main dispatches on it, --help lists it, the
+ * shell completions read it (brig complete commands|flags). */
+#include <stddef.h>
+
+#include "cli/cmds.h"
+
+const struct cli_command cli_commands[] = {
+	{ "config", cmd_config, "config check|show [-f FILE] [--json] [JAIL...]" },
+	{ "start", cmd_start, "start [-f FILE] [-p N] [-q] [-v] --all | --boot | JAIL..." },
+	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
+	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
+	{ "reload", cmd_reload, "reload [-f FILE] [-p N] [-q] [-v]" },
+	{ "ls", cmd_ls, "ls [--json]" },
+	{ "exec", cmd_exec, "exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]" },
+	{ "console", cmd_console, "console JAIL" },
+	{ "net", cmd_net, "net ls [--json] | up NAME | down NAME" },
+	{ "template", cmd_template, "template create NAME --from SOURCE [--devices] | ls [--json] | rm NAME" },
+	{ "create", cmd_create, "create NAME -t TEMPLATE [--thick] [PARAM=VALUE...]" },
+	{ "destroy", cmd_destroy, "destroy NAME [-f]" },
+	{ "snapshot", cmd_snapshot, "snapshot NAME [SNAP] | snapshot rm NAME SNAP" },
+	{ "snapshots", cmd_snapshots, "snapshots NAME [--json]" },
+	{ "rollback", cmd_rollback, "rollback NAME SNAP" },
+	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
+	{ "import", cmd_import, "import FILE [NAME] [--trust] [--devices]" },
+	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
+	{ "reap", cmd_reap, NULL },
+	/* Internal: names for the shell completions (cli/cmd_complete.c). */
+	{ "complete", cmd_complete, NULL },
+};
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
