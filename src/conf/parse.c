@@ -14,10 +14,11 @@
  * A message quotes the file only once the file has shown that it is
  * jail.conf (a statement that names a parameter, a variable or .include,
  * or one read without a syntax error), and then at most
- * CF_EXCERPT_MAX bytes, escaped. A syntax error before that means the file
- * is something else (`.include "/etc/shadow"`): one message, with the
- * position and the kinds of token but nothing of the text, and the rest
- * of the file is skipped. */
+ * CF_EXCERPT_MAX bytes, escaped; a jail block's label counts too. A syntax
+ * error before that which would quote the file means the file is something
+ * else (`.include "/etc/shadow"`): one message, with the position and the
+ * kinds of token but nothing of the text, and the rest of the file is
+ * skipped. */
 #include "conf/lex.h"
 
 #include <stdio.h>
@@ -37,6 +38,7 @@ struct parser {
 	bool bad;		/* a token of this statement had a lexical error */
 	bool good;		/* a statement was read without a syntax error */
 	bool foreign;		/* a syntax error came first: skip the rest */
+	bool withheld;		/* the next message leaves text of the file out */
 	unsigned nsyntax;	/* syntax errors so far */
 	/* Scratch reused for every statement and block: the items of the
 	 * blocks being parsed (a stack), and the values of a statement. */
@@ -78,7 +80,10 @@ static void advance(struct parser *p)
  * the file has not shown it is jail.conf. */
 static const char *excerpt(struct parser *p, const char *s)
 {
-	return p->good ? cf_qn(p->ctx, s, CF_EXCERPT_MAX) : NULL;
+	if (p->good)
+		return cf_qn(p->ctx, s, CF_EXCERPT_MAX);
+	p->withheld = true;
+	return NULL;
 }
 
 /* How a token reads in a message. */
@@ -111,11 +116,13 @@ static void syntax_error(struct parser *p, const struct cf_loc *at, const char *
 	char *msg;
 	va_list ap;
 
-	if (p->foreign || p->bad || tok(p)->err)
+	if (p->foreign || p->bad || tok(p)->err) {
+		p->withheld = false;
 		return;
+	}
 	p->nsyntax++;
 	va_start(ap, fmt);
-	if (p->good) {
+	if (!p->withheld) {
 		cf_vdiag(p->ctx, DIAG_ERROR, at, fmt, ap);
 	} else {
 		if (vasprintf(&msg, fmt, ap) < 0)
@@ -125,6 +132,7 @@ static void syntax_error(struct parser *p, const struct cf_loc *at, const char *
 		free(msg);
 		p->foreign = true;
 	}
+	p->withheld = false;
 	va_end(ap);
 }
 
@@ -422,6 +430,8 @@ static void parse_block(struct parser *p, bool labelled)
 			keep = false;
 		}
 		label = cf_strndup(&p->ctx->arena, t->w.text.s, t->w.text.len);
+		/* NAME { is jail.conf. */
+		p->good = true;
 		advance(p);
 	} else {
 		syntax_error(p, &at, "'{' without a jail name before it");

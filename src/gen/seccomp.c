@@ -41,6 +41,10 @@
 
 #include "sys/seccomp.h"
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "prefix() reads the low half of args[0] at its first byte: little-endian only"
+#endif
+
 /* Docker's unconditional allow-list (default.json, 2025), less what brig
  * refuses beyond it: name_to_handle_at (with open_by_handle_at, a way out
  * of a chroot), ptrace and process_vm_readv/writev (the jail must not
@@ -145,6 +149,10 @@ static const uint64_t personalities[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff
 #define NS_FLAGS 0x7e020000ULL
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+/* A comparison of system call argument n (libseccomp's SCMP_A0() leaves
+ * a field to the default initializer, which clang warns about). */
+#define ARG(n, o, a, b) \
+	((struct scmp_arg_cmp){ .arg = (n), .op = (o), .datum_a = (a), .datum_b = (b) })
 
 /* Allow every call of names[] this architecture has. */
 static int allow(scmp_filter_ctx ctx, const char *const *names, size_t n)
@@ -172,8 +180,8 @@ static int sock_rule(scmp_filter_ctx ctx, uint32_t action, uint64_t mask, uint64
 		     uint64_t mask2, uint64_t val2)
 {
 	struct scmp_arg_cmp c[2] = {
-		SCMP_A0(SCMP_CMP_MASKED_EQ, mask, val),
-		SCMP_A2(SCMP_CMP_MASKED_EQ, mask2, val2),
+		ARG(0, SCMP_CMP_MASKED_EQ, mask, val),
+		ARG(2, SCMP_CMP_MASKED_EQ, mask2, val2),
 	};
 
 	return seccomp_rule_add_array(ctx, action, SCMP_SYS(socket), mask2 ? 2 : 1, c);
@@ -290,7 +298,7 @@ static uint32_t last_known(uint32_t arch)
  * Then on to libseccomp's program (which checks the architecture again). */
 static size_t prefix(struct sock_filter *f, bool any_af)
 {
-	const uint32_t arches[] = { SCMP_ARCH_NATIVE == 0 ? seccomp_arch_native() : 0,
+	const uint32_t arches[] = { seccomp_arch_native(),
 #if defined(__x86_64__)
 				    SCMP_ARCH_X86,
 #elif defined(__aarch64__)
@@ -377,7 +385,7 @@ static int build(unsigned v, struct sock_filter **prog, size_t *len)
 		r = allow(ctx, allowed_admin, N(allowed_admin));
 	for (size_t i = 0; r == 0 && i < N(personalities); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(personality), 1,
-				     SCMP_A0(SCMP_CMP_EQ, personalities[i]));
+				     ARG(0, SCMP_CMP_EQ, personalities[i], 0));
 	if (r == 0)
 		r = sockets(ctx, any_af);
 	/* clone(2) with namespace flags: refused (EPERM) as unshare is.
@@ -388,7 +396,7 @@ static int build(unsigned v, struct sock_filter **prog, size_t *len)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 0);
 	else if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, NS_FLAGS, 0));
+				     ARG(0, SCMP_CMP_MASKED_EQ, NS_FLAGS, 0));
 	if (r == 0)
 		r = seccomp_rule_add(ctx, admin ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(ENOSYS),
 				     SCMP_SYS(clone3), 0);
