@@ -96,17 +96,17 @@ $(BUILD)/obj/sys/initbin.o $(BUILD)/asan/obj/sys/initbin.o: ALL_CFLAGS += -DBRIG
 # The jail's seccomp filters, compiled by libseccomp at build time and
 # embedded by sys/seccomp.c (src/gen/seccomp.c says why).
 SECCOMP_GEN := $(BUILD)/gen/seccomp-gen
-SECCOMP_BPF := $(BUILD)/gen/seccomp-default.bpf $(BUILD)/gen/seccomp-settime.bpf
-$(SECCOMP_GEN): src/gen/seccomp.c
+SECCOMP_BLOB := $(BUILD)/gen/seccomp.bin
+$(SECCOMP_GEN): src/gen/seccomp.c src/sys/seccomp.h
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libseccomp 2>/dev/null)
-$(SECCOMP_BPF) &: $(SECCOMP_GEN)
-	@echo "  GEN     $(SECCOMP_BPF)"
-	$(Q)$(SECCOMP_GEN) $(SECCOMP_BPF)
-$(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: $(SECCOMP_BPF)
+$(SECCOMP_BLOB): $(SECCOMP_GEN)
+	@echo "  GEN     $@"
+	$(Q)$(SECCOMP_GEN) $@
+$(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: $(SECCOMP_BLOB)
 $(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: ALL_CFLAGS += \
-	-DBRIG_SECCOMP_DEFAULT='"$(word 1,$(SECCOMP_BPF))"' -DBRIG_SECCOMP_SETTIME='"$(word 2,$(SECCOMP_BPF))"'
+	-DBRIG_SECCOMP_BLOB='"$(SECCOMP_BLOB)"'
 
 $(BUILD)/libbrig.a: $(OBJS)
 	@rm -f $@

@@ -22,6 +22,7 @@ struct cf_ctx;
 /* Limits. Each refuses input cleanly instead of exhausting memory. */
 #define CF_FILE_MAX (16u << 20)		/* bytes per file */
 #define CF_TOTAL_MAX (64u << 20)	/* bytes of all files together */
+#define CF_EXCERPT_MAX 40		/* bytes of a file's text quoted in a message */
 #define CF_EXPAND_MAX (64u << 20)	/* bytes produced by substitution */
 #define CF_INCLUDE_DEPTH 32		/* nested .include, as FreeBSD */
 #define CF_BLOCK_DEPTH 32		/* nested jail blocks */
@@ -97,6 +98,9 @@ void cf_vjail_error(struct cf_ctx *ctx, const struct cf_loc *loc, const char *ja
 	__attribute__((format(printf, 5, 0)));
 /* Quote s for a message: "..." with control characters escaped. */
 const char *cf_q(struct cf_ctx *ctx, const char *s);
+/* cf_q of at most max bytes of s (cut at a character's start), followed
+ * by "..." when s is longer: for text of a file in a message. */
+const char *cf_qn(struct cf_ctx *ctx, const char *s, size_t max);
 
 /* ---- the syntax tree of one file ---- */
 struct cf_var {

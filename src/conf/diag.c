@@ -2,6 +2,7 @@
  * "FILE:LINE:COL: error: MESSAGE". Only cli prints them. */
 #include "conf/cf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,11 +104,21 @@ void cf_vjail_error(struct cf_ctx *ctx, const struct cf_loc *loc, const char *ja
  * the fourth next call. */
 const char *cf_q(struct cf_ctx *ctx, const char *s)
 {
-	struct strbuf *sb = &ctx->qbuf[ctx->qi++ % 4];
+	return cf_qn(ctx, s, SIZE_MAX);
+}
 
+const char *cf_qn(struct cf_ctx *ctx, const char *s, size_t max)
+{
+	struct strbuf *sb = &ctx->qbuf[ctx->qi++ % 4];
+	const char *end = s + strnlen(s, max);
+
+	/* Not in the middle of a UTF-8 sequence. */
+	if (*end)
+		while (end > s && ((unsigned char)*end & 0xc0) == 0x80)
+			end--;
 	sb_reset(sb);
 	sb_addc(sb, '"');
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\')
@@ -122,5 +133,7 @@ const char *cf_q(struct cf_ctx *ctx, const char *s)
 			sb_addc(sb, (char)c);
 	}
 	sb_addc(sb, '"');
+	if (*end)
+		sb_adds(sb, "...");
 	return sb->s;
 }

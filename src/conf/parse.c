@@ -9,9 +9,20 @@
  *
  * Every error is reported; parsing goes on with the next statement. A
  * missing ';' is reported where it belongs and the next statement is read
- * normally, so a file with three missing ';' gets three errors. */
+ * normally, so a file with three missing ';' gets three errors.
+ *
+ * A message quotes the file only once the file has shown that it is
+ * jail.conf (a statement that names a parameter, a variable or .include,
+ * or one read without a syntax error), and then at most
+ * CF_EXCERPT_MAX bytes, escaped; a jail block's label counts too. A syntax
+ * error before that which would quote the file means the file is something
+ * else (`.include "/etc/shadow"`): one message, with the position and the
+ * kinds of token but nothing of the text, and the rest of the file is
+ * skipped. */
 #include "conf/lex.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/mem.h"
@@ -25,6 +36,10 @@ struct parser {
 	unsigned depth;
 	bool deep_said;
 	bool bad;		/* a token of this statement had a lexical error */
+	bool good;		/* a statement was read without a syntax error */
+	bool foreign;		/* a syntax error came first: skip the rest */
+	bool withheld;		/* the next message leaves text of the file out */
+	unsigned nsyntax;	/* syntax errors so far */
 	/* Scratch reused for every statement and block: the items of the
 	 * blocks being parsed (a stack), and the values of a statement. */
 	struct cf_node **items;
@@ -61,9 +76,21 @@ static void advance(struct parser *p)
 	}
 }
 
+/* Text of the file in a message: quoted, bounded, escaped; or NULL while
+ * the file has not shown it is jail.conf. */
+static const char *excerpt(struct parser *p, const char *s)
+{
+	if (p->good)
+		return cf_qn(p->ctx, s, CF_EXCERPT_MAX);
+	p->withheld = true;
+	return NULL;
+}
+
 /* How a token reads in a message. */
 static const char *describe(struct parser *p, const struct cf_token *t)
 {
+	const char *x;
+
 	switch (t->kind) {
 	case T_EOF: return "end of file";
 	case T_SEMI: return "';'";
@@ -72,10 +99,13 @@ static const char *describe(struct parser *p, const struct cf_token *t)
 	case T_PLEQ: return "'+='";
 	case T_LBRACE: return "'{'";
 	case T_RBRACE: return "'}'";
-	case T_BAD: return cf_q(p->ctx, t->bad);
+	case T_BAD:
+		x = excerpt(p, t->bad);
+		return x ? x : "a stray character";
 	case T_WORD:
 	default:
-		return cf_q(p->ctx, t->w.text.s);
+		x = excerpt(p, t->w.text.s);
+		return x ? x : "a word";
 	}
 }
 
@@ -83,12 +113,26 @@ static const char *describe(struct parser *p, const struct cf_token *t)
 __attribute__((format(printf, 3, 4)))
 static void syntax_error(struct parser *p, const struct cf_loc *at, const char *fmt, ...)
 {
+	char *msg;
 	va_list ap;
 
-	if (p->bad || tok(p)->err)
+	if (p->foreign || p->bad || tok(p)->err) {
+		p->withheld = false;
 		return;
+	}
+	p->nsyntax++;
 	va_start(ap, fmt);
-	cf_vdiag(p->ctx, DIAG_ERROR, at, fmt, ap);
+	if (!p->withheld) {
+		cf_vdiag(p->ctx, DIAG_ERROR, at, fmt, ap);
+	} else {
+		if (vasprintf(&msg, fmt, ap) < 0)
+			abort();
+		cf_diag(p->ctx, DIAG_ERROR, at, "%s: not jail.conf syntax, the rest of the file is skipped",
+			msg);
+		free(msg);
+		p->foreign = true;
+	}
+	p->withheld = false;
 	va_end(ap);
 }
 
@@ -99,6 +143,8 @@ static void skip_statement(struct parser *p)
 	unsigned depth = 0;
 
 	for (;;) {
+		if (p->foreign)
+			return;
 		switch (tok(p)->kind) {
 		case T_EOF:
 			return;
@@ -274,9 +320,10 @@ static void make_stmt(struct parser *p, const struct cf_loc *at,
 
 		if (hint)
 			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s; did you mean \"%s\"?",
-				cf_q(ctx, name->s), hint);
+				cf_qn(ctx, name->s, CF_EXCERPT_MAX), hint);
 		else
-			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s", cf_q(ctx, name->s));
+			cf_diag(ctx, DIAG_ERROR, at, "unknown parameter %s",
+				cf_qn(ctx, name->s, CF_EXCERPT_MAX));
 		return;
 	}
 	n = node_new(ctx, CF_N_STMT);
@@ -325,6 +372,10 @@ static void parse_stmt(struct parser *p)
 	}
 	var = t->w.nvars == 1;
 	name = var ? t->w.vars[0].name : cf_name_get(p->ctx, t->w.text.s, t->w.text.len);
+	/* A variable, a parameter brig knows or .include: jail.conf, whatever
+	 * follows (a missing ';' is a typo in a jail.conf). */
+	if (!p->good && (var || cf_name_param(p->ctx, name) || strcmp(name->s, ".include") == 0))
+		p->good = true;
 	advance(p);
 	t = tok(p);
 	switch (t->kind) {
@@ -347,7 +398,7 @@ static void parse_stmt(struct parser *p)
 		break;
 	default:
 		syntax_error(p, &t->loc, "unexpected %s after %s", describe(p, t),
-			     cf_q(p->ctx, name->s));
+			     excerpt(p, name->s) ? excerpt(p, name->s) : "a name");
 		skip_statement(p);
 		return;
 	}
@@ -379,6 +430,8 @@ static void parse_block(struct parser *p, bool labelled)
 			keep = false;
 		}
 		label = cf_strndup(&p->ctx->arena, t->w.text.s, t->w.text.len);
+		/* NAME { is jail.conf. */
+		p->good = true;
 		advance(p);
 	} else {
 		syntax_error(p, &at, "'{' without a jail name before it");
@@ -396,8 +449,8 @@ static void parse_block(struct parser *p, bool labelled)
 	p->depth--;
 	if (tok(p)->kind == T_RBRACE)
 		advance(p);
-	else if (label)
-		syntax_error(p, &at, "missing '}': block %s is not closed", cf_q(p->ctx, label));
+	else if (label && excerpt(p, label))
+		syntax_error(p, &at, "missing '}': block %s is not closed", excerpt(p, label));
 	else
 		syntax_error(p, &at, "missing '}'");
 	if (!keep) {
@@ -418,6 +471,8 @@ static void parse_items(struct parser *p)
 	for (;;) {
 		struct cf_token *t = tok(p);
 
+		if (p->foreign)
+			return;
 		p->bad = false;
 		switch (t->kind) {
 		case T_EOF:
@@ -431,12 +486,18 @@ static void parse_items(struct parser *p)
 		case T_SEMI:
 			advance(p);
 			break;
-		case T_WORD:
+		case T_WORD: {
+			unsigned before = p->nsyntax;
+
 			if (peek(p)->kind == T_LBRACE)
 				parse_block(p, true);
 			else
 				parse_stmt(p);
+			/* The file reads as jail.conf: its text may be quoted. */
+			if (p->nsyntax == before && !p->bad)
+				p->good = true;
 			break;
+		}
 		case T_LBRACE:
 			parse_block(p, false);
 			break;
@@ -445,7 +506,8 @@ static void parse_items(struct parser *p)
 		case T_PLEQ:
 		case T_BAD:
 		default:
-			syntax_error(p, &t->loc, "unexpected %s%s", t->kind == T_BAD ? "character " : "",
+			syntax_error(p, &t->loc, "unexpected %s%s",
+				     t->kind == T_BAD && p->good ? "character " : "",
 				     describe(p, t));
 			advance(p);
 			skip_statement(p);

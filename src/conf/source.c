@@ -239,9 +239,25 @@ static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struc
 	return f;
 }
 
+/* What a file that is not a regular file is, for a message. */
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+			     : "not a file";
+}
+
 /* The file at path, read and parsed on first use. NULL if it cannot be
  * read; the error is reported at *at (the .include), or at the file itself
- * when at is NULL. "-" (not included) is standard input. */
+ * when at is NULL. "-" (not included) is standard input, which may be a
+ * pipe; every other file must be a regular file (symbolic links to one are
+ * followed): a FIFO would block the read for ever, a device feed it
+ * without end. The open does not wait (O_NONBLOCK: a FIFO opens at once,
+ * a device's open is never the one that blocks) and the type is checked
+ * on the opened file, so a rename between the two changes nothing. */
 static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
 {
 	bool in = strcmp(path, "-") == 0 && !at;
@@ -256,13 +272,20 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 		return mem_get(ctx, path, at);
 	if (in)
 		path = "<stdin>";
-	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		open_error(ctx, at, path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		open_error(ctx, at, path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		open_error(ctx, at, path, strerror(errno));
+		goto out;
+	}
+	if (in ? S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+		char kind[64];
+
+		snprintf(kind, sizeof(kind), "not a regular file (%s)", file_kind(st.st_mode));
+		open_error(ctx, at, path, kind);
 		goto out;
 	}
 	if (!in && ctx->capbyid && (f = ctx->byid[byid_slot(ctx, st.st_dev, st.st_ino, -1)]))

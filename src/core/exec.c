@@ -92,7 +92,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	r.login = o->login || !o->argv;
 	r.env = env;
 	r.caps = st.caps;
-	r.seccomp = seccomp_jail_filter(st.caps);
+	r.seccomp = spec_filter(&st);
 	status = 0;
 	if (o->host_user) {
 		status = passwd_host(o->host_user, &as, e);

@@ -211,7 +211,7 @@ static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, cha
 	r->argv = argv;
 	r->env = env;
 	r->caps = x->st.caps;
-	r->seccomp = seccomp_jail_filter(x->st.caps);
+	r->seccomp = spec_filter(&x->st);
 	r->fd_in = r->fd_out = r->fd_err = r->pty = r->pty_sock = -1;
 }
 

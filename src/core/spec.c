@@ -7,8 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/state.h"
 #include "sys/caps.h"
 #include "sys/devices.h"
+#include "sys/seccomp.h"
 #include "util/mem.h"
 
 /* The values of a list parameter (NULL/0 if unset). */
@@ -220,6 +222,7 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 		.routing = sp->own_net && conf_bool(j, "allow.routing", false),
 	};
 	sp->caps = caps_jail_set(&allow);
+	sp->socket_af = conf_bool(j, "allow.socket_af", false);
 	sp->jid = (int)conf_int(j, "jid", 0);
 	if (check_devfs_ruleset(j, sp, e) < 0)
 		return -1;
@@ -240,4 +243,9 @@ void spec_free(struct jspec *sp)
 		free(sp->ip6[i]);
 	free(sp->ip6);
 	memset(sp, 0, sizeof(*sp));
+}
+
+const struct seccomp_prog *spec_filter(const struct jstate *st)
+{
+	return seccomp_jail_filter(st->caps, st->socket_af);
 }

@@ -22,6 +22,7 @@ struct jspec {
 	struct jmount *mounts;	/* in mount order */
 	size_t nmounts;
 	uint64_t caps;
+	bool socket_af;		/* allow.socket_af: every socket family */
 	long stop_timeout;	/* seconds */
 	long exec_timeout;	/* seconds, 0: none */
 	bool clean;
@@ -41,6 +42,13 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e);
  * exec.consolelog, persist), unchecked: for stopping a jail whose
  * configuration may have changed since it started. */
 void spec_runtime(const struct conf_jail *j, struct jspec *sp);
+
+struct jstate;
+struct seccomp_prog;
+/* The seccomp filter of the jail st describes (its bounding set, its
+ * allow.socket_af), for its init and everything entering it. */
+const struct seccomp_prog *spec_filter(const struct jstate *st);
+
 void spec_free(struct jspec *sp);
 
 #endif

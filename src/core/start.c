@@ -29,6 +29,7 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	st->status = xstrdup("starting");
 	st->nsflags = sp->nsflags;
 	st->caps = sp->caps;
+	st->socket_af = sp->socket_af;
 	if (sp->hostname) {
 		st->hostname = xstrdup(sp->hostname);
 	} else {
@@ -124,7 +125,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.hostname = sp->hostname, .path = sp->path, .own_net = sp->own_net,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
-		.filter = seccomp_jail_filter(sp->caps),
+		.filter = spec_filter(&x->st),
 	};
 
 	x->initfd = initbin_memfd(e);

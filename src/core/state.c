@@ -43,6 +43,8 @@ void state_format(const struct jstate *s, struct strbuf *out)
 	sb_addf(out, "init %d %llu\n", (int)s->init_pid, s->init_start);
 	sb_addf(out, "ns 0x%x\n", (unsigned)s->nsflags);
 	sb_addf(out, "caps 0x%" PRIx64 "\n", s->caps);
+	if (s->socket_af)
+		sb_adds(out, "socket_af 1\n");
 	add_line(out, "hostname", s->hostname);
 	add_line(out, "path", s->path);
 	for (size_t i = 0; i < s->nip4; i++)
@@ -142,6 +144,8 @@ static int parse_line(const char *line, size_t len, struct jstate *s, struct bri
 		s->nsflags = (int)strtoul(val, NULL, 16);
 	} else if (KEY("caps")) {
 		s->caps = strtoull(val, NULL, 16);
+	} else if (KEY("socket_af")) {
+		s->socket_af = strcmp(val, "1") == 0;
 	} else if (KEY("hostname")) {
 		free(s->hostname);
 		s->hostname = TAKE_PTR(val);

@@ -8,6 +8,8 @@
  *   init PID STARTTIME        (0 0 until the jail's first process exists)
  *   ns 0xFLAGS                (CLONE_NEW* to join when entering)
  *   caps 0xMASK               (the jail's bounding set)
+ *   socket_af 1               (allow.socket_af: its filter allows every
+ *                              socket family; absent: not)
  *   hostname web
  *   path /jails/web
  *   ip4 10.0.0.2              (repeated; ip6 likewise)
@@ -17,6 +19,7 @@
 #ifndef BRIG_CORE_STATE_H
 #define BRIG_CORE_STATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,6 +40,7 @@ struct jstate {
 	unsigned long long init_start;
 	int nsflags;
 	uint64_t caps;
+	bool socket_af;
 	char *hostname;
 	char *path;
 	char **ip4;

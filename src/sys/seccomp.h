@@ -2,6 +2,7 @@
 #ifndef BRIG_SYS_SECCOMP_H
 #define BRIG_SYS_SECCOMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,15 +14,32 @@ struct seccomp_prog {
 	size_t len;		/* bytes */
 };
 
-/* The filter for a jail whose bounding set is caps (a jail granted
- * CAP_SYS_TIME by allow.settime may also use the clock system calls).
- * Compiled when brig was built (src/gen/seccomp.c holds the policy), so
- * this costs nothing. */
-const struct seccomp_prog *seccomp_jail_filter(uint64_t caps);
+/* The filter for a jail whose bounding set is caps: with CAP_SYS_TIME
+ * (allow.settime) the clock calls, with CAP_SYS_ADMIN (a jail in a user
+ * namespace of its own) the mount and namespace calls; socket_af
+ * (allow.socket_af): every socket family. Compiled when brig was built
+ * (src/gen/seccomp.c holds the policy), so this costs nothing. */
+const struct seccomp_prog *seccomp_jail_filter(uint64_t caps, bool socket_af);
 /* Load p into the calling thread (inherited by children, kept across
  * execve). The caller must still have CAP_SYS_ADMIN: brig does not set
  * no_new_privs, so that set-uid programs in a jail (su, ping) keep
  * working as on a small host. */
 int seccomp_prog_load(const struct seccomp_prog *p, struct brig_err *e);
+
+/* What src/gen/seccomp.c writes and sys/seccomp.c embeds: a head, then
+ * the programs, one per variant (the OR of SECCOMP_V_*). */
+#define SECCOMP_V_SETTIME 1u
+#define SECCOMP_V_ADMIN 2u
+#define SECCOMP_V_SOCKET_AF 4u
+#define SECCOMP_VARIANTS 8u
+#define SECCOMP_BLOB_MAGIC 0x43534742u	/* "BGSC" */
+struct seccomp_blob_head {
+	uint32_t magic;
+	uint32_t count;		/* SECCOMP_VARIANTS */
+	struct {
+		uint32_t offset;	/* bytes from the head's start */
+		uint32_t count;		/* instructions */
+	} prog[SECCOMP_VARIANTS];
+};
 
 #endif

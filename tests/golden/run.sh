@@ -8,7 +8,7 @@
 #   args             optional: brig's arguments (default: config check -f jail.conf)
 #   stdin.sh         optional: its output is fed to brig's standard input
 #   expected.stderr  exactly what brig prints on stderr
-#   expected.status  its exit status
+#   expected.status  its exit status (124: brig ran over a minute)
 # stdout must stay empty: no partial output when there are errors.
 # Prints one "PASS name" or "FAIL name" line per case.
 set -u
@@ -30,7 +30,9 @@ for dir in tests/golden/cases/*/; do
 		feed="cat /dev/null"
 		[ -f stdin.sh ] && feed="sh ./stdin.sh"
 		# shellcheck disable=SC2086
-		$feed 2>/dev/null | BRIG_CONFDIR="$case_dir/etc" "$BRIG" $args >out.stdout 2>out.stderr
+		# A bound, so that a case that would hang (a FIFO) fails.
+		$feed 2>/dev/null | BRIG_CONFDIR="$case_dir/etc" timeout -k 5 60 "$BRIG" $args \
+			>out.stdout 2>out.stderr
 		echo $? >out.status
 	)
 	why=""

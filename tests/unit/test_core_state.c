@@ -29,6 +29,7 @@ static void test_state_round_trip(void **state)
 	s.init_start = 987654321ULL;
 	s.nsflags = 0x6c020000;
 	s.caps = 0xa00425fbULL;
+	s.socket_af = true;
 	s.hostname = xstrdup("web.example");
 	s.path = xstrdup("/jails/with space");
 	state_add_addr(&s.ip4, &s.nip4, "10.0.0.2");
@@ -45,6 +46,7 @@ static void test_state_round_trip(void **state)
 	assert_string_equal(state_param(&r, "exec.start"), "/bin/sh /etc/rc\nsecond line \\ backslash");
 	assert_int_equal(r.init_start, 987654321ULL);
 	assert_int_equal(r.caps, 0xa00425fbULL);
+	assert_true(r.socket_af);
 	assert_int_equal(r.nobjs, 2);
 	assert_string_equal(r.objs[1].kind, "veth");
 	assert_string_equal(r.path, "/jails/with space");
@@ -68,6 +70,8 @@ static void test_state_bad(void **state)
 	assert_int_equal(state_parse("brig-jail-state 1\nname x\nstatus running\ninit x\n", &r, &e), -1);
 	/* Unknown keys (a newer brig) are ignored. */
 	assert_int_equal(state_parse("brig-jail-state 1\nname x\nstatus running\nfuture 1\n", &r, &e), 0);
+	/* A state without the line (an older brig): no allow.socket_af. */
+	assert_false(r.socket_af);
 	state_free(&r);
 }
 
