@@ -36,6 +36,14 @@ void cli_print_err(const struct brig_err *e)
 	fprintf(stderr, "%s: %s\n", cli_prog, e->msg);
 }
 
+void cli_lock_notice(const char *jail, pid_t holder)
+{
+	if (holder > 0)
+		fprintf(stderr, "%s: %s: waiting for another brig (pid %d) ...\n", cli_prog, jail, (int)holder);
+	else
+		fprintf(stderr, "%s: %s: waiting for another brig ...\n", cli_prog, jail);
+}
+
 void cli_print_diag(const struct diag *d)
 {
 	for (size_t i = 0; i < d->n; i++)

@@ -3,6 +3,7 @@
 #define BRIG_CLI_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "conf/conf.h"
 #include "util/err.h"
@@ -15,6 +16,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print e as "brig: <message>" on stderr. */
 void cli_print_err(const struct brig_err *e);
+/* "brig: web: waiting for another brig (pid N) ..." (core_set_lock_notice). */
+void cli_lock_notice(const char *jail, pid_t holder);
 /* Print every diagnostic on stderr. */
 void cli_print_diag(const struct diag *d);
 

@@ -15,6 +15,11 @@
 /* Runtime directory: $BRIG_RUNDIR or /run/brig. */
 const char *core_rundir(void);
 
+/* fn is called (once per wait) when a start or stop has waited a second
+ * for a jail's lock, with the pid of the brig holding it (0: unknown).
+ * The wait is bounded by $BRIG_LOCK_WAIT seconds (30 by default). */
+void core_set_lock_notice(void (*fn)(const char *jail, pid_t holder));
+
 /* How a multi-jail operation reports each jail as it goes. */
 enum core_event {
 	CORE_EV_STARTED,	/* jail(8): "NAME: created" */

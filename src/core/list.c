@@ -58,7 +58,7 @@ static int look(const char *name, struct jstate *st)
 		free(x.dir);
 		return 1;
 	}
-	x.lockfd = jail_lock(name, &busy, &e);
+	x.lockfd = jail_lock(name, false, &busy, &e);
 	if (x.lockfd < 0) {
 		free(x.dir);
 		/* Another brig is at it: show it as it is if it has an init. */

@@ -298,7 +298,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 		goto out;
 	}
 	x.dir = jail_dir(x.name);
-	x.lockfd = jail_lock(x.name, &busy, &e);
+	x.lockfd = jail_lock(x.name, true, &busy, &e);
 	if (x.lockfd < 0)
 		goto out;
 	r = jail_reconcile(&x, &e);

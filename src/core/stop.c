@@ -86,7 +86,7 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 		goto out;
 	}
 	x.dir = jail_dir(name);
-	x.lockfd = jail_lock(name, &busy, &e);
+	x.lockfd = jail_lock(name, true, &busy, &e);
 	if (x.lockfd < 0)
 		goto out;
 	r = jail_reconcile(&x, &e);
