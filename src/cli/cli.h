@@ -22,7 +22,12 @@ void cli_lock_notice(const char *jail, pid_t holder);
 void cli_print_diag(const struct diag *d);
 
 /* Load the jail configuration: `file` (NULL: the default confdir) and
- * command-line parameters. Prints diagnostics; returns NULL on error. */
+ * command-line parameters, isolated (conf_source.isolate): a jail whose
+ * own configuration has errors is marked (core reports its first error
+ * when it is started), the others load. Prints the errors that fail the
+ * load; returns NULL then. */
 struct conf *cli_load_conf(const char *file, char *const *params, int nparams);
+/* The same, printing nothing; lazy: names, places and errors only. */
+struct conf *cli_load_conf_quiet(const char *file, bool lazy);
 
 #endif

@@ -17,6 +17,12 @@
  * caller adds the jail's name). */
 int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
 
+/* Only what involves the other jails of c (an address on the same
+ * bridge, a host interface name, an rdr port), and the parameters' own
+ * syntax: for a jail about to be written (brig create), before its bridge
+ * need exist. */
+int net_jail_clash(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
+
 /* The same checks for `brig config check`: errors and warnings (an address
  * outside its bridge's subnets) go to d as "JAIL: ..."; -1 if there is an
  * error. */

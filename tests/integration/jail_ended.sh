@@ -18,7 +18,7 @@ expect_rc 0 "$BRIG" destroy app
 # The last process's status, when it had one: a service that fails at
 # once. exec.poststart waits (on the host) until only init is left.
 cat >"$BRIG_CONFDIR/jail.conf" <<EOC
-* { path = "$ROOT"; }
+* { path = "$ROOT"; mount.devfs; }
 svc {
 	exec.start = "sh -c '(while [ ! -e /tmp/go.svc ]; do sleep 0.05; done; exit 3) &'";
 	exec.poststart = 'touch $ROOT/tmp/go.svc; cg=\$(sed -n "s/^obj cgroup //p" $BRIG_RUNDIR/svc/state | head -1); i=0; while [ \$(wc -l < \$cg/cgroup.procs) -gt 1 ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done';
