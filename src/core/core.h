@@ -67,8 +67,8 @@ int core_stop(const struct conf *c, char *const *names, size_t n, const struct c
  * port of another jail; other jails' broken files do not matter. */
 int core_check_new(const char *name, const char *confpath, const char *text, struct brig_err *e);
 
-/* The jails of c whose depend names jail (comma-separated, in definition
- * order; NULL if none): brig destroy refuses those without -f. */
+/* The jails of c whose depend names jail ("a, b", in definition order;
+ * NULL if none): brig destroy refuses those without -f. */
 char *core_dependents(const struct conf *c, const char *jail);
 
 /* A running jail as recorded in its state. */

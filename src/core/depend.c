@@ -225,7 +225,7 @@ char *core_dependents(const struct conf *c, const char *jail)
 
 		for (size_t k = 0; p && k < p->nvalues; k++)
 			if (!strcmp(p->values[k], jail)) {
-				sb_addf(&sb, "%s%s", sb.len ? "," : "", c->jails[i].name);
+				sb_addf(&sb, "%s%s", sb.len ? ", " : "", c->jails[i].name);
 				break;
 			}
 	}
