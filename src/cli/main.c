@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	{ "start", cmd_start, "start [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
-	{ "ls", cmd_ls, "ls [--json]" },
+	{ "ls", cmd_ls, "ls [-a] [--json]" },
 	{ "exec", cmd_exec, "exec JAIL [-u USER] [--] COMMAND [ARG...]" },
 	{ "console", cmd_console, "console JAIL" },
 	{ "net", cmd_net, "net ls [--json] | up NAME | down NAME" },
