@@ -22,6 +22,8 @@
  *            STOP_TIMEOUT seconds, SIGKILL the rest, exit.
  * Processes entered with setns() are not its children, so besides the pokes
  * it re-counts the jail's processes (its /proc) every second once ready.
+ * A jail that ends on its own ends with the exit status of the last
+ * process init reaped (128+signal if it was killed), for brig ls -a.
  *
  *   brig-reaper PIDFD BRIGFD NAME
  *
