@@ -169,12 +169,16 @@ int core_is_running(const char *name, struct brig_err *e)
 
 int core_reap(const char *name, int pidfd, struct brig_err *e)
 {
+	cleanup_free char *dir = NULL;
 	struct jstate st;
 	int code = -1;
 
 	if (conf_name_invalid(name))
 		return brig_err_set(e, 0, "\"%s\": not a jail name (%s)", name, conf_name_invalid(name));
-	if (pidfd >= 0 && proc_exit_info(pidfd, 2000, &code) != 1)
+	/* The status only matters for a jail that has state left (one that
+	 * was stopped has none): only then wait for it. */
+	dir = jail_dir(name);
+	if (pidfd >= 0 && jail_has_state(dir) && proc_exit_info(pidfd, 2000, &code) != 1)
 		code = -1;
 	if (look(name, &st, code))
 		state_free(&st);

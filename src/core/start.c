@@ -304,9 +304,11 @@ static long jail_nprocs(const struct jctx *x)
 static int ended_in_start(struct jctx *x, struct brig_err *e)
 {
 	struct brig_err te = { 0 };
+	long n = x->sp.persist ? -1 : jail_nprocs(x);
 	int raw, code;
 
-	if (x->sp.persist || jail_nprocs(x) != 1 || proc_wait_exit(x->pidfd, 10000) != 1)
+	/* 1: init alone; 0: init has already ended (a zombie is in no cgroup). */
+	if (n < 0 || n > 1 || proc_wait_exit(x->pidfd, 10000) != 1)
 		return 0;
 	raw = proc_waitpid(x->child.pid);
 	code = raw < 0 ? -1 : proc_exit_code(raw);
