@@ -36,13 +36,22 @@ void cli_print_err(const struct brig_err *e)
 	fprintf(stderr, "%s: %s\n", cli_prog, e->msg);
 }
 
+void cli_lock_notice(const char *jail, pid_t holder)
+{
+	if (holder > 0)
+		fprintf(stderr, "%s: %s: waiting for another brig (pid %d) ...\n", cli_prog, jail, (int)holder);
+	else
+		fprintf(stderr, "%s: %s: waiting for another brig ...\n", cli_prog, jail);
+}
+
 void cli_print_diag(const struct diag *d)
 {
 	for (size_t i = 0; i < d->n; i++)
 		fprintf(stderr, "%s\n", d->msgs[i].text);
 }
 
-struct conf *cli_load_conf(const char *file, char *const *params, int nparams)
+/* Load isolated; print the errors when the load fails (quiet: never). */
+static struct conf *load(const char *file, char *const *params, int nparams, bool quiet, bool lazy)
 {
 	struct conf_source src = {
 		.schema = CONF_SCHEMA_JAILS,
@@ -50,16 +59,30 @@ struct conf *cli_load_conf(const char *file, char *const *params, int nparams)
 		.confdir = file ? NULL : conf_default_dir(),
 		.cmdline = params,
 		.ncmdline = nparams > 0 ? (size_t)nparams : 0,
+		.isolate = true,
+		.lazy = lazy,
 	};
 	struct diag d = { 0 };
 	struct conf *c = NULL;
 
 	if (conf_load(&src, &c, &d) < 0)
 		c = NULL;
-	/* Notes ("ignored on Linux") are for `config check`; errors always. */
-	for (size_t i = 0; i < d.n; i++)
+	/* Notes ("ignored on Linux") and warnings are for `config check`;
+	 * errors that belong to a jail are said when that jail is started
+	 * (config check shows them all); the others here. */
+	for (size_t i = 0; !c && !quiet && i < d.n; i++)
 		if (d.msgs[i].level == DIAG_ERROR)
 			fprintf(stderr, "%s\n", d.msgs[i].text);
 	diag_free(&d);
 	return c;
+}
+
+struct conf *cli_load_conf(const char *file, char *const *params, int nparams)
+{
+	return load(file, params, nparams, false, false);
+}
+
+struct conf *cli_load_conf_quiet(const char *file, bool lazy)
+{
+	return load(file, NULL, 0, true, lazy);
 }

@@ -35,6 +35,7 @@ int cmd_create(int argc, char **argv)
 	if (!c.name || !c.template)
 		goto usage;
 	c.params = params;
+	c.check = core_check_new;
 	cli_progress_init(&cp);
 	c.progress = &cp.sp;
 	rc = store_jail_create(&c, &conf, &e);
@@ -95,6 +96,20 @@ int cmd_destroy(int argc, char **argv)
 	}
 	if (!name)
 		goto usage;
+	/* FreeBSD's jail(8) fails a jail whose depend names no jail: say so
+	 * now rather than leave bb to find out at its next start. */
+	if (!force) {
+		struct conf *c = cli_load_conf_quiet(NULL, false);
+		cleanup_free char *deps = c ? core_dependents(c, name) : NULL;
+
+		conf_free(c);
+		if (deps) {
+			cli_error("%s: destroy: jail%s %s depend%s on it (depend = %s); change %s first, "
+				  "or use -f", name, strchr(deps, ',') ? "s" : "", deps,
+				  strchr(deps, ',') ? "" : "s", name, strchr(deps, ',') ? "them" : "it");
+			return 1;
+		}
+	}
 	running = core_is_running(name, &e);
 	if (running < 0) {
 		cli_print_err(&e);

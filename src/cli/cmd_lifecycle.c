@@ -55,6 +55,7 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		break;
 	case CORE_EV_FAILED:
 	case CORE_EV_SKIPPED:
+	case CORE_EV_ENDED:
 		o->failures++;
 		cli_error("%s", msg);
 		break;
@@ -160,7 +161,8 @@ static int act(int argc, char **argv, enum lc_verb verb)
 	if (r)
 		return r;
 	c = cli_load_conf(o.file, NULL, 0);
-	if (!c)
+	/* A stop works from what each jail recorded when it started. */
+	if (!c && verb != LC_STOP)
 		return 1;
 	if (o.boot) {
 		boot = core_boot_names(c, &o.n);
@@ -168,6 +170,8 @@ static int act(int argc, char **argv, enum lc_verb verb)
 	}
 	if (verb == LC_RELOAD)
 		r = core_reload(c, &o.ops);
+	if (!c)
+		cli_warn("the configuration does not load: stopping from what the jails recorded");
 	if (verb & LC_STOP)
 		r = core_stop(c, o.names, o.n, &o.ops);
 	/* --boot with every jail off: nothing to start (n == 0 means all). */
@@ -197,15 +201,17 @@ int cmd_reload(int argc, char **argv)
 	return act(argc, argv, LC_RELOAD);
 }
 
-/* brig reap NAME: what a jail's reaper runs once the jail's init has ended
- * (sys/reaper.h). Looking at the jail cleans up after it, unless it runs
- * again or another brig is at it (that one cleans up). Internal: no
- * output, status 0 unless the name is bad. */
+/* brig reap NAME [PIDFD]: what a jail's reaper runs once the jail's init
+ * has ended (sys/reaper.h), with the init's pidfd open at PIDFD. Looking
+ * at the jail cleans up after it, unless it runs again or another brig is
+ * at it (that one cleans up). Internal: no output, status 0 unless the
+ * name is bad. */
 int cmd_reap(int argc, char **argv)
 {
 	struct brig_err e = { 0 };
+	int pidfd = argc == 3 ? atoi(argv[2]) : -1;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return 2;
-	return core_is_running(argv[1], &e) < 0 ? 1 : 0;
+	return core_reap(argv[1], pidfd > 2 ? pidfd : -1, &e) < 0 ? 1 : 0;
 }

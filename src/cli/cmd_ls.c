@@ -1,6 +1,8 @@
-/* brig ls [--json]: the running jails. */
+/* brig ls [-a] [--json]: the running jails; with -a every configured
+ * jail, running or stopped, and why a stopped one is not running. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
@@ -84,22 +86,185 @@ static void print_table(const struct core_jail *v, size_t n)
 	free(ips);
 }
 
+/* One jail of brig ls -a. */
+struct row {
+	const char *name;
+	const struct core_jail *run;	/* NULL: not running */
+	const char *error;		/* its configuration's first error */
+	struct core_last last;
+	bool has_last;
+};
+
+/* "2024-05-01 12:00:00", local time. */
+static void fmt_time(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "@%lld", t);
+}
+
+/* Why a stopped jail is not running, in words. */
+static char *why(const struct row *r)
+{
+	char when[64];
+
+	if (r->run)
+		return xstrdup("-");
+	if (r->error)
+		return xasprintf("configuration error: %s", r->error);
+	if (!r->has_last)
+		return xstrdup("never started");
+	fmt_time(r->last.time, when, sizeof(when));
+	if (!strcmp(r->last.event, "failed"))
+		return xasprintf("failed at step %s at %s: %s", r->last.step ? r->last.step : "?", when,
+				 r->last.message ? r->last.message : "");
+	if (!strcmp(r->last.event, "stopped"))
+		return xasprintf("stopped by brig stop at %s", when);
+	if (r->last.status >= 0)
+		return xasprintf("ended at %s with status %d", when, r->last.status);
+	return xasprintf("ended at %s", when);
+}
+
+/* brig ls -a: one line per jail. */
+static void print_all_table(const struct row *rows, size_t n)
+{
+	int wn = 4;
+
+	for (size_t i = 0; i < n; i++)
+		wn = wn > (int)strlen(rows[i].name) ? wn : (int)strlen(rows[i].name);
+	printf("%-*s  %-8s  %-4s  %s\n", wn, "NAME", "STATE", "JID", "WHY");
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *w = why(&rows[i]);
+		char jid[16] = "-";
+
+		if (rows[i].run)
+			snprintf(jid, sizeof(jid), "%d", rows[i].run->jid);
+		printf("%-*s  %-8s  %-4s  %s\n", wn, rows[i].name,
+		       rows[i].run ? rows[i].run->state : "stopped", jid, w);
+	}
+}
+
+/* brig ls -a --json: an array of {name, state, jid, error, last}. */
+static void print_all_json(const struct row *rows, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json js;
+
+	json_init(&js, &sb, true);
+	json_arr_begin(&js);
+	for (size_t i = 0; i < n; i++) {
+		const struct core_last *l = &rows[i].last;
+
+		json_obj_begin(&js);
+		json_key(&js, "name");
+		json_str(&js, rows[i].name);
+		json_key(&js, "state");
+		json_str(&js, rows[i].run ? rows[i].run->state : "stopped");
+		json_key(&js, "jid");
+		if (rows[i].run)
+			json_int(&js, rows[i].run->jid);
+		else
+			json_null(&js);
+		json_key(&js, "error");
+		if (rows[i].error)
+			json_str(&js, rows[i].error);
+		else
+			json_null(&js);
+		json_key(&js, "last");
+		if (rows[i].has_last) {
+			json_obj_begin(&js);
+			json_key(&js, "event");
+			json_str(&js, l->event);
+			json_key(&js, "time");
+			json_int(&js, l->time);
+			json_key(&js, "status");
+			if (l->status >= 0)
+				json_int(&js, l->status);
+			else
+				json_null(&js);
+			json_key(&js, "step");
+			if (l->step)
+				json_str(&js, l->step);
+			else
+				json_null(&js);
+			json_key(&js, "message");
+			if (l->message)
+				json_str(&js, l->message);
+			else
+				json_null(&js);
+			json_obj_end(&js);
+		} else {
+			json_null(&js);
+		}
+		json_obj_end(&js);
+	}
+	json_arr_end(&js);
+	printf("%s\n", sb.s);
+	sb_free(&sb);
+}
+
+/* The running jail called name, or NULL. */
+static const struct core_jail *running(const struct core_jail *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+/* brig ls -a: the configured jails in definition order, then those that
+ * run without being configured (any more). */
+static void list_all(const struct core_jail *v, size_t n, bool json)
+{
+	struct conf *c = cli_load_conf_quiet(NULL, true);
+	size_t nc = c ? c->njails : 0, k = 0;
+	struct row *rows = xcalloc(nc + n + 1, sizeof(*rows));
+
+	for (size_t i = 0; i < nc; i++)
+		rows[k++] = (struct row){ .name = c->jails[i].name, .error = c->jails[i].error,
+					  .run = running(v, n, c->jails[i].name) };
+	for (size_t i = 0; i < n; i++)
+		if (!c || !conf_jail(c, v[i].name))
+			rows[k++] = (struct row){ .name = v[i].name, .run = &v[i] };
+	for (size_t i = 0; i < k; i++)
+		rows[i].has_last = !rows[i].run && core_last_read(rows[i].name, &rows[i].last) == 1;
+	if (json)
+		print_all_json(rows, k);
+	else
+		print_all_table(rows, k);
+	for (size_t i = 0; i < k; i++)
+		if (rows[i].has_last)
+			core_last_free(&rows[i].last);
+	free(rows);
+	conf_free(c);
+}
+
 int cmd_ls(int argc, char **argv)
 {
-	bool json = argc == 2 && strcmp(argv[1], "--json") == 0;
+	bool json = false, all = false;
 	struct brig_err e = { 0 };
 	struct core_jail *v;
 	size_t n;
 
-	if (argc > 2 || (argc == 2 && !json)) {
-		cli_error("usage: brig ls [--json]");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
+			all = true;
+		} else {
+			cli_error("usage: brig ls [-a] [--json]");
+			return 2;
+		}
 	}
 	if (core_list(&v, &n, &e) < 0) {
 		cli_print_err(&e);
 		return 1;
 	}
-	if (json)
+	if (all)
+		list_all(v, n, json);
+	else if (json)
 		print_json(v, n);
 	else
 		print_table(v, n);

@@ -10,7 +10,7 @@ const struct cli_command cli_commands[] = {
 	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
 	{ "reload", cmd_reload, "reload [-f FILE] [-p N] [-q] [-v]" },
-	{ "ls", cmd_ls, "ls [--json]" },
+	{ "ls", cmd_ls, "ls [-a] [--json]" },
 	{ "exec", cmd_exec, "exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]" },
 	{ "console", cmd_console, "console JAIL" },
 	{ "net", cmd_net, "net ls [--json] | up NAME | down NAME" },

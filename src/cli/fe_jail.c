@@ -118,6 +118,8 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 
 	switch (ev) {
 	case CORE_EV_STARTED:
+	case CORE_EV_ENDED:
+		/* jail(8): a jail whose command ends is removed, not an error. */
 		on_started(r, jail);
 		break;
 	case CORE_EV_STOPPED:
@@ -167,6 +169,7 @@ static struct core_ops ops_for(struct run *r)
 		.quiet = r->a->verbose < 0,
 		.verbose = r->a->verbose > 0,
 		.no_hooks = r->a->rflag_raw,
+		.ended_ok = true,
 		.report = report,
 		.created = on_created,
 		.ctx = r,
@@ -187,12 +190,15 @@ static struct conf *load(const struct jail_args *a)
 		src.ncmdline = a->nparams;
 	} else if (a->conf_file) {
 		src.file = a->conf_file;
+		src.isolate = true;
 	} else {
 		src.confdir = conf_default_dir();
+		src.isolate = true;
 	}
 	if (conf_load(&src, &c, &d) < 0)
 		c = NULL;
-	for (size_t i = 0; i < d.n; i++) {
+	/* Isolated: a jail's own errors are said when it is started. */
+	for (size_t i = 0; !c && i < d.n; i++) {
 		if (d.msgs[i].level == DIAG_ERROR) {
 			fprintf(stderr, "%s: %s\n", cli_prog, d.msgs[i].text);
 			said = true;

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "util/strdist.h"
+#include "core/core.h"
 
 #ifndef BRIG_VERSION
 #define BRIG_VERSION "0.1"
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
 
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "brig");
+	core_set_lock_notice(cli_lock_notice);
 	if (strcmp(base, "jail") == 0) {
 		cli_prog = "jail";
 		return fe_jail(argc, argv);

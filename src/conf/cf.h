@@ -157,6 +157,7 @@ struct cf_node {
 			struct cf_node **items;
 			size_t n;
 			struct cf_loc loc;
+			struct cf_loc end;	/* its '}' (or the end of the file) */
 		} block;
 		struct {
 			struct cf_include *inc;
@@ -178,6 +179,20 @@ struct cf_file {
 	bool walked;		/* its statements were spliced somewhere */
 	bool on_stack;		/* being walked: an include of it is a cycle */
 	bool scanned;		/* its includes were expanded */
+	/* Isolation (taint.c): the first error of the file and the files it
+	 * includes (any), and of its top level and top-level includes (top);
+	 * -1 if none; state 0 new, 1 being computed, 2 done. */
+	int32_t any_err, top_err;
+	uint8_t any_state, top_state;
+};
+
+/* An error met while reading and parsing a file, for isolation. */
+struct cf_perr {
+	struct cf_file *file;
+	uint32_t line, col;
+	int32_t msg;		/* index in the diag */
+	bool whole;		/* the whole file is in doubt (missing '}', bad UTF-8) */
+	bool top;		/* outside every top-level block of the file */
 };
 
 /* ---- jail blocks: every jail and wildcard, in file order ---- */
@@ -193,6 +208,7 @@ struct cf_block {
 	const struct cf_node *node;
 	const struct cf_stmt **stmts;
 	size_t n, cap;
+	int32_t taint;		/* isolation: the first error it is in, -1 none */
 };
 
 /* ---- the whole load ---- */
@@ -243,6 +259,23 @@ struct cf_ctx {
 	size_t nblocknodes;		/* jail blocks parsed (names to come) */
 	bool broken;			/* includes loop, nest or grow too much */
 
+	/* Isolation: where an error belongs while it is reported. */
+	struct cf_file *pfile;		/* the file being parsed or scanned */
+	bool pwhole;			/* the error puts the whole file in doubt */
+	int32_t cur_jail;		/* the jail being resolved or checked, -1 */
+	int32_t *jerr;			/* per jail: its first error, -1 */
+	uint32_t *jnerr;		/* per jail: how many */
+	struct cf_perr *perrs;		/* errors of reading and parsing */
+	size_t nperrs, capperrs, nmarked;
+	bool root_pending;		/* reading a root file: errors go to root_err */
+	int32_t root_err;
+	struct cf_unread {		/* jail.conf.d files that could not be read */
+		const char *path;
+		int32_t err;
+	} *unread;
+	size_t nunread, capunread;
+	size_t nglobal;			/* errors that belong to no jail or file */
+
 	size_t expanded;		/* bytes made by substitution so far */
 	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
 	struct strbuf path;		/* scratch for include paths */
@@ -257,6 +290,8 @@ void cf_ctx_trim(struct cf_ctx *ctx);
 
 /* source.c */
 struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path);
+/* A root file given in memory (conf_source.extra); NULL if too large. */
+struct cf_file *cf_load_text(struct cf_ctx *ctx, const struct conf_memfile *m);
 void cf_expand_includes(struct cf_ctx *ctx);
 /* DIR/BASE.conf (*main, NULL if absent) and DIR/BASE.conf.d/\*.conf in
  * name order (returned, malloc'd, *n of them). */
@@ -279,6 +314,16 @@ struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, size_t len,
 void cf_block_add(struct cf_ctx *ctx, struct cf_block *b, const struct cf_stmt *st);
 bool cf_wild_name(const char *name);
 bool cf_wild_match(const char *jail, const char *wild);
+
+/* taint.c: isolation. Which error of reading and parsing a top-level
+ * block node is in (walked with the include stack as it is now), -1. */
+int32_t cf_taint_top(struct cf_ctx *ctx, const struct cf_node *n);
+/* The jail.conf.d files with errors (roots, and those that could not be
+ * read) that define no jail of their name: a jail of that name each,
+ * marked by the file's first error (isolate only). */
+void cf_taint_phantoms(struct cf_ctx *ctx, struct cf_file **roots, size_t n);
+/* Copy each jail's first error into it (conf_jail.error). */
+void cf_taint_finish(struct cf_ctx *ctx, struct conf *c);
 
 /* resolve.c: every jail resolved and checked (cf_check_jail) in turn. */
 void cf_resolve(struct cf_ctx *ctx, struct conf *c);

@@ -149,13 +149,16 @@ static void check_names(struct cf_ctx *ctx, struct conf *c)
 		const char *why = conf_name_invalid(j->name);
 		struct cf_name *n;
 
+		ctx->cur_jail = (int32_t)i;
 		if (why) {
 			cf_diag(ctx, DIAG_ERROR, &at, "invalid %s name %s: %s", what, cf_q(ctx, j->name), why);
+			ctx->cur_jail = -1;
 			continue;
 		}
 		n = ctx->jail_ids[i];
 		if (n->jail >= 0) {
 			const struct conf_jail *first = &c->jails[n->jail];
+			size_t nerr = ctx->d->nerrors;
 
 			if (first->file)
 				cf_diag(ctx, DIAG_ERROR, &at, "%s %s is already defined at %s:%d", what,
@@ -163,8 +166,15 @@ static void check_names(struct cf_ctx *ctx, struct conf *c)
 			else
 				cf_diag(ctx, DIAG_ERROR, &at, "%s %s is defined twice", what,
 					cf_q(ctx, j->name));
+			/* Isolation: which of the two is meant is unknown. */
+			if (ctx->d->nerrors > nerr && ctx->jerr[n->jail] < 0) {
+				ctx->jerr[n->jail] = (int32_t)(ctx->d->n - 1);
+				ctx->jnerr[n->jail]++;
+			}
+			ctx->cur_jail = -1;
 			continue;
 		}
+		ctx->cur_jail = -1;
 		n->jail = (int32_t)i;
 	}
 }
@@ -182,14 +192,19 @@ static void dep_error(struct cf_ctx *ctx, const struct conf_jail *j, const struc
 	va_end(ap);
 }
 
-/* Unknown jails in depend. */
+/* Unknown jails in depend: a warning, as that jail alone fails to start
+ * (jail(8)), and destroying a jail others depend on asks for -f. */
 static void check_depend_names(struct cf_ctx *ctx, struct conf *c)
 {
-	for (size_t i = 0; i < c->njails && !ctx->too_many; i++)
-		for (uint32_t k = 0; k < ctx->deps[i].n; k++)
-			if (ctx->deps[i].v[k]->jail < 0)
-				dep_error(ctx, &c->jails[i], &ctx->deps[i], "depends on undefined jail %s",
-					  cf_q(ctx, ctx->deps[i].v[k]->s));
+	for (size_t i = 0; i < c->njails && !ctx->too_many; i++) {
+		const struct cf_deps *dp = &ctx->deps[i];
+		struct cf_loc at = { dp->path, (uint32_t)dp->line, (uint32_t)dp->col };
+
+		for (uint32_t k = 0; k < dp->n; k++)
+			if (dp->v[k]->jail < 0)
+				cf_diag(ctx, DIAG_WARNING, &at, "%s: depend: depends on undefined jail %s",
+					c->jails[i].name, cf_q(ctx, dp->v[k]->s));
+	}
 }
 
 /* Dependency loops, each reported once: "dependency loop: a -> b -> a".
@@ -232,7 +247,9 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 				for (; k < depth; k++)
 					sb_addf(&sb, "%s -> ", c->jails[path[k]].name);
 				sb_adds(&sb, c->jails[v].name);
+				ctx->cur_jail = (int32_t)u;
 				dep_error(ctx, &c->jails[u], dp, "dependency loop: %s", sb.s);
+				ctx->cur_jail = -1;
 				sb_free(&sb);
 				continue;
 			}

@@ -64,6 +64,14 @@ static void load_confdir(struct cf_ctx *ctx, const char *dir)
 	size_t n;
 	struct cf_file **roots = cf_confdir_files(ctx, dir, base, &top, &n);
 
+	if (ctx->src->extra) {
+		struct cf_file *f = cf_load_text(ctx, ctx->src->extra);
+
+		roots = xrealloc(roots, (n + 2) * sizeof(*roots));
+		if (f)
+			roots[n++] = f;
+	}
+
 	cf_expand_includes(ctx);
 	if (top)
 		cf_walk_root(ctx, top);
@@ -73,6 +81,8 @@ static void load_confdir(struct cf_ctx *ctx, const char *dir)
 	for (size_t i = 0; i < n; i++)
 		if (!roots[i]->walked)
 			cf_walk_root(ctx, roots[i]);
+	if (ctx->src->isolate && !ctx->broken)
+		cf_taint_phantoms(ctx, roots, n);
 	if (!top && n == 0 && ctx->d->nerrors == 0) {
 		struct cf_loc at = { dir, 0, 0 };
 
@@ -88,8 +98,13 @@ void cf_ctx_trim(struct cf_ctx *ctx)
 {
 	free(ctx->files);
 	free(ctx->byid);
+	free(ctx->perrs);
+	free(ctx->unread);
 	ctx->files = NULL;
 	ctx->byid = NULL;
+	ctx->perrs = NULL;
+	ctx->unread = NULL;
+	ctx->nperrs = ctx->nunread = 0;
 	if (!ctx->lazy) {
 		free(ctx->blocks);
 		ctx->blocks = NULL;
@@ -109,6 +124,7 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	ctx->src = src;
 	ctx->schema = src->schema;
 	ctx->d = d;
+	ctx->cur_jail = ctx->root_err = -1;
 	c->priv = ctx;
 	params = cf_cmdline_block(ctx);
 	if (src->mem && src->nmem) {
@@ -133,8 +149,11 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	ctx->lazy = src->lazy;
 	cf_resolve(ctx, c);
 	cf_check_all(ctx, c);
+	if (src->isolate)
+		cf_taint_finish(ctx, c);
 	cf_ctx_trim(ctx);
-	if (d->nerrors > errors) {
+	/* Isolated, only errors that belong to no jail fail the load. */
+	if (src->isolate ? ctx->nglobal || ctx->too_many || ctx->broken : d->nerrors > errors) {
 		conf_free(c);
 		*out = NULL;
 		return -1;

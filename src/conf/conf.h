@@ -73,6 +73,11 @@ struct conf_jail {
 	size_t nparams;
 	const char *file;	/* where the jail's block starts (NULL: command line) */
 	int line, col;
+	/* With conf_source.isolate: the first error of this jail's own
+	 * configuration (a complete diagnostic line), NULL if it has none;
+	 * such a jail cannot be started, the others can. */
+	const char *error;
+	size_t nerrors;		/* how many errors it has */
 };
 
 struct conf {
@@ -125,15 +130,30 @@ struct conf_source {
 	 * "jail -c name=x path=/ ..."); name= (or jid=) is then required. */
 	char *const *cmdline;
 	size_t ncmdline;
+	/* With confdir: one more file of jail.conf.d, in memory, read after
+	 * the others (the file brig create is about to write there). */
+	const struct conf_memfile *extra;
 	/* Check every jail but keep only its name and place (params is
 	 * empty; conf_jail, conf_depend_order work); get the jails resolved
 	 * one at a time with conf_each(). For commands that go through many
 	 * jails once (config check/show): the memory of one jail, not all. */
 	bool lazy;
+	/* Configuration isolation, as FreeBSD's rc.d/jail reads each
+	 * jail.conf.d/NAME.conf for its own jail: an error that belongs to
+	 * jails (inside a jail's block, in a file its block includes, at the
+	 * top of the file that defines it, in a wildcard that applies to it,
+	 * a whole broken file: its jails) marks those jails (conf_jail.error)
+	 * instead of failing the load; a file of jail.conf.d that cannot be
+	 * read or parsed into a block stands for the jail its name says. Only
+	 * an error that belongs to no file (the command line, an include
+	 * loop) fails the load. Every error is still in the diag. */
+	bool isolate;
 };
 
 /* Load and resolve. Returns 0 and *out on success; -1 when d has errors
- * (then *out is NULL). Warnings and notes may be present either way. */
+ * (then *out is NULL), unless src->isolate placed them all on jails.
+ * Warnings and notes may be present either way. A depend on a jail that
+ * is not defined is a warning: that jail fails to start (jail(8)). */
 int conf_load(const struct conf_source *src, struct conf **out, struct diag *d);
 void conf_free(struct conf *c);
 

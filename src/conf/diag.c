@@ -48,6 +48,30 @@ static const char *const level_names[] = {
 	[DIAG_NOTE] = "note",
 };
 
+/* Where an error belongs, for isolation (conf_source.isolate): to the
+ * file being read (placed on jails after the walk), to the jail being
+ * resolved or checked, to the root file being opened, or to nothing
+ * known (then the load fails, isolated or not). */
+static void place_error(struct cf_ctx *ctx, const struct cf_loc *loc, int32_t msg)
+{
+	if (ctx->pfile) {
+		ctx->perrs = xgrow(ctx->perrs, &ctx->capperrs, ctx->nperrs + 1, sizeof(*ctx->perrs));
+		ctx->perrs[ctx->nperrs++] = (struct cf_perr){
+			.file = ctx->pfile, .line = loc ? loc->line : 0, .col = loc ? loc->col : 0,
+			.msg = msg, .whole = ctx->pwhole || !loc || loc->line == 0,
+		};
+	} else if (ctx->cur_jail >= 0 && ctx->jerr) {
+		if (ctx->jerr[ctx->cur_jail] < 0)
+			ctx->jerr[ctx->cur_jail] = msg;
+		ctx->jnerr[ctx->cur_jail]++;
+	} else if (ctx->root_pending) {
+		if (ctx->root_err < 0)
+			ctx->root_err = msg;
+	} else {
+		ctx->nglobal++;
+	}
+}
+
 /* A message at loc: "FILE:LINE:COL: error: ...", up to the error cap. */
 void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	      const char *fmt, va_list ap)
@@ -74,6 +98,8 @@ void cf_vdiag(struct cf_ctx *ctx, enum diag_level lvl, const struct cf_loc *loc,
 	diag_add(ctx->d, lvl, "%s: %s: %s", sb.s, level_names[lvl], msg);
 	free(msg);
 	sb_free(&sb);
+	if (lvl == DIAG_ERROR)
+		place_error(ctx, loc, (int32_t)(ctx->d->n - 1));
 }
 
 /* cf_vdiag with arguments. */

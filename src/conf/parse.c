@@ -416,7 +416,7 @@ static void parse_items(struct parser *p);
 static void parse_block(struct parser *p, bool labelled)
 {
 	struct cf_token *t = tok(p);
-	struct cf_loc at = t->loc;
+	struct cf_loc at = t->loc, end;
 	size_t start = p->nitems;
 	const char *label = NULL;
 	bool keep = labelled;
@@ -447,12 +447,16 @@ static void parse_block(struct parser *p, bool labelled)
 	}
 	parse_items(p);
 	p->depth--;
+	end = tok(p)->loc;
+	/* Where a block ends is unknown: every block of the file is in doubt. */
+	p->ctx->pwhole = tok(p)->kind != T_RBRACE;
 	if (tok(p)->kind == T_RBRACE)
 		advance(p);
 	else if (label && excerpt(p, label))
 		syntax_error(p, &at, "missing '}': block %s is not closed", excerpt(p, label));
 	else
 		syntax_error(p, &at, "missing '}'");
+	p->ctx->pwhole = false;
 	if (!keep) {
 		p->nitems = start;
 		return;
@@ -460,6 +464,7 @@ static void parse_block(struct parser *p, bool labelled)
 	n = node_new(p->ctx, CF_N_BLOCK);
 	p->ctx->nblocknodes++;
 	n->block.loc = at;
+	n->block.end = end;
 	n->block.name = label;
 	n->block.items = finish(p, start, &n->block.n);
 	push(p, n);

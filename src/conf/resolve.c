@@ -44,6 +44,7 @@ struct resolver {
 	struct group *g;
 	size_t ng, capg;
 	int32_t *chain;			/* entries being resolved, for loop messages */
+	int32_t taint;			/* the first error of a wildcard applied, -1 */
 	size_t nchain;
 	struct strbuf sb[CF_VAR_DEPTH + 2];
 	char **vals[CF_VAR_DEPTH + 2];	/* values being collected, per depth */
@@ -383,6 +384,7 @@ static void reset(struct resolver *r)
 		}
 	}
 	r->n = r->ng = r->nchain = 0;
+	r->taint = -1;
 	cf_arena_rewind(&r->ctx->tmp);
 }
 
@@ -423,8 +425,11 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 			apply_block(r, b);
 			self = true;
 		}
-		if (cf_wild_match(b->name, w->name))
+		if (cf_wild_match(b->name, w->name)) {
 			apply_block(r, w);
+			if (w->taint >= 0 && (r->taint < 0 || w->taint < r->taint))
+				r->taint = w->taint;
+		}
 	}
 	if (!self)
 		apply_block(r, b);
@@ -495,7 +500,7 @@ static void index_wildcards(struct cf_ctx *ctx)
 /* Resolve and check every jail; a lazy load keeps little of each. */
 void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 {
-	struct resolver r = { .ctx = ctx };
+	struct resolver r = { .ctx = ctx, .taint = -1 };
 	size_t nj = 0;
 
 	ctx->n_name = cf_name_param(ctx, cf_name_get(ctx, "name", 4));
@@ -506,10 +511,26 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 	ctx->jail_ids = cf_alloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jail_ids));
 	ctx->deps = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->deps));
 	ctx->out = ctx->lazy ? &ctx->tmp : &ctx->arena;
+	ctx->jerr = cf_alloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jerr));
+	ctx->jnerr = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jnerr));
 	for (size_t i = 0; i < ctx->nblocks && !ctx->too_many && !ctx->broken; i++) {
+		int32_t t;
+
 		if (ctx->blocks[i]->wild)
 			continue;
+		ctx->jerr[nj] = -1;
+		ctx->cur_jail = (int32_t)nj;
 		resolve_jail(&r, ctx->blocks[i], &c->jails[nj]);
+		ctx->cur_jail = -1;
+		/* Isolation: the errors of its blocks and wildcards, first. */
+		t = ctx->blocks[i]->taint;
+		if (r.taint >= 0 && (t < 0 || r.taint < t))
+			t = r.taint;
+		if (t >= 0) {
+			if (ctx->jerr[nj] < 0 || t < ctx->jerr[nj])
+				ctx->jerr[nj] = t;
+			ctx->jnerr[nj]++;
+		}
 		ctx->jail_ids[nj] = c->jails[nj].name == ctx->blocks[i]->name ?
 			ctx->blocks[i]->id : cf_name_get(ctx, c->jails[nj].name, strlen(c->jails[nj].name));
 		keep_deps(ctx, &c->jails[nj], &ctx->deps[nj]);
@@ -547,6 +568,8 @@ int conf_each(const struct conf *c, const bool *pick, int (*fn)(void *arg, const
 			continue;
 		if (!pick || pick[k]) {
 			resolve_jail(&r, ctx->blocks[i], &j);
+			j.error = c->jails[k].error;
+			j.nerrors = c->jails[k].nerrors;
 			rc = fn(arg, &j);
 		}
 		k++;

@@ -60,6 +60,7 @@ static struct cf_file *file_new(struct cf_ctx *ctx, const char *path, dev_t dev,
 	f->dev = dev;
 	f->ino = ino;
 	f->mem = mem;
+	f->any_err = f->top_err = -1;
 	byid_add(ctx, f);
 	return f;
 }
@@ -187,11 +188,20 @@ static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, c
 	return NULL;
 }
 
-/* Check and parse a file's text; the text is not kept. */
+/* Check and parse a file's text; the text is not kept. Its errors are
+ * its own (isolation). */
 static void take_text(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
 {
-	if (cf_utf8_check(ctx, f->path, buf, len))
+	struct cf_file *was = ctx->pfile;
+	bool ok;
+
+	ctx->pfile = f;
+	ctx->pwhole = true;
+	ok = cf_utf8_check(ctx, f->path, buf, len);
+	ctx->pwhole = false;
+	if (ok)
 		cf_parse(ctx, f, buf, len);
+	ctx->pfile = was;
 }
 
 /* The memory file named path, or -1. */
@@ -309,6 +319,20 @@ out:
 struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path)
 {
 	return file_get(ctx, path, NULL);
+}
+
+struct cf_file *cf_load_text(struct cf_ctx *ctx, const struct conf_memfile *m)
+{
+	struct cf_file *f;
+
+	if (m->len > CF_FILE_MAX || m->len > CF_TOTAL_MAX - ctx->total_bytes) {
+		open_error(ctx, NULL, m->path, "file too large");
+		return NULL;
+	}
+	ctx->total_bytes += m->len;
+	f = file_new(ctx, m->path, 0, 0, -1);
+	take_text(ctx, f, m->data, m->len);
+	return f;
 }
 
 /* glob(3)'s idea of a pattern: it has an unescaped *, ? or [. */
@@ -439,9 +463,19 @@ void cf_expand_includes(struct cf_ctx *ctx)
 
 		if (!f->scanned) {
 			f->scanned = true;
+			ctx->pfile = f;
 			scan_items(ctx, f, f->items, f->nitems);
+			ctx->pfile = NULL;
 		}
 	}
+}
+
+/* A jail.conf.d file that could not be read: for cf_taint_phantoms. */
+static void unread_add(struct cf_ctx *ctx, const char *path, int32_t err)
+{
+	ctx->unread = xgrow(ctx->unread, &ctx->capunread, ctx->nunread + 1, sizeof(*ctx->unread));
+	ctx->unread[ctx->nunread].path = cf_strndup(&ctx->arena, path, strlen(path));
+	ctx->unread[ctx->nunread++].err = err;
 }
 
 /* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h). */
@@ -458,8 +492,12 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 	DIR *d;
 
 	*main = NULL;
-	if (access(top, F_OK) == 0 || errno != ENOENT)
+	if (access(top, F_OK) == 0 || errno != ENOENT) {
+		/* Unreadable, it has no jails to mark: isolated, the others load. */
+		ctx->root_pending = true;
 		*main = cf_load_root(ctx, top);
+		ctx->root_pending = false;
+	}
 	d = opendir(sub);
 	if (!d && errno != ENOENT)
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
@@ -477,10 +515,16 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		qsort(names, n, sizeof(*names), cmp_str);
 	roots = xcalloc(n + 1, sizeof(*roots));
 	for (size_t i = 0; i < n; i++) {
-		struct cf_file *f = cf_load_root(ctx, names[i]);
+		struct cf_file *f;
 
+		ctx->root_pending = true;
+		ctx->root_err = -1;
+		f = cf_load_root(ctx, names[i]);
+		ctx->root_pending = false;
 		if (f)
 			roots[k++] = f;
+		else if (ctx->root_err >= 0)
+			unread_add(ctx, names[i], ctx->root_err);
 		free(names[i]);
 	}
 	free(names);

@@ -26,6 +26,7 @@ struct cf_block *cf_block_new(struct cf_ctx *ctx, const char *name, size_t len,
 	b->seq = (uint32_t)ctx->nblocks;
 	b->wild = cf_wild_name(name);
 	b->node = node;
+	b->taint = -1;
 	ctx->blocks = xgrow(ctx->blocks, &ctx->capblocks, ctx->nblocks + 1, sizeof(*ctx->blocks));
 	ctx->blocks[ctx->nblocks++] = b;
 	return b;
@@ -102,8 +103,10 @@ static void walk_block(struct cf_ctx *ctx, const struct cf_node *n, struct cf_bl
 		sb_addc(&ctx->path, '.');
 		sb_addn(&ctx->path, label, l);
 		b = cf_block_new(ctx, ctx->path.s, ctx->path.len, &n->block.loc, n, cur->first);
+		b->taint = cur->taint;
 	} else {
 		b = cf_block_new(ctx, label, l, &n->block.loc, n, NULL);
+		b->taint = cf_taint_top(ctx, n);
 	}
 	walk_items(ctx, n->block.items, n->block.n, b);
 }

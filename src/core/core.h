@@ -15,6 +15,11 @@
 /* Runtime directory: $BRIG_RUNDIR or /run/brig. */
 const char *core_rundir(void);
 
+/* fn is called (once per wait) when a start or stop has waited a second
+ * for a jail's lock, with the pid of the brig holding it (0: unknown).
+ * The wait is bounded by $BRIG_LOCK_WAIT seconds (30 by default). */
+void core_set_lock_notice(void (*fn)(const char *jail, pid_t holder));
+
 /* How a multi-jail operation reports each jail as it goes. */
 enum core_event {
 	CORE_EV_STARTED,	/* jail(8): "NAME: created" */
@@ -28,6 +33,8 @@ enum core_event {
 				 * (a failing exec.prestop/exec.stop/exec.poststop) */
 	CORE_EV_CHANGED,	/* core_reload: its configuration changed; msg says
 				 * which parameter first */
+	CORE_EV_ENDED,		/* started, then ended within the start (no persist
+				 * and no process left); msg says so */
 };
 
 struct core_ops {
@@ -35,6 +42,10 @@ struct core_ops {
 	bool quiet;		/* jail -q */
 	bool verbose;		/* jail -v: echo hooks as they run */
 	bool no_hooks;		/* jail -R: stop without running any exec.* hook */
+	/* A jail that ends within its start (no persist, no process left)
+	 * counts as started, as jail(8) has it (CORE_EV_ENDED is reported
+	 * either way; without this it is a failure, as brig start has it). */
+	bool ended_ok;
 	/* Called for every jail's outcome; may be NULL. */
 	void (*report)(void *ctx, const char *jail, enum core_event ev, const char *msg);
 	/* Called the moment a jail exists, with its JID: where jail(8) prints
@@ -63,6 +74,16 @@ char **core_boot_names(const struct conf *c, size_t *n);
  * failed or were skipped. */
 int core_reload(const struct conf *c, const struct core_ops *o);
 
+/* brig create: check the file about to be written at confpath (text)
+ * against the whole configuration (store_create.check): the new jail
+ * NAME has no error of its own and no address, host interface or rdr
+ * port of another jail; other jails' broken files do not matter. */
+int core_check_new(const char *name, const char *confpath, const char *text, struct brig_err *e);
+
+/* The jails of c whose depend names jail ("a, b", in definition order;
+ * NULL if none): brig destroy refuses those without -f. */
+char *core_dependents(const struct conf *c, const char *jail);
+
 /* A running jail as recorded in its state. */
 struct core_jail {
 	int jid;
@@ -81,12 +102,30 @@ struct core_jail {
 	size_t nparams;
 };
 
+/* How a jail last ended (core/last.c), for brig ls -a. */
+struct core_last {
+	char *event;		/* "ended", "failed" or "stopped" */
+	long long time;		/* seconds since the epoch */
+	int status;		/* ended: its last process's exit status (128+signal), -1 unknown */
+	char *step;		/* failed: the start step that failed */
+	char *message;		/* failed: the error; ended during a start: what start said */
+};
+
+/* 1 and *out if the jail has a record (since the run directory was made,
+ * i.e. since boot), 0 if it has never ended. */
+int core_last_read(const char *name, struct core_last *out);
+void core_last_free(struct core_last *l);
+
 /* Running jails, ordered by JID. Reconciles (cleans up) dead ones first. */
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e);
 /* One running jail by name or JID; -1 with a "not running" error if none. */
 int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
 /* 1 if the jail runs, 0 if not, -1 on error. */
 int core_is_running(const char *name, struct brig_err *e);
+/* What a jail's reaper runs once its init has ended: clean up after the
+ * jail (unless it runs again, or another brig is at it) and record how it
+ * ended, with the init's exit status read from pidfd (-1: none). */
+int core_reap(const char *name, int pidfd, struct brig_err *e);
 void core_jail_free(struct core_jail *j);
 void core_list_free(struct core_jail *v, size_t n);
 

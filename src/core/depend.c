@@ -2,7 +2,9 @@
 
 #include <string.h>
 
+#include "core/core.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 
 /* The jail called name in c. A plain scan rather than conf_jail(): the
  * plan needs nothing but the jail array (and is tested on hand-built ones). */
@@ -68,6 +70,18 @@ static void plan_start(struct dep_plan *p, const struct conf *c)
 
 		if (!p->jobs[i].cj) {
 			p->jobs[i].error = xasprintf("%s: no such jail in the configuration", p->jobs[i].name);
+			continue;
+		}
+		if (p->jobs[i].cj->error) {
+			/* Its own configuration is broken (conf_source.isolate). */
+			size_t more = p->jobs[i].cj->nerrors - 1;
+
+			if (more)
+				p->jobs[i].error = xasprintf("%s: not started: %s (and %zu more error%s: brig config check)",
+							     p->jobs[i].name, p->jobs[i].cj->error, more, more > 1 ? "s" : "");
+			else
+				p->jobs[i].error = xasprintf("%s: not started: %s", p->jobs[i].name,
+							     p->jobs[i].cj->error);
 			continue;
 		}
 		nd = depends(p->jobs[i].cj, &deps);
@@ -200,4 +214,20 @@ void dep_plan_free(struct dep_plan *p)
 	}
 	free(p->jobs);
 	memset(p, 0, sizeof(*p));
+}
+
+char *core_dependents(const struct conf *c, const char *jail)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; c && i < c->njails; i++) {
+		const struct conf_param *p = conf_param(&c->jails[i], "depend");
+
+		for (size_t k = 0; p && k < p->nvalues; k++)
+			if (!strcmp(p->values[k], jail)) {
+				sb_addf(&sb, "%s%s", sb.len ? ", " : "", c->jails[i].name);
+				break;
+			}
+	}
+	return sb.len ? sb_steal(&sb) : NULL;
 }

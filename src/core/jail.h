@@ -39,7 +39,15 @@ struct jctx {
 	int pidfd;		/* the jail's init, pinned */
 	const struct sink *sink;
 	bool verbose;
+	const char *step;	/* start: the step being run, for the record of a failure */
+	bool exit_known;	/* reap: the init's exit status is known: */
+	int exit_status;	/* its exit code (128+signal) */
 };
+
+/* Record how jail name ended (core/last.c): event "ended" (status: the
+ * exit code of its last process, -1 unknown), "failed" (at step, msg),
+ * or "stopped". */
+void last_record(const char *name, const char *event, int status, const char *step, const char *msg);
 
 /* The record callback of x: persist an object before it is made. */
 struct rec jail_rec(struct jctx *x);
@@ -80,6 +88,12 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s);
 
 /* A resolved parameter as the state records it: lists joined with ",". */
 char *jail_param_text(const struct conf_param *p);
+/* core/recorded.c: the stop hooks of j recorded in st (step_state), and
+ * the jail a state records, for a stop (1; 0 if the state is from a brig
+ * that recorded no hooks); free with recorded_jail_free. */
+void recorded_hooks_add(struct jstate *st, const struct conf_jail *j);
+int recorded_jail(const struct jstate *st, struct conf_jail *out);
+void recorded_jail_free(struct conf_jail *j);
 
 /* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,
  * "brig.HASH/NAME", so that separate run directories never collide). */

@@ -43,9 +43,10 @@ static void from_state(struct core_jail *out, const struct jstate *st)
 /* Look at one jail directory: 1 and *st if the jail is up (or being
  * started/stopped by another brig right now), 0 if not (cleaning up what it
  * left when nobody else is at it). */
-static int look(const char *name, struct jstate *st)
+static int look(const char *name, struct jstate *st, int exit_code)
 {
-	struct jctx x = { .name = name, .lockfd = -1, .pidfd = -1, .initfd = -1 };
+	struct jctx x = { .name = name, .lockfd = -1, .pidfd = -1, .initfd = -1,
+			  .exit_known = exit_code >= 0, .exit_status = exit_code };
 	struct brig_err e = { 0 };
 	bool busy, alive;
 	int r;
@@ -58,7 +59,7 @@ static int look(const char *name, struct jstate *st)
 		free(x.dir);
 		return 1;
 	}
-	x.lockfd = jail_lock(name, &busy, &e);
+	x.lockfd = jail_lock(name, false, &busy, &e);
 	if (x.lockfd < 0) {
 		free(x.dir);
 		/* Another brig is at it: show it as it is if it has an init. */
@@ -106,7 +107,7 @@ int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 
 		if (de->d_name[0] == '.' || conf_name_invalid(de->d_name))
 			continue;
-		if (!look(de->d_name, &st))
+		if (!look(de->d_name, &st, -1))
 			continue;
 		v = xgrow(v, &cap, len, sizeof(*v));
 		from_state(&v[len++], &st);
@@ -131,7 +132,7 @@ int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e
 	struct jstate st;
 
 	memset(out, 0, sizeof(*out));
-	if (!conf_name_invalid(name_or_jid) && look(name_or_jid, &st)) {
+	if (!conf_name_invalid(name_or_jid) && look(name_or_jid, &st, -1)) {
 		from_state(out, &st);
 		state_free(&st);
 		return 0;
@@ -160,10 +161,28 @@ int core_is_running(const char *name, struct brig_err *e)
 
 	if (conf_name_invalid(name))
 		return brig_err_set(e, 0, "\"%s\": not a jail name (%s)", name, conf_name_invalid(name));
-	if (!look(name, &st))
+	if (!look(name, &st, -1))
 		return 0;
 	state_free(&st);
 	return 1;
+}
+
+int core_reap(const char *name, int pidfd, struct brig_err *e)
+{
+	cleanup_free char *dir = NULL;
+	struct jstate st;
+	int code = -1;
+
+	if (conf_name_invalid(name))
+		return brig_err_set(e, 0, "\"%s\": not a jail name (%s)", name, conf_name_invalid(name));
+	/* The status only matters for a jail that has state left (one that
+	 * was stopped has none): only then wait for it. */
+	dir = jail_dir(name);
+	if (pidfd >= 0 && jail_has_state(dir) && proc_exit_info(pidfd, 2000, &code) != 1)
+		code = -1;
+	if (look(name, &st, code))
+		state_free(&st);
+	return 0;
 }
 
 void core_jail_free(struct core_jail *j)

@@ -1,8 +1,10 @@
 /* Locks under the run directory.
  *
- * Per jail: core_rundir()/NAME/lock, flock()ed without waiting, held by the
- * one brig that starts, stops or cleans up that jail; a second one is told
- * "busy" at once. The lock file goes away with the jail's state; a brig that
+ * Per jail: core_rundir()/NAME/lock, flock()ed, held by the one brig that
+ * starts, stops or cleans up that jail. A start or stop that finds it held
+ * waits for it, up to $BRIG_LOCK_WAIT seconds (30 by default; the holder
+ * is named after a second, core_set_lock_notice), then says "busy"; a look
+ * (brig ls, brig reap) never waits. The lock file goes away with the jail's state; a brig that
  * locked a file just unlinked by another notices (the inode at the path
  * changed) and tries again, so two can never both own a jail.
  * Global: core_rundir()/.jid.lock, held briefly while a JID is chosen. */
@@ -18,8 +20,9 @@ char *jail_dir(const char *name);
 /* True if dir (a jail_dir()) holds a state file: then the jail's lock
  * directory must stay. */
 bool jail_has_state(const char *dir);
-/* Lock jail name; *busy is set (and -1 returned) if another brig has it. */
-int jail_lock(const char *name, bool *busy, struct brig_err *e);
+/* Lock jail name, waiting for another brig's lock (bounded) if wait;
+ * *busy is set (and -1 returned) if another brig still has it. */
+int jail_lock(const char *name, bool wait, bool *busy, struct brig_err *e);
 /* Release; with remove, the lock file and directory go too (no state left). */
 void jail_unlock(const char *name, int fd, bool remove);
 /* The global JID lock (blocking). */

@@ -89,6 +89,10 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 
 	if (r <= 0)
 		return r;
+	/* A running jail whose init is gone ended on its own (or its init
+	 * was killed): say so for brig ls -a. */
+	if (strcmp(x->st.status, "running") == 0 && !proc_alive(x->st.init_pid, x->st.init_start))
+		last_record(x->name, "ended", x->exit_known ? x->exit_status : -1, NULL, NULL);
 	if (proc_alive(x->st.init_pid, x->st.init_start)) {
 		struct brig_err ke = { 0 };
 		int pidfd;

@@ -89,14 +89,16 @@ static void report(struct runner *r, size_t job, const char *jail, enum core_eve
 		r->ops->report(r->ops->ctx, jail, ev, msg);
 }
 
-/* Report every job that failed in planning or was skipped, once. */
+/* Report every job that failed in planning or was skipped, once: the
+ * failures first, then what they made skip. */
 static void report_new_outcomes(struct runner *r)
 {
-	for (size_t i = 0; i < r->plan.n; i++) {
+	for (size_t k = 0; k < 2 * r->plan.n; k++) {
+		size_t i = k % r->plan.n;
 		struct dep_job *j = &r->plan.jobs[i];
 		cleanup_free char *msg = NULL;
 
-		if (r->reported[i])
+		if (r->reported[i] || (k < r->plan.n && j->st != DEP_FAIL))
 			continue;
 		if (j->st == DEP_FAIL && j->error) {
 			report(r, i, j->name, CORE_EV_FAILED, j->error);

@@ -49,6 +49,7 @@ static int step_state(struct jctx *x, struct brig_err *e)
 
 		state_add_param(st, x->cj->params[i].name, v);
 	}
+	recorded_hooks_add(st, x->cj);
 	return jid_assign(x, e);
 }
 
@@ -258,6 +259,7 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 			break;
 		}
 		core_fault(steps[done].name);
+		x->step = steps[done].name;
 		if (steps[done].run(x, e) < 0)
 			break;
 	}
@@ -286,12 +288,53 @@ static int prepare(struct jctx *x, struct brig_err *e)
 
 	spec_runtime(x->cj, &x->sp);
 	x->sp.path = xstrdup(path ? path : "");
+	x->step = "exec.prepare";
 	if (hook_run(x, "exec.prepare", false, e) < 0)
 		return -1;
 	spec_free(&x->sp);
+	x->step = "check";
 	if (spec_build(x->cj, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
 		return -1;
 	return 0;
+}
+
+/* The processes in the jail's first cgroup (init included); -1 if it
+ * cannot be read. */
+static long jail_nprocs(const struct jctx *x)
+{
+	for (size_t i = 0; i < x->st.nobjs; i++)
+		if (strcmp(x->st.objs[i].kind, "cgroup") == 0)
+			return cgroup_nprocs(x->st.objs[i].id);
+	return -1;
+}
+
+/* A jail without persist whose start left no process but init ends at
+ * once (init counts on the SIGUSR1 of step_ready): looked at once, at the
+ * end of the start. Then it is waited for (its init is our child; bounded,
+ * in case a brig exec came in meanwhile: then it lives on), taken down
+ * here rather than by a reaper, recorded, and said. 1 if it ended. */
+static int ended_in_start(struct jctx *x, struct brig_err *e)
+{
+	struct brig_err te = { 0 };
+	long n = x->sp.persist ? -1 : jail_nprocs(x);
+	int raw, code;
+
+	/* 1: init alone; 0: init has already ended (a zombie is in no cgroup). */
+	if (n < 0 || n > 1 || proc_wait_exit(x->pidfd, 10000) != 1)
+		return 0;
+	raw = proc_waitpid(x->child.pid);
+	code = raw < 0 ? -1 : proc_exit_code(raw);
+	if (jail_teardown(x, &te) < 0)
+		brig_err_wrap(&te, "cleaning up");
+	if (code > 0)
+		brig_err_set(e, 0, "%s: started, then ended: no process left, the last one exited with "
+			     "status %d (add persist, or enable a service)%s%s", x->name, code,
+			     te.msg[0] ? "; " : "", te.msg);
+	else
+		brig_err_set(e, 0, "%s: started, then ended: no process left (add persist, or enable "
+			     "a service)%s%s", x->name, te.msg[0] ? "; " : "", te.msg);
+	last_record(x->name, "ended", code, NULL, e->msg);
+	return 1;
 }
 
 int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
@@ -310,7 +353,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 		goto out;
 	}
 	x.dir = jail_dir(x.name);
-	x.lockfd = jail_lock(x.name, &busy, &e);
+	x.lockfd = jail_lock(x.name, true, &busy, &e);
 	if (x.lockfd < 0)
 		goto out;
 	r = jail_reconcile(&x, &e);
@@ -320,10 +363,14 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 		ev = CORE_EV_ALREADY;
 	} else {
 		state_free(&x.st);
-		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0)
+		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0) {
+			last_record(x.name, "failed", -1, x.step, e.msg);
 			brig_err_wrap(&e, "%s: start", x.name);
-		else
+		} else if (ended_in_start(&x, &e)) {
+			ev = CORE_EV_ENDED;
+		} else {
 			ev = CORE_EV_STARTED;
+		}
 	}
 	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
 	/* A jail without persist ends by itself, as on FreeBSD: its reaper
@@ -346,9 +393,11 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 out:
 	if (x.pidfd >= 0)
 		close(x.pidfd);
-	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
+	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED || ev == CORE_EV_ENDED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);
 	free(x.dir);
+	if (ev == CORE_EV_ENDED)
+		return s->ops && s->ops->ended_ok ? 0 : -1;
 	return ev == CORE_EV_FAILED ? -1 : 0;
 }

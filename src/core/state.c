@@ -57,6 +57,14 @@ void state_format(const struct jstate *s, struct strbuf *out)
 		add_value(out, s->pvalues[i]);
 		sb_addc(out, '\n');
 	}
+	if (s->hooks)
+		sb_adds(out, "hooks\n");
+	for (size_t i = 0; i < s->nhooks; i++) {
+		sb_adds(out, "hook ");
+		sb_adds(out, s->hnames[i]);
+		add_value(out, s->hvalues[i]);
+		sb_addc(out, '\n');
+	}
 	for (size_t i = 0; i < s->nobjs; i++) {
 		sb_adds(out, "obj ");
 		sb_adds(out, s->objs[i].kind);
@@ -103,6 +111,15 @@ void state_add_param(struct jstate *s, const char *name, const char *value)
 
 	push(&s->pnames, &n, xstrdup(name));
 	push(&s->pvalues, &s->nparams, xstrdup(value));
+}
+
+void state_add_hook(struct jstate *s, const char *name, const char *cmd)
+{
+	size_t n = s->nhooks;
+
+	s->hooks = true;
+	push(&s->hnames, &n, xstrdup(name));
+	push(&s->hvalues, &s->nhooks, xstrdup(cmd));
 }
 
 void state_add_addr(char ***v, size_t *n, const char *addr)
@@ -156,7 +173,9 @@ static int parse_line(const char *line, size_t len, struct jstate *s, struct bri
 		push(&s->ip4, &s->nip4, TAKE_PTR(val));
 	} else if (KEY("ip6")) {
 		push(&s->ip6, &s->nip6, TAKE_PTR(val));
-	} else if (KEY("param") || KEY("obj")) {
+	} else if (KEY("hooks")) {
+		s->hooks = true;
+	} else if (KEY("param") || KEY("obj") || KEY("hook")) {
 		char *sep = strchr(val, ' ');
 
 		if (!sep)
@@ -164,6 +183,8 @@ static int parse_line(const char *line, size_t len, struct jstate *s, struct bri
 		*sep = '\0';
 		if (KEY("param"))
 			state_add_param(s, val, sep + 1);
+		else if (KEY("hook"))
+			state_add_hook(s, val, sep + 1);
 		else
 			state_add_obj(s, val, sep + 1);
 	}
@@ -215,6 +236,8 @@ void state_free(struct jstate *s)
 	strv_free(s->ip6, s->nip6);
 	strv_free(s->pnames, s->nparams);
 	strv_free(s->pvalues, s->nparams);
+	strv_free(s->hnames, s->nhooks);
+	strv_free(s->hvalues, s->nhooks);
 	for (size_t i = 0; i < s->nobjs; i++) {
 		free(s->objs[i].kind);
 		free(s->objs[i].id);

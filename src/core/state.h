@@ -14,6 +14,10 @@
  *   path /jails/web
  *   ip4 10.0.0.2              (repeated; ip6 likewise)
  *   param NAME VALUE          (every resolved parameter, lists joined by ",")
+ *   hooks                     (the stop hooks are recorded, as:)
+ *   hook NAME VALUE           (one per command of exec.prestop, exec.stop,
+ *                              exec.poststop, exec.release: a stop runs
+ *                              these, whatever the configuration says now)
  *   obj KIND ID               (kernel objects, in creation order)
  * Written atomically (temp file, fsync, rename); read without the lock. */
 #ifndef BRIG_CORE_STATE_H
@@ -50,6 +54,10 @@ struct jstate {
 	char **pnames;
 	char **pvalues;
 	size_t nparams;
+	bool hooks;		/* the stop hooks are recorded (brig >= issue 15) */
+	char **hnames;
+	char **hvalues;
+	size_t nhooks;
 	struct jobj *objs;
 	size_t nobjs;
 };
@@ -73,6 +81,8 @@ int state_remove(const char *dir, struct brig_err *e);
 void state_add_obj(struct jstate *s, const char *kind, const char *id);
 void state_add_param(struct jstate *s, const char *name, const char *value);
 void state_add_addr(char ***v, size_t *n, const char *addr);
+/* Append one command of a stop hook (sets s->hooks). */
+void state_add_hook(struct jstate *s, const char *name, const char *cmd);
 /* The value of parameter name as recorded, or NULL. */
 const char *state_param(const struct jstate *s, const char *name);
 

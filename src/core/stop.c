@@ -77,6 +77,7 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
 	const char *why = conf_name_invalid(name);
+	struct conf_jail rec = { 0 };
 	bool busy;
 	int r;
 
@@ -86,7 +87,7 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 		goto out;
 	}
 	x.dir = jail_dir(name);
-	x.lockfd = jail_lock(name, &busy, &e);
+	x.lockfd = jail_lock(name, true, &busy, &e);
 	if (x.lockfd < 0)
 		goto out;
 	r = jail_reconcile(&x, &e);
@@ -96,10 +97,18 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 		brig_err_set(&e, 0, "%s: no such jail (not in the configuration, not running)", name);
 	else if (r == 0)
 		ev = CORE_EV_NOT_RUNNING;
-	else if (stop_locked(&x, &e) < 0)
-		brig_err_wrap(&e, "%s: stop", name);
-	else
-		ev = CORE_EV_STOPPED;
+	if (r == 1) {
+		/* As it started, whatever the configuration says now (a jail
+		 * started by an older brig: its configuration, if any). */
+		if (recorded_jail(&x.st, &rec))
+			x.cj = &rec;
+		if (stop_locked(&x, &e) < 0) {
+			brig_err_wrap(&e, "%s: stop", name);
+		} else {
+			ev = CORE_EV_STOPPED;
+			last_record(name, "stopped", -1, NULL, NULL);
+		}
+	}
 	/* A failed teardown keeps the state (and so the lock directory). */
 	jail_unlock(name, x.lockfd, !jail_has_state(x.dir));
 out:
@@ -108,6 +117,7 @@ out:
 	sink_emit(s, name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);
+	recorded_jail_free(&rec);
 	free(x.dir);
 	return ev == CORE_EV_FAILED ? -1 : 0;
 }

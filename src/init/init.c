@@ -22,6 +22,8 @@
  *            STOP_TIMEOUT seconds, SIGKILL the rest, exit.
  * Processes entered with setns() are not its children, so besides the pokes
  * it re-counts the jail's processes (its /proc) every second once ready.
+ * A jail that ends on its own ends with the exit status of the last
+ * process init reaped (128+signal if it was killed), for brig ls -a.
  *
  *   brig-reaper PIDFD BRIGFD NAME
  *
@@ -30,8 +32,9 @@
  * waits until the jail's init has exited (PIDFD becomes readable),
  * however that happened (the jail ended on its own, init was killed, brig
  * stop), then executes brig (BRIGFD, an O_PATH descriptor of its binary)
- * as `brig reap NAME`, which removes what the jail left on the host
- * unless another brig is already at it. */
+ * as `brig reap NAME PIDFD`, which removes what the jail left on the host
+ * unless another brig is already at it, and records how it ended (the
+ * init's exit status, read from PIDFD, kept open for it). */
 #include <asm/unistd.h>
 #include <linux/fcntl.h>
 #include <linux/prctl.h>
@@ -147,11 +150,17 @@ static long now_ms(void)
 	return t.sec * 1000 + t.nsec / 1000000;
 }
 
+/* The exit status of the last process reaped (128+signal if killed): a
+ * jail that ends on its own ends with it, for brig ls -a to show. */
+static int last_status;
+
 /* Collect every exited child (orphans re-parented to us included). */
 static void reap(void)
 {
-	while (sys6(__NR_wait4, -1, 0, WNOHANG | __WALL, 0, 0, 0) > 0)
-		;
+	int st = 0;
+
+	while (sys6(__NR_wait4, -1, (long)&st, WNOHANG | __WALL, 0, 0, 0) > 0)
+		last_status = (st & 0x7f) ? 128 + (st & 0x7f) : (st >> 8) & 0xff;
 }
 
 /* Processes in the jail besides this one: numeric entries of our /proc. */
@@ -227,7 +236,7 @@ static int streq(const char *s, const char *t)
 static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
 {
 	struct kpollfd p;
-	char *args[] = { "brig", "reap", 0, 0 };
+	char *args[] = { "brig", "reap", 0, 0, 0 };
 	unsigned long dfl[4] = { 0 };	/* struct sigaction: SIG_DFL, no flags */
 
 	if (argc != 4)
@@ -242,9 +251,9 @@ static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
 	p.fd = (int)parse_num(argv[1]);
 	p.events = POLLIN;
 	args[2] = argv[3];
+	args[3] = argv[1];
 	while (sys6(__NR_ppoll, (long)&p, 1, 0, 0, 8, 0) <= 0)
 		;
-	sys(__NR_close, p.fd, 0, 0);
 	sys6(__NR_execveat, parse_num(argv[2]), (long)"", (long)args, (long)envp, AT_EMPTY_PATH, 0);
 	die(1);
 }
@@ -277,6 +286,6 @@ void start_c(long *sp)
 		if (got & (1UL << (SIGUSR1 - 1)))
 			ready = 1;
 		if (ready && !persist && count_others(procfd) == 0)
-			die(0);
+			die(last_status);
 	}
 }

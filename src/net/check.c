@@ -234,3 +234,18 @@ int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *
 	diag_add(d, DIAG_ERROR, "%s: %s", j->name, e.msg);
 	return -1;
 }
+
+int net_jail_clash(const struct conf *c, const struct conf_jail *j, struct brig_err *e)
+{
+	struct net_jail m;
+	struct brig_err ignored;
+	int rc;
+
+	/* Incomplete (no bridge yet: the file is the admin's to finish):
+	 * nothing to compare; brig start says what is missing. */
+	if (net_jail_parse(j, 0, &m, &ignored) < 0)
+		return 0;
+	rc = m.vnet ? net_check_others(c, j, &m, e) : 0;
+	net_jail_free(&m);
+	return rc;
+}

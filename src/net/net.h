@@ -17,6 +17,14 @@
  * caller adds the jail's name). */
 int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
 
+/* Only what involves the other jails of c (an address on the same
+ * bridge, a host interface name, an rdr port): for a jail about to be
+ * written (brig create), before its bridge need exist. A jail whose
+ * network parameters do not parse yet (no bridge: the file is the
+ * admin's to finish) clashes with nothing; brig start says what is
+ * missing. */
+int net_jail_clash(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
+
 /* The same checks for `brig config check`: errors and warnings (an address
  * outside its bridge's subnets) go to d as "JAIL: ..."; -1 if there is an
  * error. */

@@ -127,6 +127,12 @@ int store_jail_create(const struct store_create *c, char **conf_out, struct brig
 	text = jailconf_render(c->name, path, c->template, be->name, c->params, c->nparams, e);
 	if (!text)
 		goto fail;
+	if (c->check) {
+		cleanup_free char *confpath = jailconf_path(c->name);
+
+		if (c->check(c->name, confpath, text, e) < 0)
+			goto fail;
+	}
 	if (tmp_make(storefd, "jail", c->name, &t, e) < 0)
 		goto fail;
 	if (be->make(tmplrootfd, t.fd, c->progress, e) < 0 ||

@@ -83,6 +83,9 @@ struct store_create {
 	char *const *params;
 	size_t nparams;
 	const struct store_progress *progress;
+	/* Checks the new file's text (to be written at confpath) against the
+	 * configuration before anything is made (core_check_new); NULL: none. */
+	int (*check)(const char *name, const char *confpath, const char *text, struct brig_err *e);
 };
 
 /* Make the root and write jail.conf.d/NAME.conf; *conf_out: that file. */

@@ -151,3 +151,20 @@ int cgroup_attach(const char *dir, pid_t pid, struct brig_err *e)
 		return brig_err_set(e, errno, "joining cgroup %s", dir);
 	return 0;
 }
+
+long cgroup_nprocs(const char *dir)
+{
+	cleanup_free char *path = xasprintf("%s/cgroup.procs", dir);
+	char buf[4096];
+	long n = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -1;
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < r; i++)
+			n += buf[i] == '\n';
+	close(fd);
+	return r < 0 ? -1 : n;
+}

@@ -26,5 +26,7 @@ int cgroup_attach(const char *dir, pid_t pid, struct brig_err *e);
 /* Open dir/cgroup.procs for writing (to join it after leaving the host's
  * mount namespace). */
 int cgroup_open_procs(const char *dir, struct brig_err *e);
+/* How many processes dir holds (its cgroup.procs); -1 if unreadable. */
+long cgroup_nprocs(const char *dir);
 
 #endif

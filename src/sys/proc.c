@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/signalfd.h>
@@ -109,6 +111,40 @@ int proc_exit_code(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return 255;
+}
+
+/* PIDFD_GET_INFO (linux/pidfd.h of Linux 6.15), for older headers. */
+struct brig_pidfd_info {
+	uint64_t mask;
+	uint64_t cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+	uint32_t coredump_mask;
+	uint32_t spare0;
+};
+#define BRIG_PIDFD_INFO_EXIT (1ULL << 3)
+#define BRIG_PIDFD_GET_INFO _IOWR(0xFF, 11, struct brig_pidfd_info)
+
+int proc_exit_info(int pidfd, int timeout_ms, int *code)
+{
+	struct brig_pidfd_info info;
+
+	for (int round = 0; round < 2; round++) {
+		struct pollfd p = { .fd = pidfd, .events = 0 };
+
+		memset(&info, 0, sizeof(info));
+		info.mask = BRIG_PIDFD_INFO_EXIT;
+		if (ioctl(pidfd, BRIG_PIDFD_GET_INFO, &info) < 0)
+			return 0;
+		if (info.mask & BRIG_PIDFD_INFO_EXIT) {
+			*code = proc_exit_code(info.exit_code);
+			return 1;
+		}
+		/* Exited, not yet reaped: a pidfd reports POLLHUP once it is. */
+		if (round == 0 && poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
+			return 0;
+	}
+	return 0;
 }
 
 /* qsort order of ints. */

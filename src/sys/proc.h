@@ -25,6 +25,11 @@ void proc_kill_wait(int pidfd);
 int proc_waitpid(pid_t pid);
 /* Exit status as a shell reports it: code, or 128+signal. */
 int proc_exit_code(int status);
+/* The exit status (proc_exit_code) of the process behind pidfd, which
+ * has exited, for a caller that is not its parent: 1 and *code once its
+ * parent has reaped it (waited for up to timeout_ms), 0 if it cannot be
+ * told (Linux before 6.15 has no PIDFD_INFO_EXIT). */
+int proc_exit_info(int pidfd, int timeout_ms, int *code);
 
 /* Deferring the signals that end a command (SIGINT, SIGTERM, SIGHUP)
  * while brig builds something that it must take down again if asked to

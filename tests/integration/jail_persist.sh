@@ -33,9 +33,11 @@ wait $ex
 wait_reaped np
 assert_clean
 
-# The start itself (exec.start, command) keeps it alive; then it ends.
-expect_rc 0 "$BRIG" start quick
-wait_reaped quick
+# The start itself (exec.start, command) keeps it alive; then it ends,
+# within the start: the start says so, takes it down and fails.
+expect_rc 1 "$BRIG" start quick
+expect_eq "start quick" "brig: quick: started, then ended: no process left (add persist, or enable a service)" "$ERR"
+[ ! -e "$BRIG_RUNDIR/quick" ] || fail "quick left $BRIG_RUNDIR/quick"
 assert_clean
 
 # Neither persist nor anything to run: refused (it would end at once).

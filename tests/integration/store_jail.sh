@@ -10,8 +10,10 @@ mk_rich_tree "$T/rich"
 expect_rc 0 $BRIG template create rich --from "$T/rich"
 
 # Thin create: an overlay mounted at path, the file with FreeBSD's defaults.
+# (create checks the file it writes: what it includes must exist.)
+echo '# shared by the jails' >"$BRIG_CONFDIR/base.conf"
 expect_rc 0 $BRIG create web -t bb ip4.addr=10.10.0.3 '$short=web' vnet \
-	'.include=/etc/brig/base.conf' 'exec.poststart+=echo "hi" \ there'
+	'.include=../base.conf' 'exec.poststart+=echo "hi" \ there'
 expect_grep "web: created from template bb (thin, overlay) at $S/jails/web/root" "$OUT"
 expect_eq "web.conf" "# Jail web, made by \`brig create\` from template bb (overlay).
 # This file is yours to edit; \`brig destroy web\` removes it.
@@ -19,7 +21,7 @@ web {
 	exec.start = \"/bin/sh /etc/rc\";
 	exec.stop = \"/bin/sh /etc/rc.shutdown\";
 	mount.devfs;
-	.include \"/etc/brig/base.conf\";
+	.include \"../base.conf\";
 	path = \"$S/jails/web/root\";
 	ip4.addr = \"10.10.0.3\";
 	\$short = \"web\";

@@ -36,9 +36,12 @@ static void test_state_round_trip(void **state)
 	state_add_addr(&s.ip6, &s.nip6, "fd00::2");
 	state_add_param(&s, "exec.start", "/bin/sh /etc/rc\nsecond line \\ backslash");
 	state_add_param(&s, "persist", "true");
+	state_add_hook(&s, "exec.stop", "echo a,b > /tmp/x");
+	state_add_hook(&s, "exec.stop", "/bin/sh /etc/rc.shutdown");
 	state_add_obj(&s, "cgroup", "/sys/fs/cgroup/pids/brig/web");
 	state_add_obj(&s, "veth", "epair3a");
 	state_format(&s, &a);
+	assert_non_null(strstr(a.s, "\nhooks\nhook exec.stop echo a,b > /tmp/x\nhook exec.stop /bin/sh"));
 	assert_non_null(strstr(a.s, "\nparam exec.start /bin/sh /etc/rc\\nsecond line \\\\ backslash\n"));
 	assert_int_equal(state_parse(a.s, &r, &e), 0);
 	state_format(&r, &b);
@@ -51,6 +54,10 @@ static void test_state_round_trip(void **state)
 	assert_string_equal(r.objs[1].kind, "veth");
 	assert_string_equal(r.path, "/jails/with space");
 	assert_null(state_param(&r, "nosuch"));
+	/* One command per hook line: a comma stays inside its command. */
+	assert_true(r.hooks);
+	assert_int_equal(r.nhooks, 2);
+	assert_string_equal(r.hvalues[0], "echo a,b > /tmp/x");
 	state_free(&r);
 	state_free(&s);
 	sb_free(&a);
