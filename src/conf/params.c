@@ -119,6 +119,7 @@ static const struct conf_pdef jail_params[] = {
 	{ "vnet", S, SYS | NOVAR, "own network stack (new) or the host's (inherit)" },
 	{ "vnet.bridge", S, BRIG, "bridge (from networks.conf) its epair joins" },
 	{ "vnet.interface", L, J8, "host interfaces moved into a vnet jail" },
+	{ "vnet.spoofcheck", B, BRIG, "its bridge ports drop frames with a MAC or address not its own" },
 	{ "zfs", S, IGN | SYS, "ZFS access" },
 	{ "zfs.dataset", L, J8 | IGN, "ZFS datasets attached to the jail (FreeBSD 15)" },
 	{ "zfs.mount_snapshot", I, IGN, "may mount ZFS snapshots" },

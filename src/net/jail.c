@@ -328,6 +328,7 @@ int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struc
 		net_jail_free(m);
 		return -1;
 	}
+	m->spoofcheck = conf_bool(j, "vnet.spoofcheck", true);
 	return 0;
 }
 
@@ -345,6 +346,14 @@ const struct net_ip *net_jail_ip(const struct net_jail *m, int family)
 		if (m->ips[i].a.family == family && m->ifs[m->ips[i].ifi].bridge)
 			return &m->ips[i];
 	return NULL;
+}
+
+bool net_if_ipv6(const struct net_jail *m, size_t ifi)
+{
+	for (size_t i = 0; i < m->nips; i++)
+		if (m->ips[i].ifi == ifi && m->ips[i].a.family == AF_INET6)
+			return true;
+	return m->gw6.set && m->gw6.ifi == ifi;
 }
 
 const char *net_proto_name(int proto)

@@ -75,6 +75,7 @@ struct net_jail {
 	struct net_gw gw4, gw6;
 	struct net_rdr *rdrs;
 	size_t nrdrs;
+	bool spoofcheck;	/* filter what its bridge ports let in */
 };
 
 /* Parse and check one jail's network parameters (jid names the default
@@ -89,6 +90,8 @@ const struct net_ip *net_jail_ip(const struct net_jail *m, int family);
 bool net_rdr_clash(const struct net_rdr *a, const struct net_rdr *b);
 /* The protocol name of an rdr ("tcp"). */
 const char *net_proto_name(int proto);
+/* Whether the jail uses IPv6 on interface ifi (an address or a router). */
+bool net_if_ipv6(const struct net_jail *m, size_t ifi);
 
 /* Conflicts of m (jail j) with every other vnet jail of c: the same address
  * on the same bridge, host interface name or host port. A jail with errors
@@ -140,9 +143,14 @@ int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *
 
 /* Whether one of the jail's rdr forwards to its address of family. */
 bool net_rdr_family(const struct net_jail *m, int family);
-/* nft rule sets of a jail's rdr and of a bridge's nat/isolate (rules.c). */
+/* nft rule sets of a jail (rdr, its ports' filters) and of a bridge
+ * (nat, isolate, host) (rules.c). NULL when the jail has none. */
 char *net_rules_jail(const struct net_jail *m);
 char *net_rules_bridge(const struct net_bridge *b);
+/* The anti-spoofing filter of the jail's bridge ports, tagged tag, in
+ * table bridge brig (spoof.c). */
+struct strbuf;
+void net_spoof_rules(struct strbuf *sb, const struct net_jail *m, const char *tag);
 /* The tags rules carry: "jail:NAME", "bridge:NAME". */
 char *net_tag_jail(const char *name);
 char *net_tag_bridge(const char *name);

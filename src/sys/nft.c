@@ -11,36 +11,58 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* The table and its base chains. `add` leaves existing ones alone, so this
- * runs before every change; the set holds the bridges brig manages (for
- * isolation rules). Chains accept by default: brig only adds NAT and drops
- * traffic between isolated bridges. */
+/* The tables and their base chains. `add` leaves existing ones alone, so
+ * this runs before every change; the set holds the bridges brig manages
+ * (for isolation rules). Chains accept by default: brig adds NAT, drops
+ * traffic between isolated bridges, from jails to the host where a bridge
+ * says so (input), and at a jail's bridge port what the jail may not send
+ * (bridge brig's ports chain jumps to one chain per port, so a frame meets
+ * only its own port's rules). */
 static const char table_layout[] =
 	"add table " NFT_TABLE "\n"
 	"add set " NFT_TABLE " bridges { type ifname; }\n"
 	"add chain " NFT_TABLE " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
 	"add chain " NFT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
 	"add chain " NFT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n";
+	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n"
+	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n";
 
-/* The only commands brig sends: each names table inet brig right after its
- * verb and object. A generated command that does not is a bug, refused
- * here so that it can never reach another table. */
+/* bridge brig exists only once a jail's port needs it: a bridge-family base
+ * chain sees the frames of every bridge of the host. */
+static const char bridge_layout[] =
+	"add table " NFT_BRIDGE_TABLE "\n"
+	"add chain " NFT_BRIDGE_TABLE " ports { type filter hook prerouting priority filter; policy accept; }\n";
+
+/* The only commands brig sends: each names one of brig's tables right
+ * after its verb and object. A generated command that does not is a bug,
+ * refused here so that it can never reach another table. */
 static bool command_allowed(const char *line, size_t len)
 {
 	static const char *const verbs[] = { "add rule ", "insert rule ", "delete rule ",
 					     "add element ", "delete element ", "add table ",
-					     "add set ", "add chain " };
+					     "add set ", "add chain ", "delete chain " };
+	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		size_t v = strlen(verbs[i]);
-		size_t t = strlen(NFT_TABLE);
 
-		if (len > v + t && !strncmp(line, verbs[i], v) && !strncmp(line + v, NFT_TABLE, t) &&
-		    (line[v + t] == ' ' || line + v + t == line + len))
-			return true;
+		if (len <= v || strncmp(line, verbs[i], v) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+			size_t t = strlen(tables[k]);
+
+			if (len >= v + t && !strncmp(line + v, tables[k], t) &&
+			    (line + v + t == line + len || line[v + t] == ' '))
+				return true;
+		}
 	}
 	return false;
+}
+
+/* Whether cmds use table bridge brig. */
+static bool uses_bridge_table(const char *cmds)
+{
+	return strstr(cmds, " " NFT_BRIDGE_TABLE " ") || strstr(cmds, " " NFT_BRIDGE_TABLE "\n");
 }
 
 /* Check every line of cmds with command_allowed(). */
@@ -51,8 +73,8 @@ static int check_commands(const char *cmds, struct brig_err *e)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
 		if (len && !command_allowed(p, len))
-			return brig_err_set(e, 0, "nftables: refusing a command outside table %s: "
-					    "\"%.*s\"", NFT_TABLE, (int)len, p);
+			return brig_err_set(e, 0, "nftables: refusing a command outside tables %s "
+					    "and %s: \"%.*s\"", NFT_TABLE, NFT_BRIDGE_TABLE, (int)len, p);
 		p += nl ? len + 1 : len;
 	}
 	return 0;
@@ -150,40 +172,51 @@ int nft_run(const char *cmds, int create, struct brig_err *e)
 		return -1;
 	if (create)
 		sb_adds(&sb, table_layout);
+	if (create && uses_bridge_table(cmds))
+		sb_adds(&sb, bridge_layout);
 	sb_adds(&sb, cmds);
 	rc = run(sb.s ? sb.s : "", "changing table " NFT_TABLE, e);
 	sb_free(&sb);
 	return rc;
 }
 
-/* The listing of brig's table with rule handles; NULL (and no error) when
- * the table does not exist. */
-static char *list_table(struct brig_err *e, int *rc)
+/* The listing of one of brig's tables with rule handles; NULL (and no
+ * error) when the table does not exist. */
+static char *list_table(const char *table, struct brig_err *e, int *rc)
 {
 	struct nft_ctx *ctx = ctx_new(NFT_CTX_OUTPUT_HANDLE, e);
+	cleanup_free char *cmd = xasprintf("list table %s", table);
 	char *out = NULL;
 
 	*rc = -1;
 	if (!ctx)
 		return NULL;
-	if (lib.nft_run_cmd_from_buffer(ctx, "list table " NFT_TABLE) == 0) {
+	if (lib.nft_run_cmd_from_buffer(ctx, cmd) == 0) {
 		out = xstrdup(lib.nft_ctx_get_output_buffer(ctx));
 		*rc = 0;
 	} else if (strstr(lib.nft_ctx_get_error_buffer(ctx), "No such file or directory")) {
 		*rc = 0;
 	} else {
-		set_nft_error(ctx, e, "listing table " NFT_TABLE);
+		cleanup_free char *what = xasprintf("listing table %s", table);
+
+		set_nft_error(ctx, e, what);
 	}
 	lib.nft_ctx_free(ctx);
 	return out;
 }
 
-/* For each rule of the listing tagged `tag`, append "delete rule" to del
- * (if not NULL); return how many there are. */
-static int tagged_rules(const char *listing, const char *tag, struct strbuf *del)
+/* What one listing of table holds for tag: "delete rule" for each tagged
+ * rule (del_rules) and "delete chain" for each tagged chain (del_chains,
+ * its own rules go with it), when those are not NULL; returns how many
+ * rules carry the tag. A chain's tag is the comment on the line after its
+ * header. */
+static int tagged(const char *listing, const char *table, const char *tag,
+		  struct strbuf *del_rules, struct strbuf *del_chains)
 {
 	cleanup_free char *needle = xasprintf("comment \"%s\" # handle ", tag);
+	cleanup_free char *chain_tag = xasprintf("comment \"%s\"", tag);
 	char chain[128] = "";
+	bool header = false, chain_tagged = false;
 	int n = 0;
 
 	for (const char *p = listing; p && *p;) {
@@ -195,14 +228,24 @@ static int tagged_rules(const char *listing, const char *tag, struct strbuf *del
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
 		p += nl ? len + 1 : len;
 		s = line + strspn(line, " \t");
-		if (sscanf(s, "chain %127s {", chain) == 1)
+		if (sscanf(s, "chain %127s {", chain) == 1) {
+			header = true;
+			chain_tagged = false;
 			continue;
+		}
+		if (header && !strcmp(s, chain_tag)) {
+			chain_tagged = true;
+			if (del_chains)
+				sb_addf(del_chains, "delete chain %s %s\n", table, chain);
+		}
+		header = false;
 		hit = strstr(s, needle);
 		if (hit && chain[0]) {
 			unsigned long long handle = strtoull(hit + strlen(needle), NULL, 10);
 
-			if (del)
-				sb_addf(del, "delete rule " NFT_TABLE " %s handle %llu\n", chain, handle);
+			if (del_rules && !chain_tagged)
+				sb_addf(del_rules, "delete rule %s %s handle %llu\n", table, chain,
+					handle);
 			n++;
 		}
 	}
@@ -211,40 +254,50 @@ static int tagged_rules(const char *listing, const char *tag, struct strbuf *del
 
 int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
 {
-	struct strbuf sb = STRBUF_INIT;
-	cleanup_free char *listing = NULL;
-	int rc;
+	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
+	struct strbuf sb = STRBUF_INIT, chains = STRBUF_INIT;
+	bool any = false;
+	int rc = 0;
 
 	if (strchr(tag, '"') || strchr(tag, '\\') || strchr(tag, '\n'))
 		return brig_err_set(e, 0, "nftables: bad rule tag \"%s\"", tag);
 	if (add && check_commands(add, e) < 0)
 		return -1;
-	listing = list_table(e, &rc);
-	if (rc < 0)
-		return -1;
-	if (!add && !listing)
-		return 0;
 	if (add)
 		sb_adds(&sb, table_layout);
-	tagged_rules(listing, tag, &sb);
-	if (add)
-		sb_adds(&sb, add);
-	if (sb.len) {
+	if (add && uses_bridge_table(add))
+		sb_adds(&sb, bridge_layout);
+	/* Rules first: a tagged chain can go once the jumps to it are gone. */
+	for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
+		cleanup_free char *listing = list_table(tables[i], e, &rc);
+
+		any = any || listing;
+		tagged(listing, tables[i], tag, &sb, &chains);
+	}
+	if (rc == 0 && (add || any)) {
+		sb_adds(&sb, chains.s ? chains.s : "");
+		if (add)
+			sb_adds(&sb, add);
+	}
+	if (rc == 0 && sb.len) {
 		cleanup_free char *what = xasprintf("updating the rules of %s", tag);
 
 		rc = run(sb.s, what, e);
 	}
+	sb_free(&chains);
 	sb_free(&sb);
 	return rc;
 }
 
 int nft_count_tag(const char *tag, struct brig_err *e)
 {
-	cleanup_free char *listing = NULL;
-	int rc;
+	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
+	int n = 0, rc = 0;
 
-	listing = list_table(e, &rc);
-	if (rc < 0)
-		return -1;
-	return tagged_rules(listing, tag, NULL);
+	for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
+		cleanup_free char *listing = list_table(tables[i], e, &rc);
+
+		n += tagged(listing, tables[i], tag, NULL, NULL);
+	}
+	return rc < 0 ? -1 : n;
 }

@@ -376,10 +376,12 @@ static void test_rules_jail(void **state)
 				  "10.10.0.5 ct status dnat masquerade"));
 	assert_non_null(strstr(r, "postrouting meta nfproto ipv6 ip6 daddr fd00:10::5 ct status dnat "
 				  "fib saddr type local masquerade"));
-	/* Every line names table inet brig and carries the jail's tag. */
+	/* Every line names one of brig's tables and carries the jail's tag. */
 	for (char *p = r; *p; p = strchr(p, '\n') + 1) {
-		assert_int_equal(strncmp(p, "add rule inet brig ", 19), 0);
-		assert_non_null(strstr(p, "comment \"jail:web\"\n"));
+		assert_true(strncmp(p, "add rule inet brig ", 19) == 0 ||
+			    strncmp(p, "add rule bridge brig ", 21) == 0 ||
+			    strncmp(p, "add chain bridge brig ", 22) == 0);
+		assert_non_null(strstr(p, "comment \"jail:web\""));
 	}
 	free(r);
 	net_jail_free(&m);
@@ -397,11 +399,76 @@ static void test_rules_jail(void **state)
 	net_jail_free(&m);
 	tc_jail_free(&j);
 
-	/* No rdr, no rules. */
-	tc_jail(&j, "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24", NULL);
+	/* No rdr and no port filter, no rules. */
+	tc_jail(&j, "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24",
+		"vnet.spoofcheck=false", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	assert_null(net_rules_jail(&m));
+	net_jail_free(&m);
+	tc_jail_free(&j);
+}
+
+/* The anti-spoofing filter of a jail's bridge ports. */
+static void test_rules_spoof(void **state)
+{
+	struct conf_jail j;
+	struct net_jail m;
+	struct brig_err e;
+	const uint8_t *mac;
+	char *r, want[256];
+
+	(void)state;
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "vnet.bridge+=bridge1",
+		"vnet.interface=epair_webb", "vnet.interface+=web1b", "vnet.interface+=eth9",
+		"ip4.addr=10.10.0.5/24", "ip4.addr+=10.10.0.6/24", "ip6.addr=fd00:10::5/64",
+		"ip4.addr+=web1b|10.20.0.5/24", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	assert_true(m.spoofcheck);
+	r = net_rules_jail(&m);
+	assert_non_null(r);
+	mac = m.ifs[0].jmac;
+	/* One chain per bridged port, tagged, entered from the ports chain. */
+	assert_non_null(strstr(r, "add chain bridge brig port_epair_weba { comment \"jail:web\"; }\n"
+				  "add rule bridge brig ports iifname \"epair_weba\" jump "
+				  "port_epair_weba comment \"jail:web\"\n"));
+	assert_non_null(strstr(r, "add rule bridge brig ports iifname \"web1a\" jump port_web1a"));
+	assert_null(strstr(r, "eth9"));
+	snprintf(want, sizeof(want), "add rule bridge brig port_epair_weba ether saddr != "
+		 "%02x:%02x:%02x:%02x:%02x:%02x drop", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	assert_non_null(strstr(r, want));
+	snprintf(want, sizeof(want), "port_epair_weba arp saddr ether != "
+		 "%02x:%02x:%02x:%02x:%02x:%02x drop", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	assert_non_null(strstr(r, want));
+	assert_non_null(strstr(r, "port_epair_weba arp saddr ip != { 10.10.0.5, 10.10.0.6 } drop"));
+	assert_non_null(strstr(r, "port_epair_weba ip saddr != { 10.10.0.5, 10.10.0.6 } drop"));
+	assert_non_null(strstr(r, "port_web1a ip saddr != { 10.20.0.5 } drop"));
+	assert_non_null(strstr(r, "port_epair_weba ether type != { arp, ip, ip6 } drop"));
+	/* IPv6: its address and the link-local one from its MAC (EUI-64). */
+	snprintf(want, sizeof(want), "port_epair_weba ip6 saddr != { fd00:10::5, "
+		 "fe80::%x:%x:%x:%x } drop", (mac[0] ^ 2) << 8 | mac[1], mac[2] << 8 | 0xff,
+		 0xfe00 | mac[3], mac[4] << 8 | mac[5]);
+	assert_non_null(strstr(r, want));
+	assert_non_null(strstr(r, "port_epair_weba icmpv6 type nd-neighbor-advert @th,64,128 != "
+				  "0xfd000010000000000000000000000005 @th,64,128 != 0xfe80"));
+	snprintf(want, sizeof(want), "nd-neighbor-advert @th,192,8 2 @th,208,48 != "
+		 "0x%02x%02x%02x%02x%02x%02x drop", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	assert_non_null(strstr(r, want));
+	assert_non_null(strstr(r, "port_epair_weba icmpv6 type { nd-router-advert, nd-redirect } drop"));
+	/* web1b has no IPv6: none at all from it. */
+	assert_non_null(strstr(r, "port_web1a ether type ip6 drop"));
+	free(r);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	/* No IPv4 address: no ARP, no IPv4. A name nft cannot take as it is
+	 * names its chain in hex. */
+	tc_jail(&j, "v6", "vnet", "vnet.bridge=bridge0", "vnet.interface=v6@b",
+		"ip6.addr=fd00:10::7/64", NULL);
 	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
 	r = net_rules_jail(&m);
-	assert_string_equal(r, "");
+	assert_non_null(strstr(r, "iifname \"v6@a\" jump port_x76364061 "));
+	assert_non_null(strstr(r, "port_x76364061 ether type { arp, ip } drop"));
+	assert_null(strstr(r, "arp saddr"));
 	free(r);
 	net_jail_free(&m);
 	tc_jail_free(&j);
@@ -466,7 +533,9 @@ static void test_nft_guard(void **state)
 
 	(void)state;
 	assert_int_equal(nft_run("add rule ip filter input drop\n", 0, &e), -1);
-	assert_non_null(strstr(e.msg, "refusing a command outside table inet brig"));
+	assert_non_null(strstr(e.msg, "refusing a command outside tables inet brig and bridge brig"));
+	assert_int_equal(nft_run("delete chain bridge filter forward\n", 0, &e), -1);
+	assert_int_equal(nft_run("add rule bridge brigx ports drop\n", 0, &e), -1);
 	assert_int_equal(nft_run("add rule inet brig forward drop\nflush ruleset\n", 0, &e), -1);
 	assert_non_null(strstr(e.msg, "\"flush ruleset\""));
 	assert_int_equal(nft_run("add rule inet brigx forward drop\n", 0, &e), -1);
@@ -538,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_check_refuses_first),
 		cmocka_unit_test(test_subnets),
 		cmocka_unit_test(test_rules_jail),
+		cmocka_unit_test(test_rules_spoof),
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_nft_guard),
 		cmocka_unit_test(test_seed_conf),
