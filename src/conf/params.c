@@ -126,6 +126,7 @@ static const struct conf_pdef jail_params[] = {
 };
 
 static const struct conf_pdef net_params[] = {
+	{ "host", L, 0, "what its jails may reach of the host: none, or PORT/tcp, PORT/udp, icmp" },
 	{ "ip4.addr", L, SPLIT, "IPv4 addresses of the bridge, ADDR/PREFIX" },
 	{ "ip6.addr", L, SPLIT, "IPv6 addresses of the bridge, ADDR/PREFIX" },
 	{ "isolate", B, 0, "no forwarding between this bridge and other brig bridges" },

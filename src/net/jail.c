@@ -175,8 +175,7 @@ static int parse_gw(struct net_jail *m, const struct conf_jail *j, const char *p
 	return 0;
 }
 
-/* A port number of an rdr: 1 to 65535. */
-static const char *parse_port(const char *s, int *out)
+const char *net_port_parse(const char *s, int *out)
 {
 	char *end;
 	long v;
@@ -221,7 +220,7 @@ static const char *parse_host(char *s, struct net_rdr *r)
 			    : IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)r->host.addr)))
 		return "a loopback address cannot be redirected to a jail (its packets never "
 		       "leave the host); use another address of the host";
-	if ((why = parse_port(port, &r->hport)))
+	if ((why = net_port_parse(port, &r->hport)))
 		return why;
 	return NULL;
 }
@@ -259,7 +258,7 @@ static int parse_rdr(struct net_jail *m, const char *text, struct net_rdr *r, st
 	if ((why = parse_host(tok[1], r)))
 		return brig_err_set(e, 0, "rdr \"%s\": host side \"%s\": %s", text,
 				    tok[1], why);
-	if ((why = parse_port(tok[2], &r->jport)))
+	if ((why = net_port_parse(tok[2], &r->jport)))
 		return brig_err_set(e, 0, "rdr \"%s\": jail port \"%s\": %s", text,
 				    tok[2], why);
 	if (r->has_host && !net_jail_ip(m, r->host.family))

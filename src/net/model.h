@@ -10,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "sys/netlink.h"
+#include "util/strbuf.h"
 #include "util/err.h"
 
 /* Kernel interface names: at most 15 bytes. */
@@ -28,6 +29,8 @@ bool net_addr_same(const struct nl_addr *a, const struct nl_addr *b);
 /* "10.0.0.1" or, with the length, "10.0.0.1/24"; also the subnet itself
  * ("10.0.0.0/24") when network is set. */
 void net_addr_fmt(const struct nl_addr *a, bool with_len, bool network, char *buf, size_t size);
+/* A port number, 1 to 65535: NULL if fine, else why not. (jail.c) */
+const char *net_port_parse(const char *s, int *out);
 /* The reason name is not usable as an interface name, or NULL. */
 const char *net_ifname_invalid(const char *name);
 /* A stable, locally administered unicast MAC address from a name and a
@@ -101,12 +104,22 @@ int net_check_others(const struct conf *c, const struct conf_jail *j,
 
 /* ---- networks.conf (networks.c) ---- */
 
+/* One entry of a bridge's `host` list: what its jails may reach of the
+ * host itself. */
+struct net_hostport {
+	int proto;		/* IPPROTO_TCP, IPPROTO_UDP; IPPROTO_ICMP: ping */
+	int lo, hi;		/* ports (tcp, udp) */
+};
+
 struct net_bridge {
 	const char *name;
 	struct nl_addr *addrs;	/* the host's addresses on it (gateways) */
 	size_t naddrs;
 	bool nat, isolate;
 	int mtu;		/* 0: the kernel's default */
+	bool host_limited;	/* `host` given: only these reach the host */
+	struct net_hostport *host;
+	size_t nhost;
 };
 
 struct net_networks {
@@ -130,6 +143,13 @@ const struct net_bridge *net_networks_find(const struct net_networks *nw, const 
 int net_networks_lookup(struct net_networks *nw, const char *name,
 			const struct net_bridge **out, struct brig_err *e);
 
+/* The `host` list of bridge block j into b; errors say FILE:LINE:COL.
+ * (host.c) */
+int net_host_parse(struct net_bridge *b, const struct conf_jail *j, struct brig_err *e);
+/* The input rules that keep b's jails to what `host` allows of the host,
+ * tagged tag; nothing without a `host` list. */
+void net_host_rules(struct strbuf *sb, const struct net_bridge *b, const char *tag);
+
 /* ---- kernel side ---- */
 
 /* Make sure bridge `name` is usable: one that is up is used as it is; else
@@ -149,7 +169,6 @@ char *net_rules_jail(const struct net_jail *m);
 char *net_rules_bridge(const struct net_bridge *b);
 /* The anti-spoofing filter of the jail's bridge ports, tagged tag, in
  * table bridge brig (spoof.c). */
-struct strbuf;
 void net_spoof_rules(struct strbuf *sb, const struct net_jail *m, const char *tag);
 /* The tags rules carry: "jail:NAME", "bridge:NAME". */
 char *net_tag_jail(const char *name);

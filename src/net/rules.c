@@ -127,6 +127,7 @@ char *net_rules_bridge(const struct net_bridge *b)
 		sb_addf(&sb, "add rule " NFT_TABLE " forward oifname \"%s\" iifname != \"%s\" "
 			"iifname @bridges drop comment \"%s\"\n", b->name, b->name, tag);
 	}
+	net_host_rules(&sb, b, tag);
 	sb_addf(&sb, "add element " NFT_TABLE " bridges { \"%s\" }\n", b->name);
 	return sb_steal(&sb);
 }

@@ -476,6 +476,14 @@ static void test_rules_spoof(void **state)
 
 static void test_networks(void **state)
 {
+	static const char *const bad_host[][3] = {
+		{ "host=53", NULL, "not PORT/PROTO" },
+		{ "host=53/icmp", NULL, "unknown protocol" },
+		{ "host=0/udp", NULL, "port 0 is not allowed" },
+		{ "host=70000/tcp", NULL, "port over 65535" },
+		{ "host=90-80/tcp", NULL, "the range ends before it starts" },
+		{ "host=none", "host+=53/udp", "none and all stand alone" },
+	};
 	struct conf_jail v[2];
 	struct conf c;
 	struct net_networks nw;
@@ -512,6 +520,47 @@ static void test_networks(void **state)
 	free(r);
 	net_networks_free(&nw);
 	tc_conf_free(&c);
+
+	/* host: what the jails may reach of the host itself. */
+	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1/24", "host=53/udp", "host+=8000-8080/TCP",
+		"host+=icmp", NULL);
+	tc_jail(&v[1], "bridge1", "host=none", NULL);
+	c = tc_conf(v, 2);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_true(nw.v[0].host_limited);
+	assert_int_equal(nw.v[0].nhost, 3);
+	r = net_rules_bridge(&nw.v[0]);
+	assert_non_null(strstr(r, "add rule inet brig input iifname \"bridge0\" ct state "
+				  "established,related accept comment \"bridge:bridge0\"\n"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" udp dport 53 accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" tcp dport 8000-8080 accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" icmp type echo-request accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" icmpv6 type echo-request accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" drop comment \"bridge:bridge0\"\n"));
+	free(r);
+	assert_true(nw.v[1].host_limited);
+	assert_int_equal(nw.v[1].nhost, 0);
+	r = net_rules_bridge(&nw.v[1]);
+	assert_non_null(strstr(r, "input iifname \"bridge1\" icmpv6 type { nd-neighbor-solicit"));
+	assert_null(strstr(r, "dport"));
+	assert_non_null(strstr(r, "input iifname \"bridge1\" drop"));
+	free(r);
+	net_networks_free(&nw);
+	tc_conf_free(&c);
+	tc_jail(&v[0], "bridge0", "host=all", NULL);
+	c = tc_conf(v, 1);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_false(nw.v[0].host_limited);
+	net_networks_free(&nw);
+	tc_conf_free(&c);
+	for (size_t i = 0; i < sizeof(bad_host) / sizeof(bad_host[0]); i++) {
+		tc_jail(&v[0], "br9", bad_host[i][0], bad_host[i][1], NULL);
+		c = tc_conf(v, 1);
+		assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+		assert_non_null(strstr(e.msg, "bridge br9: host \""));
+		assert_non_null(strstr(e.msg, bad_host[i][2]));
+		tc_conf_free(&c);
+	}
 
 	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1", NULL);
 	tc_jail(&v[1], "bridge1", "mtu=20", NULL);
