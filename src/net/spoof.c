@@ -19,8 +19,9 @@
  * listener reports; neighbour solicitations and advertisements carrying
  * its MAC, advertisements only for its own addresses; no router
  * advertisements or redirects. A family the interface is not configured
- * for is dropped whole. brig has no DHCP client jails: nothing else is
- * let through. */
+ * for is dropped whole. brig configures no jail by DHCP, but a jail may
+ * serve DHCP to its neighbours (udhcpd): a client's broadcast requests,
+ * from 0.0.0.0, pass; whatever address it is then offered does not. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -134,6 +135,8 @@ static void port_rules(struct strbuf *sb, const struct net_jail *m, size_t ifi, 
 		sb_addf(sb, "%s arp saddr ether != %02x:%02x:%02x:%02x:%02x:%02x drop comment \"%s\"\n",
 			pre, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], tag);
 		sb_addf(sb, "%s arp saddr ip != { %s } drop comment \"%s\"\n", pre, v4.s, tag);
+		sb_addf(sb, "%s ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 "
+			"accept comment \"%s\"\n", pre, tag);
 		sb_addf(sb, "%s ip saddr != { %s } drop comment \"%s\"\n", pre, v4.s, tag);
 	} else {
 		sb_addf(sb, "%s ether type { arp, ip } drop comment \"%s\"\n", pre, tag);

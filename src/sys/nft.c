@@ -17,7 +17,7 @@
  * traffic between isolated bridges, from jails to the host where a bridge
  * says so (input), and at a jail's bridge port what the jail may not send
  * (bridge brig's ports chain jumps to one chain per port, so a frame meets
- * only its own port's rules). */
+ * its own port's rules alone). */
 static const char table_layout[] =
 	"add table " NFT_TABLE "\n"
 	"add set " NFT_TABLE " bridges { type ifname; }\n"
@@ -25,11 +25,7 @@ static const char table_layout[] =
 	"add chain " NFT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
 	"add chain " NFT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
 	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n"
-	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n";
-
-/* bridge brig exists only once a jail's port needs it: a bridge-family base
- * chain sees the frames of every bridge of the host. */
-static const char bridge_layout[] =
+	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n"
 	"add table " NFT_BRIDGE_TABLE "\n"
 	"add chain " NFT_BRIDGE_TABLE " ports { type filter hook prerouting priority filter; policy accept; }\n";
 
@@ -57,12 +53,6 @@ static bool command_allowed(const char *line, size_t len)
 		}
 	}
 	return false;
-}
-
-/* Whether cmds use table bridge brig. */
-static bool uses_bridge_table(const char *cmds)
-{
-	return strstr(cmds, " " NFT_BRIDGE_TABLE " ") || strstr(cmds, " " NFT_BRIDGE_TABLE "\n");
 }
 
 /* Check every line of cmds with command_allowed(). */
@@ -172,8 +162,6 @@ int nft_run(const char *cmds, int create, struct brig_err *e)
 		return -1;
 	if (create)
 		sb_adds(&sb, table_layout);
-	if (create && uses_bridge_table(cmds))
-		sb_adds(&sb, bridge_layout);
 	sb_adds(&sb, cmds);
 	rc = run(sb.s ? sb.s : "", "changing table " NFT_TABLE, e);
 	sb_free(&sb);
@@ -265,8 +253,6 @@ int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
 		return -1;
 	if (add)
 		sb_adds(&sb, table_layout);
-	if (add && uses_bridge_table(add))
-		sb_adds(&sb, bridge_layout);
 	/* Rules first: a tagged chain can go once the jumps to it are gone. */
 	for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
 		cleanup_free char *listing = list_table(tables[i], e, &rc);

@@ -18,8 +18,8 @@
 #define NFT_TABLE "inet brig"
 #define NFT_BRIDGE_TABLE "bridge brig"
 
-/* In one transaction: create brig's tables and base chains if missing
- * (bridge brig only when `add` uses it), delete every rule and chain
+/* In one transaction: create brig's tables and base chains if missing,
+ * delete every rule and chain
  * tagged `tag` in both, then run `add` (newline-separated nft commands on
  * brig's tables; NULL: only delete). */
 int nft_replace_tag(const char *tag, const char *add, struct brig_err *e);
