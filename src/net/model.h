@@ -163,13 +163,14 @@ int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *
 
 /* Whether one of the jail's rdr forwards to its address of family. */
 bool net_rdr_family(const struct net_jail *m, int family);
-/* nft rule sets of a jail (rdr, its ports' filters) and of a bridge
- * (nat, isolate, host) (rules.c). NULL when the jail has none. */
+/* nft rule sets of a jail (rdr) and of a bridge (nat, isolate, host)
+ * (rules.c). NULL when the jail has none. */
 char *net_rules_jail(const struct net_jail *m);
 char *net_rules_bridge(const struct net_bridge *b);
-/* The anti-spoofing filter of the jail's bridge ports, tagged tag, in
- * table bridge brig (spoof.c). */
-void net_spoof_rules(struct strbuf *sb, const struct net_jail *m, const char *tag);
+/* The anti-spoofing filter of the jail's interface ifi, as rule bodies
+ * for its bridge port's chain (nft_port_set); NULL if that interface is not
+ * bridged or the jail has vnet.spoofcheck off (spoof.c). */
+char *net_spoof_rules(const struct net_jail *m, size_t ifi);
 /* The tags rules carry: "jail:NAME", "bridge:NAME". */
 char *net_tag_jail(const char *name);
 char *net_tag_bridge(const char *name);

@@ -166,17 +166,26 @@ static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e
 	return 0;
 }
 
-/* The jail's rules (recorded first): rdr, and the filters of its bridge
- * ports, made before its interfaces exist so that its first frame meets
- * them; and the forwarding rdr needs. */
+/* The filters of the jail's bridge ports and its rdr rules, each recorded
+ * first, and the forwarding rdr needs. Made before its interfaces exist,
+ * so that its first frame meets its port's filter. */
 static int jail_rules(const struct net_jail *m, const struct rec *rec, struct brig_err *e)
 {
-	cleanup_free char *tag = NULL;
+	cleanup_free char *tag = net_tag_jail(m->name);
 	cleanup_free char *rules = net_rules_jail(m);
 
+	for (size_t i = 0; i < m->nifs; i++) {
+		cleanup_free char *filter = net_spoof_rules(m, i);
+		cleanup_free char *id = NULL;
+
+		if (!filter)
+			continue;
+		id = xasprintf("port:%s", m->ifs[i].hname);
+		if (rec_add(rec, "nft", id, e) < 0 || nft_port_set(m->ifs[i].hname, tag, filter, e) < 0)
+			return -1;
+	}
 	if (!rules)
 		return 0;
-	tag = net_tag_jail(m->name);
 	if (rec_add(rec, "nft", tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
 		return -1;
 	if (net_rdr_family(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
@@ -237,6 +246,8 @@ int net_obj_remove(const char *kind, const char *id, struct brig_err *e)
 	if (!strcmp(kind, "veth"))
 		return remove_veth(id, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 	if (!strcmp(kind, "nft")) {
+		if (!strncmp(id, "port:", 5))
+			return nft_port_set(id + 5, NULL, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 		if (strncmp(id, "jail:", 5) != 0)
 			return brig_err_set(e, 0, "vnet: bad rule tag \"%s\"", id);
 		return nft_replace_tag(id, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;

@@ -1,6 +1,5 @@
-/* The nft rules of a jail (rdr; its ports' filters, spoof.c) and of a
- * bridge (nat, isolate, host), as commands on brig's tables, each tagged
- * with its owner. */
+/* The nft rules of a jail (rdr) and of a bridge (nat, isolate, host), as
+ * commands on table inet brig, each tagged with its owner. */
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -105,7 +104,6 @@ char *net_rules_jail(const struct net_jail *m)
 				rdr_rules(&sb, &m->rdrs[i], ip, tag);
 		rdr_masquerade(&sb, ip, tag);
 	}
-	net_spoof_rules(&sb, m, tag);
 	return sb.len ? sb_steal(&sb) : NULL;
 }
 

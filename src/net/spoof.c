@@ -5,11 +5,13 @@
  * claim a neighbour's address, packets with a neighbour's source address,
  * frames with another MAC. The bridge would believe them and hand the
  * neighbour's traffic to the jail. So each bridged interface of a jail
- * gets a chain in table bridge brig, entered from the ports base chain
- * (bridge prerouting: frames for the host and frames forwarded alike)
- * for frames coming in from the jail's end, that drops everything but the
- * jail's own MAC and the addresses brig gave it, as Incus does with
- * security.mac_filtering, ipv4_filtering and ipv6_filtering.
+ * gets a chain in table bridge brig (sys/nft.c: nft_port_set), entered by
+ * the frames coming in from the jail's end (bridge prerouting: for the
+ * host and forwarded alike), that drops everything but the jail's own MAC
+ * and the addresses brig gave it, as Incus does with
+ * security.mac_filtering, ipv4_filtering and ipv6_filtering. No
+ * anonymous sets (a list of addresses is a run of !=): libnftables would
+ * fetch every set of the table at each start.
  *
  * Allowed from the port: its MAC as Ethernet source, and only ARP, IPv4
  * and IPv6 (no VLAN tags, no other protocol); ARP whose sender is its MAC
@@ -27,28 +29,7 @@
 #include <sys/socket.h>
 
 #include "net/model.h"
-#include "sys/nft.h"
 #include "util/strbuf.h"
-
-/* The chain of host end hname: "port_NAME" when NAME is an nft identifier
- * as it stands, else its bytes in hex (interface names allow more). */
-static void chain_name(const char *hname, char *out, size_t size)
-{
-	bool plain = true;
-	size_t n;
-
-	for (const char *p = hname; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-			plain = false;
-	if (plain) {
-		snprintf(out, size, "port_%s", hname);
-		return;
-	}
-	n = (size_t)snprintf(out, size, "port_x");
-	for (const unsigned char *p = (const unsigned char *)hname; *p && n + 3 <= size; p++)
-		n += (size_t)snprintf(out + n, size - n, "%02x", *p);
-}
 
 /* The link-local address the kernel derives from mac (EUI-64). */
 static void link_local(const uint8_t mac[6], struct nl_addr *ll)
@@ -68,111 +49,89 @@ static void link_local(const uint8_t mac[6], struct nl_addr *ll)
 	ll->addr[15] = mac[5];
 }
 
-/* The addresses of family on interface ifi as "a, b" (nft set elements),
- * plus ll if given; empty if none. */
-static void addr_list(const struct net_jail *m, size_t ifi, int family,
-		      const struct nl_addr *ll, struct strbuf *out)
-{
-	char buf[64];
-
-	for (size_t i = 0; i < m->nips; i++) {
-		if (m->ips[i].ifi != ifi || m->ips[i].a.family != family)
-			continue;
-		net_addr_fmt(&m->ips[i].a, false, false, buf, sizeof(buf));
-		sb_addf(out, "%s%s", out->len ? ", " : "", buf);
-	}
-	if (ll) {
-		net_addr_fmt(ll, false, false, buf, sizeof(buf));
-		sb_addf(out, "%s%s", out->len ? ", " : "", buf);
-	}
-}
-
-/* "@th,64,128 != 0x... " for each IPv6 address of interface ifi and ll:
- * the target of a neighbour solicitation/advertisement is none of them.
- * Offsets from the ICMPv6 header, so extension headers cannot shift it. */
-static void not_targets(const struct net_jail *m, size_t ifi, const struct nl_addr *ll,
-			struct strbuf *out)
+/* "WHAT != a WHAT != b " for the addresses of family on interface ifi
+ * (and ll): none of them. hex: as 128-bit raw payload (neighbour
+ * discovery targets). Empty if there are none. */
+static void none_of(const struct net_jail *m, size_t ifi, int family, const struct nl_addr *ll,
+		    const char *what, bool hex, struct strbuf *out)
 {
 	for (size_t i = 0; i <= m->nips; i++) {
 		const struct nl_addr *a = i < m->nips ? &m->ips[i].a : ll;
+		char buf[64];
 
-		if (i < m->nips && (m->ips[i].ifi != ifi || a->family != AF_INET6))
+		if (!a || (i < m->nips && (m->ips[i].ifi != ifi || a->family != family)))
 			continue;
-		sb_adds(out, "@th,64,128 != 0x");
-		for (int k = 0; k < 16; k++)
-			sb_addf(out, "%02x", a->addr[k]);
+		sb_addf(out, "%s != ", what);
+		if (hex) {
+			sb_adds(out, "0x");
+			for (int k = 0; k < 16; k++)
+				sb_addf(out, "%02x", a->addr[k]);
+		} else {
+			net_addr_fmt(a, false, false, buf, sizeof(buf));
+			sb_adds(out, buf);
+		}
 		sb_addc(out, ' ');
 	}
 }
 
-/* The filter of one bridged interface. */
-static void port_rules(struct strbuf *sb, const struct net_jail *m, size_t ifi, const char *tag)
+char *net_spoof_rules(const struct net_jail *m, size_t ifi)
 {
-	const struct net_if *f = &m->ifs[ifi];
-	const uint8_t *mac = f->jmac;
-	struct strbuf v4 = STRBUF_INIT, v6 = STRBUF_INIT, targets = STRBUF_INIT;
-	char chain[64], hexmac[16], pre[128];
+	const uint8_t *mac = m->ifs[ifi].jmac;
+	struct strbuf sb = STRBUF_INIT, v4 = STRBUF_INIT, arp = STRBUF_INIT;
+	struct strbuf v6 = STRBUF_INIT, targets = STRBUF_INIT;
+	char ether[24], hexmac[16];
 	struct nl_addr ll;
 
-	chain_name(f->hname, chain, sizeof(chain));
+	if (!m->spoofcheck || !m->ifs[ifi].bridge)
+		return NULL;
+	snprintf(ether, sizeof(ether), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
 	snprintf(hexmac, sizeof(hexmac), "0x%02x%02x%02x%02x%02x%02x", mac[0], mac[1], mac[2],
 		 mac[3], mac[4], mac[5]);
-	snprintf(pre, sizeof(pre), "add rule " NFT_BRIDGE_TABLE " %s", chain);
 	link_local(mac, &ll);
-	addr_list(m, ifi, AF_INET, NULL, &v4);
+	none_of(m, ifi, AF_INET, NULL, "ip saddr", false, &v4);
+	none_of(m, ifi, AF_INET, NULL, "arp saddr ip", false, &arp);
 	if (net_if_ipv6(m, ifi)) {
-		addr_list(m, ifi, AF_INET6, &ll, &v6);
-		not_targets(m, ifi, &ll, &targets);
+		none_of(m, ifi, AF_INET6, &ll, "ip6 saddr", false, &v6);
+		none_of(m, ifi, AF_INET6, &ll, "@th,64,128", true, &targets);
 	}
 
-	sb_addf(sb, "add chain " NFT_BRIDGE_TABLE " %s { comment \"%s\"; }\n", chain, tag);
-	sb_addf(sb, "add rule " NFT_BRIDGE_TABLE " ports iifname \"%s\" jump %s comment \"%s\"\n",
-		f->hname, chain, tag);
-	sb_addf(sb, "%s ether saddr != %02x:%02x:%02x:%02x:%02x:%02x drop comment \"%s\"\n", pre,
-		mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], tag);
-	sb_addf(sb, "%s ether type != { arp, ip, ip6 } drop comment \"%s\"\n", pre, tag);
+	sb_addf(&sb, "ether saddr != %s drop\n", ether);
+	sb_adds(&sb, "ether type != arp ether type != ip ether type != ip6 drop\n");
 	if (v4.len) {
-		sb_addf(sb, "%s arp saddr ether != %02x:%02x:%02x:%02x:%02x:%02x drop comment \"%s\"\n",
-			pre, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], tag);
-		sb_addf(sb, "%s arp saddr ip != { %s } drop comment \"%s\"\n", pre, v4.s, tag);
-		sb_addf(sb, "%s ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 "
-			"accept comment \"%s\"\n", pre, tag);
-		sb_addf(sb, "%s ip saddr != { %s } drop comment \"%s\"\n", pre, v4.s, tag);
+		sb_addf(&sb, "arp saddr ether != %s drop\n", ether);
+		sb_addf(&sb, "%sdrop\n", arp.s);
+		/* DHCP requests to a neighbour's server come from 0.0.0.0. */
+		sb_adds(&sb, "ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 "
+			"accept\n");
+		sb_addf(&sb, "%sdrop\n", v4.s);
 	} else {
-		sb_addf(sb, "%s ether type { arp, ip } drop comment \"%s\"\n", pre, tag);
+		sb_adds(&sb, "ether type arp drop\nether type ip drop\n");
 	}
 	if (v6.len) {
-		/* A jail is no router; neighbour discovery messages with more
-		 * than one option (or extension headers) are not the kernel's
-		 * and could hide a second link-layer address behind the first. */
-		sb_addf(sb, "%s icmpv6 type { nd-router-advert, nd-redirect } drop comment \"%s\"\n",
-			pre, tag);
-		sb_addf(sb, "%s icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } "
-			"ip6 length > 32 drop comment \"%s\"\n", pre, tag);
-		sb_addf(sb, "%s icmpv6 type nd-neighbor-solicit @th,192,8 1 @th,208,48 != %s drop "
-			"comment \"%s\"\n", pre, hexmac, tag);
-		sb_addf(sb, "%s icmpv6 type nd-neighbor-advert @th,192,8 2 @th,208,48 != %s drop "
-			"comment \"%s\"\n", pre, hexmac, tag);
-		sb_addf(sb, "%s icmpv6 type nd-neighbor-advert %sdrop comment \"%s\"\n", pre,
-			targets.s, tag);
-		sb_addf(sb, "%s ip6 saddr :: icmpv6 type nd-neighbor-solicit %sdrop comment \"%s\"\n",
-			pre, targets.s, tag);
-		sb_addf(sb, "%s ip6 saddr :: icmpv6 type { nd-neighbor-solicit, mld-listener-report, "
-			"mld2-listener-report } accept comment \"%s\"\n", pre, tag);
-		sb_addf(sb, "%s ip6 saddr != { %s } drop comment \"%s\"\n", pre, v6.s, tag);
+		/* A jail is no router. Neighbour discovery with more than one
+		 * option (or extension headers) is not the kernel's and could
+		 * hide a second link-layer address behind the first. Offsets
+		 * count from the ICMPv6 header. */
+		sb_adds(&sb, "icmpv6 type nd-router-advert drop\nicmpv6 type nd-redirect drop\n");
+		sb_adds(&sb, "icmpv6 type 135-136 ip6 length > 32 "
+			"drop\n");
+		sb_addf(&sb, "icmpv6 type nd-neighbor-solicit @th,192,8 1 @th,208,48 != %s drop\n",
+			hexmac);
+		sb_addf(&sb, "icmpv6 type nd-neighbor-advert @th,192,8 2 @th,208,48 != %s drop\n",
+			hexmac);
+		sb_addf(&sb, "icmpv6 type nd-neighbor-advert %sdrop\n", targets.s);
+		sb_addf(&sb, "ip6 saddr :: icmpv6 type nd-neighbor-solicit %sdrop\n", targets.s);
+		sb_adds(&sb, "ip6 saddr :: icmpv6 type nd-neighbor-solicit accept\n"
+			"ip6 saddr :: icmpv6 type mld-listener-report accept\n"
+			"ip6 saddr :: icmpv6 type mld2-listener-report accept\n");
+		sb_addf(&sb, "%sdrop\n", v6.s);
 	} else {
-		sb_addf(sb, "%s ether type ip6 drop comment \"%s\"\n", pre, tag);
+		sb_adds(&sb, "ether type ip6 drop\n");
 	}
 	sb_free(&v4);
+	sb_free(&arp);
 	sb_free(&v6);
 	sb_free(&targets);
-}
-
-void net_spoof_rules(struct strbuf *sb, const struct net_jail *m, const char *tag)
-{
-	if (!m->spoofcheck)
-		return;
-	for (size_t i = 0; i < m->nifs; i++)
-		if (m->ifs[i].bridge)
-			port_rules(sb, m, i, tag);
+	return sb_steal(&sb);
 }

@@ -11,13 +11,10 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* The tables and their base chains. `add` leaves existing ones alone, so
- * this runs before every change; the set holds the bridges brig manages
- * (for isolation rules). Chains accept by default: brig adds NAT, drops
- * traffic between isolated bridges, from jails to the host where a bridge
- * says so (input), and at a jail's bridge port what the jail may not send
- * (bridge brig's ports chain jumps to one chain per port, so a frame meets
- * its own port's rules alone). */
+/* The table and its base chains. `add` leaves existing ones alone, so this
+ * runs before every change; the set holds the bridges brig manages (for
+ * isolation rules). Chains accept by default: brig only adds NAT and drops
+ * traffic between isolated bridges. */
 static const char table_layout[] =
 	"add table " NFT_TABLE "\n"
 	"add set " NFT_TABLE " bridges { type ifname; }\n"
@@ -25,9 +22,17 @@ static const char table_layout[] =
 	"add chain " NFT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
 	"add chain " NFT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
 	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n"
-	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n"
-	"add table " NFT_BRIDGE_TABLE "\n"
-	"add chain " NFT_BRIDGE_TABLE " ports { type filter hook prerouting priority filter; policy accept; }\n";
+	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n";
+
+/* Table bridge brig: frames coming in through a bridge port (prerouting:
+ * for the host or forwarded alike) jump to their port's chain through the
+ * ports map. Made once: `create` fails on an existing table, so the
+ * dispatch rule is never added twice. */
+static const char bridge_layout[] =
+	"create table " NFT_BRIDGE_TABLE "\n"
+	"add map " NFT_BRIDGE_TABLE " ports { type ifname : verdict; }\n"
+	"add chain " NFT_BRIDGE_TABLE " prerouting { type filter hook prerouting priority filter; policy accept; }\n"
+	"add rule " NFT_BRIDGE_TABLE " prerouting iifname vmap @ports\n";
 
 /* The only commands brig sends: each names one of brig's tables right
  * after its verb and object. A generated command that does not is a bug,
@@ -36,7 +41,8 @@ static bool command_allowed(const char *line, size_t len)
 {
 	static const char *const verbs[] = { "add rule ", "insert rule ", "delete rule ",
 					     "add element ", "delete element ", "add table ",
-					     "add set ", "add chain ", "delete chain " };
+					     "add set ", "add chain ", "delete chain ",
+					     "flush chain " };
 	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
@@ -168,43 +174,34 @@ int nft_run(const char *cmds, int create, struct brig_err *e)
 	return rc;
 }
 
-/* The listing of one of brig's tables with rule handles; NULL (and no
- * error) when the table does not exist. */
-static char *list_table(const char *table, struct brig_err *e, int *rc)
+/* The listing of brig's table with rule handles; NULL (and no error) when
+ * the table does not exist. */
+static char *list_table(struct brig_err *e, int *rc)
 {
 	struct nft_ctx *ctx = ctx_new(NFT_CTX_OUTPUT_HANDLE, e);
-	cleanup_free char *cmd = xasprintf("list table %s", table);
 	char *out = NULL;
 
 	*rc = -1;
 	if (!ctx)
 		return NULL;
-	if (lib.nft_run_cmd_from_buffer(ctx, cmd) == 0) {
+	if (lib.nft_run_cmd_from_buffer(ctx, "list table " NFT_TABLE) == 0) {
 		out = xstrdup(lib.nft_ctx_get_output_buffer(ctx));
 		*rc = 0;
 	} else if (strstr(lib.nft_ctx_get_error_buffer(ctx), "No such file or directory")) {
 		*rc = 0;
 	} else {
-		cleanup_free char *what = xasprintf("listing table %s", table);
-
-		set_nft_error(ctx, e, what);
+		set_nft_error(ctx, e, "listing table " NFT_TABLE);
 	}
 	lib.nft_ctx_free(ctx);
 	return out;
 }
 
-/* What one listing of table holds for tag: "delete rule" for each tagged
- * rule (del_rules) and "delete chain" for each tagged chain (del_chains,
- * its own rules go with it), when those are not NULL; returns how many
- * rules carry the tag. A chain's tag is the comment on the line after its
- * header. */
-static int tagged(const char *listing, const char *table, const char *tag,
-		  struct strbuf *del_rules, struct strbuf *del_chains)
+/* For each rule of the listing tagged `tag`, append "delete rule" to del
+ * (if not NULL); return how many there are. */
+static int tagged_rules(const char *listing, const char *tag, struct strbuf *del)
 {
 	cleanup_free char *needle = xasprintf("comment \"%s\" # handle ", tag);
-	cleanup_free char *chain_tag = xasprintf("comment \"%s\"", tag);
 	char chain[128] = "";
-	bool header = false, chain_tagged = false;
 	int n = 0;
 
 	for (const char *p = listing; p && *p;) {
@@ -216,74 +213,151 @@ static int tagged(const char *listing, const char *table, const char *tag,
 		snprintf(line, sizeof(line), "%.*s", (int)len, p);
 		p += nl ? len + 1 : len;
 		s = line + strspn(line, " \t");
-		if (sscanf(s, "chain %127s {", chain) == 1) {
-			header = true;
-			chain_tagged = false;
+		if (sscanf(s, "chain %127s {", chain) == 1)
 			continue;
-		}
-		if (header && !strcmp(s, chain_tag)) {
-			chain_tagged = true;
-			if (del_chains)
-				sb_addf(del_chains, "delete chain %s %s\n", table, chain);
-		}
-		header = false;
 		hit = strstr(s, needle);
 		if (hit && chain[0]) {
 			unsigned long long handle = strtoull(hit + strlen(needle), NULL, 10);
 
-			if (del_rules && !chain_tagged)
-				sb_addf(del_rules, "delete rule %s %s handle %llu\n", table, chain,
-					handle);
+			if (del)
+				sb_addf(del, "delete rule " NFT_TABLE " %s handle %llu\n", chain, handle);
 			n++;
 		}
 	}
 	return n;
 }
 
+static int bridge_table(struct brig_err *e);
+
 int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
 {
-	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
-	struct strbuf sb = STRBUF_INIT, chains = STRBUF_INIT;
-	bool any = false;
-	int rc = 0;
+	struct strbuf sb = STRBUF_INIT;
+	cleanup_free char *listing = NULL;
+	int rc;
 
 	if (strchr(tag, '"') || strchr(tag, '\\') || strchr(tag, '\n'))
 		return brig_err_set(e, 0, "nftables: bad rule tag \"%s\"", tag);
-	if (add && check_commands(add, e) < 0)
+	if (add && (check_commands(add, e) < 0 || bridge_table(e) < 0))
 		return -1;
+	listing = list_table(e, &rc);
+	if (rc < 0)
+		return -1;
+	if (!add && !listing)
+		return 0;
 	if (add)
 		sb_adds(&sb, table_layout);
-	/* Rules first: a tagged chain can go once the jumps to it are gone. */
-	for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
-		cleanup_free char *listing = list_table(tables[i], e, &rc);
-
-		any = any || listing;
-		tagged(listing, tables[i], tag, &sb, &chains);
-	}
-	if (rc == 0 && (add || any)) {
-		sb_adds(&sb, chains.s ? chains.s : "");
-		if (add)
-			sb_adds(&sb, add);
-	}
-	if (rc == 0 && sb.len) {
+	tagged_rules(listing, tag, &sb);
+	if (add)
+		sb_adds(&sb, add);
+	if (sb.len) {
 		cleanup_free char *what = xasprintf("updating the rules of %s", tag);
 
 		rc = run(sb.s, what, e);
 	}
-	sb_free(&chains);
 	sb_free(&sb);
 	return rc;
 }
 
 int nft_count_tag(const char *tag, struct brig_err *e)
 {
-	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
-	int n = 0, rc = 0;
+	cleanup_free char *listing = NULL;
+	int rc;
 
-	for (size_t i = 0; rc == 0 && i < sizeof(tables) / sizeof(tables[0]); i++) {
-		cleanup_free char *listing = list_table(tables[i], e, &rc);
+	listing = list_table(e, &rc);
+	if (rc < 0)
+		return -1;
+	return tagged_rules(listing, tag, NULL);
+}
 
-		n += tagged(listing, tables[i], tag, NULL, NULL);
+/* Make table bridge brig, its map and its dispatch rule, once per process
+ * (an existing table is left as it is). */
+static int bridge_table(struct brig_err *e)
+{
+	static bool done;
+	struct nft_ctx *ctx;
+	int rc = 0;
+
+	if (done)
+		return 0;
+	if (!(ctx = ctx_new(0, e)))
+		return -1;
+	if (lib.nft_run_cmd_from_buffer(ctx, bridge_layout) != 0 &&
+	    !strstr(lib.nft_ctx_get_error_buffer(ctx), "File exists")) {
+		set_nft_error(ctx, e, "creating table " NFT_BRIDGE_TABLE);
+		rc = -1;
 	}
-	return rc < 0 ? -1 : n;
+	lib.nft_ctx_free(ctx);
+	done = rc == 0;
+	return rc;
+}
+
+/* The chain of port: "port_NAME" when NAME is an nft identifier as it
+ * stands, else its bytes in hex (interface names allow more). */
+static void port_chain(const char *port, char *out, size_t size)
+{
+	bool plain = true;
+	size_t n;
+
+	for (const char *p = port; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			plain = false;
+	if (plain) {
+		snprintf(out, size, "port_%s", port);
+		return;
+	}
+	n = (size_t)snprintf(out, size, "port_x");
+	for (const unsigned char *p = (const unsigned char *)port; *p && n + 3 <= size; p++)
+		n += (size_t)snprintf(out + n, size - n, "%02x", *p);
+}
+
+int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chain[64];
+	int rc;
+
+	if (!*port || strlen(port) > 15 || strpbrk(port, "\"\\\n") ||
+	    (tag && strpbrk(tag, "\"\\\n")))
+		return brig_err_set(e, 0, "nftables: bad bridge port \"%s\"", port);
+	if (bridge_table(e) < 0)
+		return -1;
+	port_chain(port, chain, sizeof(chain));
+	if (rules) {
+		/* A leftover chain of that port (a crash) is emptied, not
+		 * deleted: deleting an object makes the kernel wait a grace
+		 * period (milliseconds) before this process may close its
+		 * socket, and a start usually has nothing to delete. The
+		 * element is added as it is, or is already there. */
+		sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\nflush chain " NFT_BRIDGE_TABLE
+			" %s\n", chain, chain);
+		for (const char *p = rules; *p;) {
+			size_t len = strcspn(p, "\n");
+
+			if (len)
+				sb_addf(&sb, "add rule " NFT_BRIDGE_TABLE " %s %.*s comment \"%s\"\n",
+					chain, (int)len, p, tag);
+			p += len + (p[len] == '\n');
+		}
+		sb_addf(&sb, "add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n", port,
+			chain);
+	} else {
+		/* Adding first makes the deletions succeed either way; the
+		 * element goes before the chain it jumps to. */
+		sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\n"
+			"add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n"
+			"delete element " NFT_BRIDGE_TABLE " ports { \"%s\" }\n"
+			"delete chain " NFT_BRIDGE_TABLE " %s\n", chain, port, chain, port, chain);
+	}
+	if (check_commands(sb.s, e) < 0) {
+		sb_free(&sb);
+		return -1;
+	}
+	{
+		cleanup_free char *what = xasprintf("the filter of bridge port %s", port);
+
+		rc = run(sb.s, what, e);
+	}
+	sb_free(&sb);
+	return rc;
 }

@@ -1,13 +1,15 @@
 /* nftables through libnftables, limited to brig's own tables.
  *
- * brig keeps every rule it makes in two tables: `inet brig` (NAT, port
- * redirection, isolation, the host's exposure to its bridges) and
- * `bridge brig` (what each jail's bridge port lets in: anti-spoofing). Each
- * rule, and each chain made for one owner, carries a comment that names the
- * jail or bridge it belongs to ("jail:web", "bridge:bridge0"). Rules are
- * added and removed by that tag, in single transactions; nothing here
- * flushes a table, and commands that would touch another table are refused
- * before they reach the kernel. Owned by net/. */
+ * brig keeps the rules it makes for NAT, port redirection, isolation and
+ * the host's exposure in one table, `inet brig`, each rule carrying a
+ * comment that names the jail or bridge it belongs to ("jail:web",
+ * "bridge:bridge0"). Rules are added and removed by that tag, in single
+ * transactions. The filters of jails' bridge ports are in `bridge brig`:
+ * one chain per port, entered through a verdict map keyed by the port's
+ * name, made and removed by that name without listing anything (a start
+ * costs the same with 1 or 500 jails). Nothing here flushes a table (only
+ * a port's own chain, when it is replaced), and commands that would touch
+ * another table are refused before they reach the kernel. Owned by net/. */
 #ifndef BRIG_SYS_NFT_H
 #define BRIG_SYS_NFT_H
 
@@ -18,16 +20,21 @@
 #define NFT_TABLE "inet brig"
 #define NFT_BRIDGE_TABLE "bridge brig"
 
-/* In one transaction: create brig's tables and base chains if missing,
- * delete every rule and chain
- * tagged `tag` in both, then run `add` (newline-separated nft commands on
- * brig's tables; NULL: only delete). */
+/* In one transaction: create brig's table and base chains if missing,
+ * delete every rule tagged `tag`, then run `add` (newline-separated nft
+ * commands on table inet brig; NULL: only delete). */
 int nft_replace_tag(const char *tag, const char *add, struct brig_err *e);
 /* Run nft commands on table inet brig, creating it first if create is set
  * (one transaction). */
 int nft_run(const char *cmds, int create, struct brig_err *e);
-/* How many rules carry `tag`, in both tables (tests, `brig net ls`); -1 on
- * error. */
+/* How many rules carry `tag` (tests, `brig net ls`); -1 on error. */
 int nft_count_tag(const char *tag, struct brig_err *e);
+
+/* In one transaction: give bridge port `port` a filter chain holding
+ * exactly rules (newline-separated rule bodies, e.g. "ether saddr != ...
+ * drop", each commented `tag`), entered by every frame that comes in
+ * through that port; with rules NULL, remove its chain (already gone
+ * counts as success). Table bridge brig is made on first use. */
+int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);
 
 #endif
