@@ -270,21 +270,30 @@ int nft_count_tag(const char *tag, struct brig_err *e)
 }
 
 /* Make table bridge brig, its map and its dispatch rule, once per process
- * (an existing table is left as it is). */
+ * (an existing table is left as it is). Looked for first: a failed
+ * transaction (`create` on an existing table) makes the kernel wait a
+ * grace period, milliseconds at every start. */
 static int bridge_table(struct brig_err *e)
 {
 	static bool done;
 	struct nft_ctx *ctx;
+	const char *err;
+	bool have;
 	int rc = 0;
 
 	if (done)
 		return 0;
 	if (!(ctx = ctx_new(0, e)))
 		return -1;
-	if (lib.nft_run_cmd_from_buffer(ctx, bridge_layout) != 0 &&
-	    !strstr(lib.nft_ctx_get_error_buffer(ctx), "File exists")) {
-		set_nft_error(ctx, e, "creating table " NFT_BRIDGE_TABLE);
-		rc = -1;
+	have = lib.nft_run_cmd_from_buffer(ctx, "list tables") == 0 &&
+	       strstr(lib.nft_ctx_get_output_buffer(ctx), "table " NFT_BRIDGE_TABLE "\n");
+	if (!have && lib.nft_run_cmd_from_buffer(ctx, bridge_layout) != 0) {
+		/* Another brig made it meanwhile. */
+		err = lib.nft_ctx_get_error_buffer(ctx);
+		if (!err || !strstr(err, "File exists")) {
+			set_nft_error(ctx, e, "creating table " NFT_BRIDGE_TABLE);
+			rc = -1;
+		}
 	}
 	lib.nft_ctx_free(ctx);
 	done = rc == 0;
