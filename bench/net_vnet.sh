@@ -89,6 +89,9 @@ cost=$1
 echo "net_jail_up alone, median of $((RUNS * 3)): $1 ms wall, $2 ms CPU (target < 2 ms); removal $3 ms"
 set -- $("$T/net_plumbing" "$((RUNS * 3))" nospoof)
 echo "  the same, spoofcheck = 0: $1 ms wall, $2 ms CPU; removal $3 ms"
+echo "  (in this loop the filter's removal leaves an RCU grace period pending that the"
+echo "  next run's nft transaction waits out; a brig start after a brig stop does not:"
+echo "  the start figures above are the ones to read)"
 
 echo "== 2. the same plumbing the seed's way: a hook running ip, median of $RUNS"
 # The seed's jail-epair.sh + jail-net.sh, with Linux's ip: a fresh network
