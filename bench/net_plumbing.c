@@ -2,8 +2,10 @@
  * (veth pair into bridge0, IPv4 + IPv6 address, two default routes) into a
  * fresh network namespace, RUNS times; prints the median wall time and the
  * median CPU time (user + system) in ms, then the median removal time.
+ * With "nospoof", without the anti-spoofing filter of the bridge port
+ * (vnet.spoofcheck = 0); with it, the filter's rules are part of both.
  *
- *   net_plumbing RUNS        (bridge0 must exist; run inside a sandbox) */
+ *   net_plumbing RUNS [nospoof]   (bridge0 must exist; run inside a sandbox) */
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,6 +92,7 @@ int main(int argc, char **argv)
 	double *cpu = calloc((size_t)runs, sizeof(double));
 	double *del = calloc((size_t)runs, sizeof(double));
 	struct conf_jail j = { .name = "v" };
+	int spoof = !(argc > 2 && !strcmp(argv[2], "nospoof"));
 
 	param(&j, "vnet", "new");
 	param(&j, "vnet.bridge", "bridge0");
@@ -98,6 +101,7 @@ int main(int argc, char **argv)
 	param(&j, "ip4.defaultrouter", "10.10.0.1");
 	param(&j, "ip6.addr", "fd00:10::5/64");
 	param(&j, "ip6.defaultrouter", "fd00:10::1");
+	param(&j, "vnet.spoofcheck", spoof ? "true" : "false");
 	for (int i = 0; i < runs; i++) {
 		pid_t pid = netns_proc();
 		struct brig_err e;
@@ -110,7 +114,8 @@ int main(int argc, char **argv)
 		wall[i] = wall_ms() - w;
 		cpu[i] = cpu_ms() - c;
 		w = wall_ms();
-		if (net_obj_remove("veth", "epair_va", &e) < 0) {
+		if (net_obj_remove("veth", "epair_va", &e) < 0 ||
+		    (spoof && net_obj_remove("nft", "jail:v", &e) < 0)) {
 			fprintf(stderr, "net_obj_remove: %s\n", e.msg);
 			return 1;
 		}

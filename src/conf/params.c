@@ -125,12 +125,14 @@ static const struct conf_pdef jail_params[] = {
 	{ "vnet", S, SYS | NOVAR | UT, "own network stack (new) or the host's (inherit)" },
 	{ "vnet.bridge", S, BRIG, "bridge (from networks.conf) its epair joins" },
 	{ "vnet.interface", L, J8, "host interfaces moved into a vnet jail" },
+	{ "vnet.spoofcheck", B, BRIG, "its bridge ports drop frames with a MAC or address not its own" },
 	{ "zfs", S, IGN | SYS, "ZFS access" },
 	{ "zfs.dataset", L, J8 | IGN, "ZFS datasets attached to the jail (FreeBSD 15)" },
 	{ "zfs.mount_snapshot", I, IGN, "may mount ZFS snapshots" },
 };
 
 static const struct conf_pdef net_params[] = {
+	{ "host", L, 0, "what its jails may reach of the host: none, or PORT/tcp, PORT/udp, icmp" },
 	{ "ip4.addr", L, SPLIT, "IPv4 addresses of the bridge, ADDR/PREFIX" },
 	{ "ip6.addr", L, SPLIT, "IPv6 addresses of the bridge, ADDR/PREFIX" },
 	{ "isolate", B, 0, "no forwarding between this bridge and other brig bridges" },

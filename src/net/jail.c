@@ -175,8 +175,7 @@ static int parse_gw(struct net_jail *m, const struct conf_jail *j, const char *p
 	return 0;
 }
 
-/* A port number of an rdr: 1 to 65535. */
-static const char *parse_port(const char *s, int *out)
+const char *net_port_parse(const char *s, int *out)
 {
 	char *end;
 	long v;
@@ -221,7 +220,7 @@ static const char *parse_host(char *s, struct net_rdr *r)
 			    : IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)r->host.addr)))
 		return "a loopback address cannot be redirected to a jail (its packets never "
 		       "leave the host); use another address of the host";
-	if ((why = parse_port(port, &r->hport)))
+	if ((why = net_port_parse(port, &r->hport)))
 		return why;
 	return NULL;
 }
@@ -259,7 +258,7 @@ static int parse_rdr(struct net_jail *m, const char *text, struct net_rdr *r, st
 	if ((why = parse_host(tok[1], r)))
 		return brig_err_set(e, 0, "rdr \"%s\": host side \"%s\": %s", text,
 				    tok[1], why);
-	if ((why = parse_port(tok[2], &r->jport)))
+	if ((why = net_port_parse(tok[2], &r->jport)))
 		return brig_err_set(e, 0, "rdr \"%s\": jail port \"%s\": %s", text,
 				    tok[2], why);
 	if (r->has_host && !net_jail_ip(m, r->host.family))
@@ -328,6 +327,7 @@ int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struc
 		net_jail_free(m);
 		return -1;
 	}
+	m->spoofcheck = conf_bool(j, "vnet.spoofcheck", true);
 	return 0;
 }
 
@@ -345,6 +345,14 @@ const struct net_ip *net_jail_ip(const struct net_jail *m, int family)
 		if (m->ips[i].a.family == family && m->ifs[m->ips[i].ifi].bridge)
 			return &m->ips[i];
 	return NULL;
+}
+
+bool net_if_ipv6(const struct net_jail *m, size_t ifi)
+{
+	for (size_t i = 0; i < m->nips; i++)
+		if (m->ips[i].ifi == ifi && m->ips[i].a.family == AF_INET6)
+			return true;
+	return m->gw6.set && m->gw6.ifi == ifi;
 }
 
 const char *net_proto_name(int proto)

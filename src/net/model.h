@@ -10,6 +10,7 @@
 
 #include "conf/conf.h"
 #include "sys/netlink.h"
+#include "util/strbuf.h"
 #include "util/err.h"
 
 /* Kernel interface names: at most 15 bytes. */
@@ -28,6 +29,8 @@ bool net_addr_same(const struct nl_addr *a, const struct nl_addr *b);
 /* "10.0.0.1" or, with the length, "10.0.0.1/24"; also the subnet itself
  * ("10.0.0.0/24") when network is set. */
 void net_addr_fmt(const struct nl_addr *a, bool with_len, bool network, char *buf, size_t size);
+/* A port number, 1 to 65535: NULL if fine, else why not. (jail.c) */
+const char *net_port_parse(const char *s, int *out);
 /* The reason name is not usable as an interface name, or NULL. */
 const char *net_ifname_invalid(const char *name);
 /* A stable, locally administered unicast MAC address from a name and a
@@ -75,6 +78,7 @@ struct net_jail {
 	struct net_gw gw4, gw6;
 	struct net_rdr *rdrs;
 	size_t nrdrs;
+	bool spoofcheck;	/* filter what its bridge ports let in */
 };
 
 /* Parse and check one jail's network parameters (jid names the default
@@ -89,6 +93,8 @@ const struct net_ip *net_jail_ip(const struct net_jail *m, int family);
 bool net_rdr_clash(const struct net_rdr *a, const struct net_rdr *b);
 /* The protocol name of an rdr ("tcp"). */
 const char *net_proto_name(int proto);
+/* Whether the jail uses IPv6 on interface ifi (an address or a router). */
+bool net_if_ipv6(const struct net_jail *m, size_t ifi);
 
 /* Conflicts of m (jail j) with every other vnet jail of c: the same address
  * on the same bridge, host interface name or host port. A jail with errors
@@ -98,12 +104,22 @@ int net_check_others(const struct conf *c, const struct conf_jail *j,
 
 /* ---- networks.conf (networks.c) ---- */
 
+/* One entry of a bridge's `host` list: what its jails may reach of the
+ * host itself. */
+struct net_hostport {
+	int proto;		/* IPPROTO_TCP, IPPROTO_UDP; IPPROTO_ICMP: ping */
+	int lo, hi;		/* ports (tcp, udp) */
+};
+
 struct net_bridge {
 	const char *name;
 	struct nl_addr *addrs;	/* the host's addresses on it (gateways) */
 	size_t naddrs;
 	bool nat, isolate;
 	int mtu;		/* 0: the kernel's default */
+	bool host_limited;	/* `host` given: only these reach the host */
+	struct net_hostport *host;
+	size_t nhost;
 };
 
 struct net_networks {
@@ -127,6 +143,13 @@ const struct net_bridge *net_networks_find(const struct net_networks *nw, const 
 int net_networks_lookup(struct net_networks *nw, const char *name,
 			const struct net_bridge **out, struct brig_err *e);
 
+/* The `host` list of bridge block j into b; errors say FILE:LINE:COL.
+ * (host.c) */
+int net_host_parse(struct net_bridge *b, const struct conf_jail *j, struct brig_err *e);
+/* The input rules that keep b's jails to what `host` allows of the host,
+ * tagged tag; nothing without a `host` list. */
+void net_host_rules(struct strbuf *sb, const struct net_bridge *b, const char *tag);
+
 /* ---- kernel side ---- */
 
 /* Make sure bridge `name` is usable: one that is up is used as it is; else
@@ -140,9 +163,14 @@ int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *
 
 /* Whether one of the jail's rdr forwards to its address of family. */
 bool net_rdr_family(const struct net_jail *m, int family);
-/* nft rule sets of a jail's rdr and of a bridge's nat/isolate (rules.c). */
+/* nft rule sets of a jail (rdr) and of a bridge (nat, isolate, host)
+ * (rules.c). NULL when the jail has none. */
 char *net_rules_jail(const struct net_jail *m);
 char *net_rules_bridge(const struct net_bridge *b);
+/* The anti-spoofing filter of the jail's interface ifi, as rule bodies
+ * for its bridge port's chain (nft_port_set); NULL if that interface is not
+ * bridged or the jail has vnet.spoofcheck off (spoof.c). */
+char *net_spoof_rules(const struct net_jail *m, size_t ifi);
 /* The tags rules carry: "jail:NAME", "bridge:NAME". */
 char *net_tag_jail(const char *name);
 char *net_tag_bridge(const char *name);

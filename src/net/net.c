@@ -130,18 +130,11 @@ static int host_side(struct nl *nl, const struct net_jail *m, struct net_network
 	return 0;
 }
 
-/* Whether the jail uses IPv6 on interface ifi. */
-static bool uses_ipv6(const struct net_jail *m, size_t ifi)
-{
-	for (size_t i = 0; i < m->nips; i++)
-		if (m->ips[i].ifi == ifi && m->ips[i].a.family == AF_INET6)
-			return true;
-	return m->gw6.set && m->gw6.ifi == ifi;
-}
-
 /* Inside the jail: lo and the interfaces up, addresses, default routes.
  * An interface without IPv6 configuration gets no link-local address
- * either (as on FreeBSD), which keeps it quiet on the bridge. */
+ * either (as on FreeBSD), which keeps it quiet on the bridge; one with
+ * gets the address derived from its MAC, the one its port's filter lets
+ * through. */
 static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e)
 {
 	cleanup_free int *idx = xcalloc(m->nifs, sizeof(*idx));
@@ -159,7 +152,8 @@ static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e
 			return r < 0 ? -1 : brig_err_set(e, 0, "interface %s is missing in the jail",
 							   m->ifs[i].jname);
 		idx[i] = l.index;
-		up.no_ipv6_ll = m->ifs[i].bridge && !uses_ipv6(m, i);
+		up.no_ipv6_ll = m->ifs[i].bridge && !net_if_ipv6(m, i);
+		up.eui64_ll = m->ifs[i].bridge && !up.no_ipv6_ll;
 		if (!(l.flags & IFF_UP) && nl_link_set(jn, l.index, &up, e) < 0)
 			return -1;
 	}
@@ -172,16 +166,26 @@ static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e
 	return 0;
 }
 
-/* The rdr rules (recorded first) and the forwarding they need. */
-static int redirections(const struct net_jail *m, const struct rec *rec, struct brig_err *e)
+/* The filters of the jail's bridge ports and its rdr rules, each recorded
+ * first, and the forwarding rdr needs. Made before its interfaces exist,
+ * so that its first frame meets its port's filter. */
+static int jail_rules(const struct net_jail *m, const struct rec *rec, struct brig_err *e)
 {
-	cleanup_free char *tag = NULL;
-	cleanup_free char *rules = NULL;
+	cleanup_free char *tag = net_tag_jail(m->name);
+	cleanup_free char *rules = net_rules_jail(m);
 
-	if (m->nrdrs == 0)
+	for (size_t i = 0; i < m->nifs; i++) {
+		cleanup_free char *filter = net_spoof_rules(m, i);
+		cleanup_free char *id = NULL;
+
+		if (!filter)
+			continue;
+		id = xasprintf("port:%s", m->ifs[i].hname);
+		if (rec_add(rec, "nft", id, e) < 0 || nft_port_set(m->ifs[i].hname, tag, filter, e) < 0)
+			return -1;
+	}
+	if (!rules)
 		return 0;
-	tag = net_tag_jail(m->name);
-	rules = net_rules_jail(m);
 	if (rec_add(rec, "nft", tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
 		return -1;
 	if (net_rdr_family(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
@@ -206,10 +210,9 @@ int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 		net_jail_free(&m);
 		return 0;
 	}
-	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 &&
+	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 && jail_rules(&m, rec, e) == 0 &&
 	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &nw, nsfd, rec, e) == 0 &&
-	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0 &&
-	    redirections(&m, rec, e) == 0)
+	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0)
 		rc = 0;
 	nl_close(&jn);
 	nl_close(&nl);
@@ -243,6 +246,8 @@ int net_obj_remove(const char *kind, const char *id, struct brig_err *e)
 	if (!strcmp(kind, "veth"))
 		return remove_veth(id, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 	if (!strcmp(kind, "nft")) {
+		if (!strncmp(id, "port:", 5))
+			return nft_port_set(id + 5, NULL, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 		if (strncmp(id, "jail:", 5) != 0)
 			return brig_err_set(e, 0, "vnet: bad rule tag \"%s\"", id);
 		return nft_replace_tag(id, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;

@@ -87,7 +87,7 @@ static int bridge_from(struct net_bridge *b, const struct conf_jail *j, struct b
 		return brig_err_set(e, 0, "%s: bridge %s: mtu %lld: out of range (68 to 65535)",
 				    file, b->name, mtu);
 	b->mtu = (int)mtu;
-	return 0;
+	return net_host_parse(b, j, e);
 }
 
 int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct brig_err *e)
@@ -105,8 +105,10 @@ int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct
 
 void net_networks_free(struct net_networks *nw)
 {
-	for (size_t i = 0; i < nw->n; i++)
+	for (size_t i = 0; i < nw->n; i++) {
 		free(nw->v[i].addrs);
+		free(nw->v[i].host);
+	}
 	free(nw->v);
 	if (nw->conf)
 		conf_free(nw->conf);

@@ -1,4 +1,4 @@
-/* The nft rules of a jail (rdr) and of a bridge (nat, isolate), as
+/* The nft rules of a jail (rdr) and of a bridge (nat, isolate, host), as
  * commands on table inet brig, each tagged with its owner. */
 #include <stdio.h>
 #include <sys/socket.h>
@@ -104,7 +104,7 @@ char *net_rules_jail(const struct net_jail *m)
 				rdr_rules(&sb, &m->rdrs[i], ip, tag);
 		rdr_masquerade(&sb, ip, tag);
 	}
-	return sb_steal(&sb);
+	return sb.len ? sb_steal(&sb) : NULL;
 }
 
 char *net_rules_bridge(const struct net_bridge *b)
@@ -125,6 +125,7 @@ char *net_rules_bridge(const struct net_bridge *b)
 		sb_addf(&sb, "add rule " NFT_TABLE " forward oifname \"%s\" iifname != \"%s\" "
 			"iifname @bridges drop comment \"%s\"\n", b->name, b->name, tag);
 	}
+	net_host_rules(&sb, b, tag);
 	sb_addf(&sb, "add element " NFT_TABLE " bridges { \"%s\" }\n", b->name);
 	return sb_steal(&sb);
 }

@@ -78,6 +78,9 @@ struct nl_link_attrs {
 	bool no_ipv6_ll;	/* no IPv6 link-local address, hence no IPv6
 				 * chatter (nl_link_set only, before the
 				 * carrier comes up) */
+	bool eui64_ll;		/* else: the link-local address derived from
+				 * the MAC (EUI-64), whatever the namespace's
+				 * default (same conditions) */
 };
 
 /* Fill a with "no change": netns_fd -1, everything else zero. */

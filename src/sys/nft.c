@@ -21,24 +21,42 @@ static const char table_layout[] =
 	"add chain " NFT_TABLE " prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
 	"add chain " NFT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
 	"add chain " NFT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n";
+	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n"
+	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n";
 
-/* The only commands brig sends: each names table inet brig right after its
- * verb and object. A generated command that does not is a bug, refused
- * here so that it can never reach another table. */
+/* Table bridge brig: frames coming in through a bridge port (prerouting:
+ * for the host or forwarded alike) jump to their port's chain through the
+ * ports map. Made once: `create` fails on an existing table, so the
+ * dispatch rule is never added twice. */
+static const char bridge_layout[] =
+	"create table " NFT_BRIDGE_TABLE "\n"
+	"add map " NFT_BRIDGE_TABLE " ports { type ifname : verdict; }\n"
+	"add chain " NFT_BRIDGE_TABLE " prerouting { type filter hook prerouting priority filter; policy accept; }\n"
+	"add rule " NFT_BRIDGE_TABLE " prerouting iifname vmap @ports\n";
+
+/* The only commands brig sends: each names one of brig's tables right
+ * after its verb and object. A generated command that does not is a bug,
+ * refused here so that it can never reach another table. */
 static bool command_allowed(const char *line, size_t len)
 {
 	static const char *const verbs[] = { "add rule ", "insert rule ", "delete rule ",
 					     "add element ", "delete element ", "add table ",
-					     "add set ", "add chain " };
+					     "add set ", "add chain ", "delete chain ",
+					     "flush chain " };
+	static const char *const tables[] = { NFT_TABLE, NFT_BRIDGE_TABLE };
 
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		size_t v = strlen(verbs[i]);
-		size_t t = strlen(NFT_TABLE);
 
-		if (len > v + t && !strncmp(line, verbs[i], v) && !strncmp(line + v, NFT_TABLE, t) &&
-		    (line[v + t] == ' ' || line + v + t == line + len))
-			return true;
+		if (len <= v || strncmp(line, verbs[i], v) != 0)
+			continue;
+		for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+			size_t t = strlen(tables[k]);
+
+			if (len >= v + t && !strncmp(line + v, tables[k], t) &&
+			    (line + v + t == line + len || line[v + t] == ' '))
+				return true;
+		}
 	}
 	return false;
 }
@@ -51,8 +69,8 @@ static int check_commands(const char *cmds, struct brig_err *e)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
 		if (len && !command_allowed(p, len))
-			return brig_err_set(e, 0, "nftables: refusing a command outside table %s: "
-					    "\"%.*s\"", NFT_TABLE, (int)len, p);
+			return brig_err_set(e, 0, "nftables: refusing a command outside tables %s "
+					    "and %s: \"%.*s\"", NFT_TABLE, NFT_BRIDGE_TABLE, (int)len, p);
 		p += nl ? len + 1 : len;
 	}
 	return 0;
@@ -209,6 +227,8 @@ static int tagged_rules(const char *listing, const char *tag, struct strbuf *del
 	return n;
 }
 
+static int bridge_table(struct brig_err *e);
+
 int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -217,7 +237,7 @@ int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
 
 	if (strchr(tag, '"') || strchr(tag, '\\') || strchr(tag, '\n'))
 		return brig_err_set(e, 0, "nftables: bad rule tag \"%s\"", tag);
-	if (add && check_commands(add, e) < 0)
+	if (add && (check_commands(add, e) < 0 || bridge_table(e) < 0))
 		return -1;
 	listing = list_table(e, &rc);
 	if (rc < 0)
@@ -247,4 +267,106 @@ int nft_count_tag(const char *tag, struct brig_err *e)
 	if (rc < 0)
 		return -1;
 	return tagged_rules(listing, tag, NULL);
+}
+
+/* Make table bridge brig, its map and its dispatch rule, once per process
+ * (an existing table is left as it is). Looked for first: a failed
+ * transaction (`create` on an existing table) makes the kernel wait a
+ * grace period, milliseconds at every start. */
+static int bridge_table(struct brig_err *e)
+{
+	static bool done;
+	struct nft_ctx *ctx;
+	const char *err;
+	bool have;
+	int rc = 0;
+
+	if (done)
+		return 0;
+	if (!(ctx = ctx_new(0, e)))
+		return -1;
+	have = lib.nft_run_cmd_from_buffer(ctx, "list tables") == 0 &&
+	       strstr(lib.nft_ctx_get_output_buffer(ctx), "table " NFT_BRIDGE_TABLE "\n");
+	if (!have && lib.nft_run_cmd_from_buffer(ctx, bridge_layout) != 0) {
+		/* Another brig made it meanwhile. */
+		err = lib.nft_ctx_get_error_buffer(ctx);
+		if (!err || !strstr(err, "File exists")) {
+			set_nft_error(ctx, e, "creating table " NFT_BRIDGE_TABLE);
+			rc = -1;
+		}
+	}
+	lib.nft_ctx_free(ctx);
+	done = rc == 0;
+	return rc;
+}
+
+/* The chain of port: "port_NAME" when NAME is an nft identifier as it
+ * stands, else its bytes in hex (interface names allow more). */
+static void port_chain(const char *port, char *out, size_t size)
+{
+	bool plain = true;
+	size_t n;
+
+	for (const char *p = port; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			plain = false;
+	if (plain) {
+		snprintf(out, size, "port_%s", port);
+		return;
+	}
+	n = (size_t)snprintf(out, size, "port_x");
+	for (const unsigned char *p = (const unsigned char *)port; *p && n + 3 <= size; p++)
+		n += (size_t)snprintf(out + n, size - n, "%02x", *p);
+}
+
+int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chain[64];
+	int rc;
+
+	if (!*port || strlen(port) > 15 || strpbrk(port, "\"\\\n") ||
+	    (tag && strpbrk(tag, "\"\\\n")))
+		return brig_err_set(e, 0, "nftables: bad bridge port \"%s\"", port);
+	if (bridge_table(e) < 0)
+		return -1;
+	port_chain(port, chain, sizeof(chain));
+	if (rules) {
+		/* A leftover chain of that port (a crash) is emptied, not
+		 * deleted: deleting an object makes the kernel wait a grace
+		 * period (milliseconds) before this process may close its
+		 * socket, and a start usually has nothing to delete. The
+		 * element is added as it is, or is already there. */
+		sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\nflush chain " NFT_BRIDGE_TABLE
+			" %s\n", chain, chain);
+		for (const char *p = rules; *p;) {
+			size_t len = strcspn(p, "\n");
+
+			if (len)
+				sb_addf(&sb, "add rule " NFT_BRIDGE_TABLE " %s %.*s comment \"%s\"\n",
+					chain, (int)len, p, tag);
+			p += len + (p[len] == '\n');
+		}
+		sb_addf(&sb, "add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n", port,
+			chain);
+	} else {
+		/* Adding first makes the deletions succeed either way; the
+		 * element goes before the chain it jumps to. */
+		sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\n"
+			"add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n"
+			"delete element " NFT_BRIDGE_TABLE " ports { \"%s\" }\n"
+			"delete chain " NFT_BRIDGE_TABLE " %s\n", chain, port, chain, port, chain);
+	}
+	if (check_commands(sb.s, e) < 0) {
+		sb_free(&sb);
+		return -1;
+	}
+	{
+		cleanup_free char *what = xasprintf("the filter of bridge port %s", port);
+
+		rc = run(sb.s, what, e);
+	}
+	sb_free(&sb);
+	return rc;
 }

@@ -1,11 +1,15 @@
-/* nftables through libnftables, limited to brig's own table.
+/* nftables through libnftables, limited to brig's own tables.
  *
- * brig keeps every rule it makes in one table, `inet brig` (NAT, port
- * redirection, isolation), each rule carrying a comment that names the jail
- * or bridge it belongs to ("jail:web", "bridge:bridge0"). Rules are added and
- * removed by that tag, in single transactions; nothing here flushes a
- * table, and commands that would touch another table are refused before
- * they reach the kernel. Owned by net/. */
+ * brig keeps the rules it makes for NAT, port redirection, isolation and
+ * the host's exposure in one table, `inet brig`, each rule carrying a
+ * comment that names the jail or bridge it belongs to ("jail:web",
+ * "bridge:bridge0"). Rules are added and removed by that tag, in single
+ * transactions. The filters of jails' bridge ports are in `bridge brig`:
+ * one chain per port, entered through a verdict map keyed by the port's
+ * name, made and removed by that name without listing anything (a start
+ * costs the same with 1 or 500 jails). Nothing here flushes a table (only
+ * a port's own chain, when it is replaced), and commands that would touch
+ * another table are refused before they reach the kernel. Owned by net/. */
 #ifndef BRIG_SYS_NFT_H
 #define BRIG_SYS_NFT_H
 
@@ -14,6 +18,7 @@
 #include "util/err.h"
 
 #define NFT_TABLE "inet brig"
+#define NFT_BRIDGE_TABLE "bridge brig"
 
 /* In one transaction: create brig's table and base chains if missing,
  * delete every rule tagged `tag`, then run `add` (newline-separated nft
@@ -24,5 +29,12 @@ int nft_replace_tag(const char *tag, const char *add, struct brig_err *e);
 int nft_run(const char *cmds, int create, struct brig_err *e);
 /* How many rules carry `tag` (tests, `brig net ls`); -1 on error. */
 int nft_count_tag(const char *tag, struct brig_err *e);
+
+/* In one transaction: give bridge port `port` a filter chain holding
+ * exactly rules (newline-separated rule bodies, e.g. "ether saddr != ...
+ * drop", each commented `tag`), entered by every frame that comes in
+ * through that port; with rules NULL, remove its chain (already gone
+ * counts as success). Table bridge brig is made on first use. */
+int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);
 
 #endif

@@ -242,11 +242,12 @@ int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struc
 		mnl_attr_nest_end(m, data);
 		mnl_attr_nest_end(m, info);
 	}
-	if (a->no_ipv6_ll) {
+	if (a->no_ipv6_ll || a->eui64_ll) {
 		struct nlattr *spec = mnl_attr_nest_start(m, IFLA_AF_SPEC);
 		struct nlattr *in6 = mnl_attr_nest_start(m, AF_INET6);
 
-		mnl_attr_put_u8(m, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_put_u8(m, IFLA_INET6_ADDR_GEN_MODE,
+				a->no_ipv6_ll ? IN6_ADDR_GEN_MODE_NONE : IN6_ADDR_GEN_MODE_EUI64);
 		mnl_attr_nest_end(m, in6);
 		mnl_attr_nest_end(m, spec);
 	}

@@ -28,4 +28,6 @@ static inline int rec_add(const struct rec *r, const char *kind, const char *id,
  *   "mount"  absolute host path        core: umount2(MNT_DETACH)
  *   "cgroup" cgroupfs directory         sys/cgroup
  *   "veth"   host-side interface name   net_obj_remove
- *   "nft"    the jail's rule tag        net_obj_remove */
+ *   "nft"    the jail's rule tag        net_obj_remove
+ *            ("jail:NAME"), or a bridge
+ *            port's filter ("port:IFNAME") */

@@ -400,15 +400,92 @@ static void test_rules_jail(void **state)
 	/* No rdr, no rules. */
 	tc_jail(&j, "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24", NULL);
 	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
-	r = net_rules_jail(&m);
-	assert_string_equal(r, "");
+	assert_null(net_rules_jail(&m));
+	net_jail_free(&m);
+	tc_jail_free(&j);
+}
+
+/* The anti-spoofing filter of a jail's bridge ports. */
+static void test_rules_spoof(void **state)
+{
+	struct conf_jail j;
+	struct net_jail m;
+	struct brig_err e;
+	const uint8_t *mac;
+	char *r, want[256];
+
+	(void)state;
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "vnet.bridge+=bridge1",
+		"vnet.interface=epair_webb", "vnet.interface+=web1b", "vnet.interface+=eth9",
+		"ip4.addr=10.10.0.5/24", "ip4.addr+=10.10.0.6/24", "ip6.addr=fd00:10::5/64",
+		"ip4.addr+=web1b|10.20.0.5/24", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	assert_true(m.spoofcheck);
+	/* A host interface moved in has no port to filter. */
+	assert_null(net_spoof_rules(&m, 2));
+	r = net_spoof_rules(&m, 0);
+	assert_non_null(r);
+	mac = m.ifs[0].jmac;
+	snprintf(want, sizeof(want), "ether saddr != %02x:%02x:%02x:%02x:%02x:%02x drop\n", mac[0],
+		 mac[1], mac[2], mac[3], mac[4], mac[5]);
+	assert_int_equal(strncmp(r, want, strlen(want)), 0);
+	assert_non_null(strstr(r, "\nether type != arp ether type != ip ether type != ip6 drop\n"));
+	snprintf(want, sizeof(want), "\narp saddr ether != %02x:%02x:%02x:%02x:%02x:%02x drop\n",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	assert_non_null(strstr(r, want));
+	assert_non_null(strstr(r, "\narp saddr ip != 10.10.0.5 arp saddr ip != 10.10.0.6 drop\n"));
+	assert_non_null(strstr(r, "\nip saddr != 10.10.0.5 ip saddr != 10.10.0.6 drop\n"));
+	/* IPv6: its address and the link-local one from its MAC (EUI-64). */
+	snprintf(want, sizeof(want), "\nip6 saddr != fd00:10::5 ip6 saddr != fe80::%x:%x:%x:%x "
+		 "drop\n", (mac[0] ^ 2) << 8 | mac[1], mac[2] << 8 | 0xff, 0xfe00 | mac[3],
+		 mac[4] << 8 | mac[5]);
+	assert_non_null(strstr(r, want));
+	assert_non_null(strstr(r, "\nicmpv6 type nd-neighbor-advert @th,64,128 != "
+				  "0xfd000010000000000000000000000005 @th,64,128 != 0xfe80"));
+	snprintf(want, sizeof(want), "\nicmpv6 type nd-neighbor-advert @th,192,8 2 @th,208,48 != "
+		 "0x%02x%02x%02x%02x%02x%02x drop\n", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	assert_non_null(strstr(r, want));
+	assert_non_null(strstr(r, "\nicmpv6 type nd-router-advert drop\n"));
+	/* No anonymous set: libnftables would fetch them all at each start. */
+	assert_null(strchr(r, '{'));
 	free(r);
+	/* web1b: its own IPv4 address, no IPv6 at all. */
+	r = net_spoof_rules(&m, 1);
+	assert_non_null(strstr(r, "\nip saddr != 10.20.0.5 drop\n"));
+	assert_non_null(strstr(r, "\nether type ip6 drop\n"));
+	free(r);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	/* No IPv4 address: no ARP, no IPv4. */
+	tc_jail(&j, "v6", "vnet", "vnet.bridge=bridge0", "ip6.addr=fd00:10::7/64", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	r = net_spoof_rules(&m, 0);
+	assert_non_null(strstr(r, "\nether type arp drop\nether type ip drop\n"));
+	assert_null(strstr(r, "arp saddr"));
+	free(r);
+	net_jail_free(&m);
+	tc_jail_free(&j);
+
+	/* vnet.spoofcheck = 0: none. */
+	tc_jail(&j, "raw", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.8/24",
+		"vnet.spoofcheck=false", NULL);
+	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	assert_null(net_spoof_rules(&m, 0));
 	net_jail_free(&m);
 	tc_jail_free(&j);
 }
 
 static void test_networks(void **state)
 {
+	static const char *const bad_host[][3] = {
+		{ "host=53", NULL, "not PORT/PROTO" },
+		{ "host=53/icmp", NULL, "unknown protocol" },
+		{ "host=0/udp", NULL, "port 0 is not allowed" },
+		{ "host=70000/tcp", NULL, "port over 65535" },
+		{ "host=90-80/tcp", NULL, "the range ends before it starts" },
+		{ "host=none", "host+=53/udp", "none and all stand alone" },
+	};
 	struct conf_jail v[2];
 	struct conf c;
 	struct net_networks nw;
@@ -446,6 +523,47 @@ static void test_networks(void **state)
 	net_networks_free(&nw);
 	tc_conf_free(&c);
 
+	/* host: what the jails may reach of the host itself. */
+	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1/24", "host=53/udp", "host+=8000-8080/TCP",
+		"host+=icmp", NULL);
+	tc_jail(&v[1], "bridge1", "host=none", NULL);
+	c = tc_conf(v, 2);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_true(nw.v[0].host_limited);
+	assert_int_equal(nw.v[0].nhost, 3);
+	r = net_rules_bridge(&nw.v[0]);
+	assert_non_null(strstr(r, "add rule inet brig input iifname \"bridge0\" ct state "
+				  "established,related accept comment \"bridge:bridge0\"\n"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" udp dport 53 accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" tcp dport 8000-8080 accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" icmp type echo-request accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" icmpv6 type echo-request accept"));
+	assert_non_null(strstr(r, "input iifname \"bridge0\" drop comment \"bridge:bridge0\"\n"));
+	free(r);
+	assert_true(nw.v[1].host_limited);
+	assert_int_equal(nw.v[1].nhost, 0);
+	r = net_rules_bridge(&nw.v[1]);
+	assert_non_null(strstr(r, "input iifname \"bridge1\" icmpv6 type { nd-neighbor-solicit"));
+	assert_null(strstr(r, "dport"));
+	assert_non_null(strstr(r, "input iifname \"bridge1\" drop"));
+	free(r);
+	net_networks_free(&nw);
+	tc_conf_free(&c);
+	tc_jail(&v[0], "bridge0", "host=all", NULL);
+	c = tc_conf(v, 1);
+	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_false(nw.v[0].host_limited);
+	net_networks_free(&nw);
+	tc_conf_free(&c);
+	for (size_t i = 0; i < sizeof(bad_host) / sizeof(bad_host[0]); i++) {
+		tc_jail(&v[0], "br9", bad_host[i][0], bad_host[i][1], NULL);
+		c = tc_conf(v, 1);
+		assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+		assert_non_null(strstr(e.msg, "bridge br9: host \""));
+		assert_non_null(strstr(e.msg, bad_host[i][2]));
+		tc_conf_free(&c);
+	}
+
 	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1", NULL);
 	tc_jail(&v[1], "bridge1", "mtu=20", NULL);
 	c = tc_conf(v, 1);
@@ -466,7 +584,11 @@ static void test_nft_guard(void **state)
 
 	(void)state;
 	assert_int_equal(nft_run("add rule ip filter input drop\n", 0, &e), -1);
-	assert_non_null(strstr(e.msg, "refusing a command outside table inet brig"));
+	assert_non_null(strstr(e.msg, "refusing a command outside tables inet brig and bridge brig"));
+	assert_int_equal(nft_run("delete chain bridge filter forward\n", 0, &e), -1);
+	assert_int_equal(nft_run("add rule bridge brigx ports drop\n", 0, &e), -1);
+	assert_int_equal(nft_port_set("a\"b", "jail:x", "drop", &e), -1);
+	assert_int_equal(nft_port_set("e1a", "jail:x\"", "drop", &e), -1);
 	assert_int_equal(nft_run("add rule inet brig forward drop\nflush ruleset\n", 0, &e), -1);
 	assert_non_null(strstr(e.msg, "\"flush ruleset\""));
 	assert_int_equal(nft_run("add rule inet brigx forward drop\n", 0, &e), -1);
@@ -538,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_check_refuses_first),
 		cmocka_unit_test(test_subnets),
 		cmocka_unit_test(test_rules_jail),
+		cmocka_unit_test(test_rules_spoof),
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_nft_guard),
 		cmocka_unit_test(test_seed_conf),

@@ -41,9 +41,12 @@ static void test_plumbing(void **state)
 		"ip6.defaultrouter=fd00:10::1", NULL);
 	pid = netns_proc();
 	up(&j, 7, pid, &r);
-	assert_int_equal(r.n, 1);
-	assert_string_equal(r.kind[0], "veth");
-	assert_string_equal(r.id[0], "e7a");
+	/* The port's filter is recorded and made before the pair. */
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.kind[0], "nft");
+	assert_string_equal(r.id[0], "port:e7a");
+	assert_string_equal(r.kind[1], "veth");
+	assert_string_equal(r.id[1], "e7a");
 
 	assert_int_equal(sh("ip -d link show e7a | grep -q 'master br0'"), 0);
 	assert_int_equal(sh("ip link show e7a | grep -q 'state UP'"), 0);
@@ -92,8 +95,10 @@ static void test_two_jails(void **state)
 	pb = netns_proc();
 	up(&a, 1, pa, &r);
 	up(&b, 2, pb, &r);
-	assert_string_equal(r.id[0], "epair_dnsa");
-	assert_string_equal(r.id[1], "epair_dba");
+	assert_string_equal(r.id[0], "port:epair_dnsa");
+	assert_string_equal(r.id[1], "epair_dnsa");
+	assert_string_equal(r.id[2], "port:epair_dba");
+	assert_string_equal(r.id[3], "epair_dba");
 	assert_int_equal(sh("nsenter -t %d -n busybox ping -c1 -W2 10.10.0.3 >/dev/null", pa), 0);
 	assert_int_equal(sh("nsenter -t %d -n busybox ping -6 -c1 -W2 fd00:10::2 >/dev/null", pb), 0);
 	kill_proc(pa);

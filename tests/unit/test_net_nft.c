@@ -173,9 +173,14 @@ static void test_rdr(void **state)
 	pd = netns_proc();
 	up(&web, 1, pw, &r);
 	up(&dns, 2, pd, &r);
-	assert_int_equal(r.n, 3);
+	/* Each port's filter, then web's rdr rules, recorded before they
+	 * are made, and before the pairs. */
+	assert_int_equal(r.n, 5);
+	assert_string_equal(r.id[0], "port:e1a");
 	assert_string_equal(r.kind[1], "nft");
 	assert_string_equal(r.id[1], "jail:web");
+	assert_string_equal(r.id[2], "e1a");
+	assert_string_equal(r.id[3], "port:e2a");
 	/* 2 rdr x 2 families x (prerouting + output), 2 x 2 masquerades. */
 	assert_int_equal(count("jail:web"), 12);
 	assert_int_equal(count("jail:dns"), 0);
