@@ -87,7 +87,8 @@ $(BUILD)/obj/sys/initbin.o $(BUILD)/asan/obj/sys/initbin.o: ALL_CFLAGS += -DBRIG
 # The jail's seccomp filters, compiled by libseccomp at build time and
 # embedded by sys/seccomp.c (src/gen/seccomp.c says why).
 SECCOMP_GEN := $(BUILD)/gen/seccomp-gen
-SECCOMP_BPF := $(BUILD)/gen/seccomp-default.bpf $(BUILD)/gen/seccomp-settime.bpf
+SECCOMP_BPF := $(BUILD)/gen/seccomp-default.bpf $(BUILD)/gen/seccomp-settime.bpf \
+	$(BUILD)/gen/seccomp-userns.bpf
 $(SECCOMP_GEN): src/gen/seccomp.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -97,7 +98,8 @@ $(SECCOMP_BPF) &: $(SECCOMP_GEN)
 	$(Q)$(SECCOMP_GEN) $(SECCOMP_BPF)
 $(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: $(SECCOMP_BPF)
 $(BUILD)/obj/sys/seccomp.o $(BUILD)/asan/obj/sys/seccomp.o: ALL_CFLAGS += \
-	-DBRIG_SECCOMP_DEFAULT='"$(word 1,$(SECCOMP_BPF))"' -DBRIG_SECCOMP_SETTIME='"$(word 2,$(SECCOMP_BPF))"'
+	-DBRIG_SECCOMP_DEFAULT='"$(word 1,$(SECCOMP_BPF))"' -DBRIG_SECCOMP_SETTIME='"$(word 2,$(SECCOMP_BPF))"' \
+	-DBRIG_SECCOMP_USERNS='"$(word 3,$(SECCOMP_BPF))"'
 
 $(BUILD)/libbrig.a: $(OBJS)
 	@rm -f $@

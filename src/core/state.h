@@ -10,6 +10,7 @@
  *   caps 0xMASK               (the jail's bounding set)
  *   hostname web
  *   path /jails/web
+ *   userns UID GID COUNT      (a userns jail: its ids on the host)
  *   ip4 10.0.0.2              (repeated; ip6 likewise)
  *   param NAME VALUE          (every resolved parameter, lists joined by ",")
  *   obj KIND ID               (kernel objects, in creation order)
@@ -39,6 +40,7 @@ struct jstate {
 	uint64_t caps;
 	char *hostname;
 	char *path;
+	uint32_t userns_uid, userns_gid, userns_count;	/* count 0: no userns */
 	char **ip4;
 	size_t nip4;
 	char **ip6;

@@ -8,7 +8,13 @@
  * jail's filter then costs nothing to make. The programs are for the
  * architecture brig is built for, as brig itself.
  *
- * Usage: seccomp-gen DEFAULT.bpf SETTIME.bpf */
+ * A userns jail (CAP_SYS_ADMIN in its own user namespace) gets a third
+ * program that allows the mount family and new namespaces, as Docker's
+ * profile does for a container granted CAP_SYS_ADMIN: the kernel checks
+ * them against the jail's user namespace, so they reach only the jail's
+ * own mounts and namespaces.
+ *
+ * Usage: seccomp-gen DEFAULT.bpf SETTIME.bpf USERNS.bpf */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -32,13 +38,17 @@ static const char *const refused[] = {
 	"name_to_handle_at", "userfaultfd", "fanotify_init",
 	/* other processes' memory */
 	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+	/* NUMA placement is the host's business */
+	"mbind", "set_mempolicy", "move_pages", "migrate_pages",
+};
+
+/* Refused but in a userns jail (CAP_SYS_ADMIN over its own namespaces). */
+static const char *const refused_ns[] = {
 	/* the mount family: the jail's mounts are made for it, once */
 	"mount", "umount", "umount2", "pivot_root",
 	"move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
 	/* new namespaces (clone with CLONE_NEW* is handled by argument below) */
 	"unshare", "setns",
-	/* NUMA placement is the host's business */
-	"mbind", "set_mempolicy", "move_pages", "migrate_pages",
 };
 
 /* Time is the host's, unless the jail may set it. */
@@ -65,8 +75,9 @@ static int refuse(scmp_filter_ctx ctx, const char *const *names, size_t n)
 	return 0;
 }
 
-/* Compile the jail filter (settime: the clock calls allowed) into path. */
-static int build(const char *path, bool settime)
+/* Compile the jail filter (settime: the clock calls allowed; userns: the
+ * mount family and namespaces too) into path. */
+static int build(const char *path, bool settime, bool userns)
 {
 	static const unsigned long ns_flags[] = {
 		CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID,
@@ -98,12 +109,14 @@ static int build(const char *path, bool settime)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (r == 0)
 		r = refuse(ctx, refused, N(refused));
+	if (r == 0 && !userns)
+		r = refuse(ctx, refused_ns, N(refused_ns));
 	if (r == 0 && !settime)
 		r = refuse(ctx, refused_time, N(refused_time));
 	/* clone(2) with namespace flags: refused like unshare. clone3 passes
 	 * its flags in memory a filter cannot read: ENOSYS makes libc fall
 	 * back to clone(2), as Docker does. */
-	for (size_t i = 0; r == 0 && i < N(ns_flags); i++)
+	for (size_t i = 0; r == 0 && !userns && i < N(ns_flags); i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 				     SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
 	if (r == 0)
@@ -126,9 +139,10 @@ static int build(const char *path, bool settime)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: seccomp-gen DEFAULT.bpf SETTIME.bpf\n");
+	if (argc != 4) {
+		fprintf(stderr, "usage: seccomp-gen DEFAULT.bpf SETTIME.bpf USERNS.bpf\n");
 		return 2;
 	}
-	return build(argv[1], false) < 0 || build(argv[2], true) < 0 ? 1 : 0;
+	return build(argv[1], false, false) < 0 || build(argv[2], true, false) < 0 ||
+	       build(argv[3], false, true) < 0 ? 1 : 0;
 }

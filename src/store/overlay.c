@@ -23,25 +23,59 @@ char *overlay_escape(const char *path)
 	return sb_steal(&sb);
 }
 
-/* Mount jails/JAIL/root of the store at absolute path storeabs, from its
- * template's root and its upper/work layers. */
+/* Idmapped, detached copies of the template's root (lower, read through
+ * the jail's map) and of the jail's directory (upper and work, through
+ * the map with the mounting root added: overlayfs makes its work files
+ * and copies up as the root that mounted it). */
+static int idmapped_layers(const char *lower, const char *jaildir, const struct idmap *map,
+			   int *lfd, int *jfd, struct brig_err *e)
+{
+	cleanup_close int ns = userns_fd(map, false, e);
+	cleanup_close int creator = ns < 0 ? -1 : userns_fd(map, true, e);
+
+	*lfd = *jfd = -1;
+	if (creator < 0)
+		return -1;
+	*lfd = idmap_clone(AT_FDCWD, lower, false, ns, e);
+	if (*lfd < 0)
+		return -1;
+	*jfd = idmap_clone(AT_FDCWD, jaildir, false, creator, e);
+	if (*jfd < 0) {
+		close(*lfd);
+		*lfd = -1;
+		return -1;
+	}
+	return 0;
+}
+
 int overlay_mount(const char *storeabs, const char *jail, const char *template,
-		  struct brig_err *e)
+		  const struct idmap *map, struct brig_err *e)
 {
 	cleanup_free char *lower = xasprintf("%s/templates/%s/root", storeabs, template);
-	cleanup_free char *upper = xasprintf("%s/jails/%s/upper", storeabs, jail);
-	cleanup_free char *work = xasprintf("%s/jails/%s/work", storeabs, jail);
-	cleanup_free char *target = xasprintf("%s/jails/%s/root", storeabs, jail);
-	cleanup_free char *l = overlay_escape(lower), *u = overlay_escape(upper),
-			  *w = overlay_escape(work);
+	cleanup_free char *jaildir = xasprintf("%s/jails/%s", storeabs, jail);
+	cleanup_free char *upper = xasprintf("%s/upper", jaildir);
+	cleanup_free char *work = xasprintf("%s/work", jaildir);
+	cleanup_free char *target = xasprintf("%s/root", jaildir);
+	cleanup_free char *l = NULL, *u = NULL, *w = NULL, *opts = NULL;
+	cleanup_close int fd = -1, lfd = -1, jfd = -1;
+	char proc[64];
+
+	if (map) {
+		if (idmapped_layers(lower, jaildir, map, &lfd, &jfd, e) < 0)
+			return brig_err_wrap(e, "the jail's layers");
+		l = xasprintf("/proc/self/fd/%d", lfd);
+		u = xasprintf("/proc/self/fd/%d/upper", jfd);
+		w = xasprintf("/proc/self/fd/%d/work", jfd);
+	} else {
+		l = overlay_escape(lower);
+		u = overlay_escape(upper);
+		w = overlay_escape(work);
+	}
 	/* index and metacopy off: snapshots and rollbacks replace the upper
 	 * layer, and exported layers move to other machines; neither may
 	 * depend on overlayfs's own index of the layers. */
-	cleanup_free char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,index=off,"
-					    "metacopy=off,redirect_dir=off", l, u, w);
-	cleanup_close int fd = -1;
-	char proc[64];
-
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,index=off,metacopy=off,redirect_dir=off",
+			 l, u, w);
 	/* Mount on the directory itself, reached without following a link. */
 	fd = open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)

@@ -245,6 +245,27 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
+/* In a user namespace (a userns jail) no device node can be made, and a
+ * tmpfs mounted there opens none: dfd/name becomes a bind mount of the
+ * host's node (checked to be the device it must be), as LXC does. */
+static int bind_node(int dfd, const char *name, unsigned int major, unsigned int minor,
+		     struct brig_err *e)
+{
+	cleanup_free char *host = xasprintf("/dev/%s", name);
+	cleanup_close int mfd = -1, f = -1;
+	struct stat st;
+
+	if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(major, minor))
+		return brig_err_set(e, 0, "devfs: %s on the host is not the device %u,%u", host, major, minor);
+	f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+	if (f < 0)
+		return brig_err_set(e, errno, "devfs: /dev/%s", name);
+	mfd = new_bind(AT_FDCWD, host, false, 0, e);
+	if (mfd < 0 || attach_at(mfd, dfd, name, false, e) < 0)
+		return brig_err_wrap(e, "devfs: /dev/%s", name);
+	return 0;
+}
+
 /* The private /dev of mount.devfs (FreeBSD's devfs ruleset 4, roughly):
  * a small tmpfs holding the harmless nodes, links to /proc/self/fd, a
  * devpts instance of its own for ptys, and a tmpfs for POSIX shm. */
@@ -253,15 +274,23 @@ static int mount_dev(int tfd, struct brig_err *e)
 	cleanup_close int dfd = new_fs("tmpfs", "mode=0755,size=64k,nr_inodes=64",
 				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	cleanup_close int pts = -1, shm = -1;
+	bool bind = false;
 
 	if (dfd < 0)
 		return -1;
 	/* Filled while still detached: nothing in the jail can race us. */
-	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		if (mknodat(dfd, dev_nodes[i].name, S_IFCHR | 0666,
-			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0 ||
-		    fchmodat(dfd, dev_nodes[i].name, 0666, 0) < 0)
+			    makedev(dev_nodes[i].major, dev_nodes[i].minor)) < 0) {
+			if (errno == EPERM && i == 0) {
+				bind = true;	/* after the attach, below */
+				break;
+			}
 			return brig_err_set(e, errno, "devfs: /dev/%s", dev_nodes[i].name);
+		}
+		if (fchmodat(dfd, dev_nodes[i].name, 0666, 0) < 0)
+			return brig_err_set(e, errno, "devfs: /dev/%s", dev_nodes[i].name);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0)
 			return brig_err_set(e, errno, "devfs: /dev/%s", dev_links[i].name);
@@ -274,6 +303,9 @@ static int mount_dev(int tfd, struct brig_err *e)
 	if (pts < 0 || shm < 0 || attach(dfd, tfd, e) < 0 ||
 	    attach_at(pts, dfd, "pts", false, e) < 0 || attach_at(shm, dfd, "shm", false, e) < 0)
 		return brig_err_wrap(e, "devfs");
+	for (size_t i = 0; bind && i < ARRAY_SIZE(dev_nodes); i++)
+		if (bind_node(dfd, dev_nodes[i].name, dev_nodes[i].major, dev_nodes[i].minor, e) < 0)
+			return -1;
 	return 0;
 }
 

@@ -14,7 +14,9 @@ struct seccomp_prog {
 };
 
 /* The filter for a jail whose bounding set is caps (a jail granted
- * CAP_SYS_TIME by allow.settime may also use the clock system calls).
+ * CAP_SYS_TIME by allow.settime may also use the clock system calls; a
+ * userns jail, the only kind with CAP_SYS_ADMIN, the mount family and
+ * new namespaces, which its user namespace confines).
  * Compiled when brig was built (src/gen/seccomp.c holds the policy), so
  * this costs nothing. */
 const struct seccomp_prog *seccomp_jail_filter(uint64_t caps);
