@@ -184,6 +184,11 @@ int btrfs_subvol_delete(int dirfd, const char *name, struct brig_err *e);
  * jail's host ids and stores what the jail writes with the ids it sees. */
 int overlay_mount(const char *storeabs, const char *jail, const char *template,
 		  const struct idmap *map, struct brig_err *e);
+/* Mount jails/JAIL/root read-only from the jail's layer over its
+ * template's root (no upper layer: nothing is written, the layers may be
+ * in use by the jail's own overlay). */
+int overlay_mount_ro(const char *storeabs, const char *jail, const char *template,
+		     struct brig_err *e);
 /* Escape a path for an overlayfs option value (',' ':' '\'). Caller frees. */
 char *overlay_escape(const char *path);
 

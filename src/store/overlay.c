@@ -48,6 +48,23 @@ static int idmapped_layers(const char *lower, const char *jaildir, const struct 
 	return 0;
 }
 
+/* Mount an overlay with opts on the directory target itself, reached
+ * without following a link. */
+static int mount_on(const char *target, const char *template, unsigned long flags, const char *opts,
+		    struct brig_err *e)
+{
+	cleanup_close int fd = open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char proc[64];
+
+	if (fd < 0)
+		return brig_err_set(e, errno, "mounting `%s`", target);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (mount("overlay", proc, "overlay", flags, opts) < 0)
+		return brig_err_set(e, errno, "mounting the overlay of template `%s` on `%s`",
+				    template, target);
+	return 0;
+}
+
 int overlay_mount(const char *storeabs, const char *jail, const char *template,
 		  const struct idmap *map, struct brig_err *e)
 {
@@ -57,8 +74,7 @@ int overlay_mount(const char *storeabs, const char *jail, const char *template,
 	cleanup_free char *work = xasprintf("%s/work", jaildir);
 	cleanup_free char *target = xasprintf("%s/root", jaildir);
 	cleanup_free char *l = NULL, *u = NULL, *w = NULL, *opts = NULL;
-	cleanup_close int fd = -1, lfd = -1, jfd = -1;
-	char proc[64];
+	cleanup_close int lfd = -1, jfd = -1;
 
 	if (map) {
 		if (idmapped_layers(lower, jaildir, map, &lfd, &jfd, e) < 0)
@@ -76,13 +92,17 @@ int overlay_mount(const char *storeabs, const char *jail, const char *template,
 	 * depend on overlayfs's own index of the layers. */
 	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,index=off,metacopy=off,redirect_dir=off",
 			 l, u, w);
-	/* Mount on the directory itself, reached without following a link. */
-	fd = open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return brig_err_set(e, errno, "mounting `%s`", target);
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (mount("overlay", proc, "overlay", 0, opts) < 0)
-		return brig_err_set(e, errno, "mounting the overlay of template `%s` on `%s`",
-				    template, target);
-	return 0;
+	return mount_on(target, template, 0, opts, e);
+}
+
+int overlay_mount_ro(const char *storeabs, const char *jail, const char *template,
+		     struct brig_err *e)
+{
+	cleanup_free char *lower = xasprintf("%s/templates/%s/root", storeabs, template);
+	cleanup_free char *upper = xasprintf("%s/jails/%s/upper", storeabs, jail);
+	cleanup_free char *target = xasprintf("%s/jails/%s/root", storeabs, jail);
+	cleanup_free char *l = overlay_escape(lower), *u = overlay_escape(upper);
+	cleanup_free char *opts = xasprintf("lowerdir=%s:%s,index=off,metacopy=off,redirect_dir=off", u, l);
+
+	return mount_on(target, template, MS_RDONLY, opts, e);
 }
