@@ -92,7 +92,8 @@ struct idmap jail_idmap(const struct jstate *st);
 /* x->rootmnt: a detached, idmapped copy of x's path (and the mounts
  * below it), for the jail's first process to attach as its root: a
  * userns jail's root that the store did not mount. Never attached on the
- * host, so jails may share a path. */
+ * host, so jails may share a path. With path "/", none: the host's tree
+ * as it is (its files are nobody's to the jail). */
 int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e);
 
 /* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,

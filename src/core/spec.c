@@ -106,9 +106,9 @@ static bool parse_map(const char *v, struct idmap *m)
 }
 
 /* userns and userns.map: a user namespace, its ids given or allocated at
- * start (count 0). Needs a root of its own and a network namespace of its
- * own (sysfs can be mounted in a user namespace only over a network
- * namespace that namespace owns). */
+ * start (count 0). Needs a network namespace of its own (sysfs can be
+ * mounted in a user namespace only over a network namespace that
+ * namespace owns). */
 static int check_userns(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 {
 	const char *map = conf_str(j, "userns.map");
@@ -131,9 +131,6 @@ static int check_userns(const struct conf_jail *j, struct jspec *sp, struct brig
 		if ((uint64_t)m->uid + m->count > UINT32_MAX || (uint64_t)m->gid + m->count > UINT32_MAX)
 			return brig_err_set(e, 0, "userns.map: \"%s\": past the last id", map);
 	}
-	if (strcmp(sp->path, "/") == 0)
-		return brig_err_set(e, 0, "userns: path = \"/\" (the host's own tree) cannot be "
-				    "shown with the jail's ids");
 	if (!sp->own_net)
 		return brig_err_set(e, 0, "userns: needs a network of its own (not ip4/ip6 = inherit)");
 	return 0;

@@ -13,6 +13,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/jail.h"
 #include "core/jid.h"
@@ -137,7 +138,13 @@ struct idmap jail_idmap(const struct jstate *st)
 
 int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e)
 {
-	cleanup_close int ns = userns_fd(map, false, e);
+	cleanup_close int ns = -1;
+
+	/* The host's own tree stays as it is: the host's files are the
+	 * host's, nobody's to the jail. */
+	if (strcmp(x->sp.path, "/") == 0)
+		return 0;
+	ns = userns_fd(map, false, e);
 
 	if (ns >= 0)
 		x->rootmnt = idmap_clone(AT_FDCWD, x->sp.path, true, ns, e);
