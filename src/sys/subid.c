@@ -74,7 +74,7 @@ int subid_read(const char *file, const char *owner, uint32_t uid, struct subid_r
 {
 	bool missing;
 	cleanup_free char *text = read_small(file, &missing, e);
-	char uidstr[16], *save = NULL;
+	char uidstr[16], *next;
 	int lineno = 0;
 
 	*out = NULL;
@@ -82,10 +82,13 @@ int subid_read(const char *file, const char *owner, uint32_t uid, struct subid_r
 	if (!text)
 		return missing ? 0 : -1;
 	snprintf(uidstr, sizeof(uidstr), "%u", uid);
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = text; line; line = next) {
 		char *f1 = line, *f2, *f3;
 		struct subid_range r;
 
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		lineno++;
 		if (*line == '#' || *line == '\0')
 			continue;

@@ -149,9 +149,12 @@ expect_grep "a: start: userns: no range of 65536 ids for brig or root in $T/subu
 # A map that would make the host's root the jail's is refused; so is a
 # userns jail on the host's network.
 conf "r { path = \"$ROOT\"; persist; userns.map = \"0:65536\"; }
+bad { path = \"$ROOT\"; persist; userns.map = \"1:2:3:4\"; }
 shared { path = \"$ROOT\"; persist; userns; ip4 = inherit; }"
 expect_rc 1 "$BRIG" start r
 expect_grep 'userns.map: "0:65536": host id 0 (root) would be root in the jail' "$ERR"
+expect_rc 1 "$BRIG" start bad
+expect_grep 'bad: start: userns.map: "1:2:3:4": not auto, HOSTID:COUNT or HOSTUID:HOSTGID:COUNT' "$ERR"
 expect_rc 1 "$BRIG" start shared
 expect_grep 'userns: needs a network of its own' "$ERR"
 assert_clean
