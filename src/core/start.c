@@ -300,8 +300,9 @@ static int prepare(struct jctx *x, struct brig_err *e)
 
 int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
 {
-	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1, .rootmnt = -1,
-			  .pidfd = -1, .sink = s, .verbose = s->ops && s->ops->verbose };
+	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
+			  .rootmnt = -1, .pidfd = -1, .sink = s,
+			  .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
 	const char *why = conf_name_invalid(x.name);

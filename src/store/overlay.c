@@ -102,7 +102,8 @@ int overlay_mount_ro(const char *storeabs, const char *jail, const char *templat
 	cleanup_free char *upper = xasprintf("%s/jails/%s/upper", storeabs, jail);
 	cleanup_free char *target = xasprintf("%s/jails/%s/root", storeabs, jail);
 	cleanup_free char *l = overlay_escape(lower), *u = overlay_escape(upper);
-	cleanup_free char *opts = xasprintf("lowerdir=%s:%s,index=off,metacopy=off,redirect_dir=off", u, l);
+	cleanup_free char *opts = xasprintf("lowerdir=%s:%s,index=off,metacopy=off,redirect_dir=off",
+					    u, l);
 
 	return mount_on(target, template, MS_RDONLY, opts, e);
 }

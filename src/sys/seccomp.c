@@ -9,7 +9,8 @@
 
 #include "sys/caps.h"
 
-#if !defined(BRIG_SECCOMP_DEFAULT) || !defined(BRIG_SECCOMP_SETTIME) || !defined(BRIG_SECCOMP_USERNS)
+#if !defined(BRIG_SECCOMP_DEFAULT) || !defined(BRIG_SECCOMP_SETTIME) || \
+	!defined(BRIG_SECCOMP_USERNS)
 #error "BRIG_SECCOMP_DEFAULT, _SETTIME and _USERNS (the built filters) are set by the Makefile"
 #endif
 
