@@ -1,6 +1,7 @@
 #!/bin/sh
 # Jail lifecycle benchmarks. Prints figures, asserts nothing:
-#   1. start and stop latency (median) of a persist busybox jail, against
+#   1. start and stop latency (median) of a persist busybox jail (and of
+#      the same jail with userns), against
 #      `runc run -d` / `runc delete -f` of the same root in the same run,
 #      and against a floor: bench/start_floor.c, the namespaces, pivot_root
 #      and exec of a tiny PID 1 with nothing else (what no implementation
@@ -50,6 +51,14 @@ printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
 b_start=$(median --prepare "$BRIG stop j" "$BRIG start j")
 b_stop=$(median --prepare "$BRIG start j" "$BRIG stop j")
 "$BRIG" stop j >/dev/null
+# The same jail unprivileged (a user namespace, its root an idmapped copy).
+printf 'j { path = "%s"; persist; }\nju { path = "%s"; persist; userns.map = "1000000:65536"; }\n' \
+	"$T/root" "$T/root" >"$BRIG_CONFDIR/jail.conf"
+u_start=$(median --prepare "$BRIG stop ju" "$BRIG start ju")
+u_stop=$(median --prepare "$BRIG start ju" "$BRIG stop ju")
+"$BRIG" stop ju >/dev/null
+echo "brig start, userns:    $u_start ms (without: $b_start ms)"
+echo "brig stop, userns:     $u_stop ms (without: $b_stop ms)"
 
 # runc: the same root, the same namespaces (runc's default spec: pid, net,
 # ipc, uts, mount), a process that waits like a persist jail does.

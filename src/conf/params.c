@@ -122,6 +122,8 @@ static const struct conf_pdef jail_params[] = {
 	{ "sysvmsg", S, SYS | UT, "System V message queues: new, inherit or disable" },
 	{ "sysvsem", S, SYS | UT, "System V semaphores: new, inherit or disable" },
 	{ "sysvshm", S, SYS | UT, "System V shared memory: new, inherit or disable" },
+	{ "userns", B, BRIG, "run in a user namespace: its root is an unprivileged host user" },
+	{ "userns.map", S, BRIG, "ids of a userns jail: auto (from /etc/subuid, /etc/subgid) or HOSTID:COUNT" },
 	{ "vnet", S, SYS | NOVAR | UT, "own network stack (new) or the host's (inherit)" },
 	{ "vnet.bridge", S, BRIG, "bridge (from networks.conf) its epair joins" },
 	{ "vnet.interface", L, J8, "host interfaces moved into a vnet jail" },

@@ -17,16 +17,22 @@ const char *core_rundir(void)
 	return d && *d ? d : DEFAULT_RUNDIR;
 }
 
+uint32_t core_hash(const char *s)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const char *p = s; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
 char *jail_cgroup_group(const char *name)
 {
 	const char *rd = core_rundir();
-	uint32_t h = 2166136261u;	/* FNV-1a */
 
 	if (strcmp(rd, DEFAULT_RUNDIR) == 0)
 		return xasprintf("brig/%s", name);
-	for (const char *p = rd; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return xasprintf("brig.%08x/%s", h, name);
+	return xasprintf("brig.%08x/%s", core_hash(rd), name);
 }
 
 void core_fault(const char *point)

@@ -4,6 +4,7 @@
 #define BRIG_CORE_JAIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf/conf.h"
 #include "core/core.h"
@@ -11,6 +12,7 @@
 #include "core/state.h"
 #include "sys/jailproc.h"
 #include "sys/seccomp.h"
+#include "sys/userns.h"
 #include "util/err.h"
 #include "util/rec.h"
 
@@ -36,6 +38,7 @@ struct jctx {
 	struct jspec sp;	/* start only */
 	struct jail_child child;	/* start: the jail's first process */
 	int initfd;		/* start: the init program */
+	int rootmnt;		/* start: a userns jail's idmapped root, or -1 */
 	int pidfd;		/* the jail's init, pinned */
 	const struct sink *sink;
 	bool verbose;
@@ -94,6 +97,20 @@ char *jail_param_text(const struct conf_param *p);
 void recorded_hooks_add(struct jstate *st, const struct conf_jail *j);
 int recorded_jail(const struct jstate *st, struct conf_jail *out);
 void recorded_jail_free(struct conf_jail *j);
+/* FNV-1a of s: stable across runs and machines. */
+uint32_t core_hash(const char *s);
+/* Under the global JID lock: give a userns jail its ids (userns.map, or a
+ * free range of 65536 from /etc/subuid and /etc/subgid) and record them
+ * in its state. No-op for other jails. */
+int jail_userns_assign(struct jctx *x, struct brig_err *e);
+/* The ids recorded in st (count 0: not a userns jail). */
+struct idmap jail_idmap(const struct jstate *st);
+/* x->rootmnt: a detached, idmapped copy of x's path (and the mounts
+ * below it), for the jail's first process to attach as its root: a
+ * userns jail's root that the store did not mount. Never attached on the
+ * host, so jails may share a path. With path "/", none: the host's tree
+ * as it is (its files are nobody's to the jail). */
+int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e);
 
 /* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,
  * "brig.HASH/NAME", so that separate run directories never collide). */

@@ -23,12 +23,11 @@ int jid_lowest_free(const int *used, size_t n)
 	return jid;
 }
 
-/* JIDs recorded by every jail but self. */
-static int *jids_in_use(const char *self, size_t *n)
+struct jstate *jail_states_others(const char *self, size_t *n)
 {
 	DIR *d = opendir(core_rundir());
 	struct dirent *de;
-	int *v = NULL;
+	struct jstate *v = NULL;
 
 	*n = 0;
 	while (d && (de = readdir(d))) {
@@ -40,12 +39,30 @@ static int *jids_in_use(const char *self, size_t *n)
 		dir = jail_dir(de->d_name);
 		if (state_read(dir, &st, NULL) == 1) {
 			v = xrealloc(v, (*n + 1) * sizeof(*v));
-			v[(*n)++] = st.jid;
-			state_free(&st);
+			v[(*n)++] = st;
 		}
 	}
 	if (d)
 		closedir(d);
+	return v;
+}
+
+void jail_states_free(struct jstate *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		state_free(&v[i]);
+	free(v);
+}
+
+/* JIDs recorded by every jail but self. */
+static int *jids_in_use(const char *self, size_t *n)
+{
+	struct jstate *st = jail_states_others(self, n);
+	int *v = xcalloc(*n + 1, sizeof(*v));
+
+	for (size_t i = 0; i < *n; i++)
+		v[i] = st[i].jid;
+	jail_states_free(st, *n);
 	return v;
 }
 

@@ -6,6 +6,9 @@
 
 #include "core/jail.h"
 
+/* The states of every jail but self (read without their locks). */
+struct jstate *jail_states_others(const char *self, size_t *n);
+void jail_states_free(struct jstate *v, size_t n);
 /* The lowest integer >= 1 not in used[0..n). */
 int jid_lowest_free(const int *used, size_t n);
 /* Under the global JID lock: give x its JID (x->sp.jid if requested and

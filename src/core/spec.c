@@ -100,6 +100,64 @@ static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_er
 	return 0;
 }
 
+/* "HOSTID:COUNT" or "HOSTUID:HOSTGID:COUNT" into m; false if malformed. */
+static bool parse_map(const char *v, struct idmap *m)
+{
+	unsigned long long f[3];
+	size_t n = 0;
+
+	for (const char *p = v;; p++) {
+		char *end;
+
+		if (n == 3 || *p < '0' || *p > '9')
+			return false;
+		errno = 0;
+		f[n++] = strtoull(p, &end, 10);
+		if (errno || f[n - 1] > UINT32_MAX || (*end != ':' && *end != '\0'))
+			return false;
+		if (*end == '\0')
+			break;
+		p = end;
+	}
+	if (n < 2)
+		return false;
+	m->uid = (uint32_t)f[0];
+	m->gid = (uint32_t)f[n == 3 ? 1 : 0];
+	m->count = (uint32_t)f[n - 1];
+	return true;
+}
+
+/* userns and userns.map: a user namespace, its ids given or allocated at
+ * start (count 0). Needs a network namespace of its own (sysfs can be
+ * mounted in a user namespace only over a network namespace that
+ * namespace owns). */
+static int check_userns(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+{
+	const char *map = conf_str(j, "userns.map");
+
+	sp->userns = conf_bool(j, "userns", false) || (map && *map);
+	if (!sp->userns)
+		return 0;
+	if (map && *map && strcmp(map, "auto") != 0) {
+		struct idmap *m = &sp->usermap;
+
+		if (!parse_map(map, m))
+			return brig_err_set(e, 0, "userns.map: \"%s\": not auto, HOSTID:COUNT or "
+					    "HOSTUID:HOSTGID:COUNT", map);
+		if (m->count == 0 || m->count == UINT32_MAX)
+			return brig_err_set(e, 0, "userns.map: \"%s\": the count must be 1 to %u", map,
+					    UINT32_MAX - 1);
+		if (m->uid == 0 || m->gid == 0)
+			return brig_err_set(e, 0, "userns.map: \"%s\": host id 0 (root) would be root in "
+					    "the jail; give a range of unprivileged ids", map);
+		if ((uint64_t)m->uid + m->count > UINT32_MAX || (uint64_t)m->gid + m->count > UINT32_MAX)
+			return brig_err_set(e, 0, "userns.map: \"%s\": past the last id", map);
+	}
+	if (!sp->own_net)
+		return brig_err_set(e, 0, "userns: needs a network of its own (not ip4/ip6 = inherit)");
+	return 0;
+}
+
 /* Append m (taken over) to the jail's mounts. */
 static void add_mount(struct jspec *sp, struct jmount *m)
 {
@@ -210,16 +268,18 @@ int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
 	if (sp->stop_timeout < 0 || sp->exec_timeout < 0)
 		return brig_err_set(e, 0, "%s: must not be negative",
 				    sp->stop_timeout < 0 ? "stop.timeout" : "exec.timeout");
-	if (check_net(j, sp, e) < 0)
+	if (check_net(j, sp, e) < 0 || check_userns(j, sp, e) < 0)
 		return -1;
 	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP |
-		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0);
+		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0) |
+		      (sp->userns ? CLONE_NEWUSER : 0);
 	allow = (struct jail_allow){
 		.raw_sockets = conf_bool(j, "allow.raw_sockets", false),
 		.mlock = conf_bool(j, "allow.mlock", false),
 		.settime = conf_bool(j, "allow.settime", false) || conf_bool(j, "allow.adjtime", false),
 		/* Never over the host's own network stack. */
 		.routing = sp->own_net && conf_bool(j, "allow.routing", false),
+		.userns = sp->userns,
 	};
 	sp->caps = caps_jail_set(&allow);
 	sp->socket_af = conf_bool(j, "allow.socket_af", false);

@@ -9,6 +9,7 @@
 
 #include "conf/conf.h"
 #include "sys/jmount.h"
+#include "sys/userns.h"
 #include "util/err.h"
 
 struct jspec {
@@ -34,6 +35,8 @@ struct jspec {
 	char **ip6;
 	size_t nip6;
 	int jid;		/* requested JID, 0: lowest free */
+	bool userns;		/* in a user namespace of its own */
+	struct idmap usermap;	/* userns.map given as ids; count 0: auto */
 };
 
 /* Check j and fill sp; errors name the parameter ("path: ..."). */

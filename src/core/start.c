@@ -50,7 +50,9 @@ static int step_state(struct jctx *x, struct brig_err *e)
 		state_add_param(st, x->cj->params[i].name, v);
 	}
 	recorded_hooks_add(st, x->cj);
-	return jid_assign(x, e);
+	if (jid_assign(x, e) < 0)
+		return -1;
+	return jail_userns_assign(x, e);
 }
 
 /* One cgroup per hierarchy, all recorded (in one write) before any is made. */
@@ -94,13 +96,19 @@ static int step_devices(struct jctx *x, struct brig_err *e)
 	return r;
 }
 
-/* The store mounts a thin jail's root on the host (recording it). */
+/* The store mounts a thin jail's root on the host (recording it). A
+ * userns jail's root is shown with its ids: the store's idmapped overlay,
+ * or else an idmapped copy of path (jail_idmap_root()). */
 static int step_prepare(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
+	struct idmap map = jail_idmap(&x->st);
+	int r = store_jail_prepare(x->cj, &rec, map.count ? &map : NULL, e);
 
-	if (store_jail_prepare(x->cj, &rec, e) < 0)
+	if (r < 0)
 		return brig_err_wrap(e, "store");
+	if (map.count && r == 0)
+		return jail_idmap_root(x, &map, e);
 	return 0;
 }
 
@@ -127,7 +135,9 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
 		.filter = spec_filter(&x->st),
+		.userns = sp->userns, .rootmnt = x->rootmnt,
 	};
+	struct idmap map = jail_idmap(&x->st);
 
 	x->initfd = initbin_memfd(e);
 	if (x->initfd < 0)
@@ -136,6 +146,8 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (jail_clone(&s, &x->child, e) < 0)
 		return -1;
 	x->pidfd = x->child.pidfd;
+	if (sp->userns && jail_userns_map(&x->child, &map, e) < 0)
+		return -1;
 	if (jail_wait(&x->child, false, e) < 0)
 		return -1;
 	x->st.init_pid = x->child.pid;
@@ -154,6 +166,8 @@ static int step_create(struct jctx *x, struct brig_err *e)
 	jail_child_release(&x->child, false);
 	close(x->initfd);
 	x->initfd = -1;
+	if (x->rootmnt >= 0)
+		close(TAKE_FD(x->rootmnt));
 	if (r == 0)
 		sink_created(x->sink, x->name, x->st.jid);
 	return r;
@@ -271,6 +285,8 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	if (x->initfd >= 0)
 		close(x->initfd);
 	x->initfd = -1;
+	if (x->rootmnt >= 0)
+		close(TAKE_FD(x->rootmnt));
 	if (x->st.status) {
 		struct brig_err te = { 0 };
 
@@ -340,7 +356,8 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
 {
 	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
-			  .pidfd = -1, .sink = s, .verbose = s->ops && s->ops->verbose };
+			  .rootmnt = -1, .pidfd = -1, .sink = s,
+			  .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
 	const char *why = conf_name_invalid(x.name);

@@ -47,6 +47,9 @@ void state_format(const struct jstate *s, struct strbuf *out)
 		sb_adds(out, "socket_af 1\n");
 	add_line(out, "hostname", s->hostname);
 	add_line(out, "path", s->path);
+	if (s->userns_count)
+		sb_addf(out, "userns %" PRIu32 " %" PRIu32 " %" PRIu32 "\n", s->userns_uid, s->userns_gid,
+			s->userns_count);
 	for (size_t i = 0; i < s->nip4; i++)
 		add_line(out, "ip4", s->ip4[i]);
 	for (size_t i = 0; i < s->nip6; i++)
@@ -169,6 +172,10 @@ static int parse_line(const char *line, size_t len, struct jstate *s, struct bri
 	} else if (KEY("path")) {
 		free(s->path);
 		s->path = TAKE_PTR(val);
+	} else if (KEY("userns")) {
+		if (sscanf(val, "%" SCNu32 " %" SCNu32 " %" SCNu32, &s->userns_uid, &s->userns_gid,
+			   &s->userns_count) != 3)
+			return brig_err_set(e, 0, "bad userns line");
 	} else if (KEY("ip4")) {
 		push(&s->ip4, &s->nip4, TAKE_PTR(val));
 	} else if (KEY("ip6")) {

@@ -12,6 +12,7 @@
  *                              socket family; absent: not)
  *   hostname web
  *   path /jails/web
+ *   userns UID GID COUNT      (a userns jail: its ids on the host)
  *   ip4 10.0.0.2              (repeated; ip6 likewise)
  *   param NAME VALUE          (every resolved parameter, lists joined by ",")
  *   hooks                     (the stop hooks are recorded, as:)
@@ -47,6 +48,7 @@ struct jstate {
 	bool socket_af;
 	char *hostname;
 	char *path;
+	uint32_t userns_uid, userns_gid, userns_count;	/* count 0: no userns */
 	char **ip4;
 	size_t nip4;
 	char **ip6;

@@ -34,15 +34,29 @@ struct source {
 	struct tmpdir snap;		/* a btrfs snapshot made for a live export */
 };
 
-/* The merged view of a thin jail whose root is not mounted: mounted in a
- * mount namespace of our own, so that it goes away with this process. */
-static int mount_privately(struct jailrec *r, const char *name, struct brig_err *e)
+/* The merged view of a thin jail, mounted in a mount namespace of our
+ * own, so that it goes away with this process. When the root is mounted
+ * (the jail runs, or brig create left it), the view is a read-only
+ * overlay of the jail's layer over the template in its place: the
+ * mounted one may show other ids (a userns jail's, sys/userns.h), and a
+ * second writable overlay must never share the running one's layers. */
+static int mount_privately(struct jailrec *r, const char *name, bool mounted, struct brig_err *e)
 {
+	cleanup_free char *abs = NULL, *root = NULL;
+
 	if (unshare(CLONE_NEWNS) < 0)
 		return brig_err_set(e, errno, "entering a private mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return brig_err_set(e, errno, "making mounts private");
-	return jailrec_mount(r, name, e);
+	if (!mounted)
+		return jailrec_mount(r, name, e);
+	abs = store_abs(e);
+	if (!abs)
+		return -1;
+	root = xasprintf("%s/jails/%s/root", abs, name);
+	if (umount2(root, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+		return brig_err_set(e, errno, "unmounting `%s` privately", root);
+	return overlay_mount_ro(abs, name, r->template, e);
 }
 
 /* Pick and open what to archive. */
@@ -57,23 +71,22 @@ static int open_source(int storefd, struct jailrec *r, struct store_export *x, s
 		s->skip = layer_skip_xattrs;
 	} else if (r->be == &backend_overlay) {
 		int m = fs_is_mount_root(r->dirfd, "root", e);
+		cleanup_free char *abs = NULL, *path = NULL;
 
-		if (m < 0 || (m == 0 && mount_privately(r, x->jail, e) < 0))
+		if (m < 0 || mount_privately(r, x->jail, m == 1, e) < 0)
 			return -1;
-		dir = "root";
-		if (m == 0) {
-			/* Descriptors opened before unshare() still see the
-			 * mounts of the old namespace: open the new mount by path. */
-			cleanup_free char *abs = store_abs(e);
-			cleanup_free char *path = abs ? xasprintf("%s/jails/%s/root", abs, x->jail) : NULL;
-
-			if (!path)
-				return -1;
-			s->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (s->fd < 0)
-				return brig_err_set(e, errno, "opening `%s`", path);
-			return 0;
-		}
+		if (x->live)
+			x->consistency = CONSISTENCY_FILES;
+		/* Descriptors opened before unshare() still see the mounts of
+		 * the old namespace: open the new mount by path. */
+		abs = store_abs(e);
+		path = abs ? xasprintf("%s/jails/%s/root", abs, x->jail) : NULL;
+		if (!path)
+			return -1;
+		s->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (s->fd < 0)
+			return brig_err_set(e, errno, "opening `%s`", path);
+		return 0;
 	}
 	if (x->live)
 		x->consistency = r->be == &backend_btrfs ? CONSISTENCY_ATOMIC : CONSISTENCY_FILES;

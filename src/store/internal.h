@@ -182,9 +182,16 @@ int btrfs_subvol_delete(int dirfd, const char *name, struct brig_err *e);
 /* ---- overlay.c: mounting a thin jail ---- */
 
 /* Mount jails/JAIL/root of the store at absolute path storeabs, from its
- * template's root and its upper/work layers. */
+ * template's root and its upper/work layers. With map: each layer an
+ * idmapped mount, so that the overlay shows the ids on disk as the
+ * jail's host ids and stores what the jail writes with the ids it sees. */
 int overlay_mount(const char *storeabs, const char *jail, const char *template,
-		  struct brig_err *e);
+		  const struct idmap *map, struct brig_err *e);
+/* Mount jails/JAIL/root read-only from the jail's layer over its
+ * template's root (no upper layer: nothing is written, the layers may be
+ * in use by the jail's own overlay). */
+int overlay_mount_ro(const char *storeabs, const char *jail, const char *template,
+		     struct brig_err *e);
 /* Escape a path for an overlayfs option value (',' ':' '\'). Caller frees. */
 char *overlay_escape(const char *path);
 
@@ -204,6 +211,9 @@ void jailrec_close(struct jailrec *r);
 int jailrec_unmount(struct jailrec *r, const char *name, struct brig_err *e);
 /* Mount the jail's root when its backend needs it and it is not mounted. */
 int jailrec_mount(struct jailrec *r, const char *name, struct brig_err *e);
+/* The same; with map (not NULL), from idmapped layers (overlay_mount). */
+int jailrec_mount_map(struct jailrec *r, const char *name, const struct idmap *map,
+		      struct brig_err *e);
 
 /* ---- jail.c: jails in the store ---- */
 

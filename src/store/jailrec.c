@@ -92,8 +92,13 @@ static int dir_empty(int dirfd, const char *name, struct brig_err *e)
 	return empty;
 }
 
-/* Mount the jail's root when its backend needs it and it is not mounted. */
 int jailrec_mount(struct jailrec *r, const char *name, struct brig_err *e)
+{
+	return jailrec_mount_map(r, name, NULL, e);
+}
+
+int jailrec_mount_map(struct jailrec *r, const char *name, const struct idmap *map,
+		      struct brig_err *e)
 {
 	cleanup_free char *abs = NULL;
 	int m;
@@ -113,5 +118,5 @@ int jailrec_mount(struct jailrec *r, const char *name, struct brig_err *e)
 	abs = store_abs(e);
 	if (!abs)
 		return -1;
-	return overlay_mount(abs, name, r->template, e);
+	return overlay_mount(abs, name, r->template, map, e);
 }

@@ -28,7 +28,8 @@ static char *store_jail_of(const char *path, const char *storeabs)
  * The mount is recorded even when brig create left it mounted, so that the
  * jail's stop always unmounts it: a stopped jail leaves no mount behind.
  * Jails not made by the store: no-op. */
-int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct brig_err *e)
+int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const struct idmap *map,
+		       struct brig_err *e)
 {
 	const char *path = conf_str(j, "path");
 	cleanup_free char *real = NULL, *storeabs = NULL, *name = NULL;
@@ -53,8 +54,13 @@ int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct 
 		return 0;
 	}
 	rc = rec_add(rec, "mount", real, e);
+	/* The plain overlay brig create leaves would hide the idmapped one. */
+	if (rc == 0 && map)
+		rc = jailrec_unmount(&r, name, e);
 	if (rc == 0)
-		rc = jailrec_mount(&r, name, e);
+		rc = jailrec_mount_map(&r, name, map, e);
 	jailrec_close(&r);
-	return rc < 0 ? brig_err_wrap(e, "%s: mounting its root", j->name) : 0;
+	if (rc < 0)
+		return brig_err_wrap(e, "%s: mounting its root", j->name);
+	return map ? 1 : 0;
 }

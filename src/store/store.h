@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "conf/conf.h"
+#include "sys/userns.h"
 #include "util/err.h"
 #include "util/rec.h"
 
@@ -28,8 +29,13 @@ const char *store_dir(void);
 
 /* Before a jail starts: when its path is the root of a thin jail of the
  * store that is not mounted, mount it there (recording "mount PATH" first).
- * Jails not made by the store: no-op. */
-int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct brig_err *e);
+ * Jails not made by the store: no-op. With map (a userns jail), the
+ * overlay is made of idmapped layers, so that the jail sees the ids on
+ * disk as its own (a plain overlay left mounted is replaced); then 1 says
+ * the root was mounted so, 0 that the caller must show path idmapped
+ * itself (not an overlay of the store). */
+int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const struct idmap *map,
+		       struct brig_err *e);
 
 /* How long steps report progress (cli shows it on a terminal only). */
 struct store_progress {

@@ -13,6 +13,9 @@ struct jail_allow {
 	bool mlock;		/* CAP_IPC_LOCK */
 	bool settime;		/* CAP_SYS_TIME (and the clock system calls) */
 	bool routing;		/* CAP_NET_ADMIN: only for a network of its own */
+	bool userns;		/* CAP_SYS_ADMIN and CAP_NET_ADMIN, which in a
+				 * user namespace reach only the jail's own
+				 * namespaces (its mounts, hostname, network) */
 };
 
 /* The jail's bounding set as a bit mask (bit N = capability N): Docker's

@@ -19,6 +19,7 @@
 #include "sys/proc.h"
 #include "sys/pty.h"
 #include "sys/seccomp.h"
+#include "sys/userns.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -201,10 +202,14 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 		keep[nkeep++] = cgfds[i];
 	close_fds_except(keep, nkeep);
 	free(keep);
+	/* The user namespace first (the kernel joins it before the others). */
 	if (setns(r->pidfd, r->nsflags) < 0) {
 		brig_err_set(&e, errno, "joining the jail's namespaces");
 		fail_exit(errfd, &e);
 	}
+	/* A userns jail: the host's root is nobody there; be the jail's. */
+	if ((r->nsflags & CLONE_NEWUSER) && userns_become_root(&e) < 0)
+		fail_exit(errfd, &e);
 	close(r->pidfd);
 	if (r->pty_sock >= 0) {
 		int master;

@@ -15,6 +15,7 @@
 #include "sys/lo.h"
 #include "sys/proc.h"
 #include "sys/seccomp.h"
+#include "sys/userns.h"
 #include "util/mem.h"
 
 /* What C reports at the end of a phase. On success of the last phase it
@@ -63,16 +64,44 @@ static void child_wait_go(int fd)
 		proc_child_exit(1);
 }
 
+/* C: a copy of the jail's root tree (detached) and the directory to
+ * attach it on, both in C's new mount namespace. */
+static int open_root(const char *path, int rootmnt, int *mfd, int *tfd, struct brig_err *e)
+{
+	*mfd = rootmnt >= 0 ? rootmnt :
+			      open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (*mfd < 0)
+		return brig_err_set(e, errno, "path %s", path);
+	*tfd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*tfd < 0)
+		return brig_err_set(e, errno, "path %s", path);
+	return 0;
+}
+
 /* C, phase 1: everything up to the mounts. rootfd receives the root. */
 static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err *e)
 {
-	/* Only the PID namespace has to come with clone(); C makes the others
-	 * itself, so that their failure is told as such. */
+	/* Only the PID (and user) namespace has to come with clone(); C makes
+	 * the others itself, so that their failure is told as such. */
 	int flags = CLONE_NEWNS | CLONE_NEWIPC | (s->hostname ? CLONE_NEWUTS : 0) |
 		    (s->own_net ? CLONE_NEWNET : 0);
+	bool own_root = strcmp(s->path, "/") != 0;
+	cleanup_close int tfd = -1;
+	int mfd = -1;
 
 	if (unshare(flags) < 0)
 		return brig_err_set(e, errno, "creating the jail's namespaces");
+	/* The root is looked up while C still has the host's root's ids,
+	 * which own the directories above it (in a user namespace C keeps
+	 * no privilege over them, only their owner's rights). */
+	if (own_root && open_root(s->path, s->rootmnt, &mfd, &tfd, e) < 0) {
+		if (mfd >= 0)
+			close(mfd);
+		return -1;
+	}
+	*rootfd = mfd;
+	if (s->userns && userns_become_root(e) < 0)
+		return -1;
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
 	/* Nothing mounted from here on may propagate to the host. */
@@ -80,25 +109,16 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 		return brig_err_set(e, errno, "making mounts private");
 	if (s->own_net && lo_up(e) < 0)
 		return -1;
-	if (strcmp(s->path, "/") == 0) {
+	if (!own_root) {
 		/* The host tree itself, in namespaces of its own: no bind, no
 		 * pivot_root (it would pivot onto itself). */
 		*rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	} else {
-		/* pivot_root needs the root to be a mount point. */
-		int mfd = open_tree(AT_FDCWD, s->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-
-		if (mfd < 0)
+		if (*rootfd < 0)
 			return brig_err_set(e, errno, "path %s", s->path);
-		if (move_mount(mfd, "", AT_FDCWD, s->path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			brig_err_set(e, errno, "path %s: bind mount", s->path);
-			close(mfd);
-			return -1;
-		}
-		*rootfd = mfd;
+	} else if (move_mount(mfd, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		/* pivot_root needs the root to be a mount point. */
+		return brig_err_set(e, errno, "path %s: bind mount", s->path);
 	}
-	if (*rootfd < 0)
-		return brig_err_set(e, errno, "path %s", s->path);
 	return jmount_apply(*rootfd, s->mounts, s->nmounts, e);
 }
 
@@ -154,7 +174,7 @@ static int child_main(void *arg)
 	const struct child_args *a = arg;
 	const struct jail_setup *s = &a->s;
 	struct brig_err e = { 0 };
-	int keep[4], rootfd = -1, nullfd;
+	int keep[5], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A session of its own: the caller's terminal and process group
@@ -176,8 +196,12 @@ static int child_main(void *arg)
 	keep[1] = a->status;
 	keep[2] = s->initfd;
 	keep[3] = nullfd;
+	keep[4] = s->rootmnt;
 	/* Above all the caller's lock: it must die with the caller. */
 	close_fds_except(keep, ARRAY_SIZE(keep));
+	/* A userns jail: nothing until the caller has written our maps. */
+	if (s->userns)
+		child_wait_go(a->go);
 	if (child_setup(s, &rootfd, &e) == 0) {
 		child_report(a->status, 1, NULL);
 		child_wait_go(a->go);
@@ -218,7 +242,8 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	*a = (struct child_args){ .s = *s, .go = go[0], .status = st[1] };
 	/* The stack grows down from just below the arguments (aligned). */
 	pid = clone(child_main, (void *)((uintptr_t)a & ~(uintptr_t)63),
-		    CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | SIGCHLD, a, &pidfd);
+		    CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | (s->userns ? CLONE_NEWUSER : 0) | SIGCHLD,
+		    a, &pidfd);
 	close(go[0]);
 	close(st[1]);
 	if (pid < 0) {
@@ -234,6 +259,13 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	c->status = st[0];
 	c->stack = stack;
 	return 0;
+}
+
+int jail_userns_map(struct jail_child *c, const struct idmap *m, struct brig_err *e)
+{
+	if (userns_write_maps(c->pid, m, e) < 0)
+		return -1;
+	return jail_go(c, e);
 }
 
 int jail_go(struct jail_child *c, struct brig_err *e)

@@ -1,6 +1,9 @@
 /* Creating a jail: its namespaces, root, mounts, and PID 1.
  *
- * jail_clone() makes the jail's first process C in a new PID namespace;
+ * jail_clone() makes the jail's first process C in a new PID namespace
+ * (and, for a userns jail, a new user namespace that owns it and every
+ * namespace C makes: C first waits until jail_userns_map() has written
+ * its maps, then becomes the namespace's root);
  * C then goes through two phases, each finished by jail_wait():
  *   1. setup, at once: new mount, UTS, IPC (and network) namespaces,
  *      hostname, private propagation, lo, the jail's mounts;
@@ -31,6 +34,7 @@
 
 #include "sys/jmount.h"
 #include "sys/seccomp.h"
+#include "sys/userns.h"
 #include "util/err.h"
 
 struct jail_setup {
@@ -44,6 +48,10 @@ struct jail_setup {
 	long stop_timeout;	/* seconds, for init */
 	int initfd;		/* initbin_memfd() */
 	const struct seccomp_prog *filter;	/* seccomp_jail_filter() */
+	bool userns;		/* in a user namespace of its own */
+	int rootmnt;		/* >= 0: the root to attach at path instead of
+				 * a copy of what path holds (an idmapped copy
+				 * made by the caller, idmap_clone()) */
 };
 
 struct jail_child {
@@ -58,6 +66,9 @@ struct jail_child {
 /* Clone C; it starts its setup at once, and the caller must call
  * jail_wait() next, before anything else. */
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e);
+/* A userns jail, right after jail_clone(): write C's maps and let it
+ * start its setup. */
+int jail_userns_map(struct jail_child *c, const struct idmap *m, struct brig_err *e);
 /* Let C create the jail (after its setup). */
 int jail_go(struct jail_child *c, struct brig_err *e);
 /* Wait for C to finish the current phase (exec_phase: the second one,

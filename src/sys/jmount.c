@@ -238,27 +238,57 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
+/* In a user namespace (a userns jail) no device node can be made, and a
+ * tmpfs mounted there opens none: dfd/name becomes a bind mount of the
+ * host's node (checked to be the device it must be), as LXC does. */
+static int bind_node(int dfd, const char *name, unsigned int major, unsigned int minor,
+		     struct brig_err *e)
+{
+	cleanup_free char *host = xasprintf("/dev/%s", name);
+	cleanup_close int mfd = -1, f = -1;
+	struct stat st;
+
+	if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(major, minor))
+		return brig_err_set(e, 0, "devfs: %s on the host is not the device %u,%u", host, major, minor);
+	f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+	if (f < 0)
+		return brig_err_set(e, errno, "devfs: /dev/%s", name);
+	mfd = new_bind(AT_FDCWD, host, false, 0, e);
+	if (mfd < 0 || attach_at(mfd, dfd, name, false, e) < 0)
+		return brig_err_wrap(e, "devfs: /dev/%s", name);
+	return 0;
+}
+
 /* The private /dev of mount.devfs, after FreeBSD's devfs rulesets
  * (sys/devices.h): a small tmpfs holding the harmless nodes of sets; with
  * the login set, links to /proc/self/fd and a devpts instance of its own
  * for ptys; and always a tmpfs for POSIX shm. The jail's cgroup lets it
- * open these nodes and no other (sys/devices.c). */
+ * open these nodes and no other (sys/devices.c). In a user namespace the
+ * nodes are bind mounts of the host's (bind_node()). */
 static int mount_dev(int tfd, unsigned int sets, struct brig_err *e)
 {
 	cleanup_close int dfd = new_fs("tmpfs", "mode=0755,size=64k,nr_inodes=64",
 				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	cleanup_close int pts = -1, shm = -1;
-	bool login = sets & DEVFS_LOGIN;
+	bool login = sets & DEVFS_LOGIN, bind = false;
 
 	if (dfd < 0)
 		return -1;
 	/* Filled while still detached: nothing in the jail can race us. */
-	for (size_t i = 0; i < devfs_nnodes; i++)
-		if ((devfs_nodes[i].set & sets) &&
-		    (mknodat(dfd, devfs_nodes[i].name, S_IFCHR | 0666,
-			     makedev(devfs_nodes[i].major, devfs_nodes[i].minor)) < 0 ||
-		     fchmodat(dfd, devfs_nodes[i].name, 0666, 0) < 0))
+	for (size_t i = 0; i < devfs_nnodes && !bind; i++) {
+		if (!(devfs_nodes[i].set & sets))
+			continue;
+		if (mknodat(dfd, devfs_nodes[i].name, S_IFCHR | 0666,
+			    makedev(devfs_nodes[i].major, devfs_nodes[i].minor)) < 0) {
+			if (errno == EPERM) {
+				bind = true;	/* a user namespace: after the attach, below */
+				break;
+			}
 			return brig_err_set(e, errno, "devfs: /dev/%s", devfs_nodes[i].name);
+		}
+		if (fchmodat(dfd, devfs_nodes[i].name, 0666, 0) < 0)
+			return brig_err_set(e, errno, "devfs: /dev/%s", devfs_nodes[i].name);
+	}
 	for (size_t i = 0; login && i < ARRAY_SIZE(dev_links); i++)
 		if (symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0)
 			return brig_err_set(e, errno, "devfs: /dev/%s", dev_links[i].name);
@@ -272,6 +302,10 @@ static int mount_dev(int tfd, unsigned int sets, struct brig_err *e)
 	if ((login && pts < 0) || shm < 0 || attach(dfd, tfd, e) < 0 ||
 	    (login && attach_at(pts, dfd, "pts", false, e) < 0) || attach_at(shm, dfd, "shm", false, e) < 0)
 		return brig_err_wrap(e, "devfs");
+	for (size_t i = 0; bind && i < devfs_nnodes; i++)
+		if ((devfs_nodes[i].set & sets) &&
+		    bind_node(dfd, devfs_nodes[i].name, devfs_nodes[i].major, devfs_nodes[i].minor, e) < 0)
+			return -1;
 	return 0;
 }
 

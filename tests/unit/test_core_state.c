@@ -32,6 +32,9 @@ static void test_state_round_trip(void **state)
 	s.socket_af = true;
 	s.hostname = xstrdup("web.example");
 	s.path = xstrdup("/jails/with space");
+	s.userns_uid = 1065536;
+	s.userns_gid = 2065536;
+	s.userns_count = 65536;
 	state_add_addr(&s.ip4, &s.nip4, "10.0.0.2");
 	state_add_addr(&s.ip6, &s.nip6, "fd00::2");
 	state_add_param(&s, "exec.start", "/bin/sh /etc/rc\nsecond line \\ backslash");
@@ -53,6 +56,10 @@ static void test_state_round_trip(void **state)
 	assert_int_equal(r.nobjs, 2);
 	assert_string_equal(r.objs[1].kind, "veth");
 	assert_string_equal(r.path, "/jails/with space");
+	assert_non_null(strstr(a.s, "\nuserns 1065536 2065536 65536\n"));
+	assert_int_equal(r.userns_uid, 1065536);
+	assert_int_equal(r.userns_gid, 2065536);
+	assert_int_equal(r.userns_count, 65536);
 	assert_null(state_param(&r, "nosuch"));
 	/* One command per hook line: a comma stays inside its command. */
 	assert_true(r.hooks);

@@ -60,7 +60,7 @@ static int prepare(const char *path, struct recorded *r, struct brig_err *e)
 	struct rec rec = { .add = record, .ctx = r };
 
 	memset(r, 0, sizeof(*r));
-	return store_jail_prepare(&j, &rec, e);
+	return store_jail_prepare(&j, &rec, NULL, e);
 }
 
 /* How many mounts sit exactly on path. */

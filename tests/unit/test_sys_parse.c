@@ -17,6 +17,7 @@
 #include "sys/caps.h"
 #include "sys/jmount.h"
 #include "sys/passwd.h"
+#include "sys/subid.h"
 
 static void test_fstab_entries(void **state)
 {
@@ -194,6 +195,48 @@ static void test_caps_set(void **state)
 	assert_false(caps_has(caps_jail_set(&none), 27));	/* CAP_MKNOD */
 	assert_true(caps_has(caps_jail_set(&none), 0));		/* CAP_CHOWN */
 	assert_true(caps_has(caps_jail_set(&raw), 13));
+	assert_true(caps_has(caps_jail_set(&(struct jail_allow){ .userns = true }), 21));
+}
+
+/* subuid(5) lines: the owner's ranges by name or uid, in order; a bad
+ * line refused with file:line; a missing file is no range. */
+static void test_subid(void **state)
+{
+	char path[] = "/tmp/brig-subid-XXXXXX";
+	const char *text = "# comment\nalice:100000:65536\nbrig:1000000:655360\n\n"
+			   "0:3000000:131072\nbrig:5000000:65536\n";
+	struct subid_range *r;
+	struct brig_err e = { 0 };
+	size_t n;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(subid_read(path, "brig", 999, &r, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[0].start, 1000000);
+	assert_int_equal(r[0].count, 655360);
+	assert_int_equal(r[1].start, 5000000);
+	free(r);
+	assert_int_equal(subid_read(path, "root", 0, &r, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].start, 3000000);
+	free(r);
+	assert_int_equal(subid_read(path, "nobody", 65534, &r, &n, &e), 0);
+	assert_int_equal(n, 0);
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_int_equal(write(fd, "brig:99999999999:1\n", 20), 20);
+	close(fd);
+	assert_int_equal(subid_read(path, "brig", 999, &r, &n, &e), -1);
+	assert_non_null(strstr(e.msg, ":7: bad range for brig"));
+	assert_int_equal(n, 0);
+	unlink(path);
+	assert_int_equal(subid_read(path, "brig", 999, &r, &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(subid_read("/dev/null", "brig", 999, &r, &n, &e), -1);
+	assert_non_null(strstr(e.msg, "not a regular file"));
 }
 
 int main(void)
@@ -204,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_passwd),
 		cmocka_unit_test(test_beneath),
 		cmocka_unit_test(test_caps_set),
+		cmocka_unit_test(test_subid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,3 +38,13 @@ mk_busybox_root() {
 	echo "root:x:0:" >"$r/etc/group"
 	echo "nogroup:x:65534:" >>"$r/etc/group"
 }
+
+# BRIG_TEST_USERNS=1: every jail the test configures runs in a user
+# namespace of its own (a wildcard block read after every other file),
+# with automatic ranges from subuid/subgid files of the test's own.
+if [ "${BRIG_TEST_USERNS:-}" = 1 ]; then
+	printf 'root:1000000:6553600\n' >"$T/subuid"
+	printf 'root:1000000:6553600\n' >"$T/subgid"
+	export BRIG_SUBUID="$T/subuid" BRIG_SUBGID="$T/subgid"
+	printf '* { userns; }\n' >"$BRIG_CONFDIR/jail.conf.d/zzzz-test-userns.conf"
+fi
