@@ -2,6 +2,8 @@
 #ifndef BRIG_CLI_CMDS_H
 #define BRIG_CLI_CMDS_H
 
+#include <stddef.h>
+
 /* Each returns the process exit status. argv[0] is the verb itself. */
 int cmd_config(int argc, char **argv);
 int cmd_start(int argc, char **argv);

@@ -91,6 +91,11 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 
 	if (unshare(flags) < 0)
 		return brig_err_set(e, errno, "creating the jail's namespaces");
+	/* Nothing mounted from here on may propagate to the host; and the
+	 * root's copy below must not join a shared peer group (pivot_root
+	 * refuses a shared root: a systemd host's / is shared). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return brig_err_set(e, errno, "making mounts private");
 	/* The root is looked up while C still has the host's root's ids,
 	 * which own the directories above it (in a user namespace C keeps
 	 * no privilege over them, only their owner's rights). */
@@ -104,9 +109,6 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 		return -1;
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
-	/* Nothing mounted from here on may propagate to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return brig_err_set(e, errno, "making mounts private");
 	if (s->own_net && lo_up(e) < 0)
 		return -1;
 	if (!own_root) {

@@ -109,7 +109,10 @@ int userns_become_root(struct brig_err *e)
 
 int idmap_clone(int dirfd, const char *path, bool recursive, int nsfd, struct brig_err *e)
 {
-	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)nsfd };
+	/* Private: a copy of a shared mount joins its peer group, and
+	 * pivot_root refuses a shared root (a systemd host's / is shared). */
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)nsfd,
+				.propagation = MS_PRIVATE };
 	unsigned int rec = recursive ? AT_RECURSIVE : 0;
 	int fd = open_tree(dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 

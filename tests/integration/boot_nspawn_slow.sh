@@ -73,9 +73,13 @@ mkdir -p "$M"
 # The machine gets the unified cgroup hierarchy (cgroup2), as a Debian 12
 # host has by default. On a host with cgroup v1 hierarchies, nspawn mounts
 # the controllers read-only inside the machine and brig's jails fail with
-# "cgroup /sys/fs/cgroup/cpu/brig: Read-only file system".
+# "cgroup /sys/fs/cgroup/cpu/brig: Read-only file system". On cgroup2 a
+# jail's device allow-list is a BPF program, and nspawn refuses bpf(2) and
+# CAP_BPF to its machine unless told ("loading the device program:
+# Operation not permitted"); a real host has neither limit.
 set +e
 SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout -k 10 300 systemd-nspawn --quiet --boot --directory="$R" --register=no --keep-unit \
+	--system-call-filter=bpf --capability=CAP_BPF \
 	--private-network --bind="$M:/marks" --machine=brig-boot-test --console=pipe \
 	>"$T/nspawn.log" 2>&1 </dev/null
 rc=$?
