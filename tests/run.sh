@@ -8,7 +8,10 @@
 #   fuzz         build/fuzz/fuzz_conf      (a short run)
 #
 # TESTS=pattern limits integration tests to names matching the pattern
-# (shell globs; several separated by '|': TESTS='jail_*|net_seed').
+# (shell globs; several separated by '|': TESTS='jail_*|net_seed'). The
+# tests matching USERNS_TESTS (default 'jail_*|net_*|demo_seed') run a
+# second time with every jail in a user namespace of its own, reported as
+# integration-userns/NAME; USERNS_TESTS= leaves that pass out.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -60,41 +63,63 @@ suite() {
 }
 [ -x tests/golden/run.sh ] && suite golden tests/golden/run.sh
 
+# matches NAME PATTERNS: NAME matches one of the '|'-separated globs.
+matches() {
+	m=1
+	set -f
+	for p in $(printf '%s' "$2" | tr '|' ' '); do
+		case "$1" in $p) m=0 ;; esac
+	done
+	set +f
+	return $m
+}
+
+# it LABEL FILE [VAR=VALUE...]: one integration test in its sandbox.
+it() {
+	label=$1 t=$2
+	shift 2
+	# Slow tests (*_slow) may be left out with SKIP_SLOW=1. A test
+	# marked "# brig-test: host-network" keeps the host's network
+	# namespace (debootstrap reaches the Debian mirror); it must
+	# create no network object.
+	tmo=600 net=--net
+	case "$t" in *_slow.sh)
+		[ -n "${SKIP_SLOW:-}" ] && { sk "$label (SKIP_SLOW)"; return; }
+		tmo=1800 ;;
+	esac
+	grep -q '^# brig-test: host-network' "$t" && net=
+	env "$@" timeout -k 10 $tmo unshare $net --mount --pid --fork --mount-proc \
+		--propagation private sh tests/integration/lib/run-one.sh "$t" \
+		>"$LOG/it-${label#integration*/}$(printf '%s' "$label" | sed -n 's|^integration-userns/.*|.userns|p').log" 2>&1
+	rc=$?
+	log="$LOG/it-${label#integration*/}$(printf '%s' "$label" | sed -n 's|^integration-userns/.*|.userns|p').log"
+	case $rc in
+	0) ok "$label" ;;
+	77) sk "$label" ;;
+	*) ko "$label" "$log"; tail -n 15 "$log" | sed 's/^/    /' ;;
+	esac
+}
+
 # Integration tests: root, each in a throwaway net+mount+pid namespace so the
-# host's interfaces, routes, firewall and mounts are never touched.
+# host's interfaces, routes, firewall and mounts are never touched. Then the
+# jail and network tests once more with every jail in a user namespace of
+# its own (BRIG_TEST_USERNS: tests/integration/lib/common.sh), the
+# unprivileged jails of brig.conf(5); USERNS_TESTS='' leaves that pass out.
+USERNS_TESTS=${USERNS_TESTS-'jail_*|net_*|demo_seed'}
 if [ "$(id -u)" = 0 ]; then
 	for t in tests/integration/*.sh; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
-		case "$name" in lib) continue ;; esac
-		if [ -n "${TESTS:-}" ]; then
-			want=0
-			set -f
-			for p in $(printf '%s' "$TESTS" | tr '|' ' '); do
-				case "$name" in $p) want=1 ;; esac
-			done
-			set +f
-			[ $want = 1 ] || continue
-		fi
-		# Slow tests (*_slow) may be left out with SKIP_SLOW=1. A test
-		# marked "# brig-test: host-network" keeps the host's network
-		# namespace (debootstrap reaches the Debian mirror); it must
-		# create no network object.
-		tmo=600 net=--net
-		case "$name" in *_slow)
-			[ -n "${SKIP_SLOW:-}" ] && { sk "integration/$name (SKIP_SLOW)"; continue; }
-			tmo=1800 ;;
-		esac
-		grep -q '^# brig-test: host-network' "$t" && net=
-		timeout -k 10 $tmo unshare $net --mount --pid --fork --mount-proc \
-			--propagation private sh tests/integration/lib/run-one.sh "$t" \
-			>"$LOG/it-$name.log" 2>&1
-		rc=$?
-		case $rc in
-		0) ok "integration/$name" ;;
-		77) sk "integration/$name" ;;
-		*) ko "integration/$name" "$LOG/it-$name.log"; tail -n 15 "$LOG/it-$name.log" | sed 's/^/    /' ;;
-		esac
+		[ -z "${TESTS:-}" ] || matches "$name" "$TESTS" || continue
+		it "integration/$name" "$t"
+	done
+	for t in tests/integration/*.sh; do
+		[ -f "$t" ] && [ -n "$USERNS_TESTS" ] || continue
+		name=$(basename "$t" .sh)
+		case "$name" in jail_userns*) continue ;; esac	# userns already
+		matches "$name" "$USERNS_TESTS" || continue
+		[ -z "${TESTS:-}" ] || matches "$name" "$TESTS" || continue
+		it "integration-userns/$name" "$t" BRIG_TEST_USERNS=1
 	done
 else
 	sk "integration (not root)"
