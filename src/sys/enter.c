@@ -90,6 +90,17 @@ static int enter_dir(const char *dir, struct brig_err *e)
 	return 0;
 }
 
+/* Y: look name up in the jail's own files, read beneath its root (Y's,
+ * since it joined the jail's mount namespace). */
+static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return brig_err_set(e, errno, "the jail's root");
+	return passwd_lookup(root, "/etc/passwd", "/etc/group", name, u, e);
+}
+
 /* Y: from the clone to the exec. Returns only on error. */
 static int child_exec(const struct enter_req *r, const int *cgfds, int pty, struct brig_err *e)
 {
@@ -113,7 +124,7 @@ static int child_exec(const struct enter_req *r, const int *cgfds, int pty, stru
 		return -1;
 	if (r->as) {
 		u = *r->as;
-	} else if (passwd_lookup("/etc/passwd", "/etc/group", r->user ? r->user : "root", &u, e) < 0) {
+	} else if (jail_user(r->user ? r->user : "root", &u, e) < 0) {
 		/* A root-only jail without /etc/passwd is still enterable as root. */
 		if (r->user)
 			return -1;
