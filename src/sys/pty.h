@@ -31,8 +31,9 @@ struct pty_ends {
 
 /* Relay x->in -> master and master -> x->out until the process behind
  * pidfd has exited, then pass on what the pty still holds (bounded) and
- * restore the caller's terminal. SIGTERM and SIGHUP meanwhile go on to
- * that process (which passes them to the command). */
+ * restore the caller's terminal. A SIGTERM or SIGHUP meanwhile goes on to
+ * that process (which passes it to the command): the command decides
+ * when the relay ends, and the terminal is restored then. */
 int pty_relay(int master, int pidfd, const struct pty_ends *x, struct brig_err *e);
 
 #endif

@@ -55,18 +55,20 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /* The caller's input (a pipe or a file: its own end) has ended: type the
- * pty's end-of-file character, twice after a partial line (the first only
- * ends the line), so that the command reads the end too. */
+ * pty's end-of-file character, so that the command reads the end too:
+ * twice after a partial line in canonical mode (the first only ends the
+ * line); once in raw mode, where a line editor (a shell's) takes it as
+ * the end on an empty line. */
 static void type_eof(int master, bool mid_line)
 {
 	struct termios t;
 	char eof[2];
 
 	/* On a master, tcgetattr reads the terminal's (the slave's) modes. */
-	if (tcgetattr(master, &t) < 0 || !(t.c_lflag & ICANON))
+	if (tcgetattr(master, &t) < 0)
 		return;
 	eof[0] = eof[1] = (char)t.c_cc[VEOF];
-	if (write(master, eof, mid_line ? 2 : 1) < 0)
+	if (write(master, eof, mid_line && (t.c_lflag & ICANON) ? 2 : 1) < 0)
 		return;	/* the command has gone: nothing to tell */
 }
 
@@ -92,7 +94,9 @@ static int relay(int master, int pidfd, const struct pty_ends *x, const sigset_t
 			copy_size(x->term, master);
 		}
 		if (got_sig) {
-			/* To the entering process, which passes it on. */
+			/* To the entering process, which passes it on: the
+			 * command decides (an interactive shell ignores
+			 * SIGTERM), brig ends when it does. */
 			pidfd_send_signal(pidfd, got_sig, NULL, 0);
 			got_sig = 0;
 		}

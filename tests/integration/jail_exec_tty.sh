@@ -58,14 +58,15 @@ expect_eq "lines drained" 3000 "$(grep -c '^line ' "$T/out")"
 grep -qx 'line 2999' "$T/out" || fail "the last line is missing"
 
 # Raw mode on the caller's terminal while relaying, restored when brig is
-# told to end (SIGTERM goes on to the command).
+# told to end: SIGTERM goes on to the command, whose status is brig's.
 set +e
-$PTY raw -- "$BRIG" exec j sh -c 'echo up; exec sleep 60' >"$T/out" 2>&1
+$PTY raw -- "$BRIG" exec j sh -c 'trap "echo term >/tmp/term; exit 5" TERM; echo up; while :; do sleep 1; done' >"$T/out" 2>&1
 rc=$?
 set -e
 grep -qx 'raw=1' "$T/out" || fail "not raw while relaying: $(cat "$T/out")"
 grep -qx 'restored=1' "$T/out" || fail "terminal modes not restored: $(cat "$T/out")"
-expect_eq "SIGTERM passed on" 143 "$rc"
+expect_eq "SIGTERM passed on, the command's status" 5 "$rc"
+expect_eq "the command's trap" term "$(cat "$ROOT/tmp/term")"
 
 # stdin a pipe, stdout the terminal: the pipe passes, the terminal is a pty.
 $PTY run -- sh -c "echo hi-from-a-pipe | '$BRIG' exec j sh -c 'cat; [ -t 0 ] || echo stdin-pipe; readlink /proc/self/fd/1'" >"$T/out" 2>&1 ||
