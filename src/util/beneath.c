@@ -32,8 +32,10 @@ static int walk_open(int rootfd, const char *rel, int flags)
 		close(cur);
 		if (fd < 0)
 			return -1;
-		/* O_PATH|O_NOFOLLOW opens a symlink itself instead of failing. */
-		if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+		/* O_PATH|O_NOFOLLOW opens a symlink itself instead of failing:
+		 * what openat2 does too for a last component when the caller
+		 * asked for O_NOFOLLOW; a symlink anywhere else is refused. */
+		if (fstat(fd, &st) < 0 || (S_ISLNK(st.st_mode) && (next || !(flags & O_NOFOLLOW)))) {
 			close(fd);
 			errno = ELOOP;
 			return -1;

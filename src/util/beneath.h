@@ -9,7 +9,8 @@
  * symlink: openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
  * RESOLVE_NO_MAGICLINKS), or where the kernel has no openat2 (or
  * BRIG_NO_OPENAT2 is set, for tests) a walk of O_NOFOLLOW opens. ELOOP if
- * a component is a symlink. */
+ * a component is a symlink, except the last with O_PATH | O_NOFOLLOW in
+ * flags: then the symlink itself is opened (both ways alike). */
 int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e);
 
 #endif
