@@ -33,13 +33,14 @@ static const char *kind(mode_t m)
 	}
 }
 
-/* Open name with flags, the last component never followed. */
+/* Open name with flags, the last component not followed but for
+ * READ_PATH. */
 static int open_one(int dirfd, const char *name, enum read_where where, int flags,
 		    struct brig_err *e)
 {
 	int fd;
 
-	flags |= O_NOFOLLOW | O_CLOEXEC;
+	flags |= where == READ_PATH ? O_CLOEXEC : O_NOFOLLOW | O_CLOEXEC;
 	if (where == READ_BENEATH)
 		return beneath_open(dirfd, name, flags, e);	/* names it */
 	fd = openat(dirfd, name, flags);

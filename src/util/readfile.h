@@ -15,6 +15,8 @@ enum read_where {
 			 * component not followed (trusted directories) */
 	READ_BENEATH,	/* name inside the tree rooted at dirfd (a jail root,
 			 * a template): no symlink, no "..", no magic link */
+	READ_PATH,	/* a host path the configuration names (mount.fstab):
+			 * symlinks followed, they are the admin's */
 };
 
 /* Read the regular file name (see where) whole, at most max bytes, into

@@ -146,6 +146,13 @@ static void test_read_bounded(void **state)
 	assert_int_equal(symlink("ten", p), 0);
 	assert_int_equal(read_bounded(root, "link", READ_AT, 100, &text, NULL, &e), -1);
 	assert_string_equal(e.msg, "link: a symlink, not a regular file");
+	assert_int_equal(read_bounded(root, "link", READ_PATH, 100, &text, NULL, &e), 0);
+	assert_string_equal(text, "0123456789");
+	free(text);
+	snprintf(p, sizeof(p), "%s/fifolink", dir);
+	assert_int_equal(symlink("fifo", p), 0);
+	assert_int_equal(read_bounded(root, "fifolink", READ_PATH, 100, &text, NULL, &e), -1);
+	assert_string_equal(e.msg, "fifolink: a FIFO, not a regular file");
 	assert_int_equal(read_bounded(root, "link", READ_BENEATH, 100, &text, NULL, &e), -1);
 	assert_string_equal(e.msg, "/link: a symlink, not a regular file");
 	assert_int_equal(read_bounded(root, "../ten", READ_BENEATH, 100, &text, NULL, &e), -1);
