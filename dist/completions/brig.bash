@@ -16,7 +16,8 @@ _brig_pos()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-f | -p | -u | -t | --template | --from) ((i++)) ;;
+		-f | -p | -u | --template | --from) ((i++)) ;;
+		-t) [[ ${COMP_WORDS[1]} == create ]] && ((i++)) ;;	# exec -t: a flag
 		-*) ;;
 		*)
 			((n++))
@@ -46,8 +47,10 @@ _brig()
 		return
 		;;
 	-t | --template)
-		COMPREPLY=($(compgen -W "$(_brig_ask templates)" -- "$cur"))
-		return
+		if [[ $prev == --template || $verb == create ]]; then
+			COMPREPLY=($(compgen -W "$(_brig_ask templates)" -- "$cur"))
+			return
+		fi
 		;;
 	-p | -u) return ;;
 	esac
@@ -59,7 +62,8 @@ _brig()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-f | -p | -u | -t | --template | --from) ((i++)) ;;
+		-f | -p | -u | --template | --from) ((i++)) ;;
+		-t) [[ $verb == create ]] && ((i++)) ;;
 		-*) ;;
 		*) ((pos++)) ;;
 		esac

@@ -9,6 +9,7 @@ end
 # The positional words after the verb (options and their arguments skipped).
 function __brig_pos
     set -l words (commandline -opc)
+    set -l verb $words[2]
     set -e words[1..2]
     set -l skip 0
     for w in $words
@@ -17,8 +18,11 @@ function __brig_pos
             continue
         end
         switch $w
-            case -f -p -u -t --template --from
+            case -f -p -u --template --from
                 set skip 1
+            case -t
+                # create -t TEMPLATE; exec -t is a flag
+                test "$verb" = create; and set skip 1
             case '-*'
             case '*'
                 echo $w

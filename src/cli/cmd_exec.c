@@ -1,4 +1,4 @@
-/* brig exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]; brig console JAIL */
+/* brig exec [-t] [-u USER] JAIL [-t] [-u USER] [--] COMMAND [ARG...]; brig console JAIL */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "core/core.h"
+
+#define EXEC_USAGE "usage: brig exec [-t] [-u USER] JAIL [-t] [-u USER] [--] COMMAND [ARG...]"
 
 /* Run o in the jail named name; the exit status (the command's). */
 static int run_in(const char *name, const struct core_exec_opts *o)
@@ -27,16 +29,23 @@ static int run_in(const char *name, const struct core_exec_opts *o)
 	return r;
 }
 
-/* -u USER, before or after the jail's name (`brig exec -u nobody web id`,
- * `brig exec web -u nobody id`), up to the command; 0 or -1. */
+/* -t and -u USER, before or after the jail's name (`brig exec -u nobody
+ * web id`, `brig exec web -u nobody id`), up to the command; 0 or -1. */
 static int exec_options(int argc, char **argv, struct core_exec_opts *o)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "+u:")) != -1) {
-		if (c != 'u')
+	while ((c = getopt(argc, argv, "+tu:")) != -1) {
+		switch (c) {
+		case 't':
+			o->tty = CORE_TTY_ALWAYS;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		default:
 			return -1;
-		o->user = optarg;
+		}
 	}
 	return 0;
 }
@@ -48,12 +57,12 @@ int cmd_exec(int argc, char **argv)
 
 	optind = 1;
 	if (exec_options(argc, argv, &o) < 0 || optind >= argc) {
-		cli_error("usage: brig exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]");
+		cli_error(EXEC_USAGE);
 		return 2;
 	}
 	name = argv[optind++];
 	if (exec_options(argc, argv, &o) < 0) {
-		cli_error("usage: brig exec [-u USER] JAIL [-u USER] [--] COMMAND [ARG...]");
+		cli_error(EXEC_USAGE);
 		return 2;
 	}
 	if (optind >= argc) {
@@ -66,7 +75,7 @@ int cmd_exec(int argc, char **argv)
 
 int cmd_console(int argc, char **argv)
 {
-	struct core_exec_opts o = { .login = true, .pty = true };
+	struct core_exec_opts o = { .login = true, .tty = CORE_TTY_ALWAYS };
 
 	if (argc != 2) {
 		cli_error("usage: brig console JAIL");

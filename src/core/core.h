@@ -129,11 +129,19 @@ int core_reap(const char *name, int pidfd, struct brig_err *e);
 void core_jail_free(struct core_jail *j);
 void core_list_free(struct core_jail *v, size_t n);
 
+/* When an entered command gets a fresh pty (relayed; the caller's own
+ * terminal never enters the jail). */
+enum core_tty {
+	CORE_TTY_AUTO,		/* for those of stdin, stdout, stderr that are
+				 * a terminal; the others pass as they are */
+	CORE_TTY_ALWAYS,	/* for all three (console, exec -t) */
+};
+
 struct core_exec_opts {
 	const char *user;	/* jail user (NULL: root, or exec.jail_user) */
 	const char *host_user;	/* jexec -U: user from the host's passwd */
 	bool login;		/* jexec -l: clean environment, login shell */
-	bool pty;		/* a fresh pty (console) */
+	enum core_tty tty;
 	char *const *argv;	/* NULL: the user's login shell */
 };
 

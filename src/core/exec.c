@@ -1,5 +1,6 @@
 /* core_exec: a command (or a login shell, or a console) in a running jail. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +15,47 @@
 #include "sys/pty.h"
 #include "util/mem.h"
 
-/* Run the command and wait: through a pty relay for a console. The pty
+/* Which of the command's stdin, stdout, stderr (bits 0-2) get a fresh
+ * pty, and the caller's ends of its relay. A terminal of the caller is
+ * never passed to the command: each one is replaced by the pty. */
+static unsigned choose_pty(enum core_tty tty, struct pty_ends *x)
+{
+	unsigned mask = 0;
+
+	for (int i = 0; i < 3; i++)
+		if (isatty(i))
+			mask |= 1U << i;
+	x->term = mask & 1 ? 0 : mask & 2 ? 1 : mask & 4 ? 2 : -1;
+	if (tty == CORE_TTY_ALWAYS) {
+		x->in = 0;
+		x->out = 1;
+		return 7;
+	}
+	x->in = mask & 1 ? 0 : -1;
+	/* Only stdin a terminal: the pty's echo goes back to it. */
+	x->out = mask & 2 ? 1 : mask & 4 ? 2 : 0;
+	return mask;
+}
+
+/* Run the command and wait: through a pty relay when it gets one. The pty
  * comes from the jail's own devpts when it has one (mount.devfs), made by
  * the entering process inside the jail; otherwise from the host's. */
-static int spawn_wait(struct enter_req *r, bool pty, bool jail_pty, struct brig_err *e)
+static int spawn_wait(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)
 {
 	cleanup_close int master = -1, slave = -1;
+	struct pty_ends x;
 	int sv[2] = { -1, -1 };
 	struct enter_proc p;
 
-	if (pty && jail_pty) {
+	r->pty_stdio = choose_pty(tty, &x);
+	r->pty_term = x.term;
+	if (r->pty_stdio && jail_pty) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			return brig_err_set(e, errno, "console: socketpair");
+			return brig_err_set(e, errno, "terminal: socketpair");
 		r->pty_sock = sv[1];
-	} else if (pty) {
-		if (pty_open("/dev/ptmx", &master, &slave, e) < 0)
-			return -1;
+	} else if (r->pty_stdio) {
+		if (pty_open(AT_FDCWD, "/dev/ptmx", x.term, &master, &slave, e) < 0)
+			return brig_err_wrap(e, "terminal");
 		r->pty = slave;
 	}
 	if (enter_spawn(r, &p, e) < 0) {
@@ -47,11 +73,13 @@ static int spawn_wait(struct enter_req *r, bool pty, bool jail_pty, struct brig_
 	/* Ours goes: only the command's side may keep the pty open. */
 	if (slave >= 0)
 		close(TAKE_FD(slave));
-	if (pty && master >= 0) {
+	if (master >= 0) {
 		cleanup_close int pfd = pidfd_open(p.pid, 0);
+		struct brig_err ignored;
 
+		/* A failed relay still ends with the command's status. */
 		if (pfd >= 0)
-			pty_relay(master, pfd, e);
+			pty_relay(master, pfd, &x, &ignored);
 	}
 	return enter_wait(&p, e);
 }
@@ -105,7 +133,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		sigaction(SIGQUIT, &ign, &old_quit);
 		const char *devfs = state_param(&st, "mount.devfs");
 
-		status = spawn_wait(&r, o->pty, devfs && strcmp(devfs, "true") == 0, e);
+		status = spawn_wait(&r, o->tty, devfs && strcmp(devfs, "true") == 0, e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */

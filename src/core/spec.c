@@ -1,6 +1,7 @@
 #include "core/spec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,10 @@
 #include "sys/devices.h"
 #include "sys/seccomp.h"
 #include "util/mem.h"
+#include "util/readfile.h"
+
+/* An fstab of 1 MiB is ~10,000 mounts: far more than a jail has. */
+#define FSTAB_MAX (1024 * 1024)
 
 /* The values of a list parameter (NULL/0 if unset). */
 static size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
@@ -190,17 +195,22 @@ static int parse_entry(struct jspec *sp, const char *line, char *origin, struct 
 /* mount.fstab: every line of the file. */
 static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 {
-	FILE *f = fopen(file, "re");
-	char *line = NULL;
-	size_t cap = 0;
+	cleanup_free char *text = NULL;
+	char *save = NULL;
 	int lineno = 0, r = 0;
 
-	if (!f)
-		return brig_err_set(e, errno, "mount.fstab: %s", file);
-	while (r == 0 && getline(&line, &cap, f) > 0)
+	/* A regular file of at most 1 MiB: a FIFO would hold the start in
+	 * open(2), where no signal reaches it. */
+	if (read_bounded(AT_FDCWD, file, READ_PATH, FSTAB_MAX, &text, NULL, e) < 0)
+		return brig_err_wrap(e, "mount.fstab");
+	for (char *p = text; r == 0 && *p; p = save) {
+		char *line = p;
+
+		save = p + strcspn(p, "\n");
+		if (*save)
+			*save++ = '\0';
 		r = parse_entry(sp, line, xasprintf("mount.fstab: line %d", ++lineno), e);
-	free(line);
-	fclose(f);
+	}
 	return r;
 }
 

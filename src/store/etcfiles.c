@@ -7,6 +7,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 
 #define HOST_FILE_MAX (1024 * 1024)
 
@@ -141,7 +142,7 @@ static int copy_host_file(const char *path, int etcfd, const char *name, struct 
 	struct brig_err ignored;
 	size_t len;
 
-	if (!real || fs_read_file(AT_FDCWD, real, HOST_FILE_MAX, &data, &len, &ignored) < 0)
+	if (!real || read_bounded(AT_FDCWD, real, READ_AT, HOST_FILE_MAX, &data, &len, &ignored) < 0)
 		return 0;
 	if (fs_write_file(etcfd, name, data, len, 0644, e) < 0)
 		return brig_err_wrap(e, "etc");

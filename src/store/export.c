@@ -13,6 +13,7 @@
 #include "store/archive.h"
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 
 /* Overlayfs's file handles of the lower layer mean nothing on another
  * machine: they are left out of an exported layer. */
@@ -154,7 +155,7 @@ int store_export(struct store_export *x, struct brig_err *e)
 	lockfd = store_lock(storefd, false, e);
 	if (lockfd < 0 || jailrec_open(storefd, x->jail, &r, e) < 0)
 		goto done;
-	if (fs_read_file(AT_FDCWD, confpath, 1 << 20, &conf, NULL, e) < 0 ||
+	if (read_bounded(AT_FDCWD, confpath, READ_AT, 1 << 20, &conf, NULL, e) < 0 ||
 	    open_source(storefd, &r, x, &s, e) < 0)
 		goto done;
 	meta = export_meta(x->jail, &r, &s, x->live);

@@ -12,6 +12,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 
 /* Btrfs gives every subvolume's top directory this inode number. */
 #define BTRFS_SUBVOL_INO 256
@@ -157,53 +158,6 @@ int fs_write_file(int dirfd, const char *name, const void *data, size_t len, mod
 	return 0;
 }
 
-/* Read a regular file (not through a symlink), at most max bytes, NUL-ended;
- * its length in *lenp when lenp is not NULL. Reads to the end: files of
- * /proc say they are empty. */
-int fs_read_file(int dirfd, const char *name, size_t max, char **out, size_t *lenp,
-		 struct brig_err *e)
-{
-	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-	size_t len = 0, cap = 4096;
-	struct stat st;
-	char *buf;
-
-	if (fd < 0)
-		return brig_err_set(e, errno, "reading `%s`", name);
-	if (fstat(fd, &st) < 0)
-		return brig_err_set(e, errno, "reading `%s`", name);
-	if (!S_ISREG(st.st_mode))
-		return brig_err_set(e, 0, "reading `%s`: not a regular file", name);
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap >= max) {
-				free(buf);
-				return brig_err_set(e, EFBIG, "reading `%s`", name);
-			}
-			cap = cap * 2 > max ? max : cap * 2;
-			buf = xrealloc(buf, cap + 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return brig_err_set(e, errno, "reading `%s`", name);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	if (lenp)
-		*lenp = len;
-	return 0;
-}
-
 /* Open the directory rootfd/relpath, each component a real directory (no
  * symlink, no ".."); create missing ones (mode 0755) when create. */
 int fs_open_dir_beneath(int rootfd, const char *relpath, bool create, struct brig_err *e)
@@ -303,7 +257,7 @@ char *fs_mount_below(const char *dir, const char *except, struct brig_err *e)
 	size_t n = strlen(dir);
 	char *save = NULL;
 
-	if (fs_read_file(AT_FDCWD, "/proc/self/mountinfo", 16 << 20, &text, NULL, e) < 0)
+	if (read_bounded(AT_FDCWD, "/proc/self/mountinfo", READ_AT, 16 << 20, &text, NULL, e) < 0)
 		return NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f = line, *mp;

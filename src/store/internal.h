@@ -52,10 +52,6 @@ int fs_is_mount_root(int dirfd, const char *name, struct brig_err *e);
 /* Replace dirfd/name with a regular file holding data (temp + rename). */
 int fs_write_file(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 		  struct brig_err *e);
-/* Read a regular file (not through a symlink), at most max bytes, NUL-ended;
- * its length in *len when len is not NULL. */
-int fs_read_file(int dirfd, const char *name, size_t max, char **out, size_t *len,
-		 struct brig_err *e);
 /* Open the directory rootfd/relpath, each component a real directory (no
  * symlink, no ".."); create missing ones (mode 0755) when create. */
 int fs_open_dir_beneath(int rootfd, const char *relpath, bool create, struct brig_err *e);

@@ -6,6 +6,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include "util/strbuf.h"
 
 #define META_MAX (64 * 1024)
@@ -94,7 +95,7 @@ int meta_read(int dirfd, const char *name, struct meta *m, struct brig_err *e)
 	cleanup_free char *text = NULL;
 
 	*m = (struct meta){ 0 };
-	if (fs_read_file(dirfd, name, META_MAX, &text, NULL, e) < 0)
+	if (read_bounded(dirfd, name, READ_AT, META_MAX, &text, NULL, e) < 0)
 		return -1;
 	if (meta_parse(text, m, e) < 0)
 		return brig_err_wrap(e, "`%s`", name);

@@ -13,6 +13,7 @@
 #include "store/internal.h"
 #include "store/spawn.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 
 #define APT_SOURCES_LIST "/etc/apt/sources.list"
 #define APT_SOURCES_DIR "/etc/apt/sources.list.d"
@@ -136,7 +137,7 @@ static char *find_mirror(void)
 	char *text = NULL, *m = NULL;
 	int n;
 
-	if (fs_read_file(AT_FDCWD, APT_SOURCES_LIST, 1 << 20, &text, NULL, &ignored) == 0) {
+	if (read_bounded(AT_FDCWD, APT_SOURCES_LIST, READ_AT, 1 << 20, &text, NULL, &ignored) == 0) {
 		m = debootstrap_mirror_from(text, false);
 		free(text);
 		if (m)
@@ -151,7 +152,7 @@ static char *find_mirror(void)
 		cleanup_free char *path = xasprintf("%s/%s", APT_SOURCES_DIR, name);
 
 		if (!m && (list || deb822) &&
-		    fs_read_file(AT_FDCWD, path, 1 << 20, &text, NULL, &ignored) == 0) {
+		    read_bounded(AT_FDCWD, path, READ_AT, 1 << 20, &text, NULL, &ignored) == 0) {
 			m = debootstrap_mirror_from(text, deb822);
 			free(text);
 		}

@@ -57,23 +57,24 @@ static char **build_env(char *const *base, const struct jail_user *u)
 	return env;
 }
 
-/* Y: take over the terminal pty (if >= 0) or the given descriptors as
- * stdio. */
+/* Y: the pty (if >= 0) as the controlling terminal and as the stdio
+ * r->pty_stdio names; the given descriptors (or the caller's) as the
+ * others. */
 static int setup_stdio(const struct enter_req *r, int pty, struct brig_err *e)
 {
+	const int fds[3] = { r->fd_in, r->fd_out, r->fd_err };
+
 	/* A session of its own: TIOCSTI cannot reach the caller's terminal. */
 	if (setsid() < 0)
 		return brig_err_set(e, errno, "setsid");
-	if (pty >= 0) {
-		if (ioctl(pty, TIOCSCTTY, 0) < 0)
-			return brig_err_set(e, errno, "pty: controlling terminal");
-		if (dup2(pty, 0) < 0 || dup2(pty, 1) < 0 || dup2(pty, 2) < 0)
-			return brig_err_set(e, errno, "pty: stdio");
-		return 0;
+	if (pty >= 0 && ioctl(pty, TIOCSCTTY, 0) < 0)
+		return brig_err_set(e, errno, "pty: controlling terminal");
+	for (int i = 0; i < 3; i++) {
+		int fd = pty >= 0 && (r->pty_stdio & (1U << i)) ? pty : fds[i];
+
+		if (fd >= 0 && dup2(fd, i) < 0)
+			return brig_err_set(e, errno, "stdio");
 	}
-	if ((r->fd_in >= 0 && dup2(r->fd_in, 0) < 0) || (r->fd_out >= 0 && dup2(r->fd_out, 1) < 0) ||
-	    (r->fd_err >= 0 && dup2(r->fd_err, 2) < 0))
-		return brig_err_set(e, errno, "stdio");
 	return 0;
 }
 
@@ -88,6 +89,17 @@ static int enter_dir(const char *dir, struct brig_err *e)
 	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
 		return brig_err_set(e, EPERM, "the working directory is outside the jail");
 	return 0;
+}
+
+/* Y: look name up in the jail's own files, read beneath its root (Y's,
+ * since it joined the jail's mount namespace). */
+static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
+{
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (root < 0)
+		return brig_err_set(e, errno, "the jail's root");
+	return passwd_lookup(root, "/etc/passwd", "/etc/group", name, u, e);
 }
 
 /* Y: from the clone to the exec. Returns only on error. */
@@ -113,7 +125,7 @@ static int child_exec(const struct enter_req *r, const int *cgfds, int pty, stru
 		return -1;
 	if (r->as) {
 		u = *r->as;
-	} else if (passwd_lookup("/etc/passwd", "/etc/group", r->user ? r->user : "root", &u, e) < 0) {
+	} else if (jail_user(r->user ? r->user : "root", &u, e) < 0) {
 		/* A root-only jail without /etc/passwd is still enterable as root. */
 		if (r->user)
 			return -1;
@@ -171,6 +183,29 @@ static void forward(int sig)
 		kill(forward_to, sig);
 }
 
+/* X, in the jail's namespaces: a pty of the jail's own devpts (its
+ * programs see a tty of theirs, /dev/pts/N), its master sent to the
+ * caller; returns the slave. */
+static int jail_pty(const struct enter_req *r, int errfd)
+{
+	struct brig_err e = { 0 };
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), master, slave;
+
+	if (root < 0)
+		brig_err_set(&e, errno, "the jail's root");
+	else if (pty_open(root, "/dev/pts/ptmx", r->pty_term, &master, &slave, &e) == 0 &&
+		 pty_send_fd(r->pty_sock, master) < 0)
+		brig_err_set(&e, errno, "pty: passing it on");
+	if (e.msg[0]) {
+		brig_err_wrap(&e, "terminal");
+		fail_exit(errfd, &e);
+	}
+	close(root);
+	close(master);
+	close(r->pty_sock);
+	return slave;
+}
+
 /* X: join the jail, clone Y, wait for it. Never returns. */
 static __attribute__((noreturn)) void intermediate(const struct enter_req *r, int errfd)
 {
@@ -211,17 +246,8 @@ static __attribute__((noreturn)) void intermediate(const struct enter_req *r, in
 	if ((r->nsflags & CLONE_NEWUSER) && userns_become_root(&e) < 0)
 		fail_exit(errfd, &e);
 	close(r->pidfd);
-	if (r->pty_sock >= 0) {
-		int master;
-
-		/* The jail's own devpts: its programs see a tty of theirs. */
-		if (pty_open("/dev/ptmx", &master, &pty, &e) < 0 || pty_send_fd(r->pty_sock, master) < 0) {
-			brig_err_wrap(&e, "console");
-			fail_exit(errfd, &e);
-		}
-		close(master);
-		close(r->pty_sock);
-	}
+	if (r->pty_sock >= 0)
+		pty = jail_pty(r, errfd);
 	ystack = proc_stack_new(&e);
 	if (!ystack)
 		fail_exit(errfd, &e);

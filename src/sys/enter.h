@@ -47,7 +47,12 @@ struct enter_req {
 	int fd_in, fd_out, fd_err;	/* stdio of the command; -1: the caller's */
 	int pty;		/* >= 0: a pty slave, made the controlling tty */
 	int pty_sock;		/* >= 0: make the pty inside the jail (its
-				 * /dev/ptmx) and send its master here */
+				 * /dev/pts/ptmx) and send its master here */
+	unsigned pty_stdio;	/* with a pty: which of the command's stdin,
+				 * stdout, stderr (bits 0, 1, 2) are the pty;
+				 * the others are fd_in... as without one */
+	int pty_term;		/* with pty_sock: the caller's terminal, whose
+				 * size the pty takes (-1: none) */
 };
 
 struct enter_proc {

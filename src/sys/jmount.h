@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/beneath.h"
 #include "util/err.h"
 
 enum jm_kind {
@@ -37,12 +38,6 @@ struct jmount {
  * for noauto entries), -1 with e set for a bad one. */
 int jmount_parse(const char *line, const char *jail_path, struct jmount *m, struct brig_err *e);
 void jmount_free(struct jmount *m);
-
-/* Open rel (relative to rootfd, no "..") beneath rootfd, following no
- * symlink: openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS), or where the
- * kernel has no openat2 (or BRIG_NO_OPENAT2 is set, for tests) a walk of
- * O_NOFOLLOW opens. ELOOP if a component is a symlink. */
-int beneath_open(int rootfd, const char *rel, int flags, struct brig_err *e);
 
 /* Mount every entry beneath rootfd, in order. The caller is in its own
  * mount namespace with private propagation. The root and everything

@@ -21,8 +21,11 @@ struct jail_user {
 	char *shell;
 };
 
-/* Look name up (a name, or a numeric uid present in passwd). */
-int passwd_lookup(const char *passwd, const char *group, const char *name,
+/* Look name up (a name, or a numeric uid present in passwd) in the files
+ * passwd and group of the tree rooted at rootfd (the jail's root), each
+ * read with util/readfile.h's bounds: no symlink, a regular file of at
+ * most 1 MiB. A missing group file means no supplementary groups. */
+int passwd_lookup(int rootfd, const char *passwd, const char *group, const char *name,
 		  struct jail_user *u, struct brig_err *e);
 /* Look name up in the host's own user database (jexec -U,
  * exec.system_jail_user): NSS is fine there, it is the host's. */

@@ -2,28 +2,31 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <termios.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-int pty_open(const char *ptmx, int *master, int *slave, struct brig_err *e)
+#include "util/beneath.h"
+
+int pty_open(int rootfd, const char *ptmx, int term, int *master, int *slave, struct brig_err *e)
 {
+	int flags = O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK;
 	struct winsize ws;
 	struct stat st;
 
-	/* Non-blocking and checked: inside a jail, the jail decides what
-	 * /dev/ptmx is (a FIFO would hang a blocking open). */
-	*master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	/* Non-blocking, beneath the root and checked: inside a jail, the
+	 * jail decides what is at that path (a FIFO would hang a blocking
+	 * open; a symlink could name a device or the caller's /dev/tty). */
+	*master = rootfd == AT_FDCWD ? open(ptmx, flags) : beneath_open(rootfd, ptmx, flags, e);
 	if (*master < 0)
-		return brig_err_set(e, errno, "pty: %s", ptmx);
-	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) ||
+		return rootfd == AT_FDCWD ? brig_err_set(e, errno, "pty: %s", ptmx)
+					  : brig_err_wrap(e, "pty");
+	/* The multiplexer of a devpts instance is c 5,2, whatever its path. */
+	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2) ||
 	    fcntl(*master, F_SETFL, O_RDWR) < 0) {
 		close(*master);
 		return brig_err_set(e, ENOTTY, "pty: %s", ptmx);
@@ -38,7 +41,7 @@ int pty_open(const char *ptmx, int *master, int *slave, struct brig_err *e)
 		close(*master);
 		return brig_err_set(e, errno, "pty: opening the peer");
 	}
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+	if (term >= 0 && ioctl(term, TIOCGWINSZ, &ws) == 0)
 		ioctl(*master, TIOCSWINSZ, &ws);
 	return 0;
 }
@@ -80,101 +83,4 @@ int pty_recv_fd(int sock)
 	    c->cmsg_len == CMSG_LEN(sizeof(int)))
 		memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
-}
-
-static volatile sig_atomic_t winch;
-
-/* SIGWINCH: the caller's window changed (applied in the relay loop). */
-static void on_winch(int sig)
-{
-	(void)sig;
-	winch = 1;
-}
-
-/* Write all of buf. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int pty_relay(int master, int pidfd, struct brig_err *e)
-{
-	struct termios saved, raw;
-	bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
-	struct sigaction sa = { .sa_handler = on_winch }, old;
-	bool in_open = true, exited = false;
-	sigset_t winch_set, mask, waiting;
-	char buf[8192];
-
-	if (tty) {
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-	}
-	/* SIGWINCH comes only while the loop waits (ppoll): one that came
-	 * between the check below and the wait would otherwise be noticed only
-	 * at the next output. */
-	sigemptyset(&winch_set);
-	sigaddset(&winch_set, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &winch_set, &mask);
-	waiting = mask;
-	sigdelset(&waiting, SIGWINCH);
-	sigaction(SIGWINCH, &sa, &old);
-	for (;;) {
-		struct pollfd p[3] = {
-			{ .fd = master, .events = POLLIN },
-			{ .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
-			{ .fd = exited ? -1 : pidfd, .events = POLLIN },
-		};
-		int r = ppoll(p, 3, exited ? &(struct timespec){ .tv_nsec = 100000000 } : NULL, &waiting);
-
-		if (winch) {
-			struct winsize ws;
-
-			winch = 0;
-			if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-				ioctl(master, TIOCSWINSZ, &ws);
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			brig_err_set(e, errno, "pty: poll");
-			break;
-		}
-		if (p[2].revents)
-			exited = true;
-		if (p[0].revents & POLLIN) {
-			ssize_t n = read(master, buf, sizeof(buf));
-
-			if (n > 0 && write_all(STDOUT_FILENO, buf, (size_t)n) == 0)
-				continue;
-			break;	/* EIO: every holder of the other side is gone */
-		}
-		if (p[0].revents & (POLLHUP | POLLERR))
-			break;
-		/* The command has exited and its terminal is quiet. */
-		if (exited && r == 0)
-			break;
-		if (p[1].revents) {
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-
-			if (n <= 0 || write_all(master, buf, (size_t)n) < 0)
-				in_open = false;
-		}
-	}
-	sigaction(SIGWINCH, &old, NULL);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-	if (tty)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	return 0;
 }

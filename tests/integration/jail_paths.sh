@@ -27,6 +27,19 @@ try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab: line
 printf 'x /mnt zfs rw 0 0\n' >"$T/fstab"
 try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab: line 1: file system type \"zfs\" is not supported"
 try "path = \"$ROOT\"; mount = \"tmpfs /nowhere tmpfs rw 0 0\";" "j: start: mount: entry 1: /nowhere: No such file or directory"
+# An fstab that is a FIFO is refused, not waited on (bounded: the old code
+# waited for a writer for ever); a symlink to a real one is the admin's.
+mkfifo "$T/fstab.fifo"
+conf "j { persist; path = \"$ROOT\"; mount.fstab = \"$T/fstab.fifo\"; }"
+expect_rc 1 timeout 20 "$BRIG" start j
+expect_grep "j: start: mount.fstab: $T/fstab.fifo: a FIFO, not a regular file" "$ERR"
+assert_clean
+printf 'tmpfs /mnt tmpfs rw 0 0\n' >"$T/fstab.real"
+ln -s "$T/fstab.real" "$T/fstab.link"
+conf "j { persist; path = \"$ROOT\"; mount.fstab = \"$T/fstab.link\"; }"
+expect_rc 0 "$BRIG" start j
+expect_rc 0 "$BRIG" stop j
+assert_clean
 
 # Planted symlinks: /proc, /dev, /sys, and a mount point under a symlink.
 mkdir -p "$T/victim"

@@ -100,18 +100,20 @@ static void put(const char *dir, const char *name, const char *text)
 
 static void test_passwd(void **state)
 {
-	char dir[] = "/tmp/brig-test-pw.XXXXXX", pw[64], gr[64];
+	char dir[] = "/tmp/brig-test-pw.XXXXXX", p[128];
 	struct brig_err e = { 0 };
 	struct jail_user u;
+	int root;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	put(dir, "passwd", "root:x:0:0:root:/root:/bin/sh\nbroken line\n"
-			   "www:*:80:80:web:/var/www:\nbob:x:1000:1000::/home/bob:/bin/ksh\n");
+			   "www:*:80:80:web:/var/www:\nbob:x:1000:1000::/home/bob:/bin/ksh");
 	put(dir, "group", "wheel:*:0:root,bob\nwww:*:80:\nstaff:*:50:alice,bob\nbad\n");
-	snprintf(pw, sizeof(pw), "%s/passwd", dir);
-	snprintf(gr, sizeof(gr), "%s/group", dir);
-	assert_int_equal(passwd_lookup(pw, gr, "bob", &u, &e), 0);
+	root = open(dir, O_PATH | O_DIRECTORY);
+	assert_true(root >= 0);
+	/* The last line without its newline still counts. */
+	assert_int_equal(passwd_lookup(root, "passwd", "group", "bob", &u, &e), 0);
 	assert_int_equal(u.uid, 1000);
 	assert_int_equal(u.gid, 1000);
 	assert_string_equal(u.home, "/home/bob");
@@ -122,20 +124,32 @@ static void test_passwd(void **state)
 	assert_int_equal(u.groups[2], 50);
 	passwd_free(&u);
 	/* Defaults for an empty shell; lookup by uid. */
-	assert_int_equal(passwd_lookup(pw, gr, "80", &u, &e), 0);
+	assert_int_equal(passwd_lookup(root, "/passwd", "/group", "80", &u, &e), 0);
 	assert_string_equal(u.name, "www");
 	assert_string_equal(u.shell, "/bin/sh");
 	assert_int_equal(u.ngroups, 1);
 	passwd_free(&u);
-	assert_int_equal(passwd_lookup(pw, gr, "alice", &u, &e), -1);
+	assert_int_equal(passwd_lookup(root, "passwd", "group", "alice", &u, &e), -1);
 	assert_non_null(strstr(e.msg, "user \"alice\": not found in the jail's"));
-	/* A FIFO in place of passwd must not hang the lookup. */
-	unlink(pw);
-	assert_int_equal(mkfifo(pw, 0600), 0);
-	assert_int_equal(passwd_lookup(pw, gr, "bob", &u, &e), -1);
-	unlink(pw);
-	unlink(gr);
-	rmdir(dir);
+	/* No group file: no supplementary groups. */
+	assert_int_equal(passwd_lookup(root, "passwd", "nogroup", "bob", &u, &e), 0);
+	assert_int_equal(u.ngroups, 1);
+	passwd_free(&u);
+	/* A FIFO in place of group or passwd: refused, not waited on. */
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(passwd_lookup(root, "passwd", "fifo", "bob", &u, &e), -1);
+	assert_string_equal(e.msg, "user \"bob\": /fifo: a FIFO, not a regular file");
+	assert_int_equal(passwd_lookup(root, "fifo", "group", "bob", &u, &e), -1);
+	assert_string_equal(e.msg, "user \"bob\": /fifo: a FIFO, not a regular file");
+	/* A symlink, even one staying inside: refused. */
+	snprintf(p, sizeof(p), "%s/link", dir);
+	assert_int_equal(symlink("passwd", p), 0);
+	assert_int_equal(passwd_lookup(root, "link", "group", "bob", &u, &e), -1);
+	assert_string_equal(e.msg, "user \"bob\": /link: a symlink, not a regular file");
+	close(root);
+	snprintf(p, sizeof(p), "rm -rf %s", dir);
+	assert_int_equal(system(p), 0);
 }
 
 /* beneath_open in a tree with a symlink pointing out. */
