@@ -94,12 +94,11 @@ static int step_devices(struct jctx *x, struct brig_err *e)
 	return r;
 }
 
-/* The store mounts a thin jail's root on the host (recording it). */
+/* A thin jail's root is on the host, at its path: the store mounts it if
+ * it is missing. Not recorded: it stays when the jail stops. */
 static int step_prepare(struct jctx *x, struct brig_err *e)
 {
-	struct rec rec = jail_rec(x);
-
-	if (store_jail_prepare(x->cj, &rec, e) < 0)
+	if (store_jail_prepare(x->cj, e) < 0)
 		return brig_err_wrap(e, "store");
 	return 0;
 }

@@ -1,13 +1,12 @@
 /* brig export: a jail's data and configuration in one zstd-compressed pax
  * archive. Thin overlay jails give their own layer (whiteouts as they are)
- * and the template's name; --full (and btrfs or thick jails) the whole root. */
+ * and the template's name; --full (and btrfs or thick jails) the whole root
+ * (a thin jail's merged view, at its path). */
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include "store/archive.h"
@@ -34,17 +33,6 @@ struct source {
 	struct tmpdir snap;		/* a btrfs snapshot made for a live export */
 };
 
-/* The merged view of a thin jail whose root is not mounted: mounted in a
- * mount namespace of our own, so that it goes away with this process. */
-static int mount_privately(struct jailrec *r, const char *name, struct brig_err *e)
-{
-	if (unshare(CLONE_NEWNS) < 0)
-		return brig_err_set(e, errno, "entering a private mount namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return brig_err_set(e, errno, "making mounts private");
-	return jailrec_mount(r, name, e);
-}
-
 /* Pick and open what to archive. */
 static int open_source(int storefd, struct jailrec *r, struct store_export *x, struct source *s,
 		       struct brig_err *e)
@@ -56,24 +44,12 @@ static int open_source(int storefd, struct jailrec *r, struct store_export *x, s
 		s->kind = "layer";
 		s->skip = layer_skip_xattrs;
 	} else if (r->be == &backend_overlay) {
+		/* The merged view: the root, mounted by store_export. */
 		int m = fs_is_mount_root(r->dirfd, "root", e);
 
-		if (m < 0 || (m == 0 && mount_privately(r, x->jail, e) < 0))
-			return -1;
+		if (m <= 0)
+			return m < 0 ? -1 : brig_err_set(e, 0, "its root is not mounted");
 		dir = "root";
-		if (m == 0) {
-			/* Descriptors opened before unshare() still see the
-			 * mounts of the old namespace: open the new mount by path. */
-			cleanup_free char *abs = store_abs(e);
-			cleanup_free char *path = abs ? xasprintf("%s/jails/%s/root", abs, x->jail) : NULL;
-
-			if (!path)
-				return -1;
-			s->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (s->fd < 0)
-				return brig_err_set(e, errno, "opening `%s`", path);
-			return 0;
-		}
 	}
 	if (x->live)
 		x->consistency = r->be == &backend_btrfs ? CONSISTENCY_ATOMIC : CONSISTENCY_FILES;
@@ -136,7 +112,9 @@ int store_export(struct store_export *x, struct brig_err *e)
 	int rc = -1;
 
 	storefd = store_open(e);
-	if (storefd < 0)
+	/* A thin root found missing is mounted again (store/root.c) before
+	 * the shared lock is taken: mounting takes it exclusively. */
+	if (storefd < 0 || store_root_ensure(x->jail, e) < 0)
 		goto done;
 	lockfd = store_lock(storefd, false, e);
 	if (lockfd < 0 || jailrec_open(storefd, x->jail, &r, e) < 0)

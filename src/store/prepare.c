@@ -24,17 +24,15 @@ static char *store_jail_of(const char *path, const char *storeabs)
 }
 
 /* Before a jail starts: when its path is the root of a thin jail of the
- * store that is not mounted, mount it there (recording "mount PATH" first).
- * The mount is recorded even when brig create left it mounted, so that the
- * jail's stop always unmounts it: a stopped jail leaves no mount behind.
- * Jails not made by the store: no-op. */
-int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct brig_err *e)
+ * store, make sure it is mounted there. The mount is not the jail's to
+ * undo: it stays after the jail stops (store/root.c). Jails not made by
+ * the store: no-op. */
+int store_jail_prepare(const struct conf_jail *j, struct brig_err *e)
 {
 	const char *path = conf_str(j, "path");
 	cleanup_free char *real = NULL, *storeabs = NULL, *name = NULL;
 	cleanup_close int storefd = -1;
 	struct jailrec r;
-	int rc;
 
 	if (!path)
 		return 0;
@@ -48,13 +46,8 @@ int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct 
 	storefd = open(storeabs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (storefd < 0 || jailrec_open(storefd, name, &r, e) < 0)
 		return 0;	/* a directory that only looks like a store jail */
-	if (!r.be->mounted) {
-		jailrec_close(&r);
-		return 0;
-	}
-	rc = rec_add(rec, "mount", real, e);
-	if (rc == 0)
-		rc = jailrec_mount(&r, name, e);
 	jailrec_close(&r);
-	return rc < 0 ? brig_err_wrap(e, "%s: mounting its root", j->name) : 0;
+	if (store_root_ensure(name, e) < 0)
+		return brig_err_wrap(e, "%s: mounting its root", j->name);
+	return 0;
 }

@@ -8,7 +8,7 @@
  *   templates/NAME/root        the template's tree (a btrfs subvolume on btrfs)
  *   templates/NAME/meta        source=, created=
  *   jails/NAME/meta            template=, backend=overlay|btrfs|copy, created=
- *   jails/NAME/root            the jail's path (overlay mountpoint when thin)
+ *   jails/NAME/root            the jail's path (thin: an overlay, always mounted)
  *   jails/NAME/upper, work     overlay layers (thin overlay jails only)
  *   jails/NAME/snapshots/SNAP/{meta,data}
  *   tmp/                       work in progress, renamed into place when done
@@ -27,9 +27,19 @@
 const char *store_dir(void);
 
 /* Before a jail starts: when its path is the root of a thin jail of the
- * store that is not mounted, mount it there (recording "mount PATH" first).
- * Jails not made by the store: no-op. */
-int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, struct brig_err *e);
+ * store, make sure it is mounted there (store_root_ensure). Jails not made
+ * by the store: no-op. */
+int store_jail_prepare(const struct conf_jail *j, struct brig_err *e);
+
+/* A thin jail's root is always at its path, as a ZFS clone is: mounted by
+ * create, left by stop, unmounted by destroy alone. Mount the root of jail
+ * name if it is missing (after a reboot, an umount by hand); cheap (one
+ * statx) when it is there. Other backends: no-op. */
+int store_root_ensure(const char *name, struct brig_err *e);
+/* The same for every jail of the store but those in skip (start --all and
+ * --boot: every root, a noboot jail's too). A root that cannot be mounted
+ * is a warning in d; returns how many. */
+int store_roots_mount(char *const *skip, size_t nskip, struct diag *d);
 
 /* How long steps report progress (cli shows it on a terminal only). */
 struct store_progress {
