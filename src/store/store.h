@@ -154,11 +154,23 @@ struct store_import {
 	const char *file;
 	const char *name;		/* NULL: the name in the archive */
 	bool trust;			/* keep the archive's jail.conf as it is */
+	/* As brig create's: added to the jail's block, trusted (.include
+	 * first, the others last: they win over the archive's). */
+	char *const *params;
+	size_t nparams;
 	struct store_devices devices;
 	const struct store_progress *progress;
+	/* Checks the new file's text (to be written at confpath; archive:
+	 * the same without params) before anything is made; with fix
+	 * (trust), may give a replacement in *fixed, each change a note in
+	 * changed (core_check_import). NULL: none. */
+	int (*check)(const char *name, const char *confpath, const char *archive,
+		     const char *text, bool fix, char **fixed, struct diag *changed,
+		     struct brig_err *e);
 	/* Out: */
 	char *made;			/* the jail made */
 	struct diag dropped;		/* what of the jail.conf was left out (warnings) */
+	struct diag changed;		/* what check changed (notes) */
 };
 
 int store_import(struct store_import *im, struct brig_err *e);
