@@ -132,6 +132,10 @@ void core_last_free(struct core_last *l);
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e);
 /* One running jail by name or JID; -1 with a "not running" error if none. */
 int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
+/* The same for a command that needs the jail running (brig exec, console):
+ * when it is not, the error says "no such jail" if the configuration does
+ * not define it (a lazy load of the configuration: only then). */
+int core_find_running(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
 /* 1 if the jail runs, 0 if not, -1 on error. */
 int core_is_running(const char *name, struct brig_err *e);
 /* What a jail's reaper runs once its init has ended: clean up after the
