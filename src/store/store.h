@@ -21,7 +21,6 @@
 
 #include "conf/conf.h"
 #include "util/err.h"
-#include "util/rec.h"
 
 /* Storage: $BRIG_STOREDIR or /var/lib/brig. */
 const char *store_dir(void);
