@@ -135,7 +135,9 @@ step "Nothing left behind"
 printf '     interfaces: %s\n' "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
 printf '     jail rules: %s (bridge0 and its NAT rule stay, as declared)\n' \
 	"$(nft list table inet brig 2>/dev/null | grep -c 'comment "jail:' || true)"
-printf '     jail mounts: %s\n' "$(grep -c "$BRIG_STOREDIR/jails" /proc/self/mountinfo || true)"
+printf '     jail mounts: %s (the thin roots stay at their paths, as ZFS clones do: %s)\n' \
+	"$(grep " $BRIG_STOREDIR/jails/" /proc/self/mountinfo | grep -vc " $BRIG_STOREDIR/jails/[^/ ]*/root " || true)" \
+	"$(grep -c " $BRIG_STOREDIR/jails/[^/ ]*/root " /proc/self/mountinfo || true)"
 printf '     running: %s\n' "$("$BRIG" ls | tail -n +2 | wc -l)"
 
 t1=$(date +%s%N)

@@ -60,10 +60,19 @@ usage:
 	return 2;
 }
 
-/* brig import FILE [NAME] [--trust] [--devices] */
+/* Whether arg is a parameter (PARAM=VALUE, $VAR=VALUE, .include=FILE),
+ * not a jail's name. */
+static bool is_param(const char *arg)
+{
+	return strchr(arg, '=') || arg[0] == '$' || arg[0] == '.';
+}
+
+/* brig import FILE [NAME] [--trust] [--devices] [PARAM=VALUE...] */
 int cmd_import(int argc, char **argv)
 {
-	struct store_import im = { 0 };
+	struct store_import im = { .check = core_check_import };
+	cleanup_free char **params = xcalloc((size_t)argc, sizeof(*params));
+	size_t nparams = 0;
 	struct store_jail j;
 	struct cli_progress cp;
 	struct brig_err e;
@@ -74,15 +83,19 @@ int cmd_import(int argc, char **argv)
 			im.trust = true;
 		else if (!strcmp(argv[i], "--devices"))
 			im.devices.keep = true;
-		else if (argv[i][0] != '-' && !im.file)
+		else if (argv[i][0] == '-')
+			goto usage;
+		else if (!im.file)
 			im.file = argv[i];
-		else if (argv[i][0] != '-' && !im.name)
+		else if (!im.name && !nparams && !is_param(argv[i]))
 			im.name = argv[i];
 		else
-			goto usage;
+			params[nparams++] = argv[i];
 	}
 	if (!im.file)
 		goto usage;
+	im.params = params;
+	im.nparams = nparams;
 	cli_progress_init(&cp);
 	im.progress = &cp.sp;
 	rc = store_import(&im, &e);
@@ -94,6 +107,7 @@ int cmd_import(int argc, char **argv)
 	}
 	cli_report_dropped(im.made, &im.dropped);
 	cli_report_devices(im.made, &im.devices, "brig import");
+	cli_report_changed(&im.changed);
 	printf("%s: imported from %s (template %s, %s) at %s\n"
 	       "%s: configuration in %s; start it with: brig start %s\n",
 	       im.made, im.file, j.template, j.backend, j.path, im.made, j.conf, im.made);
@@ -101,9 +115,13 @@ int cmd_import(int argc, char **argv)
 	store_import_free(&im);
 	return 0;
 usage:
-	cli_error("usage: brig import FILE [NAME] [--trust] [--devices]\n"
+	cli_error("usage: brig import FILE [NAME] [--trust] [--devices] [PARAM=VALUE...]\n"
 		  "  the archive's configuration gives only what acts inside the jail;\n"
 		  "  --trust: keep all of it: runs whatever the archive says, as root, on this host\n"
-		  "  --devices: keep the archive's device nodes");
+		  "    (an interface, address or rdr that clashes with another jail is renamed or\n"
+		  "    left out, and said)\n"
+		  "  --devices: keep the archive's device nodes\n"
+		  "  PARAM=VALUE: as brig create's, added to the jail's configuration (checked:\n"
+		  "    a clash with another jail is refused)");
 	return 2;
 }

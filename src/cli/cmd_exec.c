@@ -16,7 +16,7 @@ static int run_in(const char *name, const struct core_exec_opts *o)
 	struct core_jail j;
 	int r;
 
-	if (core_find(name, &j, &e) < 0) {
+	if (core_find_running(name, &j, &e) < 0) {
 		cli_print_err(&e);
 		return 1;
 	}

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "core/core.h"
+#include "store/store.h"
 #include "util/mem.h"
 
 struct lc_opts {
@@ -141,6 +142,25 @@ static int parse(int argc, char **argv, struct lc_opts *o, unsigned sel)
 	return 0;
 }
 
+/* start --all and --boot (at boot, when no root is mounted): every thin
+ * root of the store at its path, a jail's that is not started too (those
+ * started are mounted by their start, which reports a failure). */
+static void mount_roots(const struct conf *c, const struct lc_opts *o)
+{
+	char **skip = xcalloc(c->njails + 1, sizeof(*skip));
+	struct diag d = { 0 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->njails; i++)
+		if (!o->boot || conf_bool(&c->jails[i], "boot", true))
+			skip[n++] = c->jails[i].name;
+	store_roots_mount(skip, n, &d);
+	for (size_t i = 0; i < d.n; i++)
+		cli_warn("%s", d.msgs[i].text);
+	diag_free(&d);
+	free(skip);
+}
+
 enum lc_verb { LC_START = 1, LC_STOP = 2, LC_RESTART = LC_START | LC_STOP, LC_RELOAD = 4 };
 
 /* Stop and/or start (a restart stops, then starts if all stopped well),
@@ -168,6 +188,8 @@ static int act(int argc, char **argv, enum lc_verb verb)
 		boot = core_boot_names(c, &o.n);
 		o.names = boot;
 	}
+	if (verb == LC_START && (o.all || o.boot))
+		mount_roots(c, &o);
 	if (verb == LC_RELOAD)
 		r = core_reload(c, &o.ops);
 	if (!c)

@@ -21,7 +21,7 @@ const struct cli_command cli_commands[] = {
 	{ "snapshots", cmd_snapshots, "snapshots NAME [--json]" },
 	{ "rollback", cmd_rollback, "rollback NAME SNAP" },
 	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
-	{ "import", cmd_import, "import FILE [NAME] [--trust] [--devices]" },
+	{ "import", cmd_import, "import FILE [NAME] [--trust] [--devices] [PARAM=VALUE...]" },
 	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
 	{ "reap", cmd_reap, NULL },
 	/* Internal: names for the shell completions (cli/cmd_complete.c). */

@@ -43,3 +43,12 @@ void cli_report_dropped(const char *who, const struct diag *d)
 		fputc('\n', stderr);
 	}
 }
+
+void cli_report_changed(const struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		fprintf(stderr, "%s: warning: ", cli_prog);
+		put_shown(d->msgs[i].text);
+		fputc('\n', stderr);
+	}
+}

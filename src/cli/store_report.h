@@ -8,5 +8,8 @@
 void cli_report_devices(const char *who, const struct store_devices *d, const char *again);
 /* The statements of an archive's configuration left out, one line each. */
 void cli_report_dropped(const char *who, const struct diag *d);
+/* What brig import --trust changed of the archive's configuration (an
+ * interface renamed, an address or rdr left out), one line each. */
+void cli_report_changed(const struct diag *d);
 
 #endif

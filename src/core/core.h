@@ -80,6 +80,18 @@ int core_reload(const struct conf *c, const struct core_ops *o);
  * port of another jail; other jails' broken files do not matter. */
 int core_check_new(const char *name, const char *confpath, const char *text, struct brig_err *e);
 
+/* brig import (store_import.check): the same check of text, the file
+ * about to be written (the archive's configuration, archive, with the
+ * command line's parameters). With fix (--trust), what of the archive's
+ * configuration clashes with another jail is changed instead of refused:
+ * a veth's interface gets a fresh name, a clashing address or rdr is left
+ * out; *fixed is then the file to write (resolved, with a header naming
+ * each change) and changed has a note per change. A clash that a
+ * command-line parameter made is refused. */
+int core_check_import(const char *name, const char *confpath, const char *archive,
+		      const char *text, bool fix, char **fixed, struct diag *changed,
+		      struct brig_err *e);
+
 /* The jails of c whose depend names jail ("a, b", in definition order;
  * NULL if none): brig destroy refuses those without -f. */
 char *core_dependents(const struct conf *c, const char *jail);
@@ -120,6 +132,10 @@ void core_last_free(struct core_last *l);
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e);
 /* One running jail by name or JID; -1 with a "not running" error if none. */
 int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
+/* The same for a command that needs the jail running (brig exec, console):
+ * when it is not, the error says "no such jail" if the configuration does
+ * not define it (a lazy load of the configuration: only then). */
+int core_find_running(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
 /* 1 if the jail runs, 0 if not, -1 on error. */
 int core_is_running(const char *name, struct brig_err *e);
 /* What a jail's reaper runs once its init has ended: clean up after the

@@ -1,4 +1,4 @@
-/* Which jails run: core_list, core_find, core_is_running. Every listing
+/* Which jails run: core_list, core_find(_running), core_is_running. Every listing
  * cleans up after jails that died or whose brig was interrupted. */
 #include <dirent.h>
 #include <errno.h>
@@ -127,6 +127,24 @@ static bool numeric(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/* Whether the configuration defines name; true when it cannot tell (it
+ * does not load). Only when the jail is not running: its cost is that of
+ * a lazy load. */
+static bool configured(const char *name)
+{
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = conf_default_dir(),
+				   .isolate = true, .lazy = true };
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+	bool found = true;
+
+	if (conf_load(&src, &c, &d) == 0)
+		found = conf_jail(c, name) != NULL;
+	conf_free(c);
+	diag_free(&d);
+	return found;
+}
+
 int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e)
 {
 	struct jstate st;
@@ -153,6 +171,16 @@ int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e
 		core_list_free(v, n);
 	}
 	return brig_err_set(e, 0, "%s: not running", name_or_jid);
+}
+
+int core_find_running(const char *name_or_jid, struct core_jail *out, struct brig_err *e)
+{
+	if (core_find(name_or_jid, out, e) == 0)
+		return 0;
+	if (!configured(name_or_jid))
+		return brig_err_set(e, 0, "%s: no such jail (not in the configuration, not running)",
+				    name_or_jid);
+	return -1;
 }
 
 int core_is_running(const char *name, struct brig_err *e)

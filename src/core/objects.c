@@ -1,12 +1,11 @@
 /* Recorded kernel objects: recording, removal, and cleaning up after jails
  * that died or whose brig was interrupted. */
-#include <errno.h>
 #include <string.h>
-#include <sys/mount.h>
 
 #include "core/jail.h"
 #include "core/lock.h"
 #include "net/net.h"
+#include "store/store.h"
 #include "sys/cgroup.h"
 #include "sys/proc.h"
 #include "util/mem.h"
@@ -36,11 +35,13 @@ struct rec jail_rec(struct jctx *x)
 /* Remove one recorded object; already gone counts as success. */
 static int obj_remove(const struct jobj *o, struct brig_err *e)
 {
-	if (strcmp(o->kind, "mount") == 0) {
-		if (umount2(o->id, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
-			return brig_err_set(e, errno, "unmounting %s", o->id);
+	/* A thin jail's root, recorded by an older brig: it stays mounted
+	 * (store/root.c); brig destroy unmounts it. */
+	if (strcmp(o->kind, "mount") == 0)
 		return 0;
-	}
+	/* A userns jail's idmapped root: the plain one comes back. */
+	if (strcmp(o->kind, "idroot") == 0)
+		return store_root_plain(o->id, e);
 	if (strcmp(o->kind, "cgroup") == 0)
 		return cgroup_remove(o->id, e);
 	return net_obj_remove(o->kind, o->id, e);

@@ -96,9 +96,11 @@ static int step_devices(struct jctx *x, struct brig_err *e)
 	return r;
 }
 
-/* The store mounts a thin jail's root on the host (recording it). A
- * userns jail's root is shown with its ids: the store's idmapped overlay,
- * or else an idmapped copy of path (jail_idmap_root()). */
+/* A thin jail's root is on the host, at its path: the store mounts it if
+ * it is missing; it stays when the jail stops. A userns jail's is shown
+ * with its ids while it runs: the store's overlay of idmapped layers
+ * (recorded: its stop puts the plain one back), or else an idmapped copy
+ * of path (jail_idmap_root()). */
 static int step_prepare(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);

@@ -25,6 +25,26 @@ int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_
  * missing. */
 int net_jail_clash(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
 
+/* One value of a jail that clashes with another jail (net_jail_clashes). */
+struct net_clash {
+	const char *param;	/* "ip4.addr", "ip6.addr", "vnet.interface", "rdr" */
+	char *value;		/* as written (vnet.interface: the jail-side name) */
+	char *why;		/* "jail web has the same address on bridge bridge0" */
+	char *fresh;		/* vnet.interface of a veth pair: a name to use
+				 * instead; NULL: none (a host interface moved in) */
+};
+
+struct net_clashes {
+	struct net_clash *v;
+	size_t n;
+};
+
+/* Every value of j that clashes with another jail of c (net_jail_clash
+ * stops at the first): for brig import --trust, which renames and drops
+ * them. Returns how many (out filled; free it with net_clashes_free). */
+int net_jail_clashes(const struct conf *c, const struct conf_jail *j, struct net_clashes *out);
+void net_clashes_free(struct net_clashes *cl);
+
 /* The same checks for `brig config check`: errors and warnings (an address
  * outside its bridge's subnets) go to d as "JAIL: ..."; -1 if there is an
  * error. */

@@ -1,6 +1,7 @@
 /* brig export: a jail's data and configuration in one zstd-compressed pax
  * archive. Thin overlay jails give their own layer (whiteouts as they are)
- * and the template's name; --full (and btrfs or thick jails) the whole root. */
+ * and the template's name; --full (and btrfs or thick jails) the whole root
+ * (a thin jail's merged view, as a private read-only overlay). */
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -150,7 +151,9 @@ int store_export(struct store_export *x, struct brig_err *e)
 	int rc = -1;
 
 	storefd = store_open(e);
-	if (storefd < 0)
+	/* A thin root found missing is mounted again (store/root.c) before
+	 * the shared lock is taken: mounting takes it exclusively. */
+	if (storefd < 0 || store_root_ensure(x->jail, e) < 0)
 		goto done;
 	lockfd = store_lock(storefd, false, e);
 	if (lockfd < 0 || jailrec_open(storefd, x->jail, &r, e) < 0)

@@ -162,19 +162,37 @@ static int make_dirs(int storefd, const struct header *h, struct tmpdir *t,
 }
 
 /* The jail's configuration: the archive's as it is (trust), else only
- * what acts inside the jail; renamed and with the store's path. */
+ * what acts inside the jail; renamed and with the store's path; the
+ * command line's parameters added; checked against the configuration
+ * (with trust, what clashes changed) before anything is written. */
 static char *import_conf(struct store_import *im, const struct header *h, const char *name,
 			 const char *path, const struct backend *be, struct brig_err *e)
 {
-	char *conf;
+	cleanup_free char *archive = NULL, *confpath = NULL;
+	char *conf, *fixed = NULL;
 
 	if (im->trust)
-		conf = jailconf_rebase(h->conf, h->name, name, path, e);
+		archive = jailconf_rebase(h->conf, h->name, name, path, e);
 	else
-		conf = jailconf_untrusted(h->conf, EXPORT_CONF, h->name, name, path, h->template,
-					  be->name, &im->dropped, e);
-	if (!conf)
+		archive = jailconf_untrusted(h->conf, EXPORT_CONF, h->name, name, path, h->template,
+					     be->name, &im->dropped, e);
+	if (!archive) {
 		brig_err_wrap(e, "%s", im->file);
+		return NULL;
+	}
+	conf = im->nparams ? jailconf_add_params(archive, name, im->params, im->nparams, e)
+			   : xstrdup(archive);
+	if (!conf || !im->check)
+		return conf;
+	confpath = jailconf_path(name);
+	if (im->check(name, confpath, archive, conf, im->trust, &fixed, &im->changed, e) < 0) {
+		free(conf);
+		return NULL;
+	}
+	if (fixed) {
+		free(conf);
+		conf = fixed;
+	}
 	return conf;
 }
 
@@ -260,5 +278,6 @@ void store_import_free(struct store_import *im)
 	free(im->made);
 	free(im->devices.first);
 	diag_free(&im->dropped);
+	diag_free(&im->changed);
 	im->made = im->devices.first = NULL;
 }

@@ -247,6 +247,11 @@ char *jailconf_untrusted(const char *text, const char *member, const char *oldna
 			 const char *backend, struct diag *dropped, struct brig_err *e);
 /* Create jail.conf.d/NAME.conf with text; fails if it exists. */
 int jailconf_write(const char *name, const char *text, struct brig_err *e);
+/* brig import's command-line parameters ("param=value", as brig create
+ * takes them) added to the block `name` of text: .include lines first,
+ * the others last. Caller frees. */
+char *jailconf_add_params(const char *text, const char *name, char *const *params,
+			  size_t nparams, struct brig_err *e);
 
 /* ---- etcfiles.c: what every template gets in /etc ---- */
 

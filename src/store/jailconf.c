@@ -73,8 +73,10 @@ static bool param_name_ok(const char *s, size_t n)
 	return true;
 }
 
-/* One command-line parameter as a line of the block; its name in *name. */
-static int param_line(const char *arg, struct strbuf *line, char **name, struct brig_err *e)
+/* One command-line parameter of verb (create, import) as a line of the
+ * block; its name in *name. */
+static int param_line(const char *arg, const char *verb, struct strbuf *line, char **name,
+		      struct brig_err *e)
 {
 	size_t n = strcspn(arg, "+=");
 	const char *op = arg + n;
@@ -92,7 +94,7 @@ static int param_line(const char *arg, struct strbuf *line, char **name, struct 
 		return brig_err_set(e, 0, "`%s`: expected PARAM=VALUE, PARAM+=VALUE or PARAM", arg);
 	*name = xstrndup(arg, n);
 	if (!strcmp(*name, "path") || !strcmp(*name, "name"))
-		return brig_err_set(e, 0, "`%s`: %s is set by brig create", arg, *name);
+		return brig_err_set(e, 0, "`%s`: %s is set by brig %s", arg, *name, verb);
 	sb_addn(line, arg, n);
 	if (*op == '=') {
 		sb_adds(line, " = ");
@@ -120,7 +122,7 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 		cleanup_free char *pname = NULL;
 
 		sb_addc(sb, '\t');
-		if (param_line(params[i], sb, &pname, e) < 0) {
+		if (param_line(params[i], "create", sb, &pname, e) < 0) {
 			sb_free(&includes);
 			sb_free(&given);
 			return NULL;
@@ -143,6 +145,116 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 	if (given.len)
 		sb_adds(&out, given.s);
 	sb_adds(&out, "}\n");
+	sb_free(&includes);
+	sb_free(&given);
+	return sb_steal(&out);
+}
+
+/* Past the string or comment that starts at text + i (none: i). */
+static size_t skip_lexeme(const char *text, size_t i)
+{
+	char q = text[i];
+
+	if (q == '#' || (q == '/' && text[i + 1] == '/'))
+		return i + strcspn(text + i, "\n");
+	if (q == '/' && text[i + 1] == '*') {
+		const char *end = strstr(text + i + 2, "*/");
+
+		return end ? (size_t)(end - text) + 2 : strlen(text);
+	}
+	if (q != '"' && q != '\'')
+		return i;
+	for (i++; text[i] && text[i] != q; i++)
+		if (text[i] == '\\' && text[i + 1])
+			i++;
+	return text[i] ? i + 1 : i;
+}
+
+/* Whether the word name ends just before text + i (blanks between). */
+static bool named_before(const char *text, size_t i, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (i > 0 && strchr(" \t\n", text[i - 1]))
+		i--;
+	return i >= n && !strncmp(text + i - n, name, n) &&
+	       (i == n || strchr(" \t\n;}", text[i - n - 1]));
+}
+
+/* The offsets of the braces of the top-level block `name`; -1 if none. */
+static int find_block(const char *text, const char *name, size_t *lbrace, size_t *rbrace)
+{
+	size_t depth = 0;
+	bool found = false;
+
+	for (size_t i = 0; text[i];) {
+		size_t next = skip_lexeme(text, i);
+
+		if (next != i) {
+			i = next;
+			continue;
+		}
+		if (text[i] == '{') {
+			if (depth == 0 && !found && named_before(text, i, name)) {
+				*lbrace = i;
+				found = true;
+			}
+			depth++;
+		} else if (text[i] == '}') {
+			if (depth == 0)
+				return -1;
+			if (--depth == 0 && found) {
+				*rbrace = i;
+				return 0;
+			}
+		}
+		i++;
+	}
+	return -1;
+}
+
+/* brig import's command-line parameters added to the block `name` of
+ * text: .include lines first in the block (the archive's own settings
+ * and its path come after them and win, as brig create's do), the others
+ * last (they win over the archive's). */
+char *jailconf_add_params(const char *text, const char *name, char *const *params,
+			  size_t nparams, struct brig_err *e)
+{
+	struct strbuf includes = STRBUF_INIT, given = STRBUF_INIT, out = STRBUF_INIT;
+	size_t lbrace = 0, rbrace = 0;
+
+	if (find_block(text, name, &lbrace, &rbrace) < 0) {
+		brig_err_set(e, 0, "its configuration has no block `%s {`", name);
+		return NULL;
+	}
+	for (size_t i = 0; i < nparams; i++) {
+		struct strbuf *sb = !strncmp(params[i], ".include=", 9) ? &includes : &given;
+		cleanup_free char *pname = NULL;
+
+		sb_adds(sb, "\t");
+		if (param_line(params[i], "import", sb, &pname, e) < 0) {
+			sb_free(&includes);
+			sb_free(&given);
+			return NULL;
+		}
+		sb_adds(sb, "\n");
+	}
+	sb_addn(&out, text, lbrace + 1);
+	if (includes.len) {
+		sb_adds(&out, "\n\t# Given to brig import:\n");
+		sb_addn(&out, includes.s, includes.len - 1);
+	}
+	sb_addn(&out, text + lbrace + 1, rbrace - lbrace - 1);
+	if (given.len) {
+		/* On lines of their own, before the closing brace's line. */
+		while (out.len && (out.s[out.len - 1] == ' ' || out.s[out.len - 1] == '\t'))
+			out.s[--out.len] = '\0';
+		if (out.len && out.s[out.len - 1] != '\n')
+			sb_addc(&out, '\n');
+		sb_adds(&out, "\t# Given to brig import:\n");
+		sb_adds(&out, given.s);
+	}
+	sb_adds(&out, text + rbrace);
 	sb_free(&includes);
 	sb_free(&given);
 	return sb_steal(&out);

@@ -1,6 +1,8 @@
 /* What core calls before a jail's mounts: a thin overlay jail's root must
  * be mounted before the jail can pivot into it. */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,17 +26,17 @@ static char *store_jail_of(const char *path, const char *storeabs)
 }
 
 /* Before a jail starts: when its path is the root of a thin jail of the
- * store that is not mounted, mount it there (recording "mount PATH" first).
- * The mount is recorded even when brig create left it mounted, so that the
- * jail's stop always unmounts it: a stopped jail leaves no mount behind.
- * Jails not made by the store: no-op. */
+store, make sure it is mounted there (store_root_ensure). A userns
+ * jail's is replaced, while it runs, by an overlay of idmapped layers
+ * (store.h). Jails not made by the store: no-op. */
 int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const struct idmap *map,
 		       struct brig_err *e)
 {
 	const char *path = conf_str(j, "path");
 	cleanup_free char *real = NULL, *storeabs = NULL, *name = NULL;
-	cleanup_close int storefd = -1;
+	cleanup_close int storefd = -1, lockfd = -1;
 	struct jailrec r;
+	bool thin;
 	int rc;
 
 	if (!path)
@@ -49,18 +51,45 @@ int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const s
 	storefd = open(storeabs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (storefd < 0 || jailrec_open(storefd, name, &r, e) < 0)
 		return 0;	/* a directory that only looks like a store jail */
-	if (!r.be->mounted) {
-		jailrec_close(&r);
+	thin = r.be->mounted;
+	jailrec_close(&r);
+	if (!thin || !map) {
+		if (thin && store_root_ensure(name, e) < 0)
+			return brig_err_wrap(e, "%s: mounting its root", j->name);
 		return 0;
 	}
-	rc = rec_add(rec, "mount", real, e);
-	/* The plain overlay brig create leaves would hide the idmapped one. */
-	if (rc == 0 && map)
+	/* Under the store's lock, as store_root_ensure mounts. */
+	lockfd = store_lock(storefd, true, e);
+	if (lockfd < 0 || jailrec_open(storefd, name, &r, e) < 0)
+		return brig_err_wrap(e, "%s: mounting its root", j->name);
+	rc = rec_add(rec, "idroot", name, e);
+	/* The plain overlay at path would hide the idmapped one. */
+	if (rc == 0)
 		rc = jailrec_unmount(&r, name, e);
 	if (rc == 0)
 		rc = jailrec_mount_map(&r, name, map, e);
 	jailrec_close(&r);
 	if (rc < 0)
 		return brig_err_wrap(e, "%s: mounting its root", j->name);
-	return map ? 1 : 0;
+	return 1;
+}
+
+int store_root_plain(const char *name, struct brig_err *e)
+{
+	cleanup_close int storefd = store_open(e), lockfd = -1;
+	struct jailrec r;
+	int rc;
+
+	if (storefd < 0)
+		return -1;
+	lockfd = store_lock(storefd, true, e);
+	if (lockfd < 0)
+		return -1;
+	if (jailrec_open(storefd, name, &r, e) < 0)
+		return e->errnum == ENOENT ? 0 : -1;	/* destroyed meanwhile */
+	rc = jailrec_unmount(&r, name, e);
+	if (rc == 0)
+		rc = jailrec_mount(&r, name, e);
+	jailrec_close(&r);
+	return rc < 0 ? brig_err_wrap(e, "%s: its root, back to the plain one", name) : 0;
 }

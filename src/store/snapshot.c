@@ -44,6 +44,9 @@ static int snapctx_open(struct snapctx *c, const char *jail, struct brig_err *e)
 	c->lockfd = store_lock(c->storefd, true, e);
 	if (c->lockfd < 0 || jailrec_open(c->storefd, jail, &c->r, e) < 0)
 		goto fail;
+	/* A thin root found missing is mounted again (store/root.c). */
+	if (jailrec_mount(&c->r, jail, e) < 0)
+		goto fail;
 	if (mkdirat(c->r.dirfd, "snapshots", 0700) < 0 && errno != EEXIST) {
 		brig_err_set(e, errno, "creating snapshots/");
 		goto fail;
@@ -269,31 +272,25 @@ static int replace_data(struct snapctx *c, const char *snap, const struct store_
 	return rc;
 }
 
-/* The jail must be stopped. */
+/* The jail must be stopped. A thin root is unmounted while its layer is
+ * replaced, then mounted again (after a failure too, on the old layer). */
 int store_rollback(const char *jail, const char *snap, const struct store_progress *p,
 		   struct brig_err *e)
 {
+	struct brig_err me;
 	struct snapctx c;
-	int mounted, rc;
+	int rc;
 
 	if (snapctx_open(&c, jail, e) < 0)
 		return brig_err_wrap(e, "%s: rollback", jail);
 	rc = snapshot_exists(&c, snap, e);
-	mounted = rc < 0 ? -1 : fs_is_mount_root(c.r.dirfd, "root", e);
-	if (mounted < 0)
-		rc = -1;
-	if (rc == 0 && mounted)
+	if (rc == 0)
 		rc = jailrec_unmount(&c.r, jail, e);
 	if (rc == 0)
 		rc = replace_data(&c, snap, p, e);
-	/* Mounted again as it was (after a failure too, the old data). */
-	if (mounted > 0) {
-		struct brig_err me;
-
-		if (jailrec_mount(&c.r, jail, &me) < 0 && rc == 0) {
-			*e = me;
-			rc = -1;
-		}
+	if (jailrec_mount(&c.r, jail, &me) < 0 && rc == 0) {
+		*e = me;
+		rc = -1;
 	}
 	snapctx_close(&c);
 	return rc < 0 ? brig_err_wrap(e, "%s: rollback to %s", jail, snap) : 0;

@@ -8,7 +8,7 @@
  *   templates/NAME/root        the template's tree (a btrfs subvolume on btrfs)
  *   templates/NAME/meta        source=, created=
  *   jails/NAME/meta            template=, backend=overlay|btrfs|copy, created=
- *   jails/NAME/root            the jail's path (overlay mountpoint when thin)
+ *   jails/NAME/root            the jail's path (thin: an overlay, always mounted)
  *   jails/NAME/upper, work     overlay layers (thin overlay jails only)
  *   jails/NAME/snapshots/SNAP/{meta,data}
  *   tmp/                       work in progress, renamed into place when done
@@ -28,14 +28,27 @@
 const char *store_dir(void);
 
 /* Before a jail starts: when its path is the root of a thin jail of the
- * store that is not mounted, mount it there (recording "mount PATH" first).
- * Jails not made by the store: no-op. With map (a userns jail), the
- * overlay is made of idmapped layers, so that the jail sees the ids on
- * disk as its own (a plain overlay left mounted is replaced); then 1 says
- * the root was mounted so, 0 that the caller must show path idmapped
- * itself (not an overlay of the store). */
+store, make sure it is mounted there (store_root_ensure); jails not made
+ * by the store: no-op. With map (a userns jail), the root is replaced by
+ * an overlay of idmapped layers while the jail runs, so that the jail
+ * sees the ids on disk as its own; recorded first ("idroot NAME", through
+ * rec), so that the jail's stop puts the plain root back
+ * (store_root_plain). Returns 1 when it did so, 0 when the caller must
+ * show path idmapped itself (not an overlay of the store). */
 int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const struct idmap *map,
 		       struct brig_err *e);
+/* A userns jail's stop: its idmapped root gives way to the plain one. */
+int store_root_plain(const char *name, struct brig_err *e);
+
+/* A thin jail's root is always at its path, as a ZFS clone is: mounted by
+ * create, left by stop, unmounted by destroy alone. Mount the root of jail
+ * name if it is missing (after a reboot, an umount by hand); cheap (one
+ * statx) when it is there. Other backends: no-op. */
+int store_root_ensure(const char *name, struct brig_err *e);
+/* The same for every jail of the store but those in skip (start --all and
+ * --boot: every root, a noboot jail's too). A root that cannot be mounted
+ * is a warning in d; returns how many. */
+int store_roots_mount(char *const *skip, size_t nskip, struct diag *d);
 
 /* How long steps report progress (cli shows it on a terminal only). */
 struct store_progress {
@@ -150,11 +163,23 @@ struct store_import {
 	const char *file;
 	const char *name;		/* NULL: the name in the archive */
 	bool trust;			/* keep the archive's jail.conf as it is */
+	/* As brig create's: added to the jail's block, trusted (.include
+	 * first, the others last: they win over the archive's). */
+	char *const *params;
+	size_t nparams;
 	struct store_devices devices;
 	const struct store_progress *progress;
+	/* Checks the new file's text (to be written at confpath; archive:
+	 * the same without params) before anything is made; with fix
+	 * (trust), may give a replacement in *fixed, each change a note in
+	 * changed (core_check_import). NULL: none. */
+	int (*check)(const char *name, const char *confpath, const char *archive,
+		     const char *text, bool fix, char **fixed, struct diag *changed,
+		     struct brig_err *e);
 	/* Out: */
 	char *made;			/* the jail made */
 	struct diag dropped;		/* what of the jail.conf was left out (warnings) */
+	struct diag changed;		/* what check changed (notes) */
 };
 
 int store_import(struct store_import *im, struct brig_err *e);

@@ -25,7 +25,8 @@ static inline int rec_add(const struct rec *r, const char *kind, const char *id,
 #endif
 
 /* Kinds in use (kind, id, who removes it):
- *   "mount"  absolute host path        core: umount2(MNT_DETACH)
+ *   "mount"  absolute host path        none: an older brig recorded a
+ *            thin jail's root; it stays mounted (store/root.c)
  *   "cgroup" cgroupfs directory         sys/cgroup
  *   "veth"   host-side interface name   net_obj_remove
  *   "nft"    the jail's rule tag        net_obj_remove

@@ -47,7 +47,7 @@ expect_eq "stderr" 'brig: web: exec: user "bob": not found in the jail'"'"'s /et
 expect_rc 127 "$BRIG" exec web /no/such/command
 expect_eq "stderr" 'brig: web: exec: /no/such/command: No such file or directory' "$ERR"
 expect_rc 1 "$BRIG" exec nosuch true
-expect_grep 'nosuch: not running' "$ERR"
+expect_grep 'nosuch: no such jail (not in the configuration, not running)' "$ERR"
 
 # The JID is the lowest free one, and a restart keeps the others.
 expect_rc 0 "$BRIG" stop web
