@@ -93,6 +93,7 @@ static int parse(int argc, char **argv, struct lc_opts *o, unsigned sel)
 	memset(o, 0, sizeof(*o));
 	o->ops.report = report;
 	o->ops.ctx = o;
+	o->ops.own_log = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:p:qv", longopts, NULL)) != -1) {
 		switch (c) {

@@ -15,6 +15,14 @@
 /* Runtime directory: $BRIG_RUNDIR or /run/brig. */
 const char *core_rundir(void);
 
+/* brig's logs: $BRIG_LOGDIR or /var/log/brig. Each jail's is NAME.log
+ * there (core/jlog.c): brig's events for the jail (started, stopped,
+ * ended, restarts), and the output of its exec.* commands in the jail
+ * when it has no exec.consolelog and core_ops.own_log is set; rotated at
+ * 1 MiB to NAME.log.1. core_log_path: caller frees. */
+const char *core_logdir(void);
+char *core_log_path(const char *name);
+
 /* fn is called (once per wait) when a start or stop has waited a second
  * for a jail's lock, with the pid of the brig holding it (0: unknown).
  * The wait is bounded by $BRIG_LOCK_WAIT seconds (30 by default). */
@@ -46,6 +54,11 @@ struct core_ops {
 	 * counts as started, as jail(8) has it (CORE_EV_ENDED is reported
 	 * either way; without this it is a failure, as brig start has it). */
 	bool ended_ok;
+	/* brig's own commands (brig start, stop, restart, reload, a reaper's
+	 * restart): the output of the commands run in a jail without
+	 * exec.consolelog goes to brig's log of it (core_log_path). Without
+	 * it (jail(8)), to the caller's stdout and stderr, as on FreeBSD. */
+	bool own_log;
 	/* Called for every jail's outcome; may be NULL. */
 	void (*report)(void *ctx, const char *jail, enum core_event ev, const char *msg);
 	/* Called the moment a jail exists, with its JID: where jail(8) prints

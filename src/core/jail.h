@@ -49,6 +49,12 @@ struct jctx {
  * or "stopped". */
 void last_record(const char *name, const char *event, int status, const char *step, const char *msg);
 
+/* brig's log of jail name (core/jlog.c): open it for appending, rotated
+ * first if it has grown past its bound; append one timestamped line
+ * (best effort: a log decides nothing). */
+int jlog_open(const char *name, struct brig_err *e);
+void jlog_event(const char *name, const char *msg);
+
 /* The record callback of x: persist an object before it is made. */
 struct rec jail_rec(struct jctx *x);
 /* Persist x->st. */

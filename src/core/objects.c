@@ -91,8 +91,14 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 		return r;
 	/* A running jail whose init is gone ended on its own (or its init
 	 * was killed): say so for brig ls -a. */
-	if (strcmp(x->st.status, "running") == 0 && !proc_alive(x->st.init_pid, x->st.init_start))
-		last_record(x->name, "ended", x->exit_known ? x->exit_status : -1, NULL, NULL);
+	if (strcmp(x->st.status, "running") == 0 && !proc_alive(x->st.init_pid, x->st.init_start)) {
+		int status = x->exit_known ? x->exit_status : -1;
+		cleanup_free char *line = status >= 0 ? xasprintf("%s: ended with status %d", x->name, status)
+						      : xasprintf("%s: ended", x->name);
+
+		last_record(x->name, "ended", status, NULL, NULL);
+		jlog_event(x->name, line);
+	}
 	if (proc_alive(x->st.init_pid, x->st.init_start)) {
 		struct brig_err ke = { 0 };
 		int pidfd;

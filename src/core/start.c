@@ -393,6 +393,12 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 out:
 	if (x.pidfd >= 0)
 		close(x.pidfd);
+	if (!why && ev != CORE_EV_ALREADY) {
+		cleanup_free char *line = ev == CORE_EV_STARTED ? xasprintf("%s: started (jid %d)", x.name,
+									     x.st.jid) : NULL;
+
+		jlog_event(x.name, line ? line : e.msg);
+	}
 	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED || ev == CORE_EV_ENDED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);

@@ -107,6 +107,9 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 		} else {
 			ev = CORE_EV_STOPPED;
 			last_record(name, "stopped", -1, NULL, NULL);
+			cleanup_free char *line = xasprintf("%s: stopped by brig stop", name);
+
+			jlog_event(name, line);
 		}
 	}
 	/* A failed teardown keeps the state (and so the lock directory). */
