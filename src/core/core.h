@@ -59,6 +59,10 @@ struct core_ops {
 	 * exec.consolelog goes to brig's log of it (core_log_path). Without
 	 * it (jail(8)), to the caller's stdout and stderr, as on FreeBSD. */
 	bool own_log;
+	/* A restart by a jail's reaper (core/restart.c): its token; the jail
+	 * is started only if that restart is still the one expected (brig
+	 * stop or start since have cancelled it: CORE_EV_SKIPPED). 0: not. */
+	long restart_token;
 	/* Called for every jail's outcome; may be NULL. */
 	void (*report)(void *ctx, const char *jail, enum core_event ev, const char *msg);
 	/* Called the moment a jail exists, with its JID: where jail(8) prints
@@ -122,6 +126,7 @@ struct core_last {
 	int status;		/* ended: its last process's exit status (128+signal), -1 unknown */
 	char *step;		/* failed: the start step that failed */
 	char *message;		/* failed: the error; ended during a start: what start said */
+	char *run;		/* ended: which run of the jail (its init, "PID.START") */
 };
 
 /* 1 and *out if the jail has a record (since the run directory was made,
@@ -137,8 +142,19 @@ int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e
 int core_is_running(const char *name, struct brig_err *e);
 /* What a jail's reaper runs once its init has ended: clean up after the
  * jail (unless it runs again, or another brig is at it) and record how it
- * ended, with the init's exit status read from pidfd (-1: none). */
-int core_reap(const char *name, int pidfd, struct brig_err *e);
+ * ended, with the init's exit status read from pidfd (-1: none). Then
+ * its restart policy (exec.restart): load() is the configuration as it is
+ * now (NULL: it does not load), read before each attempt; this may wait
+ * and start the jail again (core/restart.c). */
+int core_reap(const char *name, int pidfd, struct conf *(*load)(void), struct brig_err *e);
+
+/* A jail's restarts (exec.restart), for brig ls -a. */
+struct core_restart {
+	long count;		/* restarts since it was last started by hand */
+	long long next;		/* when a waiting restart will start it; 0: none waits */
+};
+/* 1 and *out if the jail was started with a restart policy, else 0. */
+int core_restart_info(const char *name, struct core_restart *out);
 void core_jail_free(struct core_jail *j);
 void core_list_free(struct core_jail *v, size_t n);
 
