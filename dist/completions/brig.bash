@@ -40,6 +40,8 @@ _brig()
 		COMPREPLY=($(compgen -W "$(_brig_ask commands) --help --version" -- "$cur"))
 		return
 	fi
+	# logs: -f follows (no argument), -n takes a number.
+	[[ $verb == logs && $prev == -f ]] && prev=
 	case $prev in
 	-f | --from)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -49,7 +51,7 @@ _brig()
 		COMPREPLY=($(compgen -W "$(_brig_ask templates)" -- "$cur"))
 		return
 		;;
-	-p | -u) return ;;
+	-p | -u | -n) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_brig_ask flags "$verb")" -- "$cur"))
@@ -59,7 +61,8 @@ _brig()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-f | -p | -u | -t | --template | --from) ((i++)) ;;
+		-f) [[ $verb == logs ]] || ((i++)) ;;
+		-p | -u | -n | -t | --template | --from) ((i++)) ;;
 		-*) ;;
 		*) ((pos++)) ;;
 		esac
@@ -74,6 +77,7 @@ _brig()
 		fi
 		;;
 	stop | restart | console) words=$(_brig_ask running) ;;
+	logs) ((pos == 1)) && words=$(_brig_ask jails) ;;
 	exec)
 		if ((pos == 1)); then
 			words=$(_brig_ask running)
