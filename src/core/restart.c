@@ -283,9 +283,13 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 		long max, n, backoff = 0;
 
 		if (!cj || cj->error) {
-			cleanup_free char *line = xasprintf("%s: not restarted: its configuration does not "
-							    "load%s%s", name, cj ? ": " : "",
-							    cj ? cj->error : "");
+			cleanup_free char *line =
+				cj ? xasprintf("%s: not restarted: its configuration does not load: %s", name,
+					       cj->error) :
+				c ? xasprintf("%s: not restarted: not in the configuration of %s", name,
+					      conf_default_dir()) :
+				    xasprintf("%s: not restarted: the configuration of %s does not load", name,
+					      conf_default_dir());
 
 			/* Said only where a restart could have been asked for. */
 			if (core_restart_info(name, &(struct core_restart){ 0 }))
@@ -314,8 +318,8 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 		sleep_s(backoff);
 		c = load();
 		if (!c) {
-			cleanup_free char *line = xasprintf("%s: not restarted: its configuration does not load",
-							    name);
+			cleanup_free char *line = xasprintf("%s: not restarted: the configuration of %s does "
+							    "not load", name, conf_default_dir());
 
 			jlog_event(name, line);
 			return;
