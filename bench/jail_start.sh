@@ -27,7 +27,7 @@ command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (make deps
 . tests/integration/lib/common.sh
 T=$(mktemp -d /tmp/brig-bench.XXXXXX)
 mount -t tmpfs -o mode=0755 brig-bench "$T"
-export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store"
+export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
 mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
 ip link set lo up 2>/dev/null || true
 RUNC_ID=brig-bench-$$

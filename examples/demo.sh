@@ -20,7 +20,7 @@ fi
 BRIG="${BRIG:-$top/${BUILD:-build}/brig}"
 T=$(mktemp -d /tmp/brig-demo.XXXXXX)
 mount -t tmpfs -o mode=0755 brig-demo "$T"
-export BRIG_CONFDIR="$T/etc/brig" BRIG_RUNDIR="$T/run/brig" BRIG_STOREDIR="$T/var/lib/brig"
+export BRIG_CONFDIR="$T/etc/brig" BRIG_RUNDIR="$T/run/brig" BRIG_STOREDIR="$T/var/lib/brig" BRIG_LOGDIR="$T/var/log/brig"
 mkdir -p "$BRIG_CONFDIR/jail.conf.d"
 ip link set lo up
 

@@ -41,6 +41,8 @@ _brig()
 		COMPREPLY=($(compgen -W "$(_brig_ask commands) --help --version" -- "$cur"))
 		return
 	fi
+	# logs: -f follows (no argument), -n takes a number.
+	[[ $verb == logs && $prev == -f ]] && prev=
 	case $prev in
 	-f | --from)
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -52,7 +54,7 @@ _brig()
 			return
 		fi
 		;;
-	-p | -u) return ;;
+	-p | -u | -n) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_brig_ask flags "$verb")" -- "$cur"))
@@ -62,8 +64,9 @@ _brig()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-f | -p | -u | --template | --from) ((i++)) ;;
+		-f) [[ $verb == logs ]] || ((i++)) ;;
 		-t) [[ $verb == create ]] && ((i++)) ;;
+		-p | -u | -n | --template | --from) ((i++)) ;;
 		-*) ;;
 		*) ((pos++)) ;;
 		esac
@@ -78,6 +81,7 @@ _brig()
 		fi
 		;;
 	stop | restart | console) words=$(_brig_ask running) ;;
+	logs) ((pos == 1)) && words=$(_brig_ask jails) ;;
 	exec)
 		if ((pos == 1)); then
 			words=$(_brig_ask running)

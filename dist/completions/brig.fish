@@ -18,7 +18,10 @@ function __brig_pos
             continue
         end
         switch $w
-            case -f -p -u --template --from
+            case -f
+                # logs -f follows: it takes no argument.
+                test (__brig_verb) = logs; or set skip 1
+            case -p -u -n --template --from
                 set skip 1
             case -t
                 # create -t TEMPLATE; exec -t is a flag
@@ -51,6 +54,7 @@ complete -c brig -n 'test (count (commandline -opc)) -ge 2; and string match -q 
 complete -c brig -n '__fish_seen_subcommand_from start' -a '(__brig_ask jails)'
 complete -c brig -n '__fish_seen_subcommand_from stop restart console' -a '(__brig_ask running)'
 complete -c brig -n '__brig_at exec 1' -a '(__brig_ask running)'
+complete -c brig -n '__brig_at logs 1' -a '(__brig_ask jails)'
 complete -c brig -n '__brig_at config 1' -a 'check show'
 complete -c brig -n '__fish_seen_subcommand_from config; and not __brig_at config 1' -a '(__brig_ask jails)'
 complete -c brig -n '__brig_at destroy 1; or __brig_at snapshots 1; or __brig_at export 1; or __brig_at rollback 1' -a '(__brig_ask jails)'

@@ -94,6 +94,7 @@ static int parse(int argc, char **argv, struct lc_opts *o, unsigned sel)
 	memset(o, 0, sizeof(*o));
 	o->ops.report = report;
 	o->ops.ctx = o;
+	o->ops.own_log = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:p:qv", longopts, NULL)) != -1) {
 		switch (c) {
@@ -223,6 +224,13 @@ int cmd_reload(int argc, char **argv)
 	return act(argc, argv, LC_RELOAD);
 }
 
+/* The configuration as it is now, for a restart (its errors are in the
+ * jail's log: the reaper's stderr is /dev/null). */
+static struct conf *load_for_reap(void)
+{
+	return cli_load_conf_quiet(NULL, false);
+}
+
 /* brig reap NAME [PIDFD]: what a jail's reaper runs once the jail's init
  * has ended (sys/reaper.h), with the init's pidfd open at PIDFD. Looking
  * at the jail cleans up after it, unless it runs again or another brig is
@@ -235,5 +243,5 @@ int cmd_reap(int argc, char **argv)
 
 	if (argc != 2 && argc != 3)
 		return 2;
-	return core_reap(argv[1], pidfd > 2 ? pidfd : -1, &e) < 0 ? 1 : 0;
+	return core_reap(argv[1], pidfd > 2 ? pidfd : -1, load_for_reap, &e) < 0 ? 1 : 0;
 }

@@ -93,6 +93,7 @@ struct row {
 	const char *error;		/* its configuration's first error */
 	struct core_last last;
 	bool has_last;
+	struct core_restart restart;	/* exec.restart: count, next attempt */
 };
 
 /* "2024-05-01 12:00:00", local time. */
@@ -106,7 +107,7 @@ static void fmt_time(long long t, char *buf, size_t len)
 }
 
 /* Why a stopped jail is not running, in words. */
-static char *why(const struct row *r)
+static char *why_stopped(const struct row *r)
 {
 	char when[64];
 
@@ -125,6 +126,26 @@ static char *why(const struct row *r)
 	if (r->last.status >= 0)
 		return xasprintf("ended at %s with status %d", when, r->last.status);
 	return xasprintf("ended at %s", when);
+}
+
+/* Why a stopped jail is not running, in words; and its restarts
+ * (exec.restart): how many, and when the next one comes. */
+static char *why(const struct row *r)
+{
+	long n = r->restart.count;
+	cleanup_free char *w = NULL;
+	char when[64];
+
+	if (r->run)
+		return n > 0 ? xasprintf("restarted %ld time%s", n, n > 1 ? "s" : "") : xstrdup("-");
+	w = why_stopped(r);
+	if (r->restart.next > 0) {
+		fmt_time(r->restart.next, when, sizeof(when));
+		return xasprintf("%s; restart %ld at %s", w, n + 1, when);
+	}
+	if (n > 0)
+		return xasprintf("%s; after %ld restart%s", w, n, n > 1 ? "s" : "");
+	return xstrdup(w);
 }
 
 /* brig ls -a: one line per jail. */
@@ -146,7 +167,8 @@ static void print_all_table(const struct row *rows, size_t n)
 	}
 }
 
-/* brig ls -a --json: an array of {name, state, jid, error, last}. */
+/* brig ls -a --json: an array of {name, state, jid, error, restarts,
+ * next_restart, last}. */
 static void print_all_json(const struct row *rows, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -170,6 +192,13 @@ static void print_all_json(const struct row *rows, size_t n)
 		json_key(&js, "error");
 		if (rows[i].error)
 			json_str(&js, rows[i].error);
+		else
+			json_null(&js);
+		json_key(&js, "restarts");
+		json_int(&js, rows[i].restart.count);
+		json_key(&js, "next_restart");
+		if (rows[i].restart.next > 0)
+			json_int(&js, rows[i].restart.next);
 		else
 			json_null(&js);
 		json_key(&js, "last");
@@ -228,8 +257,10 @@ static void list_all(const struct core_jail *v, size_t n, bool json)
 	for (size_t i = 0; i < n; i++)
 		if (!c || !conf_jail(c, v[i].name))
 			rows[k++] = (struct row){ .name = v[i].name, .run = &v[i] };
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
 		rows[i].has_last = !rows[i].run && core_last_read(rows[i].name, &rows[i].last) == 1;
+		core_restart_info(rows[i].name, &rows[i].restart);
+	}
 	if (json)
 		print_all_json(rows, k);
 	else

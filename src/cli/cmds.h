@@ -11,6 +11,7 @@ int cmd_stop(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_net(int argc, char **argv);

@@ -30,6 +30,39 @@ bool cf_parse_bool(const char *s, bool *v)
 	return true;
 }
 
+int conf_restart_parse(const char *s, enum conf_restart *mode, long *max)
+{
+	static const struct {
+		const char *word;
+		enum conf_restart mode;
+	} words[] = {
+		{ "no", CONF_RESTART_NO },
+		{ "on-failure", CONF_RESTART_ON_FAILURE },
+		{ "always", CONF_RESTART_ALWAYS },
+	};
+
+	*mode = CONF_RESTART_NO;
+	*max = 0;
+	if (!s)
+		return 0;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i].word);
+		char *end;
+
+		if (strncmp(s, words[i].word, n) != 0 || (s[n] != '\0' && s[n] != ':'))
+			continue;
+		*mode = words[i].mode;
+		if (!s[n])
+			return 0;
+		if (*mode == CONF_RESTART_NO || !(s[n + 1] >= '0' && s[n + 1] <= '9'))
+			return -1;
+		errno = 0;
+		*max = strtol(s + n + 1, &end, 10);
+		return *end || errno ? -1 : 0;
+	}
+	return -1;
+}
+
 /* An error about a parameter of a jail, where it was set. */
 __attribute__((format(printf, 4, 5)))
 static void param_error(struct cf_ctx *ctx, const struct conf_jail *j, const struct conf_param *p,
@@ -120,6 +153,17 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 			else
 				set_one(ctx, p, v);
 			return;
+		}
+		if (!strcmp(p->def->name, "exec.restart")) {
+			enum conf_restart mode;
+			long max;
+
+			if (conf_restart_parse(last, &mode, &max) < 0) {
+				param_error(ctx, j, p, "unknown value %s (expected \"no\", \"on-failure\" or "
+					    "\"always\", the last two with an optional \":MAX\")",
+					    cf_q(ctx, last ? last : ""));
+				return;
+			}
 		}
 		set_one(ctx, p, last ? last : "");
 		return;

@@ -190,6 +190,14 @@ struct conf_untrusted {
  * not resolve). */
 int conf_load_untrusted(const struct conf_untrusted *u, struct conf **out, struct diag *d);
 
+/* exec.restart (a brig extension), as Docker's --restart: "no", or
+ * "on-failure" (a status other than 0, or killed) or "always", each with
+ * an optional ":MAX" (at most MAX restarts in a row; 0 or none: no
+ * limit). NULL (unset) is "no". */
+enum conf_restart { CONF_RESTART_NO, CONF_RESTART_ON_FAILURE, CONF_RESTART_ALWAYS };
+/* 0 and *mode, *max; -1 if s is none of these. */
+int conf_restart_parse(const char *s, enum conf_restart *mode, long *max);
+
 /* Default configuration directory: $BRIG_CONFDIR or /etc/brig. */
 const char *conf_default_dir(void);
 

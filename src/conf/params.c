@@ -79,6 +79,7 @@ static const struct conf_pdef jail_params[] = {
 	{ "exec.prestart", L, J8 | CMD, "host commands run before the jail is created" },
 	{ "exec.prestop", L, J8 | CMD, "host commands run before the jail is stopped" },
 	{ "exec.release", L, J8 | CMD, "host commands run after everything else at stop" },
+	{ "exec.restart", S, BRIG | NOVAR, "start the jail again when it ends on its own: no, on-failure[:N], always[:N]" },
 	{ "exec.start", L, J8 | CMD | UT, "commands run in the jail when it starts" },
 	{ "exec.stop", L, J8 | CMD | UT, "commands run in the jail when it stops" },
 	{ "exec.system_jail_user", B, J8, "take exec.jail_user from the host's password file" },

@@ -15,6 +15,14 @@
 /* Runtime directory: $BRIG_RUNDIR or /run/brig. */
 const char *core_rundir(void);
 
+/* brig's logs: $BRIG_LOGDIR or /var/log/brig. Each jail's is NAME.log
+ * there (core/jlog.c): brig's events for the jail (started, stopped,
+ * ended, restarts), and the output of its exec.* commands in the jail
+ * when it has no exec.consolelog and core_ops.own_log is set; rotated at
+ * 1 MiB to NAME.log.1. core_log_path: caller frees. */
+const char *core_logdir(void);
+char *core_log_path(const char *name);
+
 /* fn is called (once per wait) when a start or stop has waited a second
  * for a jail's lock, with the pid of the brig holding it (0: unknown).
  * The wait is bounded by $BRIG_LOCK_WAIT seconds (30 by default). */
@@ -46,6 +54,15 @@ struct core_ops {
 	 * counts as started, as jail(8) has it (CORE_EV_ENDED is reported
 	 * either way; without this it is a failure, as brig start has it). */
 	bool ended_ok;
+	/* brig's own commands (brig start, stop, restart, reload, a reaper's
+	 * restart): the output of the commands run in a jail without
+	 * exec.consolelog goes to brig's log of it (core_log_path). Without
+	 * it (jail(8)), to the caller's stdout and stderr, as on FreeBSD. */
+	bool own_log;
+	/* A restart by a jail's reaper (core/restart.c): its token; the jail
+	 * is started only if that restart is still the one expected (brig
+	 * stop or start since have cancelled it: CORE_EV_SKIPPED). 0: not. */
+	long restart_token;
 	/* Called for every jail's outcome; may be NULL. */
 	void (*report)(void *ctx, const char *jail, enum core_event ev, const char *msg);
 	/* Called the moment a jail exists, with its JID: where jail(8) prints
@@ -121,6 +138,7 @@ struct core_last {
 	int status;		/* ended: its last process's exit status (128+signal), -1 unknown */
 	char *step;		/* failed: the start step that failed */
 	char *message;		/* failed: the error; ended during a start: what start said */
+	char *run;		/* ended: which run of the jail (its init, "PID.START") */
 };
 
 /* 1 and *out if the jail has a record (since the run directory was made,
@@ -140,8 +158,19 @@ int core_find_running(const char *name_or_jid, struct core_jail *out, struct bri
 int core_is_running(const char *name, struct brig_err *e);
 /* What a jail's reaper runs once its init has ended: clean up after the
  * jail (unless it runs again, or another brig is at it) and record how it
- * ended, with the init's exit status read from pidfd (-1: none). */
-int core_reap(const char *name, int pidfd, struct brig_err *e);
+ * ended, with the init's exit status read from pidfd (-1: none). Then
+ * its restart policy (exec.restart): load() is the configuration as it is
+ * now (NULL: it does not load), read before each attempt; this may wait
+ * and start the jail again (core/restart.c). */
+int core_reap(const char *name, int pidfd, struct conf *(*load)(void), struct brig_err *e);
+
+/* A jail's restarts (exec.restart), for brig ls -a. */
+struct core_restart {
+	long count;		/* restarts since it was last started by hand */
+	long long next;		/* when a waiting restart will start it; 0: none waits */
+};
+/* 1 and *out if the jail was started with a restart policy, else 0. */
+int core_restart_info(const char *name, struct core_restart *out);
 void core_jail_free(struct core_jail *j);
 void core_list_free(struct core_jail *v, size_t n);
 

@@ -240,10 +240,18 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 	size_t ncg;
 	int st;
 
+	/* Where the output goes: exec.consolelog; else, for brig's own
+	 * commands, brig's log of the jail (so that the services rc starts
+	 * never hold the caller's stdout: `brig start web | cat` ends); else
+	 * (jail(8)) the caller's, as on FreeBSD. */
 	if (x->sp.consolelog) {
 		log = open(x->sp.consolelog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (log < 0)
 			return brig_err_set(e, errno, "exec.consolelog: %s", x->sp.consolelog);
+	} else if (x->sink && x->sink->ops && x->sink->ops->own_log) {
+		log = jlog_open(x->name, e);
+		if (log < 0)
+			return brig_err_wrap(e, "%s: brig's log of the jail", param);
 	}
 	cg = state_cgroups(&x->st, &ncg);
 	env = env_jail(x->sp.clean);

@@ -48,9 +48,39 @@ struct jctx {
 };
 
 /* Record how jail name ended (core/last.c): event "ended" (status: the
- * exit code of its last process, -1 unknown), "failed" (at step, msg),
- * or "stopped". */
-void last_record(const char *name, const char *event, int status, const char *step, const char *msg);
+ * exit code of its last process, -1 unknown; run: which run, see
+ * jail_run_id), "failed" (at step, msg), or "stopped". */
+void last_record(const char *name, const char *event, int status, const char *step, const char *msg,
+		 const char *run);
+/* The end of run was recorded without its status (by a brig other than
+ * its reaper, or by the reaper without it): the reaper adds the status
+ * (-1: unknown still) and says it in the jail's log. */
+void last_reaped(const char *name, const char *run, int status);
+/* "NAME: ended [with status N]" in the jail's log. */
+void jlog_ended(const char *name, int status);
+/* The run of the jail st records, "PID.START" of its init (its reaper
+ * knows it by this); caller frees. */
+char *jail_run_id(const struct jstate *st);
+
+/* brig's log of jail name (core/jlog.c): open it for appending, rotated
+ * first if it has grown past its bound; append one timestamped line
+ * (best effort: a log decides nothing). */
+int jlog_open(const char *name, struct brig_err *e);
+void jlog_event(const char *name, const char *msg);
+
+/* core/restart.c, under the jail's lock. restart_claim: a reaper's
+ * restart (token) is still expected: it is counted and its number
+ * returned; 0 if it was cancelled. restart_started: a start by hand
+ * ended with ev: its restart count starts again (or goes, without a
+ * policy). restart_cancel: brig stop; a jail that was not running
+ * (running false) and waited for a restart is recorded as stopped.
+ * restart_wanted: the jail has a policy (its reaper is needed even with
+ * persist). restart_after_end: brig reap's part, after the cleanup. */
+long restart_claim(const char *name, long token);
+void restart_started(const char *name, const struct conf_jail *cj, enum core_event ev);
+void restart_cancel(const char *name, bool running);
+bool restart_wanted(const struct conf_jail *cj);
+void restart_after_end(const char *name, const char *run, struct conf *(*load)(void));
 
 /* The record callback of x: persist an object before it is made. */
 struct rec jail_rec(struct jctx *x);

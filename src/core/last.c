@@ -27,7 +27,8 @@ static char *last_dir(bool make)
 	return dir;
 }
 
-void last_record(const char *name, const char *event, int status, const char *step, const char *msg)
+void last_record(const char *name, const char *event, int status, const char *step, const char *msg,
+		 const char *run)
 {
 	cleanup_free char *dir = last_dir(true);
 	cleanup_free char *path = xasprintf("%s/%s", dir, name);
@@ -38,6 +39,8 @@ void last_record(const char *name, const char *event, int status, const char *st
 	sb_addf(&sb, "event %s\ntime %lld\nstatus %d\n", event, (long long)time(NULL), status);
 	if (step)
 		sb_addf(&sb, "step %s\n", step);
+	if (run)
+		sb_addf(&sb, "run %s\n", run);
 	if (msg) {
 		/* One line: a message is a few words, never a file. */
 		sb_adds(&sb, "message ");
@@ -92,6 +95,8 @@ int core_last_read(const char *name, struct core_last *out)
 			out->step = xstrdup(v);
 		else if (!strcmp(line, "message") && !out->message)
 			out->message = xstrdup(v);
+		else if (!strcmp(line, "run") && !out->run)
+			out->run = xstrdup(v);
 	}
 	free(line);
 	fclose(f);
@@ -107,6 +112,34 @@ void core_last_free(struct core_last *l)
 	free(l->event);
 	free(l->step);
 	free(l->message);
+	free(l->run);
 	memset(l, 0, sizeof(*l));
 	l->status = -1;
+}
+
+void jlog_ended(const char *name, int status)
+{
+	cleanup_free char *line = status >= 0 ? xasprintf("%s: ended with status %d", name, status)
+					      : xasprintf("%s: ended", name);
+
+	jlog_event(name, line);
+}
+
+void last_reaped(const char *name, const char *run, int status)
+{
+	struct core_last l;
+
+	if (core_last_read(name, &l) != 1)
+		return;
+	if (!strcmp(l.event, "ended") && l.status < 0 && l.run && !strcmp(l.run, run)) {
+		if (status >= 0)
+			last_record(name, "ended", status, l.step, l.message, l.run);
+		jlog_ended(name, status);
+	}
+	core_last_free(&l);
+}
+
+char *jail_run_id(const struct jstate *st)
+{
+	return xasprintf("%d.%llu", (int)st->init_pid, st->init_start);
 }

@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "core/jail.h"
 #include "core/lock.h"
 #include "sys/proc.h"
+#include "sys/reaper.h"
 #include "util/mem.h"
 
 /* A copy of a string vector. */
@@ -195,8 +197,9 @@ int core_is_running(const char *name, struct brig_err *e)
 	return 1;
 }
 
-int core_reap(const char *name, int pidfd, struct brig_err *e)
+int core_reap(const char *name, int pidfd, struct conf *(*load)(void), struct brig_err *e)
 {
+	const char *run = getenv(REAPER_RUN_VAR);
 	cleanup_free char *dir = NULL;
 	struct jstate st;
 	int code = -1;
@@ -204,12 +207,21 @@ int core_reap(const char *name, int pidfd, struct brig_err *e)
 	if (conf_name_invalid(name))
 		return brig_err_set(e, 0, "\"%s\": not a jail name (%s)", name, conf_name_invalid(name));
 	/* The status only matters for a jail that has state left (one that
-	 * was stopped has none): only then wait for it. */
+	 * was stopped has none), or whose end another brig has just recorded
+	 * (brig ls cleans up too) without it: only then wait for it. */
 	dir = jail_dir(name);
-	if (pidfd >= 0 && jail_has_state(dir) && proc_exit_info(pidfd, 2000, &code) != 1)
+	if (pidfd >= 0 && (jail_has_state(dir) || (run && *run)) && proc_exit_info(pidfd, 2000, &code) != 1)
 		code = -1;
-	if (look(name, &st, code))
+	if (look(name, &st, code)) {
 		state_free(&st);
+		return 0;
+	}
+	if (run && *run) {
+		last_reaped(name, run, code);
+		/* Still the jail's reaper while a restart waits (ps, tests). */
+		prctl(PR_SET_NAME, "brig-reaper", 0, 0, 0);
+		restart_after_end(name, run, load);
+	}
 	return 0;
 }
 

@@ -84,6 +84,23 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 	return r;
 }
 
+/* Was a reaper started for the jail st records (sys/reaper.h)? */
+static bool has_reaper(const struct jstate *st)
+{
+	enum conf_restart mode = CONF_RESTART_NO;
+	bool persist = false;
+	long max;
+
+	for (size_t i = 0; i < st->nparams; i++) {
+		if (!strcmp(st->pnames[i], "persist"))
+			persist = !strcmp(st->pvalues[i], "true");
+		else if (!strcmp(st->pnames[i], "exec.restart") &&
+			 conf_restart_parse(st->pvalues[i], &mode, &max) < 0)
+			mode = CONF_RESTART_NO;
+	}
+	return !persist || mode != CONF_RESTART_NO;
+}
+
 int jail_reconcile(struct jctx *x, struct brig_err *e)
 {
 	int r = state_read(x->dir, &x->st, e);
@@ -92,8 +109,16 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 		return r;
 	/* A running jail whose init is gone ended on its own (or its init
 	 * was killed): say so for brig ls -a. */
-	if (strcmp(x->st.status, "running") == 0 && !proc_alive(x->st.init_pid, x->st.init_start))
-		last_record(x->name, "ended", x->exit_known ? x->exit_status : -1, NULL, NULL);
+	if (strcmp(x->st.status, "running") == 0 && !proc_alive(x->st.init_pid, x->st.init_start)) {
+		int status = x->exit_known ? x->exit_status : -1;
+		cleanup_free char *run = jail_run_id(&x->st);
+
+		last_record(x->name, "ended", status, NULL, NULL, run);
+		/* Without the status, the jail's reaper (if it has one) will
+		 * say it: it has the status (last_reaped). */
+		if (status >= 0 || !has_reaper(&x->st))
+			jlog_ended(x->name, status);
+	}
 	if (proc_alive(x->st.init_pid, x->st.init_start)) {
 		struct brig_err ke = { 0 };
 		int pidfd;

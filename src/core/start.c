@@ -351,7 +351,7 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 	else
 		brig_err_set(e, 0, "%s: started, then ended: no process left (add persist, or enable "
 			     "a service)%s%s", x->name, te.msg[0] ? "; " : "", te.msg);
-	last_record(x->name, "ended", code, NULL, e->msg);
+	last_record(x->name, "ended", code, NULL, e->msg, NULL);
 	return 1;
 }
 
@@ -363,6 +363,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
 	const char *why = conf_name_invalid(x.name);
+	long token = s->ops ? s->ops->restart_token : 0, nrestart = 0;
 	bool busy;
 	int r;
 
@@ -375,6 +376,13 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 	x.lockfd = jail_lock(x.name, true, &busy, &e);
 	if (x.lockfd < 0)
 		goto out;
+	/* A reaper's restart: only if brig stop or start has not cancelled it. */
+	if (token && !(nrestart = restart_claim(x.name, token))) {
+		ev = CORE_EV_SKIPPED;
+		brig_err_set(&e, 0, "%s: restart cancelled", x.name);
+		jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
+		goto out;
+	}
 	r = jail_reconcile(&x, &e);
 	if (r < 0) {
 		brig_err_wrap(&e, "%s: cleaning up its last run", x.name);
@@ -383,7 +391,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 	} else {
 		state_free(&x.st);
 		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0) {
-			last_record(x.name, "failed", -1, x.step, e.msg);
+			last_record(x.name, "failed", -1, x.step, e.msg, NULL);
 			brig_err_wrap(&e, "%s: start", x.name);
 		} else if (ended_in_start(&x, &e)) {
 			ev = CORE_EV_ENDED;
@@ -391,17 +399,21 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 			ev = CORE_EV_STARTED;
 		}
 	}
+	if (!token)
+		restart_started(x.name, cj, ev);
 	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
 	/* A jail without persist ends by itself, as on FreeBSD: its reaper
 	 * cleans up after it then. (A persist jail ends only by brig stop,
 	 * unless its init is killed: that is left to the next brig command,
 	 * like a brig that was killed; a fork here costs a few milliseconds
 	 * of start on a VM.) After the unlock: if the jail has already ended,
-	 * its reaper must find the jail free. */
-	if (ev == CORE_EV_STARTED && !x.sp.persist) {
+	 * its reaper must find the jail free. A restart policy needs one for
+	 * a persist jail too: its init may be killed (the OOM killer). */
+	if (ev == CORE_EV_STARTED && (!x.sp.persist || restart_wanted(cj))) {
 		struct brig_err re = { 0 };
+		cleanup_free char *run = jail_run_id(&x.st);
 
-		if (reaper_spawn(x.pidfd, x.name, &re) < 0) {
+		if (reaper_spawn(x.pidfd, x.name, run, &re) < 0) {
 			cleanup_free char *msg = xasprintf("%s: start: %s (what the jail leaves when it "
 							   "ends waits for the next brig command)",
 							   x.name, re.msg);
@@ -412,6 +424,14 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 out:
 	if (x.pidfd >= 0)
 		close(x.pidfd);
+	if (!why && ev != CORE_EV_ALREADY && ev != CORE_EV_SKIPPED) {
+		cleanup_free char *line = ev != CORE_EV_STARTED ? NULL :
+					  nrestart ? xasprintf("%s: restarted (jid %d, restart %ld)", x.name,
+							       x.st.jid, nrestart) :
+					  xasprintf("%s: started (jid %d)", x.name, x.st.jid);
+
+		jlog_event(x.name, line ? line : e.msg);
+	}
 	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED || ev == CORE_EV_ENDED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);

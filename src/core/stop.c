@@ -97,6 +97,9 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 		brig_err_set(&e, 0, "%s: no such jail (not in the configuration, not running)", name);
 	else if (r == 0)
 		ev = CORE_EV_NOT_RUNNING;
+	/* Never restarted after brig stop; a restart that waits is cancelled. */
+	if (r >= 0)
+		restart_cancel(name, r == 1);
 	if (r == 1) {
 		/* As it started, whatever the configuration says now (a jail
 		 * started by an older brig: its configuration, if any). */
@@ -106,7 +109,10 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 			brig_err_wrap(&e, "%s: stop", name);
 		} else {
 			ev = CORE_EV_STOPPED;
-			last_record(name, "stopped", -1, NULL, NULL);
+			last_record(name, "stopped", -1, NULL, NULL, NULL);
+			cleanup_free char *line = xasprintf("%s: stopped by brig stop", name);
+
+			jlog_event(name, line);
 		}
 	}
 	/* A failed teardown keeps the state (and so the lock directory). */

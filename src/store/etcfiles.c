@@ -65,7 +65,8 @@ static const char rc_subr[] =
 	"# run_rc_command ACTION: start, stop, restart or status the daemon that a\n"
 	"# script in /etc/init.d describes with $name, $command (which must stay\n"
 	"# in the foreground), $command_args and ${name}_flags from rc.conf. It\n"
-	"# runs under start-stop-daemon, its pid in /var/run/$name.pid.\n"
+	"# runs under start-stop-daemon, its pid in /var/run/$name.pid, its\n"
+	"# output (stdout, stderr) where rc's goes: the jail's console log.\n"
 	"run_rc_command() {\n"
 	"\tload_rc_config\n"
 	"\teval \"_flags=\\${${name}_flags:-}\"\n"
@@ -73,8 +74,17 @@ static const char rc_subr[] =
 	"\tmkdir -p /var/run\n"
 	"\tcase \"$1\" in\n"
 	"\tstart)\n"
+	"\t\tif start-stop-daemon -K -t -p \"$_pidfile\" >/dev/null 2>&1; then\n"
+	"\t\t\techo \"$name is already running.\"\n"
+	"\t\t\treturn 1\n"
+	"\t\tfi\n"
+	"\t\t# In the background, but not through -b, which would send its\n"
+	"\t\t# output to /dev/null: it keeps rc's, the jail's console log.\n"
+	"\t\t# -m writes start-stop-daemon's own pid, which the daemon becomes.\n"
 	"\t\t# shellcheck disable=SC2086\n"
-	"\t\tstart-stop-daemon -S -b -m -p \"$_pidfile\" -x \"$command\" -- $command_args $_flags ;;\n"
+	"\t\tstart-stop-daemon -S -m -p \"$_pidfile\" -x \"$command\" -- $command_args $_flags \\\n"
+	"\t\t\t</dev/null &\n"
+	"\t\t;;\n"
 	"\tstop)\n"
 	"\t\tstart-stop-daemon -K -p \"$_pidfile\" >/dev/null && rm -f \"$_pidfile\" ;;\n"
 	"\trestart)\n"
@@ -199,8 +209,10 @@ static const struct service busybox_services[] = {
 	{ "httpd", "/usr/sbin/httpd", "-f", "-p 80 -h /var/www", "busybox httpd: serves /var/www" },
 	{ "nc", "/usr/bin/nc", "-ll", "-p 7 -e /bin/cat",
 	  "a TCP listener (busybox nc): runs a program for every connection; the default echoes" },
-	{ "syslogd", "/sbin/syslogd", "-n", "", "busybox syslogd: logs to /var/log/messages" },
-	{ "crond", "/usr/sbin/crond", "-f", "", "busybox crond: runs /var/spool/cron/crontabs" },
+	{ "syslogd", "/sbin/syslogd", "-n", "-O /var/log/messages",
+	  "busybox syslogd: logs to the jail's /var/log/messages" },
+	{ "crond", "/usr/sbin/crond", "-f", "-c /var/spool/cron/crontabs",
+	  "busybox crond: runs the crontabs of /var/spool/cron/crontabs (crontab -e)" },
 	{ "udhcpd", "/usr/sbin/udhcpd", "-f", "/etc/udhcpd.conf",
 	  "busybox udhcpd, a DHCP server (UDP 67): the one UDP server busybox-static has" },
 };
@@ -209,13 +221,19 @@ static const char rc_conf[] =
 	"# /etc/rc.conf: the services this jail's /etc/rc starts, in this order.\n"
 	"# Enable one with NAME_enable=\"YES\"; NAME_flags replaces its default\n"
 	"# arguments. Scripts are in /etc/init.d (see /etc/rc.subr to add one).\n"
+	"# Their output goes to the jail's console log (brig logs JAIL).\n"
+	"#\n"
+	"# On by default, as on FreeBSD: set them to \"NO\" to turn them off (a\n"
+	"# jail ends when its last process does, unless it has persist).\n"
+	"syslogd_enable=\"YES\"\n"
+	"#syslogd_flags=\"-O /var/log/messages\"\n"
+	"crond_enable=\"YES\"\n"
+	"#crond_flags=\"-c /var/spool/cron/crontabs\"\n"
 	"#\n"
 	"#httpd_enable=\"YES\"\n"
 	"#httpd_flags=\"-p 80 -h /var/www\"\n"
 	"#nc_enable=\"YES\"\n"
 	"#nc_flags=\"-p 5432 -e /bin/cat\"\n"
-	"#syslogd_enable=\"YES\"\n"
-	"#crond_enable=\"YES\"\n"
 	"#udhcpd_enable=\"YES\"\n";
 
 /* The text of one init script. */

@@ -21,6 +21,38 @@ static const struct {
 	{ "mount.devfs", "mount.devfs;", "mount.nodevfs" },
 };
 
+/* What the first lines of the block say (as Bastille's jail.conf does, a
+ * new file explains itself). */
+static const char intro[] =
+	"\t# Its /etc/rc starts the services its /etc/rc.conf enables (the busybox\n"
+	"\t# template: syslogd and crond, as FreeBSD's rc.conf defaults); the jail\n"
+	"\t# ends when its last process does, unless persist is set.\n";
+
+/* Parameters shown commented out, each with what it is for; left out
+ * when the command line sets the parameter. "%N": the jail's name. */
+static const struct {
+	const char *name;
+	const char *text;
+} hints[] = {
+	{ "exec.consolelog", "\t# The output of exec.start and exec.stop (and of the services\n"
+			     "\t# they start) goes to brig's log of the jail (`brig logs %N`),\n"
+			     "\t# or to a file of your own:\n"
+			     "\t#exec.consolelog = \"/var/log/jail_console_%N.log\";\n" },
+	{ "persist", "\t# Keep the jail up with no process left in it:\n"
+		     "\t#persist;\n" },
+	{ "exec.restart", "\t# Start it again when it ends on its own (a brig extension): \"always\",\n"
+			  "\t# or \"on-failure\" (a status other than 0, or killed); \":N\" limits\n"
+			  "\t# the restarts. `brig stop` never restarts it.\n"
+			  "\t#exec.restart = \"on-failure:5\";\n" },
+	{ "vnet", "\t# A network stack of its own, on a bridge of networks.conf:\n"
+		  "\t#vnet;\n"
+		  "\t#vnet.bridge = \"bridge0\";\n" },
+	{ "ip4.addr", "\t#ip4.addr = \"10.10.0.10/24\";\n"
+		      "\t#ip4.defaultrouter = \"10.10.0.1\";\n"
+		      "\t# A host port forwarded to the jail:\n"
+		      "\t#rdr = \"tcp 8080 80\";\n" },
+};
+
 /* Path of jail.conf.d/NAME.conf; caller frees. */
 char *jailconf_path(const char *name)
 {
@@ -50,6 +82,19 @@ static void add_quoted(struct strbuf *sb, const char *s)
 		}
 	}
 	sb_addc(sb, '"');
+}
+
+/* Append text with each "%N" replaced by name. */
+static void add_named(struct strbuf *sb, const char *text, const char *name)
+{
+	for (const char *p = text; *p; p++) {
+		if (p[0] == '%' && p[1] == 'N') {
+			sb_adds(sb, name);
+			p++;
+		} else {
+			sb_addc(sb, *p);
+		}
+	}
 }
 
 /* The jail.conf line setting path. */
@@ -116,6 +161,7 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 {
 	struct strbuf includes = STRBUF_INIT, given = STRBUF_INIT, out = STRBUF_INIT;
 	bool overridden[ARRAY_SIZE(defaults)] = { false };
+	bool hinted[ARRAY_SIZE(hints)] = { false };
 
 	for (size_t i = 0; i < nparams; i++) {
 		struct strbuf *sb = !strncmp(params[i], ".include=", 9) ? &includes : &given;
@@ -132,13 +178,21 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 			if (!strcmp(pname, defaults[d].name) ||
 			    (defaults[d].negation && !strcmp(pname, defaults[d].negation)))
 				overridden[d] = true;
+		for (size_t h = 0; h < ARRAY_SIZE(hints); h++)
+			if (!strcmp(pname, hints[h].name))
+				hinted[h] = true;
 	}
 	sb_addf(&out, "# Jail %s, made by `brig create` from template %s (%s).\n"
-		      "# This file is yours to edit; `brig destroy %s` removes it.\n"
-		      "%s {\n", name, template, backend, name, name);
+		      "# This file is yours to edit; `brig destroy %s` removes it. Every\n"
+		      "# parameter is in brig.conf(5); `brig config check %s` checks it.\n"
+		      "%s {\n", name, template, backend, name, name, name);
+	sb_adds(&out, intro);
 	for (size_t d = 0; d < ARRAY_SIZE(defaults); d++)
 		if (!overridden[d])
 			sb_addf(&out, "\t%s\n", defaults[d].line);
+	for (size_t h = 0; h < ARRAY_SIZE(hints); h++)
+		if (!hinted[h])
+			add_named(&out, hints[h].text, name);
 	if (includes.len)
 		sb_adds(&out, includes.s);
 	add_path_line(&out, path);

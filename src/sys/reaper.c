@@ -21,18 +21,21 @@ enum { FD_PIDFD = 3, FD_BRIG = 4 };
 /* The reaper's environment, passed on to `brig reap`: brig's own
  * variables (where its directories are) and a plain PATH; not the
  * caller's others, and not BRIG_FAULT (a test's fault injection is for
- * the command it was given to). Caller frees the array only. */
-static char **reaper_env(void)
+ * the command it was given to); REAPER_RUN_VAR, the jail's run (run:
+ * "VAR=ID"), not the caller's. Caller frees the array only. */
+static char **reaper_env(char *run)
 {
 	size_t n = 0, k = 0;
 	char **env;
 
 	while (environ[n])
 		n++;
-	env = xcalloc(n + 2, sizeof(*env));
+	env = xcalloc(n + 3, sizeof(*env));
 	env[k++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	env[k++] = run;
 	for (size_t i = 0; i < n; i++)
-		if (!strncmp(environ[i], "BRIG_", 5) && strncmp(environ[i], "BRIG_FAULT=", 11))
+		if (!strncmp(environ[i], "BRIG_", 5) && strncmp(environ[i], "BRIG_FAULT=", 11) &&
+		    strncmp(environ[i], REAPER_RUN_VAR "=", sizeof(REAPER_RUN_VAR)))
 			env[k++] = environ[i];
 	return env;
 }
@@ -96,9 +99,10 @@ static int child(void *arg)
 	return fail();
 }
 
-int reaper_spawn(int pidfd, const char *name, struct brig_err *e)
+int reaper_spawn(int pidfd, const char *name, const char *run, struct brig_err *e)
 {
-	cleanup_free char **env = reaper_env();
+	cleanup_free char *var = xasprintf("%s=%s", REAPER_RUN_VAR, run);
+	cleanup_free char **env = reaper_env(var);
 	void *stack = proc_stack_new(e);
 	pid_t pid;
 

@@ -15,6 +15,10 @@
  * own, stdio on /dev/null, cwd /, brig's BRIG_* variables only. Only a
  * failed clone is reported; a reaper that cannot start leaves the cleaning
  * to the next brig command. */
-int reaper_spawn(int pidfd, const char *name, struct brig_err *e);
+int reaper_spawn(int pidfd, const char *name, const char *run, struct brig_err *e);
+/* The environment variable that tells `brig reap` which run of the jail
+ * its reaper watched (run, as given to reaper_spawn): a restart policy
+ * acts only on the end of that run. */
+#define REAPER_RUN_VAR "BRIG_REAP_RUN"
 
 #endif

@@ -5,9 +5,12 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
-# The case: a jail from the busybox template, no service enabled.
+# A jail from the busybox template with no service enabled: its rc.conf
+# turns off the two it starts by default (store_create_default: a fresh
+# one stays up).
 expect_rc 0 "$BRIG" template create base --from busybox
 expect_rc 0 "$BRIG" create app -t base
+printf 'syslogd_enable="NO"\ncrond_enable="NO"\n' >>"$BRIG_STOREDIR/jails/app/root/etc/rc.conf"
 expect_rc 1 "$BRIG" start app
 expect_eq "start app" "brig: app: started, then ended: no process left (add persist, or enable a service)" "$ERR"
 expect_eq "start app stdout" "" "$OUT"

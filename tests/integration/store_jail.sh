@@ -15,9 +15,8 @@ echo '# shared by the jails' >"$BRIG_CONFDIR/base.conf"
 expect_rc 0 $BRIG create web -t bb ip4.addr=10.10.0.3 '$short=web' vnet \
 	'.include=../base.conf' 'exec.poststart+=echo "hi" \ there'
 expect_grep "web: created from template bb (thin, overlay) at $S/jails/web/root" "$OUT"
-expect_eq "web.conf" "# Jail web, made by \`brig create\` from template bb (overlay).
-# This file is yours to edit; \`brig destroy web\` removes it.
-web {
+# Its lines (the comments explain them and show more: store_create_default).
+expect_eq "web.conf" "web {
 	exec.start = \"/bin/sh /etc/rc\";
 	exec.stop = \"/bin/sh /etc/rc.shutdown\";
 	mount.devfs;
@@ -27,7 +26,10 @@ web {
 	\$short = \"web\";
 	vnet;
 	exec.poststart += \"echo \\\"hi\\\" \\\\ there\";
-}" "$(cat "$C/web.conf")"
+}" "$(grep -v '^[[:space:]]*#' "$C/web.conf")"
+expect_grep '^# Jail web, made by `brig create` from template bb (overlay)\.$' "$(cat "$C/web.conf")"
+expect_grep '^	#persist;$' "$(cat "$C/web.conf")"
+! grep -q '^	#vnet;$' "$C/web.conf" || fail "web.conf shows vnet commented out, but sets it"
 findmnt -n -o FSTYPE "$S/jails/web/root" | grep -qx overlay || fail "web's root is not an overlay mount"
 expect_eq "meta" "template=bb
 backend=overlay" "$(grep -v created "$S/jails/web/meta")"

@@ -192,12 +192,19 @@ static void test_jailconf(void **state)
 	(void)state;
 	text = jailconf_render("db", "/s/jails/db/root", "bb", "overlay", params, 6, &e);
 	assert_non_null(text);
-	assert_string_equal(text,
-		"# Jail db, made by `brig create` from template bb (overlay).\n"
-		"# This file is yours to edit; `brig destroy db` removes it.\n"
-		"db {\n"
-		"\texec.stop = \"/bin/sh /etc/rc.shutdown\";\n"
-		"\tmount.devfs;\n"
+	/* The block: the intro, the defaults not overridden, the hints for
+	 * the parameters not given, includes, path, the given parameters. */
+	assert_non_null(strstr(text, "# Jail db, made by `brig create` from template bb (overlay).\n"));
+	assert_non_null(strstr(text, "\ndb {\n\t# Its /etc/rc starts"));
+	assert_null(strstr(text, "exec.start = \"/bin/sh /etc/rc\""));
+	assert_non_null(strstr(text, "\texec.stop = \"/bin/sh /etc/rc.shutdown\";\n\tmount.devfs;\n\t# The output"));
+	assert_non_null(strstr(text, "(`brig logs db`)"));
+	assert_non_null(strstr(text, "\t#exec.consolelog = \"/var/log/jail_console_db.log\";\n"));
+	assert_non_null(strstr(text, "\t#persist;\n"));
+	assert_non_null(strstr(text, "\t#exec.restart = \"on-failure:5\";\n"));
+	assert_null(strstr(text, "#vnet;"));
+	assert_null(strstr(text, "#ip4.addr"));
+	assert_non_null(strstr(text,
 		"\t.include \"/etc/brig/base.conf\";\n"
 		"\tpath = \"/s/jails/db/root\";\n"
 		"\tip4.addr = \"10.0.0.2\";\n"
@@ -205,7 +212,7 @@ static void test_jailconf(void **state)
 		"\t$short = \"db\";\n"
 		"\texec.poststart += \"echo \\\"a\\\\b\\\"\";\n"
 		"\texec.start = \"/bin/true\";\n"
-		"}\n");
+		"}\n"));
 	re = jailconf_rebase(text, "db", "db2", "/t/jails/db2/root", &e);
 	assert_non_null(re);
 	assert_non_null(strstr(re, "\ndb2 {\n"));

@@ -12,7 +12,7 @@ t="$1"
 T=$(mktemp -d /tmp/brig-it.XXXXXX)
 mount -t tmpfs -o mode=0755 brig-it "$T"
 export T
-export BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store"
+export BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
 mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR/jail.conf.d" "$BRIG_STOREDIR"
 ip link set lo up 2>/dev/null || true
 # brig's cgroup group for this run directory (core/core.c: FNV-1a). Only
