@@ -37,10 +37,7 @@ static unsigned choose_pty(enum core_tty tty, struct pty_ends *x)
 	return mask;
 }
 
-/* Run the command and wait: through a pty relay when it gets one. The pty
- * comes from the jail's own devpts when it has one (mount.devfs), made by
- * the entering process inside the jail; otherwise from the host's. */
-static int spawn_wait(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)
+int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)
 {
 	cleanup_close int master = -1, slave = -1;
 	struct pty_ends x;
@@ -133,7 +130,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		sigaction(SIGQUIT, &ign, &old_quit);
 		const char *devfs = state_param(&st, "mount.devfs");
 
-		status = spawn_wait(&r, o->tty, devfs && strcmp(devfs, "true") == 0, e);
+		status = jail_spawn_tty(&r, o->tty, devfs && strcmp(devfs, "true") == 0, e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */

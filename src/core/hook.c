@@ -227,11 +227,34 @@ static char **state_cgroups(const struct jstate *st, size_t *n)
 	return v;
 }
 
+/* jail(8)'s `command` at a terminal: through a fresh pty (core/exec.c),
+ * waited for without exec.timeout (it is the user's shell). */
+static int run_jail_tty(struct jctx *x, const char *param, struct enter_req *r,
+			struct brig_err *e)
+{
+	const char *devfs = state_param(&x->st, "mount.devfs");
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int st;
+
+	/* Like system(3): the terminal's ^C is for the command. */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	st = jail_spawn_tty(r, CORE_TTY_AUTO, devfs && strcmp(devfs, "true") == 0, e);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	pidfd_send_signal(x->pidfd, SIGUSR2, NULL, 0);
+	if (st < 0)
+		return brig_err_wrap(e, "%s", param);
+	if (st != 0)
+		return brig_err_set(e, 0, "%s: failed (exit status %d)", param, st);
+	return 0;
+}
+
 /* One command inside the jail. */
 static int run_jail(struct jctx *x, const char *param, char **argv, const char *line,
 		    struct brig_err *e)
 {
-	cleanup_close int log = -1;
+	cleanup_close int log = -1, in = -1, out = -1, err = -1;
 	cleanup_free char **cg = NULL;
 	struct enter_proc p;
 	struct enter_req r;
@@ -264,7 +287,46 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 		}
 		r.as = &as;
 	}
+	/* The caller's terminal never enters the jail (a process the hook
+	 * leaves behind could read what is typed at the host afterwards).
+	 * jail(8)'s `command` (jail -c path=/ command=/bin/sh: a shell in
+	 * the jail) gets a fresh pty, relayed, as brig exec does. The other
+	 * hooks get no input from a terminal, and their output goes to the
+	 * caller's terminal through a descriptor of their own opened
+	 * write-only. Pipes and files pass as they are. */
+	if (log < 0 && (isatty(0) || isatty(1) || isatty(2)) && strcmp(param, "command") == 0) {
+		st = run_jail_tty(x, param, &r, e);
+		env_free(env);
+		if (r.as)
+			passwd_free(&as);
+		return st;
+	}
+	if (isatty(0)) {
+		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (in < 0) {
+			st = brig_err_set(e, errno, "/dev/null");
+			goto fail;
+		}
+		r.fd_in = in;
+	}
+	if (log < 0 && isatty(1)) {
+		out = open("/proc/self/fd/1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (out < 0) {
+			st = brig_err_set(e, errno, "reopening the terminal write-only");
+			goto fail;
+		}
+		r.fd_out = out;
+	}
+	if (log < 0 && isatty(2)) {
+		err = open("/proc/self/fd/2", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (err < 0) {
+			st = brig_err_set(e, errno, "reopening the terminal write-only");
+			goto fail;
+		}
+		r.fd_err = err;
+	}
 	st = enter_spawn(&r, &p, e);
+fail:
 	env_free(env);
 	if (r.as)
 		passwd_free(&as);

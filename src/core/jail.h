@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "core/spec.h"
 #include "core/state.h"
+#include "sys/enter.h"
 #include "sys/jailproc.h"
 #include "sys/seccomp.h"
 #include "sys/userns.h"
@@ -145,5 +146,13 @@ int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e)
 /* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,
  * "brig.HASH/NAME", so that separate run directories never collide). */
 char *jail_cgroup_group(const char *name);
+
+/* core/exec.c: run the entered command r and wait for it, through a
+ * fresh pty relayed by brig for those of the caller's stdin, stdout and
+ * stderr that are a terminal (all three with CORE_TTY_ALWAYS): the
+ * caller's terminal never enters the jail. The pty is the jail's own
+ * (its devpts, jail_pty) or else the host's. Returns the command's exit
+ * status (128+sig if killed), or -1 with e set. */
+int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e);
 
 #endif

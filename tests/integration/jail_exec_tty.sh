@@ -86,4 +86,32 @@ OUT=$(echo hi | "$BRIG" exec j sh -c 'cat; tty' 2>&1 || true)
 expect_grep "not a tty" "$OUT"
 
 expect_rc 0 "$BRIG" stop --all
+
+# The jail's own commands run by jail(8) at a terminal (exec.start; brig's
+# own start logs them instead): a process they leave behind reads neither
+# its stdin nor its stdout (a terminal is read-write) after jail -c ends.
+# jail(8)'s `command` gets a fresh pty, as brig exec does.
+ln -sf "$BRIG" "$T/jail"
+cat >"$ROOT/tmp/left.sh" <<'SH'
+trap "" HUP
+(echo r >/tmp/ready; read -r a; echo "in rc=$? line=$a"; read -r b <&3; echo "out rc=$? line=$b"
+ read -r c <&4; echo "err rc=$? line=$c") 3>&1 4>&2 >/tmp/stolen 2>/dev/null &
+echo started
+SH
+printf 'h { path = "%s"; persist; mount.devfs; exec.start = "/bin/sh /tmp/left.sh"; }\n' "$ROOT" >"$T/h.conf"
+rm -f "$ROOT/tmp/ready" "$ROOT/tmp/stolen"
+stolen=$($PTY steal "$ROOT" -- "$T/jail" -f "$T/h.conf" -c h 2>"$T/err") || fail "jail -c h: $(cat "$T/err")"
+expect_grep "started" "$(cat "$T/err")"
+case $stolen in
+*MARKER*) fail "exec.start: a process left in the jail read the host's terminal: $stolen" ;;
+*"in rc="*) ;;
+*) fail "exec.start: the process left did not report: $stolen" ;;
+esac
+expect_rc 0 "$T/jail" -f "$T/h.conf" -r h
+# command = a shell: its terminal is a fresh pty of the jail.
+printf 'tty; [ -t 0 ] && echo in-tty\n' >"$ROOT/tmp/k.sh"
+printf 'k { path = "%s"; mount.devfs; command = "/bin/sh /tmp/k.sh"; }\n' "$ROOT" >"$T/k.conf"
+$PTY run -- "$T/jail" -f "$T/k.conf" -c k >"$T/out" 2>&1 || fail "jail -c k: $(cat "$T/out")"
+grep -qx '/dev/pts/[0-9]*' "$T/out" || fail "command: not a pty of the jail: $(cat "$T/out")"
+grep -qx 'in-tty' "$T/out" || fail "command: stdin: $(cat "$T/out")"
 assert_clean
