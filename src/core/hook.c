@@ -227,6 +227,16 @@ static char **state_cgroups(const struct jstate *st, size_t *n)
 	return v;
 }
 
+/* A descriptor of the caller's terminal fd of its own, write-only: what
+ * the jail may hold of it (it cannot read the host's keystrokes). */
+static int tty_write_only(int fd, struct brig_err *e)
+{
+	cleanup_free char *self = xasprintf("/proc/self/fd/%d", fd);
+	int w = open(self, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	return w < 0 ? brig_err_set(e, errno, "reopening the terminal write-only") : w;
+}
+
 /* jail(8)'s `command` at a terminal: through a fresh pty (core/exec.c),
  * waited for without exec.timeout (it is the user's shell). */
 static int run_jail_tty(struct jctx *x, const char *param, struct enter_req *r,
@@ -309,22 +319,15 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 		}
 		r.fd_in = in;
 	}
-	if (log < 0 && isatty(1)) {
-		out = open("/proc/self/fd/1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		if (out < 0) {
-			st = brig_err_set(e, errno, "reopening the terminal write-only");
-			goto fail;
-		}
+	if (log < 0 && ((isatty(1) && (out = tty_write_only(1, e)) < 0) ||
+			(isatty(2) && (err = tty_write_only(2, e)) < 0))) {
+		st = -1;
+		goto fail;
+	}
+	if (out >= 0)
 		r.fd_out = out;
-	}
-	if (log < 0 && isatty(2)) {
-		err = open("/proc/self/fd/2", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		if (err < 0) {
-			st = brig_err_set(e, errno, "reopening the terminal write-only");
-			goto fail;
-		}
+	if (err >= 0)
 		r.fd_err = err;
-	}
 	st = enter_spawn(&r, &p, e);
 fail:
 	env_free(env);

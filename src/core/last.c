@@ -15,6 +15,7 @@
 
 #include "core/jail.h"
 #include "util/mem.h"
+#include "util/writefile.h"
 #include "util/strbuf.h"
 
 /* core_rundir()/.last (made with mkdir 0700 when make is set); caller frees. */
@@ -32,9 +33,8 @@ void last_record(const char *name, const char *event, int status, const char *st
 {
 	cleanup_free char *dir = last_dir(true);
 	cleanup_free char *path = xasprintf("%s/%s", dir, name);
-	cleanup_free char *tmp = xasprintf("%s/.%s.tmp", dir, name);
 	struct strbuf sb = STRBUF_INIT;
-	int fd;
+	struct brig_err ignored;
 
 	sb_addf(&sb, "event %s\ntime %lld\nstatus %d\n", event, (long long)time(NULL), status);
 	if (step)
@@ -49,15 +49,7 @@ void last_record(const char *name, const char *event, int status, const char *st
 		sb_addc(&sb, '\n');
 	}
 	/* Best effort: the record says why a jail is down, it decides nothing. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		bool ok = write(fd, sb.s, sb.len) == (ssize_t)sb.len;
-
-		if (close(fd) == 0 && ok)
-			ok = rename(tmp, path) == 0;
-		if (!ok)
-			unlink(tmp);
-	}
+	(void)write_atomic(path, sb.s, sb.len, false, &ignored);
 	sb_free(&sb);
 }
 

@@ -29,6 +29,7 @@
 #include "core/jail.h"
 #include "core/lock.h"
 #include "util/mem.h"
+#include "util/writefile.h"
 #include "util/strbuf.h"
 
 #define BACKOFF_FIRST 1
@@ -88,21 +89,12 @@ static int rrec_read(const char *name, struct rrec *r)
 static void rrec_write(const char *name, const struct rrec *r)
 {
 	cleanup_free char *path = rpath(name, true);
-	cleanup_free char *tmp = xasprintf("%s.tmp", path);
 	struct strbuf sb = STRBUF_INIT;
-	int fd;
+	struct brig_err ignored;
 
 	sb_addf(&sb, "count %ld\nbackoff %ld\nstarted %lld\nnext %lld\npending %ld\n", r->count,
 		r->backoff, r->started, r->next, r->pending);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		bool ok = write(fd, sb.s, sb.len) == (ssize_t)sb.len;
-
-		if (close(fd) == 0 && ok)
-			ok = rename(tmp, path) == 0;
-		if (!ok)
-			unlink(tmp);
-	}
+	(void)write_atomic(path, sb.s, sb.len, false, &ignored);
 	sb_free(&sb);
 }
 

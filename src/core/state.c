@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/mem.h"
+#include "util/writefile.h"
 
 #define STATE_MAGIC "brig-jail-state 1"
 
@@ -288,34 +289,13 @@ int state_read(const char *dir, struct jstate *s, struct brig_err *e)
 int state_write(const char *dir, const struct jstate *s, struct brig_err *e)
 {
 	cleanup_free char *path = xasprintf("%s/state", dir);
-	cleanup_free char *tmp = xasprintf("%s/state.tmp", dir);
 	struct strbuf sb = STRBUF_INIT;
-	int fd, dfd, err = 0;
+	int r;
 
 	state_format(s, &sb);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		sb_free(&sb);
-		return brig_err_set(e, errno, "state %s", tmp);
-	}
-	if (write(fd, sb.s, sb.len) != (ssize_t)sb.len || fsync(fd) < 0)
-		err = errno ? errno : EIO;
+	r = write_atomic(path, sb.s, sb.len, true, e);
 	sb_free(&sb);
-	if (close(fd) < 0 && !err)
-		err = errno;
-	if (!err && rename(tmp, path) < 0)
-		err = errno;
-	if (err) {
-		unlink(tmp);
-		return brig_err_set(e, err, "state %s", path);
-	}
-	/* The rename itself must survive a crash too. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	return r < 0 ? brig_err_wrap(e, "state") : 0;
 }
 
 int state_remove(const char *dir, struct brig_err *e)
