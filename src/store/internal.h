@@ -241,6 +241,10 @@ char *jailconf_untrusted(const char *text, const char *member, const char *oldna
 			 const char *backend, struct diag *dropped, struct brig_err *e);
 /* Create jail.conf.d/NAME.conf with text; fails if it exists. */
 int jailconf_write(const char *name, const char *text, struct brig_err *e);
+/* The configuration directory and its jail.conf.d, made if missing (0755):
+ * a new jail's file is checked where it will be, and its relative
+ * .include (../base.conf) resolves only through an existing jail.conf.d. */
+int jailconf_dir_make(struct brig_err *e);
 
 /* ---- etcfiles.c: what every template gets in /etc ---- */
 
