@@ -22,7 +22,13 @@ static int get_bridge(struct nl *nl, const char *name, struct nl_link *l, struct
 	return r;
 }
 
-/* The bridge's rules and the forwarding its NAT needs. */
+/* The bridge's rules, the forwarding its NAT needs and, with an IPv4
+ * address, route_localnet: the host's own connections to 127.0.0.1:PORT
+ * that an rdr sends to a jail leave through the bridge with their loopback
+ * source (masqueraded there), and their replies come back to 127.0.0.1.
+ * It belongs to the bridge (it goes when the bridge is deleted) and is
+ * turned on only after the rules, whose guard drops what else arrives on
+ * the bridge for 127.0.0.0/8. */
 static int sync_rules(const struct net_bridge *b, struct brig_err *e)
 {
 	cleanup_free char *tag = net_tag_bridge(b->name);
@@ -33,6 +39,8 @@ static int sync_rules(const struct net_bridge *b, struct brig_err *e)
 	for (size_t i = 0; b->nat && i < b->naddrs; i++)
 		if (sysctl_net_forwarding(b->addrs[i].family, e) < 0)
 			return -1;
+	if (net_bridge_ipv4(b) && sysctl_net_route_localnet_on(b->name, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -84,6 +92,17 @@ int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *
 	return 0;
 }
 
+/* Whether declared bridge name (which is up) lacks route_localnet. */
+static bool stale(struct net_networks *nw, const char *name)
+{
+	const struct net_bridge *b;
+	struct brig_err ignored = { 0 };
+
+	if (sysctl_net_route_localnet_get(name, &ignored) != 0)
+		return false;
+	return net_networks_lookup(nw, name, &b, &ignored) == 0 && b && net_bridge_ipv4(b);
+}
+
 int net_bridge_ensure(struct nl *nl, const char *name, struct net_networks *nw,
 		      int *index, int *mtu, struct brig_err *e)
 {
@@ -94,8 +113,9 @@ int net_bridge_ensure(struct nl *nl, const char *name, struct net_networks *nw,
 	if (r < 0)
 		return -1;
 	/* A declared bridge that is up has been set up: the last step of a
-	 * sync is bringing it up. */
-	if (r == 0 || !(l.flags & IFF_UP)) {
+	 * sync is bringing it up. One brought up by an older brig lacks
+	 * route_localnet and its guard: a sync adds them. */
+	if (r == 0 || !(l.flags & IFF_UP) || stale(nw, name)) {
 		if (net_networks_lookup(nw, name, &b, e) < 0)
 			return -1;
 		if (!b && r == 0)

@@ -218,8 +218,8 @@ static const char *parse_host(char *s, struct net_rdr *r)
 	}
 	if (r->has_host && (r->host.family == AF_INET ? r->host.addr[0] == 127
 			    : IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)r->host.addr)))
-		return "a loopback address cannot be redirected to a jail (its packets never "
-		       "leave the host); use another address of the host";
+		return "a loopback address cannot be redirected alone: without HOSTADDR the port "
+		       "answers on 127.0.0.1 too (never on ::1)";
 	if ((why = net_port_parse(port, &r->hport)))
 		return why;
 	return NULL;

@@ -137,6 +137,9 @@ int net_networks_load(struct net_networks *nw, struct brig_err *e);
 int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct brig_err *e);
 void net_networks_free(struct net_networks *nw);
 const struct net_bridge *net_networks_find(const struct net_networks *nw, const char *name);
+/* Whether bridge b has an IPv4 address of the host's (then it gets
+ * route_localnet and the guard that goes with it: rdr from 127.0.0.1). */
+bool net_bridge_ipv4(const struct net_bridge *b);
 /* The declaration of bridge name (*out NULL if none), loading networks.conf
  * into nw (zeroed) on first use: a jail's start reads it only when one of
  * its bridges is missing or down. */

@@ -46,6 +46,14 @@ int net_networks_lookup(struct net_networks *nw, const char *name,
 	return 0;
 }
 
+bool net_bridge_ipv4(const struct net_bridge *b)
+{
+	for (size_t i = 0; i < b->naddrs; i++)
+		if (b->addrs[i].family == AF_INET)
+			return true;
+	return false;
+}
+
 /* ip4.addr or ip6.addr of one bridge: the host's addresses, with length. */
 static int bridge_addrs(struct net_bridge *b, const struct conf_jail *j, const char *param,
 			int family, size_t *cap, struct brig_err *e)

@@ -30,8 +30,11 @@ static const char *ipword(int family)
 }
 
 /* One rdr for one family: DNAT in prerouting (from outside and from other
- * jails: hairpin) and in output (from the host itself). Loopback is left
- * out: a packet from 127.0.0.1 cannot be routed to a bridge. */
+ * jails: hairpin) and in output (from the host itself, 127.0.0.1 included:
+ * the bridge's route_localnet lets a loopback source leave for the jail,
+ * and the masquerade below replaces it). IPv6 has no route_localnet: a
+ * packet from ::1 never leaves lo, so ::1 is left out and a service of
+ * the host's own on [::1]:HOSTPORT keeps answering there. */
 static void rdr_rules(struct strbuf *sb, const struct net_rdr *r, const struct net_ip *ip,
 		      const char *tag)
 {
@@ -49,17 +52,17 @@ static void rdr_rules(struct strbuf *sb, const struct net_rdr *r, const struct n
 		"dnat %s to %s%s%s:%d comment \"%s\"\n", nfproto(f), match,
 		net_proto_name(r->proto), r->hport, ipword(f), f == AF_INET6 ? "[" : "", jail,
 		f == AF_INET6 ? "]" : "", r->jport, tag);
-	sb_addf(sb, "add rule " NFT_TABLE " output meta nfproto %s %s %s daddr != %s %s dport %d "
-		"dnat %s to %s%s%s:%d comment \"%s\"\n", nfproto(f), match, ipword(f),
-		f == AF_INET ? "127.0.0.0/8" : "::1", net_proto_name(r->proto), r->hport,
+	sb_addf(sb, "add rule " NFT_TABLE " output meta nfproto %s %s%s %s dport %d "
+		"dnat %s to %s%s%s:%d comment \"%s\"\n", nfproto(f), match,
+		f == AF_INET6 ? " ip6 daddr != ::1" : "", net_proto_name(r->proto), r->hport,
 		ipword(f), f == AF_INET6 ? "[" : "", jail, f == AF_INET6 ? "]" : "", r->jport, tag);
 }
 
 /* Redirected connections from the jail's own subnet (hairpin: a jail
  * reaching itself or a neighbour through a host port) or from the host
- * itself are masqueraded, so that replies come back through the host and
- * are un-NATed, whether the bridge's traffic is routed or (with bridge
- * netfilter) bridged. */
+ * itself (127.0.0.1 included: `fib saddr type local`) are masqueraded, so
+ * that replies come back through the host and are un-NATed, whether the
+ * bridge's traffic is routed or (with bridge netfilter) bridged. */
 static void rdr_masquerade(struct strbuf *sb, const struct net_ip *ip, const char *tag)
 {
 	int f = ip->a.family;
@@ -125,6 +128,15 @@ char *net_rules_bridge(const struct net_bridge *b)
 		sb_addf(&sb, "add rule " NFT_TABLE " forward oifname \"%s\" iifname != \"%s\" "
 			"iifname @bridges drop comment \"%s\"\n", b->name, b->name, tag);
 	}
+	/* The bridge's route_localnet (bridge.c) would route packets for
+	 * 127.0.0.0/8 that arrive on it to the host's loopback services: a
+	 * jail with raw sockets could reach what listens on 127.0.0.1 only.
+	 * They are dropped before conntrack (priority raw), where replies to
+	 * the host's own redirected connections still carry the bridge's
+	 * address, not 127.0.0.1. */
+	if (net_bridge_ipv4(b))
+		sb_addf(&sb, "add rule " NFT_TABLE " guard iifname \"%s\" ip daddr 127.0.0.0/8 "
+			"drop comment \"%s\"\n", b->name, tag);
 	net_host_rules(&sb, b, tag);
 	sb_addf(&sb, "add element " NFT_TABLE " bridges { \"%s\" }\n", b->name);
 	return sb_steal(&sb);

@@ -252,6 +252,10 @@ int jailconf_write(const char *name, const char *text, struct brig_err *e);
  * the others last. Caller frees. */
 char *jailconf_add_params(const char *text, const char *name, char *const *params,
 			  size_t nparams, struct brig_err *e);
+/* The configuration directory and its jail.conf.d, made if missing (0755):
+ * a new jail's file is checked where it will be, and its relative
+ * .include (../base.conf) resolves only through an existing jail.conf.d. */
+int jailconf_dir_make(struct brig_err *e);
 
 /* ---- etcfiles.c: what every template gets in /etc ---- */
 

@@ -130,7 +130,7 @@ int store_jail_create(const struct store_create *c, char **conf_out, struct brig
 	if (c->check) {
 		cleanup_free char *confpath = jailconf_path(c->name);
 
-		if (c->check(c->name, confpath, text, e) < 0)
+		if (jailconf_dir_make(e) < 0 || c->check(c->name, confpath, text, e) < 0)
 			goto fail;
 	}
 	if (tmp_make(storefd, "jail", c->name, &t, e) < 0)

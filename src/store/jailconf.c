@@ -426,18 +426,26 @@ char *jailconf_untrusted(const char *text, const char *member, const char *oldna
 	return sb_steal(&out);
 }
 
-/* Create jail.conf.d/NAME.conf with text; fails if it exists. */
-int jailconf_write(const char *name, const char *text, struct brig_err *e)
+int jailconf_dir_make(struct brig_err *e)
 {
 	cleanup_free char *dir = xasprintf("%s/jail.conf.d", conf_default_dir());
-	cleanup_free char *path = jailconf_path(name);
-	size_t len = strlen(text);
-	int fd;
 
 	if (mkdir(conf_default_dir(), 0755) < 0 && errno != EEXIST)
 		return brig_err_set(e, errno, "creating `%s`", conf_default_dir());
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return brig_err_set(e, errno, "creating `%s`", dir);
+	return 0;
+}
+
+/* Create jail.conf.d/NAME.conf with text; fails if it exists. */
+int jailconf_write(const char *name, const char *text, struct brig_err *e)
+{
+	cleanup_free char *path = jailconf_path(name);
+	size_t len = strlen(text);
+	int fd;
+
+	if (jailconf_dir_make(e) < 0)
+		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return brig_err_set(e, errno, "creating `%s`", path);

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/internal.h"
 #include "store/spawn.h"
 #include "util/mem.h"
 #include "util/readfile.h"
+#include "util/strbuf.h"
 
 #define APT_SOURCES_LIST "/etc/apt/sources.list"
 #define APT_SOURCES_DIR "/etc/apt/sources.list.d"
@@ -162,6 +164,101 @@ static char *find_mirror(void)
 	return m;
 }
 
+/* Append what fd holds (from offset 0, its last max bytes) to out. */
+static void copy_tail(int out, int fd, off_t max)
+{
+	char buf[8192];
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t off = end > max ? end - max : 0;
+	ssize_t n;
+
+	while (end > 0 && (n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		if (write(out, buf, (size_t)n) != n)
+			return;
+		off += n;
+	}
+}
+
+/* debootstrap's own log inside the target (TARGET/debootstrap/
+ * debootstrap.log: where its "See ... for details" points), opened as a
+ * regular file beneath rootfd without following links; -1 if none. */
+static int open_own_log(int rootfd)
+{
+	cleanup_close int dfd = openat(rootfd, "debootstrap", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				       O_CLOEXEC);
+	struct stat st;
+	int fd;
+
+	if (dfd < 0)
+		return -1;
+	fd = openat(dfd, "debootstrap.log", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The last lines of debootstrap's own log, for the message ("" if none). */
+static char *own_log_tail(int fd)
+{
+	char buf[2048];
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t start = end > (off_t)sizeof(buf) - 1 ? end - (off_t)sizeof(buf) + 1 : 0;
+	ssize_t n = end > 0 ? pread(fd, buf, sizeof(buf) - 1, start) : 0;
+	char *p, *q;
+	int lines = 0;
+
+	buf[n > 0 ? n : 0] = '\0';
+	for (p = buf + strlen(buf); p > buf && (p[-1] == '\n' || p[-1] == ' '); p--)
+		*(p - 1) = '\0';
+	for (q = p; q > buf; q--)
+		if (q[-1] == '\n' && ++lines == 6)
+			break;
+	return xstrdup(q);
+}
+
+/* A failed run: its output (logfd) and debootstrap's own log, which goes
+ * with the discarded target, are kept in STORE/debootstrap-SUITE.log
+ * (replaced by the next failure of that suite); e says where, after the
+ * last lines of both. */
+static void keep_log(int rootfd, int logfd, const char *suite, char *const argv[],
+		     struct brig_err *e)
+{
+	cleanup_free char *path = xasprintf("%s/debootstrap-%s.log", store_dir(), suite);
+	cleanup_free char *tail = NULL;
+	cleanup_close int own = open_own_log(rootfd);
+	cleanup_close int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+				     0600);
+	int open_err = errno;
+	struct strbuf sb = STRBUF_INIT;
+	char msg[sizeof(e->msg)];
+
+	sb_adds(&sb, "#");
+	for (size_t i = 0; argv[i]; i++)
+		sb_addf(&sb, " %s", argv[i]);
+	sb_adds(&sb, "\n");
+	if (out >= 0 && write(out, sb.s, sb.len) == (ssize_t)sb.len) {
+		copy_tail(out, logfd, 1 << 20);
+		if (own >= 0) {
+			static const char head[] = "\n# debootstrap/debootstrap.log of the target:\n";
+
+			if (write(out, head, sizeof(head) - 1) == (ssize_t)sizeof(head) - 1)
+				copy_tail(out, own, 4 << 20);
+		}
+	}
+	sb_free(&sb);
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	if (own >= 0 && *(tail = own_log_tail(own)))
+		brig_err_set(e, 0, "%s\n  its debootstrap.log ends:\n%s", msg, tail);
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	if (out >= 0)
+		brig_err_set(e, 0, "%s\n  the whole log is kept in %s", msg, path);
+	else
+		brig_err_set(e, 0, "%s\n  (its log could not be kept in %s: %s)", msg, path,
+			     strerror(open_err));
+}
+
 /* Run debootstrap into rootfd: "SUITE" or "SUITE:PKG,PKG". */
 int source_debootstrap(int rootfd, const char *spec, const struct store_progress *p,
 		       struct brig_err *e)
@@ -202,7 +299,10 @@ int source_debootstrap(int rootfd, const char *spec, const struct store_progress
 	argv[argc] = NULL;
 	if (p && p->fn)
 		p->fn(p->ctx, "debootstrap (minutes)", 0, 0);
-	if (spawn_run(argv, p && p->verbose, logfd, e) < 0)
+	if (spawn_run(argv, p && p->verbose, logfd, e) < 0) {
+		if (e->errnum == 0)	/* it ran, and failed */
+			keep_log(rootfd, logfd, suite, argv, e);
 		return brig_err_wrap(e, "debootstrap %s from %s", suite, mirror);
+	}
 	return 0;
 }

@@ -22,7 +22,8 @@ static const char table_layout[] =
 	"add chain " NFT_TABLE " output { type nat hook output priority -100; policy accept; }\n"
 	"add chain " NFT_TABLE " postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
 	"add chain " NFT_TABLE " forward { type filter hook forward priority filter; policy accept; }\n"
-	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n";
+	"add chain " NFT_TABLE " input { type filter hook input priority filter; policy accept; }\n"
+	"add chain " NFT_TABLE " guard { type filter hook prerouting priority raw; policy accept; }\n";
 
 /* Table bridge brig: frames coming in through a bridge port (prerouting:
  * for the host or forwarded alike) jump to their port's chain through the

@@ -10,4 +10,12 @@
  * is on already. */
 int sysctl_net_forwarding(int family, struct brig_err *e);
 
+/* net.ipv4.conf.IFNAME.route_localnet: 1 or 0, -1 on error (ifname is a
+ * checked interface name). */
+int sysctl_net_route_localnet_get(const char *ifname, struct brig_err *e);
+/* Turn it on (nothing written when it is on already): packets from
+ * 127.0.0.0/8 may leave through ifname, and packets for 127.0.0.0/8 that
+ * arrive on it are routed as local (the caller drops those first). */
+int sysctl_net_route_localnet_on(const char *ifname, struct brig_err *e);
+
 #endif

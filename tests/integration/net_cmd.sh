@@ -25,16 +25,17 @@ ip link show bridge0 2>/dev/null && fail "ls created something"
 expect_rc 0 "$BRIG" net up bridge0
 ip -br addr show bridge0 | grep -q '10.10.0.1/24 fd00:10::1/64' || fail "bridge0 addresses"
 ip link show bridge0 | grep -q '<.*UP' || fail "bridge0 not up"
-expect_eq "bridge0 rules" 2 "$(rules bridge0)"
+expect_eq "bridge0 rules (2 masquerades, the route_localnet guard)" 3 "$(rules bridge0)"
+expect_eq "bridge0 route_localnet" 1 "$(cat /proc/sys/net/ipv4/conf/bridge0/route_localnet)"
 expect_eq "ip_forward" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
 mac=$(mac_of bridge0)
 expect_rc 0 "$BRIG" net up bridge0
-expect_eq "bridge0 rules after a second up" 2 "$(rules bridge0)"
+expect_eq "bridge0 rules after a second up" 3 "$(rules bridge0)"
 expect_eq "one IPv4 address" 1 "$(ip -o -4 addr show bridge0 | wc -l)"
 
 expect_rc 0 "$BRIG" net up bridge1
 expect_eq "bridge1 mtu" 1400 "$(mtu_of bridge1)"
-expect_eq "bridge1 rules" 2 "$(rules bridge1)"
+expect_eq "bridge1 rules" 3 "$(rules bridge1)"
 
 expect_rc 0 "$BRIG" net ls --json
 printf '%s' "$OUT" | python3 -c '
@@ -54,7 +55,7 @@ expect_grep '^bridge1 .* web$' "$OUT"
 expect_rc 1 "$BRIG" net down bridge1
 expect_grep 'bridge bridge1 is in use by jail web: stop it first' "$ERR"
 ip link show bridge1 >/dev/null || fail "bridge1 removed while in use"
-expect_eq "bridge1 rules kept" 2 "$(rules bridge1)"
+expect_eq "bridge1 rules kept" 3 "$(rules bridge1)"
 ip link del e9a
 
 expect_rc 0 "$BRIG" net down bridge1
@@ -62,7 +63,7 @@ ip link show bridge1 2>/dev/null && fail "bridge1 still there"
 expect_eq "bridge1 rules gone" 0 "$(rules bridge1)"
 nft list set inet brig bridges | grep -q '"bridge1"' && fail "bridge1 still in the set"
 expect_rc 0 "$BRIG" net down bridge1
-expect_eq "bridge0 untouched" 2 "$(rules bridge0)"
+expect_eq "bridge0 untouched" 3 "$(rules bridge0)"
 
 # The declared MAC survives a down/up.
 expect_rc 0 "$BRIG" net down bridge0

@@ -11,6 +11,8 @@ suite=${VERSION_CODENAME:-bookworm}
 # A suite the mirror does not have: debootstrap's own words, nothing left.
 expect_rc 1 $BRIG template create nosuch --from debootstrap:nosuchsuite
 expect_grep 'template nosuch: debootstrap nosuchsuite from http.*: debootstrap exited with status' "$ERR"
+expect_grep "the whole log is kept in $S/debootstrap-nosuchsuite.log" "$ERR"
+grep -q 'nosuchsuite' "$S/debootstrap-nosuchsuite.log" || fail "the kept log"
 [ ! -e "$S/templates/nosuch" ] || fail "a failed debootstrap left a template"
 store_is_clean
 

@@ -363,9 +363,11 @@ static void test_rules_jail(void **state)
 	r = net_rules_jail(&m);
 	assert_non_null(strstr(r, "add rule inet brig prerouting meta nfproto ipv4 fib daddr type "
 				  "local tcp dport 8080 dnat ip to 10.10.0.5:80 comment \"jail:web\"\n"));
+	/* From the host: 127.0.0.1 too (IPv4), not ::1. */
 	assert_non_null(strstr(r, "add rule inet brig output meta nfproto ipv4 fib daddr type local "
-				  "ip daddr != 127.0.0.0/8 tcp dport 8080 dnat ip to 10.10.0.5:80 "
-				  "comment \"jail:web\"\n"));
+				  "tcp dport 8080 dnat ip to 10.10.0.5:80 comment \"jail:web\"\n"));
+	assert_non_null(strstr(r, "add rule inet brig output meta nfproto ipv6 fib daddr type local "
+				  "ip6 daddr != ::1 tcp dport 8080 dnat ip6 to [fd00:10::5]:80 "));
 	assert_non_null(strstr(r, "prerouting meta nfproto ipv4 ip daddr 192.0.2.1 udp dport 5353 "
 				  "dnat ip to 10.10.0.5:53"));
 	assert_non_null(strstr(r, "prerouting meta nfproto ipv6 fib daddr type local tcp dport "
@@ -518,7 +520,9 @@ static void test_networks(void **state)
 	assert_non_null(strstr(r, "add element inet brig bridges { \"bridge0\" }\n"));
 	free(r);
 	r = net_rules_bridge(&nw.v[1]);
-	assert_string_equal(r, "add element inet brig bridges { \"bridge1\" }\n");
+	assert_string_equal(r, "add rule inet brig guard iifname \"bridge1\" ip daddr 127.0.0.0/8 "
+			    "drop comment \"bridge:bridge1\"\n"
+			    "add element inet brig bridges { \"bridge1\" }\n");
 	free(r);
 	net_networks_free(&nw);
 	tc_conf_free(&c);

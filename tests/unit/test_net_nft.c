@@ -133,13 +133,15 @@ static void test_declared_bridge(void **state)
 	assert_int_equal(sh("ip -d link show br1 | grep -q 'bridge forward_delay'"), 0);
 	assert_int_equal(sh("ip -br addr show br1 | grep -q '10.20.0.1/24 fd00:20::1/64'"), 0);
 	assert_int_equal(sh("ip link show br1 | grep -q '<.*UP'"), 0);
-	/* Two masquerades (one per family), two isolation drops. */
-	assert_int_equal(count("bridge:br1"), 4);
+	/* Two masquerades (one per family), two isolation drops, the guard
+	 * of its route_localnet (an IPv4 bridge). */
+	assert_int_equal(count("bridge:br1"), 5);
+	assert_int_equal(sh("grep -qx 1 /proc/sys/net/ipv4/conf/br1/route_localnet"), 0);
 	assert_int_equal(sh("nft list set inet brig bridges | grep -q '\"br1\"'"), 0);
 	assert_int_equal(sh("grep -qx 1 /proc/sys/net/ipv4/ip_forward"), 0);
 	assert_int_equal(sh("grep -qx 1 /proc/sys/net/ipv6/conf/all/forwarding"), 0);
 	sync_bridge(&b);
-	assert_int_equal(count("bridge:br1"), 4);
+	assert_int_equal(count("bridge:br1"), 5);
 	assert_int_equal(sh("test $(ip -o addr show br1 | grep -c 'inet ') = 1"), 0);
 	/* Already up: net_bridge_ensure leaves it as it is, without even
 	 * reading the declarations (an unloaded, empty set here). */
