@@ -20,6 +20,9 @@ fi
 BRIG="${BRIG:-$top/${BUILD:-build}/brig}"
 T=$(mktemp -d /tmp/brig-demo.XXXXXX)
 mount -t tmpfs -o mode=0755 brig-demo "$T"
+# base.conf's exec.consolelog writes /var/log/jail_console_NAME.log, as the
+# seed's does: in the sandbox, that /var/log is a tmpfs of its own.
+mount -t tmpfs -o mode=0755 brig-demo-log /var/log
 export BRIG_CONFDIR="$T/etc/brig" BRIG_RUNDIR="$T/run/brig" BRIG_STOREDIR="$T/var/lib/brig" BRIG_LOGDIR="$T/var/log/brig"
 mkdir -p "$BRIG_CONFDIR/jail.conf.d"
 ip link set lo up

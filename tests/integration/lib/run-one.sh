@@ -11,6 +11,9 @@ set -eu
 t="$1"
 T=$(mktemp -d /tmp/brig-it.XXXXXX)
 mount -t tmpfs -o mode=0755 brig-it "$T"
+# A jail.conf may name host paths (exec.consolelog = /var/log/...): in the
+# sandbox /var/log is a tmpfs of the test's own.
+mount -t tmpfs -o mode=0755 brig-it-log /var/log
 export T
 export BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
 mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR/jail.conf.d" "$BRIG_STOREDIR"
