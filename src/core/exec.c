@@ -10,6 +10,7 @@
 
 #include "core/jail.h"
 #include "core/lock.h"
+#include "sys/devices.h"
 #include "sys/enter.h"
 #include "sys/proc.h"
 #include "sys/pty.h"
@@ -35,6 +36,15 @@ static unsigned choose_pty(enum core_tty tty, struct pty_ends *x)
 	/* Only stdin a terminal: the pty's echo goes back to it. */
 	x->out = mask & 2 ? 1 : mask & 4 ? 2 : 0;
 	return mask;
+}
+
+bool jail_has_devpts(const struct jstate *st)
+{
+	const char *devfs = state_param(st, "mount.devfs");
+	const char *rs = state_param(st, "devfs_ruleset");
+	int sets = devfs_ruleset_sets(rs ? strtoll(rs, NULL, 10) : 0);
+
+	return devfs && strcmp(devfs, "true") == 0 && sets >= 0 && (sets & DEVFS_LOGIN);
 }
 
 int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)
@@ -128,9 +138,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		 * entering process passes it on), not for us. */
 		sigaction(SIGINT, &ign, &old_int);
 		sigaction(SIGQUIT, &ign, &old_quit);
-		const char *devfs = state_param(&st, "mount.devfs");
-
-		status = jail_spawn_tty(&r, o->tty, devfs && strcmp(devfs, "true") == 0, e);
+		status = jail_spawn_tty(&r, o->tty, jail_has_devpts(&st), e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */

@@ -242,14 +242,13 @@ static int tty_write_only(int fd, struct brig_err *e)
 static int run_jail_tty(struct jctx *x, const char *param, struct enter_req *r,
 			struct brig_err *e)
 {
-	const char *devfs = state_param(&x->st, "mount.devfs");
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	int st;
 
 	/* Like system(3): the terminal's ^C is for the command. */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	st = jail_spawn_tty(r, CORE_TTY_AUTO, devfs && strcmp(devfs, "true") == 0, e);
+	st = jail_spawn_tty(r, CORE_TTY_AUTO, jail_has_devpts(&x->st), e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	pidfd_send_signal(x->pidfd, SIGUSR2, NULL, 0);

@@ -154,5 +154,8 @@ char *jail_cgroup_group(const char *name);
  * (its devpts, jail_pty) or else the host's. Returns the command's exit
  * status (128+sig if killed), or -1 with e set. */
 int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e);
+/* Whether the jail st records has a devpts of its own for ptys: its /dev
+ * (mount.devfs) with the login set of its devfs_ruleset. */
+bool jail_has_devpts(const struct jstate *st);
 
 #endif

@@ -7,10 +7,12 @@
 
 PTY="python3 tests/integration/lib/ptyrun.py"
 conf "j { path = \"$ROOT\"; persist; mount.devfs; }
-nodev { path = \"$ROOT\"; persist; }"
-expect_rc 0 "$BRIG" start j nodev
+nodev { path = \"$ROOT\"; persist; }
+basic { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; }"
+expect_rc 0 "$BRIG" start j nodev basic
 remember_cgroups j
 remember_cgroups nodev
+remember_cgroups basic
 ln -sf "$BRIG" "$T/jexec"
 chmod 1777 "$ROOT/tmp"
 
@@ -78,6 +80,10 @@ grep -qx '/dev/pts/[0-9]*' "$T/out" || fail "pipe in: $(cat "$T/out")"
 # -t: a pty even without a terminal.
 expect_rc 0 "$BRIG" exec j -t sh -c 'tty' </dev/null
 expect_grep '^/dev/pts/[0-9]*' "$OUT"
+# A /dev without ptys (devfs_ruleset 2: the basic nodes only): the pty
+# comes from the host's devpts.
+expect_rc 0 "$BRIG" exec basic -t sh -c '[ -t 0 ] && echo fresh-tty' </dev/null
+expect_grep '^fresh-tty' "$OUT"
 
 # Without a terminal: pipes, as before.
 OUT=$(echo hi | "$BRIG" exec j cat)
