@@ -279,6 +279,8 @@ struct cf_ctx {
 	size_t expanded;		/* bytes made by substitution so far */
 	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
 	struct strbuf path;		/* scratch for include paths */
+	char *rbuf;			/* the text of the file being read */
+	size_t caprbuf;
 	unsigned qi;
 };
 
