@@ -342,6 +342,57 @@ out:
 	return f;
 }
 
+/* A file the folder listing says is a regular file: as file_get_at, but
+ * without an fstat when one read tells all. The file is opened without
+ * waiting and read once into a buffer of at least 64 KiB: a shorter count
+ * is the end of a regular file, a full buffer (a large file, or a device
+ * put there since the listing) is checked with fstat as file_get_at does.
+ * So a FIFO or a device swapped in after the listing (by whoever may
+ * write the folder) never blocks the read nor feeds it without end. Its
+ * identity is the listing's (dev of the folder, inode number), which the
+ * caller has checked is fstat's on this file system. */
+static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *name,
+				       const char *path, const char *dir, dev_t dev, ino_t ino)
+{
+	struct cf_file *f = NULL;
+	size_t cap;
+	ssize_t r;
+	char *b;
+	int fd;
+
+	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, dev, ino, -1)]))
+		return f;	/* a hard link to a file read already */
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		open_error(ctx, NULL, path, strerror(errno));
+		return NULL;
+	}
+	b = rbuf_room(ctx, 65535);
+	cap = ctx->caprbuf - 1;
+	do
+		r = read(fd, b, cap);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || (size_t)r == cap) {
+		/* An error (a directory: say what it is) or more to read. */
+		close(fd);
+		return file_get_at(ctx, dfd, name, path, dir, NULL, false);
+	}
+	close(fd);
+	if ((size_t)r > CF_TOTAL_MAX - ctx->total_bytes) {
+		char why[96];
+
+		snprintf(why, sizeof(why),
+			 "configuration too large (all files together over %u MiB)", CF_TOTAL_MAX >> 20);
+		open_error(ctx, NULL, path, why);
+		return NULL;
+	}
+	ctx->total_bytes += (size_t)r;
+	b[r] = '\0';
+	f = file_new(ctx, path, dir, dev, ino, -1);
+	take_text(ctx, f, b, (size_t)r);
+	return f;
+}
+
 static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
 {
 	return file_get_at(ctx, AT_FDCWD, path, path, NULL, at, false);
@@ -510,15 +561,28 @@ static void unread_add(struct cf_ctx *ctx, const char *path, int32_t err)
 	ctx->unread[ctx->nunread++].err = err;
 }
 
+/* An entry of a folder, as getdents64(2) tells it. */
+struct dent {
+	char *name;
+	ino_t ino;
+	unsigned char type;	/* DT_REG, DT_LNK, DT_UNKNOWN... */
+};
+
+/* qsort order of entries by name. */
+static int cmp_dent(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+}
+
 /* The ".conf" files of the open folder dfd (no dot file), in name order:
  * getdents64(2) into one large buffer, the names packed in *pool (both
  * malloc'd). Returns how many, or -1 (errno) if the folder cannot be read. */
-static long list_conf(int dfd, char ***names, char **pool)
+static long list_conf(int dfd, struct dent **names, char **pool)
 {
 	enum { DBUF = 256 << 10 };
 	char *dbuf = xmalloc(DBUF), *p = NULL;
 	size_t n = 0, cap = 0, used = 0, pcap = 0;
-	char **v = NULL;
+	struct dent *v = NULL;
 	long r;
 
 	while ((r = syscall(SYS_getdents64, dfd, dbuf, DBUF)) > 0) {
@@ -532,7 +596,8 @@ static long list_conf(int dfd, char ***names, char **pool)
 			v = xgrow(v, &cap, n + 1, sizeof(*v));
 			p = xgrow(p, &pcap, used + len + 1, 1);
 			memcpy(p + used, de->d_name, len + 1);
-			v[n++] = (char *)used;	/* an offset until the pool stops moving */
+			/* The name as an offset until the pool stops moving. */
+			v[n++] = (struct dent){ (char *)used, (ino_t)de->d_ino, de->d_type };
 			used += len + 1;
 		}
 	}
@@ -546,9 +611,9 @@ static long list_conf(int dfd, char ***names, char **pool)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = p + (size_t)v[i];
+		v[i].name = p + (size_t)v[i].name;
 	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
+		qsort(v, n, sizeof(*v), cmp_dent);
 	*names = v;
 	*pool = p;
 	return (long)n;
@@ -565,8 +630,11 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 	struct cf_loc at = { sub, 0, 0 };
 	struct cf_file **roots = NULL;
 	struct strbuf path = STRBUF_INIT;
-	char **names = NULL, *pool = NULL;
+	struct dent *names = NULL;
+	char *pool = NULL;
 	const char *subdir;
+	struct stat dst;
+	int trust = -1;	/* do the listing's inode numbers match fstat's? */
 	size_t k = 0;
 	long n = 0;
 	int dfd;
@@ -589,13 +657,24 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 	for (long i = 0; i < n; i++) {
 		struct cf_file *f;
 
+		bool reg = names[i].type == DT_REG;
+
 		sb_reset(&path);
 		sb_adds(&path, subdir);
-		sb_adds(&path, names[i]);
+		sb_adds(&path, names[i].name);
 		ctx->root_pending = true;
 		ctx->root_err = -1;
-		f = file_get_at(ctx, dfd, names[i], path.s, subdir, NULL, false);
+		if (reg && trust == 1)
+			f = file_get_listed(ctx, dfd, names[i].name, path.s, subdir, dst.st_dev,
+					    names[i].ino);
+		else
+			f = file_get_at(ctx, dfd, names[i].name, path.s, subdir, NULL, false);
 		ctx->root_pending = false;
+		/* The first regular file tells whether the listing's identity
+		 * of a file is fstat's (not so on some overlay file systems):
+		 * only then may the others skip their fstat. */
+		if (f && reg && trust < 0)
+			trust = fstat(dfd, &dst) == 0 && f->dev == dst.st_dev && f->ino == names[i].ino;
 		if (f)
 			roots[k++] = f;
 		else if (ctx->root_err >= 0)
