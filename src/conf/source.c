@@ -342,6 +342,29 @@ out:
 	return f;
 }
 
+/* A listed file whose text was read (len bytes at b, NUL-terminated):
+ * parsed, unless it is one read already (a hard link). */
+static struct cf_file *file_from_text(struct cf_ctx *ctx, const char *path, const char *dir,
+				      dev_t dev, ino_t ino, char *b, size_t len)
+{
+	struct cf_file *f;
+
+	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, dev, ino, -1)]))
+		return f;
+	if (len > CF_TOTAL_MAX - ctx->total_bytes) {
+		char why[96];
+
+		snprintf(why, sizeof(why),
+			 "configuration too large (all files together over %u MiB)", CF_TOTAL_MAX >> 20);
+		open_error(ctx, NULL, path, why);
+		return NULL;
+	}
+	ctx->total_bytes += len;
+	f = file_new(ctx, path, dir, dev, ino, -1);
+	take_text(ctx, f, b, len);
+	return f;
+}
+
 /* A file the folder listing says is a regular file: as file_get_at, but
  * without an fstat when one read tells all. The file is opened without
  * waiting and read once into a buffer of at least 64 KiB: a shorter count
@@ -378,19 +401,7 @@ static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *
 		return file_get_at(ctx, dfd, name, path, dir, NULL, false);
 	}
 	close(fd);
-	if ((size_t)r > CF_TOTAL_MAX - ctx->total_bytes) {
-		char why[96];
-
-		snprintf(why, sizeof(why),
-			 "configuration too large (all files together over %u MiB)", CF_TOTAL_MAX >> 20);
-		open_error(ctx, NULL, path, why);
-		return NULL;
-	}
-	ctx->total_bytes += (size_t)r;
-	b[r] = '\0';
-	f = file_new(ctx, path, dir, dev, ino, -1);
-	take_text(ctx, f, b, (size_t)r);
-	return f;
+	return file_from_text(ctx, path, dir, dev, ino, b, (size_t)r);
 }
 
 static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
@@ -561,28 +572,21 @@ static void unread_add(struct cf_ctx *ctx, const char *path, int32_t err)
 	ctx->unread[ctx->nunread++].err = err;
 }
 
-/* An entry of a folder, as getdents64(2) tells it. */
-struct dent {
-	char *name;
-	ino_t ino;
-	unsigned char type;	/* DT_REG, DT_LNK, DT_UNKNOWN... */
-};
-
 /* qsort order of entries by name. */
 static int cmp_dent(const void *a, const void *b)
 {
-	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
+	return strcmp(((const struct cf_dent *)a)->name, ((const struct cf_dent *)b)->name);
 }
 
 /* The ".conf" files of the open folder dfd (no dot file), in name order:
  * getdents64(2) into one large buffer, the names packed in *pool (both
  * malloc'd). Returns how many, or -1 (errno) if the folder cannot be read. */
-static long list_conf(int dfd, struct dent **names, char **pool)
+static long list_conf(int dfd, struct cf_dent **names, char **pool)
 {
 	enum { DBUF = 256 << 10 };
 	char *dbuf = xmalloc(DBUF), *p = NULL;
 	size_t n = 0, cap = 0, used = 0, pcap = 0;
-	struct dent *v = NULL;
+	struct cf_dent *v = NULL;
 	long r;
 
 	while ((r = syscall(SYS_getdents64, dfd, dbuf, DBUF)) > 0) {
@@ -597,7 +601,7 @@ static long list_conf(int dfd, struct dent **names, char **pool)
 			p = xgrow(p, &pcap, used + len + 1, 1);
 			memcpy(p + used, de->d_name, len + 1);
 			/* The name as an offset until the pool stops moving. */
-			v[n++] = (struct dent){ (char *)used, (ino_t)de->d_ino, de->d_type };
+			v[n++] = (struct cf_dent){ (char *)used, (ino_t)de->d_ino, de->d_type };
 			used += len + 1;
 		}
 	}
@@ -630,11 +634,13 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 	struct cf_loc at = { sub, 0, 0 };
 	struct cf_file **roots = NULL;
 	struct strbuf path = STRBUF_INIT;
-	struct dent *names = NULL;
+	struct cf_dent *names = NULL;
 	char *pool = NULL;
 	const char *subdir;
 	struct stat dst;
 	int trust = -1;	/* do the listing's inode numbers match fstat's? */
+	struct cf_prefetch *pre = NULL;
+	bool tried = false;	/* the second reader, once trust is known */
 	size_t k = 0;
 	long n = 0;
 	int dfd;
@@ -664,7 +670,13 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		sb_adds(&path, names[i].name);
 		ctx->root_pending = true;
 		ctx->root_err = -1;
-		if (reg && trust == 1)
+		char *text;
+		size_t len;
+
+		if (cf_prefetch_take(pre, (size_t)i, &text, &len)) {
+			f = file_from_text(ctx, path.s, subdir, dst.st_dev, names[i].ino, text, len);
+			free(text);
+		} else if (reg && trust == 1)
 			f = file_get_listed(ctx, dfd, names[i].name, path.s, subdir, dst.st_dev,
 					    names[i].ino);
 		else
@@ -675,11 +687,16 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		 * only then may the others skip their fstat. */
 		if (f && reg && trust < 0)
 			trust = fstat(dfd, &dst) == 0 && f->dev == dst.st_dev && f->ino == names[i].ino;
+		if (trust == 1 && !tried) {
+			tried = true;
+			pre = cf_prefetch_start(dfd, names, (size_t)i + 1, (size_t)n);
+		}
 		if (f)
 			roots[k++] = f;
 		else if (ctx->root_err >= 0)
 			unread_add(ctx, path.s, ctx->root_err);
 	}
+	cf_prefetch_end(pre);
 	if (dfd >= 0)
 		close(dfd);
 	sb_free(&path);
