@@ -6,7 +6,10 @@
 # jail.conf of about 2 MB). Prints the median wall time of several runs and
 # the peak memory, against the targets: median < 50 ms, peak < 64 MiB, and
 # the ratio to a floor measured in the same run: bench/conf_floor.c, which
-# only lists the folder and reads the same files (open, read, close).
+# only lists the folder and reads the same files (open, read, close). On a
+# shared machine the CPU ratio is the steadier figure: the wall time of the
+# 10,000-file layout depends on a second CPU being free (brig reads a large
+# jail.conf.d with two threads).
 # Exits 1 if a target is missed.
 #
 #   BUILD=build sh bench/conf.sh       (make bench runs it)
@@ -137,7 +140,8 @@ for kind in (["groups", "files", "big"] if layout in ("all", "both") else [layou
         ms, cpu, mib = measure(env, args)
         ok = ms < 50 and mib < 64
         bad += not ok
-        print("  %-20s %6.1f ms (target < 50 ms, CPU %5.1f ms)  %4.2fx the floor  peak %5.1f MiB (target < 64 MiB)  %s"
-              % (label, ms, cpu, ms / fms, mib, "ok" if ok else "MISSED"))
+        print("  %-20s %6.1f ms (target < 50 ms, CPU %5.1f ms)  %4.2fx the floor (CPU %4.2fx)"
+              "  peak %5.1f MiB (target < 64 MiB)  %s"
+              % (label, ms, cpu, ms / fms, cpu / fcpu, mib, "ok" if ok else "MISSED"))
 sys.exit(1 if bad else 0)
 PY
