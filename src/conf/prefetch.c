@@ -7,7 +7,14 @@
  * whole in one read of less than 64 KiB (an error, a large file, anything
  * else) is left to the loader, which reads it as if there were no thread.
  * Like the loader's own fast path, it reads only files the listing says
- * are regular, opened without waiting (O_NONBLOCK). */
+ * are regular, opened without waiting (O_NONBLOCK).
+ *
+ * The thread is joined before the load returns: brig is single-threaded
+ * again when it starts jails. (Right after a join the kernel may still be
+ * tearing the thread down; the calls that need a single-threaded caller,
+ * setns(2) into a user or mount namespace and unshare(2) of a user
+ * namespace, brig makes only in processes it forks or clones, never in
+ * the one that loaded the configuration.) */
 #include "conf/cf.h"
 
 #include <dirent.h>
