@@ -310,12 +310,12 @@ struct cf_dent {
 
 /* prefetch.c: a thread reading every other entry from..n of the open
  * folder dfd ahead of the loader (NULL: not worth it, fewer than
- * CF_PREFETCH_MIN files or one CPU). take: the text of entry i (malloc'd,
- * NUL-terminated) if the thread read it whole, else false: the caller
- * reads it itself. end: stop the thread, free what was not taken. */
+ * CF_PREFETCH_MIN files or one CPU). take: the text of entry i (NUL-
+ * terminated, valid until end) if the thread read it whole, else false:
+ * the caller reads it itself. end: stop the thread, free the texts. */
 #define CF_PREFETCH_MIN 512
 struct cf_prefetch *cf_prefetch_start(int dfd, const struct cf_dent *v, size_t from, size_t n);
-bool cf_prefetch_take(struct cf_prefetch *p, size_t i, char **buf, size_t *len);
+bool cf_prefetch_take(struct cf_prefetch *p, size_t i, const char **text, size_t *len);
 void cf_prefetch_end(struct cf_prefetch *p);
 /* Length of the valid multi-byte UTF-8 sequence at s (n bytes left), or 0. */
 size_t cf_utf8_seq(const unsigned char *s, size_t n);

@@ -6,6 +6,10 @@
  * parses, reports nor touches the load's context; a file it cannot take
  * whole in one read of less than 64 KiB (an error, a large file, anything
  * else) is left to the loader, which reads it as if there were no thread.
+ * Each file is claimed by one side: a file the reader has not started
+ * when the loader comes to it is the loader's (so a reader that gets no
+ * CPU, on a busy machine, costs little more than its creation); the
+ * loader waits only for a file the reader is reading at that moment.
  * Like the loader's own fast path, it reads only files the listing says
  * are regular, opened without waiting (O_NONBLOCK).
  *
@@ -30,13 +34,22 @@
 
 #include "util/mem.h"
 
-enum { PENDING, TAKEN, LEFT };
-enum { CHUNK = 65536 };
+/* A file's slot: PENDING, then READING and TAKEN or LEFT (the reader's),
+ * or LOADER (the loader claimed it first). */
+enum { PENDING, READING, TAKEN, LEFT, LOADER };
+enum { CHUNK = 65536, BLOCK = 1 << 20 };
 
 struct slot {
-	_Atomic uint32_t state;	/* PENDING until the reader is done with it */
+	_Atomic uint32_t state;
 	uint32_t len;
-	char *buf;		/* malloc'd, NUL-terminated */
+	char *text;		/* in one of the reader's blocks, NUL-terminated */
+};
+
+/* The reader's texts, packed in blocks of 1 MiB. */
+struct block {
+	struct block *next;
+	size_t used, cap;
+	char data[];
 };
 
 struct cf_prefetch {
@@ -45,8 +58,10 @@ struct cf_prefetch {
 	size_t from, n;
 	struct slot *slots;	/* per entry from .. n */
 	_Atomic size_t waiting;	/* the entry the loader sleeps on, or SIZE_MAX */
+	_Atomic size_t at;	/* the entry the loader is at */
 	_Atomic bool stop;
 	size_t total;		/* bytes read: the reader stops at CF_TOTAL_MAX */
+	struct block *blocks;	/* the reader's; freed by cf_prefetch_end */
 	pthread_t tid;
 };
 
@@ -62,17 +77,43 @@ static void done(struct cf_prefetch *p, size_t i, uint32_t state)
 		syscall(SYS_futex, &p->slots[i - p->from].state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+/* Room for n bytes in the reader's blocks, or NULL. */
+static char *room(struct cf_prefetch *p, size_t n)
+{
+	struct block *b = p->blocks;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > BLOCK ? n : BLOCK;
+
+		if (!(b = malloc(sizeof(*b) + cap)))
+			return NULL;
+		b->next = p->blocks;
+		b->used = 0;
+		b->cap = cap;
+		p->blocks = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
 static void *reader(void *arg)
 {
 	struct cf_prefetch *p = arg;
 	char *chunk = malloc(CHUNK);
 
 	for (size_t i = p->from; i < p->n; i++) {
-		struct slot *s = &p->slots[i - p->from];
+		uint32_t pending = PENDING;
+		size_t at = atomic_load(&p->at);
+		struct slot *s;
 		ssize_t r = -1;
 		int fd;
 
-		if (!mine(p, i))
+		if (i < at)	/* behind the loader: catch up */
+			i = at;
+		if (i >= p->n)
+			break;
+		s = &p->slots[i - p->from];
+		if (!mine(p, i) || !atomic_compare_exchange_strong(&s->state, &pending, READING))
 			continue;
 		if (!chunk || atomic_load(&p->stop) || p->total > CF_TOTAL_MAX) {
 			done(p, i, LEFT);
@@ -85,12 +126,12 @@ static void *reader(void *arg)
 			while (r < 0 && errno == EINTR);
 			close(fd);
 		}
-		if (r < 0 || r == CHUNK - 1 || !(s->buf = malloc((size_t)r + 1))) {
+		if (r < 0 || r == CHUNK - 1 || !(s->text = room(p, (size_t)r + 1))) {
 			done(p, i, LEFT);
 			continue;
 		}
-		memcpy(s->buf, chunk, (size_t)r);
-		s->buf[r] = '\0';
+		memcpy(s->text, chunk, (size_t)r);
+		s->text[r] = '\0';
 		s->len = (uint32_t)r;
 		p->total += (size_t)r;
 		done(p, i, TAKEN);
@@ -112,6 +153,7 @@ struct cf_prefetch *cf_prefetch_start(int dfd, const struct cf_dent *v, size_t f
 	p->n = n;
 	p->slots = xcalloc(n - from, sizeof(*p->slots));
 	atomic_store(&p->waiting, SIZE_MAX);
+	atomic_store(&p->at, from);
 	if (pthread_create(&p->tid, NULL, reader, p) != 0) {
 		free(p->slots);
 		free(p);
@@ -120,23 +162,27 @@ struct cf_prefetch *cf_prefetch_start(int dfd, const struct cf_dent *v, size_t f
 	return p;
 }
 
-bool cf_prefetch_take(struct cf_prefetch *p, size_t i, char **buf, size_t *len)
+bool cf_prefetch_take(struct cf_prefetch *p, size_t i, const char **text, size_t *len)
 {
+	uint32_t st = PENDING;
 	struct slot *s;
-	uint32_t st;
 
-	if (!p || i < p->from || i >= p->n || !mine(p, i))
+	if (!p || i < p->from || i >= p->n)
 		return false;
+	atomic_store(&p->at, i + 1);
 	s = &p->slots[i - p->from];
-	atomic_store(&p->waiting, i);
-	while ((st = atomic_load(&s->state)) == PENDING)
-		syscall(SYS_futex, &s->state, FUTEX_WAIT_PRIVATE, PENDING, NULL, NULL, 0);
-	atomic_store(&p->waiting, SIZE_MAX);
+	if (!mine(p, i) || atomic_compare_exchange_strong(&s->state, &st, LOADER))
+		return false;	/* not the reader's, or not started: the loader's */
+	if (st == READING) {
+		atomic_store(&p->waiting, i);
+		while ((st = atomic_load(&s->state)) == READING)
+			syscall(SYS_futex, &s->state, FUTEX_WAIT_PRIVATE, READING, NULL, NULL, 0);
+		atomic_store(&p->waiting, SIZE_MAX);
+	}
 	if (st != TAKEN)
 		return false;
-	*buf = s->buf;
+	*text = s->text;
 	*len = s->len;
-	s->buf = NULL;
 	return true;
 }
 
@@ -146,8 +192,12 @@ void cf_prefetch_end(struct cf_prefetch *p)
 		return;
 	atomic_store(&p->stop, true);
 	pthread_join(p->tid, NULL);
-	for (size_t i = 0; i < p->n - p->from; i++)
-		free(p->slots[i].buf);
+	while (p->blocks) {
+		struct block *b = p->blocks;
+
+		p->blocks = b->next;
+		free(b);
+	}
 	free(p->slots);
 	free(p);
 }

@@ -345,7 +345,7 @@ out:
 /* A listed file whose text was read (len bytes at b, NUL-terminated):
  * parsed, unless it is one read already (a hard link). */
 static struct cf_file *file_from_text(struct cf_ctx *ctx, const char *path, const char *dir,
-				      dev_t dev, ino_t ino, char *b, size_t len)
+				      dev_t dev, ino_t ino, const char *b, size_t len)
 {
 	struct cf_file *f;
 
@@ -670,13 +670,12 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		sb_adds(&path, names[i].name);
 		ctx->root_pending = true;
 		ctx->root_err = -1;
-		char *text;
+		const char *text;
 		size_t len;
 
-		if (cf_prefetch_take(pre, (size_t)i, &text, &len)) {
+		if (cf_prefetch_take(pre, (size_t)i, &text, &len))
 			f = file_from_text(ctx, path.s, subdir, dst.st_dev, names[i].ino, text, len);
-			free(text);
-		} else if (reg && trust == 1)
+		else if (reg && trust == 1)
 			f = file_get_listed(ctx, dfd, names[i].name, path.s, subdir, dst.st_dev,
 					    names[i].ino);
 		else
