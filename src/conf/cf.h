@@ -279,6 +279,8 @@ struct cf_ctx {
 	size_t expanded;		/* bytes made by substitution so far */
 	struct strbuf qbuf[4];		/* cf_q's rotating buffers */
 	struct strbuf path;		/* scratch for include paths */
+	char *rbuf;			/* the text of the file being read */
+	size_t caprbuf;
 	unsigned qi;
 };
 
@@ -298,6 +300,23 @@ void cf_expand_includes(struct cf_ctx *ctx);
 struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
 				  struct cf_file **main, size_t *n);
 bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t len);
+
+/* An entry of a folder, as getdents64(2) tells it. */
+struct cf_dent {
+	char *name;
+	ino_t ino;
+	unsigned char type;	/* DT_REG, DT_LNK, DT_UNKNOWN... */
+};
+
+/* prefetch.c: a thread reading every other entry from..n of the open
+ * folder dfd ahead of the loader (NULL: not worth it, fewer than
+ * CF_PREFETCH_MIN files or one CPU). take: the text of entry i (NUL-
+ * terminated, valid until end) if the thread read it whole, else false:
+ * the caller reads it itself. end: stop the thread, free the texts. */
+#define CF_PREFETCH_MIN 512
+struct cf_prefetch *cf_prefetch_start(int dfd, const struct cf_dent *v, size_t from, size_t n);
+bool cf_prefetch_take(struct cf_prefetch *p, size_t i, const char **text, size_t *len);
+void cf_prefetch_end(struct cf_prefetch *p);
 /* Length of the valid multi-byte UTF-8 sequence at s (n bytes left), or 0. */
 size_t cf_utf8_seq(const unsigned char *s, size_t n);
 

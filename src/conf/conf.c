@@ -100,6 +100,9 @@ void cf_ctx_trim(struct cf_ctx *ctx)
 	free(ctx->byid);
 	free(ctx->perrs);
 	free(ctx->unread);
+	free(ctx->rbuf);
+	ctx->rbuf = NULL;
+	ctx->caprbuf = 0;
 	ctx->files = NULL;
 	ctx->byid = NULL;
 	ctx->perrs = NULL;

@@ -4,6 +4,7 @@
 #include "conf/cf.h"
 
 #include <dirent.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -50,13 +51,14 @@ static void byid_add(struct cf_ctx *ctx, struct cf_file *f)
 }
 
 /* A new file record named path. */
-static struct cf_file *file_new(struct cf_ctx *ctx, const char *path, dev_t dev, ino_t ino, long mem)
+static struct cf_file *file_new(struct cf_ctx *ctx, const char *path, const char *dir, dev_t dev,
+				ino_t ino, long mem)
 {
 	struct cf_file *f = cf_zalloc(&ctx->arena, sizeof(*f));
-	const char *slash = strrchr(path, '/');
+	const char *slash = dir ? NULL : strrchr(path, '/');
 
 	f->path = cf_strndup(&ctx->arena, path, strlen(path));
-	f->dir = slash ? cf_strndup(&ctx->arena, path, (size_t)(slash - path) + 1) : "";
+	f->dir = dir ? dir : slash ? cf_strndup(&ctx->arena, path, (size_t)(slash - path) + 1) : "";
 	f->dev = dev;
 	f->ino = ino;
 	f->mem = mem;
@@ -131,9 +133,27 @@ bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t
 	return true;
 }
 
-/* Read all of fd into *buf (NUL-terminated), at most CF_FILE_MAX bytes
- * and within what is left of CF_TOTAL_MAX; a bigger file is refused
- * without being read whole. Returns NULL or why it failed. */
+/* Room for n + 1 bytes in the reusable read buffer (the text is parsed,
+ * then dropped: one buffer serves every file). */
+static char *rbuf_room(struct cf_ctx *ctx, size_t n)
+{
+	if (n + 1 > ctx->caprbuf) {
+		size_t cap = ctx->caprbuf ? ctx->caprbuf : 65536;
+
+		while (cap < n + 1)
+			cap *= 2;
+		free(ctx->rbuf);
+		ctx->rbuf = xmalloc(cap);
+		ctx->caprbuf = cap;
+	}
+	return ctx->rbuf;
+}
+
+/* Read all of fd into *buf (ctx's read buffer, NUL-terminated), at most
+ * CF_FILE_MAX bytes and within what is left of CF_TOTAL_MAX; a bigger file
+ * is refused without being read whole. A regular file takes one read(2)
+ * of its size as fstat told it (a short count is its end); a pipe (-f -)
+ * is read until its end. Returns NULL or why it failed. */
 static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, char **buf,
 			    size_t *len)
 {
@@ -148,7 +168,7 @@ static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, c
 			 (long long)st->st_size, CF_FILE_MAX >> 20);
 		return why;
 	}
-	b = xmalloc(cap + 1);
+	b = rbuf_room(ctx, cap);
 	for (;;) {
 		ssize_t r;
 
@@ -156,27 +176,29 @@ static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, c
 			if (reg || cap > CF_FILE_MAX)
 				break;
 			cap = cap * 2 > CF_FILE_MAX ? CF_FILE_MAX + (size_t)1 : cap * 2;
-			b = xrealloc(b, cap + 1);
+			if (cap + 1 > ctx->caprbuf) {
+				char *nb = xmalloc(cap + 1);
+
+				memcpy(nb, b, n);
+				free(ctx->rbuf);
+				ctx->rbuf = b = nb;
+				ctx->caprbuf = cap + 1;
+			}
 		}
 		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0) {
-			if (r < 0) {
-				free(b);
-				return strerror(errno);
-			}
+		if (r < 0)
+			return strerror(errno);
+		if (r == 0)
 			break;
-		}
 		n += (size_t)r;
 	}
 	if (n > CF_FILE_MAX) {
-		free(b);
 		snprintf(why, sizeof(why), "file too large (over %u MiB)", CF_FILE_MAX >> 20);
 		return why;
 	}
 	if (n > CF_TOTAL_MAX - ctx->total_bytes) {
-		free(b);
 		snprintf(why, sizeof(why), "configuration too large (all files together over %u MiB)",
 			 CF_TOTAL_MAX >> 20);
 		return why;
@@ -244,7 +266,7 @@ static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struc
 		return NULL;
 	}
 	ctx->total_bytes += mf->len;
-	f = file_new(ctx, path, 0, 0, m);
+	f = file_new(ctx, path, NULL, 0, 0, m);
 	take_text(ctx, f, mf->data ? mf->data : "", mf->data ? mf->len : 0);
 	return f;
 }
@@ -260,15 +282,20 @@ static const char *file_kind(mode_t m)
 			     : "not a file";
 }
 
-/* The file at path, read and parsed on first use. NULL if it cannot be
- * read; the error is reported at *at (the .include), or at the file itself
- * when at is NULL. "-" (not included) is standard input, which may be a
- * pipe; every other file must be a regular file (symbolic links to one are
- * followed): a FIFO would block the read for ever, a device feed it
- * without end. The open does not wait (O_NONBLOCK: a FIFO opens at once,
- * a device's open is never the one that blocks) and the type is checked
- * on the opened file, so a rename between the two changes nothing. */
-static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+/* The file name in the folder dfd (AT_FDCWD: path itself), known to the
+ * user as path, read and parsed on first use. NULL if it cannot be read;
+ * the error is reported at *at (the .include), or at the file itself when
+ * at is NULL. dir, if not NULL, is path's folder with its slash, shared by
+ * the files of one folder. "-" (not included) is standard input, which
+ * may be a pipe; every other file must be a regular file (symbolic links
+ * to one are followed): a FIFO would block the read for ever, a device
+ * feed it without end. The open does not wait (O_NONBLOCK: a FIFO opens
+ * at once, a device's open is never the one that blocks) and the type is
+ * checked on the opened file, so a rename between the two changes nothing.
+ * missing_ok: a file that does not exist is no error (and NULL). */
+static struct cf_file *file_get_at(struct cf_ctx *ctx, int dfd, const char *name,
+				   const char *path, const char *dir, const struct cf_loc *at,
+				   bool missing_ok)
 {
 	bool in = strcmp(path, "-") == 0 && !at;
 	struct cf_file *f = NULL;
@@ -282,9 +309,10 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 		return mem_get(ctx, path, at);
 	if (in)
 		path = "<stdin>";
-	fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = in ? STDIN_FILENO : openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		open_error(ctx, at, path, strerror(errno));
+		if (!(missing_ok && errno == ENOENT))
+			open_error(ctx, at, path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -304,15 +332,81 @@ static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const stru
 		open_error(ctx, at, path, why);
 		goto out;
 	}
-	f = file_new(ctx, path, st.st_dev, st.st_ino, -1);
+	f = file_new(ctx, path, dir, st.st_dev, st.st_ino, -1);
 	if (in)
 		f->dir = "";
 	take_text(ctx, f, buf, len);
-	free(buf);
 out:
 	if (!in)
 		close(fd);
 	return f;
+}
+
+/* A listed file whose text was read (len bytes at b, NUL-terminated):
+ * parsed, unless it is one read already (a hard link). */
+static struct cf_file *file_from_text(struct cf_ctx *ctx, const char *path, const char *dir,
+				      dev_t dev, ino_t ino, const char *b, size_t len)
+{
+	struct cf_file *f;
+
+	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, dev, ino, -1)]))
+		return f;
+	if (len > CF_TOTAL_MAX - ctx->total_bytes) {
+		char why[96];
+
+		snprintf(why, sizeof(why),
+			 "configuration too large (all files together over %u MiB)", CF_TOTAL_MAX >> 20);
+		open_error(ctx, NULL, path, why);
+		return NULL;
+	}
+	ctx->total_bytes += len;
+	f = file_new(ctx, path, dir, dev, ino, -1);
+	take_text(ctx, f, b, len);
+	return f;
+}
+
+/* A file the folder listing says is a regular file: as file_get_at, but
+ * without an fstat when one read tells all. The file is opened without
+ * waiting and read once into a buffer of at least 64 KiB: a shorter count
+ * is the end of a regular file, a full buffer (a large file, or a device
+ * put there since the listing) is checked with fstat as file_get_at does.
+ * So a FIFO or a device swapped in after the listing (by whoever may
+ * write the folder) never blocks the read nor feeds it without end. Its
+ * identity is the listing's (dev of the folder, inode number), which the
+ * caller has checked is fstat's on this file system. */
+static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *name,
+				       const char *path, const char *dir, dev_t dev, ino_t ino)
+{
+	struct cf_file *f = NULL;
+	size_t cap;
+	ssize_t r;
+	char *b;
+	int fd;
+
+	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, dev, ino, -1)]))
+		return f;	/* a hard link to a file read already */
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		open_error(ctx, NULL, path, strerror(errno));
+		return NULL;
+	}
+	b = rbuf_room(ctx, 65535);
+	cap = ctx->caprbuf - 1;
+	do
+		r = read(fd, b, cap);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || (size_t)r == cap) {
+		/* An error (a directory: say what it is) or more to read. */
+		close(fd);
+		return file_get_at(ctx, dfd, name, path, dir, NULL, false);
+	}
+	close(fd);
+	return file_from_text(ctx, path, dir, dev, ino, b, (size_t)r);
+}
+
+static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
+{
+	return file_get_at(ctx, AT_FDCWD, path, path, NULL, at, false);
 }
 
 /* Read and parse a file named by the user or found in a directory. */
@@ -330,7 +424,7 @@ struct cf_file *cf_load_text(struct cf_ctx *ctx, const struct conf_memfile *m)
 		return NULL;
 	}
 	ctx->total_bytes += m->len;
-	f = file_new(ctx, m->path, 0, 0, -1);
+	f = file_new(ctx, m->path, NULL, 0, 0, -1);
 	take_text(ctx, f, m->data, m->len);
 	return f;
 }
@@ -478,7 +572,60 @@ static void unread_add(struct cf_ctx *ctx, const char *path, int32_t err)
 	ctx->unread[ctx->nunread++].err = err;
 }
 
-/* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h). */
+/* qsort order of entries by name. */
+static int cmp_dent(const void *a, const void *b)
+{
+	return strcmp(((const struct cf_dent *)a)->name, ((const struct cf_dent *)b)->name);
+}
+
+/* The ".conf" files of the open folder dfd (no dot file), in name order:
+ * getdents64(2) into one large buffer, the names packed in *pool (both
+ * malloc'd). Returns how many, or -1 (errno) if the folder cannot be read. */
+static long list_conf(int dfd, struct cf_dent **names, char **pool)
+{
+	enum { DBUF = 256 << 10 };
+	char *dbuf = xmalloc(DBUF), *p = NULL;
+	size_t n = 0, cap = 0, used = 0, pcap = 0;
+	struct cf_dent *v = NULL;
+	long r;
+
+	while ((r = syscall(SYS_getdents64, dfd, dbuf, DBUF)) > 0) {
+		for (long off = 0; off < r;) {
+			const struct dirent64 *de = (const struct dirent64 *)(dbuf + off);
+			size_t len = strlen(de->d_name);
+
+			off += de->d_reclen;
+			if (de->d_name[0] == '.' || len < 6 || memcmp(de->d_name + len - 5, ".conf", 5) != 0)
+				continue;
+			v = xgrow(v, &cap, n + 1, sizeof(*v));
+			p = xgrow(p, &pcap, used + len + 1, 1);
+			memcpy(p + used, de->d_name, len + 1);
+			/* The name as an offset until the pool stops moving. */
+			v[n++] = (struct cf_dent){ (char *)used, (ino_t)de->d_ino, de->d_type };
+			used += len + 1;
+		}
+	}
+	free(dbuf);
+	if (r < 0) {
+		int e = errno;
+
+		free(v);
+		free(p);
+		errno = e;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i].name = p + (size_t)v[i].name;
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_dent);
+	*names = v;
+	*pool = p;
+	return (long)n;
+}
+
+/* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h).
+ * The files of BASE.conf.d are opened relative to the folder (one path
+ * step each, not the whole path again). */
 struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const char *base,
 				  struct cf_file **main, size_t *nroots)
 {
@@ -486,48 +633,74 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 	char *sub = xasprintf("%s/%s.conf.d", dir, base);
 	struct cf_loc at = { sub, 0, 0 };
 	struct cf_file **roots = NULL;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, k = 0;
-	DIR *d;
+	struct strbuf path = STRBUF_INIT;
+	struct cf_dent *names = NULL;
+	char *pool = NULL;
+	const char *subdir;
+	struct stat dst;
+	int trust = -1;	/* do the listing's inode numbers match fstat's? */
+	struct cf_prefetch *pre = NULL;
+	bool tried = false;	/* the second reader, once trust is known */
+	size_t k = 0;
+	long n = 0;
+	int dfd;
 
-	*main = NULL;
-	if (access(top, F_OK) == 0 || errno != ENOENT) {
-		/* Unreadable, it has no jails to mark: isolated, the others load. */
-		ctx->root_pending = true;
-		*main = cf_load_root(ctx, top);
-		ctx->root_pending = false;
-	}
-	d = opendir(sub);
-	if (!d && errno != ENOENT)
+	/* Unreadable, it has no jails to mark: isolated, the others load. */
+	ctx->root_pending = true;
+	*main = file_get_at(ctx, AT_FDCWD, top, top, NULL, NULL, true);
+	ctx->root_pending = false;
+
+	dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 && errno != ENOENT)
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
-	while (d && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
-			continue;
-		names = xgrow(names, &cap, n + 1, sizeof(*names));
-		names[n++] = xasprintf("%s/%s", sub, de->d_name);
+	if (dfd >= 0 && (n = list_conf(dfd, &names, &pool)) < 0) {
+		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
+		n = 0;
 	}
-	if (d)
-		closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	roots = xcalloc(n + 1, sizeof(*roots));
-	for (size_t i = 0; i < n; i++) {
+	subdir = cf_strndup(&ctx->arena, sub, strlen(sub) + 1);
+	((char *)subdir)[strlen(sub)] = '/';
+	roots = xcalloc((size_t)n + 1, sizeof(*roots));
+	for (long i = 0; i < n; i++) {
 		struct cf_file *f;
 
+		bool reg = names[i].type == DT_REG;
+
+		sb_reset(&path);
+		sb_adds(&path, subdir);
+		sb_adds(&path, names[i].name);
 		ctx->root_pending = true;
 		ctx->root_err = -1;
-		f = cf_load_root(ctx, names[i]);
+		const char *text;
+		size_t len;
+
+		if (cf_prefetch_take(pre, (size_t)i, &text, &len))
+			f = file_from_text(ctx, path.s, subdir, dst.st_dev, names[i].ino, text, len);
+		else if (reg && trust == 1)
+			f = file_get_listed(ctx, dfd, names[i].name, path.s, subdir, dst.st_dev,
+					    names[i].ino);
+		else
+			f = file_get_at(ctx, dfd, names[i].name, path.s, subdir, NULL, false);
 		ctx->root_pending = false;
+		/* The first regular file tells whether the listing's identity
+		 * of a file is fstat's (not so on some overlay file systems):
+		 * only then may the others skip their fstat. */
+		if (f && reg && trust < 0)
+			trust = fstat(dfd, &dst) == 0 && f->dev == dst.st_dev && f->ino == names[i].ino;
+		if (trust == 1 && !tried) {
+			tried = true;
+			pre = cf_prefetch_start(dfd, names, (size_t)i + 1, (size_t)n);
+		}
 		if (f)
 			roots[k++] = f;
 		else if (ctx->root_err >= 0)
-			unread_add(ctx, names[i], ctx->root_err);
-		free(names[i]);
+			unread_add(ctx, path.s, ctx->root_err);
 	}
+	cf_prefetch_end(pre);
+	if (dfd >= 0)
+		close(dfd);
+	sb_free(&path);
 	free(names);
+	free(pool);
 	free(top);
 	free(sub);
 	*nroots = k;

@@ -212,6 +212,163 @@ static void test_confdir(void **state)
 	free(sub);
 }
 
+/* Every kind of entry in jail.conf.d (issue 14: the folder is listed with
+ * getdents64 and a regular file read without fstat when one read tells
+ * all): a symbolic link to a file loads, a file over 64 KiB (more than one
+ * read) loads whole, a hard link to a file is read once, a file jail.conf
+ * includes is not defined twice; a FIFO, a folder and a link to a device
+ * are refused, each by name, at once. */
+static void test_confdir_kinds(void **state)
+{
+	static const char *const bad[] = {
+		"c.conf: error: not a regular file (a FIFO)",
+		"d.conf: error: not a regular file (a directory)",
+		"e.conf: error: not a regular file (a character device)",
+	};
+	char dir[] = "/tmp/brig-test-kinds.XXXXXX";
+	struct strbuf big = STRBUF_INIT;
+	char *sub, *p, *q, *cmd;
+	struct conf *c;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	put_file(dir, "jail.conf", ".include \"jail.conf.d/a.conf\";\npath = \"/j/$name\";\n");
+	put_file(sub, "a.conf", "ay { persist; }\n");
+	put_file(dir, "b.txt", "bee { persist; }\n");
+	p = xasprintf("%s/b.conf", sub);
+	assert_int_equal(symlink("../b.txt", p), 0);
+	free(p);
+	p = xasprintf("%s/c.conf", sub);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	free(p);
+	p = xasprintf("%s/d.conf", sub);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/e.conf", sub);
+	assert_int_equal(symlink("/dev/zero", p), 0);
+	free(p);
+	for (int i = 0; i < 1500; i++)
+		sb_addf(&big, "# line %d: padding, so that this file is over 64 KiB long\n", i);
+	sb_adds(&big, "eff { host.hostname = \"f.example.org\"; }\n");
+	assert_true(big.len > 65536);
+	put_file(sub, "f.conf", big.s);
+	p = xasprintf("%s/f.conf", sub);
+	q = xasprintf("%s/g.conf", sub);
+	assert_int_equal(link(p, q), 0);
+	free(p);
+	free(q);
+
+	/* Isolated, as the commands that start jails load: the bad entries
+	 * fail alone. */
+	{
+		struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = dir,
+					   .isolate = true };
+
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(conf_load(&src, &c, &d), 0);
+	}
+	/* ay once (jail.conf includes its file), bee, eff once (a hard link
+	 * to its file is the same file), and a jail marked by its error for
+	 * each bad file, named after it (isolation). */
+	assert_int_equal(c->njails, 6);
+	assert_string_equal(c->jails[0].name, "ay");
+	assert_string_equal(c->jails[1].name, "bee");
+	assert_string_equal(c->jails[2].name, "eff");
+	assert_null(c->jails[0].error);
+	assert_null(c->jails[1].error);
+	assert_null(c->jails[2].error);
+	assert_string_equal(last(c, "eff", "host.hostname"), "f.example.org");
+	assert_string_equal(last(c, "bee", "path"), "/j/bee");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		const struct conf_jail *j = conf_jail(c, (const char[]){ bad[i][0], '\0' });
+
+		assert_non_null(j);
+		assert_non_null(j->error);
+		if (!strstr(j->error, bad[i]))
+			fprintf(stderr, "%s: \"%s\", expected \"%s\"\n", j->name, j->error, bad[i]);
+		assert_non_null(strstr(j->error, bad[i]));
+	}
+	conf_free(c);
+	diag_free(&d);
+	sb_free(&big);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(sub);
+}
+
+/* A jail.conf.d of 700 files, enough for the second reader (prefetch.c),
+ * with bad and large entries among those it reads: every good jail loads
+ * once, in name order, each bad entry is refused by name. */
+static void test_confdir_many(void **state)
+{
+	char dir[] = "/tmp/brig-test-many.XXXXXX";
+	struct strbuf big = STRBUF_INIT;
+	char *sub, *p, *cmd;
+	struct conf *c;
+	struct diag d;
+	size_t bad = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	put_file(dir, "jail.conf", "path = \"/j/$name\";\n");
+	for (int i = 0; i < 2000; i++)
+		sb_addf(&big, "# line %d: padding, so that this file is over 64 KiB long\n", i);
+	for (int i = 0; i < 700; i++) {
+		char name[32], text[64];
+
+		snprintf(name, sizeof(name), "j%03d.conf", i);
+		p = xasprintf("%s/%s", sub, name);
+		if (i >= 300 && i < 303) {	/* a FIFO, a folder, a device */
+			assert_int_equal(i == 300 ? mkfifo(p, 0644)
+					 : i == 301 ? mkdir(p, 0755) : symlink("/dev/null", p), 0);
+		} else if (i >= 303 && i < 306) {	/* over 64 KiB */
+			snprintf(text, sizeof(text), "j%03d { host.hostname = \"h%d\"; }\n", i, i);
+			sb_adds(&big, text);
+			put_file(sub, name, big.s);
+			big.len -= strlen(text);
+			big.s[big.len] = '\0';
+		} else {
+			snprintf(text, sizeof(text), "j%03d { host.hostname = \"h%d\"; }\n", i, i);
+			put_file(sub, name, text);
+		}
+		free(p);
+	}
+	{
+		struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = dir,
+					   .isolate = true };
+
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(conf_load(&src, &c, &d), 0);
+	}
+	assert_int_equal(c->njails, 700);
+	for (size_t i = 0; i < 697; i++) {
+		char want[16];
+		size_t k = i < 300 ? i : i + 3;
+
+		snprintf(want, sizeof(want), "j%03zu", k);
+		assert_string_equal(c->jails[i].name, want);
+		assert_null(c->jails[i].error);
+		snprintf(want, sizeof(want), "h%zu", k);
+		assert_string_equal(last(c, c->jails[i].name, "host.hostname"), want);
+	}
+	for (size_t i = 697; i < 700; i++)
+		bad += c->jails[i].error && strstr(c->jails[i].error, "not a regular file");
+	assert_int_equal(bad, 3);
+	conf_free(c);
+	diag_free(&d);
+	sb_free(&big);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(sub);
+}
+
 /* doc/conf.md documents every parameter of both tables. */
 static void test_params_documented(void **state)
 {
@@ -241,6 +398,8 @@ int main(void)
 		cmocka_unit_test(test_freebsd15_params_known),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_confdir),
+		cmocka_unit_test(test_confdir_kinds),
+		cmocka_unit_test(test_confdir_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
