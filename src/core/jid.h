@@ -11,6 +11,15 @@ struct jstate *jail_states_others(const char *self, size_t *n);
 void jail_states_free(struct jstate *v, size_t n);
 /* The lowest integer >= 1 not in used[0..n). */
 int jid_lowest_free(const int *used, size_t n);
+#define JID_MAX 2147483647
+/* Under the global JID lock (core/jid.c says how the markers work): the
+ * JID of jail name: want if > 0 and free (else an error naming its
+ * holder), else the lowest free; record(ctx, jid) writes the state that
+ * records it. The JID, or -1. */
+int jid_take(const char *name, int want, int (*record)(void *ctx, int jid, struct brig_err *e),
+	     void *ctx, struct brig_err *e);
+/* Remove the state in dir of jail name, and its JID's marker. */
+int jid_state_remove(const char *dir, const char *name, int jid, struct brig_err *e);
 /* Under the global JID lock: give x its JID (x->sp.jid if requested and
  * free) and write its first state, so that no other brig takes the JID. */
 int jid_assign(struct jctx *x, struct brig_err *e);
