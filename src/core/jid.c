@@ -205,10 +205,10 @@ static int rebuild(struct brig_err *e)
 			cleanup_free char *path = marker_path(st[i].jid);
 
 			if (symlink(st[i].name, path) < 0 && errno != EEXIST) {
-				int err = errno;
+				int err = errno, jid = st[i].jid;
 
 				jail_states_free(st, n);
-				return brig_err_set(e, err, "jid %d: marker %s", st[i].jid, path);
+				return brig_err_set(e, err, "jid %d: marker %s", jid, path);
 			}
 		}
 	jail_states_free(st, n);
