@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -176,8 +177,45 @@ static void pending_clear(void)
 	unlink(path);
 }
 
+/* The lowest JID that may be free: every JID below it is taken. Kept in
+ * the JID lock file (fixed width), under the same .pending as the
+ * markers, so that a start needs no readdir of .jid. 0: unknown. */
+static int hint_read(int lock)
+{
+	char buf[16] = "";
+	ssize_t n = pread(lock, buf, sizeof(buf) - 1, 0);
+	long v;
+
+	if (n <= 0)
+		return 0;
+	v = strtol(buf, NULL, 10);
+	return v >= 1 && v <= JID_MAX ? (int)v : 0;
+}
+
+static void hint_write(int lock, int jid)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%10d\n", jid);
+
+	if (pwrite(lock, buf, (size_t)n, 0) != n)
+		(void)ftruncate(lock, 0);	/* unknown: the next one reads .jid */
+}
+
+/* The lowest free JID, from the markers themselves. */
+static int lowest_marker_free(struct brig_err *e)
+{
+	size_t n;
+	int *used = markers(&n, e), jid;
+
+	if (!used)
+		return -1;
+	jid = jid_lowest_free(used, n);
+	free(used);
+	return jid;
+}
+
 /* Every marker anew from the states (the JID lock held). */
-static int rebuild(struct brig_err *e)
+static int rebuild(int lock, struct brig_err *e)
 {
 	cleanup_free char *dir = marker_dir();
 	struct jstate *st;
@@ -213,6 +251,7 @@ static int rebuild(struct brig_err *e)
 		}
 	jail_states_free(st, n);
 	core_fault("jid-rebuilt");
+	hint_write(lock, lowest_marker_free(e));
 	pending_clear();
 	return 0;
 }
@@ -226,7 +265,7 @@ static int lock_markers(struct brig_err *e)
 
 	if (lock < 0)
 		return -1;
-	if ((access(dir, F_OK) < 0 || access(pending, F_OK) == 0) && rebuild(e) < 0) {
+	if ((access(dir, F_OK) < 0 || access(pending, F_OK) == 0) && rebuild(lock, e) < 0) {
 		close(lock);
 		return brig_err_wrap(e, "jid markers");
 	}
@@ -246,27 +285,38 @@ int jid_take(const char *name, int want, int (*record)(void *ctx, int jid, struc
 
 		if (owner)
 			r = brig_err_set(e, 0, "jid %d: in use by another jail (%s)", want, owner);
-	} else {
-		size_t n;
-		int *used = markers(&n, e);
-
-		if (!used)
-			r = -1;
-		else
-			jid = jid_lowest_free(used, n);
-		free(used);
 	}
 	/* Record, then create: a brig killed from here on leaves .pending,
 	 * and the next one rebuilds the markers from the states. */
 	if (r == 0)
 		r = pending_set(e);
-	if (r == 0)
+	if (r == 0 && want > 0) {
 		r = marker_make(jid, name, e);
+	} else if (r == 0) {
+		/* From the hint up: each marker found moves it for good. */
+		jid = hint_read(lock);
+		if (jid < 1)
+			jid = lowest_marker_free(e);
+		for (r = jid < 1 ? -1 : 1; r > 0; jid++) {
+			cleanup_free char *path = marker_path(jid);
+
+			if (jid >= JID_MAX)
+				r = brig_err_set(e, 0, "no free jid below %d", JID_MAX);
+			else if (symlink(name, path) == 0)
+				break;
+			else if (errno != EEXIST)
+				r = brig_err_set(e, errno, "jid %d: marker %s", jid, path);
+		}
+		if (r > 0)
+			r = 0;
+	}
 	if (r == 0) {
 		core_fault("jid");
 		r = record(ctx, jid, e);
 		if (r < 0)
 			marker_drop(jid, name);
+		else if (want <= 0)
+			hint_write(lock, jid + 1);
 	}
 	pending_clear();
 	close(lock);
@@ -288,6 +338,8 @@ int jid_state_remove(const char *dir, const char *name, int jid, struct brig_err
 	if (r == 0) {
 		core_fault("jid-release");
 		marker_drop(jid, name);
+		if (jid < hint_read(lock))
+			hint_write(lock, jid);
 	}
 	pending_clear();
 	close(lock);

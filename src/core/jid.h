@@ -11,6 +11,7 @@ struct jstate *jail_states_others(const char *self, size_t *n);
 void jail_states_free(struct jstate *v, size_t n);
 /* The lowest integer >= 1 not in used[0..n). */
 int jid_lowest_free(const int *used, size_t n);
+/* The largest JID brig gives (an explicit one may be as large). */
 #define JID_MAX 2147483647
 /* Under the global JID lock (core/jid.c says how the markers work): the
  * JID of jail name: want if > 0 and free (else an error naming its

@@ -117,7 +117,10 @@ int jail_userns_assign(struct jctx *x, struct brig_err *e)
 	lock = jid_lock(e);
 	if (lock < 0)
 		return -1;
-	others = jail_states_others(x->name, &n);
+	/* Only an automatic range is chosen among the others' (reading
+	 * every running jail's state: userns.map spares it). */
+	n = 0;
+	others = m.count ? NULL : jail_states_others(x->name, &n);
 	if (m.count == 0)
 		r = auto_map(x, others, n, &m, e);
 	if (r == 0) {
