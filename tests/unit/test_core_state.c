@@ -265,7 +265,7 @@ static void test_jid_markers_stale(void **state)
 	assert_true(marker_is(1, "c"));
 	assert_true(marker_is(2, "b"));
 	assert_true(marker_is(3, "d"));
-	assert_int_equal(jid_take("f", 2, record_jid, (void *)"f", &(struct brig_err){ 0 }), -1);
+	assert_int_equal(take("f", 2), -1);
 	rm_rundir(dir);
 }
 
