@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,36 @@ static void marker_drop(int jid, const char *name)
 		unlink(path);
 }
 
+/* A userns jail's ids: .jid/uUID.GID.COUNT.NAME (a file), so that a jail
+ * choosing an automatic range reads no other jail's state. */
+static char *ids_path(const struct jstate *st)
+{
+	return xasprintf("%s/.jid/u%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%s", core_rundir(),
+			 st->userns_uid, st->userns_gid, st->userns_count, st->name);
+}
+
+static int ids_make(const struct jstate *st, struct brig_err *e)
+{
+	cleanup_free char *path = ids_path(st);
+	int fd;
+
+	if (!st->userns_count)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return brig_err_set(e, errno, "userns: marker %s", path);
+	close(fd);
+	return 0;
+}
+
+static void ids_drop(const struct jstate *st)
+{
+	cleanup_free char *path = ids_path(st);
+
+	if (st->userns_count)
+		unlink(path);
+}
+
 static int pending_set(struct brig_err *e)
 {
 	cleanup_free char *path = pending_path();
@@ -219,24 +250,27 @@ static int rebuild(int lock, struct brig_err *e)
 {
 	cleanup_free char *dir = marker_dir();
 	struct jstate *st;
-	size_t n, nm;
-	int *old;
+	struct dirent *de;
+	size_t n;
+	DIR *d;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return brig_err_set(e, errno, "%s", dir);
 	if (pending_set(e) < 0)
 		return -1;
-	old = markers(&nm, e);
-	if (!old)
-		return -1;
-	for (size_t i = 0; i < nm; i++) {
-		cleanup_free char *path = marker_path(old[i]);
-
-		unlink(path);
-	}
-	free(old);
+	d = opendir(dir);
+	if (!d)
+		return brig_err_set(e, errno, "%s", dir);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
 	st = jail_states_others("", &n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (ids_make(&st[i], e) < 0) {
+			jail_states_free(st, n);
+			return -1;
+		}
 		/* Two states with one JID (impossible with markers): the
 		 * first keeps the marker, the JID stays taken either way. */
 		if (st[i].jid > 0 && st[i].jid <= JID_MAX) {
@@ -249,6 +283,7 @@ static int rebuild(int lock, struct brig_err *e)
 				return brig_err_set(e, err, "jid %d: marker %s", jid, path);
 			}
 		}
+	}
 	jail_states_free(st, n);
 	core_fault("jid-rebuilt");
 	hint_write(lock, lowest_marker_free(e));
@@ -323,11 +358,11 @@ int jid_take(const char *name, int want, int (*record)(void *ctx, int jid, struc
 	return r < 0 ? -1 : jid;
 }
 
-int jid_state_remove(const char *dir, const char *name, int jid, struct brig_err *e)
+int jid_state_remove(const char *dir, const struct jstate *st, struct brig_err *e)
 {
 	int lock, r;
 
-	if (jid <= 0)
+	if (st->jid <= 0 && !st->userns_count)
 		return state_remove(dir, e);
 	lock = lock_markers(e);
 	if (lock < 0)
@@ -337,9 +372,70 @@ int jid_state_remove(const char *dir, const char *name, int jid, struct brig_err
 		r = state_remove(dir, e);
 	if (r == 0) {
 		core_fault("jid-release");
-		marker_drop(jid, name);
-		if (jid < hint_read(lock))
-			hint_write(lock, jid);
+		ids_drop(st);
+		if (st->jid > 0) {
+			marker_drop(st->jid, st->name);
+			if (st->jid < hint_read(lock))
+				hint_write(lock, st->jid);
+		}
+	}
+	pending_clear();
+	close(lock);
+	return r;
+}
+
+struct idrange *jid_ranges_taken(size_t *n, struct brig_err *e)
+{
+	cleanup_free char *dir = marker_dir();
+	DIR *d = opendir(dir);
+	struct idrange *v = NULL;
+	struct dirent *de;
+	size_t cap = 0;
+
+	*n = 0;
+	if (!d) {
+		brig_err_set(e, errno, "%s", dir);
+		return NULL;
+	}
+	while ((de = readdir(d))) {
+		struct idrange r;
+
+		if (de->d_name[0] == 'u' &&
+		    sscanf(de->d_name, "u%" SCNu32 ".%" SCNu32 ".%" SCNu32 ".", &r.uid, &r.gid, &r.count) == 3) {
+			v = xgrow(v, &cap, *n, sizeof(*v));
+			v[(*n)++] = r;
+		}
+	}
+	closedir(d);
+	if (!v)
+		v = xcalloc(1, sizeof(*v));
+	return v;
+}
+
+int jid_ids_take(struct jctx *x, int (*choose)(struct jctx *x, const struct idrange *taken, size_t n,
+					       struct brig_err *e),
+		 struct brig_err *e)
+{
+	int lock = lock_markers(e);
+	struct idrange *taken = NULL;
+	size_t n = 0;
+	int r;
+
+	if (lock < 0)
+		return -1;
+	r = pending_set(e);
+	if (r == 0 && !(taken = jid_ranges_taken(&n, e)))
+		r = -1;
+	if (r == 0)
+		r = choose(x, taken, n, e);
+	free(taken);
+	if (r == 0)
+		r = ids_make(&x->st, e);
+	if (r == 0) {
+		core_fault("ids");
+		r = jail_save(x, e);
+		if (r < 0)
+			ids_drop(&x->st);
 	}
 	pending_clear();
 	close(lock);

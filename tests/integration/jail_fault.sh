@@ -49,7 +49,7 @@ assert_clean
 # takes the JID lock rebuilds the markers from the states, so JIDs stay
 # unique and the lowest free one is still given.
 markers() {
-	for m in "$BRIG_RUNDIR"/.jid/* "$BRIG_RUNDIR"/.jid/.pending; do
+	for m in "$BRIG_RUNDIR"/.jid/[0-9]* "$BRIG_RUNDIR"/.jid/.pending; do
 		[ -e "$m" ] || [ -L "$m" ] || continue
 		printf '%s=%s ' "${m##*/}" "$(readlink "$m" || echo file)"
 	done

@@ -157,7 +157,9 @@ static void release(const char *name, int jid)
 	cleanup_free char *dir = xasprintf("%s/%s", getenv("BRIG_RUNDIR"), name);
 	struct brig_err e = { 0 };
 
-	assert_int_equal(jid_state_remove(dir, name, jid, &e), 0);
+	struct jstate st = { .name = (char *)name, .jid = jid };
+
+	assert_int_equal(jid_state_remove(dir, &st, &e), 0);
 	rmdir(dir);
 }
 
@@ -212,7 +214,9 @@ static void test_jid_markers(void **state)
 	{
 		cleanup_free char *adir = xasprintf("%s/a", dir);
 
-		assert_int_equal(jid_state_remove(adir, "a", 1, &e), 0);
+		struct jstate st = { .name = (char *)"a", .jid = 1 };
+
+		assert_int_equal(jid_state_remove(adir, &st, &e), 0);
 	}
 	assert_true(marker_is(1, "g"));
 	{
