@@ -1,8 +1,10 @@
 /* JIDs: the lowest free one, as FreeBSD assigns them, without reading
  * the state of every other jail.
  *
- * core_rundir()/.jid/N (a symlink to the jail's name) marks JID N taken.
- * Markers change only under the global JID lock (core_rundir()/.jid.lock).
+ * core_rundir()/.jid/N (a symlink to the jail's name) marks JID N taken,
+ * and .jid/uUID.GID.COUNT.NAME the host ids of a userns jail. Markers
+ * change only under the global JID lock (core_rundir()/.jid.lock), which
+ * also holds the lowest JID that may be free (every one below is taken).
  * The state file stays the record: an operation that changes markers
  * first creates .jid/.pending (record before create), changes the
  * markers and the state, and removes .pending last. A brig killed at any
