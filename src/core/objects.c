@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/jail.h"
+#include "core/jid.h"
 #include "core/lock.h"
 #include "net/net.h"
 #include "store/store.h"
@@ -72,7 +73,7 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 	}
 	if (kept == 0) {
 		st->nobjs = 0;
-		return state_remove(x->dir, e) < 0 ? -1 : r;
+		return jid_state_remove(x->dir, st, e) < 0 ? -1 : r;
 	}
 	for (size_t i = 0, w = 0; i < st->nobjs; i++)
 		if (st->objs[i].kind)

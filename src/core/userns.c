@@ -71,7 +71,7 @@ static int owner_ranges(char kind, struct subid_range **rs, size_t *n, const cha
 }
 
 /* Pick a free slot for x among the other jails' ranges. */
-static int auto_map(struct jctx *x, const struct jstate *others, size_t nothers, struct idmap *m,
+static int auto_map(struct jctx *x, const struct idrange *others, size_t nothers, struct idmap *m,
 		    struct brig_err *e)
 {
 	cleanup_free struct subid_range *us = NULL, *gs = NULL;
@@ -93,9 +93,9 @@ static int auto_map(struct jctx *x, const struct jstate *others, size_t nothers,
 		bool used = false;
 
 		for (size_t i = 0; i < nothers && !used; i++)
-			used = others[i].userns_count &&
-			       (overlap(u, SLOT, others[i].userns_uid, others[i].userns_count) ||
-				overlap(g, SLOT, others[i].userns_gid, others[i].userns_count));
+			used = others[i].count &&
+			       (overlap(u, SLOT, others[i].uid, others[i].count) ||
+				overlap(g, SLOT, others[i].gid, others[i].count));
 		if (!used) {
 			*m = (struct idmap){ .uid = u, .gid = g, .count = SLOT };
 			return 0;
@@ -105,30 +105,25 @@ static int auto_map(struct jctx *x, const struct jstate *others, size_t nothers,
 			    "running jails", slots, SLOT, uowner, subid_file('u'));
 }
 
-int jail_userns_assign(struct jctx *x, struct brig_err *e)
+/* jid_ids_take's choice: userns.map, or a free slot among the ranges of
+ * the running jails (their markers: no state read). */
+static int choose(struct jctx *x, const struct idrange *taken, size_t n, struct brig_err *e)
 {
 	struct idmap m = x->sp.usermap;
-	struct jstate *others;
-	size_t n;
-	int lock, r = 0;
 
+	if (m.count == 0 && auto_map(x, taken, n, &m, e) < 0)
+		return -1;
+	x->st.userns_uid = m.uid;
+	x->st.userns_gid = m.gid;
+	x->st.userns_count = m.count;
+	return 0;
+}
+
+int jail_userns_assign(struct jctx *x, struct brig_err *e)
+{
 	if (!x->sp.userns)
 		return 0;
-	lock = jid_lock(e);
-	if (lock < 0)
-		return -1;
-	others = jail_states_others(x->name, &n);
-	if (m.count == 0)
-		r = auto_map(x, others, n, &m, e);
-	if (r == 0) {
-		x->st.userns_uid = m.uid;
-		x->st.userns_gid = m.gid;
-		x->st.userns_count = m.count;
-		r = jail_save(x, e);
-	}
-	jail_states_free(others, n);
-	close(lock);
-	return r;
+	return jid_ids_take(x, choose, e);
 }
 
 struct idmap jail_idmap(const struct jstate *st)

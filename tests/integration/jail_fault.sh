@@ -43,3 +43,48 @@ assert_clean
 fault_loop stop start
 [ $points -gt 2 ] || fail "only $points fault points in a stop"
 assert_clean
+
+# JID markers (core/jid.c: .jid/N, a symlink to the jail): brig killed
+# while taking or releasing a JID leaves .jid/.pending; the next brig that
+# takes the JID lock rebuilds the markers from the states, so JIDs stay
+# unique and the lowest free one is still given.
+markers() {
+	for m in "$BRIG_RUNDIR"/.jid/[0-9]* "$BRIG_RUNDIR"/.jid/.pending; do
+		[ -e "$m" ] || [ -L "$m" ] || continue
+		printf '%s=%s ' "${m##*/}" "$(readlink "$m" || echo file)"
+	done
+}
+jid_of() {
+	sed -n 's/^jid //p' "$BRIG_RUNDIR/$1/state"
+}
+conf "other { path = \"$ROOT\"; persist; }
+web { path = \"$ROOT\"; persist; }
+db { path = \"$ROOT\"; persist; }"
+expect_rc 0 "$BRIG" start other
+remember_cgroups other
+expect_eq "jid of other" 1 "$(jid_of other)"
+# Killed after the marker, before the state records the JID.
+expect_rc 137 env BRIG_FAULT=jid "$BRIG" start web
+expect_eq "markers after a kill at jid" "1=other 2=web .pending=file " "$(markers)"
+# Killed again, while the next brig rebuilds the markers.
+expect_rc 137 env BRIG_FAULT=jid-rebuilt "$BRIG" start web
+expect_rc 0 "$BRIG" start web
+remember_cgroups web
+expect_eq "jid of web after kills" 2 "$(jid_of web)"
+expect_eq "markers after a start" "1=other 2=web " "$(markers)"
+# Killed after the state went, before its marker did: 2 is free again.
+expect_rc 137 env BRIG_FAULT=jid-release "$BRIG" stop web
+expect_eq "markers after a kill at jid-release" "1=other 2=web .pending=file " "$(markers)"
+expect_rc 0 "$BRIG" start db
+remember_cgroups db
+expect_eq "jid of db (2, reclaimed)" 2 "$(jid_of db)"
+expect_eq "markers" "1=other 2=db " "$(markers)"
+# An explicit jid taken by a running jail is refused, naming it.
+conf "other { path = \"$ROOT\"; persist; }
+web { path = \"$ROOT\"; persist; jid = 2; }
+db { path = \"$ROOT\"; persist; }"
+expect_rc 1 "$BRIG" start web
+expect_grep "jid 2: in use by another jail (db)" "$ERR"
+expect_rc 0 "$BRIG" stop db other
+expect_eq "markers when none runs" "" "$(markers)"
+assert_clean

@@ -138,10 +138,22 @@ for r in "$ra" "$rb"; do
 done
 pa=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/a/state")
 expect_eq "a's init uid" "$(set -- $ra; echo $1)" "$(awk '/^Uid:/ {print $2}' /proc/$pa/status)"
+# The ranges taken are marked in the run directory (core/jid.c), so that
+# a start reads no other jail's state to choose its own.
+[ -e "$BRIG_RUNDIR/.jid/u$(echo $ra | tr ' ' .).a" ] || fail "no marker of a's range: $(ls -a "$BRIG_RUNDIR/.jid")"
+[ -e "$BRIG_RUNDIR/.jid/u$(echo $rb | tr ' ' .).b" ] || fail "no marker of b's range: $(ls -a "$BRIG_RUNDIR/.jid")"
 expect_rc 0 "$BRIG" stop a
+[ ! -e "$BRIG_RUNDIR/.jid/u$(echo $ra | tr ' ' .).a" ] || fail "a's range still marked after its stop"
 expect_rc 0 "$BRIG" start a
 expect_eq "a's range on restart" "$ra" "$(sed -n 's/^userns //p' "$BRIG_RUNDIR/a/state")"
 expect_rc 0 "$BRIG" stop a b
+# One slot: the second jail finds it taken.
+printf 'root:1000000:65536\n' >"$T/subuid"
+expect_rc 0 "$BRIG" start a
+remember_cgroups a
+expect_rc 1 "$BRIG" start b
+expect_grep "userns: all 1 ranges of 65536 ids of root in $T/subuid are in use by running jails" "$ERR"
+expect_rc 0 "$BRIG" stop a
 # No range left: a clear error, nothing left behind.
 printf 'root:1000000:1000\n' >"$T/subuid"
 expect_rc 1 "$BRIG" start a

@@ -7,6 +7,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/jail.h"
@@ -125,6 +127,152 @@ static void test_jid_lowest_free(void **state)
 	assert_int_equal(jid_lowest_free(full, 3), 4);
 }
 
+/* jid_take's record: the jail's state, as jid_assign writes it. */
+static int record_jid(void *ctx, int jid, struct brig_err *e)
+{
+	const char *name = ctx;
+	cleanup_free char *dir = xasprintf("%s/%s", getenv("BRIG_RUNDIR"), name);
+	struct jstate s = { 0 };
+	int r;
+
+	mkdir(dir, 0700);
+	s.name = xstrdup(name);
+	s.status = xstrdup("running");
+	s.jid = jid;
+	r = state_write(dir, &s, e);
+	state_free(&s);
+	return r;
+}
+
+static int take(const char *name, int want)
+{
+	struct brig_err e = { 0 };
+
+	return jid_take(name, want, record_jid, (void *)name, &e);
+}
+
+/* A jail's state goes, and its marker with it. */
+static void release(const char *name, int jid)
+{
+	cleanup_free char *dir = xasprintf("%s/%s", getenv("BRIG_RUNDIR"), name);
+	struct brig_err e = { 0 };
+
+	struct jstate st = { .name = (char *)name, .jid = jid };
+
+	assert_int_equal(jid_state_remove(dir, &st, &e), 0);
+	rmdir(dir);
+}
+
+static bool marker_is(int jid, const char *name)
+{
+	cleanup_free char *path = xasprintf("%s/.jid/%d", getenv("BRIG_RUNDIR"), jid);
+	char buf[64];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return name == NULL;
+	buf[n] = '\0';
+	return name && strcmp(buf, name) == 0;
+}
+
+static void rm_rundir(const char *dir)
+{
+	cleanup_free char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Markers (.jid/N): the lowest free JID, an explicit one honoured and a
+ * taken one refused, without reading other jails' states. */
+static void test_jid_markers(void **state)
+{
+	char dir[] = "/tmp/brig-test-jid.XXXXXX";
+	struct brig_err e = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("BRIG_RUNDIR", dir, 1);
+	unsetenv("BRIG_FAULT");
+	assert_int_equal(take("a", 0), 1);
+	assert_int_equal(take("b", 0), 2);
+	assert_int_equal(take("c", 0), 3);
+	assert_true(marker_is(2, "b"));
+	release("b", 2);
+	assert_true(marker_is(2, NULL));
+	assert_true(marker_is(3, "c"));
+	/* Lowest first, as FreeBSD. */
+	assert_int_equal(take("d", 0), 2);
+	/* Explicit: honoured past the others, refused when taken. */
+	assert_int_equal(take("e", 10), 10);
+	assert_int_equal(jid_take("f", 10, record_jid, (void *)"f", &e), -1);
+	assert_non_null(strstr(e.msg, "jid 10: in use by another jail (e)"));
+	assert_int_equal(take("f", 0), 4);
+	/* Another jail's marker is not released with a state of the same
+	 * JID (a stale record): only the owner's. */
+	release("a", 1);
+	assert_int_equal(take("g", 0), 1);
+	{
+		cleanup_free char *adir = xasprintf("%s/a", dir);
+
+		struct jstate st = { .name = (char *)"a", .jid = 1 };
+
+		assert_int_equal(jid_state_remove(adir, &st, &e), 0);
+	}
+	assert_true(marker_is(1, "g"));
+	{
+		cleanup_free char *pending = xasprintf("%s/.jid/.pending", dir);
+
+		assert_true(access(pending, F_OK) < 0);
+	}
+	rm_rundir(dir);
+}
+
+/* A brig killed between marker and state leaves .pending: the next one
+ * rebuilds the markers from the states, so a marker with no state is
+ * reclaimed and a state with no marker (a brig without markers) counts. */
+static void test_jid_markers_stale(void **state)
+{
+	char dir[] = "/tmp/brig-test-jid.XXXXXX";
+	cleanup_free char *pending = NULL, *ghost = NULL, *mdir = NULL;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("BRIG_RUNDIR", dir, 1);
+	unsetenv("BRIG_FAULT");
+	assert_int_equal(take("a", 0), 1);
+	assert_int_equal(take("b", 0), 2);
+	/* Killed after its marker, before its state: 3 -> "ghost". */
+	pending = xasprintf("%s/.jid/.pending", dir);
+	ghost = xasprintf("%s/.jid/3", dir);
+	fd = open(pending, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(symlink("ghost", ghost), 0);
+	/* Killed after "a"'s state went, before its marker did. */
+	{
+		cleanup_free char *adir = xasprintf("%s/a", dir);
+		struct brig_err e = { 0 };
+
+		assert_int_equal(state_remove(adir, &e), 0);
+	}
+	assert_int_equal(take("c", 0), 1);
+	assert_true(marker_is(1, "c"));
+	assert_true(marker_is(2, "b"));
+	assert_int_equal(take("d", 0), 3);
+	assert_true(marker_is(3, "d"));
+	assert_true(access(pending, F_OK) < 0);
+	/* No markers at all (a run dir of an older brig): the states say. */
+	mdir = xasprintf("rm -rf '%s/.jid'", dir);
+	assert_int_equal(system(mdir), 0);
+	assert_int_equal(take("e", 0), 4);
+	assert_true(marker_is(1, "c"));
+	assert_true(marker_is(2, "b"));
+	assert_true(marker_is(3, "d"));
+	assert_int_equal(take("f", 2), -1);
+	rm_rundir(dir);
+}
+
 static void assert_argv(char **v, const char *const *want)
 {
 	size_t i = 0;
@@ -200,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_state_bad),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_jid_lowest_free),
+		cmocka_unit_test(test_jid_markers),
+		cmocka_unit_test(test_jid_markers_stale),
 		cmocka_unit_test(test_hook_argv),
 		cmocka_unit_test(test_env),
 	};
