@@ -230,8 +230,10 @@ static void hint_write(int lock, int jid)
 	char buf[16];
 	int n = snprintf(buf, sizeof(buf), "%10d\n", jid);
 
-	if (pwrite(lock, buf, (size_t)n, 0) != n)
-		(void)ftruncate(lock, 0);	/* unknown: the next one reads .jid */
+	/* Unknown if it fails: the next one reads .jid (and if even the
+	 * truncation fails, the hint is only ever a place to start). */
+	if (pwrite(lock, buf, (size_t)n, 0) != n && ftruncate(lock, 0) < 0)
+		return;
 }
 
 /* The lowest free JID, from the markers themselves. */
