@@ -130,7 +130,7 @@ static bool in_detached;
 static void ctx_free(struct nft_ctx *ctx)
 {
 	if (!in_detached)
-		ctx_free(ctx);
+		lib.nft_ctx_free(ctx);
 }
 
 /* A libnftables context with buffered output and errors. */
