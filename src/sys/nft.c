@@ -183,18 +183,26 @@ static int run(const char *cmds, const char *what, struct brig_err *e)
  * meanwhile wait for it (nft_rcv_nl_event): 8-16 ms here, most of a vnet
  * stop. The objects are gone from the ruleset when the commit returns; so
  * fn runs in a child that writes its result, then exits, and its sockets
- * close without us. It is not waited for (brig's commands are short-lived:
- * it is reaped by whoever inherits it), and holds none of our files (a
- * lock, the caller's stdout). Any failure to set that up: fn runs here. */
+ * close without us. It is not waited for: reaped at a later call if it has
+ * ended by then (a long-lived process such as a jail's reaper stops it
+ * again and again), else by whoever inherits it when we exit. It holds
+ * none of our files (a lock, the caller's stdout). Any failure to set
+ * that up: fn runs here. */
 static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *arg,
 		    struct brig_err *e)
 {
+	static pid_t ended[16];
 	struct { int32_t rc, errnum; } res = { -1, 0 };
 	int p[2];
 	pid_t pid;
 	ssize_t n;
 
-	if (in_detached || pipe2(p, O_CLOEXEC) < 0)
+	if (in_detached)
+		return fn(arg, e);
+	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
+		if (ended[i] > 0 && waitpid(ended[i], NULL, WNOHANG) != 0)
+			ended[i] = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return fn(arg, e);
 	fflush(NULL);
 	pid = fork();
@@ -222,6 +230,11 @@ static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *
 		_exit(0);
 	}
 	close(p[1]);
+	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
+		if (ended[i] == 0) {
+			ended[i] = pid;
+			break;
+		}
 	do
 		n = read(p[0], &res, sizeof(res));
 	while (n < 0 && errno == EINTR);
