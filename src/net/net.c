@@ -235,12 +235,13 @@ static int stopping_nsid = -1;
 
 void net_jail_stopping(pid_t init_pid)
 {
+	struct brig_err e = { 0 };
 	struct nl nl;
 
 	stopping_nsid = -1;
-	if (nl_open(&nl, NULL) < 0)
+	if (nl_open(&nl, &e) < 0)
 		return;
-	stopping_nsid = nl_nsid_of_pid(&nl, init_pid, NULL);
+	stopping_nsid = nl_nsid_of_pid(&nl, init_pid, &e);
 	nl_close(&nl);
 }
 
