@@ -10,6 +10,7 @@
 
 #include "core/jail.h"
 #include "core/lock.h"
+#include "net/net.h"
 #include "sys/proc.h"
 #include "util/mem.h"
 
@@ -61,6 +62,11 @@ static int stop_locked(struct jctx *x, struct brig_err *e)
 	core_fault("stopping");
 	hook_or_warn(x, "exec.prestop", false);
 	hook_or_warn(x, "exec.stop", true);
+	for (size_t i = 0; i < x->st.nobjs; i++)
+		if (!strcmp(x->st.objs[i].kind, "veth")) {
+			net_jail_stopping(x->st.init_pid);
+			break;
+		}
 	terminate(x);
 	core_fault("removed");
 	hook_or_warn(x, "exec.poststop", false);

@@ -56,6 +56,12 @@ int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *
 int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
 		const struct rec *rec, struct brig_err *e);
 
+/* Before a vnet jail's init is killed: note its network namespace, so
+ * that removing the jail's veth pairs afterwards can tell whether the
+ * kernel is already doing it (the namespace died with the jail) and leave
+ * them to it. Best effort: without it, the pairs are deleted. */
+void net_jail_stopping(pid_t init_pid);
+
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
 int net_obj_remove(const char *kind, const char *id, struct brig_err *e);

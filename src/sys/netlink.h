@@ -59,6 +59,13 @@ struct nl_link {
 
 /* Look a link up by name: 1 and *out if found, 0 if there is none, -1. */
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *out, struct brig_err *e);
+/* The id this namespace gives the network namespace of pid, given one
+ * now if it has none (sys/nl_nsid.c). */
+int nl_nsid_of_pid(struct nl *nl, pid_t pid, struct brig_err *e);
+/* Whether the network namespace of id nsid is alive: 1 yes; 0 no (its last
+ * reference is gone: the kernel is removing it, and its interfaces and the
+ * veth pairs that reach into it with it; or it is gone); -1 error. */
+int nl_nsid_alive(struct nl *nl, int nsid, struct brig_err *e);
 /* Every link of the namespace; *out is malloc'ed. */
 int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n, struct brig_err *e);
 

@@ -2,12 +2,19 @@
 #include "sys/nft.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <nftables/libnftables.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "sys/nft_raw.h"
+#include "sys/proc.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -117,6 +124,16 @@ static int lib_load(struct brig_err *e)
 	return 0;
 }
 
+/* In the process that removes rules for a stop (detached(), below): its
+ * contexts are never freed, their sockets close when it exits. */
+static bool in_detached;
+
+static void ctx_free(struct nft_ctx *ctx)
+{
+	if (!in_detached)
+		lib.nft_ctx_free(ctx);
+}
+
 /* A libnftables context with buffered output and errors. */
 static struct nft_ctx *ctx_new(unsigned int flags, struct brig_err *e)
 {
@@ -156,8 +173,88 @@ static int run(const char *cmds, const char *what, struct brig_err *e)
 		set_nft_error(ctx, e, what);
 		rc = -1;
 	}
-	lib.nft_ctx_free(ctx);
+	ctx_free(ctx);
 	return rc;
+}
+
+/* Run fn(arg) in a detached process, and wait only for its result, not
+ * for its end. A transaction that deletes anything (a rule, a chain, a
+ * map element) leaves the old objects to be freed after an RCU grace
+ * period, and the kernel makes whoever closes an nftables socket
+ * meanwhile wait for it (nft_rcv_nl_event): 8-16 ms here, most of a vnet
+ * stop. The objects are gone from the ruleset when the commit returns; so
+ * fn runs in a child that writes its result, then exits, and its sockets
+ * close without us. It is not waited for: reaped at a later call if it has
+ * ended by then (a long-lived process such as a jail's reaper stops it
+ * again and again), else by whoever inherits it when we exit. It holds
+ * none of our files (a lock, the caller's stdout). Any failure to set
+ * that up: fn runs here. */
+static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *arg,
+		    struct brig_err *e)
+{
+	static pid_t ended[16];
+	struct { int32_t rc, errnum; } res = { -1, 0 };
+	int p[2];
+	pid_t pid;
+	ssize_t n;
+
+	if (in_detached)
+		return fn(arg, e);
+	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
+		if (ended[i] > 0 && waitpid(ended[i], NULL, WNOHANG) != 0)
+			ended[i] = 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fn(arg, e);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return fn(arg, e);
+	}
+	if (pid == 0) {
+		struct brig_err ce = { 0 };
+		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		close_fds_except(&p[1], 1);
+		in_detached = true;
+		res.rc = fn(arg, &ce) < 0 ? -1 : 0;
+		res.errnum = ce.errnum;
+		if (write(p[1], &res, sizeof(res)) == (ssize_t)sizeof(res) && res.rc < 0 &&
+		    write(p[1], ce.msg, strnlen(ce.msg, sizeof(ce.msg))) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
+		if (ended[i] == 0) {
+			ended[i] = pid;
+			break;
+		}
+	do
+		n = read(p[0], &res, sizeof(res));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(res)) {
+		close(p[0]);
+		return brig_err_set(e, 0, "nftables: the process changing the rules died");
+	}
+	if (res.rc < 0) {
+		char msg[BRIG_ERR_MAX];
+
+		do
+			n = read(p[0], msg, sizeof(msg) - 1);
+		while (n < 0 && errno == EINTR);
+		msg[n > 0 ? n : 0] = '\0';
+		e->errnum = res.errnum;
+		snprintf(e->msg, sizeof(e->msg), "%s", n > 0 ? msg : "nftables: failed");
+	}
+	close(p[0]);
+	return res.rc;
 }
 
 int nft_run(const char *cmds, int create, struct brig_err *e)
@@ -193,7 +290,7 @@ static char *list_table(struct brig_err *e, int *rc)
 	} else {
 		set_nft_error(ctx, e, "listing table " NFT_TABLE);
 	}
-	lib.nft_ctx_free(ctx);
+	ctx_free(ctx);
 	return out;
 }
 
@@ -230,7 +327,21 @@ static int tagged_rules(const char *listing, const char *tag, struct strbuf *del
 
 static int bridge_table(struct brig_err *e);
 
+static int replace_tag(const char *tag, const char *add, struct brig_err *e);
+
+static int remove_tag(const void *tag, struct brig_err *e)
+{
+	return replace_tag(tag, NULL, e);
+}
+
 int nft_replace_tag(const char *tag, const char *add, struct brig_err *e)
+{
+	if (!add)
+		return detached(remove_tag, tag, e);
+	return replace_tag(tag, add, e);
+}
+
+static int replace_tag(const char *tag, const char *add, struct brig_err *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	cleanup_free char *listing = NULL;
@@ -296,7 +407,7 @@ static int bridge_table(struct brig_err *e)
 			rc = -1;
 		}
 	}
-	lib.nft_ctx_free(ctx);
+	ctx_free(ctx);
 	done = rc == 0;
 	return rc;
 }
@@ -321,7 +432,34 @@ static void port_chain(const char *port, char *out, size_t size)
 		n += (size_t)snprintf(out + n, size - n, "%02x", *p);
 }
 
+static int port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);
+
+static void port_chain(const char *port, char *out, size_t size);
+
+/* By hand where the kernel allows (sys/nft_raw.c), else by libnftables. */
+static int port_remove(const void *arg, struct brig_err *e)
+{
+	const char *port = arg;
+	char chain[64];
+
+	if (!*port || strlen(port) > 15 || strpbrk(port, "\"\\\n"))
+		return brig_err_set(e, 0, "nftables: bad bridge port \"%s\"", port);
+	port_chain(port, chain, sizeof(chain));
+	if (nft_raw_port_remove("brig", "ports", port, chain, in_detached, e) == 0)
+		return 0;
+	if (e->errnum != EINVAL && e->errnum != EOPNOTSUPP)
+		return -1;
+	return port_set(port, NULL, NULL, e);
+}
+
 int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e)
+{
+	if (!rules)
+		return detached(port_remove, port, e);
+	return port_set(port, tag, rules, e);
+}
+
+static int port_set(const char *port, const char *tag, const char *rules, struct brig_err *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char chain[64];

@@ -1,0 +1,17 @@
+/* nftables by hand, for the one change where libnftables costs most of the
+ * time (sys/nft_raw.c). Internal to sys/nft.c. */
+#ifndef BRIG_SYS_NFT_RAW_H
+#define BRIG_SYS_NFT_RAW_H
+
+#include <stdbool.h>
+
+#include "util/err.h"
+
+/* Remove port's element from map `map` of bridge table `table` and its
+ * chain, in one transaction; already gone counts as success. EINVAL or
+ * EOPNOTSUPP in e->errnum: the kernel has no `destroy` (before 6.3).
+ * leave_open: the socket is left to close when the process exits. */
+int nft_raw_port_remove(const char *table, const char *map, const char *port, const char *chain,
+			bool leave_open, struct brig_err *e);
+
+#endif

@@ -1,0 +1,108 @@
+# Stopping vnet jails (issue 14). A stop leaves the veth pair to the
+# kernel when the jail's network namespace died with it (brig does not
+# queue behind the teardown), so:
+#   - a restart, back to back, finds the old host end still being removed
+#     by the kernel and must not fail (20 tight restarts, and 20 stop+start);
+#   - a namespace that something else still holds (a process that entered
+#     it) keeps the pair alive: brig deletes it itself, at once;
+#   - `stop --all` of many vnet jails leaves nothing: no state, no port
+#     filter (gone when it returns), no veth (the kernel's batch, waited
+#     for here with a bound).
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+
+cat >"$BRIG_CONFDIR/networks.conf" <<'EOF2'
+br0 { ip4.addr = "10.71.0.1/24"; ip6.addr = "fd00:71::1/64"; }
+EOF2
+jail() {
+	printf '%s { path = "%s"; persist; vnet; vnet.bridge = br0; vnet.interface = "epair_%sb";
+	ip4.addr = "10.71.0.%s/24"; ip4.defaultrouter = "10.71.0.1";
+	ip6.addr = "fd00:71::%s/64"; ip6.defaultrouter = "fd00:71::1"; %s }\n' \
+		"$1" "$ROOT" "$1" "$2" "$2" "${3:-}"
+}
+conf "$(jail web 5 'rdr = "tcp 8080 80";')"
+
+# ports: the bridge's ports; chains: the port filters in table bridge brig.
+ports() { ip -o link show master br0 2>/dev/null | sed -E 's/^[0-9]+: ([^:@]+).*/\1/'; }
+chains() { nft list table bridge brig 2>/dev/null | grep -c 'chain port_' || true; }
+# wait_gone IFNAME: the kernel's teardown of a dead namespace takes its
+# time; bounded (10 s).
+wait_gone() {
+	w=0
+	while ip link show "$1" >/dev/null 2>&1; do
+		w=$((w + 1))
+		[ $w -lt 200 ] || fail "$1 still there 10 s after the stop"
+		sleep 0.05
+	done
+}
+
+expect_rc 0 "$BRIG" start web
+remember_cgroups web
+[ -n "$(ports)" ] || fail "no bridge port for web"
+expect_eq "port filters while up" 1 "$(chains)"
+rdr=$(nft list table inet brig | grep -c 'jail:web')
+[ "$rdr" -gt 0 ] || fail "no rdr rules for web"
+
+# Tight restarts: every one must succeed, the jail running at the end
+# with exactly one port, its filter and its rdr rules.
+i=0
+while [ $i -lt 20 ]; do
+	"$BRIG" restart web >"$T/out" 2>&1 || fail "restart $i: $(cat "$T/out")"
+	remember_cgroups web
+	i=$((i + 1))
+done
+i=0
+while [ $i -lt 20 ]; do
+	"$BRIG" stop web >"$T/out" 2>&1 || fail "stop $i: $(cat "$T/out")"
+	"$BRIG" start web >"$T/out" 2>&1 || fail "start $i right after a stop: $(cat "$T/out")"
+	remember_cgroups web
+	i=$((i + 1))
+done
+expect_eq "ports after the restarts" "epair_weba" "$(ports)"
+expect_eq "port filters after the restarts" 1 "$(chains)"
+expect_eq "rdr rules after the restarts" "$rdr" "$(nft list table inet brig | grep -c 'jail:web')"
+"$BRIG" exec web ip -o addr show epair_webb >"$T/addr" || fail "exec in web"
+expect_grep "inet 10.71.0.5/24" "$(cat "$T/addr")"
+
+# The jail's namespace held by a process that entered it: the pair stays
+# alive with it, so brig deletes it, and the stop returns with it gone.
+pid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/web/state")
+nsenter -t "$pid" -n sleep 600 </dev/null >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ "$(readlink /proc/$holder/ns/net 2>/dev/null)" != "$(readlink /proc/$pid/ns/net)" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "the holder did not enter the jail's namespace"
+	sleep 0.02
+done
+expect_rc 0 "$BRIG" stop web
+ip link show epair_weba >/dev/null 2>&1 && fail "the pair of a namespace still held survived the stop"
+expect_eq "port filters after the stop" 0 "$(chains)"
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+assert_clean
+
+# stop --all of many vnet jails.
+n=12
+: >"$T/conf"
+i=0
+while [ $i -lt $n ]; do
+	jail "j$i" $((i + 10)) >>"$T/conf"
+	i=$((i + 1))
+done
+conf "$(cat "$T/conf")"
+expect_rc 0 "$BRIG" start --all
+for j in $(ls "$BRIG_RUNDIR"); do [ -f "$BRIG_RUNDIR/$j/state" ] && remember_cgroups "$j"; done
+expect_eq "ports while up" $n "$(ports | wc -l)"
+expect_eq "port filters while up" $n "$(chains)"
+expect_rc 0 "$BRIG" stop --all
+expect_eq "port filters right after stop --all" 0 "$(chains)"
+i=0
+while [ $i -lt $n ]; do
+	wait_gone "epair_j${i}a"
+	i=$((i + 1))
+done
+expect_eq "ports after stop --all" "" "$(ports)"
+expect_eq "veths after stop --all" 0 "$(ip -o link show type veth | wc -l)"
+assert_clean
+echo "ok"
