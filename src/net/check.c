@@ -14,34 +14,19 @@ static const char *addr_param(int family)
 	return family == AF_INET ? "ip4.addr" : "ip6.addr";
 }
 
-/* Conflicts with one other jail: an address on the same bridge, a host
- * interface name, a host port. */
+/* Conflicts with one other jail (net/clash.c): an address on the same
+ * bridge, a host interface name, a host port; the first one refuses. */
 static int check_pair(const struct net_jail *m, const struct net_jail *o, struct brig_err *e)
 {
-	for (size_t i = 0; i < m->nips; i++) {
-		const char *b = m->ifs[m->ips[i].ifi].bridge;
+	struct net_clashes cl;
+	int r = 0;
 
-		for (size_t k = 0; b && k < o->nips; k++) {
-			const char *ob = o->ifs[o->ips[k].ifi].bridge;
-
-			if (ob && !strcmp(b, ob) && net_addr_same(&m->ips[i].a, &o->ips[k].a))
-				return brig_err_set(e, 0, "%s \"%s\": jail %s has the same address "
-						    "on bridge %s", addr_param(m->ips[i].a.family), m->ips[i].text,
-						    o->name, b);
-		}
-	}
-	for (size_t i = 0; i < m->nifs; i++)
-		for (size_t k = 0; !m->ifs[i].default_name && k < o->nifs; k++)
-			if (!o->ifs[k].default_name && !strcmp(m->ifs[i].hname, o->ifs[k].hname))
-				return brig_err_set(e, 0, "vnet.interface \"%s\": jail %s uses "
-						    "the same host interface %s", m->ifs[i].jname, o->name, m->ifs[i].hname);
-	for (size_t i = 0; i < m->nrdrs; i++)
-		for (size_t k = 0; k < o->nrdrs; k++)
-			if (net_rdr_clash(&m->rdrs[i], &o->rdrs[k]))
-				return brig_err_set(e, 0, "rdr \"%s\": host port %s/%d is also "
-						    "forwarded by jail %s (rdr \"%s\")", m->rdrs[i].text, net_proto_name(m->rdrs[i].proto),
-						    m->rdrs[i].hport, o->name, o->rdrs[k].text);
-	return 0;
+	cl = (struct net_clashes){ 0 };
+	net_pair_clashes(m, o, &cl);
+	if (cl.n)
+		r = brig_err_set(e, 0, "%s \"%s\": %s", cl.v[0].param, cl.v[0].value, cl.v[0].why);
+	net_clashes_free(&cl);
+	return r;
 }
 
 /* Whether one of o's addresses (as written: [IFACE|]ADDR/LEN) is one of

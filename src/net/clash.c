@@ -1,5 +1,5 @@
-/* Every clash of one jail with the others, value by value (check.c stops
- * at the first): for brig import --trust, which renames a clashing
+/* Every clash of one jail with the others, value by value: check.c's
+ * refusal names the first; brig import --trust renames a clashing
  * interface and leaves out a clashing address or rdr, saying so. */
 #include <stdio.h>
 #include <string.h>
@@ -50,8 +50,7 @@ static void fresh_name(const struct net_jail *m, size_t i, char out[IFNAMSIZ])
 	snprintf(out, IFNAMSIZ, "e%08xb", (unsigned)h);
 }
 
-/* The clashes of m with o (another vnet jail). */
-static void pair(const struct net_jail *m, const struct net_jail *o, struct net_clashes *out)
+void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct net_clashes *out)
 {
 	for (size_t i = 0; i < m->nips; i++) {
 		const char *b = m->ifs[m->ips[i].ifi].bridge;
@@ -106,7 +105,7 @@ int net_jail_clashes(const struct conf *c, const struct conf_jail *j, struct net
 		    net_jail_parse(oj, 0, &o, &ignored) < 0)
 			continue;
 		if (o.vnet)
-			pair(&m, &o, out);
+			net_pair_clashes(&m, &o, out);
 		net_jail_free(&o);
 	}
 	net_jail_free(&m);

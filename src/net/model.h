@@ -86,6 +86,10 @@ struct net_jail {
  * caller adds the jail. Strings point into j, which must outlive m. */
 int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struct brig_err *e);
 void net_jail_free(struct net_jail *m);
+/* Add to out every clash of m with o, another vnet jail (net/clash.c):
+ * an address on the same bridge, a host interface name, a host port. */
+struct net_clashes;
+void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct net_clashes *out);
 /* The jail's first address of family on a bridged interface, or NULL. */
 const struct net_ip *net_jail_ip(const struct net_jail *m, int family);
 /* Whether two rdr rules want the same host port (same protocol, and the
