@@ -10,18 +10,7 @@
 . tests/integration/lib/jail.sh
 S=$BRIG_STOREDIR
 C=$BRIG_CONFDIR/jail.conf.d
-bad=0
-ko() { echo "FAIL: $*" >&2; bad=$((bad + 1)); }
-try() {
-	set +e
-	"$@" >"$T/out" 2>"$T/err"
-	RC=$?
-	set -e
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
-ok() { [ "$RC" = 0 ] || ko "$1: exit status $RC: $ERR"; }
-has() { printf '%s\n' "$2" | grep -q -- "$1" || ko "$3: expected /$1/ in: $2"; }
+. tests/integration/lib/checks.sh
 # nothing_left NAME: a refused import wrote nothing.
 nothing_left() {
 	[ ! -e "$S/jails/$1" ] || ko "$1: a refused import left $S/jails/$1"
@@ -139,4 +128,4 @@ done
 try $BRIG stop --all
 ok "stop --all"
 
-[ $bad = 0 ] || fail "$bad check(s) failed"
+checks_done

@@ -11,21 +11,8 @@
 . tests/integration/lib/store.sh
 S=$BRIG_STOREDIR
 C=$BRIG_CONFDIR/jail.conf.d
-bad=0
-ko() { echo "FAIL: $*" >&2; bad=$((bad + 1)); }
+. tests/integration/lib/checks.sh
 
-# try CMD...: run it; status in $RC, output in $OUT and $ERR (never fails).
-try() {
-	set +e
-	"$@" >"$T/out" 2>"$T/err"
-	RC=$?
-	set -e
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
-# has PATTERN TEXT WHAT
-has() { printf '%s\n' "$2" | grep -q -- "$1" || ko "$3: expected /$1/ in: $2"; }
-hasnt() { ! printf '%s\n' "$2" | grep -q -- "$1" || ko "$3: unexpected /$1/ in: $2"; }
 
 # Outside the store: a directory the archives aim at, and host files.
 mkdir "$T/outside"
@@ -402,5 +389,5 @@ umount "$T/small"
 host_untouched huge
 
 store_is_clean
-[ $bad = 0 ] || fail "$bad checks failed"
+checks_done
 echo "all hostile archives handled"

@@ -11,20 +11,8 @@
 S=$BRIG_STOREDIR
 C=$BRIG_CONFDIR/jail.conf.d
 R=$S/jails/web/root
-bad=0
-ko() { echo "FAIL: $*" >&2; bad=$((bad + 1)); }
+. tests/integration/lib/checks.sh
 
-# try CMD...: run it; status in $RC, output in $OUT and $ERR (never fails).
-try() {
-	set +e
-	"$@" >"$T/out" 2>"$T/err"
-	RC=$?
-	set -e
-	OUT=$(cat "$T/out")
-	ERR=$(cat "$T/err")
-}
-# ok WHAT: the last try exited 0.
-ok() { [ "$RC" = 0 ] || ko "$1: exit status $RC: $ERR"; }
 # root_mounted DIR: an overlay is mounted at DIR (this namespace's view).
 root_mounted() { findmnt -n -o FSTYPE "$1" 2>/dev/null | grep -qx overlay; }
 # unmount DIR: what a reboot does to a mount (quietly, if it is not one).
@@ -145,4 +133,4 @@ store_is_clean
 try $BRIG template rm bb
 ok "template rm bb once its jails are gone"
 
-[ $bad = 0 ] || fail "$bad check(s) failed"
+checks_done
