@@ -62,6 +62,16 @@ median() {
 }
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.1f' % (a / b) if b > 0 else 'inf')" "$1" "$2"; }
 minus() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) - float(sys.argv[2])))" "$1" "$2"; }
+# vnet_jails N: jail.conf holds N persist vnet jails j0.. on bridge big.
+vnet_jails() {
+	: >"$BRIG_CONFDIR/jail.conf"
+	i=0
+	while [ $i -lt "$1" ]; do
+		printf 'j%d { path = "%s"; persist; vnet; vnet.bridge = big; ip4.addr = "10.20.%d.%d/20"; ip4.defaultrouter = "10.20.0.1"; }\n' \
+			$i "$T/root" $((i / 200)) $((i % 200 + 10)) >>"$BRIG_CONFDIR/jail.conf"
+		i=$((i + 1))
+	done
+}
 
 cat >"$BRIG_CONFDIR/networks.conf" <<'EOF'
 bridge0 { ip4.addr = "10.10.0.1/24"; ip6.addr = "fd00:10::1/64"; }
@@ -104,13 +114,7 @@ stops() {
 	echo "vnet restart:  $rst ms"
 	n=${STOPALL:-50}
 	cp "$BRIG_CONFDIR/jail.conf" "$T/jail.conf.keep"
-	: >"$BRIG_CONFDIR/jail.conf"
-	i=0
-	while [ $i -lt "$n" ]; do
-		printf 'j%d { path = "%s"; persist; vnet; vnet.bridge = big; ip4.addr = "10.20.%d.%d/20"; ip4.defaultrouter = "10.20.0.1"; }\n' \
-			$i "$T/root" $((i / 200)) $((i % 200 + 10)) >>"$BRIG_CONFDIR/jail.conf"
-		i=$((i + 1))
-	done
+	vnet_jails "$n"
 	"$BRIG" net up big
 	"$BRIG" start --all >/dev/null
 	/usr/bin/time -o "$T/time3" -f "%e %U %S" "$BRIG" stop --all >/dev/null
@@ -180,13 +184,7 @@ rm -f "$T/sleeper"
 echo "== 3. brig start --all of N vnet jails on one bridge (one run each)"
 startall() {
 	n=$1
-	: >"$BRIG_CONFDIR/jail.conf"
-	i=0
-	while [ $i -lt "$n" ]; do
-		printf 'j%d { path = "%s"; persist; vnet; vnet.bridge = big; ip4.addr = "10.20.%d.%d/20"; ip4.defaultrouter = "10.20.0.1"; }\n' \
-			$i "$T/root" $((i / 200)) $((i % 200 + 10)) >>"$BRIG_CONFDIR/jail.conf"
-		i=$((i + 1))
-	done
+	vnet_jails "$n"
 	"$BRIG" net up big
 	/usr/bin/time -o "$T/time" -f "%e %U %S" "$BRIG" start --all >"$T/start.log" 2>&1 ||
 		{ tail -5 "$T/start.log" >&2; return 1; }
