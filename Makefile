@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf
+PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Every brig command is a short-lived process, and on a VM each shared
 # library costs page faults and TLB flushes at start-up (a dozen of them
@@ -34,7 +34,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # LINK_SHARED: libraries of that static group to take from the system
 # instead (the Debian package: -lz -lbz2, which lintian will not see
 # embedded).
-STATIC_LIBS := libcap libarchive libbpf
+STATIC_LIBS := libcap libarchive libbpf jansson
 LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
@@ -127,7 +127,7 @@ $(BUILD)/asan/brig: $(BUILD)/asan/obj/cli/main.o $(BUILD)/asan/libbrig.a
 $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libbrig.a
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $^ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lcmocka
 
 # The fuzzer: clang's libFuzzer over the whole configuration engine.
 $(BUILD)/fuzz/fuzz_conf: fuzz/fuzz_conf.c $(CONF_SRCS)

@@ -30,6 +30,17 @@ struct cf_ctx;
 #define CF_MAX_ERRORS 10000		/* then "too many errors" */
 #define CF_SPLICE_MAX 4000000u		/* statements after includes */
 
+/* ---- the typed model (model.c) ---- */
+struct jail_def;
+struct jail_set;
+struct conf_pos;
+/* A model named name with every parameter at its default; its arena (for
+ * a producer's values); derive what several values give, once all are set. */
+struct jail_def *cf_def_new(const char *name, const struct conf_pos *at);
+struct cf_arena *cf_def_arena(struct jail_def *d);
+void cf_def_finish(struct jail_def *d);
+void cf_jail_set_free(struct jail_set *s);
+
 /* ---- arena: bump allocation, freed all at once ---- */
 struct cf_chunk;
 struct cf_arena {
@@ -216,6 +227,7 @@ struct cf_ctx {
 	const struct conf_source *src;
 	enum conf_schema schema;
 	struct diag *d;
+	struct jail_set *set;		/* conf_jail_set(), built once */
 	struct cf_arena arena;		/* lives as long as the struct conf */
 	struct cf_arena tmp;		/* per-jail scratch */
 	struct cf_names names;

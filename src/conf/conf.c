@@ -1,6 +1,7 @@
 /* conf_load: where configuration comes from, and the order of the passes.
  * Also the lookups others use on a resolved jail. */
 #include "conf/cf.h"
+#include "conf/model.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -175,6 +176,7 @@ void conf_free(struct conf *c)
 	ctx = c->priv;
 	if (ctx) {
 		cf_ctx_trim(ctx);
+		cf_jail_set_free(ctx->set);
 		free(ctx->blocks);
 		cf_arena_free(&ctx->tmp);
 		for (size_t i = 0; i < ctx->nwlists; i++)

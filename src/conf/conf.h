@@ -39,12 +39,32 @@ enum conf_type {
 				 * the jail and widens nothing the host
 				 * gives; a JAILSYS one only as new or
 				 * disable. Unmarked: the host's to decide. */
+#define CONF_PF_KERNEL 0x400	/* a kernel parameter: jls(8) reports it, with
+				 * its default when the jail did not set it */
+
+/* Every parameter's id, in table order: JP_ALLOW_ADJTIME ... (jail.conf),
+ * NP_HOST ... (networks.conf). Code names a parameter by its id; only
+ * conf/ knows the names. */
+enum jparam {
+#define P(id, name, type, flags, dflt, doc) JP_##id,
+#include "conf/params_jail.def"
+#undef P
+	JP__COUNT
+};
+
+enum nparam {
+#define P(id, name, type, flags, dflt, doc) NP_##id,
+#include "conf/params_net.def"
+#undef P
+	NP__COUNT
+};
 
 /* One row of a parameter table: every parameter brig knows is one row. */
 struct conf_pdef {
 	const char *name;
 	enum conf_type type;
 	unsigned flags;
+	const char *dflt;	/* an unset parameter's value (NULL: none) */
 	const char *doc;	/* one line for doc/conf.md and error hints */
 };
 
@@ -52,6 +72,8 @@ struct conf_pdef {
 const struct conf_pdef *conf_pdefs(enum conf_schema s, size_t *n);
 /* The row for name, or NULL. "noX" is not resolved here. */
 const struct conf_pdef *conf_pdef_find(enum conf_schema s, const char *name);
+/* The row of a jail parameter's id. */
+const struct conf_pdef *conf_jparam(enum jparam id);
 
 /* One resolved parameter of one jail. For CONF_BOOL the single value is
  * "true" or "false"; CONF_INT a decimal integer; CONF_STRING one value;

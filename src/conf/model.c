@@ -1,0 +1,289 @@
+/* jail.conf as a producer of the typed model: a resolved jail (its values
+ * checked and normalised by conf_load) becomes a struct jail_def, every
+ * parameter parsed once into its type, unset ones at the table's default. */
+#include "conf/model.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf/cf.h"
+#include "util/mem.h"
+
+static char *const no_values[1] = { NULL };
+
+/* The model's storage. */
+struct def_priv {
+	struct cf_arena arena;
+};
+
+static char *keep(struct cf_arena *a, const char *s)
+{
+	return s ? cf_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* A jailsys value as jail.conf writes it: new, inherit, disable (conf's
+ * check normalised every other form to these). */
+static bool parse_jsys(const char *s, long long *out)
+{
+	static const char *const names[] = { "disable", "new", "inherit" };
+
+	for (int i = 0; i < 3; i++)
+		if (strcasecmp(s, names[i]) == 0) {
+			*out = i;
+			return true;
+		}
+	return false;
+}
+
+/* v->i from the text v->s for the type of row r; false if it does not
+ * parse (a value that failed conf's check). */
+static bool parse_scalar(const struct conf_pdef *r, struct jval *v)
+{
+	char *end;
+
+	if (!v->s)
+		return true;
+	switch (r->type) {
+	case CONF_BOOL:
+		if (strcmp(v->s, "true") == 0 || strcmp(v->s, "false") == 0) {
+			v->i = v->s[0] == 't';
+			return true;
+		}
+		return false;
+	case CONF_INT:
+		errno = 0;
+		v->i = strtoll(v->s, &end, 10);
+		return end != v->s && !*end && !errno;
+	case CONF_STRING:
+		if (r->flags & CONF_PF_JAILSYS)
+			return parse_jsys(v->s, &v->i);
+		return true;
+	case CONF_LIST:
+	default:
+		return true;
+	}
+}
+
+/* Every parameter at its default. */
+static void set_defaults(struct jail_def *d)
+{
+	for (size_t id = 0; id < JP__COUNT; id++) {
+		const struct conf_pdef *r = conf_jparam((enum jparam)id);
+		struct jval *v = &d->p[id];
+
+		*v = (struct jval){ .v = no_values, .s = r->dflt };
+		if (!parse_scalar(r, v))
+			abort();	/* a default that is not of its type: a bug */
+	}
+}
+
+/* FreeBSD's [IFACE|]ADDR[/PREFIX]. */
+static void split_addrs(struct cf_arena *a, const struct jval *v, struct jaddr **out, size_t *n)
+{
+	*n = v->n;
+	*out = v->n ? cf_zalloc(a, v->n * sizeof(**out)) : NULL;
+	for (size_t i = 0; i < v->n; i++) {
+		struct jaddr *x = &(*out)[i];
+		const char *bar = strchr(v->v[i], '|');
+
+		x->text = v->v[i];
+		x->iface = bar ? cf_strndup(a, v->v[i], (size_t)(bar - v->v[i])) : NULL;
+		x->addr = bar ? bar + 1 : v->v[i];
+		x->bare = cf_strndup(a, x->addr, strcspn(x->addr, "/ "));
+	}
+}
+
+/* One resolved parameter into its slot. */
+static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param *p)
+{
+	const struct conf_pdef *r = p->def;
+	struct jval *v, nv;
+
+	if (!r)
+		return;
+	v = &d->p[r - conf_jparam(0)];
+	nv = (struct jval){ .set = true, .v = no_values,
+			    .at = { keep(a, p->file), p->line, p->col } };
+	if (r->type == CONF_LIST) {
+		char **vals = cf_alloc(a, (p->nvalues + 1) * sizeof(char *));
+
+		for (size_t i = 0; i < p->nvalues; i++)
+			vals[i] = keep(a, p->values[i]);
+		vals[p->nvalues] = NULL;
+		nv.v = vals;
+		nv.n = p->nvalues;
+	} else {
+		nv.s = p->nvalues ? keep(a, p->values[p->nvalues - 1]) : "";
+		if (!parse_scalar(r, &nv))
+			return;	/* did not check: the jail's error says so */
+	}
+	*v = nv;
+}
+
+/* What is worked out of several values: addresses, the restart policy. */
+static void derive(struct jail_def *d, struct cf_arena *a)
+{
+	split_addrs(a, &d->p[JP_IP4_ADDR], &d->ip4, &d->nip4);
+	split_addrs(a, &d->p[JP_IP6_ADDR], &d->ip6, &d->nip6);
+	if (conf_restart_parse(d->p[JP_EXEC_RESTART].s, &d->restart, &d->restart_max) < 0) {
+		d->restart = CONF_RESTART_NO;
+		d->restart_max = 0;
+	}
+}
+
+/* An empty model named name, every parameter at its default. */
+struct jail_def *cf_def_new(const char *name, const struct conf_pos *at)
+{
+	struct jail_def *d = xcalloc(1, sizeof(*d));
+	struct def_priv *pv = xcalloc(1, sizeof(*pv));
+
+	d->priv = pv;
+	set_defaults(d);
+	d->name = keep(&pv->arena, name);
+	if (at)
+		d->at = (struct conf_pos){ keep(&pv->arena, at->file), at->line, at->col };
+	return d;
+}
+
+struct cf_arena *cf_def_arena(struct jail_def *d)
+{
+	return &((struct def_priv *)d->priv)->arena;
+}
+
+void cf_def_finish(struct jail_def *d)
+{
+	derive(d, cf_def_arena(d));
+}
+
+struct jail_def *jail_def_build(const struct conf_jail *j)
+{
+	struct conf_pos at = { j->file, j->line, j->col };
+	struct jail_def *d = cf_def_new(j->name, &at);
+	struct cf_arena *a = cf_def_arena(d);
+
+	d->error = keep(a, j->error);
+	d->nerrors = j->nerrors;
+	for (size_t i = 0; i < j->nparams; i++)
+		take(d, a, &j->params[i]);
+	cf_def_finish(d);
+	return d;
+}
+
+void jail_def_free(struct jail_def *d)
+{
+	struct def_priv *pv;
+
+	if (!d)
+		return;
+	pv = d->priv;
+	cf_arena_free(&pv->arena);
+	free(pv);
+	free(d);
+}
+
+char *jd_where(const struct jail_def *d, enum jparam id)
+{
+	const struct conf_pos *at = &d->p[id].at;
+
+	return at->file ? xasprintf("%s:%d:%d: ", at->file, at->line, at->col) : xstrdup("");
+}
+
+/* ---- the models of a configuration ---- */
+
+const struct jail_set *conf_jail_set(const struct conf *c)
+{
+	struct cf_ctx *ctx = c->priv;
+	struct jail_set *s = ctx->set;
+
+	if (s)
+		return s;
+	s = xcalloc(1, sizeof(*s));
+	s->n = c->njails;
+	s->v = xcalloc(c->njails + 1, sizeof(*s->v));
+	s->priv = (void *)c;
+	for (size_t i = 0; i < c->njails; i++)
+		s->v[i] = jail_def_build(&c->jails[i]);
+	ctx->set = s;
+	return s;
+}
+
+void cf_jail_set_free(struct jail_set *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		jail_def_free(s->v[i]);
+	free(s->v);
+	free(s);
+}
+
+long jail_set_index(const struct jail_set *s, const char *name)
+{
+	if (s->priv) {
+		const struct conf *c = s->priv;
+		const struct conf_jail *j = conf_jail(c, name);
+
+		return j ? j - c->jails : -1;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i]->name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const struct jail_def *jail_set_find(const struct jail_set *s, const char *name)
+{
+	long i = jail_set_index(s, name);
+
+	return i < 0 ? NULL : s->v[i];
+}
+
+/* ---- bridges ---- */
+
+struct net_def *net_defs_build(const struct conf *c, size_t *n)
+{
+	struct net_def *v = c->njails ? xcalloc(c->njails, sizeof(*v)) : NULL;
+	const struct conf_pdef *t;
+	size_t nt;
+
+	t = conf_pdefs(CONF_SCHEMA_NETWORKS, &nt);
+	for (size_t k = 0; k < c->njails; k++) {
+		const struct conf_jail *j = &c->jails[k];
+		struct net_def *d = &v[k];
+
+		d->name = j->name;
+		d->at = (struct conf_pos){ j->file, j->line, j->col };
+		for (size_t id = 0; id < NP__COUNT; id++) {
+			d->p[id] = (struct jval){ .v = no_values, .s = t[id].dflt };
+			if (!parse_scalar(&t[id], &d->p[id]))
+				abort();
+		}
+		for (size_t i = 0; i < j->nparams; i++) {
+			const struct conf_param *p = &j->params[i];
+			struct jval nv;
+
+			if (!p->def)
+				continue;
+			nv = (struct jval){ .set = true, .v = p->values, .n = p->nvalues,
+					    .at = { p->file, p->line, p->col } };
+			if (p->def->type != CONF_LIST) {
+				nv.v = no_values;
+				nv.n = 0;
+				nv.s = p->nvalues ? p->values[p->nvalues - 1] : "";
+				if (!parse_scalar(p->def, &nv))
+					continue;
+			}
+			d->p[p->def - t] = nv;
+		}
+	}
+	*n = c->njails;
+	return v;
+}
+
+void net_defs_free(struct net_def *v, size_t n)
+{
+	(void)n;
+	free(v);
+}
