@@ -224,15 +224,24 @@ static void child_interrupt(pid_t pid, long sysno, int note_in)
 		_exit(3);
 }
 
-/* The interrupting setup: SIGUSR1 without SA_RESTART, the note pipe. */
-static void interrupt_begin(int note[2])
+/* SIGUSR1 without SA_RESTART, a data pipe and a child that interrupts
+ * our next system call sysno once we block in it; in the child (0
+ * returned) that has happened already. */
+static pid_t interrupter(int note[2], int data[2], long sysno)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	pid_t child;
 
 	assert_int_equal(pipe(note), 0);
+	assert_int_equal(pipe(data), 0);
 	note_fd = note[1];
 	hits = 0;
 	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		child_interrupt(getppid(), sysno, note[0]);
+	return child;
 }
 
 static void interrupt_end(int note[2], pid_t child)
@@ -257,14 +266,9 @@ static void test_retry_eintr(void **state)
 
 	(void)state;
 	for (int round = 0; round < 2; round++) {
-		interrupt_begin(note);
-		assert_int_equal(pipe(data), 0);
-		child = fork();
-		assert_true(child >= 0);
-		if (child == 0) {
-			child_interrupt(getppid(), SYS_read, note[0]);
+		child = interrupter(note, data, SYS_read);
+		if (child == 0)
 			_exit(write(data[1], "y", 1) == 1 ? 0 : 4);
-		}
 		if (round == 0) {
 			assert_int_equal(read(data[0], &c, 1), -1);
 			assert_int_equal(errno, EINTR);
@@ -294,16 +298,12 @@ static void test_write_all_short(void **state)
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (char)(i * 7 + i / 4093);
 	for (int round = 0; round < 2; round++) {
-		interrupt_begin(note);
-		assert_int_equal(pipe(data), 0);
-		child = fork();
-		assert_true(child >= 0);
+		child = interrupter(note, data, SYS_write);
 		if (child == 0) {
 			char *got = xmalloc(len);
 			ssize_t n;
 
 			close(data[1]);
-			child_interrupt(getppid(), SYS_write, note[0]);
 			n = read_full(data[0], got, len);
 			if (round == 0)	/* what the short write wrote, then EOF */
 				_exit(n > 0 && (size_t)n < len && !memcmp(got, buf, (size_t)n) ? 0 : 5);
