@@ -81,8 +81,10 @@ int jail_lock(const char *name, bool wait, bool *busy, struct brig_err *e)
 	*busy = false;
 	if (wait_s < 0)
 		return -1;
+	/* A signal came before: its descriptor is read, nothing would cut
+	 * the wait short. One try then. */
 	if (proc_deferred())
-		return interrupted(name, e);
+		w.max_ms = 0;
 	/* Bounded: each round only repeats if another brig removed the jail's
 	 * directory between our open and our lock. */
 	for (int round = 0; round < 100; round++) {
@@ -95,6 +97,9 @@ int jail_lock(const char *name, bool wait, bool *busy, struct brig_err *e)
 		fd = lock_open(AT_FDCWD, path, LOCK_EX, &w, &holder, e);
 		if (fd < 0 && e->errnum == ENOENT)
 			continue;
+		if (fd < 0 && ((e->errnum == EWOULDBLOCK && wait_s > 0 && proc_deferred()) ||
+			       e->errnum == EINTR))
+			return interrupted(name, e);
 		if (fd < 0 && e->errnum == EWOULDBLOCK) {
 			char who[32] = "";
 
@@ -108,8 +113,6 @@ int jail_lock(const char *name, bool wait, bool *busy, struct brig_err *e)
 			return brig_err_set(e, 0, "%s: busy: another brig%s is starting or stopping it",
 					    name, who);
 		}
-		if (fd < 0 && e->errnum == EINTR)
-			return interrupted(name, e);
 		if (fd < 0)
 			return brig_err_wrap(e, "%s", name);
 		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
