@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "util/paths.h"
+
 const char *cli_prog = "brig";
 
 __attribute__((format(printf, 2, 0)))
@@ -56,7 +58,7 @@ static struct conf *load(const char *file, char *const *params, int nparams, boo
 	struct conf_source src = {
 		.schema = CONF_SCHEMA_JAILS,
 		.file = file,
-		.confdir = file ? NULL : conf_default_dir(),
+		.confdir = file ? NULL : brig_confdir(),
 		.cmdline = params,
 		.ncmdline = nparams > 0 ? (size_t)nparams : 0,
 		.isolate = true,

@@ -19,6 +19,7 @@
 #include "core/core.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "util/paths.h"
 
 /* Whether the word w (n long) occurs in [start, w) already. */
 static bool seen(const char *start, const char *w, size_t n)
@@ -58,7 +59,7 @@ static int flags(const char *verb)
 static int jails(void)
 {
 	struct conf_source src = {
-		.schema = CONF_SCHEMA_JAILS, .confdir = conf_default_dir(), .lazy = true,
+		.schema = CONF_SCHEMA_JAILS, .confdir = brig_confdir(), .lazy = true,
 	};
 	struct diag d = { 0 };
 	struct conf *c = NULL;

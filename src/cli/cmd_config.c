@@ -10,6 +10,7 @@
 #include "net/net.h"
 #include "util/json.h"
 #include "util/mem.h"
+#include "util/paths.h"
 #include "util/strbuf.h"
 
 /* Print the usage; exit status 2. */
@@ -105,8 +106,8 @@ static int show(const struct conf *c, const bool *pick, bool json)
  * that a large configuration without networks keeps its one lazy pass. */
 static int lint_networks(struct conf_source *src, struct diag *d)
 {
-	cleanup_free char *f = xasprintf("%s/networks.conf", conf_default_dir());
-	cleanup_free char *dd = xasprintf("%s/networks.conf.d", conf_default_dir());
+	cleanup_free char *f = xasprintf("%s/networks.conf", brig_confdir());
+	cleanup_free char *dd = xasprintf("%s/networks.conf.d", brig_confdir());
 	struct diag ignored = { 0 };
 	struct conf *c = NULL;
 	int rc = 0;
@@ -175,7 +176,7 @@ int cmd_config(int argc, char **argv)
 			params[nparams++] = argv[i];
 	}
 	src.file = file;
-	src.confdir = file ? NULL : conf_default_dir();
+	src.confdir = file ? NULL : brig_confdir();
 	src.cmdline = params;
 	src.ncmdline = nparams;
 	/* check keeps only names and dependencies (one pass over every jail,

@@ -19,6 +19,7 @@
 #include "cli/cmds.h"
 #include "core/core.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 #define CHUNK 65536
 
@@ -205,7 +206,7 @@ int cmd_logs(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		reopen(&v[i]);
 	if (!configured && v[0].fd < 0) {
-		cli_error("%s: no such jail (not in the configuration, and no log in %s)", name, core_logdir());
+		cli_error("%s: no such jail (not in the configuration, and no log in %s)", name, brig_logdir());
 		rc = 1;
 		goto out;
 	}

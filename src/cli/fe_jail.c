@@ -11,6 +11,7 @@
 #include "cli/cmds.h"
 #include "cli/fe.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* A jail this run created, and its JID. */
 struct created {
@@ -192,7 +193,7 @@ static struct conf *load(const struct jail_args *a)
 		src.file = a->conf_file;
 		src.isolate = true;
 	} else {
-		src.confdir = conf_default_dir();
+		src.confdir = brig_confdir();
 		src.isolate = true;
 	}
 	if (conf_load(&src, &c, &d) < 0)
@@ -237,7 +238,7 @@ static bool have_conf(const struct jail_args *a)
 		return false;
 	if (a->conf_file)
 		return !strcmp(a->conf_file, "-") || stat(a->conf_file, &st) == 0;
-	return stat(conf_default_dir(), &st) == 0;
+	return stat(brig_confdir(), &st) == 0;
 }
 
 static bool is_pattern(const char *s)

@@ -220,9 +220,6 @@ enum conf_restart { CONF_RESTART_NO, CONF_RESTART_ON_FAILURE, CONF_RESTART_ALWAY
 /* 0 and *mode, *max; -1 if s is none of these. */
 int conf_restart_parse(const char *s, enum conf_restart *mode, long *max);
 
-/* Default configuration directory: $BRIG_CONFDIR or /etc/brig. */
-const char *conf_default_dir(void);
-
 /* Validate a jail name (also used for templates and snapshots): returns NULL
  * if fine, else a static reason ("contains '/'", ...). */
 const char *conf_name_invalid(const char *name);

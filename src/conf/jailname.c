@@ -33,10 +33,3 @@ const char *conf_name_invalid(const char *name)
 	return NULL;
 }
 
-/* Where the configuration lives: $BRIG_CONFDIR or /etc/brig. */
-const char *conf_default_dir(void)
-{
-	const char *e = getenv("BRIG_CONFDIR");
-
-	return e && *e ? e : "/etc/brig";
-}

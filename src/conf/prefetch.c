@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "util/mem.h"
 
 /* A file's slot: PENDING, then READING and TAKEN or LEFT (the reader's),
@@ -121,9 +122,7 @@ static void *reader(void *arg)
 		}
 		fd = openat(p->dfd, p->v[i].name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0) {
-			do
-				r = read(fd, chunk, CHUNK - 1);
-			while (r < 0 && errno == EINTR);
+			r = RETRY_EINTR(read(fd, chunk, CHUNK - 1));
 			close(fd);
 		}
 		if (r < 0 || r == CHUNK - 1 || !(s->text = room(p, (size_t)r + 1))) {

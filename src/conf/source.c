@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "util/mem.h"
 
 /* Where the file with this identity sits in ctx->byid (or the empty slot). */
@@ -185,9 +186,7 @@ static const char *read_all(struct cf_ctx *ctx, int fd, const struct stat *st, c
 				ctx->caprbuf = cap + 1;
 			}
 		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = RETRY_EINTR(read(fd, b + n, cap - n));
 		if (r < 0)
 			return strerror(errno);
 		if (r == 0)
@@ -392,9 +391,7 @@ static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *
 	}
 	b = rbuf_room(ctx, 65535);
 	cap = ctx->caprbuf - 1;
-	do
-		r = read(fd, b, cap);
-	while (r < 0 && errno == EINTR);
+	r = RETRY_EINTR(read(fd, b, cap));
 	if (r < 0 || (size_t)r == cap) {
 		/* An error (a directory: say what it is) or more to read. */
 		close(fd);

@@ -11,6 +11,7 @@
 #include "core/core.h"
 #include "net/net.h"
 #include "util/mem.h"
+#include "util/paths.h"
 #include "util/strbuf.h"
 
 /* The configuration with text as the file confpath; *j: the new jail.
@@ -19,7 +20,7 @@ static int load_with(const char *name, const char *confpath, const char *text,
 		     struct conf **c, const struct conf_jail **j, struct brig_err *e)
 {
 	struct conf_memfile m = { .path = confpath, .data = text, .len = strlen(text) };
-	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = conf_default_dir(),
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = brig_confdir(),
 				   .extra = &m, .isolate = true };
 	struct diag d = { 0 };
 	int rc = 0;

@@ -7,15 +7,7 @@
 
 #include "core/jail.h"
 #include "util/mem.h"
-
-#define DEFAULT_RUNDIR "/run/brig"
-
-const char *core_rundir(void)
-{
-	const char *d = getenv("BRIG_RUNDIR");
-
-	return d && *d ? d : DEFAULT_RUNDIR;
-}
+#include "util/paths.h"
 
 uint32_t core_hash(const char *s)
 {
@@ -28,11 +20,9 @@ uint32_t core_hash(const char *s)
 
 char *jail_cgroup_group(const char *name)
 {
-	const char *rd = core_rundir();
-
-	if (strcmp(rd, DEFAULT_RUNDIR) == 0)
+	if (brig_rundir_is_default())
 		return xasprintf("brig/%s", name);
-	return xasprintf("brig.%08x/%s", core_hash(rd), name);
+	return xasprintf("brig.%08x/%s", core_hash(brig_rundir()), name);
 }
 
 void core_fault(const char *point)

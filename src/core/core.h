@@ -12,15 +12,10 @@
 #include "conf/conf.h"
 #include "util/err.h"
 
-/* Runtime directory: $BRIG_RUNDIR or /run/brig. */
-const char *core_rundir(void);
-
-/* brig's logs: $BRIG_LOGDIR or /var/log/brig. Each jail's is NAME.log
- * there (core/jlog.c): brig's events for the jail (started, stopped,
- * ended, restarts), and the output of its exec.* commands in the jail
- * when it has no exec.consolelog and core_ops.own_log is set; rotated at
- * 1 MiB to NAME.log.1. core_log_path: caller frees. */
-const char *core_logdir(void);
+/* brig's log of a jail: NAME.log in brig_logdir() (core/jlog.c): brig's
+ * events for the jail (started, stopped, ended, restarts), and the output
+ * of its exec.* commands in the jail when it has no exec.consolelog and
+ * core_ops.own_log is set; rotated at 1 MiB to NAME.log.1. Caller frees. */
 char *core_log_path(const char *name);
 
 /* fn is called (once per wait) when a start or stop has waited a second

@@ -15,6 +15,7 @@
 #include "core/spec.h"
 #include "sys/enter.h"
 #include "sys/proc.h"
+#include "util/io.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -156,9 +157,7 @@ static int child_error(int fd, const char *param, struct brig_err *e)
 	char msg[512];
 	ssize_t n;
 
-	do
-		n = read(fd, msg, sizeof(msg) - 1);
-	while (n < 0 && errno == EINTR);
+	n = RETRY_EINTR(read(fd, msg, sizeof(msg) - 1));
 	close(fd);
 	if (n <= 0)
 		return 0;

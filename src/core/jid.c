@@ -1,9 +1,9 @@
 /* JIDs: the lowest free one, as FreeBSD assigns them, without reading
  * the state of every other jail.
  *
- * core_rundir()/.jid/N (a symlink to the jail's name) marks JID N taken,
+ * brig_rundir()/.jid/N (a symlink to the jail's name) marks JID N taken,
  * and .jid/uUID.GID.COUNT.NAME the host ids of a userns jail. Markers
- * change only under the global JID lock (core_rundir()/.jid.lock), which
+ * change only under the global JID lock (brig_rundir()/.jid.lock), which
  * also holds the lowest JID that may be free (every one below is taken).
  * The state file stays the record: an operation that changes markers
  * first creates .jid/.pending (record before create), changes the
@@ -26,6 +26,7 @@
 
 #include "core/lock.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 int jid_lowest_free(const int *used, size_t n)
 {
@@ -44,7 +45,7 @@ int jid_lowest_free(const int *used, size_t n)
 
 struct jstate *jail_states_others(const char *self, size_t *n)
 {
-	DIR *d = opendir(core_rundir());
+	DIR *d = opendir(brig_rundir());
 	struct dirent *de;
 	struct jstate *v = NULL;
 
@@ -75,17 +76,17 @@ void jail_states_free(struct jstate *v, size_t n)
 
 static char *marker_dir(void)
 {
-	return xasprintf("%s/.jid", core_rundir());
+	return xasprintf("%s/.jid", brig_rundir());
 }
 
 static char *marker_path(int jid)
 {
-	return xasprintf("%s/.jid/%d", core_rundir(), jid);
+	return xasprintf("%s/.jid/%d", brig_rundir(), jid);
 }
 
 static char *pending_path(void)
 {
-	return xasprintf("%s/.jid/.pending", core_rundir());
+	return xasprintf("%s/.jid/.pending", brig_rundir());
 }
 
 /* A marker's name as a JID; 0 if it is none. */
@@ -166,7 +167,7 @@ static void marker_drop(int jid, const char *name)
  * choosing an automatic range reads no other jail's state. */
 static char *ids_path(const struct jstate *st)
 {
-	return xasprintf("%s/.jid/u%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%s", core_rundir(),
+	return xasprintf("%s/.jid/u%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%s", brig_rundir(),
 			 st->userns_uid, st->userns_gid, st->userns_count, st->name);
 }
 

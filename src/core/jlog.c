@@ -21,42 +21,19 @@
 #include <unistd.h>
 
 #include "core/jail.h"
+#include "util/io.h"
 #include "util/mem.h"
+#include "util/mkdirp.h"
+#include "util/paths.h"
 #include "util/strbuf.h"
 
-#define DEFAULT_LOGDIR "/var/log/brig"
 #define LOG_MAX (1024 * 1024)
-
-const char *core_logdir(void)
-{
-	const char *d = getenv("BRIG_LOGDIR");
-
-	return d && *d ? d : DEFAULT_LOGDIR;
-}
 
 char *core_log_path(const char *name)
 {
-	return xasprintf("%s/%s.log", core_logdir(), name);
+	return xasprintf("%s/%s.log", brig_logdir(), name);
 }
 
-/* mkdir -p of the log directory (0755: the files in it are 0640). */
-static int make_logdir(struct brig_err *e)
-{
-	cleanup_free char *d = xstrdup(core_logdir());
-
-	for (char *p = d + 1;; p++) {
-		char c = *p;
-
-		if (c != '/' && c != '\0')
-			continue;
-		*p = '\0';
-		if (mkdir(d, 0755) < 0 && errno != EEXIST)
-			return brig_err_set(e, errno, "creating `%s`", d);
-		*p = c;
-		if (!c)
-			return 0;
-	}
-}
 
 int jlog_open(const char *name, struct brig_err *e)
 {
@@ -66,7 +43,7 @@ int jlog_open(const char *name, struct brig_err *e)
 
 	if (conf_name_invalid(name))
 		return brig_err_set(e, 0, "\"%s\": not a jail name", name);
-	if (make_logdir(e) < 0)
+	if (mkdirp(brig_logdir(), 0755, e) < 0)
 		return -1;
 	path = core_log_path(name);
 	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= LOG_MAX) {
@@ -101,8 +78,7 @@ void jlog_event(const char *name, const char *msg)
 	/* Best effort: the log says what happened, it decides nothing. */
 	fd = jlog_open(name, &e);
 	if (fd >= 0) {
-		if (write(fd, sb.s, sb.len) < 0)
-			errno = 0;
+		(void)write_all(fd, sb.s, sb.len);
 		close(fd);
 	}
 	sb_free(&sb);

@@ -1,5 +1,5 @@
 /* How each jail last ended, kept apart from its state (which goes with the
- * jail): core_rundir()/.last/NAME, one small text file per jail, replaced
+ * jail): brig_rundir()/.last/NAME, one small text file per jail, replaced
  * atomically. Written by a stop (stopped), a failed start (failed at a
  * step), and whoever finds a running jail's init gone, its reaper first
  * (ended, with the status when it is known). The run directory is a tmpfs:
@@ -15,13 +15,14 @@
 
 #include "core/jail.h"
 #include "util/mem.h"
+#include "util/paths.h"
 #include "util/writefile.h"
 #include "util/strbuf.h"
 
-/* core_rundir()/.last (made with mkdir 0700 when make is set); caller frees. */
+/* brig_rundir()/.last (made with mkdir 0700 when make is set); caller frees. */
 static char *last_dir(bool make)
 {
-	char *dir = xasprintf("%s/.last", core_rundir());
+	char *dir = xasprintf("%s/.last", brig_rundir());
 
 	if (make)
 		mkdir(dir, 0700);

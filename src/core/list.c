@@ -11,6 +11,7 @@
 #include "sys/proc.h"
 #include "sys/reaper.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* A copy of a string vector. */
 static char **dup_strv(char *const *v, size_t n)
@@ -93,7 +94,7 @@ static int by_jid(const void *a, const void *b)
 
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 {
-	DIR *d = opendir(core_rundir());
+	DIR *d = opendir(brig_rundir());
 	struct core_jail *v = NULL;
 	size_t len = 0, cap = 0;
 	struct dirent *de;
@@ -103,7 +104,7 @@ int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 	if (!d && errno == ENOENT)
 		return 0;
 	if (!d)
-		return brig_err_set(e, errno, "%s", core_rundir());
+		return brig_err_set(e, errno, "%s", brig_rundir());
 	while ((de = readdir(d))) {
 		struct jstate st;
 
@@ -134,7 +135,7 @@ static bool numeric(const char *s)
  * a lazy load. */
 static bool configured(const char *name)
 {
-	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = conf_default_dir(),
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = brig_confdir(),
 				   .isolate = true, .lazy = true };
 	struct diag d = { 0 };
 	struct conf *c = NULL;

@@ -1,13 +1,13 @@
 /* Locks under the run directory.
  *
- * Per jail: core_rundir()/NAME/lock, flock()ed, held by the one brig that
+ * Per jail: brig_rundir()/NAME/lock, flock()ed, held by the one brig that
  * starts, stops or cleans up that jail. A start or stop that finds it held
  * waits for it, up to $BRIG_LOCK_WAIT seconds (30 by default; the holder
  * is named after a second, core_set_lock_notice), then says "busy"; a look
  * (brig ls, brig reap) never waits. The lock file goes away with the jail's state; a brig that
  * locked a file just unlinked by another notices (the inode at the path
  * changed) and tries again, so two can never both own a jail.
- * Global: core_rundir()/.jid.lock, held briefly while a JID is chosen. */
+ * Global: brig_rundir()/.jid.lock, held briefly while a JID is chosen. */
 #ifndef BRIG_CORE_LOCK_H
 #define BRIG_CORE_LOCK_H
 

@@ -12,7 +12,7 @@
  * or ends within its start counts, and the same brig reap tries again; a
  * restart that succeeds has a reaper of its own, which takes over.
  *
- * What it knows is in core_rundir()/.restart/NAME (count, backoff, the
+ * What it knows is in brig_rundir()/.restart/NAME (count, backoff, the
  * last start, the next attempt and who will make it), written while the
  * jail's lock is held. brig start resets it (a jail started by hand starts
  * counting again); brig stop removes it, which cancels a waiting restart:
@@ -28,7 +28,9 @@
 
 #include "core/jail.h"
 #include "core/lock.h"
+#include "util/io.h"
 #include "util/mem.h"
+#include "util/paths.h"
 #include "util/writefile.h"
 #include "util/strbuf.h"
 
@@ -45,10 +47,10 @@ struct rrec {
 	long pending;		/* the brig reap that will (its pid) */
 };
 
-/* core_rundir()/.restart[/name] (the directory made when make is set). */
+/* brig_rundir()/.restart[/name] (the directory made when make is set). */
 static char *rpath(const char *name, bool make)
 {
-	cleanup_free char *dir = xasprintf("%s/.restart", core_rundir());
+	cleanup_free char *dir = xasprintf("%s/.restart", brig_rundir());
 
 	if (make)
 		mkdir(dir, 0700);
@@ -183,8 +185,7 @@ static void sleep_s(long s)
 {
 	struct timespec ts = { s, 0 };
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	RETRY_EINTR(nanosleep(&ts, &ts));
 }
 
 /* What a restart's start reported. */
@@ -279,9 +280,9 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 				cj ? xasprintf("%s: not restarted: its configuration does not load: %s", name,
 					       cj->error) :
 				c ? xasprintf("%s: not restarted: not in the configuration of %s", name,
-					      conf_default_dir()) :
+					      brig_confdir()) :
 				    xasprintf("%s: not restarted: the configuration of %s does not load", name,
-					      conf_default_dir());
+					      brig_confdir());
 
 			/* Said only where a restart could have been asked for. */
 			if (core_restart_info(name, &(struct core_restart){ 0 }))
@@ -311,7 +312,7 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 		c = load();
 		if (!c) {
 			cleanup_free char *line = xasprintf("%s: not restarted: the configuration of %s does "
-							    "not load", name, conf_default_dir());
+							    "not load", name, brig_confdir());
 
 			jlog_event(name, line);
 			return;

@@ -17,6 +17,7 @@
 #include "core/depend.h"
 #include "core/jail.h"
 #include "sys/proc.h"
+#include "util/io.h"
 #include "util/mem.h"
 
 /* One event on a worker's pipe: this header, then name and message. */
@@ -37,19 +38,12 @@ void sink_emit(const struct sink *s, const char *jail, enum core_event ev, const
 			    .msglen = msg ? (uint32_t)strlen(msg) : 0 };
 	char *buf = xmalloc(sizeof(h) + h.namelen + h.msglen);
 	size_t len = sizeof(h) + h.namelen + h.msglen;
-	ssize_t n;
 
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), jail, h.namelen);
 	if (msg)
 		memcpy(buf + sizeof(h) + h.namelen, msg, h.msglen);
-	for (size_t off = 0; off < len; off += (size_t)n) {
-		n = write(s->fd, buf + off, len - off);
-		if (n <= 0 && errno != EINTR)
-			break;
-		if (n < 0)
-			n = 0;
-	}
+	(void)write_all(s->fd, buf, len);	/* a worker cannot report its reporting failing */
 	free(buf);
 }
 

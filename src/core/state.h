@@ -1,4 +1,4 @@
-/* A jail's runtime state: one small text file, core_rundir()/NAME/state.
+/* A jail's runtime state: one small text file, brig_rundir()/NAME/state.
  *
  * Format (version 1), one "KEY VALUE" per line, values escaped (\\ and \n):
  *   brig-jail-state 1

@@ -9,6 +9,7 @@
 #include "net/net.h"
 #include "sys/nft.h"
 #include "util/mem.h"
+#include "util/paths.h"
 #include "util/strbuf.h"
 
 /* The jail a host interface belongs to, from the alias brig gives it. */
@@ -162,7 +163,7 @@ static const struct net_bridge *declared(const struct net_networks *nw, const ch
 
 	if (!b)
 		brig_err_set(e, 0, "bridge %s: not declared in %s/networks.conf (brig manages only "
-			     "the bridges declared there)", name, conf_default_dir());
+			     "the bridges declared there)", name, brig_confdir());
 	return b;
 }
 

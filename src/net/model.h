@@ -133,7 +133,7 @@ struct net_networks {
 	bool loaded;		/* by net_networks_load() */
 };
 
-/* Load networks.conf and networks.conf.d/\*.conf from conf_default_dir();
+/* Load networks.conf and networks.conf.d/\*.conf from brig_confdir();
  * no file declares nothing. */
 int net_networks_load(struct net_networks *nw, struct brig_err *e);
 /* Build from an already loaded networks configuration, which must outlive

@@ -5,10 +5,11 @@
 
 #include "net/model.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 int net_networks_load(struct net_networks *nw, struct brig_err *e)
 {
-	const char *dir = conf_default_dir();
+	const char *dir = brig_confdir();
 	struct conf_source src = { .schema = CONF_SCHEMA_NETWORKS, .confdir = dir };
 	struct diag d = { 0 };
 	struct conf *c = NULL;

@@ -11,6 +11,7 @@
 
 #include "store/archive.h"
 #include "store/internal.h"
+#include "util/io.h"
 #include "util/mem.h"
 
 /* Fail with the writer's error, saying what was being written. */
@@ -119,10 +120,8 @@ static int add_contents(struct add_ctx *c, const struct walk_ent *wk, la_int64_t
 	if (fd < 0)
 		return brig_err_set(e, errno, "opening `%s`", wk->path);
 	while (left > 0) {
-		ssize_t n = read(fd, buf, (size_t)left < sizeof(buf) ? (size_t)left : sizeof(buf));
+		ssize_t n = RETRY_EINTR(read(fd, buf, (size_t)left < sizeof(buf) ? (size_t)left : sizeof(buf)));
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0)
 			return brig_err_set(e, errno, "reading `%s`", wk->path);
 		/* A file that shrank while read is padded: the header said size. */

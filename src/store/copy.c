@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "util/io.h"
 #include "util/mem.h"
 
 /* ---- data ---- */
@@ -24,21 +25,12 @@ static int copy_rw(int in, int out, off_t off, off_t end)
 
 	while (off < end) {
 		size_t want = (size_t)(end - off) < sizeof(buf) ? (size_t)(end - off) : sizeof(buf);
-		ssize_t n = pread(in, buf, want, off);
+		ssize_t n = RETRY_EINTR(pread(in, buf, want, off));
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0)
 			return n < 0 ? -1 : 0;
-		for (ssize_t w = 0; w < n;) {
-			ssize_t m = pwrite(out, buf + w, (size_t)(n - w), off + w);
-
-			if (m < 0 && errno == EINTR)
-				continue;
-			if (m < 0)
-				return -1;
-			w += m;
-		}
+		if (pwrite_all(out, buf, (size_t)n, off) < 0)
+			return -1;
 		off += n;
 	}
 	return 0;
@@ -50,10 +42,8 @@ static int copy_range(int in, int out, off_t off, off_t end)
 	loff_t oin = off, oout = off;
 
 	while (oin < end) {
-		ssize_t n = copy_file_range(in, &oin, out, &oout, (size_t)(end - oin), 0);
+		ssize_t n = RETRY_EINTR(copy_file_range(in, &oin, out, &oout, (size_t)(end - oin), 0));
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
 			      errno == EOPNOTSUPP || errno == ENOTSUP))
 			return copy_rw(in, out, oin, end);

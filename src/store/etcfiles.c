@@ -7,7 +7,9 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/mkdirp.h"
 #include "util/readfile.h"
+#include "util/writefile.h"
 
 #define HOST_FILE_MAX (1024 * 1024)
 
@@ -154,7 +156,7 @@ static int copy_host_file(const char *path, int etcfd, const char *name, struct 
 
 	if (!real || read_bounded(AT_FDCWD, real, READ_AT, HOST_FILE_MAX, &data, &len, &ignored) < 0)
 		return 0;
-	if (fs_write_file(etcfd, name, data, len, 0644, e) < 0)
+	if (write_atomic_at(etcfd, name, data, len, 0644, true, e) < 0)
 		return brig_err_wrap(e, "etc");
 	return 0;
 }
@@ -167,7 +169,7 @@ static int write_if_missing(int etcfd, const char *name, const char *text, mode_
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (fs_write_file(etcfd, name, text, strlen(text), mode, e) < 0)
+	if (write_atomic_at(etcfd, name, text, strlen(text), mode, true, e) < 0)
 		return brig_err_wrap(e, "etc");
 	return 0;
 }
@@ -175,7 +177,7 @@ static int write_if_missing(int etcfd, const char *name, const char *text, mode_
 /* resolv.conf and localtime from the host; rc and rc.shutdown if missing. */
 int etc_install(int rootfd, struct brig_err *e)
 {
-	cleanup_close int etcfd = fs_open_dir_beneath(rootfd, "etc", true, e);
+	cleanup_close int etcfd = mkdirp_open(rootfd, "etc", 0755, MKDIRP_BENEATH, e);
 	int rc;
 
 	if (etcfd < 0)
@@ -256,21 +258,21 @@ static char *service_script(const struct service *s)
 /* The busybox root's rc.subr, rc.conf and init.d scripts. */
 int etc_install_busybox(int rootfd, struct brig_err *e)
 {
-	cleanup_close int etcfd = fs_open_dir_beneath(rootfd, "etc", true, e);
+	cleanup_close int etcfd = mkdirp_open(rootfd, "etc", 0755, MKDIRP_BENEATH, e);
 	cleanup_close int initfd = -1;
 
 	if (etcfd < 0)
 		return -1;
-	initfd = fs_open_dir_beneath(etcfd, "init.d", true, e);
+	initfd = mkdirp_open(etcfd, "init.d", 0755, MKDIRP_BENEATH, e);
 	if (initfd < 0)
 		return -1;
-	if (fs_write_file(etcfd, "rc.subr", rc_subr, strlen(rc_subr), 0644, e) < 0 ||
-	    fs_write_file(etcfd, "rc.conf", rc_conf, strlen(rc_conf), 0644, e) < 0)
+	if (write_atomic_at(etcfd, "rc.subr", rc_subr, strlen(rc_subr), 0644, true, e) < 0 ||
+	    write_atomic_at(etcfd, "rc.conf", rc_conf, strlen(rc_conf), 0644, true, e) < 0)
 		return brig_err_wrap(e, "etc");
 	for (size_t i = 0; i < ARRAY_SIZE(busybox_services); i++) {
 		cleanup_free char *text = service_script(&busybox_services[i]);
 
-		if (fs_write_file(initfd, busybox_services[i].name, text, strlen(text), 0755, e) < 0)
+		if (write_atomic_at(initfd, busybox_services[i].name, text, strlen(text), 0755, true, e) < 0)
 			return brig_err_wrap(e, "etc/init.d");
 	}
 	return 0;

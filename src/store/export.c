@@ -15,6 +15,7 @@
 #include "store/internal.h"
 #include "util/mem.h"
 #include "util/readfile.h"
+#include "util/writefile.h"
 
 /* Overlayfs's file handles of the lower layer mean nothing on another
  * machine: they are left out of an exported layer. */
@@ -144,8 +145,8 @@ static int write_archive(int fd, const char *conf, const char *meta, const struc
 int store_export(struct store_export *x, struct brig_err *e)
 {
 	cleanup_free char *confpath = jailconf_path(x->jail), *conf = NULL, *meta = NULL;
-	cleanup_free char *tmp = xasprintf("%s.brig-%d", x->file, (int)getpid());
-	cleanup_close int storefd = -1, lockfd = -1, out = -1;
+	cleanup_close int storefd = -1, lockfd = -1;
+	struct atomic_file out = { .fd = -1 };
 	struct source s = { .fd = -1, .snap = { .fd = -1 } };
 	struct jailrec r = { .dirfd = -1 };
 	int rc = -1;
@@ -163,17 +164,13 @@ int store_export(struct store_export *x, struct brig_err *e)
 		goto done;
 	meta = export_meta(x->jail, &r, &s, x->live);
 	/* Written beside the file and renamed: never a partial archive. */
-	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0) {
-		brig_err_set(e, errno, "creating `%s`", tmp);
+	if (atomic_begin(&out, AT_FDCWD, x->file, 0600, e) < 0)
 		goto done;
-	}
-	rc = write_archive(out, conf, meta, &s, x, e);
-	if (rc == 0 && (fsync(out) < 0 || rename(tmp, x->file) < 0))
-		rc = brig_err_set(e, errno, "writing `%s`", x->file);
-	if (rc < 0)
-		unlink(tmp);
+	rc = write_archive(out.fd, conf, meta, &s, x, e);
+	if (rc == 0)
+		rc = atomic_commit(&out, true, e);
 done:
+	atomic_abort(&out);
 	if (s.fd >= 0)
 		close(s.fd);
 	tmp_discard(storefd, &s.snap);

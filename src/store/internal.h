@@ -49,12 +49,6 @@ int fs_rm_tree(int dirfd, const char *name, struct brig_err *e);
 char *fs_mount_below(const char *dir, const char *except, struct brig_err *e);
 /* 1 if dirfd/name is the root of a mount, 0 if not, -1 on error. */
 int fs_is_mount_root(int dirfd, const char *name, struct brig_err *e);
-/* Replace dirfd/name with a regular file holding data (temp + rename). */
-int fs_write_file(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
-		  struct brig_err *e);
-/* Open the directory rootfd/relpath, each component a real directory (no
- * symlink, no ".."); create missing ones (mode 0755) when create. */
-int fs_open_dir_beneath(int rootfd, const char *relpath, bool create, struct brig_err *e);
 /* 1 if fd is on btrfs. */
 bool fs_is_btrfs(int fd);
 /* 1 if dirfd/name is a btrfs subvolume, 0 if not, -1 on error. */

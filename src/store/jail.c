@@ -8,6 +8,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* Open the store's directory sub (templates, jails). */
 int store_sub(int storefd, const char *sub, struct brig_err *e)
@@ -15,7 +16,7 @@ int store_sub(int storefd, const char *sub, struct brig_err *e)
 	int fd = openat(storefd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
-		brig_err_set(e, errno, "opening %s/%s", store_dir(), sub);
+		brig_err_set(e, errno, "opening %s/%s", brig_storedir(), sub);
 	return fd;
 }
 

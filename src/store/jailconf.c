@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "util/io.h"
 #include "util/mem.h"
+#include "util/mkdirp.h"
+#include "util/paths.h"
 #include "util/strbuf.h"
 
 /* What a jail starts with unless the given parameters say otherwise. */
@@ -56,7 +59,7 @@ static const struct {
 /* Path of jail.conf.d/NAME.conf; caller frees. */
 char *jailconf_path(const char *name)
 {
-	return xasprintf("%s/jail.conf.d/%s.conf", conf_default_dir(), name);
+	return xasprintf("%s/jail.conf.d/%s.conf", brig_confdir(), name);
 }
 
 /* Append s as a jail.conf double-quoted string. "$" is kept: variables
@@ -428,13 +431,9 @@ char *jailconf_untrusted(const char *text, const char *member, const char *oldna
 
 int jailconf_dir_make(struct brig_err *e)
 {
-	cleanup_free char *dir = xasprintf("%s/jail.conf.d", conf_default_dir());
+	cleanup_free char *dir = xasprintf("%s/jail.conf.d", brig_confdir());
 
-	if (mkdir(conf_default_dir(), 0755) < 0 && errno != EEXIST)
-		return brig_err_set(e, errno, "creating `%s`", conf_default_dir());
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return brig_err_set(e, errno, "creating `%s`", dir);
-	return 0;
+	return mkdirp(dir, 0755, e);
 }
 
 /* Create jail.conf.d/NAME.conf with text; fails if it exists. */
@@ -449,8 +448,8 @@ int jailconf_write(const char *name, const char *text, struct brig_err *e)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return brig_err_set(e, errno, "creating `%s`", path);
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0) {
-		int err = errno ? errno : EIO;
+	if (write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+		int err = errno;
 
 		close(fd);
 		unlink(path);

@@ -8,6 +8,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* Open jails/NAME; -1 with "no jail NAME in the store" if missing. */
 int jailrec_open(int storefd, const char *name, struct jailrec *r, struct brig_err *e)
@@ -21,7 +22,7 @@ int jailrec_open(int storefd, const char *name, struct jailrec *r, struct brig_e
 	r->dirfd = openat(storefd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (r->dirfd < 0) {
 		if (errno == ENOENT)
-			return brig_err_set(e, 0, "no jail `%s` in the store (%s/jails)", name, store_dir());
+			return brig_err_set(e, 0, "no jail `%s` in the store (%s/jails)", name, brig_storedir());
 		return brig_err_set(e, errno, "opening %s", rel);
 	}
 	if (meta_read(r->dirfd, "meta", &r->meta, e) < 0) {
@@ -114,7 +115,7 @@ int jailrec_mount_map(struct jailrec *r, const char *name, const struct idmap *m
 	if (m <= 0)
 		return m < 0 ? -1 : brig_err_set(e, 0, "%s/jails/%s/root has files of its own, "
 						 "written while it was not mounted; move them out "
-						 "of the way first", store_dir(), name);
+						 "of the way first", brig_storedir(), name);
 	abs = store_abs(e);
 	if (!abs)
 		return -1;

@@ -15,15 +15,10 @@
 
 #include "conf/conf.h"
 #include "store/internal.h"
+#include "util/lock.h"
 #include "util/mem.h"
-
-/* Storage: $BRIG_STOREDIR or /var/lib/brig. */
-const char *store_dir(void)
-{
-	const char *d = getenv("BRIG_STOREDIR");
-
-	return d && *d ? d : "/var/lib/brig";
-}
+#include "util/mkdirp.h"
+#include "util/paths.h"
 
 /* Names of templates, jails and snapshots: what jail.conf accepts
  * (conf_name_invalid), and within that only [A-Za-z0-9_][A-Za-z0-9_.-]*: a
@@ -51,24 +46,6 @@ static int mkdir_at(int dirfd, const char *name, mode_t mode, struct brig_err *e
 	return 0;
 }
 
-/* Create dir and its missing parents (an absolute or relative host path). */
-static int mkdir_parents(const char *dir, struct brig_err *e)
-{
-	cleanup_free char *p = xstrdup(dir);
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return brig_err_set(e, errno, "creating directory `%s`", p);
-		*s = '/';
-	}
-	if (mkdir(p, 0700) < 0 && errno != EEXIST)
-		return brig_err_set(e, errno, "creating directory `%s`", p);
-	return 0;
-}
-
 /* Templates and jail roots hold what their sources brought: setuid files,
  * and device nodes when asked (--devices). Only root may reach them, even
  * when the directory was made beforehand with a wider mode. */
@@ -89,14 +66,12 @@ static int close_dir(int dirfd, const char *name, struct brig_err *e)
 int store_open(struct brig_err *e)
 {
 	static const char *const subdirs[] = { "templates", "jails", "tmp" };
-	const char *dir = store_dir();
+	const char *dir = brig_storedir();
 	int fd;
 
-	if (mkdir_parents(dir, e) < 0)
-		return brig_err_wrap(e, "store");
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = mkdirp_open(AT_FDCWD, dir, 0700, MKDIRP_FOLLOW, e);
 	if (fd < 0)
-		return brig_err_set(e, errno, "store: opening `%s`", dir);
+		return brig_err_wrap(e, "store");
 	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
 		if (mkdir_at(fd, subdirs[i], 0700, e) < 0 || close_dir(fd, subdirs[i], e) < 0) {
 			close(fd);
@@ -109,26 +84,19 @@ int store_open(struct brig_err *e)
 /* The store's absolute, symlink-free path; caller frees. */
 char *store_abs(struct brig_err *e)
 {
-	char *p = realpath(store_dir(), NULL);
+	char *p = realpath(brig_storedir(), NULL);
 
 	if (!p)
-		brig_err_set(e, errno, "store: resolving `%s`", store_dir());
+		brig_err_set(e, errno, "store: resolving `%s`", brig_storedir());
 	return p;
 }
 
 /* Take the store's lock (exclusive or shared); returns the fd to close. */
 int store_lock(int storefd, bool exclusive, struct brig_err *e)
 {
-	int fd = openat(storefd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = lock_open(storefd, "lock", exclusive ? LOCK_EX : LOCK_SH, NULL, NULL, e);
 
-	if (fd < 0)
-		return brig_err_set(e, errno, "store: opening its lock");
-	if (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-		brig_err_set(e, errno, "store: taking its lock");
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return fd < 0 ? brig_err_wrap(e, "store") : fd;
 }
 
 /* tmp/ entries are KIND-NAME.PID.RANDOM: the pid tells whether the brig

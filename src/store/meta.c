@@ -8,6 +8,7 @@
 #include "util/mem.h"
 #include "util/readfile.h"
 #include "util/strbuf.h"
+#include "util/writefile.h"
 
 #define META_MAX (64 * 1024)
 
@@ -106,7 +107,7 @@ int meta_write(int dirfd, const char *name, const struct meta *m, struct brig_er
 {
 	cleanup_free char *text = meta_format(m);
 
-	return fs_write_file(dirfd, name, text, strlen(text), 0644, e);
+	return write_atomic_at(dirfd, name, text, strlen(text), 0644, true, e);
 }
 
 void meta_free(struct meta *m)

@@ -9,6 +9,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* The store jail whose root is path (a resolved absolute path), or NULL. */
 static char *store_jail_of(const char *path, const char *storeabs)
@@ -42,7 +43,7 @@ int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const s
 	if (!path)
 		return 0;
 	real = realpath(path, NULL);
-	storeabs = realpath(store_dir(), NULL);
+	storeabs = realpath(brig_storedir(), NULL);
 	if (!real || !storeabs)
 		return 0;	/* not the store's: core reports a missing path */
 	name = store_jail_of(real, storeabs);

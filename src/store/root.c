@@ -14,6 +14,7 @@
 
 #include "store/internal.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* 1 if the jail of r needs its root mounted and it is not, 0 if not,
  * -1 on error. A statx: cheap enough for every start. */
@@ -68,7 +69,7 @@ int store_roots_mount(char *const *skip, size_t nskip, struct diag *d)
 	DIR *dir;
 
 	/* No store (jails of jail.conf alone): none is made. */
-	if (access(store_dir(), F_OK) < 0 && errno == ENOENT)
+	if (access(brig_storedir(), F_OK) < 0 && errno == ENOENT)
 		return 0;
 	storefd = store_open(&e);
 	if (storefd < 0) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "store/spawn.h"
+#include "util/io.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -30,7 +31,6 @@ int spawn_capture(char *const argv[], char **out, struct brig_err *e)
 	struct strbuf sb = STRBUF_INIT;
 	posix_spawn_file_actions_t fa;
 	int pfd[2], rc;
-	char buf[4096];
 	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -45,15 +45,7 @@ int spawn_capture(char *const argv[], char **out, struct brig_err *e)
 		close(pfd[0]);
 		return brig_err_set(e, rc, "running %s", argv[0]);
 	}
-	for (;;) {
-		ssize_t n = read(pfd[0], buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		sb_addn(&sb, buf, (size_t)n);
-	}
+	(void)read_to_end(pfd[0], &sb);	/* an error: the exit status tells */
 	close(pfd[0]);
 	rc = wait_child(pid);
 	if (rc != 0) {

@@ -9,7 +9,10 @@
 
 #include "store/internal.h"
 #include "store/spawn.h"
+#include "util/beneath.h"
 #include "util/mem.h"
+#include "util/mkdirp.h"
+#include "util/writefile.h"
 
 #define BUSYBOX "/bin/busybox"
 
@@ -106,7 +109,7 @@ static int install_applets(int rootfd, struct brig_err *e)
 		if (!clean)
 			return brig_err_set(e, 0, "busybox applet path `%s` %s", line, why);
 		*slash = '\0';
-		dfd = fs_open_dir_beneath(rootfd, line, true, e);
+		dfd = mkdirp_open(rootfd, line, 0755, MKDIRP_BENEATH, e);
 		if (dfd < 0)
 			return -1;
 		if (symlinkat("/bin/busybox", dfd, slash + 1) < 0 && errno != EEXIST) {
@@ -133,12 +136,12 @@ int source_busybox(int rootfd, const struct store_progress *p, struct brig_err *
 	}
 	if (install_binary(rootfd, e) < 0 || install_applets(rootfd, e) < 0)
 		return -1;
-	etcfd = fs_open_dir_beneath(rootfd, "etc", false, e);
+	etcfd = beneath_open(rootfd, "etc", O_RDONLY | O_DIRECTORY, e);
 	if (etcfd < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(etc_files); i++)
-		if (fs_write_file(etcfd, etc_files[i].name, etc_files[i].text,
-				  strlen(etc_files[i].text), etc_files[i].mode, e) < 0)
+		if (write_atomic_at(etcfd, etc_files[i].name, etc_files[i].text,
+				    strlen(etc_files[i].text), etc_files[i].mode, true, e) < 0)
 			return brig_err_wrap(e, "etc");
 	return etc_install_busybox(rootfd, e);
 }

@@ -13,7 +13,9 @@
 
 #include "store/internal.h"
 #include "store/spawn.h"
+#include "util/io.h"
 #include "util/mem.h"
+#include "util/paths.h"
 #include "util/readfile.h"
 #include "util/strbuf.h"
 
@@ -172,8 +174,8 @@ static void copy_tail(int out, int fd, off_t max)
 	off_t off = end > max ? end - max : 0;
 	ssize_t n;
 
-	while (end > 0 && (n = pread(fd, buf, sizeof(buf), off)) > 0) {
-		if (write(out, buf, (size_t)n) != n)
+	while (end > 0 && (n = RETRY_EINTR(pread(fd, buf, sizeof(buf), off))) > 0) {
+		if (write_all(out, buf, (size_t)n) < 0)
 			return;
 		off += n;
 	}
@@ -225,7 +227,7 @@ static char *own_log_tail(int fd)
 static void keep_log(int rootfd, int logfd, const char *suite, char *const argv[],
 		     struct brig_err *e)
 {
-	cleanup_free char *path = xasprintf("%s/debootstrap-%s.log", store_dir(), suite);
+	cleanup_free char *path = xasprintf("%s/debootstrap-%s.log", brig_storedir(), suite);
 	cleanup_free char *tail = NULL;
 	cleanup_close int own = open_own_log(rootfd);
 	cleanup_close int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
@@ -238,12 +240,12 @@ static void keep_log(int rootfd, int logfd, const char *suite, char *const argv[
 	for (size_t i = 0; argv[i]; i++)
 		sb_addf(&sb, " %s", argv[i]);
 	sb_adds(&sb, "\n");
-	if (out >= 0 && write(out, sb.s, sb.len) == (ssize_t)sb.len) {
+	if (out >= 0 && write_all(out, sb.s, sb.len) == 0) {
 		copy_tail(out, logfd, 1 << 20);
 		if (own >= 0) {
 			static const char head[] = "\n# debootstrap/debootstrap.log of the target:\n";
 
-			if (write(out, head, sizeof(head) - 1) == (ssize_t)sizeof(head) - 1)
+			if (write_all(out, head, sizeof(head) - 1) == 0)
 				copy_tail(out, own, 4 << 20);
 		}
 	}

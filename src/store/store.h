@@ -4,7 +4,7 @@
  * functions; core/ calls store_jail_prepare() before a jail's mounts. The
  * store never asks whether a jail runs: callers check that (core) first.
  *
- * Layout under store_dir():
+ * Layout under brig_storedir():
  *   templates/NAME/root        the template's tree (a btrfs subvolume on btrfs)
  *   templates/NAME/meta        source=, created=
  *   jails/NAME/meta            template=, backend=overlay|btrfs|copy, created=
@@ -23,9 +23,6 @@
 #include "sys/userns.h"
 #include "util/err.h"
 #include "util/rec.h"
-
-/* Storage: $BRIG_STOREDIR or /var/lib/brig. */
-const char *store_dir(void);
 
 /* Before a jail starts: when its path is the root of a thin jail of the
 store, make sure it is mounted there (store_root_ensure); jails not made

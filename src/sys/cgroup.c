@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/mem.h"
+#include "util/mkdirp.h"
 
 /* v1 controllers worth a group of their own: pids and memory track and
  * limit, cpu shares, devices holds the jail's device allow-list
@@ -89,17 +90,7 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
 
 int cgroup_create(const char *dir, struct brig_err *e)
 {
-	cleanup_free char *parent = xstrdup(dir);
-	char *slash = strrchr(parent, '/');
-
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-			return brig_err_set(e, errno, "cgroup %s", parent);
-	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return brig_err_set(e, errno, "cgroup %s", dir);
-	return 0;
+	return mkdirp(dir, 0755, e) < 0 ? brig_err_wrap(e, "cgroup") : 0;
 }
 
 int cgroup_remove(const char *dir, struct brig_err *e)

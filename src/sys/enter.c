@@ -20,6 +20,7 @@
 #include "sys/pty.h"
 #include "sys/seccomp.h"
 #include "sys/userns.h"
+#include "util/io.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -299,17 +300,9 @@ int enter_spawn(const struct enter_req *r, struct enter_proc *p, struct brig_err
 int enter_wait(struct enter_proc *p, struct brig_err *e)
 {
 	struct strbuf msg = STRBUF_INIT;
-	char buf[512];
-	ssize_t n;
 	int st;
 
-	while ((n = read(p->errfd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		sb_addn(&msg, buf, (size_t)n);
-	}
+	(void)read_to_end(p->errfd, &msg);	/* what it said before an error */
 	close(p->errfd);
 	p->errfd = -1;
 	st = proc_waitpid(p->pid);

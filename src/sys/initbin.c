@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "util/mem.h"
 
 #ifndef BRIG_INIT_BIN
@@ -40,18 +41,10 @@ int initbin_memfd(struct brig_err *e)
 		fd = memfd_create("brig-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return brig_err_set(e, errno, "init: memfd_create");
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			brig_err_set(e, n < 0 ? errno : EIO, "init: writing the memfd");
-			close(fd);
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (write_all(fd, p, len) < 0) {
+		brig_err_set(e, errno, "init: writing the memfd");
+		close(fd);
+		return -1;
 	}
 	/* Sealed: nobody, in or out of the jail, can change it any more. */
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {

@@ -16,6 +16,7 @@
 #include "sys/proc.h"
 #include "sys/seccomp.h"
 #include "sys/userns.h"
+#include "util/io.h"
 #include "util/mem.h"
 
 /* What C reports at the end of a phase. On success of the last phase it
@@ -37,30 +38,12 @@ static void child_report(int fd, int ok, const struct brig_err *e)
 	(void)n;
 }
 
-/* Read exactly len bytes; false on EOF or error. */
-static bool read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* C: block until the parent says go; exit if it is gone. */
 static void child_wait_go(int fd)
 {
 	char c;
 
-	if (!read_full(fd, &c, 1))
+	if (read_full(fd, &c, 1) != 1)
 		proc_child_exit(1);
 }
 
@@ -282,9 +265,7 @@ int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e)
 	struct report r;
 	ssize_t n;
 
-	do
-		n = read(c->status, &r, sizeof(r));
-	while (n < 0 && errno == EINTR);
+	n = RETRY_EINTR(read(c->status, &r, sizeof(r)));
 	/* After exec the pipe closes with the old image; init must live. */
 	if (n == 0 && exec_phase && !proc_wait_exit(c->pidfd, 0)) {
 		c->execd = true;

@@ -15,6 +15,7 @@
 
 #include "sys/nft_raw.h"
 #include "sys/proc.h"
+#include "util/io.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -236,9 +237,7 @@ static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *
 			ended[i] = pid;
 			break;
 		}
-	do
-		n = read(p[0], &res, sizeof(res));
-	while (n < 0 && errno == EINTR);
+	n = RETRY_EINTR(read(p[0], &res, sizeof(res)));
 	if (n != (ssize_t)sizeof(res)) {
 		close(p[0]);
 		return brig_err_set(e, 0, "nftables: the process changing the rules died");
@@ -246,9 +245,7 @@ static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *
 	if (res.rc < 0) {
 		char msg[BRIG_ERR_MAX];
 
-		do
-			n = read(p[0], msg, sizeof(msg) - 1);
-		while (n < 0 && errno == EINTR);
+		n = RETRY_EINTR(read(p[0], msg, sizeof(msg) - 1));
 		msg[n > 0 ? n : 0] = '\0';
 		e->errnum = res.errnum;
 		snprintf(e->msg, sizeof(e->msg), "%s", n > 0 ? msg : "nftables: failed");

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/io.h"
+
 /* Not in older headers; the kernel's numbers since 6.3. */
 #define MSG_DESTROYCHAIN 27
 #define MSG_DESTROYSETELEM 30
@@ -77,13 +79,11 @@ int nft_raw_port_remove(const char *table, const char *map, const char *port, co
 	 * error aborts the whole batch). */
 	while (!err && acks < 2) {
 		char rb[8192];
-		ssize_t n = mnl_socket_recvfrom(nl, rb, sizeof(rb));
+		ssize_t n = RETRY_EINTR(mnl_socket_recvfrom(nl, rb, sizeof(rb)));
 		const struct nlmsghdr *r = (const struct nlmsghdr *)rb;
 		int left = (int)n;
 
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			err = errno;
 			break;
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/beneath.h"
+#include "util/io.h"
 
 int pty_open(int rootfd, const char *ptmx, int term, int *master, int *slave, struct brig_err *e)
 {
@@ -75,9 +76,7 @@ int pty_recv_fd(int sock)
 	int fd = -1;
 	ssize_t n;
 
-	do
-		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	n = RETRY_EINTR(recvmsg(sock, &m, MSG_CMSG_CLOEXEC));
 	c = n == 1 ? CMSG_FIRSTHDR(&m) : NULL;
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 	    c->cmsg_len == CMSG_LEN(sizeof(int)))

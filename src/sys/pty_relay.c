@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sys/pty.h"
+#include "util/io.h"
 #include "util/mem.h"
 
 /* After the command has exited, what it wrote is taken from the pty and
@@ -36,22 +37,6 @@ static void copy_size(int term, int master)
 
 	if (term >= 0 && ioctl(term, TIOCGWINSZ, &ws) == 0)
 		ioctl(master, TIOCSWINSZ, &ws);
-}
-
-/* Write all of buf. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* The caller's input (a pipe or a file: its own end) has ended: type the

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/mem.h"
+#include "util/readfile.h"
 
 /* Larger than any real file; anything bigger is refused, not read. */
 #define SUBID_MAX (1024 * 1024)
@@ -40,47 +41,17 @@ static bool parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
-/* The whole of file, NUL-ended; NULL with *missing when it does not exist. */
-static char *read_small(const char *file, bool *missing, struct brig_err *e)
-{
-	cleanup_close int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t len = 0;
-
-	*missing = fd < 0 && errno == ENOENT;
-	if (fd < 0)
-		return *missing ? NULL : (brig_err_set(e, errno, "%s", file), NULL);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > SUBID_MAX) {
-		brig_err_set(e, 0, "%s: not a regular file of at most %d bytes", file, SUBID_MAX);
-		return NULL;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 int subid_read(const char *file, const char *owner, uint32_t uid, struct subid_range **out,
 	       size_t *n, struct brig_err *e)
 {
-	bool missing;
-	cleanup_free char *text = read_small(file, &missing, e);
+	cleanup_free char *text = NULL;
 	char uidstr[16], *next;
 	int lineno = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (!text)
-		return missing ? 0 : -1;
+	if (read_bounded(AT_FDCWD, file, READ_AT, SUBID_MAX, &text, NULL, e) < 0)
+		return e->errnum == ENOENT ? 0 : -1;	/* none: no ranges */
 	snprintf(uidstr, sizeof(uidstr), "%u", uid);
 	for (char *line = text; line; line = next) {
 		char *f1 = line, *f2, *f3;

@@ -29,6 +29,11 @@ static int walk_open(int rootfd, const char *rel, int flags)
 
 		next = strtok_r(NULL, "/", &save);
 		fd = openat(cur, comp, (next ? O_PATH : flags) | O_NOFOLLOW | O_CLOEXEC);
+		/* O_DIRECTORY | O_NOFOLLOW says ENOTDIR of a symlink: ELOOP,
+		 * as openat2 says. */
+		if (fd < 0 && errno == ENOTDIR && fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode))
+			errno = ELOOP;
 		close(cur);
 		if (fd < 0)
 			return -1;

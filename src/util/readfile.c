@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/beneath.h"
+#include "util/io.h"
 #include "util/mem.h"
 
 /* What a file that is not a regular one is, for messages. */
@@ -104,9 +105,7 @@ int read_bounded(int dirfd, const char *name, enum read_where where, size_t max,
 			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			buf = xrealloc(buf, cap + 1);
 		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = RETRY_EINTR(read(fd, buf + len, cap - len));
 		if (n < 0) {
 			free(buf);
 			return brig_err_set(e, errno, "%s", name);

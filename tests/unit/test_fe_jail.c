@@ -65,8 +65,6 @@ static struct conf_jail *new_jail(struct conf *c)
 	return &c->jails[c->njails++];
 }
 
-static const char *confdir = "/nonexistent";
-
 int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 {
 	struct conf *c = xcalloc(1, sizeof(*c));
@@ -131,7 +129,6 @@ const struct conf_jail *conf_jail(const struct conf *c, const char *name)
 	return NULL;
 }
 
-const char *conf_default_dir(void) { return confdir; }
 void diag_free(struct diag *d) { (void)d; }
 
 /* ---- A fake core: jails "run" in a table. */
@@ -386,7 +383,7 @@ static int teardown(void **state)
 	unlink("/tmp/test_fe_jail.err");
 	unlink("/tmp/test_fe_jail.conf");
 	unlink("/tmp/test_fe_jail.jid");
-	confdir = "/nonexistent";
+	setenv("BRIG_CONFDIR", "/nonexistent", 1);
 	return 0;
 }
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "util/beneath.h"
+#include "util/mkdirp.h"
 
 static void test_names(void **state)
 {
@@ -124,14 +126,15 @@ static void test_check_beneath(void **state)
 	assert_int_equal(path_check_beneath(root, "file/x", &e), -1);
 	assert_non_null(strstr(e.msg, "not a directory"));
 
-	/* fs_open_dir_beneath: real directories only, created on request. */
-	int fd = fs_open_dir_beneath(root, "a/b/c", true, &e);
+	/* Directories beneath the root: real directories only, created on
+	 * request (mkdirp_open), or opened (beneath_open). */
+	int fd = mkdirp_open(root, "a/b/c", 0755, MKDIRP_BENEATH, &e);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(fs_open_dir_beneath(root, "link", true, &e), -1);
-	assert_int_equal(fs_open_dir_beneath(root, "rel/sub", true, &e), -1);
-	assert_int_equal(fs_open_dir_beneath(root, "a/../..", false, &e), -1);
-	assert_int_equal(fs_open_dir_beneath(root, "missing", false, &e), -1);
+	assert_int_equal(mkdirp_open(root, "link", 0755, MKDIRP_BENEATH, &e), -1);
+	assert_int_equal(mkdirp_open(root, "rel/sub", 0755, MKDIRP_BENEATH, &e), -1);
+	assert_int_equal(beneath_open(root, "a/../..", O_RDONLY | O_DIRECTORY, &e), -1);
+	assert_int_equal(beneath_open(root, "missing", O_RDONLY | O_DIRECTORY, &e), -1);
 	close(root);
 }
 
