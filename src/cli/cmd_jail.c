@@ -73,7 +73,7 @@ static int stop_first(char *name)
 		cli_error("%s: destroy: cannot stop it: the configuration does not load", name);
 		return -1;
 	}
-	failed = core_stop(c, &name, 1, &ops);
+	failed = core_stop(conf_jail_set(c), &name, 1, &ops);
 	conf_free(c);
 	return failed ? -1 : 0;
 }
@@ -100,7 +100,7 @@ int cmd_destroy(int argc, char **argv)
 	 * now rather than leave bb to find out at its next start. */
 	if (!force) {
 		struct conf *c = cli_load_conf_quiet(NULL, false);
-		cleanup_free char *deps = c ? core_dependents(c, name) : NULL;
+		cleanup_free char *deps = c ? core_dependents(conf_jail_set(c), name) : NULL;
 
 		conf_free(c);
 		if (deps) {

@@ -176,6 +176,7 @@ static int act(int argc, char **argv, enum lc_verb verb)
 	};
 	struct lc_opts o;
 	struct conf *c;
+	const struct jail_set *set;
 	cleanup_free char **boot = NULL;
 	int r = parse(argc, argv, &o, sels[verb]);
 
@@ -185,21 +186,22 @@ static int act(int argc, char **argv, enum lc_verb verb)
 	/* A stop works from what each jail recorded when it started. */
 	if (!c && verb != LC_STOP)
 		return 1;
+	set = c ? conf_jail_set(c) : NULL;
 	if (o.boot) {
-		boot = core_boot_names(c, &o.n);
+		boot = core_boot_names(set, &o.n);
 		o.names = boot;
 	}
 	if (verb == LC_START && (o.all || o.boot))
 		mount_roots(c, &o);
 	if (verb == LC_RELOAD)
-		r = core_reload(c, &o.ops);
+		r = core_reload(set, &o.ops);
 	if (!c)
 		cli_warn("the configuration does not load: stopping from what the jails recorded");
 	if (verb & LC_STOP)
-		r = core_stop(c, o.names, o.n, &o.ops);
+		r = core_stop(set, o.names, o.n, &o.ops);
 	/* --boot with every jail off: nothing to start (n == 0 means all). */
 	if (r == 0 && (verb & LC_START) && !(o.boot && o.n == 0))
-		r = core_start(c, o.names, o.n, &o.ops);
+		r = core_start(set, o.names, o.n, &o.ops);
 	conf_free(c);
 	return r || o.failures ? 1 : 0;
 }

@@ -300,7 +300,7 @@ static void do_remove(struct run *r)
 	if (l.n > 0) {
 		struct core_ops o = ops_for(r);
 
-		if (core_stop(c, l.v, l.n, &o) < 0)
+		if (core_stop(c ? conf_jail_set(c) : NULL, l.v, l.n, &o) < 0)
 			r->failed = true;
 	}
 	names_free(&l);
@@ -398,13 +398,13 @@ static void do_create(struct run *r)
 	}
 	fflush(stdout);
 	if (restart.n > 0) {
-		if (core_stop(c, restart.v, restart.n, &o) < 0)
+		if (core_stop(conf_jail_set(c), restart.v, restart.n, &o) < 0)
 			r->failed = true;
 		for (size_t i = 0; i < restart.n; i++)
 			names_add(&start, restart.v[i]);
 	}
 	/* Every failure is also reported, but the count is what core vouches for. */
-	if (start.n > 0 && core_start(c, start.v, start.n, &o) != 0)
+	if (start.n > 0 && core_start(conf_jail_set(c), start.v, start.n, &o) != 0)
 		r->failed = true;
 	names_free(&start);
 	names_free(&restart);

@@ -156,7 +156,7 @@ struct conf_source {
 	 * the others (the file brig create is about to write there). */
 	const struct conf_memfile *extra;
 	/* Check every jail but keep only its name and place (params is
-	 * empty; conf_jail, conf_depend_order work); get the jails resolved
+	 * empty; conf_jail works); get the jails resolved
 	 * one at a time with conf_each(). For commands that go through many
 	 * jails once (config check/show): the memory of one jail, not all. */
 	bool lazy;
@@ -223,11 +223,6 @@ int conf_restart_parse(const char *s, enum conf_restart *mode, long *max);
 /* Validate a jail name (also used for templates and snapshots): returns NULL
  * if fine, else a static reason ("contains '/'", ...). */
 const char *conf_name_invalid(const char *name);
-
-/* The jails in start order: every jail after the jails it depends on
- * (definition order otherwise). order[] gets c->njails indices into
- * c->jails. conf_load has already refused loops and unknown names. */
-void conf_depend_order(const struct conf *c, size_t *order);
 
 /* Call fn for each jail (all, or those with pick[i]), in definition order;
  * after a lazy load each is resolved for the call and valid only during

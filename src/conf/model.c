@@ -171,6 +171,40 @@ struct jail_def *jail_def_build(const struct conf_jail *j)
 	return d;
 }
 
+struct jail_def *jail_def_from_params(const char *name, char *const *names, char *const *values,
+				      size_t n)
+{
+	struct jail_def *d = cf_def_new(name, NULL);
+	struct cf_arena *a = cf_def_arena(d);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct conf_pdef *r = conf_pdef_find(CONF_SCHEMA_JAILS, names[i]);
+		struct jval *v, nv;
+
+		if (!r)
+			continue;
+		v = &d->p[r - conf_jparam(0)];
+		if (r->type == CONF_LIST) {
+			char **vals;
+
+			v->set = true;
+			if (!values[i])
+				continue;
+			vals = cf_alloc(a, (v->n + 2) * sizeof(char *));
+			memcpy(vals, v->v, v->n * sizeof(char *));
+			vals[v->n++] = keep(a, values[i]);
+			vals[v->n] = NULL;
+			v->v = vals;
+			continue;
+		}
+		nv = (struct jval){ .set = true, .v = no_values, .s = keep(a, values[i] ? values[i] : "") };
+		if (parse_scalar(r, &nv))
+			*v = nv;
+	}
+	cf_def_finish(d);
+	return d;
+}
+
 void jail_def_free(struct jail_def *d)
 {
 	struct def_priv *pv;
@@ -217,6 +251,11 @@ void cf_jail_set_free(struct jail_set *s)
 		jail_def_free(s->v[i]);
 	free(s->v);
 	free(s);
+}
+
+const struct conf *jail_set_conf(const struct jail_set *s)
+{
+	return s ? s->priv : NULL;
 }
 
 long jail_set_index(const struct jail_set *s, const char *name)

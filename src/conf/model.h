@@ -162,6 +162,10 @@ void jail_def_free(struct jail_def *d);
 /* The models of every jail of c (definition order), built once and kept
  * with c (freed by conf_free). */
 const struct jail_set *conf_jail_set(const struct conf *c);
+/* The configuration s was built from (NULL: another producer), for the
+ * layers that still take a struct conf_jail: until net/ and store/ take
+ * models. */
+const struct conf *jail_set_conf(const struct jail_set *s);
 /* A jail of s by name, or NULL. */
 const struct jail_def *jail_set_find(const struct jail_set *s, const char *name);
 /* Its index in s, or -1. */
@@ -171,6 +175,15 @@ long jail_set_index(const struct jail_set *s, const char *name);
  * lives; free the array with net_defs_free). */
 struct net_def *net_defs_build(const struct conf *c, size_t *n);
 void net_defs_free(struct net_def *v, size_t n);
+
+/* A model from "NAME VALUE" pairs (what the state of a running jail
+ * recorded before it recorded the model as JSON): a scalar takes its
+ * value (the last one given), a list gets each value appended; a NULL
+ * value marks a list set with nothing added. Unknown names (a newer
+ * brig's) and values that are not of their type are left out, at the
+ * default. Never fails; free with jail_def_free. */
+struct jail_def *jail_def_from_params(const char *name, char *const *names, char *const *values,
+				      size_t n);
 
 /* The model as JSON (for the state of a running jail): an object with
  * "name" and "params" (the parameters set, by name: bools as booleans,

@@ -441,7 +441,7 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 	cf_check_jail(ctx, j);
 }
 
-/* A jail's depend list, interned, for the checks and conf_depend_order. */
+/* A jail's depend list, interned, for the checks. */
 static void keep_deps(struct cf_ctx *ctx, const struct conf_jail *j, struct cf_deps *dp)
 {
 	const struct conf_param *dep = NULL;

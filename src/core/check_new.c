@@ -8,6 +8,7 @@
  * archive's configuration clashes, and says so. */
 #include <string.h>
 
+#include "conf/model.h"
 #include "core/core.h"
 #include "net/net.h"
 #include "util/mem.h"
@@ -77,19 +78,27 @@ static const struct net_clash *clash_of(const struct net_clashes *cl, const char
 	return NULL;
 }
 
-/* Whether the family of the default router param (ip4.defaultrouter,
- * ip6.defaultrouter) lost every address (a router needs one). */
-static bool router_orphaned(const struct conf_jail *j, const struct net_clashes *cl,
-			    const char *param)
+/* Whether p is the parameter id. */
+static bool is(const struct conf_param *p, enum jparam id)
 {
-	const char *addrs = !strcmp(param, "ip4.defaultrouter") ? "ip4.addr" :
-			    !strcmp(param, "ip6.defaultrouter") ? "ip6.addr" : NULL;
-	const struct conf_param *p = addrs ? conf_param(j, addrs) : NULL;
+	return p->def == conf_jparam(id);
+}
 
-	for (size_t k = 0; p && k < p->nvalues; k++)
-		if (!clash_of(cl, addrs, p->values[k]))
+/* Whether p is a default router (ip4.defaultrouter, ip6.defaultrouter)
+ * whose family lost every address of the jail d (a router needs one). */
+static bool router_orphaned(const struct jail_def *d, const struct net_clashes *cl,
+			    const struct conf_param *p)
+{
+	enum jparam addrs = is(p, JP_IP4_DEFAULTROUTER) ? JP_IP4_ADDR : JP_IP6_ADDR;
+	size_t n;
+	char *const *v = jd_list(d, addrs, &n);
+
+	if (!is(p, JP_IP4_DEFAULTROUTER) && !is(p, JP_IP6_DEFAULTROUTER))
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if (!clash_of(cl, jd_name(addrs), v[k]))
 			return false;
-	return p != NULL;
+	return jd_set(d, addrs);
 }
 
 /* One address value with its interface renamed ("OLD|ADDR" -> "NEW|ADDR"),
@@ -99,17 +108,18 @@ static char *renamed_addr(const struct net_clashes *cl, const char *value)
 	const char *bar = strchr(value, '|');
 
 	for (size_t i = 0; bar && i < cl->n; i++)
-		if (!strcmp(cl->v[i].param, "vnet.interface") &&
+		if (!strcmp(cl->v[i].param, jd_name(JP_VNET_INTERFACE)) &&
 		    strlen(cl->v[i].value) == (size_t)(bar - value) &&
 		    !strncmp(cl->v[i].value, value, (size_t)(bar - value)))
 			return xasprintf("%s%s", cl->v[i].fresh, bar);
 	return NULL;
 }
 
-/* The jail's parameters with what clashes renamed or left out; each
- * change a note in changed and a comment line in notes. The values are
- * new strings (*owned, to free). */
-static struct conf_param *fix_params(const struct conf_jail *j, const struct net_clashes *cl,
+/* The jail's parameters (j, its model d) with what clashes renamed or
+ * left out; each change a note in changed and a comment line in notes.
+ * The values are new strings (*owned, to free). */
+static struct conf_param *fix_params(const struct conf_jail *j, const struct jail_def *d,
+				     const struct net_clashes *cl,
 				     size_t *n, char ***owned, size_t *nowned,
 				     struct diag *changed, struct strbuf *notes)
 {
@@ -118,11 +128,11 @@ static struct conf_param *fix_params(const struct conf_jail *j, const struct net
 	*n = 0;
 	for (size_t i = 0; i < j->nparams; i++) {
 		const struct conf_param *p = &j->params[i];
-		bool net = !strcmp(p->name, "vnet.interface") || !strcmp(p->name, "rdr") ||
-			   !strcmp(p->name, "ip4.addr") || !strcmp(p->name, "ip6.addr");
+		bool net = is(p, JP_VNET_INTERFACE) || is(p, JP_RDR) || is(p, JP_IP4_ADDR) ||
+			   is(p, JP_IP6_ADDR);
 		struct conf_param q = *p;
 
-		if (router_orphaned(j, cl, p->name)) {
+		if (router_orphaned(d, cl, p)) {
 			diag_add(changed, DIAG_NOTE, "%s: %s \"%s\" left out: no %s address is left",
 				 j->name, p->name, p->nvalues ? p->values[0] : "", p->name[2] == '4' ? "IPv4" : "IPv6");
 			sb_addf(notes, "#   %s \"%s\" left out: no %s address is left\n", p->name,
@@ -164,15 +174,15 @@ static struct conf_param *fix_params(const struct conf_jail *j, const struct net
 }
 
 /* The fixed file: a header saying what changed, then the jail resolved. */
-static char *fixed_text(const struct conf_jail *j, const struct net_clashes *cl,
-			struct diag *changed)
+static char *fixed_text(const struct conf_jail *j, const struct jail_def *d,
+			const struct net_clashes *cl, struct diag *changed)
 {
 	struct strbuf out = STRBUF_INIT, notes = STRBUF_INIT;
 	struct conf_jail copy = *j;
 	char **owned = NULL;
 	size_t nowned = 0;
 
-	copy.params = fix_params(j, cl, &copy.nparams, &owned, &nowned, changed, &notes);
+	copy.params = fix_params(j, d, cl, &copy.nparams, &owned, &nowned, changed, &notes);
 	copy.file = NULL;
 	sb_addf(&out, "# Jail %s, imported by `brig import --trust`. What of the archive's\n"
 		      "# configuration clashed with other jails was changed, and the rest\n"
@@ -203,7 +213,8 @@ static int given_from(const char *text)
 	return at;
 }
 
-/* Whether the clashing parameter x was set last by the command line. */
+/* Whether the clashing parameter x was set last by the command line.
+ * (By the name net/ gives: until a clash carries the parameter's id.) */
 static bool given(const struct conf_jail *j, const char *confpath, int from,
 		  const struct net_clash *x)
 {
@@ -240,13 +251,13 @@ int core_check_import(const char *name, const char *confpath, const char *archiv
 					  x->value, x->why);
 			goto done;
 		}
-		if (!strcmp(x->param, "vnet.interface") && !x->fresh) {
+		if (!strcmp(x->param, jd_name(JP_VNET_INTERFACE)) && !x->fresh) {
 			rc = brig_err_set(e, 0, "vnet.interface \"%s\": %s; it is a host interface moved "
 					  "into the jail: give another with vnet.interface=NAME", x->value, x->why);
 			goto done;
 		}
 	}
-	*fixed = fixed_text(j, &now, changed);
+	*fixed = fixed_text(j, jail_set_find(conf_jail_set(c), name), &now, changed);
 	rc = core_check_new(name, confpath, *fixed, e);
 	if (rc < 0) {
 		free(*fixed);

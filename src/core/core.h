@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "conf/conf.h"
+#include "conf/model.h"
 #include "util/err.h"
 
 /* brig's log of a jail: NAME.log in brig_logdir() (core/jlog.c): brig's
@@ -67,24 +67,27 @@ struct core_ops {
 	void *ctx;
 };
 
-/* Start the named jails (n == 0: every jail of c), dependencies first, in
- * `depend` order; independent jails in parallel. Returns the number of jails
- * that failed or were skipped (0: all well); each is reported. */
-int core_start(const struct conf *c, char *const *names, size_t n, const struct core_ops *o);
-/* Stop, in reverse dependency order. Jails that are not defined any more
- * but still run (by name in names) are stopped from their recorded state. */
-int core_stop(const struct conf *c, char *const *names, size_t n, const struct core_ops *o);
+/* Start the named jails of s, the models of the jails (n == 0: every
+ * jail of s), dependencies first, in `depend` order; independent jails in
+ * parallel. jail.conf is one producer of s (conf_jail_set). Returns the
+ * number of jails that failed or were skipped (0: all well); each is
+ * reported. */
+int core_start(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o);
+/* Stop, in reverse dependency order. Jails that are not in s (or s NULL:
+ * the configuration does not load) but still run (by name in names) are
+ * stopped from their recorded state, as every jail is. */
+int core_stop(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o);
 
-/* The boot set: the jails of c whose `boot` is not off, in definition
- * order (pointers into c; free the array only). */
-char **core_boot_names(const struct conf *c, size_t *n);
+/* The boot set: the jails of s whose `boot` is not off, in definition
+ * order (pointers into s; free the array only). */
+char **core_boot_names(const struct jail_set *s, size_t *n);
 /* What `brig reload` (the unit's ExecReload) does: every running jail whose
- * resolved configuration differs from the one it was started with is
+ * model differs from the one it was started with (jail_def_differs) is
  * restarted (with the running jails that depend on it), every boot jail
  * that does not run is started; jails that run but are no longer
  * configured are left alone (a warning). Returns the number of jails that
  * failed or were skipped. */
-int core_reload(const struct conf *c, const struct core_ops *o);
+int core_reload(const struct jail_set *s, const struct core_ops *o);
 
 /* brig create: check the file about to be written at confpath (text)
  * against the whole configuration (store_create.check): the new jail
@@ -104,9 +107,9 @@ int core_check_import(const char *name, const char *confpath, const char *archiv
 		      const char *text, bool fix, char **fixed, struct diag *changed,
 		      struct brig_err *e);
 
-/* The jails of c whose depend names jail ("a, b", in definition order;
+/* The jails of s whose depend names jail ("a, b", in definition order;
  * NULL if none): brig destroy refuses those without -f. */
-char *core_dependents(const struct conf *c, const char *jail);
+char *core_dependents(const struct jail_set *s, const char *jail);
 
 /* A running jail as recorded in its state. */
 struct core_jail {

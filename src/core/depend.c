@@ -6,14 +6,10 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* The jail called name in c. A plain scan rather than conf_jail(): the
- * plan needs nothing but the jail array (and is tested on hand-built ones). */
-static const struct conf_jail *find_jail(const struct conf *c, const char *name)
+/* The jail called name in s, or NULL. */
+static const struct jail_def *find_jail(const struct jail_set *s, const char *name)
 {
-	for (size_t i = 0; c && i < c->njails; i++)
-		if (strcmp(c->jails[i].name, name) == 0)
-			return &c->jails[i];
-	return NULL;
+	return s ? jail_set_find(s, name) : NULL;
 }
 
 /* Index of the job for name, or -1. */
@@ -26,7 +22,7 @@ static long find_job(const struct dep_plan *p, const char *name)
 }
 
 /* Add (or find) the job for name. */
-static size_t add_job(struct dep_plan *p, const struct conf *c, const char *name, bool named)
+static size_t add_job(struct dep_plan *p, const struct jail_set *s, const char *name, bool named)
 {
 	long i = find_job(p, name);
 
@@ -37,7 +33,7 @@ static size_t add_job(struct dep_plan *p, const struct conf *c, const char *name
 	p->jobs = xrealloc(p->jobs, (p->n + 1) * sizeof(*p->jobs));
 	memset(&p->jobs[p->n], 0, sizeof(*p->jobs));
 	p->jobs[p->n].name = name;
-	p->jobs[p->n].cj = find_jail(c, name);
+	p->jobs[p->n].def = find_jail(s, name);
 	p->jobs[p->n].named = named;
 	return p->n++;
 }
@@ -53,95 +49,92 @@ static void add_wait(struct dep_job *j, size_t on)
 }
 
 /* The `depend` values of a jail. */
-static size_t depends(const struct conf_jail *cj, char *const **v)
+static size_t depends(const struct jail_def *d, char *const **v)
 {
-	const struct conf_param *p = cj ? conf_param(cj, "depend") : NULL;
+	size_t n = 0;
 
-	*v = p ? p->values : NULL;
-	return p ? p->nvalues : 0;
+	*v = d ? jd_list(d, JP_DEPEND, &n) : NULL;
+	return n;
 }
 
 /* Start: pull in dependencies transitively (the job array grows as we go). */
-static void plan_start(struct dep_plan *p, const struct conf *c)
+static void plan_start(struct dep_plan *p, const struct jail_set *s)
 {
 	for (size_t i = 0; i < p->n; i++) {
+		const struct jail_def *d = p->jobs[i].def;
 		char *const *deps;
 		size_t nd;
 
-		if (!p->jobs[i].cj) {
+		if (!d) {
 			p->jobs[i].error = xasprintf("%s: no such jail in the configuration", p->jobs[i].name);
 			continue;
 		}
-		if (p->jobs[i].cj->error) {
+		if (d->error) {
 			/* Its own configuration is broken (conf_source.isolate). */
-			size_t more = p->jobs[i].cj->nerrors - 1;
+			size_t more = d->nerrors - 1;
 
 			if (more)
 				p->jobs[i].error = xasprintf("%s: not started: %s (and %zu more error%s: brig config check)",
-							     p->jobs[i].name, p->jobs[i].cj->error, more, more > 1 ? "s" : "");
+							     p->jobs[i].name, d->error, more, more > 1 ? "s" : "");
 			else
-				p->jobs[i].error = xasprintf("%s: not started: %s", p->jobs[i].name,
-							     p->jobs[i].cj->error);
+				p->jobs[i].error = xasprintf("%s: not started: %s", p->jobs[i].name, d->error);
 			continue;
 		}
-		nd = depends(p->jobs[i].cj, &deps);
+		nd = depends(d, &deps);
 		for (size_t k = 0; k < nd; k++) {
-			size_t d;
-
-			if (!find_jail(c, deps[k])) {
+			if (!find_jail(s, deps[k])) {
 				free(p->jobs[i].error);
 				p->jobs[i].error = xasprintf("%s: depends on undefined jail \"%s\"",
 							     p->jobs[i].name, deps[k]);
 				continue;
 			}
-			d = add_job(p, c, deps[k], false);
-			add_wait(&p->jobs[i], d);
+			add_wait(&p->jobs[i], add_job(p, s, deps[k], false));
 		}
 	}
 }
 
 /* Stop: pull in running dependents transitively; a dependency waits for
  * its dependents. */
-static void plan_stop(struct dep_plan *p, const struct conf *c, dep_running_fn running, void *ctx)
+static void plan_stop(struct dep_plan *p, const struct jail_set *s, dep_running_fn running, void *ctx)
 {
 	for (size_t i = 0; i < p->n; i++) {
-		for (size_t k = 0; c && k < c->njails; k++) {
-			const struct conf_jail *cj = &c->jails[k];
+		for (size_t k = 0; s && k < s->n; k++) {
+			const struct jail_def *dj = s->v[k];
 			char *const *deps;
-			size_t nd = depends(cj, &deps);
+			size_t nd = depends(dj, &deps);
 
 			for (size_t d = 0; d < nd; d++) {
 				size_t dep;
 
 				if (strcmp(deps[d], p->jobs[i].name) != 0)
 					continue;
-				if (find_job(p, cj->name) < 0 && !(running && running(cj->name, ctx)))
+				if (find_job(p, dj->name) < 0 && !(running && running(dj->name, ctx)))
 					continue;
-				dep = add_job(p, c, cj->name, false);
+				dep = add_job(p, s, dj->name, false);
 				add_wait(&p->jobs[i], dep);
 			}
 		}
 	}
 }
 
-void dep_plan_build(struct dep_plan *p, const struct conf *c, char *const *names, size_t n,
+void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *names, size_t n,
 		    bool stop, char *const *extra, size_t nextra, dep_running_fn running, void *ctx)
 {
 	memset(p, 0, sizeof(*p));
 	p->stop = stop;
 	if (n) {
 		for (size_t i = 0; i < n; i++)
-			add_job(p, c, names[i], true);
+			add_job(p, s, names[i], true);
 	} else {
-		for (size_t i = 0; c && i < c->njails; i++)
-			add_job(p, c, c->jails[i].name, true);
+		for (size_t i = 0; s && i < s->n; i++)
+			add_job(p, s, s->v[i]->name, true);
 		for (size_t i = 0; stop && i < nextra; i++)
-			add_job(p, c, extra[i], true);
+			add_job(p, s, extra[i], true);
 	}
 	if (stop)
-		plan_stop(p, c, running, ctx);
+		plan_stop(p, s, running, ctx);
 	else
-		plan_start(p, c);
+		plan_start(p, s);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->jobs[i].error)
 			p->jobs[i].st = DEP_FAIL;
@@ -216,16 +209,17 @@ void dep_plan_free(struct dep_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-char *core_dependents(const struct conf *c, const char *jail)
+char *core_dependents(const struct jail_set *s, const char *jail)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t i = 0; c && i < c->njails; i++) {
-		const struct conf_param *p = conf_param(&c->jails[i], "depend");
+	for (size_t i = 0; s && i < s->n; i++) {
+		char *const *deps;
+		size_t nd = depends(s->v[i], &deps);
 
-		for (size_t k = 0; p && k < p->nvalues; k++)
-			if (!strcmp(p->values[k], jail)) {
-				sb_addf(&sb, "%s%s", sb.len ? ", " : "", c->jails[i].name);
+		for (size_t k = 0; k < nd; k++)
+			if (!strcmp(deps[k], jail)) {
+				sb_addf(&sb, "%s%s", sb.len ? ", " : "", s->v[i]->name);
 				break;
 			}
 	}

@@ -5,14 +5,14 @@
  * the running jails that depend on them; a jail waits until every jail
  * depending on it has stopped. A failed job skips (transitively) every job
  * waiting for it; independent jobs are unaffected. Pure logic: no system
- * calls, so it is unit-tested on hand-built configurations. */
+ * calls, so it is unit-tested on hand-built models. */
 #ifndef BRIG_CORE_DEPEND_H
 #define BRIG_CORE_DEPEND_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conf/conf.h"
+#include "conf/model.h"
 
 enum dep_state {
 	DEP_WAIT,
@@ -24,7 +24,7 @@ enum dep_state {
 
 struct dep_job {
 	const char *name;
-	const struct conf_jail *cj;	/* NULL: not in the configuration */
+	const struct jail_def *def;	/* NULL: not in the configuration */
 	bool named;		/* asked for, not pulled in */
 	size_t *waits;		/* jobs that must end well first */
 	size_t nwaits;
@@ -43,11 +43,11 @@ struct dep_plan {
  * they run). */
 typedef bool (*dep_running_fn)(const char *name, void *ctx);
 
-/* Build the plan for names (n == 0: every jail of c; for stop, plus the
- * running jails in extra that c does not define). Names that c does not
+/* Build the plan for names (n == 0: every jail of s; for stop, plus the
+ * running jails in extra that s does not define). Names that s does not
  * define: a start job fails ("no such jail"), a stop job runs without
- * configuration. */
-void dep_plan_build(struct dep_plan *p, const struct conf *c, char *const *names, size_t n,
+ * configuration. s may be NULL (none loads). */
+void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *names, size_t n,
 		    bool stop, char *const *extra, size_t nextra, dep_running_fn running, void *ctx);
 /* A job ready to run (marked DEP_RUN), or -1 if none is now. */
 long dep_next(struct dep_plan *p);

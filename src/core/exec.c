@@ -38,13 +38,11 @@ static unsigned choose_pty(enum core_tty tty, struct pty_ends *x)
 	return mask;
 }
 
-bool jail_has_devpts(const struct jstate *st)
+bool jail_has_devpts(const struct jail_def *d)
 {
-	const char *devfs = state_param(st, "mount.devfs");
-	const char *rs = state_param(st, "devfs_ruleset");
-	int sets = devfs_ruleset_sets(rs ? strtoll(rs, NULL, 10) : 0);
+	int sets = devfs_ruleset_sets(jd_int(d, JP_DEVFS_RULESET));
 
-	return devfs && strcmp(devfs, "true") == 0 && sets >= 0 && (sets & DEVFS_LOGIN);
+	return jd_on(d, JP_MOUNT_DEVFS) && sets >= 0 && (sets & DEVFS_LOGIN);
 }
 
 int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)
@@ -99,7 +97,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	struct enter_req r = { .fd_in = -1, .fd_out = -1, .fd_err = -1, .pty = -1, .pty_sock = -1 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	struct jstate st;
-	const char *clean;
+	struct jail_def *d;
 	char **env;
 	int pidfd, status;
 	size_t ncg = 0;
@@ -116,13 +114,13 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	for (size_t i = 0; i < st.nobjs; i++)
 		if (strcmp(st.objs[i].kind, "cgroup") == 0)
 			cg[ncg++] = st.objs[i].id;
-	clean = state_param(&st, "exec.clean");
-	env = env_jail(o->login || (clean && strcmp(clean, "true") == 0));
+	d = jail_recorded_def(&st);
+	env = env_jail(o->login || jd_on(d, JP_EXEC_CLEAN));
 	r.pidfd = pidfd;
 	r.nsflags = st.nsflags;
 	r.cgroups = cg;
 	r.ncgroups = ncg;
-	r.user = o->user ? o->user : state_param(&st, "exec.jail_user");
+	r.user = o->user ? o->user : jd_str(d, JP_EXEC_JAIL_USER);
 	r.argv = o->argv;
 	r.login = o->login || !o->argv;
 	r.env = env;
@@ -138,7 +136,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		 * entering process passes it on), not for us. */
 		sigaction(SIGINT, &ign, &old_int);
 		sigaction(SIGQUIT, &ign, &old_quit);
-		status = jail_spawn_tty(&r, o->tty, jail_has_devpts(&st), e);
+		status = jail_spawn_tty(&r, o->tty, jail_has_devpts(d), e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */
@@ -150,6 +148,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		brig_err_wrap(e, "%s: exec", j->name);
 	env_free(env);
 	close(pidfd);
+	jail_def_free(d);
 	state_free(&st);
 	return status;
 }

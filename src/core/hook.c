@@ -50,7 +50,7 @@ char **hook_argv(const char *cmd)
 	return v ? v : xcalloc(1, sizeof(*v));
 }
 
-/* A NULL-terminated copy of n values (conf lists have no terminator). */
+/* A copy of n values. */
 static char **argv_copy(char *const *v, size_t n)
 {
 	char **r = xcalloc(n + 1, sizeof(*r));
@@ -247,7 +247,7 @@ static int run_jail_tty(struct jctx *x, const char *param, struct enter_req *r,
 	/* Like system(3): the terminal's ^C is for the command. */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	st = jail_spawn_tty(r, CORE_TTY_AUTO, jail_has_devpts(&x->st), e);
+	st = jail_spawn_tty(r, CORE_TTY_AUTO, jail_has_devpts(x->def), e);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	pidfd_send_signal(x->pidfd, SIGUSR2, NULL, 0);
@@ -259,9 +259,10 @@ static int run_jail_tty(struct jctx *x, const char *param, struct enter_req *r,
 }
 
 /* One command inside the jail. */
-static int run_jail(struct jctx *x, const char *param, char **argv, const char *line,
+static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *line,
 		    struct brig_err *e)
 {
+	const char *param = jd_name(id);
 	cleanup_close int log = -1, in = -1, out = -1, err = -1;
 	cleanup_free char **cg = NULL;
 	struct enter_proc p;
@@ -288,7 +289,7 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 	env = env_jail(x->sp.clean);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;
-	if (x->sp.jail_user && x->cj && conf_bool(x->cj, "exec.system_jail_user", false)) {
+	if (x->sp.jail_user && jd_on(x->def, JP_EXEC_SYSTEM_JAIL_USER)) {
 		if (passwd_host(x->sp.jail_user, &as, e) < 0) {
 			env_free(env);
 			return brig_err_wrap(e, "%s: exec.system_jail_user", param);
@@ -302,7 +303,7 @@ static int run_jail(struct jctx *x, const char *param, char **argv, const char *
 	 * hooks get no input from a terminal, and their output goes to the
 	 * caller's terminal through a descriptor of their own opened
 	 * write-only. Pipes and files pass as they are. */
-	if (log < 0 && (isatty(0) || isatty(1) || isatty(2)) && strcmp(param, "command") == 0) {
+	if (log < 0 && (isatty(0) || isatty(1) || isatty(2)) && id == JP_COMMAND) {
 		st = run_jail_tty(x, param, &r, e);
 		env_free(env);
 		if (r.as)
@@ -352,13 +353,15 @@ fail:
 /* The commands of param: each value of the list is one command, except
  * for `command` of a jail given on the command line (no file), whose
  * values are one argv, as jail(8) treats `jail -c ... command=ARGV...`. */
-int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e)
+int hook_run(struct jctx *x, enum jparam id, bool in_jail, struct brig_err *e)
 {
-	const struct conf_param *p = x->cj ? conf_param(x->cj, param) : NULL;
-	bool one_argv = p && p->nvalues && strcmp(param, "command") == 0 && !x->cj->file;
+	const char *param = jd_name(id);
+	size_t n = 0;
+	char *const *v = x->def ? jd_list(x->def, id, &n) : NULL;
+	bool one_argv = n && id == JP_COMMAND && !x->def->at.file;
 
-	for (size_t i = 0; p && i < p->nvalues; i++) {
-		char **argv = one_argv ? argv_copy(p->values, p->nvalues) : hook_argv(p->values[i]);
+	for (size_t i = 0; i < n; i++) {
+		char **argv = one_argv ? argv_copy(v, n) : hook_argv(v[i]);
 		cleanup_free char *line = NULL;
 		const char *text;
 		int r;
@@ -376,8 +379,8 @@ int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e
 			sink_emit(x->sink, x->name, CORE_EV_VERBOSE, note);
 		}
 		/* Messages quote the command as written; -v shows what runs. */
-		text = one_argv ? line : p->values[i];
-		r = in_jail ? run_jail(x, param, argv, text, e) : run_host(x, param, argv, text, e);
+		text = one_argv ? line : v[i];
+		r = in_jail ? run_jail(x, id, argv, text, e) : run_host(x, param, argv, text, e);
 		hook_argv_free(argv);
 		if (r < 0)
 			return -1;

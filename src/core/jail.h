@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf/conf.h"
+#include "conf/model.h"
 #include "core/core.h"
 #include "core/spec.h"
 #include "core/state.h"
@@ -30,8 +30,10 @@ void sink_created(const struct sink *s, const char *jail, int jid);
 
 /* One jail during an operation. */
 struct jctx {
+	const struct jail_def *def;	/* NULL: no longer in the configuration */
+	/* start only, until net/ and store/ take models: */
 	const struct conf *conf;
-	const struct conf_jail *cj;	/* NULL: no longer in the configuration */
+	const struct conf_jail *cj;
 	const char *name;
 	char *dir;		/* its state directory */
 	int lockfd;
@@ -78,9 +80,9 @@ void jlog_event(const char *name, const char *msg);
  * restart_wanted: the jail has a policy (its reaper is needed even with
  * persist). restart_after_end: brig reap's part, after the cleanup. */
 long restart_claim(const char *name, long token);
-void restart_started(const char *name, const struct conf_jail *cj, enum core_event ev);
+void restart_started(const char *name, const struct jail_def *d, enum core_event ev);
 void restart_cancel(const char *name, bool running);
-bool restart_wanted(const struct conf_jail *cj);
+bool restart_wanted(const struct jail_def *d);
 void restart_after_end(const char *name, const char *run, struct conf *(*load)(void));
 
 /* The record callback of x: persist an object before it is made. */
@@ -88,9 +90,9 @@ struct rec jail_rec(struct jctx *x);
 /* Persist x->st. */
 int jail_save(struct jctx *x, struct brig_err *e);
 
-/* Run every command of the exec.* parameter `param` (from the jail's
- * configuration) on the host or inside the jail. */
-int hook_run(struct jctx *x, const char *param, bool in_jail, struct brig_err *e);
+/* Run every command of the exec.* parameter id (of the jail's model) on
+ * the host or inside the jail. */
+int hook_run(struct jctx *x, enum jparam id, bool in_jail, struct brig_err *e);
 /* Split a hook command: with shell metacharacters /bin/sh -c CMD, else the
  * words. NULL-terminated; free with hook_argv_free(). */
 char **hook_argv(const char *cmd);
@@ -117,17 +119,16 @@ void core_fault(const char *point);
 
 /* One jail: start / stop. Each reports its outcome on the sink and
  * returns 0 when it did what was asked (or there was nothing to do). */
-int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s);
-int jail_stop(const struct conf *c, const char *name, const struct sink *s);
+int jail_start(const struct jail_set *set, const struct jail_def *d, const struct sink *s);
+int jail_stop(const struct jail_set *set, const char *name, const struct sink *s);
 
-/* A resolved parameter as the state records it: lists joined with ",". */
-char *jail_param_text(const struct conf_param *p);
-/* core/recorded.c: the stop hooks of j recorded in st (step_state), and
- * the jail a state records, for a stop (1; 0 if the state is from a brig
- * that recorded no hooks); free with recorded_jail_free. */
-void recorded_hooks_add(struct jstate *st, const struct conf_jail *j);
-int recorded_jail(const struct jstate *st, struct conf_jail *out);
-void recorded_jail_free(struct conf_jail *j);
+/* core/recorded.c, the one place that records a jail's model in its
+ * state and reads it back: stop, exec, reload and reconciliation read
+ * the jail as it was started, whatever the configuration says now.
+ * jail_record: d into st (step_state); jail_recorded_def: the model st
+ * records (caller frees, jail_def_free). */
+void jail_record(struct jstate *st, const struct jail_def *d);
+struct jail_def *jail_recorded_def(const struct jstate *st);
 /* FNV-1a of s: stable across runs and machines. */
 uint32_t core_hash(const char *s);
 /* Under the global JID lock: give a userns jail its ids (userns.map, or a
@@ -154,8 +155,8 @@ char *jail_cgroup_group(const char *name);
  * (its devpts, jail_pty) or else the host's. Returns the command's exit
  * status (128+sig if killed), or -1 with e set. */
 int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e);
-/* Whether the jail st records has a devpts of its own for ptys: its /dev
+/* Whether the jail d has a devpts of its own for ptys: its /dev
  * (mount.devfs) with the login set of its devfs_ruleset. */
-bool jail_has_devpts(const struct jstate *st);
+bool jail_has_devpts(const struct jail_def *d);
 
 #endif

@@ -88,18 +88,11 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 /* Was a reaper started for the jail st records (sys/reaper.h)? */
 static bool has_reaper(const struct jstate *st)
 {
-	enum conf_restart mode = CONF_RESTART_NO;
-	bool persist = false;
-	long max;
+	struct jail_def *d = jail_recorded_def(st);
+	bool r = !jd_on(d, JP_PERSIST) || restart_wanted(d);
 
-	for (size_t i = 0; i < st->nparams; i++) {
-		if (!strcmp(st->pnames[i], "persist"))
-			persist = !strcmp(st->pvalues[i], "true");
-		else if (!strcmp(st->pnames[i], "exec.restart") &&
-			 conf_restart_parse(st->pvalues[i], &mode, &max) < 0)
-			mode = CONF_RESTART_NO;
-	}
-	return !persist || mode != CONF_RESTART_NO;
+	jail_def_free(d);
+	return r;
 }
 
 int jail_reconcile(struct jctx *x, struct brig_err *e)

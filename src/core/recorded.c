@@ -1,76 +1,99 @@
-/* A jail as it was when it started, rebuilt from its state for stopping
- * it: the configuration may have changed since, or no longer load (a
- * typo, a block not closed), and a stop must still work, with the stop
- * hooks, timeouts and users the jail started with. Scalar parameters come
- * from the "param" lines (one value each), the stop hooks from the "hook"
- * lines (one command each: a command may hold a comma). */
+/* A jail's model as its state records it: written once at start, read
+ * back by stop, exec, reload and reconciliation, which need the jail as
+ * it started (its configuration may have changed since, or no longer
+ * load). The one place that knows how: today "param NAME VALUE" lines
+ * (every parameter set, lists joined with "," for jls) and a "hook NAME
+ * VALUE" line per value of each list (a value may hold a comma). */
 #include <string.h>
 
 #include "core/jail.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 
-/* The stop hooks a state records, in the order a stop runs them. */
-static const char *const stop_hooks[] = { "exec.prestop", "exec.stop", "exec.poststop", "exec.release" };
-
-void recorded_hooks_add(struct jstate *st, const struct conf_jail *j)
+void jail_record(struct jstate *st, const struct jail_def *d)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(stop_hooks); i++) {
-		const struct conf_param *p = conf_param(j, stop_hooks[i]);
+	for (size_t id = 0; id < JP__COUNT; id++) {
+		const struct jval *v = jd_val(d, (enum jparam)id);
+		struct strbuf sb = STRBUF_INIT;
 
-		for (size_t k = 0; p && k < p->nvalues; k++)
-			state_add_hook(st, stop_hooks[i], p->values[k]);
+		if (!v->set)
+			continue;
+		if (conf_jparam((enum jparam)id)->type != CONF_LIST) {
+			state_add_param(st, jd_name((enum jparam)id), v->s ? v->s : "");
+			continue;
+		}
+		for (size_t i = 0; i < v->n; i++)
+			sb_addf(&sb, "%s%s", i ? "," : "", v->v[i]);
+		state_add_param(st, jd_name((enum jparam)id), sb.s ? sb.s : "");
+		sb_free(&sb);
+		for (size_t i = 0; i < v->n; i++)
+			state_add_hook(st, jd_name((enum jparam)id), v->v[i]);
 	}
 	st->hooks = true;
 }
 
-/* A parameter of out with the given values (copied; NULL-terminated). */
-static void add_param(struct conf_jail *out, const struct conf_pdef *def, char *const *v, size_t n)
-{
-	struct conf_param *p = &out->params[out->nparams++];
+/* "NAME VALUE" pairs for jail_def_from_params, with the strings made for them. */
+struct pairs {
+	char **names, **values, **owned;
+	size_t n, nowned;
+};
 
-	p->name = def->name;
-	p->type = def->type;
-	p->def = def;
-	p->values = xcalloc(n + 1, sizeof(*p->values));
-	for (size_t i = 0; i < n; i++)
-		p->values[i] = xstrdup(v[i]);
-	p->nvalues = n;
+static void pair(struct pairs *p, const char *name, const char *value, bool own)
+{
+	p->names = xrealloc(p->names, (p->n + 1) * sizeof(*p->names));
+	p->values = xrealloc(p->values, (p->n + 1) * sizeof(*p->values));
+	p->names[p->n] = (char *)name;
+	p->values[p->n++] = (char *)value;
+	if (own) {
+		p->owned = xrealloc(p->owned, (p->nowned + 1) * sizeof(*p->owned));
+		p->owned[p->nowned++] = (char *)value;
+	}
 }
 
-int recorded_jail(const struct jstate *st, struct conf_jail *out)
+/* A list's values: its hook lines, or (a state from a brig that wrote
+ * them for the stop hooks only) its param line split at ",". */
+static void list_pairs(struct pairs *p, const struct jstate *st, const char *name, const char *joined)
 {
-	memset(out, 0, sizeof(*out));
-	if (!st->hooks)
-		return 0;	/* started by a brig that did not record them */
-	out->name = st->name;
-	out->params = xcalloc(st->nparams + ARRAY_SIZE(stop_hooks) + 1, sizeof(*out->params));
-	for (size_t i = 0; i < st->nparams; i++) {
-		const struct conf_pdef *def = conf_pdef_find(CONF_SCHEMA_JAILS, st->pnames[i]);
+	bool lines = false;
 
-		if (def && def->type != CONF_LIST)
-			add_param(out, def, &st->pvalues[i], 1);
-	}
-	for (size_t h = 0; h < ARRAY_SIZE(stop_hooks); h++) {
-		char **v = xcalloc(st->nhooks + 1, sizeof(*v));
-		size_t n = 0;
+	for (size_t i = 0; i < st->nhooks; i++)
+		if (!strcmp(st->hnames[i], name)) {
+			pair(p, name, st->hvalues[i], false);
+			lines = true;
+		}
+	if (lines)
+		return;
+	pair(p, name, NULL, false);	/* set, even when empty */
+	for (const char *s = joined; *joined;) {
+		size_t len = strcspn(s, ",");
 
-		for (size_t i = 0; i < st->nhooks; i++)
-			if (!strcmp(st->hnames[i], stop_hooks[h]))
-				v[n++] = st->hvalues[i];
-		if (n)
-			add_param(out, conf_pdef_find(CONF_SCHEMA_JAILS, stop_hooks[h]), v, n);
-		free(v);
+		pair(p, name, xstrndup(s, len), true);
+		if (!s[len])
+			break;
+		s += len + 1;
 	}
-	return 1;
 }
 
-void recorded_jail_free(struct conf_jail *j)
+struct jail_def *jail_recorded_def(const struct jstate *st)
 {
-	for (size_t i = 0; i < j->nparams; i++) {
-		for (size_t k = 0; k < j->params[i].nvalues; k++)
-			free(j->params[i].values[k]);
-		free(j->params[i].values);
+	struct pairs p = { 0 };
+	struct jail_def *d;
+
+	for (size_t id = 0; id < JP__COUNT; id++) {
+		const char *name = jd_name((enum jparam)id), *v = state_param(st, name);
+
+		if (!v)
+			continue;
+		if (conf_jparam((enum jparam)id)->type == CONF_LIST)
+			list_pairs(&p, st, name, v);
+		else
+			pair(&p, name, v, false);
 	}
-	free(j->params);
-	memset(j, 0, sizeof(*j));
+	d = jail_def_from_params(st->name, p.names, p.values, p.n);
+	for (size_t i = 0; i < p.nowned; i++)
+		free(p.owned[i]);
+	free(p.owned);
+	free(p.names);
+	free(p.values);
+	return d;
 }

@@ -108,17 +108,6 @@ static bool rrec_remove(const char *name)
 	return unlink(path) == 0;
 }
 
-/* The jail's policy; CONF_RESTART_NO for a jail not configured. */
-static enum conf_restart policy(const struct conf_jail *cj, long *max)
-{
-	enum conf_restart mode;
-
-	if (!cj || conf_restart_parse(conf_str(cj, "exec.restart"), &mode, max) < 0) {
-		*max = 0;
-		return CONF_RESTART_NO;
-	}
-	return mode;
-}
 
 long restart_claim(const char *name, long token)
 {
@@ -134,19 +123,16 @@ long restart_claim(const char *name, long token)
 	return r.count;
 }
 
-bool restart_wanted(const struct conf_jail *cj)
+bool restart_wanted(const struct jail_def *d)
 {
-	long max;
-
-	return policy(cj, &max) != CONF_RESTART_NO;
+	return d->restart != CONF_RESTART_NO;
 }
 
-void restart_started(const char *name, const struct conf_jail *cj, enum core_event ev)
+void restart_started(const char *name, const struct jail_def *d, enum core_event ev)
 {
-	long max;
 	struct rrec r = { .started = (long long)time(NULL) };
 
-	if (ev == CORE_EV_STARTED && policy(cj, &max) != CONF_RESTART_NO)
+	if (ev == CORE_EV_STARTED && restart_wanted(d))
 		rrec_write(name, &r);
 	else if (ev != CORE_EV_ALREADY)
 		rrec_remove(name);
@@ -268,17 +254,18 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 
 	for (;;) {
 		struct conf *c = load();
-		const struct conf_jail *cj = c ? conf_jail(c, name) : NULL;
+		const struct jail_set *set = c ? conf_jail_set(c) : NULL;
+		const struct jail_def *d = set ? jail_set_find(set, name) : NULL;
 		struct outcome out = { CORE_EV_FAILED, false };
 		struct core_ops ops = { .parallel = 1, .quiet = true, .own_log = true,
 					.restart_token = (long)getpid(), .report = note, .ctx = &out };
 		enum conf_restart mode;
 		long max, n, backoff = 0;
 
-		if (!cj || cj->error) {
+		if (!d || d->error) {
 			cleanup_free char *line =
-				cj ? xasprintf("%s: not restarted: its configuration does not load: %s", name,
-					       cj->error) :
+				d ? xasprintf("%s: not restarted: its configuration does not load: %s", name,
+					      d->error) :
 				c ? xasprintf("%s: not restarted: not in the configuration of %s", name,
 					      brig_confdir()) :
 				    xasprintf("%s: not restarted: the configuration of %s does not load", name,
@@ -290,7 +277,8 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 			conf_free(c);
 			return;
 		}
-		mode = policy(cj, &max);
+		mode = d->restart;
+		max = d->restart_max;
 		if (mode == CONF_RESTART_NO ||
 		    (mode == CONF_RESTART_ON_FAILURE && status == 0)) {
 			conf_free(c);
@@ -317,7 +305,7 @@ void restart_after_end(const char *name, const char *run, struct conf *(*load)(v
 			jlog_event(name, line);
 			return;
 		}
-		core_start(c, names, 1, &ops);
+		core_start(conf_jail_set(c), names, 1, &ops);
 		conf_free(c);
 		/* Started: its own reaper takes over. Ended or failed within
 		 * the start: another try, from its new end. */

@@ -64,7 +64,7 @@ void sink_created(const struct sink *s, const char *jail, int jid)
 }
 
 struct runner {
-	const struct conf *c;
+	const struct jail_set *s;
 	const struct core_ops *ops;
 	struct dep_plan plan;
 	pid_t *pid;		/* per job: its worker, 0 if none */
@@ -114,7 +114,7 @@ static int run_job(struct runner *r, size_t i, const struct sink *s)
 {
 	const struct dep_job *j = &r->plan.jobs[i];
 
-	return r->plan.stop ? jail_stop(r->c, j->name, s) : jail_start(r->c, j->cj, s);
+	return r->plan.stop ? jail_stop(r->s, j->name, s) : jail_start(r->s, j->def, s);
 }
 
 /* Fork a worker for job i. */
@@ -270,10 +270,10 @@ static void run_inline(struct runner *r)
 }
 
 /* Shared by core_start and core_stop. */
-static int run(const struct conf *c, char *const *names, size_t n, bool stop, char *const *extra,
+static int run(const struct jail_set *s, char *const *names, size_t n, bool stop, char *const *extra,
 	       size_t nextra, dep_running_fn running, const struct core_ops *o)
 {
-	struct runner r = { .c = c, .ops = o };
+	struct runner r = { .s = s, .ops = o };
 	long limit = o && o->parallel > 0 ? o->parallel : sysconf(_SC_NPROCESSORS_ONLN);
 
 	/* Interrupted (^C, SIGTERM, SIGHUP), a start takes down what it made
@@ -281,7 +281,7 @@ static int run(const struct conf *c, char *const *names, size_t n, bool stop, ch
 	 * jails not begun yet are left as they are; then brig ends by the
 	 * signal. */
 	proc_defer_begin();
-	dep_plan_build(&r.plan, c, names, n, stop, extra, nextra, running, NULL);
+	dep_plan_build(&r.plan, s, names, n, stop, extra, nextra, running, NULL);
 	r.pid = xcalloc(r.plan.n + 1, sizeof(*r.pid));
 	r.fd = xcalloc(r.plan.n + 1, sizeof(*r.fd));
 	r.reported = xcalloc(r.plan.n + 1, sizeof(*r.reported));
@@ -301,9 +301,9 @@ static int run(const struct conf *c, char *const *names, size_t n, bool stop, ch
 	return (int)r.failed;
 }
 
-int core_start(const struct conf *c, char *const *names, size_t n, const struct core_ops *o)
+int core_start(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
 {
-	return run(c, names, n, false, NULL, 0, NULL, o);
+	return run(s, names, n, false, NULL, 0, NULL, o);
 }
 
 /* dep_running_fn over core_is_running. */
@@ -313,7 +313,7 @@ static bool is_running(const char *name, void *ctx)
 	return core_is_running(name, NULL) == 1;
 }
 
-int core_stop(const struct conf *c, char *const *names, size_t n, const struct core_ops *o)
+int core_stop(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
 {
 	struct core_jail *v = NULL;
 	size_t nv = 0;
@@ -325,10 +325,10 @@ int core_stop(const struct conf *c, char *const *names, size_t n, const struct c
 	if (n == 0 && core_list(&v, &nv, NULL) == 0) {
 		extra = xcalloc(nv + 1, sizeof(*extra));
 		for (size_t i = 0; i < nv; i++)
-			if (!c || !conf_jail(c, v[i].name))
+			if (!s || !jail_set_find(s, v[i].name))
 				extra[nextra++] = v[i].name;
 	}
-	r = run(c, names, n, true, extra, nextra, is_running, o);
+	r = run(s, names, n, true, extra, nextra, is_running, o);
 	free(extra);
 	core_list_free(v, nv);
 	return r;

@@ -18,25 +18,6 @@
 /* An fstab of 1 MiB is ~10,000 mounts: far more than a jail has. */
 #define FSTAB_MAX (1024 * 1024)
 
-/* The values of a list parameter (NULL/0 if unset). */
-static size_t spec_list(const struct conf_jail *j, const char *name, char *const **out)
-{
-	const struct conf_param *p = conf_param(j, name);
-
-	*out = p ? p->values : NULL;
-	return p ? p->nvalues : 0;
-}
-
-/* "1.2.3.4" of FreeBSD's "em0|1.2.3.4/24" (caller frees). */
-static char *spec_bare_addr(const char *v)
-{
-	const char *bar = strchr(v, '|');
-
-	if (bar)
-		v = bar + 1;
-	return xstrndup(v, strcspn(v, "/ "));
-}
-
 /* path: set, absolute, an existing directory, not a symlink. */
 static int check_path(const char *path, struct brig_err *e)
 {
@@ -57,51 +38,47 @@ static int check_path(const char *path, struct brig_err *e)
 
 /* devfs_ruleset: one of FreeBSD's default rulesets, as DEVFS_* sets
  * (config check warns about others; a start refuses them). */
-static int check_devfs_ruleset(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
-	const struct conf_param *p = conf_param(j, "devfs_ruleset");
-	long long r = conf_int(j, "devfs_ruleset", 0);
+	long long r = jd_int(d, JP_DEVFS_RULESET);
 	int sets = devfs_ruleset_sets(r);
 
 	if (sets < 0) {
-		cleanup_free char *at = p && p->file ? xasprintf("%s:%d:%d: ", p->file, p->line, p->col)
-						     : xstrdup("");
+		cleanup_free char *at = jd_where(d, JP_DEVFS_RULESET);
 
-		return brig_err_set(e, 0, "%sdevfs_ruleset: %lld is not one of FreeBSD's default rulesets "
-				    "0-5 (rulesets of devfs.rules(5) are not read)", at, r);
+		return brig_err_set(e, 0, "%s%s: %lld is not one of FreeBSD's default rulesets "
+				    "0-5 (rulesets of devfs.rules(5) are not read)", at,
+				    jd_name(JP_DEVFS_RULESET), r);
 	}
 	sp->devsets = (unsigned int)sets;
 	return 0;
 }
 
 /* The network: own namespace, or the host's stack (ip4/ip6 = inherit). */
-static int check_net(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+/* A jailsys parameter set to inherit (unset is not). */
+static bool inherits(const struct jail_def *d, enum jparam id)
 {
-	const char *ip4 = conf_str(j, "ip4"), *ip6 = conf_str(j, "ip6");
-	char *const *v;
-	size_t n;
+	return jd_str(d, id) && jd_int(d, id) == JSYS_INHERIT;
+}
 
-	sp->vnet = conf_bool(j, "vnet", false);
-	n = spec_list(j, "ip4.addr", &v);
-	for (size_t i = 0; i < n; i++) {
-		sp->ip4 = xrealloc(sp->ip4, (sp->nip4 + 1) * sizeof(char *));
-		sp->ip4[sp->nip4++] = spec_bare_addr(v[i]);
-	}
-	n = spec_list(j, "ip6.addr", &v);
-	for (size_t i = 0; i < n; i++) {
-		sp->ip6 = xrealloc(sp->ip6, (sp->nip6 + 1) * sizeof(char *));
-		sp->ip6[sp->nip6++] = spec_bare_addr(v[i]);
-	}
-	if (sp->vnet) {
+static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
+{
+	sp->vnet = jd_on(d, JP_VNET);
+	sp->nip4 = d->nip4;
+	sp->ip4 = xcalloc(d->nip4 + 1, sizeof(char *));
+	for (size_t i = 0; i < d->nip4; i++)
+		sp->ip4[i] = xstrdup(d->ip4[i].bare);
+	sp->nip6 = d->nip6;
+	sp->ip6 = xcalloc(d->nip6 + 1, sizeof(char *));
+	for (size_t i = 0; i < d->nip6; i++)
+		sp->ip6[i] = xstrdup(d->ip6[i].bare);
+	if (sp->vnet)
 		sp->own_net = true;
-	} else if (sp->nip4 || sp->nip6) {
+	else if (sp->nip4 || sp->nip6)
 		return brig_err_set(e, 0, "%s: a jail sharing the host's addresses (addresses without vnet) "
-				    "is not supported yet: use vnet", sp->nip4 ? "ip4.addr" : "ip6.addr");
-	} else {
-		bool inherit = (ip4 && strcmp(ip4, "inherit") == 0) || (ip6 && strcmp(ip6, "inherit") == 0);
-
-		sp->own_net = !inherit;
-	}
+				    "is not supported yet: use vnet", jd_name(sp->nip4 ? JP_IP4_ADDR : JP_IP6_ADDR));
+	else
+		sp->own_net = !inherits(d, JP_IP4) && !inherits(d, JP_IP6);
 	return 0;
 }
 
@@ -136,14 +113,14 @@ static bool parse_map(const char *v, struct idmap *m)
  * start (count 0). Needs a network namespace of its own (sysfs can be
  * mounted in a user namespace only over a network namespace that
  * namespace owns). */
-static int check_userns(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
-	const char *map = conf_str(j, "userns.map");
+	const char *map = jd_nonempty(d, JP_USERNS_MAP);
 
-	sp->userns = conf_bool(j, "userns", false) || (map && *map);
+	sp->userns = jd_on(d, JP_USERNS) || map;
 	if (!sp->userns)
 		return 0;
-	if (map && *map && strcmp(map, "auto") != 0) {
+	if (map && strcmp(map, "auto") != 0) {
 		struct idmap *m = &sp->usermap;
 
 		if (!parse_map(map, m))
@@ -217,19 +194,19 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 /* The mounts, in FreeBSD's order: mount, mount.fstab, mount.devfs,
  * mount.procfs (always: a PID namespace needs its own /proc), and a
  * read-only /sys. */
-static int build_mounts(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
-	const char *fstab = conf_str(j, "mount.fstab");
-	char *const *v;
-	size_t n = spec_list(j, "mount", &v);
+	const char *fstab = jd_nonempty(d, JP_MOUNT_FSTAB);
+	size_t n;
+	char *const *v = jd_list(d, JP_MOUNT, &n);
 	struct jmount m;
 
 	for (size_t i = 0; i < n; i++)
 		if (parse_entry(sp, v[i], xasprintf("mount: entry %zu", i + 1), e) < 0)
 			return -1;
-	if (fstab && *fstab && read_fstab(sp, fstab, e) < 0)
+	if (fstab && read_fstab(sp, fstab, e) < 0)
 		return -1;
-	if (conf_bool(j, "mount.devfs", false)) {
+	if (jd_on(d, JP_MOUNT_DEVFS)) {
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
 				     .origin = xstrdup("mount.devfs") };
 		add_mount(sp, &m);
@@ -241,62 +218,63 @@ static int build_mounts(const struct conf_jail *j, struct jspec *sp, struct brig
 	return 0;
 }
 
-void spec_runtime(const struct conf_jail *j, struct jspec *sp)
+void spec_runtime(const struct jail_def *d, struct jspec *sp)
 {
-	sp->persist = conf_bool(j, "persist", false);
-	sp->stop_timeout = conf_int(j, "stop.timeout", 10);
-	sp->exec_timeout = conf_int(j, "exec.timeout", 0);
-	sp->clean = conf_bool(j, "exec.clean", false);
-	sp->jail_user = conf_str(j, "exec.jail_user");
-	sp->system_user = conf_str(j, "exec.system_user");
-	sp->consolelog = conf_str(j, "exec.consolelog");
+	sp->persist = jd_on(d, JP_PERSIST);
+	sp->stop_timeout = (long)jd_int(d, JP_STOP_TIMEOUT);
+	sp->exec_timeout = (long)jd_int(d, JP_EXEC_TIMEOUT);
+	sp->clean = jd_on(d, JP_EXEC_CLEAN);
+	sp->jail_user = jd_str(d, JP_EXEC_JAIL_USER);
+	sp->system_user = jd_str(d, JP_EXEC_SYSTEM_USER);
+	sp->consolelog = jd_str(d, JP_EXEC_CONSOLELOG);
 }
 
-int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e)
+int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
-	const char *hn = conf_str(j, "host.hostname");
-	const char *why = conf_name_invalid(j->name);
+	const char *hn = jd_str(d, JP_HOST_HOSTNAME);
+	const char *why = conf_name_invalid(d->name);
 	struct jail_allow allow;
 
 	memset(sp, 0, sizeof(*sp));
 	if (why)
-		return brig_err_set(e, 0, "name \"%s\" %s", j->name, why);
-	if (check_path(conf_str(j, "path"), e) < 0)
+		return brig_err_set(e, 0, "name \"%s\" %s", d->name, why);
+	if (check_path(jd_str(d, JP_PATH), e) < 0)
 		return -1;
-	sp->path = xstrdup(conf_str(j, "path"));
+	sp->path = xstrdup(jd_str(d, JP_PATH));
 	/* FreeBSD's host = inherit: the host's name (no UTS namespace);
 	 * host.hostname implies host = new. */
-	if (!hn && !conf_bool(j, "host", true))
+	if (!hn && !jd_on(d, JP_HOST))
 		sp->hostname = NULL;
 	else
-		sp->hostname = xstrdup(hn && *hn ? hn : j->name);
+		sp->hostname = xstrdup(hn && *hn ? hn : d->name);
 	if (sp->hostname && strlen(sp->hostname) > 64)
-		return brig_err_set(e, 0, "host.hostname: \"%s\": longer than 64 bytes", sp->hostname);
-	spec_runtime(j, sp);
-	if (!sp->persist && !conf_param(j, "exec.start") && !conf_param(j, "command"))
+		return brig_err_set(e, 0, "%s: \"%s\": longer than 64 bytes", jd_name(JP_HOST_HOSTNAME),
+				    sp->hostname);
+	spec_runtime(d, sp);
+	if (!sp->persist && !jd_set(d, JP_EXEC_START) && !jd_set(d, JP_COMMAND))
 		return brig_err_set(e, 0, "a jail needs persist, exec.start or command (it would end at once)");
 	if (sp->stop_timeout < 0 || sp->exec_timeout < 0)
 		return brig_err_set(e, 0, "%s: must not be negative",
-				    sp->stop_timeout < 0 ? "stop.timeout" : "exec.timeout");
-	if (check_net(j, sp, e) < 0 || check_userns(j, sp, e) < 0)
+				    jd_name(sp->stop_timeout < 0 ? JP_STOP_TIMEOUT : JP_EXEC_TIMEOUT));
+	if (check_net(d, sp, e) < 0 || check_userns(d, sp, e) < 0)
 		return -1;
 	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP |
 		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0) |
 		      (sp->userns ? CLONE_NEWUSER : 0);
 	allow = (struct jail_allow){
-		.raw_sockets = conf_bool(j, "allow.raw_sockets", false),
-		.mlock = conf_bool(j, "allow.mlock", false),
-		.settime = conf_bool(j, "allow.settime", false) || conf_bool(j, "allow.adjtime", false),
+		.raw_sockets = jd_on(d, JP_ALLOW_RAW_SOCKETS),
+		.mlock = jd_on(d, JP_ALLOW_MLOCK),
+		.settime = jd_on(d, JP_ALLOW_SETTIME) || jd_on(d, JP_ALLOW_ADJTIME),
 		/* Never over the host's own network stack. */
-		.routing = sp->own_net && conf_bool(j, "allow.routing", false),
+		.routing = sp->own_net && jd_on(d, JP_ALLOW_ROUTING),
 		.userns = sp->userns,
 	};
 	sp->caps = caps_jail_set(&allow);
-	sp->socket_af = conf_bool(j, "allow.socket_af", false);
-	sp->jid = (int)conf_int(j, "jid", 0);
-	if (check_devfs_ruleset(j, sp, e) < 0)
+	sp->socket_af = jd_on(d, JP_ALLOW_SOCKET_AF);
+	sp->jid = (int)jd_int(d, JP_JID);
+	if (check_devfs_ruleset(d, sp, e) < 0)
 		return -1;
-	return build_mounts(j, sp, e);
+	return build_mounts(d, sp, e);
 }
 
 void spec_free(struct jspec *sp)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf/conf.h"
+#include "conf/model.h"
 #include "sys/jmount.h"
 #include "sys/userns.h"
 #include "util/err.h"
@@ -39,12 +39,12 @@ struct jspec {
 	struct idmap usermap;	/* userns.map given as ids; count 0: auto */
 };
 
-/* Check j and fill sp; errors name the parameter ("path: ..."). */
-int spec_build(const struct conf_jail *j, struct jspec *sp, struct brig_err *e);
+/* Check the model d and fill sp; errors name the parameter ("path: ..."). */
+int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e);
 /* Only what running commands needs (timeouts, users, exec.clean,
- * exec.consolelog, persist), unchecked: for stopping a jail whose
- * configuration may have changed since it started. */
-void spec_runtime(const struct conf_jail *j, struct jspec *sp);
+ * exec.consolelog, persist), unchecked: for stopping a jail from the
+ * model it was started with. */
+void spec_runtime(const struct jail_def *d, struct jspec *sp);
 
 struct jstate;
 struct seccomp_prog;

@@ -43,13 +43,8 @@ static int step_state(struct jctx *x, struct brig_err *e)
 		state_add_addr(&st->ip4, &st->nip4, sp->ip4[i]);
 	for (size_t i = 0; i < sp->nip6; i++)
 		state_add_addr(&st->ip6, &st->nip6, sp->ip6[i]);
-	/* Every parameter as resolved now, for jls and for stopping later. */
-	for (size_t i = 0; i < x->cj->nparams; i++) {
-		cleanup_free char *v = jail_param_text(&x->cj->params[i]);
-
-		state_add_param(st, x->cj->params[i].name, v);
-	}
-	recorded_hooks_add(st, x->cj);
+	/* The model as it is now, for jls and for stopping later. */
+	jail_record(st, x->def);
 	if (jid_assign(x, e) < 0)
 		return -1;
 	return jail_userns_assign(x, e);
@@ -190,13 +185,13 @@ static void undo_kill(struct jctx *x)
 /* exec.prestart: host commands before the jail exists. */
 static int step_prestart(struct jctx *x, struct brig_err *e)
 {
-	return hook_run(x, "exec.prestart", false, e);
+	return hook_run(x, JP_EXEC_PRESTART, false, e);
 }
 
 /* exec.created: host commands once the jail exists. */
 static int step_created(struct jctx *x, struct brig_err *e)
 {
-	return hook_run(x, "exec.created", false, e);
+	return hook_run(x, JP_EXEC_CREATED, false, e);
 }
 
 /* The network of a vnet jail (net/ records what it makes). */
@@ -212,19 +207,19 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 /* exec.start: commands in the jail. */
 static int step_start(struct jctx *x, struct brig_err *e)
 {
-	return hook_run(x, "exec.start", true, e);
+	return hook_run(x, JP_EXEC_START, true, e);
 }
 
 /* command: commands in the jail, after exec.start. */
 static int step_command(struct jctx *x, struct brig_err *e)
 {
-	return hook_run(x, "command", true, e);
+	return hook_run(x, JP_COMMAND, true, e);
 }
 
 /* exec.poststart: host commands once the jail has started. */
 static int step_poststart(struct jctx *x, struct brig_err *e)
 {
-	return hook_run(x, "exec.poststart", false, e);
+	return hook_run(x, JP_EXEC_POSTSTART, false, e);
 }
 
 /* Started: tell init (without persist the jail may end from now on). */
@@ -302,16 +297,16 @@ static int run_plan(struct jctx *x, struct brig_err *e)
  * check), then every check that can be made before anything is created. */
 static int prepare(struct jctx *x, struct brig_err *e)
 {
-	const char *path = conf_str(x->cj, "path");
+	const char *path = jd_str(x->def, JP_PATH);
 
-	spec_runtime(x->cj, &x->sp);
+	spec_runtime(x->def, &x->sp);
 	x->sp.path = xstrdup(path ? path : "");
 	x->step = "exec.prepare";
-	if (hook_run(x, "exec.prepare", false, e) < 0)
+	if (hook_run(x, JP_EXEC_PREPARE, false, e) < 0)
 		return -1;
 	spec_free(&x->sp);
 	x->step = "check";
-	if (spec_build(x->cj, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
+	if (spec_build(x->def, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
 		return -1;
 	return 0;
 }
@@ -355,9 +350,11 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 	return 1;
 }
 
-int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
+int jail_start(const struct jail_set *set, const struct jail_def *d, const struct sink *s)
 {
-	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
+	const struct conf *c = jail_set_conf(set);	/* until net/ and store/ take models */
+	struct jctx x = { .def = d, .conf = c, .cj = c ? conf_jail(c, d->name) : NULL,
+			  .name = d->name, .lockfd = -1, .initfd = -1,
 			  .rootmnt = -1, .pidfd = -1, .sink = s,
 			  .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
@@ -400,7 +397,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 		}
 	}
 	if (!token)
-		restart_started(x.name, cj, ev);
+		restart_started(x.name, d, ev);
 	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
 	/* A jail without persist ends by itself, as on FreeBSD: its reaper
 	 * cleans up after it then. (A persist jail ends only by brig stop,
@@ -409,7 +406,7 @@ int jail_start(const struct conf *c, const struct conf_jail *cj, const struct si
 	 * of start on a VM.) After the unlock: if the jail has already ended,
 	 * its reaper must find the jail free. A restart policy needs one for
 	 * a persist jail too: its init may be killed (the OOM killer). */
-	if (ev == CORE_EV_STARTED && (!x.sp.persist || restart_wanted(cj))) {
+	if (ev == CORE_EV_STARTED && (!x.sp.persist || restart_wanted(d))) {
 		struct brig_err re = { 0 };
 		cleanup_free char *run = jail_run_id(&x.st);
 

@@ -15,10 +15,11 @@
  *   userns UID GID COUNT      (a userns jail: its ids on the host)
  *   ip4 10.0.0.2              (repeated; ip6 likewise)
  *   param NAME VALUE          (every resolved parameter, lists joined by ",")
- *   hooks                     (the stop hooks are recorded, as:)
- *   hook NAME VALUE           (one per command of exec.prestop, exec.stop,
- *                              exec.poststop, exec.release: a stop runs
- *                              these, whatever the configuration says now)
+ *   hooks                     (the lists' values are recorded, as:)
+ *   hook NAME VALUE           (one per value of each list parameter, a
+ *                              comma and all: with the param lines, the
+ *                              model the jail started with, which stop,
+ *                              exec and reload read: core/recorded.c)
  *   obj KIND ID               (kernel objects, in creation order)
  * Written atomically (temp file, fsync, rename); read without the lock. */
 #ifndef BRIG_CORE_STATE_H

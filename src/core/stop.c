@@ -16,13 +16,13 @@
 
 /* A hook that fails during a stop is reported; the stop goes on (the jail
  * must go either way). */
-static void hook_or_warn(struct jctx *x, const char *param, bool in_jail)
+static void hook_or_warn(struct jctx *x, enum jparam id, bool in_jail)
 {
 	struct brig_err e = { 0 };
 
 	if (x->sink->ops && x->sink->ops->no_hooks)
 		return;
-	if (hook_run(x, param, in_jail, &e) < 0) {
+	if (hook_run(x, id, in_jail, &e) < 0) {
 		cleanup_free char *msg = xasprintf("%s: stop: %s (going on)", x->name, e.msg);
 
 		sink_emit(x->sink, x->name, CORE_EV_WARNING, msg);
@@ -47,10 +47,7 @@ static void terminate(struct jctx *x)
 /* The stop itself, with the jail's lock held and x->st of a running jail. */
 static int stop_locked(struct jctx *x, struct brig_err *e)
 {
-	if (x->cj)
-		spec_runtime(x->cj, &x->sp);
-	else
-		x->sp.stop_timeout = 10;
+	spec_runtime(x->def, &x->sp);
 	x->sp.path = xstrdup(x->st.path ? x->st.path : "");
 	x->pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, e);
 	if (x->pidfd < 0)
@@ -60,8 +57,8 @@ static int stop_locked(struct jctx *x, struct brig_err *e)
 	if (jail_save(x, e) < 0)
 		return -1;
 	core_fault("stopping");
-	hook_or_warn(x, "exec.prestop", false);
-	hook_or_warn(x, "exec.stop", true);
+	hook_or_warn(x, JP_EXEC_PRESTOP, false);
+	hook_or_warn(x, JP_EXEC_STOP, true);
 	for (size_t i = 0; i < x->st.nobjs; i++)
 		if (!strcmp(x->st.objs[i].kind, "veth")) {
 			net_jail_stopping(x->st.init_pid);
@@ -69,21 +66,21 @@ static int stop_locked(struct jctx *x, struct brig_err *e)
 		}
 	terminate(x);
 	core_fault("removed");
-	hook_or_warn(x, "exec.poststop", false);
+	hook_or_warn(x, JP_EXEC_POSTSTOP, false);
 	if (jail_teardown(x, e) < 0)
 		return -1;
-	hook_or_warn(x, "exec.release", false);
+	hook_or_warn(x, JP_EXEC_RELEASE, false);
 	return 0;
 }
 
-int jail_stop(const struct conf *c, const char *name, const struct sink *s)
+int jail_stop(const struct jail_set *set, const char *name, const struct sink *s)
 {
-	struct jctx x = { .conf = c, .cj = c ? conf_jail(c, name) : NULL, .name = name, .lockfd = -1,
+	struct jctx x = { .def = set ? jail_set_find(set, name) : NULL, .name = name, .lockfd = -1,
 			  .initfd = -1, .pidfd = -1, .sink = s, .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
 	const char *why = conf_name_invalid(name);
-	struct conf_jail rec = { 0 };
+	struct jail_def *rec = NULL;
 	bool busy;
 	int r;
 
@@ -99,7 +96,7 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 	r = jail_reconcile(&x, &e);
 	if (r < 0)
 		brig_err_wrap(&e, "%s: cleaning up its last run", name);
-	else if (r == 0 && !x.cj && c)
+	else if (r == 0 && !x.def && set)
 		brig_err_set(&e, 0, "%s: no such jail (not in the configuration, not running)", name);
 	else if (r == 0)
 		ev = CORE_EV_NOT_RUNNING;
@@ -107,10 +104,8 @@ int jail_stop(const struct conf *c, const char *name, const struct sink *s)
 	if (r >= 0)
 		restart_cancel(name, r == 1);
 	if (r == 1) {
-		/* As it started, whatever the configuration says now (a jail
-		 * started by an older brig: its configuration, if any). */
-		if (recorded_jail(&x.st, &rec))
-			x.cj = &rec;
+		/* As it started, whatever the configuration says now. */
+		x.def = rec = jail_recorded_def(&x.st);
 		if (stop_locked(&x, &e) < 0) {
 			brig_err_wrap(&e, "%s: stop", name);
 		} else {
@@ -129,7 +124,7 @@ out:
 	sink_emit(s, name, ev, ev == CORE_EV_FAILED ? e.msg : NULL);
 	spec_free(&x.sp);
 	state_free(&x.st);
-	recorded_jail_free(&rec);
+	jail_def_free(rec);
 	free(x.dir);
 	return ev == CORE_EV_FAILED ? -1 : 0;
 }

@@ -6,34 +6,35 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "conf_helpers.h"
 #include "core/depend.h"
 
-/* A hand-built configuration: jails a..e; deps[i] lists jail i's depend. */
+/* Hand-built models: jails a..e; deps[i] lists jail i's depend. */
 struct fixture {
-	struct conf c;
-	struct conf_jail j[6];
-	struct conf_param p[6];
-	char *vals[6][3];
+	struct jail_set s;
+	struct jail_def *v[6];
 };
 
 static void build(struct fixture *f, const char *const names[], const char *const deps[][3], size_t n)
 {
+	static char *const depend[] = { "depend", "depend", "depend" };
+
 	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < n; i++) {
 		size_t nd = 0;
 
 		while (nd < 3 && deps[i][nd])
 			nd++;
-		f->j[i].name = (char *)names[i];
-		for (size_t k = 0; k < nd; k++)
-			f->vals[i][k] = (char *)deps[i][k];
-		f->p[i] = (struct conf_param){ .name = "depend", .type = CONF_LIST, .values = f->vals[i],
-					       .nvalues = nd };
-		f->j[i].params = &f->p[i];
-		f->j[i].nparams = nd ? 1 : 0;
+		f->v[i] = jail_def_from_params(names[i], depend, (char *const *)deps[i], nd);
 	}
-	f->c.jails = f->j;
-	f->c.njails = n;
+	f->s.v = f->v;
+	f->s.n = n;
+}
+
+static void unbuild(struct fixture *f)
+{
+	for (size_t i = 0; i < f->s.n; i++)
+		jail_def_free(f->v[i]);
 }
 
 static const char *const names5[] = { "db", "cache", "web", "front", "other" };
@@ -72,7 +73,7 @@ static void test_start_pulls_dependencies(void **state)
 
 	(void)state;
 	build(&f, names5, deps5, 5);
-	dep_plan_build(&p, &f.c, names, 1, false, NULL, 0, NULL, NULL);
+	dep_plan_build(&p, &f.s, names, 1, false, NULL, 0, NULL, NULL);
 	assert_int_equal(p.n, 4);	/* front web db cache; not other */
 	assert_int_equal(job(&p, "other"), -1);
 	assert_true(p.jobs[job(&p, "front")].named);
@@ -80,6 +81,7 @@ static void test_start_pulls_dependencies(void **state)
 	run_all(&p, NULL, order, sizeof(order));
 	assert_string_equal(order, "db cache web front ");
 	dep_plan_free(&p);
+	unbuild(&f);
 }
 
 static void test_failure_skips_dependents_only(void **state)
@@ -90,7 +92,7 @@ static void test_failure_skips_dependents_only(void **state)
 
 	(void)state;
 	build(&f, names5, deps5, 5);
-	dep_plan_build(&p, &f.c, NULL, 0, false, NULL, 0, NULL, NULL);
+	dep_plan_build(&p, &f.s, NULL, 0, false, NULL, 0, NULL, NULL);
 	run_all(&p, "db", order, sizeof(order));
 	assert_string_equal(order, "db cache other ");
 	assert_int_equal(p.jobs[job(&p, "db")].st, DEP_FAIL);
@@ -101,6 +103,7 @@ static void test_failure_skips_dependents_only(void **state)
 	assert_int_equal(p.jobs[job(&p, "cache")].st, DEP_OK);
 	assert_int_equal(p.jobs[job(&p, "other")].st, DEP_OK);
 	dep_plan_free(&p);
+	unbuild(&f);
 }
 
 static void test_parallel_readiness(void **state)
@@ -111,7 +114,7 @@ static void test_parallel_readiness(void **state)
 
 	(void)state;
 	build(&f, names5, deps5, 5);
-	dep_plan_build(&p, &f.c, NULL, 0, false, NULL, 0, NULL, NULL);
+	dep_plan_build(&p, &f.s, NULL, 0, false, NULL, 0, NULL, NULL);
 	/* db, cache, other are ready at once; web waits for both. */
 	a = dep_next(&p);
 	b = dep_next(&p);
@@ -125,6 +128,7 @@ static void test_parallel_readiness(void **state)
 	dep_done(&p, (size_t)b, true);
 	assert_string_equal(p.jobs[dep_next(&p)].name, "web");
 	dep_plan_free(&p);
+	unbuild(&f);
 }
 
 static bool running_all(const char *name, void *ctx)
@@ -150,14 +154,15 @@ static void test_stop_reverse(void **state)
 
 	(void)state;
 	build(&f, names5, deps5, 5);
-	dep_plan_build(&p, &f.c, names, 1, true, NULL, 0, running_all, NULL);
+	dep_plan_build(&p, &f.s, names, 1, true, NULL, 0, running_all, NULL);
 	run_all(&p, NULL, order, sizeof(order));
 	assert_string_equal(order, "front web db ");
 	dep_plan_free(&p);
 	/* Dependents that do not run are not pulled in. */
-	dep_plan_build(&p, &f.c, names, 1, true, NULL, 0, running_none, NULL);
+	dep_plan_build(&p, &f.s, names, 1, true, NULL, 0, running_none, NULL);
 	assert_int_equal(p.n, 1);
 	dep_plan_free(&p);
+	unbuild(&f);
 }
 
 static void test_stop_extra_and_unknown(void **state)
@@ -169,15 +174,16 @@ static void test_stop_extra_and_unknown(void **state)
 
 	(void)state;
 	build(&f, names5, deps5, 5);
-	dep_plan_build(&p, &f.c, NULL, 0, true, extra, 1, running_none, NULL);
+	dep_plan_build(&p, &f.s, NULL, 0, true, extra, 1, running_none, NULL);
 	assert_int_equal(p.n, 6);
-	assert_null(p.jobs[job(&p, "gone")].cj);
+	assert_null(p.jobs[job(&p, "gone")].def);
 	dep_plan_free(&p);
 	/* Start of an unknown jail: a planned failure. */
-	dep_plan_build(&p, &f.c, names, 1, false, NULL, 0, NULL, NULL);
+	dep_plan_build(&p, &f.s, names, 1, false, NULL, 0, NULL, NULL);
 	assert_int_equal(p.jobs[0].st, DEP_FAIL);
 	assert_string_equal(p.jobs[0].error, "nosuch: no such jail in the configuration");
 	dep_plan_free(&p);
+	unbuild(&f);
 }
 
 static void test_loop_and_undefined(void **state)
@@ -189,13 +195,32 @@ static void test_loop_and_undefined(void **state)
 
 	(void)state;
 	build(&f, names, deps, 3);
-	dep_plan_build(&p, &f.c, NULL, 0, false, NULL, 0, NULL, NULL);
+	dep_plan_build(&p, &f.s, NULL, 0, false, NULL, 0, NULL, NULL);
 	assert_int_equal(p.jobs[job(&p, "c")].st, DEP_FAIL);
 	assert_string_equal(p.jobs[job(&p, "c")].error, "c: depends on undefined jail \"x\"");
 	assert_int_equal(dep_next(&p), -1);
 	assert_int_equal(dep_fail_stuck(&p), 2);
 	assert_string_equal(p.jobs[job(&p, "a")].error, "a: dependency loop");
 	dep_plan_free(&p);
+	unbuild(&f);
+}
+
+/* The plan of a configuration as jail.conf gives it (conf_jail_set):
+ * every jail after what it depends on, definition order otherwise. */
+static void test_order_from_jail_conf(void **state)
+{
+	struct ld l;
+	struct dep_plan p;
+	char order[256];
+
+	(void)state;
+	LOAD(&l, "web { depend = db, cache; }\ndb { depend = store; }\ncache { }\nstore { }\nlone { }\n");
+	assert_int_equal(l.rc, 0);
+	dep_plan_build(&p, conf_jail_set(l.c), NULL, 0, false, NULL, 0, NULL, NULL);
+	run_all(&p, NULL, order, sizeof(order));
+	assert_string_equal(order, "cache store db web lone ");
+	dep_plan_free(&p);
+	ld_free(&l);
 }
 
 int main(void)
@@ -207,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_stop_reverse),
 		cmocka_unit_test(test_stop_extra_and_unknown),
 		cmocka_unit_test(test_loop_and_undefined),
+		cmocka_unit_test(test_order_from_jail_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -209,8 +209,19 @@ static void start_one(const struct conf_jail *cj, const struct core_ops *o)
 	o->report(o->ctx, j->name, CORE_EV_STARTED, NULL);
 }
 
-int core_start(const struct conf *c, char *const *names, size_t n, const struct core_ops *o)
+/* The models of the fake configuration: the configuration itself. */
+static struct jail_set fake_set;
+
+const struct jail_set *conf_jail_set(const struct conf *c)
 {
+	fake_set.priv = (void *)c;
+	return &fake_set;
+}
+
+int core_start(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
+{
+	const struct conf *c = s->priv;
+
 	last_parallel = o->parallel;
 	if (n == 0)
 		for (size_t i = 0; i < c->njails; i++)
@@ -220,9 +231,9 @@ int core_start(const struct conf *c, char *const *names, size_t n, const struct 
 	return 0;
 }
 
-int core_stop(const struct conf *c, char *const *names, size_t n, const struct core_ops *o)
+int core_stop(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
 {
-	(void)c;
+	(void)s;
 	last_no_hooks = o->no_hooks;
 	for (size_t i = 0; i < n; i++) {
 		struct fake_jail *j = fake_find(names[i]);
