@@ -218,11 +218,9 @@ static size_t line_len(const char *p)
 	return eol ? (size_t)(eol - p + 1) : strlen(p);
 }
 
-static bool line_has(const char *p, size_t len, const char *what)
+static const char *line_has(const char *p, size_t len, const char *what)
 {
-	const char *at = strstr(p, what);
-
-	return at && at < p + len;
+	return memmem(p, len, what, strlen(what));
 }
 
 /* The document text with every generated part regenerated; NULL (and a
@@ -234,12 +232,11 @@ static char *regenerate(const char *path, const char *text)
 
 	while (*p) {
 		size_t len = line_len(p);
-		const char *mark = strstr(p, "generated: ");
+		const char *mark = line_has(p, len, "generated: ");
 		char name[64];
 
 		sb_addn(&out, p, len);
-		if (!line_has(p, len, "generated: ") ||
-		    sscanf(mark, "generated: %63[a-z-]", name) != 1) {
+		if (!mark || sscanf(mark, "generated: %63[a-z-]", name) != 1) {
 			p += len;
 			continue;
 		}
