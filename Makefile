@@ -7,6 +7,8 @@
 #   make demo       the seed's setup, end to end, in a throwaway sandbox
 #   make fuzz       the config fuzzer for FUZZ_SECONDS (default 600)
 #   make bench      the benchmarks under bench/
+#   make docs       the parameter lists of the man pages and doc/ from the
+#                   parameter table (make check fails when they differ)
 #   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec, man
 #                   pages, systemd units, completions, /etc/brig examples)
 #   make uninstall  the same PREFIX and DESTDIR: removes exactly those
@@ -65,7 +67,7 @@ OBJS      = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 ASAN_OBJS = $(patsubst src/%.c,$(BUILD)/asan/obj/%.o,$(LIB_SRCS))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(TEST_SRCS))
 
-.PHONY: all check demo fuzz bench install uninstall manifest deb clean deps asan
+.PHONY: all check demo fuzz bench install uninstall manifest deb clean deps asan docs
 all: $(BUILD)/brig
 
 deps:
@@ -134,7 +136,19 @@ $(BUILD)/fuzz/fuzz_conf: fuzz/fuzz_conf.c $(CONF_SRCS)
 	@mkdir -p $(@D)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^
 
-asan: $(BUILD)/asan/brig $(UNIT_BINS)
+# The parameter lists of the documentation, generated from the parameter
+# table between marker lines (src/gen/params_doc.c): `make docs` rewrites
+# them, tests/run.sh checks that they are what the table generates.
+PARAMS_DOC := $(BUILD)/asan/gen/params-doc
+$(PARAMS_DOC): src/gen/params_doc.c $(BUILD)/asan/libbrig.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(BUILD)/asan/libbrig.a $(LDLIBS)
+
+docs: $(PARAMS_DOC)
+	$(PARAMS_DOC)
+
+asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps

@@ -62,6 +62,9 @@ suite() {
 	fi
 }
 [ -x tests/golden/run.sh ] && suite golden tests/golden/run.sh
+# The parameter lists of the documentation: what the parameter table
+# generates (make docs).
+[ -x "$BUILD/asan/gen/params-doc" ] && suite docs "$BUILD/asan/gen/params-doc" --check
 
 # matches NAME PATTERNS: NAME matches one of the '|'-separated globs.
 matches() {

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "conf/model.h"
 #include "net/net.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -116,8 +117,10 @@ static int lint_networks(struct conf_source *src, struct diag *d)
 		return 0;
 	src->lazy = false;
 	if (conf_load(src, &c, &ignored) == 0) {
+		const struct jail_set *s = conf_jail_set(c);
+
 		for (size_t i = 0; i < c->njails; i++)
-			if (conf_bool(&c->jails[i], "vnet", false) &&
+			if (jd_on(s->v[i], JP_VNET) &&
 			    net_jail_lint(c, &c->jails[i], d) < 0)
 				rc = 1;
 	}

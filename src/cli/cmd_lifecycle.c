@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "conf/model.h"
 #include "core/core.h"
 #include "store/store.h"
 #include "util/mem.h"
@@ -148,12 +149,13 @@ static int parse(int argc, char **argv, struct lc_opts *o, unsigned sel)
  * started are mounted by their start, which reports a failure). */
 static void mount_roots(const struct conf *c, const struct lc_opts *o)
 {
+	const struct jail_set *s = conf_jail_set(c);
 	char **skip = xcalloc(c->njails + 1, sizeof(*skip));
 	struct diag d = { 0 };
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->njails; i++)
-		if (!o->boot || conf_bool(&c->jails[i], "boot", true))
+		if (!o->boot || jd_on(s->v[i], JP_BOOT))
 			skip[n++] = c->jails[i].name;
 	store_roots_mount(skip, n, &d);
 	for (size_t i = 0; i < d.n; i++)

@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "conf/model.h"
 #include "core/core.h"
 #include "util/mem.h"
 #include "util/paths.h"
@@ -164,6 +165,7 @@ int cmd_logs(int argc, char **argv)
 	bool follow_them = false, configured;
 	long lines = -1;
 	const char *name, *why, *console = NULL;
+	const struct jail_def *def;
 	struct conf *c;
 	size_t n = 0;
 	int ch, rc = 0;
@@ -196,9 +198,10 @@ int cmd_logs(int argc, char **argv)
 		return 2;
 	}
 	c = cli_load_conf_quiet(NULL, false);
-	configured = c && conf_jail(c, name);
-	if (configured && !conf_jail(c, name)->error)
-		console = conf_str(conf_jail(c, name), "exec.consolelog");
+	def = c ? jail_set_find(conf_jail_set(c), name) : NULL;
+	configured = def != NULL;
+	if (def && !def->error)
+		console = jd_str(def, JP_EXEC_CONSOLELOG);
 	v[n++].path = core_log_path(name);
 	if (console && *console && strcmp(console, v[0].path) != 0)
 		v[n++].path = xstrdup(console);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "conf/model.h"
 #include "core/core.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -29,18 +30,23 @@ struct kp_value {
 	char buf[24];			/* storage for a number */
 };
 
-/* The kernel parameters in jls's "all" order (top-level names first, each
- * group sorted), as FreeBSD 15 lists them. */
+/* The kernel parameters (the rows of conf's table marked KERN) in jls's
+ * "all" order: top-level names first, each group sorted by name. */
 size_t kp_count(void);
+enum jparam kp_id(size_t i);
 const char *kp_name(size_t i);
-/* Index of a kernel parameter, or -1. */
+/* The id of a jail.conf parameter named on jls's command line, or -1. */
 int kp_find(const char *name);
 /* Read-only in the kernel: jls -s leaves it out. */
-bool kp_readonly(const char *name);
-/* The value jls prints for NAME of jail j: what the jail recorded at start,
- * else brig's default for a kernel parameter (doc/frontends.md lists them).
- * False if NAME is neither a kernel parameter nor recorded by j. */
-bool kp_value(const struct core_jail *j, const char *name, struct kp_value *out);
+bool kp_readonly(enum jparam id);
+/* The value jls prints for parameter id of jail j: what the jail recorded
+ * at start, else for a kernel parameter its default (the table's, or
+ * computed: doc/frontends.md lists them). False for a parameter that is
+ * not a kernel one and that j did not record. */
+bool kp_value(const struct core_jail *j, enum jparam id, struct kp_value *out);
+/* What the running jail j recorded for id at start, or NULL: the one
+ * place cli reads a running jail's parameters. */
+const char *kp_recorded(const struct core_jail *j, enum jparam id);
 /* "persist" -> "nopersist", "allow.mount" -> "allow.nomount" (caller frees). */
 char *kp_noname(const char *name);
 

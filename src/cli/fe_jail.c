@@ -213,17 +213,18 @@ static struct conf *load(const struct jail_args *a)
 
 /* The configuration's jail for a command-line name: by name, or for a
  * number the jail whose jid it is ("5309 { name = web; }" is web). */
-static const struct conf_jail *conf_target(const struct conf *c, const char *arg)
+static const struct jail_def *conf_target(const struct conf *c, const char *arg)
 {
-	const struct conf_jail *cj = conf_jail(c, arg);
+	const struct jail_set *s = conf_jail_set(c);
+	const struct jail_def *d = jail_set_find(s, arg);
 
-	if (cj || !arg[0] || strspn(arg, "0123456789") != strlen(arg))
-		return cj;
-	for (size_t i = 0; i < c->njails; i++) {
-		const char *jid = conf_str(&c->jails[i], "jid");
+	if (d || !arg[0] || strspn(arg, "0123456789") != strlen(arg))
+		return d;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *jid = jd_str(s->v[i], JP_JID);
 
 		if (jid && strcmp(jid, arg) == 0)
-			return &c->jails[i];
+			return s->v[i];
 	}
 	return NULL;
 }
@@ -307,34 +308,36 @@ static void do_remove(struct run *r)
 	conf_free(c);
 }
 
-/* The first parameter of cj the running jail was not started with. */
-static const char *changed_param(const struct conf_jail *cj, const struct core_jail *j)
+/* The first parameter d sets that the running jail was not started
+ * with. */
+static const char *changed_param(const struct jail_def *d, const struct core_jail *j)
 {
-	for (size_t i = 0; i < cj->nparams; i++) {
-		const struct conf_param *p = &cj->params[i];
+	for (size_t id = 0; id < JP__COUNT; id++) {
+		const struct jval *v = jd_val(d, (enum jparam)id);
+		const char *have = kp_recorded(j, (enum jparam)id);
 		struct strbuf want = STRBUF_INIT;
-		const char *have = NULL;
 		bool same;
 
-		for (size_t k = 0; k < p->nvalues; k++) {
+		if (!v->set)
+			continue;
+		if (conf_jparam((enum jparam)id)->type != CONF_LIST)
+			sb_adds(&want, v->s);
+		for (size_t k = 0; k < v->n; k++) {
 			if (k)
 				sb_addc(&want, ',');
-			sb_adds(&want, p->values[k]);
+			sb_adds(&want, v->v[k]);
 		}
-		for (size_t k = 0; k < j->nparams; k++)
-			if (strcmp(j->param_names[k], p->name) == 0)
-				have = j->param_values[k] ? j->param_values[k] : "";
 		same = have && strcmp(have, want.s ? want.s : "") == 0;
 		sb_free(&want);
 		if (!same)
-			return p->name;
+			return jd_name((enum jparam)id);
 	}
 	return NULL;
 }
 
 /* What -c, -m, -cm, -rc, -rm, -crm do to one jail, as jail(8) decides:
  * start it, restart it, report it unchanged, or refuse. */
-static void plan_one(struct run *r, const struct conf_jail *cj, struct names *start,
+static void plan_one(struct run *r, const struct jail_def *d, struct names *start,
 		     struct names *restart)
 {
 	unsigned op = r->a->op;
@@ -344,29 +347,29 @@ static void plan_one(struct run *r, const struct conf_jail *cj, struct names *st
 	const char *changed;
 
 	if (op == JAIL_OP_CREATE) {
-		names_add(start, cj->name);
+		names_add(start, d->name);
 		return;
 	}
-	running = core_find(cj->name, &j, &e) == 0;
+	running = core_find(d->name, &j, &e) == 0;
 	if (!running) {
 		if (op & JAIL_OP_CREATE && op & JAIL_OP_MODIFY) {
-			names_add(start, cj->name);
+			names_add(start, d->name);
 		} else {
-			cli_error("\"%s\" not found", cj->name);
+			cli_error("\"%s\" not found", d->name);
 			r->failed = true;
 		}
 		return;
 	}
-	changed = op & JAIL_OP_MODIFY ? changed_param(cj, &j) : "";
+	changed = op & JAIL_OP_MODIFY ? changed_param(d, &j) : "";
 	if (!changed) {
 		if (r->a->verbose >= 0)
-			printf("%s: updated\n", cj->name);
+			printf("%s: updated\n", d->name);
 	} else if (op & JAIL_OP_REMOVE) {
-		names_add(restart, cj->name);
+		names_add(restart, d->name);
 	} else {
 		/* Linux cannot change a running jail's namespaces, root or
 		 * mounts: every parameter is fixed at creation. */
-		cli_error("%s: %s cannot be changed after creation", cj->name, changed);
+		cli_error("%s: %s cannot be changed after creation", d->name, changed);
 		r->failed = true;
 	}
 	core_jail_free(&j);
@@ -394,7 +397,7 @@ static void do_create(struct run *r)
 		plan_one(r, conf_target(c, a->names[0]), &start, &restart);
 	} else {
 		for (size_t i = 0; i < c->njails; i++)
-			plan_one(r, &c->jails[i], &start, &restart);
+			plan_one(r, conf_jail_set(c)->v[i], &start, &restart);
 	}
 	fflush(stdout);
 	if (restart.n > 0) {

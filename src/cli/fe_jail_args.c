@@ -218,7 +218,7 @@ void jail_format_jidfile(struct strbuf *out, int jid, const struct conf_jail *cj
 	for (size_t i = 0; i < cj->nparams; i++) {
 		const struct conf_param *p = &cj->params[i];
 
-		if (strcmp(p->name, "jid") == 0)
+		if (p->def == conf_jparam(JP_JID))
 			continue;
 		sb_addc(out, ' ');
 		if (p->type == CONF_BOOL) {

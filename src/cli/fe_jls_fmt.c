@@ -13,55 +13,44 @@
 
 /* The parameters to print, in order, without repeats. */
 struct cols {
-	const char **name;
+	enum jparam *id;
 	size_t n, cap;
 };
 
-static void add_col(struct cols *c, const char *name)
+static void add_col(struct cols *c, enum jparam id)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->name[i], name) == 0)
+		if (c->id[i] == id)
 			return;
-	c->name = xgrow(c->name, &c->cap, c->n + 1, sizeof(*c->name));
-	c->name[c->n++] = name;
+	c->id = xgrow(c->id, &c->cap, c->n + 1, sizeof(*c->id));
+	c->id[c->n++] = id;
 }
 
 /* The pseudo-parameter "all": every kernel parameter. */
 static void add_all(struct cols *c)
 {
 	for (size_t i = 0; i < kp_count(); i++)
-		add_col(c, kp_name(i));
+		add_col(c, kp_id(i));
 }
 
-/* A named parameter must be a kernel parameter, a jail.conf parameter,
- * or one some jail recorded (FreeBSD: "unknown parameter"). */
-static bool known(const char *name, const struct core_jail *v, size_t n)
-{
-	struct kp_value val;
-
-	if (kp_find(name) >= 0 || conf_pdef_find(CONF_SCHEMA_JAILS, name))
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (kp_value(&v[i], name, &val))
-			return true;
-	return false;
-}
-
-static int build_cols(const struct jls_opts *o, const struct core_jail *v, size_t n,
-		      struct cols *c, struct brig_err *e)
+/* A named parameter must be a jail.conf parameter (FreeBSD: "unknown
+ * parameter"). */
+static int build_cols(const struct jls_opts *o, struct cols *c, struct brig_err *e)
 {
 	if (o->nparams == 0) {
 		add_all(c);
 		return 0;
 	}
 	for (size_t i = 0; i < o->nparams; i++) {
+		int id = kp_find(o->params[i]);
+
 		if (strcmp(o->params[i], "all") == 0) {
 			add_all(c);
 			continue;
 		}
-		if (!known(o->params[i], v, n))
+		if (id < 0)
 			return brig_err_set(e, 0, "unknown parameter: %s", o->params[i]);
-		add_col(c, o->params[i]);
+		add_col(c, (enum jparam)id);
 	}
 	return 0;
 }
@@ -69,23 +58,22 @@ static int build_cols(const struct jls_opts *o, const struct core_jail *v, size_
 /* jls -s prints what jail(8) would take: no read-only parameters, and
  * none under a jailsys parameter that is not "new" (ip4.addr when
  * ip4=disable). */
-static bool skipped(const struct core_jail *j, const char *name)
+static bool skipped(const struct core_jail *j, enum jparam id)
 {
-	const char *dot = strchr(name, '.');
+	const char *name = jd_name(id), *dot = strchr(name, '.');
 	struct kp_value parent;
 	char *pname;
 	int k;
 
-	if (kp_readonly(name))
+	if (kp_readonly(id))
 		return true;
 	if (!dot)
 		return false;
 	pname = xstrndup(name, (size_t)(dot - name));
 	k = kp_find(pname);
-	bool skip = k >= 0 && kp_value(j, pname, &parent) && parent.type == KP_SYS &&
-		    strcmp(parent.str, "new") != 0;
 	free(pname);
-	return skip;
+	return k >= 0 && kp_value(j, (enum jparam)k, &parent) && parent.type == KP_SYS &&
+	       strcmp(parent.str, "new") != 0;
 }
 
 /* jls's quoted_print: quotes only with -q (or -s), chosen so the value
@@ -163,23 +151,24 @@ static void params_row(const struct jls_opts *o, const struct cols *c,
 	bool spc = false;
 
 	for (size_t i = 0; i < c->n; i++) {
+		const char *name = jd_name(c->id[i]);
 		struct kp_value val;
 
-		if ((o->pflags & JLS_SKIP) && skipped(j, c->name[i]))
+		if ((o->pflags & JLS_SKIP) && skipped(j, c->id[i]))
 			continue;
-		if (!kp_value(j, c->name[i], &val)) {
+		if (!kp_value(j, c->id[i], &val)) {
 			/* Recorded by another jail only: empty here. */
 			val.type = KP_STR;
 			val.str = "";
 		}
 		if (o->json) {
-			json_param(x, c->name[i], &val);
+			json_param(x, name, &val);
 			continue;
 		}
 		if (spc)
 			sb_addc(out, ' ');
 		spc = true;
-		text_param(out, o->pflags, c->name[i], &val);
+		text_param(out, o->pflags, name, &val);
 	}
 	if (!o->json)
 		sb_addc(out, '\n');
@@ -243,7 +232,7 @@ static void verbose_row(const struct jls_opts *o, const struct core_jail *j,
 	const char *path = j->path ? j->path : "";
 	struct kp_value cpuset;
 
-	kp_value(j, "cpuset.id", &cpuset);
+	kp_value(j, JP_CPUSET_ID, &cpuset);
 	if (o->json) {
 		char jid[16];
 
@@ -282,7 +271,7 @@ static void header(const struct jls_opts *o, const struct cols *c, struct strbuf
 		for (size_t i = 0; i < c->n; i++) {
 			if (i)
 				sb_addc(out, ' ');
-			sb_adds(out, c->name[i]);
+			sb_adds(out, jd_name(c->id[i]));
 		}
 		sb_addc(out, '\n');
 	}
@@ -301,8 +290,8 @@ int jls_format(const struct jls_opts *o, const struct core_jail *v, size_t n,
 		eff.pflags &= ~JLS_VERBOSE;
 	else if (!(eff.pflags & (JLS_HEADER | JLS_NAMEVAL | JLS_VERBOSE)))
 		eff.pflags |= JLS_DEFAULT;
-	if (!(eff.pflags & (JLS_DEFAULT | JLS_VERBOSE)) && build_cols(&eff, v, n, &c, e) < 0) {
-		free(c.name);
+	if (!(eff.pflags & (JLS_DEFAULT | JLS_VERBOSE)) && build_cols(&eff, &c, e) < 0) {
+		free(c.id);
 		return -1;
 	}
 	if (eff.json) {
@@ -326,6 +315,6 @@ int jls_format(const struct jls_opts *o, const struct core_jail *v, size_t n,
 	}
 	if (eff.json)
 		xo_end(&x);
-	free(c.name);
+	free(c.id);
 	return 0;
 }

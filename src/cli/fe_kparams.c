@@ -1,10 +1,12 @@
 /* The jail parameters jls(8) knows, and the value brig reports for each.
  *
  * FreeBSD's jls asks the kernel; a brig jail records every parameter it was
- * started with, and the kernel parameters it did not set get the defaults
- * below: FreeBSD 15's, except where Linux says otherwise (a brig jail
- * always has its own UTS and IPC namespaces, so host and sysv* are "new";
- * raw sockets need allow.raw_sockets). */
+ * started with. The kernel parameters are the rows of conf's table marked
+ * KERN (conf/params_jail.def), with their type, read-only flag and the
+ * default reported when the jail did not set one: FreeBSD 15's, except
+ * where Linux says otherwise (a brig jail always has its own UTS and IPC
+ * namespaces, so host and sysv* are "new"). A few values come from the
+ * running jail instead (kp_value). */
 #include "cli/fe.h"
 
 #include <stdio.h>
@@ -14,105 +16,56 @@
 
 #include "util/mem.h"
 
-struct kparam {
-	const char *name;
-	enum kp_type type;
-	bool ro;		/* read-only: not something jail(8) takes */
-	const char *dflt;	/* NULL: computed (kp_value) */
-};
+/* The kernel parameters in jls's "all" order: top-level parameters first,
+ * then dotted ones, each group sorted by name (FreeBSD's sort_param). */
+static enum jparam order[JP__COUNT];
+static size_t norder;
 
-/* jls "all" order: top-level parameters first, then dotted ones, each
- * group sorted by name (FreeBSD's sort_param). */
-static const struct kparam kparams[] = {
-	{ "devfs_ruleset", KP_INT, false, "0" },
-	{ "dying", KP_BOOL, true, "false" },
-	{ "enforce_statfs", KP_INT, false, "2" },
-	{ "env", KP_STR, false, "" },
-	{ "host", KP_SYS, false, "new" },
-	{ "ip4", KP_SYS, false, NULL },
-	{ "ip6", KP_SYS, false, NULL },
-	{ "jid", KP_INT, false, NULL },
-	{ "linux", KP_SYS, false, "new" },
-	{ "meta", KP_STR, false, "" },
-	{ "name", KP_STR, false, NULL },
-	{ "osreldate", KP_INT, false, "0" },
-	{ "osrelease", KP_STR, false, NULL },
-	{ "parent", KP_INT, true, "0" },
-	{ "path", KP_STR, false, NULL },
-	{ "persist", KP_BOOL, false, "false" },
-	{ "securelevel", KP_INT, false, "-1" },
-	{ "sysvmsg", KP_SYS, false, "new" },
-	{ "sysvsem", KP_SYS, false, "new" },
-	{ "sysvshm", KP_SYS, false, "new" },
-	{ "vnet", KP_SYS, false, NULL },
-	{ "zfs", KP_SYS, false, "new" },
-	{ "allow.adjtime", KP_BOOL, false, "false" },
-	{ "allow.chflags", KP_BOOL, false, "false" },
-	{ "allow.extattr", KP_BOOL, false, "false" },
-	{ "allow.mlock", KP_BOOL, false, "false" },
-	{ "allow.mount", KP_BOOL, false, "false" },
-	{ "allow.mount.devfs", KP_BOOL, false, "false" },
-	{ "allow.mount.fdescfs", KP_BOOL, false, "false" },
-	{ "allow.mount.linprocfs", KP_BOOL, false, "false" },
-	{ "allow.mount.linsysfs", KP_BOOL, false, "false" },
-	{ "allow.mount.nullfs", KP_BOOL, false, "false" },
-	{ "allow.mount.procfs", KP_BOOL, false, "false" },
-	{ "allow.mount.tmpfs", KP_BOOL, false, "false" },
-	{ "allow.mount.zfs", KP_BOOL, false, "false" },
-	{ "allow.nfsd", KP_BOOL, false, "false" },
-	{ "allow.quotas", KP_BOOL, false, "false" },
-	{ "allow.raw_sockets", KP_BOOL, false, "false" },
-	{ "allow.read_msgbuf", KP_BOOL, false, "false" },
-	{ "allow.reserved_ports", KP_BOOL, false, "true" },
-	{ "allow.routing", KP_BOOL, false, "false" },
-	{ "allow.set_hostname", KP_BOOL, false, "true" },
-	{ "allow.setaudit", KP_BOOL, false, "false" },
-	{ "allow.settime", KP_BOOL, false, "false" },
-	{ "allow.socket_af", KP_BOOL, false, "false" },
-	{ "allow.suser", KP_BOOL, false, "true" },
-	{ "allow.sysvipc", KP_BOOL, false, "false" },
-	{ "allow.unprivileged_parent_tampering", KP_BOOL, false, "false" },
-	{ "allow.unprivileged_proc_debug", KP_BOOL, false, "false" },
-	{ "children.cur", KP_INT, true, "0" },
-	{ "children.max", KP_INT, false, "0" },
-	{ "cpuset.id", KP_INT, true, "0" },
-	{ "host.domainname", KP_STR, false, "" },
-	{ "host.hostid", KP_INT, false, "0" },
-	{ "host.hostname", KP_STR, false, NULL },
-	{ "host.hostuuid", KP_STR, false, "00000000-0000-0000-0000-000000000000" },
-	{ "ip4.addr", KP_IPLIST, false, NULL },
-	{ "ip4.saddrsel", KP_BOOL, false, "true" },
-	{ "ip6.addr", KP_IPLIST, false, NULL },
-	{ "ip6.saddrsel", KP_BOOL, false, "true" },
-	{ "linux.osname", KP_STR, false, "Linux" },
-	{ "linux.osrelease", KP_STR, false, NULL },
-	{ "linux.oss_version", KP_INT, false, "198144" },
-	{ "zfs.mount_snapshot", KP_INT, false, "0" },
-};
+static int jls_cmp(const void *a, const void *b)
+{
+	const char *x = jd_name(*(const enum jparam *)a), *y = jd_name(*(const enum jparam *)b);
+	bool dx = strchr(x, '.') != NULL, dy = strchr(y, '.') != NULL;
+
+	return dx != dy ? (int)dx - (int)dy : strcmp(x, y);
+}
+
+static void sort_params(void)
+{
+	if (norder)
+		return;
+	for (size_t id = 0; id < JP__COUNT; id++)
+		if (conf_jparam((enum jparam)id)->flags & CONF_PF_KERNEL)
+			order[norder++] = (enum jparam)id;
+	qsort(order, norder, sizeof(*order), jls_cmp);
+}
 
 size_t kp_count(void)
 {
-	return ARRAY_SIZE(kparams);
+	sort_params();
+	return norder;
+}
+
+enum jparam kp_id(size_t i)
+{
+	sort_params();
+	return order[i];
 }
 
 const char *kp_name(size_t i)
 {
-	return kparams[i].name;
+	return jd_name(kp_id(i));
 }
 
 int kp_find(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kparams); i++)
-		if (strcmp(kparams[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	const struct conf_pdef *r = conf_pdef_find(CONF_SCHEMA_JAILS, name);
+
+	return r ? (int)(r - conf_jparam(0)) : -1;
 }
 
-bool kp_readonly(const char *name)
+bool kp_readonly(enum jparam id)
 {
-	int i = kp_find(name);
-
-	return i >= 0 && kparams[i].ro;
+	return conf_jparam(id)->flags & CONF_PF_READONLY;
 }
 
 char *kp_noname(const char *name)
@@ -124,16 +77,19 @@ char *kp_noname(const char *name)
 	return xasprintf("%.*s.no%s", (int)(dot - name), name, dot + 1);
 }
 
-/* What j recorded for name at start, or NULL. */
-static const char *recorded(const struct core_jail *j, const char *name)
+/* Today core's names and values, lists joined with ",". */
+const char *kp_recorded(const struct core_jail *j, enum jparam id)
 {
+	const char *name = jd_name(id);
+
 	for (size_t i = 0; i < j->nparams; i++)
 		if (strcmp(j->param_names[i], name) == 0)
 			return j->param_values[i] ? j->param_values[i] : "";
 	return NULL;
 }
 
-/* jail.conf writes booleans many ways; the kernel reports true or false. */
+/* A recorded boolean as the kernel reports it (a state may hold any of
+ * jail.conf's spellings). */
 static bool truthy(const char *v)
 {
 	return strcmp(v, "true") == 0 || strcmp(v, "new") == 0 ||
@@ -146,7 +102,7 @@ static bool truthy(const char *v)
  * which is FreeBSD's "disable". */
 static const char *ip_sys(const struct core_jail *j, size_t naddr)
 {
-	const char *vnet = recorded(j, "vnet");
+	const char *vnet = kp_recorded(j, JP_VNET);
 
 	if (naddr > 0)
 		return "new";
@@ -165,38 +121,76 @@ static const char *kernel_release(void)
 	return u.release;
 }
 
-/* Values that come from the jail's state rather than its parameters. */
-static bool state_value(const struct core_jail *j, const char *name, struct kp_value *out)
+/* Values that come from the running jail rather than its parameters. */
+static bool state_value(const struct core_jail *j, enum jparam id, struct kp_value *out)
 {
-	if (strcmp(name, "jid") == 0) {
+	switch (id) {
+	case JP_JID:
 		snprintf(out->buf, sizeof(out->buf), "%d", j->jid);
 		out->str = out->buf;
-	} else if (strcmp(name, "name") == 0) {
+		return true;
+	case JP_NAME:
 		out->str = j->name ? j->name : "";
-	} else if (strcmp(name, "path") == 0) {
+		return true;
+	case JP_PATH:
 		out->str = j->path ? j->path : "";
-	} else if (strcmp(name, "host.hostname") == 0) {
+		return true;
+	case JP_HOST_HOSTNAME:
 		out->str = j->hostname ? j->hostname : "";
-	} else if (strcmp(name, "ip4.addr") == 0) {
+		return true;
+	case JP_IP4_ADDR:
 		out->list = j->ip4;
 		out->nlist = j->nip4;
-	} else if (strcmp(name, "ip6.addr") == 0) {
+		return true;
+	case JP_IP6_ADDR:
 		out->list = j->ip6;
 		out->nlist = j->nip6;
-	} else {
+		return true;
+	default:
 		return false;
 	}
-	return true;
 }
 
-bool kp_value(const struct core_jail *j, const char *name, struct kp_value *out)
+/* What jls calls the row's type. */
+static enum kp_type kp_type(const struct conf_pdef *r)
 {
-	int k = kp_find(name);
-	const char *rec = recorded(j, name);
+	switch (r->type) {
+	case CONF_BOOL:
+		return KP_BOOL;
+	case CONF_INT:
+		return KP_INT;
+	case CONF_LIST:
+		return KP_IPLIST;	/* ip4.addr, ip6.addr */
+	case CONF_STRING:
+	default:
+		return r->flags & CONF_PF_JAILSYS ? KP_SYS : KP_STR;
+	}
+}
+
+/* A computed default (the row has none). */
+static const char *computed(const struct core_jail *j, enum jparam id)
+{
+	switch (id) {
+	case JP_IP4:
+		return ip_sys(j, j->nip4);
+	case JP_IP6:
+		return ip_sys(j, j->nip6);
+	case JP_OSRELEASE:
+	case JP_LINUX_OSRELEASE:
+		return kernel_release();
+	default:
+		return "";
+	}
+}
+
+bool kp_value(const struct core_jail *j, enum jparam id, struct kp_value *out)
+{
+	const struct conf_pdef *r = conf_jparam(id);
+	const char *rec = kp_recorded(j, id);
 
 	memset(out, 0, sizeof(*out));
 	out->str = "";
-	if (k < 0) {
+	if (!(r->flags & CONF_PF_KERNEL)) {
 		/* A jail.conf parameter the kernel does not know (exec.start,
 		 * mount.devfs, ...): brig shows what the jail recorded. */
 		if (!rec)
@@ -205,8 +199,8 @@ bool kp_value(const struct core_jail *j, const char *name, struct kp_value *out)
 		out->str = rec;
 		return true;
 	}
-	out->type = kparams[k].type;
-	if (state_value(j, name, out))
+	out->type = kp_type(r);
+	if (state_value(j, id, out))
 		return true;
 	if (rec) {
 		if (out->type == KP_BOOL)
@@ -214,19 +208,10 @@ bool kp_value(const struct core_jail *j, const char *name, struct kp_value *out)
 		else if (out->type == KP_SYS && !strcmp(rec, "true"))
 			rec = "new";
 		else if (out->type == KP_SYS && !strcmp(rec, "false"))
-			rec = strcmp(name, "vnet") == 0 ? "inherit" : "disable";
+			rec = id == JP_VNET ? "inherit" : "disable";
 		out->str = rec;
 		return true;
 	}
-	if (kparams[k].dflt)
-		out->str = kparams[k].dflt;
-	else if (strcmp(name, "ip4") == 0)
-		out->str = ip_sys(j, j->nip4);
-	else if (strcmp(name, "ip6") == 0)
-		out->str = ip_sys(j, j->nip6);
-	else if (strcmp(name, "vnet") == 0)
-		out->str = "inherit";
-	else if (strcmp(name, "osrelease") == 0 || strcmp(name, "linux.osrelease") == 0)
-		out->str = kernel_release();
+	out->str = r->dflt ? r->dflt : computed(j, id);
 	return true;
 }

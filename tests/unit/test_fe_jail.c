@@ -22,10 +22,6 @@
  * from the command line; from a file, one jail per line:
  * "JAIL param=value ...". */
 
-struct fake_conf {
-	struct conf c;
-};
-
 static void set_param(struct conf_jail *j, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -41,6 +37,7 @@ static void set_param(struct conf_jail *j, const char *arg)
 		p = &j->params[j->nparams++];
 		memset(p, 0, sizeof(*p));
 		p->name = xstrndup(arg, nlen);
+		p->def = conf_pdef_find(CONF_SCHEMA_JAILS, p->name);
 		p->type = eq ? CONF_STRING : CONF_BOOL;
 	}
 	if (!append) {
@@ -101,10 +98,58 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	return 0;
 }
 
+/* The models of the fake configuration: each parameter set by its id,
+ * the others at the table's default. */
+const struct jail_set *conf_jail_set(const struct conf *c)
+{
+	struct jail_set *s = c->priv;
+
+	if (s)
+		return s;
+	s = xcalloc(1, sizeof(*s));
+	s->v = xcalloc(c->njails + 1, sizeof(*s->v));
+	for (s->n = 0; s->n < c->njails; s->n++) {
+		const struct conf_jail *j = &c->jails[s->n];
+		struct jail_def *d = xcalloc(1, sizeof(*d));
+		static char *const none[1] = { NULL };
+
+		d->name = j->name;
+		for (size_t id = 0; id < JP__COUNT; id++)
+			d->p[id] = (struct jval){ .s = conf_jparam((enum jparam)id)->dflt, .v = none };
+		for (size_t i = 0; i < j->nparams; i++) {
+			const struct conf_param *p = &j->params[i];
+
+			if (p->def)
+				d->p[p->def - conf_jparam(0)] = (struct jval){
+					.set = true, .s = p->values[p->nvalues - 1],
+					.v = p->values, .n = p->def->type == CONF_LIST ? p->nvalues : 0 };
+		}
+		s->v[s->n] = d;
+	}
+	((struct conf *)c)->priv = s;
+	return s;
+}
+
+const struct jail_def *jail_set_find(const struct jail_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i]->name, name))
+			return s->v[i];
+	return NULL;
+}
+
 void conf_free(struct conf *c)
 {
+	struct jail_set *s;
+
 	if (!c)
 		return;
+	s = c->priv;
+	for (size_t i = 0; s && i < s->n; i++)
+		free(s->v[i]);
+	if (s)
+		free(s->v);
+	free(s);
 	for (size_t i = 0; i < c->njails; i++) {
 		struct conf_jail *j = &c->jails[i];
 
