@@ -100,7 +100,7 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
 	struct idmap map = jail_idmap(&x->st);
-	int r = store_jail_prepare(x->cj, &rec, map.count ? &map : NULL, e);
+	int r = store_jail_prepare(x->name, x->sp.path, &rec, map.count ? &map : NULL, e);
 
 	if (r < 0)
 		return brig_err_wrap(e, "store");

@@ -30,10 +30,9 @@ static char *store_jail_of(const char *path, const char *storeabs)
 store, make sure it is mounted there (store_root_ensure). A userns
  * jail's is replaced, while it runs, by an overlay of idmapped layers
  * (store.h). Jails not made by the store: no-op. */
-int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const struct idmap *map,
-		       struct brig_err *e)
+int store_jail_prepare(const char *jail, const char *path, const struct rec *rec,
+		       const struct idmap *map, struct brig_err *e)
 {
-	const char *path = conf_str(j, "path");
 	cleanup_free char *real = NULL, *storeabs = NULL, *name = NULL;
 	cleanup_close int storefd = -1, lockfd = -1;
 	struct jailrec r;
@@ -56,13 +55,13 @@ int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const s
 	jailrec_close(&r);
 	if (!thin || !map) {
 		if (thin && store_root_ensure(name, e) < 0)
-			return brig_err_wrap(e, "%s: mounting its root", j->name);
+			return brig_err_wrap(e, "%s: mounting its root", jail);
 		return 0;
 	}
 	/* Under the store's lock, as store_root_ensure mounts. */
 	lockfd = store_lock(storefd, true, e);
 	if (lockfd < 0 || jailrec_open(storefd, name, &r, e) < 0)
-		return brig_err_wrap(e, "%s: mounting its root", j->name);
+		return brig_err_wrap(e, "%s: mounting its root", jail);
 	rc = rec_add(rec, "idroot", name, e);
 	/* The plain overlay at path would hide the idmapped one. */
 	if (rc == 0)
@@ -71,7 +70,7 @@ int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const s
 		rc = jailrec_mount_map(&r, name, map, e);
 	jailrec_close(&r);
 	if (rc < 0)
-		return brig_err_wrap(e, "%s: mounting its root", j->name);
+		return brig_err_wrap(e, "%s: mounting its root", jail);
 	return 1;
 }
 

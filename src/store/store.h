@@ -32,8 +32,8 @@ store, make sure it is mounted there (store_root_ensure); jails not made
  * rec), so that the jail's stop puts the plain root back
  * (store_root_plain). Returns 1 when it did so, 0 when the caller must
  * show path idmapped itself (not an overlay of the store). */
-int store_jail_prepare(const struct conf_jail *j, const struct rec *rec, const struct idmap *map,
-		       struct brig_err *e);
+int store_jail_prepare(const char *jail, const char *path, const struct rec *rec,
+		       const struct idmap *map, struct brig_err *e);
 /* A userns jail's stop: its idmapped root gives way to the plain one. */
 int store_root_plain(const char *name, struct brig_err *e);
 

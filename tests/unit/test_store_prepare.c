@@ -36,11 +36,7 @@ static bool usable;
 /* A jail whose path is path. */
 static int prepare(const char *path, struct brig_err *e)
 {
-	char *values[] = { (char *)path };
-	struct conf_param params[] = { { .name = "path", .type = CONF_STRING, .values = values, .nvalues = 1 } };
-	struct conf_jail j = { .name = "t", .params = params, .nparams = path ? 1 : 0 };
-
-	return store_jail_prepare(&j, NULL, NULL, e);
+	return store_jail_prepare("t", path, NULL, NULL, e);
 }
 
 /* How many mounts sit exactly on path. */
