@@ -17,7 +17,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf
+PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Every brig command is a short-lived process, and on a VM each shared
 # library costs page faults and TLB flushes at start-up (a dozen of them
@@ -27,14 +27,15 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # only (src/gen/seccomp.c); everything that ships a static archive in
 # Debian is linked in (libarchive with only the filters brig uses: no
 # libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian has no
-# libmnl.a). --gc-sections drops the table of every writer format (xar
+# libmnl.a); so is libjansson, which reads the jail state files
+# (core/state_json.c). --gc-sections drops the table of every writer format (xar
 # needs libxml2) that libarchive's pax writer object carries. libbpf (for
 # the cgroup v2 device program, sys/devices.c) is linked in too, with the
 # libelf its object needs.
 # LINK_SHARED: libraries of that static group to take from the system
 # instead (the Debian package: -lz -lbz2, which lintian will not see
 # embedded).
-STATIC_LIBS := libcap libarchive libbpf
+STATIC_LIBS := libcap libarchive libbpf jansson
 LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \

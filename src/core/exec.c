@@ -112,10 +112,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		state_free(&st);
 		return brig_err_set(e, 0, "%s: exec: not running", j->name);
 	}
-	cg = xcalloc(st.nobjs + 1, sizeof(*cg));
-	for (size_t i = 0; i < st.nobjs; i++)
-		if (strcmp(st.objs[i].kind, "cgroup") == 0)
-			cg[ncg++] = st.objs[i].id;
+	cg = state_obj_ids(&st, JOBJ_CGROUP, &ncg);
 	clean = state_param(&st, "exec.clean");
 	env = env_jail(o->login || (clean && strcmp(clean, "true") == 0));
 	r.pidfd = pidfd;
