@@ -47,6 +47,10 @@ static void write_params(struct json *j, const struct jstate *s)
 	for (size_t i = 0; i < s->nparams; i++) {
 		size_t n = 0;
 
+		/* A name twice (only a hand-made version 1 file has that):
+		 * the first, which is what state_param() says. */
+		if (state_param(s, s->pnames[i]) != s->pvalues[i])
+			continue;
 		json_key(j, s->pnames[i]);
 		if (!s->plists || !s->plists[i]) {
 			json_str(j, s->pvalues[i]);

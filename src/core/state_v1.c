@@ -20,6 +20,7 @@
  *   obj KIND ID
  * Values escaped: \\ and \n. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,12 @@ static int parse_pair(const char *key, char *val, struct jstate *s, struct brig_
 	if (!sep)
 		return brig_err_set(e, 0, "bad %s line", key);
 	*sep = '\0';
+	/* Names are parameter names: printable ASCII. (A name that is not
+	 * would not stay one name in version 2: invalid UTF-8 is written
+	 * as U+FFFD there, so two such names could become one key.) */
+	for (const char *c = val; *c; c++)
+		if (*c < 0x21 || *c > 0x7e)
+			return brig_err_set(e, 0, "bad %s line", key);
 	if (strcmp(key, "param") == 0) {
 		state_add_param(s, val, sep + 1);
 	} else if (strcmp(key, "hook") == 0) {
@@ -79,7 +86,12 @@ static int parse_line(const char *line, size_t len, struct jstate *s, bool *has_
 		free(s->name);
 		s->name = TAKE_PTR(val);
 	} else if (!strcmp(key, "jid")) {
-		s->jid = atoi(val);
+		char *end;
+		long jid = strtol(val, &end, 10);
+
+		if (end == val || *end || jid < 0 || jid > INT_MAX)
+			return brig_err_set(e, 0, "bad jid line");
+		s->jid = (int)jid;
 	} else if (!strcmp(key, "status")) {
 		int st = jstatus_find(val);
 
@@ -90,7 +102,8 @@ static int parse_line(const char *line, size_t len, struct jstate *s, bool *has_
 	} else if (!strcmp(key, "init")) {
 		int pid = 0;
 
-		if (sscanf(val, "%d %llu", &pid, &s->init_start) != 2)
+		if (sscanf(val, "%d %llu", &pid, &s->init_start) != 2 || pid < 0 ||
+		    s->init_start > LLONG_MAX)
 			return brig_err_set(e, 0, "bad init line");
 		s->init_pid = pid;
 	} else if (!strcmp(key, "ns")) {
