@@ -5,7 +5,8 @@
 #                   variant and run every test (unit, golden, integration,
 #                   a short fuzz run); ends with "N passed, N failed"
 #   make demo       the seed's setup, end to end, in a throwaway sandbox
-#   make fuzz       the config fuzzer for FUZZ_SECONDS (default 600)
+#   make fuzz       the config and state-file fuzzers for FUZZ_SECONDS
+#                   (default 600) each
 #   make bench      the benchmarks under bench/
 #   make docs       the parameter lists of the man pages and doc/ from the
 #                   parameter table (make check fails when they differ)
@@ -29,7 +30,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # only (src/gen/seccomp.c); everything that ships a static archive in
 # Debian is linked in (libarchive with only the filters brig uses: no
 # libxml2, ICU or libstdc++); libmnl and libc stay shared (Debian has no
-# libmnl.a). --gc-sections drops the table of every writer format (xar
+# libmnl.a); so is libjansson, which reads the jail state files
+# (core/state_json.c). --gc-sections drops the table of every writer format (xar
 # needs libxml2) that libarchive's pax writer object carries. libbpf (for
 # the cgroup v2 device program, sys/devices.c) is linked in too, with the
 # libelf its object needs.
@@ -148,11 +150,18 @@ $(PARAMS_DOC): src/gen/params_doc.c $(BUILD)/asan/libbrig.a
 docs: $(PARAMS_DOC)
 	$(PARAMS_DOC)
 
+# The state file's reader (core/state*.c), with the util/ it uses.
+STATE_SRCS := $(filter src/core/state%,$(LIB_SRCS)) $(filter src/util/%,$(LIB_SRCS))
+$(BUILD)/fuzz/fuzz_state: fuzz/fuzz_state.c $(STATE_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
+
 asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
-	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/brig
+	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/brig
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -161,10 +170,12 @@ demo: deps
 	@BUILD=$(BUILD) sh examples/demo.sh
 
 FUZZ_SECONDS ?= 600
-fuzz: $(BUILD)/fuzz/fuzz_conf
-	@mkdir -p $(BUILD)/fuzz/corpus
+fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state
 	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=fuzz/jailconf.dict $(BUILD)/fuzz/corpus fuzz/corpus
+	$(BUILD)/fuzz/fuzz_state -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		$(BUILD)/fuzz/corpus-state fuzz/corpus-state
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig

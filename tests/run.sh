@@ -5,7 +5,7 @@
 #   golden       tests/golden/run.sh       (bad input -> exact message)
 #   integration  tests/integration/*.sh    (root, the real ASan binary, each
 #                                           in its own net+mount+pid namespace)
-#   fuzz         build/fuzz/fuzz_conf      (a short run)
+#   fuzz         build/fuzz/fuzz_conf, fuzz_state (a short run each)
 #
 # TESTS=pattern limits integration tests to names matching the pattern
 # (shell globs; several separated by '|': TESTS='jail_*|net_seed'). The
@@ -128,16 +128,21 @@ else
 	sk "integration (not root)"
 fi
 
-# A short fuzz run of the configuration engine.
-if [ -x "$BUILD/fuzz/fuzz_conf" ]; then
-	mkdir -p "$BUILD/fuzz/corpus"
-	if "$BUILD/fuzz/fuzz_conf" -max_total_time="${FUZZ_CHECK_SECONDS:-30}" -max_len=8192 \
-		-dict=fuzz/jailconf.dict "$BUILD/fuzz/corpus" fuzz/corpus >"$LOG/fuzz.log" 2>&1; then
-		ok "fuzz/conf ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz.log"))"
+# A short fuzz run of each parser: fuzz NAME CORPUS [LIBFUZZER OPTION...].
+fuzz() {
+	f=$1 corpus=$2
+	shift 2
+	[ -x "$BUILD/fuzz/fuzz_$f" ] || return 0
+	mkdir -p "$BUILD/fuzz/$corpus"
+	if "$BUILD/fuzz/fuzz_$f" -max_total_time="${FUZZ_CHECK_SECONDS:-30}" -max_len=8192 "$@" \
+		"$BUILD/fuzz/$corpus" "fuzz/$corpus" >"$LOG/fuzz_$f.log" 2>&1; then
+		ok "fuzz/$f ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz_$f.log"))"
 	else
-		ko "fuzz/conf" "$LOG/fuzz.log"
+		ko "fuzz/$f" "$LOG/fuzz_$f.log"
 	fi
-fi
+}
+fuzz conf corpus -dict=fuzz/jailconf.dict
+fuzz state corpus-state
 
 [ -n "$failed" ] && printf 'failed:%s\n' "$failed"
 if [ "$skip" -gt 0 ]; then

@@ -188,19 +188,19 @@ static void print_all_json(const struct row *rows, size_t n)
 		if (rows[i].run)
 			json_int(&js, rows[i].run->jid);
 		else
-			json_write_null(&js);
+			json_null_value(&js);
 		json_key(&js, "error");
 		if (rows[i].error)
 			json_str(&js, rows[i].error);
 		else
-			json_write_null(&js);
+			json_null_value(&js);
 		json_key(&js, "restarts");
 		json_int(&js, rows[i].restart.count);
 		json_key(&js, "next_restart");
 		if (rows[i].restart.next > 0)
 			json_int(&js, rows[i].restart.next);
 		else
-			json_write_null(&js);
+			json_null_value(&js);
 		json_key(&js, "last");
 		if (rows[i].has_last) {
 			json_obj_begin(&js);
@@ -212,20 +212,20 @@ static void print_all_json(const struct row *rows, size_t n)
 			if (l->status >= 0)
 				json_int(&js, l->status);
 			else
-				json_write_null(&js);
+				json_null_value(&js);
 			json_key(&js, "step");
 			if (l->step)
 				json_str(&js, l->step);
 			else
-				json_write_null(&js);
+				json_null_value(&js);
 			json_key(&js, "message");
 			if (l->message)
 				json_str(&js, l->message);
 			else
-				json_write_null(&js);
+				json_null_value(&js);
 			json_obj_end(&js);
 		} else {
-			json_write_null(&js);
+			json_null_value(&js);
 		}
 		json_obj_end(&js);
 	}

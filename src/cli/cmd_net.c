@@ -57,7 +57,7 @@ static void render_json(const struct net_bridge_info *v, size_t n, struct strbuf
 			if (v[i].members[k].jail)
 				json_str(&w, v[i].members[k].jail);
 			else
-				json_write_null(&w);
+				json_null_value(&w);
 			json_obj_end(&w);
 		}
 		json_arr_end(&w);

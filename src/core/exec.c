@@ -110,10 +110,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		state_free(&st);
 		return brig_err_set(e, 0, "%s: exec: not running", j->name);
 	}
-	cg = xcalloc(st.nobjs + 1, sizeof(*cg));
-	for (size_t i = 0; i < st.nobjs; i++)
-		if (strcmp(st.objs[i].kind, "cgroup") == 0)
-			cg[ncg++] = st.objs[i].id;
+	cg = state_obj_ids(&st, JOBJ_CGROUP, &ncg);
 	d = jail_recorded_def(&st);
 	env = env_jail(o->login || jd_on(d, JP_EXEC_CLEAN));
 	r.pidfd = pidfd;

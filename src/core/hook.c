@@ -214,18 +214,6 @@ static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, cha
 	r->fd_in = r->fd_out = r->fd_err = r->pty = r->pty_sock = -1;
 }
 
-/* The cgroup directories recorded in st (pointers into st). */
-static char **state_cgroups(const struct jstate *st, size_t *n)
-{
-	char **v = xcalloc(st->nobjs + 1, sizeof(*v));
-
-	*n = 0;
-	for (size_t i = 0; i < st->nobjs; i++)
-		if (strcmp(st->objs[i].kind, "cgroup") == 0)
-			v[(*n)++] = st->objs[i].id;
-	return v;
-}
-
 /* A descriptor of the caller's terminal fd of its own, write-only: what
  * the jail may hold of it (it cannot read the host's keystrokes). */
 static int tty_write_only(int fd, struct brig_err *e)
@@ -285,7 +273,7 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 		if (log < 0)
 			return brig_err_wrap(e, "%s: brig's log of the jail", param);
 	}
-	cg = state_cgroups(&x->st, &ncg);
+	cg = state_obj_ids(&x->st, JOBJ_CGROUP, &ncg);
 	env = env_jail(x->sp.clean);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;

@@ -36,8 +36,8 @@ static void from_state(struct core_jail *out, const struct jstate *st)
 	out->ip6 = dup_strv(st->ip6, st->nip6);
 	out->nip6 = st->nip6;
 	out->init_pid = st->init_pid;
-	out->state = strcmp(st->status, "starting") == 0 ? "starting" :
-		     strcmp(st->status, "stopping") == 0 ? "stopping" : "running";
+	out->state = jstatus_names[st->status == JSTATUS_STARTING || st->status == JSTATUS_STOPPING ?
+				   st->status : JSTATUS_RUNNING];
 	out->param_names = dup_strv(st->pnames, st->nparams);
 	out->param_values = dup_strv(st->pvalues, st->nparams);
 	out->nparams = st->nparams;
@@ -58,7 +58,7 @@ static int look(const char *name, struct jstate *st, int exit_code)
 	r = state_read(x.dir, st, NULL);
 	alive = r == 1 && proc_alive(st->init_pid, st->init_start);
 	/* The common case needs no lock: a running jail. */
-	if (alive && strcmp(st->status, "running") == 0) {
+	if (alive && st->status == JSTATUS_RUNNING) {
 		free(x.dir);
 		return 1;
 	}

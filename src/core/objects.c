@@ -17,14 +17,14 @@ int jail_save(struct jctx *x, struct brig_err *e)
 }
 
 /* rec.add of a jail: the object is in the state file before it exists. */
-static int rec_jail_add(void *ctx, const char *kind, const char *id, struct brig_err *e)
+static int rec_jail_add(void *ctx, enum jobj_kind kind, const char *id, struct brig_err *e)
 {
 	struct jctx *x = ctx;
 
 	state_add_obj(&x->st, kind, id);
 	if (jail_save(x, e) < 0)
 		return -1;
-	core_fault(kind);
+	core_fault(jobj_kind_names[kind]);
 	return 0;
 }
 
@@ -38,14 +38,16 @@ static int obj_remove(const struct jobj *o, struct brig_err *e)
 {
 	/* A thin jail's root, recorded by an older brig: it stays mounted
 	 * (store/root.c); brig destroy unmounts it. */
-	if (strcmp(o->kind, "mount") == 0)
+	switch (o->kind) {
+	case JOBJ_MOUNT:
 		return 0;
-	/* A userns jail's idmapped root: the plain one comes back. */
-	if (strcmp(o->kind, "idroot") == 0)
+	case JOBJ_IDROOT:	/* a userns jail's idmapped root: the plain one comes back */
 		return store_root_plain(o->id, e);
-	if (strcmp(o->kind, "cgroup") == 0)
+	case JOBJ_CGROUP:
 		return cgroup_remove(o->id, e);
-	return net_obj_remove(o->kind, o->id, e);
+	default:
+		return net_obj_remove(o->kind, o->id, e);
+	}
 }
 
 int jail_teardown(struct jctx *x, struct brig_err *e)
@@ -60,9 +62,8 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 
 		core_fault("teardown");
 		if (obj_remove(&st->objs[i], &oe) == 0) {
-			free(st->objs[i].kind);
 			free(st->objs[i].id);
-			st->objs[i].kind = NULL;
+			st->objs[i].id = NULL;
 			continue;
 		}
 		if (r == 0) {
@@ -76,11 +77,10 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 		return jid_state_remove(x->dir, st, e) < 0 ? -1 : r;
 	}
 	for (size_t i = 0, w = 0; i < st->nobjs; i++)
-		if (st->objs[i].kind)
+		if (st->objs[i].id)
 			st->objs[w++] = st->objs[i];
 	st->nobjs = kept;
-	free(st->status);
-	st->status = xstrdup("dead");
+	st->status = JSTATUS_DEAD;
 	jail_save(x, NULL);
 	return r;
 }
@@ -103,7 +103,7 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 		return r;
 	/* A running jail whose init is gone ended on its own (or its init
 	 * was killed): say so for brig ls -a. */
-	if (strcmp(x->st.status, "running") == 0 && !proc_alive(x->st.init_pid, x->st.init_start)) {
+	if (x->st.status == JSTATUS_RUNNING && !proc_alive(x->st.init_pid, x->st.init_start)) {
 		int status = x->exit_known ? x->exit_status : -1;
 		cleanup_free char *run = jail_run_id(&x->st);
 
@@ -117,7 +117,7 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 		struct brig_err ke = { 0 };
 		int pidfd;
 
-		if (strcmp(x->st.status, "running") == 0)
+		if (x->st.status == JSTATUS_RUNNING)
 			return 1;
 		/* Interrupted while starting or stopping (we hold the lock, so
 		 * nobody is at it any more): the jail goes. */

@@ -26,7 +26,7 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	struct jstate *st = &x->st;
 
 	st->name = xstrdup(x->name);
-	st->status = xstrdup("starting");
+	st->status = JSTATUS_STARTING;
 	st->nsflags = sp->nsflags;
 	st->caps = sp->caps;
 	st->socket_af = sp->socket_af;
@@ -61,7 +61,7 @@ static int step_cgroup(struct jctx *x, struct brig_err *e)
 	if (cgroup_dirs(group, &dirs, &n, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		state_add_obj(&x->st, "cgroup", dirs[i]);
+		state_add_obj(&x->st, JOBJ_CGROUP, dirs[i]);
 	if (n && jail_save(x, e) < 0)
 		r = -1;
 	core_fault("cgroup");
@@ -79,13 +79,10 @@ static int step_cgroup(struct jctx *x, struct brig_err *e)
  * it goes with the cgroups. */
 static int step_devices(struct jctx *x, struct brig_err *e)
 {
-	char **dirs = xcalloc(x->st.nobjs + 1, sizeof(*dirs));
-	size_t n = 0;
+	size_t n;
+	char **dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &n);
 	int r;
 
-	for (size_t i = 0; i < x->st.nobjs; i++)
-		if (strcmp(x->st.objs[i].kind, "cgroup") == 0)
-			dirs[n++] = x->st.objs[i].id;
 	r = devices_limit(dirs, n, x->sp.devsets, e);
 	free(dirs);
 	return r;
@@ -113,7 +110,7 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 static int attach(struct jctx *x, struct brig_err *e)
 {
 	for (size_t i = 0; i < x->st.nobjs; i++)
-		if (strcmp(x->st.objs[i].kind, "cgroup") == 0 &&
+		if (x->st.objs[i].kind == JOBJ_CGROUP &&
 		    cgroup_attach(x->st.objs[i].id, x->child.pid, e) < 0)
 			return -1;
 	return 0;
@@ -225,8 +222,7 @@ static int step_poststart(struct jctx *x, struct brig_err *e)
 /* Started: tell init (without persist the jail may end from now on). */
 static int step_ready(struct jctx *x, struct brig_err *e)
 {
-	free(x->st.status);
-	x->st.status = xstrdup("running");
+	x->st.status = JSTATUS_RUNNING;
 	if (jail_save(x, e) < 0)
 		return -1;
 	if (pidfd_send_signal(x->pidfd, SIGUSR1, NULL, 0) < 0)
@@ -284,7 +280,7 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	x->initfd = -1;
 	if (x->rootmnt >= 0)
 		close(TAKE_FD(x->rootmnt));
-	if (x->st.status) {
+	if (x->st.name) {	/* step_state ran */
 		struct brig_err te = { 0 };
 
 		if (jail_teardown(x, &te) < 0)
@@ -316,7 +312,7 @@ static int prepare(struct jctx *x, struct brig_err *e)
 static long jail_nprocs(const struct jctx *x)
 {
 	for (size_t i = 0; i < x->st.nobjs; i++)
-		if (strcmp(x->st.objs[i].kind, "cgroup") == 0)
+		if (x->st.objs[i].kind == JOBJ_CGROUP)
 			return cgroup_nprocs(x->st.objs[i].id);
 	return -1;
 }

@@ -1,26 +1,36 @@
-/* A jail's runtime state: one small text file, brig_rundir()/NAME/state.
+/* A jail's runtime state: one small file, core_rundir()/NAME/state.
  *
- * Format (version 1), one "KEY VALUE" per line, values escaped (\\ and \n):
- *   brig-jail-state 1
- *   name web
- *   jid 3
- *   status starting|running|stopping|dead
- *   init PID STARTTIME        (0 0 until the jail's first process exists)
- *   ns 0xFLAGS                (CLONE_NEW* to join when entering)
- *   caps 0xMASK               (the jail's bounding set)
- *   socket_af 1               (allow.socket_af: its filter allows every
- *                              socket family; absent: not)
- *   hostname web
- *   path /jails/web
- *   userns UID GID COUNT      (a userns jail: its ids on the host)
- *   ip4 10.0.0.2              (repeated; ip6 likewise)
- *   param NAME VALUE          (every resolved parameter, lists joined by ",")
- *   hooks                     (the lists' values are recorded, as:)
- *   hook NAME VALUE           (one per value of each list parameter, a
- *                              comma and all: with the param lines, the
- *                              model the jail started with, which stop,
- *                              exec and reload read: core/recorded.c)
- *   obj KIND ID               (kernel objects, in creation order)
+ * Format (version 2): one JSON object (state_json_out.c, state_json_in.c).
+ *   {
+ *     "brig-jail-state": 2,
+ *     "name": "web",
+ *     "jid": 3,
+ *     "status": "starting" | "running" | "stopping" | "dead",
+ *     "init": { "pid": PID, "start": STARTTIME },
+ *                          (0 0 until the jail's first process exists)
+ *     "ns": "0xFLAGS",     (CLONE_NEW* to join when entering)
+ *     "caps": "0xMASK",    (the jail's bounding set)
+ *     "socket_af": true,   (allow.socket_af: its filter allows every
+ *                           socket family)
+ *     "hostname": "web",
+ *     "path": "/jails/web",
+ *     "userns": { "uid": U, "gid": G, "count": N },
+ *                          (a userns jail: its ids on the host; absent: none)
+ *     "ip4": [ "10.0.0.2" ], "ip6": [ ... ],
+ *     "params": { NAME: "value" | [ "value", ... ] },
+ *                          (every resolved parameter; a list as an array)
+ *     "stop_hooks": { NAME: [ "command", ... ] },
+ *                          (exec.prestop, exec.stop, exec.poststop,
+ *                           exec.release, one command each: a stop runs
+ *                           these, whatever the configuration says now;
+ *                           absent: a brig that did not record them)
+ *     "objects": [ { "kind": KIND, "id": ID } ]
+ *                          (kernel objects, in creation order; KIND one of
+ *                           jobj_kind_names[], util/rec.h)
+ *   }
+ * Unknown keys (a newer brig of the same version) are ignored; another
+ * version is refused. Version 1, the "KEY VALUE" text of the brig before
+ * (state_v1.c), is still read: a jail it started stops after an upgrade.
  * Written atomically (temp file, fsync, rename); read without the lock. */
 #ifndef BRIG_CORE_STATE_H
 #define BRIG_CORE_STATE_H
@@ -31,17 +41,30 @@
 #include <sys/types.h>
 
 #include "util/err.h"
+#include "util/rec.h"
 #include "util/strbuf.h"
 
+/* The life of a jail as its state says; jstatus_names[] are its names in
+ * the state file and in messages. */
+enum jstatus {
+	JSTATUS_STARTING,
+	JSTATUS_RUNNING,
+	JSTATUS_STOPPING,
+	JSTATUS_DEAD,
+	JSTATUS__COUNT
+};
+
+extern const char *const jstatus_names[JSTATUS__COUNT];
+
 struct jobj {
-	char *kind;
+	enum jobj_kind kind;
 	char *id;
 };
 
 struct jstate {
 	char *name;
 	int jid;
-	char *status;
+	enum jstatus status;
 	pid_t init_pid;
 	unsigned long long init_start;
 	int nsflags;
@@ -54,8 +77,13 @@ struct jstate {
 	size_t nip4;
 	char **ip6;
 	size_t nip6;
+	/* The recorded parameters (to be replaced by the jail's typed model):
+	 * pvalues[i] the value as text, a list joined by ","; plists[i] a
+	 * list's values (NULL-terminated), NULL for a scalar or a list read
+	 * from a version 1 state. */
 	char **pnames;
 	char **pvalues;
+	char ***plists;
 	size_t nparams;
 	bool hooks;		/* the stop hooks are recorded (brig >= issue 15) */
 	char **hnames;
@@ -65,9 +93,10 @@ struct jstate {
 	size_t nobjs;
 };
 
-/* Text form of s. */
+/* The state file's text (version 2) of s. */
 void state_format(const struct jstate *s, struct strbuf *out);
-/* Parse text into s (zeroed first). */
+/* Parse a state file's text, version 1 or 2, into s (zeroed first); the
+ * error says what is wrong, the caller names the file. */
 int state_parse(const char *text, struct jstate *s, struct brig_err *e);
 void state_free(struct jstate *s);
 /* Free n strings of v, and v. */
@@ -80,13 +109,29 @@ int state_write(const char *dir, const struct jstate *s, struct brig_err *e);
 /* Remove dir/state (absent is fine). */
 int state_remove(const char *dir, struct brig_err *e);
 
-/* Append an object / a parameter / an address. */
-void state_add_obj(struct jstate *s, const char *kind, const char *id);
-void state_add_param(struct jstate *s, const char *name, const char *value);
+/* Append an object / an address. */
+void state_add_obj(struct jstate *s, enum jobj_kind kind, const char *id);
 void state_add_addr(char ***v, size_t *n, const char *addr);
+/* Append a scalar parameter. */
+void state_add_param(struct jstate *s, const char *name, const char *value);
+/* Append a list parameter of n values. */
+void state_add_list(struct jstate *s, const char *name, char *const *values, size_t n);
 /* Append one command of a stop hook (sets s->hooks). */
 void state_add_hook(struct jstate *s, const char *name, const char *cmd);
-/* The value of parameter name as recorded, or NULL. */
+/* The value of parameter name as recorded (a list joined by ","), or NULL. */
 const char *state_param(const struct jstate *s, const char *name);
+/* The ids of the objects of that kind, in order (pointers into s;
+ * NULL-terminated, n of them); free() the vector. */
+char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n);
+
+/* The status named name, or -1. */
+int jstatus_find(const char *name);
+
+/* The two formats, for state.c: version 1 is only read (state_v1.c);
+ * version 2 is written (state_json_out.c) and read (state_json_in.c). */
+#define STATE_VERSION 2
+#define STATE_VERSION_KEY "brig-jail-state"
+int state_parse_v1(const char *text, struct jstate *s, struct brig_err *e);
+int state_parse_json(const char *text, struct jstate *s, struct brig_err *e);
 
 #endif

@@ -52,15 +52,14 @@ static int stop_locked(struct jctx *x, struct brig_err *e)
 	x->pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, e);
 	if (x->pidfd < 0)
 		return brig_err_wrap(e, "the jail's init");
-	free(x->st.status);
-	x->st.status = xstrdup("stopping");
+	x->st.status = JSTATUS_STOPPING;
 	if (jail_save(x, e) < 0)
 		return -1;
 	core_fault("stopping");
 	hook_or_warn(x, JP_EXEC_PRESTOP, false);
 	hook_or_warn(x, JP_EXEC_STOP, true);
 	for (size_t i = 0; i < x->st.nobjs; i++)
-		if (!strcmp(x->st.objs[i].kind, "veth")) {
+		if (x->st.objs[i].kind == JOBJ_VETH) {
 			net_jail_stopping(x->st.init_pid);
 			break;
 		}

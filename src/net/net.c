@@ -120,7 +120,7 @@ static int host_side(struct nl *nl, const struct net_jail *m, struct net_network
 
 		if (f->bridge) {
 			if (net_bridge_ensure(nl, f->bridge, nw, &bridge, &mtu, e) < 0 ||
-			    rec_add(rec, "veth", f->hname, e) < 0 ||
+			    rec_add(rec, JOBJ_VETH, f->hname, e) < 0 ||
 			    make_veth(nl, m, f, bridge, mtu, nsfd, e) < 0)
 				return -1;
 			continue;
@@ -187,12 +187,12 @@ static int jail_rules(const struct net_jail *m, const struct rec *rec, struct br
 		if (!filter)
 			continue;
 		id = xasprintf("port:%s", m->ifs[i].hname);
-		if (rec_add(rec, "nft", id, e) < 0 || nft_port_set(m->ifs[i].hname, tag, filter, e) < 0)
+		if (rec_add(rec, JOBJ_NFT, id, e) < 0 || nft_port_set(m->ifs[i].hname, tag, filter, e) < 0)
 			return -1;
 	}
 	if (!rules)
 		return 0;
-	if (rec_add(rec, "nft", tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
+	if (rec_add(rec, JOBJ_NFT, tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
 		return -1;
 	if (net_rdr_family(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
 		return -1;
@@ -276,16 +276,16 @@ static int remove_veth(const char *name, struct brig_err *e)
 	return r < 0 ? -1 : 0;
 }
 
-int net_obj_remove(const char *kind, const char *id, struct brig_err *e)
+int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e)
 {
-	if (!strcmp(kind, "veth"))
+	if (kind == JOBJ_VETH)
 		return remove_veth(id, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
-	if (!strcmp(kind, "nft")) {
+	if (kind == JOBJ_NFT) {
 		if (!strncmp(id, "port:", 5))
 			return nft_port_set(id + 5, NULL, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 		if (strncmp(id, "jail:", 5) != 0)
 			return brig_err_set(e, 0, "vnet: bad rule tag \"%s\"", id);
 		return nft_replace_tag(id, NULL, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 	}
-	return brig_err_set(e, 0, "unknown network object kind \"%s\"", kind);
+	return brig_err_set(e, 0, "unknown network object kind \"%s\"", jobj_kind_names[kind]);
 }

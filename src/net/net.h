@@ -64,7 +64,7 @@ void net_jail_stopping(pid_t init_pid);
 
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
-int net_obj_remove(const char *kind, const char *id, struct brig_err *e);
+int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e);
 
 /* ---- bridges, for `brig net` ---- */
 

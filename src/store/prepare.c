@@ -62,7 +62,7 @@ int store_jail_prepare(const char *jail, const char *path, const struct rec *rec
 	lockfd = store_lock(storefd, true, e);
 	if (lockfd < 0 || jailrec_open(storefd, name, &r, e) < 0)
 		return brig_err_wrap(e, "%s: mounting its root", jail);
-	rc = rec_add(rec, "idroot", name, e);
+	rc = rec_add(rec, JOBJ_IDROOT, name, e);
 	/* The plain overlay at path would hide the idmapped one. */
 	if (rc == 0)
 		rc = jailrec_unmount(&r, name, e);

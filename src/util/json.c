@@ -90,7 +90,7 @@ void json_bool(struct json *j, bool v)
 	sb_adds(j->out, v ? "true" : "false");
 }
 
-void json_write_null(struct json *j)
+void json_null_value(struct json *j)
 {
 	value_sep(j);
 	sb_adds(j->out, "null");

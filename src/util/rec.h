@@ -10,25 +10,34 @@
 
 #include "util/err.h"
 
+/* The kinds of recorded objects (the id each has, who removes it). */
+enum jobj_kind {
+	JOBJ_MOUNT,	/* absolute host path; none: an older brig recorded a
+			 * thin jail's root; it stays mounted (store/root.c) */
+	JOBJ_CGROUP,	/* cgroupfs directory; sys/cgroup */
+	JOBJ_VETH,	/* host-side interface name; net_obj_remove */
+	JOBJ_NFT,	/* the jail's rule tag ("jail:NAME"), or a bridge port's
+			 * filter ("port:IFNAME"); net_obj_remove */
+	JOBJ_IDROOT,	/* a userns jail's idmapped root (store name);
+			 * store_root_plain */
+	JOBJ__COUNT
+};
+
+/* The one name of each kind: in the state file and in messages. */
+extern const char *const jobj_kind_names[JOBJ__COUNT];
+/* The kind named name; -1 if none is. */
+int jobj_kind_find(const char *name);
+
 struct rec {
 	/* Persist "kind id" durably; return -1 with e set on failure. */
-	int (*add)(void *ctx, const char *kind, const char *id, struct brig_err *e);
+	int (*add)(void *ctx, enum jobj_kind kind, const char *id, struct brig_err *e);
 	void *ctx;
 };
 
-static inline int rec_add(const struct rec *r, const char *kind, const char *id,
+static inline int rec_add(const struct rec *r, enum jobj_kind kind, const char *id,
 			  struct brig_err *e)
 {
 	return r && r->add ? r->add(r->ctx, kind, id, e) : 0;
 }
 
 #endif
-
-/* Kinds in use (kind, id, who removes it):
- *   "mount"  absolute host path        none: an older brig recorded a
- *            thin jail's root; it stays mounted (store/root.c)
- *   "cgroup" cgroupfs directory         sys/cgroup
- *   "veth"   host-side interface name   net_obj_remove
- *   "nft"    the jail's rule tag        net_obj_remove
- *            ("jail:NAME"), or a bridge
- *            port's filter ("port:IFNAME") */

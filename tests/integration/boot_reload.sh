@@ -20,7 +20,7 @@ tools { boot = false; }
 $3
 EOC
 }
-init_of() { sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/$1/state"; }
+init_of() { jstate "$BRIG_RUNDIR/$1/state" init; }
 running() { "$BRIG" ls --json | grep -o '"name": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort | tr '\n' ' '; }
 line() { grep -n "^$1\$" "$L" | cut -d: -f1; }
 

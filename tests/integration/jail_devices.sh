@@ -11,7 +11,7 @@ v1=$(grep ' - cgroup ' /proc/self/mountinfo | grep -E '[ ,]devices([ ,]|$)' | aw
 if [ -n "$v1" ]; then
 	expect_rc 0 "$BRIG" start d
 	remember_cgroups d
-	dir=$(sed -n 's/^obj cgroup //p' "$BRIG_RUNDIR/d/state" | grep "^$v1/")
+	dir=$(jstate "$BRIG_RUNDIR/d/state" obj cgroup | grep "^$v1/")
 	[ -n "$dir" ] || fail "no devices cgroup recorded for d"
 	list=$(cat "$dir/devices.list")
 	echo "$list"

@@ -24,7 +24,7 @@ cat >"$BRIG_CONFDIR/jail.conf" <<EOC
 * { path = "$ROOT"; mount.devfs; }
 svc {
 	exec.start = "sh -c '(while [ ! -e /tmp/go.svc ]; do sleep 0.05; done; exit 3) &'";
-	exec.poststart = 'touch $ROOT/tmp/go.svc; cg=\$(sed -n "s/^obj cgroup //p" $BRIG_RUNDIR/svc/state | head -1); i=0; while [ \$(wc -l < \$cg/cgroup.procs) -gt 1 ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done';
+	exec.poststart = 'touch $ROOT/tmp/go.svc; cg=\$(python3 $JSTATE $BRIG_RUNDIR/svc/state obj cgroup | head -1); i=0; while [ \$(wc -l < \$cg/cgroup.procs) -gt 1 ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done';
 }
 later {
 	exec.start = "sh -c '(while [ ! -e /tmp/go.later ]; do sleep 0.05; done; exit 4) &'";

@@ -55,7 +55,7 @@ markers() {
 	done
 }
 jid_of() {
-	sed -n 's/^jid //p' "$BRIG_RUNDIR/$1/state"
+	jstate "$BRIG_RUNDIR/$1/state" jid
 }
 conf "other { path = \"$ROOT\"; persist; }
 web { path = \"$ROOT\"; persist; }

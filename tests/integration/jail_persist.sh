@@ -63,7 +63,7 @@ assert_clean
 # A jail (without persist) whose init is killed from the host is reaped
 # as well.
 expect_rc 0 "$BRIG" start np
-init=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/np/state")
+init=$(jstate "$BRIG_RUNDIR/np/state" init)
 kill -9 "$init"
 wait_reaped np
 assert_clean
@@ -72,7 +72,7 @@ assert_clean
 # killed, the next brig command cleans up.
 expect_rc 0 "$BRIG" start p
 expect_eq "reapers" 0 "$(count_comm brig-reaper)"
-init=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/p/state")
+init=$(jstate "$BRIG_RUNDIR/p/state" init)
 kill -9 "$init"
 sleep 0.5
 [ -e "$BRIG_RUNDIR/p/state" ] || fail "p's state went away with no brig command and no reaper?"

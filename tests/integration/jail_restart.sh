@@ -120,7 +120,7 @@ expect_grep 'brig: alw: not restarted: its configuration does not load: .*jail.c
 ## persist: its init killed (the OOM killer's way), it comes back.
 expect_rc 0 "$BRIG" start per
 remember_cgroups per
-init=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/per/state")
+init=$(jstate "$BRIG_RUNDIR/per/state" init)
 kill -9 "$init"
 wait_info per "^running 1 "
 expect_rc 0 "$BRIG" stop per

@@ -61,7 +61,7 @@ expect_grep "CapAmb:.*0000000000000000" "$OUT"
 
 # The init leads a session of its own: no terminal, no process group of
 # the brig that started it.
-ipid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/j/state")
+ipid=$(jstate "$BRIG_RUNDIR/j/state" init)
 expect_eq "init's session" "$ipid" "$(awk '{ sub(/.*\) /, ""); print $4 }' "/proc/$ipid/stat")"
 
 # An entered process: only stdio open, in the jail's cgroups.
@@ -71,7 +71,7 @@ expect_eq "open descriptors" "0
 2" "$OUT"
 "$BRIG" exec j sleep 3 &
 sleep 0.5
-for d in $(sed -n 's/^obj cgroup //p' "$BRIG_RUNDIR/j/state"); do
+for d in $(jstate "$BRIG_RUNDIR/j/state" obj cgroup); do
 	[ "$(wc -l <"$d/cgroup.procs")" -ge 2 ] || fail "$d: the entered process is not in it"
 done
 wait

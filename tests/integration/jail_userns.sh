@@ -35,8 +35,8 @@ hostaddrs0=$(ip -o addr | sort)
 
 expect_rc 0 "$BRIG" start u
 remember_cgroups u
-pid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/u/state")
-expect_eq "state" "userns 200000 300000 65536" "$(grep '^userns ' "$BRIG_RUNDIR/u/state")"
+pid=$(jstate "$BRIG_RUNDIR/u/state" init)
+expect_eq "state" "userns 200000 300000 65536" "userns $(jstate "$BRIG_RUNDIR/u/state" userns)"
 
 # The jail's init is an unprivileged host user: the map's first ids.
 expect_eq "init's uids on the host" "Uid:	200000	200000	200000	200000" "$(grep '^Uid:' /proc/$pid/status)"
@@ -126,8 +126,8 @@ rm -f "$ROOT/tmp/by-start" "$ROOT/tmp/start-uid"
 expect_rc 0 "$BRIG" start a b
 remember_cgroups a
 remember_cgroups b
-ra=$(sed -n 's/^userns //p' "$BRIG_RUNDIR/a/state")
-rb=$(sed -n 's/^userns //p' "$BRIG_RUNDIR/b/state")
+ra=$(jstate "$BRIG_RUNDIR/a/state" userns)
+rb=$(jstate "$BRIG_RUNDIR/b/state" userns)
 [ "$ra" != "$rb" ] || fail "a and b share the range $ra"
 for r in "$ra" "$rb"; do
 	set -- $r
@@ -136,7 +136,7 @@ for r in "$ra" "$rb"; do
 		fail "uid range $r not a slot of root's subuid range"
 	[ "$2" -ge 2000000 ] && [ "$2" -lt 2655360 ] || fail "gid range $r not in root's subgid range"
 done
-pa=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/a/state")
+pa=$(jstate "$BRIG_RUNDIR/a/state" init)
 expect_eq "a's init uid" "$(set -- $ra; echo $1)" "$(awk '/^Uid:/ {print $2}' /proc/$pa/status)"
 # The ranges taken are marked in the run directory (core/jid.c), so that
 # a start reads no other jail's state to choose its own.
@@ -145,7 +145,7 @@ expect_eq "a's init uid" "$(set -- $ra; echo $1)" "$(awk '/^Uid:/ {print $2}' /p
 expect_rc 0 "$BRIG" stop a
 [ ! -e "$BRIG_RUNDIR/.jid/u$(echo $ra | tr ' ' .).a" ] || fail "a's range still marked after its stop"
 expect_rc 0 "$BRIG" start a
-expect_eq "a's range on restart" "$ra" "$(sed -n 's/^userns //p' "$BRIG_RUNDIR/a/state")"
+expect_eq "a's range on restart" "$ra" "$(jstate "$BRIG_RUNDIR/a/state" userns)"
 expect_rc 0 "$BRIG" stop a b
 # One slot: the second jail finds it taken.
 printf 'root:1000000:65536\n' >"$T/subuid"
@@ -188,7 +188,7 @@ for j in thin thick; do
 	# The host sees a thin jail's root (an overlay on the host) with the
 	# jail's host ids, a thick one's as stored (the jail's own root is an
 	# idmapped copy attached only in the jail's mount namespace).
-	first=$(sed -n 's/^userns \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/$j/state")
+	first=$(jstate "$BRIG_RUNDIR/$j/state" userns | cut -d" " -f1)
 	[ $j = thin ] || first=0
 	expect_eq "$j: host's view of its root" "$first" "$(stat -c %u "$S/jails/$j/root/bin/busybox")"
 	expect_rc 0 "$BRIG" stop $j

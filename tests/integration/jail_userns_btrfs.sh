@@ -23,7 +23,7 @@ expect_rc 0 "$BRIG" create web -t bb persist userns.map=300000:65536
 expect_grep '(thin, btrfs)' "$OUT"
 expect_rc 0 "$BRIG" start web
 remember_cgroups web
-pid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/web/state")
+pid=$(jstate "$BRIG_RUNDIR/web/state" init)
 expect_eq "init's uid on the host" 300000 "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)"
 expect_rc 0 "$BRIG" exec web sh -c 'stat -c %u:%g /bin/busybox; touch /root/x; chown 7:8 /root/x; stat -c %u:%g /root/x'
 expect_eq "ids as the jail sees them" "0:0

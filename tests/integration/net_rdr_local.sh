@@ -70,7 +70,7 @@ else:
             pass
 EOF2
 init_of() {
-	sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/$1/state"
+	jstate "$BRIG_RUNDIR/$1/state" init
 }
 nsenter -t "$(init_of web)" -n python3 "$T/udp.py" serve "$T/udp.ready" &
 udpd=$!

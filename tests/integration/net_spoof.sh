@@ -32,7 +32,7 @@ remember_cgroups b
 echo 0 >/proc/sys/net/ipv4/neigh/br0/locktime
 echo 0 >/proc/sys/net/ipv6/neigh/br0/locktime
 
-initpid() { sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/$1/state"; }
+initpid() { jstate "$BRIG_RUNDIR/$1/state" init; }
 macof() { sed -n 's/.* link\/ether \([0-9a-f:]*\) .*/\1/p'; }
 jmac() { nsenter -t "$(initpid "$1")" -n ip -o link show "epair_$1b" | macof; }
 neigh_mac() { ip neigh show "$1" dev br0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p'; }

@@ -66,7 +66,7 @@ expect_grep "inet 10.71.0.5/24" "$(cat "$T/addr")"
 
 # The jail's namespace held by a process that entered it: the pair stays
 # alive with it, so brig deletes it, and the stop returns with it gone.
-pid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/web/state")
+pid=$(jstate "$BRIG_RUNDIR/web/state" init)
 nsenter -t "$pid" -n sleep 600 </dev/null >/dev/null 2>&1 &
 holder=$!
 i=0

@@ -53,9 +53,9 @@ mk_busybox_root "$R/srv/web"
 printf 'web {\n\tpath = "/srv/web";\n\tpersist;\n}\n' >"$R/etc/brig/jail.conf.d/web.conf"
 echo '# edited by the admin' >>"$R/etc/brig/jail.conf"
 expect_rc 0 in_root brig start web
-sed -n 's/^obj cgroup //p' "$R$BRIG_RUNDIR/web/state" >"$T/cgroups"
+jstate "$R$BRIG_RUNDIR/web/state" obj cgroup >"$T/cgroups"
 cp "$R$BRIG_RUNDIR/web/state" "$T/state-before"
-init=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$T/state-before")
+init=$(jstate "$T/state-before" init)
 [ -n "$init" ] && kill -0 "$init" || fail "web's init does not run"
 
 # Upgrade to a newer version (the same package, its version bumped): the

@@ -88,13 +88,13 @@ struct recs {
 	int n;
 };
 
-static inline int rec_cb(void *ctx, const char *kind, const char *id, struct brig_err *e)
+static inline int rec_cb(void *ctx, enum jobj_kind kind, const char *id, struct brig_err *e)
 {
 	struct recs *r = ctx;
 
 	(void)e;
 	if (r->n < 8) {
-		snprintf(r->kind[r->n], sizeof(r->kind[0]), "%s", kind);
+		snprintf(r->kind[r->n], sizeof(r->kind[0]), "%s", jobj_kind_names[kind]);
 		snprintf(r->id[r->n], sizeof(r->id[0]), "%s", id);
 		r->n++;
 	}

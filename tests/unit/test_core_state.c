@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -17,78 +18,319 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
+/* A state with every field set, and every kind of object. */
+static void full_state(struct jstate *s)
+{
+	char *list[] = { "/bin/sh /etc/rc", "echo \"a,b\" \\ back\nslash", "é ☃" };
+
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup("web");
+	s->jid = 3;
+	s->status = JSTATUS_STOPPING;
+	s->init_pid = 1234;
+	s->init_start = 987654321987ULL;
+	s->nsflags = 0x6c020000;
+	s->caps = 0x1ffffffffffULL;
+	s->socket_af = true;
+	s->hostname = xstrdup("web.example");
+	s->path = xstrdup("/jails/with space");
+	s->userns_uid = 4000000000u;
+	s->userns_gid = 2065536;
+	s->userns_count = 65536;
+	state_add_addr(&s->ip4, &s->nip4, "10.0.0.2");
+	state_add_addr(&s->ip4, &s->nip4, "10.0.1.2");
+	state_add_addr(&s->ip6, &s->nip6, "fd00::2");
+	state_add_param(s, "host.hostname", "web\nsecond line \\ backslash \"quoted\"");
+	state_add_param(s, "persist", "true");
+	state_add_list(s, "exec.start", list, 3);
+	state_add_list(s, "depend", NULL, 0);
+	state_add_hook(s, "exec.prestop", "true");
+	state_add_hook(s, "exec.stop", "echo a,b > /tmp/x");
+	state_add_hook(s, "exec.stop", "/bin/sh /etc/rc.shutdown");
+	for (int k = 0; k < JOBJ__COUNT; k++) {
+		cleanup_free char *id = xasprintf("id of %s", jobj_kind_names[k]);
+
+		state_add_obj(s, (enum jobj_kind)k, id);
+	}
+}
+
+static void assert_strv(char **v, size_t n, const char *const *want)
+{
+	size_t i = 0;
+
+	for (; want[i]; i++) {
+		assert_true(i < n);
+		assert_string_equal(v[i], want[i]);
+	}
+	assert_int_equal(n, i);
+}
+
 static void test_state_round_trip(void **state)
 {
-	struct jstate s = { 0 }, r;
+	struct jstate s, r;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	struct brig_err e = { 0 };
 
 	(void)state;
-	s.name = xstrdup("web");
-	s.jid = 3;
-	s.status = xstrdup("running");
-	s.init_pid = 1234;
-	s.init_start = 987654321ULL;
-	s.nsflags = 0x6c020000;
-	s.caps = 0xa00425fbULL;
-	s.socket_af = true;
-	s.hostname = xstrdup("web.example");
-	s.path = xstrdup("/jails/with space");
-	s.userns_uid = 1065536;
-	s.userns_gid = 2065536;
-	s.userns_count = 65536;
-	state_add_addr(&s.ip4, &s.nip4, "10.0.0.2");
-	state_add_addr(&s.ip6, &s.nip6, "fd00::2");
-	state_add_param(&s, "exec.start", "/bin/sh /etc/rc\nsecond line \\ backslash");
-	state_add_param(&s, "persist", "true");
-	state_add_hook(&s, "exec.stop", "echo a,b > /tmp/x");
-	state_add_hook(&s, "exec.stop", "/bin/sh /etc/rc.shutdown");
-	state_add_obj(&s, "cgroup", "/sys/fs/cgroup/pids/brig/web");
-	state_add_obj(&s, "veth", "epair3a");
+	full_state(&s);
 	state_format(&s, &a);
-	assert_non_null(strstr(a.s, "\nhooks\nhook exec.stop echo a,b > /tmp/x\nhook exec.stop /bin/sh"));
-	assert_non_null(strstr(a.s, "\nparam exec.start /bin/sh /etc/rc\\nsecond line \\\\ backslash\n"));
+	/* Versioned; lists as arrays, not joined. */
+	assert_true(strncmp(a.s, "{\n  \"brig-jail-state\": 2,\n", 26) == 0);
+	assert_non_null(strstr(a.s, "\"exec.start\": [\n      \"/bin/sh /etc/rc\",\n"));
+	assert_non_null(strstr(a.s, "\"exec.stop\": [\n      \"echo a,b > /tmp/x\",\n"));
+	assert_non_null(strstr(a.s, "\"kind\": \"veth\""));
+	assert_non_null(strstr(a.s, "\"status\": \"stopping\""));
 	assert_int_equal(state_parse(a.s, &r, &e), 0);
 	state_format(&r, &b);
 	assert_string_equal(a.s, b.s);
-	assert_string_equal(state_param(&r, "exec.start"), "/bin/sh /etc/rc\nsecond line \\ backslash");
-	assert_int_equal(r.init_start, 987654321ULL);
-	assert_int_equal(r.caps, 0xa00425fbULL);
+
+	assert_string_equal(r.name, "web");
+	assert_int_equal(r.jid, 3);
+	assert_int_equal(r.status, JSTATUS_STOPPING);
+	assert_int_equal(r.init_pid, 1234);
+	assert_int_equal(r.init_start, 987654321987ULL);
+	assert_int_equal(r.nsflags, 0x6c020000);
+	assert_int_equal(r.caps, 0x1ffffffffffULL);
 	assert_true(r.socket_af);
-	assert_int_equal(r.nobjs, 2);
-	assert_string_equal(r.objs[1].kind, "veth");
+	assert_string_equal(r.hostname, "web.example");
 	assert_string_equal(r.path, "/jails/with space");
-	assert_non_null(strstr(a.s, "\nuserns 1065536 2065536 65536\n"));
-	assert_int_equal(r.userns_uid, 1065536);
+	assert_int_equal(r.userns_uid, 4000000000u);
 	assert_int_equal(r.userns_gid, 2065536);
 	assert_int_equal(r.userns_count, 65536);
+	assert_strv(r.ip4, r.nip4, (const char *const[]){ "10.0.0.2", "10.0.1.2", NULL });
+	assert_strv(r.ip6, r.nip6, (const char *const[]){ "fd00::2", NULL });
+	/* Parameters: in order; a list's text joined by "," as before. */
+	assert_strv(r.pnames, r.nparams,
+		    (const char *const[]){ "host.hostname", "persist", "exec.start", "depend", NULL });
+	assert_string_equal(state_param(&r, "host.hostname"), "web\nsecond line \\ backslash \"quoted\"");
+	assert_null(r.plists[0]);
+	assert_string_equal(state_param(&r, "exec.start"),
+			    "/bin/sh /etc/rc,echo \"a,b\" \\ back\nslash,é ☃");
+	assert_string_equal(r.plists[2][1], "echo \"a,b\" \\ back\nslash");
+	assert_null(r.plists[2][3]);
+	assert_string_equal(state_param(&r, "depend"), "");
+	assert_null(r.plists[3][0]);
 	assert_null(state_param(&r, "nosuch"));
-	/* One command per hook line: a comma stays inside its command. */
+	/* One command per hook: a comma stays inside its command. */
 	assert_true(r.hooks);
-	assert_int_equal(r.nhooks, 2);
-	assert_string_equal(r.hvalues[0], "echo a,b > /tmp/x");
+	assert_strv(r.hnames, r.nhooks, (const char *const[]){ "exec.prestop", "exec.stop", "exec.stop", NULL });
+	assert_strv(r.hvalues, r.nhooks,
+		    (const char *const[]){ "true", "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", NULL });
+	assert_int_equal(r.nobjs, JOBJ__COUNT);
+	for (int k = 0; k < JOBJ__COUNT; k++) {
+		cleanup_free char *id = xasprintf("id of %s", jobj_kind_names[k]);
+
+		assert_int_equal(r.objs[k].kind, k);
+		assert_string_equal(r.objs[k].id, id);
+	}
 	state_free(&r);
 	state_free(&s);
 	sb_free(&a);
 	sb_free(&b);
 }
 
-static void test_state_bad(void **state)
+/* The least a state holds: no hooks recorded stays so, no userns, no
+ * socket_af. */
+static void test_state_minimal(void **state)
+{
+	struct jstate s = { 0 }, r;
+	struct strbuf a = STRBUF_INIT;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	s.name = xstrdup("a");
+	state_format(&s, &a);
+	assert_null(strstr(a.s, "stop_hooks"));
+	assert_null(strstr(a.s, "userns"));
+	assert_int_equal(state_parse(a.s, &r, &e), 0);
+	assert_int_equal(r.status, JSTATUS_STARTING);
+	assert_false(r.hooks);
+	assert_false(r.socket_af);
+	assert_int_equal(r.userns_count, 0);
+	assert_int_equal(r.nparams + r.nhooks + r.nobjs + r.nip4 + r.nip6, 0);
+	state_free(&r);
+	state_free(&s);
+	sb_free(&a);
+}
+
+/* A state written by the brig before (version 1): a jail it started runs
+ * on across an upgrade, and is read as it was. */
+static void test_state_v1(void **state)
+{
+	static const char v1[] =
+		"brig-jail-state 1\n"
+		"name web\n"
+		"jid 3\n"
+		"status running\n"
+		"init 1234 987654321\n"
+		"ns 0x6c020000\n"
+		"caps 0xa00425fb\n"
+		"socket_af 1\n"
+		"hostname web.example\n"
+		"path /jails/with space\n"
+		"userns 1065536 2065536 65536\n"
+		"ip4 10.0.0.2\n"
+		"ip6 fd00::2\n"
+		"param exec.start /bin/sh /etc/rc\\nsecond line \\\\ backslash\n"
+		"param persist true\n"
+		"hooks\n"
+		"hook exec.stop echo a,b > /tmp/x\n"
+		"hook exec.stop /bin/sh /etc/rc.shutdown\n"
+		"obj cgroup /sys/fs/cgroup/brig/web\n"
+		"obj veth epair3a\n"
+		"obj nft jail:web\n";
+	struct jstate r, r2;
+	struct strbuf a = STRBUF_INIT;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	assert_int_equal(state_parse(v1, &r, &e), 0);
+	assert_string_equal(r.name, "web");
+	assert_int_equal(r.jid, 3);
+	assert_int_equal(r.status, JSTATUS_RUNNING);
+	assert_int_equal(r.init_pid, 1234);
+	assert_int_equal(r.init_start, 987654321ULL);
+	assert_int_equal(r.nsflags, 0x6c020000);
+	assert_int_equal(r.caps, 0xa00425fbULL);
+	assert_true(r.socket_af);
+	assert_string_equal(r.hostname, "web.example");
+	assert_string_equal(r.path, "/jails/with space");
+	assert_int_equal(r.userns_uid, 1065536);
+	assert_int_equal(r.userns_gid, 2065536);
+	assert_int_equal(r.userns_count, 65536);
+	assert_strv(r.ip4, r.nip4, (const char *const[]){ "10.0.0.2", NULL });
+	assert_strv(r.ip6, r.nip6, (const char *const[]){ "fd00::2", NULL });
+	assert_string_equal(state_param(&r, "exec.start"), "/bin/sh /etc/rc\nsecond line \\ backslash");
+	assert_string_equal(state_param(&r, "persist"), "true");
+	assert_true(r.hooks);
+	assert_strv(r.hvalues, r.nhooks, (const char *const[]){ "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", NULL });
+	assert_int_equal(r.nobjs, 3);
+	assert_int_equal(r.objs[0].kind, JOBJ_CGROUP);
+	assert_int_equal(r.objs[1].kind, JOBJ_VETH);
+	assert_int_equal(r.objs[2].kind, JOBJ_NFT);
+	assert_string_equal(r.objs[2].id, "jail:web");
+	/* Written back as version 2, it reads the same. */
+	state_format(&r, &a);
+	assert_int_equal(state_parse(a.s, &r2, &e), 0);
+	assert_string_equal(state_param(&r2, "exec.start"), "/bin/sh /etc/rc\nsecond line \\ backslash");
+	assert_int_equal(r2.nobjs, 3);
+	assert_int_equal(r2.status, JSTATUS_RUNNING);
+	state_free(&r2);
+	state_free(&r);
+	sb_free(&a);
+}
+
+/* parse must fail with this message (a substring of it). */
+static void bad(const char *text, const char *msg)
 {
 	struct brig_err e = { 0 };
 	struct jstate r;
 
+	assert_int_equal(state_parse(text, &r, &e), -1);
+	if (!strstr(e.msg, msg))
+		fail_msg("parsing [%s]: expected [%s] in [%s]", text, msg, e.msg);
+}
+
+static void test_state_bad(void **state)
+{
+	struct brig_err e = { 0 };
+	struct jstate s, r;
+	struct strbuf a = STRBUF_INIT;
+
 	(void)state;
-	assert_int_equal(state_parse("brig-jail-state 2\nname x\n", &r, &e), -1);
-	assert_string_equal(e.msg, "not a brig state file (version 1)");
-	assert_int_equal(state_parse("brig-jail-state 1\njid 1\n", &r, &e), -1);
-	assert_string_equal(e.msg, "incomplete state file");
-	assert_int_equal(state_parse("brig-jail-state 1\nname x\nstatus running\ninit x\n", &r, &e), -1);
+	/* Version 1. */
+	bad("brig-jail-state 1\njid 1\n", "incomplete state file");
+	bad("brig-jail-state 1\nname x\nstatus running\ninit x\n", "bad init line");
+	bad("brig-jail-state 1\nname x\nstatus sleeping\n", "unknown status \"sleeping\"");
+	bad("brig-jail-state 1\nname x\nstatus running\nobj socket 3\n", "unknown object kind \"socket\"");
 	/* Unknown keys (a newer brig) are ignored. */
 	assert_int_equal(state_parse("brig-jail-state 1\nname x\nstatus running\nfuture 1\n", &r, &e), 0);
 	/* A state without the line (an older brig): no allow.socket_af. */
 	assert_false(r.socket_af);
 	state_free(&r);
+
+	/* Version 2. */
+	bad("", "line 1, column 0: ");
+	bad("brig-jail-state 2\nname x\n", "line 1, column ");
+	bad("[]", "not a brig state file");
+	bad("{\"name\": \"x\", \"status\": \"running\"}", "not a brig state file");
+	bad("{\"brig-jail-state\": \"2\"}", "not a brig state file");
+	bad("{\"brig-jail-state\": 3, \"name\": \"x\"}", "state file version 3: this brig reads versions 1 and 2");
+	bad("{\"brig-jail-state\": 2, \"status\": \"running\"}", "incomplete state file: \"name\": missing");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\"}", "incomplete state file: \"status\": missing");
+	bad("{\"brig-jail-state\": 2, \"name\": 1, \"status\": \"running\"}", "\"name\": not a string");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"sleeping\"}", "unknown status \"sleeping\"");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"name\": \"y\", \"status\": \"running\"}", "duplicate");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"jid\": -1}", "\"jid\": -1 out of range");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"jid\": 1.5}", "\"jid\": not an integer");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"ns\": \"12\"}", "\"ns\": \"12\" is not a mask");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"ns\": \"0x100000000\"}", "is not a mask");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"init\": {\"pid\": \"1\"}}",
+	    "\"init\": \"pid\": not an integer");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"userns\": {\"uid\": 4294967296}}",
+	    "\"userns\": \"uid\": 4294967296 out of range");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"socket_af\": 1}",
+	    "\"socket_af\": not true or false");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"ip4\": [1]}",
+	    "\"ip4\": item 0 is not a string");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"params\": {\"a\": 1}}",
+	    "\"params\": \"a\": not a string or a list");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"params\": {\"a\": [null]}}",
+	    "\"params\": \"a\": item 0 is not a string");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"stop_hooks\": {\"a\": \"x\"}}",
+	    "\"stop_hooks\": \"a\": not an array");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"objects\": [{\"kind\": \"veth\"}]}",
+	    "\"objects\": item 0: \"id\": missing");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", "
+	    "\"objects\": [{\"kind\": \"socket\", \"id\": \"3\"}]}",
+	    "\"objects\": item 0: unknown kind \"socket\"");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\\u0000y\", \"status\": \"running\"}", "NUL");
+	/* Unknown members (a newer brig of the same version) are ignored. */
+	assert_int_equal(state_parse("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"dead\", \"future\": [1]}",
+				     &r, &e), 0);
+	assert_int_equal(r.status, JSTATUS_DEAD);
+	state_free(&r);
+
+	/* Every truncation of a full state is an error, never a crash or
+	 * a state with less in it (ASan watches). */
+	full_state(&s);
+	state_format(&s, &a);
+	for (size_t len = 0; len + 1 < a.len; len++) {
+		cleanup_free char *cut = xstrndup(a.s, len);
+
+		assert_int_equal(state_parse(cut, &r, &e), -1);
+	}
+	state_free(&s);
+	sb_free(&a);
+}
+
+/* Every status and every kind has its one name, and it reads back. */
+static void test_state_names(void **state)
+{
+	(void)state;
+	for (int i = 0; i < JSTATUS__COUNT; i++) {
+		assert_non_null(jstatus_names[i]);
+		assert_int_equal(jstatus_find(jstatus_names[i]), i);
+	}
+	assert_int_equal(jstatus_find("nosuch"), -1);
+	for (int k = 0; k < JOBJ__COUNT; k++) {
+		assert_non_null(jobj_kind_names[k]);
+		assert_int_equal(jobj_kind_find(jobj_kind_names[k]), k);
+	}
+	assert_int_equal(jobj_kind_find("nosuch"), -1);
+	/* The names of the files of running jails: never to change. */
+	assert_string_equal(jstatus_names[JSTATUS_RUNNING], "running");
+	assert_string_equal(jobj_kind_names[JOBJ_CGROUP], "cgroup");
+	assert_string_equal(jobj_kind_names[JOBJ_NFT], "nft");
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
 }
 
 static void test_state_file(void **state)
@@ -96,19 +338,37 @@ static void test_state_file(void **state)
 	char dir[] = "/tmp/brig-test-state.XXXXXX";
 	struct brig_err e = { 0 };
 	struct jstate s = { 0 }, r;
+	cleanup_free char *path = NULL, *want = NULL;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/state", dir);
 	assert_int_equal(state_read(dir, &r, &e), 0);
 	s.name = xstrdup("a");
-	s.status = xstrdup("starting");
+	s.status = JSTATUS_STARTING;
 	assert_int_equal(state_write(dir, &s, &e), 0);
 	assert_int_equal(state_read(dir, &r, &e), 1);
-	assert_string_equal(r.status, "starting");
+	assert_int_equal(r.status, JSTATUS_STARTING);
 	state_free(&r);
+	/* A version 1 file on disk. */
+	write_file(path, "brig-jail-state 1\nname a\nstatus running\n");
+	assert_int_equal(state_read(dir, &r, &e), 1);
+	assert_int_equal(r.status, JSTATUS_RUNNING);
+	state_free(&r);
+	/* A damaged one: the error names the file. */
+	write_file(path, "{\"brig-jail-state\": 2, \"name\": \"a\", \"sta");
+	assert_int_equal(state_read(dir, &r, &e), -1);
+	want = xasprintf("state %s: line 1, column ", path);
+	assert_non_null(strstr(e.msg, want));
 	assert_int_equal(state_remove(dir, &e), 0);
 	assert_int_equal(state_remove(dir, &e), 0);
 	assert_int_equal(state_read(dir, &r, &e), 0);
+	/* Not a file at all. */
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(state_read(dir, &r, &e), -1);
+	assert_non_null(strstr(e.msg, path));
+	assert_non_null(strstr(e.msg, "a directory, not a regular file"));
+	rmdir(path);
 	state_free(&s);
 	rmdir(dir);
 }
@@ -137,7 +397,7 @@ static int record_jid(void *ctx, int jid, struct brig_err *e)
 
 	mkdir(dir, 0700);
 	s.name = xstrdup(name);
-	s.status = xstrdup("running");
+	s.status = JSTATUS_RUNNING;
 	s.jid = jid;
 	r = state_write(dir, &s, e);
 	state_free(&s);
@@ -345,7 +605,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_round_trip),
+		cmocka_unit_test(test_state_minimal),
+		cmocka_unit_test(test_state_v1),
 		cmocka_unit_test(test_state_bad),
+		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_jid_lowest_free),
 		cmocka_unit_test(test_jid_markers),

@@ -160,16 +160,16 @@ static void test_remove(void **state)
 	assert_int_equal(sh("ip link show e20a >/dev/null"), 0);
 	/* No IPv6 configured: no IPv6 address at all on the interface. */
 	assert_int_equal(sh("test -z \"$(nsenter -t %d -n ip -6 addr show dev e20b)\"", pid), 0);
-	assert_int_equal(net_obj_remove("veth", "e20a", &e), 0);
+	assert_int_equal(net_obj_remove(JOBJ_VETH, "e20a", &e), 0);
 	assert_int_not_equal(sh("ip link show e20a >/dev/null 2>&1"), 0);
 	assert_int_not_equal(sh("nsenter -t %d -n ip link show e20b >/dev/null 2>&1", pid), 0);
-	assert_int_equal(net_obj_remove("veth", "e20a", &e), 0);
-	assert_int_equal(net_obj_remove("veth", "br0", &e), -1);
+	assert_int_equal(net_obj_remove(JOBJ_VETH, "e20a", &e), 0);
+	assert_int_equal(net_obj_remove(JOBJ_VETH, "br0", &e), -1);
 	assert_non_null(strstr(e.msg, "not a veth"));
 	assert_int_equal(sh("ip link show br0 >/dev/null"), 0);
-	assert_int_equal(net_obj_remove("nft", "bridge:br0", &e), -1);
-	assert_int_equal(net_obj_remove("nft", "jail:nosuch", &e), 0);
-	assert_int_equal(net_obj_remove("mount", "/x", &e), -1);
+	assert_int_equal(net_obj_remove(JOBJ_NFT, "bridge:br0", &e), -1);
+	assert_int_equal(net_obj_remove(JOBJ_NFT, "jail:nosuch", &e), 0);
+	assert_int_equal(net_obj_remove(JOBJ_MOUNT, "/x", &e), -1);
 	kill_proc(pid);
 	tc_jail_free(&j);
 }

@@ -200,10 +200,10 @@ static void test_rdr(void **state)
 	up(&web, 1, pw, &r);
 	assert_int_equal(count("jail:web"), 12);
 
-	assert_int_equal(net_obj_remove("nft", "jail:web", &e), 0);
+	assert_int_equal(net_obj_remove(JOBJ_NFT, "jail:web", &e), 0);
 	assert_int_equal(count("jail:web"), 0);
 	assert_false(hello(0, "10.10.0.1", 8080));
-	assert_int_equal(net_obj_remove("nft", "jail:web", &e), 0);
+	assert_int_equal(net_obj_remove(JOBJ_NFT, "jail:web", &e), 0);
 	kill(srv, SIGKILL);
 	kill_proc(pw);
 	kill_proc(pd);

@@ -9,6 +9,12 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
 }
 
+# jstate FILE WHAT...: a field of a jail's state file (lib/jstate.py says which).
+JSTATE=$PWD/tests/integration/lib/jstate.py
+jstate() {
+	python3 "$JSTATE" "$@"
+}
+
 # expect_rc RC CMD...: run CMD, require exit status RC; output in $OUT/$ERR.
 expect_rc() {
 	want=$1; shift

@@ -59,7 +59,7 @@ fi
 # opens no node there at all, and the host cannot even make one in it —
 # its root is not mapped: EOVERFLOW. Only its bind-mounted nodes open.)
 if [ -z "${BRIG_TEST_USERNS:-}" ]; then
-	ipid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/d/state")
+	ipid=$(jstate "$BRIG_RUNDIR/d/state" init)
 	mknod "/proc/$ipid/root/dev/kmsg" c 1 11
 	mknod "/proc/$ipid/root/dev/kvm" c 10 232
 	mknod "/proc/$ipid/root/dev/loop-control" c 10 237
@@ -101,7 +101,7 @@ fi
 # devfs_ruleset: 1 hides everything, 2 the basic nodes, 3 the login ones;
 # a node brought in anyway stays refused.
 for j in hide basic login; do
-	ipid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$BRIG_RUNDIR/$j/state")
+	ipid=$(jstate "$BRIG_RUNDIR/$j/state" init)
 	expect_rc 0 "$BRIG" exec $j ls /dev
 	echo "$j: $(echo $OUT)"
 	case $j in

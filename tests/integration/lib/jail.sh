@@ -7,13 +7,13 @@ jail_safety_net() {
 	set +e
 	for st in "$BRIG_RUNDIR"/*/state; do
 		[ -f "$st" ] || continue
-		pid=$(sed -n 's/^init \([0-9]*\) .*/\1/p' "$st")
+		pid=$(jstate "$st" init)
 		[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -9 "$pid" 2>/dev/null
 	done
 	sleep 0.2
 	for st in "$BRIG_RUNDIR"/*/state; do
 		[ -f "$st" ] || continue
-		sed -n 's/^obj cgroup //p' "$st" | while read -r d; do
+		jstate "$st" obj cgroup | while read -r d; do
 			rmdir "$d" 2>/dev/null
 			rmdir "$(dirname "$d")" 2>/dev/null
 		done
@@ -37,7 +37,7 @@ conf() {
 
 # remember_cgroups NAME: note the jail's cgroups (for leak checks later).
 remember_cgroups() {
-	sed -n 's/^obj cgroup //p' "$BRIG_RUNDIR/$1/state" >>"$T/cgroups"
+	jstate "$BRIG_RUNDIR/$1/state" obj cgroup >>"$T/cgroups"
 }
 
 # count_comm COMM: the processes of that name in this test's PID namespace.

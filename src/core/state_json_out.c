@@ -1,0 +1,131 @@
+/* Writing the state file, version 2: JSON (the format is in state.h),
+ * with util/json.h. state_json_in.c reads it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/state.h"
+#include "util/json.h"
+
+static void key_str(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	json_str(j, v ? v : "");
+}
+
+static void key_int(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	json_int(j, v);
+}
+
+static void key_hex(struct json *j, const char *key, uint64_t v)
+{
+	char hex[32];
+
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
+	key_str(j, key, hex);
+}
+
+static void strv(struct json *j, char *const *v, size_t n)
+{
+	json_arr_begin(j);
+	for (size_t i = 0; i < n; i++)
+		json_str(j, v[i]);
+	json_arr_end(j);
+}
+
+/* The recorded parameters and stop hooks. The typed model of the jail
+ * ("jail": {...}) is to take the place of this section, here and in its
+ * reader, read_params() in state_json_in.c; their C accessors are
+ * state_add_param(), state_add_list(), state_add_hook(), state_param()
+ * (state.c) and their users, core/recorded.c and core/list.c. */
+static void write_params(struct json *j, const struct jstate *s)
+{
+	json_key(j, "params");
+	json_obj_begin(j);
+	for (size_t i = 0; i < s->nparams; i++) {
+		size_t n = 0;
+
+		/* A name twice (only a hand-made version 1 file has that):
+		 * the first, which is what state_param() says. */
+		if (state_param(s, s->pnames[i]) != s->pvalues[i])
+			continue;
+		json_key(j, s->pnames[i]);
+		if (!s->plists || !s->plists[i]) {
+			json_str(j, s->pvalues[i]);
+			continue;
+		}
+		while (s->plists[i][n])
+			n++;
+		strv(j, s->plists[i], n);
+	}
+	json_obj_end(j);
+	if (!s->hooks)
+		return;
+	/* One array per hook, in the order of the first command of each. */
+	json_key(j, "stop_hooks");
+	json_obj_begin(j);
+	for (size_t i = 0; i < s->nhooks; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(s->hnames[k], s->hnames[i]) == 0;
+		if (seen)
+			continue;
+		json_key(j, s->hnames[i]);
+		json_arr_begin(j);
+		for (size_t k = i; k < s->nhooks; k++)
+			if (strcmp(s->hnames[k], s->hnames[i]) == 0)
+				json_str(j, s->hvalues[k]);
+		json_arr_end(j);
+	}
+	json_obj_end(j);
+}
+
+void state_format(const struct jstate *s, struct strbuf *out)
+{
+	struct json j;
+
+	json_init(&j, out, true);
+	json_obj_begin(&j);
+	key_int(&j, STATE_VERSION_KEY, STATE_VERSION);
+	key_str(&j, "name", s->name);
+	key_int(&j, "jid", s->jid);
+	key_str(&j, "status", jstatus_names[s->status]);
+	json_key(&j, "init");
+	json_obj_begin(&j);
+	key_int(&j, "pid", s->init_pid);
+	key_int(&j, "start", (long long)s->init_start);
+	json_obj_end(&j);
+	key_hex(&j, "ns", (unsigned)s->nsflags);
+	key_hex(&j, "caps", s->caps);
+	json_key(&j, "socket_af");
+	json_bool(&j, s->socket_af);
+	key_str(&j, "hostname", s->hostname);
+	key_str(&j, "path", s->path);
+	if (s->userns_count) {
+		json_key(&j, "userns");
+		json_obj_begin(&j);
+		key_int(&j, "uid", s->userns_uid);
+		key_int(&j, "gid", s->userns_gid);
+		key_int(&j, "count", s->userns_count);
+		json_obj_end(&j);
+	}
+	json_key(&j, "ip4");
+	strv(&j, s->ip4, s->nip4);
+	json_key(&j, "ip6");
+	strv(&j, s->ip6, s->nip6);
+	write_params(&j, s);
+	json_key(&j, "objects");
+	json_arr_begin(&j);
+	for (size_t i = 0; i < s->nobjs; i++) {
+		json_obj_begin(&j);
+		key_str(&j, "kind", jobj_kind_names[s->objs[i].kind]);
+		key_str(&j, "id", s->objs[i].id);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	sb_addc(out, '\n');
+}
