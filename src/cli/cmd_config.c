@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "conf/model.h"
 #include "net/net.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -115,10 +116,13 @@ static int lint_networks(struct conf_source *src, struct diag *d)
 		return 0;
 	src->lazy = false;
 	if (conf_load(src, &c, &ignored) == 0) {
-		for (size_t i = 0; i < c->njails; i++)
-			if (conf_bool(&c->jails[i], "vnet", false) &&
-			    net_jail_lint(c, &c->jails[i], d) < 0)
+		const struct jail_set *s = conf_jail_set(c);
+		struct net_plan *plan = net_plan_new(s);
+
+		for (size_t i = 0; i < s->n; i++)
+			if (jd_on(s->v[i], JP_VNET) && net_jail_lint(plan, s->v[i], d) < 0)
 				rc = 1;
+		net_plan_free(plan);
 	}
 	diag_free(&ignored);
 	conf_free(c);

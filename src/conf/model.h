@@ -137,6 +137,12 @@ static inline const char *jd_name(enum jparam id)
 }
 
 /* The same for a bridge. */
+static inline const char *nd_name(enum nparam id)
+{
+	size_t n;
+
+	return conf_pdefs(CONF_SCHEMA_NETWORKS, &n)[id].name;
+}
 static inline bool nd_on(const struct net_def *d, enum nparam id)
 {
 	return d->p[id].i != 0;

@@ -42,6 +42,7 @@ struct jctx {
 	int rootmnt;		/* start: a userns jail's idmapped root, or -1 */
 	int pidfd;		/* the jail's init, pinned */
 	const struct sink *sink;
+	struct net_plan *net;	/* start: the command's networks */
 	bool verbose;
 	const char *step;	/* start: the step being run, for the record of a failure */
 	bool exit_known;	/* reap: the init's exit status is known: */
@@ -116,8 +117,11 @@ int jail_reconcile(struct jctx *x, struct brig_err *e);
 void core_fault(const char *point);
 
 /* One jail: start / stop. Each reports its outcome on the sink and
- * returns 0 when it did what was asked (or there was nothing to do). */
-int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s);
+ * returns 0 when it did what was asked (or there was nothing to do). A
+ * start reads the networks of the command's plan (net/net.h). */
+struct net_plan;
+int jail_start(const struct conf *c, const struct conf_jail *cj, struct net_plan *net,
+	       const struct sink *s);
 int jail_stop(const struct conf *c, const char *name, const struct sink *s);
 
 /* A resolved parameter as the state records it: lists joined with ",". */

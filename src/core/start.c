@@ -7,6 +7,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
+#include "conf/model.h"
 #include "core/jail.h"
 #include "core/jid.h"
 #include "core/lock.h"
@@ -199,12 +200,18 @@ static int step_created(struct jctx *x, struct brig_err *e)
 	return hook_run(x, "exec.created", false, e);
 }
 
+/* The jail's model, for net/. */
+static const struct jail_def *jail_model(const struct jctx *x)
+{
+	return jail_set_find(conf_jail_set(x->conf), x->name);
+}
+
 /* The network of a vnet jail (net/ records what it makes). */
 static int step_vnet(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
 
-	if (net_jail_up(x->cj, x->st.jid, x->st.init_pid, &rec, e) < 0)
+	if (net_jail_up(x->net, jail_model(x), x->st.jid, x->st.init_pid, &rec, e) < 0)
 		return brig_err_wrap(e, "vnet");
 	return 0;
 }
@@ -311,7 +318,7 @@ static int prepare(struct jctx *x, struct brig_err *e)
 		return -1;
 	spec_free(&x->sp);
 	x->step = "check";
-	if (spec_build(x->cj, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
+	if (spec_build(x->cj, &x->sp, e) < 0 || net_jail_check(x->net, jail_model(x), e) < 0)
 		return -1;
 	return 0;
 }
@@ -355,10 +362,11 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 	return 1;
 }
 
-int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
+int jail_start(const struct conf *c, const struct conf_jail *cj, struct net_plan *net,
+	       const struct sink *s)
 {
 	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
-			  .rootmnt = -1, .pidfd = -1, .sink = s,
+			  .rootmnt = -1, .pidfd = -1, .sink = s, .net = net,
 			  .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;
