@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -714,6 +715,131 @@ static void test_seed_conf(void **state)
 	ld_free(&l);
 }
 
+/* The jails of a plan: NJ vnet jails on bridge (j0 ... j19, each its own
+ * address, j19 with j0's; every other one an rdr port of its own) and one
+ * without vnet; loaded as test.conf. */
+#define NJ 20
+static struct conf *plan_conf(const char *bridge)
+{
+	struct conf_jail v[NJ + 1];
+	struct conf *c;
+	char name[16], br[64], addr[64];
+
+	for (int i = 0; i < NJ; i++) {
+		snprintf(name, sizeof(name), "j%d", i);
+		snprintf(br, sizeof(br), "vnet.bridge=%s", bridge);
+		snprintf(addr, sizeof(addr), "ip4.addr=10.10.0.%d/24", i == NJ - 1 ? 2 : i + 2);
+		tc_jail(&v[i], name, "vnet", br, addr, NULL);
+		if (i % 2) {
+			snprintf(addr, sizeof(addr), "rdr=tcp %d 80", 8000 + i);
+			tc_set(&v[i], addr);
+		}
+	}
+	tc_jail(&v[NJ], "plain", "ip4.addr=192.0.2.1", NULL);
+	c = tc_load(v, NJ + 1, CONF_SCHEMA_JAILS);
+	for (int i = 0; i <= NJ; i++)
+		tc_jail_free(&v[i]);
+	return c;
+}
+
+/* One plan: each jail's network parsed once, however many jails are
+ * checked against it; clashes found as before. */
+static void test_plan_parses_once(void **state)
+{
+	struct conf *c = plan_conf("bridge0");
+	const struct jail_set *s = conf_jail_set(c);
+	struct net_plan *p = net_plan_new(s);
+	struct net_clashes cl;
+	struct brig_err e = { 0 };
+	const struct net_jail *m;
+
+	(void)state;
+	for (size_t i = 0; i < s->n; i++) {
+		int rc = net_jail_clash(p, s->v[i], &e);
+
+		if (i == 0 || i == NJ - 1) {
+			assert_int_equal(rc, -1);
+			assert_string_equal(e.msg, i ? "ip4.addr \"10.10.0.2/24\": jail j0 has the same "
+						       "address on bridge bridge0"
+						     : "ip4.addr \"10.10.0.2/24\": jail j19 has the same "
+						       "address on bridge bridge0");
+		} else if (rc != 0) {
+			fail_msg("%s: %s", s->v[i]->name, e.msg);
+		}
+	}
+	/* Every jail once: NJ + 1, not NJ * NJ. */
+	assert_int_equal(p->nparsed, NJ + 1);
+	m = net_plan_jail(p, s->v[3], &e);
+	assert_ptr_equal(net_plan_jail(p, s->v[3], &e), m);
+	assert_int_equal(net_jail_clashes(p, s->v[NJ - 1], &cl), 1);
+	assert_string_equal(cl.v[0].param, "ip4.addr");
+	assert_string_equal(cl.v[0].why, "jail j0 has the same address on bridge bridge0");
+	net_clashes_free(&cl);
+	assert_int_equal(p->nparsed, NJ + 1);
+	net_plan_free(p);
+
+	/* Parsed before the fork of a start's workers: none parses again. */
+	p = net_plan_new(s);
+	net_plan_parse_all(p);
+	assert_int_equal(p->nparsed, NJ + 1);
+	for (size_t i = 1; i < NJ - 1; i++)
+		assert_int_equal(net_jail_clash(p, s->v[i], &e), 0);
+	assert_int_equal(p->nparsed, NJ + 1);
+	net_plan_free(p);
+	conf_free(c);
+}
+
+/* networks.conf is read once per plan: by the first check that needs it
+ * (or net_plan_parse_all), not once per jail. */
+static void test_plan_networks_once(void **state)
+{
+	struct conf *c = plan_conf("nosuchbr0");
+	const struct jail_set *s = conf_jail_set(c);
+	struct net_plan *p = net_plan_new(s);
+	struct brig_err e = { 0 };
+
+	(void)state;
+	for (size_t i = 1; i < 4; i++) {
+		assert_int_equal(net_jail_check(p, s->v[i], &e), -1);
+		assert_string_equal(e.msg, "vnet.bridge \"nosuchbr0\": no such bridge, and "
+				    "networks.conf does not declare it");
+	}
+	assert_int_equal(p->nw.nloads, 1);
+	net_plan_free(p);
+
+	p = net_plan_new(s);
+	net_plan_parse_all(p);
+	assert_int_equal(p->nw.nloads, 1);
+	assert_int_equal(net_jail_check(p, s->v[1], &e), -1);
+	assert_int_equal(p->nw.nloads, 1);
+	net_plan_free(p);
+
+	/* A broken networks.conf: read once too, its error told each time. */
+	{
+		char dir[] = "/tmp/brig-test-nw.XXXXXX";
+		char path[64];
+		FILE *f;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/networks.conf", dir);
+		assert_non_null(f = fopen(path, "w"));
+		fputs("bridge0 { nat = maybe; }\n", f);
+		fclose(f);
+		setenv("BRIG_CONFDIR", dir, 1);
+		p = net_plan_new(s);
+		for (size_t i = 1; i < 3; i++) {
+			assert_int_equal(net_jail_check(p, s->v[i], &e), -1);
+			assert_non_null(strstr(e.msg, "networks.conf: "));
+		}
+		assert_int_equal(p->nw.nloads, 1);
+		net_plan_free(p);
+		setenv("BRIG_CONFDIR", "/nonexistent/brig-test", 1);
+		unlink(path);
+		rmdir(dir);
+	}
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -731,6 +857,8 @@ int main(void)
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_nft_guard),
 		cmocka_unit_test(test_seed_conf),
+		cmocka_unit_test(test_plan_parses_once),
+		cmocka_unit_test(test_plan_networks_once),
 	};
 
 	/* No networks.conf from the machine. */
