@@ -32,17 +32,11 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 int net_check_others(struct net_plan *p, const struct jail_def *d, const struct net_jail *m,
 		     struct brig_err *e)
 {
-	for (size_t i = 0; p->set && i < p->set->n; i++) {
-		const struct jail_def *od = p->set->v[i];
-		const struct net_jail *o;
-		struct brig_err ignored;
+	const struct net_jail *o;
 
-		if (od == d || !strcmp(od->name, d->name) || !jd_on(od, JP_VNET))
-			continue;
-		o = net_plan_jail(p, od, &ignored);
-		if (o && o->vnet && check_pair(m, o, e) < 0)
+	for (size_t i = 0; p->set && i < p->set->n; i++)
+		if ((o = net_plan_other(p, d, i)) && check_pair(m, o, e) < 0)
 			return -1;
-	}
 	return 0;
 }
 

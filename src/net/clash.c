@@ -91,19 +91,13 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 int net_jail_clashes(struct net_plan *p, const struct jail_def *d, struct net_clashes *out)
 {
 	struct brig_err ignored;
-	const struct net_jail *m = net_plan_jail(p, d, &ignored);
+	const struct net_jail *m = net_plan_jail(p, d, &ignored), *o;
 
 	*out = (struct net_clashes){ 0 };
 	/* Incomplete: nothing to compare (as net_jail_clash). */
-	for (size_t i = 0; m && m->vnet && p->set && i < p->set->n; i++) {
-		const struct jail_def *od = p->set->v[i];
-		const struct net_jail *o;
-
-		if (od == d || !strcmp(od->name, d->name) || !jd_on(od, JP_VNET))
-			continue;
-		if ((o = net_plan_jail(p, od, &ignored)) && o->vnet)
+	for (size_t i = 0; m && m->vnet && p->set && i < p->set->n; i++)
+		if ((o = net_plan_other(p, d, i)))
 			net_pair_clashes(m, o, out);
-	}
 	return (int)out->n;
 }
 

@@ -186,6 +186,9 @@ struct net_plan {
 const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *d,
 				     struct brig_err *e);
 
+/* The i-th jail of the plan's set, when it is a vnet jail other than d
+ * and its network parses: its network; else NULL. */
+const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i);
 /* Conflicts of m (jail model d) with every other vnet jail of the plan:
  * the same address on the same bridge, host interface name or host port.
  * A jail whose network does not parse is skipped (its own check reports

@@ -94,6 +94,18 @@ const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *
 	return &x->m;
 }
 
+const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i)
+{
+	const struct jail_def *od = p->set->v[i];
+	const struct net_jail *o;
+	struct brig_err ignored;
+
+	if (od == d || !strcmp(od->name, d->name) || !jd_on(od, JP_VNET))
+		return NULL;
+	o = net_plan_jail(p, od, &ignored);
+	return o && o->vnet ? o : NULL;
+}
+
 void net_plan_parse_all(struct net_plan *p)
 {
 	const struct net_bridge *b;
