@@ -118,11 +118,12 @@ static int lint_networks(struct conf_source *src, struct diag *d)
 	src->lazy = false;
 	if (conf_load(src, &c, &ignored) == 0) {
 		const struct jail_set *s = conf_jail_set(c);
+		struct net_plan *plan = net_plan_new(s);
 
-		for (size_t i = 0; i < c->njails; i++)
-			if (jd_on(s->v[i], JP_VNET) &&
-			    net_jail_lint(c, &c->jails[i], d) < 0)
+		for (size_t i = 0; i < s->n; i++)
+			if (jd_on(s->v[i], JP_VNET) && net_jail_lint(plan, s->v[i], d) < 0)
 				rc = 1;
+		net_plan_free(plan);
 	}
 	diag_free(&ignored);
 	conf_free(c);

@@ -253,11 +253,6 @@ void cf_jail_set_free(struct jail_set *s)
 	free(s);
 }
 
-const struct conf *jail_set_conf(const struct jail_set *s)
-{
-	return s ? s->priv : NULL;
-}
-
 long jail_set_index(const struct jail_set *s, const char *name)
 {
 	if (s->priv) {

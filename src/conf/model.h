@@ -137,6 +137,12 @@ static inline const char *jd_name(enum jparam id)
 }
 
 /* The same for a bridge. */
+static inline const char *nd_name(enum nparam id)
+{
+	size_t n;
+
+	return conf_pdefs(CONF_SCHEMA_NETWORKS, &n)[id].name;
+}
 static inline bool nd_on(const struct net_def *d, enum nparam id)
 {
 	return d->p[id].i != 0;
@@ -162,10 +168,6 @@ void jail_def_free(struct jail_def *d);
 /* The models of every jail of c (definition order), built once and kept
  * with c (freed by conf_free). */
 const struct jail_set *conf_jail_set(const struct conf *c);
-/* The configuration s was built from (NULL: another producer), for the
- * layers that still take a struct conf_jail: until net/ and store/ take
- * models. */
-const struct conf *jail_set_conf(const struct jail_set *s);
 /* A jail of s by name, or NULL. */
 const struct jail_def *jail_set_find(const struct jail_set *s, const char *name);
 /* Its index in s, or -1. */

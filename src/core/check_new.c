@@ -53,8 +53,14 @@ int core_check_new(const char *name, const char *confpath, const char *text, str
 	struct conf *c;
 	int rc = load_with(name, confpath, text, &c, &j, e);
 
-	if (rc == 0 && net_jail_clash(c, j, e) < 0)
-		rc = -1;
+	if (rc == 0) {
+		const struct jail_set *s = conf_jail_set(c);
+		struct net_plan *p = net_plan_new(s);
+
+		if (net_jail_clash(p, jail_set_find(s, name), e) < 0)
+			rc = -1;
+		net_plan_free(p);
+	}
 	conf_free(c);
 	return rc;
 }
@@ -223,6 +229,17 @@ static bool given(const struct conf_jail *j, const char *confpath, int from,
 	return from && p && p->file && !strcmp(p->file, confpath) && p->line > from;
 }
 
+/* Every clash of jail name of c with the other jails of c. */
+static int clashes(const struct conf *c, const char *name, struct net_clashes *out)
+{
+	const struct jail_set *s = conf_jail_set(c);
+	struct net_plan *p = net_plan_new(s);
+	int n = net_jail_clashes(p, jail_set_find(s, name), out);
+
+	net_plan_free(p);
+	return n;
+}
+
 int core_check_import(const char *name, const char *confpath, const char *archive,
 		      const char *text, bool fix, char **fixed, struct diag *changed,
 		      struct brig_err *e)
@@ -237,12 +254,12 @@ int core_check_import(const char *name, const char *confpath, const char *archiv
 	if (!fix)
 		return core_check_new(name, confpath, text, e);
 	rc = load_with(name, confpath, text, &c, &j, e);
-	if (rc < 0 || net_jail_clashes(c, j, &now) == 0)
+	if (rc < 0 || clashes(c, name, &now) == 0)
 		goto done;
 	/* Only what the archive brought is changed: a clash that a
 	 * parameter of the command line made is refused. */
 	if (load_with(name, confpath, archive, &ca, &ja, &ignored) == 0)
-		net_jail_clashes(ca, ja, &before);
+		clashes(ca, name, &before);
 	for (size_t i = 0; i < now.n; i++) {
 		const struct net_clash *x = &now.v[i];
 

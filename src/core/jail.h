@@ -31,9 +31,6 @@ void sink_created(const struct sink *s, const char *jail, int jid);
 /* One jail during an operation. */
 struct jctx {
 	const struct jail_def *def;	/* NULL: no longer in the configuration */
-	/* start only, until net/ and store/ take models: */
-	const struct conf *conf;
-	const struct conf_jail *cj;
 	const char *name;
 	char *dir;		/* its state directory */
 	int lockfd;
@@ -44,6 +41,7 @@ struct jctx {
 	int rootmnt;		/* start: a userns jail's idmapped root, or -1 */
 	int pidfd;		/* the jail's init, pinned */
 	const struct sink *sink;
+	struct net_plan *net;	/* start: the command's networks */
 	bool verbose;
 	const char *step;	/* start: the step being run, for the record of a failure */
 	bool exit_known;	/* reap: the init's exit status is known: */
@@ -118,8 +116,11 @@ int jail_reconcile(struct jctx *x, struct brig_err *e);
 void core_fault(const char *point);
 
 /* One jail: start / stop. Each reports its outcome on the sink and
- * returns 0 when it did what was asked (or there was nothing to do). */
-int jail_start(const struct jail_set *set, const struct jail_def *d, const struct sink *s);
+ * returns 0 when it did what was asked (or there was nothing to do). A
+ * start reads the networks of the command's plan (net/net.h). */
+struct net_plan;
+int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_plan *net,
+	       const struct sink *s);
 int jail_stop(const struct jail_set *set, const char *name, const struct sink *s);
 
 /* core/recorded.c, the one place that records a jail's model in its

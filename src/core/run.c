@@ -14,8 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "conf/model.h"
 #include "core/depend.h"
 #include "core/jail.h"
+#include "net/net.h"
 #include "sys/proc.h"
 #include "util/io.h"
 #include "util/mem.h"
@@ -65,6 +67,7 @@ void sink_created(const struct sink *s, const char *jail, int jid)
 
 struct runner {
 	const struct jail_set *s;
+	struct net_plan *net;	/* a start: the networks of its jails */
 	const struct core_ops *ops;
 	struct dep_plan plan;
 	pid_t *pid;		/* per job: its worker, 0 if none */
@@ -114,7 +117,7 @@ static int run_job(struct runner *r, size_t i, const struct sink *s)
 {
 	const struct dep_job *j = &r->plan.jobs[i];
 
-	return r->plan.stop ? jail_stop(r->s, j->name, s) : jail_start(r->s, j->def, s);
+	return r->plan.stop ? jail_stop(r->s, j->name, s) : jail_start(r->s, j->def, r->net, s);
 }
 
 /* Fork a worker for job i. */
@@ -270,10 +273,11 @@ static void run_inline(struct runner *r)
 }
 
 /* Shared by core_start and core_stop. */
-static int run(const struct jail_set *s, char *const *names, size_t n, bool stop, char *const *extra,
-	       size_t nextra, dep_running_fn running, const struct core_ops *o)
+static int run(const struct jail_set *s, struct net_plan *net, char *const *names, size_t n,
+	       bool stop, char *const *extra, size_t nextra, dep_running_fn running,
+	       const struct core_ops *o)
 {
-	struct runner r = { .s = s, .ops = o };
+	struct runner r = { .s = s, .net = net, .ops = o };
 	long limit = o && o->parallel > 0 ? o->parallel : sysconf(_SC_NPROCESSORS_ONLN);
 
 	/* Interrupted (^C, SIGTERM, SIGHUP), a start takes down what it made
@@ -287,10 +291,14 @@ static int run(const struct jail_set *s, char *const *names, size_t n, bool stop
 	r.reported = xcalloc(r.plan.n + 1, sizeof(*r.reported));
 	for (size_t i = 0; i < r.plan.n; i++)
 		r.fd[i] = -1;
-	if (r.plan.n == 1)
+	if (r.plan.n == 1) {
 		run_inline(&r);
-	else
+	} else {
+		/* Each jail's network parsed here, once, not by every worker. */
+		if (net)
+			net_plan_parse_all(net);
 		run_parallel(&r, limit < 1 ? 1 : limit);
+	}
 	dep_fail_stuck(&r.plan);
 	report_new_outcomes(&r);
 	dep_plan_free(&r.plan);
@@ -303,7 +311,11 @@ static int run(const struct jail_set *s, char *const *names, size_t n, bool stop
 
 int core_start(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
 {
-	return run(s, names, n, false, NULL, 0, NULL, o);
+	struct net_plan *net = net_plan_new(s);
+	int r = run(s, net, names, n, false, NULL, 0, NULL, o);
+
+	net_plan_free(net);
+	return r;
 }
 
 /* dep_running_fn over core_is_running. */
@@ -328,7 +340,7 @@ int core_stop(const struct jail_set *s, char *const *names, size_t n, const stru
 			if (!s || !jail_set_find(s, v[i].name))
 				extra[nextra++] = v[i].name;
 	}
-	r = run(s, names, n, true, extra, nextra, is_running, o);
+	r = run(s, NULL, names, n, true, extra, nextra, is_running, o);
 	free(extra);
 	core_list_free(v, nv);
 	return r;

@@ -7,6 +7,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
+#include "conf/model.h"
 #include "core/jail.h"
 #include "core/jid.h"
 #include "core/lock.h"
@@ -196,7 +197,7 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
 
-	if (net_jail_up(x->cj, x->st.jid, x->st.init_pid, &rec, e) < 0)
+	if (net_jail_up(x->net, x->def, x->st.jid, x->st.init_pid, &rec, e) < 0)
 		return brig_err_wrap(e, "vnet");
 	return 0;
 }
@@ -302,7 +303,7 @@ static int prepare(struct jctx *x, struct brig_err *e)
 		return -1;
 	spec_free(&x->sp);
 	x->step = "check";
-	if (spec_build(x->def, &x->sp, e) < 0 || net_jail_check(x->conf, x->cj, e) < 0)
+	if (spec_build(x->def, &x->sp, e) < 0 || net_jail_check(x->net, x->def, e) < 0)
 		return -1;
 	return 0;
 }
@@ -346,12 +347,11 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 	return 1;
 }
 
-int jail_start(const struct jail_set *set, const struct jail_def *d, const struct sink *s)
+int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_plan *net,
+	       const struct sink *s)
 {
-	const struct conf *c = jail_set_conf(set);	/* until net/ and store/ take models */
-	struct jctx x = { .def = d, .conf = c, .cj = c ? conf_jail(c, d->name) : NULL,
-			  .name = d->name, .lockfd = -1, .initfd = -1,
-			  .rootmnt = -1, .pidfd = -1, .sink = s,
+	struct jctx x = { .def = d, .name = d->name, .lockfd = -1, .initfd = -1,
+			  .rootmnt = -1, .pidfd = -1, .sink = s, .net = net,
 			  .verbose = s->ops && s->ops->verbose };
 	struct brig_err e = { 0 };
 	enum core_event ev = CORE_EV_FAILED;

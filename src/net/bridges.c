@@ -110,7 +110,7 @@ static bool has_jail_port(const struct kernel_view *k, int index)
 
 int net_bridge_list(struct net_bridge_info **out, size_t *n, struct brig_err *e)
 {
-	struct net_networks nw;
+	struct net_networks nw = { 0 };
 	struct kernel_view k = { 0 };
 	struct nl nl;
 	size_t cap = 0;
@@ -118,8 +118,10 @@ int net_bridge_list(struct net_bridge_info **out, size_t *n, struct brig_err *e)
 
 	*out = NULL;
 	*n = 0;
-	if (net_networks_load(&nw, e) < 0)
+	if (net_networks_load(&nw, e) < 0) {
+		net_networks_free(&nw);
 		return -1;
+	}
 	if (nl_open(&nl, e) == 0) {
 		if (nl_link_list(&nl, &k.links, &k.nlinks, e) == 0 &&
 		    nl_addr_list(&nl, 0, &k.addrs, &k.idx, &k.naddrs, e) == 0)
@@ -169,14 +171,13 @@ static const struct net_bridge *declared(const struct net_networks *nw, const ch
 
 int net_bridge_up(const char *name, struct brig_err *e)
 {
-	struct net_networks nw;
+	struct net_networks nw = { 0 };
 	const struct net_bridge *b;
 	struct nl nl;
 	int rc = -1;
 
-	if (net_networks_load(&nw, e) < 0)
-		return -1;
-	if ((b = declared(&nw, name, e)) && nl_open(&nl, e) == 0) {
+	if (net_networks_load(&nw, e) == 0 && (b = declared(&nw, name, e)) &&
+	    nl_open(&nl, e) == 0) {
 		rc = net_bridge_sync(&nl, b, e);
 		nl_close(&nl);
 	}
@@ -233,13 +234,11 @@ static int down_locked(struct nl *nl, const char *name, struct brig_err *e)
 
 int net_bridge_down(const char *name, struct brig_err *e)
 {
-	struct net_networks nw;
+	struct net_networks nw = { 0 };
 	struct nl nl;
 	int fd, rc = -1;
 
-	if (net_networks_load(&nw, e) < 0)
-		return -1;
-	if (declared(&nw, name, e) && nl_open(&nl, e) == 0) {
+	if (net_networks_load(&nw, e) == 0 && declared(&nw, name, e) && nl_open(&nl, e) == 0) {
 		if ((fd = net_lock(e)) >= 0) {
 			rc = down_locked(&nl, name, e);
 			net_unlock(fd);

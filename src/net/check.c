@@ -11,7 +11,7 @@
 
 static const char *addr_param(int family)
 {
-	return family == AF_INET ? "ip4.addr" : "ip6.addr";
+	return jd_name(family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR);
 }
 
 /* Conflicts with one other jail (net/clash.c): an address on the same
@@ -29,64 +29,14 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 	return r;
 }
 
-/* Whether one of o's addresses (as written: [IFACE|]ADDR/LEN) is one of
- * m's. */
-static bool shares_address(const struct net_jail *m, const struct conf_jail *o,
-			   const char *param, int family)
+int net_check_others(struct net_plan *p, const struct jail_def *d, const struct net_jail *m,
+		     struct brig_err *e)
 {
-	const struct conf_param *p = conf_param(o, param);
+	const struct net_jail *o;
 
-	for (size_t i = 0; p && i < p->nvalues; i++) {
-		const char *bar = strchr(p->values[i], '|');
-		const char *text = bar ? bar + 1 : p->values[i];
-		char buf[INET6_ADDRSTRLEN + 8];
-		struct nl_addr a;
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(text, "/"), text);
-		if (net_addr_parse(buf, family, false, &a) != NULL)
-			continue;
-		for (size_t k = 0; k < m->nips; k++)
-			if (net_addr_same(&m->ips[k].a, &a))
-				return true;
-	}
-	return false;
-}
-
-/* A cheap look at o before parsing it: only a jail with vnet and with one
- * of m's addresses, or host interface names or ports where m has some, can
- * conflict. With hundreds of jails, each start looks at all the others. */
-static bool may_conflict(const struct net_jail *m, const struct conf_jail *o)
-{
-	bool names = false;
-
-	if (!conf_bool(o, "vnet", false))
-		return false;
-	for (size_t i = 0; i < m->nifs; i++)
-		names = names || !m->ifs[i].default_name;
-	return (names && conf_param(o, "vnet.interface")) ||
-	       (m->nrdrs && conf_param(o, "rdr")) ||
-	       shares_address(m, o, "ip4.addr", AF_INET) ||
-	       shares_address(m, o, "ip6.addr", AF_INET6);
-}
-
-int net_check_others(const struct conf *c, const struct conf_jail *j,
-		     const struct net_jail *m, struct brig_err *e)
-{
-	for (size_t i = 0; c && i < c->njails; i++) {
-		const struct conf_jail *oj = &c->jails[i];
-		struct net_jail o;
-		struct brig_err ignored;
-		int rc;
-
-		if (oj == j || !strcmp(oj->name, j->name) || !may_conflict(m, oj))
-			continue;
-		if (net_jail_parse(oj, 0, &o, &ignored) < 0)
-			continue;
-		rc = o.vnet ? check_pair(m, &o, e) : 0;
-		net_jail_free(&o);
-		if (rc < 0)
+	for (size_t i = 0; p->set && i < p->set->n; i++)
+		if ((o = net_plan_other(p, d, i)) && check_pair(m, o, e) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -181,56 +131,44 @@ static int check_bridges(const struct net_jail *m, struct net_networks *nw,
 	return rc;
 }
 
-/* The whole check; warnings go to d when it is not NULL. */
-static int check(const struct conf *c, const struct conf_jail *j, struct diag *d,
+/* The whole check; warnings go to dg when it is not NULL. */
+static int check(struct net_plan *p, const struct jail_def *d, struct diag *dg,
 		 struct brig_err *e)
 {
-	struct net_networks nw;
-	struct net_jail m;
-	int rc;
+	const struct net_jail *m = net_plan_jail(p, d, e);
 
-	if (net_jail_parse(j, 0, &m, e) < 0)
+	if (!m)
 		return -1;
-	if (!m.vnet) {
-		net_jail_free(&m);
+	if (!m->vnet)
 		return 0;
-	}
-	rc = net_check_others(c, j, &m, e);
-	if (rc == 0 && m.nifs > 0) {
-		memset(&nw, 0, sizeof(nw));
-		rc = check_bridges(&m, &nw, d, e);
-		net_networks_free(&nw);
-	}
-	net_jail_free(&m);
-	return rc;
+	if (net_check_others(p, d, m, e) < 0)
+		return -1;
+	return m->nifs > 0 ? check_bridges(m, &p->nw, dg, e) : 0;
 }
 
-int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e)
+int net_jail_check(struct net_plan *p, const struct jail_def *d, struct brig_err *e)
 {
-	return check(c, j, NULL, e);
+	return check(p, d, NULL, e);
 }
 
-int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *d)
+int net_jail_lint(struct net_plan *p, const struct jail_def *d, struct diag *dg)
 {
 	struct brig_err e;
 
-	if (check(c, j, d, &e) == 0)
+	if (check(p, d, dg, &e) == 0)
 		return 0;
-	diag_add(d, DIAG_ERROR, "%s: %s", j->name, e.msg);
+	diag_add(dg, DIAG_ERROR, "%s: %s", d->name, e.msg);
 	return -1;
 }
 
-int net_jail_clash(const struct conf *c, const struct conf_jail *j, struct brig_err *e)
+int net_jail_clash(struct net_plan *p, const struct jail_def *d, struct brig_err *e)
 {
-	struct net_jail m;
 	struct brig_err ignored;
-	int rc;
+	const struct net_jail *m = net_plan_jail(p, d, &ignored);
 
 	/* Incomplete (no bridge yet: the file is the admin's to finish):
 	 * nothing to compare; brig start says what is missing. */
-	if (net_jail_parse(j, 0, &m, &ignored) < 0)
+	if (!m)
 		return 0;
-	rc = m.vnet ? net_check_others(c, j, &m, e) : 0;
-	net_jail_free(&m);
-	return rc;
+	return m->vnet ? net_check_others(p, d, m, e) : 0;
 }

@@ -59,7 +59,7 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 			const char *ob = o->ifs[o->ips[k].ifi].bridge;
 
 			if (ob && !strcmp(b, ob) && net_addr_same(&m->ips[i].a, &o->ips[k].a))
-				add(out, m->ips[i].a.family == AF_INET ? "ip4.addr" : "ip6.addr",
+				add(out, jd_name(m->ips[i].a.family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR),
 				    m->ips[i].text, xasprintf("jail %s has the same address on bridge %s",
 							      o->name, b), NULL);
 		}
@@ -74,7 +74,7 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 			 * moved in is the one it is. */
 			if (m->ifs[i].bridge)
 				fresh_name(m, i, fresh);
-			add(out, "vnet.interface", m->ifs[i].jname,
+			add(out, jd_name(JP_VNET_INTERFACE), m->ifs[i].jname,
 			    xasprintf("jail %s uses the same host interface %s", o->name, m->ifs[i].hname),
 			    m->ifs[i].bridge ? fresh : NULL);
 		}
@@ -82,33 +82,22 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 	for (size_t i = 0; i < m->nrdrs; i++)
 		for (size_t k = 0; k < o->nrdrs; k++)
 			if (net_rdr_clash(&m->rdrs[i], &o->rdrs[k]))
-				add(out, "rdr", m->rdrs[i].text,
+				add(out, jd_name(JP_RDR), m->rdrs[i].text,
 				    xasprintf("host port %s/%d is also forwarded by jail %s (rdr \"%s\")",
 					      net_proto_name(m->rdrs[i].proto), m->rdrs[i].hport, o->name,
 					      o->rdrs[k].text), NULL);
 }
 
-int net_jail_clashes(const struct conf *c, const struct conf_jail *j, struct net_clashes *out)
+int net_jail_clashes(struct net_plan *p, const struct jail_def *d, struct net_clashes *out)
 {
-	struct net_jail m;
 	struct brig_err ignored;
+	const struct net_jail *m = net_plan_jail(p, d, &ignored), *o;
 
 	*out = (struct net_clashes){ 0 };
 	/* Incomplete: nothing to compare (as net_jail_clash). */
-	if (net_jail_parse(j, 0, &m, &ignored) < 0)
-		return 0;
-	for (size_t i = 0; m.vnet && i < c->njails; i++) {
-		const struct conf_jail *oj = &c->jails[i];
-		struct net_jail o;
-
-		if (oj == j || !strcmp(oj->name, j->name) ||
-		    net_jail_parse(oj, 0, &o, &ignored) < 0)
-			continue;
-		if (o.vnet)
-			net_pair_clashes(&m, &o, out);
-		net_jail_free(&o);
-	}
-	net_jail_free(&m);
+	for (size_t i = 0; m && m->vnet && p->set && i < p->set->n; i++)
+		if ((o = net_plan_other(p, d, i)))
+			net_pair_clashes(m, o, out);
 	return (int)out->n;
 }
 

@@ -58,24 +58,24 @@ static const char *parse_entry(const char *text, struct net_hostport *h)
 	return NULL;
 }
 
-int net_host_parse(struct net_bridge *b, const struct conf_jail *j, struct brig_err *e)
+int net_host_parse(struct net_bridge *b, const struct net_def *d, struct brig_err *e)
 {
-	const struct conf_param *p = conf_param(j, "host");
+	size_t n;
+	char *const *v = nd_list(d, NP_HOST, &n);
+	const struct conf_pos *at = &d->p[NP_HOST].at;
 
-	if (!p)
-		return 0;
-	b->host = xcalloc(p->nvalues, sizeof(*b->host));
-	for (size_t i = 0; i < p->nvalues; i++) {
+	b->host = xcalloc(n + 1, sizeof(*b->host));
+	for (size_t i = 0; i < n; i++) {
 		struct net_hostport h;
-		const char *why = parse_entry(p->values[i], &h);
+		const char *why = parse_entry(v[i], &h);
 
-		if (!why && h.proto < 0 && p->nvalues > 1)
+		if (!why && h.proto < 0 && n > 1)
 			why = "none and all stand alone";
 		if (why)
-			return brig_err_set(e, 0, "%s:%d:%d: bridge %s: host \"%s\": %s (write "
+			return brig_err_set(e, 0, "%s:%d:%d: bridge %s: %s \"%s\": %s (write "
 					    "\"53/udp\", \"8000-8080/tcp\", \"icmp\", none or all)",
-					    p->file ? p->file : "networks.conf", p->line, p->col,
-					    b->name, p->values[i], why);
+					    at->file ? at->file : "networks.conf", at->line, at->col,
+					    b->name, nd_name(NP_HOST), v[i], why);
 		b->host_limited = h.proto != -2;
 		if (h.proto > 0)
 			b->host[b->nhost++] = h;

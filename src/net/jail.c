@@ -11,15 +11,6 @@
 #include "net/model.h"
 #include "util/mem.h"
 
-/* The values of parameter `name` (none if unset). */
-static size_t values(const struct conf_jail *j, const char *name, char *const **out)
-{
-	const struct conf_param *p = conf_param(j, name);
-
-	*out = p ? p->values : NULL;
-	return p ? p->nvalues : 0;
-}
-
 /* The host end's name: the jail end's final 'b' turned into 'a' (the
  * epair_NAMEa / epair_NAMEb convention), else the name with 'a' added. */
 static int host_name(const struct net_jail *m, const char *jname, char *out, struct brig_err *e)
@@ -41,13 +32,24 @@ static int host_name(const struct net_jail *m, const char *jname, char *out, str
 	return 0;
 }
 
-/* vnet.interface and vnet.bridge: the i-th interface is plugged into the
- * i-th bridge; interfaces beyond the bridges are host interfaces moved in. */
-static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, struct brig_err *e)
+/* The default names of the veth pair (the jail's only bridged interface
+ * when vnet.interface names none): e<JID>b in the jail (at most
+ * "e2147483647b", 12 bytes), e<JID>a on the host. */
+static void default_names(struct net_if *f, int jid)
 {
-	char *const *names, *const *bridges;
-	size_t nn = values(j, "vnet.interface", &names);
-	size_t nb = values(j, "vnet.bridge", &bridges);
+	snprintf(f->jname, sizeof(f->jname), "e%db", jid);
+	snprintf(f->hname, sizeof(f->hname), "e%da", jid);
+}
+
+/* vnet.interface and vnet.bridge: the first interface is plugged into the
+ * bridge; the others (all of them without a bridge) are host interfaces
+ * moved in. */
+static int parse_ifs(struct net_jail *m, const struct jail_def *d, struct brig_err *e)
+{
+	size_t nn;
+	char *const *names = jd_list(d, JP_VNET_INTERFACE, &nn);
+	const char *bridge = jd_str(d, JP_VNET_BRIDGE);
+	size_t nb = bridge ? 1 : 0;
 	size_t n = nn > nb ? nn : nb;
 	const char *why;
 
@@ -56,34 +58,27 @@ static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, str
 		struct net_if *f = &m->ifs[m->nifs];
 		char salt[32];
 
+		f->bridge = i < nb ? bridge : NULL;
 		if (i < nn) {
 			if ((why = net_ifname_invalid(names[i])))
-				return brig_err_set(e, 0, "vnet.interface \"%s\": %s", names[i], why);
+				return brig_err_set(e, 0, "%s \"%s\": %s", jd_name(JP_VNET_INTERFACE),
+						    names[i], why);
 			snprintf(f->jname, sizeof(f->jname), "%s", names[i]);
 		} else {
-			/* At most "e2147483647_99b": 14 bytes. */
-			char name[32];
-
 			f->default_name = true;
-			if (i == 0)
-				snprintf(name, sizeof(name), "e%db", jid);
-			else
-				snprintf(name, sizeof(name), "e%d_%db", jid, (int)(i % 100));
-			memcpy(f->jname, name, sizeof(f->jname) - 1);
+			default_names(f, 0);
 		}
 		for (size_t k = 0; k < m->nifs; k++)
 			if (!strcmp(m->ifs[k].jname, f->jname))
-				return brig_err_set(e, 0, "vnet.interface \"%s\": named twice",
-						    f->jname);
-		if (i < nb) {
-			if ((why = net_ifname_invalid(bridges[i])))
-				return brig_err_set(e, 0, "vnet.bridge \"%s\": %s", bridges[i], why);
-			f->bridge = bridges[i];
-			if (host_name(m, f->jname, f->hname, e) < 0)
-				return -1;
-		} else {
+				return brig_err_set(e, 0, "%s \"%s\": named twice",
+						    jd_name(JP_VNET_INTERFACE), f->jname);
+		if (f->bridge && (why = net_ifname_invalid(f->bridge)))
+			return brig_err_set(e, 0, "%s \"%s\": %s", jd_name(JP_VNET_BRIDGE), f->bridge,
+					    why);
+		if (f->bridge && !f->default_name && host_name(m, f->jname, f->hname, e) < 0)
+			return -1;
+		if (!f->bridge)
 			memcpy(f->hname, f->jname, sizeof(f->hname));
-		}
 		snprintf(salt, sizeof(salt), "jail %zu", i);
 		net_mac(m->name, salt, f->jmac);
 		snprintf(salt, sizeof(salt), "host %zu", i);
@@ -93,47 +88,52 @@ static int parse_ifs(struct net_jail *m, const struct conf_jail *j, int jid, str
 	return 0;
 }
 
+struct net_if *net_jail_at(const struct net_jail *m, int jid)
+{
+	struct net_if *v = xcalloc(m->nifs + 1, sizeof(*v));
+
+	memcpy(v, m->ifs, m->nifs * sizeof(*v));
+	for (size_t i = 0; i < m->nifs; i++)
+		if (v[i].default_name)
+			default_names(&v[i], jid);
+	return v;
+}
+
 /* ip4.addr / ip6.addr: "ADDR/LEN" on the first interface, or FreeBSD's
- * "IFACE|ADDR/LEN" on a named one. */
-static int parse_ips(struct net_jail *m, const struct conf_jail *j, const char *param,
+ * "IFACE|ADDR/LEN" on a named one (split by the model). */
+static int parse_ips(struct net_jail *m, const struct jaddr *v, size_t n, enum jparam id,
 		     int family, struct brig_err *e)
 {
-	char *const *v;
-	size_t n = values(j, param, &v);
+	const char *param = jd_name(id);
 	size_t cap = m->nips;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *bar = strchr(v[i], '|');
-		const char *addr = bar ? bar + 1 : v[i];
-		struct net_ip ip = { .ifi = 0, .text = v[i] };
+		struct net_ip ip = { .ifi = 0, .text = v[i].text };
 		const char *why;
 
-		if (bar) {
-			size_t len = (size_t)(bar - v[i]);
-
+		if (v[i].iface) {
 			for (ip.ifi = 0; ip.ifi < m->nifs; ip.ifi++)
-				if (strlen(m->ifs[ip.ifi].jname) == len &&
-				    !strncmp(m->ifs[ip.ifi].jname, v[i], len))
+				if (!strcmp(m->ifs[ip.ifi].jname, v[i].iface))
 					break;
 			if (ip.ifi == m->nifs)
 				return brig_err_set(e, 0, "%s \"%s\": the jail has no interface "
-						    "\"%.*s\" (see vnet.interface)", param,
-						    v[i], (int)len, v[i]);
+						    "\"%s\" (see vnet.interface)", param,
+						    v[i].text, v[i].iface);
 		} else if (m->nifs == 0) {
 			return brig_err_set(e, 0, "%s \"%s\": the jail has no network interface "
-					    "(set vnet.bridge to have brig make one)", param, v[i]);
+					    "(set vnet.bridge to have brig make one)", param, v[i].text);
 		}
-		why = net_addr_parse(addr, family, true, &ip.a);
+		why = net_addr_parse(v[i].addr, family, true, &ip.a);
 		if (why && !strcmp(why, "missing prefix length"))
 			return brig_err_set(e, 0, "%s \"%s\": missing prefix length (write "
-					    "ADDR/LEN, e.g. %s/%d)", param, v[i], addr,
+					    "ADDR/LEN, e.g. %s/%d)", param, v[i].text, v[i].addr,
 					    family == AF_INET ? 24 : 64);
 		if (why)
-			return brig_err_set(e, 0, "%s \"%s\": %s", param, v[i], why);
+			return brig_err_set(e, 0, "%s \"%s\": %s", param, v[i].text, why);
 		for (size_t k = 0; k < m->nips; k++)
 			if (net_addr_same(&m->ips[k].a, &ip.a))
 				return brig_err_set(e, 0, "%s \"%s\": address given twice",
-						    param, v[i]);
+						    param, v[i].text);
 		m->ips = xgrow(m->ips, &cap, m->nips, sizeof(*m->ips));
 		m->ips[m->nips++] = ip;
 	}
@@ -142,10 +142,11 @@ static int parse_ips(struct net_jail *m, const struct conf_jail *j, const char *
 
 /* ip4.defaultrouter / ip6.defaultrouter: must be reachable through one of
  * the jail's own subnets (or, for IPv6, be link-local). */
-static int parse_gw(struct net_jail *m, const struct conf_jail *j, const char *param,
+static int parse_gw(struct net_jail *m, const struct jail_def *d, enum jparam id,
 		    int family, struct net_gw *gw, struct brig_err *e)
 {
-	const char *v = conf_str(j, param);
+	const char *param = jd_name(id);
+	const char *v = jd_str(d, id);
 	static const struct nl_addr link_local = { .family = AF_INET6, .addr = { 0xfe, 0x80 },
 						   .plen = 10 };
 	const char *why;
@@ -171,7 +172,7 @@ static int parse_gw(struct net_jail *m, const struct conf_jail *j, const char *p
 	if (!gw->set)
 		return brig_err_set(e, 0, "%s \"%s\": not reachable: it is in none of the "
 				    "subnets of the jail's %s", param, v,
-				    family == AF_INET ? "ip4.addr" : "ip6.addr");
+				    jd_name(family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR));
 	return 0;
 }
 
@@ -271,10 +272,10 @@ static int parse_rdr(struct net_jail *m, const char *text, struct net_rdr *r, st
 	return 0;
 }
 
-static int parse_rdrs(struct net_jail *m, const struct conf_jail *j, struct brig_err *e)
+static int parse_rdrs(struct net_jail *m, const struct jail_def *d, struct brig_err *e)
 {
-	char *const *v;
-	size_t n = values(j, "rdr", &v);
+	size_t n;
+	char *const *v = jd_list(d, JP_RDR, &n);
 
 	m->rdrs = xcalloc(n, sizeof(*m->rdrs));
 	for (size_t i = 0; i < n; i++) {
@@ -294,40 +295,36 @@ static int parse_rdrs(struct net_jail *m, const struct conf_jail *j, struct brig
 }
 
 /* Parameters that make sense only with a network stack of the jail's own. */
-static int check_needs_vnet(const struct net_jail *m, const struct conf_jail *j,
-			    struct brig_err *e)
+static int check_needs_vnet(const struct jail_def *d, struct brig_err *e)
 {
-	static const char *const need[] = { "vnet.interface", "vnet.bridge",
-					    "ip4.defaultrouter", "ip6.defaultrouter", "rdr" };
+	static const enum jparam need[] = { JP_VNET_INTERFACE, JP_VNET_BRIDGE,
+					    JP_IP4_DEFAULTROUTER, JP_IP6_DEFAULTROUTER, JP_RDR };
 
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		const struct conf_param *p = conf_param(j, need[i]);
-
-		if (p && p->nvalues > 0)
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (jd_set(d, need[i]) && (jd_val(d, need[i])->n || jd_str(d, need[i])))
 			return brig_err_set(e, 0, "%s: needs vnet (without it the jail shares "
-					    "the host's network)", need[i]);
-	}
+					    "the host's network)", jd_name(need[i]));
 	return 0;
 }
 
-int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struct brig_err *e)
+int net_jail_parse(const struct jail_def *d, struct net_jail *m, struct brig_err *e)
 {
 	memset(m, 0, sizeof(*m));
-	m->name = j->name;
+	m->name = d->name;
 	/* vnet is "new" (its own stack) or "inherit"/"disable". */
-	m->vnet = conf_bool(j, "vnet", false);
+	m->vnet = jd_on(d, JP_VNET);
 	if (!m->vnet)
-		return check_needs_vnet(m, j, e);
-	if (parse_ifs(m, j, jid, e) < 0 ||
-	    parse_ips(m, j, "ip4.addr", AF_INET, e) < 0 ||
-	    parse_ips(m, j, "ip6.addr", AF_INET6, e) < 0 ||
-	    parse_gw(m, j, "ip4.defaultrouter", AF_INET, &m->gw4, e) < 0 ||
-	    parse_gw(m, j, "ip6.defaultrouter", AF_INET6, &m->gw6, e) < 0 ||
-	    parse_rdrs(m, j, e) < 0) {
+		return check_needs_vnet(d, e);
+	if (parse_ifs(m, d, e) < 0 ||
+	    parse_ips(m, d->ip4, d->nip4, JP_IP4_ADDR, AF_INET, e) < 0 ||
+	    parse_ips(m, d->ip6, d->nip6, JP_IP6_ADDR, AF_INET6, e) < 0 ||
+	    parse_gw(m, d, JP_IP4_DEFAULTROUTER, AF_INET, &m->gw4, e) < 0 ||
+	    parse_gw(m, d, JP_IP6_DEFAULTROUTER, AF_INET6, &m->gw6, e) < 0 ||
+	    parse_rdrs(m, d, e) < 0) {
 		net_jail_free(m);
 		return -1;
 	}
-	m->spoofcheck = conf_bool(j, "vnet.spoofcheck", true);
+	m->spoofcheck = jd_on(d, JP_VNET_SPOOFCHECK);
 	return 0;
 }
 

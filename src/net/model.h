@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "conf/model.h"
 #include "sys/netlink.h"
 #include "util/strbuf.h"
 #include "util/err.h"
@@ -43,7 +44,7 @@ struct net_if {
 	char jname[IFNAMSIZ];	/* inside the jail */
 	char hname[IFNAMSIZ];	/* host end of the veth pair */
 	const char *bridge;	/* NULL: an existing host interface moved in */
-	bool default_name;	/* e<JID>b: unique by JID, not checked */
+	bool default_name;	/* e<JID>b: named for JID 0 until net_jail_at() */
 	uint8_t jmac[6], hmac[6];
 };
 
@@ -81,10 +82,14 @@ struct net_jail {
 	bool spoofcheck;	/* filter what its bridge ports let in */
 };
 
-/* Parse and check one jail's network parameters (jid names the default
- * interfaces; 0 before the jail exists). Errors name the parameter; the
- * caller adds the jail. Strings point into j, which must outlive m. */
-int net_jail_parse(const struct conf_jail *j, int jid, struct net_jail *m, struct brig_err *e);
+/* Parse and check one jail's network parameters (its default interface
+ * names are those of JID 0: net_jail_at() names them for the jail's JID).
+ * Errors name the parameter; the caller adds the jail. Strings point into
+ * d, which must outlive m. */
+int net_jail_parse(const struct jail_def *d, struct net_jail *m, struct brig_err *e);
+/* The interfaces of m with the default names (e<JID>b) of JID jid: a
+ * copy (caller frees), the rest of m as it is. */
+struct net_if *net_jail_at(const struct net_jail *m, int jid);
 void net_jail_free(struct net_jail *m);
 /* Add to out every clash of m with o, another vnet jail (net/clash.c):
  * an address on the same bridge, a host interface name, a host port. */
@@ -99,12 +104,6 @@ bool net_rdr_clash(const struct net_rdr *a, const struct net_rdr *b);
 const char *net_proto_name(int proto);
 /* Whether the jail uses IPv6 on interface ifi (an address or a router). */
 bool net_if_ipv6(const struct net_jail *m, size_t ifi);
-
-/* Conflicts of m (jail j) with every other vnet jail of c: the same address
- * on the same bridge, host interface name or host port. A jail with errors
- * of its own is skipped (its own check reports them). (check.c) */
-int net_check_others(const struct conf *c, const struct conf_jail *j,
-		     const struct net_jail *m, struct brig_err *e);
 
 /* ---- networks.conf (networks.c) ---- */
 
@@ -130,32 +129,72 @@ struct net_networks {
 	struct net_bridge *v;
 	size_t n;
 	struct conf *conf;	/* owned when loaded from the file */
-	bool loaded;		/* by net_networks_load() */
+	struct net_def *defs;	/* its models (owned with conf) */
+	size_t ndefs;
+	bool loaded;		/* tried by net_networks_lookup() */
+	char *err;		/* why it did not load, then */
+	size_t nloads;		/* networks.conf reads (the tests count) */
 };
 
-/* Load networks.conf and networks.conf.d/\*.conf from brig_confdir();
- * no file declares nothing. */
+/* Load networks.conf and networks.conf.d/\*.conf from brig_confdir()
+ * into nw (zeroed); no file declares nothing. */
 int net_networks_load(struct net_networks *nw, struct brig_err *e);
-/* Build from an already loaded networks configuration, which must outlive
- * nw (the strings point into it). */
-int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct brig_err *e);
+/* Build from bridge models, which must outlive nw (the strings point into
+ * them). */
+int net_networks_from_defs(struct net_networks *nw, const struct net_def *v, size_t n,
+			   struct brig_err *e);
 void net_networks_free(struct net_networks *nw);
 const struct net_bridge *net_networks_find(const struct net_networks *nw, const char *name);
 /* Whether bridge b has an IPv4 address of the host's (then it gets
  * route_localnet and the guard that goes with it: rdr from 127.0.0.1). */
 bool net_bridge_ipv4(const struct net_bridge *b);
 /* The declaration of bridge name (*out NULL if none), loading networks.conf
- * into nw (zeroed) on first use: a jail's start reads it only when one of
- * its bridges is missing or down. */
+ * into nw (zeroed) on first use, once (a failure too): a jail's start reads
+ * it only when one of its bridges is missing or down. */
 int net_networks_lookup(struct net_networks *nw, const char *name,
 			const struct net_bridge **out, struct brig_err *e);
 
-/* The `host` list of bridge block j into b; errors say FILE:LINE:COL.
+/* The `host` list of bridge d into b; errors say FILE:LINE:COL.
  * (host.c) */
-int net_host_parse(struct net_bridge *b, const struct conf_jail *j, struct brig_err *e);
+int net_host_parse(struct net_bridge *b, const struct net_def *d, struct brig_err *e);
 /* The input rules that keep b's jails to what `host` allows of the host,
  * tagged tag; nothing without a `host` list. */
 void net_host_rules(struct strbuf *sb, const struct net_bridge *b, const char *tag);
+
+/* ---- the network of one command (plan.c) ---- */
+
+/* One jail's network in a plan: parsed on first need, once. */
+struct net_pj {
+	const struct jail_def *def;
+	int state;		/* 0: not parsed yet; 1: parsed (m); -1: does not
+				 * parse (err) */
+	struct net_jail m;
+	char *err;
+	struct net_pj *next;	/* models outside the plan's set */
+};
+
+struct net_plan {
+	const struct jail_set *set;	/* NULL: none */
+	struct net_pj *jails;		/* one per jail of set, same order */
+	struct net_pj *extra;		/* models asked about that are not in set */
+	struct net_networks nw;		/* networks.conf, read on first need */
+	size_t nparsed;			/* jail networks parsed (the tests count) */
+};
+
+/* The network of jail d, parsed once per plan: its parse, or NULL with e
+ * set (the parameter named) if it does not parse. */
+const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *d,
+				     struct brig_err *e);
+
+/* The i-th jail of the plan's set, when it is a vnet jail other than d
+ * and its network parses: its network; else NULL. */
+const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i);
+/* Conflicts of m (jail model d) with every other vnet jail of the plan:
+ * the same address on the same bridge, host interface name or host port.
+ * A jail whose network does not parse is skipped (its own check reports
+ * it). (check.c) */
+int net_check_others(struct net_plan *p, const struct jail_def *d, const struct net_jail *m,
+		     struct brig_err *e);
 
 /* ---- kernel side ---- */
 

@@ -201,31 +201,31 @@ static int jail_rules(const struct net_jail *m, const struct rec *rec, struct br
 	return 0;
 }
 
-int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
+int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t init_pid,
 		const struct rec *rec, struct brig_err *e)
 {
-	struct net_networks nw = { 0 };
+	const struct net_jail *parsed;
+	cleanup_free struct net_if *ifs = NULL;
 	struct net_jail m;
 	struct nl nl = { 0 }, jn = { 0 };
 	int nsfd = -1, rc = -1;
 
 	/* core/ adds "vnet: " to every error of this step. */
-	if (net_jail_parse(j, jid, &m, e) < 0)
+	if (!(parsed = net_plan_jail(p, d, e)))
 		return -1;
-	if (!m.vnet) {
-		net_jail_free(&m);
+	if (!parsed->vnet)
 		return 0;
-	}
+	/* The plan's parse, with the interfaces named for this JID. */
+	m = *parsed;
+	m.ifs = ifs = net_jail_at(parsed, jid);
 	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 && jail_rules(&m, rec, e) == 0 &&
-	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &nw, nsfd, rec, e) == 0 &&
+	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &p->nw, nsfd, rec, e) == 0 &&
 	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0)
 		rc = 0;
 	nl_close(&jn);
 	nl_close(&nl);
 	if (nsfd >= 0)
 		close(nsfd);
-	net_networks_free(&nw);
-	net_jail_free(&m);
 	return rc;
 }
 

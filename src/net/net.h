@@ -11,19 +11,34 @@
 #include "util/err.h"
 #include "util/rec.h"
 
-/* Check the jail's network parameters before anything is created: interface
- * names, addresses, routers, rdr, duplicates against the other jails of c,
- * the bridges of networks.conf. 0 if fine. Errors name the parameter (the
- * caller adds the jail's name). */
-int net_jail_check(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
+struct jail_def;
+struct jail_set;
 
-/* Only what involves the other jails of c (an address on the same
+/* The network of one command: the networks of the jails of s (the models
+ * every function below takes are s's), each parsed on first need and
+ * once, and networks.conf, read on first need and once. Used by the
+ * checks, the bring-up and brig config check alike. s (NULL: none) must
+ * outlive the plan. */
+struct net_plan;
+struct net_plan *net_plan_new(const struct jail_set *s);
+/* Parse every jail's network now, and read networks.conf if a bridge is
+ * named: before forking workers, which then inherit it all. */
+void net_plan_parse_all(struct net_plan *p);
+void net_plan_free(struct net_plan *p);
+
+/* Check the jail's network parameters before anything is created: interface
+ * names, addresses, routers, rdr, duplicates against the other jails of
+ * the plan, the bridges of networks.conf. 0 if fine. Errors name the
+ * parameter (the caller adds the jail's name). */
+int net_jail_check(struct net_plan *p, const struct jail_def *d, struct brig_err *e);
+
+/* Only what involves the other jails of the plan (an address on the same
  * bridge, a host interface name, an rdr port): for a jail about to be
  * written (brig create), before its bridge need exist. A jail whose
  * network parameters do not parse yet (no bridge: the file is the
  * admin's to finish) clashes with nothing; brig start says what is
  * missing. */
-int net_jail_clash(const struct conf *c, const struct conf_jail *j, struct brig_err *e);
+int net_jail_clash(struct net_plan *p, const struct jail_def *d, struct brig_err *e);
 
 /* One value of a jail that clashes with another jail (net_jail_clashes). */
 struct net_clash {
@@ -39,21 +54,23 @@ struct net_clashes {
 	size_t n;
 };
 
-/* Every value of j that clashes with another jail of c (net_jail_clash
- * stops at the first): for brig import --trust, which renames and drops
- * them. Returns how many (out filled; free it with net_clashes_free). */
-int net_jail_clashes(const struct conf *c, const struct conf_jail *j, struct net_clashes *out);
+/* Every value of d that clashes with another jail of the plan
+ * (net_jail_clash stops at the first): for brig import --trust, which
+ * renames and drops them. Returns how many (out filled; free it with
+ * net_clashes_free). */
+int net_jail_clashes(struct net_plan *p, const struct jail_def *d, struct net_clashes *out);
 void net_clashes_free(struct net_clashes *cl);
 
 /* The same checks for `brig config check`: errors and warnings (an address
  * outside its bridge's subnets) go to d as "JAIL: ..."; -1 if there is an
  * error. */
-int net_jail_lint(const struct conf *c, const struct conf_jail *j, struct diag *d);
+int net_jail_lint(struct net_plan *p, const struct jail_def *d, struct diag *dg);
 
 /* Give a vnet jail its network: called once the jail's init (init_pid)
- * exists and before exec.start. Every object is recorded through rec before
- * it is made. Non-vnet jails: no-op. */
-int net_jail_up(const struct conf_jail *j, int jid, pid_t init_pid,
+ * exists and before exec.start, with its JID (which names its default
+ * interfaces). Every object is recorded through rec before it is made.
+ * Non-vnet jails: no-op. */
+int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t init_pid,
 		const struct rec *rec, struct brig_err *e);
 
 /* Before a vnet jail's init is killed: note its network namespace, so

@@ -13,9 +13,8 @@ int net_networks_load(struct net_networks *nw, struct brig_err *e)
 	struct conf_source src = { .schema = CONF_SCHEMA_NETWORKS, .confdir = dir };
 	struct diag d = { 0 };
 	struct conf *c = NULL;
-	int rc;
 
-	memset(nw, 0, sizeof(*nw));
+	nw->nloads++;
 	if (conf_load(&src, &c, &d) < 0) {
 		const char *first = "unknown error";
 
@@ -29,20 +28,22 @@ int net_networks_load(struct net_networks *nw, struct brig_err *e)
 		return -1;
 	}
 	diag_free(&d);
-	rc = net_networks_from_conf(nw, c, e);
-	if (rc < 0)
-		conf_free(c);
-	else
-		nw->conf = c;
-	nw->loaded = rc == 0;
-	return rc;
+	nw->conf = c;
+	nw->defs = net_defs_build(c, &nw->ndefs);
+	return net_networks_from_defs(nw, nw->defs, nw->ndefs, e);
 }
 
 int net_networks_lookup(struct net_networks *nw, const char *name,
 			const struct net_bridge **out, struct brig_err *e)
 {
-	if (!nw->loaded && net_networks_load(nw, e) < 0)
-		return -1;
+	if (!nw->loaded) {
+		nw->loaded = true;
+		if (net_networks_load(nw, e) < 0)
+			nw->err = xstrdup(e->msg);
+	}
+	*out = NULL;
+	if (nw->err)
+		return brig_err_set(e, 0, "%s", nw->err);
 	*out = net_networks_find(nw, name);
 	return 0;
 }
@@ -56,19 +57,20 @@ bool net_bridge_ipv4(const struct net_bridge *b)
 }
 
 /* ip4.addr or ip6.addr of one bridge: the host's addresses, with length. */
-static int bridge_addrs(struct net_bridge *b, const struct conf_jail *j, const char *param,
+static int bridge_addrs(struct net_bridge *b, const struct net_def *d, enum nparam id,
 			int family, size_t *cap, struct brig_err *e)
 {
-	const struct conf_param *p = conf_param(j, param);
+	size_t n;
+	char *const *v = nd_list(d, id, &n);
 	const char *why;
 
-	for (size_t i = 0; p && i < p->nvalues; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct nl_addr a;
 
-		if ((why = net_addr_parse(p->values[i], family, true, &a)))
+		if ((why = net_addr_parse(v[i], family, true, &a)))
 			return brig_err_set(e, 0, "%s: bridge %s: %s \"%s\": %s",
-					    j->file ? j->file : "networks.conf", b->name, param,
-					    p->values[i], why);
+					    d->at.file ? d->at.file : "networks.conf", b->name,
+					    nd_name(id), v[i], why);
 		b->addrs = xgrow(b->addrs, cap, b->naddrs, sizeof(*b->addrs));
 		b->addrs[b->naddrs++] = a;
 	}
@@ -76,39 +78,36 @@ static int bridge_addrs(struct net_bridge *b, const struct conf_jail *j, const c
 }
 
 /* One block of networks.conf. */
-static int bridge_from(struct net_bridge *b, const struct conf_jail *j, struct brig_err *e)
+static int bridge_from(struct net_bridge *b, const struct net_def *d, struct brig_err *e)
 {
-	const char *file = j->file ? j->file : "networks.conf";
+	const char *file = d->at.file ? d->at.file : "networks.conf";
 	size_t cap = 0;
 	const char *why;
 	long long mtu;
 
-	b->name = j->name;
+	b->name = d->name;
 	if ((why = net_ifname_invalid(b->name)))
 		return brig_err_set(e, 0, "%s: bridge \"%s\": %s", file, b->name, why);
-	if (bridge_addrs(b, j, "ip4.addr", AF_INET, &cap, e) < 0 ||
-	    bridge_addrs(b, j, "ip6.addr", AF_INET6, &cap, e) < 0)
+	if (bridge_addrs(b, d, NP_IP4_ADDR, AF_INET, &cap, e) < 0 ||
+	    bridge_addrs(b, d, NP_IP6_ADDR, AF_INET6, &cap, e) < 0)
 		return -1;
-	b->nat = conf_bool(j, "nat", false);
-	b->isolate = conf_bool(j, "isolate", false);
-	mtu = conf_int(j, "mtu", 0);
+	b->nat = nd_on(d, NP_NAT);
+	b->isolate = nd_on(d, NP_ISOLATE);
+	mtu = nd_int(d, NP_MTU);
 	if (mtu != 0 && (mtu < 68 || mtu > 65535))
 		return brig_err_set(e, 0, "%s: bridge %s: mtu %lld: out of range (68 to 65535)",
 				    file, b->name, mtu);
 	b->mtu = (int)mtu;
-	return net_host_parse(b, j, e);
+	return net_host_parse(b, d, e);
 }
 
-int net_networks_from_conf(struct net_networks *nw, const struct conf *c, struct brig_err *e)
+int net_networks_from_defs(struct net_networks *nw, const struct net_def *v, size_t n,
+			   struct brig_err *e)
 {
-	memset(nw, 0, sizeof(*nw));
-	nw->v = xcalloc(c->njails, sizeof(*nw->v));
-	for (size_t i = 0; i < c->njails; i++) {
-		if (bridge_from(&nw->v[nw->n++], &c->jails[i], e) < 0) {
-			net_networks_free(nw);
+	nw->v = xcalloc(n + 1, sizeof(*nw->v));
+	for (size_t i = 0; i < n; i++)
+		if (bridge_from(&nw->v[nw->n++], &v[i], e) < 0)
 			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -119,8 +118,10 @@ void net_networks_free(struct net_networks *nw)
 		free(nw->v[i].host);
 	}
 	free(nw->v);
+	net_defs_free(nw->defs, nw->ndefs);
 	if (nw->conf)
 		conf_free(nw->conf);
+	free(nw->err);
 	memset(nw, 0, sizeof(*nw));
 }
 

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "net/net.h"
+#include "net_testconf.h"
 
 static inline bool live(void)
 {
@@ -101,13 +102,38 @@ static inline int rec_cb(void *ctx, enum jobj_kind kind, const char *id, struct 
 	return 0;
 }
 
+/* net_jail_up and net_jail_check of jail j, made a model by the loader,
+ * with a plan of its own. */
+static inline int up_e(const struct conf_jail *j, int jid, pid_t pid, const struct rec *rec,
+		       struct brig_err *e)
+{
+	struct conf *c = tc_load(j, 1, CONF_SCHEMA_JAILS);
+	struct net_plan *p = net_plan_new(conf_jail_set(c));
+	int rc = net_jail_up(p, tc_model(c, j->name), jid, pid, rec, e);
+
+	net_plan_free(p);
+	conf_free(c);
+	return rc;
+}
+
+static inline int check_e(const struct conf_jail *j, struct brig_err *e)
+{
+	struct conf *c = tc_load(j, 1, CONF_SCHEMA_JAILS);
+	struct net_plan *p = net_plan_new(conf_jail_set(c));
+	int rc = net_jail_check(p, tc_model(c, j->name), e);
+
+	net_plan_free(p);
+	conf_free(c);
+	return rc;
+}
+
 /* Bring jail j up in process pid with jid; fail the test on error. */
 static inline void up(const struct conf_jail *j, int jid, pid_t pid, struct recs *r)
 {
 	struct rec rec = { .add = rec_cb, .ctx = r };
 	struct brig_err e = { 0 };
 
-	if (net_jail_up(j, jid, pid, &rec, &e) < 0)
+	if (up_e(j, jid, pid, &rec, &e) < 0)
 		fail_msg("net_jail_up %s: %s", j->name, e.msg);
 }
 

@@ -1,15 +1,19 @@
-/* Hand-built resolved configurations for the net/ unit tests: every value
- * is given as conf_load() would leave it. */
+/* Hand-built configurations for the net/ unit tests: jails and bridges
+ * written as tc_set() strings, made into models by the real loader
+ * (tc_load: their text as test.conf). */
 #ifndef BRIG_TESTS_NET_TESTCONF_H
 #define BRIG_TESTS_NET_TESTCONF_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
+#include "conf/model.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 
 /* Add one value to parameter name of j (created as a list if new). */
 static inline void tc_add(struct conf_jail *j, const char *name, const char *value)
@@ -90,6 +94,45 @@ static inline void tc_conf_free(struct conf *c)
 {
 	for (size_t i = 0; i < c->njails; i++)
 		tc_jail_free(&c->jails[i]);
+}
+
+/* The configuration of the n jails (or bridges, with schema
+ * CONF_SCHEMA_NETWORKS) v as the loader makes it of their text, file
+ * test.conf; aborts if it does not load. Free with conf_free. */
+static inline struct conf *tc_load(const struct conf_jail *v, size_t n, enum conf_schema schema)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct conf_memfile m = { .path = "test.conf" };
+	struct conf_source src = { .schema = schema, .mem = &m, .nmem = 1 };
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct conf_jail copy = v[i];
+
+		copy.file = NULL;
+		conf_jail_text(&copy, &sb);
+	}
+	m.data = sb.s ? sb.s : "";
+	m.len = sb.len;
+	if (conf_load(&src, &c, &d) < 0) {
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i].text);
+		abort();
+	}
+	diag_free(&d);
+	sb_free(&sb);
+	return c;
+}
+
+/* The model of jail name of c. */
+static inline const struct jail_def *tc_model(const struct conf *c, const char *name)
+{
+	const struct jail_def *d = jail_set_find(conf_jail_set(c), name);
+
+	if (!d)
+		abort();
+	return d;
 }
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -25,6 +26,7 @@
 static void parse_expect(const char *want, ...)
 {
 	struct conf_jail j;
+	struct conf *c;
 	struct net_jail m;
 	struct brig_err e = { 0 };
 	const char *s;
@@ -36,7 +38,8 @@ static void parse_expect(const char *want, ...)
 	while ((s = va_arg(ap, const char *)))
 		tc_set(&j, s);
 	va_end(ap);
-	rc = net_jail_parse(&j, 5, &m, &e);
+	c = tc_load(&j, 1, CONF_SCHEMA_JAILS);
+	rc = net_jail_parse(tc_model(c, "web"), &m, &e);
 	if (want) {
 		if (rc == 0)
 			fail_msg("expected an error with \"%s\", got success", want);
@@ -50,6 +53,7 @@ static void parse_expect(const char *want, ...)
 			fail_msg("unexpected error: %s", e.msg);
 		net_jail_free(&m);
 	}
+	conf_free(c);
 	tc_jail_free(&j);
 }
 
@@ -156,8 +160,8 @@ static void test_names(void **state)
 	PARSE_EXPECT("vnet.bridge \"bridge_0123456789\": longer", "vnet",
 		     "vnet.bridge=bridge_0123456789");
 	PARSE_EXPECT("may not contain", "vnet", "vnet.bridge=br/0");
-	PARSE_EXPECT("named twice", "vnet", "vnet.bridge=br0", "vnet.bridge+=br1",
-		     "vnet.interface=e0b", "vnet.interface+=e0b");
+	PARSE_EXPECT("named twice", "vnet", "vnet.bridge=br0", "vnet.interface=e0b",
+		     "vnet.interface+=e0b");
 	/* Without vnet, the network parameters of a vnet jail make no sense. */
 	PARSE_EXPECT("rdr: needs vnet", "rdr=tcp 80 80");
 	PARSE_EXPECT("vnet.bridge: needs vnet", "vnet.bridge=br0");
@@ -165,54 +169,77 @@ static void test_names(void **state)
 	PARSE_EXPECT(NULL, "ip4.addr=10.0.0.5");
 }
 
+/* The network of jail j, as the loader makes its model (*c: free it). */
+static void parse_ok(struct conf_jail *j, struct conf **c, struct net_jail *m)
+{
+	struct brig_err e;
+
+	*c = tc_load(j, 1, CONF_SCHEMA_JAILS);
+	if (net_jail_parse(tc_model(*c, j->name), m, &e) < 0)
+		fail_msg("%s: %s", j->name, e.msg);
+}
+
 /* Interface names: defaults, the seed's convention, MACs. */
 static void test_interfaces(void **state)
 {
 	struct conf_jail j;
+	struct conf *c;
 	struct net_jail m;
-	struct brig_err e;
+	struct net_if *at;
 
 	(void)state;
-	tc_jail(&j, "dns", "vnet", "vnet.bridge=bridge0", "vnet.bridge+=bridge1",
-		"vnet.interface=epair_dnsb", "ip4.addr=10.10.0.2/24", NULL);
-	assert_int_equal(net_jail_parse(&j, 12, &m, &e), 0);
+	tc_jail(&j, "dns", "vnet", "vnet.bridge=bridge0", "vnet.interface=epair_dnsb",
+		"vnet.interface+=eth1", "ip4.addr=10.10.0.2/24", NULL);
+	parse_ok(&j, &c, &m);
 	assert_int_equal(m.nifs, 2);
 	assert_string_equal(m.ifs[0].jname, "epair_dnsb");
 	assert_string_equal(m.ifs[0].hname, "epair_dnsa");
 	assert_string_equal(m.ifs[0].bridge, "bridge0");
 	assert_false(m.ifs[0].default_name);
-	assert_string_equal(m.ifs[1].jname, "e12_1b");
-	assert_string_equal(m.ifs[1].hname, "e12_1a");
-	assert_true(m.ifs[1].default_name);
+	assert_string_equal(m.ifs[1].jname, "eth1");
+	assert_null(m.ifs[1].bridge);
 	/* Locally administered unicast, distinct per end and per interface. */
 	assert_int_equal(m.ifs[0].jmac[0] & 0x03, 0x02);
 	assert_int_equal(m.ifs[0].hmac[0] & 0x03, 0x02);
 	assert_memory_not_equal(m.ifs[0].jmac, m.ifs[0].hmac, 6);
 	assert_memory_not_equal(m.ifs[0].jmac, m.ifs[1].jmac, 6);
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
 	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "vnet.interface+=eth1", NULL);
-	assert_int_equal(net_jail_parse(&j, 3, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	assert_int_equal(m.nifs, 1);
 	assert_string_equal(m.ifs[0].jname, "eth1");
 	assert_string_equal(m.ifs[0].hname, "eth1a");
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
 	/* More interfaces than bridges: host interfaces moved in as they are. */
 	tc_jail(&j, "fw", "vnet", "vnet.interface=enp3s0", NULL);
-	assert_int_equal(net_jail_parse(&j, 3, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	assert_null(m.ifs[0].bridge);
 	assert_string_equal(m.ifs[0].hname, "enp3s0");
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
+	/* The default names: e<JID>b, e<JID>a, known once the JID is. */
 	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", NULL);
-	assert_int_equal(net_jail_parse(&j, 7, &m, &e), 0);
-	assert_string_equal(m.ifs[0].jname, "e7b");
-	assert_string_equal(m.ifs[0].hname, "e7a");
+	parse_ok(&j, &c, &m);
+	assert_true(m.ifs[0].default_name);
+	at = net_jail_at(&m, 7);
+	assert_string_equal(at[0].jname, "e7b");
+	assert_string_equal(at[0].hname, "e7a");
+	assert_memory_equal(at[0].jmac, m.ifs[0].jmac, 6);
+	free(at);
+	at = net_jail_at(&m, 2147483647);
+	assert_string_equal(at[0].jname, "e2147483647b");
+	assert_string_equal(at[0].hname, "e2147483647a");
+	free(at);
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 }
 
@@ -228,17 +255,18 @@ static void test_mac_stable(void **state)
 	assert_memory_not_equal(a, c, 6);
 }
 
-/* Jails checked against each other. */
+/* Jails checked against each other (through the plan of the two). */
 static void check_pair(const char *want, struct conf_jail *jails)
 {
-	struct conf c = tc_conf(jails, 2);
-	struct net_jail m;
+	struct conf *c = tc_load(jails, 2, CONF_SCHEMA_JAILS);
+	struct net_plan *p = net_plan_new(conf_jail_set(c));
+	const struct jail_def *d = tc_model(c, jails[1].name);
+	const struct net_jail *m;
 	struct brig_err e = { 0 };
 	int rc;
 
-	assert_int_equal(net_jail_parse(&jails[1], 0, &m, &e), 0);
-	rc = net_check_others(&c, &jails[1], &m, &e);
-	net_jail_free(&m);
+	assert_non_null(m = net_plan_jail(p, d, &e));
+	rc = net_check_others(p, d, m, &e);
 	if (want) {
 		assert_int_equal(rc, -1);
 		if (!strstr(e.msg, want))
@@ -247,7 +275,10 @@ static void check_pair(const char *want, struct conf_jail *jails)
 		if (rc != 0)
 			fail_msg("unexpected error: %s", e.msg);
 	}
-	tc_conf_free(&c);
+	net_plan_free(p);
+	conf_free(c);
+	tc_jail_free(&jails[0]);
+	tc_jail_free(&jails[1]);
 }
 
 static void test_conflicts(void **state)
@@ -299,20 +330,29 @@ static void test_conflicts(void **state)
 static void test_check_refuses_first(void **state)
 {
 	struct conf_jail v[2];
-	struct conf c;
+	struct conf *c;
+	struct net_plan *p;
 	struct brig_err e = { 0 };
 
 	(void)state;
 	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
 	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3", NULL);
-	c = tc_conf(v, 2);
-	assert_int_equal(net_jail_check(&c, &v[1], &e), -1);
+	c = tc_load(v, 2, CONF_SCHEMA_JAILS);
+	p = net_plan_new(conf_jail_set(c));
+	assert_int_equal(net_jail_check(p, tc_model(c, "web"), &e), -1);
 	assert_non_null(strstr(e.msg, "missing prefix length"));
-	tc_conf_free(&c);
+	net_plan_free(p);
+	conf_free(c);
+	tc_jail_free(&v[0]);
+	tc_jail_free(&v[1]);
 
 	/* A jail without vnet: nothing to check. */
 	tc_jail(&v[0], "plain", "ip4.addr=192.0.2.1", NULL);
-	assert_int_equal(net_jail_check(NULL, &v[0], &e), 0);
+	c = tc_load(v, 1, CONF_SCHEMA_JAILS);
+	p = net_plan_new(conf_jail_set(c));
+	assert_int_equal(net_jail_check(p, tc_model(c, "plain"), &e), 0);
+	net_plan_free(p);
+	conf_free(c);
 	tc_jail_free(&v[0]);
 }
 
@@ -352,14 +392,14 @@ static void test_subnets(void **state)
 static void test_rules_jail(void **state)
 {
 	struct conf_jail j;
+	struct conf *c;
 	struct net_jail m;
-	struct brig_err e;
 	char *r;
 
 	(void)state;
 	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24",
 		"ip6.addr=fd00:10::5/64", "rdr=tcp 8080 80", "rdr+=udp 192.0.2.1:5353 53", NULL);
-	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	r = net_rules_jail(&m);
 	assert_non_null(strstr(r, "add rule inet brig prerouting meta nfproto ipv4 fib daddr type "
 				  "local tcp dport 8080 dnat ip to 10.10.0.5:80 comment \"jail:web\"\n"));
@@ -385,25 +425,28 @@ static void test_rules_jail(void **state)
 	}
 	free(r);
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
 	/* An rdr for one host address needs that family alone. */
 	tc_jail(&j, "dns", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.2/24",
 		"ip6.addr=fd00:10::2/64", "rdr=udp 192.0.2.1:53 53", NULL);
-	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	assert_true(net_rdr_family(&m, AF_INET));
 	assert_false(net_rdr_family(&m, AF_INET6));
 	r = net_rules_jail(&m);
 	assert_null(strstr(r, "ipv6"));
 	free(r);
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
 	/* No rdr, no rules. */
 	tc_jail(&j, "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.5/24", NULL);
-	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	assert_null(net_rules_jail(&m));
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 }
 
@@ -411,20 +454,21 @@ static void test_rules_jail(void **state)
 static void test_rules_spoof(void **state)
 {
 	struct conf_jail j;
+	struct conf *c;
 	struct net_jail m;
-	struct brig_err e;
 	const uint8_t *mac;
 	char *r, want[256];
 
 	(void)state;
-	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "vnet.bridge+=bridge1",
-		"vnet.interface=epair_webb", "vnet.interface+=web1b", "vnet.interface+=eth9",
-		"ip4.addr=10.10.0.5/24", "ip4.addr+=10.10.0.6/24", "ip6.addr=fd00:10::5/64",
-		"ip4.addr+=web1b|10.20.0.5/24", NULL);
-	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge0", "vnet.interface=epair_webb",
+		"vnet.interface+=web1b", "vnet.interface+=eth9", "ip4.addr=10.10.0.5/24",
+		"ip4.addr+=10.10.0.6/24", "ip6.addr=fd00:10::5/64", "ip4.addr+=web1b|10.20.0.5/24",
+		NULL);
+	parse_ok(&j, &c, &m);
 	assert_true(m.spoofcheck);
 	/* A host interface moved in has no port to filter. */
 	assert_null(net_spoof_rules(&m, 2));
+	assert_null(net_spoof_rules(&m, 1));
 	r = net_spoof_rules(&m, 0);
 	assert_non_null(r);
 	mac = m.ifs[0].jmac;
@@ -451,31 +495,51 @@ static void test_rules_spoof(void **state)
 	/* No anonymous set: libnftables would fetch them all at each start. */
 	assert_null(strchr(r, '{'));
 	free(r);
-	/* web1b: its own IPv4 address, no IPv6 at all. */
-	r = net_spoof_rules(&m, 1);
+	net_jail_free(&m);
+	conf_free(c);
+	tc_jail_free(&j);
+
+	/* web1b: its own IPv4 address (IFACE|ADDR), no IPv6 at all. */
+	tc_jail(&j, "web", "vnet", "vnet.bridge=bridge1", "vnet.interface=web1b",
+		"ip4.addr=web1b|10.20.0.5/24", NULL);
+	parse_ok(&j, &c, &m);
+	r = net_spoof_rules(&m, 0);
 	assert_non_null(strstr(r, "\nip saddr != 10.20.0.5 drop\n"));
 	assert_non_null(strstr(r, "\nether type ip6 drop\n"));
 	free(r);
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
 	/* No IPv4 address: no ARP, no IPv4. */
 	tc_jail(&j, "v6", "vnet", "vnet.bridge=bridge0", "ip6.addr=fd00:10::7/64", NULL);
-	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	r = net_spoof_rules(&m, 0);
 	assert_non_null(strstr(r, "\nether type arp drop\nether type ip drop\n"));
 	assert_null(strstr(r, "arp saddr"));
 	free(r);
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
 
 	/* vnet.spoofcheck = 0: none. */
 	tc_jail(&j, "raw", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.8/24",
 		"vnet.spoofcheck=false", NULL);
-	assert_int_equal(net_jail_parse(&j, 1, &m, &e), 0);
+	parse_ok(&j, &c, &m);
 	assert_null(net_spoof_rules(&m, 0));
 	net_jail_free(&m);
+	conf_free(c);
 	tc_jail_free(&j);
+}
+
+/* The bridges v as networks.conf's loader makes them (kept in nw). */
+static int networks(struct net_networks *nw, const struct conf_jail *v, size_t n,
+		    struct brig_err *e)
+{
+	memset(nw, 0, sizeof(*nw));
+	nw->conf = tc_load(v, n, CONF_SCHEMA_NETWORKS);
+	nw->defs = net_defs_build(nw->conf, &nw->ndefs);
+	return net_networks_from_defs(nw, nw->defs, nw->ndefs, e);
 }
 
 static void test_networks(void **state)
@@ -489,7 +553,6 @@ static void test_networks(void **state)
 		{ "host=none", "host+=53/udp", "none and all stand alone" },
 	};
 	struct conf_jail v[2];
-	struct conf c;
 	struct net_networks nw;
 	struct brig_err e = { 0 };
 	char *r;
@@ -498,8 +561,7 @@ static void test_networks(void **state)
 	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1/24", "ip6.addr=fd00:10::1/64", "nat",
 		"isolate", "mtu=9000", NULL);
 	tc_jail(&v[1], "bridge1", "ip4.addr=10.20.0.1/24", NULL);
-	c = tc_conf(v, 2);
-	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_int_equal(networks(&nw, v, 2, &e), 0);
 	assert_int_equal(nw.n, 2);
 	assert_non_null(net_networks_find(&nw, "bridge1"));
 	assert_null(net_networks_find(&nw, "bridge2"));
@@ -525,14 +587,14 @@ static void test_networks(void **state)
 			    "add element inet brig bridges { \"bridge1\" }\n");
 	free(r);
 	net_networks_free(&nw);
-	tc_conf_free(&c);
+	tc_jail_free(&v[0]);
+	tc_jail_free(&v[1]);
 
 	/* host: what the jails may reach of the host itself. */
 	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1/24", "host=53/udp", "host+=8000-8080/TCP",
 		"host+=icmp", NULL);
 	tc_jail(&v[1], "bridge1", "host=none", NULL);
-	c = tc_conf(v, 2);
-	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_int_equal(networks(&nw, v, 2, &e), 0);
 	assert_true(nw.v[0].host_limited);
 	assert_int_equal(nw.v[0].nhost, 3);
 	r = net_rules_bridge(&nw.v[0]);
@@ -552,31 +614,31 @@ static void test_networks(void **state)
 	assert_non_null(strstr(r, "input iifname \"bridge1\" drop"));
 	free(r);
 	net_networks_free(&nw);
-	tc_conf_free(&c);
+	tc_jail_free(&v[0]);
+	tc_jail_free(&v[1]);
 	tc_jail(&v[0], "bridge0", "host=all", NULL);
-	c = tc_conf(v, 1);
-	assert_int_equal(net_networks_from_conf(&nw, &c, &e), 0);
+	assert_int_equal(networks(&nw, v, 1, &e), 0);
 	assert_false(nw.v[0].host_limited);
 	net_networks_free(&nw);
-	tc_conf_free(&c);
+	tc_jail_free(&v[0]);
 	for (size_t i = 0; i < sizeof(bad_host) / sizeof(bad_host[0]); i++) {
 		tc_jail(&v[0], "br9", bad_host[i][0], bad_host[i][1], NULL);
-		c = tc_conf(v, 1);
-		assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+		assert_int_equal(networks(&nw, v, 1, &e), -1);
 		assert_non_null(strstr(e.msg, "bridge br9: host \""));
 		assert_non_null(strstr(e.msg, bad_host[i][2]));
-		tc_conf_free(&c);
+		net_networks_free(&nw);
+		tc_jail_free(&v[0]);
 	}
 
 	tc_jail(&v[0], "bridge0", "ip4.addr=10.10.0.1", NULL);
 	tc_jail(&v[1], "bridge1", "mtu=20", NULL);
-	c = tc_conf(v, 1);
-	assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+	assert_int_equal(networks(&nw, v, 1, &e), -1);
 	assert_string_equal(e.msg, "test.conf: bridge bridge0: ip4.addr \"10.10.0.1\": missing "
 			    "prefix length");
-	c = tc_conf(v + 1, 1);
-	assert_int_equal(net_networks_from_conf(&nw, &c, &e), -1);
+	net_networks_free(&nw);
+	assert_int_equal(networks(&nw, v + 1, 1, &e), -1);
 	assert_non_null(strstr(e.msg, "bridge bridge1: mtu 20: out of range"));
+	net_networks_free(&nw);
 	tc_jail_free(&v[0]);
 	tc_jail_free(&v[1]);
 }
@@ -621,34 +683,161 @@ static void test_seed_conf(void **state)
 		"bad { $short = bad; $ip4 = 10.10.0.4/24; $gw4 = 10.10.0.1;\n"
 		"      .include \"base.conf\"; rdr = \"tcp 8080 81\"; }\n";
 	struct ld l;
-	struct net_jail m;
+	const struct jail_set *set;
+	struct net_plan *p;
+	const struct net_jail *m;
 	struct brig_err e = { 0 };
 
 	(void)state;
 	if (LOADF(&l, "jail.conf", jails, "base.conf", base) != 0)
 		fail_msg("%s", l.msgs);
-	assert_int_equal(net_jail_parse(conf_jail(l.c, "web"), 4, &m, &e), 0);
-	assert_true(m.vnet);
-	assert_string_equal(m.ifs[0].jname, "epair_webb");
-	assert_string_equal(m.ifs[0].hname, "epair_weba");
-	assert_string_equal(m.ifs[0].bridge, "bridge0");
-	assert_true(m.gw4.set);
-	assert_int_equal(m.nrdrs, 2);
-	net_jail_free(&m);
+	set = conf_jail_set(l.c);
+	p = net_plan_new(set);
+	assert_non_null(m = net_plan_jail(p, jail_set_find(set, "web"), &e));
+	assert_true(m->vnet);
+	assert_string_equal(m->ifs[0].jname, "epair_webb");
+	assert_string_equal(m->ifs[0].hname, "epair_weba");
+	assert_string_equal(m->ifs[0].bridge, "bridge0");
+	assert_true(m->gw4.set);
+	assert_int_equal(m->nrdrs, 2);
 	/* ip6.addr as a list: two addresses. */
-	if (net_jail_parse(conf_jail(l.c, "db"), 2, &m, &e) < 0)
+	if (!(m = net_plan_jail(p, jail_set_find(set, "db"), &e)))
 		fail_msg("%s", e.msg);
-	assert_int_equal(m.nips, 3);
-	if (net_check_others(l.c, conf_jail(l.c, "db"), &m, &e) < 0)
+	assert_int_equal(m->nips, 3);
+	if (net_check_others(p, jail_set_find(set, "db"), m, &e) < 0)
 		fail_msg("%s", e.msg);
-	net_jail_free(&m);
 	/* "bad" copies web's address and host port. */
-	assert_int_equal(net_jail_parse(conf_jail(l.c, "bad"), 5, &m, &e), 0);
-	assert_int_equal(net_check_others(l.c, conf_jail(l.c, "bad"), &m, &e), -1);
+	assert_non_null(m = net_plan_jail(p, jail_set_find(set, "bad"), &e));
+	assert_int_equal(net_check_others(p, jail_set_find(set, "bad"), m, &e), -1);
 	assert_string_equal(e.msg, "ip4.addr \"10.10.0.4/24\": jail web has the same "
 			    "address on bridge bridge0");
-	net_jail_free(&m);
+	net_plan_free(p);
 	ld_free(&l);
+}
+
+/* The jails of a plan: NJ vnet jails on bridge (j0 ... j19, each its own
+ * address, j19 with j0's; every other one an rdr port of its own) and one
+ * without vnet; loaded as test.conf. */
+#define NJ 20
+static struct conf *plan_conf(const char *bridge)
+{
+	struct conf_jail v[NJ + 1];
+	struct conf *c;
+	char name[16], br[64], addr[64];
+
+	for (int i = 0; i < NJ; i++) {
+		snprintf(name, sizeof(name), "j%d", i);
+		snprintf(br, sizeof(br), "vnet.bridge=%s", bridge);
+		snprintf(addr, sizeof(addr), "ip4.addr=10.10.0.%d/24", i == NJ - 1 ? 2 : i + 2);
+		tc_jail(&v[i], name, "vnet", br, addr, NULL);
+		if (i % 2) {
+			snprintf(addr, sizeof(addr), "rdr=tcp %d 80", 8000 + i);
+			tc_set(&v[i], addr);
+		}
+	}
+	tc_jail(&v[NJ], "plain", "ip4.addr=192.0.2.1", NULL);
+	c = tc_load(v, NJ + 1, CONF_SCHEMA_JAILS);
+	for (int i = 0; i <= NJ; i++)
+		tc_jail_free(&v[i]);
+	return c;
+}
+
+/* One plan: each jail's network parsed once, however many jails are
+ * checked against it; clashes found as before. */
+static void test_plan_parses_once(void **state)
+{
+	struct conf *c = plan_conf("bridge0");
+	const struct jail_set *s = conf_jail_set(c);
+	struct net_plan *p = net_plan_new(s);
+	struct net_clashes cl;
+	struct brig_err e = { 0 };
+	const struct net_jail *m;
+
+	(void)state;
+	for (size_t i = 0; i < s->n; i++) {
+		int rc = net_jail_clash(p, s->v[i], &e);
+
+		if (i == 0 || i == NJ - 1) {
+			assert_int_equal(rc, -1);
+			assert_string_equal(e.msg, i ? "ip4.addr \"10.10.0.2/24\": jail j0 has the same "
+						       "address on bridge bridge0"
+						     : "ip4.addr \"10.10.0.2/24\": jail j19 has the same "
+						       "address on bridge bridge0");
+		} else if (rc != 0) {
+			fail_msg("%s: %s", s->v[i]->name, e.msg);
+		}
+	}
+	/* Every jail once: NJ + 1, not NJ * NJ. */
+	assert_int_equal(p->nparsed, NJ + 1);
+	m = net_plan_jail(p, s->v[3], &e);
+	assert_ptr_equal(net_plan_jail(p, s->v[3], &e), m);
+	assert_int_equal(net_jail_clashes(p, s->v[NJ - 1], &cl), 1);
+	assert_string_equal(cl.v[0].param, "ip4.addr");
+	assert_string_equal(cl.v[0].why, "jail j0 has the same address on bridge bridge0");
+	net_clashes_free(&cl);
+	assert_int_equal(p->nparsed, NJ + 1);
+	net_plan_free(p);
+
+	/* Parsed before the fork of a start's workers: none parses again. */
+	p = net_plan_new(s);
+	net_plan_parse_all(p);
+	assert_int_equal(p->nparsed, NJ + 1);
+	for (size_t i = 1; i < NJ - 1; i++)
+		assert_int_equal(net_jail_clash(p, s->v[i], &e), 0);
+	assert_int_equal(p->nparsed, NJ + 1);
+	net_plan_free(p);
+	conf_free(c);
+}
+
+/* networks.conf is read once per plan: by the first check that needs it
+ * (or net_plan_parse_all), not once per jail. */
+static void test_plan_networks_once(void **state)
+{
+	struct conf *c = plan_conf("nosuchbr0");
+	const struct jail_set *s = conf_jail_set(c);
+	struct net_plan *p = net_plan_new(s);
+	struct brig_err e = { 0 };
+
+	(void)state;
+	for (size_t i = 1; i < 4; i++) {
+		assert_int_equal(net_jail_check(p, s->v[i], &e), -1);
+		assert_string_equal(e.msg, "vnet.bridge \"nosuchbr0\": no such bridge, and "
+				    "networks.conf does not declare it");
+	}
+	assert_int_equal(p->nw.nloads, 1);
+	net_plan_free(p);
+
+	p = net_plan_new(s);
+	net_plan_parse_all(p);
+	assert_int_equal(p->nw.nloads, 1);
+	assert_int_equal(net_jail_check(p, s->v[1], &e), -1);
+	assert_int_equal(p->nw.nloads, 1);
+	net_plan_free(p);
+
+	/* A broken networks.conf: read once too, its error told each time. */
+	{
+		char dir[] = "/tmp/brig-test-nw.XXXXXX";
+		char path[64];
+		FILE *f;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/networks.conf", dir);
+		assert_non_null(f = fopen(path, "w"));
+		fputs("bridge0 { nat = maybe; }\n", f);
+		fclose(f);
+		setenv("BRIG_CONFDIR", dir, 1);
+		p = net_plan_new(s);
+		for (size_t i = 1; i < 3; i++) {
+			assert_int_equal(net_jail_check(p, s->v[i], &e), -1);
+			assert_non_null(strstr(e.msg, "networks.conf: "));
+		}
+		assert_int_equal(p->nw.nloads, 1);
+		net_plan_free(p);
+		setenv("BRIG_CONFDIR", "/nonexistent/brig-test", 1);
+		unlink(path);
+		rmdir(dir);
+	}
+	conf_free(c);
 }
 
 int main(void)
@@ -668,6 +857,8 @@ int main(void)
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_nft_guard),
 		cmocka_unit_test(test_seed_conf),
+		cmocka_unit_test(test_plan_parses_once),
+		cmocka_unit_test(test_plan_networks_once),
 	};
 
 	/* No networks.conf from the machine. */

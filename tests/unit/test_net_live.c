@@ -135,7 +135,7 @@ static void test_leftover(void **state)
 	assert_int_equal(sh("ip link add epair_xa type veth peer name xpeer"), 0);
 	tc_jail(&x, "x", "vnet", "vnet.bridge=br0", "vnet.interface=epair_xb", NULL);
 	p1 = netns_proc();
-	assert_int_equal(net_jail_up(&x, 4, p1, &rec, &e), -1);
+	assert_int_equal(up_e(&x, 4, p1, &rec, &e), -1);
 	assert_non_null(strstr(e.msg, "interface epair_xa exists and is not a leftover"));
 	assert_int_equal(sh("ip link show epair_xa >/dev/null"), 0);
 	assert_int_equal(sh("ip link del epair_xa"), 0);
@@ -185,7 +185,7 @@ static void test_host_netns_refused(void **state)
 	(void)state;
 	NEED_LIVE();
 	tc_jail(&j, "bad", "vnet", "vnet.bridge=br0", NULL);
-	assert_int_equal(net_jail_up(&j, 30, getpid(), &rec, &e), -1);
+	assert_int_equal(up_e(&j, 30, getpid(), &rec, &e), -1);
 	assert_non_null(strstr(e.msg, "no network namespace of its own"));
 	assert_int_equal(r.n, 0);
 	assert_int_not_equal(sh("ip link show e30a >/dev/null 2>&1"), 0);
@@ -197,26 +197,24 @@ static void test_host_netns_refused(void **state)
 static void test_check_kernel(void **state)
 {
 	struct conf_jail v[1];
-	struct conf c;
 	struct brig_err e = { 0 };
 
 	(void)state;
 	NEED_LIVE();
 	tc_jail(&v[0], "web", "vnet", "vnet.bridge=nosuchbr", NULL);
-	c = tc_conf(v, 1);
-	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_int_equal(check_e(&v[0], &e), -1);
 	assert_string_equal(e.msg, "vnet.bridge \"nosuchbr\": no such bridge, and "
 			    "networks.conf does not declare it");
 	tc_set(&v[0], "vnet.bridge=lo");
-	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_int_equal(check_e(&v[0], &e), -1);
 	assert_string_equal(e.msg, "vnet.bridge \"lo\": an interface of that name exists "
 			    "and is not a bridge");
 	tc_set(&v[0], "vnet.bridge=br0");
-	assert_int_equal(net_jail_check(&c, &v[0], &e), 0);
+	assert_int_equal(check_e(&v[0], &e), 0);
 	tc_jail_free(&v[0]);
 
 	tc_jail(&v[0], "fw", "vnet", "vnet.interface=nosuchif0", NULL);
-	assert_int_equal(net_jail_check(&c, &v[0], &e), -1);
+	assert_int_equal(check_e(&v[0], &e), -1);
 	assert_non_null(strstr(e.msg, "vnet.interface \"nosuchif0\": no such interface on "
 				      "the host to move into the jail"));
 	tc_jail_free(&v[0]);
