@@ -136,7 +136,8 @@ $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libbrig.a
 # The fuzzer: clang's libFuzzer over the whole configuration engine.
 $(BUILD)/fuzz/fuzz_conf: fuzz/fuzz_conf.c $(CONF_SRCS)
 	@mkdir -p $(@D)
-	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
 # The parameter lists of the documentation, generated from the parameter
 # table between marker lines (src/gen/params_doc.c): `make docs` rewrites
@@ -151,7 +152,7 @@ docs: $(PARAMS_DOC)
 	$(PARAMS_DOC)
 
 # The state file's reader (core/state*.c), with the util/ it uses.
-STATE_SRCS := $(filter src/core/state%,$(LIB_SRCS)) $(filter src/util/%,$(LIB_SRCS))
+STATE_SRCS := $(filter src/core/state%,$(LIB_SRCS)) $(CONF_SRCS)
 $(BUILD)/fuzz/fuzz_state: fuzz/fuzz_state.c $(STATE_SRCS)
 	@mkdir -p $(@D)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "conf/model.h"
+#include <jansson.h>
 #include "util/json.h"
 #include "util/strbuf.h"
 
@@ -38,25 +40,40 @@ static void render(const struct conf *c, struct strbuf *json, struct strbuf *tex
 	json_arr_end(&w);
 }
 
-/* The lookups others use, on every jail. */
+/* The lookups others use, on every jail; every jail's model, and the
+ * model as a running jail's state records it reads back the same. */
 static void use(const struct conf *c)
 {
-	size_t *order = malloc((c->njails + 1) * sizeof(*order));
+	const struct jail_set *set = conf_jail_set(c);
 
-	conf_depend_order(c, order);
+	if (set->n != c->njails)
+		abort();
 	for (size_t i = 0; i < c->njails; i++) {
-		const struct conf_jail *j = &c->jails[order[i]];
+		const struct conf_jail *j = &c->jails[i];
+		const struct jail_def *d = set->v[i];
+		struct strbuf sb = STRBUF_INIT;
+		struct brig_err e = { 0 };
+		struct jail_def *back = NULL;
+		struct json w;
+		json_t *o;
 
 		if (conf_jail(c, j->name) != j || conf_name_invalid(j->name))
+			abort();
+		if (jail_set_find(set, j->name) != d || strcmp(d->name, j->name) != 0)
 			abort();
 		for (size_t k = 0; k < j->nparams; k++)
 			if (j->params[k].values[j->params[k].nvalues] != NULL)
 				abort();	/* values are an argv */
-		(void)conf_bool(j, "persist", false);
-		(void)conf_int(j, "stop.timeout", 10);
-		(void)conf_str(j, "path");
+		json_init(&w, &sb, false);
+		jail_def_json(d, &w);
+		o = json_loads(sb.s, 0, NULL);
+		if (!o || jail_def_from_json(o, &back, &e) < 0 || jail_def_differs(d, back))
+			abort();
+		json_decref(o);
+		jail_def_free(back);
+		brig_err_clear(&e);
+		sb_free(&sb);
 	}
-	free(order);
 }
 
 /* conf_each's callback: the jail as JSON. */

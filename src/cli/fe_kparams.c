@@ -80,12 +80,9 @@ char *kp_noname(const char *name)
 /* Today core's names and values, lists joined with ",". */
 const char *kp_recorded(const struct core_jail *j, enum jparam id)
 {
-	const char *name = jd_name(id);
+	const struct jval *v = j->def ? jd_val(j->def, id) : NULL;
 
-	for (size_t i = 0; i < j->nparams; i++)
-		if (strcmp(j->param_names[i], name) == 0)
-			return j->param_values[i] ? j->param_values[i] : "";
-	return NULL;
+	return v && v->set ? (v->s ? v->s : "") : NULL;
 }
 
 /* A recorded boolean as the kernel reports it (a state may hold any of

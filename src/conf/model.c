@@ -122,9 +122,36 @@ static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param
 	*v = nv;
 }
 
-/* What is worked out of several values: addresses, the restart policy. */
+/* A list's values joined by ",", as jls shows them. */
+static void join_list(struct cf_arena *a, struct jval *v)
+{
+	size_t len = 0;
+	char *s;
+
+	if (v->n == 0) {
+		v->s = "";
+		return;
+	}
+	for (size_t i = 0; i < v->n; i++)
+		len += strlen(v->v[i]) + 1;
+	s = cf_alloc(a, len);
+	v->s = s;
+	for (size_t i = 0; i < v->n; i++) {
+		size_t k = strlen(v->v[i]);
+
+		memcpy(s, v->v[i], k);
+		s += k;
+		*s++ = i + 1 < v->n ? ',' : '\0';
+	}
+}
+
+/* What is worked out of several values: the lists' text, addresses, the
+ * restart policy. */
 static void derive(struct jail_def *d, struct cf_arena *a)
 {
+	for (size_t id = 0; id < JP__COUNT; id++)
+		if (conf_jparam((enum jparam)id)->type == CONF_LIST)
+			join_list(a, &d->p[id]);
 	split_addrs(a, &d->p[JP_IP4_ADDR], &d->ip4, &d->nip4);
 	split_addrs(a, &d->p[JP_IP6_ADDR], &d->ip6, &d->nip6);
 	if (conf_restart_parse(d->p[JP_EXEC_RESTART].s, &d->restart, &d->restart_max) < 0) {
@@ -200,6 +227,35 @@ struct jail_def *jail_def_from_params(const char *name, char *const *names, char
 		nv = (struct jval){ .set = true, .v = no_values, .s = keep(a, values[i] ? values[i] : "") };
 		if (parse_scalar(r, &nv))
 			*v = nv;
+	}
+	cf_def_finish(d);
+	return d;
+}
+
+struct jail_def *jail_def_copy(const struct jail_def *src)
+{
+	struct jail_def *d = cf_def_new(src->name, &src->at);
+	struct cf_arena *a = cf_def_arena(d);
+
+	d->error = keep(a, src->error);
+	d->nerrors = src->nerrors;
+	for (size_t id = 0; id < JP__COUNT; id++) {
+		const struct jval *v = &src->p[id];
+		struct jval *w = &d->p[id];
+
+		if (!v->set)
+			continue;
+		*w = *v;
+		w->s = keep(a, v->s);
+		w->at.file = keep(a, v->at.file);
+		if (v->n) {
+			char **vals = cf_alloc(a, (v->n + 1) * sizeof(char *));
+
+			for (size_t i = 0; i < v->n; i++)
+				vals[i] = keep(a, v->v[i]);
+			vals[v->n] = NULL;
+			w->v = vals;
+		}
 	}
 	cf_def_finish(d);
 	return d;

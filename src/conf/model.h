@@ -44,7 +44,8 @@ struct jval {
 	long long i;		/* bool: 0 or 1; int: the number; jailsys: enum jsys */
 	const char *s;		/* string, bool, int: the (normalised) text; NULL:
 				 * unset without default */
-	char *const *v;		/* list: the values, v[n] is NULL (never NULL itself) */
+	char *const *v;		/* list: the values, v[n] is NULL (never NULL itself);
+				 * its s: the values joined by "," (as jls shows them) */
 	size_t n;
 	struct conf_pos at;
 };
@@ -163,6 +164,8 @@ static inline char *const *nd_list(const struct net_def *d, enum nparam id, size
  * normalised them). Never fails: a value that did not check (a jail with
  * an error of its own) is left at its default. Free with jail_def_free. */
 struct jail_def *jail_def_build(const struct conf_jail *j);
+/* A copy of d that owns its memory. */
+struct jail_def *jail_def_copy(const struct jail_def *d);
 void jail_def_free(struct jail_def *d);
 
 /* The models of every jail of c (definition order), built once and kept

@@ -26,14 +26,13 @@ static const char *first_change(const struct jail_def *d, const struct core_jail
 {
 	cleanup_free char *dir = jail_dir(j->name);
 	struct jstate st;
-	struct jail_def *was;
+	const struct jail_def *was;
 	const char *what;
 
 	if (state_read(dir, &st, NULL) <= 0)
 		return NULL;	/* stopped meanwhile: started below */
 	was = jail_recorded_def(&st);
 	what = jail_def_differs(d, was);
-	jail_def_free(was);
 	state_free(&st);
 	return what;
 }

@@ -123,10 +123,9 @@ struct core_jail {
 	size_t nip6;
 	pid_t init_pid;
 	const char *state;	/* "running", "starting", "stopping" */
-	/* Every resolved parameter at start, for jls -n / jls PARAM. */
-	char **param_names;
-	char **param_values;	/* lists joined with "," */
-	size_t nparams;
+	/* The model it was started with (owned; NULL only in a core_jail
+	 * made by hand), for jls -n / jls PARAM. */
+	struct jail_def *def;
 };
 
 /* How a jail last ended (core/last.c), for brig ls -a. */

@@ -97,7 +97,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	struct enter_req r = { .fd_in = -1, .fd_out = -1, .fd_err = -1, .pty = -1, .pty_sock = -1 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	struct jstate st;
-	struct jail_def *d;
+	const struct jail_def *d;
 	char **env;
 	int pidfd, status;
 	size_t ncg = 0;
@@ -145,7 +145,6 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		brig_err_wrap(e, "%s: exec", j->name);
 	env_free(env);
 	close(pidfd);
-	jail_def_free(d);
 	state_free(&st);
 	return status;
 }

@@ -126,10 +126,10 @@ int jail_stop(const struct jail_set *set, const char *name, const struct sink *s
 /* core/recorded.c, the one place that records a jail's model in its
  * state and reads it back: stop, exec, reload and reconciliation read
  * the jail as it was started, whatever the configuration says now.
- * jail_record: d into st (step_state); jail_recorded_def: the model st
- * records (caller frees, jail_def_free). */
+ * jail_record: a copy of d into st (step_state); jail_recorded_def: the
+ * model st records (st's; NULL: it recorded none). */
 void jail_record(struct jstate *st, const struct jail_def *d);
-struct jail_def *jail_recorded_def(const struct jstate *st);
+const struct jail_def *jail_recorded_def(const struct jstate *st);
 /* FNV-1a of s: stable across runs and machines. */
 uint32_t core_hash(const char *s);
 /* Under the global JID lock: give a userns jail its ids (userns.map, or a

@@ -23,8 +23,8 @@ static char **dup_strv(char *const *v, size_t n)
 	return r;
 }
 
-/* Fill out from a state. */
-static void from_state(struct core_jail *out, const struct jstate *st)
+/* Fill out from a state (its model is taken over). */
+static void from_state(struct core_jail *out, struct jstate *st)
 {
 	memset(out, 0, sizeof(*out));
 	out->jid = st->jid;
@@ -38,9 +38,8 @@ static void from_state(struct core_jail *out, const struct jstate *st)
 	out->init_pid = st->init_pid;
 	out->state = jstatus_names[st->status == JSTATUS_STARTING || st->status == JSTATUS_STOPPING ?
 				   st->status : JSTATUS_RUNNING];
-	out->param_names = dup_strv(st->pnames, st->nparams);
-	out->param_values = dup_strv(st->pvalues, st->nparams);
-	out->nparams = st->nparams;
+	out->def = st->def;
+	st->def = NULL;
 }
 
 /* Look at one jail directory: 1 and *st if the jail is up (or being
@@ -233,8 +232,7 @@ void core_jail_free(struct core_jail *j)
 	free(j->path);
 	strv_free(j->ip4, j->nip4);
 	strv_free(j->ip6, j->nip6);
-	strv_free(j->param_names, j->nparams);
-	strv_free(j->param_values, j->nparams);
+	jail_def_free(j->def);
 	memset(j, 0, sizeof(*j));
 }
 

@@ -88,11 +88,9 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 /* Was a reaper started for the jail st records (sys/reaper.h)? */
 static bool has_reaper(const struct jstate *st)
 {
-	struct jail_def *d = jail_recorded_def(st);
-	bool r = !jd_on(d, JP_PERSIST) || restart_wanted(d);
+	const struct jail_def *d = jail_recorded_def(st);
 
-	jail_def_free(d);
-	return r;
+	return !jd_on(d, JP_PERSIST) || restart_wanted(d);
 }
 
 int jail_reconcile(struct jctx *x, struct brig_err *e)

@@ -46,56 +46,9 @@ void state_add_obj(struct jstate *s, enum jobj_kind kind, const char *id)
 	s->nobjs++;
 }
 
-/* Append parameter name: its text and (a list) its values, taken over. */
-static void add_param(struct jstate *s, const char *name, char *text, char **list)
-{
-	size_t n = s->nparams;
-
-	s->plists = xrealloc(s->plists, (n + 1) * sizeof(*s->plists));
-	s->plists[n] = list;
-	push(&s->pnames, &n, xstrdup(name));
-	push(&s->pvalues, &s->nparams, text);
-}
-
-void state_add_param(struct jstate *s, const char *name, const char *value)
-{
-	add_param(s, name, xstrdup(value), NULL);
-}
-
-void state_add_list(struct jstate *s, const char *name, char *const *values, size_t n)
-{
-	struct strbuf text = STRBUF_INIT;
-	char **list = xcalloc(n + 1, sizeof(*list));
-
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sb_addc(&text, ',');
-		sb_adds(&text, values[i]);
-		list[i] = xstrdup(values[i]);
-	}
-	add_param(s, name, text.s ? sb_steal(&text) : xstrdup(""), list);
-}
-
-void state_add_hook(struct jstate *s, const char *name, const char *cmd)
-{
-	size_t n = s->nhooks;
-
-	s->hooks = true;
-	push(&s->hnames, &n, xstrdup(name));
-	push(&s->hvalues, &s->nhooks, xstrdup(cmd));
-}
-
 void state_add_addr(char ***v, size_t *n, const char *addr)
 {
 	push(v, n, xstrdup(addr));
-}
-
-const char *state_param(const struct jstate *s, const char *name)
-{
-	for (size_t i = 0; i < s->nparams; i++)
-		if (strcmp(s->pnames[i], name) == 0)
-			return s->pvalues[i];
-	return NULL;
 }
 
 char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n)
@@ -112,10 +65,18 @@ char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n)
 int state_parse(const char *text, struct jstate *s, struct brig_err *e)
 {
 	static const char v1[] = "brig-jail-state 1\n";
+	int r;
 
 	if (strncmp(text, v1, sizeof(v1) - 1) == 0)
-		return state_parse_v1(text + sizeof(v1) - 1, s, e);
-	return state_parse_json(text, s, e);
+		r = state_parse_v1(text + sizeof(v1) - 1, s, e);
+	else
+		r = state_parse_json(text, s, e);
+	/* A state that recorded no model (written before the jail's first
+	 * step, or by hand): the jail at the table's defaults, so that every
+	 * reader has one. */
+	if (r == 0 && !s->def)
+		s->def = jail_def_from_params(s->name, NULL, NULL, 0);
+	return r;
 }
 
 void strv_free(char **v, size_t n)
@@ -132,14 +93,7 @@ void state_free(struct jstate *s)
 	free(s->path);
 	strv_free(s->ip4, s->nip4);
 	strv_free(s->ip6, s->nip6);
-	for (size_t i = 0; s->plists && i < s->nparams; i++)
-		for (char **v = s->plists[i]; v && *v; v++)
-			free(*v);
-	strv_free((char **)s->plists, s->nparams);
-	strv_free(s->pnames, s->nparams);
-	strv_free(s->pvalues, s->nparams);
-	strv_free(s->hnames, s->nhooks);
-	strv_free(s->hvalues, s->nhooks);
+	jail_def_free(s->def);
 	for (size_t i = 0; i < s->nobjs; i++)
 		free(s->objs[i].id);
 	free(s->objs);

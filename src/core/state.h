@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "conf/model.h"
 #include "util/err.h"
 #include "util/rec.h"
 #include "util/strbuf.h"
@@ -77,18 +78,9 @@ struct jstate {
 	size_t nip4;
 	char **ip6;
 	size_t nip6;
-	/* The recorded parameters (to be replaced by the jail's typed model):
-	 * pvalues[i] the value as text, a list joined by ","; plists[i] a
-	 * list's values (NULL-terminated), NULL for a scalar or a list read
-	 * from a version 1 state. */
-	char **pnames;
-	char **pvalues;
-	char ***plists;
-	size_t nparams;
-	bool hooks;		/* the stop hooks are recorded (brig >= issue 15) */
-	char **hnames;
-	char **hvalues;
-	size_t nhooks;
+	/* The model the jail was started with (owned): what stop, exec, jls,
+	 * reload and reconciliation read (core/recorded.c). NULL: none. */
+	struct jail_def *def;
 	struct jobj *objs;
 	size_t nobjs;
 };
@@ -112,14 +104,6 @@ int state_remove(const char *dir, struct brig_err *e);
 /* Append an object / an address. */
 void state_add_obj(struct jstate *s, enum jobj_kind kind, const char *id);
 void state_add_addr(char ***v, size_t *n, const char *addr);
-/* Append a scalar parameter. */
-void state_add_param(struct jstate *s, const char *name, const char *value);
-/* Append a list parameter of n values. */
-void state_add_list(struct jstate *s, const char *name, char *const *values, size_t n);
-/* Append one command of a stop hook (sets s->hooks). */
-void state_add_hook(struct jstate *s, const char *name, const char *cmd);
-/* The value of parameter name as recorded (a list joined by ","), or NULL. */
-const char *state_param(const struct jstate *s, const char *name);
 /* The ids of the objects of that kind, in order (pointers into s;
  * NULL-terminated, n of them); free() the vector. */
 char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n);

@@ -93,49 +93,15 @@ static int get_strv(const json_t *a, const char *key, char ***v, size_t *n, stru
 	return 0;
 }
 
-/* "params" and "stop_hooks": the recorded parameters and stop hooks. The
- * typed model of the jail ("jail": {...}) is to take the place of this
- * section, here and in its writer, write_params() in state_json_out.c. */
-static int read_params(const json_t *root, struct jstate *s, struct brig_err *e)
+/* "jail": the model the jail was started with (absent: none). */
+static int read_model(const json_t *root, struct jstate *s, struct brig_err *e)
 {
-	json_t *o, *v;
-	const char *name;
+	json_t *o;
 
-	if (member(root, "params", JSON_OBJECT, false, &o, e) < 0)
+	if (member(root, "jail", JSON_OBJECT, false, &o, e) < 0)
 		return -1;
-	json_object_foreach(o, name, v) {
-		char **list = NULL;
-		size_t n = 0;
-
-		if (json_is_string(v)) {
-			state_add_param(s, name, json_string_value(v));
-			continue;
-		}
-		if (!json_is_array(v))
-			return brig_err_set(e, 0, "\"params\": \"%s\": not a string or a list", name);
-		if (get_strv(v, name, &list, &n, e) < 0) {
-			strv_free(list, n);
-			return brig_err_wrap(e, "\"params\"");
-		}
-		state_add_list(s, name, list, n);
-		strv_free(list, n);
-	}
-	if (member(root, "stop_hooks", JSON_OBJECT, false, &o, e) < 0)
-		return -1;
-	s->hooks = o != NULL;
-	json_object_foreach(o, name, v) {
-		size_t i;
-		json_t *cmd;
-
-		if (!json_is_array(v))
-			return brig_err_set(e, 0, "\"stop_hooks\": \"%s\": not an array", name);
-		json_array_foreach(v, i, cmd) {
-			if (!json_is_string(cmd))
-				return brig_err_set(e, 0, "\"stop_hooks\": \"%s\": item %zu is not a string",
-						    name, i);
-			state_add_hook(s, name, json_string_value(cmd));
-		}
-	}
+	if (o && jail_def_from_json(o, &s->def, e) < 0)
+		return brig_err_wrap(e, "\"jail\"");
 	return 0;
 }
 
@@ -220,7 +186,7 @@ static int read_root(const json_t *root, struct jstate *s, struct brig_err *e)
 		return -1;
 	if (member(root, "ip6", JSON_ARRAY, false, &v, e) < 0 || (v && get_strv(v, "ip6", &s->ip6, &s->nip6, e) < 0))
 		return -1;
-	return read_params(root, s, e) < 0 || read_objects(root, s, e) < 0 ? -1 : 0;
+	return read_model(root, s, e) < 0 || read_objects(root, s, e) < 0 ? -1 : 0;
 }
 
 int state_parse_json(const char *text, struct jstate *s, struct brig_err *e)

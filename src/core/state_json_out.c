@@ -35,52 +35,13 @@ static void strv(struct json *j, char *const *v, size_t n)
 	json_arr_end(j);
 }
 
-/* The recorded parameters and stop hooks. The typed model of the jail
- * ("jail": {...}) is to take the place of this section, here and in its
- * reader, read_params() in state_json_in.c; their C accessors are
- * state_add_param(), state_add_list(), state_add_hook(), state_param()
- * (state.c) and their users, core/recorded.c and core/list.c. */
-static void write_params(struct json *j, const struct jstate *s)
+/* The model the jail was started with. */
+static void write_model(struct json *j, const struct jstate *s)
 {
-	json_key(j, "params");
-	json_obj_begin(j);
-	for (size_t i = 0; i < s->nparams; i++) {
-		size_t n = 0;
-
-		/* A name twice (only a hand-made version 1 file has that):
-		 * the first, which is what state_param() says. */
-		if (state_param(s, s->pnames[i]) != s->pvalues[i])
-			continue;
-		json_key(j, s->pnames[i]);
-		if (!s->plists || !s->plists[i]) {
-			json_str(j, s->pvalues[i]);
-			continue;
-		}
-		while (s->plists[i][n])
-			n++;
-		strv(j, s->plists[i], n);
-	}
-	json_obj_end(j);
-	if (!s->hooks)
+	if (!s->def)
 		return;
-	/* One array per hook, in the order of the first command of each. */
-	json_key(j, "stop_hooks");
-	json_obj_begin(j);
-	for (size_t i = 0; i < s->nhooks; i++) {
-		bool seen = false;
-
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(s->hnames[k], s->hnames[i]) == 0;
-		if (seen)
-			continue;
-		json_key(j, s->hnames[i]);
-		json_arr_begin(j);
-		for (size_t k = i; k < s->nhooks; k++)
-			if (strcmp(s->hnames[k], s->hnames[i]) == 0)
-				json_str(j, s->hvalues[k]);
-		json_arr_end(j);
-	}
-	json_obj_end(j);
+	json_key(j, "jail");
+	jail_def_json(s->def, j);
 }
 
 void state_format(const struct jstate *s, struct strbuf *out)
@@ -116,7 +77,7 @@ void state_format(const struct jstate *s, struct strbuf *out)
 	strv(&j, s->ip4, s->nip4);
 	json_key(&j, "ip6");
 	strv(&j, s->ip6, s->nip6);
-	write_params(&j, s);
+	write_model(&j, s);
 	json_key(&j, "objects");
 	json_arr_begin(&j);
 	for (size_t i = 0; i < s->nobjs; i++) {

@@ -104,7 +104,7 @@ int jail_stop(const struct jail_set *set, const char *name, const struct sink *s
 		restart_cancel(name, r == 1);
 	if (r == 1) {
 		/* As it started, whatever the configuration says now. */
-		x.def = rec = jail_recorded_def(&x.st);
+		x.def = rec = jail_def_copy(jail_recorded_def(&x.st));
 		if (stop_locked(&x, &e) < 0) {
 			brig_err_wrap(&e, "%s: stop", name);
 		} else {

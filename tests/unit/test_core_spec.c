@@ -168,42 +168,46 @@ static void test_errors(void **state)
  * value holding a comma included; its stop reads it from there. */
 static void test_recorded(void **state)
 {
+	static const char v1[] = "brig-jail-state 1\nname j\nstatus running\n"
+				 "param depend x,y\nparam exec.stop echo a,b\nhooks\n"
+				 "hook exec.stop echo a,b\n";
 	struct ld l;
-	struct jstate st = { 0 };
-	struct jail_def *back;
+	struct jstate st = { 0 }, back;
+	struct strbuf text = STRBUF_INIT;
+	struct brig_err e = { 0 };
 	struct jspec sp = { 0 };
-	const struct jail_def *d;
+	const struct jail_def *d, *r;
 
 	(void)state;
 	d = model(&l, "j { path = /; persist; stop.timeout = 4; exec.stop = \"echo a,b\", \"/bin/true\";"
 		      " depend = x, y; exec.restart = always:2; noboot; }");
 	st.name = xstrdup("j");
 	jail_record(&st, d);
-	back = jail_recorded_def(&st);
-	assert_null(jail_def_differs(d, back));
-	assert_false(jd_on(back, JP_BOOT));
-	assert_int_equal(back->restart, CONF_RESTART_ALWAYS);
-	assert_int_equal(back->restart_max, 2);
-	spec_runtime(back, &sp);
+	state_format(&st, &text);
+	assert_int_equal(state_parse(text.s, &back, &e), 0);
+	r = jail_recorded_def(&back);
+	assert_null(jail_def_differs(d, r));
+	assert_false(jd_on(r, JP_BOOT));
+	assert_int_equal(r->restart, CONF_RESTART_ALWAYS);
+	assert_int_equal(r->restart_max, 2);
+	assert_string_equal(r->p[JP_EXEC_STOP].v[0], "echo a,b");
+	spec_runtime(r, &sp);
 	assert_int_equal(sp.stop_timeout, 4);
 	assert_true(sp.persist);
-	jail_def_free(back);
-	/* A state that recorded only the stop hooks' values one a line: the
-	 * other lists from their joined "param" line. */
+	state_free(&back);
+	/* A state of the brig before (version 1) that recorded only the stop
+	 * hooks' values one a line: the other lists from their joined
+	 * "param" line. */
+	assert_int_equal(state_parse(v1, &back, &e), 0);
+	r = jail_recorded_def(&back);
+	assert_int_equal(r->p[JP_DEPEND].n, 2);
+	assert_string_equal(r->p[JP_DEPEND].v[1], "y");
+	assert_int_equal(r->p[JP_EXEC_STOP].n, 1);
+	assert_string_equal(r->p[JP_EXEC_STOP].v[0], "echo a,b");
+	assert_int_equal(jd_int(r, JP_STOP_TIMEOUT), 10);
+	state_free(&back);
 	state_free(&st);
-	memset(&st, 0, sizeof(st));
-	st.name = xstrdup("j");
-	state_add_param(&st, "depend", "x,y");
-	state_add_param(&st, "exec.stop", "echo a,b");
-	state_add_hook(&st, "exec.stop", "echo a,b");
-	back = jail_recorded_def(&st);
-	assert_int_equal(back->p[JP_DEPEND].n, 2);
-	assert_string_equal(back->p[JP_DEPEND].v[1], "y");
-	assert_int_equal(back->p[JP_EXEC_STOP].n, 1);
-	assert_string_equal(back->p[JP_EXEC_STOP].v[0], "echo a,b");
-	assert_int_equal(jd_int(back, JP_STOP_TIMEOUT), 10);
-	jail_def_free(back);
-	state_free(&st);
+	sb_free(&text);
 	ld_free(&l);
 }
 

@@ -40,13 +40,14 @@ static void full_state(struct jstate *s)
 	state_add_addr(&s->ip4, &s->nip4, "10.0.0.2");
 	state_add_addr(&s->ip4, &s->nip4, "10.0.1.2");
 	state_add_addr(&s->ip6, &s->nip6, "fd00::2");
-	state_add_param(s, "host.hostname", "web\nsecond line \\ backslash \"quoted\"");
-	state_add_param(s, "persist", "true");
-	state_add_list(s, "exec.start", list, 3);
-	state_add_list(s, "depend", NULL, 0);
-	state_add_hook(s, "exec.prestop", "true");
-	state_add_hook(s, "exec.stop", "echo a,b > /tmp/x");
-	state_add_hook(s, "exec.stop", "/bin/sh /etc/rc.shutdown");
+	{
+		char *names[] = { "host.hostname", "persist", "exec.start", "exec.start", "exec.start",
+				  "depend", "exec.prestop", "exec.stop", "exec.stop", "stop.timeout" };
+		char *values[] = { "web\nsecond line \\ backslash \"quoted\"", "true", list[0], list[1],
+				   list[2], NULL, "true", "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", "7" };
+
+		s->def = jail_def_from_params("web", names, values, ARRAY_SIZE(names));
+	}
 	for (int k = 0; k < JOBJ__COUNT; k++) {
 		cleanup_free char *id = xasprintf("id of %s", jobj_kind_names[k]);
 
@@ -76,8 +77,9 @@ static void test_state_round_trip(void **state)
 	state_format(&s, &a);
 	/* Versioned; lists as arrays, not joined. */
 	assert_true(strncmp(a.s, "{\n  \"brig-jail-state\": 2,\n", 26) == 0);
-	assert_non_null(strstr(a.s, "\"exec.start\": [\n      \"/bin/sh /etc/rc\",\n"));
-	assert_non_null(strstr(a.s, "\"exec.stop\": [\n      \"echo a,b > /tmp/x\",\n"));
+	assert_non_null(strstr(a.s, "\"exec.start\": [\n        \"/bin/sh /etc/rc\",\n"));
+	assert_non_null(strstr(a.s, "\"exec.stop\": [\n        \"echo a,b > /tmp/x\",\n"));
+	assert_non_null(strstr(a.s, "\"stop.timeout\": 7"));
 	assert_non_null(strstr(a.s, "\"kind\": \"veth\""));
 	assert_non_null(strstr(a.s, "\"status\": \"stopping\""));
 	assert_int_equal(state_parse(a.s, &r, &e), 0);
@@ -99,23 +101,27 @@ static void test_state_round_trip(void **state)
 	assert_int_equal(r.userns_count, 65536);
 	assert_strv(r.ip4, r.nip4, (const char *const[]){ "10.0.0.2", "10.0.1.2", NULL });
 	assert_strv(r.ip6, r.nip6, (const char *const[]){ "fd00::2", NULL });
-	/* Parameters: in order; a list's text joined by "," as before. */
-	assert_strv(r.pnames, r.nparams,
-		    (const char *const[]){ "host.hostname", "persist", "exec.start", "depend", NULL });
-	assert_string_equal(state_param(&r, "host.hostname"), "web\nsecond line \\ backslash \"quoted\"");
-	assert_null(r.plists[0]);
-	assert_string_equal(state_param(&r, "exec.start"),
-			    "/bin/sh /etc/rc,echo \"a,b\" \\ back\nslash,é ☃");
-	assert_string_equal(r.plists[2][1], "echo \"a,b\" \\ back\nslash");
-	assert_null(r.plists[2][3]);
-	assert_string_equal(state_param(&r, "depend"), "");
-	assert_null(r.plists[3][0]);
-	assert_null(state_param(&r, "nosuch"));
-	/* One command per hook: a comma stays inside its command. */
-	assert_true(r.hooks);
-	assert_strv(r.hnames, r.nhooks, (const char *const[]){ "exec.prestop", "exec.stop", "exec.stop", NULL });
-	assert_strv(r.hvalues, r.nhooks,
-		    (const char *const[]){ "true", "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", NULL });
+	/* The model, typed: lists as lists, a comma inside a value stays. */
+	{
+		const struct jail_def *d = r.def;
+		size_t n;
+		char *const *v;
+
+		assert_non_null(d);
+		assert_null(jail_def_differs(s.def, d));
+		assert_string_equal(jd_str(d, JP_HOST_HOSTNAME), "web\nsecond line \\ backslash \"quoted\"");
+		assert_true(jd_on(d, JP_PERSIST));
+		assert_int_equal(jd_int(d, JP_STOP_TIMEOUT), 7);
+		v = jd_list(d, JP_EXEC_START, &n);
+		assert_int_equal(n, 3);
+		assert_string_equal(v[1], "echo \"a,b\" \\ back\nslash");
+		assert_true(jd_set(d, JP_DEPEND));
+		assert_int_equal(d->p[JP_DEPEND].n, 0);
+		v = jd_list(d, JP_EXEC_STOP, &n);
+		assert_int_equal(n, 2);
+		assert_string_equal(v[0], "echo a,b > /tmp/x");
+		assert_false(jd_set(d, JP_EXEC_POSTSTOP));
+	}
 	assert_int_equal(r.nobjs, JOBJ__COUNT);
 	for (int k = 0; k < JOBJ__COUNT; k++) {
 		cleanup_free char *id = xasprintf("id of %s", jobj_kind_names[k]);
@@ -140,14 +146,17 @@ static void test_state_minimal(void **state)
 	(void)state;
 	s.name = xstrdup("a");
 	state_format(&s, &a);
-	assert_null(strstr(a.s, "stop_hooks"));
+	assert_null(strstr(a.s, "\"jail\""));
 	assert_null(strstr(a.s, "userns"));
 	assert_int_equal(state_parse(a.s, &r, &e), 0);
 	assert_int_equal(r.status, JSTATUS_STARTING);
-	assert_false(r.hooks);
 	assert_false(r.socket_af);
 	assert_int_equal(r.userns_count, 0);
-	assert_int_equal(r.nparams + r.nhooks + r.nobjs + r.nip4 + r.nip6, 0);
+	assert_int_equal(r.nobjs + r.nip4 + r.nip6, 0);
+	/* No model recorded: the jail at the table's defaults. */
+	assert_non_null(r.def);
+	assert_false(jd_set(r.def, JP_PERSIST));
+	assert_int_equal(jd_int(r.def, JP_STOP_TIMEOUT), 10);
 	state_free(&r);
 	state_free(&s);
 	sb_free(&a);
@@ -182,6 +191,7 @@ static void test_state_v1(void **state)
 	struct jstate r, r2;
 	struct strbuf a = STRBUF_INIT;
 	struct brig_err e = { 0 };
+	size_t n;
 
 	(void)state;
 	assert_int_equal(state_parse(v1, &r, &e), 0);
@@ -200,10 +210,12 @@ static void test_state_v1(void **state)
 	assert_int_equal(r.userns_count, 65536);
 	assert_strv(r.ip4, r.nip4, (const char *const[]){ "10.0.0.2", NULL });
 	assert_strv(r.ip6, r.nip6, (const char *const[]){ "fd00::2", NULL });
-	assert_string_equal(state_param(&r, "exec.start"), "/bin/sh /etc/rc\nsecond line \\ backslash");
-	assert_string_equal(state_param(&r, "persist"), "true");
-	assert_true(r.hooks);
-	assert_strv(r.hvalues, r.nhooks, (const char *const[]){ "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", NULL });
+	assert_string_equal(jd_list(r.def, JP_EXEC_START, &n)[0], "/bin/sh /etc/rc\nsecond line \\ backslash");
+	assert_int_equal(n, 1);
+	assert_true(jd_on(r.def, JP_PERSIST));
+	jd_list(r.def, JP_EXEC_STOP, &n);
+	assert_strv((char **)r.def->p[JP_EXEC_STOP].v, n,
+		    (const char *const[]){ "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", NULL });
 	assert_int_equal(r.nobjs, 3);
 	assert_int_equal(r.objs[0].kind, JOBJ_CGROUP);
 	assert_int_equal(r.objs[1].kind, JOBJ_VETH);
@@ -212,7 +224,7 @@ static void test_state_v1(void **state)
 	/* Written back as version 2, it reads the same. */
 	state_format(&r, &a);
 	assert_int_equal(state_parse(a.s, &r2, &e), 0);
-	assert_string_equal(state_param(&r2, "exec.start"), "/bin/sh /etc/rc\nsecond line \\ backslash");
+	assert_null(jail_def_differs(r.def, r2.def));
 	assert_int_equal(r2.nobjs, 3);
 	assert_int_equal(r2.status, JSTATUS_RUNNING);
 	state_free(&r2);
@@ -273,12 +285,19 @@ static void test_state_bad(void **state)
 	    "\"socket_af\": not true or false");
 	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"ip4\": [1]}",
 	    "\"ip4\": item 0 is not a string");
-	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"params\": {\"a\": 1}}",
-	    "\"params\": \"a\": not a string or a list");
-	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"params\": {\"a\": [null]}}",
-	    "\"params\": \"a\": item 0 is not a string");
-	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"stop_hooks\": {\"a\": \"x\"}}",
-	    "\"stop_hooks\": \"a\": not an array");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"jail\": 1}",
+	    "\"jail\"");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"jail\": {\"name\": \"x\"}}",
+	    "\"jail\": recorded jail: no name or no params");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", "
+	    "\"jail\": {\"name\": \"x\", \"params\": {\"a\": 1}}}",
+	    "recorded jail x: a: unknown parameter");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", "
+	    "\"jail\": {\"name\": \"x\", \"params\": {\"exec.stop\": [null]}}}",
+	    "recorded jail x: exec.stop: a list item that is not a string");
+	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", "
+	    "\"jail\": {\"name\": \"x\", \"params\": {\"persist\": \"true\"}}}",
+	    "recorded jail x: persist: not a boolean");
 	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", \"objects\": [{\"kind\": \"veth\"}]}",
 	    "\"objects\": item 0: \"id\": missing");
 	bad("{\"brig-jail-state\": 2, \"name\": \"x\", \"status\": \"running\", "

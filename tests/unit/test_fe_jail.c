@@ -301,13 +301,15 @@ static void fill(const struct fake_jail *f, struct core_jail *out)
 	out->name = xstrdup(f->name);
 	out->path = xstrdup("/");
 	out->hostname = xstrdup(f->name);
+	out->def = xcalloc(1, sizeof(*out->def));
 	for (l = strtok_r(lines, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(l, '=');
+		const struct conf_pdef *r;
 
-		out->param_names = xrealloc(out->param_names, (out->nparams + 1) * sizeof(char *));
-		out->param_values = xrealloc(out->param_values, (out->nparams + 1) * sizeof(char *));
-		out->param_names[out->nparams] = xstrndup(l, (size_t)(eq - l));
-		out->param_values[out->nparams++] = xstrdup(eq + 1);
+		*eq = '\0';
+		r = conf_pdef_find(CONF_SCHEMA_JAILS, l);
+		if (r)
+			out->def->p[r - conf_jparam(0)] = (struct jval){ .set = true, .s = xstrdup(eq + 1) };
 	}
 	free(lines);
 }
@@ -334,12 +336,9 @@ int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 
 void core_jail_free(struct core_jail *j)
 {
-	for (size_t i = 0; i < j->nparams; i++) {
-		free(j->param_names[i]);
-		free(j->param_values[i]);
-	}
-	free(j->param_names);
-	free(j->param_values);
+	for (size_t id = 0; j->def && id < JP__COUNT; id++)
+		free((char *)j->def->p[id].s);
+	free(j->def);
 	free(j->name);
 	free(j->path);
 	free(j->hostname);
