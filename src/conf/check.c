@@ -105,10 +105,36 @@ static const char *jailsys(const char *s)
 	return NULL;
 }
 
+/* Whether s is valid UTF-8. */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+
+	while (*p) {
+		size_t n = *p >= 0x80 ? cf_utf8_seq(p, left) : 1;
+
+		if (n == 0)
+			return false;
+		p += n;
+		left -= n;
+	}
+	return true;
+}
+
 /* Check and normalise one parameter's value(s) against its type. */
 static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct conf_param *p)
 {
 	const char *last = p->nvalues ? p->values[p->nvalues - 1] : NULL;
+
+	/* A file is UTF-8 (source.c); a value from the command line or an
+	 * escape must be too: the state of a running jail records its
+	 * model as JSON, which holds nothing else. */
+	for (size_t i = 0; i < p->nvalues; i++)
+		if (!utf8_valid(p->values[i])) {
+			param_error(ctx, j, p, "value is not valid UTF-8");
+			return;
+		}
 
 	switch (p->type) {
 	case CONF_BOOL: {

@@ -1,6 +1,6 @@
 /* Names brig accepts for jails (and templates, snapshots, bridges): they
  * become directory names, cgroup names and parts of interface names. */
-#include "conf/conf.h"
+#include "conf/cf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,14 @@ const char *conf_name_invalid(const char *name)
 	if (len > NAME_MAX_BYTES)
 		return "longer than 64 bytes";
 	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+		if (*s >= 0x80) {
+			size_t n = cf_utf8_seq(s, len - (size_t)(s - (const unsigned char *)name));
+
+			if (n == 0)
+				return "is not valid UTF-8";
+			s += n - 1;
+			continue;
+		}
 		if (*s == '/')
 			return "contains '/'";
 		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' || *s == '\f')

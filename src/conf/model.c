@@ -101,8 +101,8 @@ static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param
 	const struct conf_pdef *r = p->def;
 	struct jval *v, nv;
 
-	if (!r)
-		return;
+	if (!r || r < conf_jparam(0) || r >= conf_jparam(0) + JP__COUNT)
+		return;	/* not a jail parameter (a bridge's, networks.conf) */
 	v = &d->p[r - conf_jparam(0)];
 	nv = (struct jval){ .set = true, .v = no_values,
 			    .at = { keep(a, p->file), p->line, p->col } };

@@ -24,11 +24,15 @@ if "userns" in s:
     u = s["userns"]
     out.append("userns %d %d %d" % (u["uid"], u["gid"], u["count"]))
 out += ["ip4 " + a for a in s["ip4"]] + ["ip6 " + a for a in s["ip6"]]
-for k, v in s["params"].items():
-    out.append("param %s %s" % (k, esc(v if isinstance(v, str) else ",".join(v))))
+# The old brig: a param line per parameter (a list joined by ","), a hook
+# line per command of the four stop hooks.
+text = lambda v: ("true" if v else "false") if isinstance(v, bool) else str(v)
+params = s["jail"]["params"]
+for k, v in params.items():
+    out.append("param %s %s" % (k, esc(text(v) if not isinstance(v, list) else ",".join(v))))
 out.append("hooks")
-for k, cmds in s["stop_hooks"].items():
-    out += ["hook %s %s" % (k, esc(c)) for c in cmds]
+for k in ("exec.prestop", "exec.stop", "exec.poststop", "exec.release"):
+    out += ["hook %s %s" % (k, esc(c)) for c in params.get(k, [])]
 out += ["obj %s %s" % (o["kind"], esc(o["id"])) for o in s["objects"]]
 open(path + ".v1", "w").write("\n".join(out) + "\n")
 PY
