@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sys/caps.h"
@@ -22,7 +21,6 @@
 #include "sys/spawn.h"
 #include "sys/userns.h"
 #include "util/mem.h"
-#include "util/strbuf.h"
 
 /* Y: the environment of the command, the user's own variables added. */
 static char **build_env(char *const *base, const struct jail_user *u)

@@ -95,6 +95,7 @@ static void child_error(enum spawn_step step, int errnum, const struct spawn_opt
 struct child_ctx {
 	const struct spawn_opts *o;
 	int report;		/* write end */
+	int execfd;		/* the child's: o->execfd, moved above 0..nfds-1 */
 	sigset_t mask;		/* the parent's, before spawn() blocked all */
 };
 
@@ -113,7 +114,7 @@ void spawn_started(void)
 /* The child: descriptors 0..nfds-1 as asked, through numbers above them
  * (so that a source among 0..nfds-1 is not overwritten first, and each
  * dup2 clears close-on-exec). */
-static int child_fds(const struct child_ctx *c)
+static int child_fds(struct child_ctx *c)
 {
 	const struct spawn_opts *o = c->o;
 	int tmp[SPAWN_MAXFD], keep[SPAWN_MAXFD + 2];
@@ -133,13 +134,24 @@ static int child_fds(const struct child_ctx *c)
 		if (tmp[i] < 0)
 			return -1;
 	}
+	/* The report and the program too, if among those numbers. */
+	if (c->report < (int)o->nfds) {
+		int r = fcntl(c->report, F_DUPFD_CLOEXEC, (int)o->nfds);
+
+		if (r < 0)
+			return -1;
+		c->report = r;
+	}
+	c->execfd = o->execfd;
+	if (o->execfd >= 0 && (c->execfd = fcntl(o->execfd, F_DUPFD_CLOEXEC, (int)o->nfds)) < 0)
+		return -1;
 	for (size_t i = 0; i < o->nfds; i++)
 		if (tmp[i] >= 0 && dup2(tmp[i], (int)i) < 0)
 			return -1;
 	for (size_t i = 0; i < o->nfds; i++)
 		keep[nkeep++] = (int)i;
 	keep[nkeep++] = c->report;
-	keep[nkeep++] = o->execfd;
+	keep[nkeep++] = c->execfd;
 	if (o->close_others)
 		close_fds_except(keep, nkeep);
 	return 0;
@@ -218,7 +230,7 @@ static void exec_search(char *const *argv, char *const *envp)
 /* The child, from the clone or fork to the exec (or .run). */
 static int child_main(void *arg)
 {
-	const struct child_ctx *c = arg;
+	struct child_ctx *c = arg;
 	const struct spawn_opts *o = c->o;
 	struct spawn_exec x = { .argv = o->argv, .envp = o->envp ? o->envp : environ, .report = c->report };
 	struct brig_err e = { 0 };
@@ -229,6 +241,7 @@ static int child_main(void *arg)
 	step = SPAWN_STEP_FDS;
 	if (child_fds(c) < 0)
 		goto fail;
+	x.report = c->report;
 	step = SPAWN_STEP_SETUP;
 	if (o->setup && o->setup(o->arg, &x, &e) < 0)
 		goto fail;
@@ -247,8 +260,8 @@ static int child_main(void *arg)
 		proc_child_exit(code < 0 ? 127 : code);
 	}
 	step = SPAWN_STEP_EXEC;
-	if (o->execfd >= 0)
-		syscall(SYS_execveat, o->execfd, "", x.argv, x.envp, AT_EMPTY_PATH);
+	if (c->execfd >= 0)
+		syscall(SYS_execveat, c->execfd, "", x.argv, x.envp, AT_EMPTY_PATH);
 	else if (x.path)
 		execve(x.path, x.argv, x.envp);
 	else

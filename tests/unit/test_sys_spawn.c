@@ -214,6 +214,36 @@ static void test_fds_dir_setup(void **state)
 	assert_no_child();
 }
 
+/* The program as a descriptor (the reaper: brig's init, a memfd), it and
+ * the report among the numbers the child's descriptors take. */
+static void test_execfd_low(void **state)
+{
+	char *argv[] = { "true", NULL };
+	struct spawn_opts o = SPAWN_OPTS_INIT;
+	struct brig_err e = { 0 };
+	struct spawn_child c;
+	int st;
+
+	(void)state;
+	o.argv = argv;
+	o.execfd = open("/bin/true", O_PATH | O_CLOEXEC);
+	assert_true(o.execfd >= 0 && o.execfd < SPAWN_MAXFD - 2);
+	for (size_t i = 0; i < SPAWN_MAXFD; i++)
+		o.fds[i] = SPAWN_FD_NULL;
+	o.nfds = SPAWN_MAXFD;
+	o.close_others = true;
+	assert_int_equal(spawn(&o, &c, &e), 0);
+	st = spawn_wait(&c, -1, false);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(o.execfd);
+	/* A failure is still reported when the report's number is taken. */
+	o.execfd = -1;
+	argv[0] = "/no/such/command";
+	assert_int_equal(spawn(&o, &c, &e), -1);
+	assert_string_equal(e.msg, "/no/such/command: No such file or directory");
+	assert_no_child();
+}
+
 static void test_wait_timeout(void **state)
 {
 	char *argv[] = { "/bin/sh", "-c", "sleep 600 & echo $!; wait", NULL };
@@ -317,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_exec_eacces_and_path),
 		cmocka_unit_test(test_setup_fails),
 		cmocka_unit_test(test_fds_dir_setup),
+		cmocka_unit_test(test_execfd_low),
 		cmocka_unit_test(test_wait_timeout),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_report),
