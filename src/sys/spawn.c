@@ -248,10 +248,11 @@ static int child_main(void *arg)
 	step = SPAWN_STEP_DIR;
 	if (o->dir && chdir(o->dir) < 0)
 		goto fail;
-	child_signals(c);
 	if (o->run) {
 		int code;
 
+		/* brig's own code goes on: its handlers, its mask. */
+		sigprocmask(SIG_SETMASK, &c->mask, NULL);
 		run_report = c->report;
 		step = SPAWN_STEP_RUN;
 		code = o->run(o->arg, &e);
@@ -259,6 +260,7 @@ static int child_main(void *arg)
 			goto fail;
 		proc_child_exit(code < 0 ? 127 : code);
 	}
+	child_signals(c);
 	step = SPAWN_STEP_EXEC;
 	if (c->execfd >= 0)
 		syscall(SYS_execveat, c->execfd, "", x.argv, x.envp, AT_EMPTY_PATH);

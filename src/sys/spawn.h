@@ -68,7 +68,8 @@ struct spawn_opts {
 	bool setpgid;		/* a process group of its own (spawn_wait
 				 * kills the group) */
 	bool reset_signals;	/* every disposition default, none blocked;
-				 * else the parent's mask and ignored signals */
+				 * else the parent's mask and ignored signals
+				 * (a .run child keeps brig's handlers) */
 	bool fork;		/* a copy of brig's memory (see above) */
 	/* Run in the child before the exec (after the session, the signals
 	 * and the descriptors; before .dir): entering namespaces, changing
