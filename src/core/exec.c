@@ -14,6 +14,7 @@
 #include "sys/enter.h"
 #include "sys/proc.h"
 #include "sys/pty.h"
+#include "sys/spawn.h"
 #include "util/mem.h"
 
 /* Which of the command's stdin, stdout, stderr (bits 0-2) get a fresh
@@ -50,7 +51,8 @@ int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct
 	cleanup_close int master = -1, slave = -1;
 	struct pty_ends x;
 	int sv[2] = { -1, -1 };
-	struct enter_proc p;
+	struct spawn_child p;
+	int st;
 
 	r->pty_stdio = choose_pty(tty, &x);
 	r->pty_term = x.term;
@@ -86,7 +88,8 @@ int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct
 		if (pfd >= 0)
 			pty_relay(master, pfd, &x, &ignored);
 	}
-	return enter_wait(&p, e);
+	st = proc_waitpid(p.pid);
+	return st < 0 ? brig_err_set(e, errno, "waitpid") : proc_exit_code(st);
 }
 
 int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct brig_err *e)

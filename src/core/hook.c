@@ -16,6 +16,7 @@
 #include "sys/enter.h"
 #include "sys/proc.h"
 #include "util/io.h"
+#include "sys/spawn.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -80,31 +81,12 @@ static char *argv_line(char *const *argv)
 	return sb_steal(&sb);
 }
 
-/* Wait for pid up to timeout seconds (0: forever). On timeout, or when a
- * deferred signal asks brig to stop (proc_defer_begin), its process group
- * (or, for group == 0, the process itself) is killed. Returns the raw
- * wait status, -2 on timeout, -3 when interrupted. */
-static int wait_timeout(pid_t pid, bool group, long timeout)
-{
-	cleanup_close int pfd = pidfd_open(pid, 0);
-	int r = pfd < 0 ? 1 : proc_wait_deferred(pfd, timeout > 0 ? (int)(timeout * 1000) : -1);
-
-	if (r <= 0) {
-		if (group)
-			kill(-pid, SIGKILL);
-		kill(pid, SIGKILL);
-		proc_waitpid(pid);
-		return r == 0 ? -2 : -3;
-	}
-	return proc_waitpid(pid);
-}
-
 /* An error for a command that did not succeed; 0 if it did. */
 static int judge(const char *param, const char *line, int st, long timeout, struct brig_err *e)
 {
-	if (st == -2)
+	if (st == SPAWN_TIMEOUT)
 		return brig_err_set(e, 0, "%s: %s: timed out after %ld s (exec.timeout)", param, line, timeout);
-	if (st == -3)
+	if (st == SPAWN_INTERRUPTED)
 		return brig_err_set(e, 0, "%s: %s: interrupted by SIG%s", param, line,
 				    sigabbrev_np(proc_deferred()));
 	if (st < 0)
@@ -116,84 +98,82 @@ static int judge(const char *param, const char *line, int st, long timeout, stru
 	return 0;
 }
 
-/* Host hook child: become exec.system_user, exec. Never returns. */
-static __attribute__((noreturn)) void host_child(char **argv, char **env, const char *user, int errfd)
+/* exec.system_user, resolved on the host before the spawn (the child
+ * shares brig's memory: it only makes the calls that switch). */
+struct host_user {
+	const char *name;	/* NULL: stay root */
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int ngroups;
+};
+
+static int host_user_get(const char *name, struct host_user *u, struct brig_err *e)
 {
-	char msg[512];
-	sigset_t none;
-	ssize_t n;
+	struct passwd *pw;
 
-	setpgid(0, 0);
-	/* As a new process: brig may be deferring signals (a start). */
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (user) {
-		struct passwd *pw = getpwnam(user);
-
-		if (!pw) {
-			snprintf(msg, sizeof(msg), "exec.system_user \"%s\": no such user on the host", user);
-			goto fail;
-		}
-		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-		    setuid(pw->pw_uid) < 0) {
-			snprintf(msg, sizeof(msg), "exec.system_user \"%s\": %s", user, strerror(errno));
-			goto fail;
-		}
-	}
-	environ = env;
-	execvp(argv[0], argv);
-	snprintf(msg, sizeof(msg), "%s: %s", argv[0], strerror(errno));
-fail:
-	n = write(errfd, msg, strlen(msg));
-	(void)n;
-	_exit(127);
-}
-
-/* Read a child's error report until EOF (it executed) into e. */
-static int child_error(int fd, const char *param, struct brig_err *e)
-{
-	char msg[512];
-	ssize_t n;
-
-	n = RETRY_EINTR(read(fd, msg, sizeof(msg) - 1));
-	close(fd);
-	if (n <= 0)
+	*u = (struct host_user){ .name = name };
+	if (!name)
 		return 0;
-	msg[n] = '\0';
-	return brig_err_set(e, 0, "%s: %s", param, msg);
+	pw = getpwnam(name);
+	if (!pw)
+		return brig_err_set(e, 0, "exec.system_user \"%s\": no such user on the host", name);
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	u->ngroups = 16;
+	for (;;) {
+		int n = u->ngroups;
+
+		u->groups = xrealloc(u->groups, (size_t)n * sizeof(gid_t));
+		if (getgrouplist(pw->pw_name, pw->pw_gid, u->groups, &n) >= 0) {
+			u->ngroups = n;
+			return 0;
+		}
+		if (n <= u->ngroups)
+			n = u->ngroups * 2;
+		u->ngroups = n;
+	}
 }
 
-/* One command on the host. */
+/* The host hook's child: become exec.system_user (initgroups, setgid,
+ * setuid). */
+static int host_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
+{
+	const struct host_user *u = arg;
+
+	if (u->name && (setgroups((size_t)u->ngroups, u->groups) < 0 || setgid(u->gid) < 0 ||
+			setuid(u->uid) < 0))
+		return brig_err_set(e, errno, "exec.system_user \"%s\"", u->name);
+	return 0;
+}
+
+/* One command on the host: in a process group of its own (a timeout
+ * kills the group), as a new process (brig may be deferring signals). */
 static int run_host(struct jctx *x, const char *param, char **argv, const char *line,
 		    struct brig_err *e)
 {
-	char **env = env_host(x->sp.clean, x->st.jid, x->name, x->sp.path);
-	int ep[2], st;
-	pid_t pid;
+	struct spawn_opts o = SPAWN_OPTS_INIT;
+	struct spawn_child c;
+	struct host_user u;
+	int st;
 
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		env_free(env);
-		return brig_err_set(e, errno, "%s: pipe", param);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(ep[0]);
-		host_child(argv, env, x->sp.system_user, ep[1]);
-	}
-	close(ep[1]);
-	env_free(env);
-	if (pid < 0) {
-		close(ep[0]);
-		return brig_err_set(e, errno, "%s: fork", param);
-	}
-	if (child_error(ep[0], param, e) < 0) {
-		proc_waitpid(pid);
-		return -1;
-	}
-	st = wait_timeout(pid, true, x->sp.exec_timeout);
+	if (host_user_get(x->sp.system_user, &u, e) < 0)
+		return brig_err_wrap(e, "%s", param);
+	o.argv = argv;
+	o.envp = env_host(x->sp.clean, x->st.jid, x->name, x->sp.path);
+	o.setpgid = true;
+	o.reset_signals = true;
+	o.setup = host_setup;
+	o.arg = &u;
+	o.pidfd = true;
+	st = spawn(&o, &c, e);
+	env_free((char **)o.envp);
+	free(u.groups);
+	if (st < 0)
+		return brig_err_wrap(e, "%s", param);
+	st = spawn_wait(&c, x->sp.exec_timeout > 0 ? (int)(x->sp.exec_timeout * 1000) : -1, true);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
 	return judge(param, line, st, x->sp.exec_timeout, e);
 }
 
@@ -253,7 +233,7 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 	const char *param = jd_name(id);
 	cleanup_close int log = -1, in = -1, out = -1, err = -1;
 	cleanup_free char **cg = NULL;
-	struct enter_proc p;
+	struct spawn_child p;
 	struct enter_req r;
 	struct jail_user as;
 	char **env;
@@ -316,26 +296,27 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 	if (err >= 0)
 		r.fd_err = err;
 	st = enter_spawn(&r, &p, e);
-fail:
 	env_free(env);
 	if (r.as)
 		passwd_free(&as);
-	if (st < 0)
-		return brig_err_wrap(e, "%s: %s", param, line);
-	if (child_error(p.errfd, param, e) < 0) {
-		st = -1;
-		proc_waitpid(p.pid);
+	if (st < 0) {
+		brig_err_wrap(e, "%s", param);
 	} else {
 		/* On a timeout the entering process goes; what it started in
 		 * the jail goes with the jail, which a failed hook takes down
 		 * anyway. */
-		st = wait_timeout(p.pid, false, x->sp.exec_timeout);
+		st = spawn_wait(&p, x->sp.exec_timeout > 0 ? (int)(x->sp.exec_timeout * 1000) : -1, false);
 		st = judge(param, line, st, x->sp.exec_timeout, e);
 	}
 	/* Init counts the jail's processes again (entered ones are not its
 	 * children). */
 	pidfd_send_signal(x->pidfd, SIGUSR2, NULL, 0);
 	return st;
+fail:
+	env_free(env);
+	if (r.as)
+		passwd_free(&as);
+	return brig_err_wrap(e, "%s: %s", param, line);
 }
 
 /* The commands of param: each value of the list is one command, except

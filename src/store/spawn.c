@@ -1,53 +1,59 @@
 /* Running the helpers a template source names (busybox, debootstrap). */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/spawn.h"
 #include "util/io.h"
+#include "sys/proc.h"
+#include "sys/spawn.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-extern char **environ;
-
-/* Wait for pid; its exit status, or 128 + signal. */
-static int wait_child(pid_t pid)
+/* Start argv with stdin from /dev/null, stdout and stderr to out and err
+ * (SPAWN_FD_KEEP: ours); c->pid once it has executed. */
+static int start(char *const argv[], int out, int err, struct spawn_child *c, struct brig_err *e)
 {
-	int st;
+	struct spawn_opts o = SPAWN_OPTS_INIT;
 
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	o.argv = argv;
+	o.fds[0] = SPAWN_FD_NULL;
+	o.fds[1] = out;
+	o.fds[2] = err;
+	o.nfds = 3;
+	if (spawn(&o, c, e) < 0)
+		return brig_err_set(e, e->errnum, "running %s", argv[0]);
+	return 0;
+}
+
+/* Wait for c; its exit status, or 128 + signal. */
+static int wait_child(const struct spawn_child *c)
+{
+	int st = spawn_wait(c, -1, false);
+
+	return st < 0 ? -1 : proc_exit_code(st);
 }
 
 /* Run argv with stdin from /dev/null and stdout into *out. */
 int spawn_capture(char *const argv[], char **out, struct brig_err *e)
 {
 	struct strbuf sb = STRBUF_INIT;
-	posix_spawn_file_actions_t fa;
+	struct spawn_child c;
 	int pfd[2], rc;
-	pid_t pid;
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return brig_err_set(e, errno, "running %s", argv[0]);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = start(argv, pfd[1], SPAWN_FD_KEEP, &c, e);
 	close(pfd[1]);
-	if (rc != 0) {
+	if (rc < 0) {
 		close(pfd[0]);
-		return brig_err_set(e, rc, "running %s", argv[0]);
+		return -1;
 	}
 	(void)read_to_end(pfd[0], &sb);	/* an error: the exit status tells */
 	close(pfd[0]);
-	rc = wait_child(pid);
+	rc = wait_child(&c);
 	if (rc != 0) {
 		sb_free(&sb);
 		return brig_err_set(e, 0, "%s exited with status %d", argv[0], rc);
@@ -74,21 +80,12 @@ static char *tail_lines(const char *text, int n)
  * otherwise to logfd, whose last lines end the error message on failure. */
 int spawn_run(char *const argv[], bool verbose, int logfd, struct brig_err *e)
 {
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
+	struct spawn_child c;
 	int rc;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!verbose) {
-		posix_spawn_file_actions_adddup2(&fa, logfd, 1);
-		posix_spawn_file_actions_adddup2(&fa, logfd, 2);
-	}
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0)
-		return brig_err_set(e, rc, "running %s", argv[0]);
-	rc = wait_child(pid);
+	if (start(argv, verbose ? SPAWN_FD_KEEP : logfd, verbose ? SPAWN_FD_KEEP : logfd, &c, e) < 0)
+		return -1;
+	rc = wait_child(&c);
 	if (rc == 0)
 		return 0;
 	if (!verbose) {

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sys/caps.h"
@@ -19,26 +18,10 @@
 #include "sys/proc.h"
 #include "sys/pty.h"
 #include "sys/seccomp.h"
+#include "sys/spawn.h"
 #include "sys/userns.h"
 #include "util/io.h"
 #include "util/mem.h"
-#include "util/strbuf.h"
-
-/* Report e on fd (best effort). */
-static void report(int errfd, const struct brig_err *e)
-{
-	size_t len = strnlen(e->msg, sizeof(e->msg));
-	ssize_t n = write(errfd, e->msg, len);
-
-	(void)n;
-}
-
-/* X: report e and leave. */
-static __attribute__((noreturn)) void fail_exit(int errfd, const struct brig_err *e)
-{
-	report(errfd, e);
-	_exit(127);
-}
 
 /* Y: the environment of the command, the user's own variables added. */
 static char **build_env(char *const *base, const struct jail_user *u)
@@ -103,26 +86,29 @@ static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
 	return passwd_lookup(root, "/etc/passwd", "/etc/group", name, u, e);
 }
 
-/* Y: from the clone to the exec. Returns only on error. */
-static int child_exec(const struct enter_req *r, const int *cgfds, int pty, struct brig_err *e)
+/* What X and Y work with (X's copy: X is forked). */
+struct x_args {
+	const struct enter_req *r;
+	int *cgfds;		/* the jail's cgroup.procs files, opened by X */
+	int pty;		/* the slave Y gets as its terminal (-1: none) */
+	char *shell_argv[2];	/* a login shell's argv */
+};
+
+/* Y, on X's memory until it executes (X held meanwhile): from the clone
+ * to the exec, which spawn() makes of x. */
+static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 {
-	char *shell_argv[] = { NULL, NULL };
+	struct x_args *a = arg;
+	const struct enter_req *r = a->r;
 	struct jail_user u;
-	char *const *argv = r->argv;
-	cleanup_free char *argv0 = NULL;
-	sigset_t none;
 
 	/* First of all: into the jail's cgroups. */
 	for (size_t i = 0; i < r->ncgroups; i++)
-		if (write(cgfds[i], "0", 1) != 1)
+		if (write(a->cgfds[i], "0", 1) != 1)
 			return brig_err_set(e, errno, "joining cgroup %s", r->cgroups[i]);
 	for (size_t i = 0; i < r->ncgroups; i++)
-		close(cgfds[i]);
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (setup_stdio(r, pty, e) < 0)
+		close(a->cgfds[i]);
+	if (setup_stdio(r, a->pty, e) < 0)
 		return -1;
 	if (r->as) {
 		u = *r->as;
@@ -130,18 +116,19 @@ static int child_exec(const struct enter_req *r, const int *cgfds, int pty, stru
 		/* A root-only jail without /etc/passwd is still enterable as root. */
 		if (r->user)
 			return -1;
+		brig_err_clear(e);
 		u = (struct jail_user){ .name = xstrdup("root"), .home = xstrdup("/root"),
 					.shell = xstrdup("/bin/sh") };
 	}
 	if (enter_dir(r->login ? u.home : "/", e) < 0)
 		return -1;
-	environ = build_env(r->env, &u);
-	if (!argv) {
+	x->envp = build_env(r->env, &u);
+	if (!r->argv) {
 		const char *base = strrchr(u.shell, '/');
 
-		argv0 = xasprintf("-%s", base ? base + 1 : u.shell);
-		shell_argv[0] = argv0;
-		argv = shell_argv;
+		a->shell_argv[0] = xasprintf("-%s", base ? base + 1 : u.shell);
+		x->argv = a->shell_argv;
+		x->path = u.shell;
 	}
 	if (caps_limit(r->caps, e) < 0 || seccomp_prog_load(r->seccomp, e) < 0)
 		return -1;
@@ -149,30 +136,70 @@ static int child_exec(const struct enter_req *r, const int *cgfds, int pty, stru
 	    setresuid(u.uid, u.uid, u.uid) < 0)
 		return brig_err_set(e, errno, "user \"%s\": switching to uid %u", u.name, (unsigned)u.uid);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (r->argv)
-		execvp(argv[0], argv);
-	else
-		execv(u.shell, argv);
-	return brig_err_set(e, errno, "%s", r->argv ? argv[0] : u.shell);
+	return 0;
 }
 
-/* What Y starts with. */
-struct y_args {
-	const struct enter_req *r;
-	const int *cgfds;
-	int pty, errfd;
-};
-
-/* Y, on X's memory (X waits until Y has executed the command or ended). */
-static int y_main(void *arg)
+/* X, in the jail's namespaces: a pty of the jail's own devpts (its
+ * programs see a tty of theirs, /dev/pts/N), its master sent to the
+ * caller; returns the slave. */
+static int jail_pty(const struct enter_req *r, struct brig_err *e)
 {
-	const struct y_args *a = arg;
-	struct brig_err e = { 0 };
+	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int master, slave;
 
-	child_exec(a->r, a->cgfds, a->pty, &e);
-	report(a->errfd, &e);
-	proc_child_exit(127);
-	return 127;
+	if (root < 0)
+		return brig_err_set(e, errno, "terminal: the jail's root");
+	if (pty_open(root, "/dev/pts/ptmx", r->pty_term, &master, &slave, e) < 0)
+		return brig_err_wrap(e, "terminal");
+	if (pty_send_fd(r->pty_sock, master) < 0) {
+		brig_err_set(e, errno, "terminal: pty: passing it on");
+		close(master);
+		close(slave);
+		return -1;
+	}
+	close(master);
+	close(r->pty_sock);
+	return slave;
+}
+
+/* X, forked: join the jail. */
+static int x_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
+{
+	struct x_args *a = arg;
+	const struct enter_req *r = a->r;
+	int *keep = xcalloc(r->ncgroups + 8, sizeof(int));
+	size_t nkeep = 0;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	a->cgfds = xcalloc(r->ncgroups + 1, sizeof(int));
+	for (size_t i = 0; i < r->ncgroups; i++)
+		if ((a->cgfds[i] = cgroup_open_procs(r->cgroups[i], e)) < 0)
+			return -1;
+	/* Nothing of the host stays reachable: no ptrace, no /proc/PID/fd,
+	 * no descriptor but those the command needs. */
+	prctl(PR_SET_DUMPABLE, 0);
+	keep[nkeep++] = r->pidfd;
+	keep[nkeep++] = x->report;
+	keep[nkeep++] = r->fd_in;
+	keep[nkeep++] = r->fd_out;
+	keep[nkeep++] = r->fd_err;
+	keep[nkeep++] = r->pty;
+	keep[nkeep++] = r->pty_sock;
+	for (size_t i = 0; i < r->ncgroups; i++)
+		keep[nkeep++] = a->cgfds[i];
+	close_fds_except(keep, nkeep);
+	free(keep);
+	/* The user namespace first (the kernel joins it before the others). */
+	if (setns(r->pidfd, r->nsflags) < 0)
+		return brig_err_set(e, errno, "joining the jail's namespaces");
+	/* A userns jail: the host's root is nobody there; be the jail's. */
+	if ((r->nsflags & CLONE_NEWUSER) && userns_become_root(e) < 0)
+		return -1;
+	close(r->pidfd);
+	a->pty = r->pty;
+	if (r->pty_sock >= 0 && (a->pty = jail_pty(r, e)) < 0)
+		return -1;
+	return 0;
 }
 
 static volatile pid_t forward_to;
@@ -184,135 +211,48 @@ static void forward(int sig)
 		kill(forward_to, sig);
 }
 
-/* X, in the jail's namespaces: a pty of the jail's own devpts (its
- * programs see a tty of theirs, /dev/pts/N), its master sent to the
- * caller; returns the slave. */
-static int jail_pty(const struct enter_req *r, int errfd)
-{
-	struct brig_err e = { 0 };
-	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), master, slave;
-
-	if (root < 0)
-		brig_err_set(&e, errno, "the jail's root");
-	else if (pty_open(root, "/dev/pts/ptmx", r->pty_term, &master, &slave, &e) == 0 &&
-		 pty_send_fd(r->pty_sock, master) < 0)
-		brig_err_set(&e, errno, "pty: passing it on");
-	if (e.msg[0]) {
-		brig_err_wrap(&e, "terminal");
-		fail_exit(errfd, &e);
-	}
-	close(root);
-	close(master);
-	close(r->pty_sock);
-	return slave;
-}
-
-/* X: join the jail, clone Y, wait for it. Never returns. */
-static __attribute__((noreturn)) void intermediate(const struct enter_req *r, int errfd)
+/* X, in the jail: start Y (the command), stay outside, pass terminal
+ * signals on to it and end with its status. */
+static int x_run(void *arg, struct brig_err *e)
 {
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-	struct brig_err e = { 0 };
-	int *cgfds = xcalloc(r->ncgroups + 1, sizeof(int));
-	int *keep = xcalloc(r->ncgroups + 8, sizeof(int));
-	size_t nkeep = 0;
-	int pty = r->pty;
+	struct x_args *a = arg;
+	struct spawn_opts o = SPAWN_OPTS_INIT;
+	struct spawn_child y;
 	sigset_t all, old;
-	void *ystack;
-	pid_t y;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	for (size_t i = 0; i < r->ncgroups; i++)
-		if ((cgfds[i] = cgroup_open_procs(r->cgroups[i], &e)) < 0)
-			fail_exit(errfd, &e);
-	/* Nothing of the host stays reachable: no ptrace, no /proc/PID/fd,
-	 * no descriptor but those the command needs. */
-	prctl(PR_SET_DUMPABLE, 0);
-	keep[nkeep++] = r->pidfd;
-	keep[nkeep++] = errfd;
-	keep[nkeep++] = r->fd_in;
-	keep[nkeep++] = r->fd_out;
-	keep[nkeep++] = r->fd_err;
-	keep[nkeep++] = r->pty;
-	keep[nkeep++] = r->pty_sock;
-	for (size_t i = 0; i < r->ncgroups; i++)
-		keep[nkeep++] = cgfds[i];
-	close_fds_except(keep, nkeep);
-	free(keep);
-	/* The user namespace first (the kernel joins it before the others). */
-	if (setns(r->pidfd, r->nsflags) < 0) {
-		brig_err_set(&e, errno, "joining the jail's namespaces");
-		fail_exit(errfd, &e);
-	}
-	/* A userns jail: the host's root is nobody there; be the jail's. */
-	if ((r->nsflags & CLONE_NEWUSER) && userns_become_root(&e) < 0)
-		fail_exit(errfd, &e);
-	close(r->pidfd);
-	if (r->pty_sock >= 0)
-		pty = jail_pty(r, errfd);
-	ystack = proc_stack_new(&e);
-	if (!ystack)
-		fail_exit(errfd, &e);
+	/* Y shares our memory until it executes the command (sys/spawn.h). */
+	o.argv = a->r->argv;
+	o.reset_signals = true;
+	o.setup = y_setup;
+	o.arg = a;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	/* Y shares our memory until it executes the command (sys/proc.h);
-	 * CLONE_VFORK holds us until then. Its stack goes with us. */
-	y = clone(y_main, proc_stack_top(ystack), CLONE_VM | CLONE_VFORK | SIGCHLD,
-		  &(struct y_args){ .r = r, .cgfds = cgfds, .pty = pty, .errfd = errfd });
-	if (y < 0) {
-		brig_err_set(&e, errno, "clone");
-		fail_exit(errfd, &e);
-	}
-	/* Only Y (until it executes) may report now: EOF means it ran. */
-	close(errfd);
-	for (size_t i = 0; i < r->ncgroups; i++)
-		close(cgfds[i]);
+	if (spawn(&o, &y, e) < 0)
+		return -1;
+	/* Y runs the command: only it may report now (EOF: it ran). */
+	spawn_started();
+	for (size_t i = 0; i < a->r->ncgroups; i++)
+		close(a->cgfds[i]);
 	/* Only the command may hold the pty: its end is the console's end. */
-	if (pty >= 0)
-		close(pty);
-	forward_to = y;
+	if (a->pty >= 0)
+		close(a->pty);
+	forward_to = y.pid;
 	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
 		sigaction(fwd[i], &(struct sigaction){ .sa_handler = forward, .sa_flags = SA_RESTART }, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	_exit(proc_exit_code(proc_waitpid(y)));
+	return proc_exit_code(proc_waitpid(y.pid));
 }
 
-int enter_spawn(const struct enter_req *r, struct enter_proc *p, struct brig_err *e)
+int enter_spawn(const struct enter_req *r, struct spawn_child *c, struct brig_err *e)
 {
-	int ep[2];
+	struct x_args a = { .r = r, .pty = -1 };
+	struct spawn_opts o = SPAWN_OPTS_INIT;
 
-	if (pipe2(ep, O_CLOEXEC) < 0)
-		return brig_err_set(e, errno, "pipe");
-	fflush(NULL);
-	p->pid = fork();
-	if (p->pid == 0) {
-		close(ep[0]);
-		intermediate(r, ep[1]);
-	}
-	close(ep[1]);
-	if (p->pid < 0) {
-		close(ep[0]);
-		return brig_err_set(e, errno, "fork");
-	}
-	p->errfd = ep[0];
-	return 0;
-}
-
-int enter_wait(struct enter_proc *p, struct brig_err *e)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int st;
-
-	(void)read_to_end(p->errfd, &msg);	/* what it said before an error */
-	close(p->errfd);
-	p->errfd = -1;
-	st = proc_waitpid(p->pid);
-	if (msg.len) {
-		brig_err_set(e, 0, "%s", msg.s);
-		sb_free(&msg);
-		return -1;
-	}
-	sb_free(&msg);
-	if (st < 0)
-		return brig_err_set(e, errno, "waitpid");
-	return proc_exit_code(st);
+	o.fork = true;
+	o.setup = x_setup;
+	o.run = x_run;
+	o.arg = &a;
+	o.name = r->argv ? r->argv[0] : "a login shell";
+	return spawn(&o, c, e);
 }

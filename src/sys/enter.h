@@ -6,12 +6,13 @@
  *   namespace of init at once (setns on the pidfd), closes every other
  *   descriptor, and clones Y, the first process of the command inside the
  *   jail's PID namespace (Y shares X's memory until it executes, X held
- *   meanwhile: sys/proc.h). Y joins the jail's cgroups before anything else,
+ *   meanwhile: sys/spawn.h, which reports X's or Y's failure). Y joins the jail's cgroups before anything else,
  *   starts a new session (its own pty when asked), looks the user up in
  *   the jail's own files, changes to a directory inside the jail and
  *   checks it, builds a clean environment, drops to the jail's bounding
  *   set, loads the seccomp filter, sets groups, gid, uid, marks every
- *   descriptor above 2 close-on-exec and executes the command.
+ *   descriptor above 2 close-on-exec, resets its signals (blocked until
+ *   then) and executes the command.
  * X stays outside (it is not in the jail's PID namespace), forwards
  * terminal signals to Y and exits with Y's status.
  * The filter comes before the uid change, not last: without no_new_privs
@@ -55,15 +56,11 @@ struct enter_req {
 				 * size the pty takes (-1: none) */
 };
 
-struct enter_proc {
-	pid_t pid;		/* X */
-	int errfd;		/* Y's or X's error report, EOF once executed */
-};
+struct spawn_child;
 
-/* Start the command; wait for it with enter_wait(). */
-int enter_spawn(const struct enter_req *r, struct enter_proc *p, struct brig_err *e);
-/* Wait for the command: its exit status (128+signal if killed), or -1
- * with e set if it could not be started (unknown user, no such command). */
-int enter_wait(struct enter_proc *p, struct brig_err *e);
+/* Start the command: 0 once it has executed, c->pid being X, whose exit
+ * status is the command's (128+signal if killed); -1 with e set if it
+ * could not be started (unknown user, no such command), X waited for. */
+int enter_spawn(const struct enter_req *r, struct spawn_child *c, struct brig_err *e);
 
 #endif

@@ -15,28 +15,10 @@
 #include "sys/lo.h"
 #include "sys/proc.h"
 #include "sys/seccomp.h"
+#include "sys/spawn.h"
 #include "sys/userns.h"
 #include "util/io.h"
 #include "util/mem.h"
-
-/* What C reports at the end of a phase. On success of the last phase it
- * reports nothing: its status pipe closes on exec. */
-struct report {
-	int ok;
-	struct brig_err e;
-};
-
-/* C: report the phase's outcome (best effort: the parent may be gone). */
-static void child_report(int fd, int ok, const struct brig_err *e)
-{
-	struct report r = { .ok = ok };
-	ssize_t n;
-
-	if (e)
-		r.e = *e;
-	n = write(fd, &r, sizeof(r));
-	(void)n;
-}
 
 /* C: block until the parent says go; exit if it is gone. */
 static void child_wait_go(int fd)
@@ -173,7 +155,7 @@ static int child_main(void *arg)
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nullfd < 0) {
 		brig_err_set(&e, errno, "/dev/null");
-		child_report(a->status, 0, &e);
+		spawn_report(a->status, SPAWN_STEP_FDS, &e);
 		proc_child_exit(1);
 		return 1;
 	}
@@ -188,11 +170,11 @@ static int child_main(void *arg)
 	if (s->userns)
 		child_wait_go(a->go);
 	if (child_setup(s, &rootfd, &e) == 0) {
-		child_report(a->status, 1, NULL);
+		spawn_report(a->status, SPAWN_READY, NULL);
 		child_wait_go(a->go);
 		child_create(s, rootfd, nullfd, &e);
 	}
-	child_report(a->status, 0, &e);
+	spawn_report(a->status, SPAWN_STEP_SETUP, &e);
 	proc_child_exit(1);
 	return 1;
 }
@@ -262,22 +244,16 @@ int jail_go(struct jail_child *c, struct brig_err *e)
 
 int jail_wait(struct jail_child *c, bool exec_phase, struct brig_err *e)
 {
-	struct report r;
-	ssize_t n;
+	int r = spawn_read_report(c->status, e);
 
-	n = RETRY_EINTR(read(c->status, &r, sizeof(r)));
 	/* After exec the pipe closes with the old image; init must live. */
-	if (n == 0 && exec_phase && !proc_wait_exit(c->pidfd, 0)) {
+	if (r == 0 && exec_phase && !proc_wait_exit(c->pidfd, 0)) {
 		c->execd = true;
 		return 0;
 	}
-	if (n != (ssize_t)sizeof(r))
-		return brig_err_set(e, n < 0 ? errno : EPIPE, "the jail's first process died");
-	if (r.ok)
-		return 0;
-	r.e.msg[sizeof(r.e.msg) - 1] = '\0';
-	*e = r.e;
-	return -1;
+	if (r == 1 || r == -1)
+		return r == 1 ? 0 : -1;
+	return brig_err_set(e, r == -2 ? errno : EPIPE, "the jail's first process died");
 }
 
 void jail_child_release(struct jail_child *c, bool dead)

@@ -23,7 +23,9 @@
  * it has executed init or reported a failure while the caller waits in
  * jail_wait(). Only C's own stack and the memory of the caller's blocked
  * frames are touched meanwhile, so malloc, errno and the rest of libc's
- * state are never used by both at once. */
+ * state are never used by both at once. C tells how each phase ended with
+ * sys/spawn.h's report: SPAWN_READY after the setup, a failure's record,
+ * or nothing once it has executed init (EOF). */
 #ifndef BRIG_SYS_JAILPROC_H
 #define BRIG_SYS_JAILPROC_H
 

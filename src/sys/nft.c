@@ -16,6 +16,7 @@
 #include "sys/nft_raw.h"
 #include "sys/proc.h"
 #include "util/io.h"
+#include "sys/spawn.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -190,68 +191,55 @@ static int run(const char *cmds, const char *what, struct brig_err *e)
  * again and again), else by whoever inherits it when we exit. It holds
  * none of our files (a lock, the caller's stdout). Any failure to set
  * that up: fn runs here. */
+struct detached_job {
+	int (*fn)(const void *arg, struct brig_err *e);
+	const void *arg;
+};
+
+/* The detached child: fn, its success said at once, its failure reported
+ * (sys/spawn.h); then it exits, its sockets closing without us. */
+static int detached_run(void *arg, struct brig_err *e)
+{
+	const struct detached_job *j = arg;
+
+	in_detached = true;
+	if (j->fn(j->arg, e) < 0)
+		return -1;
+	spawn_started();
+	return 0;
+}
+
 static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *arg,
 		    struct brig_err *e)
 {
 	static pid_t ended[16];
-	struct { int32_t rc, errnum; } res = { -1, 0 };
-	int p[2];
-	pid_t pid;
-	ssize_t n;
+	struct detached_job j = { fn, arg };
+	struct spawn_opts o = SPAWN_OPTS_INIT;
+	struct spawn_child c;
+	int rc;
 
 	if (in_detached)
 		return fn(arg, e);
 	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
 		if (ended[i] > 0 && waitpid(ended[i], NULL, WNOHANG) != 0)
 			ended[i] = 0;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	o.fork = true;
+	o.run = detached_run;
+	o.arg = &j;
+	o.name = "nftables: the process changing the rules";
+	o.fds[0] = o.fds[1] = o.fds[2] = SPAWN_FD_NULL;
+	o.nfds = 3;
+	o.close_others = true;
+	o.no_reap = true;
+	rc = spawn(&o, &c, e);
+	if (c.pid < 0)
 		return fn(arg, e);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return fn(arg, e);
-	}
-	if (pid == 0) {
-		struct brig_err ce = { 0 };
-		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (nul >= 0) {
-			dup2(nul, 0);
-			dup2(nul, 1);
-			dup2(nul, 2);
-		}
-		close_fds_except(&p[1], 1);
-		in_detached = true;
-		res.rc = fn(arg, &ce) < 0 ? -1 : 0;
-		res.errnum = ce.errnum;
-		if (write(p[1], &res, sizeof(res)) == (ssize_t)sizeof(res) && res.rc < 0 &&
-		    write(p[1], ce.msg, strnlen(ce.msg, sizeof(ce.msg))) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
 	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
 		if (ended[i] == 0) {
-			ended[i] = pid;
+			ended[i] = c.pid;
 			break;
 		}
-	n = RETRY_EINTR(read(p[0], &res, sizeof(res)));
-	if (n != (ssize_t)sizeof(res)) {
-		close(p[0]);
-		return brig_err_set(e, 0, "nftables: the process changing the rules died");
-	}
-	if (res.rc < 0) {
-		char msg[BRIG_ERR_MAX];
-
-		n = RETRY_EINTR(read(p[0], msg, sizeof(msg) - 1));
-		msg[n > 0 ? n : 0] = '\0';
-		e->errnum = res.errnum;
-		snprintf(e->msg, sizeof(e->msg), "%s", n > 0 ? msg : "nftables: failed");
-	}
-	close(p[0]);
-	return res.rc;
+	return rc;
 }
 
 int nft_run(const char *cmds, int create, struct brig_err *e)

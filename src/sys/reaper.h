@@ -12,9 +12,9 @@
 /* Start the reaper of jail name, whose init is pidfd, once its start has
  * succeeded (and the jail's lock is released: if the jail has already
  * ended, the reaper must find it free). It runs detached: a session of its
- * own, stdio on /dev/null, cwd /, brig's BRIG_* variables only. Only a
- * failed clone is reported; a reaper that cannot start leaves the cleaning
- * to the next brig command. */
+ * own, stdio on /dev/null, cwd /, brig's BRIG_* variables only. -1 with
+ * e set if it could not be started; a reaper that cannot start leaves the
+ * cleaning to the next brig command. */
 int reaper_spawn(int pidfd, const char *name, const char *run, struct brig_err *e);
 /* The environment variable that tells `brig reap` which run of the jail
  * its reaper watched (run, as given to reaper_spawn): a restart policy
