@@ -1,5 +1,6 @@
 /* Small pieces of core/ every other file uses. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,14 @@ uint32_t core_hash(const char *s)
 	return h;
 }
 
-char *jail_cgroup_group(const char *name)
+char *core_cgroup_group(const char *name)
 {
 	const char *rd = core_rundir();
+	char group[32] = "brig";
 
-	if (strcmp(rd, DEFAULT_RUNDIR) == 0)
-		return xasprintf("brig/%s", name);
-	return xasprintf("brig.%08x/%s", core_hash(rd), name);
+	if (strcmp(rd, DEFAULT_RUNDIR) != 0)
+		snprintf(group, sizeof(group), "brig.%08x", core_hash(rd));
+	return name ? xasprintf("%s/%s", group, name) : xstrdup(group);
 }
 
 void core_fault(const char *point)

@@ -9,7 +9,6 @@
 
 #include "core/jail.h"
 #include "core/jid.h"
-#include "core/lock.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "sys/cgroup.h"
@@ -58,7 +57,7 @@ static int step_state(struct jctx *x, struct brig_err *e)
 /* One cgroup per hierarchy, all recorded (in one write) before any is made. */
 static int step_cgroup(struct jctx *x, struct brig_err *e)
 {
-	cleanup_free char *group = jail_cgroup_group(x->name);
+	cleanup_free char *group = core_cgroup_group(x->name);
 	char **dirs;
 	size_t n;
 	int r = 0;
@@ -355,87 +354,78 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 	return 1;
 }
 
-int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
+/* Under the jail's lock: the start itself, unless it runs already (or
+ * it is a reaper's restart that brig stop or start has cancelled). */
+static enum core_event start_locked(struct jctx *x, int running, struct brig_err *e)
 {
-	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .lockfd = -1, .initfd = -1,
-			  .rootmnt = -1, .pidfd = -1, .sink = s,
-			  .verbose = s->ops && s->ops->verbose };
-	struct brig_err e = { 0 };
+	long token = x->sink->ops ? x->sink->ops->restart_token : 0;
 	enum core_event ev = CORE_EV_FAILED;
-	const char *why = conf_name_invalid(x.name);
-	long token = s->ops ? s->ops->restart_token : 0, nrestart = 0;
-	bool busy;
-	int r;
 
-	x.child.go = x.child.status = x.child.pidfd = -1;
-	if (why) {
-		brig_err_set(&e, 0, "%s: start: the name %s", x.name, why);
-		goto out;
-	}
-	x.dir = jail_dir(x.name);
-	x.lockfd = jail_lock(x.name, true, &busy, &e);
-	if (x.lockfd < 0)
-		goto out;
 	/* A reaper's restart: only if brig stop or start has not cancelled it. */
-	if (token && !(nrestart = restart_claim(x.name, token))) {
-		ev = CORE_EV_SKIPPED;
-		brig_err_set(&e, 0, "%s: restart cancelled", x.name);
-		jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
-		goto out;
+	if (token && !(x->nrestart = restart_claim(x->name, token))) {
+		brig_err_set(e, 0, "%s: restart cancelled", x->name);
+		return CORE_EV_SKIPPED;
 	}
-	r = jail_reconcile(&x, &e);
-	if (r < 0) {
-		brig_err_wrap(&e, "%s: cleaning up its last run", x.name);
-	} else if (r == 1) {
+	if (running == 1) {
 		ev = CORE_EV_ALREADY;
-	} else {
-		state_free(&x.st);
-		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0) {
-			last_record(x.name, "failed", -1, x.step, e.msg, NULL);
-			brig_err_wrap(&e, "%s: start", x.name);
-		} else if (ended_in_start(&x, &e)) {
+	} else if (running == 0) {
+		state_free(&x->st);
+		if (prepare(x, e) < 0 || run_plan(x, e) < 0) {
+			last_record(x->name, "failed", -1, x->step, e->msg, NULL);
+			brig_err_wrap(e, "%s: start", x->name);
+		} else if (ended_in_start(x, e)) {
 			ev = CORE_EV_ENDED;
 		} else {
 			ev = CORE_EV_STARTED;
 		}
 	}
 	if (!token)
-		restart_started(x.name, cj, ev);
-	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
-	/* A jail without persist ends by itself, as on FreeBSD: its reaper
-	 * cleans up after it then. (A persist jail ends only by brig stop,
-	 * unless its init is killed: that is left to the next brig command,
-	 * like a brig that was killed; a fork here costs a few milliseconds
-	 * of start on a VM.) After the unlock: if the jail has already ended,
-	 * its reaper must find the jail free. A restart policy needs one for
-	 * a persist jail too: its init may be killed (the OOM killer). */
-	if (ev == CORE_EV_STARTED && (!x.sp.persist || restart_wanted(cj))) {
-		struct brig_err re = { 0 };
-		cleanup_free char *run = jail_run_id(&x.st);
+		restart_started(x->name, x->cj, ev);
+	return ev;
+}
 
-		if (reaper_spawn(x.pidfd, x.name, run, &re) < 0) {
+/* After the lock: the jail's reaper, and the outcome in its log.
+ * A jail without persist ends by itself, as on FreeBSD: its reaper
+ * cleans up after it then. (A persist jail ends only by brig stop,
+ * unless its init is killed: that is left to the next brig command,
+ * like a brig that was killed; a fork here costs a few milliseconds
+ * of start on a VM.) After the unlock: if the jail has already ended,
+ * its reaper must find the jail free. A restart policy needs one for
+ * a persist jail too: its init may be killed (the OOM killer). */
+static void start_after(struct jctx *x, enum core_event ev, struct brig_err *e)
+{
+	cleanup_free char *line = NULL;
+
+	if (ev == CORE_EV_STARTED && (!x->sp.persist || restart_wanted(x->cj))) {
+		struct brig_err re = { 0 };
+		cleanup_free char *run = jail_run_id(&x->st);
+
+		if (reaper_spawn(x->pidfd, x->name, run, &re) < 0) {
 			cleanup_free char *msg = xasprintf("%s: start: %s (what the jail leaves when it "
 							   "ends waits for the next brig command)",
-							   x.name, re.msg);
+							   x->name, re.msg);
 
-			sink_emit(s, x.name, CORE_EV_WARNING, msg);
+			sink_emit(x->sink, x->name, CORE_EV_WARNING, msg);
 		}
 	}
-out:
-	if (x.pidfd >= 0)
-		close(x.pidfd);
-	if (!why && ev != CORE_EV_ALREADY && ev != CORE_EV_SKIPPED) {
-		cleanup_free char *line = ev != CORE_EV_STARTED ? NULL :
-					  nrestart ? xasprintf("%s: restarted (jid %d, restart %ld)", x.name,
-							       x.st.jid, nrestart) :
-					  xasprintf("%s: started (jid %d)", x.name, x.st.jid);
+	if (ev == CORE_EV_ALREADY || ev == CORE_EV_SKIPPED)
+		return;
+	if (ev == CORE_EV_STARTED)
+		line = x->nrestart ? xasprintf("%s: restarted (jid %d, restart %ld)", x->name, x->st.jid,
+					       x->nrestart)
+				   : xasprintf("%s: started (jid %d)", x->name, x->st.jid);
+	jlog_event(x->name, line ? line : e->msg);
+}
 
-		jlog_event(x.name, line ? line : e.msg);
-	}
-	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED || ev == CORE_EV_ENDED ? e.msg : NULL);
-	spec_free(&x.sp);
-	state_free(&x.st);
-	free(x.dir);
+static const struct jail_op start_op = { "start", start_locked, start_after };
+
+int jail_start(const struct conf *c, const struct conf_jail *cj, const struct sink *s)
+{
+	struct jctx x = { .conf = c, .cj = cj, .name = cj->name, .sink = s,
+			  .verbose = s->ops && s->ops->verbose };
+	struct brig_err e = { 0 };
+	enum core_event ev = jail_frame(&x, &start_op, &e);
+
 	if (ev == CORE_EV_ENDED)
 		return s->ops && s->ops->ended_ok ? 0 : -1;
 	return ev == CORE_EV_FAILED ? -1 : 0;
