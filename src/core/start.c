@@ -186,18 +186,6 @@ static void undo_kill(struct jctx *x)
 	jail_child_release(&x->child, true);
 }
 
-/* exec.prestart: host commands before the jail exists. */
-static int step_prestart(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, "exec.prestart", false, e);
-}
-
-/* exec.created: host commands once the jail exists. */
-static int step_created(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, "exec.created", false, e);
-}
-
 /* The network of a vnet jail (net/ records what it makes). */
 static int step_vnet(struct jctx *x, struct brig_err *e)
 {
@@ -206,24 +194,6 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 	if (net_jail_up(x->cj, x->st.jid, x->st.init_pid, &rec, e) < 0)
 		return brig_err_wrap(e, "vnet");
 	return 0;
-}
-
-/* exec.start: commands in the jail. */
-static int step_start(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, "exec.start", true, e);
-}
-
-/* command: commands in the jail, after exec.start. */
-static int step_command(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, "command", true, e);
-}
-
-/* exec.poststart: host commands once the jail has started. */
-static int step_poststart(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, "exec.poststart", false, e);
 }
 
 /* Started: tell init (without persist the jail may end from now on). */
@@ -238,24 +208,27 @@ static int step_ready(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* A step without run is the exec.* hook (or command) it names: on the
+ * host, or in the jail. */
 static const struct step {
 	const char *name;
 	int (*run)(struct jctx *x, struct brig_err *e);
 	void (*undo)(struct jctx *x);
+	bool in_jail;
 } steps[] = {
-	{ "state", step_state, NULL },
-	{ "cgroup", step_cgroup, NULL },
-	{ "devices", step_devices, NULL },
-	{ "prepare", step_prepare, NULL },
-	{ "mount", step_mount, undo_kill },
-	{ "exec.prestart", step_prestart, NULL },
-	{ "create", step_create, undo_kill },
-	{ "exec.created", step_created, NULL },
-	{ "vnet", step_vnet, NULL },
-	{ "exec.start", step_start, NULL },
-	{ "command", step_command, NULL },
-	{ "exec.poststart", step_poststart, NULL },
-	{ "ready", step_ready, NULL },
+	{ "state", step_state, NULL, false },
+	{ "cgroup", step_cgroup, NULL, false },
+	{ "devices", step_devices, NULL, false },
+	{ "prepare", step_prepare, NULL, false },
+	{ "mount", step_mount, undo_kill, false },
+	{ "exec.prestart", NULL, NULL, false },
+	{ "create", step_create, undo_kill, false },
+	{ "exec.created", NULL, NULL, false },
+	{ "vnet", step_vnet, NULL, false },
+	{ "exec.start", NULL, NULL, true },
+	{ "command", NULL, NULL, true },
+	{ "exec.poststart", NULL, NULL, false },
+	{ "ready", step_ready, NULL, false },
 };
 
 /* Run the plan; on failure undo in reverse, then remove every recorded
@@ -275,7 +248,8 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 		}
 		core_fault(steps[done].name);
 		x->step = steps[done].name;
-		if (steps[done].run(x, e) < 0)
+		if (steps[done].run ? steps[done].run(x, e) < 0
+				    : hook_run(x, steps[done].name, steps[done].in_jail, e) < 0)
 			break;
 	}
 	if (done == ARRAY_SIZE(steps))

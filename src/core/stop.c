@@ -13,14 +13,6 @@
 #include "sys/proc.h"
 #include "util/mem.h"
 
-/* exec.* hooks of a stop; none with core_ops.no_hooks (jail -R). */
-static int stop_hook(struct jctx *x, const char *param, bool in_jail, struct brig_err *e)
-{
-	if (x->sink->ops && x->sink->ops->no_hooks)
-		return 0;
-	return hook_run(x, param, in_jail, e);
-}
-
 /* The jail's init, pinned; the jail is "stopping" from here on. */
 static int step_stopping(struct jctx *x, struct brig_err *e)
 {
@@ -33,18 +25,6 @@ static int step_stopping(struct jctx *x, struct brig_err *e)
 		return -1;
 	core_fault("stopping");
 	return 0;
-}
-
-/* exec.prestop: host commands before the jail is stopped. */
-static int step_prestop(struct jctx *x, struct brig_err *e)
-{
-	return stop_hook(x, "exec.prestop", false, e);
-}
-
-/* exec.stop: commands in the jail. */
-static int step_stop(struct jctx *x, struct brig_err *e)
-{
-	return stop_hook(x, "exec.stop", true, e);
 }
 
 /* A vnet jail's interfaces go with its namespace: net/ is told first. */
@@ -76,40 +56,36 @@ static int step_remove(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
-/* exec.poststop: host commands once the jail is gone. */
-static int step_poststop(struct jctx *x, struct brig_err *e)
-{
-	return stop_hook(x, "exec.poststop", false, e);
-}
-
-/* Every recorded object, in reverse order, then the state. */
-static int step_teardown(struct jctx *x, struct brig_err *e)
-{
-	return jail_teardown(x, e);
-}
-
-/* exec.release: host commands once everything of the jail is gone. */
-static int step_release(struct jctx *x, struct brig_err *e)
-{
-	return stop_hook(x, "exec.release", false, e);
-}
-
-/* jail(8)'s order. A step with warn that fails is reported and the stop
- * goes on (the jail must go either way); any other failure ends it. */
+/* jail(8)'s order. A step without run is the exec.* hook it names (on
+ * the host, or in the jail), none with core_ops.no_hooks (jail -R). A
+ * step with warn that fails is reported and the stop goes on (the jail
+ * must go either way); any other failure ends it. */
 static const struct stop_step {
 	const char *name;
 	int (*run)(struct jctx *x, struct brig_err *e);
+	bool in_jail;
 	bool warn;
 } steps[] = {
-	{ "stopping", step_stopping, false },
-	{ "exec.prestop", step_prestop, true },
-	{ "exec.stop", step_stop, true },
-	{ "vnet", step_vnet, false },
-	{ "remove", step_remove, false },
-	{ "exec.poststop", step_poststop, true },
-	{ "teardown", step_teardown, false },
-	{ "exec.release", step_release, true },
+	{ "stopping", step_stopping, false, false },
+	{ "exec.prestop", NULL, false, true },
+	{ "exec.stop", NULL, true, true },
+	{ "vnet", step_vnet, false, false },
+	{ "remove", step_remove, false, false },
+	{ "exec.poststop", NULL, false, true },
+	{ "teardown", jail_teardown, false, false },
+	{ "exec.release", NULL, false, true },
 };
+
+/* One step of the table. */
+static int run_step(struct jctx *x, const struct stop_step *s, struct brig_err *e)
+{
+	x->step = s->name;
+	if (s->run)
+		return s->run(x, e);
+	if (x->sink->ops && x->sink->ops->no_hooks)
+		return 0;
+	return hook_run(x, s->name, s->in_jail, e);
+}
 
 /* The stop itself, with the jail's lock held and x->st of a running jail. */
 static int run_plan(struct jctx *x, struct brig_err *e)
@@ -122,8 +98,7 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		struct brig_err se = { 0 };
 
-		x->step = steps[i].name;
-		if (steps[i].run(x, steps[i].warn ? &se : e) == 0)
+		if (run_step(x, &steps[i], steps[i].warn ? &se : e) == 0)
 			continue;
 		if (!steps[i].warn)
 			return -1;

@@ -28,27 +28,14 @@ run() {
 		echo $rc >"$out.rc"
 	) &
 }
-# hold_store: take the store's lock, as another store operation would.
-hold_store() {
-	rm -f "$T/go" "$T/held"
-	mkfifo "$T/go"
-	flock -x "$S/lock" sh -c "echo held >$T/held; read x <$T/go" &
-	holder=$!
-	tries=0
-	until [ -s "$T/held" ]; do
-		tries=$((tries + 1))
-		[ $tries -lt 500 ] || fail "the test's store lock holder did not start"
-		sleep 0.02
-	done
-}
-# release_store: once the start has ended, or waits for the jail's lock
-# (held by the operation, which waits for the store).
+# release_store: the store's lock (held as another store operation would
+# hold it), once the start has ended, or waits for the jail's lock (held by
+# the operation, which waits for the store).
 release_store() {
 	until [ -e "$T/start.rc" ] || grep -q 'web: waiting for another brig' "$T/start" 2>/dev/null; do
 		sleep 0.02
 	done
-	echo go >"$T/go"
-	wait $holder
+	release_lock
 }
 # race ROUND CMD...: brig start web and CMD at once; their statuses in
 # $SRC and $ORC, their output in $T/start and $T/op.
@@ -56,7 +43,7 @@ race() {
 	round=$1
 	shift
 	rm -f "$T/start.rc" "$T/op.rc" "$T/start" "$T/op"
-	[ $((round % 10)) != 5 ] || hold_store
+	[ $((round % 10)) != 5 ] || hold_lock "$S/lock"
 	if [ $((round % 2)) = 0 ]; then
 		run "$T/start" "$BRIG" start web
 		run "$T/op" "$@"
