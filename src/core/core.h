@@ -29,8 +29,8 @@ char *core_cgroup_group(const char *name);
 const char *core_logdir(void);
 char *core_log_path(const char *name);
 
-/* fn is called (once per wait) when a start or stop has waited a second
- * for a jail's lock, with the pid of the brig holding it (0: unknown).
+/* fn is called (once per wait) when a start, stop or store operation
+ * (core_destroy...) has waited a second for a jail's lock, with the pid of the brig holding it (0: unknown).
  * The wait is bounded by $BRIG_LOCK_WAIT seconds (30 by default). */
 void core_set_lock_notice(void (*fn)(const char *jail, pid_t holder));
 
