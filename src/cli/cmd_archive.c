@@ -16,7 +16,7 @@ int cmd_export(int argc, char **argv)
 	struct store_export x = { 0 };
 	struct cli_progress cp;
 	struct brig_err e;
-	int running, rc;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--full"))
@@ -32,20 +32,9 @@ int cmd_export(int argc, char **argv)
 	}
 	if (!x.jail || !x.file)
 		goto usage;
-	running = core_is_running(x.jail, &e);
-	if (running < 0) {
-		cli_print_err(&e);
-		return 1;
-	}
-	if (running && !x.live) {
-		cli_error("%s: export: the jail is running; stop it first, or use --live "
-			  "(its files are then read while it writes them)", x.jail);
-		return 1;
-	}
-	x.live = running;
 	cli_progress_init(&cp);
 	x.progress = &cp.sp;
-	rc = store_export(&x, &e);
+	rc = core_export(&x, &e);
 	cli_progress_done(&cp);
 	if (rc < 0) {
 		cli_print_err(&e);

@@ -54,37 +54,14 @@ usage:
 	return 2;
 }
 
-/* Report a failure of core_stop. */
-static void report(void *ctx, const char *jail, enum core_event ev, const char *msg)
-{
-	(void)ctx;
-	if (ev == CORE_EV_FAILED || ev == CORE_EV_SKIPPED)
-		cli_error("%s: stop: %s", jail, msg ? msg : "failed");
-}
-
-/* Stop a running jail before it is destroyed (-f). */
-static int stop_first(char *name)
-{
-	struct core_ops ops = { .quiet = true, .report = report };
-	struct conf *c = cli_load_conf(NULL, NULL, 0);
-	int failed;
-
-	if (!c) {
-		cli_error("%s: destroy: cannot stop it: the configuration does not load", name);
-		return -1;
-	}
-	failed = core_stop(conf_jail_set(c), &name, 1, &ops);
-	conf_free(c);
-	return failed ? -1 : 0;
-}
-
 /* brig destroy NAME [-f] */
 int cmd_destroy(int argc, char **argv)
 {
 	char *name = NULL;
 	bool force = false;
+	struct conf *c;
 	struct brig_err e;
-	int running;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
@@ -97,32 +74,24 @@ int cmd_destroy(int argc, char **argv)
 	if (!name)
 		goto usage;
 	/* FreeBSD's jail(8) fails a jail whose depend names no jail: say so
-	 * now rather than leave bb to find out at its next start. */
+	 * now rather than leave bb to find out at its next start. With -f,
+	 * the configuration is the stop's, if the jail runs (without it, it
+	 * stops as it started). */
+	c = cli_load_conf_quiet(NULL, false);
 	if (!force) {
-		struct conf *c = cli_load_conf_quiet(NULL, false);
 		cleanup_free char *deps = c ? core_dependents(conf_jail_set(c), name) : NULL;
 
-		conf_free(c);
 		if (deps) {
 			cli_error("%s: destroy: jail%s %s depend%s on it (depend = %s); change %s first, "
 				  "or use -f", name, strchr(deps, ',') ? "s" : "", deps,
 				  strchr(deps, ',') ? "" : "s", name, strchr(deps, ',') ? "them" : "it");
+			conf_free(c);
 			return 1;
 		}
 	}
-	running = core_is_running(name, &e);
-	if (running < 0) {
-		cli_print_err(&e);
-		return 1;
-	}
-	if (running && !force) {
-		cli_error("%s: destroy: the jail is running; stop it first (brig stop %s) or use -f",
-			  name, name);
-		return 1;
-	}
-	if (running && stop_first(name) < 0)
-		return 1;
-	if (store_jail_destroy(name, &e) < 0) {
+	rc = core_destroy(c ? conf_jail_set(c) : NULL, name, force, &e);
+	conf_free(c);
+	if (rc < 0) {
 		cli_print_err(&e);
 		return 1;
 	}

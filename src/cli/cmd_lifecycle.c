@@ -249,3 +249,17 @@ int cmd_reap(int argc, char **argv)
 		return 2;
 	return core_reap(argv[1], pidfd > 2 ? pidfd : -1, load_for_reap, &e) < 0 ? 1 : 0;
 }
+
+/* brig _cgroup-group [JAIL]: internal, for the tests' leak check. The
+ * cgroup group (below each hierarchy's root) of the jails of this run
+ * directory, or of JAIL. */
+int cmd_cgroup_group(int argc, char **argv)
+{
+	cleanup_free char *group = NULL;
+
+	if (argc > 2 || (argc == 2 && conf_name_invalid(argv[1])))
+		return 2;
+	group = core_cgroup_group(argc == 2 ? argv[1] : NULL);
+	printf("%s\n", group);
+	return 0;
+}

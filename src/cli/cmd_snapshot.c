@@ -40,7 +40,7 @@ int cmd_snapshot(int argc, char **argv)
 		return 2;
 	}
 	cli_progress_init(&cp);
-	rc = store_snapshot_create(argv[1], argc == 3 ? argv[2] : NULL, &name, &cp.sp, &e);
+	rc = core_snapshot(argv[1], argc == 3 ? argv[2] : NULL, &name, &cp.sp, &e);
 	cli_progress_done(&cp);
 	if (rc < 0) {
 		cli_print_err(&e);
@@ -110,24 +110,14 @@ int cmd_rollback(int argc, char **argv)
 {
 	struct cli_progress cp;
 	struct brig_err e;
-	int running, rc;
+	int rc;
 
 	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
 		cli_error("usage: brig rollback NAME SNAP");
 		return 2;
 	}
-	running = core_is_running(argv[1], &e);
-	if (running < 0) {
-		cli_print_err(&e);
-		return 1;
-	}
-	if (running) {
-		cli_error("%s: rollback: the jail is running; stop it first (brig stop %s)",
-			  argv[1], argv[1]);
-		return 1;
-	}
 	cli_progress_init(&cp);
-	rc = store_rollback(argv[1], argv[2], &cp.sp, &e);
+	rc = core_rollback(argv[1], argv[2], &cp.sp, &e);
 	cli_progress_done(&cp);
 	if (rc < 0) {
 		cli_print_err(&e);

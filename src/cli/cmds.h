@@ -25,6 +25,7 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_reap(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_cgroup_group(int argc, char **argv);
 
 /* brig's verbs (cli/main.c), for main and for the completions. */
 struct cli_command {

@@ -27,5 +27,8 @@ const struct cli_command cli_commands[] = {
 	{ "reap", cmd_reap, NULL },
 	/* Internal: names for the shell completions (cli/cmd_complete.c). */
 	{ "complete", cmd_complete, NULL },
+	/* Internal: the cgroup group of this run directory or of a jail, for
+	 * the tests' leak check (tests/integration/lib/run-one.sh). */
+	{ "_cgroup-group", cmd_cgroup_group, NULL },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

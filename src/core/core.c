@@ -1,5 +1,6 @@
 /* Small pieces of core/ every other file uses. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,13 @@ uint32_t core_hash(const char *s)
 	return h;
 }
 
-char *jail_cgroup_group(const char *name)
+char *core_cgroup_group(const char *name)
 {
-	if (brig_rundir_is_default())
-		return xasprintf("brig/%s", name);
-	return xasprintf("brig.%08x/%s", core_hash(brig_rundir()), name);
+	char group[32] = "brig";
+
+	if (!brig_rundir_is_default())
+		snprintf(group, sizeof(group), "brig.%08x", core_hash(brig_rundir()));
+	return name ? xasprintf("%s/%s", group, name) : xstrdup(group);
 }
 
 void core_fault(const char *point)

@@ -12,14 +12,20 @@
 #include "conf/model.h"
 #include "util/err.h"
 
+/* The cgroup group of jail name below each hierarchy's root ("brig/NAME";
+ * with a BRIG_RUNDIR of its own, "brig.HASH/NAME", so that separate run
+ * directories never collide); name NULL: the group of every jail of this
+ * run directory ("brig", "brig.HASH"). Caller frees. */
+char *core_cgroup_group(const char *name);
+
 /* brig's log of a jail: NAME.log in brig_logdir() (core/jlog.c): brig's
  * events for the jail (started, stopped, ended, restarts), and the output
  * of its exec.* commands in the jail when it has no exec.consolelog and
  * core_ops.own_log is set; rotated at 1 MiB to NAME.log.1. Caller frees. */
 char *core_log_path(const char *name);
 
-/* fn is called (once per wait) when a start or stop has waited a second
- * for a jail's lock, with the pid of the brig holding it (0: unknown).
+/* fn is called (once per wait) when a start, stop or store operation
+ * (core_destroy...) has waited a second for a jail's lock, with the pid of the brig holding it (0: unknown).
  * The wait is bounded by $BRIG_LOCK_WAIT seconds (30 by default). */
 void core_set_lock_notice(void (*fn)(const char *jail, pid_t holder));
 
@@ -38,6 +44,7 @@ enum core_event {
 				 * which parameter first */
 	CORE_EV_ENDED,		/* started, then ended within the start (no persist
 				 * and no process left); msg says so */
+	CORE_EV_DONE,		/* a store operation on the jail (core_destroy...) did its work */
 };
 
 struct core_ops {
@@ -106,6 +113,25 @@ int core_check_new(const char *name, const char *confpath, const char *text, str
 int core_check_import(const char *name, const char *confpath, const char *archive,
 		      const char *text, bool fix, char **fixed, struct diag *changed,
 		      struct brig_err *e);
+
+struct store_export;
+struct store_progress;
+/* The store's work on one jail, in the frame of start and stop: the
+ * jail's lock taken (waiting as they do, BRIG_LOCK_WAIT), its state
+ * reconciled, and whether it runs asked under the lock, so that no brig
+ * start comes between that and the work (core/storeops.c). 0, or -1 with
+ * e set. core_destroy: refused while the jail runs, or with force
+ * stopped first (s: the configuration, may be NULL).
+ * core_rollback: refused while it runs. core_export: refused while it
+ * runs unless x->live, which is then set to whether it runs.
+ * core_snapshot: a running jail's as it runs, never one half started or
+ * stopped. */
+int core_destroy(const struct jail_set *s, const char *name, bool force, struct brig_err *e);
+int core_rollback(const char *name, const char *snap, const struct store_progress *p,
+		  struct brig_err *e);
+int core_export(struct store_export *x, struct brig_err *e);
+int core_snapshot(const char *name, const char *snap, char **name_out, const struct store_progress *p,
+		  struct brig_err *e);
 
 /* The jails of s whose depend names jail ("a, b", in definition order;
  * NULL if none): brig destroy refuses those without -f. */

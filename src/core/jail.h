@@ -30,6 +30,7 @@ void sink_created(const struct sink *s, const char *jail, int jid);
 
 /* One jail during an operation. */
 struct jctx {
+	const struct jail_set *set;	/* the configuration's jails (NULL: none loaded) */
 	const struct jail_def *def;	/* NULL: no longer in the configuration */
 	const char *name;
 	char *dir;		/* its state directory */
@@ -43,10 +44,32 @@ struct jctx {
 	const struct sink *sink;
 	struct net_plan *net;	/* start: the command's networks */
 	bool verbose;
-	const char *step;	/* start: the step being run, for the record of a failure */
+	const char *step;	/* start, stop: the step being run (a start's failure records it) */
+	long nrestart;		/* start: a reaper's restart: its number */
+	void *arg;		/* a store operation: what it was given (core/store.c) */
 	bool exit_known;	/* reap: the init's exit status is known: */
 	int exit_status;	/* its exit code (128+signal) */
 };
+
+/* One operation on one jail, run by jail_frame. */
+struct jail_op {
+	const char *verb;	/* "start", "stop", "destroy"...: in its messages */
+	/* With the jail's lock held and its state reconciled: running is 1
+	 * if the jail runs (x->st filled), 0 if not, -1 if what its last run
+	 * left could not be cleaned up (e says what: the operation does what
+	 * it must even then, and fails). Returns the outcome; e is set for
+	 * CORE_EV_FAILED and CORE_EV_ENDED. */
+	enum core_event (*locked)(struct jctx *x, int running, struct brig_err *e);
+	/* Once the lock is released, whatever the outcome (a start's reaper,
+	 * its log line); not for a bad name. May be NULL. */
+	void (*after)(struct jctx *x, enum core_event ev, struct brig_err *e);
+};
+/* core/frame.c: one operation on jail x->name (x: its conf, cj, name and
+ * sink set, the rest zero): the name checked, the jail's lock taken
+ * (waiting for another brig's, bounded: core_set_lock_notice), its state
+ * reconciled, op->locked, the lock released, op->after, the outcome
+ * reported on x->sink (and returned). x's resources are freed. */
+enum core_event jail_frame(struct jctx *x, const struct jail_op *op, struct brig_err *e);
 
 /* Record how jail name ended (core/last.c): event "ended" (status: the
  * exit code of its last process, -1 unknown; run: which run, see
@@ -122,6 +145,10 @@ struct net_plan;
 int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_plan *net,
 	       const struct sink *s);
 int jail_stop(const struct jail_set *set, const char *name, const struct sink *s);
+/* brig stop's part under the jail's lock (a struct jail_op's locked; also
+ * brig destroy -f's): the stop table (core/stop.c) if it runs, as it
+ * started. */
+enum core_event jail_stop_locked(struct jctx *x, int running, struct brig_err *e);
 
 /* core/recorded.c, the one place that records a jail's model in its
  * state and reads it back: stop, exec, reload and reconciliation read
@@ -144,10 +171,6 @@ struct idmap jail_idmap(const struct jstate *st);
  * host, so jails may share a path. With path "/", none: the host's tree
  * as it is (its files are nobody's to the jail). */
 int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e);
-
-/* The cgroup group of a jail ("brig/NAME"; with a BRIG_RUNDIR of its own,
- * "brig.HASH/NAME", so that separate run directories never collide). */
-char *jail_cgroup_group(const char *name);
 
 /* core/exec.c: run the entered command r and wait for it, through a
  * fresh pty relayed by brig for those of the caller's stdin, stdout and

@@ -1,9 +1,10 @@
 /* Locks under the run directory.
  *
  * Per jail: brig_rundir()/NAME/lock, flock()ed, held by the one brig that
- * starts, stops or cleans up that jail. A start or stop that finds it held
- * waits for it, up to $BRIG_LOCK_WAIT seconds (30 by default; the holder
- * is named after a second, core_set_lock_notice), then says "busy"; a look
+ * starts, stops, cleans up or works on the storage of that jail (the frame
+ * of every jail operation, core/frame.c). One that finds it held waits
+ * for it, up to $BRIG_LOCK_WAIT seconds (30 by default; the holder is
+ * named after a second, core_set_lock_notice), then says "busy"; a look
  * (brig ls, brig reap) never waits. The lock file goes away with the jail's state; a brig that
  * locked a file just unlinked by another notices (the inode at the path
  * changed) and tries again, so two can never both own a jail.

@@ -10,7 +10,6 @@
 #include "conf/model.h"
 #include "core/jail.h"
 #include "core/jid.h"
-#include "core/lock.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "sys/cgroup.h"
@@ -54,7 +53,7 @@ static int step_state(struct jctx *x, struct brig_err *e)
 /* One cgroup per hierarchy, all recorded (in one write) before any is made. */
 static int step_cgroup(struct jctx *x, struct brig_err *e)
 {
-	cleanup_free char *group = jail_cgroup_group(x->name);
+	cleanup_free char *group = core_cgroup_group(x->name);
 	char **dirs;
 	size_t n;
 	int r = 0;
@@ -180,18 +179,6 @@ static void undo_kill(struct jctx *x)
 	jail_child_release(&x->child, true);
 }
 
-/* exec.prestart: host commands before the jail exists. */
-static int step_prestart(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, JP_EXEC_PRESTART, false, e);
-}
-
-/* exec.created: host commands once the jail exists. */
-static int step_created(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, JP_EXEC_CREATED, false, e);
-}
-
 /* The network of a vnet jail (net/ records what it makes). */
 static int step_vnet(struct jctx *x, struct brig_err *e)
 {
@@ -200,24 +187,6 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 	if (net_jail_up(x->net, x->def, x->st.jid, x->st.init_pid, &rec, e) < 0)
 		return brig_err_wrap(e, "vnet");
 	return 0;
-}
-
-/* exec.start: commands in the jail. */
-static int step_start(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, JP_EXEC_START, true, e);
-}
-
-/* command: commands in the jail, after exec.start. */
-static int step_command(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, JP_COMMAND, true, e);
-}
-
-/* exec.poststart: host commands once the jail has started. */
-static int step_poststart(struct jctx *x, struct brig_err *e)
-{
-	return hook_run(x, JP_EXEC_POSTSTART, false, e);
 }
 
 /* Started: tell init (without persist the jail may end from now on). */
@@ -231,24 +200,28 @@ static int step_ready(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* A step without run is the exec.* hook (or command) hook: on the host,
+ * or in the jail. */
 static const struct step {
 	const char *name;
 	int (*run)(struct jctx *x, struct brig_err *e);
 	void (*undo)(struct jctx *x);
+	enum jparam hook;
+	bool in_jail;
 } steps[] = {
-	{ "state", step_state, NULL },
-	{ "cgroup", step_cgroup, NULL },
-	{ "devices", step_devices, NULL },
-	{ "prepare", step_prepare, NULL },
-	{ "mount", step_mount, undo_kill },
-	{ "exec.prestart", step_prestart, NULL },
-	{ "create", step_create, undo_kill },
-	{ "exec.created", step_created, NULL },
-	{ "vnet", step_vnet, NULL },
-	{ "exec.start", step_start, NULL },
-	{ "command", step_command, NULL },
-	{ "exec.poststart", step_poststart, NULL },
-	{ "ready", step_ready, NULL },
+	{ "state", step_state, NULL, 0, false },
+	{ "cgroup", step_cgroup, NULL, 0, false },
+	{ "devices", step_devices, NULL, 0, false },
+	{ "prepare", step_prepare, NULL, 0, false },
+	{ "mount", step_mount, undo_kill, 0, false },
+	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },
+	{ "create", step_create, undo_kill, 0, false },
+	{ "exec.created", NULL, NULL, JP_EXEC_CREATED, false },
+	{ "vnet", step_vnet, NULL, 0, false },
+	{ "exec.start", NULL, NULL, JP_EXEC_START, true },
+	{ "command", NULL, NULL, JP_COMMAND, true },
+	{ "exec.poststart", NULL, NULL, JP_EXEC_POSTSTART, false },
+	{ "ready", step_ready, NULL, 0, false },
 };
 
 /* Run the plan; on failure undo in reverse, then remove every recorded
@@ -268,7 +241,8 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 		}
 		core_fault(steps[done].name);
 		x->step = steps[done].name;
-		if (steps[done].run(x, e) < 0)
+		if (steps[done].run ? steps[done].run(x, e) < 0
+				    : hook_run(x, steps[done].hook, steps[done].in_jail, e) < 0)
 			break;
 	}
 	if (done == ARRAY_SIZE(steps))
@@ -347,88 +321,79 @@ static int ended_in_start(struct jctx *x, struct brig_err *e)
 	return 1;
 }
 
-int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_plan *net,
-	       const struct sink *s)
+/* Under the jail's lock: the start itself, unless it runs already (or
+ * it is a reaper's restart that brig stop or start has cancelled). */
+static enum core_event start_locked(struct jctx *x, int running, struct brig_err *e)
 {
-	struct jctx x = { .def = d, .name = d->name, .lockfd = -1, .initfd = -1,
-			  .rootmnt = -1, .pidfd = -1, .sink = s, .net = net,
-			  .verbose = s->ops && s->ops->verbose };
-	struct brig_err e = { 0 };
+	long token = x->sink->ops ? x->sink->ops->restart_token : 0;
 	enum core_event ev = CORE_EV_FAILED;
-	const char *why = conf_name_invalid(x.name);
-	long token = s->ops ? s->ops->restart_token : 0, nrestart = 0;
-	bool busy;
-	int r;
 
-	x.child.go = x.child.status = x.child.pidfd = -1;
-	if (why) {
-		brig_err_set(&e, 0, "%s: start: the name %s", x.name, why);
-		goto out;
-	}
-	x.dir = jail_dir(x.name);
-	x.lockfd = jail_lock(x.name, true, &busy, &e);
-	if (x.lockfd < 0)
-		goto out;
 	/* A reaper's restart: only if brig stop or start has not cancelled it. */
-	if (token && !(nrestart = restart_claim(x.name, token))) {
-		ev = CORE_EV_SKIPPED;
-		brig_err_set(&e, 0, "%s: restart cancelled", x.name);
-		jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
-		goto out;
+	if (token && !(x->nrestart = restart_claim(x->name, token))) {
+		brig_err_set(e, 0, "%s: restart cancelled", x->name);
+		return CORE_EV_SKIPPED;
 	}
-	r = jail_reconcile(&x, &e);
-	if (r < 0) {
-		brig_err_wrap(&e, "%s: cleaning up its last run", x.name);
-	} else if (r == 1) {
+	if (running == 1) {
 		ev = CORE_EV_ALREADY;
-	} else {
-		state_free(&x.st);
-		if (prepare(&x, &e) < 0 || run_plan(&x, &e) < 0) {
-			last_record(x.name, "failed", -1, x.step, e.msg, NULL);
-			brig_err_wrap(&e, "%s: start", x.name);
-		} else if (ended_in_start(&x, &e)) {
+	} else if (running == 0) {
+		state_free(&x->st);
+		if (prepare(x, e) < 0 || run_plan(x, e) < 0) {
+			last_record(x->name, "failed", -1, x->step, e->msg, NULL);
+			brig_err_wrap(e, "%s: start", x->name);
+		} else if (ended_in_start(x, e)) {
 			ev = CORE_EV_ENDED;
 		} else {
 			ev = CORE_EV_STARTED;
 		}
 	}
 	if (!token)
-		restart_started(x.name, d, ev);
-	jail_unlock(x.name, x.lockfd, !jail_has_state(x.dir));
-	/* A jail without persist ends by itself, as on FreeBSD: its reaper
-	 * cleans up after it then. (A persist jail ends only by brig stop,
-	 * unless its init is killed: that is left to the next brig command,
-	 * like a brig that was killed; a fork here costs a few milliseconds
-	 * of start on a VM.) After the unlock: if the jail has already ended,
-	 * its reaper must find the jail free. A restart policy needs one for
-	 * a persist jail too: its init may be killed (the OOM killer). */
-	if (ev == CORE_EV_STARTED && (!x.sp.persist || restart_wanted(d))) {
-		struct brig_err re = { 0 };
-		cleanup_free char *run = jail_run_id(&x.st);
+		restart_started(x->name, x->def, ev);
+	return ev;
+}
 
-		if (reaper_spawn(x.pidfd, x.name, run, &re) < 0) {
+/* After the lock: the jail's reaper, and the outcome in its log.
+ * A jail without persist ends by itself, as on FreeBSD: its reaper
+ * cleans up after it then. (A persist jail ends only by brig stop,
+ * unless its init is killed: that is left to the next brig command,
+ * like a brig that was killed; a fork here costs a few milliseconds
+ * of start on a VM.) After the unlock: if the jail has already ended,
+ * its reaper must find the jail free. A restart policy needs one for
+ * a persist jail too: its init may be killed (the OOM killer). */
+static void start_after(struct jctx *x, enum core_event ev, struct brig_err *e)
+{
+	cleanup_free char *line = NULL;
+
+	if (ev == CORE_EV_STARTED && (!x->sp.persist || restart_wanted(x->def))) {
+		struct brig_err re = { 0 };
+		cleanup_free char *run = jail_run_id(&x->st);
+
+		if (reaper_spawn(x->pidfd, x->name, run, &re) < 0) {
 			cleanup_free char *msg = xasprintf("%s: start: %s (what the jail leaves when it "
 							   "ends waits for the next brig command)",
-							   x.name, re.msg);
+							   x->name, re.msg);
 
-			sink_emit(s, x.name, CORE_EV_WARNING, msg);
+			sink_emit(x->sink, x->name, CORE_EV_WARNING, msg);
 		}
 	}
-out:
-	if (x.pidfd >= 0)
-		close(x.pidfd);
-	if (!why && ev != CORE_EV_ALREADY && ev != CORE_EV_SKIPPED) {
-		cleanup_free char *line = ev != CORE_EV_STARTED ? NULL :
-					  nrestart ? xasprintf("%s: restarted (jid %d, restart %ld)", x.name,
-							       x.st.jid, nrestart) :
-					  xasprintf("%s: started (jid %d)", x.name, x.st.jid);
+	if (ev == CORE_EV_ALREADY || ev == CORE_EV_SKIPPED)
+		return;
+	if (ev == CORE_EV_STARTED)
+		line = x->nrestart ? xasprintf("%s: restarted (jid %d, restart %ld)", x->name, x->st.jid,
+					       x->nrestart)
+				   : xasprintf("%s: started (jid %d)", x->name, x->st.jid);
+	jlog_event(x->name, line ? line : e->msg);
+}
 
-		jlog_event(x.name, line ? line : e.msg);
-	}
-	sink_emit(s, x.name, ev, ev == CORE_EV_FAILED || ev == CORE_EV_ENDED ? e.msg : NULL);
-	spec_free(&x.sp);
-	state_free(&x.st);
-	free(x.dir);
+static const struct jail_op start_op = { "start", start_locked, start_after };
+
+int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_plan *net,
+	       const struct sink *s)
+{
+	struct jctx x = { .def = d, .name = d->name, .sink = s, .net = net,
+			  .verbose = s->ops && s->ops->verbose };
+	struct brig_err e = { 0 };
+	enum core_event ev = jail_frame(&x, &start_op, &e);
+
 	if (ev == CORE_EV_ENDED)
 		return s->ops && s->ops->ended_ok ? 0 : -1;
 	return ev == CORE_EV_FAILED ? -1 : 0;

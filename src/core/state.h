@@ -1,4 +1,4 @@
-/* A jail's runtime state: one small file, core_rundir()/NAME/state.
+/* A jail's runtime state: one small file, brig_rundir()/NAME/state.
  *
  * Format (version 2): one JSON object (state_json_out.c, state_json_in.c).
  *   {

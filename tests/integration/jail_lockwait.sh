@@ -13,21 +13,10 @@ mkdir -p "$BRIG_RUNDIR/dns"
 
 # hold NAME: hold NAME's lock (as another brig would) until release.
 hold() {
-	rm -f "$T/go"
-	mkfifo "$T/go"
-	flock "$BRIG_RUNDIR/$1/lock" sh -c "echo held > $T/held; read x < $T/go" &
-	holder=$!
-	tries=0
-	until [ -s "$T/held" ]; do
-		tries=$((tries + 1))
-		[ $tries -lt 100 ] || fail "the test's lock holder did not start"
-		sleep 0.05
-	done
-	rm -f "$T/held"
+	hold_lock "$BRIG_RUNDIR/$1/lock"
 }
 release() {
-	echo go >"$T/go"
-	wait $holder
+	release_lock
 }
 # wait_for_text FILE TEXT: until FILE holds TEXT (10 s at most).
 wait_for_text() {

@@ -31,6 +31,26 @@ expect_grep() {
 	printf '%s\n' "$2" | grep -q -- "$1" || fail "expected /$1/ in: $2"
 }
 
+# hold_lock FILE: hold an flock of FILE (as another brig would) until
+# release_lock; the holder's pid in $holder.
+hold_lock() {
+	rm -f "$T/go"
+	mkfifo "$T/go"
+	flock "$1" sh -c "echo held > $T/held; read x < $T/go" &
+	holder=$!
+	tries=0
+	until [ -s "$T/held" ]; do
+		tries=$((tries + 1))
+		[ $tries -lt 100 ] || fail "the test's lock holder did not start"
+		sleep 0.05
+	done
+	rm -f "$T/held"
+}
+release_lock() {
+	echo go >"$T/go"
+	wait $holder
+}
+
 # A busybox root at $1 (static busybox from the host, applets as links).
 mk_busybox_root() {
 	r=$1

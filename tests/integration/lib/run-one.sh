@@ -18,14 +18,11 @@ export T
 export BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
 mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR/jail.conf.d" "$BRIG_STOREDIR"
 ip link set lo up 2>/dev/null || true
-# brig's cgroup group for this run directory (core/core.c: FNV-1a). Only
+# brig's cgroup group for this run directory, as brig names it. Only
 # cgroups of this group are the test's: other runs (another checkout's
 # tests) may be making theirs at the same time.
-group=$(python3 -c 'import sys
-h = 2166136261
-for b in sys.argv[1].encode():
-    h = ((h ^ b) * 16777619) & 0xffffffff
-print("brig.%08x" % h)' "$BRIG_RUNDIR")
+group=$("$BRIG" _cgroup-group)
+case "$group" in brig.*) ;; *) echo "run-one: brig _cgroup-group: \"$group\"" >&2; exit 1 ;; esac
 rc=0
 sh -eu${RUN_ONE_X:+x} "$t" || rc=$?
 if [ $rc = 0 ]; then
