@@ -66,17 +66,23 @@ static bool parse_scalar(const struct conf_pdef *r, struct jval *v)
 	}
 }
 
-/* Every parameter at its default. */
+/* Every parameter at its default: the table's defaults, parsed once. */
 static void set_defaults(struct jail_def *d)
 {
-	for (size_t id = 0; id < JP__COUNT; id++) {
-		const struct conf_pdef *r = conf_jparam((enum jparam)id);
-		struct jval *v = &d->p[id];
+	static struct jval t[JP__COUNT];
+	static bool made;
 
-		*v = (struct jval){ .v = no_values, .s = r->dflt };
-		if (!parse_scalar(r, v))
-			abort();	/* a default that is not of its type: a bug */
+	if (!made) {
+		for (size_t id = 0; id < JP__COUNT; id++) {
+			const struct conf_pdef *r = conf_jparam((enum jparam)id);
+
+			t[id] = (struct jval){ .v = no_values, .s = r->dflt };
+			if (!parse_scalar(r, &t[id]))
+				abort();	/* a default not of its type: a bug */
+		}
+		made = true;
 	}
+	memcpy(d->p, t, sizeof(d->p));
 }
 
 /* FreeBSD's [IFACE|]ADDR[/PREFIX]. */
@@ -95,8 +101,9 @@ static void split_addrs(struct cf_arena *a, const struct jval *v, struct jaddr *
 	}
 }
 
-/* One resolved parameter into its slot. */
-static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param *p)
+/* One resolved parameter into its slot; borrow: its strings are the
+ * configuration's (which outlives d), else copied into a. */
+static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param *p, bool borrow)
 {
 	const struct conf_pdef *r = p->def;
 	struct jval *v, nv;
@@ -105,8 +112,11 @@ static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param
 		return;	/* not a jail parameter (a bridge's, networks.conf) */
 	v = &d->p[r - conf_jparam(0)];
 	nv = (struct jval){ .set = true, .v = no_values,
-			    .at = { keep(a, p->file), p->line, p->col } };
-	if (r->type == CONF_LIST) {
+			    .at = { borrow ? p->file : keep(a, p->file), p->line, p->col } };
+	if (r->type == CONF_LIST && borrow) {
+		nv.v = p->values ? p->values : no_values;	/* an argv already */
+		nv.n = p->nvalues;
+	} else if (r->type == CONF_LIST) {
 		char **vals = cf_alloc(a, (p->nvalues + 1) * sizeof(char *));
 
 		for (size_t i = 0; i < p->nvalues; i++)
@@ -115,7 +125,9 @@ static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param
 		nv.v = vals;
 		nv.n = p->nvalues;
 	} else {
-		nv.s = p->nvalues ? keep(a, p->values[p->nvalues - 1]) : "";
+		const char *last = p->nvalues ? p->values[p->nvalues - 1] : "";
+
+		nv.s = borrow ? last : keep(a, last);
 		if (!parse_scalar(r, &nv))
 			return;	/* did not check: the jail's error says so */
 	}
@@ -184,17 +196,22 @@ void cf_def_finish(struct jail_def *d)
 	derive(d, cf_def_arena(d));
 }
 
+/* d from the resolved jail j; see take() for borrow. */
+static void build(struct jail_def *d, struct cf_arena *a, const struct conf_jail *j, bool borrow)
+{
+	d->error = borrow ? j->error : keep(a, j->error);
+	d->nerrors = j->nerrors;
+	for (size_t i = 0; i < j->nparams; i++)
+		take(d, a, &j->params[i], borrow);
+	derive(d, a);
+}
+
 struct jail_def *jail_def_build(const struct conf_jail *j)
 {
 	struct conf_pos at = { j->file, j->line, j->col };
 	struct jail_def *d = cf_def_new(j->name, &at);
-	struct cf_arena *a = cf_def_arena(d);
 
-	d->error = keep(a, j->error);
-	d->nerrors = j->nerrors;
-	for (size_t i = 0; i < j->nparams; i++)
-		take(d, a, &j->params[i]);
-	cf_def_finish(d);
+	build(d, cf_def_arena(d), j, false);
 	return d;
 }
 
@@ -265,8 +282,8 @@ void jail_def_free(struct jail_def *d)
 {
 	struct def_priv *pv;
 
-	if (!d)
-		return;
+	if (!d || !d->priv)
+		return;	/* a model of a configuration's set: the set's */
 	pv = d->priv;
 	cf_arena_free(&pv->arena);
 	free(pv);
@@ -293,8 +310,18 @@ const struct jail_set *conf_jail_set(const struct conf *c)
 	s->n = c->njails;
 	s->v = xcalloc(c->njails + 1, sizeof(*s->v));
 	s->priv = (void *)c;
-	for (size_t i = 0; i < c->njails; i++)
-		s->v[i] = jail_def_build(&c->jails[i]);
+	/* In the configuration's own memory, its strings borrowed: a set of
+	 * 500 jails is one allocation's work, not 500. */
+	for (size_t i = 0; i < c->njails; i++) {
+		const struct conf_jail *j = &c->jails[i];
+		struct jail_def *d = cf_zalloc(&ctx->arena, sizeof(*d));
+
+		set_defaults(d);
+		d->name = j->name;
+		d->at = (struct conf_pos){ j->file, j->line, j->col };
+		build(d, &ctx->arena, j, true);
+		s->v[i] = d;
+	}
 	ctx->set = s;
 	return s;
 }
@@ -303,8 +330,6 @@ void cf_jail_set_free(struct jail_set *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
-		jail_def_free(s->v[i]);
 	free(s->v);
 	free(s);
 }

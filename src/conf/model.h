@@ -169,7 +169,8 @@ struct jail_def *jail_def_copy(const struct jail_def *d);
 void jail_def_free(struct jail_def *d);
 
 /* The models of every jail of c (definition order), built once and kept
- * with c (freed by conf_free). */
+ * with c, in its memory (freed by conf_free; jail_def_free on one of them
+ * does nothing). */
 const struct jail_set *conf_jail_set(const struct conf *c);
 /* A jail of s by name, or NULL. */
 const struct jail_def *jail_set_find(const struct jail_set *s, const char *name);

@@ -69,17 +69,17 @@ int core_check_new(const char *name, const char *confpath, const char *text, str
 static bool among(const struct net_clashes *cl, const struct net_clash *x)
 {
 	for (size_t i = 0; i < cl->n; i++)
-		if (!strcmp(cl->v[i].param, x->param) && !strcmp(cl->v[i].value, x->value))
+		if (cl->v[i].param == x->param && !strcmp(cl->v[i].value, x->value))
 			return true;
 	return false;
 }
 
 /* The clash of param and value in cl, or NULL. */
-static const struct net_clash *clash_of(const struct net_clashes *cl, const char *param,
+static const struct net_clash *clash_of(const struct net_clashes *cl, enum jparam param,
 					const char *value)
 {
 	for (size_t i = 0; i < cl->n; i++)
-		if (!strcmp(cl->v[i].param, param) && !strcmp(cl->v[i].value, value))
+		if (cl->v[i].param == param && !strcmp(cl->v[i].value, value))
 			return &cl->v[i];
 	return NULL;
 }
@@ -102,7 +102,7 @@ static bool router_orphaned(const struct jail_def *d, const struct net_clashes *
 	if (!is(p, JP_IP4_DEFAULTROUTER) && !is(p, JP_IP6_DEFAULTROUTER))
 		return false;
 	for (size_t k = 0; k < n; k++)
-		if (!clash_of(cl, jd_name(addrs), v[k]))
+		if (!clash_of(cl, addrs, v[k]))
 			return false;
 	return jd_set(d, addrs);
 }
@@ -114,7 +114,7 @@ static char *renamed_addr(const struct net_clashes *cl, const char *value)
 	const char *bar = strchr(value, '|');
 
 	for (size_t i = 0; bar && i < cl->n; i++)
-		if (!strcmp(cl->v[i].param, jd_name(JP_VNET_INTERFACE)) &&
+		if (cl->v[i].param == JP_VNET_INTERFACE &&
 		    strlen(cl->v[i].value) == (size_t)(bar - value) &&
 		    !strncmp(cl->v[i].value, value, (size_t)(bar - value)))
 			return xasprintf("%s%s", cl->v[i].fresh, bar);
@@ -152,7 +152,8 @@ static struct conf_param *fix_params(const struct conf_jail *j, const struct jai
 			(*owned)[(*nowned)++] = (char *)q.values;
 		}
 		for (size_t k = 0; net && k < p->nvalues; k++) {
-			const struct net_clash *x = clash_of(cl, p->name, p->values[k]);
+			const struct net_clash *x = clash_of(cl, (enum jparam)(p->def - conf_jparam(0)),
+							     p->values[k]);
 			char *val = x ? NULL : renamed_addr(cl, p->values[k]);
 
 			if (x && x->fresh) {
@@ -219,14 +220,14 @@ static int given_from(const char *text)
 	return at;
 }
 
-/* Whether the clashing parameter x was set last by the command line.
- * (By the name net/ gives: until a clash carries the parameter's id.) */
-static bool given(const struct conf_jail *j, const char *confpath, int from,
+/* Whether the clashing parameter x of jail d was set last by the command
+ * line (after line from of confpath). */
+static bool given(const struct jail_def *d, const char *confpath, int from,
 		  const struct net_clash *x)
 {
-	const struct conf_param *p = conf_param(j, x->param);
+	const struct jval *v = jd_val(d, x->param);
 
-	return from && p && p->file && !strcmp(p->file, confpath) && p->line > from;
+	return from && v->set && v->at.file && !strcmp(v->at.file, confpath) && v->at.line > from;
 }
 
 /* Every clash of jail name of c with the other jails of c. */
@@ -246,6 +247,7 @@ int core_check_import(const char *name, const char *confpath, const char *archiv
 {
 	struct net_clashes now = { 0 }, before = { 0 };
 	const struct conf_jail *j, *ja;
+	const struct jail_def *d;
 	struct conf *c = NULL, *ca = NULL;
 	struct brig_err ignored;
 	int rc;
@@ -256,6 +258,7 @@ int core_check_import(const char *name, const char *confpath, const char *archiv
 	rc = load_with(name, confpath, text, &c, &j, e);
 	if (rc < 0 || clashes(c, name, &now) == 0)
 		goto done;
+	d = jail_set_find(conf_jail_set(c), name);
 	/* Only what the archive brought is changed: a clash that a
 	 * parameter of the command line made is refused. */
 	if (load_with(name, confpath, archive, &ca, &ja, &ignored) == 0)
@@ -263,18 +266,18 @@ int core_check_import(const char *name, const char *confpath, const char *archiv
 	for (size_t i = 0; i < now.n; i++) {
 		const struct net_clash *x = &now.v[i];
 
-		if (!among(&before, x) || given(j, confpath, given_from(text), x)) {
-			rc = brig_err_set(e, 0, "%s \"%s\" (given on the command line): %s", x->param,
-					  x->value, x->why);
+		if (!among(&before, x) || given(d, confpath, given_from(text), x)) {
+			rc = brig_err_set(e, 0, "%s \"%s\" (given on the command line): %s",
+					  jd_name(x->param), x->value, x->why);
 			goto done;
 		}
-		if (!strcmp(x->param, jd_name(JP_VNET_INTERFACE)) && !x->fresh) {
+		if (x->param == JP_VNET_INTERFACE && !x->fresh) {
 			rc = brig_err_set(e, 0, "vnet.interface \"%s\": %s; it is a host interface moved "
 					  "into the jail: give another with vnet.interface=NAME", x->value, x->why);
 			goto done;
 		}
 	}
-	*fixed = fixed_text(j, jail_set_find(conf_jail_set(c), name), &now, changed);
+	*fixed = fixed_text(j, d, &now, changed);
 	rc = core_check_new(name, confpath, *fixed, e);
 	if (rc < 0) {
 		free(*fixed);

@@ -24,7 +24,7 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 	cl = (struct net_clashes){ 0 };
 	net_pair_clashes(m, o, &cl);
 	if (cl.n)
-		r = brig_err_set(e, 0, "%s \"%s\": %s", cl.v[0].param, cl.v[0].value, cl.v[0].why);
+		r = brig_err_set(e, 0, "%s \"%s\": %s", jd_name(cl.v[0].param), cl.v[0].value, cl.v[0].why);
 	net_clashes_free(&cl);
 	return r;
 }

@@ -9,14 +9,14 @@
 #include "net/net.h"
 #include "util/mem.h"
 
-static void add(struct net_clashes *out, const char *param, const char *value, char *why,
+static void add(struct net_clashes *out, enum jparam param, const char *value, char *why,
 		const char *fresh)
 {
 	struct net_clash *c;
 
 	/* One entry per value: the first other jail it clashes with. */
 	for (size_t i = 0; i < out->n; i++)
-		if (!strcmp(out->v[i].param, param) && !strcmp(out->v[i].value, value)) {
+		if (out->v[i].param == param && !strcmp(out->v[i].value, value)) {
 			free(why);
 			return;
 		}
@@ -59,7 +59,7 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 			const char *ob = o->ifs[o->ips[k].ifi].bridge;
 
 			if (ob && !strcmp(b, ob) && net_addr_same(&m->ips[i].a, &o->ips[k].a))
-				add(out, jd_name(m->ips[i].a.family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR),
+				add(out, m->ips[i].a.family == AF_INET ? JP_IP4_ADDR : JP_IP6_ADDR,
 				    m->ips[i].text, xasprintf("jail %s has the same address on bridge %s",
 							      o->name, b), NULL);
 		}
@@ -74,7 +74,7 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 			 * moved in is the one it is. */
 			if (m->ifs[i].bridge)
 				fresh_name(m, i, fresh);
-			add(out, jd_name(JP_VNET_INTERFACE), m->ifs[i].jname,
+			add(out, JP_VNET_INTERFACE, m->ifs[i].jname,
 			    xasprintf("jail %s uses the same host interface %s", o->name, m->ifs[i].hname),
 			    m->ifs[i].bridge ? fresh : NULL);
 		}
@@ -82,7 +82,7 @@ void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct
 	for (size_t i = 0; i < m->nrdrs; i++)
 		for (size_t k = 0; k < o->nrdrs; k++)
 			if (net_rdr_clash(&m->rdrs[i], &o->rdrs[k]))
-				add(out, jd_name(JP_RDR), m->rdrs[i].text,
+				add(out, JP_RDR, m->rdrs[i].text,
 				    xasprintf("host port %s/%d is also forwarded by jail %s (rdr \"%s\")",
 					      net_proto_name(m->rdrs[i].proto), m->rdrs[i].hport, o->name,
 					      o->rdrs[k].text), NULL);

@@ -42,7 +42,7 @@ int net_jail_clash(struct net_plan *p, const struct jail_def *d, struct brig_err
 
 /* One value of a jail that clashes with another jail (net_jail_clashes). */
 struct net_clash {
-	const char *param;	/* "ip4.addr", "ip6.addr", "vnet.interface", "rdr" */
+	enum jparam param;	/* JP_IP4_ADDR, JP_IP6_ADDR, JP_VNET_INTERFACE, JP_RDR */
 	char *value;		/* as written (vnet.interface: the jail-side name) */
 	char *why;		/* "jail web has the same address on bridge bridge0" */
 	char *fresh;		/* vnet.interface of a veth pair: a name to use

@@ -772,7 +772,7 @@ static void test_plan_parses_once(void **state)
 	m = net_plan_jail(p, s->v[3], &e);
 	assert_ptr_equal(net_plan_jail(p, s->v[3], &e), m);
 	assert_int_equal(net_jail_clashes(p, s->v[NJ - 1], &cl), 1);
-	assert_string_equal(cl.v[0].param, "ip4.addr");
+	assert_int_equal(cl.v[0].param, JP_IP4_ADDR);
 	assert_string_equal(cl.v[0].why, "jail j0 has the same address on bridge bridge0");
 	net_clashes_free(&cl);
 	assert_int_equal(p->nparsed, NJ + 1);
