@@ -3,6 +3,7 @@
 #include "conf/cf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -23,6 +24,7 @@
 struct cf_chunk {
 	struct cf_chunk *next;
 	size_t size;		/* of the mapping */
+	bool heap;		/* malloc()ed, not mapped */
 	max_align_t data[];
 };
 
@@ -45,7 +47,7 @@ static void *map_or_die(size_t size, int flags)
  * allows (transparent_hugepage "madvise" or "always"): on the VM brig is
  * developed on, touching 8 MiB of small pages costs 15-30 ms, of huge
  * pages 1 ms. */
-static struct cf_chunk *chunk_new(size_t size)
+static struct cf_chunk *chunk_new(size_t size, bool heap)
 {
 	struct cf_chunk *c;
 	char *p;
@@ -53,9 +55,16 @@ static struct cf_chunk *chunk_new(size_t size)
 	if (size > SIZE_MAX / 2 - sizeof(struct cf_chunk) - HUGE_PAGE)
 		abort();
 	size += sizeof(struct cf_chunk);
+	if (heap) {
+		c = xmalloc(size);
+		c->size = size;
+		c->heap = true;
+		return c;
+	}
 	if (size < HUGE_PAGE) {
 		c = map_or_die(size, MAP_POPULATE);
 		c->size = size;
+		c->heap = false;
 		return c;
 	}
 	/* Map a huge page more than needed, keep the aligned part. */
@@ -70,6 +79,7 @@ static struct cf_chunk *chunk_new(size_t size)
 	if (madvise(c, size, MADV_POPULATE_WRITE) < 0)
 		memset(c, 0, size);	/* before Linux 5.14: fault it in now */
 	c->size = size;
+	c->heap = false;
 	return c;
 }
 
@@ -82,7 +92,10 @@ static char *chunk_end(struct cf_chunk *c)
 /* Give a chunk back to the system. */
 static void chunk_free(struct cf_chunk *c)
 {
-	munmap(c, c->size);
+	if (c->heap)
+		free(c);
+	else
+		munmap(c, c->size);
 }
 
 /* n bytes, 8-aligned (all the engine needs), uninitialised. */
@@ -97,7 +110,7 @@ void *cf_alloc(struct cf_arena *a, size_t n)
 	if (n > BIG) {
 		/* Big blocks get a chunk of their own, linked behind the
 		 * current one so that it keeps filling. */
-		c = chunk_new(n);
+		c = chunk_new(n, a->heap);
 		if (a->chunks) {
 			c->next = a->chunks->next;
 			a->chunks->next = c;
@@ -113,7 +126,7 @@ void *cf_alloc(struct cf_arena *a, size_t n)
 		/* Mappings of a power of two, header included. */
 		while (size < n + sizeof(struct cf_chunk))
 			size *= 2;
-		c = chunk_new(size - sizeof(struct cf_chunk));
+		c = chunk_new(size - sizeof(struct cf_chunk), a->heap);
 		c->next = a->chunks;
 		a->chunks = c;
 		a->cur = (char *)c->data;

@@ -47,6 +47,8 @@ struct cf_arena {
 	struct cf_chunk *chunks;
 	char *cur, *end;
 	size_t next;		/* size of the next chunk */
+	bool heap;		/* chunks from malloc: for small, many arenas
+				 * (a model each), where a mapping each costs */
 };
 void *cf_alloc(struct cf_arena *a, size_t n);
 void *cf_zalloc(struct cf_arena *a, size_t n);

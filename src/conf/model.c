@@ -178,6 +178,7 @@ struct jail_def *cf_def_new(const char *name, const struct conf_pos *at)
 	struct jail_def *d = xcalloc(1, sizeof(*d));
 	struct def_priv *pv = xcalloc(1, sizeof(*pv));
 
+	pv->arena.heap = true;
 	d->priv = pv;
 	set_defaults(d);
 	d->name = keep(&pv->arena, name);
