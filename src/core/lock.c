@@ -92,8 +92,13 @@ int jail_lock(const char *name, bool wait, bool *busy, struct brig_err *e)
 		pid_t holder;
 		int fd;
 
-		if (mkdirp(brig_rundir(), 0700, e) < 0 || mkdirp(dir, 0700, e) < 0)
+		/* Our mkdir, then another brig's rmdir of the jail's empty
+		 * directory (jail_unlock), then our open: again. */
+		if (mkdirp(brig_rundir(), 0700, e) < 0 || mkdirp(dir, 0700, e) < 0) {
+			if (e->errnum == ENOENT)
+				continue;
 			return -1;
+		}
 		fd = lock_open(AT_FDCWD, path, LOCK_EX, &w, &holder, e);
 		if (fd < 0 && e->errnum == ENOENT)
 			continue;

@@ -8,7 +8,11 @@ jstate.py FILE obj KIND   the ids of the recorded objects of KIND, one a line
 A missing or unreadable file prints nothing (as sed did).
 """
 import json
+import signal
 import sys
+
+# A reader that stops early (head, read) is no error.
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def main():
