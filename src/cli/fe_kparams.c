@@ -85,14 +85,6 @@ const char *kp_recorded(const struct core_jail *j, enum jparam id)
 	return v && v->set ? (v->s ? v->s : "") : NULL;
 }
 
-/* A recorded boolean as the kernel reports it (a state may hold any of
- * jail.conf's spellings). */
-static bool truthy(const char *v)
-{
-	return strcmp(v, "true") == 0 || strcmp(v, "new") == 0 ||
-	       (v[0] >= '1' && v[0] <= '9');
-}
-
 /* ip4 / ip6 when the jail did not say: FreeBSD implies "new" from an
  * address list; a vnet jail has a stack of its own ("inherit" inside it);
  * otherwise brig gives the jail a network namespace without addresses,
@@ -103,7 +95,7 @@ static const char *ip_sys(const struct core_jail *j, size_t naddr)
 
 	if (naddr > 0)
 		return "new";
-	if (vnet && truthy(vnet))
+	if (vnet && strcmp(vnet, "new") == 0)
 		return "inherit";
 	return "disable";
 }
@@ -200,12 +192,7 @@ bool kp_value(const struct core_jail *j, enum jparam id, struct kp_value *out)
 	if (state_value(j, id, out))
 		return true;
 	if (rec) {
-		if (out->type == KP_BOOL)
-			rec = truthy(rec) ? "true" : "false";
-		else if (out->type == KP_SYS && !strcmp(rec, "true"))
-			rec = "new";
-		else if (out->type == KP_SYS && !strcmp(rec, "false"))
-			rec = id == JP_VNET ? "inherit" : "disable";
+		/* Typed in the model: true/false, new/inherit/disable. */
 		out->str = rec;
 		return true;
 	}
