@@ -1,5 +1,6 @@
 /* jail(8): create, remove, restart and modify jails with FreeBSD's flags,
  * messages and exit status, on top of core. */
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -52,17 +53,39 @@ static void names_free(struct names *l)
 	free(l->v);
 }
 
+/* What jail(8) calls a jail in its messages: its block's label ("5309"
+ * for "5309 { name = web; }"); NULL for a command-line jail without a
+ * name (jail(8) then notes nothing at its default verbosity). A jail the
+ * configuration does not define: its name. */
+static const char *label(const struct run *r, const char *jail)
+{
+	const struct conf_jail *cj = r->c ? conf_jail(r->c, jail) : NULL;
+
+	return cj ? cj->label : jail;
+}
+
+/* jail(8)'s notes: "NAME: created", or without a name (-v only) "created". */
+static void note(const struct run *r, const char *jail, const char *what)
+{
+	const char *l = label(r, jail);
+
+	if (r->a->verbose > 0 || (r->a->verbose == 0 && l))
+		printf("%s%s%s\n", l ? l : "", l ? ": " : "", what);
+	fflush(stdout);
+}
+
 /* jail(8)'s warnings: "jail: NAME: message". core's messages may already
  * start with the jail's name. */
-static void warn_jail(const char *jail, const char *msg)
+static void warn_jail(const struct run *r, const char *jail, const char *msg)
 {
+	const char *l = label(r, jail);
 	size_t len = strlen(jail);
 
 	if (!msg)
 		msg = "failed";
 	if (!strncmp(msg, jail, len) && !strncmp(msg + len, ": ", 2))
 		msg += len + 2;
-	cli_error("%s: %s", jail, msg);
+	cli_error("%s: %s", l ? l : jail, msg);
 }
 
 static struct created *find_created(struct run *r, const char *jail)
@@ -85,7 +108,7 @@ static void on_created(void *ctx, const char *jail, int jid)
 	if (r->a->print_jid)
 		printf("%d\n", jid);
 	if (r->a->verbose >= 0)
-		printf("%s: created\n", jail);
+		note(r, jail, "created");
 	fflush(stdout);
 }
 
@@ -125,21 +148,19 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		break;
 	case CORE_EV_STOPPED:
 		if (r->a->verbose > 0 || (r->a->verbose == 0 && r->note_remove))
-			printf("%s: removed\n", jail);
-		fflush(stdout);
+			note(r, jail, "removed");
 		break;
 	case CORE_EV_FAILED:
-		warn_jail(jail, msg);
+		warn_jail(r, jail, msg);
 		r->failed = true;
 		/* A jail that was created is removed again, and jail(8) says so. */
 		if (find_created(r, jail) && r->a->verbose >= 0)
-			printf("%s: removed\n", jail);
-		fflush(stdout);
+			note(r, jail, "removed");
 		break;
 	case CORE_EV_SKIPPED:
 	case CORE_EV_WARNING:
 		/* jail(8) warns and fails the jail, but goes on removing it. */
-		warn_jail(jail, msg);
+		warn_jail(r, jail, msg);
 		r->failed = true;
 		break;
 	case CORE_EV_VERBOSE:
@@ -229,8 +250,30 @@ static const struct jail_def *conf_target(const struct conf *c, const char *arg)
 	return NULL;
 }
 
+/* Whether brig's configuration directory holds a configuration:
+ * jail.conf, or a file of jail.conf.d. */
+static bool confdir_has_conf(const char *dir)
+{
+	cleanup_free char *file = xasprintf("%s/jail.conf", dir);
+	cleanup_free char *sub = xasprintf("%s/jail.conf.d", dir);
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	bool found = stat(file, &st) == 0;
+
+	d = found ? NULL : opendir(sub);
+	while (d && !found && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		found = de->d_name[0] != '.' && len > 5 && !strcmp(de->d_name + len - 5, ".conf");
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* jail -r uses the configuration only when there is one (jail(8) stats
- * the file); jail -R never does. */
+ * /etc/jail.conf); jail -R never does. */
 static bool have_conf(const struct jail_args *a)
 {
 	struct stat st;
@@ -239,7 +282,7 @@ static bool have_conf(const struct jail_args *a)
 		return false;
 	if (a->conf_file)
 		return !strcmp(a->conf_file, "-") || stat(a->conf_file, &st) == 0;
-	return stat(brig_confdir(), &st) == 0;
+	return confdir_has_conf(brig_confdir());
 }
 
 static bool is_pattern(const char *s)
@@ -375,6 +418,47 @@ static void plan_one(struct run *r, const struct jail_def *d, struct names *star
 	core_jail_free(&j);
 }
 
+/* The lowest JID no running jail has (the one brig gives next, unless
+ * another brig takes it first: then the start fails, naming its holder). */
+static int lowest_free_jid(void)
+{
+	struct core_jail *v = NULL;
+	struct brig_err e = { 0 };
+	size_t n = 0;
+	int jid = 1;
+
+	if (core_list(&v, &n, &e) < 0)
+		return jid;
+	/* core_list is ordered by JID. */
+	for (size_t i = 0; i < n && v[i].jid <= jid; i++)
+		if (v[i].jid == jid)
+			jid++;
+	core_list_free(v, n);
+	return jid;
+}
+
+/* jail(8) without a configuration file: a depend names running jails. */
+static bool depends_run(struct run *r, const struct jail_def *d)
+{
+	size_t n;
+	char *const *deps = jd_list(d, JP_DEPEND, &n);
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		struct core_jail j = { 0 };
+		struct brig_err e = { 0 };
+
+		if (core_find(deps[i], &j, &e) == 0) {
+			core_jail_free(&j);
+			continue;
+		}
+		cli_error("depends on nonexistent jail \"%s\"", deps[i]);
+		r->failed = true;
+		ok = false;
+	}
+	return ok;
+}
+
 /* jail -c (and -m, -rc and their mixes): from param=value arguments, or
  * the configuration's jail named, or all of its jails. */
 static void do_create(struct run *r)
@@ -395,6 +479,9 @@ static void do_create(struct run *r)
 		r->failed = true;
 	} else if (a->nnames > 0) {
 		plan_one(r, conf_target(c, a->names[0]), &start, &restart);
+	} else if (a->from_params && c->njails == 1) {
+		if (depends_run(r, conf_jail_set(c)->v[0]))
+			plan_one(r, conf_jail_set(c)->v[0], &start, &restart);
 	} else {
 		for (size_t i = 0; i < c->njails; i++)
 			plan_one(r, conf_jail_set(c)->v[i], &start, &restart);
@@ -435,10 +522,12 @@ int fe_jail(int argc, char **argv)
 		}
 		setvbuf(r.jfp, NULL, _IOLBF, 0);
 	}
-	if (a.op == JAIL_OP_REMOVE)
+	if (a.op == JAIL_OP_REMOVE) {
 		do_remove(&r);
-	else
+	} else {
+		jail_args_complete(&a, lowest_free_jid());
 		do_create(&r);
+	}
 	if (r.jfp)
 		fclose(r.jfp);
 	for (size_t i = 0; i < r.ncreated; i++)

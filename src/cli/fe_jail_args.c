@@ -185,6 +185,33 @@ usage:
 	return brig_err_set(e, 0, JAIL_USAGE);
 }
 
+/* Whether the param=value arguments set parameter name. */
+static bool given(const struct jail_args *a, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < a->nparams; i++) {
+		const char *p = a->params[i];
+
+		if (!strncmp(p, name, len) &&
+		    (p[len] == '=' || p[len] == '\0' || (p[len] == '+' && p[len + 1] == '=')))
+			return true;
+	}
+	return false;
+}
+
+void jail_args_complete(struct jail_args *a, int free_jid)
+{
+	size_t cap = a->nparams;
+
+	if (!a->from_params || !(a->op & JAIL_OP_CREATE) || (a->op & JAIL_OP_REMOVE))
+		return;
+	if (!given(a, "name") && !given(a, "jid"))
+		add_param(a, &cap, xasprintf("jid=%d", free_jid));
+	if (!given(a, "path"))
+		add_param(a, &cap, xstrdup("path=/"));
+}
+
 void jail_args_free(struct jail_args *a)
 {
 	for (size_t i = 0; i < a->nparams; i++)

@@ -103,8 +103,9 @@ expect_eq "create twice" 'jail: "basejail" already exists' "$ERR"
 expect_rc 1 jail -r nosuch
 expect_eq "remove unknown" 'jail: "nosuch" not found' "$ERR"
 
+# Without a jail.conf, jail(8) says nothing of one jail removed.
 expect_rc 0 jail -r basejail
-expect_eq "jail -r" "basejail: removed" "$OUT"
+expect_eq "jail -r" "" "$OUT"
 expect_rc 1 jls -j basejail
 expect_rc 1 jexec basejail true
 
@@ -187,11 +188,11 @@ cat >"$T/jail.conf" <<EOF
 5309 { name = basejail; path = "$R"; persist; }
 EOF
 expect_rc 0 jail -f "$T/jail.conf" -c 5309
-expect_eq "numeric jail" "basejail: created" "$OUT"
+expect_eq "numeric jail" "5309: created" "$OUT"
 expect_rc 0 jls -j 5309 name
 expect_eq "jls -j 5309 name" "basejail" "$OUT"
 expect_rc 0 jail -f "$T/jail.conf" -r 5309
-expect_eq "remove numeric jail" "basejail: removed" "$OUT"
+expect_eq "remove numeric jail" "5309: removed" "$OUT"
 cat >"$T/jail.conf" <<EOF
 basejail { jid = 5309; path = "$R"; persist; }
 EOF

@@ -52,6 +52,7 @@ static void set_param(struct conf_jail *j, const char *arg)
 	if (!strncmp(arg, "name=", 5)) {
 		free(j->name);
 		j->name = xstrdup(eq + 1);
+		j->label = j->name;
 	}
 }
 
