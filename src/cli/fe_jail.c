@@ -351,10 +351,12 @@ static void do_remove(struct run *r)
 	conf_free(c);
 }
 
-/* The first parameter d sets that the running jail was not started
- * with. */
-static const char *changed_param(const struct jail_def *d, const struct core_jail *j)
+/* The parameters d sets that the running jail j does not have (as it
+ * was started, or changed by -m since) into ids; their number. */
+static size_t changed_params(const struct jail_def *d, const struct core_jail *j, enum jparam *ids)
 {
+	size_t n = 0;
+
 	for (size_t id = 0; id < JP__COUNT; id++) {
 		const struct jval *v = jd_val(d, (enum jparam)id);
 		const char *have = kp_recorded(j, (enum jparam)id);
@@ -373,9 +375,33 @@ static const char *changed_param(const struct jail_def *d, const struct core_jai
 		same = have && strcmp(have, want.s ? want.s : "") == 0;
 		sb_free(&want);
 		if (!same)
-			return jd_name((enum jparam)id);
+			ids[n++] = (enum jparam)id;
 	}
-	return NULL;
+	return n;
+}
+
+/* jail -m of a running jail: what Linux can change, changed live; any
+ * parameter that cannot change refuses the whole change, naming it and
+ * why. */
+static void modify(struct run *r, const struct jail_def *d, const enum jparam *ids, size_t n)
+{
+	struct brig_err e = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (core_fixed(ids[i])) {
+			cleanup_free char *msg = xasprintf("%s cannot be changed after creation: %s",
+							   jd_name(ids[i]), core_fixed(ids[i]));
+
+			warn_jail(r, d->name, msg);
+			r->failed = true;
+			return;
+		}
+	if (core_modify(d, ids, n, &e) < 0) {
+		warn_jail(r, d->name, e.msg);
+		r->failed = true;
+	} else if (r->a->verbose >= 0) {
+		note(r, d->name, "updated");
+	}
 }
 
 /* What -c, -m, -cm, -rc, -rm, -crm do to one jail, as jail(8) decides:
@@ -387,7 +413,8 @@ static void plan_one(struct run *r, const struct jail_def *d, struct names *star
 	struct core_jail j = { 0 };
 	struct brig_err e = { 0 };
 	bool running;
-	const char *changed;
+	enum jparam ids[JP__COUNT];
+	size_t nchanged;
 
 	if (op == JAIL_OP_CREATE) {
 		names_add(start, d->name);
@@ -403,17 +430,15 @@ static void plan_one(struct run *r, const struct jail_def *d, struct names *star
 		}
 		return;
 	}
-	changed = op & JAIL_OP_MODIFY ? changed_param(d, &j) : "";
-	if (!changed) {
+	/* -rc restarts whatever it would change. */
+	nchanged = op & JAIL_OP_MODIFY ? changed_params(d, &j, ids) : 1;
+	if (nchanged == 0) {
 		if (r->a->verbose >= 0)
-			printf("%s: updated\n", d->name);
+			note(r, d->name, "updated");
 	} else if (op & JAIL_OP_REMOVE) {
 		names_add(restart, d->name);
 	} else {
-		/* Linux cannot change a running jail's namespaces, root or
-		 * mounts: every parameter is fixed at creation. */
-		cli_error("%s: %s cannot be changed after creation", d->name, changed);
-		r->failed = true;
+		modify(r, d, ids, nchanged);
 	}
 	core_jail_free(&j);
 }

@@ -114,14 +114,14 @@ expect_rc 0 jail -c name=basejail path="$R" persist
 expect_rc 0 jail -r "$(jls -j basejail jid)"
 expect_rc 1 jls -c -j basejail
 
-# -cm creates, then finds nothing to change; -m cannot change a running
-# jail's parameters; -rc restarts.
+# -cm creates, then finds nothing to change; -m cannot change what Linux
+# fixes when a jail starts (its hostname it can: fe_jail8); -rc restarts.
 expect_rc 0 jail -cm name=basejail path="$R" persist
 expect_eq "jail -cm (create)" "basejail: created" "$OUT"
 expect_rc 0 jail -cm name=basejail path="$R" persist
 expect_eq "jail -cm (same)" "basejail: updated" "$OUT"
-expect_rc 1 jail -m name=basejail path="$R" persist host.hostname=other
-expect_grep "basejail: host.hostname cannot be changed after creation" "$ERR"
+expect_rc 1 jail -m name=basejail path="$R" persist host.hostname=other allow.mlock
+expect_grep "basejail: allow.mlock cannot be changed after creation" "$ERR"
 expect_rc 0 jail -rc name=basejail path="$R" persist host.hostname=other
 expect_eq "jail -rc" "basejail: created" "$OUT"
 expect_rc 0 jls -j basejail host.hostname
