@@ -172,11 +172,11 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		if (r->wild)
 			break;
 		if (r->a->verbose >= 0)
-			cli_error("\"%s\" not found", jail);
+			cli_error("\"%s\" not found", label(r, jail) ? label(r, jail) : jail);
 		r->failed = true;
 		break;
 	case CORE_EV_ALREADY:
-		cli_error("\"%s\" already exists", jail);
+		cli_error("\"%s\" already exists", label(r, jail) ? label(r, jail) : jail);
 		r->failed = true;
 		break;
 	default:
