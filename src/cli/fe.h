@@ -123,6 +123,7 @@ struct jail_args {
 	const char *jid_file;	/* -J */
 	int parallel;		/* -p N; 0: not given or -p 0 (no limit) */
 	bool from_params;	/* jail described by param=value arguments */
+	bool old_style;		/* ... by jail(8)'s oldest form: path hostname ip command */
 	char **params;		/* from_params: "name=value" for conf (owned) */
 	size_t nparams;
 	char **names;		/* otherwise: jails named (into argv) */
@@ -140,6 +141,8 @@ void jail_args_complete(struct jail_args *a, int free_jid);
 void jail_args_free(struct jail_args *a);
 /* jail(8) -J: "jid=N name=value ..." for a created jail (no newline). */
 void jail_format_jidfile(struct strbuf *out, int jid, const struct conf_jail *cj);
+/* The same for the oldest form: "JID\tPATH\tHOSTNAME\tIP,...\tCOMMAND". */
+void jail_format_jidfile_old(struct strbuf *out, int jid, const struct conf_jail *cj);
 
 /* ---- jexec (fe_jexec.c) */
 

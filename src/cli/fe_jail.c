@@ -130,7 +130,10 @@ static void on_started(struct run *r, const char *jail)
 	}
 	if (!r->jfp || !cj)
 		return;
-	jail_format_jidfile(&line, cr->jid, cj);
+	if (r->a->old_style)
+		jail_format_jidfile_old(&line, cr->jid, cj);
+	else
+		jail_format_jidfile(&line, cr->jid, cj);
 	fprintf(r->jfp, "%s\n", line.s);
 	sb_free(&line);
 }

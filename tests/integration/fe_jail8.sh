@@ -64,9 +64,11 @@ expect_eq "named by jid=" "77" "$OUT"
 expect_rc 0 jail -r 77
 
 ## The old-style command line: path hostname ip command...
-expect_rc 0 jail "$R" oldstyle "" /bin/hostname
+expect_rc 0 jail -J "$T/jid" "$R" oldstyle "" /bin/hostname
 expect_eq "old-style command line" "oldstyle" "$OUT"
 expect_rc 1 jls -c -j oldstyle
+# -J writes jail(8)'s line for this form: JID, path, hostname, IPs, command.
+expect_grep "^[0-9][0-9]*	$R	oldstyle		/bin/hostname\$" "$(cat "$T/jid")"
 
 ## path is optional: the jail's root is the host's (jail(8): "/").
 expect_rc 0 jail -c name=nopath persist

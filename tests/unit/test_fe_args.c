@@ -211,6 +211,41 @@ static void test_jidfile_line(void **state)
 	sb_free(&sb);
 }
 
+/* jail -J for the oldest form: jail(8)'s tab-separated line. */
+static void test_jidfile_old_style(void **state)
+{
+	char *path_v[] = { "/jails/x" };
+	char *host_v[] = { "x.example" };
+	char *ip4_v[] = { "10.0.0.1", "10.0.0.2" };
+	char *ip6_v[] = { "::1" };
+	char *cmd_v[] = { "/bin/sh", "-c", "echo hi" };
+	struct conf_param params[] = {
+		{ .name = "path", .type = CONF_STRING, .values = path_v, .nvalues = 1 },
+		{ .name = "host.hostname", .type = CONF_STRING, .values = host_v, .nvalues = 1 },
+		{ .name = "ip4.addr", .type = CONF_LIST, .values = ip4_v, .nvalues = 2 },
+		{ .name = "ip6.addr", .type = CONF_LIST, .values = ip6_v, .nvalues = 1 },
+		{ .name = "command", .type = CONF_LIST, .values = cmd_v, .nvalues = 3 },
+	};
+	struct conf_jail cj = { .name = "1", .params = params, .nparams = ARRAY_SIZE(params) };
+	struct strbuf sb = STRBUF_INIT;
+	struct jail_args a;
+
+	(void)state;
+	jail_format_jidfile_old(&sb, 1, &cj);
+	assert_string_equal(sb.s, "1\t/jails/x\tx.example\t10.0.0.1,10.0.0.2,::1\t/bin/sh -c \"echo hi\"");
+	sb_free(&sb);
+	cj.nparams = 2;
+	jail_format_jidfile_old(&sb, 2, &cj);
+	assert_string_equal(sb.s, "2\t/jails/x\tx.example\t\t");
+	sb_free(&sb);
+	assert_int_equal(jail_args(&a, "/jails/x", "x", "", "/bin/true", NULL), 0);
+	assert_true(a.old_style);
+	jail_args_free(&a);
+	assert_int_equal(jail_args(&a, "-c", "path=/jails/x", "persist", NULL), 0);
+	assert_false(a.old_style);
+	jail_args_free(&a);
+}
+
 static int jexec_args(struct jexec_args *a, ...)
 {
 	static char *argv[32];
@@ -265,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_jidfile_line),
+		cmocka_unit_test(test_jidfile_old_style),
 		cmocka_unit_test(test_jexec),
 	};
 
