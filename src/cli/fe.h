@@ -134,10 +134,10 @@ struct jail_args {
  * (the usage text for misuse). */
 int jail_parse(int argc, char **argv, struct jail_args *a, struct brig_err *e);
 /* What jail(8) gives a jail created from param=value arguments that the
- * arguments leave out: without name= or jid=, the JID free_jid (the jail
- * is named by it, as the kernel names it); without path=, "/" (the
- * kernel's root for a jail without one). */
-void jail_args_complete(struct jail_args *a, int free_jid);
+ * arguments leave out: without name= or jid=, the JID free_jid() returns
+ * (called only then: the jail is named by it, as the kernel names it);
+ * without path=, "/" (the kernel's root for a jail without one). */
+void jail_args_complete(struct jail_args *a, int (*free_jid)(void));
 void jail_args_free(struct jail_args *a);
 /* jail(8) -J: "jid=N name=value ..." for a created jail (no newline). */
 void jail_format_jidfile(struct strbuf *out, int jid, const struct conf_jail *cj);

@@ -553,7 +553,7 @@ int fe_jail(int argc, char **argv)
 	if (a.op == JAIL_OP_REMOVE) {
 		do_remove(&r);
 	} else {
-		jail_args_complete(&a, lowest_free_jid());
+		jail_args_complete(&a, lowest_free_jid);
 		do_create(&r);
 	}
 	if (r.jfp)

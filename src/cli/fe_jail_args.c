@@ -201,14 +201,14 @@ static bool given(const struct jail_args *a, const char *name)
 	return false;
 }
 
-void jail_args_complete(struct jail_args *a, int free_jid)
+void jail_args_complete(struct jail_args *a, int (*free_jid)(void))
 {
 	size_t cap = a->nparams;
 
 	if (!a->from_params || !(a->op & JAIL_OP_CREATE) || (a->op & JAIL_OP_REMOVE))
 		return;
 	if (!given(a, "name") && !given(a, "jid"))
-		add_param(a, &cap, xasprintf("jid=%d", free_jid));
+		add_param(a, &cap, xasprintf("jid=%d", free_jid()));
 	if (!given(a, "path"))
 		add_param(a, &cap, xstrdup("path=/"));
 }

@@ -133,6 +133,18 @@ static void test_old_style(void **state)
 	jail_args_free(&a);
 }
 
+static int jid7(void)
+{
+	return 7;
+}
+
+/* Fails the test if called. */
+static int no_jid(void)
+{
+	fail();
+	return 0;
+}
+
 /* What a param=value jail leaves out: a JID that names it, path "/". */
 static void test_complete(void **state)
 {
@@ -140,30 +152,30 @@ static void test_complete(void **state)
 
 	(void)state;
 	assert_int_equal(jail_args(&a, "-c", "persist", "host.hostname=h", NULL), 0);
-	jail_args_complete(&a, 7);
+	jail_args_complete(&a, jid7);
 	assert_params(&a, 4, "persist", "host.hostname=h", "jid=7", "path=/");
 	jail_args_free(&a);
 	/* The old-style command line has a path, and no name. */
 	assert_int_equal(jail_args(&a, "/jails/x", "x", "", "/bin/true", NULL), 0);
-	jail_args_complete(&a, 2);
-	assert_params(&a, 4, "path=/jails/x", "host.hostname=x", "command=/bin/true", "jid=2");
+	jail_args_complete(&a, jid7);
+	assert_params(&a, 4, "path=/jails/x", "host.hostname=x", "command=/bin/true", "jid=7");
 	jail_args_free(&a);
 	/* A name (-n too), a jid= or a path= given stays as given. */
 	assert_int_equal(jail_args(&a, "-n", "web", "-c", "path+=/x", NULL), 0);
-	jail_args_complete(&a, 2);
+	jail_args_complete(&a, no_jid);
 	assert_params(&a, 2, "name=web", "path+=/x");
 	jail_args_free(&a);
 	assert_int_equal(jail_args(&a, "-cm", "jid=5", "path=/x", NULL), 0);
-	jail_args_complete(&a, 2);
+	jail_args_complete(&a, no_jid);
 	assert_params(&a, 2, "jid=5", "path=/x");
 	jail_args_free(&a);
 	/* -m and -rc name a jail that runs: nothing is made up. */
 	assert_int_equal(jail_args(&a, "-m", "persist", "host.hostname=h", NULL), 0);
-	jail_args_complete(&a, 2);
+	jail_args_complete(&a, no_jid);
 	assert_params(&a, 2, "persist", "host.hostname=h");
 	jail_args_free(&a);
 	assert_int_equal(jail_args(&a, "-rc", "persist", "host.hostname=h", NULL), 0);
-	jail_args_complete(&a, 2);
+	jail_args_complete(&a, no_jid);
 	assert_params(&a, 2, "persist", "host.hostname=h");
 	jail_args_free(&a);
 }
