@@ -49,6 +49,9 @@ expect_eq "jid = 5309 removed" "basejail: removed" "$OUT"
 expect_rc 0 jail -c path=/ exec.poststart="true" command=/bin/true
 expect_eq "unnamed jail: stdout" "" "$OUT"
 expect_eq "unnamed jail: stderr" "" "$ERR"
+# With -v, jail(8)'s note without a name.
+expect_rc 0 jail -v -c path=/ command=/bin/true
+expect_grep "^created$" "$OUT"
 expect_rc 0 jail -i -c path="$R" persist
 jid=$OUT
 case $jid in ''|*[!0-9]*) fail "jail -i of an unnamed jail: [$jid]" ;; esac
