@@ -64,6 +64,14 @@ static const char *label(const struct run *r, const char *jail)
 	return cj ? cj->label : jail;
 }
 
+/* The label, or for a jail without one its name (warnings name it). */
+static const char *called(const struct run *r, const char *jail)
+{
+	const char *l = label(r, jail);
+
+	return l ? l : jail;
+}
+
 /* jail(8)'s notes: "NAME: created", or without a name (-v only) "created". */
 static void note(const struct run *r, const char *jail, const char *what)
 {
@@ -78,14 +86,13 @@ static void note(const struct run *r, const char *jail, const char *what)
  * start with the jail's name. */
 static void warn_jail(const struct run *r, const char *jail, const char *msg)
 {
-	const char *l = label(r, jail);
 	size_t len = strlen(jail);
 
 	if (!msg)
 		msg = "failed";
 	if (!strncmp(msg, jail, len) && !strncmp(msg + len, ": ", 2))
 		msg += len + 2;
-	cli_error("%s: %s", l ? l : jail, msg);
+	cli_error("%s: %s", called(r, jail), msg);
 }
 
 static struct created *find_created(struct run *r, const char *jail)
@@ -175,11 +182,11 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		if (r->wild)
 			break;
 		if (r->a->verbose >= 0)
-			cli_error("\"%s\" not found", label(r, jail) ? label(r, jail) : jail);
+			cli_error("\"%s\" not found", called(r, jail));
 		r->failed = true;
 		break;
 	case CORE_EV_ALREADY:
-		cli_error("\"%s\" already exists", label(r, jail) ? label(r, jail) : jail);
+		cli_error("\"%s\" already exists", called(r, jail));
 		r->failed = true;
 		break;
 	default:
