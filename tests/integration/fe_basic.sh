@@ -1,12 +1,6 @@
 # The spirit of FreeBSD's usr.sbin/jail/tests/jail_basic_test.sh, through
 # brig's jail, jls and jexec front-ends (symlinks to brig, as installed).
-. tests/integration/lib/common.sh
-
-for fe in jail jls jexec; do ln -s "$BRIG" "$T/$fe"; done
-PATH="$T:$PATH"
-R="$T/root"
-mk_busybox_root "$R"
-trap 'jail -q -r "*" >/dev/null 2>&1 || true' EXIT
+. tests/integration/lib/fe.sh
 
 # Until the lifecycle engine and the configuration engine have landed the
 # front-ends have nothing to drive: say so rather than fail.

@@ -4,13 +4,7 @@
 # the old-style command line, path optional, empty values skipped, an
 # undefined depend fails that jail only, -m changes what Linux can change
 # live, -r says what jail(8) says.
-. tests/integration/lib/common.sh
-
-for fe in jail jls jexec; do ln -s "$BRIG" "$T/$fe"; done
-PATH="$T:$PATH"
-R="$T/root"
-mk_busybox_root "$R"
-trap 'jail -q -r "*" >/dev/null 2>&1 || true' EXIT
+. tests/integration/lib/fe.sh
 C=$T/jail.conf
 
 ## jid_name_set: "5309 { name = basejail; }" is JID 5309 named basejail;
