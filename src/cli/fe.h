@@ -123,6 +123,7 @@ struct jail_args {
 	const char *jid_file;	/* -J */
 	int parallel;		/* -p N; 0: not given or -p 0 (no limit) */
 	bool from_params;	/* jail described by param=value arguments */
+	bool old_style;		/* ... by jail(8)'s oldest form: path hostname ip command */
 	char **params;		/* from_params: "name=value" for conf (owned) */
 	size_t nparams;
 	char **names;		/* otherwise: jails named (into argv) */
@@ -132,9 +133,16 @@ struct jail_args {
 /* Parse jail's arguments as jail(8) does. Returns 0, or -1 with e set
  * (the usage text for misuse). */
 int jail_parse(int argc, char **argv, struct jail_args *a, struct brig_err *e);
+/* What jail(8) gives a jail created from param=value arguments that the
+ * arguments leave out: without name= or jid=, the JID free_jid() returns
+ * (called only then: the jail is named by it, as the kernel names it);
+ * without path=, "/" (the kernel's root for a jail without one). */
+void jail_args_complete(struct jail_args *a, int (*free_jid)(void));
 void jail_args_free(struct jail_args *a);
 /* jail(8) -J: "jid=N name=value ..." for a created jail (no newline). */
 void jail_format_jidfile(struct strbuf *out, int jid, const struct conf_jail *cj);
+/* The same for the oldest form: "JID\tPATH\tHOSTNAME\tIP,...\tCOMMAND". */
+void jail_format_jidfile_old(struct strbuf *out, int jid, const struct conf_jail *cj);
 
 /* ---- jexec (fe_jexec.c) */
 

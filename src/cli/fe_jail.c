@@ -1,5 +1,6 @@
 /* jail(8): create, remove, restart and modify jails with FreeBSD's flags,
  * messages and exit status, on top of core. */
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -52,9 +53,38 @@ static void names_free(struct names *l)
 	free(l->v);
 }
 
+/* What jail(8) calls a jail in its messages: its block's label ("5309"
+ * for "5309 { name = web; }"); NULL for a command-line jail without a
+ * name (jail(8) then notes nothing at its default verbosity). A jail the
+ * configuration does not define: its name. */
+static const char *label(const struct run *r, const char *jail)
+{
+	const struct conf_jail *cj = r->c ? conf_jail(r->c, jail) : NULL;
+
+	return cj ? cj->label : jail;
+}
+
+/* The label, or for a jail without one its name (warnings name it). */
+static const char *called(const struct run *r, const char *jail)
+{
+	const char *l = label(r, jail);
+
+	return l ? l : jail;
+}
+
+/* jail(8)'s notes: "NAME: created", or without a name (-v only) "created". */
+static void note(const struct run *r, const char *jail, const char *what)
+{
+	const char *l = label(r, jail);
+
+	if (r->a->verbose > 0 || (r->a->verbose == 0 && l))
+		printf("%s%s%s\n", l ? l : "", l ? ": " : "", what);
+	fflush(stdout);
+}
+
 /* jail(8)'s warnings: "jail: NAME: message". core's messages may already
  * start with the jail's name. */
-static void warn_jail(const char *jail, const char *msg)
+static void warn_jail(const struct run *r, const char *jail, const char *msg)
 {
 	size_t len = strlen(jail);
 
@@ -62,7 +92,7 @@ static void warn_jail(const char *jail, const char *msg)
 		msg = "failed";
 	if (!strncmp(msg, jail, len) && !strncmp(msg + len, ": ", 2))
 		msg += len + 2;
-	cli_error("%s: %s", jail, msg);
+	cli_error("%s: %s", called(r, jail), msg);
 }
 
 static struct created *find_created(struct run *r, const char *jail)
@@ -85,7 +115,7 @@ static void on_created(void *ctx, const char *jail, int jid)
 	if (r->a->print_jid)
 		printf("%d\n", jid);
 	if (r->a->verbose >= 0)
-		printf("%s: created\n", jail);
+		note(r, jail, "created");
 	fflush(stdout);
 }
 
@@ -107,7 +137,10 @@ static void on_started(struct run *r, const char *jail)
 	}
 	if (!r->jfp || !cj)
 		return;
-	jail_format_jidfile(&line, cr->jid, cj);
+	if (r->a->old_style)
+		jail_format_jidfile_old(&line, cr->jid, cj);
+	else
+		jail_format_jidfile(&line, cr->jid, cj);
 	fprintf(r->jfp, "%s\n", line.s);
 	sb_free(&line);
 }
@@ -125,21 +158,19 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		break;
 	case CORE_EV_STOPPED:
 		if (r->a->verbose > 0 || (r->a->verbose == 0 && r->note_remove))
-			printf("%s: removed\n", jail);
-		fflush(stdout);
+			note(r, jail, "removed");
 		break;
 	case CORE_EV_FAILED:
-		warn_jail(jail, msg);
+		warn_jail(r, jail, msg);
 		r->failed = true;
 		/* A jail that was created is removed again, and jail(8) says so. */
 		if (find_created(r, jail) && r->a->verbose >= 0)
-			printf("%s: removed\n", jail);
-		fflush(stdout);
+			note(r, jail, "removed");
 		break;
 	case CORE_EV_SKIPPED:
 	case CORE_EV_WARNING:
 		/* jail(8) warns and fails the jail, but goes on removing it. */
-		warn_jail(jail, msg);
+		warn_jail(r, jail, msg);
 		r->failed = true;
 		break;
 	case CORE_EV_VERBOSE:
@@ -151,11 +182,11 @@ static void report(void *ctx, const char *jail, enum core_event ev, const char *
 		if (r->wild)
 			break;
 		if (r->a->verbose >= 0)
-			cli_error("\"%s\" not found", jail);
+			cli_error("\"%s\" not found", called(r, jail));
 		r->failed = true;
 		break;
 	case CORE_EV_ALREADY:
-		cli_error("\"%s\" already exists", jail);
+		cli_error("\"%s\" already exists", called(r, jail));
 		r->failed = true;
 		break;
 	default:
@@ -229,8 +260,30 @@ static const struct jail_def *conf_target(const struct conf *c, const char *arg)
 	return NULL;
 }
 
+/* Whether brig's configuration directory holds a configuration:
+ * jail.conf, or a file of jail.conf.d. */
+static bool confdir_has_conf(const char *dir)
+{
+	cleanup_free char *file = xasprintf("%s/jail.conf", dir);
+	cleanup_free char *sub = xasprintf("%s/jail.conf.d", dir);
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	bool found = stat(file, &st) == 0;
+
+	d = found ? NULL : opendir(sub);
+	while (d && !found && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		found = de->d_name[0] != '.' && len > 5 && !strcmp(de->d_name + len - 5, ".conf");
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* jail -r uses the configuration only when there is one (jail(8) stats
- * the file); jail -R never does. */
+ * /etc/jail.conf); jail -R never does. */
 static bool have_conf(const struct jail_args *a)
 {
 	struct stat st;
@@ -239,7 +292,7 @@ static bool have_conf(const struct jail_args *a)
 		return false;
 	if (a->conf_file)
 		return !strcmp(a->conf_file, "-") || stat(a->conf_file, &st) == 0;
-	return stat(brig_confdir(), &st) == 0;
+	return confdir_has_conf(brig_confdir());
 }
 
 static bool is_pattern(const char *s)
@@ -308,10 +361,12 @@ static void do_remove(struct run *r)
 	conf_free(c);
 }
 
-/* The first parameter d sets that the running jail was not started
- * with. */
-static const char *changed_param(const struct jail_def *d, const struct core_jail *j)
+/* The parameters d sets that the running jail j does not have (as it
+ * was started, or changed by -m since) into ids; their number. */
+static size_t changed_params(const struct jail_def *d, const struct core_jail *j, enum jparam *ids)
 {
+	size_t n = 0;
+
 	for (size_t id = 0; id < JP__COUNT; id++) {
 		const struct jval *v = jd_val(d, (enum jparam)id);
 		const char *have = kp_recorded(j, (enum jparam)id);
@@ -330,9 +385,33 @@ static const char *changed_param(const struct jail_def *d, const struct core_jai
 		same = have && strcmp(have, want.s ? want.s : "") == 0;
 		sb_free(&want);
 		if (!same)
-			return jd_name((enum jparam)id);
+			ids[n++] = (enum jparam)id;
 	}
-	return NULL;
+	return n;
+}
+
+/* jail -m of a running jail: what Linux can change, changed live; any
+ * parameter that cannot change refuses the whole change, naming it and
+ * why. */
+static void modify(struct run *r, const struct jail_def *d, const enum jparam *ids, size_t n)
+{
+	struct brig_err e = { 0 };
+
+	for (size_t i = 0; i < n; i++)
+		if (core_fixed(ids[i])) {
+			cleanup_free char *msg = xasprintf("%s cannot be changed after creation: %s",
+							   jd_name(ids[i]), core_fixed(ids[i]));
+
+			warn_jail(r, d->name, msg);
+			r->failed = true;
+			return;
+		}
+	if (core_modify(d, ids, n, &e) < 0) {
+		warn_jail(r, d->name, e.msg);
+		r->failed = true;
+	} else if (r->a->verbose >= 0) {
+		note(r, d->name, "updated");
+	}
 }
 
 /* What -c, -m, -cm, -rc, -rm, -crm do to one jail, as jail(8) decides:
@@ -344,7 +423,8 @@ static void plan_one(struct run *r, const struct jail_def *d, struct names *star
 	struct core_jail j = { 0 };
 	struct brig_err e = { 0 };
 	bool running;
-	const char *changed;
+	enum jparam ids[JP__COUNT];
+	size_t nchanged;
 
 	if (op == JAIL_OP_CREATE) {
 		names_add(start, d->name);
@@ -360,19 +440,58 @@ static void plan_one(struct run *r, const struct jail_def *d, struct names *star
 		}
 		return;
 	}
-	changed = op & JAIL_OP_MODIFY ? changed_param(d, &j) : "";
-	if (!changed) {
+	/* -rc restarts whatever it would change. */
+	nchanged = op & JAIL_OP_MODIFY ? changed_params(d, &j, ids) : 1;
+	if (nchanged == 0) {
 		if (r->a->verbose >= 0)
-			printf("%s: updated\n", d->name);
+			note(r, d->name, "updated");
 	} else if (op & JAIL_OP_REMOVE) {
 		names_add(restart, d->name);
 	} else {
-		/* Linux cannot change a running jail's namespaces, root or
-		 * mounts: every parameter is fixed at creation. */
-		cli_error("%s: %s cannot be changed after creation", d->name, changed);
-		r->failed = true;
+		modify(r, d, ids, nchanged);
 	}
 	core_jail_free(&j);
+}
+
+/* The lowest JID no running jail has (the one brig gives next, unless
+ * another brig takes it first: then the start fails, naming its holder). */
+static int lowest_free_jid(void)
+{
+	struct core_jail *v = NULL;
+	struct brig_err e = { 0 };
+	size_t n = 0;
+	int jid = 1;
+
+	if (core_list(&v, &n, &e) < 0)
+		return jid;
+	/* core_list is ordered by JID. */
+	for (size_t i = 0; i < n && v[i].jid <= jid; i++)
+		if (v[i].jid == jid)
+			jid++;
+	core_list_free(v, n);
+	return jid;
+}
+
+/* jail(8) without a configuration file: a depend names running jails. */
+static bool depends_run(struct run *r, const struct jail_def *d)
+{
+	size_t n;
+	char *const *deps = jd_list(d, JP_DEPEND, &n);
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		struct core_jail j = { 0 };
+		struct brig_err e = { 0 };
+
+		if (core_find(deps[i], &j, &e) == 0) {
+			core_jail_free(&j);
+			continue;
+		}
+		cli_error("depends on nonexistent jail \"%s\"", deps[i]);
+		r->failed = true;
+		ok = false;
+	}
+	return ok;
 }
 
 /* jail -c (and -m, -rc and their mixes): from param=value arguments, or
@@ -395,6 +514,9 @@ static void do_create(struct run *r)
 		r->failed = true;
 	} else if (a->nnames > 0) {
 		plan_one(r, conf_target(c, a->names[0]), &start, &restart);
+	} else if (a->from_params && c->njails == 1) {
+		if (depends_run(r, conf_jail_set(c)->v[0]))
+			plan_one(r, conf_jail_set(c)->v[0], &start, &restart);
 	} else {
 		for (size_t i = 0; i < c->njails; i++)
 			plan_one(r, conf_jail_set(c)->v[i], &start, &restart);
@@ -435,10 +557,12 @@ int fe_jail(int argc, char **argv)
 		}
 		setvbuf(r.jfp, NULL, _IOLBF, 0);
 	}
-	if (a.op == JAIL_OP_REMOVE)
+	if (a.op == JAIL_OP_REMOVE) {
 		do_remove(&r);
-	else
+	} else {
+		jail_args_complete(&a, lowest_free_jid);
 		do_create(&r);
+	}
 	if (r.jfp)
 		fclose(r.jfp);
 	for (size_t i = 0; i < r.ncreated; i++)

@@ -76,6 +76,7 @@ static void old_style(struct jail_args *a, size_t *cap, int argc, char **argv)
 	}
 	add_command(a, cap, NULL, argv + 3, argc - 3);
 	a->from_params = true;
+	a->old_style = true;
 }
 
 int jail_parse(int argc, char **argv, struct jail_args *a, struct brig_err *e)
@@ -185,6 +186,33 @@ usage:
 	return brig_err_set(e, 0, JAIL_USAGE);
 }
 
+/* Whether the param=value arguments set parameter name. */
+static bool given(const struct jail_args *a, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < a->nparams; i++) {
+		const char *p = a->params[i];
+
+		if (!strncmp(p, name, len) &&
+		    (p[len] == '=' || p[len] == '\0' || (p[len] == '+' && p[len + 1] == '=')))
+			return true;
+	}
+	return false;
+}
+
+void jail_args_complete(struct jail_args *a, int (*free_jid)(void))
+{
+	size_t cap = a->nparams;
+
+	if (!a->from_params || !(a->op & JAIL_OP_CREATE) || (a->op & JAIL_OP_REMOVE))
+		return;
+	if (!given(a, "name") && !given(a, "jid"))
+		add_param(a, &cap, xasprintf("jid=%d", free_jid()));
+	if (!given(a, "path"))
+		add_param(a, &cap, xstrdup("path=/"));
+}
+
 void jail_args_free(struct jail_args *a)
 {
 	for (size_t i = 0; i < a->nparams; i++)
@@ -240,4 +268,42 @@ void jail_format_jidfile(struct strbuf *out, int jid, const struct conf_jail *cj
 			quoted(out, p->values[k]);
 		}
 	}
+}
+
+/* A parameter of cj by name, or NULL. */
+static const struct conf_param *param_of(const struct conf_jail *cj, const char *name)
+{
+	for (size_t i = 0; i < cj->nparams; i++)
+		if (!strcmp(cj->params[i].name, name))
+			return &cj->params[i];
+	return NULL;
+}
+
+/* jail(8)'s print_param without the name: the values, quoted, joined by sep. */
+static void values(struct strbuf *out, const struct conf_jail *cj, const char *name, char sep)
+{
+	const struct conf_param *p = param_of(cj, name);
+
+	for (size_t k = 0; p && k < p->nvalues; k++) {
+		if (k)
+			sb_addc(out, sep);
+		quoted(out, p->values[k]);
+	}
+}
+
+void jail_format_jidfile_old(struct strbuf *out, int jid, const struct conf_jail *cj)
+{
+	const struct conf_param *ip4 = param_of(cj, "ip4.addr"), *ip6 = param_of(cj, "ip6.addr");
+
+	sb_addf(out, "%d\t", jid);
+	values(out, cj, "path", ',');
+	sb_addc(out, '\t');
+	values(out, cj, "host.hostname", ',');
+	sb_addc(out, '\t');
+	values(out, cj, "ip4.addr", ',');
+	if (ip4 && ip4->nvalues && ip6 && ip6->nvalues)
+		sb_addc(out, ',');
+	values(out, cj, "ip6.addr", ',');
+	sb_addc(out, '\t');
+	values(out, cj, "command", ' ');
 }

@@ -216,6 +216,7 @@ struct cf_block {
 	struct cf_loc loc;
 	uint32_t seq;
 	bool wild;
+	bool unnamed;		/* a command-line jail with jid= and no name= */
 	/* Its statements: those of its block in the syntax tree (the .include
 	 * files in it followed), or a list (global parameters, command line). */
 	const struct cf_node *node;

@@ -194,17 +194,20 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 		set_one(ctx, p, last ? last : "");
 		return;
 	case CONF_LIST:
-	default:
-		if (p->def->flags & CONF_PF_CMD) {
-			size_t k = 0;
+	default: {
+		/* An empty string in a list is no value: jail(8) skips it
+		 * (next_command: commands, mount, vnet.interface, the
+		 * interface aliases of ip4.addr and ip6.addr), and libjail
+		 * reads "" as an empty list. */
+		size_t k = 0;
 
-			for (size_t i = 0; i < p->nvalues; i++)
-				if (p->values[i][0] != '\0')
-					p->values[k++] = p->values[i];
-			p->values[k] = NULL;
-			p->nvalues = k;
-		}
+		for (size_t i = 0; i < p->nvalues; i++)
+			if (p->values[i][0] != '\0')
+				p->values[k++] = p->values[i];
+		p->values[k] = NULL;
+		p->nvalues = k;
 		return;
+	}
 	}
 }
 

@@ -50,6 +50,7 @@ static void cmdline_jail(struct cf_ctx *ctx, struct cf_block *params)
 	}
 	b = cf_block_new(ctx, label->vals[label->nvals - 1].s, label->vals[label->nvals - 1].len,
 			 &none, NULL, NULL);
+	b->unnamed = strcmp(label->def->name, "name") != 0;
 	for (size_t i = 0; i < params->n; i++)
 		if (params->stmts[i]->def != label->def)
 			cf_block_add(ctx, b, params->stmts[i]);

@@ -31,7 +31,7 @@ enum conf_type {
 #define CONF_PF_IMMUTABLE 0x010	/* set once per jail (name, jid) */
 #define CONF_PF_JAILSYS 0x020	/* string "new", "inherit" or "disable";
 				 * bare "vnet;" = new, "novnet;" = disable */
-#define CONF_PF_CMD 0x040	/* list of commands; empty ones are dropped */
+#define CONF_PF_CMD 0x040	/* list of commands (hooks, command) */
 #define CONF_PF_SPLIT 0x080	/* command line value splits at ',' */
 #define CONF_PF_READONLY 0x100	/* FreeBSD reports it but cannot set it */
 #define CONF_PF_UNTRUSTED 0x200	/* may come from an untrusted source (an
@@ -90,7 +90,11 @@ struct conf_param {
 };
 
 struct conf_jail {
-	char *name;		/* always set; for numeric jails the number */
+	char *name;		/* always set: its name parameter */
+	/* What jail(8) calls it in its messages: the block's label ("5309"
+	 * for "5309 { name = web; }"), the name on the command line, NULL
+	 * for a command-line jail without a name. */
+	const char *label;
 	struct conf_param *params;	/* in first-set order, "name" first */
 	size_t nparams;
 	const char *file;	/* where the jail's block starts (NULL: command line) */

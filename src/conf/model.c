@@ -250,6 +250,22 @@ struct jail_def *jail_def_from_params(const char *name, char *const *names, char
 	return d;
 }
 
+/* *w = *v, its strings kept in a. */
+static void copy_val(struct cf_arena *a, struct jval *w, const struct jval *v)
+{
+	*w = *v;
+	w->s = keep(a, v->s);
+	w->at.file = keep(a, v->at.file);
+	if (v->n) {
+		char **vals = cf_alloc(a, (v->n + 1) * sizeof(char *));
+
+		for (size_t i = 0; i < v->n; i++)
+			vals[i] = keep(a, v->v[i]);
+		vals[v->n] = NULL;
+		w->v = vals;
+	}
+}
+
 struct jail_def *jail_def_copy(const struct jail_def *src)
 {
 	struct jail_def *d = cf_def_new(src->name, &src->at);
@@ -257,24 +273,20 @@ struct jail_def *jail_def_copy(const struct jail_def *src)
 
 	d->error = keep(a, src->error);
 	d->nerrors = src->nerrors;
-	for (size_t id = 0; id < JP__COUNT; id++) {
-		const struct jval *v = &src->p[id];
-		struct jval *w = &d->p[id];
+	for (size_t id = 0; id < JP__COUNT; id++)
+		if (src->p[id].set)
+			copy_val(a, &d->p[id], &src->p[id]);
+	cf_def_finish(d);
+	return d;
+}
 
-		if (!v->set)
-			continue;
-		*w = *v;
-		w->s = keep(a, v->s);
-		w->at.file = keep(a, v->at.file);
-		if (v->n) {
-			char **vals = cf_alloc(a, (v->n + 1) * sizeof(char *));
+struct jail_def *jail_def_update(const struct jail_def *was, const struct jail_def *with,
+				 const enum jparam *ids, size_t n)
+{
+	struct jail_def *d = jail_def_copy(was);
 
-			for (size_t i = 0; i < v->n; i++)
-				vals[i] = keep(a, v->v[i]);
-			vals[v->n] = NULL;
-			w->v = vals;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		copy_val(cf_def_arena(d), &d->p[ids[i]], &with->p[ids[i]]);
 	cf_def_finish(d);
 	return d;
 }

@@ -166,6 +166,10 @@ static inline char *const *nd_list(const struct net_def *d, enum nparam id, size
 struct jail_def *jail_def_build(const struct conf_jail *j);
 /* A copy of d that owns its memory. */
 struct jail_def *jail_def_copy(const struct jail_def *d);
+/* A copy of was whose parameters ids[0..n) have with's values (jail -m:
+ * the running jail's model with what it changed). */
+struct jail_def *jail_def_update(const struct jail_def *was, const struct jail_def *with,
+				 const enum jparam *ids, size_t n);
 void jail_def_free(struct jail_def *d);
 
 /* The models of every jail of c (definition order), built once and kept

@@ -288,19 +288,24 @@ static void negate(struct cf_ctx *ctx, struct entry *e)
 	e->out[1] = NULL;
 }
 
-/* The jail's label as its implicit first parameter: name, or jid when the
- * label is purely numeric (jails schema only). */
-static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block *b)
+/* Whether a label is a JID (jails schema only): purely numeric, and not
+ * 0 (strtol, as jail(8) tests it). */
+static bool numeric(const struct cf_ctx *ctx, const char *label)
+{
+	char *end;
+
+	return ctx->schema == CONF_SCHEMA_JAILS && strtol(label, &end, 10) != 0 && *end == '\0';
+}
+
+/* The jail's label as an implicit parameter: name, or (as_jid) jid. */
+static const struct cf_stmt *implicit(struct cf_ctx *ctx, const struct cf_block *b, bool as_jid)
 {
 	struct cf_stmt *st = cf_zalloc(&ctx->tmp, sizeof(*st));
 	struct cf_str *v = cf_zalloc(&ctx->tmp, sizeof(*v));
-	char *end;
-	bool numeric = ctx->schema == CONF_SCHEMA_JAILS && strtol(b->name, &end, 10) != 0 &&
-		       *end == '\0';
 
 	v->s = b->name;
 	v->len = (uint32_t)strlen(b->name);
-	st->name = numeric ? ctx->n_jid : ctx->n_name;
+	st->name = as_jid ? ctx->n_jid : ctx->n_name;
 	st->def = st->name->def;
 	st->vals = v;
 	st->nvals = 1;
@@ -319,9 +324,7 @@ static void emit(struct resolver *r, struct conf_jail *j)
 	 * out: its value is not what the file says, checking it is moot. */
 	for (size_t i = 0; i < r->n; i++)
 		np += r->e[i].def && (r->e[i].state != BAD || r->e[i].name == nm);
-	if (nm->pslot < 0)
-		np++;
-	j->name = (char *)r->jail->name;
+	j->label = r->jail->unnamed ? NULL : r->jail->name;
 	j->file = r->jail->loc.path;
 	j->line = (int)r->jail->loc.line;
 	j->col = (int)r->jail->loc.col;
@@ -347,24 +350,8 @@ static void emit(struct resolver *r, struct conf_jail *j)
 		p->line = (int)e->last->loc.line;
 		p->col = (int)e->last->loc.col;
 	}
-	if (nm->pslot < 0) {
-		/* A numeric jail: its name is its number. */
-		struct conf_param *p = &j->params[0];
-
-		p->name = nm->def->name;
-		p->type = nm->def->type;
-		p->ignored = false;
-		p->def = nm->def;
-		p->values = cf_alloc(ctx->out, 2 * sizeof(char *));
-		p->values[0] = j->name;
-		p->values[1] = NULL;
-		p->nvalues = 1;
-		p->file = j->file;
-		p->line = j->line;
-		p->col = (int)r->jail->loc.col;
-	} else {
-		j->name = j->params[0].nvalues ? j->params[0].values[j->params[0].nvalues - 1] : j->name;
-	}
+	j->name = j->params[0].nvalues ? j->params[0].values[j->params[0].nvalues - 1] :
+					 (char *)r->jail->name;
 }
 
 /* Forget the jail just resolved: clear the names' scratch slots. */
@@ -409,7 +396,7 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 	if (!r->chain)
 		r->chain = xcalloc(CF_VAR_DEPTH + 2, sizeof(*r->chain));
 	r->jail = b;
-	apply(r, implicit(ctx, b));
+	apply(r, implicit(ctx, b, numeric(ctx, b->name)));
 	const struct cf_wlist *more = b->first->wlist >= 0 ? &ctx->wlists[b->first->wlist] : NULL;
 	size_t i = 0, k = 0, nmore = more ? more->n : 0;
 
@@ -435,6 +422,10 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 		apply_block(r, b);
 	if (ctx->cmdline)
 		apply_block(r, ctx->cmdline);
+	/* A numeric jail without a name is named by its number: ${name}
+	 * is "5309" (jail(8), FreeBSD 14). */
+	if (ctx->n_name->pslot < 0)
+		apply(r, implicit(ctx, b, false));
 	for (size_t e = 0; e < r->n; e++)
 		resolve(r, (int32_t)e, 0);
 	emit(r, j);

@@ -85,6 +85,15 @@ int core_start(const struct jail_set *s, char *const *names, size_t n, const str
  * stopped from their recorded state, as every jail is. */
 int core_stop(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o);
 
+/* jail -m: change the running jail with->name's parameters ids[0..n) to
+ * with's values, live, and record them in its state. 0; -1 with e set
+ * (the jail does not run: "\"NAME\" not found"; a parameter that cannot
+ * change live: core_fixed says why). */
+int core_modify(const struct jail_def *with, const enum jparam *ids, size_t n, struct brig_err *e);
+/* Why parameter id of a running jail cannot be changed (jail -m), or
+ * NULL: it can (host.hostname, in the jail's own UTS namespace). */
+const char *core_fixed(enum jparam id);
+
 /* The boot set: the jails of s whose `boot` is not off, in definition
  * order (pointers into s; free the array only). */
 char **core_boot_names(const struct jail_set *s, size_t *n);

@@ -57,8 +57,10 @@ static size_t depends(const struct jail_def *d, char *const **v)
 	return n;
 }
 
-/* Start: pull in dependencies transitively (the job array grows as we go). */
-static void plan_start(struct dep_plan *p, const struct jail_set *s)
+/* Start: pull in dependencies transitively (the job array grows as we go).
+ * A dependency s does not define fails the jail that names it, unless it
+ * runs (a jail of jail(8)'s command line names running jails). */
+static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running_fn running, void *ctx)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct jail_def *d = p->jobs[i].def;
@@ -82,6 +84,8 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s)
 		}
 		nd = depends(d, &deps);
 		for (size_t k = 0; k < nd; k++) {
+			if (!find_jail(s, deps[k]) && running && running(deps[k], ctx))
+				continue;
 			if (!find_jail(s, deps[k])) {
 				free(p->jobs[i].error);
 				p->jobs[i].error = xasprintf("%s: depends on undefined jail \"%s\"",
@@ -134,7 +138,7 @@ void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *n
 	if (stop)
 		plan_stop(p, s, running, ctx);
 	else
-		plan_start(p, s);
+		plan_start(p, s, running, ctx);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->jobs[i].error)
 			p->jobs[i].st = DEP_FAIL;

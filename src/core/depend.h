@@ -39,8 +39,9 @@ struct dep_plan {
 	bool stop;
 };
 
-/* Does a jail run? For stop plans (dependents are pulled in only when
- * they run). */
+/* Does a jail run? Stop plans pull in dependents only when they run; a
+ * start plan takes a running jail that s does not define as a dependency
+ * met. */
 typedef bool (*dep_running_fn)(const char *name, void *ctx);
 
 /* Build the plan for names (n == 0: every jail of s; for stop, plus the

@@ -1,5 +1,5 @@
-/* The frame of every operation on one jail (start, stop, and the store's
- * destroy, rollback, export, snapshot): its name checked, its lock taken
+/* The frame of every operation on one jail (start, stop, jail -m's
+ * modify, and the store's destroy, rollback, export, snapshot): its name checked, its lock taken
  * (waiting for another brig's, bounded), its state reconciled, the
  * operation run with the lock held, the lock released, the outcome
  * reported. Whatever is decided by whether the jail runs is decided

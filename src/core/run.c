@@ -309,20 +309,20 @@ static int run(const struct jail_set *s, struct net_plan *net, char *const *name
 	return (int)r.failed;
 }
 
-int core_start(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
-{
-	struct net_plan *net = net_plan_new(s);
-	int r = run(s, net, names, n, false, NULL, 0, NULL, o);
-
-	net_plan_free(net);
-	return r;
-}
-
 /* dep_running_fn over core_is_running. */
 static bool is_running(const char *name, void *ctx)
 {
 	(void)ctx;
 	return core_is_running(name, NULL) == 1;
+}
+
+int core_start(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
+{
+	struct net_plan *net = net_plan_new(s);
+	int r = run(s, net, names, n, false, NULL, 0, is_running, o);
+
+	net_plan_free(net);
+	return r;
 }
 
 int core_stop(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)

@@ -301,7 +301,7 @@ static int check_needs_vnet(const struct jail_def *d, struct brig_err *e)
 					    JP_IP4_DEFAULTROUTER, JP_IP6_DEFAULTROUTER, JP_RDR };
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (jd_set(d, need[i]) && (jd_val(d, need[i])->n || jd_str(d, need[i])))
+		if (jd_set(d, need[i]) && (jd_val(d, need[i])->n || jd_nonempty(d, need[i])))
 			return brig_err_set(e, 0, "%s: needs vnet (without it the jail shares "
 					    "the host's network)", jd_name(need[i]));
 	return 0;

@@ -1,12 +1,6 @@
 # jail(8)'s command= on the command line: the command and its arguments
 # are one argv; a jail without persist ends when the command does.
-. tests/integration/lib/common.sh
-
-for fe in jail jls jexec; do ln -s "$BRIG" "$T/$fe"; done
-PATH="$T:$PATH"
-R="$T/root"
-mk_busybox_root "$R"
-trap 'jail -q -r "*" >/dev/null 2>&1 || true' EXIT
+. tests/integration/lib/fe.sh
 
 ## A jail without persist ends with its command; its output is ours.
 expect_rc 0 jail -c name=once path="$R" command=/bin/echo hello

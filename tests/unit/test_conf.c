@@ -339,13 +339,19 @@ static void test_numeric_names(void **state)
 	assert_string_equal(V(&l, "six", "jid"), "6");
 	ld_free(&l);
 
-	/* A numeric jail has no "name" while resolving (FreeBSD). */
-	LOAD(&l, "path = /j/$name;\n5 { }\n");
-	assert_error(&l, "5: path: variable \"name\" not found");
+	/* A numeric jail without a name is named by its number, ${name}
+	 * too (FreeBSD's jail_basic_test: jid_name_set); jail(8) calls it
+	 * by its label either way. */
+	LOAD(&l, "path = /j/$name;\n5 { host.hostname = \"${name}\"; }\n");
+	assert_ok(&l);
+	assert_string_equal(V(&l, "5", "path"), "/j/5");
+	assert_string_equal(V(&l, "5", "host.hostname"), "5");
+	assert_string_equal(J(&l, "5")->label, "5");
 	ld_free(&l);
 	LOAD(&l, "5 { name = five; path = /j/$name; }\n");
 	assert_ok(&l);
 	assert_string_equal(J(&l, "five")->name, "five");
+	assert_string_equal(J(&l, "five")->label, "5");
 	assert_string_equal(V(&l, "five", "path"), "/j/five");
 	ld_free(&l);
 }
@@ -788,15 +794,19 @@ static void test_lists_and_commands(void **state)
 	struct ld l;
 
 	(void)state;
-	/* An empty command does nothing (FreeBSD skips it): dropped. */
+	/* An empty string in a list does nothing (jail(8) skips it:
+	 * commands, mount, vnet.interface, interface aliases): dropped. */
 	LOAD(&l, "exec.start = \"/bin/sh /etc/rc\";\nweb { exec.start = \"\"; exec.stop = '', x; "
-		 "mount.fstab = \"\"; vnet.interface = \"\"; }\n");
+		 "mount.fstab = \"\"; vnet.interface = \"\"; mount = \"\"; "
+		 "mount += \"/a /b nullfs ro 0 0\"; ip4.addr = \"\"; }\n");
 	assert_ok(&l);
 	assert_string_equal(V(&l, "web", "exec.start"), "");
 	assert_int_equal(conf_param(J(&l, "web"), "exec.start")->nvalues, 0);
 	assert_string_equal(V(&l, "web", "exec.stop"), "x");
 	assert_int_equal(conf_param(J(&l, "web"), "mount.fstab")->nvalues, 1);
-	assert_int_equal(conf_param(J(&l, "web"), "vnet.interface")->nvalues, 1);
+	assert_int_equal(conf_param(J(&l, "web"), "vnet.interface")->nvalues, 0);
+	assert_string_equal(V(&l, "web", "mount"), "/a /b nullfs ro 0 0");
+	assert_int_equal(conf_param(J(&l, "web"), "ip4.addr")->nvalues, 0);
 	ld_free(&l);
 	/* A scalar keeps the last of several values. */
 	LOAD(&l, "web { path = /a, /b; host.hostname; }\n");

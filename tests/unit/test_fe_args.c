@@ -133,6 +133,53 @@ static void test_old_style(void **state)
 	jail_args_free(&a);
 }
 
+static int jid7(void)
+{
+	return 7;
+}
+
+/* Fails the test if called. */
+static int no_jid(void)
+{
+	fail();
+	return 0;
+}
+
+/* What a param=value jail leaves out: a JID that names it, path "/". */
+static void test_complete(void **state)
+{
+	struct jail_args a;
+
+	(void)state;
+	assert_int_equal(jail_args(&a, "-c", "persist", "host.hostname=h", NULL), 0);
+	jail_args_complete(&a, jid7);
+	assert_params(&a, 4, "persist", "host.hostname=h", "jid=7", "path=/");
+	jail_args_free(&a);
+	/* The old-style command line has a path, and no name. */
+	assert_int_equal(jail_args(&a, "/jails/x", "x", "", "/bin/true", NULL), 0);
+	jail_args_complete(&a, jid7);
+	assert_params(&a, 4, "path=/jails/x", "host.hostname=x", "command=/bin/true", "jid=7");
+	jail_args_free(&a);
+	/* A name (-n too), a jid= or a path= given stays as given. */
+	assert_int_equal(jail_args(&a, "-n", "web", "-c", "path+=/x", NULL), 0);
+	jail_args_complete(&a, no_jid);
+	assert_params(&a, 2, "name=web", "path+=/x");
+	jail_args_free(&a);
+	assert_int_equal(jail_args(&a, "-cm", "jid=5", "path=/x", NULL), 0);
+	jail_args_complete(&a, no_jid);
+	assert_params(&a, 2, "jid=5", "path=/x");
+	jail_args_free(&a);
+	/* -m and -rc name a jail that runs: nothing is made up. */
+	assert_int_equal(jail_args(&a, "-m", "persist", "host.hostname=h", NULL), 0);
+	jail_args_complete(&a, no_jid);
+	assert_params(&a, 2, "persist", "host.hostname=h");
+	jail_args_free(&a);
+	assert_int_equal(jail_args(&a, "-rc", "persist", "host.hostname=h", NULL), 0);
+	jail_args_complete(&a, no_jid);
+	assert_params(&a, 2, "persist", "host.hostname=h");
+	jail_args_free(&a);
+}
+
 /* jail(8)'s usage errors. */
 static void test_usage(void **state)
 {
@@ -174,6 +221,41 @@ static void test_jidfile_line(void **state)
 	assert_string_equal(sb.s, "jid=4 name=web path=/jails/web exec.start=\"/bin/sh /etc/rc\","
 				  "\"echo it's\" persist allow.nomount host.domainname=\"\" exec.stop");
 	sb_free(&sb);
+}
+
+/* jail -J for the oldest form: jail(8)'s tab-separated line. */
+static void test_jidfile_old_style(void **state)
+{
+	char *path_v[] = { "/jails/x" };
+	char *host_v[] = { "x.example" };
+	char *ip4_v[] = { "10.0.0.1", "10.0.0.2" };
+	char *ip6_v[] = { "::1" };
+	char *cmd_v[] = { "/bin/sh", "-c", "echo hi" };
+	struct conf_param params[] = {
+		{ .name = "path", .type = CONF_STRING, .values = path_v, .nvalues = 1 },
+		{ .name = "host.hostname", .type = CONF_STRING, .values = host_v, .nvalues = 1 },
+		{ .name = "ip4.addr", .type = CONF_LIST, .values = ip4_v, .nvalues = 2 },
+		{ .name = "ip6.addr", .type = CONF_LIST, .values = ip6_v, .nvalues = 1 },
+		{ .name = "command", .type = CONF_LIST, .values = cmd_v, .nvalues = 3 },
+	};
+	struct conf_jail cj = { .name = "1", .params = params, .nparams = ARRAY_SIZE(params) };
+	struct strbuf sb = STRBUF_INIT;
+	struct jail_args a;
+
+	(void)state;
+	jail_format_jidfile_old(&sb, 1, &cj);
+	assert_string_equal(sb.s, "1\t/jails/x\tx.example\t10.0.0.1,10.0.0.2,::1\t/bin/sh -c \"echo hi\"");
+	sb_free(&sb);
+	cj.nparams = 2;
+	jail_format_jidfile_old(&sb, 2, &cj);
+	assert_string_equal(sb.s, "2\t/jails/x\tx.example\t\t");
+	sb_free(&sb);
+	assert_int_equal(jail_args(&a, "/jails/x", "x", "", "/bin/true", NULL), 0);
+	assert_true(a.old_style);
+	jail_args_free(&a);
+	assert_int_equal(jail_args(&a, "-c", "path=/jails/x", "persist", NULL), 0);
+	assert_false(a.old_style);
+	jail_args_free(&a);
 }
 
 static int jexec_args(struct jexec_args *a, ...)
@@ -227,8 +309,10 @@ int main(void)
 		cmocka_unit_test(test_from_config),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_old_style),
+		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_jidfile_line),
+		cmocka_unit_test(test_jidfile_old_style),
 		cmocka_unit_test(test_jexec),
 	};
 

@@ -52,6 +52,7 @@ static void set_param(struct conf_jail *j, const char *arg)
 	if (!strncmp(arg, "name=", 5)) {
 		free(j->name);
 		j->name = xstrdup(eq + 1);
+		j->label = j->name;
 	}
 }
 
@@ -291,6 +292,26 @@ int core_stop(const struct jail_set *s, char *const *names, size_t n, const stru
 	return 0;
 }
 
+const char *core_fixed(enum jparam id)
+{
+	return id == JP_HOST_HOSTNAME ? NULL : "fixed";
+}
+
+/* jail -m: the fake jail's parameters ids take with's values. */
+int core_modify(const struct jail_def *with, const enum jparam *ids, size_t n, struct brig_err *e)
+{
+	struct fake_jail *j = fake_find(with->name);
+
+	if (!j)
+		return brig_err_set(e, 0, "\"%s\" not found", with->name);
+	for (size_t i = 0; i < n; i++) {
+		assert_null(core_fixed(ids[i]));
+		sb_addf(&j->params, "%s=%s\n", jd_name(ids[i]), jd_str(with, ids[i]));
+	}
+	printf("MODIFY %s\n", with->name);
+	return 0;
+}
+
 /* A core_jail (owned copy) of a fake one. */
 static void fill(const struct fake_jail *f, struct core_jail *out)
 {
@@ -308,8 +329,11 @@ static void fill(const struct fake_jail *f, struct core_jail *out)
 
 		*eq = '\0';
 		r = conf_pdef_find(CONF_SCHEMA_JAILS, l);
-		if (r)
+		if (r) {
+			/* A later line (jail -m) wins. */
+			free((char *)out->def->p[r - conf_jparam(0)].s);
 			out->def->p[r - conf_jparam(0)] = (struct jval){ .set = true, .s = xstrdup(eq + 1) };
+		}
 	}
 	free(lines);
 }
@@ -543,8 +567,16 @@ static void test_modify(void **state)
 	assert_string_equal(out_s, "PRESTART w\nw: created\nPOSTSTART w\n");
 	assert_int_equal(jail("-cm", "name=w", "path=/", NULL), 0);
 	assert_string_equal(out_s, "w: updated\n");
-	assert_int_equal(jail("-m", "name=w", "path=/other", NULL), 1);
-	assert_string_equal(err_s, "jail: w: path cannot be changed after creation\n");
+	/* The hostname changes live; -m says "updated", then nothing is
+	 * left to change. */
+	assert_int_equal(jail("-m", "name=w", "path=/", "host.hostname=h2", NULL), 0);
+	assert_string_equal(out_s, "MODIFY w\nw: updated\n");
+	assert_int_equal(jail("-m", "name=w", "path=/", "host.hostname=h2", NULL), 0);
+	assert_string_equal(out_s, "w: updated\n");
+	/* What cannot change refuses the whole change, and says why. */
+	assert_int_equal(jail("-m", "name=w", "path=/other", "host.hostname=h3", NULL), 1);
+	assert_string_equal(err_s, "jail: w: path cannot be changed after creation: fixed\n");
+	assert_string_equal(out_s, "");
 	assert_int_equal(jail("-rm", "name=w", "path=/other", NULL), 0);
 	assert_string_equal(out_s, "PRESTOP w\nPRESTART w\nw: created\nPOSTSTART w\n");
 	assert_int_equal(jail("-rm", "name=w", "path=/other", NULL), 0);

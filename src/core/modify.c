@@ -1,0 +1,104 @@
+/* jail -m: what Linux can change in a running jail, changed live, in the
+ * frame of every jail operation (its lock held, its state reconciled),
+ * and recorded in its state. Everything else is fixed when the jail
+ * starts: its namespaces, root, mounts, network and limits. */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/jail.h"
+#include "sys/proc.h"
+#include "sys/uts.h"
+#include "util/mem.h"
+
+/* What core_modify is given (jctx.arg). */
+struct modify {
+	const struct jail_def *with;
+	const enum jparam *ids;
+	size_t n;
+};
+
+const char *core_fixed(enum jparam id)
+{
+	switch (id) {
+	case JP_HOST_HOSTNAME:
+		return NULL;
+	case JP_NAME:
+	case JP_JID:
+		return "it names the jail";
+	default:
+		return "Linux sets it when the jail starts (jail -rc restarts it with the new value)";
+	}
+}
+
+/* host.hostname: set in the jail's own UTS namespace. */
+static int set_hostname(struct jctx *x, const struct jail_def *with, struct brig_err *e)
+{
+	const char *hn = jd_nonempty(with, JP_HOST_HOSTNAME);
+	int pidfd;
+	int r;
+
+	if (!hn)
+		hn = x->name;
+	if (strlen(hn) > 64)
+		return brig_err_set(e, 0, "%s: \"%s\": longer than 64 bytes", jd_name(JP_HOST_HOSTNAME), hn);
+	if (!(x->st.nsflags & CLONE_NEWUTS))
+		return brig_err_set(e, 0, "%s: the jail shares the host's name (host = inherit): "
+				    "jail -rc restarts it with a name of its own", jd_name(JP_HOST_HOSTNAME));
+	pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, e);
+	if (pidfd < 0)
+		return -1;
+	r = uts_sethostname(pidfd, hn, e);
+	close(pidfd);
+	if (r < 0)
+		return -1;
+	free(x->st.hostname);
+	x->st.hostname = xstrdup(hn);
+	return 0;
+}
+
+static enum core_event modify_locked(struct jctx *x, int running, struct brig_err *e)
+{
+	const struct modify *m = x->arg;
+	struct jail_def *now;
+
+	if (running < 0)
+		return CORE_EV_FAILED;
+	if (!running)
+		return CORE_EV_NOT_RUNNING;
+	/* Checked again here, whatever the caller checked. */
+	for (size_t i = 0; i < m->n; i++)
+		if (core_fixed(m->ids[i])) {
+			brig_err_set(e, 0, "%s: %s cannot be changed after creation: %s", x->name,
+				     jd_name(m->ids[i]), core_fixed(m->ids[i]));
+			return CORE_EV_FAILED;
+		}
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ids[i] == JP_HOST_HOSTNAME && set_hostname(x, m->with, e) < 0) {
+			brig_err_wrap(e, "%s: modify", x->name);
+			return CORE_EV_FAILED;
+		}
+	if (jail_recorded_def(&x->st)) {
+		now = jail_def_update(jail_recorded_def(&x->st), m->with, m->ids, m->n);
+		jail_record(&x->st, now);
+		jail_def_free(now);
+	}
+	return jail_save(x, e) < 0 ? CORE_EV_FAILED : CORE_EV_DONE;
+}
+
+int core_modify(const struct jail_def *with, const enum jparam *ids, size_t n, struct brig_err *e)
+{
+	static const struct jail_op op = { "modify", modify_locked, NULL };
+	const struct sink s = { .fd = -1 };
+	struct modify m = { with, ids, n };
+	struct jctx x = { .def = with, .name = with->name, .sink = &s, .arg = &m };
+	enum core_event ev;
+
+	*e = (struct brig_err){ 0 };
+	ev = jail_frame(&x, &op, e);
+	if (ev == CORE_EV_NOT_RUNNING)
+		return brig_err_set(e, 0, "\"%s\" not found", with->name);
+	return ev == CORE_EV_FAILED ? -1 : 0;
+}
