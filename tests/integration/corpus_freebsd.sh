@@ -10,6 +10,7 @@
 . tests/integration/lib/common.sh
 command -v python3 >/dev/null || skip "python3 is needed to read config show --json"
 command -v nft >/dev/null || skip "nft is needed to check for left tables"
+grep -qw overlay /proc/filesystems || skip "overlayfs is needed for the roots of the files' paths"
 
 # FILE | OUTCOME | FIRST ERROR LINE CONTAINS | WHY (and the part of issue 20
 # that changes it)
