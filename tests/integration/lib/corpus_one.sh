@@ -13,6 +13,7 @@
 # `jail -f FILE -c` and `jail -f FILE -r '*'` (brig as jail(8)), and checks
 # that nothing is left: no jail, state, init, mount, interface, nft table.
 # Prints one line:  RESULT pass  |  RESULT fail FIRST-ERROR-LINE
+# and after a failure, each line brig printed on stderr:  ERROR LINE
 set -u
 f=$1
 shift
@@ -49,6 +50,10 @@ for s in "$@"; do
 	file:*)	# file:SRC:DEST, SRC in tests/corpus/freebsd
 		src=${s#file:}; dst=${src#*:}; src=${src%%:*}
 		mkdir -p "$(dirname "$dst")"; cp "$D/$src" "$dst" ;;
+	hook:*)	# hook:SRC:DEST, a hook script rewritten by linux/SRC.sed
+		src=${s#hook:}; dst=${src#*:}; src=${src%%:*}
+		mkdir -p "$(dirname "$dst")"
+		sed -f "$D/linux/$src.sed" "$D/$src" >"$dst"; chmod +x "$dst" ;;
 	*) echo "RESULT fail corpus_one: unknown setup word $s"; exit 0 ;;
 	esac
 done
@@ -122,6 +127,8 @@ if [ -z "$first" ]; then
 	echo "RESULT pass"
 else
 	echo "RESULT fail $first"
+	# Every error (jails start in parallel: which fails first may vary).
+	cat "$W/c.err" "$W/r.err" | grep -v '^[[:space:]]*$' | sed "s|$W/||g; s/^/ERROR /"
 fi
 # Whatever is left, for the next file: jails (no hooks), then the logs.
 "$BRIG" ls --json 2>/dev/null | grep -q '"name"' && jail -R '*' >/dev/null 2>&1
