@@ -73,34 +73,34 @@ EOF
 
 # FILE | SETUP words for lib/corpus_one.sh: what the file expects of its
 # host besides what it names itself (paths, mount points, logs, fstab files):
-#   dummy:IF  bridge:IF  root:PATH  dir:PATH  file:SRC:DEST  hook:SRC:DEST
+#   nic:IF (a veth end, peer IF.p)  bridge:IF  root:PATH  dir:PATH  file:SRC:DEST  hook:SRC:DEST
 # (hook: SRC rewritten by tests/corpus/freebsd/linux/SRC.sed, executable)
 setup() {
 	cat <<'EOF'
-hb-01-typical.conf | dummy:em0
-hb-02-classic.conf | dummy:em0
-hb-03-thin-zfs.conf | dummy:em0
-hb-04-thin-nullfs.conf | dummy:em0 root:/usr/local/jails/templates/14.2-RELEASE-base dir:/usr/local/jails/templates/14.2-RELEASE-base/skeleton dir:/usr/local/jails/containers/thinjail file:hb-04-thin-nullfs.fstab:/usr/local/jails/thinjail-nullfs-base.fstab
+hb-01-typical.conf | nic:em0
+hb-02-classic.conf | nic:em0
+hb-03-thin-zfs.conf | nic:em0
+hb-04-thin-nullfs.conf | nic:em0 root:/usr/local/jails/templates/14.2-RELEASE-base dir:/usr/local/jails/templates/14.2-RELEASE-base/skeleton dir:/usr/local/jails/containers/thinjail file:hb-04-thin-nullfs.fstab:/usr/local/jails/thinjail-nullfs-base.fstab
 hb-05-vnet.conf | bridge:bridge0
-hb-06-linux.conf | dummy:em0
-bastille-01-thin.conf | dummy:bastille0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-01-thin.fstab:/usr/local/bastille/jails/web/fstab
+hb-06-linux.conf | nic:em0
+bastille-01-thin.conf | nic:bastille0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-01-thin.fstab:/usr/local/bastille/jails/web/fstab
 bastille-02-vnet-bridge.conf | bridge:bridge0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-02-vnet-bridge.fstab:/usr/local/bastille/jails/vweb/fstab
-bastille-03-linux.conf | dummy:bastille0 file:bastille-03-linux.fstab:/usr/local/bastille/jails/ubu/fstab
+bastille-03-linux.conf | nic:bastille0 file:bastille-03-linux.fstab:/usr/local/bastille/jails/ubu/fstab
 seed-tata.conf | bridge:bridge0 file:seed-base.inc:/etc/jail.conf.d/base.conf hook:seed-jail-epair.sh:/usr/local/libexec/jail-epair.sh hook:seed-jail-net.sh:/usr/local/libexec/jail-net.sh
-01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | dummy:em0
+01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | nic:em0
 03-paulc-freebsd-ipv6-jail-files-jail.conf | bridge:bridge0
-04-hxw-dotfiles-jail-jail.conf | dummy:lagg0
+04-hxw-dotfiles-jail-jail.conf | nic:lagg0
 05-JozanLeClerc-joe-conf-etc-jail.conf | bridge:bridge0
-06-jojojames-freebsd-files-etc-jail.conf | dummy:lagg0 bridge:bridge0
+06-jojojames-freebsd-files-etc-jail.conf | nic:lagg0 bridge:bridge0
 07-dang0x5f-dot_files-jail.conf | bridge:vnet
 08-icaksh-shinsha-jail-jail.conf | bridge:bridge0
-11-NeoTorino-FreeBSD-etc-jail.conf | dummy:lo1
-18-FreshPorts-host-init-jail.conf | dummy:lo1 dummy:lo2 dummy:lo3 dummy:igb0
-19-NikolayDachev-jails-jail.conf | dummy:em0
-20-skunkwerks-diy-jails-etc-jail.conf | dummy:lo1
-22-Rogiel-freebsd-config-files-etc-jail.conf | dummy:lo1
-28-EduBarbosa1983-confs-jails-jail.conf | dummy:lo1
-30-birmoscow-sp-jails-jail.conf | dummy:em0
+11-NeoTorino-FreeBSD-etc-jail.conf | nic:lo1
+18-FreshPorts-host-init-jail.conf | nic:lo1 nic:lo2 nic:lo3 nic:igb0
+19-NikolayDachev-jails-jail.conf | nic:em0
+20-skunkwerks-diy-jails-etc-jail.conf | nic:lo1
+22-Rogiel-freebsd-config-files-etc-jail.conf | nic:lo1
+28-EduBarbosa1983-confs-jails-jail.conf | nic:lo1
+30-birmoscow-sp-jails-jail.conf | nic:em0
 EOF
 }
 

@@ -43,19 +43,21 @@ conf=$W/$name
 # SETUP words.
 for s in "$@"; do
 	case $s in
-	dummy:*) ip link add "${s#dummy:}" type dummy && ip link set "${s#dummy:}" up ;;
+	# (This kernel may lack dummy interfaces: a NIC is a veth end.)
+	nic:*) ip link add "${s#nic:}" type veth peer name "${s#nic:}.p" &&
+		ip link set "${s#nic:}" up ;;
 	bridge:*) ip link add "${s#bridge:}" type bridge && ip link set "${s#bridge:}" up ;;
 	root:*) mk_root "${s#root:}" ;;
 	dir:*) mkdir -p "${s#dir:}" ;;
 	file:*)	# file:SRC:DEST, SRC in tests/corpus/freebsd
 		src=${s#file:}; dst=${src#*:}; src=${src%%:*}
-		mkdir -p "$(dirname "$dst")"; cp "$D/$src" "$dst" ;;
+		mkdir -p "$(dirname "$dst")" && cp "$D/$src" "$dst" ;;
 	hook:*)	# hook:SRC:DEST, a hook script rewritten by linux/SRC.sed
 		src=${s#hook:}; dst=${src#*:}; src=${src%%:*}
-		mkdir -p "$(dirname "$dst")"
-		sed -f "$D/linux/$src.sed" "$D/$src" >"$dst"; chmod +x "$dst" ;;
-	*) echo "RESULT fail corpus_one: unknown setup word $s"; exit 0 ;;
-	esac
+		mkdir -p "$(dirname "$dst")" &&
+			sed -f "$D/linux/$src.sed" "$D/$src" >"$dst" && chmod +x "$dst" ;;
+	*) false ;;
+	esac || { echo "RESULT fail corpus_one: setup $s failed"; exit 0; }
 done
 
 # What the configuration names: roots, mount points, logs, fstab files.
