@@ -24,12 +24,15 @@ W=$T/work
 mkdir -p "$W"
 name=$(basename "$f")
 
-# The FreeBSD userland's rc scripts, as far as a busybox root goes.
+# The FreeBSD userland's rc scripts, as far as a busybox root goes: rc
+# leaves a daemon running (as FreeBSD's starts cron, syslogd...: a jail
+# without persist lives on until it is removed), rc.shutdown returns and
+# jail -r ends what is left.
 mk_root() {
 	[ -e "$1/bin/sh" ] && return 0
 	mk_busybox_root "$1"
-	printf '#!/bin/sh\n# stand-in for FreeBSD'"'"'s /etc/rc\nexit 0\n' >"$1/etc/rc"
-	cp "$1/etc/rc" "$1/etc/rc.shutdown"
+	printf '#!/bin/sh\n# stand-in for FreeBSD'"'"'s /etc/rc\nsetsid sleep 2147483647 </dev/null >/dev/null 2>&1 &\n' >"$1/etc/rc"
+	printf '#!/bin/sh\n# stand-in for FreeBSD'"'"'s /etc/rc.shutdown\nexit 0\n' >"$1/etc/rc.shutdown"
 	chmod +x "$1/etc/rc" "$1/etc/rc.shutdown"
 }
 
