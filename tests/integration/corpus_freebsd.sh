@@ -23,8 +23,8 @@ table() {
 	cat <<'EOF'
 appjail-01-default.conf | pass | |
 bastille-01-thin.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
-bastille-02-vnet-bridge.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules)
-bastille-03-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+bastille-02-vnet-bridge.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then vnet.interface made by exec.prestart (VNET)
+bastille-03-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
 fbt-01-jid-name.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
 fbt-02-jid-hostname.conf | known | variable "name" not found | ${name} of a numeric jail is its JID (issue 20: jail(8) behaviours)
 fbt-03-name-jid.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
@@ -34,21 +34,21 @@ fbt-06-poststop-jid.conf | pass | |
 hb-01-typical.conf | refused | missing ';' before "interface" | no ';' after ip6.addr: a syntax error for jail(8) too
 hb-02-classic.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
 hb-03-thin-zfs.conf | pass | |
-hb-04-thin-nullfs.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+hb-04-thin-nullfs.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then mount.fstab onto the jail's root itself, refused by brig (no part of issue 20 names it)
 hb-05-vnet.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
-hb-06-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then linprocfs/linsysfs/fdescfs mounts (every parameter)
+hb-06-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
 seed-tata.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
 01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
 02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
 03-paulc-freebsd-ipv6-jail-files-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
-04-hxw-dotfiles-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then jib, zfs jail (no Linux meaning)
-05-JozanLeClerc-joe-conf-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+04-hxw-dotfiles-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then jib, zfs jail (no Linux meaning); then VNET
+05-JozanLeClerc-joe-conf-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then VNET (jail wireguard)
 06-jojojames-freebsd-files-etc-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
 07-dang0x5f-dot_files-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
 08-icaksh-shinsha-jail-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
 09-gmshake-jail-crash-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
 10-tmmvn-bsd-configs-jails-jail.conf | refused | missing ';' before "exec.prestart" | no ';' after mount.fstab: a syntax error for jail(8) too
-11-NeoTorino-FreeBSD-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+11-NeoTorino-FreeBSD-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
 12-skhal-lab-net.lab.nuc-jail.conf.d-linux.conf | refused | depends on undefined jail | depends on jails of sibling files: jail(8) fails the jail too
 13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules)
 14-BawdyAnarchist-quBSD-jail.conf.d-jails-disp1.conf | refused | cannot include | includes files that are not here: jail(8) refuses too
@@ -65,7 +65,7 @@ seed-tata.conf | known | no such interface on the host to move into the jail | v
 25-jackvz-build-linux-on-freebsd-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address [busybox-ip]
 26-bastille-templates-wazuh-files-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address %%SERVER_IP%%
 27-thindil-wine-freesbie-jail.conf | pass | |
-28-EduBarbosa1983-confs-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+28-EduBarbosa1983-confs-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then the devfs exec.prestart mounts under path is not seen in the jail (no part of issue 20 names it)
 29-TheDevtop-jails-etc-jail.conf | known | empty interface name | vnet.interface = "", which jail(8) skips (issue 20: jail(8) behaviours)
 30-birmoscow-sp-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
 EOF
