@@ -1,0 +1,184 @@
+# Real FreeBSD jail.conf files (tests/corpus/freebsd and
+# tests/corpus/jailconf-real; tests/corpus/freebsd/README.md says where each
+# comes from) started and stopped by brig as jail(8): `jail -f FILE -c`,
+# then `jail -f FILE -r '*'`, each file in a chroot into a fresh writable
+# overlay of this sandbox's root, with busybox roots at its paths and hook
+# commands rewritten for Linux by tests/corpus/freebsd/linux/FILE.sed
+# (lib/corpus_one.sh does one file). Every file's outcome must be the one
+# the table below says, in either direction: a known failure that now
+# passes fails this test until the table says "pass".
+. tests/integration/lib/common.sh
+command -v python3 >/dev/null || skip "python3 is needed to read config show --json"
+command -v nft >/dev/null || skip "nft is needed to check for left tables"
+grep -qw overlay /proc/filesystems || skip "overlayfs is needed for the roots of the files' paths"
+
+# FILE | OUTCOME | FIRST ERROR LINE CONTAINS | WHY (and the part of issue 20
+# that changes it)
+#   pass     starts and stops cleanly, leaves nothing
+#   refused  FreeBSD's jail(8) refuses the file too: a config error
+#   known    a known failure of brig
+# (the text must be in the first error line or, as several jails start in
+# parallel, in any error line of the run)
+table() {
+	cat <<'EOF'
+appjail-01-default.conf | pass | |
+bastille-01-thin.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+bastille-02-vnet-bridge.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then vnet.interface made by exec.prestart (VNET)
+bastille-03-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
+fbt-01-jid-name.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
+fbt-02-jid-hostname.conf | known | variable "name" not found | ${name} of a numeric jail is its JID (issue 20: jail(8) behaviours)
+fbt-03-name-jid.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
+fbt-04-prestop.conf | pass | |
+fbt-05-jid-named-prestop.conf | pass | |
+fbt-06-poststop-jid.conf | pass | |
+hb-01-typical.conf | refused | missing ';' before "interface" | no ';' after ip6.addr: a syntax error for jail(8) too
+hb-02-classic.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+hb-03-thin-zfs.conf | pass | |
+hb-04-thin-nullfs.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then mount.fstab onto the jail's root itself, refused by brig (no part of issue 20 names it)
+hb-05-vnet.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+hb-06-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
+seed-tata.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
+03-paulc-freebsd-ipv6-jail-files-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+04-hxw-dotfiles-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then jib, zfs jail (no Linux meaning); then VNET
+05-JozanLeClerc-joe-conf-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then VNET (jail wireguard)
+06-jojojames-freebsd-files-etc-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+07-dang0x5f-dot_files-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+08-icaksh-shinsha-jail-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+09-gmshake-jail-crash-jail.conf | known | no such interface on the host to move into the jail | vnet.interface made by exec.prestart (issue 20: VNET the Handbook's way)
+10-tmmvn-bsd-configs-jails-jail.conf | refused | missing ';' before "exec.prestart" | no ';' after mount.fstab: a syntax error for jail(8) too
+11-NeoTorino-FreeBSD-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
+12-skhal-lab-net.lab.nuc-jail.conf.d-linux.conf | refused | depends on undefined jail | depends on jails of sibling files: jail(8) fails the jail too
+13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules)
+14-BawdyAnarchist-quBSD-jail.conf.d-jails-disp1.conf | refused | cannot include | includes files that are not here: jail(8) refuses too
+15-BawdyAnarchist-quBSD-jail.conf.d-base.conf | pass | |
+16-christian-moerz-eurobsdcon24-jail.conf | refused | cannot include | includes a file that is not here: jail(8) refuses too
+17-LFour86-freebsd-lf-etc-jail.conf | pass | |
+18-FreshPorts-host-init-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+19-NikolayDachev-jails-jail.conf | refused | cannot redefine parameter "name" | sets name in a named block: jail(8) refuses too
+20-skunkwerks-diy-jails-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+21-sanyimano-prepare-basejail-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then interface ire0 (a typo) is missing, which jail(8) refuses
+22-Rogiel-freebsd-config-files-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+23-imstrng-freebsd-desktop-jail.conf | pass | |
+24-indgy-app-jail-jail.conf | refused | missing ';' before "exec.stop" | no ';' after exec.start: a syntax error for jail(8) too
+25-jackvz-build-linux-on-freebsd-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address [busybox-ip]
+26-bastille-templates-wazuh-files-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address %%SERVER_IP%%
+27-thindil-wine-freesbie-jail.conf | pass | |
+28-EduBarbosa1983-confs-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then the devfs exec.prestart mounts under path is not seen in the jail (no part of issue 20 names it)
+29-TheDevtop-jails-etc-jail.conf | known | empty interface name | vnet.interface = "", which jail(8) skips (issue 20: jail(8) behaviours)
+30-birmoscow-sp-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+EOF
+}
+
+# FILE | SETUP words for lib/corpus_one.sh: what the file expects of its
+# host besides what it names itself (paths, mount points, logs, fstab files):
+#   nic:IF (a veth end, peer IF.p)  bridge:IF  root:PATH  dir:PATH  file:SRC:DEST  hook:SRC:DEST
+# (hook: SRC rewritten by tests/corpus/freebsd/linux/SRC.sed, executable)
+setup() {
+	cat <<'EOF'
+hb-01-typical.conf | nic:em0
+hb-02-classic.conf | nic:em0
+hb-03-thin-zfs.conf | nic:em0
+hb-04-thin-nullfs.conf | nic:em0 root:/usr/local/jails/templates/14.2-RELEASE-base dir:/usr/local/jails/templates/14.2-RELEASE-base/skeleton dir:/usr/local/jails/containers/thinjail file:hb-04-thin-nullfs.fstab:/usr/local/jails/thinjail-nullfs-base.fstab
+hb-05-vnet.conf | bridge:bridge0
+hb-06-linux.conf | nic:em0
+bastille-01-thin.conf | nic:bastille0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-01-thin.fstab:/usr/local/bastille/jails/web/fstab
+bastille-02-vnet-bridge.conf | bridge:bridge0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-02-vnet-bridge.fstab:/usr/local/bastille/jails/vweb/fstab
+bastille-03-linux.conf | nic:bastille0 file:bastille-03-linux.fstab:/usr/local/bastille/jails/ubu/fstab
+seed-tata.conf | bridge:bridge0 file:seed-base.inc:/etc/jail.conf.d/base.conf hook:seed-jail-epair.sh:/usr/local/libexec/jail-epair.sh hook:seed-jail-net.sh:/usr/local/libexec/jail-net.sh
+01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | nic:em0
+03-paulc-freebsd-ipv6-jail-files-jail.conf | bridge:bridge0
+04-hxw-dotfiles-jail-jail.conf | nic:lagg0
+05-JozanLeClerc-joe-conf-etc-jail.conf | bridge:bridge0
+06-jojojames-freebsd-files-etc-jail.conf | nic:lagg0 bridge:bridge0
+07-dang0x5f-dot_files-jail.conf | bridge:vnet
+08-icaksh-shinsha-jail-jail.conf | bridge:bridge0
+11-NeoTorino-FreeBSD-etc-jail.conf | nic:lo1
+18-FreshPorts-host-init-jail.conf | nic:lo1 nic:lo2 nic:lo3 nic:igb0
+19-NikolayDachev-jails-jail.conf | nic:em0
+20-skunkwerks-diy-jails-etc-jail.conf | nic:lo1
+22-Rogiel-freebsd-config-files-etc-jail.conf | nic:lo1
+28-EduBarbosa1983-confs-jails-jail.conf | nic:lo1
+30-birmoscow-sp-jails-jail.conf | nic:em0
+EOF
+}
+
+mkdir -p "$T/bin"
+for fe in jail jls jexec; do ln -s "$BRIG" "$T/bin/$fe"; done
+links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+L0=$(links)
+
+# one FILE: run it in a mount namespace of its own whose root is a fresh
+# writable overlay of this sandbox's root (pivot_root, so that brig's own
+# pivot_root into each jail's path works as on a real root); its RESULT
+# line in $T/result.
+one() {
+	words=$(setup | awk -F' *[|] *' -v f="$(basename "$1")" '$1 == f { print $2 }')
+	# shellcheck disable=SC2086
+	unshare --mount --propagation private sh -euc '
+		nr=$T/nr u=$T/ov here=$1
+		shift
+		mkdir -p "$nr" "$u"
+		mount -t tmpfs corpus "$u"
+		mkdir "$u/up" "$u/wk"
+		mount -t overlay overlay -o "lowerdir=/,upperdir=$u/up,workdir=$u/wk" "$nr"
+		mount --rbind /sys "$nr/sys"
+		mount --rbind /dev "$nr/dev"
+		mount -t proc proc "$nr/proc"
+		mkdir -p "$nr$T" "$nr/.old"
+		mount --rbind "$T" "$nr$T"
+		cd "$nr"
+		pivot_root . .old
+		umount -l /.old
+		rmdir /.old
+		cd "$here"
+		exec sh tests/integration/lib/corpus_one.sh "$@"' \
+		sh "$PWD" "$1" $words >"$T/result" 2>"$T/log"
+	# What a failed file left in the network namespace.
+	for l in $(links); do
+		printf '%s\n' "$L0" | grep -qxF "$l" || ip link del "$l" 2>/dev/null || true
+	done
+	nft delete table inet brig 2>/dev/null || true
+}
+
+bad=0 n=0 npass=0 nknown=0 nrefused=0
+for f in tests/corpus/freebsd/*.conf tests/corpus/jailconf-real/*.conf; do
+	b=$(basename "$f")
+	n=$((n + 1))
+	row=$(table | awk -F' *[|] *' -v f="$b" '$1 == f')
+	[ -n "$row" ] || { echo "FAIL $b: not in the table"; bad=$((bad + 1)); continue; }
+	want=$(printf '%s' "$row" | awk -F' *[|] *' '{print $2}')
+	pat=$(printf '%s' "$row" | awk -F' *[|] *' '{print $3}')
+	why=$(printf '%s' "$row" | awk -F' *[|] *' '{print $4}')
+	one "$f"
+	got=$(sed -n 's/^RESULT //p' "$T/result")
+	case $want:$got in
+	pass:pass)
+		npass=$((npass + 1)); echo "ok $b: passed" ;;
+	pass:fail*)
+		echo "FAIL $b: expected to pass, failed: ${got#fail }"; sed 's/^/    /' "$T/log"; bad=$((bad + 1)) ;;
+	refused:pass | known:pass)
+		echo "FAIL $b: now passes, the table says $want ($why): make it pass"; bad=$((bad + 1)) ;;
+	refused:fail* | known:fail*)
+		# The table's text in the first error or, as jails start in
+		# parallel, in any error line of the run.
+		if sed -n 's/^\(RESULT fail\|ERROR\) //p' "$T/result" | grep -qF -- "$pat"; then
+			[ "$want" = refused ] && nrefused=$((nrefused + 1)) || nknown=$((nknown + 1))
+			echo "ok $b: $want: ${got#fail } ($why)"
+		else
+			echo "FAIL $b: $want with [$pat] expected, failed with: ${got#fail }"
+			sed 's/^/    /' "$T/log"
+			bad=$((bad + 1))
+		fi ;;
+	*)
+		echo "FAIL $b: no result ($want): $(cat "$T/result" "$T/log")"; bad=$((bad + 1)) ;;
+	esac
+done
+# Rows of the table that name no file.
+for r in $(table | awk -F' *[|] *' 'NF > 1 { print $1 }'); do
+	[ -e "tests/corpus/freebsd/$r" ] || [ -e "tests/corpus/jailconf-real/$r" ] ||
+		{ echo "FAIL table row $r: no such file"; bad=$((bad + 1)); }
+done
+echo "corpus: $n files: $npass pass, $nrefused refused as by jail(8), $nknown known failures, $bad unexpected"
+[ $bad = 0 ] || fail "$bad file(s) did not do what the table says"
