@@ -26,7 +26,7 @@ bastille-01-thin.conf | known | a jail sharing the host's addresses | shared-IP 
 bastille-02-vnet-bridge.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then vnet.interface made by exec.prestart (VNET)
 bastille-03-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
 fbt-01-jid-name.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
-fbt-02-jid-hostname.conf | known | variable "name" not found | ${name} of a numeric jail is its JID (issue 20: jail(8) behaviours)
+fbt-02-jid-hostname.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours; ${name} of a numeric jail is its JID now)
 fbt-03-name-jid.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
 fbt-04-prestop.conf | pass | |
 fbt-05-jid-named-prestop.conf | pass | |
@@ -66,7 +66,7 @@ seed-tata.conf | known | no such interface on the host to move into the jail | v
 26-bastille-templates-wazuh-files-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address %%SERVER_IP%%
 27-thindil-wine-freesbie-jail.conf | pass | |
 28-EduBarbosa1983-confs-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then the devfs exec.prestart mounts under path is not seen in the jail (no part of issue 20 names it)
-29-TheDevtop-jails-etc-jail.conf | known | empty interface name | vnet.interface = "", which jail(8) skips (issue 20: jail(8) behaviours)
+29-TheDevtop-jails-etc-jail.conf | pass | |
 30-birmoscow-sp-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
 EOF
 }
