@@ -307,10 +307,38 @@ static int host_has(const char *name, struct brig_err *e)
 	return r;
 }
 
+/* Move link l, found under the recorded name in the jail's namespace
+ * (jn), back to the host's (hostfd) under that name. The jail's root may
+ * have replaced the interface (a userns jail configures its own links):
+ * one linked to a namespace other than the host's (a veth whose peer is
+ * in the jail, a macvlan, vlan or tunnel over a jail interface) would
+ * give the jail a way into the host's namespace, so it is refused. (A
+ * link without a lower one, a dummy, would come out: down, without
+ * addresses.) */
+static int move_back(struct nl *jn, const struct nl_link *l, int hostfd, struct brig_err *e)
+{
+	struct nl_link_attrs back;
+	int host_nsid;
+
+	if (l->linked || l->link_nsid >= 0) {
+		host_nsid = nl_nsid_of_pid(jn, getpid(), e);
+		if (host_nsid < 0)
+			return -1;
+		if (l->link_nsid != host_nsid)
+			return brig_err_set(e, 0, "refused: %s in the jail is linked to another "
+					    "namespace than the host's (%s, made in the jail?); left to "
+					    "the jail", l->name, l->kind[0] ? l->kind : "a link");
+	}
+	/* The kernel takes its addresses and routes away and leaves it down. */
+	nl_link_attrs_init(&back);
+	back.netns_fd = hostfd;
+	back.name = l->name;
+	return nl_link_set(jn, l->index, &back, e);
+}
+
 int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e)
 {
 	struct nl jn = { 0 };
-	struct nl_link_attrs back;
 	struct nl_link l;
 	int nsfd, hostfd = -1, r = -1;
 
@@ -318,27 +346,17 @@ int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e)
 		return brig_err_wrap(e, "returning %s to the host", name);
 	hostfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (hostfd < 0)
-		brig_err_set(e, errno, "returning %s to the host: opening the host's network "
-			     "namespace", name);
-	else if (nl_open_netns(&jn, nsfd, e) == 0 && (r = nl_link_get(&jn, name, &l, e)) > 0) {
-		/* Back under the name it had: the kernel takes its addresses
-		 * and routes away and leaves it down. */
-		nl_link_attrs_init(&back);
-		back.netns_fd = hostfd;
-		back.name = name;
-		r = nl_link_set(&jn, l.index, &back, e);
-	} else if (r == 0) {
-		r = host_has(name, e);
-		if (r == 0)
-			r = brig_err_set(e, 0, "returning %s to the host: the jail has no interface "
-					 "of that name any more (renamed or destroyed in the jail)",
-					 name);
-	}
+		brig_err_set(e, errno, "opening the host's network namespace");
+	else if (nl_open_netns(&jn, nsfd, e) == 0 && (r = nl_link_get(&jn, name, &l, e)) > 0)
+		r = move_back(&jn, &l, hostfd, e);
+	else if (r == 0 && (r = host_has(name, e)) == 0)
+		r = brig_err_set(e, 0, "the jail has no interface of that name any more "
+				 "(renamed or destroyed in the jail)");
 	nl_close(&jn);
 	if (hostfd >= 0)
 		close(hostfd);
 	close(nsfd);
-	return r < 0 ? -1 : 0;
+	return r < 0 ? brig_err_wrap(e, "returning %s to the host", name) : 0;
 }
 
 int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e)

@@ -85,7 +85,8 @@ void net_jail_stopping(pid_t init_pid);
  * before the init dies, which would destroy a virtual interface (veth,
  * macvlan, ...) and hand a physical one back to the initial namespace.
  * One already back on the host is fine; one that is in neither
- * namespace is an error naming it. */
+ * namespace is an error naming it, and so is one the jail replaced by a
+ * link into a namespace other than the host's (left to the jail). */
 int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e);
 
 /* Remove one recorded network object (the kinds net_jail_up records).

@@ -251,8 +251,16 @@ static void test_move_in(void **state)
 	assert_int_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
 	assert_int_not_equal(sh("ip -br addr show mv0 | grep -q 192.0.2.5"), 0);
 	assert_int_equal(net_jail_return(pid, "mv0", &e), 0);
+	/* Replaced in the jail by a link of its own (a veth whose peer is in
+	 * the jail): not let into the host's namespace. */
+	assert_int_equal(sh("ip link set mv0 netns %d", pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n sh -c 'ip link del mv0 && "
+			    "ip link add mv0 type veth peer name inner'", pid), 0);
+	assert_int_equal(net_jail_return(pid, "mv0", &e), -1);
+	assert_non_null(strstr(e.msg, "returning mv0 to the host: refused: mv0 in the jail is "
+				      "linked to another namespace"));
+	assert_int_not_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
 	kill_proc(pid);
-	assert_int_equal(sh("ip link del mv0"), 0);
 	tc_jail_free(&j);
 }
 
