@@ -138,9 +138,8 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 		 * nobody is at it any more): the jail goes, after the host has
 		 * its interfaces back (best effort: the jail goes anyway). */
 		pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, &ke);
-		if (pidfd >= 0)
-			jail_return_ifs(x, &ke);
 		if (pidfd >= 0) {
+			jail_return_ifs(x, &ke);
 			proc_kill_wait(pidfd);
 			close(pidfd);
 		}
