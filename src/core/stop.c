@@ -43,7 +43,7 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
  * jail), so that exec.poststop finds them. */
 static int step_return(struct jctx *x, struct brig_err *e)
 {
-	return jail_return_ifs(x, e);
+	return jail_return_ifs(x, e) < 0 ? brig_err_wrap(e, "vnet.interface") : 0;
 }
 
 /* Ask init to stop the jail (it SIGTERMs everything, waits stop.timeout,

@@ -6,6 +6,7 @@
 #     naming the jail, the step and the interface;
 #   - at stop the interface moved in comes back to the host, under its
 #     name, before exec.poststop (which sees it), and `jail -r` exits 0;
+#     one the jail renamed is reported, and the stop goes on;
 #   - brig killed while the jail holds it (a start after the vnet step, a
 #     stop before the jail is removed): the next brig returns it too.
 . tests/integration/lib/common.sh
@@ -57,6 +58,21 @@ ip link show epair_hbb >/dev/null 2>&1 && fail "epair_hbb is still on the host"
 expect_rc 0 "$T/jail" -r hb
 expect_eq "exec.poststop saw the jail end" back "$(cat "$T/seen.hb")"
 ip link show epair_hba >/dev/null 2>&1 && fail "exec.poststop did not destroy the pair"
+assert_clean
+
+# Renamed in the jail: the stop says which interface it could not give
+# back, and goes on.
+expect_rc 0 "$BRIG" start hb
+remember_cgroups hb
+pid=$(jstate "$BRIG_RUNDIR/hb/state" init)
+nsenter -t "$pid" -n ip link set epair_hbb name renamed
+set +e
+"$BRIG" stop hb >"$T/out" 2>&1
+echo "rc $?" >>"$T/out"
+set -e
+expect_grep "hb: stop: vnet.interface: returning epair_hbb to the host: the jail has no interface of that name any more" "$(cat "$T/out")"
+expect_grep "^rc 0$" "$(cat "$T/out")"
+expect_eq "exec.poststop after a rename" missing "$(cat "$T/seen.hb")"
 assert_clean
 
 # Never made: the start fails at the vnet step, naming jail and interface.
