@@ -130,6 +130,11 @@ void env_free(char **env);
  * Objects that cannot be removed stay recorded (status "dead") for the
  * next brig to retry; -1 then. */
 int jail_teardown(struct jctx *x, struct brig_err *e);
+/* Give the host back every interface of x->st moved into the jail
+ * (vnet.interface naming a host interface), while its init, and with it
+ * its network namespace, still lives. Each is tried; the first failure
+ * is returned. */
+int jail_return_ifs(struct jctx *x, struct brig_err *e);
 /* Under the jail's lock: 1 if it runs (x->st filled), 0 if not (anything
  * stale it left has been cleaned up), -1 on error. */
 int jail_reconcile(struct jctx *x, struct brig_err *e);

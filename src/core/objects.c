@@ -85,6 +85,23 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 	return r;
 }
 
+int jail_return_ifs(struct jctx *x, struct brig_err *e)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < x->st.nobjs; i++) {
+		struct brig_err oe = { 0 };
+
+		if (x->st.objs[i].kind != JOBJ_IFMOVED ||
+		    net_jail_return(x->st.init_pid, x->st.objs[i].id, &oe) == 0)
+			continue;
+		if (r == 0)
+			*e = oe;
+		r = -1;
+	}
+	return r;
+}
+
 /* Was a reaper started for the jail st records (sys/reaper.h)? */
 static bool has_reaper(const struct jstate *st)
 {
@@ -118,9 +135,11 @@ int jail_reconcile(struct jctx *x, struct brig_err *e)
 		if (x->st.status == JSTATUS_RUNNING)
 			return 1;
 		/* Interrupted while starting or stopping (we hold the lock, so
-		 * nobody is at it any more): the jail goes. */
+		 * nobody is at it any more): the jail goes, after the host has
+		 * its interfaces back (best effort: the jail goes anyway). */
 		pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, &ke);
 		if (pidfd >= 0) {
+			jail_return_ifs(x, &ke);
 			proc_kill_wait(pidfd);
 			close(pidfd);
 		}

@@ -265,8 +265,6 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 		.raw_sockets = jd_on(d, JP_ALLOW_RAW_SOCKETS),
 		.mlock = jd_on(d, JP_ALLOW_MLOCK),
 		.settime = jd_on(d, JP_ALLOW_SETTIME) || jd_on(d, JP_ALLOW_ADJTIME),
-		/* Never over the host's own network stack. */
-		.routing = sp->own_net && jd_on(d, JP_ALLOW_ROUTING),
 		.userns = sp->userns,
 	};
 	sp->caps = caps_jail_set(&allow);

@@ -189,6 +189,19 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* Undo of the vnet step: the host interfaces moved in go back before the
+ * jail's init is killed (the veth pairs go with the jail). */
+static void undo_vnet(struct jctx *x)
+{
+	struct brig_err e = { 0 };
+
+	if (jail_return_ifs(x, &e) < 0) {
+		cleanup_free char *msg = xasprintf("%s: start: vnet: %s (going on)", x->name, e.msg);
+
+		sink_emit(x->sink, x->name, CORE_EV_WARNING, msg);
+	}
+}
+
 /* Started: tell init (without persist the jail may end from now on). */
 static int step_ready(struct jctx *x, struct brig_err *e)
 {
@@ -217,7 +230,7 @@ static const struct step {
 	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },
 	{ "create", step_create, undo_kill, 0, false },
 	{ "exec.created", NULL, NULL, JP_EXEC_CREATED, false },
-	{ "vnet", step_vnet, NULL, 0, false },
+	{ "vnet", step_vnet, undo_vnet, 0, false },
 	{ "exec.start", NULL, NULL, JP_EXEC_START, true },
 	{ "command", NULL, NULL, JP_COMMAND, true },
 	{ "exec.poststart", NULL, NULL, JP_EXEC_POSTSTART, false },

@@ -38,6 +38,14 @@ static int step_vnet(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* The host interfaces moved into a vnet jail go back to the host before
+ * the jail's namespace goes (as FreeBSD returns them when it removes the
+ * jail), so that exec.poststop finds them. */
+static int step_return(struct jctx *x, struct brig_err *e)
+{
+	return jail_return_ifs(x, e) < 0 ? brig_err_wrap(e, "vnet.interface") : 0;
+}
+
 /* Ask init to stop the jail (it SIGTERMs everything, waits stop.timeout,
  * SIGKILLs the rest); if init itself does not finish in time, or brig is
  * asked to end meanwhile (proc_defer_begin), kill it, which kills the
@@ -70,6 +78,7 @@ static const struct stop_step {
 	{ "exec.prestop", NULL, JP_EXEC_PRESTOP, false, true },
 	{ "exec.stop", NULL, JP_EXEC_STOP, true, true },
 	{ "vnet", step_vnet, 0, false, false },
+	{ "vnet.interface", step_return, 0, false, true },
 	{ "remove", step_remove, 0, false, false },
 	{ "exec.poststop", NULL, JP_EXEC_POSTSTOP, false, true },
 	{ "teardown", jail_teardown, 0, false, false },

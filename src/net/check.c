@@ -86,8 +86,7 @@ static void warn_subnets(struct nl *nl, const struct net_jail *m, size_t ifi,
 	}
 }
 
-/* The bridges the jail plugs into (declared, or existing and bridges) and
- * the host interfaces it takes. */
+/* The bridges the jail plugs into (declared, or existing and bridges). */
 static int check_bridges(const struct net_jail *m, struct net_networks *nw,
 			 struct diag *d, struct brig_err *e)
 {
@@ -102,16 +101,11 @@ static int check_bridges(const struct net_jail *m, struct net_networks *nw,
 		struct nl_link l;
 		int r;
 
-		if (!name) {
-			r = nl_link_get(&nl, m->ifs[i].jname, &l, e);
-			if (r == 0)
-				rc = brig_err_set(e, 0, "vnet.interface \"%s\": no such interface on "
-						  "the host to move into the jail (set vnet.bridge to "
-						  "have brig create a veth pair)", m->ifs[i].jname);
-			else if (r < 0)
-				rc = -1;
+		/* A host interface to move in may not exist yet: exec.prestart
+		 * may make it (jail(8) looks for it only then); the start's
+		 * vnet step says when it is still missing. */
+		if (!name)
 			continue;
-		}
 		/* networks.conf is read only when it matters: a bridge that
 		 * exists is usable whether declared or not. */
 		b = NULL;

@@ -107,6 +107,29 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 	return nl_link_set(nl, 0, &host, e);
 }
 
+/* Move the host interface f into the jail (recorded first, so that a
+ * stop, a failed start or the next brig after a crash returns it). It
+ * must exist now: exec.prestart and exec.created, which ran before, may
+ * have made it. */
+static int move_in(struct nl *nl, const struct net_if *f, int nsfd, const struct rec *rec,
+		   struct brig_err *e)
+{
+	struct nl_link_attrs move;
+	struct nl_link l;
+	int r = nl_link_get(nl, f->jname, &l, e);
+
+	if (r == 0)
+		return brig_err_set(e, 0, "%s \"%s\": no such interface on the host after "
+				    "exec.prestart and exec.created (make it there, or set "
+				    "vnet.bridge to have brig create a veth pair)",
+				    jd_name(JP_VNET_INTERFACE), f->jname);
+	if (r < 0 || rec_add(rec, JOBJ_IFMOVED, f->jname, e) < 0)
+		return -1;
+	nl_link_attrs_init(&move);
+	move.netns_fd = nsfd;
+	return nl_link_set(nl, l.index, &move, e);
+}
+
 /* Host side: the bridges, the veth pairs (recorded first), the host
  * interfaces moved in. */
 static int host_side(struct nl *nl, const struct net_jail *m, struct net_networks *nw,
@@ -114,9 +137,7 @@ static int host_side(struct nl *nl, const struct net_jail *m, struct net_network
 {
 	for (size_t i = 0; i < m->nifs; i++) {
 		const struct net_if *f = &m->ifs[i];
-		struct nl_link_attrs move;
-		struct nl_link l;
-		int bridge, mtu, r;
+		int bridge, mtu;
 
 		if (f->bridge) {
 			if (net_bridge_ensure(nl, f->bridge, nw, &bridge, &mtu, e) < 0 ||
@@ -125,12 +146,7 @@ static int host_side(struct nl *nl, const struct net_jail *m, struct net_network
 				return -1;
 			continue;
 		}
-		if ((r = nl_link_get(nl, f->jname, &l, e)) <= 0)
-			return r < 0 ? -1 : brig_err_set(e, 0, "interface %s: no such interface on "
-							   "the host", f->jname);
-		nl_link_attrs_init(&move);
-		move.netns_fd = nsfd;
-		if (nl_link_set(nl, l.index, &move, e) < 0)
+		if (move_in(nl, f, nsfd, rec, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -276,8 +292,79 @@ static int remove_veth(const char *name, struct brig_err *e)
 	return r < 0 ? -1 : 0;
 }
 
+/* 1 if the host has an interface called name (a move that never
+ * happened, or one already undone), 0 if not. */
+static int host_has(const char *name, struct brig_err *e)
+{
+	struct nl nl;
+	struct nl_link l;
+	int r;
+
+	if (nl_open(&nl, e) < 0)
+		return -1;
+	r = nl_link_get(&nl, name, &l, e);
+	nl_close(&nl);
+	return r;
+}
+
+/* Move link l, found under the recorded name in the jail's namespace
+ * (jn), back to the host's (hostfd) under that name. The jail's root may
+ * have replaced the interface (a userns jail configures its own links):
+ * one linked to a namespace other than the host's (a veth whose peer is
+ * in the jail, a macvlan, vlan or tunnel over a jail interface) would
+ * give the jail a way into the host's namespace, so it is refused. (A
+ * link without a lower one, a dummy, would come out: down, without
+ * addresses.) */
+static int move_back(struct nl *jn, const struct nl_link *l, int hostfd, struct brig_err *e)
+{
+	struct nl_link_attrs back;
+	int host_nsid;
+
+	if (l->linked || l->link_nsid >= 0) {
+		host_nsid = nl_nsid_of_pid(jn, getpid(), e);
+		if (host_nsid < 0)
+			return -1;
+		if (l->link_nsid != host_nsid)
+			return brig_err_set(e, 0, "refused: %s in the jail is linked to another "
+					    "namespace than the host's (%s, made in the jail?); left to "
+					    "the jail", l->name, l->kind[0] ? l->kind : "a link");
+	}
+	/* The kernel takes its addresses and routes away and leaves it down. */
+	nl_link_attrs_init(&back);
+	back.netns_fd = hostfd;
+	back.name = l->name;
+	return nl_link_set(jn, l->index, &back, e);
+}
+
+int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e)
+{
+	struct nl jn = { 0 };
+	struct nl_link l;
+	int nsfd, hostfd = -1, r = -1;
+
+	if ((nsfd = open_jail_netns(init_pid, e)) < 0)
+		return brig_err_wrap(e, "returning %s to the host", name);
+	hostfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (hostfd < 0)
+		brig_err_set(e, errno, "opening the host's network namespace");
+	else if (nl_open_netns(&jn, nsfd, e) == 0 && (r = nl_link_get(&jn, name, &l, e)) > 0)
+		r = move_back(&jn, &l, hostfd, e);
+	else if (r == 0 && (r = host_has(name, e)) == 0)
+		r = brig_err_set(e, 0, "the jail has no interface of that name any more "
+				 "(renamed or destroyed in the jail)");
+	nl_close(&jn);
+	if (hostfd >= 0)
+		close(hostfd);
+	close(nsfd);
+	return r < 0 ? brig_err_wrap(e, "returning %s to the host", name) : 0;
+}
+
 int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e)
 {
+	/* Returned before the jail's namespace went (net_jail_return); past
+	 * that the kernel has done it (doc/net.md). */
+	if (kind == JOBJ_IFMOVED)
+		return 0;
 	if (kind == JOBJ_VETH)
 		return remove_veth(id, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 	if (kind == JOBJ_NFT) {

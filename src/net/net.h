@@ -79,6 +79,16 @@ int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t ini
  * them to it. Best effort: without it, the pairs are deleted. */
 void net_jail_stopping(pid_t init_pid);
 
+/* Return host interface name, moved into the jail by net_jail_up, from
+ * the network namespace of the jail's init to the host's, under that
+ * name (as FreeBSD returns a vnet jail's interfaces when it is removed):
+ * before the init dies, which would destroy a virtual interface (veth,
+ * macvlan, ...) and hand a physical one back to the initial namespace.
+ * One already back on the host is fine; one that is in neither
+ * namespace is an error naming it, and so is one the jail replaced by a
+ * link into a namespace other than the host's (left to the jail). */
+int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e);
+
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
 int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e);

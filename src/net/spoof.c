@@ -1,6 +1,6 @@
 /* Anti-spoofing: what a jail's bridge port lets in.
  *
- * With allow.raw_sockets (or allow.routing) root in a vnet jail can send
+ * With allow.raw_sockets (or in a userns jail) root in a vnet jail can send
  * any frame through its veth: ARP or IPv6 neighbour advertisements that
  * claim a neighbour's address, packets with a neighbour's source address,
  * frames with another MAC. The bridge would believe them and hand the

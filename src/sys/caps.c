@@ -21,8 +21,6 @@ uint64_t caps_jail_set(const struct jail_allow *a)
 		s |= BIT(CAP_IPC_LOCK);
 	if (a->settime)
 		s |= BIT(CAP_SYS_TIME);
-	if (a->routing)
-		s |= BIT(CAP_NET_ADMIN);
 	if (a->userns)
 		s |= BIT(CAP_SYS_ADMIN) | BIT(CAP_NET_ADMIN);
 	return s;

@@ -12,10 +12,14 @@ struct jail_allow {
 	bool raw_sockets;	/* CAP_NET_RAW */
 	bool mlock;		/* CAP_IPC_LOCK */
 	bool settime;		/* CAP_SYS_TIME (and the clock system calls) */
-	bool routing;		/* CAP_NET_ADMIN: only for a network of its own */
 	bool userns;		/* CAP_SYS_ADMIN and CAP_NET_ADMIN, which in a
 				 * user namespace reach only the jail's own
-				 * namespaces (its mounts, hostname, network) */
+				 * namespaces (its mounts, hostname, network).
+				 * Never CAP_NET_ADMIN otherwise: of the host's
+				 * user namespace, it reaches every network
+				 * namespace the jail can name, the host's
+				 * included (the id a veth's peer gives it in
+				 * the jail's: IFLA_TARGET_NETNSID) */
 };
 
 /* The jail's bounding set as a bit mask (bit N = capability N): Docker's

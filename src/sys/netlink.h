@@ -55,6 +55,11 @@ struct nl_link {
 	int mtu;
 	int master;		/* ifindex of the bridge it is plugged into, 0 */
 	uint8_t mac[6];
+	bool linked;		/* IFLA_LINK: it has a peer or lower link
+				 * (veth, macvlan, vlan, tunnels) */
+	int link_nsid;		/* IFLA_LINK_NETNSID: the id, in the asking
+				 * namespace, of the namespace that link is
+				 * in; -1: none reported (the same namespace) */
 };
 
 /* Look a link up by name: 1 and *out if found, 0 if there is none, -1. */

@@ -80,6 +80,10 @@ static void parse_link(const struct nlmsghdr *m, struct nl_link *l)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
 	if (tb[IFLA_LINKINFO])
 		link_kind(tb[IFLA_LINKINFO], l->kind, sizeof(l->kind));
+	l->linked = tb[IFLA_LINK] != NULL;
+	l->link_nsid = -1;
+	if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)
+		l->link_nsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
 }
 
 /* Reply of a single-link lookup. */

@@ -20,6 +20,9 @@ enum jobj_kind {
 			 * filter ("port:IFNAME"); net_obj_remove */
 	JOBJ_IDROOT,	/* a userns jail's idmapped root (store name);
 			 * store_root_plain */
+	JOBJ_IFMOVED,	/* a host interface moved into a vnet jail (its
+			 * name); net_jail_return gives it back while the
+			 * jail's namespace exists, removal is a no-op */
 	JOBJ__COUNT
 };
 

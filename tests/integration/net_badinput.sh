@@ -54,7 +54,10 @@ refuse 'vnet.bridge = notabridge;' \
 refuse 'vnet.bridge = lo;' 'vnet.bridge "lo": an interface of that name exists and is not a bridge'
 refuse 'vnet.bridge = nosuchbr;' \
 	'vnet.bridge "nosuchbr": no such bridge, and networks.conf does not declare it'
-refuse 'vnet.interface = "nosuchif";' 'vnet.interface "nosuchif": no such interface on the host'
+# A host interface to move in may be made by exec.prestart: looked for
+# only at the vnet step, and everything made until then is undone.
+refuse 'vnet.interface = "nosuchif";' \
+	'vnet: vnet.interface "nosuchif": no such interface on the host after exec.prestart'
 
 # A jail that shares the host's network cannot have the vnet parameters.
 conf "web { path = \"$ROOT\"; persist; vnet = inherit; rdr = \"tcp 8080 80\"; }"

@@ -213,10 +213,10 @@ static void test_check_kernel(void **state)
 	assert_int_equal(check_e(&v[0], &e), 0);
 	tc_jail_free(&v[0]);
 
+	/* Not there yet: exec.prestart may make it (the start's vnet step
+	 * says when it is still missing then). */
 	tc_jail(&v[0], "fw", "vnet", "vnet.interface=nosuchif0", NULL);
-	assert_int_equal(check_e(&v[0], &e), -1);
-	assert_non_null(strstr(e.msg, "vnet.interface \"nosuchif0\": no such interface on "
-				      "the host to move into the jail"));
+	assert_int_equal(check_e(&v[0], &e), 0);
 	tc_jail_free(&v[0]);
 }
 
@@ -225,6 +225,7 @@ static void test_move_in(void **state)
 {
 	struct conf_jail j;
 	struct recs r = { 0 };
+	struct brig_err e = { 0 };
 	pid_t pid;
 
 	(void)state;
@@ -233,10 +234,32 @@ static void test_move_in(void **state)
 	tc_jail(&j, "fw", "vnet", "vnet.interface=mv0", "ip4.addr=192.0.2.5/24", NULL);
 	pid = netns_proc();
 	up(&j, 40, pid, &r);
-	assert_int_equal(r.n, 0);
+	/* Recorded, so that a stop or the next brig returns it. */
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.kind[0], "ifmoved");
+	assert_string_equal(r.id[0], "mv0");
 	assert_int_not_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
 	assert_int_equal(sh("nsenter -t %d -n ip -br addr show mv0 | grep -q 192.0.2.5/24", pid),
 			 0);
+	/* Returned under its name, without the jail's address; again: a
+	 * no-op (already on the host). */
+	assert_int_equal(sh("nsenter -t %d -n ip link set mv0 name mvjail", pid), 0);
+	assert_int_equal(net_jail_return(pid, "mv0", &e), -1);
+	assert_non_null(strstr(e.msg, "returning mv0 to the host: the jail has no interface"));
+	assert_int_equal(sh("nsenter -t %d -n ip link set mvjail name mv0", pid), 0);
+	assert_int_equal(net_jail_return(pid, "mv0", &e), 0);
+	assert_int_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
+	assert_int_not_equal(sh("ip -br addr show mv0 | grep -q 192.0.2.5"), 0);
+	assert_int_equal(net_jail_return(pid, "mv0", &e), 0);
+	/* Replaced in the jail by a link of its own (a veth whose peer is in
+	 * the jail): not let into the host's namespace. */
+	assert_int_equal(sh("ip link set mv0 netns %d", pid), 0);
+	assert_int_equal(sh("nsenter -t %d -n sh -c 'ip link del mv0 && "
+			    "ip link add mv0 type veth peer name inner'", pid), 0);
+	assert_int_equal(net_jail_return(pid, "mv0", &e), -1);
+	assert_non_null(strstr(e.msg, "returning mv0 to the host: refused: mv0 in the jail is "
+				      "linked to another namespace"));
+	assert_int_not_equal(sh("ip link show mv0 >/dev/null 2>&1"), 0);
 	kill_proc(pid);
 	tc_jail_free(&j);
 }
