@@ -82,6 +82,16 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 	return 0;
 }
 
+/* System V IPC: the host's with allow.sysvipc (FreeBSD's older form) or
+ * any of sysvmsg, sysvsem, sysvshm = inherit (Linux has one IPC namespace
+ * for the three); else an IPC namespace of its own, empty (disable too:
+ * nothing of the host's to see). */
+static bool host_ipc(const struct jail_def *d)
+{
+	return jd_on(d, JP_ALLOW_SYSVIPC) || inherits(d, JP_SYSVMSG) || inherits(d, JP_SYSVSEM) ||
+	       inherits(d, JP_SYSVSHM);
+}
+
 /* "HOSTID:COUNT" or "HOSTUID:HOSTGID:COUNT" into m; false if malformed. */
 static bool parse_map(const char *v, struct idmap *m)
 {
@@ -233,7 +243,9 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
 	const char *hn = jd_str(d, JP_HOST_HOSTNAME);
 	const char *why = conf_name_invalid(d->name);
+	const char *dn = jd_nonempty(d, JP_HOST_DOMAINNAME);
 	struct jail_allow allow;
+	long long level;
 
 	memset(sp, 0, sizeof(*sp));
 	if (why)
@@ -250,6 +262,13 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	if (sp->hostname && strlen(sp->hostname) > 64)
 		return brig_err_set(e, 0, "%s: \"%s\": longer than 64 bytes", jd_name(JP_HOST_HOSTNAME),
 				    sp->hostname);
+	/* The domain name is set in the jail's own UTS namespace only. */
+	if (sp->hostname && dn) {
+		if (strlen(dn) > 64)
+			return brig_err_set(e, 0, "%s: \"%s\": longer than 64 bytes",
+					    jd_name(JP_HOST_DOMAINNAME), dn);
+		sp->domainname = xstrdup(dn);
+	}
 	spec_runtime(d, sp);
 	if (!sp->persist && !jd_set(d, JP_EXEC_START) && !jd_set(d, JP_COMMAND))
 		return brig_err_set(e, 0, "a jail needs persist, exec.start or command (it would end at once)");
@@ -258,16 +277,24 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 				    jd_name(sp->stop_timeout < 0 ? JP_STOP_TIMEOUT : JP_EXEC_TIMEOUT));
 	if (check_net(d, sp, e) < 0 || check_userns(d, sp, e) < 0)
 		return -1;
-	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP |
+	sp->host_ipc = host_ipc(d);
+	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | (sp->host_ipc ? 0 : CLONE_NEWIPC) | CLONE_NEWCGROUP |
 		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0) |
 		      (sp->userns ? CLONE_NEWUSER : 0);
+	level = jd_int(d, JP_SECURELEVEL);
 	allow = (struct jail_allow){
 		.raw_sockets = jd_on(d, JP_ALLOW_RAW_SOCKETS),
 		.mlock = jd_on(d, JP_ALLOW_MLOCK),
-		.settime = jd_on(d, JP_ALLOW_SETTIME) || jd_on(d, JP_ALLOW_ADJTIME),
+		/* securelevel 2: FreeBSD lets no one turn the clock back;
+		 * Linux cannot tell back from forth: no setting at all. */
+		.settime = (jd_on(d, JP_ALLOW_SETTIME) || jd_on(d, JP_ALLOW_ADJTIME)) && level < 2,
 		/* Never over the host's own network stack. */
 		.routing = sp->own_net && jd_on(d, JP_ALLOW_ROUTING),
 		.userns = sp->userns,
+		/* securelevel 1: immutable and append-only files stay so. */
+		.chflags = jd_on(d, JP_ALLOW_CHFLAGS) && level < 1,
+		.no_low_ports = !jd_on(d, JP_ALLOW_RESERVED_PORTS),
+		.no_suser = !jd_on(d, JP_ALLOW_SUSER),
 	};
 	sp->caps = caps_jail_set(&allow);
 	sp->socket_af = jd_on(d, JP_ALLOW_SOCKET_AF);
@@ -281,6 +308,7 @@ void spec_free(struct jspec *sp)
 {
 	free(sp->path);
 	free(sp->hostname);
+	free(sp->domainname);
 	for (size_t i = 0; i < sp->nmounts; i++)
 		jmount_free(&sp->mounts[i]);
 	free(sp->mounts);

@@ -1,0 +1,96 @@
+# FreeBSD's parameters as Linux can honour them (brig.conf(5), "FreeBSD's
+# parameters on Linux"), each observed from inside a jail: the bounding
+# set, a bind, the domain name, System V IPC, the host name.
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+
+conf "plain { path = \"$ROOT\"; persist; }
+flags { path = \"$ROOT\"; persist; allow.chflags; allow.settime; }
+level { path = \"$ROOT\"; persist; allow.chflags; allow.settime; securelevel = 2; }
+level1 { path = \"$ROOT\"; persist; allow.chflags; allow.settime; securelevel = 1; }
+noports { path = \"$ROOT\"; persist; allow.reserved_ports = 0; }
+nosuser { path = \"$ROOT\"; persist; allow.nosuser; }
+dom { path = \"$ROOT\"; persist; host.hostname = h; host.domainname = example.org; }
+ipc { path = \"$ROOT\"; persist; allow.sysvipc; }
+ipcmsg { path = \"$ROOT\"; persist; sysvmsg = inherit; }"
+
+host0=$(hostname)
+
+# has_cap JAIL CAP: 0 if CAP is in the bounding set of the jail's init.
+has_cap() {
+	expect_rc 0 "$BRIG" exec "$1" sh -c 'grep CapBnd: /proc/1/status'
+	bnd=$(printf '%s\n' "$OUT" | sed -n 's/^CapBnd:\t*//p')
+	[ $(((0x$bnd >> $2) & 1)) = 1 ]
+}
+
+for j in plain flags level level1 noports nosuser dom; do
+	expect_rc 0 "$BRIG" start "$j"
+	remember_cgroups "$j"
+done
+
+# allow.chflags: CAP_LINUX_IMMUTABLE (9); securelevel >= 1 takes it away,
+# securelevel >= 2 the clock (CAP_SYS_TIME, 25) too.
+has_cap plain 9 && fail "plain: CAP_LINUX_IMMUTABLE without allow.chflags"
+has_cap flags 9 || fail "flags: allow.chflags without CAP_LINUX_IMMUTABLE"
+has_cap flags 25 || fail "flags: allow.settime without CAP_SYS_TIME"
+has_cap level1 9 && fail "level1: CAP_LINUX_IMMUTABLE at securelevel 1"
+has_cap level1 25 || fail "level1: no CAP_SYS_TIME at securelevel 1"
+has_cap level 9 && fail "level: CAP_LINUX_IMMUTABLE at securelevel 2"
+has_cap level 25 && fail "level: CAP_SYS_TIME at securelevel 2"
+
+# allow.reserved_ports = 0: root in the jail cannot bind port 80
+# (CAP_NET_BIND_SERVICE, 10); by default it can.
+has_cap plain 10 || fail "plain: no CAP_NET_BIND_SERVICE"
+has_cap noports 10 && fail "noports: CAP_NET_BIND_SERVICE with allow.reserved_ports = 0"
+mkdir -p "$ROOT/www"
+expect_rc 0 "$BRIG" exec plain httpd -p 80 -h /www
+expect_rc 0 "$BRIG" exec noports sh -c 'httpd -f -p 80 -h /www 2>&1; echo rc=$?'
+expect_grep "ermission denied" "$OUT"
+
+# allow.nosuser: root in the jail holds no capability at all.
+expect_rc 0 "$BRIG" exec nosuser sh -c 'grep CapBnd: /proc/1/status'
+expect_grep "CapBnd:.*0000000000000000" "$OUT"
+expect_rc 0 "$BRIG" exec nosuser sh -c 'touch /tmp/own; chown nobody /tmp/own 2>&1; echo rc=$?'
+expect_grep "not permitted" "$OUT"
+
+# host.domainname: its UTS namespace's domain name.
+expect_rc 0 "$BRIG" exec dom cat /proc/sys/kernel/domainname
+expect_eq "domain name" "example.org" "$OUT"
+expect_rc 0 "$BRIG" exec plain cat /proc/sys/kernel/domainname
+[ "$OUT" = example.org ] && fail "plain: the other jail's domain name"
+
+# allow.set_hostname: a userns jail may set its own host name; a plain
+# jail may not (sethostname needs CAP_SYS_ADMIN, config check warns).
+if [ -n "${BRIG_TEST_USERNS:-}" ]; then
+	expect_rc 0 "$BRIG" exec dom hostname other
+	expect_rc 0 "$BRIG" exec dom hostname
+	expect_eq "host name set in the jail" other "$OUT"
+else
+	expect_rc 0 "$BRIG" exec dom sh -c 'hostname other 2>&1; echo rc=$?'
+	expect_grep "not permitted" "$OUT"
+fi
+
+# allow.sysvipc, or any sysv* = inherit: the System V IPC of the host
+# (here: of a namespace of the test's own, where a segment is made);
+# without, an IPC namespace of the jail's own, which does not see it.
+BRIG=$BRIG unshare --ipc sh -c '
+	set -e
+	id=$(ipcmk -M 4096 | sed -n "s/.*id: *//p")
+	"$BRIG" start ipc >/dev/null
+	"$BRIG" start ipcmsg >/dev/null
+	for j in ipc ipcmsg plain; do
+		echo "$j: $("$BRIG" exec $j cat /proc/sysvipc/shm | awk "NR > 1 { print \$2 }")"
+	done
+	"$BRIG" stop ipc >/dev/null
+	"$BRIG" stop ipcmsg >/dev/null
+	echo "made: $id"
+' >"$T/ipc.out" 2>&1 || fail "ipc: $(cat "$T/ipc.out")"
+id=$(sed -n 's/^made: //p' "$T/ipc.out")
+[ -n "$id" ] || fail "ipc: no segment made: $(cat "$T/ipc.out")"
+expect_grep "^ipc: $id\$" "$(cat "$T/ipc.out")"
+expect_grep "^ipcmsg: $id\$" "$(cat "$T/ipc.out")"
+expect_grep "^plain: \$" "$(cat "$T/ipc.out")"
+
+expect_eq "the host's name" "$host0" "$(hostname)"
+expect_rc 0 "$BRIG" stop --all
+assert_clean
