@@ -50,7 +50,7 @@ static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struc
 				    "0-5 (rulesets of devfs.rules(5) are not read)", at,
 				    jd_name(JP_DEVFS_RULESET), r);
 	}
-	sp->devsets = (unsigned int)sets;
+	sp->devsets = (unsigned int)sets | (jd_on(d, JP_MOUNT_FDESCFS) ? DEVFS_FD : 0);
 	return 0;
 }
 
@@ -150,11 +150,15 @@ static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_
 	return 0;
 }
 
-/* Append m (taken over) to the jail's mounts. */
+/* Append m (taken over) to the jail's mounts; an fdescfs entry only asks
+ * brig's /dev for the fd links (build_mounts gives each /dev its sets). */
 static void add_mount(struct jspec *sp, struct jmount *m)
 {
-	if (m->kind == JM_DEVFS)
-		m->devsets = sp->devsets;
+	if (m->kind == JM_FDESCFS) {
+		sp->devsets |= DEVFS_FD;
+		jmount_free(m);
+		return;
+	}
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
 	sp->mounts[sp->nmounts++] = *m;
 }
@@ -225,6 +229,10 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	add_mount(sp, &m);
 	m = (struct jmount){ .kind = JM_SYSFS, .target = xstrdup("/sys"), .origin = xstrdup("sysfs") };
 	add_mount(sp, &m);
+	/* After every entry: an fstab's fdescfs line follows its devfs. */
+	for (size_t i = 0; i < sp->nmounts; i++)
+		if (sp->mounts[i].kind == JM_DEVFS)
+			sp->mounts[i].devsets = sp->devsets;
 	return 0;
 }
 

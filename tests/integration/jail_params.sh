@@ -12,7 +12,18 @@ noports { path = \"$ROOT\"; persist; allow.reserved_ports = 0; }
 nosuser { path = \"$ROOT\"; persist; allow.nosuser; }
 dom { path = \"$ROOT\"; persist; host.hostname = h; host.domainname = example.org; }
 ipc { path = \"$ROOT\"; persist; allow.sysvipc; }
-ipcmsg { path = \"$ROOT\"; persist; sysvmsg = inherit; }"
+ipcmsg { path = \"$ROOT\"; persist; sysvmsg = inherit; }
+basic { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; }
+fdesc { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; mount.fdescfs; }
+lin { path = \"$ROOT\"; persist; devfs_ruleset = 2; mount.fstab = \"$T/fstab\"; }"
+# FreeBSD's Linux file systems and fdescfs in an fstab, in FreeBSD's order.
+mkdir -p "$ROOT/compat/linux/proc" "$ROOT/compat/linux/sys"
+cat >"$T/fstab" <<EOT
+devfs $ROOT/dev devfs rw 0 0
+fdescfs $ROOT/dev/fd fdescfs rw 0 0
+linprocfs $ROOT/compat/linux/proc linprocfs rw 0 0
+linsysfs $ROOT/compat/linux/sys linsysfs rw 0 0
+EOT
 
 host0=$(hostname)
 
@@ -23,7 +34,7 @@ has_cap() {
 	[ $(((0x$bnd >> $2) & 1)) = 1 ]
 }
 
-for j in plain flags level level1 noports nosuser dom; do
+for j in plain flags level level1 noports nosuser dom basic fdesc lin; do
 	expect_rc 0 "$BRIG" start "$j"
 	remember_cgroups "$j"
 done
@@ -92,5 +103,23 @@ expect_grep "^ipcmsg: $id\$" "$(cat "$T/ipc.out")"
 expect_grep "^plain: \$" "$(cat "$T/ipc.out")"
 
 expect_eq "the host's name" "$host0" "$(hostname)"
+
+# mount.fdescfs, or an fstab's fdescfs at /dev/fd: /dev/fd is the link to
+# /proc/self/fd (Linux's fdescfs) even where the ruleset gives no login
+# set; linprocfs and linsysfs are proc and a read-only sysfs.
+expect_rc 0 "$BRIG" exec basic sh -c 'ls /dev/fd/ 2>&1; echo rc=$?'
+expect_grep "rc=1" "$OUT"
+for j in fdesc lin; do
+	expect_rc 0 "$BRIG" exec $j readlink /dev/fd
+	expect_eq "$j: /dev/fd" /proc/self/fd "$OUT"
+	expect_rc 0 "$BRIG" exec $j sh -c 'exec 3>/tmp/fd3; echo x >/dev/fd/3; cat /tmp/fd3'
+	expect_eq "$j: written through /dev/fd/3" x "$OUT"
+	expect_rc 0 "$BRIG" exec $j sh -c 'ls /dev/ptmx 2>&1; echo rc=$?'
+	expect_grep "rc=1" "$OUT"
+done
+expect_rc 0 "$BRIG" exec lin sh -c 'grep ^Pid: /compat/linux/proc/1/status'
+expect_eq "linprocfs: the jail's init" "Pid:	1" "$OUT"
+expect_rc 0 "$BRIG" exec lin sh -c 'ls /compat/linux/sys/kernel >/dev/null; touch /compat/linux/sys/x 2>&1; echo rc=$?'
+expect_grep "Read-only file system" "$OUT"
 expect_rc 0 "$BRIG" stop --all
 assert_clean
