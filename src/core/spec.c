@@ -183,7 +183,7 @@ static int parse_entry(struct jspec *sp, const char *line, char *origin, struct 
 	return 0;
 }
 
-/* mount.fstab: every line of the file. */
+/* One file of mount.fstab: every line. */
 static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 {
 	cleanup_free char *text = NULL;
@@ -193,14 +193,14 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 	/* A regular file of at most 1 MiB: a FIFO would hold the start in
 	 * open(2), where no signal reaches it. */
 	if (read_bounded(AT_FDCWD, file, READ_PATH, FSTAB_MAX, &text, NULL, e) < 0)
-		return brig_err_wrap(e, "mount.fstab");
+		return brig_err_wrap(e, "mount.fstab %s", file);
 	for (char *p = text; r == 0 && *p; p = save) {
 		char *line = p;
 
 		save = p + strcspn(p, "\n");
 		if (*save)
 			*save++ = '\0';
-		r = parse_entry(sp, line, xasprintf("mount.fstab: line %d", ++lineno), e);
+		r = parse_entry(sp, line, xasprintf("mount.fstab %s: line %d", file, ++lineno), e);
 	}
 	return r;
 }
@@ -210,16 +210,18 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
  * read-only /sys. */
 static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
-	const char *fstab = jd_nonempty(d, JP_MOUNT_FSTAB);
-	size_t n;
+	size_t n, nf;
 	char *const *v = jd_list(d, JP_MOUNT, &n);
+	char *const *fstabs = jd_list(d, JP_MOUNT_FSTAB, &nf);
 	struct jmount m;
 
 	for (size_t i = 0; i < n; i++)
 		if (parse_entry(sp, v[i], xasprintf("mount: entry %zu", i + 1), e) < 0)
 			return -1;
-	if (fstab && read_fstab(sp, fstab, e) < 0)
-		return -1;
+	/* Every file in turn, as jail(8) reads them; an empty one skipped. */
+	for (size_t i = 0; i < nf; i++)
+		if (*fstabs[i] && read_fstab(sp, fstabs[i], e) < 0)
+			return -1;
 	if (jd_on(d, JP_MOUNT_DEVFS)) {
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
 				     .origin = xstrdup("mount.devfs") };

@@ -15,7 +15,8 @@ ipc { path = \"$ROOT\"; persist; allow.sysvipc; }
 ipcmsg { path = \"$ROOT\"; persist; sysvmsg = inherit; }
 basic { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; }
 fdesc { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; mount.fdescfs; }
-lin { path = \"$ROOT\"; persist; devfs_ruleset = 2; mount.fstab = \"$T/fstab\"; }"
+lin { path = \"$ROOT\"; persist; devfs_ruleset = 2; mount.fstab = \"$T/fstab\", \"\";
+      mount.fstab += \"$T/fstab2\"; }"
 # FreeBSD's Linux file systems and fdescfs in an fstab, in FreeBSD's order.
 mkdir -p "$ROOT/compat/linux/proc" "$ROOT/compat/linux/sys"
 cat >"$T/fstab" <<EOT
@@ -24,6 +25,9 @@ fdescfs $ROOT/dev/fd fdescfs rw 0 0
 linprocfs $ROOT/compat/linux/proc linprocfs rw 0 0
 linsysfs $ROOT/compat/linux/sys linsysfs rw 0 0
 EOT
+# Several mount.fstab files, as jail(8) reads them (an empty one skipped).
+mkdir -p "$ROOT/mnt/two"
+echo "tmpfs $ROOT/mnt/two tmpfs rw,size=1m 0 0" >"$T/fstab2"
 
 host0=$(hostname)
 
@@ -121,5 +125,7 @@ expect_rc 0 "$BRIG" exec lin sh -c 'grep ^Pid: /compat/linux/proc/1/status'
 expect_eq "linprocfs: the jail's init" "Pid:	1" "$OUT"
 expect_rc 0 "$BRIG" exec lin sh -c 'ls /compat/linux/sys/kernel >/dev/null; touch /compat/linux/sys/x 2>&1; echo rc=$?'
 expect_grep "Read-only file system" "$OUT"
+expect_rc 0 "$BRIG" exec lin sh -c 'grep " /mnt/two " /proc/mounts'
+expect_grep " /mnt/two tmpfs .*size=1024k" "$OUT"
 expect_rc 0 "$BRIG" stop --all
 assert_clean
