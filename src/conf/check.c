@@ -370,7 +370,8 @@ static bool jail_on(const struct conf_jail *j, enum jparam id)
 
 /* What brig cannot honour, once per jail and parameter, where it was
  * set: a parameter meaningless on Linux, one that acts only in a userns
- * jail (set true in another), enforce_statfs other than 2. A warning:
+ * jail (set true in another; false in one, which cannot be held to it),
+ * enforce_statfs other than 2. A warning:
  * the jail still starts, as FreeBSD's would, without that effect. */
 static void check_linux(struct cf_ctx *ctx, const struct conf_jail *j)
 {
@@ -386,11 +387,14 @@ static void check_linux(struct cf_ctx *ctx, const struct conf_jail *j)
 		if (f & CONF_PF_IGNORED)
 			cf_diag(ctx, DIAG_WARNING, &at, "%s: %s: ignored on Linux: %s", j->name, p->name,
 				p->def->linux);
-		else if ((f & CONF_PF_USERNS) && !userns && p->nvalues == 1 &&
-			 strcmp(p->values[0], "true") == 0)
-			cf_diag(ctx, DIAG_WARNING, &at, "%s: %s: ignored on Linux without userns: it "
-				"would need CAP_SYS_ADMIN over the host (with userns, over the jail's "
-				"own namespaces)", j->name, p->name);
+		else if ((f & CONF_PF_USERNS) && p->nvalues == 1 &&
+			 strcmp(p->values[0], userns ? "false" : "true") == 0)
+			cf_diag(ctx, DIAG_WARNING, &at, userns ?
+				"%s: %s = false: not honoured in a userns jail: it holds CAP_SYS_ADMIN "
+				"over its own namespaces, whatever this says" :
+				"%s: %s: ignored on Linux without userns: it would need CAP_SYS_ADMIN "
+				"over the host (with userns, over the jail's own namespaces)",
+				j->name, p->name);
 	}
 	if (ps && ps->nvalues == 1 && strcmp(ps->values[0], "2") != 0) {
 		struct cf_loc at = { ps->file, (uint32_t)ps->line, (uint32_t)ps->col };
