@@ -193,7 +193,7 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 	/* A regular file of at most 1 MiB: a FIFO would hold the start in
 	 * open(2), where no signal reaches it. */
 	if (read_bounded(AT_FDCWD, file, READ_PATH, FSTAB_MAX, &text, NULL, e) < 0)
-		return brig_err_wrap(e, "mount.fstab %s", file);
+		return brig_err_wrap(e, "mount.fstab");
 	for (char *p = text; r == 0 && *p; p = save) {
 		char *line = p;
 
