@@ -235,7 +235,6 @@ struct cf_ctx {
 	struct cf_arena tmp;		/* per-jail scratch */
 	struct cf_names names;
 	bool too_many;			/* error cap reached */
-	unsigned char noted[64];	/* "ignored on Linux" said, by pdef index */
 
 	struct cf_file **files;		/* every file read, in reading order */
 	size_t nfiles, capfiles;

@@ -354,6 +354,60 @@ static void check_devfs_ruleset(struct cf_ctx *ctx, const struct conf_jail *j, c
 			"rulesets 0-5: the jail will not start", j->name, p->values[0]);
 }
 
+/* The parameter of row id in j, or NULL if j does not set it. */
+static const struct conf_param *jail_param(const struct conf_jail *j, enum jparam id)
+{
+	for (size_t k = 0; k < j->nparams; k++)
+		if (j->params[k].def == conf_jparam(id))
+			return &j->params[k];
+	return NULL;
+}
+
+/* A parameter j sets to true. */
+static bool jail_on(const struct conf_jail *j, enum jparam id)
+{
+	const struct conf_param *p = jail_param(j, id);
+
+	return p && p->nvalues == 1 && strcmp(p->values[0], "true") == 0;
+}
+
+/* What brig cannot honour, once per jail and parameter, where it was
+ * set: a parameter meaningless on Linux, one that acts only in a userns
+ * jail (set true in another; false in one, which cannot be held to it),
+ * enforce_statfs other than 2. A warning:
+ * the jail still starts, as FreeBSD's would, without that effect. */
+static void check_linux(struct cf_ctx *ctx, const struct conf_jail *j)
+{
+	const struct conf_param *ps = jail_param(j, JP_ENFORCE_STATFS);
+	const struct conf_param *um = jail_param(j, JP_USERNS_MAP);
+	bool userns = jail_on(j, JP_USERNS) || (um && um->nvalues == 1 && *um->values[0]);
+
+	for (size_t k = 0; k < j->nparams && ctx->schema == CONF_SCHEMA_JAILS; k++) {
+		const struct conf_param *p = &j->params[k];
+		struct cf_loc at = { p->file, (uint32_t)p->line, (uint32_t)p->col };
+		unsigned f = p->def ? p->def->flags : 0;
+
+		if (f & CONF_PF_IGNORED)
+			cf_diag(ctx, DIAG_WARNING, &at, "%s: %s: ignored on Linux: %s", j->name, p->name,
+				p->def->linux);
+		else if ((f & CONF_PF_USERNS) && p->nvalues == 1 &&
+			 strcmp(p->values[0], userns ? "false" : "true") == 0)
+			cf_diag(ctx, DIAG_WARNING, &at, userns ?
+				"%s: %s = false: not honoured in a userns jail: it holds CAP_SYS_ADMIN "
+				"over its own namespaces, whatever this says" :
+				"%s: %s: ignored on Linux without userns: it would need CAP_SYS_ADMIN "
+				"over the host (with userns, over the jail's own namespaces)",
+				j->name, p->name);
+	}
+	if (ps && ps->nvalues == 1 && strcmp(ps->values[0], "2") != 0) {
+		struct cf_loc at = { ps->file, (uint32_t)ps->line, (uint32_t)ps->col };
+
+		cf_diag(ctx, DIAG_WARNING, &at, "%s: enforce_statfs: %s is not honoured on Linux: the "
+			"jail's own mount namespace shows only its own mounts (2)", j->name,
+			ps->values[0]);
+	}
+}
+
 /* Check (and normalise) every value of a resolved jail. */
 void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 {
@@ -361,6 +415,7 @@ void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 		check_param(ctx, j, &j->params[k]);
 		check_devfs_ruleset(ctx, j, &j->params[k]);
 	}
+	check_linux(ctx, j);
 }
 
 /* The checks that involve all jails: names, duplicates, depend. */

@@ -41,12 +41,14 @@ enum conf_type {
 				 * disable. Unmarked: the host's to decide. */
 #define CONF_PF_KERNEL 0x400	/* a kernel parameter: jls(8) reports it, with
 				 * its default when the jail did not set it */
+#define CONF_PF_USERNS 0x800	/* acts only in a userns jail: set true in
+				 * another, ignored on Linux (a warning) */
 
 /* Every parameter's id, in table order: JP_ALLOW_ADJTIME ... (jail.conf),
  * NP_HOST ... (networks.conf). Code names a parameter by its id; only
  * conf/ knows the names. */
 enum jparam {
-#define P(id, name, type, flags, dflt, doc) JP_##id,
+#define P(id, name, type, flags, dflt, doc, linux) JP_##id,
 #include "conf/params_jail.def"
 #undef P
 	JP__COUNT
@@ -66,6 +68,8 @@ struct conf_pdef {
 	unsigned flags;
 	const char *dflt;	/* an unset parameter's value (NULL: none) */
 	const char *doc;	/* one line for doc/conf.md and error hints */
+	const char *linux;	/* what brig makes of it; for an ignored one,
+				 * why (NULL in networks.conf) */
 };
 
 /* The table of a schema, sorted by name. */

@@ -73,6 +73,16 @@ static const char *take_json(struct jail_def *d, struct cf_arena *a, const struc
 		size_t n = json_array_size(jv);
 		char **vals;
 
+		/* A string: a state written when this parameter was one
+		 * (mount.fstab), read as a list of one. */
+		if (json_is_string(jv)) {
+			vals = cf_alloc(a, 2 * sizeof(char *));
+			vals[0] = cf_strndup(a, json_string_value(jv), json_string_length(jv));
+			vals[1] = NULL;
+			v->v = vals;
+			v->n = 1;
+			return NULL;
+		}
 		if (!json_is_array(jv))
 			return "not a list";
 		vals = cf_alloc(a, (n + 1) * sizeof(char *));

@@ -20,6 +20,7 @@
 #define CMD CONF_PF_CMD
 #define SPLIT CONF_PF_SPLIT
 #define RO (CONF_PF_READONLY | CONF_PF_IGNORED)
+#define USERNS CONF_PF_USERNS
 /* May come from an archive (conf_load_untrusted): acts inside the jail
  * only. An allow-list: a new row is the host's to decide until marked. */
 #define UT CONF_PF_UNTRUSTED
@@ -28,13 +29,13 @@
 
 /* Indexed by enum jparam / enum nparam: the same rows in the same order. */
 static const struct conf_pdef jail_params[] = {
-#define P(id, name, type, flags, dflt, doc) { name, type, flags, dflt, doc },
+#define P(id, name, type, flags, dflt, doc, linux) { name, type, flags, dflt, doc, linux },
 #include "conf/params_jail.def"
 #undef P
 };
 
 static const struct conf_pdef net_params[] = {
-#define P(id, name, type, flags, dflt, doc) { name, type, flags, dflt, doc },
+#define P(id, name, type, flags, dflt, doc) { name, type, flags, dflt, doc, NULL },
 #include "conf/params_net.def"
 #undef P
 };

@@ -335,15 +335,6 @@ static void make_stmt(struct parser *p, const struct cf_loc *at,
 	st->vals = vals;
 	st->nvals = nvals;
 	st->loc = *at;
-	if (!var && (st->def->flags & CONF_PF_IGNORED)) {
-		size_t idx, nd;
-
-		idx = (size_t)(st->def - conf_pdefs(ctx->schema, &nd));
-		if (!(ctx->noted[idx / 8] & (1u << (idx % 8)))) {
-			ctx->noted[idx / 8] |= (unsigned char)(1u << (idx % 8));
-			cf_diag(ctx, DIAG_NOTE, at, "\"%s\" is ignored on Linux", st->def->name);
-		}
-	}
 	push(p, n);
 }
 

@@ -50,7 +50,7 @@ static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struc
 				    "0-5 (rulesets of devfs.rules(5) are not read)", at,
 				    jd_name(JP_DEVFS_RULESET), r);
 	}
-	sp->devsets = (unsigned int)sets;
+	sp->devsets = (unsigned int)sets | (jd_on(d, JP_MOUNT_FDESCFS) ? DEVFS_FD : 0);
 	return 0;
 }
 
@@ -80,6 +80,16 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 	else
 		sp->own_net = !inherits(d, JP_IP4) && !inherits(d, JP_IP6);
 	return 0;
+}
+
+/* System V IPC: the host's with allow.sysvipc (FreeBSD's older form) or
+ * any of sysvmsg, sysvsem, sysvshm = inherit (Linux has one IPC namespace
+ * for the three); else an IPC namespace of its own, empty (disable too:
+ * nothing of the host's to see). */
+static bool host_ipc(const struct jail_def *d)
+{
+	return jd_on(d, JP_ALLOW_SYSVIPC) || inherits(d, JP_SYSVMSG) || inherits(d, JP_SYSVSEM) ||
+	       inherits(d, JP_SYSVSHM);
 }
 
 /* "HOSTID:COUNT" or "HOSTUID:HOSTGID:COUNT" into m; false if malformed. */
@@ -140,11 +150,15 @@ static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_
 	return 0;
 }
 
-/* Append m (taken over) to the jail's mounts. */
+/* Append m (taken over) to the jail's mounts; an fdescfs entry only asks
+ * brig's /dev for the fd links (build_mounts gives each /dev its sets). */
 static void add_mount(struct jspec *sp, struct jmount *m)
 {
-	if (m->kind == JM_DEVFS)
-		m->devsets = sp->devsets;
+	if (m->kind == JM_FDESCFS) {
+		sp->devsets |= DEVFS_FD;
+		jmount_free(m);
+		return;
+	}
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
 	sp->mounts[sp->nmounts++] = *m;
 }
@@ -169,7 +183,7 @@ static int parse_entry(struct jspec *sp, const char *line, char *origin, struct 
 	return 0;
 }
 
-/* mount.fstab: every line of the file. */
+/* One file of mount.fstab: every line. */
 static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 {
 	cleanup_free char *text = NULL;
@@ -186,7 +200,7 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 		save = p + strcspn(p, "\n");
 		if (*save)
 			*save++ = '\0';
-		r = parse_entry(sp, line, xasprintf("mount.fstab: line %d", ++lineno), e);
+		r = parse_entry(sp, line, xasprintf("mount.fstab %s: line %d", file, ++lineno), e);
 	}
 	return r;
 }
@@ -196,16 +210,18 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
  * read-only /sys. */
 static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
-	const char *fstab = jd_nonempty(d, JP_MOUNT_FSTAB);
-	size_t n;
+	size_t n, nf;
 	char *const *v = jd_list(d, JP_MOUNT, &n);
+	char *const *fstabs = jd_list(d, JP_MOUNT_FSTAB, &nf);
 	struct jmount m;
 
 	for (size_t i = 0; i < n; i++)
 		if (parse_entry(sp, v[i], xasprintf("mount: entry %zu", i + 1), e) < 0)
 			return -1;
-	if (fstab && read_fstab(sp, fstab, e) < 0)
-		return -1;
+	/* Every file in turn, as jail(8) reads them; an empty one skipped. */
+	for (size_t i = 0; i < nf; i++)
+		if (*fstabs[i] && read_fstab(sp, fstabs[i], e) < 0)
+			return -1;
 	if (jd_on(d, JP_MOUNT_DEVFS)) {
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
 				     .origin = xstrdup("mount.devfs") };
@@ -215,6 +231,10 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	add_mount(sp, &m);
 	m = (struct jmount){ .kind = JM_SYSFS, .target = xstrdup("/sys"), .origin = xstrdup("sysfs") };
 	add_mount(sp, &m);
+	/* After every entry: an fstab's fdescfs line follows its devfs. */
+	for (size_t i = 0; i < sp->nmounts; i++)
+		if (sp->mounts[i].kind == JM_DEVFS)
+			sp->mounts[i].devsets = sp->devsets;
 	return 0;
 }
 
@@ -233,7 +253,9 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
 	const char *hn = jd_str(d, JP_HOST_HOSTNAME);
 	const char *why = conf_name_invalid(d->name);
+	const char *dn = jd_nonempty(d, JP_HOST_DOMAINNAME);
 	struct jail_allow allow;
+	long long level;
 
 	memset(sp, 0, sizeof(*sp));
 	if (why)
@@ -250,6 +272,13 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	if (sp->hostname && strlen(sp->hostname) > 64)
 		return brig_err_set(e, 0, "%s: \"%s\": longer than 64 bytes", jd_name(JP_HOST_HOSTNAME),
 				    sp->hostname);
+	/* The domain name is set in the jail's own UTS namespace only. */
+	if (sp->hostname && dn) {
+		if (strlen(dn) > 64)
+			return brig_err_set(e, 0, "%s: \"%s\": longer than 64 bytes",
+					    jd_name(JP_HOST_DOMAINNAME), dn);
+		sp->domainname = xstrdup(dn);
+	}
 	spec_runtime(d, sp);
 	if (!sp->persist && !jd_set(d, JP_EXEC_START) && !jd_set(d, JP_COMMAND))
 		return brig_err_set(e, 0, "a jail needs persist, exec.start or command (it would end at once)");
@@ -258,14 +287,22 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 				    jd_name(sp->stop_timeout < 0 ? JP_STOP_TIMEOUT : JP_EXEC_TIMEOUT));
 	if (check_net(d, sp, e) < 0 || check_userns(d, sp, e) < 0)
 		return -1;
-	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP |
+	sp->host_ipc = host_ipc(d);
+	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | (sp->host_ipc ? 0 : CLONE_NEWIPC) | CLONE_NEWCGROUP |
 		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0) |
 		      (sp->userns ? CLONE_NEWUSER : 0);
+	level = jd_int(d, JP_SECURELEVEL);
 	allow = (struct jail_allow){
 		.raw_sockets = jd_on(d, JP_ALLOW_RAW_SOCKETS),
 		.mlock = jd_on(d, JP_ALLOW_MLOCK),
-		.settime = jd_on(d, JP_ALLOW_SETTIME) || jd_on(d, JP_ALLOW_ADJTIME),
+		/* securelevel 2: FreeBSD lets no one turn the clock back;
+		 * Linux cannot tell back from forth: no setting at all. */
+		.settime = (jd_on(d, JP_ALLOW_SETTIME) || jd_on(d, JP_ALLOW_ADJTIME)) && level < 2,
 		.userns = sp->userns,
+		/* securelevel 1: immutable and append-only files stay so. */
+		.chflags = jd_on(d, JP_ALLOW_CHFLAGS) && level < 1,
+		.no_low_ports = !jd_on(d, JP_ALLOW_RESERVED_PORTS),
+		.no_suser = !jd_on(d, JP_ALLOW_SUSER),
 	};
 	sp->caps = caps_jail_set(&allow);
 	sp->socket_af = jd_on(d, JP_ALLOW_SOCKET_AF);
@@ -279,6 +316,7 @@ void spec_free(struct jspec *sp)
 {
 	free(sp->path);
 	free(sp->hostname);
+	free(sp->domainname);
 	for (size_t i = 0; i < sp->nmounts; i++)
 		jmount_free(&sp->mounts[i]);
 	free(sp->mounts);

@@ -15,6 +15,8 @@
 struct jspec {
 	char *path;
 	char *hostname;		/* NULL with host = inherit: the host's */
+	char *domainname;	/* host.domainname, with a hostname; NULL: none */
+	bool host_ipc;		/* the host's System V IPC (no IPC namespace) */
 	bool persist;
 	bool vnet;
 	bool own_net;		/* a network namespace of its own */

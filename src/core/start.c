@@ -125,7 +125,8 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 {
 	const struct jspec *sp = &x->sp;
 	struct jail_setup s = {
-		.hostname = sp->hostname, .path = sp->path, .own_net = sp->own_net,
+		.hostname = sp->hostname, .domainname = sp->domainname, .host_ipc = sp->host_ipc,
+		.path = sp->path, .own_net = sp->own_net,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
 		.filter = spec_filter(&x->st),

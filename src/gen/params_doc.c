@@ -46,6 +46,7 @@ static void notes(struct strbuf *out, unsigned f)
 		const char *text;
 	} says[] = {
 		{ CONF_PF_IGNORED, "ignored on Linux" },
+		{ CONF_PF_USERNS, "userns jails only" },
 		{ CONF_PF_READONLY, "read-only in FreeBSD" },
 		{ CONF_PF_JAIL8, "jail(8)" },
 		{ CONF_PF_BRIG, "brig extension" },
@@ -75,18 +76,26 @@ static void cell(struct strbuf *out, const char *s)
 	}
 }
 
-/* | Parameter | Type | Notes | Meaning |, one row per parameter. */
+/* | Parameter | Type | Notes | Meaning | (and, for jails, On Linux |),
+ * one row per parameter. */
 static void md_table(struct strbuf *out, enum conf_schema s)
 {
 	size_t n;
 	const struct conf_pdef *t = conf_pdefs(s, &n);
 
-	sb_adds(out, "| Parameter | Type | Notes | Meaning |\n|---|---|---|---|\n");
+	bool jails = s == CONF_SCHEMA_JAILS;
+
+	sb_adds(out, jails ? "| Parameter | Type | Notes | Meaning | On Linux |\n|---|---|---|---|---|\n"
+			   : "| Parameter | Type | Notes | Meaning |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < n; i++) {
 		sb_addf(out, "| `%s` | %s | ", t[i].name, type_name(&t[i]));
 		notes(out, t[i].flags);
 		sb_adds(out, " | ");
 		cell(out, t[i].doc);
+		if (jails) {
+			sb_adds(out, " | ");
+			cell(out, t[i].linux);
+		}
 		sb_adds(out, " |\n");
 	}
 }
@@ -145,28 +154,38 @@ static char *man_type(const struct conf_pdef *r)
 					    : xstrdup(type_name(r));
 }
 
-/* brig.conf(5)'s list of the parameters ignored on Linux: each run of
- * names of one type as ".BR a ," ... ".B z" and "(type),". */
-static void man_ignored(struct strbuf *out)
+/* Man page text: '\' escaped, and '-' as the minus sign it is in names
+ * and numbers. */
+static void man_text(struct strbuf *out, const char *s)
 {
-	size_t n, m = 0;
-	const struct conf_pdef *t = conf_pdefs(CONF_SCHEMA_JAILS, &n);
-	const struct conf_pdef **v = xcalloc(n, sizeof(*v));
-
-	for (size_t i = 0; i < n; i++)
-		if (t[i].flags & CONF_PF_IGNORED)
-			v[m++] = &t[i];
-	for (size_t i = 0; i < m; i++) {
-		char *ty = man_type(v[i]), *next = i + 1 < m ? man_type(v[i + 1]) : NULL;
-
-		if (next && !strcmp(ty, next))
-			sb_addf(out, ".BR %s ,\n", v[i]->name);
-		else
-			sb_addf(out, ".B %s\n(%s)%s\n", v[i]->name, ty, next ? "," : ".");
-		free(ty);
-		free(next);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '-')
+			sb_addc(out, '\\');
+		sb_addc(out, *s == '\\' ? 'e' : *s);
 	}
-	free(v);
+}
+
+/* brig.conf(5)'s table of FreeBSD's parameters (every row but brig's
+ * own): name, type and what it means on Linux, "Ignored on Linux" first
+ * where it means nothing there. */
+static void man_linux(struct strbuf *out)
+{
+	size_t n;
+	const struct conf_pdef *t = conf_pdefs(CONF_SCHEMA_JAILS, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		char *ty;
+
+		if (t[i].flags & CONF_PF_BRIG)
+			continue;
+		ty = man_type(&t[i]);
+		sb_addf(out, ".TP\n.BR %s \" (%s)\"\n", t[i].name, ty);
+		if (t[i].flags & CONF_PF_IGNORED)
+			sb_adds(out, "Ignored on Linux: ");
+		man_text(out, t[i].linux);
+		sb_adds(out, ".\n");
+		free(ty);
+	}
 }
 
 /* The text of the generated part NAME; false if there is no such part. */
@@ -187,8 +206,8 @@ static bool generate(const char *name, struct strbuf *out)
 		sb_adds(out, " as new or disable (never inherit).\n");
 	} else if (!strcmp(name, "jls-defaults")) {
 		md_jls_defaults(out);
-	} else if (!strcmp(name, "man-ignored")) {
-		man_ignored(out);
+	} else if (!strcmp(name, "man-linux")) {
+		man_linux(out);
 	} else {
 		return false;
 	}

@@ -23,7 +23,11 @@ uint64_t caps_jail_set(const struct jail_allow *a)
 		s |= BIT(CAP_SYS_TIME);
 	if (a->userns)
 		s |= BIT(CAP_SYS_ADMIN) | BIT(CAP_NET_ADMIN);
-	return s;
+	if (a->chflags)
+		s |= BIT(CAP_LINUX_IMMUTABLE);
+	if (a->no_low_ports)
+		s &= ~BIT(CAP_NET_BIND_SERVICE);
+	return a->no_suser ? 0 : s;
 }
 
 bool caps_has(uint64_t set, int cap)

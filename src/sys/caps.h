@@ -12,6 +12,10 @@ struct jail_allow {
 	bool raw_sockets;	/* CAP_NET_RAW */
 	bool mlock;		/* CAP_IPC_LOCK */
 	bool settime;		/* CAP_SYS_TIME (and the clock system calls) */
+	bool chflags;		/* CAP_LINUX_IMMUTABLE (allow.chflags) */
+	bool no_low_ports;	/* without CAP_NET_BIND_SERVICE
+				 * (allow.reserved_ports = false) */
+	bool no_suser;		/* no capability at all (allow.suser = false) */
 	bool userns;		/* CAP_SYS_ADMIN and CAP_NET_ADMIN, which in a
 				 * user namespace reach only the jail's own
 				 * namespaces (its mounts, hostname, network).

@@ -22,6 +22,7 @@
 enum {
 	DEVFS_BASIC = 1u << 0,	/* devfsrules_unhide_basic: null, zero, full, random, urandom */
 	DEVFS_LOGIN = 1u << 1,	/* devfsrules_unhide_login: tty, ptmx and pts/, fd links */
+	DEVFS_FD = 1u << 2,	/* fdescfs (mount.fdescfs): the fd links alone */
 };
 
 /* One node of brig's /dev. */

@@ -150,18 +150,30 @@ int jmount_parse(const char *line, const char *jail_path, struct jmount *m, stru
 		}
 	} else if (strcmp(f[2], "tmpfs") == 0) {
 		m->kind = JM_TMPFS;
-	} else if (strcmp(f[2], "procfs") == 0 || strcmp(f[2], "proc") == 0) {
-		m->kind = JM_PROC;
+	} else if (strcmp(f[2], "procfs") == 0 || strcmp(f[2], "proc") == 0 ||
+		   strcmp(f[2], "linprocfs") == 0) {
+		m->kind = JM_PROC;	/* linprocfs: FreeBSD's copy of Linux's */
+	} else if (strcmp(f[2], "linsysfs") == 0 || strcmp(f[2], "sysfs") == 0) {
+		m->kind = JM_SYSFS;
+	} else if (strcmp(f[2], "fdescfs") == 0) {
+		m->kind = JM_FDESCFS;
 	} else if (strcmp(f[2], "devfs") == 0) {
 		m->kind = JM_DEVFS;
 	} else {
-		brig_err_set(e, 0, "file system type \"%s\" is not supported (nullfs, tmpfs, procfs, devfs are)",
-			     f[2]);
+		brig_err_set(e, 0, "file system type \"%s\" is not supported (nullfs, tmpfs, procfs, "
+			     "linprocfs, linsysfs, fdescfs, devfs are)", f[2]);
 		goto out;
 	}
 	m->target = jail_target(f[1], jail_path, e);
 	if (!m->target || (nf > 3 && parse_opts(f[3], m, &noauto, e) < 0))
 		goto out;
+	/* Linux has no fdescfs: /proc/self/fd is its form, which only a link
+	 * in /dev reaches (a mount would show the mounting process's). */
+	if (m->kind == JM_FDESCFS && strcmp(m->target, "/dev/fd") != 0) {
+		brig_err_set(e, 0, "%s: fdescfs only at /dev/fd (a link to /proc/self/fd in the jail's "
+			     "own /dev, mount.devfs)", f[1]);
+		goto out;
+	}
 	m->src = TAKE_PTR(f[0]);
 	ret = noauto ? 0 : 1;
 out:

@@ -48,7 +48,7 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 {
 	/* Only the PID (and user) namespace has to come with clone(); C makes
 	 * the others itself, so that their failure is told as such. */
-	int flags = CLONE_NEWNS | CLONE_NEWIPC | (s->hostname ? CLONE_NEWUTS : 0) |
+	int flags = CLONE_NEWNS | (s->host_ipc ? 0 : CLONE_NEWIPC) | (s->hostname ? CLONE_NEWUTS : 0) |
 		    (s->own_net ? CLONE_NEWNET : 0);
 	bool own_root = strcmp(s->path, "/") != 0;
 	cleanup_close int tfd = -1;
@@ -74,6 +74,8 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 		return -1;
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return brig_err_set(e, errno, "host.domainname \"%s\"", s->domainname);
 	if (s->own_net && lo_up(e) < 0)
 		return -1;
 	if (!own_root) {

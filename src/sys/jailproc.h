@@ -41,6 +41,8 @@
 
 struct jail_setup {
 	const char *hostname;	/* NULL: the host's (no UTS namespace) */
+	const char *domainname;	/* with hostname; NULL: none */
+	bool host_ipc;		/* the host's System V IPC (no IPC namespace) */
 	const char *path;	/* the root, already checked; "/" allowed */
 	bool own_net;		/* a network namespace of its own (lo up) */
 	const struct jmount *mounts;

@@ -225,8 +225,11 @@ static int mount_dev(int tfd, unsigned int sets, struct brig_err *e)
 		if (fchmodat(dfd, devfs_nodes[i].name, 0666, 0) < 0)
 			return brig_err_set(e, errno, "devfs: /dev/%s", devfs_nodes[i].name);
 	}
-	for (size_t i = 0; login && i < ARRAY_SIZE(dev_links); i++)
-		if (symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0)
+	/* fdescfs's Linux form: /dev/fd (and stdin...) as links to
+	 * /proc/self/fd, with the login set or alone. */
+	for (size_t i = 0; (login || (sets & DEVFS_FD)) && i < ARRAY_SIZE(dev_links); i++)
+		if ((login || strcmp(dev_links[i].name, "ptmx") != 0) &&
+		    symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0)
 			return brig_err_set(e, errno, "devfs: /dev/%s", dev_links[i].name);
 	if ((login && mkdirat(dfd, "pts", 0755) < 0) || mkdirat(dfd, "shm", 01777) < 0)
 		return brig_err_set(e, errno, "devfs: directories");

@@ -23,9 +23,9 @@ try "path = \"$ROOT\"; ip4.addr = 10.1.1.1;" "j: start: ip4.addr: a jail sharing
 # fstab errors name the line; mount errors the entry.
 mkdir -p "$ROOT/mnt"
 printf '# mounts\n\n/nonexistent /mnt nullfs ro 0 0\n' >"$T/fstab"
-try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab: line 3: /nonexistent: No such file or directory"
+try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab $T/fstab: line 3: /nonexistent: No such file or directory"
 printf 'x /mnt zfs rw 0 0\n' >"$T/fstab"
-try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab: line 1: file system type \"zfs\" is not supported"
+try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab $T/fstab: line 1: file system type \"zfs\" is not supported"
 try "path = \"$ROOT\"; mount = \"tmpfs /nowhere tmpfs rw 0 0\";" "j: start: mount: entry 1: /nowhere: No such file or directory"
 # An fstab that is a FIFO is refused, not waited on (bounded: the old code
 # waited for a writer for ever); a symlink to a real one is the admin's.

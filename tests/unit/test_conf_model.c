@@ -156,6 +156,27 @@ static void test_json_round_trip(void **state)
 	ld_free(&l);
 }
 
+/* mount.fstab was a string: a state recorded then reads as a list of
+ * one. */
+static void test_json_fstab_string(void **state)
+{
+	struct brig_err e = { 0 };
+	struct jail_def *d = NULL;
+	json_t *o = json_loads("{\"name\": \"j\", \"params\": {\"mount.fstab\": \"/etc/fstab.j\"}}", 0,
+			       NULL);
+	size_t n;
+	char *const *v;
+
+	(void)state;
+	assert_non_null(o);
+	assert_int_equal(jail_def_from_json(o, &d, &e), 0);
+	v = jd_list(d, JP_MOUNT_FSTAB, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "/etc/fstab.j");
+	jail_def_free(d);
+	json_decref(o);
+}
+
 /* A recorded model of the wrong shape is refused, naming the parameter. */
 static void test_json_bad(void **state)
 {
@@ -229,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_own_memory),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_json_bad),
+		cmocka_unit_test(test_json_fstab_string),
 		cmocka_unit_test(test_differs),
 		cmocka_unit_test(test_net_defs),
 	};

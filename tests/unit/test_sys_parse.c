@@ -47,6 +47,23 @@ static void test_fstab_entries(void **state)
 	assert_int_equal(jmount_parse("proc /jails/web/proc procfs rw 0 0", "/jails/web", &m, &e), 1);
 	assert_int_equal(m.kind, JM_PROC);
 	jmount_free(&m);
+	/* FreeBSD's Linux file systems are Linux's own; fdescfs is the links
+	 * of brig's /dev, at /dev/fd only. */
+	assert_int_equal(jmount_parse("linprocfs /jails/web/compat/linux/proc linprocfs rw 0 0", "/jails/web",
+				      &m, &e), 1);
+	assert_int_equal(m.kind, JM_PROC);
+	assert_string_equal(m.target, "/compat/linux/proc");
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("linsysfs /jails/web/compat/linux/sys linsysfs rw 0 0", "/jails/web",
+				      &m, &e), 1);
+	assert_int_equal(m.kind, JM_SYSFS);
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("fdesc /jails/web/dev/fd fdescfs rw 0 0", "/jails/web", &m, &e), 1);
+	assert_int_equal(m.kind, JM_FDESCFS);
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("fdesc /jails/web/mnt fdescfs rw 0 0", "/jails/web", &m, &e), -1);
+	assert_non_null(strstr(e.msg, "only at /dev/fd"));
+	brig_err_clear(&e);
 	/* The jail's path itself must match whole components. */
 	assert_int_equal(jmount_parse("tmpfs /jails/webx/tmp tmpfs rw", "/jails/web", &m, &e), 1);
 	assert_string_equal(m.target, "/jails/webx/tmp");
@@ -72,7 +89,8 @@ static void test_fstab_skip_and_errors(void **state)
 			    "(mount.devfs)");
 	assert_int_equal(jmount_parse("t /j/b tmpfs dev,size=1m 0 0", "/j", &m, &e), -1);
 	assert_int_equal(jmount_parse("/a /j/b zfs rw", "/j", &m, &e), -1);
-	assert_string_equal(e.msg, "file system type \"zfs\" is not supported (nullfs, tmpfs, procfs, devfs are)");
+	assert_string_equal(e.msg, "file system type \"zfs\" is not supported (nullfs, tmpfs, procfs, "
+			    "linprocfs, linsysfs, fdescfs, devfs are)");
 	assert_int_equal(jmount_parse("rel /j/b nullfs rw", "/j", &m, &e), -1);
 	assert_string_equal(e.msg, "rel: the source of a nullfs mount must be an absolute path");
 	assert_int_equal(jmount_parse("/a b nullfs rw", "/j", &m, &e), -1);
