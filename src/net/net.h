@@ -79,6 +79,15 @@ int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t ini
  * them to it. Best effort: without it, the pairs are deleted. */
 void net_jail_stopping(pid_t init_pid);
 
+/* A shared-IP jail (addresses without vnet, net/shared.c): whether each
+ * address and its interface (`interface` or IFACE|) parse. */
+int net_shared_parse(const struct jail_def *d, struct brig_err *e);
+/* Add its addresses as aliases on their interfaces, each recorded first
+ * (JOBJ_ALIAS); an address the host already has is used and stays. */
+int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_err *e);
+/* Remove a recorded alias ("IFACE|ADDR/LEN"); gone counts as removed. */
+int net_alias_remove(const char *id, struct brig_err *e);
+
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
 int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e);

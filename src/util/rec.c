@@ -9,6 +9,7 @@ const char *const jobj_kind_names[JOBJ__COUNT] = {
 	[JOBJ_VETH] = "veth",
 	[JOBJ_NFT] = "nft",
 	[JOBJ_IDROOT] = "idroot",
+	[JOBJ_ALIAS] = "alias",
 };
 
 int jobj_kind_find(const char *name)

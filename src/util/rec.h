@@ -20,6 +20,8 @@ enum jobj_kind {
 			 * filter ("port:IFNAME"); net_obj_remove */
 	JOBJ_IDROOT,	/* a userns jail's idmapped root (store name);
 			 * store_root_plain */
+	JOBJ_ALIAS,	/* a shared-IP jail's address on a host interface,
+			 * "IFACE|ADDR/PREFIX"; net_obj_remove */
 	JOBJ__COUNT
 };
 
