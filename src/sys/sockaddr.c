@@ -229,8 +229,8 @@ static void store6(struct prog *p, bool src, const uint8_t *a)
 		store(p, src ? SRC6(i) : A6(i), word(a, i));
 }
 
-/* The IPv6 program of hook: v6 for IPv6 addresses, v4 for IPv4-mapped
- * ones (::ffff:a.b.c.d, which reach the IPv4 stack). */
+/* The IPv6 program of hook (v6 LIST or ANY): v6 for IPv6 addresses, v4
+ * for IPv4-mapped ones (::ffff:a.b.c.d, which reach the IPv4 stack). */
 static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 		  const struct sock_family *v4)
 {
@@ -272,20 +272,7 @@ static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 		return;
 	}
 	if (h == HOOK_BIND) {
-		/* The wildcard: the first IPv6 address, or with none, the
-		 * first IPv4 one (mapped: a dual-stack daemon still serves). */
 		if_same6(p, any, L_FIRST);
-		if (v6->mode == SOCK_NONE) {
-			ret(p, 0);
-			here(p, L_FIRST);
-			if (v4->mode != SOCK_LIST) {
-				ret(p, 0);
-				return;
-			}
-			store6(p, false, mapped);
-			ret(p, 1);
-			return;
-		}
 		for (size_t i = 0; i < v6->n; i++)
 			if_same6(p, v6->addr[i], L_OK);
 		if_same6(p, loop, L_FIRST);
@@ -294,10 +281,6 @@ static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 		store6(p, false, v6->addr[0]);
 		here(p, L_OK);
 		ret(p, 1);
-		return;
-	}
-	if (v6->mode == SOCK_NONE) {
-		ret(p, 0);
 		return;
 	}
 	if_same6(p, loop, L_FIRST);
@@ -321,40 +304,65 @@ static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 	ret(p, 1);
 }
 
-/* Load and attach one program to the group cg. */
-static int attach(int cg, const char *dir, enum bpf_attach_type type, enum hook h,
-		  const struct sock_policy *pol, bool v6, struct brig_err *e)
+/* Load prog (n instructions) of type and attach it to the group cg. */
+static int load_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
+		       const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e)
 {
-	static const char *const names[] = { "bind", "connect", "sendmsg" };
-	cleanup_free struct prog *p = xcalloc(1, sizeof(*p));
 	char log[1024] = "";
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = sizeof(log),
 		    .expected_attach_type = type);
 	cleanup_close int prog = -1;
-	size_t n;
 
-	emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0));
-	if (v6)
-		prog6(p, h, &pol->v6, &pol->v4);
-	else if (pol->v4.mode == SOCK_NONE)
-		ret(p, 0);
-	else
-		prog4(p, h, &pol->v4);
-	if ((n = prog_end(p)) == 0)
-		return brig_err_set(e, E2BIG, "%s: the %s%s program", dir, names[h], v6 ? "6" : "4");
+	if (n == 0)
+		return brig_err_set(e, E2BIG, "%s: the %s program", dir, what);
 	/* No name: libbpf would probe the kernel for names first. */
-	prog = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, NULL, "GPL", p->v, n, &opts);
+	prog = bpf_prog_load(ptype, NULL, "GPL", insns, n, &opts);
 	if (prog < 0) {
 		int err = errno;
 
 		log[strcspn(log, "\n")] = '\0';
-		return brig_err_set(e, err, "%s: loading the %s%s program%s%s%s", dir, names[h],
-				    v6 ? "6" : "4", *log ? " (verifier: " : "", log, *log ? ")" : "");
+		return brig_err_set(e, err, "%s: loading the %s program%s%s%s", dir, what,
+				    *log ? " (verifier: " : "", log, *log ? ")" : "");
 	}
 	if (bpf_prog_attach(prog, cg, type, BPF_F_ALLOW_MULTI) < 0)
-		return brig_err_set(e, errno, "%s: attaching the %s%s program", dir, names[h],
-				    v6 ? "6" : "4");
+		return brig_err_set(e, errno, "%s: attaching the %s program", dir, what);
 	return 0;
+}
+
+/* The socket() program: a family the jail may not use has no sockets
+ * (EPERM; FreeBSD says EAFNOSUPPORT), so programs of that family are not
+ * needed, and a dual-stack daemon falls back to the family it has. */
+static int attach_create(int cg, const char *dir, const struct sock_policy *pol, struct brig_err *e)
+{
+	struct prog p = { .n = 0 };
+
+	emit(&p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_1, offsetof(struct bpf_sock, family), 0));
+	if (pol->v4.mode == SOCK_NONE)
+		jump(&p, BPF_JEQ, BPF_REG_2, AF_INET, L_FIRST);
+	if (pol->v6.mode == SOCK_NONE)
+		jump(&p, BPF_JEQ, BPF_REG_2, AF_INET6, L_FIRST);
+	ret(&p, 1);
+	here(&p, L_FIRST);
+	ret(&p, 0);
+	return load_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, p.v,
+			   prog_end(&p), "socket", e);
+}
+
+/* Load and attach one sock_addr program to the group cg. */
+static int attach(int cg, const char *dir, enum bpf_attach_type type, enum hook h,
+		  const struct sock_policy *pol, bool v6, struct brig_err *e)
+{
+	static const char *const names[2][3] = { { "bind4", "connect4", "sendmsg4" },
+						 { "bind6", "connect6", "sendmsg6" } };
+	cleanup_free struct prog *p = xcalloc(1, sizeof(*p));
+
+	emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0));
+	if (v6)
+		prog6(p, h, &pol->v6, &pol->v4);
+	else
+		prog4(p, h, &pol->v4);
+	return load_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, type, p->v, prog_end(p),
+			   names[v6][h], e);
 }
 
 int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, struct brig_err *e)
@@ -371,6 +379,11 @@ int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, str
 		{ BPF_CGROUP_INET6_CONNECT, HOOK_CONNECT, true },
 		{ BPF_CGROUP_UDP6_SENDMSG, HOOK_SENDMSG, true },
 	};
+	/* IPv4 programs for its own IPv4 addresses; IPv6 ones for its
+	 * IPv6 addresses, or for IPv4-mapped ones when IPv6 is the host's
+	 * and IPv4 is not. A family it may not use has no sockets. */
+	bool need4 = p->v4.mode == SOCK_LIST;
+	bool need6 = p->v6.mode == SOCK_LIST || (p->v6.mode == SOCK_ANY && p->v4.mode != SOCK_ANY);
 	const char *dir = NULL;
 	cleanup_close int cg = -1;
 
@@ -388,13 +401,13 @@ int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, str
 	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		return brig_err_set(e, errno, "%s", dir);
-	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++) {
-		/* An IPv6 program also guards IPv4-mapped addresses. */
-		bool needed = hooks[i].v6 ? !(p->v6.mode == SOCK_ANY && p->v4.mode == SOCK_ANY)
-					  : p->v4.mode != SOCK_ANY;
-
-		if (needed && attach(cg, dir, hooks[i].type, hooks[i].hook, p, hooks[i].v6, e) < 0)
+	if ((p->v4.mode == SOCK_NONE || p->v6.mode == SOCK_NONE) && attach_create(cg, dir, p, e) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++)
+		if ((hooks[i].v6 ? need6 : need4) &&
+		    /* a mapped send runs the IPv4 program */
+		    !(hooks[i].v6 && hooks[i].hook == HOOK_SENDMSG && p->v6.mode == SOCK_ANY) &&
+		    attach(cg, dir, hooks[i].type, hooks[i].hook, p, hooks[i].v6, e) < 0)
 			return -1;
-	}
 	return 0;
 }
