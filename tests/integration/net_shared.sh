@@ -185,6 +185,9 @@ expect_grep "192.0.2.11/32" "$(ip -o addr show dev lan0)"
 expect_grep "2001:db8::12/128" "$(ip -o addr show dev lan0)"
 expect_rc 0 "$BRIG" ls
 expect_grep "192.0.2.12" "$OUT"
+ln -s "$BRIG" "$T/jls"
+expect_rc 0 "$T/jls" -j b ip4.addr ip6.addr
+expect_eq "jls -j b ip4.addr ip6.addr" "192.0.2.12 2001:db8::12" "$OUT"
 
 get() { peer timeout 10 wget -q -O- -T 5 -t 1 "http://$1/" 2>/dev/null || true; }
 expect_eq "peer -> host" host "$(get 192.0.2.1)"
@@ -258,6 +261,12 @@ expect_rc 0 "$BRIG" stop a b
 assert_clean
 addrs=$(ip -o addr show dev lan0)
 case $addrs in *192.0.2.11*|*192.0.2.12*|*2001:db8::12*) fail "an alias is left after stop: $addrs" ;; esac
+
+# A bad address is refused before anything is made.
+conf "c { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.300\"; }"
+expect_rc 1 "$BRIG" start c
+expect_grep "c: start: ip4.addr: \"lan0|192.0.2.300\": not an IPv4 address" "$ERR"
+assert_clean
 
 # An address the host has already is used, and stays.
 ip addr add 192.0.2.13/24 dev lan0
