@@ -161,7 +161,8 @@ static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_
 			return brig_err_set(e, 0, "userns.map: \"%s\": past the last id", map);
 	}
 	if (!sp->own_net)
-		return brig_err_set(e, 0, "userns: needs a network of its own (not ip4/ip6 = inherit)");
+		return brig_err_set(e, 0, "userns: needs a network of its own, not the host's "
+				    "(ip4/ip6 = inherit, or addresses without vnet)");
 	return 0;
 }
 
