@@ -262,6 +262,16 @@ assert_clean
 addrs=$(ip -o addr show dev lan0)
 case $addrs in *192.0.2.11*|*192.0.2.12*|*2001:db8::12*) fail "an alias is left after stop: $addrs" ;; esac
 
+# ip4 = inherit: IPv4 is the host's, unrestricted; IPv6, untouched, has
+# no sockets (FreeBSD's default for a family not set).
+conf "i { path = \"$ROOT\"; persist; ip4 = inherit; }"
+expect_rc 0 "$BRIG" start i
+remember_cgroups i
+expect_rc 0 "$BRIG" exec i probe bind 192.0.2.1 82
+refused i probe udp - 2001:db8::2 5000
+expect_rc 0 "$BRIG" stop i
+assert_clean
+
 # A bad address is refused before anything is made.
 conf "c { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.300\"; }"
 expect_rc 1 "$BRIG" start c
