@@ -3,7 +3,8 @@
 # the start and the stop (median) of a persist busybox jail with an IPv4
 # and an IPv6 address on lan0 (one end of a veth pair: this kernel may have no dummy), no vnet: its aliases
 # added and removed by netlink, its socket programs on its cgroup (steps
-# ifaddr and sockaddr), against the same jail
+# ifaddr and sockaddr), and of one with an IPv4 address only (shared4),
+# against the same jail
 #   - without addresses (its own empty network namespace: the default);
 #   - with ip4 = inherit, ip6 = inherit (the host's stack, no program, no
 #     alias: what the two steps cost on their own);
@@ -42,6 +43,7 @@ cat >"$BRIG_CONFDIR/jail.conf" <<EOF2
 plain { path = "$T/root"; persist; }
 inherit { path = "$T/root"; persist; ip4 = inherit; ip6 = inherit; }
 shared { path = "$T/root"; persist; interface = lan0; ip4.addr = 192.0.2.11; ip6.addr = 2001:db8::11; }
+shared4 { path = "$T/root"; persist; ip4.addr = "lan0|192.0.2.12"; }
 EOF2
 
 # Interleaved rounds (plain, inherit, shared, one after the other, RUNS
@@ -52,7 +54,7 @@ EOF2
 python3 - "$BRIG" "$RUNS" <<'PY'
 import resource, statistics, subprocess, sys, time
 brig, runs = sys.argv[1], int(sys.argv[2])
-jails = ("plain", "inherit", "shared")
+jails = ("plain", "inherit", "shared", "shared4")
 wall = {(j, v): [] for j in jails for v in ("start", "stop")}
 cpu = {k: [] for k in wall}
 def run(j, v):
@@ -76,11 +78,12 @@ print("== shared-IP start/stop (median of %d interleaved rounds; wall ms / CPU m
 for v in ("start", "stop"):
     for j in jails:
         print("%-5s %-8s %7.3f / %6.3f" % (v, j, med(wall, j, v), med(cpu, j, v)))
-    for base in ("plain", "inherit"):
-        a, b = med(wall, base, v), med(wall, "shared", v)
-        ca, cb = med(cpu, base, v), med(cpu, "shared", v)
-        print("%-5s shared against %-7s: %.2fx, %+.0f us wall; %.2fx, %+.0f us CPU"
-              % (v, base, b / a, (b - a) * 1e3, cb / ca, (cb - ca) * 1e3))
+    for j in ("shared", "shared4"):
+        for base in ("plain", "inherit"):
+            a, b = med(wall, base, v), med(wall, j, v)
+            ca, cb = med(cpu, base, v), med(cpu, j, v)
+            print("%-5s %-7s against %-7s: %.2fx, %+.0f us wall; %.2fx, %+.0f us CPU"
+                  % (v, j, base, b / a, (b - a) * 1e3, cb / ca, (cb - ca) * 1e3))
 PY
-left=$(ip -o addr show dev lan0 | grep -c "192.0.2.11\|2001:db8::11" || true)
+left=$(ip -o addr show dev lan0 | grep -c "192.0.2.1[12]\|2001:db8::11" || true)
 echo "aliases left after the runs: $left"
