@@ -103,6 +103,7 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 	sp->own_net = !sp->shared;
 	if (!sp->shared)
 		return 0;
+	sp->sock.raw = jd_on(d, JP_ALLOW_RAW_SOCKETS);
 	return sock_family(d, JP_IP4, JP_IP4_ADDR, d->ip4, d->nip4, AF_INET, &sp->sock.v4, e) < 0 ||
 	       sock_family(d, JP_IP6, JP_IP6_ADDR, d->ip6, d->nip6, AF_INET6, &sp->sock.v6, e) < 0 ? -1 : 0;
 }

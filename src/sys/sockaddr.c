@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/magic.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -348,6 +349,53 @@ static int attach_create(int cg, const char *dir, const struct sock_policy *pol,
 			   prog_end(&p), "socket", e);
 }
 
+/* The egress program: a packet whose source is not one of the jail's
+ * addresses (of a family held to them) is dropped. */
+static int attach_egress(int cg, const char *dir, const struct sock_policy *pol, struct brig_err *e)
+{
+	cleanup_free struct prog *p = xcalloc(1, sizeof(*p));
+	const struct sock_family *fam[2] = { &pol->v4, &pol->v6 };
+	static const int proto[2] = { ETH_P_IP, ETH_P_IPV6 };
+	static const int off[2] = { 12, 8 };	/* the source in the IPv4, IPv6 header */
+
+	emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0));
+	emit(p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_7, BPF_REG_6, offsetof(struct __sk_buff, protocol), 0));
+	for (int f = 0; f < 2; f++) {
+		const struct sock_family *sf = fam[f];
+
+		jump(p, BPF_JNE, BPF_REG_7, htons((uint16_t)proto[f]), L_NEXT);
+		if (sf->mode != SOCK_LIST) {
+			ret(p, sf->mode == SOCK_ANY);
+			here(p, L_NEXT);
+			continue;
+		}
+		/* bpf_skb_load_bytes(skb, off, fp - 16, len) */
+		emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_6, 0, 0));
+		emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, off[f]));
+		emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, BPF_REG_10, 0, 0));
+		emit(p, INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, -16));
+		emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, f ? 16 : 4));
+		emit(p, INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_skb_load_bytes));
+		jump(p, BPF_JNE, BPF_REG_0, 0, L_FIRST);
+		for (int w = 0; w < (f ? 4 : 1); w++)
+			emit(p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2 + w, BPF_REG_10, (int16_t)(-16 + 4 * w), 0));
+		for (size_t i = 0; i < sf->n; i++) {
+			if (f)
+				if_same6(p, sf->addr[i], L_OK);
+			else
+				jump(p, BPF_JEQ, BPF_REG_2, word(sf->addr[i], 0), L_OK);
+		}
+		here(p, L_FIRST);
+		ret(p, 0);
+		here(p, L_OK);
+		ret(p, 1);
+		here(p, L_NEXT);
+	}
+	ret(p, 1);
+	return load_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, p->v, prog_end(p),
+			   "egress", e);
+}
+
 /* Load and attach one sock_addr program to the group cg. */
 static int attach(int cg, const char *dir, enum bpf_attach_type type, enum hook h,
 		  const struct sock_policy *pol, bool v6, struct brig_err *e)
@@ -402,6 +450,8 @@ int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, str
 	if (cg < 0)
 		return brig_err_set(e, errno, "%s", dir);
 	if ((p->v4.mode == SOCK_NONE || p->v6.mode == SOCK_NONE) && attach_create(cg, dir, p, e) < 0)
+		return -1;
+	if (p->raw && attach_egress(cg, dir, p, e) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++)
 		if ((hooks[i].v6 ? need6 : need4) &&

@@ -12,11 +12,15 @@
  *   sendmsg  (UDP without connect) the same for the destination; a
  *            source given must be one of its addresses, none: its first
  * A family the jail may not use (ip4/ip6 = disable, or no address of it)
- * gets EPERM; one it inherits (ip4/ip6 = inherit) is left alone. The
- * programs go with the group: nothing to record or remove. */
+ * has no sockets (EPERM); one it inherits (ip4/ip6 = inherit) is left
+ * alone. With raw sockets (allow.raw_sockets), which no hook above sees,
+ * a BPF_CGROUP_INET_EGRESS program drops every packet of the jail whose
+ * source is not one of its addresses. The programs go with the group:
+ * nothing to record or remove. */
 #ifndef BRIG_SYS_SOCKADDR_H
 #define BRIG_SYS_SOCKADDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +43,7 @@ struct sock_family {
 
 struct sock_policy {
 	struct sock_family v4, v6;
+	bool raw;		/* raw sockets allowed: check every packet's source */
 };
 
 /* Attach the programs p needs to the first cgroup v2 directory of dirs.

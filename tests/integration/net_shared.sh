@@ -51,6 +51,24 @@ int main(int argc, char **argv)
 	socklen_t sl, dl;
 	int fd;
 
+	/* raw SRC DST PORT: a UDP datagram with its IPv4 header written here */
+	if (argc == 5 && !strcmp(argv[1], "raw")) {
+		unsigned char pkt[29] = { 0x45, 0, 0, 29, 0, 0, 0, 0, 64, IPPROTO_UDP };
+		struct sockaddr_storage d;
+
+		addr(argv[2], 0, &src);
+		dl = addr(argv[3], atoi(argv[4]), &d);
+		memcpy(pkt + 12, &((struct sockaddr_in *)&src)->sin_addr, 4);
+		memcpy(pkt + 16, &((struct sockaddr_in *)&d)->sin_addr, 4);
+		pkt[20] = 0x30, pkt[21] = 0x39;	/* source port 12345 */
+		memcpy(pkt + 22, &((struct sockaddr_in *)&d)->sin_port, 2);
+		pkt[25] = 9;	/* UDP length; no checksum */
+		pkt[28] = 'x';
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+		if (fd < 0 || sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&d, dl) < 0)
+			return perror("raw"), 1;
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "raw")) {
 		if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) < 0)
 			return perror("raw socket"), 1;
@@ -261,6 +279,24 @@ expect_rc 0 "$BRIG" stop a b
 assert_clean
 addrs=$(ip -o addr show dev lan0)
 case $addrs in *192.0.2.11*|*192.0.2.12*|*2001:db8::12*) fail "an alias is left after stop: $addrs" ;; esac
+
+# allow.raw_sockets: a raw socket may write any header, but what leaves
+# with another source is dropped (the peer logs only the jail's own).
+conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; ip4.addr = \"lan0|192.0.2.15\"; }"
+expect_rc 0 "$BRIG" start r
+remember_cgroups r
+expect_rc 0 "$BRIG" exec r probe raw 192.0.2.15 192.0.2.2 5000
+timeout 10 "$BRIG" exec r probe raw 192.0.2.1 192.0.2.2 5000 >/dev/null 2>&1 || true
+timeout 10 "$BRIG" exec r probe raw 192.0.2.99 192.0.2.2 5000 >/dev/null 2>&1 || true
+n=0
+until sent "udp 192.0.2.15"; do
+	n=$((n + 1))
+	[ $n -lt 50 ] || fail "r's own raw datagram did not arrive: $(cat "$T/peer.log")"
+	sleep 0.1
+done
+grep -q "udp 192.0.2.1$\|udp 192.0.2.99$" "$T/peer.log" && fail "a forged source left r: $(cat "$T/peer.log")"
+expect_rc 0 "$BRIG" stop r
+assert_clean
 
 # ip4 = inherit: IPv4 is the host's, unrestricted; IPv6, untouched, has
 # no sockets (FreeBSD's default for a family not set).
