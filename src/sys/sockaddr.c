@@ -1,7 +1,6 @@
 /* A shared-IP jail's socket address policy (see sockaddr.h for the why). */
 #include "sys/sockaddr.h"
 
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -14,6 +13,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "sys/bpfprog.h"
 #include "util/mem.h"
 
 /* A program being written: instructions, and jumps to labels to patch. */
@@ -305,31 +305,6 @@ static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 	ret(p, 1);
 }
 
-/* Load prog (n instructions) of type and attach it to the group cg. */
-static int load_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
-		       const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e)
-{
-	char log[1024] = "";
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = sizeof(log),
-		    .expected_attach_type = type);
-	cleanup_close int prog = -1;
-
-	if (n == 0)
-		return brig_err_set(e, E2BIG, "%s: the %s program", dir, what);
-	/* No name: libbpf would probe the kernel for names first. */
-	prog = bpf_prog_load(ptype, NULL, "GPL", insns, n, &opts);
-	if (prog < 0) {
-		int err = errno;
-
-		log[strcspn(log, "\n")] = '\0';
-		return brig_err_set(e, err, "%s: loading the %s program%s%s%s", dir, what,
-				    *log ? " (verifier: " : "", log, *log ? ")" : "");
-	}
-	if (bpf_prog_attach(prog, cg, type, BPF_F_ALLOW_MULTI) < 0)
-		return brig_err_set(e, errno, "%s: attaching the %s program", dir, what);
-	return 0;
-}
-
 /* The socket() program: a family the jail may not use has no sockets
  * (EPERM; FreeBSD says EAFNOSUPPORT), so programs of that family are not
  * needed, and a dual-stack daemon falls back to the family it has. */
@@ -345,7 +320,7 @@ static int attach_create(int cg, const char *dir, const struct sock_policy *pol,
 	ret(&p, 1);
 	here(&p, L_FIRST);
 	ret(&p, 0);
-	return load_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, p.v,
+	return bpf_cg_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, p.v,
 			   prog_end(&p), "socket", e);
 }
 
@@ -392,7 +367,7 @@ static int attach_egress(int cg, const char *dir, const struct sock_policy *pol,
 		here(p, L_NEXT);
 	}
 	ret(p, 1);
-	return load_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, p->v, prog_end(p),
+	return bpf_cg_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, p->v, prog_end(p),
 			   "egress", e);
 }
 
@@ -409,7 +384,7 @@ static int attach(int cg, const char *dir, enum bpf_attach_type type, enum hook 
 		prog6(p, h, &pol->v6, &pol->v4);
 	else
 		prog4(p, h, &pol->v4);
-	return load_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, type, p->v, prog_end(p),
+	return bpf_cg_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, type, p->v, prog_end(p),
 			   names[v6][h], e);
 }
 
