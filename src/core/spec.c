@@ -1,5 +1,6 @@
 #include "core/spec.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -54,13 +55,39 @@ static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struc
 	return 0;
 }
 
-/* The network: own namespace, or the host's stack (ip4/ip6 = inherit). */
 /* A jailsys parameter set to inherit (unset is not). */
 static bool inherits(const struct jail_def *d, enum jparam id)
 {
 	return jd_str(d, id) && jd_int(d, id) == JSYS_INHERIT;
 }
 
+/* What a shared-IP jail may do with one family: ip4/ip6 = inherit, the
+ * host's addresses; disable, or no address of the family, none; else the
+ * addresses listed. */
+static int sock_family(const struct jail_def *d, enum jparam sys, enum jparam list,
+		       const struct jaddr *a, size_t n, int family, struct sock_family *f,
+		       struct brig_err *e)
+{
+	memset(f, 0, sizeof(*f));
+	if (inherits(d, sys)) {
+		f->mode = SOCK_ANY;
+		return 0;
+	}
+	f->mode = n && !(jd_str(d, sys) && jd_int(d, sys) == JSYS_DISABLE) ? SOCK_LIST : SOCK_NONE;
+	if (f->mode == SOCK_NONE)
+		return 0;
+	if (n > SOCK_ADDRS_MAX)
+		return brig_err_set(e, 0, "%s: %zu addresses: at most %d without vnet", jd_name(list), n,
+				    SOCK_ADDRS_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (inet_pton(family, a[i].bare, f->addr[f->n++]) != 1)
+			return brig_err_set(e, 0, "%s: \"%s\": not an %s address", jd_name(list),
+					    a[i].text, family == AF_INET ? "IPv4" : "IPv6");
+	return 0;
+}
+
+/* The network: a stack of its own (vnet; or, without addresses, an empty
+ * one), or the host's: shared IP (addresses, or ip4/ip6 = inherit). */
 static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 {
 	sp->vnet = jd_on(d, JP_VNET);
@@ -72,14 +99,13 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 	sp->ip6 = xcalloc(d->nip6 + 1, sizeof(char *));
 	for (size_t i = 0; i < d->nip6; i++)
 		sp->ip6[i] = xstrdup(d->ip6[i].bare);
-	if (sp->vnet)
-		sp->own_net = true;
-	else if (sp->nip4 || sp->nip6)
-		return brig_err_set(e, 0, "%s: a jail sharing the host's addresses (addresses without vnet) "
-				    "is not supported yet: use vnet", jd_name(sp->nip4 ? JP_IP4_ADDR : JP_IP6_ADDR));
-	else
-		sp->own_net = !inherits(d, JP_IP4) && !inherits(d, JP_IP6);
-	return 0;
+	sp->shared = !sp->vnet && (sp->nip4 || sp->nip6 || inherits(d, JP_IP4) || inherits(d, JP_IP6));
+	sp->own_net = !sp->shared;
+	if (!sp->shared)
+		return 0;
+	sp->sock.raw = jd_on(d, JP_ALLOW_RAW_SOCKETS);
+	return sock_family(d, JP_IP4, JP_IP4_ADDR, d->ip4, d->nip4, AF_INET, &sp->sock.v4, e) < 0 ||
+	       sock_family(d, JP_IP6, JP_IP6_ADDR, d->ip6, d->nip6, AF_INET6, &sp->sock.v6, e) < 0 ? -1 : 0;
 }
 
 /* System V IPC: the host's with allow.sysvipc (FreeBSD's older form) or
@@ -146,7 +172,8 @@ static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_
 			return brig_err_set(e, 0, "userns.map: \"%s\": past the last id", map);
 	}
 	if (!sp->own_net)
-		return brig_err_set(e, 0, "userns: needs a network of its own (not ip4/ip6 = inherit)");
+		return brig_err_set(e, 0, "userns: needs a network of its own, not the host's "
+				    "(ip4/ip6 = inherit, or addresses without vnet)");
 	return 0;
 }
 

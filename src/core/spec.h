@@ -9,6 +9,7 @@
 
 #include "conf/model.h"
 #include "sys/jmount.h"
+#include "sys/sockaddr.h"
 #include "sys/userns.h"
 #include "util/err.h"
 
@@ -20,6 +21,9 @@ struct jspec {
 	bool persist;
 	bool vnet;
 	bool own_net;		/* a network namespace of its own */
+	bool shared;		/* the host's network, its sockets limited to
+				 * the jail's addresses (shared IP) */
+	struct sock_policy sock;	/* what those sockets may use */
 	int nsflags;		/* CLONE_NEW* of the jail */
 	unsigned int devsets;	/* devfs_ruleset: DEVFS_* of sys/devices.h */
 	struct jmount *mounts;	/* in mount order */

@@ -17,6 +17,7 @@
 #include "sys/initbin.h"
 #include "sys/proc.h"
 #include "sys/reaper.h"
+#include "sys/sockaddr.h"
 #include "util/mem.h"
 
 /* JID, then the state file: from here on the jail is "starting". */
@@ -86,6 +87,35 @@ static int step_devices(struct jctx *x, struct brig_err *e)
 	r = devices_limit(dirs, n, x->sp.devsets, e);
 	free(dirs);
 	return r;
+}
+
+/* A shared-IP jail: the addresses its sockets may use, on its cgroup v2
+ * group before its first process joins it (sys/sockaddr.c). Nothing to
+ * record: the programs go with the group. */
+static int step_sockaddr(struct jctx *x, struct brig_err *e)
+{
+	size_t n;
+	char **dirs;
+	int r;
+
+	if (!x->sp.shared)
+		return 0;
+	dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &n);
+	r = sockaddr_limit(dirs, n, &x->sp.sock, e);
+	free(dirs);
+	return r;
+}
+
+/* A shared-IP jail's addresses, as aliases on their interfaces (jail(8)'s
+ * IP__IP4_IFADDR, IP__IP6_IFADDR); each recorded first, removed at the
+ * end of its stop. */
+static int step_ifaddr(struct jctx *x, struct brig_err *e)
+{
+	struct rec rec = jail_rec(x);
+
+	if (!x->sp.shared)
+		return 0;
+	return net_shared_up(x->def, &rec, e) < 0 ? brig_err_wrap(e, "ifaddr") : 0;
 }
 
 /* A thin jail's root is on the host, at its path: the store mounts it if
@@ -226,6 +256,8 @@ static const struct step {
 	{ "state", step_state, NULL, 0, false },
 	{ "cgroup", step_cgroup, NULL, 0, false },
 	{ "devices", step_devices, NULL, 0, false },
+	{ "sockaddr", step_sockaddr, NULL, 0, false },
+	{ "ifaddr", step_ifaddr, NULL, 0, false },
 	{ "prepare", step_prepare, NULL, 0, false },
 	{ "mount", step_mount, undo_kill, 0, false },
 	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },

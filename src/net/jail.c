@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "net/model.h"
+#include "net/net.h"
 #include "util/mem.h"
 
 /* The host end's name: the jail end's final 'b' turned into 'a' (the
@@ -314,7 +315,7 @@ int net_jail_parse(const struct jail_def *d, struct net_jail *m, struct brig_err
 	/* vnet is "new" (its own stack) or "inherit"/"disable". */
 	m->vnet = jd_on(d, JP_VNET);
 	if (!m->vnet)
-		return check_needs_vnet(d, e);
+		return check_needs_vnet(d, e) < 0 ? -1 : net_shared_parse(d, e);
 	if (parse_ifs(m, d, e) < 0 ||
 	    parse_ips(m, d->ip4, d->nip4, JP_IP4_ADDR, AF_INET, e) < 0 ||
 	    parse_ips(m, d->ip6, d->nip6, JP_IP6_ADDR, AF_INET6, e) < 0 ||

@@ -88,6 +88,14 @@ void net_jail_stopping(pid_t init_pid);
  * namespace is an error naming it, and so is one the jail replaced by a
  * link into a namespace other than the host's (left to the jail). */
 int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e);
+/* A shared-IP jail (addresses without vnet, net/shared.c): whether each
+ * address and its interface (`interface` or IFACE|) parse. */
+int net_shared_parse(const struct jail_def *d, struct brig_err *e);
+/* Add its addresses as aliases on their interfaces, each recorded first
+ * (JOBJ_ALIAS); an address the host already has is used and stays. */
+int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_err *e);
+/* Remove a recorded alias ("IFACE|ADDR/LEN"); gone counts as removed. */
+int net_alias_remove(const char *id, struct brig_err *e);
 
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */

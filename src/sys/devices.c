@@ -1,7 +1,6 @@
 /* The device allow-list of a jail's cgroups (see devices.h for the why). */
 #include "sys/devices.h"
 
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -12,6 +11,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "sys/bpfprog.h"
 #include "util/mem.h"
 
 const struct devfs_node devfs_nodes[] = {
@@ -125,36 +125,17 @@ static int limit_v1(const char *dir, const struct dev_rule *rules, size_t n, str
 	return 0;
 }
 
-/* cgroup v2: load the program and attach it to dir. The group holds it
- * from then on and drops it when it is removed: nothing to record. With
- * BPF_F_ALLOW_MULTI, a program of a parent group (a host's or a
- * container manager's) still applies too. */
+/* cgroup v2: the program, attached to dir (nothing to record: it goes
+ * with the group). */
 static int limit_v2(const char *dir, const struct dev_rule *rules, size_t n, struct brig_err *e)
 {
 	struct bpf_insn insns[8 + 5 * 16];
-	char log[1024] = "";
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = sizeof(log));
 	size_t ni = devices_bpf_prog(rules, n, insns, ARRAY_SIZE(insns));
-	cleanup_close int prog = -1, cg = -1;
+	cleanup_close int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (ni == 0)
-		return brig_err_set(e, E2BIG, "%s: device program: %zu rules", dir, n);
-	/* No name: libbpf would probe the kernel for program names first, a
-	 * load more in every start. */
-	prog = bpf_prog_load(BPF_PROG_TYPE_CGROUP_DEVICE, NULL, "GPL", insns, ni, &opts);
-	if (prog < 0) {
-		int err = errno;
-
-		log[strcspn(log, "\n")] = '\0';
-		return brig_err_set(e, err, "%s: loading the device program%s%s%s", dir,
-				    *log ? " (verifier: " : "", log, *log ? ")" : "");
-	}
-	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		return brig_err_set(e, errno, "%s", dir);
-	if (bpf_prog_attach(prog, cg, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) < 0)
-		return brig_err_set(e, errno, "%s: attaching the device program", dir);
-	return 0;
+	return bpf_cg_attach(cg, dir, BPF_PROG_TYPE_CGROUP_DEVICE, BPF_CGROUP_DEVICE, insns, ni, "device", e);
 }
 
 /* What hierarchy dir is in: 1 a v1 devices group, 2 a v2 group, 0 other. */

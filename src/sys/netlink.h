@@ -122,6 +122,8 @@ struct nl_addr {
  * detection (brig assigns them, and DAD would hold them back for seconds).
  * Already present is success. */
 int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a, struct brig_err *e);
+/* Remove an address from ifindex; 0 if it was not there. */
+int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *a, struct brig_err *e);
 /* The addresses of ifindex (0: of every link), global scope and link-local
  * alike; *out is malloc'ed. ifindexes (may be NULL) gets each one's link. */
 int nl_addr_list(struct nl *nl, int ifindex, struct nl_addr **out, int **ifindexes,

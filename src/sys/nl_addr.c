@@ -29,26 +29,52 @@ static const char *addr_str(const struct nl_addr *a, bool with_len, char *buf, s
 	return buf;
 }
 
-int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a, struct brig_err *e)
+/* An RTM_NEWADDR or RTM_DELADDR request for a on ifindex, in buf. */
+static struct nlmsghdr *addr_msg(char *buf, int type, int flags, int ifindex,
+				 const struct nl_addr *a)
 {
-	char buf[NL_BUF_SIZE], text[64];
-	struct nlmsghdr *m = nl_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *m = nl_msg(buf, type, flags);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(m, sizeof(*ifa));
-	uint32_t flags = a->family == AF_INET6 ? IFA_F_NODAD : 0;
-	struct brig_err sub;
+	uint32_t fl = a->family == AF_INET6 ? IFA_F_NODAD : 0;
 
 	ifa->ifa_family = (uint8_t)a->family;
 	ifa->ifa_prefixlen = (uint8_t)a->plen;
-	ifa->ifa_flags = (uint8_t)flags;
+	ifa->ifa_flags = (uint8_t)fl;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (uint32_t)ifindex;
 	mnl_attr_put(m, IFA_LOCAL, addr_len(a->family), a->addr);
 	mnl_attr_put(m, IFA_ADDRESS, addr_len(a->family), a->addr);
-	mnl_attr_put_u32(m, IFA_FLAGS, flags);
+	mnl_attr_put_u32(m, IFA_FLAGS, fl);
+	return m;
+}
+
+int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *a, struct brig_err *e)
+{
+	char buf[NL_BUF_SIZE], text[64];
+	struct nlmsghdr *m = addr_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, a);
+	struct brig_err sub;
+
 	if (nl_request(nl, m, NULL, NULL, &sub, "adding address %s to interface #%d",
 		       addr_str(a, true, text, sizeof(text)), ifindex) == 0)
 		return 0;
 	if (sub.errnum == EEXIST)
+		return 0;
+	if (e)
+		*e = sub;
+	return -1;
+}
+
+int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *a, struct brig_err *e)
+{
+	char buf[NL_BUF_SIZE], text[64];
+	struct nlmsghdr *m = addr_msg(buf, RTM_DELADDR, 0, ifindex, a);
+	struct brig_err sub;
+
+	if (nl_request(nl, m, NULL, NULL, &sub, "removing address %s from interface #%d",
+		       addr_str(a, true, text, sizeof(text)), ifindex) == 0)
+		return 0;
+	/* Not there (any more), or its interface is gone. */
+	if (sub.errnum == EADDRNOTAVAIL || sub.errnum == ENODEV || sub.errnum == ENOENT)
 		return 0;
 	if (e)
 		*e = sub;

@@ -10,6 +10,7 @@ const char *const jobj_kind_names[JOBJ__COUNT] = {
 	[JOBJ_NFT] = "nft",
 	[JOBJ_IDROOT] = "idroot",
 	[JOBJ_IFMOVED] = "ifmoved",
+	[JOBJ_ALIAS] = "alias",
 };
 
 int jobj_kind_find(const char *name)

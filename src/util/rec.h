@@ -23,6 +23,8 @@ enum jobj_kind {
 	JOBJ_IFMOVED,	/* a host interface moved into a vnet jail (its
 			 * name); net_jail_return gives it back while the
 			 * jail's namespace exists, removal is a no-op */
+	JOBJ_ALIAS,	/* a shared-IP jail's address on a host interface,
+			 * "IFACE|ADDR/PREFIX"; net_obj_remove */
 	JOBJ__COUNT
 };
 

@@ -18,7 +18,8 @@ try "path = \"rel/root\";" "j: start: path: \"rel/root\": not an absolute path"
 try "path = \"$T/missing\";" "j: start: path: $T/missing: No such file or directory"
 try "path = \"$T/file\";" "j: start: path: $T/file: not a directory"
 try "path = \"$T/link\";" "j: start: path: $T/link: is a symlink"
-try "path = \"$ROOT\"; ip4.addr = 10.1.1.1;" "j: start: ip4.addr: a jail sharing the host's addresses .* is not supported yet: use vnet"
+# A shared-IP jail's interface must exist (nothing is left of the start).
+try "path = \"$ROOT\"; ip4.addr = \"nosuch0|10.1.1.1\";" "j: start: ifaddr: interface nosuch0 (for nosuch0|10.1.1.1): No such device"
 
 # fstab errors name the line; mount errors the entry.
 mkdir -p "$ROOT/mnt"

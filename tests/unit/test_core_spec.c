@@ -152,10 +152,12 @@ static void test_errors(void **state)
 	assert_error("j { path = /; }", "a jail needs persist, exec.start or command");
 	assert_error("j {\n path = /;\n persist;\n devfs_ruleset = 9;\n}\n",
 		     "jail.conf:4:2: devfs_ruleset: 9 is not one of FreeBSD's default rulesets 0-5");
-	assert_error("j { path = /; persist; ip4.addr = 10.0.0.2; }",
-		     "ip4.addr: a jail sharing the host's addresses");
-	assert_error("j { path = /; persist; ip6.addr = fd00::2; }",
-		     "ip6.addr: a jail sharing the host's addresses");
+	assert_error("j { path = /; persist; ip4.addr = 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4, "
+		     "10.0.0.5, 10.0.0.6, 10.0.0.7, 10.0.0.8, 10.0.0.9, 10.0.0.10, 10.0.0.11, "
+		     "10.0.0.12, 10.0.0.13, 10.0.0.14, 10.0.0.15, 10.0.0.16, 10.0.0.17; }",
+		     "ip4.addr: 17 addresses: at most 16 without vnet");
+	assert_error("j { path = /; persist; userns; ip6.addr = fd00::2; }",
+		     "userns: needs a network of its own");
 	assert_error("j { path = /; persist; userns.map = \"0:10\"; }", "userns.map: \"0:10\": host id 0");
 	assert_error("j { path = /; persist; userns; ip4 = inherit; }", "userns: needs a network of its own");
 	assert_error("j { path = /; persist; host.hostname = "

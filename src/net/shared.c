@@ -1,0 +1,137 @@
+/* Shared-IP jails: their addresses as aliases on the host's interfaces,
+ * as jail(8) adds them (ifconfig IFACE inet ADDR alias) before the jail
+ * is created and removes them after it is gone. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "net/model.h"
+#include "net/net.h"
+#include "util/mem.h"
+
+/* One address of ip4.addr/ip6.addr: its interface ("" if none: then it
+ * is the host's to have) and the address, /32 or /128 unless given, as
+ * jail(8) makes aliases. NULL if fine, else why not. */
+static const char *alias_parse(const struct jail_def *d, const struct jaddr *j, int family,
+			       char ifname[IFNAMSIZ], struct nl_addr *a)
+{
+	const char *iface = j->iface ? j->iface : jd_nonempty(d, JP_INTERFACE);
+	const char *why = net_addr_parse(j->addr, family, strchr(j->addr, '/') != NULL, a);
+
+	if (why)
+		return why;
+	ifname[0] = '\0';
+	if (iface) {
+		if ((why = net_ifname_invalid(iface)))
+			return why;
+		snprintf(ifname, IFNAMSIZ, "%s", iface);
+	}
+	return NULL;
+}
+
+/* Each address of a family: f(its parameter, the split entry, ...). */
+static int each_addr(const struct jail_def *d,
+		     int (*f)(enum jparam id, const struct jaddr *j, int family, void *data),
+		     void *data)
+{
+	for (size_t i = 0; i < d->nip4; i++)
+		if (f(JP_IP4_ADDR, &d->ip4[i], AF_INET, data) < 0)
+			return -1;
+	for (size_t i = 0; i < d->nip6; i++)
+		if (f(JP_IP6_ADDR, &d->ip6[i], AF_INET6, data) < 0)
+			return -1;
+	return 0;
+}
+
+struct shared_ctx {
+	const struct jail_def *d;
+	struct brig_err *e;
+	struct nl nl;
+	struct nl_addr *host;	/* the host's addresses before the jail */
+	size_t nhost;
+	const struct rec *rec;
+};
+
+static int check_one(enum jparam id, const struct jaddr *j, int family, void *data)
+{
+	struct shared_ctx *c = data;
+	char ifname[IFNAMSIZ];
+	struct nl_addr a;
+	const char *why = alias_parse(c->d, j, family, ifname, &a);
+
+	if (why)
+		return brig_err_set(c->e, 0, "%s: \"%s\": %s", jd_name(id), j->text, why);
+	return 0;
+}
+
+int net_shared_parse(const struct jail_def *d, struct brig_err *e)
+{
+	struct shared_ctx c = { .d = d, .e = e };
+
+	return each_addr(d, check_one, &c);
+}
+
+/* Add one alias unless the host has the address already (it is used then,
+ * and stays). Recorded before it is made. */
+static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
+{
+	struct shared_ctx *c = data;
+	char ifname[IFNAMSIZ], text[INET6_ADDRSTRLEN + 4];
+	cleanup_free char *rid = NULL;
+	struct nl_link link;
+	struct nl_addr a;
+	int r;
+
+	(void)id;
+	if (alias_parse(c->d, j, family, ifname, &a) || !ifname[0])
+		return 0;
+	for (size_t i = 0; i < c->nhost; i++)
+		if (net_addr_same(&c->host[i], &a))
+			return 0;
+	if ((r = nl_link_get(&c->nl, ifname, &link, c->e)) <= 0)
+		return r < 0 ? -1 : brig_err_set(c->e, ENODEV, "interface %s (for %s)", ifname, j->text);
+	net_addr_fmt(&a, true, false, text, sizeof(text));
+	rid = xasprintf("%s|%s", ifname, text);
+	if (rec_add(c->rec, JOBJ_ALIAS, rid, c->e) < 0)
+		return -1;
+	return nl_addr_add(&c->nl, link.index, &a, c->e);
+}
+
+int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_err *e)
+{
+	struct shared_ctx c = { .d = d, .e = e, .rec = rec };
+	int r;
+
+	if (!d->nip4 && !d->nip6)
+		return 0;
+	if (nl_open(&c.nl, e) < 0)
+		return -1;
+	r = nl_addr_list(&c.nl, 0, &c.host, NULL, &c.nhost, e) < 0 ? -1 : each_addr(d, up_one, &c);
+	free(c.host);
+	nl_close(&c.nl);
+	return r;
+}
+
+int net_alias_remove(const char *id, struct brig_err *e)
+{
+	const char *bar = strchr(id, '|');
+	char ifname[IFNAMSIZ];
+	struct nl_link link;
+	struct nl_addr a;
+	struct nl nl;
+	int r;
+
+	if (!bar || (size_t)(bar - id) >= sizeof(ifname) || net_addr_parse(bar + 1, AF_UNSPEC, true, &a))
+		return brig_err_set(e, 0, "bad alias \"%s\"", id);
+	snprintf(ifname, sizeof(ifname), "%.*s", (int)(bar - id), id);
+	if (nl_open(&nl, e) < 0)
+		return -1;
+	/* Its interface gone: so is the address. */
+	r = nl_link_get(&nl, ifname, &link, e);
+	if (r > 0)
+		r = nl_addr_del(&nl, link.index, &a, e);
+	nl_close(&nl);
+	return r < 0 ? -1 : 0;
+}

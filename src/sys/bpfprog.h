@@ -1,0 +1,19 @@
+/* Loading a BPF program and attaching it to a cgroup v2 group: the one
+ * way sys/devices.c and sys/sockaddr.c do it. */
+#ifndef BRIG_SYS_BPFPROG_H
+#define BRIG_SYS_BPFPROG_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* Load insns[0..n) (n 0: too long a program) as ptype for attach type
+ * and attach it to the group open at cg (dir: for messages), with
+ * BPF_F_ALLOW_MULTI: a program of a parent group (a host's or a container
+ * manager's) still applies too. The group holds it from then on and drops
+ * it when it is removed. what names the program in errors. */
+int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
+		  const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e);
+
+#endif

@@ -1,0 +1,53 @@
+/* The addresses a shared-IP jail's sockets may use, enforced by the kernel
+ * on the jail's cgroup v2 group, as FreeBSD's prison_check_ip4/6 do.
+ *
+ * A shared-IP jail runs on the host's network stack (as on FreeBSD, one
+ * stack). BPF_PROG_TYPE_CGROUP_SOCK_ADDR programs attached to its group
+ * see every bind, connect and unconnected send of its processes:
+ *   bind     to one of its addresses: as asked; to the wildcard or to
+ *            loopback: to its first address of the family; else EPERM
+ *   connect  to loopback: to its first address instead; and the socket
+ *            is bound to that address first (bpf_bind), so what leaves
+ *            never carries the host's address
+ *   sendmsg  (UDP without connect) the same for the destination; a
+ *            source given must be one of its addresses, none: its first
+ * A family the jail may not use (ip4/ip6 = disable, or no address of it)
+ * has no sockets (EPERM); one it inherits (ip4/ip6 = inherit) is left
+ * alone. With raw sockets (allow.raw_sockets), which no hook above sees,
+ * a BPF_CGROUP_INET_EGRESS program drops every packet of the jail whose
+ * source is not one of its addresses. The programs go with the group:
+ * nothing to record or remove. */
+#ifndef BRIG_SYS_SOCKADDR_H
+#define BRIG_SYS_SOCKADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define SOCK_ADDRS_MAX 16
+
+/* What a jail may do with one address family. */
+enum sock_mode {
+	SOCK_ANY,	/* inherit: the host's addresses, unrestricted */
+	SOCK_NONE,	/* disable: no socket of the family may bind, connect or send */
+	SOCK_LIST,	/* new: only the addresses listed, the first the default */
+};
+
+struct sock_family {
+	enum sock_mode mode;
+	size_t n;
+	uint8_t addr[SOCK_ADDRS_MAX][16];	/* network order; IPv4: 4 bytes */
+};
+
+struct sock_policy {
+	struct sock_family v4, v6;
+	bool raw;		/* raw sockets allowed: check every packet's source */
+};
+
+/* Attach the programs p needs to the first cgroup v2 directory of dirs.
+ * Nothing to do when both families are SOCK_ANY. */
+int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, struct brig_err *e);
+
+#endif

@@ -1,0 +1,352 @@
+# Shared-IP ("classic") jails (issue 20): addresses without vnet, on the
+# host's stack as on FreeBSD. A LAN (lan0 here, its peer in a namespace:
+# a LAN host); the host and two jails each serve port 80 on their own
+# addresses, the peer reaches each; what leaves a jail carries its own
+# address; a jail cannot bind or send from another's or the host's
+# address, nor reach the host's loopback services; IPv6 as well; an
+# address the host had stays; stop, and a SIGKILL of brig at any step,
+# leave no alias.
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+[ "${BRIG_TEST_USERNS:-}" != 1 ] || skip "a shared-IP jail has no network of its own for a user namespace"
+command -v python3 >/dev/null || skip "python3 missing"
+
+# The probe: socket calls the busybox tools cannot make (a source address,
+# UDP to any port, a raw socket). Exit 0 if the call succeeded.
+command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
+cat >"$T/probe.c" <<'C'
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* "ADDR" and a port into sa; its length. */
+static socklen_t addr(const char *a, int port, struct sockaddr_storage *sa)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+	if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	fprintf(stderr, "%s: not an address\n", a);
+	exit(2);
+}
+
+/* probe udp|tcp SRC|- DST PORT; probe bind ADDR PORT; probe raw */
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage src, dst;
+	socklen_t sl, dl;
+	int fd;
+
+	/* raw SRC DST PORT: a UDP datagram with its IPv4 header written here */
+	if (argc == 5 && !strcmp(argv[1], "raw")) {
+		unsigned char pkt[29] = { 0x45, 0, 0, 29, 0, 0, 0, 0, 64, IPPROTO_UDP };
+		struct sockaddr_storage d;
+
+		addr(argv[2], 0, &src);
+		dl = addr(argv[3], atoi(argv[4]), &d);
+		memcpy(pkt + 12, &((struct sockaddr_in *)&src)->sin_addr, 4);
+		memcpy(pkt + 16, &((struct sockaddr_in *)&d)->sin_addr, 4);
+		pkt[20] = 0x30, pkt[21] = 0x39;	/* source port 12345 */
+		memcpy(pkt + 22, &((struct sockaddr_in *)&d)->sin_port, 2);
+		pkt[25] = 9;	/* UDP length; no checksum */
+		pkt[28] = 'x';
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+		if (fd < 0 || sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&d, dl) < 0)
+			return perror("raw"), 1;
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "raw")) {
+		if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) < 0)
+			return perror("raw socket"), 1;
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "bind")) {
+		sl = addr(argv[2], atoi(argv[3]), &src);
+		fd = socket(src.ss_family, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&src, sl) < 0)
+			return perror("bind"), 1;
+		return 0;
+	}
+	if (argc != 5)
+		return 2;
+	dl = addr(argv[3], atoi(argv[4]), &dst);
+	fd = socket(dst.ss_family, !strcmp(argv[1], "udp") ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0)
+		return perror("socket"), 1;
+	if (strcmp(argv[2], "-") && (sl = addr(argv[2], 0, &src)) &&
+	    bind(fd, (struct sockaddr *)&src, sl) < 0)
+		return perror("bind"), 1;
+	if (!strcmp(argv[1], "udp")) {
+		if (sendto(fd, "x", 1, 0, (struct sockaddr *)&dst, dl) < 0)
+			return perror("sendto"), 1;
+	} else if (connect(fd, (struct sockaddr *)&dst, dl) < 0) {
+		return perror("connect"), 1;
+	}
+	return 0;
+}
+C
+cc -static -O1 -o "$ROOT/bin/probe" "$T/probe.c" || fail "the probe does not build"
+
+unshare --net sleep 600 &
+peerns=$!
+n=0
+while [ "$(readlink /proc/$peerns/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "the peer's namespace was not made"
+	sleep 0.1
+done
+peer() { nsenter -t "$peerns" -n "$@"; }
+cleanup_peer() {
+	kill "$peerns" 2>/dev/null
+	[ -z "${logger:-}" ] || kill "$logger" 2>/dev/null
+	[ -z "${hostweb:-}" ] || kill "$hostweb" 2>/dev/null
+	[ -z "${secret:-}" ] || kill "$secret" 2>/dev/null
+	jail_safety_net
+}
+trap cleanup_peer EXIT
+ip link set lo up
+ip link add lan0 type veth peer name lan1 netns "$peerns"
+ip addr add 192.0.2.1/24 dev lan0
+ip addr add 2001:db8::1/64 dev lan0 nodad
+ip link set lan0 up
+peer ip link set lo up
+peer ip addr add 192.0.2.2/24 dev lan1
+peer ip addr add 2001:db8::2/64 dev lan1 nodad
+peer ip link set lan1 up
+
+# The peer logs the source of every datagram and connection.
+cat >"$T/logger.py" <<'PY'
+import select, socket, sys
+log = open(sys.argv[1], "a", buffering=1)
+socks = []
+for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    if fam == socket.AF_INET6:
+        u.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    u.bind((addr, 5000))
+    t = socket.socket(fam, socket.SOCK_STREAM)
+    if fam == socket.AF_INET6:
+        t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind((addr, 5001))
+    t.listen(8)
+    socks += [u, t]
+open(sys.argv[1] + ".ready", "w").close()
+while True:
+    for s in select.select(socks, [], [])[0]:
+        if s.type == socket.SOCK_DGRAM:
+            _, peer = s.recvfrom(512)
+            log.write("udp %s\n" % peer[0])
+        else:
+            c, peer = s.accept()
+            log.write("tcp %s\n" % peer[0])
+            c.close()
+PY
+: >"$T/peer.log"
+peer python3 "$T/logger.py" "$T/peer.log" &
+logger=$!
+# The host's own service on its LAN address, and a secret on loopback.
+mkdir -p "$T/www" "$ROOT/www/a" "$ROOT/www/b"
+echo host >"$T/www/index.html"
+echo jail-a >"$ROOT/www/a/index.html"
+echo jail-b >"$ROOT/www/b/index.html"
+busybox httpd -f -p 192.0.2.1:80 -h "$T/www" &
+hostweb=$!
+python3 -c '
+import select, socket
+ls = []
+for fam, a in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a, 9999))
+    s.listen(8)
+    ls.append(s)
+while True:
+    for s in select.select(ls, [], [])[0]:
+        c, _ = s.accept()
+        c.sendall(b"loopback-secret\n")
+        c.close()
+' &
+secret=$!
+n=0
+while [ ! -e "$T/peer.log.ready" ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "the peer's logger did not start"
+	sleep 0.1
+done
+
+# a: IPv4 only, the interface in the address; its wildcard bind lands on
+# 192.0.2.11. b: `interface`, IPv4 and IPv6; its wildcard lands on its
+# IPv6 address, its IPv4 one is bound by name.
+conf "a { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.11\";
+	exec.start = \"httpd -p 80 -h /www/a\"; }
+b { path = \"$ROOT\"; persist; interface = lan0; ip4.addr = 192.0.2.12;
+	ip6.addr = 2001:db8::12; exec.start = \"httpd -p 192.0.2.12:80 -h /www/b\", \"httpd -p 80 -h /www/b\"; }"
+expect_rc 0 "$BRIG" start a b
+remember_cgroups a
+remember_cgroups b
+expect_grep "192.0.2.11/32" "$(ip -o addr show dev lan0)"
+expect_grep "2001:db8::12/128" "$(ip -o addr show dev lan0)"
+expect_rc 0 "$BRIG" ls
+expect_grep "192.0.2.12" "$OUT"
+ln -s "$BRIG" "$T/jls"
+expect_rc 0 "$T/jls" -j b ip4.addr ip6.addr
+expect_eq "jls -j b ip4.addr ip6.addr" "192.0.2.12 2001:db8::12" "$OUT"
+
+get() { peer timeout 10 wget -q -O- -T 5 -t 1 "http://$1/" 2>/dev/null || true; }
+expect_eq "peer -> host" host "$(get 192.0.2.1)"
+expect_eq "peer -> a" jail-a "$(get 192.0.2.11)"
+expect_eq "peer -> b" jail-b "$(get 192.0.2.12)"
+expect_eq "peer -> b over IPv6" jail-b "$(get '[2001:db8::12]')"
+
+# What leaves a jail carries its own address (the host's primary address
+# is what the kernel would pick otherwise).
+sent() { grep -qx "$1" "$T/peer.log"; }
+for c in "a probe udp - 192.0.2.2" "a probe tcp - 192.0.2.2" "b probe udp - 2001:db8::2" \
+	"b probe tcp - 2001:db8::2"; do
+	case $c in *udp*) port=5000 ;; *) port=5001 ;; esac
+	# shellcheck disable=SC2086
+	timeout 10 "$BRIG" exec $c $port >"$T/out" 2>&1 || fail "$c: $(cat "$T/out")"
+done
+n=0
+while [ "$(wc -l <"$T/peer.log")" -lt 4 ]; do
+	n=$((n + 1))
+	[ $n -lt 50 ] || break
+	sleep 0.1
+done
+sent "udp 192.0.2.11" || fail "a's datagram did not leave from 192.0.2.11: $(cat "$T/peer.log")"
+sent "tcp 192.0.2.11" || fail "a's connection did not come from 192.0.2.11: $(cat "$T/peer.log")"
+sent "udp 2001:db8::12" || fail "b's datagram did not leave from 2001:db8::12: $(cat "$T/peer.log")"
+sent "tcp 2001:db8::12" || fail "b's connection did not come from 2001:db8::12: $(cat "$T/peer.log")"
+grep -q "192.0.2.1$\|2001:db8::1$" "$T/peer.log" && fail "the host's address left a jail: $(cat "$T/peer.log")"
+
+# Binding another's address, or sending from it, is refused (at once:
+# not a timeout).
+refused() {
+	set +e
+	timeout 10 "$BRIG" exec "$@" </dev/null >"$T/out" 2>&1
+	rc=$?
+	set -e
+	[ $rc != 0 ] && [ $rc != 124 ] || fail "$*: not refused (exit $rc): $(cat "$T/out")"
+}
+refused a probe bind 192.0.2.12 81
+refused a probe bind 192.0.2.1 81
+refused a probe bind 2001:db8::12 81
+refused a probe udp 192.0.2.12 192.0.2.2 5000
+refused a probe tcp 192.0.2.1 192.0.2.2 5001
+refused b probe udp 2001:db8::1 2001:db8::2 5000
+refused b probe tcp 192.0.2.11 192.0.2.2 5001
+# A jail without IPv6 addresses has no IPv6.
+refused a probe udp - 2001:db8::2 5000
+# No raw socket without allow.raw_sockets (it could forge any source).
+refused a probe raw
+# Its own addresses it binds.
+expect_rc 0 "$BRIG" exec b probe bind 192.0.2.12 81
+expect_rc 0 "$BRIG" exec b probe bind 2001:db8::12 81
+
+# The host's loopback services: not from a jail (127.0.0.1 is the jail's
+# own address there); the host itself still reaches it.
+got=""
+for _ in $(seq 50); do
+	got=$(timeout 5 busybox nc -w 2 127.0.0.1 9999 </dev/null 2>/dev/null || true)
+	[ -n "$got" ] && break
+	sleep 0.1
+done
+expect_eq "host -> 127.0.0.1:9999" loopback-secret "$got"
+got=$(timeout 10 "$BRIG" exec a nc -w 2 127.0.0.1 9999 </dev/null 2>/dev/null || true)
+expect_eq "a -> 127.0.0.1:9999" "" "$got"
+got=$(timeout 10 "$BRIG" exec b nc -w 2 ::1 9999 </dev/null 2>/dev/null || true)
+expect_eq "b -> [::1]:9999" "" "$got"
+# ... and a jail's 127.0.0.1 is its own first address.
+got=$(printf 'GET / HTTP/1.0\r\n\r\n' | timeout 10 "$BRIG" exec a nc -w 3 127.0.0.1 80 2>/dev/null || true)
+expect_grep "jail-a" "$got"
+
+expect_rc 0 "$BRIG" stop a b
+assert_clean
+addrs=$(ip -o addr show dev lan0)
+case $addrs in *192.0.2.11*|*192.0.2.12*|*2001:db8::12*) fail "an alias is left after stop: $addrs" ;; esac
+
+# allow.raw_sockets: a raw socket may write any header, but what leaves
+# with another source is dropped (the peer logs only the jail's own).
+conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; ip4.addr = \"lan0|192.0.2.15\"; }"
+expect_rc 0 "$BRIG" start r
+remember_cgroups r
+expect_rc 0 "$BRIG" exec r probe raw 192.0.2.15 192.0.2.2 5000
+timeout 10 "$BRIG" exec r probe raw 192.0.2.1 192.0.2.2 5000 >/dev/null 2>&1 || true
+timeout 10 "$BRIG" exec r probe raw 192.0.2.99 192.0.2.2 5000 >/dev/null 2>&1 || true
+n=0
+until sent "udp 192.0.2.15"; do
+	n=$((n + 1))
+	[ $n -lt 50 ] || fail "r's own raw datagram did not arrive: $(cat "$T/peer.log")"
+	sleep 0.1
+done
+grep -q "udp 192.0.2.1$\|udp 192.0.2.99$" "$T/peer.log" && fail "a forged source left r: $(cat "$T/peer.log")"
+expect_rc 0 "$BRIG" stop r
+assert_clean
+
+# ip4 = inherit: IPv4 is the host's, unrestricted; IPv6, untouched, has
+# no sockets (FreeBSD's default for a family not set).
+conf "i { path = \"$ROOT\"; persist; ip4 = inherit; }"
+expect_rc 0 "$BRIG" start i
+remember_cgroups i
+expect_rc 0 "$BRIG" exec i probe bind 192.0.2.1 82
+refused i probe udp - 2001:db8::2 5000
+expect_rc 0 "$BRIG" stop i
+assert_clean
+
+# A bad address is refused before anything is made.
+conf "c { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.300\"; }"
+expect_rc 1 "$BRIG" start c
+expect_grep "c: start: ip4.addr: \"lan0|192.0.2.300\": not an IPv4 address" "$ERR"
+assert_clean
+
+# An address the host has already is used, and stays.
+ip addr add 192.0.2.13/24 dev lan0
+conf "c { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.13\"; }"
+expect_rc 0 "$BRIG" start c
+remember_cgroups c
+expect_rc 0 "$BRIG" stop c
+expect_grep "192.0.2.13/24" "$(ip -o addr show dev lan0)"
+ip addr del 192.0.2.13/24 dev lan0
+
+# brig killed at each point of a start and a stop: the next command leaves
+# no alias (nor anything else).
+conf "a { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.11\"; ip6.addr = \"lan0|2001:db8::11\"; }"
+no_alias() {
+	addrs=$(ip -o addr show dev lan0)
+	case $addrs in *192.0.2.11*|*2001:db8::11*) fail "$1: an alias is left: $addrs" ;; esac
+}
+for verb in start stop; do
+	n=1
+	while :; do
+		[ $verb = start ] || expect_rc 0 "$BRIG" start a
+		set +e
+		BRIG_FAULT=$n "$BRIG" $verb a >"$T/out" 2>&1
+		rc=$?
+		set -e
+		[ $rc = 0 ] && break
+		[ $rc = 137 ] || fail "$verb, fault point $n: brig exited $rc: $(cat "$T/out")"
+		assert_clean
+		no_alias "$verb, fault point $n"
+		n=$((n + 1))
+		[ $n -lt 100 ] || fail "more than 100 fault points?"
+	done
+	echo "$verb: $((n - 1)) fault points"
+	[ $verb = stop ] || expect_rc 0 "$BRIG" stop a
+	assert_clean
+	no_alias "$verb"
+done
