@@ -22,9 +22,9 @@ grep -qw overlay /proc/filesystems || skip "overlayfs is needed for the roots of
 table() {
 	cat <<'EOF'
 appjail-01-default.conf | pass | |
-bastille-01-thin.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+bastille-01-thin.conf | pass | |
 bastille-02-vnet-bridge.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then vnet.interface made by exec.prestart (VNET)
-bastille-03-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
+bastille-03-linux.conf | pass | |
 fbt-01-jid-name.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
 fbt-02-jid-hostname.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours; ${name} of a numeric jail is its JID now)
 fbt-03-name-jid.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
@@ -32,42 +32,42 @@ fbt-04-prestop.conf | pass | |
 fbt-05-jid-named-prestop.conf | pass | |
 fbt-06-poststop-jid.conf | pass | |
 hb-01-typical.conf | refused | missing ';' before "interface" | no ';' after ip6.addr: a syntax error for jail(8) too
-hb-02-classic.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+hb-02-classic.conf | pass | |
 hb-03-thin-zfs.conf | pass | |
-hb-04-thin-nullfs.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then mount.fstab onto the jail's root itself, refused by brig (no part of issue 20 names it)
+hb-04-thin-nullfs.conf | known | mounting over the jail's root is not supported | mount.fstab mounts the base onto the jail's root itself (no part of issue 20 covers it yet)
 hb-05-vnet.conf | known | exec.start: ip addr add | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done)
-hb-06-linux.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
+hb-06-linux.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
 seed-tata.conf | known | exec.poststart: /usr/local/libexec/jail-net.sh | jail-net.sh configures the jail's network from inside through jexec: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done); its first line, "invalid path", not yet traced
 01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | pass | |
 02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
 03-paulc-freebsd-ipv6-jail-files-jail.conf | pass | |
 04-hxw-dotfiles-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then jib, zfs jail (no Linux meaning); then VNET
-05-JozanLeClerc-joe-conf-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then VNET (jail wireguard)
+05-JozanLeClerc-joe-conf-etc-jail.conf | known | RTNETLINK answers: Operation not permitted | a hook configures a network from the jail (a vnet jail's root may only with userns)
 06-jojojames-freebsd-files-etc-jail.conf | known | the jail has no interface of that name any more | the jail renames its interface; brig returns an interface only under its recorded name (issue 20: VNET)
 07-dang0x5f-dot_files-jail.conf | known | exec.start: ip addr add | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done)
 08-icaksh-shinsha-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs.rules)
 09-gmshake-jail-crash-jail.conf | known | cannot open /etc/rc | starts and stops, but /bin/sh /etc/rc is not found in its jails: not yet investigated (test setup or path)
 10-tmmvn-bsd-configs-jails-jail.conf | refused | missing ';' before "exec.prestart" | no ';' after mount.fstab: a syntax error for jail(8) too
-11-NeoTorino-FreeBSD-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then fdescfs/linprocfs/linsysfs mounts (every parameter)
+11-NeoTorino-FreeBSD-etc-jail.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
 12-skhal-lab-net.lab.nuc-jail.conf.d-linux.conf | refused | depends on undefined jail | depends on jails of sibling files: jail(8) fails the jail too
 13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules)
 14-BawdyAnarchist-quBSD-jail.conf.d-jails-disp1.conf | refused | cannot include | includes files that are not here: jail(8) refuses too
 15-BawdyAnarchist-quBSD-jail.conf.d-base.conf | pass | |
 16-christian-moerz-eurobsdcon24-jail.conf | refused | cannot include | includes a file that is not here: jail(8) refuses too
 17-LFour86-freebsd-lf-etc-jail.conf | pass | |
-18-FreshPorts-host-init-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+18-FreshPorts-host-init-jail.conf | pass | |
 19-NikolayDachev-jails-jail.conf | refused | cannot redefine parameter "name" | sets name in a named block: jail(8) refuses too
-20-skunkwerks-diy-jails-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
-21-sanyimano-prepare-basejail-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then interface ire0 (a typo) is missing, which jail(8) refuses
-22-Rogiel-freebsd-config-files-etc-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+20-skunkwerks-diy-jails-etc-jail.conf | pass | |
+21-sanyimano-prepare-basejail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset; then interface ire0, a typo in the file
+22-Rogiel-freebsd-config-files-etc-jail.conf | pass | |
 23-imstrng-freebsd-desktop-jail.conf | pass | |
 24-indgy-app-jail-jail.conf | refused | missing ';' before "exec.stop" | no ';' after exec.start: a syntax error for jail(8) too
-25-jackvz-build-linux-on-freebsd-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address [busybox-ip]
-26-bastille-templates-wazuh-files-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then jail(8) refuses the placeholder address %%SERVER_IP%%
+25-jackvz-build-linux-on-freebsd-jail.conf | known | not an IPv4 address | a placeholder address ([busybox-ip]), which jail(8) refuses too
+26-bastille-templates-wazuh-files-jail.conf | known | not an IPv4 address | a placeholder address (%%SERVER_IP%%), which jail(8) refuses too
 27-thindil-wine-freesbie-jail.conf | pass | |
-28-EduBarbosa1983-confs-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails); then the devfs exec.prestart mounts under path is not seen in the jail (no part of issue 20 names it)
+28-EduBarbosa1983-confs-jails-jail.conf | known | mounts left | its exec.prestart mounts /dev under the jail's path, which the jail does not see (brig takes the root before prestart) and nothing unmounts (not yet traced)
 29-TheDevtop-jails-etc-jail.conf | pass | |
-30-birmoscow-sp-jails-jail.conf | known | a jail sharing the host's addresses | shared-IP jail refused (issue 20: shared-IP jails)
+30-birmoscow-sp-jails-jail.conf | pass | |
 EOF
 }
 
