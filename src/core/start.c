@@ -143,14 +143,17 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (open_cgroups(x, &cg, e) < 0)
 		return -1;
 	s.cgroups = &cg;
+	/* cg stays open until C has joined (it reads it in our memory). */
 	r = jail_clone(&s, &x->child, e);
+	if (r == 0) {
+		x->pidfd = x->child.pidfd;
+		if (sp->userns)
+			r = jail_userns_map(&x->child, &map, e);
+		if (r == 0)
+			r = jail_wait(&x->child, false, e);
+	}
 	cgroup_join_close(&cg);
 	if (r < 0)
-		return -1;
-	x->pidfd = x->child.pidfd;
-	if (sp->userns && jail_userns_map(&x->child, &map, e) < 0)
-		return -1;
-	if (jail_wait(&x->child, false, e) < 0)
 		return -1;
 	x->st.init_pid = x->child.pid;
 	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)

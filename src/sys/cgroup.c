@@ -121,19 +121,9 @@ int cgroup_remove(const char *dir, struct brig_err *e)
 	return 0;
 }
 
-int cgroup_open_procs(const char *dir, struct brig_err *e)
-{
-	cleanup_free char *path = xasprintf("%s/cgroup.procs", dir);
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return brig_err_set(e, errno, "cgroup %s", dir);
-	return fd;
-}
-
 int cgroup_join_open(char *const *dirs, size_t n, struct cgroup_join *j, struct brig_err *e)
 {
-	*j = (struct cgroup_join){ .v2 = -1, .v1 = xcalloc(n + 1, sizeof(int)) };
+	*j = (struct cgroup_join){ .v2 = -1, .v2procs = -1, .v1 = xcalloc(n + 1, sizeof(int)) };
 	for (size_t i = 0; i < n; i++) {
 		struct statfs sf;
 		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -146,6 +136,11 @@ int cgroup_join_open(char *const *dirs, size_t n, struct cgroup_join *j, struct 
 		}
 		if (sf.f_type == CGROUP2_SUPER_MAGIC && j->v2 < 0) {
 			j->v2 = fd;
+			j->v2procs = openat(fd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (j->v2procs < 0) {
+				brig_err_set(e, errno, "cgroup %s/cgroup.procs", dirs[i]);
+				goto fail;
+			}
 			continue;
 		}
 		j->v1[j->nv1] = openat(fd, "tasks", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -168,12 +163,19 @@ void cgroup_join_close(struct cgroup_join *j)
 		close(j->v1[i]);
 	if (j->v2 >= 0)
 		close(j->v2);
+	if (j->v2procs >= 0)
+		close(j->v2procs);
 	free(j->v1);
-	*j = (struct cgroup_join){ .v2 = -1 };
+	*j = (struct cgroup_join){ .v2 = -1, .v2procs = -1 };
 }
 
-int cgroup_join_v1(const struct cgroup_join *j)
+int cgroup_join_self(const struct cgroup_join *j, bool in_v2)
 {
+	/* One write of 0 to cgroup.procs moves the whole process, which
+	 * takes the lock that waits; to tasks, the calling thread alone
+	 * (C and Y have no other). */
+	if (!in_v2 && j->v2procs >= 0 && write(j->v2procs, "0", 1) != 1)
+		return -1;
 	for (size_t i = 0; i < j->nv1; i++)
 		if (write(j->v1[i], "0", 1) != 1)
 			return -1;

@@ -137,30 +137,8 @@ struct child_args {
 	int null;	/* the host's /dev/null, opened by the caller: the
 			 * jail's device allow-list (its cgroups) applies to C
 			 * from the start and may not allow it */
-	bool join_v2;	/* cloned without CLONE_INTO_CGROUP: join v2 too */
+	bool join_v2;	/* cloned without CLONE_INTO_CGROUP: C joins v2 too */
 };
-
-/* C, before anything of the jail: into the jail's cgroups (the v2 one
- * by the clone, unless join_v2). */
-static int child_join(const struct child_args *a, struct brig_err *e)
-{
-	const struct cgroup_join *j = a->s.cgroups;
-
-	if (!j)
-		return 0;
-	if (a->join_v2 && j->v2 >= 0) {
-		int fd = openat(j->v2, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-		ssize_t w = fd < 0 ? -1 : write(fd, "0", 1);
-
-		if (fd >= 0)
-			close(fd);
-		if (w != 1)
-			return brig_err_set(e, errno, "joining the jail's cgroup v2 group");
-	}
-	if (cgroup_join_v1(j) < 0)
-		return brig_err_set(e, errno, "joining the jail's cgroup v1 groups");
-	return 0;
-}
 
 /* C: the whole life of the jail's first process before it becomes init. */
 static int child_main(void *arg)
@@ -180,7 +158,8 @@ static int child_main(void *arg)
 	 * exits, which costs it nothing. */
 	prctl(PR_SET_DUMPABLE, 0);
 	nullfd = a->null;
-	if (child_join(a, &e) < 0) {
+	if (s->cgroups && cgroup_join_self(s->cgroups, !a->join_v2) < 0) {
+		brig_err_set(&e, errno, "joining the jail's cgroups");
 		spawn_report(a->status, SPAWN_STEP_SETUP, &e);
 		proc_child_exit(1);
 		return 1;

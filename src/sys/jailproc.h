@@ -59,7 +59,8 @@ struct jail_setup {
 	int rootmnt;		/* >= 0: the root to attach at path instead of
 				 * a copy of what path holds (an idmapped copy
 				 * made by the caller, idmap_clone()) */
-	const struct cgroup_join *cgroups;	/* the jail's, or NULL */
+	const struct cgroup_join *cgroups;	/* the jail's, or NULL; C reads
+						 * it until its setup ends */
 };
 
 struct jail_child {
