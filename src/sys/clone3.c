@@ -8,7 +8,7 @@
 long brig_clone3_raw(struct clone3_args *a, unsigned long size, int (*fn)(void *), void *arg)
 	__attribute__((visibility("hidden")));
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(BRIG_NO_CLONE3)
 __asm__(".text\n"
 	".globl brig_clone3_raw\n"
 	".hidden brig_clone3_raw\n"
@@ -29,7 +29,7 @@ __asm__(".text\n"
 	"	hlt\n"
 	"1:	ret\n"
 	".size brig_clone3_raw, .-brig_clone3_raw\n");
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(BRIG_NO_CLONE3)
 __asm__(".text\n"
 	".globl brig_clone3_raw\n"
 	".hidden brig_clone3_raw\n"

@@ -3,7 +3,10 @@
  * the child cannot return from the system call into C on another stack,
  * so a few instructions start it in fn(arg) and end it with fn's value.
  * Only where those instructions exist (x86-64, AArch64); elsewhere it
- * fails with ENOSYS, as on a kernel without clone3. */
+ * fails with ENOSYS, as on a kernel without clone3. Built with
+ * -DBRIG_NO_CLONE3 it always does, to test the callers' fallback
+ * (`make BUILD=build/noc3 CPPFLAGS=-DBRIG_NO_CLONE3 asan`, then
+ * `BUILD=build/noc3 sh tests/run.sh`). */
 #ifndef BRIG_SYS_CLONE3_H
 #define BRIG_SYS_CLONE3_H
 
