@@ -118,8 +118,8 @@ int main(int argc, char **argv)
 		wall[i] = wall_ms() - w;
 		cpu[i] = cpu_ms() - c;
 		w = wall_ms();
-		if (net_obj_remove("veth", "epair_va", &e) < 0 ||
-		    (spoof && net_obj_remove("nft", "jail:v", &e) < 0)) {
+		if (net_obj_remove(JOBJ_VETH, "epair_va", &e) < 0 ||
+		    (spoof && net_obj_remove(JOBJ_NFT, "port:epair_va", &e) < 0)) {
 			fprintf(stderr, "net_obj_remove: %s\n", e.msg);
 			return 1;
 		}

@@ -136,21 +136,22 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
-/* Move the jail's first process into every cgroup of the jail. */
-static int attach(struct jctx *x, struct brig_err *e)
+/* What the jail's first process needs to start in the jail's cgroups. */
+static int open_cgroups(struct jctx *x, struct cgroup_join *j, struct brig_err *e)
 {
-	for (size_t i = 0; i < x->st.nobjs; i++)
-		if (x->st.objs[i].kind == JOBJ_CGROUP &&
-		    cgroup_attach(x->st.objs[i].id, x->child.pid, e) < 0)
-			return -1;
-	return 0;
+	size_t n;
+	char **dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &n);
+	int r = cgroup_join_open(dirs, n, j, e);
+
+	free(dirs);
+	return r;
 }
 
-/* The jail's first process: namespaces, then every mount of the jail in
- * its own mount namespace (it shares our memory meanwhile, so we only
- * wait). Then it is recorded as the init to kill, and moved into the
- * jail's cgroups: it makes its cgroup namespace only after that, in the
- * next phase. If we die before recording it, it dies with us. */
+/* The jail's first process: in the jail's cgroups from the start (it
+ * joins them itself, no move by us: sys/cgroup.h), its namespaces, then
+ * every mount of the jail in its own mount namespace (it shares our
+ * memory meanwhile, so we only wait). Then it is recorded as the init to
+ * kill. If we die before recording it, it dies with us. */
 static int step_mount(struct jctx *x, struct brig_err *e)
 {
 	const struct jspec *sp = &x->sp;
@@ -163,23 +164,33 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.userns = sp->userns, .rootmnt = x->rootmnt,
 	};
 	struct idmap map = jail_idmap(&x->st);
+	struct cgroup_join cg;
+	int r;
 
 	x->initfd = initbin_memfd(e);
 	if (x->initfd < 0)
 		return -1;
 	s.initfd = x->initfd;
-	if (jail_clone(&s, &x->child, e) < 0)
+	if (open_cgroups(x, &cg, e) < 0)
 		return -1;
-	x->pidfd = x->child.pidfd;
-	if (sp->userns && jail_userns_map(&x->child, &map, e) < 0)
-		return -1;
-	if (jail_wait(&x->child, false, e) < 0)
+	s.cgroups = &cg;
+	/* cg stays open until C has joined (it reads it in our memory). */
+	r = jail_clone(&s, &x->child, e);
+	if (r == 0) {
+		x->pidfd = x->child.pidfd;
+		if (sp->userns)
+			r = jail_userns_map(&x->child, &map, e);
+		if (r == 0)
+			r = jail_wait(&x->child, false, e);
+	}
+	cgroup_join_close(&cg);
+	if (r < 0)
 		return -1;
 	x->st.init_pid = x->child.pid;
 	if (proc_stat(x->child.pid, &x->st.init_start, NULL) < 0 || jail_save(x, e) < 0)
 		return brig_err_set(e, errno, "recording the jail's first process");
 	core_fault("cloned");
-	return attach(x, e);
+	return 0;
 }
 
 /* The jail is created: its first process enters the root and becomes

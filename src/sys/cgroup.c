@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,27 +121,64 @@ int cgroup_remove(const char *dir, struct brig_err *e)
 	return 0;
 }
 
-int cgroup_open_procs(const char *dir, struct brig_err *e)
+int cgroup_join_open(char *const *dirs, size_t n, struct cgroup_join *j, struct brig_err *e)
 {
-	cleanup_free char *path = xasprintf("%s/cgroup.procs", dir);
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	*j = (struct cgroup_join){ .v2 = -1, .v2procs = -1, .v1 = xcalloc(n + 1, sizeof(int)) };
+	for (size_t i = 0; i < n; i++) {
+		struct statfs sf;
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 
-	if (fd < 0)
-		return brig_err_set(e, errno, "cgroup %s", dir);
-	return fd;
+		if (fd < 0 || fstatfs(fd, &sf) < 0) {
+			brig_err_set(e, errno, "cgroup %s", dirs[i]);
+			if (fd >= 0)
+				close(fd);
+			goto fail;
+		}
+		if (sf.f_type == CGROUP2_SUPER_MAGIC && j->v2 < 0) {
+			j->v2 = fd;
+			j->v2procs = openat(fd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+			if (j->v2procs < 0) {
+				brig_err_set(e, errno, "cgroup %s/cgroup.procs", dirs[i]);
+				goto fail;
+			}
+			continue;
+		}
+		j->v1[j->nv1] = openat(fd, "tasks", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		close(fd);
+		if (j->v1[j->nv1] < 0) {
+			brig_err_set(e, errno, "cgroup %s/tasks", dirs[i]);
+			goto fail;
+		}
+		j->nv1++;
+	}
+	return 0;
+fail:
+	cgroup_join_close(j);
+	return -1;
 }
 
-int cgroup_attach(const char *dir, pid_t pid, struct brig_err *e)
+void cgroup_join_close(struct cgroup_join *j)
 {
-	cleanup_close int fd = cgroup_open_procs(dir, e);
-	char buf[32];
-	int len;
+	for (size_t i = 0; i < j->nv1; i++)
+		close(j->v1[i]);
+	if (j->v2 >= 0)
+		close(j->v2);
+	if (j->v2procs >= 0)
+		close(j->v2procs);
+	free(j->v1);
+	*j = (struct cgroup_join){ .v2 = -1, .v2procs = -1 };
+}
 
-	if (fd < 0)
+int cgroup_join_self(const struct cgroup_join *j, bool in_v2)
+{
+	/* One write of 0 to cgroup.procs moves the whole process, which
+	 * takes the lock that waits; to tasks, the calling thread alone
+	 * (C and Y have no other). */
+	if (!in_v2 && j->v2procs >= 0 && write(j->v2procs, "0", 1) != 1)
 		return -1;
-	len = snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (write(fd, buf, (size_t)len) != len)
-		return brig_err_set(e, errno, "joining cgroup %s", dir);
+	for (size_t i = 0; i < j->nv1; i++)
+		if (write(j->v1[i], "0", 1) != 1)
+			return -1;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #ifndef BRIG_SYS_CGROUP_H
 #define BRIG_SYS_CGROUP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,11 +22,27 @@ int cgroup_create(const char *dir, struct brig_err *e);
 /* Remove dir, and its parent when that is brig's own ("brig*") and empty.
  * A group that is already gone counts as removed. */
 int cgroup_remove(const char *dir, struct brig_err *e);
-/* Move pid (0: the caller) into dir. */
-int cgroup_attach(const char *dir, pid_t pid, struct brig_err *e);
-/* Open dir/cgroup.procs for writing (to join it after leaving the host's
- * mount namespace). */
-int cgroup_open_procs(const char *dir, struct brig_err *e);
+/* Joining a jail's groups without a move by the parent (a move of
+ * another process, or of a whole process, waits for an RCU grace
+ * period: 7-17 ms after an idle gap): a new process is created in the
+ * v2 group (clone3's CLONE_INTO_CGROUP, on v2's directory fd) and writes
+ * 0 into each v1 group's `tasks` itself (moving only the calling thread
+ * skips the global lock that waits). */
+struct cgroup_join {
+	int v2;		/* the v2 group's directory (-1: none) */
+	int v2procs;	/* its cgroup.procs, for writing: where the new
+			 * process could not be created in it */
+	int *v1;	/* each v1 group's tasks file, opened for writing */
+	size_t nv1;
+};
+/* Open what joining dirs takes (cgroup_dirs()' directories, made). */
+int cgroup_join_open(char *const *dirs, size_t n, struct cgroup_join *j, struct brig_err *e);
+void cgroup_join_close(struct cgroup_join *j);
+/* In the new process, first of all: into each v1 group, and into the v2
+ * one unless it was created there (async-signal safe: no allocation).
+ * The files were opened with the caller's rights, so this works after
+ * joining a user namespace too. -1 with errno on failure. */
+int cgroup_join_self(const struct cgroup_join *j, bool in_v2);
 /* How many processes dir holds (its cgroup.procs); -1 if unreadable. */
 long cgroup_nprocs(const char *dir);
 

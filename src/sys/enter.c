@@ -89,7 +89,7 @@ static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
 /* What X and Y work with (X's copy: X is forked). */
 struct x_args {
 	const struct enter_req *r;
-	int *cgfds;		/* the jail's cgroup.procs files, opened by X */
+	struct cgroup_join cg;	/* the jail's cgroups, opened by X */
 	int pty;		/* the slave Y gets as its terminal (-1: none) */
 	char *shell_argv[2];	/* a login shell's argv */
 };
@@ -102,12 +102,11 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 	const struct enter_req *r = a->r;
 	struct jail_user u;
 
-	/* First of all: into the jail's cgroups. */
-	for (size_t i = 0; i < r->ncgroups; i++)
-		if (write(a->cgfds[i], "0", 1) != 1)
-			return brig_err_set(e, errno, "joining cgroup %s", r->cgroups[i]);
-	for (size_t i = 0; i < r->ncgroups; i++)
-		close(a->cgfds[i]);
+	/* First of all: into the jail's cgroups (the v2 one by the clone
+	 * where the kernel can: sys/cgroup.h). */
+	if (cgroup_join_self(&a->cg, x->in_cgroup) < 0)
+		return brig_err_set(e, errno, "joining the jail's cgroups");
+	/* (Their descriptors close on exec: X closes its own.) */
 	if (setup_stdio(r, a->pty, e) < 0)
 		return -1;
 	if (r->as) {
@@ -167,14 +166,12 @@ static int x_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 {
 	struct x_args *a = arg;
 	const struct enter_req *r = a->r;
-	int *keep = xcalloc(r->ncgroups + 8, sizeof(int));
+	int *keep = xcalloc(r->ncgroups + 9, sizeof(int));
 	size_t nkeep = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	a->cgfds = xcalloc(r->ncgroups + 1, sizeof(int));
-	for (size_t i = 0; i < r->ncgroups; i++)
-		if ((a->cgfds[i] = cgroup_open_procs(r->cgroups[i], e)) < 0)
-			return -1;
+	if (cgroup_join_open(r->cgroups, r->ncgroups, &a->cg, e) < 0)
+		return -1;
 	/* Nothing of the host stays reachable: no ptrace, no /proc/PID/fd,
 	 * no descriptor but those the command needs. */
 	prctl(PR_SET_DUMPABLE, 0);
@@ -185,8 +182,10 @@ static int x_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 	keep[nkeep++] = r->fd_err;
 	keep[nkeep++] = r->pty;
 	keep[nkeep++] = r->pty_sock;
-	for (size_t i = 0; i < r->ncgroups; i++)
-		keep[nkeep++] = a->cgfds[i];
+	for (size_t i = 0; i < a->cg.nv1; i++)
+		keep[nkeep++] = a->cg.v1[i];
+	keep[nkeep++] = a->cg.v2;
+	keep[nkeep++] = a->cg.v2procs;
 	close_fds_except(keep, nkeep);
 	free(keep);
 	/* The user namespace first (the kernel joins it before the others). */
@@ -223,6 +222,11 @@ static int x_run(void *arg, struct brig_err *e)
 
 	/* Y shares our memory until it executes the command (sys/spawn.h). */
 	o.argv = a->r->argv;
+	/* Not from inside a user namespace: the kernel checks the right to
+	 * create Y in the group with X's credentials there (Y then joins
+	 * with the file X opened before). */
+	if (!(a->r->nsflags & CLONE_NEWUSER))
+		o.cgroup = a->cg.v2;
 	o.reset_signals = true;
 	o.setup = y_setup;
 	o.arg = a;
@@ -232,8 +236,7 @@ static int x_run(void *arg, struct brig_err *e)
 		return -1;
 	/* Y runs the command: only it may report now (EOF: it ran). */
 	spawn_started();
-	for (size_t i = 0; i < a->r->ncgroups; i++)
-		close(a->cgfds[i]);
+	cgroup_join_close(&a->cg);
 	/* Only the command may hold the pty: its end is the console's end. */
 	if (a->pty >= 0)
 		close(a->pty);
@@ -246,7 +249,7 @@ static int x_run(void *arg, struct brig_err *e)
 
 int enter_spawn(const struct enter_req *r, struct spawn_child *c, struct brig_err *e)
 {
-	struct x_args a = { .r = r, .pty = -1 };
+	struct x_args a = { .r = r, .cg = { .v2 = -1, .v2procs = -1 }, .pty = -1 };
 	struct spawn_opts o = SPAWN_OPTS_INIT;
 
 	o.fork = true;

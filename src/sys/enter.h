@@ -6,7 +6,9 @@
  *   namespace of init at once (setns on the pidfd), closes every other
  *   descriptor, and clones Y, the first process of the command inside the
  *   jail's PID namespace (Y shares X's memory until it executes, X held
- *   meanwhile: sys/spawn.h, which reports X's or Y's failure). Y joins the jail's cgroups before anything else,
+ *   meanwhile: sys/spawn.h, which reports X's or Y's failure), in the
+ *   jail's v2 cgroup where there is one (CLONE_INTO_CGROUP). Y joins the
+ *   jail's v1 cgroups (sys/cgroup.h) before anything else,
  *   starts a new session (its own pty when asked), looks the user up in
  *   the jail's own files, changes to a directory inside the jail and
  *   checks it, builds a clean environment, drops to the jail's bounding

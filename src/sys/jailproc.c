@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sys/caps.h"
+#include "sys/clone3.h"
 #include "sys/lo.h"
 #include "sys/proc.h"
 #include "sys/seccomp.h"
@@ -101,8 +102,8 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 	sigset_t all;
 
 	snprintf(timeout, sizeof(timeout), "%ld", s->stop_timeout);
-	/* The caller has moved us into the jail's cgroups meanwhile: they
-	 * become the root of what the jail sees. */
+	/* C is in the jail's cgroups: they become the root of what the
+	 * jail sees. */
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return brig_err_set(e, errno, "cgroup namespace");
 	if (strcmp(s->path, "/") != 0) {
@@ -135,6 +136,10 @@ static int child_create(const struct jail_setup *s, int rootfd, int nullfd, stru
 struct child_args {
 	struct jail_setup s;
 	int go, status;
+	int null;	/* the host's /dev/null, opened by the caller: the
+			 * jail's device allow-list (its cgroups) applies to C
+			 * from the start and may not allow it */
+	bool join_v2;	/* cloned without CLONE_INTO_CGROUP: C joins v2 too */
 };
 
 /* C: the whole life of the jail's first process before it becomes init. */
@@ -154,10 +159,10 @@ static int child_main(void *arg)
 	 * before init. A property of the memory, so brig's too until it
 	 * exits, which costs it nothing. */
 	prctl(PR_SET_DUMPABLE, 0);
-	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (nullfd < 0) {
-		brig_err_set(&e, errno, "/dev/null");
-		spawn_report(a->status, SPAWN_STEP_FDS, &e);
+	nullfd = a->null;
+	if (s->cgroups && cgroup_join_self(s->cgroups, !a->join_v2) < 0) {
+		brig_err_set(&e, errno, "joining the jail's cgroups");
+		spawn_report(a->status, SPAWN_STEP_SETUP, &e);
 		proc_child_exit(1);
 		return 1;
 	}
@@ -179,6 +184,33 @@ static int child_main(void *arg)
 	spawn_report(a->status, SPAWN_STEP_SETUP, &e);
 	proc_child_exit(1);
 	return 1;
+}
+
+/* Clone C on stack, into the jail's v2 group if there is one (else it
+ * joins it itself: a->join_v2). */
+static pid_t clone_child(struct child_args *a, void *stack, int *pidfd)
+{
+	/* The stack grows down from just below the arguments (aligned). */
+	char *top = (char *)((uintptr_t)a & ~(uintptr_t)63);
+	char *low = (char *)proc_stack_top(stack) - PROC_STACK;
+	uint64_t flags = CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | (a->s.userns ? CLONE_NEWUSER : 0);
+	const struct cgroup_join *j = a->s.cgroups;
+	pid_t pid;
+
+	if (j && j->v2 >= 0) {
+		struct clone3_args ca = {
+			.flags = flags | CLONE_INTO_CGROUP, .pidfd = (uintptr_t)pidfd,
+			.exit_signal = SIGCHLD, .stack = (uintptr_t)low,
+			.stack_size = (uint64_t)(top - low), .cgroup = (uint64_t)j->v2,
+		};
+
+		pid = clone3_vm(&ca, child_main, a);
+		/* No clone3, or no CLONE_INTO_CGROUP (Linux < 5.7): as before. */
+		if (pid >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG))
+			return pid;
+		a->join_v2 = true;
+	}
+	return clone(child_main, top, (int)flags | SIGCHLD, a, pidfd);
 }
 
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
@@ -209,14 +241,16 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	}
 	a = (struct child_args *)((char *)proc_stack_top(stack) - sizeof(*a));
 	*a = (struct child_args){ .s = *s, .go = go[0], .status = st[1] };
-	/* The stack grows down from just below the arguments (aligned). */
-	pid = clone(child_main, (void *)((uintptr_t)a & ~(uintptr_t)63),
-		    CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | (s->userns ? CLONE_NEWUSER : 0) | SIGCHLD,
-		    a, &pidfd);
+	a->null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (a->null < 0)
+		pid = brig_err_set(e, errno, "/dev/null");
+	else if ((pid = clone_child(a, stack, &pidfd)) < 0)
+		brig_err_set(e, errno, "creating the jail's PID namespace");
+	if (a->null >= 0)
+		close(a->null);
 	close(go[0]);
 	close(st[1]);
 	if (pid < 0) {
-		brig_err_set(e, errno, "creating the jail's PID namespace");
 		close(go[1]);
 		close(st[0]);
 		proc_stack_free(stack);

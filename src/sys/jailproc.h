@@ -10,8 +10,12 @@
  *   2. create, after jail_go(): cgroup namespace, pivot_root into the
  *      root, capability bounding set, the seccomp filter, then
  *      execveat() of brig's init, which becomes the jail's PID 1.
- * Between them the caller records C, moves it into the jail's cgroups and
- * runs exec.prestart (FreeBSD's order: mounts, exec.prestart, jail
+ * C is in the jail's cgroups before it runs anything else: created in the
+ * v2 group (clone3 with CLONE_INTO_CGROUP), it first writes itself into
+ * each v1 group (sys/cgroup.h says why not the caller). Where clone3 or
+ * CLONE_INTO_CGROUP is missing (Linux < 5.7, an architecture without
+ * clone3_vm), it is cloned as before and joins the v2 group itself too.
+ * Between the phases the caller records C and runs exec.prestart (FreeBSD's order: mounts, exec.prestart, jail
  * created). If the caller dies, C dies with it (a parent-death signal,
  * EOF on its pipe); what C made until then lives in its own namespaces
  * and goes with it.
@@ -34,6 +38,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sys/cgroup.h"
 #include "sys/jmount.h"
 #include "sys/seccomp.h"
 #include "sys/userns.h"
@@ -56,6 +61,8 @@ struct jail_setup {
 	int rootmnt;		/* >= 0: the root to attach at path instead of
 				 * a copy of what path holds (an idmapped copy
 				 * made by the caller, idmap_clone()) */
+	const struct cgroup_join *cgroups;	/* the jail's, or NULL; C reads
+						 * it until its setup ends */
 };
 
 struct jail_child {

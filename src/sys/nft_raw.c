@@ -105,3 +105,42 @@ int nft_raw_port_remove(const char *table, const char *map, const char *port, co
 	/* A kernel without `destroy` does not know the message. */
 	return brig_err_set(e, err, "nftables: removing the filter of bridge port %s", port);
 }
+
+int nft_raw_table_exists(int family, const char *table)
+{
+	char buf[256];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	uint32_t seq = (uint32_t)time(NULL);
+	struct nlmsghdr *m = put_msg(buf, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, family,
+				     seq, true);
+	int r = -1;
+
+	if (!nl)
+		return -1;
+	mnl_attr_put_strz(m, NFTA_TABLE_NAME, table);
+	if (mnl_socket_sendto(nl, m, m->nlmsg_len) < 0)
+		goto out;
+	/* The table (NEWTABLE), then an ack; or an error alone. */
+	while (r < 0) {
+		char rb[8192];
+		ssize_t n = RETRY_EINTR(mnl_socket_recvfrom(nl, rb, sizeof(rb)));
+		const struct nlmsghdr *h = (const struct nlmsghdr *)rb;
+		int left = (int)n;
+
+		if (n <= 0)
+			break;
+		for (; r < 0 && mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
+			const struct nlmsgerr *ne = mnl_nlmsg_get_payload(h);
+
+			if (h->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE))
+				r = 1;
+			else if (h->nlmsg_type == NLMSG_ERROR && ne->error == -ENOENT)
+				r = 0;
+			else if (h->nlmsg_type == NLMSG_ERROR && ne->error)
+				goto out;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return r;
+}

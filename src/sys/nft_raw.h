@@ -14,4 +14,9 @@
 int nft_raw_port_remove(const char *table, const char *map, const char *port, const char *chain,
 			bool leave_open, struct brig_err *e);
 
+/* Whether the nftables table `table` of family (NFPROTO_*) exists: 1 or
+ * 0, -1 if the kernel could not be asked (a plain lookup: no dump of the
+ * ruleset, as libnftables' `list tables` makes). */
+int nft_raw_table_exists(int family, const char *table);
+
 #endif

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sys/clone3.h"
 #include "sys/proc.h"
 #include "util/mem.h"
 
@@ -96,6 +97,7 @@ struct child_ctx {
 	const struct spawn_opts *o;
 	int report;		/* write end */
 	int execfd;		/* the child's: o->execfd, moved above 0..nfds-1 */
+	bool in_cgroup;		/* cloned into o->cgroup */
 	sigset_t mask;		/* the parent's, before spawn() blocked all */
 };
 
@@ -232,7 +234,8 @@ static int child_main(void *arg)
 {
 	struct child_ctx *c = arg;
 	const struct spawn_opts *o = c->o;
-	struct spawn_exec x = { .argv = o->argv, .envp = o->envp ? o->envp : environ, .report = c->report };
+	struct spawn_exec x = { .argv = o->argv, .envp = o->envp ? o->envp : environ, .report = c->report,
+				.in_cgroup = c->in_cgroup };
 	struct brig_err e = { 0 };
 	enum spawn_step step = SPAWN_STEP_SESSION;
 
@@ -297,8 +300,30 @@ static int make_child(const struct spawn_opts *o, struct child_ctx *ctx, struct 
 	stack = proc_stack_new(NULL);
 	if (!stack)
 		return -1;
-	c->pid = clone(child_main, proc_stack_top(stack),
-		       CLONE_VM | CLONE_VFORK | (o->pidfd ? CLONE_PIDFD : 0) | SIGCHLD, ctx, &c->pidfd);
+	c->pid = -1;
+	if (o->cgroup >= 0) {
+		struct clone3_args ca = {
+			.flags = CLONE_VM | CLONE_VFORK | CLONE_INTO_CGROUP | (o->pidfd ? CLONE_PIDFD : 0),
+			.pidfd = (uintptr_t)&c->pidfd, .exit_signal = SIGCHLD,
+			.stack = (uintptr_t)proc_stack_top(stack) - PROC_STACK, .stack_size = PROC_STACK,
+			.cgroup = (uint64_t)o->cgroup,
+		};
+
+		ctx->in_cgroup = true;
+		c->pid = clone3_vm(&ca, child_main, ctx);
+		/* No clone3, or no CLONE_INTO_CGROUP (Linux < 5.7). */
+		if (c->pid < 0 && errno != ENOSYS && errno != EINVAL && errno != E2BIG) {
+			err = errno;
+			proc_stack_free(stack);
+			errno = err;
+			return -1;
+		}
+		ctx->in_cgroup = c->pid >= 0;
+	}
+	if (c->pid < 0)
+		c->pid = clone(child_main, proc_stack_top(stack),
+			       CLONE_VM | CLONE_VFORK | (o->pidfd ? CLONE_PIDFD : 0) | SIGCHLD, ctx,
+			       &c->pidfd);
 	err = errno;
 	proc_stack_free(stack);
 	errno = err;

@@ -52,6 +52,7 @@ struct spawn_exec {
 				 * unless it holds a '/' (as execvp) */
 	int report;		/* the report's write end (read only: a setup
 				 * that closes descriptors keeps it) */
+	bool in_cgroup;		/* created in spawn_opts.cgroup */
 };
 
 struct spawn_opts {
@@ -71,6 +72,12 @@ struct spawn_opts {
 				 * else the parent's mask and ignored signals
 				 * (a .run child keeps brig's handlers) */
 	bool fork;		/* a copy of brig's memory (see above) */
+	int cgroup;		/* >= 0, without .fork: a cgroup v2 directory
+				 * the child is created in (clone3's
+				 * CLONE_INTO_CGROUP: no later move, which
+				 * waits for an RCU grace period); where the
+				 * kernel cannot, the child is made without
+				 * it: see spawn_exec.in_cgroup */
 	/* Run in the child before the exec (after the session, the signals
 	 * and the descriptors; before .dir): entering namespaces, changing
 	 * user. -1 with e set fails the spawn with e's message. */
@@ -86,7 +93,7 @@ struct spawn_opts {
 };
 
 #define SPAWN_OPTS_INIT                                                                      \
-	{ .execfd = -1, .fds = { SPAWN_FD_KEEP, SPAWN_FD_KEEP, SPAWN_FD_KEEP, SPAWN_FD_KEEP, \
+	{ .execfd = -1, .cgroup = -1, .fds = { SPAWN_FD_KEEP, SPAWN_FD_KEEP, SPAWN_FD_KEEP, SPAWN_FD_KEEP, \
 				 SPAWN_FD_KEEP, SPAWN_FD_KEEP, SPAWN_FD_KEEP, SPAWN_FD_KEEP } }
 
 struct spawn_child {

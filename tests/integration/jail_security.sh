@@ -69,6 +69,11 @@ expect_rc 0 "$BRIG" exec j sh -c 'ls /proc/$$/fd; true'
 expect_eq "open descriptors" "0
 1
 2" "$OUT"
+# The init is in every cgroup of the jail (it joins them itself, in its
+# first instructions: sys/cgroup.h).
+for d in $(jstate "$BRIG_RUNDIR/j/state" obj cgroup); do
+	grep -qx "$ipid" "$d/cgroup.procs" || fail "$d: the init ($ipid) is not in it"
+done
 "$BRIG" exec j sleep 3 &
 sleep 0.5
 for d in $(jstate "$BRIG_RUNDIR/j/state" obj cgroup); do
