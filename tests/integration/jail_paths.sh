@@ -19,7 +19,14 @@ try "path = \"$T/missing\";" "j: start: path: $T/missing: No such file or direct
 try "path = \"$T/file\";" "j: start: path: $T/file: not a directory"
 try "path = \"$T/link\";" "j: start: path: $T/link: is a symlink"
 # A shared-IP jail's interface must exist (nothing is left of the start).
-try "path = \"$ROOT\"; ip4.addr = \"nosuch0|10.1.1.1\";" "j: start: ifaddr: interface nosuch0 (for nosuch0|10.1.1.1): No such device"
+# A shared-IP jail's interface that does not exist (in the userns pass,
+# where every jail is a userns one, refused before: it has no network of
+# its own).
+if [ -n "${BRIG_TEST_USERNS:-}" ]; then
+	try "path = \"$ROOT\"; ip4.addr = \"nosuch0|10.1.1.1\";" "j: start: userns: needs a network of its own"
+else
+	try "path = \"$ROOT\"; ip4.addr = \"nosuch0|10.1.1.1\";" "j: start: ifaddr: interface nosuch0 (for nosuch0|10.1.1.1): No such device"
+fi
 
 # fstab errors name the line; mount errors the entry.
 mkdir -p "$ROOT/mnt"
