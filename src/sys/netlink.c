@@ -1,5 +1,6 @@
 /* rtnetlink: the socket, one request and its ack, errors. */
 #include "sys/netlink.h"
+#include "sys/nsrun.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -44,26 +45,15 @@ int nl_open(struct nl *nl, struct brig_err *e)
 	return 0;
 }
 
+/* A socket stays in the namespace it was made in. */
+static int open_here(void *nl, struct brig_err *e)
+{
+	return nl_open(nl, e);
+}
+
 int nl_open_netns(struct nl *nl, int nsfd, struct brig_err *e)
 {
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	int rc;
-
-	if (self < 0)
-		return brig_err_set(e, errno, "opening this thread's network namespace");
-	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		rc = brig_err_set(e, errno, "entering the jail's network namespace");
-		close(self);
-		return rc;
-	}
-	/* A socket stays in the namespace it was made in. */
-	rc = nl_open(nl, e);
-	/* Going back cannot fail for a namespace we were in a moment ago;
-	 * if it did, every later step would act inside the jail. */
-	if (setns(self, CLONE_NEWNET) < 0)
-		abort();
-	close(self);
-	return rc;
+	return ns_run(nsfd, CLONE_NEWNET, "the jail's network namespace", open_here, nl, e);
 }
 
 void nl_close(struct nl *nl)

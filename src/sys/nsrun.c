@@ -1,0 +1,34 @@
+#include "sys/nsrun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int ns_run(int fd, int nstype, const char *what, int (*fn)(void *arg, struct brig_err *e),
+	   void *arg, struct brig_err *e)
+{
+	const char *own = nstype == CLONE_NEWNET ? "/proc/thread-self/ns/net" : "/proc/thread-self/ns/uts";
+	int self, rc;
+
+	if (nstype != CLONE_NEWNET && nstype != CLONE_NEWUTS)
+		abort();	/* another type: add its file above */
+	self = open(own, O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return brig_err_set(e, errno, "opening %s", own);
+	/* A pidfd names the very process: a recycled pid cannot send us into
+	 * another namespace. */
+	if (setns(fd, nstype) < 0) {
+		rc = brig_err_set(e, errno, "entering %s", what);
+		close(self);
+		return rc;
+	}
+	rc = fn(arg, e);
+	/* Going back cannot fail for a namespace we were in a moment ago; if
+	 * it did, brig would go on acting inside the jail. */
+	if (setns(self, nstype) < 0)
+		abort();
+	close(self);
+	return rc;
+}
