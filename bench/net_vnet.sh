@@ -23,11 +23,8 @@
 #
 #   BUILD=build sh bench/net_vnet.sh       RUNS=30 JAILS_SMALL=100 JAILS_BIG=500
 set -eu
-if [ "${BRIG_BENCH_INNER:-}" != 1 ]; then
-	exec env BRIG_BENCH_INNER=1 unshare --net --mount --pid --fork --mount-proc \
-		--propagation private sh "$0" "$@"
-fi
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
+bench_sandbox "$@"
 BUILD=${BUILD:-build}
 BRIG=$PWD/$BUILD/brig
 RUNS=${RUNS:-30}
@@ -36,11 +33,7 @@ BIG=${JAILS_BIG:-500}
 [ -x "$BRIG" ] || { echo "bench: build $BRIG first (make)" >&2; exit 1; }
 [ -f "$BUILD/libbrig.a" ] || { echo "bench: $BUILD/libbrig.a missing (make)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (make deps)" >&2; exit 1; }
-. tests/integration/lib/common.sh
-T=$(mktemp -d /tmp/brig-bench-net.XXXXXX)
-mount -t tmpfs -o mode=0755 brig-bench "$T"
-export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
-mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
+bench_tmpfs
 ip link set lo up
 cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true

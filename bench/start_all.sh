@@ -16,11 +16,8 @@
 # unshare, as tests/run.sh does), in a private tmpfs; the jails are
 # stopped and brig's cgroups of those run directories removed at the end.
 set -eu
-if [ "${BRIG_BENCH_INNER:-}" != 1 ]; then
-	exec env BRIG_BENCH_INNER=1 unshare --net --mount --pid --fork --mount-proc \
-		--propagation private sh "$0" "$@"
-fi
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
+bench_sandbox "$@"
 BUILD=${BUILD:-build}
 SIZES=${SIZES:-50 500}
 ROUNDS=${ROUNDS:-3}
@@ -28,11 +25,7 @@ ROUNDS=${ROUNDS:-3}
 for b in "$@"; do
 	[ -x "$b" ] || { echo "bench: no brig at $b (make)" >&2; exit 1; }
 done
-. tests/integration/lib/common.sh
-T=$(mktemp -d /tmp/brig-bench.XXXXXX)
-mount -t tmpfs -o mode=0755 brig-bench "$T"
-export T BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
-mkdir -p "$BRIG_CONFDIR" "$BRIG_STOREDIR"
+bench_tmpfs
 ip link set lo up 2>/dev/null || true
 
 # brig's cgroup group of a run directory (core/core.c: FNV-1a).
