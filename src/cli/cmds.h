@@ -26,6 +26,8 @@ int cmd_import(int argc, char **argv);
 int cmd_reap(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
 int cmd_cgroup_group(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 /* brig's verbs (cli/main.c), for main and for the completions. */
 struct cli_command {
@@ -40,5 +42,6 @@ extern const size_t cli_ncommands;
 int fe_jail(int argc, char **argv);
 int fe_jls(int argc, char **argv);
 int fe_jexec(int argc, char **argv);
+int fe_rctl(int argc, char **argv);
 
 #endif

@@ -11,6 +11,8 @@ const struct cli_command cli_commands[] = {
 	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
 	{ "reload", cmd_reload, "reload [-f FILE] [-p N] [-q] [-v]" },
 	{ "ls", cmd_ls, "ls [-a] [--json]" },
+	{ "stats", cmd_stats, "stats [JAIL...] [--json] [--watch [-n SECS]]" },
+	{ "doctor", cmd_doctor, "doctor [-f FILE] [JAIL [--to ADDR[:PORT][/tcp|udp]] [--rdr [PORT]] | --all] [--json] [-v]" },
 	{ "logs", cmd_logs, "logs [-f] [-n N] JAIL" },
 	{ "exec", cmd_exec, "exec [-t] [-u USER] JAIL [-t] [-u USER] [--] COMMAND [ARG...]" },
 	{ "console", cmd_console, "console JAIL" },

@@ -156,4 +156,10 @@ struct jexec_args {
 
 int jexec_parse(int argc, char **argv, struct jexec_args *a, struct brig_err *e);
 
+/* ---- rctl(8) (fe_rctl.c: cmds.h's fe_rctl) */
+
+/* rctl -u [-h] FILTER: usage of the jail FILTER names ("jail:NAME"), one
+ * RESOURCE=AMOUNT per line (fe_rctl_usage.c). The exit status. */
+int fe_rctl_usage(const char *filter, bool human);
+
 #endif

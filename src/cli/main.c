@@ -60,6 +60,10 @@ int main(int argc, char **argv)
 		cli_prog = "jls";
 		return fe_jls(argc, argv);
 	}
+	if (strcmp(base, "rctl") == 0) {
+		cli_prog = "rctl";
+		return fe_rctl(argc, argv);
+	}
 	if (strcmp(base, "jexec") == 0) {
 		cli_prog = "jexec";
 		return fe_jexec(argc, argv);

@@ -1,0 +1,187 @@
+/* brig doctor [JAIL [--to ADDR[:PORT][/tcp|udp]] [--rdr [PORT]] | --all]
+ * [-f FILE] [--json] [-v]: what brig relies on, hop by hop (core/doctor.h). Exit 0
+ * when every hop is OK (or a warning), 1 when one fails, 2 when doctor
+ * itself could not run. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cmds.h"
+#include "conf/model.h"
+#include "core/doctor.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+
+static const char *const status_name[] = {
+	[DR_OK] = "OK", [DR_WARN] = "WARN", [DR_FAIL] = "FAIL", [DR_SKIP] = "SKIP",
+};
+
+static void print_text(const struct dr_report *r, bool verbose)
+{
+	printf("%s:\n", r->subject);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct dr_hop *h = &r->v[i];
+		bool detail = verbose || h->status == DR_FAIL || h->status == DR_WARN;
+
+		printf("  %-4s %-8s %s\n", status_name[h->status], h->section, h->name);
+		if (!detail)
+			continue;
+		if (h->seen || h->expected)
+			printf("       seen: %s; expected: %s\n", h->seen ? h->seen : "(nothing)",
+			       h->expected ? h->expected : "(nothing)");
+		if (h->fix)
+			printf("       fix: %s\n", h->fix);
+	}
+}
+
+static void json_opt(struct json *js, const char *key, const char *v)
+{
+	json_key(js, key);
+	if (v)
+		json_str(js, v);
+	else
+		json_null_value(js);
+}
+
+static void print_json(const struct dr_report *r, size_t nr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json js;
+
+	json_init(&js, &sb, true);
+	json_arr_begin(&js);
+	for (size_t k = 0; k < nr; k++) {
+		json_obj_begin(&js);
+		json_key(&js, "subject");
+		json_str(&js, r[k].subject);
+		json_key(&js, "status");
+		json_str(&js, status_name[dr_worst(&r[k])]);
+		json_key(&js, "hops");
+		json_arr_begin(&js);
+		for (size_t i = 0; i < r[k].n; i++) {
+			const struct dr_hop *h = &r[k].v[i];
+
+			json_obj_begin(&js);
+			json_key(&js, "section");
+			json_str(&js, h->section);
+			json_key(&js, "name");
+			json_str(&js, h->name);
+			json_key(&js, "status");
+			json_str(&js, status_name[h->status]);
+			json_opt(&js, "seen", h->seen);
+			json_opt(&js, "expected", h->expected);
+			json_opt(&js, "fix", h->fix);
+			json_obj_end(&js);
+		}
+		json_arr_end(&js);
+		json_obj_end(&js);
+	}
+	json_arr_end(&js);
+	printf("%s\n", sb.s);
+	sb_free(&sb);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: brig doctor [-f FILE] [JAIL [--to ADDR[:PORT][/tcp|udp]] [--rdr [PORT]] | --all]"
+			" [--json] [-v]\n");
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "rdr", optional_argument, NULL, 'r' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dr_opts o = { 0 };
+	const char *file = NULL;
+	bool all = false, json = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+f:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 't':
+			o.to = optarg;
+			break;
+		case 'r':
+			o.rdr = true;
+			if (optarg) {
+				char *end;
+
+				o.rdr_port = strtol(optarg, &end, 10);
+				if (*end || o.rdr_port < 1 || o.rdr_port > 65535) {
+					cli_error("doctor: --rdr %s: not a port", optarg);
+					return 2;
+				}
+			}
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if ((all && optind < argc) || argc - optind > 1 || ((o.to || o.rdr) && optind == argc)) {
+		usage();
+		return 2;
+	}
+
+	struct conf *cf = cli_load_conf(file, NULL, 0);
+	const struct jail_set *s = cf ? conf_jail_set(cf) : NULL;
+	struct dr_report r = { 0 };
+	struct brig_err e = { 0 };
+	int rc;
+
+	if (!s) {
+		conf_free(cf);
+		return 2;
+	}
+	if (all) {
+		cli_error("doctor --all: not yet");
+		conf_free(cf);
+		return 2;
+	}
+	if (optind < argc) {
+		r.subject = strdup(argv[optind]);
+		rc = doctor_jail(s, argv[optind], &o, &r, &e);
+	} else {
+		r.subject = strdup("host");
+		rc = doctor_host(s, &r, &e);
+	}
+	if (rc < 0) {
+		cli_print_err(&e);
+		dr_report_free(&r);
+		conf_free(cf);
+		return 2;
+	}
+	if (json)
+		print_json(&r, 1);
+	else
+		print_text(&r, o.verbose);
+	rc = dr_worst(&r) == DR_FAIL ? 1 : 0;
+	dr_report_free(&r);
+	conf_free(cf);
+	return rc;
+}
