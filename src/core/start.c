@@ -175,8 +175,15 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		return -1;
 	s.cgroups = &cg;
 	if (sp->net_owned && (s.netns = userns_netns_fd(e)) < 0) {
-		cgroup_join_close(&cg);
-		return -1;
+		/* No user namespace to be had (user.max_user_namespaces = 0,
+		 * a kernel without them, a filter around brig): the jail
+		 * starts as before, its network brig's alone to configure. */
+		if (e->errnum != ENOSPC && e->errnum != EUSERS && e->errnum != EINVAL &&
+		    e->errnum != EPERM) {
+			cgroup_join_close(&cg);
+			return -1;
+		}
+		brig_err_clear(e);
 	}
 	/* cg stays open until C has joined (it reads it in our memory). */
 	r = jail_clone(&s, &x->child, e);
