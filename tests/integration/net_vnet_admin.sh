@@ -44,6 +44,7 @@ x { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_xb
 	allow.raw_sockets; mount = \"/usr $P/usr nullfs ro\"; }
 q { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_qb\";
 	allow.reserved_ports = false; }
+s { path = \"$P\"; persist; vnet; allow.socket_af; mount = \"/usr $P/usr nullfs ro\"; }
 u { path = \"$P\"; persist; userns; vnet; vnet.bridge = br0; vnet.interface = \"epair_ub\";
 	mount = \"/usr $P/usr nullfs ro\";
 	exec.start = \"/bin/sh -c 'ip addr add 10.78.0.9/24 dev epair_ub && ip link set epair_ub up && ip route add default via 10.78.0.1'\"; }"
@@ -112,6 +113,12 @@ if [ "${BRIG_TEST_USERNS:-}" != 1 ]; then
 		"packet: ok raw4: ok raw6: ok userns: errno 1" \
 		"$("$BRIG" exec x /usr/bin/python3 /owner_caps.py | tr '\n' ' ' | sed 's/ $//')"
 	reach x del 13
+	# allow.socket_af (every family) without allow.raw_sockets: still none.
+	expect_rc 0 "$BRIG" start s
+	remember_cgroups s
+	expect_eq "s's raw sockets and owning user namespace" \
+		"packet: errno 1 raw4: errno 1 raw6: errno 1 userns: errno 1" \
+		"$("$BRIG" exec s /usr/bin/python3 /owner_caps.py | tr '\n' ' ' | sed 's/ $//')"
 	# allow.reserved_ports = false: the network namespace stays the
 	# host's user namespace's, its root configures nothing.
 	expect_rc 0 "$BRIG" start q
@@ -119,7 +126,7 @@ if [ "${BRIG_TEST_USERNS:-}" != 1 ]; then
 	refused "Operation not permitted" "$BRIG" exec q ip addr add 10.78.0.7/24 dev epair_qb
 	snapshot >"$T/during"
 	diff "$T/before" "$T/during" || fail "the jails' configuration reached the host"
-	expect_rc 0 "$BRIG" stop r x q
+	expect_rc 0 "$BRIG" stop r x q s
 fi
 
 # The userns jail: exec.start configured its interface and routes.
