@@ -51,6 +51,8 @@ char **env_jail(bool clean)
 char **env_host(bool clean, int jid, const char *name, const char *path)
 {
 	static const char *const jvars[] = { "JID=", "JNAME=", "JPATH=" };
+	static const char *const places[] = { "BRIG_RUNDIR", "BRIG_CONFDIR", "BRIG_STOREDIR",
+					      "BRIG_LOGDIR" };
 	const char *term = getenv("TERM");
 	char **v = NULL;
 	size_t n = 0;
@@ -59,6 +61,14 @@ char **env_host(bool clean, int jid, const char *name, const char *path)
 		push(&v, &n, xstrdup("PATH=/sbin:/bin:/usr/sbin:/usr/bin"));
 		if (term)
 			push(&v, &n, xasprintf("TERM=%s", term));
+		/* brig's own places (util/paths.h): a hook's jexec or jls must
+		 * find the jails of the brig that runs it. */
+		for (size_t i = 0; i < ARRAY_SIZE(places); i++) {
+			const char *p = getenv(places[i]);
+
+			if (p)
+				push(&v, &n, xasprintf("%s=%s", places[i], p));
+		}
 	} else {
 		for (char **e = environ; e && *e; e++) {
 			bool ours = false;

@@ -332,6 +332,11 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 		.no_suser = !jd_on(d, JP_ALLOW_SUSER),
 	};
 	sp->caps = caps_jail_set(&allow);
+	/* A vnet jail's root configures its own stack, as on FreeBSD; not
+	 * a root without privilege (allow.suser = false), nor one that may
+	 * not bind ports below 1024: over the network namespace it owns it
+	 * would hold CAP_NET_BIND_SERVICE again. */
+	sp->net_owned = sp->vnet && !sp->userns && !allow.no_suser && !allow.no_low_ports;
 	sp->socket_af = jd_on(d, JP_ALLOW_SOCKET_AF);
 	sp->jid = (int)jd_int(d, JP_JID);
 	if (check_devfs_ruleset(d, sp, e) < 0)

@@ -21,6 +21,10 @@ struct jspec {
 	bool persist;
 	bool vnet;
 	bool own_net;		/* a network namespace of its own */
+	bool net_owned;		/* vnet of the host's user namespace: that
+				 * network namespace owned by a user namespace
+				 * of its own, so that the jail's root may
+				 * configure it (userns_netns_fd()) */
 	bool shared;		/* the host's network, its sockets limited to
 				 * the jail's addresses (shared IP) */
 	struct sock_policy sock;	/* what those sockets may use */

@@ -157,7 +157,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	const struct jspec *sp = &x->sp;
 	struct jail_setup s = {
 		.hostname = sp->hostname, .domainname = sp->domainname, .host_ipc = sp->host_ipc,
-		.path = sp->path, .own_net = sp->own_net,
+		.path = sp->path, .own_net = sp->own_net, .netns = -1,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
 		.filter = spec_filter(&x->st),
@@ -174,6 +174,17 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	if (open_cgroups(x, &cg, e) < 0)
 		return -1;
 	s.cgroups = &cg;
+	if (sp->net_owned && (s.netns = userns_netns_fd(e)) < 0) {
+		/* No user namespace to be had (user.max_user_namespaces = 0,
+		 * a kernel without them, a filter around brig): the jail
+		 * starts as before, its network brig's alone to configure. */
+		if (e->errnum != ENOSPC && e->errnum != EUSERS && e->errnum != EINVAL &&
+		    e->errnum != EPERM) {
+			cgroup_join_close(&cg);
+			return -1;
+		}
+		brig_err_clear(e);
+	}
 	/* cg stays open until C has joined (it reads it in our memory). */
 	r = jail_clone(&s, &x->child, e);
 	if (r == 0) {
@@ -184,6 +195,8 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 			r = jail_wait(&x->child, false, e);
 	}
 	cgroup_join_close(&cg);
+	if (s.netns >= 0)
+		close(s.netns);
 	if (r < 0)
 		return -1;
 	x->st.init_pid = x->child.pid;

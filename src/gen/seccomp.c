@@ -16,12 +16,13 @@
  *     that tries fchmodat2 or clone3 would not fall back from EPERM);
  *   - some calls are allowed by their arguments only (socket, personality,
  *     clone), each compared as the kernel reads it;
- *   - three things a jail may be given select among eight programs:
+ *   - four things a jail may be given select among sixteen programs:
  *     CAP_SYS_TIME (allow.settime: the clock calls), CAP_SYS_ADMIN (never
  *     given to a jail of the host's user namespace; a jail of its own user
  *     namespace gets the mount and namespace calls with it, which the
- *     kernel then checks against that namespace) and allow.socket_af
- *     (every socket family, as FreeBSD's parameter of that name).
+ *     kernel then checks against that namespace), allow.socket_af
+ *     (every socket family, as FreeBSD's parameter of that name) and
+ *     CAP_NET_RAW (allow.raw_sockets: raw IP and packet sockets).
  * No action kills: a refused call returns an error.
  *
  * Usage: seccomp-gen OUT.bin (the format is in sys/seccomp.h). */
@@ -172,16 +173,16 @@ static int allow(scmp_filter_ctx ctx, const char *const *names, size_t n)
 	return 0;
 }
 
-/* One rule on socket(2): action when the 64-bit argument arg, masked
- * with mask, equals val (and, with a1 > 0, argument 2 likewise). A
+/* One rule on socket(2): action when the 64-bit argument 0, masked
+ * with mask, equals val (and, with mask2, argument arg2 likewise). A
  * masked comparison over all 64 bits covers an aligned block of values
  * with one comparison, and only values whose upper half is zero. */
 static int sock_rule(scmp_filter_ctx ctx, uint32_t action, uint64_t mask, uint64_t val,
-		     uint64_t mask2, uint64_t val2)
+		     unsigned arg2, uint64_t mask2, uint64_t val2)
 {
 	struct scmp_arg_cmp c[2] = {
 		ARG(0, SCMP_CMP_MASKED_EQ, mask, val),
-		ARG(2, SCMP_CMP_MASKED_EQ, mask2, val2),
+		ARG(arg2, SCMP_CMP_MASKED_EQ, mask2, val2),
 	};
 
 	return seccomp_rule_add_array(ctx, action, SCMP_SYS(socket), mask2 ? 2 : 1, c);
@@ -190,29 +191,66 @@ static int sock_rule(scmp_filter_ctx ctx, uint32_t action, uint64_t mask, uint64
 #define ALL ~0ULL
 #define BLOCK(n) (~((uint64_t)(n) - 1))	/* an aligned block of n values */
 
+/* Every type of the family but raw, which meets the filter's default
+ * (EPERM): the kernel reads the type as its low 4 bits (the rest are
+ * SOCK_NONBLOCK, SOCK_CLOEXEC or EINVAL), here 0-1, 2, (3: SOCK_RAW),
+ * 4-7, 8-15. Without allow.raw_sockets a jail holds no CAP_NET_RAW, but the
+ * root of a vnet jail of the host's user namespace holds it over its own
+ * network namespace (sys/userns.h, userns_netns_fd()): this filter takes
+ * it back, as FreeBSD's allow.raw_sockets = false does. */
+static int inet_no_raw(scmp_filter_ctx ctx, uint64_t af)
+{
+	static const struct { uint64_t mask, val; } types[] = {
+		{ 0xe, 0 }, { 0xf, 2 }, { 0xc, 4 }, { 0x8, 8 },
+	};
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < N(types); i++)
+		r = sock_rule(ctx, SCMP_ACT_ALLOW, ALL, af, 1, types[i].mask, types[i].val);
+	return r;
+}
+
 /* socket(2) by family and protocol. The kernel reads both as int, the
  * filter sees 64-bit registers: a family is allowed only by an exact
  * value (upper half zero); anything else is refused. (A comparison such
- * as "family > 40" would let 1 << 32 | AF_VSOCK through.) */
-static int sockets(scmp_filter_ctx ctx, bool any_af)
+ * as "family > 40" would let 1 << 32 | AF_VSOCK through.) Without raw
+ * (allow.raw_sockets), packet sockets and raw IP sockets are refused
+ * with EPERM (the default), as the kernel refuses them without
+ * CAP_NET_RAW. */
+static int sockets(scmp_filter_ctx ctx, bool any_af, bool raw)
 {
 	const uint32_t no_af = SCMP_ACT_ERRNO(EAFNOSUPPORT);
 	int r = 0;
 
 	if (any_af) {
 		/* Every family but AF_NETLINK (16): 0-15, 17, 18-19, 20-23,
-		 * 24-31, 32-63 (beyond AF_MAX the kernel says EAFNOSUPPORT). */
+		 * 24-31, 32-63 (beyond AF_MAX the kernel says EAFNOSUPPORT);
+		 * without raw, 0-15 as 0-1, 2, 3, 4-7, 8-9, 10, 11, 12-15,
+		 * and not 17 (AF_PACKET). */
 		static const struct { uint64_t mask, val; } any[] = {
-			{ BLOCK(16), 0 }, { ALL, 17 }, { BLOCK(2), 18 }, { BLOCK(4), 20 },
-			{ BLOCK(8), 24 }, { BLOCK(32), 32 },
+			{ BLOCK(2), 18 }, { BLOCK(4), 20 }, { BLOCK(8), 24 }, { BLOCK(32), 32 },
+		};
+		static const struct { uint64_t mask, val; } low[] = {
+			{ BLOCK(2), 0 }, { ALL, 3 }, { BLOCK(4), 4 }, { BLOCK(2), 8 }, { ALL, 11 },
+			{ BLOCK(4), 12 },
 		};
 
 		for (size_t i = 0; r == 0 && i < N(any); i++)
-			r = sock_rule(ctx, SCMP_ACT_ALLOW, any[i].mask, any[i].val, 0, 0);
+			r = sock_rule(ctx, SCMP_ACT_ALLOW, any[i].mask, any[i].val, 0, 0, 0);
+		if (r == 0 && raw)
+			r = sock_rule(ctx, SCMP_ACT_ALLOW, BLOCK(16), 0, 0, 0, 0);
+		if (r == 0 && raw)
+			r = sock_rule(ctx, SCMP_ACT_ALLOW, ALL, AF_PACKET, 0, 0, 0);
+		for (size_t i = 0; r == 0 && !raw && i < N(low); i++)
+			r = sock_rule(ctx, SCMP_ACT_ALLOW, low[i].mask, low[i].val, 0, 0, 0);
+		if (r == 0 && !raw)
+			r = inet_no_raw(ctx, AF_INET);
+		if (r == 0 && !raw)
+			r = inet_no_raw(ctx, AF_INET6);
 	} else {
 		/* FreeBSD's IP, local and route (AF_NETLINK is Linux's
-		 * routing socket), and packet sockets, which the kernel still
-		 * gives only with CAP_NET_RAW (allow.raw_sockets). */
+		 * routing socket), and packet sockets, with
+		 * allow.raw_sockets. */
 		static const uint64_t allowed_af[] = { AF_UNIX, AF_INET, AF_INET6, AF_PACKET };
 		/* The other families up to AF_MAX: EAFNOSUPPORT, as in a
 		 * FreeBSD jail (vsock, a hypervisor's services whatever the
@@ -224,10 +262,14 @@ static int sockets(scmp_filter_ctx ctx, bool any_af)
 			{ BLOCK(32), 32 },
 		};
 
-		for (size_t i = 0; r == 0 && i < N(allowed_af); i++)
-			r = sock_rule(ctx, SCMP_ACT_ALLOW, ALL, allowed_af[i], 0, 0);
+		for (size_t i = 0; r == 0 && i < N(allowed_af); i++) {
+			if (raw || allowed_af[i] == AF_UNIX)
+				r = sock_rule(ctx, SCMP_ACT_ALLOW, ALL, allowed_af[i], 0, 0, 0);
+			else if (allowed_af[i] != AF_PACKET)	/* AF_PACKET: the default */
+				r = inet_no_raw(ctx, allowed_af[i]);
+		}
 		for (size_t i = 0; r == 0 && i < N(refused_af); i++)
-			r = sock_rule(ctx, no_af, refused_af[i].mask, refused_af[i].val, 0, 0);
+			r = sock_rule(ctx, no_af, refused_af[i].mask, refused_af[i].val, 0, 0, 0);
 	}
 	/* AF_NETLINK: every protocol but the audit one, 9, refused as by a
 	 * kernel without audit (EPROTONOSUPPORT: login, sshd and PAM carry
@@ -239,9 +281,9 @@ static int sockets(scmp_filter_ctx ctx, bool any_af)
 		};
 
 		for (size_t i = 0; r == 0 && i < N(nl); i++)
-			r = sock_rule(ctx, SCMP_ACT_ALLOW, ALL, AF_NETLINK, nl[i].mask, nl[i].val);
+			r = sock_rule(ctx, SCMP_ACT_ALLOW, ALL, AF_NETLINK, 2, nl[i].mask, nl[i].val);
 		if (r == 0)
-			r = sock_rule(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT), ALL, AF_NETLINK, ALL,
+			r = sock_rule(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT), ALL, AF_NETLINK, 2, ALL,
 				      BRIG_NETLINK_AUDIT);
 	}
 	return r;
@@ -292,8 +334,8 @@ static uint32_t last_known(uint32_t arch)
  *     x86-64 this includes every x32 call: brig's jails have no x32 ABI);
  *   - the 32-bit x86 socketcall(SYS_SOCKET): its arguments are in memory,
  *     where a filter cannot read the family (libseccomp would allow it
- *     whole, as Docker's profile does): EPERM unless every family is
- *     allowed. 32-bit programs use socket(2) (Linux 4.3), which is
+ *     whole, as Docker's profile does): EPERM unless every family and
+ *     raw sockets are allowed. 32-bit programs use socket(2) (Linux 4.3), which is
  *     filtered as on x86-64.
  * Then on to libseccomp's program (which checks the architecture again). */
 static size_t prefix(struct sock_filter *f, bool any_af)
@@ -345,7 +387,7 @@ static size_t prefix(struct sock_filter *f, bool any_af)
 static int build(unsigned v, struct sock_filter **prog, size_t *len)
 {
 	bool settime = v & SECCOMP_V_SETTIME, admin = v & SECCOMP_V_ADMIN,
-	     any_af = v & SECCOMP_V_SOCKET_AF;
+	     any_af = v & SECCOMP_V_SOCKET_AF, raw = v & SECCOMP_V_RAW;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	struct sock_filter pre[32], *body = NULL;
 	size_t npre, nbody = 0;
@@ -387,7 +429,7 @@ static int build(unsigned v, struct sock_filter **prog, size_t *len)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(personality), 1,
 				     ARG(0, SCMP_CMP_EQ, personalities[i], 0));
 	if (r == 0)
-		r = sockets(ctx, any_af);
+		r = sockets(ctx, any_af, raw);
 	/* clone(2) with namespace flags: refused (EPERM) as unshare is.
 	 * clone3 passes its flags in memory a filter cannot read: ENOSYS
 	 * makes libc fall back to clone(2), as with Docker. With
@@ -407,7 +449,7 @@ static int build(unsigned v, struct sock_filter **prog, size_t *len)
 		fprintf(stderr, "seccomp-gen: variant %u: %s\n", v, strerror(-r));
 		return -1;
 	}
-	npre = prefix(pre, any_af);
+	npre = prefix(pre, any_af && raw);
 	if (npre + nbody > BPF_MAXINSNS) {
 		fprintf(stderr, "seccomp-gen: variant %u: %zu instructions\n", v, npre + nbody);
 		free(body);

@@ -50,13 +50,15 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 	/* Only the PID (and user) namespace has to come with clone(); C makes
 	 * the others itself, so that their failure is told as such. */
 	int flags = CLONE_NEWNS | (s->host_ipc ? 0 : CLONE_NEWIPC) | (s->hostname ? CLONE_NEWUTS : 0) |
-		    (s->own_net ? CLONE_NEWNET : 0);
+		    (s->own_net && s->netns < 0 ? CLONE_NEWNET : 0);
 	bool own_root = strcmp(s->path, "/") != 0;
 	cleanup_close int tfd = -1;
 	int mfd = -1;
 
 	if (unshare(flags) < 0)
 		return brig_err_set(e, errno, "creating the jail's namespaces");
+	if (s->own_net && s->netns >= 0 && (setns(s->netns, CLONE_NEWNET) < 0 || close(s->netns) < 0))
+		return brig_err_set(e, errno, "joining the jail's network namespace");
 	/* Nothing mounted from here on may propagate to the host; and the
 	 * root's copy below must not join a shared peer group (pivot_root
 	 * refuses a shared root: a systemd host's / is shared). */
@@ -148,7 +150,7 @@ static int child_main(void *arg)
 	const struct child_args *a = arg;
 	const struct jail_setup *s = &a->s;
 	struct brig_err e = { 0 };
-	int keep[5], rootfd = -1, nullfd;
+	int keep[6], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A session of its own: the caller's terminal and process group
@@ -171,6 +173,7 @@ static int child_main(void *arg)
 	keep[2] = s->initfd;
 	keep[3] = nullfd;
 	keep[4] = s->rootmnt;
+	keep[5] = s->own_net ? s->netns : -1;
 	/* Above all the caller's lock: it must die with the caller. */
 	close_fds_except(keep, ARRAY_SIZE(keep));
 	/* A userns jail: nothing until the caller has written our maps. */

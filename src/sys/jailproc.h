@@ -50,6 +50,9 @@ struct jail_setup {
 	bool host_ipc;		/* the host's System V IPC (no IPC namespace) */
 	const char *path;	/* the root, already checked; "/" allowed */
 	bool own_net;		/* a network namespace of its own (lo up) */
+	int netns;		/* >= 0, with own_net: that one (joined with
+				 * setns, userns_netns_fd()) instead of a new
+				 * one of the host's user namespace */
 	const struct jmount *mounts;
 	size_t nmounts;
 	uint64_t caps;		/* bounding set, caps_jail_set() */

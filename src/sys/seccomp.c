@@ -29,7 +29,8 @@ const struct seccomp_prog *seccomp_jail_filter(uint64_t caps, bool socket_af)
 	static const struct seccomp_prog none;
 	unsigned v = (caps_has(caps, CAP_SYS_TIME) ? SECCOMP_V_SETTIME : 0) |
 		     (caps_has(caps, CAP_SYS_ADMIN) ? SECCOMP_V_ADMIN : 0) |
-		     (socket_af ? SECCOMP_V_SOCKET_AF : 0);
+		     (socket_af ? SECCOMP_V_SOCKET_AF : 0) |
+		     (caps_has(caps, CAP_NET_RAW) ? SECCOMP_V_RAW : 0);
 
 	if (!progs[0].bpf) {
 		size_t size = (size_t)(brig_seccomp_blob_end - brig_seccomp_blob);

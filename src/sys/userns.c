@@ -70,9 +70,12 @@ static int holder_main(void *arg)
 	return 0;
 }
 
-int userns_fd(const struct idmap *m, bool creator, struct brig_err *e)
+/* Namespace ns ("user", "net") of a short-lived process cloned with flags
+ * (CLONE_NEWUSER and more), as an fd; with m, its maps written first. */
+static int holder_ns(int flags, const struct idmap *m, bool creator, const char *ns,
+		     struct brig_err *e)
 {
-	int p[2], fd = -1, r;
+	int p[2], fd = -1, r = 0;
 	void *stack = proc_stack_new(e);
 	char path[64];
 	pid_t pid;
@@ -83,12 +86,13 @@ int userns_fd(const struct idmap *m, bool creator, struct brig_err *e)
 		proc_stack_free(stack);
 		return brig_err_set(e, errno, "pipe");
 	}
-	pid = clone(holder_main, proc_stack_top(stack), CLONE_NEWUSER | CLONE_VM | SIGCHLD, p);
+	pid = clone(holder_main, proc_stack_top(stack), flags | CLONE_VM | SIGCHLD, p);
 	if (pid < 0) {
 		r = brig_err_set(e, errno, "creating a user namespace");
 	} else {
-		r = write_maps(pid, m, creator, e);
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		if (m)
+			r = write_maps(pid, m, creator, e);
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
 		if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			r = brig_err_set(e, errno, "%s", path);
 	}
@@ -98,6 +102,18 @@ int userns_fd(const struct idmap *m, bool creator, struct brig_err *e)
 	close(p[0]);
 	proc_stack_free(stack);
 	return r < 0 ? -1 : fd;
+}
+
+int userns_fd(const struct idmap *m, bool creator, struct brig_err *e)
+{
+	return holder_ns(CLONE_NEWUSER, m, creator, "user", e);
+}
+
+int userns_netns_fd(struct brig_err *e)
+{
+	int fd = holder_ns(CLONE_NEWUSER | CLONE_NEWNET, NULL, false, "net", e);
+
+	return fd < 0 ? brig_err_wrap(e, "the jail's network namespace") : fd;
 }
 
 int userns_become_root(struct brig_err *e)

@@ -30,6 +30,16 @@ struct idmap {
  * as the host root that mounted it, which an idmapped upper layer must be
  * able to store; the jail itself never runs in this namespace. */
 int userns_fd(const struct idmap *m, bool creator, struct brig_err *e);
+/* A new network namespace owned by a new user namespace with no maps, as
+ * an fd, for a vnet jail of the host's user namespace (doc/net.md, "A
+ * vnet jail's root configures its own stack"). The kernel gives the owner
+ * of a user namespace, uid 0 of the host's whose euid made it, every
+ * capability in it: the jail's root (uid 0, without CAP_NET_ADMIN in the
+ * host's user namespace) holds CAP_NET_ADMIN and CAP_NET_RAW over this
+ * network namespace only; a jail user of another uid holds nothing. The
+ * user namespace itself has no ids: a process that entered it (setns,
+ * which the jail's seccomp filter refuses) would own no file. */
+int userns_netns_fd(struct brig_err *e);
 /* Write m as pid's uid_map and gid_map (pid is in a new user namespace,
  * waiting). setgroups stays allowed: the jail's root may set groups. */
 int userns_write_maps(pid_t pid, const struct idmap *m, struct brig_err *e);

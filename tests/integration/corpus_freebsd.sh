@@ -35,16 +35,16 @@ hb-01-typical.conf | refused | missing ';' before "interface" | no ';' after ip6
 hb-02-classic.conf | pass | |
 hb-03-thin-zfs.conf | pass | |
 hb-04-thin-nullfs.conf | known | mounting over the jail's root is not supported | mount.fstab mounts the base onto the jail's root itself (no part of issue 20 covers it yet)
-hb-05-vnet.conf | known | exec.start: ip addr add | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done)
+hb-05-vnet.conf | pass | |
 hb-06-linux.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
-seed-tata.conf | known | exec.poststart: /usr/local/libexec/jail-net.sh | jail-net.sh configures the jail's network from inside through jexec: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done); its first line, "invalid path", not yet traced
+seed-tata.conf | pass | |
 01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | pass | |
 02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
 03-paulc-freebsd-ipv6-jail-files-jail.conf | pass | |
 04-hxw-dotfiles-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then jib, zfs jail (no Linux meaning); then VNET
-05-JozanLeClerc-joe-conf-etc-jail.conf | known | RTNETLINK answers: Operation not permitted | a hook configures a network from the jail (a vnet jail's root may only with userns)
+05-JozanLeClerc-joe-conf-etc-jail.conf | known | Network is unreachable | its exec.start adds a default route via 10.0.0.254, off-link for its /32 address: FreeBSD's route(8) says "Network is unreachable" too
 06-jojojames-freebsd-files-etc-jail.conf | known | the jail has no interface of that name any more | the jail renames its interface; brig returns an interface only under its recorded name (issue 20: VNET)
-07-dang0x5f-dot_files-jail.conf | known | exec.start: ip addr add | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done)
+07-dang0x5f-dot_files-jail.conf | pass | |
 08-icaksh-shinsha-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs.rules)
 09-gmshake-jail-crash-jail.conf | known | cannot open /etc/rc | starts and stops, but /bin/sh /etc/rc is not found in its jails: not yet investigated (test setup or path)
 10-tmmvn-bsd-configs-jails-jail.conf | refused | missing ';' before "exec.prestart" | no ';' after mount.fstab: a syntax error for jail(8) too

@@ -5,9 +5,18 @@
 #     host, and its root cannot reach the host's namespace through the id
 #     the kernel gives it in the jail's (lib/nsid_reach.py: RTM_DELLINK
 #     with IFLA_TARGET_NETNSID);
-#   - a jail of the host's user namespace gets no CAP_NET_ADMIN, not even
-#     with allow.routing: there it would reach the host's stack by that
-#     same id (it did: the host's interface was deleted).
+#   - a vnet jail of the host's user namespace likewise: its network
+#     namespace is owned by a user namespace made for it, whose owner (uid
+#     0) holds every capability there and nowhere else. Its root, without
+#     CAP_NET_ADMIN in the host's user namespace (which would reach the
+#     host's stack by that same id: it did, the host's interface was
+#     deleted), configures its own interfaces and routes; by the id it
+#     cannot delete, create or change a link of the host's; raw and
+#     packet sockets (CAP_NET_RAW there too) stay refused without
+#     allow.raw_sockets, and the owning user namespace cannot be entered
+#     (lib/owner_caps.py). Not for a root that may not bind ports below
+#     1024 (allow.reserved_ports = false): it would hold that capability
+#     there too.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
@@ -26,10 +35,16 @@ mk_busybox_root "$P"
 mkdir -p "$P/usr"
 ln -s usr/lib "$P/lib"
 ln -s usr/lib64 "$P/lib64"
-cp tests/integration/lib/nsid_reach.py "$P/nsid_reach.py"
+cp tests/integration/lib/nsid_reach.py tests/integration/lib/owner_caps.py "$P/"
 
 conf "r { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_rb\";
-	allow.routing; mount = \"/usr $P/usr nullfs ro\"; }
+	mount = \"/usr $P/usr nullfs ro\";
+	exec.start = \"/bin/sh -c 'ip addr add 10.78.0.8/24 dev epair_rb && ip link set epair_rb up && ip route add default via 10.78.0.1'\"; }
+x { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_xb\";
+	allow.raw_sockets; mount = \"/usr $P/usr nullfs ro\"; }
+q { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_qb\";
+	allow.reserved_ports = false; }
+s { path = \"$P\"; persist; vnet; allow.socket_af; mount = \"/usr $P/usr nullfs ro\"; }
 u { path = \"$P\"; persist; userns; vnet; vnet.bridge = br0; vnet.interface = \"epair_ub\";
 	mount = \"/usr $P/usr nullfs ro\";
 	exec.start = \"/bin/sh -c 'ip addr add 10.78.0.9/24 dev epair_ub && ip link set epair_ub up && ip route add default via 10.78.0.1'\"; }"
@@ -52,20 +67,66 @@ refused() {
 	expect_grep "$why" "$(cat "$T/out")"
 }
 
-# The jail of the host's user namespace (in the userns pass every jail
+# reach JAIL MODE ERRNO [IFNAME]: lib/nsid_reach.py in JAIL, MODE on the
+# host's interface IFNAME (victim), refused with ERRNO (EACCES for
+# RTM_DELLINK, EPERM for RTM_NEWLINK), the host's victim
+# still there.
+reach() {
+	set +e
+	"$BRIG" exec "$1" /usr/bin/python3 /nsid_reach.py "${4:-victim}" "$2" >"$T/out" 2>&1
+	rc=$?
+	set -e
+	ip link show victim >/dev/null 2>&1 || fail "jail $1 deleted the host's interface: $(cat "$T/out")"
+	expect_eq "$1 reaching the host's namespace ($2): $(cat "$T/out")" 3 "$rc"
+	expect_grep "errno $3$" "$(cat "$T/out")"
+}
+
+# The jails of the host's user namespace (in the userns pass every jail
 # has userns: then r is one more userns jail, below).
 if [ "${BRIG_TEST_USERNS:-}" != 1 ]; then
 	expect_rc 0 "$BRIG" start r
 	remember_cgroups r
-	set +e
-	"$BRIG" exec r /usr/bin/python3 /nsid_reach.py victim >"$T/out" 2>&1
-	rc=$?
-	set -e
-	ip link show victim >/dev/null 2>&1 || fail "jail r deleted the host's interface: $(cat "$T/out")"
-	expect_eq "r reaching the host's namespace: $(cat "$T/out")" 3 "$rc"
-	expect_grep "errno 1$" "$(cat "$T/out")"
-	refused "Operation not permitted" "$BRIG" exec r ip addr add 10.78.0.7/24 dev epair_rb
-	expect_rc 0 "$BRIG" stop r
+	pid=$(jstate "$BRIG_RUNDIR/r/state" init)
+	expect_grep "inet 10.78.0.8/24" "$(nsenter -t "$pid" -n ip -o addr show dev epair_rb)"
+	expect_grep "default via 10.78.0.1 dev epair_rb" "$(nsenter -t "$pid" -n ip route)"
+	expect_rc 0 "$BRIG" exec r ip route add 10.99.0.0/16 via 10.78.0.1
+	expect_rc 0 "$BRIG" exec r ip link set lo down
+	expect_rc 0 "$BRIG" exec r ip link set lo up
+	# Its root holds no CAP_NET_ADMIN (12) in the host's user namespace.
+	expect_eq "CAP_NET_ADMIN in r's bounding set" 0 \
+		"$(( 0x$(awk '/^CapBnd/ { print $2 }' "/proc/$pid/status") & (1 << 12) ))"
+	# Another user of the jail is no owner: nothing.
+	refused "Operation not permitted" "$BRIG" exec -u nobody r ip route add 10.98.0.0/16 via 10.78.0.1
+	refused "" "$BRIG" exec r ip addr add 10.78.0.10/24 dev br0
+	reach r del 13
+	reach r new 1 victim2
+	reach r set 1
+	ip link show victim | grep -q "state DOWN" || fail "jail r took the host's interface up"
+	ip link show victim2 >/dev/null 2>&1 && fail "jail r created victim2 in the host's namespace"
+	expect_eq "r's raw sockets and owning user namespace" \
+		"packet: errno 1 raw4: errno 1 raw6: errno 1 userns: errno 1" \
+		"$("$BRIG" exec r /usr/bin/python3 /owner_caps.py | tr '\n' ' ' | sed 's/ $//')"
+	# allow.raw_sockets: they are the jail's.
+	expect_rc 0 "$BRIG" start x
+	remember_cgroups x
+	expect_eq "x's raw sockets and owning user namespace" \
+		"packet: ok raw4: ok raw6: ok userns: errno 1" \
+		"$("$BRIG" exec x /usr/bin/python3 /owner_caps.py | tr '\n' ' ' | sed 's/ $//')"
+	reach x del 13
+	# allow.socket_af (every family) without allow.raw_sockets: still none.
+	expect_rc 0 "$BRIG" start s
+	remember_cgroups s
+	expect_eq "s's raw sockets and owning user namespace" \
+		"packet: errno 1 raw4: errno 1 raw6: errno 1 userns: errno 1" \
+		"$("$BRIG" exec s /usr/bin/python3 /owner_caps.py | tr '\n' ' ' | sed 's/ $//')"
+	# allow.reserved_ports = false: the network namespace stays the
+	# host's user namespace's, its root configures nothing.
+	expect_rc 0 "$BRIG" start q
+	remember_cgroups q
+	refused "Operation not permitted" "$BRIG" exec q ip addr add 10.78.0.7/24 dev epair_qb
+	snapshot >"$T/during"
+	diff "$T/before" "$T/during" || fail "the jails' configuration reached the host"
+	expect_rc 0 "$BRIG" stop r x q s
 fi
 
 # The userns jail: exec.start configured its interface and routes.
@@ -77,13 +138,8 @@ expect_grep "default via 10.78.0.1 dev epair_ub" "$(nsenter -t "$pid" -n ip rout
 expect_rc 0 "$BRIG" exec u ip route add 10.99.0.0/16 via 10.78.0.1
 # The host's interfaces are not the jail's to name, nor to reach by id.
 refused "" "$BRIG" exec u ip addr add 10.78.0.10/24 dev br0
-set +e
-"$BRIG" exec u /usr/bin/python3 /nsid_reach.py victim >"$T/out" 2>&1
-rc=$?
-set -e
-ip link show victim >/dev/null 2>&1 || fail "jail u deleted the host's interface: $(cat "$T/out")"
-expect_eq "u reaching the host's namespace: $(cat "$T/out")" 3 "$rc"
-expect_grep "errno 13$" "$(cat "$T/out")"
+reach u del 13
+reach u new 1 victim2
 snapshot >"$T/during"
 diff "$T/before" "$T/during" || fail "the jail's configuration reached the host"
 expect_rc 0 "$BRIG" stop u

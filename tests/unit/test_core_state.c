@@ -587,6 +587,7 @@ static bool has(char **env, const char *var)
 
 static void test_env(void **state)
 {
+	cleanup_free char *old_rundir = NULL;
 	char **v;
 
 	(void)state;
@@ -595,6 +596,8 @@ static void test_env(void **state)
 	setenv("LC_TIME", "C", 1);
 	setenv("SECRET", "x", 1);
 	setenv("JID", "99", 1);
+	old_rundir = getenv("BRIG_RUNDIR") ? xstrdup(getenv("BRIG_RUNDIR")) : NULL;
+	setenv("BRIG_RUNDIR", "/r", 1);
 	v = env_jail(false);
 	assert_true(has(v, "TERM=xterm"));
 	assert_true(has(v, "LANG=C.UTF-8"));
@@ -617,7 +620,16 @@ static void test_env(void **state)
 	assert_false(has(v, "SECRET=x"));
 	assert_false(has(v, "JID=99"));
 	assert_true(has(v, "PATH=/sbin:/bin:/usr/sbin:/usr/bin"));
+	/* A hook's jexec finds the jails of the brig that runs it. */
+	assert_true(has(v, "BRIG_RUNDIR=/r"));
 	env_free(v);
+	v = env_jail(true);
+	assert_false(has(v, "BRIG_RUNDIR=/r"));
+	env_free(v);
+	if (old_rundir)
+		setenv("BRIG_RUNDIR", old_rundir, 1);
+	else
+		unsetenv("BRIG_RUNDIR");
 }
 
 int main(void)

@@ -36,6 +36,12 @@ mk_root() {
 	chmod +x "$1/etc/rc" "$1/etc/rc.shutdown"
 }
 
+# brig's front-ends where a package installs them: a hook that runs
+# `jexec` with exec.clean gets PATH=/sbin:/bin:/usr/sbin:/usr/bin, which
+# must find brig's before anything else of that name (this machine's
+# OpenJDK has a /usr/bin/jexec, a launcher of jar files: "invalid path").
+for fe in jail jls jexec; do ln -sf "$BRIG" "/usr/sbin/$fe"; done
+
 # The file as brig reads it, rewritten for Linux tools: its own sed map
 # (tests/corpus/freebsd/linux/FILE.sed), then the common one.
 cp "$f" "$W/$name"

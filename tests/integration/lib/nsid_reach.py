@@ -1,8 +1,10 @@
-# nsid_reach.py IFNAME: from inside a network namespace, try to delete the
-# interface IFNAME of a namespace that is not its own: the peer namespace
-# of one of its veths (the host's, for a jail's veth), named by the id
-# the kernel gives it here (IFLA_LINK_NETNSID of a link dump), through
-# RTM_DELLINK with IFLA_TARGET_NETNSID. The kernel allows it to a process
+# nsid_reach.py IFNAME [del|new|set]: from inside a network namespace, try
+# to act in a namespace that is not its own: the peer namespace of one of
+# its veths (the host's, for a jail's veth), named by the id the kernel
+# gives it here (IFLA_LINK_NETNSID of a link dump), through
+# IFLA_TARGET_NETNSID: del (the default) deletes its interface IFNAME
+# (RTM_DELLINK), new creates a veth pair named IFNAME there (RTM_NEWLINK),
+# set takes IFNAME there up (RTM_NEWLINK on the existing link). The kernel allows it to a process
 # with CAP_NET_ADMIN in the user namespace that owns the target: CAP_NET_ADMIN
 # of the host's user namespace reaches the host's stack from any namespace.
 # Exit 0: deleted (the host was reached); 3: refused (errno printed);
@@ -14,7 +16,9 @@ import sys
 RTM_DELLINK, RTM_GETLINK = 17, 18
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
+RTM_NEWLINK, NLM_F_CREATE, NLM_F_EXCL = 16, 0x400, 0x200
 IFLA_IFNAME, IFLA_LINK_NETNSID, IFLA_TARGET_NETNSID = 3, 37, 46
+IFLA_LINKINFO, IFLA_INFO_KIND, IFF_UP = 18, 1, 1
 
 
 def attr(kind, data):
@@ -49,9 +53,18 @@ while not done:
 if nsid is None:
     print("no peer namespace id")
     sys.exit(2)
-s.send(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK,
-           ifi + attr(IFLA_IFNAME, sys.argv[1].encode() + b"\0")
-           + attr(IFLA_TARGET_NETNSID, struct.pack("i", nsid))))
+mode = sys.argv[2] if len(sys.argv) > 2 else "del"
+name = attr(IFLA_IFNAME, sys.argv[1].encode() + b"\0")
+target = attr(IFLA_TARGET_NETNSID, struct.pack("i", nsid))
+if mode == "del":
+    kind, flags, body = RTM_DELLINK, 0, ifi + name + target
+elif mode == "new":
+    kind, flags = RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL
+    body = ifi + name + target + attr(IFLA_LINKINFO, attr(IFLA_INFO_KIND, b"veth\0"))
+else:
+    kind, flags = RTM_NEWLINK, 0
+    body = struct.pack("BxHiII", 0, 0, 0, IFF_UP, IFF_UP) + name + target
+s.send(msg(kind, NLM_F_REQUEST | NLM_F_ACK | flags, body))
 err = -struct.unpack_from("i", s.recv(65536), 16)[0]
-print("RTM_DELLINK in peer namespace %d: errno %d" % (nsid, err))
+print("%s in peer namespace %d: errno %d" % (mode, nsid, err))
 sys.exit(0 if err == 0 else 3)
