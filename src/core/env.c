@@ -58,7 +58,8 @@ char **env_host(bool clean, int jid, const char *name, const char *path)
 	size_t n = 0;
 
 	if (clean) {
-		push(&v, &n, xstrdup("PATH=/sbin:/bin:/usr/sbin:/usr/bin"));
+		/* root's login class on FreeBSD (login.conf's default path) */
+		push(&v, &n, xstrdup("PATH=" JAIL_PATH));
 		if (term)
 			push(&v, &n, xasprintf("TERM=%s", term));
 		/* brig's own places (util/paths.h): a hook's jexec or jls must

@@ -619,7 +619,7 @@ static void test_env(void **state)
 	v = env_host(true, 0, "web", "/j/web");
 	assert_false(has(v, "SECRET=x"));
 	assert_false(has(v, "JID=99"));
-	assert_true(has(v, "PATH=/sbin:/bin:/usr/sbin:/usr/bin"));
+	assert_true(has(v, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"));
 	/* A hook's jexec finds the jails of the brig that runs it. */
 	assert_true(has(v, "BRIG_RUNDIR=/r"));
 	env_free(v);
