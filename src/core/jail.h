@@ -122,7 +122,7 @@ void hook_argv_free(char **argv);
 /* Environments: for commands run inside a jail (PATH and an allow-list of
  * the caller's variables; with clean only TERM), and for host hooks (the
  * caller's, or with clean PATH and TERM, plus JID, JNAME, JPATH). */
-char **env_jail(bool clean);
+char **env_jail(bool clean, const struct jail_def *d);
 char **env_host(bool clean, int jid, const char *name, const char *path);
 void env_free(char **env);
 

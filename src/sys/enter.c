@@ -62,14 +62,15 @@ static int setup_stdio(const struct enter_req *r, int pty, struct brig_err *e)
 	return 0;
 }
 
-/* Y: change to dir inside the jail (falling back to /) and check that the
- * result is a real path of the jail, not a handle left outside it. */
-static int enter_dir(const char *dir, struct brig_err *e)
+/* Y: change to dir inside the jail (falling back to / unless exact) and
+ * check that the result is a real path of the jail, not a handle left
+ * outside it. */
+static int enter_dir(const char *dir, bool exact, struct brig_err *e)
 {
 	char cwd[4096];
 
-	if (chdir(dir) < 0 && chdir("/") < 0)
-		return brig_err_set(e, errno, "chdir");
+	if (chdir(dir) < 0 && (exact || chdir("/") < 0))
+		return brig_err_set(e, errno, "chdir %s", exact ? dir : "/");
 	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
 		return brig_err_set(e, EPERM, "the working directory is outside the jail");
 	return 0;
@@ -119,7 +120,7 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 		u = (struct jail_user){ .name = xstrdup("root"), .home = xstrdup("/root"),
 					.shell = xstrdup("/bin/sh") };
 	}
-	if (enter_dir(r->login ? u.home : "/", e) < 0)
+	if (enter_dir(r->login ? u.home : r->dir ? r->dir : "/", !r->login && r->dir, e) < 0)
 		return -1;
 	x->envp = build_env(r->env, &u);
 	if (!r->argv) {

@@ -595,14 +595,14 @@ static void test_env(void **state)
 	setenv("LC_TIME", "C", 1);
 	setenv("SECRET", "x", 1);
 	setenv("JID", "99", 1);
-	v = env_jail(false);
+	v = env_jail(false, NULL);
 	assert_true(has(v, "TERM=xterm"));
 	assert_true(has(v, "LANG=C.UTF-8"));
 	assert_true(has(v, "LC_TIME=C"));
 	assert_false(has(v, "SECRET=x"));
 	assert_true(has(v, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"));
 	env_free(v);
-	v = env_jail(true);
+	v = env_jail(true, NULL);
 	assert_true(has(v, "TERM=xterm"));
 	assert_false(has(v, "LANG=C.UTF-8"));
 	env_free(v);
