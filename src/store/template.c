@@ -11,6 +11,7 @@
 
 #include "store/archive.h"
 #include "store/internal.h"
+#include "store/oci.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -48,10 +49,13 @@ static int fill(const char *source, int tmpfd, char **recorded, struct store_dev
 
 	if (!strcmp(source, "busybox") || !strncmp(source, DEBOOTSTRAP_PREFIX, strlen(DEBOOTSTRAP_PREFIX))) {
 		*recorded = xstrdup(source);
+	} else if (oci_is_source(source)) {
+		/* oci_template_fill records it. */
 	} else if (stat(source, &st) < 0) {
 		return brig_err_set(e, 0, "unknown source `%s`: %s; a source is `busybox`, a directory, "
-				    "a tarball (.tar, .tar.gz, .tgz, .txz, .tar.xz, .tar.zst) or "
-				    "debootstrap:SUITE[:PKG,...]", source, strerror(errno));
+				    "a tarball (.tar, .tar.gz, .tgz, .txz, .tar.xz, .tar.zst), "
+				    "debootstrap:SUITE[:PKG,...], oci:DIR[:REF] or docker-archive:FILE",
+				    source, strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		*recorded = realpath(source, NULL);
 		if (!*recorded)
@@ -83,6 +87,8 @@ static int fill(const char *source, int tmpfd, char **recorded, struct store_dev
 		rc = brig_err_set(e, errno, "setting the root's mode");
 	else if (!strcmp(source, "busybox"))
 		rc = source_busybox(rootfd, p, e);
+	else if (oci_is_source(source))
+		rc = oci_template_fill(source, tmpfd, rootfd, recorded, dev, p, e);
 	else if (!strncmp(source, DEBOOTSTRAP_PREFIX, strlen(DEBOOTSTRAP_PREFIX)))
 		rc = source_debootstrap(rootfd, source + strlen(DEBOOTSTRAP_PREFIX), p, e) < 0 ? -1 :
 		     strip_devices(rootfd, dev, e);
