@@ -13,6 +13,7 @@
 #include "store/internal.h"
 #include "store/oci.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include "util/strbuf.h"
 
 #define DEBOOTSTRAP_PREFIX "debootstrap:"
@@ -161,6 +162,23 @@ int store_template_create(const char *name, const char *source, struct store_dev
 		return brig_err_wrap(e, "template %s", name);
 	}
 	return 0;
+}
+
+int template_image_config(int storefd, const char *template, struct image_config *c,
+			  struct brig_err *e)
+{
+	cleanup_free char *path = xasprintf("templates/%s/" IMAGE_CONFIG_FILE, template);
+	cleanup_free char *json = NULL;
+	size_t len;
+	int rc = fs_exists(storefd, path, e);
+
+	*c = (struct image_config){ 0 };
+	if (rc <= 0)
+		return rc;
+	if (read_bounded(storefd, path, READ_AT, OCI_JSON_MAX, &json, &len, e) < 0 ||
+	    image_config_parse(json, len, c, path, e) < 0)
+		return brig_err_wrap(e, "template %s", template);
+	return 1;
 }
 
 /* Every jail's meta, to find the thin jails of a template. */
