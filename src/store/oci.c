@@ -267,13 +267,13 @@ static int fill_oci(const char *dir, const char *ref, int tmpfd, int rootfd,
 	}
 	for (size_t i = 0; i < layers.n; i++) {
 		cleanup_free char *what = xasprintf("%s: layer %zu (%s)", dir, i + 1, layers.v[i].digest);
-		int fd = copy_layer(layoutfd, &layers.v[i], tmpfd, dir, e);
+		int fd = copy_layer(layoutfd, &layers.v[i], tmpfd, dir, e), r;
 
 		if (fd < 0)
 			goto out;
-		rc = oci_layer_apply(fd, rootfd, what, dev, p, e);
+		r = oci_layer_apply(fd, rootfd, what, dev, p, e);
 		close(fd);
-		if (rc < 0)
+		if (r < 0)
 			goto out;
 	}
 	rc = 0;

@@ -276,6 +276,7 @@ int store_template_list(struct store_template **out, size_t *n, struct brig_err 
 	while ((de = readdir(d))) {
 		cleanup_free char *metapath = xasprintf("templates/%s/meta", de->d_name);
 		struct brig_err ignored;
+		struct image_config img;
 		struct meta m;
 
 		if (de->d_name[0] == '.' || meta_read(storefd, metapath, &m, &ignored) < 0)
@@ -287,6 +288,12 @@ int store_template_list(struct store_template **out, size_t *n, struct brig_err 
 			.created = meta_get(&m, "created") ? atoll(meta_get(&m, "created")) : 0,
 		};
 		v[count].jails = users_of(&ix, de->d_name, &v[count].njails);
+		if (template_image_config(storefd, de->d_name, &img, &ignored) > 0) {
+			v[count].labels = TAKE_PTR(img.labels);
+			v[count].nlabels = img.nlabels;
+			img.nlabels = 0;
+			image_config_free(&img);
+		}
 		count++;
 		meta_free(&m);
 	}
@@ -307,6 +314,9 @@ void store_template_list_free(struct store_template *v, size_t n)
 		for (size_t j = 0; j < v[i].njails; j++)
 			free(v[i].jails[j]);
 		free(v[i].jails);
+		for (size_t j = 0; j < v[i].nlabels; j++)
+			free(v[i].labels[j]);
+		free(v[i].labels);
 	}
 	free(v);
 }
