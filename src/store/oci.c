@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -85,6 +86,27 @@ static int hash_check(struct hash *h, const char *digest, long long size, const 
 	return 0;
 }
 
+/* What a copy into the store may still write: its free space less 1/32 of
+ * its filesystem, as archive.c leaves for the host. */
+static int room(int fd, unsigned long long *left, const char *what, struct brig_err *e)
+{
+	struct statvfs st;
+	unsigned long long keep, avail;
+
+	if (fstatvfs(fd, &st) < 0)
+		return brig_err_set(e, errno, "%s: examining the store's filesystem", what);
+	keep = (unsigned long long)st.f_blocks * st.f_frsize / 32;
+	avail = (unsigned long long)st.f_bavail * st.f_frsize;
+	*left = avail > keep ? avail - keep : 0;
+	return 0;
+}
+
+static int no_room(const char *what, struct brig_err *e)
+{
+	return brig_err_set(e, 0, "%s: the image holds more data than the store has room for "
+			    "(1/32 of its filesystem is kept free); refusing it", what);
+}
+
 /* ---- the host's platform, as OCI names it ---- */
 
 static const char *host_arch(const char **variant)
@@ -147,8 +169,10 @@ static int copy_layer(int layoutfd, const struct oci_desc *d, int tmpfd, const c
 		      struct brig_err *e)
 {
 	cleanup_free char *path = blob_path(d->digest);
-	cleanup_close int in = beneath_open(layoutfd, path, O_RDONLY, e);
+	/* O_NONBLOCK: a FIFO in its place is refused, not waited for. */
+	cleanup_close int in = beneath_open(layoutfd, path, O_RDONLY | O_NONBLOCK, e);
 	char buf[128 * 1024];
+	unsigned long long left;
 	struct stat st;
 	struct hash h;
 	int out;
@@ -157,6 +181,10 @@ static int copy_layer(int layoutfd, const struct oci_desc *d, int tmpfd, const c
 		return brig_err_wrap(e, "%s: blob %s", what, d->digest);
 	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode))
 		return brig_err_set(e, 0, "%s: blob %s is not a regular file", what, d->digest);
+	if (room(tmpfd, &left, what, e) < 0)
+		return -1;
+	if ((unsigned long long)d->size > left)
+		return no_room(what, e);
 	out = openat(tmpfd, "layer", O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (out < 0)
 		return brig_err_set(e, errno, "%s: a copy of blob %s", what, d->digest);
@@ -348,10 +376,13 @@ static int stage(const char *file, int tmpfd, struct staging *s, struct brig_err
 	cleanup_close int fd = open(file, O_RDONLY | O_CLOEXEC);
 	struct archive *a;
 	char buf[128 * 1024];
+	unsigned long long left;
 	int rc = 0;
 
 	if (fd < 0)
 		return brig_err_set(e, errno, "opening `%s`", file);
+	if (room(tmpfd, &left, file, e) < 0)
+		return -1;
 	if (mkdirat(tmpfd, "blobs", 0700) < 0)
 		return brig_err_set(e, errno, "%s: a work directory", file);
 	s->dirfd = openat(tmpfd, "blobs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -402,10 +433,14 @@ static int stage(const char *file, int tmpfd, struct staging *s, struct brig_err
 				if (n < 0)
 					rc = brig_err_set(e, 0, "%s: corrupt or truncated archive: %s", file,
 							  archive_error_string(a));
+				else if ((unsigned long long)n > left)
+					rc = no_room(file, e);
 				else if (write_all(out, buf, (size_t)n) < 0)
 					rc = brig_err_set(e, errno, "%s: unpacking `%s`", file, m.name);
-				else
+				else {
+					left -= (unsigned long long)n;
 					hash_add(&h, buf, (size_t)n);
+				}
 			}
 			hash_digest(&h, m.digest);
 		}

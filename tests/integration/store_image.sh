@@ -104,6 +104,23 @@ expect_grep '1 device node dropped (first: kmsg)' "$OUT$ERR"
 expect_rc 0 $BRIG template create dev2 --from "oci:$T/dev" --devices
 [ -c "$S/templates/dev2/root/kmsg" ] || fail "device node not kept with --devices"
 
+# Images larger than the store's room are refused before they fill it: a
+# layout's small layer (40 MiB of zeros gzipped) by the extraction's
+# bounds, a docker-archive (its layers uncompressed, the whole zstd) while
+# it is unpacked.
+$MKOCI "$T/big" big
+skopeo copy -q "oci:$T/big" "docker-archive:$T/big.tar:big:latest"
+zstd -q --rm "$T/big.tar"
+mkdir "$T/small"
+mount -t tmpfs -o size=12m brig-small "$T/small"
+for src in "oci:$T/big" "docker-archive:$T/big.tar.zst"; do
+	expect_rc 1 env BRIG_STOREDIR="$T/small/store" $BRIG template create big --from "$src"
+	expect_grep 'the image holds more data than the store has room for\|more than the store.s whole filesystem' "$ERR"
+	[ ! -e "$T/small/store/templates/big" ] || fail "$src: template left behind"
+	[ -z "$(ls -A "$T/small/store/tmp")" ] || fail "$src: left in tmp/"
+done
+umount "$T/small"
+
 # A thin jail from an image template is an overlay over it.
 expect_rc 0 $BRIG create thin -t img persist
 findmnt -n -o FSTYPE "$S/jails/thin/root" | grep -qx overlay || fail "thin's root is not an overlay"

@@ -18,7 +18,8 @@ KIND:
   digest        a layer whose content does not match its digest
   truncated     a layer blob cut short (its descriptor's size unchanged)
   bad-config    a config blob whose digest does not match
-  device        a character device node (1,3) in a layer
+  device        a character device node (1,11) in a layer
+  big           a layer of 40 MiB of zeros (a few KiB gzipped)
 """
 import gzip, hashlib, io, json, os, struct, sys, tarfile
 
@@ -212,6 +213,8 @@ def main():
         # Same size, other content: only the digest tells.
         data = data[: man["config"]["size"]].ljust(man["config"]["size"], b" ")
         open(p, "wb").write(data)
+    elif kind == "big":
+        L.index([L.image([(base + [("zeros", dict(data=bytes(40 << 20)))], "gzip")])])
     elif kind == "device":
         L.index([L.image([(base + [("kmsg", dict(kind="c", mode=0o600, dev=(1, 11)))], None)])])
     else:
