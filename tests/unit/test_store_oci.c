@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/internal.h"
 #include "store/oci.h"
 
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -124,6 +125,41 @@ static void test_config(void **state)
 	assert_int_equal(image_config_parse(j, strlen(j), &c, "x", &e), -1);
 }
 
+/* What brig create writes from an image: literal values, no /etc/rc. */
+static void test_jailconf(void **state)
+{
+	const char *j = "{\"config\":{\"Entrypoint\":[\"/bin/sh\",\"-c\"],"
+			"\"Cmd\":[\"echo \\\"$HOME\\\" 'x'\"],"
+			"\"Env\":[\"A=${b} \\\"c\\\"\",\"P=/bin\"],\"WorkingDir\":\"/srv\","
+			"\"User\":\"app:staff\",\"StopSignal\":\"SIGQUIT\","
+			"\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{},\"x/tcp\":{}},"
+			"\"Volumes\":{\"/data\":{}},\"Labels\":{\"k\":\"v\\nw\"}}}";
+	struct image_config c;
+	struct brig_err e;
+	char *text;
+
+	(void)state;
+	assert_int_equal(image_config_parse(j, strlen(j), &c, "x", &e), 0);
+	text = jailconf_render("db", "/s/jails/db/root", "pg", "overlay", &c, NULL, 0, &e);
+	assert_non_null(text);
+	assert_null(strstr(text, "\texec.start"));
+	assert_null(strstr(text, "\texec.stop ="));
+	assert_non_null(strstr(text, "\tmount.devfs;\n"));
+	/* sh -c words, each quoted for the shell, then for jail.conf. */
+	assert_non_null(strstr(text, "\tcommand = \"'/bin/sh' '-c' 'echo \\\"\\$HOME\\\" '\\\\''x'\\\\'''\";\n"));
+	assert_non_null(strstr(text, "\texec.env = \"A=\\${b} \\\"c\\\"\",\n\t    \"P=/bin\";\n"));
+	assert_non_null(strstr(text, "\texec.workdir = \"/srv\";\n"));
+	assert_non_null(strstr(text, "\texec.jail_user = \"app\";\n"));
+	assert_non_null(strstr(text, "\texec.stop.signal = \"SIGQUIT\";\n"));
+	assert_non_null(strstr(text, "\t#rdr = \"tcp 80 80\";\n"));
+	assert_non_null(strstr(text, "\t#rdr = \"udp 53 53\";\n"));
+	assert_null(strstr(text, "rdr = \"tcp x"));
+	assert_non_null(strstr(text, "keeps its data in /data"));
+	assert_non_null(strstr(text, "\t#   k=v?w\n"));
+	free(text);
+	image_config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_jailconf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
