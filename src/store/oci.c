@@ -358,16 +358,33 @@ static const struct member *staged(const struct staging *s, const char *name)
 	return NULL;
 }
 
-/* A symlink member's target, as a member name ("" when it leaves the archive). */
+/* A symlink member's target, as a member name: resolved lexically ("" when
+ * it leaves the archive). Only a key of the member table, never a path. */
 static char *link_target(const char *member, const char *target)
 {
 	const char *slash = strrchr(member, '/');
-	cleanup_free char *joined = target[0] == '/' ? xstrdup("") :
+	cleanup_free char *joined = target[0] == '/' ? NULL :
 				    xasprintf("%.*s%s", slash ? (int)(slash - member + 1) : 0, member, target);
-	const char *why;
-	char *clean = path_member_clean(joined, &why);
+	char *out = xcalloc(1, joined ? strlen(joined) + 1 : 1);
+	size_t len = 0;
 
-	return clean ? clean : xstrdup("");
+	for (char *p = joined, *c; p && (c = strsep(&p, "/"));) {
+		if (!*c || !strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			if (len == 0) {
+				out[0] = '\0';
+				return out;
+			}
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			len = len > 0 ? len - 1 : 0;
+			out[len] = '\0';
+			continue;
+		}
+		len += (size_t)sprintf(out + len, "%s%s", len ? "/" : "", c);
+	}
+	return out;
 }
 
 /* Unpack the archive's regular files into tmpfd/blobs, hashing them. */

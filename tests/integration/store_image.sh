@@ -38,6 +38,29 @@ for f in layers.tar layers.tar.gz layers.tar.zst; do
 done
 store_is_clean
 
+# docker save's older form: a layer named as a symlink to another member
+# (docker links identical layers: ID/layer.tar -> ../ID2/layer.tar).
+python3 - "$T/layers.tar" "$T/linked.tar" <<'EOF2'
+import io, json, sys, tarfile
+src, dst = tarfile.open(sys.argv[1]), tarfile.open(sys.argv[2], "w")
+man = json.load(src.extractfile("manifest.json"))
+real = man[0]["Layers"][1]
+man[0]["Layers"][1] = "dup/layer.tar"
+for m in src.getmembers():
+    if m.name == "manifest.json":
+        data = json.dumps(man).encode()
+        m.size = len(data)
+        dst.addfile(m, io.BytesIO(data))
+    else:
+        dst.addfile(m, src.extractfile(m) if m.isfile() else None)
+d = tarfile.TarInfo("dup"); d.type = tarfile.DIRTYPE; dst.addfile(d)
+l = tarfile.TarInfo("dup/layer.tar"); l.type = tarfile.SYMTYPE; l.linkname = "../" + real
+dst.addfile(l)
+dst.close()
+EOF2
+expect_rc 0 $BRIG template create dlinked --from "docker-archive:$T/linked.tar"
+same_image "$S/templates/img/root" "$S/templates/dlinked/root"
+
 # The labels are shown by template ls -v (and --json).
 expect_rc 0 $BRIG template ls -v
 expect_grep 'org.example.role=test' "$OUT"
