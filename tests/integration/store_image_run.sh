@@ -58,8 +58,23 @@ for src in "oci:$T/oci:app" "docker-archive:$T/app.tar"; do
 	expect_rc 0 $BRIG template rm app
 done
 
-# A bad value of the new parameters is refused before anything starts.
+# exec.env and exec.workdir reach every command in the jail, hooks too,
+# and not the host's hooks.
 expect_rc 0 $BRIG template create bb --from busybox
+expect_rc 0 $BRIG create h -t bb persist 'exec.env=V=one two' exec.workdir=/etc \
+	'exec.start=sh -c "env | grep ^V= >/tmp/start; pwd >>/tmp/start"' \
+	'exec.stop=sh -c "env | grep ^V= >/tmp/stop; pwd >>/tmp/stop"' \
+	"exec.poststart=sh -c 'env | grep ^V= >$T/host || echo none >$T/host'"
+expect_rc 0 $BRIG start h
+expect_eq "exec.start" "V=one two
+/etc" "$(cat "$S/jails/h/root/tmp/start")"
+expect_eq "host hook" none "$(cat "$T/host")"
+expect_rc 0 $BRIG stop h
+expect_eq "exec.stop" "V=one two
+/etc" "$(cat "$S/jails/h/root/tmp/stop")"
+expect_rc 0 $BRIG destroy h
+
+# A bad value of the new parameters is refused before anything starts.
 expect_rc 0 $BRIG create k -t bb persist exec.stop.signal=SIGNOPE exec.workdir=rel 'exec.env=NOEQUALS'
 expect_rc 1 $BRIG start k
 expect_grep 'exec.stop.signal: "SIGNOPE": not a signal name' "$ERR"
