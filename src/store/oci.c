@@ -268,6 +268,14 @@ static int keep_config(int tmpfd, const char *json, size_t len, const char *what
 	return write_atomic_at(tmpfd, IMAGE_CONFIG_FILE, json, len, 0644, false, e);
 }
 
+/* A layer of a container image (tar, plain or compressed), not another
+ * artifact's blob (a Helm chart, a signature) that a layout may hold. */
+static bool layer_type_ok(const char *mt)
+{
+	return !*mt || !strncmp(mt, "application/vnd.oci.image.layer.", 32) ||
+	       !strncmp(mt, "application/vnd.docker.image.rootfs.", 36);
+}
+
 static int fill_oci(const char *dir, const char *ref, int tmpfd, int rootfd,
 		    struct store_devices *dev, const struct store_progress *p, struct brig_err *e)
 {
@@ -293,6 +301,12 @@ static int fill_oci(const char *dir, const char *ref, int tmpfd, int rootfd,
 			     layers.n, c.ndiff_ids);
 		goto out;
 	}
+	for (size_t i = 0; i < layers.n; i++)
+		if (!layer_type_ok(layers.v[i].media_type)) {
+			brig_err_set(e, 0, "%s: layer %zu is a `%s`, not a container image's layer",
+				     dir, i + 1, layers.v[i].media_type);
+			goto out;
+		}
 	for (size_t i = 0; i < layers.n; i++) {
 		cleanup_free char *what = xasprintf("%s: layer %zu (%s)", dir, i + 1, layers.v[i].digest);
 		int fd = copy_layer(layoutfd, &layers.v[i], tmpfd, dir, e), r;
