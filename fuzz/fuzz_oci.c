@@ -8,6 +8,7 @@
  * config's Env, WorkingDir and StopSignal (abort() otherwise): nothing an
  * image says can add a parameter or expand a variable in the file. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,14 +43,19 @@ static void lines_load_back(const struct image_config *c)
 	sb_adds(&text, "}\n");
 	mem = (struct conf_memfile){ "jail.conf", text.s, text.len };
 	src.mem = &mem;
-	if (conf_load(&src, &conf, &d) < 0 || d.nerrors)
+	if (conf_load(&src, &conf, &d) < 0 || d.nerrors) {
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i].text);
+		fprintf(stderr, "the lines of an image's config do not load:\n%s", text.s);
 		abort();
+	}
 	jd = conf_jail_set(conf)->v[0];
 	env = jd_list(jd, JP_EXEC_ENV, &n);
-	if (n != c->nenv)
+	if (n != image_env_count(c))
 		abort();
-	for (size_t i = 0; i < n; i++)
-		same_str(c->env[i], env[i]);
+	for (size_t i = 0, k = 0; i < c->nenv; i++)
+		if (image_env_ok(c->env[i]))
+			same_str(c->env[i], env[k++]);
 	same_str(c->workdir ? c->workdir : "/", jd_str(jd, JP_EXEC_WORKDIR));
 	same_str(c->stop_signal ? c->stop_signal : "SIGTERM", jd_str(jd, JP_EXEC_STOP_SIGNAL));
 	if ((c->nentrypoint + c->ncmd > 0) != jd_set(jd, JP_COMMAND))

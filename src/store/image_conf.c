@@ -41,6 +41,20 @@ static void add_comment_text(struct strbuf *sb, const char *s)
 		sb_addc(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
 }
 
+bool image_env_ok(const char *var)
+{
+	return var[0] && var[0] != '=' && strchr(var, '=');
+}
+
+size_t image_env_count(const struct image_config *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nenv; i++)
+		n += image_env_ok(c->env[i]);
+	return n;
+}
+
 /* One command line that runs argv as it is: the words when none needs
  * quoting, else each quoted for /bin/sh. */
 static char *command_line(char *const *a, size_t na, char *const *b, size_t nb)
@@ -93,14 +107,20 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 		add_literal(out, line);
 		sb_adds(out, ";\n");
 	}
-	if (c->nenv) {
-		sb_adds(out, "\texec.env = ");
-		for (size_t i = 0; i < c->nenv; i++) {
-			if (i)
-				sb_adds(out, ",\n\t    ");
-			add_literal(out, c->env[i]);
-		}
-		sb_adds(out, ";\n");
+	for (size_t i = 0, n = 0; i < c->nenv; i++) {
+		if (!image_env_ok(c->env[i]))
+			continue;
+		sb_adds(out, n++ ? ",\n\t    " : "\texec.env = ");
+		add_literal(out, c->env[i]);
+		if (n == image_env_count(c))
+			sb_adds(out, ";\n");
+	}
+	for (size_t i = 0; i < c->nenv; i++) {
+		if (image_env_ok(c->env[i]))
+			continue;
+		sb_adds(out, "\t# Left out of the image's Env (not NAME=value): ");
+		add_comment_text(out, c->env[i]);
+		sb_addc(out, '\n');
 	}
 	if (c->workdir) {
 		sb_adds(out, "\texec.workdir = ");

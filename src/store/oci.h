@@ -64,6 +64,10 @@ struct image_config {
 	size_t ndiff_ids;
 };
 
+/* Is an Env entry NAME=value (what exec.env takes; others are left out)? */
+bool image_env_ok(const char *var);
+size_t image_env_count(const struct image_config *c);
+
 int image_config_parse(const char *json, size_t len, struct image_config *c, const char *what,
 		       struct brig_err *e);
 void image_config_free(struct image_config *c);

@@ -130,7 +130,7 @@ static void test_jailconf(void **state)
 {
 	const char *j = "{\"config\":{\"Entrypoint\":[\"/bin/sh\",\"-c\"],"
 			"\"Cmd\":[\"echo \\\"$HOME\\\" 'x'\"],"
-			"\"Env\":[\"A=${b} \\\"c\\\"\",\"P=/bin\"],\"WorkingDir\":\"/srv\","
+			"\"Env\":[\"A=${b} \\\"c\\\"\",\"NOVALUE\",\"P=/bin\",\"\"],\"WorkingDir\":\"/srv\","
 			"\"User\":\"app:staff\",\"StopSignal\":\"SIGQUIT\","
 			"\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{},\"x/tcp\":{}},"
 			"\"Volumes\":{\"/data\":{}},\"Labels\":{\"k\":\"v\\nw\"}}}";
@@ -148,6 +148,7 @@ static void test_jailconf(void **state)
 	/* sh -c words, each quoted for the shell, then for jail.conf. */
 	assert_non_null(strstr(text, "\tcommand = \"'/bin/sh' '-c' 'echo \\\"\\$HOME\\\" '\\\\''x'\\\\'''\";\n"));
 	assert_non_null(strstr(text, "\texec.env = \"A=\\${b} \\\"c\\\"\",\n\t    \"P=/bin\";\n"));
+	assert_non_null(strstr(text, "\t# Left out of the image's Env (not NAME=value): NOVALUE\n"));
 	assert_non_null(strstr(text, "\texec.workdir = \"/srv\";\n"));
 	assert_non_null(strstr(text, "\texec.jail_user = \"app\";\n"));
 	assert_non_null(strstr(text, "\texec.stop.signal = \"SIGQUIT\";\n"));
