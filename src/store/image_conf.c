@@ -87,10 +87,16 @@ static char *command_line(char *const *a, size_t na, char *const *b, size_t nb)
 	return sb_steal(&sb);
 }
 
-/* "1000:1000" or "www:www": the user part (exec.jail_user takes a name or
- * a uid of the jail's /etc/passwd). */
+/* exec.jail_user of an image's User: "www:staff" -> "www" (a name of the
+ * jail's /etc/passwd, with its groups); "1000" and "1000:1000" as they are
+ * (numeric ids need no passwd entry). */
 static char *user_part(const char *user)
 {
+	size_t n = strspn(user, "0123456789");
+
+	if (n && (!user[n] || (user[n] == ':' && user[n + 1] &&
+			       strspn(user + n + 1, "0123456789") == strlen(user + n + 1))))
+		return xstrdup(user);
 	return xstrndup(user, strcspn(user, ":"));
 }
 
@@ -130,7 +136,7 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 	if (c->user) {
 		cleanup_free char *u = user_part(c->user);
 
-		if (strchr(c->user, ':')) {
+		if (strcmp(u, c->user)) {
 			sb_adds(out, "\t# The image's User is ");
 			add_comment_text(out, c->user);
 			sb_adds(out, "; commands run with that user's own groups.\n");

@@ -69,6 +69,14 @@ expect_rc 0 $BRIG start h
 expect_eq "exec.start" "V=one two
 /etc" "$(cat "$S/jails/h/root/tmp/start")"
 expect_eq "host hook" none "$(cat "$T/host")"
+# An image's numeric User needs no passwd entry (as in container runtimes):
+# UID[:GID], group 0 unless given, home /.
+expect_rc 0 $BRIG exec -u 4242:4343 h sh -c 'echo "$(id -u):$(id -g):$HOME:$(pwd)"'
+expect_eq "numeric user" "4242:4343:/:/etc" "$OUT"
+expect_rc 0 $BRIG exec -u 4242 h sh -c 'echo "$(id -u):$(id -g)"'
+expect_eq "numeric uid" "4242:0" "$OUT"
+expect_rc 127 $BRIG exec -u nosuch h true
+expect_grep 'user "nosuch": not found in the jail' "$ERR"
 expect_rc 0 $BRIG stop h
 expect_eq "exec.stop" "V=one two
 /etc" "$(cat "$S/jails/h/root/tmp/stop")"
