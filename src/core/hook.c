@@ -20,16 +20,13 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* jail(8)'s shell metacharacters: a command holding one runs under
- * /bin/sh -c, any other is split at blanks and executed directly. */
-#define SHELL_CHARS "!\"$&'()*;<>?[\\]`{|}~"
 
 char **hook_argv(const char *cmd)
 {
 	char **v = NULL;
 	size_t n = 0;
 
-	if (strpbrk(cmd, SHELL_CHARS)) {
+	if (strpbrk(cmd, CONF_SHELL_CHARS)) {
 		v = xcalloc(4, sizeof(*v));
 		v[0] = xstrdup("/bin/sh");
 		v[1] = xstrdup("-c");

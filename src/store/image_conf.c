@@ -6,14 +6,12 @@
  * as a literal (no jail.conf variable expands in it). */
 #include <string.h>
 
+#include "conf/conf.h"
 #include "store/internal.h"
 #include "store/oci.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* jail(8)'s shell metacharacters (core/hook.c): a command holding one runs
- * under /bin/sh -c, any other is split at blanks. */
-#define SHELL_CHARS "!\"$&'()*;<>?[\\]`{|}~"
 
 /* s as a jail.conf double-quoted string whose value is s itself. */
 static void add_literal(struct strbuf *sb, const char *s)
@@ -65,7 +63,7 @@ static char *command_line(char *const *a, size_t na, char *const *b, size_t nb)
 	for (size_t i = 0; i < na + nb; i++) {
 		const char *w = i < na ? a[i] : b[i - na];
 
-		plain &= *w && !strpbrk(w, SHELL_CHARS " \t\n\r\f\v");
+		plain &= *w && !strpbrk(w, CONF_SHELL_CHARS " \t\n\r\f\v");
 	}
 	for (size_t i = 0; i < na + nb; i++) {
 		const char *w = i < na ? a[i] : b[i - na];
