@@ -5,7 +5,7 @@
 #                   variant and run every test (unit, golden, integration,
 #                   a short fuzz run); ends with "N passed, N failed"
 #   make demo       the seed's setup, end to end, in a throwaway sandbox
-#   make fuzz       the config and state-file fuzzers for FUZZ_SECONDS
+#   make fuzz       the config, state-file and image fuzzers for FUZZ_SECONDS
 #                   (default 600) each
 #   make bench      the benchmarks under bench/
 #   make docs       the parameter lists of the man pages and doc/ from the
@@ -158,11 +158,20 @@ $(BUILD)/fuzz/fuzz_state: fuzz/fuzz_state.c $(STATE_SRCS)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
+# What brig reads of a container image, and the jail.conf lines it writes
+# from an image's config (loaded back by the configuration engine).
+OCI_SRCS := src/store/oci_json.c src/store/image_conf.c $(CONF_SRCS)
+$(BUILD)/fuzz/fuzz_oci: fuzz/fuzz_oci.c $(OCI_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
+
 asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
-	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/brig
+	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state \
+		$(BUILD)/fuzz/fuzz_oci $(BUILD)/brig
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -171,12 +180,14 @@ demo: deps
 	@BUILD=$(BUILD) sh examples/demo.sh
 
 FUZZ_SECONDS ?= 600
-fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state
-	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state
+fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci
 	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=fuzz/jailconf.dict $(BUILD)/fuzz/corpus fuzz/corpus
 	$(BUILD)/fuzz/fuzz_state -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		$(BUILD)/fuzz/corpus-state fuzz/corpus-state
+	$(BUILD)/fuzz/fuzz_oci -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		$(BUILD)/fuzz/corpus-oci fuzz/corpus-oci
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig

@@ -1,4 +1,4 @@
-/* brig template create NAME --from SOURCE | ls [--json] | rm NAME */
+/* brig template create NAME --from SOURCE | ls [-v] [--json] | rm NAME */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +14,10 @@
 
 static int usage(void)
 {
-	cli_error("usage: brig template create NAME --from SOURCE [--devices] | ls [--json] | rm NAME\n"
+	cli_error("usage: brig template create NAME --from SOURCE [--devices] | ls [-v] [--json] | rm NAME\n"
 		  "  SOURCE: busybox, a directory, a tarball (.tar, .tar.gz, .tgz, .txz, .tar.xz,\n"
-		  "  .tar.zst) or debootstrap:SUITE[:PKG,PKG...]\n"
+		  "  .tar.zst), debootstrap:SUITE[:PKG,PKG...], an OCI image layout oci:DIR[:REF]\n"
+		  "  or docker-archive:FILE (docker save, podman save)\n"
 		  "  --devices: keep the source's device nodes (left out by default: a jail\n"
 		  "  gets its /dev from brig)");
 	return 2;
@@ -84,6 +85,15 @@ static void list_json(const struct store_template *v, size_t n)
 		for (size_t k = 0; k < v[i].njails; k++)
 			json_str(&j, v[i].jails[k]);
 		json_arr_end(&j);
+		json_key(&j, "labels");
+		json_obj_begin(&j);
+		for (size_t k = 0; k < v[i].nlabels; k++) {
+			cleanup_free char *key = xstrndup(v[i].labels[k], strcspn(v[i].labels[k], "="));
+
+			json_key(&j, key);
+			json_str(&j, v[i].labels[k] + strlen(key) + (v[i].labels[k][strlen(key)] ? 1 : 0));
+		}
+		json_obj_end(&j);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -91,8 +101,8 @@ static void list_json(const struct store_template *v, size_t n)
 	sb_free(&sb);
 }
 
-/* The templates as a table. */
-static void list_text(const struct store_template *v, size_t n)
+/* The templates as a table; verbose: an image's labels under its row. */
+static void list_text(const struct store_template *v, size_t n, bool verbose)
 {
 	printf("%-16s %-19s %-24s %s\n", "NAME", "CREATED", "THIN JAILS", "SOURCE");
 	for (size_t i = 0; i < n; i++) {
@@ -103,6 +113,8 @@ static void list_text(const struct store_template *v, size_t n)
 			sb_addf(&jails, "%s%s", k ? "," : "", v[i].jails[k]);
 		printf("%-16s %-19s %-24s %s\n", v[i].name, cli_time(v[i].created, when, sizeof(when)),
 		       jails.len ? jails.s : "-", v[i].source);
+		for (size_t k = 0; verbose && k < v[i].nlabels; k++)
+			printf("    label %s\n", v[i].labels[k]);
 		sb_free(&jails);
 	}
 }
@@ -112,12 +124,14 @@ static int list(int argc, char **argv)
 {
 	struct store_template *v;
 	struct brig_err e;
-	bool json = false;
+	bool json = false, verbose = false;
 	size_t n;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = true;
 		else
 			return usage();
 	}
@@ -128,7 +142,7 @@ static int list(int argc, char **argv)
 	if (json)
 		list_json(v, n);
 	else
-		list_text(v, n);
+		list_text(v, n, verbose);
 	store_template_list_free(v, n);
 	return 0;
 }

@@ -224,6 +224,11 @@ int conf_load_untrusted(const struct conf_untrusted *u, struct conf **out, struc
  * "on-failure" (a status other than 0, or killed) or "always", each with
  * an optional ":MAX" (at most MAX restarts in a row; 0 or none: no
  * limit). NULL (unset) is "no". */
+/* jail(8)'s shell metacharacters: a command of exec.* or `command` holding
+ * one runs under /bin/sh -c, any other is split at blanks and executed
+ * directly (core/hook.c; store/image_conf.c writes an image's command so). */
+#define CONF_SHELL_CHARS "!\"$&'()*;<>?[\\]`{|}~"
+
 enum conf_restart { CONF_RESTART_NO, CONF_RESTART_ON_FAILURE, CONF_RESTART_ALWAYS };
 /* 0 and *mode, *max; -1 if s is none of these. */
 int conf_restart_parse(const char *s, enum conf_restart *mode, long *max);

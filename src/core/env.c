@@ -36,15 +36,38 @@ static bool allowed(const char *var, bool clean)
 	return false;
 }
 
-char **env_jail(bool clean)
+/* Set "NAME=value" in v, replacing a variable of that name. */
+static void set_var(char ***v, size_t *n, const char *var)
 {
+	size_t len = strcspn(var, "=");
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strncmp((*v)[i], var, len) && (*v)[i][len] == '=') {
+			free((*v)[i]);
+			(*v)[i] = xstrdup(var);
+			return;
+		}
+	push(v, n, xstrdup(var));
+}
+
+char **env_jail(bool clean, const struct jail_def *d)
+{
+	char *const *add = NULL;
 	char **v = NULL;
-	size_t n = 0;
+	size_t n = 0, nadd = 0;
 
 	push(&v, &n, xstrdup("PATH=" JAIL_PATH));
 	for (char **e = environ; e && *e; e++)
 		if (allowed(*e, clean))
 			push(&v, &n, xstrdup(*e));
+	/* exec.env last, whatever exec.clean says: it is the jail's own
+	 * (an image's Env), not the caller's. spec_build checked each is
+	 * NAME=value. */
+	if (d)
+		add = jd_list(d, JP_EXEC_ENV, &nadd);
+	for (size_t i = 0; i < nadd; i++)
+		if (strchr(add[i], '=') && add[i][0] != '=')
+			set_var(&v, &n, add[i]);
 	return v;
 }
 

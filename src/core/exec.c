@@ -115,13 +115,14 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	}
 	cg = state_obj_ids(&st, JOBJ_CGROUP, &ncg);
 	d = jail_recorded_def(&st);
-	env = env_jail(o->login || jd_on(d, JP_EXEC_CLEAN));
+	env = env_jail(o->login || jd_on(d, JP_EXEC_CLEAN), d);
 	r.pidfd = pidfd;
 	r.nsflags = st.nsflags;
 	r.cgroups = cg;
 	r.ncgroups = ncg;
 	r.user = o->user ? o->user : jd_str(d, JP_EXEC_JAIL_USER);
 	r.argv = o->argv;
+	r.dir = jd_str(d, JP_EXEC_WORKDIR);
 	r.login = o->login || !o->argv;
 	r.env = env;
 	r.caps = st.caps;

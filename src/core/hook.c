@@ -20,16 +20,13 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-/* jail(8)'s shell metacharacters: a command holding one runs under
- * /bin/sh -c, any other is split at blanks and executed directly. */
-#define SHELL_CHARS "!\"$&'()*;<>?[\\]`{|}~"
 
 char **hook_argv(const char *cmd)
 {
 	char **v = NULL;
 	size_t n = 0;
 
-	if (strpbrk(cmd, SHELL_CHARS)) {
+	if (strpbrk(cmd, CONF_SHELL_CHARS)) {
 		v = xcalloc(4, sizeof(*v));
 		v[0] = xstrdup("/bin/sh");
 		v[1] = xstrdup("-c");
@@ -187,6 +184,7 @@ static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, cha
 	r->cgroups = cgroups;
 	r->ncgroups = ncg;
 	r->user = x->sp.jail_user;
+	r->dir = x->sp.workdir;
 	r->argv = argv;
 	r->env = env;
 	r->caps = x->st.caps;
@@ -254,7 +252,7 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 			return brig_err_wrap(e, "%s: brig's log of the jail", param);
 	}
 	cg = state_obj_ids(&x->st, JOBJ_CGROUP, &ncg);
-	env = env_jail(x->sp.clean);
+	env = env_jail(x->sp.clean, x->def);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;
 	if (x->sp.jail_user && jd_on(x->def, JP_EXEC_SYSTEM_JAIL_USER)) {

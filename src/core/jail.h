@@ -122,8 +122,9 @@ void hook_argv_free(char **argv);
 /* Environments: for commands run inside a jail (PATH and an allow-list of
  * the caller's variables; with clean only TERM), and for host hooks (the
  * caller's, or with clean PATH, TERM and brig's BRIG_RUNDIR, BRIG_CONFDIR,
- * BRIG_STOREDIR, BRIG_LOGDIR, plus JID, JNAME, JPATH). */
-char **env_jail(bool clean);
+ * BRIG_STOREDIR, BRIG_LOGDIR, plus JID, JNAME, JPATH); d's exec.env is
+ * added to a jail's (d NULL: none). */
+char **env_jail(bool clean, const struct jail_def *d);
 char **env_host(bool clean, int jid, const char *name, const char *path);
 void env_free(char **env);
 

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/state.h"
@@ -265,10 +267,41 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	return 0;
 }
 
+/* A signal by name (SIGTERM, TERM, any case) or number; 0 if none. */
+static int signal_number(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return 0;
+	n = strtol(s, &end, 10);
+	if (!*end)
+		return n > 0 && n < SIGRTMIN ? (int)n : 0;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (int i = 1; i < SIGRTMIN; i++) {
+		const char *abbrev = sigabbrev_np(i);
+
+		if (abbrev && !strcasecmp(s, abbrev))
+			return i;
+	}
+	return 0;
+}
+
+int spec_signal(const char *s)
+{
+	int n = signal_number(s);
+
+	return n ? n : SIGTERM;
+}
+
 void spec_runtime(const struct jail_def *d, struct jspec *sp)
 {
 	sp->persist = jd_on(d, JP_PERSIST);
 	sp->stop_timeout = (long)jd_int(d, JP_STOP_TIMEOUT);
+	sp->stop_signal = spec_signal(jd_str(d, JP_EXEC_STOP_SIGNAL));
+	sp->workdir = jd_str(d, JP_EXEC_WORKDIR);
 	sp->exec_timeout = (long)jd_int(d, JP_EXEC_TIMEOUT);
 	sp->clean = jd_on(d, JP_EXEC_CLEAN);
 	sp->jail_user = jd_str(d, JP_EXEC_JAIL_USER);
@@ -312,6 +345,20 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	if (sp->stop_timeout < 0 || sp->exec_timeout < 0)
 		return brig_err_set(e, 0, "%s: must not be negative",
 				    jd_name(sp->stop_timeout < 0 ? JP_STOP_TIMEOUT : JP_EXEC_TIMEOUT));
+	if (!signal_number(jd_str(d, JP_EXEC_STOP_SIGNAL)) ||
+	    signal_number(jd_str(d, JP_EXEC_STOP_SIGNAL)) == SIGKILL)
+		return brig_err_set(e, 0, "%s: \"%s\": not a signal name (SIGTERM, SIGQUIT, ...) or number "
+				    "other than SIGKILL", jd_name(JP_EXEC_STOP_SIGNAL),
+				    jd_str(d, JP_EXEC_STOP_SIGNAL));
+	if (sp->workdir[0] != '/')
+		return brig_err_set(e, 0, "%s: \"%s\": not an absolute path in the jail",
+				    jd_name(JP_EXEC_WORKDIR), sp->workdir);
+	for (size_t i = 0, n = 0; i < (n ? n : 1); i++) {
+		char *const *v = jd_list(d, JP_EXEC_ENV, &n);
+
+		if (n && (!strchr(v[i], '=') || v[i][0] == '='))
+			return brig_err_set(e, 0, "%s: \"%s\": not NAME=value", jd_name(JP_EXEC_ENV), v[i]);
+	}
 	if (check_net(d, sp, e) < 0 || check_userns(d, sp, e) < 0)
 		return -1;
 	sp->host_ipc = host_ipc(d);

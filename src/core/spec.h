@@ -35,6 +35,8 @@ struct jspec {
 	uint64_t caps;
 	bool socket_af;		/* allow.socket_af: every socket family */
 	long stop_timeout;	/* seconds */
+	int stop_signal;	/* exec.stop.signal, for init */
+	const char *workdir;	/* exec.workdir: where commands run */
 	long exec_timeout;	/* seconds, 0: none */
 	bool clean;
 	const char *jail_user;
@@ -55,6 +57,8 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e);
  * exec.consolelog, persist), unchecked: for stopping a jail from the
  * model it was started with. */
 void spec_runtime(const struct jail_def *d, struct jspec *sp);
+/* exec.stop.signal's number (SIGTERM if it names none). */
+int spec_signal(const char *s);
 
 struct jstate;
 struct seccomp_prog;

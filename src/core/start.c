@@ -160,6 +160,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.path = sp->path, .own_net = sp->own_net, .netns = -1,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
+		.stop_signal = sp->stop_signal,
 		.filter = spec_filter(&x->st),
 		.userns = sp->userns, .rootmnt = x->rootmnt,
 	};

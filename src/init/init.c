@@ -9,7 +9,7 @@
  * sealed against writes, and the process makes itself non-dumpable first
  * thing, so /proc/1/exe cannot be opened from inside the jail either.
  *
- *   brig-init PERSIST STOP_TIMEOUT
+ *   brig-init PERSIST STOP_TIMEOUT [STOP_SIGNAL]
  *
  * It reaps orphans. It obeys only signals sent from outside the jail's PID
  * namespace (signalfd reports sender pid 0 for those), so the jail's own
@@ -18,7 +18,8 @@
  *            ends when its last process exits (jail(8) keeps a jail alive
  *            while exec.start, command and exec.poststart run);
  *   SIGUSR2  "a process I entered into the jail exited": look again;
- *   SIGTERM  stop: SIGTERM to every process of the jail, wait up to
+ *   SIGTERM  stop: STOP_SIGNAL (exec.stop.signal; SIGTERM) to every
+ *            process of the jail, wait up to
  *            STOP_TIMEOUT seconds, SIGKILL the rest, exit.
  * Processes entered with setns() are not its children, so besides the pokes
  * it re-counts the jail's processes (its /proc) every second once ready.
@@ -202,12 +203,12 @@ static unsigned long wait_signals(int sfd, long timeout_ms)
 	return got;
 }
 
-/* Stop the jail: SIGTERM all, wait up to timeout_s, SIGKILL the rest. */
-static __attribute__((noreturn)) void shutdown(int sfd, int procfd, long timeout_s)
+/* Stop the jail: signal all, wait up to timeout_s, SIGKILL the rest. */
+static __attribute__((noreturn)) void shutdown(int sfd, int procfd, long timeout_s, long sig)
 {
 	long deadline = now_ms() + timeout_s * 1000;
 
-	sys(__NR_kill, -1, SIGTERM, 0);
+	sys(__NR_kill, -1, sig, 0);
 	for (;;) {
 		long left = deadline - now_ms();
 
@@ -264,6 +265,7 @@ void start_c(long *sp)
 	char **argv = (char **)(sp + 1);
 	int persist = sp[0] > 1 && argv[1][0] == '1';
 	long stop_timeout = sp[0] > 2 ? parse_num(argv[2]) : 10;
+	long stop_signal = sp[0] > 3 ? parse_num(argv[3]) : SIGTERM;
 	unsigned long mask = ~0UL;
 	int ready = 0, sfd, procfd;
 
@@ -282,7 +284,7 @@ void start_c(long *sp)
 
 		reap();
 		if (got & (1UL << (SIGTERM - 1)))
-			shutdown(sfd, procfd, stop_timeout);
+			shutdown(sfd, procfd, stop_timeout, stop_signal > 0 && stop_signal < 32 ? stop_signal : SIGTERM);
 		if (got & (1UL << (SIGUSR1 - 1)))
 			ready = 1;
 		if (ready && !persist && count_others(procfd) == 0)

@@ -366,7 +366,8 @@ int archive_extract_rest(struct archive *a, int rootfd, const struct extract *x,
 			rc = -1;
 			break;
 		}
-		if (member_unwanted_device(ent, x->dev, &gone))
+		if ((x->skip && x->skip(archive_entry_pathname(ent))) ||
+		    member_unwanted_device(ent, x->dev, &gone))
 			continue;
 		if (budget_member(&b, ent, x->what, e) < 0) {
 			rc = -1;

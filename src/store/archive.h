@@ -33,6 +33,10 @@ struct extract {
 	const char *what;		/* names the archive in errors */
 	struct store_devices *dev;	/* device nodes: NULL keeps them */
 	const struct store_progress *p;
+	/* Members to pass over (an image layer's whiteouts, which
+	 * oci_layer.c applies itself): called with the cleaned path of a
+	 * member that passed the checks above. NULL: none. */
+	bool (*skip)(const char *path);
 };
 
 /* Extract the rest of a's members into the directory rootfd, refusing

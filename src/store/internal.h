@@ -225,10 +225,18 @@ int jail_install(int storefd, struct tmpdir *t, const char *name, const char *co
 
 /* Path of jail.conf.d/NAME.conf; caller frees. */
 char *jailconf_path(const char *name);
-/* The text of a new jail's file. */
+struct image_config;
+struct strbuf;
+/* The text of a new jail's file; img: the template's image config, or NULL. */
 char *jailconf_render(const char *name, const char *path, const char *template,
-		      const char *backend, char *const *params, size_t nparams,
-		      struct brig_err *e);
+		      const char *backend, const struct image_config *img, char *const *params,
+		      size_t nparams, struct brig_err *e);
+/* image_conf.c: the lines an image's config gives a new jail's block. */
+void image_conf_lines(struct strbuf *out, const struct image_config *c, const char *template);
+/* The image config of the template (templates/NAME/image.json): 1 and *c
+ * when it has one, 0 when not, -1 on error. */
+int template_image_config(int storefd, const char *template, struct image_config *c,
+			  struct brig_err *e);
 /* An existing file moved to a new name and path (import): the block's name
  * and its path line rewritten. */
 char *jailconf_rebase(const char *text, const char *oldname, const char *name,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "store/oci.h"
 #include "util/mem.h"
 #include "util/paths.h"
 
@@ -99,6 +100,8 @@ int store_jail_create(const struct store_create *c, char **conf_out, struct brig
 	cleanup_free char *path = NULL, *text = NULL, *tmplroot = NULL;
 	const struct backend *be;
 	struct tmpdir t = { .fd = -1 };
+	struct image_config img = { 0 };
+	int image;
 
 	if (why)
 		return brig_err_set(e, 0, "jail `%s`: invalid name: %s", c->name, why);
@@ -125,7 +128,12 @@ int store_jail_create(const struct store_create *c, char **conf_out, struct brig
 	path = jail_root_path(c->name, e);
 	if (!path)
 		goto fail;
-	text = jailconf_render(c->name, path, c->template, be->name, c->params, c->nparams, e);
+	image = template_image_config(storefd, c->template, &img, e);
+	if (image < 0)
+		goto fail;
+	text = jailconf_render(c->name, path, c->template, be->name, image ? &img : NULL,
+			       c->params, c->nparams, e);
+	image_config_free(&img);
 	if (!text)
 		goto fail;
 	if (c->check) {

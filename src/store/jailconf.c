@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/internal.h"
+#include "store/oci.h"
 #include "util/io.h"
 #include "util/mem.h"
 #include "util/mkdirp.h"
@@ -18,10 +19,11 @@ static const struct {
 	const char *name;
 	const char *line;
 	const char *negation;	/* the same parameter turned off */
+	bool rc;		/* /etc/rc's: not for an image's command */
 } defaults[] = {
-	{ "exec.start", "exec.start = \"/bin/sh /etc/rc\";", NULL },
-	{ "exec.stop", "exec.stop = \"/bin/sh /etc/rc.shutdown\";", NULL },
-	{ "mount.devfs", "mount.devfs;", "mount.nodevfs" },
+	{ "exec.start", "exec.start = \"/bin/sh /etc/rc\";", NULL, true },
+	{ "exec.stop", "exec.stop = \"/bin/sh /etc/rc.shutdown\";", NULL, true },
+	{ "mount.devfs", "mount.devfs;", "mount.nodevfs", false },
 };
 
 /* What the first lines of the block say (as Bastille's jail.conf does, a
@@ -30,6 +32,10 @@ static const char intro[] =
 	"\t# Its /etc/rc starts the services its /etc/rc.conf enables (the busybox\n"
 	"\t# template: syslogd and crond, as FreeBSD's rc.conf defaults); the jail\n"
 	"\t# ends when its last process does, unless persist is set.\n";
+static const char intro_image[] =
+	"\t# Its template is a container image: the image's command runs as the\n"
+	"\t# jail's service, with the image's environment, working directory and\n"
+	"\t# user (below); the jail ends when it does, unless persist is set.\n";
 
 /* Parameters shown commented out, each with what it is for; left out
  * when the command line sets the parameter. "%N": the jail's name. */
@@ -159,9 +165,13 @@ static int param_line(const char *arg, const char *verb, struct strbuf *line, ch
  * defaults, then included files (the seed's base.conf sets exec.start,
  * and its own path), then the store's path, then the given parameters. */
 char *jailconf_render(const char *name, const char *path, const char *template,
-		      const char *backend, char *const *params, size_t nparams,
-		      struct brig_err *e)
+		      const char *backend, const struct image_config *img, char *const *params,
+		      size_t nparams, struct brig_err *e)
 {
+	/* An image's command is its service: no /etc/rc around it (the
+	 * image may have no shell). */
+	bool image_cmd = img && img->nentrypoint + img->ncmd > 0;
+
 	struct strbuf includes = STRBUF_INIT, given = STRBUF_INIT, out = STRBUF_INIT;
 	bool overridden[ARRAY_SIZE(defaults)] = { false };
 	bool hinted[ARRAY_SIZE(hints)] = { false };
@@ -189,9 +199,9 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 		      "# This file is yours to edit; `brig destroy %s` removes it. Every\n"
 		      "# parameter is in brig.conf(5); `brig config check %s` checks it.\n"
 		      "%s {\n", name, template, backend, name, name, name);
-	sb_adds(&out, intro);
+	sb_adds(&out, image_cmd ? intro_image : intro);
 	for (size_t d = 0; d < ARRAY_SIZE(defaults); d++)
-		if (!overridden[d])
+		if (!overridden[d] && !(image_cmd && defaults[d].rc))
 			sb_addf(&out, "\t%s\n", defaults[d].line);
 	for (size_t h = 0; h < ARRAY_SIZE(hints); h++)
 		if (!hinted[h])
@@ -199,6 +209,8 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 	if (includes.len)
 		sb_adds(&out, includes.s);
 	add_path_line(&out, path);
+	if (img)
+		image_conf_lines(&out, img, template);
 	if (given.len)
 		sb_adds(&out, given.s);
 	sb_adds(&out, "}\n");

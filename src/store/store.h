@@ -81,6 +81,8 @@ struct store_template {
 	long long created;	/* seconds since the epoch */
 	char **jails;		/* thin jails that use it */
 	size_t njails;
+	char **labels;		/* an image's Labels, "KEY=value" */
+	size_t nlabels;
 };
 
 int store_template_list(struct store_template **out, size_t *n, struct brig_err *e);

@@ -11,7 +11,9 @@
 
 #include "store/archive.h"
 #include "store/internal.h"
+#include "store/oci.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include "util/strbuf.h"
 
 #define DEBOOTSTRAP_PREFIX "debootstrap:"
@@ -48,10 +50,13 @@ static int fill(const char *source, int tmpfd, char **recorded, struct store_dev
 
 	if (!strcmp(source, "busybox") || !strncmp(source, DEBOOTSTRAP_PREFIX, strlen(DEBOOTSTRAP_PREFIX))) {
 		*recorded = xstrdup(source);
+	} else if (oci_is_source(source)) {
+		/* oci_template_fill records it. */
 	} else if (stat(source, &st) < 0) {
 		return brig_err_set(e, 0, "unknown source `%s`: %s; a source is `busybox`, a directory, "
-				    "a tarball (.tar, .tar.gz, .tgz, .txz, .tar.xz, .tar.zst) or "
-				    "debootstrap:SUITE[:PKG,...]", source, strerror(errno));
+				    "a tarball (.tar, .tar.gz, .tgz, .txz, .tar.xz, .tar.zst), "
+				    "debootstrap:SUITE[:PKG,...], oci:DIR[:REF] or docker-archive:FILE",
+				    source, strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		*recorded = realpath(source, NULL);
 		if (!*recorded)
@@ -83,6 +88,8 @@ static int fill(const char *source, int tmpfd, char **recorded, struct store_dev
 		rc = brig_err_set(e, errno, "setting the root's mode");
 	else if (!strcmp(source, "busybox"))
 		rc = source_busybox(rootfd, p, e);
+	else if (oci_is_source(source))
+		rc = oci_template_fill(source, tmpfd, rootfd, recorded, dev, p, e);
 	else if (!strncmp(source, DEBOOTSTRAP_PREFIX, strlen(DEBOOTSTRAP_PREFIX)))
 		rc = source_debootstrap(rootfd, source + strlen(DEBOOTSTRAP_PREFIX), p, e) < 0 ? -1 :
 		     strip_devices(rootfd, dev, e);
@@ -155,6 +162,23 @@ int store_template_create(const char *name, const char *source, struct store_dev
 		return brig_err_wrap(e, "template %s", name);
 	}
 	return 0;
+}
+
+int template_image_config(int storefd, const char *template, struct image_config *c,
+			  struct brig_err *e)
+{
+	cleanup_free char *path = xasprintf("templates/%s/" IMAGE_CONFIG_FILE, template);
+	cleanup_free char *json = NULL;
+	size_t len;
+	int rc = fs_exists(storefd, path, e);
+
+	*c = (struct image_config){ 0 };
+	if (rc <= 0)
+		return rc;
+	if (read_bounded(storefd, path, READ_AT, OCI_JSON_MAX, &json, &len, e) < 0 ||
+	    image_config_parse(json, len, c, path, e) < 0)
+		return brig_err_wrap(e, "template %s", template);
+	return 1;
 }
 
 /* Every jail's meta, to find the thin jails of a template. */
@@ -252,6 +276,7 @@ int store_template_list(struct store_template **out, size_t *n, struct brig_err 
 	while ((de = readdir(d))) {
 		cleanup_free char *metapath = xasprintf("templates/%s/meta", de->d_name);
 		struct brig_err ignored;
+		struct image_config img;
 		struct meta m;
 
 		if (de->d_name[0] == '.' || meta_read(storefd, metapath, &m, &ignored) < 0)
@@ -263,6 +288,12 @@ int store_template_list(struct store_template **out, size_t *n, struct brig_err 
 			.created = meta_get(&m, "created") ? atoll(meta_get(&m, "created")) : 0,
 		};
 		v[count].jails = users_of(&ix, de->d_name, &v[count].njails);
+		if (template_image_config(storefd, de->d_name, &img, &ignored) > 0) {
+			v[count].labels = TAKE_PTR(img.labels);
+			v[count].nlabels = img.nlabels;
+			img.nlabels = 0;
+			image_config_free(&img);
+		}
 		count++;
 		meta_free(&m);
 	}
@@ -283,6 +314,9 @@ void store_template_list_free(struct store_template *v, size_t n)
 		for (size_t j = 0; j < v[i].njails; j++)
 			free(v[i].jails[j]);
 		free(v[i].jails);
+		for (size_t j = 0; j < v[i].nlabels; j++)
+			free(v[i].labels[j]);
+		free(v[i].labels);
 	}
 	free(v);
 }

@@ -62,28 +62,60 @@ static int setup_stdio(const struct enter_req *r, int pty, struct brig_err *e)
 	return 0;
 }
 
-/* Y: change to dir inside the jail (falling back to /) and check that the
- * result is a real path of the jail, not a handle left outside it. */
-static int enter_dir(const char *dir, struct brig_err *e)
+/* Y: change to dir inside the jail (falling back to / unless exact) and
+ * check that the result is a real path of the jail, not a handle left
+ * outside it. */
+static int enter_dir(const char *dir, bool exact, struct brig_err *e)
 {
 	char cwd[4096];
 
-	if (chdir(dir) < 0 && chdir("/") < 0)
-		return brig_err_set(e, errno, "chdir");
+	if (chdir(dir) < 0 && (exact || chdir("/") < 0))
+		return brig_err_set(e, errno, "chdir %s", exact ? dir : "/");
 	if (!getcwd(cwd, sizeof(cwd)) || cwd[0] != '/')
 		return brig_err_set(e, EPERM, "the working directory is outside the jail");
 	return 0;
 }
 
+/* "UID" or "UID:GID" that the jail's passwd does not know (a container
+ * image's User): those ids, group 0 unless given, home /, as container
+ * runtimes do. -1 if name is not such numbers. */
+static int numeric_user(const char *name, struct jail_user *u)
+{
+	unsigned long long uid, gid = 0;
+	char *end;
+
+	if (name[0] < '0' || name[0] > '9')
+		return -1;
+	uid = strtoull(name, &end, 10);
+	if (*end == ':') {
+		if (end[1] < '0' || end[1] > '9')
+			return -1;
+		gid = strtoull(end + 1, &end, 10);
+	}
+	if (*end || uid > 0xfffffffeULL || gid > 0xfffffffeULL)
+		return -1;
+	*u = (struct jail_user){ .name = xstrdup(name), .uid = (uid_t)uid, .gid = (gid_t)gid,
+				 .groups = xcalloc(1, sizeof(gid_t)), .ngroups = 1,
+				 .home = xstrdup("/"), .shell = xstrdup("/bin/sh") };
+	u->groups[0] = (gid_t)gid;
+	return 0;
+}
+
 /* Y: look name up in the jail's own files, read beneath its root (Y's,
- * since it joined the jail's mount namespace). */
+ * since it joined the jail's mount namespace); numeric ids it does not
+ * know are taken as they are. */
 static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
 {
 	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (root < 0)
 		return brig_err_set(e, errno, "the jail's root");
-	return passwd_lookup(root, "/etc/passwd", "/etc/group", name, u, e);
+	if (passwd_lookup(root, "/etc/passwd", "/etc/group", name, u, e) == 0)
+		return 0;
+	if (numeric_user(name, u) < 0)
+		return -1;
+	brig_err_clear(e);
+	return 0;
 }
 
 /* What X and Y work with (X's copy: X is forked). */
@@ -119,7 +151,7 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 		u = (struct jail_user){ .name = xstrdup("root"), .home = xstrdup("/root"),
 					.shell = xstrdup("/bin/sh") };
 	}
-	if (enter_dir(r->login ? u.home : "/", e) < 0)
+	if (enter_dir(r->login ? u.home : r->dir ? r->dir : "/", !r->login && r->dir, e) < 0)
 		return -1;
 	x->envp = build_env(r->env, &u);
 	if (!r->argv) {

@@ -39,6 +39,8 @@ struct enter_req {
 	char *const *cgroups;	/* the jail's cgroup directories */
 	size_t ncgroups;
 	const char *user;	/* user in the jail; NULL: root */
+	const char *dir;	/* working directory in the jail (exec.workdir);
+				 * NULL: "/"; a login shell: the user's home */
 	const struct jail_user *as;	/* instead of user: one resolved elsewhere
 				 * (jexec -U: from the host's passwd) */
 	char *const *argv;	/* NULL: the user's login shell */

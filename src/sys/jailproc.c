@@ -98,12 +98,13 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 static int child_create(const struct jail_setup *s, int rootfd, int nullfd, struct brig_err *e)
 {
 	char persist[2] = { s->persist ? '1' : '0', '\0' };
-	char timeout[24];
-	char *argv[] = { "init", persist, timeout, NULL };
+	char timeout[24], sig[12];
+	char *argv[] = { "init", persist, timeout, sig, NULL };
 	char *envp[] = { NULL };
 	sigset_t all;
 
 	snprintf(timeout, sizeof(timeout), "%ld", s->stop_timeout);
+	snprintf(sig, sizeof(sig), "%d", s->stop_signal > 0 ? s->stop_signal : SIGTERM);
 	/* C is in the jail's cgroups: they become the root of what the
 	 * jail sees. */
 	if (unshare(CLONE_NEWCGROUP) < 0)

@@ -58,6 +58,7 @@ struct jail_setup {
 	uint64_t caps;		/* bounding set, caps_jail_set() */
 	bool persist;
 	long stop_timeout;	/* seconds, for init */
+	int stop_signal;	/* what init sends first at stop (0: SIGTERM) */
 	int initfd;		/* initbin_memfd() */
 	const struct seccomp_prog *filter;	/* seccomp_jail_filter() */
 	bool userns;		/* in a user namespace of its own */

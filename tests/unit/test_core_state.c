@@ -598,14 +598,14 @@ static void test_env(void **state)
 	setenv("JID", "99", 1);
 	old_rundir = getenv("BRIG_RUNDIR") ? xstrdup(getenv("BRIG_RUNDIR")) : NULL;
 	setenv("BRIG_RUNDIR", "/r", 1);
-	v = env_jail(false);
+	v = env_jail(false, NULL);
 	assert_true(has(v, "TERM=xterm"));
 	assert_true(has(v, "LANG=C.UTF-8"));
 	assert_true(has(v, "LC_TIME=C"));
 	assert_false(has(v, "SECRET=x"));
 	assert_true(has(v, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"));
 	env_free(v);
-	v = env_jail(true);
+	v = env_jail(true, NULL);
 	assert_true(has(v, "TERM=xterm"));
 	assert_false(has(v, "LANG=C.UTF-8"));
 	env_free(v);
@@ -623,7 +623,7 @@ static void test_env(void **state)
 	/* A hook's jexec finds the jails of the brig that runs it. */
 	assert_true(has(v, "BRIG_RUNDIR=/r"));
 	env_free(v);
-	v = env_jail(true);
+	v = env_jail(true, NULL);
 	assert_false(has(v, "BRIG_RUNDIR=/r"));
 	env_free(v);
 	if (old_rundir)

@@ -193,7 +193,7 @@ static void test_jailconf(void **state)
 	char *text, *re;
 
 	(void)state;
-	text = jailconf_render("db", "/s/jails/db/root", "bb", "overlay", params, 6, &e);
+	text = jailconf_render("db", "/s/jails/db/root", "bb", "overlay", NULL, params, 6, &e);
 	assert_non_null(text);
 	/* The block: the intro, the defaults not overridden, the hints for
 	 * the parameters not given, includes, path, the given parameters. */
@@ -233,7 +233,7 @@ static void test_jailconf(void **state)
 	     *bad5[] = { "name=x" }, *bad6[] = { "x-y=1" };
 	char **bads[] = { bad1, bad2, bad3, bad4, bad5, bad6 };
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
-		assert_null(jailconf_render("db", "/p", "bb", "overlay", bads[i], 1, &e));
+		assert_null(jailconf_render("db", "/p", "bb", "overlay", NULL, bads[i], 1, &e));
 }
 
 static void test_overlay_escape(void **state)
