@@ -47,7 +47,7 @@ check() {
 	expect_eq "completion of [$1]" "$2" "$got"
 }
 
-check "brig st" "start stop "
+check "brig st" "start stats stop "
 check "brig re" "reload restart "
 check "brig sn" "snapshot snapshots "
 # Internal commands are not offered.
