@@ -1,13 +1,268 @@
-/* brig doctor JAIL: its services and rdr (core/doctor.h). */
+/* brig doctor JAIL: its services and rdr (core/doctor.h). The jail runs
+ * and its init lives; each rdr's jail port has a listener inside the
+ * jail (sock_diag in the jail's network namespace) bound where the rdr
+ * sends; with --rdr, each rdr is probed from the host, through the host
+ * port (the rdr's DNAT, the jail's answer back through the masquerade)
+ * and straight to the jail's port (the path without the rdr). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "core/doctor.h"
+#include "core/lock.h"
+#include "core/state.h"
+#include "net/net.h"
+#include "sys/nsrun.h"
+#include "sys/probe.h"
+#include "sys/proc.h"
+#include "sys/sockdiag.h"
+#include "util/mem.h"
+
+/* How long one probe may wait for its answer. */
+#define SVC_PROBE_MS 1000
+
+/* "FILE:LINE:COL" where d sets id, or "jail.conf" when it cannot be told
+ * (caller frees). */
+static char *where(const struct jail_def *d, enum jparam id)
+{
+	char *w = jd_where(d, id);
+	size_t l = strlen(w);
+
+	if (l >= 2 && strcmp(w + l - 2, ": ") == 0) {
+		w[l - 2] = '\0';
+		return w;
+	}
+	free(w);
+	return xstrdup("jail.conf");
+}
+
+/* The jail's state and whether its init lives: the first hop. Returns a
+ * pidfd of the init when the jail runs, else -1 (the hop says why). */
+static int running_hop(const struct jail_def *d, struct dr_report *r)
+{
+	const char *name = d->name;
+	cleanup_free char *dir = jail_dir(name);
+	struct brig_err e = { 0 };
+	struct jstate st;
+	char seen[128];
+	int rc = state_read(dir, &st, &e), fd;
+	const char *hop = "jail runs, its init alive";
+
+	if (rc < 0) {
+		dr_add(r, "service", hop, DR_FAIL, e.msg, "running", "brig ls (it cleans up after "
+		       "a jail whose state is damaged), then brig start %s", name);
+		return -1;
+	}
+	if (rc == 0) {
+		dr_add(r, "service", hop, DR_FAIL, "not running", "running", "brig start %s", name);
+		return -1;
+	}
+	if (!proc_alive(st.init_pid, st.init_start)) {
+		snprintf(seen, sizeof(seen), "state \"%s\", init %d gone", jstatus_names[st.status],
+			 (int)st.init_pid);
+		dr_add(r, "service", hop, DR_FAIL, seen, "running, init alive",
+		       "brig ls (it cleans up after the jail), then brig start %s", name);
+		state_free(&st);
+		return -1;
+	}
+	fd = proc_pidfd(st.init_pid, st.init_start, &e);
+	snprintf(seen, sizeof(seen), "%s, init %d", jstatus_names[st.status], (int)st.init_pid);
+	if (fd < 0)
+		dr_add(r, "service", hop, DR_FAIL, e.msg, "running, init alive",
+		       "brig ls, then brig start %s", name);
+	else if (st.status != JSTATUS_RUNNING)
+		dr_add(r, "service", hop, DR_WARN, seen, "running",
+		       "wait for the brig that is %s it, or brig ls if none is",
+		       st.status == JSTATUS_STARTING ? "starting" : "stopping");
+	else
+		dr_add(r, "service", hop, DR_OK, seen, "running", NULL);
+	state_free(&st);
+	return fd;
+}
+
+/* "10.10.0.4:80", "[fd00::4]:80", "0.0.0.0:80". */
+static void fmt_sock(int family, const void *addr, int port, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, addr, a, sizeof(a));
+	snprintf(buf, size, family == AF_INET6 ? "[%s]:%d" : "%s:%d", a, port);
+}
+
+/* What one rdr path needs of the jail's sockets, asked inside its
+ * network namespace. */
+struct listen_q {
+	const struct net_rdr_path *p;
+	struct sd_sock *v4, *v6;
+	size_t n4, n6;
+};
+
+static int ask_sockets(void *arg, struct brig_err *e)
+{
+	struct listen_q *q = arg;
+
+	if (q->p->family == AF_INET &&
+	    sockdiag_bound(AF_INET, q->p->proto, q->p->jport, &q->v4, &q->n4, e) < 0)
+		return -1;
+	return sockdiag_bound(AF_INET6, q->p->proto, q->p->jport, &q->v6, &q->n6, e);
+}
+
+/* Whether socket s takes what the rdr sends to jail (the jail's address
+ * of the path's family, in binary). */
+static bool takes(const struct sd_sock *s, int family, const uint8_t *jail)
+{
+	static const uint8_t zero[16], mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (s->family == AF_INET)
+		return family == AF_INET && (!memcmp(s->addr, zero, 4) || !memcmp(s->addr, jail, 4));
+	if (family == AF_INET6)
+		return !memcmp(s->addr, zero, 16) || !memcmp(s->addr, jail, 16);
+	/* An IPv6 socket takes IPv4 on [::] without IPV6_V6ONLY, or on the
+	 * jail's address mapped (::ffff:10.10.0.4). */
+	return !s->v6only && (!memcmp(s->addr, zero, 16) ||
+			      (!memcmp(s->addr, mapped, 12) && !memcmp(s->addr + 12, jail, 4)));
+}
+
+/* The hop of one rdr path: what listens on its jail port, and where. */
+static void listen_hop(const struct jail_def *d, int pidfd, const struct net_rdr_path *p,
+		       struct dr_report *r)
+{
+	const char *proto = p->proto == IPPROTO_TCP ? "tcp" : "udp";
+	const char *verb = p->proto == IPPROTO_TCP ? "listens" : "is bound";
+	const char *fam = p->family == AF_INET ? "IPv4" : "IPv6";
+	struct listen_q q = { .p = p };
+	struct brig_err e = { 0 };
+	uint8_t jail[16];
+	char hop[256], want[128], seen[512] = "", one[80];
+	bool ok = false;
+	size_t used = 0;
+	cleanup_free char *at = where(d, JP_RDR);
+
+	inet_pton(p->family, p->jail, jail);
+	snprintf(hop, sizeof(hop), "rdr \"%s\" (%s): a %s socket on the jail's port %d", p->text,
+		 fam, proto, p->jport);
+	fmt_sock(p->family, jail, p->jport, want, sizeof(want));
+	snprintf(want + strlen(want), sizeof(want) - strlen(want), " or %s:%d",
+		 p->family == AF_INET ? "0.0.0.0" : "[::]", p->jport);
+	if (pidfd < 0) {
+		dr_add(r, "service", hop, DR_SKIP, NULL, want, NULL);
+		return;
+	}
+	if (ns_run(pidfd, CLONE_NEWNET, "the jail's network namespace", ask_sockets, &q, &e) < 0) {
+		dr_add(r, "service", hop, DR_FAIL, e.msg, want, "see the error: brig doctor "
+		       "could not list the jail's sockets");
+		goto out;
+	}
+	for (size_t k = 0; k < q.n4 + q.n6; k++) {
+		const struct sd_sock *s = k < q.n4 ? &q.v4[k] : &q.v6[k - q.n4];
+
+		ok = ok || takes(s, p->family, jail);
+		fmt_sock(s->family, s->addr, p->jport, one, sizeof(one));
+		/* [::] with IPV6_V6ONLY is worth saying; a specific IPv6
+		 * address is IPv6 only anyway. */
+		used += (size_t)snprintf(seen + used, sizeof(seen) - used, "%s%s%s", used ? ", " : "",
+					 one, s->family == AF_INET6 && s->v6only && p->family == AF_INET &&
+					 !strncmp(one, "[::]:", 5) ?
+					 " (IPV6_V6ONLY)" : "");
+		if (used >= sizeof(seen))
+			used = sizeof(seen) - 1;
+	}
+	if (ok)
+		dr_add(r, "service", hop, DR_OK, seen, want, NULL);
+	else if (q.n4 + q.n6)
+		dr_add(r, "service", hop, DR_FAIL, seen, want,
+		       "the service in jail %s %s on %s only, where the rdr's packets do not "
+		       "arrive: make it listen on %s or on every address (rdr \"%s\", %s)",
+		       d->name, verb, seen, p->jail, p->text, at);
+	else
+		dr_add(r, "service", hop, DR_FAIL, "nothing", want,
+		       "start the service in jail %s (brig exec %s ...), or send the rdr to the "
+		       "port it %s on: rdr \"%s\" at %s", d->name, d->name,
+		       p->proto == IPPROTO_TCP ? "listens" : "uses", p->text, at);
+out:
+	free(q.v4);
+	free(q.v6);
+}
+
+/* One bounded probe from the host; its hop. */
+static void probe_hop(const struct net_rdr_path *p, const char *what, const char *addr, int port,
+		      const char *fix, struct dr_report *r)
+{
+	const char *proto = p->proto == IPPROTO_TCP ? "tcp" : "udp";
+	char hop[256], to[128], why[128];
+	uint8_t bin[16];
+	int rc;
+
+	inet_pton(p->family, addr, bin);
+	fmt_sock(p->family, bin, port, to, sizeof(to));
+	snprintf(hop, sizeof(hop), "rdr \"%s\" (%s): %s, %s %s", p->text,
+		 p->family == AF_INET ? "IPv4" : "IPv6", what, proto, to);
+	rc = probe_port(p->proto, addr, port, SVC_PROBE_MS, why, sizeof(why));
+	dr_add(r, "rdr", hop, rc == 1 ? DR_OK : DR_FAIL, why,
+	       p->proto == IPPROTO_TCP ? "connected" : "no refusal", rc == 1 ? NULL : "%s", fix);
+}
+
+/* --rdr: each rdr path (of port o->rdr_port, or all) probed from the
+ * host through the host port, then straight to the jail: which of the
+ * two fails tells the rdr (NAT) from the jail's end. A TCP connect that
+ * completes has made the reverse path too (the jail's answer came back
+ * through the masquerade). */
+static void probe_hops(const struct jail_def *d, const struct net_rdr_path *p, bool alive,
+		       struct dr_report *r)
+{
+	const char *host = p->host[0] ? p->host : p->family == AF_INET ? "127.0.0.1" : p->router;
+	cleanup_free char *fix = NULL;
+
+	if (!alive)
+		return;
+	fix = xasprintf("the jail's port answers from the host but the host port does not: "
+			"check brig's rdr rules (brig doctor %s, section nat) and the host's "
+			"firewall; brig restart %s puts its rules back", d->name, d->name);
+	if (host[0])
+		probe_hop(p, "from the host, through its port", host, p->hport, fix, r);
+	else
+		dr_add(r, "rdr", "from the host, through its port", DR_SKIP,
+		       "no IPv6 address of the host to probe (::1 is not forwarded)", NULL, NULL);
+	probe_hop(p, "from the host, straight to the jail", p->jail, p->jport,
+		  "nothing answers at the jail's own address: see the service hop above, "
+		  "and the jail's network hops", r);
+}
 
 int doctor_services(const struct jail_set *s, const struct jail_def *d, const struct dr_opts *o,
 		    struct dr_report *r, struct brig_err *e)
 {
+	struct net_rdr_path *v = NULL;
+	size_t n = 0, matched = 0;
+	struct brig_err pe = { 0 };
+	int pidfd;
+
 	(void)s;
-	(void)d;
-	(void)o;
-	(void)r;
 	(void)e;
+	pidfd = running_hop(d, r);
+	if (jd_on(d, JP_VNET) && net_jail_rdrs(d, &v, &n, &pe) < 0) {
+		cleanup_free char *at = where(d, JP_RDR);
+
+		dr_add(r, "service", "the jail's rdr", DR_FAIL, pe.msg, NULL, "correct it at %s", at);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (o->rdr_port && v[i].hport != o->rdr_port)
+			continue;
+		listen_hop(d, pidfd, &v[i], r);
+		if (o->rdr)
+			probe_hops(d, &v[i], pidfd >= 0, r);
+		matched++;
+	}
+	if (o->rdr_port && !matched)
+		dr_add(r, "rdr", "rdr of the host port", DR_FAIL, "none", NULL,
+		       "jail %s has no rdr of port %ld: add one (rdr = \"tcp %ld PORT\") in its "
+		       "block", d->name, o->rdr_port, o->rdr_port);
+	if (pidfd >= 0)
+		close(pidfd);
+	free(v);
 	return 0;
 }
