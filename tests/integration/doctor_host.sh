@@ -1,0 +1,89 @@
+# brig doctor alone: the host (issue 17). A healthy host with a running
+# jail is all OK (exit 0; --json parsed); then each fault is injected and
+# found at its hop, with exit status 1 and the brig command that repairs
+# it: a stale state after brig was SIGKILLed in the middle of a start, a
+# leftover cgroup and a leftover veth that no jail owns, a jail whose
+# configuration has an error (file:line:col). Doctor that cannot run
+# (the configuration does not load at all) exits 2.
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+
+# hop TEXT NAME: the status of the hop called NAME in the text output.
+hop() {
+	printf '%s\n' "$1" | grep -F " $2" | head -1 | awk '{print $1}'
+}
+
+conf "web { path = \"$ROOT\"; persist; }"
+expect_rc 0 "$BRIG" doctor
+for h in "pid namespaces" "net namespaces" pidfd_open openat2 overlayfs veth bridge \
+	nf_tables "layout and controllers" "brig's groups" "filesystem and backend" \
+	"run directory" "configuration loads"; do
+	expect_eq "healthy: $h" OK "$(hop "$OUT" "$h")"
+done
+expect_rc 0 "$BRIG" start web
+remember_cgroups web
+expect_rc 0 "$BRIG" doctor --json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r) == 1 and r[0]["subject"] == "host" and r[0]["status"] in ("OK", "WARN"), r
+hops = {h["name"]: h for h in r[0]["hops"]}
+assert all(h["status"] != "FAIL" for h in hops.values()), hops
+assert hops["run directory"]["status"] == "OK", hops
+assert "1 jail running" in hops["run directory"]["seen"], hops["run directory"]
+assert hops["cgroups, veths, nft rules no jail owns"]["status"] == "OK"
+' || fail "brig doctor --json: $OUT"
+expect_rc 0 "$BRIG" stop web
+
+# A stale state: brig SIGKILLed at a fault point of a start after its
+# state exists (the first such point).
+n=1
+while :; do
+	expect_rc 137 env BRIG_FAULT=$n "$BRIG" start web
+	[ -e "$BRIG_RUNDIR/web/state" ] && break
+	n=$((n + 1))
+	[ $n -lt 50 ] || fail "no fault point of a start leaves a state"
+done
+expect_rc 1 "$BRIG" doctor
+expect_eq "stale state" FAIL "$(hop "$OUT" "state of jail web")"
+expect_grep 'seen: "starting", init [0-9]* \(alive\|gone\), no brig at it; objects: ' "$OUT"
+expect_grep 'fix: brig ls (reconciles: removes what the interrupted command left' "$OUT"
+# The fix is the fix.
+expect_rc 0 "$BRIG" ls
+expect_rc 0 "$BRIG" doctor
+expect_eq "after brig ls" OK "$(hop "$OUT" "run directory")"
+assert_clean
+
+# A leftover cgroup in brig's group (no jail of that name runs), beside
+# a running jail's (which keeps the group).
+expect_rc 0 "$BRIG" start web
+cg=$(dirname "$(head -1 "$T/cgroups")")/ghost
+mkdir "$cg"
+echo "$cg" >>"$T/cgroups"
+expect_rc 1 "$BRIG" doctor
+expect_eq "leftover cgroup" FAIL "$(hop "$OUT" "cgroup $cg")"
+expect_grep "fix: brig ls, then, if it is still there and empty: rmdir $cg" "$OUT"
+rmdir "$cg"
+
+# A leftover veth marked as a jail's (its host end's alias, as net/ sets it).
+ip link add ghosta type veth peer name ghostb
+ip link set ghosta alias jail:ghost
+expect_rc 1 "$BRIG" doctor
+expect_eq "leftover veth" FAIL "$(hop "$OUT" "veth ghosta")"
+expect_grep "seen: host end of jail ghost's pair, which does not run" "$OUT"
+ip link del ghosta
+expect_rc 0 "$BRIG" doctor
+expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules no jail owns")"
+expect_rc 0 "$BRIG" stop web
+
+# A jail with an error of its own (configuration isolation: the others
+# still load): named with file:line:col.
+conf "web { path = \"$ROOT\"; persist; }
+bad { path = \"$ROOT\"; persist = maybe; }"
+expect_rc 1 "$BRIG" doctor
+expect_eq "configuration error" FAIL "$(hop "$OUT" "jail bad")"
+expect_grep "seen: .*jail.conf:2:[0-9]*: " "$OUT"
+expect_eq "the good jail" "" "$(hop "$OUT" "jail web")"
+
+# Doctor cannot run: the configuration does not load.
+expect_rc 2 "$BRIG" doctor -f "$T/nonexistent.conf"
