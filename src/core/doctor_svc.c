@@ -207,13 +207,84 @@ static void probe_hop(const struct net_rdr_path *p, const char *what, const char
 	       p->proto == IPPROTO_TCP ? "connected" : "no refusal", rc == 1 ? NULL : "%s", fix);
 }
 
+/* A pidfd of jail name's init when it runs, else -1. */
+static int init_of(const char *name)
+{
+	cleanup_free char *dir = jail_dir(name);
+	struct jstate st;
+	int fd = -1;
+
+	if (state_read(dir, &st, NULL) == 1) {
+		if (st.status == JSTATUS_RUNNING)
+			fd = proc_pidfd(st.init_pid, st.init_start, NULL);
+		state_free(&st);
+	}
+	return fd;
+}
+
+/* One probe made inside another jail's network namespace. */
+struct jail_probe {
+	const struct net_rdr_path *p;
+	const char *addr;
+	char why[128];
+	int rc;
+};
+
+static int probe_inside(void *arg, struct brig_err *e)
+{
+	struct jail_probe *q = arg;
+
+	(void)e;
+	q->rc = probe_port(q->p->proto, q->addr, q->p->hport, SVC_PROBE_MS, q->why, sizeof(q->why));
+	return 0;
+}
+
+/* From another running jail on the same bridge (the same router: the
+ * host's address there), through the host port: the hairpin, as a
+ * neighbour reaches the service. The first such jail of s; none: no hop. */
+static void other_jail_hop(const struct jail_set *s, const struct jail_def *d,
+			   const struct net_rdr_path *p, struct dr_report *r)
+{
+	enum jparam gwid = p->family == AF_INET ? JP_IP4_DEFAULTROUTER : JP_IP6_DEFAULTROUTER;
+	struct jail_probe q = { .p = p, .addr = p->host[0] ? p->host : p->router };
+	const char *proto = p->proto == IPPROTO_TCP ? "tcp" : "udp";
+
+	for (size_t i = 0; s && p->router[0] && i < s->n; i++) {
+		const struct jail_def *o = s->v[i];
+		const char *gw = jd_str(o, gwid);
+		struct brig_err e = { 0 };
+		char hop[256], to[128];
+		uint8_t bin[16];
+		int fd;
+
+		if (o == d || !jd_on(o, JP_VNET) || !gw || strcmp(gw, p->router) != 0 ||
+		    (fd = init_of(o->name)) < 0)
+			continue;
+		inet_pton(p->family, q.addr, bin);
+		fmt_sock(p->family, bin, p->hport, to, sizeof(to));
+		snprintf(hop, sizeof(hop), "rdr \"%s\" (%s): from jail %s, through the host's port, "
+			 "%s %s", p->text, p->family == AF_INET ? "IPv4" : "IPv6", o->name, proto, to);
+		if (ns_run(fd, CLONE_NEWNET, "the other jail's network namespace", probe_inside, &q,
+			   &e) < 0)
+			dr_add(r, "rdr", hop, DR_FAIL, e.msg, NULL, "see the error");
+		else
+			dr_add(r, "rdr", hop, q.rc == 1 ? DR_OK : DR_FAIL, q.why,
+			       p->proto == IPPROTO_TCP ? "connected" : "no refusal",
+			       "the host answers its own port but not jail %s: check the "
+			       "isolation of their bridge (networks.conf isolate, host) and "
+			       "brig doctor %s's hops", o->name, o->name);
+		close(fd);
+		return;
+	}
+}
+
 /* --rdr: each rdr path (of port o->rdr_port, or all) probed from the
  * host through the host port, then straight to the jail: which of the
  * two fails tells the rdr (NAT) from the jail's end. A TCP connect that
  * completes has made the reverse path too (the jail's answer came back
  * through the masquerade). */
-static void probe_hops(const struct jail_def *d, const struct net_rdr_path *p, bool alive,
-		       struct dr_report *r)
+static void probe_hops(const struct jail_set *s, const struct jail_def *d,
+		       const struct net_rdr_path *p, bool alive, struct dr_report *r)
 {
 	const char *host = p->host[0] ? p->host : p->family == AF_INET ? "127.0.0.1" : p->router;
 	cleanup_free char *fix = NULL;
@@ -231,6 +302,7 @@ static void probe_hops(const struct jail_def *d, const struct net_rdr_path *p, b
 	probe_hop(p, "from the host, straight to the jail", p->jail, p->jport,
 		  "nothing answers at the jail's own address: see the service hop above, "
 		  "and the jail's network hops", r);
+	other_jail_hop(s, d, p, r);
 }
 
 int doctor_services(const struct jail_set *s, const struct jail_def *d, const struct dr_opts *o,
@@ -241,7 +313,6 @@ int doctor_services(const struct jail_set *s, const struct jail_def *d, const st
 	struct brig_err pe = { 0 };
 	int pidfd;
 
-	(void)s;
 	(void)e;
 	pidfd = running_hop(d, r);
 	if (jd_on(d, JP_VNET) && net_jail_rdrs(d, &v, &n, &pe) < 0) {
@@ -254,7 +325,7 @@ int doctor_services(const struct jail_set *s, const struct jail_def *d, const st
 			continue;
 		listen_hop(d, pidfd, &v[i], r);
 		if (o->rdr)
-			probe_hops(d, &v[i], pidfd >= 0, r);
+			probe_hops(s, d, &v[i], pidfd >= 0, r);
 		matched++;
 	}
 	if (o->rdr_port && !matched)

@@ -18,9 +18,13 @@ EOF2
 conf "web { path = \"$ROOT\"; persist; vnet; vnet.bridge = bridge0;
 	ip4.addr = \"10.10.0.4/24\"; ip4.defaultrouter = \"10.10.0.1\";
 	ip6.addr = \"fd00:10::4/64\"; ip6.defaultrouter = \"fd00:10::1\";
-	rdr = \"tcp 8080 80\", \"udp 5353 53\"; }"
-expect_rc 0 "$BRIG" start web
+	rdr = \"tcp 8080 80\", \"udp 5353 53\"; }
+cli { path = \"$ROOT\"; persist; vnet; vnet.bridge = bridge0;
+	ip4.addr = \"10.10.0.5/24\"; ip4.defaultrouter = \"10.10.0.1\";
+	ip6.addr = \"fd00:10::5/64\"; ip6.defaultrouter = \"fd00:10::1\"; }"
+expect_rc 0 "$BRIG" start web cli
 remember_cgroups web
+remember_cgroups cli
 init=$(jstate "$BRIG_RUNDIR/web/state" init)
 
 # serve NAME PROTO ADDR [V6ONLY]: a socket of the jail's (in its network
@@ -92,6 +96,10 @@ expect_eq "--rdr 8080: through the host port" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from the host, through its port, tcp 127.0.0.1:8080')"
 expect_eq "--rdr 8080: straight to the jail" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv6): from the host, straight to the jail, tcp [fd00:10::4]:80')"
+expect_eq "--rdr 8080: from jail cli (hairpin)" OK \
+	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from jail cli, through the host'"'"'s port, tcp 10.10.0.1:8080')"
+expect_eq "--rdr 8080: from jail cli (hairpin, IPv6)" OK \
+	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv6): from jail cli, through the host'"'"'s port, tcp [fd00:10::1]:8080')"
 expect_rc 1 "$BRIG" doctor --rdr=9999 web
 expect_grep 'jail web has no rdr of port 9999' "$OUT"
 
@@ -108,6 +116,8 @@ expect_rc 1 "$BRIG" doctor --rdr web
 expect_eq "--rdr, no listener: straight to the jail" FAIL \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from the host, straight to the jail, tcp 10.10.0.4:80')"
 expect_grep 'seen: Connection refused' "$OUT"
+expect_eq "--rdr, no listener: from jail cli" FAIL \
+	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from jail cli, through the host'"'"'s port, tcp 10.10.0.1:8080')"
 
 # Fault: the service listens on 127.0.0.1 and ::1 only.
 serve lo4 tcp 127.0.0.1
@@ -174,6 +184,7 @@ expect_grep "seen: state \"running\", init $init gone; expected: running, init a
 expect_grep "fix: brig ls (it cleans up after the jail), then brig start web" "$OUT"
 expect_eq "init killed: the rdr hops are not checked" SKIP "$(hop "$OUT" "$TCP4")"
 expect_rc 0 "$BRIG" ls
+expect_rc 0 "$BRIG" stop cli
 assert_clean
 
 # Not running at all; doctor cannot run: exit 2.
