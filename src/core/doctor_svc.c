@@ -1,9 +1,10 @@
 /* brig doctor JAIL: its services and rdr (core/doctor.h). The jail runs
  * and its init lives; each rdr's jail port has a listener inside the
  * jail (sock_diag in the jail's network namespace) bound where the rdr
- * sends; with --rdr, each rdr is probed from the host, through the host
- * port (the rdr's DNAT, the jail's answer back through the masquerade)
- * and straight to the jail's port (the path without the rdr). */
+ * sends; with --rdr, each rdr is probed from the host, straight to the
+ * jail's port (the path without the rdr) and through the host port (the
+ * rdr's DNAT, the jail's answer back through the masquerade), and from
+ * another jail on the same bridge (the hairpin). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -189,8 +190,8 @@ out:
 	free(q.v6);
 }
 
-/* One bounded probe from the host; its hop. */
-static void probe_hop(const struct net_rdr_path *p, const char *what, const char *addr, int port,
+/* One bounded probe from the host; its hop. Whether it reached. */
+static bool probe_hop(const struct net_rdr_path *p, const char *what, const char *addr, int port,
 		      const char *fix, struct dr_report *r)
 {
 	const char *proto = p->proto == IPPROTO_TCP ? "tcp" : "udp";
@@ -204,7 +205,8 @@ static void probe_hop(const struct net_rdr_path *p, const char *what, const char
 		 p->family == AF_INET ? "IPv4" : "IPv6", what, proto, to);
 	rc = probe_port(p->proto, addr, port, SVC_PROBE_MS, why, sizeof(why));
 	dr_add(r, "rdr", hop, rc == 1 ? DR_OK : DR_FAIL, why,
-	       p->proto == IPPROTO_TCP ? "connected" : "no refusal", rc == 1 ? NULL : "%s", fix);
+	       p->proto == IPPROTO_TCP ? "connected" : "no refusal", "%s", fix);
+	return rc == 1;
 }
 
 /* A pidfd of jail name's init when it runs, else -1. */
@@ -279,29 +281,39 @@ static void other_jail_hop(const struct jail_set *s, const struct jail_def *d,
 }
 
 /* --rdr: each rdr path (of port o->rdr_port, or all) probed from the
- * host through the host port, then straight to the jail: which of the
- * two fails tells the rdr (NAT) from the jail's end. A TCP connect that
- * completes has made the reverse path too (the jail's answer came back
+ * host, straight to the jail's port (the path without the rdr), then
+ * through the host port (the rdr's DNAT), then from another jail: which
+ * one fails first tells the jail's end from the rdr. A TCP connect that
+ * completes has made the reverse path too (the jail's answer came back,
  * through the masquerade). */
 static void probe_hops(const struct jail_set *s, const struct jail_def *d,
 		       const struct net_rdr_path *p, bool alive, struct dr_report *r)
 {
 	const char *host = p->host[0] ? p->host : p->family == AF_INET ? "127.0.0.1" : p->router;
 	cleanup_free char *fix = NULL;
+	bool straight;
 
 	if (!alive)
 		return;
-	fix = xasprintf("the jail's port answers from the host but the host port does not: "
-			"check brig's rdr rules (brig doctor %s, section nat) and the host's "
-			"firewall; brig restart %s puts its rules back", d->name, d->name);
+	straight = probe_hop(p, "from the host, straight to the jail", p->jail, p->jport,
+			     "nothing answers at the jail's own address and port: see the "
+			     "service hop above, and the jail's network hops", r);
+	if (straight)
+		fix = xasprintf("the jail's port answers from the host but the host port does "
+				"not: check brig's rdr rules (brig doctor %s, section nat) and the "
+				"host's firewall; brig restart %s puts its rules back", d->name, d->name);
+	else
+		fix = xasprintf("the jail's own port does not answer either: fix that first "
+				"(the hop above)");
 	if (host[0])
 		probe_hop(p, "from the host, through its port", host, p->hport, fix, r);
-	else
-		dr_add(r, "rdr", "from the host, through its port", DR_SKIP,
-		       "no IPv6 address of the host to probe (::1 is not forwarded)", NULL, NULL);
-	probe_hop(p, "from the host, straight to the jail", p->jail, p->jport,
-		  "nothing answers at the jail's own address: see the service hop above, "
-		  "and the jail's network hops", r);
+	else {
+		cleanup_free char *hop = xasprintf("rdr \"%s\" (IPv6): from the host, through its "
+						   "port", p->text);
+
+		dr_add(r, "rdr", hop, DR_SKIP, "no IPv6 router of the jail's to probe (::1 is "
+		       "not forwarded)", NULL, NULL);
+	}
 	other_jail_hop(s, d, p, r);
 }
 
