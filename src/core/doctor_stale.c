@@ -246,19 +246,58 @@ static void leftover_rules(const struct known *k, struct dr_report *r, size_t *f
 	free(tags);
 }
 
+/* Host mounts below the path of a jail of s that does not run: its own
+ * mounts are made in its private mount namespace and go with it, and a
+ * thin root is mounted at the path itself (store/root.c), never below. */
+static void leftover_mounts(const struct jail_set *s, const struct known *k, struct dr_report *r,
+			    size_t *found)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char mnt[4096];
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		for (size_t i = 0; s && i < s->n; i++) {
+			const char *path = jd_str(s->v[i], JP_PATH);
+			size_t l = path ? strlen(path) : 0;
+
+			while (l > 1 && path[l - 1] == '/')
+				l--;
+			if (l < 2 || strncmp(mnt, path, l) != 0 || mnt[l] != '/' ||
+			    known_has(k, s->v[i]->name))
+				continue;
+			cleanup_free char *hop = xasprintf("mount %s", mnt);
+			cleanup_free char *seen = xasprintf("below the path of jail %s, which does "
+							    "not run", s->v[i]->name);
+
+			dr_add(r, "leftover", hop, DR_FAIL, seen, "none", "umount %s (a jail's "
+			       "own mounts are made in its mount namespace and go with it)", mnt);
+			(*found)++;
+			break;
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+}
+
 void doctor_stale(const struct jail_set *s, struct dr_report *r)
 {
 	struct known k = { 0 };
 	size_t found = 0;
 
-	(void)s;
 	rundir(&k, r);
 	leftover_cgroups(&k, r, &found);
 	leftover_veths(&k, r, &found);
 	leftover_rules(&k, r, &found);
+	leftover_mounts(s, &k, r, &found);
 	if (!found)
-		dr_add(r, "leftover", "cgroups, veths, nft rules no jail owns", DR_OK, "none", "none",
-		       NULL);
+		dr_add(r, "leftover", "cgroups, veths, nft rules, mounts no jail owns", DR_OK, "none",
+		       "none", NULL);
 	for (size_t i = 0; i < k.n; i++)
 		free(k.v[i]);
 	free(k.v);

@@ -1,9 +1,9 @@
 # brig doctor alone: the host (issue 17). A healthy host with a running
 # jail is all OK (exit 0; --json parsed); then each fault is injected and
-# found at its hop, with exit status 1 and the brig command that repairs
-# it: a stale state after brig was SIGKILLed in the middle of a start, a
-# leftover cgroup and a leftover veth that no jail owns, a jail whose
-# configuration has an error (file:line:col). Doctor that cannot run
+# found at its hop, with exit status 1 and the command that repairs it:
+# a stale state after brig was SIGKILLed in the middle of a start; a
+# leftover cgroup, veth, mount and nft rules that no jail owns; a jail
+# whose configuration has an error (file:line:col). Doctor that cannot run
 # (the configuration does not load at all) exits 2.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
@@ -31,7 +31,7 @@ hops = {h["name"]: h for h in r[0]["hops"]}
 assert all(h["status"] != "FAIL" for h in hops.values()), hops
 assert hops["run directory"]["status"] == "OK", hops
 assert "1 jail running" in hops["run directory"]["seen"], hops["run directory"]
-assert hops["cgroups, veths, nft rules no jail owns"]["status"] == "OK"
+assert hops["cgroups, veths, nft rules, mounts no jail owns"]["status"] == "OK"
 ' || fail "brig doctor --json: $OUT"
 expect_rc 0 "$BRIG" stop web
 
@@ -73,8 +73,24 @@ expect_eq "leftover veth" FAIL "$(hop "$OUT" "veth ghosta")"
 expect_grep "seen: host end of jail ghost's pair, which does not run" "$OUT"
 ip link del ghosta
 expect_rc 0 "$BRIG" doctor
-expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules no jail owns")"
+expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules, mounts no jail owns")"
 expect_rc 0 "$BRIG" stop web
+
+# A mount left below the path of a jail that does not run.
+mount -t tmpfs leftover "$ROOT/tmp"
+expect_rc 1 "$BRIG" doctor
+expect_eq "leftover mount" FAIL "$(hop "$OUT" "mount $ROOT/tmp")"
+expect_grep "fix: umount $ROOT/tmp" "$OUT"
+umount "$ROOT/tmp"
+
+# Rules of brig's table tagged for a jail that does not run.
+nft add table inet brig
+nft add chain inet brig forward '{ type filter hook forward priority 0; }'
+nft add rule inet brig forward counter comment '"jail:ghost"'
+expect_rc 1 "$BRIG" doctor
+expect_eq "leftover nft rules" FAIL "$(hop "$OUT" 'nft rules "jail:ghost"')"
+nft delete table inet brig
+expect_rc 0 "$BRIG" doctor
 
 # A jail with an error of its own (configuration isolation: the others
 # still load): named with file:line:col.
