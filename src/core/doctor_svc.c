@@ -23,6 +23,7 @@
 #include "sys/proc.h"
 #include "sys/sockdiag.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 
 /* How long one probe may wait for its answer. */
 #define SVC_PROBE_MS 1000
@@ -42,9 +43,45 @@ static char *where(const struct jail_def *d, enum jparam id)
 	return xstrdup("jail.conf");
 }
 
+/* Whether two lists of strings are the same. */
+static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* A running jail's rdr as it started (its state's model) against the
+ * configuration's now: the rules in place are the first. */
+static void started_hop(const struct jail_def *d, const struct jail_def *run, struct dr_report *r)
+{
+	size_t na, nb;
+	char *const *a = jd_list(run, JP_RDR, &na);
+	char *const *b = jd_list(d, JP_RDR, &nb);
+	struct strbuf sa = STRBUF_INIT, sb = STRBUF_INIT;
+	cleanup_free char *at = where(d, JP_RDR);
+
+	if (same_list(a, na, b, nb))
+		return;
+	for (size_t i = 0; i < na; i++)
+		sb_addf(&sa, "%s\"%s\"", i ? ", " : "", a[i]);
+	for (size_t i = 0; i < nb; i++)
+		sb_addf(&sb, "%s\"%s\"", i ? ", " : "", b[i]);
+	dr_add(r, "service", "rdr as started, against the configuration", DR_WARN,
+	       sa.len ? sa.s : "none", sb.len ? sb.s : "none",
+	       "brig restart %s applies the rdr of %s (the rules in place, checked below, are "
+	       "those it started with)", d->name, at);
+	sb_free(&sa);
+	sb_free(&sb);
+}
+
 /* The jail's state and whether its init lives: the first hop. Returns a
- * pidfd of the init when the jail runs, else -1 (the hop says why). */
-static int running_hop(const struct jail_def *d, struct dr_report *r)
+ * pidfd of the init when the jail runs, else -1 (the hop says why); *run
+ * is then the model it started with (NULL: none recorded), the caller's. */
+static int running_hop(const struct jail_def *d, struct jail_def **run, struct dr_report *r)
 {
 	const char *name = d->name;
 	cleanup_free char *dir = jail_dir(name);
@@ -82,6 +119,11 @@ static int running_hop(const struct jail_def *d, struct dr_report *r)
 		       st.status == JSTATUS_STARTING ? "starting" : "stopping");
 	else
 		dr_add(r, "service", hop, DR_OK, seen, "running", NULL);
+	if (fd >= 0 && st.def) {
+		started_hop(d, st.def, r);
+		*run = st.def;
+		st.def = NULL;
+	}
 	state_free(&st);
 	return fd;
 }
@@ -323,11 +365,17 @@ int doctor_services(const struct jail_set *s, const struct jail_def *d, const st
 	struct net_rdr_path *v = NULL;
 	size_t n = 0, matched = 0;
 	struct brig_err pe = { 0 };
-	int pidfd;
+	struct jail_def *run = NULL;
+	int pidfd, rc = 0;
 
 	(void)e;
-	pidfd = running_hop(d, r);
-	if (jd_on(d, JP_VNET) && net_jail_rdrs(d, &v, &n, &pe) < 0) {
+	pidfd = running_hop(d, &run, r);
+	/* The rdr in place: the running jail's as it started. */
+	if (run && jd_on(run, JP_VNET))
+		rc = net_jail_rdrs(run, &v, &n, &pe);
+	else if (!run && jd_on(d, JP_VNET))
+		rc = net_jail_rdrs(d, &v, &n, &pe);
+	if (rc < 0) {
 		cleanup_free char *at = where(d, JP_RDR);
 
 		dr_add(r, "service", "the jail's rdr", DR_FAIL, pe.msg, NULL, "correct it at %s", at);
@@ -347,5 +395,6 @@ int doctor_services(const struct jail_set *s, const struct jail_def *d, const st
 	if (pidfd >= 0)
 		close(pidfd);
 	free(v);
+	jail_def_free(run);
 	return 0;
 }

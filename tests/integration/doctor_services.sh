@@ -103,6 +103,17 @@ expect_eq "--rdr 8080: from jail cli (hairpin, IPv6)" OK \
 expect_rc 1 "$BRIG" doctor --rdr=9999 web
 expect_grep 'jail web has no rdr of port 9999' "$OUT"
 
+# The configuration's rdr changed since the start: a warning (exit 0),
+# and the rules in place (the rdr it started with) are the ones checked.
+cp "$BRIG_CONFDIR/jail.conf" "$T/jail.conf.saved"
+sed -i 's/"tcp 8080 80"/"tcp 8081 81"/' "$BRIG_CONFDIR/jail.conf"
+expect_rc 0 "$BRIG" doctor web
+expect_eq "rdr changed" WARN "$(hop "$OUT" "rdr as started, against the configuration")"
+expect_grep 'seen: "tcp 8080 80", "udp 5353 53"; expected: "tcp 8081 81", "udp 5353 53"' "$OUT"
+expect_grep "fix: brig restart web applies the rdr of .*jail.conf:4:2" "$OUT"
+expect_eq "rdr changed: the rdr in place" OK "$(hop "$OUT" "$TCP4")"
+cp "$T/jail.conf.saved" "$BRIG_CONFDIR/jail.conf"
+
 # Fault: nothing listens on the TCP port (UDP still fine).
 unserve tcp
 expect_rc 1 "$BRIG" doctor web
