@@ -13,8 +13,10 @@ hop() {
 	printf '%s\n' "$1" | grep -F " $2" | head -1 | awk '{print $1}'
 }
 
-conf "web { path = \"$ROOT\"; persist; }"
+conf "web { path = \"$ROOT\"; persist; }
+shared { path = \"$ROOT\"; persist; ip4.addr = \"lo|127.0.0.77\"; }"
 expect_rc 0 "$BRIG" doctor
+expect_eq "shared-IP jail: BPF" OK "$(hop "$OUT" "BPF cgroup sock_addr (shared-IP jail shared)")"
 for h in "pid namespaces" "net namespaces" pidfd_open openat2 overlayfs veth bridge \
 	nf_tables "layout and controllers" "brig's groups" "filesystem and backend" \
 	"run directory" "configuration loads"; do
