@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,26 +47,95 @@ static bool known_has(const struct known *k, const char *name)
 	return false;
 }
 
-/* The process holding the jail's lock (0: none), and whether it is a
- * brig (its command's name). */
-static pid_t lock_of(const char *dir, bool *is_brig)
+/* The command name of pid into comm ("" when it is gone). */
+static void comm_of(pid_t pid, char *comm, size_t size)
+{
+	cleanup_free char *text = NULL;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	comm[0] = '\0';
+	if (read_small_file(path, &text) == 0)
+		snprintf(comm, size, "%.*s", (int)strcspn(text, "\n"), text);
+}
+
+/* A process that has path open (the first found), 0 if none: who holds
+ * a lock whose taker is gone (it inherited the descriptor). */
+static pid_t opener_of(const char *path)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	while (proc && !found && (de = readdir(proc))) {
+		char fddir[300], link[4096];
+		DIR *fds;
+		struct dirent *fe;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(fddir, sizeof(fddir), "/proc/%s/fd", de->d_name);
+		if (!(fds = opendir(fddir)))
+			continue;
+		while (!found && (fe = readdir(fds))) {
+			ssize_t n = readlinkat(dirfd(fds), fe->d_name, link, sizeof(link) - 1);
+
+			if (n > 0 && (link[n] = '\0', strcmp(link, path) == 0))
+				found = (pid_t)atoi(de->d_name);
+		}
+		closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+/* The jail's lock: 0 when nobody holds it, else the pid /proc/locks
+ * names (the process that took it); *is_brig when that is a brig at
+ * work. A holder that is not one is a hop of its own: a process that
+ * inherited brig's descriptor, its taker maybe gone. */
+static pid_t lock_of(const char *name, const char *dir, bool *is_brig, struct dr_report *r)
 {
 	cleanup_free char *path = xasprintf("%s/lock", dir);
-	cleanup_free char *comm = NULL;
-	char cpath[64];
+	char comm[64], seen[256];
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	pid_t pid;
+	pid_t pid, now;
+
+	bool held;
 
 	*is_brig = false;
 	if (fd < 0)
 		return 0;
 	pid = lock_holder(fd);
+	/* /proc/locks names no one when the taker is gone (its pid no
+	 * longer translates): whether it is held, a shared try tells (let go
+	 * at once; a brig that wants it waits and retries). */
+	held = pid > 0 || (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK);
 	close(fd);
-	if (pid > 0) {
-		snprintf(cpath, sizeof(cpath), "/proc/%d/comm", (int)pid);
-		*is_brig = read_small_file(cpath, &comm) == 0 && strncmp(comm, "brig", 4) == 0;
+	if (!held)
+		return 0;
+	comm_of(pid, comm, sizeof(comm));
+	*is_brig = strncmp(comm, "brig", 4) == 0;
+	if (*is_brig)
+		return pid;
+	if (comm[0]) {
+		snprintf(seen, sizeof(seen), "held by pid %d (%s), not a brig", (int)pid, comm);
+	} else {
+		now = opener_of(path);
+		comm_of(now, comm, sizeof(comm));
+		snprintf(seen, sizeof(seen), "its taker gone; held by pid %d (%s), which inherited "
+			 "it", (int)now, now ? comm : "not found");
+		pid = now;
 	}
-	return pid;
+	cleanup_free char *hop = xasprintf("lock of jail %s", name);
+
+	cleanup_free char *who = pid ? xasprintf("process %d", (int)pid) :
+					xstrdup("the process");
+
+	dr_add(r, "state", hop, DR_WARN, seen, "free, or held by a brig at work",
+	       "end %s, which holds %s (a hook's process that went on running?): brig "
+	       "commands on jail %s wait for it, then give up; then brig ls", who, path, name);
+	return pid ? pid : -1;
 }
 
 /* The objects a state records, for the evidence: "veth e3a, nft jail:web". */
@@ -87,17 +157,9 @@ static void one_jail(const char *name, struct known *k, struct dr_report *r, siz
 	struct brig_err e = { 0 };
 	struct jstate st;
 	bool is_brig, alive;
-	pid_t holder = lock_of(dir, &is_brig);
+	pid_t holder = lock_of(name, dir, &is_brig, r);
 	int rc = state_read(dir, &st, &e);
 
-	if (holder > 0 && !is_brig) {
-		cleanup_free char *seen = xasprintf("held by pid %d, not a brig", (int)holder);
-		cleanup_free char *lhop = xasprintf("lock of jail %s", name);
-
-		dr_add(r, "state", lhop, DR_WARN, seen, "free, or held by a brig at work",
-		       "process %d inherited brig's lock (a hook that went on running?): "
-		       "end it, then brig ls", (int)holder);
-	}
 	if (rc < 0) {
 		dr_add(r, "state", hop, DR_FAIL, e.msg, "a state brig can read",
 		       "brig ls (it cleans up after the jail; brig stop %s if it still runs)", name);
@@ -105,7 +167,7 @@ static void one_jail(const char *name, struct known *k, struct dr_report *r, siz
 		return;
 	}
 	if (rc == 0) {
-		if (holder <= 0)
+		if (holder == 0)
 			dr_add(r, "state", hop, DR_WARN, "a directory without a state", "none",
 			       "brig ls (removes it)");
 		else
@@ -114,7 +176,7 @@ static void one_jail(const char *name, struct known *k, struct dr_report *r, siz
 	}
 	known_add(k, name);
 	alive = proc_alive(st.init_pid, st.init_start);
-	if (alive && (st.status == JSTATUS_RUNNING || holder > 0)) {
+	if (alive && (st.status == JSTATUS_RUNNING || holder != 0)) {
 		(*nrunning)++;
 	} else if (holder > 0 && is_brig) {
 		/* Another brig is starting or stopping it right now. */

@@ -67,6 +67,31 @@ expect_eq "leftover cgroup" FAIL "$(hop "$OUT" "cgroup $cg")"
 expect_grep "fix: brig ls, then, if it is still there and empty: rmdir $cg" "$OUT"
 rmdir "$cg"
 
+# The jail's lock held by a process that is not a brig (a hook's daemon
+# that inherited brig's descriptor): a warning naming it; then its taker
+# killed, the process that inherited it still holding it: found through
+# /proc/*/fd.
+hold_lock "$BRIG_RUNDIR/web/lock"
+expect_rc 0 "$BRIG" doctor
+expect_eq "lock held" WARN "$(hop "$OUT" "lock of jail web")"
+expect_grep "seen: held by pid $holder (flock), not a brig" "$OUT"
+expect_grep "fix: end process $holder, which holds $BRIG_RUNDIR/web/lock" "$OUT"
+heir=$(tr -d " " <"/proc/$holder/task/$holder/children")
+kill -9 "$holder"
+wait "$holder" 2>/dev/null || true
+expect_rc 0 "$BRIG" doctor
+expect_eq "lock inherited" WARN "$(hop "$OUT" "lock of jail web")"
+expect_grep "seen: its taker gone; held by pid $heir (sh), which inherited it" "$OUT"
+echo go >"$T/go"
+n=0
+while [ -e "/proc/$heir" ]; do
+	n=$((n + 1))
+	[ $n -lt 200 ] || fail "the lock's holder $heir did not end"
+	sleep 0.05
+done
+expect_rc 0 "$BRIG" doctor
+expect_eq "lock free again" "" "$(hop "$OUT" "lock of jail web")"
+
 # A leftover veth marked as a jail's (its host end's alias, as net/ sets it).
 ip link add ghosta type veth peer name ghostb
 ip link set ghosta alias jail:ghost
