@@ -188,8 +188,9 @@ static void one_jail(const char *name, struct known *k, struct dr_report *r, siz
 						    alive ? "alive" : "gone", objs);
 
 		dr_add(r, "state", hop, DR_FAIL, seen, "running with its init, or no state",
-		       "brig ls (reconciles: removes what the interrupted command left%s)",
-		       alive ? "; the jail goes on running" : "");
+		       "brig ls (reconciles: removes what the interrupted command left%s), then "
+		       "brig start %s if it should run", alive ? ", the half-made jail with it" : "",
+		       name);
 	}
 	state_free(&st);
 }
