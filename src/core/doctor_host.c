@@ -270,6 +270,57 @@ static bool cgroups(struct dr_report *r)
 	return v2[0] != '\0';
 }
 
+/* The super options of the mount dir is on (the longest mount point
+ * that is a prefix of it), into opts; "" if none is found. */
+static void mount_opts(const char *dir, char *opts, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0, best = 0;
+
+	opts[0] = '\0';
+	while (f && getline(&line, &cap, f) > 0) {
+		char mnt[4096], so[1024];
+		const char *dash = strstr(line, " - ");
+		size_t l;
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(dash + 3, "%*s %*s %1023s", so) != 1)
+			continue;
+		l = strlen(mnt);
+		if (l == 1)
+			l = 0;	/* "/" is a prefix of everything */
+		if ((l == 0 || (strncmp(dir, mnt, l) == 0 && (dir[l] == '/' || !dir[l]))) &&
+		    l + 1 > best) {
+			best = l + 1;
+			snprintf(opts, size, "%s", so);
+		}
+	}
+	free(line);
+	if (f)
+		fclose(f);
+}
+
+/* Whether the store's filesystem has disk quotas a jail's size could be
+ * held to: project quotas on ext4 and xfs (a mount option), qgroups on
+ * btrfs (not told here). Informative: brig needs none. */
+static void quota(struct dr_report *r, const char *dir, const char *type)
+{
+	char opts[1024], seen[1200];
+
+	if (strcmp(type, "btrfs") == 0) {
+		dr_add(r, "store", "quota support", DR_OK, "btrfs: qgroups, when enabled on it",
+		       NULL, NULL);
+		return;
+	}
+	mount_opts(dir, opts, sizeof(opts));
+	bool prj = strstr(opts, "prjquota") || strstr(opts, "pquota");
+
+	snprintf(seen, sizeof(seen), "%s: project quotas %s (mount options: %s)", type,
+		 prj ? "on" : "off", opts[0] ? opts : "unknown");
+	dr_add(r, "store", "quota support", DR_OK, seen, NULL, NULL);
+}
+
 /* The store: its filesystem, the backend that follows, and free space. */
 static void store(struct dr_report *r)
 {
@@ -304,6 +355,7 @@ static void store(struct dr_report *r)
 	dr_add(r, "store", "filesystem and backend", st, seen, "a filesystem overlayfs can "
 	       "use as its upper layer (ext4, xfs, btrfs, tmpfs)", "put the store (BRIG_STOREDIR) "
 	       "on ext4, xfs or btrfs: an overlay cannot have an overlayfs as its upper layer");
+	quota(r, dir, type);
 	avail = (unsigned long long)sf.f_bavail * (unsigned long long)sf.f_bsize;
 	snprintf(seen, sizeof(seen), "%llu MiB free", avail >> 20);
 	st = avail < (64ull << 20) ? DR_FAIL : avail < (1ull << 30) ? DR_WARN : DR_OK;

@@ -18,7 +18,7 @@ shared { path = \"$ROOT\"; persist; ip4.addr = \"lo|127.0.0.77\"; }"
 expect_rc 0 "$BRIG" doctor
 expect_eq "shared-IP jail: BPF" OK "$(hop "$OUT" "BPF cgroup sock_addr (shared-IP jail shared)")"
 for h in "pid namespaces" "net namespaces" pidfd_open openat2 overlayfs veth bridge \
-	nf_tables "layout and controllers" "brig's groups" "filesystem and backend" \
+	nf_tables "layout and controllers" "brig's groups" "filesystem and backend" "quota support" \
 	"run directory" "configuration loads"; do
 	expect_eq "healthy: $h" OK "$(hop "$OUT" "$h")"
 done
