@@ -286,22 +286,44 @@ static void leftover_veths(const struct known *k, struct dr_report *r, size_t *f
 	nl_close(&nl);
 }
 
-/* Rules of table inet brig tagged for a jail that no known jail owns. */
+/* Whether bridge name is declared in networks.conf (1), not (0), or it
+ * cannot be told (-1: networks.conf does not load). */
+static int declared(const char *name)
+{
+	struct net_bridge_info *v = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (net_bridge_list(&v, &n, NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = v[i].declared && strcmp(v[i].name, name) == 0;
+	net_bridge_list_free(v, n);
+	return rc;
+}
+
+/* Rules of table inet brig tagged for a jail that no known jail owns, or
+ * for a bridge networks.conf no longer declares. */
 static void leftover_rules(const struct known *k, struct dr_report *r, size_t *found)
 {
 	char **tags = NULL;
 	size_t n = 0;
 
-	if (nft_tags("jail:", &tags, &n, NULL) < 0)
+	if (nft_tags("", &tags, &n, NULL) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const char *jail = tags[i] + 5;
+		cleanup_free char *hop = xasprintf("nft rules \"%s\"", tags[i]);
 
-		if (!known_has(k, jail)) {
-			cleanup_free char *hop = xasprintf("nft rules \"%s\"", tags[i]);
-
+		if (strncmp(tags[i], "jail:", 5) == 0 && !known_has(k, tags[i] + 5)) {
 			dr_add(r, "leftover", hop, DR_FAIL, "in table inet brig; the jail does not run",
-			       "none", "brig start %s then brig stop %s removes them", jail, jail);
+			       "none", "brig start %s then brig stop %s removes them", tags[i] + 5,
+			       tags[i] + 5);
+			(*found)++;
+		} else if (strncmp(tags[i], "bridge:", 7) == 0 && declared(tags[i] + 7) == 0) {
+			dr_add(r, "leftover", hop, DR_FAIL, "in table inet brig; networks.conf does not "
+			       "declare the bridge", "none", "declare bridge %s in networks.conf again "
+			       "and brig net down %s (it removes its rules and the bridge)",
+			       tags[i] + 7, tags[i] + 7);
 			(*found)++;
 		}
 		free(tags[i]);

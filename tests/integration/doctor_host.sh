@@ -2,7 +2,8 @@
 # jail is all OK (exit 0; --json parsed); then each fault is injected and
 # found at its hop, with exit status 1 and the command that repairs it:
 # a stale state after brig was SIGKILLed in the middle of a start; a
-# leftover cgroup, veth, mount and nft rules that no jail owns; a jail
+# leftover cgroup, veth, mount and nft rules that no jail (or declared
+# bridge) owns; a jail
 # whose configuration has an error (file:line:col). Doctor that cannot run
 # (the configuration does not load at all) exits 2.
 . tests/integration/lib/common.sh
@@ -114,8 +115,11 @@ umount "$ROOT/tmp"
 nft add table inet brig
 nft add chain inet brig forward '{ type filter hook forward priority 0; }'
 nft add rule inet brig forward counter comment '"jail:ghost"'
+nft add rule inet brig forward counter comment '"bridge:gone0"'
 expect_rc 1 "$BRIG" doctor
 expect_eq "leftover nft rules" FAIL "$(hop "$OUT" 'nft rules "jail:ghost"')"
+expect_eq "leftover bridge rules" FAIL "$(hop "$OUT" 'nft rules "bridge:gone0"')"
+expect_grep "fix: declare bridge gone0 in networks.conf again and brig net down gone0" "$OUT"
 nft delete table inet brig
 expect_rc 0 "$BRIG" doctor
 
