@@ -331,9 +331,10 @@ static void leftover_rules(const struct known *k, struct dr_report *r, size_t *f
 	free(tags);
 }
 
-/* Host mounts below the path of a jail of s that does not run: its own
- * mounts are made in its private mount namespace and go with it, and a
- * thin root is mounted at the path itself (store/root.c), never below. */
+/* Host mounts below the path of a jail of s that does not run (a
+ * warning each): its own mounts are made in its private mount namespace
+ * and go with it, and a thin root is mounted at the path itself
+ * (store/root.c), never below. */
 static void leftover_mounts(const struct jail_set *s, const struct known *k, struct dr_report *r,
 			    size_t *found)
 {
@@ -359,8 +360,12 @@ static void leftover_mounts(const struct jail_set *s, const struct known *k, str
 			cleanup_free char *seen = xasprintf("below the path of jail %s, which does "
 							    "not run", s->v[i]->name);
 
-			dr_add(r, "leftover", hop, DR_FAIL, seen, "none", "umount %s (a jail's "
-			       "own mounts are made in its mount namespace and go with it)", mnt);
+			/* A warning: brig leaves no host mount there (a jail's own
+			 * mounts are made in its mount namespace and go with it),
+			 * but the admin may have made it. */
+			dr_add(r, "leftover", hop, DR_WARN, seen, "none", "umount %s if it is not "
+			       "yours: brig mounts a jail's own mounts in its mount namespace, where "
+			       "they go with it", mnt);
 			(*found)++;
 			break;
 		}
