@@ -333,6 +333,7 @@ static void probe_hops(const struct jail_set *s, const struct jail_def *d,
 {
 	const char *host = p->host[0] ? p->host : p->family == AF_INET ? "127.0.0.1" : p->router;
 	cleanup_free char *fix = NULL;
+	char uplink[64];
 	bool straight;
 
 	if (!alive)
@@ -349,6 +350,10 @@ static void probe_hops(const struct jail_set *s, const struct jail_def *d,
 				"(the hop above)");
 	if (host[0])
 		probe_hop(p, "from the host, through its port", host, p->hport, fix, r);
+	/* The host's own address that the outside reaches it at (its
+	 * default route's), as a client out there would target it. */
+	if (!p->host[0] && probe_uplink_addr(p->family, uplink, sizeof(uplink)) == 0)
+		probe_hop(p, "from the host, through its uplink address", uplink, p->hport, fix, r);
 	else {
 		cleanup_free char *hop = xasprintf("rdr \"%s\" (IPv6): from the host, through its "
 						   "port", p->text);

@@ -81,3 +81,20 @@ out:
 		snprintf(why, whylen, "sent; no refusal in %d ms", timeout_ms);
 	return err ? 0 : 1;
 }
+
+int probe_uplink_addr(int family, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(family == AF_INET ? "192.0.2.1" : "2001:db8::1", 9, &ss);
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&ss, &(socklen_t){ sizeof(ss) }) == 0 &&
+	    inet_ntop(family, family == AF_INET ? (void *)&((struct sockaddr_in *)&ss)->sin_addr :
+			      (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr, buf, (socklen_t)size))
+		rc = 0;
+	close(fd);
+	return rc;
+}

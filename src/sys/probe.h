@@ -13,4 +13,10 @@
  * answer in 1000 ms"); -1: addr does not parse or no socket (why says). */
 int probe_port(int proto, const char *addr, int port, int timeout_ms, char *why, size_t whylen);
 
+/* The address this host sends from to the outside in family (the
+ * default route's source), into buf: a route lookup by connecting a UDP
+ * socket to a documentation address (192.0.2.1, 2001:db8::1), which sends
+ * nothing. 0, or -1 when there is no such route. */
+int probe_uplink_addr(int family, char *buf, size_t size);
+
 #endif

@@ -22,6 +22,15 @@ conf "web { path = \"$ROOT\"; persist; vnet; vnet.bridge = bridge0;
 cli { path = \"$ROOT\"; persist; vnet; vnet.bridge = bridge0;
 	ip4.addr = \"10.10.0.5/24\"; ip4.defaultrouter = \"10.10.0.1\";
 	ip6.addr = \"fd00:10::5/64\"; ip6.defaultrouter = \"fd00:10::1\"; }"
+# An uplink in the sandbox (one end of a veth pair, with the default
+# routes): the address the outside reaches the host at.
+ip link add up0 type veth peer name up0p
+ip addr add 192.0.2.10/24 dev up0
+ip addr add 2001:db8:1::10/64 dev up0 nodad
+ip link set up0p up
+ip link set up0 up
+ip route add default via 192.0.2.1
+ip -6 route add default via 2001:db8:1::1
 expect_rc 0 "$BRIG" start web cli
 remember_cgroups web
 remember_cgroups cli
@@ -96,6 +105,10 @@ expect_eq "--rdr 8080: through the host port" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from the host, through its port, tcp 127.0.0.1:8080')"
 expect_eq "--rdr 8080: straight to the jail" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv6): from the host, straight to the jail, tcp [fd00:10::4]:80')"
+expect_eq "--rdr 8080: through the uplink address" OK \
+	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from the host, through its uplink address, tcp 192.0.2.10:8080')"
+expect_eq "--rdr 8080: through the uplink address (IPv6)" OK \
+	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv6): from the host, through its uplink address, tcp [2001:db8:1::10]:8080')"
 expect_eq "--rdr 8080: from jail cli (hairpin)" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from jail cli, through the host'"'"'s port, tcp 10.10.0.1:8080')"
 expect_eq "--rdr 8080: from jail cli (hairpin, IPv6)" OK \
