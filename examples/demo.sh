@@ -127,6 +127,12 @@ step "From web: talk to db over TCP and to dns over UDP"
 run brig exec web nc -w 3 10.10.0.20 5432
 run brig exec web udhcpc -i epair_webb -n -q -f -s /bin/true -t 5 -T 1
 
+step "brig doctor: the host, then each jail's hops and services (web's rdr probed)"
+run brig doctor
+run brig doctor dns
+run brig doctor db
+run brig doctor --rdr web
+
 step "A snapshot of web"
 run brig snapshot web before-upgrade
 run brig snapshots web

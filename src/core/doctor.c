@@ -19,7 +19,8 @@ void dr_add(struct dr_report *r, const char *section, const char *name, enum dr_
 	h->seen = seen ? xstrdup(seen) : NULL;
 	h->expected = expected ? xstrdup(expected) : NULL;
 	h->fix = NULL;
-	if (fix) {
+	/* A fix is for what is wrong: an OK or skipped hop has none. */
+	if (fix && (st == DR_FAIL || st == DR_WARN)) {
 		va_list ap;
 
 		va_start(ap, fix);

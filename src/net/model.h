@@ -207,6 +207,8 @@ int net_bridge_ensure(struct nl *nl, const char *name, struct net_networks *nw,
  * rules, up), whatever its state: `brig net up`. */
 int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *e);
 
+/* Whether rdr r applies to family (for which the jail has an address). */
+bool net_rdr_applies(const struct net_jail *m, const struct net_rdr *r, int family);
 /* Whether one of the jail's rdr forwards to its address of family. */
 bool net_rdr_family(const struct net_jail *m, int family);
 /* nft rule sets of a jail (rdr) and of a bridge (nat, isolate, host)

@@ -97,6 +97,23 @@ int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_e
 /* Remove a recorded alias ("IFACE|ADDR/LEN"); gone counts as removed. */
 int net_alias_remove(const char *id, struct brig_err *e);
 
+/* One rdr of a jail for one family, as brig doctor checks it: what the
+ * host forwards, to which address and port of the jail. */
+struct net_rdr_path {
+	int proto;		/* IPPROTO_TCP, IPPROTO_UDP */
+	int family;		/* AF_INET, AF_INET6 */
+	int hport, jport;
+	char host[64];		/* the host address it applies to; "": every one */
+	char jail[64];		/* the jail's address it is sent to */
+	char router[64];	/* the jail's router of that family (the host's
+				 * address on its bridge), "": none */
+	const char *text;	/* as written (points into the model) */
+};
+/* Every rdr of the jail d, once per family it applies to, in order;
+ * *out malloc'ed. -1 with e set when the jail's network does not parse. */
+int net_jail_rdrs(const struct jail_def *d, struct net_rdr_path **out, size_t *n,
+		  struct brig_err *e);
+
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
 int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e);

@@ -77,8 +77,7 @@ static void rdr_masquerade(struct strbuf *sb, const struct net_ip *ip, const cha
 		"fib saddr type local masquerade comment \"%s\"\n", nfproto(f), ipword(f), jail, tag);
 }
 
-/* Whether rdr r applies to family (for which the jail has an address). */
-static bool rdr_applies(const struct net_jail *m, const struct net_rdr *r, int family)
+bool net_rdr_applies(const struct net_jail *m, const struct net_rdr *r, int family)
 {
 	return net_jail_ip(m, family) && (!r->has_host || r->host.family == family);
 }
@@ -86,7 +85,7 @@ static bool rdr_applies(const struct net_jail *m, const struct net_rdr *r, int f
 bool net_rdr_family(const struct net_jail *m, int family)
 {
 	for (size_t i = 0; i < m->nrdrs; i++)
-		if (rdr_applies(m, &m->rdrs[i], family))
+		if (net_rdr_applies(m, &m->rdrs[i], family))
 			return true;
 	return false;
 }
@@ -103,7 +102,7 @@ char *net_rules_jail(const struct net_jail *m)
 		if (!net_rdr_family(m, families[k]))
 			continue;
 		for (size_t i = 0; i < m->nrdrs; i++)
-			if (rdr_applies(m, &m->rdrs[i], families[k]))
+			if (net_rdr_applies(m, &m->rdrs[i], families[k]))
 				rdr_rules(&sb, &m->rdrs[i], ip, tag);
 		rdr_masquerade(&sb, ip, tag);
 	}

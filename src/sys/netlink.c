@@ -24,11 +24,16 @@
 
 int nl_open(struct nl *nl, struct brig_err *e)
 {
+	return nl_open_proto(nl, NETLINK_ROUTE, e);
+}
+
+int nl_open_proto(struct nl *nl, int proto, struct brig_err *e)
+{
 	int one = 1;
 
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(proto, SOCK_CLOEXEC);
 	if (!nl->sock)
-		return brig_err_set(e, errno, "opening rtnetlink socket");
+		return brig_err_set(e, errno, "opening netlink socket (protocol %d)", proto);
 	/* Extended acks carry the kernel's own explanation of an error;
 	 * capped acks keep our request out of the reply. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -38,7 +43,7 @@ int nl_open(struct nl *nl, struct brig_err *e)
 
 		mnl_socket_close(nl->sock);
 		nl->sock = NULL;
-		return brig_err_set(e, err, "binding rtnetlink socket");
+		return brig_err_set(e, err, "binding netlink socket (protocol %d)", proto);
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (unsigned int)time(NULL);

@@ -26,6 +26,8 @@ struct nl {
 
 /* Open a socket in the caller's network namespace. */
 int nl_open(struct nl *nl, struct brig_err *e);
+/* The same for another netlink protocol (NETLINK_SOCK_DIAG: sys/sockdiag). */
+int nl_open_proto(struct nl *nl, int proto, struct brig_err *e);
 /* Open a socket in the network namespace nsfd refers to: the calling thread
  * enters it for the socket() call and comes back. */
 int nl_open_netns(struct nl *nl, int nsfd, struct brig_err *e);

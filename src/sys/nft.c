@@ -367,6 +367,40 @@ int nft_count_tag(const char *tag, struct brig_err *e)
 	return tagged_rules(listing, tag, NULL);
 }
 
+int nft_tags(const char *prefix, char ***out, size_t *n, struct brig_err *e)
+{
+	cleanup_free char *listing = NULL;
+	cleanup_free char *needle = xasprintf("comment \"%s", prefix);
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	listing = list_table(e, &rc);
+	if (rc < 0)
+		return -1;
+	for (const char *p = listing; p && (p = strstr(p, needle));) {
+		const char *tag = p + strlen("comment \""), *end = strchr(tag, '"');
+		char *t;
+		bool seen = false;
+
+		if (!end)
+			break;
+		t = xstrndup(tag, (size_t)(end - tag));
+		p = end;
+		for (size_t i = 0; i < len && !seen; i++)
+			seen = strcmp(v[i], t) == 0;
+		if (seen) {
+			free(t);
+			continue;
+		}
+		v = xgrow(v, &cap, len, sizeof(*v));
+		v[len++] = t;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
 /* Make table bridge brig, its map and its dispatch rule, once per process
  * (an existing table is left as it is). Looked for first: a failed
  * transaction (`create` on an existing table) makes the kernel wait a

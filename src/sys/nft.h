@@ -29,6 +29,10 @@ int nft_replace_tag(const char *tag, const char *add, struct brig_err *e);
 int nft_run(const char *cmds, int create, struct brig_err *e);
 /* How many rules carry `tag` (tests, `brig net ls`); -1 on error. */
 int nft_count_tag(const char *tag, struct brig_err *e);
+/* The distinct tags that begin with prefix ("jail:") on rules of table
+ * inet brig (brig doctor: rules no running jail owns); *out and each
+ * string malloc'ed, none when the table does not exist. */
+int nft_tags(const char *prefix, char ***out, size_t *n, struct brig_err *e);
 
 /* In one transaction: give bridge port `port` a filter chain holding
  * exactly rules (newline-separated rule bodies, e.g. "ether saddr != ...
