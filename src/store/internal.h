@@ -205,6 +205,13 @@ int jailrec_mount(struct jailrec *r, const char *name, struct brig_err *e);
 int jailrec_mount_map(struct jailrec *r, const char *name, const struct idmap *map,
 		      struct brig_err *e);
 
+/* ---- prepare.c, quota.c ---- */
+
+/* The store jail whose root is path, or NULL; *storefd: the store. */
+char *store_jail_name(const char *path, int *storefd);
+/* Destroy: clear the limit of the jail r (under the store's lock). */
+int quota_clear(int storefd, struct jailrec *r, const char *name, struct brig_err *e);
+
 /* ---- jail.c: jails in the store ---- */
 
 /* Open the store's directory sub (templates, jails). */
