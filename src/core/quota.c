@@ -6,6 +6,7 @@
 
 #include "conf/model.h"
 #include "core/core.h"
+#include "core/usage.h"
 #include "store/store.h"
 #include "util/mem.h"
 
@@ -74,4 +75,12 @@ int core_quota_new(const struct jail_def *d, struct brig_err *e)
 	if (store_quota_check(e) < 0)
 		return brig_err_wrap(e, "quota = %s", jd_str(d, JP_QUOTA));
 	return 0;
+}
+
+void core_usage_disk(const struct core_jail *j, struct jail_usage *u)
+{
+	struct brig_err ignored;
+
+	if (store_quota_usage(j->path, &u->disk_used, &u->disk_limit, &ignored) < 0)
+		u->disk_used = u->disk_limit = -1;
 }

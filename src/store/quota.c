@@ -449,14 +449,17 @@ int quota_clear(int storefd, struct jailrec *r, const char *name, struct brig_er
 	return e->errnum == ENOTCONN || e->errnum == ESRCH ? 0 : -1;
 }
 
-int store_quota_usage(const char *name, long long *used, long long *limit, struct brig_err *e)
+int store_quota_usage(const char *path, long long *used, long long *limit, struct brig_err *e)
 {
-	cleanup_close int storefd = store_open(e), fd = -1;
+	cleanup_close int storefd = -1, fd = -1;
+	cleanup_free char *name = store_jail_name(path, &storefd);
 	struct jailrec r;
 	int kind, rc = -1;
 
 	*used = *limit = -1;
-	if (storefd < 0 || jailrec_open(storefd, name, &r, e) < 0)
+	if (!name)
+		return 0;	/* not the store's: unknown */
+	if (jailrec_open(storefd, name, &r, e) < 0)
 		return -1;
 	fd = quota_open(&r, name, &kind, e);
 	if (fd < 0)

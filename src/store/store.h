@@ -131,9 +131,10 @@ int store_quota_check(struct brig_err *e);
  * effect at the next start. A quota on a path not of the store, or on a
  * filesystem that cannot enforce it, is an error (never ignored). */
 int store_jail_quota(const char *jail, const char *path, long long bytes, struct brig_err *e);
-/* The jail's own data in bytes and its limit (-1: unknown, none). A jail
- * without a quota: both -1 (the store does not walk its tree). */
-int store_quota_usage(const char *name, long long *used, long long *limit, struct brig_err *e);
+/* The own data in bytes of the jail whose root is path, and its limit
+ * (-1: unknown, none). A jail without a quota, or not of the store: both
+ * -1 (the store does not walk its tree). Cheap: a few syscalls. */
+int store_quota_usage(const char *path, long long *used, long long *limit, struct brig_err *e);
 
 /* ---- snapshots ---- */
 
