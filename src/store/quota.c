@@ -217,14 +217,24 @@ static int proj_free(int fd, unsigned id, const unsigned *used, size_t n, struct
 }
 
 /* The jail's project id: the one in its meta, else the lowest free one,
- * recorded there (the caller holds the store's lock). */
-static int proj_id(int jailsfd, struct jailrec *r, int fd, unsigned *id, struct brig_err *e)
+ * chosen under the store's lock (taken only then: a start of a jail
+ * without a new quota never waits for it) and recorded there. */
+static int proj_id(int storefd, int jailsfd, struct jailrec *r, int fd, unsigned *id,
+		   struct brig_err *e)
 {
 	const char *v = meta_get(&r->meta, "quota_project");
 	cleanup_free unsigned *used = NULL;
+	cleanup_close int lockfd = -1;
 	size_t n;
 	char buf[16];
 
+	if (!v) {
+		lockfd = store_lock(storefd, true, e);
+		meta_free(&r->meta);
+		if (lockfd < 0 || meta_read(r->dirfd, "meta", &r->meta, e) < 0)
+			return -1;
+		v = meta_get(&r->meta, "quota_project");
+	}
 	if (v) {
 		char *end;
 		unsigned long k = strtoul(v, &end, 10);
@@ -404,7 +414,7 @@ static int jail_quota(int storefd, struct jailrec *r, const char *name, long lon
 	if (!bytes && !meta_get(&r->meta, "quota_project"))
 		return 0;
 	jailsfd = store_sub(storefd, "jails", e);
-	if (jailsfd < 0 || proj_id(jailsfd, r, fd, &id, e) < 0)
+	if (jailsfd < 0 || proj_id(storefd, jailsfd, r, fd, &id, e) < 0)
 		return -1;
 	/* The overlay's work directory too: overlayfs makes files there and
 	 * renames them into the layer, which a project refuses (EXDEV)
@@ -419,7 +429,7 @@ static int jail_quota(int storefd, struct jailrec *r, const char *name, long lon
 int store_jail_quota(const char *jail, const char *path, long long bytes, struct brig_err *e)
 {
 	cleanup_free char *name = NULL;
-	cleanup_close int storefd = -1, lockfd = -1;
+	cleanup_close int storefd = -1;
 	struct jailrec r;
 	int rc;
 
@@ -431,15 +441,14 @@ int store_jail_quota(const char *jail, const char *path, long long bytes, struct
 				    "store (%s/jails/NAME/root): a quota is set only on the storage "
 				    "`brig create` makes", jail, brig_storedir());
 	}
-	lockfd = store_lock(storefd, true, e);
-	if (lockfd < 0 || jailrec_open(storefd, name, &r, e) < 0)
+	if (jailrec_open(storefd, name, &r, e) < 0)
 		return brig_err_wrap(e, "%s: quota", jail);
 	rc = jail_quota(storefd, &r, name, bytes, e);
 	jailrec_close(&r);
 	return rc < 0 ? brig_err_wrap(e, "%s: quota", jail) : 0;
 }
 
-/* Destroy: the jail's limit goes with it (its project id is free again
+/* Destroy (under the store's lock): the jail's limit goes with it (its project id is free again
  * once its meta is gone). */
 int quota_clear(int storefd, struct jailrec *r, const char *name, struct brig_err *e)
 {
