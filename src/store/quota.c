@@ -482,8 +482,8 @@ int store_quota_usage(const char *path, long long *used, long long *limit, struc
 			goto out;
 		f1 = xasprintf("%s/qgroups/0_%llu/exclusive", sys, id);
 		f2 = xasprintf("%s/qgroups/0_%llu/max_exclusive", sys, id);
-		if (read_bounded(AT_FDCWD, f1, READ_PATH, 64, &excl, NULL, e) < 0 ||
-		    read_bounded(AT_FDCWD, f2, READ_PATH, 64, &max, NULL, e) < 0)
+		if (read_bounded(AT_FDCWD, f1, READ_PATH, 4096, &excl, NULL, e) < 0 ||
+		    read_bounded(AT_FDCWD, f2, READ_PATH, 4096, &max, NULL, e) < 0)
 			goto out;
 		*used = strtoll(excl, NULL, 10);
 		*limit = strtoll(max, NULL, 10);	/* 0: none (its flag cleared) */

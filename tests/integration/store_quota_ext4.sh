@@ -78,7 +78,7 @@ expect_rc 1 $BRIG create q4 -t bb quota=1m
 expect_grep "q4: create: .*quota = 1m: the store $S (ext4) is not mounted with project quotas enforced" "$ERR"
 [ ! -e "$S/jails/q4" ] || fail "a refused jail was made"
 expect_rc 1 $BRIG config check
-expect_grep "q3.conf:.*: error: q3: quota: jail q3's storage .* (ext4) is not mounted with project quotas enforced: make it with the project feature" "$ERR"
+expect_grep "q3.conf:.*: error: q3: quota: the store $S (ext4) is not mounted with project quotas enforced: make it with the project feature" "$ERR"
 expect_rc 1 $BRIG start q3
 expect_grep 'q3: .*store: q3: quota: .*mount it with -o prjquota' "$ERR"
 expect_rc 0 $BRIG destroy q3
