@@ -22,17 +22,8 @@ umount "$T/tmpfs"
 
 truncate -s 512M "$T/btrfs.img"
 mkfs.btrfs -q "$T/btrfs.img" >/dev/null 2>&1
-LOOP=$(losetup --find --show "$T/btrfs.img") || skip "no loop device"
-# Loop devices are not namespaced: always give it back.
-cleanup() {
-	set +e
-	$BRIG stop fat >/dev/null 2>&1
-	umount "$T/bt" 2>/dev/null || umount -l "$T/bt"
-	losetup -d "$LOOP"
-}
-trap cleanup EXIT
-mkdir "$T/bt"
-mount -t btrfs "$LOOP" "$T/bt"
+trap '$BRIG stop fat >/dev/null 2>&1 || true; loop_release' EXIT
+loop_mount "$T/btrfs.img" "$T/bt" -t btrfs
 export BRIG_STOREDIR="$T/bt/store"
 S=$BRIG_STOREDIR
 

@@ -11,18 +11,9 @@ grep -qw ext4 /proc/filesystems || skip "no ext4 in this kernel"
 
 truncate -s 64M "$T/ext4.img"
 mkfs.ext4 -q -O quota,project "$T/ext4.img" || skip "mkfs.ext4 cannot make project quotas"
-LOOP=$(losetup --find --show "$T/ext4.img") || skip "no loop device"
-# Loop devices are not namespaced: always give it back.
-cleanup() {
-	set +e
-	$BRIG stop fat >/dev/null 2>&1
-	umount "$T/e4" 2>/dev/null || umount -l "$T/e4"
-	losetup -d "$LOOP"
-}
-trap cleanup EXIT
-mkdir "$T/e4"
+trap '$BRIG stop fat >/dev/null 2>&1 || true; loop_release' EXIT
 # A kernel without CONFIG_QUOTA mounts no ext4 with the quota feature.
-mount -t ext4 -o prjquota "$LOOP" "$T/e4" ||
+loop_mount "$T/ext4.img" "$T/e4" -t ext4 -o prjquota ||
 	skip "this kernel cannot mount ext4 with project quotas (CONFIG_QUOTA, CONFIG_QFMT_V2)"
 export BRIG_STOREDIR="$T/e4/store"
 S=$BRIG_STOREDIR
