@@ -329,20 +329,6 @@ static int proj_tag_tree(int jaildirfd, const char *name, unsigned id, struct br
 
 /* ---- btrfs qgroups ---- */
 
-/* Limit what the subvolume fd holds alone (bytes 0: no limit). */
-static int btrfs_limit(int fd, long long bytes, struct brig_err *e)
-{
-	struct btrfs_ioctl_qgroup_limit_args a;
-
-	memset(&a, 0, sizeof(a));
-	a.qgroupid = 0;		/* the subvolume of fd */
-	a.lim.flags = BTRFS_QGROUP_LIMIT_MAX_EXCL;
-	a.lim.max_excl = bytes ? (__u64)bytes : (__u64)-1;	/* -1: clear */
-	if (ioctl(fd, BTRFS_IOC_QGROUP_LIMIT, &a) < 0)
-		return brig_err_set(e, errno, "setting the qgroup limit of the jail's subvolume");
-	return 0;
-}
-
 /* The id of the subvolume fd (the root of one). */
 static int btrfs_subvol_id(int fd, unsigned long long *id, struct brig_err *e)
 {
@@ -353,6 +339,26 @@ static int btrfs_subvol_id(int fd, unsigned long long *id, struct brig_err *e)
 	if (ioctl(fd, BTRFS_IOC_INO_LOOKUP, &a) < 0)
 		return brig_err_set(e, errno, "looking up the jail's subvolume");
 	*id = a.treeid;
+	return 0;
+}
+
+/* Limit what the subvolume fd holds alone (bytes 0: no limit). Asked of
+ * dirfd, outside it: the change is a transaction, and one in a subvolume
+ * already past its limit fails with EDQUOT (a copy made bigger than its
+ * quota could never have it cleared). */
+static int btrfs_limit(int dirfd, int fd, long long bytes, struct brig_err *e)
+{
+	struct btrfs_ioctl_qgroup_limit_args a;
+	unsigned long long id;
+
+	if (btrfs_subvol_id(fd, &id, e) < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.qgroupid = id;	/* level 0: the subvolume's own qgroup */
+	a.lim.flags = BTRFS_QGROUP_LIMIT_MAX_EXCL;
+	a.lim.max_excl = bytes ? (__u64)bytes : (__u64)-1;	/* -1: clear */
+	if (ioctl(dirfd, BTRFS_IOC_QGROUP_LIMIT, &a) < 0)
+		return brig_err_set(e, errno, "setting the qgroup limit of the jail's subvolume");
 	return 0;
 }
 
@@ -410,7 +416,7 @@ static int jail_quota(int storefd, struct jailrec *r, const char *name, long lon
 	if (fd < 0)
 		return bytes ? -1 : 0;	/* none asked: nothing to clear there */
 	if (kind == QK_BTRFS)
-		return btrfs_limit(fd, bytes, e);
+		return btrfs_limit(r->dirfd, fd, bytes, e);
 	if (!bytes && !meta_get(&r->meta, "quota_project"))
 		return 0;
 	jailsfd = store_sub(storefd, "jails", e);
