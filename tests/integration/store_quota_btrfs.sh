@@ -107,5 +107,14 @@ expect_grep "thick: quota: .*btrfs a quota needs the jail's own data in a subvol
 # Destroy works on a jail at its limit (the limit is cleared from
 # outside its subvolume: a transaction inside it would fail with EDQUOT).
 expect_rc 0 $BRIG destroy q2
+# A jail of the admin's own directory: no quota there, said so.
+mkdir "$T/hand"
+printf 'hand {\n\tpath = "%s";\n\tpersist;\n\tquota = 1m;\n}\n' "$T/hand" >"$C/hand.conf"
+expect_rc 1 $BRIG config check
+expect_grep "hand.conf:4:2: error: hand: quota: no jail hand in brig's store: a quota is set only on the storage \`brig create\` makes" "$ERR"
+expect_rc 1 $BRIG start hand
+expect_grep "hand: .*quota: its path is not the root of a jail of brig's store" "$ERR"
+rm "$C/hand.conf"
+
 expect_rc 0 $BRIG destroy fat
 expect_rc 0 $BRIG destroy other
