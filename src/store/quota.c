@@ -400,24 +400,38 @@ static int quota_open(struct jailrec *r, const char *name, int *kind, struct bri
 	return fd;
 }
 
-/* Set the quota of the opened jail r (bytes 0: clear it). */
+/* Record in the jail's meta the btrfs limit brig set (0: none), so that
+ * only a limit of brig's is ever cleared (not one the admin set by hand). */
+static int qgroup_note(struct jailrec *r, long long bytes, struct brig_err *e)
+{
+	const char *v = meta_get(&r->meta, "quota_qgroup");
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", bytes);
+	if ((v && !strcmp(v, buf)) || (!v && !bytes))
+		return 0;
+	meta_set(&r->meta, "quota_qgroup", buf);
+	return meta_write(r->dirfd, "meta", &r->meta, e);
+}
+
+/* Set the quota of the opened jail r (bytes 0: clear the one brig set). */
 static int jail_quota(int storefd, struct jailrec *r, const char *name, long long bytes,
 		      struct brig_err *e)
 {
 	cleanup_close int jailsfd = -1, fd = -1;
+	const char *qg = meta_get(&r->meta, "quota_qgroup");
+	bool proj = meta_get(&r->meta, "quota_project") != NULL;
 	unsigned id = 0;
 	int kind;
 
-	/* Without a quota: a project's limit is cleared if the jail has one;
-	 * a btrfs subvolume's always (cheap, and no record is needed). */
-	if (!bytes && !meta_get(&r->meta, "quota_project") && !fs_is_btrfs(r->dirfd))
-		return 0;
+	if (!bytes && !proj && (!qg || !strcmp(qg, "0")))
+		return 0;	/* none now, none set before */
 	fd = quota_open(r, name, &kind, e);
 	if (fd < 0)
 		return bytes ? -1 : 0;	/* none asked: nothing to clear there */
 	if (kind == QK_BTRFS)
-		return btrfs_limit(r->dirfd, fd, bytes, e);
-	if (!bytes && !meta_get(&r->meta, "quota_project"))
+		return btrfs_limit(r->dirfd, fd, bytes, e) < 0 ? -1 : qgroup_note(r, bytes, e);
+	if (!bytes && !proj)
 		return 0;
 	jailsfd = store_sub(storefd, "jails", e);
 	if (jailsfd < 0 || proj_id(storefd, jailsfd, r, fd, &id, e) < 0)

@@ -107,6 +107,13 @@ expect_grep "thick: quota: .*btrfs a quota needs the jail's own data in a subvol
 # Destroy works on a jail at its limit (the limit is cleared from
 # outside its subvolume: a transaction inside it would fail with EDQUOT).
 expect_rc 0 $BRIG destroy q2
+# A limit the admin set by hand on a jail without quota is left alone.
+btrfs qgroup limit -e 50m "$S/jails/other/root"
+expect_rc 0 $BRIG start other
+expect_rc 0 $BRIG stop other
+ido=$(btrfs inspect-internal rootid "$S/jails/other/root")
+expect_eq "the admin's limit" $((50 * 1024 * 1024)) "$(cat /sys/fs/btrfs/*/qgroups/0_$ido/max_exclusive)"
+
 # A jail of the admin's own directory: no quota there, said so.
 mkdir "$T/hand"
 printf 'hand {\n\tpath = "%s";\n\tpersist;\n\tquota = 1m;\n}\n' "$T/hand" >"$C/hand.conf"
