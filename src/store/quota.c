@@ -150,7 +150,8 @@ int store_quota_check(struct brig_err *e)
 static int proj_get(int fd, unsigned id, struct if_dqblk *q, struct brig_err *e)
 {
 	memset(q, 0, sizeof(*q));
-	if (qctl(fd, Q_GETQUOTA, id, q) < 0)
+	/* xfs: ENOENT for a project it has no record of (nothing used). */
+	if (qctl(fd, Q_GETQUOTA, id, q) < 0 && errno != ENOENT)
 		return brig_err_set(e, errno, "reading the quota of project %u", id);
 	return 0;
 }
