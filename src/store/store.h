@@ -133,7 +133,7 @@ int store_quota_check(struct brig_err *e);
 int store_jail_quota(const char *jail, const char *path, long long bytes, struct brig_err *e);
 /* The own data in bytes of the jail whose root is path, and its limit
  * (-1: unknown, none). A jail without a quota, or not of the store: both
- * -1 (the store does not walk its tree). Cheap: a few syscalls. */
+ * -1 (the store does not walk its tree). About 50 system calls. */
 int store_quota_usage(const char *path, long long *used, long long *limit, struct brig_err *e);
 
 /* ---- snapshots ---- */
