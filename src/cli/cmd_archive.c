@@ -94,6 +94,11 @@ int cmd_import(int argc, char **argv)
 		store_import_free(&im);
 		return 1;
 	}
+	if (cli_quota_made(im.made, j.path) < 0) {
+		store_jail_free(&j);
+		store_import_free(&im);
+		return 1;
+	}
 	cli_report_dropped(im.made, &im.dropped);
 	cli_report_devices(im.made, &im.devices, "brig import");
 	cli_report_changed(&im.changed);

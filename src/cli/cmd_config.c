@@ -1,5 +1,6 @@
 /* brig config check|show: load the configuration, report every problem,
  * print the resolved jails (FreeBSD-style text or JSON). */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "conf/model.h"
+#include "core/core.h"
 #include "net/net.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -130,6 +132,33 @@ static int lint_networks(struct conf_source *src, struct diag *d)
 	return rc;
 }
 
+/* Whether each jail's quota can hold where its storage is (the store's
+ * filesystem): only when the store has jails (a quota is set only on
+ * theirs), so that a configuration without a store keeps its lazy pass. */
+static int lint_quotas(struct conf_source *src, struct diag *d)
+{
+	cleanup_free char *jails = xasprintf("%s/jails", brig_storedir());
+	struct diag ignored = { 0 };
+	struct conf *c = NULL;
+	int rc = 0;
+	DIR *dir = opendir(jails);
+	struct dirent *de;
+	bool any = false;
+
+	while (dir && !any && (de = readdir(dir)))
+		any = de->d_name[0] != '.';
+	if (dir)
+		closedir(dir);
+	if (!any)
+		return 0;
+	src->lazy = false;
+	if (conf_load(src, &c, &ignored) == 0 && core_quota_lint(conf_jail_set(c), d) < 0)
+		rc = 1;
+	diag_free(&ignored);
+	conf_free(c);
+	return rc;
+}
+
 int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -192,6 +221,8 @@ int cmd_config(int argc, char **argv)
 	rc = conf_load(&src, &c, &d) < 0 ? 1 : 0;
 	if (rc == 0 && !is_show)
 		rc = lint_networks(&src, &d);
+	if (rc == 0 && !is_show)
+		rc = lint_quotas(&src, &d);
 	if (is_show) {
 		/* Errors always; notes ("ignored on Linux") belong to check. */
 		for (size_t i = 0; i < d.n; i++)

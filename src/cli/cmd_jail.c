@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "cli/store_report.h"
 #include "cli/store_progress.h"
 #include "core/core.h"
 #include "store/store.h"
@@ -42,6 +43,10 @@ int cmd_create(int argc, char **argv)
 	cli_progress_done(&cp);
 	if (rc < 0 || store_jail_get(c.name, &j, &e) < 0) {
 		cli_print_err(&e);
+		return 1;
+	}
+	if (cli_quota_made(c.name, j.path) < 0) {
+		store_jail_free(&j);
 		return 1;
 	}
 	printf("%s: created from template %s (%s, %s) at %s\n"

@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "conf/model.h"
+#include "core/core.h"
 
 /* s on stderr, control and non-ASCII bytes as '?'. */
 static void put_shown(const char *s)
@@ -51,4 +53,20 @@ void cli_report_changed(const struct diag *d)
 		put_shown(d->msgs[i].text);
 		fputc('\n', stderr);
 	}
+}
+
+int cli_quota_made(const char *name, const char *path)
+{
+	struct conf *c = cli_load_conf_quiet(NULL, false);
+	const struct jail_def *d = c ? jail_set_find(conf_jail_set(c), name) : NULL;
+	struct brig_err e, ignored;
+	int rc = 0;
+
+	if (d && core_quota_bytes(d) && core_quota_set(d, path, &e) < 0) {
+		cli_print_err(&e);
+		store_jail_destroy(name, &ignored);
+		rc = -1;
+	}
+	conf_free(c);
+	return rc;
 }

@@ -11,5 +11,9 @@ void cli_report_dropped(const char *who, const struct diag *d);
 /* What brig import --trust changed of the archive's configuration (an
  * interface renamed, an address or rdr left out), one line each. */
 void cli_report_changed(const struct diag *d);
+/* A jail just made (brig create, import): set its quota, as its
+ * configuration says; when that fails, say why and destroy it again
+ * (a quota is never dropped). 0, or -1 once said. */
+int cli_quota_made(const char *name, const char *path);
 
 #endif

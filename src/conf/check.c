@@ -191,6 +191,16 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 				return;
 			}
 		}
+		if (p->def == conf_jparam(JP_QUOTA)) {
+			long long bytes;
+
+			if (conf_size_parse(last, &bytes) < 0) {
+				param_error(ctx, j, p, "bad size %s (expected bytes or a number with "
+					    "k, m, g or t, as in \"10g\"; or \"none\")",
+					    cf_q(ctx, last ? last : ""));
+				return;
+			}
+		}
 		set_one(ctx, p, last ? last : "");
 		return;
 	case CONF_LIST:

@@ -232,6 +232,11 @@ int conf_load_untrusted(const struct conf_untrusted *u, struct conf **out, struc
 enum conf_restart { CONF_RESTART_NO, CONF_RESTART_ON_FAILURE, CONF_RESTART_ALWAYS };
 /* 0 and *mode, *max; -1 if s is none of these. */
 int conf_restart_parse(const char *s, enum conf_restart *mode, long *max);
+/* quota (a brig extension): bytes, or a number with a suffix k, m, g or t
+ * (either case; powers of 1024, as rctl(8) and zfs(8) take them); "" and
+ * "none": no limit (*bytes 0). 0 and *bytes; -1 if s is none of these, or
+ * 0, or past 2^63. */
+int conf_size_parse(const char *s, long long *bytes);
 
 /* Validate a jail name (also used for templates and snapshots): returns NULL
  * if fine, else a static reason ("contains '/'", ...). */

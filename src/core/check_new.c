@@ -57,7 +57,8 @@ int core_check_new(const char *name, const char *confpath, const char *text, str
 		const struct jail_set *s = conf_jail_set(c);
 		struct net_plan *p = net_plan_new(s);
 
-		if (net_jail_clash(p, jail_set_find(s, name), e) < 0)
+		if (net_jail_clash(p, jail_set_find(s, name), e) < 0 ||
+		    core_quota_new(jail_set_find(s, name), e) < 0)
 			rc = -1;
 		net_plan_free(p);
 	}

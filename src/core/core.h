@@ -135,6 +135,16 @@ struct store_progress;
  * runs unless x->live, which is then set to whether it runs.
  * core_snapshot: a running jail's as it runs, never one half started or
  * stopped. */
+/* The quota parameter (core/quota.c): its bytes (0: none); the limit
+ * set on the jail d's storage at path (create, import: the start sets it
+ * too); a new jail with a quota refused when the store cannot enforce it
+ * (core_check_new); config check's errors, one per jail whose quota
+ * cannot hold (-1 if any). */
+long long core_quota_bytes(const struct jail_def *d);
+int core_quota_set(const struct jail_def *d, const char *path, struct brig_err *e);
+int core_quota_new(const struct jail_def *d, struct brig_err *e);
+int core_quota_lint(const struct jail_set *s, struct diag *dg);
+
 int core_destroy(const struct jail_set *s, const char *name, bool force, struct brig_err *e);
 int core_rollback(const char *name, const char *snap, const struct store_progress *p,
 		  struct brig_err *e);

@@ -119,7 +119,7 @@ static int step_ifaddr(struct jctx *x, struct brig_err *e)
 }
 
 /* A thin jail's root is on the host, at its path: the store mounts it if
- * it is missing; it stays when the jail stops. A userns jail's is shown
+ * it is missing; it stays when the jail stops. Its quota is set. A userns jail's is shown
  * with its ids while it runs: the store's overlay of idmapped layers
  * (recorded: its stop puts the plain one back), or else an idmapped copy
  * of path (jail_idmap_root()). */
@@ -130,6 +130,10 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 	int r = store_jail_prepare(x->name, x->sp.path, &rec, map.count ? &map : NULL, e);
 
 	if (r < 0)
+		return brig_err_wrap(e, "store");
+	/* Its quota, as the configuration says now (a changed one takes
+	 * effect here); refused where it cannot hold. */
+	if (x->def && core_quota_set(x->def, x->sp.path, e) < 0)
 		return brig_err_wrap(e, "store");
 	if (map.count && r == 0)
 		return jail_idmap_root(x, &map, e);

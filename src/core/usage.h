@@ -23,4 +23,9 @@ struct jail_usage {
  * cannot be read. */
 int core_usage(const struct core_jail *j, struct jail_usage *u, struct brig_err *e);
 
+/* Its disk_used and disk_limit (core/quota.c): the store's account of
+ * the jail's own data under its quota (btrfs qgroup, project quota); -1
+ * without a quota or outside the store. For core_usage(). */
+void core_usage_disk(const struct core_jail *j, struct jail_usage *u);
+
 #endif

@@ -168,6 +168,13 @@ int btrfs_subvol_make(int srcfd, int dstdirfd, const char *dstname, bool readonl
 		      struct brig_err *e);
 /* Delete the subvolume dirfd/name. */
 int btrfs_subvol_delete(int dirfd, const char *name, struct brig_err *e);
+/* /sys/fs/btrfs/FSID of the filesystem of fd; caller frees. */
+char *btrfs_sysfs(int fd, struct brig_err *e);
+/* Limit what the subvolume fd holds alone (bytes 0: no limit), asked of
+ * dirfd outside it. */
+int btrfs_qgroup_limit(int dirfd, int fd, long long bytes, struct brig_err *e);
+/* What the subvolume fd holds alone, and its limit (-1: none). */
+int btrfs_qgroup_usage(int fd, long long *excl, long long *max, struct brig_err *e);
 
 /* ---- overlay.c: mounting a thin jail ---- */
 
@@ -204,6 +211,28 @@ int jailrec_mount(struct jailrec *r, const char *name, struct brig_err *e);
 /* The same; with map (not NULL), from idmapped layers (overlay_mount). */
 int jailrec_mount_map(struct jailrec *r, const char *name, const struct idmap *map,
 		      struct brig_err *e);
+
+/* ---- prepare.c, quota.c ---- */
+
+/* The store jail whose root is path, or NULL; *storefd: the store. */
+char *store_jail_name(const char *path, int *storefd);
+/* Destroy: clear the limit of the jail r (under the store's lock). */
+int quota_clear(int storefd, struct jailrec *r, const char *name, struct brig_err *e);
+
+/* ---- projquota.c: ext4 and xfs project quotas ---- */
+
+/* 0 if the filesystem of fd (path, of kind fsname) enforces project
+ * quotas; else -1 with what the admin must do. */
+int projquota_enforced(int fd, const char *path, const char *fsname, bool xfs,
+		       struct brig_err *e);
+/* Give the jail r's directory dir (open: fd) and its overlay work
+ * directory its project id (chosen and recorded the first time), and
+ * the project the limit bytes (0: none). */
+int projquota_set(int storefd, struct jailrec *r, const char *dir, int fd, long long bytes,
+		  struct brig_err *e);
+/* The project's use and limit (-1: none); untouched without a project. */
+int projquota_usage(const struct jailrec *r, int fd, long long *used, long long *limit,
+		    struct brig_err *e);
 
 /* ---- jail.c: jails in the store ---- */
 

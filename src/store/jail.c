@@ -219,7 +219,7 @@ int store_jail_destroy(const char *name, struct brig_err *e)
 				     mounted);
 		goto fail_rec;
 	}
-	if (jailrec_unmount(&r, name, e) < 0)
+	if (quota_clear(storefd, &r, name, e) < 0 || jailrec_unmount(&r, name, e) < 0)
 		goto fail_rec;
 	jailrec_close(&r);
 	jailsfd = store_sub(storefd, "jails", e);

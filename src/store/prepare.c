@@ -26,6 +26,32 @@ static char *store_jail_of(const char *path, const char *storeabs)
 	return xstrndup(rest, (size_t)(slash - rest));
 }
 
+/* The store jail whose root is path (the name; *storefd: the store,
+ * open), or NULL (not the store's, or a directory that only looks like
+ * a store jail's). */
+char *store_jail_name(const char *path, int *storefd)
+{
+	cleanup_free char *real = NULL, *storeabs = NULL;
+	char *name;
+
+	*storefd = -1;
+	if (!path)
+		return NULL;
+	real = realpath(path, NULL);
+	storeabs = realpath(brig_storedir(), NULL);
+	if (!real || !storeabs)
+		return NULL;
+	name = store_jail_of(real, storeabs);
+	if (!name)
+		return NULL;
+	*storefd = open(storeabs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*storefd < 0) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
 /* Before a jail starts: when its path is the root of a thin jail of the
 store, make sure it is mounted there (store_root_ensure). A userns
  * jail's is replaced, while it runs, by an overlay of idmapped layers
@@ -33,23 +59,16 @@ store, make sure it is mounted there (store_root_ensure). A userns
 int store_jail_prepare(const char *jail, const char *path, const struct rec *rec,
 		       const struct idmap *map, struct brig_err *e)
 {
-	cleanup_free char *real = NULL, *storeabs = NULL, *name = NULL;
+	cleanup_free char *name = NULL;
 	cleanup_close int storefd = -1, lockfd = -1;
 	struct jailrec r;
 	bool thin;
 	int rc;
 
-	if (!path)
-		return 0;
-	real = realpath(path, NULL);
-	storeabs = realpath(brig_storedir(), NULL);
-	if (!real || !storeabs)
-		return 0;	/* not the store's: core reports a missing path */
-	name = store_jail_of(real, storeabs);
+	name = store_jail_name(path, &storefd);
 	if (!name)
-		return 0;
-	storefd = open(storeabs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (storefd < 0 || jailrec_open(storefd, name, &r, e) < 0)
+		return 0;	/* not the store's: core reports a missing path */
+	if (jailrec_open(storefd, name, &r, e) < 0)
 		return 0;	/* a directory that only looks like a store jail */
 	thin = r.be->mounted;
 	jailrec_close(&r);

@@ -123,6 +123,21 @@ void store_jail_free(struct store_jail *j);
 /* Remove the jail's storage and jail.conf.d file (the jail must be stopped). */
 int store_jail_destroy(const char *name, struct brig_err *e);
 
+/* ---- disk quotas (the quota parameter; store/quota.c) ---- */
+
+/* Can the store's filesystem enforce a quota (ext4 or xfs with project
+ * quotas on, btrfs with qgroups)? 0, or -1 with why not and what to do. */
+int store_quota_check(struct brig_err *e);
+/* Set the quota of the jail whose root is path to bytes (0: none; a limit
+ * it had is cleared), at create and at each start: a changed quota takes
+ * effect at the next start. A quota on a path not of the store, or on a
+ * filesystem that cannot enforce it, is an error (never ignored). */
+int store_jail_quota(const char *jail, const char *path, long long bytes, struct brig_err *e);
+/* The own data in bytes of the jail whose root is path, and its limit
+ * (-1: unknown, none). A jail without a quota, or not of the store: both
+ * -1 (the store does not walk its tree). About 50 system calls. */
+int store_quota_usage(const char *path, long long *used, long long *limit, struct brig_err *e);
+
 /* ---- snapshots ---- */
 
 struct store_snapshot {

@@ -322,6 +322,45 @@ static void test_integers(void **state)
 	ld_free(&l);
 }
 
+/* quota: sizes as rctl(8) writes them, powers of 1024. */
+static void test_sizes(void **state)
+{
+	static const struct {
+		const char *s;
+		long long bytes;
+	} good[] = {
+		{ "", 0 }, { "none", 0 }, { NULL, 0 }, { "1", 1 }, { "512", 512 },
+		{ "2k", 2048 }, { "2K", 2048 }, { "10m", 10LL << 20 }, { "10M", 10LL << 20 },
+		{ "3g", 3LL << 30 }, { "1t", 1LL << 40 }, { "8388607t", 8388607LL << 40 },
+		{ "9223372036854775807", 9223372036854775807LL },
+	};
+	static const char *const bad[] = {
+		"0", "0k", "-1", "+1", " 1", "1 ", "1x", "1kb", "1.5g", "k", "g1", "1p", "8388608t",
+		"9223372036854775808", "99999999999999999999", "NONE", "1e3",
+	};
+	struct ld l;
+	long long b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		b = -1;
+		assert_int_equal(conf_size_parse(good[i].s, &b), 0);
+		assert_true(b == good[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (conf_size_parse(bad[i], &b) != -1)
+			fail_msg("%s: accepted as %lld", bad[i], b);
+	}
+	LOAD(&l, "web { quota = 10g; } db { quota = none; }\n");
+	assert_ok(&l);
+	assert_string_equal(V(&l, "web", "quota"), "10g");
+	ld_free(&l);
+	LOAD(&l, "web {\n\tquota = 10gb;\n}\n");
+	assert_error(&l, "jail.conf:2:2: error: web: quota: bad size \"10gb\" (expected bytes or a "
+		     "number with k, m, g or t, as in \"10g\"; or \"none\")");
+	ld_free(&l);
+}
+
 static void test_numeric_names(void **state)
 {
 	struct ld l;
@@ -915,6 +954,7 @@ int main(void)
 		cmocka_unit_test(test_append),
 		cmocka_unit_test(test_booleans),
 		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_numeric_names),
 		cmocka_unit_test(test_immutable),
 		cmocka_unit_test(test_variable_names),

@@ -111,3 +111,21 @@ same_tree() {
 store_is_clean() {
 	[ -z "$(ls -A "$BRIG_STOREDIR/tmp" 2>/dev/null)" ] || fail "left in $BRIG_STOREDIR/tmp: $(ls -A "$BRIG_STOREDIR/tmp")"
 }
+
+# loop_mount IMG DIR [MOUNT-OPTION...]: IMG on a loop device ($LOOP),
+# mounted on DIR (made here); 1 if it does not mount. Loop devices are not
+# namespaced: the test's EXIT trap must call loop_release, which unmounts
+# and gives the device back whatever happened.
+loop_mount() {
+	LOOP=$(losetup --find --show "$1") || skip "no loop device"
+	LOOPDIR=$2
+	shift 2
+	mkdir -p "$LOOPDIR"
+	mount "$@" "$LOOP" "$LOOPDIR"
+}
+loop_release() {
+	set +e
+	[ -n "${LOOP:-}" ] || return 0
+	umount "$LOOPDIR" 2>/dev/null || umount -l "$LOOPDIR" 2>/dev/null
+	losetup -d "$LOOP"
+}
