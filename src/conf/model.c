@@ -24,14 +24,17 @@ static char *keep(struct cf_arena *a, const char *s)
 }
 
 /* A jailsys value as jail.conf writes it: new, inherit, disable (conf's
- * check normalised every other form to these). */
-static bool parse_jsys(const char *s, long long *out)
+ * check normalised every other form to these; an old state file may hold
+ * another case): *s becomes the name as written here, which the state's
+ * JSON reader takes. */
+static bool parse_jsys(const char **s, long long *out)
 {
 	static const char *const names[] = { "disable", "new", "inherit" };
 
 	for (int i = 0; i < 3; i++)
-		if (strcasecmp(s, names[i]) == 0) {
+		if (strcasecmp(*s, names[i]) == 0) {
 			*out = i;
+			*s = names[i];
 			return true;
 		}
 	return false;
@@ -58,7 +61,7 @@ static bool parse_scalar(const struct conf_pdef *r, struct jval *v)
 		return end != v->s && !*end && !errno;
 	case CONF_STRING:
 		if (r->flags & CONF_PF_JAILSYS)
-			return parse_jsys(v->s, &v->i);
+			return parse_jsys(&v->s, &v->i);
 		return true;
 	case CONF_LIST:
 	default:
