@@ -111,11 +111,12 @@ static uint16_t csum(const void *buf, size_t len)
 	return (uint16_t)~s;
 }
 
-int dr_ping(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_t n)
+static int ping_once(int nsfd, const struct nl_addr *dst, int timeout_ms, uint16_t seq, char *why,
+		     size_t n)
 {
 	bool v6 = dst->family == AF_INET6;
 	int proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
-	uint16_t id = (uint16_t)(getpid() ^ 0x6272), seq = 1;
+	uint16_t id = (uint16_t)(getpid() ^ 0x6272);
 	struct sockaddr_storage ss;
 	socklen_t sl = to_sa(dst, 0, &ss);
 	uint8_t pkt[64] = { 0 }, buf[1500];
@@ -180,7 +181,7 @@ static void sock_why(int err, int port, char *why, size_t n)
 		snprintf(why, n, "%s", strerror(err));
 }
 
-int dr_dns(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_t n)
+static int dns_once(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_t n)
 {
 	/* A query for the root's NS records: any answer (even REFUSED)
 	 * shows a server there. */
@@ -214,6 +215,22 @@ int dr_dns(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_
 	}
 	close(fd);
 	return rc;
+}
+
+/* A lost packet (a busy host, a neighbour being resolved) is not a
+ * broken path: echo and DNS get a second try, each bounded. */
+int dr_ping(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_t n)
+{
+	int r = ping_once(nsfd, dst, timeout_ms, 1, why, n);
+
+	return r == 0 && strstr(why, "no echo reply") ? ping_once(nsfd, dst, timeout_ms, 2, why, n) : r;
+}
+
+int dr_dns(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_t n)
+{
+	int r = dns_once(nsfd, dst, timeout_ms, why, n);
+
+	return r == 0 && strstr(why, "no answer") ? dns_once(nsfd, dst, timeout_ms, why, n) : r;
 }
 
 int dr_tcp(int nsfd, const struct nl_addr *dst, int port, int timeout_ms, char *why, size_t n)

@@ -84,18 +84,26 @@ EOF2
 # doctor_fails JAIL SECTION NAME-REGEX: brig doctor JAIL exits 1 and names
 # that hop as failed.
 doctor_fails() {
+	echo "doctor_fails $*"
 	expect_rc 1 "$BRIG" doctor "$1" --json
 	printf '%s\n' "$OUT" >"$T/rep.json"
 	python3 "$T/hop.py" "$T/rep.json" "$2" "$3" FAIL || fail "doctor $1: $2 $3 not failed"
 }
 # doctor_ok JAIL: brig doctor JAIL exits 0, no hop failed or warned.
+# After a repair, the jail's neighbour entry for its gateway may still be
+# in resolution (retried each second): the jail pings it first, once.
 doctor_ok() {
-	expect_rc 0 "$BRIG" doctor "$1" --json
-	printf '%s\n' "$OUT" >"$T/rep.json"
-	python3 - "$T/rep.json" <<'EOF2' || fail "doctor $1 not all OK: $OUT"
+	set +e
+	in_jail "$1" busybox ping -c1 -W3 10.80.0.1 >/dev/null 2>&1
+	in_jail "$1" busybox ping -c1 -W3 fd00:80::1 >/dev/null 2>&1
+	"$BRIG" doctor "$1" --json >"$T/rep.json" 2>"$T/err"
+	rc=$?
+	set -e
+	python3 - "$T/rep.json" <<'EOF2' || fail "doctor $1 not all OK"
 import json, sys
 rep = json.load(open(sys.argv[1]))
 bad = [h for r in rep for h in r["hops"] if h["status"] not in ("OK", "SKIP")]
 sys.exit(json.dumps(bad, indent=1) if bad else 0)
 EOF2
+	[ "$rc" = 0 ] || fail "doctor $1 exited $rc: $(cat "$T/err")"
 }
