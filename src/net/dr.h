@@ -47,6 +47,9 @@ const char *dr_fmt(const struct nl_addr *a, bool len, char *buf, size_t size);
  * duplicate addresses on the bridge (dr_host.c, dr_fw.c). */
 void dr_host(struct dctx *c);
 void dr_firewall(struct dctx *c);
+/* The jail's own nftables ruleset (read inside its namespace): a drop
+ * of what it sends or of the replies it gets. */
+void dr_firewall_jail(struct dctx *c);
 void dr_duplicates(struct dctx *c);
 
 /* ---- probes (dr_probe.c): from inside the network namespace nsfd (-1:

@@ -5,6 +5,7 @@
  * policy, a host firewall's input), with br_netfilter's part in it. One
  * listing of the ruleset (libnftables, JSON), read with jansson. */
 #include <jansson.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "net/dr.h"
 #include "sys/nft.h"
+#include "sys/nsrun.h"
 #include "sys/sysctl_net.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -271,17 +273,46 @@ static void brig_tables(struct dctx *c, json_t *all)
 	}
 }
 
+/* Whether text (a rule's expressions, JSON) names one of the jail's
+ * bridges, ports, addresses or subnets: then its verdict is about the
+ * jail. */
+static bool names_jail(struct dctx *c, const char *text)
+{
+	char q[80], t[64];
+
+	for (size_t f = 0; f < c->m.nifs; f++) {
+		const char *names[] = { c->m.ifs[f].bridge, c->m.ifs[f].hname, c->m.ifs[f].jname };
+
+		for (size_t x = 0; x < 3; x++) {
+			snprintf(q, sizeof(q), "\"%s\"", names[x] ? names[x] : "");
+			if (names[x] && strstr(text, q))
+				return true;
+		}
+	}
+	for (size_t i = 0; i < c->m.nips; i++) {
+		snprintf(q, sizeof(q), "\"%s\"", dr_fmt(&c->m.ips[i].a, false, t, sizeof(t)));
+		if (strstr(text, q))
+			return true;
+		net_addr_fmt(&c->m.ips[i].a, false, true, t, sizeof(t));
+		snprintf(q, sizeof(q), "\"%s\"", t);
+		if (strstr(text, q))
+			return true;
+	}
+	return false;
+}
+
 /* Whether chain ch (a base chain of another table) drops everything it
  * does not accept: policy drop, or an unconditional drop/reject rule.
- * *allows: one of its rules names one of the jail's bridges or ports. */
-static bool drops(struct dctx *c, json_t *all, json_t *ch, bool *allows)
+ * *allows: one of its rules accepts (or jumps) naming the jail's bridge,
+ * ports, addresses. *targets: a drop or reject rule names them. */
+static bool drops(struct dctx *c, json_t *all, json_t *ch, bool *allows, bool *targets)
 {
 	const char *pol = str(ch, "policy");
 	bool d = pol && !strcmp(pol, "drop");
 	json_t *item;
 	size_t i;
 
-	*allows = false;
+	*allows = *targets = false;
 	json_array_foreach(all, i, item) {
 		json_t *r = obj(item, "rule"), *ex, *e;
 		size_t k, n = 0;
@@ -302,29 +333,22 @@ static bool drops(struct dctx *c, json_t *all, json_t *ch, bool *allows)
 			d = true;
 		char *text = json_dumps(ex, JSON_COMPACT);
 
-		for (size_t f = 0; text && f < c->m.nifs; f++) {
-			const char *names[] = { c->m.ifs[f].bridge, c->m.ifs[f].hname };
-
-			for (size_t x = 0; x < 2; x++) {
-				char q[40];
-
-				if (!names[x])
-					continue;
-				snprintf(q, sizeof(q), "\"%s\"", names[x]);
-				if (strstr(text, q) && (strstr(text, "\"accept\"") || strstr(text, "\"jump\"")))
-					*allows = true;
-			}
+		if (text && names_jail(c, text)) {
+			if (verdict_drop)
+				*targets = true;
+			else if (strstr(text, "\"accept\"") || strstr(text, "\"jump\""))
+				*allows = true;
 		}
 		free(text);
 	}
 	return d;
 }
 
-/* Every base chain of the other tables that drops on a hook the jail's
- * traffic passes. */
-static void foreign(struct dctx *c, json_t *all)
+/* Every base chain of the other tables (section "host"), or of the jail's
+ * own (section "jail"), that drops on a hook the jail's traffic passes. */
+static void foreign(struct dctx *c, json_t *all, const char *section)
 {
-	bool any = false;
+	bool any = false, in_jail = !strcmp(section, "jail");
 	bool v4 = net_jail_ip(&c->m, AF_INET) != NULL, v6 = net_jail_ip(&c->m, AF_INET6) != NULL;
 	json_t *item;
 	size_t i;
@@ -332,46 +356,58 @@ static void foreign(struct dctx *c, json_t *all)
 	json_array_foreach(all, i, item) {
 		json_t *ch = obj(item, "chain");
 		const char *fam, *hook, *table;
-		bool allows, fwd, in;
+		bool allows, targets, fwd, in, pol;
 
 		if (!ch || !(hook = str(ch, "hook")) || !(fam = str(ch, "family")) ||
-		    !(table = str(ch, "table")) || !strcmp(table, "brig"))
+		    !(table = str(ch, "table")) || (!in_jail && !strcmp(table, "brig")))
 			continue;
-		fwd = !strcmp(hook, "forward");
+		fwd = !strcmp(hook, "forward") || (in_jail && !strcmp(hook, "output"));
 		in = !strcmp(hook, "input");
-		if (!strcmp(fam, "bridge"))
+		if (!strcmp(fam, "bridge") && !in_jail)
 			fwd = true;
-		else if (!fwd && !in && strcmp(hook, "prerouting") != 0)
+		else if (!fwd && !in && strcmp(hook, "prerouting") != 0 &&
+			 (!in_jail || strcmp(hook, "postrouting") != 0))
 			continue;
 		if ((!strcmp(fam, "ip") && !v4) || (!strcmp(fam, "ip6") && !v6) ||
 		    !strcmp(fam, "arp") || !strcmp(fam, "netdev"))
 			continue;
-		if (!drops(c, all, ch, &allows))
+		pol = drops(c, all, ch, &allows, &targets);
+		if (!pol && !targets)
 			continue;
 		any = true;
 		cleanup_free char *hn = xasprintf("firewall %s %s %s", fam, table, str(ch, "name"));
-		cleanup_free char *seen = xasprintf("hook %s, drops what it does not accept%s", hook,
-						   allows ? " (has rules for the jail's bridge)" : "");
-		if (fwd && !allows) {
+		cleanup_free char *seen = targets ? xasprintf("hook %s, a drop rule names the jail's "
+							      "interface, address or subnet", hook)
+						  : xasprintf("hook %s, drops what it does not accept%s", hook,
+							      allows ? " (has rules for the jail's bridge)" : "");
+		if (fwd && (targets || !allows)) {
 			if (strcmp(fam, "ip6"))
 				c->fwd_drop[0] = true;
 			if (strcmp(fam, "ip"))
 				c->fwd_drop[1] = true;
 		}
 		const char *br = c->m.nifs && c->m.ifs[0].bridge ? c->m.ifs[0].bridge : "BRIDGE";
-		if (allows)
-			dr_hop(c, "host", hn, NDR_WARN, seen, "no drop of the jail's traffic", "check "
+		if (in_jail && (targets || !allows))
+			dr_hop(c, "jail", hn, in && !targets ? NDR_WARN : NDR_FAIL, seen,
+			       "no drop of the jail's own traffic", "the jail's own firewall: check "
+			       "it in the jail (`brig exec %s nft list ruleset`)%s", c->name,
+			       in && !targets ? "; an input policy drop needs `ct state "
+						"established,related accept` for replies" : "");
+		else if (allows && !targets)
+			dr_hop(c, section, hn, NDR_WARN, seen, "no drop of the jail's traffic", "check "
 			       "that its rules accept %s both ways", br);
 		else
-			dr_hop(c, "host", hn, NDR_FAIL, seen, "no drop of the jail's traffic",
-			       "accept brig's bridge there: `nft insert rule %s %s %s iifname %s "
-			       "accept` and `... oifname %s accept`%s (brig never changes another "
-			       "table)", fam, table, str(ch, "name"), br, br,
+			dr_hop(c, section, hn, NDR_FAIL, seen, "no drop of the jail's traffic",
+			       "%s: `nft insert rule %s %s %s iifname %s accept` and `... oifname %s "
+			       "accept`%s (brig never changes another table)",
+			       targets ? "remove the drop rule that names the jail, or accept brig's "
+					 "bridge before it" : "accept brig's bridge there",
+			       fam, table, str(ch, "name"), br, br,
 			       !strcmp(str(ch, "name"), "FORWARD")
 				       ? "; for Docker: iptables -I DOCKER-USER -i BRIDGE -j ACCEPT and "
 					 "-o BRIDGE -j ACCEPT" : "");
 	}
-	if (!any)
+	if (!any && !in_jail)
 		dr_hop(c, "host", "other firewalls", NDR_OK, "no other table drops the jail's traffic",
 		       NULL, NULL);
 }
@@ -440,8 +476,40 @@ void dr_firewall(struct dctx *c)
 		return;
 	}
 	brig_tables(c, all);
-	foreign(c, all);
+	foreign(c, all, "host");
 	br_netfilter(c);
 	legacy(c);
 	json_decref(root);
+}
+
+/* The listing of the jail's own ruleset, inside its namespace. */
+struct jail_list {
+	char *text;
+};
+
+static int list_here(void *arg, struct brig_err *e)
+{
+	struct jail_list *l = arg;
+
+	l->text = nft_ruleset_json(e);
+	return l->text ? 0 : -1;
+}
+
+void dr_firewall_jail(struct dctx *c)
+{
+	struct brig_err e = { 0 };
+	struct jail_list l = { NULL };
+	json_error_t je;
+	json_t *root;
+
+	if (c->nsfd < 0 ||
+	    ns_run(c->nsfd, CLONE_NEWNET, "the jail's network namespace", list_here, &l, &e) < 0) {
+		dr_hop(c, "jail", "firewall", NDR_SKIP, e.msg[0] ? e.msg : "not read", NULL, NULL);
+		return;
+	}
+	root = json_loads(l.text, 0, &je);
+	if (json_is_array(json_object_get(root, "nftables")))
+		foreign(c, json_object_get(root, "nftables"), "jail");
+	json_decref(root);
+	free(l.text);
 }

@@ -265,6 +265,17 @@ static void jail_route(struct dctx *c, int fam)
 	for (size_t i = 0; i < rn && !def; i++)
 		if (rv[i].dst.plen == 0 && rv[i].type == RTN_UNICAST)
 			def = &rv[i];
+	/* The route the kernel takes out (a lookup, nothing sent): another
+	 * default route of a lower metric, or a more specific one, wins. */
+	struct nl_route out;
+	struct nl_addr far = { .family = fam, .plen = fam == AF_INET ? 32 : 128 };
+
+	if (fam == AF_INET)
+		memcpy(far.addr, (const uint8_t[]){ 198, 51, 100, 254 }, 4);
+	else
+		memcpy(far.addr, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 0xfe }, 16);
+	if (def && nl_route_get(&c->jn, &far, &out, &e) > 0 && out.has_gw)
+		def = &out;
 	if (def) {
 		char ifn[IF_NAMESIZE] = "?";
 
@@ -739,6 +750,7 @@ int net_doctor_jail(const struct ndr_jail *j, struct brig_err *e)
 	jail_mtu(&c);
 	jail_route(&c, AF_INET);
 	jail_route(&c, AF_INET6);
+	dr_firewall_jail(&c);
 	link_hops(&c);
 	dr_host(&c);
 	dr_firewall(&c);

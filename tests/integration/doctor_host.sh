@@ -76,11 +76,25 @@ nft add rule ip filter FORWARD oifname br0 accept
 expect_rc 0 "$BRIG" doctor a --json
 nft delete table ip filter
 doctor_ok a
+# A drop that names the jail's subnet, in an accepting chain.
+nft add table inet hostfw
+nft add chain inet hostfw filterfwd '{ type filter hook forward priority 0; policy accept; }'
+nft add rule inet hostfw filterfwd ip saddr 10.80.0.0/24 tcp dport 443 drop
+doctor_fails a host 'firewall inet hostfw filterfwd'
+nft delete table inet hostfw
+doctor_ok a
 nft add table inet hostfw
 nft add chain inet hostfw input '{ type filter hook input priority 0; policy drop; }'
 doctor_fails a host 'firewall inet hostfw input'
 doctor_fails a jail 'nameserver 10.80.0.1'
 nft delete table inet hostfw
+doctor_ok a
+
+# The jail's own firewall (its root's), dropping what it sends.
+in_jail a nft add table inet jailfw
+in_jail a nft add chain inet jailfw out '{ type filter hook output priority 0; policy drop; }'
+doctor_fails a jail 'firewall inet jailfw out'
+in_jail a nft delete table inet jailfw
 doctor_ok a
 
 # --to: a path out of the jail, with a probe from its namespace.

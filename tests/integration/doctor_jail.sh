@@ -47,6 +47,14 @@ doctor_fails a jail 'default route IPv4'
 in_jail a ip route add default via 10.80.0.6
 doctor_fails a jail 'default route IPv4'
 in_jail a ip route replace default via 10.80.0.1
+# Another default route that wins (a lower metric): the one taken counts.
+in_jail a ip route add default via 10.80.0.6 metric 0 2>/dev/null ||
+	in_jail a ip route prepend default via 10.80.0.6
+in_jail a ip route replace default via 10.80.0.1 metric 100
+in_jail a ip route show
+doctor_fails a jail 'default route IPv4'
+in_jail a ip route flush default
+in_jail a ip route add default via 10.80.0.1
 in_jail a ip -6 route del default
 doctor_fails a jail 'default route IPv6'
 in_jail a ip -6 route add default via fd00:80::1
