@@ -4,13 +4,16 @@
  * configuration (its FILE:LINE in each fix), or the one the jail was
  * started with when the configuration has it no more. */
 #include <dirent.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/vfs.h>
 
 #include "core/doctor.h"
 #include "core/lock.h"
 #include "core/state.h"
 #include "net/doctor.h"
+#include "sys/bpfprog.h"
 #include "sys/proc.h"
 #include "util/mem.h"
 #include "util/paths.h"
@@ -23,6 +26,53 @@ static void hop(void *arg, const char *section, const char *name, enum ndr st, c
 		const char *expected, const char *fix)
 {
 	dr_add(arg, section, name, (enum dr_status)st, seen, expected, fix ? "%s" : NULL, fix);
+}
+
+/* A shared-IP jail: its cgroup v2 group holds the programs that keep its
+ * sockets to its addresses (sys/sockaddr.h), one connect program per
+ * family it has addresses of and does not inherit. */
+static void shared_programs(const struct jail_def *d, const struct jstate *st, struct dr_report *r)
+{
+	static const struct {
+		enum jparam sys;
+		enum bpf_attach_type type;
+		const char *name;
+	} fam[] = {
+		{ JP_IP4, BPF_CGROUP_INET4_CONNECT, "socket programs IPv4" },
+		{ JP_IP6, BPF_CGROUP_INET6_CONNECT, "socket programs IPv6" },
+	};
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t n = k ? d->nip6 : d->nip4;
+		int best = -1;
+		struct brig_err e = { 0 };
+		char seen[64];
+
+		if (!n || (jd_str(d, fam[k].sys) && jd_int(d, fam[k].sys) != JSYS_NEW))
+			continue;
+		for (size_t i = 0; i < st->nobjs; i++) {
+			struct statfs sf;
+			int c;
+
+			if (st->objs[i].kind != JOBJ_CGROUP || statfs(st->objs[i].id, &sf) < 0 ||
+			    sf.f_type != CGROUP2_SUPER_MAGIC)
+				continue;
+			c = bpf_cg_count(st->objs[i].id, fam[k].type, &e);
+			if (c > best)
+				best = c;
+		}
+		if (best < 0) {
+			dr_add(r, "jail", fam[k].name, DR_FAIL, e.msg[0] ? e.msg : "no cgroup v2 group",
+			       "attached", "brig restart %s", d->name);
+			continue;
+		}
+		snprintf(seen, sizeof(seen), "%d connect program%s", best, best == 1 ? "" : "s");
+		if (best < 1)
+			dr_add(r, "jail", fam[k].name, DR_FAIL, seen, "1 connect program",
+			       "brig restart %s (its sockets are not held to its addresses)", d->name);
+		else
+			dr_add(r, "jail", fam[k].name, DR_OK, seen, "1 connect program", NULL);
+	}
 }
 
 int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts *o,
@@ -67,6 +117,8 @@ int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts
 			      .hop = hop, .arg = r };
 
 	rc = net_doctor_jail(&j, e);
+	if (rc == 0 && !jd_on(d, JP_VNET))
+		shared_programs(d, &st, r);
 	if (rc == 0)
 		rc = doctor_services(s, d, o, r, e);
 	state_free(&st);
