@@ -467,10 +467,25 @@ static void link_hops(struct dctx *c)
 				 di->hl.master ? (if_indextoname((unsigned)di->hl.master, ifn)
 							 ? ifn : "another bridge") : "");
 			dr_hop(c, "link", hn, NDR_FAIL, seen, exp, "%s", rf);
-		} else if (!(di->hl.flags & IFF_LOWER_UP))
+		} else if (!(di->hl.flags & IFF_LOWER_UP)) {
 			dr_hop(c, "link", hn, NDR_FAIL, "up, no carrier (the jail's end is down)", exp,
 			       "%s", rf);
-		else
+		} else if (di->hl.port_state >= 0 && di->hl.port_state != 3) {
+			static const char *const states[] = { "disabled", "listening", "learning",
+							      "forwarding", "blocking" };
+			cleanup_free char *seen = xasprintf("up, in the bridge, port state %s",
+							    di->hl.port_state < 5 ? states[di->hl.port_state]
+										 : "unknown");
+
+			dr_hop(c, "link", hn, NDR_FAIL, seen, "port state forwarding", "%s (STP on "
+			       "bridge %s? brig makes its bridges without it)", rf, f->bridge);
+		} else if (di->bfound && di->hl.mtu != di->bl.mtu) {
+			char seen[64], want[64];
+
+			snprintf(seen, sizeof(seen), "MTU %d", di->hl.mtu);
+			snprintf(want, sizeof(want), "MTU %d (bridge %s's)", di->bl.mtu, f->bridge);
+			dr_hop(c, "link", hn, NDR_FAIL, seen, want, "%s", rf);
+		} else
 			dr_hop(c, "link", hn, NDR_OK, "up, in the bridge", exp, NULL);
 
 		/* The bridge: present, up, its declared addresses. */

@@ -57,6 +57,8 @@ struct nl_link {
 	uint8_t mac[6];
 	bool linked;		/* IFLA_LINK: it has a peer or lower link
 				 * (veth, macvlan, vlan, tunnels) */
+	int port_state;		/* a bridge port's BR_STATE_* (3: forwarding);
+				 * -1: not a bridge port, or not told */
 	int link_nsid;		/* IFLA_LINK_NETNSID: the id, in the asking
 				 * namespace, of the namespace that link is
 				 * in; -1: none reported (the same namespace) */

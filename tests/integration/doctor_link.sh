@@ -17,6 +17,12 @@ ip link set epair_aa nomaster
 doctor_fails a link 'host end epair_aa'
 ip link set epair_aa master br0
 doctor_ok a
+# The host end's MTU lowered: the bridge follows it, the jails do not.
+ip link set epair_aa mtu 1400
+doctor_fails a jail 'epair_ab MTU'
+doctor_fails b jail 'epair_bb MTU'
+ip link set epair_aa mtu 1500
+doctor_ok a
 ip link del epair_aa
 doctor_fails a link 'host end epair_aa'
 doctor_fails a jail 'interface epair_ab'
