@@ -46,9 +46,11 @@ static void forwarding(struct dctx *c, int fam)
 		return;
 	}
 	if (strcmp(v, "1") != 0) {
-		if (b)
-			dr_hop(c, "host", hn, NDR_FAIL, "0", "1 (bridge %s has nat)", "brig net up %s "
-			       "(turns it on)", b->name);
+		if (b) {
+			cleanup_free char *exp = xasprintf("1 (bridge %s has nat)", b->name);
+
+			dr_hop(c, "host", hn, NDR_FAIL, "0", exp, "brig net up %s (turns it on)", b->name);
+		}
 		else
 			dr_hop(c, "host", hn, NDR_FAIL, "0", "1 (the jail has rdr)", "brig restart %s "
 			       "(turns it on)", c->name);

@@ -158,8 +158,11 @@ static void jail_links(struct dctx *c)
 			dr_hop(c, "jail", name, NDR_FAIL, "down", "up", "%s; or `brig exec %s ip link "
 			       "set %s up`", rf, c->name, f->jname);
 		} else if (f->bridge && !(di->jl.flags & IFF_LOWER_UP)) {
-			dr_hop(c, "jail", name, NDR_FAIL, "up, no carrier (its host end %s is down or gone)",
-			       "up, carrier", "see the link hops below; %s", rf);
+			cleanup_free char *seen = xasprintf("up, no carrier (its host end %s is down or "
+							    "gone)", f->hname);
+
+			dr_hop(c, "jail", name, NDR_FAIL, seen, "up, carrier", "see the link hops below; %s",
+			       rf);
 		} else if (f->bridge && c->m.spoofcheck && memcmp(di->jl.mac, f->jmac, 6) != 0) {
 			char seen[64], exp[128];
 
