@@ -23,6 +23,15 @@ expect_grep "^OK   b " "$OUT"
 # lo down.
 in_jail a ip link set lo down
 doctor_fails a jail '^lo$'
+# --all: one line each (the failing hop named), then a's details only.
+expect_rc 1 "$BRIG" doctor --all
+expect_grep "^FAIL a  *[0-9]* hops: jail lo" "$OUT"
+expect_grep "^OK   b " "$OUT"
+expect_grep "^a:" "$OUT"
+printf '%s\n' "$OUT" | grep -q "^b:" && fail "--all details of a healthy jail: $OUT"
+expect_rc 1 "$BRIG" doctor --all --json
+printf '%s\n' "$OUT" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert [x["status"] for x in r] == ["FAIL", "OK"], r' ||
+	fail "--all --json: $OUT"
 in_jail a ip link set lo up
 doctor_ok a
 

@@ -4,6 +4,7 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 command -v python3 >/dev/null || skip "python3 missing"
+[ "${BRIG_TEST_USERNS:-}" != 1 ] || skip "a shared-IP jail cannot have a user namespace"
 ip link add lan0 type veth peer name lan1
 ip addr add 192.0.2.1/24 dev lan0
 ip addr add 2001:db8::1/64 dev lan0 nodad
