@@ -382,6 +382,32 @@ static void jail_gw_reach(struct dctx *c, int fam)
 		       "see the first failing hop below (link, bridge, firewall)");
 }
 
+/* A nameserver at one of the jail's bridges' own addresses, on a bridge
+ * whose `host` list lets no DNS (53/udp) through: named, with where. */
+static bool host_blocks_dns(struct dctx *c, const struct nl_addr *a, const char *hn)
+{
+	for (size_t i = 0; i < c->m.nifs; i++) {
+		const struct net_bridge *b = c->di[i].decl;
+		bool mine = false, open = false;
+
+		for (size_t k = 0; b && k < b->naddrs; k++)
+			mine = mine || net_addr_same(&b->addrs[k], a);
+		if (!mine || !b->host_limited)
+			continue;
+		for (size_t k = 0; k < b->nhost; k++)
+			open = open || (b->host[k].proto == IPPROTO_UDP && b->host[k].lo <= 53 &&
+					b->host[k].hi >= 53);
+		if (open)
+			return false;
+		cleanup_free char *w = dr_nwhere(c, b->name, NP_HOST);
+		cleanup_free char *seen = xasprintf("bridge %s's `host` list keeps DNS out", b->name);
+		dr_hop(c, "jail", hn, NDR_FAIL, seen, "answers DNS", "add \"53/udp\" (and \"53/tcp\") "
+		       "to host at %s, then brig net up %s", w, b->name);
+		return true;
+	}
+	return false;
+}
+
 /* /etc/resolv.conf in the jail, and each nameserver (up to 3) answering a
  * DNS query from inside the jail. */
 static void jail_dns(struct dctx *c)
@@ -424,6 +450,8 @@ static void jail_dns(struct dctx *c)
 			       "see the default route hops above");
 			continue;
 		}
+		if (host_blocks_dns(c, &a, hn))
+			continue;
 		if (dr_dns(c->nsfd, &a, PROBE_MS, why, sizeof(why)) == 1)
 			dr_hop(c, "jail", hn, NDR_OK, "answers DNS", "answers DNS", NULL);
 		else

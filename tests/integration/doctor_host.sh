@@ -91,6 +91,17 @@ doctor_fails a jail 'nameserver 10.80.0.1'
 nft delete table inet hostfw
 doctor_ok a
 
+# The bridge's `host` list keeps DNS on the gateway out.
+cp "$BRIG_CONFDIR/networks.conf" "$T/networks.conf"
+sed -i 's/nat;/nat; host = "80\/tcp";/' "$BRIG_CONFDIR/networks.conf"
+expect_rc 0 "$BRIG" net up br0
+doctor_fails a jail 'nameserver 10.80.0.1'
+expect_grep "keeps DNS out" "$OUT"
+expect_grep "networks.conf:" "$OUT"
+cp "$T/networks.conf" "$BRIG_CONFDIR/networks.conf"
+expect_rc 0 "$BRIG" net up br0
+doctor_ok a
+
 # The jail's own firewall (its root's), dropping what it sends.
 in_jail a nft add table inet jailfw
 in_jail a nft add chain inet jailfw out '{ type filter hook output priority 0; policy drop; }'
