@@ -145,7 +145,6 @@ static void jail_links(struct dctx *c)
 		const struct net_if *f = &c->m.ifs[i];
 		struct dr_if *di = &c->di[i];
 		cleanup_free char *name = xasprintf("interface %s", f->jname);
-		cleanup_free char *where = dr_where(c->d, JP_VNET_INTERFACE);
 
 		r = nl_link_get(&c->jn, f->jname, &di->jl, &e);
 		if (r <= 0) {
@@ -217,7 +216,6 @@ static void jail_links(struct dctx *c)
 			sb_free(&exp);
 			sb_free(&miss);
 		}
-		(void)where;
 	}
 	free(av);
 	free(ai);
