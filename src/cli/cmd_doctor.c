@@ -83,6 +83,64 @@ static void print_json(const struct dr_report *r, size_t nr)
 	sb_free(&sb);
 }
 
+/* The hop that decided r's status (its first of the worst kind), or NULL. */
+static const struct dr_hop *first_worst(const struct dr_report *r)
+{
+	enum dr_status w = dr_worst(r);
+
+	for (size_t i = 0; w != DR_OK && i < r->n; i++)
+		if (r->v[i].status == w)
+			return &r->v[i];
+	return NULL;
+}
+
+/* --all: every running jail, one line each, then the details of those
+ * that are not all OK (of every one with -v). */
+static int doctor_all(struct conf *cf, const struct jail_set *s, const struct dr_opts *o, bool json)
+{
+	size_t n = 0;
+	char **names = doctor_running(&n);
+	struct dr_report *r = calloc(n + 1, sizeof(*r));
+	int rc = 0;
+
+	if (!r)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		struct brig_err e = { 0 };
+
+		r[i].subject = strdup(names[i]);
+		if (doctor_jail(s, names[i], o, &r[i], &e) < 0) {
+			cli_print_err(&e);
+			rc = 2;
+		}
+	}
+	if (json) {
+		print_json(r, n);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			const struct dr_hop *h = first_worst(&r[i]);
+
+			printf("%-4s %-16s %zu hops%s%s%s%s\n", status_name[dr_worst(&r[i])], r[i].subject,
+			       r[i].n, h ? ": " : "", h ? h->section : "", h ? " " : "", h ? h->name : "");
+		}
+		for (size_t i = 0; i < n; i++)
+			if (o->verbose || dr_worst(&r[i]) != DR_OK) {
+				printf("\n");
+				print_text(&r[i], o->verbose);
+			}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && dr_worst(&r[i]) == DR_FAIL)
+			rc = 1;
+		dr_report_free(&r[i]);
+		free(names[i]);
+	}
+	free(r);
+	free(names);
+	conf_free(cf);
+	return rc;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: brig doctor [-f FILE] [JAIL [--to ADDR[:PORT][/tcp|udp]] [--rdr [PORT]] | --all]"
@@ -106,7 +164,7 @@ int cmd_doctor(int argc, char **argv)
 	bool all = false, json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+f:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			file = optarg;
@@ -158,11 +216,8 @@ int cmd_doctor(int argc, char **argv)
 		conf_free(cf);
 		return 2;
 	}
-	if (all) {
-		cli_error("doctor --all: not yet");
-		conf_free(cf);
-		return 2;
-	}
+	if (all)
+		return doctor_all(cf, s, &o, json);
 	if (optind < argc) {
 		r.subject = strdup(argv[optind]);
 		rc = doctor_jail(s, argv[optind], &o, &r, &e);

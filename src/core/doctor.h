@@ -65,6 +65,10 @@ int doctor_host(const struct jail_set *s, struct dr_report *r, struct brig_err *
  * (core/doctor_jail.c; --rdr and services: core/doctor_svc.c). */
 int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts *o,
 		struct dr_report *r, struct brig_err *e);
+/* brig doctor --all: the names of the running jails (their init alive),
+ * by JID, read from their state without reconciling anything;
+ * NULL-terminated, caller frees each and the vector. */
+char **doctor_running(size_t *n);
 /* The services part: every rdr's jail port listened on inside the jail,
  * and with o->rdr each rdr probed from outside, from the host and from
  * a jail (core/doctor_svc.c). Called by doctor_jail. */

@@ -3,6 +3,7 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,4 +32,16 @@ int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_at
 	if (bpf_prog_attach(prog, cg, type, BPF_F_ALLOW_MULTI) < 0)
 		return brig_err_set(e, errno, "%s: attaching the %s program", dir, what);
 	return 0;
+}
+
+int bpf_cg_count(const char *dir, enum bpf_attach_type type, struct brig_err *e)
+{
+	cleanup_close int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	__u32 cnt = 0;
+
+	if (cg < 0)
+		return brig_err_set(e, errno, "%s", dir);
+	if (bpf_prog_query(cg, type, 0, NULL, NULL, &cnt) < 0)
+		return brig_err_set(e, errno, "%s: asking which programs are attached", dir);
+	return (int)cnt;
 }

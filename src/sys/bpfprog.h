@@ -16,4 +16,8 @@
 int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
 		  const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e);
 
+/* How many programs of attach type type the group at dir has (its own,
+ * not its parents'); -1 with e set. */
+int bpf_cg_count(const char *dir, enum bpf_attach_type type, struct brig_err *e);
+
 #endif

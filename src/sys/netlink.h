@@ -59,6 +59,8 @@ struct nl_link {
 	uint8_t mac[6];
 	bool linked;		/* IFLA_LINK: it has a peer or lower link
 				 * (veth, macvlan, vlan, tunnels) */
+	int port_state;		/* a bridge port's BR_STATE_* (3: forwarding);
+				 * -1: not a bridge port, or not told */
 	int link_nsid;		/* IFLA_LINK_NETNSID: the id, in the asking
 				 * namespace, of the namespace that link is
 				 * in; -1: none reported (the same namespace) */
@@ -135,5 +137,22 @@ int nl_addr_list(struct nl *nl, int ifindex, struct nl_addr **out, int **ifindex
  * leaving by oif (0: the kernel picks). Already present is success. */
 int nl_route_add(struct nl *nl, const struct nl_addr *dst, const struct nl_addr *gw, int oif,
 		 struct brig_err *e);
+
+/* One route of the kernel's (sys/nl_route.c, for brig doctor). */
+struct nl_route {
+	struct nl_addr dst;	/* plen 0: the default route */
+	bool has_gw, has_src;
+	struct nl_addr gw;	/* RTA_GATEWAY */
+	struct nl_addr src;	/* RTA_PREFSRC: the source the kernel picks */
+	int oif;		/* 0: none */
+	int type;		/* RTN_UNICAST, RTN_UNREACHABLE, ... */
+	int table;
+};
+
+/* The routes of family in the main table; *out is malloc'ed. */
+int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n, struct brig_err *e);
+/* The route the kernel takes to dst (RTM_GETROUTE): 1 and *out, 0 when
+ * there is none (unreachable, prohibit, blackhole), -1 on error. */
+int nl_route_get(struct nl *nl, const struct nl_addr *dst, struct nl_route *out, struct brig_err *e);
 
 #endif

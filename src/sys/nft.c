@@ -401,6 +401,21 @@ int nft_tags(const char *prefix, char ***out, size_t *n, struct brig_err *e)
 	return 0;
 }
 
+char *nft_ruleset_json(struct brig_err *e)
+{
+	struct nft_ctx *ctx = ctx_new(NFT_CTX_OUTPUT_JSON, e);
+	char *out = NULL;
+
+	if (!ctx)
+		return NULL;
+	if (lib.nft_run_cmd_from_buffer(ctx, "list ruleset") == 0)
+		out = xstrdup(lib.nft_ctx_get_output_buffer(ctx));
+	else
+		set_nft_error(ctx, e, "listing the ruleset");
+	ctx_free(ctx);
+	return out;
+}
+
 /* Make table bridge brig, its map and its dispatch rule, once per process
  * (an existing table is left as it is). Looked for first: a failed
  * transaction (`create` on an existing table) makes the kernel wait a
@@ -456,6 +471,11 @@ static void port_chain(const char *port, char *out, size_t size)
 	n = (size_t)snprintf(out, size, "port_x");
 	for (const unsigned char *p = (const unsigned char *)port; *p && n + 3 <= size; p++)
 		n += (size_t)snprintf(out + n, size - n, "%02x", *p);
+}
+
+void nft_port_chain(const char *port, char *out, size_t size)
+{
+	port_chain(port, out, size);
 }
 
 static int port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);

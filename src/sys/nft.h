@@ -33,6 +33,9 @@ int nft_count_tag(const char *tag, struct brig_err *e);
  * inet brig (brig doctor: rules no running jail owns); *out and each
  * string malloc'ed, none when the table does not exist. */
 int nft_tags(const char *prefix, char ***out, size_t *n, struct brig_err *e);
+/* The whole ruleset, every table of every family, as libnftables' JSON
+ * (`list ruleset`, read only: brig doctor); caller frees. */
+char *nft_ruleset_json(struct brig_err *e);
 
 /* In one transaction: give bridge port `port` a filter chain holding
  * exactly rules (newline-separated rule bodies, e.g. "ether saddr != ...
@@ -40,5 +43,8 @@ int nft_tags(const char *prefix, char ***out, size_t *n, struct brig_err *e);
  * through that port; with rules NULL, remove its chain (already gone
  * counts as success). Table bridge brig is made on first use. */
 int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);
+
+/* The name of bridge port port's chain in table bridge brig. */
+void nft_port_chain(const char *port, char *out, size_t size);
 
 #endif

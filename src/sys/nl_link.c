@@ -26,12 +26,26 @@ static int keep_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-/* IFLA_LINKINFO -> IFLA_INFO_KIND. */
-static void link_kind(const struct nlattr *linkinfo, char *kind, size_t size)
+/* IFLA_LINKINFO -> IFLA_INFO_SLAVE_DATA -> IFLA_BRPORT_STATE (a bridge
+ * port's STP state). */
+static void port_state(const struct nlattr *slave, int *state)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each_nested(attr, slave)
+		if (mnl_attr_get_type(attr) == IFLA_BRPORT_STATE &&
+		    mnl_attr_validate(attr, MNL_TYPE_U8) == 0)
+			*state = mnl_attr_get_u8(attr);
+}
+
+/* IFLA_LINKINFO -> IFLA_INFO_KIND (and a bridge port's state). */
+static void link_kind(const struct nlattr *linkinfo, char *kind, size_t size, int *state)
 {
 	const struct nlattr *attr;
 
 	mnl_attr_for_each_nested(attr, linkinfo) {
+		if (mnl_attr_get_type(attr) == IFLA_INFO_SLAVE_DATA)
+			port_state(attr, state);
 		if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
 		    mnl_attr_validate(attr, MNL_TYPE_STRING) == 0) {
 			size_t len = mnl_attr_get_payload_len(attr);
@@ -78,8 +92,9 @@ static void parse_link(const struct nlmsghdr *m, struct nl_link *l)
 		l->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6)
 		memcpy(l->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+	l->port_state = -1;
 	if (tb[IFLA_LINKINFO])
-		link_kind(tb[IFLA_LINKINFO], l->kind, sizeof(l->kind));
+		link_kind(tb[IFLA_LINKINFO], l->kind, sizeof(l->kind), &l->port_state);
 	l->linked = tb[IFLA_LINK] != NULL;
 	l->link_nsid = -1;
 	if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -65,5 +66,27 @@ int sysctl_net_route_localnet_on(const char *ifname, struct brig_err *e)
 		return 0;
 	if (lseek(fd, 0, SEEK_SET) < 0 || write(fd, "1\n", 2) != 2)
 		return brig_err_set(e, errno, "route_localnet of %s: writing 1", ifname);
+	return 0;
+}
+
+int sysctl_net_read(const char *rel, char *buf, size_t size)
+{
+	char path[160];
+	ssize_t n;
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s", rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || size < 2)
+		return -1;
+	n = read(fd, buf, size - 1);
+	saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }

@@ -3,6 +3,8 @@
 #ifndef BRIG_SYS_SYSCTL_NET_H
 #define BRIG_SYS_SYSCTL_NET_H
 
+#include <stddef.h>
+
 #include "util/err.h"
 
 /* Turn IPv4 (AF_INET: net.ipv4.ip_forward) or IPv6 (AF_INET6:
@@ -17,5 +19,10 @@ int sysctl_net_route_localnet_get(const char *ifname, struct brig_err *e);
  * 127.0.0.0/8 may leave through ifname, and packets for 127.0.0.0/8 that
  * arrive on it are routed as local (the caller drops those first). */
 int sysctl_net_route_localnet_on(const char *ifname, struct brig_err *e);
+
+/* Read /proc/sys/net/REL (a path below it, "ipv4/ip_forward"): its first
+ * line, without the newline, in buf. 0, or -1 with errno (ENOENT: no such
+ * setting here, e.g. br_netfilter not loaded). */
+int sysctl_net_read(const char *rel, char *buf, size_t size);
 
 #endif
