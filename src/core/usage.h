@@ -13,7 +13,8 @@ struct jail_usage {
 	long long cpu_usec;		/* CPU time used, every process, since start */
 	long long mem_current, mem_limit, mem_peak;	/* bytes (limit -1: none) */
 	long long swap_current;
-	long long pids_current, pids_limit;
+	long long pids_current, pids_limit;	/* tasks: threads count */
+	long long procs;		/* processes */
 	long long io_rbytes, io_wbytes, io_rios, io_wios;
 	long long net_rx_bytes, net_tx_bytes, net_rx_packets, net_tx_packets;
 	long long disk_used, disk_limit;	/* its root's own layer; limit: quota */

@@ -84,6 +84,12 @@ void json_int(struct json *j, long long v)
 	sb_addf(j->out, "%lld", v);
 }
 
+void json_percent(struct json *j, double v)
+{
+	value_sep(j);
+	sb_addf(j->out, "%.2f", v);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	value_sep(j);
