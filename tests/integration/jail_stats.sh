@@ -85,16 +85,32 @@ expect_rc 0 "$BRIG" stats
 expect_grep "^NAME  *CPU %  *MEM / LIMIT  *MEM PEAK  *PIDS  *BLOCK I/O (R / W)  *NET I/O (RX / TX)  *UPTIME" "$OUT"
 expect_grep "^hog  .*MiB / max" "$OUT"
 # --watch without a terminal: a sample per interval until a signal.
-"$BRIG" stats --watch -n 0.2 hog >"$T/watch" 2>&1 &
+: >"$T/watch"
+"$BRIG" stats --watch -n 0.2 hog >>"$T/watch" 2>&1 &
 w=$!
 tries=0
-while [ "$(grep -c '^hog ' "$T/watch")" -lt 2 ]; do
+while [ "$(grep -c '^hog ' "$T/watch" || true)" -lt 2 ]; do
 	tries=$((tries + 1))
 	[ $tries -lt 100 ] || fail "brig stats --watch: fewer than 2 samples: $(cat "$T/watch")"
 	sleep 0.1
 done
 kill -INT $w
-wait $w || true
+wait $w || fail "brig stats --watch: exit status $? on SIGINT"
+# On a terminal: the alternate screen, each frame drawn over the last
+# (cursor home, each line cleared to its end), q ends it and the
+# terminal comes back as it was; so does SIGTERM.
+PTY="python3 tests/integration/lib/ptyrun.py"
+out=$($PTY run --after "hog " --input q -- "$BRIG" stats --watch -n 0.2 hog) ||
+	fail "brig stats --watch on a terminal: q: exit status $?: $out"
+esc=$(printf '\033')
+for seq in "[?1049h" "[?25l" "[H" "[K" "[J" "[?25h" "[?1049l"; do
+	printf '%s' "$out" | grep -qF "$esc$seq" || fail "brig stats --watch: no ESC$seq on the terminal"
+done
+out=$($PTY raw --after "hog " -- "$BRIG" stats --watch hog) || fail "brig stats --watch: SIGTERM: $?: $out"
+expect_grep "raw=1" "$out"
+expect_grep "restored=1" "$out"
+$PTY run --after "hog " --input '\x03' -- "$BRIG" stats --watch hog >/dev/null ||
+	fail "brig stats --watch: ^C: exit status $?"
 
 # brig ls -v: memory and pids next to the jail; brig ls without them.
 expect_rc 0 "$BRIG" ls -v
