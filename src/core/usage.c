@@ -31,6 +31,7 @@ static int brig_hiers(struct brig_err *e)
 	group = core_cgroup_group(NULL);
 	if (cgroup_hiers(group, &hiers, &nhiers, e) < 0)
 		return -1;
+	cgstat_probe(hiers, nhiers);
 	have_hiers = true;
 	return 0;
 }
@@ -55,21 +56,24 @@ static long long uptime_ms(pid_t pid)
  * apart: its fields stay -1. */
 static int net_usage(const char *name, pid_t pid, struct jail_usage *u, struct brig_err *e)
 {
+	static struct stat self;
 	char path[64];
-	struct stat self, jail;
+	struct stat jail;
 	struct nl_link_stats ls;
 	struct nl nl;
 	cleanup_close int fd = -1;
 	int r;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &jail) < 0)
-		return brig_err_set(e, errno, "%s: usage: %s", name, path);
-	if (stat("/proc/self/ns/net", &self) < 0)
+	if (!self.st_ino && stat("/proc/self/ns/net", &self) < 0)
 		return brig_err_set(e, errno, "%s: usage: /proc/self/ns/net", name);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &jail) < 0)
+		return brig_err_set(e, errno, "%s: usage: %s", name, path);
 	if (self.st_ino == jail.st_ino && self.st_dev == jail.st_dev)
 		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return brig_err_set(e, errno, "%s: usage: %s", name, path);
 	if (nl_open_netns(&nl, fd, e) < 0)
 		return brig_err_wrap(e, "%s: usage", name);
 	r = nl_link_stats(&nl, &ls, e);

@@ -23,6 +23,11 @@ enum cgroup_kind {
 	CGROUP_V1_DEVICES = 16,
 	CGROUP_V1_CPUACCT = 32,
 	CGROUP_V1_BLKIO = 64,
+	/* The controllers of a v2 tree's sub-groups (sys/cgstat.h's
+	 * cgstat_probe): which files they have. */
+	CGROUP_V2_MEMORY = 128,
+	CGROUP_V2_PIDS = 256,
+	CGROUP_V2_IO = 512,
 };
 /* The directory GROUP has (would have) in one hierarchy, and its kind
  * (enum cgroup_kind bits). */

@@ -105,26 +105,58 @@ static void blkio_stat(const char *text, long long *rd, long long *wr)
 	}
 }
 
-/* The v2 group's counters; a controller the tree does not have (a
- * hybrid host's v2 tree has cpu.stat alone) leaves its fields. */
-static void read_v2(int dfd, struct cgstat *s, char *buf)
+/* True if the space-separated words hold word. */
+static bool has_word(const char *words, const char *word)
+{
+	size_t l = strlen(word);
+
+	for (const char *p = words; (p = strstr(p, word)) != NULL; p += l)
+		if ((p == words || p[-1] == ' ') && (p[l] == ' ' || p[l] == '\n' || !p[l]))
+			return true;
+	return false;
+}
+
+void cgstat_probe(struct cgroup_hier *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char buf[512];
+		int dfd;
+
+		if (!(h[i].kind & CGROUP_V2))
+			continue;
+		dfd = open(h[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0 && slurp(dfd, "cgroup.subtree_control", buf, sizeof(buf))) {
+			h[i].kind |= (has_word(buf, "memory") ? CGROUP_V2_MEMORY : 0) |
+				     (has_word(buf, "pids") ? CGROUP_V2_PIDS : 0) |
+				     (has_word(buf, "io") ? CGROUP_V2_IO : 0);
+		} else {
+			h[i].kind |= CGROUP_V2_MEMORY | CGROUP_V2_PIDS | CGROUP_V2_IO;
+		}
+		if (dfd >= 0)
+			close(dfd);
+	}
+}
+
+/* The v2 group's counters (kind: the controllers it has; a hybrid
+ * host's v2 tree has cpu.stat alone); what it lacks leaves its fields. */
+static void read_v2(int dfd, unsigned kind, struct cgstat *s, char *buf)
 {
 	long long v;
 
 	if (slurp(dfd, "cpu.stat", buf, CG_FILE_MAX) && (v = keyed(buf, "usage_usec")) >= 0)
 		s->cpu_usec = v;
-	if ((v = read_num(dfd, "memory.current")) >= 0) {
+	if ((kind & CGROUP_V2_MEMORY) && (v = read_num(dfd, "memory.current")) >= 0) {
 		s->mem_current = v;
 		s->mem_limit = read_num(dfd, "memory.max");
 		/* memory.peak: Linux 5.19 and later. */
 		s->mem_peak = read_num(dfd, "memory.peak");
 		s->swap_current = read_num(dfd, "memory.swap.current");
 	}
-	if ((v = read_num(dfd, "pids.current")) >= 0) {
+	if ((kind & CGROUP_V2_PIDS) && (v = read_num(dfd, "pids.current")) >= 0) {
 		s->pids_current = v;
 		s->pids_limit = read_num(dfd, "pids.max");
 	}
-	if (slurp(dfd, "io.stat", buf, CG_FILE_MAX))
+	if ((kind & CGROUP_V2_IO) && slurp(dfd, "io.stat", buf, CG_FILE_MAX))
 		io_stat(buf, s);
 }
 
@@ -178,6 +210,15 @@ static long long count_procs(int dirfd, char *buf)
 	return r < 0 ? -1 : n;
 }
 
+/* Whether a v1 hierarchy of kind has a field s still lacks. */
+static bool v1_useful(unsigned kind, const struct cgstat *s)
+{
+	return s->procs < 0 || ((kind & CGROUP_V1_CPUACCT) && s->cpu_usec < 0) ||
+	       ((kind & CGROUP_V1_MEMORY) && s->mem_current < 0) ||
+	       ((kind & CGROUP_V1_PIDS) && s->pids_current < 0) ||
+	       ((kind & CGROUP_V1_BLKIO) && s->io_rbytes < 0);
+}
+
 size_t cgstat_read(const struct cgroup_hier *h, size_t n, const char *sub, struct cgstat *s)
 {
 	static char buf[CG_FILE_MAX];
@@ -191,7 +232,7 @@ size_t cgstat_read(const struct cgroup_hier *h, size_t n, const char *sub, struc
 			bool v2 = h[i].kind & CGROUP_V2;
 			int dfd;
 
-			if (v2 != (pass == 0))
+			if (v2 != (pass == 0) || (!v2 && !v1_useful(h[i].kind, s)))
 				continue;
 			if (snprintf(path, sizeof(path), "%s%s%s", h[i].dir, sub ? "/" : "", sub ? sub : "") >=
 			    (int)sizeof(path))
@@ -203,7 +244,7 @@ size_t cgstat_read(const struct cgroup_hier *h, size_t n, const char *sub, struc
 			if (s->procs < 0)
 				s->procs = count_procs(dfd, buf);
 			if (v2)
-				read_v2(dfd, s, buf);
+				read_v2(dfd, h[i].kind, s, buf);
 			else
 				read_v1(dfd, h[i].kind, s, buf);
 			close(dfd);

@@ -22,9 +22,14 @@ struct cgstat {
 	long long io_rbytes, io_wbytes, io_rios, io_wios;
 };
 
+/* Note in each v2 hierarchy of h which controllers its directory gives
+ * its sub-groups (cgroup.subtree_control): the files cgstat_read then
+ * looks for. Unreadable: all of them, looked for. */
+void cgstat_probe(struct cgroup_hier *h, size_t n);
 /* The counters of the group sub (NULL: the directories themselves) below
- * each of the hierarchies h[0..n) (cgroup_hiers()). How many of its
- * directories exist: 0 when the group is gone (s is then all -1). */
+ * each of the hierarchies h[0..n) (cgroup_hiers()): v2 first, then the
+ * v1 hierarchies that have a field still unknown. How many of its
+ * directories were read: 0 when the group is gone (s is then all -1). */
 size_t cgstat_read(const struct cgroup_hier *h, size_t n, const char *sub, struct cgstat *s);
 
 #endif
