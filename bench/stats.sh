@@ -32,6 +32,18 @@ median() {
 	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
 }
 
+# cpu_ms COMMAND...: the CPU time (user + system) of one run of COMMAND,
+# averaged over $RUNS runs.
+cpu_ms() {
+	python3 -c '
+import resource, subprocess, sys
+n = int(sys.argv[1])
+for _ in range(n):
+    subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.1f" % ((r.ru_utime + r.ru_stime) * 1000 / n))' "$RUNS" "$@"
+}
+
 # jails N EXTRA: jail.conf with N persist jails j1..jN.
 jails() {
 	: >"$BRIG_CONFDIR/jail.conf"
@@ -80,6 +92,7 @@ run() {
 	b=$(median "$BRIG stats --json")
 	l=$(median "sh $T/loop.sh")
 	echo "brig stats --json, $n jails: $b ms   shell loop over the same files: $l ms   ratio loop/brig: $(python3 -c "print('%.1f' % ($l / $b))")"
+	echo "brig stats --json, $n jails: CPU time (user + system) per call: $(cpu_ms "$BRIG" stats --json) ms   brig ls: $(cpu_ms "$BRIG" ls) ms (what the machine's load does not change)"
 	echo "brig stats (text), $n jails: $(median "$BRIG stats") ms   brig ls -v: $(median "$BRIG ls -v") ms   brig ls: $(median "$BRIG ls") ms"
 	"$BRIG" stop -q --all
 }

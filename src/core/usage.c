@@ -13,7 +13,6 @@
 
 #include "sys/cgstat.h"
 #include "sys/netlink.h"
-#include "sys/proc.h"
 #include "util/mem.h"
 
 /* The hierarchies of brig's group, found once per process: brig stats
@@ -36,17 +35,18 @@ static int brig_hiers(struct brig_err *e)
 	return 0;
 }
 
-/* Milliseconds since the init of pid started (-1: unknown). */
-static long long uptime_ms(pid_t pid)
+/* Milliseconds since start (clock ticks since boot, as recorded in the
+ * jail's state); -1: unknown. */
+static long long uptime_ms(unsigned long long start)
 {
-	unsigned long long start;
 	struct timespec now;
 	long hz = sysconf(_SC_CLK_TCK);
-	char state;
+	long long ms;
 
-	if (proc_stat(pid, &start, &state) < 0 || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) < 0)
+	if (hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) < 0)
 		return -1;
-	long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 - (long long)(start * 1000 / (unsigned long long)hz);
+	ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 -
+	     (long long)(start * 1000 / (unsigned long long)hz);
 	return ms < 0 ? 0 : ms;
 }
 
@@ -67,8 +67,8 @@ static int net_usage(const char *name, pid_t pid, struct jail_usage *u, struct b
 	if (!self.st_ino && stat("/proc/self/ns/net", &self) < 0)
 		return brig_err_set(e, errno, "%s: usage: /proc/self/ns/net", name);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	if (stat(path, &jail) < 0)
-		return brig_err_set(e, errno, "%s: usage: %s", name, path);
+	if (stat(path, &jail) < 0)	/* ENOENT: its init is gone */
+		return brig_err_set(e, errno == ENOENT ? ESRCH : errno, "%s: usage: %s", name, path);
 	if (self.st_ino == jail.st_ino && self.st_dev == jail.st_dev)
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -108,9 +108,6 @@ int core_usage(const struct core_jail *j, struct jail_usage *u, struct brig_err 
 	u->io_wbytes = cs.io_wbytes;
 	u->io_rios = cs.io_rios;
 	u->io_wios = cs.io_wios;
-	u->uptime_ms = uptime_ms(j->init_pid);
-	if (u->uptime_ms < 0)
-		return brig_err_set(e, ESRCH, "%s: usage: not running (its init %d is gone)", j->name,
-				    (int)j->init_pid);
+	u->uptime_ms = uptime_ms(j->init_start);
 	return net_usage(j->name, j->init_pid, u, e);
 }
