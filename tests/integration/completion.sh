@@ -47,7 +47,7 @@ check() {
 	expect_eq "completion of [$1]" "$2" "$got"
 }
 
-check "brig st" "start stop "
+check "brig st" "start stats stop "
 check "brig re" "reload restart "
 check "brig sn" "snapshot snapshots "
 # Internal commands are not offered.
@@ -58,6 +58,9 @@ check "brig start -q w" "web webmail "
 check "brig start -" "--all --boot -f -p -q -v "
 check "brig start --b" "--boot "
 check "brig stop " "web "
+check "brig stats " "web "
+check "brig stats web " "web "
+check "brig ls -" "--json -a -v "
 check "brig exec " "web "
 check "brig exec -u nobody " "web "
 check "brig exec web -" "-t -u "
