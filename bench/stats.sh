@@ -26,12 +26,6 @@ cleanup() {
 trap cleanup EXIT
 mk_busybox_root "$T/root"
 
-# median COMMAND...: hyperfine's median in ms.
-median() {
-	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 || { cat "$T/h.log" >&2; return 1; }
-	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
-}
-
 # cpu_ms COMMAND...: the CPU time (user + system) of one run of COMMAND,
 # averaged over $RUNS runs.
 cpu_ms() {
@@ -42,16 +36,6 @@ for _ in range(n):
     subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, check=True)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("%.1f" % ((r.ru_utime + r.ru_stime) * 1000 / n))' "$RUNS" "$@"
-}
-
-# jails N EXTRA: jail.conf with N persist jails j1..jN.
-jails() {
-	: >"$BRIG_CONFDIR/jail.conf"
-	i=1
-	while [ $i -le "$1" ]; do
-		printf 'j%d { path = "%s"; persist; %s }\n' $i "$T/root" "$2" >>"$BRIG_CONFDIR/jail.conf"
-		i=$((i + 1))
-	done
 }
 
 # The shell loop: for every jail of the run directory, each file brig

@@ -40,16 +40,6 @@ static struct jail_usage *usages(const struct core_jail *v, size_t n)
 	return u;
 }
 
-/* A -1 field as null. */
-static void json_opt_int(struct json *js, const char *key, long long v)
-{
-	json_key(js, key);
-	if (v < 0)
-		json_null_value(js);
-	else
-		json_int(js, v);
-}
-
 /* brig ls --json: an array of objects (u: with -v, their usage). */
 static void print_json(const struct core_jail *v, size_t n, const struct jail_usage *u)
 {
@@ -83,11 +73,11 @@ static void print_json(const struct core_jail *v, size_t n, const struct jail_us
 		json_key(&js, "init_pid");
 		json_int(&js, v[i].init_pid);
 		if (u) {
-			json_opt_int(&js, "memory_current", u[i].mem_current);
-			json_opt_int(&js, "memory_limit", u[i].mem_limit);
-			json_opt_int(&js, "pids_current", u[i].pids_current);
-			json_opt_int(&js, "pids_limit", u[i].pids_limit);
-			json_opt_int(&js, "disk_used", u[i].disk_used);
+			json_key_count(&js, "memory_current", u[i].mem_current);
+			json_key_count(&js, "memory_limit", u[i].mem_limit);
+			json_key_count(&js, "pids_current", u[i].pids_current);
+			json_key_count(&js, "pids_limit", u[i].pids_limit);
+			json_key_count(&js, "disk_used", u[i].disk_used);
 		}
 		json_obj_end(&js);
 	}

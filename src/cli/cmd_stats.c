@@ -122,16 +122,6 @@ static int take(char *const *names, size_t n, const struct samples *old, struct 
 	return bad;
 }
 
-/* A -1 field as null. */
-static void json_opt_int(struct json *js, const char *key, long long v)
-{
-	json_key(js, key);
-	if (v < 0)
-		json_null_value(js);
-	else
-		json_int(js, v);
-}
-
 /* The samples as a JSON array (one line when compact). */
 static void render_json(const struct samples *s, bool pretty, struct strbuf *sb)
 {
@@ -152,25 +142,25 @@ static void render_json(const struct samples *s, bool pretty, struct strbuf *sb)
 			json_null_value(&js);
 		else
 			json_percent(&js, s->v[i].cpu_pct);
-		json_opt_int(&js, "cpu_usec", u->cpu_usec);
-		json_opt_int(&js, "memory_current", u->mem_current);
-		json_opt_int(&js, "memory_limit", u->mem_limit);
-		json_opt_int(&js, "memory_peak", u->mem_peak);
-		json_opt_int(&js, "swap_current", u->swap_current);
-		json_opt_int(&js, "pids_current", u->pids_current);
-		json_opt_int(&js, "pids_limit", u->pids_limit);
-		json_opt_int(&js, "procs", u->procs);
-		json_opt_int(&js, "io_read_bytes", u->io_rbytes);
-		json_opt_int(&js, "io_write_bytes", u->io_wbytes);
-		json_opt_int(&js, "io_read_ops", u->io_rios);
-		json_opt_int(&js, "io_write_ops", u->io_wios);
-		json_opt_int(&js, "net_rx_bytes", u->net_rx_bytes);
-		json_opt_int(&js, "net_tx_bytes", u->net_tx_bytes);
-		json_opt_int(&js, "net_rx_packets", u->net_rx_packets);
-		json_opt_int(&js, "net_tx_packets", u->net_tx_packets);
-		json_opt_int(&js, "disk_used", u->disk_used);
-		json_opt_int(&js, "disk_limit", u->disk_limit);
-		json_opt_int(&js, "uptime_ms", u->uptime_ms);
+		json_key_count(&js, "cpu_usec", u->cpu_usec);
+		json_key_count(&js, "memory_current", u->mem_current);
+		json_key_count(&js, "memory_limit", u->mem_limit);
+		json_key_count(&js, "memory_peak", u->mem_peak);
+		json_key_count(&js, "swap_current", u->swap_current);
+		json_key_count(&js, "pids_current", u->pids_current);
+		json_key_count(&js, "pids_limit", u->pids_limit);
+		json_key_count(&js, "procs", u->procs);
+		json_key_count(&js, "io_read_bytes", u->io_rbytes);
+		json_key_count(&js, "io_write_bytes", u->io_wbytes);
+		json_key_count(&js, "io_read_ops", u->io_rios);
+		json_key_count(&js, "io_write_ops", u->io_wios);
+		json_key_count(&js, "net_rx_bytes", u->net_rx_bytes);
+		json_key_count(&js, "net_tx_bytes", u->net_tx_bytes);
+		json_key_count(&js, "net_rx_packets", u->net_rx_packets);
+		json_key_count(&js, "net_tx_packets", u->net_tx_packets);
+		json_key_count(&js, "disk_used", u->disk_used);
+		json_key_count(&js, "disk_limit", u->disk_limit);
+		json_key_count(&js, "uptime_ms", u->uptime_ms);
 		json_obj_end(&js);
 	}
 	json_arr_end(&js);

@@ -167,3 +167,12 @@ void json_quote(struct strbuf *sb, const char *str)
 	}
 	sb_addc(sb, '"');
 }
+
+void json_key_count(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	if (v < 0)
+		json_null_value(j);
+	else
+		json_int(j, v);
+}
