@@ -5,8 +5,10 @@
  * What Linux measures: cputime (s), memoryuse and swapuse (bytes),
  * maxproc (processes), nthr (tasks: pids.current), wallclock (s, since
  * the jail's init started), pcpu (% of one CPU) and the four io rates
- * (per second), those five between two reads 0.25 s apart. The rest is
- * 0, as FreeBSD prints a resource nothing has used (brig.conf(5)). */
+ * (per second), those five between two reads 0.25 s apart; datasize,
+ * stacksize, vmemoryuse, memorylocked (bytes) and openfiles summed over
+ * the jail's processes. The rest is 0, as FreeBSD prints a resource
+ * nothing has used (brig(8)). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +38,7 @@ static long long known(long long v)
 int fe_rctl_usage(const char *filter, bool human)
 {
 	struct jail_usage a, b;
+	struct jail_proc_usage p;
 	struct core_jail j = { 0 };
 	struct brig_err e = { 0 };
 	const char *name;
@@ -53,7 +56,7 @@ int fe_rctl_usage(const char *filter, bool human)
 		return 1;
 	}
 	nanosleep(&(struct timespec){ 0, RATE_MS * 1000000L }, NULL);
-	if (core_usage(&j, &b, &e) < 0) {
+	if (core_usage(&j, &b, &e) < 0 || core_usage_procs(&j, &p, &e) < 0) {
 		cli_error("failed to show resource consumption for '%s': %s", filter, e.msg);
 		core_jail_free(&j);
 		return 1;
@@ -66,14 +69,14 @@ int fe_rctl_usage(const char *filter, bool human)
 		long long v;
 	} res[] = {
 		{ "cputime", known(b.cpu_usec) / 1000000 },
-		{ "datasize", 0 },
-		{ "stacksize", 0 },
+		{ "datasize", p.data },
+		{ "stacksize", p.stack },
 		{ "coredumpsize", 0 },
 		{ "memoryuse", known(b.mem_current) },
-		{ "memorylocked", 0 },
+		{ "memorylocked", p.locked },
 		{ "maxproc", known(b.procs) },
-		{ "openfiles", 0 },
-		{ "vmemoryuse", 0 },
+		{ "openfiles", p.openfiles },
+		{ "vmemoryuse", p.vmem },
 		{ "pseudoterminals", 0 },
 		{ "swapuse", known(b.swap_current) },
 		{ "nthr", known(b.pids_current) },

@@ -13,6 +13,7 @@
 
 #include "sys/cgstat.h"
 #include "sys/netlink.h"
+#include "sys/procsum.h"
 #include "util/mem.h"
 
 /* The hierarchies of brig's group, found once per process: brig stats
@@ -110,4 +111,23 @@ int core_usage(const struct core_jail *j, struct jail_usage *u, struct brig_err 
 	u->io_wios = cs.io_wios;
 	u->uptime_ms = uptime_ms(j->init_start);
 	return net_usage(j->name, j->init_pid, u, e);
+}
+
+int core_usage_procs(const struct core_jail *j, struct jail_proc_usage *p, struct brig_err *e)
+{
+	struct procsum ps;
+
+	if (brig_hiers(e) < 0)
+		return brig_err_wrap(e, "%s: usage", j->name);
+	/* Every hierarchy lists the same processes: the first that can. */
+	for (size_t i = 0; i < nhiers; i++) {
+		cleanup_free char *dir = xasprintf("%s/%s", hiers[i].dir, j->name);
+
+		if (procsum_read(dir, &ps) == 0) {
+			*p = (struct jail_proc_usage){ .data = ps.data, .stack = ps.stack, .vmem = ps.vmem,
+						       .locked = ps.locked, .openfiles = ps.files };
+			return 0;
+		}
+	}
+	return brig_err_set(e, ESRCH, "%s: usage: not running (no cgroup of it)", j->name);
 }

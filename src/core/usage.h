@@ -24,4 +24,13 @@ struct jail_usage {
  * cannot be read. */
 int core_usage(const struct core_jail *j, struct jail_usage *u, struct brig_err *e);
 
+/* What j's processes hold, summed over them (rctl -u's datasize,
+ * stacksize, vmemoryuse, memorylocked, openfiles): bytes, and open
+ * descriptors. A walk of each process's /proc files, not done by
+ * core_usage. 0, or -1 with e set. */
+struct jail_proc_usage {
+	long long data, stack, vmem, locked, openfiles;
+};
+int core_usage_procs(const struct core_jail *j, struct jail_proc_usage *p, struct brig_err *e);
+
 #endif
