@@ -37,8 +37,23 @@ usage_usec() {
 }
 
 conf "hog { path = \"$ROOT\"; persist; mount.devfs; mount.fstab = \"$T/fstab\"; }"
-mkdir -p "$ROOT/fill"
+mkdir -p "$ROOT/fill" "$ROOT/disk"
 echo "tmpfs $ROOT/fill tmpfs rw,size=64m 0 0" >"$T/fstab"
+# Block io needs a block device: an ext4 on a loop file of the test's
+# tmpfs, mounted in the test's namespace, bound into the jail. The loop
+# device is the machine's: detached whatever happens.
+loopdev=
+if command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null && [ -e /dev/loop-control ]; then
+	truncate -s 32M "$T/disk.img"
+	mkfs.ext4 -q "$T/disk.img"
+	loopdev=$(losetup -f --show "$T/disk.img")
+	trap 'jail_safety_net; umount -l "$T/disk" 2>/dev/null; losetup -d "$loopdev"' EXIT
+	mkdir -p "$T/disk"
+	mount -t ext4 "$loopdev" "$T/disk"
+	echo "$T/disk $ROOT/disk nullfs rw 0 0" >>"$T/fstab"
+else
+	echo "no loop device or mkfs.ext4: block io left out" >&2
+fi
 up0=$(cut -d' ' -f1 /proc/uptime)
 expect_rc 0 "$BRIG" start hog
 remember_cgroups hog
@@ -47,6 +62,28 @@ remember_cgroups hog
 expect_rc 0 "$BRIG" exec hog dd if=/dev/zero of=/fill/x bs=1M count=32
 expect_rc 0 "$BRIG" exec hog sh -c 'for i in 1 2 3 4 5; do sleep 1000 </dev/null >/dev/null 2>&1 & done'
 expect_rc 0 "$BRIG" exec hog sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i + 1)); done'
+
+# Block io: 1 MiB written and read again, O_DIRECT (not the page cache),
+# against v2's io.stat or v1's blkio.throttle.io_service_bytes.
+iobytes() {
+	if f=$(cgfile hog cgroup2 io.stat); then
+		awk -v k="$1" '{ for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == (k == "Read" ? "rbytes" : "wbytes")) t += a[2] } } END { print t + 0 }' "$f"
+	else
+		awk -v k="$1" '$2 == k { t += $3 } END { print t + 0 }' "$(cgfile hog blkio blkio.throttle.io_service_bytes_recursive)"
+	fi
+}
+if [ -n "$loopdev" ]; then
+	expect_rc 0 "$BRIG" exec hog dd if=/dev/zero of=/disk/x bs=64k count=16 oflag=direct
+	expect_rc 0 "$BRIG" exec hog dd if=/disk/x of=/dev/null bs=64k iflag=direct
+	a_r=$(iobytes Read); a_w=$(iobytes Write)
+	expect_rc 0 "$BRIG" stats --json hog
+	b_r=$(iobytes Read); b_w=$(iobytes Write)
+	between io_read_bytes "$a_r" "$(field "$OUT" io_read_bytes)" "$b_r"
+	between io_write_bytes "$a_w" "$(field "$OUT" io_write_bytes)" "$b_w"
+	[ "$(field "$OUT" io_write_bytes)" -ge 1048576 ] && [ "$(field "$OUT" io_read_bytes)" -ge 1048576 ] ||
+		fail "1 MiB written and read expected: $OUT"
+	[ "$(field "$OUT" io_write_ops)" -ge 16 ] || fail "16 writes expected: $OUT"
+fi
 
 # Memory: v2's memory.current where the v2 tree has the controller, else
 # v1's memory.usage_in_bytes.
@@ -167,6 +204,7 @@ else
 fi
 
 expect_rc 0 "$BRIG" stop hog
+[ -z "$loopdev" ] || umount "$T/disk"
 expect_rc 1 "$BRIG" stats hog
 expect_grep "hog" "$ERR"
 assert_clean
