@@ -50,6 +50,7 @@ if command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null && [ -e /dev
 	trap 'jail_safety_net; umount -l "$T/disk" 2>/dev/null; losetup -d "$loopdev"' EXIT
 	mkdir -p "$T/disk"
 	mount -t ext4 "$loopdev" "$T/disk"
+	chmod 1777 "$T/disk"	# a userns jail's root is not the host's
 	echo "$T/disk $ROOT/disk nullfs rw 0 0" >>"$T/fstab"
 else
 	echo "no loop device or mkfs.ext4: block io left out" >&2
