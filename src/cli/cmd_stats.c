@@ -74,9 +74,11 @@ static const struct sample *previous(const struct samples *old, const char *name
 }
 
 /* Sample the jails named (n == 0: every running jail) into out, CPU %
- * against old. Prints an error per jail that cannot be read; returns
- * how many. */
-static int take(char *const *names, size_t n, const struct samples *old, struct samples *out)
+ * against old. Prints an error per jail that cannot be read (quiet: not:
+ * --watch after its first sample, where a named jail that stopped is
+ * left out of the frame); returns how many. */
+static int take(char *const *names, size_t n, const struct samples *old, struct samples *out,
+		bool quiet)
 {
 	struct core_jail *v = NULL;
 	struct brig_err e = { 0 };
@@ -93,7 +95,8 @@ static int take(char *const *names, size_t n, const struct samples *old, struct 
 		v = xcalloc(n, sizeof(*v));
 		for (size_t i = 0; i < n; i++) {
 			if (core_find(names[i], &v[nv], &e) < 0) {
-				cli_print_err(&e);
+				if (!quiet)
+					cli_print_err(&e);
 				bad++;
 				continue;
 			}
@@ -106,7 +109,7 @@ static int take(char *const *names, size_t n, const struct samples *old, struct 
 
 		if (core_usage(&v[i], &s->u, &e) < 0) {
 			/* Ended since it was listed: nothing to show. */
-			if (e.errnum != ESRCH || n > 0) {
+			if ((e.errnum != ESRCH || n > 0) && !quiet) {
 				cli_print_err(&e);
 				bad++;
 			}
@@ -343,7 +346,7 @@ static int watch(char *const *names, size_t n, bool json, int interval_ms)
 		struct strbuf sb = STRBUF_INIT;
 
 		resized = 0;
-		bad = take(names, n, &old, &cur);
+		bad = take(names, n, &old, &cur, old.v != NULL);
 		samples_free(&old);
 		old = cur;
 		if (json)
@@ -405,7 +408,7 @@ int cmd_stats(int argc, char **argv)
 		free(names);
 		return bad;
 	}
-	bad = take(names, n, &none, &s);
+	bad = take(names, n, &none, &s, false);
 	if (json)
 		render_json(&s, true, &sb);
 	else
