@@ -22,6 +22,7 @@ static struct cgroup_hier *hiers;
 static size_t nhiers;
 static bool have_hiers;
 
+/* Find them, the first time. */
 static int brig_hiers(struct brig_err *e)
 {
 	cleanup_free char *group = NULL;
