@@ -40,12 +40,6 @@ cleanup() {
 trap cleanup EXIT
 mk_busybox_root "$T/root"
 
-# median COMMAND...: hyperfine's median in ms (with --prepare etc. passed).
-median() {
-	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 || { cat "$T/h.log" >&2; return 1; }
-	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
-}
-
 echo "== start/stop of a persist busybox jail (median of $RUNS)"
 printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
 b_start=$(median --prepare "$BRIG stop j" "$BRIG start j")
@@ -176,16 +170,6 @@ be, ne, ds = map(float, sys.argv[1:])
 print("brig exec j /bin/true %6.2f ms   nsenter (floor) %6.2f ms   brig / nsenter %.1fx" % (be, ne, be / ne))
 print("start of a jail with exec.start, mount.devfs, no persist: %.2f ms" % ds)
 PY
-
-# jails N EXTRA: a jail.conf of N persist jails j1..jN, with EXTRA params.
-jails() {
-	: >"$BRIG_CONFDIR/jail.conf"
-	i=1
-	while [ $i -le "$1" ]; do
-		printf 'j%d { path = "%s"; persist; %s }\n' $i "$T/root" "$2" >>"$BRIG_CONFDIR/jail.conf"
-		i=$((i + 1))
-	done
-}
 
 echo "== memory left running per jail, 100 jails"
 jails 100 ""

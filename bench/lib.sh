@@ -4,6 +4,10 @@
 # PID namespaces (as tests/run.sh does), then work from the top of the tree.
 # bench_tmpfs: a private tmpfs at $T, brig's run, conf, store and log
 # directories under it, and the test helpers (tests/integration/lib).
+# median COMMAND...: hyperfine's median of $RUNS runs, in ms (hyperfine's
+# options, --prepare..., passed through).
+# jails N EXTRA: jail.conf with N persist jails j1..jN on the root
+# $T/root, each with the parameters EXTRA.
 bench_sandbox() {
 	if [ "${BRIG_BENCH_INNER:-}" != 1 ]; then
 		exec env BRIG_BENCH_INNER=1 unshare --net --mount --pid --fork --mount-proc \
@@ -18,4 +22,19 @@ bench_tmpfs() {
 	mount -t tmpfs -o mode=0755 brig-bench "$T"
 	export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
 	mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
+}
+
+median() {
+	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 ||
+		{ cat "$T/h.log" >&2; return 1; }
+	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
+}
+
+jails() {
+	: >"$BRIG_CONFDIR/jail.conf"
+	i=1
+	while [ $i -le "$1" ]; do
+		printf 'j%d { path = "%s"; persist; %s }\n' $i "$T/root" "$2" >>"$BRIG_CONFDIR/jail.conf"
+		i=$((i + 1))
+	done
 }

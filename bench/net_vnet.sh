@@ -47,12 +47,6 @@ ${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Isrc -o "$T/net_plumbing" bench/net_plumbi
 	"$BUILD/libbrig.a" $(pkg-config --libs libmnl libnftables libarchive libseccomp libcap)
 echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs)"
 
-# median COMMAND...: hyperfine's median in ms (options passed through).
-median() {
-	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 ||
-		{ cat "$T/h.log" >&2; return 1; }
-	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$T/h.json"
-}
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print('%.1f' % (a / b) if b > 0 else 'inf')" "$1" "$2"; }
 minus() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) - float(sys.argv[2])))" "$1" "$2"; }
 # vnet_jails N: jail.conf holds N persist vnet jails j0.. on bridge big.

@@ -80,7 +80,7 @@ _brig()
 			words=$(_brig_ask jails)
 		fi
 		;;
-	stop | restart | console) words=$(_brig_ask running) ;;
+	stop | restart | console | stats) words=$(_brig_ask running) ;;
 	logs) ((pos == 1)) && words=$(_brig_ask jails) ;;
 	exec)
 		if ((pos == 1)); then

@@ -52,7 +52,7 @@ complete -c brig -f
 complete -c brig -n 'test (count (commandline -opc)) = 1' -a '(__brig_ask commands)'
 complete -c brig -n 'test (count (commandline -opc)) -ge 2; and string match -q -- "-*" (commandline -ct)' -a '(__brig_flags)'
 complete -c brig -n '__fish_seen_subcommand_from start' -a '(__brig_ask jails)'
-complete -c brig -n '__fish_seen_subcommand_from stop restart console' -a '(__brig_ask running)'
+complete -c brig -n '__fish_seen_subcommand_from stop restart console stats' -a '(__brig_ask running)'
 complete -c brig -n '__brig_at exec 1' -a '(__brig_ask running)'
 complete -c brig -n '__brig_at logs 1' -a '(__brig_ask jails)'
 complete -c brig -n '__brig_at config 1' -a 'check show'

@@ -1,12 +1,16 @@
-/* brig ls [-a] [--json]: the running jails; with -a every configured
- * jail, running or stopped, and why a stopped one is not running. */
+/* brig ls [-a] [-v] [--json]: the running jails; with -a every configured
+ * jail, running or stopped, and why a stopped one is not running; with
+ * -v each running jail's memory, pids and disk use (core/usage.h: its
+ * cgroup files, read only then, so that brig ls stays as fast). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "cli/human.h"
 #include "core/core.h"
+#include "core/usage.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -24,8 +28,20 @@ static char *addrs(const struct core_jail *j)
 	return sb.len ? sb_steal(&sb) : xstrdup("-");
 }
 
-/* brig ls --json: an array of objects. */
-static void print_json(const struct core_jail *v, size_t n)
+/* The usage of each of v[0..n) (-v), every field -1 when it cannot be
+ * read (it ended since it was listed). */
+static struct jail_usage *usages(const struct core_jail *v, size_t n)
+{
+	struct jail_usage *u = xcalloc(n + 1, sizeof(*u));
+	struct brig_err e;
+
+	for (size_t i = 0; i < n; i++)
+		core_usage(&v[i], &u[i], &e);
+	return u;
+}
+
+/* brig ls --json: an array of objects (u: with -v, their usage). */
+static void print_json(const struct core_jail *v, size_t n, const struct jail_usage *u)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct json js;
@@ -56,6 +72,13 @@ static void print_json(const struct core_jail *v, size_t n)
 		json_str(&js, v[i].state);
 		json_key(&js, "init_pid");
 		json_int(&js, v[i].init_pid);
+		if (u) {
+			json_key_count(&js, "memory_current", u[i].mem_current);
+			json_key_count(&js, "memory_limit", u[i].mem_limit);
+			json_key_count(&js, "pids_current", u[i].pids_current);
+			json_key_count(&js, "pids_limit", u[i].pids_limit);
+			json_key_count(&js, "disk_used", u[i].disk_used);
+		}
 		json_obj_end(&js);
 	}
 	json_arr_end(&js);
@@ -63,8 +86,20 @@ static void print_json(const struct core_jail *v, size_t n)
 	sb_free(&sb);
 }
 
-/* brig ls: one aligned line per jail. */
-static void print_table(const struct core_jail *v, size_t n)
+/* brig ls -v's columns of one jail: memory, pids, disk. */
+static void usage_cols(const struct jail_usage *u, char *buf, size_t size)
+{
+	char mem[32], disk[32], pids[24] = "-";
+
+	human_bytes(mem, sizeof(mem), u->mem_current);
+	human_bytes(disk, sizeof(disk), u->disk_used);
+	if (u->pids_current >= 0)
+		snprintf(pids, sizeof(pids), "%lld", u->pids_current);
+	snprintf(buf, size, "  %-9s  %-5s  %s", mem, pids, disk);
+}
+
+/* brig ls: one aligned line per jail (u: with -v, their usage). */
+static void print_table(const struct core_jail *v, size_t n, const struct jail_usage *u)
 {
 	int wn = 4, wh = 8, wp = 4, wa = 2;
 	char **ips = xcalloc(n + 1, sizeof(*ips));
@@ -76,11 +111,16 @@ static void print_table(const struct core_jail *v, size_t n)
 		wp = wp > (int)strlen(v[i].path) ? wp : (int)strlen(v[i].path);
 		wa = wa > (int)strlen(ips[i]) ? wa : (int)strlen(ips[i]);
 	}
-	printf("%4s  %-*s  %-*s  %-*s  %-*s  %-8s  %s\n", "JID", wn, "NAME", wh, "HOSTNAME", wp, "PATH",
-	       wa, "IP", "STATE", "PID");
+	printf("%4s  %-*s  %-*s  %-*s  %-*s  %-8s  %-*s%s\n", "JID", wn, "NAME", wh, "HOSTNAME", wp,
+	       "PATH", wa, "IP", "STATE", u ? 7 : 0, "PID", u ? "  MEM        PIDS   DISK" : "");
 	for (size_t i = 0; i < n; i++) {
-		printf("%4d  %-*s  %-*s  %-*s  %-*s  %-8s  %d\n", v[i].jid, wn, v[i].name, wh,
-		       v[i].hostname, wp, v[i].path, wa, ips[i], v[i].state, (int)v[i].init_pid);
+		char cols[96] = "";
+
+		if (u)
+			usage_cols(&u[i], cols, sizeof(cols));
+		printf("%4d  %-*s  %-*s  %-*s  %-*s  %-8s  %-*d%s\n", v[i].jid, wn, v[i].name, wh,
+		       v[i].hostname, wp, v[i].path, wa, ips[i], v[i].state, u ? 7 : 0,
+		       (int)v[i].init_pid, cols);
 		free(ips[i]);
 	}
 	free(ips);
@@ -274,7 +314,8 @@ static void list_all(const struct core_jail *v, size_t n, bool json)
 
 int cmd_ls(int argc, char **argv)
 {
-	bool json = false, all = false;
+	bool json = false, all = false, verbose = false;
+	struct jail_usage *u = NULL;
 	struct brig_err e = { 0 };
 	struct core_jail *v;
 	size_t n;
@@ -284,8 +325,10 @@ int cmd_ls(int argc, char **argv)
 			json = true;
 		} else if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
 			all = true;
+		} else if (!strcmp(argv[i], "-v")) {
+			verbose = true;
 		} else {
-			cli_error("usage: brig ls [-a] [--json]");
+			cli_error("usage: brig ls [-a] [-v] [--json]");
 			return 2;
 		}
 	}
@@ -293,12 +336,15 @@ int cmd_ls(int argc, char **argv)
 		cli_print_err(&e);
 		return 1;
 	}
+	if (verbose && !all)
+		u = usages(v, n);
 	if (all)
 		list_all(v, n, json);
 	else if (json)
-		print_json(v, n);
+		print_json(v, n, u);
 	else
-		print_table(v, n);
+		print_table(v, n, u);
+	free(u);
 	core_list_free(v, n);
 	return 0;
 }

@@ -10,7 +10,7 @@ const struct cli_command cli_commands[] = {
 	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },
 	{ "reload", cmd_reload, "reload [-f FILE] [-p N] [-q] [-v]" },
-	{ "ls", cmd_ls, "ls [-a] [--json]" },
+	{ "ls", cmd_ls, "ls [-a] [-v] [--json]" },
 	{ "stats", cmd_stats, "stats [JAIL...] [--json] [--watch [-n SECS]]" },
 	{ "doctor", cmd_doctor, "doctor [-f FILE] [JAIL [--to ADDR[:PORT][/tcp|udp]] [--rdr [PORT]] | --all] [--json] [-v]" },
 	{ "logs", cmd_logs, "logs [-f] [-n N] JAIL" },

@@ -167,6 +167,7 @@ struct core_jail {
 	char **ip6;
 	size_t nip6;
 	pid_t init_pid;
+	unsigned long long init_start;	/* its start time, clock ticks since boot */
 	const char *state;	/* "running", "starting", "stopping" */
 	/* The model it was started with (owned; NULL only in a core_jail
 	 * made by hand), for jls -n / jls PARAM. */

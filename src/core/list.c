@@ -36,6 +36,7 @@ static void from_state(struct core_jail *out, struct jstate *st)
 	out->ip6 = dup_strv(st->ip6, st->nip6);
 	out->nip6 = st->nip6;
 	out->init_pid = st->init_pid;
+	out->init_start = st->init_start;
 	out->state = jstatus_names[st->status == JSTATUS_STARTING || st->status == JSTATUS_STOPPING ?
 				   st->status : JSTATUS_RUNNING];
 	out->def = st->def;

@@ -13,7 +13,8 @@ struct jail_usage {
 	long long cpu_usec;		/* CPU time used, every process, since start */
 	long long mem_current, mem_limit, mem_peak;	/* bytes (limit -1: none) */
 	long long swap_current;
-	long long pids_current, pids_limit;
+	long long pids_current, pids_limit;	/* tasks: threads count */
+	long long procs;		/* processes */
 	long long io_rbytes, io_wbytes, io_rios, io_wios;
 	long long net_rx_bytes, net_tx_bytes, net_rx_packets, net_tx_packets;
 	long long disk_used, disk_limit;	/* its root's own layer; limit: quota */
@@ -27,5 +28,14 @@ int core_usage(const struct core_jail *j, struct jail_usage *u, struct brig_err 
  * the jail's own data under its quota (btrfs qgroup, project quota); -1
  * without a quota or outside the store. For core_usage(). */
 void core_usage_disk(const struct core_jail *j, struct jail_usage *u);
+
+/* What j's processes hold, summed over them (rctl -u's datasize,
+ * stacksize, vmemoryuse, memorylocked, openfiles): bytes, and open
+ * descriptors. A walk of each process's /proc files, not done by
+ * core_usage. 0, or -1 with e set. */
+struct jail_proc_usage {
+	long long data, stack, vmem, locked, openfiles;
+};
+int core_usage_procs(const struct core_jail *j, struct jail_proc_usage *p, struct brig_err *e);
 
 #endif

@@ -16,9 +16,11 @@
 
 /* v1 controllers worth a group of their own: pids and memory track and
  * limit, cpu shares, devices holds the jail's device allow-list
- * (sys/devices.c). Others (cpuset needs setup, freezer, named
- * hierarchies such as systemd's) are left alone. */
-static const char *const v1_wanted[] = { "pids", "memory", "cpu", "devices" };
+ * (sys/devices.c), cpuacct and blkio count CPU time and disk io (where
+ * the v2 tree has no such controller: brig stats, sys/cgstat.c). Others
+ * (cpuset needs setup, freezer, named hierarchies such as systemd's) are
+ * left alone. In the order of enum cgroup_kind's v1 bits. */
+static const char *const v1_wanted[] = { "pids", "memory", "cpu", "devices", "cpuacct", "blkio" };
 
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
 static void unescape(char *s)
@@ -50,13 +52,13 @@ static bool has_opt(const char *opts, const char *opt)
 	return false;
 }
 
-int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
+int cgroup_hiers(const char *group, struct cgroup_hier **out, size_t *n, struct brig_err *e)
 {
 	bool seen[ARRAY_SIZE(v1_wanted)] = { false };
 	bool seen_v2 = false;
 	char *line = NULL;
 	size_t cap = 0, len = 0;
-	char **v = NULL;
+	struct cgroup_hier *v = NULL;
 	FILE *f;
 
 	f = fopen("/proc/self/mountinfo", "re");
@@ -65,28 +67,53 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
 	while (getline(&line, &cap, f) > 0) {
 		char mnt[4096], fstype[64], superopts[1024];
 		const char *dash = strstr(line, " - ");
-		bool use = false;
+		unsigned kind = 0;
 
 		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
 		    sscanf(dash + 3, "%63s %*s %1023s", fstype, superopts) != 2)
 			continue;
 		if (strcmp(fstype, "cgroup2") == 0 && !seen_v2) {
-			use = seen_v2 = true;
+			seen_v2 = true;
+			kind = CGROUP_V2;
 		} else if (strcmp(fstype, "cgroup") == 0) {
+			/* A controller mounted twice is used where first seen;
+			 * co-mounted ones (cpu,cpuacct) share one group. */
 			for (size_t i = 0; i < ARRAY_SIZE(v1_wanted); i++)
-				if (!seen[i] && has_opt(superopts, v1_wanted[i]))
-					use = seen[i] = true;
+				if (!seen[i] && has_opt(superopts, v1_wanted[i])) {
+					seen[i] = true;
+					kind |= CGROUP_V1_PIDS << i;
+				}
 		}
-		if (!use)
+		if (!kind)
 			continue;
 		unescape(mnt);
 		v = xrealloc(v, (len + 1) * sizeof(*v));
-		v[len++] = xasprintf("%s/%s", mnt, group);
+		v[len++] = (struct cgroup_hier){ .dir = xasprintf("%s/%s", mnt, group), .kind = kind };
 	}
 	free(line);
 	fclose(f);
 	*out = v;
 	*n = len;
+	return 0;
+}
+
+void cgroup_hiers_free(struct cgroup_hier *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].dir);
+	free(v);
+}
+
+int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
+{
+	struct cgroup_hier *h;
+
+	if (cgroup_hiers(group, &h, n, e) < 0)
+		return -1;
+	*out = xcalloc(*n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = h[i].dir;
+	free(h);
 	return 0;
 }
 

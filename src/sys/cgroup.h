@@ -2,7 +2,7 @@
  *
  * A jail gets a directory GROUP (e.g. "brig/web") in every hierarchy that
  * helps track or limit it: the v2 tree when mounted, and the v1 pids,
- * memory, cpu and devices hierarchies when present (on hybrid hosts the v2 tree may
+ * memory, cpu, devices, cpuacct and blkio hierarchies when present (on hybrid hosts the v2 tree may
  * hold no useful controller). Everything a jail runs is attached to all of
  * them. */
 #ifndef BRIG_SYS_CGROUP_H
@@ -14,6 +14,30 @@
 
 #include "util/err.h"
 
+/* What a hierarchy holds: the v2 tree, or v1 controllers (bits). */
+enum cgroup_kind {
+	CGROUP_V2 = 1,
+	CGROUP_V1_PIDS = 2,
+	CGROUP_V1_MEMORY = 4,
+	CGROUP_V1_CPU = 8,
+	CGROUP_V1_DEVICES = 16,
+	CGROUP_V1_CPUACCT = 32,
+	CGROUP_V1_BLKIO = 64,
+	/* The controllers of a v2 tree's sub-groups (sys/cgstat.h's
+	 * cgstat_probe): which files they have. */
+	CGROUP_V2_MEMORY = 128,
+	CGROUP_V2_PIDS = 256,
+	CGROUP_V2_IO = 512,
+};
+/* The directory GROUP has (would have) in one hierarchy, and its kind
+ * (enum cgroup_kind bits). */
+struct cgroup_hier {
+	char *dir;
+	unsigned kind;
+};
+/* Every hierarchy used, in /proc/self/mountinfo's order (possibly none). */
+int cgroup_hiers(const char *group, struct cgroup_hier **out, size_t *n, struct brig_err *e);
+void cgroup_hiers_free(struct cgroup_hier *v, size_t n);
 /* The directories GROUP would have on this host, one per hierarchy used
  * (possibly none). Caller frees each and the array. */
 int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e);

@@ -78,6 +78,14 @@ int nl_nsid_alive(struct nl *nl, int nsid, struct brig_err *e);
 /* Every link of the namespace; *out is malloc'ed. */
 int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n, struct brig_err *e);
 
+/* Traffic of a namespace's interfaces, loopback left out: each one's
+ * IFLA_STATS64 summed. */
+struct nl_link_stats {
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+	size_t links;		/* how many were counted */
+};
+int nl_link_stats(struct nl *nl, struct nl_link_stats *sum, struct brig_err *e);
+
 /* Attributes of one end of a veth pair, or of a change to a link. Zero
  * values mean "leave as is" (netns_fd: -1 means stay here). */
 struct nl_link_attrs {

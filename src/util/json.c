@@ -84,6 +84,12 @@ void json_int(struct json *j, long long v)
 	sb_addf(j->out, "%lld", v);
 }
 
+void json_percent(struct json *j, double v)
+{
+	value_sep(j);
+	sb_addf(j->out, "%.2f", v);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	value_sep(j);
@@ -160,4 +166,13 @@ void json_quote(struct strbuf *sb, const char *str)
 		s += n;
 	}
 	sb_addc(sb, '"');
+}
+
+void json_key_count(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	if (v < 0)
+		json_null_value(j);
+	else
+		json_int(j, v);
 }

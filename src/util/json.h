@@ -24,7 +24,11 @@ void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_int(struct json *j, long long v);
 void json_bool(struct json *j, bool v);
+/* A number with two decimals (a percentage). */
+void json_percent(struct json *j, double v);
 void json_null_value(struct json *j);
+/* Inside an object: key, then v, or null when v is negative (unknown). */
+void json_key_count(struct json *j, const char *key, long long v);
 /* Append s as a quoted, escaped JSON string (invalid UTF-8 becomes U+FFFD). */
 void json_quote(struct strbuf *sb, const char *s);
 

@@ -8,8 +8,8 @@
         CMD on a fresh pty; once it has exited and a process it left behind
         has made ROOT/tmp/ready, type a marker line at the terminal, then
         print ROOT/tmp/stolen (what that process could read afterwards).
-    ptyrun.py raw -- CMD...
-        Once CMD's output shows "up", print the terminal's mode (raw=1 when
+    ptyrun.py raw [--after TEXT] -- CMD...
+        Once CMD's output shows TEXT ("up" unless given), print the terminal's mode (raw=1 when
         neither ICANON nor ECHO), send CMD SIGTERM, print whether its
         terminal modes came back (restored=1), exit with CMD's status.
 
@@ -132,11 +132,15 @@ def cmd_steal(args):
 
 
 def cmd_raw(args):
+    after = b"up"
+    if args[0] == "--after":
+        after = args[1].encode()
+        args = args[2:]
     p, master, slave = spawn(args[1:])
     before = termios.tcgetattr(slave)
     out = bytearray()
     deadline = time.monotonic() + BOUND
-    pump(master, out, lambda: b"up" in out, deadline)
+    pump(master, out, lambda: after in out, deadline)
     lflag = termios.tcgetattr(slave)[3]
     print("raw=%d" % (not lflag & (termios.ICANON | termios.ECHO)))
     p.send_signal(signal.SIGTERM)
