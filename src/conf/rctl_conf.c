@@ -105,7 +105,8 @@ void cf_rctl_load(struct cf_ctx *ctx, const char *dir)
 		}
 		closedir(d);
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		path = xasprintf("%s/%s", ddir, names[i]);
 		load_file(ctx, path, true);

@@ -43,6 +43,9 @@ void cgroup_join_close(struct cgroup_join *j);
  * The files were opened with the caller's rights, so this works after
  * joining a user namespace too. -1 with errno on failure. */
 int cgroup_join_self(const struct cgroup_join *j, bool in_v2);
+/* The processes dir holds (its cgroup.procs): their number and *out
+ * (caller frees); -1 if unreadable. */
+long cgroup_pids(const char *dir, pid_t **out);
 /* How many processes dir holds (its cgroup.procs); -1 if unreadable. */
 long cgroup_nprocs(const char *dir);
 

@@ -1,0 +1,88 @@
+# rctl on the cgroups of this host (v1 controllers on a hybrid host, or a
+# v2 tree): a memory hog is killed inside its own jail, a fork bomb stops
+# at maxproc, pcpu throttles a busy loop, the defaults hold without any
+# rule, and nothing is left in the cgroup trees after the jails stop.
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+
+# The jail's group of one controller: its file name, e.g. memory.max or
+# memory.limit_in_bytes (the first hierarchy that has it).
+cgfile() {
+	for d in $(jstate "$BRIG_RUNDIR/$1/state" obj cgroup); do
+		[ -e "$d/$2" ] && { printf '%s\n' "$d/$2"; return 0; }
+	done
+	return 1
+}
+# The jail's group with file $2, either name given ($2 or $3).
+cgeither() {
+	cgfile "$1" "$2" || cgfile "$1" "$3" || fail "$1: no cgroup has $2 or $3"
+}
+
+conf "hog { path = \"$ROOT\"; persist; mount.devfs; rctl = \"memoryuse:deny=64m\"; }
+next { path = \"$ROOT\"; persist; }
+bomb { path = \"$ROOT\"; persist; mount.devfs; rctl = \"maxproc:deny=40\"; }
+busy { path = \"$ROOT\"; persist; mount.devfs; rctl = \"pcpu:deny=25\"; }"
+
+expect_rc 0 "$BRIG" config check
+expect_rc 0 "$BRIG" start hog next bomb busy
+for j in hog next bomb busy; do remember_cgroups $j; done
+
+# ---- memoryuse: the limit is written, and a hog is killed inside the jail
+mem=$(cgeither hog memory.max memory.limit_in_bytes)
+expect_eq "hog's memory limit" 67108864 "$(cat "$mem")"
+next_init=$(jstate "$BRIG_RUNDIR/next/state" init)
+hog_init=$(jstate "$BRIG_RUNDIR/hog/state" init)
+# dd's buffer of 256 MiB, touched by reading into it.
+expect_rc 137 "$BRIG" exec hog dd if=/dev/zero of=/dev/null bs=256M count=1
+oom=$(cgeither hog memory.events memory.oom_control)
+expect_grep "oom_kill [1-9]" "$(cat "$oom")"
+# The jail, its neighbour and this test live on.
+kill -0 "$hog_init" || fail "the hog's init was killed"
+kill -0 "$next_init" || fail "the neighbour's init was killed"
+nextoom=$(cgeither next memory.events memory.oom_control)
+expect_grep "oom_kill 0" "$(cat "$nextoom")"
+# Under the limit, the same command works.
+expect_rc 0 "$BRIG" exec hog dd if=/dev/zero of=/dev/null bs=16M count=1
+
+# ---- maxproc: a fork bomb stops at the limit (40 tasks, init included)
+pids=$(cgfile bomb pids.max) || fail "bomb: no pids controller"
+expect_eq "bomb's pids.max" 40 "$(cat "$pids")"
+# (sh gives up at its first refused fork: its status says nothing.)
+"$BRIG" exec bomb sh -c 'i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done' >/dev/null 2>&1 || true
+cur=$(cat "$(dirname "$pids")/pids.current")
+[ "$cur" -le 40 ] || fail "bomb runs $cur tasks, over maxproc 40"
+[ "$cur" -ge 30 ] || fail "bomb runs only $cur tasks: the bomb did not reach the limit"
+expect_grep "max [1-9]" "$(cat "$(dirname "$pids")/pids.events")"
+# The neighbour still forks; its default limit is brig's 4096.
+expect_eq "next's default pids.max" 4096 "$(cat "$(cgfile next pids.max)")"
+expect_rc 0 "$BRIG" exec next sh -c 'sleep 0 & wait'
+
+# ---- pcpu: a busy loop held near 25% of one CPU, as a ratio of its CPU
+# time to the wall time (from the kernel's counters, no timed assertion:
+# a wide band), and throttled by the kernel (its cpu.stat).
+q=$(cgeither busy cpu.max cpu.cfs_quota_us)
+case $q in
+*cpu.max) expect_eq "busy's cpu.max" "25000 100000" "$(cat "$q")" ;;
+*) expect_eq "busy's cfs quota" 25000 "$(cat "$q")" ;;
+esac
+"$BRIG" exec busy sh -c 'while :; do :; done' &
+loop=$!
+sleep 0.5
+lpid=$(cat "$(dirname "$(cgfile busy pids.max)")/cgroup.procs" | while read -r p; do
+	[ "$(cat /proc/$p/comm 2>/dev/null)" = sh ] && echo "$p"; done | tail -1)
+[ -n "$lpid" ] || fail "busy: the loop's process not found"
+tick=$(getconf CLK_TCK)
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+c0=$(cpu "$lpid"); w0=$(awk '{ print $1 }' /proc/uptime)
+sleep 3
+c1=$(cpu "$lpid"); w1=$(awk '{ print $1 }' /proc/uptime)
+ratio=$(awk -v c="$((c1 - c0))" -v t="$tick" -v w0="$w0" -v w1="$w1" 'BEGIN { printf "%.3f", c / t / (w1 - w0) }')
+echo "pcpu:deny=25: busy loop at $ratio of one CPU"
+awk -v r="$ratio" 'BEGIN { exit !(r >= 0.10 && r <= 0.40) }' || fail "pcpu:deny=25: the loop ran at $ratio of one CPU"
+stat=$(dirname "$q")/cpu.stat
+expect_grep "nr_throttled [1-9]" "$(cat "$stat")"
+kill "$lpid" 2>/dev/null || true
+wait $loop 2>/dev/null || true
+
+expect_rc 0 "$BRIG" stop hog next bomb busy
+assert_clean
