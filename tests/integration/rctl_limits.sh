@@ -84,5 +84,51 @@ expect_grep "nr_throttled [1-9]" "$(cat "$stat")"
 kill "$lpid" 2>/dev/null || true
 wait $loop 2>/dev/null || true
 
+# ---- live: rctl(8) lowers a running jail's limit, lists and removes
+# rules; jail -m rctl= does the same; a restart takes the files' rules.
+ln -s "$BRIG" "$T/rctl"
+ln -s "$BRIG" "$T/jail"
+expect_rc 0 "$T/rctl"
+expect_eq "rctl (every rule)" "jail:hog:memoryuse:deny=67108864
+jail:bomb:maxproc:deny=40
+jail:busy:pcpu:deny=25" "$OUT"
+expect_rc 0 "$T/rctl" -a jail:hog:memoryuse:deny=32m jail:hog:openfiles:deny=64
+expect_eq "hog's memory limit after rctl -a" 33554432 "$(cat "$mem")"
+expect_rc 0 "$T/rctl" -h -l jail:hog
+expect_eq "rctl -h -l jail:hog" "jail:hog:memoryuse:deny=32M
+jail:hog:openfiles:deny=64" "$OUT"
+# Live: the hog now dies at 32 MiB, and every process entered gets the
+# rlimit (the jail's init too: it was changed in place).
+expect_rc 137 "$BRIG" exec hog dd if=/dev/zero of=/dev/null bs=48M count=1
+expect_rc 0 "$BRIG" exec hog sh -c 'ulimit -n'
+expect_eq "openfiles in an entered process" 64 "$OUT"
+expect_grep "Max open files *64 *64" "$(cat /proc/$hog_init/limits)"
+# Recorded: the state's model has the new rules (jls, stop, exec read it).
+expect_grep '"memoryuse:deny=33554432"' "$(cat "$BRIG_RUNDIR/hog/state")"
+# Bad rules: the rule's own words, nothing changed.
+expect_rc 1 "$T/rctl" -a jail:hog:memoryuse:deny=12q
+expect_grep "memoryuse: bad amount" "$ERR"
+expect_rc 1 "$T/rctl" -a jail:nosuch:memoryuse:deny=1g
+expect_grep 'jail "nosuch" is not running' "$ERR"
+expect_eq "hog's memory limit after bad rules" 33554432 "$(cat "$mem")"
+# -r: removed, and the limit goes with it.
+expect_rc 0 "$T/rctl" -r jail:hog:memoryuse
+expect_rc 0 "$T/rctl" -l jail:hog
+expect_eq "rctl -l jail:hog after -r" "jail:hog:openfiles:deny=64" "$OUT"
+case $mem in
+*memory.max) expect_eq "hog's memory after -r" max "$(cat "$mem")" ;;
+*) [ "$(cat "$mem")" -gt 1000000000000 ] || fail "hog's memory limit after -r: $(cat "$mem")" ;;
+esac
+# jail -m: the same change through jail(8).
+expect_rc 0 "$T/jail" -m name=next rctl=maxproc:deny=77
+expect_eq "next's pids.max after jail -m" 77 "$(cat "$(cgfile next pids.max)")"
+# A restart starts with the files' rules again.
+expect_rc 0 "$BRIG" restart hog
+remember_cgroups hog
+mem=$(cgeither hog memory.max memory.limit_in_bytes)
+expect_eq "hog's memory limit after a restart" 67108864 "$(cat "$mem")"
+
 expect_rc 0 "$BRIG" stop hog next bomb busy
 assert_clean
+# The log says what the limits did.
+expect_grep "bomb: rctl: maxproc:deny=40: [0-9]* forks refused at the limit" "$(cat "$BRIG_LOGDIR/bomb.log")"
