@@ -246,8 +246,12 @@ void jail_limits_log(struct jctx *x)
 	size_t n, nd;
 	char **dirs;
 
-	if (!d || !(n = rules(d, &r)))
+	if (!d)
 		return;
+	if (!(n = rules(d, &r))) {
+		free(r);
+		return;
+	}
 	dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &nd);
 	limits_events(dirs, nd, &ev);
 	free(dirs);

@@ -199,7 +199,10 @@ static int step_mount(struct jctx *x, struct brig_err *e)
  * of the jail runs. Nothing to record: they go with the jail. */
 static int step_limits(struct jctx *x, struct brig_err *e)
 {
-	return jail_limits_apply(x, x->def, false, e);
+	if (jail_limits_apply(x, x->def, false, e) < 0)
+		return -1;
+	core_fault("limited");
+	return 0;
 }
 
 /* The jail is created: its first process enters the root and becomes

@@ -130,5 +130,32 @@ expect_eq "hog's memory limit after a restart" 67108864 "$(cat "$mem")"
 
 expect_rc 0 "$BRIG" stop hog next bomb busy
 assert_clean
+
+# A start that fails at its limits (IPC limits for a jail on the host's
+# System V IPC) says why and leaves nothing: no cgroup, no state.
+conf "ipc { path = \"$ROOT\"; persist; sysvshm = inherit; sysvmsg = inherit; sysvsem = inherit;
+	rctl = \"nshm:deny=8\"; }"
+expect_rc 1 "$BRIG" start ipc
+expect_grep "ipc: start: rctl: IPC limits (rctl): the jail shares the host's System V IPC" "$ERR"
+left=$(ls -d /sys/fs/cgroup/*/"$("$BRIG" _cgroup-group)"/ipc 2>/dev/null || true)
+[ -z "$left" ] || fail "a failed start left $left"
+assert_clean
+
+# IPC limits of a jail's own IPC namespace, and rlimits set at start.
+conf "ipc { path = \"$ROOT\"; persist;
+	rctl = \"nshm:deny=8\", \"nmsgq:deny=9\", \"msgqsize:deny=4k\", \"nsemop:deny=7\", \"stacksize:deny=4m\"; }"
+expect_rc 0 "$BRIG" start ipc
+remember_cgroups ipc
+expect_rc 0 "$BRIG" exec ipc cat /proc/sys/kernel/shmmni /proc/sys/kernel/msgmni /proc/sys/kernel/msgmnb
+expect_eq "the jail's IPC limits" "8
+9
+4096" "$OUT"
+expect_rc 0 "$BRIG" exec ipc sh -c 'set -- $(cat /proc/sys/kernel/sem); echo $3'
+expect_eq "the jail's SEMOPM" 7 "$OUT"
+[ "$(cat /proc/sys/kernel/shmmni)" != 8 ] || fail "the host's shmmni changed"
+ipc_init=$(jstate "$BRIG_RUNDIR/ipc/state" init)
+expect_grep "Max stack size *4194304 *4194304" "$(cat /proc/$ipc_init/limits)"
+expect_rc 0 "$BRIG" stop ipc
+assert_clean
 # The log says what the limits did.
 expect_grep "bomb: rctl: maxproc:deny=40: [0-9]* forks refused at the limit" "$(cat "$BRIG_LOGDIR/bomb.log")"
