@@ -64,7 +64,12 @@ static void print_rule(const char *jail, const struct rctl_rule *r, bool human)
 	       r->per_process ? "/process" : "");
 }
 
-/* The running jails (each with the model it runs with). */
+static int by_jid(const void *a, const void *b)
+{
+	return ((const struct core_jail *)a)->jid - ((const struct core_jail *)b)->jid;
+}
+
+/* The running jails (each with the model it runs with), by JID. */
 static int running(struct core_jail **v, size_t *n)
 {
 	struct brig_err e = { 0 };
@@ -73,6 +78,8 @@ static int running(struct core_jail **v, size_t *n)
 		cli_print_err(&e);
 		return -1;
 	}
+	if (*n)
+		qsort(*v, *n, sizeof(**v), by_jid);
 	return 0;
 }
 

@@ -71,9 +71,12 @@ void jail_limits(const struct jail_def *d, struct jail_limits *l)
 	l->rl.n = 0;
 	l->pty_max = 0;
 	l->cg.pids = JAIL_PIDS_DEFAULT;
+	l->cg.pids_default = true;
 	for (size_t i = 0; i < n; i++)
-		if (r[i].action == RCTL_DENY && (r[i].res == RCTL_MAXPROC || r[i].res == RCTL_NTHR))
+		if (r[i].action == RCTL_DENY && (r[i].res == RCTL_MAXPROC || r[i].res == RCTL_NTHR)) {
 			l->cg.pids = LIMIT_NONE;
+			l->cg.pids_default = false;
+		}
 	for (size_t i = 0; i < n; i++) {
 		unsigned long long a = r[i].amount;
 		int rl = -1;

@@ -18,7 +18,7 @@
 void cg_limits_init(struct cg_limits *l)
 {
 	*l = (struct cg_limits){ LIMIT_NONE, LIMIT_NONE, LIMIT_NONE, LIMIT_NONE,
-				 LIMIT_NONE, LIMIT_NONE, LIMIT_NONE, LIMIT_NONE, 0, NULL };
+				 LIMIT_NONE, LIMIT_NONE, LIMIT_NONE, LIMIT_NONE, 0, NULL, false };
 }
 
 /* Whether group dir has file name (its hierarchy has the controller). */
@@ -194,7 +194,7 @@ int limits_cgroup(char *const *dirs, size_t n, const struct cg_limits *l, struct
 	if (l->swap != LIMIT_NONE && l->mem == LIMIT_NONE && !has(dirs[0], "memory.swap.max"))
 		return brig_err_set(e, 0, "swapuse: cgroup v1 limits memory and swap together: add a "
 				    "memoryuse rule");
-	if (l->pids != LIMIT_NONE && !pids)
+	if (l->pids != LIMIT_NONE && !pids && !l->pids_default)
 		return brig_err_set(e, 0, "maxproc: no pids controller (cgroup v2 or v1 pids.max)");
 	if (l->cpu != LIMIT_NONE && !cpu)
 		return brig_err_set(e, 0, "pcpu: no cpu controller (cgroup v2 cpu.max, or v1 "

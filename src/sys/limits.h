@@ -23,6 +23,9 @@ struct cg_limits {
 	unsigned long long rbps, wbps, riops, wiops;	/* per second */
 	dev_t iodev;			/* the block device the rates are for */
 	const char *cpus;		/* cpuset, or NULL */
+	bool pids_default;		/* pids is brig's default, not a rule: a
+					 * host without a pids controller goes
+					 * without */
 };
 void cg_limits_init(struct cg_limits *l);
 
