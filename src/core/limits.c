@@ -183,6 +183,29 @@ void jail_limits(const struct jail_def *d, struct jail_limits *l)
 	free(r);
 }
 
+/* A rule with action log needs a counter to read at the stop: refused
+ * where the host has none (v1 has no peak of tasks). */
+static int limits_log_check(char *const *dirs, size_t n, const struct jail_def *d, struct brig_err *e)
+{
+	struct rctl_rule *r;
+	size_t nr = rules(d, &r);
+	int rc = 0;
+
+	for (size_t i = 0; i < nr && rc == 0; i++) {
+		if (r[i].action != RCTL_LOG)
+			continue;
+		if (r[i].res == RCTL_MEMORYUSE && !cgroup_has(dirs, n, "memory.peak") &&
+		    !cgroup_has(dirs, n, "memory.max_usage_in_bytes"))
+			rc = brig_err_set(e, 0, "memoryuse:%s: no peak to read (cgroup v2 memory.peak, Linux "
+					  "5.19, or v1 memory.max_usage_in_bytes)", r[i].actname);
+		else if ((r[i].res == RCTL_MAXPROC || r[i].res == RCTL_NTHR) && !cgroup_has(dirs, n, "pids.peak"))
+			rc = brig_err_set(e, 0, "%s:%s: no peak to read (cgroup v2 pids.peak, Linux 6.1; the v1 "
+					  "pids controller has none)", rctl_res(r[i].res)->name, r[i].actname);
+	}
+	free(r);
+	return rc;
+}
+
 /* The IPC limits, in the namespace of init (pidfd). */
 static int ipc_apply(void *arg, struct brig_err *e)
 {
@@ -197,7 +220,17 @@ int jail_limits_apply(struct jctx *x, const struct jail_def *d, bool live, struc
 	int r = 0;
 
 	jail_limits(d, &l);
-	if (limits_cgroup(dirs, n, &l.cg, e) < 0)
+	if (live && jail_recorded_def(&x->st)) {
+		struct jail_limits was;
+
+		jail_limits(jail_recorded_def(&x->st), &was);
+		if (was.pty_max != l.pty_max)
+			r = brig_err_set(e, 0, "pseudoterminals: the jail's devpts takes its max= when the "
+					 "jail starts (restart it: jail -rc)");
+	}
+	if (r == 0)
+		r = limits_log_check(dirs, n, d, e);
+	if (r == 0 && limits_cgroup(dirs, n, &l.cg, e) < 0)
 		r = -1;
 	if (r == 0 && l.rl.n) {
 		/* At start the init alone (its children inherit them; an

@@ -317,3 +317,14 @@ long cgroup_pids(const char *dir, pid_t **out)
 	*out = v;
 	return (long)n;
 }
+
+bool cgroup_has(char *const *dirs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dirs[i], name);
+
+		if (access(p, F_OK) == 0)
+			return true;
+	}
+	return false;
+}

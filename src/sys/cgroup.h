@@ -43,6 +43,8 @@ void cgroup_join_close(struct cgroup_join *j);
  * The files were opened with the caller's rights, so this works after
  * joining a user namespace too. -1 with errno on failure. */
 int cgroup_join_self(const struct cgroup_join *j, bool in_v2);
+/* Whether one of the groups dirs has file name (its controller is there). */
+bool cgroup_has(char *const *dirs, size_t n, const char *name);
 /* The processes dir holds (its cgroup.procs): their number and *out
  * (caller frees); -1 if unreadable. */
 long cgroup_pids(const char *dir, pid_t **out);

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "sys/cgroup.h"
 #include "util/io.h"
 #include "util/mem.h"
 
@@ -24,9 +25,9 @@ void cg_limits_init(struct cg_limits *l)
 /* Whether group dir has file name (its hierarchy has the controller). */
 static bool has(const char *dir, const char *name)
 {
-	cleanup_free char *p = xasprintf("%s/%s", dir, name);
+	char *const one[] = { (char *)dir };
 
-	return access(p, F_OK) == 0;
+	return cgroup_has(one, 1, name);
 }
 
 /* Write text into dir/name. */
