@@ -206,10 +206,34 @@ static int limits_log_check(char *const *dirs, size_t n, const struct jail_def *
 	return rc;
 }
 
-/* The IPC limits, in the namespace of init (pidfd). */
+/* What ipc_apply is given. */
+struct ipc_arg {
+	const struct ipc_limits *l;
+	uid_t root;	/* the jail's root on the host (a userns jail), or 0 */
+	gid_t rootg;
+};
+
+/* The IPC limits, in the namespace of init (pidfd). The kernel lets only
+ * the namespace's root write them (ipc_permissions: the euid of the
+ * owning user namespace's uid 0): for a userns jail, brig takes that
+ * euid for the writes, and its own back. */
 static int ipc_apply(void *arg, struct brig_err *e)
 {
-	return limits_ipc_self(arg, e);
+	const struct ipc_arg *a = arg;
+	int r;
+
+	if (a->root && (setegid(a->rootg) < 0 || seteuid(a->root) < 0)) {
+		r = brig_err_set(e, errno, "taking the jail's root (uid %u)", (unsigned)a->root);
+		if (seteuid(0) < 0 || setegid(0) < 0)
+			abort();
+		return r;
+	}
+	r = limits_ipc_self(a->l, e);
+	/* Back to root: cannot fail for a process whose real ids are 0; if
+	 * it did, brig would go on as the jail's root. */
+	if (a->root && (seteuid(0) < 0 || setegid(0) < 0))
+		abort();
+	return r;
 }
 
 int jail_limits_apply(struct jctx *x, const struct jail_def *d, bool live, struct brig_err *e)
@@ -256,8 +280,11 @@ int jail_limits_apply(struct jctx *x, const struct jail_def *d, bool live, struc
 		} else {
 			int pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, e);
 
+			struct ipc_arg a = { &l.ipc, x->st.userns_count ? x->st.userns_uid : 0,
+					     x->st.userns_count ? x->st.userns_gid : 0 };
+
 			r = pidfd < 0 ? -1 : ns_run(pidfd, CLONE_NEWIPC, "the jail's IPC namespace", ipc_apply,
-						    &l.ipc, e);
+						    &a, e);
 			if (pidfd >= 0)
 				close(pidfd);
 		}
