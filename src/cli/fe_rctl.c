@@ -86,19 +86,10 @@ static int running(struct core_jail **v, size_t *n)
 /* The rules of a running jail, parsed. */
 static size_t jail_rules(const struct core_jail *j, struct rctl_rule **out)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0;
 	char *const *v = j->def ? jd_list(j->def, JP_RCTL, &n) : NULL;
-	struct rctl_rule *r = xcalloc(n + 1, sizeof(*r));
 
-	for (size_t i = 0; i < n; i++) {
-		char msg[8];
-		size_t at;
-
-		if (rctl_parse(v[i], false, &r[k], msg, sizeof(msg), &at) == 0)
-			k++;
-	}
-	*out = r;
-	return k;
+	return rctl_parse_list(v, n, out);
 }
 
 /* Give running jail name the rules r[0..n) (jail -m rctl=...). */

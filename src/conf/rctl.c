@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "conf/conf.h"
+#include "util/mem.h"
 #include "util/strdist.h"
 
 #define BYTES RCTL_U_BYTES
@@ -230,6 +231,22 @@ int rctl_parse(const char *text, bool with_subject, struct rctl_rule *r, char *m
 		body = c2 + 1;
 	}
 	return parse_body(body, (size_t)(body - text), r, msg, msglen, at);
+}
+
+size_t rctl_parse_list(char *const *v, size_t n, struct rctl_rule **out)
+{
+	struct rctl_rule *r = xcalloc(n + 1, sizeof(*r));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char msg[8];
+		size_t at;
+
+		if (rctl_parse(v[i], false, &r[k], msg, sizeof(msg), &at) == 0)
+			k++;
+	}
+	*out = r;
+	return k;
 }
 
 void rctl_format(const struct rctl_rule *r, char *buf, size_t len)

@@ -62,6 +62,10 @@ struct rctl_rule {
  * message in msg and the byte of text it is about in *at. */
 int rctl_parse(const char *text, bool with_subject, struct rctl_rule *r, char *msg, size_t msglen,
 	       size_t *at);
+/* The rules of a jail's rctl values v[0..n) (a model's: already checked;
+ * one that does not parse is left out): their number and *out (caller
+ * frees). */
+size_t rctl_parse_list(char *const *v, size_t n, struct rctl_rule **out);
 /* The rule as a jail's rctl value, "RESOURCE:ACTION=AMOUNT[/process]"
  * (amount in plain units: what rctl -l prints), in buf. */
 void rctl_format(const struct rctl_rule *r, char *buf, size_t len);

@@ -92,7 +92,7 @@ struct jail_limits {
 	struct cg_limits cg;
 	struct rlim_set rl;
 	struct ipc_limits ipc;
-	unsigned long long pty_max;	/* its devpts's max= (0: the kernel's) */
+	unsigned long long pty_max;	/* its devpts's max= (LIMIT_NONE: the kernel's) */
 };
 void jail_limits(const struct jail_def *d, struct jail_limits *l);
 /* Apply d's limits to the running (or starting: init made, nothing of

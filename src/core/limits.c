@@ -27,19 +27,10 @@
 /* Each rule of d, parsed (they were checked when the model was built). */
 static size_t rules(const struct jail_def *d, struct rctl_rule **out)
 {
-	size_t n, k = 0;
+	size_t n;
 	char *const *v = jd_list(d, JP_RCTL, &n);
-	struct rctl_rule *r = xcalloc(n + 1, sizeof(*r));
 
-	for (size_t i = 0; i < n; i++) {
-		char msg[8];
-		size_t at;
-
-		if (rctl_parse(v[i], false, &r[k], msg, sizeof(msg), &at) == 0)
-			k++;
-	}
-	*out = r;
-	return k;
+	return rctl_parse_list(v, n, out);
 }
 
 static unsigned long long min_ull(unsigned long long a, unsigned long long b)
@@ -69,7 +60,7 @@ void jail_limits(const struct jail_def *d, struct jail_limits *l)
 	cg_limits_init(&l->cg);
 	ipc_limits_init(&l->ipc);
 	l->rl.n = 0;
-	l->pty_max = 0;
+	l->pty_max = LIMIT_NONE;
 	l->cg.pids = JAIL_PIDS_DEFAULT;
 	l->cg.pids_default = true;
 	for (size_t i = 0; i < n; i++)
@@ -130,7 +121,7 @@ void jail_limits(const struct jail_def *d, struct jail_limits *l)
 			l->ipc.semopm = a;
 			break;
 		case RCTL_PSEUDOTERMINALS:
-			l->pty_max = a ? a : 1;
+			l->pty_max = a;
 			break;
 		case RCTL_COREDUMPSIZE:
 			rl = RLIMIT_CORE;

@@ -257,7 +257,8 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 		jail_limits(d, &l);
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
 				     .origin = xstrdup("mount.devfs"),
-				     .data = l.pty_max ? xasprintf("max=%llu", l.pty_max) : NULL };
+				     .data = l.pty_max != LIMIT_NONE ?
+					     xasprintf("max=%llu", l.pty_max) : NULL };
 		add_mount(sp, &m);
 	}
 	m = (struct jmount){ .kind = JM_PROC, .target = xstrdup("/proc"), .origin = xstrdup("mount.procfs") };
