@@ -38,6 +38,12 @@ expect_grep '"rctl":\["memoryuse:deny=67108864","maxproc:deny=50"\]' "$(printf '
 expect_rc 0 "$BRIG" start web
 remember_cgroups web
 expect_eq "web's pids.max (rctl.conf)" 50 "$(cat "$(cgfile web pids.max)")"
+# brig reload: changed rules reach the running jail live, no restart.
+init=$(jstate "$BRIG_RUNDIR/web/state" init)
+printf 'jail:web:maxproc:deny=60\n' >"$BRIG_CONFDIR/rctl.conf"
+expect_rc 0 "$BRIG" reload
+expect_eq "web's pids.max after reload" 60 "$(cat "$(cgfile web pids.max)")"
+expect_eq "web's init after reload (not restarted)" "$init" "$(jstate "$BRIG_RUNDIR/web/state" init)"
 expect_rc 0 "$BRIG" stop web
 rm "$BRIG_CONFDIR/rctl.conf"
 
