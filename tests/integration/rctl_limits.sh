@@ -171,6 +171,12 @@ expect_eq "the jail's IPC limits" "8
 expect_rc 0 "$BRIG" exec ipc sh -c 'set -- $(cat /proc/sys/kernel/sem); echo $3'
 expect_eq "the jail's SEMOPM" 7 "$OUT"
 [ "$(cat /proc/sys/kernel/shmmni)" != 8 ] || fail "the host's shmmni changed"
+# The jail's root cannot lift them: /proc/sys is read-only in a jail, and
+# it holds no CAP_SYS_RESOURCE to raise a hard rlimit.
+expect_rc 1 "$BRIG" exec ipc sh -c 'echo 4096 >/proc/sys/kernel/shmmni'
+expect_rc 1 "$BRIG" exec ipc sh -c 'ulimit -s unlimited'
+expect_rc 0 "$BRIG" exec ipc cat /proc/sys/kernel/shmmni
+expect_eq "the jail's shmmni after its root tried" 8 "$OUT"
 ipc_init=$(jstate "$BRIG_RUNDIR/ipc/state" init)
 expect_grep "Max stack size *4194304 *4194304" "$(cat /proc/$ipc_init/limits)"
 # pseudoterminals: the max= of the jail's own devpts.
