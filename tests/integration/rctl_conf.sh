@@ -6,14 +6,6 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
-# cgroup file of a jail: the first of its groups that has it.
-cgfile() {
-	for d in $(jstate "$BRIG_RUNDIR/$1/state" obj cgroup); do
-		[ -e "$d/$2" ] && { printf '%s\n' "$d/$2"; return 0; }
-	done
-	return 1
-}
-
 # ---- bad rules: every error at its place, nothing started
 conf "web { path = \"$ROOT\"; persist; rctl = \"memoryuse:deny=1g\"; }"
 mkdir -p "$BRIG_CONFDIR/rctl.conf.d"

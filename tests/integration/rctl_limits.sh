@@ -5,14 +5,6 @@
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
-# The jail's group of one controller: its file name, e.g. memory.max or
-# memory.limit_in_bytes (the first hierarchy that has it).
-cgfile() {
-	for d in $(jstate "$BRIG_RUNDIR/$1/state" obj cgroup); do
-		[ -e "$d/$2" ] && { printf '%s\n' "$d/$2"; return 0; }
-	done
-	return 1
-}
 # The jail's group with file $2, either name given ($2 or $3).
 cgeither() {
 	cgfile "$1" "$2" || cgfile "$1" "$3" || fail "$1: no cgroup has $2 or $3"
