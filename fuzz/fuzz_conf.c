@@ -5,17 +5,21 @@
  * jail.conf, a.conf, b.conf, sub/c.conf, ... so that includes and globs
  * find them). Flags: bit 0 networks schema, bit 1 command-line parameters
  * after the files, bit 2 no files: the lines are command-line parameters,
- * bit 3 the first file is an untrusted archive's jail.conf (block "j").
+ * bit 3 the first file is an untrusted archive's jail.conf (block "j"),
+ * bit 4 each line is an rctl(8) rule (bit 5: with its subject, as in
+ * rctl.conf), a filter and a CPU list (conf/rctl.h).
  *
  * Beyond "no crash, no leak": a lazy load must give the same jails as a
  * full one, and what `config show` prints must load back to the same
- * jails (abort() otherwise). */
+ * jails, and a rule that parses must read back from its normal form to
+ * the same rule (abort() otherwise). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
 #include "conf/model.h"
+#include "conf/rctl.h"
 #include <jansson.h>
 #include "util/json.h"
 #include "util/strbuf.h"
@@ -135,6 +139,44 @@ static void round_trip(enum conf_schema schema, const struct strbuf *json, const
 	sb_free(&text2);
 }
 
+/* One rctl rule, filter and CPU list per line. */
+static void rctl_lines(const char *p, const char *end, bool subject)
+{
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+		char *line = strndup(p, len);
+		struct rctl_rule r, back;
+		struct rctl_filter f;
+		char msg[256], a[128], b[128];
+		size_t at;
+
+		if (rctl_parse(line, subject, &r, msg, sizeof(msg), &at) == 0) {
+			rctl_format(&r, a, sizeof(a));
+			if (rctl_parse(a, false, &back, msg, sizeof(msg), &at) < 0)
+				abort();
+			rctl_format(&back, b, sizeof(b));
+			if (strcmp(a, b) != 0 || back.res != r.res || back.amount != r.amount ||
+			    back.action != r.action)
+				abort();
+		} else if (at > strlen(line)) {
+			abort();
+		}
+		/* A whole rule, as a filter, matches that rule. */
+		if (rctl_filter_parse(line, &f, msg, sizeof(msg)) == 0 &&
+		    rctl_parse(line, true, &r, msg, sizeof(msg), &at) == 0) {
+			char *jail = strndup(r.jail, r.jlen);
+
+			if (!strchr(jail, ':') && !rctl_filter_match(&f, jail, &r))
+				abort();
+			free(jail);
+		}
+		rctl_cpuset_valid(line, msg, sizeof(msg));
+		free(line);
+		p += len + (nl != NULL);
+	}
+}
+
 /* An archive's jail.conf: whatever it says, the one jail that comes out
  * carries only parameters marked as safe from an untrusted source, and the
  * importer's path and name. */
@@ -186,6 +228,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	end = p + size;
 	if (flags & 8) {
 		untrusted(p, size);
+		return 0;
+	}
+	if (flags & 16) {
+		rctl_lines(p, end, flags & 32);
 		return 0;
 	}
 	src.schema = flags & 1 ? CONF_SCHEMA_NETWORKS : CONF_SCHEMA_JAILS;

@@ -267,6 +267,11 @@ struct cf_ctx {
 	struct cf_name *n_name, *n_jid;	/* the parameters a label sets */
 	const struct conf_pdef *d_depend;
 	struct cf_block *cmdline;	/* command-line params, applied last */
+	struct cf_rctl {		/* rctl.conf's rules (rctl_conf.c) */
+		struct cf_name *jail;
+		struct cf_stmt st;	/* rctl += "RESOURCE:ACTION=AMOUNT" */
+	} *rctl;
+	size_t nrctl, caprctl;
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
 	size_t spliced;			/* statements met by the walk */
@@ -303,6 +308,11 @@ struct cf_ctx {
 struct cf_block *cf_cmdline_block(struct cf_ctx *ctx);
 /* Free what only the load needed (after cf_resolve and cf_check_all). */
 void cf_ctx_trim(struct cf_ctx *ctx);
+
+/* rctl_conf.c: DIR/rctl.conf and DIR/rctl.conf.d/\*.conf, read before the
+ * jails are resolved; then every rule's jail checked (after the names). */
+void cf_rctl_load(struct cf_ctx *ctx, const char *dir);
+void cf_rctl_check(struct cf_ctx *ctx);
 
 /* source.c */
 struct cf_file *cf_load_root(struct cf_ctx *ctx, const char *path);

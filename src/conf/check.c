@@ -3,6 +3,7 @@
  * way: booleans become "true"/"false", integers decimal), jail names,
  * duplicate jails, and depend (unknown jails, loops). */
 #include "conf/cf.h"
+#include "conf/rctl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -122,6 +123,38 @@ static bool utf8_valid(const char *s)
 	return true;
 }
 
+/* rctl: each rule parsed and normalised (rctl -l's form); of two rules
+ * for the same resource and action, the later one stays (as rctl -a
+ * replaces one). */
+static void check_rctl(struct cf_ctx *ctx, const struct conf_jail *j, struct conf_param *p)
+{
+	struct rctl_rule *r = cf_alloc(&ctx->tmp, (p->nvalues + 1) * sizeof(*r));
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->nvalues; i++) {
+		char msg[256];
+		size_t at;
+
+		if (rctl_parse(p->values[i], false, &r[i], msg, sizeof(msg), &at) < 0) {
+			param_error(ctx, j, p, "%s", msg);
+			return;
+		}
+	}
+	for (size_t i = 0; i < p->nvalues; i++) {
+		char buf[96];
+		bool later = false;
+
+		for (size_t l = i + 1; l < p->nvalues && !later; l++)
+			later = r[l].res == r[i].res && strcmp(r[l].actname, r[i].actname) == 0;
+		if (later)
+			continue;
+		rctl_format(&r[i], buf, sizeof(buf));
+		p->values[k++] = cf_strndup(ctx->out, buf, strlen(buf));
+	}
+	p->values[k] = NULL;
+	p->nvalues = k;
+}
+
 /* Check and normalise one parameter's value(s) against its type. */
 static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct conf_param *p)
 {
@@ -180,6 +213,14 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 				set_one(ctx, p, v);
 			return;
 		}
+		if (p->def == conf_jparam(JP_CPUSET) && last) {
+			char msg[160];
+
+			if (rctl_cpuset_valid(last, msg, sizeof(msg)) < 0) {
+				param_error(ctx, j, p, "%s", msg);
+				return;
+			}
+		}
 		if (!strcmp(p->def->name, "exec.restart")) {
 			enum conf_restart mode;
 			long max;
@@ -216,6 +257,8 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 				p->values[k++] = p->values[i];
 		p->values[k] = NULL;
 		p->nvalues = k;
+		if (p->def == conf_jparam(JP_RCTL))
+			check_rctl(ctx, j, p);
 		return;
 	}
 	}

@@ -75,6 +75,8 @@ static void load_confdir(struct cf_ctx *ctx, const char *dir)
 	}
 
 	cf_expand_includes(ctx);
+	if (ctx->schema == CONF_SCHEMA_JAILS)
+		cf_rctl_load(ctx, dir);
 	if (top)
 		cf_walk_root(ctx, top);
 	for (size_t i = 0; i < n; i++)
@@ -154,6 +156,7 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	ctx->lazy = src->lazy;
 	cf_resolve(ctx, c);
 	cf_check_all(ctx, c);
+	cf_rctl_check(ctx);
 	if (src->isolate)
 		cf_taint_finish(ctx, c);
 	cf_ctx_trim(ctx);
@@ -183,6 +186,7 @@ void conf_free(struct conf *c)
 		for (size_t i = 0; i < ctx->nwlists; i++)
 			free(ctx->wlists[i].v);
 		free(ctx->wlists);
+		free(ctx->rctl);
 		for (size_t i = 0; i < 4; i++)
 			sb_free(&ctx->qbuf[i]);
 		sb_free(&ctx->path);

@@ -206,7 +206,10 @@ int jail_def_from_json(const struct json_t *o, struct jail_def **out, struct bri
 
 /* Whether two models differ, and in which parameter first (NULL: they do
  * not): brig reload restarts a jail whose configuration changed. `boot`
- * does not count: it says when a jail starts, not how it runs. */
+ * does not count: it says when a jail starts, not how it runs; nor does
+ * `rctl`: reload changes a running jail's limits live. */
 const char *jail_def_differs(const struct jail_def *a, const struct jail_def *b);
+/* Whether parameter id has the same value in both. */
+bool jail_def_same_param(const struct jail_def *a, const struct jail_def *b, enum jparam id);
 
 #endif

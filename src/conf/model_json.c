@@ -162,8 +162,13 @@ const char *jail_def_differs(const struct jail_def *a, const struct jail_def *b)
 	for (size_t id = 0; id < JP__COUNT; id++) {
 		const struct conf_pdef *r = conf_jparam((enum jparam)id);
 
-		if (id != JP_BOOT && !same(r, &a->p[id], &b->p[id]))
+		if (id != JP_BOOT && id != JP_RCTL && !same(r, &a->p[id], &b->p[id]))
 			return r->name;
 	}
 	return NULL;
+}
+
+bool jail_def_same_param(const struct jail_def *a, const struct jail_def *b, enum jparam id)
+{
+	return same(conf_jparam(id), &a->p[id], &b->p[id]);
 }

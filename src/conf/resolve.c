@@ -420,6 +420,9 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 	}
 	if (!self)
 		apply_block(r, b);
+	for (size_t q = 0; q < ctx->nrctl; q++)
+		if (ctx->rctl[q].jail == b->id)
+			apply(r, &ctx->rctl[q].st);
 	if (ctx->cmdline)
 		apply_block(r, ctx->cmdline);
 	/* A numeric jail without a name is named by its number: ${name}

@@ -33,6 +33,14 @@ static const char *first_change(const struct jail_def *d, const struct core_jail
 		return NULL;	/* stopped meanwhile: started below */
 	was = jail_recorded_def(&st);
 	what = jail_def_differs(d, was);
+	/* Only its limits changed: changed live, as rctl -a does. */
+	if (!what && !jail_def_same_param(d, was, JP_RCTL)) {
+		enum jparam id = JP_RCTL;
+		struct brig_err e = { 0 };
+
+		if (core_modify(d, &id, 1, &e) < 0)
+			what = jd_name(JP_RCTL);
+	}
 	state_free(&st);
 	return what;
 }

@@ -127,6 +127,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	r.env = env;
 	r.caps = st.caps;
 	r.seccomp = spec_filter(&st);
+	jail_rlimits(d, &r.rlimits);
 	status = 0;
 	if (o->host_user) {
 		status = passwd_host(o->host_user, &as, e);

@@ -189,6 +189,8 @@ static void jail_req(const struct jctx *x, struct enter_req *r, char **argv, cha
 	r->env = env;
 	r->caps = x->st.caps;
 	r->seccomp = spec_filter(&x->st);
+	if (x->def)
+		jail_rlimits(x->def, &r->rlimits);
 	r->fd_in = r->fd_out = r->fd_err = r->pty = r->pty_sock = -1;
 }
 

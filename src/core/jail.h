@@ -12,6 +12,7 @@
 #include "core/state.h"
 #include "sys/enter.h"
 #include "sys/jailproc.h"
+#include "sys/limits.h"
 #include "sys/seccomp.h"
 #include "sys/userns.h"
 #include "util/err.h"
@@ -85,6 +86,24 @@ void jlog_ended(const char *name, int status);
 /* The run of the jail st records, "PID.START" of its init (its reaper
  * knows it by this); caller frees. */
 char *jail_run_id(const struct jstate *st);
+
+/* core/limits.c: a jail's rctl rules as the kernel's limits. */
+struct jail_limits {
+	struct cg_limits cg;
+	struct rlim_set rl;
+	struct ipc_limits ipc;
+	unsigned long long pty_max;	/* its devpts's max= (LIMIT_NONE: the kernel's) */
+};
+void jail_limits(const struct jail_def *d, struct jail_limits *l);
+/* Apply d's limits to the running (or starting: init made, nothing of
+ * the jail run yet) jail x: its cgroups, rlimits (at start init's; live,
+ * every process's), IPC namespace. */
+int jail_limits_apply(struct jctx *x, const struct jail_def *d, bool live, struct brig_err *e);
+/* The rlimits a process entering the jail sets on itself. */
+void jail_rlimits(const struct jail_def *d, struct rlim_set *out);
+/* Before the jail's cgroups go: a line in its log for each rule with
+ * action log that was crossed, and each deny the kernel enforced. */
+void jail_limits_log(struct jctx *x);
 
 /* brig's log of jail name (core/jlog.c): open it for appending, rotated
  * first if it has grown past its bound; append one timestamped line

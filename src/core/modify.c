@@ -1,7 +1,8 @@
 /* jail -m: what Linux can change in a running jail, changed live, in the
  * frame of every jail operation (its lock held, its state reconciled),
- * and recorded in its state. Everything else is fixed when the jail
- * starts: its namespaces, root, mounts, network and limits. */
+ * and recorded in its state: host.hostname, rctl (its limits, all
+ * written again). Everything else is fixed when the jail starts: its
+ * namespaces, root, mounts, network. */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ const char *core_fixed(enum jparam id)
 {
 	switch (id) {
 	case JP_HOST_HOSTNAME:
+	case JP_RCTL:
 		return NULL;
 	case JP_NAME:
 	case JP_JID:
@@ -82,6 +84,14 @@ static enum core_event modify_locked(struct jctx *x, int running, struct brig_er
 		}
 	if (jail_recorded_def(&x->st)) {
 		now = jail_def_update(jail_recorded_def(&x->st), m->with, m->ids, m->n);
+		/* rctl: the limits of the model as changed, all of them
+		 * written again (a rule removed goes back to none). */
+		for (size_t i = 0; i < m->n; i++)
+			if (m->ids[i] == JP_RCTL && jail_limits_apply(x, now, true, e) < 0) {
+				jail_def_free(now);
+				brig_err_wrap(e, "%s: modify", x->name);
+				return CORE_EV_FAILED;
+			}
 		jail_record(&x->st, now);
 		jail_def_free(now);
 	}

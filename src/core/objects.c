@@ -56,6 +56,7 @@ int jail_teardown(struct jctx *x, struct brig_err *e)
 	size_t kept = 0;
 	int r = 0;
 
+	jail_limits_log(x);
 	/* Reverse order; the survivors keep their relative order. */
 	for (size_t i = st->nobjs; i-- > 0;) {
 		struct brig_err oe = { 0 };

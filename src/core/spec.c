@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "core/jail.h"
 #include "core/state.h"
 #include "sys/caps.h"
 #include "sys/devices.h"
@@ -252,8 +253,14 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 		if (*fstabs[i] && read_fstab(sp, fstabs[i], e) < 0)
 			return -1;
 	if (jd_on(d, JP_MOUNT_DEVFS)) {
+		struct jail_limits l;
+
+		/* rctl's pseudoterminals: its devpts instance's max=. */
+		jail_limits(d, &l);
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
-				     .origin = xstrdup("mount.devfs") };
+				     .origin = xstrdup("mount.devfs"),
+				     .data = l.pty_max != LIMIT_NONE ?
+					     xasprintf("max=%llu", l.pty_max) : NULL };
 		add_mount(sp, &m);
 	}
 	m = (struct jmount){ .kind = JM_PROC, .target = xstrdup("/proc"), .origin = xstrdup("mount.procfs") };

@@ -211,6 +211,18 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	return 0;
 }
 
+/* The jail's limits (its rctl rules, and brig's defaults), with its first
+ * process made and waiting: its cgroups, its rlimits (init's, which
+ * every process it starts inherits), its IPC namespace; before anything
+ * of the jail runs. Nothing to record: they go with the jail. */
+static int step_limits(struct jctx *x, struct brig_err *e)
+{
+	if (jail_limits_apply(x, x->def, false, e) < 0)
+		return -1;
+	core_fault("limited");
+	return 0;
+}
+
 /* The jail is created: its first process enters the root and becomes
  * brig's init. */
 static int step_create(struct jctx *x, struct brig_err *e)
@@ -289,6 +301,7 @@ static const struct step {
 	{ "ifaddr", step_ifaddr, NULL, 0, false },
 	{ "prepare", step_prepare, NULL, 0, false },
 	{ "mount", step_mount, undo_kill, 0, false },
+	{ "limits", step_limits, NULL, 0, false },
 	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },
 	{ "create", step_create, undo_kill, 0, false },
 	{ "exec.created", NULL, NULL, JP_EXEC_CREATED, false },

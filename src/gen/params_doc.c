@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "conf/rctl.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -188,6 +189,79 @@ static void man_linux(struct strbuf *out)
 	}
 }
 
+static const char *unit_name(enum rctl_unit u)
+{
+	static const char *const names[] = { "bytes", "number", "percent", "seconds", "per second" };
+
+	return names[u];
+}
+
+/* The actions a resource takes ("refused": none). */
+static void actions(struct strbuf *out, const struct rctl_resdef *d)
+{
+	static const struct {
+		unsigned a;
+		const char *name;
+	} names[] = { { RCTL_DENY, "deny" }, { RCTL_LOG, "log, devctl" }, { RCTL_THROTTLE, "throttle" } };
+	bool first = true;
+
+	if (!d->actions) {
+		sb_adds(out, "refused");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (d->actions & names[i].a) {
+			sb_addf(out, "%s%s", first ? "" : ", ", names[i].name);
+			first = false;
+		}
+	if (d->actions & RCTL_SIG) {
+		sb_adds(out, ", sig");
+		for (const char *c = d->sig + 3; *c; c++)
+			sb_addc(out, (char)(*c - 'A' + 'a'));
+	}
+}
+
+/* The rctl resources (conf/rctl.def), as a Markdown table. */
+static void md_rctl(struct strbuf *out)
+{
+	sb_adds(out, "| FreeBSD resource | Unit | Actions | cgroup v2 | cgroup v1 | Notes |\n"
+		     "|---|---|---|---|---|---|\n");
+	for (int i = 0; i < RCTL__COUNT; i++) {
+		const struct rctl_resdef *d = rctl_res((enum rctl_res)i);
+
+		sb_addf(out, "| `%s` | %s | ", d->name, unit_name(d->unit));
+		actions(out, d);
+		sb_addf(out, " | %s | %s | ", d->v2 ? d->v2 : "none", d->v1 ? d->v1 : "none");
+		cell(out, d->notes);
+		sb_adds(out, " |\n");
+	}
+}
+
+/* The same for brig.conf(5): one tagged paragraph per resource. */
+static void man_rctl(struct strbuf *out)
+{
+	for (int i = 0; i < RCTL__COUNT; i++) {
+		const struct rctl_resdef *d = rctl_res((enum rctl_res)i);
+
+		sb_addf(out, ".TP\n.BR %s \" (%s; ", d->name, unit_name(d->unit));
+		actions(out, d);
+		sb_adds(out, ")\"\n");
+		if (!d->actions) {
+			sb_adds(out, "Refused by config check: ");
+		} else {
+			sb_adds(out, "v2: ");
+			man_text(out, d->v2);
+			sb_adds(out, "; v1: ");
+			man_text(out, d->v1);
+			sb_adds(out, ". ");
+		}
+		/* The notes as a sentence of their own. */
+		sb_addc(out, (char)(d->notes[0] >= 'a' && d->notes[0] <= 'z' ? d->notes[0] - 'a' + 'A' : d->notes[0]));
+		man_text(out, d->notes + 1);
+		sb_adds(out, ".\n");
+	}
+}
+
 /* The text of the generated part NAME; false if there is no such part. */
 static bool generate(const char *name, struct strbuf *out)
 {
@@ -208,6 +282,10 @@ static bool generate(const char *name, struct strbuf *out)
 		md_jls_defaults(out);
 	} else if (!strcmp(name, "man-linux")) {
 		man_linux(out);
+	} else if (!strcmp(name, "rctl-resources")) {
+		md_rctl(out);
+	} else if (!strcmp(name, "man-rctl")) {
+		man_rctl(out);
 	} else {
 		return false;
 	}

@@ -15,12 +15,18 @@
 #include "util/mkdirp.h"
 
 /* v1 controllers worth a group of their own: pids and memory track and
- * limit, cpu shares, devices holds the jail's device allow-list
+ * limit, cpu shares and quota, devices holds the jail's device allow-list
  * (sys/devices.c), cpuacct and blkio count CPU time and disk io (where
- * the v2 tree has no such controller: brig stats, sys/cgstat.c). Others
- * (cpuset needs setup, freezer, named hierarchies such as systemd's) are
- * left alone. In the order of enum cgroup_kind's v1 bits. */
-static const char *const v1_wanted[] = { "pids", "memory", "cpu", "devices", "cpuacct", "blkio" };
+ * the v2 tree has no such controller: brig stats, sys/cgstat.c), blkio
+ * also holds the rates of rctl, cpuset the jail's CPUs (its groups get
+ * their parent's CPUs and memory nodes when made: a v1 cpuset group
+ * starts empty, and no task may join an empty one). Others (freezer,
+ * named hierarchies such as systemd's) are left alone. In the order of
+ * enum cgroup_kind's v1 bits. */
+static const char *const v1_wanted[] = { "pids", "memory", "cpu", "devices", "cpuacct", "blkio", "cpuset" };
+
+/* The v2 controllers brig's groups may limit with (sys/limits.c). */
+static const char *const v2_wanted[] = { "memory", "pids", "cpu", "io", "cpuset" };
 
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
 static void unescape(char *s)
@@ -47,6 +53,20 @@ static bool has_opt(const char *opts, const char *opt)
 		if (*p == ',')
 			p++;
 		if (strncmp(p, opt, l) == 0 && (p[l] == ',' || p[l] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* True if the sep-separated list s holds the word w. */
+static bool has_opt_sep(const char *s, const char *w, char sep)
+{
+	size_t l = strlen(w);
+
+	for (const char *p = s; p; p = strchr(p, sep)) {
+		if (*p == sep)
+			p++;
+		if (strncmp(p, w, l) == 0 && (p[l] == sep || p[l] == '\0'))
 			return true;
 	}
 	return false;
@@ -117,9 +137,90 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
 	return 0;
 }
 
+/* dir's file name, its first line (without the newline) in buf; -1 if
+ * unreadable. */
+static int read_line(const char *dir, const char *name, char *buf, size_t len)
+{
+	cleanup_free char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "re");
+	bool ok;
+
+	buf[0] = '\0';
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok ? 0 : -1;
+}
+
+/* Write text into dir/name (best effort: the caller checks the effect). */
+static void write_str(const char *dir, const char *name, const char *text)
+{
+	cleanup_free char *p = xasprintf("%s/%s", dir, name);
+	int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0) {
+		if (write(fd, text, strlen(text)) < 0) {
+			/* a controller the parent cannot give: its limit says so */
+		}
+		close(fd);
+	}
+}
+
+/* A new group's setup, given its parent: on v2, the controllers the
+ * parent has, for its children (limits need them); on v1 cpuset, the
+ * parent's CPUs and memory nodes. */
+static void group_setup(const char *dir, const char *parent)
+{
+	struct statfs sf;
+	char buf[4096];
+
+	if (statfs(dir, &sf) < 0)
+		return;
+	if (sf.f_type == CGROUP2_SUPER_MAGIC) {
+		if (read_line(parent, "cgroup.controllers", buf, sizeof(buf)) < 0)
+			return;
+		for (size_t i = 0; i < ARRAY_SIZE(v2_wanted); i++)
+			if (has_opt_sep(buf, v2_wanted[i], ' ')) {
+				char plus[32];
+
+				snprintf(plus, sizeof(plus), "+%s", v2_wanted[i]);
+				write_str(parent, "cgroup.subtree_control", plus);
+			}
+		return;
+	}
+	if (read_line(dir, "cpuset.mems", buf, sizeof(buf)) == 0 && !buf[0]) {
+		if (read_line(parent, "cpuset.mems", buf, sizeof(buf)) == 0)
+			write_str(dir, "cpuset.mems", buf);
+		if (read_line(parent, "cpuset.cpus", buf, sizeof(buf)) == 0)
+			write_str(dir, "cpuset.cpus", buf);
+	}
+}
+
 int cgroup_create(const char *dir, struct brig_err *e)
 {
-	return mkdirp(dir, 0755, e) < 0 ? brig_err_wrap(e, "cgroup") : 0;
+	cleanup_free char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+
+	if (mkdirp(dir, 0755, e) < 0)
+		return brig_err_wrap(e, "cgroup");
+	/* brig's own group (from its parent, the hierarchy's root), then the
+	 * jail's (from brig's). */
+	if (slash) {
+		cleanup_free char *grand = NULL;
+		char *up;
+
+		*slash = '\0';
+		grand = xstrdup(parent);
+		up = strrchr(grand, '/');
+		if (up) {
+			*up = '\0';
+			group_setup(parent, grand);
+		}
+		group_setup(dir, parent);
+	}
+	return 0;
 }
 
 int cgroup_remove(const char *dir, struct brig_err *e)
@@ -224,4 +325,34 @@ long cgroup_nprocs(const char *dir)
 			n += buf[i] == '\n';
 	close(fd);
 	return r < 0 ? -1 : n;
+}
+
+long cgroup_pids(const char *dir, pid_t **out)
+{
+	cleanup_free char *path = xasprintf("%s/cgroup.procs", dir);
+	FILE *f = fopen(path, "re");
+	pid_t *v = NULL;
+	size_t n = 0, cap = 0;
+	long pid;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n++] = (pid_t)pid;
+	}
+	fclose(f);
+	*out = v;
+	return (long)n;
+}
+
+bool cgroup_has(char *const *dirs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dirs[i], name);
+
+		if (access(p, F_OK) == 0)
+			return true;
+	}
+	return false;
 }

@@ -23,11 +23,12 @@ enum cgroup_kind {
 	CGROUP_V1_DEVICES = 16,
 	CGROUP_V1_CPUACCT = 32,
 	CGROUP_V1_BLKIO = 64,
+	CGROUP_V1_CPUSET = 128,
 	/* The controllers of a v2 tree's sub-groups (sys/cgstat.h's
 	 * cgstat_probe): which files they have. */
-	CGROUP_V2_MEMORY = 128,
-	CGROUP_V2_PIDS = 256,
-	CGROUP_V2_IO = 512,
+	CGROUP_V2_MEMORY = 256,
+	CGROUP_V2_PIDS = 512,
+	CGROUP_V2_IO = 1024,
 };
 /* The directory GROUP has (would have) in one hierarchy, and its kind
  * (enum cgroup_kind bits). */
@@ -67,6 +68,11 @@ void cgroup_join_close(struct cgroup_join *j);
  * The files were opened with the caller's rights, so this works after
  * joining a user namespace too. -1 with errno on failure. */
 int cgroup_join_self(const struct cgroup_join *j, bool in_v2);
+/* Whether one of the groups dirs has file name (its controller is there). */
+bool cgroup_has(char *const *dirs, size_t n, const char *name);
+/* The processes dir holds (its cgroup.procs): their number and *out
+ * (caller frees); -1 if unreadable. */
+long cgroup_pids(const char *dir, pid_t **out);
 /* How many processes dir holds (its cgroup.procs); -1 if unreadable. */
 long cgroup_nprocs(const char *dir);
 

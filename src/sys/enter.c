@@ -138,6 +138,8 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 	 * where the kernel can: sys/cgroup.h). */
 	if (cgroup_join_self(&a->cg, x->in_cgroup) < 0)
 		return brig_err_set(e, errno, "joining the jail's cgroups");
+	if (limits_rlimits_self(&r->rlimits) < 0)
+		return brig_err_set(e, errno, "the jail's rlimits (rctl)");
 	/* (Their descriptors close on exec: X closes its own.) */
 	if (setup_stdio(r, a->pty, e) < 0)
 		return -1;

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sys/limits.h"
 #include "sys/passwd.h"
 #include "sys/seccomp.h"
 #include "util/err.h"
@@ -47,6 +48,7 @@ struct enter_req {
 	bool login;		/* login shell ("-sh") in the user's home */
 	char *const *env;	/* the environment, without HOME, SHELL, USER,
 				 * LOGNAME (Y adds those of the user) */
+	struct rlim_set rlimits;	/* the jail's (n 0: none) */
 	uint64_t caps;		/* bounding set */
 	const struct seccomp_prog *seccomp;	/* the jail's filter, compiled */
 	int fd_in, fd_out, fd_err;	/* stdio of the command; -1: the caller's */

@@ -201,7 +201,7 @@ static int bind_node(int dfd, const char *name, unsigned int major, unsigned int
  * for ptys; and always a tmpfs for POSIX shm. The jail's cgroup lets it
  * open these nodes and no other (sys/devices.c). In a user namespace the
  * nodes are bind mounts of the host's (bind_node()). */
-static int mount_dev(int tfd, unsigned int sets, struct brig_err *e)
+static int mount_dev(int tfd, unsigned int sets, const char *ptsopts, struct brig_err *e)
 {
 	cleanup_close int dfd = new_fs("tmpfs", "mode=0755,size=64k,nr_inodes=64",
 				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
@@ -233,9 +233,12 @@ static int mount_dev(int tfd, unsigned int sets, struct brig_err *e)
 			return brig_err_set(e, errno, "devfs: /dev/%s", dev_links[i].name);
 	if ((login && mkdirat(dfd, "pts", 0755) < 0) || mkdirat(dfd, "shm", 01777) < 0)
 		return brig_err_set(e, errno, "devfs: directories");
-	if (login)
-		pts = new_fs("devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	if (login) {
+		cleanup_free char *o = xasprintf("newinstance,ptmxmode=0666,mode=0620,gid=5%s%s",
+						 ptsopts ? "," : "", ptsopts ? ptsopts : "");
+
+		pts = new_fs("devpts", o, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
+	}
 	shm = new_fs("tmpfs", "mode=1777,size=65536k",
 		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if ((login && pts < 0) || shm < 0 || attach(dfd, tfd, e) < 0 ||
@@ -279,7 +282,7 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	case JM_SYSFS:
 		return mount_sys(tfd, e);
 	case JM_DEVFS:
-		return mount_dev(tfd, m->devsets, e);
+		return mount_dev(tfd, m->devsets, m->data, e);
 	case JM_TMPFS:
 		mfd = new_fs("tmpfs", m->data, attrs, e);
 		break;

@@ -29,7 +29,8 @@ struct jmount {
 	bool ro;
 	bool recursive;	/* JM_BIND: rbind */
 	unsigned long attrs;	/* MOUNT_ATTR_NOSUID, _NODEV, _NOEXEC, ... */
-	char *data;	/* file system options, comma separated, or NULL */
+	char *data;	/* file system options, comma separated, or NULL
+			 * (JM_DEVFS: more options of its devpts) */
 	unsigned int devsets;	/* JM_DEVFS: the DEVFS_* sets of sys/devices.h */
 	char *origin;	/* for messages: "mount.fstab: /etc/fstab.web: line 3" */
 };

@@ -9,10 +9,11 @@
 int ns_run(int fd, int nstype, const char *what, int (*fn)(void *arg, struct brig_err *e),
 	   void *arg, struct brig_err *e)
 {
-	const char *own = nstype == CLONE_NEWNET ? "/proc/thread-self/ns/net" : "/proc/thread-self/ns/uts";
+	const char *own = nstype == CLONE_NEWNET ? "/proc/thread-self/ns/net" :
+			  nstype == CLONE_NEWIPC ? "/proc/thread-self/ns/ipc" : "/proc/thread-self/ns/uts";
 	int self, rc;
 
-	if (nstype != CLONE_NEWNET && nstype != CLONE_NEWUTS)
+	if (nstype != CLONE_NEWNET && nstype != CLONE_NEWUTS && nstype != CLONE_NEWIPC)
 		abort();	/* another type: add its file above */
 	self = open(own, O_RDONLY | O_CLOEXEC);
 	if (self < 0)

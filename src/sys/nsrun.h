@@ -5,7 +5,7 @@
 
 #include "util/err.h"
 
-/* Enter the namespace of type nstype (CLONE_NEWNET, CLONE_NEWUTS) that fd
+/* Enter the namespace of type nstype (CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC) that fd
  * names (a namespace file or a pidfd), run fn(arg, e), and come back to
  * this thread's own. what names the namespace in errors ("the jail's
  * network namespace"). fn's result, or -1 with e set. */

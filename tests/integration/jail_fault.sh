@@ -1,13 +1,15 @@
 # Kill brig (SIGKILL) at every step of a start and of a stop: the next brig
 # command cleans up, nothing leaks (mounts, cgroups, processes, state), and
-# the jail starts again.
+# the jail starts again. The jail has limits (rctl): the limits step and
+# the cgroups it writes are among the steps killed.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
 conf "web { path = \"$ROOT\"; persist; mount.devfs;
 	exec.prestart = true; exec.created = true; exec.start = true;
 	command = true; exec.poststart = true;
-	exec.prestop = true; exec.stop = true; exec.poststop = true; }"
+	exec.prestop = true; exec.stop = true; exec.poststop = true;
+	rctl = \"memoryuse:deny=256m\", \"maxproc:deny=100\", \"pcpu:deny=50\", \"openfiles:deny=512\"; }"
 expect_rc 0 "$BRIG" start web
 remember_cgroups web
 expect_rc 0 "$BRIG" stop web

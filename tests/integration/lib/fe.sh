@@ -3,7 +3,7 @@
 # removed when the test ends.
 . tests/integration/lib/common.sh
 
-for fe in jail jls jexec; do ln -s "$BRIG" "$T/$fe"; done
+for fe in jail jls jexec rctl; do ln -s "$BRIG" "$T/$fe"; done
 PATH="$T:$PATH"
 R="$T/root"
 mk_busybox_root "$R"

@@ -40,6 +40,16 @@ remember_cgroups() {
 	jstate "$BRIG_RUNDIR/$1/state" obj cgroup >>"$T/cgroups"
 }
 
+# cgfile NAME FILE: the path of FILE (e.g. memory.max, or v1's
+# memory.limit_in_bytes) in the first of the jail's cgroups that has it;
+# status 1 if none has.
+cgfile() {
+	for d in $(jstate "$BRIG_RUNDIR/$1/state" obj cgroup); do
+		[ -e "$d/$2" ] && { printf '%s\n' "$d/$2"; return 0; }
+	done
+	return 1
+}
+
 # count_comm COMM: the processes of that name in this test's PID namespace.
 count_comm() {
 	cat /proc/[0-9]*/comm 2>/dev/null | grep -cxF -- "$1" || true

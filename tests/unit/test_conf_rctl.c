@@ -1,0 +1,186 @@
+/* Unit tests for conf/rctl: the rule language of rctl(8) (rules with and
+ * without their subject, amounts, actions, per), filters, CPU lists, and
+ * the resource table's refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "conf/rctl.h"
+
+static struct rctl_rule r;
+static char msg[256];
+static size_t at;
+
+static int parse(const char *s, bool subject)
+{
+	return rctl_parse(s, subject, &r, msg, sizeof(msg), &at);
+}
+
+static const char *normal(const char *s)
+{
+	static char buf[96];
+
+	if (parse(s, false) < 0)
+		return msg;
+	rctl_format(&r, buf, sizeof(buf));
+	return buf;
+}
+
+static void test_amounts(void **state)
+{
+	(void)state;
+	assert_string_equal(normal("memoryuse:deny=512m"), "memoryuse:deny=536870912");
+	assert_string_equal(normal("memoryuse:deny=512M"), "memoryuse:deny=536870912");
+	assert_string_equal(normal("memoryuse:deny=1g"), "memoryuse:deny=1073741824");
+	assert_string_equal(normal("memoryuse:deny=2t"), "memoryuse:deny=2199023255552");
+	assert_string_equal(normal("memoryuse:deny=7b"), "memoryuse:deny=7");
+	assert_string_equal(normal("openfiles:deny=1k"), "openfiles:deny=1024");
+	assert_string_equal(normal("maxproc:deny=0"), "maxproc:deny=0");
+	/* Overflow, no digits, two suffixes, a sign: refused, pointing at the amount. */
+	assert_int_equal(parse("memoryuse:deny=16e", false), -1);
+	assert_int_equal(at, 15);
+	assert_int_equal(parse("memoryuse:deny=18446744073709551616", false), -1);
+	assert_int_equal(parse("memoryuse:deny=", false), -1);
+	assert_int_equal(parse("memoryuse:deny=1mm", false), -1);
+	assert_int_equal(parse("memoryuse:deny=-1", false), -1);
+	assert_int_equal(parse("memoryuse:deny=k", false), -1);
+	assert_non_null(strstr(msg, "bad amount \"k\""));
+}
+
+static void test_actions(void **state)
+{
+	(void)state;
+	assert_string_equal(normal("memoryuse:log=100m"), "memoryuse:log=104857600");
+	assert_int_equal(r.action, RCTL_LOG);
+	assert_string_equal(normal("memoryuse:devctl=1m"), "memoryuse:devctl=1048576");
+	assert_int_equal(r.action, RCTL_LOG);
+	assert_string_equal(normal("memoryuse:SIGKILL=1m"), "memoryuse:sigkill=1048576");
+	assert_string_equal(normal("cputime:sigxcpu=60"), "cputime:sigxcpu=60");
+	assert_int_equal(r.action, RCTL_SIG);
+	/* The rates take deny as throttle (FreeBSD does). */
+	assert_string_equal(normal("readbps:deny=1m"), "readbps:throttle=1048576");
+	assert_string_equal(normal("pcpu:throttle=50"), "pcpu:throttle=50");
+	assert_int_equal(parse("memoryuse:sigterm=1m", false), -1);
+	assert_int_equal(at, 10);
+	assert_non_null(strstr(msg, "not honoured"));
+	assert_int_equal(parse("openfiles:log=10", false), -1);
+	assert_int_equal(parse("openfiles:throttle=10", false), -1);
+	assert_int_equal(parse("memoryuse:bogus=10", false), -1);
+	assert_non_null(strstr(msg, "unknown action \"bogus\""));
+	assert_int_equal(parse("pcpu:deny=0", false), -1);
+	assert_int_equal(parse("pcpu:deny=100001", false), -1);
+}
+
+static void test_resources(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("memoryus:deny=1", false), -1);
+	assert_string_equal(msg, "unknown resource \"memoryus\" (did you mean \"memoryuse\"?)");
+	assert_int_equal(at, 0);
+	assert_int_equal(parse("zzzzzzzzzz:deny=1", false), -1);
+	assert_string_equal(msg, "unknown resource \"zzzzzzzzzz\"");
+	/* Refused with the table's reason. */
+	assert_int_equal(parse("wallclock:deny=1", false), -1);
+	assert_non_null(strstr(msg, "wallclock: refused on Linux: "));
+	assert_int_equal(parse("msgqqueued:deny=1", false), -1);
+	assert_non_null(strstr(msg, "msgqqueued: refused on Linux: "));
+	/* Every row: a refused one says why; one that is not names its mechanism. */
+	for (int i = 0; i < RCTL__COUNT; i++) {
+		const struct rctl_resdef *d = rctl_res((enum rctl_res)i);
+
+		assert_int_equal(rctl_res_find(d->name), i);
+		assert_non_null(d->notes);
+		if (d->actions)
+			assert_true(d->mech != RCTL_M_NO && d->v1 && d->v2);
+		else
+			assert_true(d->mech == RCTL_M_NO);
+		if (i)
+			assert_true(strcmp(rctl_res((enum rctl_res)(i - 1))->name, d->name) < 0);
+	}
+}
+
+static void test_per(void **state)
+{
+	(void)state;
+	assert_string_equal(normal("openfiles:deny=100/process"), "openfiles:deny=100/process");
+	assert_true(r.per_process);
+	assert_string_equal(normal("memoryuse:deny=1m/jail"), "memoryuse:deny=1048576");
+	assert_int_equal(parse("memoryuse:deny=1m/process", false), -1);
+	assert_int_equal(at, 18);
+	assert_int_equal(parse("openfiles:deny=1/user", false), -1);
+}
+
+static void test_subject(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("jail:web:memoryuse:deny=1g", true), 0);
+	assert_int_equal(r.jlen, 3);
+	assert_memory_equal(r.jail, "web", 3);
+	assert_int_equal(r.res, RCTL_MEMORYUSE);
+	assert_int_equal(parse("user:1000:maxproc:deny=1", true), -1);
+	assert_non_null(strstr(msg, "brig limits jails only"));
+	assert_int_equal(parse("jail::maxproc:deny=1", true), -1);
+	assert_int_equal(at, 5);
+	assert_int_equal(parse("jail:web", true), -1);
+	/* The error's place is in the whole rule. */
+	assert_int_equal(parse("jail:web:memoryuse:deny=1x", true), -1);
+	assert_int_equal(at, 24);
+	/* Without a subject, "jail:" is not a resource. */
+	assert_int_equal(parse("jail:web:memoryuse:deny=1g", false), -1);
+}
+
+static void test_filters(void **state)
+{
+	struct rctl_filter f;
+
+	(void)state;
+	assert_int_equal(parse("memoryuse:deny=1g", false), 0);
+	assert_int_equal(rctl_filter_parse(":", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_false(rctl_filter_match(&f, "we", &r));
+	assert_false(rctl_filter_match(&f, "webb", &r));
+	assert_int_equal(rctl_filter_parse("jail::memoryuse", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "db", &r));
+	assert_int_equal(rctl_filter_parse("jail:web:maxproc", &f, msg, sizeof(msg)), 0);
+	assert_false(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web:memoryuse:deny", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web:memoryuse:log", &f, msg, sizeof(msg)), 0);
+	assert_false(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web:memoryuse:deny=1g", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("user:1000", &f, msg, sizeof(msg)), -1);
+	assert_int_equal(rctl_filter_parse("jail:web:nosuch", &f, msg, sizeof(msg)), -1);
+}
+
+static void test_cpuset(void **state)
+{
+	(void)state;
+	assert_int_equal(rctl_cpuset_valid("0", msg, sizeof(msg)), 0);
+	assert_int_equal(rctl_cpuset_valid("0-3,6,8-9", msg, sizeof(msg)), 0);
+	assert_int_equal(rctl_cpuset_valid("", msg, sizeof(msg)), -1);
+	assert_int_equal(rctl_cpuset_valid("3-1", msg, sizeof(msg)), -1);
+	assert_int_equal(rctl_cpuset_valid("0,", msg, sizeof(msg)), -1);
+	assert_int_equal(rctl_cpuset_valid("a", msg, sizeof(msg)), -1);
+	assert_int_equal(rctl_cpuset_valid("1-", msg, sizeof(msg)), -1);
+	assert_int_equal(rctl_cpuset_valid("8192", msg, sizeof(msg)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_amounts),	 cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_resources), cmocka_unit_test(test_per),
+		cmocka_unit_test(test_subject),	 cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_cpuset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
