@@ -10,6 +10,7 @@
 
 #include "core/jail.h"
 #include "core/lock.h"
+#include "core/spec.h"
 #include "sys/devices.h"
 #include "sys/enter.h"
 #include "sys/proc.h"
@@ -41,7 +42,8 @@ static unsigned choose_pty(enum core_tty tty, struct pty_ends *x)
 
 bool jail_has_devpts(const struct jail_def *d)
 {
-	int sets = devfs_ruleset_sets(jd_int(d, JP_DEVFS_RULESET));
+	struct brig_err e;
+	int sets = jail_devsets(d, &e);
 
 	return jd_on(d, JP_MOUNT_DEVFS) && sets >= 0 && (sets & DEVFS_LOGIN);
 }

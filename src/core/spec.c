@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conf/devfs_rules.h"
 #include "core/state.h"
 #include "sys/caps.h"
 #include "sys/devices.h"
@@ -37,21 +38,37 @@ static int check_path(const char *path, struct brig_err *e)
 	return 0;
 }
 
-/* devfs_ruleset: one of FreeBSD's default rulesets, as DEVFS_* sets
- * (config check warns about others; a start refuses them). */
-static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
+_Static_assert((int)DEVR_BASIC == (int)DEVFS_BASIC && (int)DEVR_LOGIN == (int)DEVFS_LOGIN &&
+		       (int)DEVR_FD == (int)DEVFS_FD,
+	       "conf's devfs groups are sys/devices.h's sets");
+
+int jail_devsets(const struct jail_def *d, struct brig_err *e)
 {
 	long long r = jd_int(d, JP_DEVFS_RULESET);
 	int sets = devfs_ruleset_sets(r);
+	struct devfs_rules *rules;
 
+	if (sets < 0) {
+		rules = devfs_rules_load(e);
+		sets = rules ? devfs_rules_eval(rules, r, e) : -1;
+		devfs_rules_free(rules);
+	}
 	if (sets < 0) {
 		cleanup_free char *at = jd_where(d, JP_DEVFS_RULESET);
 
-		return brig_err_set(e, 0, "%s%s: %lld is not one of FreeBSD's default rulesets "
-				    "0-5 (rulesets of devfs.rules(5) are not read)", at,
-				    jd_name(JP_DEVFS_RULESET), r);
+		return brig_err_wrap(e, "%s%s", at, jd_name(JP_DEVFS_RULESET));
 	}
-	sp->devsets = (unsigned int)sets | (jd_on(d, JP_MOUNT_FDESCFS) ? DEVFS_FD : 0);
+	return sets | (jd_on(d, JP_MOUNT_FDESCFS) ? DEVFS_FD : 0);
+}
+
+/* devfs_ruleset: the DEVFS_* sets of its /dev. */
+static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
+{
+	int sets = jail_devsets(d, e);
+
+	if (sets < 0)
+		return -1;
+	sp->devsets = (unsigned int)sets;
 	return 0;
 }
 
