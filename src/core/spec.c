@@ -20,13 +20,11 @@
 /* An fstab of 1 MiB is ~10,000 mounts: far more than a jail has. */
 #define FSTAB_MAX (1024 * 1024)
 
-/* path: set, absolute, an existing directory, not a symlink. */
+/* path: absolute, an existing directory, not a symlink. */
 static int check_path(const char *path, struct brig_err *e)
 {
 	struct stat st;
 
-	if (!path || !*path)
-		return brig_err_set(e, 0, "path: not set");
 	if (path[0] != '/')
 		return brig_err_set(e, 0, "path: \"%s\": not an absolute path", path);
 	if (lstat(path, &st) < 0)
@@ -195,16 +193,31 @@ static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_
 }
 
 /* Append m (taken over) to the jail's mounts; an fdescfs entry only asks
- * brig's /dev for the fd links (build_mounts gives each /dev its sets). */
-static void add_mount(struct jspec *sp, struct jmount *m)
+ * brig's /dev for the fd links: /dev/fd (build_mounts gives each /dev its
+ * sets), or DIR/fd of a devfs mounted at DIR before it. */
+static int add_mount(struct jspec *sp, struct jmount *m, struct brig_err *e)
 {
 	if (m->kind == JM_FDESCFS) {
+		size_t dl = strlen(m->target) - 3;	/* DIR of DIR/fd (jmount_parse) */
+		bool found = strcmp(m->target, "/dev/fd") == 0;
+
+		for (size_t i = 0; i < sp->nmounts && !found; i++)
+			found = sp->mounts[i].kind == JM_DEVFS && strlen(sp->mounts[i].target) == dl &&
+				strncmp(sp->mounts[i].target, m->target, dl) == 0;
+		if (!found) {
+			brig_err_set(e, 0, "%s: fdescfs at %s: no devfs mounted at %.*s before it (Linux "
+				     "has no fdescfs: its fd links are those of a /dev of brig's)", m->origin,
+				     m->target, (int)dl, m->target);
+			jmount_free(m);
+			return -1;
+		}
 		sp->devsets |= DEVFS_FD;
 		jmount_free(m);
-		return;
+		return 0;
 	}
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
 	sp->mounts[sp->nmounts++] = *m;
+	return 0;
 }
 
 /* Parse one fstab line into sp; origin names it in messages. */
@@ -223,8 +236,7 @@ static int parse_entry(struct jspec *sp, const char *line, char *origin, struct 
 		return 0;
 	}
 	m.origin = origin;
-	add_mount(sp, &m);
-	return 0;
+	return add_mount(sp, &m, e);
 }
 
 /* One file of mount.fstab: every line. */
@@ -269,12 +281,12 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	if (jd_on(d, JP_MOUNT_DEVFS)) {
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
 				     .origin = xstrdup("mount.devfs") };
-		add_mount(sp, &m);
+		add_mount(sp, &m, e);
 	}
 	m = (struct jmount){ .kind = JM_PROC, .target = xstrdup("/proc"), .origin = xstrdup("mount.procfs") };
-	add_mount(sp, &m);
+	add_mount(sp, &m, e);
 	m = (struct jmount){ .kind = JM_SYSFS, .target = xstrdup("/sys"), .origin = xstrdup("sysfs") };
-	add_mount(sp, &m);
+	add_mount(sp, &m, e);
 	/* After every entry: an fstab's fdescfs line follows its devfs. */
 	for (size_t i = 0; i < sp->nmounts; i++)
 		if (sp->mounts[i].kind == JM_DEVFS)
@@ -304,9 +316,10 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	memset(sp, 0, sizeof(*sp));
 	if (why)
 		return brig_err_set(e, 0, "name \"%s\" %s", d->name, why);
-	if (check_path(jd_str(d, JP_PATH), e) < 0)
+	/* Without path, as jail(8): the jail's root is the host's. */
+	sp->path = xstrdup(jd_nonempty(d, JP_PATH) ? jd_str(d, JP_PATH) : "/");
+	if (check_path(sp->path, e) < 0)
 		return -1;
-	sp->path = xstrdup(jd_str(d, JP_PATH));
 	/* FreeBSD's host = inherit: the host's name (no UTS namespace);
 	 * host.hostname implies host = new. */
 	if (!hn && !jd_on(d, JP_HOST))

@@ -168,10 +168,13 @@ int jmount_parse(const char *line, const char *jail_path, struct jmount *m, stru
 	if (!m->target || (nf > 3 && parse_opts(f[3], m, &noauto, e) < 0))
 		goto out;
 	/* Linux has no fdescfs: /proc/self/fd is its form, which only a link
-	 * in /dev reaches (a mount would show the mounting process's). */
-	if (m->kind == JM_FDESCFS && strcmp(m->target, "/dev/fd") != 0) {
-		brig_err_set(e, 0, "%s: fdescfs only at /dev/fd (a link to /proc/self/fd in the jail's "
-			     "own /dev, mount.devfs)", f[1]);
+	 * in a /dev of brig's reaches (a mount would show the mounting
+	 * process's): the fd directory of a devfs (core/spec.c checks that
+	 * a devfs is mounted there). */
+	if (m->kind == JM_FDESCFS &&
+	    (strlen(m->target) < 4 || strcmp(m->target + strlen(m->target) - 3, "/fd") != 0)) {
+		brig_err_set(e, 0, "%s: fdescfs only in the fd directory of a devfs (/dev/fd, "
+			     "DIR/fd: links to /proc/self/fd in that /dev of brig's)", f[1]);
 		goto out;
 	}
 	m->src = TAKE_PTR(f[0]);

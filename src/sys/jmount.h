@@ -18,8 +18,8 @@ enum jm_kind {
 	JM_PROC,	/* procfs, with Docker's read-only and masked paths */
 	JM_SYSFS,	/* read-only sysfs */
 	JM_DEVFS,	/* a minimal private /dev: the one mount not nodev */
-	JM_FDESCFS,	/* fdescfs at /dev/fd: nothing mounted, the links
-			 * of brig's /dev (DEVFS_FD) */
+	JM_FDESCFS,	/* fdescfs at DIR/fd: nothing mounted, the links
+			 * of brig's /dev at DIR (DEVFS_FD) */
 };
 
 struct jmount {
