@@ -61,8 +61,11 @@ static void test_fstab_entries(void **state)
 	assert_int_equal(jmount_parse("fdesc /jails/web/dev/fd fdescfs rw 0 0", "/jails/web", &m, &e), 1);
 	assert_int_equal(m.kind, JM_FDESCFS);
 	jmount_free(&m);
+	assert_int_equal(jmount_parse("fdesc /jails/web/compat/dev/fd fdescfs rw 0 0", "/jails/web", &m, &e), 1);
+	assert_string_equal(m.target, "/compat/dev/fd");
+	jmount_free(&m);
 	assert_int_equal(jmount_parse("fdesc /jails/web/mnt fdescfs rw 0 0", "/jails/web", &m, &e), -1);
-	assert_non_null(strstr(e.msg, "only at /dev/fd"));
+	assert_non_null(strstr(e.msg, "fdescfs only in the fd directory of a devfs"));
 	brig_err_clear(&e);
 	/* The jail's path itself must match whole components. */
 	assert_int_equal(jmount_parse("tmpfs /jails/webx/tmp tmpfs rw", "/jails/web", &m, &e), 1);
