@@ -45,7 +45,7 @@ bool jail_has_devpts(const struct jail_def *d)
 	struct brig_err e;
 	int sets = jail_devsets(d, &e);
 
-	return jd_on(d, JP_MOUNT_DEVFS) && sets >= 0 && (sets & DEVFS_LOGIN);
+	return jail_own_dev(d) && sets >= 0 && (sets & DEVFS_LOGIN);
 }
 
 int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)

@@ -261,7 +261,15 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 	return r;
 }
 
-/* The mounts, in FreeBSD's order: mount, mount.fstab, mount.devfs,
+bool jail_own_dev(const struct jail_def *d)
+{
+	const char *path = jd_nonempty(d, JP_PATH);
+
+	return jd_on(d, JP_MOUNT_DEVFS) || !path || strcmp(path, "/") == 0;
+}
+
+/* The mounts, in FreeBSD's order: mount, mount.fstab, mount.devfs (or
+ * the host's root's /dev, jail_own_dev),
  * mount.procfs (always: a PID namespace needs its own /proc), and a
  * read-only /sys. */
 static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
@@ -278,7 +286,7 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	for (size_t i = 0; i < nf; i++)
 		if (*fstabs[i] && read_fstab(sp, fstabs[i], e) < 0)
 			return -1;
-	if (jd_on(d, JP_MOUNT_DEVFS)) {
+	if (jail_own_dev(d)) {
 		m = (struct jmount){ .kind = JM_DEVFS, .target = xstrdup("/dev"),
 				     .origin = xstrdup("mount.devfs") };
 		add_mount(sp, &m, e);

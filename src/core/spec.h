@@ -66,4 +66,9 @@ void spec_free(struct jspec *sp);
  * not parse. */
 int jail_devsets(const struct jail_def *d, struct brig_err *e);
 
+/* Whether d gets a /dev of brig's: mount.devfs, or a jail whose root is
+ * the host's (path / or unset), whose view of the host's /dev would be
+ * nodev (sys/jmount.h) and would hold every host device otherwise. */
+bool jail_own_dev(const struct jail_def *d);
+
 #endif

@@ -36,7 +36,7 @@ hb-02-classic.conf | pass | |
 hb-03-thin-zfs.conf | pass | |
 hb-04-thin-nullfs.conf | known | mounting over the jail's root is not supported | mount.fstab mounts the base onto the jail's root itself (no part of issue 20 covers it yet)
 hb-05-vnet.conf | known | exec.start: ip addr add | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done)
-hb-06-linux.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
+hb-06-linux.conf | pass | |
 seed-tata.conf | known | exec.poststart: /usr/local/libexec/jail-net.sh | jail-net.sh configures the jail's network from inside through jexec: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done); its first line, "invalid path", not yet traced
 01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | pass | |
 02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | pass | |
@@ -48,7 +48,7 @@ seed-tata.conf | known | exec.poststart: /usr/local/libexec/jail-net.sh | jail-n
 08-icaksh-shinsha-jail-jail.conf | known | ip: socket: Operation not permitted | a hook configures a network from the jail (a vnet jail's root may only with userns)
 09-gmshake-jail-crash-jail.conf | known | cannot open /etc/rc | starts and stops, but /bin/sh /etc/rc is not found in its jails: not yet investigated (test setup or path)
 10-tmmvn-bsd-configs-jails-jail.conf | refused | missing ';' before "exec.prestart" | no ';' after mount.fstab: a syntax error for jail(8) too
-11-NeoTorino-FreeBSD-etc-jail.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
+11-NeoTorino-FreeBSD-etc-jail.conf | pass | |
 12-skhal-lab-net.lab.nuc-jail.conf.d-linux.conf | refused | depends on undefined jail | depends on jails of sibling files: jail(8) fails the jail too
 13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | pass | |
 14-BawdyAnarchist-quBSD-jail.conf.d-jails-disp1.conf | refused | cannot include | includes files that are not here: jail(8) refuses too

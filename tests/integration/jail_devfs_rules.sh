@@ -61,6 +61,10 @@ expect_rc 0 "$BRIG" exec nopath cat "$T/marker"
 expect_eq "nopath: the host's files" here "$OUT"
 expect_rc 0 "$BRIG" exec nopath sh -c 'cat /proc/1/comm'
 expect_eq "nopath: its own init" memfd:brig-init "$OUT"
+# ... and a /dev of brig's (ruleset 4), not the host's devices.
+expect_rc 0 "$BRIG" exec nopath sh -c 'echo x >/dev/null && ls /dev'
+printf '%s\n' "$OUT" | grep -qx ptmx || fail "nopath: no /dev/ptmx: $OUT"
+printf '%s\n' "$OUT" | grep -qx kmsg && fail "nopath: the host's /dev: $OUT"
 
 expect_rc 1 "$BRIG" start undef
 expect_grep "jail.conf:4:.*devfs_ruleset: ruleset 14 is defined neither by FreeBSD's defaults" "$ERR"

@@ -70,8 +70,9 @@ static void test_defaults(void **state)
 	assert_false(sp.userns);
 	assert_false(sp.socket_af);
 	assert_int_equal(sp.nsflags & (CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWUSER), CLONE_NEWUTS | CLONE_NEWNET);
-	assert_int_equal(sp.nmounts, 2);		/* /proc, /sys; no mount.devfs */
-	assert_string_equal(sp.mounts[0].target, "/proc");
+	assert_int_equal(sp.nmounts, 3);		/* path = /: a /dev of brig's, /proc, /sys */
+	assert_string_equal(sp.mounts[0].target, "/dev");
+	assert_string_equal(sp.mounts[1].target, "/proc");
 	spec_free(&sp);
 	ld_free(&l);
 }
