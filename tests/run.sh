@@ -5,7 +5,7 @@
 #   golden       tests/golden/run.sh       (bad input -> exact message)
 #   integration  tests/integration/*.sh    (root, the real ASan binary, each
 #                                           in its own net+mount+pid namespace)
-#   fuzz         build/fuzz/fuzz_conf, fuzz_state (a short run each)
+#   fuzz         build/fuzz/fuzz_conf, fuzz_state, fuzz_devfs (a short run each)
 #
 # TESTS=pattern limits integration tests to names matching the pattern
 # (shell globs; several separated by '|': TESTS='jail_*|net_seed'). The
@@ -143,6 +143,7 @@ fuzz() {
 }
 fuzz conf corpus -dict=fuzz/jailconf.dict
 fuzz state corpus-state
+fuzz devfs corpus-devfs
 
 [ -n "$failed" ] && printf 'failed:%s\n' "$failed"
 if [ "$skip" -gt 0 ]; then
