@@ -215,6 +215,14 @@ static int add_mount(struct jspec *sp, struct jmount *m, struct brig_err *e)
 		jmount_free(m);
 		return 0;
 	}
+	/* Over the root: the jail's root is its source, bound before the
+	 * root is taken, so it must come before any mount beneath it. */
+	if (jmount_is_root(m) && (sp->nmounts || strcmp(sp->path, "/") == 0 || sp->userns)) {
+		brig_err_set(e, 0, "%s: a mount over the jail's root must be its first mount, "
+			     "in a jail whose path is not / and without userns", m->origin);
+		jmount_free(m);
+		return -1;
+	}
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
 	sp->mounts[sp->nmounts++] = *m;
 	return 0;

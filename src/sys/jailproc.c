@@ -65,7 +65,12 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 	/* The root is looked up while C still has the host's root's ids,
 	 * which own the directories above it (in a user namespace C keeps
 	 * no privilege over them, only their owner's rights). */
-	if (own_root && open_root(s->path, s->rootmnt, &mfd, &tfd, e) < 0) {
+	/* A mount over the root (the first, core/spec.c): its source,
+	 * bound now, is the root, in place of what path holds. */
+	if (own_root && s->nmounts && jmount_is_root(&s->mounts[0]) &&
+	    (mfd = jmount_root(&s->mounts[0], e)) < 0)
+		return -1;
+	if (own_root && open_root(s->path, mfd >= 0 ? mfd : s->rootmnt, &mfd, &tfd, e) < 0) {
 		if (mfd >= 0)
 			close(mfd);
 		return -1;

@@ -294,6 +294,19 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	return attach(mfd, tfd, e);
 }
 
+bool jmount_is_root(const struct jmount *m)
+{
+	return strcmp(m->target, "/") == 0;
+}
+
+int jmount_root(const struct jmount *m, struct brig_err *e)
+{
+	unsigned long attrs = m->attrs | MOUNT_ATTR_NODEV | (m->ro ? MOUNT_ATTR_RDONLY : 0);
+	int fd = new_bind(AT_FDCWD, m->src, m->recursive, attrs, e);
+
+	return fd < 0 && m->origin ? brig_err_wrap(e, "%s", m->origin) : fd;
+}
+
 int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e)
 {
 	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
@@ -304,7 +317,7 @@ int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return brig_err_set(e, errno, "making the jail's root nodev");
 	for (size_t i = 0; i < n; i++)
-		if (apply_one(rootfd, &m[i], e) < 0)
+		if (!jmount_is_root(&m[i]) && apply_one(rootfd, &m[i], e) < 0)
 			return m[i].origin ? brig_err_wrap(e, "%s", m[i].origin) : -1;
 	return 0;
 }

@@ -34,7 +34,7 @@ fbt-06-poststop-jid.conf | pass | |
 hb-01-typical.conf | refused | missing ';' before "interface" | no ';' after ip6.addr: a syntax error for jail(8) too
 hb-02-classic.conf | pass | |
 hb-03-thin-zfs.conf | pass | |
-hb-04-thin-nullfs.conf | known | mounting over the jail's root is not supported | mount.fstab mounts the base onto the jail's root itself (no part of issue 20 covers it yet)
+hb-04-thin-nullfs.conf | pass | |
 hb-05-vnet.conf | known | exec.start: ip addr add | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done)
 hb-06-linux.conf | pass | |
 seed-tata.conf | known | exec.poststart: /usr/local/libexec/jail-net.sh | jail-net.sh configures the jail's network from inside through jexec: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done); its first line, "invalid path", not yet traced
