@@ -403,16 +403,29 @@ static bool matches(const struct rule *rule, size_t k)
 	return !rule->path || fnmatch(rule->path, dev_names[k].name, FNM_PATHNAME) == 0;
 }
 
+/* One evaluation: the includes being applied (a loop is one seen
+ * again) and a bound on the work (includes that fan out). */
+struct walk {
+	const struct ruleset *stack[INCLUDE_DEPTH + 1];
+	int depth;
+	long budget;
+};
+
 /* Apply ruleset rs to vis, includes first-come (devfs's own order). */
-static int apply(const struct devfs_rules *r, const struct ruleset *rs, bool *vis, int depth,
+static int apply(const struct devfs_rules *r, const struct ruleset *rs, bool *vis, struct walk *w,
 		 struct brig_err *e)
 {
-	if (depth > INCLUDE_DEPTH)
-		return brig_err_set(e, 0, "ruleset %lld: includes nest deeper than %d (a loop?)", rs->num,
-				    INCLUDE_DEPTH);
+	for (int d = 0; d < w->depth; d++)
+		if (w->stack[d] == rs)
+			return brig_err_set(e, 0, "ruleset %lld includes itself (a loop)", rs->num);
+	if (w->depth > INCLUDE_DEPTH)
+		return brig_err_set(e, 0, "ruleset %lld: includes nest deeper than %d", rs->num, INCLUDE_DEPTH);
+	w->stack[w->depth++] = rs;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *rule = &rs->rules[i];
 
+		if (--w->budget < 0)
+			return brig_err_set(e, 0, "ruleset %lld: too many rules through its includes", rs->num);
 		if (rule->kind == R_INCLUDE) {
 			const struct ruleset *in = find_num(r, rule->include);
 
@@ -420,7 +433,7 @@ static int apply(const struct devfs_rules *r, const struct ruleset *rs, bool *vi
 				return brig_err_set(e, 0, "%s:%d:%d: ruleset %lld includes ruleset %lld, "
 						    "which is not defined", rule->file ? rule->file : "(built in)",
 						    rule->line, rule->col, rs->num, rule->include);
-			if (apply(r, in, vis, depth + 1, e) < 0)
+			if (apply(r, in, vis, w, e) < 0)
 				return -1;
 			continue;
 		}
@@ -430,6 +443,7 @@ static int apply(const struct devfs_rules *r, const struct ruleset *rs, bool *vi
 			if (matches(rule, k))
 				vis[k] = rule->kind == R_UNHIDE;
 	}
+	w->depth--;
 	return 0;
 }
 
@@ -444,7 +458,7 @@ int devfs_rules_eval(const struct devfs_rules *r, long long num, struct brig_err
 				    "(1-5) nor in a devfs.rules file", num);
 	for (size_t k = 0; k < NNAMES; k++)
 		vis[k] = true;	/* devfs hides nothing until a rule does */
-	if (apply(r, rs, vis, 0, e) < 0)
+	if (apply(r, rs, vis, &(struct walk){ .budget = 100000 }, e) < 0)
 		return -1;
 	for (size_t k = 0; k < NNAMES; k++)
 		if (!vis[k])
@@ -452,15 +466,21 @@ int devfs_rules_eval(const struct devfs_rules *r, long long num, struct brig_err
 	return (int)groups;
 }
 
-static void unmapped(const struct devfs_rules *r, const struct ruleset *rs, int depth,
+static void unmapped(const struct devfs_rules *r, const struct ruleset *rs, struct walk *w,
 		     void (*fn)(void *, const char *, int, int, const char *), void *ctx)
 {
-	for (size_t i = 0; rs && depth <= INCLUDE_DEPTH && i < rs->n; i++) {
+	for (int d = 0; rs && d < w->depth; d++)
+		if (w->stack[d] == rs)
+			return;
+	if (!rs || w->depth > INCLUDE_DEPTH)
+		return;
+	w->stack[w->depth++] = rs;
+	for (size_t i = 0; i < rs->n && --w->budget >= 0; i++) {
 		const struct rule *rule = &rs->rules[i];
 		bool any = false;
 
 		if (rule->kind == R_INCLUDE)
-			unmapped(r, find_num(r, rule->include), depth + 1, fn, ctx);
+			unmapped(r, find_num(r, rule->include), w, fn, ctx);
 		if (rule->kind != R_UNHIDE || !rule->file || !rule->path)
 			continue;
 		for (size_t k = 0; k < NNAMES; k++)
@@ -468,10 +488,11 @@ static void unmapped(const struct devfs_rules *r, const struct ruleset *rs, int 
 		if (!any)
 			fn(ctx, rule->file, rule->line, rule->col, rule->path);
 	}
+	w->depth--;
 }
 
 void devfs_rules_unmapped(const struct devfs_rules *r, long long num,
 			  void (*fn)(void *, const char *, int, int, const char *), void *ctx)
 {
-	unmapped(r, find_num(r, num), 0, fn, ctx);
+	unmapped(r, find_num(r, num), &(struct walk){ .budget = 100000 }, fn, ctx);
 }
