@@ -18,6 +18,7 @@
 #include "sys/seccomp.h"
 #include "sys/spawn.h"
 #include "sys/userns.h"
+#include "util/beneath.h"
 #include "util/io.h"
 #include "util/mem.h"
 
@@ -94,7 +95,24 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 		/* pivot_root needs the root to be a mount point. */
 		return brig_err_set(e, errno, "path %s: bind mount", s->path);
 	}
-	return jmount_apply(*rootfd, s->mounts, s->nmounts, e);
+	if (jmount_apply(*rootfd, s->mounts, s->nmounts, e) < 0)
+		return -1;
+	for (size_t i = 0; i < s->ndevmounts; i++) {
+		struct mount_attr dev = { .attr_clr = MOUNT_ATTR_NODEV };
+		int fd = beneath_open(*rootfd, s->devmounts[i], O_PATH, e);
+
+		if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH, &dev, sizeof(dev)) < 0) {
+			if (fd >= 0)
+				brig_err_set(e, errno, "%s (mounted by exec.prestart)", s->devmounts[i]);
+			else
+				brig_err_wrap(e, "%s (mounted by exec.prestart)", s->devmounts[i]);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }
 
 /* C, phase 2: enter the root, confine, become init. Returns only on error. */

@@ -14,6 +14,7 @@
 
 #include "sys/devices.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 
 /* The file system context's own explanation of a failure, if it left one. */
 static void fs_log(int fsfd, struct brig_err *e)
@@ -292,6 +293,34 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	if (mfd < 0)
 		return -1;
 	return attach(mfd, tfd, e);
+}
+
+char **jmount_host_below(const char *dir, size_t *n, struct brig_err *e)
+{
+	cleanup_free char *text = NULL;
+	size_t len = strlen(dir);
+	char **v = xcalloc(1, sizeof(*v)), *save = NULL;
+
+	*n = 0;
+	if (read_bounded(AT_FDCWD, "/proc/self/mountinfo", READ_AT, 16 << 20, &text, NULL, e) < 0) {
+		free(v);
+		return NULL;
+	}
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char id[24], mp[4096];
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... (octal escapes left:
+		 * compared as they are, to one another) */
+		if (sscanf(line, "%23s %*s %*s %*s %4095s", id, mp) != 2 || strncmp(mp, dir, len) != 0 ||
+		    mp[len] != '/')
+			continue;
+		v = xrealloc(v, (*n + 2) * sizeof(*v));
+		v[(*n)++] = xasprintf("%s %s", id, mp);
+		v[*n] = NULL;
+	}
+	return v;
 }
 
 bool jmount_is_root(const struct jmount *m)

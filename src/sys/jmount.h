@@ -49,6 +49,11 @@ bool jmount_is_root(const struct jmount *m);
  * attaches it at path in place of path's own tree. */
 int jmount_root(const struct jmount *m, struct brig_err *e);
 
+/* The mounts strictly below the absolute path dir in this mount
+ * namespace, each as "ID MOUNTPOINT" (mountinfo's; the id is never
+ * reused while the mount lives): NULL-ended, *n of them; NULL on error. */
+char **jmount_host_below(const char *dir, size_t *n, struct brig_err *e);
+
 /* Mount every entry beneath rootfd, in order (an entry over the root
  * itself is skipped: jmount_root made the root). The caller is in its own
  * mount namespace with private propagation. The root and everything

@@ -62,10 +62,10 @@ seed-tata.conf | known | exec.poststart: /usr/local/libexec/jail-net.sh | jail-n
 22-Rogiel-freebsd-config-files-etc-jail.conf | pass | |
 23-imstrng-freebsd-desktop-jail.conf | pass | |
 24-indgy-app-jail-jail.conf | refused | missing ';' before "exec.stop" | no ';' after exec.start: a syntax error for jail(8) too
-25-jackvz-build-linux-on-freebsd-jail.conf | known | not an IPv4 address | a placeholder address ([busybox-ip]), which jail(8) refuses too
-26-bastille-templates-wazuh-files-jail.conf | known | not an IPv4 address | a placeholder address (%%SERVER_IP%%), which jail(8) refuses too
+25-jackvz-build-linux-on-freebsd-jail.conf | refused | not an IPv4 address | a placeholder address ([busybox-ip]): jail(8) refuses it too (config.c: inet_pton fails, "invalid IP address")
+26-bastille-templates-wazuh-files-jail.conf | refused | not an IPv4 address | a placeholder address (%%SERVER_IP%%): jail(8) refuses it too (config.c: inet_pton fails, "invalid IP address")
 27-thindil-wine-freesbie-jail.conf | pass | |
-28-EduBarbosa1983-confs-jails-jail.conf | known | mounts left | its exec.prestart mounts /dev under the jail's path, which the jail does not see (brig takes the root before prestart) and nothing unmounts (not yet traced)
+28-EduBarbosa1983-confs-jails-jail.conf | pass | |
 29-TheDevtop-jails-etc-jail.conf | pass | |
 30-birmoscow-sp-jails-jail.conf | pass | |
 EOF
