@@ -1,6 +1,7 @@
 /* jail -m: what Linux can change in a running jail, changed live, in the
  * frame of every jail operation (its lock held, its state reconciled),
- * and recorded in its state. Everything else is fixed when the jail
+ * and recorded in its state (so are the parameters without effect on
+ * Linux, as jail(8) changes them). Everything else is fixed when the jail
  * starts: its namespaces, root, mounts, network and limits. */
 #include <errno.h>
 #include <sched.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
 #include "core/jail.h"
 #include "sys/proc.h"
 #include "sys/uts.h"
@@ -22,6 +24,12 @@ struct modify {
 
 const char *core_fixed(enum jparam id)
 {
+	unsigned int f = conf_jparam(id)->flags;
+
+	/* Without effect on Linux (config check says so): changed in the
+	 * record alone, as FreeBSD's jail -m changes it (jls shows it). */
+	if ((f & CONF_PF_IGNORED) && !(f & CONF_PF_READONLY))
+		return NULL;
 	switch (id) {
 	case JP_HOST_HOSTNAME:
 		return NULL;
