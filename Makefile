@@ -158,6 +158,12 @@ $(BUILD)/fuzz/fuzz_state: fuzz/fuzz_state.c $(STATE_SRCS)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
+# devfs.rules(5) as conf/devfs_rules.c reads it.
+$(BUILD)/fuzz/fuzz_devfs: fuzz/fuzz_devfs.c $(CONF_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
+
 # What brig reads of a container image, and the jail.conf lines it writes
 # from an image's config (loaded back by the configuration engine).
 OCI_SRCS := src/store/oci_json.c src/store/image_conf.c $(CONF_SRCS)
@@ -171,7 +177,7 @@ asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
 	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state \
-		$(BUILD)/fuzz/fuzz_oci $(BUILD)/brig
+		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/brig
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -180,14 +186,16 @@ demo: deps
 	@BUILD=$(BUILD) sh examples/demo.sh
 
 FUZZ_SECONDS ?= 600
-fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci
-	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci
+fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci $(BUILD)/fuzz/corpus-devfs
 	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=fuzz/jailconf.dict $(BUILD)/fuzz/corpus fuzz/corpus
 	$(BUILD)/fuzz/fuzz_state -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		$(BUILD)/fuzz/corpus-state fuzz/corpus-state
 	$(BUILD)/fuzz/fuzz_oci -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		$(BUILD)/fuzz/corpus-oci fuzz/corpus-oci
+	$(BUILD)/fuzz/fuzz_devfs -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		$(BUILD)/fuzz/corpus-devfs fuzz/corpus-devfs
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig

@@ -5,7 +5,7 @@
 #   golden       tests/golden/run.sh       (bad input -> exact message)
 #   integration  tests/integration/*.sh    (root, the real ASan binary, each
 #                                           in its own net+mount+pid namespace)
-#   fuzz         build/fuzz/fuzz_conf, fuzz_state, fuzz_oci (a short run each)
+#   fuzz         build/fuzz/fuzz_conf, fuzz_state, fuzz_oci, fuzz_devfs (a short run each)
 #
 # TESTS=pattern limits integration tests to names matching the pattern
 # (shell globs; several separated by '|': TESTS='jail_*|net_seed'). The
@@ -134,7 +134,9 @@ fuzz() {
 	shift 2
 	[ -x "$BUILD/fuzz/fuzz_$f" ] || return 0
 	mkdir -p "$BUILD/fuzz/$corpus"
-	if "$BUILD/fuzz/fuzz_$f" -max_total_time="${FUZZ_CHECK_SECONDS:-30}" -max_len=8192 "$@" \
+	# A crash's input goes to the log directory, not the working tree.
+	if "$BUILD/fuzz/fuzz_$f" -max_total_time="${FUZZ_CHECK_SECONDS:-30}" -max_len=8192 \
+		-artifact_prefix="$LOG/fuzz_$f-" "$@" \
 		"$BUILD/fuzz/$corpus" "fuzz/$corpus" >"$LOG/fuzz_$f.log" 2>&1; then
 		ok "fuzz/$f ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz_$f.log"))"
 	else
@@ -144,6 +146,7 @@ fuzz() {
 fuzz conf corpus -dict=fuzz/jailconf.dict
 fuzz state corpus-state
 fuzz oci corpus-oci
+fuzz devfs corpus-devfs
 
 [ -n "$failed" ] && printf 'failed:%s\n' "$failed"
 if [ "$skip" -gt 0 ]; then

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf/devfs_rules.h"
 #include "util/mem.h"
 
 /* A boolean value as jail(8) reads it; false if it is none. */
@@ -389,22 +390,51 @@ static void check_depend_loops(struct cf_ctx *ctx, struct conf *c)
 	free(next);
 }
 
-/* devfs_ruleset: brig knows FreeBSD's default rulesets 0-5 (sys/devices.c
- * maps them); a jail with another one does not start. A warning, not an
- * error: a FreeBSD jail.conf naming its own devfs.rules(5) rulesets
- * still loads, and its other jails still start. */
+/* One unhidden device without a Linux meaning, for check_devfs_ruleset. */
+struct unmapped_ctx {
+	struct cf_ctx *ctx;
+	const struct cf_loc *at;
+	const char *jail;
+	long long num;
+};
+
+static void warn_unmapped(void *arg, const char *file, int line, int col, const char *pattern)
+{
+	struct unmapped_ctx *u = arg;
+	const char *base = strrchr(file, '/');
+
+	cf_diag(u->ctx, DIAG_WARNING, u->at, "%s: devfs_ruleset %lld unhides '%s' (%s:%d:%d): no such "
+		"device in a Linux jail's /dev (not made)", u->jail, u->num, pattern, base ? base + 1 : file,
+		line, col);
+}
+
+/* devfs_ruleset: FreeBSD's default rulesets 0-5 (sys/devices.c maps
+ * them), or one of devfs.rules(5) (conf/devfs_rules.c) that must be
+ * defined and parse; a jail whose ruleset is not does not start. A
+ * warning, not an error: the file still loads and its other jails still
+ * start. What a ruleset unhides that Linux has not is said too. */
 static void check_devfs_ruleset(struct cf_ctx *ctx, const struct conf_jail *j, const struct conf_param *p)
 {
 	struct cf_loc at = { p->file, (uint32_t)p->line, (uint32_t)p->col };
+	struct devfs_rules *rules;
+	struct brig_err e;
 	char *end;
 	long long v;
 
 	if (strcmp(p->name, "devfs_ruleset") != 0 || p->nvalues != 1)
 		return;
 	v = strtoll(p->values[0], &end, 10);
-	if (*end == '\0' && (v < 0 || v > 5))
-		cf_diag(ctx, DIAG_WARNING, &at, "%s: devfs_ruleset: %s is not one of FreeBSD's default "
-			"rulesets 0-5: the jail will not start", j->name, p->values[0]);
+	if (*end != '\0' || (v >= 0 && v <= 5))
+		return;
+	rules = devfs_rules_load(&e);
+	if (!rules || devfs_rules_eval(rules, v, &e) < 0) {
+		cf_diag(ctx, DIAG_WARNING, &at, "%s: devfs_ruleset: %s: the jail will not start", j->name, e.msg);
+	} else {
+		struct unmapped_ctx u = { ctx, &at, j->name, v };
+
+		devfs_rules_unmapped(rules, v, warn_unmapped, &u);
+	}
+	devfs_rules_free(rules);
 }
 
 /* The parameter of row id in j, or NULL if j does not set it. */

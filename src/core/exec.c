@@ -10,6 +10,7 @@
 
 #include "core/jail.h"
 #include "core/lock.h"
+#include "core/spec.h"
 #include "sys/devices.h"
 #include "sys/enter.h"
 #include "sys/proc.h"
@@ -41,9 +42,10 @@ static unsigned choose_pty(enum core_tty tty, struct pty_ends *x)
 
 bool jail_has_devpts(const struct jail_def *d)
 {
-	int sets = devfs_ruleset_sets(jd_int(d, JP_DEVFS_RULESET));
+	struct brig_err e;
+	int sets = jail_devsets(d, &e);
 
-	return jd_on(d, JP_MOUNT_DEVFS) && sets >= 0 && (sets & DEVFS_LOGIN);
+	return jail_own_dev(d) && sets >= 0 && (sets & DEVFS_LOGIN);
 }
 
 int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct brig_err *e)

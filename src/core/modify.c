@@ -1,14 +1,16 @@
 /* jail -m: what Linux can change in a running jail, changed live, in the
  * frame of every jail operation (its lock held, its state reconciled),
  * and recorded in its state: host.hostname, rctl (its limits, all
- * written again). Everything else is fixed when the jail starts: its
- * namespaces, root, mounts, network. */
+ * written again); and the parameters without effect on Linux, recorded
+ * alone, as jail(8) changes them. Everything else is fixed when the jail
+ * starts: its namespaces, root, mounts, network. */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/conf.h"
 #include "core/jail.h"
 #include "sys/proc.h"
 #include "sys/uts.h"
@@ -23,6 +25,12 @@ struct modify {
 
 const char *core_fixed(enum jparam id)
 {
+	unsigned int f = conf_jparam(id)->flags;
+
+	/* Without effect on Linux (config check says so): changed in the
+	 * record alone, as FreeBSD's jail -m changes it (jls shows it). */
+	if ((f & CONF_PF_IGNORED) && !(f & CONF_PF_READONLY))
+		return NULL;
 	switch (id) {
 	case JP_HOST_HOSTNAME:
 	case JP_RCTL:

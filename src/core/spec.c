@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "conf/devfs_rules.h"
 #include "core/jail.h"
 #include "core/state.h"
 #include "sys/caps.h"
@@ -22,13 +23,11 @@
 /* An fstab of 1 MiB is ~10,000 mounts: far more than a jail has. */
 #define FSTAB_MAX (1024 * 1024)
 
-/* path: set, absolute, an existing directory, not a symlink. */
+/* path: absolute, an existing directory, not a symlink. */
 static int check_path(const char *path, struct brig_err *e)
 {
 	struct stat st;
 
-	if (!path || !*path)
-		return brig_err_set(e, 0, "path: not set");
 	if (path[0] != '/')
 		return brig_err_set(e, 0, "path: \"%s\": not an absolute path", path);
 	if (lstat(path, &st) < 0)
@@ -40,21 +39,37 @@ static int check_path(const char *path, struct brig_err *e)
 	return 0;
 }
 
-/* devfs_ruleset: one of FreeBSD's default rulesets, as DEVFS_* sets
- * (config check warns about others; a start refuses them). */
-static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
+_Static_assert((int)DEVR_BASIC == (int)DEVFS_BASIC && (int)DEVR_LOGIN == (int)DEVFS_LOGIN &&
+		       (int)DEVR_FD == (int)DEVFS_FD,
+	       "conf's devfs groups are sys/devices.h's sets");
+
+int jail_devsets(const struct jail_def *d, struct brig_err *e)
 {
 	long long r = jd_int(d, JP_DEVFS_RULESET);
 	int sets = devfs_ruleset_sets(r);
+	struct devfs_rules *rules;
 
+	if (sets < 0) {
+		rules = devfs_rules_load(e);
+		sets = rules ? devfs_rules_eval(rules, r, e) : -1;
+		devfs_rules_free(rules);
+	}
 	if (sets < 0) {
 		cleanup_free char *at = jd_where(d, JP_DEVFS_RULESET);
 
-		return brig_err_set(e, 0, "%s%s: %lld is not one of FreeBSD's default rulesets "
-				    "0-5 (rulesets of devfs.rules(5) are not read)", at,
-				    jd_name(JP_DEVFS_RULESET), r);
+		return brig_err_wrap(e, "%s%s", at, jd_name(JP_DEVFS_RULESET));
 	}
-	sp->devsets = (unsigned int)sets | (jd_on(d, JP_MOUNT_FDESCFS) ? DEVFS_FD : 0);
+	return sets | (jd_on(d, JP_MOUNT_FDESCFS) ? DEVFS_FD : 0);
+}
+
+/* devfs_ruleset: the DEVFS_* sets of its /dev. */
+static int check_devfs_ruleset(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
+{
+	int sets = jail_devsets(d, e);
+
+	if (sets < 0)
+		return -1;
+	sp->devsets = (unsigned int)sets;
 	return 0;
 }
 
@@ -181,16 +196,39 @@ static int check_userns(const struct jail_def *d, struct jspec *sp, struct brig_
 }
 
 /* Append m (taken over) to the jail's mounts; an fdescfs entry only asks
- * brig's /dev for the fd links (build_mounts gives each /dev its sets). */
-static void add_mount(struct jspec *sp, struct jmount *m)
+ * brig's /dev for the fd links: /dev/fd (build_mounts gives each /dev its
+ * sets), or DIR/fd of a devfs mounted at DIR before it. */
+static int add_mount(struct jspec *sp, struct jmount *m, struct brig_err *e)
 {
 	if (m->kind == JM_FDESCFS) {
+		size_t dl = strlen(m->target) - 3;	/* DIR of DIR/fd (jmount_parse) */
+		bool found = strcmp(m->target, "/dev/fd") == 0;
+
+		for (size_t i = 0; i < sp->nmounts && !found; i++)
+			found = sp->mounts[i].kind == JM_DEVFS && strlen(sp->mounts[i].target) == dl &&
+				strncmp(sp->mounts[i].target, m->target, dl) == 0;
+		if (!found) {
+			brig_err_set(e, 0, "%s: fdescfs at %s: no devfs mounted at %.*s before it (Linux "
+				     "has no fdescfs: its fd links are those of a /dev of brig's)", m->origin,
+				     m->target, (int)dl, m->target);
+			jmount_free(m);
+			return -1;
+		}
 		sp->devsets |= DEVFS_FD;
 		jmount_free(m);
-		return;
+		return 0;
+	}
+	/* Over the root: the jail's root is its source, bound before the
+	 * root is taken, so it must come before any mount beneath it. */
+	if (jmount_is_root(m) && (sp->nmounts || strcmp(sp->path, "/") == 0 || sp->userns)) {
+		brig_err_set(e, 0, "%s: a mount over the jail's root must be its first mount, "
+			     "in a jail whose path is not / and without userns", m->origin);
+		jmount_free(m);
+		return -1;
 	}
 	sp->mounts = xrealloc(sp->mounts, (sp->nmounts + 1) * sizeof(*sp->mounts));
 	sp->mounts[sp->nmounts++] = *m;
+	return 0;
 }
 
 /* Parse one fstab line into sp; origin names it in messages. */
@@ -209,8 +247,7 @@ static int parse_entry(struct jspec *sp, const char *line, char *origin, struct 
 		return 0;
 	}
 	m.origin = origin;
-	add_mount(sp, &m);
-	return 0;
+	return add_mount(sp, &m, e);
 }
 
 /* One file of mount.fstab: every line. */
@@ -235,7 +272,15 @@ static int read_fstab(struct jspec *sp, const char *file, struct brig_err *e)
 	return r;
 }
 
-/* The mounts, in FreeBSD's order: mount, mount.fstab, mount.devfs,
+bool jail_own_dev(const struct jail_def *d)
+{
+	const char *path = jd_nonempty(d, JP_PATH);
+
+	return jd_on(d, JP_MOUNT_DEVFS) || !path || strcmp(path, "/") == 0;
+}
+
+/* The mounts, in FreeBSD's order: mount, mount.fstab, mount.devfs (or
+ * the host's root's /dev, jail_own_dev),
  * mount.procfs (always: a PID namespace needs its own /proc), and a
  * read-only /sys. */
 static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
@@ -252,7 +297,7 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	for (size_t i = 0; i < nf; i++)
 		if (*fstabs[i] && read_fstab(sp, fstabs[i], e) < 0)
 			return -1;
-	if (jd_on(d, JP_MOUNT_DEVFS)) {
+	if (jail_own_dev(d)) {
 		struct jail_limits l;
 
 		/* rctl's pseudoterminals: its devpts instance's max=. */
@@ -261,12 +306,12 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 				     .origin = xstrdup("mount.devfs"),
 				     .data = l.pty_max != LIMIT_NONE ?
 					     xasprintf("max=%llu", l.pty_max) : NULL };
-		add_mount(sp, &m);
+		add_mount(sp, &m, e);
 	}
 	m = (struct jmount){ .kind = JM_PROC, .target = xstrdup("/proc"), .origin = xstrdup("mount.procfs") };
-	add_mount(sp, &m);
+	add_mount(sp, &m, e);
 	m = (struct jmount){ .kind = JM_SYSFS, .target = xstrdup("/sys"), .origin = xstrdup("sysfs") };
-	add_mount(sp, &m);
+	add_mount(sp, &m, e);
 	/* After every entry: an fstab's fdescfs line follows its devfs. */
 	for (size_t i = 0; i < sp->nmounts; i++)
 		if (sp->mounts[i].kind == JM_DEVFS)
@@ -327,9 +372,10 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	memset(sp, 0, sizeof(*sp));
 	if (why)
 		return brig_err_set(e, 0, "name \"%s\" %s", d->name, why);
-	if (check_path(jd_str(d, JP_PATH), e) < 0)
+	/* Without path, as jail(8): the jail's root is the host's. */
+	sp->path = xstrdup(jd_nonempty(d, JP_PATH) ? jd_str(d, JP_PATH) : "/");
+	if (check_path(sp->path, e) < 0)
 		return -1;
-	sp->path = xstrdup(jd_str(d, JP_PATH));
 	/* FreeBSD's host = inherit: the host's name (no UTS namespace);
 	 * host.hostname implies host = new. */
 	if (!hn && !jd_on(d, JP_HOST))

@@ -68,4 +68,15 @@ const struct seccomp_prog *spec_filter(const struct jstate *st);
 
 void spec_free(struct jspec *sp);
 
+/* The DEVFS_* sets (sys/devices.h) of d's /dev: its devfs_ruleset, one
+ * of FreeBSD's defaults 0-5 or of devfs.rules(5) (conf/devfs_rules.h),
+ * and mount.fdescfs; -1 if the ruleset is not defined or its file does
+ * not parse. */
+int jail_devsets(const struct jail_def *d, struct brig_err *e);
+
+/* Whether d gets a /dev of brig's: mount.devfs, or a jail whose root is
+ * the host's (path / or unset), whose view of the host's /dev would be
+ * nodev (sys/jmount.h) and would hold every host device otherwise. */
+bool jail_own_dev(const struct jail_def *d);
+
 #endif

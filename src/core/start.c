@@ -125,6 +125,7 @@ static int step_ifaddr(struct jctx *x, struct brig_err *e)
  * of path (jail_idmap_root()). */
 static int step_prepare(struct jctx *x, struct brig_err *e)
 {
+	size_t n;
 	struct rec rec = jail_rec(x);
 	struct idmap map = jail_idmap(&x->st);
 	int r = store_jail_prepare(x->name, x->sp.path, &rec, map.count ? &map : NULL, e);
@@ -137,7 +138,47 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 		return brig_err_wrap(e, "store");
 	if (map.count && r == 0)
 		return jail_idmap_root(x, &map, e);
+	/* What is mounted below path now: what exec.prestart adds is told
+	 * apart in step_mount. */
+	if (strcmp(x->sp.path, "/") != 0 && !(x->premounts = jmount_host_below(x->sp.path, &n, e)))
+		return brig_err_wrap(e, "reading the host's mounts");
 	return 0;
+}
+
+static void free_premounts(struct jctx *x)
+{
+	size_t n = 0;
+
+	while (x->premounts && x->premounts[n])
+		n++;
+	strv_free(TAKE_PTR(x->premounts), n);
+}
+
+/* The mounts below path that exec.prestart made (not in x->premounts),
+ * as the jail sees them ("/dev"); NULL-ended, *n of them. One whose
+ * mount point mountinfo escapes (a space...) is left as it is, nodev. */
+static char **prestart_mounts(const struct jctx *x, size_t *n, struct brig_err *e)
+{
+	size_t nnow, plen = strlen(x->sp.path);
+	char **now = jmount_host_below(x->sp.path, &nnow, e), **v;
+
+	if (!now)
+		return NULL;
+	while (plen > 1 && x->sp.path[plen - 1] == '/')
+		plen--;
+	v = xcalloc(nnow + 1, sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; i < nnow; i++) {
+		bool old = false;
+
+		for (char **p = x->premounts; p && *p && !old; p++)
+			old = strcmp(*p, now[i]) == 0;
+		/* "ID MOUNTPOINT": beneath path, as the jail sees it */
+		if (!old && !strchr(now[i], '\\'))
+			v[(*n)++] = xstrdup(strchr(now[i], ' ') + 1 + plen);
+	}
+	strv_free(now, nnow);
+	return v;
 }
 
 /* What the jail's first process needs to start in the jail's cgroups. */
@@ -168,16 +209,27 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.filter = spec_filter(&x->st),
 		.userns = sp->userns, .rootmnt = x->rootmnt,
 	};
+
 	struct idmap map = jail_idmap(&x->st);
 	struct cgroup_join cg;
+	char **dev = NULL;
 	int r;
 
 	x->initfd = initbin_memfd(e);
 	if (x->initfd < 0)
 		return -1;
 	s.initfd = x->initfd;
-	if (open_cgroups(x, &cg, e) < 0)
+	if (x->premounts) {
+		dev = prestart_mounts(x, &s.ndevmounts, e);
+		free_premounts(x);
+		if (!dev)
+			return brig_err_wrap(e, "reading the host's mounts");
+		s.devmounts = dev;
+	}
+	if (open_cgroups(x, &cg, e) < 0) {
+		strv_free(dev, s.ndevmounts);
 		return -1;
+	}
 	s.cgroups = &cg;
 	if (sp->net_owned && (s.netns = userns_netns_fd(e)) < 0) {
 		/* No user namespace to be had (user.max_user_namespaces = 0,
@@ -186,6 +238,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		if (e->errnum != ENOSPC && e->errnum != EUSERS && e->errnum != EINVAL &&
 		    e->errnum != EPERM) {
 			cgroup_join_close(&cg);
+			strv_free(dev, s.ndevmounts);
 			return -1;
 		}
 		brig_err_clear(e);
@@ -202,6 +255,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	cgroup_join_close(&cg);
 	if (s.netns >= 0)
 		close(s.netns);
+	strv_free(dev, s.ndevmounts);
 	if (r < 0)
 		return -1;
 	x->st.init_pid = x->child.pid;
@@ -300,9 +354,13 @@ static const struct step {
 	{ "sockaddr", step_sockaddr, NULL, 0, false },
 	{ "ifaddr", step_ifaddr, NULL, 0, false },
 	{ "prepare", step_prepare, NULL, 0, false },
+	/* exec.prestart before the root is taken (FreeBSD runs it after
+	 * the jail's mounts, which here live in the jail's own namespace,
+	 * unseen by the host either way): what it mounts under path is in
+	 * the jail's tree, as FreeBSD's global mounts are. */
+	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },
 	{ "mount", step_mount, undo_kill, 0, false },
 	{ "limits", step_limits, NULL, 0, false },
-	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },
 	{ "create", step_create, undo_kill, 0, false },
 	{ "exec.created", NULL, NULL, JP_EXEC_CREATED, false },
 	{ "vnet", step_vnet, undo_vnet, 0, false },
@@ -343,6 +401,7 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	x->initfd = -1;
 	if (x->rootmnt >= 0)
 		close(TAKE_FD(x->rootmnt));
+	free_premounts(x);
 	if (x->st.name) {	/* step_state ran */
 		struct brig_err te = { 0 };
 

@@ -123,7 +123,13 @@ static int move_in(struct nl *nl, const struct net_if *f, int nsfd, const struct
 				    "exec.prestart and exec.created (make it there, or set "
 				    "vnet.bridge to have brig create a veth pair)",
 				    jd_name(JP_VNET_INTERFACE), f->jname);
-	if (r < 0 || rec_add(rec, JOBJ_IFMOVED, f->jname, e) < 0)
+	if (r < 0)
+		return -1;
+	/* NAME/IFINDEX ('/' is in no interface name): a namespace move
+	 * keeps the index unless the jail's namespace has it taken, so the
+	 * stop finds the interface whatever the jail renamed it. */
+	cleanup_free char *id = xasprintf("%s/%d", f->jname, l.index);
+	if (rec_add(rec, JOBJ_IFMOVED, id, e) < 0)
 		return -1;
 	nl_link_attrs_init(&move);
 	move.netns_fd = nsfd;
@@ -292,23 +298,8 @@ static int remove_veth(const char *name, struct brig_err *e)
 	return r < 0 ? -1 : 0;
 }
 
-/* 1 if the host has an interface called name (a move that never
- * happened, or one already undone), 0 if not. */
-static int host_has(const char *name, struct brig_err *e)
-{
-	struct nl nl;
-	struct nl_link l;
-	int r;
-
-	if (nl_open(&nl, e) < 0)
-		return -1;
-	r = nl_link_get(&nl, name, &l, e);
-	nl_close(&nl);
-	return r;
-}
-
-/* Move link l, found under the recorded name in the jail's namespace
- * (jn), back to the host's (hostfd) under that name. The jail's root may
+/* Move link l, found by its recorded index or name in the jail's
+ * namespace (jn), back to the host's (hostfd) under its current name. The jail's root may
  * have replaced the interface (a userns jail configures its own links):
  * one linked to a namespace other than the host's (a veth whose peer is
  * in the jail, a macvlan, vlan or tunnel over a jail interface) would
@@ -336,22 +327,50 @@ static int move_back(struct nl *jn, const struct nl_link *l, int hostfd, struct 
 	return nl_link_set(jn, l->index, &back, e);
 }
 
-int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e)
+/* The link of index in the namespace of nl: 1 and *out, 0 if none, -1. */
+static int link_by_index(struct nl *nl, int index, struct nl_link *out, struct brig_err *e)
+{
+	struct nl_link *v = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (nl_link_list(nl, &v, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !r; i++)
+		if (v[i].index == index) {
+			*out = v[i];
+			r = 1;
+		}
+	free(v);
+	return r;
+}
+
+int net_jail_return(pid_t init_pid, const char *id, struct brig_err *e)
 {
 	struct nl jn = { 0 };
 	struct nl_link l;
+	const char *slash = strchr(id, '/');
+	cleanup_free char *name = slash ? xstrndup(id, (size_t)(slash - id)) : xstrdup(id);
+	int index = slash ? atoi(slash + 1) : 0;
 	int nsfd, hostfd = -1, r = -1;
 
 	if ((nsfd = open_jail_netns(init_pid, e)) < 0)
 		return brig_err_wrap(e, "returning %s to the host", name);
 	hostfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (hostfd < 0)
+	if (hostfd < 0) {
 		brig_err_set(e, errno, "opening the host's network namespace");
-	else if (nl_open_netns(&jn, nsfd, e) == 0 && (r = nl_link_get(&jn, name, &l, e)) > 0)
-		r = move_back(&jn, &l, hostfd, e);
-	else if (r == 0 && (r = host_has(name, e)) == 0)
-		r = brig_err_set(e, 0, "the jail has no interface of that name any more "
-				 "(renamed or destroyed in the jail)");
+	} else if (nl_open_netns(&jn, nsfd, e) == 0) {
+		/* By its index first (renamed in the jail: back under its
+		 * current name, as FreeBSD returns it), then by its name. */
+		r = index > 0 ? link_by_index(&jn, index, &l, e) : 0;
+		if (r == 0)
+			r = nl_link_get(&jn, name, &l, e);
+		if (r > 0)
+			r = move_back(&jn, &l, hostfd, e);
+		/* Neither: back on the host already, or destroyed (with its
+		 * peer, by a hook): nothing to return, as the kernel returns
+		 * only what exists when FreeBSD removes a jail. */
+	}
 	nl_close(&jn);
 	if (hostfd >= 0)
 		close(hostfd);

@@ -79,15 +79,18 @@ int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t ini
  * them to it. Best effort: without it, the pairs are deleted. */
 void net_jail_stopping(pid_t init_pid);
 
-/* Return host interface name, moved into the jail by net_jail_up, from
- * the network namespace of the jail's init to the host's, under that
- * name (as FreeBSD returns a vnet jail's interfaces when it is removed):
- * before the init dies, which would destroy a virtual interface (veth,
- * macvlan, ...) and hand a physical one back to the initial namespace.
- * One already back on the host is fine; one that is in neither
- * namespace is an error naming it, and so is one the jail replaced by a
- * link into a namespace other than the host's (left to the jail). */
-int net_jail_return(pid_t init_pid, const char *name, struct brig_err *e);
+/* Return the host interface of the ifmoved record id ("NAME/IFINDEX", or
+ * "NAME" in a state of an older brig), moved into the jail by
+ * net_jail_up, from the network namespace of the jail's init to the
+ * host's, found by its index (the jail may have renamed it: it comes
+ * back under its current name) or else its name, as FreeBSD returns a
+ * vnet jail's interfaces when it is removed: before the init dies, which
+ * would destroy a virtual interface (veth, macvlan, ...) and hand a
+ * physical one back to the initial namespace. One in neither namespace
+ * (back on the host already, or destroyed with its peer) is fine:
+ * nothing to return; one the jail replaced by a link into a namespace
+ * other than the host's is an error naming it (left to the jail). */
+int net_jail_return(pid_t init_pid, const char *id, struct brig_err *e);
 /* A shared-IP jail (addresses without vnet, net/shared.c): whether each
  * address and its interface (`interface` or IFACE|) parse. */
 int net_shared_parse(const struct jail_def *d, struct brig_err *e);

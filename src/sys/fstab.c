@@ -53,10 +53,10 @@ static char *jail_target(const char *t, const char *jail_path, struct brig_err *
 			brig_err_set(e, 0, "%s: \"..\" in a mount point is refused", t);
 			return NULL;
 		}
-	if (strspn(rel, "/") == strlen(rel)) {
-		brig_err_set(e, 0, "%s: mounting over the jail's root is not supported", t);
-		return NULL;
-	}
+	/* The root itself: a nullfs of a base tree (the Handbook's thin
+	 * jail), which becomes the jail's root (jmount_root). */
+	if (strspn(rel, "/") == strlen(rel))
+		return xstrdup("/");
 	return xstrdup(rel);
 }
 
@@ -167,11 +167,18 @@ int jmount_parse(const char *line, const char *jail_path, struct jmount *m, stru
 	m->target = jail_target(f[1], jail_path, e);
 	if (!m->target || (nf > 3 && parse_opts(f[3], m, &noauto, e) < 0))
 		goto out;
+	if (strcmp(m->target, "/") == 0 && m->kind != JM_BIND) {
+		brig_err_set(e, 0, "%s: only a nullfs can be mounted over the jail's root", f[1]);
+		goto out;
+	}
 	/* Linux has no fdescfs: /proc/self/fd is its form, which only a link
-	 * in /dev reaches (a mount would show the mounting process's). */
-	if (m->kind == JM_FDESCFS && strcmp(m->target, "/dev/fd") != 0) {
-		brig_err_set(e, 0, "%s: fdescfs only at /dev/fd (a link to /proc/self/fd in the jail's "
-			     "own /dev, mount.devfs)", f[1]);
+	 * in a /dev of brig's reaches (a mount would show the mounting
+	 * process's): the fd directory of a devfs (core/spec.c checks that
+	 * a devfs is mounted there). */
+	if (m->kind == JM_FDESCFS &&
+	    (strlen(m->target) < 4 || strcmp(m->target + strlen(m->target) - 3, "/fd") != 0)) {
+		brig_err_set(e, 0, "%s: fdescfs only in the fd directory of a devfs (/dev/fd, "
+			     "DIR/fd: links to /proc/self/fd in that /dev of brig's)", f[1]);
 		goto out;
 	}
 	m->src = TAKE_PTR(f[0]);

@@ -18,6 +18,7 @@
 #include "sys/seccomp.h"
 #include "sys/spawn.h"
 #include "sys/userns.h"
+#include "util/beneath.h"
 #include "util/io.h"
 #include "util/mem.h"
 
@@ -67,7 +68,12 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 	/* The root is looked up while C still has the host's root's ids,
 	 * which own the directories above it (in a user namespace C keeps
 	 * no privilege over them, only their owner's rights). */
-	if (own_root && open_root(s->path, s->rootmnt, &mfd, &tfd, e) < 0) {
+	/* A mount over the root (the first, core/spec.c): its source,
+	 * bound now, is the root, in place of what path holds. */
+	if (own_root && s->nmounts && jmount_is_root(&s->mounts[0]) &&
+	    (mfd = jmount_root(&s->mounts[0], e)) < 0)
+		return -1;
+	if (own_root && open_root(s->path, mfd >= 0 ? mfd : s->rootmnt, &mfd, &tfd, e) < 0) {
 		if (mfd >= 0)
 			close(mfd);
 		return -1;
@@ -91,7 +97,24 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 		/* pivot_root needs the root to be a mount point. */
 		return brig_err_set(e, errno, "path %s: bind mount", s->path);
 	}
-	return jmount_apply(*rootfd, s->mounts, s->nmounts, e);
+	if (jmount_apply(*rootfd, s->mounts, s->nmounts, e) < 0)
+		return -1;
+	for (size_t i = 0; i < s->ndevmounts; i++) {
+		struct mount_attr dev = { .attr_clr = MOUNT_ATTR_NODEV };
+		int fd = beneath_open(*rootfd, s->devmounts[i], O_PATH, e);
+
+		if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH, &dev, sizeof(dev)) < 0) {
+			if (fd >= 0)
+				brig_err_set(e, errno, "%s (mounted by exec.prestart)", s->devmounts[i]);
+			else
+				brig_err_wrap(e, "%s (mounted by exec.prestart)", s->devmounts[i]);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }
 
 /* C, phase 2: enter the root, confine, become init. Returns only on error. */

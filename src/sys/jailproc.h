@@ -67,6 +67,11 @@ struct jail_setup {
 				 * made by the caller, idmap_clone()) */
 	const struct cgroup_join *cgroups;	/* the jail's, or NULL; C reads
 						 * it until its setup ends */
+	char *const *devmounts;	/* beneath the root: mounts exec.prestart
+				 * made under path, whose device nodes work
+				 * (FreeBSD's devfs mounted by hand); the
+				 * cgroup's allow-list still applies */
+	size_t ndevmounts;
 };
 
 struct jail_child {

@@ -14,6 +14,7 @@
 
 #include "sys/devices.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 
 /* The file system context's own explanation of a failure, if it left one. */
 static void fs_log(int fsfd, struct brig_err *e)
@@ -175,22 +176,36 @@ static const struct {
 };
 
 /* In a user namespace (a userns jail) no device node can be made, and a
- * tmpfs mounted there opens none: dfd/name becomes a bind mount of the
- * host's node (checked to be the device it must be), as LXC does. */
-static int bind_node(int dfd, const char *name, unsigned int major, unsigned int minor,
-		     struct brig_err *e)
+ * tmpfs mounted there opens none: a node becomes a bind mount of the
+ * host's (checked to be the device it must be), as LXC does. The host's
+ * node, bound (detached) before the new /dev is attached: a jail whose
+ * root is the host's would find its own /dev at /dev after. */
+static int host_node(const char *name, unsigned int major, unsigned int minor, struct brig_err *e)
 {
 	cleanup_free char *host = xasprintf("/dev/%s", name);
-	cleanup_close int mfd = -1, f = -1;
+	struct mount_attr dev = { .attr_clr = MOUNT_ATTR_NODEV };
 	struct stat st;
+	int fd;
 
 	if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(major, minor))
 		return brig_err_set(e, 0, "devfs: %s on the host is not the device %u,%u", host, major, minor);
-	f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+	fd = new_bind(AT_FDCWD, host, false, 0, e);
+	/* A root that is the host's was made nodev, its /dev with it. */
+	if (fd >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &dev, sizeof(dev)) < 0) {
+		brig_err_set(e, errno, "devfs: %s: clearing nodev", host);
+		close(TAKE_FD(fd));
+	}
+	return fd;
+}
+
+/* Attach the host's node mfd (host_node) at dfd/name. */
+static int bind_node(int dfd, const char *name, int mfd, struct brig_err *e)
+{
+	cleanup_close int f = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+
 	if (f < 0)
 		return brig_err_set(e, errno, "devfs: /dev/%s", name);
-	mfd = new_bind(AT_FDCWD, host, false, 0, e);
-	if (mfd < 0 || attach_at(mfd, dfd, name, false, e) < 0)
+	if (attach_at(mfd, dfd, name, false, e) < 0)
 		return brig_err_wrap(e, "devfs: /dev/%s", name);
 	return 0;
 }
@@ -207,9 +222,14 @@ static int mount_dev(int tfd, unsigned int sets, const char *ptsopts, struct bri
 				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e);
 	cleanup_close int pts = -1, shm = -1;
 	bool login = sets & DEVFS_LOGIN, bind = false;
+	int nodes[16], r = -1;
 
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
+		nodes[i] = -1;
 	if (dfd < 0)
 		return -1;
+	if (devfs_nnodes > ARRAY_SIZE(nodes))
+		return brig_err_set(e, 0, "devfs: more nodes than room for them");
 	/* Filled while still detached: nothing in the jail can race us. */
 	for (size_t i = 0; i < devfs_nnodes && !bind; i++) {
 		if (!(devfs_nodes[i].set & sets))
@@ -217,7 +237,7 @@ static int mount_dev(int tfd, unsigned int sets, const char *ptsopts, struct bri
 		if (mknodat(dfd, devfs_nodes[i].name, S_IFCHR | 0666,
 			    makedev(devfs_nodes[i].major, devfs_nodes[i].minor)) < 0) {
 			if (errno == EPERM) {
-				bind = true;	/* a user namespace: after the attach, below */
+				bind = true;	/* a user namespace: binds, below */
 				break;
 			}
 			return brig_err_set(e, errno, "devfs: /dev/%s", devfs_nodes[i].name);
@@ -241,14 +261,24 @@ static int mount_dev(int tfd, unsigned int sets, const char *ptsopts, struct bri
 	}
 	shm = new_fs("tmpfs", "mode=1777,size=65536k",
 		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-	if ((login && pts < 0) || shm < 0 || attach(dfd, tfd, e) < 0 ||
-	    (login && attach_at(pts, dfd, "pts", false, e) < 0) || attach_at(shm, dfd, "shm", false, e) < 0)
-		return brig_err_wrap(e, "devfs");
 	for (size_t i = 0; bind && i < devfs_nnodes; i++)
 		if ((devfs_nodes[i].set & sets) &&
-		    bind_node(dfd, devfs_nodes[i].name, devfs_nodes[i].major, devfs_nodes[i].minor, e) < 0)
-			return -1;
-	return 0;
+		    (nodes[i] = host_node(devfs_nodes[i].name, devfs_nodes[i].major, devfs_nodes[i].minor, e)) < 0)
+			goto out;
+	if ((login && pts < 0) || shm < 0 || attach(dfd, tfd, e) < 0 ||
+	    (login && attach_at(pts, dfd, "pts", false, e) < 0) || attach_at(shm, dfd, "shm", false, e) < 0) {
+		brig_err_wrap(e, "devfs");
+		goto out;
+	}
+	for (size_t i = 0; bind && i < devfs_nnodes; i++)
+		if (nodes[i] >= 0 && bind_node(dfd, devfs_nodes[i].name, nodes[i], e) < 0)
+			goto out;
+	r = 0;
+out:
+	for (size_t i = 0; i < devfs_nnodes; i++)
+		if (nodes[i] >= 0)
+			close(nodes[i]);
+	return r;
 }
 
 /* The target of m beneath rootfd; /dev, /proc and /sys are created when
@@ -297,6 +327,47 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	return attach(mfd, tfd, e);
 }
 
+char **jmount_host_below(const char *dir, size_t *n, struct brig_err *e)
+{
+	cleanup_free char *text = NULL;
+	size_t len = strlen(dir);
+	char **v = xcalloc(1, sizeof(*v)), *save = NULL;
+
+	*n = 0;
+	if (read_bounded(AT_FDCWD, "/proc/self/mountinfo", READ_AT, 16 << 20, &text, NULL, e) < 0) {
+		free(v);
+		return NULL;
+	}
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char id[24], mp[4096];
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... (octal escapes left:
+		 * compared as they are, to one another) */
+		if (sscanf(line, "%23s %*s %*s %*s %4095s", id, mp) != 2 || strncmp(mp, dir, len) != 0 ||
+		    mp[len] != '/')
+			continue;
+		v = xrealloc(v, (*n + 2) * sizeof(*v));
+		v[(*n)++] = xasprintf("%s %s", id, mp);
+		v[*n] = NULL;
+	}
+	return v;
+}
+
+bool jmount_is_root(const struct jmount *m)
+{
+	return strcmp(m->target, "/") == 0;
+}
+
+int jmount_root(const struct jmount *m, struct brig_err *e)
+{
+	unsigned long attrs = m->attrs | MOUNT_ATTR_NODEV | (m->ro ? MOUNT_ATTR_RDONLY : 0);
+	int fd = new_bind(AT_FDCWD, m->src, m->recursive, attrs, e);
+
+	return fd < 0 && m->origin ? brig_err_wrap(e, "%s", m->origin) : fd;
+}
+
 int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e)
 {
 	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
@@ -307,7 +378,7 @@ int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return brig_err_set(e, errno, "making the jail's root nodev");
 	for (size_t i = 0; i < n; i++)
-		if (apply_one(rootfd, &m[i], e) < 0)
+		if (!jmount_is_root(&m[i]) && apply_one(rootfd, &m[i], e) < 0)
 			return m[i].origin ? brig_err_wrap(e, "%s", m[i].origin) : -1;
 	return 0;
 }

@@ -18,8 +18,8 @@ enum jm_kind {
 	JM_PROC,	/* procfs, with Docker's read-only and masked paths */
 	JM_SYSFS,	/* read-only sysfs */
 	JM_DEVFS,	/* a minimal private /dev: the one mount not nodev */
-	JM_FDESCFS,	/* fdescfs at /dev/fd: nothing mounted, the links
-			 * of brig's /dev (DEVFS_FD) */
+	JM_FDESCFS,	/* fdescfs at DIR/fd: nothing mounted, the links
+			 * of brig's /dev at DIR (DEVFS_FD) */
 };
 
 struct jmount {
@@ -42,7 +42,21 @@ struct jmount {
 int jmount_parse(const char *line, const char *jail_path, struct jmount *m, struct brig_err *e);
 void jmount_free(struct jmount *m);
 
-/* Mount every entry beneath rootfd, in order. The caller is in its own
+/* Whether m is mounted over the jail's root itself (a nullfs of a base
+ * tree onto path, the jail's first mount: core/spec.c sees to it). */
+bool jmount_is_root(const struct jmount *m);
+/* The root such an m makes: a detached bind of its source, with its
+ * attributes (ro, nosuid...) and nodev; a mount fd, or -1. The caller
+ * attaches it at path in place of path's own tree. */
+int jmount_root(const struct jmount *m, struct brig_err *e);
+
+/* The mounts strictly below the absolute path dir in this mount
+ * namespace, each as "ID MOUNTPOINT" (mountinfo's; the id is never
+ * reused while the mount lives): NULL-ended, *n of them; NULL on error. */
+char **jmount_host_below(const char *dir, size_t *n, struct brig_err *e);
+
+/* Mount every entry beneath rootfd, in order (an entry over the root
+ * itself is skipped: jmount_root made the root). The caller is in its own
  * mount namespace with private propagation. The root and everything
  * under it, and every entry but devfs, are made nodev: a device node
  * works only in brig's own /dev. Errors name the entry. */

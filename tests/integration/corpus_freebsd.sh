@@ -23,34 +23,34 @@ table() {
 	cat <<'EOF'
 appjail-01-default.conf | pass | |
 bastille-01-thin.conf | pass | |
-bastille-02-vnet-bridge.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then vnet.interface made by exec.prestart (VNET)
+bastille-02-vnet-bridge.conf | pass | |
 bastille-03-linux.conf | pass | |
-fbt-01-jid-name.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
-fbt-02-jid-hostname.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours; ${name} of a numeric jail is its JID now)
-fbt-03-name-jid.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
+fbt-01-jid-name.conf | pass | |
+fbt-02-jid-hostname.conf | pass | |
+fbt-03-name-jid.conf | pass | |
 fbt-04-prestop.conf | pass | |
 fbt-05-jid-named-prestop.conf | pass | |
 fbt-06-poststop-jid.conf | pass | |
 hb-01-typical.conf | refused | missing ';' before "interface" | no ';' after ip6.addr: a syntax error for jail(8) too
 hb-02-classic.conf | pass | |
 hb-03-thin-zfs.conf | pass | |
-hb-04-thin-nullfs.conf | known | mounting over the jail's root is not supported | mount.fstab mounts the base onto the jail's root itself (no part of issue 20 covers it yet)
+hb-04-thin-nullfs.conf | pass | |
 hb-05-vnet.conf | pass | |
-hb-06-linux.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
+hb-06-linux.conf | pass | |
 seed-tata.conf | pass | |
 01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | pass | |
-02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | known | path: not set | no path, which jail(8) allows (issue 20: jail(8) behaviours)
+02-freebsd-freebsd-src-usr.sbin-jail-tests-commands.jail.conf | pass | |
 03-paulc-freebsd-ipv6-jail-files-jail.conf | pass | |
-04-hxw-dotfiles-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules); then jib, zfs jail (no Linux meaning); then VNET
+04-hxw-dotfiles-jail-jail.conf | known | cannot open /usr/share/examples/jails/jib | its hooks run FreeBSD's jib script (epairs and bridges by ifconfig: no Linux form here); then a zfs jail (no Linux meaning); then VNET
 05-JozanLeClerc-joe-conf-etc-jail.conf | known | Network is unreachable | its exec.start adds a default route via 10.0.0.254, off-link for its /32 address: FreeBSD's route(8) says "Network is unreachable" too
-06-jojojames-freebsd-files-etc-jail.conf | known | the jail has no interface of that name any more | the jail renames its interface; brig returns an interface only under its recorded name (issue 20: VNET)
+06-jojojames-freebsd-files-etc-jail.conf | pass | |
 07-dang0x5f-dot_files-jail.conf | pass | |
-08-icaksh-shinsha-jail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs.rules)
-09-gmshake-jail-crash-jail.conf | known | cannot open /etc/rc | starts and stops, but /bin/sh /etc/rc is not found in its jails: not yet investigated (test setup or path)
+08-icaksh-shinsha-jail-jail.conf | known | ip: socket: Operation not permitted | a hook configures a network from the jail (a vnet jail's root may only with userns)
+09-gmshake-jail-crash-jail.conf | known | RTNETLINK answers: Operation not permitted | its exec.start configures the jail's interface: a vnet jail's root may only with userns (issue 20: VNET, FreeBSD's default for jails without userns not done); its jails at path / find the test root's stand-in /etc/rc now
 10-tmmvn-bsd-configs-jails-jail.conf | refused | missing ';' before "exec.prestart" | no ';' after mount.fstab: a syntax error for jail(8) too
-11-NeoTorino-FreeBSD-etc-jail.conf | known | fdescfs only at /dev/fd | fdescfs in a Linux compat tree, not at /dev/fd (issue 20: every parameter)
+11-NeoTorino-FreeBSD-etc-jail.conf | pass | |
 12-skhal-lab-net.lab.nuc-jail.conf.d-linux.conf | refused | depends on undefined jail | depends on jails of sibling files: jail(8) fails the jail too
-13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset (issue 20: every parameter, devfs_ruleset and devfs.rules)
+13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | pass | |
 14-BawdyAnarchist-quBSD-jail.conf.d-jails-disp1.conf | refused | cannot include | includes files that are not here: jail(8) refuses too
 15-BawdyAnarchist-quBSD-jail.conf.d-base.conf | pass | |
 16-christian-moerz-eurobsdcon24-jail.conf | refused | cannot include | includes a file that is not here: jail(8) refuses too
@@ -58,14 +58,14 @@ seed-tata.conf | pass | |
 18-FreshPorts-host-init-jail.conf | pass | |
 19-NikolayDachev-jails-jail.conf | refused | cannot redefine parameter "name" | sets name in a named block: jail(8) refuses too
 20-skunkwerks-diy-jails-etc-jail.conf | pass | |
-21-sanyimano-prepare-basejail-jail.conf | known | is not one of FreeBSD's default rulesets | custom devfs_ruleset; then interface ire0, a typo in the file
+21-sanyimano-prepare-basejail-jail.conf | refused | interface ire0 | interface ire0, a typo in the file (for re0): jail(8) fails it too (ifconfig: interface ire0 does not exist)
 22-Rogiel-freebsd-config-files-etc-jail.conf | pass | |
 23-imstrng-freebsd-desktop-jail.conf | pass | |
 24-indgy-app-jail-jail.conf | refused | missing ';' before "exec.stop" | no ';' after exec.start: a syntax error for jail(8) too
-25-jackvz-build-linux-on-freebsd-jail.conf | known | not an IPv4 address | a placeholder address ([busybox-ip]), which jail(8) refuses too
-26-bastille-templates-wazuh-files-jail.conf | known | not an IPv4 address | a placeholder address (%%SERVER_IP%%), which jail(8) refuses too
+25-jackvz-build-linux-on-freebsd-jail.conf | refused | not an IPv4 address | a placeholder address ([busybox-ip]): jail(8) refuses it too (config.c: inet_pton fails, "invalid IP address")
+26-bastille-templates-wazuh-files-jail.conf | refused | not an IPv4 address | a placeholder address (%%SERVER_IP%%): jail(8) refuses it too (config.c: inet_pton fails, "invalid IP address")
 27-thindil-wine-freesbie-jail.conf | pass | |
-28-EduBarbosa1983-confs-jails-jail.conf | known | mounts left | its exec.prestart mounts /dev under the jail's path, which the jail does not see (brig takes the root before prestart) and nothing unmounts (not yet traced)
+28-EduBarbosa1983-confs-jails-jail.conf | pass | |
 29-TheDevtop-jails-etc-jail.conf | pass | |
 30-birmoscow-sp-jails-jail.conf | pass | |
 EOF
@@ -84,20 +84,22 @@ hb-04-thin-nullfs.conf | nic:em0 root:/usr/local/jails/templates/14.2-RELEASE-ba
 hb-05-vnet.conf | bridge:bridge0
 hb-06-linux.conf | nic:em0
 bastille-01-thin.conf | nic:bastille0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-01-thin.fstab:/usr/local/bastille/jails/web/fstab
-bastille-02-vnet-bridge.conf | bridge:bridge0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-02-vnet-bridge.fstab:/usr/local/bastille/jails/vweb/fstab
+bastille-02-vnet-bridge.conf | bridge:bridge0 root:/usr/local/bastille/releases/14.2-RELEASE file:bastille-02-vnet-bridge.fstab:/usr/local/bastille/jails/vweb/fstab file:bastille.devfs.rules:/etc/devfs.rules
 bastille-03-linux.conf | nic:bastille0 file:bastille-03-linux.fstab:/usr/local/bastille/jails/ubu/fstab
 seed-tata.conf | bridge:bridge0 file:seed-base.inc:/etc/jail.conf.d/base.conf hook:seed-jail-epair.sh:/usr/local/libexec/jail-epair.sh hook:seed-jail-net.sh:/usr/local/libexec/jail-net.sh
 01-freebsd-freebsd-src-share-examples-jails-jail.xxx.conf | nic:em0
 03-paulc-freebsd-ipv6-jail-files-jail.conf | bridge:bridge0
-04-hxw-dotfiles-jail-jail.conf | nic:lagg0
+04-hxw-dotfiles-jail-jail.conf | nic:lagg0 file:jail-bpf.devfs.rules:/etc/devfs.rules
 05-JozanLeClerc-joe-conf-etc-jail.conf | bridge:bridge0
 06-jojojames-freebsd-files-etc-jail.conf | nic:lagg0 bridge:bridge0
 07-dang0x5f-dot_files-jail.conf | bridge:vnet
-08-icaksh-shinsha-jail-jail.conf | bridge:bridge0
+08-icaksh-shinsha-jail-jail.conf | bridge:bridge0 file:desktop.devfs.rules:/etc/devfs.rules
 11-NeoTorino-FreeBSD-etc-jail.conf | nic:lo1
+13-BawdyAnarchist-quBSD-zroot-etc-jail.conf | file:qubsd.devfs.rules:/etc/devfs.rules
 18-FreshPorts-host-init-jail.conf | nic:lo1 nic:lo2 nic:lo3 nic:igb0
 19-NikolayDachev-jails-jail.conf | nic:em0
 20-skunkwerks-diy-jails-etc-jail.conf | nic:lo1
+21-sanyimano-prepare-basejail-jail.conf | file:jail-bpf.devfs.rules:/etc/devfs.rules
 22-Rogiel-freebsd-config-files-etc-jail.conf | nic:lo1
 28-EduBarbosa1983-confs-jails-jail.conf | nic:lo1
 30-birmoscow-sp-jails-jail.conf | nic:em0

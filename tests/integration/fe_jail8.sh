@@ -112,6 +112,11 @@ expect_rc 0 jls -j live host.hostname
 expect_eq "jls sees the new hostname" "after" "$OUT"
 expect_rc 1 jail -m name=live path=/ persist host.hostname=after
 expect_grep "live: path cannot be changed after creation" "$ERR"
+# A parameter without effect on Linux changes in the record, as jail(8)'s.
+expect_rc 0 jail -m name=live path="$R" persist host.hostname=after osrelease=13.0-RELEASE
+expect_eq "jail -m osrelease" "live: updated" "$OUT"
+expect_rc 0 jls -j live osrelease
+expect_eq "jls sees the new osrelease" "13.0-RELEASE" "$OUT"
 
 ## jail -r without a jail.conf: jail(8) says nothing of one jail removed,
 ## "not found" of one that does not run.

@@ -13,7 +13,6 @@ try() {	# try CONF-BODY EXPECTED-MESSAGE: start must fail with it (and say
 }
 
 mkdir -p "$T/notroot" && touch "$T/file" && ln -s "$ROOT" "$T/link"
-try "" "j: start: path: not set"
 try "path = \"rel/root\";" "j: start: path: \"rel/root\": not an absolute path"
 try "path = \"$T/missing\";" "j: start: path: $T/missing: No such file or directory"
 try "path = \"$T/file\";" "j: start: path: $T/file: not a directory"
@@ -35,6 +34,9 @@ try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab $T/fs
 printf 'x /mnt zfs rw 0 0\n' >"$T/fstab"
 try "path = \"$ROOT\"; mount.fstab = \"$T/fstab\";" "j: start: mount.fstab $T/fstab: line 1: file system type \"zfs\" is not supported"
 try "path = \"$ROOT\"; mount = \"tmpfs /nowhere tmpfs rw 0 0\";" "j: start: mount: entry 1: /nowhere: No such file or directory"
+# Over the root: a nullfs, and only as the first mount.
+try "path = \"$ROOT\"; mount = \"tmpfs $ROOT/mnt tmpfs rw 0 0\", \"$T/notroot $ROOT nullfs ro 0 0\";" "j: start: mount: entry 2: a mount over the jail's root must be its first mount"
+try "path = \"$ROOT\"; mount = \"tmpfs $ROOT tmpfs rw 0 0\";" "j: start: mount: entry 1: $ROOT: only a nullfs can be mounted over the jail's root"
 # An fstab that is a FIFO is refused, not waited on (bounded: the old code
 # waited for a writer for ever); a symlink to a real one is the admin's.
 mkfifo "$T/fstab.fifo"

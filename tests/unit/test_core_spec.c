@@ -70,8 +70,9 @@ static void test_defaults(void **state)
 	assert_false(sp.userns);
 	assert_false(sp.socket_af);
 	assert_int_equal(sp.nsflags & (CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWUSER), CLONE_NEWUTS | CLONE_NEWNET);
-	assert_int_equal(sp.nmounts, 2);		/* /proc, /sys; no mount.devfs */
-	assert_string_equal(sp.mounts[0].target, "/proc");
+	assert_int_equal(sp.nmounts, 3);		/* path = /: a /dev of brig's, /proc, /sys */
+	assert_string_equal(sp.mounts[0].target, "/dev");
+	assert_string_equal(sp.mounts[1].target, "/proc");
 	spec_free(&sp);
 	ld_free(&l);
 }
@@ -141,17 +142,24 @@ static void test_inherit(void **state)
 	assert_int_equal(sp.nsflags & (CLONE_NEWUTS | CLONE_NEWNET), 0);
 	spec_free(&sp);
 	ld_free(&l);
+	/* No path, as jail(8) allows: the host's / */
+	assert_int_equal(spec_build(model(&l, "j { persist; }"), &sp, &e), 0);
+	assert_string_equal(sp.path, "/");
+	spec_free(&sp);
+	ld_free(&l);
 }
 
 /* Errors name the parameter, with where it was set when they did. */
 static void test_errors(void **state)
 {
 	(void)state;
-	assert_error("j { persist; }", "path: not set");
 	assert_error("j { path = relative; persist; }", "path: \"relative\": not an absolute path");
+	assert_error("j { path = /tmp; persist; mount = \"tmpfs /tmp/x tmpfs rw\", \"/usr /tmp nullfs ro\"; }",
+		     "mount: entry 2: a mount over the jail's root must be its first mount");
 	assert_error("j { path = /; }", "a jail needs persist, exec.start or command");
 	assert_error("j {\n path = /;\n persist;\n devfs_ruleset = 9;\n}\n",
-		     "jail.conf:4:2: devfs_ruleset: 9 is not one of FreeBSD's default rulesets 0-5");
+		     "jail.conf:4:2: devfs_ruleset: ruleset 9 is defined neither by FreeBSD's defaults (1-5) "
+		     "nor in a devfs.rules file");
 	assert_error("j { path = /; persist; ip4.addr = 10.0.0.1, 10.0.0.2, 10.0.0.3, 10.0.0.4, "
 		     "10.0.0.5, 10.0.0.6, 10.0.0.7, 10.0.0.8, 10.0.0.9, 10.0.0.10, 10.0.0.11, "
 		     "10.0.0.12, 10.0.0.13, 10.0.0.14, 10.0.0.15, 10.0.0.16, 10.0.0.17; }",

@@ -61,8 +61,15 @@ static void test_fstab_entries(void **state)
 	assert_int_equal(jmount_parse("fdesc /jails/web/dev/fd fdescfs rw 0 0", "/jails/web", &m, &e), 1);
 	assert_int_equal(m.kind, JM_FDESCFS);
 	jmount_free(&m);
+	/* nullfs over the root (the Handbook's thin jail) */
+	assert_int_equal(jmount_parse("/base /jails/web/ nullfs ro 0 0", "/jails/web", &m, &e), 1);
+	assert_true(jmount_is_root(&m) && m.ro);
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("fdesc /jails/web/compat/dev/fd fdescfs rw 0 0", "/jails/web", &m, &e), 1);
+	assert_string_equal(m.target, "/compat/dev/fd");
+	jmount_free(&m);
 	assert_int_equal(jmount_parse("fdesc /jails/web/mnt fdescfs rw 0 0", "/jails/web", &m, &e), -1);
-	assert_non_null(strstr(e.msg, "only at /dev/fd"));
+	assert_non_null(strstr(e.msg, "fdescfs only in the fd directory of a devfs"));
 	brig_err_clear(&e);
 	/* The jail's path itself must match whole components. */
 	assert_int_equal(jmount_parse("tmpfs /jails/webx/tmp tmpfs rw", "/jails/web", &m, &e), 1);
@@ -97,8 +104,8 @@ static void test_fstab_skip_and_errors(void **state)
 	assert_string_equal(e.msg, "b: the mount point must be an absolute path");
 	assert_int_equal(jmount_parse("/a /j/x/../../etc nullfs rw", "/j", &m, &e), -1);
 	assert_string_equal(e.msg, "/j/x/../../etc: \"..\" in a mount point is refused");
-	assert_int_equal(jmount_parse("/a /j nullfs rw", "/j", &m, &e), -1);
-	assert_string_equal(e.msg, "/j: mounting over the jail's root is not supported");
+	assert_int_equal(jmount_parse("/a /j tmpfs rw", "/j", &m, &e), -1);
+	assert_string_equal(e.msg, "/j: only a nullfs can be mounted over the jail's root");
 	assert_int_equal(jmount_parse("/a /j/b nullfs size=1m", "/j", &m, &e), -1);
 	assert_string_equal(e.msg, "option \"size=1m\" is not supported for a bind (nullfs) mount");
 }

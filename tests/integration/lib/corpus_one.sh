@@ -31,6 +31,12 @@ name=$(basename "$f")
 mk_root() {
 	[ -e "$1/bin/sh" ] && return 0
 	mk_busybox_root "$1"
+	mk_rc "$1"
+}
+# The stand-in rc scripts in root $1 (/: the host's, for a jail whose path
+# is / or unset, as a FreeBSD host has them), where it has none.
+mk_rc() {
+	[ -e "$1/etc/rc" ] && return 0
 	printf '#!/bin/sh\n# stand-in for FreeBSD'"'"'s /etc/rc\nsetsid sleep 2147483647 </dev/null >/dev/null 2>&1 &\n' >"$1/etc/rc"
 	printf '#!/bin/sh\n# stand-in for FreeBSD'"'"'s /etc/rc.shutdown\nexit 0\n' >"$1/etc/rc.shutdown"
 	chmod +x "$1/etc/rc" "$1/etc/rc.shutdown"
@@ -78,6 +84,8 @@ for j in json.load(open(sys.argv[1])):
     path = p.get("path")
     if path and path != "/":
         print("root", path)
+    else:
+        print("rc", "/")
     for k in ("exec.consolelog",):
         v = p.get(k)
         if v:
@@ -100,6 +108,7 @@ PY
 	while read -r what p; do
 		case $what in
 		root) mk_root "$p" ;;
+		rc) mk_rc "$p" ;;
 		dir) mkdir -p "$p" ;;
 		fstab) [ -e "$p" ] || { mkdir -p "$(dirname "$p")"; : >"$p"; } ;;
 		esac
