@@ -5,7 +5,7 @@
 #include "cli/cmds.h"
 
 const struct cli_command cli_commands[] = {
-	{ "config", cmd_config, "config check|show [-f FILE] [--json] [JAIL...]" },
+	{ "config", cmd_config, "config check [-f FILE] | show [-f FILE] [--json] [JAIL...]" },
 	{ "start", cmd_start, "start [-f FILE] [-p N] [-q] [-v] --all | --boot | JAIL..." },
 	{ "stop", cmd_stop, "stop [-f FILE] [-p N] [-q] [-v] --all | JAIL..." },
 	{ "restart", cmd_restart, "restart [-f FILE] [-p N] [-q] [-v] JAIL..." },

@@ -197,8 +197,8 @@ char *jailconf_render(const char *name, const char *path, const char *template,
 	}
 	sb_addf(&out, "# Jail %s, made by `brig create` from template %s (%s).\n"
 		      "# This file is yours to edit; `brig destroy %s` removes it. Every\n"
-		      "# parameter is in brig.conf(5); `brig config check %s` checks it.\n"
-		      "%s {\n", name, template, backend, name, name, name);
+		      "# parameter is in brig.conf(5); `brig config check` checks it.\n"
+		      "%s {\n", name, template, backend, name, name);
 	sb_adds(&out, image_cmd ? intro_image : intro);
 	for (size_t d = 0; d < ARRAY_SIZE(defaults); d++)
 		if (!overridden[d] && !(image_cmd && defaults[d].rc))
