@@ -1,7 +1,7 @@
 # Sourced by the doctor_* tests (after common.sh and jail.sh): a demo-like
 # network (bridge br0 with NAT, an uplink, a DNS server on the gateway,
-# two vnet jails a and b, a with an rdr) and checks of brig doctor's
-# report.
+# two vnet jails a and b, a with an rdr and a web server on the rdr's jail
+# port, started by its exec.start) and checks of brig doctor's report.
 command -v python3 >/dev/null || skip "python3 missing"
 command -v ip >/dev/null || skip "ip missing (the test injects faults with it)"
 
@@ -27,7 +27,7 @@ djail() {
 	ip6.addr = "fd00:80::%s/64"; ip6.defaultrouter = "fd00:80::1"; %s }\n' \
 		"$1" "$ROOT" "$1" "$2" "$2" "${3:-}"
 }
-conf "$(djail a 5 'rdr = "tcp 8080 80";'; djail b 6)"
+conf "$(djail a 5 'rdr = "tcp 8080 80"; exec.start = "/bin/busybox httpd -p 80 -h /";'; djail b 6)"
 echo "nameserver 10.80.0.1" >"$ROOT/etc/resolv.conf"
 expect_rc 0 "$BRIG" start a b
 remember_cgroups a
