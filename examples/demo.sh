@@ -184,7 +184,7 @@ step "Nothing left behind"
 # background, its veth pair with it: give that a moment.
 retry sh -c '! ip -o link show | grep -q " epair_"' || true
 printf '     interfaces: %s (the uplink stays, it is the host'"'"'s)\n' \
-	"$(ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | tr '\n' ' ')"
+	"$(ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | tr '\n' ' ')"
 printf '     jail rules: %s (bridge0 and its NAT rule stay, as declared)\n' \
 	"$(nft list table inet brig 2>/dev/null | grep -c 'comment "jail:' || true)"
 printf '     jail mounts: %s (the thin roots stay at their paths, as ZFS clones do: %s)\n' \
