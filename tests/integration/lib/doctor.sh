@@ -33,29 +33,9 @@ expect_rc 0 "$BRIG" start a b
 remember_cgroups a
 remember_cgroups b
 
-# A DNS server on the gateway: answers every query (SERVFAIL), v4 and v6.
-cat >"$T/dns.py" <<'EOF2'
-import select, socket
-socks = []
-for fam, addr in ((socket.AF_INET, "10.80.0.1"), (socket.AF_INET6, "fd00:80::1")):
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind((addr, 53))
-    socks.append(s)
-open(__import__("sys").argv[1], "w").write("up\n")
-while True:
-    for s in select.select(socks, [], [])[0]:
-        q, peer = s.recvfrom(512)
-        if len(q) >= 12:
-            s.sendto(q[:2] + bytes([0x81, 0x82]) + q[4:6] + b"\0\0\0\0\0\0" + q[12:], peer)
-EOF2
-python3 "$T/dns.py" "$T/dns.up" &
-DNS_PID=$!
-tries=0
-until [ -s "$T/dns.up" ]; do
-	tries=$((tries + 1))
-	[ $tries -lt 100 ] || fail "the test's DNS server did not start"
-	sleep 0.05
-done
+# A DNS server on the gateway, v4 and v6.
+. tests/integration/lib/dns.sh
+dns_server 10.80.0.1 fd00:80::1
 doctor_cleanup() {
 	kill "$DNS_PID" 2>/dev/null
 	[ -z "${PEER_PID:-}" ] || kill "$PEER_PID" 2>/dev/null
