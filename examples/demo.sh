@@ -1,7 +1,10 @@
 #!/bin/sh
 # make demo: the seed's setup, end to end, in a throwaway sandbox.
 #
-# A busybox template; bridge0 (10.10.0.1/24, NAT) in networks.conf; three
+# An uplink (a veth pair to an upstream router's network namespace, the
+# default route through it) and the host's DNS server on 10.10.0.1 (dnsmasq,
+# the sandbox's /etc/resolv.conf), as the seed's host has;
+# a busybox template; bridge0 (10.10.0.1/24, NAT) in networks.conf; three
 # thin jails dns, db and web whose jail.conf.d files include a shared
 # base.conf with $short, $ip4, $gw4, as the seed's do; db depends on dns, web
 # on db; services started by each jail's rc from rc.conf; port 8080 on the
@@ -23,6 +26,11 @@ mount -t tmpfs -o mode=0755 brig-demo "$T"
 # base.conf's exec.consolelog writes /var/log/jail_console_NAME.log, as the
 # seed's does: in the sandbox, that /var/log is a tmpfs of its own.
 mount -t tmpfs -o mode=0755 brig-demo-log /var/log
+# The seed's host resolves through its local DNS server at 10.10.0.1 and
+# its template copies the host's /etc/resolv.conf: so does the sandbox's
+# (a file of its own mounted over /etc/resolv.conf, in its mount namespace).
+echo "nameserver 10.10.0.1" >"$T/resolv.conf"
+mount --bind "$T/resolv.conf" /etc/resolv.conf
 export BRIG_CONFDIR="$T/etc/brig" BRIG_RUNDIR="$T/run/brig" BRIG_STOREDIR="$T/var/lib/brig" BRIG_LOGDIR="$T/var/log/brig"
 mkdir -p "$BRIG_CONFDIR/jail.conf.d"
 ip link set lo up
@@ -55,14 +63,32 @@ retry() {
 	done
 }
 
+UPLINK_PID="" DNS_PID=""
 cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
+	[ -z "$DNS_PID" ] || kill "$DNS_PID" 2>/dev/null || true
+	[ -z "$UPLINK_PID" ] || kill "$UPLINK_PID" 2>/dev/null || true
+	umount /etc/resolv.conf 2>/dev/null || true
 	umount -R -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }
 trap cleanup EXIT
 
 t0=$(date +%s%N)
+
+step "The sandbox's uplink: a veth pair to an upstream router (a network namespace of its own), the default route through it"
+# A real host has one: bridge0's NAT sends the jails' traffic out by it.
+unshare --net sleep 2147483647 &
+UPLINK_PID=$!
+until [ "$(readlink "/proc/$UPLINK_PID/ns/net")" != "$(readlink /proc/self/ns/net)" ]; do
+	sleep 0.01
+done
+ip link add up0 type veth peer name up0p netns "/proc/$UPLINK_PID/ns/net"
+nsenter -t "$UPLINK_PID" -n sh -c 'ip link set lo up && ip addr add 192.0.2.1/24 dev up0p && ip link set up0p up'
+ip addr add 192.0.2.2/24 dev up0
+ip link set up0 up
+ip route add default via 192.0.2.1
+run ip route show default
 
 step "A template from the host's static busybox (no images, no registry)"
 run brig template create base --from busybox
@@ -71,6 +97,15 @@ run brig template ls
 step "networks.conf: bridge0 is the jails' LAN, the host is 10.10.0.1 and masquerades"
 cp "$top/examples/demo/networks.conf" "$BRIG_CONFDIR/networks.conf"
 sed 's/^/     /' "$BRIG_CONFDIR/networks.conf"
+# The host's local DNS server on 10.10.0.1, as the seed's (its address
+# comes with bridge0: --bind-dynamic listens once it is there). It knows
+# the three jails' names; it has no upstream (the sandbox has no Internet).
+dnsmasq --keep-in-foreground --conf-file=/dev/null --pid-file= --no-resolv --no-hosts \
+	--bind-dynamic --listen-address=10.10.0.1 --local=/demo/ --log-facility="$T/dnsmasq.log" \
+	--host-record=dns.demo,10.10.0.10 --host-record=db.demo,10.10.0.20 \
+	--host-record=web.demo,10.10.0.30 &
+DNS_PID=$!
+echo "     the host's DNS server for the jails: dnsmasq on 10.10.0.1:53 (dns.demo, db.demo, web.demo)"
 
 step "base.conf: what every jail shares, as in the seed (\$short, \$ip4, \$gw4)"
 cp "$top/examples/demo/base.conf" "$BRIG_CONFDIR/base.conf"
@@ -127,6 +162,10 @@ step "From web: talk to db over TCP and to dns over UDP"
 run brig exec web nc -w 3 10.10.0.20 5432
 run brig exec web udhcpc -i epair_webb -n -q -f -s /bin/true -t 5 -T 1
 
+step "From web: names through the host's DNS server (the template's /etc/resolv.conf)"
+run brig exec web cat /etc/resolv.conf
+run brig exec web nslookup db.demo
+
 step "brig doctor: the host, then each jail's hops and services (web's rdr probed)"
 run brig doctor
 run brig doctor dns
@@ -141,7 +180,11 @@ step "Stop everything (reverse order)"
 run brig stop --all
 
 step "Nothing left behind"
-printf '     interfaces: %s\n' "$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')"
+# A stopped jail's network namespace is freed by the kernel in the
+# background, its veth pair with it: give that a moment.
+retry sh -c '! ip -o link show | grep -q " epair_"' || true
+printf '     interfaces: %s (the uplink stays, it is the host'"'"'s)\n' \
+	"$(ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | tr '\n' ' ')"
 printf '     jail rules: %s (bridge0 and its NAT rule stay, as declared)\n' \
 	"$(nft list table inet brig 2>/dev/null | grep -c 'comment "jail:' || true)"
 printf '     jail mounts: %s (the thin roots stay at their paths, as ZFS clones do: %s)\n' \

@@ -96,6 +96,15 @@ int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts
 	if (!d)
 		d = st.def;
 	snprintf(seen, sizeof(seen), "%s, init pid %d", jstatus_names[st.status], (int)st.init_pid);
+	if (d && st.status != JSTATUS_DEAD && st.init_pid > 0 &&
+	    !proc_alive(st.init_pid, st.init_start)) {
+		/* Its init gone: one hop names it, the services section's
+		 * first (with the command that reconciles the state); its rdr
+		 * hops are skipped there. */
+		rc = doctor_services(s, d, o, r, e);
+		state_free(&st);
+		return rc;
+	}
 	if (st.status == JSTATUS_DEAD || st.init_pid <= 0 || !proc_alive(st.init_pid, st.init_start)) {
 		dr_add(r, "jail", "running", DR_FAIL, seen, "running, its init alive",
 		       "its init is gone: brig stop %s cleans up, then brig start %s", name, name);
@@ -113,8 +122,8 @@ int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts
 		state_free(&st);
 		return 0;
 	}
-	struct ndr_jail j = { .d = d, .jid = st.jid, .init_pid = st.init_pid, .to = o->to,
-			      .hop = hop, .arg = r };
+	struct ndr_jail j = { .d = d, .started = st.def, .jid = st.jid, .init_pid = st.init_pid,
+			      .to = o->to, .hop = hop, .arg = r };
 
 	rc = net_doctor_jail(&j, e);
 	if (rc == 0 && !jd_on(d, JP_VNET))

@@ -25,6 +25,9 @@ typedef void (*ndr_hop_fn)(void *arg, const char *section, const char *name, enu
 
 struct ndr_jail {
 	const struct jail_def *d;	/* the model checked against */
+	const struct jail_def *started;	/* the one it started with (its state's),
+					 * which brig's rules in place were made
+					 * from; NULL: d */
 	int jid;			/* names its default interfaces */
 	pid_t init_pid;			/* alive: the caller checked */
 	const char *to;			/* --to ADDR[:PORT][/tcp|udp], or NULL */

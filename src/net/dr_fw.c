@@ -237,10 +237,19 @@ static void brig_tables(struct dctx *c, json_t *all)
 			dr_hop(c, "host", hn, NDR_OK, seen, exp, NULL);
 	}
 	{
+		/* Against the rules brig made at the start: a configuration
+		 * changed since is not a fault here (the services section
+		 * warns of it, with the restart that applies it). */
+		struct net_jail m0 = { 0 };
+		struct brig_err pe = { 0 };
+		bool m0_ok = c->j->started && net_jail_parse(c->j->started, &m0, &pe) == 0;
 		cleanup_free char *tag = net_tag_jail(c->name);
-		cleanup_free char *cmds = net_rules_jail(&c->m);
+		cleanup_free char *cmds = net_rules_jail(m0_ok ? &m0 : &c->m);
 		size_t want, have;
 		int r = compare_tag(all, tag, cmds, &want, &have);
+
+		if (m0_ok)
+			net_jail_free(&m0);
 
 		snprintf(seen, sizeof(seen), "%zu rules tagged %s", have, tag);
 		snprintf(exp, sizeof(exp), "%zu rules (rdr)", want);

@@ -12,7 +12,6 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -20,7 +19,7 @@
 #include <unistd.h>
 
 #include "net/dr.h"
-#include "sys/nsrun.h"
+#include "sys/probe.h"
 
 static long long now_ms(void)
 {
@@ -55,34 +54,6 @@ static socklen_t to_sa(const struct nl_addr *a, int port, struct sockaddr_storag
 	s4->sin_port = htons((uint16_t)port);
 	memcpy(&s4->sin_addr, a->addr, 4);
 	return sizeof(*s4);
-}
-
-/* A socket made in namespace nsfd (-1: here). */
-struct mk {
-	int domain, type, proto;
-	int fd;
-};
-
-static int mk_here(void *arg, struct brig_err *e)
-{
-	struct mk *k = arg;
-
-	k->fd = socket(k->domain, k->type | SOCK_CLOEXEC | SOCK_NONBLOCK, k->proto);
-	return k->fd < 0 ? brig_err_set(e, errno, "socket") : 0;
-}
-
-static int mk_socket(int nsfd, int domain, int type, int proto, char *why, size_t n)
-{
-	struct mk k = { domain, type, proto, -1 };
-	struct brig_err e = { 0 };
-	int r = nsfd < 0 ? mk_here(&k, &e)
-			 : ns_run(nsfd, CLONE_NEWNET, "the jail's network namespace", mk_here, &k, &e);
-
-	if (r < 0) {
-		snprintf(why, n, "%s", e.msg);
-		return -1;
-	}
-	return k.fd;
 }
 
 /* Wait for fd to be readable (events) until deadline: 1, 0 on timeout. */
@@ -124,7 +95,7 @@ static int ping_once(int nsfd, const struct nl_addr *dst, int timeout_ms, uint16
 	int fd, rc = 0;
 
 	/* A raw socket: the namespace's ping_group_range need not admit us. */
-	fd = mk_socket(nsfd, dst->family, SOCK_RAW, proto, why, n);
+	fd = probe_socket(nsfd, dst->family, SOCK_RAW, proto, why, n);
 	if (fd < 0)
 		return -1;
 	pkt[0] = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
@@ -190,7 +161,7 @@ static int dns_once(int nsfd, const struct nl_addr *dst, int timeout_ms, char *w
 	struct sockaddr_storage ss;
 	socklen_t sl = to_sa(dst, 53, &ss);
 	long long deadline = now_ms() + timeout_ms;
-	int fd = mk_socket(nsfd, dst->family, SOCK_DGRAM, 0, why, n), rc = 0;
+	int fd = probe_socket(nsfd, dst->family, SOCK_DGRAM, 0, why, n), rc = 0;
 
 	if (fd < 0)
 		return -1;
@@ -233,57 +204,39 @@ int dr_dns(int nsfd, const struct nl_addr *dst, int timeout_ms, char *why, size_
 	return r == 0 && strstr(why, "no answer") ? dns_once(nsfd, dst, timeout_ms, why, n) : r;
 }
 
-int dr_tcp(int nsfd, const struct nl_addr *dst, int port, int timeout_ms, char *why, size_t n)
+/* TCP and UDP: sys/probe's one mechanism, its outcome in doctor's words. */
+static int port_probe(int nsfd, int proto, const struct nl_addr *dst, int port, int timeout_ms,
+		      char *why, size_t n)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = to_sa(dst, port, &ss);
-	int fd = mk_socket(nsfd, dst->family, SOCK_STREAM, 0, why, n), err = 0, rc = 0;
-	socklen_t el = sizeof(err);
+	int err;
+	enum probe_res r = probe_sock(nsfd, proto, (struct sockaddr *)&ss, sl, timeout_ms, &err,
+				      why, n);
 
-	if (fd < 0)
+	if (r == PROBE_CANT)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&ss, sl) == 0) {
-		rc = 1;
-	} else if (errno != EINPROGRESS) {
-		sock_why(errno, port, why, n);
-	} else if (!wait_fd(fd, POLLOUT, now_ms() + timeout_ms)) {
-		snprintf(why, n, "no answer in %d ms (dropped on the way?)", timeout_ms);
-	} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0 || err) {
-		sock_why(err ? err : errno, port, why, n);
-	} else {
-		rc = 1;
-	}
-	if (rc)
+	if (r == PROBE_ANSWERED) {
 		why[0] = '\0';
-	close(fd);
-	return rc;
+		return 1;
+	}
+	if (r == PROBE_SILENT)
+		snprintf(why, n, "no answer in %d ms (open and silent, or dropped)", timeout_ms);
+	else if (err == ETIMEDOUT && proto == IPPROTO_TCP)
+		snprintf(why, n, "no answer in %d ms (dropped on the way?)", timeout_ms);
+	else
+		sock_why(err, port, why, n);
+	return 0;
+}
+
+int dr_tcp(int nsfd, const struct nl_addr *dst, int port, int timeout_ms, char *why, size_t n)
+{
+	return port_probe(nsfd, IPPROTO_TCP, dst, port, timeout_ms, why, n);
 }
 
 int dr_udp(int nsfd, const struct nl_addr *dst, int port, int timeout_ms, char *why, size_t n)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = to_sa(dst, port, &ss);
-	int fd = mk_socket(nsfd, dst->family, SOCK_DGRAM, 0, why, n), rc = 0;
-	uint8_t buf[512];
-
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 || send(fd, "", 0, 0) < 0) {
-		sock_why(errno, port, why, n);
-		close(fd);
-		return 0;
-	}
-	snprintf(why, n, "no answer in %d ms (open and silent, or dropped)", timeout_ms);
-	if (wait_fd(fd, POLLIN, now_ms() + timeout_ms)) {
-		if (recv(fd, buf, sizeof(buf), 0) >= 0) {
-			rc = 1;
-			why[0] = '\0';
-		} else {
-			sock_why(errno, port, why, n);
-		}
-	}
-	close(fd);
-	return rc;
+	return port_probe(nsfd, IPPROTO_UDP, dst, port, timeout_ms, why, n);
 }
 
 /* ---- who answers for an address on a bridge ---- */

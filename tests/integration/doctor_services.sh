@@ -31,9 +31,14 @@ ip link set up0p up
 ip link set up0 up
 ip route add default via 192.0.2.1
 ip -6 route add default via 2001:db8:1::1
+# The jails resolve through a DNS server on their gateway (doctor checks it).
+echo "nameserver 10.10.0.1" >"$ROOT/etc/resolv.conf"
 expect_rc 0 "$BRIG" start web cli
 remember_cgroups web
 remember_cgroups cli
+. tests/integration/lib/dns.sh
+dns_server 10.10.0.1
+trap 'kill "$DNS_PID" 2>/dev/null; jail_safety_net' EXIT
 init=$(jstate "$BRIG_RUNDIR/web/state" init)
 
 # serve NAME PROTO ADDR [V6ONLY]: a socket of the jail's (in its network

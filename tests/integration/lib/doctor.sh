@@ -1,7 +1,7 @@
 # Sourced by the doctor_* tests (after common.sh and jail.sh): a demo-like
 # network (bridge br0 with NAT, an uplink, a DNS server on the gateway,
-# two vnet jails a and b, a with an rdr) and checks of brig doctor's
-# report.
+# two vnet jails a and b, a with an rdr and a web server on the rdr's jail
+# port, started by its exec.start) and checks of brig doctor's report.
 command -v python3 >/dev/null || skip "python3 missing"
 command -v ip >/dev/null || skip "ip missing (the test injects faults with it)"
 
@@ -27,35 +27,15 @@ djail() {
 	ip6.addr = "fd00:80::%s/64"; ip6.defaultrouter = "fd00:80::1"; %s }\n' \
 		"$1" "$ROOT" "$1" "$2" "$2" "${3:-}"
 }
-conf "$(djail a 5 'rdr = "tcp 8080 80";'; djail b 6)"
+conf "$(djail a 5 'rdr = "tcp 8080 80"; exec.start = "/bin/busybox httpd -p 80 -h /";'; djail b 6)"
 echo "nameserver 10.80.0.1" >"$ROOT/etc/resolv.conf"
 expect_rc 0 "$BRIG" start a b
 remember_cgroups a
 remember_cgroups b
 
-# A DNS server on the gateway: answers every query (SERVFAIL), v4 and v6.
-cat >"$T/dns.py" <<'EOF2'
-import select, socket
-socks = []
-for fam, addr in ((socket.AF_INET, "10.80.0.1"), (socket.AF_INET6, "fd00:80::1")):
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind((addr, 53))
-    socks.append(s)
-open(__import__("sys").argv[1], "w").write("up\n")
-while True:
-    for s in select.select(socks, [], [])[0]:
-        q, peer = s.recvfrom(512)
-        if len(q) >= 12:
-            s.sendto(q[:2] + bytes([0x81, 0x82]) + q[4:6] + b"\0\0\0\0\0\0" + q[12:], peer)
-EOF2
-python3 "$T/dns.py" "$T/dns.up" &
-DNS_PID=$!
-tries=0
-until [ -s "$T/dns.up" ]; do
-	tries=$((tries + 1))
-	[ $tries -lt 100 ] || fail "the test's DNS server did not start"
-	sleep 0.05
-done
+# A DNS server on the gateway, v4 and v6.
+. tests/integration/lib/dns.sh
+dns_server 10.80.0.1 fd00:80::1
 doctor_cleanup() {
 	kill "$DNS_PID" 2>/dev/null
 	[ -z "${PEER_PID:-}" ] || kill "$PEER_PID" 2>/dev/null
