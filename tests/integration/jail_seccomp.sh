@@ -10,11 +10,14 @@ command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
 cat >"$T/probe.c" <<'EOF'
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -46,8 +49,34 @@ static long sys32(long nr, long b, long c, long d)
 
 static unsigned int sockargs[3];	/* in .bss: below 4 GiB, readable by int 0x80 */
 
+static struct fsxattr fsx;	/* in .bss too, for the 32-bit ioctl */
+
+/* FS_IOC_FSSETXATTR on the probe itself, setting back what
+ * FS_IOC_FSGETXATTR read (a change of nothing: it works where the
+ * filesystem has the command), the command's upper half set to high. */
+static long fsx_set(unsigned long high, int abi32)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0 || ioctl(fd, FS_IOC_FSGETXATTR, &fsx) < 0)
+		return -1;
+	if (abi32)	/* i386 ioctl(2) */
+		return sys32(54, fd, FS_IOC_FSSETXATTR, (long)(unsigned long)&fsx);
+	return syscall(SYS_ioctl, fd, high | FS_IOC_FSSETXATTR, &fsx);
+}
+
 static long run(const char *c)
 {
+	if (!strcmp(c, "fsgetxattr")) {
+		int fd = open("/proc/self/exe", O_RDONLY | O_NONBLOCK);
+		return fd < 0 ? -1 : ioctl(fd, FS_IOC_FSGETXATTR, &fsx);
+	}
+	if (!strcmp(c, "fssetxattr"))
+		return fsx_set(0, 0);
+	if (!strcmp(c, "fssetxattr_highbits"))
+		return fsx_set(1UL << 32, 0);
+	if (!strcmp(c, "fssetxattr32"))
+		return fsx_set(0, 1);
 	if (!strcmp(c, "io_uring_setup")) {
 		char params[120] = { 0 };
 		return syscall(425, 1, params);
@@ -233,6 +262,17 @@ fi
 
 # personality(2): only Linux's own personalities (Docker's list).
 refused personality_rie EPERM
+
+# ioctl(FS_IOC_FSSETXATTR) would let a jail of the host's user namespace
+# move its files out of its quota's project (doc/store.md, "Quotas"):
+# EPERM in every jail, whatever the upper half of the command (the kernel
+# reads an unsigned int) and from the 32-bit ABI; reading works.
+if real fsgetxattr; then
+	works fsgetxattr
+	real fssetxattr && refused fssetxattr EPERM
+	real fssetxattr_highbits && refused fssetxattr_highbits EPERM
+	real fssetxattr32 && refused fssetxattr32 EPERM
+fi
 
 # Docker's refusals: keyrings, BPF, perf, userfaultfd, kexec, handles,
 # NUMA policy, other processes' memory, new namespaces.
