@@ -77,6 +77,14 @@ static long run(const char *c)
 		return fsx_set(1UL << 32, 0);
 	if (!strcmp(c, "fssetxattr32"))
 		return fsx_set(0, 1);
+	if (!strcmp(c, "projid0")) {	/* the probe to project 0 */
+		int fd = open("/proc/self/exe", O_RDONLY | O_NONBLOCK);
+
+		if (fd < 0 || ioctl(fd, FS_IOC_FSGETXATTR, &fsx) < 0)
+			return -1;
+		fsx.fsx_projid = 0;
+		return ioctl(fd, FS_IOC_FSSETXATTR, &fsx);
+	}
 	if (!strcmp(c, "io_uring_setup")) {
 		char params[120] = { 0 };
 		return syscall(425, 1, params);
@@ -189,8 +197,28 @@ int main(int argc, char **argv)
 EOF
 cc -static -O1 -o "$ROOT/bin/probe" "$T/probe.c" || fail "the probe does not build"
 
+# A root on a filesystem with project ids (xfs keeps them without quotas;
+# on a sparse loop file, mounted in the test's namespace; the loop device
+# is the machine's: detached whatever happens), its probe in project 7.
+loopdev=
+if command -v losetup >/dev/null && command -v mkfs.xfs >/dev/null && [ -e /dev/loop-control ] &&
+	grep -qw xfs /proc/filesystems; then
+	truncate -s 320M "$T/pq.img"
+	mkfs.xfs -q "$T/pq.img" || fail "mkfs.xfs"
+	loopdev=$(losetup -f --show "$T/pq.img")
+	trap 'jail_safety_net; umount -l "$T/pq" 2>/dev/null; losetup -d "$loopdev"' EXIT
+	mkdir -p "$T/pq"
+	mount -t xfs "$loopdev" "$T/pq" || fail "mount xfs"
+	mk_busybox_root "$T/pq"
+	cp "$ROOT/bin/probe" "$T/pq/bin/probe"
+	chattr -p 7 "$T/pq/bin/probe"
+else
+	echo "no loop device, xfs or mkfs.xfs (xfsprogs): the project id of a file is not tried" >&2
+fi
+
 conf "j { path = \"$ROOT\"; persist; }
-af { path = \"$ROOT\"; persist; allow.socket_af; }"
+af { path = \"$ROOT\"; persist; allow.socket_af; }
+pq { path = \"$T/pq\"; persist; }"
 expect_rc 0 "$BRIG" start j
 remember_cgroups j
 expect_rc 0 "$BRIG" start af
@@ -274,6 +302,17 @@ if real fsgetxattr; then
 	real fssetxattr32 && refused fssetxattr32 EPERM
 fi
 
+# The way out of a quota itself: the jail's root moves a file of its
+# project (7) to project 0, which the host can do.
+if [ -n "$loopdev" ]; then
+	expect_rc 0 "$BRIG" start pq
+	remember_cgroups pq
+	expect_eq "projid0 in jail pq" EPERM "$(jail pq projid0)"
+	expect_eq "the probe's project" 7 "$(lsattr -p "$T/pq/bin/probe" | awk '{ print $1 }')"
+	expect_eq "projid0 on the host" "projid0 ok" "$("$T/pq/bin/probe" projid0)"
+	expect_eq "the probe's project, moved by the host" 0 "$(lsattr -p "$T/pq/bin/probe" | awk '{ print $1 }')"
+fi
+
 # Docker's refusals: keyrings, BPF, perf, userfaultfd, kexec, handles,
 # NUMA policy, other processes' memory, new namespaces.
 refused keyctl EPERM
@@ -311,4 +350,5 @@ expect_rc 0 "$BRIG" exec j sh -c 'grep Seccomp: /proc/1/status /proc/self/status
 expect_eq "filter mode" 2 "$(printf '%s\n' "$OUT" | awk '{ print $2 }' | sort -u)"
 
 expect_rc 0 "$BRIG" stop --all
+[ -z "$loopdev" ] || umount "$T/pq" || fail "the loop filesystem is busy"
 assert_clean
