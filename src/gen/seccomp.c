@@ -22,13 +22,24 @@
  *     namespace gets the mount and namespace calls with it, which the
  *     kernel then checks against that namespace), allow.socket_af
  *     (every socket family, as FreeBSD's parameter of that name) and
- *     CAP_NET_RAW (allow.raw_sockets: raw IP and packet sockets).
+ *     CAP_NET_RAW (allow.raw_sockets: raw IP and packet sockets);
+ *   - ioctl(FS_IOC_FSSETXATTR) fails with EPERM in every jail (prefix()):
+ *     with it a jail of the host's user namespace (CAP_FOWNER, and the
+ *     kernel lets the initial user namespace change fsx_projid) could move
+ *     its files out of the project that holds its `quota` (store/
+ *     projquota.c). A jail of its own user namespace cannot change the
+ *     project anyway, but refusing the command in every jail keeps one
+ *     rule for all: what else it sets (xflags, extent sizes) is xfs_io's
+ *     chattr; e2fsprogs' chattr (and allow.chflags' +i/+a) use
+ *     FS_IOC_SETFLAGS, still allowed, and FS_IOC_FSGETXATTR (lsattr -p,
+ *     xfs_io stat) too.
  * No action kills: a refused call returns an error.
  *
  * Usage: seccomp-gen OUT.bin (the format is in sys/seccomp.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
@@ -332,6 +343,15 @@ static uint32_t last_known(uint32_t arch)
  * cannot say it: per architecture,
  *   - a number past the last system call libseccomp knows: ENOSYS (on
  *     x86-64 this includes every x32 call: brig's jails have no x32 ABI);
+ *   - ioctl(FS_IOC_FSSETXATTR): EPERM, compared on the low half of
+ *     args[1] only. The kernel takes the command as an unsigned int
+ *     (fs/ioctl.c, and compat_sys_ioctl), so the upper half is noise a
+ *     caller may set; libseccomp compares all 64 bits (a masked EQ
+ *     matches only values whose upper half is what the datum says), so
+ *     a rule of its own would miss 1 << 32 | FS_IOC_FSSETXATTR. Every
+ *     other command goes on to libseccomp's program, which allows ioctl
+ *     whole. (The 32-bit ABI's FS_IOC_FSSETXATTR is the same number:
+ *     struct fsxattr has no pointer nor long.)
  *   - the 32-bit x86 socketcall(SYS_SOCKET): its arguments are in memory,
  *     where a filter cannot read the family (libseccomp would allow it
  *     whole, as Docker's profile does): EPERM unless every family and
@@ -352,14 +372,28 @@ static size_t prefix(struct sock_filter *f, bool any_af)
 	f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	for (size_t a = 0; a < N(arches); a++) {
 		int sc = seccomp_syscall_resolve_name_arch(arches[a], "socketcall");
+		int io = seccomp_syscall_resolve_name_arch(arches[a], "ioctl");
 		bool split = sc >= 0 && !any_af;
-		/* jeq arch; ld nr; jgt last; [jeq socketcall; ld a0; jeq 1]; ja */
-		size_t len = split ? 7 : 4;
+		/* jeq arch; ld nr; jgt last; [jeq ioctl; ld a1; jeq FSSETXATTR];
+		 * [jeq socketcall; ld a0; jeq 1]; ja */
+		size_t len = 4 + (io >= 0 ? 3 : 0) + (split ? 3 : 0);
 
 		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, arches[a], 0, len - 1);
 		f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 		enosys_at[ne++] = n;
 		f[n++] = JUMP(BPF_JMP | BPF_JGT | BPF_K, last_known(arches[a]), 0, 0);
+		if (io >= 0) {
+			f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)io, 0, 2);
+			/* the low half of args[1]: the kernel's cmd is an
+			 * unsigned int, whatever the upper half holds */
+			f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS,
+				      offsetof(struct seccomp_data, args) + sizeof(uint64_t));
+			eperm_at[np++] = n;
+			/* any other command: on past the socketcall check
+			 * (which would compare the command) to the ja */
+			f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, FS_IOC_FSSETXATTR, 0,
+				      split ? 3 : 0);
+		}
 		if (split) {
 			f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)sc, 0, 2);
 			/* the low half of args[0] (x86 is little-endian) */

@@ -10,11 +10,14 @@ command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
 cat >"$T/probe.c" <<'EOF'
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -46,8 +49,42 @@ static long sys32(long nr, long b, long c, long d)
 
 static unsigned int sockargs[3];	/* in .bss: below 4 GiB, readable by int 0x80 */
 
+static struct fsxattr fsx;	/* in .bss too, for the 32-bit ioctl */
+
+/* FS_IOC_FSSETXATTR on the probe itself, setting back what
+ * FS_IOC_FSGETXATTR read (a change of nothing: it works where the
+ * filesystem has the command), the command's upper half set to high. */
+static long fsx_set(unsigned long high, int abi32)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0 || ioctl(fd, FS_IOC_FSGETXATTR, &fsx) < 0)
+		return -1;
+	if (abi32)	/* i386 ioctl(2) */
+		return sys32(54, fd, FS_IOC_FSSETXATTR, (long)(unsigned long)&fsx);
+	return syscall(SYS_ioctl, fd, high | FS_IOC_FSSETXATTR, &fsx);
+}
+
 static long run(const char *c)
 {
+	if (!strcmp(c, "fsgetxattr")) {
+		int fd = open("/proc/self/exe", O_RDONLY | O_NONBLOCK);
+		return fd < 0 ? -1 : ioctl(fd, FS_IOC_FSGETXATTR, &fsx);
+	}
+	if (!strcmp(c, "fssetxattr"))
+		return fsx_set(0, 0);
+	if (!strcmp(c, "fssetxattr_highbits"))
+		return fsx_set(1UL << 32, 0);
+	if (!strcmp(c, "fssetxattr32"))
+		return fsx_set(0, 1);
+	if (!strcmp(c, "projid0")) {	/* the probe to project 0 */
+		int fd = open("/proc/self/exe", O_RDONLY | O_NONBLOCK);
+
+		if (fd < 0 || ioctl(fd, FS_IOC_FSGETXATTR, &fsx) < 0)
+			return -1;
+		fsx.fsx_projid = 0;
+		return ioctl(fd, FS_IOC_FSSETXATTR, &fsx);
+	}
 	if (!strcmp(c, "io_uring_setup")) {
 		char params[120] = { 0 };
 		return syscall(425, 1, params);
@@ -160,8 +197,28 @@ int main(int argc, char **argv)
 EOF
 cc -static -O1 -o "$ROOT/bin/probe" "$T/probe.c" || fail "the probe does not build"
 
+# A root on a filesystem with project ids (xfs keeps them without quotas;
+# on a sparse loop file, mounted in the test's namespace; the loop device
+# is the machine's: detached whatever happens), its probe in project 7.
+loopdev=
+if command -v losetup >/dev/null && command -v mkfs.xfs >/dev/null && [ -e /dev/loop-control ] &&
+	grep -qw xfs /proc/filesystems; then
+	truncate -s 320M "$T/pq.img"
+	mkfs.xfs -q "$T/pq.img" || fail "mkfs.xfs"
+	loopdev=$(losetup -f --show "$T/pq.img")
+	trap 'jail_safety_net; umount -l "$T/pq" 2>/dev/null; losetup -d "$loopdev"' EXIT
+	mkdir -p "$T/pq"
+	mount -t xfs "$loopdev" "$T/pq" || fail "mount xfs"
+	mk_busybox_root "$T/pq"
+	cp "$ROOT/bin/probe" "$T/pq/bin/probe"
+	chattr -p 7 "$T/pq/bin/probe"
+else
+	echo "no loop device, xfs or mkfs.xfs (xfsprogs): the project id of a file is not tried" >&2
+fi
+
 conf "j { path = \"$ROOT\"; persist; }
-af { path = \"$ROOT\"; persist; allow.socket_af; }"
+af { path = \"$ROOT\"; persist; allow.socket_af; }
+pq { path = \"$T/pq\"; persist; }"
 expect_rc 0 "$BRIG" start j
 remember_cgroups j
 expect_rc 0 "$BRIG" start af
@@ -234,6 +291,28 @@ fi
 # personality(2): only Linux's own personalities (Docker's list).
 refused personality_rie EPERM
 
+# ioctl(FS_IOC_FSSETXATTR) would let a jail of the host's user namespace
+# move its files out of its quota's project (doc/store.md, "Quotas"):
+# EPERM in every jail, whatever the upper half of the command (the kernel
+# reads an unsigned int) and from the 32-bit ABI; reading works.
+if real fsgetxattr; then
+	works fsgetxattr
+	real fssetxattr && refused fssetxattr EPERM
+	real fssetxattr_highbits && refused fssetxattr_highbits EPERM
+	real fssetxattr32 && refused fssetxattr32 EPERM
+fi
+
+# The way out of a quota itself: the jail's root moves a file of its
+# project (7) to project 0, which the host can do.
+if [ -n "$loopdev" ]; then
+	expect_rc 0 "$BRIG" start pq
+	remember_cgroups pq
+	expect_eq "projid0 in jail pq" EPERM "$(jail pq projid0)"
+	expect_eq "the probe's project" 7 "$(lsattr -p "$T/pq/bin/probe" | awk '{ print $1 }')"
+	expect_eq "projid0 on the host" "projid0 ok" "$("$T/pq/bin/probe" projid0)"
+	expect_eq "the probe's project, moved by the host" 0 "$(lsattr -p "$T/pq/bin/probe" | awk '{ print $1 }')"
+fi
+
 # Docker's refusals: keyrings, BPF, perf, userfaultfd, kexec, handles,
 # NUMA policy, other processes' memory, new namespaces.
 refused keyctl EPERM
@@ -271,4 +350,5 @@ expect_rc 0 "$BRIG" exec j sh -c 'grep Seccomp: /proc/1/status /proc/self/status
 expect_eq "filter mode" 2 "$(printf '%s\n' "$OUT" | awk '{ print $2 }' | sort -u)"
 
 expect_rc 0 "$BRIG" stop --all
+[ -z "$loopdev" ] || umount "$T/pq" || fail "the loop filesystem is busy"
 assert_clean
