@@ -13,6 +13,7 @@
 
 #include "sys/cgstat.h"
 #include "sys/netlink.h"
+#include "sys/nsrun.h"
 #include "sys/procsum.h"
 #include "util/mem.h"
 
@@ -58,24 +59,16 @@ static long long uptime_ms(unsigned long long start)
  * apart: its fields stay -1. */
 static int net_usage(const char *name, pid_t pid, struct jail_usage *u, struct brig_err *e)
 {
-	static struct stat self;
-	char path[64];
-	struct stat jail;
 	struct nl_link_stats ls;
 	struct nl nl;
 	cleanup_close int fd = -1;
 	int r;
 
-	if (!self.st_ino && stat("/proc/self/ns/net", &self) < 0)
-		return brig_err_set(e, errno, "%s: usage: /proc/self/ns/net", name);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	if (stat(path, &jail) < 0)	/* ENOENT: its init is gone */
-		return brig_err_set(e, errno == ENOENT ? ESRCH : errno, "%s: usage: %s", name, path);
-	if (self.st_ino == jail.st_ino && self.st_dev == jail.st_dev)
+	r = ns_open_net(pid, &fd, e);
+	if (r < 0)
+		return brig_err_wrap(e, "%s: usage", name);
+	if (r == 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return brig_err_set(e, errno, "%s: usage: %s", name, path);
 	if (nl_open_netns(&nl, fd, e) < 0)
 		return brig_err_wrap(e, "%s: usage", name);
 	r = nl_link_stats(&nl, &ls, e);

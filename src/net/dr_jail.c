@@ -15,6 +15,7 @@
 
 #include "net/dr.h"
 #include "net/net.h"
+#include "sys/nsrun.h"
 #include "util/beneath.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -74,23 +75,14 @@ const char *dr_fmt(const struct nl_addr *a, bool len, char *buf, size_t size)
 	return buf;
 }
 
-/* The jail's network namespace, not the host's. */
+/* The jail's network namespace, not the host's (-1: none of its own,
+ * or its init is gone). */
 static int open_netns(pid_t pid)
 {
-	char path[64];
-	struct stat self, jail;
+	struct brig_err ig = { 0 };
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &jail) < 0 || stat("/proc/thread-self/ns/net", &self) < 0 ||
-	    (jail.st_ino == self.st_ino && jail.st_dev == self.st_dev)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return ns_open_net(pid, &fd, &ig) > 0 ? fd : -1;
 }
 
 /* "a, b" of the addresses of family on ifindex in list v (with lengths). */

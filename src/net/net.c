@@ -12,6 +12,7 @@
 
 #include "net/model.h"
 #include "sys/nft.h"
+#include "sys/nsrun.h"
 #include "sys/sysctl_net.h"
 #include "util/mem.h"
 
@@ -23,25 +24,13 @@
  * the host's. */
 static int open_jail_netns(pid_t pid, struct brig_err *e)
 {
-	char path[64];
-	struct stat self, jail;
-	int fd;
+	int fd, r = ns_open_net(pid, &fd, e);
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return brig_err_set(e, errno, "opening the network namespace of the jail's "
-				    "init (pid %d)", (int)pid);
-	if (fstat(fd, &jail) < 0 || stat("/proc/thread-self/ns/net", &self) < 0) {
-		brig_err_set(e, errno, "checking the jail's network namespace");
-		close(fd);
-		return -1;
-	}
-	if (jail.st_ino == self.st_ino && jail.st_dev == self.st_dev) {
-		close(fd);
+	if (r < 0)
+		return brig_err_wrap(e, "the jail's init");
+	if (r == 0)
 		return brig_err_set(e, 0, "the jail's init (pid %d) has no network namespace of "
 				    "its own", (int)pid);
-	}
 	return fd;
 }
 

@@ -4,7 +4,35 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+int ns_open_net(pid_t pid, int *fd, struct brig_err *e)
+{
+	char path[64];
+	struct stat self, it;
+
+	*fd = -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return brig_err_set(e, errno == ENOENT ? ESRCH : errno,
+				    "opening the network namespace of pid %d", (int)pid);
+	if (fstat(*fd, &it) < 0 || stat("/proc/thread-self/ns/net", &self) < 0) {
+		int r = brig_err_set(e, errno, "checking the network namespace of pid %d", (int)pid);
+
+		close(*fd);
+		*fd = -1;
+		return r;
+	}
+	if (it.st_ino == self.st_ino && it.st_dev == self.st_dev) {
+		close(*fd);
+		*fd = -1;
+		return 0;
+	}
+	return 1;
+}
 
 int ns_run(int fd, int nstype, const char *what, int (*fn)(void *arg, struct brig_err *e),
 	   void *arg, struct brig_err *e)

@@ -3,7 +3,16 @@
 #ifndef BRIG_SYS_NSRUN_H
 #define BRIG_SYS_NSRUN_H
 
+#include <sys/types.h>
+
 #include "util/err.h"
+
+/* The network namespace of process pid (a jail's init) as *fd, refusing
+ * this thread's own: 1 with *fd open; 0 with *fd = -1 when pid is in this
+ * thread's network namespace (a jail without a network of its own must
+ * not have its network acted on in the host's); -1 with e set when it
+ * cannot be opened (ESRCH: pid is gone). */
+int ns_open_net(pid_t pid, int *fd, struct brig_err *e);
 
 /* Enter the namespace of type nstype (CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC) that fd
  * names (a namespace file or a pidfd), run fn(arg, e), and come back to
