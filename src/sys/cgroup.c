@@ -190,11 +190,16 @@ static void group_setup(const char *dir, const char *parent)
 			}
 		return;
 	}
-	if (read_line(dir, "cpuset.mems", buf, sizeof(buf)) == 0 && !buf[0]) {
-		if (read_line(parent, "cpuset.mems", buf, sizeof(buf)) == 0)
-			write_str(dir, "cpuset.mems", buf);
-		if (read_line(parent, "cpuset.cpus", buf, sizeof(buf)) == 0)
-			write_str(dir, "cpuset.cpus", buf);
+	/* Each file on its own: another brig making a sibling group may have
+	 * written brig's group's mems and not yet its cpus (parallel starts:
+	 * a jail joining a group whose cpus are empty got ENOSPC). The caller
+	 * sets the parent up first, so what is copied is never empty. */
+	for (size_t i = 0; i < 2; i++) {
+		const char *f = i ? "cpuset.cpus" : "cpuset.mems";
+
+		if (read_line(dir, f, buf, sizeof(buf)) == 0 && !buf[0] &&
+		    read_line(parent, f, buf, sizeof(buf)) == 0)
+			write_str(dir, f, buf);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "sys/cgroup.h"
 #include "sys/limits.h"
 
 static char root[] = "/tmp/brig-limits.XXXXXX";
@@ -191,10 +192,52 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+
+/* A v1 cpuset group is made with its parent's CPUs and memory nodes,
+ * each file on its own: another brig may have written brig's group's
+ * mems and not yet its cpus (parallel starts got ENOSPC joining a group
+ * whose cpus were empty). */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_cpuset_half_made_parent(void **state)
+{
+	static const char *const files[] = { "cpuset.mems", "cpuset.cpus", NULL };
+	char *grand = mkgroup("cs", files), *parent = mkgroup("cs/brig", files);
+	char *jail = mkgroup("cs/brig/web", files);
+	struct brig_err e = { 0 };
+
+	(void)state;
+	/* An empty cpuset file reads as a newline, as the kernel's do. */
+	write_file(jail, "cpuset.mems", "\n");
+	write_file(jail, "cpuset.cpus", "\n");
+	write_file(parent, "cpuset.cpus", "\n");
+	write_file(grand, "cpuset.mems", "0\n");
+	write_file(grand, "cpuset.cpus", "0-1\n");
+	write_file(parent, "cpuset.mems", "0\n");	/* cpus not yet */
+	assert_int_equal(cgroup_create(jail, &e), 0);
+	assert_string_equal(slurp(parent, "cpuset.cpus"), "0-1");
+	assert_string_equal(slurp(jail, "cpuset.cpus"), "0-1");
+	assert_string_equal(slurp(jail, "cpuset.mems"), "0");
+	free(grand);
+	free(parent);
+	free(jail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_cpuset_half_made_parent),
 		cmocka_unit_test(test_v1),
 		cmocka_unit_test(test_events),
 	};
