@@ -162,8 +162,21 @@ int cmd_doctor(int argc, char **argv)
 	struct dr_opts o = { 0 };
 	const char *file = NULL;
 	bool all = false, json = false;
+	static char rdr_arg[32];
 	int c;
 
+	/* --rdr [PORT], as brig(8) writes it: a number right after --rdr is
+	 * its port (getopt takes an optional argument only as --rdr=PORT). */
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--rdr") == 0 && argv[i + 1][0] &&
+		    strspn(argv[i + 1], "0123456789") == strlen(argv[i + 1]) &&
+		    strlen(argv[i + 1]) < 8) {
+			snprintf(rdr_arg, sizeof(rdr_arg), "--rdr=%s", argv[i + 1]);
+			argv[i] = rdr_arg;
+			memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 2) * sizeof(*argv));
+			argv[--argc] = NULL;
+			break;
+		}
 	while ((c = getopt_long(argc, argv, "f:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f':

@@ -108,6 +108,10 @@ assert all(h["fix"] is None for h in hops), hops
 expect_rc 0 "$BRIG" doctor --rdr=8080 web
 expect_eq "--rdr 8080: through the host port" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from the host, through its port, tcp 127.0.0.1:8080')"
+# The issue's own syntax: JAIL first, a port after --rdr.
+expect_rc 0 "$BRIG" doctor web --rdr 8080
+expect_eq "web --rdr 8080: through the host port" OK \
+	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv4): from the host, through its port, tcp 127.0.0.1:8080')"
 expect_eq "--rdr 8080: straight to the jail" OK \
 	"$(hop "$OUT" 'rdr "tcp 8080 80" (IPv6): from the host, straight to the jail, tcp [fd00:10::4]:80')"
 expect_eq "--rdr 8080: through the uplink address" OK \
