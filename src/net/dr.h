@@ -16,6 +16,13 @@ struct dr_if {
 	const struct net_bridge *decl;	/* networks.conf's, NULL: undeclared */
 };
 
+/* How long the jail's own probes (gateway, nameservers) wait. */
+#define DR_PROBE_MS 300
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000	/* <linux/if.h>: the carrier is there */
+#endif
+
 struct dctx {
 	const struct ndr_jail *j;
 	const struct jail_def *d;
@@ -41,6 +48,25 @@ char *dr_nwhere(const struct dctx *c, const char *bridge, enum nparam id);
 /* "10.0.0.1" or with its length "10.0.0.1/24": a static buffer per call
  * site is the caller's. */
 const char *dr_fmt(const struct nl_addr *a, bool len, char *buf, size_t size);
+/* "a, b" of the addresses of family on ifindex in list v (with lengths),
+ * link-local IPv6 left out; NULL: none; caller frees. */
+char *dr_addrs_text(const struct nl_addr *v, const int *idx, size_t n, int ifindex, int family);
+/* The fix that remakes the jail's network, in buf. */
+const char *dr_restart_fix(struct dctx *c, char *buf, size_t n);
+/* The name of the jail's interface of index ifindex in ifn ("?": none
+ * doctor knows). */
+void dr_jname(const struct dctx *c, int ifindex, char ifn[IF_NAMESIZE]);
+
+/* The hops of each part, in the order net_doctor_jail (dr_jail.c) takes
+ * them: the host end of each veth pair and its bridge (dr_link.c); a
+ * shared-IP jail's addresses on the host (dr_shared.c); /etc/resolv.conf
+ * and its nameservers (dr_resolv.c); --to, parsed before any hop
+ * (dr_to.c). */
+void dr_link(struct dctx *c);
+void dr_shared(struct dctx *c);
+void dr_resolv(struct dctx *c);
+int dr_to_parse(const char *to, struct nl_addr *a, int *port, int *proto, struct brig_err *e);
+void dr_to(struct dctx *c, const struct nl_addr *a, int port, int proto);
 
 /* The host side: forwarding, uplink and return routes, nftables (brig's
  * table and the jail's rules, other tables' drops, br_netfilter),
