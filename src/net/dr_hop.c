@@ -86,7 +86,7 @@ const char *dr_restart_fix(struct dctx *c, char *buf, size_t n)
 void dr_jname(const struct dctx *c, int ifindex, char ifn[IF_NAMESIZE])
 {
 	snprintf(ifn, IF_NAMESIZE, "?");
-	for (size_t i = 0; i < c->m.nifs; i++)
+	for (size_t i = 0; c->di && i < c->m.nifs; i++)	/* di: vnet jails only */
 		if (c->di[i].jfound && c->di[i].jl.index == ifindex)
 			snprintf(ifn, IF_NAMESIZE, "%s", c->m.ifs[i].jname);
 }
