@@ -20,7 +20,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf jansson
+PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf jansson libfyaml
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Every brig command is a short-lived process, and on a VM each shared
 # library costs page faults and TLB flushes at start-up (a dozen of them
@@ -38,7 +38,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # LINK_SHARED: libraries of that static group to take from the system
 # instead (the Debian package: -lz -lbz2, which lintian will not see
 # embedded).
-STATIC_LIBS := libcap libarchive libbpf jansson
+STATIC_LIBS := libcap libarchive libbpf jansson libfyaml
 LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
