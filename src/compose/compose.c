@@ -267,6 +267,7 @@ static void cx_free(struct cx *c)
 	for (size_t i = 0; i < c->nsvc; i++) {
 		free(c->svc[i].name);
 		sb_free(&c->svc[i].conf);
+		cx_strv_free(c->svc[i].deps, c->svc[i].ndeps);
 	}
 	free(c->svc);
 	for (size_t i = 0; i < c->nnet; i++) {
@@ -317,9 +318,49 @@ static int import_doc(const struct compose_opts *o, struct fy_document *doc,
 	return rc;
 }
 
-static struct fy_parse_cfg parse_cfg = {
-	.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT,
-};
+/* libfyaml's diagnostics: the first kept for the error, none printed. */
+static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	struct strbuf *msg = user;
+
+	(void)diag;
+	if (!msg->len)
+		sb_addn(msg, buf, strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len);
+}
+
+/* The document of file, or of text when file is NULL; anchors, aliases
+ * and merge keys resolved. NULL and *msg when it is not YAML. */
+static struct fy_document *build(const char *file, const char *text, size_t len,
+				 struct strbuf *msg)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT };
+	struct fy_document *doc;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_out;
+	dcfg.user = msg;
+	dcfg.colorize = false;
+	dcfg.show_source = false;
+	dcfg.show_position = true;
+	dcfg.show_type = false;
+	dcfg.show_module = false;
+	cfg.diag = fy_diag_create(&dcfg);
+	if (!cfg.diag)
+		return NULL;
+	doc = file ? fy_document_build_from_file(&cfg, file) :
+		fy_document_build_from_string(&cfg, text, len);
+	fy_diag_destroy(cfg.diag);
+	return doc;
+}
+
+static int yaml_error(const char *file, struct strbuf *msg, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: not a YAML document: %s", file,
+		 msg->len ? msg->s : "libfyaml could not read it");
+	return -1;
+}
 
 /* The environment, then the .env file beside the compose file. */
 struct envfile {
@@ -353,11 +394,13 @@ static const char *no_env(void *ctx, const char *name)
 int compose_import_text(const struct compose_opts *o, const char *text, size_t len,
 			struct compose_result *r, char *err, size_t errlen)
 {
-	struct fy_document *doc = fy_document_build_from_string(&parse_cfg, text, len);
-	int rc = import_doc(o, doc, o->lookup ? o->lookup : no_env, o->ctx, ".", "project", r,
-			    err, errlen);
+	struct strbuf msg = STRBUF_INIT;
+	struct fy_document *doc = build(NULL, text, len, &msg);
+	int rc = doc ? import_doc(o, doc, o->lookup ? o->lookup : no_env, o->ctx, ".", "project",
+				  r, err, errlen) : yaml_error(o->file, &msg, err, errlen);
 
 	fy_document_destroy(doc);
+	sb_free(&msg);
 	return rc;
 }
 
@@ -369,6 +412,7 @@ int compose_import(const struct compose_opts *o, struct compose_result *r, char 
 	cleanup_free char *proj = NULL;
 	char *slash = strrchr(dir, '/');
 	char abs[PATH_MAX];
+	struct strbuf msg = STRBUF_INIT;
 	struct fy_document *doc;
 	int rc;
 
@@ -382,9 +426,11 @@ int compose_import(const struct compose_opts *o, struct compose_result *r, char 
 		return -1;
 	/* -p, then the file's `name:` (run() reads it), then the directory. */
 	proj = compose_project_name(strrchr(abs, '/') + 1);
-	doc = fy_document_build_from_file(&parse_cfg, o->file);
-	rc = import_doc(o, doc, env_lookup, &e, abs, proj, r, err, errlen);
+	doc = build(o->file, NULL, 0, &msg);
+	rc = doc ? import_doc(o, doc, env_lookup, &e, abs, proj, r, err, errlen) :
+		yaml_error(o->file, &msg, err, errlen);
 	fy_document_destroy(doc);
+	sb_free(&msg);
 	cx_strv_free(e.kv, e.n);
 	return rc;
 }

@@ -488,12 +488,22 @@ static void volumes(struct cx *c, struct fy_node *v, const char *where, char ***
 				one_volume(c, e, where, "volume", NULL, f[0], false, mnt, n);
 				continue;
 			}
-			bool ro = nf == 3 && !!strstr(f[2], "ro");
+			bool ro = false;
 			bool bind = f[0][0] == '/' || f[0][0] == '.' || f[0][0] == '~';
 
-			if (nf == 3 && strcmp(f[2], "ro") && strcmp(f[2], "rw") && strcmp(f[2], "z") &&
-			    strcmp(f[2], "Z"))
-				cx_unsup(c, e, where, "mode \"%s\": only ro and rw are mapped", f[2]);
+			/* ro, rw; SELinux labels and macOS consistency modes mean
+			 * nothing here. */
+			for (char *m = nf == 3 ? f[2] : NULL, *next; m; m = next) {
+				next = strchr(m, ',');
+				if (next)
+					*next++ = '\0';
+				if (!strcmp(m, "ro"))
+					ro = true;
+				else if (strcmp(m, "rw") && strcmp(m, "z") && strcmp(m, "Z") &&
+					 strcmp(m, "cached") && strcmp(m, "delegated") &&
+					 strcmp(m, "consistent"))
+					cx_unsup(c, e, where, "mode \"%s\": not mapped", m);
+			}
 			one_volume(c, e, where, bind ? "bind" : "volume", f[0], f[1], ro, mnt, n);
 			continue;
 		}
@@ -601,7 +611,7 @@ static void restart(struct cx *c, struct fy_node *v, const char *where, struct j
 {
 	cleanup_free char *s = cx_str(c, v, where);
 
-	if (!s || !strcmp(s, "no"))
+	if (!s || !*s || !strcmp(s, "no"))
 		return;
 	if (!strcmp(s, "always") || !strcmp(s, "unless-stopped"))
 		j->restart = xstrdup("always");
@@ -767,8 +777,10 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		char **w = xcalloc(j->nep + j->ncmd + 1, sizeof(*w));
 		cleanup_free char *line = NULL;
 
-		memcpy(w, j->ep, j->nep * sizeof(*w));
-		memcpy(w + j->nep, j->cmd, j->ncmd * sizeof(*w));
+		for (size_t i = 0; i < j->nep; i++)
+			w[i] = j->ep[i];
+		for (size_t i = 0; i < j->ncmd; i++)
+			w[j->nep + i] = j->cmd[i];
 		line = command_line(w, j->nep + j->ncmd,
 				    j->nep ? j->ep_shell && !j->ncmd : j->cmd_shell);
 		free(w);
