@@ -348,8 +348,11 @@ static void environment(struct cx *c, struct fy_node *v, const char *where, char
 	cleanup_free char **w = NULL;
 	size_t nw = 0;
 
-	if (!words(c, v, where, &w, &nw))
+	if (!words(c, v, where, &w, &nw)) {
+		for (size_t i = 0; i < nw; i++)
+			free(w[i]);
 		return;
+	}
 	for (size_t i = 0; i < nw; i++) {
 		if (!strchr(w[i], '=')) {
 			const char *e = c->lookup(c->ctx, w[i]);
@@ -543,8 +546,8 @@ static void depends(struct cx *c, struct fy_node *v, const char *where, struct c
 		while ((e = fy_node_sequence_iterate(v, &it))) {
 			char *d = cx_str(c, e, where);
 
-			if (d && !svc_get(c, d)) {
-				cx_unsup(c, e, where, "no service \"%s\"", d);
+			if (d && (!svc_get(c, d) || !strcmp(d, s->name))) {
+				cx_unsup(c, e, where, "no service \"%s\" (or itself)", d);
 				free(d);
 			} else if (d) {
 				cx_strv_push(&s->deps, &s->ndeps, d);
@@ -559,8 +562,8 @@ static void depends(struct cx *c, struct fy_node *v, const char *where, struct c
 			fy_node_mapping_lookup_by_string(val, "condition", FY_NT) : NULL;
 		const char *cs = cond && fy_node_is_scalar(cond) ? fy_node_get_scalar0(cond) : NULL;
 
-		if (!svc_get(c, d)) {
-			cx_unsup(c, k, where, "no service \"%s\"", d);
+		if (!svc_get(c, d) || !strcmp(d, s->name)) {
+			cx_unsup(c, k, where, "no service \"%s\" (or itself)", d);
 			free(d);
 			continue;
 		}
@@ -753,6 +756,12 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		   "# Edit the compose file and import it again: this file is rewritten.\n"
 		   "%s_%s {\n", c->file, s->name, c->project, c->project, s->name);
 	cx_param(o, "host.hostname", j->hostname ? j->hostname : s->name);
+	{
+		cleanup_free char *root = xasprintf("%s/jails/%s_%s/root", c->storedir, c->project,
+						    s->name);
+
+		cx_param(o, "path", root);
+	}
 	if (j->image) {
 		cleanup_free char *t = template_name(j->image);
 
@@ -835,6 +844,11 @@ int cx_services(struct cx *c, struct fy_node *services)
 				 c->file, cx_line(k), name ? name : "?");
 			return -1;
 		}
+		if (svc_get(c, name)) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: defined twice", c->file,
+				 cx_line(k), name);
+			return -1;
+		}
 		jail = xasprintf("%s_%s", c->project, name);
 		if (strlen(jail) > 60) {
 			snprintf(c->err, sizeof(c->err), "%s:%d: jail name %s: too long", c->file,
@@ -854,8 +868,9 @@ int cx_services(struct cx *c, struct fy_node *services)
 		void *it2 = NULL;
 
 		if (!v || !fy_node_is_mapping(v)) {
-			cx_unsup(c, fy_node_pair_key(p), s->name, "a service is a mapping");
-			continue;
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: not a mapping", c->file,
+				 cx_line(fy_node_pair_key(p)), s->name);
+			return -1;
 		}
 		while ((q = fy_node_mapping_iterate(v, &it2))) {
 			struct fy_node *k = fy_node_pair_key(q);
