@@ -21,6 +21,7 @@
 #include "cli/cmds.h"
 #include "compose/compose.h"
 #include "core/core.h"
+#include "store/store.h"
 #include "util/mem.h"
 #include "util/mkdirp.h"
 #include "util/paths.h"
@@ -111,6 +112,110 @@ static int write_one(const struct compose_file *f, bool *changed)
 	return 0;
 }
 
+/* The template of an image: in the store, else made from --images DIR:
+ * DIR/TEMPLATE (an OCI layout) or DIR/TEMPLATE.tar (a docker-archive). */
+static int template_ensure(const char *t, const char *images)
+{
+	cleanup_free char *have = xasprintf("%s/templates/%s", brig_storedir(), t);
+	cleanup_free char *dir = NULL, *tar = NULL, *src = NULL;
+	struct store_devices dev = { 0 };
+	struct brig_err e = { 0 };
+	struct stat st;
+
+	if (!lstat(have, &st))
+		return 0;
+	if (!images) {
+		cli_error("compose import: template %s is not in the store: give the image with "
+			  "--images DIR", t);
+		return -1;
+	}
+	dir = xasprintf("%s/%s/index.json", images, t);
+	tar = xasprintf("%s/%s.tar", images, t);
+	if (!stat(dir, &st))
+		src = xasprintf("oci:%s/%s", images, t);
+	else if (!stat(tar, &st))
+		src = xasprintf("docker-archive:%s", tar);
+	else {
+		cli_error("compose import: template %s: no %s/%s (an OCI layout) or %s", t, images, t,
+			  tar);
+		return -1;
+	}
+	if (store_template_create(t, src, &dev, NULL, &e) < 0) {
+		cli_print_err(&e);
+		free(dev.first);
+		return -1;
+	}
+	free(dev.first);
+	printf("created template %s from %s\n", t, src);
+	return 0;
+}
+
+/* A jail the store does not have yet: its root from its template, and
+ * its file as the import made it. */
+static int jail_create(const struct compose_result *r, size_t i, const char *images,
+		       const struct compose_file *f)
+{
+	struct store_create sc = { .name = r->jails[i], .template = r->templates[i],
+				   .conf_text = f->text };
+	struct brig_err e = { 0 };
+	cleanup_free char *old = current(f->path);
+
+	if (!r->templates[i]) {
+		cli_error("compose import: jail %s: its service has no image: no template", r->jails[i]);
+		return -1;
+	}
+	if (template_ensure(r->templates[i], images) < 0)
+		return -1;
+	/* A file an earlier import wrote for a jail it could not make. */
+	if (old && !strncmp(old, MARK, strlen(MARK))) {
+		cleanup_free char *path = xasprintf("%s/%s", brig_confdir(), f->path);
+
+		unlink(path);
+	}
+	if (store_jail_create(&sc, NULL, &e) < 0) {
+		cli_print_err(&e);
+		return -1;
+	}
+	printf("created jail %s (template %s) and %s\n", r->jails[i], r->templates[i], f->path);
+	return 0;
+}
+
+/* The project's /etc/hosts in the jail's root, never through a link. */
+static int hosts_write(const char *jail, const char *text, bool *changed)
+{
+	cleanup_free char *root = xasprintf("%s/jails/%s/root", brig_storedir(), jail);
+	cleanup_free char *old = NULL;
+	struct brig_err e = { 0 };
+	size_t len;
+	int rootfd, etcfd, rc = 0;
+
+	if (store_root_ensure(jail, &e) < 0) {
+		cli_print_err(&e);
+		return -1;
+	}
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	etcfd = rootfd < 0 ? -1 : openat(rootfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (etcfd < 0) {
+		cli_error("compose import: %s/etc: %s", root, strerror(errno));
+		if (rootfd >= 0)
+			close(rootfd);
+		return -1;
+	}
+	if (read_bounded(etcfd, "hosts", READ_BENEATH, 1 << 20, &old, &len, &e) == 0 &&
+	    !strcmp(old, text)) {
+		printf("unchanged %s/etc/hosts\n", jail);
+	} else if (write_atomic_at(etcfd, "hosts", text, strlen(text), 0644, false, &e) < 0) {
+		cli_print_err(&e);
+		rc = -1;
+	} else {
+		printf("updated %s/etc/hosts\n", jail);
+		*changed = true;
+	}
+	close(etcfd);
+	close(rootfd);
+	return rc;
+}
+
 static int import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -150,8 +255,20 @@ static int import(int argc, char **argv)
 		char **old = NULL;
 		size_t nold = 0;
 
-		for (size_t i = 0; i < r.nfiles && !rc; i++)
-			rc = write_one(&r.files[i], &changed);
+		for (size_t i = 0; i < r.nfiles && !rc; i++) {
+			cleanup_free char *jroot = i < r.njails ?
+				xasprintf("%s/jails/%s", brig_storedir(), r.jails[i]) : NULL;
+			struct stat st;
+
+			if (jroot && lstat(jroot, &st) < 0 && errno == ENOENT) {
+				rc = jail_create(&r, i, o.images, &r.files[i]);
+				changed = true;
+			} else {
+				rc = write_one(&r.files[i], &changed);
+			}
+		}
+		for (size_t i = 0; i < r.njails && !rc; i++)
+			rc = hosts_write(r.jails[i], r.hosts, &changed);
 		for (size_t i = 0; i < r.nvolumes && !rc; i++) {
 			struct brig_err e = { 0 };
 

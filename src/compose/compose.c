@@ -249,8 +249,20 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 	for (size_t i = 0; i < c->nsvc; i++) {
 		add_file(r, xasprintf("jail.conf.d/%s_%s.conf", c->project, c->svc[i].name),
 			 sb_steal(&c->svc[i].conf));
+		r->templates = xrealloc(r->templates, (r->njails + 1) * sizeof(*r->templates));
+		r->templates[r->njails] = c->svc[i].tmpl ? xstrdup(c->svc[i].tmpl) : NULL;
 		cx_strv_push(&r->jails, &r->njails, xasprintf("%s_%s", c->project, c->svc[i].name));
 	}
+	/* Each service's name (and its jail's) resolves in every jail. */
+	struct strbuf hosts = STRBUF_INIT;
+
+	sb_addf(&hosts, "# Made by `brig compose import` (project %s).\n"
+			"127.0.0.1\tlocalhost\n::1\tlocalhost\n", c->project);
+	for (size_t i = 0; i < c->nsvc; i++)
+		if (c->svc[i].addr[0])
+			sb_addf(&hosts, "%s\t%s %s_%s\n", c->svc[i].addr, c->svc[i].name, c->project,
+				c->svc[i].name);
+	r->hosts = sb_steal(&hosts);
 	char *nets = cx_networks_conf(c);
 
 	if (nets)
@@ -268,6 +280,7 @@ static void cx_free(struct cx *c)
 		free(c->svc[i].name);
 		sb_free(&c->svc[i].conf);
 		cx_strv_free(c->svc[i].deps, c->svc[i].ndeps);
+		free(c->svc[i].tmpl);
 	}
 	free(c->svc);
 	for (size_t i = 0; i < c->nnet; i++) {
@@ -442,6 +455,10 @@ void compose_result_free(struct compose_result *r)
 		free(r->files[i].text);
 	}
 	free(r->files);
+	for (size_t i = 0; i < r->njails; i++)
+		free(r->templates[i]);
+	free(r->templates);
+	free(r->hosts);
 	cx_strv_free(r->jails, r->njails);
 	cx_strv_free(r->volumes, r->nvolumes);
 	free(r->unsupported);

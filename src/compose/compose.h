@@ -28,8 +28,10 @@ struct compose_result {
 	char *project;
 	struct compose_file *files;
 	size_t nfiles;
-	char **jails;		/* the project's jails, in depend order */
+	char **jails;		/* the project's jails, in the file's order */
+	char **templates;	/* each one's template (from its image), or NULL */
 	size_t njails;
+	char *hosts;		/* the /etc/hosts of every jail of the project */
 	char **volumes;		/* named volumes: directories to make under the store */
 	size_t nvolumes;
 	char *unsupported;	/* "FILE:LINE: services.web.build: why\n"..., or NULL */

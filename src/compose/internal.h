@@ -29,6 +29,8 @@ struct cx_svc {
 	char *name;
 	struct strbuf conf;
 	char **deps;		/* the services it depends on */
+	char *tmpl;		/* its template, NULL without an image */
+	char addr[16];		/* its IPv4 address, "" if none */
 	size_t ndeps;
 };
 

@@ -741,6 +741,7 @@ static void network(struct cx *c, struct cx_svc *s, struct jail *j, struct strbu
 
 	n->used = true;
 	inet_ntop(AF_INET, &a, as, sizeof(as));
+	snprintf(s->addr, sizeof(s->addr), "%s", as);
 	inet_ntop(AF_INET, &g, gs, sizeof(gs));
 	sb_addf(out, "\tvnet;\n\tvnet.bridge = \"%s\";\n\tip4.addr = \"%s/%d\";\n", n->bridge, as,
 		n->prefix);
@@ -769,6 +770,8 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		for (const char *p = j->image; *p; p++)
 			sb_addc(o, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
 		sb_addf(o, ": template %s\n", t);
+		free(s->tmpl);
+		s->tmpl = xstrdup(t);
 	}
 	network(c, s, j, o);
 	cx_param_list(o, "rdr", j->rdr, j->nrdr);
