@@ -49,7 +49,16 @@ void cx_unsup(struct cx *c, struct fy_node *at, const char *where, const char *f
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	sb_addf(&c->unsup, "%s:%d: %s: %s\n", c->file, cx_line(at), where, why);
+	/* One line each, whatever the names and values in it hold. */
+	for (char *p = why; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	cleanup_free char *w = xstrdup(where);
+
+	for (char *p = w; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	sb_addf(&c->unsup, "%s:%d: %s: %s\n", c->file, cx_line(at), w, why);
 	c->nunsup++;
 }
 
@@ -341,13 +350,42 @@ static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t l
 		sb_addn(msg, buf, strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len);
 }
 
+#define EXPAND_MAX 200000
+
+/* Count n's nodes as resolved into *budget; -1 when it runs out. */
+static int expand_size(struct fy_node *n, size_t *budget, int depth)
+{
+	struct fy_node_pair *p;
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!n)
+		return 0;
+	if (!*budget || depth > 64)
+		return -1;
+	(*budget)--;
+	if (fy_node_is_alias(n))
+		return expand_size(fy_node_resolve_alias(n), budget, depth + 1);
+	if (fy_node_is_sequence(n)) {
+		while ((e = fy_node_sequence_iterate(n, &it)))
+			if (expand_size(e, budget, depth + 1) < 0)
+				return -1;
+	} else if (fy_node_is_mapping(n)) {
+		while ((p = fy_node_mapping_iterate(n, &it)))
+			if (expand_size(fy_node_pair_key(p), budget, depth + 1) < 0 ||
+			    expand_size(fy_node_pair_value(p), budget, depth + 1) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 /* The document of file, or of text when file is NULL; anchors, aliases
  * and merge keys resolved. NULL and *msg when it is not YAML. */
 static struct fy_document *build(const char *file, const char *text, size_t len,
 				 struct strbuf *msg)
 {
 	struct fy_diag_cfg dcfg;
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT };
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
 	struct fy_document *doc;
 
 	fy_diag_cfg_default(&dcfg);
@@ -365,6 +403,22 @@ static struct fy_document *build(const char *file, const char *text, size_t len,
 	doc = file ? fy_document_build_from_file(&cfg, file) :
 		fy_document_build_from_string(&cfg, text, len);
 	fy_diag_destroy(cfg.diag);
+	/* Aliases are resolved only when what they expand to is bounded (a
+	 * "billion laughs" file would take the host's memory). */
+	size_t budget = EXPAND_MAX;
+
+	if (doc && expand_size(fy_document_root(doc), &budget, 0) < 0) {
+		sb_reset(msg);
+		sb_addf(msg, "its aliases expand to more than %d nodes", EXPAND_MAX);
+		fy_document_destroy(doc);
+		return NULL;
+	}
+	if (doc && fy_document_resolve(doc) != 0) {
+		if (!msg->len)
+			sb_adds(msg, "an alias or merge key that does not resolve");
+		fy_document_destroy(doc);
+		return NULL;
+	}
 	return doc;
 }
 

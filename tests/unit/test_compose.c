@@ -234,6 +234,18 @@ static void test_hostile(void **state)
 	assert_int_equal(import("- not a mapping\n"), -1);
 	assert_int_equal(import("services: {}\n"), -1);
 	assert_int_equal(import("{{{"), -1);
+	/* Aliases that expand a billion times are refused before they are. */
+	assert_int_equal(import(
+		"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+		"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+		"i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+		"services: {x: {image: y, command: *i}}\n"), -1);
 }
 
 static int done(void **state)
