@@ -162,7 +162,10 @@ char *compose_project_name(const char *s)
  * bridge's and a file's name. */
 bool cx_name_ok(const char *s)
 {
-	if (!*s || strlen(s) > 40 || !isalnum((unsigned char)*s))
+	size_t len = strlen(s);
+
+	if (!len || len > 40 || !isalnum((unsigned char)*s) || !isalnum((unsigned char)s[len - 1]) ||
+	    strstr(s, ".."))
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
