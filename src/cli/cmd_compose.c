@@ -101,6 +101,11 @@ static int write_one(const struct compose_file *f, bool *changed)
 		printf("unchanged %s\n", f->path);
 		return 0;
 	}
+	if (old && strncmp(old, MARK, strlen(MARK))) {
+		cli_error("compose import: %s: not written by brig compose import: left as it is "
+			  "(rename the project with -p)", path);
+		return -1;
+	}
 	*strrchr(dir, '/') = '\0';
 	if (mkdirp(dir, 0755, &e) < 0 ||
 	    write_atomic_at(AT_FDCWD, path, f->text, strlen(f->text), 0644, true, &e) < 0) {
