@@ -20,7 +20,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf jansson
+PKGS    := libmnl libnftables libarchive libseccomp libcap libbpf jansson libfyaml
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Every brig command is a short-lived process, and on a VM each shared
 # library costs page faults and TLB flushes at start-up (a dozen of them
@@ -38,7 +38,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # LINK_SHARED: libraries of that static group to take from the system
 # instead (the Debian package: -lz -lbz2, which lintian will not see
 # embedded).
-STATIC_LIBS := libcap libarchive libbpf jansson
+STATIC_LIBS := libcap libarchive libbpf jansson libfyaml
 LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
@@ -172,12 +172,20 @@ $(BUILD)/fuzz/fuzz_oci: fuzz/fuzz_oci.c $(OCI_SRCS)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
+# brig compose import's reading of a compose file (libfyaml), and the
+# files it writes (loaded back by the configuration engine).
+COMPOSE_SRCS := $(filter src/compose/%,$(LIB_SRCS)) $(CONF_SRCS)
+$(BUILD)/fuzz/fuzz_compose: fuzz/fuzz_compose.c $(COMPOSE_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson libfyaml 2>/dev/null)
+
 asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
 	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state \
-		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/brig
+		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/fuzz/fuzz_compose $(BUILD)/brig
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -186,8 +194,10 @@ demo: deps
 	@BUILD=$(BUILD) sh examples/demo.sh
 
 FUZZ_SECONDS ?= 600
-fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs
-	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci $(BUILD)/fuzz/corpus-devfs
+fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs \
+		$(BUILD)/fuzz/fuzz_compose
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci $(BUILD)/fuzz/corpus-devfs \
+		$(BUILD)/fuzz/corpus-compose
 	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=fuzz/jailconf.dict $(BUILD)/fuzz/corpus fuzz/corpus
 	$(BUILD)/fuzz/fuzz_state -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
@@ -196,6 +206,8 @@ fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(
 		$(BUILD)/fuzz/corpus-oci fuzz/corpus-oci
 	$(BUILD)/fuzz/fuzz_devfs -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		$(BUILD)/fuzz/corpus-devfs fuzz/corpus-devfs
+	$(BUILD)/fuzz/fuzz_compose -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		$(BUILD)/fuzz/corpus-compose fuzz/corpus-compose
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig

@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc clang make pkg-config
 libmnl-dev libnftables-dev libarchive-dev libseccomp-dev libcap-dev libbpf-dev
 libacl1-dev liblz4-dev libzstd-dev liblzma-dev libbz2-dev zlib1g-dev nettle-dev
-libjansson-dev libcmocka-dev libclang-rt-14-dev
+libjansson-dev libcmocka-dev libclang-rt-14-dev libfyaml-dev
 busybox-static iproute2 nftables strace python3 util-linux dnsmasq-base
 btrfs-progs debootstrap zstd runc bubblewrap hyperfine umoci skopeo xfsprogs e2fsprogs
 dpkg-dev debhelper lintian systemd-container zsh fish"

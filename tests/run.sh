@@ -147,6 +147,7 @@ fuzz conf corpus -dict=fuzz/jailconf.dict
 fuzz state corpus-state
 fuzz oci corpus-oci
 fuzz devfs corpus-devfs
+fuzz compose corpus-compose
 
 [ -n "$failed" ] && printf 'failed:%s\n' "$failed"
 if [ "$skip" -gt 0 ]; then

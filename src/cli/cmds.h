@@ -28,6 +28,7 @@ int cmd_complete(int argc, char **argv);
 int cmd_cgroup_group(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_compose(int argc, char **argv);
 
 /* brig's verbs (cli/main.c), for main and for the completions. */
 struct cli_command {

@@ -131,8 +131,9 @@ int store_jail_create(const struct store_create *c, char **conf_out, struct brig
 	image = template_image_config(storefd, c->template, &img, e);
 	if (image < 0)
 		goto fail;
-	text = jailconf_render(c->name, path, c->template, be->name, image ? &img : NULL,
-			       c->params, c->nparams, e);
+	text = c->conf_text ? xstrdup(c->conf_text) :
+		jailconf_render(c->name, path, c->template, be->name, image ? &img : NULL,
+				c->params, c->nparams, e);
 	image_config_free(&img);
 	if (!text)
 		goto fail;

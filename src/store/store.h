@@ -104,6 +104,9 @@ struct store_create {
 	/* Checks the new file's text (to be written at confpath) against the
 	 * configuration before anything is made (core_check_new); NULL: none. */
 	int (*check)(const char *name, const char *confpath, const char *text, struct brig_err *e);
+	/* The jail.conf.d file's whole text, written as it is instead of the
+	 * one made from the template and params (brig compose import). */
+	const char *conf_text;
 };
 
 /* Make the root and write jail.conf.d/NAME.conf; *conf_out: that file. */

@@ -1,0 +1,524 @@
+/* A compose file, read by libfyaml (anchors, aliases and merge keys
+ * resolved by the library), mapped to brig's files: one jail per service,
+ * one bridge per network, rdr rules, depend, exec.env, command, mounts,
+ * rctl rules. Whatever has no mapping is listed with file:line and why;
+ * nothing is dropped silently, `x-` fields aside (the specification's
+ * extension fields, for anchors). Every value is written as a jail.conf
+ * literal: nothing in a compose file expands in jail.conf or runs on the
+ * host, and the only host paths mounted are those the file names. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/compose.h"
+#include "compose/internal.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+int cx_line(struct fy_node *n)
+{
+	struct fy_token *t = n ? fy_node_get_scalar_token(n) : NULL;
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+	if (!m && n && (fy_node_is_mapping(n) || fy_node_is_sequence(n))) {
+		void *it = NULL;
+
+		if (fy_node_is_mapping(n)) {
+			struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+
+			return p ? cx_line(fy_node_pair_key(p)) : 0;
+		}
+		return cx_line(fy_node_sequence_iterate(n, &it));
+	}
+	return m ? m->line + 1 : 0;
+}
+
+void cx_unsup(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	char why[512];
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	/* One line each, whatever the names and values in it hold. */
+	for (char *p = why; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	cleanup_free char *w = xstrdup(where);
+
+	for (char *p = w; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	sb_addf(&c->unsup, "%s:%d: %s: %s\n", c->file, cx_line(at), w, why);
+	c->nunsup++;
+}
+
+/* A scalar's value, interpolated; NULL (and listed) when it is not a
+ * scalar or its interpolation fails. */
+char *cx_str(struct cx *c, struct fy_node *n, const char *where)
+{
+	const char *s, *why;
+	char *out;
+	size_t len;
+
+	if (!n || !fy_node_is_scalar(n)) {
+		cx_unsup(c, n, where, "expected a single value");
+		return NULL;
+	}
+	s = fy_node_get_scalar(n, &len);
+	if (!s)
+		s = "";
+	cleanup_free char *raw = xstrndup(s, len);
+
+	if (strlen(raw) != len) {
+		cx_unsup(c, n, where, "a NUL byte in the value");
+		return NULL;
+	}
+	if (compose_interp(raw, c->lookup, c->ctx, &out, &why) < 0) {
+		cx_unsup(c, n, where, "%s", why);
+		return NULL;
+	}
+	return out;
+}
+
+/* s as a jail.conf double-quoted string whose value is s itself. */
+void cx_literal(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\' || *s == '$')
+			sb_addc(sb, '\\');
+		if (*s == '\n')
+			sb_adds(sb, "\\n");
+		else if (*s == '\t')
+			sb_adds(sb, "\\t");
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			sb_addf(sb, "\\x%02x", (unsigned char)*s);
+		else
+			sb_addc(sb, *s);
+	}
+	sb_addc(sb, '"');
+}
+
+/* A list parameter: name = "a", "b"; */
+void cx_param_list(struct strbuf *sb, const char *name, char *const *v, size_t n)
+{
+	if (!n)
+		return;
+	sb_addf(sb, "\t%s = ", name);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_adds(sb, ",\n\t    ");
+		cx_literal(sb, v[i]);
+	}
+	sb_adds(sb, ";\n");
+}
+
+void cx_param(struct strbuf *sb, const char *name, const char *v)
+{
+	cx_param_list(sb, name, (char *const *)&v, 1);
+}
+
+void cx_strv_push(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = s;
+}
+
+void cx_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *compose_project_name(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *s; s++) {
+		char ch = (char)tolower((unsigned char)*s);
+
+		if (isalnum((unsigned char)ch) || ((ch == '_' || ch == '-') && sb.len))
+			sb_addc(&sb, ch);
+	}
+	if (!sb.len || sb.len > 40) {
+		sb_free(&sb);
+		return NULL;
+	}
+	return sb_steal(&sb);
+}
+
+/* A service, network or volume name that can be part of a jail's, a
+ * bridge's and a file's name. */
+bool cx_name_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > 40 || !isalnum((unsigned char)*s) || !isalnum((unsigned char)s[len - 1]) ||
+	    strstr(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
+}
+
+static const struct {
+	const char *key, *why;
+} top_unsupported[] = {
+	{ "secrets", "secrets have no brig equivalent: put the file in the jail or bind it with volumes" },
+	{ "configs", "configs have no brig equivalent: bind the file with volumes" },
+	{ "include", "include is not supported: import each file" },
+};
+
+static void add_file(struct compose_result *r, char *path, char *text)
+{
+	r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+	r->files[r->nfiles].path = path;
+	r->files[r->nfiles].text = text;
+	r->nfiles++;
+}
+
+static int run(struct cx *c, struct fy_document *doc, const char *fallback,
+	       struct compose_result *r, char *err, size_t errlen)
+{
+	struct fy_node *root = fy_document_root(doc);
+	struct fy_node *services = NULL, *networks = NULL, *volumes = NULL;
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (!root || !fy_node_is_mapping(root)) {
+		snprintf(err, errlen, "%s:%d: not a compose file: the top level is not a mapping",
+			 c->file, cx_line(root));
+		return -1;
+	}
+	while ((p = fy_node_mapping_iterate(root, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+		const char *key = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+		bool done = false;
+
+		if (!key) {
+			cx_unsup(c, k, "(top level)", "a key that is not a plain name");
+			continue;
+		}
+		if (!strncmp(key, "x-", 2) || !strcmp(key, "version"))
+			continue;
+		if (!strcmp(key, "services")) {
+			services = v;
+			continue;
+		}
+		if (!strcmp(key, "networks")) {
+			networks = v;
+			continue;
+		}
+		if (!strcmp(key, "volumes")) {
+			volumes = v;
+			continue;
+		}
+		if (!strcmp(key, "name")) {
+			if (!c->project) {
+				cleanup_free char *n = cx_str(c, v, "name");
+
+				c->project = n ? compose_project_name(n) : NULL;
+			}
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(top_unsupported) / sizeof(*top_unsupported); i++)
+			if (!strcmp(key, top_unsupported[i].key)) {
+				cx_unsup(c, k, key, "%s", top_unsupported[i].why);
+				done = true;
+			}
+		if (!done)
+			cx_unsup(c, k, key, "unknown top-level key");
+	}
+	if (!c->project && fallback)
+		c->project = xstrdup(fallback);
+	if (!c->project) {
+		snprintf(err, errlen, "%s: no project name: give one with -p", c->file);
+		return -1;
+	}
+	if (!services || !fy_node_is_mapping(services) || !fy_node_mapping_item_count(services)) {
+		snprintf(err, errlen, "%s:%d: no services", c->file, cx_line(services ? services : root));
+		return -1;
+	}
+	r->project = xstrdup(c->project);
+	cx_networks(c, networks);
+	cx_volumes(c, volumes);
+	if (cx_services(c, services) < 0) {
+		snprintf(err, errlen, "%s", c->err);
+		return -1;
+	}
+	for (size_t i = 0; i < c->nsvc; i++) {
+		add_file(r, xasprintf("jail.conf.d/%s_%s.conf", c->project, c->svc[i].name),
+			 sb_steal(&c->svc[i].conf));
+		r->templates = xrealloc(r->templates, (r->njails + 1) * sizeof(*r->templates));
+		r->templates[r->njails] = c->svc[i].tmpl ? xstrdup(c->svc[i].tmpl) : NULL;
+		cx_strv_push(&r->jails, &r->njails, xasprintf("%s_%s", c->project, c->svc[i].name));
+	}
+	/* Each service's name (and its jail's) resolves in every jail. */
+	struct strbuf hosts = STRBUF_INIT;
+
+	sb_addf(&hosts, "# Made by `brig compose import` (project %s).\n"
+			"127.0.0.1\tlocalhost\n::1\tlocalhost\n", c->project);
+	for (size_t i = 0; i < c->nsvc; i++)
+		if (c->svc[i].addr[0])
+			sb_addf(&hosts, "%s\t%s %s_%s\n", c->svc[i].addr, c->svc[i].name, c->project,
+				c->svc[i].name);
+	r->hosts = sb_steal(&hosts);
+	char *nets = cx_networks_conf(c);
+
+	if (nets)
+		add_file(r, xasprintf("networks.conf.d/%s.conf", c->project), nets);
+	for (size_t i = 0; i < c->nvol; i++)
+		cx_strv_push(&r->volumes, &r->nvolumes, xstrdup(c->vol[i].dir));
+	r->nunsupported = c->nunsup;
+	r->unsupported = c->unsup.len ? sb_steal(&c->unsup) : NULL;
+	return 0;
+}
+
+static void cx_free(struct cx *c)
+{
+	for (size_t i = 0; i < c->nsvc; i++) {
+		free(c->svc[i].name);
+		sb_free(&c->svc[i].conf);
+		cx_strv_free(c->svc[i].deps, c->svc[i].ndeps);
+		free(c->svc[i].tmpl);
+	}
+	free(c->svc);
+	for (size_t i = 0; i < c->nnet; i++) {
+		free(c->net[i].name);
+		free(c->net[i].bridge);
+	}
+	free(c->net);
+	for (size_t i = 0; i < c->nvol; i++) {
+		free(c->vol[i].name);
+		free(c->vol[i].dir);
+	}
+	free(c->vol);
+	sb_free(&c->unsup);
+	free(c->project);
+}
+
+static int import_doc(const struct compose_opts *o, struct fy_document *doc,
+		      compose_lookup_fn lookup, void *ctx, const char *dir, const char *fallback,
+		      struct compose_result *r, char *err, size_t errlen)
+{
+	struct cx c = { 0 };
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	c.file = o->file;
+	c.dir = dir;
+	c.images = o->images;
+	c.storedir = o->storedir ? o->storedir : "/var/lib/brig";
+	c.lookup = lookup;
+	c.ctx = ctx;
+	if (o->project) {
+		c.project = compose_project_name(o->project);
+		if (!c.project) {
+			snprintf(err, errlen, "project name \"%s\": no letter or digit in it, or too long",
+				 o->project);
+			return -1;
+		}
+	}
+	if (!doc) {
+		snprintf(err, errlen, "%s: not a YAML document (libfyaml could not parse it)", o->file);
+		cx_free(&c);
+		return -1;
+	}
+	rc = run(&c, doc, fallback, r, err, errlen);
+	cx_free(&c);
+	if (rc < 0)
+		compose_result_free(r);
+	return rc;
+}
+
+/* libfyaml's diagnostics: the first kept for the error, none printed. */
+static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	struct strbuf *msg = user;
+
+	(void)diag;
+	if (!msg->len)
+		sb_addn(msg, buf, strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len);
+}
+
+#define EXPAND_MAX 200000
+
+/* Count n's nodes as resolved into *budget; -1 when it runs out. */
+static int expand_size(struct fy_node *n, size_t *budget, int depth)
+{
+	struct fy_node_pair *p;
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!n)
+		return 0;
+	if (!*budget || depth > 64)
+		return -1;
+	(*budget)--;
+	if (fy_node_is_alias(n))
+		return expand_size(fy_node_resolve_alias(n), budget, depth + 1);
+	if (fy_node_is_sequence(n)) {
+		while ((e = fy_node_sequence_iterate(n, &it)))
+			if (expand_size(e, budget, depth + 1) < 0)
+				return -1;
+	} else if (fy_node_is_mapping(n)) {
+		while ((p = fy_node_mapping_iterate(n, &it)))
+			if (expand_size(fy_node_pair_key(p), budget, depth + 1) < 0 ||
+			    expand_size(fy_node_pair_value(p), budget, depth + 1) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* The document of file, or of text when file is NULL; anchors, aliases
+ * and merge keys resolved. NULL and *msg when it is not YAML. */
+static struct fy_document *build(const char *file, const char *text, size_t len,
+				 struct strbuf *msg)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
+	struct fy_document *doc;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_out;
+	dcfg.user = msg;
+	dcfg.colorize = false;
+	dcfg.show_source = false;
+	dcfg.show_position = true;
+	dcfg.show_type = false;
+	dcfg.show_module = false;
+	cfg.diag = fy_diag_create(&dcfg);
+	if (!cfg.diag)
+		return NULL;
+	doc = file ? fy_document_build_from_file(&cfg, file) :
+		fy_document_build_from_string(&cfg, text, len);
+	fy_diag_destroy(cfg.diag);
+	/* Aliases are resolved only when what they expand to is bounded (a
+	 * "billion laughs" file would take the host's memory). */
+	size_t budget = EXPAND_MAX;
+
+	if (doc && expand_size(fy_document_root(doc), &budget, 0) < 0) {
+		sb_reset(msg);
+		sb_addf(msg, "its aliases expand to more than %d nodes", EXPAND_MAX);
+		fy_document_destroy(doc);
+		return NULL;
+	}
+	if (doc && fy_document_resolve(doc) != 0) {
+		if (!msg->len)
+			sb_adds(msg, "an alias or merge key that does not resolve");
+		fy_document_destroy(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static int yaml_error(const char *file, struct strbuf *msg, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: not a YAML document: %s", file,
+		 msg->len ? msg->s : "libfyaml could not read it");
+	return -1;
+}
+
+/* The environment, then the .env file beside the compose file. */
+struct envfile {
+	compose_lookup_fn lookup;
+	void *ctx;
+	char **kv;		/* "KEY=value" */
+	size_t n;
+};
+
+static const char *env_lookup(void *ctx, const char *name)
+{
+	struct envfile *e = ctx;
+	const char *v = e->lookup ? e->lookup(e->ctx, name) : NULL;
+	size_t len = strlen(name);
+
+	if (v)
+		return v;
+	for (size_t i = e->n; i-- > 0;)
+		if (!strncmp(e->kv[i], name, len) && e->kv[i][len] == '=')
+			return e->kv[i] + len + 1;
+	return NULL;
+}
+
+static const char *no_env(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return NULL;
+}
+
+int compose_import_text(const struct compose_opts *o, const char *text, size_t len,
+			struct compose_result *r, char *err, size_t errlen)
+{
+	struct strbuf msg = STRBUF_INIT;
+	struct fy_document *doc = build(NULL, text, len, &msg);
+	int rc = doc ? import_doc(o, doc, o->lookup ? o->lookup : no_env, o->ctx, ".", "project",
+				  r, err, errlen) : yaml_error(o->file, &msg, err, errlen);
+
+	fy_document_destroy(doc);
+	sb_free(&msg);
+	return rc;
+}
+
+int compose_import(const struct compose_opts *o, struct compose_result *r, char *err,
+		   size_t errlen)
+{
+	struct envfile e = { o->lookup, o->ctx, NULL, 0 };
+	cleanup_free char *dir = xstrdup(o->file);
+	cleanup_free char *proj = NULL;
+	char *slash = strrchr(dir, '/');
+	char abs[PATH_MAX];
+	struct strbuf msg = STRBUF_INIT;
+	struct fy_document *doc;
+	int rc;
+
+	if (slash)
+		*slash = '\0';
+	if (!realpath(slash ? (*dir ? dir : "/") : ".", abs)) {
+		snprintf(err, errlen, "%s: its directory: %s", o->file, strerror(errno));
+		return -1;
+	}
+	if (cx_env_file(abs, ".env", &e.kv, &e.n, err, errlen, true) < 0)
+		return -1;
+	/* -p, then the file's `name:` (run() reads it), then the directory. */
+	proj = compose_project_name(strrchr(abs, '/') + 1);
+	doc = build(o->file, NULL, 0, &msg);
+	rc = doc ? import_doc(o, doc, env_lookup, &e, abs, proj, r, err, errlen) :
+		yaml_error(o->file, &msg, err, errlen);
+	fy_document_destroy(doc);
+	sb_free(&msg);
+	cx_strv_free(e.kv, e.n);
+	return rc;
+}
+
+void compose_result_free(struct compose_result *r)
+{
+	for (size_t i = 0; i < r->nfiles; i++) {
+		free(r->files[i].path);
+		free(r->files[i].text);
+	}
+	free(r->files);
+	for (size_t i = 0; i < r->njails; i++)
+		free(r->templates[i]);
+	free(r->templates);
+	free(r->hosts);
+	cx_strv_free(r->jails, r->njails);
+	cx_strv_free(r->volumes, r->nvolumes);
+	free(r->unsupported);
+	free(r->project);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,63 @@
+/* A compose file (the Compose Specification) as brig's own files: one
+ * jail.conf.d/P_SERVICE.conf per service and networks.conf.d/P.conf for
+ * the project's networks, plus the list of what could not be mapped, each
+ * with file:line and why. Pure: reads the compose file and the .env
+ * beside it, never touches the system; the caller writes the files.
+ * doc/compose.md says what maps to what. */
+#ifndef BRIG_COMPOSE_COMPOSE_H
+#define BRIG_COMPOSE_COMPOSE_H
+
+#include <stddef.h>
+
+/* A variable's value, NULL when unset. */
+typedef const char *(*compose_lookup_fn)(void *ctx, const char *name);
+
+/* in with ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err},
+ * ${VAR?err}, ${VAR:+alt}, ${VAR+alt}, $VAR and $$ replaced. 0 and *out
+ * (malloc'd); -1 and *why (static text) on a malformed or failed one. */
+int compose_interp(const char *in, compose_lookup_fn lookup, void *ctx, char **out,
+		   const char **why);
+
+/* One file the import writes, relative to the configuration directory. */
+struct compose_file {
+	char *path;		/* "jail.conf.d/P_web.conf" */
+	char *text;
+};
+
+struct compose_result {
+	char *project;
+	struct compose_file *files;
+	size_t nfiles;
+	char **jails;		/* the project's jails, in the file's order */
+	char **templates;	/* each one's template (from its image), or NULL */
+	size_t njails;
+	char *hosts;		/* the /etc/hosts of every jail of the project */
+	char **volumes;		/* named volumes: directories to make under the store */
+	size_t nvolumes;
+	char *unsupported;	/* "FILE:LINE: services.web.build: why\n"..., or NULL */
+	size_t nunsupported;
+};
+
+struct compose_opts {
+	const char *file;	/* the compose file */
+	const char *project;	/* NULL: its `name:`, else its directory's name */
+	const char *images;	/* --images DIR, or NULL */
+	const char *storedir;	/* where named volumes live */
+	compose_lookup_fn lookup;	/* the environment (before .env) */
+	void *ctx;
+};
+
+/* 0, or -1 with err set (file:line: why) when the file cannot be read as
+ * a compose file at all. */
+int compose_import(const struct compose_opts *o, struct compose_result *r, char *err,
+		   size_t errlen);
+/* The same from a string (the fuzzer); no .env is read. */
+int compose_import_text(const struct compose_opts *o, const char *text, size_t len,
+			struct compose_result *r, char *err, size_t errlen);
+void compose_result_free(struct compose_result *r);
+
+/* project sanitized: lowercase letters, digits, '_' and '-', starting
+ * with a letter or digit; NULL when nothing is left. malloc'd. */
+char *compose_project_name(const char *s);
+
+#endif

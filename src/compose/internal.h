@@ -1,0 +1,78 @@
+/* What the files of compose/ share while one compose file is mapped. */
+#ifndef BRIG_COMPOSE_INTERNAL_H
+#define BRIG_COMPOSE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compose/compose.h"
+#include "util/strbuf.h"
+
+struct fy_node;
+
+struct cx_net {
+	char *name;		/* the compose name */
+	char *bridge;		/* the bridge's name (15 bytes at most) */
+	uint32_t base;		/* the subnet, host order */
+	int prefix;
+	uint32_t next;		/* the next jail's host part */
+	bool internal;
+	bool used;
+};
+
+struct cx_vol {
+	char *name;
+	char *dir;		/* STORE/volumes/P_NAME */
+};
+
+struct cx_svc {
+	char *name;
+	struct strbuf conf;
+	char **deps;		/* the services it depends on */
+	char *tmpl;		/* its template, NULL without an image */
+	char addr[16];		/* its IPv4 address, "" if none */
+	size_t ndeps;
+};
+
+struct cx {
+	const char *file, *images, *storedir;
+	const char *dir;	/* the compose file's directory, absolute */
+	compose_lookup_fn lookup;
+	void *ctx;
+	char *project;
+	struct strbuf unsup;
+	size_t nunsup;
+	struct cx_svc *svc;
+	size_t nsvc;
+	struct cx_net *net;
+	size_t nnet;
+	struct cx_vol *vol;
+	size_t nvol;
+	char err[512];
+};
+
+int cx_line(struct fy_node *n);
+void cx_unsup(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+char *cx_str(struct cx *c, struct fy_node *n, const char *where);
+void cx_literal(struct strbuf *sb, const char *s);
+void cx_param(struct strbuf *sb, const char *name, const char *v);
+void cx_param_list(struct strbuf *sb, const char *name, char *const *v, size_t n);
+bool cx_name_ok(const char *s);
+void cx_strv_push(char ***v, size_t *n, char *s);
+void cx_strv_free(char **v, size_t n);
+
+/* networks.c */
+void cx_networks(struct cx *c, struct fy_node *networks);
+void cx_volumes(struct cx *c, struct fy_node *volumes);
+struct cx_net *cx_net_get(struct cx *c, const char *name);
+char *cx_networks_conf(struct cx *c);
+/* KEY=value lines of dir/name into kv; a missing file is no error when
+ * optional. */
+int cx_env_file(const char *dir, const char *name, char ***kv, size_t *n, char *err,
+		size_t errlen, bool optional);
+
+/* services.c */
+int cx_services(struct cx *c, struct fy_node *services);
+
+#endif

@@ -1,0 +1,891 @@
+/* A compose file's services as jail.conf.d blocks: one jail P_SERVICE
+ * each. What each key becomes is in doc/compose.md. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/internal.h"
+#include "util/mem.h"
+
+/* Keys with no brig meaning, and why. */
+static const struct {
+	const char *key, *why;
+} unsupported[] = {
+	{ "build", "images are not built: make the image elsewhere and give it with --images" },
+	{ "healthcheck", "brig runs no health checks" },
+	{ "secrets", "secrets are not mapped: bind the file with volumes" },
+	{ "configs", "configs are not mapped: bind the file with volumes" },
+	{ "logging", "brig keeps the jail's output in its own log (brig logs)" },
+	{ "container_name", "the jail is named PROJECT_SERVICE" },
+	{ "profiles", "profiles are not supported: every service is imported" },
+	{ "extends", "extends is not supported" },
+	{ "privileged", "a jail is never privileged by a compose file" },
+	{ "devices", "devices are not passed by a compose file" },
+	{ "network_mode", "network_mode is not mapped: jails get a bridge of the project" },
+	{ "cap_add", "capabilities are not mapped yet" },
+	{ "cap_drop", "capabilities are not mapped yet" },
+	{ "extra_hosts", "extra_hosts are not mapped yet" },
+	{ "dns", "dns is not mapped yet" },
+	{ "sysctls", "sysctls are not mapped yet" },
+	{ "ulimits", "ulimits are not mapped yet" },
+	{ "labels", "labels have no brig meaning" },
+	{ "security_opt", "security options have no brig meaning" },
+	{ "tty", "no terminal is kept for a jail's command" },
+	{ "stdin_open", "no terminal is kept for a jail's command" },
+	{ "init", "a jail always has brig's init as its PID 1" },
+	{ "platform", "the image's platform is chosen when it is imported" },
+	{ "pull_policy", "no registry is used" },
+	{ "shm_size", "not mapped" },
+	{ "tmpfs", "not mapped yet: use a tmpfs volume" },
+};
+
+static char *node_key(struct fy_node *k)
+{
+	const char *s = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+
+	return xstrdup(s ? s : "?");
+}
+
+/* A scalar or a sequence of scalars as words. */
+static bool words(struct cx *c, struct fy_node *v, const char *where, char ***w, size_t *n)
+{
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (v && fy_node_is_scalar(v)) {
+		char *s = cx_str(c, v, where);
+
+		if (!s)
+			return false;
+		cx_strv_push(w, n, s);
+		return true;
+	}
+	if (!v || !fy_node_is_sequence(v)) {
+		cx_unsup(c, v, where, "expected a value or a list");
+		return false;
+	}
+	while ((e = fy_node_sequence_iterate(v, &it))) {
+		char *s = cx_str(c, e, where);
+
+		if (!s)
+			return false;
+		cx_strv_push(w, n, s);
+	}
+	return true;
+}
+
+/* One command line from argv words, each quoted for /bin/sh when one
+ * needs it (as store/image_conf.c writes an image's). */
+static char *command_line(char **w, size_t n, bool shell_form)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool plain = true;
+
+	if (shell_form && n == 1)
+		return xstrdup(w[0]);
+	for (size_t i = 0; i < n; i++)
+		plain &= *w[i] && !strpbrk(w[i], "!\"$&'()*;<>?[\\]`{|}~ \t\n\r\f\v#");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(&sb, ' ');
+		if (plain) {
+			sb_adds(&sb, w[i]);
+			continue;
+		}
+		sb_addc(&sb, '\'');
+		for (const char *s = w[i]; *s; s++)
+			if (*s == '\'')
+				sb_adds(&sb, "'\\''");
+			else
+				sb_addc(&sb, *s);
+		sb_addc(&sb, '\'');
+	}
+	return sb_steal(&sb);
+}
+
+static bool port_num(const char *s, long *lo, long *hi)
+{
+	char *end;
+
+	errno = 0;
+	*lo = strtol(s, &end, 10);
+	*hi = *lo;
+	if (end != s && *end == '-')
+		*hi = strtol(end + 1, &end, 10);
+	return end != s && !*end && !errno && *lo >= 1 && *hi <= 65535 && *lo <= *hi;
+}
+
+/* rdr entries for host port(s) hp to jail port(s) jp. */
+static void add_rdr(struct cx *c, struct fy_node *at, const char *where, char ***rdr, size_t *n,
+		    const char *proto, const char *ip, const char *hp, const char *jp)
+{
+	long hlo, hhi, jlo, jhi;
+	struct in_addr a;
+
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp")) {
+		cx_unsup(c, at, where, "protocol \"%s\": rdr takes tcp and udp", proto);
+		return;
+	}
+	if (ip && *ip && inet_pton(AF_INET, ip, &a) != 1) {
+		cx_unsup(c, at, where, "host address \"%s\": only IPv4 addresses are mapped", ip);
+		return;
+	}
+	if (!hp || !*hp) {
+		cx_unsup(c, at, where, "no host port: brig allocates none, publish one (HOST:JAIL)");
+		return;
+	}
+	if (!port_num(hp, &hlo, &hhi) || !port_num(jp, &jlo, &jhi) ||
+	    (hhi - hlo != jhi - jlo && jhi != jlo)) {
+		cx_unsup(c, at, where, "ports \"%s:%s\": not a port or a range of the same length", hp,
+			 jp);
+		return;
+	}
+	if (hhi - hlo > 1000) {
+		cx_unsup(c, at, where, "range \"%s\": more than 1000 ports", hp);
+		return;
+	}
+	for (long h = hlo; h <= hhi; h++) {
+		long j = jhi == jlo ? jlo : jlo + (h - hlo);
+
+		if (ip && *ip && strcmp(ip, "0.0.0.0"))
+			cx_strv_push(rdr, n, xasprintf("%s %s:%ld %ld", proto, ip, h, j));
+		else
+			cx_strv_push(rdr, n, xasprintf("%s %ld %ld", proto, h, j));
+	}
+}
+
+static void port_short(struct cx *c, struct fy_node *at, const char *where, char *s, char ***rdr,
+		       size_t *n)
+{
+	char *proto = strrchr(s, '/');
+	char *parts[3] = { 0 };
+	size_t np = 0;
+
+	if (proto)
+		*proto++ = '\0';
+	if (s[0] == '[') {
+		cx_unsup(c, at, where, "IPv6 host addresses are not mapped");
+		return;
+	}
+	for (char *p = s, *q; p && np < 3; p = q) {
+		q = strchr(p, ':');
+		if (q)
+			*q++ = '\0';
+		parts[np++] = p;
+		if (q && np == 3) {
+			cx_unsup(c, at, where, "not HOST_IP:HOST_PORT:JAIL_PORT");
+			return;
+		}
+	}
+	if (np == 1)
+		add_rdr(c, at, where, rdr, n, proto ? proto : "tcp", NULL, NULL, parts[0]);
+	else if (np == 2)
+		add_rdr(c, at, where, rdr, n, proto ? proto : "tcp", NULL, parts[0], parts[1]);
+	else
+		add_rdr(c, at, where, rdr, n, proto ? proto : "tcp", parts[0], parts[1], parts[2]);
+}
+
+static void ports(struct cx *c, struct fy_node *v, const char *where, char ***rdr, size_t *n)
+{
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!v || !fy_node_is_sequence(v)) {
+		cx_unsup(c, v, where, "expected a list");
+		return;
+	}
+	while ((e = fy_node_sequence_iterate(v, &it))) {
+		if (fy_node_is_scalar(e)) {
+			cleanup_free char *s = cx_str(c, e, where);
+
+			if (s)
+				port_short(c, e, where, s, rdr, n);
+			continue;
+		}
+		if (!fy_node_is_mapping(e)) {
+			cx_unsup(c, e, where, "expected a port or a mapping");
+			continue;
+		}
+		struct fy_node *t = fy_node_mapping_lookup_by_string(e, "target", FY_NT);
+		struct fy_node *pu = fy_node_mapping_lookup_by_string(e, "published", FY_NT);
+		struct fy_node *ip = fy_node_mapping_lookup_by_string(e, "host_ip", FY_NT);
+		struct fy_node *pr = fy_node_mapping_lookup_by_string(e, "protocol", FY_NT);
+		cleanup_free char *ts = t ? cx_str(c, t, where) : NULL;
+		cleanup_free char *ps = pu ? cx_str(c, pu, where) : NULL;
+		cleanup_free char *is = ip ? cx_str(c, ip, where) : NULL;
+		cleanup_free char *rs = pr ? cx_str(c, pr, where) : NULL;
+
+		if (!ts) {
+			cx_unsup(c, e, where, "a port without its target");
+			continue;
+		}
+		add_rdr(c, e, where, rdr, n, rs ? rs : "tcp", is, ps, ts);
+	}
+}
+
+/* A size as compose writes one (1073741824, "512m", "1gb", "2G") in bytes. */
+static bool size_bytes(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v, mul = 1;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || errno || *s == '-')
+		return false;
+	switch (tolower((unsigned char)*end)) {
+	case 'k': mul = 1ULL << 10; end++; break;
+	case 'm': mul = 1ULL << 20; end++; break;
+	case 'g': mul = 1ULL << 30; end++; break;
+	case 't': mul = 1ULL << 40; end++; break;
+	default: break;
+	}
+	if (tolower((unsigned char)*end) == 'b')
+		end++;
+	if (*end || (v && mul > ~0ULL / v))
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+static void limit(struct cx *c, struct fy_node *at, const char *where, const char *what,
+		  const char *s, char ***rctl, size_t *n)
+{
+	unsigned long long b;
+	char *end;
+
+	if (!strcmp(what, "memory")) {
+		if (size_bytes(s, &b) && b)
+			cx_strv_push(rctl, n, xasprintf("memoryuse:deny=%llu", b));
+		else
+			cx_unsup(c, at, where, "memory \"%s\": not a size", s);
+	} else if (!strcmp(what, "cpus")) {
+		double d = strtod(s, &end);
+
+		if (end != s && !*end && d > 0 && d <= 4096)
+			cx_strv_push(rctl, n, xasprintf("pcpu:deny=%ld", (long)(d * 100 + 0.5)));
+		else
+			cx_unsup(c, at, where, "cpus \"%s\": not a number of CPUs", s);
+	} else {
+		if (size_bytes(s, &b) && b && b < 1ULL << 31)
+			cx_strv_push(rctl, n, xasprintf("maxproc:deny=%llu", b));
+		else
+			cx_unsup(c, at, where, "pids \"%s\": not a positive number", s);
+	}
+}
+
+static void deploy(struct cx *c, struct fy_node *v, const char *where, char ***rctl, size_t *n)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	while (v && fy_node_is_mapping(v) && (p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *val = fy_node_pair_value(p);
+		cleanup_free char *key = node_key(k);
+		struct fy_node *lim;
+		struct fy_node_pair *q;
+		void *it2 = NULL;
+
+		if (strcmp(key, "resources") || !fy_node_is_mapping(val)) {
+			cx_unsup(c, k, where, "deploy.%s: only deploy.resources.limits is mapped", key);
+			continue;
+		}
+		while ((q = fy_node_mapping_iterate(val, &it2))) {
+			cleanup_free char *rk = node_key(fy_node_pair_key(q));
+
+			if (strcmp(rk, "limits"))
+				cx_unsup(c, fy_node_pair_key(q), where,
+					 "deploy.resources.%s: only limits are mapped (rctl rules)", rk);
+		}
+		lim = fy_node_mapping_lookup_by_string(val, "limits", FY_NT);
+		it2 = NULL;
+		while (lim && fy_node_is_mapping(lim) && (q = fy_node_mapping_iterate(lim, &it2))) {
+			struct fy_node *lk = fy_node_pair_key(q);
+			cleanup_free char *lkey = node_key(lk);
+			cleanup_free char *s = NULL;
+
+			if (strcmp(lkey, "memory") && strcmp(lkey, "cpus") && strcmp(lkey, "pids")) {
+				cx_unsup(c, lk, where, "deploy.resources.limits.%s: not mapped", lkey);
+				continue;
+			}
+			s = cx_str(c, fy_node_pair_value(q), where);
+			if (s)
+				limit(c, lk, where, lkey, s, rctl, n);
+		}
+	}
+}
+
+static void environment(struct cx *c, struct fy_node *v, const char *where, char ***env, size_t *n)
+{
+	if (v && fy_node_is_mapping(v)) {
+		struct fy_node_pair *p;
+		void *it = NULL;
+
+		while ((p = fy_node_mapping_iterate(v, &it))) {
+			cleanup_free char *k = node_key(fy_node_pair_key(p));
+			struct fy_node *val = fy_node_pair_value(p);
+			cleanup_free char *s = NULL;
+
+			if (!val || (fy_node_is_scalar(val) && !fy_node_get_scalar0(val)[0] &&
+				     fy_node_get_scalar_token(val) &&
+				     fy_node_get_style(val) == FYNS_PLAIN)) {
+				const char *e = c->lookup(c->ctx, k);
+
+				if (e)
+					cx_strv_push(env, n, xasprintf("%s=%s", k, e));
+				continue;
+			}
+			s = cx_str(c, val, where);
+			if (s)
+				cx_strv_push(env, n, xasprintf("%s=%s", k, s));
+		}
+		return;
+	}
+	cleanup_free char **w = NULL;
+	size_t nw = 0;
+
+	if (!words(c, v, where, &w, &nw)) {
+		for (size_t i = 0; i < nw; i++)
+			free(w[i]);
+		return;
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (!strchr(w[i], '=')) {
+			const char *e = c->lookup(c->ctx, w[i]);
+
+			if (e)
+				cx_strv_push(env, n, xasprintf("%s=%s", w[i], e));
+			free(w[i]);
+		} else {
+			cx_strv_push(env, n, w[i]);
+		}
+	}
+}
+
+static void env_files(struct cx *c, struct fy_node *v, const char *where, char ***env, size_t *n)
+{
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (v && fy_node_is_scalar(v)) {
+		cleanup_free char *s = cx_str(c, v, where);
+		char err[512];
+
+		if (s && cx_env_file(c->dir, s, env, n, err, sizeof(err), false) < 0)
+			cx_unsup(c, v, where, "%s", err);
+		return;
+	}
+	while (v && fy_node_is_sequence(v) && (e = fy_node_sequence_iterate(v, &it))) {
+		struct fy_node *pn = fy_node_is_mapping(e) ?
+			fy_node_mapping_lookup_by_string(e, "path", FY_NT) : e;
+		struct fy_node *rq = fy_node_is_mapping(e) ?
+			fy_node_mapping_lookup_by_string(e, "required", FY_NT) : NULL;
+		bool optional = rq && fy_node_is_scalar(rq) && !strcmp(fy_node_get_scalar0(rq), "false");
+		cleanup_free char *s = pn ? cx_str(c, pn, where) : NULL;
+		char err[512];
+
+		if (s && cx_env_file(c->dir, s, env, n, err, sizeof(err), optional) < 0)
+			cx_unsup(c, e, where, "%s", err);
+	}
+}
+
+/* A path that can be a field of an fstab line: no blank, no backslash. */
+static bool fstab_ok(const char *s)
+{
+	return *s && !strpbrk(s, " \t\n\r\f\v\\#");
+}
+
+static bool jail_path_ok(const char *s)
+{
+	if (s[0] != '/' || !fstab_ok(s))
+		return false;
+	for (const char *p = s; (p = strstr(p, "..")); p += 2)
+		if ((p == s || p[-1] == '/') && (!p[2] || p[2] == '/'))
+			return false;
+	return true;
+}
+
+static void add_mount(struct cx *c, char ***mnt, size_t *n, const char *src, const char *dst,
+		      const char *type, bool ro)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)c;
+	sb_adds(&sb, src);
+	sb_adds(&sb, " ${path}");
+	sb_adds(&sb, dst);
+	sb_addf(&sb, " %s %s 0 0", type, ro ? "ro" : "rw");
+	cx_strv_push(mnt, n, sb_steal(&sb));
+}
+
+static void one_volume(struct cx *c, struct fy_node *at, const char *where, const char *type,
+		       const char *src, const char *dst, bool ro, char ***mnt, size_t *n)
+{
+	if (!dst || !jail_path_ok(dst)) {
+		cx_unsup(c, at, where, "target \"%s\": an absolute path without blanks or \"..\"",
+			 dst ? dst : "");
+		return;
+	}
+	if (!strcmp(type, "tmpfs")) {
+		add_mount(c, mnt, n, "tmpfs", dst, "tmpfs", ro);
+		return;
+	}
+	if (!src || !*src) {
+		cx_unsup(c, at, where, "an anonymous volume: name it (NAME:%s) to keep its data", dst);
+		return;
+	}
+	if (!strcmp(type, "volume")) {
+		for (size_t i = 0; i < c->nvol; i++)
+			if (!strcmp(c->vol[i].name, src)) {
+				add_mount(c, mnt, n, c->vol[i].dir, dst, "nullfs", ro);
+				return;
+			}
+		cx_unsup(c, at, where, "volume \"%s\" is not declared under the top-level volumes",
+			 src);
+		return;
+	}
+	if (!strcmp(type, "bind")) {
+		cleanup_free char *abs = src[0] == '/' ? xstrdup(src) :
+			!strncmp(src, "./", 2) ? xasprintf("%s/%s", c->dir, src + 2) :
+			src[0] == '.' ? xasprintf("%s/%s", c->dir, src) : NULL;
+
+		if (!abs || !fstab_ok(abs)) {
+			cx_unsup(c, at, where, "bind source \"%s\": an absolute or ./relative path "
+				 "without blanks", src);
+			return;
+		}
+		add_mount(c, mnt, n, abs, dst, "nullfs", ro);
+		return;
+	}
+	cx_unsup(c, at, where, "volume type \"%s\" is not mapped", type);
+}
+
+static void volumes(struct cx *c, struct fy_node *v, const char *where, char ***mnt, size_t *n)
+{
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!v || !fy_node_is_sequence(v)) {
+		cx_unsup(c, v, where, "expected a list");
+		return;
+	}
+	while ((e = fy_node_sequence_iterate(v, &it))) {
+		if (fy_node_is_scalar(e)) {
+			cleanup_free char *s = cx_str(c, e, where);
+			char *f[3] = { 0 };
+			size_t nf = 0;
+
+			if (!s)
+				continue;
+			for (char *p = s, *q; p && nf < 3; p = q) {
+				q = strchr(p, ':');
+				if (q)
+					*q++ = '\0';
+				f[nf++] = p;
+			}
+			if (nf == 1) {
+				one_volume(c, e, where, "volume", NULL, f[0], false, mnt, n);
+				continue;
+			}
+			bool ro = false;
+			bool bind = f[0][0] == '/' || f[0][0] == '.' || f[0][0] == '~';
+
+			/* ro, rw; SELinux labels and macOS consistency modes mean
+			 * nothing here. */
+			for (char *m = nf == 3 ? f[2] : NULL, *next; m; m = next) {
+				next = strchr(m, ',');
+				if (next)
+					*next++ = '\0';
+				if (!strcmp(m, "ro"))
+					ro = true;
+				else if (strcmp(m, "rw") && strcmp(m, "z") && strcmp(m, "Z") &&
+					 strcmp(m, "cached") && strcmp(m, "delegated") &&
+					 strcmp(m, "consistent"))
+					cx_unsup(c, e, where, "mode \"%s\": not mapped", m);
+			}
+			one_volume(c, e, where, bind ? "bind" : "volume", f[0], f[1], ro, mnt, n);
+			continue;
+		}
+		if (!fy_node_is_mapping(e)) {
+			cx_unsup(c, e, where, "expected a volume or a mapping");
+			continue;
+		}
+		struct fy_node *tn = fy_node_mapping_lookup_by_string(e, "type", FY_NT);
+		struct fy_node *sn = fy_node_mapping_lookup_by_string(e, "source", FY_NT);
+		struct fy_node *dn = fy_node_mapping_lookup_by_string(e, "target", FY_NT);
+		struct fy_node *rn = fy_node_mapping_lookup_by_string(e, "read_only", FY_NT);
+		cleanup_free char *t = tn ? cx_str(c, tn, where) : xstrdup("volume");
+		cleanup_free char *s = sn ? cx_str(c, sn, where) : NULL;
+		cleanup_free char *d = dn ? cx_str(c, dn, where) : NULL;
+		cleanup_free char *r = rn ? cx_str(c, rn, where) : NULL;
+
+		if (t)
+			one_volume(c, e, where, t, s, d, r && !strcmp(r, "true"), mnt, n);
+	}
+}
+
+static struct cx_svc *svc_get(struct cx *c, const char *name)
+{
+	for (size_t i = 0; i < c->nsvc; i++)
+		if (!strcmp(c->svc[i].name, name))
+			return &c->svc[i];
+	return NULL;
+}
+
+static void depends(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
+{
+	struct fy_node *e;
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (v && fy_node_is_sequence(v)) {
+		while ((e = fy_node_sequence_iterate(v, &it))) {
+			char *d = cx_str(c, e, where);
+
+			if (d && (!svc_get(c, d) || !strcmp(d, s->name))) {
+				cx_unsup(c, e, where, "no service \"%s\" (or itself)", d);
+				free(d);
+			} else if (d) {
+				cx_strv_push(&s->deps, &s->ndeps, d);
+			}
+		}
+		return;
+	}
+	while (v && fy_node_is_mapping(v) && (p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *val = fy_node_pair_value(p);
+		char *d = node_key(k);
+		struct fy_node *cond = fy_node_is_mapping(val) ?
+			fy_node_mapping_lookup_by_string(val, "condition", FY_NT) : NULL;
+		const char *cs = cond && fy_node_is_scalar(cond) ? fy_node_get_scalar0(cond) : NULL;
+
+		if (!svc_get(c, d) || !strcmp(d, s->name)) {
+			cx_unsup(c, k, where, "no service \"%s\" (or itself)", d);
+			free(d);
+			continue;
+		}
+		if (cs && strcmp(cs, "service_started"))
+			cx_unsup(c, cond, where, "condition %s: depend waits only for %s's start",
+				 cs, d);
+		cx_strv_push(&s->deps, &s->ndeps, d);
+	}
+}
+
+/* The image's template name: the reference with every character a
+ * template name cannot have turned into '_'. */
+static char *template_name(const char *image)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *s = image; *s && sb.len < 60; s++)
+		sb_addc(&sb, isalnum((unsigned char)*s) || *s == '-' || *s == '.' ? *s : '_');
+	return sb_steal(&sb);
+}
+
+struct jail {
+	char *image, *hostname, *workdir, *user, *stopsig, *restart;
+	char **cmd, **ep, **env, **rdr, **mnt, **rctl;
+	size_t ncmd, nep, nenv, nrdr, nmnt, nrctl;
+	bool cmd_shell, ep_shell;
+	struct fy_node *nets;
+	bool has_nets;
+};
+
+static void jail_free(struct jail *j)
+{
+	free(j->image);
+	free(j->hostname);
+	free(j->workdir);
+	free(j->user);
+	free(j->stopsig);
+	free(j->restart);
+	cx_strv_free(j->cmd, j->ncmd);
+	cx_strv_free(j->ep, j->nep);
+	cx_strv_free(j->env, j->nenv);
+	cx_strv_free(j->rdr, j->nrdr);
+	cx_strv_free(j->mnt, j->nmnt);
+	cx_strv_free(j->rctl, j->nrctl);
+}
+
+static void restart(struct cx *c, struct fy_node *v, const char *where, struct jail *j)
+{
+	cleanup_free char *s = cx_str(c, v, where);
+
+	if (!s || !*s || !strcmp(s, "no"))
+		return;
+	if (!strcmp(s, "always") || !strcmp(s, "unless-stopped"))
+		j->restart = xstrdup("always");
+	else if (!strncmp(s, "on-failure", 10) && (!s[10] || s[10] == ':'))
+		j->restart = xstrdup(s);
+	else
+		cx_unsup(c, v, where, "restart \"%s\": always, unless-stopped, on-failure[:N] or no", s);
+}
+
+static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_node *k,
+		    struct fy_node *v, const char *key)
+{
+	cleanup_free char *where = xasprintf("services.%s.%s", s->name, key);
+	char **dst = NULL;
+
+	if (!strncmp(key, "x-", 2) || !strcmp(key, "expose"))
+		return;
+	if (!strcmp(key, "image"))
+		dst = &j->image;
+	else if (!strcmp(key, "hostname"))
+		dst = &j->hostname;
+	else if (!strcmp(key, "working_dir"))
+		dst = &j->workdir;
+	else if (!strcmp(key, "user"))
+		dst = &j->user;
+	else if (!strcmp(key, "stop_signal"))
+		dst = &j->stopsig;
+	if (dst) {
+		free(*dst);
+		*dst = cx_str(c, v, where);
+	} else if (!strcmp(key, "command")) {
+		j->cmd_shell = v && fy_node_is_scalar(v);
+		words(c, v, where, &j->cmd, &j->ncmd);
+	} else if (!strcmp(key, "entrypoint")) {
+		j->ep_shell = v && fy_node_is_scalar(v);
+		words(c, v, where, &j->ep, &j->nep);
+	} else if (!strcmp(key, "environment")) {
+		environment(c, v, where, &j->env, &j->nenv);
+	} else if (!strcmp(key, "env_file")) {
+		env_files(c, v, where, &j->env, &j->nenv);
+	} else if (!strcmp(key, "ports")) {
+		ports(c, v, where, &j->rdr, &j->nrdr);
+	} else if (!strcmp(key, "volumes")) {
+		volumes(c, v, where, &j->mnt, &j->nmnt);
+	} else if (!strcmp(key, "depends_on")) {
+		depends(c, v, where, s);
+	} else if (!strcmp(key, "networks")) {
+		j->nets = v;
+		j->has_nets = true;
+	} else if (!strcmp(key, "restart")) {
+		restart(c, v, where, j);
+	} else if (!strcmp(key, "deploy")) {
+		deploy(c, v, where, &j->rctl, &j->nrctl);
+	} else if (!strcmp(key, "mem_limit") || !strcmp(key, "cpus") || !strcmp(key, "pids_limit")) {
+		cleanup_free char *val = cx_str(c, v, where);
+
+		if (val)
+			limit(c, k, where, key[0] == 'm' ? "memory" : key[0] == 'c' ? "cpus" : "pids",
+			      val, &j->rctl, &j->nrctl);
+	} else {
+		for (size_t i = 0; i < sizeof(unsupported) / sizeof(*unsupported); i++)
+			if (!strcmp(key, unsupported[i].key)) {
+				cx_unsup(c, k, where, "%s", unsupported[i].why);
+				return;
+			}
+		cx_unsup(c, k, where, "not mapped by brig compose import");
+	}
+}
+
+/* The service's networks: the first gets its bridge and address; more
+ * are listed (a jail has one bridge). */
+static void network(struct cx *c, struct cx_svc *s, struct jail *j, struct strbuf *out)
+{
+	cleanup_free char *where = xasprintf("services.%s.networks", s->name);
+	cleanup_free char *first = NULL;
+	struct fy_node *firstn = j->nets;
+	struct fy_node *e;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	size_t count = 0;
+
+	if (!j->has_nets) {
+		first = xstrdup("default");
+	} else if (j->nets && fy_node_is_sequence(j->nets)) {
+		while ((e = fy_node_sequence_iterate(j->nets, &it)))
+			if (!count++) {
+				first = cx_str(c, e, where);
+				firstn = e;
+			}
+	} else if (j->nets && fy_node_is_mapping(j->nets)) {
+		while ((p = fy_node_mapping_iterate(j->nets, &it))) {
+			struct fy_node *val = fy_node_pair_value(p);
+
+			if (!count++) {
+				first = node_key(fy_node_pair_key(p));
+				firstn = fy_node_pair_key(p);
+			}
+			if (val && fy_node_is_mapping(val) && fy_node_mapping_item_count(val))
+				cx_unsup(c, fy_node_pair_key(p), where, "aliases and fixed addresses are "
+					 "not mapped yet");
+		}
+	} else {
+		cx_unsup(c, j->nets, where, "expected a list or a mapping");
+	}
+	if (count > 1)
+		cx_unsup(c, j->nets, where, "a jail joins one bridge: only \"%s\" is mapped",
+			 first ? first : "?");
+	if (!first)
+		return;
+	struct cx_net *n = cx_net_get(c, first);
+
+	if (!n) {
+		cx_unsup(c, firstn, where, "network \"%s\" is not declared", first);
+		return;
+	}
+	uint32_t hostmax = n->prefix >= 31 ? 0 : (1u << (32 - n->prefix)) - 2;
+
+	if (n->next > hostmax) {
+		cx_unsup(c, firstn, where, "network \"%s\" has no address left", first);
+		return;
+	}
+	struct in_addr a = { htonl(n->base + n->next++) }, g = { htonl(n->base + 1) };
+	char as[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
+
+	n->used = true;
+	inet_ntop(AF_INET, &a, as, sizeof(as));
+	snprintf(s->addr, sizeof(s->addr), "%s", as);
+	inet_ntop(AF_INET, &g, gs, sizeof(gs));
+	sb_addf(out, "\tvnet;\n\tvnet.bridge = \"%s\";\n\tip4.addr = \"%s/%d\";\n", n->bridge, as,
+		n->prefix);
+	if (!n->internal)
+		sb_addf(out, "\tip4.defaultrouter = \"%s\";\n", gs);
+}
+
+static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
+{
+	struct strbuf *o = &s->conf;
+
+	sb_addf(o, "# Made by `brig compose import` from %s: service %s of project %s.\n"
+		   "# Edit the compose file and import it again: this file is rewritten.\n"
+		   "%s_%s {\n", c->file, s->name, c->project, c->project, s->name);
+	cx_param(o, "host.hostname", j->hostname ? j->hostname : s->name);
+	{
+		cleanup_free char *root = xasprintf("%s/jails/%s_%s/root", c->storedir, c->project,
+						    s->name);
+
+		cx_param(o, "path", root);
+	}
+	if (j->image) {
+		cleanup_free char *t = template_name(j->image);
+
+		sb_addf(o, "\t# image ");
+		for (const char *p = j->image; *p; p++)
+			sb_addc(o, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+		sb_addf(o, ": template %s\n", t);
+		free(s->tmpl);
+		s->tmpl = xstrdup(t);
+	}
+	network(c, s, j, o);
+	cx_param_list(o, "rdr", j->rdr, j->nrdr);
+	if (s->ndeps) {
+		cleanup_free char **d = xcalloc(s->ndeps, sizeof(*d));
+
+		for (size_t i = 0; i < s->ndeps; i++)
+			d[i] = xasprintf("%s_%s", c->project, s->deps[i]);
+		cx_param_list(o, "depend", d, s->ndeps);
+		for (size_t i = 0; i < s->ndeps; i++)
+			free(d[i]);
+	}
+	cx_param_list(o, "exec.env", j->env, j->nenv);
+	if (j->nep || j->ncmd) {
+		char **w = xcalloc(j->nep + j->ncmd + 1, sizeof(*w));
+		cleanup_free char *line = NULL;
+
+		for (size_t i = 0; i < j->nep; i++)
+			w[i] = j->ep[i];
+		for (size_t i = 0; i < j->ncmd; i++)
+			w[j->nep + i] = j->cmd[i];
+		line = command_line(w, j->nep + j->ncmd,
+				    j->nep ? j->ep_shell && !j->ncmd : j->cmd_shell);
+		free(w);
+		cx_param(o, "command", line);
+	}
+	if (j->workdir)
+		cx_param(o, "exec.workdir", j->workdir);
+	if (j->user)
+		cx_param(o, "exec.jail_user", j->user);
+	if (j->stopsig)
+		cx_param(o, "exec.stop.signal", j->stopsig);
+	if (j->restart)
+		cx_param(o, "exec.restart", j->restart);
+	if (j->nmnt) {
+		/* ${path} is the jail's own root: written unquoted-$ on purpose. */
+		sb_adds(o, "\tmount = ");
+		for (size_t i = 0; i < j->nmnt; i++) {
+			struct strbuf l = STRBUF_INIT;
+			char *dollar = strstr(j->mnt[i], " ${path}");
+
+			if (i)
+				sb_adds(o, ",\n\t    ");
+			*dollar = '\0';
+			cx_literal(&l, j->mnt[i]);
+			l.s[--l.len] = '\0';
+			sb_adds(o, l.s);
+			sb_adds(o, " ${path}");
+			sb_free(&l);
+			cx_literal(&l, dollar + 8);
+			sb_adds(o, l.s + 1);
+			sb_free(&l);
+		}
+		sb_adds(o, ";\n");
+	}
+	cx_param_list(o, "rctl", j->rctl, j->nrctl);
+	sb_adds(o, "}\n");
+}
+
+int cx_services(struct cx *c, struct fy_node *services)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	while ((p = fy_node_mapping_iterate(services, &it))) {
+		struct fy_node *k = fy_node_pair_key(p);
+		const char *name = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+		cleanup_free char *jail = NULL;
+
+		if (!name || !cx_name_ok(name)) {
+			snprintf(c->err, sizeof(c->err),
+				 "%s:%d: service name \"%s\": letters, digits, '_', '-', '.' only",
+				 c->file, cx_line(k), name ? name : "?");
+			return -1;
+		}
+		if (svc_get(c, name)) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: defined twice", c->file,
+				 cx_line(k), name);
+			return -1;
+		}
+		jail = xasprintf("%s_%s", c->project, name);
+		if (strlen(jail) > 60) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: jail name %s: too long", c->file,
+				 cx_line(k), jail);
+			return -1;
+		}
+		c->svc = xrealloc(c->svc, (c->nsvc + 1) * sizeof(*c->svc));
+		memset(&c->svc[c->nsvc], 0, sizeof(*c->svc));
+		c->svc[c->nsvc++].name = xstrdup(name);
+	}
+	it = NULL;
+	for (size_t i = 0; (p = fy_node_mapping_iterate(services, &it)); i++) {
+		struct fy_node *v = fy_node_pair_value(p);
+		struct cx_svc *s = &c->svc[i];
+		struct jail j = { 0 };
+		struct fy_node_pair *q;
+		void *it2 = NULL;
+
+		if (!v || !fy_node_is_mapping(v)) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: not a mapping", c->file,
+				 cx_line(fy_node_pair_key(p)), s->name);
+			return -1;
+		}
+		while ((q = fy_node_mapping_iterate(v, &it2))) {
+			struct fy_node *k = fy_node_pair_key(q);
+			cleanup_free char *key = node_key(k);
+
+			one_key(c, s, &j, k, fy_node_pair_value(q), key);
+		}
+		if (!j.image)
+			cx_unsup(c, fy_node_pair_key(p), s->name, "no image: the jail's template is "
+				 "to be given by hand");
+		emit(c, s, &j);
+		jail_free(&j);
+	}
+	return 0;
+}

@@ -1,0 +1,268 @@
+/* Unit tests of compose/: interpolation, and a compose file's mapping to
+ * jail.conf.d and networks.conf.d text (compose_import_text: no .env, no
+ * file system). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/compose.h"
+
+static const char *lookup(void *ctx, const char *name)
+{
+	(void)ctx;
+	if (!strcmp(name, "SET"))
+		return "value";
+	if (!strcmp(name, "EMPTY"))
+		return "";
+	if (!strcmp(name, "DOLLAR"))
+		return "$x";
+	return NULL;
+}
+
+static char *interp(const char *in)
+{
+	char *out = NULL;
+	const char *why = NULL;
+
+	if (compose_interp(in, lookup, NULL, &out, &why) < 0) {
+		assert_non_null(why);
+		return NULL;
+	}
+	return out;
+}
+
+#define EXPECT(in, want) do { \
+		char *got_ = interp(in); \
+		assert_non_null(got_); \
+		assert_string_equal(got_, want); \
+		free(got_); \
+	} while (0)
+#define REFUSED(in) assert_null(interp(in))
+
+static void test_interp(void **state)
+{
+	(void)state;
+	EXPECT("plain", "plain");
+	EXPECT("$SET", "value");
+	EXPECT("${SET}", "value");
+	EXPECT("a${SET}b$SET.c", "avalueb" "value.c");
+	EXPECT("${UNSET}", "");
+	EXPECT("$UNSET-x", "-x");
+	EXPECT("${UNSET:-def}", "def");
+	EXPECT("${UNSET-def}", "def");
+	EXPECT("${EMPTY:-def}", "def");
+	EXPECT("${EMPTY-def}", "");
+	EXPECT("${SET:-def}", "value");
+	EXPECT("${UNSET:-${SET}}", "value");
+	EXPECT("${UNSET:-a${UNSET2:-b}c}", "abc");
+	EXPECT("${SET:+alt}", "alt");
+	EXPECT("${EMPTY:+alt}", "");
+	EXPECT("${EMPTY+alt}", "alt");
+	EXPECT("${SET:?must}", "value");
+	EXPECT("$$", "$");
+	EXPECT("$${SET}", "${SET}");
+	EXPECT("a $$b $$$SET", "a $b $value");
+	/* A value is not interpolated again. */
+	EXPECT("${DOLLAR}", "$x");
+	REFUSED("${UNSET:?must}");
+	REFUSED("${UNSET?must}");
+	REFUSED("${EMPTY:?must}");
+	REFUSED("${");
+	REFUSED("${SET");
+	REFUSED("${}");
+	REFUSED("${1x}");
+	REFUSED("${SET:x}");
+	REFUSED("trailing $");
+	REFUSED("$ space");
+}
+
+static void test_project_name(void **state)
+{
+	char *p;
+
+	(void)state;
+	p = compose_project_name("My App.2");
+	assert_string_equal(p, "myapp2");
+	free(p);
+	p = compose_project_name("_-x_y");
+	assert_string_equal(p, "x_y");
+	free(p);
+	assert_null(compose_project_name("../.."));
+	assert_null(compose_project_name(""));
+}
+
+static struct compose_result r;
+
+static int import(const char *yaml)
+{
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup };
+	char err[512];
+	int rc;
+
+	compose_result_free(&r);
+	rc = compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err));
+	if (rc < 0)
+		printf("# %s\n", err);
+	return rc;
+}
+
+static const char *file(const char *path)
+{
+	for (size_t i = 0; i < r.nfiles; i++)
+		if (!strcmp(r.files[i].path, path))
+			return r.files[i].text;
+	fail_msg("no file %s", path);
+	return NULL;
+}
+
+static void has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("missing: %s\nin:\n%s", want, text);
+}
+
+static void test_map(void **state)
+{
+	const char *web, *db, *nets;
+
+	(void)state;
+	assert_int_equal(import(
+		"x-env: &env\n"
+		"  TZ: ${UNSET:-UTC}\n"
+		"services:\n"
+		"  db:\n"
+		"    image: postgres:15\n"
+		"    environment:\n"
+		"      <<: *env\n"
+		"      PW: ${SET}\n"
+		"      LIT: \"a $$b\"\n"
+		"    volumes: [\"data:/var/lib/db\"]\n"
+		"    networks: [back]\n"
+		"    mem_limit: 512m\n"
+		"    cpus: 1.5\n"
+		"    pids_limit: 64\n"
+		"  web:\n"
+		"    image: busybox\n"
+		"    command: [\"httpd\", \"-f\", \"-h\", \"/srv www\"]\n"
+		"    working_dir: /srv\n"
+		"    user: \"1000\"\n"
+		"    depends_on: [db]\n"
+		"    ports:\n"
+		"      - \"8080:80\"\n"
+		"      - \"127.0.0.1:5353:53/udp\"\n"
+		"      - \"9000-9001:9000-9001\"\n"
+		"      - target: 443\n"
+		"        published: 8443\n"
+		"        host_ip: 127.0.0.1\n"
+		"    volumes:\n"
+		"      - /srv/html:/usr/share/html:ro\n"
+		"    healthcheck: {test: [\"CMD\", \"true\"]}\n"
+		"    networks: [front, back]\n"
+		"networks:\n"
+		"  back: {internal: true}\n"
+		"  front:\n"
+		"    ipam: {config: [{subnet: 172.28.5.0/24}]}\n"
+		"volumes:\n"
+		"  data: {}\n"), 0);
+	assert_int_equal(r.nfiles, 3);
+	assert_int_equal(r.njails, 2);
+	db = file("jail.conf.d/p_db.conf");
+	web = file("jail.conf.d/p_web.conf");
+	nets = file("networks.conf.d/p.conf");
+	has(db, "\np_db {\n\thost.hostname = \"db\";\n");
+	has(db, "\texec.env = \"TZ=UTC\",\n\t    \"PW=value\",\n\t    \"LIT=a \\$b\";\n");
+	has(db, "\tvnet.bridge = \"p_back\";\n");
+	has(db, "\tmount = \"/store/volumes/p_data ${path}/var/lib/db nullfs rw 0 0\";\n");
+	has(db, "\trctl = \"memoryuse:deny=536870912\",\n\t    \"pcpu:deny=150\",\n"
+		"\t    \"maxproc:deny=64\";\n");
+	/* internal: no default route, no NAT. */
+	assert_null(strstr(db, "defaultrouter"));
+	has(web, "\tcommand = \"'httpd' '-f' '-h' '/srv www'\";\n");
+	has(web, "\texec.workdir = \"/srv\";\n\texec.jail_user = \"1000\";\n");
+	has(web, "\tdepend = \"p_db\";\n");
+	has(web, "\trdr = \"tcp 8080 80\",\n\t    \"udp 127.0.0.1:5353 53\",\n\t    \"tcp 9000 9000\",\n"
+		 "\t    \"tcp 9001 9001\",\n\t    \"tcp 127.0.0.1:8443 443\";\n");
+	has(web, "\tip4.addr = \"172.28.5.2/24\";\n\tip4.defaultrouter = \"172.28.5.1\";\n");
+	has(web, "\tmount = \"/srv/html ${path}/usr/share/html nullfs ro 0 0\";\n");
+	has(nets, "p_back {\n\tip4.addr = \"");
+	has(nets, "p_front {\n\tip4.addr = \"172.28.5.1/24\";\n\tnat;\n");
+	assert_null(strstr(nets, "p_default"));
+	/* What is not mapped, with its line. */
+	assert_non_null(r.unsupported);
+	has(r.unsupported, "c.yml:30: services.web.healthcheck: brig runs no health checks\n");
+	has(r.unsupported, "c.yml:31: services.web.networks: a jail joins one bridge");
+	assert_int_equal(r.nunsupported, 2);
+	assert_int_equal(r.nvolumes, 1);
+	assert_string_equal(r.volumes[0], "/store/volumes/p_data");
+}
+
+/* What a hostile file cannot do: expand anything in jail.conf, mount a
+ * path it does not name, name a jail or a file outside the project. */
+static void test_hostile(void **state)
+{
+	const char *t;
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  a:\n"
+		"    image: x\n"
+		"    command: 'echo ${SET:+$${path}} \"; exec.prestart = \"/bin/evil'\n"
+		"    environment: [\"A=\\\";\\n}\\nevil {\"]\n"
+		"    volumes:\n"
+		"      - '/etc:/../../etc'\n"
+		"      - 'rel:/x'\n"
+		"      - '~/x:/y'\n"
+		"      - '/a b:/y'\n"
+		"    ports: ['1:2:3:4']\n"), 0);
+	t = file("jail.conf.d/p_a.conf");
+	has(t, "\tcommand = \"echo \\${path} \\\"; exec.prestart = \\\"/bin/evil\";\n");
+	has(t, "\texec.env = \"A=\\\";\\n}\\nevil {\";\n");
+	assert_null(strstr(t, "mount"));
+	assert_null(strstr(t, "rdr"));
+	assert_int_equal(r.nunsupported, 5);
+	/* A service name that is not a plain name is refused. */
+	assert_int_equal(import("services:\n  ../x:\n    image: y\n"), -1);
+	assert_int_equal(import("services:\n  'a b':\n    image: y\n"), -1);
+	assert_int_equal(import("- not a mapping\n"), -1);
+	assert_int_equal(import("services: {}\n"), -1);
+	assert_int_equal(import("{{{"), -1);
+	/* Aliases that expand a billion times are refused before they are. */
+	assert_int_equal(import(
+		"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+		"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+		"i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+		"services: {x: {image: y, command: *i}}\n"), -1);
+}
+
+static int done(void **state)
+{
+	(void)state;
+	compose_result_free(&r);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_interp),
+		cmocka_unit_test(test_project_name),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, done);
+}
