@@ -136,7 +136,7 @@ fuzz() {
 	mkdir -p "$BUILD/fuzz/$corpus"
 	# A crash's input goes to the log directory, not the working tree.
 	if "$BUILD/fuzz/fuzz_$f" -max_total_time="${FUZZ_CHECK_SECONDS:-30}" -max_len=8192 \
-		-artifact_prefix="$LOG/fuzz_$f-" "$@" \
+		-timeout=25 -artifact_prefix="$LOG/fuzz_$f-" "$@" \
 		"$BUILD/fuzz/$corpus" "fuzz/$corpus" >"$LOG/fuzz_$f.log" 2>&1; then
 		ok "fuzz/$f ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz_$f.log"))"
 	else

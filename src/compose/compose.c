@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <libfyaml.h>
 #include <stdarg.h>
@@ -21,7 +22,9 @@
 #include "compose/compose.h"
 #include "compose/internal.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 int cx_line(struct fy_node *n)
 {
@@ -354,6 +357,8 @@ static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t l
 }
 
 #define EXPAND_MAX 200000
+/* The largest compose file read (bytes). */
+#define COMPOSE_MAX (16u << 20)
 
 /* Count n's nodes as resolved into *budget; -1 when it runs out. */
 static int expand_size(struct fy_node *n, size_t *budget, int depth)
@@ -465,7 +470,14 @@ int compose_import_text(const struct compose_opts *o, const char *text, size_t l
 			struct compose_result *r, char *err, size_t errlen)
 {
 	struct strbuf msg = STRBUF_INIT;
-	struct fy_document *doc = build(NULL, text, len, &msg);
+	size_t bad;
+	struct fy_document *doc;
+
+	if (!utf8_valid(text, len, &bad)) {	/* see compose_import */
+		snprintf(err, errlen, "%s: not UTF-8 (byte %zu)", o->file, bad);
+		return -1;
+	}
+	doc = build(NULL, text, len, &msg);
 	int rc = doc ? import_doc(o, doc, o->lookup ? o->lookup : no_env, o->ctx, ".", "project",
 				  r, err, errlen) : yaml_error(o->file, &msg, err, errlen);
 
@@ -483,7 +495,10 @@ int compose_import(const struct compose_opts *o, struct compose_result *r, char 
 	char *slash = strrchr(dir, '/');
 	char abs[PATH_MAX];
 	struct strbuf msg = STRBUF_INIT;
+	struct brig_err re = { 0 };
 	struct fy_document *doc;
+	char *text;
+	size_t len, bad;
 	int rc;
 
 	if (slash)
@@ -496,6 +511,21 @@ int compose_import(const struct compose_opts *o, struct compose_result *r, char 
 		return -1;
 	/* -p, then the file's `name:` (run() reads it), then the directory. */
 	proj = compose_project_name(strrchr(abs, '/') + 1);
+	/* libfyaml 0.8 loops for ever on some invalid UTF-8 (a directive
+	 * line with 0xff bytes: fuzz_compose): a compose file is UTF-8, and
+	 * is checked before libfyaml reads it. */
+	if (read_bounded(AT_FDCWD, o->file, READ_PATH, COMPOSE_MAX, &text, &len, &re) < 0) {
+		snprintf(err, errlen, "%s", re.msg);
+		cx_strv_free(e.kv, e.n);
+		return -1;
+	}
+	if (!utf8_valid(text, len, &bad)) {
+		snprintf(err, errlen, "%s: not UTF-8 (byte %zu)", o->file, bad);
+		free(text);
+		cx_strv_free(e.kv, e.n);
+		return -1;
+	}
+	free(text);
 	doc = build(o->file, NULL, 0, &msg);
 	rc = doc ? import_doc(o, doc, env_lookup, &e, abs, proj, r, err, errlen) :
 		yaml_error(o->file, &msg, err, errlen);

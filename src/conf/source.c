@@ -2,6 +2,7 @@
  * limits, checked for NUL bytes and invalid UTF-8), standard input, an
  * in-memory file set, a configuration directory, and .include globs. */
 #include "conf/cf.h"
+#include "util/utf8.h"
 
 #include <dirent.h>
 #include <sys/syscall.h>
@@ -85,24 +86,7 @@ static void locate(const char *buf, size_t off, uint32_t *line, uint32_t *col)
 /* Length of the valid multi-byte UTF-8 sequence at s, or 0. */
 size_t cf_utf8_seq(const unsigned char *s, size_t n)
 {
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	if (n < len)
-		return 0;
-	cp = s[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return utf8_seq(s, n);
 }
 
 /* Is the text free of NUL bytes and valid UTF-8? The first fault is reported. */
