@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "compose/compose.h"
+#include "conf/conf.h"
 #include "compose/internal.h"
 #include "util/mem.h"
 #include "util/readfile.h"
@@ -93,25 +94,6 @@ char *cx_str(struct cx *c, struct fy_node *n, const char *where)
 	return out;
 }
 
-/* s as a jail.conf double-quoted string whose value is s itself. */
-void cx_literal(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\' || *s == '$')
-			sb_addc(sb, '\\');
-		if (*s == '\n')
-			sb_adds(sb, "\\n");
-		else if (*s == '\t')
-			sb_adds(sb, "\\t");
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			sb_addf(sb, "\\x%02x", (unsigned char)*s);
-		else
-			sb_addc(sb, *s);
-	}
-	sb_addc(sb, '"');
-}
-
 /* A list parameter: name = "a", "b"; */
 void cx_param_list(struct strbuf *sb, const char *name, char *const *v, size_t n)
 {
@@ -121,7 +103,7 @@ void cx_param_list(struct strbuf *sb, const char *name, char *const *v, size_t n
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sb_adds(sb, ",\n\t    ");
-		cx_literal(sb, v[i]);
+		conf_quote(sb, v[i]);
 	}
 	sb_adds(sb, ";\n");
 }

@@ -55,7 +55,6 @@ int cx_line(struct fy_node *n);
 void cx_unsup(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 char *cx_str(struct cx *c, struct fy_node *n, const char *where);
-void cx_literal(struct strbuf *sb, const char *s);
 void cx_param(struct strbuf *sb, const char *name, const char *v);
 void cx_param_list(struct strbuf *sb, const char *name, char *const *v, size_t n);
 bool cx_name_ok(const char *s);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compose/internal.h"
+#include "conf/conf.h"
 #include "util/mem.h"
 
 /* Keys with no brig meaning, and why. */
@@ -816,12 +817,12 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 			if (i)
 				sb_adds(o, ",\n\t    ");
 			*dollar = '\0';
-			cx_literal(&l, j->mnt[i]);
+			conf_quote(&l, j->mnt[i]);
 			l.s[--l.len] = '\0';
 			sb_adds(o, l.s);
 			sb_adds(o, " ${path}");
 			sb_free(&l);
-			cx_literal(&l, dollar + 8);
+			conf_quote(&l, dollar + 8);
 			sb_adds(o, l.s + 1);
 			sb_free(&l);
 		}

@@ -257,6 +257,10 @@ struct json;
 struct strbuf;
 void conf_jail_json(const struct conf_jail *j, struct json *w);
 void conf_jail_text(const struct conf_jail *j, struct strbuf *out);
+/* s as a jail.conf double-quoted string whose value is s itself: '"',
+ * '\\' and '$' escaped (nothing expands), control characters and bytes
+ * that are not UTF-8 as \xNN (what brig writes into jail.conf files). */
+void conf_quote(struct strbuf *out, const char *s);
 
 /* Diagnostics. */
 void diag_add(struct diag *d, enum diag_level lvl, const char *fmt, ...)

@@ -55,17 +55,11 @@ static bool bare(const char *s)
 	return true;
 }
 
-/* s as a jail.conf word: bare, or double-quoted with escapes (also for
- * bytes that are not UTF-8, which a file may not hold). */
-static void word(struct strbuf *out, const char *s)
+void conf_quote(struct strbuf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t left = strlen(s);
 
-	if (bare(s)) {
-		sb_adds(out, s);
-		return;
-	}
 	sb_addc(out, '"');
 	while (*p) {
 		size_t n = *p >= 0x80 ? cf_utf8_seq(p, left) : 1;
@@ -88,6 +82,15 @@ static void word(struct strbuf *out, const char *s)
 		left -= n;
 	}
 	sb_addc(out, '"');
+}
+
+/* s as a jail.conf word: bare, or quoted. */
+static void word(struct strbuf *out, const char *s)
+{
+	if (bare(s))
+		sb_adds(out, s);
+	else
+		conf_quote(out, s);
 }
 
 /* A purely numeric name stands for a jid (see resolve.c). */

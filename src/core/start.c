@@ -128,13 +128,12 @@ static int step_prepare(struct jctx *x, struct brig_err *e)
 	size_t n;
 	struct rec rec = jail_rec(x);
 	struct idmap map = jail_idmap(&x->st);
-	int r = store_jail_prepare(x->name, x->sp.path, &rec, map.count ? &map : NULL, e);
+	/* Its quota as the configuration says now: a changed one takes
+	 * effect here; refused where it cannot hold. */
+	int r = store_jail_prepare(x->name, x->sp.path, &rec, map.count ? &map : NULL,
+				   x->def ? core_quota_bytes(x->def) : 0, e);
 
 	if (r < 0)
-		return brig_err_wrap(e, "store");
-	/* Its quota, as the configuration says now (a changed one takes
-	 * effect here); refused where it cannot hold. */
-	if (x->def && core_quota_set(x->def, x->sp.path, e) < 0)
 		return brig_err_wrap(e, "store");
 	if (map.count && r == 0)
 		return jail_idmap_root(x, &map, e);

@@ -13,25 +13,6 @@
 #include "util/strbuf.h"
 
 
-/* s as a jail.conf double-quoted string whose value is s itself. */
-static void add_literal(struct strbuf *sb, const char *s)
-{
-	sb_addc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\' || *s == '$')
-			sb_addc(sb, '\\');
-		if (*s == '\n')
-			sb_adds(sb, "\\n");
-		else if (*s == '\t')
-			sb_adds(sb, "\\t");
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			sb_addf(sb, "\\x%02x", (unsigned char)*s);
-		else
-			sb_addc(sb, *s);
-	}
-	sb_addc(sb, '"');
-}
-
 /* A value for a comment line: one line, no control characters. */
 static void add_comment_text(struct strbuf *sb, const char *s)
 {
@@ -108,14 +89,14 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 			     "\t# runs it, as jail(8) runs `command`, and the jail ends when it does\n"
 			     "\t# unless persist is set.\n"
 			     "\tcommand = ");
-		add_literal(out, line);
+		conf_quote(out, line);
 		sb_adds(out, ";\n");
 	}
 	for (size_t i = 0, n = 0; i < c->nenv; i++) {
 		if (!image_env_ok(c->env[i]))
 			continue;
 		sb_adds(out, n++ ? ",\n\t    " : "\texec.env = ");
-		add_literal(out, c->env[i]);
+		conf_quote(out, c->env[i]);
 		if (n == image_env_count(c))
 			sb_adds(out, ";\n");
 	}
@@ -128,7 +109,7 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 	}
 	if (c->workdir) {
 		sb_adds(out, "\texec.workdir = ");
-		add_literal(out, c->workdir);
+		conf_quote(out, c->workdir);
 		sb_adds(out, ";\n");
 	}
 	if (c->user) {
@@ -140,12 +121,12 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 			sb_adds(out, "; commands run with that user's own groups.\n");
 		}
 		sb_adds(out, "\texec.jail_user = ");
-		add_literal(out, u);
+		conf_quote(out, u);
 		sb_adds(out, ";\n");
 	}
 	if (c->stop_signal) {
 		sb_adds(out, "\texec.stop.signal = ");
-		add_literal(out, c->stop_signal);
+		conf_quote(out, c->stop_signal);
 		sb_adds(out, ";\n");
 	}
 	if (c->nports) {

@@ -218,6 +218,10 @@ int jailrec_mount_map(struct jailrec *r, const char *name, const struct idmap *m
 char *store_jail_name(const char *path, int *storefd);
 /* Destroy: clear the limit of the jail r (under the store's lock). */
 int quota_clear(int storefd, struct jailrec *r, const char *name, struct brig_err *e);
+/* Set (bytes > 0) or clear (0) the jail's quota, r open (quota.c). */
+int quota_not_store(const char *jail, struct brig_err *e);	/* the refusal, -1 */
+int quota_apply(int storefd, struct jailrec *r, const char *name, long long bytes,
+		struct brig_err *e);
 
 /* ---- projquota.c: ext4 and xfs project quotas ---- */
 

@@ -57,7 +57,7 @@ store, make sure it is mounted there (store_root_ensure). A userns
  * jail's is replaced, while it runs, by an overlay of idmapped layers
  * (store.h). Jails not made by the store: no-op. */
 int store_jail_prepare(const char *jail, const char *path, const struct rec *rec,
-		       const struct idmap *map, struct brig_err *e)
+		       const struct idmap *map, long long quota, struct brig_err *e)
 {
 	cleanup_free char *name = NULL;
 	cleanup_close int storefd = -1, lockfd = -1;
@@ -66,12 +66,18 @@ int store_jail_prepare(const char *jail, const char *path, const struct rec *rec
 	int rc;
 
 	name = store_jail_name(path, &storefd);
-	if (!name)
-		return 0;	/* not the store's: core reports a missing path */
-	if (jailrec_open(storefd, name, &r, e) < 0)
-		return 0;	/* a directory that only looks like a store jail */
+	if (!name || jailrec_open(storefd, name, &r, e) < 0) {
+		/* Not the store's (core reports a missing path), or a
+		 * directory that only looks like a store jail. */
+		if (!quota)
+			return 0;
+		return quota_not_store(jail, e);
+	}
 	thin = r.be->mounted;
+	rc = quota_apply(storefd, &r, name, quota, e);
 	jailrec_close(&r);
+	if (rc < 0)
+		return brig_err_wrap(e, "%s: quota", jail);
 	if (!thin || !map) {
 		if (thin && store_root_ensure(name, e) < 0)
 			return brig_err_wrap(e, "%s: mounting its root", jail);

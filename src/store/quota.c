@@ -143,8 +143,8 @@ static int qgroup_note(struct jailrec *r, long long bytes, struct brig_err *e)
 }
 
 /* Set the quota of the opened jail r (bytes 0: clear the one brig set). */
-static int jail_quota(int storefd, struct jailrec *r, const char *name, long long bytes,
-		      struct brig_err *e)
+int quota_apply(int storefd, struct jailrec *r, const char *name, long long bytes,
+		struct brig_err *e)
 {
 	cleanup_close int fd = -1;
 	const char *qg = meta_get(&r->meta, "quota_qgroup");
@@ -163,6 +163,13 @@ static int jail_quota(int storefd, struct jailrec *r, const char *name, long lon
 	return projquota_set(storefd, r, quota_dir(r), fd, bytes, e);
 }
 
+int quota_not_store(const char *jail, struct brig_err *e)
+{
+	return brig_err_set(e, 0, "%s: quota: its path is not the root of a jail of brig's "
+				    "store (%s/jails/NAME/root): a quota is set only on the storage "
+				    "`brig create` makes", jail, brig_storedir());
+}
+
 int store_jail_quota(const char *jail, const char *path, long long bytes, struct brig_err *e)
 {
 	cleanup_free char *name = NULL;
@@ -174,13 +181,11 @@ int store_jail_quota(const char *jail, const char *path, long long bytes, struct
 	if (!name) {
 		if (!bytes)
 			return 0;
-		return brig_err_set(e, 0, "%s: quota: its path is not the root of a jail of brig's "
-				    "store (%s/jails/NAME/root): a quota is set only on the storage "
-				    "`brig create` makes", jail, brig_storedir());
+		return quota_not_store(jail, e);
 	}
 	if (jailrec_open(storefd, name, &r, e) < 0)
 		return brig_err_wrap(e, "%s: quota", jail);
-	rc = jail_quota(storefd, &r, name, bytes, e);
+	rc = quota_apply(storefd, &r, name, bytes, e);
 	jailrec_close(&r);
 	return rc < 0 ? brig_err_wrap(e, "%s: quota", jail) : 0;
 }
@@ -189,7 +194,7 @@ int store_jail_quota(const char *jail, const char *path, long long bytes, struct
  * project id is free again once its meta is gone. */
 int quota_clear(int storefd, struct jailrec *r, const char *name, struct brig_err *e)
 {
-	if (jail_quota(storefd, r, name, 0, e) == 0)
+	if (quota_apply(storefd, r, name, 0, e) == 0)
 		return 0;
 	/* Quotas turned off since: no limit is left to clear. */
 	return e->errnum == ENOTCONN || e->errnum == ESRCH ? 0 : -1;

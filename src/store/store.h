@@ -31,9 +31,12 @@ store, make sure it is mounted there (store_root_ensure); jails not made
  * sees the ids on disk as its own; recorded first ("idroot NAME", through
  * rec), so that the jail's stop puts the plain root back
  * (store_root_plain). Returns 1 when it did so, 0 when the caller must
- * show path idmapped itself (not an overlay of the store). */
+ * show path idmapped itself (not an overlay of the store). Also its disk
+ * quota (bytes, 0: none) as the configuration says now: set, changed or
+ * cleared with the jail's record it reads anyway; a quota on a path that
+ * is not a store jail's is refused. */
 int store_jail_prepare(const char *jail, const char *path, const struct rec *rec,
-		       const struct idmap *map, struct brig_err *e);
+		       const struct idmap *map, long long quota, struct brig_err *e);
 /* A userns jail's stop: its idmapped root gives way to the plain one. */
 int store_root_plain(const char *name, struct brig_err *e);
 

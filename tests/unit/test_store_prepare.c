@@ -36,7 +36,7 @@ static bool usable;
 /* A jail whose path is path. */
 static int prepare(const char *path, struct brig_err *e)
 {
-	return store_jail_prepare("t", path, NULL, NULL, e);
+	return store_jail_prepare("t", path, NULL, NULL, 0, e);
 }
 
 /* How many mounts sit exactly on path. */
