@@ -3,6 +3,7 @@
  * way: booleans become "true"/"false", integers decimal), jail names,
  * duplicate jails, and depend (unknown jails, loops). */
 #include "conf/cf.h"
+#include "util/utf8.h"
 #include "conf/rctl.h"
 
 #include <errno.h>
@@ -108,20 +109,11 @@ static const char *jailsys(const char *s)
 }
 
 /* Whether s is valid UTF-8. */
-static bool utf8_valid(const char *s)
+static bool utf8_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s);
+	size_t bad;
 
-	while (*p) {
-		size_t n = *p >= 0x80 ? cf_utf8_seq(p, left) : 1;
-
-		if (n == 0)
-			return false;
-		p += n;
-		left -= n;
-	}
-	return true;
+	return utf8_valid(s, strlen(s), &bad);
 }
 
 /* rctl: each rule parsed and normalised (rctl -l's form); of two rules
@@ -165,7 +157,7 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 	 * escape must be too: the state of a running jail records its
 	 * model as JSON, which holds nothing else. */
 	for (size_t i = 0; i < p->nvalues; i++)
-		if (!utf8_valid(p->values[i])) {
+		if (!utf8_ok(p->values[i])) {
 			param_error(ctx, j, p, "value is not valid UTF-8");
 			return;
 		}

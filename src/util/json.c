@@ -1,4 +1,5 @@
 #include "util/json.h"
+#include "util/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -102,28 +103,11 @@ void json_null_value(struct json *j)
 	sb_adds(j->out, "null");
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
+/* Length of a valid UTF-8 sequence at s, or 0 (s NUL-terminated: a NUL
+ * ends a sequence before utf8_seq reads past it). */
 static size_t utf8_len(const unsigned char *s)
 {
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
+	return s[0] < 0x80 ? 1 : utf8_seq(s, 4);
 }
 
 void json_quote(struct strbuf *sb, const char *str)
