@@ -179,10 +179,15 @@ static void group_setup(const char *dir, const char *parent)
 	if (statfs(dir, &sf) < 0)
 		return;
 	if (sf.f_type == CGROUP2_SUPER_MAGIC) {
+		char on[4096];
+
+		/* Only what is not on yet: every start comes here. */
 		if (read_line(parent, "cgroup.controllers", buf, sizeof(buf)) < 0)
 			return;
+		if (read_line(parent, "cgroup.subtree_control", on, sizeof(on)) < 0)
+			on[0] = '\0';
 		for (size_t i = 0; i < ARRAY_SIZE(v2_wanted); i++)
-			if (has_opt_sep(buf, v2_wanted[i], ' ')) {
+			if (has_opt_sep(buf, v2_wanted[i], ' ') && !has_opt_sep(on, v2_wanted[i], ' ')) {
 				char plus[32];
 
 				snprintf(plus, sizeof(plus), "+%s", v2_wanted[i]);
@@ -197,8 +202,9 @@ static void group_setup(const char *dir, const char *parent)
 	for (size_t i = 0; i < 2; i++) {
 		const char *f = i ? "cpuset.cpus" : "cpuset.mems";
 
-		if (read_line(dir, f, buf, sizeof(buf)) == 0 && !buf[0] &&
-		    read_line(parent, f, buf, sizeof(buf)) == 0)
+		if (read_line(dir, f, buf, sizeof(buf)) < 0)
+			return;	/* not the cpuset hierarchy */
+		if (!buf[0] && read_line(parent, f, buf, sizeof(buf)) == 0)
 			write_str(dir, f, buf);
 	}
 }
