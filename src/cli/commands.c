@@ -17,7 +17,7 @@ const struct cli_command cli_commands[] = {
 	{ "exec", cmd_exec, "exec [-t] [-u USER] JAIL [-t] [-u USER] [--] COMMAND [ARG...]" },
 	{ "console", cmd_console, "console JAIL" },
 	{ "net", cmd_net, "net ls [--json] | up NAME | down NAME" },
-	{ "template", cmd_template, "template create NAME --from SOURCE [--devices] | ls [--json] | rm NAME" },
+	{ "template", cmd_template, "template create NAME --from SOURCE [--devices] | ls [-v] [--json] | rm NAME" },
 	{ "create", cmd_create, "create NAME -t TEMPLATE [--thick] [PARAM=VALUE...]" },
 	{ "destroy", cmd_destroy, "destroy NAME [-f]" },
 	{ "snapshot", cmd_snapshot, "snapshot NAME [SNAP] | snapshot rm NAME SNAP" },
