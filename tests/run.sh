@@ -141,6 +141,11 @@ fuzz() {
 		ok "fuzz/$f ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz_$f.log"))"
 	else
 		ko "fuzz/$f" "$LOG/fuzz_$f.log"
+		# What CI shows of it: the fault, its stack and the input's name
+		# (libFuzzer's log ends with its dictionary, not the fault).
+		grep -E 'ERROR|SUMMARY|ALARM|out-of-memory|deadly|Test unit written|^ +#[0-9]+ 0x|^(0x|[Bb]ase64:)' \
+			"$LOG/fuzz_$f.log" | head -n 40 | sed 's/^/    /'
+		tail -n 3 "$LOG/fuzz_$f.log" | sed 's/^/    /'
 	fi
 }
 fuzz conf corpus -dict=fuzz/jailconf.dict
