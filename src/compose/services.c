@@ -11,6 +11,7 @@
 #include "compose/internal.h"
 #include "conf/conf.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 /* Keys with no brig meaning, and why. */
 static const struct {
@@ -44,11 +45,14 @@ static const struct {
 	{ "tmpfs", "not mapped yet: use a tmpfs volume" },
 };
 
+/* A key as text; "?" for one that is not a scalar or not UTF-8 (see
+ * cx_str: libfyaml's text is checked before it is used). */
 static char *node_key(struct fy_node *k)
 {
-	const char *s = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+	size_t len = 0, bad;
+	const char *s = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
 
-	return xstrdup(s ? s : "?");
+	return s && utf8_valid(s, len, &bad) ? xstrndup(s, len) : xstrdup("?");
 }
 
 /* A scalar or a sequence of scalars as words. */
