@@ -35,7 +35,7 @@ static void lines_load_back(const struct image_config *c)
 	struct diag d = { 0 };
 	const struct jail_def *jd;
 	struct conf *conf;
-	char *const *env;
+	char *const *env, *const *svc;
 	size_t n;
 
 	sb_adds(&text, "j {\n\tpath = \"/j\";\n");
@@ -58,7 +58,18 @@ static void lines_load_back(const struct image_config *c)
 			same_str(c->env[i], env[k++]);
 	same_str(c->workdir ? c->workdir : "/", jd_str(jd, JP_EXEC_WORKDIR));
 	same_str(c->stop_signal ? c->stop_signal : "SIGTERM", jd_str(jd, JP_EXEC_STOP_SIGNAL));
-	if ((c->nentrypoint + c->ncmd > 0) != jd_set(jd, JP_COMMAND))
+	/* The service is Entrypoint then Cmd, word for word (jail.conf
+	 * keeps no empty value in a list, as jail(8)). */
+	svc = jd_list(jd, JP_EXEC_SERVICE, &n);
+	for (size_t i = 0, k = 0; i < c->nentrypoint + c->ncmd; i++) {
+		const char *w = i < c->nentrypoint ? c->entrypoint[i] : c->cmd[i - c->nentrypoint];
+
+		if (*w && (k >= n || strcmp(w, svc[k++])))
+			abort();
+		if (i + 1 == c->nentrypoint + c->ncmd && k != n)
+			abort();
+	}
+	if (jd_set(jd, JP_COMMAND))
 		abort();
 	conf_free(conf);
 	diag_free(&d);

@@ -83,33 +83,29 @@ static bool words(struct cx *c, struct fy_node *v, const char *where, char ***w,
 	return true;
 }
 
-/* One command line from argv words, each quoted for /bin/sh when one
- * needs it (as store/image_conf.c writes an image's). */
-static char *command_line(char **w, size_t n, bool shell_form)
+/* The service's words of a command or entrypoint. A list: word for word.
+ * A string, which Compose splits as a shell would without running one:
+ * at blanks when it has no shell character, else /bin/sh -c STRING. */
+static void service_words(char **v, size_t n, bool string, char ***w, size_t *nw)
 {
-	struct strbuf sb = STRBUF_INIT;
-	bool plain = true;
-
-	if (shell_form && n == 1)
-		return xstrdup(w[0]);
-	for (size_t i = 0; i < n; i++)
-		plain &= *w[i] && !strpbrk(w[i], "!\"$&'()*;<>?[\\]`{|}~ \t\n\r\f\v#");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sb_addc(&sb, ' ');
-		if (plain) {
-			sb_adds(&sb, w[i]);
-			continue;
-		}
-		sb_addc(&sb, '\'');
-		for (const char *s = w[i]; *s; s++)
-			if (*s == '\'')
-				sb_adds(&sb, "'\\''");
-			else
-				sb_addc(&sb, *s);
-		sb_addc(&sb, '\'');
+	if (!string || n != 1) {
+		for (size_t i = 0; i < n; i++)
+			cx_strv_push(w, nw, xstrdup(v[i]));
+		return;
 	}
-	return sb_steal(&sb);
+	if (strpbrk(v[0], CONF_SHELL_CHARS "#")) {
+		cx_strv_push(w, nw, xstrdup("/bin/sh"));
+		cx_strv_push(w, nw, xstrdup("-c"));
+		cx_strv_push(w, nw, xstrdup(v[0]));
+		return;
+	}
+	for (const char *p = v[0] + strspn(v[0], " \t\n\r\f\v"); *p;) {
+		size_t k = strcspn(p, " \t\n\r\f\v");
+
+		cx_strv_push(w, nw, xstrndup(p, k));
+		p += k;
+		p += strspn(p, " \t\n\r\f\v");
+	}
 }
 
 static bool port_num(const char *s, long *lo, long *hi)
@@ -791,17 +787,13 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 	}
 	cx_param_list(o, "exec.env", j->env, j->nenv);
 	if (j->nep || j->ncmd) {
-		char **w = xcalloc(j->nep + j->ncmd + 1, sizeof(*w));
-		cleanup_free char *line = NULL;
+		char **w = NULL;
+		size_t nw = 0;
 
-		for (size_t i = 0; i < j->nep; i++)
-			w[i] = j->ep[i];
-		for (size_t i = 0; i < j->ncmd; i++)
-			w[j->nep + i] = j->cmd[i];
-		line = command_line(w, j->nep + j->ncmd,
-				    j->nep ? j->ep_shell && !j->ncmd : j->cmd_shell);
-		free(w);
-		cx_param(o, "command", line);
+		service_words(j->ep, j->nep, j->ep_shell, &w, &nw);
+		service_words(j->cmd, j->ncmd, j->cmd_shell, &w, &nw);
+		cx_param_list(o, "exec.service", w, nw);
+		cx_strv_free(w, nw);
 	}
 	if (j->workdir)
 		cx_param(o, "exec.workdir", j->workdir);

@@ -244,11 +244,14 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 	 * commands, brig's log of the jail (so that the services rc starts
 	 * never hold the caller's stdout: `brig start web | cat` ends); else
 	 * (jail(8)) the caller's, as on FreeBSD. */
+	bool service = id == JP_EXEC_SERVICE;
+
 	if (x->sp.consolelog) {
 		log = open(x->sp.consolelog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (log < 0)
 			return brig_err_set(e, errno, "exec.consolelog: %s", x->sp.consolelog);
-	} else if (x->sink && x->sink->ops && x->sink->ops->own_log) {
+	} else if (service || (x->sink && x->sink->ops && x->sink->ops->own_log)) {
+		/* A service outlives the caller: never its stdout. */
 		log = jlog_open(x->name, e);
 		if (log < 0)
 			return brig_err_wrap(e, "%s: brig's log of the jail", param);
@@ -257,6 +260,7 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 	env = env_jail(x->sp.clean, x->def);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;
+	r.detach = service;
 	if (x->sp.jail_user && jd_on(x->def, JP_EXEC_SYSTEM_JAIL_USER)) {
 		if (passwd_host(x->sp.jail_user, &as, e) < 0) {
 			env_free(env);
@@ -278,7 +282,7 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 			passwd_free(&as);
 		return st;
 	}
-	if (isatty(0)) {
+	if (isatty(0) || service) {
 		in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (in < 0) {
 			st = brig_err_set(e, errno, "/dev/null");
@@ -321,13 +325,15 @@ fail:
 
 /* The commands of param: each value of the list is one command, except
  * for `command` of a jail given on the command line (no file), whose
- * values are one argv, as jail(8) treats `jail -c ... command=ARGV...`. */
+ * values are one argv, as jail(8) treats `jail -c ... command=ARGV...`,
+ * and exec.service, always one argv (as an image's Entrypoint and Cmd:
+ * no word split, no shell). */
 int hook_run(struct jctx *x, enum jparam id, bool in_jail, struct brig_err *e)
 {
 	const char *param = jd_name(id);
 	size_t n = 0;
 	char *const *v = x->def ? jd_list(x->def, id, &n) : NULL;
-	bool one_argv = n && id == JP_COMMAND && !x->def->at.file;
+	bool one_argv = n && ((id == JP_COMMAND && !x->def->at.file) || id == JP_EXEC_SERVICE);
 
 	for (size_t i = 0; i < n; i++) {
 		char **argv = one_argv ? argv_copy(v, n) : hook_argv(v[i]);

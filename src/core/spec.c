@@ -393,8 +393,8 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 		sp->domainname = xstrdup(dn);
 	}
 	spec_runtime(d, sp);
-	if (!sp->persist && !jd_set(d, JP_EXEC_START) && !jd_set(d, JP_COMMAND))
-		return brig_err_set(e, 0, "a jail needs persist, exec.start or command (it would end at once)");
+	if (!sp->persist && !jd_set(d, JP_EXEC_START) && !jd_set(d, JP_COMMAND) && !jd_set(d, JP_EXEC_SERVICE))
+		return brig_err_set(e, 0, "a jail needs persist, exec.start, command or exec.service (it would end at once)");
 	if (sp->stop_timeout < 0 || sp->exec_timeout < 0)
 		return brig_err_set(e, 0, "%s: must not be negative",
 				    jd_name(sp->stop_timeout < 0 ? JP_STOP_TIMEOUT : JP_EXEC_TIMEOUT));

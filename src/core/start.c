@@ -365,6 +365,7 @@ static const struct step {
 	{ "vnet", step_vnet, undo_vnet, 0, false },
 	{ "exec.start", NULL, NULL, JP_EXEC_START, true },
 	{ "command", NULL, NULL, JP_COMMAND, true },
+	{ "exec.service", NULL, NULL, JP_EXEC_SERVICE, true },
 	{ "exec.poststart", NULL, NULL, JP_EXEC_POSTSTART, false },
 	{ "ready", step_ready, NULL, 0, false },
 };

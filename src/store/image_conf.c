@@ -1,6 +1,6 @@
 /* What brig create writes for a template made from an image: the image's
  * config (templates/NAME/image.json) as jail.conf lines a person can read
- * and edit. Entrypoint+Cmd -> command, Env -> exec.env, WorkingDir ->
+ * and edit. Entrypoint+Cmd -> exec.service, Env -> exec.env, WorkingDir ->
  * exec.workdir, User -> exec.jail_user, StopSignal -> exec.stop.signal;
  * ExposedPorts, Volumes and Labels as comments. Every value is written
  * as a literal (no jail.conf variable expands in it). */
@@ -34,38 +34,6 @@ size_t image_env_count(const struct image_config *c)
 	return n;
 }
 
-/* One command line that runs argv as it is: the words when none needs
- * quoting, else each quoted for /bin/sh. */
-static char *command_line(char *const *a, size_t na, char *const *b, size_t nb)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool plain = true;
-
-	for (size_t i = 0; i < na + nb; i++) {
-		const char *w = i < na ? a[i] : b[i - na];
-
-		plain &= *w && !strpbrk(w, CONF_SHELL_CHARS " \t\n\r\f\v");
-	}
-	for (size_t i = 0; i < na + nb; i++) {
-		const char *w = i < na ? a[i] : b[i - na];
-
-		if (i)
-			sb_addc(&sb, ' ');
-		if (plain) {
-			sb_adds(&sb, w);
-			continue;
-		}
-		sb_addc(&sb, '\'');
-		for (; *w; w++)
-			if (*w == '\'')
-				sb_adds(&sb, "'\\''");
-			else
-				sb_addc(&sb, *w);
-		sb_addc(&sb, '\'');
-	}
-	return sb_steal(&sb);
-}
-
 /* exec.jail_user of an image's User: "www:staff" -> "www" (a name of the
  * jail's /etc/passwd, with its groups); "1000" and "1000:1000" as they are
  * (numeric ids need no passwd entry). */
@@ -83,13 +51,15 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 {
 	sb_addf(out, "\t# From the image's config (templates/%s/%s):\n", template, IMAGE_CONFIG_FILE);
 	if (c->nentrypoint + c->ncmd) {
-		cleanup_free char *line = command_line(c->entrypoint, c->nentrypoint, c->cmd, c->ncmd);
-
 		sb_adds(out, "\t# its command (Entrypoint and Cmd) is the jail's service: brig start\n"
-			     "\t# runs it, as jail(8) runs `command`, and the jail ends when it does\n"
+			     "\t# runs it and does not wait for it; the jail ends when it does\n"
 			     "\t# unless persist is set.\n"
-			     "\tcommand = ");
-		conf_quote(out, line);
+			     "\texec.service = ");
+		for (size_t i = 0; i < c->nentrypoint + c->ncmd; i++) {
+			if (i)
+				sb_adds(out, ", ");
+			conf_quote(out, i < c->nentrypoint ? c->entrypoint[i] : c->cmd[i - c->nentrypoint]);
+		}
 		sb_adds(out, ";\n");
 	}
 	for (size_t i = 0, n = 0; i < c->nenv; i++) {

@@ -262,6 +262,10 @@ static int x_run(void *arg, struct brig_err *e)
 	if (!(a->r->nsflags & CLONE_NEWUSER))
 		o.cgroup = a->cg.v2;
 	o.reset_signals = true;
+	/* A service: Y ends once it has executed it in a child of its own,
+	 * which the jail's init (the reaper of Y's PID namespace, which X
+	 * is not in) inherits, reaps, and counts among the jail's. */
+	o.daemon = a->r->detach;
 	o.setup = y_setup;
 	o.arg = a;
 	sigfillset(&all);

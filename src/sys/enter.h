@@ -60,6 +60,9 @@ struct enter_req {
 				 * the others are fd_in... as without one */
 	int pty_term;		/* with pty_sock: the caller's terminal, whose
 				 * size the pty takes (-1: none) */
+	bool detach;		/* a service, not waited for: X ends (status
+				 * 0) once the command has executed, a child
+				 * of the jail's init (sys/spawn.h daemon) */
 };
 
 struct spawn_child;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sys/clone3.h"
@@ -230,6 +231,55 @@ static void exec_search(char *const *argv, char *const *envp)
 }
 
 /* The child, from the clone or fork to the exec (or .run). */
+static void exec_now(const struct child_ctx *c, const struct spawn_exec *x)
+{
+	if (c->execfd >= 0)
+		syscall(SYS_execveat, c->execfd, "", x->argv, x->envp, AT_EMPTY_PATH);
+	else if (x->path)
+		execve(x->path, x->argv, x->envp);
+	else
+		exec_search(x->argv, x->envp);
+}
+
+/* o->daemon: the command in a grandchild (a plain fork: the child may be
+ * on its parent's memory, the grandchild never is); 0 once it has
+ * executed, -1 with errno (the grandchild reaped) if it could not. */
+static int exec_daemon(const struct child_ctx *c, const struct spawn_exec *x)
+{
+	int p[2], err = 0;
+	ssize_t n;
+	pid_t z;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	/* Raw: no atfork handler runs in a child sharing brig's memory. */
+	z = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (z == 0) {
+		close(p[0]);
+		exec_now(c, x);
+		err = errno;
+		(void)!write(p[1], &err, sizeof(err));
+		_exit(127);
+	}
+	err = errno;
+	close(p[1]);
+	if (z < 0) {
+		close(p[0]);
+		errno = err;
+		return -1;
+	}
+	do
+		n = read(p[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n != sizeof(err))
+		return 0;	/* EOF: it executed */
+	while (waitpid(z, NULL, 0) < 0 && errno == EINTR)
+		;
+	errno = err;
+	return -1;
+}
+
 static int child_main(void *arg)
 {
 	struct child_ctx *c = arg;
@@ -265,12 +315,10 @@ static int child_main(void *arg)
 	}
 	child_signals(c);
 	step = SPAWN_STEP_EXEC;
-	if (c->execfd >= 0)
-		syscall(SYS_execveat, c->execfd, "", x.argv, x.envp, AT_EMPTY_PATH);
-	else if (x.path)
-		execve(x.path, x.argv, x.envp);
-	else
-		exec_search(x.argv, x.envp);
+	if (!o->daemon)
+		exec_now(c, &x);
+	else if (exec_daemon(c, &x) == 0)
+		proc_child_exit(0);
 fail:
 	child_error(step, errno, o, &x, &e);
 	spawn_report(c->report, step, &e);

@@ -90,6 +90,13 @@ struct spawn_opts {
 	bool pidfd;		/* a pidfd of the child in spawn_child.pidfd */
 	bool no_reap;		/* a failed child is not waited for here (it
 				 * is detached: the caller reaps it later) */
+	bool daemon;		/* the command runs in a grandchild: the child
+				 * forks it right before executing and ends
+				 * (status 0) once it has executed, so that it
+				 * goes on as a child of the reaper of the
+				 * child's PID namespace (a service in a
+				 * jail: the jail's init). A failure to
+				 * execute is the child's, reported as ever. */
 };
 
 #define SPAWN_OPTS_INIT                                                                      \

@@ -6,8 +6,9 @@
 # order; web reaches db by its service name; the port answers from the
 # host; a changed file updates only what changed; compose down leaves
 # nothing running.
-# brig start waits for a jail's `command` (as for exec.start): the
-# stand-ins' httpd put themselves in the background (see doc/compose.md).
+# Each service's command is its jail's exec.service: brig start does not
+# wait for it, so the stand-ins' httpd run in the foreground (-f), as an
+# image's main process does.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 command -v umoci >/dev/null || skip "umoci is not installed (scripts/deps.sh installs it)"
@@ -28,15 +29,15 @@ x-bb: &bb
 services:
   db:
     <<: *bb
-    command: ["sh", "-c", "mkdir -p /srv && echo $${GREETING} >/srv/index.html && httpd -p 5432 -h /srv"]
+    command: ["sh", "-c", "mkdir -p /srv && echo $${GREETING} >/srv/index.html && exec httpd -f -p 5432 -h /srv"]
     environment:
       GREETING: ${GREETING:-db-answers}
   dns:
     <<: *bb
-    command: ["httpd", "-p", "53", "-h", "/etc"]
+    command: httpd -f -p 53 -h /etc
   web:
     <<: *bb
-    command: ["sh", "-c", "mkdir -p /www && echo web-answers >/www/index.html && httpd -p 80 -h /www"]
+    command: ["sh", "-c", "mkdir -p /www && echo web-answers >/www/index.html && exec httpd -f -p 80 -h /www"]
     depends_on:
       db: {condition: service_started}
       dns: {}
@@ -58,6 +59,9 @@ expect_grep "^$T/seed/compose.yml:21: services.web.healthcheck: brig runs no hea
 expect_grep '^	exec.env = "GREETING=from-dotenv";$' "$(cat "$C/jail.conf.d/seed_db.conf")"
 expect_grep '^	depend = "seed_db",$' "$(cat "$C/jail.conf.d/seed_web.conf")"
 expect_grep '	db seed_db$' "$(cat "$S/jails/seed_web/root/etc/hosts")"
+# A string command is split at blanks (no shell character in it).
+expect_grep '^	exec.service = "httpd",$' "$(cat "$C/jail.conf.d/seed_dns.conf")"
+expect_grep '^	    "/etc";$' "$(cat "$C/jail.conf.d/seed_dns.conf")"
 expect_rc 0 $BRIG config check
 sums=$(cat "$C"/jail.conf.d/seed_*.conf "$C/networks.conf.d/seed.conf" "$S"/jails/seed_*/root/etc/hosts | md5sum)
 
@@ -72,6 +76,15 @@ expect_rc 0 $BRIG compose up seed
 expect_rc 0 $BRIG compose ps seed
 expect_grep '^seed_web  *running$' "$OUT"
 expect_grep '^seed_db  *running$' "$OUT"
+# The services run in the background of the start: their httpd listen a
+# moment later (bounded wait, 5 s).
+tries=0
+until $BRIG exec seed_web timeout 2 wget -q -O- http://db:5432/ >/dev/null 2>&1 &&
+	timeout 2 wget -q -O- http://127.0.0.1:8080/ >/dev/null 2>&1; do
+	tries=$((tries + 1))
+	[ $tries -lt 50 ] || break
+	sleep 0.1
+done
 # web reaches db by its service name (the project's /etc/hosts).
 expect_rc 0 $BRIG exec seed_web timeout 5 wget -q -O- http://db:5432/
 expect_eq "db by name from web" from-dotenv "$OUT"

@@ -42,7 +42,7 @@ assert_clean
 
 # Neither persist nor anything to run: refused (it would end at once).
 expect_rc 1 "$BRIG" start bare
-expect_grep "bare: start: a jail needs persist, exec.start or command" "$ERR"
+expect_grep "bare: start: a jail needs persist, exec.start, command or exec.service" "$ERR"
 
 # Persistent: alive with no process; stop.timeout then SIGKILL for a
 # process that ignores SIGTERM.

@@ -23,7 +23,7 @@ umoci unpack --image "$T/oci:app" "$T/bundle" >/dev/null
 cp -a "$ROOT/." "$T/bundle/rootfs/"
 umoci repack --image "$T/oci:app" "$T/bundle"
 cmd='echo "$FOO|$(pwd)|$(id -u)" >/tmp/out
-sh -c "trap \"echo usr1 >/tmp/sig; exit 0\" USR1; while :; do sleep 1; done" </dev/null >/dev/null 2>&1 &'
+trap "echo usr1 >/tmp/sig; exit 0" USR1; while :; do sleep 1; done'
 umoci config --image "$T/oci:app" --config.entrypoint /bin/sh --config.entrypoint -c \
 	--config.cmd "$cmd" --config.env 'FOO=bar baz $HOME "q"' \
 	--config.env PATH=/bin:/sbin --config.workingdir /srv --config.user app:app \
@@ -35,7 +35,7 @@ for src in "oci:$T/oci:app" "docker-archive:$T/app.tar"; do
 	expect_rc 0 $BRIG template create app --from "$src"
 	expect_rc 0 $BRIG create j -t app persist
 	f=$(cat "$C/j.conf")
-	expect_grep '^	command = "'"'"'/bin/sh'"'"' '"'"'-c'"'"' ' "$f"
+	expect_grep '^	exec.service = "/bin/sh", "-c", "echo ' "$f"
 	expect_grep '^	exec.env = "FOO=bar baz \\$HOME \\"q\\"",$' "$f"
 	expect_grep '^	exec.workdir = "/srv";$' "$f"
 	expect_grep '^	exec.jail_user = "app";$' "$f"
@@ -45,7 +45,14 @@ for src in "oci:$T/oci:app" "docker-archive:$T/app.tar"; do
 	! grep -q '^	exec.start' "$C/j.conf" || fail "an image's jail runs /etc/rc"
 	expect_rc 0 $BRIG config check
 
+	# The image's command is the jail's service, in the foreground: the
+	# start does not wait for it.
 	expect_rc 0 $BRIG start j
+	tries=0
+	while [ ! -s "$S/jails/j/root/tmp/out" ] && [ $tries -lt 50 ]; do
+		tries=$((tries + 1))
+		sleep 0.1
+	done
 	expect_eq "what the command ran with" 'bar baz $HOME "q"|/srv|1000' \
 		"$(cat "$S/jails/j/root/tmp/out")"
 	# brig exec: the same environment and directory (as root unless -u).

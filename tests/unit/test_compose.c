@@ -184,7 +184,8 @@ static void test_map(void **state)
 		"\t    \"maxproc:deny=64\";\n");
 	/* internal: no default route, no NAT. */
 	assert_null(strstr(db, "defaultrouter"));
-	has(web, "\tcommand = \"'httpd' '-f' '-h' '/srv www'\";\n");
+	has(web, "\texec.service = \"httpd\",\n\t    \"-f\",\n\t    \"-h\",\n\t    \"/srv www\";\n");
+	assert_null(strstr(web, "\tcommand"));
 	has(web, "\texec.workdir = \"/srv\";\n\texec.jail_user = \"1000\";\n");
 	has(web, "\tdepend = \"p_db\";\n");
 	has(web, "\trdr = \"tcp 8080 80\",\n\t    \"udp 127.0.0.1:5353 53\",\n\t    \"tcp 9000 9000\",\n"
@@ -223,7 +224,10 @@ static void test_hostile(void **state)
 		"      - '/a b:/y'\n"
 		"    ports: ['1:2:3:4']\n"), 0);
 	t = file("jail.conf.d/p_a.conf");
-	has(t, "\tcommand = \"echo \\${path} \\\"; exec.prestart = \\\"/bin/evil\";\n");
+	/* A string with shell characters: run by /bin/sh -c (Compose splits
+	 * it as a shell would). */
+	has(t, "\texec.service = \"/bin/sh\",\n\t    \"-c\",\n"
+	       "\t    \"echo \\${path} \\\"; exec.prestart = \\\"/bin/evil\";\n");
 	has(t, "\texec.env = \"A=\\\";\\n}\\nevil {\";\n");
 	assert_null(strstr(t, "mount"));
 	assert_null(strstr(t, "rdr"));

@@ -156,7 +156,7 @@ static void test_errors(void **state)
 	assert_error("j { path = relative; persist; }", "path: \"relative\": not an absolute path");
 	assert_error("j { path = /tmp; persist; mount = \"tmpfs /tmp/x tmpfs rw\", \"/usr /tmp nullfs ro\"; }",
 		     "mount: entry 2: a mount over the jail's root must be its first mount");
-	assert_error("j { path = /; }", "a jail needs persist, exec.start or command");
+	assert_error("j { path = /; }", "a jail needs persist, exec.start, command or exec.service");
 	assert_error("j {\n path = /;\n persist;\n devfs_ruleset = 9;\n}\n",
 		     "jail.conf:4:2: devfs_ruleset: ruleset 9 is defined neither by FreeBSD's defaults (1-5) "
 		     "nor in a devfs.rules file");

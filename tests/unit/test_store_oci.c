@@ -145,8 +145,9 @@ static void test_jailconf(void **state)
 	assert_null(strstr(text, "\texec.start"));
 	assert_null(strstr(text, "\texec.stop ="));
 	assert_non_null(strstr(text, "\tmount.devfs;\n"));
-	/* sh -c words, each quoted for the shell, then for jail.conf. */
-	assert_non_null(strstr(text, "\tcommand = \"'/bin/sh' '-c' 'echo \\\"\\$HOME\\\" '\\\\''x'\\\\'''\";\n"));
+	/* The words as they are, each quoted for jail.conf alone. */
+	assert_non_null(strstr(text, "\texec.service = \"/bin/sh\", \"-c\", \"echo \\\"\\$HOME\\\" 'x'\";\n"));
+	assert_null(strstr(text, "\tcommand"));
 	assert_non_null(strstr(text, "\texec.env = \"A=\\${b} \\\"c\\\"\",\n\t    \"P=/bin\";\n"));
 	assert_non_null(strstr(text, "\t# Left out of the image's Env (not NAME=value): NOVALUE\n"));
 	assert_non_null(strstr(text, "\texec.workdir = \"/srv\";\n"));
