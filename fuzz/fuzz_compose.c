@@ -50,10 +50,24 @@ static void load_back(const struct compose_file *f, const char *jail)
 	diag_free(&d);
 }
 
+/* An image for templates whose name starts with 'i': its words and
+ * values must reach the files quoted like the compose file's own. */
+static const struct compose_image *image(void *ctx, const char *template)
+{
+	static char *ep[] = { "/e\"${x}", "" }, *cmd[] = { "c;\n}" }, *env[] = { "A=$b\"", "B=" };
+	static const struct compose_image im = {
+		.entrypoint = ep, .nentrypoint = 2, .cmd = cmd, .ncmd = 1, .env = env, .nenv = 2,
+		.workdir = "/w\"", .user = "u", .stop_signal = "SIGINT",
+	};
+
+	(void)ctx;
+	return template[0] == 'i' ? &im : NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/s",
-				  .lookup = lookup };
+				  .lookup = lookup, .image = image };
 	struct compose_result r;
 	char err[512];
 

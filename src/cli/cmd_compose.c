@@ -21,6 +21,7 @@
 #include "cli/cmds.h"
 #include "compose/compose.h"
 #include "core/core.h"
+#include "store/oci.h"
 #include "store/store.h"
 #include "util/mem.h"
 #include "util/mkdirp.h"
@@ -155,6 +156,97 @@ static int template_ensure(const char *t, const char *images)
 	return 0;
 }
 
+/* The images of a project's templates, as compose merges them into the
+ * services that leave something out. */
+struct images {
+	struct image_of {
+		char *name;
+		bool have;	/* the template has an image config */
+		struct image_config cfg;
+		struct compose_image ci;
+	} *v;
+	size_t n;
+};
+
+static const struct compose_image *image_of(void *ctx, const char *template)
+{
+	const struct images *im = ctx;
+
+	for (size_t i = 0; i < im->n; i++)
+		if (!strcmp(im->v[i].name, template))
+			return im->v[i].have ? &im->v[i].ci : NULL;
+	return NULL;
+}
+
+/* Each template of r once: made from --images first unless dry (a
+ * failure stops the import before anything is written), then its image
+ * config read where the store has one. */
+static int images_load(struct images *im, const struct compose_result *r, const char *images,
+		       bool dry)
+{
+	for (size_t i = 0; i < r->njails; i++) {
+		const char *t = r->templates[i];
+		struct brig_err e = { 0 };
+		struct image_of *m;
+		struct image_config *c;
+		bool known = false;
+		int got;
+
+		for (size_t j = 0; t && j < im->n; j++)
+			known |= !strcmp(im->v[j].name, t);
+		if (!t || known)
+			continue;
+		if (!dry && template_ensure(t, images) < 0)
+			return -1;
+		im->v = xrealloc(im->v, (im->n + 1) * sizeof(*im->v));
+		m = &im->v[im->n++];
+		*m = (struct image_of){ .name = xstrdup(t) };
+		c = &m->cfg;
+		got = store_template_image(t, c, &e);
+		if (got < 0) {
+			cli_print_err(&e);
+			return -1;
+		}
+		if (!got)
+			continue;
+		m->have = true;
+		/* The Env entries exec.env takes, first (the others are left
+		 * out, as brig create does). */
+		for (size_t j = 0; j < c->nenv; j++)
+			if (image_env_ok(c->env[j])) {
+				char *v = c->env[j];
+
+				c->env[j] = c->env[m->ci.nenv];
+				c->env[m->ci.nenv++] = v;
+			}
+		if (c->user) {
+			char *u = image_user(c->user);
+
+			free(c->user);
+			c->user = u;
+		}
+		m->ci.env = c->env;
+		m->ci.entrypoint = c->entrypoint;
+		m->ci.nentrypoint = c->nentrypoint;
+		m->ci.cmd = c->cmd;
+		m->ci.ncmd = c->ncmd;
+		m->ci.workdir = c->workdir;
+		m->ci.user = c->user;
+		m->ci.stop_signal = c->stop_signal;
+	}
+	return 0;
+}
+
+static void images_free(struct images *im)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		free(im->v[i].name);
+		if (im->v[i].have)
+			image_config_free(&im->v[i].cfg);
+	}
+	free(im->v);
+}
+
 /* A jail the store does not have yet: its root from its template, and
  * its file as the import made it. */
 static int jail_create(const struct compose_result *r, size_t i, const char *images,
@@ -230,6 +322,7 @@ static int import(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct compose_opts o = { .lookup = env_lookup, .storedir = brig_storedir() };
+	struct images im = { 0 };
 	struct compose_result r;
 	bool dry = false, changed = false;
 	char err[1024];
@@ -249,6 +342,20 @@ static int import(int argc, char **argv)
 	o.file = argv[optind];
 	if (compose_import(&o, &r, err, sizeof(err)) < 0) {
 		cli_error("compose import: %s", err);
+		return 1;
+	}
+	/* Again with what the services' images say (their templates first). */
+	if (images_load(&im, &r, o.images, dry) < 0) {
+		compose_result_free(&r);
+		images_free(&im);
+		return 1;
+	}
+	compose_result_free(&r);
+	o.image = image_of;
+	o.image_ctx = &im;
+	if (compose_import(&o, &r, err, sizeof(err)) < 0) {
+		cli_error("compose import: %s", err);
+		images_free(&im);
 		return 1;
 	}
 	if (dry) {
@@ -312,6 +419,7 @@ static int import(int argc, char **argv)
 		fflush(stdout);
 	}
 	compose_result_free(&r);
+	images_free(&im);
 	return rc ? 1 : 0;
 }
 

@@ -314,6 +314,8 @@ static int import_doc(const struct compose_opts *o, struct fy_document *doc,
 	c.storedir = o->storedir ? o->storedir : "/var/lib/brig";
 	c.lookup = lookup;
 	c.ctx = ctx;
+	c.image = o->image;
+	c.image_ctx = o->image_ctx;
 	if (o->project) {
 		c.project = compose_project_name(o->project);
 		if (!c.project) {

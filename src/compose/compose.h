@@ -38,6 +38,19 @@ struct compose_result {
 	size_t nunsupported;
 };
 
+/* What a service's image says about running it, for what the service
+ * leaves out (Docker's rules: the service's entrypoint drops the image's
+ * Cmd too; environment adds to the image's Env, a name in both is the
+ * service's). env: NAME=value entries only; user: exec.jail_user's form. */
+struct compose_image {
+	char *const *entrypoint, *const *cmd, *const *env;
+	size_t nentrypoint, ncmd, nenv;
+	const char *workdir, *user, *stop_signal;
+};
+
+/* The image of template, NULL when it is not known (not made yet). */
+typedef const struct compose_image *(*compose_image_fn)(void *ctx, const char *template);
+
 struct compose_opts {
 	const char *file;	/* the compose file */
 	const char *project;	/* NULL: its `name:`, else its directory's name */
@@ -45,6 +58,8 @@ struct compose_opts {
 	const char *storedir;	/* where named volumes live */
 	compose_lookup_fn lookup;	/* the environment (before .env) */
 	void *ctx;
+	compose_image_fn image;	/* NULL: images unknown */
+	void *image_ctx;
 };
 
 /* 0, or -1 with err set (file:line: why) when the file cannot be read as

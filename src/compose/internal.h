@@ -39,6 +39,8 @@ struct cx {
 	const char *dir;	/* the compose file's directory, absolute */
 	compose_lookup_fn lookup;
 	void *ctx;
+	compose_image_fn image;
+	void *image_ctx;
 	char *project;
 	struct strbuf unsup;
 	size_t nunsup;

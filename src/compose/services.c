@@ -86,7 +86,7 @@ static bool words(struct cx *c, struct fy_node *v, const char *where, char ***w,
 /* The service's words of a command or entrypoint. A list: word for word.
  * A string, which Compose splits as a shell would without running one:
  * at blanks when it has no shell character, else /bin/sh -c STRING. */
-static void service_words(char **v, size_t n, bool string, char ***w, size_t *nw)
+static void service_words(char *const *v, size_t n, bool string, char ***w, size_t *nw)
 {
 	if (!string || n != 1) {
 		for (size_t i = 0; i < n; i++)
@@ -750,9 +750,61 @@ static void network(struct cx *c, struct cx_svc *s, struct jail *j, struct strbu
 		sb_addf(out, "\tip4.defaultrouter = \"%s\";\n", gs);
 }
 
+/* A NAME=value entry whose name is one of v's. */
+static bool env_named(const char *var, char *const *v, size_t n)
+{
+	size_t k = strcspn(var, "=");
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(v[i], var, k) && v[i][k] == '=')
+			return true;
+	return false;
+}
+
+/* How the service runs: its own entrypoint, command, environment,
+ * working directory, user and stop signal, and its image's (im, when
+ * known) for what it leaves out, as Docker merges them. */
+static void service_run(struct strbuf *o, const struct jail *j, const struct compose_image *im)
+{
+	char **w = NULL, **env = NULL;
+	size_t nw = 0, nenv = 0;
+	const char *workdir = j->workdir, *user = j->user, *stopsig = j->stopsig;
+
+	if (im) {
+		for (size_t i = 0; i < im->nenv; i++)
+			if (!env_named(im->env[i], j->env, j->nenv))
+				cx_strv_push(&env, &nenv, xstrdup(im->env[i]));
+		workdir = workdir ? workdir : im->workdir;
+		user = user ? user : im->user;
+		stopsig = stopsig ? stopsig : im->stop_signal;
+	}
+	for (size_t i = 0; i < j->nenv; i++)
+		cx_strv_push(&env, &nenv, xstrdup(j->env[i]));
+	cx_param_list(o, "exec.env", env, nenv);
+	cx_strv_free(env, nenv);
+
+	if (j->nep)
+		service_words(j->ep, j->nep, j->ep_shell, &w, &nw);
+	else if (im)
+		service_words(im->entrypoint, im->nentrypoint, false, &w, &nw);
+	if (j->ncmd)
+		service_words(j->cmd, j->ncmd, j->cmd_shell, &w, &nw);
+	else if (im && !j->nep)
+		service_words(im->cmd, im->ncmd, false, &w, &nw);
+	cx_param_list(o, "exec.service", w, nw);
+	cx_strv_free(w, nw);
+	if (workdir)
+		cx_param(o, "exec.workdir", workdir);
+	if (user)
+		cx_param(o, "exec.jail_user", user);
+	if (stopsig)
+		cx_param(o, "exec.stop.signal", stopsig);
+}
+
 static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 {
 	struct strbuf *o = &s->conf;
+	const struct compose_image *im = NULL;
 
 	sb_addf(o, "# Made by `brig compose import` from %s: service %s of project %s.\n"
 		   "# Edit the compose file and import it again: this file is rewritten.\n"
@@ -767,6 +819,7 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 	if (j->image) {
 		cleanup_free char *t = template_name(j->image);
 
+		im = c->image ? c->image(c->image_ctx, t) : NULL;
 		sb_addf(o, "\t# image ");
 		for (const char *p = j->image; *p; p++)
 			sb_addc(o, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
@@ -785,22 +838,7 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		for (size_t i = 0; i < s->ndeps; i++)
 			free(d[i]);
 	}
-	cx_param_list(o, "exec.env", j->env, j->nenv);
-	if (j->nep || j->ncmd) {
-		char **w = NULL;
-		size_t nw = 0;
-
-		service_words(j->ep, j->nep, j->ep_shell, &w, &nw);
-		service_words(j->cmd, j->ncmd, j->cmd_shell, &w, &nw);
-		cx_param_list(o, "exec.service", w, nw);
-		cx_strv_free(w, nw);
-	}
-	if (j->workdir)
-		cx_param(o, "exec.workdir", j->workdir);
-	if (j->user)
-		cx_param(o, "exec.jail_user", j->user);
-	if (j->stopsig)
-		cx_param(o, "exec.stop.signal", j->stopsig);
+	service_run(o, j, im);
 	if (j->restart)
 		cx_param(o, "exec.restart", j->restart);
 	if (j->nmnt) {

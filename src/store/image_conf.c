@@ -34,10 +34,7 @@ size_t image_env_count(const struct image_config *c)
 	return n;
 }
 
-/* exec.jail_user of an image's User: "www:staff" -> "www" (a name of the
- * jail's /etc/passwd, with its groups); "1000" and "1000:1000" as they are
- * (numeric ids need no passwd entry). */
-static char *user_part(const char *user)
+char *image_user(const char *user)
 {
 	size_t n = strspn(user, "0123456789");
 
@@ -83,7 +80,7 @@ void image_conf_lines(struct strbuf *out, const struct image_config *c, const ch
 		sb_adds(out, ";\n");
 	}
 	if (c->user) {
-		cleanup_free char *u = user_part(c->user);
+		cleanup_free char *u = image_user(c->user);
 
 		if (strcmp(u, c->user)) {
 			sb_adds(out, "\t# The image's User is ");

@@ -67,6 +67,10 @@ struct image_config {
 /* Is an Env entry NAME=value (what exec.env takes; others are left out)? */
 bool image_env_ok(const char *var);
 size_t image_env_count(const struct image_config *c);
+/* exec.jail_user of an image's User: "www:staff" -> "www" (a name of the
+ * jail's /etc/passwd, with its groups); "1000" and "1000:1000" as they are
+ * (numeric ids need no passwd entry). malloc'd. */
+char *image_user(const char *user);
 
 int image_config_parse(const char *json, size_t len, struct image_config *c, const char *what,
 		       struct brig_err *e);

@@ -89,6 +89,11 @@ struct store_template {
 };
 
 int store_template_list(struct store_template **out, size_t *n, struct brig_err *e);
+struct image_config;
+/* The image config kept with a template made from an image (store/oci.h):
+ * 1 and *c (image_config_free), 0 when the template has none or does not
+ * exist, -1 with e set. */
+int store_template_image(const char *template, struct image_config *c, struct brig_err *e);
 void store_template_list_free(struct store_template *v, size_t n);
 /* Refused while thin jails use it (the message lists them). */
 int store_template_remove(const char *name, struct brig_err *e);

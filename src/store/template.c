@@ -181,6 +181,18 @@ int template_image_config(int storefd, const char *template, struct image_config
 	return 1;
 }
 
+int store_template_image(const char *template, struct image_config *c, struct brig_err *e)
+{
+	cleanup_close int storefd = store_open(e);
+
+	*c = (struct image_config){ 0 };
+	if (storefd < 0)
+		return -1;
+	if (store_name_invalid(template))
+		return 0;
+	return template_image_config(storefd, template, c, e);
+}
+
 /* Every jail's meta, to find the thin jails of a template. */
 struct jail_index {
 	char **names;

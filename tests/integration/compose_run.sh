@@ -21,6 +21,8 @@ umoci new --image "$T/images/bb:latest"
 umoci unpack --image "$T/images/bb:latest" "$T/bundle" >/dev/null
 cp -a "$ROOT/." "$T/bundle/rootfs/"
 umoci repack --image "$T/images/bb:latest" "$T/bundle"
+# The image's Env reaches every service (compose's environment after it).
+umoci config --image "$T/images/bb:latest" --config.env IMG=from-image
 
 cat >"$T/seed/compose.yml" <<'YML'
 x-bb: &bb
@@ -56,7 +58,9 @@ expect_grep "^created template bb from oci:$T/images/bb$" "$OUT"
 expect_grep "^created jail seed_web (template bb) and jail.conf.d/seed_web.conf$" "$OUT"
 expect_grep "^created networks.conf.d/seed.conf$" "$OUT"
 expect_grep "^$T/seed/compose.yml:21: services.web.healthcheck: brig runs no health checks$" "$OUT"
-expect_grep '^	exec.env = "GREETING=from-dotenv";$' "$(cat "$C/jail.conf.d/seed_db.conf")"
+expect_grep '^	exec.env = "IMG=from-image",$' "$(cat "$C/jail.conf.d/seed_db.conf")"
+expect_grep '^	    "GREETING=from-dotenv";$' "$(cat "$C/jail.conf.d/seed_db.conf")"
+expect_grep '^	exec.env = "IMG=from-image";$' "$(cat "$C/jail.conf.d/seed_dns.conf")"
 expect_grep '^	depend = "seed_db",$' "$(cat "$C/jail.conf.d/seed_web.conf")"
 expect_grep '	db seed_db$' "$(cat "$S/jails/seed_web/root/etc/hosts")"
 # A string command is split at blanks (no shell character in it).

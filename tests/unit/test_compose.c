@@ -99,10 +99,24 @@ static void test_project_name(void **state)
 
 static struct compose_result r;
 
+/* The image of template "img" (the others: unknown). */
+static const struct compose_image *image(void *ctx, const char *template)
+{
+	static char *ep[] = { "/entry", "--flag" }, *cmd[] = { "serve", "a b" },
+		    *env[] = { "PATH=/bin", "KEEP=image", "OVER=image" };
+	static const struct compose_image im = {
+		.entrypoint = ep, .nentrypoint = 2, .cmd = cmd, .ncmd = 2, .env = env, .nenv = 3,
+		.workdir = "/img", .user = "1000", .stop_signal = "SIGQUIT",
+	};
+
+	(void)ctx;
+	return !strcmp(template, "img") ? &im : NULL;
+}
+
 static int import(const char *yaml)
 {
 	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
-				  .lookup = lookup };
+				  .lookup = lookup, .image = image };
 	char err[512];
 	int rc;
 
@@ -259,6 +273,38 @@ static int done(void **state)
 	return 0;
 }
 
+/* What a service leaves out comes from its image, as Docker merges it:
+ * the service's entrypoint drops the image's Cmd; environment adds to the
+ * image's Env (a name in both is the service's); working_dir, user and
+ * stop_signal the service's, else the image's. */
+static void test_image(void **state)
+{
+	const char *t;
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  plain: {image: img}\n"
+		"  cmd: {image: img, command: [run, x], environment: {OVER: svc, NEW: n}}\n"
+		"  ep: {image: img, entrypoint: /bin/other, working_dir: /w, user: app}\n"
+		"  unknown: {image: other}\n"), 0);
+	t = file("jail.conf.d/p_plain.conf");
+	has(t, "\texec.env = \"PATH=/bin\",\n\t    \"KEEP=image\",\n\t    \"OVER=image\";\n");
+	has(t, "\texec.service = \"/entry\",\n\t    \"--flag\",\n\t    \"serve\",\n\t    \"a b\";\n");
+	has(t, "\texec.workdir = \"/img\";\n\texec.jail_user = \"1000\";\n"
+	       "\texec.stop.signal = \"SIGQUIT\";\n");
+	t = file("jail.conf.d/p_cmd.conf");
+	has(t, "\texec.env = \"PATH=/bin\",\n\t    \"KEEP=image\",\n\t    \"OVER=svc\",\n"
+	       "\t    \"NEW=n\";\n");
+	has(t, "\texec.service = \"/entry\",\n\t    \"--flag\",\n\t    \"run\",\n\t    \"x\";\n");
+	t = file("jail.conf.d/p_ep.conf");
+	has(t, "\texec.service = \"/bin/other\";\n");
+	has(t, "\texec.workdir = \"/w\";\n\texec.jail_user = \"app\";\n");
+	t = file("jail.conf.d/p_unknown.conf");
+	assert_null(strstr(t, "exec.service"));
+	assert_null(strstr(t, "exec.env"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_project_name),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_image),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);
