@@ -277,6 +277,12 @@ struct cf_ctx {
 	size_t spliced;			/* statements met by the walk */
 	size_t nblocknodes;		/* jail blocks parsed (names to come) */
 	bool broken;			/* includes loop, nest or grow too much */
+	/* Some text no UTF-8 check has passed may be in a value: a byte of
+	 * 0x80 or more from an escape (\x, octal), a command-line parameter
+	 * or rctl.conf. Without it every value is valid UTF-8 by
+	 * construction (files are checked whole, values are made of their
+	 * characters), and check.c does not scan each value again. */
+	bool raw_bytes;
 
 	/* Isolation: where an error belongs while it is reported. */
 	struct cf_file *pfile;		/* the file being parsed or scanned */

@@ -155,8 +155,10 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 
 	/* A file is UTF-8 (source.c); a value from the command line or an
 	 * escape must be too: the state of a running jail records its
-	 * model as JSON, which holds nothing else. */
-	for (size_t i = 0; i < p->nvalues; i++)
+	 * model as JSON, which holds nothing else. Only those can bring
+	 * other bytes (ctx->raw_bytes): scanning every value of 10,000
+	 * jails again cost 7% of a load. */
+	for (size_t i = 0; ctx->raw_bytes && i < p->nvalues; i++)
 		if (!utf8_ok(p->values[i])) {
 			param_error(ctx, j, p, "value is not valid UTF-8");
 			return;

@@ -139,6 +139,7 @@ static void escape(struct cf_lexer *lx, struct strbuf *out)
 			lex_error(lx, &at, "NUL character (\\x00) in a string");
 		else
 			sb_addc(out, (char)v);
+		lx->ctx->raw_bytes |= v >= 0x80;
 		return;
 	default:
 		if (*p >= '0' && *p <= '7') {
@@ -149,6 +150,7 @@ static void escape(struct cf_lexer *lx, struct strbuf *out)
 				lex_error(lx, &at, "NUL character (\\0) in a string");
 			else
 				sb_addc(out, (char)(v & 0xff));
+			lx->ctx->raw_bytes |= (v & 0xff) >= 0x80;
 			return;
 		}
 		/* Any other character stands for itself. */

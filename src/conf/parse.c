@@ -558,6 +558,8 @@ const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg)
 	st->name = canon;
 	st->def = canon->def;
 	st->flags = (append ? CF_S_APPEND : 0) | (name->neg ? CF_S_NEG : 0);
+	for (const unsigned char *c = (const unsigned char *)arg; *c && !ctx->raw_bytes; c++)
+		ctx->raw_bytes = *c >= 0x80;
 	if (eq) {
 		const char *v = eq + 1;
 		bool split = canon->def->flags & CONF_PF_SPLIT;
