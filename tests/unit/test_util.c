@@ -93,6 +93,8 @@ static void test_json(void **state)
 	json_arr_begin(&j);
 	json_str(&j, "10.1.1.1");
 	json_str(&j, "10.1.1.2");
+	json_str(&j, "x\\y");	/* escaped after a comma */
+	json_str(&j, "");
 	json_arr_end(&j);
 	json_key(&j, "empty");
 	json_arr_begin(&j);
@@ -102,7 +104,7 @@ static void test_json(void **state)
 	json_int(&j, -3);
 	json_arr_end(&j);
 	assert_string_equal(sb.s, "[{\"name\":\"we\\\"b\\n\\u0001\",\"params\":{\"persist\":true,"
-				  "\"ip4.addr\":[\"10.1.1.1\",\"10.1.1.2\"],\"empty\":[]}},-3]");
+				  "\"ip4.addr\":[\"10.1.1.1\",\"10.1.1.2\",\"x\\\\y\",\"\"],\"empty\":[]}},-3]");
 	sb_free(&sb);
 }
 
