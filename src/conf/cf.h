@@ -283,6 +283,7 @@ struct cf_ctx {
 	 * construction (files are checked whole, values are made of their
 	 * characters), and check.c does not scan each value again. */
 	bool raw_bytes;
+	struct cf_pscratch *pscratch;	/* cf_parse's buffers, kept between files */
 
 	/* Isolation: where an error belongs while it is reported. */
 	struct cf_file *pfile;		/* the file being parsed or scanned */
@@ -352,6 +353,8 @@ size_t cf_utf8_seq(const unsigned char *s, size_t n);
 
 /* parse.c */
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len);
+/* Free what cf_parse keeps from one file to the next. */
+void cf_parse_scratch_free(struct cf_ctx *ctx);
 /* A parameter statement from the command line ("name=value" ...). */
 const struct cf_stmt *cf_parse_cmdline(struct cf_ctx *ctx, const char *arg);
 

@@ -216,7 +216,7 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 				return;
 			}
 		}
-		if (!strcmp(p->def->name, "exec.restart")) {
+		if (p->def == conf_jparam(JP_EXEC_RESTART)) {
 			enum conf_restart mode;
 			long max;
 
@@ -415,7 +415,7 @@ static void check_devfs_ruleset(struct cf_ctx *ctx, const struct conf_jail *j, c
 	char *end;
 	long long v;
 
-	if (strcmp(p->name, "devfs_ruleset") != 0 || p->nvalues != 1)
+	if (p->def != conf_jparam(JP_DEVFS_RULESET) || p->nvalues != 1)
 		return;
 	v = strtoll(p->values[0], &end, 10);
 	if (*end != '\0' || (v >= 0 && v <= 5))

@@ -173,11 +173,11 @@ static void quote_slow(struct strbuf *sb, const unsigned char *s)
 	sb_addc(sb, '"');
 }
 
-/* Printable ASCII but '"' and '\\': copied as it is. */
-static bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-}
+/* Printable ASCII but '"' and '\\': copied as it is (a table: one
+ * load per byte instead of four tests). */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7e] = true,
+};
 
 /* pre (0 or 1 byte), str quoted, then tail (a key's ':'), into sb. A
  * string that needs no escape (most) is measured once and copied in
@@ -188,7 +188,9 @@ static void quote(struct strbuf *sb, char pre, const char *str, const char *tail
 	size_t n = 0, nt = strlen(tail);
 	char *p;
 
-	while (plain(s[n]))
+	while (plain[s[n]] && plain[s[n + 1]] && plain[s[n + 2]] && plain[s[n + 3]])
+		n += 4;	/* a NUL stops each step before the next byte is read */
+	while (plain[s[n]])
 		n++;
 	if (s[n]) {
 		if (pre)
