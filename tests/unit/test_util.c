@@ -118,6 +118,37 @@ static void test_json_utf8(void **state)
 	sb_free(&sb);
 }
 
+/* Every byte at every place of the eight-byte steps: quoted as the
+ * byte-by-byte rules say. */
+static void test_json_every_byte(void **state)
+{
+	(void)state;
+	for (int c = 1; c < 256; c++) {
+		for (int k = 0; k < 18; k++) {
+			struct strbuf sb = STRBUF_INIT;
+			char in[19], want[40], esc[8];
+
+			memset(in, 'a', 18);
+			in[18] = '\0';
+			in[k] = (char)c;
+			if (c == '"' || c == '\\')
+				snprintf(esc, sizeof(esc), "\\%c", c);
+			else if (c == '\n' || c == '\t' || c == '\r')
+				snprintf(esc, sizeof(esc), "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+			else if (c < 0x20 || c == 0x7f)
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+			else if (c >= 0x80)
+				snprintf(esc, sizeof(esc), "\\ufffd");
+			else
+				snprintf(esc, sizeof(esc), "%c", c);
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", k, in, esc, 17 - k, in + k + 1);
+			json_quote(&sb, in);
+			assert_string_equal(sb.s, want);
+			sb_free(&sb);
+		}
+	}
+}
+
 /* read_bounded: regular files up to the bound, everything else refused
  * with what it is; nothing waits on a FIFO. */
 static void test_read_bounded(void **state)
@@ -644,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_json_every_byte),
 		cmocka_unit_test(test_read_bounded),
 		cmocka_unit_test(test_retry_eintr),
 		cmocka_unit_test(test_write_all_short),
