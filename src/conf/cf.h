@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "conf/conf.h"
@@ -50,9 +51,36 @@ struct cf_arena {
 	bool heap;		/* chunks from malloc: for small, many arenas
 				 * (a model each), where a mapping each costs */
 };
-void *cf_alloc(struct cf_arena *a, size_t n);
-void *cf_zalloc(struct cf_arena *a, size_t n);
-char *cf_strndup(struct cf_arena *a, const char *s, size_t n);
+void *cf_alloc_slow(struct cf_arena *a, size_t n);
+
+/* n bytes, 8-aligned (all the engine needs), uninitialised: a bump of
+ * the current chunk, inline (600,000 calls for 10,000 jails). */
+static inline void *cf_alloc(struct cf_arena *a, size_t n)
+{
+	size_t k = (n + 7) & ~(size_t)7;
+	char *p = a->cur;
+
+	if (n == 0 || k < n || !p || (size_t)(a->end - p) < k)
+		return cf_alloc_slow(a, n);
+	a->cur = p + k;
+	return p;
+}
+
+/* n zeroed bytes. */
+static inline void *cf_zalloc(struct cf_arena *a, size_t n)
+{
+	return memset(cf_alloc(a, n), 0, n);
+}
+
+/* A NUL-terminated copy of s[0..n). */
+static inline char *cf_strndup(struct cf_arena *a, const char *s, size_t n)
+{
+	char *p = cf_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
 void cf_arena_free(struct cf_arena *a);
 void cf_arena_rewind(struct cf_arena *a);
 
