@@ -415,8 +415,6 @@ static void check_devfs_ruleset(struct cf_ctx *ctx, const struct conf_jail *j, c
 	char *end;
 	long long v;
 
-	if (p->def != conf_jparam(JP_DEVFS_RULESET) || p->nvalues != 1)
-		return;
 	v = strtoll(p->values[0], &end, 10);
 	if (*end != '\0' || (v >= 0 && v <= 5))
 		return;
@@ -434,8 +432,10 @@ static void check_devfs_ruleset(struct cf_ctx *ctx, const struct conf_jail *j, c
 /* The parameter of row id in j, or NULL if j does not set it. */
 static const struct conf_param *jail_param(const struct conf_jail *j, enum jparam id)
 {
+	const struct conf_pdef *d = conf_jparam(id);
+
 	for (size_t k = 0; k < j->nparams; k++)
-		if (j->params[k].def == conf_jparam(id))
+		if (j->params[k].def == d)
 			return &j->params[k];
 	return NULL;
 }
@@ -488,9 +488,12 @@ static void check_linux(struct cf_ctx *ctx, const struct conf_jail *j)
 /* Check (and normalise) every value of a resolved jail. */
 void cf_check_jail(struct cf_ctx *ctx, struct conf_jail *j)
 {
+	const struct conf_pdef *devfs = conf_jparam(JP_DEVFS_RULESET);
+
 	for (size_t k = 0; k < j->nparams && !ctx->too_many; k++) {
 		check_param(ctx, j, &j->params[k]);
-		check_devfs_ruleset(ctx, j, &j->params[k]);
+		if (j->params[k].def == devfs && j->params[k].nvalues == 1)
+			check_devfs_ruleset(ctx, j, &j->params[k]);
 	}
 	check_linux(ctx, j);
 }
