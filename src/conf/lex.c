@@ -51,19 +51,6 @@ void cf_lex_init(struct cf_lexer *lx, struct cf_ctx *ctx, const char *path,
 	lx->line = 1;
 }
 
-/* Free the lexer's scratch memory. */
-void cf_lex_fini(struct cf_lexer *lx)
-{
-	sb_free(&lx->name);
-}
-
-/* Free a token's word buffers. */
-void cf_token_fini(struct cf_token *t)
-{
-	sb_free(&t->w.text);
-	free(t->w.vars);
-}
-
 /* The location of p. */
 static struct cf_loc here(const struct cf_lexer *lx, const char *p)
 {

@@ -524,6 +524,20 @@ struct cf_pscratch {
 	size_t capvals;
 };
 
+static void scratch_free(struct cf_pscratch *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		sb_free(&k->w[i].text);
+		free(k->w[i].vars);
+	}
+	sb_free(&k->name);
+	free(k->items);
+	free(k->vals);
+	free(k);
+}
+
 /* Parse a file's text into f's items. */
 void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len)
 {
@@ -546,30 +560,15 @@ void cf_parse(struct cf_ctx *ctx, struct cf_file *f, const char *buf, size_t len
 		.w = { p.t[0].w, p.t[1].w }, .name = p.lx.name,
 		.items = p.items, .capitems = p.capitems, .vals = p.vals, .capvals = p.capvals,
 	};
-	if (ctx->pscratch) {
-		struct cf_pscratch *keep = ctx->pscratch;
-
+	if (ctx->pscratch)	/* a parse within this one kept its own */
+		scratch_free(k);
+	else
 		ctx->pscratch = k;
-		cf_parse_scratch_free(ctx);
-		k = keep;
-	}
-	ctx->pscratch = k;
 }
 
 void cf_parse_scratch_free(struct cf_ctx *ctx)
 {
-	struct cf_pscratch *k = ctx->pscratch;
-
-	if (!k)
-		return;
-	for (size_t i = 0; i < 2; i++) {
-		sb_free(&k->w[i].text);
-		free(k->w[i].vars);
-	}
-	sb_free(&k->name);
-	free(k->items);
-	free(k->vals);
-	free(k);
+	scratch_free(ctx->pscratch);
 	ctx->pscratch = NULL;
 }
 
