@@ -14,6 +14,8 @@
 #
 #   BUILD=build sh bench/conf.sh       (make bench runs it)
 #   RUNS=11 LAYOUT=files|groups|big|all
+#   BASE=/path/to/other/brig   also measures that build in the same run
+#                              (interleaved with brig) and prints brig/base
 set -eu
 cd "$(dirname "$0")/.."
 BRIG=${BRIG:-$PWD/${BUILD:-build}/brig}
@@ -26,10 +28,10 @@ dir=$(mktemp -d /tmp/brig-bench-conf.XXXXXX)
 [ -n "${KEEP:-}" ] && echo "bench/conf: keeping $dir" >&2 || trap 'rm -rf "$dir"' EXIT
 ${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Wall -Werror -o "$dir/conf_floor" bench/conf_floor.c
 
-python3 - "$BRIG" "$dir" "$RUNS" "$LAYOUT" <<'PY'
+python3 - "$BRIG" "$dir" "$RUNS" "$LAYOUT" "${BASE:-}" <<'PY'
 import os, resource, statistics, subprocess, sys, time
 
-brig, top, runs, layout = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+brig, top, runs, layout, base = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 floor = os.path.join(top, "conf_floor")
 JAILS = 10000
 
@@ -99,28 +101,34 @@ def big(d):
 def size(d):
     return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
 
-def measure(env, args, prog=None):
-    """Median wall time and median CPU time (user + system) of the runs."""
-    times, cpus = [], []
-    prog = prog or brig
+def measure(env, args, prog=None, other=None):
+    """Median wall time and median CPU time (user + system) of the runs,
+    and peak memory; with other, the same of that program, its runs
+    interleaved with prog's."""
+    progs = [prog or brig] + ([other] if other else [])
+    times, cpus = [[] for _ in progs], [[] for _ in progs]
     for k in range(runs + 1):
-        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        r = subprocess.run([prog] + args, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE)
-        t = time.perf_counter() - t0
-        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if r.returncode != 0:
-            sys.exit("bench/conf: brig %s failed:\n%s" % (" ".join(args), r.stderr.decode()[:2000]))
-        if k:	# the first run only warms the page cache
-            times.append(t)
-            cpus.append(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime)
-    # Peak memory of one run, as GNU time reports it (a fork of this
-    # python would count python's own memory).
-    r = subprocess.run(["/usr/bin/time", "-f", "%M", prog] + args, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    return (statistics.median(times) * 1000, statistics.median(cpus) * 1000,
-            int(r.stderr.strip().splitlines()[-1]) / 1024)
+        for i, p in enumerate(progs):
+            ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            r = subprocess.run([p] + args, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+            t = time.perf_counter() - t0
+            ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if r.returncode != 0:
+                sys.exit("bench/conf: %s %s failed:\n%s" % (p, " ".join(args), r.stderr.decode()[:2000]))
+            if k:	# the first run only warms the page cache
+                times[i].append(t)
+                cpus[i].append(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime)
+    out = []
+    for i, p in enumerate(progs):
+        # Peak memory of one run, as GNU time reports it (a fork of this
+        # python would count python's own memory).
+        r = subprocess.run(["/usr/bin/time", "-f", "%M", p] + args, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        out.append((statistics.median(times[i]) * 1000, statistics.median(cpus[i]) * 1000,
+                    int(r.stderr.strip().splitlines()[-1]) / 1024))
+    return out if other else out[0]
 
 bad = 0
 for kind in (["groups", "files", "big"] if layout in ("all", "both") else [layout]):
@@ -137,11 +145,16 @@ for kind in (["groups", "files", "big"] if layout in ("all", "both") else [layou
           % ("floor", fms, fcpu))
     for label, args in (("config check", ["config", "check"]),
                         ("config show --json", ["config", "show", "--json"])):
-        ms, cpu, mib = measure(env, args)
+        m = measure(env, args, other=base or None)
+        ms, cpu, mib = m[0] if base else m
         ok = ms < 50 and mib < 64
         bad += not ok
         print("  %-20s %6.1f ms (target < 50 ms, CPU %5.1f ms)  %4.2fx the floor (CPU %4.2fx)"
               "  peak %5.1f MiB (target < 64 MiB)  %s"
               % (label, ms, cpu, ms / fms, cpu / fcpu, mib, "ok" if ok else "MISSED"))
+        if base:
+            bms, bcpu, bmib = m[1]
+            print("  %-20s %6.1f ms (CPU %5.1f ms)  peak %5.1f MiB;  brig/base %4.2fx (CPU %4.2fx)"
+                  % ("  base", bms, bcpu, bmib, ms / bms, cpu / bcpu))
 sys.exit(1 if bad else 0)
 PY

@@ -98,8 +98,9 @@ static void chunk_free(struct cf_chunk *c)
 		munmap(c, c->size);
 }
 
-/* n bytes, 8-aligned (all the engine needs), uninitialised. */
-void *cf_alloc(struct cf_arena *a, size_t n)
+/* cf_alloc when the current chunk has no room (or none yet), or a big
+ * block: a new chunk. */
+void *cf_alloc_slow(struct cf_arena *a, size_t n)
 {
 	struct cf_chunk *c;
 	void *p;
@@ -135,22 +136,6 @@ void *cf_alloc(struct cf_arena *a, size_t n)
 	}
 	p = a->cur;
 	a->cur += n;
-	return p;
-}
-
-/* n zeroed bytes. */
-void *cf_zalloc(struct cf_arena *a, size_t n)
-{
-	return memset(cf_alloc(a, n), 0, n);
-}
-
-/* A NUL-terminated copy of s[0..n). */
-char *cf_strndup(struct cf_arena *a, const char *s, size_t n)
-{
-	char *p = cf_alloc(a, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
 	return p;
 }
 

@@ -104,6 +104,7 @@ void cf_ctx_trim(struct cf_ctx *ctx)
 	free(ctx->byid);
 	free(ctx->perrs);
 	free(ctx->unread);
+	cf_parse_scratch_free(ctx);
 	free(ctx->rbuf);
 	ctx->rbuf = NULL;
 	ctx->caprbuf = 0;

@@ -51,19 +51,6 @@ void cf_lex_init(struct cf_lexer *lx, struct cf_ctx *ctx, const char *path,
 	lx->line = 1;
 }
 
-/* Free the lexer's scratch memory. */
-void cf_lex_fini(struct cf_lexer *lx)
-{
-	sb_free(&lx->name);
-}
-
-/* Free a token's word buffers. */
-void cf_token_fini(struct cf_token *t)
-{
-	sb_free(&t->w.text);
-	free(t->w.vars);
-}
-
 /* The location of p. */
 static struct cf_loc here(const struct cf_lexer *lx, const char *p)
 {
@@ -139,6 +126,7 @@ static void escape(struct cf_lexer *lx, struct strbuf *out)
 			lex_error(lx, &at, "NUL character (\\x00) in a string");
 		else
 			sb_addc(out, (char)v);
+		lx->ctx->raw_bytes |= v >= 0x80;
 		return;
 	default:
 		if (*p >= '0' && *p <= '7') {
@@ -149,6 +137,7 @@ static void escape(struct cf_lexer *lx, struct strbuf *out)
 				lex_error(lx, &at, "NUL character (\\0) in a string");
 			else
 				sb_addc(out, (char)(v & 0xff));
+			lx->ctx->raw_bytes |= (v & 0xff) >= 0x80;
 			return;
 		}
 		/* Any other character stands for itself. */

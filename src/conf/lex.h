@@ -48,9 +48,7 @@ struct cf_lexer {
 
 void cf_lex_init(struct cf_lexer *lx, struct cf_ctx *ctx, const char *path,
 		 const char *buf, size_t len);
-void cf_lex_fini(struct cf_lexer *lx);
 /* The next token into t (t->w is reused). */
 void cf_lex(struct cf_lexer *lx, struct cf_token *t);
-void cf_token_fini(struct cf_token *t);
 
 #endif

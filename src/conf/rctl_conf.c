@@ -68,6 +68,8 @@ static void load_file(struct cf_ctx *ctx, const char *path, bool must)
 
 			v->s = cf_strndup(&ctx->arena, body, strlen(body));
 			v->len = (uint32_t)strlen(body);
+			for (const unsigned char *c = (const unsigned char *)body; *c; c++)
+				ctx->raw_bytes |= *c >= 0x80;
 			ctx->rctl = xgrow(ctx->rctl, &ctx->caprctl, ctx->nrctl + 1, sizeof(*ctx->rctl));
 			cr = &ctx->rctl[ctx->nrctl++];
 			*cr = (struct cf_rctl){

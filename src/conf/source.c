@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,7 +98,19 @@ bool cf_utf8_check(struct cf_ctx *ctx, const char *path, const char *buf, size_t
 
 	for (size_t i = 0; i < len;) {
 		size_t n;
+		uint64_t w;
 
+		/* Eight bytes at a time while each is 0x01-0x7f: the sum's
+		 * top bit says the low seven are not all 0, w's that the
+		 * byte is not ASCII. */
+		if (i + 8 <= len) {
+			memcpy(&w, s + i, 8);
+			if ((((w & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) & ~w &
+			     0x8080808080808080ull) == 0x8080808080808080ull) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] >= 0x01 && s[i] < 0x80) {
 			i++;
 			continue;

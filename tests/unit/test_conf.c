@@ -623,6 +623,43 @@ static void test_bad_bytes(void **state)
 	LOAD(&l, "# \xed\xa0\x80\n");
 	assert_error(&l, "invalid UTF-8 (byte 0xed)");
 	ld_free(&l);
+	/* A value is checked again only when an escape or the command line
+	 * may have brought bytes the file's check never saw. */
+	LOAD(&l, "web {\n  host.hostname = \"\\xc3\\xa9t\\303\\251\";\n}\n");
+	assert_ok(&l);
+	assert_string_equal(V(&l, "web", "host.hostname"), "\xc3\xa9t\xc3\xa9");
+	ld_free(&l);
+	for (size_t i = 0; i < 2; i++) {
+		LOAD(&l, i ? "web {\n  host.hostname = \"a\\377b\";\n}\n" :
+			     "web {\n  host.hostname = \"a\\xffb\";\n}\n");
+		assert_error(&l, "jail.conf:2:3: error: web: host.hostname: value is not valid UTF-8");
+		ld_free(&l);
+	}
+	{
+		char *cmd[] = { "host.hostname=a\xc3(" };
+
+		ld_load(&l, CONF_SCHEMA_JAILS, cmd, 1, "jail.conf", "web { path = /j; }\n", (char *)NULL);
+		assert_error(&l, "error: web: host.hostname: value is not valid UTF-8");
+		ld_free(&l);
+	}
+	/* A NUL or a byte of 0x80 or more at each place of an eight-byte
+	 * step of the check is found, at its column. */
+	for (int k = 1; k < 20; k++) {
+		char text[24], want[64];
+
+		memset(text, 'a', sizeof(text));
+		text[0] = '#';
+		for (int bad = 0; bad < 2; bad++) {
+			text[k] = bad ? '\xff' : '\0';
+			mem[0] = (struct conf_memfile){ "jail.conf", text, sizeof(text) };
+			assert_int_equal(conf_load(&src, &c, &d), -1);
+			snprintf(want, sizeof(want), "jail.conf:1:%d: error: %s", k + 1,
+				 bad ? "invalid UTF-8 (byte 0xff)" : "NUL byte in the file");
+			assert_string_equal(d.msgs[0].text, want);
+			diag_free(&d);
+			text[k] = 'a';
+		}
+	}
 	/* A too large file is refused from its size. */
 	mem[0] = (struct conf_memfile){ "jail.conf", "", 100u << 20 };
 	assert_int_equal(conf_load(&src, &c, &d), -1);

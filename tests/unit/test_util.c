@@ -93,6 +93,8 @@ static void test_json(void **state)
 	json_arr_begin(&j);
 	json_str(&j, "10.1.1.1");
 	json_str(&j, "10.1.1.2");
+	json_str(&j, "x\\y");	/* escaped after a comma */
+	json_str(&j, "");
 	json_arr_end(&j);
 	json_key(&j, "empty");
 	json_arr_begin(&j);
@@ -102,7 +104,7 @@ static void test_json(void **state)
 	json_int(&j, -3);
 	json_arr_end(&j);
 	assert_string_equal(sb.s, "[{\"name\":\"we\\\"b\\n\\u0001\",\"params\":{\"persist\":true,"
-				  "\"ip4.addr\":[\"10.1.1.1\",\"10.1.1.2\"],\"empty\":[]}},-3]");
+				  "\"ip4.addr\":[\"10.1.1.1\",\"10.1.1.2\",\"x\\\\y\",\"\"],\"empty\":[]}},-3]");
 	sb_free(&sb);
 }
 
@@ -114,6 +116,37 @@ static void test_json_utf8(void **state)
 	json_quote(&sb, "caf\xc3\xa9 \xff \xed\xa0\x80");
 	assert_string_equal(sb.s, "\"caf\xc3\xa9 \\ufffd \\ufffd\\ufffd\\ufffd\"");
 	sb_free(&sb);
+}
+
+/* Every byte at every place of the eight-byte steps: quoted as the
+ * byte-by-byte rules say. */
+static void test_json_every_byte(void **state)
+{
+	(void)state;
+	for (int c = 1; c < 256; c++) {
+		for (int k = 0; k < 18; k++) {
+			struct strbuf sb = STRBUF_INIT;
+			char in[19], want[40], esc[8];
+
+			memset(in, 'a', 18);
+			in[18] = '\0';
+			in[k] = (char)c;
+			if (c == '"' || c == '\\')
+				snprintf(esc, sizeof(esc), "\\%c", c);
+			else if (c == '\n' || c == '\t' || c == '\r')
+				snprintf(esc, sizeof(esc), "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+			else if (c < 0x20 || c == 0x7f)
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+			else if (c >= 0x80)
+				snprintf(esc, sizeof(esc), "\\ufffd");
+			else
+				snprintf(esc, sizeof(esc), "%c", c);
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", k, in, esc, 17 - k, in + k + 1);
+			json_quote(&sb, in);
+			assert_string_equal(sb.s, want);
+			sb_free(&sb);
+		}
+	}
 }
 
 /* read_bounded: regular files up to the bound, everything else refused
@@ -642,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_json_every_byte),
 		cmocka_unit_test(test_read_bounded),
 		cmocka_unit_test(test_retry_eintr),
 		cmocka_unit_test(test_write_all_short),
