@@ -263,8 +263,9 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 			"127.0.0.1\tlocalhost\n::1\tlocalhost\n", c->project);
 	for (size_t i = 0; i < c->nsvc; i++)
 		if (c->svc[i].addr[0])
-			sb_addf(&hosts, "%s\t%s %s_%s\n", c->svc[i].addr, c->svc[i].name, c->project,
-				c->svc[i].name);
+			sb_addf(&hosts, "%s\t%s %s_%s%s%s\n", c->svc[i].addr, c->svc[i].name, c->project,
+				c->svc[i].name, c->svc[i].alias ? " " : "",
+				c->svc[i].alias ? c->svc[i].alias : "");
 	r->hosts = sb_steal(&hosts);
 	char *nets = cx_networks_conf(c);
 
@@ -284,6 +285,7 @@ static void cx_free(struct cx *c)
 		sb_free(&c->svc[i].conf);
 		cx_strv_free(c->svc[i].deps, c->svc[i].ndeps);
 		free(c->svc[i].tmpl);
+		free(c->svc[i].alias);
 	}
 	free(c->svc);
 	for (size_t i = 0; i < c->nnet; i++) {

@@ -30,6 +30,8 @@ struct cx_svc {
 	struct strbuf conf;
 	char **deps;		/* the services it depends on */
 	char *tmpl;		/* its template, NULL without an image */
+	char *alias;		/* its container_name, another name of its
+				 * address in the project's /etc/hosts */
 	char addr[16];		/* its IPv4 address, "" if none */
 	size_t ndeps;
 };

@@ -22,7 +22,6 @@ static const struct {
 	{ "secrets", "secrets are not mapped: bind the file with volumes" },
 	{ "configs", "configs are not mapped: bind the file with volumes" },
 	{ "logging", "brig keeps the jail's output in its own log (brig logs)" },
-	{ "container_name", "the jail is named PROJECT_SERVICE" },
 	{ "profiles", "profiles are not supported: every service is imported" },
 	{ "extends", "extends is not supported" },
 	{ "privileged", "a jail is never privileged by a compose file" },
@@ -33,7 +32,6 @@ static const struct {
 	{ "extra_hosts", "extra_hosts are not mapped yet" },
 	{ "dns", "dns is not mapped yet" },
 	{ "sysctls", "sysctls are not mapped yet" },
-	{ "ulimits", "ulimits are not mapped yet" },
 	{ "labels", "labels have no brig meaning" },
 	{ "security_opt", "security options have no brig meaning" },
 	{ "tty", "no terminal is kept for a jail's command" },
@@ -276,6 +274,79 @@ static void limit(struct cx *c, struct fy_node *at, const char *where, const cha
 			cx_strv_push(rctl, n, xasprintf("maxproc:deny=%llu", b));
 		else
 			cx_unsup(c, at, where, "pids \"%s\": not a positive number", s);
+	}
+}
+
+/* container_name: the jail is PROJECT_SERVICE; the name resolves to the
+ * service's address in every jail of the project, as Docker's DNS
+ * answers it. */
+static void container_name(struct cx *c, struct fy_node *k, struct fy_node *v, const char *where,
+			   struct cx_svc *s)
+{
+	char *name = cx_str(c, v, where);
+
+	if (!name)
+		return;
+	if (!cx_name_ok(name) || strlen(name) > 63) {
+		cx_unsup(c, k, where, "not a host name: the jail is named PROJECT_SERVICE");
+		free(name);
+		return;
+	}
+	free(s->alias);
+	s->alias = name;
+}
+
+/* ulimits: each rlimit's hard limit as its rctl rule (rctl's deny is the
+ * hard limit; rctl gives both soft and hard that value). */
+static const struct {
+	const char *name, *rctl;
+} ulimit_rctl[] = {
+	{ "as", "vmemoryuse" }, { "core", "coredumpsize" }, { "cpu", "cputime" },
+	{ "data", "datasize" }, { "memlock", "memorylocked" }, { "nofile", "openfiles" },
+	{ "stack", "stacksize" },
+};
+
+static void ulimits(struct cx *c, struct fy_node *v, const char *where, char ***rctl, size_t *n)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (!v || !fy_node_is_mapping(v)) {
+		cx_unsup(c, v, where, "expected a mapping");
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *val = fy_node_pair_value(p);
+		cleanup_free char *name = node_key(k), *hard = NULL, *soft = NULL;
+		const char *res = NULL;
+
+		for (size_t i = 0; i < sizeof(ulimit_rctl) / sizeof(*ulimit_rctl); i++)
+			if (!strcmp(name, ulimit_rctl[i].name))
+				res = ulimit_rctl[i].rctl;
+		if (!res) {
+			cx_unsup(c, k, where, "%s: no jail-wide limit of that rlimit (nproc counts a "
+				 "user's processes on the whole host; pids_limit is the jail's)",
+				 name);
+			continue;
+		}
+		if (val && fy_node_is_mapping(val)) {
+			hard = cx_str(c, fy_node_mapping_lookup_by_string(val, "hard", FY_NT), where);
+			soft = cx_str(c, fy_node_mapping_lookup_by_string(val, "soft", FY_NT), where);
+			if (soft && hard && strcmp(soft, hard))
+				cx_unsup(c, k, where, "%s: soft limit %s not kept: the jail's is the "
+					 "hard one, %s", name, soft, hard);
+		} else {
+			hard = cx_str(c, val, where);
+		}
+		if (!hard)
+			continue;
+		if (!strcmp(hard, "-1") || !strcmp(hard, "unlimited"))
+			continue;	/* no limit: the default */
+		if (!*hard || strspn(hard, "0123456789") != strlen(hard) || strlen(hard) > 19) {
+			cx_unsup(c, k, where, "%s: \"%s\" is not a number", name, hard);
+			continue;
+		}
+		cx_strv_push(rctl, n, xasprintf("%s:deny=%s", res, hard));
 	}
 }
 
@@ -654,6 +725,10 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 		words(c, v, where, &j->ep, &j->nep);
 	} else if (!strcmp(key, "environment")) {
 		environment(c, v, where, &j->env, &j->nenv);
+	} else if (!strcmp(key, "container_name")) {
+		container_name(c, k, v, where, s);
+	} else if (!strcmp(key, "ulimits")) {
+		ulimits(c, v, where, &j->rctl, &j->nrctl);
 	} else if (!strcmp(key, "env_file")) {
 		env_files(c, v, where, &j->env, &j->nenv);
 	} else if (!strcmp(key, "ports")) {

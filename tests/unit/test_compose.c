@@ -305,6 +305,37 @@ static void test_image(void **state)
 	assert_null(strstr(t, "exec.env"));
 }
 
+/* container_name: another name of the service's address in /etc/hosts;
+ * ulimits: their hard limits as rctl rules, what has no jail-wide limit
+ * or a soft limit that differs listed. */
+static void test_names_limits(void **state)
+{
+	const char *t;
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  db:\n"
+		"    image: x\n"
+		"    container_name: my-db\n"
+		"    ulimits:\n"
+		"      nofile: {soft: 1024, hard: 4096}\n"
+		"      core: 0\n"
+		"      memlock: -1\n"
+		"      nproc: 100\n"
+		"      stack: lots\n"
+		"  web: {image: x, container_name: \"a b\"}\n"), 0);
+	t = file("jail.conf.d/p_db.conf");
+	has(t, "\trctl = \"openfiles:deny=4096\",\n\t    \"coredumpsize:deny=0\";\n");
+	assert_non_null(strstr(r.hosts, "\tdb p_db my-db\n"));
+	assert_non_null(strstr(r.hosts, "\tweb p_web\n"));
+	assert_non_null(strstr(r.unsupported, "nofile: soft limit 1024 not kept"));
+	assert_non_null(strstr(r.unsupported, "nproc: no jail-wide limit"));
+	assert_non_null(strstr(r.unsupported, "stack: \"lots\" is not a number"));
+	assert_non_null(strstr(r.unsupported, "services.web.container_name: not a host name"));
+	assert_int_equal(r.nunsupported, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_image),
+		cmocka_unit_test(test_names_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);
