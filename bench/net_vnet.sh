@@ -14,7 +14,8 @@
 #   4. stop (issue 14): a vnet stop against a plain stop in the same run
 #      (ratio and difference), a restart of a vnet jail, and `brig stop
 #      --all` of STOPALL (50) vnet jails, wall.
-# ONLY=stop runs section 4 alone.
+# ONLY=stop runs section 4 alone, ONLY=start section 1 alone.
+# BASE=/path/to/another/brig: section 1 for it too, in the same run.
 # Everything happens inside throwaway namespaces (it re-runs itself under
 # unshare), in a private tmpfs; every jail is stopped at the end.
 # Targets: vnet adds < 2 ms to a start; brig >= 10x faster than the hook;
@@ -37,6 +38,7 @@ bench_tmpfs
 ip link set lo up
 cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
+	[ -z "${BASE:-}" ] || BRIG_RUNDIR="$T/run-base" "$BASE" stop --all >/dev/null 2>&1 || true
 	[ -f "$T/sleeper" ] && kill "$(cat "$T/sleeper")" 2>/dev/null
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
@@ -115,17 +117,41 @@ if [ "${ONLY:-}" = stop ]; then
 	exit 0
 fi
 
-echo "== 1. start of a persist busybox jail, median of $RUNS"
-plain=$(median --prepare "$BRIG stop plain" "$BRIG start plain")
-"$BRIG" stop plain >/dev/null
-vnet=$(median --prepare "$BRIG stop v" "$BRIG start v")
-"$BRIG" stop v >/dev/null
-nospoof=$(median --prepare "$BRIG stop vn" "$BRIG start vn")
-"$BRIG" stop vn >/dev/null
-echo "without vnet:  $plain ms"
-echo "with vnet:     $vnet ms   (veth pair, bridge port and its filter, IPv4+IPv6, 2 default routes)"
-echo "difference:    $(minus "$vnet" "$plain") ms"
-echo "vnet, spoofcheck = 0: $nospoof ms   (the port's filter adds $(minus "$vnet" "$nospoof") ms)"
+echo "== 1. start of a persist busybox jail, median of $RUNS: plain, vnet (veth pair, bridge"
+echo "   port and its filter, IPv4+IPv6, 2 default routes) and vnet with vnet.spoofcheck = 0;"
+echo "   back to back (right after the stop) and after an idle gap (0.3 s after the stop)"
+# starts BIN RUNDIR LABEL: the six medians of BIN, one table row each.
+starts() {
+	for gap in 0 0.3; do
+		for j in plain v vn; do
+			if [ "$gap" = 0 ]; then
+				prep="$1 stop $j"
+			else
+				prep="sh -c '$1 stop $j; sleep $gap'"
+			fi
+			eval "t_$j=\$(BRIG_RUNDIR=\"\$2\" median --prepare \"\$prep\" \"\$1 start \$j\")"
+			BRIG_RUNDIR="$2" "$1" stop $j >/dev/null
+		done
+		python3 - "$3" "$gap" "$t_plain" "$t_v" "$t_vn" <<'PY' | tee -a "$T/starts.txt"
+import sys
+label, gap, p, v, n = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:])
+when = "back to back" if gap == "0" else "after %s s" % gap
+print("%-6s %-13s plain %6.2f ms  vnet %6.2f ms (+%5.2f, %.2fx)  spoofcheck=0 %6.2f ms (+%5.2f, %.2fx)"
+      % (label, when, p, v, v - p, v / p, n, n - p, n / p))
+PY
+	done
+}
+: >"$T/starts.txt"
+starts "$BRIG" "$BRIG_RUNDIR" brig >/dev/null
+if [ -n "${BASE:-}" ]; then
+	mkdir -p "$T/run-base"
+	starts "$BASE" "$T/run-base" BASE >/dev/null
+fi
+cat "$T/starts.txt"
+echo "(target: vnet adds < 1 ms to a plain start, back to back and after the gap)"
+if [ "${ONLY:-}" = start ]; then
+	exit 0
+fi
 set -- $("$T/net_plumbing" "$((RUNS * 3))")
 cost=$1
 echo "net_jail_up alone, median of $((RUNS * 3)): $1 ms wall, $2 ms CPU (target < 2 ms); removal $3 ms"

@@ -532,8 +532,12 @@ int nft_port_set(const char *port, const char *tag, const char *rules, struct br
 		return detached(port_remove, port, e);
 	if (!*port || strlen(port) > 15 || strpbrk(port, "\"\\\n") || strpbrk(tag, "\"\\\n"))
 		return brig_err_set(e, 0, "nftables: bad bridge port \"%s\"", port);
-	if (bridge_table(e) < 0)
-		return -1;
 	port_chain(port, chain, sizeof(chain));
+	/* The table is mostly there (made with the first port's filter):
+	 * looked for only when the batch finds it missing. */
+	if (nft_raw_port_set("brig", "ports", port, chain, tag, rules, e) == 0)
+		return 0;
+	if (e->errnum != ENOENT || bridge_table(e) < 0)
+		return -1;
 	return nft_raw_port_set("brig", "ports", port, chain, tag, rules, e);
 }

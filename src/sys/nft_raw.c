@@ -56,14 +56,19 @@ static struct nlmsghdr *put_msg(char *at, int type, int family, uint32_t seq, bo
 	return m;
 }
 
-/* Send batch b (its BEGIN and END included) on a new socket and wait for
- * the acks of its n messages; the first error is the one that counts (an
- * error aborts the whole batch). The errno, 0 on success. leave_open: the
- * socket is left to close when the process exits. */
-static int send_batch(struct mnl_nlmsg_batch *b, int n, bool leave_open)
+/* Send batch b (its BEGIN and END included; only its last message,
+ * numbered last, asks for an ack) on a new socket and wait for that ack.
+ * The kernel answers a batch once it is committed or aborted: the errors
+ * of its messages in their order, then the last one's ack; a batch it
+ * refuses whole, with an error for its BEGIN (numbered first). The first
+ * error is the one that counts (an error aborts the whole batch). The
+ * errno, 0 on success. leave_open: the socket is left to close when the
+ * process exits. */
+static int send_batch(struct mnl_nlmsg_batch *b, uint32_t first, uint32_t last, bool leave_open)
 {
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	int one = 1, acks = 0, err = 0;
+	int one = 1, err = 0;
+	bool done = false;
 
 	if (!nl)
 		return errno;
@@ -71,7 +76,7 @@ static int send_batch(struct mnl_nlmsg_batch *b, int n, bool leave_open)
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0)
 		err = errno;
-	while (!err && acks < n) {
+	while (!err && !done) {
 		char rb[8192];
 		ssize_t got = RETRY_EINTR(mnl_socket_recvfrom(nl, rb, sizeof(rb)));
 		const struct nlmsghdr *r = (const struct nlmsghdr *)rb;
@@ -86,9 +91,10 @@ static int send_batch(struct mnl_nlmsg_batch *b, int n, bool leave_open)
 
 			if (r->nlmsg_type != NLMSG_ERROR)
 				continue;
-			acks++;
 			if (ne->error && !err)
 				err = -ne->error;
+			if (r->nlmsg_seq == last || r->nlmsg_seq == first)
+				done = true;
 		}
 	}
 	if (!leave_open)
@@ -105,7 +111,7 @@ static struct nlmsghdr *next_msg(struct mnl_nlmsg_batch *b, int type, uint16_t f
 
 	mnl_nlmsg_batch_next(b);
 	m = put_msg(mnl_nlmsg_batch_current(b), (NFNL_SUBSYS_NFTABLES << 8) | type, NFPROTO_BRIDGE,
-		    seq, true);
+		    seq, false);
 	m->nlmsg_flags |= flags;
 	return m;
 }
@@ -158,11 +164,11 @@ int nft_raw_port_remove(const char *table, const char *map, const char *port, co
 	put_msg(mnl_nlmsg_batch_current(b), NFNL_MSG_BATCH_BEGIN, AF_UNSPEC, seq, false);
 	m = next_msg(b, MSG_DESTROYSETELEM, 0, seq + 1);
 	put_port_elem(m, table, map, port, NULL);
-	m = next_msg(b, MSG_DESTROYCHAIN, 0, seq + 2);
+	m = next_msg(b, MSG_DESTROYCHAIN, NLM_F_ACK, seq + 2);
 	mnl_attr_put_strz(m, NFTA_CHAIN_TABLE, table);
 	mnl_attr_put_strz(m, NFTA_CHAIN_NAME, chain);
 	end_batch(b, seq + 3);
-	err = send_batch(b, 2, leave_open);
+	err = send_batch(b, seq, seq + 2, leave_open);
 	mnl_nlmsg_batch_stop(b);
 	if (!err)
 		return 0;
@@ -225,10 +231,10 @@ int nft_raw_port_set(const char *table, const char *map, const char *port, const
 		p += len + (p[len] == '\n');
 	}
 	/* The element as it is, or already there. */
-	m = next_msg(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE, seq + (uint32_t)++n);
+	m = next_msg(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_ACK, seq + (uint32_t)++n);
 	put_port_elem(m, table, map, port, chain);
 	end_batch(b, seq + (uint32_t)n + 1);
-	err = send_batch(b, n, false);
+	err = send_batch(b, seq, seq + (uint32_t)n, false);
 	mnl_nlmsg_batch_stop(b);
 	if (!err)
 		return 0;
