@@ -303,6 +303,7 @@ int nft_expr_rule(struct nlmsghdr *m, const char *rule, size_t len, struct brig_
 	char *save = NULL;
 	size_t n = 0, i = 0;
 	struct rule r = { .m = m };
+	uint32_t before = m->nlmsg_len;
 	struct nlattr *list;
 
 	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
@@ -352,6 +353,7 @@ int nft_expr_rule(struct nlmsghdr *m, const char *rule, size_t len, struct brig_
 	mnl_attr_nest_end(m, list);
 	return 0;
 bad:
+	m->nlmsg_len = before;
 	return brig_err_set(e, EINVAL, "nftables: a port filter rule brig cannot encode: \"%.*s\"",
 			    (int)len, rule);
 }
