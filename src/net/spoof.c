@@ -10,8 +10,9 @@
  * host and forwarded alike), that drops everything but the jail's own MAC
  * and the addresses brig gave it, as Incus does with
  * security.mac_filtering, ipv4_filtering and ipv6_filtering. No
- * anonymous sets (a list of addresses is a run of !=): libnftables would
- * fetch every set of the table at each start.
+ * anonymous sets (a list of addresses is a run of !=). The rules are
+ * written as nft text but sent as raw expressions: sys/nft_expr.c knows
+ * exactly the words used here, and refuses any other.
  *
  * Allowed from the port: its MAC as Ethernet source, and only ARP, IPv4
  * and IPv6 (no VLAN tags, no other protocol); ARP whose sender is its MAC

@@ -478,9 +478,34 @@ void nft_port_chain(const char *port, char *out, size_t size)
 	port_chain(port, out, size);
 }
 
-static int port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);
+/* The removal on a kernel without `destroy` (before 6.3), by libnftables. */
+static int port_unset(const char *port, struct brig_err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chain[64];
+	int rc;
 
-static void port_chain(const char *port, char *out, size_t size);
+	if (bridge_table(e) < 0)
+		return -1;
+	port_chain(port, chain, sizeof(chain));
+	/* Adding first makes the deletions succeed either way; the element
+	 * goes before the chain it jumps to. */
+	sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\n"
+		"add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n"
+		"delete element " NFT_BRIDGE_TABLE " ports { \"%s\" }\n"
+		"delete chain " NFT_BRIDGE_TABLE " %s\n", chain, port, chain, port, chain);
+	if (check_commands(sb.s, e) < 0) {
+		sb_free(&sb);
+		return -1;
+	}
+	{
+		cleanup_free char *what = xasprintf("the filter of bridge port %s", port);
+
+		rc = run(sb.s, what, e);
+	}
+	sb_free(&sb);
+	return rc;
+}
 
 /* By hand where the kernel allows (sys/nft_raw.c), else by libnftables. */
 static int port_remove(const void *arg, struct brig_err *e)
@@ -495,63 +520,24 @@ static int port_remove(const void *arg, struct brig_err *e)
 		return 0;
 	if (e->errnum != EINVAL && e->errnum != EOPNOTSUPP)
 		return -1;
-	return port_set(port, NULL, NULL, e);
+	return port_unset(port, e);
 }
 
+/* Made by hand (sys/nft_raw.c): no libnftables on a start's path. */
 int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e)
 {
+	char chain[64];
+
 	if (!rules)
 		return detached(port_remove, port, e);
-	return port_set(port, tag, rules, e);
-}
-
-static int port_set(const char *port, const char *tag, const char *rules, struct brig_err *e)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char chain[64];
-	int rc;
-
-	if (!*port || strlen(port) > 15 || strpbrk(port, "\"\\\n") ||
-	    (tag && strpbrk(tag, "\"\\\n")))
+	if (!*port || strlen(port) > 15 || strpbrk(port, "\"\\\n") || strpbrk(tag, "\"\\\n"))
 		return brig_err_set(e, 0, "nftables: bad bridge port \"%s\"", port);
-	if (bridge_table(e) < 0)
-		return -1;
 	port_chain(port, chain, sizeof(chain));
-	if (rules) {
-		/* A leftover chain of that port (a crash) is emptied, not
-		 * deleted: deleting an object makes the kernel wait a grace
-		 * period (milliseconds) before this process may close its
-		 * socket, and a start usually has nothing to delete. The
-		 * element is added as it is, or is already there. */
-		sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\nflush chain " NFT_BRIDGE_TABLE
-			" %s\n", chain, chain);
-		for (const char *p = rules; *p;) {
-			size_t len = strcspn(p, "\n");
-
-			if (len)
-				sb_addf(&sb, "add rule " NFT_BRIDGE_TABLE " %s %.*s comment \"%s\"\n",
-					chain, (int)len, p, tag);
-			p += len + (p[len] == '\n');
-		}
-		sb_addf(&sb, "add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n", port,
-			chain);
-	} else {
-		/* Adding first makes the deletions succeed either way; the
-		 * element goes before the chain it jumps to. */
-		sb_addf(&sb, "add chain " NFT_BRIDGE_TABLE " %s\n"
-			"add element " NFT_BRIDGE_TABLE " ports { \"%s\" : jump %s }\n"
-			"delete element " NFT_BRIDGE_TABLE " ports { \"%s\" }\n"
-			"delete chain " NFT_BRIDGE_TABLE " %s\n", chain, port, chain, port, chain);
-	}
-	if (check_commands(sb.s, e) < 0) {
-		sb_free(&sb);
+	/* The table is mostly there (made with the first port's filter):
+	 * looked for only when the batch finds it missing. */
+	if (nft_raw_port_set("brig", "ports", port, chain, tag, rules, e) == 0)
+		return 0;
+	if (e->errnum != ENOENT || bridge_table(e) < 0)
 		return -1;
-	}
-	{
-		cleanup_free char *what = xasprintf("the filter of bridge port %s", port);
-
-		rc = run(sb.s, what, e);
-	}
-	sb_free(&sb);
-	return rc;
+	return nft_raw_port_set("brig", "ports", port, chain, tag, rules, e);
 }

@@ -1,4 +1,5 @@
-/* nftables through libnftables, limited to brig's own tables.
+/* nftables through libnftables (and raw netlink for the bridge ports'
+ * filters), limited to brig's own tables.
  *
  * brig keeps the rules it makes for NAT, port redirection, isolation and
  * the host's exposure in one table, `inet brig`, each rule carrying a
@@ -39,7 +40,8 @@ char *nft_ruleset_json(struct brig_err *e);
 
 /* In one transaction: give bridge port `port` a filter chain holding
  * exactly rules (newline-separated rule bodies, e.g. "ether saddr != ...
- * drop", each commented `tag`), entered by every frame that comes in
+ * drop", each commented `tag`, in the words sys/nft_expr.c knows: sent
+ * as raw netlink, no libnftables), entered by every frame that comes in
  * through that port; with rules NULL, remove its chain (already gone
  * counts as success). Table bridge brig is made on first use. */
 int nft_port_set(const char *port, const char *tag, const char *rules, struct brig_err *e);
