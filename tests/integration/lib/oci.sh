@@ -1,0 +1,59 @@
+# Sourced by the OCI runtime tests (oci_*.sh) after common.sh: the runtime
+# under test, a busybox root for bundles and images, and cleanup of what
+# the engines leave in cgroupfs.
+#
+# oci_rut: the runtime under test in $RUT (a path), or RUT= and the reason
+# in $RUT_WHY. OCI_RUNTIME=PATH names it; by default brig's OCI front-end,
+# brig-oci: a link to $BRIG (as installed), usable only once brig answers
+# `brig-oci features` with the spec's JSON. OCI_RUNTIME=runc (or crun)
+# runs a test against another runtime.
+oci_rut() {
+	RUT= RUT_WHY=
+	if [ -n "${OCI_RUNTIME:-}" ]; then
+		RUT=$(command -v "$OCI_RUNTIME") || { RUT= RUT_WHY="OCI_RUNTIME=$OCI_RUNTIME: not found"; return 0; }
+		return 0
+	fi
+	mkdir -p "$T/bin"
+	ln -sf "$BRIG" "$T/bin/brig-oci"
+	if "$T/bin/brig-oci" features >"$T/features.json" 2>"$T/features.err" &&
+		grep -q '"ociVersionMax"' "$T/features.json"; then
+		RUT=$T/bin/brig-oci
+	else
+		RUT_WHY="brig-oci (a link to $BRIG) does not answer \`features\` yet: $(head -c 200 "$T/features.err")"
+	fi
+}
+
+# oci_rootfs DIR: a busybox root with what the tests look at: the hook
+# script bin/oci-hook (NAME LOG: appends "NAME MNTNS UTSNS STATE" to LOG,
+# STATE the JSON the runtime gave on stdin), a file and a directory to
+# mask, and the mount points of the bundles (a read-only root cannot get
+# them later).
+oci_rootfs() {
+	mk_busybox_root "$1"
+	mkdir -p "$1/out" "$1/data" "$1/scratch" "$1/srv/secretdir" "$1/usr/bin" "$1/var/tmp" "$1/run"
+	chmod 1777 "$1/tmp"
+	echo secret >"$1/etc/secret"
+	echo secret >"$1/srv/secretdir/file"
+	chmod 644 "$1/etc/secret" "$1/srv/secretdir/file"
+	cat >"$1/bin/oci-hook" <<'EOF'
+#!/bin/sh
+st=$(cat)
+echo "$1 $(readlink /proc/self/ns/mnt) $(readlink /proc/self/ns/uts) $st" >>"$2"
+EOF
+	chmod 755 "$1/bin/oci-hook"
+	printf 'nameserver 127.0.0.1\n' >"$1/etc/resolv.conf"
+	printf '127.0.0.1 localhost\n' >"$1/etc/hosts"
+	echo oci >"$1/etc/hostname"
+}
+
+# oci_cgroups_gone GLOB...: remove the cgroup directories GLOB (relative
+# to each hierarchy) depth first; the engines' own deletes leave their
+# parents (runc: the cgroupsPath's parent; podman: libpod_parent).
+oci_cgroups_gone() {
+	for n in "$@"; do
+		for d in /sys/fs/cgroup/*/$n /sys/fs/cgroup/$n; do
+			[ -d "$d" ] || continue
+			find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+		done
+	done
+}
