@@ -155,6 +155,17 @@ suite() {
 	ok "$n: pod rm"
 }
 
+# doc/oci.md's containers.conf: podman without --runtime runs the binary
+# it names (a stand-in for brig-oci logging its argv, then running runc).
+mkdir -p "$T/bin"
+oci_logging_runtime "$T/bin/logging-runtime" "$T/argv.log" "$(command -v runc)"
+oci_doc_block containers-conf 1 | sed "s|/usr/sbin/brig-oci|$T/bin/logging-runtime|" >"$T/containers.conf"
+grep -q logging-runtime "$T/containers.conf" || ko "doc/oci.md has no containers-conf snippet naming /usr/sbin/brig-oci"
+try env CONTAINERS_CONF="$T/containers.conf" $P run --rm $U --network none $IMG echo through-containers-conf
+ok "podman run with doc/oci.md's containers.conf"
+[ "$OUT" = through-containers-conf ] || ko "podman run with doc/oci.md's containers.conf printed [$OUT]"
+has "create --bundle " "$(cat "$T/argv.log" 2>/dev/null)" "the stand-in's argv log (podman's create through containers.conf)"
+
 suite runc "$(command -v runc)"
 runc_bad=$bad
 if [ -n "$RUT" ]; then

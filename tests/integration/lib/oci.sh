@@ -57,3 +57,20 @@ oci_cgroups_gone() {
 		done
 	done
 }
+
+# oci_doc_block MARKER N: the Nth code block (1: the first) after the line
+# "<!-- test: MARKER -->" of doc/oci.md, without its fences: the tests
+# run the configuration snippets the documentation gives.
+oci_doc_block() {
+	awk -v m="<!-- test: $1 -->" -v n="$2" '
+		$0 == m { on = 1; next }
+		on && /^```/ { if (inb) { inb = 0; k++; if (k == n) exit } else inb = 1; next }
+		on && inb && k == n - 1 { print }' doc/oci.md
+}
+
+# oci_logging_runtime FILE LOG REAL: a stand-in runtime at FILE that
+# appends its argv to LOG and runs REAL: proves which binary an engine ran.
+oci_logging_runtime() {
+	printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "$2" "$3" >"$1"
+	chmod 755 "$1"
+}
