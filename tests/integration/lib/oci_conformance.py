@@ -61,7 +61,9 @@ class Runtime:
                                      timeout=BOUND)
             except subprocess.TimeoutExpired:
                 rc = 124
-        return rc, "" if out else open(o).read(), open(e).read().strip()
+        err = open(e).read().strip().splitlines()
+        err = "; ".join([l for l in err if "warning" not in l.lower()] or err)
+        return rc, "" if out else open(o).read(), err
 
     def state(self, cid=ID):
         rc, out, err = self.run("state", cid)
@@ -284,6 +286,10 @@ def scn_hooks(rt, b):
     rc, _, err = rt.run("create", "--bundle", b, ID, out=os.devnull)
     s["create"] = (rc, err)
     s["after_create"] = [h["name"] for h in read_hooks()]
+    if rc != 0:
+        s.update(after_start=[], hooks=read_hooks(), ctr_mnt=None, self_mnt=ns("self", "mnt"))
+        rt.cleanup()
+        return s
     st = rt.state() or {}
     s["ctr_mnt"] = ns(st.get("pid"), "mnt")
     rc, _, err = rt.run("start", ID)
@@ -303,7 +309,6 @@ def scn_hooks(rt, b):
 FACTS = ("echo cwd=$(pwd); echo env=$OCI_CONF_ENV; echo argc=$#; echo arg1=$1; echo arg2=[$2]; "
          "echo uid=$(id -u); echo gid=$(id -g); echo groups=$(id -G); echo hostname=$(hostname); "
          "echo nofile=$(ulimit -n)/$(ulimit -Hn); grep NoNewPrivs /proc/self/status; "
-         "echo secret=[$(cat /etc/secret 2>&1)]; echo secretdir=[$(ls /srv/secretdir 2>&1)]; "
          "echo data=$(cat /data/hello); "
          "sed 's/^/mnt /' /proc/self/mountinfo")
 
@@ -322,12 +327,20 @@ def process_cfg():
                  "noNewPrivileges": True},
         mounts=[{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs",
                  "options": ["nosuid", "nodev", "size=64k", "mode=1777"]},
-                {"destination": "/scratch/data", "type": "bind", "source": data,
-                 "options": ["rbind", "ro"]},
                 {"destination": "/data", "type": "bind", "source": data,
                  "options": ["rbind", "ro"]}],
-        linux={"maskedPaths": ["/proc/kcore", "/etc/secret", "/srv/secretdir"],
-               "readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"]})
+        linux={"readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"]})
+
+
+# maskedPaths: as root (uid 0 could read them unmasked), paths of /proc
+# (what runtimes' default configs mask) and paths anywhere else.
+MASK_FACTS = ("echo kcore=[$(head -c 1 /proc/kcore | wc -c)]; echo procfs=[$(ls /proc/fs 2>&1)]; "
+              "echo secret=[$(cat /etc/secret 2>&1)]; echo secretdir=[$(ls /srv/secretdir 2>&1)]")
+
+
+def masked_cfg(paths):
+    return config(["/bin/sh", "-c", "{ " + MASK_FACTS + "; } >/out/facts 2>&1"],
+                  linux={"maskedPaths": paths})
 
 
 def scn_process(rt, b):
@@ -335,9 +348,11 @@ def scn_process(rt, b):
     s = {}
     rc, _, err = rt.run("create", "--bundle", b, ID, out=os.devnull)
     s["create"] = (rc, err)
-    rc, _, err = rt.run("start", ID)
-    s["start"] = (rc, err)
-    s["stopped"] = rt.wait_status("stopped")
+    s["start"] = (None, "not started")
+    if rc == 0:
+        rc, _, err = rt.run("start", ID)
+        s["start"] = (rc, err)
+        s["stopped"] = rt.wait_status("stopped")
     facts, mounts = {}, []
     p = os.path.join(o, "facts")
     s["raw"] = open(p).read() if os.path.exists(p) else ""
@@ -380,6 +395,14 @@ SCENARIOS = {
     "force": (lambda: config(["/bin/sleep", "1000"]), scn_force),
     "hooks": (lambda: config(["/bin/sleep", "1000"], hooks=hooks_cfg()), scn_hooks),
     "process": (process_cfg, scn_process),
+    "mount-order": (lambda: config(["/bin/sh", "-c", "sed 's/^/mnt /' /proc/self/mountinfo >/out/facts"],
+                                   mounts=[{"destination": "/scratch", "type": "tmpfs", "source": "tmpfs",
+                                            "options": ["size=64k"]},
+                                           {"destination": "/scratch/data", "type": "bind",
+                                            "source": os.path.join(work, "data"), "options": ["rbind", "ro"]}]),
+                    scn_process),
+    "masked-proc": (lambda: masked_cfg(["/proc/kcore", "/proc/fs"]), scn_process),
+    "masked-any": (lambda: masked_cfg(["/etc/secret", "/srv/secretdir"]), scn_process),
     "dup-rlimit": (lambda: bad_cfg([{"type": "RLIMIT_NOFILE", "hard": 100, "soft": 100},
                                     {"type": "RLIMIT_NOFILE", "hard": 200, "soft": 200}]), scn_bad),
     "bad-rlimit": (lambda: bad_cfg([{"type": "RLIMIT_NO_SUCH_LIMIT", "hard": 1, "soft": 1}]), scn_bad),
@@ -503,8 +526,9 @@ def _(o):
     st = o["running_state"] or {}
     cl = o["running_cmdline"]
     ok = st.get("status") == "running" and cl == [a.encode() for a in LIFE_ARGS]
-    return ok, "status=%r, pid %s the user's program" % (
-        st.get("status"), "runs" if cl == [a.encode() for a in LIFE_ARGS] else "does not run")
+    return ok, "status=%r, pid %s" % (
+        st.get("status"), "runs the user's program" if cl == [a.encode() for a in LIFE_ARGS] else
+        "runs %r, not the user's program" % (b" ".join(cl or [b"?"]).decode(errors="replace")[:60]))
 
 
 @rule("create.id-in-use", "lifecycle",
@@ -634,8 +658,8 @@ def _(o):
     return where == want, " ".join("%s:%s" % (n, where.get(n, "-")) for n in HOOKS)
 
 
-def fact(name, key, want, spec):
-    @rule(name, "process", spec)
+def fact(name, key, want, spec, scenario="process"):
+    @rule(name, scenario, spec)
     def _(o):
         v = o["facts"].get(key)
         if v is None and not o["facts"]:
@@ -669,11 +693,19 @@ fact("process.rlimits", "nofile", "123/456",
 fact("process.noNewPrivileges", "NoNewPrivs", "1",
      "config.md Linux Process: noNewPrivileges (bool, OPTIONAL) setting noNewPrivileges to "
      "true prevents the process from gaining additional privileges.")
-fact("linux.maskedPaths.file", "secret", "[]",
+fact("linux.maskedPaths.proc-file", "kcore", "[0]",
      "config-linux.md: maskedPaths (array of strings, OPTIONAL) will mask over the provided "
-     "paths inside the container so that they cannot be read. (a file)")
+     "paths inside the container so that they cannot be read. (/proc/kcore, read as root)",
+     "masked-proc")
+fact("linux.maskedPaths.proc-dir", "procfs", "[]",
+     "config-linux.md: maskedPaths [...] so that they cannot be read. (the directory /proc/fs)",
+     "masked-proc")
+fact("linux.maskedPaths.file", "secret", "[]",
+     "config-linux.md: maskedPaths [...] The values MUST be absolute paths in the container "
+     "namespace. (any path: a file of the root, /etc/secret)", "masked-any")
 fact("linux.maskedPaths.dir", "secretdir", "[]",
-     "config-linux.md: maskedPaths [...] so that they cannot be read. (a directory)")
+     "config-linux.md: maskedPaths [...] so that they cannot be read. (a directory of the "
+     "root, /srv/secretdir)", "masked-any")
 fact("mounts.bind", "data", "hello-from-host",
      "config.md Mounts: mounts (array of objects, OPTIONAL) specifies additional mounts "
      "beyond root. (a bind mount shows the host's file)")
@@ -716,12 +748,13 @@ def _(o):
     return ok, "/scratch %s" % (" ".join(m[1:]) if m else "not mounted")
 
 
-@rule("mounts.order", "process",
+@rule("mounts.order", "mount-order",
       "config.md Mounts: The runtime MUST mount entries in the listed order.")
 def _(o):
     paths = [m[0] for m in o["mounts"]]
     ok = "/scratch" in paths and "/scratch/data" in paths and paths.index("/scratch") < paths.index("/scratch/data")
-    return ok, "/scratch/data %s" % ("on top of /scratch" if ok else "missing or under /scratch")
+    return ok, "/scratch/data %s" % ("on top of /scratch" if ok else "missing or under /scratch") + (
+        "" if o["create"][0] == 0 else " (create rc=%s: %s)" % (o["create"][0], o["create"][1][:200]))
 
 
 @rule("linux.readonlyPaths", "process",
@@ -780,9 +813,13 @@ def main():
                 res.append((False, "scenario crashed: %r" % o))
                 continue
             try:
-                res.append(judge(o))
+                held, what = judge(o)
             except Exception as e:
-                res.append((False, "judge crashed: %r" % e))
+                held, what = False, "judge crashed: %r" % e
+            c = o.get("create")
+            if not held and c and c[0] != 0 and "create rc" not in what and "no facts" not in what:
+                what += " (create rc=%s: %s)" % (c[0], c[1][:200])
+            res.append((held, what))
         failed = [rt.name for rt, (held, _) in zip(rts, res) if not held]
         known = name in REF_KNOWN and rts[0].name in failed and (rts[0].name == "runc")
         if known:
@@ -801,8 +838,9 @@ def main():
         if known:
             print("      runc breaks it, a known deviation: %s" % REF_KNOWN[name])
     for rt in rts:
-        print("%s: %d of %d rules held (%.2f s)" % (rt.name, len(RULES) - bad[rt.name], len(RULES),
-              sum(obs[(s, rt.name, "t")] for s in SCENARIOS)))
+        print("%s: %d of %d rules held (%.2f s: %s)" % (rt.name, len(RULES) - bad[rt.name], len(RULES),
+              sum(obs[(s, rt.name, "t")] for s in SCENARIOS),
+              " ".join("%s %.2f" % (s, obs[(s, rt.name, "t")]) for s in SCENARIOS)))
     if any(bad.values()):
         return 1
     return 0 if rut else 77
