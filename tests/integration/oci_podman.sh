@@ -107,7 +107,7 @@ suite() {
 	# -p 8080:80 with podman's network (netavark's bridge in this namespace).
 	try $PR run -d --name web-$n $U -p 8080:80 $IMG httpd -f -p 80 -h /www
 	ok "$n: run -p 8080:80"
-	got= i=0
+	got='' i=0
 	while [ $i -lt 100 ]; do
 		got=$(wget -q -T 2 -O- http://127.0.0.1:8080/ 2>/dev/null) && break
 		i=$((i + 1))

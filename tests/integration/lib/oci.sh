@@ -8,9 +8,9 @@
 # `brig-oci features` with the spec's JSON. OCI_RUNTIME=runc (or crun)
 # runs a test against another runtime.
 oci_rut() {
-	RUT= RUT_WHY=
+	RUT='' RUT_WHY=''
 	if [ -n "${OCI_RUNTIME:-}" ]; then
-		RUT=$(command -v "$OCI_RUNTIME") || { RUT= RUT_WHY="OCI_RUNTIME=$OCI_RUNTIME: not found"; return 0; }
+		RUT=$(command -v "$OCI_RUNTIME") || { RUT='' RUT_WHY="OCI_RUNTIME=$OCI_RUNTIME: not found"; return 0; }
 		return 0
 	fi
 	mkdir -p "$T/bin"

@@ -390,6 +390,20 @@ def bad_cfg(rlimits):
                   process={"rlimits": rlimits})
 
 
+# Capabilities: a set every runtime can grant, and the default set of
+# Docker, containerd and Kubernetes (CAP_MKNOD among them).
+CAPS_KEPT = ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
+CAPS_KEPT_MASK = "%016x" % ((1 << 0) | (1 << 5) | (1 << 10))
+CAPS_ENGINES = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+                "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+                "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"]
+
+
+def caps_cfg(caps):
+    return config(["/bin/sh", "-c", "{ grep ^Cap /proc/self/status; echo ran=yes; } >/out/facts 2>&1"],
+                  process={"capabilities": {k: caps for k in ("bounding", "effective", "permitted")}})
+
+
 SCENARIOS = {
     "lifecycle": (lambda: config(LIFE_ARGS), scn_lifecycle),
     "force": (lambda: config(["/bin/sleep", "1000"]), scn_force),
@@ -401,6 +415,8 @@ SCENARIOS = {
                                            {"destination": "/scratch/data", "type": "bind",
                                             "source": os.path.join(work, "data"), "options": ["rbind", "ro"]}]),
                     scn_process),
+    "caps-kept": (lambda: caps_cfg(CAPS_KEPT), scn_process),
+    "caps-engines": (lambda: caps_cfg(CAPS_ENGINES), scn_process),
     "masked-proc": (lambda: masked_cfg(["/proc/kcore", "/proc/fs"]), scn_process),
     "masked-any": (lambda: masked_cfg(["/etc/secret", "/srv/secretdir"]), scn_process),
     "dup-rlimit": (lambda: bad_cfg([{"type": "RLIMIT_NOFILE", "hard": 100, "soft": 100},
@@ -693,6 +709,18 @@ fact("process.rlimits", "nofile", "123/456",
 fact("process.noNewPrivileges", "NoNewPrivs", "1",
      "config.md Linux Process: noNewPrivileges (bool, OPTIONAL) setting noNewPrivileges to "
      "true prevents the process from gaining additional privileges.")
+fact("process.capabilities.effective", "CapEff", CAPS_KEPT_MASK,
+     "config.md Linux Process: effective (array of strings, OPTIONAL) the effective field is an "
+     "array of effective capabilities that are kept for the process. (CAP_CHOWN CAP_KILL "
+     "CAP_NET_BIND_SERVICE)", "caps-kept")
+fact("process.capabilities.bounding", "CapBnd", CAPS_KEPT_MASK,
+     "config.md Linux Process: bounding (array of strings, OPTIONAL) the bounding field is an "
+     "array of bounding capabilities that are kept for the process.", "caps-kept")
+fact("process.capabilities.not-granted", "ran", "yes",
+     "config.md Linux Process: capabilities [...] Any value which cannot be mapped to a relevant "
+     "kernel interface, or cannot be granted otherwise MUST be logged as a warning by the "
+     "runtime. Runtimes SHOULD NOT fail if the container configuration requests capabilities "
+     "that cannot be granted (the engines' default set, CAP_MKNOD among them)", "caps-engines")
 fact("linux.maskedPaths.proc-file", "kcore", "[0]",
      "config-linux.md: maskedPaths (array of strings, OPTIONAL) will mask over the provided "
      "paths inside the container so that they cannot be read. (/proc/kcore, read as root)",
@@ -828,10 +856,10 @@ def main():
             bad[n] += 1
         print("#  %s" % spec)
         if len(rts) == 2 and res[0][1] != res[1][1]:
-            print("%-5s %-30s %s: %s\n%37s %s: %s" % ("FAIL" if failed else "ok", name,
+            print("%-5s %-34s %s: %s\n%41s %s: %s" % ("FAIL" if failed else "ok", name,
                   rts[0].name, res[0][1], "", rts[1].name, res[1][1]))
         else:
-            print("%-5s %-30s %s: %s" % ("FAIL" if failed else "ok", name,
+            print("%-5s %-34s %s: %s" % ("FAIL" if failed else "ok", name,
                   " = ".join(rt.name for rt in rts), res[0][1]))
         if failed:
             print("      broken by: %s" % ", ".join(failed))
