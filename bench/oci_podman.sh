@@ -23,14 +23,10 @@ command -v podman >/dev/null || { echo "bench: podman is needed (make deps)" >&2
 bench_tmpfs
 . tests/integration/lib/oci.sh
 ip link set lo up 2>/dev/null || true
-mount -t tmpfs oci-shm /dev/shm
-[ -d /var/lib/containers ] && mount -t tmpfs oci-vlc /var/lib/containers
-export TMPDIR="$T/pm/tmp"
-mkdir -p "$TMPDIR" "$T/pm/net" "$T/bin"
+mkdir -p "$T/bin"
 CGP=oci-bench.$$
-P="podman --root $T/pm/root --runroot $T/pm/run --tmpdir $T/pm/tmp --network-config-dir $T/pm/net
-	--cgroup-manager cgroupfs --events-backend file --storage-driver overlay"
-U="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent /$CGP --network none"
+oci_podman_env "$CGP"
+U="$U --network none"
 cleanup() {
 	$P rm -a -f -t 0 >/dev/null 2>&1 || true
 	oci_cgroups_gone "$CGP"
@@ -51,7 +47,7 @@ else
 	rut=$T/bin/brig-oci
 fi
 # Which runtimes run here: a first `podman run` each; a refusal is printed.
-names= paths=
+names='' paths=''
 for r in "$rut" "$(command -v runc || echo runc)" "$(command -v crun || echo crun)"; do
 	n=$(basename "$r")
 	if [ ! -x "$r" ]; then

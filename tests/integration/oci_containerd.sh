@@ -169,11 +169,4 @@ ok "run --runtime io.containerd.brig.v2 (doc/oci.md's shim wrapper)"
 [ "$OUT" = through-the-shim ] || ko "run --runtime io.containerd.brig.v2 printed [$OUT]"
 has " create --bundle " "$(cat "$T/argv.log")" "the stand-in's argv log, through the shim wrapper"
 
-suite runc "$(command -v runc)"
-runc_bad=$bad
-if [ -n "$RUT" ]; then
-	suite "$(basename "$RUT")" "$RUT"
-fi
-[ "$runc_bad" = 0 ] || fail "$runc_bad check(s) failed with runc: the harness or the host is broken"
-checks_done
-[ -n "$RUT" ] || skip "runc: every check passed; no runtime under test: $RUT_WHY"
+oci_suites suite

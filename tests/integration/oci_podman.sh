@@ -19,19 +19,8 @@ for c in podman conmon runc iptables; do
 done
 [ -x /usr/lib/podman/netavark ] || skip "netavark is not installed (scripts/deps.sh)"
 oci_rut
-# Nothing of podman's outside this test: a private /dev/shm (its lock
-# segment) and /var/lib/containers (its blob info cache), TMPDIR for the
-# image copies.
-mount -t tmpfs oci-shm /dev/shm
-[ -d /var/lib/containers ] && mount -t tmpfs oci-vlc /var/lib/containers
-export TMPDIR="$T/pm/tmp"
-mkdir -p "$TMPDIR" "$T/pm/net"
 CGP=oci-podman.$$
-P="podman --root $T/pm/root --runroot $T/pm/run --tmpdir $T/pm/tmp --network-config-dir $T/pm/net
-	--cgroup-manager cgroupfs --events-backend file --storage-driver overlay"
-# Debian's podman inherits this sandbox's limits; its defaults (1048576
-# open files) are above the hard limit here.
-U="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent /$CGP"
+oci_podman_env "$CGP"
 cleanup() {
 	P="$P --runtime $(command -v runc)"
 	$P rm -a -f -t 0 >/dev/null 2>&1 || true
@@ -166,11 +155,4 @@ ok "podman run with doc/oci.md's containers.conf"
 [ "$OUT" = through-containers-conf ] || ko "podman run with doc/oci.md's containers.conf printed [$OUT]"
 has "create --bundle " "$(cat "$T/argv.log" 2>/dev/null)" "the stand-in's argv log (podman's create through containers.conf)"
 
-suite runc "$(command -v runc)"
-runc_bad=$bad
-if [ -n "$RUT" ]; then
-	suite "$(basename "$RUT")" "$RUT"
-fi
-[ "$runc_bad" = 0 ] || fail "$runc_bad check(s) failed with runc: the harness or the host is broken"
-checks_done
-[ -n "$RUT" ] || skip "runc: every check passed; no runtime under test: $RUT_WHY"
+oci_suites suite

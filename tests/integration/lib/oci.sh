@@ -74,3 +74,35 @@ oci_logging_runtime() {
 	printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "$2" "$3" >"$1"
 	chmod 755 "$1"
 }
+
+# oci_podman_env CGROUP-PARENT: podman with nothing of its own outside $T
+# in $P (its storage, run and temporary directories, its network config;
+# a private /dev/shm for its lock segment and /var/lib/containers for its
+# blob info cache, TMPDIR for image copies), and in $U the run options
+# every container takes: its cgroups under CGROUP-PARENT, and limits
+# Debian's podman would otherwise set above this sandbox's hard limits
+# (1048576 open files).
+oci_podman_env() {
+	mount -t tmpfs oci-shm /dev/shm
+	if [ -d /var/lib/containers ]; then mount -t tmpfs oci-vlc /var/lib/containers; fi
+	export TMPDIR="$T/pm/tmp"
+	mkdir -p "$TMPDIR" "$T/pm/net"
+	P="podman --root $T/pm/root --runroot $T/pm/run --tmpdir $T/pm/tmp --network-config-dir $T/pm/net
+	--cgroup-manager cgroupfs --events-backend file --storage-driver overlay"
+	U="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent /$1"
+}
+
+# oci_suites SUITE: SUITE NAME PATH with runc, then with the runtime
+# under test; a check failed with runc fails the test (the harness or the
+# host is broken), one failed with the runtime under test too; without a
+# runtime under test the test is skipped, saying why (lib/checks.sh).
+oci_suites() {
+	$1 runc "$(command -v runc)"
+	runc_bad=$bad
+	if [ -n "$RUT" ]; then
+		$1 "$(basename "$RUT")" "$RUT"
+	fi
+	[ "$runc_bad" = 0 ] || fail "$runc_bad check(s) failed with runc: the harness or the host is broken"
+	checks_done
+	[ -n "$RUT" ] || skip "runc: every check passed; no runtime under test: $RUT_WHY"
+}
