@@ -750,20 +750,22 @@ def opts(m):
     return set(m[1].split(",")) if m else set()
 
 
-@rule("root.readonly", "process",
-      "config.md Root: readonly (bool, OPTIONAL) If true then the root filesystem MUST be "
-      "read-only inside the container")
-def _(o):
-    m = mount(o, "/")
-    return "ro" in opts(m), "/ %s" % (m[1] if m else "not in mountinfo")
+def ro_mount(name, path, spec):
+    @rule(name, "process", spec)
+    def _(o):
+        m = mount(o, path)
+        return "ro" in opts(m), "%s %s" % (path, m[1] if m else "not a mount point")
 
 
-@rule("mounts.bind-ro", "process",
-      "config.md Mounts: Runtimes MUST implement the following option strings for Linux: "
-      "bind [...] ro (a bind mount with ro is read-only)")
-def _(o):
-    m = mount(o, "/data")
-    return "ro" in opts(m), "/data %s" % (m[1] if m else "not mounted")
+ro_mount("root.readonly", "/",
+         "config.md Root: readonly (bool, OPTIONAL) If true then the root filesystem MUST be "
+         "read-only inside the container")
+ro_mount("mounts.bind-ro", "/data",
+         "config.md Mounts: Runtimes MUST implement the following option strings for Linux: "
+         "bind [...] ro (a bind mount with ro is read-only)")
+ro_mount("linux.readonlyPaths", "/proc/sys",
+         "config-linux.md: readonlyPaths (array of strings, OPTIONAL) will set the provided paths "
+         "as readonly inside the container.")
 
 
 @rule("mounts.tmpfs", "process",
@@ -781,16 +783,7 @@ def _(o):
 def _(o):
     paths = [m[0] for m in o["mounts"]]
     ok = "/scratch" in paths and "/scratch/data" in paths and paths.index("/scratch") < paths.index("/scratch/data")
-    return ok, "/scratch/data %s" % ("on top of /scratch" if ok else "missing or under /scratch") + (
-        "" if o["create"][0] == 0 else " (create rc=%s: %s)" % (o["create"][0], o["create"][1][:200]))
-
-
-@rule("linux.readonlyPaths", "process",
-      "config-linux.md: readonlyPaths (array of strings, OPTIONAL) will set the provided paths "
-      "as readonly inside the container.")
-def _(o):
-    m = mount(o, "/proc/sys")
-    return "ro" in opts(m), "/proc/sys %s" % (m[1] if m else "not a mount")
+    return ok, "/scratch/data %s" % ("on top of /scratch" if ok else "missing or under /scratch")
 
 
 @rule("process.rlimits-duplicate", "dup-rlimit",
