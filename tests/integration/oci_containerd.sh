@@ -113,10 +113,11 @@ suite() {
 	has "read:typed-line" "$OUT" "$n: run -t: input through the console"
 
 	# --memory-limit: the container's cgroup carries it.
-	try $C run -d $R --memory-limit 67108864 --cgroup "/$CGP/m-$n" $IMG m-$n sleep 1000
+	# (the user's process itself, found by its argv)
+	try $C run -d $R --memory-limit 67108864 --cgroup "/$CGP/m-$n" $IMG m-$n sleep 4242
 	ok "$n: run --memory-limit"
 	wait_task m-$n RUNNING || true
-	pid=$($C task ls 2>/dev/null | awk -v id="m-$n" '$1 == id {print $2}')
+	pid=$(pgrep -x -f 'sleep 4242' || true)
 	if [ -n "$pid" ] && [ -e "/proc/$pid" ]; then
 		p=$(sed -n 's/^[0-9]*:memory:\(.*\)/\1/p' "/proc/$pid/cgroup")
 		v=$(cat "/sys/fs/cgroup/memory$p/memory.limit_in_bytes" 2>/dev/null ||

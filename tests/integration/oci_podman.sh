@@ -107,9 +107,16 @@ suite() {
 	ok "$n: rm -f web"
 
 	# --memory / --pids-limit: the container's cgroups carry them.
-	try $PR run -d --name lim-$n $U --network none --memory 64m --pids-limit 99 $IMG sleep 1000
+	# (the user's process itself, found by its argv: whatever pid the
+	# runtime reports)
+	try $PR run -d --name lim-$n $U --network none --memory 64m --pids-limit 99 $IMG sleep 4242
 	ok "$n: run --memory --pids-limit"
-	pid=$($PR inspect -f '{{.State.Pid}}' lim-$n 2>/dev/null || echo 0)
+	i=0
+	until pid=$(pgrep -x -f 'sleep 4242'); do
+		i=$((i + 1))
+		[ $i -lt 100 ] || break
+		sleep 0.05
+	done
 	if [ "$pid" -gt 0 ] 2>/dev/null && [ -e "/proc/$pid" ]; then
 		v=$(cg_value "$pid" memory memory.limit_in_bytes memory.max)
 		[ "$v" = 67108864 ] || ko "$n: --memory 64m: the container's memory limit is [$v]"
@@ -133,9 +140,9 @@ suite() {
 		'i=0; until printf "GET / HTTP/1.0\r\n\r\n" | nc 127.0.0.1 8081; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.05; done'
 	ok "$n: pod: second container reaches the first on 127.0.0.1"
 	has "^served-by-httpd" "$OUT" "$n: pod: what the second container got"
-	pa=$($PR inspect -f '{{.State.Pid}}' pa-$n 2>/dev/null || echo 0)
-	infra=$($PR pod inspect -f '{{.InfraContainerID}}' pod-$n 2>/dev/null)
-	pi=$($PR inspect -f '{{.State.Pid}}' "$infra" 2>/dev/null || echo 0)
+	# (the processes themselves, found by their argv)
+	pa=$(pgrep -x -f 'httpd -f -p 8081 -h /www' || echo 0)
+	pi=$(pgrep -x -f '/bin/sleep 100000' || echo 0)
 	a=$(readlink "/proc/$pa/ns/net" 2>/dev/null || echo none)
 	b=$(readlink "/proc/$pi/ns/net" 2>/dev/null || echo none)
 	[ "$a" != none ] && [ "$a" = "$b" ] && [ "$a" != "$(readlink /proc/self/ns/net)" ] ||
