@@ -310,6 +310,7 @@ FACTS = ("echo cwd=$(pwd); echo env=$OCI_CONF_ENV; echo argc=$#; echo arg1=$1; e
          "echo uid=$(id -u); echo gid=$(id -g); echo groups=$(id -G); echo hostname=$(hostname); "
          "echo nofile=$(ulimit -n)/$(ulimit -Hn); grep NoNewPrivs /proc/self/status; "
          "echo data=$(cat /data/hello); "
+         "for n in net ipc uts mnt pid; do echo ns_$n=$(readlink /proc/self/ns/$n); done; "
          "sed 's/^/mnt /' /proc/self/mountinfo")
 
 
@@ -404,6 +405,35 @@ def caps_cfg(caps):
                   process={"capabilities": {k: caps for k in ("bounding", "effective", "permitted")}})
 
 
+# Namespaces to join: a process of the test's own holds a network and an
+# IPC namespace (as a CNI plugin's or a pod's infra container's would).
+_holder = []
+_holder_ns = {}
+
+
+def holder():
+    if not _holder:
+        _holder.append(subprocess.Popen(["unshare", "--net", "--ipc", "--uts", "sleep", "100000"]))
+        end = time.monotonic() + BOUND
+        while ns(_holder[0].pid, "net") == ns("self", "net") and time.monotonic() < end:
+            time.sleep(0.01)
+        _holder_ns.update({k: ns(_holder[0].pid, k) for k in ("net", "ipc", "uts")})
+    return _holder[0].pid
+
+
+NS_FACTS = "for n in net ipc uts; do echo ns_$n=$(readlink /proc/self/ns/$n); done; echo ran=yes"
+
+
+def ns_cfg(namespaces, args=None):
+    return config(args or ["/bin/sh", "-c", "{ " + NS_FACTS + "; } >/out/facts 2>&1; echo ran >/out/ran"],
+                  linux={"namespaces": namespaces})
+
+
+def ns_join_cfg(kind, oci_type):
+    joined = {"type": oci_type, "path": "/proc/%d/ns/%s" % (holder(), kind)}
+    return ns_cfg([joined] + [{"type": t} for t in ("pid", "network", "ipc", "uts", "mount") if t != oci_type])
+
+
 SCENARIOS = {
     "lifecycle": (lambda: config(LIFE_ARGS), scn_lifecycle),
     "force": (lambda: config(["/bin/sleep", "1000"]), scn_force),
@@ -417,6 +447,13 @@ SCENARIOS = {
                     scn_process),
     "caps-kept": (lambda: caps_cfg(CAPS_KEPT), scn_process),
     "caps-engines": (lambda: caps_cfg(CAPS_ENGINES), scn_process),
+    "ns-join-net": (lambda: ns_join_cfg("net", "network"), scn_process),
+    "ns-join-ipc": (lambda: ns_join_cfg("ipc", "ipc"), scn_process),
+    "ns-inherit": (lambda: ns_cfg([{"type": t} for t in ("pid", "ipc", "uts", "mount")]), scn_process),
+    "ns-wrong-type": (lambda: ns_cfg([{"type": "pid"}, {"type": "mount"},
+                                      {"type": "network", "path": "/proc/%d/ns/uts" % holder()}]), scn_bad),
+    "ns-duplicate": (lambda: ns_cfg([{"type": "pid"}, {"type": "mount"}, {"type": "network"},
+                                     {"type": "network"}]), scn_bad),
     "masked-proc": (lambda: masked_cfg(["/proc/kcore", "/proc/fs"]), scn_process),
     "masked-any": (lambda: masked_cfg(["/etc/secret", "/srv/secretdir"]), scn_process),
     "dup-rlimit": (lambda: bad_cfg([{"type": "RLIMIT_NOFILE", "hard": 100, "soft": 100},
@@ -750,6 +787,51 @@ def opts(m):
     return set(m[1].split(",")) if m else set()
 
 
+def ns_rule(name, scenario, kind, where, spec):
+    """The process's namespace of KIND is WHERE: "holder" (the test's
+    holder's), "runtime" (the test's own) or "new" (neither)."""
+    @rule(name, scenario, spec)
+    def _(o):
+        v = o["facts"].get("ns_" + kind)
+        if v is None:
+            return False, "no facts: create rc=%s %s" % (o["create"][0], o["create"][1][:200])
+        mine = ns("self", kind)
+        held = _holder_ns.get(kind)
+        got = "the holder's" if v == held else "the runtime's" if v == mine else "a new one"
+        want = {"holder": "the holder's", "runtime": "the runtime's", "new": "a new one"}[where]
+        return got == want, "%s namespace: %s" % (kind, got)
+
+
+NS_SPEC = "config-linux.md Namespaces: "
+ns_rule("linux.namespaces.path-network", "ns-join-net", "net", "holder",
+        NS_SPEC + "path (string, OPTIONAL) - namespace file. [...] The runtime MUST place the "
+        "container process in the namespace associated with that path. (network, as CNI gives it)")
+ns_rule("linux.namespaces.path-ipc", "ns-join-ipc", "ipc", "holder",
+        NS_SPEC + "The runtime MUST place the container process in the namespace associated with "
+        "that path. (ipc, as a pod's containers share it)")
+for kind in ("net", "ipc", "uts", "mnt", "pid"):
+    ns_rule("linux.namespaces.new-" + kind, "process", kind, "new",
+            NS_SPEC + "If path is not specified, the runtime MUST create a new container "
+            "namespace of type type. (%s)" % kind)
+ns_rule("linux.namespaces.inherit", "ns-inherit", "net", "runtime",
+        NS_SPEC + "If a namespace type is not specified in the namespaces array, the container "
+        "MUST inherit the runtime namespace of that type. (network)")
+
+
+@rule("linux.namespaces.path-wrong-type", "ns-wrong-type",
+      NS_SPEC + "The runtime MUST generate an error if path is not associated with a namespace "
+      "of type type. (a UTS namespace given as the network namespace)")
+def _(o):
+    return o["create"][0] != 0 and not o["ran"], "create rc=%s" % o["create"][0]
+
+
+@rule("linux.namespaces.duplicate", "ns-duplicate",
+      NS_SPEC + "If a namespaces field contains duplicated namespaces with same type, the "
+      "runtime MUST generate an error.")
+def _(o):
+    return o["create"][0] != 0 and not o["ran"], "create rc=%s" % o["create"][0]
+
+
 def ro_mount(name, path, spec):
     @rule(name, "process", spec)
     def _(o):
@@ -825,6 +907,9 @@ def main():
                 obs[(sname, rt.name)] = e
                 rt.cleanup()
             obs[(sname, rt.name, "t")] = time.monotonic() - t0
+    for h in _holder:
+        h.kill()
+        h.wait()
     bad = {rt.name: 0 for rt in rts}
     for name, sname, spec, judge in RULES:
         res = []
