@@ -3,8 +3,9 @@
 # quoting the sentence of the spec it checks (lib/oci_conformance.py):
 # lifecycle states, the state JSON, error cases, create running nothing of
 # the user's program, hooks (order, phase, namespaces, state on stdin),
-# process (args, env, cwd, user, rlimits, noNewPrivileges), hostname,
-# mounts, a read-only root, maskedPaths, readonlyPaths. Every rule runs
+# process (args, env, cwd, user, rlimits, capabilities, noNewPrivileges),
+# hostname, namespaces (new, joined by path, inherited), mounts, a
+# read-only root, maskedPaths, readonlyPaths. Every rule runs
 # for runc (the reference) and for the runtime under test (brig-oci, or
 # OCI_RUNTIME=PATH) on the same bundle; both behaviours are printed when
 # they differ. Without a runtime under test the runc half still runs and
