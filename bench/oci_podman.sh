@@ -2,7 +2,9 @@
 # `podman run --rm IMAGE true` with brig's OCI front-end (brig-oci, a link
 # to the build's brig) against runc and crun, in the same run: medians of
 # RUNS runs each (hyperfine), the runtimes measured in turn, ROUNDS times,
-# and the ratios to runc. Prints figures, asserts nothing.
+# and the ratios to runc; then the runtimes alone on one bundle (create,
+# start, delete -f of a container running /bin/true: what the runtime
+# adds, without podman and conmon). Prints figures, asserts nothing.
 #   The whole of podman is in the figure (podman, conmon, the runtime, the
 #   image's overlay mount); `--network none`, so no network setup.
 #   A runtime that refuses this host (crun refuses hybrid cgroup hosts) or
@@ -14,6 +16,23 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 bench_sandbox "$@"
+# A reaper above everything the bench runs: a container's process whose
+# runtime has exited is reparented to it and reaped when it ends, as
+# conmon or containerd's shim do (this shell, PID 1 of the sandbox, reaps
+# only when it waits; a runtime waiting for its container's process to
+# vanish would wait for ever).
+if [ "${OCI_BENCH_REAPER:-}" != 1 ]; then
+	OCI_BENCH_REAPER=1 exec python3 -c '
+import ctypes, os, sys
+ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+child = os.fork()
+if child == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+while True:
+    pid, status = os.wait()
+    if pid == child:
+        sys.exit(os.waitstatus_to_exitcode(status))' sh "$0" "$@"
+fi
 BUILD=${BUILD:-build}
 BRIG=$PWD/$BUILD/brig
 RUNS=${RUNS:-20}
@@ -60,7 +79,7 @@ for r in "$rut" "$(command -v runc || echo runc)" "$(command -v crun || echo cru
 		echo "$n: refused: $(grep -v '^$' "$T/probe.out" | tail -n 1 | cut -c1-200)"
 	fi
 done
-echo "== podman run --rm IMAGE true (median of $RUNS, $ROUNDS rounds; load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== podman run --rm IMAGE true, then NAME(alone): create + start + delete -f of /bin/true (median of $RUNS, $ROUNDS rounds; load $(cut -d' ' -f1-3 /proc/loadavg))"
 : >"$T/figures"
 r=1
 while [ $r -le "$ROUNDS" ]; do
@@ -69,6 +88,41 @@ while [ $r -le "$ROUNDS" ]; do
 	done
 	r=$((r + 1))
 done
+# The runtimes alone: runc's default spec, the busybox root, /bin/true.
+mkdir -p "$T/bundle"
+(cd "$T/bundle" && runc spec)
+python3 - "$T/bundle/config.json" "$T/rootfs" "$$" <<'PY'
+import json, sys
+p, root, me = sys.argv[1], sys.argv[2], sys.argv[3]
+c = json.load(open(p))
+c["root"] = {"path": root, "readonly": True}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["/bin/true"]
+c["linux"]["cgroupsPath"] = "/oci-bench-rt.%s/c" % me
+json.dump(c, open(p, "w"))
+PY
+alone=''
+for p in $paths; do
+	n=$(basename "$p")
+	R="$p --root $T/state-$n"
+	if $R create --bundle "$T/bundle" c >"$T/probe.out" 2>&1 && $R start c >>"$T/probe.out" 2>&1 &&
+		$R delete -f c >>"$T/probe.out" 2>&1; then
+		alone="$alone $p"
+	else
+		echo "$n(alone): refused: $(grep -v '^$' "$T/probe.out" | tail -n 1 | cut -c1-200)"
+		$R delete -f c >/dev/null 2>&1 || true
+	fi
+done
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	for p in $alone; do
+		n=$(basename "$p")
+		R="$p --root $T/state-$n"
+		printf '%s %s\n' "$n(alone)" "$(median "sh -c '$R create --bundle $T/bundle c >/dev/null 2>&1; $R start c; $R delete -f c'")" >>"$T/figures"
+	done
+	r=$((r + 1))
+done
+oci_cgroups_gone 'oci-bench-rt.*'
 python3 - "$T/figures" <<'PY'
 import statistics, sys
 f = {}
@@ -77,6 +131,7 @@ for line in open(sys.argv[1]):
     f.setdefault(n, []).append(float(v))
 med = {n: statistics.median(v) for n, v in f.items()}
 for n, v in f.items():
-    ratio = "  / runc %.2fx" % (med[n] / med["runc"]) if "runc" in med and n != "runc" else ""
-    print("%-10s %7.2f ms  (rounds: %s)%s" % (n, med[n], " ".join("%.2f" % x for x in v), ratio))
+    ref = "runc(alone)" if n.endswith("(alone)") else "runc"
+    ratio = "  / runc %.2fx" % (med[n] / med[ref]) if ref in med and n != ref else ""
+    print("%-16s %7.2f ms  (rounds: %s)%s" % (n, med[n], " ".join("%.2f" % x for x in v), ratio))
 PY
