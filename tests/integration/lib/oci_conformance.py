@@ -106,6 +106,19 @@ def cmdline(pid):
         return None
 
 
+def find_pid(args):
+    """The pid of the process whose argv is ARGS (the user's program,
+    whatever pid a runtime reports), or None once BOUND has passed."""
+    want = [a.encode() for a in args]
+    end = time.monotonic() + BOUND
+    while time.monotonic() < end:
+        for d in os.listdir("/proc"):
+            if d.isdigit() and cmdline(int(d)) == want:
+                return int(d)
+        time.sleep(0.02)
+    return None
+
+
 def ns(pid, kind):
     try:
         return os.readlink("/proc/%s/ns/%s" % (pid, kind))
@@ -247,6 +260,46 @@ def scn_force(rt, b):
     rc, _, err = rt.run("delete", "--force", ID)
     s["force"] = (rc, err, rt.state(), os.path.exists("/proc/%s" % pid) if pid else None)
     rt.cleanup()
+    return s
+
+
+CLI_ARGS = ["/bin/sh", "-c", "while :; do sleep 1000 & wait; done"]
+
+
+def scn_cli(rt, b):
+    """runc's command line beyond the spec's operations, as the engines use it."""
+    fresh_out()
+    s = {}
+    pidf = os.path.join(work, "pid-" + rt.name)
+    rc, _, err = rt.run("create", "--bundle", b, "--pid-file", pidf, ID, out=os.devnull)
+    s["create"] = (rc, err)
+    st = rt.state() or {}
+    s["pidfile"] = (open(pidf).read().strip() if os.path.exists(pidf) else None, st.get("pid"))
+    rt.run("start", ID)
+    rt.wait_status("running")
+    user = find_pid(CLI_ARGS)
+    s["user_ns"] = (ns(user, "pid"), ns(user, "mnt"))
+    s["exec"] = rt.run("exec", ID, "/bin/sh", "-c",
+                       "echo exec-ok; readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt")
+    s["ps"] = rt.run("ps", "--format", "json", ID) + (user,)
+    rc, _, err = rt.run("pause", ID)
+    s["pause"] = (rc, err, rt.status())
+    rc, _, err = rt.run("resume", ID)
+    s["resume"] = (rc, err, rt.status())
+    rt.cleanup()
+    s["features"] = rt.run("features")
+    logf = os.path.join(work, "log-" + rt.name)
+    rc, _, err = rt.run("--log", logf, "--log-format", "json", "start", "no-such-ctr")
+    s["log"] = (rc, open(logf).read() if os.path.exists(logf) else "")
+    d = os.path.join(work, "spec-" + rt.name)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    rc, _, err = rt.run("spec", "--bundle", d)
+    try:
+        spec = json.load(open(os.path.join(d, "config.json")))
+    except (OSError, ValueError):
+        spec = None
+    s["spec"] = (rc, err, spec)
     return s
 
 
@@ -437,6 +490,7 @@ def ns_join_cfg(kind, oci_type):
 SCENARIOS = {
     "lifecycle": (lambda: config(LIFE_ARGS), scn_lifecycle),
     "force": (lambda: config(["/bin/sleep", "1000"]), scn_force),
+    "cli": (lambda: config(CLI_ARGS), scn_cli),
     "hooks": (lambda: config(["/bin/sleep", "1000"], hooks=hooks_cfg()), scn_hooks),
     "process": (process_cfg, scn_process),
     "mount-order": (lambda: config(["/bin/sh", "-c", "sed 's/^/mnt /' /proc/self/mountinfo >/out/facts"],
@@ -668,6 +722,85 @@ def _(o):
     return o["create"][0] == 0 and rc == 0 and st is None and alive is False, \
         "rc=%s, afterwards %s, process %s" % (rc, "unknown" if st is None else st_of(st),
                                              {True: "alive", False: "gone", None: "?"}[alive])
+
+
+@rule("cli.pid-file", "cli",
+      "runc-create(8) --pid-file: specify the file to write the process id to "
+      "(conmon and containerd's shim read the container's pid there)")
+def _(o):
+    f, pid = o["pidfile"]
+    return f is not None and f == str(pid), "pid file %s" % (
+        "missing" if f is None else "= state's pid" if f == str(pid) else "%r, state's pid %r" % (f, pid))
+
+
+@rule("cli.exec", "cli",
+      "runc-exec(8): execute new process inside the container (podman exec, ctr task exec)")
+def _(o):
+    rc, out, err = o["exec"]
+    lines = out.split()
+    pidns, mntns = o["user_ns"]
+    ok = rc == 0 and "exec-ok" in lines and pidns in lines and mntns in lines and pidns is not None
+    return ok, "rc=%s, %s" % (rc, "ran in the user's program's PID and mount namespaces" if ok else
+                               "output %r (the program's: %s %s) %s" % (out[:80], pidns, mntns, err[:120]))
+
+
+@rule("cli.ps-json", "cli",
+      "runc-ps(8) --format json: the container's processes, as a JSON list of pids "
+      "(the user's program among them)")
+def _(o):
+    rc, out, err, pid = o["ps"]
+    try:
+        pids = json.loads(out)
+    except ValueError:
+        pids = None
+    ok = rc == 0 and isinstance(pids, list) and pid in pids
+    return ok, "rc=%s, %s" % (rc, "the user's program listed" if ok else "output %r (the program: %s) %s" % (
+        out[:80], pid, err[:120]))
+
+
+@rule("cli.pause-resume", "cli",
+      "runc-pause(8): suspends all processes inside the container; runc-resume(8) resumes them "
+      "(runtime.md State: Additional values MAY be defined by the runtime: paused)")
+def _(o):
+    ok = o["pause"][0] == 0 and o["pause"][2] == "paused" and o["resume"][0] == 0 and o["resume"][2] == "running"
+    return ok, "pause rc=%s status=%s, resume rc=%s status=%s" % (
+        o["pause"][0], o["pause"][2], o["resume"][0], o["resume"][2])
+
+
+@rule("cli.features", "cli",
+      "runc-features(8): show the enabled features, a JSON document "
+      "(runtime-spec features.md: ociVersionMin and ociVersionMax are REQUIRED)")
+def _(o):
+    rc, out, err = o["features"]
+    try:
+        f = json.loads(out)
+    except ValueError:
+        f = None
+    ok = rc == 0 and isinstance(f, dict) and "ociVersionMin" in f and "ociVersionMax" in f
+    return ok, "rc=%s, %s" % (rc, "ociVersionMin/Max given" if ok else "output %r" % out[:100])
+
+
+@rule("cli.log-json", "cli",
+      "runc(8) --log FILE --log-format json: the runtime's errors as JSON lines in FILE "
+      "(podman and containerd read their error from there)")
+def _(o):
+    rc, log = o["log"]
+    lines = [l for l in log.splitlines() if l.strip()]
+    try:
+        recs = [json.loads(l) for l in lines]
+    except ValueError:
+        recs = None
+    ok = rc != 0 and bool(recs) and all(isinstance(r, dict) and "msg" in r and "level" in r for r in recs)
+    return ok, "rc=%s, %s" % (rc, "%d JSON line(s) with level and msg" % len(recs) if ok else "log %r" % log[:100])
+
+
+@rule("cli.spec", "cli",
+      "runc-spec(8): creates a new specification file named config.json for the bundle")
+def _(o):
+    rc, err, spec = o["spec"]
+    ok = rc == 0 and isinstance(spec, dict) and "ociVersion" in spec and \
+        isinstance(spec.get("process"), dict) and isinstance(spec.get("root"), dict)
+    return ok, "rc=%s, %s" % (rc, "config.json with ociVersion, process, root" if ok else err[:120])
 
 
 @rule("hooks.order", "hooks",
