@@ -55,6 +55,25 @@ cg_value() {
 	echo "none"
 }
 
+# cid NAME: note the container's id; leaks NAME: a container's cgroup
+# left anywhere but under the test's cgroup parent (where podman asked the
+# runtime to put it) fails the test, and is removed.
+cid() {
+	$PR inspect -f '{{.Id}}' "$1" >>"$T/cids" 2>/dev/null || true
+}
+leaks() {
+	[ -s "$T/cids" ] || return 0
+	for id in $(sed 's/.*/&\nlibpod-&/' "$T/cids"); do
+		for d in /sys/fs/cgroup/*/"$id" /sys/fs/cgroup/*/*/"$id" /sys/fs/cgroup/*/*/*/"$id"; do
+			[ -d "$d" ] || continue
+			case "$d" in */"$CGP"/*) continue ;; esac
+			ko "$1: the container's cgroup $d is left after podman rm"
+			find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+		done
+	done
+	: >"$T/cids"
+}
+
 # suite NAME RUNTIME: every check with podman --runtime RUNTIME.
 suite() {
 	n=$1 PR="$P --runtime $2"
@@ -70,6 +89,7 @@ suite() {
 	try $PR run -d --name d-$n $U --network none $IMG \
 		sh -c 'trap "echo got-term; exit 0" TERM; echo started-$0; while :; do sleep 1000 & wait; done' $n
 	ok "$n: run -d"
+	cid d-$n
 	try $PR exec d-$n sh -c 'echo exec-in-$(hostname)'
 	ok "$n: exec"
 	has "exec-in-" "$OUT" "$n: exec output"
@@ -96,6 +116,7 @@ suite() {
 	# -p 8080:80 with podman's network (netavark's bridge in this namespace).
 	try $PR run -d --name web-$n $U -p 8080:80 $IMG httpd -f -p 80 -h /www
 	ok "$n: run -p 8080:80"
+	cid web-$n
 	got='' i=0
 	while [ $i -lt 100 ]; do
 		got=$(wget -q -T 2 -O- http://127.0.0.1:8080/ 2>/dev/null) && break
@@ -111,6 +132,7 @@ suite() {
 	# runtime reports)
 	try $PR run -d --name lim-$n $U --network none --memory 64m --pids-limit 99 $IMG sleep 4242
 	ok "$n: run --memory --pids-limit"
+	cid lim-$n
 	i=0
 	until pid=$(pgrep -x -f 'sleep 4242'); do
 		i=$((i + 1))
@@ -135,6 +157,7 @@ suite() {
 	ok "$n: pod create"
 	try $PR run -d --pod pod-$n --name pa-$n $U $IMG httpd -f -p 8081 -h /www
 	ok "$n: pod: first container"
+	cid pa-$n
 	# (busybox nc: its static wget crashes in glibc's resolver here)
 	try $PR run --rm --pod pod-$n $U $IMG sh -c \
 		'i=0; until printf "GET / HTTP/1.0\r\n\r\n" | nc 127.0.0.1 8081; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.05; done'
@@ -149,6 +172,7 @@ suite() {
 		ko "$n: pod: container net ns [$a], infra's [$b]: expected the same, not the host's"
 	try $PR pod rm -f -t 0 pod-$n
 	ok "$n: pod rm"
+	leaks "$n"
 }
 
 # doc/oci.md's containers.conf: podman without --runtime runs the binary
