@@ -20,7 +20,9 @@
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "compose/compose.h"
+#include "conf/conf.h"
 #include "core/core.h"
+#include "net/net.h"
 #include "store/oci.h"
 #include "store/store.h"
 #include "util/mem.h"
@@ -82,6 +84,28 @@ static void project_files(const char *project, char ***v, size_t *n)
 	}
 	if (d)
 		closedir(d);
+}
+
+/* The bridges networks.conf.d/PROJECT.conf declares, if an import wrote
+ * that file. */
+static void project_bridges(const char *project, char ***v, size_t *n)
+{
+	cleanup_free char *rel = xasprintf("networks.conf.d/%s.conf", project);
+	cleanup_free char *text = current(rel);
+	cleanup_free char *path = xasprintf("%s/%s", brig_confdir(), rel);
+	struct conf_source src = { .schema = CONF_SCHEMA_NETWORKS, .file = path };
+	struct diag d = { 0 };
+	struct conf *c = NULL;
+
+	if (text && !strncmp(text, MARK, strlen(MARK)) && conf_load(&src, &c, &d) == 0) {
+		for (size_t i = 0; i < c->njails; i++) {
+			*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+			(*v)[(*n)++] = xstrdup(c->jails[i].name);
+		}
+	}
+	if (c)
+		conf_free(c);
+	diag_free(&d);
 }
 
 static void strv_free_(char **v, size_t n)
@@ -453,6 +477,23 @@ static int project_verb(const char *verb, const char *project)
 	rc = !strcmp(verb, "up") ? cmd_start((int)n + 1, args) : cmd_stop((int)n + 1, args);
 	free(args);
 	strv_free_(v, n);
+	/* down, as Docker's: the project's networks go with its jails
+	 * (brig net down: its bridges and their rules; one another jail
+	 * still uses is kept, and said). */
+	if (!strcmp(verb, "down") && !rc) {
+		v = NULL;
+		n = 0;
+		project_bridges(project, &v, &n);
+		for (size_t i = 0; i < n; i++) {
+			struct brig_err e = { 0 };
+
+			if (net_bridge_down(v[i], &e) < 0) {
+				cli_print_err(&e);
+				rc = 1;
+			}
+		}
+		strv_free_(v, n);
+	}
 	return rc;
 }
 

@@ -104,9 +104,12 @@ expect_grep "^unchanged jail.conf.d/seed_db.conf$" "$OUT"
 expect_grep "^unchanged networks.conf.d/seed.conf$" "$OUT"
 expect_grep "^project seed: 3 jails, updated$" "$OUT"
 
+ip link show seed_back >/dev/null 2>&1 || fail "compose up made no bridge seed_back"
 expect_rc 0 $BRIG compose down seed
 expect_rc 0 $BRIG compose ps seed
 expect_grep '^seed_web  *stopped$' "$OUT"
+# The project's network goes with it (its bridge and rules).
+! ip link show seed_back >/dev/null 2>&1 || fail "compose down left bridge seed_back"
 expect_rc 0 $BRIG ls
 ! printf '%s\n' "$OUT" | grep -q seed_ || fail "jails left after compose down: $OUT"
 for j in seed_web seed_db seed_dns; do expect_rc 0 $BRIG destroy $j; done
