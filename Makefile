@@ -172,6 +172,13 @@ $(BUILD)/fuzz/fuzz_oci: fuzz/fuzz_oci.c $(OCI_SRCS)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
+# An OCI bundle's config.json as brig's jail model (brig-oci create).
+OCISPEC_SRCS := src/oci/spec.c $(CONF_SRCS)
+$(BUILD)/fuzz/fuzz_ocispec: fuzz/fuzz_ocispec.c $(OCISPEC_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson libcap 2>/dev/null)
+
 # brig compose import's reading of a compose file (libfyaml), and the
 # files it writes (loaded back by the configuration engine).
 COMPOSE_SRCS := $(filter src/compose/%,$(LIB_SRCS)) $(CONF_SRCS)
@@ -185,7 +192,8 @@ asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
 	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state \
-		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/fuzz/fuzz_compose $(BUILD)/brig
+		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/fuzz/fuzz_compose $(BUILD)/brig \
+		$(BUILD)/fuzz/fuzz_ocispec
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -195,7 +203,7 @@ demo: deps
 
 FUZZ_SECONDS ?= 600
 fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs \
-		$(BUILD)/fuzz/fuzz_compose
+		$(BUILD)/fuzz/fuzz_compose $(BUILD)/fuzz/fuzz_ocispec
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci $(BUILD)/fuzz/corpus-devfs \
 		$(BUILD)/fuzz/corpus-compose
 	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
@@ -208,6 +216,8 @@ fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(
 		$(BUILD)/fuzz/corpus-devfs fuzz/corpus-devfs
 	$(BUILD)/fuzz/fuzz_compose -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		$(BUILD)/fuzz/corpus-compose fuzz/corpus-compose
+	$(BUILD)/fuzz/fuzz_ocispec -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		$(BUILD)/fuzz/corpus-ocispec fuzz/corpus-ocispec
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig
