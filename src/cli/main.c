@@ -64,6 +64,8 @@ int main(int argc, char **argv)
 		cli_prog = "rctl";
 		return fe_rctl(argc, argv);
 	}
+	if (strcmp(base, "brig-oci") == 0)
+		return fe_oci(argc, argv);
 	if (strcmp(base, "jexec") == 0) {
 		cli_prog = "jexec";
 		return fe_jexec(argc, argv);

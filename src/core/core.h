@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "conf/model.h"
@@ -231,7 +232,21 @@ struct core_exec_opts {
 	bool login;		/* jexec -l: clean environment, login shell */
 	enum core_tty tty;
 	char *const *argv;	/* NULL: the user's login shell */
+	/* The OCI runtime's process (brig-oci; zero: as for brig exec). */
+	const struct jail_user *as;	/* the user, resolved by the caller
+					 * (uid, gid, groups given as numbers) */
+	const char *dir;	/* working directory (NULL: exec.workdir) */
+	char *const *env;	/* the whole environment (NULL: env_jail's) */
+	uint64_t caps;		/* bounding set within the jail's (0: the jail's) */
+	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS before the exec */
+	int console;		/* > 2: a pty of the jail's devpts for stdin,
+				 * stdout and stderr, its master sent over
+				 * this unix socket (SCM_RIGHTS, runc's
+				 * --console-socket) instead of relayed;
+				 * 0: none */
 };
+
+struct jail_user;
 
 /* Run a command in a running jail; returns its exit status (128+sig if
  * killed), or -1 with e set when it could not be started. */

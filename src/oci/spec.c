@@ -1130,3 +1130,20 @@ char *oci_spec_default(bool rootless)
 			   "\"size\": 65536 } ],\n" : "",
 		rootless ? ", { \"type\": \"user\" }" : "");
 }
+
+int oci_process_parse(const char *text, size_t len, struct oci_spec *s, struct brig_err *e)
+{
+	struct params p = { 0 };
+	json_error_t jerr;
+	json_t *o;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o)
+		return brig_err_set(e, 0, "process.json:%d:%d: %s", jerr.line, jerr.column, jerr.text);
+	r = parse_process(o, &p, s, e);
+	json_decref(o);
+	params_free(&p);
+	return r;
+}

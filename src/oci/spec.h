@@ -81,6 +81,10 @@ struct oci_spec {
 int oci_spec_parse(const char *text, size_t len, const char *bundle, const char *id, struct oci_spec *s,
 		   struct brig_err *e);
 void oci_spec_free(struct oci_spec *s);
+/* A process object alone (exec --process FILE): s's process members
+ * (no model: s->def stays NULL; allow.* the capabilities would need are
+ * not checked against the jail's). */
+int oci_process_parse(const char *text, size_t len, struct oci_spec *s, struct brig_err *e);
 
 /* A hook kind's name in config.json ("createRuntime"). */
 const char *oci_hook_name(enum oci_hook_kind k);

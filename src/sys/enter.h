@@ -59,7 +59,8 @@ struct enter_req {
 				 * stdout, stderr (bits 0, 1, 2) are the pty;
 				 * the others are fd_in... as without one */
 	int pty_term;		/* with pty_sock: the caller's terminal, whose
-				 * size the pty takes (-1: none) */
+				 * size the pty takes (-1: none) */	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS (the OCI runtime's
+				 * process.noNewPrivileges) */
 };
 
 struct spawn_child;
