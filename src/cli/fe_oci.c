@@ -29,6 +29,7 @@
 #include "oci/state.h"
 #include "sys/passwd.h"
 #include "sys/proc.h"
+#include "sys/pty.h"
 #include "sys/spawn.h"
 #include "util/json.h"
 #include "util/mem.h"
@@ -77,7 +78,10 @@ void oci_log(const char *level, const char *fmt, ...)
 		}
 		sb_free(&sb);
 	}
-	if (strcmp(level, "error") == 0 || strcmp(level, "warning") == 0)
+	/* Errors to stderr too (the caller's message); warnings only
+	 * without --log and on a terminal: create's stderr is also the
+	 * container's, whose log (podman logs) they must not join. */
+	if (strcmp(level, "error") == 0 || (!oci_g.log && isatty(2) && strcmp(level, "warning") == 0))
 		fprintf(stderr, "%s: %s%s\n", cli_prog, strcmp(level, "warning") == 0 ? "warning: " : "", msg);
 }
 
@@ -352,6 +356,36 @@ static int connect_unix(const char *path, struct brig_err *e)
 	return fd;
 }
 
+int oci_console(pid_t init, const char *socket_path, int *slave, struct brig_err *e)
+{
+	char root[64];
+	cleanup_close int rootfd = -1, sock = -1;
+	int master = -1;
+
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)init);
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return brig_err_set(e, errno, "terminal: the jail's root");
+	if ((sock = connect_unix(socket_path, e)) < 0 ||
+	    pty_open(rootfd, "dev/pts/ptmx", -1, &master, slave, e) < 0)
+		return -1;
+	if (pty_send_fd(sock, master) < 0) {
+		brig_err_set(e, errno, "--console-socket %s: sending the terminal", socket_path);
+		close(master);
+		close(*slave);
+		return -1;
+	}
+	close(master);
+	/* Above stdio for certain (core_exec_opts.console). */
+	if (*slave <= 2) {
+		int hi = fcntl(*slave, F_DUPFD_CLOEXEC, 3);
+
+		close(*slave);
+		*slave = hi;
+	}
+	return 0;
+}
+
 /* Remove the runtime's record of id. */
 void oci_forget(const char *id)
 {
@@ -384,6 +418,44 @@ static char *now_rfc3339(void)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+/* The mount points of s's mounts, made in its root as runc makes them:
+ * directories, or an empty file for a bind of a file; nothing followed
+ * out of the root (util/mkdirp's MKDIRP_BENEATH). */
+static int make_points(const struct oci_spec *s, struct brig_err *e)
+{
+	cleanup_close int rootfd = open(jd_str(s->def, JP_PATH), O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (rootfd < 0)
+		return brig_err_set(e, errno, "root.path %s", jd_str(s->def, JP_PATH));
+	for (size_t i = 0; i < s->npoints; i++) {
+		struct stat sst;
+		bool file = s->point_srcs[i] && stat(s->point_srcs[i], &sst) == 0 && !S_ISDIR(sst.st_mode);
+		cleanup_free char *parent = xstrdup(s->points[i]);
+		char *slash = strrchr(parent, '/');
+		const char *base = slash ? slash + 1 : parent;
+		cleanup_close int dfd = -1;
+		int fd;
+
+		if (!file) {
+			dfd = mkdirp_open(rootfd, s->points[i], 0755, MKDIRP_BENEATH, e);
+			if (dfd < 0)
+				return brig_err_wrap(e, "mount point /%s", s->points[i]);
+			continue;
+		}
+		if (slash)
+			*slash = '\0';
+		dfd = slash ? mkdirp_open(rootfd, parent, 0755, MKDIRP_BENEATH, e) : fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+		if (dfd < 0)
+			return brig_err_wrap(e, "mount point /%s", s->points[i]);
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EISDIR)
+			return brig_err_set(e, errno, "mount point /%s", s->points[i]);
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
 }
 
 /* create, and run's first half: 0 with *holder the holder's pid. */
@@ -430,6 +502,8 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		brig_err_set(e, 0, "--console-socket given, but process.terminal is false");
 		goto out_spec;
 	}
+	if (make_points(&s, e) < 0)
+		goto out_spec;
 	if (mkdirp(oci_g.root, 0711, e) < 0)
 		goto out_spec;
 	if (mkdir(dir, 0700) < 0) {
@@ -454,12 +528,26 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		brig_err_set(e, 0, "%s", ce.msg[0] ? ce.msg : "starting the jail failed");
 		goto out_dir;
 	}
+	if (s.sysctl[0]) {
+		struct core_jail j = { 0 };
+		int r = core_find(id, &j, e) < 0 ? -1 : oci_sysctl_apply(j.init_pid, s.sysctl, e);
+
+		core_jail_free(&j);
+		if (r < 0)
+			goto out_jail;
+	}
 	if (mkfifo(fifo, 0600) < 0 || (h.fifo = open(fifo, O_RDWR | O_CLOEXEC)) < 0) {
 		brig_err_set(e, errno, "%s", fifo);
 		goto out_jail;
 	}
-	if (console && (h.console = connect_unix(console, e)) < 0)
-		goto out_jail;
+	if (console) {
+		struct core_jail j = { 0 };
+		int r = core_find(id, &j, e) < 0 ? -1 : oci_console(j.init_pid, console, &h.console, e);
+
+		core_jail_free(&j);
+		if (r < 0)
+			goto out_jail;
+	}
 	h.spec = &s;
 	so.fork = true;
 	so.run = holder_run;

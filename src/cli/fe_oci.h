@@ -50,6 +50,10 @@ int oci_load(const char *id, struct oci_state *st, enum oci_status *status, stru
 int oci_create(const char *id, const char *bundle, const char *pid_file, const char *console,
 	       pid_t *holder, struct brig_err *e);
 void oci_forget(const char *id);
+/* A pty of the jail's devpts (the jail whose PID 1 is init), its master
+ * sent over the unix socket at socket_path (runc's --console-socket),
+ * its slave in *slave (> 2). */
+int oci_console(pid_t init, const char *socket_path, int *slave, struct brig_err *e);
 /* Whether the jail id's cgroup v2 group is frozen (pause). */
 bool oci_frozen(const char *id);
 

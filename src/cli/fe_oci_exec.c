@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -147,24 +145,12 @@ int oci_cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	if (p.terminal && console) {
-		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		struct core_jail j = { 0 };
+		int r = core_find(x.id, &j, &e) < 0 ? -1 : oci_console(j.init_pid, console, &sock, &e);
 
-		if (strlen(console) >= sizeof(a.sun_path)) {
-			brig_err_set(&e, ENAMETOOLONG, "--console-socket %s", console);
+		core_jail_free(&j);
+		if (r < 0)
 			goto out;
-		}
-		strcpy(a.sun_path, console);
-		sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (sock < 0 || connect(sock, (struct sockaddr *)&a, sizeof(a)) < 0) {
-			brig_err_set(&e, errno, "--console-socket %s", console);
-			goto out;
-		}
-		if (sock <= 2) {
-			int hi = fcntl(sock, F_DUPFD_CLOEXEC, 3);
-
-			close(sock);
-			sock = hi;
-		}
 	}
 	u.uid = p.uid;
 	u.gid = p.gid;

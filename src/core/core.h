@@ -239,11 +239,10 @@ struct core_exec_opts {
 	char *const *env;	/* the whole environment (NULL: env_jail's) */
 	uint64_t caps;		/* bounding set within the jail's (0: the jail's) */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS before the exec */
-	int console;		/* > 2: a pty of the jail's devpts for stdin,
-				 * stdout and stderr, its master sent over
-				 * this unix socket (SCM_RIGHTS, runc's
-				 * --console-socket) instead of relayed;
-				 * 0: none */
+	int console;		/* > 2: a pty slave (of the jail's devpts:
+				 * oci_console) as stdin, stdout, stderr and
+				 * controlling terminal, nothing relayed (its
+				 * master is runc's --console-socket's); 0: none */
 };
 
 struct jail_user;

@@ -94,16 +94,15 @@ int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct
 	return st < 0 ? brig_err_set(e, errno, "waitpid") : proc_exit_code(st);
 }
 
-/* The command on a pty of the jail's devpts whose master goes to sock
- * (the OCI runtime's console socket): nothing relayed; its status. */
-static int spawn_console(struct enter_req *r, int sock, struct brig_err *e)
+/* The command on a pty slave the caller made (the OCI runtime's console,
+ * whose master it has passed on): nothing relayed; its status. */
+static int spawn_console(struct enter_req *r, int slave, struct brig_err *e)
 {
 	struct spawn_child p;
 	int st;
 
-	r->pty_sock = sock;
+	r->pty = slave;
 	r->pty_stdio = 7;
-	r->pty_term = -1;
 	if (enter_spawn(r, &p, e) < 0)
 		return -1;
 	st = proc_waitpid(p.pid);

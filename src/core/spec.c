@@ -119,6 +119,16 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 		sp->ip6[i] = xstrdup(d->ip6[i].bare);
 	sp->shared = !sp->vnet && (sp->nip4 || sp->nip6 || inherits(d, JP_IP4) || inherits(d, JP_IP6));
 	sp->own_net = !sp->shared;
+	if (jd_nonempty(d, JP_VNET_NETNS)) {
+		const char *ns = jd_str(d, JP_VNET_NETNS);
+
+		if (!sp->vnet || jd_nonempty(d, JP_VNET_BRIDGE) || d->nip4 || d->nip6)
+			return brig_err_set(e, 0, "%s: only with vnet = new, without vnet.bridge or addresses "
+					    "(the namespace's network is its maker's)", jd_name(JP_VNET_NETNS));
+		if (ns[0] != '/')
+			return brig_err_set(e, 0, "%s: \"%s\": not an absolute path", jd_name(JP_VNET_NETNS), ns);
+		sp->netns = xstrdup(ns);
+	}
 	if (!sp->shared)
 		return 0;
 	sp->sock.raw = jd_on(d, JP_ALLOW_RAW_SOCKETS);
@@ -436,7 +446,7 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	 * a root without privilege (allow.suser = false), nor one that may
 	 * not bind ports below 1024: over the network namespace it owns it
 	 * would hold CAP_NET_BIND_SERVICE again. */
-	sp->net_owned = sp->vnet && !sp->userns && !allow.no_suser && !allow.no_low_ports;
+	sp->net_owned = sp->vnet && !sp->netns && !sp->userns && !allow.no_suser && !allow.no_low_ports;
 	sp->socket_af = jd_on(d, JP_ALLOW_SOCKET_AF);
 	sp->jid = (int)jd_int(d, JP_JID);
 	if (check_devfs_ruleset(d, sp, e) < 0)
@@ -449,6 +459,7 @@ void spec_free(struct jspec *sp)
 	free(sp->path);
 	free(sp->hostname);
 	free(sp->domainname);
+	free(sp->netns);
 	for (size_t i = 0; i < sp->nmounts; i++)
 		jmount_free(&sp->mounts[i]);
 	free(sp->mounts);

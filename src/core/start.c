@@ -1,6 +1,7 @@
 /* Starting one jail: a plan of steps in jail(8)'s order, each recorded in
  * the jail's state before it acts, undone in reverse when one fails. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,6 +242,13 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 			return -1;
 		}
 		brig_err_clear(e);
+	}
+	/* vnet.netns: a namespace someone else made, joined. */
+	if (sp->netns && (s.netns = open(sp->netns, O_RDONLY | O_CLOEXEC)) < 0) {
+		brig_err_set(e, errno, "%s %s", jd_name(JP_VNET_NETNS), sp->netns);
+		cgroup_join_close(&cg);
+		strv_free(dev, s.ndevmounts);
+		return -1;
 	}
 	/* cg stays open until C has joined (it reads it in our memory). */
 	r = jail_clone(&s, &x->child, e);

@@ -527,6 +527,10 @@ static int parse_mount(const json_t *m, size_t i, const char *root, struct param
 	sb_addf(&line, "%s %s%s %s %s", bind ? src : "tmpfs", strcmp(root, "/") == 0 ? "" : root, dst,
 		bind ? "nullfs" : "tmpfs", o.len ? o.s : "rw");
 	param(p, JP_MOUNT, line.s);
+	s->points = xrealloc(s->points, (s->npoints + 1) * sizeof(char *));
+	s->point_srcs = xrealloc(s->point_srcs, (s->npoints + 1) * sizeof(char *));
+	s->points[s->npoints] = xstrdup(dst + strspn(dst, "/"));
+	s->point_srcs[s->npoints++] = bind ? xstrdup(src) : NULL;
 	sb_free(&line);
 	sb_free(&o);
 	strv_free0(opts);
@@ -579,8 +583,7 @@ static int parse_namespaces(const json_t *a, struct params *p, struct oci_spec *
 			return fail(e, where, "a %s namespace is not supported by brig", type);
 	}
 	if (s->netns)
-		return fail(e, "linux.namespaces", "joining a network namespace (path %s) is not supported "
-			    "yet", s->netns);
+		param(p, JP_VNET_NETNS, s->netns);
 	param(p, JP_VNET, seen_net ? "new" : "inherit");
 	param(p, JP_HOST, seen_uts ? "new" : "inherit");
 	s->userns = seen_user;
@@ -846,8 +849,6 @@ static int parse_linux(const json_t *lx, struct params *p, struct oci_spec *s, s
 				return fail(e, "linux.sysctl", "\"%s\": only net.* is supported by brig", k);
 			s->sysctl[n++] = xasprintf("%s=%s", k, json_string_value(v));
 		}
-		if (n)
-			return fail(e, "linux.sysctl", "\"%s\": not supported yet", s->sysctl[0]);
 	}
 	return 0;
 }
@@ -1060,6 +1061,12 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->rlimits);
 	free(s->netns);
 	strv_free0(s->sysctl);
+	for (size_t i = 0; i < s->npoints; i++) {
+		free(s->points[i]);
+		free(s->point_srcs[i]);
+	}
+	free(s->points);
+	free(s->point_srcs);
 	for (int k = 0; k < OCI_HOOK__COUNT; k++) {
 		for (size_t i = 0; i < s->nhooks[k]; i++) {
 			free(s->hooks[k][i].path);

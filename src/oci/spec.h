@@ -66,6 +66,11 @@ struct oci_spec {
 	struct oci_rlimit *rlimits;
 	size_t nrlimits;
 	char *netns;		/* a network namespace to join (its path), or NULL */
+	/* The mount points of mounts[] (relative to the root), which create
+	 * makes in the root as runc does, and each one's source (a bind's:
+	 * a file or a directory; NULL: a tmpfs, a directory). */
+	char **points, **point_srcs;
+	size_t npoints;
 	char **sysctl;		/* "NAME=VALUE", NULL-ended (never NULL) */
 	struct oci_hook *hooks[OCI_HOOK__COUNT];
 	size_t nhooks[OCI_HOOK__COUNT];

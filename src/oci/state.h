@@ -62,4 +62,8 @@ char **oci_list(const char *root, size_t *n);
  * container's process, what `exec` entered, orphans). -1 with e set. */
 int oci_jail_pids(pid_t init, bool top, pid_t **out, size_t *n, struct brig_err *e);
 
+/* linux.sysctl's "NAME=VALUE" (net.* only: oci/spec.c checked), in the
+ * network namespace of the jail whose PID 1 is init. */
+int oci_sysctl_apply(pid_t init, char *const *kv, struct brig_err *e);
+
 #endif
