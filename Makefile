@@ -10,7 +10,7 @@
 #   make bench      the benchmarks under bench/
 #   make docs       the parameter lists of the man pages and doc/ from the
 #                   parameter table (make check fails when they differ)
-#   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec/rctl, man
+#   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec/rctl/brig-oci, man
 #                   pages, systemd units, completions, /etc/brig examples)
 #   make uninstall  the same PREFIX and DESTDIR: removes exactly those
 #   make deb        the Debian package, in $(BUILD)/deb/
@@ -231,7 +231,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 SYSCONFDIR  ?= /etc
-FRONTENDS   := jail jls jexec rctl
+FRONTENDS   := jail jls jexec rctl brig-oci
 # Every file and link `make install` puts down; `make uninstall` removes
 # exactly these (`make manifest` prints them). The commented examples in
 # $(SYSCONFDIR)/brig are installed only where no such file is, and removed

@@ -18,7 +18,7 @@ cp -a "$ROOT" "$B/rootfs"
 expect_rc 0 "$OCI" spec --bundle "$B"
 expect_rc 1 "$OCI" spec --bundle "$B"
 expect_grep "exists already" "$ERR"
-python3 - "$B/config.json" "$@" <<'PY'
+python3 - "$B/config.json" "$T" <<'PY'
 import json, sys
 p = sys.argv[1]
 c = json.load(open(p))
@@ -28,6 +28,9 @@ c["process"]["env"].append("FOO=bar")
 c["hostname"] = "ocibox"
 c["annotations"] = {"test.key": "value"}
 c["linux"]["resources"] = {"pids": {"limit": 50}, "memory": {"limit": 67108864}}
+t = sys.argv[2]
+c["hooks"] = {k: [{"path": "/bin/sh", "args": ["sh", "-c", "cat >" + t + "/" + k + ".json"]}]
+              for k in ("prestart", "createRuntime", "poststart", "poststop")}
 json.dump(c, open(p, "w"))
 PY
 
@@ -48,6 +51,14 @@ expect_grep '"test.key":"value"' "$OUT"
 # The jail is brig's: brig ls and jls show it.
 expect_rc 0 "$BRIG" ls
 expect_grep " c1 .*running" "$OUT"
+ln -s "$BRIG" "$T/bin/jls"
+expect_rc 0 "$T/bin/jls" -j c1 meta
+expect_eq "jls meta" oci "$OUT"
+# The hooks of create ran on the host, the state on their stdin.
+for h in prestart createRuntime; do
+	expect_grep '"id":"c1","status":"created"' "$(cat "$T/$h.json")"
+done
+[ ! -e "$T/poststart.json" ] || fail "poststart ran before start"
 # The limits are the jail's (rctl, from linux.resources).
 expect_eq "pids.max" 50 "$(cat "$(cgfile c1 pids.max)")"
 # delete of a created... no: start of a running one and delete of a
@@ -64,6 +75,7 @@ x bar
 ocibox" "$(cat "$T/c1.out")"
 expect_rc 0 "$OCI" --root "$RT" state c1
 expect_grep '"status":"running"' "$OUT"
+expect_grep '"status":"running"' "$(cat "$T/poststart.json")"
 # The spec's error cases: start of a container that is not created,
 # delete of a running one.
 expect_rc 1 "$OCI" --root "$RT" start c1
@@ -113,6 +125,7 @@ expect_grep "is stopped" "$ERR"
 [ ! -e "$BRIG_RUNDIR/c1" ] || fail "the jail of c1 is still there"
 expect_rc 0 "$OCI" --root "$RT" delete c1
 [ ! -e "$RT/c1" ] || fail "delete left $RT/c1"
+expect_grep '"id":"c1","status":"stopped"' "$(cat "$T/poststop.json")"
 expect_rc 1 "$OCI" --root "$RT" state c1
 expect_rc 0 "$OCI" --root "$RT" delete --force c1
 

@@ -72,6 +72,7 @@ static void test_model(void **state)
 	assert_string_equal(s.def->name, "c1");
 	assert_string_equal(jd_str(s.def, JP_PATH), "/bundle/rootfs");
 	assert_true(jd_on(s.def, JP_PERSIST));
+	assert_string_equal(jd_str(s.def, JP_META), "oci");
 	assert_string_equal(jd_str(s.def, JP_HOST_HOSTNAME), "box");
 	assert_true(jd_on(s.def, JP_VNET));
 	assert_true(jd_on(s.def, JP_MOUNT_DEVFS));
@@ -128,6 +129,7 @@ static void test_refused(void **state)
 		  "blanks" },
 		{ "\"hooks\":{\"preStart\":[]},", "", "\"preStart\" is not supported" },
 		{ "\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]},", "", "hooks.prestart[0]" },
+		{ "\"hooks\":{\"startContainer\":[{\"path\":\"/x\"}]},", "", "\"startContainer\" is not supported" },
 	};
 
 	(void)state;
