@@ -283,6 +283,14 @@ static int parse_caps(const json_t *c, struct params *p, struct oci_spec *s, str
 		if (r < 0)
 			return -1;
 	}
+	/* Docker's and containerd's default set holds CAP_MKNOD: left out
+	 * (a jail cannot make device nodes; its /dev is brig's), said. */
+	if (sets[0] & (1ULL << CAP_MKNOD)) {
+		warn(s, "process.capabilities: CAP_MKNOD is not granted (a brig jail makes no device "
+		     "nodes; its /dev holds those of devfs_ruleset 4)");
+		for (size_t k = 0; k < 5; k++)
+			sets[k] &= ~(1ULL << CAP_MKNOD);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(grant); i++)
 		if (sets[0] & (1ULL << grant[i].cap))
 			param(p, grant[i].id, "true");
@@ -643,6 +651,30 @@ static void rule(struct params *p, const char *resource, unsigned long long v)
 	param(p, JP_RCTL, buf);
 }
 
+/* An allow rule of linux.resources.devices: the nodes of brig's /dev
+ * (devfs_ruleset 4: mem's null, zero, full, random, urandom; tty, ptmx;
+ * the pts) are there anyway; any other is not given, and said. */
+static int allowed_dev(const json_t *x, const char *where, struct oci_spec *s, struct brig_err *e)
+{
+	const char *type = NULL, *access = NULL;
+	long long major = -1, minor = -1;
+
+	if (get_str(x, "type", where, &type, e) < 0 || get_str(x, "access", where, &access, e) < 0 ||
+	    get_int(x, "major", where, -1, 0xffffffffLL, &major, NULL, e) < 0 ||
+	    get_int(x, "minor", where, -1, 0xffffffffLL, &minor, NULL, e) < 0)
+		return -1;
+	if (type && strcmp(type, "a") != 0 && strcmp(type, "b") != 0 && strcmp(type, "c") != 0)
+		return fail(e, where, "type \"%s\": a, b or c", type);
+	/* mknod alone: nothing, a jail holds no CAP_MKNOD. */
+	if (access && strcmp(access, "m") == 0)
+		return 0;
+	if (type && strcmp(type, "c") == 0 && (major == 1 || major == 5 || major == 136))
+		return 0;
+	warn(s, "%s: allow %s %lld:%lld: not given (brig's /dev holds the nodes of devfs_ruleset 4)",
+	     where, type ? type : "a", major, minor);
+	return 0;
+}
+
 static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s, struct brig_err *e)
 {
 	static const char *const keys[] = { "memory", "pids", "cpu", "devices", NULL };
@@ -738,9 +770,8 @@ static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s
 								       "access", NULL }, e) < 0 ||
 			    get_bool(x, "allow", where, &allow, e) < 0)
 				return -1;
-			if (allow)
-				return fail(e, where, "allowing a device is not supported (brig's /dev "
-					    "holds the devices of devfs_ruleset 4)");
+			if (allow && allowed_dev(x, where, s, e) < 0)
+				return -1;
 		}
 	}
 	return 0;

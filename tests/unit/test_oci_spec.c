@@ -114,7 +114,7 @@ static void test_refused(void **state)
 		{ "", ",\"timeOffsets\":{}", "timeOffsets" },
 		{ "", ",\"resources\":{\"blockIO\":{}}", "\"blockIO\" is not supported" },
 		{ "", ",\"resources\":{\"memory\":{\"kernel\":1}}", "\"kernel\" is not supported" },
-		{ "", ",\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\"}]}", "devices[0]" },
+		{ "", ",\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"q\"}]}", "devices[0]" },
 		{ "", ",\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]",
 		  "linux.devices" },
 		{ "", ",\"sysctl\":{\"kernel.core_pattern\":\"|x\"}", "kernel.core_pattern" },
@@ -201,6 +201,20 @@ static void test_warned(void **state)
 			       ",\"cgroupsPath\":\"/machine/c1\",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"},"
 			       "\"maskedPaths\":[\"/proc/kcore\",\"/proc/interrupts\"]",
 			       &s, &e), 0);
+	oci_spec_free(&s);
+	/* containerd's default bounding set (Docker's) holds CAP_MKNOD. */
+	{
+		const char *c = "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
+				"\"args\":[\"a\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":[\"CAP_MKNOD\","
+				"\"CAP_KILL\"],\"effective\":[\"CAP_MKNOD\"]}},\"root\":{\"path\":\"r\"},"
+				"\"linux\":{\"namespaces\":[],\"cgroupsPath\":\"/x\",\"seccomp\":{},"
+				"\"maskedPaths\":[\"/proc/kcore\",\"/proc/interrupts\"]},\"mounts\":["
+				"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
+				"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"}]}";
+
+		assert_int_equal(oci_spec_parse(c, strlen(c), "/b", "c1", &s, &e), 0);
+		assert_int_equal(s.caps, 1ULL << 5);
+	}
 	for (size_t i = 0; i < s.nwarnings; i++)
 		strncat(all, s.warnings[i], sizeof(all) - strlen(all) - 2);
 	assert_non_null(strstr(all, "mounts[0]: mqueue"));
@@ -208,6 +222,7 @@ static void test_warned(void **state)
 	assert_non_null(strstr(all, "linux.cgroupsPath"));
 	assert_non_null(strstr(all, "linux.seccomp"));
 	assert_non_null(strstr(all, "/proc/interrupts"));
+	assert_non_null(strstr(all, "CAP_MKNOD is not granted"));
 	assert_null(strstr(all, "/proc/kcore"));
 	oci_spec_free(&s);
 }
