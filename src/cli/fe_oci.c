@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -250,6 +251,7 @@ int oci_load(const char *id, struct oci_state *st, enum oci_status *status, stru
 struct holder {
 	const char *id;
 	int fifo;
+	int init_pidfd;	/* the jail's init, pinned */
 	int console;
 	struct oci_spec *spec;
 };
@@ -273,6 +275,13 @@ static int holder_run(void *arg, struct brig_err *e)
 	ssize_t r;
 	int rc;
 
+	/* The container's network, IPC and UTS namespaces are the holder's
+	 * too: its pid is the container's, and callers read them as
+	 * /proc/PID/ns/... (podman's --network container:, pods). */
+	if (h->init_pidfd >= 0 && setns(h->init_pidfd, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
+		return brig_err_set(e, errno, "joining the container's namespaces");
+	if (h->init_pidfd >= 0)
+		close(h->init_pidfd);
 	spawn_started();
 	while ((r = read(h->fifo, &b, 1)) < 0 && errno == EINTR)
 		;
@@ -474,7 +483,7 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 	char *names[1] = { (char *)id };
 	struct core_ops ops = { .quiet = true, .report = report };
 	struct brig_err ce = { 0 };
-	struct holder h = { .id = id, .fifo = -1 };
+	struct holder h = { .id = id, .fifo = -1, .init_pidfd = -1 };
 	struct spawn_opts so = SPAWN_OPTS_INIT;
 	struct spawn_child c = { .pid = -1, .pidfd = -1 };
 	size_t len = 0;
@@ -548,6 +557,16 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		if (r < 0)
 			goto out_jail;
 	}
+	{
+		struct core_jail j = { 0 };
+
+		if (core_find(id, &j, e) < 0 ||
+		    (h.init_pidfd = proc_pidfd(j.init_pid, j.init_start, e)) < 0) {
+			core_jail_free(&j);
+			goto out_jail;
+		}
+		core_jail_free(&j);
+	}
 	h.spec = &s;
 	so.fork = true;
 	so.run = holder_run;
@@ -579,6 +598,8 @@ out_dir:
 out:
 	if (h.fifo >= 0)
 		close(h.fifo);
+	if (h.init_pidfd >= 0)
+		close(h.init_pidfd);
 	if (h.console > 2)
 		close(h.console);
 	free(st.created);
