@@ -38,7 +38,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # LINK_SHARED: libraries of that static group to take from the system
 # instead (the Debian package: -lz -lbz2, which lintian will not see
 # embedded).
-STATIC_LIBS := libcap libarchive libbpf jansson libfyaml
+STATIC_LIBS := libcap libarchive libbpf jansson libfyaml libseccomp
 LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
@@ -173,11 +173,11 @@ $(BUILD)/fuzz/fuzz_oci: fuzz/fuzz_oci.c $(OCI_SRCS)
 		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
 # An OCI bundle's config.json as brig's jail model (brig-oci create).
-OCISPEC_SRCS := src/oci/spec.c $(CONF_SRCS)
+OCISPEC_SRCS := src/oci/spec.c src/oci/seccomp.c $(CONF_SRCS)
 $(BUILD)/fuzz/fuzz_ocispec: fuzz/fuzz_ocispec.c $(OCISPEC_SRCS)
 	@mkdir -p $(@D)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
-		$(shell pkg-config --cflags --libs jansson libcap 2>/dev/null)
+		$(shell pkg-config --cflags --libs jansson libcap libseccomp 2>/dev/null)
 
 # brig compose import's reading of a compose file (libfyaml), and the
 # files it writes (loaded back by the configuration engine).

@@ -26,6 +26,7 @@
 #include "cli/cmds.h"
 #include "cli/fe_oci.h"
 #include "core/core.h"
+#include "oci/seccomp.h"
 #include "oci/spec.h"
 #include "oci/state.h"
 #include "sys/passwd.h"
@@ -252,6 +253,7 @@ struct holder {
 	const char *id;
 	int fifo;
 	int init_pidfd;	/* the jail's init, pinned */
+	struct seccomp_prog filter;	/* linux.seccomp's, compiled (len 0: none) */
 	int console;
 	struct oci_spec *spec;
 };
@@ -268,7 +270,8 @@ static int holder_run(void *arg, struct brig_err *e)
 			       .home = (char *)"/", .shell = (char *)"/bin/sh" };
 	struct core_exec_opts o = { .argv = s->args, .as = &u, .dir = s->cwd, .env = s->env,
 				    .caps = s->caps, .no_new_privs = s->no_new_privs,
-				    .console = h->console, .tty = CORE_TTY_AUTO };
+				    .console = h->console, .tty = CORE_TTY_AUTO,
+				    .filter = h->filter.len ? &h->filter : NULL };
 	struct core_ops ops = { .quiet = true };
 	char *names[] = { (char *)h->id };
 	char b = 0;
@@ -511,7 +514,7 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		brig_err_set(e, 0, "--console-socket given, but process.terminal is false");
 		goto out_spec;
 	}
-	if (make_points(&s, e) < 0)
+	if (make_points(&s, e) < 0 || (s.seccomp && oci_seccomp_compile(s.seccomp, &h.filter, e) < 0))
 		goto out_spec;
 	if (mkdirp(oci_g.root, 0711, e) < 0)
 		goto out_spec;
@@ -604,6 +607,7 @@ out:
 		close(h.console);
 	free(st.created);
 out_spec:
+	free((void *)h.filter.bpf);
 	oci_spec_free(&s);
 	return rc;
 }

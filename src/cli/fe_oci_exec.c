@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/fe_oci.h"
 #include "core/core.h"
+#include "oci/seccomp.h"
 #include "sys/passwd.h"
 #include "sys/proc.h"
 #include "sys/spawn.h"
@@ -87,6 +88,7 @@ int oci_cmd_exec(int argc, char **argv)
 	enum oci_status status;
 	struct jail_user u = { .name = (char *)"oci", .home = (char *)"/", .shell = (char *)"/bin/sh" };
 	struct exec_run x = { 0 };
+	struct seccomp_prog filter = { 0 };
 	cleanup_free gid_t *groups = NULL;
 	int first, sock = 0, rc = 1;
 
@@ -152,6 +154,21 @@ int oci_cmd_exec(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
+	/* The container's own seccomp profile applies to what exec enters. */
+	{
+		cleanup_free char *dir = oci_dir(oci_g.root, x.id);
+		struct oci_spec cs;
+
+		if (oci_spec_load(dir, "/", x.id, &cs, &e) < 0) {
+			oci_spec_free(&cs);
+			goto out;
+		}
+		if (cs.seccomp && oci_seccomp_compile(cs.seccomp, &filter, &e) < 0) {
+			oci_spec_free(&cs);
+			goto out;
+		}
+		oci_spec_free(&cs);
+	}
 	u.uid = p.uid;
 	u.gid = p.gid;
 	groups = xcalloc(p.ngids + 1, sizeof(gid_t));
@@ -162,7 +179,8 @@ int oci_cmd_exec(int argc, char **argv)
 	u.ngroups = p.ngids + 1;
 	x.o = (struct core_exec_opts){ .argv = p.args, .as = &u, .dir = p.cwd, .env = p.env, .caps = p.caps,
 				       .no_new_privs = p.no_new_privs, .console = sock,
-				       .tty = p.terminal ? CORE_TTY_ALWAYS : CORE_TTY_AUTO };
+				       .tty = p.terminal ? CORE_TTY_ALWAYS : CORE_TTY_AUTO,
+				       .filter = filter.len ? &filter : NULL };
 	if (detach) {
 		struct spawn_opts so = SPAWN_OPTS_INIT;
 		struct spawn_child c;
@@ -198,6 +216,7 @@ out:
 		close(sock);
 	free(env);
 	free(caps);
+	free((void *)filter.bpf);
 	oci_spec_free(&p);
 	return rc;
 }

@@ -239,6 +239,7 @@ struct core_exec_opts {
 	char *const *env;	/* the whole environment (NULL: env_jail's) */
 	uint64_t caps;		/* bounding set within the jail's (0: the jail's) */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS before the exec */
+	const struct seccomp_prog *filter;	/* a filter after the jail's (NULL: none) */
 	int console;		/* > 2: a pty slave (of the jail's devpts:
 				 * oci_console) as stdin, stdout, stderr and
 				 * controlling terminal, nothing relayed (its
@@ -246,6 +247,7 @@ struct core_exec_opts {
 };
 
 struct jail_user;
+struct seccomp_prog;
 
 /* Run a command in a running jail; returns its exit status (128+sig if
  * killed), or -1 with e set when it could not be started. */

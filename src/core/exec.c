@@ -144,6 +144,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	r.env = o->env ? o->env : env;
 	r.caps = o->caps ? st.caps & o->caps : st.caps;
 	r.no_new_privs = o->no_new_privs;
+	r.seccomp2 = o->filter;
 	r.as = o->as;
 	r.seccomp = spec_filter(&st);
 	jail_rlimits(d, &r.rlimits);

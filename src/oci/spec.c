@@ -11,6 +11,7 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 
+#include "oci/seccomp.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -861,9 +862,12 @@ static int parse_linux(const json_t *lx, struct params *p, struct oci_spec *s, s
 	    (!json_is_array(dev) || json_array_size(dev) > 0))
 		return fail(e, "linux.devices", "not supported (brig's /dev holds the devices of "
 			    "devfs_ruleset 4)");
-	if ((sc = json_object_get(lx, "seccomp")) && !json_is_null(sc))
-		warn(s, "linux.seccomp: the bundle's profile is not loaded; brig's own filter applies "
-		     "(doc/oci.md)");
+	/* The bundle's profile, after brig's own filter: both apply. */
+	if ((sc = json_object_get(lx, "seccomp")) && !json_is_null(sc)) {
+		if (oci_seccomp_check(sc, e) < 0)
+			return -1;
+		s->seccomp = json_dumps(sc, JSON_COMPACT);
+	}
 	{
 		json_t *sy = json_object_get(lx, "sysctl");
 		const char *k;
@@ -1097,6 +1101,7 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->rlimits);
 	free(s->netns);
 	strv_free0(s->sysctl);
+	free(s->seccomp);
 	for (size_t i = 0; i < s->npoints; i++) {
 		free(s->points[i]);
 		free(s->point_srcs[i]);

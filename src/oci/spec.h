@@ -72,6 +72,7 @@ struct oci_spec {
 	char **points, **point_srcs;
 	size_t npoints;
 	char **sysctl;		/* "NAME=VALUE", NULL-ended (never NULL) */
+	char *seccomp;		/* linux.seccomp, checked, as JSON text; NULL: none */
 	struct oci_hook *hooks[OCI_HOOK__COUNT];
 	size_t nhooks[OCI_HOOK__COUNT];
 	char **annotations;	/* KEY, VALUE, KEY, VALUE..., NULL-ended */

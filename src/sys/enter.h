@@ -59,7 +59,10 @@ struct enter_req {
 				 * stdout, stderr (bits 0, 1, 2) are the pty;
 				 * the others are fd_in... as without one */
 	int pty_term;		/* with pty_sock: the caller's terminal, whose
-				 * size the pty takes (-1: none) */	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS (the OCI runtime's
+				 * size the pty takes (-1: none) */
+	const struct seccomp_prog *seccomp2;	/* another filter, after the
+				 * jail's (brig-oci: the bundle's), or NULL */
+	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS (the OCI runtime's
 				 * process.noNewPrivileges) */
 };
 

@@ -28,6 +28,8 @@ c["process"]["env"].append("FOO=bar")
 c["hostname"] = "ocibox"
 c["annotations"] = {"test.key": "value"}
 c["linux"]["resources"] = {"pids": {"limit": 50}, "memory": {"limit": 67108864}}
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+                         "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
 t = sys.argv[2]
 c["hooks"] = {k: [{"path": "/bin/sh", "args": ["sh", "-c", "cat >" + t + "/" + k + ".json"]}]
               for k in ("prestart", "createRuntime", "poststart", "poststop")}
@@ -97,6 +99,9 @@ expect_rc 0 "$OCI" --root "$RT" exec --env X=y c1 sh -c 'echo $X; id -u'
 expect_eq "exec" "y
 0" "$OUT"
 expect_rc 3 "$OCI" --root "$RT" exec c1 sh -c 'exit 3'
+# The bundle's seccomp profile, after brig's filter: mkdir refused (EPERM).
+expect_rc 1 "$OCI" --root "$RT" exec c1 mkdir /tmp/x
+expect_grep "Operation not permitted" "$ERR"
 expect_rc 0 "$BRIG" exec c1 hostname
 expect_eq "brig exec" ocibox "$OUT"
 # pause/resume where the jail has a cgroup v2 group.

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "conf/model.h"
+#include "oci/seccomp.h"
 #include "oci/spec.h"
 
 #define BASE_PROCESS \
@@ -128,6 +129,14 @@ static void test_refused(void **state)
 		{ "\"mounts\":[{\"destination\":\"/a b\",\"type\":\"bind\",\"source\":\"/a\"}],", "",
 		  "blanks" },
 		{ "\"hooks\":{\"preStart\":[]},", "", "\"preStart\" is not supported" },
+		{ "", ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}", "action \"SCMP_ACT_NOTIFY\"" },
+		{ "", ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\"}",
+		  "linux.seccomp: \"listenerPath\" is not supported" },
+		{ "", ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],"
+		  "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":9,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		  "linux.seccomp.syscalls[0]: args[0]" },
+		{ "", ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_PDP11\"]}",
+		  "architectures" },
 		{ "\"hooks\":{\"prestart\":[{\"path\":\"rel\"}]},", "", "hooks.prestart[0]" },
 		{ "\"hooks\":{\"startContainer\":[{\"path\":\"/x\"}]},", "", "\"startContainer\" is not supported" },
 	};
@@ -207,7 +216,7 @@ static void test_warned(void **state)
 		const char *c = "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},"
 				"\"args\":[\"a\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":[\"CAP_MKNOD\","
 				"\"CAP_KILL\"],\"effective\":[\"CAP_MKNOD\"]}},\"root\":{\"path\":\"r\"},"
-				"\"linux\":{\"namespaces\":[],\"cgroupsPath\":\"/x\",\"seccomp\":{},"
+				"\"linux\":{\"namespaces\":[],\"cgroupsPath\":\"/x\","
 				"\"maskedPaths\":[\"/proc/kcore\",\"/proc/interrupts\"]},\"mounts\":["
 				"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\"},"
 				"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\"}]}";
@@ -220,10 +229,33 @@ static void test_warned(void **state)
 	assert_non_null(strstr(all, "mounts[0]: mqueue"));
 	assert_non_null(strstr(all, "mounts[1]: cgroup"));
 	assert_non_null(strstr(all, "linux.cgroupsPath"));
-	assert_non_null(strstr(all, "linux.seccomp"));
 	assert_non_null(strstr(all, "/proc/interrupts"));
 	assert_non_null(strstr(all, "CAP_MKNOD is not granted"));
 	assert_null(strstr(all, "/proc/kcore"));
+	oci_spec_free(&s);
+}
+
+/* The bundle's seccomp profile: kept, and compiled by libseccomp. */
+static void test_seccomp(void **state)
+{
+	struct oci_spec s;
+	struct brig_err e = { 0 };
+	struct seccomp_prog p;
+
+	(void)state;
+	assert_int_equal(parse("", ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,"
+			       "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+			       "\"syscalls\":[{\"names\":[\"read\",\"write\",\"no_such_call_at_all\"],"
+			       "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],\"action\":"
+			       "\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+			       &s, &e), 0);
+	assert_non_null(s.seccomp);
+	if (oci_seccomp_compile(s.seccomp, &p, &e) < 0)
+		fail_msg("%s", e.msg);
+	/* Classic BPF: 8 bytes an instruction, and more than a return. */
+	assert_int_equal(p.len % 8, 0);
+	assert_true(p.len > 8 * 4);
+	free((void *)p.bpf);
 	oci_spec_free(&s);
 }
 
@@ -252,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_refused_process),
 		cmocka_unit_test(test_warned),
+		cmocka_unit_test(test_seccomp),
 		cmocka_unit_test(test_default),
 	};
 
