@@ -457,7 +457,11 @@ static int oc_features(int argc, char **argv)
 	     "\"CAP_SYS_CHROOT\",\"CAP_KILL\",\"CAP_AUDIT_WRITE\",\"CAP_NET_RAW\",\"CAP_IPC_LOCK\","
 	     "\"CAP_SYS_TIME\",\"CAP_LINUX_IMMUTABLE\"],"
 	     "\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false,\"systemdUser\":false},"
-	     "\"seccomp\":{\"enabled\":false},\"apparmor\":{\"enabled\":false},"
+	     "\"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\","
+	     "\"SCMP_ACT_KILL\",\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\",\"SCMP_ACT_LOG\","
+	     "\"SCMP_ACT_TRACE\",\"SCMP_ACT_TRAP\"],\"operators\":[\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\","
+	     "\"SCMP_CMP_GT\",\"SCMP_CMP_LE\",\"SCMP_CMP_LT\",\"SCMP_CMP_MASKED_EQ\",\"SCMP_CMP_NE\"]},"
+	     "\"apparmor\":{\"enabled\":false},"
 	     "\"selinux\":{\"enabled\":false}},"
 	     "\"annotations\":{\"org.opencontainers.runc.version\":\"brig-oci\"}}");
 	return 0;
