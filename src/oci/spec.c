@@ -965,6 +965,7 @@ static int parse_root(const json_t *r, const char *bundle, struct params *p, str
 	if (strcmp(*root, "/") == 0)
 		return fail(e, "root.path", "the host's root is not a container's");
 	param(p, JP_PATH, *root);
+	s->readonly = ro;
 	if (ro) {
 		/* The Handbook's thin jail: a read-only nullfs of the tree
 		 * over the jail's root. */
@@ -973,7 +974,6 @@ static int parse_root(const json_t *r, const char *bundle, struct params *p, str
 		param(p, JP_MOUNT, line);
 		free(line);
 	}
-	(void)s;
 	return 0;
 }
 
@@ -1024,6 +1024,11 @@ int oci_spec_parse(const char *text, size_t len, const char *bundle, const char 
 	    get_str(o, "hostname", "hostname", &host, e) < 0 ||
 	    get_str(o, "domainname", "domainname", &domain, e) < 0)
 		goto out;
+	if (s->readonly && s->userns) {
+		fail(e, "root.readonly", "with a user namespace: not supported by brig (its root is an "
+		     "idmapped copy)");
+		goto out;
+	}
 	if ((host && *host) || (domain && *domain)) {
 		bool uts = false;
 
@@ -1145,7 +1150,7 @@ char *oci_spec_default(bool rootless)
 		"\t\t\"rlimits\": [ { \"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024 } ],\n"
 		"\t\t\"noNewPrivileges\": true\n"
 		"\t},\n"
-		"\t\"root\": { \"path\": \"rootfs\", \"readonly\": true },\n"
+		"\t\"root\": { \"path\": \"rootfs\", \"readonly\": %s },\n"
 		"\t\"hostname\": \"brig\",\n"
 		"\t\"mounts\": [\n"
 		"\t\t{ \"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\" },\n"
@@ -1171,7 +1176,7 @@ char *oci_spec_default(bool rootless)
 		"\"/proc/sysrq-trigger\" ]\n"
 		"\t}\n"
 		"}\n",
-		caps, caps, caps,
+		caps, caps, caps, rootless ? "false" : "true",
 		rootless ? "\t\t\"uidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, "
 			   "\"size\": 65536 } ],\n"
 			   "\t\t\"gidMappings\": [ { \"containerID\": 0, \"hostID\": 100000, "

@@ -51,6 +51,7 @@ struct oci_spec {
 	struct jail_def *def;	/* the jail: name (the container's id), path... */
 	char *id;
 	bool userns;		/* a user namespace (linux.namespaces) */
+	bool readonly;		/* root.readonly */
 	char **args;		/* process.args, NULL-ended */
 	char **env;		/* process.env, NULL-ended (never NULL) */
 	char *cwd;		/* process.cwd */

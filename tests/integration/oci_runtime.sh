@@ -152,6 +152,35 @@ remember_cgroups c3
 expect_rc 0 "$OCI" --root "$RT" delete c3
 [ ! -e "$BRIG_RUNDIR/c3" ] || fail "delete left the jail c3"
 
+# A read-only root (root.readonly); a user namespace (uidMappings: the
+# root an idmapped copy, root in it the host's 100000).
+python3 - "$B/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["sh", "-c", "touch /f"]
+c["root"]["readonly"] = True
+json.dump(c, open(p, "w"))
+PY
+expect_rc 1 "$OCI" --root "$RT" run --bundle "$B" ro
+expect_grep "Read-only file system" "$ERR"
+mkdir "$T/ub"
+cp -a "$ROOT" "$T/ub/rootfs"
+expect_rc 0 "$OCI" spec --rootless --bundle "$T/ub"
+python3 - "$T/ub/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", "cat /proc/self/uid_map; touch /tmp/f; stat -c %u /tmp/f"]
+json.dump(c, open(p, "w"))
+PY
+expect_rc 0 "$OCI" --root "$RT" run --bundle "$T/ub" us
+expect_eq "userns" "0     100000      65536
+0" "$(printf '%s\n' "$OUT" | sed 's/^ *//')"
+# The tree keeps its ids: the root is an idmapped mount of it.
+expect_eq "owner on the host" 0 "$(stat -c %u "$T/ub/rootfs/tmp/f")"
+
 # What brig cannot honour is refused by its key, before anything exists.
 python3 - "$B/config.json" <<'PY'
 import json, sys

@@ -180,6 +180,9 @@ static void test_refused_process(void **state)
 		{ "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],"
 		  "\"cwd\":\"/\"},\"hostname\":\"h\",\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[]}}",
 		  "hostname: without a uts namespace" },
+		{ "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],"
+		  "\"cwd\":\"/\"},\"root\":{\"path\":\"r\",\"readonly\":true},\"linux\":{\"namespaces\":"
+		  "[{\"type\":\"user\"}]}}", "root.readonly: with a user namespace" },
 		{ "{\"ociVersion\":\"1.0.2\",\"ociVersion\":\"1.0.2\"}", "config.json:1:" },
 		{ "not json", "config.json:1:" },
 	};
