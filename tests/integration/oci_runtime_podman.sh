@@ -3,7 +3,8 @@
 # of a busybox root): run --rm, run -d + exec + logs + pause + stop + rm,
 # run -it on a pty (the console socket), --memory/--pids-limit onto the
 # jail's cgroups, podman's own network (a namespace brig-oci joins:
-# vnet.netns). Podman's storage and run state live in the test's tmpfs.
+# vnet.netns), -p 8080:80, a pod of two sharing one network namespace.
+# Podman's storage and run state live in the test's tmpfs.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 
@@ -26,7 +27,9 @@ cleanup_podman() {
 }
 trap cleanup_podman EXIT
 
-# The image, offline: a tarball of the busybox root.
+# The image, offline: a tarball of the busybox root (and a page for httpd).
+mkdir -p "$ROOT/www"
+echo hello-port >"$ROOT/www/index.html"
 tar -C "$ROOT" -c . | $P import - localhost/bb:1 >"$T/import" 2>&1 || fail "podman import: $(cat "$T/import")"
 
 # run --rm: the output, the status, nothing left.
@@ -39,6 +42,19 @@ expect_eq "jails left after run --rm" "[]" "$(printf '%s' "$OUT" | tr -d ' \n')"
 # podman's network: the namespace netavark made, joined.
 expect_rc 0 $P run --rm $U localhost/bb:1 ip -4 addr show eth0
 expect_grep "inet 10\\." "$OUT"
+
+# -p: podman's port forwarding (netavark's, in that namespace) to the
+# jail's httpd.
+expect_rc 0 $P run -d --name w $U -p 8080:80 localhost/bb:1 httpd -f -p 80 -h /www
+remember_cgroups "$OUT"
+tries=0
+until wget -qO- -T 5 http://127.0.0.1:8080/ >"$T/page" 2>/dev/null; do
+	tries=$((tries + 1))
+	[ $tries -lt 50 ] || fail "no answer on the published port"
+	sleep 0.1
+done
+expect_eq "published port" hello-port "$(cat "$T/page")"
+expect_rc 0 $P rm -f -t 1 w
 
 # run -d, with limits; the container is a brig jail (brig ls, brig exec).
 expect_rc 0 $P run -d --network none $U --memory 64m --pids-limit 30 --name c1 localhost/bb:1 \
