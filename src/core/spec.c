@@ -104,6 +104,24 @@ static int sock_family(const struct jail_def *d, enum jparam sys, enum jparam li
 	return 0;
 }
 
+/* A namespace to join, parameter id (host.utsns, sysv.ipcns): an
+ * absolute path, only where the jail has that namespace of its own
+ * (own, else what says so: need). */
+static int join_path(const struct jail_def *d, enum jparam id, bool own, const char *need, char **out,
+		     struct brig_err *e)
+{
+	const char *p = jd_nonempty(d, id);
+
+	if (!p)
+		return 0;
+	if (!own)
+		return brig_err_set(e, 0, "%s: only with %s", jd_name(id), need);
+	if (p[0] != '/')
+		return brig_err_set(e, 0, "%s: \"%s\": not an absolute path", jd_name(id), p);
+	*out = xstrdup(p);
+	return 0;
+}
+
 /* The network: a stack of its own (vnet; or, without addresses, an empty
  * one), or the host's: shared IP (addresses, or ip4/ip6 = inherit). */
 static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
@@ -425,6 +443,9 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	if (check_net(d, sp, e) < 0 || check_userns(d, sp, e) < 0)
 		return -1;
 	sp->host_ipc = host_ipc(d);
+	if (join_path(d, JP_SYSV_IPCNS, !sp->host_ipc, "sysvmsg, sysvsem, sysvshm = new", &sp->ipcns, e) < 0 ||
+	    join_path(d, JP_HOST_UTSNS, sp->hostname != NULL, "host = new", &sp->utsns, e) < 0)
+		return -1;
 	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | (sp->host_ipc ? 0 : CLONE_NEWIPC) | CLONE_NEWCGROUP |
 		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0) |
 		      (sp->userns ? CLONE_NEWUSER : 0);
@@ -460,6 +481,8 @@ void spec_free(struct jspec *sp)
 	free(sp->hostname);
 	free(sp->domainname);
 	free(sp->netns);
+	free(sp->ipcns);
+	free(sp->utsns);
 	for (size_t i = 0; i < sp->nmounts; i++)
 		jmount_free(&sp->mounts[i]);
 	free(sp->mounts);

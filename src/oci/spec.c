@@ -581,6 +581,17 @@ static int parse_namespaces(const json_t *a, struct params *p, struct oci_spec *
 			}
 			continue;
 		}
+		if (path && path[0] != '/')
+			return fail(e, where, "path must be absolute");
+		if (path && strcmp(type, "ipc") == 0) {
+			param(p, JP_SYSV_IPCNS, path);
+			continue;
+		}
+		if (path && strcmp(type, "uts") == 0) {
+			seen_uts = true;
+			param(p, JP_HOST_UTSNS, path);
+			continue;
+		}
 		if (path)
 			return fail(e, where, "joining a %s namespace (path) is not supported by brig", type);
 		if (strcmp(type, "uts") == 0)

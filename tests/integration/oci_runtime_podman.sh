@@ -84,18 +84,19 @@ expect_rc 0 $P rm c1
 expect_rc 0 "$BRIG" ls --json
 expect_eq "jails left after rm" "[]" "$(printf '%s' "$OUT" | tr -d ' \n')"
 
-# A pod: two containers in one network namespace (the infra
-# container's, which podman names by the pid brig-oci gives it).
-expect_rc 0 $P pod create --name p1 --share net
+# A pod: two containers in one network, IPC and UTS namespace (the
+# infra container's, which podman names by the pid brig-oci gives it).
+expect_rc 0 $P pod create --name p1
 expect_rc 0 $P run -d --pod p1 --name a1 $U localhost/bb:1 \
-	sh -c 'trap "exit 0" TERM; ip -4 -o addr show eth0 >/tmp/addr; while :; do sleep 0.1; done'
+	sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
 a1=$OUT
 remember_cgroups "$a1"
-expect_rc 0 $P run --rm --pod p1 $U localhost/bb:1 ip -4 -o addr show eth0
-b_addr=$(printf '%s\n' "$OUT" | awk '{print $4}')
-expect_rc 0 $P exec a1 cat /tmp/addr
-expect_eq "one address in the pod" "$(printf '%s\n' "$OUT" | awk '{print $4}')" "$b_addr"
-expect_grep "^10\." "$b_addr"
+probe='ip -4 -o addr show eth0 | awk "{print \$4}"; hostname; readlink /proc/self/ns/ipc'
+expect_rc 0 $P run --rm --pod p1 $U localhost/bb:1 sh -c "$probe"
+b=$OUT
+expect_rc 0 $P exec a1 sh -c "$probe"
+expect_eq "one network, host name and IPC in the pod" "$OUT" "$b"
+expect_grep "^10\." "$b"
 expect_rc 0 $P pod rm -f -t 2 p1
 
 # run -it: a pty of the jail's own, through podman's console socket.

@@ -175,8 +175,8 @@ static void test_refused_process(void **state)
 		  "\"cwd\":\"/\"},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}}",
 		  "time namespace" },
 		{ "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],"
-		  "\"cwd\":\"/\"},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"ipc\","
-		  "\"path\":\"/proc/1/ns/ipc\"}]}}", "joining a ipc namespace" },
+		  "\"cwd\":\"/\"},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"pid\","
+		  "\"path\":\"/proc/1/ns/pid\"}]}}", "joining a pid namespace" },
 		{ "{\"ociVersion\":\"1.0.2\",\"process\":{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"a\"],"
 		  "\"cwd\":\"/\"},\"hostname\":\"h\",\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[]}}",
 		  "hostname: without a uts namespace" },
