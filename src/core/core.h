@@ -226,6 +226,9 @@ enum core_tty {
 	CORE_TTY_ALWAYS,	/* for all three (console, exec -t) */
 };
 
+struct jail_user;
+struct seccomp_prog;
+
 struct core_exec_opts {
 	const char *user;	/* jail user (NULL: root, or exec.jail_user) */
 	const char *host_user;	/* jexec -U: user from the host's passwd */
@@ -245,9 +248,6 @@ struct core_exec_opts {
 				 * controlling terminal, nothing relayed (its
 				 * master is runc's --console-socket's); 0: none */
 };
-
-struct jail_user;
-struct seccomp_prog;
 
 /* Run a command in a running jail; returns its exit status (128+sig if
  * killed), or -1 with e set when it could not be started. */
