@@ -52,7 +52,9 @@ expect_grep '"test.key":"value"' "$OUT"
 [ ! -s "$T/c1.out" ] || fail "the process ran before start: $(cat "$T/c1.out")"
 # The jail is brig's: brig ls and jls show it.
 expect_rc 0 "$BRIG" ls
-expect_grep " c1 .*running" "$OUT"
+expect_grep " c1 .*running .*(oci)$" "$OUT"
+expect_rc 0 "$BRIG" ls --json
+expect_grep '"oci": true' "$OUT"
 ln -s "$BRIG" "$T/bin/jls"
 expect_rc 0 "$T/bin/jls" -j c1 meta
 expect_eq "jls meta" oci "$OUT"
