@@ -17,6 +17,7 @@
 #include "sys/cgroup.h"
 #include "sys/proc.h"
 #include "sys/spawn.h"
+#include "util/io.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/readfile.h"
@@ -416,6 +417,114 @@ static int oc_resume(int argc, char **argv)
 	return set_frozen(argc, argv, false);
 }
 
+/* The resource of an rctl rule: "memoryuse" of "memoryuse:deny=1". */
+static bool same_resource(const char *a, const char *b)
+{
+	size_t la = strcspn(a, ":"), lb = strcspn(b, ":");
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* update: the running jail's limits (its rctl rules, changed live by
+ * core_modify as rctl -a does), from --resources FILE (linux.resources
+ * JSON, - for stdin) or runc's flags. */
+static int oc_update(int argc, char **argv)
+{
+	const char *res = NULL, *memory = NULL, *swap = NULL, *pids = NULL, *quota = NULL, *period = NULL;
+	const struct oci_arg spec[] = {
+		OPT_STR("resources", "r", &res), OPT_STR("memory", "m", &memory), OPT_STR("memory-swap", NULL, &swap),
+		OPT_STR("pids-limit", NULL, &pids), OPT_STR("cpu-quota", NULL, &quota),
+		OPT_STR("cpu-period", NULL, &period), OPT_END,
+	};
+	struct brig_err e = { 0 };
+	struct strbuf json = STRBUF_INIT;
+	struct core_jail j = { 0 };
+	struct oci_state st;
+	enum oci_status status;
+	struct jail_def *with = NULL;
+	const enum jparam ids[] = { JP_RCTL };
+	char **rules = NULL, **names = NULL, **values = NULL;
+	char *const *old;
+	size_t n = 0, nold = 0, nv = 0;
+	const char *id;
+	int first, rc = 1;
+
+	if (oci_args(argc, argv, spec, &first, &e) < 0 || oci_one_id(argc, argv, first, &id, &e) < 0 ||
+	    oci_load(id, &st, &status, &e) < 0)
+		return oci_fail(&e);
+	oci_state_free(&st);
+	if (status != OCI_RUNNING && status != OCI_CREATED && status != OCI_PAUSED) {
+		brig_err_set(&e, 0, "container \"%s\" is %s: nothing to update", id, oci_status_name(status));
+		return oci_fail(&e);
+	}
+	if (res && strcmp(res, "-") == 0) {
+		if (read_to_end(0, &json) < 0) {
+			brig_err_set(&e, errno, "update: reading the resources from stdin");
+			return oci_fail(&e);
+		}
+	} else if (res) {
+		cleanup_free char *text = NULL;
+		size_t len = 0;
+
+		if (read_bounded(AT_FDCWD, res, READ_PATH, 1 << 20, &text, &len, &e) < 0)
+			return oci_fail(&e);
+		sb_addn(&json, text, len);
+	} else {
+		/* runc's flags, as the linux.resources they stand for. */
+		sb_adds(&json, "{\"memory\":{");
+		if (memory)
+			sb_addf(&json, "\"limit\":%s%s", memory, swap ? "," : "");
+		if (swap)
+			sb_addf(&json, "\"swap\":%s", swap);
+		sb_adds(&json, "}");
+		if (pids)
+			sb_addf(&json, ",\"pids\":{\"limit\":%s}", pids);
+		if (quota || period)
+			sb_addf(&json, ",\"cpu\":{%s%s%s%s%s}", quota ? "\"quota\":" : "", quota ? quota : "",
+				quota && period ? "," : "", period ? "\"period\":" : "", period ? period : "");
+		sb_adds(&json, "}");
+	}
+	if (oci_resources_rules(json.s ? json.s : "{}", json.len, &rules, &n, &e) < 0 ||
+	    core_find(id, &j, &e) < 0)
+		goto out;
+	/* The rules it has, but for the resources given now. */
+	old = j.def ? jd_list(j.def, JP_RCTL, &nold) : NULL;
+	names = xcalloc(nold + n + 1, sizeof(char *));
+	values = xcalloc(nold + n + 1, sizeof(char *));
+	for (size_t i = 0; i < nold; i++) {
+		bool replaced = false;
+
+		for (size_t k = 0; k < n && !replaced; k++)
+			replaced = same_resource(old[i], rules[k]);
+		if (!replaced) {
+			names[nv] = (char *)jd_name(JP_RCTL);
+			values[nv++] = old[i];
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		names[nv] = (char *)jd_name(JP_RCTL);
+		values[nv++] = rules[k];
+	}
+	with = jail_def_from_params(id, names, values, nv);
+	if (nv == 0)
+		brig_err_clear(&e);
+	if (core_modify(with, ids, 1, &e) == 0)
+		rc = 0;
+out:
+	if (rc)
+		oci_fail(&e);
+	if (with)
+		jail_def_free(with);
+	free(names);
+	free(values);
+	for (size_t k = 0; k < n; k++)
+		free(rules[k]);
+	free(rules);
+	core_jail_free(&j);
+	sb_free(&json);
+	return rc;
+}
+
 static int oc_run(int argc, char **argv)
 {
 	const char *bundle = NULL, *pid_file = NULL, *console = NULL, *id;
@@ -505,6 +614,8 @@ static const struct {
 	{ "ps", oc_ps, "ps [--format table|json] ID" },
 	{ "exec", oci_cmd_exec, "exec [--process FILE] [--tty] [--detach] [--pid-file FILE] "
 				"[--console-socket SOCK] [--env K=V] [--cwd DIR] [--user UID[:GID]] ID [ARGS...]" },
+	{ "update", oc_update, "update [--resources FILE|-] [--memory N] [--memory-swap N] [--pids-limit N] "
+			       "[--cpu-quota N] [--cpu-period N] ID" },
 	{ "pause", oc_pause, "pause ID" },
 	{ "resume", oc_resume, "resume ID" },
 	{ "run", oc_run, "run [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--detach] ID" },

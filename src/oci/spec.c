@@ -1195,6 +1195,36 @@ char *oci_spec_default(bool rootless)
 		rootless ? ", { \"type\": \"user\" }" : "");
 }
 
+int oci_resources_rules(const char *text, size_t len, char ***rules, size_t *n, struct brig_err *e)
+{
+	struct params p = { 0 };
+	struct oci_spec s = { 0 };
+	json_error_t jerr;
+	json_t *o;
+	int r;
+
+	*rules = NULL;
+	*n = 0;
+	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o)
+		return brig_err_set(e, 0, "resources:%d:%d: %s", jerr.line, jerr.column, jerr.text);
+	r = parse_resources(o, &p, &s, e);
+	json_decref(o);
+	for (size_t i = 0; r == 0 && i < p.n; i++) {
+		if (strcmp(p.names[i], jd_name(JP_RCTL)) != 0) {
+			r = brig_err_set(e, 0, "linux.resources: %s cannot change while the container runs",
+					 p.names[i]);
+			break;
+		}
+		*rules = xrealloc(*rules, (*n + 2) * sizeof(char *));
+		(*rules)[(*n)++] = xstrdup(p.values[i]);
+		(*rules)[*n] = NULL;
+	}
+	params_free(&p);
+	oci_spec_free(&s);
+	return r;
+}
+
 int oci_process_parse(const char *text, size_t len, struct oci_spec *s, struct brig_err *e)
 {
 	struct params p = { 0 };

@@ -88,6 +88,9 @@ struct oci_spec {
 int oci_spec_parse(const char *text, size_t len, const char *bundle, const char *id, struct oci_spec *s,
 		   struct brig_err *e);
 void oci_spec_free(struct oci_spec *s);
+/* A linux.resources object alone (update --resources): its rctl rules
+ * ("memoryuse:deny=N"), NULL-ended, *n of them (caller frees). */
+int oci_resources_rules(const char *text, size_t len, char ***rules, size_t *n, struct brig_err *e);
 /* A process object alone (exec --process FILE): s's process members
  * (no model: s->def stays NULL; allow.* the capabilities would need are
  * not checked against the jail's). */

@@ -116,6 +116,14 @@ if "$OCI" --root "$RT" pause c1 2>"$T/err"; then
 else
 	expect_grep "needs a cgroup v2 group" "$(cat "$T/err")"
 fi
+# update: the jail's limits, live (its rctl rules); the others kept.
+mem_file=$(cgfile c1 memory.max 2>/dev/null || cgfile c1 memory.limit_in_bytes)
+expect_rc 0 "$OCI" --root "$RT" update --pids-limit 40 c1
+expect_eq "pids.max updated" 40 "$(cat "$(cgfile c1 pids.max)")"
+expect_eq "memory kept" 67108864 "$(cat "$mem_file")"
+echo '{"memory": {"limit": 33554432}}' | "$OCI" --root "$RT" update -r - c1 || fail "update -r -"
+expect_eq "memory updated" 33554432 "$(cat "$mem_file")"
+expect_eq "pids.max kept" 40 "$(cat "$(cgfile c1 pids.max)")"
 # kill: the process gets the signal; the holder ends with its status and
 # takes the jail down.
 expect_rc 0 "$OCI" --root "$RT" kill c1 KILL
