@@ -1,5 +1,6 @@
 /* linux.seccomp with libseccomp (oci/seccomp.h). */
 #include "oci/seccomp.h"
+#include "oci/internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -86,22 +87,13 @@ static uint32_t arch_of(const char *name)
 	return seccomp_arch_resolve_name(low);
 }
 
+/* The members of o at linux.seccomp's where are all known. */
 static int only(const json_t *o, const char *where, const char *const *known, struct brig_err *e)
 {
-	const char *k;
-	json_t *v;
+	char at[64];
 
-	if (!json_is_object(o))
-		return fail(e, where, "not an object");
-	json_object_foreach((json_t *)o, k, v) {
-		const char *const *p = known;
-
-		while (*p && strcmp(*p, k) != 0)
-			p++;
-		if (!*p)
-			return fail(e, where, "\"%s\" is not supported by brig", k);
-	}
-	return 0;
+	snprintf(at, sizeof(at), "linux.seccomp%s", where);
+	return oci_only_keys(o, at, known, e);
 }
 
 /* Walk the profile: check it, and with ctx add its rules. */

@@ -11,6 +11,7 @@
 #include <sys/capability.h>
 #include <sys/resource.h>
 
+#include "oci/internal.h"
 #include "oci/seccomp.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -71,7 +72,7 @@ static void warn(struct oci_spec *s, const char *fmt, ...)
 }
 
 /* Every member of object o (at where) is one of known[]; NULL-ended. */
-static int only_keys(const json_t *o, const char *where, const char *const *known, struct brig_err *e)
+int oci_only_keys(const json_t *o, const char *where, const char *const *known, struct brig_err *e)
 {
 	const char *k;
 	json_t *v;
@@ -206,7 +207,7 @@ static int parse_rlimits(const json_t *a, struct oci_spec *s, struct brig_err *e
 		size_t k;
 
 		snprintf(where, sizeof(where), "process.rlimits[%zu]", i);
-		if (only_keys(r, where, keys, e) < 0 || get_str(r, "type", where, &type, e) < 0 ||
+		if (oci_only_keys(r, where, keys, e) < 0 || get_str(r, "type", where, &type, e) < 0 ||
 		    get_int(r, "soft", where, 0, LLONG_MAX, &soft, NULL, e) < 0 ||
 		    get_int(r, "hard", where, 0, LLONG_MAX, &hard, NULL, e) < 0)
 			return -1;
@@ -260,7 +261,7 @@ static int parse_caps(const json_t *c, struct params *p, struct oci_spec *s, str
 
 	if (!c)
 		return 0;
-	if (only_keys(c, "process.capabilities", keys, e) < 0)
+	if (oci_only_keys(c, "process.capabilities", keys, e) < 0)
 		return -1;
 	for (size_t k = 0; keys[k]; k++) {
 		char where[64];
@@ -333,7 +334,7 @@ static int parse_user(const json_t *u, struct oci_spec *s, struct brig_err *e)
 
 	if (!u)
 		return fail(e, "process.user", "missing");
-	if (only_keys(u, "process.user", keys, e) < 0 ||
+	if (oci_only_keys(u, "process.user", keys, e) < 0 ||
 	    get_int(u, "uid", "process.user", 0, 0xfffffffeLL, &uid, NULL, e) < 0 ||
 	    get_int(u, "gid", "process.user", 0, 0xfffffffeLL, &gid, NULL, e) < 0 ||
 	    get_int(u, "umask", "process.user", 0, 0777, &umask, &has_umask, e) < 0)
@@ -370,7 +371,7 @@ static int parse_process(const json_t *pr, struct params *p, struct oci_spec *s,
 
 	if (!pr)
 		return fail(e, "process", "missing (brig-oci runs a container's process)");
-	if (only_keys(pr, "process", keys, e) < 0)
+	if (oci_only_keys(pr, "process", keys, e) < 0)
 		return -1;
 	for (const char *const *k = (const char *const[]){ "commandLine", "ioPriority", "scheduler",
 							   "execCPUAffinity", "personality", NULL };
@@ -476,7 +477,7 @@ static int parse_mount(const json_t *m, size_t i, const char *root, struct param
 	int r;
 
 	snprintf(where, sizeof(where), "mounts[%zu]", i);
-	if (only_keys(m, where, keys, e) < 0 || get_str(m, "destination", where, &dst, e) < 0 ||
+	if (oci_only_keys(m, where, keys, e) < 0 || get_str(m, "destination", where, &dst, e) < 0 ||
 	    get_str(m, "type", where, &type, e) < 0 || get_str(m, "source", where, &src, e) < 0)
 		return -1;
 	if (json_object_get(m, "uidMappings") || json_object_get(m, "gidMappings"))
@@ -567,7 +568,7 @@ static int parse_namespaces(const json_t *a, struct params *p, struct oci_spec *
 		const char *type, *path;
 
 		snprintf(where, sizeof(where), "linux.namespaces[%zu]", i);
-		if (only_keys(n, where, keys, e) < 0 || get_str(n, "type", where, &type, e) < 0 ||
+		if (oci_only_keys(n, where, keys, e) < 0 || get_str(n, "type", where, &type, e) < 0 ||
 		    get_str(n, "path", where, &path, e) < 0)
 			return -1;
 		if (!type)
@@ -634,7 +635,7 @@ static int parse_idmaps(const json_t *lx, bool userns, struct params *p, struct 
 		if (!json_is_array(a) || json_array_size(a) != 1)
 			return fail(e, where, "brig takes exactly one range");
 		m = json_array_get(a, 0);
-		if (only_keys(m, where, keys, e) < 0 ||
+		if (oci_only_keys(m, where, keys, e) < 0 ||
 		    get_int(m, "containerID", where, 0, 0xffffffffLL, &cid, NULL, e) < 0 ||
 		    get_int(m, "hostID", where, 0, 0xffffffffLL, &host[k], NULL, e) < 0 ||
 		    get_int(m, "size", where, 1, 0xffffffffLL, &size[k], NULL, e) < 0)
@@ -699,13 +700,13 @@ static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s
 
 	if (!r)
 		return 0;
-	if (only_keys(r, "linux.resources", keys, e) < 0)
+	if (oci_only_keys(r, "linux.resources", keys, e) < 0)
 		return -1;
 	if ((m = json_object_get(r, "memory"))) {
 		long long limit = -1, swap = -1, v = -1;
 		bool given;
 
-		if (only_keys(m, "linux.resources.memory", mkeys, e) < 0 ||
+		if (oci_only_keys(m, "linux.resources.memory", mkeys, e) < 0 ||
 		    get_int(m, "limit", "linux.resources.memory", -1, LLONG_MAX, &limit, NULL, e) < 0 ||
 		    get_int(m, "swap", "linux.resources.memory", -1, LLONG_MAX, &swap, NULL, e) < 0)
 			return -1;
@@ -731,7 +732,7 @@ static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s
 	if ((pd = json_object_get(r, "pids"))) {
 		long long limit = 0;
 
-		if (only_keys(pd, "linux.resources.pids", (const char *const[]){ "limit", NULL }, e) < 0 ||
+		if (oci_only_keys(pd, "linux.resources.pids", (const char *const[]){ "limit", NULL }, e) < 0 ||
 		    get_int(pd, "limit", "linux.resources.pids", LLONG_MIN, LLONG_MAX, &limit, NULL, e) < 0)
 			return -1;
 		if (limit > 0)
@@ -741,7 +742,7 @@ static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s
 		long long quota = -1, period = 100000, shares = 0;
 		const char *cpus, *mems;
 
-		if (only_keys(c, "linux.resources.cpu", ckeys, e) < 0 ||
+		if (oci_only_keys(c, "linux.resources.cpu", ckeys, e) < 0 ||
 		    get_int(c, "quota", "linux.resources.cpu", -1, LLONG_MAX, &quota, NULL, e) < 0 ||
 		    get_int(c, "period", "linux.resources.cpu", 0, LLONG_MAX, &period, NULL, e) < 0 ||
 		    get_int(c, "shares", "linux.resources.cpu", 0, LLONG_MAX, &shares, NULL, e) < 0 ||
@@ -778,7 +779,7 @@ static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s
 			char where[48];
 
 			snprintf(where, sizeof(where), "linux.resources.devices[%zu]", i);
-			if (only_keys(x, where, (const char *const[]){ "allow", "type", "major", "minor",
+			if (oci_only_keys(x, where, (const char *const[]){ "allow", "type", "major", "minor",
 								       "access", NULL }, e) < 0 ||
 			    get_bool(x, "allow", where, &allow, e) < 0)
 				return -1;
@@ -843,7 +844,7 @@ static int parse_linux(const json_t *lx, struct params *p, struct oci_spec *s, s
 
 	if (!lx)
 		return fail(e, "linux", "missing (brig runs Linux containers)");
-	if (only_keys(lx, "linux", keys, e) < 0)
+	if (oci_only_keys(lx, "linux", keys, e) < 0)
 		return -1;
 	for (const char *const *k = (const char *const[]){ "intelRdt", "personality", "timeOffsets",
 							   "memoryPolicy", NULL };
@@ -919,7 +920,7 @@ static int parse_hooks(const json_t *h, struct oci_spec *s, struct brig_err *e)
 	static const char *const kinds[] = { "prestart", "createRuntime", "createContainer",
 					     "startContainer", "poststart", "poststop", NULL };
 
-	if (only_keys(h, "hooks", kinds, e) < 0)
+	if (oci_only_keys(h, "hooks", kinds, e) < 0)
 		return -1;
 	for (int k = 0; k < OCI_HOOK__COUNT; k++) {
 		json_t *a = json_object_get(h, hook_names[k]), *x;
@@ -940,7 +941,7 @@ static int parse_hooks(const json_t *h, struct oci_spec *s, struct brig_err *e)
 			long long timeout = 0;
 
 			snprintf(where, sizeof(where), "hooks.%s[%zu]", hook_names[k], i);
-			if (only_keys(x, where, keys, e) < 0 || get_str(x, "path", where, &path, e) < 0 ||
+			if (oci_only_keys(x, where, keys, e) < 0 || get_str(x, "path", where, &path, e) < 0 ||
 			    get_strv(x, "args", where, &hk->args, NULL, e) < 0 ||
 			    get_strv(x, "env", where, &hk->env, NULL, e) < 0 ||
 			    get_int(x, "timeout", where, 1, 86400, &timeout, NULL, e) < 0)
@@ -965,7 +966,7 @@ static int parse_root(const json_t *r, const char *bundle, struct params *p, str
 
 	if (!r)
 		return fail(e, "root", "missing");
-	if (only_keys(r, "root", keys, e) < 0 || get_str(r, "path", "root", &path, e) < 0 ||
+	if (oci_only_keys(r, "root", keys, e) < 0 || get_str(r, "path", "root", &path, e) < 0 ||
 	    get_bool(r, "readonly", "root", &ro, e) < 0)
 		return -1;
 	if (!path || !*path)
@@ -1008,7 +1009,7 @@ int oci_spec_parse(const char *text, size_t len, const char *bundle, const char 
 	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!o)
 		return brig_err_set(e, 0, "config.json:%d:%d: %s", jerr.line, jerr.column, jerr.text);
-	if (only_keys(o, "(top level)", keys, e) < 0)
+	if (oci_only_keys(o, "(top level)", keys, e) < 0)
 		goto out;
 	for (const char *const *k = (const char *const[]){ "solaris", "windows", "vm", "zos", "freebsd",
 							   NULL };
