@@ -10,7 +10,7 @@
 #   make bench      the benchmarks under bench/
 #   make docs       the parameter lists of the man pages and doc/ from the
 #                   parameter table (make check fails when they differ)
-#   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec/rctl, man
+#   make install    PREFIX=/usr/local DESTDIR=  (brig, jail/jls/jexec/rctl/brig-oci, man
 #                   pages, systemd units, completions, /etc/brig examples)
 #   make uninstall  the same PREFIX and DESTDIR: removes exactly those
 #   make deb        the Debian package, in $(BUILD)/deb/
@@ -38,7 +38,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # LINK_SHARED: libraries of that static group to take from the system
 # instead (the Debian package: -lz -lbz2, which lintian will not see
 # embedded).
-STATIC_LIBS := libcap libarchive libbpf jansson libfyaml
+STATIC_LIBS := libcap libarchive libbpf jansson libfyaml libseccomp
 LINK_SHARED ?=
 PKG_LIBS   := $(shell pkg-config --libs libmnl 2>/dev/null) \
 	-Wl,--gc-sections -Wl,-Bstatic \
@@ -172,6 +172,13 @@ $(BUILD)/fuzz/fuzz_oci: fuzz/fuzz_oci.c $(OCI_SRCS)
 	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(shell pkg-config --cflags --libs jansson 2>/dev/null)
 
+# An OCI bundle's config.json as brig's jail model (brig-oci create).
+OCISPEC_SRCS := src/oci/spec.c src/oci/seccomp.c $(CONF_SRCS)
+$(BUILD)/fuzz/fuzz_ocispec: fuzz/fuzz_ocispec.c $(OCISPEC_SRCS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -Isrc -g -O1 $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(shell pkg-config --cflags --libs jansson libcap libseccomp 2>/dev/null)
+
 # brig compose import's reading of a compose file (libfyaml), and the
 # files it writes (loaded back by the configuration engine).
 COMPOSE_SRCS := $(filter src/compose/%,$(LIB_SRCS)) $(CONF_SRCS)
@@ -185,7 +192,8 @@ asan: $(BUILD)/asan/brig $(UNIT_BINS) $(PARAMS_DOC)
 # check also proves the tree builds cleanly with clang (warnings as errors).
 check: deps
 	@$(MAKE) --no-print-directory asan $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state \
-		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/fuzz/fuzz_compose $(BUILD)/brig
+		$(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs $(BUILD)/fuzz/fuzz_compose $(BUILD)/brig \
+		$(BUILD)/fuzz/fuzz_ocispec
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang $(BUILD)/clang/brig
 	@BUILD=$(BUILD) sh tests/run.sh
 
@@ -195,7 +203,7 @@ demo: deps
 
 FUZZ_SECONDS ?= 600
 fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(BUILD)/fuzz/fuzz_devfs \
-		$(BUILD)/fuzz/fuzz_compose
+		$(BUILD)/fuzz/fuzz_compose $(BUILD)/fuzz/fuzz_ocispec
 	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-state $(BUILD)/fuzz/corpus-oci $(BUILD)/fuzz/corpus-devfs \
 		$(BUILD)/fuzz/corpus-compose
 	$(BUILD)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
@@ -208,6 +216,8 @@ fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(
 		$(BUILD)/fuzz/corpus-devfs fuzz/corpus-devfs
 	$(BUILD)/fuzz/fuzz_compose -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		$(BUILD)/fuzz/corpus-compose fuzz/corpus-compose
+	$(BUILD)/fuzz/fuzz_ocispec -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		$(BUILD)/fuzz/corpus-ocispec fuzz/corpus-ocispec
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig
@@ -221,7 +231,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 SYSCONFDIR  ?= /etc
-FRONTENDS   := jail jls jexec rctl
+FRONTENDS   := jail jls jexec rctl brig-oci
 # Every file and link `make install` puts down; `make uninstall` removes
 # exactly these (`make manifest` prints them). The commented examples in
 # $(SYSCONFDIR)/brig are installed only where no such file is, and removed

@@ -5,7 +5,7 @@
 #   golden       tests/golden/run.sh       (bad input -> exact message)
 #   integration  tests/integration/*.sh    (root, the real ASan binary, each
 #                                           in its own net+mount+pid namespace)
-#   fuzz         build/fuzz/fuzz_conf, fuzz_state, fuzz_oci, fuzz_devfs (a short run each)
+#   fuzz         build/fuzz/fuzz_conf, fuzz_state, fuzz_oci, fuzz_devfs, fuzz_ocispec (a short run each)
 #
 # TESTS=pattern limits integration tests to names matching the pattern
 # (shell globs; several separated by '|': TESTS='jail_*|net_seed'). The
@@ -153,6 +153,7 @@ fuzz state corpus-state
 fuzz oci corpus-oci
 fuzz devfs corpus-devfs
 fuzz compose corpus-compose
+fuzz ocispec corpus-ocispec
 
 [ -n "$failed" ] && printf 'failed:%s\n' "$failed"
 if [ "$skip" -gt 0 ]; then

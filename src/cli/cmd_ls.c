@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "cli/fe.h"
 #include "cli/human.h"
 #include "core/core.h"
 #include "core/usage.h"
@@ -38,6 +39,14 @@ static struct jail_usage *usages(const struct core_jail *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		core_usage(&v[i], &u[i], &e);
 	return u;
+}
+
+/* A container of brig-oci's (its model says meta = oci). */
+static bool is_oci(const struct core_jail *j)
+{
+	const char *m = kp_recorded(j, JP_META);
+
+	return m && strcmp(m, "oci") == 0;
 }
 
 /* brig ls --json: an array of objects (u: with -v, their usage). */
@@ -72,6 +81,8 @@ static void print_json(const struct core_jail *v, size_t n, const struct jail_us
 		json_str(&js, v[i].state);
 		json_key(&js, "init_pid");
 		json_int(&js, v[i].init_pid);
+		json_key(&js, "oci");
+		json_bool(&js, is_oci(&v[i]));
 		if (u) {
 			json_key_count(&js, "memory_current", u[i].mem_current);
 			json_key_count(&js, "memory_limit", u[i].mem_limit);
@@ -118,9 +129,9 @@ static void print_table(const struct core_jail *v, size_t n, const struct jail_u
 
 		if (u)
 			usage_cols(&u[i], cols, sizeof(cols));
-		printf("%4d  %-*s  %-*s  %-*s  %-*s  %-8s  %-*d%s\n", v[i].jid, wn, v[i].name, wh,
+		printf("%4d  %-*s  %-*s  %-*s  %-*s  %-8s  %-*d%s%s\n", v[i].jid, wn, v[i].name, wh,
 		       v[i].hostname, wp, v[i].path, wa, ips[i], v[i].state, u ? 7 : 0,
-		       (int)v[i].init_pid, cols);
+		       (int)v[i].init_pid, cols, is_oci(&v[i]) ? "  (oci)" : "");
 		free(ips[i]);
 	}
 	free(ips);

@@ -44,5 +44,7 @@ int fe_jail(int argc, char **argv);
 int fe_jls(int argc, char **argv);
 int fe_jexec(int argc, char **argv);
 int fe_rctl(int argc, char **argv);
+int fe_oci(int argc, char **argv);
+int cmd_oci(int argc, char **argv);
 
 #endif

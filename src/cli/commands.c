@@ -26,6 +26,7 @@ const struct cli_command cli_commands[] = {
 	{ "export", cmd_export, "export NAME FILE [--full] [--live]" },
 	{ "import", cmd_import, "import FILE [NAME] [--trust] [--devices] [PARAM=VALUE...]" },
 	{ "compose", cmd_compose, "compose import FILE [-p PROJECT] [--images DIR] [--dry-run] | up PROJECT | down PROJECT | ps PROJECT" },
+	{ "oci", cmd_oci, "oci [--root DIR] [--log FILE] [--log-format json] create|start|state|kill|delete|list|ps|exec|pause|resume|run|features|spec ... (brig-oci --help)" },
 	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
 	{ "reap", cmd_reap, NULL },
 	/* Internal: names for the shell completions (cli/cmd_complete.c). */

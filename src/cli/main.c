@@ -21,7 +21,8 @@ static void usage(FILE *f)
 	fprintf(f, "\nexec, console and jexec never pass the caller's terminal into a jail: each of\n"
 		   "stdin, stdout, stderr that is a terminal becomes a fresh pty of the jail,\n"
 		   "relayed (exec -t: a pty for all three, terminal or not).\n");
-	fprintf(f, "\nAlso runs as jail(8), jls(8), jexec(8) and rctl(8) when called by those names.\n"
+	fprintf(f, "\nAlso runs as jail(8), jls(8), jexec(8), rctl(8) and brig-oci (an OCI runtime,\n"
+		   "as runc) when called by those names.\n"
 		   "See brig(8) and brig.conf(5).\n");
 }
 
@@ -64,6 +65,8 @@ int main(int argc, char **argv)
 		cli_prog = "rctl";
 		return fe_rctl(argc, argv);
 	}
+	if (strcmp(base, "brig-oci") == 0)
+		return fe_oci(argc, argv);
 	if (strcmp(base, "jexec") == 0) {
 		cli_prog = "jexec";
 		return fe_jexec(argc, argv);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "conf/model.h"
@@ -225,12 +226,27 @@ enum core_tty {
 	CORE_TTY_ALWAYS,	/* for all three (console, exec -t) */
 };
 
+struct jail_user;
+struct seccomp_prog;
+
 struct core_exec_opts {
 	const char *user;	/* jail user (NULL: root, or exec.jail_user) */
 	const char *host_user;	/* jexec -U: user from the host's passwd */
 	bool login;		/* jexec -l: clean environment, login shell */
 	enum core_tty tty;
 	char *const *argv;	/* NULL: the user's login shell */
+	/* The OCI runtime's process (brig-oci; zero: as for brig exec). */
+	const struct jail_user *as;	/* the user, resolved by the caller
+					 * (uid, gid, groups given as numbers) */
+	const char *dir;	/* working directory (NULL: exec.workdir) */
+	char *const *env;	/* the whole environment (NULL: env_jail's) */
+	uint64_t caps;		/* bounding set within the jail's (0: the jail's) */
+	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS before the exec */
+	const struct seccomp_prog *filter;	/* a filter after the jail's (NULL: none) */
+	int console;		/* > 2: a pty slave (of the jail's devpts:
+				 * oci_console) as stdin, stdout, stderr and
+				 * controlling terminal, nothing relayed (its
+				 * master is runc's --console-socket's); 0: none */
 };
 
 /* Run a command in a running jail; returns its exit status (128+sig if

@@ -94,6 +94,21 @@ int jail_spawn_tty(struct enter_req *r, enum core_tty tty, bool jail_pty, struct
 	return st < 0 ? brig_err_set(e, errno, "waitpid") : proc_exit_code(st);
 }
 
+/* The command on a pty slave the caller made (the OCI runtime's console,
+ * whose master it has passed on): nothing relayed; its status. */
+static int spawn_console(struct enter_req *r, int slave, struct brig_err *e)
+{
+	struct spawn_child p;
+	int st;
+
+	r->pty = slave;
+	r->pty_stdio = 7;
+	if (enter_spawn(r, &p, e) < 0)
+		return -1;
+	st = proc_waitpid(p.pid);
+	return st < 0 ? brig_err_set(e, errno, "waitpid") : proc_exit_code(st);
+}
+
 int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct brig_err *e)
 {
 	cleanup_free char *dir = jail_dir(j->name);
@@ -117,17 +132,20 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	}
 	cg = state_obj_ids(&st, JOBJ_CGROUP, &ncg);
 	d = jail_recorded_def(&st);
-	env = env_jail(o->login || jd_on(d, JP_EXEC_CLEAN), d);
+	env = o->env ? NULL : env_jail(o->login || jd_on(d, JP_EXEC_CLEAN), d);
 	r.pidfd = pidfd;
 	r.nsflags = st.nsflags;
 	r.cgroups = cg;
 	r.ncgroups = ncg;
 	r.user = o->user ? o->user : jd_str(d, JP_EXEC_JAIL_USER);
 	r.argv = o->argv;
-	r.dir = jd_str(d, JP_EXEC_WORKDIR);
+	r.dir = o->dir ? o->dir : jd_str(d, JP_EXEC_WORKDIR);
 	r.login = o->login || !o->argv;
-	r.env = env;
-	r.caps = st.caps;
+	r.env = o->env ? o->env : env;
+	r.caps = o->caps ? st.caps & o->caps : st.caps;
+	r.no_new_privs = o->no_new_privs;
+	r.seccomp2 = o->filter;
+	r.as = o->as;
 	r.seccomp = spec_filter(&st);
 	jail_rlimits(d, &r.rlimits);
 	status = 0;
@@ -140,13 +158,14 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		 * entering process passes it on), not for us. */
 		sigaction(SIGINT, &ign, &old_int);
 		sigaction(SIGQUIT, &ign, &old_quit);
-		status = jail_spawn_tty(&r, o->tty, jail_has_devpts(d), e);
+		status = o->console > 2 ? spawn_console(&r, o->console, e)
+					 : jail_spawn_tty(&r, o->tty, jail_has_devpts(d), e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */
 		pidfd_send_signal(pidfd, SIGUSR2, NULL, 0);
 	}
-	if (r.as)
+	if (o->host_user && r.as)
 		passwd_free(&as);
 	if (status < 0)
 		brig_err_wrap(e, "%s: exec", j->name);

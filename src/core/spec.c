@@ -104,6 +104,24 @@ static int sock_family(const struct jail_def *d, enum jparam sys, enum jparam li
 	return 0;
 }
 
+/* A namespace to join, parameter id (host.utsns, sysv.ipcns): an
+ * absolute path, only where the jail has that namespace of its own
+ * (own, else what says so: need). */
+static int join_path(const struct jail_def *d, enum jparam id, bool own, const char *need, char **out,
+		     struct brig_err *e)
+{
+	const char *p = jd_nonempty(d, id);
+
+	if (!p)
+		return 0;
+	if (!own)
+		return brig_err_set(e, 0, "%s: only with %s", jd_name(id), need);
+	if (p[0] != '/')
+		return brig_err_set(e, 0, "%s: \"%s\": not an absolute path", jd_name(id), p);
+	*out = xstrdup(p);
+	return 0;
+}
+
 /* The network: a stack of its own (vnet; or, without addresses, an empty
  * one), or the host's: shared IP (addresses, or ip4/ip6 = inherit). */
 static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
@@ -119,6 +137,16 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 		sp->ip6[i] = xstrdup(d->ip6[i].bare);
 	sp->shared = !sp->vnet && (sp->nip4 || sp->nip6 || inherits(d, JP_IP4) || inherits(d, JP_IP6));
 	sp->own_net = !sp->shared;
+	if (jd_nonempty(d, JP_VNET_NETNS)) {
+		const char *ns = jd_str(d, JP_VNET_NETNS);
+
+		if (!sp->vnet || jd_nonempty(d, JP_VNET_BRIDGE) || d->nip4 || d->nip6)
+			return brig_err_set(e, 0, "%s: only with vnet = new, without vnet.bridge or addresses "
+					    "(the namespace's network is its maker's)", jd_name(JP_VNET_NETNS));
+		if (ns[0] != '/')
+			return brig_err_set(e, 0, "%s: \"%s\": not an absolute path", jd_name(JP_VNET_NETNS), ns);
+		sp->netns = xstrdup(ns);
+	}
 	if (!sp->shared)
 		return 0;
 	sp->sock.raw = jd_on(d, JP_ALLOW_RAW_SOCKETS);
@@ -415,6 +443,9 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	if (check_net(d, sp, e) < 0 || check_userns(d, sp, e) < 0)
 		return -1;
 	sp->host_ipc = host_ipc(d);
+	if (join_path(d, JP_SYSV_IPCNS, !sp->host_ipc, "sysvmsg, sysvsem, sysvshm = new", &sp->ipcns, e) < 0 ||
+	    join_path(d, JP_HOST_UTSNS, sp->hostname != NULL, "host = new", &sp->utsns, e) < 0)
+		return -1;
 	sp->nsflags = CLONE_NEWNS | CLONE_NEWPID | (sp->host_ipc ? 0 : CLONE_NEWIPC) | CLONE_NEWCGROUP |
 		      (sp->hostname ? CLONE_NEWUTS : 0) | (sp->own_net ? CLONE_NEWNET : 0) |
 		      (sp->userns ? CLONE_NEWUSER : 0);
@@ -436,7 +467,7 @@ int spec_build(const struct jail_def *d, struct jspec *sp, struct brig_err *e)
 	 * a root without privilege (allow.suser = false), nor one that may
 	 * not bind ports below 1024: over the network namespace it owns it
 	 * would hold CAP_NET_BIND_SERVICE again. */
-	sp->net_owned = sp->vnet && !sp->userns && !allow.no_suser && !allow.no_low_ports;
+	sp->net_owned = sp->vnet && !sp->netns && !sp->userns && !allow.no_suser && !allow.no_low_ports;
 	sp->socket_af = jd_on(d, JP_ALLOW_SOCKET_AF);
 	sp->jid = (int)jd_int(d, JP_JID);
 	if (check_devfs_ruleset(d, sp, e) < 0)
@@ -449,6 +480,9 @@ void spec_free(struct jspec *sp)
 	free(sp->path);
 	free(sp->hostname);
 	free(sp->domainname);
+	free(sp->netns);
+	free(sp->ipcns);
+	free(sp->utsns);
 	for (size_t i = 0; i < sp->nmounts; i++)
 		jmount_free(&sp->mounts[i]);
 	free(sp->mounts);

@@ -28,6 +28,9 @@ struct jspec {
 	bool shared;		/* the host's network, its sockets limited to
 				 * the jail's addresses (shared IP) */
 	struct sock_policy sock;	/* what those sockets may use */
+	char *netns;		/* vnet.netns: the network namespace to join */
+	char *ipcns;		/* sysv.ipcns: the IPC namespace to join */
+	char *utsns;		/* host.utsns: the UTS namespace to join */
 	int nsflags;		/* CLONE_NEW* of the jail */
 	unsigned int devsets;	/* devfs_ruleset: DEVFS_* of sys/devices.h */
 	struct jmount *mounts;	/* in mount order */

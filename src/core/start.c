@@ -1,6 +1,7 @@
 /* Starting one jail: a plan of steps in jail(8)'s order, each recorded in
  * the jail's state before it acts, undone in reverse when one fails. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -191,6 +192,22 @@ static int open_cgroups(struct jctx *x, struct cgroup_join *j, struct brig_err *
 	return r;
 }
 
+static int open_ns(enum jparam id, const char *path, struct brig_err *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? brig_err_set(e, errno, "%s %s", jd_name(id), path) : fd;
+}
+
+static void close_ns(struct jail_setup *s)
+{
+	int *fds[] = { &s->netns, &s->ipcns, &s->utsns };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (*fds[i] >= 0)
+			close(TAKE_FD(*fds[i]));
+}
+
 /* The jail's first process: in the jail's cgroups from the start (it
  * joins them itself, no move by us: sys/cgroup.h), its namespaces, then
  * every mount of the jail in its own mount namespace (it shares our
@@ -203,6 +220,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.hostname = sp->hostname, .domainname = sp->domainname, .host_ipc = sp->host_ipc,
 		.path = sp->path, .own_net = sp->own_net, .netns = -1,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
+		.ipcns = -1, .utsns = -1, .keep_name = sp->utsns && !jd_nonempty(x->def, JP_HOST_HOSTNAME),
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
 		.stop_signal = sp->stop_signal,
 		.filter = spec_filter(&x->st),
@@ -242,6 +260,16 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		}
 		brig_err_clear(e);
 	}
+	/* vnet.netns, sysv.ipcns, host.utsns: namespaces someone else
+	 * made, joined. */
+	if ((sp->netns && (s.netns = open_ns(JP_VNET_NETNS, sp->netns, e)) < 0) ||
+	    (sp->ipcns && (s.ipcns = open_ns(JP_SYSV_IPCNS, sp->ipcns, e)) < 0) ||
+	    (sp->utsns && (s.utsns = open_ns(JP_HOST_UTSNS, sp->utsns, e)) < 0)) {
+		close_ns(&s);
+		cgroup_join_close(&cg);
+		strv_free(dev, s.ndevmounts);
+		return -1;
+	}
 	/* cg stays open until C has joined (it reads it in our memory). */
 	r = jail_clone(&s, &x->child, e);
 	if (r == 0) {
@@ -252,8 +280,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 			r = jail_wait(&x->child, false, e);
 	}
 	cgroup_join_close(&cg);
-	if (s.netns >= 0)
-		close(s.netns);
+	close_ns(&s);
 	strv_free(dev, s.ndevmounts);
 	if (r < 0)
 		return -1;

@@ -163,7 +163,11 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 		x->argv = a->shell_argv;
 		x->path = u.shell;
 	}
-	if (caps_limit(r->caps, e) < 0 || seccomp_prog_load(r->seccomp, e) < 0)
+	if (caps_limit(r->caps, e) < 0)
+		return -1;
+	if (r->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return brig_err_set(e, errno, "no_new_privs");
+	if (seccomp_prog_load(r->seccomp, e) < 0 || (r->seccomp2 && seccomp_prog_load(r->seccomp2, e) < 0))
 		return -1;
 	if (setgroups(u.ngroups, u.groups) < 0 || setresgid(u.gid, u.gid, u.gid) < 0 ||
 	    setresuid(u.uid, u.uid, u.uid) < 0)

@@ -63,6 +63,10 @@ struct enter_req {
 	bool detach;		/* a service, not waited for: X ends (status
 				 * 0) once the command has executed, a child
 				 * of the jail's init (sys/spawn.h daemon) */
+	const struct seccomp_prog *seccomp2;	/* another filter, after the
+				 * jail's (brig-oci: the bundle's), or NULL */
+	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS (the OCI runtime's
+				 * process.noNewPrivileges) */
 };
 
 struct spawn_child;

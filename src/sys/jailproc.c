@@ -50,7 +50,8 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 {
 	/* Only the PID (and user) namespace has to come with clone(); C makes
 	 * the others itself, so that their failure is told as such. */
-	int flags = CLONE_NEWNS | (s->host_ipc ? 0 : CLONE_NEWIPC) | (s->hostname ? CLONE_NEWUTS : 0) |
+	int flags = CLONE_NEWNS | (s->host_ipc || s->ipcns >= 0 ? 0 : CLONE_NEWIPC) |
+		    (s->hostname && s->utsns < 0 ? CLONE_NEWUTS : 0) |
 		    (s->own_net && s->netns < 0 ? CLONE_NEWNET : 0);
 	bool own_root = strcmp(s->path, "/") != 0;
 	cleanup_close int tfd = -1;
@@ -60,6 +61,10 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 		return brig_err_set(e, errno, "creating the jail's namespaces");
 	if (s->own_net && s->netns >= 0 && (setns(s->netns, CLONE_NEWNET) < 0 || close(s->netns) < 0))
 		return brig_err_set(e, errno, "joining the jail's network namespace");
+	if (s->ipcns >= 0 && (setns(s->ipcns, CLONE_NEWIPC) < 0 || close(s->ipcns) < 0))
+		return brig_err_set(e, errno, "joining the jail's IPC namespace");
+	if (s->utsns >= 0 && (setns(s->utsns, CLONE_NEWUTS) < 0 || close(s->utsns) < 0))
+		return brig_err_set(e, errno, "joining the jail's UTS namespace");
 	/* Nothing mounted from here on may propagate to the host; and the
 	 * root's copy below must not join a shared peer group (pivot_root
 	 * refuses a shared root: a systemd host's / is shared). */
@@ -81,9 +86,9 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 	*rootfd = mfd;
 	if (s->userns && userns_become_root(e) < 0)
 		return -1;
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+	if (s->hostname && !s->keep_name && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return brig_err_set(e, errno, "host.hostname \"%s\"", s->hostname);
-	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+	if (s->domainname && !s->keep_name && setdomainname(s->domainname, strlen(s->domainname)) < 0)
 		return brig_err_set(e, errno, "host.domainname \"%s\"", s->domainname);
 	if (s->own_net && lo_up(e) < 0)
 		return -1;
@@ -174,7 +179,7 @@ static int child_main(void *arg)
 	const struct child_args *a = arg;
 	const struct jail_setup *s = &a->s;
 	struct brig_err e = { 0 };
-	int keep[6], rootfd = -1, nullfd;
+	int keep[8], rootfd = -1, nullfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A session of its own: the caller's terminal and process group
@@ -198,6 +203,8 @@ static int child_main(void *arg)
 	keep[3] = nullfd;
 	keep[4] = s->rootmnt;
 	keep[5] = s->own_net ? s->netns : -1;
+	keep[6] = s->ipcns;
+	keep[7] = s->utsns;
 	/* Above all the caller's lock: it must die with the caller. */
 	close_fds_except(keep, ARRAY_SIZE(keep));
 	/* A userns jail: nothing until the caller has written our maps. */

@@ -53,6 +53,11 @@ struct jail_setup {
 	int netns;		/* >= 0, with own_net: that one (joined with
 				 * setns, userns_netns_fd()) instead of a new
 				 * one of the host's user namespace */
+	int ipcns;		/* >= 0 (without host_ipc): that IPC namespace
+				 * joined instead of a new one */
+	int utsns;		/* >= 0 (with hostname): that UTS namespace
+				 * joined instead of a new one */
+	bool keep_name;		/* with utsns: its host name left as it is */
 	const struct jmount *mounts;
 	size_t nmounts;
 	uint64_t caps;		/* bounding set, caps_jail_set() */

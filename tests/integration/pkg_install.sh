@@ -16,7 +16,7 @@ for prefix in /usr/local /usr /opt/brig; do
 	cmp -s "$T/manifest" "$T/installed" ||
 		fail "PREFIX=$prefix: installed files differ from the manifest: $(diff "$T/manifest" "$T/installed")"
 	[ -x "$D$prefix/sbin/brig" ] || fail "no brig"
-	for fe in jail jls jexec rctl; do
+	for fe in jail jls jexec rctl brig-oci; do
 		expect_eq "$fe link" brig "$(readlink "$D$prefix/sbin/$fe")"
 		expect_eq "$fe.8 link" brig.8 "$(readlink "$D$prefix/share/man/man8/$fe.8")"
 	done
