@@ -218,6 +218,9 @@ static int parse_rlimits(const json_t *a, struct oci_spec *s, struct brig_err *e
 			return fail(e, where, "unknown type \"%s\"", type ? type : "");
 		if (soft > hard)
 			return fail(e, where, "soft limit above the hard one");
+		for (size_t j = 0; j < s->nrlimits; j++)
+			if (s->rlimits[j].resource == rlimit_names[k].res)
+				return fail(e, where, "%s given twice", type);
 		/* JSON has no number for RLIM_INFINITY: runc takes the
 		 * largest uint64, which jansson cannot hold; LLONG_MAX and
 		 * above mean unlimited. */
@@ -606,6 +609,13 @@ static int parse_namespaces(const json_t *a, struct params *p, struct oci_spec *
 	if (s->netns)
 		param(p, JP_VNET_NETNS, s->netns);
 	param(p, JP_VNET, seen_net ? "new" : "inherit");
+	/* No network namespace in the list: the runtime's (config-linux.md:
+	 * "the container inherits the runtime's namespace"), the host's
+	 * addresses as a jail with ip4 and ip6 = inherit has them. */
+	if (!seen_net) {
+		param(p, JP_IP4, "inherit");
+		param(p, JP_IP6, "inherit");
+	}
 	param(p, JP_HOST, seen_uts ? "new" : "inherit");
 	s->userns = seen_user;
 	if (seen_user)

@@ -541,6 +541,25 @@ REF_KNOWN = {
     "hooks.phases": "the same (opencontainers/runc#1710)",
 }
 
+# Rules brig-oci does not hold yet, each with why: reported as "gap", not
+# counted; one that holds now fails the run until it leaves this list (it
+# only ever shrinks). Issue 19 carries them.
+RUT_GAPS = {
+    "state.status-running": "state.pid is brig-oci's holder process, outside the jail's PID "
+                            "namespace, not the user's program",
+    "hooks.order": "createContainer and startContainer hooks are refused (not run in the "
+                   "container's namespaces yet): the hooks scenario fails at create",
+    "hooks.phases": "the same (createContainer/startContainer refused)",
+    "hooks.state-stdin": "the same (createContainer/startContainer refused)",
+    "hooks.namespaces": "the same (createContainer/startContainer refused)",
+    "linux.maskedPaths.proc-dir": "a masked directory under /proc other than brig's own list "
+                                  "is warned about, not masked",
+    "linux.maskedPaths.file": "maskedPaths outside /proc and /sys are refused",
+    "linux.maskedPaths.dir": "the same",
+    "mounts.order": "a mount point under an earlier tmpfs entry is made in the root before "
+                    "the mounts, not inside that tmpfs",
+}
+
 
 def rule(name, scenario, spec):
     def deco(f):
@@ -1063,6 +1082,14 @@ def main():
         known = name in REF_KNOWN and rts[0].name in failed and (rts[0].name == "runc")
         if known:
             failed.remove(rts[0].name)
+        gap = None
+        if len(rts) == 2 and "brig" in rts[1].name and name in RUT_GAPS:
+            if rts[1].name in failed:
+                failed.remove(rts[1].name)
+                gap = "      a known gap of %s: %s" % (rts[1].name, RUT_GAPS[name])
+            else:
+                failed.append(rts[1].name)
+                gap = "      holds now for %s: remove it from RUT_GAPS" % rts[1].name
         for n in failed:
             bad[n] += 1
         print("#  %s" % spec)
@@ -1076,6 +1103,8 @@ def main():
             print("      broken by: %s" % ", ".join(failed))
         if known:
             print("      runc breaks it, a known deviation: %s" % REF_KNOWN[name])
+        if gap:
+            print(gap)
     for rt in rts:
         print("%s: %d of %d rules held (%.2f s: %s)" % (rt.name, len(RULES) - bad[rt.name], len(RULES),
               sum(obs[(s, rt.name, "t")] for s in SCENARIOS),
