@@ -18,6 +18,7 @@
 #include "core/depend.h"
 #include "core/jail.h"
 #include "net/net.h"
+#include "sys/nft.h"
 #include "sys/proc.h"
 #include "util/io.h"
 #include "util/mem.h"
@@ -142,6 +143,8 @@ static __attribute__((noreturn)) void worker_main(struct runner *r, int fd)
 	struct sink s = { .ops = r->ops, .fd = fd };
 	uint32_t i;
 
+	if (r->plan.stop)
+		nft_keep_sockets();
 	while (read(fd, &i, sizeof(i)) == (ssize_t)sizeof(i) && i < r->plan.n) {
 		int rc = run_job(r, i, &s);
 
