@@ -1,8 +1,9 @@
 /* Multi-jail operations: core_start() and core_stop() run the depend plan,
- * independent jails in parallel, one worker process per jail (a process,
+ * independent jails in parallel, in up to one worker process per CPU (or
+ * -p), each running the jobs it is handed one after the other (a process,
  * not a thread: entering namespaces with setns() needs a single-threaded
- * caller). Workers send their events up a pipe; only this process calls
- * the caller's report function. */
+ * caller). Workers send their events up their socket; only this process
+ * calls the caller's report function. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
