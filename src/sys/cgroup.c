@@ -213,9 +213,15 @@ int cgroup_create(const char *dir, struct brig_err *e)
 {
 	cleanup_free char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
+	int made = mkdir(dir, 0755) == 0;
 
-	if (mkdirp(dir, 0755, e) < 0)
-		return brig_err_wrap(e, "cgroup");
+	if (!made && errno == ENOENT) {
+		if (mkdirp(dir, 0755, e) < 0)
+			return brig_err_wrap(e, "cgroup");
+		made = 1;
+	} else if (!made && errno != EEXIST) {
+		return brig_err_set(e, errno, "cgroup: creating %s", dir);
+	}
 	/* brig's own group (from its parent, the hierarchy's root), then the
 	 * jail's (from brig's). */
 	if (slash) {
@@ -231,7 +237,7 @@ int cgroup_create(const char *dir, struct brig_err *e)
 		}
 		group_setup(dir, parent);
 	}
-	return 0;
+	return made;
 }
 
 int cgroup_remove(const char *dir, struct brig_err *e)
