@@ -218,15 +218,11 @@ void nft_keep_sockets(void)
 {
 	struct rlimit rl;
 
+	/* The limit is not raised: the hooks a stop runs would inherit it.
+	 * Up to two sockets a removal (libnftables' context), a margin for
+	 * the rest of a stop. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			(void)getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	/* Up to two sockets a removal (libnftables' context), a margin for
-	 * the rest of a stop. */
 	keep_left = rl.rlim_cur == RLIM_INFINITY ? 4096 : ((long)rl.rlim_cur - 256) / 2;
 }
 

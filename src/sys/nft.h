@@ -51,8 +51,8 @@ void nft_port_chain(const char *port, char *out, size_t size);
  * (closing one after a removal waits for an RCU grace period: at the
  * exit, once), instead of in a child forked for each stop, which copied
  * the page tables of a process whose memory grows with the number of
- * jails. Raises the soft limit on open files to the hard one; past what
- * that allows, each removal forks again. */
+ * jails. Within the limit on open files (~380 stops a worker at 1024);
+ * past it, each removal forks again. */
 void nft_keep_sockets(void);
 
 #endif
