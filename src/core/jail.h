@@ -41,6 +41,7 @@ struct jctx {
 	struct jail_child child;	/* start: the jail's first process */
 	int initfd;		/* start: the init program */
 	int rootmnt;		/* start: a userns jail's idmapped root, or -1 */
+	bool cg_fresh;		/* start: every cgroup of the jail was made by it */
 	char **premounts;	/* start: the host's mounts below path before
 				 * exec.prestart (jmount_host_below) */
 	int pidfd;		/* the jail's init, pinned */

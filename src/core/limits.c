@@ -245,7 +245,7 @@ int jail_limits_apply(struct jctx *x, const struct jail_def *d, bool live, struc
 	}
 	if (r == 0)
 		r = limits_log_check(dirs, n, d, e);
-	if (r == 0 && limits_cgroup(dirs, n, &l.cg, e) < 0)
+	if (r == 0 && limits_cgroup(dirs, n, &l.cg, !live && x->cg_fresh, e) < 0)
 		r = -1;
 	if (r == 0 && l.rl.n) {
 		/* At start the init alone (its children inherit them; an

@@ -1,8 +1,9 @@
 /* Multi-jail operations: core_start() and core_stop() run the depend plan,
- * independent jails in parallel, one worker process per jail (a process,
+ * independent jails in parallel, in up to one worker process per CPU (or
+ * -p), each running the jobs it is handed one after the other (a process,
  * not a thread: entering namespaces with setns() needs a single-threaded
- * caller). Workers send their events up a pipe; only this process calls
- * the caller's report function. */
+ * caller). Workers send their events up their socket; only this process
+ * calls the caller's report function. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,13 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "conf/model.h"
 #include "core/depend.h"
 #include "core/jail.h"
 #include "net/net.h"
+#include "sys/nft.h"
 #include "sys/proc.h"
 #include "util/io.h"
 #include "util/mem.h"
@@ -65,13 +67,21 @@ void sink_created(const struct sink *s, const char *jail, int jid)
 	sink_emit(s, jail, (enum core_event)EV_CREATED, buf);
 }
 
+/* A worker: a process that runs the jobs it is handed, one after the
+ * other, on its socket (the job's index in, the job's events out). */
+struct worker {
+	pid_t pid;		/* 0 once reaped */
+	int fd;			/* this end of its socket, -1 once at EOF */
+	long job;		/* the job it runs, -1 if idle */
+};
+
 struct runner {
 	const struct jail_set *s;
 	struct net_plan *net;	/* a start: the networks of its jails */
 	const struct core_ops *ops;
 	struct dep_plan plan;
-	pid_t *pid;		/* per job: its worker, 0 if none */
-	int *fd;		/* per job: the worker's pipe, -1 if none */
+	struct worker *w;	/* up to `limit` of them */
+	size_t nw;
 	bool *reported;		/* per job: its outcome was reported */
 	size_t failed;
 };
@@ -120,54 +130,95 @@ static int run_job(struct runner *r, size_t i, const struct sink *s)
 	return r->plan.stop ? jail_stop(r->s, j->name, s) : jail_start(r->s, j->def, r->net, s);
 }
 
-/* Fork a worker for job i. */
-static int spawn(struct runner *r, size_t i)
+/* On the socket only: a job ended, "0" if it did what was asked. */
+#define EV_DONE (-2)
+
+/* A worker's life: the jobs it is handed until its socket's end. One
+ * process runs many jobs: a fork per jail copied the parent's page tables
+ * and made every worker's allocations copy the parent's pages it reused
+ * (its heap grows with the number of jails), quadratic in all (issue 14).
+ * A job leaves nothing behind for the next but the zombies of the inits it
+ * started, reaped when the worker ends. */
+static __attribute__((noreturn)) void worker_main(struct runner *r, int fd)
 {
-	int p[2];
+	struct sink s = { .ops = r->ops, .fd = fd };
+	uint32_t i;
+
+	if (r->plan.stop)
+		nft_keep_sockets();
+	while (read(fd, &i, sizeof(i)) == (ssize_t)sizeof(i) && i < r->plan.n) {
+		int rc = run_job(r, i, &s);
+
+		net_job_done();
+		sink_emit(&s, r->plan.jobs[i].name, (enum core_event)EV_DONE, rc < 0 ? "1" : "0");
+	}
+	_exit(0);
+}
+
+/* Fork a worker; NULL if it cannot. */
+static struct worker *spawn(struct runner *r)
+{
+	struct worker *w = &r->w[r->nw];
+	int sv[2];
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		struct sink s = { .ops = r->ops, .fd = p[1] };
-
-		close(p[0]);
-		/* Other workers' pipes: holding them would hide their EOF. */
-		for (size_t k = 0; k < r->plan.n; k++)
-			if (r->fd[k] >= 0)
-				close(r->fd[k]);
-		_exit(run_job(r, i, &s) < 0 ? 1 : 0);
+		close(sv[0]);
+		/* Other workers' sockets: holding them would hide their EOF. */
+		for (size_t k = 0; k < r->nw; k++)
+			if (r->w[k].fd >= 0)
+				close(r->w[k].fd);
+		worker_main(r, sv[1]);
 	}
-	close(p[1]);
+	close(sv[1]);
 	if (pid < 0) {
-		close(p[0]);
-		return -1;
+		close(sv[0]);
+		return NULL;
 	}
-	r->pid[i] = pid;
-	r->fd[i] = p[0];
-	return 0;
+	*w = (struct worker){ .pid = pid, .fd = sv[0], .job = -1 };
+	r->nw++;
+	return w;
 }
 
-/* Read what worker i wrote; at EOF, reap it and record its outcome. */
-static void drain(struct runner *r, size_t i)
+/* The job of worker w ended (ok: it did what was asked). */
+static void job_ended(struct runner *r, struct worker *w, bool ok)
+{
+	size_t i = (size_t)w->job;
+
+	w->job = -1;
+	if (!ok) {
+		if (!r->reported[i])
+			report(r, i, r->plan.jobs[i].name, CORE_EV_FAILED, "worker died");
+		r->reported[i] = true;
+		r->failed++;
+	}
+	dep_done(&r->plan, i, ok);
+}
+
+/* Read one event of worker w; at EOF, reap it (its job, if any, failed). */
+static void drain(struct runner *r, struct worker *w)
 {
 	struct ev_hdr h;
-	ssize_t n = read(r->fd[i], &h, sizeof(h));
+	ssize_t n = read(w->fd, &h, sizeof(h));
 
 	if (n == (ssize_t)sizeof(h) && h.namelen < 4096 && h.msglen < 65536) {
 		char *name = xcalloc(1, h.namelen + 1), *msg = xcalloc(1, h.msglen + 1);
-		bool ok = read(r->fd[i], name, h.namelen) == (ssize_t)h.namelen &&
-			  read(r->fd[i], msg, h.msglen) == (ssize_t)h.msglen;
+		bool ok = read_full(w->fd, name, h.namelen) == (ssize_t)h.namelen &&
+			  read_full(w->fd, msg, h.msglen) == (ssize_t)h.msglen;
 
-		if (ok && h.ev == EV_CREATED) {
+		if (ok && h.ev == EV_DONE && w->job >= 0) {
+			job_ended(r, w, strcmp(msg, "0") == 0);
+		} else if (ok && h.ev == EV_CREATED) {
 			if (r->ops && r->ops->created)
 				r->ops->created(r->ops->ctx, name, atoi(msg));
-		} else if (ok) {
-			report(r, i, name, (enum core_event)h.ev, h.msglen ? msg : NULL);
+		} else if (ok && w->job >= 0) {
+			report(r, (size_t)w->job, name, (enum core_event)h.ev, h.msglen ? msg : NULL);
 			if (h.ev == CORE_EV_FAILED)
-				r->reported[i] = true;
+				r->reported[w->job] = true;
 		}
 		free(name);
 		free(msg);
@@ -176,80 +227,108 @@ static void drain(struct runner *r, size_t i)
 	}
 	if (n < 0 && errno == EINTR)
 		return;
-	close(r->fd[i]);
-	r->fd[i] = -1;
-	n = proc_waitpid(r->pid[i]);
-	r->pid[i] = 0;
-	if (!(n >= 0 && WIFEXITED(n) && WEXITSTATUS(n) == 0)) {
-		if (!r->reported[i])
-			report(r, i, r->plan.jobs[i].name, CORE_EV_FAILED, "worker died");
+	close(w->fd);
+	w->fd = -1;
+	(void)proc_waitpid(w->pid);
+	w->pid = 0;
+	if (w->job >= 0)
+		job_ended(r, w, false);
+}
+
+/* An idle worker, a new one if all are busy and fewer than limit run;
+ * NULL if none. */
+static struct worker *idle_worker(struct runner *r, long limit)
+{
+	for (size_t k = 0; k < r->nw; k++)
+		if (r->w[k].fd >= 0 && r->w[k].job < 0)
+			return &r->w[k];
+	return (long)r->nw < limit ? spawn(r) : NULL;
+}
+
+/* Begin every job that is ready while a worker is free. */
+static void dispatch(struct runner *r, long limit)
+{
+	struct worker *w;
+	long i;
+
+	while ((w = idle_worker(r, limit)) && (i = dep_next(&r->plan)) >= 0) {
+		uint32_t job = (uint32_t)i;
+		const char *why = NULL;
+
+		if (proc_deferred())
+			why = sigabbrev_np(proc_deferred());
+		else if (send(w->fd, &job, sizeof(job), MSG_NOSIGNAL) == (ssize_t)sizeof(job))
+			w->job = i;
+		else
+			why = "";
+		if (w->job == i)
+			continue;
+		/* Asked to stop: begin nothing more. */
+		cleanup_free char *msg = *why ? xasprintf("%s: %s: interrupted by SIG%s", r->plan.jobs[i].name,
+							  r->plan.stop ? "stop" : "start", why)
+					      : xasprintf("%s: cannot hand the job to a worker", r->plan.jobs[i].name);
+
+		report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, msg);
 		r->reported[i] = true;
 		r->failed++;
-		dep_done(&r->plan, i, false);
-	} else {
-		dep_done(&r->plan, i, true);
+		dep_done(&r->plan, (size_t)i, false);
 	}
+	/* Every worker busy, none may be added, or none could be made: what is
+	 * ready waits for one; if none runs at all, it fails. */
+	if (!w && r->nw == 0)
+		while ((i = dep_next(&r->plan)) >= 0) {
+			report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, "cannot fork a worker");
+			r->reported[i] = true;
+			r->failed++;
+			dep_done(&r->plan, (size_t)i, false);
+		}
 }
 
 /* Run the plan: up to `limit` workers at a time. */
 static void run_parallel(struct runner *r, long limit)
 {
-	struct pollfd *pfd = xcalloc(r->plan.n + 1, sizeof(*pfd));
-	size_t *idx = xcalloc(r->plan.n, sizeof(*idx));
+	size_t max = (size_t)limit < r->plan.n ? (size_t)limit : r->plan.n;
+	struct pollfd *pfd = xcalloc(max + 1, sizeof(*pfd));
+	size_t *idx = xcalloc(max + 1, sizeof(*idx));
 	bool forwarded = false;
 
+	r->w = xcalloc(max + 1, sizeof(*r->w));
 	for (;;) {
-		size_t running = 0;
-		long i;
+		size_t busy = 0, npoll = 0;
 
-		for (size_t k = 0; k < r->plan.n; k++)
-			running += r->fd[k] >= 0;
-		while ((long)running < limit && (i = dep_next(&r->plan)) >= 0) {
-			if (proc_deferred()) {
-				/* Asked to stop: begin nothing more. */
-				cleanup_free char *msg = xasprintf("%s: %s: interrupted by SIG%s",
-								   r->plan.jobs[i].name,
-								   r->plan.stop ? "stop" : "start",
-								   sigabbrev_np(proc_deferred()));
-
-				report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, msg);
-				r->reported[i] = true;
-				r->failed++;
-				dep_done(&r->plan, (size_t)i, false);
-				continue;
-			}
-			if (spawn(r, (size_t)i) < 0) {
-				report(r, (size_t)i, r->plan.jobs[i].name, CORE_EV_FAILED, "cannot fork a worker");
-				r->reported[i] = true;
-				r->failed++;
-				dep_done(&r->plan, (size_t)i, false);
-				continue;
-			}
-			running++;
-		}
+		dispatch(r, (long)max);
 		report_new_outcomes(r);
-		if (running == 0)
+		for (size_t k = 0; k < r->nw; k++)
+			busy += r->w[k].job >= 0;
+		if (busy == 0)
 			break;
-		running = 0;
-		for (size_t k = 0; k < r->plan.n; k++)
-			if (r->fd[k] >= 0) {
-				pfd[running] = (struct pollfd){ .fd = r->fd[k], .events = POLLIN };
-				idx[running++] = k;
+		for (size_t k = 0; k < r->nw; k++)
+			if (r->w[k].fd >= 0) {
+				pfd[npoll] = (struct pollfd){ .fd = r->w[k].fd, .events = POLLIN };
+				idx[npoll++] = k;
 			}
 		/* A deferred signal: pass it on to the workers, once. */
-		pfd[running] = (struct pollfd){ .fd = forwarded ? -1 : proc_defer_fd(), .events = POLLIN };
-		if (poll(pfd, running + 1, -1) < 0 && errno != EINTR)
+		pfd[npoll] = (struct pollfd){ .fd = forwarded ? -1 : proc_defer_fd(), .events = POLLIN };
+		if (poll(pfd, npoll + 1, -1) < 0 && errno != EINTR)
 			break;
 		if (!forwarded && proc_deferred()) {
-			for (size_t k = 0; k < r->plan.n; k++)
-				if (r->fd[k] >= 0 && r->pid[k] > 0)
-					kill(r->pid[k], proc_deferred());
+			for (size_t k = 0; k < r->nw; k++)
+				if (r->w[k].job >= 0 && r->w[k].pid > 0)
+					kill(r->w[k].pid, proc_deferred());
 			forwarded = true;
 		}
-		for (size_t k = 0; k < running; k++)
+		for (size_t k = 0; k < npoll; k++)
 			if (pfd[k].revents)
-				drain(r, idx[k]);
+				drain(r, &r->w[idx[k]]);
 	}
+	/* Nothing left to hand out: each worker ends at its socket's end. */
+	for (size_t k = 0; k < r->nw; k++)
+		if (r->w[k].fd >= 0)
+			shutdown(r->w[k].fd, SHUT_WR);
+	for (size_t k = 0; k < r->nw; k++)
+		while (r->w[k].fd >= 0)
+			drain(r, &r->w[k]);
+	free(r->w);
 	free(pfd);
 	free(idx);
 }
@@ -286,11 +365,7 @@ static int run(const struct jail_set *s, struct net_plan *net, char *const *name
 	 * signal. */
 	proc_defer_begin();
 	dep_plan_build(&r.plan, s, names, n, stop, extra, nextra, running, NULL);
-	r.pid = xcalloc(r.plan.n + 1, sizeof(*r.pid));
-	r.fd = xcalloc(r.plan.n + 1, sizeof(*r.fd));
 	r.reported = xcalloc(r.plan.n + 1, sizeof(*r.reported));
-	for (size_t i = 0; i < r.plan.n; i++)
-		r.fd[i] = -1;
 	if (r.plan.n == 1) {
 		run_inline(&r);
 	} else {
@@ -302,8 +377,6 @@ static int run(const struct jail_set *s, struct net_plan *net, char *const *name
 	dep_fail_stuck(&r.plan);
 	report_new_outcomes(&r);
 	dep_plan_free(&r.plan);
-	free(r.pid);
-	free(r.fd);
 	free(r.reported);
 	proc_defer_end();
 	return (int)r.failed;

@@ -67,9 +67,13 @@ static int step_cgroup(struct jctx *x, struct brig_err *e)
 	if (n && jail_save(x, e) < 0)
 		r = -1;
 	core_fault("cgroup");
+	x->cg_fresh = true;
 	for (size_t i = 0; i < n; i++) {
-		if (r == 0 && cgroup_create(dirs[i], e) < 0)
+		int made = r == 0 ? cgroup_create(dirs[i], e) : 0;
+
+		if (made < 0)
 			r = -1;
+		x->cg_fresh = x->cg_fresh && made == 1;
 		free(dirs[i]);
 	}
 	free(dirs);

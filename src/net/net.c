@@ -256,6 +256,11 @@ void net_jail_stopping(pid_t init_pid)
 	nl_close(&nl);
 }
 
+void net_job_done(void)
+{
+	stopping_nsid = -1;
+}
+
 /* Remove the host end of a jail's veth pair (the jail end goes with it),
  * after the jail's processes are gone. Usually there is nothing to do:
  * the jail's network namespace died with its last process, and the

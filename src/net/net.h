@@ -78,6 +78,9 @@ int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t ini
  * kernel is already doing it (the namespace died with the jail) and leave
  * them to it. Best effort: without it, the pairs are deleted. */
 void net_jail_stopping(pid_t init_pid);
+/* A job of a worker process (core/run.c) ended: forget what
+ * net_jail_stopping noted, the next job is another jail's. */
+void net_job_done(void);
 
 /* Return the host interface of the ifmoved record id ("NAME/IFINDEX", or
  * "NAME" in a state of an older brig), moved into the jail by

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "util/mem.h"
 #include "util/mkdirp.h"
 
@@ -142,16 +143,19 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
 static int read_line(const char *dir, const char *name, char *buf, size_t len)
 {
 	cleanup_free char *p = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(p, "re");
-	bool ok;
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
 	buf[0] = '\0';
-	if (!f)
+	if (fd < 0)
 		return -1;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
+	n = read_full(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	return ok ? 0 : -1;
+	return 0;
 }
 
 /* Write text into dir/name (best effort: the caller checks the effect). */
@@ -213,9 +217,21 @@ int cgroup_create(const char *dir, struct brig_err *e)
 {
 	cleanup_free char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
+	int made = mkdir(dir, 0755) == 0;
 
-	if (mkdirp(dir, 0755, e) < 0)
-		return brig_err_wrap(e, "cgroup");
+	/* Usually brig's group is there, or its hierarchy's root is. */
+	if (!made && errno == ENOENT && slash) {
+		*slash = '\0';
+		made = (mkdir(parent, 0755) == 0 || errno == EEXIST) && mkdir(dir, 0755) == 0;
+		*slash = '/';
+		if (!made && errno == ENOENT) {
+			if (mkdirp(dir, 0755, e) < 0)
+				return brig_err_wrap(e, "cgroup");
+			made = 1;
+		}
+	}
+	if (!made && errno != EEXIST)
+		return brig_err_set(e, errno, "cgroup: creating %s", dir);
 	/* brig's own group (from its parent, the hierarchy's root), then the
 	 * jail's (from brig's). */
 	if (slash) {
@@ -231,13 +247,14 @@ int cgroup_create(const char *dir, struct brig_err *e)
 		}
 		group_setup(dir, parent);
 	}
-	return 0;
+	return made;
 }
 
 int cgroup_remove(const char *dir, struct brig_err *e)
 {
 	cleanup_free char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
+	struct stat st;
 	int tries = 0;
 
 	/* The last processes of a jail may still be on their way out (their
@@ -253,8 +270,12 @@ int cgroup_remove(const char *dir, struct brig_err *e)
 		*slash = '\0';
 		slash = strrchr(parent, '/');
 		/* Brig's own parent group goes with its last jail; if other
-		 * jails still use it, rmdir fails and that is fine. */
-		if (slash && strncmp(slash + 1, "brig", 4) == 0)
+		 * jails still use it, rmdir fails and that is fine. A group's
+		 * link count is 2 + its subgroups (kernfs): one with jails
+		 * left is not even tried, as a failing rmdir takes the
+		 * kernel's cgroup lock, that every stop of stop --all waited
+		 * on (issue 14). */
+		if (slash && strncmp(slash + 1, "brig", 4) == 0 && !(stat(parent, &st) == 0 && st.st_nlink > 2))
 			rmdir(parent);
 	}
 	return 0;

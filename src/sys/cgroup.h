@@ -42,7 +42,8 @@ void cgroup_hiers_free(struct cgroup_hier *v, size_t n);
 /* The directories GROUP would have on this host, one per hierarchy used
  * (possibly none). Caller frees each and the array. */
 int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e);
-/* Create dir (and its parent). EEXIST is fine. */
+/* Create dir (and its parent): 1, or 0 if dir was there already
+ * (EEXIST is fine), or -1. */
 int cgroup_create(const char *dir, struct brig_err *e);
 /* Remove dir, and its parent when that is brig's own ("brig*") and empty.
  * A group that is already gone counts as removed. */

@@ -160,17 +160,20 @@ static int set_io(const char *dir, const struct cg_limits *l, bool *done, struct
 	return 0;
 }
 
-int limits_cgroup(char *const *dirs, size_t n, const struct cg_limits *l, struct brig_err *e)
+int limits_cgroup(char *const *dirs, size_t n, const struct cg_limits *l, bool fresh,
+		  struct brig_err *e)
 {
 	bool mem = false, swap = false, pids = false, cpu = false, io = false, cpus = false;
 	bool rates = l->rbps != LIMIT_NONE || l->wbps != LIMIT_NONE || l->riops != LIMIT_NONE ||
 		     l->wiops != LIMIT_NONE;
+	bool memory = !fresh || l->mem != LIMIT_NONE || l->swap != LIMIT_NONE;
+	bool share = !fresh || l->cpu != LIMIT_NONE;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *d = dirs[i];
 		char buf[32];
 
-		if (set_memory(d, l, &mem, &swap, e) < 0 || set_cpu(d, l, &cpu, e) < 0)
+		if ((memory && set_memory(d, l, &mem, &swap, e) < 0) || (share && set_cpu(d, l, &cpu, e) < 0))
 			return -1;
 		if (has(d, "pids.max")) {
 			pids = true;

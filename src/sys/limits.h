@@ -32,8 +32,11 @@ void cg_limits_init(struct cg_limits *l);
 /* Write l into each of the jail's groups dirs (the files each hierarchy
  * has: v2's memory.max, v1's memory.limit_in_bytes...). A limit set that
  * no hierarchy can hold is an error naming what is missing; so is one a
- * group refuses. */
-int limits_cgroup(char *const *dirs, size_t n, const struct cg_limits *l, struct brig_err *e);
+ * group refuses. fresh: the groups were just made, so a memory or CPU
+ * limit of none is the kernel's default there and is not written (a
+ * start: ~40 fewer system calls over a host's hierarchies). */
+int limits_cgroup(char *const *dirs, size_t n, const struct cg_limits *l, bool fresh,
+		  struct brig_err *e);
 
 /* The rlimits of a jail's processes. */
 struct rlim_set {

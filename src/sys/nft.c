@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -210,6 +211,21 @@ static int detached_run(void *arg, struct brig_err *e)
 	return 0;
 }
 
+/* nft_keep_sockets: how many more removals may keep their sockets. */
+static long keep_left;
+
+void nft_keep_sockets(void)
+{
+	struct rlimit rl;
+
+	/* The limit is not raised: the hooks a stop runs would inherit it.
+	 * Up to two sockets a removal (libnftables' context), a margin for
+	 * the rest of a stop. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	keep_left = rl.rlim_cur == RLIM_INFINITY ? 4096 : ((long)rl.rlim_cur - 256) / 2;
+}
+
 static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *arg,
 		    struct brig_err *e)
 {
@@ -221,6 +237,13 @@ static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *
 
 	if (in_detached)
 		return fn(arg, e);
+	if (keep_left > 0) {
+		keep_left--;
+		in_detached = true;
+		rc = fn(arg, e);
+		in_detached = false;
+		return rc;
+	}
 	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
 		if (ended[i] > 0 && waitpid(ended[i], NULL, WNOHANG) != 0)
 			ended[i] = 0;

@@ -48,5 +48,13 @@ int nft_port_set(const char *port, const char *tag, const char *rules, struct br
 
 /* The name of bridge port port's chain in table bridge brig. */
 void nft_port_chain(const char *port, char *out, size_t size);
+/* This process stops jail after jail (a worker of stop --all): the rules
+ * of each stop are removed here, their sockets left open until it exits
+ * (closing one after a removal waits for an RCU grace period: at the
+ * exit, once), instead of in a child forked for each stop, which copied
+ * the page tables of a process whose memory grows with the number of
+ * jails. Within the limit on open files (~380 stops a worker at 1024);
+ * past it, each removal forks again. */
+void nft_keep_sockets(void);
 
 #endif

@@ -71,8 +71,36 @@ int mkdirp_open(int dirfd, const char *path, mode_t mode, enum mkdirp_how how, s
 	return fd;
 }
 
+/* The usual cases in a system call or three: the parent exists, or its
+ * parent does (a jail's cgroup: brig's group exists, or its hierarchy's
+ * root does; a walk opening each component cost a start ~100 system
+ * calls over its hierarchies, issue 14), or it is there already. Anything
+ * else (not a directory, deeper) takes the walk, which also says what is
+ * wrong. */
+static bool mkdir_near(const char *path, mode_t mode)
+{
+	cleanup_free char *parent = NULL;
+	struct stat st;
+	char *slash;
+
+	if (mkdir(path, mode) == 0)
+		return true;
+	if (errno == EEXIST)
+		return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (errno != ENOENT)
+		return false;
+	parent = xstrdup(path);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent || slash[1] == '\0')
+		return false;
+	*slash = '\0';
+	return (mkdir(parent, 0755) == 0 || errno == EEXIST) && mkdir(path, mode) == 0;
+}
+
 int mkdirp(const char *path, mode_t mode, struct brig_err *e)
 {
+	if (mkdir_near(path, mode))
+		return 0;
 	int fd = mkdirp_open(AT_FDCWD, path, mode, MKDIRP_FOLLOW, e);
 
 	if (fd < 0)

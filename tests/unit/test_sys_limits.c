@@ -75,7 +75,7 @@ static void test_v2(void **state)
 	l.wiops = 100;
 	l.iodev = makedev(8, 16);
 	l.cpus = "0-1";
-	assert_int_equal(limits_cgroup(&d, 1, &l, &e), 0);
+	assert_int_equal(limits_cgroup(&d, 1, &l, false, &e), 0);
 	assert_string_equal(slurp(d, "memory.max"), "67108864");
 	assert_string_equal(slurp(d, "memory.swap.max"), "max");
 	assert_string_equal(slurp(d, "pids.max"), "40");
@@ -87,13 +87,13 @@ static void test_v2(void **state)
 		touch(d, *f);
 	l.cpu = 250;
 	l.swap = 0;
-	assert_int_equal(limits_cgroup(&d, 1, &l, &e), 0);
+	assert_int_equal(limits_cgroup(&d, 1, &l, false, &e), 0);
 	assert_string_equal(slurp(d, "cpu.max"), "250000 100000");
 	assert_string_equal(slurp(d, "memory.swap.max"), "0");
 	for (const char *const *f = files; *f; f++)
 		touch(d, *f);
 	cg_limits_init(&l);
-	assert_int_equal(limits_cgroup(&d, 1, &l, &e), 0);
+	assert_int_equal(limits_cgroup(&d, 1, &l, false, &e), 0);
 	assert_string_equal(slurp(d, "memory.max"), "max");
 	assert_string_equal(slurp(d, "pids.max"), "max");
 	assert_string_equal(slurp(d, "cpu.max"), "max 100000");
@@ -121,7 +121,7 @@ static void test_v1(void **state)
 	l.cpu = 50;
 	l.wbps = 4096;
 	l.iodev = makedev(253, 1);
-	assert_int_equal(limits_cgroup(dirs, 4, &l, &e), 0);
+	assert_int_equal(limits_cgroup(dirs, 4, &l, false, &e), 0);
 	assert_string_equal(slurp(dirs[0], "memory.limit_in_bytes"), "1048576");
 	/* v1: memory and swap together. */
 	assert_string_equal(slurp(dirs[0], "memory.memsw.limit_in_bytes"), "2097152");
@@ -133,16 +133,16 @@ static void test_v1(void **state)
 	/* swapuse without memoryuse: v1 cannot say it. */
 	cg_limits_init(&l);
 	l.swap = 1 << 20;
-	assert_int_equal(limits_cgroup(dirs, 1, &l, &e), -1);
+	assert_int_equal(limits_cgroup(dirs, 1, &l, false, &e), -1);
 	assert_non_null(strstr(e.msg, "swapuse: cgroup v1 limits memory and swap together"));
 	/* A limit no hierarchy holds: said, never ignored. */
 	cg_limits_init(&l);
 	l.cpu = 10;
-	assert_int_equal(limits_cgroup(dirs, 2, &l, &e), -1);
+	assert_int_equal(limits_cgroup(dirs, 2, &l, false, &e), -1);
 	assert_non_null(strstr(e.msg, "pcpu: no cpu controller"));
 	cg_limits_init(&l);
 	l.rbps = 10;
-	assert_int_equal(limits_cgroup(dirs, 4, &l, &e), -1);
+	assert_int_equal(limits_cgroup(dirs, 4, &l, false, &e), -1);
 	assert_non_null(strstr(e.msg, "on no block device"));
 	for (int i = 0; i < 4; i++)
 		free(dirs[i]);
@@ -209,6 +209,33 @@ static void write_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
+/* Groups just made (a start): a memory or CPU limit of none is the
+ * kernel's default there and is not written; what is set still is, and
+ * brig's default pids limit too. */
+static void test_fresh(void **state)
+{
+	static const char *const files[] = { "memory.max", "memory.swap.max", "pids.max", "cpu.max", NULL };
+	char *d = mkgroup("fresh", files);
+	struct cg_limits l;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	cg_limits_init(&l);
+	l.pids = 4096;
+	l.pids_default = true;
+	assert_int_equal(limits_cgroup(&d, 1, &l, true, &e), 0);
+	assert_string_equal(slurp(d, "memory.max"), "");
+	assert_string_equal(slurp(d, "memory.swap.max"), "");
+	assert_string_equal(slurp(d, "cpu.max"), "");
+	assert_string_equal(slurp(d, "pids.max"), "4096");
+	l.mem = 1 << 20;
+	l.cpu = 50;
+	assert_int_equal(limits_cgroup(&d, 1, &l, true, &e), 0);
+	assert_string_equal(slurp(d, "memory.max"), "1048576");
+	assert_string_equal(slurp(d, "cpu.max"), "50000 100000");
+	free(d);
+}
+
 static void test_cpuset_half_made_parent(void **state)
 {
 	static const char *const files[] = { "cpuset.mems", "cpuset.cpus", NULL };
@@ -237,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_fresh),
 		cmocka_unit_test(test_cpuset_half_made_parent),
 		cmocka_unit_test(test_v1),
 		cmocka_unit_test(test_events),
