@@ -21,11 +21,15 @@ done
 oci_rut
 CGP=oci-podman.$$
 oci_podman_env "$CGP"
+# podman's cgroupfs manager puts conmon under libpod_parent: removed at
+# the end unless the host had it before.
+lp0=$(ls -d /sys/fs/cgroup/*/libpod_parent 2>/dev/null | wc -l)
 cleanup() {
 	P="$P --runtime $(command -v runc)"
 	$P rm -a -f -t 0 >/dev/null 2>&1 || true
 	$P pod rm -a -f -t 0 >/dev/null 2>&1 || true
 	oci_cgroups_gone "$CGP"
+	[ "$lp0" != 0 ] || oci_cgroups_gone libpod_parent
 }
 trap cleanup EXIT
 

@@ -5,6 +5,12 @@
 # a running one) is refused; exec, ps, pause/resume; the holder's exit
 # status is the process's.
 . tests/integration/lib/common.sh
+# brig-oci's and the engines' state under /run stays in the test's mount
+# namespace (never the host's /run).
+mount -t tmpfs oci-run /run
+# skopeo and podman keep state under /var/lib/containers (a blob cache
+# even for skopeo copy): the test's own /var/lib, never the host's.
+mount -t tmpfs test-varlib /var/lib
 . tests/integration/lib/jail.sh
 
 mkdir -p "$T/bin" "$T/bundle"

@@ -4,6 +4,12 @@
 # root, made offline), run with its output and exit status, nothing left.
 # containerd's root, state and sockets live in the test's tmpfs.
 . tests/integration/lib/common.sh
+# brig-oci's and the engines' state under /run stays in the test's mount
+# namespace (never the host's /run).
+mount -t tmpfs oci-run /run
+# skopeo and podman keep state under /var/lib/containers (a blob cache
+# even for skopeo copy): the test's own /var/lib, never the host's.
+mount -t tmpfs test-varlib /var/lib
 . tests/integration/lib/jail.sh
 
 for c in containerd ctr containerd-shim-runc-v2 podman; do

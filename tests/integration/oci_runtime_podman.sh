@@ -6,6 +6,12 @@
 # vnet.netns), -p 8080:80, a pod of two sharing one network namespace.
 # Podman's storage and run state live in the test's tmpfs.
 . tests/integration/lib/common.sh
+# brig-oci's and the engines' state under /run stays in the test's mount
+# namespace (never the host's /run).
+mount -t tmpfs oci-run /run
+# skopeo and podman keep state under /var/lib/containers (a blob cache
+# even for skopeo copy): the test's own /var/lib, never the host's.
+mount -t tmpfs test-varlib /var/lib
 . tests/integration/lib/jail.sh
 
 command -v podman >/dev/null || skip "podman is not installed (scripts/deps.sh installs it)"
@@ -19,11 +25,22 @@ chmod +x "$T/bin/brig-oci"
 P="podman --root $T/pstore --runroot $T/prun --tmpdir $T/ptmp --cgroup-manager cgroupfs \
 --runtime $T/bin/brig-oci --events-backend file"
 U="--ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
+# podman's cgroupfs manager puts conmon under libpod_parent in every
+# hierarchy: removed at the end unless the host had it before.
+lp0=$(ls -d /sys/fs/cgroup/*/libpod_parent 2>/dev/null | wc -l)
+libpod_gone() {
+	[ "$lp0" = 0 ] || return 0
+	for d in /sys/fs/cgroup/*/libpod_parent; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+	return 0
+}
 cleanup_podman() {
 	set +e
 	$P rm -a -f -t 0 >/dev/null 2>&1
 	$P rmi -a -f >/dev/null 2>&1
 	jail_safety_net
+	libpod_gone
 }
 trap cleanup_podman EXIT
 
@@ -106,6 +123,7 @@ expect_grep "^/dev/pts/0" "$OUT"
 expect_grep "^ok" "$OUT"
 
 $P rmi -a -f >/dev/null 2>&1
+libpod_gone
 trap - EXIT
 # netavark's /run/netns (a mount on itself, in the test's own mount
 # namespace), podman's overlay directory (the same).

@@ -31,6 +31,12 @@ scratch() {
 		ov="$T/ov$(printf '%s' "$p" | tr / _)"
 		mkdir -p "$ov/u" "$ov/w"
 		mount -t overlay -o "lowerdir=$p,upperdir=$ov/u,workdir=$ov/w" scratch "$p"
+		# The directory itself a tmpfs, made in the overlay's upper
+		# layer: brig's thin roots are overlays, which an overlay's
+		# upper directory cannot hold (EINVAL), as on a fresh machine
+		# where /var/lib/brig does not exist yet.
+		mkdir -p "$1"
+		mount -t tmpfs -o mode=0755 scratch "$1"
 	fi
 }
 for d in /etc/brig /var/lib/brig /run/brig /var/log; do

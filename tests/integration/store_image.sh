@@ -4,6 +4,9 @@
 # the template's tree is compared with the one the image must give.
 . tests/integration/lib/common.sh
 . tests/integration/lib/store.sh
+# skopeo and podman keep state under /var/lib/containers (a blob cache
+# even for skopeo copy): the test's own /var/lib, never the host's.
+mount -t tmpfs test-varlib /var/lib
 S=$BRIG_STOREDIR
 MKOCI="python3 $PWD/tests/integration/lib/mkoci.py"
 # same_image A B: the trees are equal but for etc/'s files, which brig adds
@@ -148,6 +151,6 @@ umount "$T/small"
 expect_rc 0 $BRIG create thin -t img persist
 findmnt -n -o FSTYPE "$S/jails/thin/root" | grep -qx overlay || fail "thin's root is not an overlay"
 [ "$(cat "$S/jails/thin/root/data/kept")" = kept ] || fail "the image is not visible in thin"
-expect_grep '^	command = "/bin/ok";$' "$(cat "$BRIG_CONFDIR/jail.conf.d/thin.conf")"
+expect_grep '^	exec.service = "/bin/ok";$' "$(cat "$BRIG_CONFDIR/jail.conf.d/thin.conf")"
 expect_rc 0 $BRIG destroy thin
 echo "ok"

@@ -5,6 +5,9 @@
 # and into a docker-archive by skopeo, offline.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
+# skopeo and podman keep state under /var/lib/containers (a blob cache
+# even for skopeo copy): the test's own /var/lib, never the host's.
+mount -t tmpfs test-varlib /var/lib
 S=$BRIG_STOREDIR
 C=$BRIG_CONFDIR/jail.conf.d
 command -v umoci >/dev/null || skip "umoci is not installed (scripts/deps.sh installs it)"

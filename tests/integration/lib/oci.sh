@@ -7,6 +7,14 @@
 # brig-oci: a link to $BRIG (as installed), usable only once brig answers
 # `brig-oci features` with the spec's JSON. OCI_RUNTIME=runc (or crun)
 # runs a test against another runtime.
+# The engines' and runtimes' state under /run (runc's /run/runc, podman's
+# /run/libpod and /run/containers, netavark's /run/netns) stays in the
+# test's mount namespace: a tmpfs of its own over /run.
+mount -t tmpfs oci-run /run
+# skopeo and podman keep state under /var/lib/containers (a blob cache
+# even for skopeo copy): the test's own /var/lib, never the host's.
+mount -t tmpfs test-varlib /var/lib
+
 oci_rut() {
 	RUT='' RUT_WHY=''
 	if [ -n "${OCI_RUNTIME:-}" ]; then
@@ -14,7 +22,12 @@ oci_rut() {
 		return 0
 	fi
 	mkdir -p "$T/bin"
-	ln -sf "$BRIG" "$T/bin/brig-oci"
+	# brig oci with the test's brig directories: podman, conmon and the
+	# containerd shim do not pass their caller's environment on, and
+	# brig's defaults are the host's (/run/brig, /var/log/brig).
+	printf '#!/bin/sh\nexec env BRIG_RUNDIR=%s BRIG_CONFDIR=%s BRIG_LOGDIR=%s BRIG_STOREDIR=%s %s oci "$@"\n' \
+		"$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_LOGDIR" "$BRIG_STOREDIR" "$BRIG" >"$T/bin/brig-oci"
+	chmod +x "$T/bin/brig-oci"
 	if "$T/bin/brig-oci" features >"$T/features.json" 2>"$T/features.err" &&
 		grep -q '"ociVersionMax"' "$T/features.json"; then
 		RUT=$T/bin/brig-oci
