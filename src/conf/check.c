@@ -448,6 +448,22 @@ static bool jail_on(const struct conf_jail *j, enum jparam id)
 	return p && p->nvalues == 1 && strcmp(p->values[0], "true") == 0;
 }
 
+/* exec.service's values are its argv, word for word: one value with a
+ * blank is one word, the program's name, which no jail has (a start
+ * would fail on it). */
+static void check_service(struct cf_ctx *ctx, const struct conf_jail *j)
+{
+	const struct conf_param *p = jail_param(j, JP_EXEC_SERVICE);
+
+	if (p && p->nvalues == 1 && strpbrk(p->values[0], " \t")) {
+		struct cf_loc at = { p->file, (uint32_t)p->line, (uint32_t)p->col };
+
+		cf_diag(ctx, DIAG_WARNING, &at, "%s: exec.service: one value with a blank is one "
+			"word, the program's name: give each word as a value (\"/usr/sbin/httpd\", "
+			"\"-f\")", j->name);
+	}
+}
+
 /* What brig cannot honour, once per jail and parameter, where it was
  * set: a parameter meaningless on Linux, one that acts only in a userns
  * jail (set true in another; false in one, which cannot be held to it),
@@ -483,6 +499,7 @@ static void check_linux(struct cf_ctx *ctx, const struct conf_jail *j)
 			"jail's own mount namespace shows only its own mounts (2)", j->name,
 			ps->values[0]);
 	}
+	check_service(ctx, j);
 }
 
 /* Check (and normalise) every value of a resolved jail. */
