@@ -254,6 +254,8 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 			 sb_steal(&c->svc[i].conf));
 		r->templates = xrealloc(r->templates, (r->njails + 1) * sizeof(*r->templates));
 		r->templates[r->njails] = c->svc[i].tmpl ? xstrdup(c->svc[i].tmpl) : NULL;
+		r->hosts_extra = xrealloc(r->hosts_extra, (r->njails + 1) * sizeof(*r->hosts_extra));
+		r->hosts_extra[r->njails] = c->svc[i].extra_hosts.len ? sb_steal(&c->svc[i].extra_hosts) : NULL;
 		cx_strv_push(&r->jails, &r->njails, xasprintf("%s_%s", c->project, c->svc[i].name));
 	}
 	/* Each service's name (and its jail's) resolves in every jail. */
@@ -286,6 +288,7 @@ static void cx_free(struct cx *c)
 		cx_strv_free(c->svc[i].deps, c->svc[i].ndeps);
 		free(c->svc[i].tmpl);
 		free(c->svc[i].alias);
+		sb_free(&c->svc[i].extra_hosts);
 	}
 	free(c->svc);
 	for (size_t i = 0; i < c->nnet; i++) {
@@ -534,9 +537,12 @@ void compose_result_free(struct compose_result *r)
 		free(r->files[i].text);
 	}
 	free(r->files);
-	for (size_t i = 0; i < r->njails; i++)
+	for (size_t i = 0; i < r->njails; i++) {
 		free(r->templates[i]);
+		free(r->hosts_extra ? r->hosts_extra[i] : NULL);
+	}
 	free(r->templates);
+	free(r->hosts_extra);
 	free(r->hosts);
 	cx_strv_free(r->jails, r->njails);
 	cx_strv_free(r->volumes, r->nvolumes);

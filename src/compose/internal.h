@@ -32,6 +32,7 @@ struct cx_svc {
 	char *tmpl;		/* its template, NULL without an image */
 	char *alias;		/* its container_name, another name of its
 				 * address in the project's /etc/hosts */
+	struct strbuf extra_hosts;	/* its extra_hosts: "IP\tNAME\n" lines */
 	char addr[16];		/* its IPv4 address, "" if none */
 	size_t ndeps;
 };

@@ -29,7 +29,6 @@ static const struct {
 	{ "network_mode", "network_mode is not mapped: jails get a bridge of the project" },
 	{ "cap_add", "capabilities are not mapped yet" },
 	{ "cap_drop", "capabilities are not mapped yet" },
-	{ "extra_hosts", "extra_hosts are not mapped yet" },
 	{ "dns", "dns is not mapped yet" },
 	{ "sysctls", "sysctls are not mapped yet" },
 	{ "labels", "labels have no brig meaning" },
@@ -294,6 +293,72 @@ static void container_name(struct cx *c, struct fy_node *k, struct fy_node *v, c
 	}
 	free(s->alias);
 	s->alias = name;
+}
+
+/* One extra_hosts entry: NAME and ADDRESS (an IPv6 one may be in
+ * brackets) as a line of the jail's /etc/hosts. */
+static void extra_host(struct cx *c, struct fy_node *at, const char *where, struct cx_svc *s,
+		       const char *name, const char *addr)
+{
+	cleanup_free char *a = NULL;
+	unsigned char buf[16];
+	size_t n = strlen(addr);
+
+	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']')
+		a = xstrndup(addr + 1, n - 2);
+	else
+		a = xstrdup(addr);
+	if (!*name || !cx_name_ok(name) || strlen(name) > 253) {
+		cx_unsup(c, at, where, "\"%s\": not a host name", name);
+		return;
+	}
+	if (inet_pton(AF_INET, a, buf) != 1 && inet_pton(AF_INET6, a, buf) != 1) {
+		cx_unsup(c, at, where, "%s: \"%s\" is not an IP address", name, a);
+		return;
+	}
+	sb_addf(&s->extra_hosts, "%s\t%s\n", a, name);
+}
+
+/* extra_hosts: ["NAME:ADDR", "NAME=ADDR"] or {NAME: ADDR}, lines of this
+ * jail's /etc/hosts after the project's. */
+static void extra_hosts(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
+{
+	struct fy_node_pair *p;
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (v && fy_node_is_mapping(v)) {
+		while ((p = fy_node_mapping_iterate(v, &it))) {
+			cleanup_free char *name = node_key(fy_node_pair_key(p));
+			cleanup_free char *addr = cx_str(c, fy_node_pair_value(p), where);
+
+			if (addr)
+				extra_host(c, fy_node_pair_key(p), where, s, name, addr);
+		}
+		return;
+	}
+	if (!v || !fy_node_is_sequence(v)) {
+		cx_unsup(c, v, where, "expected a list or a mapping");
+		return;
+	}
+	while ((e = fy_node_sequence_iterate(v, &it))) {
+		cleanup_free char *l = cx_str(c, e, where);
+		char *sep;
+
+		if (!l)
+			continue;
+		/* NAME=ADDR, else NAME:ADDR (the first ':'; an IPv6 address
+		 * after it keeps its own). */
+		sep = strchr(l, '=');
+		if (!sep)
+			sep = strchr(l, ':');
+		if (!sep) {
+			cx_unsup(c, e, where, "\"%s\": expected NAME:ADDRESS", l);
+			continue;
+		}
+		*sep = '\0';
+		extra_host(c, e, where, s, l, sep + 1);
+	}
 }
 
 /* ulimits: each rlimit's hard limit as its rctl rule (rctl's deny is the
@@ -725,6 +790,8 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 		words(c, v, where, &j->ep, &j->nep);
 	} else if (!strcmp(key, "environment")) {
 		environment(c, v, where, &j->env, &j->nenv);
+	} else if (!strcmp(key, "extra_hosts")) {
+		extra_hosts(c, v, where, s);
 	} else if (!strcmp(key, "container_name")) {
 		container_name(c, k, v, where, s);
 	} else if (!strcmp(key, "ulimits")) {

@@ -43,6 +43,7 @@ services:
     depends_on:
       db: {condition: service_started}
       dns: {}
+    extra_hosts: ["upstream:10.99.0.1"]
     ports:
       - "8080:80"
     healthcheck:
@@ -57,12 +58,15 @@ expect_rc 0 $BRIG compose import "$T/seed/compose.yml" --images "$T/images"
 expect_grep "^created template bb from oci:$T/images/bb$" "$OUT"
 expect_grep "^created jail seed_web (template bb) and jail.conf.d/seed_web.conf$" "$OUT"
 expect_grep "^created networks.conf.d/seed.conf$" "$OUT"
-expect_grep "^$T/seed/compose.yml:21: services.web.healthcheck: brig runs no health checks$" "$OUT"
+expect_grep "^$T/seed/compose.yml:22: services.web.healthcheck: brig runs no health checks$" "$OUT"
 expect_grep '^	exec.env = "IMG=from-image",$' "$(cat "$C/jail.conf.d/seed_db.conf")"
 expect_grep '^	    "GREETING=from-dotenv";$' "$(cat "$C/jail.conf.d/seed_db.conf")"
 expect_grep '^	exec.env = "IMG=from-image";$' "$(cat "$C/jail.conf.d/seed_dns.conf")"
 expect_grep '^	depend = "seed_db",$' "$(cat "$C/jail.conf.d/seed_web.conf")"
 expect_grep '	db seed_db$' "$(cat "$S/jails/seed_web/root/etc/hosts")"
+# extra_hosts: in that jail's /etc/hosts alone.
+expect_grep '^10.99.0.1	upstream$' "$(cat "$S/jails/seed_web/root/etc/hosts")"
+! grep -q upstream "$S/jails/seed_db/root/etc/hosts" || fail "web's extra_hosts in db's /etc/hosts"
 # A string command is split at blanks (no shell character in it).
 expect_grep '^	exec.service = "httpd",$' "$(cat "$C/jail.conf.d/seed_dns.conf")"
 expect_grep '^	    "/etc";$' "$(cat "$C/jail.conf.d/seed_dns.conf")"

@@ -324,7 +324,8 @@ static void test_names_limits(void **state)
 		"      memlock: -1\n"
 		"      nproc: 100\n"
 		"      stack: lots\n"
-		"  web: {image: x, container_name: \"a b\"}\n"), 0);
+		"    extra_hosts: [\"somehost:162.242.195.82\", \"v6=::1\", \"h6:::2\", \"bad:999.1.1.1\"]\n"
+		"  web: {image: x, container_name: \"a b\", extra_hosts: {other: \"[fe80::1]\"}}\n"), 0);
 	t = file("jail.conf.d/p_db.conf");
 	has(t, "\trctl = \"openfiles:deny=4096\",\n\t    \"coredumpsize:deny=0\";\n");
 	assert_non_null(strstr(r.hosts, "\tdb p_db my-db\n"));
@@ -333,7 +334,11 @@ static void test_names_limits(void **state)
 	assert_non_null(strstr(r.unsupported, "nproc: no jail-wide limit"));
 	assert_non_null(strstr(r.unsupported, "stack: \"lots\" is not a number"));
 	assert_non_null(strstr(r.unsupported, "services.web.container_name: not a host name"));
-	assert_int_equal(r.nunsupported, 4);
+	/* extra_hosts: lines of that jail's /etc/hosts alone. */
+	assert_string_equal(r.hosts_extra[0], "162.242.195.82\tsomehost\n::1\tv6\n::2\th6\n");
+	assert_string_equal(r.hosts_extra[1], "fe80::1\tother\n");
+	assert_non_null(strstr(r.unsupported, "bad: \"999.1.1.1\" is not an IP address"));
+	assert_int_equal(r.nunsupported, 5);
 }
 
 int main(void)
