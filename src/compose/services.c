@@ -264,10 +264,11 @@ static void limit(struct cx *c, struct fy_node *at, const char *where, const cha
 	} else if (!strcmp(what, "cpus")) {
 		double d = strtod(s, &end);
 
-		if (end != s && !*end && d > 0 && d <= 4096)
+		/* rctl's pcpu: 1 to 100000 (1000 CPUs) percent. */
+		if (end != s && !*end && d >= 0.005 && d <= 1000)
 			cx_strv_push(rctl, n, xasprintf("pcpu:deny=%ld", (long)(d * 100 + 0.5)));
 		else
-			cx_unsup(c, at, where, "cpus \"%s\": not a number of CPUs", s);
+			cx_unsup(c, at, where, "cpus \"%s\": not a number of CPUs from 0.01 to 1000", s);
 	} else {
 		if (size_bytes(s, &b) && b && b < 1ULL << 31)
 			cx_strv_push(rctl, n, xasprintf("maxproc:deny=%llu", b));

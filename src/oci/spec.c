@@ -537,6 +537,9 @@ static int parse_mount(const json_t *m, size_t i, const char *root, struct param
 	}
 	if (bind && !strstr(o.len ? o.s : "", "bind"))
 		sb_adds(&o, o.len ? ",bind" : "bind");
+	/* A mount point under an earlier entry (a tmpfs) is made when its
+	 * turn comes (config.md: mounts in the listed order). */
+	sb_adds(&o, o.len ? ",X-mount.mkdir" : "X-mount.mkdir");
 	sb_addf(&line, "%s %s%s %s %s", bind ? src : "tmpfs", strcmp(root, "/") == 0 ? "" : root, dst,
 		bind ? "nullfs" : "tmpfs", o.len ? o.s : "rw");
 	param(p, JP_MOUNT, line.s);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/mount.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -91,6 +92,12 @@ static int parse_opts(const char *opts, struct jmount *m, bool *noauto, struct b
 		}
 		if (strcmp(o, "noauto") == 0) {
 			*noauto = true;
+			continue;
+		}
+		/* util-linux's fstab option (mount(8)); its mode is not
+		 * taken: the directory is made 0755. */
+		if (strcasecmp(o, "x-mount.mkdir") == 0) {
+			m->mkdir = true;
 			continue;
 		}
 		if (strcmp(o, "dev") == 0) {

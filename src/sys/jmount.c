@@ -14,6 +14,7 @@
 
 #include "sys/devices.h"
 #include "util/mem.h"
+#include "util/mkdirp.h"
 #include "util/readfile.h"
 
 /* The file system context's own explanation of a failure, if it left one. */
@@ -291,6 +292,15 @@ static int open_target(int rootfd, const struct jmount *m, struct brig_err *e)
 	if (fd < 0 && own && e->errnum == ENOENT && strchr(m->target + 1, '/') == NULL) {
 		if (mkdirat(rootfd, m->target + 1, 0555) < 0 && errno != EEXIST)
 			return brig_err_set(e, errno, "%s", m->target);
+		fd = beneath_open(rootfd, m->target, O_PATH, e);
+	} else if (fd < 0 && m->mkdir && e->errnum == ENOENT) {
+		/* Made now, after the entries before it: beneath the root,
+		 * never through a link of the jail's tree. */
+		int dfd = mkdirp_open(rootfd, m->target + 1, 0755, MKDIRP_BENEATH, e);
+
+		if (dfd < 0)
+			return brig_err_wrap(e, "%s (X-mount.mkdir)", m->target);
+		close(dfd);
 		fd = beneath_open(rootfd, m->target, O_PATH, e);
 	}
 	return fd;

@@ -28,6 +28,9 @@ struct jmount {
 	char *target;	/* absolute, inside the jail */
 	bool ro;
 	bool recursive;	/* JM_BIND: rbind */
+	bool mkdir;	/* X-mount.mkdir: a missing mount point is made (a
+			 * directory, beneath the jail's root) just before
+			 * the mount, so under an earlier entry's tmpfs too */
 	unsigned long attrs;	/* MOUNT_ATTR_NOSUID, _NODEV, _NOEXEC, ... */
 	char *data;	/* file system options, comma separated, or NULL
 			 * (JM_DEVFS: more options of its devpts) */

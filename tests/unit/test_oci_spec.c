@@ -82,8 +82,8 @@ static void test_model(void **state)
 	assert_true(jd_on(s.def, JP_EXEC_CLEAN));
 	assert_string_equal(jd_str(s.def, JP_EXEC_WORKDIR), "/w");
 	assert_true(list_has(s.def, JP_EXEC_ENV, "A=b c"));
-	assert_true(list_has(s.def, JP_MOUNT, "/srv /bundle/rootfs/data nullfs rbind,ro"));
-	assert_true(list_has(s.def, JP_MOUNT, "tmpfs /bundle/rootfs/tmp tmpfs size=1m,mode=1777"));
+	assert_true(list_has(s.def, JP_MOUNT, "/srv /bundle/rootfs/data nullfs rbind,ro,X-mount.mkdir"));
+	assert_true(list_has(s.def, JP_MOUNT, "tmpfs /bundle/rootfs/tmp tmpfs size=1m,mode=1777,X-mount.mkdir"));
 	assert_true(list_has(s.def, JP_RCTL, "memoryuse:deny=67108864"));
 	assert_true(list_has(s.def, JP_RCTL, "swapuse:deny=67108864"));
 	assert_true(list_has(s.def, JP_RCTL, "maxproc:deny=64"));

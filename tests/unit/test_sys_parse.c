@@ -86,6 +86,17 @@ static void test_fstab_skip_and_errors(void **state)
 	assert_int_equal(jmount_parse("   # a comment", "/j", &m, &e), 0);
 	assert_int_equal(jmount_parse("\n", "/j", &m, &e), 0);
 	assert_int_equal(jmount_parse("/a /j/b nullfs ro,noauto 0 0", "/j", &m, &e), 0);
+	/* util-linux's X-mount.mkdir, any case, on a bind too; not data. */
+	assert_int_equal(jmount_parse("/a /j/b nullfs ro,X-mount.mkdir 0 0", "/j", &m, &e), 1);
+	assert_true(m.mkdir && m.ro && m.data == NULL);
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("tmpfs /j/t tmpfs size=1m,x-mount.mkdir", "/j", &m, &e), 1);
+	assert_true(m.mkdir);
+	assert_string_equal(m.data, "size=1m");
+	jmount_free(&m);
+	assert_int_equal(jmount_parse("tmpfs /j/t tmpfs size=1m", "/j", &m, &e), 1);
+	assert_false(m.mkdir);
+	jmount_free(&m);
 	assert_int_equal(jmount_parse("/a /j/b", "/j", &m, &e), -1);
 	assert_string_equal(e.msg, "expected \"SOURCE MOUNTPOINT TYPE [OPTIONS]\"");
 	assert_int_equal(jmount_parse("/a /j/b nullfs ro 0 0 extra", "/j", &m, &e), -1);

@@ -556,8 +556,6 @@ RUT_GAPS = {
                                   "is warned about, not masked",
     "linux.maskedPaths.file": "maskedPaths outside /proc and /sys are refused",
     "linux.maskedPaths.dir": "the same",
-    "mounts.order": "a mount point under an earlier tmpfs entry is made in the root before "
-                    "the mounts, not inside that tmpfs",
 }
 
 
