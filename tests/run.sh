@@ -91,10 +91,15 @@ it() {
 		tmo=1800 ;;
 	esac
 	grep -q '^# brig-test: host-network' "$t" && net=
-	env "$@" timeout -k 10 $tmo unshare $net --mount --pid --fork --mount-proc \
+	# The test's directory is made and removed here, on the host's side:
+	# from inside, a mount namespace still alive (a jail's, an engine's)
+	# or a timeout could leave it behind in /tmp.
+	T=$(mktemp -d /tmp/brig-it.XXXXXX)
+	env "$@" T="$T" timeout -k 10 $tmo unshare $net --mount --pid --fork --mount-proc \
 		--propagation private sh tests/integration/lib/run-one.sh "$t" \
 		>"$LOG/it-${label#integration*/}$(printf '%s' "$label" | sed -n 's|^integration-userns/.*|.userns|p').log" 2>&1
 	rc=$?
+	rmdir "$T" 2>/dev/null || true
 	log="$LOG/it-${label#integration*/}$(printf '%s' "$label" | sed -n 's|^integration-userns/.*|.userns|p').log"
 	case $rc in
 	0) ok "$label" ;;

@@ -9,7 +9,7 @@
 # leave directories on the machine).
 set -eu
 t="$1"
-T=$(mktemp -d /tmp/brig-it.XXXXXX)
+T=${T:-$(mktemp -d /tmp/brig-it.XXXXXX)}
 mount -t tmpfs -o mode=0755 brig-it "$T"
 # A jail.conf may name host paths (exec.consolelog = /var/log/...): in the
 # sandbox /var/log is a tmpfs of the test's own.
