@@ -10,15 +10,21 @@
 # $T/root, each with the parameters EXTRA.
 bench_sandbox() {
 	if [ "${BRIG_BENCH_INNER:-}" != 1 ]; then
-		exec env BRIG_BENCH_INNER=1 unshare --net --mount --pid --fork --mount-proc \
-			--propagation private sh "$0" "$@"
+		# $T made and removed on the host's side: the sandbox's tmpfs
+		# on it goes with the sandbox, the directory would stay.
+		T=$(mktemp -d /tmp/brig-bench.XXXXXX)
+		rc=0
+		env BRIG_BENCH_INNER=1 T="$T" unshare --net --mount --pid --fork --mount-proc \
+			--propagation private sh "$0" "$@" || rc=$?
+		rmdir "$T" 2>/dev/null || true
+		exit $rc
 	fi
 	cd "$(dirname "$0")/.."
 }
 
 bench_tmpfs() {
 	. tests/integration/lib/common.sh
-	T=$(mktemp -d /tmp/brig-bench.XXXXXX)
+	T=${T:-$(mktemp -d /tmp/brig-bench.XXXXXX)}
 	mount -t tmpfs -o mode=0755 brig-bench "$T"
 	export T BRIG_RUNDIR="$T/run" BRIG_CONFDIR="$T/etc" BRIG_STOREDIR="$T/store" BRIG_LOGDIR="$T/log"
 	mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
