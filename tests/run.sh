@@ -104,7 +104,12 @@ it() {
 	case $rc in
 	0) ok "$label" ;;
 	77) sk "$label" ;;
-	*) ko "$label" "$log"; tail -n 15 "$log" | sed 's/^/    /' ;;
+	*) ko "$label" "$log"
+	   # The test's own verdict (its first FAIL: line, cut), then the
+	   # log's end: CI's output is all a failed run leaves behind.
+	   grep -m1 -A3 '^FAIL: ' "$log" | cut -c1-400 | sed 's/^/    /'
+	   echo "    [...]"
+	   tail -n 15 "$log" | cut -c1-400 | sed 's/^/    /' ;;
 	esac
 }
 

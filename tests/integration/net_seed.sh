@@ -127,11 +127,5 @@ fi
 # it (issue 14: no wait on that delete), so the links may take a moment
 # (bounded: 5 s).
 assert_clean
-tries=0
-snapshot >"$T/after"
-while ! diff -q "$T/before" "$T/after" >/dev/null && [ $tries -lt 50 ]; do
-	sleep 0.1
-	tries=$((tries + 1))
-	snapshot >"$T/after"
-done
+settled "$T/before" "$T/after" snapshot
 diff "$T/before" "$T/after" || fail "the host changed"

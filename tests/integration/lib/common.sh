@@ -4,6 +4,22 @@
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 
+# settled REF OUT CMD...: CMD's output in OUT, taken again (every 0.1 s,
+# 5 s at most) until it equals REF. A stopped VNET jail's host veth goes
+# with its network namespace, in the kernel's time (brig's stop does not
+# wait on that delete: doc/net.md), so a snapshot of the host's links
+# right after a stop may still list it. The caller diffs REF and OUT.
+settled() {
+	_ref=$1 _out=$2 _n=0
+	shift 2
+	"$@" >"$_out"
+	while ! cmp -s "$_ref" "$_out" && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+		"$@" >"$_out"
+	done
+}
+
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
