@@ -250,6 +250,15 @@ int cmd_reap(int argc, char **argv)
 	return core_reap(argv[1], pidfd > 2 ? pidfd : -1, load_for_reap, &e) < 0 ? 1 : 0;
 }
 
+/* brig _rctl-crossed NAME RULE COUNT: internal, run by the jail's reaper. */
+int cmd_rctl_crossed(int argc, char **argv)
+{
+	if (argc != 4)
+		return 2;
+	core_rctl_crossed(argv[1], argv[2], argv[3]);
+	return 0;
+}
+
 /* brig _cgroup-group [JAIL]: internal, for the tests' leak check. The
  * cgroup group (below each hierarchy's root) of the jails of this run
  * directory, or of JAIL. */

@@ -24,6 +24,7 @@ int cmd_rollback(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_reap(int argc, char **argv);
+int cmd_rctl_crossed(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
 int cmd_cgroup_group(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);

@@ -29,6 +29,8 @@ const struct cli_command cli_commands[] = {
 	{ "oci", cmd_oci, "oci [--root DIR] [--log FILE] [--log-format json] create|start|state|kill|delete|list|ps|exec|pause|resume|run|features|spec ... (brig-oci --help)" },
 	/* Internal: run by a jail's reaper (sys/reaper.h) when its init ends. */
 	{ "reap", cmd_reap, NULL },
+	/* Internal: run by a jail's reaper when a rule of action log is crossed. */
+	{ "_rctl-crossed", cmd_rctl_crossed, NULL },
 	/* Internal: names for the shell completions (cli/cmd_complete.c). */
 	{ "complete", cmd_complete, NULL },
 	/* Internal: the cgroup group of this run directory or of a jail, for

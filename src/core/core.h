@@ -253,4 +253,9 @@ struct core_exec_opts {
  * killed), or -1 with e set when it could not be started. */
 int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct brig_err *e);
 
+/* A line in jail name's log: its rule of action log (rctl) crossed,
+ * count the jail's counter then. Run by the jail's reaper (sys/reaper.h)
+ * as `brig _rctl-crossed NAME RULE COUNT`; bad arguments log nothing. */
+void core_rctl_crossed(const char *name, const char *rule, const char *count);
+
 #endif

@@ -13,6 +13,7 @@
 #include "sys/enter.h"
 #include "sys/jailproc.h"
 #include "sys/limits.h"
+#include "sys/reaper.h"
 #include "sys/seccomp.h"
 #include "sys/userns.h"
 #include "util/err.h"
@@ -107,6 +108,26 @@ void jail_rlimits(const struct jail_def *d, struct rlim_set *out);
 /* Before the jail's cgroups go: a line in its log for each rule with
  * action log that was crossed, and each deny the kernel enforced. */
 void jail_limits_log(struct jctx *x);
+/* The rules of action log (log, devctl) of d: how many. Each is watched
+ * while the jail runs by its reaper (sys/reaper.h), which has brig log
+ * a line when the jail's memory or tasks go above the amount:
+ * core_rctl_crossed(). */
+size_t jail_limits_nlog(const struct jail_def *d);
+struct jail_watches {
+	struct reaper_watch w[REAPER_MAX_WATCH];
+	char rule[REAPER_MAX_WATCH][96];
+	size_t n;
+};
+/* The watches of d's rules of action log in the running (or started)
+ * jail x, their counters opened: their number. jail_watches_close() closes them. */
+size_t jail_limits_watches(struct jctx *x, const struct jail_def *d, struct jail_watches *out);
+/* Whether a and b have the same rules of action log. */
+bool jail_limits_same_watches(const struct jail_def *a, const struct jail_def *b);
+/* Whether a jail of model d has a reaper (sys/reaper.h): without
+ * persist, with a restart policy, or with rules of action log. */
+bool jail_wants_reaper(const struct jail_def *d);
+void jail_watches_close(struct jail_watches *w);
+
 
 /* brig's log of jail name (core/jlog.c): open it for appending, rotated
  * first if it has grown past its bound; append one timestamped line

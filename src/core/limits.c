@@ -17,6 +17,7 @@
 #include "sys/cgroup.h"
 #include "sys/nsrun.h"
 #include "sys/proc.h"
+#include "sys/reaper.h"
 #include "util/mem.h"
 #include "util/paths.h"
 
@@ -174,27 +175,130 @@ void jail_limits(const struct jail_def *d, struct jail_limits *l)
 	free(r);
 }
 
-/* A rule with action log needs a counter to read at the stop: refused
- * where the host has none (v1 has no peak of tasks). */
+/* The counter a rule of action log is watched by (memoryuse: the
+ * memory now; maxproc, nthr: the tasks now), from the first of the
+ * jail's groups dirs that has one; -1 if none has. */
+static int watch_open(char *const *dirs, size_t n, const struct rctl_rule *r)
+{
+	static const char *const mem[] = { "memory.current", "memory.usage_in_bytes", NULL };
+	static const char *const pids[] = { "pids.current", NULL };
+	const char *const *f = r->res == RCTL_MEMORYUSE ? mem : pids;
+	int fd = -1;
+
+	for (; *f && fd < 0; f++)
+		fd = cgroup_open_file(dirs, n, *f);
+	return fd;
+}
+
+size_t jail_limits_nlog(const struct jail_def *d)
+{
+	struct rctl_rule *r;
+	size_t nr = rules(d, &r), k = 0;
+
+	for (size_t i = 0; i < nr; i++)
+		k += r[i].action == RCTL_LOG;
+	free(r);
+	return k;
+}
+
+/* A rule with action log is watched by the jail's reaper (sys/reaper.h),
+ * which needs a counter to read: refused where the jail's groups have
+ * none, and past what one reaper watches. */
 static int limits_log_check(char *const *dirs, size_t n, const struct jail_def *d, struct brig_err *e)
 {
 	struct rctl_rule *r;
-	size_t nr = rules(d, &r);
+	size_t nr = rules(d, &r), k = 0;
 	int rc = 0;
 
 	for (size_t i = 0; i < nr && rc == 0; i++) {
+		int fd;
+
 		if (r[i].action != RCTL_LOG)
 			continue;
-		if (r[i].res == RCTL_MEMORYUSE && !cgroup_has(dirs, n, "memory.peak") &&
-		    !cgroup_has(dirs, n, "memory.max_usage_in_bytes"))
-			rc = brig_err_set(e, 0, "memoryuse:%s: no peak to read (cgroup v2 memory.peak, Linux "
-					  "5.19, or v1 memory.max_usage_in_bytes)", r[i].actname);
-		else if ((r[i].res == RCTL_MAXPROC || r[i].res == RCTL_NTHR) && !cgroup_has(dirs, n, "pids.peak"))
-			rc = brig_err_set(e, 0, "%s:%s: no peak to read (cgroup v2 pids.peak, Linux 6.1; the v1 "
-					  "pids controller has none)", rctl_res(r[i].res)->name, r[i].actname);
+		if (++k > REAPER_MAX_WATCH)
+			rc = brig_err_set(e, 0, "%s:%s: more than %d rules of action log or devctl",
+					  rctl_res(r[i].res)->name, r[i].actname, REAPER_MAX_WATCH);
+		else if ((fd = watch_open(dirs, n, &r[i])) < 0)
+			rc = brig_err_set(e, 0, "%s:%s: no counter to watch (cgroup v2 %s, v1 %s)",
+					  rctl_res(r[i].res)->name, r[i].actname,
+					  r[i].res == RCTL_MEMORYUSE ? "memory.current" : "pids.current",
+					  r[i].res == RCTL_MEMORYUSE ? "memory.usage_in_bytes" : "pids.current");
+		else
+			close(fd);
 	}
 	free(r);
 	return rc;
+}
+
+size_t jail_limits_watches(struct jctx *x, const struct jail_def *d, struct jail_watches *out)
+{
+	struct rctl_rule *r;
+	size_t nr = rules(d, &r), nd;
+	char **dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &nd);
+
+	out->n = 0;
+	for (size_t i = 0; i < nr && out->n < REAPER_MAX_WATCH; i++) {
+		struct reaper_watch *w = &out->w[out->n];
+
+		if (r[i].action != RCTL_LOG || (w->fd = watch_open(dirs, nd, &r[i])) < 0)
+			continue;
+		rctl_format(&r[i], out->rule[out->n], sizeof(out->rule[0]));
+		w->amount = r[i].amount;
+		w->rule = out->rule[out->n++];
+	}
+	free(dirs);
+	free(r);
+	return out->n;
+}
+
+/* The rules of action log of d, formatted, one per line (caller frees). */
+static char *log_rules(const struct jail_def *d)
+{
+	struct rctl_rule *r = NULL;
+	size_t nr = d ? rules(d, &r) : 0;
+	char *out = xstrdup("");
+
+	for (size_t i = 0; i < nr; i++) {
+		char rule[96], *was = out;
+
+		if (r[i].action != RCTL_LOG)
+			continue;
+		rctl_format(&r[i], rule, sizeof(rule));
+		out = xasprintf("%s%s\n", was, rule);
+		free(was);
+	}
+	free(r);
+	return out;
+}
+
+bool jail_limits_same_watches(const struct jail_def *a, const struct jail_def *b)
+{
+	char *x = log_rules(a), *y = log_rules(b);
+	bool same = strcmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
+void jail_watches_close(struct jail_watches *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		close(w->w[i].fd);
+	w->n = 0;
+}
+
+void core_rctl_crossed(const char *name, const char *rule, const char *count)
+{
+	struct rctl_rule r;
+	char msg[128], *line;
+
+	if (conf_name_invalid(name) || rctl_parse(rule, false, &r, msg, sizeof(msg), NULL) < 0)
+		return;
+	line = xasprintf("%s: rctl: %s: crossed (%s %s)", name, rule, count,
+			 rctl_res(r.res)->unit == RCTL_U_BYTES ? "bytes" : "tasks");
+	jlog_event(name, line);
+	free(line);
 }
 
 /* What ipc_apply is given. */

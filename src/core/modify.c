@@ -21,6 +21,8 @@ struct modify {
 	const struct jail_def *with;
 	const enum jparam *ids;
 	size_t n;
+	bool new_reaper;	/* its rules of action log changed: a reaper
+				 * with the new watches replaces the jail's */
 };
 
 const char *core_fixed(enum jparam id)
@@ -71,7 +73,7 @@ static int set_hostname(struct jctx *x, const struct jail_def *with, struct brig
 
 static enum core_event modify_locked(struct jctx *x, int running, struct brig_err *e)
 {
-	const struct modify *m = x->arg;
+	struct modify *m = x->arg;
 	struct jail_def *now;
 
 	if (running < 0)
@@ -100,17 +102,44 @@ static enum core_event modify_locked(struct jctx *x, int running, struct brig_er
 				brig_err_wrap(e, "%s: modify", x->name);
 				return CORE_EV_FAILED;
 			}
+		m->new_reaper = !jail_limits_same_watches(jail_recorded_def(&x->st), now);
 		jail_record(&x->st, now);
 		jail_def_free(now);
 	}
 	return jail_save(x, e) < 0 ? CORE_EV_FAILED : CORE_EV_DONE;
 }
 
+/* Once the lock is released (a reaper must find the jail free if it has
+ * ended meanwhile): the jail's reaper replaced when its rules of action
+ * log changed, for it watches them (core/limits.c); none kept if the
+ * jail no longer wants one. Best effort: a reaper that could not be
+ * started leaves the watching to the peak read at the stop, and the
+ * cleaning to the next brig command. */
+static void modify_after(struct jctx *x, enum core_event ev, struct brig_err *e)
+{
+	struct modify *m = x->arg;
+	const struct jail_def *d = jail_recorded_def(&x->st);
+	struct brig_err re = { 0 };
+	cleanup_free char *run = NULL;
+	struct jail_watches w;
+
+	(void)e;
+	if (ev != CORE_EV_DONE || !m->new_reaper || !d)
+		return;
+	reaper_stop(x->st.init_pid);
+	if (!jail_wants_reaper(d) || (x->pidfd = proc_pidfd(x->st.init_pid, x->st.init_start, &re)) < 0)
+		return;
+	run = jail_run_id(&x->st);
+	jail_limits_watches(x, d, &w);
+	(void)reaper_spawn(x->pidfd, x->name, run, w.w, w.n, &re);
+	jail_watches_close(&w);
+}
+
 int core_modify(const struct jail_def *with, const enum jparam *ids, size_t n, struct brig_err *e)
 {
-	static const struct jail_op op = { "modify", modify_locked, NULL };
+	static const struct jail_op op = { "modify", modify_locked, modify_after };
 	const struct sink s = { .fd = -1 };
-	struct modify m = { with, ids, n };
+	struct modify m = { with, ids, n, false };
 	struct jctx x = { .def = with, .name = with->name, .sink = &s, .arg = &m };
 	enum core_event ev;
 

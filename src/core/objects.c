@@ -103,12 +103,16 @@ int jail_return_ifs(struct jctx *x, struct brig_err *e)
 	return r;
 }
 
-/* Was a reaper started for the jail st records (sys/reaper.h)? */
+bool jail_wants_reaper(const struct jail_def *d)
+{
+	return !jd_on(d, JP_PERSIST) || restart_wanted(d) || jail_limits_nlog(d);
+}
+
+/* Was a reaper started for the jail st records (sys/reaper.h)? (A live
+ * change of its rules of action log replaces it: core/modify.c.) */
 static bool has_reaper(const struct jstate *st)
 {
-	const struct jail_def *d = jail_recorded_def(st);
-
-	return !jd_on(d, JP_PERSIST) || restart_wanted(d);
+	return jail_wants_reaper(jail_recorded_def(st));
 }
 
 int jail_reconcile(struct jctx *x, struct brig_err *e)

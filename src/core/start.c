@@ -536,16 +536,22 @@ static enum core_event start_locked(struct jctx *x, int running, struct brig_err
  * like a brig that was killed; a fork here costs a few milliseconds
  * of start on a VM.) After the unlock: if the jail has already ended,
  * its reaper must find the jail free. A restart policy needs one for
- * a persist jail too: its init may be killed (the OOM killer). */
+ * a persist jail too: its init may be killed (the OOM killer); so do
+ * rules of action log, which it watches. */
 static void start_after(struct jctx *x, enum core_event ev, struct brig_err *e)
 {
 	cleanup_free char *line = NULL;
 
-	if (ev == CORE_EV_STARTED && (!x->sp.persist || restart_wanted(x->def))) {
+	if (ev == CORE_EV_STARTED && jail_wants_reaper(x->def)) {
 		struct brig_err re = { 0 };
 		cleanup_free char *run = jail_run_id(&x->st);
+		struct jail_watches w;
+		int rr;
 
-		if (reaper_spawn(x->pidfd, x->name, run, &re) < 0) {
+		jail_limits_watches(x, x->def, &w);
+		rr = reaper_spawn(x->pidfd, x->name, run, w.w, w.n, &re);
+		jail_watches_close(&w);
+		if (rr < 0) {
 			cleanup_free char *msg = xasprintf("%s: start: %s (what the jail leaves when it "
 							   "ends waits for the next brig command)",
 							   x->name, re.msg);

@@ -26,7 +26,7 @@
  * A jail that ends on its own ends with the exit status of the last
  * process init reaped (128+signal if it was killed), for brig ls -a.
  *
- *   brig-reaper PIDFD BRIGFD NAME
+ *   brig-reaper PIDFD BRIGFD NAME [FD:AMOUNT:RULE...]
  *
  * The same program, called by that name, is the jail's reaper on the host
  * (sys/reaper.c starts one per jail once its start has succeeded). It
@@ -35,7 +35,12 @@
  * stop), then executes brig (BRIGFD, an O_PATH descriptor of its binary)
  * as `brig reap NAME PIDFD`, which removes what the jail left on the host
  * unless another brig is already at it, and records how it ended (the
- * init's exit status, read from PIDFD, kept open for it). */
+ * init's exit status, read from PIDFD, kept open for it).
+ * Meanwhile, every second, it reads each FD (a cgroup file holding one
+ * number: the jail's memory or tasks now) and, each time the number goes
+ * above AMOUNT (again after it was back at or below it), runs
+ * `brig _rctl-crossed NAME RULE NUMBER` (the rctl rule of action log:
+ * a line in the jail's log). */
 #include <asm/unistd.h>
 #include <linux/fcntl.h>
 #include <linux/prctl.h>
@@ -232,15 +237,66 @@ static int streq(const char *s, const char *t)
 	return *s == *t;
 }
 
-/* brig-reaper PIDFD BRIGFD NAME: wait for the jail's init, then run
- * `brig reap NAME` with our environment. */
+/* The most watches a reaper takes (sys/reaper.h). */
+#define MAX_WATCH 4
+
+/* A number in a file of one (as the cgroup files keep them): read from
+ * its start; -1 if unreadable. */
+static long long read_count(int fd)
+{
+	char buf[32];
+	long len = sys6(__NR_pread64, fd, (long)buf, sizeof(buf) - 1, 0, 0, 0);
+	long long v = 0;
+
+	if (len <= 0 || buf[0] < '0' || buf[0] > '9')
+		return -1;
+	for (long i = 0; i < len && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (buf[i] - '0');
+	return v;
+}
+
+/* v in decimal, into buf (21 bytes at least). */
+static char *fmt_num(unsigned long long v, char *buf)
+{
+	char *p = buf + 20;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return p;
+}
+
+/* Run `brig _rctl-crossed NAME RULE COUNT` (BRIGFD), not waited for:
+ * the caller's reap collects it. */
+static void run_crossed(long brigfd, char *name, char *rule, long long count, char **envp)
+{
+	char num[24];
+	char *args[] = { "brig", "_rctl-crossed", name, rule, fmt_num((unsigned long long)count, num), 0 };
+
+	if (sys6(__NR_clone, SIGCHLD, 0, 0, 0, 0, 0) == 0) {
+		sys6(__NR_execveat, brigfd, (long)"", (long)args, (long)envp, AT_EMPTY_PATH, 0);
+		die(127);
+	}
+}
+
+/* brig-reaper PIDFD BRIGFD NAME [FD:AMOUNT:RULE...]: wait for the jail's
+ * init, watching its counters, then run `brig reap NAME` with our
+ * environment. */
 static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
 {
 	struct kpollfd p;
 	char *args[] = { "brig", "reap", 0, 0, 0 };
 	unsigned long dfl[4] = { 0 };	/* struct sigaction: SIG_DFL, no flags */
+	struct kts tick;
+	struct {
+		int fd, above;
+		long long amount;
+		char *rule;
+	} w[MAX_WATCH];
+	int nw = 0, st;
 
-	if (argc != 4)
+	if (argc < 4)
 		die(2);
 	sys6(__NR_prctl, PR_SET_NAME, (long)"brig-reaper", 0, 0, 0, 0);
 	/* Signals as new (exec reset the caught ones; what the starting brig
@@ -249,12 +305,45 @@ static __attribute__((noreturn)) void reaper(int argc, char **argv, char **envp)
 	for (long sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sys6(__NR_rt_sigaction, sig, (long)dfl, 0, 8, 0, 0);
+	for (int i = 4; i < argc && nw < MAX_WATCH; i++) {
+		char *s = argv[i];
+
+		w[nw].fd = (int)parse_num(s);
+		while (*s && *s != ':')
+			s++;
+		w[nw].amount = parse_num(*s ? ++s : s);
+		while (*s && *s != ':')
+			s++;
+		if (!*s)
+			continue;
+		w[nw].rule = s + 1;
+		w[nw++].above = 0;
+	}
 	p.fd = (int)parse_num(argv[1]);
 	p.events = POLLIN;
 	args[2] = argv[3];
 	args[3] = argv[1];
-	while (sys6(__NR_ppoll, (long)&p, 1, 0, 0, 8, 0) <= 0)
-		;
+	for (;;) {
+		long r;
+
+		/* ppoll writes back what is left of the timeout. */
+		tick.sec = 1;
+		tick.nsec = 0;
+		r = sys6(__NR_ppoll, (long)&p, 1, nw ? (long)&tick : 0, 0, 8, 0);
+
+		if (r > 0)
+			break;
+		while (sys6(__NR_wait4, -1, (long)&st, WNOHANG | __WALL, 0, 0, 0) > 0)
+			;
+		for (int i = 0; r == 0 && i < nw; i++) {
+			long long v = read_count(w[i].fd);
+
+			if (v > w[i].amount && !w[i].above)
+				run_crossed(parse_num(argv[2]), argv[3], w[i].rule, v, envp);
+			if (v >= 0)
+				w[i].above = v > w[i].amount;
+		}
+	}
 	sys6(__NR_execveat, parse_num(argv[2]), (long)"", (long)args, (long)envp, AT_EMPTY_PATH, 0);
 	die(1);
 }

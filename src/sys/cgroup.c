@@ -378,6 +378,18 @@ long cgroup_pids(const char *dir, pid_t **out)
 	return (long)n;
 }
 
+int cgroup_open_file(char *const *dirs, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dirs[i], name);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0)
+			return fd;
+	}
+	return -1;
+}
+
 bool cgroup_has(char *const *dirs, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -71,6 +71,9 @@ void cgroup_join_close(struct cgroup_join *j);
 int cgroup_join_self(const struct cgroup_join *j, bool in_v2);
 /* Whether one of the groups dirs has file name (its controller is there). */
 bool cgroup_has(char *const *dirs, size_t n, const char *name);
+/* File name of the first of the groups dirs that has it, opened read-only
+ * (O_CLOEXEC); -1 if none has it. */
+int cgroup_open_file(char *const *dirs, size_t n, const char *name);
 /* The processes dir holds (its cgroup.procs): their number and *out
  * (caller frees); -1 if unreadable. */
 long cgroup_pids(const char *dir, pid_t **out);
