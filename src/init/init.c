@@ -238,7 +238,7 @@ static int streq(const char *s, const char *t)
 }
 
 /* The most watches a reaper takes (sys/reaper.h). */
-#define MAX_WATCH 4
+#define MAX_WATCH 6
 
 /* A number in a file of one (as the cgroup files keep them): read from
  * its start; -1 if unreadable. */

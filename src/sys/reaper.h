@@ -25,8 +25,10 @@ struct reaper_watch {
 	unsigned long long amount;	/* a line each time it goes above */
 	const char *rule;	/* the rctl rule, as `brig _rctl-crossed` logs it */
 };
-/* The most watches one reaper takes (init.c's MAX_WATCH). */
-#define REAPER_MAX_WATCH 4
+/* The most watches one reaper takes (init.c's MAX_WATCH): a jail's model
+ * keeps one rule per resource and action, so six (memoryuse, maxproc and
+ * nthr, each with log and devctl). */
+#define REAPER_MAX_WATCH 6
 int reaper_spawn(int pidfd, const char *name, const char *run, const struct reaper_watch *w,
 		 size_t nw, struct brig_err *e);
 /* Stop (SIGKILL, waited for up to 1 s) the reapers of the jail whose init

@@ -42,7 +42,7 @@ enum spawn_step {
 /* A descriptor of the child's 0..nfds-1 (spawn_opts.fds). */
 #define SPAWN_FD_KEEP (-1)	/* the parent's own, as inherited */
 #define SPAWN_FD_NULL (-2)	/* /dev/null, opened read-write */
-#define SPAWN_MAXFD 10
+#define SPAWN_MAXFD 12
 
 /* What .setup may change before the exec (it starts as .argv, .envp). */
 struct spawn_exec {
