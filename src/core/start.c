@@ -112,15 +112,15 @@ static int step_sockaddr(struct jctx *x, struct brig_err *e)
 }
 
 /* A shared-IP jail's addresses, as aliases on their interfaces (jail(8)'s
- * IP__IP4_IFADDR, IP__IP6_IFADDR); each recorded first, removed at the
- * end of its stop. */
+ * IP__IP4_IFADDR, IP__IP6_IFADDR), and its rdr rules; each recorded
+ * first, removed at the end of its stop. */
 static int step_ifaddr(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
 
 	if (!x->sp.shared)
 		return 0;
-	return net_shared_up(x->def, &rec, e) < 0 ? brig_err_wrap(e, "ifaddr") : 0;
+	return net_shared_up(x->net, x->def, &rec, e) < 0 ? brig_err_wrap(e, "ifaddr") : 0;
 }
 
 /* A thin jail's root is on the host, at its path: the store mounts it if

@@ -98,8 +98,11 @@ int net_jail_return(pid_t init_pid, const char *id, struct brig_err *e);
  * address and its interface (`interface` or IFACE|) parse. */
 int net_shared_parse(const struct jail_def *d, struct brig_err *e);
 /* Add its addresses as aliases on their interfaces, each recorded first
- * (JOBJ_ALIAS); an address the host already has is used and stays. */
-int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_err *e);
+ * (JOBJ_ALIAS); an address the host already has is used and stays. Then
+ * its rdr rules (tag jail:NAME, recorded first, as a vnet jail's),
+ * forwarding host ports to its first address of each family. */
+int net_shared_up(struct net_plan *p, const struct jail_def *d, const struct rec *rec,
+		  struct brig_err *e);
 /* Remove a recorded alias ("IFACE|ADDR/LEN"); gone counts as removed. */
 int net_alias_remove(const char *id, struct brig_err *e);
 

@@ -31,6 +31,18 @@ static const char *alias_parse(const struct jail_def *d, const struct jaddr *j, 
 	return NULL;
 }
 
+bool net_shared_first(const struct jail_def *d, int family, struct net_ip *ip)
+{
+	const struct jaddr *j = family == AF_INET ? d->ip4 : d->ip6;
+	char ifname[IFNAMSIZ];
+
+	memset(ip, 0, sizeof(*ip));
+	if (!(family == AF_INET ? d->nip4 : d->nip6) || alias_parse(d, j, family, ifname, &ip->a))
+		return false;
+	ip->text = j->text;
+	return true;
+}
+
 /* Each address of a family: f(its parameter, the split entry, ...). */
 static int each_addr(const struct jail_def *d,
 		     int (*f)(enum jparam id, const struct jaddr *j, int family, void *data),
@@ -99,9 +111,11 @@ static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
 	return nl_addr_add(&c->nl, link.index, &a, c->e);
 }
 
-int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_err *e)
+int net_shared_up(struct net_plan *p, const struct jail_def *d, const struct rec *rec,
+		  struct brig_err *e)
 {
 	struct shared_ctx c = { .d = d, .e = e, .rec = rec };
+	const struct net_jail *m;
 	int r;
 
 	if (!d->nip4 && !d->nip6)
@@ -111,7 +125,12 @@ int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_e
 	r = nl_addr_list(&c.nl, 0, &c.host, NULL, &c.nhost, e) < 0 ? -1 : each_addr(d, up_one, &c);
 	free(c.host);
 	nl_close(&c.nl);
-	return r;
+	if (r < 0)
+		return -1;
+	/* Its rdr, as a vnet jail's: the same tagged rules, to its alias. */
+	if (!(m = net_plan_jail(p, d, e)))
+		return -1;
+	return net_jail_rules(m, rec, e);
 }
 
 int net_alias_remove(const char *id, struct brig_err *e)
