@@ -64,6 +64,7 @@ struct shared_ctx {
 	struct nl_addr *host;	/* the host's addresses before the jail */
 	size_t nhost;
 	const struct rec *rec;
+	struct net_networks *nw;	/* the plan's networks.conf */
 };
 
 static int check_one(enum jparam id, const struct jaddr *j, int family, void *data)
@@ -85,6 +86,26 @@ int net_shared_parse(const struct jail_def *d, struct brig_err *e)
 	return each_addr(d, check_one, &c);
 }
 
+/* The interface of an alias: 1 with link filled, 0 if there is none. A
+ * bridge networks.conf declares is made (or brought in line) as for a
+ * vnet jail, with its addresses and rules: its NAT applies to the jail's
+ * addresses in its subnets as to a vnet jail's. */
+static int interface(struct shared_ctx *c, const char *ifname, struct nl_link *link)
+{
+	const struct net_bridge *b = NULL;
+	int r = nl_link_get(&c->nl, ifname, link, c->e), index, mtu;
+
+	if (r < 0 || (r > 0 && strcmp(link->kind, "bridge") != 0))
+		return r;
+	if (r == 0 && net_networks_lookup(c->nw, ifname, &b, c->e) < 0)
+		return -1;
+	if (r == 0 && !b)
+		return 0;
+	if (net_bridge_ensure(&c->nl, ifname, c->nw, &index, &mtu, c->e) < 0)
+		return -1;
+	return nl_link_get(&c->nl, ifname, link, c->e);
+}
+
 /* Add one alias unless the host has the address already (it is used then,
  * and stays). Recorded before it is made. */
 static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
@@ -102,7 +123,7 @@ static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
 	for (size_t i = 0; i < c->nhost; i++)
 		if (net_addr_same(&c->host[i], &a))
 			return 0;
-	if ((r = nl_link_get(&c->nl, ifname, &link, c->e)) <= 0)
+	if ((r = interface(c, ifname, &link)) <= 0)
 		return r < 0 ? -1 : brig_err_set(c->e, ENODEV, "interface %s (for %s)", ifname, j->text);
 	net_addr_fmt(&a, true, false, text, sizeof(text));
 	rid = xasprintf("%s|%s", ifname, text);
@@ -114,7 +135,7 @@ static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
 int net_shared_up(struct net_plan *p, const struct jail_def *d, const struct rec *rec,
 		  struct brig_err *e)
 {
-	struct shared_ctx c = { .d = d, .e = e, .rec = rec };
+	struct shared_ctx c = { .d = d, .e = e, .rec = rec, .nw = &p->nw };
 	const struct net_jail *m;
 	int r;
 
