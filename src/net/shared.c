@@ -154,6 +154,49 @@ int net_shared_up(struct net_plan *p, const struct jail_def *d, const struct rec
 	return net_jail_rules(m, rec, e);
 }
 
+int net_shared_subnets(const struct jail_def *d, int family, uint8_t *plen, size_t n,
+		       struct brig_err *e)
+{
+	const struct jaddr *v = family == AF_INET ? d->ip4 : d->ip6;
+	size_t nv = family == AF_INET ? d->nip4 : d->nip6;
+	int full = family == AF_INET ? 32 : 128;
+	cleanup_free struct nl_addr *host = NULL;
+	size_t nhost = 0;
+	bool listed = false;
+
+	for (size_t i = 0; i < n && i < nv; i++) {
+		char ifname[IFNAMSIZ];
+		struct nl_addr a;
+
+		plen[i] = 0;
+		if (alias_parse(d, &v[i], family, ifname, &a))
+			continue;
+		if (a.plen < full) {
+			plen[i] = (uint8_t)a.plen;
+			continue;
+		}
+		if (!listed) {
+			struct nl nl;
+			int r;
+
+			if (nl_open(&nl, e) < 0)
+				return -1;
+			r = nl_addr_list(&nl, 0, &host, NULL, &nhost, e);
+			nl_close(&nl);
+			if (r < 0)
+				return -1;
+			listed = true;
+		}
+		/* The host's narrowest subnet that holds it (an alias /32 on
+		 * lan0 192.0.2.1/24: 192.0.2.0/24). */
+		for (size_t k = 0; k < nhost; k++)
+			if (host[k].family == family && host[k].plen < full && host[k].plen > plen[i] &&
+			    net_addr_in(&host[k], &a))
+				plen[i] = (uint8_t)host[k].plen;
+	}
+	return 0;
+}
+
 int net_alias_remove(const char *id, struct brig_err *e)
 {
 	const char *bar = strchr(id, '|');

@@ -1,0 +1,100 @@
+# ip4.saddrsel / ip6.saddrsel (issue 20) for a shared-IP jail with an
+# address on each of two LANs: with saddrsel (FreeBSD's default) what it
+# sends to a host of the second LAN leaves from its address there; with
+# saddrsel = 0, from its first address, as FreeBSD's prison_saddrsel_ip4/6
+# have it. TCP (the connect program) and UDP without connect (sendmsg),
+# IPv4 and IPv6; the subnet is the host's (lan0 192.0.2.1/24 for an alias
+# written 192.0.2.11) or the one written (ADDR/LEN).
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+[ "${BRIG_TEST_USERNS:-}" != 1 ] || skip "a shared-IP jail has no network of its own for a user namespace"
+command -v python3 >/dev/null || skip "python3 missing"
+command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
+cc -static -O1 -o "$ROOT/bin/probe" tests/integration/lib/probe.c || fail "the probe does not build"
+
+unshare --net sleep 600 &
+peerns=$!
+n=0
+while [ "$(readlink /proc/$peerns/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "the peer's namespace was not made"
+	sleep 0.1
+done
+peer() { nsenter -t "$peerns" -n "$@"; }
+cleanup_peer() {
+	kill "$peerns" 2>/dev/null
+	[ -z "${logger:-}" ] || kill "$logger" 2>/dev/null
+	jail_safety_net
+}
+trap cleanup_peer EXIT
+# One peer on two LANs: lan0/lan1 (192.0.2.0/24, 2001:db8::/64) and
+# lan2/lan3 (198.51.100.0/24, 2001:db8:1::/64).
+ip link set lo up
+peer ip link set lo up
+ip link add lan0 type veth peer name lan1 netns "$peerns"
+ip link add lan2 type veth peer name lan3 netns "$peerns"
+ip addr add 192.0.2.1/24 dev lan0
+ip addr add 2001:db8::1/64 dev lan0 nodad
+ip addr add 198.51.100.1/24 dev lan2
+ip link set lan0 up
+ip link set lan2 up
+peer ip addr add 192.0.2.2/24 dev lan1
+peer ip addr add 2001:db8::2/64 dev lan1 nodad
+peer ip addr add 198.51.100.2/24 dev lan3
+peer ip addr add 2001:db8:1::2/64 dev lan3 nodad
+peer ip link set lan1 up
+peer ip link set lan3 up
+: >"$T/peer.log"
+peer python3 tests/integration/lib/peerlog.py "$T/peer.log" &
+logger=$!
+n=0
+while [ ! -e "$T/peer.log.ready" ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "the peer's logger did not start"
+	sleep 0.1
+done
+
+# send JAIL: TCP and UDP to the peer's second-LAN addresses; then the
+# sources the peer saw, sorted, one line.
+send() {
+	: >"$T/peer.log"
+	for c in "tcp - 198.51.100.2 5001" "udp - 198.51.100.2 5000" "tcp - 2001:db8:1::2 5001" \
+		"udp - 2001:db8:1::2 5000"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$BRIG" exec "$1" probe $c >"$T/out" 2>&1 || fail "$1: probe $c: $(cat "$T/out")"
+	done
+	n=0
+	while [ "$(wc -l <"$T/peer.log")" -lt 4 ]; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || fail "$1: the peer saw $(cat "$T/peer.log")"
+		sleep 0.1
+	done
+	sort "$T/peer.log" | tr '\n' ' '
+}
+
+# The second addresses: IPv4 on the host's subnet of lan2 (an alias /32),
+# IPv6 with its subnet written.
+jail() {
+	printf '%s { path = "%s"; persist; %s
+		ip4.addr = "lan0|192.0.2.11", "lan2|198.51.100.11";
+		ip6.addr = "lan0|2001:db8::11", "lan2|2001:db8:1::11/64"; }\n' "$1" "$ROOT" "${2:-}"
+}
+conf "$(jail sel; jail first 'ip4.saddrsel = 0; ip6.saddrsel = 0;')"
+expect_rc 0 "$BRIG" start sel first
+remember_cgroups sel
+remember_cgroups first
+expect_eq "sources of sel (saddrsel)" \
+	"tcp 198.51.100.11 tcp 2001:db8:1::11 udp 198.51.100.11 udp 2001:db8:1::11 " "$(send sel)"
+expect_eq "sources of first (saddrsel = 0)" \
+	"tcp 192.0.2.11 tcp 2001:db8::11 udp 192.0.2.11 udp 2001:db8::11 " "$(send first)"
+# To the first LAN, both leave from their first address.
+: >"$T/peer.log"
+expect_rc 0 timeout 10 "$BRIG" exec sel probe tcp - 192.0.2.2 5001
+n=0
+until grep -qx "tcp 192.0.2.11" "$T/peer.log"; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "sel -> 192.0.2.2: the peer saw $(cat "$T/peer.log")"
+	sleep 0.1
+done
+expect_rc 0 "$BRIG" stop sel first
+assert_clean
