@@ -15,30 +15,8 @@
 command -v nft >/dev/null || skip "nft missing (to read the rules)"
 command -v wget >/dev/null || skip "wget missing"
 
-unshare --net sleep 600 &
-peerns=$!
-n=0
-while [ "$(readlink /proc/$peerns/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's namespace was not made"
-	sleep 0.1
-done
-peer() { nsenter -t "$peerns" -n "$@"; }
-cleanup_peer() {
-	kill "$peerns" 2>/dev/null
-	[ -z "${peerweb:-}" ] || kill "$peerweb" 2>/dev/null
-	jail_safety_net
-}
-trap cleanup_peer EXIT
-ip link set lo up
-ip link add lan0 type veth peer name lan1 netns "$peerns"
-ip addr add 192.0.2.1/24 dev lan0
-ip addr add 2001:db8::1/64 dev lan0 nodad
-ip link set lan0 up
-peer ip link set lo up
-peer ip addr add 192.0.2.2/24 dev lan1
-peer ip addr add 2001:db8::2/64 dev lan1 nodad
-peer ip link set lan1 up
+. tests/integration/lib/peer.sh
+peer_lan lan0 lan1 "192.0.2.1/24 2001:db8::1/64" "192.0.2.2/24 2001:db8::2/64"
 
 mkdir -p "$ROOT/www"
 echo "jail s" >"$ROOT/www/index.html"
@@ -88,7 +66,7 @@ NW
 mkdir -p "$T/peerwww"
 echo peer >"$T/peerwww/index.html"
 peer busybox httpd -f -p 192.0.2.2:80 -h "$T/peerwww" &
-peerweb=$!
+peer_pids="$peer_pids $!"
 n=0
 until [ "$(timeout 5 wget -q -O- -T 2 -t 1 http://192.0.2.2/ 2>/dev/null)" = peer ]; do
 	n=$((n + 1))

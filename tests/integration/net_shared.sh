@@ -16,44 +16,20 @@ command -v python3 >/dev/null || skip "python3 missing"
 command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
 cc -static -O1 -o "$ROOT/bin/probe" tests/integration/lib/probe.c || fail "the probe does not build"
 
-unshare --net sleep 600 &
-peerns=$!
-n=0
-while [ "$(readlink /proc/$peerns/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's namespace was not made"
-	sleep 0.1
-done
-peer() { nsenter -t "$peerns" -n "$@"; }
-cleanup_peer() {
-	kill "$peerns" 2>/dev/null
-	[ -z "${logger:-}" ] || kill "$logger" 2>/dev/null
-	[ -z "${hostweb:-}" ] || kill "$hostweb" 2>/dev/null
-	[ -z "${secret:-}" ] || kill "$secret" 2>/dev/null
-	jail_safety_net
-}
-trap cleanup_peer EXIT
-ip link set lo up
-ip link add lan0 type veth peer name lan1 netns "$peerns"
-ip addr add 192.0.2.1/24 dev lan0
-ip addr add 2001:db8::1/64 dev lan0 nodad
-ip link set lan0 up
-peer ip link set lo up
-peer ip addr add 192.0.2.2/24 dev lan1
-peer ip addr add 2001:db8::2/64 dev lan1 nodad
-peer ip link set lan1 up
+. tests/integration/lib/peer.sh
+peer_lan lan0 lan1 "192.0.2.1/24 2001:db8::1/64" "192.0.2.2/24 2001:db8::2/64"
 
 # The peer logs the source of every datagram and connection.
 : >"$T/peer.log"
 peer python3 tests/integration/lib/peerlog.py "$T/peer.log" &
-logger=$!
+peer_pids="$peer_pids $!"
 # The host's own service on its LAN address, and a secret on loopback.
 mkdir -p "$T/www" "$ROOT/www/a" "$ROOT/www/b"
 echo host >"$T/www/index.html"
 echo jail-a >"$ROOT/www/a/index.html"
 echo jail-b >"$ROOT/www/b/index.html"
 busybox httpd -f -p 192.0.2.1:80 -h "$T/www" &
-hostweb=$!
+peer_pids="$peer_pids $!"
 python3 -c '
 import select, socket
 ls = []
@@ -69,13 +45,8 @@ while True:
         c.sendall(b"loopback-secret\n")
         c.close()
 ' &
-secret=$!
-n=0
-while [ ! -e "$T/peer.log.ready" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's logger did not start"
-	sleep 0.1
-done
+peer_pids="$peer_pids $!"
+peer_log_ready "$T/peer.log"
 
 # a: IPv4 only, the interface in the address; its wildcard bind lands on
 # 192.0.2.11. b: `interface`, IPv4 and IPv6; its wildcard lands on its

@@ -12,47 +12,15 @@ command -v python3 >/dev/null || skip "python3 missing"
 command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
 cc -static -O1 -o "$ROOT/bin/probe" tests/integration/lib/probe.c || fail "the probe does not build"
 
-unshare --net sleep 600 &
-peerns=$!
-n=0
-while [ "$(readlink /proc/$peerns/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's namespace was not made"
-	sleep 0.1
-done
-peer() { nsenter -t "$peerns" -n "$@"; }
-cleanup_peer() {
-	kill "$peerns" 2>/dev/null
-	[ -z "${logger:-}" ] || kill "$logger" 2>/dev/null
-	jail_safety_net
-}
-trap cleanup_peer EXIT
+. tests/integration/lib/peer.sh
 # One peer on two LANs: lan0/lan1 (192.0.2.0/24, 2001:db8::/64) and
 # lan2/lan3 (198.51.100.0/24, 2001:db8:1::/64).
-ip link set lo up
-peer ip link set lo up
-ip link add lan0 type veth peer name lan1 netns "$peerns"
-ip link add lan2 type veth peer name lan3 netns "$peerns"
-ip addr add 192.0.2.1/24 dev lan0
-ip addr add 2001:db8::1/64 dev lan0 nodad
-ip addr add 198.51.100.1/24 dev lan2
-ip link set lan0 up
-ip link set lan2 up
-peer ip addr add 192.0.2.2/24 dev lan1
-peer ip addr add 2001:db8::2/64 dev lan1 nodad
-peer ip addr add 198.51.100.2/24 dev lan3
-peer ip addr add 2001:db8:1::2/64 dev lan3 nodad
-peer ip link set lan1 up
-peer ip link set lan3 up
+peer_lan lan0 lan1 "192.0.2.1/24 2001:db8::1/64" "192.0.2.2/24 2001:db8::2/64"
+peer_lan lan2 lan3 "198.51.100.1/24" "198.51.100.2/24 2001:db8:1::2/64"
 : >"$T/peer.log"
 peer python3 tests/integration/lib/peerlog.py "$T/peer.log" &
-logger=$!
-n=0
-while [ ! -e "$T/peer.log.ready" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's logger did not start"
-	sleep 0.1
-done
+peer_pids="$peer_pids $!"
+peer_log_ready "$T/peer.log"
 
 # send JAIL: TCP and UDP to the peer's second-LAN addresses; then the
 # sources the peer saw, sorted, one line.
