@@ -35,6 +35,10 @@ expect_eq "peer -> [2001:db8::1]:8080" "jail s" \
 	"$(peer timeout 10 wget -q -O- -T 5 -t 1 'http://[2001:db8::1]:8080/' 2>/dev/null || true)"
 expect_eq "host -> 127.0.0.1:8080" "jail s" "$(get http://127.0.0.1:8080/)"
 expect_eq "host -> 192.0.2.1:8080" "jail s" "$(get http://192.0.2.1:8080/)"
+# brig doctor finds the rdr and its listener, and probes it.
+expect_rc 0 "$BRIG" doctor --rdr=8080 s
+expect_grep "OK   service  rdr \"tcp 8080 80\" (IPv4)" "$OUT"
+expect_grep "OK   rdr      rdr \"tcp 8080 80\" (IPv4): from the host, through its port" "$OUT"
 
 expect_rc 0 "$BRIG" stop s
 assert_clean

@@ -23,10 +23,15 @@ trap peer_cleanup EXIT
 ip link set lo up
 peer ip link set lo up
 
+# "nodad" for an IPv6 address (ip warns of it for IPv4).
+peer_nodad() {
+	case $1 in *:*) echo nodad ;; esac
+}
+
 peer_lan() {
 	ip link add "$1" type veth peer name "$2" netns "$peerns"
-	for a in $3; do ip addr add "$a" dev "$1" nodad; done
-	for a in $4; do peer ip addr add "$a" dev "$2" nodad; done
+	for a in $3; do ip addr add "$a" dev "$1" $(peer_nodad "$a"); done
+	for a in $4; do peer ip addr add "$a" dev "$2" $(peer_nodad "$a"); done
 	ip link set "$1" up
 	peer ip link set "$2" up
 }
