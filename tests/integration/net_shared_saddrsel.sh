@@ -66,3 +66,24 @@ until grep -qx "tcp 192.0.2.11" "$T/peer.log"; do
 done
 expect_rc 0 "$BRIG" stop sel first
 assert_clean
+
+# The largest policy loads (16 addresses of each family, each with a
+# subnet: the longest programs), and still picks by subnet.
+a4=$(seq 20 34 | sed 's/.*/"lan2|198.51.100.&\/24"/' | paste -sd, -)
+a6=$(seq 20 34 | sed 's/.*/"lan0|2001:db8::&\/64"/' | paste -sd, -)
+conf "big { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.19\", $a4;
+	ip6.addr = \"lan2|2001:db8:1::19/64\", $a6; }"
+expect_rc 0 "$BRIG" start big
+remember_cgroups big
+: >"$T/peer.log"
+expect_rc 0 timeout 10 "$BRIG" exec big probe udp - 198.51.100.2 5000
+expect_rc 0 timeout 10 "$BRIG" exec big probe tcp - 2001:db8::2 5001
+n=0
+while [ "$(wc -l <"$T/peer.log")" -lt 2 ]; do
+	n=$((n + 1))
+	[ $n -lt 100 ] || fail "big: the peer saw $(cat "$T/peer.log")"
+	sleep 0.1
+done
+expect_eq "sources of big" "tcp 2001:db8::20 udp 198.51.100.20 " "$(sort "$T/peer.log" | tr '\n' ' ')"
+expect_rc 0 "$BRIG" stop big
+assert_clean
