@@ -22,6 +22,18 @@ peer python3 tests/integration/lib/peerlog.py "$T/peer.log" &
 peer_pids="$peer_pids $!"
 peer_log_ready "$T/peer.log"
 
+# logged N JAIL: once the peer has logged N sources, them, sorted, on
+# one line.
+logged() {
+	n=0
+	while [ "$(wc -l <"$T/peer.log")" -lt "$1" ]; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || fail "$2: the peer saw $(cat "$T/peer.log")"
+		sleep 0.1
+	done
+	sort "$T/peer.log" | tr '\n' ' '
+}
+
 # send JAIL: TCP and UDP to the peer's second-LAN addresses; then the
 # sources the peer saw, sorted, one line.
 send() {
@@ -31,13 +43,7 @@ send() {
 		# shellcheck disable=SC2086
 		timeout 10 "$BRIG" exec "$1" probe $c >"$T/out" 2>&1 || fail "$1: probe $c: $(cat "$T/out")"
 	done
-	n=0
-	while [ "$(wc -l <"$T/peer.log")" -lt 4 ]; do
-		n=$((n + 1))
-		[ $n -lt 100 ] || fail "$1: the peer saw $(cat "$T/peer.log")"
-		sleep 0.1
-	done
-	sort "$T/peer.log" | tr '\n' ' '
+	logged 4 "$1"
 }
 
 # The second addresses: IPv4 on the host's subnet of lan2 (an alias /32),
@@ -78,12 +84,6 @@ remember_cgroups big
 : >"$T/peer.log"
 expect_rc 0 timeout 10 "$BRIG" exec big probe udp - 198.51.100.2 5000
 expect_rc 0 timeout 10 "$BRIG" exec big probe tcp - 2001:db8::2 5001
-n=0
-while [ "$(wc -l <"$T/peer.log")" -lt 2 ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "big: the peer saw $(cat "$T/peer.log")"
-	sleep 0.1
-done
-expect_eq "sources of big" "tcp 2001:db8::20 udp 198.51.100.20 " "$(sort "$T/peer.log" | tr '\n' ' ')"
+expect_eq "sources of big" "tcp 2001:db8::20 udp 198.51.100.20 " "$(logged 2 big)"
 expect_rc 0 "$BRIG" stop big
 assert_clean
