@@ -8,7 +8,9 @@
 #   - without addresses (its own empty network namespace: the default);
 #   - with ip4 = inherit, ip6 = inherit (the host's stack, no program, no
 #     alias: what the two steps cost on their own);
-# ratio and difference. Everything happens inside throwaway namespaces (it
+# ratio and difference; and one with an IPv4 address and an rdr (rdr4:
+# its rules, one nftables transaction at start and one at stop) against
+# shared4. Everything happens inside throwaway namespaces (it
 # re-runs itself under unshare), in a private tmpfs.
 # Target: a few hundred microseconds added to a start.
 #
@@ -37,6 +39,7 @@ plain { path = "$T/root"; persist; }
 inherit { path = "$T/root"; persist; ip4 = inherit; ip6 = inherit; }
 shared { path = "$T/root"; persist; interface = lan0; ip4.addr = 192.0.2.11; ip6.addr = 2001:db8::11; }
 shared4 { path = "$T/root"; persist; ip4.addr = "lan0|192.0.2.12"; }
+rdr4 { path = "$T/root"; persist; ip4.addr = "lan0|192.0.2.13"; rdr = "tcp 8080 80"; }
 EOF2
 
 # Interleaved rounds (plain, inherit, shared, one after the other, RUNS
@@ -47,7 +50,7 @@ EOF2
 python3 - "$BRIG" "$RUNS" <<'PY'
 import resource, statistics, subprocess, sys, time
 brig, runs = sys.argv[1], int(sys.argv[2])
-jails = ("plain", "inherit", "shared", "shared4")
+jails = ("plain", "inherit", "shared", "shared4", "rdr4")
 wall = {(j, v): [] for j in jails for v in ("start", "stop")}
 cpu = {k: [] for k in wall}
 def run(j, v):
@@ -71,8 +74,9 @@ print("== shared-IP start/stop (median of %d interleaved rounds; wall ms / CPU m
 for v in ("start", "stop"):
     for j in jails:
         print("%-5s %-8s %7.3f / %6.3f" % (v, j, med(wall, j, v), med(cpu, j, v)))
-    for j in ("shared", "shared4"):
-        for base in ("plain", "inherit"):
+    for j, bases in (("shared", ("plain", "inherit")), ("shared4", ("plain", "inherit")),
+                     ("rdr4", ("shared4",))):
+        for base in bases:
             a, b = med(wall, base, v), med(wall, j, v)
             ca, cb = med(cpu, base, v), med(cpu, j, v)
             print("%-5s %-7s against %-7s: %.2fx, %+.0f us wall; %.2fx, %+.0f us CPU"

@@ -364,6 +364,15 @@ static void probe_hops(const struct jail_set *s, const struct jail_def *d,
 	other_jail_hop(s, d, p, r);
 }
 
+/* A vnet jail, or a shared-IP one with rdr (to its alias). */
+static bool has_rdr(const struct jail_def *d)
+{
+	size_t n;
+
+	jd_list(d, JP_RDR, &n);
+	return jd_on(d, JP_VNET) || n;
+}
+
 int doctor_services(const struct jail_set *s, const struct jail_def *d, const struct dr_opts *o,
 		    struct dr_report *r, struct brig_err *e)
 {
@@ -376,9 +385,9 @@ int doctor_services(const struct jail_set *s, const struct jail_def *d, const st
 	(void)e;
 	pidfd = running_hop(d, &run, r);
 	/* The rdr in place: the running jail's as it started. */
-	if (run && jd_on(run, JP_VNET))
+	if (run && has_rdr(run))
 		rc = net_jail_rdrs(run, &v, &n, &pe);
-	else if (!run && jd_on(d, JP_VNET))
+	else if (!run && has_rdr(d))
 		rc = net_jail_rdrs(d, &v, &n, &pe);
 	if (rc < 0) {
 		cleanup_free char *at = where(d, JP_RDR);

@@ -1,9 +1,12 @@
 /* jail -m: what Linux can change in a running jail, changed live, in the
  * frame of every jail operation (its lock held, its state reconciled),
  * and recorded in its state: host.hostname, rctl (its limits, all
- * written again); and the parameters without effect on Linux, recorded
- * alone, as jail(8) changes them. Everything else is fixed when the jail
- * starts: its namespaces, root, mounts, network. */
+ * written again); and the parameters without effect on Linux, or whose
+ * value changes nothing on Linux (allow.mount*, allow.set_hostname),
+ * recorded alone, as jail(8) changes them. Everything else is fixed when
+ * the jail starts: its namespaces, root, mounts, network, and the
+ * capabilities and seccomp filter of its processes (allow.*: refused,
+ * naming which). */
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -36,7 +39,49 @@ const char *core_fixed(enum jparam id)
 	switch (id) {
 	case JP_HOST_HOSTNAME:
 	case JP_RCTL:
+	/* The same whatever their value on Linux (a userns jail may, in
+	 * its own namespaces; another never: CAP_SYS_ADMIN would reach the
+	 * host): recorded alone, as the ignored ones. */
+	case JP_ALLOW_MOUNT:
+	case JP_ALLOW_MOUNT_NULLFS:
+	case JP_ALLOW_MOUNT_PROCFS:
+	case JP_ALLOW_MOUNT_TMPFS:
+	case JP_ALLOW_SET_HOSTNAME:
 		return NULL;
+	/* Capabilities and the seccomp filter of the jail's processes are
+	 * given to each when it starts; Linux cannot change another
+	 * process's, nor loosen a filter. */
+	case JP_ALLOW_ADJTIME:
+	case JP_ALLOW_SETTIME:
+		return "CAP_SYS_TIME and the clock calls of the seccomp filter, held by the jail's "
+		       "processes since they started: Linux cannot change a running process's "
+		       "capabilities or loosen its filter (jail -rc restarts it with the new value)";
+	case JP_ALLOW_CHFLAGS:
+		return "CAP_LINUX_IMMUTABLE, held by the jail's processes since they started: Linux "
+		       "cannot change a running process's capabilities (jail -rc restarts it with the "
+		       "new value)";
+	case JP_ALLOW_MLOCK:
+		return "CAP_IPC_LOCK, held by the jail's processes since they started: Linux cannot "
+		       "change a running process's capabilities (jail -rc restarts it with the new value)";
+	case JP_ALLOW_RAW_SOCKETS:
+		return "CAP_NET_RAW, held by the jail's processes since they started: Linux cannot "
+		       "change a running process's capabilities (jail -rc restarts it with the new value)";
+	case JP_ALLOW_RESERVED_PORTS:
+		return "CAP_NET_BIND_SERVICE, held by the jail's processes since they started: Linux "
+		       "cannot change a running process's capabilities (jail -rc restarts it with the "
+		       "new value)";
+	case JP_ALLOW_SUSER:
+		return "the capabilities of root in the jail, held by its processes since they "
+		       "started: Linux cannot change a running process's capabilities (jail -rc "
+		       "restarts it with the new value)";
+	case JP_ALLOW_SOCKET_AF:
+		return "the socket families of the jail's seccomp filter, set when its processes "
+		       "started: Linux cannot loosen or replace a running process's filter (jail -rc "
+		       "restarts it with the new value)";
+	case JP_ALLOW_SYSVIPC:
+		return "the host's System V IPC or a namespace of the jail's own, chosen when it was "
+		       "created: Linux moves no running process to another IPC namespace (jail -rc "
+		       "restarts it with the new value)";
 	case JP_NAME:
 	case JP_JID:
 		return "it names the jail";

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "conf/model.h"
@@ -105,6 +106,14 @@ static int step_sockaddr(struct jctx *x, struct brig_err *e)
 
 	if (!x->sp.shared)
 		return 0;
+	/* saddrsel: the subnet of each address, for the source of a
+	 * connection (sys/sockaddr.h); without it, always the first. */
+	if (x->sp.sock.v4.n > 1 && jd_on(x->def, JP_IP4_SADDRSEL) &&
+	    net_shared_subnets(x->def, AF_INET, x->sp.sock.v4.plen, x->sp.sock.v4.n, e) < 0)
+		return -1;
+	if (x->sp.sock.v6.n > 1 && jd_on(x->def, JP_IP6_SADDRSEL) &&
+	    net_shared_subnets(x->def, AF_INET6, x->sp.sock.v6.plen, x->sp.sock.v6.n, e) < 0)
+		return -1;
 	dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &n);
 	r = sockaddr_limit(dirs, n, &x->sp.sock, e);
 	free(dirs);
@@ -112,15 +121,15 @@ static int step_sockaddr(struct jctx *x, struct brig_err *e)
 }
 
 /* A shared-IP jail's addresses, as aliases on their interfaces (jail(8)'s
- * IP__IP4_IFADDR, IP__IP6_IFADDR); each recorded first, removed at the
- * end of its stop. */
+ * IP__IP4_IFADDR, IP__IP6_IFADDR), and its rdr rules; each recorded
+ * first, removed at the end of its stop. */
 static int step_ifaddr(struct jctx *x, struct brig_err *e)
 {
 	struct rec rec = jail_rec(x);
 
 	if (!x->sp.shared)
 		return 0;
-	return net_shared_up(x->def, &rec, e) < 0 ? brig_err_wrap(e, "ifaddr") : 0;
+	return net_shared_up(x->net, x->def, &rec, e) < 0 ? brig_err_wrap(e, "ifaddr") : 0;
 }
 
 /* A thin jail's root is on the host, at its path: the store mounts it if
@@ -381,8 +390,10 @@ static const struct step {
 	{ "state", step_state, NULL, 0, false },
 	{ "cgroup", step_cgroup, NULL, 0, false },
 	{ "devices", step_devices, NULL, 0, false },
-	{ "sockaddr", step_sockaddr, NULL, 0, false },
 	{ "ifaddr", step_ifaddr, NULL, 0, false },
+	/* After ifaddr: saddrsel reads the subnets of the host's
+	 * addresses, a bridge's that ifaddr may have made. */
+	{ "sockaddr", step_sockaddr, NULL, 0, false },
 	{ "prepare", step_prepare, NULL, 0, false },
 	/* exec.prestart before the root is taken (FreeBSD runs it after
 	 * the jail's mounts, which here live in the jail's own namespace,

@@ -133,7 +133,7 @@ static int check(struct net_plan *p, const struct jail_def *d, struct diag *dg,
 
 	if (!m)
 		return -1;
-	if (!m->vnet)
+	if (!m->vnet && !m->nrdrs)
 		return 0;
 	if (net_check_others(p, d, m, e) < 0)
 		return -1;
@@ -164,5 +164,5 @@ int net_jail_clash(struct net_plan *p, const struct jail_def *d, struct brig_err
 	 * nothing to compare; brig start says what is missing. */
 	if (!m)
 		return 0;
-	return m->vnet ? net_check_others(p, d, m, e) : 0;
+	return m->vnet || m->nrdrs ? net_check_others(p, d, m, e) : 0;
 }

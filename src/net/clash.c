@@ -95,7 +95,7 @@ int net_jail_clashes(struct net_plan *p, const struct jail_def *d, struct net_cl
 
 	*out = (struct net_clashes){ 0 };
 	/* Incomplete: nothing to compare (as net_jail_clash). */
-	for (size_t i = 0; m && m->vnet && p->set && i < p->set->n; i++)
+	for (size_t i = 0; m && (m->vnet || m->nrdrs) && p->set && i < p->set->n; i++)
 		if ((o = net_plan_other(p, d, i)))
 			net_pair_clashes(m, o, out);
 	return (int)out->n;

@@ -264,12 +264,12 @@ static int parse_rdr(struct net_jail *m, const char *text, struct net_rdr *r, st
 		return brig_err_set(e, 0, "rdr \"%s\": jail port \"%s\": %s", text,
 				    tok[2], why);
 	if (r->has_host && !net_jail_ip(m, r->host.family))
-		return brig_err_set(e, 0, "rdr \"%s\": the jail has no %s address on a bridge "
-				    "to forward to", text,
-				    r->host.family == AF_INET ? "ip4.addr" : "ip6.addr");
+		return brig_err_set(e, 0, "rdr \"%s\": the jail has no %s address%s to forward "
+				    "to", text, r->host.family == AF_INET ? "ip4.addr" : "ip6.addr",
+				    m->vnet ? " on a bridge" : "");
 	if (!net_jail_ip(m, AF_INET) && !net_jail_ip(m, AF_INET6))
-		return brig_err_set(e, 0, "rdr \"%s\": the jail has no address on a bridge to "
-				    "forward to", text);
+		return brig_err_set(e, 0, "rdr \"%s\": the jail has no address%s to forward to",
+				    text, m->vnet ? " on a bridge" : "");
 	return 0;
 }
 
@@ -299,7 +299,7 @@ static int parse_rdrs(struct net_jail *m, const struct jail_def *d, struct brig_
 static int check_needs_vnet(const struct jail_def *d, struct brig_err *e)
 {
 	static const enum jparam need[] = { JP_VNET_INTERFACE, JP_VNET_BRIDGE,
-					    JP_IP4_DEFAULTROUTER, JP_IP6_DEFAULTROUTER, JP_RDR };
+					    JP_IP4_DEFAULTROUTER, JP_IP6_DEFAULTROUTER };
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (jd_set(d, need[i]) && (jd_val(d, need[i])->n || jd_nonempty(d, need[i])))
@@ -314,8 +314,18 @@ int net_jail_parse(const struct jail_def *d, struct net_jail *m, struct brig_err
 	m->name = d->name;
 	/* vnet is "new" (its own stack) or "inherit"/"disable". */
 	m->vnet = jd_on(d, JP_VNET);
-	if (!m->vnet)
-		return check_needs_vnet(d, e) < 0 ? -1 : net_shared_parse(d, e);
+	if (!m->vnet) {
+		/* Shared IP: its rdr forwards to its first address. */
+		if (check_needs_vnet(d, e) < 0 || net_shared_parse(d, e) < 0)
+			return -1;
+		net_shared_first(d, AF_INET, &m->first[0]);
+		net_shared_first(d, AF_INET6, &m->first[1]);
+		if (parse_rdrs(m, d, e) < 0) {
+			net_jail_free(m);
+			return -1;
+		}
+		return 0;
+	}
 	if (parse_ifs(m, d, e) < 0 ||
 	    parse_ips(m, d->ip4, d->nip4, JP_IP4_ADDR, AF_INET, e) < 0 ||
 	    parse_ips(m, d->ip6, d->nip6, JP_IP6_ADDR, AF_INET6, e) < 0 ||
@@ -339,6 +349,11 @@ void net_jail_free(struct net_jail *m)
 
 const struct net_ip *net_jail_ip(const struct net_jail *m, int family)
 {
+	if (!m->vnet) {
+		const struct net_ip *ip = &m->first[family == AF_INET ? 0 : 1];
+
+		return ip->a.family == family ? ip : NULL;
+	}
 	for (size_t i = 0; i < m->nips; i++)
 		if (m->ips[i].a.family == family && m->ifs[m->ips[i].ifi].bridge)
 			return &m->ips[i];

@@ -13,6 +13,7 @@
 #include "sys/netlink.h"
 #include "util/strbuf.h"
 #include "util/err.h"
+#include "util/rec.h"
 
 /* Kernel interface names: at most 15 bytes. */
 #define NET_IFNAME_MAX (IFNAMSIZ - 1)
@@ -79,6 +80,9 @@ struct net_jail {
 	struct net_gw gw4, gw6;
 	struct net_rdr *rdrs;
 	size_t nrdrs;
+	/* A shared-IP jail (no vnet): its first address of each family
+	 * (IPv4, IPv6; a.family 0: none), where its rdr forwards to. */
+	struct net_ip first[2];
 	bool spoofcheck;	/* filter what its bridge ports let in */
 };
 
@@ -91,11 +95,16 @@ int net_jail_parse(const struct jail_def *d, struct net_jail *m, struct brig_err
  * copy (caller frees), the rest of m as it is. */
 struct net_if *net_jail_at(const struct net_jail *m, int jid);
 void net_jail_free(struct net_jail *m);
-/* Add to out every clash of m with o, another vnet jail (net/clash.c):
+/* A shared-IP jail's first address of family into ip (text: as
+ * written); false if it has none (shared.c). */
+bool net_shared_first(const struct jail_def *d, int family, struct net_ip *ip);
+/* Add to out every clash of m with o, another vnet jail or a shared-IP
+ * jail with rdr (net/clash.c):
  * an address on the same bridge, a host interface name, a host port. */
 struct net_clashes;
 void net_pair_clashes(const struct net_jail *m, const struct net_jail *o, struct net_clashes *out);
-/* The jail's first address of family on a bridged interface, or NULL. */
+/* The jail's first address of family on a bridged interface (a shared-IP
+ * jail: its first address of family), or NULL. */
 const struct net_ip *net_jail_ip(const struct net_jail *m, int family);
 /* Whether two rdr rules want the same host port (same protocol, and the
  * same host address or either one on every address). */
@@ -186,8 +195,9 @@ struct net_plan {
 const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *d,
 				     struct brig_err *e);
 
-/* The i-th jail of the plan's set, when it is a vnet jail other than d
- * and its network parses: its network; else NULL. */
+/* The i-th jail of the plan's set, when it is a vnet jail or a shared-IP
+ * jail with rdr other than d and its network parses: its network; else
+ * NULL. */
 const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i);
 /* Conflicts of m (jail model d) with every other vnet jail of the plan:
  * the same address on the same bridge, host interface name or host port.
@@ -211,6 +221,9 @@ int net_bridge_sync(struct nl *nl, const struct net_bridge *b, struct brig_err *
 bool net_rdr_applies(const struct net_jail *m, const struct net_rdr *r, int family);
 /* Whether one of the jail's rdr forwards to its address of family. */
 bool net_rdr_family(const struct net_jail *m, int family);
+/* Make the jail's rules (its ports' filters, its rdr), each recorded
+ * first, and turn on the forwarding a vnet jail's rdr needs (net.c). */
+int net_jail_rules(const struct net_jail *m, const struct rec *rec, struct brig_err *e);
 /* nft rule sets of a jail (rdr) and of a bridge (nat, isolate, host)
  * (rules.c). NULL when the jail has none. */
 char *net_rules_jail(const struct net_jail *m);

@@ -185,8 +185,9 @@ static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e
 
 /* The filters of the jail's bridge ports and its rdr rules, each recorded
  * first, and the forwarding rdr needs. Made before its interfaces exist,
- * so that its first frame meets its port's filter. */
-static int jail_rules(const struct net_jail *m, const struct rec *rec, struct brig_err *e)
+ * so that its first frame meets its port's filter. A shared-IP jail's rdr
+ * goes to an address of the host's own: delivered, not forwarded. */
+int net_jail_rules(const struct net_jail *m, const struct rec *rec, struct brig_err *e)
 {
 	cleanup_free char *tag = net_tag_jail(m->name);
 	cleanup_free char *rules = net_rules_jail(m);
@@ -205,6 +206,8 @@ static int jail_rules(const struct net_jail *m, const struct rec *rec, struct br
 		return 0;
 	if (rec_add(rec, JOBJ_NFT, tag, e) < 0 || nft_replace_tag(tag, rules, e) < 0)
 		return -1;
+	if (!m->vnet)
+		return 0;
 	if (net_rdr_family(m, AF_INET) && sysctl_net_forwarding(AF_INET, e) < 0)
 		return -1;
 	if (net_rdr_family(m, AF_INET6) && sysctl_net_forwarding(AF_INET6, e) < 0)
@@ -229,7 +232,7 @@ int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t ini
 	/* The plan's parse, with the interfaces named for this JID. */
 	m = *parsed;
 	m.ifs = ifs = net_jail_at(parsed, jid);
-	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 && jail_rules(&m, rec, e) == 0 &&
+	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 && net_jail_rules(&m, rec, e) == 0 &&
 	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &p->nw, nsfd, rec, e) == 0 &&
 	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0)
 		rc = 0;

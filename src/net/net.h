@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "conf/conf.h"
@@ -98,8 +99,17 @@ int net_jail_return(pid_t init_pid, const char *id, struct brig_err *e);
  * address and its interface (`interface` or IFACE|) parse. */
 int net_shared_parse(const struct jail_def *d, struct brig_err *e);
 /* Add its addresses as aliases on their interfaces, each recorded first
- * (JOBJ_ALIAS); an address the host already has is used and stays. */
-int net_shared_up(const struct jail_def *d, const struct rec *rec, struct brig_err *e);
+ * (JOBJ_ALIAS); an address the host already has is used and stays. Then
+ * its rdr rules (tag jail:NAME, recorded first, as a vnet jail's),
+ * forwarding host ports to its first address of each family. */
+int net_shared_up(struct net_plan *p, const struct jail_def *d, const struct rec *rec,
+		  struct brig_err *e);
+/* ip4.saddrsel/ip6.saddrsel: the subnet (prefix length, 0: none) of
+ * each of the jail's first n addresses of family, into plen: the length
+ * written (ADDR/LEN), else that of the narrowest subnet of the host's
+ * that holds the address. */
+int net_shared_subnets(const struct jail_def *d, int family, uint8_t *plen, size_t n,
+		       struct brig_err *e);
 /* Remove a recorded alias ("IFACE|ADDR/LEN"); gone counts as removed. */
 int net_alias_remove(const char *id, struct brig_err *e);
 

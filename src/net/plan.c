@@ -99,11 +99,13 @@ const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def 
 	const struct jail_def *od = p->set->v[i];
 	const struct net_jail *o;
 	struct brig_err ignored;
+	size_t nrdr;
 
-	if (od == d || !strcmp(od->name, d->name) || !jd_on(od, JP_VNET))
+	jd_list(od, JP_RDR, &nrdr);
+	if (od == d || !strcmp(od->name, d->name) || (!jd_on(od, JP_VNET) && !nrdr))
 		return NULL;
 	o = net_plan_jail(p, od, &ignored);
-	return o && o->vnet ? o : NULL;
+	return o && (o->vnet || o->nrdrs) ? o : NULL;
 }
 
 void net_plan_parse_all(struct net_plan *p)

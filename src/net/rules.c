@@ -104,7 +104,10 @@ char *net_rules_jail(const struct net_jail *m)
 		for (size_t i = 0; i < m->nrdrs; i++)
 			if (net_rdr_applies(m, &m->rdrs[i], families[k]))
 				rdr_rules(&sb, &m->rdrs[i], ip, tag);
-		rdr_masquerade(&sb, ip, tag);
+		/* A shared-IP jail's address is the host's: replies go
+		 * back through the host's stack, nothing to masquerade. */
+		if (m->vnet)
+			rdr_masquerade(&sb, ip, tag);
 	}
 	return sb.len ? sb_steal(&sb) : NULL;
 }

@@ -155,6 +155,58 @@ static void bind_source(struct prog *p, int family, const uint8_t *a)
 	emit(p, INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_bind));
 }
 
+/* The word i of the netmask of prefix length plen, as word() reads it. */
+static uint32_t mask_word(int plen, int i)
+{
+	uint8_t m[16] = { 0 };
+
+	for (int b = 0; b < plen && b < 128; b++)
+		m[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	return word(m, i);
+}
+
+/* Source address selection (ip4.saddrsel/ip6.saddrsel): for each address
+ * of f with a subnet, whether the destination in r2 (IPv4) or r2..r5
+ * (IPv6) is in it; if so, pick(p, that address) and return 1. Falls
+ * through when none is (the caller picks the first). r8 spoilt; L_NEXT
+ * used. */
+static void select_source(struct prog *p, const struct sock_family *f, int family,
+			  void (*pick)(struct prog *p, int family, const uint8_t *a))
+{
+	int words = family == AF_INET ? 1 : 4;
+
+	for (size_t i = 0; i < f->n; i++) {
+		if (!f->plen[i])
+			continue;
+		for (int w = 0; w < words && 32 * w < f->plen[i]; w++) {
+			uint32_t m = mask_word(f->plen[i], w);
+
+			emit(p, INSN(BPF_ALU | BPF_MOV | BPF_X, BPF_REG_8, BPF_REG_2 + w, 0, 0));
+			emit(p, INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_8, 0, 0, (int32_t)m));
+			jump(p, BPF_JNE, BPF_REG_8, word(f->addr[i], w) & m, L_NEXT);
+		}
+		pick(p, family, f->addr[i]);
+		ret(p, 1);
+		here(p, L_NEXT);
+	}
+}
+
+/* pick for connect: bind the socket to a. */
+static void pick_bind(struct prog *p, int family, const uint8_t *a)
+{
+	bind_source(p, family, a);
+}
+
+/* pick for sendmsg: a as the datagram's source. */
+static void pick_src(struct prog *p, int family, const uint8_t *a)
+{
+	if (family == AF_INET)
+		store(p, SRC4, word(a, 0));
+	else
+		for (int i = 0; i < 4; i++)
+			store(p, SRC6(i), word(a, i));
+}
+
 /* Jump to label if the IPv4 address in reg is in 127.0.0.0/8 (r8 spoilt). */
 static void if_loopback4(struct prog *p, int reg, int label)
 {
@@ -193,6 +245,8 @@ static void prog4(struct prog *p, enum hook h, const struct sock_family *f)
 	store(p, A4, first);
 	here(p, L_SRC);
 	if (h == HOOK_CONNECT) {
+		load(p, BPF_REG_2, A4);
+		select_source(p, f, AF_INET, pick_bind);
 		bind_source(p, AF_INET, f->addr[0]);
 		ret(p, 1);
 		return;
@@ -202,6 +256,8 @@ static void prog4(struct prog *p, enum hook h, const struct sock_family *f)
 	if_listed4(p, BPF_REG_2, f, L_OK);
 	ret(p, 0);
 	here(p, L_PUT);
+	load(p, BPF_REG_2, A4);
+	select_source(p, f, AF_INET, pick_src);
 	store(p, SRC4, first);
 	here(p, L_OK);
 	ret(p, 1);
@@ -290,6 +346,8 @@ static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 	store6(p, false, v6->addr[0]);
 	here(p, L_SRC);
 	if (h == HOOK_CONNECT) {
+		load6(p, false);
+		select_source(p, v6, AF_INET6, pick_bind);
 		bind_source(p, AF_INET6, v6->addr[0]);
 		ret(p, 1);
 		return;
@@ -300,6 +358,8 @@ static void prog6(struct prog *p, enum hook h, const struct sock_family *v6,
 		if_same6(p, v6->addr[i], L_OK);
 	ret(p, 0);
 	here(p, L_PUT);
+	load6(p, false);
+	select_source(p, v6, AF_INET6, pick_src);
 	store6(p, true, v6->addr[0]);
 	here(p, L_OK);
 	ret(p, 1);

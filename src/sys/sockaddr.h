@@ -7,10 +7,11 @@
  *   bind     to one of its addresses: as asked; to the wildcard or to
  *            loopback: to its first address of the family; else EPERM
  *   connect  to loopback: to its first address instead; and the socket
- *            is bound to that address first (bpf_bind), so what leaves
- *            never carries the host's address
+ *            is bound to one of its addresses first (bpf_bind), so what
+ *            leaves never carries the host's address: the one whose
+ *            subnet holds the destination (saddrsel), else its first
  *   sendmsg  (UDP without connect) the same for the destination; a
- *            source given must be one of its addresses, none: its first
+ *            source given must be one of its addresses, none: as connect
  * A family the jail may not use (ip4/ip6 = disable, or no address of it)
  * has no sockets (EPERM); one it inherits (ip4/ip6 = inherit) is left
  * alone. With raw sockets (allow.raw_sockets), which no hook above sees,
@@ -39,6 +40,11 @@ struct sock_family {
 	enum sock_mode mode;
 	size_t n;
 	uint8_t addr[SOCK_ADDRS_MAX][16];	/* network order; IPv4: 4 bytes */
+	/* ip4.saddrsel/ip6.saddrsel: the subnet of each address (its prefix
+	 * length; 0: none). A connect or send to a destination in the subnet
+	 * of address i leaves from address i; to any other, from the first.
+	 * All 0 (saddrsel = 0): always from the first. */
+	uint8_t plen[SOCK_ADDRS_MAX];
 };
 
 struct sock_policy {

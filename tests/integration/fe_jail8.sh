@@ -117,6 +117,17 @@ expect_rc 0 jail -m name=live path="$R" persist host.hostname=after osrelease=13
 expect_eq "jail -m osrelease" "live: updated" "$OUT"
 expect_rc 0 jls -j live osrelease
 expect_eq "jls sees the new osrelease" "13.0-RELEASE" "$OUT"
+# allow.mount* and allow.set_hostname mean the same whatever their value
+# on Linux (a userns jail may, another never): changed in the record.
+expect_rc 0 jail -m name=live allow.mount allow.mount.tmpfs allow.set_hostname=0
+expect_eq "jail -m allow.mount" "live: updated" "$OUT"
+expect_rc 0 jls -j live allow.mount allow.mount.tmpfs allow.set_hostname
+expect_eq "jls sees the new allow.*" "true true false" "$OUT"
+# One held as a capability by the running processes: refused, naming it.
+expect_rc 1 jail -m name=live allow.raw_sockets
+expect_grep "live: allow.raw_sockets cannot be changed after creation: CAP_NET_RAW" "$ERR"
+expect_rc 1 jail -m name=live allow.socket_af
+expect_grep "live: allow.socket_af cannot be changed after creation: .*seccomp" "$ERR"
 
 ## jail -r without a jail.conf: jail(8) says nothing of one jail removed,
 ## "not found" of one that does not run.

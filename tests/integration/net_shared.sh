@@ -14,158 +14,22 @@ command -v python3 >/dev/null || skip "python3 missing"
 # The probe: socket calls the busybox tools cannot make (a source address,
 # UDP to any port, a raw socket). Exit 0 if the call succeeded.
 command -v cc >/dev/null 2>&1 || skip "no C compiler for the probe"
-cat >"$T/probe.c" <<'C'
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+cc -static -O1 -o "$ROOT/bin/probe" tests/integration/lib/probe.c || fail "the probe does not build"
 
-/* "ADDR" and a port into sa; its length. */
-static socklen_t addr(const char *a, int port, struct sockaddr_storage *sa)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
-
-	memset(sa, 0, sizeof(*sa));
-	if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
-	}
-	if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
-	}
-	fprintf(stderr, "%s: not an address\n", a);
-	exit(2);
-}
-
-/* probe udp|tcp SRC|- DST PORT; probe bind ADDR PORT; probe raw */
-int main(int argc, char **argv)
-{
-	struct sockaddr_storage src, dst;
-	socklen_t sl, dl;
-	int fd;
-
-	/* raw SRC DST PORT: a UDP datagram with its IPv4 header written here */
-	if (argc == 5 && !strcmp(argv[1], "raw")) {
-		unsigned char pkt[29] = { 0x45, 0, 0, 29, 0, 0, 0, 0, 64, IPPROTO_UDP };
-		struct sockaddr_storage d;
-
-		addr(argv[2], 0, &src);
-		dl = addr(argv[3], atoi(argv[4]), &d);
-		memcpy(pkt + 12, &((struct sockaddr_in *)&src)->sin_addr, 4);
-		memcpy(pkt + 16, &((struct sockaddr_in *)&d)->sin_addr, 4);
-		pkt[20] = 0x30, pkt[21] = 0x39;	/* source port 12345 */
-		memcpy(pkt + 22, &((struct sockaddr_in *)&d)->sin_port, 2);
-		pkt[25] = 9;	/* UDP length; no checksum */
-		pkt[28] = 'x';
-		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
-		if (fd < 0 || sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&d, dl) < 0)
-			return perror("raw"), 1;
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[1], "raw")) {
-		if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) < 0)
-			return perror("raw socket"), 1;
-		return 0;
-	}
-	if (argc == 4 && !strcmp(argv[1], "bind")) {
-		sl = addr(argv[2], atoi(argv[3]), &src);
-		fd = socket(src.ss_family, SOCK_STREAM, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&src, sl) < 0)
-			return perror("bind"), 1;
-		return 0;
-	}
-	if (argc != 5)
-		return 2;
-	dl = addr(argv[3], atoi(argv[4]), &dst);
-	fd = socket(dst.ss_family, !strcmp(argv[1], "udp") ? SOCK_DGRAM : SOCK_STREAM, 0);
-	if (fd < 0)
-		return perror("socket"), 1;
-	if (strcmp(argv[2], "-") && (sl = addr(argv[2], 0, &src)) &&
-	    bind(fd, (struct sockaddr *)&src, sl) < 0)
-		return perror("bind"), 1;
-	if (!strcmp(argv[1], "udp")) {
-		if (sendto(fd, "x", 1, 0, (struct sockaddr *)&dst, dl) < 0)
-			return perror("sendto"), 1;
-	} else if (connect(fd, (struct sockaddr *)&dst, dl) < 0) {
-		return perror("connect"), 1;
-	}
-	return 0;
-}
-C
-cc -static -O1 -o "$ROOT/bin/probe" "$T/probe.c" || fail "the probe does not build"
-
-unshare --net sleep 600 &
-peerns=$!
-n=0
-while [ "$(readlink /proc/$peerns/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's namespace was not made"
-	sleep 0.1
-done
-peer() { nsenter -t "$peerns" -n "$@"; }
-cleanup_peer() {
-	kill "$peerns" 2>/dev/null
-	[ -z "${logger:-}" ] || kill "$logger" 2>/dev/null
-	[ -z "${hostweb:-}" ] || kill "$hostweb" 2>/dev/null
-	[ -z "${secret:-}" ] || kill "$secret" 2>/dev/null
-	jail_safety_net
-}
-trap cleanup_peer EXIT
-ip link set lo up
-ip link add lan0 type veth peer name lan1 netns "$peerns"
-ip addr add 192.0.2.1/24 dev lan0
-ip addr add 2001:db8::1/64 dev lan0 nodad
-ip link set lan0 up
-peer ip link set lo up
-peer ip addr add 192.0.2.2/24 dev lan1
-peer ip addr add 2001:db8::2/64 dev lan1 nodad
-peer ip link set lan1 up
+. tests/integration/lib/peer.sh
+peer_lan lan0 lan1 "192.0.2.1/24 2001:db8::1/64" "192.0.2.2/24 2001:db8::2/64"
 
 # The peer logs the source of every datagram and connection.
-cat >"$T/logger.py" <<'PY'
-import select, socket, sys
-log = open(sys.argv[1], "a", buffering=1)
-socks = []
-for fam, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::")):
-    u = socket.socket(fam, socket.SOCK_DGRAM)
-    if fam == socket.AF_INET6:
-        u.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    u.bind((addr, 5000))
-    t = socket.socket(fam, socket.SOCK_STREAM)
-    if fam == socket.AF_INET6:
-        t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    t.bind((addr, 5001))
-    t.listen(8)
-    socks += [u, t]
-open(sys.argv[1] + ".ready", "w").close()
-while True:
-    for s in select.select(socks, [], [])[0]:
-        if s.type == socket.SOCK_DGRAM:
-            _, peer = s.recvfrom(512)
-            log.write("udp %s\n" % peer[0])
-        else:
-            c, peer = s.accept()
-            log.write("tcp %s\n" % peer[0])
-            c.close()
-PY
 : >"$T/peer.log"
-peer python3 "$T/logger.py" "$T/peer.log" &
-logger=$!
+peer python3 tests/integration/lib/peerlog.py "$T/peer.log" &
+peer_pids="$peer_pids $!"
 # The host's own service on its LAN address, and a secret on loopback.
 mkdir -p "$T/www" "$ROOT/www/a" "$ROOT/www/b"
 echo host >"$T/www/index.html"
 echo jail-a >"$ROOT/www/a/index.html"
 echo jail-b >"$ROOT/www/b/index.html"
 busybox httpd -f -p 192.0.2.1:80 -h "$T/www" &
-hostweb=$!
+peer_pids="$peer_pids $!"
 python3 -c '
 import select, socket
 ls = []
@@ -181,13 +45,8 @@ while True:
         c.sendall(b"loopback-secret\n")
         c.close()
 ' &
-secret=$!
-n=0
-while [ ! -e "$T/peer.log.ready" ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the peer's logger did not start"
-	sleep 0.1
-done
+peer_pids="$peer_pids $!"
+peer_log_ready "$T/peer.log"
 
 # a: IPv4 only, the interface in the address; its wildcard bind lands on
 # 192.0.2.11. b: `interface`, IPv4 and IPv6; its wildcard lands on its

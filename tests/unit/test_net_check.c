@@ -165,7 +165,10 @@ static void test_names(void **state)
 	PARSE_EXPECT("named twice", "vnet", "vnet.bridge=br0", "vnet.interface=e0b",
 		     "vnet.interface+=e0b");
 	/* Without vnet, the network parameters of a vnet jail make no sense. */
-	PARSE_EXPECT("rdr: needs vnet", "rdr=tcp 80 80");
+	/* Without vnet, rdr goes to the jail's shared address: it needs one. */
+	PARSE_EXPECT("rdr \"tcp 80 80\": the jail has no address to forward to", "rdr=tcp 80 80");
+	PARSE_EXPECT("the jail has no ip6.addr address to forward to", "ip4.addr=lan0|192.0.2.5",
+		     "rdr=tcp [2001:db8::1]:80 80");
 	PARSE_EXPECT("vnet.bridge: needs vnet", "vnet.bridge=br0");
 	PARSE_EXPECT("needs vnet", "vnet=inherit", "ip4.defaultrouter=10.0.0.1");
 	PARSE_EXPECT(NULL, "ip4.addr=10.0.0.5");
@@ -319,6 +322,18 @@ static void test_conflicts(void **state)
 	check_pair("vnet.interface \"epair_xb\": jail db uses the same host interface "
 		   "epair_xa", v);
 
+	/* A shared-IP jail's rdr clashes with a vnet jail's, and the other
+	 * way round; its address on the host is no vnet jail's concern. */
+	tc_jail(&v[0], "db", "ip4.addr=lan0|192.0.2.3", "rdr=tcp 8080 80", NULL);
+	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.4/24",
+		"rdr=tcp 8080 8080", NULL);
+	check_pair("rdr \"tcp 8080 8080\": host port tcp/8080 is also forwarded by jail db",
+		   v);
+	tc_jail(&v[0], "db", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.4/24",
+		"rdr=tcp 8080 8080", NULL);
+	tc_jail(&v[1], "web", "ip4.addr=lan0|192.0.2.3", "rdr=tcp 8080 80", NULL);
+	check_pair("rdr \"tcp 8080 80\": host port tcp/8080 is also forwarded by jail db", v);
+
 	/* A jail without vnet takes no part; nor does one with errors. */
 	tc_jail(&v[0], "db", "ip4.addr=10.10.0.3/24", NULL);
 	tc_jail(&v[1], "web", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.10.0.3/24", NULL);
@@ -438,6 +453,25 @@ static void test_rules_jail(void **state)
 	assert_false(net_rdr_family(&m, AF_INET6));
 	r = net_rules_jail(&m);
 	assert_null(strstr(r, "ipv6"));
+	free(r);
+	net_jail_free(&m);
+	conf_free(c);
+	tc_jail_free(&j);
+
+	/* A shared-IP jail: to its first address of each family, which is
+	 * the host's (an alias): nothing masqueraded. */
+	tc_jail(&j, "www", "interface=lan0", "ip4.addr=192.0.2.5", "ip4.addr+=192.0.2.6",
+		"ip6.addr=lan0|2001:db8::5/64", "rdr=tcp 8080 80", NULL);
+	parse_ok(&j, &c, &m);
+	r = net_rules_jail(&m);
+	assert_non_null(strstr(r, "add rule inet brig prerouting meta nfproto ipv4 fib daddr type "
+				  "local tcp dport 8080 dnat ip to 192.0.2.5:80 comment \"jail:www\"\n"));
+	assert_non_null(strstr(r, "add rule inet brig output meta nfproto ipv4 fib daddr type local "
+				  "tcp dport 8080 dnat ip to 192.0.2.5:80 comment \"jail:www\"\n"));
+	assert_non_null(strstr(r, "prerouting meta nfproto ipv6 fib daddr type local tcp dport "
+				  "8080 dnat ip6 to [2001:db8::5]:80"));
+	assert_null(strstr(r, "192.0.2.6"));
+	assert_null(strstr(r, "masquerade"));
 	free(r);
 	net_jail_free(&m);
 	conf_free(c);
