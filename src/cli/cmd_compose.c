@@ -403,12 +403,8 @@ static int import(int argc, char **argv)
 				rc = write_one(&r.files[i], &changed);
 			}
 		}
-		for (size_t i = 0; i < r.njails && !rc; i++) {
-			cleanup_free char *h = xasprintf("%s%s", r.hosts,
-							 r.hosts_extra[i] ? r.hosts_extra[i] : "");
-
-			rc = hosts_write(r.jails[i], h, &changed);
-		}
+		for (size_t i = 0; i < r.njails && !rc; i++)
+			rc = hosts_write(r.jails[i], r.hosts[i], &changed);
 		for (size_t i = 0; i < r.nvolumes && !rc; i++) {
 			struct brig_err e = { 0 };
 

@@ -254,21 +254,10 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 			 sb_steal(&c->svc[i].conf));
 		r->templates = xrealloc(r->templates, (r->njails + 1) * sizeof(*r->templates));
 		r->templates[r->njails] = c->svc[i].tmpl ? xstrdup(c->svc[i].tmpl) : NULL;
-		r->hosts_extra = xrealloc(r->hosts_extra, (r->njails + 1) * sizeof(*r->hosts_extra));
-		r->hosts_extra[r->njails] = c->svc[i].extra_hosts.len ? sb_steal(&c->svc[i].extra_hosts) : NULL;
+		r->hosts = xrealloc(r->hosts, (r->njails + 1) * sizeof(*r->hosts));
+		r->hosts[r->njails] = cx_hosts(c, &c->svc[i]);
 		cx_strv_push(&r->jails, &r->njails, xasprintf("%s_%s", c->project, c->svc[i].name));
 	}
-	/* Each service's name (and its jail's) resolves in every jail. */
-	struct strbuf hosts = STRBUF_INIT;
-
-	sb_addf(&hosts, "# Made by `brig compose import` (project %s).\n"
-			"127.0.0.1\tlocalhost\n::1\tlocalhost\n", c->project);
-	for (size_t i = 0; i < c->nsvc; i++)
-		if (c->svc[i].addr[0])
-			sb_addf(&hosts, "%s\t%s %s_%s%s%s\n", c->svc[i].addr, c->svc[i].name, c->project,
-				c->svc[i].name, c->svc[i].alias ? " " : "",
-				c->svc[i].alias ? c->svc[i].alias : "");
-	r->hosts = sb_steal(&hosts);
 	char *nets = cx_networks_conf(c);
 
 	if (nets)
@@ -289,6 +278,9 @@ static void cx_free(struct cx *c)
 		free(c->svc[i].tmpl);
 		free(c->svc[i].alias);
 		sb_free(&c->svc[i].extra_hosts);
+		for (size_t k = 0; k < c->svc[i].natt; k++)
+			cx_strv_free(c->svc[i].att[k].aliases, c->svc[i].att[k].naliases);
+		free(c->svc[i].att);
 	}
 	free(c->svc);
 	for (size_t i = 0; i < c->nnet; i++) {
@@ -539,10 +531,9 @@ void compose_result_free(struct compose_result *r)
 	free(r->files);
 	for (size_t i = 0; i < r->njails; i++) {
 		free(r->templates[i]);
-		free(r->hosts_extra ? r->hosts_extra[i] : NULL);
+		free(r->hosts ? r->hosts[i] : NULL);
 	}
 	free(r->templates);
-	free(r->hosts_extra);
 	free(r->hosts);
 	cx_strv_free(r->jails, r->njails);
 	cx_strv_free(r->volumes, r->nvolumes);

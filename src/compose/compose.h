@@ -31,9 +31,8 @@ struct compose_result {
 	char **jails;		/* the project's jails, in the file's order */
 	char **templates;	/* each one's template (from its image), or NULL */
 	size_t njails;
-	char *hosts;		/* the /etc/hosts of every jail of the project */
-	char **hosts_extra;	/* per jail: lines its /etc/hosts adds
-				 * (extra_hosts), or NULL */
+	char **hosts;		/* per jail: its /etc/hosts (the services it
+				 * shares a network with, its extra_hosts) */
 	char **volumes;		/* named volumes: directories to make under the store */
 	size_t nvolumes;
 	char *unsupported;	/* "FILE:LINE: services.web.build: why\n"..., or NULL */

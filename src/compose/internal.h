@@ -17,7 +17,17 @@ struct cx_net {
 	int prefix;
 	uint32_t next;		/* the next jail's host part */
 	bool internal;
+	bool declared;		/* its subnet is the file's (ipam config) */
 	bool used;
+};
+
+/* A service on a network: its address there (host order, 0: none) and
+ * its aliases there. */
+struct cx_att {
+	struct cx_net *net;
+	uint32_t addr;
+	char **aliases;
+	size_t naliases;
 };
 
 struct cx_vol {
@@ -33,7 +43,8 @@ struct cx_svc {
 	char *alias;		/* its container_name, another name of its
 				 * address in the project's /etc/hosts */
 	struct strbuf extra_hosts;	/* its extra_hosts: "IP\tNAME\n" lines */
-	char addr[16];		/* its IPv4 address, "" if none */
+	struct cx_att *att;	/* its networks, in the file's order */
+	size_t natt;
 	size_t ndeps;
 };
 
@@ -78,5 +89,14 @@ int cx_env_file(const char *dir, const char *name, char ***kv, size_t *n, char *
 
 /* services.c */
 int cx_services(struct cx *c, struct fy_node *services);
+
+/* svcnet.c: a service's networks (nets: its `networks:`, has: whether it
+ * has one) into s->att, fixed addresses checked (c->err set on a bad
+ * one); then every service's other addresses; the service's vnet
+ * parameters; the /etc/hosts of its jail (caller frees). */
+void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool has);
+void cx_svc_addresses(struct cx *c);
+void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out);
+char *cx_hosts(const struct cx *c, const struct cx_svc *me);
 
 #endif

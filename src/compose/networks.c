@@ -133,7 +133,7 @@ static void one_network(struct cx *c, struct fy_node *k, struct fy_node *v, cons
 				c->nnet++, cx_unsup(c, sn, where, "subnet \"%s\" overlaps another network of "
 						    "the file; one is allocated instead", s);
 			else
-				c->nnet++, n->base = t.base, n->prefix = t.prefix;
+				c->nnet++, n->base = t.base, n->prefix = t.prefix, n->declared = true;
 			if (fy_node_sequence_item_count(cfg) > 1)
 				cx_unsup(c, cfg, where, "only the first ipam config is mapped");
 		} else {

@@ -728,8 +728,6 @@ struct jail {
 	char **cmd, **ep, **env, **rdr, **mnt, **rctl;
 	size_t ncmd, nep, nenv, nrdr, nmnt, nrctl;
 	bool cmd_shell, ep_shell;
-	struct fy_node *nets;
-	bool has_nets;
 };
 
 static void jail_free(struct jail *j)
@@ -806,8 +804,7 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 	} else if (!strcmp(key, "depends_on")) {
 		depends(c, v, where, s);
 	} else if (!strcmp(key, "networks")) {
-		j->nets = v;
-		j->has_nets = true;
+		/* cx_svc_networks, before any service's address is given */
 	} else if (!strcmp(key, "restart")) {
 		restart(c, v, where, j);
 	} else if (!strcmp(key, "deploy")) {
@@ -826,71 +823,6 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 			}
 		cx_unsup(c, k, where, "not mapped by brig compose import");
 	}
-}
-
-/* The service's networks: the first gets its bridge and address; more
- * are listed (a jail has one bridge). */
-static void network(struct cx *c, struct cx_svc *s, struct jail *j, struct strbuf *out)
-{
-	cleanup_free char *where = xasprintf("services.%s.networks", s->name);
-	cleanup_free char *first = NULL;
-	struct fy_node *firstn = j->nets;
-	struct fy_node *e;
-	struct fy_node_pair *p;
-	void *it = NULL;
-	size_t count = 0;
-
-	if (!j->has_nets) {
-		first = xstrdup("default");
-	} else if (j->nets && fy_node_is_sequence(j->nets)) {
-		while ((e = fy_node_sequence_iterate(j->nets, &it)))
-			if (!count++) {
-				first = cx_str(c, e, where);
-				firstn = e;
-			}
-	} else if (j->nets && fy_node_is_mapping(j->nets)) {
-		while ((p = fy_node_mapping_iterate(j->nets, &it))) {
-			struct fy_node *val = fy_node_pair_value(p);
-
-			if (!count++) {
-				first = node_key(fy_node_pair_key(p));
-				firstn = fy_node_pair_key(p);
-			}
-			if (val && fy_node_is_mapping(val) && fy_node_mapping_item_count(val))
-				cx_unsup(c, fy_node_pair_key(p), where, "aliases and fixed addresses are "
-					 "not mapped yet");
-		}
-	} else {
-		cx_unsup(c, j->nets, where, "expected a list or a mapping");
-	}
-	if (count > 1)
-		cx_unsup(c, j->nets, where, "a jail joins one bridge: only \"%s\" is mapped",
-			 first ? first : "?");
-	if (!first)
-		return;
-	struct cx_net *n = cx_net_get(c, first);
-
-	if (!n) {
-		cx_unsup(c, firstn, where, "network \"%s\" is not declared", first);
-		return;
-	}
-	uint32_t hostmax = n->prefix >= 31 ? 0 : (1u << (32 - n->prefix)) - 2;
-
-	if (n->next > hostmax) {
-		cx_unsup(c, firstn, where, "network \"%s\" has no address left", first);
-		return;
-	}
-	struct in_addr a = { htonl(n->base + n->next++) }, g = { htonl(n->base + 1) };
-	char as[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
-
-	n->used = true;
-	inet_ntop(AF_INET, &a, as, sizeof(as));
-	snprintf(s->addr, sizeof(s->addr), "%s", as);
-	inet_ntop(AF_INET, &g, gs, sizeof(gs));
-	sb_addf(out, "\tvnet;\n\tvnet.bridge = \"%s\";\n\tip4.addr = \"%s/%d\";\n", n->bridge, as,
-		n->prefix);
-	if (!n->internal)
-		sb_addf(out, "\tip4.defaultrouter = \"%s\";\n", gs);
 }
 
 /* A NAME=value entry whose name is one of v's. */
@@ -970,7 +902,7 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		free(s->tmpl);
 		s->tmpl = xstrdup(t);
 	}
-	network(c, s, j, o);
+	cx_svc_network_conf(s, o);
 	cx_param_list(o, "rdr", j->rdr, j->nrdr);
 	if (s->ndeps) {
 		cleanup_free char **d = xcalloc(s->ndeps, sizeof(*d));
@@ -1040,6 +972,19 @@ int cx_services(struct cx *c, struct fy_node *services)
 		memset(&c->svc[c->nsvc], 0, sizeof(*c->svc));
 		c->svc[c->nsvc++].name = xstrdup(name);
 	}
+	/* Networks first: fixed addresses are every service's before the
+	 * others are given. */
+	it = NULL;
+	for (size_t i = 0; (p = fy_node_mapping_iterate(services, &it)); i++) {
+		struct fy_node *v = fy_node_pair_value(p);
+		struct fy_node *nets = v && fy_node_is_mapping(v) ?
+			fy_node_mapping_lookup_by_string(v, "networks", FY_NT) : NULL;
+
+		cx_svc_networks(c, &c->svc[i], nets, nets != NULL);
+		if (c->err[0])
+			return -1;
+	}
+	cx_svc_addresses(c);
 	it = NULL;
 	for (size_t i = 0; (p = fy_node_mapping_iterate(services, &it)); i++) {
 		struct fy_node *v = fy_node_pair_value(p);

@@ -204,7 +204,10 @@ static void test_map(void **state)
 	has(web, "\tdepend = \"p_db\";\n");
 	has(web, "\trdr = \"tcp 8080 80\",\n\t    \"udp 127.0.0.1:5353 53\",\n\t    \"tcp 9000 9000\",\n"
 		 "\t    \"tcp 9001 9001\",\n\t    \"tcp 127.0.0.1:8443 443\";\n");
-	has(web, "\tip4.addr = \"172.28.5.2/24\";\n\tip4.defaultrouter = \"172.28.5.1\";\n");
+	/* Two networks: a veth pair on each bridge, an address on each. */
+	has(web, "\tvnet.bridge = \"p_front\",\n\t    \"p_back\";\n");
+	has(web, "\tip4.addr = \"172.28.5.2/24\",\n\t    \"p_back|10.");
+	has(web, ".3/24\";\n\tip4.defaultrouter = \"172.28.5.1\";\n");
 	has(web, "\tmount = \"/srv/html ${path}/usr/share/html nullfs ro 0 0\";\n");
 	has(nets, "p_back {\n\tip4.addr = \"");
 	has(nets, "p_front {\n\tip4.addr = \"172.28.5.1/24\";\n\tnat;\n");
@@ -212,8 +215,7 @@ static void test_map(void **state)
 	/* What is not mapped, with its line. */
 	assert_non_null(r.unsupported);
 	has(r.unsupported, "c.yml:30: services.web.healthcheck: brig runs no health checks\n");
-	has(r.unsupported, "c.yml:31: services.web.networks: a jail joins one bridge");
-	assert_int_equal(r.nunsupported, 2);
+	assert_int_equal(r.nunsupported, 1);
 	assert_int_equal(r.nvolumes, 1);
 	assert_string_equal(r.volumes[0], "/store/volumes/p_data");
 }
@@ -328,17 +330,116 @@ static void test_names_limits(void **state)
 		"  web: {image: x, container_name: \"a b\", extra_hosts: {other: \"[fe80::1]\"}}\n"), 0);
 	t = file("jail.conf.d/p_db.conf");
 	has(t, "\trctl = \"openfiles:deny=4096\",\n\t    \"coredumpsize:deny=0\";\n");
-	assert_non_null(strstr(r.hosts, "\tdb p_db my-db\n"));
-	assert_non_null(strstr(r.hosts, "\tweb p_web\n"));
+	has(r.hosts[0], "\tdb p_db my-db\n");
+	has(r.hosts[1], "\tdb p_db my-db\n");
+	has(r.hosts[0], "\tweb p_web\n");
 	assert_non_null(strstr(r.unsupported, "nofile: soft limit 1024 not kept"));
 	assert_non_null(strstr(r.unsupported, "nproc: no jail-wide limit"));
 	assert_non_null(strstr(r.unsupported, "stack: \"lots\" is not a number"));
 	assert_non_null(strstr(r.unsupported, "services.web.container_name: not a host name"));
 	/* extra_hosts: lines of that jail's /etc/hosts alone. */
-	assert_string_equal(r.hosts_extra[0], "162.242.195.82\tsomehost\n::1\tv6\n::2\th6\n");
-	assert_string_equal(r.hosts_extra[1], "fe80::1\tother\n");
+	has(r.hosts[0], "\tweb p_web\n162.242.195.82\tsomehost\n::1\tv6\n::2\th6\n");
+	assert_null(strstr(r.hosts[1], "somehost"));
+	has(r.hosts[1], "\tweb p_web\nfe80::1\tother\n");
 	assert_non_null(strstr(r.unsupported, "bad: \"999.1.1.1\" is not an IP address"));
 	assert_int_equal(r.nunsupported, 5);
+}
+
+/* A service on several networks: a veth pair and an address on each;
+ * aliases and fixed addresses per network; each jail's /etc/hosts names
+ * the services it shares a network with, at their address there. */
+static void test_networks(void **state)
+{
+	const char *proxy, *web, *db;
+	char err[512];
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup };
+	struct compose_result bad = { 0 };
+	static const struct {
+		const char *yaml, *err;
+	} refused[] = {
+		{ "services:\n  a:\n    image: x\n    networks:\n      n: {ipv4_address: 10.1.0.5}\n"
+		  "networks:\n  n: {ipam: {config: [{subnet: 10.2.0.0/24}]}}\n",
+		  "c.yml:5:25: services.a.networks.n.ipv4_address: 10.1.0.5 is not in network n's "
+		  "subnet 10.2.0.0/24" },
+		{ "services:\n  a:\n    image: x\n    networks:\n      n:\n        ipv4_address: 10.2.0.1\n"
+		  "networks:\n  n: {ipam: {config: [{subnet: 10.2.0.0/24}]}}\n",
+		  "c.yml:6:23: services.a.networks.n.ipv4_address: 10.2.0.1 is network n's gateway "
+		  "address" },
+		{ "services:\n  a:\n    image: x\n    networks: {n: {ipv4_address: 10.2.0.255}}\n"
+		  "networks:\n  n: {ipam: {config: [{subnet: 10.2.0.0/24}]}}\n",
+		  "broadcast address" },
+		{ "services:\n  a:\n    image: x\n    networks: {n: {ipv4_address: nope}}\n"
+		  "networks:\n  n: {ipam: {config: [{subnet: 10.2.0.0/24}]}}\n",
+		  "c.yml:4:34: services.a.networks.n.ipv4_address: \"nope\" is not an IPv4 address" },
+		{ "services:\n  a:\n    image: x\n    networks: {n: {ipv4_address: 10.2.0.9}}\n"
+		  "  b:\n    image: x\n    networks: {n: {ipv4_address: 10.2.0.9}}\n"
+		  "networks:\n  n: {ipam: {config: [{subnet: 10.2.0.0/24}]}}\n",
+		  "c.yml:7:34: services.b.networks.n.ipv4_address: 10.2.0.9 is another service's "
+		  "address on network n" },
+		{ "services:\n  a:\n    image: x\n    networks: {n: {ipv4_address: 10.2.0.9}}\n"
+		  "networks:\n  n: {}\n",
+		  "network n declares no subnet" },
+	};
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  proxy:\n"
+		"    image: x\n"
+		"    networks: [front]\n"
+		"  web:\n"
+		"    image: x\n"
+		"    container_name: the-web\n"
+		"    networks:\n"
+		"      front:\n"
+		"        aliases: [www, site]\n"
+		"      back:\n"
+		"        aliases: [app]\n"
+		"        ipv4_address: 10.7.0.2\n"
+		"  db:\n"
+		"    image: x\n"
+		"    networks:\n"
+		"      back:\n"
+		"        ipv6_address: fd00::5\n"
+		"networks:\n"
+		"  front: {ipam: {config: [{subnet: 10.6.0.0/24}]}}\n"
+		"  back:\n"
+		"    internal: true\n"
+		"    ipam: {config: [{subnet: 10.7.0.0/24}]}\n"), 0);
+	proxy = file("jail.conf.d/p_proxy.conf");
+	web = file("jail.conf.d/p_web.conf");
+	db = file("jail.conf.d/p_db.conf");
+	has(proxy, "\tvnet.bridge = \"p_front\";\n\tip4.addr = \"10.6.0.2/24\";\n"
+		   "\tip4.defaultrouter = \"10.6.0.1\";\n");
+	has(web, "\tvnet;\n\tvnet.bridge = \"p_front\",\n\t    \"p_back\";\n"
+		 "\tip4.addr = \"10.6.0.3/24\",\n\t    \"p_back|10.7.0.2/24\";\n"
+		 "\tip4.defaultrouter = \"10.6.0.1\";\n");
+	/* The fixed address is kept from the others: db takes the next. */
+	has(db, "\tvnet.bridge = \"p_back\";\n\tip4.addr = \"10.7.0.3/24\";\n");
+	assert_null(strstr(db, "defaultrouter"));
+	/* proxy sees web on front (with front's aliases), not db. */
+	has(r.hosts[0], "10.6.0.2\tproxy p_proxy\n10.6.0.3\tweb p_web the-web www site\n");
+	assert_null(strstr(r.hosts[0], "db"));
+	assert_null(strstr(r.hosts[0], "app"));
+	/* web sees proxy on front, db on back, itself on both. */
+	has(r.hosts[1], "10.6.0.2\tproxy p_proxy\n"
+			"10.6.0.3\tweb p_web the-web www site\n10.7.0.2\tapp\n"
+			"10.7.0.3\tdb p_db\n");
+	/* db sees web at its back address with back's alias only. */
+	has(r.hosts[2], "10.7.0.2\tweb p_web the-web app\n10.7.0.3\tdb p_db\n");
+	assert_null(strstr(r.hosts[2], "proxy"));
+	assert_null(strstr(r.hosts[2], "www"));
+	has(r.unsupported, "c.yml:18: services.db.networks.back.ipv6_address: ");
+	assert_int_equal(r.nunsupported, 1);
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		err[0] = '\0';
+		assert_int_equal(compose_import_text(&o, refused[i].yaml, strlen(refused[i].yaml),
+						     &bad, err, sizeof(err)), -1);
+		if (!strstr(err, refused[i].err))
+			fail_msg("case %zu: want \"%s\" in \"%s\"", i, refused[i].err, err);
+	}
 }
 
 int main(void)
@@ -350,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_image),
 		cmocka_unit_test(test_names_limits),
+		cmocka_unit_test(test_networks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);

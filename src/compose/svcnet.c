@@ -1,0 +1,291 @@
+/* A service's networks: one veth pair per network it joins (vnet.bridge,
+ * a list), its address on each (a fixed ipv4_address, checked against
+ * the network's subnet, or the next free one), its aliases there; and
+ * each jail's /etc/hosts: every service it shares a network with, by its
+ * name, its jail's, its container_name and its aliases on that network,
+ * at its address there (as Docker's DNS answers a name per network). */
+#include <arpa/inet.h>
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose/internal.h"
+#include "util/mem.h"
+
+/* The most networks a service joins (vnet.bridge's bound). */
+#define SVC_NETS_MAX 99
+
+static void ip_text(char *buf, uint32_t a)
+{
+	struct in_addr in = { htonl(a) };
+
+	inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+/* An error that stops the import: FILE:LINE:COL: WHERE: WHY. */
+static void fail(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void fail(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
+{
+	struct fy_token *t = at ? fy_node_get_scalar_token(at) : NULL;
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	char why[256];
+	va_list ap;
+
+	if (c->err[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, sizeof(c->err), "%s:%d:%d: %s: %s", c->file, m ? m->line + 1 : cx_line(at),
+		 m ? m->column + 1 : 0, where, why);
+}
+
+static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at,
+			      const char *where, const char *name)
+{
+	struct cx_net *n = cx_net_get(c, name);
+
+	if (!n) {
+		cx_unsup(c, at, where, "network \"%s\" is not declared", name);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->natt; i++)
+		if (s->att[i].net == n) {
+			cx_unsup(c, at, where, "network \"%s\" named twice", name);
+			return NULL;
+		}
+	if (s->natt == SVC_NETS_MAX) {
+		cx_unsup(c, at, where, "network \"%s\": a jail joins at most %d", name, SVC_NETS_MAX);
+		return NULL;
+	}
+	s->att = xrealloc(s->att, (s->natt + 1) * sizeof(*s->att));
+	memset(&s->att[s->natt], 0, sizeof(*s->att));
+	s->att[s->natt].net = n;
+	return &s->att[s->natt++];
+}
+
+static bool taken(const struct cx *c, const struct cx_net *n, uint32_t x)
+{
+	for (size_t i = 0; i < c->nsvc; i++)
+		for (size_t k = 0; k < c->svc[i].natt; k++)
+			if (c->svc[i].att[k].net == n && c->svc[i].att[k].addr == x)
+				return true;
+	return false;
+}
+
+/* ipv4_address: in the network's declared subnet, not its network,
+ * gateway (.1) or broadcast address, no other service's. */
+static void fixed_addr(struct cx *c, struct cx_att *a, struct fy_node *v, const char *where)
+{
+	cleanup_free char *s = cx_str(c, v, where);
+	struct cx_net *n = a->net;
+	struct in_addr in;
+	char sub[INET_ADDRSTRLEN];
+	uint32_t x, mask = ~0u << (32 - n->prefix);
+
+	if (!s)
+		return;
+	ip_text(sub, n->base);
+	x = inet_pton(AF_INET, s, &in) == 1 ? ntohl(in.s_addr) : 0;
+	if (!x)
+		fail(c, v, where, "\"%s\" is not an IPv4 address", s);
+	else if (!n->declared)
+		fail(c, v, where, "%s: network %s declares no subnet (ipam config subnet); a fixed "
+		     "address needs one", s, n->name);
+	else if ((x & mask) != n->base)
+		fail(c, v, where, "%s is not in network %s's subnet %s/%d", s, n->name, sub, n->prefix);
+	else if (x == n->base || x == (n->base | ~mask) || x == n->base + 1)
+		fail(c, v, where, "%s is network %s's %s address", s, n->name,
+		     x == n->base ? "network" : x == n->base + 1 ? "gateway" : "broadcast");
+	else if (taken(c, n, x))
+		fail(c, v, where, "%s is another service's address on network %s", s, n->name);
+	else
+		a->addr = x;
+}
+
+static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const char *where)
+{
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!v || !fy_node_is_sequence(v)) {
+		cx_unsup(c, v, where, "expected a list of names");
+		return;
+	}
+	while ((e = fy_node_sequence_iterate(v, &it))) {
+		char *s = cx_str(c, e, where);
+
+		if (s && (!cx_name_ok(s) || strlen(s) > 63)) {
+			cx_unsup(c, e, where, "\"%s\": not a host name", s);
+			free(s);
+		} else if (s) {
+			cx_strv_push(&a->aliases, &a->naliases, s);
+		}
+	}
+}
+
+/* NETWORK: {aliases, ipv4_address, ...} of a service. */
+static void att_opts(struct cx *c, struct cx_svc *s, struct cx_att *a, struct fy_node *v)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (!v || (fy_node_is_scalar(v) && !fy_node_get_scalar0(v)[0]))
+		return;		/* "back:" alone (null) */
+	if (!fy_node_is_mapping(v)) {
+		if (!fy_node_is_scalar(v) || strcmp(fy_node_get_scalar0(v), "null"))
+			cx_unsup(c, v, s->name, "network %s: expected a mapping", a->net->name);
+		return;
+	}
+	while ((p = fy_node_mapping_iterate(v, &it))) {
+		struct fy_node *k = fy_node_pair_key(p), *val = fy_node_pair_value(p);
+		const char *key = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : "?";
+		cleanup_free char *where = xasprintf("services.%s.networks.%s.%s", s->name,
+						     a->net->name, key);
+
+		if (!strncmp(key, "x-", 2))
+			continue;
+		if (!strcmp(key, "aliases"))
+			aliases(c, a, val, where);
+		else if (!strcmp(key, "ipv4_address"))
+			fixed_addr(c, a, val, where);
+		else if (!strcmp(key, "ipv6_address"))
+			cx_unsup(c, k, where, "the project's networks are IPv4: an IPv6 address is "
+				 "not mapped");
+		else
+			cx_unsup(c, k, where, "not mapped to a brig bridge");
+	}
+}
+
+void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool has)
+{
+	cleanup_free char *where = xasprintf("services.%s.networks", s->name);
+	struct fy_node_pair *p;
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!has) {
+		att_add(c, s, NULL, where, "default");
+	} else if (nets && fy_node_is_sequence(nets)) {
+		while ((e = fy_node_sequence_iterate(nets, &it))) {
+			cleanup_free char *name = cx_str(c, e, where);
+
+			if (name)
+				att_add(c, s, e, where, name);
+		}
+	} else if (nets && fy_node_is_mapping(nets)) {
+		while ((p = fy_node_mapping_iterate(nets, &it))) {
+			struct fy_node *k = fy_node_pair_key(p);
+			cleanup_free char *name = cx_str(c, k, where);
+			struct cx_att *a = name ? att_add(c, s, k, where, name) : NULL;
+
+			if (a)
+				att_opts(c, s, a, fy_node_pair_value(p));
+		}
+	} else {
+		cx_unsup(c, nets, where, "expected a list or a mapping");
+	}
+}
+
+void cx_svc_addresses(struct cx *c)
+{
+	for (size_t i = 0; i < c->nsvc; i++) {
+		struct cx_svc *s = &c->svc[i];
+
+		for (size_t k = 0; k < s->natt; k++) {
+			struct cx_att *a = &s->att[k];
+			struct cx_net *n = a->net;
+			uint32_t hostmax = (1u << (32 - n->prefix)) - 2;
+
+			n->used = true;
+			if (a->addr)
+				continue;
+			while (n->next <= hostmax && taken(c, n, n->base + n->next))
+				n->next++;
+			if (n->next > hostmax) {
+				cx_unsup(c, NULL, s->name, "network \"%s\" has no address left", n->name);
+				continue;
+			}
+			a->addr = n->base + n->next++;
+		}
+	}
+}
+
+void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out)
+{
+	char **br = NULL, **ip = NULL;
+	size_t nbr = 0, nip = 0;
+	const struct cx_net *router = NULL;
+
+	for (size_t k = 0; k < s->natt; k++) {
+		const struct cx_att *a = &s->att[k];
+		char as[INET_ADDRSTRLEN];
+
+		if (!a->addr)
+			continue;
+		ip_text(as, a->addr);
+		cx_strv_push(&br, &nbr, xstrdup(a->net->bridge));
+		cx_strv_push(&ip, &nip, nbr == 1 ? xasprintf("%s/%d", as, a->net->prefix) :
+			     xasprintf("%s|%s/%d", a->net->bridge, as, a->net->prefix));
+		if (!router && !a->net->internal)
+			router = a->net;
+	}
+	if (nbr) {
+		sb_adds(out, "\tvnet;\n");
+		cx_param_list(out, "vnet.bridge", br, nbr);
+		cx_param_list(out, "ip4.addr", ip, nip);
+	}
+	if (router) {
+		char gs[INET_ADDRSTRLEN];
+
+		ip_text(gs, router->base + 1);
+		cx_param(out, "ip4.defaultrouter", gs);
+	}
+	cx_strv_free(br, nbr);
+	cx_strv_free(ip, nip);
+}
+
+/* s's attachment to n, or NULL. */
+static const struct cx_att *att_on(const struct cx_svc *s, const struct cx_net *n)
+{
+	for (size_t k = 0; k < s->natt; k++)
+		if (s->att[k].net == n && s->att[k].addr)
+			return &s->att[k];
+	return NULL;
+}
+
+char *cx_hosts(const struct cx *c, const struct cx_svc *me)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "# Made by `brig compose import` (project %s).\n"
+		     "127.0.0.1\tlocalhost\n::1\tlocalhost\n", c->project);
+	for (size_t i = 0; i < c->nsvc; i++) {
+		const struct cx_svc *s = &c->svc[i];
+		bool named = false;
+
+		/* On each network both are on, in this jail's order: the
+		 * first line has the service's names, each its aliases there. */
+		for (size_t k = 0; k < me->natt; k++) {
+			const struct cx_att *a = att_on(s, me->att[k].net);
+			char as[INET_ADDRSTRLEN];
+
+			if (!a || !me->att[k].addr || (named && !a->naliases))
+				continue;
+			ip_text(as, a->addr);
+			sb_addf(&sb, "%s\t", as);
+			if (!named)
+				sb_addf(&sb, "%s %s_%s%s%s", s->name, c->project, s->name,
+					s->alias ? " " : "", s->alias ? s->alias : "");
+			for (size_t m = 0; m < a->naliases; m++)
+				sb_addf(&sb, "%s%s", named && !m ? "" : " ", a->aliases[m]);
+			sb_addc(&sb, '\n');
+			named = true;
+		}
+	}
+	sb_adds(&sb, me->extra_hosts.s ? me->extra_hosts.s : "");
+	return sb_steal(&sb);
+}

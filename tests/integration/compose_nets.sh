@@ -1,0 +1,79 @@
+# A service on two networks gets a veth pair and an address on each, and
+# reaches a peer on each by its name (its jail's /etc/hosts names the
+# peer at its address on the network they share); an alias and a fixed
+# address of a network are honoured; a peer on one network does not
+# resolve the other's. Busybox stand-ins for the image (umoci, offline).
+. tests/integration/lib/common.sh
+. tests/integration/lib/jail.sh
+command -v umoci >/dev/null || skip "umoci is not installed (scripts/deps.sh installs it)"
+C=$BRIG_CONFDIR
+S=$BRIG_STOREDIR
+
+mkdir -p "$T/images" "$T/two"
+umoci init --layout "$T/images/bb"
+umoci new --image "$T/images/bb:latest"
+umoci unpack --image "$T/images/bb:latest" "$T/bundle" >/dev/null
+cp -a "$ROOT/." "$T/bundle/rootfs/"
+umoci repack --image "$T/images/bb:latest" "$T/bundle"
+
+cat >"$T/two/compose.yml" <<'YML'
+services:
+  front:
+    image: bb
+    command: ["sh", "-c", "mkdir -p /w && echo front-answers >/w/index.html && exec httpd -f -p 80 -h /w"]
+    networks: [a]
+  back:
+    image: bb
+    command: ["sh", "-c", "mkdir -p /w && echo back-answers >/w/index.html && exec httpd -f -p 80 -h /w"]
+    networks:
+      b:
+        ipv4_address: 10.77.2.50
+  mid:
+    image: bb
+    command: ["sh", "-c", "exec httpd -f -p 81 -h /"]
+    networks:
+      a:
+      b:
+        aliases: [middle]
+networks:
+  a:
+    internal: true
+    ipam: {config: [{subnet: 10.77.1.0/24}]}
+  b:
+    internal: true
+    ipam: {config: [{subnet: 10.77.2.0/24}]}
+YML
+
+expect_rc 0 $BRIG compose import "$T/two/compose.yml" --images "$T/images"
+expect_grep '^	vnet.bridge = "two_a",$' "$(cat "$C/jail.conf.d/two_mid.conf")"
+expect_grep '^	    "two_b|10.77.2.2/24";$' "$(cat "$C/jail.conf.d/two_mid.conf")"
+expect_grep '^10.77.2.50	back two_back$' "$(cat "$S/jails/two_mid/root/etc/hosts")"
+expect_grep "^10.77.2.2	mid two_mid middle$" "$(cat "$S/jails/two_back/root/etc/hosts")"
+! grep -q front "$S/jails/two_back/root/etc/hosts" || fail "back's /etc/hosts names front"
+expect_rc 0 $BRIG config check
+
+expect_rc 0 $BRIG compose up two
+# mid has an interface on each bridge.
+expect_rc 0 $BRIG exec two_mid ip -o -4 addr show
+expect_grep ' 10.77.1.3/24 ' "$OUT"
+expect_grep ' 10.77.2.2/24 ' "$OUT"
+# The httpd start in the background of the start (bounded wait, 10 s).
+tries=0
+until $BRIG exec two_mid timeout 2 wget -q -O- http://front/ >/dev/null 2>&1 &&
+	$BRIG exec two_mid timeout 2 wget -q -O- http://back/ >/dev/null 2>&1; do
+	tries=$((tries + 1))
+	[ $tries -lt 100 ] || break
+	sleep 0.1
+done
+expect_rc 0 $BRIG exec two_mid timeout 5 wget -q -O- http://front/
+expect_eq "front by name from mid (network a)" front-answers "$OUT"
+expect_rc 0 $BRIG exec two_mid timeout 5 wget -q -O- http://back/
+expect_eq "back by name from mid (network b)" back-answers "$OUT"
+# back reaches mid by its alias on b.
+expect_rc 0 $BRIG exec two_back timeout 5 wget -q -O- http://middle:81/etc/hosts
+expect_grep '^10.77.1.3	mid two_mid$' "$OUT"
+
+expect_rc 0 $BRIG compose down two
+! ip link show two_a >/dev/null 2>&1 || fail "compose down left bridge two_a"
+! ip link show two_b >/dev/null 2>&1 || fail "compose down left bridge two_b"
+for j in two_front two_back two_mid; do expect_rc 0 $BRIG destroy $j; done
