@@ -337,6 +337,25 @@ static int hosts_write(const char *jail, const char *text, bool *changed)
 	return rc;
 }
 
+/* The host's IPv4 subnets (its links', networks.conf's) for the import
+ * to allocate around; none, with a warning, when they cannot be read. */
+static struct compose_used *host_subnets(struct net_used **nu, size_t *n)
+{
+	struct brig_err e = { 0 };
+	struct compose_used *u;
+
+	if (net_subnets_used(nu, n, &e) < 0) {
+		cli_warn("compose import: the host's subnets are not known (%s): new networks' "
+			 "subnets are chosen apart from the file's only", e.msg);
+		return NULL;
+	}
+	u = xcalloc(*n ? *n : 1, sizeof(*u));
+	for (size_t i = 0; i < *n; i++)
+		u[i] = (struct compose_used){ (*nu)[i].owner, (*nu)[i].what, (*nu)[i].addr,
+					      (*nu)[i].plen };
+	return u;
+}
+
 static int import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -348,6 +367,8 @@ static int import(int argc, char **argv)
 	struct compose_opts o = { .lookup = env_lookup, .storedir = brig_storedir() };
 	struct images im = { 0 };
 	struct compose_result r;
+	struct net_used *nu = NULL;
+	struct compose_used *nu_c = NULL;
 	bool dry = false, changed = false;
 	char err[1024];
 	int c, rc = 0;
@@ -364,20 +385,29 @@ static int import(int argc, char **argv)
 	if (optind != argc - 1)
 		return usage();
 	o.file = argv[optind];
+	nu_c = host_subnets(&nu, &o.nused);
+	o.used = nu_c;
 	if (compose_import(&o, &r, err, sizeof(err)) < 0) {
 		cli_error("compose import: %s", err);
+		net_used_free(nu, o.nused);
+		free(nu_c);
 		return 1;
 	}
 	/* Again with what the services' images say (their templates first). */
 	if (images_load(&im, &r, o.images, dry) < 0) {
 		compose_result_free(&r);
 		images_free(&im);
+		net_used_free(nu, o.nused);
+		free(nu_c);
 		return 1;
 	}
 	compose_result_free(&r);
 	o.image = image_of;
 	o.image_ctx = &im;
-	if (compose_import(&o, &r, err, sizeof(err)) < 0) {
+	rc = compose_import(&o, &r, err, sizeof(err));
+	net_used_free(nu, o.nused);
+	free(nu_c);
+	if (rc < 0) {
 		cli_error("compose import: %s", err);
 		images_free(&im);
 		return 1;
@@ -438,6 +468,8 @@ static int import(int argc, char **argv)
 			printf("project %s: %zu jails, %s\n", r.project, r.njails,
 			       changed ? "updated" : "unchanged");
 	}
+	if (r.notes)
+		fputs(r.notes, stdout);
 	if (r.unsupported) {
 		fprintf(stdout, "not mapped (%zu):\n%s", r.nunsupported, r.unsupported);
 		fflush(stdout);

@@ -45,6 +45,22 @@ int cx_line(struct fy_node *n)
 	return m ? m->line + 1 : 0;
 }
 
+void cx_fail(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
+{
+	struct fy_token *t = at ? fy_node_get_scalar_token(at) : NULL;
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	char why[256];
+	va_list ap;
+
+	if (c->err[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(c->err, sizeof(c->err), "%s:%d:%d: %s: %s", c->file, m ? m->line + 1 : cx_line(at),
+		 m ? m->column + 1 : 0, where, why);
+}
+
 void cx_unsup(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
 {
 	va_list ap;
@@ -244,6 +260,10 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 	}
 	r->project = xstrdup(c->project);
 	cx_networks(c, networks);
+	if (c->err[0]) {
+		snprintf(err, errlen, "%s", c->err);
+		return -1;
+	}
 	cx_volumes(c, volumes);
 	if (cx_services(c, services) < 0) {
 		snprintf(err, errlen, "%s", c->err);
@@ -264,6 +284,7 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 		add_file(r, xasprintf("networks.conf.d/%s.conf", c->project), nets);
 	for (size_t i = 0; i < c->nvol; i++)
 		cx_strv_push(&r->volumes, &r->nvolumes, xstrdup(c->vol[i].dir));
+	r->notes = cx_networks_notes(c);
 	r->nunsupported = c->nunsup;
 	r->unsupported = c->unsup.len ? sb_steal(&c->unsup) : NULL;
 	return 0;
@@ -286,6 +307,7 @@ static void cx_free(struct cx *c)
 	for (size_t i = 0; i < c->nnet; i++) {
 		free(c->net[i].name);
 		free(c->net[i].bridge);
+		free(c->net[i].skipped);
 	}
 	free(c->net);
 	for (size_t i = 0; i < c->nvol; i++) {
@@ -313,6 +335,8 @@ static int import_doc(const struct compose_opts *o, struct fy_document *doc,
 	c.ctx = ctx;
 	c.image = o->image;
 	c.image_ctx = o->image_ctx;
+	c.used = o->used;
+	c.nused = o->nused;
 	if (o->project) {
 		c.project = compose_project_name(o->project);
 		if (!c.project) {
@@ -538,6 +562,7 @@ void compose_result_free(struct compose_result *r)
 	cx_strv_free(r->jails, r->njails);
 	cx_strv_free(r->volumes, r->nvolumes);
 	free(r->unsupported);
+	free(r->notes);
 	free(r->project);
 	memset(r, 0, sizeof(*r));
 }

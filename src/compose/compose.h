@@ -8,6 +8,7 @@
 #define BRIG_COMPOSE_COMPOSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A variable's value, NULL when unset. */
 typedef const char *(*compose_lookup_fn)(void *ctx, const char *name);
@@ -35,6 +36,8 @@ struct compose_result {
 				 * shares a network with, its extra_hosts) */
 	char **volumes;		/* named volumes: directories to make under the store */
 	size_t nvolumes;
+	char *notes;		/* what the import chose: "network back: subnet
+				 * 10.89.3.0/24 allocated ...\n" lines, or NULL */
 	char *unsupported;	/* "FILE:LINE: services.web.build: why\n"..., or NULL */
 	size_t nunsupported;
 };
@@ -52,6 +55,16 @@ struct compose_image {
 /* The image of template, NULL when it is not known (not made yet). */
 typedef const struct compose_image *(*compose_image_fn)(void *ctx, const char *template);
 
+/* An IPv4 subnet in use on the host: a new network's is allocated apart
+ * from it; a declared one that overlaps it is refused. One named after a
+ * bridge of the project's own (its earlier import) is not counted. */
+struct compose_used {
+	const char *owner;	/* the interface or bridge it is on */
+	const char *what;	/* for the report: "interface eth0 of the host" */
+	uint32_t addr;		/* host order */
+	int prefix;
+};
+
 struct compose_opts {
 	const char *file;	/* the compose file */
 	const char *project;	/* NULL: its `name:`, else its directory's name */
@@ -61,6 +74,8 @@ struct compose_opts {
 	void *ctx;
 	compose_image_fn image;	/* NULL: images unknown */
 	void *image_ctx;
+	const struct compose_used *used;	/* the host's subnets */
+	size_t nused;
 };
 
 /* 0, or -1 with err set (file:line: why) when the file cannot be read as

@@ -18,6 +18,9 @@ struct cx_net {
 	uint32_t next;		/* the next jail's host part */
 	bool internal;
 	bool declared;		/* its subnet is the file's (ipam config) */
+	struct fy_node *subnet;	/* where the file declares it */
+	char *skipped;		/* an allocated one: the first subnet passed
+				 * over, and why ("10.89.4.0/24: in use by ...") */
 	bool used;
 };
 
@@ -55,6 +58,8 @@ struct cx {
 	void *ctx;
 	compose_image_fn image;
 	void *image_ctx;
+	const struct compose_used *used;
+	size_t nused;
 	char *project;
 	struct strbuf unsup;
 	size_t nunsup;
@@ -68,6 +73,10 @@ struct cx {
 };
 
 int cx_line(struct fy_node *n);
+/* An error that stops the import (the first one is kept in c->err):
+ * FILE:LINE:COL: WHERE: WHY. */
+void cx_fail(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void cx_unsup(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 char *cx_str(struct cx *c, struct fy_node *n, const char *where);
@@ -82,6 +91,9 @@ void cx_networks(struct cx *c, struct fy_node *networks);
 void cx_volumes(struct cx *c, struct fy_node *volumes);
 struct cx_net *cx_net_get(struct cx *c, const char *name);
 char *cx_networks_conf(struct cx *c);
+/* What the import chose for the networks the services use (allocated
+ * subnets, and what was passed over), or NULL. */
+char *cx_networks_notes(struct cx *c);
 /* KEY=value lines of dir/name into kv; a missing file is no error when
  * optional. */
 int cx_env_file(const char *dir, const char *name, char ***kv, size_t *n, char *err,

@@ -52,6 +52,40 @@ static bool overlaps(const struct cx *c, uint32_t base, int prefix)
 	return false;
 }
 
+static bool same_net(uint32_t a, int pa, uint32_t b, int pb)
+{
+	int p = pa < pb ? pa : pb;
+	uint32_t m = p ? ~0u << (32 - p) : 0;
+
+	return (a & m) == (b & m);
+}
+
+/* The host's subnet base/prefix overlaps, or NULL; the project's own
+ * bridges (an earlier import's) do not count. */
+static const struct compose_used *used_by(const struct cx *c, uint32_t base, int prefix)
+{
+	for (size_t i = 0; i < c->nused; i++) {
+		const struct compose_used *u = &c->used[i];
+		bool own = false;
+
+		for (size_t k = 0; k < c->nnet && !own; k++)
+			own = !strcmp(c->net[k].bridge, u->owner);
+		if (!own && u->prefix >= 0 && u->prefix <= 32 &&
+		    same_net(base, prefix, u->addr, u->prefix))
+			return u;
+	}
+	return NULL;
+}
+
+static void subnet_text(char *buf, size_t size, uint32_t base, int prefix)
+{
+	struct in_addr in = { htonl(base) };
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	snprintf(buf, size, "%s/%d", a, prefix);
+}
+
 static struct cx_net *add_net(struct cx *c, const char *name)
 {
 	struct cx_net *n;
@@ -133,7 +167,8 @@ static void one_network(struct cx *c, struct fy_node *k, struct fy_node *v, cons
 				c->nnet++, cx_unsup(c, sn, where, "subnet \"%s\" overlaps another network of "
 						    "the file; one is allocated instead", s);
 			else
-				c->nnet++, n->base = t.base, n->prefix = t.prefix, n->declared = true;
+				c->nnet++, n->base = t.base, n->prefix = t.prefix, n->declared = true,
+					n->subnet = sn;
 			if (fy_node_sequence_item_count(cfg) > 1)
 				cx_unsup(c, cfg, where, "only the first ipam config is mapped");
 		} else {
@@ -168,8 +203,25 @@ void cx_networks(struct cx *c, struct fy_node *networks)
 	}
 	if (!cx_net_get(c, "default"))
 		add_net(c, "default");
+	/* A declared subnet the host uses already: refused, as Docker does
+	 * (the bridge's routes would take the host's). */
+	for (size_t i = 0; i < c->nnet; i++) {
+		struct cx_net *n = &c->net[i];
+		const struct compose_used *u = n->declared ? used_by(c, n->base, n->prefix) : NULL;
+		char a[32], b[32];
+
+		if (!u)
+			continue;
+		subnet_text(a, sizeof(a), n->base, n->prefix);
+		subnet_text(b, sizeof(b), u->addr, u->prefix);
+		cleanup_free char *where = xasprintf("networks.%s.ipam.config.subnet", n->name);
+
+		cx_fail(c, n->subnet, where, "%s overlaps %s of %s", a, b, u->what);
+		return;
+	}
 	/* Subnets for the networks that declared none: 10.89.X.0/24, X from
-	 * the project's name, the next free one. */
+	 * the project's name, the next free one: apart from the file's other
+	 * networks and the host's subnets (its links', networks.conf's). */
 	uint32_t x = fnv(c->project) % 200;
 
 	for (size_t i = 0; i < c->nnet; i++) {
@@ -179,14 +231,47 @@ void cx_networks(struct cx *c, struct fy_node *networks)
 			continue;
 		for (int tries = 0; tries < 256; tries++, x = (x + 1) % 256) {
 			uint32_t base = (10u << 24) | (89u << 16) | (x << 8);
+			const struct compose_used *u;
+			char a[32], b[32];
 
-			if (!overlaps(c, base, 24)) {
-				n->base = base;
-				n->prefix = 24;
-				break;
+			if (overlaps(c, base, 24))
+				continue;
+			if ((u = used_by(c, base, 24))) {
+				if (!n->skipped) {
+					subnet_text(a, sizeof(a), base, 24);
+					subnet_text(b, sizeof(b), u->addr, u->prefix);
+					n->skipped = xasprintf("%s overlaps %s of %s", a, b, u->what);
+				}
+				continue;
 			}
+			n->base = base;
+			n->prefix = 24;
+			break;
+		}
+		if (!n->prefix) {
+			cleanup_free char *where = xasprintf("networks.%s", n->name);
+
+			cx_fail(c, NULL, where, "no free /24 left in 10.89.0.0/16 for it");
+			return;
 		}
 	}
+}
+
+char *cx_networks_notes(struct cx *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < c->nnet; i++) {
+		struct cx_net *n = &c->net[i];
+		char a[32];
+
+		if (!n->used || n->declared)
+			continue;
+		subnet_text(a, sizeof(a), n->base, n->prefix);
+		sb_addf(&sb, "network %s: bridge %s, subnet %s allocated%s%s%s\n", n->name, n->bridge, a,
+			n->skipped ? " (" : "", n->skipped ? n->skipped : "", n->skipped ? ")" : "");
+	}
+	return sb.len ? sb_steal(&sb) : (sb_free(&sb), NULL);
 }
 
 struct cx_net *cx_net_get(struct cx *c, const char *name)

@@ -6,7 +6,6 @@
  * at its address there (as Docker's DNS answers a name per network). */
 #include <arpa/inet.h>
 #include <libfyaml.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,25 +21,6 @@ static void ip_text(char *buf, uint32_t a)
 	struct in_addr in = { htonl(a) };
 
 	inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
-}
-
-/* An error that stops the import: FILE:LINE:COL: WHERE: WHY. */
-static void fail(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void fail(struct cx *c, struct fy_node *at, const char *where, const char *fmt, ...)
-{
-	struct fy_token *t = at ? fy_node_get_scalar_token(at) : NULL;
-	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-	char why[256];
-	va_list ap;
-
-	if (c->err[0])
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	snprintf(c->err, sizeof(c->err), "%s:%d:%d: %s: %s", c->file, m ? m->line + 1 : cx_line(at),
-		 m ? m->column + 1 : 0, where, why);
 }
 
 static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at,
@@ -91,17 +71,17 @@ static void fixed_addr(struct cx *c, struct cx_att *a, struct fy_node *v, const 
 	ip_text(sub, n->base);
 	x = inet_pton(AF_INET, s, &in) == 1 ? ntohl(in.s_addr) : 0;
 	if (!x)
-		fail(c, v, where, "\"%s\" is not an IPv4 address", s);
+		cx_fail(c, v, where, "\"%s\" is not an IPv4 address", s);
 	else if (!n->declared)
-		fail(c, v, where, "%s: network %s declares no subnet (ipam config subnet); a fixed "
+		cx_fail(c, v, where, "%s: network %s declares no subnet (ipam config subnet); a fixed "
 		     "address needs one", s, n->name);
 	else if ((x & mask) != n->base)
-		fail(c, v, where, "%s is not in network %s's subnet %s/%d", s, n->name, sub, n->prefix);
+		cx_fail(c, v, where, "%s is not in network %s's subnet %s/%d", s, n->name, sub, n->prefix);
 	else if (x == n->base || x == (n->base | ~mask) || x == n->base + 1)
-		fail(c, v, where, "%s is network %s's %s address", s, n->name,
+		cx_fail(c, v, where, "%s is network %s's %s address", s, n->name,
 		     x == n->base ? "network" : x == n->base + 1 ? "gateway" : "broadcast");
 	else if (taken(c, n, x))
-		fail(c, v, where, "%s is another service's address on network %s", s, n->name);
+		cx_fail(c, v, where, "%s is another service's address on network %s", s, n->name);
 	else
 		a->addr = x;
 }
@@ -198,11 +178,12 @@ void cx_svc_addresses(struct cx *c)
 		for (size_t k = 0; k < s->natt; k++) {
 			struct cx_att *a = &s->att[k];
 			struct cx_net *n = a->net;
-			uint32_t hostmax = (1u << (32 - n->prefix)) - 2;
+			uint32_t hostmax;
 
 			n->used = true;
-			if (a->addr)
+			if (a->addr || !n->prefix)
 				continue;
+			hostmax = (1u << (32 - n->prefix)) - 2;
 			while (n->next <= hostmax && taken(c, n, n->base + n->next))
 				n->next++;
 			if (n->next > hostmax) {

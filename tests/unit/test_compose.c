@@ -442,6 +442,63 @@ static void test_networks(void **state)
 	}
 }
 
+/* New networks' subnets are allocated apart from the host's (its links',
+ * other projects' networks.conf.d), the project's own bridges aside; a
+ * declared subnet the host uses is refused at FILE:LINE:COL. */
+static void test_host_subnets(void **state)
+{
+	static const char yaml[] = "services:\n  a: {image: x}\n";
+	static const char decl[] = "services:\n  a: {image: x, networks: [n]}\n"
+				   "networks:\n  n:\n    ipam: {config: [{subnet: 10.5.0.0/16}]}\n";
+	struct compose_used used[2] = { 0 };
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup, .used = used };
+	char err[512], want[160];
+	unsigned x, y;
+
+	(void)state;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), 0);
+	assert_non_null(r.notes);
+	assert_int_equal(sscanf(r.notes, "network default: bridge p_default, subnet 10.89.%u.0/24 "
+				"allocated\n", &x), 1);
+	/* The host has it (a link's address in it): the next one, and why. */
+	used[0] = (struct compose_used){ "eth0", "interface eth0 of the host", 0x0a590000u | x << 8 | 7, 24 };
+	o.nused = 1;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), 0);
+	y = (x + 1) % 256;
+	snprintf(want, sizeof(want), "network default: bridge p_default, subnet 10.89.%u.0/24 allocated "
+		 "(10.89.%u.0/24 overlaps 10.89.%u.7/24 of interface eth0 of the host)\n", y, x, x);
+	assert_string_equal(r.notes, want);
+	snprintf(want, sizeof(want), "\tip4.addr = \"10.89.%u.2/24\";\n", y);
+	has(file("jail.conf.d/p_a.conf"), want);
+	/* A wider one of another project's networks.conf.d: past it too. */
+	used[1] = (struct compose_used){ "q_back", "bridge q_back of networks.conf", 0x0a590001u | y << 8, 24 };
+	o.nused = 2;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "subnet 10.89.%u.0/24 allocated (10.89.%u.0/24 overlaps", (y + 1) % 256, x);
+	has(r.notes, want);
+	/* The project's own bridge (an earlier import's) does not count. */
+	used[0].owner = "p_default";
+	o.nused = 1;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "subnet 10.89.%u.0/24 allocated\n", x);
+	has(r.notes, want);
+	/* A declared subnet the host uses: refused, where it is declared. */
+	used[0] = (struct compose_used){ "br0", "bridge br0 of networks.conf", 0x0a050300u | 1, 24 };
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, decl, strlen(decl), &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "c.yml:5:30: networks.n.ipam.config.subnet: 10.5.0.0/16 overlaps "
+			    "10.5.3.1/24 of bridge br0 of networks.conf");
+	/* A declared one is kept and not in the notes. */
+	o.nused = 0;
+	assert_int_equal(compose_import_text(&o, decl, strlen(decl), &r, err, sizeof(err)), 0);
+	assert_null(r.notes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_image),
 		cmocka_unit_test(test_names_limits),
 		cmocka_unit_test(test_networks),
+		cmocka_unit_test(test_host_subnets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);
