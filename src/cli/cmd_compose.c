@@ -301,8 +301,9 @@ static int jail_create(const struct compose_result *r, size_t i, const char *ima
 	return 0;
 }
 
-/* The project's /etc/hosts in the jail's root, never through a link. */
-static int hosts_write(const char *jail, const char *text, bool *changed)
+/* A file of the jail's /etc (its hosts, its resolv.conf), never through
+ * a link. */
+static int etc_write(const char *jail, const char *name, const char *text, bool *changed)
 {
 	cleanup_free char *root = xasprintf("%s/jails/%s/root", brig_storedir(), jail);
 	cleanup_free char *old = NULL;
@@ -322,14 +323,14 @@ static int hosts_write(const char *jail, const char *text, bool *changed)
 			close(rootfd);
 		return -1;
 	}
-	if (read_bounded(etcfd, "hosts", READ_BENEATH, 1 << 20, &old, &len, &e) == 0 &&
+	if (read_bounded(etcfd, name, READ_BENEATH, 1 << 20, &old, &len, &e) == 0 &&
 	    !strcmp(old, text)) {
-		printf("unchanged %s/etc/hosts\n", jail);
-	} else if (write_atomic_at(etcfd, "hosts", text, strlen(text), 0644, false, &e) < 0) {
+		printf("unchanged %s/etc/%s\n", jail, name);
+	} else if (write_atomic_at(etcfd, name, text, strlen(text), 0644, false, &e) < 0) {
 		cli_print_err(&e);
 		rc = -1;
 	} else {
-		printf("updated %s/etc/hosts\n", jail);
+		printf("updated %s/etc/%s\n", jail, name);
 		*changed = true;
 	}
 	close(etcfd);
@@ -433,8 +434,11 @@ static int import(int argc, char **argv)
 				rc = write_one(&r.files[i], &changed);
 			}
 		}
-		for (size_t i = 0; i < r.njails && !rc; i++)
-			rc = hosts_write(r.jails[i], r.hosts[i], &changed);
+		for (size_t i = 0; i < r.njails && !rc; i++) {
+			rc = etc_write(r.jails[i], "hosts", r.hosts[i], &changed);
+			if (!rc && r.resolv[i])
+				rc = etc_write(r.jails[i], "resolv.conf", r.resolv[i], &changed);
+		}
 		for (size_t i = 0; i < r.nvolumes && !rc; i++) {
 			struct brig_err e = { 0 };
 

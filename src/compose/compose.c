@@ -276,6 +276,8 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 		r->templates[r->njails] = c->svc[i].tmpl ? xstrdup(c->svc[i].tmpl) : NULL;
 		r->hosts = xrealloc(r->hosts, (r->njails + 1) * sizeof(*r->hosts));
 		r->hosts[r->njails] = cx_hosts(c, &c->svc[i]);
+		r->resolv = xrealloc(r->resolv, (r->njails + 1) * sizeof(*r->resolv));
+		r->resolv[r->njails] = cx_resolv(c, &c->svc[i]);
 		cx_strv_push(&r->jails, &r->njails, xasprintf("%s_%s", c->project, c->svc[i].name));
 	}
 	char *nets = cx_networks_conf(c);
@@ -302,6 +304,9 @@ static void cx_free(struct cx *c)
 		for (size_t k = 0; k < c->svc[i].natt; k++)
 			cx_strv_free(c->svc[i].att[k].aliases, c->svc[i].att[k].naliases);
 		free(c->svc[i].att);
+		sb_free(&c->svc[i].resolv);
+		sb_free(&c->svc[i].resolv_search);
+		sb_free(&c->svc[i].resolv_opts);
 	}
 	free(c->svc);
 	for (size_t i = 0; i < c->nnet; i++) {
@@ -556,7 +561,9 @@ void compose_result_free(struct compose_result *r)
 	for (size_t i = 0; i < r->njails; i++) {
 		free(r->templates[i]);
 		free(r->hosts ? r->hosts[i] : NULL);
+		free(r->resolv ? r->resolv[i] : NULL);
 	}
+	free(r->resolv);
 	free(r->templates);
 	free(r->hosts);
 	cx_strv_free(r->jails, r->njails);

@@ -34,6 +34,8 @@ struct compose_result {
 	size_t njails;
 	char **hosts;		/* per jail: its /etc/hosts (the services it
 				 * shares a network with, its extra_hosts) */
+	char **resolv;		/* per jail: its /etc/resolv.conf (dns), or
+				 * NULL (the template's stays) */
 	char **volumes;		/* named volumes: directories to make under the store */
 	size_t nvolumes;
 	char *notes;		/* what the import chose: "network back: subnet

@@ -48,6 +48,10 @@ struct cx_svc {
 	struct strbuf extra_hosts;	/* its extra_hosts: "IP\tNAME\n" lines */
 	struct cx_att *att;	/* its networks, in the file's order */
 	size_t natt;
+	struct fy_node *cap_add, *cap_drop;
+	struct strbuf resolv;	/* its dns: "nameserver ADDR\n" lines */
+	struct strbuf resolv_search, resolv_opts;	/* "search A B", "options X" */
+	size_t nns;
 	size_t ndeps;
 };
 
@@ -101,6 +105,14 @@ int cx_env_file(const char *dir, const char *name, char ***kv, size_t *n, char *
 
 /* services.c */
 int cx_services(struct cx *c, struct fy_node *services);
+
+/* svcopts.c: cap_add and cap_drop as allow.* lines of out; dns,
+ * dns_search, dns_opt (key) into s; the jail's resolv.conf (NULL: none:
+ * the template's stays); sysctls, listed. */
+void cx_caps(struct cx *c, struct cx_svc *s, struct strbuf *out);
+void cx_dns(struct cx *c, struct cx_svc *s, struct fy_node *v, const char *key, const char *where);
+char *cx_resolv(struct cx *c, struct cx_svc *s);
+void cx_sysctls(struct cx *c, struct fy_node *v, const char *where);
 
 /* svcnet.c: a service's networks (nets: its `networks:`, has: whether it
  * has one) into s->att, fixed addresses checked (c->err set on a bad

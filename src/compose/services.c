@@ -27,10 +27,6 @@ static const struct {
 	{ "privileged", "a jail is never privileged by a compose file" },
 	{ "devices", "devices are not passed by a compose file" },
 	{ "network_mode", "network_mode is not mapped: jails get a bridge of the project" },
-	{ "cap_add", "capabilities are not mapped yet" },
-	{ "cap_drop", "capabilities are not mapped yet" },
-	{ "dns", "dns is not mapped yet" },
-	{ "sysctls", "sysctls are not mapped yet" },
 	{ "labels", "labels have no brig meaning" },
 	{ "security_opt", "security options have no brig meaning" },
 	{ "tty", "no terminal is kept for a jail's command" },
@@ -805,6 +801,14 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 		depends(c, v, where, s);
 	} else if (!strcmp(key, "networks")) {
 		/* cx_svc_networks, before any service's address is given */
+	} else if (!strcmp(key, "cap_add")) {
+		s->cap_add = v;
+	} else if (!strcmp(key, "cap_drop")) {
+		s->cap_drop = v;
+	} else if (!strcmp(key, "dns") || !strcmp(key, "dns_search") || !strcmp(key, "dns_opt")) {
+		cx_dns(c, s, v, key, where);
+	} else if (!strcmp(key, "sysctls")) {
+		cx_sysctls(c, v, where);
 	} else if (!strcmp(key, "restart")) {
 		restart(c, v, where, j);
 	} else if (!strcmp(key, "deploy")) {
@@ -938,6 +942,7 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		sb_adds(o, ";\n");
 	}
 	cx_param_list(o, "rctl", j->rctl, j->nrctl);
+	cx_caps(c, s, o);
 	sb_adds(o, "}\n");
 }
 

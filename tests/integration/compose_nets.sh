@@ -31,6 +31,9 @@ services:
   mid:
     image: bb
     command: ["sh", "-c", "exec httpd -f -p 81 -h /"]
+    cap_add: [NET_RAW]
+    dns: [10.77.1.53]
+    dns_search: example.org
     networks:
       a:
       b:
@@ -50,9 +53,18 @@ expect_grep '^	    "two_b|10.77.2.2/24";$' "$(cat "$C/jail.conf.d/two_mid.conf")
 expect_grep '^10.77.2.50	back two_back$' "$(cat "$S/jails/two_mid/root/etc/hosts")"
 expect_grep "^10.77.2.2	mid two_mid middle$" "$(cat "$S/jails/two_back/root/etc/hosts")"
 ! grep -q front "$S/jails/two_back/root/etc/hosts" || fail "back's /etc/hosts names front"
+# dns: mid's own resolv.conf; cap_add NET_RAW: allow.raw_sockets.
+expect_grep '^nameserver 10.77.1.53$' "$(cat "$S/jails/two_mid/root/etc/resolv.conf")"
+expect_grep '^search example.org$' "$(cat "$S/jails/two_mid/root/etc/resolv.conf")"
+expect_grep '^	allow.raw_sockets;' "$(cat "$C/jail.conf.d/two_mid.conf")"
 expect_rc 0 $BRIG config check
 
 expect_rc 0 $BRIG compose up two
+# CAP_NET_RAW (13) in mid's bounding set, not in front's.
+expect_rc 0 $BRIG exec two_mid grep CapBnd /proc/self/status
+[ $(( 0x$(echo "$OUT" | awk '{print $2}') >> 13 & 1 )) = 1 ] || fail "mid has no CAP_NET_RAW: $OUT"
+expect_rc 0 $BRIG exec two_front grep CapBnd /proc/self/status
+[ $(( 0x$(echo "$OUT" | awk '{print $2}') >> 13 & 1 )) = 0 ] || fail "front has CAP_NET_RAW: $OUT"
 # mid has an interface on each bridge.
 expect_rc 0 $BRIG exec two_mid ip -o -4 addr show
 expect_grep ' 10.77.1.3/24 ' "$OUT"

@@ -499,6 +499,65 @@ static void test_host_subnets(void **state)
 	assert_null(r.notes);
 }
 
+/* cap_add, cap_drop: the nearest allow.* (or listed, and why); dns,
+ * dns_search, dns_opt: the jail's resolv.conf; sysctls: listed each. */
+static void test_caps_dns(void **state)
+{
+	const char *a, *b, *d;
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  a:\n"
+		"    image: x\n"
+		"    cap_add: [NET_RAW, CAP_sys_time, CHOWN, NET_ADMIN, SYS_ADMIN, ALL]\n"
+		"    cap_drop: [NET_BIND_SERVICE, MKNOD, SETUID]\n"
+		"    dns: [1.1.1.1, \"2606:4700::1111\", nope, 9.9.9.9, 8.8.8.8]\n"
+		"    dns_search: example.org\n"
+		"    dns_opt: [ndots:2, \"bad opt\"]\n"
+		"    sysctls:\n"
+		"      net.core.somaxconn: 1024\n"
+		"  b:\n"
+		"    image: x\n"
+		"    cap_drop: [ALL]\n"
+		"    dns: 10.0.0.53\n"
+		"    sysctls: [\"net.ipv4.ip_forward=1\"]\n"
+		"  d:\n"
+		"    image: x\n"
+		"    cap_drop: [ALL]\n"
+		"    cap_add: [NET_BIND_SERVICE]\n"), 0);
+	a = file("jail.conf.d/p_a.conf");
+	b = file("jail.conf.d/p_b.conf");
+	d = file("jail.conf.d/p_d.conf");
+	has(a, "\tallow.raw_sockets;\t# cap_add NET_RAW\n\tallow.settime;\t# cap_add SYS_TIME\n"
+	       "\tallow.reserved_ports = false;\t# cap_drop NET_BIND_SERVICE\n"
+	       "\t# cap_add NET_ADMIN: a vnet jail's root manages its own network");
+	assert_null(strstr(a, "CHOWN"));
+	assert_null(strstr(a, "allow.suser ="));
+	has(b, "\tallow.suser = false;\n");
+	assert_null(strstr(d, "allow.suser ="));
+	has(r.unsupported, "c.yml:4: services.a.cap_add: SYS_ADMIN: brig never gives it to a jail (it "
+			   "reaches the host's kernel or devices)\n");
+	has(r.unsupported, "c.yml:4: services.a.cap_add: ALL: brig never gives it to a jail's root all "
+			   "at once\n");
+	has(r.unsupported, "c.yml:5: services.a.cap_drop: SETUID: brig has no parameter to drop it "
+			   "alone");
+	has(r.unsupported, "c.yml:6: services.a.dns: \"nope\" is not an IP address\n");
+	has(r.unsupported, "c.yml:6: services.a.dns: 8.8.8.8: resolv.conf takes three nameservers\n");
+	has(r.unsupported, "c.yml:8: services.a.dns_opt: \"bad opt\": not a resolver option\n");
+	has(r.unsupported, "c.yml:10: services.a.sysctls: net.core.somaxconn: brig sets no sysctl");
+	has(r.unsupported, "c.yml:15: services.b.sysctls: net.ipv4.ip_forward: brig sets no sysctl");
+	has(r.unsupported, "c.yml:18: services.d.cap_drop: ALL with cap_add: brig has no "
+			   "per-capability set");
+	assert_int_equal(r.nunsupported, 9);
+	assert_string_equal(r.resolv[0], "# Made by `brig compose import` (project p, service a).\n"
+			    "nameserver 1.1.1.1\nnameserver 2606:4700::1111\nnameserver 9.9.9.9\n"
+			    "search example.org\noptions ndots:2\n");
+	assert_string_equal(r.resolv[1], "# Made by `brig compose import` (project p, service b).\n"
+			    "nameserver 10.0.0.53\n");
+	assert_null(r.resolv[2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_names_limits),
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_host_subnets),
+		cmocka_unit_test(test_caps_dns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);
