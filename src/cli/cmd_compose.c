@@ -41,7 +41,8 @@ static const char *env_lookup(void *ctx, const char *name)
 
 static int usage(void)
 {
-	cli_error("usage: brig compose import FILE [-p PROJECT] [--images DIR] [--dry-run]\n"
+	cli_error("usage: brig compose import FILE [-p PROJECT] [--images DIR] [--profile P]... "
+		  "[--dry-run]\n"
 		  "       brig compose up|down|ps PROJECT");
 	return 2;
 }
@@ -363,8 +364,11 @@ static int import(int argc, char **argv)
 		{ "images", required_argument, NULL, 'i' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "project", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char **profiles = NULL;
+	size_t nprofiles = 0;
 	struct compose_opts o = { .lookup = env_lookup, .storedir = brig_storedir() };
 	struct images im = { 0 };
 	struct compose_result r;
@@ -380,11 +384,31 @@ static int import(int argc, char **argv)
 		case 'p': o.project = optarg; break;
 		case 'i': o.images = optarg; break;
 		case 'n': dry = true; break;
-		default: return usage();
+		case 'P':
+			profiles = xrealloc(profiles, (nprofiles + 1) * sizeof(*profiles));
+			profiles[nprofiles++] = xstrdup(optarg);
+			break;
+		default: strv_free_(profiles, nprofiles); return usage();
 		}
 	}
-	if (optind != argc - 1)
+	/* No --profile: COMPOSE_PROFILES, as docker compose reads it. */
+	const char *env = getenv("COMPOSE_PROFILES");
+
+	if (!nprofiles && env) {
+		cleanup_free char *dup = xstrdup(env);
+		char *save = NULL;
+
+		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			profiles = xrealloc(profiles, (nprofiles + 1) * sizeof(*profiles));
+			profiles[nprofiles++] = xstrdup(t);
+		}
+	}
+	o.profiles = profiles;
+	o.nprofiles = nprofiles;
+	if (optind != argc - 1) {
+		strv_free_(profiles, nprofiles);
 		return usage();
+	}
 	o.file = argv[optind];
 	nu_c = host_subnets(&nu, &o.nused);
 	o.used = nu_c;
@@ -392,6 +416,7 @@ static int import(int argc, char **argv)
 		cli_error("compose import: %s", err);
 		net_used_free(nu, o.nused);
 		free(nu_c);
+		strv_free_(profiles, nprofiles);
 		return 1;
 	}
 	/* Again with what the services' images say (their templates first). */
@@ -400,6 +425,7 @@ static int import(int argc, char **argv)
 		images_free(&im);
 		net_used_free(nu, o.nused);
 		free(nu_c);
+		strv_free_(profiles, nprofiles);
 		return 1;
 	}
 	compose_result_free(&r);
@@ -411,6 +437,7 @@ static int import(int argc, char **argv)
 	if (rc < 0) {
 		cli_error("compose import: %s", err);
 		images_free(&im);
+		strv_free_(profiles, nprofiles);
 		return 1;
 	}
 	if (dry) {
@@ -480,6 +507,7 @@ static int import(int argc, char **argv)
 	}
 	compose_result_free(&r);
 	images_free(&im);
+	strv_free_(profiles, nprofiles);
 	return rc ? 1 : 0;
 }
 

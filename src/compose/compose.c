@@ -286,7 +286,12 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 		add_file(r, xasprintf("networks.conf.d/%s.conf", c->project), nets);
 	for (size_t i = 0; i < c->nvol; i++)
 		cx_strv_push(&r->volumes, &r->nvolumes, xstrdup(c->vol[i].dir));
-	r->notes = cx_networks_notes(c);
+	char *nn = cx_networks_notes(c);
+
+	if (nn)
+		sb_adds(&c->notes, nn);
+	free(nn);
+	r->notes = c->notes.len ? sb_steal(&c->notes) : NULL;
 	r->nunsupported = c->nunsup;
 	r->unsupported = c->unsup.len ? sb_steal(&c->unsup) : NULL;
 	return 0;
@@ -320,6 +325,13 @@ static void cx_free(struct cx *c)
 		free(c->vol[i].dir);
 	}
 	free(c->vol);
+	for (size_t i = 0; i < c->ndocs; i++) {
+		fy_document_destroy(c->docs[i].doc);
+		free(c->docs[i].file);
+		free(c->docs[i].dir);
+	}
+	free(c->docs);
+	sb_free(&c->notes);
 	sb_free(&c->unsup);
 	free(c->project);
 }
@@ -328,12 +340,12 @@ static int import_doc(const struct compose_opts *o, struct fy_document *doc,
 		      compose_lookup_fn lookup, void *ctx, const char *dir, const char *fallback,
 		      struct compose_result *r, char *err, size_t errlen)
 {
-	struct cx c = { 0 };
+	struct cx c = { .text_only = !dir };
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	c.file = o->file;
-	c.dir = dir;
+	c.dir = dir ? dir : ".";
 	c.images = o->images;
 	c.storedir = o->storedir ? o->storedir : "/var/lib/brig";
 	c.lookup = lookup;
@@ -342,6 +354,8 @@ static int import_doc(const struct compose_opts *o, struct fy_document *doc,
 	c.image_ctx = o->image_ctx;
 	c.used = o->used;
 	c.nused = o->nused;
+	c.profiles = o->profiles;
+	c.nprofiles = o->nprofiles;
 	if (o->project) {
 		c.project = compose_project_name(o->project);
 		if (!c.project) {
@@ -446,6 +460,33 @@ static struct fy_document *build(const char *file, const char *text, size_t len,
 	return doc;
 }
 
+struct fy_document *cx_doc_load(const char *path, char *err, size_t errlen)
+{
+	struct strbuf msg = STRBUF_INIT;
+	struct brig_err re = { 0 };
+	struct fy_document *doc;
+	char *text;
+	size_t len, bad;
+
+	/* As compose_import: UTF-8 checked before libfyaml reads it. */
+	if (read_bounded(AT_FDCWD, path, READ_PATH, COMPOSE_MAX, &text, &len, &re) < 0) {
+		snprintf(err, errlen, "%s", re.msg);
+		return NULL;
+	}
+	if (!utf8_valid(text, len, &bad)) {
+		snprintf(err, errlen, "%s: not UTF-8 (byte %zu)", path, bad);
+		free(text);
+		return NULL;
+	}
+	free(text);
+	doc = build(path, NULL, 0, &msg);
+	if (!doc)
+		snprintf(err, errlen, "%s: not a YAML document: %s", path,
+			 msg.len ? msg.s : "libfyaml could not read it");
+	sb_free(&msg);
+	return doc;
+}
+
 static int yaml_error(const char *file, struct strbuf *msg, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "%s: not a YAML document: %s", file,
@@ -494,7 +535,7 @@ int compose_import_text(const struct compose_opts *o, const char *text, size_t l
 		return -1;
 	}
 	doc = build(NULL, text, len, &msg);
-	int rc = doc ? import_doc(o, doc, o->lookup ? o->lookup : no_env, o->ctx, ".", "project",
+	int rc = doc ? import_doc(o, doc, o->lookup ? o->lookup : no_env, o->ctx, NULL, "project",
 				  r, err, errlen) : yaml_error(o->file, &msg, err, errlen);
 
 	fy_document_destroy(doc);

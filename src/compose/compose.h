@@ -78,6 +78,9 @@ struct compose_opts {
 	void *image_ctx;
 	const struct compose_used *used;	/* the host's subnets */
 	size_t nused;
+	char *const *profiles;	/* services with `profiles:` are imported only
+				 * when one of theirs is here ("*": all) */
+	size_t nprofiles;
 };
 
 /* 0, or -1 with err set (file:line: why) when the file cannot be read as

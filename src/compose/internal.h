@@ -55,6 +55,18 @@ struct cx_svc {
 	size_t ndeps;
 };
 
+/* A file extends reads (extends.c). */
+struct cx_doc {
+	struct fy_document *doc;
+	char *file, *dir;
+};
+
+/* One layer of a service: its mapping, read as of file, in dir. */
+struct cx_layer {
+	struct fy_node *svc;
+	const char *file, *dir;
+};
+
 struct cx {
 	const char *file, *images, *storedir;
 	const char *dir;	/* the compose file's directory, absolute */
@@ -73,6 +85,12 @@ struct cx {
 	size_t nnet;
 	struct cx_vol *vol;
 	size_t nvol;
+	bool text_only;		/* compose_import_text: no other file is read */
+	struct cx_doc *docs;	/* the files extends reads */
+	size_t ndocs;
+	char *const *profiles;	/* --profile */
+	size_t nprofiles;
+	struct strbuf notes;
 	char err[512];
 };
 
@@ -102,6 +120,15 @@ char *cx_networks_notes(struct cx *c);
  * optional. */
 int cx_env_file(const char *dir, const char *name, char ***kv, size_t *n, char *err,
 		size_t errlen, bool optional);
+
+/* compose.c: a compose file's document (bounded, UTF-8, aliases
+ * bounded), or NULL and err. */
+struct fy_document *cx_doc_load(const char *path, char *err, size_t errlen);
+
+/* extends.c: the layers of service name (svc, in services), the deepest
+ * base first, the service itself last (*v malloc'd); -1 and c->err. */
+int cx_extends(struct cx *c, struct fy_node *services, struct fy_node *svc, const char *name,
+	       struct cx_layer **v, size_t *n);
 
 /* services.c */
 int cx_services(struct cx *c, struct fy_node *services);

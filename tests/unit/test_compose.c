@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "compose/compose.h"
 
@@ -558,6 +560,106 @@ static void test_caps_dns(void **state)
 	assert_null(r.resolv[2]);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* extends, of the same file and of another (whose FILE:LINE and relative
+ * paths are its own); a loop refused; profiles: a service with profiles
+ * only when one of them is asked for. */
+static void test_extends_profiles(void **state)
+{
+	char dir[] = "/tmp/test_compose.XXXXXX", path[512], sub[96], err[512], cfile[96];
+	const char *t;
+	char *one[] = { "debug" };
+	struct compose_opts o = { .project = "p", .storedir = "/store", .lookup = lookup };
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  base:\n"
+		"    image: x\n"
+		"    command: [\"a\", \"b\"]\n"
+		"    environment: {A: base, B: base}\n"
+		"    ports: [\"80:80\"]\n"
+		"  web:\n"
+		"    extends: base\n"
+		"    command: serve\n"
+		"    environment: {B: web}\n"
+		"    ports: [\"81:81\"]\n"
+		"  debug:\n"
+		"    image: x\n"
+		"    profiles: [debug, test]\n"
+		"  loop1: {extends: loop2, image: x}\n"
+		"  loop2: {extends: loop1, image: x}\n"), -1);
+	assert_int_equal(import(
+		"services:\n"
+		"  base:\n"
+		"    image: x\n"
+		"    command: [\"a\", \"b\"]\n"
+		"    environment: {A: base, B: base}\n"
+		"    ports: [\"80:80\"]\n"
+		"  web:\n"
+		"    extends: {service: base}\n"
+		"    command: serve\n"
+		"    environment: {B: web}\n"
+		"    ports: [\"81:81\"]\n"
+		"  debug:\n"
+		"    image: x\n"
+		"    profiles: [debug, test]\n"), 0);
+	t = file("jail.conf.d/p_web.conf");
+	has(t, "\texec.service = \"serve\";\n");
+	has(t, "\texec.env = \"A=base\",\n\t    \"B=web\";\n");
+	has(t, "\trdr = \"tcp 80 80\",\n\t    \"tcp 81 81\";\n");
+	assert_int_equal(r.njails, 2);
+	has(r.notes, "service debug left out: its profiles are debug, test (--profile NAME takes it in)\n");
+	assert_null(r.unsupported);
+
+	/* Another file: its lines, its directory. */
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/common", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(path, sizeof(path), "%s/common/base.yml", dir);
+	write_file(path, "services:\n  app:\n    image: x\n    volumes: [\"./data:/data\"]\n"
+			 "    healthcheck: {test: true}\n");
+	snprintf(cfile, sizeof(cfile), "%s/compose.yml", dir);
+	write_file(cfile, "services:\n  web:\n    extends: {file: common/base.yml, service: app}\n"
+			 "  bad:\n    extends: {file: common/base.yml, service: nope}\n"
+			 "    profiles: [debug]\n"
+			 "  alone:\n    image: x\n    extends: {file: missing.yml, service: a}\n");
+	o.file = cfile;
+	compose_result_free(&r);
+	assert_int_equal(compose_import(&o, &r, err, sizeof(err)), 0);
+	t = file("jail.conf.d/p_web.conf");
+	snprintf(path, sizeof(path), "\tmount = \"%s/common/data ${path}/data nullfs rw 0 0\";\n", dir);
+	has(t, path);
+	snprintf(path, sizeof(path), "%s/common/base.yml:5: services.web.healthcheck: ", dir);
+	has(r.unsupported, path);
+	/* A file that cannot be read: listed, the service imported alone. */
+	snprintf(path, sizeof(path), "%s/compose.yml:9: services.alone.extends: %s/missing.yml: ", dir, dir);
+	has(r.unsupported, path);
+	has(r.unsupported, ": the service is imported without what it extends\n");
+	assert_int_equal(r.njails, 2);
+	/* With its profile: the missing base service stops the import. */
+	o.profiles = one;
+	o.nprofiles = 1;
+	compose_result_free(&r);
+	assert_int_equal(compose_import(&o, &r, err, sizeof(err)), -1);
+	snprintf(path, sizeof(path), "%s/compose.yml:5:47: services.bad.extends: no service nope in "
+		 "%s/common/base.yml", dir, dir);
+	assert_string_equal(err, path);
+	unlink(cfile);
+	snprintf(path, sizeof(path), "%s/common/base.yml", dir);
+	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_networks),
 		cmocka_unit_test(test_host_subnets),
 		cmocka_unit_test(test_caps_dns),
+		cmocka_unit_test(test_extends_profiles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);
