@@ -5,16 +5,10 @@
 # resolve the other's. Busybox stand-ins for the image (umoci, offline).
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
-command -v umoci >/dev/null || skip "umoci is not installed (scripts/deps.sh installs it)"
+. tests/integration/lib/compose.sh
 C=$BRIG_CONFDIR
 S=$BRIG_STOREDIR
-
-mkdir -p "$T/images" "$T/two"
-umoci init --layout "$T/images/bb"
-umoci new --image "$T/images/bb:latest"
-umoci unpack --image "$T/images/bb:latest" "$T/bundle" >/dev/null
-cp -a "$ROOT/." "$T/bundle/rootfs/"
-umoci repack --image "$T/images/bb:latest" "$T/bundle"
+mkdir -p "$T/two"
 
 cat >"$T/two/compose.yml" <<'YML'
 services:
