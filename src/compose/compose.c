@@ -269,13 +269,25 @@ static int run(struct cx *c, struct fy_document *doc, const char *fallback,
 		snprintf(err, errlen, "%s", c->err);
 		return -1;
 	}
+	size_t hosts_total = 0;
+
 	for (size_t i = 0; i < c->nsvc; i++) {
+		char *h = hosts_total <= CX_HOSTS_TOTAL_MAX ? cx_hosts(c, &c->svc[i]) : NULL;
+
+		hosts_total += h ? strlen(h) : 0;
+		if (!h || hosts_total > CX_HOSTS_TOTAL_MAX) {
+			free(h);
+			snprintf(err, errlen, "%s: service %s: its /etc/hosts would be larger than %u "
+				 "bytes, or all jails' larger than %u (services, networks, aliases)",
+				 c->file, c->svc[i].name, CX_HOSTS_MAX, CX_HOSTS_TOTAL_MAX);
+			return -1;
+		}
+		r->hosts = xrealloc(r->hosts, (r->njails + 1) * sizeof(*r->hosts));
+		r->hosts[r->njails] = h;
 		add_file(r, xasprintf("jail.conf.d/%s_%s.conf", c->project, c->svc[i].name),
 			 sb_steal(&c->svc[i].conf));
 		r->templates = xrealloc(r->templates, (r->njails + 1) * sizeof(*r->templates));
 		r->templates[r->njails] = c->svc[i].tmpl ? xstrdup(c->svc[i].tmpl) : NULL;
-		r->hosts = xrealloc(r->hosts, (r->njails + 1) * sizeof(*r->hosts));
-		r->hosts[r->njails] = cx_hosts(c, &c->svc[i]);
 		r->resolv = xrealloc(r->resolv, (r->njails + 1) * sizeof(*r->resolv));
 		r->resolv[r->njails] = cx_resolv(c, &c->svc[i]);
 		cx_strv_push(&r->jails, &r->njails, xasprintf("%s_%s", c->project, c->svc[i].name));

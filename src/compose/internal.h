@@ -10,6 +10,14 @@
 
 struct fy_node;
 
+/* Bounds of what one compose file makes: its services, the aliases of a
+ * service on a network, the size of a jail's /etc/hosts and of all of
+ * them (each jail's names the others: it grows as services squared). */
+#define CX_SERVICES_MAX 1000
+#define CX_ALIASES_MAX 64
+#define CX_HOSTS_MAX (1u << 20)
+#define CX_HOSTS_TOTAL_MAX (32u << 20)
+
 struct cx_net {
 	char *name;		/* the compose name */
 	char *bridge;		/* the bridge's name (15 bytes at most) */

@@ -1023,6 +1023,11 @@ int cx_services(struct cx *c, struct fy_node *services)
 		}
 		if (!profiled(c, fy_node_pair_value(p), name))
 			continue;
+		if (c->nsvc == CX_SERVICES_MAX) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: more than %d services",
+				 c->file, cx_line(k), name, CX_SERVICES_MAX);
+			goto out;
+		}
 		c->svc = xrealloc(c->svc, (c->nsvc + 1) * sizeof(*c->svc));
 		memset(&c->svc[c->nsvc], 0, sizeof(*c->svc));
 		nodes = xrealloc(nodes, (c->nsvc + 1) * sizeof(*nodes));

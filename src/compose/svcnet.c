@@ -98,7 +98,10 @@ static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const cha
 	while ((e = fy_node_sequence_iterate(v, &it))) {
 		char *s = cx_str(c, e, where);
 
-		if (s && (!cx_name_ok(s) || strlen(s) > 63)) {
+		if (s && a->naliases == CX_ALIASES_MAX) {
+			cx_unsup(c, e, where, "\"%s\": more than %d aliases", s, CX_ALIASES_MAX);
+			free(s);
+		} else if (s && (!cx_name_ok(s) || strlen(s) > 63)) {
 			cx_unsup(c, e, where, "\"%s\": not a host name", s);
 			free(s);
 		} else if (s) {
@@ -238,13 +241,14 @@ static const struct cx_att *att_on(const struct cx_svc *s, const struct cx_net *
 	return NULL;
 }
 
+/* NULL when it would be larger than CX_HOSTS_MAX. */
 char *cx_hosts(const struct cx *c, const struct cx_svc *me)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	sb_addf(&sb, "# Made by `brig compose import` (project %s).\n"
 		     "127.0.0.1\tlocalhost\n::1\tlocalhost\n", c->project);
-	for (size_t i = 0; i < c->nsvc; i++) {
+	for (size_t i = 0; i < c->nsvc && sb.len <= CX_HOSTS_MAX; i++) {
 		const struct cx_svc *s = &c->svc[i];
 		bool named = false;
 
@@ -268,5 +272,9 @@ char *cx_hosts(const struct cx *c, const struct cx_svc *me)
 		}
 	}
 	sb_adds(&sb, me->extra_hosts.s ? me->extra_hosts.s : "");
+	if (sb.len > CX_HOSTS_MAX) {
+		sb_free(&sb);
+		return NULL;
+	}
 	return sb_steal(&sb);
 }

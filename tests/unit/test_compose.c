@@ -660,6 +660,58 @@ static void test_extends_profiles(void **state)
 	rmdir(dir);
 }
 
+/* What one file makes is bounded: services, aliases, /etc/hosts. */
+static void test_bounds(void **state)
+{
+	struct { char *s; size_t len; } b = { 0 };
+	char err[512];
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup };
+	FILE *f;
+
+	(void)state;
+	/* 1001 services. */
+	f = open_memstream(&b.s, &b.len);
+	fputs("services:\n", f);
+	for (int i = 0; i <= 1000; i++)
+		fprintf(f, "  s%d: {image: x}\n", i);
+	fclose(f);
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, b.s, b.len, &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "c.yml:1002: service s1000: more than 1000 services");
+	free(b.s);
+	/* 65 aliases; then 600 services with 64 long ones each on one network:
+	 * each jail's /etc/hosts would be over 1 MiB. */
+	f = open_memstream(&b.s, &b.len);
+	fputs("x-al: &al [", f);
+	for (int i = 0; i < 64; i++)
+		fprintf(f, "%sa%02d%s", i ? ", " : "", i,
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	fputs("]\nservices:\n  big: {image: x, networks: {n: {aliases: [", f);
+	for (int i = 0; i <= 64; i++)
+		fprintf(f, "%sb%d", i ? ", " : "", i);
+	fputs("]}}}\nnetworks:\n  n: {ipam: {config: [{subnet: 10.0.0.0/16}]}}\n", f);
+	fclose(f);
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, b.s, b.len, &r, err, sizeof(err)), 0);
+	has(r.unsupported, "c.yml:3: services.big.networks.n.aliases: \"b64\": more than 64 aliases\n");
+	free(b.s);
+	f = open_memstream(&b.s, &b.len);
+	fputs("x-al: &al [", f);
+	for (int i = 0; i < 64; i++)
+		fprintf(f, "%sa%02d%s", i ? ", " : "", i,
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	fputs("]\nservices:\n", f);
+	for (int i = 0; i < 600; i++)
+		fprintf(f, "  s%d: {image: x, networks: {n: {aliases: *al}}}\n", i);
+	fputs("networks:\n  n: {ipam: {config: [{subnet: 10.0.0.0/16}]}}\n", f);
+	fclose(f);
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, b.s, b.len, &r, err, sizeof(err)), -1);
+	has(err, "c.yml: service s0: its /etc/hosts would be larger than 1048576 bytes");
+	free(b.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -673,6 +725,7 @@ int main(void)
 		cmocka_unit_test(test_host_subnets),
 		cmocka_unit_test(test_caps_dns),
 		cmocka_unit_test(test_extends_profiles),
+		cmocka_unit_test(test_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);
