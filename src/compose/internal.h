@@ -26,6 +26,10 @@ struct cx_net {
 	uint32_t next;		/* the next jail's host part */
 	bool internal;
 	bool declared;		/* its subnet is the file's (ipam config) */
+	uint8_t base6[16];	/* its IPv6 subnet, when the file declares one */
+	int prefix6;		/* 0: IPv4 only */
+	uint64_t next6;		/* the next jail's IPv6 host part */
+	struct fy_node *subnet6;
 	struct fy_node *subnet;	/* where the file declares it */
 	char *skipped;		/* an allocated one: the first subnet passed
 				 * over, and why ("10.89.4.0/24: in use by ...") */
@@ -37,6 +41,8 @@ struct cx_net {
 struct cx_att {
 	struct cx_net *net;
 	uint32_t addr;
+	uint8_t addr6[16];	/* on a network with IPv6 */
+	bool has6;
 	char **aliases;
 	size_t naliases;
 };

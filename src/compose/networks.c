@@ -96,6 +96,7 @@ static struct cx_net *add_net(struct cx *c, const char *name)
 	n->name = xstrdup(name);
 	n->bridge = bridge_name(c->project, name);
 	n->next = 2;
+	n->next6 = 2;
 	return n;
 }
 
@@ -121,10 +122,78 @@ static bool parse_subnet(const char *s, struct cx_net *n)
 	return true;
 }
 
+/* subnet "ADDR/N" (IPv6, /48 to /120) into n's IPv6 subnet; false when
+ * it is not one. */
+static bool parse_subnet6(const char *s, struct cx_net *n)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	char *end;
+	long p;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(addr))
+		return false;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	errno = 0;
+	p = strtol(slash + 1, &end, 10);
+	if (*end || errno || p < 48 || p > 120 || inet_pton(AF_INET6, addr, n->base6) != 1)
+		return false;
+	n->prefix6 = (int)p;
+	for (int i = 0; i < 16; i++) {
+		int keep = (int)p - 8 * i;
+
+		n->base6[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+	}
+	return true;
+}
+
+/* ipam.config: the first IPv4 subnet and the first IPv6 one. */
+static void ipam(struct cx *c, struct cx_net *n, struct fy_node *v, const char *where)
+{
+	struct fy_node *cfg = fy_node_is_mapping(v) ?
+		fy_node_mapping_lookup_by_string(v, "config", FY_NT) : NULL;
+	struct fy_node *e;
+	void *it = NULL;
+
+	while (cfg && fy_node_is_sequence(cfg) && (e = fy_node_sequence_iterate(cfg, &it))) {
+		struct fy_node *sn = fy_node_is_mapping(e) ?
+			fy_node_mapping_lookup_by_string(e, "subnet", FY_NT) : NULL;
+		cleanup_free char *s = sn ? cx_str(c, sn, where) : NULL;
+		struct cx_net t = { 0 };
+
+		if (!s)
+			continue;
+		if (strchr(s, ':')) {
+			if (n->prefix6)
+				cx_unsup(c, sn, where, "subnet \"%s\": only the first IPv6 subnet is mapped", s);
+			else if (!parse_subnet6(s, &t))
+				cx_unsup(c, sn, where, "subnet \"%s\": an IPv6 subnet /48 to /120 is mapped; "
+					 "the network is IPv4 only", s);
+			else
+				memcpy(n->base6, t.base6, 16), n->prefix6 = t.prefix6, n->subnet6 = sn;
+		} else if (n->prefix) {
+			cx_unsup(c, sn, where, "subnet \"%s\": only the first IPv4 subnet is mapped", s);
+		} else if (!parse_subnet(s, &t)) {
+			cx_unsup(c, sn, where, "subnet \"%s\": only IPv4 subnets /8 to /30 are mapped; "
+				 "one is allocated instead", s);
+		} else if (c->nnet--, overlaps(c, t.base, t.prefix)) {
+			c->nnet++;
+			cx_unsup(c, sn, where, "subnet \"%s\" overlaps another network of the file; one "
+				 "is allocated instead", s);
+		} else {
+			c->nnet++;
+			n->base = t.base, n->prefix = t.prefix, n->declared = true, n->subnet = sn;
+		}
+	}
+}
+
 static void one_network(struct cx *c, struct fy_node *k, struct fy_node *v, const char *name)
 {
 	struct cx_net *n = add_net(c, name);
 	struct fy_node_pair *p;
+	struct fy_node *enable6_at = NULL;
+	bool enable6 = false;
 	void *it = NULL;
 
 	if (!v || !fy_node_is_mapping(v))
@@ -145,36 +214,22 @@ static void one_network(struct cx *c, struct fy_node *k, struct fy_node *v, cons
 
 			if (s && strcmp(s, "bridge"))
 				cx_unsup(c, pk, where, "driver \"%s\": brig's networks are bridges", s);
+		} else if (!strcmp(key, "enable_ipv6")) {
+			cleanup_free char *s = cx_str(c, pv, where);
+
+			enable6 = s && !strcmp(s, "true");
+			enable6_at = pk;
 		} else if (!strcmp(key, "ipam")) {
-			struct fy_node *cfg = fy_node_is_mapping(pv) ?
-				fy_node_mapping_lookup_by_string(pv, "config", FY_NT) : NULL;
-			struct fy_node *first;
-			void *it2 = NULL;
-
-			if (!cfg || !fy_node_is_sequence(cfg) || !(first = fy_node_sequence_iterate(cfg, &it2)))
-				continue;
-			struct fy_node *sn = fy_node_is_mapping(first) ?
-				fy_node_mapping_lookup_by_string(first, "subnet", FY_NT) : NULL;
-			cleanup_free char *s = sn ? cx_str(c, sn, where) : NULL;
-			struct cx_net t = { 0 };
-
-			if (!s)
-				continue;
-			if (!parse_subnet(s, &t))
-				cx_unsup(c, sn, where, "subnet \"%s\": only IPv4 subnets /8 to /30 are mapped; "
-					 "one is allocated instead", s);
-			else if (c->nnet = c->nnet - 1, overlaps(c, t.base, t.prefix))
-				c->nnet++, cx_unsup(c, sn, where, "subnet \"%s\" overlaps another network of "
-						    "the file; one is allocated instead", s);
-			else
-				c->nnet++, n->base = t.base, n->prefix = t.prefix, n->declared = true,
-					n->subnet = sn;
-			if (fy_node_sequence_item_count(cfg) > 1)
-				cx_unsup(c, cfg, where, "only the first ipam config is mapped");
+			ipam(c, n, pv, where);
 		} else {
 			cx_unsup(c, pk, where, "not mapped to a brig bridge");
 		}
 	}
+	/* IPv6 with a declared subnet (enable_ipv6, as compose v2 has it, or
+	 * not); enable_ipv6 without one is IPv4 only. */
+	if (enable6 && !n->prefix6)
+		cx_unsup(c, enable6_at, name, "no IPv6 subnet declared (ipam config): the network is "
+			 "IPv4 only");
 	(void)k;
 }
 
@@ -305,6 +360,15 @@ char *cx_networks_conf(struct cx *c)
 		addr(gw, n->base + 1);
 		sb_addf(&sb, "\n# network %s\n%s {\n\tip4.addr = \"%s/%d\";\n", n->name, n->bridge, gw,
 			n->prefix);
+		if (n->prefix6) {
+			uint8_t g6[16];
+			char gs6[INET6_ADDRSTRLEN];
+
+			memcpy(g6, n->base6, 16);
+			g6[15] |= 1;
+			inet_ntop(AF_INET6, g6, gs6, sizeof(gs6));
+			sb_addf(&sb, "\tip6.addr = \"%s/%d\";\n", gs6, n->prefix6);
+		}
 		if (n->internal)
 			sb_adds(&sb, "\t# internal: no NAT, nothing of the host but the jails' own traffic\n"
 				     "\tisolate;\n\thost = \"none\";\n");

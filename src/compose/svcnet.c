@@ -23,6 +23,37 @@ static void ip_text(char *buf, uint32_t a)
 	inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
 
+/* a in n's IPv6 subnet. */
+static bool in6(const struct cx_net *n, const uint8_t *a)
+{
+	for (int i = 0; i < 16; i++) {
+		int keep = n->prefix6 - 8 * i;
+		uint8_t m = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+
+		if ((a[i] & m) != n->base6[i])
+			return false;
+	}
+	return true;
+}
+
+static bool taken6(const struct cx *c, const struct cx_net *n, const uint8_t *a)
+{
+	for (size_t i = 0; i < c->nsvc; i++)
+		for (size_t k = 0; k < c->svc[i].natt; k++)
+			if (c->svc[i].att[k].net == n && c->svc[i].att[k].has6 &&
+			    !memcmp(c->svc[i].att[k].addr6, a, 16))
+				return true;
+	return false;
+}
+
+/* n's subnet with host part h (below 2^64, within the prefix). */
+static void host6(const struct cx_net *n, uint64_t h, uint8_t *out)
+{
+	memcpy(out, n->base6, 16);
+	for (int i = 15; i >= 8; i--, h >>= 8)
+		out[i] |= (uint8_t)(h & 0xff);
+}
+
 static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at,
 			      const char *where, const char *name)
 {
@@ -86,6 +117,33 @@ static void fixed_addr(struct cx *c, struct cx_att *a, struct fy_node *v, const 
 		a->addr = x;
 }
 
+/* ipv6_address: in the network's IPv6 subnet, not its first (the
+ * subnet's own) or ::1 (the gateway), no other service's. */
+static void fixed_addr6(struct cx *c, struct cx_att *a, struct fy_node *v, const char *where)
+{
+	cleanup_free char *s = cx_str(c, v, where);
+	struct cx_net *n = a->net;
+	uint8_t x[16], gw[16];
+
+	if (!s)
+		return;
+	host6(n, 1, gw);
+	if (inet_pton(AF_INET6, s, x) != 1)
+		cx_fail(c, v, where, "\"%s\" is not an IPv6 address", s);
+	else if (!n->prefix6)
+		cx_fail(c, v, where, "%s: network %s declares no IPv6 subnet (ipam config subnet)",
+			s, n->name);
+	else if (!in6(n, x))
+		cx_fail(c, v, where, "%s is not in network %s's IPv6 subnet", s, n->name);
+	else if (!memcmp(x, n->base6, 16) || !memcmp(x, gw, 16))
+		cx_fail(c, v, where, "%s is network %s's %s address", s, n->name,
+			memcmp(x, gw, 16) ? "subnet" : "gateway");
+	else if (taken6(c, n, x))
+		cx_fail(c, v, where, "%s is another service's address on network %s", s, n->name);
+	else
+		memcpy(a->addr6, x, 16), a->has6 = true;
+}
+
 static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const char *where)
 {
 	struct fy_node *e;
@@ -136,8 +194,7 @@ static void att_opts(struct cx *c, struct cx_svc *s, struct cx_att *a, struct fy
 		else if (!strcmp(key, "ipv4_address"))
 			fixed_addr(c, a, val, where);
 		else if (!strcmp(key, "ipv6_address"))
-			cx_unsup(c, k, where, "the project's networks are IPv4: an IPv6 address is "
-				 "not mapped");
+			fixed_addr6(c, a, val, where);
 		else
 			cx_unsup(c, k, where, "not mapped to a brig bridge");
 	}
@@ -184,6 +241,16 @@ void cx_svc_addresses(struct cx *c)
 			uint32_t hostmax;
 
 			n->used = true;
+			if (n->prefix6 && !a->has6) {
+				uint8_t x[16];
+
+				/* 2^16 tries at most: past them, none. */
+				for (uint64_t t = 0; t < 65536 && !a->has6; t++, n->next6++) {
+					host6(n, n->next6, x);
+					if (in6(n, x) && !taken6(c, n, x))
+						memcpy(a->addr6, x, 16), a->has6 = true;
+				}
+			}
 			if (a->addr || !n->prefix)
 				continue;
 			hostmax = (1u << (32 - n->prefix)) - 2;
@@ -200,8 +267,8 @@ void cx_svc_addresses(struct cx *c)
 
 void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out)
 {
-	char **br = NULL, **ip = NULL;
-	size_t nbr = 0, nip = 0;
+	char **br = NULL, **ip = NULL, **ip6 = NULL;
+	size_t nbr = 0, nip = 0, nip6 = 0;
 	const struct cx_net *router = NULL;
 
 	for (size_t k = 0; k < s->natt; k++) {
@@ -214,6 +281,13 @@ void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out)
 		cx_strv_push(&br, &nbr, xstrdup(a->net->bridge));
 		cx_strv_push(&ip, &nip, nbr == 1 ? xasprintf("%s/%d", as, a->net->prefix) :
 			     xasprintf("%s|%s/%d", a->net->bridge, as, a->net->prefix));
+		if (a->has6) {
+			char as6[INET6_ADDRSTRLEN];
+
+			inet_ntop(AF_INET6, a->addr6, as6, sizeof(as6));
+			cx_strv_push(&ip6, &nip6, nbr == 1 ? xasprintf("%s/%d", as6, a->net->prefix6) :
+				     xasprintf("%s|%s/%d", a->net->bridge, as6, a->net->prefix6));
+		}
 		if (!router && !a->net->internal)
 			router = a->net;
 	}
@@ -221,6 +295,7 @@ void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out)
 		sb_adds(out, "\tvnet;\n");
 		cx_param_list(out, "vnet.bridge", br, nbr);
 		cx_param_list(out, "ip4.addr", ip, nip);
+		cx_param_list(out, "ip6.addr", ip6, nip6);
 	}
 	if (router) {
 		char gs[INET_ADDRSTRLEN];
@@ -228,8 +303,17 @@ void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out)
 		ip_text(gs, router->base + 1);
 		cx_param(out, "ip4.defaultrouter", gs);
 	}
+	if (router && router->prefix6) {
+		uint8_t g[16];
+		char gs6[INET6_ADDRSTRLEN];
+
+		host6(router, 1, g);
+		inet_ntop(AF_INET6, g, gs6, sizeof(gs6));
+		cx_param(out, "ip6.defaultrouter", gs6);
+	}
 	cx_strv_free(br, nbr);
 	cx_strv_free(ip, nip);
+	cx_strv_free(ip6, nip6);
 }
 
 /* s's attachment to n, or NULL. */
@@ -260,14 +344,21 @@ char *cx_hosts(const struct cx *c, const struct cx_svc *me)
 
 			if (!a || !me->att[k].addr || (named && !a->naliases))
 				continue;
+			struct strbuf names = STRBUF_INIT;
+			char as6[INET6_ADDRSTRLEN];
+
 			ip_text(as, a->addr);
-			sb_addf(&sb, "%s\t", as);
 			if (!named)
-				sb_addf(&sb, "%s %s_%s%s%s", s->name, c->project, s->name,
+				sb_addf(&names, "%s %s_%s%s%s", s->name, c->project, s->name,
 					s->alias ? " " : "", s->alias ? s->alias : "");
 			for (size_t m = 0; m < a->naliases; m++)
-				sb_addf(&sb, "%s%s", named && !m ? "" : " ", a->aliases[m]);
-			sb_addc(&sb, '\n');
+				sb_addf(&names, "%s%s", named && !m ? "" : " ", a->aliases[m]);
+			sb_addf(&sb, "%s\t%s\n", as, names.s);
+			/* The IPv6 address too, when both are on IPv6 there. */
+			if (a->has6 && me->att[k].has6 &&
+			    inet_ntop(AF_INET6, a->addr6, as6, sizeof(as6)))
+				sb_addf(&sb, "%s\t%s\n", as6, names.s);
+			sb_free(&names);
 			named = true;
 		}
 	}

@@ -1,7 +1,7 @@
 # A service on two networks gets a veth pair and an address on each, and
 # reaches a peer on each by its name (its jail's /etc/hosts names the
-# peer at its address on the network they share); an alias and a fixed
-# address of a network are honoured; a peer on one network does not
+# peer at its address on the network they share); an alias and fixed
+# addresses (IPv4 and IPv6) of a network are honoured; a peer on one network does not
 # resolve the other's. Busybox stand-ins for the image (umoci, offline).
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
@@ -22,6 +22,7 @@ services:
     networks:
       b:
         ipv4_address: 10.77.2.50
+        ipv6_address: "fd77:2::50"
   mid:
     image: bb
     command: ["sh", "-c", "exec httpd -f -p 81 -h /"]
@@ -38,7 +39,7 @@ networks:
     ipam: {config: [{subnet: 10.77.1.0/24}]}
   b:
     internal: true
-    ipam: {config: [{subnet: 10.77.2.0/24}]}
+    ipam: {config: [{subnet: 10.77.2.0/24}, {subnet: "fd77:2::/64"}]}
 YML
 
 expect_rc 0 $BRIG compose import "$T/two/compose.yml" --images "$T/images"
@@ -75,6 +76,11 @@ expect_rc 0 $BRIG exec two_mid timeout 5 wget -q -O- http://front/
 expect_eq "front by name from mid (network a)" front-answers "$OUT"
 expect_rc 0 $BRIG exec two_mid timeout 5 wget -q -O- http://back/
 expect_eq "back by name from mid (network b)" back-answers "$OUT"
+# IPv6 on b: mid's address there, back's fixed one.
+expect_rc 0 $BRIG exec two_mid ip -o -6 addr show
+expect_grep ' fd77:2::2/64 ' "$OUT"
+expect_rc 0 $BRIG exec two_mid timeout 5 wget -q -O- "http://[fd77:2::50]/"
+expect_eq "back's IPv6 address from mid" back-answers "$OUT"
 # back reaches mid by its alias on b.
 expect_rc 0 $BRIG exec two_back timeout 5 wget -q -O- http://middle:81/etc/hosts
 expect_grep '^10.77.1.3	mid two_mid$' "$OUT"
