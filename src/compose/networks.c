@@ -100,22 +100,30 @@ static struct cx_net *add_net(struct cx *c, const char *name)
 	return n;
 }
 
-/* subnet "A.B.C.D/N" (IPv4) into n; false when it is not one. */
-static bool parse_subnet(const char *s, struct cx_net *n)
+/* subnet "ADDR/N" split: ADDR into addr (size bytes), N (lo to hi) into
+ * *p; false when it is not one. */
+static bool split_subnet(const char *s, char *addr, size_t size, long lo, long hi, long *p)
 {
-	char addr[INET_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
-	struct in_addr a;
 	char *end;
-	long p;
 
-	if (!slash || (size_t)(slash - s) >= sizeof(addr))
+	if (!slash || (size_t)(slash - s) >= size)
 		return false;
 	memcpy(addr, s, (size_t)(slash - s));
 	addr[slash - s] = '\0';
 	errno = 0;
-	p = strtol(slash + 1, &end, 10);
-	if (*end || errno || p < 8 || p > 30 || inet_pton(AF_INET, addr, &a) != 1)
+	*p = strtol(slash + 1, &end, 10);
+	return !*end && !errno && *p >= lo && *p <= hi;
+}
+
+/* subnet "A.B.C.D/N" (IPv4, /8 to /30) into n; false when it is not one. */
+static bool parse_subnet(const char *s, struct cx_net *n)
+{
+	char addr[INET_ADDRSTRLEN];
+	struct in_addr a;
+	long p;
+
+	if (!split_subnet(s, addr, sizeof(addr), 8, 30, &p) || inet_pton(AF_INET, addr, &a) != 1)
 		return false;
 	n->prefix = (int)p;
 	n->base = ntohl(a.s_addr) & (~0u << (32 - p));
@@ -127,17 +135,10 @@ static bool parse_subnet(const char *s, struct cx_net *n)
 static bool parse_subnet6(const char *s, struct cx_net *n)
 {
 	char addr[INET6_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	char *end;
 	long p;
 
-	if (!slash || (size_t)(slash - s) >= sizeof(addr))
-		return false;
-	memcpy(addr, s, (size_t)(slash - s));
-	addr[slash - s] = '\0';
-	errno = 0;
-	p = strtol(slash + 1, &end, 10);
-	if (*end || errno || p < 48 || p > 120 || inet_pton(AF_INET6, addr, n->base6) != 1)
+	if (!split_subnet(s, addr, sizeof(addr), 48, 120, &p) ||
+	    inet_pton(AF_INET6, addr, n->base6) != 1)
 		return false;
 	n->prefix6 = (int)p;
 	for (int i = 0; i < 16; i++) {

@@ -718,18 +718,14 @@ static void test_bounds(void **state)
 	/* 65 aliases; then 600 services with 64 long ones each on one network:
 	 * each jail's /etc/hosts would be over 1 MiB. */
 	f = open_memstream(&b.s, &b.len);
-	fputs("x-al: &al [", f);
-	for (int i = 0; i < 64; i++)
-		fprintf(f, "%sa%02d%s", i ? ", " : "", i,
-			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	fputs("]\nservices:\n  big: {image: x, networks: {n: {aliases: [", f);
+	fputs("services:\n  big: {image: x, networks: {n: {aliases: [", f);
 	for (int i = 0; i <= 64; i++)
 		fprintf(f, "%sb%d", i ? ", " : "", i);
 	fputs("]}}}\nnetworks:\n  n: {ipam: {config: [{subnet: 10.0.0.0/16}]}}\n", f);
 	fclose(f);
 	compose_result_free(&r);
 	assert_int_equal(compose_import_text(&o, b.s, b.len, &r, err, sizeof(err)), 0);
-	has(r.unsupported, "c.yml:3: services.big.networks.n.aliases: \"b64\": more than 64 aliases\n");
+	has(r.unsupported, "c.yml:2: services.big.networks.n.aliases: \"b64\": more than 64 aliases\n");
 	free(b.s);
 	f = open_memstream(&b.s, &b.len);
 	fputs("x-al: &al [", f);
