@@ -41,7 +41,8 @@ static const char *env_lookup(void *ctx, const char *name)
 
 static int usage(void)
 {
-	cli_error("usage: brig compose import FILE [-p PROJECT] [--images DIR] [--dry-run]\n"
+	cli_error("usage: brig compose import FILE [-p PROJECT] [--images DIR] [--profile P]... "
+		  "[--dry-run]\n"
 		  "       brig compose up|down|ps PROJECT");
 	return 2;
 }
@@ -301,8 +302,9 @@ static int jail_create(const struct compose_result *r, size_t i, const char *ima
 	return 0;
 }
 
-/* The project's /etc/hosts in the jail's root, never through a link. */
-static int hosts_write(const char *jail, const char *text, bool *changed)
+/* A file of the jail's /etc (its hosts, its resolv.conf), never through
+ * a link. */
+static int etc_write(const char *jail, const char *name, const char *text, bool *changed)
 {
 	cleanup_free char *root = xasprintf("%s/jails/%s/root", brig_storedir(), jail);
 	cleanup_free char *old = NULL;
@@ -322,19 +324,38 @@ static int hosts_write(const char *jail, const char *text, bool *changed)
 			close(rootfd);
 		return -1;
 	}
-	if (read_bounded(etcfd, "hosts", READ_BENEATH, 1 << 20, &old, &len, &e) == 0 &&
+	if (read_bounded(etcfd, name, READ_BENEATH, 1 << 20, &old, &len, &e) == 0 &&
 	    !strcmp(old, text)) {
-		printf("unchanged %s/etc/hosts\n", jail);
-	} else if (write_atomic_at(etcfd, "hosts", text, strlen(text), 0644, false, &e) < 0) {
+		printf("unchanged %s/etc/%s\n", jail, name);
+	} else if (write_atomic_at(etcfd, name, text, strlen(text), 0644, false, &e) < 0) {
 		cli_print_err(&e);
 		rc = -1;
 	} else {
-		printf("updated %s/etc/hosts\n", jail);
+		printf("updated %s/etc/%s\n", jail, name);
 		*changed = true;
 	}
 	close(etcfd);
 	close(rootfd);
 	return rc;
+}
+
+/* The host's IPv4 subnets (its links', networks.conf's) for the import
+ * to allocate around; none, with a warning, when they cannot be read. */
+static struct compose_used *host_subnets(struct net_used **nu, size_t *n)
+{
+	struct brig_err e = { 0 };
+	struct compose_used *u;
+
+	if (net_subnets_used(nu, n, &e) < 0) {
+		cli_warn("compose import: the host's subnets are not known (%s): new networks' "
+			 "subnets are chosen apart from the file's only", e.msg);
+		return NULL;
+	}
+	u = xcalloc(*n ? *n : 1, sizeof(*u));
+	for (size_t i = 0; i < *n; i++)
+		u[i] = (struct compose_used){ (*nu)[i].owner, (*nu)[i].what, (*nu)[i].addr,
+					      (*nu)[i].plen };
+	return u;
 }
 
 static int import(int argc, char **argv)
@@ -343,11 +364,16 @@ static int import(int argc, char **argv)
 		{ "images", required_argument, NULL, 'i' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "project", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char **profiles = NULL;
+	size_t nprofiles = 0;
 	struct compose_opts o = { .lookup = env_lookup, .storedir = brig_storedir() };
 	struct images im = { 0 };
 	struct compose_result r;
+	struct net_used *nu = NULL;
+	struct compose_used *nu_c = NULL;
 	bool dry = false, changed = false;
 	char err[1024];
 	int c, rc = 0;
@@ -358,28 +384,60 @@ static int import(int argc, char **argv)
 		case 'p': o.project = optarg; break;
 		case 'i': o.images = optarg; break;
 		case 'n': dry = true; break;
-		default: return usage();
+		case 'P':
+			profiles = xrealloc(profiles, (nprofiles + 1) * sizeof(*profiles));
+			profiles[nprofiles++] = xstrdup(optarg);
+			break;
+		default: strv_free_(profiles, nprofiles); return usage();
 		}
 	}
-	if (optind != argc - 1)
+	/* No --profile: COMPOSE_PROFILES, as docker compose reads it. */
+	const char *env = getenv("COMPOSE_PROFILES");
+
+	if (!nprofiles && env) {
+		cleanup_free char *dup = xstrdup(env);
+		char *save = NULL;
+
+		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			profiles = xrealloc(profiles, (nprofiles + 1) * sizeof(*profiles));
+			profiles[nprofiles++] = xstrdup(t);
+		}
+	}
+	o.profiles = profiles;
+	o.nprofiles = nprofiles;
+	if (optind != argc - 1) {
+		strv_free_(profiles, nprofiles);
 		return usage();
+	}
 	o.file = argv[optind];
+	nu_c = host_subnets(&nu, &o.nused);
+	o.used = nu_c;
 	if (compose_import(&o, &r, err, sizeof(err)) < 0) {
 		cli_error("compose import: %s", err);
+		net_used_free(nu, o.nused);
+		free(nu_c);
+		strv_free_(profiles, nprofiles);
 		return 1;
 	}
 	/* Again with what the services' images say (their templates first). */
 	if (images_load(&im, &r, o.images, dry) < 0) {
 		compose_result_free(&r);
 		images_free(&im);
+		net_used_free(nu, o.nused);
+		free(nu_c);
+		strv_free_(profiles, nprofiles);
 		return 1;
 	}
 	compose_result_free(&r);
 	o.image = image_of;
 	o.image_ctx = &im;
-	if (compose_import(&o, &r, err, sizeof(err)) < 0) {
+	rc = compose_import(&o, &r, err, sizeof(err));
+	net_used_free(nu, o.nused);
+	free(nu_c);
+	if (rc < 0) {
 		cli_error("compose import: %s", err);
 		images_free(&im);
+		strv_free_(profiles, nprofiles);
 		return 1;
 	}
 	if (dry) {
@@ -404,10 +462,9 @@ static int import(int argc, char **argv)
 			}
 		}
 		for (size_t i = 0; i < r.njails && !rc; i++) {
-			cleanup_free char *h = xasprintf("%s%s", r.hosts,
-							 r.hosts_extra[i] ? r.hosts_extra[i] : "");
-
-			rc = hosts_write(r.jails[i], h, &changed);
+			rc = etc_write(r.jails[i], "hosts", r.hosts[i], &changed);
+			if (!rc && r.resolv[i])
+				rc = etc_write(r.jails[i], "resolv.conf", r.resolv[i], &changed);
 		}
 		for (size_t i = 0; i < r.nvolumes && !rc; i++) {
 			struct brig_err e = { 0 };
@@ -442,12 +499,15 @@ static int import(int argc, char **argv)
 			printf("project %s: %zu jails, %s\n", r.project, r.njails,
 			       changed ? "updated" : "unchanged");
 	}
+	if (r.notes)
+		fputs(r.notes, stdout);
 	if (r.unsupported) {
 		fprintf(stdout, "not mapped (%zu):\n%s", r.nunsupported, r.unsupported);
 		fflush(stdout);
 	}
 	compose_result_free(&r);
 	images_free(&im);
+	strv_free_(profiles, nprofiles);
 	return rc ? 1 : 0;
 }
 

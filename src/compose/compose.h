@@ -8,6 +8,7 @@
 #define BRIG_COMPOSE_COMPOSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A variable's value, NULL when unset. */
 typedef const char *(*compose_lookup_fn)(void *ctx, const char *name);
@@ -31,11 +32,14 @@ struct compose_result {
 	char **jails;		/* the project's jails, in the file's order */
 	char **templates;	/* each one's template (from its image), or NULL */
 	size_t njails;
-	char *hosts;		/* the /etc/hosts of every jail of the project */
-	char **hosts_extra;	/* per jail: lines its /etc/hosts adds
-				 * (extra_hosts), or NULL */
+	char **hosts;		/* per jail: its /etc/hosts (the services it
+				 * shares a network with, its extra_hosts) */
+	char **resolv;		/* per jail: its /etc/resolv.conf (dns), or
+				 * NULL (the template's stays) */
 	char **volumes;		/* named volumes: directories to make under the store */
 	size_t nvolumes;
+	char *notes;		/* what the import chose: "network back: subnet
+				 * 10.89.3.0/24 allocated ...\n" lines, or NULL */
 	char *unsupported;	/* "FILE:LINE: services.web.build: why\n"..., or NULL */
 	size_t nunsupported;
 };
@@ -53,6 +57,16 @@ struct compose_image {
 /* The image of template, NULL when it is not known (not made yet). */
 typedef const struct compose_image *(*compose_image_fn)(void *ctx, const char *template);
 
+/* An IPv4 subnet in use on the host: a new network's is allocated apart
+ * from it; a declared one that overlaps it is refused. One named after a
+ * bridge of the project's own (its earlier import) is not counted. */
+struct compose_used {
+	const char *owner;	/* the interface or bridge it is on */
+	const char *what;	/* for the report: "interface eth0 of the host" */
+	uint32_t addr;		/* host order */
+	int prefix;
+};
+
 struct compose_opts {
 	const char *file;	/* the compose file */
 	const char *project;	/* NULL: its `name:`, else its directory's name */
@@ -62,6 +76,11 @@ struct compose_opts {
 	void *ctx;
 	compose_image_fn image;	/* NULL: images unknown */
 	void *image_ctx;
+	const struct compose_used *used;	/* the host's subnets */
+	size_t nused;
+	char *const *profiles;	/* services with `profiles:` are imported only
+				 * when one of theirs is here ("*": all) */
+	size_t nprofiles;
 };
 
 /* 0, or -1 with err set (file:line: why) when the file cannot be read as

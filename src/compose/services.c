@@ -22,15 +22,9 @@ static const struct {
 	{ "secrets", "secrets are not mapped: bind the file with volumes" },
 	{ "configs", "configs are not mapped: bind the file with volumes" },
 	{ "logging", "brig keeps the jail's output in its own log (brig logs)" },
-	{ "profiles", "profiles are not supported: every service is imported" },
-	{ "extends", "extends is not supported" },
 	{ "privileged", "a jail is never privileged by a compose file" },
 	{ "devices", "devices are not passed by a compose file" },
 	{ "network_mode", "network_mode is not mapped: jails get a bridge of the project" },
-	{ "cap_add", "capabilities are not mapped yet" },
-	{ "cap_drop", "capabilities are not mapped yet" },
-	{ "dns", "dns is not mapped yet" },
-	{ "sysctls", "sysctls are not mapped yet" },
 	{ "labels", "labels have no brig meaning" },
 	{ "security_opt", "security options have no brig meaning" },
 	{ "tty", "no terminal is kept for a jail's command" },
@@ -728,8 +722,6 @@ struct jail {
 	char **cmd, **ep, **env, **rdr, **mnt, **rctl;
 	size_t ncmd, nep, nenv, nrdr, nmnt, nrctl;
 	bool cmd_shell, ep_shell;
-	struct fy_node *nets;
-	bool has_nets;
 };
 
 static void jail_free(struct jail *j)
@@ -784,9 +776,16 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 		free(*dst);
 		*dst = cx_str(c, v, where);
 	} else if (!strcmp(key, "command")) {
+		/* An extended service's is replaced, not added to. */
+		cx_strv_free(j->cmd, j->ncmd);
+		j->cmd = NULL;
+		j->ncmd = 0;
 		j->cmd_shell = v && fy_node_is_scalar(v);
 		words(c, v, where, &j->cmd, &j->ncmd);
 	} else if (!strcmp(key, "entrypoint")) {
+		cx_strv_free(j->ep, j->nep);
+		j->ep = NULL;
+		j->nep = 0;
 		j->ep_shell = v && fy_node_is_scalar(v);
 		words(c, v, where, &j->ep, &j->nep);
 	} else if (!strcmp(key, "environment")) {
@@ -806,8 +805,15 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 	} else if (!strcmp(key, "depends_on")) {
 		depends(c, v, where, s);
 	} else if (!strcmp(key, "networks")) {
-		j->nets = v;
-		j->has_nets = true;
+		/* cx_svc_networks, before any service's address is given */
+	} else if (!strcmp(key, "cap_add")) {
+		s->cap_add = v;
+	} else if (!strcmp(key, "cap_drop")) {
+		s->cap_drop = v;
+	} else if (!strcmp(key, "dns") || !strcmp(key, "dns_search") || !strcmp(key, "dns_opt")) {
+		cx_dns(c, s, v, key, where);
+	} else if (!strcmp(key, "sysctls")) {
+		cx_sysctls(c, v, where);
 	} else if (!strcmp(key, "restart")) {
 		restart(c, v, where, j);
 	} else if (!strcmp(key, "deploy")) {
@@ -826,71 +832,6 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 			}
 		cx_unsup(c, k, where, "not mapped by brig compose import");
 	}
-}
-
-/* The service's networks: the first gets its bridge and address; more
- * are listed (a jail has one bridge). */
-static void network(struct cx *c, struct cx_svc *s, struct jail *j, struct strbuf *out)
-{
-	cleanup_free char *where = xasprintf("services.%s.networks", s->name);
-	cleanup_free char *first = NULL;
-	struct fy_node *firstn = j->nets;
-	struct fy_node *e;
-	struct fy_node_pair *p;
-	void *it = NULL;
-	size_t count = 0;
-
-	if (!j->has_nets) {
-		first = xstrdup("default");
-	} else if (j->nets && fy_node_is_sequence(j->nets)) {
-		while ((e = fy_node_sequence_iterate(j->nets, &it)))
-			if (!count++) {
-				first = cx_str(c, e, where);
-				firstn = e;
-			}
-	} else if (j->nets && fy_node_is_mapping(j->nets)) {
-		while ((p = fy_node_mapping_iterate(j->nets, &it))) {
-			struct fy_node *val = fy_node_pair_value(p);
-
-			if (!count++) {
-				first = node_key(fy_node_pair_key(p));
-				firstn = fy_node_pair_key(p);
-			}
-			if (val && fy_node_is_mapping(val) && fy_node_mapping_item_count(val))
-				cx_unsup(c, fy_node_pair_key(p), where, "aliases and fixed addresses are "
-					 "not mapped yet");
-		}
-	} else {
-		cx_unsup(c, j->nets, where, "expected a list or a mapping");
-	}
-	if (count > 1)
-		cx_unsup(c, j->nets, where, "a jail joins one bridge: only \"%s\" is mapped",
-			 first ? first : "?");
-	if (!first)
-		return;
-	struct cx_net *n = cx_net_get(c, first);
-
-	if (!n) {
-		cx_unsup(c, firstn, where, "network \"%s\" is not declared", first);
-		return;
-	}
-	uint32_t hostmax = n->prefix >= 31 ? 0 : (1u << (32 - n->prefix)) - 2;
-
-	if (n->next > hostmax) {
-		cx_unsup(c, firstn, where, "network \"%s\" has no address left", first);
-		return;
-	}
-	struct in_addr a = { htonl(n->base + n->next++) }, g = { htonl(n->base + 1) };
-	char as[INET_ADDRSTRLEN], gs[INET_ADDRSTRLEN];
-
-	n->used = true;
-	inet_ntop(AF_INET, &a, as, sizeof(as));
-	snprintf(s->addr, sizeof(s->addr), "%s", as);
-	inet_ntop(AF_INET, &g, gs, sizeof(gs));
-	sb_addf(out, "\tvnet;\n\tvnet.bridge = \"%s\";\n\tip4.addr = \"%s/%d\";\n", n->bridge, as,
-		n->prefix);
-	if (!n->internal)
-		sb_addf(out, "\tip4.defaultrouter = \"%s\";\n", gs);
 }
 
 /* A NAME=value entry whose name is one of v's. */
@@ -921,8 +862,11 @@ static void service_run(struct strbuf *o, const struct jail *j, const struct com
 		user = user ? user : im->user;
 		stopsig = stopsig ? stopsig : im->stop_signal;
 	}
+	/* A name given twice (env_file and environment, an extended
+	 * service's and its own): the last one. */
 	for (size_t i = 0; i < j->nenv; i++)
-		cx_strv_push(&env, &nenv, xstrdup(j->env[i]));
+		if (!env_named(j->env[i], j->env + i + 1, j->nenv - i - 1))
+			cx_strv_push(&env, &nenv, xstrdup(j->env[i]));
 	cx_param_list(o, "exec.env", env, nenv);
 	cx_strv_free(env, nenv);
 
@@ -970,7 +914,7 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		free(s->tmpl);
 		s->tmpl = xstrdup(t);
 	}
-	network(c, s, j, o);
+	cx_svc_network_conf(s, o);
 	cx_param_list(o, "rdr", j->rdr, j->nrdr);
 	if (s->ndeps) {
 		cleanup_free char **d = xcalloc(s->ndeps, sizeof(*d));
@@ -1006,13 +950,49 @@ static void emit(struct cx *c, struct cx_svc *s, struct jail *j)
 		sb_adds(o, ";\n");
 	}
 	cx_param_list(o, "rctl", j->rctl, j->nrctl);
+	cx_caps(c, s, o);
 	sb_adds(o, "}\n");
+}
+
+/* Whether service v is in the profiles asked for (one without profiles
+ * always is); a service left out is named in the notes. */
+static bool profiled(struct cx *c, struct fy_node *v, const char *name)
+{
+	struct fy_node *pr = v && fy_node_is_mapping(v) ?
+		fy_node_mapping_lookup_by_string(v, "profiles", FY_NT) : NULL;
+	cleanup_free char *where = xasprintf("services.%s.profiles", name);
+	struct strbuf list = STRBUF_INIT;
+	struct fy_node *e;
+	void *it = NULL;
+	bool on = false;
+
+	if (!pr)
+		return true;
+	if (!fy_node_is_sequence(pr)) {
+		cx_unsup(c, pr, where, "expected a list of profile names: the service is imported");
+		return true;
+	}
+	while ((e = fy_node_sequence_iterate(pr, &it))) {
+		cleanup_free char *s = cx_str(c, e, where);
+
+		for (size_t i = 0; s && i < c->nprofiles; i++)
+			on = on || !strcmp(s, c->profiles[i]) || !strcmp(c->profiles[i], "*");
+		if (s && list.len < 200)
+			sb_addf(&list, "%s%s", list.len ? ", " : "", cx_name_ok(s) ? s : "?");
+	}
+	if (!on)
+		sb_addf(&c->notes, "service %s left out: its profiles are %s (--profile NAME takes "
+			"it in)\n", name, list.len ? list.s : "none");
+	sb_free(&list);
+	return on;
 }
 
 int cx_services(struct cx *c, struct fy_node *services)
 {
 	struct fy_node_pair *p;
+	struct fy_node **nodes = NULL;
 	void *it = NULL;
+	int rc = -1;
 
 	while ((p = fy_node_mapping_iterate(services, &it))) {
 		struct fy_node *k = fy_node_pair_key(p);
@@ -1023,47 +1003,99 @@ int cx_services(struct cx *c, struct fy_node *services)
 			snprintf(c->err, sizeof(c->err),
 				 "%s:%d: service name \"%s\": letters, digits, '_', '-', '.' only",
 				 c->file, cx_line(k), name ? name : "?");
-			return -1;
+			goto out;
 		}
 		if (svc_get(c, name)) {
 			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: defined twice", c->file,
 				 cx_line(k), name);
-			return -1;
+			goto out;
 		}
 		jail = xasprintf("%s_%s", c->project, name);
 		if (strlen(jail) > 60) {
 			snprintf(c->err, sizeof(c->err), "%s:%d: jail name %s: too long", c->file,
 				 cx_line(k), jail);
-			return -1;
+			goto out;
+		}
+		if (!fy_node_pair_value(p) || !fy_node_is_mapping(fy_node_pair_value(p))) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: not a mapping", c->file,
+				 cx_line(k), name);
+			goto out;
+		}
+		if (!profiled(c, fy_node_pair_value(p), name))
+			continue;
+		if (c->nsvc == CX_SERVICES_MAX) {
+			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: more than %d services",
+				 c->file, cx_line(k), name, CX_SERVICES_MAX);
+			goto out;
 		}
 		c->svc = xrealloc(c->svc, (c->nsvc + 1) * sizeof(*c->svc));
 		memset(&c->svc[c->nsvc], 0, sizeof(*c->svc));
+		nodes = xrealloc(nodes, (c->nsvc + 1) * sizeof(*nodes));
+		nodes[c->nsvc] = fy_node_pair_value(p);
 		c->svc[c->nsvc++].name = xstrdup(name);
 	}
-	it = NULL;
-	for (size_t i = 0; (p = fy_node_mapping_iterate(services, &it)); i++) {
-		struct fy_node *v = fy_node_pair_value(p);
+	if (!c->nsvc) {
+		snprintf(c->err, sizeof(c->err), "%s: no service in the profiles given", c->file);
+		goto out;
+	}
+	/* Each one's layers (extends), then networks first: fixed
+	 * addresses are every service's before the others are given. */
+	struct cx_layer **lay = xcalloc(c->nsvc, sizeof(*lay));
+	size_t *nlay = xcalloc(c->nsvc, sizeof(*nlay));
+	const char *file = c->file, *dir = c->dir;
+
+	for (size_t i = 0; i < c->nsvc && !c->err[0]; i++) {
+		struct fy_node *nets = NULL;
+
+		if (cx_extends(c, services, nodes[i], c->svc[i].name, &lay[i], &nlay[i]) < 0)
+			break;
+		for (size_t l = 0; l < nlay[i]; l++) {
+			struct fy_node *n = fy_node_mapping_lookup_by_string(lay[i][l].svc, "networks",
+									     FY_NT);
+			if (n) {
+				nets = n;
+				c->file = lay[i][l].file;
+			}
+		}
+		cx_svc_networks(c, &c->svc[i], nets, nets != NULL);
+		c->file = file;
+	}
+	if (!c->err[0])
+		cx_svc_addresses(c);
+	for (size_t i = 0; i < c->nsvc && !c->err[0]; i++) {
 		struct cx_svc *s = &c->svc[i];
 		struct jail j = { 0 };
-		struct fy_node_pair *q;
-		void *it2 = NULL;
 
-		if (!v || !fy_node_is_mapping(v)) {
-			snprintf(c->err, sizeof(c->err), "%s:%d: service %s: not a mapping", c->file,
-				 cx_line(fy_node_pair_key(p)), s->name);
-			return -1;
-		}
-		while ((q = fy_node_mapping_iterate(v, &it2))) {
-			struct fy_node *k = fy_node_pair_key(q);
-			cleanup_free char *key = node_key(k);
+		for (size_t l = 0; l < nlay[i]; l++) {
+			struct fy_node_pair *q;
+			void *it2 = NULL;
 
-			one_key(c, s, &j, k, fy_node_pair_value(q), key);
+			c->file = lay[i][l].file;
+			c->dir = lay[i][l].dir;
+			while ((q = fy_node_mapping_iterate(lay[i][l].svc, &it2))) {
+				struct fy_node *k = fy_node_pair_key(q);
+				cleanup_free char *key = node_key(k);
+
+				if (strcmp(key, "extends") && strcmp(key, "profiles"))
+					one_key(c, s, &j, k, fy_node_pair_value(q), key);
+			}
 		}
+		c->file = file;
+		c->dir = dir;
 		if (!j.image)
-			cx_unsup(c, fy_node_pair_key(p), s->name, "no image: the jail's template is "
-				 "to be given by hand");
+			cx_unsup(c, nodes[i], s->name, "no image: the jail's template is to be given "
+				 "by hand");
 		emit(c, s, &j);
 		jail_free(&j);
 	}
-	return 0;
+	c->file = file;
+	c->dir = dir;
+	for (size_t i = 0; i < c->nsvc; i++)
+		free(lay[i]);
+	free(lay);
+	free(nlay);
+	rc = c->err[0] ? -1 : 0;
+out:
+	free(nodes);
+	return rc;
 }

@@ -140,7 +140,7 @@ static int check_net(const struct jail_def *d, struct jspec *sp, struct brig_err
 	if (jd_nonempty(d, JP_VNET_NETNS)) {
 		const char *ns = jd_str(d, JP_VNET_NETNS);
 
-		if (!sp->vnet || jd_nonempty(d, JP_VNET_BRIDGE) || d->nip4 || d->nip6)
+		if (!sp->vnet || jd_val(d, JP_VNET_BRIDGE)->n || d->nip4 || d->nip6)
 			return brig_err_set(e, 0, "%s: only with vnet = new, without vnet.bridge or addresses "
 					    "(the namespace's network is its maker's)", jd_name(JP_VNET_NETNS));
 		if (ns[0] != '/')

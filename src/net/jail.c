@@ -33,33 +33,48 @@ static int host_name(const struct net_jail *m, const char *jname, char *out, str
 	return 0;
 }
 
-/* The default names of the veth pair (the jail's only bridged interface
- * when vnet.interface names none): e<JID>b in the jail (at most
- * "e2147483647b", 12 bytes), e<JID>a on the host. */
-static void default_names(struct net_if *f, int jid)
+/* The most bridges a jail joins (its default interface names stay
+ * within the kernel's 15 bytes). */
+#define NET_BRIDGES_MAX 99
+
+/* The default names of the i-th veth pair (a bridged interface that
+ * vnet.interface does not name): e<JID>b in the jail, e<JID>a on the
+ * host for the first (at most "e2147483647b", 12 bytes), e<JID>b<i> and
+ * e<JID>a<i> for the next ones (vnet.bridge has at most 99: 14 bytes). */
+static void default_names(struct net_if *f, int jid, size_t i)
 {
-	snprintf(f->jname, sizeof(f->jname), "e%db", jid);
-	snprintf(f->hname, sizeof(f->hname), "e%da", jid);
+	if (i == 0) {
+		snprintf(f->jname, sizeof(f->jname), "e%db", jid);
+		snprintf(f->hname, sizeof(f->hname), "e%da", jid);
+	} else {
+		unsigned k = (unsigned)(i % 100);	/* i < NET_BRIDGES_MAX */
+
+		snprintf(f->jname, sizeof(f->jname), "e%db%u", jid, k);
+		snprintf(f->hname, sizeof(f->hname), "e%da%u", jid, k);
+	}
 }
 
-/* vnet.interface and vnet.bridge: the first interface is plugged into the
- * bridge; the others (all of them without a bridge) are host interfaces
- * moved in. */
+/* vnet.interface and vnet.bridge: the i-th interface is plugged into the
+ * i-th bridge; the interfaces past the bridges are host interfaces moved
+ * in. */
 static int parse_ifs(struct net_jail *m, const struct jail_def *d, struct brig_err *e)
 {
-	size_t nn;
+	size_t nn, nb;
 	char *const *names = jd_list(d, JP_VNET_INTERFACE, &nn);
-	const char *bridge = jd_str(d, JP_VNET_BRIDGE);
-	size_t nb = bridge ? 1 : 0;
+	char *const *bridges = jd_list(d, JP_VNET_BRIDGE, &nb);
 	size_t n = nn > nb ? nn : nb;
 	const char *why;
 
-	m->ifs = xcalloc(n, sizeof(*m->ifs));
+	if (nb > NET_BRIDGES_MAX)
+		return brig_err_set(e, 0, "%s: %zu bridges, at most %d", jd_name(JP_VNET_BRIDGE), nb,
+				    NET_BRIDGES_MAX);
+	m->ifs = xcalloc(n ? n : 1, sizeof(*m->ifs));
 	for (size_t i = 0; i < n; i++) {
 		struct net_if *f = &m->ifs[m->nifs];
 		char salt[32];
 
-		f->bridge = i < nb ? bridge : NULL;
+		f->bridge = i < nb ? bridges[i] : NULL;
+		f->index = i;
 		if (i < nn) {
 			if ((why = net_ifname_invalid(names[i])))
 				return brig_err_set(e, 0, "%s \"%s\": %s", jd_name(JP_VNET_INTERFACE),
@@ -67,12 +82,16 @@ static int parse_ifs(struct net_jail *m, const struct jail_def *d, struct brig_e
 			snprintf(f->jname, sizeof(f->jname), "%s", names[i]);
 		} else {
 			f->default_name = true;
-			default_names(f, 0);
+			default_names(f, 0, i);
 		}
-		for (size_t k = 0; k < m->nifs; k++)
+		for (size_t k = 0; k < m->nifs; k++) {
 			if (!strcmp(m->ifs[k].jname, f->jname))
 				return brig_err_set(e, 0, "%s \"%s\": named twice",
 						    jd_name(JP_VNET_INTERFACE), f->jname);
+			if (f->bridge && m->ifs[k].bridge && !strcmp(m->ifs[k].bridge, f->bridge))
+				return brig_err_set(e, 0, "%s \"%s\": named twice (one interface "
+						    "per bridge)", jd_name(JP_VNET_BRIDGE), f->bridge);
+		}
 		if (f->bridge && (why = net_ifname_invalid(f->bridge)))
 			return brig_err_set(e, 0, "%s \"%s\": %s", jd_name(JP_VNET_BRIDGE), f->bridge,
 					    why);
@@ -96,12 +115,14 @@ struct net_if *net_jail_at(const struct net_jail *m, int jid)
 	memcpy(v, m->ifs, m->nifs * sizeof(*v));
 	for (size_t i = 0; i < m->nifs; i++)
 		if (v[i].default_name)
-			default_names(&v[i], jid);
+			default_names(&v[i], jid, v[i].index);
 	return v;
 }
 
 /* ip4.addr / ip6.addr: "ADDR/LEN" on the first interface, or FreeBSD's
- * "IFACE|ADDR/LEN" on a named one (split by the model). */
+ * "IFACE|ADDR/LEN" on a named one (split by the model); IFACE may also
+ * be one of vnet.bridge's, for the interface on that bridge (brig's own:
+ * an interface with a default name has it only once the jail has a JID). */
 static int parse_ips(struct net_jail *m, const struct jaddr *v, size_t n, enum jparam id,
 		     int family, struct brig_err *e)
 {
@@ -116,9 +137,13 @@ static int parse_ips(struct net_jail *m, const struct jaddr *v, size_t n, enum j
 			for (ip.ifi = 0; ip.ifi < m->nifs; ip.ifi++)
 				if (!strcmp(m->ifs[ip.ifi].jname, v[i].iface))
 					break;
+			for (size_t k = 0; ip.ifi == m->nifs && k < m->nifs; k++)
+				if (m->ifs[k].bridge && !strcmp(m->ifs[k].bridge, v[i].iface))
+					ip.ifi = k;
 			if (ip.ifi == m->nifs)
 				return brig_err_set(e, 0, "%s \"%s\": the jail has no interface "
-						    "\"%s\" (see vnet.interface)", param,
+						    "\"%s\" nor one on a bridge of that name (see "
+						    "vnet.interface, vnet.bridge)", param,
 						    v[i].text, v[i].iface);
 		} else if (m->nifs == 0) {
 			return brig_err_set(e, 0, "%s \"%s\": the jail has no network interface "

@@ -46,6 +46,7 @@ struct net_if {
 	char hname[IFNAMSIZ];	/* host end of the veth pair */
 	const char *bridge;	/* NULL: an existing host interface moved in */
 	bool default_name;	/* e<JID>b: named for JID 0 until net_jail_at() */
+	size_t index;		/* its place in vnet.interface/vnet.bridge */
 	uint8_t jmac[6], hmac[6];
 };
 

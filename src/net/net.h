@@ -159,6 +159,17 @@ struct net_bridge_info {
  * into, in that order. */
 int net_bridge_list(struct net_bridge_info **out, size_t *n, struct brig_err *e);
 void net_bridge_list_free(struct net_bridge_info *v, size_t n);
+/* An IPv4 subnet in use on the host (net/used.c): an address of a link
+ * or of a bridge networks.conf declares. */
+struct net_used {
+	char *owner;		/* the interface or bridge */
+	char *what;		/* "interface eth0 of the host", "bridge x of networks.conf" */
+	uint32_t addr;		/* its address, host order */
+	int plen;		/* its prefix length */
+};
+/* Every IPv4 address of the host's links and of the declared bridges. */
+int net_subnets_used(struct net_used **out, size_t *n, struct brig_err *e);
+void net_used_free(struct net_used *v, size_t n);
 /* Create or bring a declared bridge in line with networks.conf (addresses,
  * rules, forwarding, up). */
 int net_bridge_up(const char *name, struct brig_err *e);

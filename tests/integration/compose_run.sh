@@ -11,16 +11,10 @@
 # image's main process does.
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
-command -v umoci >/dev/null || skip "umoci is not installed (scripts/deps.sh installs it)"
+. tests/integration/lib/compose.sh
 C=$BRIG_CONFDIR
 S=$BRIG_STOREDIR
-
-mkdir -p "$T/images" "$T/seed"
-umoci init --layout "$T/images/bb"
-umoci new --image "$T/images/bb:latest"
-umoci unpack --image "$T/images/bb:latest" "$T/bundle" >/dev/null
-cp -a "$ROOT/." "$T/bundle/rootfs/"
-umoci repack --image "$T/images/bb:latest" "$T/bundle"
+mkdir -p "$T/seed"
 # The image's Env reaches every service (compose's environment after it).
 umoci config --image "$T/images/bb:latest" --config.env IMG=from-image
 

@@ -963,7 +963,8 @@ static void test_params_table(void **state)
 					     "exec.created", "exec.prepare", "exec.release" };
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, lists[i])->type, CONF_LIST);
-	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "vnet.bridge")->type, CONF_STRING);
+	/* One veth pair per bridge (a compose service on several networks). */
+	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "vnet.bridge")->type, CONF_LIST);
 	assert_true(conf_pdef_find(CONF_SCHEMA_JAILS, "rdr")->flags & CONF_PF_BRIG);
 	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "ip4.defaultrouter")->type, CONF_STRING);
 	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "ip6.defaultrouter")->type, CONF_STRING);

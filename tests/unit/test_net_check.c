@@ -83,6 +83,55 @@ static void test_addresses(void **state)
 	PARSE_EXPECT("the jail has no network interface", "vnet", "ip4.addr=10.10.0.5/24");
 }
 
+/* vnet.bridge with several bridges: one veth pair each, the i-th in the
+ * i-th bridge; default names e<JID>b, e<JID>b1, ...; an address goes on
+ * one by the bridge's name. */
+static void test_bridges(void **state)
+{
+	struct conf_jail j;
+	struct conf *c;
+	struct net_jail m;
+	struct net_if *at;
+	struct brig_err e = { 0 };
+
+	(void)state;
+	tc_jail_init(&j, "web");
+	tc_set(&j, "vnet");
+	tc_set(&j, "vnet.bridge=front");
+	tc_set(&j, "vnet.bridge+=back");
+	tc_set(&j, "ip4.addr=10.10.0.5/24");
+	tc_set(&j, "ip4.addr+=back|10.20.0.5/24");
+	tc_set(&j, "ip4.defaultrouter=10.20.0.1");
+	c = tc_load(&j, 1, CONF_SCHEMA_JAILS);
+	if (net_jail_parse(tc_model(c, "web"), &m, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(m.nifs, 2);
+	assert_string_equal(m.ifs[0].bridge, "front");
+	assert_string_equal(m.ifs[1].bridge, "back");
+	assert_int_equal(m.nips, 2);
+	assert_int_equal(m.ips[0].ifi, 0);
+	assert_int_equal(m.ips[1].ifi, 1);
+	assert_int_equal(m.gw4.ifi, 1);
+	assert_memory_not_equal(m.ifs[0].jmac, m.ifs[1].jmac, 6);
+	at = net_jail_at(&m, 42);
+	assert_string_equal(at[0].jname, "e42b");
+	assert_string_equal(at[0].hname, "e42a");
+	assert_string_equal(at[1].jname, "e42b1");
+	assert_string_equal(at[1].hname, "e42a1");
+	free(at);
+	net_jail_free(&m);
+	conf_free(c);
+	tc_jail_free(&j);
+
+	PARSE_EXPECT("vnet.bridge \"br0\": named twice", "vnet", "vnet.bridge=br0",
+		     "vnet.bridge+=br0");
+	PARSE_EXPECT("nor one on a bridge of that name", "vnet", "vnet.bridge=br0",
+		     "ip4.addr=br1|10.10.0.5/24");
+	/* A named first interface, a default-named second one. */
+	PARSE_EXPECT(NULL, "vnet", "vnet.bridge=br0", "vnet.bridge+=br1", "vnet.interface=epair_wb",
+		     "ip4.addr=br1|10.10.1.5/24", "ip4.addr+=epair_wb|10.10.0.5/24");
+}
+
 static void test_routers(void **state)
 {
 	(void)state;
@@ -900,6 +949,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_bridges),
 		cmocka_unit_test(test_routers),
 		cmocka_unit_test(test_rdr),
 		cmocka_unit_test(test_names),
