@@ -59,10 +59,11 @@ refuse 'vnet.bridge = nosuchbr;' \
 refuse 'vnet.interface = "nosuchif";' \
 	'vnet: vnet.interface "nosuchif": no such interface on the host after exec.prestart'
 
-# A jail that shares the host's network cannot have the vnet parameters.
+# A jail on the host's stack takes an rdr to its own (shared-IP)
+# address; with none, there is nothing to forward to.
 conf "web { path = \"$ROOT\"; persist; vnet = inherit; rdr = \"tcp 8080 80\"; }"
 expect_rc 1 "$BRIG" start web
-expect_grep 'web: start: rdr: needs vnet' "$ERR"
+expect_grep 'web: start: rdr "tcp 8080 80": the jail has no address to forward to' "$ERR"
 
 # None of this made bridge0; a good jail then does.
 ip link show bridge0 2>/dev/null && fail "bridge0 made by a refused start"
