@@ -130,20 +130,25 @@ expect_eq "memory kept" 67108864 "$(cat "$mem_file")"
 echo '{"memory": {"limit": 33554432}}' | "$OCI" --root "$RT" update -r - c1 || fail "update -r -"
 expect_eq "memory updated" 33554432 "$(cat "$mem_file")"
 expect_eq "pids.max kept" 40 "$(cat "$(cgfile c1 pids.max)")"
-# kill: the process gets the signal; the holder ends with its status and
+# kill: the process gets the signal and ends (stopped); the holder then
 # takes the jail down.
 expect_rc 0 "$OCI" --root "$RT" kill c1 KILL
 tries=0
-while kill -0 "$pid" 2>/dev/null; do
+while kill -0 "$pid" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
 	tries=$((tries + 1))
-	[ $tries -lt 100 ] || fail "the holder did not end"
+	[ $tries -lt 100 ] || fail "the container's process did not end"
 	sleep 0.1
 done
 expect_rc 0 "$OCI" --root "$RT" state c1
 expect_grep '"status":"stopped"' "$OUT"
 expect_rc 1 "$OCI" --root "$RT" kill c1
 expect_grep "is stopped" "$ERR"
-[ ! -e "$BRIG_RUNDIR/c1" ] || fail "the jail of c1 is still there"
+tries=0
+while [ -e "$BRIG_RUNDIR/c1" ]; do
+	tries=$((tries + 1))
+	[ $tries -lt 100 ] || fail "the jail of c1 is still there"
+	sleep 0.1
+done
 expect_rc 0 "$OCI" --root "$RT" delete c1
 [ ! -e "$RT/c1" ] || fail "delete left $RT/c1"
 expect_grep '"id":"c1","status":"stopped"' "$(cat "$T/poststop.json")"
