@@ -37,6 +37,7 @@
 #include "sys/proc.h"
 #include "sys/pty.h"
 #include "sys/spawn.h"
+#include "util/io.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/mkdirp.h"
@@ -158,17 +159,45 @@ int oci_one_id(int argc, char **argv, int first, const char **id, struct brig_er
 
 /* ---- hooks ---- */
 
-/* Run the hooks of kind k of config text on the host, each with the
- * state on its stdin, as the spec has them: the first failure is
- * returned. */
-int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_state *st,
-	      enum oci_status status, struct brig_err *e)
-{
-	struct strbuf js = STRBUF_INIT;
+/* Where a hook runs: here (NULL), or in the container's namespaces
+ * (createContainer): those of pidfd's process that are not ours, with
+ * the runtime's root (rootfd) as its root, so that its path and what it
+ * writes resolve as the runtime's, like runc's before its pivot_root. */
+struct hook_ns {
+	int pidfd, nsflags, rootfd;
+};
 
-	if (!s->nhooks[k])
+/* A hook's child: its program by path (a script runs: an execfd closed
+ * on exec would leave its interpreter nothing to read), after entering
+ * the container (w: not NULL). */
+struct hook_child {
+	const char *path;
+	const struct hook_ns *w;
+};
+
+static int hook_enter(void *arg, struct spawn_exec *x, struct brig_err *e)
+{
+	const struct hook_child *hc = arg;
+	const struct hook_ns *w = hc->w;
+
+	x->path = hc->path;
+	if (!w)
 		return 0;
-	oci_state_json(st, status, &js);
+	/* Its descriptors 3 and 4 (spawn_opts.fds), not the hook's. */
+	if (setns(3, w->nsflags) < 0)
+		return brig_err_set(e, errno, "joining the container's namespaces");
+	if (fchdir(4) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return brig_err_set(e, errno, "the runtime's root");
+	close(3);
+	close(4);
+	return 0;
+}
+
+/* Run the hooks of kind k, each with js (the state) on its stdin, as
+ * the spec has them: the first failure is returned. */
+static int run_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct strbuf *js,
+		     const struct hook_ns *w, struct brig_err *e)
+{
 	for (size_t i = 0; i < s->nhooks[k]; i++) {
 		const struct oci_hook *h = &s->hooks[k][i];
 		char *def_argv[] = { h->path, NULL };
@@ -176,53 +205,97 @@ int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_s
 		char *noenv[] = { NULL };
 		struct spawn_opts o = SPAWN_OPTS_INIT;
 		struct spawn_child c;
+		struct hook_child hc;
 		int p[2], st_raw;
 
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			sb_free(&js);
+		if (pipe2(p, O_CLOEXEC) < 0)
 			return brig_err_set(e, errno, "hooks.%s: pipe", oci_hook_name(k));
-		}
 		o.argv = argv;
 		o.envp = h->env && h->env[0] ? h->env : noenv;
 		o.fds[0] = p[0];
 		o.fds[1] = SPAWN_FD_KEEP;
 		o.fds[2] = SPAWN_FD_KEEP;
 		o.nfds = 3;
+		if (w) {
+			o.fds[3] = w->pidfd;
+			o.fds[4] = w->rootfd;
+			o.nfds = 5;
+		}
 		o.close_others = true;
 		o.reset_signals = true;
 		o.name = h->path;
 		/* path is the program, args its argv (args[0] its name). */
-		o.setup = NULL;
-		o.execfd = open(h->path, O_PATH | O_CLOEXEC);
-		if (o.execfd < 0) {
-			close(p[0]);
-			close(p[1]);
-			sb_free(&js);
-			return brig_err_set(e, errno, "hooks.%s[%zu]: %s", oci_hook_name(k), i, h->path);
-		}
+		hc.path = h->path;
+		hc.w = w;
+		o.setup = hook_enter;
+		o.arg = &hc;
 		if (spawn(&o, &c, e) < 0) {
-			close(o.execfd);
 			close(p[0]);
 			close(p[1]);
-			sb_free(&js);
 			return brig_err_wrap(e, "hooks.%s[%zu]", oci_hook_name(k), i);
 		}
-		close(o.execfd);
 		close(p[0]);
-		if (write(p[1], js.s, js.len) < 0 && errno != EPIPE)
+		if (write_all(p[1], js->s, js->len) < 0 && errno != EPIPE)
 			oci_log("warning", "hooks.%s[%zu]: writing the state: %s", oci_hook_name(k), i,
 				strerror(errno));
 		close(p[1]);
 		st_raw = spawn_wait(&c, h->timeout > 0 ? (int)(h->timeout * 1000) : -1, false);
-		if (st_raw < 0 || proc_exit_code(st_raw) != 0) {
-			sb_free(&js);
+		if (st_raw < 0 || proc_exit_code(st_raw) != 0)
 			return brig_err_set(e, 0, "hooks.%s[%zu]: %s %s", oci_hook_name(k), i, h->path,
 					    st_raw == SPAWN_TIMEOUT ? "timed out" :
 					    st_raw < 0 ? "could not be waited for" : "failed");
+	}
+	return 0;
+}
+
+/* The namespaces of pid that are not ours (CLONE_NEW*). */
+static int other_ns(pid_t pid)
+{
+	static const struct { const char *name; int flag; } ns[] = {
+		{ "mnt", CLONE_NEWNS }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+		{ "net", CLONE_NEWNET }, { "cgroup", CLONE_NEWCGROUP },
+	};
+	int flags = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char a[64], b[64];
+		struct stat sa, sb;
+
+		snprintf(a, sizeof(a), "/proc/self/ns/%s", ns[i].name);
+		snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, ns[i].name);
+		if (stat(a, &sa) == 0 && stat(b, &sb) == 0 && (sa.st_ino != sb.st_ino || sa.st_dev != sb.st_dev))
+			flags |= ns[i].flag;
+	}
+	return flags;
+}
+
+int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_state *st,
+	      enum oci_status status, struct brig_err *e)
+{
+	struct strbuf js = STRBUF_INIT;
+	struct hook_ns w = { .pidfd = -1, .rootfd = -1 };
+	int rc = -1;
+
+	if (!s->nhooks[k])
+		return 0;
+	oci_state_json(st, status, &js);
+	if (k == OCI_HOOK_CREATE_CONTAINER) {
+		w.nsflags = other_ns(st->pid);
+		if ((w.pidfd = proc_pidfd(st->pid, st->pid_start, e)) < 0 ||
+		    (w.rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			if (w.pidfd >= 0)
+				brig_err_set(e, errno, "hooks.%s: /", oci_hook_name(k));
+			goto out;
 		}
 	}
+	rc = run_hooks(s, k, &js, k == OCI_HOOK_CREATE_CONTAINER ? &w : NULL, e);
+out:
+	if (w.pidfd >= 0)
+		close(w.pidfd);
+	if (w.rootfd >= 0)
+		close(w.rootfd);
 	sb_free(&js);
-	return 0;
+	return rc;
 }
 
 /* ---- reading a container ---- */
@@ -256,15 +329,18 @@ int oci_load(const char *id, struct oci_state *st, enum oci_status *status, stru
 /* What the container's process holds on to until start (in its jail). */
 struct held {
 	int fifo;		/* exec.fifo, read-write */
+	const struct oci_spec *spec;
 };
 
 /* The container's process, in the jail, all set up, before it executes
  * (sys/enter.h enter_req.hold): wait for start, which writes "0" and
- * the state, one line, on exec.fifo. */
+ * the state, one line, on exec.fifo; then the startContainer hooks, here
+ * (their path is the container's), the state on their stdin. */
 static int process_hold(void *arg, struct brig_err *e)
 {
 	struct held *h = arg;
 	struct strbuf js = STRBUF_INIT;
+	bool go = false;
 	char c = 0;
 	ssize_t r;
 
@@ -272,17 +348,21 @@ static int process_hold(void *arg, struct brig_err *e)
 		r = read(h->fifo, &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r != 1 || c == '\n')
+		if (r != 1 || c == '\n' || (!go && c != '0'))
 			break;
-		sb_addc(&js, c);
+		if (go)
+			sb_addc(&js, c);
+		go = true;
 	}
-	close(h->fifo);
-	if (r != 1 || !js.s || js.s[0] != '0') {
+	/* exec.fifo stays open until the exec (close-on-exec): start waits
+	 * for it to have no reader left. */
+	if (r != 1 || c != '\n') {
 		sb_free(&js);
 		return brig_err_set(e, 0, "exec.fifo: start did not come");
 	}
+	r = run_hooks(h->spec, OCI_HOOK_START_CONTAINER, &js, NULL, e);
 	sb_free(&js);
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 /* The holder: waits for the container's process to end (pidfd), then
@@ -316,7 +396,7 @@ static int make_process(const char *id, const struct oci_spec *s, int fifo, int 
 {
 	struct jail_user u = { .name = (char *)"oci", .uid = s->uid, .gid = s->gid,
 			       .home = (char *)"/", .shell = (char *)"/bin/sh" };
-	struct held h = { .fifo = fifo };
+	struct held h = { .fifo = fifo, .spec = s };
 	struct core_exec_opts o = { .argv = s->args, .as = &u, .dir = s->cwd, .env = s->env,
 				    .caps = s->caps, .no_new_privs = s->no_new_privs,
 				    .console = console, .tty = CORE_TTY_AUTO, .filter = filter,
@@ -615,7 +695,8 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		st.holder = 0;
 	if (oci_state_write(oci_g.root, &st, e) < 0 || (pid_file && write_pid_file(pid_file, st.pid, e) < 0) ||
 	    oci_hooks(&s, OCI_HOOK_PRESTART, &st, OCI_CREATED, e) < 0 ||
-	    oci_hooks(&s, OCI_HOOK_CREATE_RUNTIME, &st, OCI_CREATED, e) < 0) {
+	    oci_hooks(&s, OCI_HOOK_CREATE_RUNTIME, &st, OCI_CREATED, e) < 0 ||
+	    oci_hooks(&s, OCI_HOOK_CREATE_CONTAINER, &st, OCI_CREATED, e) < 0) {
 		pidfd_send_signal(h.pidfd, SIGKILL, NULL, 0);
 		goto out_jail;
 	}

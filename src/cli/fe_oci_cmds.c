@@ -578,7 +578,7 @@ static int oc_run(int argc, char **argv)
 static int oc_features(int argc, char **argv)
 {
 	puts("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" OCI_VERSION "\","
-	     "\"hooks\":[\"prestart\",\"createRuntime\",\"poststart\",\"poststop\"],"
+	     "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\",\"poststart\",\"poststop\"],"
 	     "\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\",\"suid\",\"nodev\",\"noexec\","
 	     "\"exec\",\"noatime\",\"nodiratime\",\"relatime\",\"strictatime\",\"private\",\"rprivate\","
 	     "\"slave\",\"rslave\"],"

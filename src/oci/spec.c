@@ -943,9 +943,6 @@ static int parse_hooks(const json_t *h, struct oci_spec *s, struct brig_err *e)
 			continue;
 		if (!json_is_array(a))
 			return fail(e, "hooks", "\"%s\" is not an array", hook_names[k]);
-		/* These run in the container's namespaces: not done yet. */
-		if ((k == OCI_HOOK_CREATE_CONTAINER || k == OCI_HOOK_START_CONTAINER) && json_array_size(a))
-			return fail(e, "hooks", "\"%s\" is not supported by brig yet", hook_names[k]);
 		s->hooks[k] = xcalloc(json_array_size(a) + 1, sizeof(struct oci_hook));
 		json_array_foreach(a, i, x) {
 			struct oci_hook *hk = &s->hooks[k][s->nhooks[k]++];
