@@ -133,22 +133,14 @@ expect_eq "pids.max kept" 40 "$(cat "$(cgfile c1 pids.max)")"
 # kill: the process gets the signal and ends (stopped); the holder then
 # takes the jail down.
 expect_rc 0 "$OCI" --root "$RT" kill c1 KILL
-tries=0
-while kill -0 "$pid" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
-	tries=$((tries + 1))
-	[ $tries -lt 100 ] || fail "the container's process did not end"
-	sleep 0.1
-done
+# (gone, or a zombie its reaper has not waited for yet)
+wait_for "the container's process did not end" \
+	sh -c '! kill -0 "$1" 2>/dev/null || grep -q "^State:.*Z" "/proc/$1/status"' - "$pid"
 expect_rc 0 "$OCI" --root "$RT" state c1
 expect_grep '"status":"stopped"' "$OUT"
 expect_rc 1 "$OCI" --root "$RT" kill c1
 expect_grep "is stopped" "$ERR"
-tries=0
-while [ -e "$BRIG_RUNDIR/c1" ]; do
-	tries=$((tries + 1))
-	[ $tries -lt 100 ] || fail "the jail of c1 is still there"
-	sleep 0.1
-done
+wait_for "the jail of c1 is still there" test ! -e "$BRIG_RUNDIR/c1"
 expect_rc 0 "$OCI" --root "$RT" delete c1
 [ ! -e "$RT/c1" ] || fail "delete left $RT/c1"
 expect_grep '"id":"c1","status":"stopped"' "$(cat "$T/poststop.json")"
