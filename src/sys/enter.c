@@ -118,6 +118,32 @@ static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
 	return 0;
 }
 
+/* Y, held: whether argv[0] is a program it can execute (as execvp looks
+ * it up: spawn's search), checked before it waits, as runc checks it at
+ * create: a missing program is create's error, not a later death. */
+static int check_program(char *const *argv, char *const *envp, struct brig_err *e)
+{
+	const char *file = argv[0], *path = "/bin:/usr/bin";
+	char buf[4096];
+
+	if (strchr(file, '/'))
+		return access(file, X_OK) == 0 ? 0 : brig_err_set(e, errno, "%s", file);
+	for (char *const *v = envp; v && *v; v++)
+		if (strncmp(*v, "PATH=", 5) == 0)
+			path = *v + 5;
+	for (const char *p = path;; p++) {
+		size_t len = strcspn(p, ":");
+
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", file) <
+		    sizeof(buf) && access(buf, X_OK) == 0)
+			return 0;
+		p += len;
+		if (!*p)
+			break;
+	}
+	return brig_err_set(e, ENOENT, "%s: not found in PATH %s", file, path);
+}
+
 /* What X and Y work with (X's copy: X is forked). */
 struct x_args {
 	const struct enter_req *r;
@@ -173,6 +199,8 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 	    setresuid(u.uid, u.uid, u.uid) < 0)
 		return brig_err_set(e, errno, "user \"%s\": switching to uid %u", u.name, (unsigned)u.uid);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (r->hold && r->argv && check_program(r->argv, x->envp, e) < 0)
+		return -1;
 	if (r->hold) {
 		/* X goes on (spawn() returns on this); only a failure
 		 * before it is reported (the report closes with X's end). */

@@ -159,6 +159,21 @@ expect_rc 7 "$OCI" --root "$RT" run --bundle "$B" c2
 [ ! -e "$RT/c2" ] || fail "run left $RT/c2"
 [ ! -e "$BRIG_RUNDIR/c2" ] || fail "run left the jail c2"
 
+# A program that is not there: create's error (as runc's), nothing left.
+cp "$B/config.json" "$T/config.saved"
+python3 - "$B/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["nosuchprog"]
+json.dump(c, open(p, "w"))
+PY
+expect_rc 1 "$OCI" --root "$RT" create --bundle "$B" c4
+expect_grep "nosuchprog: not found in PATH" "$ERR"
+[ ! -e "$RT/c4" ] || fail "a failed create left $RT/c4"
+[ ! -e "$BRIG_RUNDIR/c4" ] || fail "a failed create left the jail c4"
+mv "$T/config.saved" "$B/config.json"
+
 # A created container deleted before it starts: holder and jail go.
 expect_rc 0 "$OCI" --root "$RT" create --bundle "$B" c3
 remember_cgroups c3
