@@ -1,11 +1,13 @@
 /* brig-oci (and `brig oci ...`): the OCI runtime command line, as runc has
  * it, over brig's own engine. A container is a brig jail named by its id,
  * whose model comes from the bundle's config.json (oci/spec.c): `create`
- * starts the jail (core_start: cgroups, mounts, limits, its PID 1) and a
- * holder process, whose pid is the container's, waiting on exec.fifo;
- * `start` lets it enter the container's process into the jail
- * (core_exec); when that process ends, the holder stops the jail and
- * exits with its status. The runtime's own record is oci/state.h's. */
+ * starts the jail (core_start: cgroups, mounts, limits, its PID 1) and
+ * makes the container's process in it (core_exec, held: runc's), all set
+ * up and waiting on exec.fifo; `start` lets it execute the user's
+ * program. That process is the container's pid (state, --pid-file), a
+ * child of the caller's subreaper (conmon, containerd's shim) as runc's
+ * is; a holder process outside waits for it to end and then stops the
+ * jail. The runtime's own record is oci/state.h's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,10 +32,12 @@
 #include "oci/seccomp.h"
 #include "oci/spec.h"
 #include "oci/state.h"
+#include "sys/limits.h"
 #include "sys/passwd.h"
 #include "sys/proc.h"
 #include "sys/pty.h"
 #include "sys/spawn.h"
+#include "util/io.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/mkdirp.h"
@@ -154,17 +159,45 @@ int oci_one_id(int argc, char **argv, int first, const char **id, struct brig_er
 
 /* ---- hooks ---- */
 
-/* Run the hooks of kind k of config text on the host, each with the
- * state on its stdin, as the spec has them: the first failure is
- * returned. */
-int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_state *st,
-	      enum oci_status status, struct brig_err *e)
-{
-	struct strbuf js = STRBUF_INIT;
+/* Where a hook runs: here (NULL), or in the container's namespaces
+ * (createContainer): those of pidfd's process that are not ours, with
+ * the runtime's root (rootfd) as its root, so that its path and what it
+ * writes resolve as the runtime's, like runc's before its pivot_root. */
+struct hook_ns {
+	int pidfd, nsflags, rootfd;
+};
 
-	if (!s->nhooks[k])
+/* A hook's child: its program by path (a script runs: an execfd closed
+ * on exec would leave its interpreter nothing to read), after entering
+ * the container (w: not NULL). */
+struct hook_child {
+	const char *path;
+	const struct hook_ns *w;
+};
+
+static int hook_enter(void *arg, struct spawn_exec *x, struct brig_err *e)
+{
+	const struct hook_child *hc = arg;
+	const struct hook_ns *w = hc->w;
+
+	x->path = hc->path;
+	if (!w)
 		return 0;
-	oci_state_json(st, status, &js);
+	/* Its descriptors 3 and 4 (spawn_opts.fds), not the hook's. */
+	if (setns(3, w->nsflags) < 0)
+		return brig_err_set(e, errno, "joining the container's namespaces");
+	if (fchdir(4) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return brig_err_set(e, errno, "the runtime's root");
+	close(3);
+	close(4);
+	return 0;
+}
+
+/* Run the hooks of kind k, each with js (the state) on its stdin, as
+ * the spec has them: the first failure is returned. */
+static int run_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct strbuf *js,
+		     const struct hook_ns *w, struct brig_err *e)
+{
 	for (size_t i = 0; i < s->nhooks[k]; i++) {
 		const struct oci_hook *h = &s->hooks[k][i];
 		char *def_argv[] = { h->path, NULL };
@@ -172,53 +205,97 @@ int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_s
 		char *noenv[] = { NULL };
 		struct spawn_opts o = SPAWN_OPTS_INIT;
 		struct spawn_child c;
+		struct hook_child hc;
 		int p[2], st_raw;
 
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			sb_free(&js);
+		if (pipe2(p, O_CLOEXEC) < 0)
 			return brig_err_set(e, errno, "hooks.%s: pipe", oci_hook_name(k));
-		}
 		o.argv = argv;
 		o.envp = h->env && h->env[0] ? h->env : noenv;
 		o.fds[0] = p[0];
 		o.fds[1] = SPAWN_FD_KEEP;
 		o.fds[2] = SPAWN_FD_KEEP;
 		o.nfds = 3;
+		if (w) {
+			o.fds[3] = w->pidfd;
+			o.fds[4] = w->rootfd;
+			o.nfds = 5;
+		}
 		o.close_others = true;
 		o.reset_signals = true;
 		o.name = h->path;
 		/* path is the program, args its argv (args[0] its name). */
-		o.setup = NULL;
-		o.execfd = open(h->path, O_PATH | O_CLOEXEC);
-		if (o.execfd < 0) {
-			close(p[0]);
-			close(p[1]);
-			sb_free(&js);
-			return brig_err_set(e, errno, "hooks.%s[%zu]: %s", oci_hook_name(k), i, h->path);
-		}
+		hc.path = h->path;
+		hc.w = w;
+		o.setup = hook_enter;
+		o.arg = &hc;
 		if (spawn(&o, &c, e) < 0) {
-			close(o.execfd);
 			close(p[0]);
 			close(p[1]);
-			sb_free(&js);
 			return brig_err_wrap(e, "hooks.%s[%zu]", oci_hook_name(k), i);
 		}
-		close(o.execfd);
 		close(p[0]);
-		if (write(p[1], js.s, js.len) < 0 && errno != EPIPE)
+		if (write_all(p[1], js->s, js->len) < 0 && errno != EPIPE)
 			oci_log("warning", "hooks.%s[%zu]: writing the state: %s", oci_hook_name(k), i,
 				strerror(errno));
 		close(p[1]);
 		st_raw = spawn_wait(&c, h->timeout > 0 ? (int)(h->timeout * 1000) : -1, false);
-		if (st_raw < 0 || proc_exit_code(st_raw) != 0) {
-			sb_free(&js);
+		if (st_raw < 0 || proc_exit_code(st_raw) != 0)
 			return brig_err_set(e, 0, "hooks.%s[%zu]: %s %s", oci_hook_name(k), i, h->path,
 					    st_raw == SPAWN_TIMEOUT ? "timed out" :
 					    st_raw < 0 ? "could not be waited for" : "failed");
+	}
+	return 0;
+}
+
+/* The namespaces of pid that are not ours (CLONE_NEW*). */
+static int other_ns(pid_t pid)
+{
+	static const struct { const char *name; int flag; } ns[] = {
+		{ "mnt", CLONE_NEWNS }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+		{ "net", CLONE_NEWNET }, { "cgroup", CLONE_NEWCGROUP },
+	};
+	int flags = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char a[64], b[64];
+		struct stat sa, sb;
+
+		snprintf(a, sizeof(a), "/proc/self/ns/%s", ns[i].name);
+		snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, ns[i].name);
+		if (stat(a, &sa) == 0 && stat(b, &sb) == 0 && (sa.st_ino != sb.st_ino || sa.st_dev != sb.st_dev))
+			flags |= ns[i].flag;
+	}
+	return flags;
+}
+
+int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_state *st,
+	      enum oci_status status, struct brig_err *e)
+{
+	struct strbuf js = STRBUF_INIT;
+	struct hook_ns w = { .pidfd = -1, .rootfd = -1 };
+	int rc = -1;
+
+	if (!s->nhooks[k])
+		return 0;
+	oci_state_json(st, status, &js);
+	if (k == OCI_HOOK_CREATE_CONTAINER) {
+		w.nsflags = other_ns(st->pid);
+		if ((w.pidfd = proc_pidfd(st->pid, st->pid_start, e)) < 0 ||
+		    (w.rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			if (w.pidfd >= 0)
+				brig_err_set(e, errno, "hooks.%s: /", oci_hook_name(k));
+			goto out;
 		}
 	}
+	rc = run_hooks(s, k, &js, k == OCI_HOOK_CREATE_CONTAINER ? &w : NULL, e);
+out:
+	if (w.pidfd >= 0)
+		close(w.pidfd);
+	if (w.rootfd >= 0)
+		close(w.rootfd);
 	sb_free(&js);
-	return 0;
+	return rc;
 }
 
 /* ---- reading a container ---- */
@@ -249,87 +326,115 @@ int oci_load(const char *id, struct oci_state *st, enum oci_status *status, stru
 
 /* ---- create ---- */
 
-struct holder {
-	const char *id;
-	int fifo;
-	int init_pidfd;	/* the jail's init, pinned */
-	struct seccomp_prog filter;	/* linux.seccomp's, compiled (len 0: none) */
-	int console;
-	struct oci_spec *spec;
+/* What the container's process holds on to until start (in its jail). */
+struct held {
+	int fifo;		/* exec.fifo, read-write */
+	const struct oci_spec *spec;
 };
 
-/* The holder: the container's process as its callers see it. Waits on
- * exec.fifo for start, then runs the process in the jail, then takes
- * the jail down, and ends with the process's status. */
+/* The container's process, in the jail, all set up, before it executes
+ * (sys/enter.h enter_req.hold): wait for start, which writes "0" and
+ * the state, one line, on exec.fifo; then the startContainer hooks, here
+ * (their path is the container's), the state on their stdin. */
+static int process_hold(void *arg, struct brig_err *e)
+{
+	struct held *h = arg;
+	struct strbuf js = STRBUF_INIT;
+	bool go = false;
+	char c = 0;
+	ssize_t r;
+
+	for (;;) {
+		r = read(h->fifo, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != 1 || c == '\n' || (!go && c != '0'))
+			break;
+		if (go)
+			sb_addc(&js, c);
+		go = true;
+	}
+	/* exec.fifo stays open until the exec (close-on-exec): start waits
+	 * for it to have no reader left. */
+	if (r != 1 || c != '\n') {
+		sb_free(&js);
+		return brig_err_set(e, 0, "exec.fifo: start did not come");
+	}
+	r = run_hooks(h->spec, OCI_HOOK_START_CONTAINER, &js, NULL, e);
+	sb_free(&js);
+	return r < 0 ? -1 : 0;
+}
+
+/* The holder: waits for the container's process to end (pidfd), then
+ * takes the jail down, as the end of runc's process ends its PID
+ * namespace. */
+struct holder {
+	const char *id;
+	int pidfd;
+};
+
 static int holder_run(void *arg, struct brig_err *e)
 {
 	struct holder *h = arg;
-	struct oci_spec *s = h->spec;
-	struct core_jail j = { 0 };
+	char *names[] = { (char *)h->id };
+	int keep = h->pidfd;
+
+	(void)e;
+	spawn_started();
+	/* Nothing of create's: its caller's pipes would stay open. */
+	close_fds_except(&keep, 1);
+	proc_wait_exit(h->pidfd, -1);
+	core_stop(NULL, names, 1, &(struct core_ops){ .quiet = true });
+	return 0;
+}
+
+/* The container's process, made in the jail and held before it executes
+ * (runc's): its host pid in *pid. Its OOM score is set from here,
+ * before it executes. */
+static int make_process(const char *id, const struct oci_spec *s, int fifo, int console,
+			const struct seccomp_prog *filter, pid_t *pid, struct brig_err *e)
+{
 	struct jail_user u = { .name = (char *)"oci", .uid = s->uid, .gid = s->gid,
 			       .home = (char *)"/", .shell = (char *)"/bin/sh" };
+	struct held h = { .fifo = fifo, .spec = s };
 	struct core_exec_opts o = { .argv = s->args, .as = &u, .dir = s->cwd, .env = s->env,
 				    .caps = s->caps, .no_new_privs = s->no_new_privs,
-				    .console = h->console, .tty = CORE_TTY_AUTO,
-				    .filter = h->filter.len ? &h->filter : NULL };
-	struct core_ops ops = { .quiet = true };
-	char *names[] = { (char *)h->id };
-	char b = 0;
-	ssize_t r;
+				    .console = console, .tty = CORE_TTY_AUTO, .filter = filter,
+				    .hold = process_hold, .hold_ctx = &h, .hold_fd = fifo, .held = pid };
+	struct core_jail j = { 0 };
+	struct rlim_set rl = { 0 };
 	int rc;
 
-	/* The container's network, IPC and UTS namespaces are the holder's
-	 * too: its pid is the container's, and callers read them as
-	 * /proc/PID/ns/... (podman's --network container:, pods). */
-	if (h->init_pidfd >= 0 && setns(h->init_pidfd, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
-		return brig_err_set(e, errno, "joining the container's namespaces");
-	if (h->init_pidfd >= 0)
-		close(h->init_pidfd);
-	spawn_started();
-	while ((r = read(h->fifo, &b, 1)) < 0 && errno == EINTR)
-		;
-	close(h->fifo);
-	if (r != 1)
-		return 127;
-	/* The process's limits and OOM score: ours, which it inherits. */
-	for (size_t i = 0; i < s->nrlimits; i++) {
-		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
-
-		if (setrlimit(s->rlimits[i].resource, &rl) < 0) {
-			oci_log("error", "%s: process.rlimits[%zu]: %s", h->id, i, strerror(errno));
-			core_stop(NULL, names, 1, &ops);
-			return 127;
-		}
+	/* Its rlimits, over the jail's, set before it executes. */
+	for (size_t i = 0; i < s->nrlimits && i < ARRAY_SIZE(rl.v); i++) {
+		rl.v[rl.n].res = s->rlimits[i].resource;
+		rl.v[rl.n].cur = s->rlimits[i].soft;
+		rl.v[rl.n++].max = s->rlimits[i].hard;
 	}
-	if (s->has_oom) {
-		char v[16];
-		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-		int n = snprintf(v, sizeof(v), "%d\n", s->oom_score_adj);
-
-		if (fd < 0 || write(fd, v, (size_t)n) != n)
-			oci_log("warning", "%s: process.oomScoreAdj: %s", h->id, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
+	o.rlimits = &rl;
 	/* Supplementary groups: the primary one, then additionalGids. */
 	u.groups = xcalloc(s->ngids + 1, sizeof(gid_t));
 	u.groups[0] = s->gid;
 	if (s->ngids)
 		memcpy(u.groups + 1, s->gids, s->ngids * sizeof(gid_t));
 	u.ngroups = s->ngids + 1;
-	if (h->console > 2)
-		o.tty = CORE_TTY_ALWAYS;
-	if (core_find(h->id, &j, e) < 0) {
-		rc = -1;
-	} else {
-		rc = core_exec(&j, &o, e);
-		core_jail_free(&j);
-	}
-	if (rc < 0)
-		oci_log("error", "%s: %s", h->id, e->msg);
+	rc = core_find(id, &j, e) < 0 ? -1 : core_exec(&j, &o, e);
+	core_jail_free(&j);
 	free(u.groups);
-	core_stop(NULL, names, 1, &ops);
-	return rc < 0 ? 127 : rc;
+	if (rc < 0)
+		return -1;
+	if (s->has_oom) {
+		char path[64], v[16];
+		int n = snprintf(v, sizeof(v), "%d\n", s->oom_score_adj), fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)*pid);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, v, (size_t)n) != n)
+			oci_log("warning", "%s: process.oomScoreAdj: %s", id, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
 }
 
 static void report(void *ctx, const char *jail, enum core_event ev, const char *msg)
@@ -470,9 +575,8 @@ static int make_points(const struct oci_spec *s, struct brig_err *e)
 	return 0;
 }
 
-/* create, and run's first half: 0 with *holder the holder's pid. */
 int oci_create(const char *id, const char *bundle_arg, const char *pid_file, const char *console,
-	       pid_t *holder_pid, struct brig_err *e)
+	       pid_t *pid, struct brig_err *e)
 {
 	char bundle[PATH_MAX];
 	cleanup_free char *dir = oci_dir(oci_g.root, id);
@@ -486,7 +590,9 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 	char *names[1] = { (char *)id };
 	struct core_ops ops = { .quiet = true, .report = report };
 	struct brig_err ce = { 0 };
-	struct holder h = { .id = id, .fifo = -1, .init_pidfd = -1 };
+	struct holder h = { .id = id, .pidfd = -1 };
+	struct seccomp_prog h_filter = { 0 };
+	int fifofd = -1, slave = -1;
 	struct spawn_opts so = SPAWN_OPTS_INIT;
 	struct spawn_child c = { .pid = -1, .pidfd = -1 };
 	size_t len = 0;
@@ -514,7 +620,7 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		brig_err_set(e, 0, "--console-socket given, but process.terminal is false");
 		goto out_spec;
 	}
-	if (make_points(&s, e) < 0 || (s.seccomp && oci_seccomp_compile(s.seccomp, &h.filter, e) < 0))
+	if (make_points(&s, e) < 0 || (s.seccomp && oci_seccomp_compile(s.seccomp, &h_filter, e) < 0))
 		goto out_spec;
 	if (mkdirp(oci_g.root, 0711, e) < 0)
 		goto out_spec;
@@ -548,50 +654,53 @@ int oci_create(const char *id, const char *bundle_arg, const char *pid_file, con
 		if (r < 0)
 			goto out_jail;
 	}
-	if (mkfifo(fifo, 0600) < 0 || (h.fifo = open(fifo, O_RDWR | O_CLOEXEC)) < 0) {
+	if (mkfifo(fifo, 0600) < 0 || (fifofd = open(fifo, O_RDWR | O_CLOEXEC)) < 0) {
 		brig_err_set(e, errno, "%s", fifo);
 		goto out_jail;
 	}
 	if (console) {
 		struct core_jail j = { 0 };
-		int r = core_find(id, &j, e) < 0 ? -1 : oci_console(j.init_pid, console, &h.console, e);
+		int r = core_find(id, &j, e) < 0 ? -1 : oci_console(j.init_pid, console, &slave, e);
 
 		core_jail_free(&j);
 		if (r < 0)
 			goto out_jail;
 	}
-	{
-		struct core_jail j = { 0 };
-
-		if (core_find(id, &j, e) < 0 ||
-		    (h.init_pidfd = proc_pidfd(j.init_pid, j.init_start, e)) < 0) {
-			core_jail_free(&j);
-			goto out_jail;
-		}
-		core_jail_free(&j);
+	/* The container's process, waiting in the jail; then its holder. */
+	if (make_process(id, &s, fifofd, slave, h_filter.len ? &h_filter : NULL, &st.pid, e) < 0)
+		goto out_jail;
+	close(TAKE_FD(fifofd));
+	if (slave > 2)
+		close(TAKE_FD(slave));
+	if (proc_stat(st.pid, &st.pid_start, NULL) < 0 ||
+	    (h.pidfd = proc_pidfd(st.pid, st.pid_start, e)) < 0) {
+		brig_err_set(e, ESRCH, "the container's process (pid %d) ended", (int)st.pid);
+		kill(st.pid, SIGKILL);
+		goto out_jail;
 	}
-	h.spec = &s;
 	so.fork = true;
 	so.run = holder_run;
 	so.arg = &h;
 	so.name = "brig-oci holder";
-	so.pidfd = false;
+	so.fds[0] = so.fds[1] = so.fds[2] = SPAWN_FD_NULL;
+	so.nfds = 3;
+	so.setsid = true;
 	so.no_reap = true;
-	if (spawn(&so, &c, e) < 0)
-		goto out_jail;
-	st.pid = c.pid;
-	if (proc_stat(c.pid, &st.pid_start, NULL) < 0) {
-		brig_err_set(e, errno, "the container's process (pid %d)", (int)c.pid);
-		kill(c.pid, SIGKILL);
+	if (spawn(&so, &c, e) < 0) {
+		pidfd_send_signal(h.pidfd, SIGKILL, NULL, 0);
 		goto out_jail;
 	}
-	if (oci_state_write(oci_g.root, &st, e) < 0 || (pid_file && write_pid_file(pid_file, c.pid, e) < 0) ||
+	st.holder = c.pid;
+	if (proc_stat(c.pid, &st.holder_start, NULL) < 0)
+		st.holder = 0;
+	if (oci_state_write(oci_g.root, &st, e) < 0 || (pid_file && write_pid_file(pid_file, st.pid, e) < 0) ||
 	    oci_hooks(&s, OCI_HOOK_PRESTART, &st, OCI_CREATED, e) < 0 ||
-	    oci_hooks(&s, OCI_HOOK_CREATE_RUNTIME, &st, OCI_CREATED, e) < 0) {
-		kill(c.pid, SIGKILL);
+	    oci_hooks(&s, OCI_HOOK_CREATE_RUNTIME, &st, OCI_CREATED, e) < 0 ||
+	    oci_hooks(&s, OCI_HOOK_CREATE_CONTAINER, &st, OCI_CREATED, e) < 0) {
+		pidfd_send_signal(h.pidfd, SIGKILL, NULL, 0);
 		goto out_jail;
 	}
-	*holder_pid = c.pid;
+	*pid = st.pid;
 	rc = 0;
 	goto out;
 out_jail:
@@ -599,15 +708,15 @@ out_jail:
 out_dir:
 	oci_forget(id);
 out:
-	if (h.fifo >= 0)
-		close(h.fifo);
-	if (h.init_pidfd >= 0)
-		close(h.init_pidfd);
-	if (h.console > 2)
-		close(h.console);
+	if (fifofd >= 0)
+		close(fifofd);
+	if (h.pidfd >= 0)
+		close(h.pidfd);
+	if (slave > 2)
+		close(slave);
 	free(st.created);
 out_spec:
-	free((void *)h.filter.bpf);
+	free((void *)h_filter.bpf);
 	oci_spec_free(&s);
 	return rc;
 }

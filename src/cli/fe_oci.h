@@ -47,8 +47,9 @@ int oci_hooks(const struct oci_spec *s, enum oci_hook_kind k, const struct oci_s
 int oci_spec_load(const char *dir, const char *bundle, const char *id, struct oci_spec *s,
 		  struct brig_err *e);
 int oci_load(const char *id, struct oci_state *st, enum oci_status *status, struct brig_err *e);
+/* create, and run's first half: 0 with *pid the container's process. */
 int oci_create(const char *id, const char *bundle, const char *pid_file, const char *console,
-	       pid_t *holder, struct brig_err *e);
+	       pid_t *pid, struct brig_err *e);
 void oci_forget(const char *id);
 /* A pty of the jail's devpts (the jail whose PID 1 is init), its master
  * sent over the unix socket at socket_path (runc's --console-socket),

@@ -2,11 +2,13 @@
  * delete, list, ps, exec, pause, resume, run, features, spec. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +87,7 @@ static int oc_start(int argc, char **argv)
 	struct brig_err e = { 0 };
 	struct oci_state st;
 	struct oci_spec s;
+	struct strbuf js = STRBUF_INIT;
 	enum oci_status status;
 	cleanup_free char *dir = NULL;
 	cleanup_free char *fifo = NULL;
@@ -102,16 +105,30 @@ static int oc_start(int argc, char **argv)
 	}
 	dir = oci_dir(oci_g.root, id);
 	fifo = xasprintf("%s/exec.fifo", dir);
+	/* "0" and the state, one line (the startContainer hooks' stdin);
+	 * then the process executes (or ends): the fifo has no reader. */
+	sb_addc(&js, '0');
+	oci_state_json(&st, OCI_CREATED, &js);
+	sb_addc(&js, '\n');
+	signal(SIGPIPE, SIG_IGN);
 	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || write(fd, "0", 1) != 1) {
+	if (fd < 0 || fcntl(fd, F_SETFL, 0) < 0 || write_all(fd, js.s, js.len) < 0) {
 		brig_err_set(&e, errno, "container \"%s\": its process is not waiting", id);
 		if (fd >= 0)
 			close(fd);
+		sb_free(&js);
 		oci_state_free(&st);
 		return oci_fail(&e);
 	}
-	close(fd);
+	sb_free(&js);
 	unlink(fifo);
+	{
+		struct pollfd p = { .fd = fd, .events = 0 };
+
+		while (poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
+	}
+	close(fd);
 	/* poststart: after the process has been told to start. */
 	if (oci_spec_load(dir, st.bundle, id, &s, &e) == 0 &&
 	    oci_hooks(&s, OCI_HOOK_POSTSTART, &st, OCI_RUNNING, &e) == 0)
@@ -192,8 +209,9 @@ static int oc_kill(int argc, char **argv)
 		oci_state_free(&st);
 		return oci_fail(&e);
 	}
-	/* Created: its process is the holder, still waiting. */
-	if (status == OCI_CREATED) {
+	/* The container's process (runc's kill); --all: every process of
+	 * the jail but its init. */
+	if (!all || status == OCI_CREATED) {
 		int fd = proc_pidfd(st.pid, st.pid_start, &e);
 
 		if (fd < 0 || pidfd_send_signal(fd, sig, NULL, 0) < 0) {
@@ -208,7 +226,7 @@ static int oc_kill(int argc, char **argv)
 		oci_state_free(&st);
 		return 0;
 	}
-	if (core_find(st.id, &j, &e) < 0 || oci_jail_pids(j.init_pid, !all, &pids, &n, &e) < 0) {
+	if (core_find(st.id, &j, &e) < 0 || oci_jail_pids(j.init_pid, false, &pids, &n, &e) < 0) {
 		core_jail_free(&j);
 		oci_state_free(&st);
 		return oci_fail(&e);
@@ -245,8 +263,8 @@ static int oc_delete(int argc, char **argv)
 		return oci_fail(&e);
 	}
 	/* The holder first (it would stop the jail itself), then the jail. */
-	if (status != OCI_STOPPED && st.pid > 0) {
-		int fd = proc_pidfd(st.pid, st.pid_start, &e);
+	if (st.holder > 0) {
+		int fd = proc_pidfd(st.holder, st.holder_start, &e);
 
 		if (fd >= 0) {
 			proc_kill_wait(fd);
@@ -539,6 +557,10 @@ static int oc_run(int argc, char **argv)
 	pid_t pid;
 	int first, st;
 
+	/* The container's process is left to the nearest subreaper: be it,
+	 * to wait for it. */
+	if (!detach)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (oci_args(argc, argv, spec, &first, &e) < 0 || oci_one_id(argc, argv, first, &id, &e) < 0 ||
 	    oci_create(id, bundle, pid_file, console, &pid, &e) < 0)
 		return oci_fail(&e);
@@ -547,7 +569,7 @@ static int oc_run(int argc, char **argv)
 		return 1;
 	if (detach)
 		return 0;
-	/* The holder is our child: its status is the container's. */
+	/* The container's process is ours now (its parent has ended). */
 	st = proc_waitpid(pid);
 	oc_delete(2, del_argv);
 	return st < 0 ? 1 : proc_exit_code(st);
@@ -556,7 +578,7 @@ static int oc_run(int argc, char **argv)
 static int oc_features(int argc, char **argv)
 {
 	puts("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" OCI_VERSION "\","
-	     "\"hooks\":[\"prestart\",\"createRuntime\",\"poststart\",\"poststop\"],"
+	     "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\",\"poststart\",\"poststop\"],"
 	     "\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"nosuid\",\"suid\",\"nodev\",\"noexec\","
 	     "\"exec\",\"noatime\",\"nodiratime\",\"relatime\",\"strictatime\",\"private\",\"rprivate\","
 	     "\"slave\",\"rslave\"],"

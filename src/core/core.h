@@ -228,6 +228,7 @@ enum core_tty {
 
 struct jail_user;
 struct seccomp_prog;
+struct rlim_set;
 
 struct core_exec_opts {
 	const char *user;	/* jail user (NULL: root, or exec.jail_user) */
@@ -243,10 +244,20 @@ struct core_exec_opts {
 	uint64_t caps;		/* bounding set within the jail's (0: the jail's) */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS before the exec */
 	const struct seccomp_prog *filter;	/* a filter after the jail's (NULL: none) */
+	const struct rlim_set *rlimits;	/* over the jail's (NULL: none) */
 	int console;		/* > 2: a pty slave (of the jail's devpts:
 				 * oci_console) as stdin, stdout, stderr and
 				 * controlling terminal, nothing relayed (its
 				 * master is runc's --console-socket's); 0: none */
+	/* brig-oci's create: the command made now and held before it
+	 * executes (sys/enter.h, enter_req.hold; hold_fd kept open for
+	 * hold, -1: none): core_exec returns 0 as soon as it waits, its
+	 * pid in *held, and it goes on without brig (no pty relayed:
+	 * console or the caller's stdio). */
+	int (*hold)(void *ctx, struct brig_err *e);
+	void *hold_ctx;
+	int hold_fd;
+	pid_t *held;
 };
 
 /* Run a command in a running jail; returns its exit status (128+sig if

@@ -109,6 +109,36 @@ static int spawn_console(struct enter_req *r, int slave, struct brig_err *e)
 	return st < 0 ? brig_err_set(e, errno, "waitpid") : proc_exit_code(st);
 }
 
+/* The command held (core_exec_opts.hold): 0 once it waits, *pid its pid. */
+static int spawn_held(struct enter_req *r, int console, pid_t *pid, struct brig_err *e)
+{
+	struct spawn_child x;
+	int p[2];
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return brig_err_set(e, errno, "pipe");
+	r->pid_fd = p[1];
+	if (console > 2) {
+		r->pty = console;
+		r->pty_stdio = 7;
+	}
+	if (enter_spawn(r, &x, e) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	do
+		n = read(p[0], pid, sizeof(*pid));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	proc_waitpid(x.pid);
+	if (n != (ssize_t)sizeof(*pid))
+		return brig_err_set(e, 0, "the held process's pid was not passed on");
+	return 0;
+}
+
 int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct brig_err *e)
 {
 	cleanup_free char *dir = jail_dir(j->name);
@@ -147,7 +177,20 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 	r.seccomp2 = o->filter;
 	r.as = o->as;
 	r.seccomp = spec_filter(&st);
+	r.hold = o->hold;
+	r.hold_ctx = o->hold_ctx;
+	r.hold_fd = o->hold_fd;
 	jail_rlimits(d, &r.rlimits);
+	for (size_t i = 0; o->rlimits && i < o->rlimits->n; i++) {
+		size_t k = 0;
+
+		while (k < r.rlimits.n && r.rlimits.v[k].res != o->rlimits->v[i].res)
+			k++;
+		if (k < ARRAY_SIZE(r.rlimits.v)) {
+			r.rlimits.v[k] = o->rlimits->v[i];
+			r.rlimits.n += k == r.rlimits.n;
+		}
+	}
 	status = 0;
 	if (o->host_user) {
 		status = passwd_host(o->host_user, &as, e);
@@ -158,8 +201,9 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		 * entering process passes it on), not for us. */
 		sigaction(SIGINT, &ign, &old_int);
 		sigaction(SIGQUIT, &ign, &old_quit);
-		status = o->console > 2 ? spawn_console(&r, o->console, e)
-					 : jail_spawn_tty(&r, o->tty, jail_has_devpts(d), e);
+		status = o->hold ? spawn_held(&r, o->console, o->held, e)
+			 : o->console > 2 ? spawn_console(&r, o->console, e)
+					  : jail_spawn_tty(&r, o->tty, jail_has_devpts(d), e);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		/* Init counts the jail's processes again. */

@@ -340,6 +340,17 @@ static int build_mounts(const struct jail_def *d, struct jspec *sp, struct brig_
 	add_mount(sp, &m, e);
 	m = (struct jmount){ .kind = JM_SYSFS, .target = xstrdup("/sys"), .origin = xstrdup("sysfs") };
 	add_mount(sp, &m, e);
+	/* Last: what every mount before them shows, hidden. */
+	v = jd_list(d, JP_MOUNT_MASKED, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i][0] != '/' || strcmp(v[i], "/") == 0 || strstr(v[i], "/../") ||
+		    (strlen(v[i]) >= 3 && strcmp(v[i] + strlen(v[i]) - 3, "/..") == 0))
+			return brig_err_set(e, 0, "%s: \"%s\": an absolute path in the jail, not / and "
+					    "without \"..\", is needed", jd_name(JP_MOUNT_MASKED), v[i]);
+		m = (struct jmount){ .kind = JM_MASK, .target = xstrdup(v[i]),
+				     .origin = xasprintf("%s: %s", jd_name(JP_MOUNT_MASKED), v[i]) };
+		add_mount(sp, &m, e);
+	}
 	/* After every entry: an fstab's fdescfs line follows its devfs. */
 	for (size_t i = 0; i < sp->nmounts; i++)
 		if (sp->mounts[i].kind == JM_DEVFS)

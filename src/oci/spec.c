@@ -804,8 +804,9 @@ static int parse_resources(const json_t *r, struct params *p, struct oci_spec *s
 }
 
 /* maskedPaths, readonlyPaths: what brig hides and keeps read-only in
- * every jail (sys/jmount.c) covers Docker's and podman's defaults. */
-static int parse_paths(const json_t *lx, struct oci_spec *s, struct brig_err *e)
+ * every jail (sys/jmount.c) covers Docker's and podman's defaults; other
+ * masked paths are the jail's mount.masked (hidden after every mount). */
+static int parse_paths(const json_t *lx, struct params *p, struct oci_spec *s, struct brig_err *e)
 {
 	static const char *const masked[] = { "/proc/kcore", "/proc/keys", "/proc/latency_stats",
 					      "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
@@ -832,12 +833,18 @@ static int parse_paths(const json_t *lx, struct oci_spec *s, struct brig_err *e)
 				q++;
 			if (*q)
 				continue;
-			if (strncmp(v[i], "/sys/", 5) == 0 || strncmp(v[i], "/proc/", 6) == 0) {
-				warn(s, "%s: %s: not %s (brig's /sys is read-only; its /proc hides what "
-				     "Docker's list hides)", where, v[i], k ? "made read-only" : "masked");
+			if (k == 0 && v[i][0] == '/' && strcmp(v[i], "/") != 0 && !strstr(v[i], "/../") &&
+			    !(strlen(v[i]) >= 3 && strcmp(v[i] + strlen(v[i]) - 3, "/..") == 0)) {
+				param(p, JP_MOUNT_MASKED, v[i]);
 				continue;
 			}
-			fail(e, where, "%s: not supported (brig masks paths of /proc and /sys only)", v[i]);
+			if (k == 1 && (strncmp(v[i], "/sys/", 5) == 0 || strncmp(v[i], "/proc/", 6) == 0)) {
+				warn(s, "%s: %s: not made read-only (brig's /sys is read-only; its /proc "
+				     "keeps what Docker's list keeps read-only)", where, v[i]);
+				continue;
+			}
+			fail(e, where, k ? "%s: not supported (brig makes paths of /proc and /sys read-only only)"
+					 : "%s: an absolute path, not / and without \"..\", is needed", v[i]);
 			strv_free0(v);
 			return -1;
 		}
@@ -870,7 +877,7 @@ static int parse_linux(const json_t *lx, struct params *p, struct oci_spec *s, s
 	if (parse_namespaces(ns, p, s, e) < 0)
 		return -1;
 	if (parse_idmaps(lx, s->userns, p, e) < 0 ||
-	    parse_resources(json_object_get(lx, "resources"), p, s, e) < 0 || parse_paths(lx, s, e) < 0 ||
+	    parse_resources(json_object_get(lx, "resources"), p, s, e) < 0 || parse_paths(lx, p, s, e) < 0 ||
 	    get_str(lx, "cgroupsPath", "linux", &cg, e) < 0 || get_str(lx, "mountLabel", "linux", &label, e) < 0 ||
 	    get_str(lx, "rootfsPropagation", "linux", &prop, e) < 0)
 		return -1;
@@ -943,9 +950,6 @@ static int parse_hooks(const json_t *h, struct oci_spec *s, struct brig_err *e)
 			continue;
 		if (!json_is_array(a))
 			return fail(e, "hooks", "\"%s\" is not an array", hook_names[k]);
-		/* These run in the container's namespaces: not done yet. */
-		if ((k == OCI_HOOK_CREATE_CONTAINER || k == OCI_HOOK_START_CONTAINER) && json_array_size(a))
-			return fail(e, "hooks", "\"%s\" is not supported by brig yet", hook_names[k]);
 		s->hooks[k] = xcalloc(json_array_size(a) + 1, sizeof(struct oci_hook));
 		json_array_foreach(a, i, x) {
 			struct oci_hook *hk = &s->hooks[k][s->nhooks[k]++];

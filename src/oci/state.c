@@ -52,6 +52,10 @@ int oci_state_write(const char *root, const struct oci_state *st, struct brig_er
 	json_int(&j, st->pid);
 	json_key(&j, "pidStart");
 	json_int(&j, (long long)st->pid_start);
+	json_key(&j, "holder");
+	json_int(&j, st->holder);
+	json_key(&j, "holderStart");
+	json_int(&j, (long long)st->holder_start);
 	annotations_json(st->annotations, &j);
 	json_obj_end(&j);
 	sb_addc(&sb, '\n');
@@ -96,6 +100,8 @@ int oci_state_read(const char *root, const char *id, struct oci_state *st, struc
 	st->created = member(o, "created");
 	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
 	st->pid_start = (unsigned long long)json_integer_value(json_object_get(o, "pidStart"));
+	st->holder = (pid_t)json_integer_value(json_object_get(o, "holder"));
+	st->holder_start = (unsigned long long)json_integer_value(json_object_get(o, "holderStart"));
 	a = json_object_get(o, "annotations");
 	st->annotations = xcalloc(2 * json_object_size(a) + 1, sizeof(char *));
 	json_object_foreach(a, k, v) {

@@ -2,6 +2,7 @@
  * default /run/brig-oci): ROOT/ID/ holds state.json (what `state`
  * prints beyond the status: the bundle, the pid of the container's
  * process and its start time, when it was created, its annotations),
+ * and of the holder that takes the jail down when that process ends,
  * config.json (the bundle's, as it was at create: hooks run from it)
  * and, from create to start, exec.fifo, on which the process waits.
  * The jail itself is brig's, in brig's run directory (brig ls, jls,
@@ -31,8 +32,13 @@ struct oci_state {
 	char *id;
 	char *bundle;
 	char *created;		/* RFC 3339, UTC */
-	pid_t pid;		/* the container's process (brig-oci's holder) */
+	pid_t pid;		/* the container's process: the user's program
+				 * once started, in the jail's namespaces
+				 * since create (host pid) */
 	unsigned long long pid_start;	/* its start time (clock ticks) */
+	pid_t holder;		/* brig-oci's holder: stops the jail when the
+				 * process has ended (0: none) */
+	unsigned long long holder_start;
 	char **annotations;	/* KEY, VALUE..., NULL-ended (never NULL) */
 };
 

@@ -118,6 +118,32 @@ static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
 	return 0;
 }
 
+/* Y, held: whether argv[0] is a program it can execute (as execvp looks
+ * it up: spawn's search), checked before it waits, as runc checks it at
+ * create: a missing program is create's error, not a later death. */
+static int check_program(char *const *argv, char *const *envp, struct brig_err *e)
+{
+	const char *file = argv[0], *path = "/bin:/usr/bin";
+	char buf[4096];
+
+	if (strchr(file, '/'))
+		return access(file, X_OK) == 0 ? 0 : brig_err_set(e, errno, "%s", file);
+	for (char *const *v = envp; v && *v; v++)
+		if (strncmp(*v, "PATH=", 5) == 0)
+			path = *v + 5;
+	for (const char *p = path;; p++) {
+		size_t len = strcspn(p, ":");
+
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", file) <
+		    sizeof(buf) && access(buf, X_OK) == 0)
+			return 0;
+		p += len;
+		if (!*p)
+			break;
+	}
+	return brig_err_set(e, ENOENT, "%s: not found in PATH %s", file, path);
+}
+
 /* What X and Y work with (X's copy: X is forked). */
 struct x_args {
 	const struct enter_req *r;
@@ -173,6 +199,15 @@ static int y_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 	    setresuid(u.uid, u.uid, u.uid) < 0)
 		return brig_err_set(e, errno, "user \"%s\": switching to uid %u", u.name, (unsigned)u.uid);
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (r->hold && r->argv && check_program(r->argv, x->envp, e) < 0)
+		return -1;
+	if (r->hold) {
+		/* X goes on (spawn() returns on this); only a failure
+		 * before it is reported (the report closes with X's end). */
+		spawn_report(x->report, SPAWN_READY, NULL);
+		if (r->hold(r->hold_ctx, e) < 0)
+			proc_child_exit(127);
+	}
 	return 0;
 }
 
@@ -204,7 +239,7 @@ static int x_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 {
 	struct x_args *a = arg;
 	const struct enter_req *r = a->r;
-	int *keep = xcalloc(r->ncgroups + 9, sizeof(int));
+	int *keep = xcalloc(r->ncgroups + 11, sizeof(int));
 	size_t nkeep = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -220,6 +255,8 @@ static int x_setup(void *arg, struct spawn_exec *x, struct brig_err *e)
 	keep[nkeep++] = r->fd_err;
 	keep[nkeep++] = r->pty;
 	keep[nkeep++] = r->pty_sock;
+	keep[nkeep++] = r->hold ? r->hold_fd : -1;
+	keep[nkeep++] = r->hold ? r->pid_fd : -1;
 	for (size_t i = 0; i < a->cg.nv1; i++)
 		keep[nkeep++] = a->cg.v1[i];
 	keep[nkeep++] = a->cg.v2;
@@ -272,10 +309,22 @@ static int x_run(void *arg, struct brig_err *e)
 	o.daemon = a->r->detach;
 	o.setup = y_setup;
 	o.arg = a;
+	/* Held: Y waits in its setup, X goes on. */
+	o.fork = a->r->hold != NULL;
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	if (spawn(&o, &y, e) < 0)
 		return -1;
+	if (a->r->hold) {
+		pid_t pid = y.pid;
+
+		if (write(a->r->pid_fd, &pid, sizeof(pid)) != (ssize_t)sizeof(pid)) {
+			kill(y.pid, SIGKILL);
+			return brig_err_set(e, errno, "passing the process's pid on");
+		}
+		spawn_started();
+		return 0;
+	}
 	/* Y runs the command: only it may report now (EOF: it ran). */
 	spawn_started();
 	cgroup_join_close(&a->cg);

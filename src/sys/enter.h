@@ -67,6 +67,19 @@ struct enter_req {
 				 * jail's (brig-oci: the bundle's), or NULL */
 	bool no_new_privs;	/* PR_SET_NO_NEW_PRIVS (the OCI runtime's
 				 * process.noNewPrivileges) */
+	/* The OCI runtime's container process, made at create, executing at
+	 * start (runc's): with hold set, Y is a copy (fork, not on X's
+	 * memory); all set up (user, seccomp and all), it reports that it
+	 * is ready and calls hold, and executes the command only if that
+	 * returns 0 (else it ends, 127). X then writes Y's pid (a pid_t of
+	 * the caller's PID namespace) to pid_fd and ends, status 0: Y goes
+	 * on as a child of the nearest subreaper above X (conmon,
+	 * containerd's shim), as runc's process does. hold_fd: a
+	 * descriptor hold needs, kept open for Y (-1: none). */
+	int (*hold)(void *ctx, struct brig_err *e);
+	void *hold_ctx;
+	int hold_fd;
+	int pid_fd;
 };
 
 struct spawn_child;

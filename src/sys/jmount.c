@@ -313,10 +313,25 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	cleanup_close int mfd = -1;
 	/* No device node works outside brig's /dev, whatever the entry says. */
 	unsigned long attrs = m->attrs | MOUNT_ATTR_NODEV | (m->ro ? MOUNT_ATTR_RDONLY : 0);
+	struct stat st;
 
+	if (tfd < 0 && m->kind == JM_MASK && e->errnum == ENOENT) {
+		brig_err_clear(e);
+		return 0;
+	}
 	if (tfd < 0)
 		return -1;
 	switch (m->kind) {
+	case JM_MASK:
+		/* What was opened is what is hidden (no path walked again). */
+		if (fstat(tfd, &st) < 0)
+			return brig_err_set(e, errno, "%s", m->target);
+		if (S_ISDIR(st.st_mode))
+			mfd = new_fs("tmpfs", "size=0,mode=0555", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+		else
+			mfd = new_bind(AT_FDCWD, "/dev/null", false, MOUNT_ATTR_RDONLY, e);
+		break;
 	case JM_PROC:
 		return mount_proc(tfd, e);
 	case JM_SYSFS:

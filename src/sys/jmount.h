@@ -20,6 +20,9 @@ enum jm_kind {
 	JM_DEVFS,	/* a minimal private /dev: the one mount not nodev */
 	JM_FDESCFS,	/* fdescfs at DIR/fd: nothing mounted, the links
 			 * of brig's /dev at DIR (DEVFS_FD) */
+	JM_MASK,	/* target hidden (mount.masked): an empty read-only
+			 * tmpfs over a directory, /dev/null over anything
+			 * else; nothing if it is missing */
 };
 
 struct jmount {

@@ -44,7 +44,7 @@ struct rlim_set {
 	struct {
 		int res;	/* RLIMIT_* */
 		unsigned long long cur, max;
-	} v[8];
+	} v[16];		/* RLIMIT_NLIMITS */
 };
 /* Set on the calling process (a process entering the jail, before it
  * executes): -1 with errno. */

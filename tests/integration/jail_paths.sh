@@ -86,3 +86,28 @@ expect_rc 0 "$BRIG" exec j sh -c 'hostname; echo $$; test -d /tmp'
 expect_eq "path = /" "j" "$(printf '%s\n' "$OUT" | head -1)"
 expect_rc 0 "$BRIG" stop j
 assert_clean
+
+# mount.masked: hidden after every mount (a file under /dev/null, a
+# directory under an empty read-only tmpfs, a directory of /proc too); a
+# missing path skipped; a symlink refused (its target untouched), and
+# ".." too.
+mkdir -p "$ROOT/srv/hidden"
+echo secret >"$ROOT/etc/masked-secret"
+echo inside >"$ROOT/srv/hidden/file"
+conf "j { persist; path = \"$ROOT\"; mount.masked = \"/etc/masked-secret\", \"/srv/hidden\", \"/proc/fs\", \"/nowhere\"; }"
+expect_rc 0 "$BRIG" start j
+remember_cgroups j
+expect_rc 0 "$BRIG" exec j sh -c 'echo "[$(cat /etc/masked-secret)] [$(ls /srv/hidden)] [$(ls /proc/fs)]"; touch /srv/hidden/x 2>/dev/null || echo read-only'
+expect_eq "masked" "[] [] []
+read-only" "$OUT"
+expect_rc 0 "$BRIG" stop j
+assert_clean
+expect_eq "the masked file itself" secret "$(cat "$ROOT/etc/masked-secret")"
+echo victim >"$T/victim/file"
+ln -s "$T/victim" "$ROOT/srv/link"
+try "path = \"$ROOT\"; mount.masked = \"/srv/link\";" "mount.masked: /srv/link: .*symlink"
+try "path = \"$ROOT\"; mount.masked = \"/srv/link/file\";" "mount.masked: /srv/link/file: .*symlink"
+BRIG_NO_OPENAT2=1 try "path = \"$ROOT\"; mount.masked = \"/srv/link/file\";" "mount.masked: /srv/link/file: .*symlink"
+try "path = \"$ROOT\"; mount.masked = \"/srv/../etc\";" "mount.masked: \"/srv/../etc\": an absolute path in the jail"
+expect_eq "symlink's target untouched" victim "$(cat "$T/victim/file")"
+rm -r "$ROOT/srv/link" "$ROOT/srv/hidden" "$ROOT/etc/masked-secret"

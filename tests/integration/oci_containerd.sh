@@ -105,19 +105,12 @@ suite() {
 	try $C container rm d-$n
 	ok "$n: container rm"
 
-	# -t: a terminal through the shim's console socket. A known gap of
-	# brig-oci (issue 19): under containerd's shim its create never
-	# returns with a console socket (podman's -it works); not run, since
-	# the hung create leaves a jail behind.
-	if [ "$n" = brig-oci ]; then
-		echo "known gap: $n: run -t (the console under containerd's shim): not run"
-	else
-		try python3 tests/integration/lib/ptyrun.py run --after 'ready>' --input 'typed-line\n' -- \
-			$C run --rm -t $R --cgroup "/$CGP/t-$n" $IMG t-$n sh -c 'tty; printf "ready>"; read l; echo "read:$l"'
-		ok "$n: run -t"
-		has "^/dev/pts/" "$OUT" "$n: run -t: tty"
-		has "read:typed-line" "$OUT" "$n: run -t: input through the console"
-	fi
+	# -t: a terminal through the shim's console socket.
+	try python3 tests/integration/lib/ptyrun.py run --after 'ready>' --input 'typed-line\n' -- \
+		$C run --rm -t $R --cgroup "/$CGP/t-$n" $IMG t-$n sh -c 'tty; printf "ready>"; read l; echo "read:$l"'
+	ok "$n: run -t"
+	has "^/dev/pts/" "$OUT" "$n: run -t: tty"
+	has "read:typed-line" "$OUT" "$n: run -t: input through the console"
 
 	# --memory-limit: the container's cgroup carries it.
 	# (the user's process itself, found by its argv)

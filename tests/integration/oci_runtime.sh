@@ -130,20 +130,17 @@ expect_eq "memory kept" 67108864 "$(cat "$mem_file")"
 echo '{"memory": {"limit": 33554432}}' | "$OCI" --root "$RT" update -r - c1 || fail "update -r -"
 expect_eq "memory updated" 33554432 "$(cat "$mem_file")"
 expect_eq "pids.max kept" 40 "$(cat "$(cgfile c1 pids.max)")"
-# kill: the process gets the signal; the holder ends with its status and
+# kill: the process gets the signal and ends (stopped); the holder then
 # takes the jail down.
 expect_rc 0 "$OCI" --root "$RT" kill c1 KILL
-tries=0
-while kill -0 "$pid" 2>/dev/null; do
-	tries=$((tries + 1))
-	[ $tries -lt 100 ] || fail "the holder did not end"
-	sleep 0.1
-done
+# (gone, or a zombie its reaper has not waited for yet)
+wait_for "the container's process did not end" \
+	sh -c '! kill -0 "$1" 2>/dev/null || grep -q "^State:.*Z" "/proc/$1/status"' - "$pid"
 expect_rc 0 "$OCI" --root "$RT" state c1
 expect_grep '"status":"stopped"' "$OUT"
 expect_rc 1 "$OCI" --root "$RT" kill c1
 expect_grep "is stopped" "$ERR"
-[ ! -e "$BRIG_RUNDIR/c1" ] || fail "the jail of c1 is still there"
+wait_for "the jail of c1 is still there" test ! -e "$BRIG_RUNDIR/c1"
 expect_rc 0 "$OCI" --root "$RT" delete c1
 [ ! -e "$RT/c1" ] || fail "delete left $RT/c1"
 expect_grep '"id":"c1","status":"stopped"' "$(cat "$T/poststop.json")"
@@ -161,6 +158,21 @@ PY
 expect_rc 7 "$OCI" --root "$RT" run --bundle "$B" c2
 [ ! -e "$RT/c2" ] || fail "run left $RT/c2"
 [ ! -e "$BRIG_RUNDIR/c2" ] || fail "run left the jail c2"
+
+# A program that is not there: create's error (as runc's), nothing left.
+cp "$B/config.json" "$T/config.saved"
+python3 - "$B/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["nosuchprog"]
+json.dump(c, open(p, "w"))
+PY
+expect_rc 1 "$OCI" --root "$RT" create --bundle "$B" c4
+expect_grep "nosuchprog: not found in PATH" "$ERR"
+[ ! -e "$RT/c4" ] || fail "a failed create left $RT/c4"
+[ ! -e "$BRIG_RUNDIR/c4" ] || fail "a failed create left the jail c4"
+mv "$T/config.saved" "$B/config.json"
 
 # A created container deleted before it starts: holder and jail go.
 expect_rc 0 "$OCI" --root "$RT" create --bundle "$B" c3

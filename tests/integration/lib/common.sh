@@ -20,6 +20,18 @@ settled() {
 	done
 }
 
+# wait_for WHAT CMD...: until CMD succeeds (polled, up to 10 s), else
+# fail with WHAT.
+wait_for() {
+	_what=$1 _n=0
+	shift
+	until "$@"; do
+		_n=$((_n + 1))
+		[ $_n -lt 100 ] || fail "$_what"
+		sleep 0.1
+	done
+}
+
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"
