@@ -362,6 +362,10 @@ static int process_hold(void *arg, struct brig_err *e)
 	}
 	r = run_hooks(h->spec, OCI_HOOK_START_CONTAINER, &js, NULL, e);
 	sb_free(&js);
+	/* start, waiting for the fifo to have no reader, reads this byte
+	 * there once the process has ended: its error (the spec's). */
+	if (r < 0)
+		(void)write(h->fifo, OCI_FIFO_HOOK_FAILED, 1);
 	return r < 0 ? -1 : 0;
 }
 

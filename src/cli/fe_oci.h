@@ -26,6 +26,10 @@ struct oci_arg {
 	char ***list;
 	size_t *nlist;
 };
+/* What the container's process leaves in exec.fifo when a startContainer
+ * hook failed (fe_oci.c process_hold), for start to read. */
+#define OCI_FIFO_HOOK_FAILED "H"
+
 #define OPT_STR(n, a, p) { .name = (n), .alias = (a), .str = (p) }
 #define OPT_FLAG(n, a, p) { .name = (n), .alias = (a), .flag = (p) }
 #define OPT_LIST(n, a, p, np) { .name = (n), .alias = (a), .list = (p), .nlist = (np) }

@@ -121,14 +121,30 @@ static int oc_start(int argc, char **argv)
 		return oci_fail(&e);
 	}
 	sb_free(&js);
-	unlink(fifo);
 	{
 		struct pollfd p = { .fd = fd, .events = 0 };
+		char c = 0;
+		int rd;
 
 		while (poll(&p, 1, -1) < 0 && errno == EINTR)
 			;
+		/* No reader left: the process executed, or ended. A failed
+		 * startContainer hook left a byte in the fifo (kept by our
+		 * end): the start fails, and the container stops (its holder
+		 * takes the jail down when the process ends). */
+		rd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (rd >= 0 && read(rd, &c, 1) == 1 && c == OCI_FIFO_HOOK_FAILED[0])
+			brig_err_set(&e, 0, "container \"%s\": a startContainer hook failed: the "
+				     "process did not start", id);
+		if (rd >= 0)
+			close(rd);
 	}
+	unlink(fifo);
 	close(fd);
+	if (e.msg[0]) {
+		oci_state_free(&st);
+		return oci_fail(&e);
+	}
 	/* poststart: after the process has been told to start. */
 	if (oci_spec_load(dir, st.bundle, id, &s, &e) == 0 &&
 	    oci_hooks(&s, OCI_HOOK_POSTSTART, &st, OCI_RUNNING, &e) == 0)

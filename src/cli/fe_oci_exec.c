@@ -36,15 +36,12 @@ static int exec_process(struct exec_run *x, struct brig_err *e)
 	return rc;
 }
 
-static int exec_detached(void *arg, struct brig_err *e)
+/* exec --detach's hold (sys/enter.h): none, execute at once. */
+static int hold_none(void *ctx, struct brig_err *e)
 {
-	int rc;
-
-	spawn_started();
-	rc = exec_process(arg, e);
-	if (rc < 0)
-		oci_log("error", "%s", e->msg);
-	return rc < 0 ? 127 : rc;
+	(void)ctx;
+	(void)e;
+	return 0;
 }
 
 /* "UID[:GID]" */
@@ -182,18 +179,19 @@ int oci_cmd_exec(int argc, char **argv)
 				       .tty = p.terminal ? CORE_TTY_ALWAYS : CORE_TTY_AUTO,
 				       .filter = filter.len ? &filter : NULL };
 	if (detach) {
-		struct spawn_opts so = SPAWN_OPTS_INIT;
-		struct spawn_child c;
+		pid_t pid = 0;
 		char buf[24];
 
-		so.fork = true;
-		so.run = exec_detached;
-		so.arg = &x;
-		so.name = "brig-oci exec";
-		so.no_reap = true;
-		if (spawn(&so, &c, &e) < 0)
+		/* As create's process, held for nothing: core_exec returns once
+		 * it has executed, its pid (of our PID namespace) in pid; it
+		 * goes on as a child of the nearest subreaper (conmon,
+		 * containerd's shim), as runc's exec --detach leaves it. */
+		x.o.hold = hold_none;
+		x.o.hold_fd = -1;
+		x.o.held = &pid;
+		if (exec_process(&x, &e) < 0)
 			goto out;
-		snprintf(buf, sizeof(buf), "%d", (int)c.pid);
+		snprintf(buf, sizeof(buf), "%d", (int)pid);
 		if (pid_file && write_atomic(pid_file, buf, strlen(buf), false, &e) < 0)
 			goto out;
 		rc = 0;

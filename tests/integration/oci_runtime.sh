@@ -107,6 +107,13 @@ expect_rc 0 "$OCI" --root "$RT" exec --env X=y c1 sh -c 'echo $X; id -u'
 expect_eq "exec" "y
 0" "$OUT"
 expect_rc 3 "$OCI" --root "$RT" exec c1 sh -c 'exit 3'
+# exec --detach: the pid file names the process in the jail (runc's),
+# not a brig-oci of ours.
+expect_rc 0 "$OCI" --root "$RT" exec --detach --pid-file "$T/epid" c1 sleep 300
+epid=$(cat "$T/epid")
+expect_eq "exec --detach's pid file" "sleep 300" "$(tr '\0' ' ' <"/proc/$epid/cmdline" | sed 's/ $//')"
+expect_rc 0 "$OCI" --root "$RT" ps c1
+expect_grep "^ *$epid " "$OUT"
 # The bundle's seccomp profile, after brig's filter: mkdir refused (EPERM).
 expect_rc 1 "$OCI" --root "$RT" exec c1 mkdir /tmp/x
 expect_grep "Operation not permitted" "$ERR"
@@ -179,6 +186,27 @@ expect_rc 0 "$OCI" --root "$RT" create --bundle "$B" c3
 remember_cgroups c3
 expect_rc 0 "$OCI" --root "$RT" delete c3
 [ ! -e "$BRIG_RUNDIR/c3" ] || fail "delete left the jail c3"
+
+# A startContainer hook that fails: start fails (the spec's error), the
+# program never runs, and the container stops.
+cp "$B/config.json" "$T/config.saved"
+python3 - "$B/config.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+c = json.load(open(p))
+c["process"]["args"] = ["sh", "-c", "echo ran"]
+c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "exit 1"]}]}
+json.dump(c, open(p, "w"))
+PY
+"$OCI" --root "$RT" create --bundle "$B" c5 >"$T/c5.out" 2>"$T/c5.err" || fail "create c5: $(cat "$T/c5.err")"
+remember_cgroups c5
+expect_rc 1 "$OCI" --root "$RT" start c5
+expect_grep 'container "c5": a startContainer hook failed' "$ERR"
+wait_for "c5 did not stop" sh -c '"$1" --root "$2" state c5 | grep -q "\"status\":\"stopped\""' - "$OCI" "$RT"
+expect_rc 0 "$OCI" --root "$RT" delete c5
+[ ! -e "$BRIG_RUNDIR/c5" ] || fail "delete left the jail c5"
+grep -q ran "$T/c5.out" && fail "the program ran after its startContainer hook failed"
+mv "$T/config.saved" "$B/config.json"
 
 # A read-only root (root.readonly); a user namespace (uidMappings: the
 # root an idmapped copy, root in it the host's 100000).
