@@ -59,14 +59,9 @@ expect_eq "an entered process's CPUs" "Cpus_allowed_list:	$first" "$OUT"
 # stop says it.
 expect_rc 0 "$BRIG" exec mem dd if=/dev/zero of=/dev/null bs=16M count=1
 # 16 MiB kept (a file of the jail's, its pages charged to the jail): the
-# watch logs the crossing while the jail runs (waited for, 20 s at most).
+# watch logs the crossing while the jail runs (waited for: wait_for).
 expect_rc 0 "$BRIG" exec mem dd if=/dev/zero of=/big bs=1M count=16
-n=0
-until grep -q "mem: rctl: memoryuse:log=8388608: crossed ([0-9]* bytes)" "$BRIG_LOGDIR/mem.log" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -lt 200 ] || fail "no crossing of memoryuse:log=8m logged while mem runs: $(cat "$BRIG_LOGDIR/mem.log")"
-	sleep 0.1
-done
+wait_for "no crossing of memoryuse:log=8m logged while mem runs" grep -q "mem: rctl: memoryuse:log=8388608: crossed ([0-9]* bytes)" "$BRIG_LOGDIR/mem.log"
 expect_rc 0 "$BRIG" exec mem rm /big
 expect_rc 0 "$BRIG" stop mem
 expect_grep "mem: rctl: memoryuse:log=8388608: crossed (peak [0-9]* bytes)" "$(cat "$BRIG_LOGDIR/mem.log")"

@@ -127,18 +127,13 @@ assert_clean
 # log is watched while the jail runs, on v1 and v2 alike (its reaper
 # reads pids.current each second): 12 sleeping tasks cross 10, and the
 # jail's log says so while it runs, not only at the stop. The line comes
-# within a few seconds: waited for, bounded (20 s).
+# within a few seconds: waited for (wait_for, bounded).
 conf "logp { path = \"$ROOT\"; persist; mount.devfs; rctl = \"maxproc:log=10\"; }"
 expect_rc 0 "$BRIG" config check
 expect_rc 0 "$BRIG" start logp
 remember_cgroups logp
 expect_rc 0 "$BRIG" exec logp sh -c 'i=0; while [ $i -lt 12 ]; do sleep 60 >/dev/null 2>&1 & i=$((i + 1)); done'
-n=0
-until grep -q "logp: rctl: maxproc:log=10: crossed (1[0-9] tasks)" "$BRIG_LOGDIR/logp.log" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -lt 200 ] || fail "no crossing of maxproc:log=10 logged while logp runs: $(cat "$BRIG_LOGDIR/logp.log")"
-	sleep 0.1
-done
+wait_for "no crossing of maxproc:log=10 logged while logp runs" grep -q "logp: rctl: maxproc:log=10: crossed (1[0-9] tasks)" "$BRIG_LOGDIR/logp.log"
 # One line per crossing: still above, nothing more.
 sleep 2.5
 expect_eq "lines for one crossing" 1 "$(grep -c 'crossed (1[0-9] tasks)' "$BRIG_LOGDIR/logp.log")"
@@ -157,12 +152,7 @@ old=$(reapers_of logp)
 expect_rc 0 "$T/rctl" -a jail:logp:maxproc:log=5
 new=$(reapers_of logp)
 [ -n "$new" ] && [ "$new" != "$old" ] || fail "logp's reaper not replaced: [$old] -> [$new]"
-n=0
-until grep -q "logp: rctl: maxproc:log=5: crossed (1[0-9] tasks)" "$BRIG_LOGDIR/logp.log" 2>/dev/null; do
-	n=$((n + 1))
-	[ $n -lt 200 ] || fail "no crossing of the live maxproc:log=5 logged: $(cat "$BRIG_LOGDIR/logp.log")"
-	sleep 0.1
-done
+wait_for "no crossing of the live maxproc:log=5 logged" grep -q "logp: rctl: maxproc:log=5: crossed (1[0-9] tasks)" "$BRIG_LOGDIR/logp.log"
 expect_rc 0 "$T/rctl" -r jail:logp:maxproc
 expect_eq "logp's reapers after rctl -r" "" "$(reapers_of logp)"
 expect_eq "lines for maxproc:log=10" 1 "$(grep -c 'maxproc:log=10: crossed (1[0-9] tasks)' "$BRIG_LOGDIR/logp.log")"
