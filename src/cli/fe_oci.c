@@ -364,8 +364,8 @@ static int process_hold(void *arg, struct brig_err *e)
 	sb_free(&js);
 	/* start, waiting for the fifo to have no reader, reads this byte
 	 * there once the process has ended: its error (the spec's). */
-	if (r < 0)
-		(void)write(h->fifo, OCI_FIFO_HOOK_FAILED, 1);
+	if (r < 0 && write(h->fifo, OCI_FIFO_HOOK_FAILED, 1) != 1)
+		brig_err_wrap(e, "exec.fifo: start cannot be told");
 	return r < 0 ? -1 : 0;
 }
 
