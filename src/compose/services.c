@@ -316,7 +316,44 @@ static void extra_host(struct cx *c, struct fy_node *at, const char *where, stru
 
 /* extra_hosts: ["NAME:ADDR", "NAME=ADDR"] or {NAME: ADDR}, lines of this
  * jail's /etc/hosts after the project's. */
+static void extra_hosts_of(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s);
+
+/* Whether text has a line "ADDR\tNAME\n" for name (len bytes). */
+static bool names_host(const char *text, const char *name, size_t len)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *tab = strchr(l, '\t');
+
+		if (tab && !strncmp(tab + 1, name, len) && tab[1 + len] == '\n')
+			return true;
+	}
+	return false;
+}
+
+/* A later layer's (extends) extra_hosts take the place of an earlier
+ * one's of the same name (the specification's mapping merge). */
 static void extra_hosts(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
+{
+	struct strbuf old = s->extra_hosts, keep = STRBUF_INIT;
+
+	s->extra_hosts = (struct strbuf)STRBUF_INIT;
+	extra_hosts_of(c, v, where, s);
+	for (const char *l = old.s; l && *l;) {
+		const char *tab = strchr(l, '\t'), *nl = strchr(l, '\n');
+
+		if (!nl)
+			break;
+		if (!tab || tab > nl || !names_host(s->extra_hosts.s, tab + 1, (size_t)(nl - tab - 1)))
+			sb_addn(&keep, l, (size_t)(nl - l + 1));
+		l = nl + 1;
+	}
+	sb_adds(&keep, s->extra_hosts.s ? s->extra_hosts.s : "");
+	sb_free(&old);
+	sb_free(&s->extra_hosts);
+	s->extra_hosts = keep;
+}
+
+static void extra_hosts_of(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
 {
 	struct fy_node_pair *p;
 	struct fy_node *e;
@@ -806,10 +843,14 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 		depends(c, v, where, s);
 	} else if (!strcmp(key, "networks")) {
 		/* cx_svc_networks, before any service's address is given */
-	} else if (!strcmp(key, "cap_add")) {
-		s->cap_add = v;
-	} else if (!strcmp(key, "cap_drop")) {
-		s->cap_drop = v;
+	} else if (!strcmp(key, "cap_add") || !strcmp(key, "cap_drop")) {
+		/* Every layer's (extends), appended: svcopts.c */
+		bool add = !strcmp(key, "cap_add");
+		struct fy_node ***at = add ? &s->cap_add : &s->cap_drop;
+		size_t *nat = add ? &s->ncap_add : &s->ncap_drop;
+
+		*at = xrealloc(*at, (*nat + 1) * sizeof(**at));
+		(*at)[(*nat)++] = v;
 	} else if (!strcmp(key, "dns") || !strcmp(key, "dns_search") || !strcmp(key, "dns_opt")) {
 		cx_dns(c, s, v, key, where);
 	} else if (!strcmp(key, "sysctls")) {
@@ -987,6 +1028,52 @@ static bool profiled(struct cx *c, struct fy_node *v, const char *name)
 	return on;
 }
 
+/* The keys by which extends merges lists (the Compose Specification): a
+ * mount's target, an rctl rule's resource, a whole rdr rule. */
+static const char *key_target(const char *s, size_t *len)
+{
+	const char *p = strstr(s, " ${path}");
+
+	p = p ? p : s;
+	*len = strcspn(p + 1, " ") + 1;
+	return p;
+}
+
+static const char *key_resource(const char *s, size_t *len)
+{
+	*len = strcspn(s, ":");
+	return s;
+}
+
+static const char *key_all(const char *s, size_t *len)
+{
+	*len = strlen(s);
+	return s;
+}
+
+/* Entries of v with the same key become one: the place of the first, the
+ * value of the last (a later layer's). */
+static void last_by(char **v, size_t *n, const char *(*key)(const char *, size_t *))
+{
+	for (size_t i = 0; i < *n; i++) {
+		size_t li, lj;
+		const char *ki = key(v[i], &li);
+
+		for (size_t j = i + 1; j < *n; j++) {
+			const char *kj = key(v[j], &lj);
+
+			if (li != lj || memcmp(ki, kj, li))
+				continue;
+			free(v[i]);
+			v[i] = v[j];
+			memmove(&v[j], &v[j + 1], (*n - j - 1) * sizeof(*v));
+			(*n)--;
+			j--;
+			ki = key(v[i], &li);
+		}
+	}
+}
+
 int cx_services(struct cx *c, struct fy_node *services)
 {
 	struct fy_node_pair *p;
@@ -1045,20 +1132,23 @@ int cx_services(struct cx *c, struct fy_node *services)
 	const char *file = c->file, *dir = c->dir;
 
 	for (size_t i = 0; i < c->nsvc && !c->err[0]; i++) {
-		struct fy_node *nets = NULL;
+		bool has = false;
 
 		if (cx_extends(c, services, nodes[i], c->svc[i].name, &lay[i], &nlay[i]) < 0)
 			break;
+		/* Each layer's networks merged into the earlier's, key by key. */
 		for (size_t l = 0; l < nlay[i]; l++) {
 			struct fy_node *n = fy_node_mapping_lookup_by_string(lay[i][l].svc, "networks",
 									     FY_NT);
 			if (n) {
-				nets = n;
 				c->file = lay[i][l].file;
+				cx_svc_networks(c, &c->svc[i], n, true);
+				has = true;
 			}
 		}
-		cx_svc_networks(c, &c->svc[i], nets, nets != NULL);
 		c->file = file;
+		if (!has)
+			cx_svc_networks(c, &c->svc[i], NULL, false);
 	}
 	if (!c->err[0])
 		cx_svc_addresses(c);
@@ -1082,6 +1172,10 @@ int cx_services(struct cx *c, struct fy_node *services)
 		}
 		c->file = file;
 		c->dir = dir;
+		/* Merged as extends merges them: by target, by resource, once. */
+		last_by(j.mnt, &j.nmnt, key_target);
+		last_by(j.rctl, &j.nrctl, key_resource);
+		last_by(j.rdr, &j.nrdr, key_all);
 		if (!j.image)
 			cx_unsup(c, nodes[i], s->name, "no image: the jail's template is to be given "
 				 "by hand");

@@ -54,8 +54,10 @@ static void host6(const struct cx_net *n, uint64_t h, uint8_t *out)
 		out[i] |= (uint8_t)(h & 0xff);
 }
 
+/* The service's attachment to network name: a new one, or one an
+ * earlier layer (extends) made, at index < from, to merge into. */
 static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at,
-			      const char *where, const char *name)
+			      const char *where, const char *name, size_t from)
 {
 	struct cx_net *n = cx_net_get(c, name);
 
@@ -64,7 +66,9 @@ static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at
 		return NULL;
 	}
 	for (size_t i = 0; i < s->natt; i++)
-		if (s->att[i].net == n) {
+		if (s->att[i].net == n && i < from) {
+			return &s->att[i];
+		} else if (s->att[i].net == n) {
 			cx_unsup(c, at, where, "network \"%s\" named twice", name);
 			return NULL;
 		}
@@ -111,7 +115,7 @@ static void fixed_addr(struct cx *c, struct cx_att *a, struct fy_node *v, const 
 	else if (x == n->base || x == (n->base | ~mask) || x == n->base + 1)
 		cx_fail(c, v, where, "%s is network %s's %s address", s, n->name,
 		     x == n->base ? "network" : x == n->base + 1 ? "gateway" : "broadcast");
-	else if (taken(c, n, x))
+	else if (x != a->addr && taken(c, n, x))
 		cx_fail(c, v, where, "%s is another service's address on network %s", s, n->name);
 	else
 		a->addr = x;
@@ -144,6 +148,14 @@ static void fixed_addr6(struct cx *c, struct cx_att *a, struct fy_node *v, const
 		memcpy(a->addr6, x, 16), a->has6 = true;
 }
 
+static bool has_alias(const struct cx_att *a, const char *name)
+{
+	for (size_t i = 0; i < a->naliases; i++)
+		if (!strcmp(a->aliases[i], name))
+			return true;
+	return false;
+}
+
 static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const char *where)
 {
 	struct fy_node *e;
@@ -162,6 +174,8 @@ static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const cha
 		} else if (s && (!cx_name_ok(s) || strlen(s) > 63)) {
 			cx_unsup(c, e, where, "\"%s\": not a host name", s);
 			free(s);
+		} else if (s && has_alias(a, s)) {
+			free(s);	/* an extended service's, again */
 		} else if (s) {
 			cx_strv_push(&a->aliases, &a->naliases, s);
 		}
@@ -206,21 +220,22 @@ void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool 
 	struct fy_node_pair *p;
 	struct fy_node *e;
 	void *it = NULL;
+	size_t from = s->natt;
 
 	if (!has) {
-		att_add(c, s, NULL, where, "default");
+		att_add(c, s, NULL, where, "default", from);
 	} else if (nets && fy_node_is_sequence(nets)) {
 		while ((e = fy_node_sequence_iterate(nets, &it))) {
 			cleanup_free char *name = cx_str(c, e, where);
 
 			if (name)
-				att_add(c, s, e, where, name);
+				att_add(c, s, e, where, name, from);
 		}
 	} else if (nets && fy_node_is_mapping(nets)) {
 		while ((p = fy_node_mapping_iterate(nets, &it))) {
 			struct fy_node *k = fy_node_pair_key(p);
 			cleanup_free char *name = cx_str(c, k, where);
-			struct cx_att *a = name ? att_add(c, s, k, where, name) : NULL;
+			struct cx_att *a = name ? att_add(c, s, k, where, name, from) : NULL;
 
 			if (a)
 				att_opts(c, s, a, fy_node_pair_value(p));
