@@ -84,6 +84,7 @@ struct cx_layer {
 
 struct cx {
 	const char *file, *images, *storedir;
+	struct fy_node *services;	/* the file's services, those left out too */
 	const char *dir;	/* the compose file's directory, absolute */
 	compose_lookup_fn lookup;
 	void *ctx;

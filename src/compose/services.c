@@ -705,6 +705,51 @@ static struct cx_svc *svc_get(struct cx *c, const char *name)
 	return NULL;
 }
 
+/* Whether d is a service of the file that its profiles leave out: true,
+ * with those profiles in *profs ("a, b"). */
+static bool left_out(struct cx *c, const char *d, struct strbuf *profs)
+{
+	struct fy_node *n = c->services && fy_node_is_mapping(c->services) ?
+		fy_node_mapping_lookup_by_string(c->services, d, FY_NT) : NULL;
+	struct fy_node *pr = n && fy_node_is_mapping(n) ?
+		fy_node_mapping_lookup_by_string(n, "profiles", FY_NT) : NULL;
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!pr || !fy_node_is_sequence(pr))
+		return false;
+	while ((e = fy_node_sequence_iterate(pr, &it)) && profs->len < 200) {
+		const char *p = fy_node_is_scalar(e) ? fy_node_get_scalar0(e) : NULL;
+
+		sb_addf(profs, "%s%s", profs->len ? ", " : "", p && cx_name_ok(p) ? p : "?");
+	}
+	return true;
+}
+
+/* A dependency the profiles leave out: the model is invalid (the Compose
+ * Specification's profiles: a reference does not take a service in), at
+ * its FILE:LINE:COL; with `required: false`, noted and let be. false when
+ * d is not such a one. */
+static bool dep_left_out(struct cx *c, struct fy_node *at, const char *where,
+			 const struct cx_svc *s, const char *d, bool required)
+{
+	struct strbuf profs = STRBUF_INIT;
+
+	if (svc_get(c, d) || !left_out(c, d, &profs))
+		return false;
+	if (required) {
+		size_t first = strcspn(profs.s ? profs.s : "", ",");
+
+		cx_fail(c, at, where, "service %s is left out by its profiles (%s): --profile %.*s "
+			"takes it in", d, profs.s ? profs.s : "", (int)first, profs.s ? profs.s : "");
+	} else {
+		sb_addf(&c->notes, "%s: service %s is left out by its profiles (%s); not required: "
+			"%s does not wait for it\n", where, d, profs.s ? profs.s : "", s->name);
+	}
+	sb_free(&profs);
+	return true;
+}
+
 static void depends(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
 {
 	struct fy_node *e;
@@ -715,7 +760,9 @@ static void depends(struct cx *c, struct fy_node *v, const char *where, struct c
 		while ((e = fy_node_sequence_iterate(v, &it))) {
 			char *d = cx_str(c, e, where);
 
-			if (d && (!svc_get(c, d) || !strcmp(d, s->name))) {
+			if (d && dep_left_out(c, e, where, s, d, true)) {
+				free(d);
+			} else if (d && (!svc_get(c, d) || !strcmp(d, s->name))) {
 				cx_unsup(c, e, where, "no service \"%s\" (or itself)", d);
 				free(d);
 			} else if (d) {
@@ -730,7 +777,15 @@ static void depends(struct cx *c, struct fy_node *v, const char *where, struct c
 		struct fy_node *cond = fy_node_is_mapping(val) ?
 			fy_node_mapping_lookup_by_string(val, "condition", FY_NT) : NULL;
 		const char *cs = cond && fy_node_is_scalar(cond) ? fy_node_get_scalar0(cond) : NULL;
+		struct fy_node *req = fy_node_is_mapping(val) ?
+			fy_node_mapping_lookup_by_string(val, "required", FY_NT) : NULL;
+		bool required = !req || !fy_node_is_scalar(req) ||
+				strcmp(fy_node_get_scalar0(req), "false");
 
+		if (dep_left_out(c, k, where, s, d, required)) {
+			free(d);
+			continue;
+		}
 		if (!svc_get(c, d) || !strcmp(d, s->name)) {
 			cx_unsup(c, k, where, "no service \"%s\" (or itself)", d);
 			free(d);
@@ -1081,6 +1136,7 @@ int cx_services(struct cx *c, struct fy_node *services)
 	void *it = NULL;
 	int rc = -1;
 
+	c->services = services;
 	while ((p = fy_node_mapping_iterate(services, &it))) {
 		struct fy_node *k = fy_node_pair_key(p);
 		const char *name = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;

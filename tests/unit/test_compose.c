@@ -740,6 +740,57 @@ static void test_extends_profiles(void **state)
 	rmdir(dir);
 }
 
+/* depends_on a service its profiles leave out: the model is invalid (the
+ * Compose Specification's profiles: a reference does not enable it),
+ * refused at the dependency's FILE:LINE:COL; `required: false` lets it be
+ * (noted, no depend). The specification's example. */
+static void test_depends_profiles(void **state)
+{
+	static const char *yaml =
+		"services:\n"
+		"  foo: {image: foo}\n"
+		"  bar: {image: bar, profiles: [test]}\n"
+		"  baz: {image: baz, depends_on: [bar], profiles: [test]}\n"
+		"  zot:\n"
+		"    image: zot\n"
+		"    depends_on:\n"
+		"      - bar\n"
+		"    profiles: [debug]\n";
+	char *debug[] = { "debug" }, *both[] = { "debug", "test" };
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup, .profiles = debug, .nprofiles = 1 };
+	char err[512];
+
+	(void)state;
+	/* None: foo alone; test: foo, bar, baz; debug and test: all four. */
+	assert_int_equal(import(yaml), 0);
+	assert_int_equal(r.njails, 1);
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "c.yml:8:9: services.zot.depends_on: service bar is left out by "
+			    "its profiles (test): --profile test takes it in");
+	o.profiles = both;
+	o.nprofiles = 2;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), 0);
+	assert_int_equal(r.njails, 4);
+	has(file("jail.conf.d/p_zot.conf"), "\tdepend = \"p_bar\";\n");
+
+	/* required: false: the dependency is let be, and said. */
+	static const char *opt =
+		"services:\n"
+		"  bar: {image: bar, profiles: [test]}\n"
+		"  zot:\n"
+		"    image: zot\n"
+		"    depends_on: {bar: {condition: service_started, required: false}}\n";
+
+	assert_int_equal(import(opt), 0);
+	assert_null(strstr(file("jail.conf.d/p_zot.conf"), "depend"));
+	has(r.notes, "services.zot.depends_on: service bar is left out by its profiles (test); "
+		     "not required: zot does not wait for it\n");
+	assert_null(r.unsupported);
+}
+
 /* What one file makes is bounded: services, aliases, /etc/hosts. */
 static void test_bounds(void **state)
 {
@@ -821,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_caps_dns),
 		cmocka_unit_test(test_extends_profiles),
 		cmocka_unit_test(test_extends_merge),
+		cmocka_unit_test(test_depends_profiles),
 		cmocka_unit_test(test_bounds),
 	};
 
