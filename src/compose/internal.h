@@ -45,6 +45,10 @@ struct cx_att {
 	bool has6;
 	char **aliases;
 	size_t naliases;
+	/* Its ipv4_address and ipv6_address, of the last layer (extends)
+	 * that has them, and that layer's file: checked once all are read. */
+	struct fy_node *fix4, *fix6;
+	const char *fix4_file, *fix6_file;
 };
 
 struct cx_vol {
@@ -164,6 +168,7 @@ void cx_sysctls(struct cx *c, struct fy_node *v, const char *where);
  * one); then every service's other addresses; the service's vnet
  * parameters; the /etc/hosts of its jail (caller frees). */
 void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool has);
+void cx_svc_fixed(struct cx *c, struct cx_svc *s);
 void cx_svc_addresses(struct cx *c);
 void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out);
 char *cx_hosts(const struct cx *c, const struct cx_svc *me);

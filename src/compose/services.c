@@ -1205,6 +1205,7 @@ int cx_services(struct cx *c, struct fy_node *services)
 		c->file = file;
 		if (!has)
 			cx_svc_networks(c, &c->svc[i], NULL, false);
+		cx_svc_fixed(c, &c->svc[i]);
 	}
 	if (!c->err[0])
 		cx_svc_addresses(c);

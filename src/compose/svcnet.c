@@ -115,7 +115,7 @@ static void fixed_addr(struct cx *c, struct cx_att *a, struct fy_node *v, const 
 	else if (x == n->base || x == (n->base | ~mask) || x == n->base + 1)
 		cx_fail(c, v, where, "%s is network %s's %s address", s, n->name,
 		     x == n->base ? "network" : x == n->base + 1 ? "gateway" : "broadcast");
-	else if (x != a->addr && taken(c, n, x))
+	else if (taken(c, n, x))
 		cx_fail(c, v, where, "%s is another service's address on network %s", s, n->name);
 	else
 		a->addr = x;
@@ -206,9 +206,9 @@ static void att_opts(struct cx *c, struct cx_svc *s, struct cx_att *a, struct fy
 		if (!strcmp(key, "aliases"))
 			aliases(c, a, val, where);
 		else if (!strcmp(key, "ipv4_address"))
-			fixed_addr(c, a, val, where);
+			a->fix4 = val, a->fix4_file = c->file;
 		else if (!strcmp(key, "ipv6_address"))
-			fixed_addr6(c, a, val, where);
+			a->fix6 = val, a->fix6_file = c->file;
 		else
 			cx_unsup(c, k, where, "not mapped to a brig bridge");
 	}
@@ -243,6 +243,27 @@ void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool 
 	} else {
 		cx_unsup(c, nets, where, "expected a list or a mapping");
 	}
+}
+
+void cx_svc_fixed(struct cx *c, struct cx_svc *s)
+{
+	const char *file = c->file;
+
+	for (size_t k = 0; k < s->natt && !c->err[0]; k++) {
+		struct cx_att *a = &s->att[k];
+		cleanup_free char *w4 = xasprintf("services.%s.networks.%s.ipv4_address", s->name,
+						  a->net->name);
+		cleanup_free char *w6 = xasprintf("services.%s.networks.%s.ipv6_address", s->name,
+						  a->net->name);
+
+		c->file = a->fix4_file;
+		if (a->fix4)
+			fixed_addr(c, a, a->fix4, w4);
+		c->file = a->fix6_file;
+		if (a->fix6 && !c->err[0])
+			fixed_addr6(c, a, a->fix6, w6);
+	}
+	c->file = file;
 }
 
 void cx_svc_addresses(struct cx *c)

@@ -647,6 +647,21 @@ static void test_extends_merge(void **state)
 	assert_null(strstr(r.hosts[0], "10.0.0.2"));
 	has(r.resolv[0], "nameserver 1.1.1.1\nnameserver 8.8.8.8\n");
 	assert_null(r.unsupported);
+
+	/* A base that is a service too: the fixed address it has and the
+	 * service built on it replaces is the base's alone. */
+	assert_int_equal(import(
+		"services:\n"
+		"  base:\n"
+		"    image: x\n"
+		"    networks: {back: {ipv4_address: 10.1.2.50}}\n"
+		"  web:\n"
+		"    extends: base\n"
+		"    networks: {back: {ipv4_address: 10.1.2.60}}\n"
+		"networks:\n"
+		"  back: {ipam: {config: [{subnet: 10.1.2.0/24}]}}\n"), 0);
+	has(file("jail.conf.d/p_base.conf"), "ip4.addr = \"10.1.2.50/24\";");
+	has(file("jail.conf.d/p_web.conf"), "ip4.addr = \"10.1.2.60/24\";");
 }
 
 /* extends, of the same file and of another (whose FILE:LINE and relative
