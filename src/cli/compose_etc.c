@@ -21,6 +21,7 @@
 
 #define KEEP "compose-etc"
 #define MAXF (1 << 20)
+#define MADE "# Made by `brig compose import`"
 
 struct where {
 	const char *jail, *name;
@@ -92,6 +93,20 @@ static int keep(const struct where *w)
 	return rc;
 }
 
+/* An import's file that no earlier import kept the jail's own for (one
+ * made before brig kept them): said, and left. */
+static void stale(const struct where *w)
+{
+	cleanup_free char *text = NULL;
+	struct brig_err e = { 0 };
+
+	if (read_bounded(w->etcfd, w->name, READ_BENEATH, MAXF, &text, NULL, &e) == 0 &&
+	    !strncmp(text, MADE, strlen(MADE)))
+		cli_warn("compose import: jail %s: /etc/%s is an earlier import's, which kept no "
+			 "copy of the jail's own: left as it is (write the jail's own there)",
+			 w->jail, w->name);
+}
+
 /* Put back what keep() kept, and forget it: 1 when something was kept,
  * 0 when nothing was, -1 after an error. */
 static int restore(const struct where *w)
@@ -106,8 +121,15 @@ static int restore(const struct where *w)
 	size_t len = 0;
 	int rc = 1;
 
-	if (keepfd < 0)
-		return errno == ENOENT ? 0 : fail(w, "the jail's own", errno);
+	if (keepfd < 0 && errno != ENOENT)
+		return fail(w, "the jail's own", errno);
+	if (keepfd < 0 || (!kept(keepfd, file, "") && !kept(keepfd, link, "") &&
+			   !kept(keepfd, none, ""))) {
+		stale(w);
+		if (keepfd >= 0)
+			close(keepfd);
+		return 0;
+	}
 	if (kept(keepfd, file, "")) {
 		done = file;
 		if (read_bounded(keepfd, file, READ_AT, MAXF, &data, &len, &e) < 0 ||

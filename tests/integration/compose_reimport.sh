@@ -70,4 +70,12 @@ sed -i '/dns:/d' "$T/re/compose.yml"
 expect_rc 0 $BRIG compose import "$T/re/compose.yml" --images "$T/images"
 expect_grep '^restored re_app/etc/resolv.conf (the jail.s own symlink to ../run/resolv.conf' "$OUT"
 expect_eq "re_app's resolv.conf link" ../run/resolv.conf "$(readlink "$R/resolv.conf")"
+
+# A resolv.conf an earlier brig's import wrote, with no copy kept of the
+# jail's own: said, and left as it is.
+rm "$R/resolv.conf"
+printf '# Made by `brig compose import` (project re, service app).\nnameserver 10.77.9.55\n' >"$R/resolv.conf"
+expect_rc 0 $BRIG compose import "$T/re/compose.yml" --images "$T/images"
+expect_grep "jail re_app: /etc/resolv.conf is an earlier import's, which kept no copy" "$ERR"
+expect_grep '^nameserver 10.77.9.55$' "$(cat "$R/resolv.conf")"
 expect_rc 0 $BRIG destroy re_app
