@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmds.h"
+#include "cli/compose_etc.h"
 #include "compose/compose.h"
 #include "conf/conf.h"
 #include "core/core.h"
@@ -302,43 +303,6 @@ static int jail_create(const struct compose_result *r, size_t i, const char *ima
 	return 0;
 }
 
-/* A file of the jail's /etc (its hosts, its resolv.conf), never through
- * a link. */
-static int etc_write(const char *jail, const char *name, const char *text, bool *changed)
-{
-	cleanup_free char *root = xasprintf("%s/jails/%s/root", brig_storedir(), jail);
-	cleanup_free char *old = NULL;
-	struct brig_err e = { 0 };
-	size_t len;
-	int rootfd, etcfd, rc = 0;
-
-	if (store_root_ensure(jail, &e) < 0) {
-		cli_print_err(&e);
-		return -1;
-	}
-	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	etcfd = rootfd < 0 ? -1 : openat(rootfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (etcfd < 0) {
-		cli_error("compose import: %s/etc: %s", root, strerror(errno));
-		if (rootfd >= 0)
-			close(rootfd);
-		return -1;
-	}
-	if (read_bounded(etcfd, name, READ_BENEATH, 1 << 20, &old, &len, &e) == 0 &&
-	    !strcmp(old, text)) {
-		printf("unchanged %s/etc/%s\n", jail, name);
-	} else if (write_atomic_at(etcfd, name, text, strlen(text), 0644, false, &e) < 0) {
-		cli_print_err(&e);
-		rc = -1;
-	} else {
-		printf("updated %s/etc/%s\n", jail, name);
-		*changed = true;
-	}
-	close(etcfd);
-	close(rootfd);
-	return rc;
-}
-
 /* The host's IPv4 subnets (its links', networks.conf's) for the import
  * to allocate around; none, with a warning, when they cannot be read. */
 static struct compose_used *host_subnets(struct net_used **nu, size_t *n)
@@ -462,9 +426,9 @@ static int import(int argc, char **argv)
 			}
 		}
 		for (size_t i = 0; i < r.njails && !rc; i++) {
-			rc = etc_write(r.jails[i], "hosts", r.hosts[i], &changed);
-			if (!rc && r.resolv[i])
-				rc = etc_write(r.jails[i], "resolv.conf", r.resolv[i], &changed);
+			rc = compose_etc(r.jails[i], "hosts", r.hosts[i], &changed);
+			if (!rc)
+				rc = compose_etc(r.jails[i], "resolv.conf", r.resolv[i], &changed);
 		}
 		for (size_t i = 0; i < r.nvolumes && !rc; i++) {
 			struct brig_err e = { 0 };

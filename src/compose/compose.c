@@ -318,6 +318,8 @@ static void cx_free(struct cx *c)
 		free(c->svc[i].tmpl);
 		free(c->svc[i].alias);
 		sb_free(&c->svc[i].extra_hosts);
+		free(c->svc[i].cap_add);
+		free(c->svc[i].cap_drop);
 		for (size_t k = 0; k < c->svc[i].natt; k++)
 			cx_strv_free(c->svc[i].att[k].aliases, c->svc[i].att[k].naliases);
 		free(c->svc[i].att);

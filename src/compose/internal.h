@@ -45,6 +45,10 @@ struct cx_att {
 	bool has6;
 	char **aliases;
 	size_t naliases;
+	/* Its ipv4_address and ipv6_address, of the last layer (extends)
+	 * that has them, and that layer's file: checked once all are read. */
+	struct fy_node *fix4, *fix6;
+	const char *fix4_file, *fix6_file;
 };
 
 struct cx_vol {
@@ -62,7 +66,8 @@ struct cx_svc {
 	struct strbuf extra_hosts;	/* its extra_hosts: "IP\tNAME\n" lines */
 	struct cx_att *att;	/* its networks, in the file's order */
 	size_t natt;
-	struct fy_node *cap_add, *cap_drop;
+	struct fy_node **cap_add, **cap_drop;	/* each layer's (extends) */
+	size_t ncap_add, ncap_drop;
 	struct strbuf resolv;	/* its dns: "nameserver ADDR\n" lines */
 	struct strbuf resolv_search, resolv_opts;	/* "search A B", "options X" */
 	size_t nns;
@@ -83,6 +88,7 @@ struct cx_layer {
 
 struct cx {
 	const char *file, *images, *storedir;
+	struct fy_node *services;	/* the file's services, those left out too */
 	const char *dir;	/* the compose file's directory, absolute */
 	compose_lookup_fn lookup;
 	void *ctx;
@@ -156,10 +162,13 @@ char *cx_resolv(struct cx *c, struct cx_svc *s);
 void cx_sysctls(struct cx *c, struct fy_node *v, const char *where);
 
 /* svcnet.c: a service's networks (nets: its `networks:`, has: whether it
- * has one) into s->att, fixed addresses checked (c->err set on a bad
+ * has one; called once per layer of extends that has one, the deepest
+ * first: a network an earlier layer named is merged into, its address
+ * replaced, its aliases added to) into s->att, fixed addresses checked (c->err set on a bad
  * one); then every service's other addresses; the service's vnet
  * parameters; the /etc/hosts of its jail (caller frees). */
 void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool has);
+void cx_svc_fixed(struct cx *c, struct cx_svc *s);
 void cx_svc_addresses(struct cx *c);
 void cx_svc_network_conf(struct cx_svc *s, struct strbuf *out);
 char *cx_hosts(const struct cx *c, const struct cx_svc *me);

@@ -316,7 +316,44 @@ static void extra_host(struct cx *c, struct fy_node *at, const char *where, stru
 
 /* extra_hosts: ["NAME:ADDR", "NAME=ADDR"] or {NAME: ADDR}, lines of this
  * jail's /etc/hosts after the project's. */
+static void extra_hosts_of(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s);
+
+/* Whether text has a line "ADDR\tNAME\n" for name (len bytes). */
+static bool names_host(const char *text, const char *name, size_t len)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *tab = strchr(l, '\t');
+
+		if (tab && !strncmp(tab + 1, name, len) && tab[1 + len] == '\n')
+			return true;
+	}
+	return false;
+}
+
+/* A later layer's (extends) extra_hosts take the place of an earlier
+ * one's of the same name (the specification's mapping merge). */
 static void extra_hosts(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
+{
+	struct strbuf old = s->extra_hosts, keep = STRBUF_INIT;
+
+	s->extra_hosts = (struct strbuf)STRBUF_INIT;
+	extra_hosts_of(c, v, where, s);
+	for (const char *l = old.s; l && *l;) {
+		const char *tab = strchr(l, '\t'), *nl = strchr(l, '\n');
+
+		if (!nl)
+			break;
+		if (!tab || tab > nl || !names_host(s->extra_hosts.s, tab + 1, (size_t)(nl - tab - 1)))
+			sb_addn(&keep, l, (size_t)(nl - l + 1));
+		l = nl + 1;
+	}
+	sb_adds(&keep, s->extra_hosts.s ? s->extra_hosts.s : "");
+	sb_free(&old);
+	sb_free(&s->extra_hosts);
+	s->extra_hosts = keep;
+}
+
+static void extra_hosts_of(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
 {
 	struct fy_node_pair *p;
 	struct fy_node *e;
@@ -668,6 +705,51 @@ static struct cx_svc *svc_get(struct cx *c, const char *name)
 	return NULL;
 }
 
+/* Whether d is a service of the file that its profiles leave out: true,
+ * with those profiles in *profs ("a, b"). */
+static bool left_out(struct cx *c, const char *d, struct strbuf *profs)
+{
+	struct fy_node *n = c->services && fy_node_is_mapping(c->services) ?
+		fy_node_mapping_lookup_by_string(c->services, d, FY_NT) : NULL;
+	struct fy_node *pr = n && fy_node_is_mapping(n) ?
+		fy_node_mapping_lookup_by_string(n, "profiles", FY_NT) : NULL;
+	struct fy_node *e;
+	void *it = NULL;
+
+	if (!pr || !fy_node_is_sequence(pr))
+		return false;
+	while ((e = fy_node_sequence_iterate(pr, &it)) && profs->len < 200) {
+		const char *p = fy_node_is_scalar(e) ? fy_node_get_scalar0(e) : NULL;
+
+		sb_addf(profs, "%s%s", profs->len ? ", " : "", p && cx_name_ok(p) ? p : "?");
+	}
+	return true;
+}
+
+/* A dependency the profiles leave out: the model is invalid (the Compose
+ * Specification's profiles: a reference does not take a service in), at
+ * its FILE:LINE:COL; with `required: false`, noted and let be. false when
+ * d is not such a one. */
+static bool dep_left_out(struct cx *c, struct fy_node *at, const char *where,
+			 const struct cx_svc *s, const char *d, bool required)
+{
+	struct strbuf profs = STRBUF_INIT;
+
+	if (svc_get(c, d) || !left_out(c, d, &profs))
+		return false;
+	if (required) {
+		size_t first = strcspn(profs.s ? profs.s : "", ",");
+
+		cx_fail(c, at, where, "service %s is left out by its profiles (%s): --profile %.*s "
+			"takes it in", d, profs.s ? profs.s : "", (int)first, profs.s ? profs.s : "");
+	} else {
+		sb_addf(&c->notes, "%s: service %s is left out by its profiles (%s); not required: "
+			"%s does not wait for it\n", where, d, profs.s ? profs.s : "", s->name);
+	}
+	sb_free(&profs);
+	return true;
+}
+
 static void depends(struct cx *c, struct fy_node *v, const char *where, struct cx_svc *s)
 {
 	struct fy_node *e;
@@ -678,7 +760,9 @@ static void depends(struct cx *c, struct fy_node *v, const char *where, struct c
 		while ((e = fy_node_sequence_iterate(v, &it))) {
 			char *d = cx_str(c, e, where);
 
-			if (d && (!svc_get(c, d) || !strcmp(d, s->name))) {
+			if (d && dep_left_out(c, e, where, s, d, true)) {
+				free(d);
+			} else if (d && (!svc_get(c, d) || !strcmp(d, s->name))) {
 				cx_unsup(c, e, where, "no service \"%s\" (or itself)", d);
 				free(d);
 			} else if (d) {
@@ -693,7 +777,15 @@ static void depends(struct cx *c, struct fy_node *v, const char *where, struct c
 		struct fy_node *cond = fy_node_is_mapping(val) ?
 			fy_node_mapping_lookup_by_string(val, "condition", FY_NT) : NULL;
 		const char *cs = cond && fy_node_is_scalar(cond) ? fy_node_get_scalar0(cond) : NULL;
+		struct fy_node *req = fy_node_is_mapping(val) ?
+			fy_node_mapping_lookup_by_string(val, "required", FY_NT) : NULL;
+		bool required = !req || !fy_node_is_scalar(req) ||
+				strcmp(fy_node_get_scalar0(req), "false");
 
+		if (dep_left_out(c, k, where, s, d, required)) {
+			free(d);
+			continue;
+		}
 		if (!svc_get(c, d) || !strcmp(d, s->name)) {
 			cx_unsup(c, k, where, "no service \"%s\" (or itself)", d);
 			free(d);
@@ -806,10 +898,14 @@ static void one_key(struct cx *c, struct cx_svc *s, struct jail *j, struct fy_no
 		depends(c, v, where, s);
 	} else if (!strcmp(key, "networks")) {
 		/* cx_svc_networks, before any service's address is given */
-	} else if (!strcmp(key, "cap_add")) {
-		s->cap_add = v;
-	} else if (!strcmp(key, "cap_drop")) {
-		s->cap_drop = v;
+	} else if (!strcmp(key, "cap_add") || !strcmp(key, "cap_drop")) {
+		/* Every layer's (extends), appended: svcopts.c */
+		bool add = !strcmp(key, "cap_add");
+		struct fy_node ***at = add ? &s->cap_add : &s->cap_drop;
+		size_t *nat = add ? &s->ncap_add : &s->ncap_drop;
+
+		*at = xrealloc(*at, (*nat + 1) * sizeof(**at));
+		(*at)[(*nat)++] = v;
 	} else if (!strcmp(key, "dns") || !strcmp(key, "dns_search") || !strcmp(key, "dns_opt")) {
 		cx_dns(c, s, v, key, where);
 	} else if (!strcmp(key, "sysctls")) {
@@ -987,6 +1083,52 @@ static bool profiled(struct cx *c, struct fy_node *v, const char *name)
 	return on;
 }
 
+/* The keys by which extends merges lists (the Compose Specification): a
+ * mount's target, an rctl rule's resource, a whole rdr rule. */
+static const char *key_target(const char *s, size_t *len)
+{
+	const char *p = strstr(s, " ${path}");
+
+	p = p ? p : s;
+	*len = strcspn(p + 1, " ") + 1;
+	return p;
+}
+
+static const char *key_resource(const char *s, size_t *len)
+{
+	*len = strcspn(s, ":");
+	return s;
+}
+
+static const char *key_all(const char *s, size_t *len)
+{
+	*len = strlen(s);
+	return s;
+}
+
+/* Entries of v with the same key become one: the place of the first, the
+ * value of the last (a later layer's). */
+static void last_by(char **v, size_t *n, const char *(*key)(const char *, size_t *))
+{
+	for (size_t i = 0; i < *n; i++) {
+		size_t li, lj;
+		const char *ki = key(v[i], &li);
+
+		for (size_t j = i + 1; j < *n; j++) {
+			const char *kj = key(v[j], &lj);
+
+			if (li != lj || memcmp(ki, kj, li))
+				continue;
+			free(v[i]);
+			v[i] = v[j];
+			memmove(&v[j], &v[j + 1], (*n - j - 1) * sizeof(*v));
+			(*n)--;
+			j--;
+			ki = key(v[i], &li);
+		}
+	}
+}
+
 int cx_services(struct cx *c, struct fy_node *services)
 {
 	struct fy_node_pair *p;
@@ -994,6 +1136,7 @@ int cx_services(struct cx *c, struct fy_node *services)
 	void *it = NULL;
 	int rc = -1;
 
+	c->services = services;
 	while ((p = fy_node_mapping_iterate(services, &it))) {
 		struct fy_node *k = fy_node_pair_key(p);
 		const char *name = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
@@ -1045,20 +1188,24 @@ int cx_services(struct cx *c, struct fy_node *services)
 	const char *file = c->file, *dir = c->dir;
 
 	for (size_t i = 0; i < c->nsvc && !c->err[0]; i++) {
-		struct fy_node *nets = NULL;
+		bool has = false;
 
 		if (cx_extends(c, services, nodes[i], c->svc[i].name, &lay[i], &nlay[i]) < 0)
 			break;
+		/* Each layer's networks merged into the earlier's, key by key. */
 		for (size_t l = 0; l < nlay[i]; l++) {
 			struct fy_node *n = fy_node_mapping_lookup_by_string(lay[i][l].svc, "networks",
 									     FY_NT);
 			if (n) {
-				nets = n;
 				c->file = lay[i][l].file;
+				cx_svc_networks(c, &c->svc[i], n, true);
+				has = true;
 			}
 		}
-		cx_svc_networks(c, &c->svc[i], nets, nets != NULL);
 		c->file = file;
+		if (!has)
+			cx_svc_networks(c, &c->svc[i], NULL, false);
+		cx_svc_fixed(c, &c->svc[i]);
 	}
 	if (!c->err[0])
 		cx_svc_addresses(c);
@@ -1082,6 +1229,10 @@ int cx_services(struct cx *c, struct fy_node *services)
 		}
 		c->file = file;
 		c->dir = dir;
+		/* Merged as extends merges them: by target, by resource, once. */
+		last_by(j.mnt, &j.nmnt, key_target);
+		last_by(j.rctl, &j.nrctl, key_resource);
+		last_by(j.rdr, &j.nrdr, key_all);
 		if (!j.image)
 			cx_unsup(c, nodes[i], s->name, "no image: the jail's template is to be given "
 				 "by hand");

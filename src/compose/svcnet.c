@@ -54,8 +54,10 @@ static void host6(const struct cx_net *n, uint64_t h, uint8_t *out)
 		out[i] |= (uint8_t)(h & 0xff);
 }
 
+/* The service's attachment to network name: a new one, or one an
+ * earlier layer (extends) made, at index < from, to merge into. */
 static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at,
-			      const char *where, const char *name)
+			      const char *where, const char *name, size_t from)
 {
 	struct cx_net *n = cx_net_get(c, name);
 
@@ -64,7 +66,9 @@ static struct cx_att *att_add(struct cx *c, struct cx_svc *s, struct fy_node *at
 		return NULL;
 	}
 	for (size_t i = 0; i < s->natt; i++)
-		if (s->att[i].net == n) {
+		if (s->att[i].net == n && i < from) {
+			return &s->att[i];
+		} else if (s->att[i].net == n) {
 			cx_unsup(c, at, where, "network \"%s\" named twice", name);
 			return NULL;
 		}
@@ -144,6 +148,14 @@ static void fixed_addr6(struct cx *c, struct cx_att *a, struct fy_node *v, const
 		memcpy(a->addr6, x, 16), a->has6 = true;
 }
 
+static bool has_alias(const struct cx_att *a, const char *name)
+{
+	for (size_t i = 0; i < a->naliases; i++)
+		if (!strcmp(a->aliases[i], name))
+			return true;
+	return false;
+}
+
 static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const char *where)
 {
 	struct fy_node *e;
@@ -162,6 +174,8 @@ static void aliases(struct cx *c, struct cx_att *a, struct fy_node *v, const cha
 		} else if (s && (!cx_name_ok(s) || strlen(s) > 63)) {
 			cx_unsup(c, e, where, "\"%s\": not a host name", s);
 			free(s);
+		} else if (s && has_alias(a, s)) {
+			free(s);	/* an extended service's, again */
 		} else if (s) {
 			cx_strv_push(&a->aliases, &a->naliases, s);
 		}
@@ -192,9 +206,9 @@ static void att_opts(struct cx *c, struct cx_svc *s, struct cx_att *a, struct fy
 		if (!strcmp(key, "aliases"))
 			aliases(c, a, val, where);
 		else if (!strcmp(key, "ipv4_address"))
-			fixed_addr(c, a, val, where);
+			a->fix4 = val, a->fix4_file = c->file;
 		else if (!strcmp(key, "ipv6_address"))
-			fixed_addr6(c, a, val, where);
+			a->fix6 = val, a->fix6_file = c->file;
 		else
 			cx_unsup(c, k, where, "not mapped to a brig bridge");
 	}
@@ -206,21 +220,22 @@ void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool 
 	struct fy_node_pair *p;
 	struct fy_node *e;
 	void *it = NULL;
+	size_t from = s->natt;
 
 	if (!has) {
-		att_add(c, s, NULL, where, "default");
+		att_add(c, s, NULL, where, "default", from);
 	} else if (nets && fy_node_is_sequence(nets)) {
 		while ((e = fy_node_sequence_iterate(nets, &it))) {
 			cleanup_free char *name = cx_str(c, e, where);
 
 			if (name)
-				att_add(c, s, e, where, name);
+				att_add(c, s, e, where, name, from);
 		}
 	} else if (nets && fy_node_is_mapping(nets)) {
 		while ((p = fy_node_mapping_iterate(nets, &it))) {
 			struct fy_node *k = fy_node_pair_key(p);
 			cleanup_free char *name = cx_str(c, k, where);
-			struct cx_att *a = name ? att_add(c, s, k, where, name) : NULL;
+			struct cx_att *a = name ? att_add(c, s, k, where, name, from) : NULL;
 
 			if (a)
 				att_opts(c, s, a, fy_node_pair_value(p));
@@ -228,6 +243,27 @@ void cx_svc_networks(struct cx *c, struct cx_svc *s, struct fy_node *nets, bool 
 	} else {
 		cx_unsup(c, nets, where, "expected a list or a mapping");
 	}
+}
+
+void cx_svc_fixed(struct cx *c, struct cx_svc *s)
+{
+	const char *file = c->file;
+
+	for (size_t k = 0; k < s->natt && !c->err[0]; k++) {
+		struct cx_att *a = &s->att[k];
+		cleanup_free char *w4 = xasprintf("services.%s.networks.%s.ipv4_address", s->name,
+						  a->net->name);
+		cleanup_free char *w6 = xasprintf("services.%s.networks.%s.ipv6_address", s->name,
+						  a->net->name);
+
+		c->file = a->fix4_file;
+		if (a->fix4)
+			fixed_addr(c, a, a->fix4, w4);
+		c->file = a->fix6_file;
+		if (a->fix6 && !c->err[0])
+			fixed_addr6(c, a, a->fix6, w6);
+	}
+	c->file = file;
 }
 
 void cx_svc_addresses(struct cx *c)

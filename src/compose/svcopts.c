@@ -48,6 +48,7 @@ static void cap_names(struct cx *c, struct fy_node *v, const char *where, char *
 	}
 	while ((e = fy_node_sequence_iterate(v, &it)) && *n < 64) {
 		char *s = cx_str(c, e, where);
+		bool again = false;
 
 		if (!s)
 			continue;
@@ -55,6 +56,13 @@ static void cap_names(struct cx *c, struct fy_node *v, const char *where, char *
 			memmove(s, s + 4, strlen(s + 4) + 1);
 		for (char *p = s; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
+		/* Once each (extends appends, without duplicates). */
+		for (size_t i = 0; i < *n && !again; i++)
+			again = !strcmp((*out)[i], s);
+		if (again) {
+			free(s);
+			continue;
+		}
 		cx_strv_push(out, n, s);
 		*at = xrealloc(*at, *n * sizeof(**at));
 		(*at)[*n - 1] = e;
@@ -71,10 +79,10 @@ void cx_caps(struct cx *c, struct cx_svc *s, struct strbuf *out)
 	bool on[sizeof(cap_allow) / sizeof(*cap_allow)] = { 0 };
 	bool all = false, low_ports = true, net_admin = false;
 
-	if (s->cap_add)
-		cap_names(c, s->cap_add, wa, &add, &nadd, &aat);
-	if (s->cap_drop)
-		cap_names(c, s->cap_drop, wd, &drop, &ndrop, &dat);
+	for (size_t i = 0; i < s->ncap_add; i++)
+		cap_names(c, s->cap_add[i], wa, &add, &nadd, &aat);
+	for (size_t i = 0; i < s->ncap_drop; i++)
+		cap_names(c, s->cap_drop[i], wd, &drop, &ndrop, &dat);
 	for (size_t i = 0; i < ndrop; i++) {
 		int k = cap_find(drop[i]);
 
@@ -104,7 +112,7 @@ void cx_caps(struct cx *c, struct cx_svc *s, struct strbuf *out)
 		/* The base set's are held already. */
 	}
 	if (all && nadd) {
-		cx_unsup(c, s->cap_drop, wd, "ALL with cap_add: brig has no per-capability set; the "
+		cx_unsup(c, dat[0], wd, "ALL with cap_add: brig has no per-capability set; the "
 			 "jail's root keeps brig's base set (doc/compose.md) and cap_add's");
 		all = false;
 	}

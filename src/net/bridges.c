@@ -185,7 +185,11 @@ int net_bridge_up(const char *name, struct brig_err *e)
 	return rc;
 }
 
-/* The jails plugged into bridge index, as "a, b"; NULL if none. */
+/* The jails plugged into bridge index, as "a, b"; NULL if none. A pair
+ * whose peer's namespace is dead is not one: the jail has stopped, and
+ * the kernel removes the pair with its namespace in its own time (stop
+ * does not wait for it: net.c's remove_veth), so `brig stop` then `brig
+ * net down` would otherwise fail now and then. */
 static char *jails_on(struct nl *nl, int index, struct brig_err *e, int *rc)
 {
 	struct nl_link *links = NULL;
@@ -193,9 +197,16 @@ static char *jails_on(struct nl *nl, int index, struct brig_err *e, int *rc)
 	struct strbuf sb = STRBUF_INIT;
 
 	*rc = nl_link_list(nl, &links, &n, e);
-	for (size_t i = 0; *rc == 0 && i < n; i++)
-		if (links[i].master == index && member_jail(&links[i]))
+	for (size_t i = 0; *rc == 0 && i < n; i++) {
+		int alive = 1;
+
+		if (links[i].master != index || !member_jail(&links[i]))
+			continue;
+		if (links[i].link_nsid >= 0 && (alive = nl_nsid_alive(nl, links[i].link_nsid, e)) < 0)
+			*rc = -1;
+		else if (alive)
 			sb_addf(&sb, "%s%s", sb.len ? ", " : "", member_jail(&links[i]));
+	}
 	free(links);
 	return sb.len ? sb_steal(&sb) : NULL;
 }

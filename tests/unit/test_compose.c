@@ -586,6 +586,84 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* extends merges as the Compose Specification says: networks key by key
+ * (a network's address replaced, its aliases added to), cap_add and
+ * cap_drop appended without duplicates, ulimits, extra_hosts and
+ * environment by name, volumes by target, ports without duplicates, dns
+ * appended. The base is left out by its profile: a template only. */
+static void test_extends_merge(void **state)
+{
+	const char *t;
+
+	(void)state;
+	assert_int_equal(import(
+		"services:\n"
+		"  base:\n"
+		"    image: x\n"
+		"    profiles: [never]\n"
+		"    cap_add: [NET_RAW, SYS_TIME]\n"
+		"    cap_drop: [NET_BIND_SERVICE]\n"
+		"    networks:\n"
+		"      front: {aliases: [b1]}\n"
+		"      back: {ipv4_address: 10.1.2.50}\n"
+		"    ulimits: {nofile: 100, core: 0}\n"
+		"    volumes: [\"/srv/a:/data\", \"/srv/log:/log\"]\n"
+		"    ports: [\"80:80\"]\n"
+		"    extra_hosts: [\"h1:10.0.0.1\", \"h2:10.0.0.2\"]\n"
+		"    dns: [1.1.1.1]\n"
+		"  web:\n"
+		"    extends: base\n"
+		"    cap_add: [IPC_LOCK, cap_net_raw]\n"
+		"    cap_drop: [MKNOD]\n"
+		"    networks:\n"
+		"      front: {aliases: [w1, b1]}\n"
+		"      back: {ipv4_address: 10.1.2.60}\n"
+		"    ulimits: {nofile: 200}\n"
+		"    volumes: [\"/srv/b:/data:ro\"]\n"
+		"    ports: [\"80:80\", \"81:81\"]\n"
+		"    extra_hosts: [\"h2:10.0.0.3\"]\n"
+		"    dns: [8.8.8.8]\n"
+		"networks:\n"
+		"  front: {}\n"
+		"  back: {ipam: {config: [{subnet: 10.1.2.0/24}]}}\n"), 0);
+	assert_int_equal(r.njails, 1);
+	t = file("jail.conf.d/p_web.conf");
+	has(t, "\tallow.raw_sockets;");
+	has(t, "\tallow.mlock;");
+	has(t, "\tallow.settime;");
+	has(t, "\tallow.reserved_ports = false;");
+	has(t, "\tvnet.bridge = \"p_front\",\n\t    \"p_back\";\n");
+	has(t, "\"p_back|10.1.2.60/24\"");
+	has(t, "\trdr = \"tcp 80 80\",\n\t    \"tcp 81 81\";\n");
+	has(t, "openfiles:deny=200");
+	assert_null(strstr(t, "openfiles:deny=100"));
+	has(t, "coredumpsize:deny=0");
+	has(t, "\"/srv/b ${path}/data nullfs ro 0 0\"");
+	has(t, "\"/srv/log ${path}/log nullfs rw 0 0\"");
+	assert_null(strstr(t, "/srv/a "));
+	has(r.hosts[0], "\tweb p_web b1 w1\n");
+	has(r.hosts[0], "10.0.0.1\th1\n");
+	has(r.hosts[0], "10.0.0.3\th2\n");
+	assert_null(strstr(r.hosts[0], "10.0.0.2"));
+	has(r.resolv[0], "nameserver 1.1.1.1\nnameserver 8.8.8.8\n");
+	assert_null(r.unsupported);
+
+	/* A base that is a service too: the fixed address it has and the
+	 * service built on it replaces is the base's alone. */
+	assert_int_equal(import(
+		"services:\n"
+		"  base:\n"
+		"    image: x\n"
+		"    networks: {back: {ipv4_address: 10.1.2.50}}\n"
+		"  web:\n"
+		"    extends: base\n"
+		"    networks: {back: {ipv4_address: 10.1.2.60}}\n"
+		"networks:\n"
+		"  back: {ipam: {config: [{subnet: 10.1.2.0/24}]}}\n"), 0);
+	has(file("jail.conf.d/p_base.conf"), "ip4.addr = \"10.1.2.50/24\";");
+	has(file("jail.conf.d/p_web.conf"), "ip4.addr = \"10.1.2.60/24\";");
+}
+
 /* extends, of the same file and of another (whose FILE:LINE and relative
  * paths are its own); a loop refused; profiles: a service with profiles
  * only when one of them is asked for. */
@@ -677,6 +755,57 @@ static void test_extends_profiles(void **state)
 	rmdir(dir);
 }
 
+/* depends_on a service its profiles leave out: the model is invalid (the
+ * Compose Specification's profiles: a reference does not enable it),
+ * refused at the dependency's FILE:LINE:COL; `required: false` lets it be
+ * (noted, no depend). The specification's example. */
+static void test_depends_profiles(void **state)
+{
+	static const char *yaml =
+		"services:\n"
+		"  foo: {image: foo}\n"
+		"  bar: {image: bar, profiles: [test]}\n"
+		"  baz: {image: baz, depends_on: [bar], profiles: [test]}\n"
+		"  zot:\n"
+		"    image: zot\n"
+		"    depends_on:\n"
+		"      - bar\n"
+		"    profiles: [debug]\n";
+	char *debug[] = { "debug" }, *both[] = { "debug", "test" };
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup, .profiles = debug, .nprofiles = 1 };
+	char err[512];
+
+	(void)state;
+	/* None: foo alone; test: foo, bar, baz; debug and test: all four. */
+	assert_int_equal(import(yaml), 0);
+	assert_int_equal(r.njails, 1);
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "c.yml:8:9: services.zot.depends_on: service bar is left out by "
+			    "its profiles (test): --profile test takes it in");
+	o.profiles = both;
+	o.nprofiles = 2;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, yaml, strlen(yaml), &r, err, sizeof(err)), 0);
+	assert_int_equal(r.njails, 4);
+	has(file("jail.conf.d/p_zot.conf"), "\tdepend = \"p_bar\";\n");
+
+	/* required: false: the dependency is let be, and said. */
+	static const char *opt =
+		"services:\n"
+		"  bar: {image: bar, profiles: [test]}\n"
+		"  zot:\n"
+		"    image: zot\n"
+		"    depends_on: {bar: {condition: service_started, required: false}}\n";
+
+	assert_int_equal(import(opt), 0);
+	assert_null(strstr(file("jail.conf.d/p_zot.conf"), "depend"));
+	has(r.notes, "services.zot.depends_on: service bar is left out by its profiles (test); "
+		     "not required: zot does not wait for it\n");
+	assert_null(r.unsupported);
+}
+
 /* What one file makes is bounded: services, aliases, /etc/hosts. */
 static void test_bounds(void **state)
 {
@@ -757,6 +886,8 @@ int main(void)
 		cmocka_unit_test(test_host_subnets),
 		cmocka_unit_test(test_caps_dns),
 		cmocka_unit_test(test_extends_profiles),
+		cmocka_unit_test(test_extends_merge),
+		cmocka_unit_test(test_depends_profiles),
 		cmocka_unit_test(test_bounds),
 	};
 
