@@ -163,46 +163,42 @@ set +e
 "$T/rctl" -u jail:hog >"$T/out" 2>"$T/err"
 rc=$?
 set -e
-if grep -q "not yet" "$T/err"; then
-	echo "rctl's front-end is not there yet: rctl -u left out" >&2
-else
-	[ $rc = 0 ] || fail "rctl -u jail:hog exited $rc: $(cat "$T/err")"
-	expect_eq "rctl -u resources" "cputime datasize stacksize coredumpsize memoryuse memorylocked maxproc openfiles vmemoryuse pseudoterminals swapuse nthr msgqqueued msgqsize nmsgq nsem nsemop nshm shmsize wallclock pcpu readbps writebps readiops writeiops" \
-		"$(sed 's/=.*//' "$T/out" | tr '\n' ' ' | sed 's/ $//')"
-	a_mem=$(cat "$memf"); a_pids=$(cat "$pidf")
-	expect_rc 0 "$T/rctl" -u jail:hog
-	b_mem=$(cat "$memf"); b_pids=$(cat "$pidf")
-	lo=$a_mem hi=$b_mem
-	[ "$lo" -le "$hi" ] || { lo=$b_mem; hi=$a_mem; }
-	between "rctl memoryuse" "$lo" "$(printf '%s\n' "$OUT" | sed -n 's/^memoryuse=//p')" "$hi"
-	between "rctl nthr" "$a_pids" "$(printf '%s\n' "$OUT" | sed -n 's/^nthr=//p')" "$b_pids"
-	expect_eq "rctl maxproc (processes)" "$(wc -l <"$(dirname "$pidf")/cgroup.procs")" \
-		"$(printf '%s\n' "$OUT" | sed -n 's/^maxproc=//p')"
-	# Summed over the jail's processes (sleeping: nothing changes).
-	procs=$(cat "$(dirname "$pidf")/cgroup.procs")
-	sum() {
-		t=0
-		for p in $procs; do
-			v=$(awk -v k="$1:" '$1 == k { print $2 }' "/proc/$p/status")
-			t=$((t + ${v:-0} * 1024))
-		done
-		echo $t
-	}
-	files=0
+[ $rc = 0 ] || fail "rctl -u jail:hog exited $rc: $(cat "$T/err")"
+expect_eq "rctl -u resources" "cputime datasize stacksize coredumpsize memoryuse memorylocked maxproc openfiles vmemoryuse pseudoterminals swapuse nthr msgqqueued msgqsize nmsgq nsem nsemop nshm shmsize wallclock pcpu readbps writebps readiops writeiops" \
+	"$(sed 's/=.*//' "$T/out" | tr '\n' ' ' | sed 's/ $//')"
+a_mem=$(cat "$memf"); a_pids=$(cat "$pidf")
+expect_rc 0 "$T/rctl" -u jail:hog
+b_mem=$(cat "$memf"); b_pids=$(cat "$pidf")
+lo=$a_mem hi=$b_mem
+[ "$lo" -le "$hi" ] || { lo=$b_mem; hi=$a_mem; }
+between "rctl memoryuse" "$lo" "$(printf '%s\n' "$OUT" | sed -n 's/^memoryuse=//p')" "$hi"
+between "rctl nthr" "$a_pids" "$(printf '%s\n' "$OUT" | sed -n 's/^nthr=//p')" "$b_pids"
+expect_eq "rctl maxproc (processes)" "$(wc -l <"$(dirname "$pidf")/cgroup.procs")" \
+	"$(printf '%s\n' "$OUT" | sed -n 's/^maxproc=//p')"
+# Summed over the jail's processes (sleeping: nothing changes).
+procs=$(cat "$(dirname "$pidf")/cgroup.procs")
+sum() {
+	t=0
 	for p in $procs; do
-		files=$((files + $(ls "/proc/$p/fd" | wc -l)))
+		v=$(awk -v k="$1:" '$1 == k { print $2 }' "/proc/$p/status")
+		t=$((t + ${v:-0} * 1024))
 	done
-	expect_eq "rctl datasize (VmData)" "$(sum VmData)" "$(printf '%s\n' "$OUT" | sed -n 's/^datasize=//p')"
-	expect_eq "rctl stacksize (VmStk)" "$(sum VmStk)" "$(printf '%s\n' "$OUT" | sed -n 's/^stacksize=//p')"
-	expect_eq "rctl vmemoryuse (VmSize)" "$(sum VmSize)" "$(printf '%s\n' "$OUT" | sed -n 's/^vmemoryuse=//p')"
-	expect_eq "rctl memorylocked (VmLck)" "$(sum VmLck)" "$(printf '%s\n' "$OUT" | sed -n 's/^memorylocked=//p')"
-	expect_eq "rctl openfiles" "$files" "$(printf '%s\n' "$OUT" | sed -n 's/^openfiles=//p')"
-	[ "$(sum VmSize)" -gt 0 ] || fail "no VmSize summed: $procs"
-	expect_rc 0 "$T/rctl" -hu jail:hog
-	expect_grep "^memoryuse=[0-9.]*M$" "$OUT"
-	expect_rc 1 "$T/rctl" -u jail:nosuch
-	expect_rc 1 "$T/rctl" -u user:root
-fi
+	echo $t
+}
+files=0
+for p in $procs; do
+	files=$((files + $(ls "/proc/$p/fd" | wc -l)))
+done
+expect_eq "rctl datasize (VmData)" "$(sum VmData)" "$(printf '%s\n' "$OUT" | sed -n 's/^datasize=//p')"
+expect_eq "rctl stacksize (VmStk)" "$(sum VmStk)" "$(printf '%s\n' "$OUT" | sed -n 's/^stacksize=//p')"
+expect_eq "rctl vmemoryuse (VmSize)" "$(sum VmSize)" "$(printf '%s\n' "$OUT" | sed -n 's/^vmemoryuse=//p')"
+expect_eq "rctl memorylocked (VmLck)" "$(sum VmLck)" "$(printf '%s\n' "$OUT" | sed -n 's/^memorylocked=//p')"
+expect_eq "rctl openfiles" "$files" "$(printf '%s\n' "$OUT" | sed -n 's/^openfiles=//p')"
+[ "$(sum VmSize)" -gt 0 ] || fail "no VmSize summed: $procs"
+expect_rc 0 "$T/rctl" -hu jail:hog
+expect_grep "^memoryuse=[0-9.]*M$" "$OUT"
+expect_rc 1 "$T/rctl" -u jail:nosuch
+expect_rc 1 "$T/rctl" -u user:root
 
 expect_rc 0 "$BRIG" stop hog
 [ -z "$loopdev" ] || umount "$T/disk"
