@@ -28,6 +28,11 @@ struct modify {
 				 * with the new watches replaces the jail's */
 };
 
+/* Why an allow.* that gives the jail's processes capability cap cannot
+ * change while they run. */
+#define HELD_CAP(cap) cap ", held by the jail's processes since they started: Linux cannot change " \
+	"a running process's capabilities (jail -rc restarts it with the new value)"
+
 const char *core_fixed(enum jparam id)
 {
 	unsigned int f = conf_jparam(id)->flags;
@@ -57,19 +62,13 @@ const char *core_fixed(enum jparam id)
 		       "processes since they started: Linux cannot change a running process's "
 		       "capabilities or loosen its filter (jail -rc restarts it with the new value)";
 	case JP_ALLOW_CHFLAGS:
-		return "CAP_LINUX_IMMUTABLE, held by the jail's processes since they started: Linux "
-		       "cannot change a running process's capabilities (jail -rc restarts it with the "
-		       "new value)";
+		return HELD_CAP("CAP_LINUX_IMMUTABLE");
 	case JP_ALLOW_MLOCK:
-		return "CAP_IPC_LOCK, held by the jail's processes since they started: Linux cannot "
-		       "change a running process's capabilities (jail -rc restarts it with the new value)";
+		return HELD_CAP("CAP_IPC_LOCK");
 	case JP_ALLOW_RAW_SOCKETS:
-		return "CAP_NET_RAW, held by the jail's processes since they started: Linux cannot "
-		       "change a running process's capabilities (jail -rc restarts it with the new value)";
+		return HELD_CAP("CAP_NET_RAW");
 	case JP_ALLOW_RESERVED_PORTS:
-		return "CAP_NET_BIND_SERVICE, held by the jail's processes since they started: Linux "
-		       "cannot change a running process's capabilities (jail -rc restarts it with the "
-		       "new value)";
+		return HELD_CAP("CAP_NET_BIND_SERVICE");
 	case JP_ALLOW_SUSER:
 		return "the capabilities of root in the jail, held by its processes since they "
 		       "started: Linux cannot change a running process's capabilities (jail -rc "
