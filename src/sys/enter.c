@@ -123,25 +123,15 @@ static int jail_user(const char *name, struct jail_user *u, struct brig_err *e)
  * create: a missing program is create's error, not a later death. */
 static int check_program(char *const *argv, char *const *envp, struct brig_err *e)
 {
-	const char *file = argv[0], *path = "/bin:/usr/bin";
+	const char *path = spawn_envp_path(envp), *p = path;
 	char buf[4096];
 
-	if (strchr(file, '/'))
-		return access(file, X_OK) == 0 ? 0 : brig_err_set(e, errno, "%s", file);
-	for (char *const *v = envp; v && *v; v++)
-		if (strncmp(*v, "PATH=", 5) == 0)
-			path = *v + 5;
-	for (const char *p = path;; p++) {
-		size_t len = strcspn(p, ":");
-
-		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", file) <
-		    sizeof(buf) && access(buf, X_OK) == 0)
+	if (strchr(argv[0], '/'))
+		return access(argv[0], X_OK) == 0 ? 0 : brig_err_set(e, errno, "%s", argv[0]);
+	while (spawn_path_next(&p, argv[0], buf, sizeof(buf)))
+		if (access(buf, X_OK) == 0)
 			return 0;
-		p += len;
-		if (!*p)
-			break;
-	}
-	return brig_err_set(e, ENOENT, "%s: not found in PATH %s", file, path);
+	return brig_err_set(e, ENOENT, "%s: not found in PATH %s", argv[0], path);
 }
 
 /* What X and Y work with (X's copy: X is forked). */

@@ -181,51 +181,63 @@ static void child_signals(const struct child_ctx *c)
 	sigprocmask(SIG_SETMASK, o->reset_signals ? &none : &c->mask, NULL);
 }
 
+const char *spawn_envp_path(char *const *envp)
+{
+	const char *path = "/bin:/usr/bin";
+
+	for (char *const *v = envp; v && *v; v++)
+		if (strncmp(*v, "PATH=", 5) == 0)
+			path = *v + 5;
+	return path;
+}
+
+bool spawn_path_next(const char **p, const char *file, char *buf, size_t n)
+{
+	while (*p) {
+		const char *s = *p;
+		size_t len = strcspn(s, ":");
+
+		*p = s[len] ? s + len + 1 : NULL;
+		/* An empty entry is the working directory, as for execvp. */
+		if ((size_t)snprintf(buf, n, "%.*s%s%s", (int)len, s, len ? "/" : "", file) < n)
+			return true;
+	}
+	return false;
+}
+
 /* The child: execvp(), but with PATH taken from envp (glibc's execvpe
  * reads the caller's), as the program's own environment says where its
  * commands are. No memory of its own: the child may share brig's. */
 static void exec_search(char *const *argv, char *const *envp)
 {
-	const char *file = argv[0], *path = "/bin:/usr/bin";
+	const char *p = spawn_envp_path(envp);
 	char buf[4096];
 	bool denied = false;
 
-	if (strchr(file, '/')) {
-		execve(file, argv, envp);
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
 		return;
 	}
-	for (char *const *v = envp; v && *v; v++)
-		if (strncmp(*v, "PATH=", 5) == 0)
-			path = *v + 5;
-	for (const char *p = path;; p++) {
-		size_t len = strcspn(p, ":");
+	while (spawn_path_next(&p, argv[0], buf, sizeof(buf))) {
+		execve(buf, argv, envp);
+		if (errno == ENOEXEC) {
+			/* No #! line: a script of the shell's, as execvp runs it. */
+			char *sh[64] = { "/bin/sh", buf };
+			size_t n = 1;
 
-		/* An empty entry is the working directory, as for execvp. */
-		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)len, p, len ? "/" : "", file) <
-		    sizeof(buf)) {
-			execve(buf, argv, envp);
-			if (errno == ENOEXEC) {
-				/* No #! line: a script of the shell's, as execvp runs it. */
-				char *sh[64] = { "/bin/sh", buf };
-				size_t n = 1;
-
-				while (argv[n - 1] && n < ARRAY_SIZE(sh) - 1) {
-					sh[n + 1] = argv[n];
-					n++;
-				}
-				if (!argv[n - 1])
-					execve(sh[0], sh, envp);
-				errno = ENOEXEC;
-				return;
+			while (argv[n - 1] && n < ARRAY_SIZE(sh) - 1) {
+				sh[n + 1] = argv[n];
+				n++;
 			}
-			if (errno == EACCES)
-				denied = true;
-			else if (errno != ENOENT && errno != ENOTDIR)
-				return;
+			if (!argv[n - 1])
+				execve(sh[0], sh, envp);
+			errno = ENOEXEC;
+			return;
 		}
-		p += len;
-		if (!*p)
-			break;
+		if (errno == EACCES)
+			denied = true;
+		else if (errno != ENOENT && errno != ENOTDIR)
+			return;
 	}
 	errno = denied ? EACCES : ENOENT;
 }

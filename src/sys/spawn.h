@@ -55,6 +55,14 @@ struct spawn_exec {
 	bool in_cgroup;		/* created in spawn_opts.cgroup */
 };
 
+/* The PATH of envp, "/bin:/usr/bin" without one. */
+const char *spawn_envp_path(char *const *envp);
+
+/* The next place execvp would try for file (no '/' in it) on the PATH
+ * *p, into buf of n bytes: false once the PATH is used up (*p NULL).
+ * Allocates nothing (a child on brig's memory calls it). */
+bool spawn_path_next(const char **p, const char *file, char *buf, size_t n);
+
 struct spawn_opts {
 	char *const *argv;
 	char *const *envp;	/* NULL: environ */

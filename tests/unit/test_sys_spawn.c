@@ -339,6 +339,32 @@ static void test_report(void **state)
 	close(p[0]);
 }
 
+/* The PATH walk both execvp's stand-in and brig-oci's check use: every
+ * entry in order, an empty one (either end, or "::") as the working
+ * directory, an entry too long for the buffer skipped. */
+static void test_path_next(void **state)
+{
+	char *envp[] = { "HOME=/", "PATH=/a::/b:", NULL };
+	char *none[] = { NULL };
+	const char *want[] = { "/a/sh", "sh", "/b/sh", "sh" };
+	const char *p = spawn_envp_path(envp);
+	char buf[8], longp[] = "/very/long/dir:/c";
+	size_t n = 0;
+
+	(void)state;
+	assert_string_equal(spawn_envp_path(none), "/bin:/usr/bin");
+	while (spawn_path_next(&p, "sh", buf, sizeof(buf))) {
+		assert_true(n < 4);
+		assert_string_equal(buf, want[n++]);
+	}
+	assert_int_equal(n, 4);
+	assert_null(p);
+	p = longp;
+	assert_true(spawn_path_next(&p, "sh", buf, sizeof(buf)));
+	assert_string_equal(buf, "/c/sh");
+	assert_false(spawn_path_next(&p, "sh", buf, sizeof(buf)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_wait_timeout),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_path_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
