@@ -19,6 +19,7 @@
 
 #include "conf/model.h"
 #include "net/net.h"
+#include "sys/lo.h"
 
 static double wall_ms(void)
 {
@@ -37,7 +38,7 @@ static double cpu_ms(void)
 	       (r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e3;
 }
 
-/* A child in a network namespace of its own: the jail's init. */
+/* A child in a network namespace of its own, lo up: the jail's init. */
 static pid_t netns_proc(void)
 {
 	int p[2];
@@ -48,7 +49,9 @@ static pid_t netns_proc(void)
 		exit(1);
 	pid = fork();
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0 || write(p[1], "x", 1) != 1)
+		struct brig_err e;
+
+		if (unshare(CLONE_NEWNET) < 0 || lo_up(&e) < 0 || write(p[1], "x", 1) != 1)
 			_exit(1);
 		for (;;)
 			pause();

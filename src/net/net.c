@@ -16,9 +16,6 @@
 #include "sys/sysctl_net.h"
 #include "util/mem.h"
 
-/* lo is the first interface of every network namespace. */
-#define LOOPBACK_IFINDEX 1
-
 /* The jail's network namespace, refusing the host's own: a jail whose init
  * did not get a namespace of its own must not have its plumbing done in
  * the host's. */
@@ -147,8 +144,9 @@ static int host_side(struct nl *nl, const struct net_jail *m, struct net_network
 	return 0;
 }
 
-/* Inside the jail: lo and the interfaces up, addresses, default routes.
- * An interface without IPv6 configuration gets no link-local address
+/* Inside the jail: the interfaces up, addresses, default routes (lo is
+ * up already: the jail's first process brought it up, sys/jailproc.c; one
+ * request less taking the RTNL lock). An interface without IPv6 configuration gets no link-local address
  * either (as on FreeBSD), which keeps it quiet on the bridge; one with
  * gets the address derived from its MAC, the one its port's filter lets
  * through. */
@@ -162,8 +160,6 @@ static int jail_side(struct nl *jn, const struct net_jail *m, struct brig_err *e
 
 	nl_link_attrs_init(&up);
 	up.up = true;
-	if (nl_link_set(jn, LOOPBACK_IFINDEX, &up, e) < 0)
-		return -1;
 	for (size_t i = 0; i < m->nifs; i++) {
 		if ((r = nl_link_get(jn, m->ifs[i].jname, &l, e)) <= 0)
 			return r < 0 ? -1 : brig_err_set(e, 0, "interface %s is missing in the jail",

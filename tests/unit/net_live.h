@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "net/net.h"
+#include "sys/lo.h"
 #include "net_testconf.h"
 
 static inline bool live(void)
@@ -48,7 +49,10 @@ static inline pid_t netns_proc(void)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(p[0]);
-		if (unshare(CLONE_NEWNET) < 0)
+		struct brig_err e;
+
+		/* As a jail's init: lo up in its namespace (sys/jailproc.c). */
+		if (unshare(CLONE_NEWNET) < 0 || lo_up(&e) < 0)
 			_exit(1);
 		if (write(p[1], "x", 1) != 1)
 			_exit(1);
