@@ -121,7 +121,7 @@ static size_t prog_end(const struct prog *p)
 }
 
 enum hook { HOOK_BIND, HOOK_CONNECT, HOOK_SENDMSG };
-enum { L_OK, L_FIRST, L_NEXT, L_V6, L_SRC, L_PUT };
+enum { L_OK, L_FIRST, L_NEXT, L_V6, L_SRC, L_PUT, L_FAMILY };
 
 #define A4 offsetof(struct bpf_sock_addr, user_ip4)
 #define A6(i) (offsetof(struct bpf_sock_addr, user_ip6) + 4 * (i))
@@ -398,10 +398,11 @@ static int attach_egress(int cg, const char *dir, const struct sock_policy *pol,
 	for (int f = 0; f < 2; f++) {
 		const struct sock_family *sf = fam[f];
 
-		jump(p, BPF_JNE, BPF_REG_7, htons((uint16_t)proto[f]), L_NEXT);
+		/* (not L_NEXT: if_same6 places that one) */
+		jump(p, BPF_JNE, BPF_REG_7, htons((uint16_t)proto[f]), L_FAMILY);
 		if (sf->mode != SOCK_LIST) {
 			ret(p, sf->mode == SOCK_ANY);
-			here(p, L_NEXT);
+			here(p, L_FAMILY);
 			continue;
 		}
 		/* bpf_skb_load_bytes(skb, off, fp - 16, len) */
@@ -424,7 +425,7 @@ static int attach_egress(int cg, const char *dir, const struct sock_policy *pol,
 		ret(p, 0);
 		here(p, L_OK);
 		ret(p, 1);
-		here(p, L_NEXT);
+		here(p, L_FAMILY);
 	}
 	ret(p, 1);
 	return bpf_cg_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, p->v, prog_end(p),

@@ -141,9 +141,19 @@ case $addrs in *192.0.2.11*|*192.0.2.12*|*2001:db8::12*) fail "an alias is left 
 
 # allow.raw_sockets: a raw socket may write any header, but what leaves
 # with another source is dropped (the peer logs only the jail's own).
-conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; ip4.addr = \"lan0|192.0.2.15\"; }"
+# With an IPv6 address too (its egress program once failed the verifier
+# with both families: "unreachable insn").
+conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; ip4.addr = \"lan0|192.0.2.15\";
+	ip6.addr = \"lan0|2001:db8::15\"; }"
 expect_rc 0 "$BRIG" start r
 remember_cgroups r
+expect_rc 0 "$BRIG" exec r probe udp - 2001:db8::2 5000
+n=0
+until sent "udp 2001:db8::15"; do
+	n=$((n + 1))
+	[ $n -lt 50 ] || fail "r's IPv6 datagram did not arrive: $(cat "$T/peer.log")"
+	sleep 0.1
+done
 expect_rc 0 "$BRIG" exec r probe raw 192.0.2.15 192.0.2.2 5000
 timeout 10 "$BRIG" exec r probe raw 192.0.2.1 192.0.2.2 5000 >/dev/null 2>&1 || true
 timeout 10 "$BRIG" exec r probe raw 192.0.2.99 192.0.2.2 5000 >/dev/null 2>&1 || true
