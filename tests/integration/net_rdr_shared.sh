@@ -42,18 +42,21 @@ expect_eq "host -> 127.0.0.1:8080" "jail s" "$(get http://127.0.0.1:8080/)"
 expect_eq "host -> 192.0.2.1:8080" "jail s" "$(get http://192.0.2.1:8080/)"
 
 # UDP: a server in the jail on the wildcard of each family (held to the
-# jail's address), each answering "udp-ok from ADDR".
-for a in 0.0.0.0 ::; do
-	"$BRIG" exec s probe udpecho "$a" 53 >"$T/udpd$a" 2>&1 &
-done
-for a in 0.0.0.0 ::; do
-	n=0
-	until grep -q ready "$T/udpd$a"; do
-		n=$((n + 1))
-		[ $n -lt 100 ] || fail "the jail's UDP server on $a did not start: $(cat "$T/udpd$a")"
-		sleep 0.1
+# jail's address), each answering "udp-ok from ADDR" (udpd JAIL).
+udpd() {
+	for a in 0.0.0.0 ::; do
+		"$BRIG" exec "$1" probe udpecho "$a" 53 >"$T/udpd-$1-$a" 2>&1 &
 	done
-done
+	for a in 0.0.0.0 ::; do
+		n=0
+		until grep -q ready "$T/udpd-$1-$a"; do
+			n=$((n + 1))
+			[ $n -lt 100 ] || fail "$1's UDP server on $a did not start: $(cat "$T/udpd-$1-$a")"
+			sleep 0.1
+		done
+	done
+}
+udpd s
 ask() { timeout 10 "$ROOT/bin/probe" udpask "$@" 2>&1 || true; }
 expect_eq "udp peer -> 192.0.2.1:5353" "udp-ok from 192.0.2.2" \
 	"$(peer timeout 10 "$ROOT/bin/probe" udpask 192.0.2.1 5353 2>&1 || true)"
@@ -74,6 +77,28 @@ expect_eq "jail:s rules after stop" 0 "$(rules)"
 case $(ip -o addr show dev lan0) in *192.0.2.11*|*2001:db8::11*) fail "an alias is left after stop" ;; esac
 expect_eq "peer -> 192.0.2.1:8080 after stop" "" \
 	"$(peer timeout 10 wget -q -O- -T 2 -t 1 http://192.0.2.1:8080/ 2>/dev/null || true)"
+
+# allow.raw_sockets gives the jail an egress program that drops what it
+# sends from an address not its own (a raw socket writes any header). An
+# rdr's replies leave it with the host's address (the un-DNAT is done
+# before that program sees them), and pass: the program checks the
+# headers of raw and other sockets, not of TCP and UDP sockets, whose
+# source the socket address programs hold to the jail's.
+conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; interface = lan0;
+	ip4.addr = 192.0.2.13; ip6.addr = 2001:db8::13; rdr = \"tcp 8080 80\", \"udp 5353 53\";
+	exec.start = \"httpd -p 192.0.2.13:80 -h /www\"; }"
+expect_rc 0 "$BRIG" start r
+remember_cgroups r
+expect_eq "peer -> 192.0.2.1:8080 (raw sockets)" "jail s" \
+	"$(peer timeout 10 wget -q -O- -T 5 -t 1 http://192.0.2.1:8080/ 2>/dev/null || true)"
+udpd r
+expect_eq "udp peer -> 192.0.2.1:5353 (raw sockets)" "udp-ok from 192.0.2.2" \
+	"$(peer timeout 10 "$ROOT/bin/probe" udpask 192.0.2.1 5353 2>&1 || true)"
+expect_eq "udp peer -> [2001:db8::1]:5353 (raw sockets)" "udp-ok from 2001:db8::2" \
+	"$(peer timeout 10 "$ROOT/bin/probe" udpask 2001:db8::1 5353 2>&1 || true)"
+expect_eq "udp host -> 127.0.0.1:5353 (raw sockets)" "udp-ok from 192.0.2.13" "$(ask 127.0.0.1 5353)"
+expect_rc 0 "$BRIG" stop r
+assert_clean
 
 # A port forwarded by another jail, vnet or not, is refused before
 # anything is made; so is an rdr without an address to forward to.
