@@ -5,7 +5,7 @@
 # IPv4 and IPv6 and lands in the jail's listener; the host itself reaches
 # it through 127.0.0.1:8080. UDP too (`udp 5353 53`, a DNS server's way:
 # a wildcard socket answering by sendto): from the peer over IPv4 and
-# IPv6, from the host's 127.0.0.1 and its LAN address. Stop, and a SIGKILL
+# IPv6, from the host's 127.0.0.1 and its LAN addresses. Stop, and a SIGKILL
 # of brig at each fault point of a start, leave neither rule nor alias.
 # NAT too, as Bastille's jails on a private interface have it from pf: a
 # jail whose `interface` is a bridge networks.conf declares with `nat`
@@ -64,6 +64,8 @@ expect_eq "udp peer -> [2001:db8::1]:5353" "udp-ok from 2001:db8::2" \
 	"$(peer timeout 10 "$ROOT/bin/probe" udpask 2001:db8::1 5353 2>&1 || true)"
 expect_eq "udp host -> 192.0.2.1:5353" "udp-ok from 192.0.2.1" \
 	"$(ask 192.0.2.1 5353)"
+expect_eq "udp host -> [2001:db8::1]:5353" "udp-ok from 2001:db8::1" \
+	"$(ask 2001:db8::1 5353)"
 expect_eq "udp host -> 127.0.0.1:5353" "udp-ok from 192.0.2.11" \
 	"$(ask 127.0.0.1 5353)"
 # brig doctor finds the rdr and its listener, and probes it.
