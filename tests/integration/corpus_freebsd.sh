@@ -114,7 +114,8 @@ EOF
 # reverse (usr.sbin/jail/command.c next_command(): create_failed walks the
 # start steps back, skipping exec.prestart, exec.start, command,
 # exec.poststart; exec.poststop is no start step), so what its
-# exec.prestart made stays. Anything else left fails the file.
+# exec.prestart made stays (04: as when phab's zfs jail fails on a FreeBSD
+# host with ZFS). Anything else left fails the file.
 leaves() {
 	cat <<'EOF'
 04-hxw-dotfiles-jail-jail.conf | interfaces left: e0a_phab e0b_phab
