@@ -77,6 +77,23 @@ static void rdr_masquerade(struct strbuf *sb, const struct net_ip *ip, const cha
 		"fib saddr type local masquerade comment \"%s\"\n", nfproto(f), ipword(f), jail, tag);
 }
 
+/* A shared-IP jail's rdr from the host's loopback: the output DNAT keeps
+ * the source, 127.0.0.1, and to the jail 127.0.0.0/8 is its own address
+ * (sys/sockaddr.c rewrites a send or connect there to its first address),
+ * so a UDP server answering by sendto to whoever asked answered itself,
+ * never the client. The source is made the jail's address instead (the
+ * address it answers to goes back through the NAT, and the jail sees its
+ * host's loopback as its own, as 127.0.0.1 means inside); TCP alike, for
+ * one view of the same client. IPv4 only: ::1 is no rdr source. */
+static void rdr_loopback_snat(struct strbuf *sb, const struct net_ip *ip, const char *tag)
+{
+	char jail[64];
+
+	net_addr_fmt(&ip->a, false, false, jail, sizeof(jail));
+	sb_addf(sb, "add rule " NFT_TABLE " postrouting meta nfproto ipv4 ip saddr 127.0.0.0/8 "
+		"ip daddr %s ct status dnat snat ip to %s comment \"%s\"\n", jail, jail, tag);
+}
+
 bool net_rdr_applies(const struct net_jail *m, const struct net_rdr *r, int family)
 {
 	return net_jail_ip(m, family) && (!r->has_host || r->host.family == family);
@@ -105,9 +122,12 @@ char *net_rules_jail(const struct net_jail *m)
 			if (net_rdr_applies(m, &m->rdrs[i], families[k]))
 				rdr_rules(&sb, &m->rdrs[i], ip, tag);
 		/* A shared-IP jail's address is the host's: replies go
-		 * back through the host's stack, nothing to masquerade. */
+		 * back through the host's stack, nothing to masquerade but
+		 * the host's loopback. */
 		if (m->vnet)
 			rdr_masquerade(&sb, ip, tag);
+		else if (families[k] == AF_INET)
+			rdr_loopback_snat(&sb, ip, tag);
 	}
 	return sb.len ? sb_steal(&sb) : NULL;
 }

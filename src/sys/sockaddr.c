@@ -54,6 +54,18 @@ static void jump(struct prog *p, int op, int reg, uint32_t imm, int label)
 	emit(p, INSN(BPF_JMP32 | op | BPF_K, reg, 0, 0, (int32_t)imm));
 }
 
+/* Jump to label if reg (a pointer, compared as 64 bits) is NULL. */
+static void jump_null(struct prog *p, int reg, int label)
+{
+	if (p->nfix == ARRAY_SIZE(p->fix)) {
+		p->full = true;
+		return;
+	}
+	p->fix[p->nfix].at = p->n;
+	p->fix[p->nfix++].label = label;
+	emit(p, INSN(BPF_JMP | BPF_JEQ | BPF_K, reg, 0, 0, 0));
+}
+
 static void jump_always(struct prog *p, int label)
 {
 	if (p->nfix == ARRAY_SIZE(p->fix)) {
@@ -121,7 +133,7 @@ static size_t prog_end(const struct prog *p)
 }
 
 enum hook { HOOK_BIND, HOOK_CONNECT, HOOK_SENDMSG };
-enum { L_OK, L_FIRST, L_NEXT, L_V6, L_SRC, L_PUT };
+enum { L_OK, L_FIRST, L_NEXT, L_V6, L_SRC, L_PUT, L_FAMILY, L_HDR, L_DGRAM };
 
 #define A4 offsetof(struct bpf_sock_addr, user_ip4)
 #define A6(i) (offsetof(struct bpf_sock_addr, user_ip6) + 4 * (i))
@@ -385,7 +397,13 @@ static int attach_create(int cg, const char *dir, const struct sock_policy *pol,
 }
 
 /* The egress program: a packet whose source is not one of the jail's
- * addresses (of a family held to them) is dropped. */
+ * addresses (of a family held to them) is dropped, unless it comes from a
+ * TCP or UDP socket: their source is the socket's address, which the
+ * bind, connect and sendmsg programs hold to the jail's, and the header
+ * may differ from it only by NAT, done before this program runs (after
+ * postrouting): an rdr's reply un-DNATed to the host's address, what a
+ * nat bridge masquerades. Raw sockets (which write any header), ping
+ * sockets and the rest are checked. */
 static int attach_egress(int cg, const char *dir, const struct sock_policy *pol, struct brig_err *e)
 {
 	cleanup_free struct prog *p = xcalloc(1, sizeof(*p));
@@ -394,14 +412,30 @@ static int attach_egress(int cg, const char *dir, const struct sock_policy *pol,
 	static const int off[2] = { 12, 8 };	/* the source in the IPv4, IPv6 header */
 
 	emit(p, INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0));
+	/* r0 = bpf_sk_fullsock(skb->sk); its type and protocol */
+	emit(p, INSN(BPF_LDX | BPF_DW | BPF_MEM, BPF_REG_1, BPF_REG_6, offsetof(struct __sk_buff, sk), 0));
+	jump_null(p, BPF_REG_1, L_HDR);
+	emit(p, INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_sk_fullsock));
+	jump_null(p, BPF_REG_0, L_HDR);
+	emit(p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_2, BPF_REG_0, offsetof(struct bpf_sock, type), 0));
+	emit(p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_3, BPF_REG_0, offsetof(struct bpf_sock, protocol), 0));
+	jump(p, BPF_JNE, BPF_REG_2, SOCK_STREAM, L_DGRAM);
+	jump(p, BPF_JNE, BPF_REG_3, IPPROTO_TCP, L_HDR);
+	ret(p, 1);
+	here(p, L_DGRAM);
+	jump(p, BPF_JNE, BPF_REG_2, SOCK_DGRAM, L_HDR);
+	jump(p, BPF_JNE, BPF_REG_3, IPPROTO_UDP, L_HDR);
+	ret(p, 1);
+	here(p, L_HDR);
 	emit(p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_7, BPF_REG_6, offsetof(struct __sk_buff, protocol), 0));
 	for (int f = 0; f < 2; f++) {
 		const struct sock_family *sf = fam[f];
 
-		jump(p, BPF_JNE, BPF_REG_7, htons((uint16_t)proto[f]), L_NEXT);
+		/* (not L_NEXT: if_same6 places that one) */
+		jump(p, BPF_JNE, BPF_REG_7, htons((uint16_t)proto[f]), L_FAMILY);
 		if (sf->mode != SOCK_LIST) {
 			ret(p, sf->mode == SOCK_ANY);
-			here(p, L_NEXT);
+			here(p, L_FAMILY);
 			continue;
 		}
 		/* bpf_skb_load_bytes(skb, off, fp - 16, len) */
@@ -424,7 +458,7 @@ static int attach_egress(int cg, const char *dir, const struct sock_policy *pol,
 		ret(p, 0);
 		here(p, L_OK);
 		ret(p, 1);
-		here(p, L_NEXT);
+		here(p, L_FAMILY);
 	}
 	ret(p, 1);
 	return bpf_cg_attach(cg, dir, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, p->v, prog_end(p),

@@ -75,6 +75,15 @@ expect_eq "peer -> b over IPv6" jail-b "$(get '[2001:db8::12]')"
 # What leaves a jail carries its own address (the host's primary address
 # is what the kernel would pick otherwise).
 sent() { grep -qx "$1" "$T/peer.log"; }
+# arrived WHAT WHO: until the peer logged WHAT (5 s at most; else fail).
+arrived() {
+	n=0
+	until sent "$1"; do
+		n=$((n + 1))
+		[ $n -lt 50 ] || fail "$2 did not arrive: $(cat "$T/peer.log")"
+		sleep 0.1
+	done
+}
 for c in "a probe udp - 192.0.2.2" "a probe tcp - 192.0.2.2" "b probe udp - 2001:db8::2" \
 	"b probe tcp - 2001:db8::2"; do
 	case $c in *udp*) port=5000 ;; *) port=5001 ;; esac
@@ -141,18 +150,18 @@ case $addrs in *192.0.2.11*|*192.0.2.12*|*2001:db8::12*) fail "an alias is left 
 
 # allow.raw_sockets: a raw socket may write any header, but what leaves
 # with another source is dropped (the peer logs only the jail's own).
-conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; ip4.addr = \"lan0|192.0.2.15\"; }"
+# With an IPv6 address too (its egress program once failed the verifier
+# with both families: "unreachable insn").
+conf "r { path = \"$ROOT\"; persist; allow.raw_sockets; ip4.addr = \"lan0|192.0.2.15\";
+	ip6.addr = \"lan0|2001:db8::15\"; }"
 expect_rc 0 "$BRIG" start r
 remember_cgroups r
+expect_rc 0 "$BRIG" exec r probe udp - 2001:db8::2 5000
+arrived "udp 2001:db8::15" "r's IPv6 datagram"
 expect_rc 0 "$BRIG" exec r probe raw 192.0.2.15 192.0.2.2 5000
 timeout 10 "$BRIG" exec r probe raw 192.0.2.1 192.0.2.2 5000 >/dev/null 2>&1 || true
 timeout 10 "$BRIG" exec r probe raw 192.0.2.99 192.0.2.2 5000 >/dev/null 2>&1 || true
-n=0
-until sent "udp 192.0.2.15"; do
-	n=$((n + 1))
-	[ $n -lt 50 ] || fail "r's own raw datagram did not arrive: $(cat "$T/peer.log")"
-	sleep 0.1
-done
+arrived "udp 192.0.2.15" "r's own raw datagram"
 grep -q "udp 192.0.2.1$\|udp 192.0.2.99$" "$T/peer.log" && fail "a forged source left r: $(cat "$T/peer.log")"
 expect_rc 0 "$BRIG" stop r
 assert_clean

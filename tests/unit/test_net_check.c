@@ -508,7 +508,8 @@ static void test_rules_jail(void **state)
 	tc_jail_free(&j);
 
 	/* A shared-IP jail: to its first address of each family, which is
-	 * the host's (an alias): nothing masqueraded. */
+	 * the host's (an alias): nothing masqueraded; the host's loopback
+	 * made the jail's address (IPv4: ::1 is no rdr source). */
 	tc_jail(&j, "www", "interface=lan0", "ip4.addr=192.0.2.5", "ip4.addr+=192.0.2.6",
 		"ip6.addr=lan0|2001:db8::5/64", "rdr=tcp 8080 80", NULL);
 	parse_ok(&j, &c, &m);
@@ -521,6 +522,10 @@ static void test_rules_jail(void **state)
 				  "8080 dnat ip6 to [2001:db8::5]:80"));
 	assert_null(strstr(r, "192.0.2.6"));
 	assert_null(strstr(r, "masquerade"));
+	assert_non_null(strstr(r, "add rule inet brig postrouting meta nfproto ipv4 ip saddr "
+				  "127.0.0.0/8 ip daddr 192.0.2.5 ct status dnat snat ip to 192.0.2.5 "
+				  "comment \"jail:www\"\n"));
+	assert_null(strstr(r, "postrouting meta nfproto ipv6"));
 	free(r);
 	net_jail_free(&m);
 	conf_free(c);

@@ -14,6 +14,7 @@
 # that nothing is left: no jail, state, init, mount, interface, nft table.
 # Prints one line:  RESULT pass  |  RESULT fail FIRST-ERROR-LINE
 # and after a failure, each line brig printed on stderr:  ERROR LINE
+# and what was left behind:  LEFT WHAT
 set -u
 f=$1
 shift
@@ -131,17 +132,22 @@ timeout -k 5 120 jail -f "$conf" -r '*' >"$W/r.out" 2>"$W/r.err"
 rr=$?
 [ $rr = 0 ] || { note "$W/r.err"; [ -n "$first" ] || first="jail -r exited $rr"; }
 
-# Nothing left.
-left=$("$BRIG" ls --json 2>/dev/null | tr -d ' \n')
-[ "$left" = "[]" ] || { [ -n "$first" ] || first="jails left running: $left"; }
+# Nothing left, after a pass or a failure alike (a file that fails as
+# FreeBSD's jail(8) fails it must leave nothing either): one LEFT line
+# for each kind of thing left.
+left() { echo "LEFT $1" >>"$W/left"; }
+: >"$W/left"
+j=$("$BRIG" ls --json 2>/dev/null | tr -d ' \n')
+[ "$j" = "[]" ] || left "jails left running: $j"
 n=0
 while [ -n "$(ls "$BRIG_RUNDIR")" ] && [ $n -lt 30 ]; do sleep 0.2; n=$((n + 1)); done
-[ -z "$(ls "$BRIG_RUNDIR")" ] || { [ -n "$first" ] || first="run directory left: $(ls "$BRIG_RUNDIR" | tr '\n' ' ')"; }
+[ -z "$(ls "$BRIG_RUNDIR")" ] || left "run directory left: $(ls "$BRIG_RUNDIR" | tr '\n' ' ')"
 [ "$(wc -l </proc/self/mountinfo)" = "$m0" ] ||
-	{ [ -n "$first" ] || first="mounts left: $(tail -n +$((m0 + 1)) /proc/self/mountinfo | cut -d' ' -f5 | tr '\n' ' ')"; }
+	left "mounts left: $(tail -n +$((m0 + 1)) /proc/self/mountinfo | cut -d' ' -f5 | tr '\n' ' ')"
 [ "$(links)" = "$l0" ] ||
-	{ [ -n "$first" ] || first="interfaces left: $(printf '%s\n' "$(links)" | grep -vxF "$l0" | tr '\n' ' ')"; }
-[ "$(tables)" = "$n0" ] || { [ -n "$first" ] || first="nft tables left: $(tables | tr '\n' ' ')"; }
+	left "interfaces left: $(printf '%s\n' "$(links)" | grep -vxF "$l0" | tr '\n' ' ')"
+[ "$(tables)" = "$n0" ] || left "nft tables left: $(tables | tr '\n' ' ')"
+[ -n "$first" ] || first=$(sed -n '1s/^LEFT //p' "$W/left")
 
 if [ -z "$first" ]; then
 	echo "RESULT pass"
@@ -149,6 +155,7 @@ else
 	echo "RESULT fail $first"
 	# Every error (jails start in parallel: which fails first may vary).
 	cat "$W/c.err" "$W/r.err" | grep -v '^[[:space:]]*$' | sed "s|$W/||g; s/^/ERROR /"
+	cat "$W/left"
 fi
 # Whatever is left, for the next file: jails (no hooks), then the logs.
 "$BRIG" ls --json 2>/dev/null | grep -q '"name"' && jail -R '*' >/dev/null 2>&1

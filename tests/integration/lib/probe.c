@@ -1,13 +1,16 @@
-/* The probe of the shared-IP tests (net_shared.sh, net_shared_saddrsel.sh):
+/* The probe of the shared-IP tests (net_shared.sh, net_shared_saddrsel.sh,
+ * net_rdr_shared.sh):
  * socket calls the busybox tools cannot make (a source address, UDP to any
- * port, a raw socket). Exit 0 if the call succeeded. Built static, run in
- * the jail. */
+ * port, a raw socket, a UDP server and its client: Debian's busybox nc has
+ * no UDP). Exit 0 if the call succeeded. Built static, run in the jail
+ * (and, the UDP client, on the host and the LAN peer). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 /* "ADDR" and a port into sa; its length. */
@@ -31,12 +34,81 @@ static socklen_t addr(const char *a, int port, struct sockaddr_storage *sa)
 	exit(2);
 }
 
-/* probe udp|tcp SRC|- DST PORT; probe bind ADDR PORT; probe raw */
+/* The text of the address in sa. */
+static const char *ntop(const struct sockaddr_storage *sa, char *buf, socklen_t len)
+{
+	const void *a = sa->ss_family == AF_INET ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+						 : (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+	return inet_ntop(sa->ss_family, a, buf, len) ? buf : "?";
+}
+
+/* udpecho ADDR PORT: a UDP server as a DNS server is one (unconnected,
+ * replying by sendto to whoever asked): "ready" once bound, then answers
+ * each datagram with "udp-ok from ADDR" (the asker as it sees it). */
+static int udpecho(const char *a, int port)
+{
+	struct sockaddr_storage sa, peer;
+	socklen_t sl = addr(a, port, &sa), pl;
+	char buf[512], from[64];
+	int fd = socket(sa.ss_family, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sl) < 0)
+		return perror("udpecho: bind"), 1;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		pl = sizeof(peer);
+		if (recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &pl) < 0)
+			return perror("udpecho: recvfrom"), 1;
+		snprintf(buf, sizeof(buf), "udp-ok from %s", ntop(&peer, from, sizeof(from)));
+		if (sendto(fd, buf, strlen(buf), 0, (struct sockaddr *)&peer, pl) < 0)
+			perror("udpecho: sendto");
+	}
+}
+
+/* udpask DST PORT: one question to a udpecho, asked up to 3 times (2 s
+ * each), on a connected socket as a resolver asks (an answer counts only
+ * from DST PORT); prints the answer, exit 1 without one. */
+static int udpask(const char *a, int port)
+{
+	struct sockaddr_storage sa;
+	socklen_t sl = addr(a, port, &sa);
+	struct timeval tv = { .tv_sec = 2 };
+	char buf[512];
+	int fd = socket(sa.ss_family, SOCK_DGRAM, 0);
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sl) < 0)
+		return perror("udpask"), 1;
+	for (int i = 0; i < 3; i++) {
+		ssize_t n;
+
+		if (send(fd, "?", 1, 0) < 0)
+			return perror("udpask: send"), 1;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n >= 0) {
+			buf[n] = 0;
+			printf("%s\n", buf);
+			return 0;
+		}
+	}
+	fprintf(stderr, "udpask: no answer from %s port %d\n", a, port);
+	return 1;
+}
+
+/* probe udp|tcp SRC|- DST PORT; probe bind ADDR PORT; probe raw;
+ * probe udpecho ADDR PORT; probe udpask DST PORT */
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage src, dst;
 	socklen_t sl, dl;
 	int fd;
+
+	if (argc == 4 && !strcmp(argv[1], "udpecho"))
+		return udpecho(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "udpask"))
+		return udpask(argv[2], atoi(argv[3]));
 
 	/* raw SRC DST PORT: a UDP datagram with its IPv4 header written here */
 	if (argc == 5 && !strcmp(argv[1], "raw")) {

@@ -14,7 +14,10 @@ s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) -vnet [^ ")]*|true|g
 s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) up descr |ip link set \2 up alias |g
 s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) description |ip link set \2 alias |g
 s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) mtu \([0-9]*\) up|ip link set \2 mtu \3 up|g
-s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) link \([^ ")]*\)|ip link set \2 address \3|g
+# The link-level address (link, ether, lladdr: SIOCSIFLLADDR on FreeBSD)
+# by busybox ifconfig's SIOCSIFHWADDR on an inet socket: busybox ip opens
+# a packet socket to set it, refused in a jail without allow.raw_sockets.
+s#\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) \(link\|ether\|lladdr\) \([^ ")]*\)#ifconfig \2 hw ether \4#g
 s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) \(inet \)\{0,1\}\([^ ")]*\) netmask \([^ ")]*\)\( up\)\{0,1\}|ip addr add \4/\5 dev \2 \&\& ip link set \2 up|g
 s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) inet \([^ ")]*\)\( up\)\{0,1\}|ip addr add \3 dev \2 \&\& ip link set \2 up|g
 s|\(/sbin/\)\{0,1\}ifconfig \([^ ")]*\) \([^ ")]*/[0-9]*\)\( up\)\{0,1\}|ip addr add \3 dev \2 \&\& ip link set \2 up|g
