@@ -82,6 +82,15 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running
 				p->jobs[i].error = xasprintf("%s: not started: %s", p->jobs[i].name, d->error);
 			continue;
 		}
+		/* A child waits for its parent, where s defines it (jail(8)'s
+		 * implied dependency); one s does not define must run. */
+		if (conf_name_parent_len(d->name)) {
+			cleanup_free char *pn = xstrndup(d->name, conf_name_parent_len(d->name));
+			const struct jail_def *pd = find_jail(s, pn);
+
+			if (pd)
+				add_wait(&p->jobs[i], add_job(p, s, pd->name, false));
+		}
 		nd = depends(d, &deps);
 		for (size_t k = 0; k < nd; k++) {
 			if (!find_jail(s, deps[k]) && running && running(deps[k], ctx))
@@ -98,10 +107,21 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running
 }
 
 /* Stop: pull in running dependents transitively; a dependency waits for
- * its dependents. */
-static void plan_stop(struct dep_plan *p, const struct jail_set *s, dep_running_fn running, void *ctx)
+ * its dependents, a parent for every jail below it that runs (defined in
+ * s, or in extra: running, not defined), deepest first as jail -r does. */
+static void plan_stop(struct dep_plan *p, const struct jail_set *s, char *const *extra, size_t nextra,
+		      dep_running_fn running, void *ctx)
 {
 	for (size_t i = 0; i < p->n; i++) {
+		for (size_t k = 0; k < (s ? s->n : 0) + nextra; k++) {
+			const char *c = s && k < s->n ? s->v[k]->name : extra[k - (s ? s->n : 0)];
+
+			if (!conf_name_below(c, p->jobs[i].name))
+				continue;
+			if (find_job(p, c) < 0 && !(running && running(c, ctx)))
+				continue;
+			add_wait(&p->jobs[i], add_job(p, s, c, false));
+		}
 		for (size_t k = 0; s && k < s->n; k++) {
 			const struct jail_def *dj = s->v[k];
 			char *const *deps;
@@ -136,7 +156,7 @@ void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *n
 			add_job(p, s, extra[i], true);
 	}
 	if (stop)
-		plan_stop(p, s, running, ctx);
+		plan_stop(p, s, extra, nextra, running, ctx);
 	else
 		plan_start(p, s, running, ctx);
 	for (size_t i = 0; i < p->n; i++)

@@ -92,6 +92,20 @@ static int by_jid(const void *a, const void *b)
 	return (x->jid > y->jid) - (x->jid < y->jid);
 }
 
+/* Each jail's parent (its JID) and running children, from the list v. */
+static void family(struct core_jail *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = conf_name_parent_len(v[i].name);
+
+		for (size_t k = 0; k < n && plen; k++)
+			if (strlen(v[k].name) == plen && conf_name_below(v[i].name, v[k].name)) {
+				v[i].parent = v[k].jid;
+				v[k].children++;
+			}
+	}
+}
+
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 {
 	DIR *d = opendir(brig_rundir());
@@ -117,6 +131,7 @@ int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 		state_free(&st);
 	}
 	closedir(d);
+	family(v, len);
 	if (len)
 		qsort(v, len, sizeof(*v), by_jid);
 	*out = v;
@@ -148,6 +163,26 @@ static bool configured(const char *name)
 	return found;
 }
 
+/* j's parent and children (family()), when it may have some: a child,
+ * or a jail that allows children. Always 0. */
+static int find_family(struct core_jail *j)
+{
+	struct core_jail *v;
+	size_t n;
+
+	if (!conf_name_parent_len(j->name) && !(j->def && jd_int(j->def, JP_CHILDREN_MAX) > 0))
+		return 0;
+	if (core_list(&v, &n, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].name, j->name)) {
+			j->parent = v[i].parent;
+			j->children = v[i].children;
+		}
+	core_list_free(v, n);
+	return 0;
+}
+
 int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e)
 {
 	struct jstate st;
@@ -156,7 +191,7 @@ int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e
 	if (!conf_name_invalid(name_or_jid) && look(name_or_jid, &st, -1)) {
 		from_state(out, &st);
 		state_free(&st);
-		return 0;
+		return find_family(out);
 	}
 	if (numeric(name_or_jid)) {
 		struct core_jail *v;
