@@ -17,6 +17,12 @@ conf "a { path = \"$ROOT\"; persist; children.max = 1; rctl = \"maxproc:deny=12\
 a.b { path = \"$ROOT/j/b\"; persist; allow.chflags; }
 a.c { path = \"$ROOT/j/c\"; persist; }
 a.out { path = \"$T/outside\"; persist; }
+sh { path = \"$ROOT\"; persist; children.max = 2; ip4.addr = \"dum0|192.0.2.10/24\", \"dum0|192.0.2.11/24\"; }
+sh.in { path = \"$ROOT/j/b\"; persist; ip4.addr = \"dum0|192.0.2.11/24\"; }
+sh.out { path = \"$ROOT/j/c\"; persist; ip4.addr = \"dum0|192.0.2.12/24\"; }
+v { path = \"$ROOT\"; persist; vnet; children.max = 2; }
+v.k { path = \"$ROOT/j/b\"; persist; ip4 = inherit; }
+v.addr { path = \"$ROOT/j/c\"; persist; ip4.addr = \"dum0|192.0.2.13/24\"; }
 solo { path = \"$T/outside\"; persist; allow.chflags; }
 solo.kid { path = \"$T/outside\"; persist; }
 x.y { path = \"$ROOT\"; persist; }"
@@ -92,7 +98,30 @@ expect_rc 0 jail -r a
 expect_eq "jail -r a" "a.b: removed
 a: removed" "$OUT"
 wait
+
+# A shared-IP child's addresses are its parent's.
+ip link add dum0 type veth peer name dum1
+ip link set dum0 up
+expect_rc 0 "$BRIG" start sh.in
+remember_cgroups sh
+remember_cgroups sh.in
+expect_rc 1 "$BRIG" start sh.out
+expect_eq "addresses" 'brig: sh.out: start: ip4.addr: 192.0.2.12 is not an address of its parent jail "sh" (a child'"'"'s addresses are its parent'"'"'s)' "$ERR"
+# A child of a vnet jail with ip4 = inherit shares its parent's stack;
+# one with addresses of its own is refused.
+expect_rc 0 "$BRIG" start v.k
+remember_cgroups v
+remember_cgroups v.k
+nsof() { readlink "/proc/$(jstate "$BRIG_RUNDIR/$1/state" init)/ns/net"; }
+expect_eq "v.k's network" "$(nsof v)" "$(nsof v.k)"
+expect_rc 0 "$BRIG" exec v.k cat /proc/net/dev
+expect_rc 1 "$BRIG" start v.addr
+expect_grep 'v.addr: start: ip4.addr, ip6.addr: a shared-IP child of the vnet jail "v" is not supported' "$ERR"
+
 expect_rc 0 "$BRIG" start a.b
 expect_rc 0 "$BRIG" stop --all
 expect_eq "stop --all" "a.b: removed" "$(printf '%s\n' "$OUT" | grep -m1 '^a')"
+expect_eq "stop --all" "sh.in: removed" "$(printf '%s\n' "$OUT" | grep -m1 '^sh')"
+expect_eq "stop --all" "v.k: removed" "$(printf '%s\n' "$OUT" | grep -m1 '^v')"
+expect_eq "aliases left" "" "$(ip -o addr show dev dum0 | grep 'inet ')"
 assert_clean
