@@ -116,13 +116,19 @@ int hier_start_check(struct jctx *x, struct brig_err *e)
 	cleanup_free char *dir = NULL;
 	struct jstate pst;
 	long max, cur;
+	bool busy;
 	int r = -1;
 
 	if (!plen)
 		return 0;
 	parent = xstrndup(x->name, plen);
 	dir = jail_dir(parent);
-	if (core_is_running(parent, NULL) != 1 || state_read(dir, &pst, NULL) != 1)
+	if (core_is_running(parent, NULL) != 1)
+		return brig_err_set(e, 0, "parent jail \"%s\" is not running", parent);
+	x->parent_lockfd = jail_lock(parent, true, &busy, e);
+	if (x->parent_lockfd < 0)
+		return brig_err_wrap(e, "parent jail \"%s\"", parent);
+	if (state_read(dir, &pst, NULL) != 1)
 		return brig_err_set(e, 0, "parent jail \"%s\" is not running", parent);
 	if (pst.status != JSTATUS_RUNNING || !proc_alive(pst.init_pid, pst.init_start)) {
 		brig_err_set(e, 0, "parent jail \"%s\" is not running (%s)", parent, jstatus_names[pst.status]);
@@ -183,4 +189,17 @@ int hier_setup(const struct jctx *x, struct jail_setup *s, struct brig_err *e)
 			return -1;
 	}
 	return 0;
+}
+
+void hier_release(struct jctx *x)
+{
+	if (x->parent_lockfd < 0)
+		return;
+	{
+		cleanup_free char *parent = xstrndup(x->name, conf_name_parent_len(x->name));
+		cleanup_free char *dir = jail_dir(parent);
+
+		jail_unlock(parent, x->parent_lockfd, !jail_has_state(dir));
+	}
+	x->parent_lockfd = -1;
 }

@@ -527,8 +527,12 @@ static enum core_event start_locked(struct jctx *x, int running, struct brig_err
 	if (running == 1) {
 		ev = CORE_EV_ALREADY;
 	} else if (running == 0) {
+		int r;
+
 		state_free(&x->st);
-		if (prepare(x, e) < 0 || run_plan(x, e) < 0) {
+		r = prepare(x, e) < 0 || run_plan(x, e) < 0 ? -1 : 0;
+		hier_release(x);
+		if (r < 0) {
 			last_record(x->name, "failed", -1, x->step, e->msg, NULL);
 			brig_err_wrap(e, "%s: start", x->name);
 		} else if (ended_in_start(x, e)) {
@@ -587,7 +591,7 @@ int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_
 	       const struct sink *s)
 {
 	struct jctx x = { .def = d, .name = d->name, .sink = s, .net = net,
-			  .verbose = s->ops && s->ops->verbose };
+			  .verbose = s->ops && s->ops->verbose, .parent_lockfd = -1 };
 	struct brig_err e = { 0 };
 	enum core_event ev = jail_frame(&x, &start_op, &e);
 

@@ -124,4 +124,13 @@ expect_eq "stop --all" "a.b: removed" "$(printf '%s\n' "$OUT" | grep -m1 '^a')"
 expect_eq "stop --all" "sh.in: removed" "$(printf '%s\n' "$OUT" | grep -m1 '^sh')"
 expect_eq "stop --all" "v.k: removed" "$(printf '%s\n' "$OUT" | grep -m1 '^v')"
 expect_eq "aliases left" "" "$(ip -o addr show dev dum0 | grep 'inet ')"
+
+# start --all: parents first, children in parallel, yet children.max
+# holds (a child's check is made under its parent's lock).
+expect_rc 1 "$BRIG" start --all -p 8
+expect_rc 0 jls -j a children.cur
+expect_eq "a's children after start --all" 1 "$OUT"
+expect_rc 0 jls -j v children.cur
+expect_eq "v's children after start --all" 1 "$OUT"
+expect_rc 0 "$BRIG" stop --all
 assert_clean
