@@ -108,29 +108,32 @@ static void family(struct core_jail *v, size_t n)
 
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 {
-	DIR *d = opendir(brig_rundir());
+	struct dirent **de;
 	struct core_jail *v = NULL;
 	size_t len = 0, cap = 0;
-	struct dirent *de;
+	int nde = scandir(brig_rundir(), &de, NULL, alphasort);
 
 	*out = NULL;
 	*n = 0;
-	if (!d && errno == ENOENT)
+	if (nde < 0 && errno == ENOENT)
 		return 0;
-	if (!d)
+	if (nde < 0)
 		return brig_err_set(e, errno, "%s", brig_rundir());
-	while ((de = readdir(d))) {
+	/* In reverse order of names: a child (a.b) before its parent, so
+	 * that a parent whose end took its children down finds their
+	 * groups (below its own) gone when it is cleaned up. */
+	while (nde-- > 0) {
+		const char *name = de[nde]->d_name;
 		struct jstate st;
 
-		if (de->d_name[0] == '.' || conf_name_invalid(de->d_name))
-			continue;
-		if (!look(de->d_name, &st, -1))
-			continue;
-		v = xgrow(v, &cap, len, sizeof(*v));
-		from_state(&v[len++], &st);
-		state_free(&st);
+		if (name[0] != '.' && !conf_name_invalid(name) && look(name, &st, -1)) {
+			v = xgrow(v, &cap, len, sizeof(*v));
+			from_state(&v[len++], &st);
+			state_free(&st);
+		}
+		free(de[nde]);
 	}
-	closedir(d);
+	free(de);
 	family(v, len);
 	if (len)
 		qsort(v, len, sizeof(*v), by_jid);

@@ -99,6 +99,21 @@ expect_eq "jail -r a" "a.b: removed
 a: removed" "$OUT"
 wait
 
+# The parent's init killed: its children die with it (their PID namespace
+# is inside its), and the next brig command cleans up after both.
+expect_rc 0 "$BRIG" start a.b
+acg=$(jstate "$BRIG_RUNDIR/a/state" obj cgroup)
+ainit=$(jstate "$BRIG_RUNDIR/a/state" init)
+kill -9 "$ainit"
+# Gone once a zombie (or reaped): its PID namespace is empty by then.
+dead() { ! grep -q '^[^)]*) [^Z]' "/proc/$ainit/stat" 2>/dev/null; }
+wait_for "a's init to die" dead
+expect_rc 0 "$BRIG" ls
+[ ! -e "$BRIG_RUNDIR/a" ] && [ ! -e "$BRIG_RUNDIR/a.b" ] || fail "one brig ls left: $(ls "$BRIG_RUNDIR")"
+for d in $acg; do
+	[ ! -e "$d" ] || fail "a's cgroup $d left after its init was killed"
+done
+
 # A shared-IP child's addresses are its parent's.
 ip link add dum0 type veth peer name dum1
 ip link set dum0 up
