@@ -38,14 +38,26 @@ static size_t add_job(struct dep_plan *p, const struct jail_set *s, const char *
 	return p->n++;
 }
 
-/* Make job j wait for job `on` (once). */
-static void add_wait(struct dep_job *j, size_t on)
+/* Make job j wait for job `on` (once). Its index, not a pointer: a
+ * pointer taken before add_job() grows the array would dangle (and the
+ * order in which a call's arguments are computed is the compiler's). */
+static void add_wait(struct dep_plan *p, size_t j_index, size_t on)
 {
+	struct dep_job *j = &p->jobs[j_index];
+
 	for (size_t k = 0; k < j->nwaits; k++)
 		if (j->waits[k] == on)
 			return;
 	j->waits = xrealloc(j->waits, (j->nwaits + 1) * sizeof(*j->waits));
 	j->waits[j->nwaits++] = on;
+}
+
+/* Make job i wait for the job of name (added if new). */
+static void wait_job(struct dep_plan *p, size_t i, const struct jail_set *s, const char *name)
+{
+	size_t on = add_job(p, s, name, false);
+
+	add_wait(p, i, on);
 }
 
 /* The `depend` values of a jail. */
@@ -89,7 +101,7 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running
 			const struct jail_def *pd = find_jail(s, pn);
 
 			if (pd)
-				add_wait(&p->jobs[i], add_job(p, s, pd->name, false));
+				wait_job(p, i, s, pd->name);
 		}
 		nd = depends(d, &deps);
 		for (size_t k = 0; k < nd; k++) {
@@ -101,7 +113,7 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running
 							     p->jobs[i].name, deps[k]);
 				continue;
 			}
-			add_wait(&p->jobs[i], add_job(p, s, deps[k], false));
+			wait_job(p, i, s, deps[k]);
 		}
 	}
 }
@@ -120,7 +132,7 @@ static void plan_stop(struct dep_plan *p, const struct jail_set *s, char *const 
 				continue;
 			if (find_job(p, c) < 0 && !(running && running(c, ctx)))
 				continue;
-			add_wait(&p->jobs[i], add_job(p, s, c, false));
+			wait_job(p, i, s, c);
 		}
 		for (size_t k = 0; s && k < s->n; k++) {
 			const struct jail_def *dj = s->v[k];
@@ -128,14 +140,11 @@ static void plan_stop(struct dep_plan *p, const struct jail_set *s, char *const 
 			size_t nd = depends(dj, &deps);
 
 			for (size_t d = 0; d < nd; d++) {
-				size_t dep;
-
 				if (strcmp(deps[d], p->jobs[i].name) != 0)
 					continue;
 				if (find_job(p, dj->name) < 0 && !(running && running(dj->name, ctx)))
 					continue;
-				dep = add_job(p, s, dj->name, false);
-				add_wait(&p->jobs[i], dep);
+				wait_job(p, i, s, dj->name);
 			}
 		}
 	}
