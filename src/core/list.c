@@ -166,23 +166,36 @@ static bool configured(const char *name)
 	return found;
 }
 
-/* j's parent and children (family()), when it may have some: a child,
- * or a jail that allows children. Always 0. */
+/* j's parent (its JID) and running children, as family() finds them,
+ * looking only at those jails. Always 0. */
 static int find_family(struct core_jail *j)
 {
-	struct core_jail *v;
-	size_t n;
+	size_t plen = conf_name_parent_len(j->name);
+	struct jstate st;
 
-	if (!conf_name_parent_len(j->name) && !(j->def && jd_int(j->def, JP_CHILDREN_MAX) > 0))
-		return 0;
-	if (core_list(&v, &n, NULL) < 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i].name, j->name)) {
-			j->parent = v[i].parent;
-			j->children = v[i].children;
+	if (plen) {
+		cleanup_free char *parent = xstrndup(j->name, plen);
+
+		if (look(parent, &st, -1)) {
+			j->parent = st.jid;
+			state_free(&st);
 		}
-	core_list_free(v, n);
+	}
+	{
+		/* Names only: a state is read for a child alone. */
+		DIR *d = opendir(brig_rundir());
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (conf_name_parent_len(de->d_name) == strlen(j->name) &&
+			    conf_name_below(de->d_name, j->name) && !conf_name_invalid(de->d_name) &&
+			    look(de->d_name, &st, -1)) {
+				j->children++;
+				state_free(&st);
+			}
+		if (d)
+			closedir(d);
+	}
 	return 0;
 }
 
