@@ -147,5 +147,11 @@ expect_rc 0 jls -j a children.cur
 expect_eq "a's children after start --all" 1 "$OUT"
 expect_rc 0 jls -j v children.cur
 expect_eq "v's children after start --all" 1 "$OUT"
-expect_rc 0 "$BRIG" stop --all
+# jail -r '*': every child removed before its parent.
+expect_rc 0 jail -r '*'
+line() { printf '%s\n' "$OUT" | grep -n "^$1: removed\$" | cut -d: -f1; }
+for p in a sh v; do
+	c=$(printf '%s\n' "$OUT" | grep -m1 "^$p\.[a-z]*: removed" | cut -d: -f1)
+	[ -n "$c" ] && [ "$(line "$c")" -lt "$(line "$p")" ] || fail "jail -r '*': $p before its child: $OUT"
+done
 assert_clean
