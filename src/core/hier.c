@@ -104,9 +104,11 @@ static int check_net(struct jctx *x, const char *parent, const struct jstate *ps
 		return brig_err_set(e, 0, "ip4.addr, ip6.addr: a shared-IP child of the vnet jail \"%s\" "
 				    "is not supported (give it vnet, or ip4 = inherit without addresses to "
 				    "share its parent's stack)", parent);
-	return check_addrs(parent, pst, JP_IP4, JP_IP4_ADDR, sp->ip4, sp->nip4, pst->ip4, pown ? 0 : pst->nip4, e) < 0 ||
-	       check_addrs(parent, pst, JP_IP6, JP_IP6_ADDR, sp->ip6, sp->nip6, pst->ip6, pown ? 0 : pst->nip6,
-			   e) < 0 ? -1 : 0;
+	/* A parent with a stack of its own but no vnet has no address. */
+	return check_addrs(parent, pst, JP_IP4, JP_IP4_ADDR, sp->ip4, sp->nip4, pst->ip4,
+			   pown ? 0 : pst->nip4, e) < 0 ||
+	       check_addrs(parent, pst, JP_IP6, JP_IP6_ADDR, sp->ip6, sp->nip6, pst->ip6,
+			   pown ? 0 : pst->nip6, e) < 0 ? -1 : 0;
 }
 
 int hier_start_check(struct jctx *x, struct brig_err *e)
