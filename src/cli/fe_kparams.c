@@ -121,6 +121,11 @@ static bool state_value(const struct core_jail *j, enum jparam id, struct kp_val
 	case JP_NAME:
 		out->str = j->name ? j->name : "";
 		return true;
+	case JP_PARENT:
+	case JP_CHILDREN_CUR:
+		snprintf(out->buf, sizeof(out->buf), "%d", id == JP_PARENT ? j->parent : j->children);
+		out->str = out->buf;
+		return true;
 	case JP_PATH:
 		out->str = j->path ? j->path : "";
 		return true;

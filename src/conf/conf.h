@@ -241,6 +241,11 @@ int conf_size_parse(const char *s, long long *bytes);
 /* Validate a jail name (also used for templates and snapshots): returns NULL
  * if fine, else a static reason ("contains '/'", ...). */
 const char *conf_name_invalid(const char *name);
+/* Hierarchical jails (FreeBSD's a.b: the child b of jail a): the length
+ * of name's parent's name (up to its last dot), 0 for a jail of the
+ * host's; and whether name is below ancestor (a child, a grandchild...). */
+size_t conf_name_parent_len(const char *name);
+bool conf_name_below(const char *name, const char *ancestor);
 
 /* Call fn for each jail (all, or those with pick[i]), in definition order;
  * after a lazy load each is resolved for the call and valid only during

@@ -2,6 +2,7 @@
  * become directory names, cgroup names and parts of interface names. */
 #include "conf/cf.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,3 +42,17 @@ const char *conf_name_invalid(const char *name)
 	return NULL;
 }
 
+
+size_t conf_name_parent_len(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot ? (size_t)(dot - name) : 0;
+}
+
+bool conf_name_below(const char *name, const char *ancestor)
+{
+	size_t n = strlen(ancestor);
+
+	return n && strncmp(name, ancestor, n) == 0 && name[n] == '.' && name[n + 1];
+}

@@ -19,13 +19,27 @@ uint32_t core_hash(const char *s)
 	return h;
 }
 
+/* A jail's group below brig's: NAME; a child's (a.b) below its parent's
+ * (a/b), so that the parent's limits bound its children too, as rctl's
+ * hierarchical accounting does. Caller frees. */
+static char *nested_name(const char *name)
+{
+	char *v = xstrdup(name);
+
+	for (char *p = v; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return v;
+}
+
 char *core_cgroup_group(const char *name)
 {
 	char group[32] = "brig";
+	cleanup_free char *nested = name ? nested_name(name) : NULL;
 
 	if (!brig_rundir_is_default())
 		snprintf(group, sizeof(group), "brig.%08x", core_hash(brig_rundir()));
-	return name ? xasprintf("%s/%s", group, name) : xstrdup(group);
+	return nested ? xasprintf("%s/%s", group, nested) : xstrdup(group);
 }
 
 void core_fault(const char *point)

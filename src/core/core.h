@@ -167,6 +167,8 @@ struct core_jail {
 	size_t nip4;
 	char **ip6;
 	size_t nip6;
+	int parent;		/* a child jail's (a.b) parent's JID, 0: none */
+	int children;		/* its children that run (children.cur) */
 	pid_t init_pid;
 	unsigned long long init_start;	/* its start time, clock ticks since boot */
 	const char *state;	/* "running", "starting", "stopping" */

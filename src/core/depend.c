@@ -38,14 +38,26 @@ static size_t add_job(struct dep_plan *p, const struct jail_set *s, const char *
 	return p->n++;
 }
 
-/* Make job j wait for job `on` (once). */
-static void add_wait(struct dep_job *j, size_t on)
+/* Make job j wait for job `on` (once). Its index, not a pointer: a
+ * pointer taken before add_job() grows the array would dangle (and the
+ * order in which a call's arguments are computed is the compiler's). */
+static void add_wait(struct dep_plan *p, size_t j_index, size_t on)
 {
+	struct dep_job *j = &p->jobs[j_index];
+
 	for (size_t k = 0; k < j->nwaits; k++)
 		if (j->waits[k] == on)
 			return;
 	j->waits = xrealloc(j->waits, (j->nwaits + 1) * sizeof(*j->waits));
 	j->waits[j->nwaits++] = on;
+}
+
+/* Make job i wait for the job of name (added if new). */
+static void wait_job(struct dep_plan *p, size_t i, const struct jail_set *s, const char *name)
+{
+	size_t on = add_job(p, s, name, false);
+
+	add_wait(p, i, on);
 }
 
 /* The `depend` values of a jail. */
@@ -82,6 +94,15 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running
 				p->jobs[i].error = xasprintf("%s: not started: %s", p->jobs[i].name, d->error);
 			continue;
 		}
+		/* A child waits for its parent, where s defines it (jail(8)'s
+		 * implied dependency); one s does not define must run. */
+		if (conf_name_parent_len(d->name)) {
+			cleanup_free char *pn = xstrndup(d->name, conf_name_parent_len(d->name));
+			const struct jail_def *pd = find_jail(s, pn);
+
+			if (pd)
+				wait_job(p, i, s, pd->name);
+		}
 		nd = depends(d, &deps);
 		for (size_t k = 0; k < nd; k++) {
 			if (!find_jail(s, deps[k]) && running && running(deps[k], ctx))
@@ -92,30 +113,38 @@ static void plan_start(struct dep_plan *p, const struct jail_set *s, dep_running
 							     p->jobs[i].name, deps[k]);
 				continue;
 			}
-			add_wait(&p->jobs[i], add_job(p, s, deps[k], false));
+			wait_job(p, i, s, deps[k]);
 		}
 	}
 }
 
 /* Stop: pull in running dependents transitively; a dependency waits for
- * its dependents. */
-static void plan_stop(struct dep_plan *p, const struct jail_set *s, dep_running_fn running, void *ctx)
+ * its dependents, a parent for every jail below it that runs (defined in
+ * s, or in extra: running, not defined), deepest first as jail -r does. */
+static void plan_stop(struct dep_plan *p, const struct jail_set *s, char *const *extra, size_t nextra,
+		      dep_running_fn running, void *ctx)
 {
 	for (size_t i = 0; i < p->n; i++) {
+		for (size_t k = 0; k < (s ? s->n : 0) + nextra; k++) {
+			const char *c = s && k < s->n ? s->v[k]->name : extra[k - (s ? s->n : 0)];
+
+			if (!conf_name_below(c, p->jobs[i].name))
+				continue;
+			if (find_job(p, c) < 0 && !(running && running(c, ctx)))
+				continue;
+			wait_job(p, i, s, c);
+		}
 		for (size_t k = 0; s && k < s->n; k++) {
 			const struct jail_def *dj = s->v[k];
 			char *const *deps;
 			size_t nd = depends(dj, &deps);
 
 			for (size_t d = 0; d < nd; d++) {
-				size_t dep;
-
 				if (strcmp(deps[d], p->jobs[i].name) != 0)
 					continue;
 				if (find_job(p, dj->name) < 0 && !(running && running(dj->name, ctx)))
 					continue;
-				dep = add_job(p, s, dj->name, false);
-				add_wait(&p->jobs[i], dep);
+				wait_job(p, i, s, dj->name);
 			}
 		}
 	}
@@ -136,7 +165,7 @@ void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *n
 			add_job(p, s, extra[i], true);
 	}
 	if (stop)
-		plan_stop(p, s, running, ctx);
+		plan_stop(p, s, extra, nextra, running, ctx);
 	else
 		plan_start(p, s, running, ctx);
 	for (size_t i = 0; i < p->n; i++)

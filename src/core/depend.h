@@ -1,9 +1,10 @@
 /* Ordering a multi-jail operation by `depend` (FreeBSD state.c).
  *
  * Start: the named jails and, transitively, what they depend on; a jail
- * waits until every dependency has fully started. Stop: the named jails and
- * the running jails that depend on them; a jail waits until every jail
- * depending on it has stopped. A failed job skips (transitively) every job
+ * waits until every dependency has fully started, a child (a.b) until its
+ * parent has, where s defines it. Stop: the named jails and the running
+ * jails that depend on them or are below them (children); a jail waits
+ * until every jail depending on it, or below it, has stopped. A failed job skips (transitively) every job
  * waiting for it; independent jobs are unaffected. Pure logic: no system
  * calls, so it is unit-tested on hand-built models. */
 #ifndef BRIG_CORE_DEPEND_H
@@ -45,7 +46,8 @@ struct dep_plan {
 typedef bool (*dep_running_fn)(const char *name, void *ctx);
 
 /* Build the plan for names (n == 0: every jail of s; for stop, plus the
- * running jails in extra that s does not define). Names that s does not
+ * running jails in extra that s does not define; with names, those of
+ * extra below a named jail: its children, stopped first). Names that s does not
  * define: a start job fails ("no such jail"), a stop job runs without
  * configuration. s may be NULL (none loads). */
 void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *names, size_t n,

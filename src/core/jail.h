@@ -52,6 +52,12 @@ struct jctx {
 	const char *step;	/* start, stop: the step being run (a start's failure records it) */
 	long nrestart;		/* start: a reaper's restart: its number */
 	void *arg;		/* a store operation: what it was given (core/store.c) */
+	pid_t parent_init;	/* start of a child jail (a.b): its parent's
+				 * init (0: a jail of the host's), and */
+	unsigned long long parent_start;	/* its start time */
+	bool parent_net;	/* joins the parent's network namespace */
+	int parent_lockfd;	/* the parent's lock, held from the check to
+				 * the end of the start (-1: none) */
 	bool exit_known;	/* reap: the init's exit status is known: */
 	int exit_status;	/* its exit code (128+signal) */
 };
@@ -69,6 +75,18 @@ struct jail_op {
 	 * its log line); not for a bad name. May be NULL. */
 	void (*after)(struct jctx *x, enum core_event ev, struct brig_err *e);
 };
+/* core/hier.c: a child jail's start (a.b), checked against its running
+ * parent once its spec is built (children.max, path, addresses; its
+ * bounding set intersected with the parent's), under the parent's lock
+ * (kept until hier_release: children start one at a time, and the parent
+ * cannot stop meanwhile): 0, or -1 with e set; a jail of the host's
+ * passes. hier_setup: the parent's PID (and, to share
+ * it, network) namespace for the first process's clone. */
+int hier_start_check(struct jctx *x, struct brig_err *e);
+int hier_setup(const struct jctx *x, struct jail_setup *s, struct brig_err *e);
+/* The end of a child's start: the parent's lock let go. */
+void hier_release(struct jctx *x);
+
 /* core/frame.c: one operation on jail x->name (x: its conf, cj, name and
  * sink set, the rest zero): the name checked, the jail's lock taken
  * (waiting for another brig's, bounded: core_set_lock_notice), its state

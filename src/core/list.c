@@ -92,31 +92,49 @@ static int by_jid(const void *a, const void *b)
 	return (x->jid > y->jid) - (x->jid < y->jid);
 }
 
+/* Each jail's parent (its JID) and running children, from the list v. */
+static void family(struct core_jail *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = conf_name_parent_len(v[i].name);
+
+		for (size_t k = 0; k < n && plen; k++)
+			if (strlen(v[k].name) == plen && conf_name_below(v[i].name, v[k].name)) {
+				v[i].parent = v[k].jid;
+				v[k].children++;
+			}
+	}
+}
+
 int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 {
-	DIR *d = opendir(brig_rundir());
+	struct dirent **de;
 	struct core_jail *v = NULL;
 	size_t len = 0, cap = 0;
-	struct dirent *de;
+	int nde = scandir(brig_rundir(), &de, NULL, alphasort);
 
 	*out = NULL;
 	*n = 0;
-	if (!d && errno == ENOENT)
+	if (nde < 0 && errno == ENOENT)
 		return 0;
-	if (!d)
+	if (nde < 0)
 		return brig_err_set(e, errno, "%s", brig_rundir());
-	while ((de = readdir(d))) {
+	/* In reverse order of names: a child (a.b) before its parent, so
+	 * that a parent whose end took its children down finds their
+	 * groups (below its own) gone when it is cleaned up. */
+	while (nde-- > 0) {
+		const char *name = de[nde]->d_name;
 		struct jstate st;
 
-		if (de->d_name[0] == '.' || conf_name_invalid(de->d_name))
-			continue;
-		if (!look(de->d_name, &st, -1))
-			continue;
-		v = xgrow(v, &cap, len, sizeof(*v));
-		from_state(&v[len++], &st);
-		state_free(&st);
+		if (name[0] != '.' && !conf_name_invalid(name) && look(name, &st, -1)) {
+			v = xgrow(v, &cap, len, sizeof(*v));
+			from_state(&v[len++], &st);
+			state_free(&st);
+		}
+		free(de[nde]);
 	}
-	closedir(d);
+	free(de);
+	family(v, len);
 	if (len)
 		qsort(v, len, sizeof(*v), by_jid);
 	*out = v;
@@ -148,6 +166,39 @@ static bool configured(const char *name)
 	return found;
 }
 
+/* j's parent (its JID) and running children, as family() finds them,
+ * looking only at those jails. Always 0. */
+static int find_family(struct core_jail *j)
+{
+	size_t plen = conf_name_parent_len(j->name);
+	struct jstate st;
+
+	if (plen) {
+		cleanup_free char *parent = xstrndup(j->name, plen);
+
+		if (look(parent, &st, -1)) {
+			j->parent = st.jid;
+			state_free(&st);
+		}
+	}
+	{
+		/* Names only: a state is read for a child alone. */
+		DIR *d = opendir(brig_rundir());
+		struct dirent *de;
+
+		while (d && (de = readdir(d)))
+			if (conf_name_parent_len(de->d_name) == strlen(j->name) &&
+			    conf_name_below(de->d_name, j->name) && !conf_name_invalid(de->d_name) &&
+			    look(de->d_name, &st, -1)) {
+				j->children++;
+				state_free(&st);
+			}
+		if (d)
+			closedir(d);
+	}
+	return 0;
+}
+
 int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e)
 {
 	struct jstate st;
@@ -156,7 +207,7 @@ int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e
 	if (!conf_name_invalid(name_or_jid) && look(name_or_jid, &st, -1)) {
 		from_state(out, &st);
 		state_free(&st);
-		return 0;
+		return find_family(out);
 	}
 	if (numeric(name_or_jid)) {
 		struct core_jail *v;

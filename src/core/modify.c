@@ -44,6 +44,8 @@ const char *core_fixed(enum jparam id)
 	switch (id) {
 	case JP_HOST_HOSTNAME:
 	case JP_RCTL:
+	/* Read from the record by each child's start (core/hier.c). */
+	case JP_CHILDREN_MAX:
 	/* The same whatever their value on Linux (a userns jail may, in
 	 * its own namespaces; another never: CAP_SYS_ADMIN would reach the
 	 * host): recorded alone, as the ignored ones. */

@@ -4,6 +4,7 @@
  * not a thread: entering namespaces with setns() needs a single-threaded
  * caller). Workers send their events up their socket; only this process
  * calls the caller's report function. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -23,6 +24,7 @@
 #include "sys/proc.h"
 #include "util/io.h"
 #include "util/mem.h"
+#include "util/paths.h"
 
 /* One event on a worker's pipe: this header, then name and message. */
 struct ev_hdr {
@@ -398,6 +400,32 @@ int core_start(const struct jail_set *s, char *const *names, size_t n, const str
 	return r;
 }
 
+/* The jails of the run directory below one of names (a.b below a) that
+ * s does not define: a stop takes them down first, running or not (the
+ * plan asks). */
+static char **children_undefined(const struct jail_set *s, char *const *names, size_t n, size_t *nout)
+{
+	DIR *d = opendir(brig_rundir());
+	char **v = xcalloc(1, sizeof(*v));
+	struct dirent *de;
+
+	*nout = 0;
+	while (d && (de = readdir(d))) {
+		bool below = false;
+
+		for (size_t i = 0; i < n && !below; i++)
+			below = conf_name_below(de->d_name, names[i]);
+		if (!below || conf_name_invalid(de->d_name) || (s && jail_set_find(s, de->d_name)))
+			continue;
+		v = xrealloc(v, (*nout + 2) * sizeof(*v));
+		v[(*nout)++] = xstrdup(de->d_name);
+		v[*nout] = NULL;
+	}
+	if (d)
+		closedir(d);
+	return v;
+}
+
 int core_stop(const struct jail_set *s, char *const *names, size_t n, const struct core_ops *o)
 {
 	struct core_jail *v = NULL;
@@ -413,8 +441,13 @@ int core_stop(const struct jail_set *s, char *const *names, size_t n, const stru
 			if (!s || !jail_set_find(s, v[i].name))
 				extra[nextra++] = v[i].name;
 	}
+	if (n)
+		extra = children_undefined(s, names, n, &nextra);
 	r = run(s, NULL, names, n, true, extra, nextra, is_running, o);
-	free(extra);
+	if (n)
+		strv_free(extra, nextra);
+	else
+		free(extra);
 	core_list_free(v, nv);
 	return r;
 }

@@ -214,7 +214,7 @@ static int open_ns(enum jparam id, const char *path, struct brig_err *e)
 
 static void close_ns(struct jail_setup *s)
 {
-	int *fds[] = { &s->netns, &s->ipcns, &s->utsns };
+	int *fds[] = { &s->netns, &s->ipcns, &s->utsns, &s->pidns };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0)
@@ -233,7 +233,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		.hostname = sp->hostname, .domainname = sp->domainname, .host_ipc = sp->host_ipc,
 		.path = sp->path, .own_net = sp->own_net, .netns = -1,
 		.mounts = sp->mounts, .nmounts = sp->nmounts, .caps = sp->caps,
-		.ipcns = -1, .utsns = -1, .keep_name = sp->utsns && !jd_nonempty(x->def, JP_HOST_HOSTNAME),
+		.ipcns = -1, .utsns = -1, .pidns = -1, .keep_name = sp->utsns && !jd_nonempty(x->def, JP_HOST_HOSTNAME),
 		.persist = sp->persist, .stop_timeout = sp->stop_timeout,
 		.stop_signal = sp->stop_signal,
 		.filter = spec_filter(&x->st),
@@ -277,7 +277,8 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 	 * made, joined. */
 	if ((sp->netns && (s.netns = open_ns(JP_VNET_NETNS, sp->netns, e)) < 0) ||
 	    (sp->ipcns && (s.ipcns = open_ns(JP_SYSV_IPCNS, sp->ipcns, e)) < 0) ||
-	    (sp->utsns && (s.utsns = open_ns(JP_HOST_UTSNS, sp->utsns, e)) < 0)) {
+	    (sp->utsns && (s.utsns = open_ns(JP_HOST_UTSNS, sp->utsns, e)) < 0) ||
+	    hier_setup(x, &s, e) < 0) {
 		close_ns(&s);
 		cgroup_join_close(&cg);
 		strv_free(dev, s.ndevmounts);
@@ -466,7 +467,8 @@ static int prepare(struct jctx *x, struct brig_err *e)
 		return -1;
 	spec_free(&x->sp);
 	x->step = "check";
-	if (spec_build(x->def, &x->sp, e) < 0 || net_jail_check(x->net, x->def, e) < 0)
+	if (spec_build(x->def, &x->sp, e) < 0 || net_jail_check(x->net, x->def, e) < 0 ||
+	    hier_start_check(x, e) < 0)
 		return -1;
 	return 0;
 }
@@ -525,8 +527,12 @@ static enum core_event start_locked(struct jctx *x, int running, struct brig_err
 	if (running == 1) {
 		ev = CORE_EV_ALREADY;
 	} else if (running == 0) {
+		int r;
+
 		state_free(&x->st);
-		if (prepare(x, e) < 0 || run_plan(x, e) < 0) {
+		r = prepare(x, e) < 0 || run_plan(x, e) < 0 ? -1 : 0;
+		hier_release(x);
+		if (r < 0) {
 			last_record(x->name, "failed", -1, x->step, e->msg, NULL);
 			brig_err_wrap(e, "%s: start", x->name);
 		} else if (ended_in_start(x, e)) {
@@ -585,7 +591,7 @@ int jail_start(const struct jail_set *set, const struct jail_def *d, struct net_
 	       const struct sink *s)
 {
 	struct jctx x = { .def = d, .name = d->name, .sink = s, .net = net,
-			  .verbose = s->ops && s->ops->verbose };
+			  .verbose = s->ops && s->ops->verbose, .parent_lockfd = -1 };
 	struct brig_err e = { 0 };
 	enum core_event ev = jail_frame(&x, &start_op, &e);
 

@@ -143,17 +143,10 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e)
 static int read_line(const char *dir, const char *name, char *buf, size_t len)
 {
 	cleanup_free char *p = xasprintf("%s/%s", dir, name);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
 	buf[0] = '\0';
-	if (fd < 0)
+	if (read_small(p, buf, len) < 0)
 		return -1;
-	n = read_full(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -222,19 +223,20 @@ static int child_main(void *arg)
 
 /* Clone C on stack, into the jail's v2 group if there is one (else it
  * joins it itself: a->join_v2). */
-static pid_t clone_child(struct child_args *a, void *stack, int *pidfd)
+static pid_t clone_child(struct child_args *a, void *stack, int *pidfd, uint64_t extra)
 {
 	/* The stack grows down from just below the arguments (aligned). */
 	char *top = (char *)((uintptr_t)a & ~(uintptr_t)63);
 	char *low = (char *)proc_stack_top(stack) - PROC_STACK;
-	uint64_t flags = CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | (a->s.userns ? CLONE_NEWUSER : 0);
+	uint64_t flags = CLONE_VM | CLONE_PIDFD | CLONE_NEWPID | (a->s.userns ? CLONE_NEWUSER : 0) | extra;
 	const struct cgroup_join *j = a->s.cgroups;
 	pid_t pid;
 
 	if (j && j->v2 >= 0) {
 		struct clone3_args ca = {
 			.flags = flags | CLONE_INTO_CGROUP, .pidfd = (uintptr_t)pidfd,
-			.exit_signal = SIGCHLD, .stack = (uintptr_t)low,
+			/* CLONE_PARENT: the caller's parent's signal */
+			.exit_signal = extra & CLONE_PARENT ? 0 : SIGCHLD, .stack = (uintptr_t)low,
 			.stack_size = (uint64_t)(top - low), .cgroup = (uint64_t)j->v2,
 		};
 
@@ -245,6 +247,89 @@ static pid_t clone_child(struct child_args *a, void *stack, int *pidfd)
 		a->join_v2 = true;
 	}
 	return clone(child_main, top, (int)flags | SIGCHLD, a, pidfd);
+}
+
+/* The hop of clone_in_pidns: a process in the parent jail's PID
+ * namespace that clones C as the caller's child, then ends. */
+struct hop {
+	struct child_args *a;
+	void *stack;		/* C's */
+	int *pidfd;
+	pid_t pid;		/* C, as the hop sees it (-1: errno in err) */
+	int err;
+};
+
+static int hop_main(void *arg)
+{
+	struct hop *h = arg;
+
+	h->pid = clone_child(h->a, h->stack, h->pidfd, CLONE_PARENT);
+	h->err = errno;
+	proc_child_exit(0);
+	return 0;
+}
+
+/* The pid of the process behind pidfd as we see it (its fdinfo's Pid:),
+ * without allocating (C may run meanwhile: sys/jailproc.h). */
+static pid_t pidfd_pid(int pidfd)
+{
+	char path[48], buf[1024];
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return -1;
+	p = strstr(buf, "\nPid:");
+	return p ? (pid_t)strtol(p + 5, NULL, 10) : -1;
+}
+
+/* Clone C with its PID namespace made inside pidns (a child jail's, in
+ * its parent's: the parent sees its processes, and its end ends them).
+ * A new PID namespace's parent is the active one of the process that
+ * makes it, so a hop is cloned into pidns (our pid_for_children set to
+ * it for that clone, then back to ours: an ancestor may always be set
+ * again); the hop clones C with CLONE_PARENT, so that C is our child
+ * (waited for, its pidfd in our table: the hop shares it), and ends. */
+static pid_t clone_in_pidns(struct child_args *a, void *stack, int pidns, int *pidfd, struct brig_err *e)
+{
+	int self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	struct hop h = { .a = a, .stack = stack, .pidfd = pidfd, .pid = -1 };
+	void *hstack;
+	pid_t hop = -1, pid = -1;
+
+	if (self < 0)
+		return brig_err_set(e, errno, "/proc/self/ns/pid");
+	hstack = proc_stack_new(e);
+	if (!hstack) {
+		close(self);
+		return -1;
+	}
+	if (setns(pidns, CLONE_NEWPID) < 0)
+		brig_err_set(e, errno, "entering the parent jail's PID namespace");
+	else if ((hop = clone(hop_main, proc_stack_top(hstack), CLONE_VM | CLONE_FILES | CLONE_VFORK | SIGCHLD,
+			      &h)) < 0)
+		brig_err_set(e, errno, "entering the parent jail's PID namespace");
+	if (setns(self, CLONE_NEWPID) < 0) {
+		/* Never left so: every later child would be the parent's. */
+		brig_err_set(e, errno, "back to brig's own PID namespace");
+		pid = -2;
+	}
+	close(self);
+	if (hop > 0) {
+		proc_waitpid(hop);
+		if (h.pid < 0 && pid != -2)
+			brig_err_set(e, h.err, "creating the jail's PID namespace");
+		if (h.pid > 0 && pid != -2 && (pid = pidfd_pid(*pidfd)) < 0)
+			brig_err_set(e, errno ? errno : ESRCH, "the jail's first process");
+		if (h.pid > 0 && pid < 0) {
+			syscall(SYS_pidfd_send_signal, *pidfd, SIGKILL, NULL, 0);
+			proc_wait_exit(*pidfd, -1);
+			close(*pidfd);
+			pid = -1;
+		}
+	}
+	proc_stack_free(hstack);
+	return pid < 0 ? -1 : pid;
 }
 
 int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err *e)
@@ -278,7 +363,9 @@ int jail_clone(const struct jail_setup *s, struct jail_child *c, struct brig_err
 	a->null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (a->null < 0)
 		pid = brig_err_set(e, errno, "/dev/null");
-	else if ((pid = clone_child(a, stack, &pidfd)) < 0)
+	else if (s->pidns >= 0)
+		pid = clone_in_pidns(a, stack, s->pidns, &pidfd, e);
+	else if ((pid = clone_child(a, stack, &pidfd, 0)) < 0)
 		brig_err_set(e, errno, "creating the jail's PID namespace");
 	if (a->null >= 0)
 		close(a->null);

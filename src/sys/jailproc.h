@@ -58,6 +58,8 @@ struct jail_setup {
 	int utsns;		/* >= 0 (with hostname): that UTS namespace
 				 * joined instead of a new one */
 	bool keep_name;		/* with utsns: its host name left as it is */
+	int pidns;		/* >= 0: the PID namespace the jail's is made
+				 * in (a child jail's parent's); else brig's */
 	const struct jmount *mounts;
 	size_t nmounts;
 	uint64_t caps;		/* bounding set, caps_jail_set() */

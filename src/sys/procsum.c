@@ -25,19 +25,11 @@ static long long kb(const char *status, const char *key)
 static void add_proc(long pid, struct procsum *s)
 {
 	char path[64], buf[4096];
-	ssize_t r;
-	int fd;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof(buf)) < 0)
 		return;
-	r = read_full(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return;
-	buf[r] = '\0';
 	s->data += kb(buf, "\nVmData:");
 	s->stack += kb(buf, "\nVmStk:");
 	s->vmem += kb(buf, "\nVmSize:");

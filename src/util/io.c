@@ -1,6 +1,7 @@
 /* Whole reads and writes (see io.h). */
 #include "util/io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 ssize_t read_full(int fd, void *buf, size_t len)
@@ -17,6 +18,24 @@ ssize_t read_full(int fd, void *buf, size_t len)
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
+}
+
+ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -1;
+	n = read_full(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 int read_to_end(int fd, struct strbuf *sb)

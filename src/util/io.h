@@ -24,6 +24,10 @@
 /* Read up to len bytes, stopping early only at end of file: the count
  * read (len unless the file ended), or -1 with errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
+/* A small file (/proc's) at path into buf, NUL-terminated: the bytes
+ * read (at most len - 1; > 0), or -1 (with errno, or empty). No
+ * allocation: safe while a child shares our memory. */
+ssize_t read_small(const char *path, char *buf, size_t len);
 /* Append what fd holds until its end (a pipe: until every writer closed
  * it) to sb: 0, or -1 with errno (sb keeps what was read). */
 int read_to_end(int fd, struct strbuf *sb);

@@ -869,6 +869,19 @@ static void test_names(void **state)
 	assert_string_equal(conf_name_invalid("01234567890123456789012345678901234567890123456789012345678901234"),
 			    "longer than 64 bytes");
 
+	/* a.b is the child b of a (jail(8)'s hierarchical jails). */
+	assert_int_equal(conf_name_parent_len("a.b"), 1);
+	assert_int_equal(conf_name_parent_len("a.b.c"), 3);
+	assert_int_equal(conf_name_parent_len("web"), 0);
+	assert_true(conf_name_below("a.b", "a"));
+	assert_true(conf_name_below("a.b.c", "a"));
+	assert_true(conf_name_below("a.b.c", "a.b"));
+	assert_false(conf_name_below("ab", "a"));
+	assert_false(conf_name_below("a", "a"));
+	assert_false(conf_name_below("a.", "a"));
+	assert_false(conf_name_below("b.a", "a"));
+	assert_false(conf_name_below("a.b", ""));
+
 	LOAD(&l, "web { } db { } web { }\n");
 	assert_error(&l, "jail.conf:1:16: error: jail \"web\" is already defined at jail.conf:1");
 	ld_free(&l);

@@ -223,6 +223,40 @@ static void test_order_from_jail_conf(void **state)
 	ld_free(&l);
 }
 
+/* Hierarchical jails: a child waits for its parent at start (an implied
+ * dependency, where the configuration defines it); a stop of the parent
+ * takes its running children down first, deepest first, defined or not
+ * (extra: running, not defined). */
+static void test_children(void **state)
+{
+	struct ld l;
+	struct dep_plan p;
+	char *start[] = { "a.b.c" }, *stop[] = { "a" }, *extra[] = { "a.x" };
+	char order[256];
+
+	(void)state;
+	LOAD(&l, "a.b.c { }\na.b { }\na { }\nab { }\nx.y { }\n");
+	assert_int_equal(l.rc, 0);
+	dep_plan_build(&p, conf_jail_set(l.c), start, 1, false, NULL, 0, NULL, NULL);
+	run_all(&p, NULL, order, sizeof(order));
+	assert_string_equal(order, "a a.b a.b.c ");
+	dep_plan_free(&p);
+	/* x.y's parent is not defined: nothing to wait for (its start says). */
+	dep_plan_build(&p, conf_jail_set(l.c), NULL, 0, false, NULL, 0, NULL, NULL);
+	run_all(&p, NULL, order, sizeof(order));
+	assert_string_equal(order, "a a.b a.b.c ab x.y ");
+	dep_plan_free(&p);
+	dep_plan_build(&p, conf_jail_set(l.c), stop, 1, true, extra, 1, running_all, NULL);
+	run_all(&p, NULL, order, sizeof(order));
+	assert_string_equal(order, "a.b.c a.b a.x a ");
+	dep_plan_free(&p);
+	/* Children that do not run are left out. */
+	dep_plan_build(&p, conf_jail_set(l.c), stop, 1, true, extra, 1, running_none, NULL);
+	assert_int_equal(p.n, 1);
+	dep_plan_free(&p);
+	ld_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_stop_extra_and_unknown),
 		cmocka_unit_test(test_loop_and_undefined),
 		cmocka_unit_test(test_order_from_jail_conf),
+		cmocka_unit_test(test_children),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
