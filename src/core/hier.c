@@ -42,19 +42,29 @@ static long running_children(const char *parent, const char *skip)
 	return n;
 }
 
-/* Whether path lies inside root (both resolved; root itself counts). */
+/* Whether path lies inside root as written (root itself counts), without
+ * a "." or ".." below it: the child's root is looked up below the
+ * parent's by these names, following no symlink (sys/jailproc.h
+ * .under), not resolved here, where the parent jail could change its
+ * tree between this check and the mount. */
 static bool inside(const char *path, const char *root)
 {
-	cleanup_free char *p = realpath(path, NULL);
-	cleanup_free char *r = realpath(root, NULL);
-	size_t n;
+	size_t n = strlen(root);
 
-	if (!p || !r)
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n > 1 && (strncmp(path, root, n) != 0 || (path[n] != '\0' && path[n] != '/')))
 		return false;
-	n = strlen(r);
-	if (n == 1)
-		return true;
-	return strncmp(p, r, n) == 0 && (p[n] == '\0' || p[n] == '/');
+	for (const char *c = path + (n > 1 ? n : 0); *c;) {
+		size_t len;
+
+		c += strspn(c, "/");
+		len = strcspn(c, "/");
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+	}
+	return true;
 }
 
 /* addr among v[0..n)? */
@@ -148,7 +158,7 @@ int hier_start_check(struct jctx *x, struct brig_err *e)
 			     "PID namespace cannot be made inside it", parent);
 		goto out;
 	}
-	if (!inside(x->sp.path, pst.path)) {
+	if (!pst.path || !inside(x->sp.path, pst.path)) {
 		brig_err_set(e, 0, "path \"%s\": not inside the root of its parent jail \"%s\" (\"%s\")",
 			     x->sp.path, parent, pst.path);
 		goto out;
@@ -159,6 +169,8 @@ int hier_start_check(struct jctx *x, struct brig_err *e)
 	x->sp.caps &= pst.caps;
 	x->parent_init = pst.init_pid;
 	x->parent_start = pst.init_start;
+	free(x->parent_root);
+	x->parent_root = xstrdup(pst.path);
 	r = 0;
 out:
 	state_free(&pst);
@@ -183,6 +195,7 @@ int hier_setup(const struct jctx *x, struct jail_setup *s, struct brig_err *e)
 {
 	if (!x->parent_init)
 		return 0;
+	s->under = x->parent_root;
 	if ((s->pidns = parent_ns(x, "pid", e)) < 0)
 		return -1;
 	if (x->parent_net) {
@@ -195,6 +208,8 @@ int hier_setup(const struct jctx *x, struct jail_setup *s, struct brig_err *e)
 
 void hier_release(struct jctx *x)
 {
+	free(x->parent_root);
+	x->parent_root = NULL;
 	if (x->parent_lockfd < 0)
 		return;
 	{

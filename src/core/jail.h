@@ -56,6 +56,7 @@ struct jctx {
 				 * init (0: a jail of the host's), and */
 	unsigned long long parent_start;	/* its start time */
 	bool parent_net;	/* joins the parent's network namespace */
+	char *parent_root;	/* the parent's path, the child's lies in */
 	int parent_lockfd;	/* the parent's lock, held from the check to
 				 * the end of the start (-1: none) */
 	bool exit_known;	/* reap: the init's exit status is known: */

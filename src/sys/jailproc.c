@@ -34,15 +34,34 @@ static void child_wait_go(int fd)
 
 /* C: a copy of the jail's root tree (detached) and the directory to
  * attach it on, both in C's new mount namespace. */
-static int open_root(const char *path, int rootmnt, int *mfd, int *tfd, struct brig_err *e)
+static int open_root(const struct jail_setup *s, int rootmnt, int *mfd, int *tfd, struct brig_err *e)
 {
+	/* The directory, looked up once: the tree attached is the one the
+	 * root is pivoted into. */
+	if (s->under) {
+		size_t n = strlen(s->under);
+		const char *rel;
+		int base = open(s->under, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		while (n > 1 && s->under[n - 1] == '/')
+			n--;
+		rel = s->path + (n > 1 ? n : 0);
+		rel += strspn(rel, "/");
+		if (base < 0)
+			return brig_err_set(e, errno, "path %s: its parent jail's root %s", s->path, s->under);
+		*tfd = *rel ? beneath_open(base, rel, O_PATH | O_DIRECTORY, e) : base;
+		if (*rel)
+			close(base);
+		if (*tfd < 0)
+			return brig_err_wrap(e, "path %s, inside its parent jail's root %s", s->path, s->under);
+	} else if ((*tfd = open(s->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		return brig_err_set(e, errno, "path %s", s->path);
+	}
 	*mfd = rootmnt >= 0 ? rootmnt :
-			      open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+			      open_tree(*tfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+					AT_EMPTY_PATH);
 	if (*mfd < 0)
-		return brig_err_set(e, errno, "path %s", path);
-	*tfd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*tfd < 0)
-		return brig_err_set(e, errno, "path %s", path);
+		return brig_err_set(e, errno, "path %s", s->path);
 	return 0;
 }
 
@@ -79,7 +98,7 @@ static int child_setup(const struct jail_setup *s, int *rootfd, struct brig_err 
 	if (own_root && s->nmounts && jmount_is_root(&s->mounts[0]) &&
 	    (mfd = jmount_root(&s->mounts[0], e)) < 0)
 		return -1;
-	if (own_root && open_root(s->path, mfd >= 0 ? mfd : s->rootmnt, &mfd, &tfd, e) < 0) {
+	if (own_root && open_root(s, mfd >= 0 ? mfd : s->rootmnt, &mfd, &tfd, e) < 0) {
 		if (mfd >= 0)
 			close(mfd);
 		return -1;

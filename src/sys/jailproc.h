@@ -49,6 +49,12 @@ struct jail_setup {
 	const char *domainname;	/* with hostname; NULL: none */
 	bool host_ipc;		/* the host's System V IPC (no IPC namespace) */
 	const char *path;	/* the root, already checked; "/" allowed */
+	const char *under;	/* NULL, or a root path lies inside (a child
+				 * jail's parent's): what is below it is looked
+				 * up in it following no symlink, so that what
+				 * the parent jail makes of its tree (a symlink
+				 * swapped in after the check) cannot lead the
+				 * child's root out of it */
 	bool own_net;		/* a network namespace of its own (lo up) */
 	int netns;		/* >= 0, with own_net: that one (joined with
 				 * setns, userns_netns_fd()) instead of a new

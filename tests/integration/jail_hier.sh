@@ -60,6 +60,24 @@ expect_rc 0 jail -m name=a children.max=2
 expect_rc 1 "$BRIG" start a.out
 expect_eq "path" "brig: a.out: start: path \"$T/outside\": not inside the root of its parent jail \"a\" (\"$ROOT\")" "$ERR"
 
+# The child's root is looked up below the parent's following no symlink,
+# once, when it is mounted: the parent jail owns that tree, and what it
+# swaps in after the check (here a directory above the root turned into a
+# symlink to a tree outside, by a prestart standing in for the parent
+# jail) cannot lead the child's root out of it.
+mk_busybox_root "$ROOT/j/s/root"
+mk_busybox_root "$T/evil/root"
+: >"$T/evil/root/EVIL"
+cat >"$T/swap.conf" <<EOF
+a.swap { path = "$ROOT/j/s/root"; persist;
+	exec.prestart = "mv $ROOT/j/s $ROOT/j/s.real && ln -s $T/evil $ROOT/j/s"; }
+EOF
+expect_rc 1 jail -f "$T/swap.conf" -c a.swap
+expect_grep "a.swap: start: path $ROOT/j/s/root, inside its parent jail's root $ROOT: /j/s/root: a symlink" "$ERR"
+[ ! -e "$BRIG_RUNDIR/a.swap" ] || fail "a refused child left its run directory"
+rm "$ROOT/j/s"
+mv "$ROOT/j/s.real" "$ROOT/j/s"
+
 # jls: the parent's JID, the running children.
 aj=$(jls -j a jid)
 expect_rc 0 jls -j a.b parent name
