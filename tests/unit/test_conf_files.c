@@ -369,6 +369,128 @@ static void test_confdir_many(void **state)
 	free(sub);
 }
 
+/* big: comment lines, then tail, n bytes in all. */
+static void padded(struct strbuf *big, size_t n, const char *tail)
+{
+	sb_reset(big);
+	while (big->len + strlen(tail) < n)
+		sb_adds(big, big->len + strlen(tail) + 6 <= n ? "# pad\n" : "#");
+	sb_adds(big, tail);
+	assert_int_equal(big->len, n);
+}
+
+/* An .include glob of a folder (issue 14: one listing, fnmatch, the
+ * matches opened relative to the folder, files read already found by
+ * their identity) expands as glob(3) does: name order, no dot file unless
+ * the pattern asks, each match named folder + name as written; a symbolic
+ * link to a file, a file of exactly one read buffer (65,535 bytes) and a
+ * larger one load whole; a FIFO, a folder, a link to a device and a
+ * dangling link are refused at the .include, in name order, with
+ * glob(3)'s path; a pattern matching nothing or a missing folder is no
+ * error; a hard link matched twice is one file, so its jail is defined
+ * twice. The same messages as the glob(3) code before. */
+static void test_include_glob(void **state)
+{
+	static const char *const want[] = {
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/c.conf\": not a regular file (a FIFO)",
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/d.conf\": not a regular file (a directory)",
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/e.conf\": not a regular file (a character device)",
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/f.conf\": No such file or directory",
+		"inc/a.conf:1:1: error: jail \"ay\" is already defined at DIR/etc/../inc/a.conf:1",
+	};
+	char dir[] = "/tmp/brig-test-glob.XXXXXX";
+	struct strbuf big = STRBUF_INIT;
+	char *etc, *inc, *p, *q, *cmd;
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS };
+	struct conf *c;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	etc = xasprintf("%s/etc", dir);
+	inc = xasprintf("%s/inc", dir);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	assert_int_equal(mkdir(inc, 0755), 0);
+	put_file(etc, "jail.conf", "path = \"/j/$name\";\n.include \"../inc/*.conf\";\n"
+				   ".include \"../inc/*.none\", \"../none/*.conf\";\nlast { }\n");
+	put_file(inc, "a.conf", "ay { persist; }\n");
+	put_file(inc, ".h.conf", "hidden { }\n");
+	put_file(inc, "x.txt", "ex { }\n");
+	put_file(dir, "b.txt", "bee { }\n");
+	p = xasprintf("%s/b.conf", inc);
+	assert_int_equal(symlink("../b.txt", p), 0);
+	free(p);
+	/* g.conf: exactly one read buffer long (a full read: the size is
+	 * asked); k.conf: one byte less (one read tells all); m.conf: over
+	 * 64 KiB. */
+	padded(&big, 65535, "\ngee { }\n");
+	put_file(inc, "g.conf", big.s);
+	padded(&big, 65534, "\nkay { }\n");
+	put_file(inc, "k.conf", big.s);
+	padded(&big, 70000, "\nem { }\n");
+	put_file(inc, "m.conf", big.s);
+	p = xasprintf("%s/c.conf", inc);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	free(p);
+	p = xasprintf("%s/d.conf", inc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/e.conf", inc);
+	assert_int_equal(symlink("/dev/zero", p), 0);
+	free(p);
+	p = xasprintf("%s/f.conf", inc);
+	assert_int_equal(symlink("/nonexistent/brig-test", p), 0);
+	free(p);
+
+	/* Without the hard link: the good files load, in name order. */
+	src.file = p = xasprintf("%s/jail.conf", etc);
+	put_file(etc, "good.conf", "path = \"/j/$name\";\n.include \"../inc/[abgkm]*.conf\";\n");
+	src.file = q = xasprintf("%s/good.conf", etc);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(conf_load(&src, &c, &d), 0);
+	assert_int_equal(c->njails, 5);
+	assert_string_equal(c->jails[0].name, "ay");
+	assert_string_equal(c->jails[1].name, "bee");
+	assert_string_equal(c->jails[2].name, "gee");
+	assert_string_equal(c->jails[3].name, "kay");
+	assert_string_equal(c->jails[4].name, "em");
+	assert_string_equal(last(c, "em", "path"), "/j/em");
+	conf_free(c);
+	diag_free(&d);
+	free(q);
+
+	/* Every kind of entry, and a hard link matched after its file. */
+	q = xasprintf("%s/h.conf", inc);
+	cmd = xasprintf("%s/a.conf", inc);
+	assert_int_equal(link(cmd, q), 0);
+	free(cmd);
+	free(q);
+	src.file = p;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(conf_load(&src, &c, &d), -1);
+	assert_int_equal(d.n, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < d.n; i++) {
+		struct strbuf w = STRBUF_INIT;
+		const char *at = strstr(want[i], "DIR");
+
+		sb_addn(&w, want[i], (size_t)(at - want[i]));
+		sb_adds(&w, dir);
+		sb_adds(&w, at + 3);
+		if (!strstr(d.msgs[i].text, w.s))
+			fprintf(stderr, "message %zu: \"%s\", expected \"%s\"\n", i, d.msgs[i].text, w.s);
+		assert_non_null(strstr(d.msgs[i].text, w.s));
+		sb_free(&w);
+	}
+	diag_free(&d);
+	free(p);
+	sb_free(&big);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(etc);
+	free(inc);
+}
+
 /* doc/conf.md documents every parameter of both tables. */
 static void test_params_documented(void **state)
 {
@@ -400,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_confdir),
 		cmocka_unit_test(test_confdir_kinds),
 		cmocka_unit_test(test_confdir_many),
+		cmocka_unit_test(test_include_glob),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
