@@ -336,6 +336,15 @@ struct cf_ctx {
 	char *rbuf;			/* the text of the file being read */
 	size_t caprbuf;
 	unsigned qi;
+	/* jail.conf.d's listing (its .conf files, sorted), kept until the
+	 * includes are expanded: a glob of that folder uses it. */
+	struct cf_listing {
+		struct cf_dent *v;
+		char *pool;
+		size_t n;
+		dev_t dev;
+		ino_t ino;
+	} confd;
 };
 
 /* conf.c */

@@ -106,6 +106,9 @@ void cf_ctx_trim(struct cf_ctx *ctx)
 	free(ctx->unread);
 	cf_parse_scratch_free(ctx);
 	free(ctx->rbuf);
+	free(ctx->confd.v);
+	free(ctx->confd.pool);
+	memset(&ctx->confd, 0, sizeof(ctx->confd));
 	ctx->rbuf = NULL;
 	ctx->caprbuf = 0;
 	ctx->files = NULL;

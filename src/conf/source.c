@@ -485,6 +485,18 @@ static void mem_glob(struct cf_ctx *ctx, struct cf_include *inc, const struct cf
 
 static long list_conf(int dfd, const char *pat, struct cf_dent **names, char **pool);
 
+/* Can the glob pattern pat in the folder st use jail.conf.d's listing,
+ * that is, is it that folder, and is every name pat can match in it (a
+ * name ending in ".conf", not a dot file)? */
+static bool listed_conf(const struct cf_ctx *ctx, const struct stat *st, const char *pat)
+{
+	size_t len = strlen(pat);
+
+	return ctx->confd.v && st->st_dev == ctx->confd.dev && st->st_ino == ctx->confd.ino &&
+	       pat[0] != '.' && !strchr(pat, '\\') && len >= 5 &&
+	       memcmp(pat + len - 5, ".conf", 5) == 0;
+}
+
 /* A glob whose magic is all in its last component (".../jail.conf.d/
  * *.conf", FreeBSD's habit), as glob(3) would expand it: one listing of
  * the folder, fnmatch(3), the matches in strcmp order (glob's, in the C
@@ -518,9 +530,18 @@ static bool glob_listed(struct cf_ctx *ctx, struct cf_include *inc, const struct
 	dfd = open(plen ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return true;
-	n = list_conf(dfd, full + plen, &v, &pool);
-	if (n > 0 && fstat(dfd, &dst) < 0)
+	if (fstat(dfd, &dst) < 0) {
 		n = -1;
+	} else if (listed_conf(ctx, &dst, full + plen)) {
+		/* jail.conf.d, listed a moment ago: its matches. */
+		v = xcalloc(ctx->confd.n + 1, sizeof(*v));
+		n = 0;
+		for (size_t i = 0; i < ctx->confd.n; i++)
+			if (fnmatch(full + plen, ctx->confd.v[i].name, FNM_PERIOD) == 0)
+				v[n++] = ctx->confd.v[i];
+	} else {
+		n = list_conf(dfd, full + plen, &v, &pool);
+	}
 	for (long i = 0; i < n; i++) {
 		bool reg = v[i].type == DT_REG;
 		struct cf_file *f;
@@ -717,6 +738,7 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
 		n = 0;
 	}
+
 	subdir = cf_strndup(&ctx->arena, sub, strlen(sub) + 1);
 	((char *)subdir)[strlen(sub)] = '/';
 	roots = xcalloc((size_t)n + 1, sizeof(*roots));
@@ -757,6 +779,12 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 			unread_add(ctx, path.s, ctx->root_err);
 	}
 	cf_prefetch_end(pre);
+	if (n > 0 && fstat(dfd, &dst) == 0) {
+		/* Kept for a glob of this folder (jail.conf's .include). */
+		ctx->confd = (struct cf_listing){ names, pool, (size_t)n, dst.st_dev, dst.st_ino };
+		names = NULL;
+		pool = NULL;
+	}
 	if (dfd >= 0)
 		close(dfd);
 	sb_free(&path);

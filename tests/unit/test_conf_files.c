@@ -491,6 +491,55 @@ static void test_include_glob(void **state)
 	free(inc);
 }
 
+/* jail.conf's glob of jail.conf.d (issue 14: the folder's listing is
+ * used again when the glob can only match what it kept, else listed
+ * anew): the same jails in the same order as glob(3) gave, for a glob
+ * the listing serves (a subset, all .conf files) and for those it cannot
+ * (every file, dot files). */
+static void test_include_glob_confdir(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "jail.conf.d/[ab]*.conf", "top ay bee cee" },
+		{ "jail.conf.d/*.conf", "top ay bee cee" },
+		{ "jail.conf.d/*", "top ay bee cee ex" },
+		{ "jail.conf.d/.*.conf", "top hid ay bee cee" },
+	};
+	char dir[] = "/tmp/brig-test-globd.XXXXXX";
+	char *sub, *cmd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	put_file(sub, "c.conf", "cee { }\n");
+	put_file(sub, "b.conf", "bee { }\n");
+	put_file(sub, "a.conf", "ay { }\n");
+	put_file(sub, ".h.conf", "hid { }\n");
+	put_file(sub, "x.inc", "ex { }\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct strbuf got = STRBUF_INIT;
+		char *text = xasprintf("top { }\n.include \"%s\";\n", cases[i][0]);
+		struct conf *c;
+		struct diag d;
+
+		put_file(dir, "jail.conf", text);
+		assert_int_equal(load_dir(dir, &c, &d), 0);
+		for (size_t k = 0; k < c->njails; k++)
+			sb_addf(&got, "%s%s", k ? " " : "", c->jails[k].name);
+		if (strcmp(got.s, cases[i][1]) != 0)
+			fprintf(stderr, "%s: \"%s\", expected \"%s\"\n", cases[i][0], got.s, cases[i][1]);
+		assert_string_equal(got.s, cases[i][1]);
+		conf_free(c);
+		diag_free(&d);
+		sb_free(&got);
+		free(text);
+	}
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(sub);
+}
+
 /* doc/conf.md documents every parameter of both tables. */
 static void test_params_documented(void **state)
 {
@@ -523,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_confdir_kinds),
 		cmocka_unit_test(test_confdir_many),
 		cmocka_unit_test(test_include_glob),
+		cmocka_unit_test(test_include_glob_confdir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
