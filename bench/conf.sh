@@ -1,7 +1,9 @@
 #!/bin/sh
 # Benchmark of the configuration engine (issues 2 and 14): 10,000 jails,
-# checked and shown as JSON, in three layouts: "files" (10,000 files of one
+# checked and shown as JSON, in four layouts: "files" (10,000 files of one
 # jail each in jail.conf.d, an included common file, a wildcard file),
+# "include" (the same, and jail.conf ends with FreeBSD's usual .include of
+# jail.conf.d/*.conf),
 # "groups" (100 files of 100 jails, partial wildcards) and "big" (one
 # jail.conf of 2 MB). Prints the median wall time of several runs and
 # the peak memory, against the targets: median < 50 ms, peak < 64 MiB, and
@@ -13,7 +15,7 @@
 # Exits 1 if a target is missed.
 #
 #   BUILD=build sh bench/conf.sh       (make bench runs it)
-#   RUNS=11 LAYOUT=files|groups|big|all
+#   RUNS=11 LAYOUT=files|include|groups|big|all
 #   BASE=/path/to/other/brig   also measures that build in the same run
 #                              (interleaved with brig) and prints brig/base
 set -eu
@@ -84,6 +86,12 @@ def files(d):
         name = "j%05d" % i
         open(os.path.join(sub, name + ".conf"), "w").write(jail(name, name, i // 250, i))
 
+def include(d):
+    """The files layout with FreeBSD's habit: jail.conf ends with an
+    .include of jail.conf.d/*.conf (each file is still read once)."""
+    files(d)
+    open(os.path.join(d, "jail.conf"), "a").write('.include "jail.conf.d/*.conf";\n')
+
 def big(d):
     """One jail.conf of 2 MB: the global parameters, then 10,000
     jails written out in full (no include, no wildcard besides "*")."""
@@ -131,9 +139,9 @@ def measure(env, args, prog=None, other=None):
     return out if other else out[0]
 
 bad = 0
-for kind in (["groups", "files", "big"] if layout in ("all", "both") else [layout]):
+for kind in (["groups", "files", "include", "big"] if layout in ("all", "both") else [layout]):
     d = os.path.join(top, kind)
-    {"groups": groups, "files": files, "big": big}[kind](d)
+    {"groups": groups, "files": files, "include": include, "big": big}[kind](d)
     env = dict(os.environ, BRIG_CONFDIR=d)
     r = subprocess.run([brig, "config", "show", "--json"], env=env, capture_output=True)
     n = r.stdout.count(b'\n') - 2

@@ -300,6 +300,7 @@ struct cf_ctx {
 		struct cf_stmt st;	/* rctl += "RESOURCE:ACTION=AMOUNT" */
 	} *rctl;
 	size_t nrctl, caprctl;
+	uint32_t *rctl_by_jail;		/* rctl's indices by jail, then file order */
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
 	size_t spliced;			/* statements met by the walk */

@@ -191,6 +191,7 @@ void conf_free(struct conf *c)
 			free(ctx->wlists[i].v);
 		free(ctx->wlists);
 		free(ctx->rctl);
+		free(ctx->rctl_by_jail);
 		for (size_t i = 0; i < 4; i++)
 			sb_free(&ctx->qbuf[i]);
 		sb_free(&ctx->path);

@@ -540,6 +540,49 @@ static void test_include_glob_confdir(void **state)
 	free(sub);
 }
 
+/* rctl.conf's rules reach their jails in file order, each jail its own
+ * (issue 14: found through an index by jail, not by a look at every
+ * rule for every jail), interleaved as they may be. */
+static void test_rctl_conf_order(void **state)
+{
+	char dir[] = "/tmp/brig-test-rctl.XXXXXX";
+	const struct conf_param *p;
+	const struct conf_jail *j;
+	struct conf *c;
+	struct diag d;
+	char *cmd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "jail.conf", "a { rctl += \"maxproc:deny=5\"; }\nb { }\nc { }\nd { }\n");
+	put_file(dir, "rctl.conf", "jail:b:memoryuse:deny=1g\njail:a:maxproc:deny=10\n# c\n"
+				   "jail:c:pcpu:deny=50\njail:a:openfiles:deny=100\n"
+				   "jail:b:vmemoryuse:deny=2g\n");
+	assert_int_equal(load_dir(dir, &c, &d), 0);
+	assert_int_equal(c->njails, 4);
+	assert_non_null(j = conf_jail(c, "a"));
+	assert_non_null(p = conf_param(j, "rctl"));
+	assert_int_equal(p->nvalues, 2);
+	assert_string_equal(p->values[0], "maxproc:deny=10");
+	assert_string_equal(p->values[1], "openfiles:deny=100");
+	assert_non_null(j = conf_jail(c, "b"));
+	assert_non_null(p = conf_param(j, "rctl"));
+	assert_int_equal(p->nvalues, 2);
+	assert_string_equal(p->values[0], "memoryuse:deny=1073741824");
+	assert_string_equal(p->values[1], "vmemoryuse:deny=2147483648");
+	assert_non_null(j = conf_jail(c, "c"));
+	assert_non_null(p = conf_param(j, "rctl"));
+	assert_int_equal(p->nvalues, 1);
+	assert_string_equal(p->values[0], "pcpu:deny=50");
+	assert_non_null(j = conf_jail(c, "d"));
+	assert_null(conf_param(j, "rctl"));
+	conf_free(c);
+	diag_free(&d);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* doc/conf.md documents every parameter of both tables. */
 static void test_params_documented(void **state)
 {
@@ -573,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_confdir_many),
 		cmocka_unit_test(test_include_glob),
 		cmocka_unit_test(test_include_glob_confdir),
+		cmocka_unit_test(test_rctl_conf_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
