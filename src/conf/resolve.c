@@ -87,7 +87,8 @@ static void apply(struct resolver *r, const struct cf_stmt *st)
 		return;
 	}
 	if (*slot < 0) {
-		r->e = xgrow(r->e, &r->cap, r->n + 1, sizeof(*r->e));
+		if (r->n + 1 >= r->cap)	/* xgrow's test, without its call */
+			r->e = xgrow(r->e, &r->cap, r->n + 1, sizeof(*r->e));
 		*slot = (int32_t)r->n;
 		r->e[r->n++] = (struct entry){
 			.name = st->name, .def = st->def, .first = -1, .tail = -1,
@@ -104,7 +105,8 @@ static void apply(struct resolver *r, const struct cf_stmt *st)
 	e->last = st;
 	if (st->nvals == 0)
 		return;
-	r->g = xgrow(r->g, &r->capg, r->ng + 1, sizeof(*r->g));
+	if (r->ng + 1 >= r->capg)
+		r->g = xgrow(r->g, &r->capg, r->ng + 1, sizeof(*r->g));
 	r->g[r->ng] = (struct group){ st, -1 };
 	if (e->tail >= 0)
 		r->g[e->tail].next = (int32_t)r->ng;
