@@ -151,6 +151,21 @@ static void put_file(const char *dir, const char *name, const char *text)
 	free(path);
 }
 
+/* In dir: c.conf a FIFO, d.conf a folder, e.conf a link to a device. */
+static void put_not_files(const char *dir)
+{
+	char *p = xasprintf("%s/c.conf", dir);
+
+	assert_int_equal(mkfifo(p, 0644), 0);
+	free(p);
+	p = xasprintf("%s/d.conf", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/e.conf", dir);
+	assert_int_equal(symlink("/dev/zero", p), 0);
+	free(p);
+}
+
 /* jail.conf and every jail.conf.d/\*.conf, in name order: no jail left out;
  * a jail.conf that includes jail.conf.d/\*.conf (FreeBSD's habit) does not
  * define them twice. */
@@ -241,15 +256,7 @@ static void test_confdir_kinds(void **state)
 	p = xasprintf("%s/b.conf", sub);
 	assert_int_equal(symlink("../b.txt", p), 0);
 	free(p);
-	p = xasprintf("%s/c.conf", sub);
-	assert_int_equal(mkfifo(p, 0644), 0);
-	free(p);
-	p = xasprintf("%s/d.conf", sub);
-	assert_int_equal(mkdir(p, 0755), 0);
-	free(p);
-	p = xasprintf("%s/e.conf", sub);
-	assert_int_equal(symlink("/dev/zero", p), 0);
-	free(p);
+	put_not_files(sub);
 	for (int i = 0; i < 1500; i++)
 		sb_addf(&big, "# line %d: padding, so that this file is over 64 KiB long\n", i);
 	sb_adds(&big, "eff { host.hostname = \"f.example.org\"; }\n");
@@ -369,6 +376,15 @@ static void test_confdir_many(void **state)
 	free(sub);
 }
 
+/* Remove the test's folder and all in it. */
+static void rm_tree(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /* big: comment lines, then tail, n bytes in all. */
 static void padded(struct strbuf *big, size_t n, const char *tail)
 {
@@ -429,15 +445,7 @@ static void test_include_glob(void **state)
 	put_file(inc, "k.conf", big.s);
 	padded(&big, 70000, "\nem { }\n");
 	put_file(inc, "m.conf", big.s);
-	p = xasprintf("%s/c.conf", inc);
-	assert_int_equal(mkfifo(p, 0644), 0);
-	free(p);
-	p = xasprintf("%s/d.conf", inc);
-	assert_int_equal(mkdir(p, 0755), 0);
-	free(p);
-	p = xasprintf("%s/e.conf", inc);
-	assert_int_equal(symlink("/dev/zero", p), 0);
-	free(p);
+	put_not_files(inc);
 	p = xasprintf("%s/f.conf", inc);
 	assert_int_equal(symlink("/nonexistent/brig-test", p), 0);
 	free(p);
@@ -484,9 +492,7 @@ static void test_include_glob(void **state)
 	diag_free(&d);
 	free(p);
 	sb_free(&big);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	rm_tree(dir);
 	free(etc);
 	free(inc);
 }
@@ -505,7 +511,7 @@ static void test_include_glob_confdir(void **state)
 		{ "jail.conf.d/.*.conf", "top hid ay bee cee" },
 	};
 	char dir[] = "/tmp/brig-test-globd.XXXXXX";
-	char *sub, *cmd;
+	char *sub;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -534,9 +540,7 @@ static void test_include_glob_confdir(void **state)
 		sb_free(&got);
 		free(text);
 	}
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	rm_tree(dir);
 	free(sub);
 }
 
@@ -550,7 +554,6 @@ static void test_rctl_conf_order(void **state)
 	const struct conf_jail *j;
 	struct conf *c;
 	struct diag d;
-	char *cmd;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -578,9 +581,7 @@ static void test_rctl_conf_order(void **state)
 	assert_null(conf_param(j, "rctl"));
 	conf_free(c);
 	diag_free(&d);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	rm_tree(dir);
 }
 
 /* doc/conf.md documents every parameter of both tables. */
