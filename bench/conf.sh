@@ -1,11 +1,13 @@
 #!/bin/sh
 # Benchmark of the configuration engine (issues 2 and 14): 10,000 jails,
-# checked and shown as JSON, in three layouts: "files" (10,000 files of one
+# checked and shown as JSON, in five layouts: "files" (10,000 files of one
 # jail each in jail.conf.d, an included common file, a wildcard file),
-# "groups" (100 files of 100 jails, partial wildcards) and "big" (one
-# jail.conf of 2 MB). Prints the median wall time of several runs and
-# the peak memory, against the targets: median < 50 ms, peak < 64 MiB, and
-# the ratio to a floor measured in the same run: bench/conf_floor.c, which
+# "include" (the same, and jail.conf ends with FreeBSD's usual .include of
+# jail.conf.d/*.conf), "groups" (100 files of 100 jails, partial
+# wildcards), "big" (one jail.conf of 2 MB) and "rctl" (big, and an
+# rctl.conf of a rule per jail). Prints the median wall time of several
+# runs and the peak memory, against the targets: median < 50 ms, peak
+# < 64 MiB, and the ratio to a floor measured in the same run: bench/conf_floor.c, which
 # only lists the folder and reads the same files (open, read, close). On a
 # shared machine the CPU ratio is the steadier figure: the wall time of the
 # 10,000-file layout depends on a second CPU being free (brig reads a large
@@ -13,7 +15,7 @@
 # Exits 1 if a target is missed.
 #
 #   BUILD=build sh bench/conf.sh       (make bench runs it)
-#   RUNS=11 LAYOUT=files|groups|big|all
+#   RUNS=11 LAYOUT=files|include|groups|big|rctl|all
 #   BASE=/path/to/other/brig   also measures that build in the same run
 #                              (interleaved with brig) and prints brig/base
 set -eu
@@ -84,6 +86,12 @@ def files(d):
         name = "j%05d" % i
         open(os.path.join(sub, name + ".conf"), "w").write(jail(name, name, i // 250, i))
 
+def include(d):
+    """The files layout with FreeBSD's habit: jail.conf ends with an
+    .include of jail.conf.d/*.conf (each file is still read once)."""
+    files(d)
+    open(os.path.join(d, "jail.conf"), "a").write('.include "jail.conf.d/*.conf";\n')
+
 def big(d):
     """One jail.conf of 2 MB: the global parameters, then 10,000
     jails written out in full (no include, no wildcard besides "*")."""
@@ -97,6 +105,12 @@ def big(d):
                    '\tallow.raw_sockets;\n\tdevfs_ruleset = 4;\n}\n'
                    % (name, name, i // 250 % 250, i % 250, i % 250 + 1))
     open(os.path.join(d, "jail.conf"), "w").write("".join(out))
+
+def rctl(d):
+    """The big layout and an rctl.conf of one rule per jail."""
+    big(d)
+    open(os.path.join(d, "rctl.conf"), "w").write(
+        "".join("jail:j%05d:memoryuse:deny=%dm\n" % (i, 256 + i % 256) for i in range(JAILS)))
 
 def size(d):
     return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
@@ -131,9 +145,9 @@ def measure(env, args, prog=None, other=None):
     return out if other else out[0]
 
 bad = 0
-for kind in (["groups", "files", "big"] if layout in ("all", "both") else [layout]):
+for kind in (["groups", "files", "include", "big", "rctl"] if layout in ("all", "both") else [layout]):
     d = os.path.join(top, kind)
-    {"groups": groups, "files": files, "big": big}[kind](d)
+    {"groups": groups, "files": files, "include": include, "big": big, "rctl": rctl}[kind](d)
     env = dict(os.environ, BRIG_CONFDIR=d)
     r = subprocess.run([brig, "config", "show", "--json"], env=env, capture_output=True)
     n = r.stdout.count(b'\n') - 2

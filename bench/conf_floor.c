@@ -4,9 +4,9 @@
  *
  *   conf_floor DIR
  *
- * Reads DIR/jail.conf and every entry of DIR/jail.conf.d (a listing, then
- * for each file an open relative to the folder, reads until a short count,
- * a close), and prints how many files and bytes. No type check, no
+ * Reads DIR/jail.conf, DIR/rctl.conf and every entry of DIR/jail.conf.d
+ * (a listing, then for each file an open relative to the folder, reads
+ * until a short count, a close), and prints how many files and bytes. No type check, no
  * parse, no output: a floor, not a competitor. */
 #include <dirent.h>
 #include <fcntl.h>
@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	bytes += slurp(top, "jail.conf");
+	bytes += slurp(top, "rctl.conf");	/* if there is one */
 	files++;
 	dfd = openat(top, "jail.conf.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = dfd >= 0 ? fdopendir(dfd) : NULL;

@@ -300,6 +300,7 @@ struct cf_ctx {
 		struct cf_stmt st;	/* rctl += "RESOURCE:ACTION=AMOUNT" */
 	} *rctl;
 	size_t nrctl, caprctl;
+	uint32_t *rctl_by_jail;		/* rctl's indices by jail, then file order */
 	struct cf_file **stack;		/* include stack while walking */
 	size_t depth;
 	size_t spliced;			/* statements met by the walk */
@@ -336,6 +337,15 @@ struct cf_ctx {
 	char *rbuf;			/* the text of the file being read */
 	size_t caprbuf;
 	unsigned qi;
+	/* jail.conf.d's listing (its .conf files, sorted), kept until the
+	 * includes are expanded: a glob of that folder uses it. */
+	struct cf_listing {
+		struct cf_dent *v;
+		char *pool;
+		size_t n;
+		dev_t dev;
+		ino_t ino;
+	} confd;
 };
 
 /* conf.c */

@@ -106,6 +106,9 @@ void cf_ctx_trim(struct cf_ctx *ctx)
 	free(ctx->unread);
 	cf_parse_scratch_free(ctx);
 	free(ctx->rbuf);
+	free(ctx->confd.v);
+	free(ctx->confd.pool);
+	memset(&ctx->confd, 0, sizeof(ctx->confd));
 	ctx->rbuf = NULL;
 	ctx->caprbuf = 0;
 	ctx->files = NULL;
@@ -188,6 +191,7 @@ void conf_free(struct conf *c)
 			free(ctx->wlists[i].v);
 		free(ctx->wlists);
 		free(ctx->rctl);
+		free(ctx->rctl_by_jail);
 		for (size_t i = 0; i < 4; i++)
 			sb_free(&ctx->qbuf[i]);
 		sb_free(&ctx->path);

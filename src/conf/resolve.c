@@ -87,7 +87,8 @@ static void apply(struct resolver *r, const struct cf_stmt *st)
 		return;
 	}
 	if (*slot < 0) {
-		r->e = xgrow(r->e, &r->cap, r->n + 1, sizeof(*r->e));
+		if (r->n + 1 >= r->cap)	/* xgrow's test, without its call */
+			r->e = xgrow(r->e, &r->cap, r->n + 1, sizeof(*r->e));
 		*slot = (int32_t)r->n;
 		r->e[r->n++] = (struct entry){
 			.name = st->name, .def = st->def, .first = -1, .tail = -1,
@@ -104,7 +105,8 @@ static void apply(struct resolver *r, const struct cf_stmt *st)
 	e->last = st;
 	if (st->nvals == 0)
 		return;
-	r->g = xgrow(r->g, &r->capg, r->ng + 1, sizeof(*r->g));
+	if (r->ng + 1 >= r->capg)
+		r->g = xgrow(r->g, &r->capg, r->ng + 1, sizeof(*r->g));
 	r->g[r->ng] = (struct group){ st, -1 };
 	if (e->tail >= 0)
 		r->g[e->tail].next = (int32_t)r->ng;
@@ -387,6 +389,44 @@ static void resolver_fini(struct resolver *r)
 	free(r->g);
 }
 
+/* qsort order of rctl.conf's rules: by jail, then in file order. */
+static int by_jail(const void *a, const void *b, void *arg)
+{
+	const struct cf_rctl *v = arg;
+	uint32_t i = *(const uint32_t *)a, k = *(const uint32_t *)b;
+	uintptr_t ji = (uintptr_t)v[i].jail, jk = (uintptr_t)v[k].jail;
+
+	return ji != jk ? (ji < jk ? -1 : 1) : (i > k) - (i < k);
+}
+
+/* Index rctl.conf's rules by jail, so that each jail finds its own
+ * without a look at every rule (10,000 jails of one rule each). */
+static void index_rctl(struct cf_ctx *ctx)
+{
+	if (!ctx->nrctl || ctx->rctl_by_jail)
+		return;
+	ctx->rctl_by_jail = xcalloc(ctx->nrctl, sizeof(*ctx->rctl_by_jail));
+	for (size_t i = 0; i < ctx->nrctl; i++)
+		ctx->rctl_by_jail[i] = (uint32_t)i;
+	qsort_r(ctx->rctl_by_jail, ctx->nrctl, sizeof(*ctx->rctl_by_jail), by_jail, ctx->rctl);
+}
+
+/* Where the rules of jail id start in rctl_by_jail (nrctl: none). */
+static size_t rctl_first(const struct cf_ctx *ctx, const struct cf_name *id)
+{
+	size_t lo = 0, hi = ctx->nrctl;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)ctx->rctl[ctx->rctl_by_jail[mid]].jail < (uintptr_t)id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Resolve one jail block into j (values in ctx->out), then check it. */
 static void resolve_jail(struct resolver *r, const struct cf_block *b, struct conf_jail *j)
 {
@@ -420,9 +460,9 @@ static void resolve_jail(struct resolver *r, const struct cf_block *b, struct co
 	}
 	if (!self)
 		apply_block(r, b);
-	for (size_t q = 0; q < ctx->nrctl; q++)
-		if (ctx->rctl[q].jail == b->id)
-			apply(r, &ctx->rctl[q].st);
+	for (size_t q = rctl_first(ctx, b->id); q < ctx->nrctl &&
+	     ctx->rctl[ctx->rctl_by_jail[q]].jail == b->id; q++)
+		apply(r, &ctx->rctl[ctx->rctl_by_jail[q]].st);
 	if (ctx->cmdline)
 		apply_block(r, ctx->cmdline);
 	/* A numeric jail without a name is named by its number: ${name}
@@ -501,6 +541,7 @@ void cf_resolve(struct cf_ctx *ctx, struct conf *c)
 	ctx->n_jid = cf_name_param(ctx, cf_name_get(ctx, "jid", 3));
 	ctx->d_depend = conf_pdef_find(ctx->schema, "depend");
 	index_wildcards(ctx);
+	index_rctl(ctx);
 	c->jails = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*c->jails));
 	ctx->jail_ids = cf_alloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->jail_ids));
 	ctx->deps = cf_zalloc(&ctx->arena, (ctx->nblocks - ctx->nwild + 1) * sizeof(*ctx->deps));

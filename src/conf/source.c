@@ -341,7 +341,8 @@ out:
 /* A listed file whose text was read (len bytes at b, NUL-terminated):
  * parsed, unless it is one read already (a hard link). */
 static struct cf_file *file_from_text(struct cf_ctx *ctx, const char *path, const char *dir,
-				      dev_t dev, ino_t ino, const char *b, size_t len)
+				      dev_t dev, ino_t ino, const char *b, size_t len,
+				      const struct cf_loc *at)
 {
 	struct cf_file *f;
 
@@ -352,7 +353,7 @@ static struct cf_file *file_from_text(struct cf_ctx *ctx, const char *path, cons
 
 		snprintf(why, sizeof(why),
 			 "configuration too large (all files together over %u MiB)", CF_TOTAL_MAX >> 20);
-		open_error(ctx, NULL, path, why);
+		open_error(ctx, at, path, why);
 		return NULL;
 	}
 	ctx->total_bytes += len;
@@ -371,7 +372,8 @@ static struct cf_file *file_from_text(struct cf_ctx *ctx, const char *path, cons
  * identity is the listing's (dev of the folder, inode number), which the
  * caller has checked is fstat's on this file system. */
 static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *name,
-				       const char *path, const char *dir, dev_t dev, ino_t ino)
+				       const char *path, const char *dir, dev_t dev, ino_t ino,
+				       const struct cf_loc *at)
 {
 	struct cf_file *f = NULL;
 	size_t cap;
@@ -383,7 +385,7 @@ static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *
 		return f;	/* a hard link to a file read already */
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		open_error(ctx, NULL, path, strerror(errno));
+		open_error(ctx, at, path, strerror(errno));
 		return NULL;
 	}
 	b = rbuf_room(ctx, 65535);
@@ -392,10 +394,10 @@ static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *
 	if (r < 0 || (size_t)r == cap) {
 		/* An error (a directory: say what it is) or more to read. */
 		close(fd);
-		return file_get_at(ctx, dfd, name, path, dir, NULL, false);
+		return file_get_at(ctx, dfd, name, path, dir, at, false);
 	}
 	close(fd);
-	return file_from_text(ctx, path, dir, dev, ino, b, (size_t)r);
+	return file_from_text(ctx, path, dir, dev, ino, b, (size_t)r, at);
 }
 
 static struct cf_file *file_get(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
@@ -481,6 +483,88 @@ static void mem_glob(struct cf_ctx *ctx, struct cf_include *inc, const struct cf
 	free(names);
 }
 
+static long list_conf(int dfd, const char *pat, struct cf_dent **names, char **pool);
+
+/* Can the glob pattern pat in the folder st use jail.conf.d's listing,
+ * that is, is it that folder, and is every name pat can match in it (a
+ * name ending in ".conf", not a dot file)? */
+static bool listed_conf(const struct cf_ctx *ctx, const struct stat *st, const char *pat)
+{
+	size_t len = strlen(pat);
+
+	return ctx->confd.v && st->st_dev == ctx->confd.dev && st->st_ino == ctx->confd.ino &&
+	       pat[0] != '.' && !strchr(pat, '\\') && len >= 5 &&
+	       memcmp(pat + len - 5, ".conf", 5) == 0;
+}
+
+/* A glob whose magic is all in its last component (".../jail.conf.d/
+ * *.conf", FreeBSD's habit), as glob(3) would expand it: one listing of
+ * the folder, fnmatch(3), the matches in strcmp order (glob's, in the C
+ * locale brig runs in), each named folder + name as glob names it. A
+ * match the listing calls a regular file is found by its identity (dev of
+ * the folder, inode number) among the files read already (jail.conf.d's,
+ * when jail.conf includes them all), without a system call, once the
+ * first one's fstat showed that the listing's identity is fstat's; one
+ * not read yet is opened relative to the folder and read as the files of
+ * jail.conf.d are; anything else as file_get does. A folder that cannot
+ * be read matches nothing, as with glob(3). false: not such a glob
+ * (glob(3) does it). */
+static bool glob_listed(struct cf_ctx *ctx, struct cf_include *inc, const struct cf_loc *at,
+			struct cf_file *from, const char *full, size_t *cap)
+{
+	const char *slash = strrchr(full, '/');
+	size_t plen = slash ? (size_t)(slash - full) + 1 : 0;
+	struct strbuf path = STRBUF_INIT;
+	struct cf_dent *v = NULL;
+	char *pool = NULL, *dir;
+	int trust = -1, dfd;
+	struct stat dst;
+	long n;
+
+	if (!full[plen] || memchr(full, '\\', plen) || strstr(full, "//"))
+		return false;
+	for (size_t i = 0; i < plen; i++)
+		if (full[i] == '*' || full[i] == '?' || full[i] == '[')
+			return false;
+	dir = cf_strndup(&ctx->arena, full, plen);
+	dfd = open(plen ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return true;
+	if (fstat(dfd, &dst) < 0) {
+		n = -1;
+	} else if (listed_conf(ctx, &dst, full + plen)) {
+		/* jail.conf.d, listed a moment ago: its matches. */
+		v = xcalloc(ctx->confd.n + 1, sizeof(*v));
+		n = 0;
+		for (size_t i = 0; i < ctx->confd.n; i++)
+			if (fnmatch(full + plen, ctx->confd.v[i].name, FNM_PERIOD) == 0)
+				v[n++] = ctx->confd.v[i];
+	} else {
+		n = list_conf(dfd, full + plen, &v, &pool);
+	}
+	for (long i = 0; i < n; i++) {
+		bool reg = v[i].type == DT_REG;
+		struct cf_file *f;
+
+		sb_reset(&path);
+		sb_addn(&path, dir, plen);
+		sb_adds(&path, v[i].name);
+		if (reg && trust == 1)
+			f = file_get_listed(ctx, dfd, v[i].name, path.s, dir, dst.st_dev, v[i].ino,
+					    at);
+		else
+			f = file_get_at(ctx, dfd, v[i].name, path.s, dir, at, false);
+		if (f && reg && trust < 0)
+			trust = f->dev == dst.st_dev && f->ino == v[i].ino;
+		inc_add(ctx, inc, from, f, cap);
+	}
+	close(dfd);
+	sb_free(&path);
+	free(v);
+	free(pool);
+	return true;
+}
+
 /* The file a plain (not glob) include names. The same name included from
  * many places (a template in every jail block) is opened once. */
 static struct cf_file *inc_file(struct cf_ctx *ctx, const char *path, const struct cf_loc *at)
@@ -515,7 +599,7 @@ static void expand_one(struct cf_ctx *ctx, struct cf_file *from, struct cf_node 
 			inc_add(ctx, inc, from, inc_file(ctx, full, at), &cap);
 		} else if (ctx->src->mem) {
 			mem_glob(ctx, inc, at, from, full, &cap);
-		} else {
+		} else if (!glob_listed(ctx, inc, at, from, full, &cap)) {
 			glob_t g;
 			int r = glob(full, 0, NULL, &g);
 
@@ -572,10 +656,11 @@ static int cmp_dent(const void *a, const void *b)
 	return strcmp(((const struct cf_dent *)a)->name, ((const struct cf_dent *)b)->name);
 }
 
-/* The ".conf" files of the open folder dfd (no dot file), in name order:
+/* The ".conf" files of the open folder dfd (no dot file), or with pat the
+ * entries fnmatch(3) matches as glob(3) does (FNM_PERIOD), in name order:
  * getdents64(2) into one large buffer, the names packed in *pool (both
  * malloc'd). Returns how many, or -1 (errno) if the folder cannot be read. */
-static long list_conf(int dfd, struct cf_dent **names, char **pool)
+static long list_conf(int dfd, const char *pat, struct cf_dent **names, char **pool)
 {
 	enum { DBUF = 256 << 10 };
 	char *dbuf = xmalloc(DBUF), *p = NULL;
@@ -589,7 +674,9 @@ static long list_conf(int dfd, struct cf_dent **names, char **pool)
 			size_t len = strlen(de->d_name);
 
 			off += de->d_reclen;
-			if (de->d_name[0] == '.' || len < 6 || memcmp(de->d_name + len - 5, ".conf", 5) != 0)
+			if (pat ? fnmatch(pat, de->d_name, FNM_PERIOD) != 0
+				: de->d_name[0] == '.' || len < 6 ||
+					  memcmp(de->d_name + len - 5, ".conf", 5) != 0)
 				continue;
 			v = xgrow(v, &cap, n + 1, sizeof(*v));
 			p = xgrow(p, &pcap, used + len + 1, 1);
@@ -647,10 +734,11 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 	dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 && errno != ENOENT)
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
-	if (dfd >= 0 && (n = list_conf(dfd, &names, &pool)) < 0) {
+	if (dfd >= 0 && (n = list_conf(dfd, NULL, &names, &pool)) < 0) {
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
 		n = 0;
 	}
+
 	subdir = cf_strndup(&ctx->arena, sub, strlen(sub) + 1);
 	((char *)subdir)[strlen(sub)] = '/';
 	roots = xcalloc((size_t)n + 1, sizeof(*roots));
@@ -668,10 +756,11 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		size_t len;
 
 		if (cf_prefetch_take(pre, (size_t)i, &text, &len))
-			f = file_from_text(ctx, path.s, subdir, dst.st_dev, names[i].ino, text, len);
+			f = file_from_text(ctx, path.s, subdir, dst.st_dev, names[i].ino, text, len,
+					   NULL);
 		else if (reg && trust == 1)
 			f = file_get_listed(ctx, dfd, names[i].name, path.s, subdir, dst.st_dev,
-					    names[i].ino);
+					    names[i].ino, NULL);
 		else
 			f = file_get_at(ctx, dfd, names[i].name, path.s, subdir, NULL, false);
 		ctx->root_pending = false;
@@ -690,6 +779,12 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 			unread_add(ctx, path.s, ctx->root_err);
 	}
 	cf_prefetch_end(pre);
+	if (n > 0 && fstat(dfd, &dst) == 0) {
+		/* Kept for a glob of this folder (jail.conf's .include). */
+		ctx->confd = (struct cf_listing){ names, pool, (size_t)n, dst.st_dev, dst.st_ino };
+		names = NULL;
+		pool = NULL;
+	}
 	if (dfd >= 0)
 		close(dfd);
 	sb_free(&path);

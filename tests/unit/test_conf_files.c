@@ -151,6 +151,21 @@ static void put_file(const char *dir, const char *name, const char *text)
 	free(path);
 }
 
+/* In dir: c.conf a FIFO, d.conf a folder, e.conf a link to a device. */
+static void put_not_files(const char *dir)
+{
+	char *p = xasprintf("%s/c.conf", dir);
+
+	assert_int_equal(mkfifo(p, 0644), 0);
+	free(p);
+	p = xasprintf("%s/d.conf", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/e.conf", dir);
+	assert_int_equal(symlink("/dev/zero", p), 0);
+	free(p);
+}
+
 /* jail.conf and every jail.conf.d/\*.conf, in name order: no jail left out;
  * a jail.conf that includes jail.conf.d/\*.conf (FreeBSD's habit) does not
  * define them twice. */
@@ -241,15 +256,7 @@ static void test_confdir_kinds(void **state)
 	p = xasprintf("%s/b.conf", sub);
 	assert_int_equal(symlink("../b.txt", p), 0);
 	free(p);
-	p = xasprintf("%s/c.conf", sub);
-	assert_int_equal(mkfifo(p, 0644), 0);
-	free(p);
-	p = xasprintf("%s/d.conf", sub);
-	assert_int_equal(mkdir(p, 0755), 0);
-	free(p);
-	p = xasprintf("%s/e.conf", sub);
-	assert_int_equal(symlink("/dev/zero", p), 0);
-	free(p);
+	put_not_files(sub);
 	for (int i = 0; i < 1500; i++)
 		sb_addf(&big, "# line %d: padding, so that this file is over 64 KiB long\n", i);
 	sb_adds(&big, "eff { host.hostname = \"f.example.org\"; }\n");
@@ -369,6 +376,214 @@ static void test_confdir_many(void **state)
 	free(sub);
 }
 
+/* Remove the test's folder and all in it. */
+static void rm_tree(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* big: comment lines, then tail, n bytes in all. */
+static void padded(struct strbuf *big, size_t n, const char *tail)
+{
+	sb_reset(big);
+	while (big->len + strlen(tail) < n)
+		sb_adds(big, big->len + strlen(tail) + 6 <= n ? "# pad\n" : "#");
+	sb_adds(big, tail);
+	assert_int_equal(big->len, n);
+}
+
+/* An .include glob of a folder (issue 14: one listing, fnmatch, the
+ * matches opened relative to the folder, files read already found by
+ * their identity) expands as glob(3) does: name order, no dot file unless
+ * the pattern asks, each match named folder + name as written; a symbolic
+ * link to a file, a file of exactly one read buffer (65,535 bytes) and a
+ * larger one load whole; a FIFO, a folder, a link to a device and a
+ * dangling link are refused at the .include, in name order, with
+ * glob(3)'s path; a pattern matching nothing or a missing folder is no
+ * error; a hard link matched twice is one file, so its jail is defined
+ * twice. The same messages as the glob(3) code before. */
+static void test_include_glob(void **state)
+{
+	static const char *const want[] = {
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/c.conf\": not a regular file (a FIFO)",
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/d.conf\": not a regular file (a directory)",
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/e.conf\": not a regular file (a character device)",
+		"jail.conf:2:1: error: cannot include \"DIR/etc/../inc/f.conf\": No such file or directory",
+		"inc/a.conf:1:1: error: jail \"ay\" is already defined at DIR/etc/../inc/a.conf:1",
+	};
+	char dir[] = "/tmp/brig-test-glob.XXXXXX";
+	struct strbuf big = STRBUF_INIT;
+	char *etc, *inc, *p, *q, *cmd;
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS };
+	struct conf *c;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	etc = xasprintf("%s/etc", dir);
+	inc = xasprintf("%s/inc", dir);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	assert_int_equal(mkdir(inc, 0755), 0);
+	put_file(etc, "jail.conf", "path = \"/j/$name\";\n.include \"../inc/*.conf\";\n"
+				   ".include \"../inc/*.none\", \"../none/*.conf\";\nlast { }\n");
+	put_file(inc, "a.conf", "ay { persist; }\n");
+	put_file(inc, ".h.conf", "hidden { }\n");
+	put_file(inc, "x.txt", "ex { }\n");
+	put_file(dir, "b.txt", "bee { }\n");
+	p = xasprintf("%s/b.conf", inc);
+	assert_int_equal(symlink("../b.txt", p), 0);
+	free(p);
+	/* g.conf: exactly one read buffer long (a full read: the size is
+	 * asked); k.conf: one byte less (one read tells all); m.conf: over
+	 * 64 KiB. */
+	padded(&big, 65535, "\ngee { }\n");
+	put_file(inc, "g.conf", big.s);
+	padded(&big, 65534, "\nkay { }\n");
+	put_file(inc, "k.conf", big.s);
+	padded(&big, 70000, "\nem { }\n");
+	put_file(inc, "m.conf", big.s);
+	put_not_files(inc);
+	p = xasprintf("%s/f.conf", inc);
+	assert_int_equal(symlink("/nonexistent/brig-test", p), 0);
+	free(p);
+
+	/* Without the hard link: the good files load, in name order. */
+	src.file = p = xasprintf("%s/jail.conf", etc);
+	put_file(etc, "good.conf", "path = \"/j/$name\";\n.include \"../inc/[abgkm]*.conf\";\n");
+	src.file = q = xasprintf("%s/good.conf", etc);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(conf_load(&src, &c, &d), 0);
+	assert_int_equal(c->njails, 5);
+	assert_string_equal(c->jails[0].name, "ay");
+	assert_string_equal(c->jails[1].name, "bee");
+	assert_string_equal(c->jails[2].name, "gee");
+	assert_string_equal(c->jails[3].name, "kay");
+	assert_string_equal(c->jails[4].name, "em");
+	assert_string_equal(last(c, "em", "path"), "/j/em");
+	conf_free(c);
+	diag_free(&d);
+	free(q);
+
+	/* Every kind of entry, and a hard link matched after its file. */
+	q = xasprintf("%s/h.conf", inc);
+	cmd = xasprintf("%s/a.conf", inc);
+	assert_int_equal(link(cmd, q), 0);
+	free(cmd);
+	free(q);
+	src.file = p;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(conf_load(&src, &c, &d), -1);
+	assert_int_equal(d.n, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < d.n; i++) {
+		struct strbuf w = STRBUF_INIT;
+		const char *at = strstr(want[i], "DIR");
+
+		sb_addn(&w, want[i], (size_t)(at - want[i]));
+		sb_adds(&w, dir);
+		sb_adds(&w, at + 3);
+		if (!strstr(d.msgs[i].text, w.s))
+			fprintf(stderr, "message %zu: \"%s\", expected \"%s\"\n", i, d.msgs[i].text, w.s);
+		assert_non_null(strstr(d.msgs[i].text, w.s));
+		sb_free(&w);
+	}
+	diag_free(&d);
+	free(p);
+	sb_free(&big);
+	rm_tree(dir);
+	free(etc);
+	free(inc);
+}
+
+/* jail.conf's glob of jail.conf.d (issue 14: the folder's listing is
+ * used again when the glob can only match what it kept, else listed
+ * anew): the same jails in the same order as glob(3) gave, for a glob
+ * the listing serves (a subset, all .conf files) and for those it cannot
+ * (every file, dot files). */
+static void test_include_glob_confdir(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "jail.conf.d/[ab]*.conf", "top ay bee cee" },
+		{ "jail.conf.d/*.conf", "top ay bee cee" },
+		{ "jail.conf.d/*", "top ay bee cee ex" },
+		{ "jail.conf.d/.*.conf", "top hid ay bee cee" },
+	};
+	char dir[] = "/tmp/brig-test-globd.XXXXXX";
+	char *sub;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	put_file(sub, "c.conf", "cee { }\n");
+	put_file(sub, "b.conf", "bee { }\n");
+	put_file(sub, "a.conf", "ay { }\n");
+	put_file(sub, ".h.conf", "hid { }\n");
+	put_file(sub, "x.inc", "ex { }\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct strbuf got = STRBUF_INIT;
+		char *text = xasprintf("top { }\n.include \"%s\";\n", cases[i][0]);
+		struct conf *c;
+		struct diag d;
+
+		put_file(dir, "jail.conf", text);
+		assert_int_equal(load_dir(dir, &c, &d), 0);
+		for (size_t k = 0; k < c->njails; k++)
+			sb_addf(&got, "%s%s", k ? " " : "", c->jails[k].name);
+		if (strcmp(got.s, cases[i][1]) != 0)
+			fprintf(stderr, "%s: \"%s\", expected \"%s\"\n", cases[i][0], got.s, cases[i][1]);
+		assert_string_equal(got.s, cases[i][1]);
+		conf_free(c);
+		diag_free(&d);
+		sb_free(&got);
+		free(text);
+	}
+	rm_tree(dir);
+	free(sub);
+}
+
+/* rctl.conf's rules reach their jails in file order, each jail its own
+ * (issue 14: found through an index by jail, not by a look at every
+ * rule for every jail), interleaved as they may be. */
+static void test_rctl_conf_order(void **state)
+{
+	char dir[] = "/tmp/brig-test-rctl.XXXXXX";
+	const struct conf_param *p;
+	const struct conf_jail *j;
+	struct conf *c;
+	struct diag d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "jail.conf", "a { rctl += \"maxproc:deny=5\"; }\nb { }\nc { }\nd { }\n");
+	put_file(dir, "rctl.conf", "jail:b:memoryuse:deny=1g\njail:a:maxproc:deny=10\n# c\n"
+				   "jail:c:pcpu:deny=50\njail:a:openfiles:deny=100\n"
+				   "jail:b:vmemoryuse:deny=2g\n");
+	assert_int_equal(load_dir(dir, &c, &d), 0);
+	assert_int_equal(c->njails, 4);
+	assert_non_null(j = conf_jail(c, "a"));
+	assert_non_null(p = conf_param(j, "rctl"));
+	assert_int_equal(p->nvalues, 2);
+	assert_string_equal(p->values[0], "maxproc:deny=10");
+	assert_string_equal(p->values[1], "openfiles:deny=100");
+	assert_non_null(j = conf_jail(c, "b"));
+	assert_non_null(p = conf_param(j, "rctl"));
+	assert_int_equal(p->nvalues, 2);
+	assert_string_equal(p->values[0], "memoryuse:deny=1073741824");
+	assert_string_equal(p->values[1], "vmemoryuse:deny=2147483648");
+	assert_non_null(j = conf_jail(c, "c"));
+	assert_non_null(p = conf_param(j, "rctl"));
+	assert_int_equal(p->nvalues, 1);
+	assert_string_equal(p->values[0], "pcpu:deny=50");
+	assert_non_null(j = conf_jail(c, "d"));
+	assert_null(conf_param(j, "rctl"));
+	conf_free(c);
+	diag_free(&d);
+	rm_tree(dir);
+}
+
 /* doc/conf.md documents every parameter of both tables. */
 static void test_params_documented(void **state)
 {
@@ -400,6 +615,9 @@ int main(void)
 		cmocka_unit_test(test_confdir),
 		cmocka_unit_test(test_confdir_kinds),
 		cmocka_unit_test(test_confdir_many),
+		cmocka_unit_test(test_include_glob),
+		cmocka_unit_test(test_include_glob_confdir),
+		cmocka_unit_test(test_rctl_conf_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "conf/rctl.h"
@@ -173,6 +174,42 @@ static void test_cpuset(void **state)
 	assert_int_equal(rctl_cpuset_valid("8192", msg, sizeof(msg)), -1);
 }
 
+/* rctl_format writes what snprintf("%s:%s=%llu%s") wrote (issue 14: it
+ * no longer calls snprintf), truncated the same way, for every resource,
+ * the action names, amounts from 0 to the largest, per process or not,
+ * at every buffer length. */
+static void test_format_as_snprintf(void **state)
+{
+	static const char *const acts[] = { "deny", "log", "devctl", "throttle", "sigkill" };
+	static const unsigned long long amounts[] = { 0, 7, 10, 1024, 536870912, ~0ULL };
+	char want[128], got[128];
+
+	(void)state;
+	for (int res = 0; res < RCTL__COUNT; res++)
+		for (size_t a = 0; a < sizeof(acts) / sizeof(*acts); a++)
+			for (size_t m = 0; m < sizeof(amounts) / sizeof(*amounts); m++)
+				for (int per = 0; per < 2; per++) {
+					struct rctl_rule x = { .res = (enum rctl_res)res, .actname = acts[a],
+							       .amount = amounts[m], .per_process = per };
+					int n = snprintf(want, sizeof(want), "%s:%s=%llu%s",
+							 rctl_res(x.res)->name, x.actname, x.amount,
+							 per ? "/process" : "");
+
+					for (size_t len = 0; len <= (size_t)n + 2; len++) {
+						memset(got, 'X', sizeof(got));
+						rctl_format(&x, got, len);
+						if (len)
+							want[len - 1 < (size_t)n ? len - 1 : (size_t)n] = '\0';
+						if (len)
+							assert_string_equal(got, want);
+						assert_int_equal(got[len], 'X');	/* nothing past len */
+						snprintf(want, sizeof(want), "%s:%s=%llu%s",
+							 rctl_res(x.res)->name, x.actname, x.amount,
+							 per ? "/process" : "");
+					}
+				}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_resources), cmocka_unit_test(test_per),
 		cmocka_unit_test(test_subject),	 cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_cpuset),
+		cmocka_unit_test(test_format_as_snprintf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
