@@ -133,7 +133,7 @@ struct idmap jail_idmap(const struct jstate *st)
 
 int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e)
 {
-	cleanup_close int ns = -1;
+	cleanup_close int ns = -1, dir = -1;
 
 	/* The host's own tree stays as it is: the host's files are the
 	 * host's, nobody's to the jail. */
@@ -141,9 +141,11 @@ int jail_idmap_root(struct jctx *x, const struct idmap *map, struct brig_err *e)
 		return 0;
 	ns = userns_fd(map, false, e);
 
-	if (ns >= 0)
-		x->rootmnt = idmap_clone(AT_FDCWD, x->sp.path, true, ns, e);
-	if (ns < 0 || x->rootmnt < 0)
+	/* A child jail's below its parent's root, as its first process
+	 * looks it up (sys/jailproc.h .under). */
+	if (ns >= 0 && (dir = jail_root_open(x->sp.path, x->parent_root, e)) >= 0)
+		x->rootmnt = idmap_clone(dir, ".", true, ns, e);
+	if (ns < 0 || dir < 0 || x->rootmnt < 0)
 		return brig_err_wrap(e, "userns: path %s with the jail's ids", x->sp.path);
 	return 0;
 }

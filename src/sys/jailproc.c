@@ -34,29 +34,35 @@ static void child_wait_go(int fd)
 
 /* C: a copy of the jail's root tree (detached) and the directory to
  * attach it on, both in C's new mount namespace. */
+int jail_root_open(const char *path, const char *under, struct brig_err *e)
+{
+	size_t n = under ? strlen(under) : 0;
+	const char *rel;
+	int base, fd;
+
+	if (!under) {
+		fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		return fd >= 0 ? fd : brig_err_set(e, errno, "path %s", path);
+	}
+	while (n > 1 && under[n - 1] == '/')
+		n--;
+	rel = path + (n > 1 ? n : 0);
+	rel += strspn(rel, "/");
+	if ((base = open(under, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return brig_err_set(e, errno, "path %s: its parent jail's root %s", path, under);
+	if (!*rel)
+		return base;
+	fd = beneath_open(base, rel, O_PATH | O_DIRECTORY, e);
+	close(base);
+	return fd >= 0 ? fd : brig_err_wrap(e, "path %s, inside its parent jail's root %s", path, under);
+}
+
 static int open_root(const struct jail_setup *s, int rootmnt, int *mfd, int *tfd, struct brig_err *e)
 {
 	/* The directory, looked up once: the tree attached is the one the
 	 * root is pivoted into. */
-	if (s->under) {
-		size_t n = strlen(s->under);
-		const char *rel;
-		int base = open(s->under, O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		while (n > 1 && s->under[n - 1] == '/')
-			n--;
-		rel = s->path + (n > 1 ? n : 0);
-		rel += strspn(rel, "/");
-		if (base < 0)
-			return brig_err_set(e, errno, "path %s: its parent jail's root %s", s->path, s->under);
-		*tfd = *rel ? beneath_open(base, rel, O_PATH | O_DIRECTORY, e) : base;
-		if (*rel)
-			close(base);
-		if (*tfd < 0)
-			return brig_err_wrap(e, "path %s, inside its parent jail's root %s", s->path, s->under);
-	} else if ((*tfd = open(s->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		return brig_err_set(e, errno, "path %s", s->path);
-	}
+	if ((*tfd = jail_root_open(s->path, s->under, e)) < 0)
+		return -1;
 	*mfd = rootmnt >= 0 ? rootmnt :
 			      open_tree(*tfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
 					AT_EMPTY_PATH);

@@ -87,6 +87,10 @@ struct jail_setup {
 	size_t ndevmounts;
 };
 
+/* The jail's root directory (O_PATH), path; with under (jail_setup's),
+ * looked up below it following no symlink. */
+int jail_root_open(const char *path, const char *under, struct brig_err *e);
+
 struct jail_child {
 	pid_t pid;
 	int pidfd;

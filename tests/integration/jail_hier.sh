@@ -77,6 +77,19 @@ expect_grep "a.swap: start: path $ROOT/j/s/root, inside its parent jail's root $
 [ ! -e "$BRIG_RUNDIR/a.swap" ] || fail "a refused child left its run directory"
 rm "$ROOT/j/s"
 mv "$ROOT/j/s.real" "$ROOT/j/s"
+# A child in a user namespace of its own (its parent in the host's):
+# its idmapped root is taken below the parent's the same way.
+printf 'root:1000000:6553600\n' >"$T/subuid"
+cp "$T/subuid" "$T/subgid"
+export BRIG_SUBUID="$T/subuid" BRIG_SUBGID="$T/subgid"
+cat >"$T/swap.conf" <<EOF
+a.u { path = "$ROOT/j/s/root"; persist; userns; }
+EOF
+expect_rc 0 jail -f "$T/swap.conf" -c a.u
+expect_rc 0 "$BRIG" exec a.u cat /proc/self/uid_map
+[ "$(echo $OUT)" != "0 0 4294967295" ] || fail "a.u is not in a user namespace of its own: $OUT"
+expect_rc 0 "$BRIG" exec a.u test ! -e /EVIL
+expect_rc 0 jail -f "$T/swap.conf" -r a.u
 
 # jls: the parent's JID, the running children.
 aj=$(jls -j a jid)
