@@ -16,8 +16,11 @@
 # the branch point against the current one. A round starts and stops every
 # SIZE of every MODE with every BRIG, one after the other, so that the
 # load of the machine (other builds on a shared VM) falls on all alike;
-# the figures are the medians of the rounds. Knobs: SIZES (default "50
-# 500"), MODES (default "plain vnet"), ROUNDS (default 3).
+# the figures are the medians of the rounds. The binaries take turns
+# first, and every measure begins after the kernel has finished what the
+# last stop left it (the jails' network namespaces: no host end of a pair
+# is left) and SETTLE (default 1) seconds more. Knobs: SIZES (default "50
+# 500"), MODES (default "plain vnet"), ROUNDS (default 3), SETTLE.
 # Everything happens inside throwaway namespaces (it re-runs itself under
 # unshare, as tests/run.sh does), in a private tmpfs; the jails are
 # stopped, the bridge removed and brig's cgroups of those run directories
@@ -105,11 +108,27 @@ def measure(b, rd, verb):
     load = float(open("/proc/loadavg").read().split()[0])
     return (t1 - t0, r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime, load)
 
+def settle():
+    # What a stop leaves the kernel (the jails' network namespaces, with
+    # the host ends of their pairs) is torn down after it returns, holding
+    # the RTNL lock: the next measure would pay for it. Wait until the host
+    # ends are gone (bounded), then SETTLE seconds more.
+    for _ in range(600):
+        if set(os.listdir("/sys/class/net")) <= base_links:
+            break
+        time.sleep(0.05)
+    time.sleep(settle_s)
+
+settle_s = float(os.environ.get("SETTLE", "1"))
+base_links = set(os.listdir("/sys/class/net"))
 for r in range(rounds):
     for mode in modes:
         for size in sizes:
             write_conf(mode, size)
-            for b, rd in zip(bins, rundirs):
+            # Each round in the other order: no binary always follows another.
+            order = list(zip(bins, rundirs))
+            for b, rd in (order if r % 2 == 0 else order[::-1]):
+                settle()
                 os.makedirs(rd, exist_ok=True)
                 s = measure(b, rd, "start")
                 running = sum(1 for e in os.listdir(rd) if e.startswith("j"))
