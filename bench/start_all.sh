@@ -113,14 +113,16 @@ def settle():
     # the host ends of their pairs) is torn down after it returns, holding
     # the RTNL lock: the next measure would pay for it. Wait until the host
     # ends are gone (bounded), then SETTLE seconds more.
+    # (/sys/class/net is the host's here: /sys was mounted outside this
+    # sandbox's network namespace; ip asks this one.)
     for _ in range(600):
-        if set(os.listdir("/sys/class/net")) <= base_links:
+        if not subprocess.run(["ip", "-o", "link", "show", "type", "veth"],
+                              stdout=subprocess.PIPE, text=True).stdout.strip():
             break
         time.sleep(0.05)
     time.sleep(settle_s)
 
 settle_s = float(os.environ.get("SETTLE", "1"))
-base_links = set(os.listdir("/sys/class/net"))
 for r in range(rounds):
     for mode in modes:
         for size in sizes:

@@ -33,7 +33,8 @@ static int open_jail_netns(pid_t pid, struct brig_err *e)
 
 /* The host end of another jail's pair that the kernel is removing with
  * that jail's dead namespace: tagged by brig, its peer in a namespace
- * whose last reference is gone. A stop leaves such pairs to the kernel,
+ * whose last reference is gone (reported without an id, or its id names
+ * no live namespace). A stop leaves such pairs to the kernel,
  * and the JID that named it may be taken by another jail meanwhile
  * (stop --all, then start --all: the workers hand JIDs out in any
  * order), so it is a leftover to delete like this jail's own. */
@@ -41,8 +42,8 @@ static bool other_jails_leftover(struct nl *nl, const struct nl_link *old)
 {
 	cleanup_free char *tag = net_tag_jail("");
 
-	return strncmp(old->alias, tag, strlen(tag)) == 0 && old->link_nsid >= 0 &&
-	       nl_nsid_alive(nl, old->link_nsid, NULL) == 0;
+	return strncmp(old->alias, tag, strlen(tag)) == 0 &&
+	       (old->peer_dying || (old->link_nsid >= 0 && nl_nsid_alive(nl, old->link_nsid, NULL) == 0));
 }
 
 /* Create the veth pair of interface f: the host end plugged into its
