@@ -8,7 +8,8 @@
 #
 #   sh bench/start_all.sh [BRIG...]
 #
-# plain: path jails sharing one busybox root, persist, no network.
+# plain: path jails sharing one busybox root, persist, no network (an
+#        empty network namespace each).
 # vnet:  the same with `vnet; vnet.bridge = big;` (a veth pair per jail
 #        into one bridge, with its anti-spoofing filter; no address).
 # Each BRIG (default: $BUILD/brig) is measured in the same run, with a
