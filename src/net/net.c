@@ -31,10 +31,26 @@ static int open_jail_netns(pid_t pid, struct brig_err *e)
 	return fd;
 }
 
+/* The host end of another jail's pair that the kernel is removing with
+ * that jail's dead namespace: tagged by brig, its peer in a namespace
+ * whose last reference is gone (reported without an id, or its id names
+ * no live namespace). A stop leaves such pairs to the kernel,
+ * and the JID that named it may be taken by another jail meanwhile
+ * (stop --all, then start --all: the workers hand JIDs out in any
+ * order), so it is a leftover to delete like this jail's own. */
+static bool other_jails_leftover(struct nl *nl, const struct nl_link *old)
+{
+	cleanup_free char *tag = net_tag_jail("");
+
+	return strncmp(old->alias, tag, strlen(tag)) == 0 &&
+	       (old->peer_dying || (old->link_nsid >= 0 && nl_nsid_alive(nl, old->link_nsid, NULL) == 0));
+}
+
 /* Create the veth pair of interface f: the host end plugged into its
  * bridge and up, the jail end made directly inside the jail's namespace
- * with its final name. A leftover host end of this same jail (a crash) is
- * removed first; any other interface of that name is refused. */
+ * with its final name. A leftover host end of this same jail (a crash, a
+ * restart), or of another jail whose namespace is dead, is removed first;
+ * any other interface of that name is refused. */
 static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_if *f,
 		     int bridge, int mtu, int nsfd, struct brig_err *e)
 {
@@ -70,7 +86,8 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 			return -1;
 		if (r == 0)
 			continue;
-		if (strcmp(old.kind, "veth") != 0 || strcmp(old.alias, alias) != 0)
+		if (strcmp(old.kind, "veth") != 0 ||
+		    (strcmp(old.alias, alias) != 0 && !other_jails_leftover(nl, &old)))
 			return brig_err_set(e, 0, "creating veth pair %s/%s: interface %s exists and "
 					    "is not a leftover of this jail%s%s", f->hname, f->jname,
 					    f->hname, old.alias[0] ? ": it belongs to " : "",

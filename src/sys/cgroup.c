@@ -167,8 +167,9 @@ static void write_str(const char *dir, const char *name, const char *text)
 
 /* A new group's setup, given its parent: on v2, the controllers the
  * parent has, for its children (limits need them); on v1 cpuset, the
- * parent's CPUs and memory nodes. */
-static void group_setup(const char *dir, const char *parent)
+ * parent's CPUs and memory nodes, and for brig's own group (brigs) the
+ * kernel's copy of them into every group made in it. */
+static void group_setup(const char *dir, const char *parent, bool brigs)
 {
 	struct statfs sf;
 	char buf[4096];
@@ -204,6 +205,13 @@ static void group_setup(const char *dir, const char *parent)
 		if (!buf[0] && read_line(parent, f, buf, sizeof(buf)) == 0)
 			write_str(dir, f, buf);
 	}
+	/* The jails' groups then start with brig's group's CPUs and nodes
+	 * (cgroup.clone_children, cpuset's only use of it): writing a group's
+	 * cpuset.cpus makes the kernel check it against every sibling and
+	 * rebuild the scheduler's domains, O(jails) a start (issue 14). The
+	 * copy above stays for a group made before this was set. */
+	if (brigs && read_line(dir, "cgroup.clone_children", buf, sizeof(buf)) == 0 && strcmp(buf, "1") != 0)
+		write_str(dir, "cgroup.clone_children", "1");
 }
 
 int cgroup_create(const char *dir, struct brig_err *e)
@@ -236,9 +244,9 @@ int cgroup_create(const char *dir, struct brig_err *e)
 		up = strrchr(grand, '/');
 		if (up) {
 			*up = '\0';
-			group_setup(parent, grand);
+			group_setup(parent, grand, true);
 		}
-		group_setup(dir, parent);
+		group_setup(dir, parent, false);
 	}
 	return made;
 }

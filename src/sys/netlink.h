@@ -64,6 +64,10 @@ struct nl_link {
 	int link_nsid;		/* IFLA_LINK_NETNSID: the id, in the asking
 				 * namespace, of the namespace that link is
 				 * in; -1: none reported (the same namespace) */
+	bool peer_dying;	/* IFLA_LINK_NETNSID reported without an id:
+				 * the kernel gives one to every live namespace
+				 * it reports, so that link's namespace is being
+				 * torn down (its last reference is gone) */
 };
 
 /* Look a link up by name: 1 and *out if found, 0 if there is none, -1. */

@@ -97,8 +97,11 @@ static void parse_link(const struct nlmsghdr *m, struct nl_link *l)
 		link_kind(tb[IFLA_LINKINFO], l->kind, sizeof(l->kind), &l->port_state);
 	l->linked = tb[IFLA_LINK] != NULL;
 	l->link_nsid = -1;
-	if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)
+	l->peer_dying = false;
+	if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0) {
 		l->link_nsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+		l->peer_dying = l->link_nsid < 0;
+	}
 }
 
 /* Reply of a single-link lookup. */

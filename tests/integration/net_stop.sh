@@ -120,4 +120,25 @@ while [ $i -lt $n ]; do
 	i=$((i + 1))
 done
 assert_clean
+
+# A JID freed by a stop is taken by another jail at once (stop --all then
+# start --all hands JIDs out in whatever order the workers go), with the
+# default interface names e<JID>a/e<JID>b: the other jail's old host end,
+# left to the kernel's teardown of its dead namespace, may still be
+# there, tagged with the other jail's name. It is a leftover all the same
+# (its peer's namespace is dead) and must not fail the start.
+conf "$(printf 'a { path = "%s"; persist; vnet; vnet.bridge = br0; jid = 61; }
+b { path = "%s"; persist; vnet; vnet.bridge = br0; jid = 61; }\n' "$ROOT" "$ROOT")"
+i=0
+while [ $i -lt 20 ]; do
+	expect_rc 0 "$BRIG" start a
+	remember_cgroups a
+	expect_rc 0 "$BRIG" stop a
+	"$BRIG" start b >"$T/out" 2>&1 || fail "start b $i right after a stopped with its JID: $(cat "$T/out")"
+	remember_cgroups b
+	expect_rc 0 "$BRIG" stop b
+	i=$((i + 1))
+done
+wait_gone e61a
+assert_clean
 echo "ok"
