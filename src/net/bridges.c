@@ -198,13 +198,13 @@ static char *jails_on(struct nl *nl, int index, struct brig_err *e, int *rc)
 
 	*rc = nl_link_list(nl, &links, &n, e);
 	for (size_t i = 0; *rc == 0 && i < n; i++) {
-		int alive = 1;
+		int dead;
 
 		if (links[i].master != index || !member_jail(&links[i]))
 			continue;
-		if (links[i].link_nsid >= 0 && (alive = nl_nsid_alive(nl, links[i].link_nsid, e)) < 0)
+		if ((dead = nl_link_peer_dead(nl, &links[i], e)) < 0)
 			*rc = -1;
-		else if (alive)
+		else if (!dead)
 			sb_addf(&sb, "%s%s", sb.len ? ", " : "", member_jail(&links[i]));
 	}
 	free(links);

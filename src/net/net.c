@@ -42,8 +42,7 @@ static bool other_jails_leftover(struct nl *nl, const struct nl_link *old)
 {
 	cleanup_free char *tag = net_tag_jail("");
 
-	return strncmp(old->alias, tag, strlen(tag)) == 0 &&
-	       (old->peer_dying || (old->link_nsid >= 0 && nl_nsid_alive(nl, old->link_nsid, NULL) == 0));
+	return strncmp(old->alias, tag, strlen(tag)) == 0 && nl_link_peer_dead(nl, old, NULL) == 1;
 }
 
 /* Create the veth pair of interface f: the host end plugged into its

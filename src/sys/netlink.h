@@ -79,6 +79,11 @@ int nl_nsid_of_pid(struct nl *nl, pid_t pid, struct brig_err *e);
  * reference is gone: the kernel is removing it, and its interfaces and the
  * veth pairs that reach into it with it; or it is gone); -1 error. */
 int nl_nsid_alive(struct nl *nl, int nsid, struct brig_err *e);
+/* Whether link l (from a lookup or a listing) reaches into a network
+ * namespace the kernel is removing: 1 yes (reported without an id, or its
+ * id names no live namespace); 0 no, or l reaches no other namespace; -1
+ * error. */
+int nl_link_peer_dead(struct nl *nl, const struct nl_link *l, struct brig_err *e);
 /* Every link of the namespace; *out is malloc'ed. */
 int nl_link_list(struct nl *nl, struct nl_link **out, size_t *n, struct brig_err *e);
 

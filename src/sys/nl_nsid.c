@@ -60,6 +60,18 @@ int nl_nsid_of_pid(struct nl *nl, pid_t pid, struct brig_err *e)
 					    (int)pid);
 }
 
+int nl_link_peer_dead(struct nl *nl, const struct nl_link *l, struct brig_err *e)
+{
+	int alive;
+
+	if (l->peer_dying)
+		return 1;
+	if (l->link_nsid < 0)
+		return 0;
+	alive = nl_nsid_alive(nl, l->link_nsid, e);
+	return alive < 0 ? -1 : !alive;
+}
+
 int nl_nsid_alive(struct nl *nl, int nsid, struct brig_err *e)
 {
 	char buf[NL_BUF_SIZE];
