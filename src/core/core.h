@@ -202,6 +202,9 @@ int core_find(const char *name_or_jid, struct core_jail *out, struct brig_err *e
 int core_find_running(const char *name_or_jid, struct core_jail *out, struct brig_err *e);
 /* 1 if the jail runs, 0 if not, -1 on error. */
 int core_is_running(const char *name, struct brig_err *e);
+/* How many direct children of jail parent (parent.NAME) run, skip (or
+ * NULL) left out. */
+long core_children(const char *parent, const char *skip);
 /* What a jail's reaper runs once its init has ended: clean up after the
  * jail (unless it runs again, or another brig is at it) and record how it
  * ended, with the init's exit status read from pidfd (-1: none). Then

@@ -7,7 +7,6 @@
  * its PID namespace is made inside the parent's and its cgroups under
  * the parent's (core_cgroup_group), so the parent sees its processes and
  * its limits bound the parent and its children together. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -20,27 +19,6 @@
 #include "sys/proc.h"
 #include "util/mem.h"
 #include "util/paths.h"
-
-/* The running children of parent (direct ones, running now), but skip. */
-static long running_children(const char *parent, const char *skip)
-{
-	size_t plen = strlen(parent);
-	DIR *d = opendir(brig_rundir());
-	struct dirent *de;
-	long n = 0;
-
-	while (d && (de = readdir(d))) {
-		const char *c = de->d_name;
-
-		if (conf_name_parent_len(c) != plen || !conf_name_below(c, parent) || !strcmp(c, skip) ||
-		    conf_name_invalid(c))
-			continue;
-		n += core_is_running(c, NULL) == 1;
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
 
 /* Whether path lies inside root as written (root itself counts), without
  * a "." or ".." below it: the child's root is looked up below the
@@ -147,7 +125,7 @@ int hier_start_check(struct jctx *x, struct brig_err *e)
 		goto out;
 	}
 	max = pst.def ? jd_int(pst.def, JP_CHILDREN_MAX) : 0;
-	cur = running_children(parent, x->name);
+	cur = core_children(parent, x->name);
 	if (cur >= max) {
 		brig_err_set(e, 0, "its parent jail \"%s\" has children.max = %ld and %ld child%s running: "
 			     "no room for \"%s\"", parent, max, cur, cur == 1 ? "" : "ren", x->name);

@@ -166,6 +166,29 @@ static bool configured(const char *name)
 	return found;
 }
 
+long core_children(const char *parent, const char *skip)
+{
+	size_t plen = strlen(parent);
+	DIR *d = opendir(brig_rundir());
+	struct dirent *de;
+	struct jstate st;
+	long n = 0;
+
+	/* Names only: a state is read for a child alone. */
+	while (d && (de = readdir(d))) {
+		const char *c = de->d_name;
+
+		if (conf_name_parent_len(c) == plen && conf_name_below(c, parent) &&
+		    (!skip || strcmp(c, skip) != 0) && !conf_name_invalid(c) && look(c, &st, -1)) {
+			n++;
+			state_free(&st);
+		}
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* j's parent (its JID) and running children, as family() finds them,
  * looking only at those jails. Always 0. */
 static int find_family(struct core_jail *j)
@@ -181,21 +204,7 @@ static int find_family(struct core_jail *j)
 			state_free(&st);
 		}
 	}
-	{
-		/* Names only: a state is read for a child alone. */
-		DIR *d = opendir(brig_rundir());
-		struct dirent *de;
-
-		while (d && (de = readdir(d)))
-			if (conf_name_parent_len(de->d_name) == strlen(j->name) &&
-			    conf_name_below(de->d_name, j->name) && !conf_name_invalid(de->d_name) &&
-			    look(de->d_name, &st, -1)) {
-				j->children++;
-				state_free(&st);
-			}
-		if (d)
-			closedir(d);
-	}
+	j->children = (int)core_children(j->name, NULL);
 	return 0;
 }
 
