@@ -383,6 +383,12 @@ struct cf_dent {
  * terminated, valid until end) if the thread read it whole, else false:
  * the caller reads it itself. end: stop the thread, free the texts. */
 #define CF_PREFETCH_MIN 512
+/* The least number of files for the thread: CF_PREFETCH_MIN; tests set
+ * it (SIZE_MAX: never, 1: always) to compare the two paths' loads. */
+extern size_t cf_prefetch_min;
+/* Tests only: called with jail.conf.d's descriptor once it is listed,
+ * before its files are read (to change the folder in between). */
+extern void (*cf_listed_hook)(int dfd);
 struct cf_prefetch *cf_prefetch_start(int dfd, const struct cf_dent *v, size_t from, size_t n);
 bool cf_prefetch_take(struct cf_prefetch *p, size_t i, const char **text, size_t *len);
 void cf_prefetch_end(struct cf_prefetch *p);

@@ -704,6 +704,8 @@ static long list_conf(int dfd, const char *pat, struct cf_dent **names, char **p
 	return (long)n;
 }
 
+void (*cf_listed_hook)(int dfd);
+
 /* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h).
  * The files of BASE.conf.d are opened relative to the folder (one path
  * step each, not the whole path again). */
@@ -738,6 +740,8 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
 		n = 0;
 	}
+	if (n > 0 && cf_listed_hook)
+		cf_listed_hook(dfd);
 
 	subdir = cf_strndup(&ctx->arena, sub, strlen(sub) + 1);
 	((char *)subdir)[strlen(sub)] = '/';
