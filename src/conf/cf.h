@@ -336,6 +336,8 @@ struct cf_ctx {
 	struct strbuf path;		/* scratch for include paths */
 	char *rbuf;			/* the text of the file being read */
 	size_t caprbuf;
+	int kept[32];			/* files read whole, closed together */
+	size_t nkept;
 	unsigned qi;
 	/* jail.conf.d's listing (its .conf files, sorted), kept until the
 	 * includes are expanded: a glob of that folder uses it. */

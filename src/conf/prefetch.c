@@ -100,20 +100,6 @@ static char *room(struct cf_prefetch *p, size_t n)
 	return b->data + b->used - n;
 }
 
-/* Close the reader's files fds[0..n) (increasing numbers, as the table
- * gives them): one close_range(2) for each run of consecutive numbers
- * (only a file the table held before, the loader's, breaks a run). */
-static void close_batch(const int *fds, size_t n)
-{
-	for (size_t k = 0, e; k < n; k = e) {
-		for (e = k + 1; e < n && fds[e] == fds[e - 1] + 1;)
-			e++;
-		if (e - k == 1 || close_range((unsigned)fds[k], (unsigned)fds[e - 1], 0) != 0)
-			for (size_t m = k; m < e; m++)
-				close(fds[m]);
-	}
-}
-
 static void *reader(void *arg)
 {
 	struct cf_prefetch *p = arg;
@@ -159,7 +145,7 @@ static void *reader(void *arg)
 			else
 				close(fd);
 			if (nfds == BATCH) {
-				close_batch(fds, nfds);
+				close_fds(fds, nfds);
 				nfds = 0;
 			}
 		}
@@ -173,7 +159,7 @@ static void *reader(void *arg)
 		p->total += (size_t)r;
 		done(p, i, TAKEN);
 	}
-	close_batch(fds, nfds);
+	close_fds(fds, nfds);
 	free(chunk);
 	return NULL;
 }

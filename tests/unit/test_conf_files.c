@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -731,6 +732,58 @@ static void test_prefetch_same(void **state)
 	rm_tree(dir);
 }
 
+/* The loader keeps the files it read open to close them together
+ * (source.c, keep_open): with a limit of open files below what it keeps,
+ * every file still loads, by the loader alone and with the reader. */
+static void test_few_descriptors(void **state)
+{
+	char dir[] = "/tmp/brig-test-fds.XXXXXX";
+	struct rlimit old, low;
+	char *sub;
+	int probe;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	for (int i = 0; i < 100; i++) {
+		char name[32], text[64];
+
+		snprintf(name, sizeof(name), "j%03d.conf", i);
+		snprintf(text, sizeof(text), "j%03d { host.hostname = \"h%d\"; }\n", i, i);
+		put_file(sub, name, text);
+	}
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	probe = dup(0);
+	assert_true(probe >= 0);
+	close(probe);
+	low = old;
+	low.rlim_cur = (rlim_t)probe + 8;	/* room for the folder and a few files */
+	for (int pass = 0; pass < 2; pass++) {
+		struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = dir };
+		struct conf *c = NULL;
+		struct diag d;
+		int rc;
+
+		cf_prefetch_min = pass ? 1 : SIZE_MAX;
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+		rc = conf_load(&src, &c, &d);
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+		cf_prefetch_min = CF_PREFETCH_MIN;
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i].text);
+		assert_int_equal(rc, 0);
+		assert_int_equal(d.n, 0);
+		assert_int_equal(c->njails, 100);
+		assert_string_equal(last(c, "j099", "host.hostname"), "h99");
+		conf_free(c);
+		diag_free(&d);
+	}
+	free(sub);
+	rm_tree(dir);
+}
+
 static void test_params_documented(void **state)
 {
 	char *doc = slurp("doc/conf.md");
@@ -765,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_include_glob_confdir),
 		cmocka_unit_test(test_rctl_conf_order),
 		cmocka_unit_test(test_prefetch_same),
+		cmocka_unit_test(test_few_descriptors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
