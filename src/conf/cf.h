@@ -379,9 +379,9 @@ struct cf_dent {
 	unsigned char type;	/* DT_REG, DT_LNK, DT_UNKNOWN... */
 };
 
-/* prefetch.c: a thread reading every other entry from..n of the open
- * folder dfd ahead of the loader (NULL: not worth it, fewer than
- * CF_PREFETCH_MIN files or one CPU). take: the text of entry i (NUL-
+/* prefetch.c: a thread reading two of every three entries from..n of
+ * the open folder dfd ahead of the loader (NULL: not worth it, fewer
+ * than CF_PREFETCH_MIN files or one CPU). take: the text of entry i (NUL-
  * terminated, valid until end) if the thread read it whole, else false:
  * the caller reads it itself. end: stop the thread, free the texts. */
 #define CF_PREFETCH_MIN 512

@@ -1,6 +1,6 @@
 /* A second reader for a large jail.conf.d: while the loader reads and
- * parses the folder's files in name order, a thread opens and reads every
- * other one of them ahead, so that the file system's share of the work
+ * parses the folder's files in name order, a thread opens and reads two
+ * of every three of them ahead, so that the file system's share of the work
  * (an open, a read and a close per file: most of the time of 10,000 small
  * files) is spread over two CPUs. The thread only reads: it neither
  * parses, reports nor touches the load's context; a file it cannot take
