@@ -336,6 +336,8 @@ struct cf_ctx {
 	struct strbuf path;		/* scratch for include paths */
 	char *rbuf;			/* the text of the file being read */
 	size_t caprbuf;
+	int kept[32];			/* files read whole, closed together */
+	size_t nkept;
 	unsigned qi;
 	/* jail.conf.d's listing (its .conf files, sorted), kept until the
 	 * includes are expanded: a glob of that folder uses it. */
@@ -377,12 +379,18 @@ struct cf_dent {
 	unsigned char type;	/* DT_REG, DT_LNK, DT_UNKNOWN... */
 };
 
-/* prefetch.c: a thread reading every other entry from..n of the open
- * folder dfd ahead of the loader (NULL: not worth it, fewer than
- * CF_PREFETCH_MIN files or one CPU). take: the text of entry i (NUL-
+/* prefetch.c: a thread reading two of every three entries from..n of
+ * the open folder dfd ahead of the loader (NULL: not worth it, fewer
+ * than CF_PREFETCH_MIN files or one CPU). take: the text of entry i (NUL-
  * terminated, valid until end) if the thread read it whole, else false:
  * the caller reads it itself. end: stop the thread, free the texts. */
 #define CF_PREFETCH_MIN 512
+/* The least number of files for the thread: CF_PREFETCH_MIN; tests set
+ * it (SIZE_MAX: never, 1: always) to compare the two paths' loads. */
+extern size_t cf_prefetch_min;
+/* Tests only: called with jail.conf.d's descriptor once it is listed,
+ * before its files are read (to change the folder in between). */
+extern void (*cf_listed_hook)(int dfd);
 struct cf_prefetch *cf_prefetch_start(int dfd, const struct cf_dent *v, size_t from, size_t n);
 bool cf_prefetch_take(struct cf_prefetch *p, size_t i, const char **text, size_t *len);
 void cf_prefetch_end(struct cf_prefetch *p);

@@ -267,6 +267,38 @@ static struct cf_file *mem_get(struct cf_ctx *ctx, const char *path, const struc
 	return f;
 }
 
+/* Close the files keep_open kept. */
+static void close_kept(struct cf_ctx *ctx)
+{
+	close_fds(ctx->kept, ctx->nkept);
+	ctx->nkept = 0;
+}
+
+/* A file of a listed folder read whole: closed with the next ones, by
+ * close_fds (the folder's files are read one after the other, so their
+ * descriptors are consecutive numbers). The two loops over a listing
+ * close what is kept before they return. */
+static void keep_open(struct cf_ctx *ctx, int fd)
+{
+	if (ctx->nkept == sizeof(ctx->kept) / sizeof(*ctx->kept))
+		close_kept(ctx);
+	ctx->kept[ctx->nkept++] = fd;
+}
+
+/* Open a configuration file name in the folder dfd without waiting; out
+ * of descriptors, the kept ones are closed and it tries again (so that
+ * keeping them never fails an open that would succeed without). */
+static int open_conf(struct cf_ctx *ctx, int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0 && errno == EMFILE && ctx->nkept) {
+		close_kept(ctx);
+		fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	}
+	return fd;
+}
+
 /* What a file that is not a regular file is, for a message. */
 static const char *file_kind(mode_t m)
 {
@@ -305,7 +337,7 @@ static struct cf_file *file_get_at(struct cf_ctx *ctx, int dfd, const char *name
 		return mem_get(ctx, path, at);
 	if (in)
 		path = "<stdin>";
-	fd = in ? STDIN_FILENO : openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = in ? STDIN_FILENO : open_conf(ctx, dfd, name);
 	if (fd < 0) {
 		if (!(missing_ok && errno == ENOENT))
 			open_error(ctx, at, path, strerror(errno));
@@ -383,7 +415,7 @@ static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *
 
 	if (ctx->capbyid && (f = ctx->byid[byid_slot(ctx, dev, ino, -1)]))
 		return f;	/* a hard link to a file read already */
-	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open_conf(ctx, dfd, name);
 	if (fd < 0) {
 		open_error(ctx, at, path, strerror(errno));
 		return NULL;
@@ -396,7 +428,7 @@ static struct cf_file *file_get_listed(struct cf_ctx *ctx, int dfd, const char *
 		close(fd);
 		return file_get_at(ctx, dfd, name, path, dir, at, false);
 	}
-	close(fd);
+	keep_open(ctx, fd);
 	return file_from_text(ctx, path, dir, dev, ino, b, (size_t)r, at);
 }
 
@@ -558,6 +590,7 @@ static bool glob_listed(struct cf_ctx *ctx, struct cf_include *inc, const struct
 			trust = f->dev == dst.st_dev && f->ino == v[i].ino;
 		inc_add(ctx, inc, from, f, cap);
 	}
+	close_kept(ctx);
 	close(dfd);
 	sb_free(&path);
 	free(v);
@@ -704,6 +737,8 @@ static long list_conf(int dfd, const char *pat, struct cf_dent **names, char **p
 	return (long)n;
 }
 
+void (*cf_listed_hook)(int dfd);
+
 /* Read DIR/BASE.conf and the .conf files of DIR/BASE.conf.d (see cf.h).
  * The files of BASE.conf.d are opened relative to the folder (one path
  * step each, not the whole path again). */
@@ -738,6 +773,8 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 		cf_diag(ctx, DIAG_ERROR, &at, "%s", strerror(errno));
 		n = 0;
 	}
+	if (n > 0 && cf_listed_hook)
+		cf_listed_hook(dfd);
 
 	subdir = cf_strndup(&ctx->arena, sub, strlen(sub) + 1);
 	((char *)subdir)[strlen(sub)] = '/';
@@ -779,6 +816,7 @@ struct cf_file **cf_confdir_files(struct cf_ctx *ctx, const char *dir, const cha
 			unread_add(ctx, path.s, ctx->root_err);
 	}
 	cf_prefetch_end(pre);
+	close_kept(ctx);
 	if (n > 0 && fstat(dfd, &dst) == 0) {
 		/* Kept for a glob of this folder (jail.conf's .include). */
 		ctx->confd = (struct cf_listing){ names, pool, (size_t)n, dst.st_dev, dst.st_ino };

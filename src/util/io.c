@@ -81,3 +81,14 @@ int pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	}
 	return write_at(fd, buf, len, off);
 }
+
+void close_fds(const int *fds, size_t n)
+{
+	for (size_t k = 0, e; k < n; k = e) {
+		for (e = k + 1; e < n && fds[e] == fds[e - 1] + 1;)
+			e++;
+		if (e - k == 1 || close_range((unsigned)fds[k], (unsigned)fds[e - 1], 0) != 0)
+			for (size_t m = k; m < e; m++)
+				close(fds[m]);
+	}
+}

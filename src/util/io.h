@@ -35,5 +35,11 @@ int read_to_end(int fd, struct strbuf *sb);
 int write_all(int fd, const void *buf, size_t len);
 /* write_all at offset off (pwrite: fd's own offset does not move). */
 int pwrite_all(int fd, const void *buf, size_t len, off_t off);
+/* Close the n descriptors fds (the caller's own, in increasing order):
+ * one close_range(2) for each run of consecutive numbers, a close(2)
+ * for each other one (many small files read one after the other: a
+ * system call's entry and exit is ~0.7 us on a VM with the kernel's
+ * mitigations). */
+void close_fds(const int *fds, size_t n);
 
 #endif

@@ -6,10 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf/cf.h"
 #include "conf_helpers.h"
+#include "util/json.h"
 
 /* The whole file, NUL-terminated. */
 static char *slurp(const char *path)
@@ -585,6 +588,202 @@ static void test_rctl_conf_order(void **state)
 }
 
 /* doc/conf.md documents every parameter of both tables. */
+/* The files the hook of test_prefetch_same removes after the listing. */
+static const char *const gone[] = { "j0050.conf", "j0051.conf", "j0052.conf" };
+
+/* cf_listed_hook: the folder changes between its listing and the reads. */
+static void remove_listed(int dfd)
+{
+	for (size_t i = 0; i < sizeof(gone) / sizeof(*gone); i++)
+		assert_int_equal(unlinkat(dfd, gone[i], 0), 0);
+}
+
+/* All a load of dir tells, as text: its status, every diagnostic in
+ * order, then each jail in order, as JSON, with its error. The files the
+ * hook removes are made again first. */
+static char *load_all(const char *dir)
+{
+	struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = dir, .isolate = true };
+	char *sub = xasprintf("%s/jail.conf.d", dir);
+	struct strbuf out = STRBUF_INIT;
+	struct conf *c = NULL;
+	struct diag d;
+
+	for (size_t i = 0; i < sizeof(gone) / sizeof(*gone); i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "%.5s { host.hostname = \"gone\"; }\n", gone[i]);
+		put_file(sub, gone[i], text);
+	}
+	memset(&d, 0, sizeof(d));
+	sb_addf(&out, "rc %d\n", conf_load(&src, &c, &d));
+	for (size_t i = 0; i < d.n; i++)
+		sb_addf(&out, "%d %s\n", (int)d.msgs[i].level, d.msgs[i].text);
+	for (size_t i = 0; c && i < c->njails; i++) {
+		struct json w;
+
+		json_init(&w, &out, false);
+		conf_jail_json(&c->jails[i], &w);
+		sb_addf(&out, "\n%s\n", c->jails[i].error ? c->jails[i].error : "-");
+	}
+	conf_free(c);
+	diag_free(&d);
+	free(sub);
+	return sb_steal(&out);
+}
+
+/* The second reader (prefetch.c) changes nothing a load tells: the same
+ * diagnostics in the same order, the same jails, values and errors as the
+ * loader alone, for a jail.conf.d with errors in several files (syntax,
+ * unknown parameter, NUL byte, invalid UTF-8, one past 64 KiB), a file
+ * without read permission (read anyway as root), a symbolic link loop, a
+ * folder, a FIFO, a hard link, a jail defined twice, and files removed
+ * between the listing and the reads; with and without jail.conf's
+ * .include of jail.conf.d/\*.conf. Loaded many times with the reader, as
+ * which side reads which file varies from run to run. */
+static void test_prefetch_same(void **state)
+{
+	char dir[] = "/tmp/brig-test-prefetch.XXXXXX";
+	struct strbuf big = STRBUF_INIT;
+	char *sub, *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	for (int i = 0; i < 80; i++) {
+		char name[32], text[96];
+
+		snprintf(name, sizeof(name), "j%04d.conf", i);
+		snprintf(text, sizeof(text), "j%04d { host.hostname = \"h%d\"; }\n", i, i);
+		put_file(sub, name, text);
+	}
+	put_file(sub, "j0010.conf", "j0010 { host.hostname = ; }\n");
+	put_file(sub, "j0020.conf", "j0020 { no.such.param = 1; }\n");
+	p = xasprintf("%s/j0025.conf", sub);
+	{
+		FILE *f = fopen(p, "w");
+
+		assert_non_null(f);
+		fwrite("j0025 { host.hostname = \"a\0b\"; }\n", 1, 34, f);
+		fclose(f);
+	}
+	free(p);
+	put_file(sub, "j0030.conf", "j0030 { host.hostname = \"\xff\xfe\"; }\n");
+	while (big.len < 70000)
+		sb_adds(&big, "# a comment, so that the file is over 64 KiB long\n");
+	sb_adds(&big, "j0035 { host.hostname = \"big\"; = }\n");
+	put_file(sub, "j0035.conf", big.s);
+	p = xasprintf("%s/j0040.conf", sub);
+	assert_int_equal(chmod(p, 0), 0);
+	free(p);
+	p = xasprintf("%s/j0041.conf", sub);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink("j0041.conf", p), 0);
+	free(p);
+	p = xasprintf("%s/j0043.conf", sub);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/j0044.conf", sub);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	free(p);
+	{
+		char *a = xasprintf("%s/j0002.conf", sub), *b = xasprintf("%s/j0060.conf", sub);
+
+		assert_int_equal(unlink(b), 0);
+		assert_int_equal(link(a, b), 0);
+		free(a);
+		free(b);
+	}
+	put_file(sub, "j0065.conf", "j0001 { host.hostname = \"again\"; }\n");
+	put_file(sub, "j0070.conf", "j0070 { host.hostname = \"h70\"; }\n}\n");
+	for (int inc = 0; inc < 2; inc++) {
+		char *serial, *par;
+
+		put_file(dir, "jail.conf",
+			 inc ? "path = \"/j/$name\";\n.include \"jail.conf.d/*.conf\";\n"
+			     : "path = \"/j/$name\";\n");
+		cf_listed_hook = remove_listed;
+		cf_prefetch_min = SIZE_MAX;
+		serial = load_all(dir);
+		/* The errors are there to compare. */
+		assert_non_null(strstr(serial, "j0010.conf:1:"));
+		assert_non_null(strstr(serial, "NUL byte"));
+		assert_non_null(strstr(serial, "invalid UTF-8"));
+		assert_non_null(strstr(serial, "j0035.conf:"));
+		assert_non_null(strstr(serial, "symbolic links"));
+		assert_non_null(strstr(serial, "a directory"));
+		assert_non_null(strstr(serial, "a FIFO"));
+		assert_non_null(strstr(serial, "j0051.conf: error: No such file"));
+		cf_prefetch_min = 1;
+		for (int round = 0; round < 30; round++) {
+			par = load_all(dir);
+			assert_string_equal(par, serial);
+			free(par);
+		}
+		cf_prefetch_min = CF_PREFETCH_MIN;
+		cf_listed_hook = NULL;
+		free(serial);
+	}
+	sb_free(&big);
+	free(sub);
+	rm_tree(dir);
+}
+
+/* The loader keeps the files it read open to close them together
+ * (source.c, keep_open): with a limit of open files below what it keeps,
+ * every file still loads, by the loader alone and with the reader. */
+static void test_few_descriptors(void **state)
+{
+	char dir[] = "/tmp/brig-test-fds.XXXXXX";
+	struct rlimit old, low;
+	char *sub;
+	int probe;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	sub = xasprintf("%s/jail.conf.d", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	for (int i = 0; i < 100; i++) {
+		char name[32], text[64];
+
+		snprintf(name, sizeof(name), "j%03d.conf", i);
+		snprintf(text, sizeof(text), "j%03d { host.hostname = \"h%d\"; }\n", i, i);
+		put_file(sub, name, text);
+	}
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	probe = dup(0);
+	assert_true(probe >= 0);
+	close(probe);
+	low = old;
+	low.rlim_cur = (rlim_t)probe + 8;	/* room for the folder and a few files */
+	for (int pass = 0; pass < 2; pass++) {
+		struct conf_source src = { .schema = CONF_SCHEMA_JAILS, .confdir = dir };
+		struct conf *c = NULL;
+		struct diag d;
+		int rc;
+
+		cf_prefetch_min = pass ? 1 : SIZE_MAX;
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+		rc = conf_load(&src, &c, &d);
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+		cf_prefetch_min = CF_PREFETCH_MIN;
+		for (size_t i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.msgs[i].text);
+		assert_int_equal(rc, 0);
+		assert_int_equal(d.n, 0);
+		assert_int_equal(c->njails, 100);
+		assert_string_equal(last(c, "j099", "host.hostname"), "h99");
+		conf_free(c);
+		diag_free(&d);
+	}
+	free(sub);
+	rm_tree(dir);
+}
+
 static void test_params_documented(void **state)
 {
 	char *doc = slurp("doc/conf.md");
@@ -618,6 +817,8 @@ int main(void)
 		cmocka_unit_test(test_include_glob),
 		cmocka_unit_test(test_include_glob_confdir),
 		cmocka_unit_test(test_rctl_conf_order),
+		cmocka_unit_test(test_prefetch_same),
+		cmocka_unit_test(test_few_descriptors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
