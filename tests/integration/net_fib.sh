@@ -86,7 +86,7 @@ assert_clean
 expect_eq "rules after a start killed at create" "" "$(fib_rules)"
 
 # A rule of the same mark left behind (its record lost) is replaced.
-ip rule add pref 1000 fwmark $mark/0xf0003fff lookup 7 proto 98
+ip rule add pref 1000 fwmark "$mark/0xf0003fff" lookup 7 proto 98
 expect_rc 0 "$BRIG" start f
 expect_eq "f's rules over a stale one" 1 "$(ip rule show | grep -c "fwmark $mark/")"
 expect_grep "lookup 100" "$(ip rule show | grep "fwmark $mark/")"

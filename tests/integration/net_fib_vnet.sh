@@ -39,6 +39,7 @@ remember_cgroups w
 for j in v w; do
 	# The answers of a server come back by another interface than
 	# the one the question came in by: no reverse path filter.
+	# shellcheck disable=SC2016
 	nsenter -t "$(jstate "$BRIG_RUNDIR/$j/state" init)" -n sh -c \
 		'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done'
 done

@@ -15,7 +15,7 @@ nsB=$!
 fib_pids="$nsA $nsB"
 for p in $nsA $nsB; do
 	n=0
-	while [ "$(readlink /proc/$p/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+	while [ "$(readlink "/proc/$p/ns/net")" = "$(readlink /proc/self/ns/net)" ]; do
 		n=$((n + 1))
 		[ $n -lt 100 ] || fail "a peer's namespace was not made"
 		sleep 0.1
@@ -39,7 +39,7 @@ done
 # veth pair, IFACE here (up, unaddressed), eth0 there with ADDR and a
 # default route via GW; then start its logger.
 fib_peer() {
-	eval "ns=\$ns$1"
+	case $1 in A) ns=$nsA ;; *) ns=$nsB ;; esac
 	ip link add "$2" type veth peer name eth0 netns "$ns"
 	ip link set "$2" up
 	$1 sysctl -qw net.ipv4.conf.all.rp_filter=0
@@ -73,6 +73,7 @@ arrived() {
 # reach PEER from SRC.
 fib_sent() {
 	for c in "udp 5000" "tcp 5001"; do
+		# shellcheck disable=SC2086
 		set -- "$1" "$2" "$3" $c
 		timeout 10 "$BRIG" exec "$1" probe "$4" - 203.0.113.9 "$5" >"$T/o" 2>&1 ||
 			fail "$1 $4: $(cat "$T/o")"
