@@ -47,7 +47,11 @@ grep -q "192.0.2.12" "$T/B.log" && fail "g's traffic took table 100: $(cat "$T/B
 expect_eq "B's client -> f" jail-f "$(fib_get 192.0.2.11)"
 expect_eq "B's client -> g" "" "$(fib_get 192.0.2.12)"
 
-# jail -m: refused on a running jail (its sockets have their mark).
+# jls shows it; jail -m is refused on a running jail (its sockets have
+# their mark).
+ln -sf "$BRIG" "$T/jls"
+expect_rc 0 "$T/jls" -j f exec.fib
+expect_eq "jls -j f exec.fib" 100 "$OUT"
 ln -sf "$BRIG" "$T/jail"
 expect_rc 1 "$T/jail" -m name=f exec.fib=101
 expect_grep "exec.fib cannot be changed" "$ERR"
@@ -84,6 +88,28 @@ expect_rc 137 env BRIG_FAULT=create "$BRIG" start f
 expect_rc 0 "$BRIG" ls
 assert_clean
 expect_eq "rules after a start killed at create" "" "$(fib_rules)"
+# brig killed at each point of a start and a stop: the next command
+# leaves no rule (the rule is recorded before it is made).
+for verb in start stop; do
+	n=1
+	while :; do
+		[ $verb = start ] || expect_rc 0 "$BRIG" start f
+		set +e
+		BRIG_FAULT=$n "$BRIG" $verb f >"$T/out" 2>&1
+		rc=$?
+		set -e
+		[ $rc = 0 ] && break
+		[ $rc = 137 ] || fail "$verb, fault point $n: brig exited $rc: $(cat "$T/out")"
+		assert_clean
+		expect_eq "rules after $verb's fault point $n" "" "$(fib_rules)"
+		n=$((n + 1))
+		[ $n -lt 100 ] || fail "more than 100 fault points?"
+	done
+	echo "$verb: $((n - 1)) fault points"
+	[ $verb = stop ] || expect_rc 0 "$BRIG" stop f
+	assert_clean
+	expect_eq "rules after $verb" "" "$(fib_rules)"
+done
 
 # A rule of the same mark left behind (its record lost) is replaced.
 ip rule add pref 1000 fwmark "$mark/0xf0003fff" lookup 7 proto 98
