@@ -1,4 +1,4 @@
-# exec.fib (issue 20): a shared-IP jail's routing table. Two LAN peers
+# exec.fib (issue 20): a shared-IP (and a host-network) jail's routing table. Two LAN peers
 # (lib/fib.sh), A on lan0 and B on lan2, both hold 203.0.113.9; the main
 # table reaches it through A, table 100 through B. What a jail with
 # exec.fib = 100 sends reaches B, what one without it sends reaches A; a
@@ -60,7 +60,19 @@ expect_rc 0 "$BRIG" stop f g
 assert_clean
 expect_eq "rules after stop" "" "$(fib_rules)"
 
+# A host-network jail (ip4 = inherit) too: the host's addresses, by
+# table 100 (the source its route through lan2 gives).
+conf "h { path = \"$ROOT\"; persist; ip4 = inherit; exec.fib = 100; }"
+expect_rc 0 "$BRIG" start h
+remember_cgroups h
+[ -n "$(fib_rules)" ] || fail "no rule for h"
+fib_sent h B 198.51.100.1
+expect_rc 0 "$BRIG" stop h
+assert_clean
+expect_eq "rules after stop" "" "$(fib_rules)"
+
 # Its init SIGKILLed: the next `brig ls` removes the rule.
+conf "f { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.11\"; exec.fib = 100; }"
 expect_rc 0 "$BRIG" start f
 remember_cgroups f
 [ -n "$(fib_rules)" ] || fail "no rule for f"
