@@ -71,6 +71,31 @@ expect_rc 0 "$BRIG" stop h
 assert_clean
 expect_eq "rules after stop" "" "$(fib_rules)"
 
+# A child jail routes by its parent's table, or by its own: its group's
+# program marks its sockets first, its parent's leaves a mark alone.
+for c in c d; do
+	mk_busybox_root "$ROOT/j/$c"
+	cp "$ROOT/bin/probe" "$ROOT/j/$c/bin/"
+done
+ip route add 203.0.113.0/24 via 192.0.2.2 table 101
+conf "p { path = \"$ROOT\"; persist; children.max = 2; exec.fib = 100; ip4.addr = \"lan0|192.0.2.11\"; }
+p.c { path = \"$ROOT/j/c\"; persist; ip4.addr = \"lan0|192.0.2.11\"; }
+p.d { path = \"$ROOT/j/d\"; persist; ip4.addr = \"lan0|192.0.2.11\"; exec.fib = 101; }"
+expect_rc 0 "$BRIG" start p p.c p.d
+remember_cgroups p
+remember_cgroups p.c
+remember_cgroups p.d
+: >"$T/A.log"
+: >"$T/B.log"
+fib_sent p.c B 192.0.2.11
+expect_eq "what reached A from p.c" "" "$(cat "$T/A.log")"
+: >"$T/B.log"
+fib_sent p.d A 192.0.2.11
+expect_eq "what reached B from p.d" "" "$(cat "$T/B.log")"
+expect_rc 0 "$BRIG" stop p
+assert_clean
+expect_eq "rules after stop" "" "$(fib_rules)"
+
 # Its init SIGKILLed: the next `brig ls` removes the rule.
 conf "f { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.11\"; exec.fib = 100; }"
 expect_rc 0 "$BRIG" start f
