@@ -148,8 +148,11 @@ for verb in start stop; do
 	expect_eq "rules after $verb" "" "$(fib_rules)"
 done
 
-# A rule of the same mark left behind (its record lost) is replaced.
+# A rule of the same mark left behind (its record lost) is replaced
+# (jid 7: the mark 0xb0000007).
+mark=0xb0000007
 ip rule add pref 1000 fwmark "$mark/0xf0003fff" lookup 7 proto 98
+conf "f { path = \"$ROOT\"; persist; jid = 7; ip4.addr = \"lan0|192.0.2.11\"; exec.fib = 100; }"
 expect_rc 0 "$BRIG" start f
 expect_eq "f's rules over a stale one" 1 "$(ip rule show | grep -c "fwmark $mark/")"
 expect_grep "lookup 100" "$(ip rule show | grep "fwmark $mark/")"
