@@ -41,6 +41,9 @@ int jail_fib_check(struct jctx *x, struct brig_err *e)
 		return brig_err_set(e, 0, "exec.fib: not in a network namespace the jail joins (%s): "
 				    "its rule would outlive the jail there", x->sp.netns ? "vnet.netns" :
 				    "its vnet parent's");
+	if (x->sp.jid > NET_FIB_JID_MAX)
+		return brig_err_set(e, 0, "exec.fib: jid %d: above %d, the last the mark of a jail's "
+				    "sockets has room for", x->sp.jid, NET_FIB_JID_MAX);
 	if (!has_v2(x->name, e))
 		return e->msg[0] ? brig_err_wrap(e, "exec.fib") :
 				   brig_err_set(e, 0, "exec.fib: no cgroup v2 tree on this host: the "

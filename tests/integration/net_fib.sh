@@ -160,6 +160,13 @@ expect_rc 0 "$BRIG" stop f
 assert_clean
 expect_eq "rules after stop" "" "$(fib_rules)"
 
+# A JID the mark has no room for is refused before anything is made.
+conf "f { path = \"$ROOT\"; persist; jid = 20000; ip4.addr = \"lan0|192.0.2.11\"; exec.fib = 100; }"
+expect_rc 1 "$BRIG" start f
+expect_grep "f: start: exec.fib: jid 20000: above 16383" "$ERR"
+assert_clean
+expect_eq "rules after a refused start" "" "$(fib_rules)"
+
 # Linux's own tables are not a jail's.
 conf "f { path = \"$ROOT\"; persist; exec.fib = 254; }"
 expect_rc 1 "$BRIG" start f
