@@ -1,6 +1,6 @@
 # exec.fib (issue 20): a shared-IP (and a host-network) jail's routing table. Two LAN peers
-# (lib/fib.sh), A on lan0 and B on lan2, both hold 203.0.113.9; the main
-# table reaches it through A, table 100 through B. What a jail with
+# (lib/fib.sh), A on lan0 and B on lan2, both hold 203.0.113.9 and
+# 2001:db8:9::9; the main table reaches them through A, table 100 through B. What a jail with
 # exec.fib = 100 sends reaches B, what one without it sends reaches A; a
 # server in the fib jail answers a client whose route back is in table
 # 100 alone; stop, a SIGKILLed init then `brig ls`, a start that fails
@@ -17,14 +17,26 @@ ip addr add 192.0.2.1/24 dev lan0
 ip addr add 198.51.100.1/24 dev lan2
 ip route add 203.0.113.0/24 via 192.0.2.2
 ip route add 203.0.113.0/24 via 198.51.100.2 table 100
+# IPv6 the same way: both peers hold 2001:db8:9::9.
+for p in A B; do
+	$p ip addr add 2001:db8:9::9/128 dev lo
+done
+A ip addr add 2001:db8:a::2/64 dev eth0 nodad
+A ip -6 route add default via 2001:db8:a::1
+B ip addr add 2001:db8:b::2/64 dev eth0 nodad
+B ip -6 route add default via 2001:db8:b::1
+ip addr add 2001:db8:a::1/64 dev lan0 nodad
+ip addr add 2001:db8:b::1/64 dev lan2 nodad
+ip -6 route add 2001:db8:9::/64 via 2001:db8:a::2
+ip -6 route add 2001:db8:9::/64 via 2001:db8:b::2 table 100
 
 mkdir -p "$ROOT/www/f" "$ROOT/www/g"
 echo jail-f >"$ROOT/www/f/index.html"
 echo jail-g >"$ROOT/www/g/index.html"
-conf "f { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.11\"; exec.fib = 100;
-	exec.start = \"httpd -p 8080 -h /www/f\"; }
-g { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.12\";
-	exec.start = \"httpd -p 8080 -h /www/g\"; }"
+conf "f { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.11\"; ip6.addr = \"lan0|2001:db8:a::11\";
+	exec.fib = 100; exec.start = \"httpd -p 192.0.2.11:8080 -h /www/f\"; }
+g { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.12\"; ip6.addr = \"lan0|2001:db8:a::12\";
+	exec.start = \"httpd -p 192.0.2.12:8080 -h /www/g\"; }"
 expect_rc 0 "$BRIG" start f g
 remember_cgroups f
 remember_cgroups g
@@ -38,8 +50,10 @@ expect_eq "brig's rules with f and g running" 2 "$(printf '%s\n' "$r" | grep -c 
 # What f sends goes by table 100 (peer B), what g sends by main (peer A).
 fib_sent f B 192.0.2.11
 fib_sent g A 192.0.2.12
-grep -q "192.0.2.11" "$T/A.log" && fail "f's traffic took the main table: $(cat "$T/A.log")"
-grep -q "192.0.2.12" "$T/B.log" && fail "g's traffic took table 100: $(cat "$T/B.log")"
+fib_sent f B 2001:db8:a::11 2001:db8:9::9
+fib_sent g A 2001:db8:a::12 2001:db8:9::9
+grep -q "192.0.2.11\|2001:db8:a::11" "$T/A.log" && fail "f's traffic took the main table: $(cat "$T/A.log")"
+grep -q "192.0.2.12\|2001:db8:a::12" "$T/B.log" && fail "g's traffic took table 100: $(cat "$T/B.log")"
 
 # A server of f answers through table 100: a client at 203.0.113.9 of
 # peer B (the main table sends 203.0.113.9 to peer A) gets its page; g's

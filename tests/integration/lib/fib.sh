@@ -69,15 +69,15 @@ arrived() {
 	done
 }
 
-# fib_sent JAIL PEER SRC: JAIL's datagram and connection to 203.0.113.9
-# reach PEER from SRC.
+# fib_sent JAIL PEER SRC [DST]: JAIL's datagram and connection to DST
+# (203.0.113.9) reach PEER from SRC.
 fib_sent() {
 	for c in "udp 5000" "tcp 5001"; do
 		# shellcheck disable=SC2086
-		set -- "$1" "$2" "$3" $c
-		timeout 10 "$BRIG" exec "$1" probe "$4" - 203.0.113.9 "$5" >"$T/o" 2>&1 ||
-			fail "$1 $4: $(cat "$T/o")"
-		arrived "$2" "$4 $3"
+		set -- "$1" "$2" "$3" "${4:-203.0.113.9}" $c
+		timeout 10 "$BRIG" exec "$1" probe "$5" - "$4" "$6" >"$T/o" 2>&1 ||
+			fail "$1 $5 to $4: $(cat "$T/o")"
+		arrived "$2" "$5 $3"
 	done
 }
 
