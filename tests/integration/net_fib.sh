@@ -1,12 +1,14 @@
-# exec.fib (issue 20): a shared-IP (and a host-network) jail's routing table. Two LAN peers
-# (lib/fib.sh), A on lan0 and B on lan2, both hold 203.0.113.9 and
-# 2001:db8:9::9; the main table reaches them through A, table 100 through B. What a jail with
-# exec.fib = 100 sends reaches B, what one without it sends reaches A; a
-# server in the fib jail answers a client whose route back is in table
-# 100 alone; stop, a SIGKILLed init then `brig ls`, a start that fails
-# after the rule and a brig killed right after it leave no rule; a stale
-# rule of the jail's mark is replaced; Linux's own tables are refused.
-# (A vnet jail's: net_fib_vnet.sh.)
+# exec.fib (issue 20) of jails on the host's stack (shared IP, host
+# network). Two LAN peers (lib/fib.sh), A on lan0 and B on lan2, both
+# hold 203.0.113.9 and 2001:db8:9::9; the main table reaches them through
+# A, table 100 through B. What a jail with exec.fib = 100 sends reaches
+# B, what one without it sends reaches A, over IPv4 and IPv6; a server in
+# the fib jail answers a client whose route back is in table 100 alone; a
+# child jail routes by its parent's table or its own; stop, a SIGKILLed
+# init then `brig ls`, a start that fails after the rule and a brig
+# killed at any point of a start or a stop leave no rule; a stale rule of
+# the jail's mark is replaced; Linux's own tables and a JID the mark has
+# no room for are refused. (A vnet jail's: net_fib_vnet.sh.)
 . tests/integration/lib/common.sh
 . tests/integration/lib/jail.sh
 [ "${BRIG_TEST_USERNS:-}" != 1 ] || skip "a shared-IP jail has no network of its own for a user namespace"
