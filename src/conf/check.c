@@ -189,6 +189,13 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 			param_error(ctx, j, p, "integer value %s out of range", cf_q(ctx, last));
 			return;
 		}
+		/* A Linux routing table; 253-255 are its default, main and
+		 * local (FreeBSD's FIBs go to net.fibs - 1, at most 65535). */
+		if (p->def == conf_jparam(JP_EXEC_FIB) && (v < 0 || v > 65535 || (v >= 253 && v <= 255))) {
+			param_error(ctx, j, p, "%s: not a routing table brig gives a jail (0 to 65535, "
+				    "but not 253-255: Linux's default, main and local tables)", cf_q(ctx, last));
+			return;
+		}
 		{
 			char *buf = cf_alloc(ctx->out, 24);
 

@@ -88,6 +88,13 @@ int hier_setup(const struct jctx *x, struct jail_setup *s, struct brig_err *e);
 /* The end of a child's start: the parent's lock let go. */
 void hier_release(struct jctx *x);
 
+/* core/fib.c: exec.fib. The check, before anything is made (a jail in a
+ * namespace it joins, a host without cgroup v2); then, once its init
+ * and namespaces exist, its rule (the host's recorded first) and the
+ * program that marks its sockets. Nothing to do for exec.fib 0. */
+int jail_fib_check(struct jctx *x, struct brig_err *e);
+int jail_fib_up(struct jctx *x, struct brig_err *e);
+
 /* core/frame.c: one operation on jail x->name (x: its conf, cj, name and
  * sink set, the rest zero): the name checked, the jail's lock taken
  * (waiting for another brig's, bounded: core_set_lock_notice), its state

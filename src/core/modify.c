@@ -83,6 +83,13 @@ const char *core_fixed(enum jparam id)
 		return "the host's System V IPC or a namespace of the jail's own, chosen when it was "
 		       "created: Linux moves no running process to another IPC namespace (jail -rc "
 		       "restarts it with the new value)";
+	/* FreeBSD's applies to later commands; here the rule is the
+	 * JID's, its table could change, but the sockets open now would
+	 * move with it, which FreeBSD's keep their FIB. */
+	case JP_EXEC_FIB:
+		return "the jail's sockets are routed by the table it started with (their mark, its "
+		       "rule): Linux would move the open ones too, where FreeBSD applies it to later "
+		       "commands only (jail -rc restarts it with the new value)";
 	case JP_NAME:
 	case JP_JID:
 		return "it names the jail";

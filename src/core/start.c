@@ -403,6 +403,9 @@ static const struct step {
 	{ "exec.prestart", NULL, NULL, JP_EXEC_PRESTART, false },
 	{ "mount", step_mount, undo_kill, 0, false },
 	{ "limits", step_limits, NULL, 0, false },
+	/* exec.fib (core/fib.c): once the jail's namespaces exist (a
+	 * vnet jail's rule is in its own), before anything of it runs. */
+	{ "fib", jail_fib_up, NULL, 0, false },
 	{ "create", step_create, undo_kill, 0, false },
 	{ "exec.created", NULL, NULL, JP_EXEC_CREATED, false },
 	{ "vnet", step_vnet, undo_vnet, 0, false },
@@ -468,7 +471,7 @@ static int prepare(struct jctx *x, struct brig_err *e)
 	spec_free(&x->sp);
 	x->step = "check";
 	if (spec_build(x->def, &x->sp, e) < 0 || net_jail_check(x->net, x->def, e) < 0 ||
-	    hier_start_check(x, e) < 0)
+	    hier_start_check(x, e) < 0 || jail_fib_check(x, e) < 0)
 		return -1;
 	return 0;
 }

@@ -404,5 +404,7 @@ int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e)
 	}
 	if (kind == JOBJ_ALIAS)
 		return net_alias_remove(id, e) < 0 ? brig_err_wrap(e, "ifaddr") : 0;
+	if (kind == JOBJ_FIB)
+		return net_fib_remove(id, e) < 0 ? brig_err_wrap(e, "fib") : 0;
 	return brig_err_set(e, 0, "unknown network object kind \"%s\"", jobj_kind_names[kind]);
 }

@@ -130,6 +130,23 @@ struct net_rdr_path {
 int net_jail_rdrs(const struct jail_def *d, struct net_rdr_path **out, size_t *n,
 		  struct brig_err *e);
 
+/* exec.fib (net/fib.c): the mark of jail jid's sockets (0: jid above
+ * NET_FIB_JID_MAX), and its rules. */
+#define NET_FIB_TAG 0xb0000000u
+#define NET_FIB_MASK 0xf0003fffu
+#define NET_FIB_JID_MAX 0x3fff
+/* After the local table's rule (0), before main's (32766) and the
+ * kernel's default place for a rule added without one. */
+#define NET_FIB_PRIORITY 1000
+uint32_t net_fib_mark(int jid);
+/* The rules `fwmark MARK/MASK lookup table` (IPv4, IPv6) of jail jid:
+ * in the network namespace of init_pid (a vnet jail's own: they go with
+ * it), or with init_pid 0 in the host's, recorded first (JOBJ_FIB). A
+ * rule of the same mark left by a brig that died is replaced. */
+int net_fib_up(int jid, uint32_t table, pid_t init_pid, const struct rec *rec, struct brig_err *e);
+/* Remove the host's rules of a JOBJ_FIB record; gone counts as removed. */
+int net_fib_remove(const char *id, struct brig_err *e);
+
 /* Remove one recorded network object (the kinds net_jail_up records).
  * Already gone counts as success. */
 int net_obj_remove(enum jobj_kind kind, const char *id, struct brig_err *e);

@@ -155,6 +155,27 @@ int nl_addr_list(struct nl *nl, int ifindex, struct nl_addr **out, int **ifindex
 int nl_route_add(struct nl *nl, const struct nl_addr *dst, const struct nl_addr *gw, int oif,
 		 struct brig_err *e);
 
+/* A policy routing rule of brig's (sys/nl_rule.c): what carries mark
+ * under mask looks up table, at priority; FRA_PROTOCOL RTPROT_BRIG names
+ * it brig's (`ip rule` shows "proto 98"). */
+#define RTPROT_BRIG 98
+struct nl_rule {
+	int family;		/* AF_INET or AF_INET6 */
+	uint32_t mark, mask;
+	uint32_t table;
+	uint32_t priority;
+};
+/* The RTM_NEWRULE or RTM_DELRULE request of r in buf (NL_BUF_SIZE);
+ * RTM_DELRULE without the table: any of brig's rules with r's mark, mask
+ * and priority. */
+struct nlmsghdr *nl_rule_msg(char *buf, int type, const struct nl_rule *r);
+/* Add r; the same rule there already (left by a brig that died) is taken
+ * over: success. */
+int nl_rule_add(struct nl *nl, const struct nl_rule *r, struct brig_err *e);
+/* Remove brig's rules with r's family, mark, mask and priority, whatever
+ * their table (bounded); none left is success. */
+int nl_rule_del(struct nl *nl, const struct nl_rule *r, struct brig_err *e);
+
 /* One route of the kernel's (sys/nl_route.c, for brig doctor). */
 struct nl_route {
 	struct nl_addr dst;	/* plen 0: the default route */

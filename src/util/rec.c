@@ -11,6 +11,7 @@ const char *const jobj_kind_names[JOBJ__COUNT] = {
 	[JOBJ_IDROOT] = "idroot",
 	[JOBJ_IFMOVED] = "ifmoved",
 	[JOBJ_ALIAS] = "alias",
+	[JOBJ_FIB] = "fib",
 };
 
 int jobj_kind_find(const char *name)

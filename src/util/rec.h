@@ -25,6 +25,8 @@ enum jobj_kind {
 			 * jail's namespace exists, removal is a no-op */
 	JOBJ_ALIAS,	/* a shared-IP jail's address on a host interface,
 			 * "IFACE|ADDR/PREFIX"; net_obj_remove */
+	JOBJ_FIB,	/* exec.fib: the host's policy routing rules of a
+			 * jail, "MARK/MASK lookup TABLE"; net_fib_remove */
 	JOBJ__COUNT
 };
 

@@ -17,7 +17,7 @@ basic { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; }
 fdesc { path = \"$ROOT\"; persist; mount.devfs; devfs_ruleset = 2; mount.fdescfs; }
 lin { path = \"$ROOT\"; persist; devfs_ruleset = 2; mount.fstab = \"$T/fstab\", \"\";
       mount.fstab += \"$T/fstab2\"; }
-ign { path = \"$ROOT\"; persist; exec.fib = 1; osrelease = 9.9-RELEASE; children.max = 2;
+ign { path = \"$ROOT\"; persist; allow.quotas; osrelease = 9.9-RELEASE; children.max = 2;
       enforce_statfs = 0; allow.mount; }"
 # FreeBSD's Linux file systems and fdescfs in an fstab, in FreeBSD's order.
 mkdir -p "$ROOT/compat/linux/proc" "$ROOT/compat/linux/sys"
@@ -36,7 +36,8 @@ host0=$(hostname)
 # What Linux cannot honour: config check warns (conf/check.c, the golden
 # case ignored-on-linux), and the jail starts all the same, silently.
 expect_rc 0 "$BRIG" config check
-expect_grep "ign: exec.fib: ignored on Linux" "$ERR"
+expect_grep "ign: allow.quotas: ignored on Linux" "$ERR"
+expect_grep "ign: osrelease: ignored on Linux" "$ERR"
 expect_rc 0 "$BRIG" start ign
 expect_eq "start's messages" "" "$ERR"
 expect_rc 0 "$BRIG" stop ign

@@ -322,6 +322,30 @@ static void test_integers(void **state)
 	ld_free(&l);
 }
 
+/* exec.fib: a Linux routing table, not one of its own three. */
+static void test_fib_range(void **state)
+{
+	static const char *const bad[] = { "-1", "253", "254", "255", "65536" };
+	struct ld l;
+
+	(void)state;
+	LOAD(&l, "a { exec.fib = 0; }\nb { exec.fib = 252; }\nc { exec.fib = 256; }\n"
+		 "d { exec.fib = 65535; }\n");
+	assert_ok(&l);
+	assert_string_equal(V(&l, "d", "exec.fib"), "65535");
+	ld_free(&l);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[64], want[128];
+
+		snprintf(text, sizeof(text), "web {\n  exec.fib = %s;\n}\n", bad[i]);
+		snprintf(want, sizeof(want), "jail.conf:2:3: error: web: exec.fib: \"%s\": not a routing "
+			 "table brig gives a jail (0 to 65535, but not 253-255", bad[i]);
+		LOAD(&l, text);
+		assert_error(&l, want);
+		ld_free(&l);
+	}
+}
+
 /* quota: sizes as rctl(8) writes them, powers of 1024. */
 static void test_sizes(void **state)
 {
@@ -687,21 +711,21 @@ static void test_ignored_warnings(void **state)
 	struct ld l;
 
 	(void)state;
-	LOAD(&l, "exec.fib = 3;\na { exec.fib = 2; enforce_statfs = 1; allow.mount; }\n"
+	LOAD(&l, "allow.quotas;\na { allow.quotas; enforce_statfs = 1; allow.mount; }\n"
 		 "b { osrelease = x; userns; allow.mount; enforce_statfs = 2; }\n");
 	assert_ok(&l);
 	assert_string_equal(l.msgs,
-		"jail.conf:2:5: warning: a: exec.fib: ignored on Linux: Linux has no per-process routing "
-		"table: a jail's routes are its network namespace's (vnet)\n"
+		"jail.conf:2:5: warning: a: allow.quotas: ignored on Linux: quotactl(2) acts on the host's "
+		"file system: refused in a jail\n"
 		"jail.conf:2:39: warning: a: allow.mount: ignored on Linux without userns: it would need "
 		"CAP_SYS_ADMIN over the host (with userns, over the jail's own namespaces)\n"
 		"jail.conf:2:19: warning: a: enforce_statfs: 1 is not honoured on Linux: the jail's own "
 		"mount namespace shows only its own mounts (2)\n"
-		"jail.conf:1:1: warning: b: exec.fib: ignored on Linux: Linux has no per-process routing "
-		"table: a jail's routes are its network namespace's (vnet)\n"
+		"jail.conf:1:1: warning: b: allow.quotas: ignored on Linux: quotactl(2) acts on the host's "
+		"file system: refused in a jail\n"
 		"jail.conf:3:5: warning: b: osrelease: ignored on Linux: uname(2) shows the host kernel's "
 		"release: another one needs a resident process or a kernel module\n");
-	assert_true(conf_param(J(&l, "a"), "exec.fib")->ignored);
+	assert_true(conf_param(J(&l, "a"), "allow.quotas")->ignored);
 	assert_false(conf_param(J(&l, "a"), "name")->ignored);
 	ld_free(&l);
 }
@@ -982,8 +1006,10 @@ static void test_params_table(void **state)
 	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "ip4.defaultrouter")->type, CONF_STRING);
 	assert_int_equal(conf_pdef_find(CONF_SCHEMA_JAILS, "ip6.defaultrouter")->type, CONF_STRING);
 	assert_false(conf_pdef_find(CONF_SCHEMA_JAILS, "devfs_ruleset")->flags & CONF_PF_IGNORED);
+	/* A routing table of the jail's sockets (issue 20). */
+	assert_false(conf_pdef_find(CONF_SCHEMA_JAILS, "exec.fib")->flags & CONF_PF_IGNORED);
 	static const char *const ignored[] = { "allow.read_msgbuf", "allow.quotas", "osrelease",
-					       "osreldate", "exec.fib", "cpuset.id" };
+					       "osreldate", "cpuset.id" };
 	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
 		assert_true(conf_pdef_find(CONF_SCHEMA_JAILS, ignored[i])->flags & CONF_PF_IGNORED);
 	assert_null(conf_pdef_find(CONF_SCHEMA_JAILS, "nopersist"));
@@ -994,6 +1020,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_types),
+		cmocka_unit_test(test_fib_range),
 		cmocka_unit_test(test_statement_forms),
 		cmocka_unit_test(test_nested_blocks),
 		cmocka_unit_test(test_global_placement),
