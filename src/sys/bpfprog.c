@@ -5,23 +5,66 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/mem.h"
+
+/* One BPF_PROG_LOAD, tried again on EAGAIN (the verifier interrupted),
+ * as libbpf does. */
+static int sys_load(union bpf_attr *a)
+{
+	int tries = 0;
+	int fd;
+
+	do
+		fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, a, sizeof(*a));
+	while (fd < 0 && errno == EAGAIN && ++tries < 5);
+	return fd;
+}
+
+/* BPF_PROG_LOAD by the bpf() syscall, not libbpf's bpf_prog_load: that
+ * one first loads a program of its own, once per process, to learn
+ * whether the kernel charges BPF memory to the cgroup or to
+ * RLIMIT_MEMLOCK (to raise the rlimit on kernels before 5.11): a load
+ * more in every start (32-87 us on the development VM). brig runs as
+ * root, whose RLIMIT_MEMLOCK holds its few small programs either way.
+ * The verifier's log only when the load failed (written for every load
+ * if asked at once), as libbpf does. */
+static int prog_load(enum bpf_prog_type ptype, enum bpf_attach_type type, const struct bpf_insn *insns,
+		     size_t n, char *log, size_t logsz)
+{
+	union bpf_attr a;
+	int fd, err;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = ptype;
+	a.expected_attach_type = type;
+	a.insns = (uintptr_t)insns;
+	a.insn_cnt = (__u32)n;
+	a.license = (uintptr_t)"GPL";
+	fd = sys_load(&a);
+	if (fd >= 0)
+		return fd;
+	err = errno;
+	a.log_level = 1;
+	a.log_buf = (uintptr_t)log;
+	a.log_size = (__u32)logsz;
+	fd = sys_load(&a);
+	if (fd < 0)
+		errno = err;
+	return fd;
+}
 
 int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
 		  const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e)
 {
 	char log[1024] = "";
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = sizeof(log),
-		    .expected_attach_type = type);
 	cleanup_close int prog = -1;
 
 	if (n == 0)
 		return brig_err_set(e, E2BIG, "%s: the %s program: too long", dir, what);
-	/* No name: libbpf would probe the kernel for program names first, a
-	 * load more in every start. */
-	prog = bpf_prog_load(ptype, NULL, "GPL", insns, n, &opts);
+	prog = prog_load(ptype, type, insns, n, log, sizeof(log));
 	if (prog < 0) {
 		int err = errno;
 
