@@ -56,25 +56,41 @@ static int prog_load(enum bpf_prog_type ptype, enum bpf_attach_type type, const 
 	return fd;
 }
 
-int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
-		  const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e)
+int bpf_prog_new(enum bpf_prog_type ptype, enum bpf_attach_type type, const struct bpf_insn *insns,
+		 size_t n, const char *what, struct brig_err *e)
 {
 	char log[1024] = "";
-	cleanup_close int prog = -1;
+	int prog;
 
 	if (n == 0)
-		return brig_err_set(e, E2BIG, "%s: the %s program: too long", dir, what);
+		return brig_err_set(e, E2BIG, "the %s program: too long", what);
 	prog = prog_load(ptype, type, insns, n, log, sizeof(log));
 	if (prog < 0) {
 		int err = errno;
 
 		log[strcspn(log, "\n")] = '\0';
-		return brig_err_set(e, err, "%s: loading the %s program%s%s%s", dir, what,
-				    *log ? " (verifier: " : "", log, *log ? ")" : "");
+		return brig_err_set(e, err, "loading the %s program%s%s%s", what, *log ? " (verifier: " : "",
+				    log, *log ? ")" : "");
 	}
+	return prog;
+}
+
+int bpf_cg_attach_prog(int cg, const char *dir, int prog, enum bpf_attach_type type, const char *what,
+		       struct brig_err *e)
+{
 	if (bpf_prog_attach(prog, cg, type, BPF_F_ALLOW_MULTI) < 0)
 		return brig_err_set(e, errno, "%s: attaching the %s program", dir, what);
 	return 0;
+}
+
+int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,
+		  const struct bpf_insn *insns, size_t n, const char *what, struct brig_err *e)
+{
+	cleanup_close int prog = bpf_prog_new(ptype, type, insns, n, what, e);
+
+	if (prog < 0)
+		return brig_err_wrap(e, "%s", dir);
+	return bpf_cg_attach_prog(cg, dir, prog, type, what, e);
 }
 
 int bpf_cg_count(const char *dir, enum bpf_attach_type type, struct brig_err *e)
