@@ -214,6 +214,30 @@ static int group_id(int cg, const char *dir, uint64_t *id, struct brig_err *e)
 	return 0;
 }
 
+int sockaddr_written(const char *dir, struct brig_err *e)
+{
+	cleanup_free struct bpf_insn *buf = xcalloc(PROG_MAX, sizeof(*buf));
+	cleanup_free char *pin = xasprintf("%s/.bpf/sockaddr-%016" PRIx64 "/policy", brig_rundir(), layout(buf));
+	cleanup_close int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int map = -1;
+	struct sock_value v;
+	uint64_t id;
+
+	if (cg < 0)
+		return brig_err_set(e, errno, "%s", dir);
+	if (group_id(cg, dir, &id, e) < 0)
+		return -1;
+	map = bpf_obj_get(pin);
+	if (map < 0)
+		return brig_err_set(e, errno, "%s", pin);
+	if (bpf_map_lookup_elem(map, &id, &v) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return brig_err_set(e, errno, "%s: reading the policy of %s", pin, dir);
+	}
+	return v.magic == SOCK_VALUE_MAGIC;
+}
+
 int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, struct brig_err *e)
 {
 	/* IPv4 programs for its own IPv4 addresses; IPv6 ones for its

@@ -94,4 +94,10 @@ void sockaddr_value(const struct sock_policy *p, struct sock_value *v);
  * the group's storage. Nothing to do when both families are SOCK_ANY. */
 int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, struct brig_err *e);
 
+/* Whether the group at dir has its policy written (1), or none, or a
+ * zero one, which denies every call (0), in the map of this brig's
+ * programs; -1 with e set if that cannot be told (no such map pinned: a
+ * brig with other programs started the jail). Changes nothing. */
+int sockaddr_written(const char *dir, struct brig_err *e);
+
 #endif

@@ -2,7 +2,7 @@
 # started at once on a run directory without them load one set, pinned in
 # brig's bpffs, and both are held to their addresses by it, each by the
 # policy in its group's storage; a group whose policy is gone (zeroed)
-# gets no socket at all (fail-closed); the policy goes with the group, at
+# gets no socket at all (fail-closed), and brig doctor says so; the policy goes with the group, at
 # a stop, when a jail's init is killed and brig ls cleans up, and at a
 # failed start (an error, and a SIGKILL of brig at each fault point).
 . tests/integration/lib/common.sh
@@ -100,7 +100,11 @@ done
 # included.
 expect_rc 0 "$BRIG" start a
 expect_rc 0 "$BRIG" exec a probe bind 192.0.2.11 81
+expect_rc 0 "$BRIG" doctor a
+expect_grep "OK   jail     socket policy" "$OUT"
 "$T/sockpolicy" "$MAP" zero "$(v2group a)" || fail "zeroing a's policy"
+expect_rc 1 "$BRIG" doctor a
+expect_grep "FAIL jail     socket policy" "$OUT"
 refused a probe bind 192.0.2.11 81
 refused a probe bind 2001:db8::11 81
 refused a probe udp - 192.0.2.1 5000
