@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -75,12 +76,35 @@ int bpf_prog_new(enum bpf_prog_type ptype, enum bpf_attach_type type, const stru
 	return prog;
 }
 
+/* Whether prog is among the programs attached to the group at cg for
+ * type (its own). */
+static bool attached(int cg, enum bpf_attach_type type, int prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), ids[64], cnt = 64;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(prog, &info, &len) < 0 || bpf_prog_query(cg, type, 0, NULL, ids, &cnt) < 0)
+		return false;
+	for (__u32 i = 0; i < cnt; i++)
+		if (ids[i] == info.id)
+			return true;
+	return false;
+}
+
 int bpf_cg_attach_prog(int cg, const char *dir, int prog, enum bpf_attach_type type, const char *what,
 		       struct brig_err *e)
 {
-	if (bpf_prog_attach(prog, cg, type, BPF_F_ALLOW_MULTI) < 0)
-		return brig_err_set(e, errno, "%s: attaching the %s program", dir, what);
-	return 0;
+	int err;
+
+	if (bpf_prog_attach(prog, cg, type, BPF_F_ALLOW_MULTI) == 0)
+		return 0;
+	err = errno;
+	/* The kernel refuses a program attached to the group already
+	 * (EINVAL): that one is there, as asked. */
+	if (attached(cg, type, prog))
+		return 0;
+	return brig_err_set(e, err, "%s: attaching the %s program", dir, what);
 }
 
 int bpf_cg_attach(int cg, const char *dir, enum bpf_prog_type ptype, enum bpf_attach_type type,

@@ -22,7 +22,8 @@ int bpf_prog_new(enum bpf_prog_type ptype, enum bpf_attach_type type, const stru
 		 size_t n, const char *what, struct brig_err *e);
 
 /* Attach the loaded program prog to the group open at cg (dir: for
- * messages) for type, with BPF_F_ALLOW_MULTI (as bpf_cg_attach). */
+ * messages) for type, with BPF_F_ALLOW_MULTI (as bpf_cg_attach); done if
+ * it is attached there already. */
 int bpf_cg_attach_prog(int cg, const char *dir, int prog, enum bpf_attach_type type, const char *what,
 		       struct brig_err *e);
 

@@ -108,11 +108,25 @@ static int map_new(struct brig_err *e)
 	return fd;
 }
 
+/* The pin of program i in the set at dir, or of the map (i SP_N). */
+static char *pin_path(const char *dir, int i)
+{
+	return xasprintf("%s/%s", dir, i < SP_N ? sock_progs[i].name : "policy");
+}
+
+/* The set of this brig's programs in the bpffs at dir; caller frees. */
+static char *set_path(const char *dir)
+{
+	cleanup_free struct bpf_insn *buf = xcalloc(PROG_MAX, sizeof(*buf));
+
+	return xasprintf("%s/sockaddr-%016" PRIx64, dir, layout(buf));
+}
+
 /* Remove dir and the pins in it (a set a killed brig left half-made). */
 static void pins_remove(const char *dir)
 {
 	for (int i = 0; i <= SP_N; i++) {
-		cleanup_free char *pin = xasprintf("%s/%s", dir, i < SP_N ? sock_progs[i].name : "policy");
+		cleanup_free char *pin = pin_path(dir, i);
 
 		unlink(pin);
 	}
@@ -133,7 +147,7 @@ static int pins_make(const char *tmp, const char *set, struct brig_err *e)
 	if (map < 0)
 		return -1;
 	for (int i = 0; i <= SP_N; i++) {
-		cleanup_free char *pin = xasprintf("%s/%s", tmp, i < SP_N ? sock_progs[i].name : "policy");
+		cleanup_free char *pin = pin_path(tmp, i);
 		cleanup_close int prog = -1;
 
 		if (i < SP_N) {
@@ -159,12 +173,10 @@ static int pins_make(const char *tmp, const char *set, struct brig_err *e)
  * processes starting jails at once load them once. */
 static int pins_get(const bool need[SP_N], int fds[SP_N + 1], struct brig_err *e)
 {
-	cleanup_free struct bpf_insn *buf = xcalloc(PROG_MAX, sizeof(*buf));
 	cleanup_free char *dir = xasprintf("%s/.bpf", brig_rundir());
 	cleanup_free char *lock = xasprintf("%s/.bpf.lock", brig_rundir());
-	cleanup_free char *set = xasprintf("%s/sockaddr-%016" PRIx64, dir, layout(buf));
-	/* (a bpffs name has no dot) */
-	cleanup_free char *tmp = xasprintf("%s/new-sockaddr-%016" PRIx64, dir, layout(buf));
+	cleanup_free char *set = set_path(dir);
+	cleanup_free char *tmp = NULL;
 	cleanup_close int lk = -1;
 	struct statfs sf;
 
@@ -180,16 +192,21 @@ static int pins_get(const bool need[SP_N], int fds[SP_N + 1], struct brig_err *e
 	if (sf.f_type != BPF_FS_MAGIC &&
 	    mount("bpf", dir, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
 		return brig_err_set(e, errno, "mounting a bpffs on %s", dir);
-	if (access(set, F_OK) < 0 && pins_make(tmp, set, e) < 0) {
-		pins_remove(tmp);
-		return -1;
+	if (access(set, F_OK) < 0) {
+		/* made under another name, renamed whole (a bpffs name
+		 * has no dot: no "set.new") */
+		tmp = xasprintf("%s/new-%s", dir, strrchr(set, '/') + 1);
+		if (pins_make(tmp, set, e) < 0) {
+			pins_remove(tmp);
+			return -1;
+		}
 	}
 	for (int i = 0; i <= SP_N; i++) {
 		cleanup_free char *pin = NULL;
 
 		if (i < SP_N && !need[i])
 			continue;
-		pin = xasprintf("%s/%s", set, i < SP_N ? sock_progs[i].name : "policy");
+		pin = pin_path(set, i);
 		fds[i] = bpf_obj_get(pin);
 		if (fds[i] < 0)
 			return brig_err_set(e, errno, "%s", pin);
@@ -216,8 +233,9 @@ static int group_id(int cg, const char *dir, uint64_t *id, struct brig_err *e)
 
 int sockaddr_written(const char *dir, struct brig_err *e)
 {
-	cleanup_free struct bpf_insn *buf = xcalloc(PROG_MAX, sizeof(*buf));
-	cleanup_free char *pin = xasprintf("%s/.bpf/sockaddr-%016" PRIx64 "/policy", brig_rundir(), layout(buf));
+	cleanup_free char *dir_bpf = xasprintf("%s/.bpf", brig_rundir());
+	cleanup_free char *set = set_path(dir_bpf);
+	cleanup_free char *pin = pin_path(set, SP_N);
 	cleanup_close int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	cleanup_close int map = -1;
 	struct sock_value v;
@@ -280,7 +298,9 @@ int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, str
 	if (pins_get(need, fds, e) < 0)
 		goto out;
 	/* Attached first: that makes the group's storage, zero (every call
-	 * denied) until the policy is written into it. */
+	 * denied) until the policy is written into it. (A group of an
+	 * earlier start that could not be removed, used again, may have
+	 * them already, and its policy: replaced below.) */
 	for (int i = 0; i < SP_N; i++)
 		if (need[i] && bpf_cg_attach_prog(cg, dir, fds[i], sock_progs[i].type, sock_progs[i].name, e) < 0)
 			goto out;

@@ -123,6 +123,21 @@ expect_rc 0 "$BRIG" stop b
 policies 0
 assert_clean
 
+# A group an earlier start left (it could not be removed), with the
+# programs on it: used again, the policy written anew.
+expect_rc 0 "$BRIG" start b
+bgroup=$(v2group b)
+expect_rc 0 "$BRIG" stop b
+mkdir -p "$bgroup"
+"$T/sockpolicy" "$(dirname "$MAP")/bind4" attach "$bgroup" || fail "attaching bind4 to $bgroup"
+expect_rc 0 "$BRIG" start b
+expect_eq "b's policy" 67697262 "$("$T/sockpolicy" "$MAP" get "$bgroup")"
+expect_rc 0 "$BRIG" exec b probe bind 192.0.2.12 81
+refused b probe bind 192.0.2.11 81
+expect_rc 0 "$BRIG" stop b
+policies 0
+assert_clean
+
 # A failed start leaves no policy: an error after the programs are
 # attached, and brig killed at each fault point of a start.
 expect_rc 1 "$BRIG" start bad

@@ -5,6 +5,8 @@
  *                               group at DIR, in hex; "none" if it has none
  *   sockpolicy MAP zero DIR     write zeros over the group's value (as if
  *                               it were never written)
+ *   sockpolicy PROG attach DIR  attach the pinned bind4 program PROG to the
+ *                               group at DIR (as an earlier start did)
  * By the bpf() syscall (no libbpf needed to build it). Exit 0 if done. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -55,6 +57,20 @@ int main(int argc, char **argv)
 	if (map < 0) {
 		perror(argv[1]);
 		return 1;
+	}
+	if (argc == 4 && !strcmp(argv[2], "attach")) {
+		int cg = open(argv[3], O_RDONLY | O_DIRECTORY);
+
+		memset(&a, 0, sizeof(a));
+		a.target_fd = (uint32_t)cg;
+		a.attach_bpf_fd = (uint32_t)map;
+		a.attach_type = BPF_CGROUP_INET4_BIND;
+		a.attach_flags = BPF_F_ALLOW_MULTI;
+		if (cg < 0 || sys(BPF_PROG_ATTACH, &a) < 0) {
+			perror(argv[3]);
+			return 1;
+		}
+		return 0;
 	}
 	memset(&info, 0, sizeof(info));
 	memset(&a, 0, sizeof(a));
