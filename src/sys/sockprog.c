@@ -262,6 +262,24 @@ static void select_source(struct prog *p, bool v6, void (*pick)(struct prog *p, 
 	}
 }
 
+/* Jump to L_ALLOW if the socket (ctx in r6) has a source address
+ * already: the jail's bind program let only its addresses through, and a
+ * child jail's connect program (which runs before its parent's) bound it
+ * to one of the child's, which are the parent's too; bound again here, a
+ * child's connection would leave from its parent's first address. IPv6
+ * (v6): the four words, an IPv4-mapped one included. r8, r9 spoilt. */
+static void if_bound(struct prog *p, bool v6)
+{
+	emit(p, INSN(BPF_LDX | BPF_DW | BPF_MEM, BPF_REG_8, BPF_REG_6,
+		     (int16_t)offsetof(struct bpf_sock_addr, sk), 0));
+	for (int w = 0; w < (v6 ? 4 : 1); w++) {
+		emit(p, INSN(BPF_LDX | BPF_W | BPF_MEM, BPF_REG_9, BPF_REG_8,
+			     (int16_t)(v6 ? offsetof(struct bpf_sock, src_ip6) + 4 * (size_t)w
+					  : offsetof(struct bpf_sock, src_ip4)), 0));
+		jump(p, BPF_JNE, BPF_REG_9, 0, L_ALLOW);
+	}
+}
+
 /* pick for connect: bind the socket to address i. */
 static void pick_bind(struct prog *p, bool v6, int i)
 {
@@ -315,6 +333,7 @@ static void prog4(struct prog *p, enum hook h)
 	store_val(p, A4, V_ADDR(false, 0, 0));
 	here(p, L_SRC);
 	if (h == HOOK_CONNECT) {
+		if_bound(p, false);
 		load(p, BPF_REG_2, A4);
 		select_source(p, false, pick_bind);
 		pick_bind(p, false, 0);
@@ -395,6 +414,7 @@ static void prog6(struct prog *p, enum hook h)
 			here(p, L_FIRST);
 			store_val(p, A6(3), V_ADDR(false, 0, 0));
 			here(p, L_SRC);
+			if_bound(p, true);
 			bind_source(p, AF_INET6, V_ADDR(false, 0, 0), true);
 			ret(p, 1);
 		}
@@ -419,6 +439,7 @@ static void prog6(struct prog *p, enum hook h)
 	store6(p, false);
 	here(p, L_SRC);
 	if (h == HOOK_CONNECT) {
+		if_bound(p, true);
 		load6(p, false);
 		select_source(p, true, pick_bind);
 		pick_bind(p, true, 0);

@@ -240,12 +240,15 @@ static void test_connect4(void **state)
 	size_t n = prog(SP_CONNECT4, p);
 	struct sockaddr_in *b = (struct sockaddr_in *)&bound;
 	struct bpf_sock_addr c;
+	struct bpf_sock sk;
 	struct sock_policy pol;
 
 	(void)state;
 	policy(&pol);
 	sockaddr_value(&pol, &value);
 	memset(&c, 0, sizeof(c));
+	memset(&sk, 0, sizeof(sk));
+	c.sk = &sk;				/* not bound yet */
 	c.user_ip4 = ip4("198.51.100.7");	/* saddrsel: from its address there */
 	nbound = 0;
 	assert_int_equal(run(p, n, &c), 1);
@@ -264,6 +267,12 @@ static void test_connect4(void **state)
 	c.user_ip4 = ip4("198.51.100.7");
 	assert_int_equal(run(p, n, &c), 1);
 	assert_int_equal(b->sin_addr.s_addr, ip4("192.0.2.11"));
+	/* Bound already (by its bind, or by a child jail's connect program,
+	 * which runs first): left as it is, not bound to the first again. */
+	sk.src_ip4 = ip4("198.51.100.11");
+	nbound = 0;
+	assert_int_equal(run(p, n, &c), 1);
+	assert_int_equal(nbound, 0);
 }
 
 static void test_sendmsg4(void **state)
@@ -328,6 +337,7 @@ static void test_connect6(void **state)
 	static struct bpf_insn p[MAXN];
 	size_t n = prog(SP_CONNECT6, p);
 	struct bpf_sock_addr c;
+	struct bpf_sock sk;
 	struct sock_policy pol;
 	uint32_t a[4];
 
@@ -335,6 +345,8 @@ static void test_connect6(void **state)
 	policy(&pol);
 	sockaddr_value(&pol, &value);
 	memset(&c, 0, sizeof(c));
+	memset(&sk, 0, sizeof(sk));
+	c.sk = &sk;				/* not bound yet */
 	ip6("2001:db8:1::7", c.user_ip6);	/* no subnet there: its first */
 	assert_int_equal(run(p, n, &c), 1);
 	ip6("2001:db8::11", a);
@@ -344,6 +356,14 @@ static void test_connect6(void **state)
 	assert_int_equal(run(p, n, &c), 1);
 	ip6("::ffff:192.0.2.11", a);
 	assert_memory_equal(&bound.sin6_addr, a, 16);
+	/* Bound already: left as it is, in both kinds. */
+	ip6("2001:db8:1::11", sk.src_ip6);
+	nbound = 0;
+	ip6("2001:db8:1::7", c.user_ip6);
+	assert_int_equal(run(p, n, &c), 1);
+	ip6("::ffff:198.51.100.7", c.user_ip6);
+	assert_int_equal(run(p, n, &c), 1);
+	assert_int_equal(nbound, 0);
 }
 
 /* Each program as the kernel sees it: loaded through the verifier over a
