@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sys/bpfprog.h"
+#include "sys/cgroup.h"
 #include "sys/sockprog.h"
 #include "util/lock.h"
 #include "util/mem.h"
@@ -279,13 +280,7 @@ int sockaddr_limit(char *const *dirs, size_t n, const struct sock_policy *p, str
 
 	if (p->v4.mode == SOCK_ANY && p->v6.mode == SOCK_ANY)
 		return 0;
-	for (size_t i = 0; i < n && !dir; i++) {
-		struct statfs sf;
-
-		if (statfs(dirs[i], &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
-			dir = dirs[i];
-	}
-	if (!dir)
+	if (!(dir = cgroup_v2_dir(dirs, n)))
 		return brig_err_set(e, 0, "no cgroup v2 tree on this host: a jail sharing the host's "
 				    "network needs one (its addresses are enforced there)");
 	cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
