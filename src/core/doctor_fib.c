@@ -19,9 +19,9 @@
 #include "core/state.h"
 #include "net/net.h"
 #include "sys/bpfprog.h"
+#include "sys/cgroup.h"
 #include "sys/netlink.h"
 #include "sys/nsrun.h"
-#include "sys/sockmark.h"
 #include "util/mem.h"
 
 /* Where the jail's rules are: nl open in that namespace. */
@@ -81,7 +81,7 @@ static void mark_program(const struct jail_def *d, const struct jstate *st, bool
 {
 	size_t n;
 	char **dirs = state_obj_ids(st, JOBJ_CGROUP, &n);
-	const char *dir = sockmark_v2(dirs, n);
+	const char *dir = cgroup_v2_dir(dirs, n);
 	struct brig_err e = { 0 };
 	int want = 1, c;
 	char seen[160], expected[64];

@@ -16,6 +16,7 @@
 #include "net/doctor.h"
 #include "sys/bpfprog.h"
 #include "sys/proc.h"
+#include "sys/sockaddr.h"
 #include "util/mem.h"
 #include "util/paths.h"
 
@@ -43,6 +44,10 @@ static void shared_programs(const struct jail_def *d, const struct jstate *st, s
 		{ JP_IP6, BPF_CGROUP_INET6_CONNECT, "socket programs IPv6" },
 	};
 
+	const char *group = NULL;
+	struct brig_err pe = { 0 };
+	int w;
+
 	for (size_t k = 0; k < 2; k++) {
 		size_t n = k ? d->nip6 : d->nip4;
 		int best = -1;
@@ -59,8 +64,10 @@ static void shared_programs(const struct jail_def *d, const struct jstate *st, s
 			    sf.f_type != CGROUP2_SUPER_MAGIC)
 				continue;
 			c = bpf_cg_count(st->objs[i].id, fam[k].type, &e);
-			if (c > best)
+			if (c > best) {
 				best = c;
+				group = st->objs[i].id;
+			}
 		}
 		if (best < 0) {
 			dr_add(r, "jail", fam[k].name, DR_FAIL, e.msg[0] ? e.msg : "no cgroup v2 group",
@@ -74,6 +81,16 @@ static void shared_programs(const struct jail_def *d, const struct jstate *st, s
 		else
 			dr_add(r, "jail", fam[k].name, DR_OK, seen, "1 connect program", NULL);
 	}
+	/* The policy the programs read: none or zero, they deny every call
+	 * (fail-closed). */
+	if (!group)
+		return;
+	w = sockaddr_written(group, &pe);
+	if (w < 0)
+		dr_add(r, "jail", "socket policy", DR_WARN, pe.msg, "written", "brig restart %s", d->name);
+	else
+		dr_add(r, "jail", "socket policy", w ? DR_OK : DR_FAIL, w ? "written" : "none: every socket "
+		       "call of the jail is refused", "written", w ? NULL : "brig restart %s", d->name);
 }
 
 int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts *o,

@@ -97,7 +97,7 @@ static int step_devices(struct jctx *x, struct brig_err *e)
 
 /* A shared-IP jail: the addresses its sockets may use, on its cgroup v2
  * group before its first process joins it (sys/sockaddr.c). Nothing to
- * record: the programs go with the group. */
+ * record: the programs and the policy they read go with the group. */
 static int step_sockaddr(struct jctx *x, struct brig_err *e)
 {
 	size_t n;
@@ -117,7 +117,7 @@ static int step_sockaddr(struct jctx *x, struct brig_err *e)
 	dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &n);
 	r = sockaddr_limit(dirs, n, &x->sp.sock, e);
 	free(dirs);
-	return r;
+	return r < 0 ? brig_err_wrap(e, "sockaddr") : 0;
 }
 
 /* A shared-IP jail's addresses, as aliases on their interfaces (jail(8)'s

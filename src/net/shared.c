@@ -65,6 +65,7 @@ struct shared_ctx {
 	size_t nhost;
 	const struct rec *rec;
 	struct net_networks *nw;	/* the plan's networks.conf */
+	struct nl_link link;	/* the last alias's interface (index 0: none yet) */
 };
 
 static int check_one(enum jparam id, const struct jaddr *j, int family, void *data)
@@ -113,7 +114,6 @@ static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
 	struct shared_ctx *c = data;
 	char ifname[IFNAMSIZ], text[INET6_ADDRSTRLEN + 4];
 	cleanup_free char *rid = NULL;
-	struct nl_link link;
 	struct nl_addr a;
 	int r;
 
@@ -123,13 +123,16 @@ static int up_one(enum jparam id, const struct jaddr *j, int family, void *data)
 	for (size_t i = 0; i < c->nhost; i++)
 		if (net_addr_same(&c->host[i], &a))
 			return 0;
-	if ((r = interface(c, ifname, &link)) <= 0)
+	/* The addresses of a jail are mostly on one interface: looked up
+	 * (and a bridge of networks.conf made) once. */
+	if ((!c->link.index || strcmp(c->link.name, ifname) != 0) &&
+	    (r = interface(c, ifname, &c->link)) <= 0)
 		return r < 0 ? -1 : brig_err_set(c->e, ENODEV, "interface %s (for %s)", ifname, j->text);
 	net_addr_fmt(&a, true, false, text, sizeof(text));
 	rid = xasprintf("%s|%s", ifname, text);
 	if (rec_add(c->rec, JOBJ_ALIAS, rid, c->e) < 0)
 		return -1;
-	return nl_addr_add(&c->nl, link.index, &a, c->e);
+	return nl_addr_add(&c->nl, c->link.index, &a, c->e);
 }
 
 int net_shared_up(struct net_plan *p, const struct jail_def *d, const struct rec *rec,

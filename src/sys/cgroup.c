@@ -282,6 +282,17 @@ int cgroup_remove(const char *dir, struct brig_err *e)
 	return 0;
 }
 
+const char *cgroup_v2_dir(char *const *dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct statfs sf;
+
+		if (statfs(dirs[i], &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return dirs[i];
+	}
+	return NULL;
+}
+
 int cgroup_join_open(char *const *dirs, size_t n, struct cgroup_join *j, struct brig_err *e)
 {
 	*j = (struct cgroup_join){ .v2 = -1, .v2procs = -1, .v1 = xcalloc(n + 1, sizeof(int)) };

@@ -69,6 +69,9 @@ void cgroup_join_close(struct cgroup_join *j);
  * The files were opened with the caller's rights, so this works after
  * joining a user namespace too. -1 with errno on failure. */
 int cgroup_join_self(const struct cgroup_join *j, bool in_v2);
+/* The first of the groups dirs that is a cgroup v2 group (where BPF
+ * programs attach); NULL if none is. */
+const char *cgroup_v2_dir(char *const *dirs, size_t n);
 /* Whether one of the groups dirs has file name (its controller is there). */
 bool cgroup_has(char *const *dirs, size_t n, const char *name);
 /* File name of the first of the groups dirs that has it, opened read-only

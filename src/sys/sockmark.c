@@ -4,12 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
-#include <linux/magic.h>
 #include <stddef.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "sys/bpfprog.h"
+#include "sys/cgroup.h"
 #include "util/mem.h"
 
 #define INSN(c, d, s, o, i) \
@@ -33,21 +32,10 @@ size_t sockmark_prog(uint32_t mark, void *out, size_t max)
 	return k;
 }
 
-const char *sockmark_v2(char *const *dirs, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct statfs sf;
-
-		if (statfs(dirs[i], &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
-			return dirs[i];
-	}
-	return NULL;
-}
-
 int sockmark_attach(char *const *dirs, size_t n, uint32_t mark, struct brig_err *e)
 {
 	struct bpf_insn insns[8];
-	const char *dir = sockmark_v2(dirs, n);
+	const char *dir = cgroup_v2_dir(dirs, n);
 	cleanup_close int cg = -1;
 
 	if (!dir)

@@ -18,9 +18,6 @@
  * out (max instructions, struct bpf_insn); how many (0: max too small). */
 size_t sockmark_prog(uint32_t mark, void *out, size_t max);
 
-/* The first of dirs that is a cgroup v2 group; NULL if none is. */
-const char *sockmark_v2(char *const *dirs, size_t n);
-
 /* Attach the program of mark to the first cgroup v2 group of dirs. */
 int sockmark_attach(char *const *dirs, size_t n, uint32_t mark, struct brig_err *e);
 

@@ -166,6 +166,31 @@ grep -q "udp 192.0.2.1$\|udp 192.0.2.99$" "$T/peer.log" && fail "a forged source
 expect_rc 0 "$BRIG" stop r
 assert_clean
 
+# A child jail (a.b) with one of its parent's addresses: what leaves it
+# carries the child's address. The child's programs run first and bind
+# the socket to its address; the parent's run after them and once bound
+# it again to the parent's first address (seen: "tcp 192.0.2.16" from a
+# child at 192.0.2.17).
+conf "p { path = \"$ROOT\"; persist; children.max = 1;
+	ip4.addr = \"lan0|192.0.2.16\", \"lan0|192.0.2.17\"; ip6.addr = \"lan0|2001:db8::16\", \"lan0|2001:db8::17\"; }
+p.c { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.17\"; ip6.addr = \"lan0|2001:db8::17\"; }"
+expect_rc 0 "$BRIG" start p.c
+remember_cgroups p
+for c in "udp - 192.0.2.2 5000" "tcp - 192.0.2.2 5001" "udp - 2001:db8::2 5000" "tcp - 2001:db8::2 5001"; do
+	# shellcheck disable=SC2086
+	timeout 10 "$BRIG" exec p.c probe $c >"$T/out" 2>&1 || fail "p.c probe $c: $(cat "$T/out")"
+done
+arrived "udp 192.0.2.17" "p.c's datagram from 192.0.2.17"
+arrived "tcp 192.0.2.17" "p.c's connection from 192.0.2.17"
+arrived "udp 2001:db8::17" "p.c's IPv6 datagram from 2001:db8::17"
+arrived "tcp 2001:db8::17" "p.c's IPv6 connection from 2001:db8::17"
+grep -q " 192.0.2.16$\| 2001:db8::16$" "$T/peer.log" && fail "the parent's address left its child: $(cat "$T/peer.log")"
+# The parent's own still leave from its first address.
+expect_rc 0 "$BRIG" exec p probe tcp - 192.0.2.2 5001
+arrived "tcp 192.0.2.16" "p's connection from 192.0.2.16"
+expect_rc 0 "$BRIG" stop p
+assert_clean
+
 # ip4 = inherit: IPv4 is the host's, unrestricted; IPv6, untouched, has
 # no sockets (FreeBSD's default for a family not set).
 conf "i { path = \"$ROOT\"; persist; ip4 = inherit; }"

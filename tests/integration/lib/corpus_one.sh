@@ -116,10 +116,12 @@ PY
 	done <"$W/needs"
 fi
 
-# What exists before: mounts, interfaces, nft tables.
+# What exists before: mounts (but brig's bpffs, where a shared-IP start
+# pins its programs for the next: sys/sockaddr.c), interfaces, nft tables.
+mounts() { grep -v " $BRIG_RUNDIR/.bpf " /proc/self/mountinfo; }
 links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
 tables() { nft list tables 2>/dev/null | sort; }
-m0=$(wc -l </proc/self/mountinfo)
+m0=$(mounts | wc -l)
 l0=$(links)
 n0=$(tables)
 
@@ -142,8 +144,8 @@ j=$("$BRIG" ls --json 2>/dev/null | tr -d ' \n')
 n=0
 while [ -n "$(ls "$BRIG_RUNDIR")" ] && [ $n -lt 30 ]; do sleep 0.2; n=$((n + 1)); done
 [ -z "$(ls "$BRIG_RUNDIR")" ] || left "run directory left: $(ls "$BRIG_RUNDIR" | tr '\n' ' ')"
-[ "$(wc -l </proc/self/mountinfo)" = "$m0" ] ||
-	left "mounts left: $(tail -n +$((m0 + 1)) /proc/self/mountinfo | cut -d' ' -f5 | tr '\n' ' ')"
+[ "$(mounts | wc -l)" = "$m0" ] ||
+	left "mounts left: $(mounts | tail -n +$((m0 + 1)) | cut -d' ' -f5 | tr '\n' ' ')"
 [ "$(links)" = "$l0" ] ||
 	left "interfaces left: $(printf '%s\n' "$(links)" | grep -vxF "$l0" | tr '\n' ' ')"
 [ "$(tables)" = "$n0" ] || left "nft tables left: $(tables | tr '\n' ' ')"

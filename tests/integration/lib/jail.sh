@@ -93,9 +93,11 @@ wait_no_reapers() {
 
 # mounts_but_roots: the mounts of this namespace, but the thin roots of
 # the store's jails (they stay mounted while the jail exists, running or
-# not: store/root.c).
+# not: store/root.c) and brig's bpffs (mounted by the first shared-IP
+# start, where its programs stay pinned: sys/sockaddr.c).
 mounts_but_roots() {
-	grep -vc " $BRIG_STOREDIR/jails/[^/ ]*/root " /proc/self/mountinfo || true
+	grep -v " $BRIG_RUNDIR/.bpf " /proc/self/mountinfo |
+		grep -vc " $BRIG_STOREDIR/jails/[^/ ]*/root " || true
 }
 
 # assert_clean: no jail left running, no state, no mount (but the thin
