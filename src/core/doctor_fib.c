@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/doctor_int.h"
+#include "core/spec.h"
 #include "core/state.h"
 #include "net/net.h"
 #include "sys/bpfprog.h"
@@ -36,14 +37,12 @@ static const char *fam_name(int family)
 	return family == AF_INET6 ? "IPv6" : "IPv4";
 }
 
-/* A shared-IP jail's use of a family (core/spec.c's sock_family): the
- * host's addresses (inherit), its own, or none (disable, or none listed:
- * the family's sockets are refused by a socket() program of its own). */
+/* Whether a shared-IP jail may use a family (the host's addresses, or
+ * its own): with none, its sockets of the family are refused by a
+ * socket() program of sys/sockaddr.c. */
 static bool shared_uses(const struct jail_def *d, enum jparam sys, size_t naddrs)
 {
-	if (jd_str(d, sys) && jd_int(d, sys) == JSYS_INHERIT)
-		return true;
-	return naddrs && !(jd_str(d, sys) && jd_int(d, sys) == JSYS_DISABLE);
+	return jail_sock_mode(d, sys, naddrs) != SOCK_NONE;
 }
 
 /* Whether the jail uses family: on the host's stack, by its parameters;

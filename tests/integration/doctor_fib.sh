@@ -2,8 +2,9 @@
 # "routing table N IPv4/IPv6". A shared-IP jail with exec.fib = 100 whose
 # table has default routes is OK (naming them); a default route deleted
 # is a warning naming the table and the two fixes (an unreachable default
-# is OK again, FreeBSD's way); its rule deleted is a failure (exit 1). A
-# vnet jail's rule and table are read in its own namespace. The host's
+# is OK again, FreeBSD's way); its rule deleted, or sent to another
+# table, is a failure (exit 1). An IPv4-only jail: two socket() programs
+# expected, no IPv6 default route needed. A vnet jail's rule and table are read in its own namespace. The host's
 # doctor names a rule of brig's (proto 98, the mark's tag) left for a JID
 # no jail has, and one of a running jail's JID that its state does not
 # record, with the `ip rule del` that removes it; --json too.
@@ -100,6 +101,21 @@ ip rule del fwmark "$mark/0xf0003fff" lookup 101 pref 1000
 ip rule add fwmark "$mark/0xf0003fff" lookup 100 pref 1000 proto 98
 expect_rc 0 "$BRIG" doctor f
 expect_rc 0 "$BRIG" stop f
+assert_clean
+
+# An IPv4-only jail: sys/sockaddr.c's socket() program refuses its IPv6
+# sockets, the mark's is the second; table 100 without an IPv6 default
+# route is no warning for a jail without IPv6.
+conf "g { path = \"$ROOT\"; persist; ip4.addr = \"lan0|192.0.2.12\"; exec.fib = 100; }"
+expect_rc 0 "$BRIG" start g
+remember_cgroups g
+ip -6 route del default table 100
+gmark=$(printf '0x%x' $((0xb0000000 + $(jstate "$BRIG_RUNDIR/g/state" jid))))
+expect_rc 0 "$BRIG" doctor g -v
+expect_grep "seen: 2 socket() programs on .*; expected: 2 socket() programs, the mark's among them$" "$OUT"
+expect_grep "seen: fwmark $gmark/0xf0003fff lookup 100; no default route, and the jail has no IPv6 address; expected: " "$OUT"
+expect_eq "IPv4-only: IPv6" OK "$(hop "$OUT" "routing table 100 IPv6")"
+expect_rc 0 "$BRIG" stop g
 assert_clean
 
 # A rule left for a JID no jail has (99): the host's doctor names it.
