@@ -3,7 +3,8 @@
 # table has default routes is OK (naming them); a default route deleted
 # is a warning naming the table and the two fixes (an unreachable default
 # is OK again, FreeBSD's way); its rule deleted, or sent to another
-# table, is a failure (exit 1). An IPv4-only jail: two socket() programs
+# table, or the program that marks its sockets detached (lib/cgdetach.c),
+# is a failure (exit 1). An IPv4-only jail: two socket() programs
 # expected, no IPv6 default route needed. A vnet jail's rule and table are read in its own namespace. The host's
 # doctor names a rule of brig's (proto 98, the mark's tag) left for a JID
 # no jail has, and one of a running jail's JID that its state does not
@@ -13,6 +14,8 @@
 command -v python3 >/dev/null || skip "python3 missing"
 command -v ip >/dev/null || skip "ip missing (the test injects faults with it)"
 [ "${BRIG_TEST_USERNS:-}" != 1 ] || skip "a shared-IP jail cannot have a user namespace"
+command -v cc >/dev/null 2>&1 || skip "no C compiler for lib/cgdetach.c"
+cc -O1 -o "$T/cgdetach" tests/integration/lib/cgdetach.c || fail "cgdetach does not build"
 
 # hop TEXT NAME: the status of the hop called NAME in the text output.
 hop() {
@@ -100,6 +103,15 @@ expect_eq "f's own is recorded" "" "$(hop "$OUT" "IPv6 rule fwmark $mark/0xf0003
 ip rule del fwmark "$mark/0xf0003fff" lookup 101 pref 1000
 ip rule add fwmark "$mark/0xf0003fff" lookup 100 pref 1000 proto 98
 expect_rc 0 "$BRIG" doctor f
+# The program that marks its sockets detached: a failure.
+for d in $(jstate "$BRIG_RUNDIR/f/state" obj cgroup); do
+	[ "$(stat -f -c %T "$d")" != cgroup2fs ] || v2=$d
+done
+"$T/cgdetach" "$v2" || fail "the mark's program was not detached from $v2"
+expect_rc 1 "$BRIG" doctor f
+expect_eq "no mark" FAIL "$(hop "$OUT" "socket mark")"
+expect_grep "seen: 0 socket() programs on $v2; expected: 1 socket() program, the mark's among them$" "$OUT"
+expect_grep "fix: brig restart f (its sockets carry no mark: they route by the main table)$" "$OUT"
 expect_rc 0 "$BRIG" stop f
 assert_clean
 
