@@ -345,10 +345,11 @@ static void leftover_rules(const struct known *k, struct dr_report *r, size_t *f
 	free(tags);
 }
 
-/* The known jail of JID jid, or -1. */
+/* The known jail of JID jid, or -1 (for 0 too: no JID, the mark of none,
+ * and what a jail whose state was not read has). */
 static ssize_t known_jid(const struct known *k, int jid)
 {
-	for (size_t i = 0; i < k->n; i++)
+	for (size_t i = 0; jid > 0 && i < k->n; i++)
 		if (k->jid[i] == jid)
 			return (ssize_t)i;
 	return -1;

@@ -138,6 +138,19 @@ expect_grep "seen: JID 99, which no jail has; expected: none$" "$OUT"
 expect_grep "fix: ip rule del fwmark 0xb0000063/0xf0003fff lookup 100 pref 1000 proto 98$" "$OUT"
 expect_rc 1 "$BRIG" doctor --json
 json_hop "IPv4 rule fwmark 0xb0000063/0xf0003fff lookup 100" FAIL
+# JID 0 (no jail's) while a run directory entry without a state (a lock
+# held: JID unknown) is there: no jail's either.
+mkdir "$BRIG_RUNDIR/ghost"
+: >"$BRIG_RUNDIR/ghost/lock"
+flock "$BRIG_RUNDIR/ghost/lock" sleep 600 &
+holder=$!
+ip rule add fwmark 0xb0000000/0xf0003fff lookup 100 pref 1000 proto 98
+expect_rc 1 "$BRIG" doctor
+expect_grep "seen: JID 0, which no jail has; expected: none$" "$OUT"
+ip rule del fwmark 0xb0000000/0xf0003fff lookup 100 pref 1000 proto 98
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+rm -r "$BRIG_RUNDIR/ghost"
 # Not brig's (no proto 98, or another tag): not named.
 ip rule add fwmark 0xb0000064/0xf0003fff lookup 100 pref 1000
 ip rule add fwmark 0xa0000065/0xf0003fff lookup 100 pref 1000 proto 98
