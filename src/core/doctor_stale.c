@@ -2,7 +2,8 @@
  * (a state whose init is gone, a lock held by a process that is not a
  * brig at work), the kernel objects no jail owns (a cgroup, a veth, nft
  * rules, an exec.fib rule), and the configuration (core/doctor_int.h).
- * Reads only: the reconciliation itself is `brig ls`'s (core/list.c), named as the fix. */
+ * Reads only: the reconciliation itself is `brig ls`'s (core/list.c),
+ * named as the fix. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -386,12 +387,14 @@ static void leftover_fib(const struct known *k, struct dr_report *r, size_t *fou
 		for (size_t i = 0; i < n; i++) {
 			int jid = (int)(v[i].mark & NET_FIB_JID_MAX);
 			const char *ip = fams[f] == AF_INET6 ? "ip -6" : "ip";
-			cleanup_free char *id = xasprintf("0x%x/0x%x lookup %u", v[i].mark, v[i].mask,
-							  v[i].table);
 			ssize_t j;
 
 			if ((v[i].mark & ~NET_FIB_JID_MAX) != NET_FIB_TAG || v[i].mask != NET_FIB_MASK)
 				continue;
+			/* The id of its record (net/fib.c's JOBJ_FIB). */
+			cleanup_free char *id = xasprintf("0x%x/0x%x lookup %u", v[i].mark, v[i].mask,
+							  v[i].table);
+
 			j = known_jid(k, jid);
 			if (j >= 0 && records(k->fibs[j], id))
 				continue;
