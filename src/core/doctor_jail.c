@@ -10,6 +10,7 @@
 #include <sys/vfs.h>
 
 #include "core/doctor.h"
+#include "core/doctor_int.h"
 #include "core/lock.h"
 #include "core/state.h"
 #include "net/doctor.h"
@@ -145,6 +146,8 @@ int doctor_jail(const struct jail_set *s, const char *name, const struct dr_opts
 	rc = net_doctor_jail(&j, e);
 	if (rc == 0 && !jd_on(d, JP_VNET))
 		shared_programs(d, &st, r);
+	if (rc == 0)
+		doctor_fib(d, &st, r);
 	if (rc == 0)
 		rc = doctor_services(s, d, o, r, e);
 	state_free(&st);

@@ -1,8 +1,9 @@
 /* brig doctor: brig's run directory and what interrupted commands leave
  * (a state whose init is gone, a lock held by a process that is not a
  * brig at work), the kernel objects no jail owns (a cgroup, a veth, nft
- * rules), and the configuration (core/doctor_int.h). Reads only: the
- * reconciliation itself is `brig ls`'s (core/list.c), named as the fix. */
+ * rules, an exec.fib rule), and the configuration (core/doctor_int.h).
+ * Reads only: the reconciliation itself is `brig ls`'s (core/list.c),
+ * named as the fix. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,15 +29,28 @@
 #include "util/paths.h"
 #include "util/strbuf.h"
 
-/* The jails brig's run directory knows (a state, or a lock held). */
+/* The jails brig's run directory knows (a state, or a lock held): their
+ * names, and of those with a state their JID and the exec.fib rules it
+ * records (JOBJ_FIB ids, each after a '\n'). */
 struct known {
 	char **v;
-	size_t n, cap;
+	int *jid;		/* 0: no state read */
+	char **fibs;
+	size_t n, cap, cap_jid, cap_fibs;
 };
 
-static void known_add(struct known *k, const char *name)
+static void known_add(struct known *k, const char *name, const struct jstate *st)
 {
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; st && i < st->nobjs; i++)
+		if (st->objs[i].kind == JOBJ_FIB)
+			sb_addf(&sb, "\n%s", st->objs[i].id);
 	k->v = xgrow(k->v, &k->cap, k->n, sizeof(*k->v));
+	k->jid = xgrow(k->jid, &k->cap_jid, k->n, sizeof(*k->jid));
+	k->fibs = xgrow(k->fibs, &k->cap_fibs, k->n, sizeof(*k->fibs));
+	k->jid[k->n] = st ? st->jid : 0;
+	k->fibs[k->n] = sb.len ? sb_steal(&sb) : xstrdup("");
 	k->v[k->n++] = xstrdup(name);
 }
 
@@ -163,7 +178,7 @@ static void one_jail(const char *name, struct known *k, struct dr_report *r, siz
 	if (rc < 0) {
 		dr_add(r, "state", hop, DR_FAIL, e.msg, "a state brig can read",
 		       "brig ls (it cleans up after the jail; brig stop %s if it still runs)", name);
-		known_add(k, name);
+		known_add(k, name, NULL);
 		return;
 	}
 	if (rc == 0) {
@@ -171,10 +186,10 @@ static void one_jail(const char *name, struct known *k, struct dr_report *r, siz
 			dr_add(r, "state", hop, DR_WARN, "a directory without a state", "none",
 			       "brig ls (removes it)");
 		else
-			known_add(k, name);
+			known_add(k, name, NULL);
 		return;
 	}
-	known_add(k, name);
+	known_add(k, name, &st);
 	alive = proc_alive(st.init_pid, st.init_start);
 	if (alive && (st.status == JSTATUS_RUNNING || holder != 0)) {
 		(*nrunning)++;
@@ -331,6 +346,75 @@ static void leftover_rules(const struct known *k, struct dr_report *r, size_t *f
 	free(tags);
 }
 
+/* The known jail of JID jid, or -1 (for 0 too: no JID, the mark of none,
+ * and what a jail whose state was not read has). */
+static ssize_t known_jid(const struct known *k, int jid)
+{
+	for (size_t i = 0; jid > 0 && i < k->n; i++)
+		if (k->jid[i] == jid)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Whether fibs (a known jail's, each id after a '\n') holds id. */
+static bool records(const char *fibs, const char *id)
+{
+	size_t l = strlen(id);
+
+	for (const char *p = fibs; (p = strchr(p, '\n')); p++)
+		if (strncmp(p + 1, id, l) == 0 && (p[l + 1] == '\n' || p[l + 1] == '\0'))
+			return true;
+	return false;
+}
+
+/* brig's exec.fib rules (protocol 98, the mark's tag) in the host's
+ * namespace that no known jail records: a jail that is gone left them
+ * (a vnet jail's are in its namespace and go with it). The JID is the
+ * mark's low bits (net/fib.c). */
+static void leftover_fib(const struct known *k, struct dr_report *r, size_t *found)
+{
+	static const int fams[] = { AF_INET, AF_INET6 };
+	struct nl nl;
+
+	if (nl_open(&nl, NULL) < 0)
+		return;
+	for (size_t f = 0; f < ARRAY_SIZE(fams); f++) {
+		struct nl_rule *v = NULL;
+		size_t n = 0;
+
+		if (nl_rule_list(&nl, fams[f], &v, &n, NULL) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			int jid = (int)(v[i].mark & NET_FIB_JID_MAX);
+			const char *ip = fams[f] == AF_INET6 ? "ip -6" : "ip";
+			ssize_t j;
+
+			if ((v[i].mark & ~NET_FIB_JID_MAX) != NET_FIB_TAG || v[i].mask != NET_FIB_MASK)
+				continue;
+			/* The id of its record (net/fib.c's JOBJ_FIB). */
+			cleanup_free char *id = xasprintf("0x%x/0x%x lookup %u", v[i].mark, v[i].mask,
+							  v[i].table);
+
+			j = known_jid(k, jid);
+			if (j >= 0 && records(k->fibs[j], id))
+				continue;
+			cleanup_free char *hop = xasprintf("%s rule fwmark %s", fams[f] == AF_INET6 ?
+							   "IPv6" : "IPv4", id);
+			cleanup_free char *seen = j >= 0 ?
+				xasprintf("JID %d, jail %s's, whose state does not record it", jid,
+					  k->v[j]) :
+				xasprintf("JID %d, which no jail has", jid);
+
+			dr_add(r, "leftover", hop, DR_FAIL, seen, "none",
+			       "%s rule del fwmark 0x%x/0x%x lookup %u pref %u proto %d", ip,
+			       v[i].mark, v[i].mask, v[i].table, v[i].priority, RTPROT_BRIG);
+			(*found)++;
+		}
+		free(v);
+	}
+	nl_close(&nl);
+}
+
 /* Host mounts below the path of a jail of s that does not run (a
  * warning each): its own mounts are made in its private mount namespace
  * and go with it, and a thin root is mounted at the path itself
@@ -384,13 +468,18 @@ void doctor_stale(const struct jail_set *s, struct dr_report *r)
 	leftover_cgroups(&k, r, &found);
 	leftover_veths(&k, r, &found);
 	leftover_rules(&k, r, &found);
+	leftover_fib(&k, r, &found);
 	leftover_mounts(s, &k, r, &found);
 	if (!found)
-		dr_add(r, "leftover", "cgroups, veths, nft rules, mounts no jail owns", DR_OK, "none",
-		       "none", NULL);
-	for (size_t i = 0; i < k.n; i++)
+		dr_add(r, "leftover", "cgroups, veths, nft rules, fib rules, mounts no jail owns", DR_OK,
+		       "none", "none", NULL);
+	for (size_t i = 0; i < k.n; i++) {
 		free(k.v[i]);
+		free(k.fibs[i]);
+	}
 	free(k.v);
+	free(k.jid);
+	free(k.fibs);
 }
 
 void doctor_config(const struct jail_set *s, struct dr_report *r)

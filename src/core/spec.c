@@ -79,20 +79,22 @@ static bool inherits(const struct jail_def *d, enum jparam id)
 	return jd_str(d, id) && jd_int(d, id) == JSYS_INHERIT;
 }
 
-/* What a shared-IP jail may do with one family: ip4/ip6 = inherit, the
- * host's addresses; disable, or no address of the family, none; else the
- * addresses listed. */
+enum sock_mode jail_sock_mode(const struct jail_def *d, enum jparam sys, size_t n)
+{
+	if (inherits(d, sys))
+		return SOCK_ANY;
+	return n && !(jd_str(d, sys) && jd_int(d, sys) == JSYS_DISABLE) ? SOCK_LIST : SOCK_NONE;
+}
+
+/* What a shared-IP jail may do with one family (jail_sock_mode), and
+ * the addresses listed. */
 static int sock_family(const struct jail_def *d, enum jparam sys, enum jparam list,
 		       const struct jaddr *a, size_t n, int family, struct sock_family *f,
 		       struct brig_err *e)
 {
 	memset(f, 0, sizeof(*f));
-	if (inherits(d, sys)) {
-		f->mode = SOCK_ANY;
-		return 0;
-	}
-	f->mode = n && !(jd_str(d, sys) && jd_int(d, sys) == JSYS_DISABLE) ? SOCK_LIST : SOCK_NONE;
-	if (f->mode == SOCK_NONE)
+	f->mode = jail_sock_mode(d, sys, n);
+	if (f->mode != SOCK_LIST)
 		return 0;
 	if (n > SOCK_ADDRS_MAX)
 		return brig_err_set(e, 0, "%s: %zu addresses: at most %d without vnet", jd_name(list), n,

@@ -71,6 +71,12 @@ const struct seccomp_prog *spec_filter(const struct jstate *st);
 
 void spec_free(struct jspec *sp);
 
+/* What a shared-IP jail may do with one family (sys JP_IP4 or JP_IP6,
+ * n addresses of it): ip4/ip6 = inherit, the host's addresses
+ * (SOCK_ANY); disable, or no address of the family, none (SOCK_NONE);
+ * else the addresses listed (SOCK_LIST). */
+enum sock_mode jail_sock_mode(const struct jail_def *d, enum jparam sys, size_t n);
+
 /* The DEVFS_* sets (sys/devices.h) of d's /dev: its devfs_ruleset, one
  * of FreeBSD's defaults 0-5 or of devfs.rules(5) (conf/devfs_rules.h),
  * and mount.fdescfs; -1 if the ruleset is not defined or its file does

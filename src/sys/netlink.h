@@ -175,6 +175,13 @@ int nl_rule_add(struct nl *nl, const struct nl_rule *r, struct brig_err *e);
 /* Remove brig's rules with r's family, mark, mask and priority, whatever
  * their table (bounded); none left is success. */
 int nl_rule_del(struct nl *nl, const struct nl_rule *r, struct brig_err *e);
+/* One message of an RTM_GETRULE dump into *out: 1 when it is one of
+ * brig's (FRA_PROTOCOL RTPROT_BRIG, a fwmark, action "lookup TABLE"),
+ * 0 for any other (out then unspecified). Pure. */
+int nl_rule_parse(const struct nlmsghdr *m, struct nl_rule *out);
+/* brig's rules of family in the namespace of nl; *out is malloc'ed. A
+ * family the namespace has not fails with EAFNOSUPPORT. */
+int nl_rule_list(struct nl *nl, int family, struct nl_rule **out, size_t *n, struct brig_err *e);
 
 /* One route of the kernel's (sys/nl_route.c, for brig doctor). */
 struct nl_route {
@@ -189,6 +196,9 @@ struct nl_route {
 
 /* The routes of family in the main table; *out is malloc'ed. */
 int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n, struct brig_err *e);
+/* The same of table (exec.fib's). */
+int nl_route_table(struct nl *nl, int family, uint32_t table, struct nl_route **out, size_t *n,
+		   struct brig_err *e);
 /* The route the kernel takes to dst (RTM_GETROUTE): 1 and *out, 0 when
  * there is none (unreachable, prohibit, blackhole), -1 on error. */
 int nl_route_get(struct nl *nl, const struct nl_addr *dst, struct nl_route *out, struct brig_err *e);

@@ -1,5 +1,5 @@
-/* rtnetlink: reading routes (brig doctor): the main table's routes of a
- * family, and the route the kernel would take to one address. */
+/* rtnetlink: reading routes (brig doctor): the routes of a family in the
+ * main table or another, and the route the kernel would take to one address. */
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
@@ -19,6 +19,7 @@ struct route_list {
 	struct nl_route *v;
 	size_t n, cap;
 	bool one;		/* nl_route_get: the first reply only */
+	uint32_t table;		/* else: the routes of this table */
 };
 
 static int keep_attr(const struct nlattr *attr, void *data)
@@ -52,7 +53,7 @@ static int on_route(const struct nlmsghdr *m, void *data)
 		return 0;
 	mnl_attr_parse(m, sizeof(*rt), keep_attr, tb);
 	table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
-	if (!l->one && table != RT_TABLE_MAIN)
+	if (!l->one && table != l->table)
 		return 0;
 	if (l->one && l->n)
 		return 0;
@@ -72,13 +73,19 @@ static int on_route(const struct nlmsghdr *m, void *data)
 
 int nl_route_list(struct nl *nl, int family, struct nl_route **out, size_t *n, struct brig_err *e)
 {
+	return nl_route_table(nl, family, RT_TABLE_MAIN, out, n, e);
+}
+
+int nl_route_table(struct nl *nl, int family, uint32_t table, struct nl_route **out, size_t *n,
+		   struct brig_err *e)
+{
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *m = nl_msg(buf, RTM_GETROUTE, NLM_F_DUMP);
 	struct rtmsg *rt = mnl_nlmsg_put_extra_header(m, sizeof(*rt));
-	struct route_list l = { 0 };
+	struct route_list l = { .table = table };
 
 	rt->rtm_family = (uint8_t)family;
-	if (nl_request(nl, m, on_route, &l, e, "listing routes") < 0) {
+	if (nl_request(nl, m, on_route, &l, e, "listing the routes of table %u", table) < 0) {
 		free(l.v);
 		return -1;
 	}

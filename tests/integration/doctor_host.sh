@@ -34,7 +34,7 @@ hops = {h["name"]: h for h in r[0]["hops"]}
 assert all(h["status"] != "FAIL" for h in hops.values()), hops
 assert hops["run directory"]["status"] == "OK", hops
 assert "1 jail running" in hops["run directory"]["seen"], hops["run directory"]
-assert hops["cgroups, veths, nft rules, mounts no jail owns"]["status"] == "OK"
+assert hops["cgroups, veths, nft rules, fib rules, mounts no jail owns"]["status"] == "OK"
 ' || fail "brig doctor --json: $OUT"
 expect_rc 0 "$BRIG" stop web
 
@@ -101,7 +101,7 @@ expect_eq "leftover veth" FAIL "$(hop "$OUT" "veth ghosta")"
 expect_grep "seen: host end of jail ghost's pair, which does not run" "$OUT"
 ip link del ghosta
 expect_rc 0 "$BRIG" doctor
-expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules, mounts no jail owns")"
+expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules, fib rules, mounts no jail owns")"
 expect_rc 0 "$BRIG" stop web
 
 # A mount left below the path of a jail that does not run: a warning

@@ -1,6 +1,7 @@
 /* Unit tests for exec.fib: the mark of a jail's sockets (net/fib.c), the
- * rule's rtnetlink message (sys/nl_rule.c) and the program that sets the
- * mark (sys/sockmark.c), run here by a tiny interpreter and (as root)
+ * rule's rtnetlink message and its reading back from a dump (brig
+ * doctor; sys/nl_rule.c) and the program that sets the mark
+ * (sys/sockmark.c), run here by a tiny interpreter and (as root)
  * through the kernel's verifier. At work: tests/integration/net_fib.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,6 +91,66 @@ static void test_rule_msg(void **state)
 	assert_int_equal(mnl_attr_get_u8(t.tb[FRA_PROTOCOL]), RTPROT_BRIG);
 }
 
+/* A rule of a dump (RTM_GETRULE) read back: brig's (its own message,
+ * as the kernel reports it) whole; another program's, a rule without a
+ * mark, another action and a short attribute are not brig's. */
+static void test_rule_parse(void **state)
+{
+	struct nl_rule r = { .family = AF_INET, .mark = 0xb0000063, .mask = NET_FIB_MASK, .table = 300,
+			     .priority = NET_FIB_PRIORITY };
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *m;
+	struct fib_rule_hdr *h;
+	struct nlattr *a;
+	struct nl_rule out;
+
+	(void)state;
+	m = nl_rule_msg(buf, RTM_NEWRULE, &r);
+	assert_int_equal(nl_rule_parse(m, &out), 1);
+	assert_int_equal(out.family, AF_INET);
+	assert_int_equal(out.mark, 0xb0000063);
+	assert_int_equal(out.mask, NET_FIB_MASK);
+	assert_int_equal(out.table, 300);	/* FRA_TABLE, not the header's 252 */
+	assert_int_equal(out.priority, NET_FIB_PRIORITY);
+
+	/* Another protocol: not brig's. */
+	m = nl_rule_msg(buf, RTM_NEWRULE, &r);
+	mnl_attr_for_each(a, m, sizeof(struct fib_rule_hdr))
+		if (mnl_attr_get_type(a) == FRA_PROTOCOL)
+			*(uint8_t *)mnl_attr_get_payload(a) = RTPROT_BOOT;
+	assert_int_equal(nl_rule_parse(m, &out), 0);
+
+	/* Not "lookup TABLE" (a goto, a blackhole rule). */
+	m = nl_rule_msg(buf, RTM_NEWRULE, &r);
+	h = mnl_nlmsg_get_payload(m);
+	h->action = FR_ACT_BLACKHOLE;
+	assert_int_equal(nl_rule_parse(m, &out), 0);
+
+	/* A rule without a mark (`ip rule add from ... proto 98`). */
+	m = nl_msg(buf, RTM_NEWRULE, 0);
+	h = mnl_nlmsg_put_extra_header(m, sizeof(*h));
+	h->family = AF_INET6;
+	h->action = FR_ACT_TO_TBL;
+	h->table = 100;
+	mnl_attr_put_u8(m, FRA_PROTOCOL, RTPROT_BRIG);
+	assert_int_equal(nl_rule_parse(m, &out), 0);
+	/* ... with a mark too short to be one: still none. */
+	mnl_attr_put_u16(m, FRA_FWMARK, 0x63);
+	assert_int_equal(nl_rule_parse(m, &out), 0);
+	/* ... and a whole one: brig's, the header's table kept. */
+	mnl_attr_put_u32(m, FRA_FWMARK, 0xb0000063);
+	assert_int_equal(nl_rule_parse(m, &out), 1);
+	assert_int_equal(out.family, AF_INET6);
+	assert_int_equal(out.table, 100);
+	assert_int_equal(out.mask, 0);
+
+	/* Not a rule at all; a header cut short. */
+	m = nl_msg(buf, RTM_NEWROUTE, 0);
+	assert_int_equal(nl_rule_parse(m, &out), 0);
+	m = nl_msg(buf, RTM_NEWRULE, 0);
+	assert_int_equal(nl_rule_parse(m, &out), 0);
+}
+
 /* The program on a struct bpf_sock of mark: the mark it leaves, and
  * what it returns (1: the socket is made). Only the instructions the
  * program uses. */
@@ -168,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mark),
 		cmocka_unit_test(test_rule_msg),
+		cmocka_unit_test(test_rule_parse),
 		cmocka_unit_test(test_program),
 		cmocka_unit_test(test_program_verifies),
 	};
