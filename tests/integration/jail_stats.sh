@@ -81,9 +81,18 @@ if [ -n "$loopdev" ]; then
 	b_r=$(iobytes Read); b_w=$(iobytes Write)
 	between io_read_bytes "$a_r" "$(field "$OUT" io_read_bytes)" "$b_r"
 	between io_write_bytes "$a_w" "$(field "$OUT" io_write_bytes)" "$b_w"
-	[ "$(field "$OUT" io_write_bytes)" -ge 1048576 ] && [ "$(field "$OUT" io_read_bytes)" -ge 1048576 ] ||
-		fail "1 MiB written and read expected: $OUT"
-	[ "$(field "$OUT" io_write_ops)" -ge 16 ] || fail "16 writes expected: $OUT"
+	# Some kernels account no block io of a loop device to the group
+	# (seen: 6.18.44-fc, v1 blkio.throttle.io_service_bytes_recursive
+	# "Total 0" after the same dd from a plain shell in a group of its
+	# own): then brig's figures are checked against the kernel's only.
+	if [ "$b_w" -lt 1048576 ]; then
+		echo "note: the kernel accounted $b_w bytes written to the blkio group for 1 MiB written:" \
+			"brig's figures checked against the kernel's only"
+	else
+		[ "$(field "$OUT" io_write_bytes)" -ge 1048576 ] && [ "$(field "$OUT" io_read_bytes)" -ge 1048576 ] ||
+			fail "1 MiB written and read expected: $OUT"
+		[ "$(field "$OUT" io_write_ops)" -ge 16 ] || fail "16 writes expected: $OUT"
+	fi
 fi
 
 # Memory: v2's memory.current where the v2 tree has the controller, else
