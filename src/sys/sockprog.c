@@ -35,9 +35,8 @@ static void emit(struct prog *p, struct bpf_insn i)
 	p->v[p->n++] = i;
 }
 
-/* A 32-bit comparison of reg with imm (JMP32: no sign extension) that
- * jumps to label. */
-static void jump(struct prog *p, int op, int reg, uint32_t imm, int label)
+/* Emit the jump i, to label (its offset set when the label is placed). */
+static void jump_to(struct prog *p, struct bpf_insn i, int label)
 {
 	if (p->nfix == ARRAY_SIZE(p->fix)) {
 		p->full = true;
@@ -45,42 +44,31 @@ static void jump(struct prog *p, int op, int reg, uint32_t imm, int label)
 	}
 	p->fix[p->nfix].at = p->n;
 	p->fix[p->nfix++].label = label;
-	emit(p, INSN(BPF_JMP32 | op | BPF_K, reg, 0, 0, (int32_t)imm));
+	emit(p, i);
+}
+
+/* A 32-bit comparison of reg with imm (JMP32: no sign extension) that
+ * jumps to label. */
+static void jump(struct prog *p, int op, int reg, uint32_t imm, int label)
+{
+	jump_to(p, INSN(BPF_JMP32 | op | BPF_K, reg, 0, 0, (int32_t)imm), label);
 }
 
 /* A 32-bit comparison of reg with src that jumps to label. */
 static void jump_x(struct prog *p, int op, int reg, int src, int label)
 {
-	if (p->nfix == ARRAY_SIZE(p->fix)) {
-		p->full = true;
-		return;
-	}
-	p->fix[p->nfix].at = p->n;
-	p->fix[p->nfix++].label = label;
-	emit(p, INSN(BPF_JMP32 | op | BPF_X, reg, src, 0, 0));
+	jump_to(p, INSN(BPF_JMP32 | op | BPF_X, reg, src, 0, 0), label);
 }
 
 /* Jump to label if reg (a pointer, compared as 64 bits) is NULL. */
 static void jump_null(struct prog *p, int reg, int label)
 {
-	if (p->nfix == ARRAY_SIZE(p->fix)) {
-		p->full = true;
-		return;
-	}
-	p->fix[p->nfix].at = p->n;
-	p->fix[p->nfix++].label = label;
-	emit(p, INSN(BPF_JMP | BPF_JEQ | BPF_K, reg, 0, 0, 0));
+	jump_to(p, INSN(BPF_JMP | BPF_JEQ | BPF_K, reg, 0, 0, 0), label);
 }
 
 static void jump_always(struct prog *p, int label)
 {
-	if (p->nfix == ARRAY_SIZE(p->fix)) {
-		p->full = true;
-		return;
-	}
-	p->fix[p->nfix].at = p->n;
-	p->fix[p->nfix++].label = label;
-	emit(p, INSN(BPF_JMP | BPF_JA, 0, 0, 0, 0));
+	jump_to(p, INSN(BPF_JMP | BPF_JA, 0, 0, 0, 0), label);
 }
 
 /* Place label here: the jumps to it so far land here (every jump is
