@@ -9,7 +9,7 @@ libjansson-dev libcmocka-dev libclang-rt-14-dev libfyaml-dev
 busybox-static iproute2 nftables strace python3 util-linux dnsmasq-base
 btrfs-progs debootstrap zstd runc bubblewrap hyperfine umoci skopeo xfsprogs e2fsprogs
 dpkg-dev debhelper lintian systemd-container zsh fish
-podman conmon netavark iptables containerd crun"
+podman conmon netavark catatonit iptables containerd crun"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
