@@ -138,7 +138,8 @@ static void fib_family(const struct jail_def *d, int jid, uint32_t table, struct
 {
 	uint32_t mark = net_fib_mark(jid);
 	cleanup_free char *hop = xasprintf("routing table %u %s", table, fam_name(family));
-	cleanup_free char *rule = xasprintf("fwmark 0x%x/0x%x lookup %u", mark, NET_FIB_MASK, table);
+	cleanup_free char *id = net_fib_id(mark, table);
+	cleanup_free char *rule = xasprintf("fwmark %s", id);
 	const char *ip = family == AF_INET6 ? "ip -6" : "ip";
 	struct nl_rule *v = NULL;
 	struct nl_route *rt = NULL;

@@ -392,8 +392,7 @@ static void leftover_fib(const struct known *k, struct dr_report *r, size_t *fou
 			if ((v[i].mark & ~NET_FIB_JID_MAX) != NET_FIB_TAG || v[i].mask != NET_FIB_MASK)
 				continue;
 			/* The id of its record (net/fib.c's JOBJ_FIB). */
-			cleanup_free char *id = xasprintf("0x%x/0x%x lookup %u", v[i].mark, v[i].mask,
-							  v[i].table);
+			cleanup_free char *id = net_fib_id(v[i].mark, v[i].table);
 
 			j = known_jid(k, jid);
 			if (j >= 0 && records(k->fibs[j], id))

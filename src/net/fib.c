@@ -32,6 +32,11 @@ uint32_t net_fib_mark(int jid)
 	return NET_FIB_TAG | (uint32_t)jid;
 }
 
+char *net_fib_id(uint32_t mark, uint32_t table)
+{
+	return xasprintf("0x%x/0x%x lookup %u", mark, NET_FIB_MASK, table);
+}
+
 /* The rule of mark and table of family. */
 static struct nl_rule fib_rule(int family, uint32_t mark, uint32_t table)
 {
@@ -83,7 +88,7 @@ int net_fib_up(int jid, uint32_t table, pid_t init_pid, const struct rec *rec, s
 		if (r < 0)
 			return -1;
 	} else {
-		cleanup_free char *id = xasprintf("0x%x/0x%x lookup %u", mark, NET_FIB_MASK, table);
+		cleanup_free char *id = net_fib_id(mark, table);
 
 		/* The host's: recorded first, removed with the jail. */
 		if (rec_add(rec, JOBJ_FIB, id, e) < 0 || nl_open(&nl, e) < 0)

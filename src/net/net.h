@@ -139,6 +139,9 @@ int net_jail_rdrs(const struct jail_def *d, struct net_rdr_path **out, size_t *n
  * kernel's default place for a rule added without one. */
 #define NET_FIB_PRIORITY 1000
 uint32_t net_fib_mark(int jid);
+/* The id of the host's rules of mark and table: their JOBJ_FIB record,
+ * "MARK/MASK lookup TABLE" (caller frees); doctor matches it. */
+char *net_fib_id(uint32_t mark, uint32_t table);
 /* The rules `fwmark MARK/MASK lookup table` (IPv4, IPv6) of jail jid:
  * in the network namespace of init_pid (a vnet jail's own: they go with
  * it), or with init_pid 0 in the host's, recorded first (JOBJ_FIB). A
