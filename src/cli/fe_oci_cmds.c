@@ -255,6 +255,20 @@ static int oc_kill(int argc, char **argv)
 	return 0;
 }
 
+/* How long delete waits for a container's holder to end (its stop waits
+ * for the jail's lock up to 30 s by default: core/lock.c). */
+#define HOLDER_WAIT_MS 35000
+
+/* Stop container id's jail if it is running. */
+static void stop_jail(const char *id)
+{
+	char *names[] = { (char *)id };
+	struct brig_err e = { 0 };
+
+	if (core_is_running(id, &e) == 1 && core_stop(NULL, names, 1, &(struct core_ops){ .quiet = true }) != 0)
+		oci_log("warning", "%s: stopping its jail failed", id);
+}
+
 static int oc_delete(int argc, char **argv)
 {
 	bool force = false;
@@ -264,7 +278,6 @@ static int oc_delete(int argc, char **argv)
 	struct oci_spec s;
 	enum oci_status status;
 	cleanup_free char *dir = NULL;
-	char *names[1];
 	const char *id;
 	int first;
 
@@ -278,19 +291,26 @@ static int oc_delete(int argc, char **argv)
 		oci_state_free(&st);
 		return oci_fail(&e);
 	}
-	/* The holder first (it would stop the jail itself), then the jail. */
+	/* The jail, unless its holder is taking it down already (the
+	 * container's process has ended), then the holder: it ends once the
+	 * process has, its own stop finding nothing left. A holder is never
+	 * killed in the middle of its stop, which would leave the jail half
+	 * stopped (and a stale state.brig-PID beside its state); one that
+	 * was killed before it stopped anything leaves the jail to us. */
+	if (status != OCI_STOPPED)
+		stop_jail(id);
 	if (st.holder > 0) {
 		int fd = proc_pidfd(st.holder, st.holder_start, &e);
 
-		if (fd >= 0) {
+		if (fd >= 0 && proc_wait_exit(fd, HOLDER_WAIT_MS) != 1) {
+			oci_log("warning", "%s: its holder (pid %d) did not end: killed", id, (int)st.holder);
 			proc_kill_wait(fd);
-			close(fd);
 		}
+		if (fd >= 0)
+			close(fd);
 		brig_err_clear(&e);
 	}
-	names[0] = (char *)id;
-	if (core_is_running(id, &e) == 1 && core_stop(NULL, names, 1, &(struct core_ops){ .quiet = true }) != 0)
-		oci_log("warning", "%s: stopping its jail failed", id);
+	stop_jail(id);
 	dir = oci_dir(oci_g.root, id);
 	if (oci_spec_load(dir, st.bundle, id, &s, &e) == 0 &&
 	    oci_hooks(&s, OCI_HOOK_POSTSTOP, &st, OCI_STOPPED, &e) < 0)

@@ -15,6 +15,7 @@
 #include "util/mem.h"
 #include "util/mkdirp.h"
 #include "util/paths.h"
+#include "util/writefile.h"
 
 #define LOCK_WAIT_DEFAULT 30	/* seconds */
 
@@ -136,6 +137,9 @@ void jail_unlock(const char *name, int fd, bool remove)
 		cleanup_free char *dir = jail_dir(name);
 		cleanup_free char *path = xasprintf("%s/lock", dir);
 
+		/* What a brig killed while writing the state left (we hold
+		 * the lock every writer of it holds). */
+		atomic_sweep(dir, "state");
 		/* Unlinked while still held: a waiter sees the inode change. */
 		unlink(path);
 		rmdir(dir);

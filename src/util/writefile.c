@@ -1,6 +1,7 @@
 /* Replacing a file whole (see writefile.h). */
 #include "util/writefile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -102,4 +103,21 @@ int write_atomic_at(int dirfd, const char *name, const void *data, size_t len, m
 int write_atomic(const char *path, const void *data, size_t len, bool durable, struct brig_err *e)
 {
 	return write_atomic_at(AT_FDCWD, path, data, len, 0600, durable, e);
+}
+
+void atomic_sweep(const char *dir, const char *name)
+{
+	size_t len = strlen(name);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		const char *pid = de->d_name + len + sizeof(".brig-") - 1;
+
+		if (strncmp(de->d_name, name, len) == 0 && strncmp(de->d_name + len, ".brig-", 6) == 0 &&
+		    *pid && strspn(pid, "0123456789") == strlen(pid))
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	if (d)
+		closedir(d);
 }

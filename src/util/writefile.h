@@ -32,6 +32,11 @@ int atomic_commit(struct atomic_file *f, bool durable, struct brig_err *e);
 /* Give up: the temporary file is removed. */
 void atomic_abort(struct atomic_file *f);
 
+/* Remove what writers of dir/name killed between atomic_begin and
+ * atomic_commit left (NAME.brig-PID files), for a caller that knows no
+ * writer of it is at work (it holds the lock of every writer). */
+void atomic_sweep(const char *dir, const char *name);
+
 /* The three at once: replace dirfd/name with len bytes of data. */
 int write_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 		    bool durable, struct brig_err *e);

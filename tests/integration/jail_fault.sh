@@ -46,6 +46,23 @@ fault_loop stop start
 [ $points -gt 2 ] || fail "only $points fault points in a stop"
 assert_clean
 
+# Killed while replacing the state file (between the write of its
+# temporary file and the rename: util/writefile.c), brig leaves state.brig-PID
+# beside the state. Whoever removes the jail's directory next removes it
+# too: the directory would stay forever, and a jail that never ends in
+# brig's eyes (it cost a flaky CI run: brig-oci delete killed a holder
+# in its stop).
+conf "web { path = \"$ROOT\"; persist; }"
+expect_rc 0 "$BRIG" start web
+remember_cgroups web
+cp "$BRIG_RUNDIR/web/state" "$BRIG_RUNDIR/web/state.brig-999999"
+expect_rc 0 "$BRIG" stop web
+assert_clean
+# Left by a stop, whose state is gone: the next brig ls sweeps it.
+mkdir "$BRIG_RUNDIR/web"
+: >"$BRIG_RUNDIR/web/state.brig-999999"
+assert_clean
+
 # JID markers (core/jid.c: .jid/N, a symlink to the jail): brig killed
 # while taking or releasing a JID leaves .jid/.pending; the next brig that
 # takes the JID lock rebuilds the markers from the states, so JIDs stay

@@ -466,6 +466,28 @@ static void test_write_atomic(void **state)
 	free(p);
 	p = content(dfd, "f");
 	assert_string_equal(p, "old");
+	/* What it left, atomic_sweep removes: temporary files of f alone. */
+	free(p);
+	p = xasprintf("f.brig-%d", (int)child);
+	assert_int_equal(faccessat(dfd, p, F_OK, 0), 0);
+	assert_int_equal(mkdirat(dfd, "keep", 0700), 0);
+	assert_int_equal(close(openat(dfd, "keep/fx.brig-1", O_CREAT | O_WRONLY, 0600)), 0);
+	assert_int_equal(close(openat(dfd, "keep/f.brig-", O_CREAT | O_WRONLY, 0600)), 0);
+	assert_int_equal(close(openat(dfd, "keep/f.brig-1x", O_CREAT | O_WRONLY, 0600)), 0);
+	assert_int_equal(close(openat(dfd, "keep/f.brig-12", O_CREAT | O_WRONLY, 0600)), 0);
+	free(tmp);
+	tmp = xasprintf("%s/keep", dir);
+	atomic_sweep(tmp, "f");
+	assert_int_equal(faccessat(dfd, "keep/f.brig-12", F_OK, 0), -1);
+	assert_int_equal(faccessat(dfd, "keep/fx.brig-1", F_OK, 0), 0);
+	assert_int_equal(faccessat(dfd, "keep/f.brig-", F_OK, 0), 0);
+	assert_int_equal(faccessat(dfd, "keep/f.brig-1x", F_OK, 0), 0);
+	atomic_sweep(dir, "f");
+	assert_int_equal(faccessat(dfd, p, F_OK, 0), -1);
+	free(p);
+	p = content(dfd, "f");
+	assert_string_equal(p, "old");
+	free(tmp);
 
 	/* A symlink at the name is replaced; one at this process's temporary
 	 * name does not redirect the write. */
