@@ -34,6 +34,7 @@ cleanup() {
 	runc --root "$T/runc" delete -f "$RUNC_ID" >/dev/null 2>&1 || true
 	lxc-stop -P "$T/lxc" -n b -k >/dev/null 2>&1 || true
 	[ -z "${BASE:-}" ] || BRIG_RUNDIR="$T/run-base" "$BASE" stop --all >/dev/null 2>&1 || true
+	bench_groups_rm "$BRIG_RUNDIR" "$T/run-base"
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }

@@ -30,6 +30,20 @@ bench_tmpfs() {
 	mkdir -p "$BRIG_RUNDIR" "$BRIG_CONFDIR" "$BRIG_STOREDIR"
 }
 
+# bench_groups_rm RUNDIR...: remove brig's cgroup group of each run
+# directory, and what a failed run left below it (brig keeps its group
+# when the last jail stops: sys/cgroup.h). $BRIG names the group.
+bench_groups_rm() {
+	for rd; do
+		g=$(BRIG_RUNDIR=$rd "$BRIG" _cgroup-group) || continue
+		for d in /sys/fs/cgroup/*/"$g"; do
+			[ -d "$d" ] || continue
+			find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+			[ ! -d "$d" ] || echo "bench: could not remove cgroup $d" >&2
+		done
+	done
+}
+
 median() {
 	hyperfine -N -w 3 -r "$RUNS" --export-json "$T/h.json" "$@" >"$T/h.log" 2>&1 ||
 		{ cat "$T/h.log" >&2; return 1; }

@@ -25,6 +25,7 @@ RUNS=${RUNS:-30}
 bench_tmpfs
 cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
+	bench_groups_rm "$BRIG_RUNDIR"
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }

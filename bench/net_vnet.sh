@@ -41,6 +41,7 @@ cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
 	[ -z "${BASE:-}" ] || BRIG_RUNDIR="$T/run-base" "$BASE" stop --all >/dev/null 2>&1 || true
 	[ -f "$T/sleeper" ] && kill "$(cat "$T/sleeper")" 2>/dev/null
+	bench_groups_rm "$BRIG_RUNDIR" "$T/run-base"
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }

@@ -49,6 +49,7 @@ U="$U --network none"
 cleanup() {
 	$P rm -a -f -t 0 >/dev/null 2>&1 || true
 	oci_cgroups_gone "$CGP"
+	bench_groups_rm "$BRIG_RUNDIR"
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }

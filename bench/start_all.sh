@@ -40,14 +40,6 @@ done
 bench_tmpfs
 ip link set lo up 2>/dev/null || true
 
-# brig's cgroup group of a run directory (core/core.c: FNV-1a).
-group_of() {
-	python3 -c 'import sys
-h = 2166136261
-for b in sys.argv[1].encode():
-    h = ((h ^ b) * 16777619) & 0xffffffff
-print("brig.%08x" % h)' "$1"
-}
 RUNDIRS=""
 n=0
 for b in "$@"; do
@@ -64,14 +56,7 @@ cleanup() {
 	# This shell is PID 1 of its own namespace: only what it started.
 	if [ "$$" = 1 ]; then kill -KILL -1 2>/dev/null || true; fi
 	sleep 0.2
-	for rd in $RUNDIRS; do
-		g=$(group_of "$rd")
-		for d in /sys/fs/cgroup/*/"$g"; do
-			[ -d "$d" ] || continue
-			find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-			[ -d "$d" ] && echo "bench: could not remove cgroup $d" >&2
-		done
-	done
+	BRIG=$1 bench_groups_rm $RUNDIRS
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }

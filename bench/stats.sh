@@ -20,6 +20,7 @@ bench_tmpfs
 ip link set lo up 2>/dev/null || true
 cleanup() {
 	"$BRIG" stop -q --all >/dev/null 2>&1 || true
+	bench_groups_rm "$BRIG_RUNDIR"
 	umount -l "$T" 2>/dev/null || true
 	rmdir "$T" 2>/dev/null || true
 }

@@ -253,9 +253,6 @@ int cgroup_create(const char *dir, struct brig_err *e)
 
 int cgroup_remove(const char *dir, struct brig_err *e)
 {
-	cleanup_free char *parent = xstrdup(dir);
-	char *slash = strrchr(parent, '/');
-	struct stat st;
 	int tries = 0;
 
 	/* The last processes of a jail may still be on their way out (their
@@ -266,18 +263,6 @@ int cgroup_remove(const char *dir, struct brig_err *e)
 		if (errno != EBUSY || ++tries > 200)
 			return brig_err_set(e, errno, "removing cgroup %s", dir);
 		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
-	}
-	if (slash) {
-		*slash = '\0';
-		slash = strrchr(parent, '/');
-		/* Brig's own parent group goes with its last jail; if other
-		 * jails still use it, rmdir fails and that is fine. A group's
-		 * link count is 2 + its subgroups (kernfs): one with jails
-		 * left is not even tried, as a failing rmdir takes the
-		 * kernel's cgroup lock, that every stop of stop --all waited
-		 * on (issue 14). */
-		if (slash && strncmp(slash + 1, "brig", 4) == 0 && !(stat(parent, &st) == 0 && st.st_nlink > 2))
-			rmdir(parent);
 	}
 	return 0;
 }

@@ -45,8 +45,11 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e);
 /* Create dir (and its parent): 1, or 0 if dir was there already
  * (EEXIST is fine), or -1. */
 int cgroup_create(const char *dir, struct brig_err *e);
-/* Remove dir, and its parent when that is brig's own ("brig*") and empty.
- * A group that is already gone counts as removed. */
+/* Remove dir. A group that is already gone counts as removed. Brig's own
+ * group, its parent, stays when its last jail goes (as Docker's does): the
+ * next start then makes one group per hierarchy instead of two, and the
+ * stop removes one (8 hierarchies here: ~0.4 ms of a start, ~0.3 ms of a
+ * stop, issue 14). */
 int cgroup_remove(const char *dir, struct brig_err *e);
 /* Joining a jail's groups without a move by the parent (a move of
  * another process, or of a whole process, waits for an RCU grace

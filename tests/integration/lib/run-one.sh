@@ -1,8 +1,8 @@
 #!/bin/sh
 # Run one integration test inside the sandbox namespaces made by tests/run.sh:
 # a private tmpfs for every brig directory, lo up, then the test itself.
-# A test that passed must have left no cgroup of its run directory once the
-# jails' reapers are done: else it fails. Afterwards, whatever the test
+# A test that passed must have left no cgroup below its run directory's
+# group once the jails' reapers are done: else it fails. Afterwards, whatever the test
 # left: its processes (this shell is PID 1 of the test's own PID namespace,
 # so everything else in it is the test's) and the cgroups brig made during
 # the test (cgroupfs is not namespaced: left alone, a failed test would
@@ -31,9 +31,11 @@ if [ $rc = 0 ]; then
 		sleep 0.1
 		tries=$((tries + 1))
 	done
-	for d in /sys/fs/cgroup/*/"$group"; do
+	# brig's group itself stays when its last jail goes (sys/cgroup.h):
+	# a group below it is a leak.
+	for d in /sys/fs/cgroup/*/"$group"/*/; do
 		[ -d "$d" ] || continue
-		echo "run-one: the test passed but left cgroup $d" >&2
+		echo "run-one: the test passed but left cgroup ${d%/}" >&2
 		rc=1
 	done
 fi
@@ -43,8 +45,10 @@ sleep 0.2
 for d in /sys/fs/cgroup/*/"$group"; do
 	[ -d "$d" ] || continue
 	# Depth first; rmdir refuses a cgroup that still has processes.
+	[ -z "$(find "$d" -mindepth 1 -type d)" ] ||
+		echo "run-one: removing leftover cgroups below $d" >&2
 	find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-	[ -d "$d" ] || echo "run-one: removed leftover cgroup $d" >&2
+	[ ! -d "$d" ] || echo "run-one: could not remove cgroup $d" >&2
 done
 umount -l "$T" 2>/dev/null || true
 rmdir "$T" 2>/dev/null || true
