@@ -518,6 +518,10 @@ void oci_forget(const char *id)
 
 		unlink(p);
 	}
+	/* What a brig-oci killed while writing them left (its callers never
+	 * act on a container being deleted). */
+	atomic_sweep(dir, "state.json");
+	atomic_sweep(dir, "config.json");
 	rmdir(dir);
 }
 
