@@ -518,11 +518,13 @@ void oci_forget(const char *id)
 
 		unlink(p);
 	}
-	/* What a brig-oci killed while writing them left (its callers never
-	 * act on a container being deleted). */
-	atomic_sweep(dir, "state.json");
-	atomic_sweep(dir, "config.json");
-	rmdir(dir);
+	/* Not empty: what a brig-oci killed while writing them left (its
+	 * callers never act on a container being deleted). */
+	if (rmdir(dir) < 0 && errno == ENOTEMPTY) {
+		atomic_sweep(dir, "state.json");
+		atomic_sweep(dir, "config.json");
+		rmdir(dir);
+	}
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct brig_err *e)

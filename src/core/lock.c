@@ -137,12 +137,14 @@ void jail_unlock(const char *name, int fd, bool remove)
 		cleanup_free char *dir = jail_dir(name);
 		cleanup_free char *path = xasprintf("%s/lock", dir);
 
-		/* What a brig killed while writing the state left (we hold
-		 * the lock every writer of it holds). */
-		atomic_sweep(dir, "state");
 		/* Unlinked while still held: a waiter sees the inode change. */
 		unlink(path);
-		rmdir(dir);
+		/* Not empty: what a brig killed while writing the state left
+		 * (we hold the lock every writer of it holds). */
+		if (rmdir(dir) < 0 && errno == ENOTEMPTY) {
+			atomic_sweep(dir, "state");
+			rmdir(dir);
+		}
 	}
 	close(fd);
 }

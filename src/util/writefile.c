@@ -107,16 +107,16 @@ int write_atomic(const char *path, const void *data, size_t len, bool durable, s
 
 void atomic_sweep(const char *dir, const char *name)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), tag = strlen(".brig-");
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
 	while (d && (de = readdir(d))) {
-		const char *pid = de->d_name + len + sizeof(".brig-") - 1;
+		const char *n = de->d_name;
 
-		if (strncmp(de->d_name, name, len) == 0 && strncmp(de->d_name + len, ".brig-", 6) == 0 &&
-		    *pid && strspn(pid, "0123456789") == strlen(pid))
-			unlinkat(dirfd(d), de->d_name, 0);
+		if (strncmp(n, name, len) == 0 && strncmp(n + len, ".brig-", tag) == 0 && n[len + tag] &&
+		    strspn(n + len + tag, "0123456789") == strlen(n + len + tag))
+			unlinkat(dirfd(d), n, 0);
 	}
 	if (d)
 		closedir(d);
