@@ -78,6 +78,9 @@ expect_rc 0 in_root dpkg -r brig
 kill -0 "$init" 2>/dev/null && fail "remove left web running"
 [ ! -e "$R$BRIG_RUNDIR/web" ] || fail "remove left web's state"
 for d in $(cat "$T/cgroups"); do [ ! -e "$d" ] || fail "remove left cgroup $d"; done
+# brig's own group (kept when its last jail stops) goes with brig.
+left=$(ls -d /sys/fs/cgroup/*/"$("$BRIG" _cgroup-group)" 2>/dev/null || true)
+[ -z "$left" ] || fail "remove left brig's group: $left"
 [ ! -e "$R/usr/sbin/brig" ] || fail "remove left /usr/sbin/brig"
 [ -f "$R/etc/brig/jail.conf" ] && [ -f "$R/etc/brig/jail.conf.d/web.conf" ] || fail "remove took /etc/brig"
 
