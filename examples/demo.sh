@@ -66,6 +66,12 @@ retry() {
 UPLINK_PID="" DNS_PID=""
 cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
+	# brig's own cgroup group stays, empty, after the last jail stops:
+	# the demo's goes with it (cgroupfs is the host's).
+	g=$("$BRIG" _cgroup-group 2>/dev/null) || g=
+	for d in /sys/fs/cgroup/"$g" /sys/fs/cgroup/*/"$g"; do
+		[ -z "$g" ] || [ ! -d "$d" ] || rmdir "$d" || echo "demo: could not remove cgroup $d" >&2
+	done
 	[ -z "$DNS_PID" ] || kill "$DNS_PID" 2>/dev/null || true
 	[ -z "$UPLINK_PID" ] || kill "$UPLINK_PID" 2>/dev/null || true
 	umount /etc/resolv.conf 2>/dev/null || true
@@ -191,6 +197,9 @@ printf '     jail mounts: %s (the thin roots stay at their paths, as ZFS clones 
 	"$(grep " $BRIG_STOREDIR/jails/" /proc/self/mountinfo | grep -vc " $BRIG_STOREDIR/jails/[^/ ]*/root " || true)" \
 	"$(grep -c " $BRIG_STOREDIR/jails/[^/ ]*/root " /proc/self/mountinfo || true)"
 printf '     running: %s\n' "$("$BRIG" ls | tail -n +2 | wc -l)"
+g=$("$BRIG" _cgroup-group)
+printf '     jail cgroups: %s (brig'"'"'s own group stays, empty, until the demo removes it)\n' \
+	"$(find /sys/fs/cgroup/"$g" /sys/fs/cgroup/*/"$g" -mindepth 1 -type d 2>/dev/null | wc -l)"
 
 t1=$(date +%s%N)
 printf '\nDone in %d ms.\n' $(((t1 - t0) / 1000000))

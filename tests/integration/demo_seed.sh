@@ -17,6 +17,7 @@ expect_grep 'Name:[[:space:]]*db.demo' "$log"
 expect_grep 'jail rules: 0' "$log"
 expect_grep 'jail mounts: 0 (the thin roots stay at their paths, as ZFS clones do: 3)' "$log"
 expect_grep 'running: 0' "$log"
+expect_grep 'jail cgroups: 0 ' "$log"
 # brig doctor: the host and the three jails all OK (the demo stops at a
 # command that fails), web's rdr found listened on and answering.
 expect_grep '^ *OK   state    run directory' "$log"
