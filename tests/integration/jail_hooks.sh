@@ -109,3 +109,27 @@ FOO=leak LANG=C.UTF-8 expect_rc 0 "$BRIG" start web
 grep -q '^LANG=' "$T/console" && fail "exec.clean: LANG passed"
 expect_rc 0 "$BRIG" stop web
 assert_clean
+
+# Mounts below path: one that was there before the start is nodev in the
+# jail (a hostile tree's device nodes stay inert); one exec.prestart makes
+# is the jail's own, kept as it was mounted (FreeBSD's global mounts under
+# a jail's path). Without exec.prestart brig does not look for the latter.
+mkdir -p "$ROOT/pre" "$ROOT/ps"
+mount -t tmpfs pre "$ROOT/pre"
+cat >"$BRIG_CONFDIR/jail.conf" <<EOC
+web { path = "$ROOT"; persist; exec.prestart = "mount -t tmpfs ps $ROOT/ps"; }
+plain { path = "$ROOT"; persist; }
+EOC
+opts() {	# JAIL MOUNTPOINT: its per-mount options in the jail
+	"$BRIG" exec "$1" grep " $2 " /proc/self/mountinfo | awk '{ print $6 }'
+}
+expect_rc 0 "$BRIG" start web
+case "$(opts web /pre)" in *nodev*) ;; *) fail "/pre in the jail is not nodev: $(opts web /pre)" ;; esac
+case "$(opts web /ps)" in *nodev*) fail "exec.prestart's /ps made nodev: $(opts web /ps)" ;; "") fail "no /ps in the jail" ;; esac
+expect_rc 0 "$BRIG" stop web
+umount "$ROOT/ps"
+expect_rc 0 "$BRIG" start plain
+case "$(opts plain /pre)" in *nodev*) ;; *) fail "/pre in plain is not nodev: $(opts plain /pre)" ;; esac
+expect_rc 0 "$BRIG" stop plain
+umount "$ROOT/pre"
+assert_clean
