@@ -44,18 +44,22 @@ mk_busybox_root "$T/root"
 echo "== start/stop of a persist busybox jail (median of $RUNS)"
 printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
 b_start=$(median --prepare "$BRIG stop j" "$BRIG start j")
+b_start_cpu=$(last_cpu)
 # After an idle gap (issue 14): the first cgroup migration after a quiet
 # spell waited for an RCU grace period.
 b_idle=$(median --prepare "sh -c '$BRIG stop j; sleep 0.3'" "$BRIG start j")
 b_stop=$(median --prepare "$BRIG start j" "$BRIG stop j")
+b_stop_cpu=$(last_cpu)
 "$BRIG" stop j >/dev/null
 # BASE: another brig binary, same jail, same run (a run directory of its
 # own, so cgroups of its own too).
 if [ -n "${BASE:-}" ]; then
 	mkdir -p "$T/run-base"
 	x_start=$(BRIG_RUNDIR="$T/run-base" median --prepare "$BASE stop j" "$BASE start j")
+	x_start_cpu=$(last_cpu)
 	x_idle=$(BRIG_RUNDIR="$T/run-base" median --prepare "sh -c '$BASE stop j; sleep 0.3'" "$BASE start j")
 	x_stop=$(BRIG_RUNDIR="$T/run-base" median --prepare "$BASE start j" "$BASE stop j")
+	x_stop_cpu=$(last_cpu)
 	BRIG_RUNDIR="$T/run-base" "$BASE" stop j >/dev/null
 fi
 if [ "${ONLY:-}" != start ]; then
@@ -124,15 +128,19 @@ f_idle=$(median --prepare "$idle_floor" "$T/start_floor $T/root $T/floor.pid")
 sh -c "$kill_floor"
 t_true=$(median "$T/root/bin/true")
 python3 - "$b_start" "$b_stop" "$b_idle" "$r_start" "$r_stop" "$l_start" "$l_stop" "$w_run" \
-	"$f_start" "$t_true" "${x_start:--}" "${x_stop:--}" "${x_idle:--}" "$f_idle" <<'PY'
+	"$f_start" "$t_true" "${x_start:--}" "${x_stop:--}" "${x_idle:--}" "$f_idle" \
+	"$b_start_cpu" "$b_stop_cpu" "${x_start_cpu:--}" "${x_stop_cpu:--}" <<'PY'
 import sys
 v = [None if a == "-" else float(a) for a in sys.argv[1:]]
-bs, bp, bi, rs, rp, ls, lp, wr, fs, tt, xs, xp, xi, fi = v
+bs, bp, bi, rs, rp, ls, lp, wr, fs, tt, xs, xp, xi, fi, bsc, bpc, xsc, xpc = v
 print("%-32s start %7.2f ms  stop %7.2f ms  start+stop %7.2f ms" % ("brig", bs, bp, bs + bp))
+print("%-32s start %7.2f ms  stop %7.2f ms  (mean user+system)" % ("brig CPU", bsc, bpc))
 print("%-32s start %7.2f ms  (0.3 s after a stop; %+.2f ms over back to back)" % ("brig after an idle gap", bi, bi - bs))
 if xs is not None:
     print("%-32s start %7.2f ms  stop %7.2f ms  idle-gap start %7.2f ms" % ("BASE", xs, xp, xi))
-    print("%-32s start %.2f  stop %.2f  idle-gap start %.2f" % ("brig / BASE", bs / xs, bp / xp, bi / xi))
+    print("%-32s start %7.2f ms  stop %7.2f ms" % ("BASE CPU", xsc, xpc))
+    print("%-32s start %.2f  stop %.2f  idle-gap start %.2f;  CPU: start %.2f  stop %.2f" %
+          ("brig / BASE", bs / xs, bp / xp, bi / xi, bsc / xsc, bpc / xpc))
 for name, s, p in (("runc run -d / delete -f", rs, rp), ("LXC lxc-start -d / lxc-stop -k", ls, lp)):
     if s is None:
         print("%-32s (not installed)" % name)
