@@ -42,7 +42,8 @@ expect_grep '^svc-out$' "$(cat "$L/svc.log")"
 init=$(jstate "$BRIG_RUNDIR/svc/state" init)
 sh_pid=""
 for s in /proc/[0-9]*/stat; do
-	set -- $(cat "$s" 2>/dev/null)
+	# (padded: a process that ended since the glob has no stat to read)
+	set -- $(cat "$s" 2>/dev/null) - - - -
 	[ "$2" = "(sh)" ] && [ "$4" = "$init" ] && sh_pid=$1
 done
 [ -n "$sh_pid" ] || fail "the service is not a child of the jail's init ($init)"
