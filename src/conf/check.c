@@ -215,10 +215,11 @@ static void check_param(struct cf_ctx *ctx, const struct conf_jail *j, struct co
 				set_one(ctx, p, v);
 			return;
 		}
-		if (p->def == conf_jparam(JP_CPUSET) && last) {
+		/* A bare `cpuset;` is an empty list too (as `cpuset = "";`). */
+		if (p->def == conf_jparam(JP_CPUSET)) {
 			char msg[160];
 
-			if (rctl_cpuset_valid(last, msg, sizeof(msg)) < 0) {
+			if (rctl_cpuset_valid(last ? last : "", msg, sizeof(msg)) < 0) {
 				param_error(ctx, j, p, "%s", msg);
 				return;
 			}
