@@ -39,7 +39,7 @@ bench_tmpfs
 ip link set lo up
 cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
-	[ -z "${BASE:-}" ] || BRIG_RUNDIR="$T/run-base" "$BASE" stop --all >/dev/null 2>&1 || true
+	[ -z "${BASE:-}" ] || BRIG_RUNDIR="$T/run-base" BRIG_CONFDIR="$T/etc-base" "$BASE" stop --all >/dev/null 2>&1 || true
 	[ -f "$T/sleeper" ] && kill "$(cat "$T/sleeper")" 2>/dev/null
 	bench_groups_rm "$BRIG_RUNDIR" "$T/run-base"
 	umount -l "$T" 2>/dev/null || true
@@ -125,35 +125,43 @@ echo "   (right after its stop) and after an idle gap (0.3 s after its stop). In
 echo "   each of $RUNS rounds starts every jail once each way (and BASE's), so that the"
 echo "   machine's load falls on all alike; medians of wall and of CPU time (brig and the"
 echo "   children it waits for)"
-[ -z "${BASE:-}" ] || mkdir -p "$T/run-base"
-python3 - "$RUNS" "$BRIG" "$BRIG_RUNDIR" ${BASE:+"$BASE" "$T/run-base"} <<'PY'
+# BASE's jails have interfaces and addresses of their own: with the same
+# names, either brig would take the other's running jail's host end for a
+# leftover of its own.
+if [ -n "${BASE:-}" ]; then
+	mkdir -p "$T/run-base" "$T/etc-base"
+	cp "$BRIG_CONFDIR/networks.conf" "$T/etc-base/"
+	sed -e 's/epair_v/epair_V/; s/epair_n/epair_N/; s/0\.5\//0.15\//; s/::5\//::15\//' \
+		-e 's/0\.7\//0.17\//; s/::7\//::17\//' "$BRIG_CONFDIR/jail.conf" >"$T/etc-base/jail.conf"
+fi
+python3 - "$RUNS" "$BRIG" "$BRIG_RUNDIR" "$BRIG_CONFDIR" ${BASE:+"$BASE" "$T/run-base" "$T/etc-base"} <<'PY'
 import os, resource, statistics, subprocess, sys, time
 runs, bins = int(sys.argv[1]), sys.argv[2:]
-builds = [("brig", bins[0], bins[1])] + ([("BASE", bins[2], bins[3])] if len(bins) > 2 else [])
+builds = [("brig", *bins[0:3])] + ([("BASE", *bins[3:6])] if len(bins) > 3 else [])
 jails, gaps = ("plain", "v", "vn"), (0, 0.3)
 wall, cpu = {}, {}
-def run(b, rundir, *args):
-    subprocess.run([b, *args], env=dict(os.environ, BRIG_RUNDIR=rundir), check=args[0] == "start",
+def run(b, rundir, confdir, *args):
+    subprocess.run([b, *args], env=dict(os.environ, BRIG_RUNDIR=rundir, BRIG_CONFDIR=confdir), check=args[0] == "start",
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 for r in range(runs + 2):                  # the first two rounds warm up
     for gap in gaps:
-        for label, b, rundir in builds:
+        for label, b, rundir, confdir in builds:
             for j in jails:
-                run(b, rundir, "stop", j)
+                run(b, rundir, confdir, "stop", j)
                 if gap:
                     time.sleep(gap)
                 c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
-                run(b, rundir, "start", j)
+                run(b, rundir, confdir, "start", j)
                 t1 = time.perf_counter()
                 c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 if r >= 2:
                     k = (label, gap, j)
                     wall.setdefault(k, []).append((t1 - t0) * 1000)
                     cpu.setdefault(k, []).append((c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime) * 1000)
-for label, b, rundir in builds:
+for label, b, rundir, confdir in builds:
     for j in jails:
-        run(b, rundir, "stop", j)
+        run(b, rundir, confdir, "stop", j)
     for gap in gaps:
         when = "back to back" if not gap else "after %s s" % gap
         m = {j: statistics.median(wall[(label, gap, j)]) for j in jails}

@@ -45,11 +45,25 @@ static bool other_jails_leftover(struct nl *nl, const struct nl_link *old)
 	return strncmp(old->alias, tag, strlen(tag)) == 0 && nl_link_peer_dead(nl, old, NULL) == 1;
 }
 
+/* Get the host end l of a jail's veth pair out of the way. A pair whose
+ * other end is in another namespace goes with that namespace (at once
+ * when it is being torn down, else when whatever holds it lets go): it
+ * is retired, cut off and renamed (nl_link_retire), where a delete would
+ * wait ~20 ms for the kernel to drop every reference to it. A pair with
+ * both ends here (made or moved by hand) would stay: deleted. */
+static int veth_away(struct nl *nl, const struct nl_link *l, struct brig_err *e)
+{
+	if (l->peer_dying || l->link_nsid >= 0)
+		return nl_link_retire(nl, l->index, e);
+	return nl_link_del(nl, l->name, e);
+}
+
 /* Create the veth pair of interface f: the host end plugged into its
  * bridge and up, the jail end made directly inside the jail's namespace
  * with its final name. A leftover host end of this same jail (a crash, a
- * restart), or of another jail whose namespace is dead, is removed first;
- * any other interface of that name is refused. */
+ * restart), or of another jail whose namespace is dead, is put out of
+ * the way first (veth_away); any other interface of that name is
+ * refused. */
 static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_if *f,
 		     int bridge, int mtu, int nsfd, struct brig_err *e)
 {
@@ -73,9 +87,9 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 	 * (ENOTCONN); jail_side() brings it up. */
 	/* The old host end of a restarted jail may still be there, on its
 	 * way out with the last run's namespace (brig's stop leaves that to
-	 * the kernel): gone by the time we look, or deleted here (which waits
-	 * for the kernel's teardown). Bounded: a pair that keeps coming back
-	 * is not ours to fight. */
+	 * the kernel): gone by the time we look, or retired here (a delete
+	 * would wait ~20 ms for the kernel's teardown). Bounded: a pair that
+	 * keeps coming back is not ours to fight. */
 	for (int attempt = 0;; attempt++) {
 		if (nl_veth_add(nl, &host, &peer, e) == 0)
 			break;
@@ -91,7 +105,7 @@ static int make_veth(struct nl *nl, const struct net_jail *m, const struct net_i
 					    "is not a leftover of this jail%s%s", f->hname, f->jname,
 					    f->hname, old.alias[0] ? ": it belongs to " : "",
 					    old.alias);
-		if (nl_link_del(nl, f->hname, e) < 0)
+		if (veth_away(nl, &old, e) < 0)
 			return -1;
 	}
 	/* The alias marks the host end as this jail's (leftovers, brig net
@@ -279,14 +293,16 @@ void net_job_done(void)
 /* Remove the host end of a jail's veth pair (the jail end goes with it),
  * after the jail's processes are gone. Usually there is nothing to do:
  * the jail's network namespace died with its last process, and the
- * kernel removes the pair with it (batched, in its own time). Deleting it
- * ourselves, or even looking it up, queues behind that teardown, which
- * holds the RTNL lock: 14-30 ms, against 2 ms for the rest of a stop
- * (doc/net.md). So when the namespace is known dead (by its id, a lookup
- * that takes no lock) nothing is asked of the kernel; otherwise (the
- * namespace still held by something else: a process that entered it, a
- * bind mount, a socket; or unknown: the init died earlier) the pair is
- * deleted if it is still there. */
+ * kernel removes the pair with it (batched, in its own time). So when
+ * the namespace is known dead (by its id, a lookup that takes no lock)
+ * nothing is asked of the kernel. Otherwise (the namespace still held:
+ * for an RCU grace period by the sockets of its processes, or by
+ * something else, a process that entered it, a bind mount; or unknown:
+ * the init died earlier) the pair, if still there, is put out of the
+ * way (veth_away): cut off its bridge, down, renamed out of the way of
+ * the jail's next start, it goes with the namespace when that is let go.
+ * A delete would wait for the kernel to drop every reference to the
+ * pair: ~20 ms, against 2 ms for the rest of a stop (doc/net.md). */
 static int remove_veth(const char *name, struct brig_err *e)
 {
 	struct nl nl;
@@ -300,9 +316,9 @@ static int remove_veth(const char *name, struct brig_err *e)
 	if (r > 0)
 		r = nl_link_get(&nl, name, &l, e);
 	if (r > 0 && strcmp(l.kind, "veth") != 0)
-		r = brig_err_set(e, 0, "refusing to delete %s: it is not a veth", name);
+		r = brig_err_set(e, 0, "refusing to remove %s: it is not a veth", name);
 	else if (r > 0)
-		r = nl_link_del(&nl, name, e);
+		r = veth_away(&nl, &l, e);
 	nl_close(&nl);
 	return r < 0 ? -1 : 0;
 }

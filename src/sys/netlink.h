@@ -129,6 +129,12 @@ int nl_bridge_add(struct nl *nl, const char *name, const uint8_t *mac, int mtu,
  * hairpin, IPv6 link-local.
  * ifindex 0: the link named a->name (then not renamed). */
 int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struct brig_err *e);
+/* Cut link ifindex off and out of the way of a new link of its name: down,
+ * off its bridge, renamed "brig-IFINDEX"; 0 if it was already gone. A
+ * delete waits until the kernel has dropped every reference to the link
+ * (~20 ms for a veth pair on the development VM); this returns at once,
+ * and a veth pair goes with the namespace of its other end. */
+int nl_link_retire(struct nl *nl, int ifindex, struct brig_err *e);
 /* Delete a link by name; 0 if it was already gone. */
 int nl_link_del(struct nl *nl, const char *name, struct brig_err *e);
 

@@ -4,6 +4,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sys/netlink.h"
@@ -277,6 +279,32 @@ int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struc
 		return nl_request(nl, m, NULL, NULL, e, "configuring interface %s", a->name);
 	return nl_request(nl, m, NULL, NULL, e, "configuring interface #%d%s%s", ifindex,
 			  a->name ? " as " : "", a->name ? a->name : "");
+}
+
+int nl_link_retire(struct nl *nl, int ifindex, struct brig_err *e)
+{
+	char buf[NL_BUF_SIZE], name[IFNAMSIZ];
+	struct nlmsghdr *m = nl_msg(buf, RTM_NEWLINK, 0);
+	struct brig_err sub;
+
+	/* Down and off its bridge first: the kernel renames no link that
+	 * is up (EBUSY). */
+	put_ifinfo(m, ifindex, false)->ifi_change = IFF_UP;
+	mnl_attr_put_u32(m, IFLA_MASTER, 0);
+	if (nl_request(nl, m, NULL, NULL, &sub, "taking interface #%d down", ifindex) == 0) {
+		snprintf(name, sizeof(name), "brig-%d", ifindex);
+		m = nl_msg(buf, RTM_NEWLINK, 0);
+		put_ifinfo(m, ifindex, false);
+		mnl_attr_put_strz(m, IFLA_IFNAME, name);
+		if (nl_request(nl, m, NULL, NULL, &sub, "renaming interface #%d to %s", ifindex,
+			       name) == 0)
+			return 0;
+	}
+	if (sub.errnum == ENODEV)
+		return 0;
+	if (e)
+		*e = sub;
+	return -1;
 }
 
 int nl_link_del(struct nl *nl, const char *name, struct brig_err *e)

@@ -4,7 +4,9 @@
 #   - a restart, back to back, finds the old host end still being removed
 #     by the kernel and must not fail (20 tight restarts, and 20 stop+start);
 #   - a namespace that something else still holds (a process that entered
-#     it) keeps the pair alive: brig deletes it itself, at once;
+#     it) keeps the pair alive: brig retires it (down, off the bridge,
+#     renamed brig-IFINDEX: a delete would wait ~20 ms for the kernel),
+#     the jail starts again meanwhile, and the pair goes with the holder;
 #   - `stop --all` of many vnet jails leaves nothing: no state, no port
 #     filter (gone when it returns), no veth (the kernel's batch, waited
 #     for here with a bound).
@@ -65,8 +67,11 @@ expect_eq "rdr rules after the restarts" "$rdr" "$(nft list table inet brig | gr
 expect_grep "inet 10.71.0.5/24" "$(cat "$T/addr")"
 
 # The jail's namespace held by a process that entered it: the pair stays
-# alive with it, so brig deletes it, and the stop returns with it gone.
+# alive with it, so brig retires it: when the stop returns, the jail's
+# host end is off the bridge, down and renamed out of the way of the
+# next start; it goes when the holder lets the namespace go.
 pid=$(jstate "$BRIG_RUNDIR/web/state" init)
+index=$(ip -o link show epair_weba | cut -d: -f1)
 nsenter -t "$pid" -n sleep 600 </dev/null >/dev/null 2>&1 &
 holder=$!
 i=0
@@ -76,10 +81,22 @@ while [ "$(readlink /proc/$holder/ns/net 2>/dev/null)" != "$(readlink /proc/$pid
 	sleep 0.02
 done
 expect_rc 0 "$BRIG" stop web
-ip link show epair_weba >/dev/null 2>&1 && fail "the pair of a namespace still held survived the stop"
+ip link show epair_weba >/dev/null 2>&1 && fail "the pair of a namespace still held kept its name"
+ip -o link show "brig-$index" >"$T/retired" 2>&1 || fail "no retired pair brig-$index: $(ip -o link)"
+expect_grep "state DOWN" "$(cat "$T/retired")"
+expect_grep "alias jail:web" "$(ip -o link show "brig-$index")"
+expect_eq "ports after the stop" "" "$(ports)"
 expect_eq "port filters after the stop" 0 "$(chains)"
+# The name is free: the jail starts and stops again, the holder still in.
+expect_rc 0 "$BRIG" start web
+remember_cgroups web
+expect_eq "ports after the start, the old pair held" "epair_weba" "$(ports)"
+expect_rc 0 "$BRIG" stop web
 kill "$holder"
 wait "$holder" 2>/dev/null || true
+wait_gone "brig-$index"
+wait_gone epair_weba
+expect_eq "veths once the holder is gone" 0 "$(ip -o link show type veth | wc -l)"
 assert_clean
 
 # stop --all of many vnet jails.

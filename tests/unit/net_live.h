@@ -86,6 +86,23 @@ static inline int sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
+/* 0 once link name is gone (a veth pair goes with the namespace of its
+ * peer, in the kernel's time: bounded, 10 s), else 1. */
+static inline int link_gone(const char *name)
+{
+	return sh("i=0; while ip link show %s >/dev/null 2>&1; do i=$((i + 1)); "
+		  "[ $i -lt 200 ] || exit 1; sleep 0.05; done", name);
+}
+
+/* The same for the retired link brig-INDEX (nl_link_retire). */
+static inline int retired_gone(int index)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "brig-%d", index);
+	return link_gone(name);
+}
+
 /* What net_jail_up records. */
 struct recs {
 	char kind[8][16];

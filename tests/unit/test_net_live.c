@@ -5,6 +5,7 @@
  * (which sets BRIG_NET_LIVE=1 and makes bridge br0 the way an admin would);
  * skipped everywhere else, because it creates kernel objects. Each "jail"
  * is a child process in a network namespace of its own. */
+#include <net/if.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -114,6 +115,7 @@ static void test_leftover(void **state)
 	struct rec rec = { .add = rec_cb, .ctx = &r };
 	struct brig_err e = { 0 };
 	pid_t p1, p2;
+	int old;
 
 	(void)state;
 	NEED_LIVE();
@@ -122,14 +124,26 @@ static void test_leftover(void **state)
 	p1 = netns_proc();
 	p2 = netns_proc();
 	up(&j, 3, p1, &r);
+	old = (int)if_nametoindex("epair_cachea");
 	/* A second start while the first one's pair is still there (the
-	 * state was lost in a crash): the old pair is removed. */
+	 * state was lost in a crash): the old pair is retired, cut off and
+	 * renamed, and goes with its namespace. */
 	up(&j, 3, p2, &r);
-	assert_int_equal(sh("nsenter -t %d -n ip link show epair_cacheb >/dev/null 2>&1", p1), 1);
+	assert_int_equal(sh("ip -o link show brig-%d | grep -q 'state DOWN'", old), 0);
+	assert_int_equal(sh("ip -d link show brig-%d | grep -q master", old), 1);
 	assert_int_equal(sh("nsenter -t %d -n ip link show epair_cacheb >/dev/null", p2), 0);
 	assert_int_equal(sh("test $(ip -o link show | grep -c epair_cachea) = 1"), 0);
 	kill_proc(p1);
+	assert_int_equal(retired_gone(old), 0);
 	kill_proc(p2);
+	assert_int_equal(link_gone("epair_cachea"), 0);
+	/* A leftover with both ends here (made by hand) would stay: deleted. */
+	assert_int_equal(sh("ip link add epair_cachea type veth peer name cpeer && "
+			    "ip link set epair_cachea alias jail:cache"), 0);
+	p1 = netns_proc();
+	up(&j, 3, p1, &r);
+	assert_int_equal(sh("ip link show cpeer >/dev/null 2>&1"), 1);
+	kill_proc(p1);
 
 	assert_int_equal(sh("ip link add epair_xa type veth peer name xpeer"), 0);
 	tc_jail(&x, "x", "vnet", "vnet.bridge=br0", "vnet.interface=epair_xb", NULL);
@@ -150,6 +164,7 @@ static void test_remove(void **state)
 	struct recs r = { 0 };
 	struct brig_err e = { 0 };
 	pid_t pid;
+	int index;
 
 	(void)state;
 	NEED_LIVE();
@@ -159,9 +174,13 @@ static void test_remove(void **state)
 	assert_int_equal(sh("ip link show e20a >/dev/null"), 0);
 	/* No IPv6 configured: no IPv6 address at all on the interface. */
 	assert_int_equal(sh("test -z \"$(nsenter -t %d -n ip -6 addr show dev e20b)\"", pid), 0);
+	index = (int)if_nametoindex("e20a");
+	/* The "jail" still holds its namespace: the pair is retired (off the
+	 * bridge, down, renamed), and goes with the namespace. */
 	assert_int_equal(net_obj_remove(JOBJ_VETH, "e20a", &e), 0);
 	assert_int_not_equal(sh("ip link show e20a >/dev/null 2>&1"), 0);
-	assert_int_not_equal(sh("nsenter -t %d -n ip link show e20b >/dev/null 2>&1", pid), 0);
+	assert_int_equal(sh("ip -o link show brig-%d | grep -q 'state DOWN'", index), 0);
+	assert_int_equal(sh("ip -d link show brig-%d | grep -q master", index), 1);
 	assert_int_equal(net_obj_remove(JOBJ_VETH, "e20a", &e), 0);
 	assert_int_equal(net_obj_remove(JOBJ_VETH, "br0", &e), -1);
 	assert_non_null(strstr(e.msg, "not a veth"));
@@ -170,6 +189,7 @@ static void test_remove(void **state)
 	assert_int_equal(net_obj_remove(JOBJ_NFT, "jail:nosuch", &e), 0);
 	assert_int_equal(net_obj_remove(JOBJ_MOUNT, "/x", &e), -1);
 	kill_proc(pid);
+	assert_int_equal(retired_gone(index), 0);
 	tc_jail_free(&j);
 }
 
