@@ -68,10 +68,7 @@ cleanup() {
 	"$BRIG" stop --all >/dev/null 2>&1 || true
 	# brig's own cgroup group stays, empty, after the last jail stops:
 	# the demo's goes with it (cgroupfs is the host's).
-	g=$("$BRIG" _cgroup-group 2>/dev/null) || g=
-	for d in /sys/fs/cgroup/"$g" /sys/fs/cgroup/*/"$g"; do
-		[ -z "$g" ] || [ ! -d "$d" ] || rmdir "$d" || echo "demo: could not remove cgroup $d" >&2
-	done
+	"$BRIG" _cgroup-group --remove || echo "demo: brig's cgroup group is still in use" >&2
 	[ -z "$DNS_PID" ] || kill "$DNS_PID" 2>/dev/null || true
 	[ -z "$UPLINK_PID" ] || kill "$UPLINK_PID" 2>/dev/null || true
 	umount /etc/resolv.conf 2>/dev/null || true

@@ -261,11 +261,21 @@ int cmd_rctl_crossed(int argc, char **argv)
 
 /* brig _cgroup-group [JAIL]: internal, for the tests' leak check. The
  * cgroup group (below each hierarchy's root) of the jails of this run
- * directory, or of JAIL. */
+ * directory, or of JAIL. --remove: remove this run directory's group in
+ * every hierarchy (core_cgroup_group_remove), for the package's removal
+ * and the demo; exit 1 if one is still in use. */
 int cmd_cgroup_group(int argc, char **argv)
 {
 	cleanup_free char *group = NULL;
 
+	if (argc == 2 && strcmp(argv[1], "--remove") == 0) {
+		struct brig_err e = { 0 };
+
+		if (core_cgroup_group_remove(&e) == 0)
+			return 0;
+		cli_print_err(&e);
+		return 1;
+	}
 	if (argc > 2 || (argc == 2 && conf_name_invalid(argv[1])))
 		return 2;
 	group = core_cgroup_group(argc == 2 ? argv[1] : NULL);

@@ -1,4 +1,5 @@
 /* Small pieces of core/ every other file uses. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/jail.h"
+#include "sys/cgroup.h"
 #include "util/mem.h"
 #include "util/paths.h"
 
@@ -40,6 +42,22 @@ char *core_cgroup_group(const char *name)
 	if (!brig_rundir_is_default())
 		snprintf(group, sizeof(group), "brig.%08x", core_hash(brig_rundir()));
 	return nested ? xasprintf("%s/%s", group, nested) : xstrdup(group);
+}
+
+int core_cgroup_group_remove(struct brig_err *e)
+{
+	cleanup_free char *group = core_cgroup_group(NULL);
+	char **dirs = NULL;
+	size_t n = 0;
+	int r = cgroup_dirs(group, &dirs, &n, e);
+
+	for (size_t i = 0; i < n; i++) {
+		if (rmdir(dirs[i]) < 0 && errno != ENOENT && r == 0)
+			r = brig_err_set(e, errno, "removing cgroup %s", dirs[i]);
+		free(dirs[i]);
+	}
+	free(dirs);
+	return r;
 }
 
 void core_fault(const char *point)

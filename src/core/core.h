@@ -18,6 +18,11 @@
  * directories never collide); name NULL: the group of every jail of this
  * run directory ("brig", "brig.HASH"). Caller frees. */
 char *core_cgroup_group(const char *name);
+/* Remove the group of this run directory in every hierarchy: it stays,
+ * empty, when the last jail stops (sys/cgroup.h), and goes with brig (the
+ * package's removal, the demo's end). One still in use (a jail's group
+ * below it) stays, the others go: -1, e naming the first. */
+int core_cgroup_group_remove(struct brig_err *e);
 
 /* brig's log of a jail: NAME.log in brig_logdir() (core/jlog.c): brig's
  * events for the jail (started, stopped, ended, restarts), and the output

@@ -81,7 +81,19 @@ expect_rc 1 "$BRIG" stop nosuch
 expect_grep 'nosuch: no such jail' "$ERR"
 expect_rc 2 "$BRIG" start
 
+# brig's own cgroup group (the parent of the jails' groups) stays when the
+# last jail stops; `_cgroup-group --remove` (the package's prerm, the
+# demo) removes it, not while a jail's group is below it.
+expect_rc 1 "$BRIG" _cgroup-group --remove
+expect_grep "removing cgroup .*: Device or resource busy" "$ERR"
+expect_rc 0 "$BRIG" exec web true
 expect_rc 0 "$BRIG" stop --all
 expect_grep "web: removed" "$OUT"
 expect_grep "db: removed" "$OUT"
+groups=$(sed 's|/[^/]*$||' "$T/cgroups" | sort -u)
+[ -n "$groups" ] || fail "no cgroup recorded"
+for d in $groups; do [ -d "$d" ] || fail "brig's group $d went with the last jail"; done
+expect_rc 0 "$BRIG" _cgroup-group --remove
+for d in $groups; do [ ! -d "$d" ] || fail "brig's group $d left by _cgroup-group --remove"; done
+expect_rc 0 "$BRIG" _cgroup-group --remove
 assert_clean
