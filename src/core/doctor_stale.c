@@ -270,8 +270,29 @@ static void leftover_cgroups(const struct known *k, struct dr_report *r, size_t 
 	free(dirs);
 }
 
+/* A retired pair l of jail: a WARN while the namespace of its other end
+ * is held (it carries nothing, down and off its bridge). */
+static void retired_veth(struct nl *nl, const struct nl_link *l, const char *jail,
+			 struct dr_report *r, size_t *found)
+{
+	if (nl_link_peer_dead(nl, l, NULL) != 0)
+		return;
+	(*found)++;
+	cleanup_free char *hop = xasprintf("veth %s", l->name);
+	cleanup_free char *seen = xasprintf("jail %s's old pair, retired by a stop or a start "
+					    "(down, off its bridge): something still holds the "
+					    "network namespace of its other end", jail);
+
+	dr_add(r, "leftover", hop, DR_WARN, seen, "none",
+	       "it goes when the process holding that namespace ends (or a bind mount of it "
+	       "is removed); or: ip link delete %s", l->name);
+}
+
 /* Host ends of veth pairs marked as a jail's (alias "jail:NAME", net/)
- * that no known jail owns. */
+ * that no known jail owns; and the pairs a stop or a start retired
+ * (sys/netlink.h nl_link_retire) whose other end's namespace something
+ * still holds (those whose namespace is being torn down are on their way
+ * out). */
 static void leftover_veths(const struct known *k, struct dr_report *r, size_t *found)
 {
 	struct nl nl;
@@ -284,8 +305,13 @@ static void leftover_veths(const struct known *k, struct dr_report *r, size_t *f
 		for (size_t i = 0; i < n; i++) {
 			const char *jail = v[i].alias + 5;
 
-			if (strcmp(v[i].kind, "veth") || strncmp(v[i].alias, "jail:", 5) ||
-			    known_has(k, jail))
+			if (strcmp(v[i].kind, "veth") || strncmp(v[i].alias, "jail:", 5))
+				continue;
+			if (nl_link_retired(&v[i])) {
+				retired_veth(&nl, &v[i], jail, r, found);
+				continue;
+			}
+			if (known_has(k, jail))
 				continue;
 			cleanup_free char *hop = xasprintf("veth %s", v[i].name);
 			cleanup_free char *seen = xasprintf("host end of jail %s's pair, which does "

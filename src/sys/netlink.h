@@ -135,6 +135,8 @@ int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struc
  * (~20 ms for a veth pair on the development VM); this returns at once,
  * and a veth pair goes with the namespace of its other end. */
 int nl_link_retire(struct nl *nl, int ifindex, struct brig_err *e);
+/* Whether l is a link nl_link_retire renamed (its name "brig-IFINDEX"). */
+bool nl_link_retired(const struct nl_link *l);
 /* Delete a link by name; 0 if it was already gone. */
 int nl_link_del(struct nl *nl, const char *name, struct brig_err *e);
 

@@ -307,6 +307,14 @@ int nl_link_retire(struct nl *nl, int ifindex, struct brig_err *e)
 	return -1;
 }
 
+bool nl_link_retired(const struct nl_link *l)
+{
+	char name[IFNAMSIZ];
+
+	snprintf(name, sizeof(name), "brig-%d", l->index);
+	return strcmp(l->name, name) == 0;
+}
+
 int nl_link_del(struct nl *nl, const char *name, struct brig_err *e)
 {
 	char buf[NL_BUF_SIZE];

@@ -102,6 +102,36 @@ expect_grep "seen: host end of jail ghost's pair, which does not run" "$OUT"
 ip link del ghosta
 expect_rc 0 "$BRIG" doctor
 expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules, fib rules, mounts no jail owns")"
+
+# A pair brig retired (down, off its bridge, renamed brig-IFINDEX: net/)
+# while a process holds the namespace of its other end: a WARN until that
+# process ends, then nothing (the pair goes with the namespace).
+unshare -n sleep 600 </dev/null >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ "$(readlink "/proc/$holder/ns/net" 2>/dev/null)" = "$(readlink /proc/self/ns/net)" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || fail "the holder made no namespace of its own"
+	sleep 0.02
+done
+ip link add ghosta type veth peer name ghostb netns "/proc/$holder/ns/net"
+index=$(ip -o link show ghosta | cut -d: -f1)
+ip link set ghosta alias jail:ghost
+ip link set ghosta name "brig-$index"
+expect_rc 0 "$BRIG" doctor
+expect_eq "retired veth" WARN "$(hop "$OUT" "veth brig-$index")"
+expect_grep "seen: jail ghost's old pair, retired by a stop or a start" "$OUT"
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+i=0
+while ip link show "brig-$index" >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "the retired pair outlived its namespace by 10 s"
+	sleep 0.05
+done
+expect_rc 0 "$BRIG" doctor
+expect_eq "no leftover once the holder is gone" OK \
+	"$(hop "$OUT" "cgroups, veths, nft rules, fib rules, mounts no jail owns")"
 expect_rc 0 "$BRIG" stop web
 
 # A mount left below the path of a jail that does not run: a warning
