@@ -50,11 +50,16 @@ static bool other_jails_leftover(struct nl *nl, const struct nl_link *old)
  * when it is being torn down, else when whatever holds it lets go): it
  * is retired, cut off and renamed (nl_link_retire), where a delete would
  * wait ~20 ms for the kernel to drop every reference to it. A pair with
- * both ends here (made or moved by hand) would stay: deleted. */
+ * both ends here (made or moved by hand) would stay: deleted; so is one
+ * whose retired name is taken (by an interface of the admin's). */
 static int veth_away(struct nl *nl, const struct nl_link *l, struct brig_err *e)
 {
-	if (l->peer_dying || l->link_nsid >= 0)
-		return nl_link_retire(nl, l->index, e);
+	if (l->peer_dying || l->link_nsid >= 0) {
+		if (nl_link_retire(nl, l->index, e) == 0)
+			return 0;
+		if (e->errnum != EEXIST)
+			return -1;
+	}
 	return nl_link_del(nl, l->name, e);
 }
 

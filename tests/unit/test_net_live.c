@@ -190,6 +190,18 @@ static void test_remove(void **state)
 	assert_int_equal(net_obj_remove(JOBJ_MOUNT, "/x", &e), -1);
 	kill_proc(pid);
 	assert_int_equal(retired_gone(index), 0);
+	/* The retired name taken by an interface of the admin's: deleted
+	 * instead, the admin's left alone. */
+	pid = netns_proc();
+	up(&j, 21, pid, &r);
+	index = (int)if_nametoindex("e21a");
+	assert_int_equal(sh("ip link add brig-%d type veth peer name admins", index), 0);
+	assert_int_equal(net_obj_remove(JOBJ_VETH, "e21a", &e), 0);
+	assert_int_not_equal(sh("ip link show e21a >/dev/null 2>&1"), 0);
+	assert_int_not_equal(sh("nsenter -t %d -n ip link show e21b >/dev/null 2>&1", pid), 0);
+	assert_int_equal(sh("ip link show admins >/dev/null"), 0);
+	assert_int_equal(sh("ip link del brig-%d", index), 0);
+	kill_proc(pid);
 	tc_jail_free(&j);
 }
 
