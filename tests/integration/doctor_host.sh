@@ -108,12 +108,7 @@ expect_eq "no leftover" OK "$(hop "$OUT" "cgroups, veths, nft rules, fib rules, 
 # process ends, then nothing (the pair goes with the namespace).
 unshare -n sleep 600 </dev/null >/dev/null 2>&1 &
 holder=$!
-i=0
-while [ "$(readlink "/proc/$holder/ns/net" 2>/dev/null)" = "$(readlink /proc/self/ns/net)" ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "the holder made no namespace of its own"
-	sleep 0.02
-done
+wait_for "the holder made no namespace of its own" netns_differs "$holder"
 ip link add ghosta type veth peer name ghostb netns "/proc/$holder/ns/net"
 index=$(ip -o link show ghosta | cut -d: -f1)
 ip link set ghosta alias jail:ghost
@@ -123,12 +118,7 @@ expect_eq "retired veth" WARN "$(hop "$OUT" "veth brig-$index")"
 expect_grep "seen: jail ghost's old pair, retired by a stop or a start" "$OUT"
 kill "$holder"
 wait "$holder" 2>/dev/null || true
-i=0
-while ip link show "brig-$index" >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || fail "the retired pair outlived its namespace by 10 s"
-	sleep 0.05
-done
+wait_for "the retired pair outlived its namespace by 10 s" link_gone "brig-$index"
 expect_rc 0 "$BRIG" doctor
 expect_eq "no leftover once the holder is gone" OK \
 	"$(hop "$OUT" "cgroups, veths, nft rules, fib rules, mounts no jail owns")"

@@ -29,14 +29,7 @@ ports() { ip -o link show master br0 2>/dev/null | sed -E 's/^[0-9]+: ([^:@]+).*
 chains() { nft list table bridge brig 2>/dev/null | grep -c 'chain port_' || true; }
 # wait_gone IFNAME: the kernel's teardown of a dead namespace takes its
 # time; bounded (10 s).
-wait_gone() {
-	w=0
-	while ip link show "$1" >/dev/null 2>&1; do
-		w=$((w + 1))
-		[ $w -lt 200 ] || fail "$1 still there 10 s after the stop"
-		sleep 0.05
-	done
-}
+wait_gone() { wait_for "$1 still there 10 s after the stop" link_gone "$1"; }
 
 expect_rc 0 "$BRIG" start web
 remember_cgroups web

@@ -32,6 +32,14 @@ wait_for() {
 	done
 }
 
+# For wait_for: process PID is in a network namespace other than ours
+# (one it made with unshare); interface IFNAME is gone (a veth pair goes
+# with the namespace of its other end, in the kernel's time).
+netns_differs() {
+	_ns=$(readlink "/proc/$1/ns/net" 2>/dev/null) && [ "$_ns" != "$(readlink /proc/self/ns/net)" ]
+}
+link_gone() { ! ip link show "$1" >/dev/null 2>&1; }
+
 # expect_eq WHAT EXPECTED ACTUAL
 expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"

@@ -14,12 +14,7 @@ unshare --net sleep 600 &
 nsB=$!
 fib_pids="$nsA $nsB"
 for p in $nsA $nsB; do
-	n=0
-	while [ "$(readlink "/proc/$p/ns/net")" = "$(readlink /proc/self/ns/net)" ]; do
-		n=$((n + 1))
-		[ $n -lt 100 ] || fail "a peer's namespace was not made"
-		sleep 0.1
-	done
+	wait_for "a peer's namespace was not made" netns_differs "$p"
 done
 fib_cleanup() {
 	# shellcheck disable=SC2086
