@@ -277,12 +277,12 @@ static void retired_veth(struct nl *nl, const struct nl_link *l, const char *jai
 {
 	if (nl_link_peer_dead(nl, l, NULL) != 0)
 		return;
-	(*found)++;
 	cleanup_free char *hop = xasprintf("veth %s", l->name);
 	cleanup_free char *seen = xasprintf("jail %s's old pair, retired by a stop or a start "
 					    "(down, off its bridge): something still holds the "
 					    "network namespace of its other end", jail);
 
+	(*found)++;
 	dr_add(r, "leftover", hop, DR_WARN, seen, "none",
 	       "it goes when the process holding that namespace ends (or a bind mount of it "
 	       "is removed); or: ip link delete %s", l->name);

@@ -281,6 +281,12 @@ int nl_link_set(struct nl *nl, int ifindex, const struct nl_link_attrs *a, struc
 			  a->name ? " as " : "", a->name ? a->name : "");
 }
 
+/* The name nl_link_retire gives link ifindex. */
+static void retired_name(int ifindex, char name[IFNAMSIZ])
+{
+	snprintf(name, IFNAMSIZ, "brig-%d", ifindex);
+}
+
 int nl_link_retire(struct nl *nl, int ifindex, struct brig_err *e)
 {
 	char buf[NL_BUF_SIZE], name[IFNAMSIZ];
@@ -292,7 +298,7 @@ int nl_link_retire(struct nl *nl, int ifindex, struct brig_err *e)
 	put_ifinfo(m, ifindex, false)->ifi_change = IFF_UP;
 	mnl_attr_put_u32(m, IFLA_MASTER, 0);
 	if (nl_request(nl, m, NULL, NULL, &sub, "taking interface #%d down", ifindex) == 0) {
-		snprintf(name, sizeof(name), "brig-%d", ifindex);
+		retired_name(ifindex, name);
 		m = nl_msg(buf, RTM_NEWLINK, 0);
 		put_ifinfo(m, ifindex, false);
 		mnl_attr_put_strz(m, IFLA_IFNAME, name);
@@ -311,7 +317,7 @@ bool nl_link_retired(const struct nl_link *l)
 {
 	char name[IFNAMSIZ];
 
-	snprintf(name, sizeof(name), "brig-%d", l->index);
+	retired_name(l->index, name);
 	return strcmp(l->name, name) == 0;
 }
 
