@@ -295,6 +295,23 @@ void net_job_done(void)
 	stopping_nsid = -1;
 }
 
+/* Whether l, found under the name of a jail's host end, is brig's: a veth
+ * tagged as a jail's (its alias), or one not tagged yet whose other end is
+ * in another namespace, alive or dying (made by a start that died before
+ * it tagged it). Not what someone else made under that name, which the
+ * start that recorded the name then refused (make_veth): a removal leaves
+ * it alone, as nothing of the jail's. */
+static bool brigs_veth(const struct nl_link *l)
+{
+	cleanup_free char *tag = net_tag_jail("");
+
+	if (strcmp(l->kind, "veth") != 0)
+		return false;
+	if (l->alias[0])
+		return strncmp(l->alias, tag, strlen(tag)) == 0;
+	return l->peer_dying || l->link_nsid >= 0;
+}
+
 /* Remove the host end of a jail's veth pair (the jail end goes with it),
  * after the jail's processes are gone. Usually there is nothing to do:
  * the jail's network namespace died with its last process, and the
@@ -307,7 +324,8 @@ void net_job_done(void)
  * way (veth_away): cut off its bridge, down, renamed out of the way of
  * the jail's next start, it goes with the namespace when that is let go.
  * A delete would wait for the kernel to drop every reference to the
- * pair: ~20 ms, against 2 ms for the rest of a stop (doc/net.md). */
+ * pair: ~20 ms, against 2 ms for the rest of a stop (doc/net.md). An
+ * interface of that name that is not brig's (brigs_veth) is left alone. */
 static int remove_veth(const char *name, struct brig_err *e)
 {
 	struct nl nl;
@@ -320,9 +338,7 @@ static int remove_veth(const char *name, struct brig_err *e)
 		r = nl_nsid_alive(&nl, stopping_nsid, e);
 	if (r > 0)
 		r = nl_link_get(&nl, name, &l, e);
-	if (r > 0 && strcmp(l.kind, "veth") != 0)
-		r = brig_err_set(e, 0, "refusing to remove %s: it is not a veth", name);
-	else if (r > 0)
+	if (r > 0 && brigs_veth(&l))
 		r = veth_away(&nl, &l, e);
 	nl_close(&nl);
 	return r < 0 ? -1 : 0;
