@@ -61,6 +61,13 @@ struct jctx {
 				 * the end of the start (-1: none) */
 	bool exit_known;	/* reap: the init's exit status is known: */
 	int exit_status;	/* its exit code (128+signal) */
+	enum {
+		NET_EARLY_NONE,		/* start: the vnet step makes the network */
+		NET_EARLY_RECORDED,	/* all of it recorded already */
+		NET_EARLY_RUNNING,	/* and a helper making it: */
+	} net_early;
+	pid_t net_pid;		/* its pid, */
+	int net_fd;		/* the read end of its report */
 };
 
 /* One operation on one jail, run by jail_frame. */
@@ -87,6 +94,20 @@ int hier_start_check(struct jctx *x, struct brig_err *e);
 int hier_setup(const struct jctx *x, struct jail_setup *s, struct brig_err *e);
 /* The end of a child's start: the parent's lock let go. */
 void hier_release(struct jctx *x);
+
+/* core/vnet_early.c: a vnet jail's network made by a helper process while
+ * the jail's first process sets the jail up, where it may be: its network
+ * namespace nsfd made already (sys/userns.h), every interface a veth
+ * pair of brig's, no exec.created. Recorded first. 0 (also where it may
+ * not be, or no helper could be had: jail_net_up does it), -1 if the
+ * records could not be saved. After exec.prestart, before the jail's
+ * first process is cloned. */
+int jail_net_early(struct jctx *x, int nsfd, struct brig_err *e);
+/* The vnet step: the helper's outcome, or the network made now. */
+int jail_net_up(struct jctx *x, struct brig_err *e);
+/* A start that fails: the helper, if it still runs, killed and reaped
+ * (before the teardown removes what it made). */
+void jail_net_early_end(struct jctx *x);
 
 /* core/fib.c: exec.fib. The check, before anything is made (a jail in a
  * namespace it joins, a host without cgroup v2); then, once its init

@@ -276,9 +276,11 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		}
 		brig_err_clear(e);
 	}
-	/* vnet.netns, sysv.ipcns, host.utsns: namespaces someone else
-	 * made, joined. */
-	if ((sp->netns && (s.netns = open_ns(JP_VNET_NETNS, sp->netns, e)) < 0) ||
+	/* The jail's network made meanwhile, where it may be: its network
+	 * namespace is there already. vnet.netns, sysv.ipcns, host.utsns:
+	 * namespaces someone else made, joined. */
+	if ((s.netns >= 0 && sp->net_owned && jail_net_early(x, s.netns, e) < 0) ||
+	    (sp->netns && (s.netns = open_ns(JP_VNET_NETNS, sp->netns, e)) < 0) ||
 	    (sp->ipcns && (s.ipcns = open_ns(JP_SYSV_IPCNS, sp->ipcns, e)) < 0) ||
 	    (sp->utsns && (s.utsns = open_ns(JP_HOST_UTSNS, sp->utsns, e)) < 0) ||
 	    hier_setup(x, &s, e) < 0) {
@@ -348,14 +350,11 @@ static void undo_kill(struct jctx *x)
 	jail_child_release(&x->child, true);
 }
 
-/* The network of a vnet jail (net/ records what it makes). */
+/* The network of a vnet jail (net/ records what it makes), or what the
+ * helper made of it meanwhile (core/vnet_early.c). */
 static int step_vnet(struct jctx *x, struct brig_err *e)
 {
-	struct rec rec = jail_rec(x);
-
-	if (net_jail_up(x->net, x->def, x->st.jid, x->st.init_pid, &rec, e) < 0)
-		return brig_err_wrap(e, "vnet");
-	return 0;
+	return jail_net_up(x, e) < 0 ? brig_err_wrap(e, "vnet") : 0;
 }
 
 /* Undo of the vnet step: the host interfaces moved in go back before the
@@ -442,6 +441,7 @@ static int run_plan(struct jctx *x, struct brig_err *e)
 	}
 	if (done == ARRAY_SIZE(steps))
 		return 0;
+	jail_net_early_end(x);
 	for (size_t i = done + 1; i-- > 0;)
 		if (steps[i].undo)
 			steps[i].undo(x);

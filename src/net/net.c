@@ -246,31 +246,88 @@ int net_jail_rules(const struct net_jail *m, const struct rec *rec, struct brig_
 	return 0;
 }
 
-int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t init_pid,
-		const struct rec *rec, struct brig_err *e)
+/* The plan's parse of a vnet jail, with the interfaces named for its
+ * JID (*ifs: to free); 0 for a jail without vnet. */
+static int jail_at(struct net_plan *p, const struct jail_def *d, int jid, struct net_jail *m,
+		   struct net_if **ifs, struct brig_err *e)
 {
-	const struct net_jail *parsed;
-	cleanup_free struct net_if *ifs = NULL;
-	struct net_jail m;
-	struct nl nl = { 0 }, jn = { 0 };
-	int nsfd = -1, rc = -1;
+	const struct net_jail *parsed = net_plan_jail(p, d, e);
 
-	/* core/ adds "vnet: " to every error of this step. */
-	if (!(parsed = net_plan_jail(p, d, e)))
+	if (!parsed)
 		return -1;
 	if (!parsed->vnet)
 		return 0;
-	/* The plan's parse, with the interfaces named for this JID. */
-	m = *parsed;
-	m.ifs = ifs = net_jail_at(parsed, jid);
-	if ((nsfd = open_jail_netns(init_pid, e)) >= 0 && net_jail_rules(&m, rec, e) == 0 &&
-	    nl_open(&nl, e) == 0 && host_side(&nl, &m, &p->nw, nsfd, rec, e) == 0 &&
-	    nl_open_netns(&jn, nsfd, e) == 0 && jail_side(&jn, &m, e) == 0)
+	*m = *parsed;
+	m->ifs = *ifs = net_jail_at(parsed, jid);
+	return 1;
+}
+
+int net_jail_objects(struct net_plan *p, const struct jail_def *d, int jid, const struct rec *rec,
+		     struct brig_err *e)
+{
+	cleanup_free struct net_if *ifs = NULL;
+	cleanup_free char *tag = NULL, *rules = NULL;
+	struct net_jail m;
+	int r = jail_at(p, d, jid, &m, &ifs, e);
+
+	if (r <= 0)
+		return r;
+	for (size_t i = 0; i < m.nifs; i++)
+		if (!m.ifs[i].bridge)
+			return 0;
+	/* net_jail_rules' order, then host_side's. */
+	for (size_t i = 0; i < m.nifs; i++) {
+		cleanup_free char *filter = net_spoof_rules(&m, i);
+		cleanup_free char *id = filter ? xasprintf("port:%s", m.ifs[i].hname) : NULL;
+
+		if (id && rec_add(rec, JOBJ_NFT, id, e) < 0)
+			return -1;
+	}
+	tag = net_tag_jail(m.name);
+	rules = net_rules_jail(&m);
+	if (rules && rec_add(rec, JOBJ_NFT, tag, e) < 0)
+		return -1;
+	for (size_t i = 0; i < m.nifs; i++)
+		if (rec_add(rec, JOBJ_VETH, m.ifs[i].hname, e) < 0)
+			return -1;
+	return 1;
+}
+
+int net_jail_up_ns(struct net_plan *p, const struct jail_def *d, int jid, int nsfd,
+		   const struct rec *rec, struct brig_err *e)
+{
+	cleanup_free struct net_if *ifs = NULL;
+	struct net_jail m;
+	struct nl nl = { 0 }, jn = { 0 };
+	int rc = jail_at(p, d, jid, &m, &ifs, e);
+
+	/* core/ adds "vnet: " to every error of this step. */
+	if (rc <= 0)
+		return rc;
+	rc = -1;
+	if (net_jail_rules(&m, rec, e) == 0 && nl_open(&nl, e) == 0 &&
+	    host_side(&nl, &m, &p->nw, nsfd, rec, e) == 0 && nl_open_netns(&jn, nsfd, e) == 0 &&
+	    jail_side(&jn, &m, e) == 0)
 		rc = 0;
 	nl_close(&jn);
 	nl_close(&nl);
-	if (nsfd >= 0)
-		close(nsfd);
+	return rc;
+}
+
+int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t init_pid,
+		const struct rec *rec, struct brig_err *e)
+{
+	const struct net_jail *parsed = net_plan_jail(p, d, e);
+	int nsfd, rc;
+
+	if (!parsed)
+		return -1;
+	if (!parsed->vnet)
+		return 0;
+	if ((nsfd = open_jail_netns(init_pid, e)) < 0)
+		return -1;
+	rc = net_jail_up_ns(p, d, jid, nsfd, rec, e);
+	close(nsfd);
 	return rc;
 }
 

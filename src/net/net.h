@@ -73,6 +73,20 @@ int net_jail_lint(struct net_plan *p, const struct jail_def *d, struct diag *dg)
  * Non-vnet jails: no-op. */
 int net_jail_up(struct net_plan *p, const struct jail_def *d, int jid, pid_t init_pid,
 		const struct rec *rec, struct brig_err *e);
+/* The same into the jail's network namespace nsfd, which may exist before
+ * anything runs in it (a vnet jail's, made by userns_netns_fd()). */
+int net_jail_up_ns(struct net_plan *p, const struct jail_def *d, int jid, int nsfd,
+		   const struct rec *rec, struct brig_err *e);
+/* What net_jail_up will make for the jail d with JID jid, recorded through
+ * rec before any of it is made, where the jail's network is brig's alone:
+ * every interface a veth pair into a bridge (its port's filter, its rdr
+ * rules, the pair). 1 if so (the records are every object net_jail_up then
+ * records, in its order: a rec that only checks them will do for it); 0,
+ * with nothing recorded, for a jail without vnet or with a host interface
+ * to move in (vnet.interface without vnet.bridge: made by exec.prestart
+ * or exec.created, which must have run first). */
+int net_jail_objects(struct net_plan *p, const struct jail_def *d, int jid, const struct rec *rec,
+		     struct brig_err *e);
 
 /* Before a vnet jail's init is killed: note its network namespace, so
  * that removing the jail's veth pairs afterwards can tell whether the
