@@ -22,8 +22,10 @@
  * go on meanwhile). A start that fails kills and reaps it before its
  * teardown removes what was recorded. If brig dies, the helper dies with
  * it (a parent-death signal); it holds the jail's lock (inherited) until
- * it is gone, so the next brig's cleanup of the jail never runs beside
- * it. */
+ * it has reported or is gone, so the next brig's cleanup of the jail never
+ * runs beside it. Its nftables sockets close when it exits, after its
+ * report, which is all the start waits for (a close may wait for the RCU
+ * grace period of a stop's removal: a restart's). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
@@ -34,8 +36,10 @@
 
 #include "core/jail.h"
 #include "net/net.h"
+#include "sys/nft.h"
 #include "sys/proc.h"
 #include "util/io.h"
+#include "util/mem.h"
 
 /* The helper's rec: what it would record must be recorded already. */
 static int rec_check(void *ctx, enum jobj_kind kind, const char *id, struct brig_err *e)
@@ -60,15 +64,44 @@ static int rec_only(void *ctx, enum jobj_kind kind, const char *id, struct brig_
 static __attribute__((noreturn)) void helper(struct jctx *x, int nsfd, int out, pid_t parent)
 {
 	struct brig_err e = { 0 };
-	int r;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
-	r = net_jail_up_ns(x->net, x->def, x->st.jid, nsfd,
-			   &(struct rec){ .add = rec_check, .ctx = &x->st }, &e);
-	if (r < 0)
-		(void)write_all(out, &e, offsetof(struct brig_err, msg) + strlen(e.msg) + 1);
-	_exit(r < 0);
+	nft_sockets_at_exit();
+	if (net_jail_up_ns(x->net, x->def, x->st.jid, nsfd,
+			   &(struct rec){ .add = rec_check, .ctx = &x->st }, &e) == 0)
+		e.msg[0] = '\0';
+	/* Done with the jail: its lock (and its parent jail's), its
+	 * namespace let go before the report, which the caller takes as our
+	 * end. */
+	close(x->lockfd);
+	if (x->parent_lockfd >= 0)
+		close(x->parent_lockfd);
+	close(nsfd);
+	(void)write_all(out, &e, offsetof(struct brig_err, msg) + strlen(e.msg) + 1);
+	_exit(e.msg[0] != '\0');
+}
+
+/* Helpers that have reported and may not have ended yet: their nftables
+ * sockets close as they exit, and a close may wait for the RCU grace
+ * period of a stop's removal (sys/nft.h), which is not the start's to
+ * wait for. Reaped when they have ended, at a later call, or waited for
+ * when there is no room; else by whoever inherits them when we exit. */
+static pid_t lingering[16];
+
+static void linger(pid_t pid)
+{
+	if (waitpid(pid, NULL, WNOHANG) != 0)	/* ended already */
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(lingering); i++)
+		if (lingering[i] > 0 && waitpid(lingering[i], NULL, WNOHANG) != 0)
+			lingering[i] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(lingering); i++)
+		if (lingering[i] == 0) {
+			lingering[i] = pid;
+			return;
+		}
+	proc_waitpid(pid);
 }
 
 int jail_net_early(struct jctx *x, int nsfd, struct brig_err *e)
@@ -105,27 +138,32 @@ int jail_net_early(struct jctx *x, int nsfd, struct brig_err *e)
 	return 0;
 }
 
-/* The helper's outcome: 0, or -1 with its error (or how it died). */
+/* The helper's outcome, as it reports it: 0, or -1 with its error; if it
+ * died without a report, how. */
 static int collect(struct jctx *x, struct brig_err *e)
 {
 	struct brig_err he = { 0 };
 	ssize_t got = read_full(x->net_fd, &he, sizeof(he) - 1);
-	int raw = proc_waitpid(x->net_pid);
+	pid_t pid = x->net_pid;
+	int raw;
 
 	close(x->net_fd);
 	x->net_early = NET_EARLY_RECORDED;
 	x->net_pid = 0;
-	if (raw == 0)
-		return 0;
-	if (got > (ssize_t)offsetof(struct brig_err, msg) && he.msg[0]) {
+	if (got > (ssize_t)offsetof(struct brig_err, msg)) {
+		linger(pid);
+		if (!he.msg[0])
+			return 0;
 		e->errnum = he.errnum;
 		memcpy(e->msg, he.msg, sizeof(e->msg));
 		return -1;
 	}
+	raw = proc_waitpid(pid);
 	if (raw > 0 && WIFSIGNALED(raw))
 		return brig_err_set(e, 0, "the helper making the network was killed by SIG%s",
 				    sigabbrev_np(WTERMSIG(raw)));
-	return brig_err_set(e, 0, "the helper making the network failed (wait status %d)", raw);
+	return brig_err_set(e, 0, "the helper making the network ended without a word (wait "
+			    "status %d)", raw);
 }
 
 int jail_net_up(struct jctx *x, struct brig_err *e)

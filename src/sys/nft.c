@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/membarrier.h>
 #include <linux/netfilter.h>
 #include <nftables/libnftables.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,9 +130,15 @@ static int lib_load(struct brig_err *e)
 	return 0;
 }
 
-/* In the process that removes rules for a stop (detached(), below): its
+/* In the process that removes rules for a stop (detached(), below), or
+ * one that ends right after its changes (nft_sockets_at_exit): its
  * contexts are never freed, their sockets close when it exits. */
 static bool in_detached;
+
+void nft_sockets_at_exit(void)
+{
+	in_detached = true;
+}
 
 static void ctx_free(struct nft_ctx *ctx)
 {
@@ -208,6 +216,12 @@ static int detached_run(void *arg, struct brig_err *e)
 	if (j->fn(j->arg, e) < 0)
 		return -1;
 	spawn_started();
+	/* Our sockets' release would flush the kernel's freeing of what we
+	 * removed, an RCU grace period, holding the nftables commit lock:
+	 * the next start's transaction (a restart's) would wait for it. A
+	 * grace period waited for here first, holding nothing, leaves that
+	 * flush nothing to wait for. Best effort. */
+	syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 	return 0;
 }
 
@@ -566,9 +580,9 @@ int nft_port_set(const char *port, const char *tag, const char *rules, struct br
 	port_chain(port, chain, sizeof(chain));
 	/* The table is mostly there (made with the first port's filter):
 	 * looked for only when the batch finds it missing. */
-	if (nft_raw_port_set("brig", "ports", port, chain, tag, rules, e) == 0)
+	if (nft_raw_port_set("brig", "ports", port, chain, tag, rules, in_detached, e) == 0)
 		return 0;
 	if (e->errnum != ENOENT || bridge_table(e) < 0)
 		return -1;
-	return nft_raw_port_set("brig", "ports", port, chain, tag, rules, e);
+	return nft_raw_port_set("brig", "ports", port, chain, tag, rules, in_detached, e);
 }

@@ -56,5 +56,10 @@ void nft_port_chain(const char *port, char *out, size_t size);
  * jails. Within the limit on open files (~380 stops a worker at 1024);
  * past it, each removal forks again. */
 void nft_keep_sockets(void);
+/* This process ends right after its changes (the helper that makes a
+ * vnet jail's network, core/vnet_early.c): its sockets close when it
+ * exits, not after each change (a close may wait for an RCU grace period
+ * that a stop's removal started). Removals run here, not in a child. */
+void nft_sockets_at_exit(void);
 
 #endif

@@ -194,7 +194,7 @@ static size_t count_lines(const char *rules, size_t *longest)
 }
 
 int nft_raw_port_set(const char *table, const char *map, const char *port, const char *chain,
-		     const char *tag, const char *rules, struct brig_err *e)
+		     const char *tag, const char *rules, bool leave_open, struct brig_err *e)
 {
 	size_t longest, nrules = count_lines(rules, &longest);
 	size_t size = 1024 + nrules * (256 + strlen(chain) + strlen(tag) + NFT_EXPR_MAX(longest));
@@ -234,7 +234,7 @@ int nft_raw_port_set(const char *table, const char *map, const char *port, const
 	m = next_msg(b, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_ACK, seq + (uint32_t)++n);
 	put_port_elem(m, table, map, port, chain);
 	end_batch(b, seq + (uint32_t)n + 1);
-	err = send_batch(b, seq, seq + (uint32_t)n, false);
+	err = send_batch(b, seq, seq + (uint32_t)n, leave_open);
 	mnl_nlmsg_batch_stop(b);
 	if (!err)
 		return 0;

@@ -18,9 +18,10 @@ int nft_raw_port_remove(const char *table, const char *map, const char *port, co
 /* In one transaction: chain `chain` of bridge table `table` (made if
  * missing) holds exactly rules (newline-separated rule bodies in the
  * words sys/nft_expr.c knows, each commented tag), and port's element of
- * map `map` jumps to it. */
+ * map `map` jumps to it. leave_open: its socket is left to close when the
+ * process exits. */
 int nft_raw_port_set(const char *table, const char *map, const char *port, const char *chain,
-		     const char *tag, const char *rules, struct brig_err *e);
+		     const char *tag, const char *rules, bool leave_open, struct brig_err *e);
 
 /* Whether the nftables table `table` of family (NFPROTO_*) exists: 1 or
  * 0, -1 if the kernel could not be asked (a plain lookup: no dump of the
