@@ -26,20 +26,16 @@
  * runs beside it. Its nftables sockets close when it exits, after its
  * report, which is all the start waits for (a close may wait for the RCU
  * grace period of a stop's removal: a restart's). */
-#include <fcntl.h>
 #include <signal.h>
-#include <stddef.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/jail.h"
 #include "net/net.h"
 #include "sys/nft.h"
 #include "sys/proc.h"
-#include "util/io.h"
-#include "util/mem.h"
+#include "sys/spawn.h"
 
 /* The helper's rec: what it would record must be recorded already. */
 static int rec_check(void *ctx, enum jobj_kind kind, const char *id, struct brig_err *e)
@@ -61,55 +57,57 @@ static int rec_only(void *ctx, enum jobj_kind kind, const char *id, struct brig_
 	return 0;
 }
 
-static __attribute__((noreturn)) void helper(struct jctx *x, int nsfd, int out, pid_t parent)
-{
-	struct brig_err e = { 0 };
+struct helper_args {
+	struct jctx *x;
+	int nsfd;
+	pid_t parent;
+};
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(1);
+/* The helper (a .run child, sys/spawn.h): its report is its outcome. */
+static int helper(void *arg, struct brig_err *e)
+{
+	const struct helper_args *a = arg;
+	struct jctx *x = a->x;
+	int rc;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != a->parent)
+		return brig_err_set(e, 0, "the helper making the network: brig is gone");
 	nft_sockets_at_exit();
-	if (net_jail_up_ns(x->net, x->def, x->st.jid, nsfd,
-			   &(struct rec){ .add = rec_check, .ctx = &x->st }, &e) == 0)
-		e.msg[0] = '\0';
+	rc = net_jail_up_ns(x->net, x->def, x->st.jid, a->nsfd,
+			    &(struct rec){ .add = rec_check, .ctx = &x->st }, e);
 	/* Done with the jail: its lock (and its parent jail's), its
 	 * namespace let go before the report, which the caller takes as our
 	 * end. */
 	close(x->lockfd);
 	if (x->parent_lockfd >= 0)
 		close(x->parent_lockfd);
-	close(nsfd);
-	(void)write_all(out, &e, offsetof(struct brig_err, msg) + strlen(e.msg) + 1);
-	_exit(e.msg[0] != '\0');
+	close(a->nsfd);
+	if (rc == 0)
+		spawn_started();
+	return rc;
 }
 
-/* Helpers that have reported and may not have ended yet: their nftables
- * sockets close as they exit, and a close may wait for the RCU grace
- * period of a stop's removal (sys/nft.h), which is not the start's to
- * wait for. Reaped when they have ended, at a later call, or waited for
- * when there is no room; else by whoever inherits them when we exit. */
-static pid_t lingering[16];
-
-static void linger(pid_t pid)
+/* Its options, the same for spawn_begin and spawn_end. */
+static struct spawn_opts helper_opts(struct helper_args *a)
 {
-	if (waitpid(pid, NULL, WNOHANG) != 0)	/* ended already */
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(lingering); i++)
-		if (lingering[i] > 0 && waitpid(lingering[i], NULL, WNOHANG) != 0)
-			lingering[i] = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(lingering); i++)
-		if (lingering[i] == 0) {
-			lingering[i] = pid;
-			return;
-		}
-	proc_waitpid(pid);
+	struct spawn_opts o = SPAWN_OPTS_INIT;
+
+	o.fork = true;
+	o.run = helper;
+	o.arg = a;
+	o.name = "the helper making the network";
+	return o;
 }
 
 int jail_net_early(struct jctx *x, int nsfd, struct brig_err *e)
 {
 	struct rec only = { .add = rec_only, .ctx = &x->st };
+	struct helper_args a = { x, nsfd, getpid() };
+	struct spawn_opts o = helper_opts(&a);
+	struct spawn_child c;
+	struct brig_err ignored;
 	size_t n;
-	int p[2], r;
-	pid_t parent = getpid();
+	int r;
 
 	if (jd_list(x->def, JP_EXEC_CREATED, &n) && n)
 		return 0;
@@ -121,49 +119,28 @@ int jail_net_early(struct jctx *x, int nsfd, struct brig_err *e)
 	core_fault("vnet-recorded");
 	/* Without a helper (no process or pipe to be had), the vnet step
 	 * makes it all the same. */
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if ((x->net_fd = spawn_begin(&o, &c, &ignored)) < 0)
 		return 0;
-	x->net_pid = fork();
-	if (x->net_pid == 0) {
-		close(p[0]);
-		helper(x, nsfd, p[1], parent);
-	}
-	close(p[1]);
-	if (x->net_pid < 0) {
-		close(p[0]);
-		return 0;
-	}
-	x->net_fd = p[0];
+	x->net_pid = c.pid;
 	x->net_early = NET_EARLY_RUNNING;
 	return 0;
 }
 
-/* The helper's outcome, as it reports it: 0, or -1 with its error; if it
- * died without a report, how. */
+/* The helper's outcome, as it reports it; reaped once it has ended (its
+ * sockets close as it exits, which may wait for the RCU grace period of a
+ * stop's removal, sys/nft.h: not the start's to wait for). */
 static int collect(struct jctx *x, struct brig_err *e)
 {
-	struct brig_err he = { 0 };
-	ssize_t got = read_full(x->net_fd, &he, sizeof(he) - 1);
-	pid_t pid = x->net_pid;
-	int raw;
+	struct helper_args a = { 0 };
+	struct spawn_opts o = helper_opts(&a);
+	struct spawn_child c = { .pid = x->net_pid, .pidfd = -1 };
+	int rc = spawn_end(&o, &c, x->net_fd, e);
 
-	close(x->net_fd);
 	x->net_early = NET_EARLY_RECORDED;
 	x->net_pid = 0;
-	if (got > (ssize_t)offsetof(struct brig_err, msg)) {
-		linger(pid);
-		if (!he.msg[0])
-			return 0;
-		e->errnum = he.errnum;
-		memcpy(e->msg, he.msg, sizeof(e->msg));
-		return -1;
-	}
-	raw = proc_waitpid(pid);
-	if (raw > 0 && WIFSIGNALED(raw))
-		return brig_err_set(e, 0, "the helper making the network was killed by SIG%s",
-				    sigabbrev_np(WTERMSIG(raw)));
-	return brig_err_set(e, 0, "the helper making the network ended without a word (wait "
-			    "status %d)", raw);
+	if (rc == 0)
+		proc_reap_later(c.pid);
+	return rc;
 }
 
 int jail_net_up(struct jctx *x, struct brig_err *e)

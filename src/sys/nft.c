@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sys/nft_raw.h"
@@ -196,9 +195,8 @@ static int run(const char *cmds, const char *what, struct brig_err *e)
  * meanwhile wait for it (nft_rcv_nl_event): 8-16 ms here, most of a vnet
  * stop. The objects are gone from the ruleset when the commit returns; so
  * fn runs in a child that writes its result, then exits, and its sockets
- * close without us. It is not waited for: reaped at a later call if it has
- * ended by then (a long-lived process such as a jail's reaper stops it
- * again and again), else by whoever inherits it when we exit. It holds
+ * close without us. It is not waited for (proc_reap_later: a long-lived
+ * process such as a jail's reaper stops jails again and again). It holds
  * none of our files (a lock, the caller's stdout). Any failure to set
  * that up: fn runs here. */
 struct detached_job {
@@ -243,7 +241,6 @@ void nft_keep_sockets(void)
 static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *arg,
 		    struct brig_err *e)
 {
-	static pid_t ended[16];
 	struct detached_job j = { fn, arg };
 	struct spawn_opts o = SPAWN_OPTS_INIT;
 	struct spawn_child c;
@@ -258,9 +255,6 @@ static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *
 		in_detached = false;
 		return rc;
 	}
-	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
-		if (ended[i] > 0 && waitpid(ended[i], NULL, WNOHANG) != 0)
-			ended[i] = 0;
 	o.fork = true;
 	o.run = detached_run;
 	o.arg = &j;
@@ -272,11 +266,7 @@ static int detached(int (*fn)(const void *arg, struct brig_err *e), const void *
 	rc = spawn(&o, &c, e);
 	if (c.pid < 0)
 		return fn(arg, e);
-	for (size_t i = 0; i < sizeof(ended) / sizeof(ended[0]); i++)
-		if (ended[i] == 0) {
-			ended[i] = c.pid;
-			break;
-		}
+	proc_reap_later(c.pid);
 	return rc;
 }
 

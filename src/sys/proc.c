@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/io.h"
+#include "util/mem.h"
 
 int proc_stat(pid_t pid, unsigned long long *start, char *state)
 {
@@ -96,6 +97,23 @@ int proc_waitpid(pid_t pid)
 		if (errno != EINTR)
 			return -1;
 	return st;
+}
+
+void proc_reap_later(pid_t pid)
+{
+	static pid_t kept[16];
+
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
+		if (kept[i] > 0 && waitpid(kept[i], NULL, WNOHANG) != 0)
+			kept[i] = 0;
+	if (waitpid(pid, NULL, WNOHANG) != 0)	/* ended already */
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
+		if (kept[i] == 0) {
+			kept[i] = pid;
+			return;
+		}
+	proc_waitpid(pid);
 }
 
 int proc_exit_code(int status)

@@ -23,6 +23,12 @@ int proc_wait_exit(int pidfd, int timeout_ms);
 void proc_kill_wait(int pidfd);
 /* waitpid() that retries on EINTR; returns the raw status or -1. */
 int proc_waitpid(pid_t pid);
+/* A child that may not have ended yet and whose end nobody waits for (a
+ * detached worker, sys/nft.c; a helper that has reported, core/
+ * vnet_early.c): reaped now if it has ended, else at a later call once it
+ * has (a few are kept; with no room, waited for here), else by whoever
+ * inherits it when we exit. */
+void proc_reap_later(pid_t pid);
 /* Exit status as a shell reports it: code, or 128+signal. */
 int proc_exit_code(int status);
 /* The exit status (proc_exit_code) of the process behind pidfd, which

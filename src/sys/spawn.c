@@ -390,9 +390,13 @@ static int make_child(const struct spawn_opts *o, struct child_ctx *ctx, struct 
 	return c->pid < 0 ? -1 : 0;
 }
 
-int spawn(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e)
+static const char *spawn_name(const struct spawn_opts *o)
 {
-	const char *argv0 = o->name ? o->name : o->argv && o->argv[0] ? o->argv[0] : "a child process";
+	return o->name ? o->name : o->argv && o->argv[0] ? o->argv[0] : "a child process";
+}
+
+int spawn_begin(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e)
+{
 	struct child_ctx ctx = { .o = o };
 	int p[2], r, err;
 	sigset_t all;
@@ -400,7 +404,7 @@ int spawn(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e)
 	c->pid = -1;
 	c->pidfd = -1;
 	if (pipe2(p, O_CLOEXEC) < 0)
-		return brig_err_set(e, errno, "%s: pipe", argv0);
+		return brig_err_set(e, errno, "%s: pipe", spawn_name(o));
 	ctx.report = p[1];
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &ctx.mask);
@@ -410,17 +414,37 @@ int spawn(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e)
 	close(p[1]);
 	if (r < 0 && c->pid < 0) {
 		close(p[0]);
-		return brig_err_set(e, err, "%s: %s", argv0, o->fork ? "fork" : "clone");
+		return brig_err_set(e, err, "%s: %s", spawn_name(o), o->fork ? "fork" : "clone");
 	}
-	r = spawn_read_report(p[0], e);
-	close(p[0]);
-	if (r == 0 && o->run)
-		r = brig_err_set(e, 0, "%s: ended before it started", argv0);
-	else if (r == -2)
-		r = brig_err_set(e, errno, "%s: reading its report", argv0);
+	return p[0];
+}
+
+int spawn_end(const struct spawn_opts *o, struct spawn_child *c, int report, struct brig_err *e)
+{
+	const char *name = spawn_name(o);
+	int r = spawn_read_report(report, e);
+
+	close(report);
+	if (r == 0 && o->run) {
+		/* How it ended, where it is ours to wait for. */
+		int st = o->no_reap ? -1 : proc_waitpid(c->pid);
+
+		if (st >= 0)
+			c->pid = -1;
+		if (st >= 0 && WIFSIGNALED(st))
+			r = brig_err_set(e, 0, "%s: ended without reporting (killed by SIG%s)", name,
+					 sigabbrev_np(WTERMSIG(st)));
+		else if (st >= 0 && WIFEXITED(st))
+			r = brig_err_set(e, 0, "%s: ended without reporting (exit status %d)", name,
+					 WEXITSTATUS(st));
+		else
+			r = brig_err_set(e, 0, "%s: ended without reporting", name);
+	} else if (r == -2) {
+		r = brig_err_set(e, errno, "%s: reading its report", name);
+	}
 	if (r >= 0)
 		return 0;
-	if (!o->no_reap) {
+	if (!o->no_reap && c->pid >= 0) {
 		proc_waitpid(c->pid);
 		c->pid = -1;
 	}
@@ -428,6 +452,13 @@ int spawn(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e)
 		close(c->pidfd);
 	c->pidfd = -1;
 	return -1;
+}
+
+int spawn(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e)
+{
+	int report = spawn_begin(o, c, e);
+
+	return report < 0 ? -1 : spawn_end(o, c, report, e);
 }
 
 int spawn_wait(const struct spawn_child *c, int timeout_ms, bool group)

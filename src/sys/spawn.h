@@ -121,8 +121,19 @@ struct spawn_child {
  * -1 if no child was made or it has been waited for (unless .no_reap).
  * The message: .setup's or .run's own, or for the other steps
  * "ARGV0: strerror" (exec), "setsid", "stdio", "chdir DIR", each with its
- * errno; "NAME: ended before it started" for a .run child that died. */
+ * errno; "NAME: ended without reporting (exit status N | killed by
+ * SIGX)" for a .run child that ended without a word (how, unless
+ * .no_reap). */
 int spawn(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e);
+
+/* spawn() in two halves, for a .run child that works beside its parent
+ * before it reports (it calls spawn_started() when done): spawn_begin()
+ * makes the child and returns the read end of its report, or -1 with e
+ * set (no child); spawn_end() reads the report and closes it, returning
+ * what spawn() would. Between them the caller may do anything but wait
+ * for the child otherwise. */
+int spawn_begin(const struct spawn_opts *o, struct spawn_child *c, struct brig_err *e);
+int spawn_end(const struct spawn_opts *o, struct spawn_child *c, int report, struct brig_err *e);
 
 /* In a .run child: report that it has started (the parent's spawn()
  * returns 0) and close the report. */

@@ -292,7 +292,28 @@ static int run_dies(void *arg, struct brig_err *e)
 {
 	(void)arg;
 	(void)e;
-	_exit(0);
+	_exit(3);
+}
+
+static int run_killed(void *arg, struct brig_err *e)
+{
+	(void)arg;
+	(void)e;
+	kill(getpid(), SIGKILL);
+	return 0;
+}
+
+/* Reports only once its parent has written to it: the parent's
+ * spawn_begin() must have returned before. */
+static int run_beside(void *arg, struct brig_err *e)
+{
+	struct pollfd pf = { .fd = *(const int *)arg, .events = POLLIN };
+	char b;
+
+	if (poll(&pf, 1, 5000) != 1 || read(pf.fd, &b, 1) != 1)
+		return brig_err_set(e, 0, "no word from the parent");
+	spawn_started();
+	return 0;
 }
 
 static void test_run(void **state)
@@ -316,7 +337,45 @@ static void test_run(void **state)
 	assert_string_equal(e.msg, "nftables: changing table: File exists");
 	o.run = run_dies;
 	assert_int_equal(spawn(&o, &c, &e), -1);
-	assert_string_equal(e.msg, "worker: ended before it started");
+	assert_string_equal(e.msg, "worker: ended without reporting (exit status 3)");
+	o.run = run_killed;
+	assert_int_equal(spawn(&o, &c, &e), -1);
+	assert_string_equal(e.msg, "worker: ended without reporting (killed by SIGKILL)");
+	assert_int_equal(c.pid, -1);
+	assert_no_child();
+}
+
+/* spawn_begin() returns while the child works; spawn_end() has its word. */
+static void test_run_beside(void **state)
+{
+	struct spawn_opts o = SPAWN_OPTS_INIT;
+	struct brig_err e = { 0 };
+	struct spawn_child c;
+	int p[2], report, zero = 0;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	o.fork = true;
+	o.run = run_beside;
+	o.fds[0] = p[0];	/* its only descriptor: it sees our close */
+	o.nfds = 1;
+	o.close_others = true;
+	o.arg = &zero;
+	o.name = "helper";
+	report = spawn_begin(&o, &c, &e);
+	assert_true(report >= 0);
+	assert_true(c.pid > 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(spawn_end(&o, &c, report, &e), 0);
+	assert_int_equal(spawn_wait(&c, -1, false), 0);
+	/* Its failure, worded by it. */
+	close(p[1]);
+	report = spawn_begin(&o, &c, &e);
+	assert_true(report >= 0);
+	assert_int_equal(spawn_end(&o, &c, report, &e), -1);
+	assert_string_equal(e.msg, "no word from the parent");
+	assert_int_equal(c.pid, -1);
+	close(p[0]);
 	assert_no_child();
 }
 
@@ -376,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_execfd_low),
 		cmocka_unit_test(test_wait_timeout),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_run_beside),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_path_next),
 	};
