@@ -67,13 +67,15 @@ static int new_fs(const char *fstype, const char *data, unsigned long attrs, str
 	return mfd;
 }
 
-/* A detached bind mount of src; read-only/attributes applied. */
+/* A detached bind mount of src (beneath dirfd; "": the mount dirfd is
+ * on); read-only/attributes applied. */
 static int new_bind(int dirfd, const char *src, bool recursive, unsigned long attrs,
 		    struct brig_err *e)
 {
 	unsigned int rec = recursive ? AT_RECURSIVE : 0;
 	struct mount_attr a = { .attr_set = attrs };
-	int fd = open_tree(dirfd, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	int fd = open_tree(dirfd, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec |
+			   (src[0] ? 0 : AT_EMPTY_PATH));
 
 	if (fd < 0)
 		return brig_err_set(e, errno, "%s", src);
@@ -114,27 +116,45 @@ static const char *const proc_masked[] = { "kcore", "keys", "latency_stats", "ti
 					   "timer_stats", "sched_debug", "acpi", "scsi", "asound" };
 static const char *const sys_masked[] = { "firmware", "devices/virtual/powercap" };
 
-/* Hide rel beneath dirfd: /dev/null over a file, an empty read-only tmpfs
- * over a directory. Missing paths are fine. */
-static int mask_path(int dirfd, const char *rel, struct brig_err *e)
+/* Hide what tfd refers to: /dev/null over a file, an empty read-only
+ * tmpfs over a directory. One such tmpfs a jail: made for the first
+ * directory (*empty: that mount, once attached), cloned for the others.
+ * A superblock each would cost the kernel a shrinker and lists of its own,
+ * walked again at the removal of every memory cgroup of the host. */
+static int hide(int tfd, int *empty, struct brig_err *e)
 {
+	const unsigned long ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				 MOUNT_ATTR_NOEXEC;
 	cleanup_close int mfd = -1;
 	struct stat st;
 
-	if (fstatat(dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : brig_err_set(e, errno, "%s", rel);
-	if (S_ISDIR(st.st_mode))
-		mfd = new_fs("tmpfs", "size=0,mode=0555", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-	else
+	if (fstat(tfd, &st) < 0)
+		return brig_err_set(e, errno, "hiding it");
+	if (!S_ISDIR(st.st_mode))
 		mfd = new_bind(AT_FDCWD, "/dev/null", false, MOUNT_ATTR_RDONLY, e);
-	if (mfd < 0)
+	else if (*empty >= 0)
+		mfd = new_bind(*empty, "", false, ro, e);
+	else
+		mfd = new_fs("tmpfs", "size=0,mode=0555", ro, e);
+	if (mfd < 0 || attach(mfd, tfd, e) < 0)
 		return -1;
-	return attach_at(mfd, dirfd, rel, true, e);
+	if (S_ISDIR(st.st_mode) && *empty < 0)
+		*empty = TAKE_FD(mfd);
+	return 0;
+}
+
+/* hide() rel beneath dirfd (a tree brig itself made); missing is fine. */
+static int mask_path(int dirfd, const char *rel, int *empty, struct brig_err *e)
+{
+	cleanup_close int tfd = openat(dirfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (tfd < 0)
+		return errno == ENOENT ? 0 : brig_err_set(e, errno, "%s", rel);
+	return hide(tfd, empty, e) < 0 ? brig_err_wrap(e, "%s", rel) : 0;
 }
 
 /* procfs on tfd, with read-only and masked paths. */
-static int mount_proc(int tfd, struct brig_err *e)
+static int mount_proc(int tfd, int *empty, struct brig_err *e)
 {
 	const unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	cleanup_close int mfd = new_fs("proc", NULL, attrs, e);
@@ -150,13 +170,13 @@ static int mount_proc(int tfd, struct brig_err *e)
 			return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(proc_masked); i++)
-		if (mask_path(mfd, proc_masked[i], e) < 0)
+		if (mask_path(mfd, proc_masked[i], empty, e) < 0)
 			return -1;
 	return 0;
 }
 
 /* Read-only sysfs on tfd, firmware tables hidden. */
-static int mount_sys(int tfd, struct brig_err *e)
+static int mount_sys(int tfd, int *empty, struct brig_err *e)
 {
 	cleanup_close int mfd = new_fs("sysfs", NULL, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 				       MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
@@ -164,7 +184,7 @@ static int mount_sys(int tfd, struct brig_err *e)
 	if (mfd < 0 || attach(mfd, tfd, e) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(sys_masked); i++)
-		if (mask_path(mfd, sys_masked[i], e) < 0)
+		if (mask_path(mfd, sys_masked[i], empty, e) < 0)
 			return -1;
 	return 0;
 }
@@ -306,14 +326,13 @@ static int open_target(int rootfd, const struct jmount *m, struct brig_err *e)
 	return fd;
 }
 
-/* Mount one entry. */
-static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
+/* Mount one entry (*empty: hide()'s). */
+static int apply_one(int rootfd, const struct jmount *m, int *empty, struct brig_err *e)
 {
 	cleanup_close int tfd = open_target(rootfd, m, e);
 	cleanup_close int mfd = -1;
 	/* No device node works outside brig's /dev, whatever the entry says. */
 	unsigned long attrs = m->attrs | MOUNT_ATTR_NODEV | (m->ro ? MOUNT_ATTR_RDONLY : 0);
-	struct stat st;
 
 	if (tfd < 0 && m->kind == JM_MASK && e->errnum == ENOENT) {
 		brig_err_clear(e);
@@ -324,18 +343,11 @@ static int apply_one(int rootfd, const struct jmount *m, struct brig_err *e)
 	switch (m->kind) {
 	case JM_MASK:
 		/* What was opened is what is hidden (no path walked again). */
-		if (fstat(tfd, &st) < 0)
-			return brig_err_set(e, errno, "%s", m->target);
-		if (S_ISDIR(st.st_mode))
-			mfd = new_fs("tmpfs", "size=0,mode=0555", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-				     MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
-		else
-			mfd = new_bind(AT_FDCWD, "/dev/null", false, MOUNT_ATTR_RDONLY, e);
-		break;
+		return hide(tfd, empty, e) < 0 ? brig_err_wrap(e, "%s", m->target) : 0;
 	case JM_PROC:
-		return mount_proc(tfd, e);
+		return mount_proc(tfd, empty, e);
 	case JM_SYSFS:
-		return mount_sys(tfd, e);
+		return mount_sys(tfd, empty, e);
 	case JM_DEVFS:
 		return mount_dev(tfd, m->devsets, m->data, e);
 	case JM_TMPFS:
@@ -396,6 +408,7 @@ int jmount_root(const struct jmount *m, struct brig_err *e)
 int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *e)
 {
 	struct mount_attr nodev = { .attr_set = MOUNT_ATTR_NODEV };
+	cleanup_close int empty = -1;
 
 	/* The root and every mount beneath it (in this mount namespace
 	 * only): a node shipped in a template or an archive, or made later
@@ -403,7 +416,7 @@ int jmount_apply(int rootfd, const struct jmount *m, size_t n, struct brig_err *
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &nodev, sizeof(nodev)) < 0)
 		return brig_err_set(e, errno, "making the jail's root nodev");
 	for (size_t i = 0; i < n; i++)
-		if (!jmount_is_root(&m[i]) && apply_one(rootfd, &m[i], e) < 0)
+		if (!jmount_is_root(&m[i]) && apply_one(rootfd, &m[i], &empty, e) < 0)
 			return m[i].origin ? brig_err_wrap(e, "%s", m[i].origin) : -1;
 	return 0;
 }

@@ -100,6 +100,11 @@ remember_cgroups j
 expect_rc 0 "$BRIG" exec j sh -c 'echo "[$(cat /etc/masked-secret)] [$(ls /srv/hidden)] [$(ls /proc/fs)]"; touch /srv/hidden/x 2>/dev/null || echo read-only'
 expect_eq "masked" "[] [] []
 read-only" "$OUT"
+# The hidden directories share one empty tmpfs (one superblock a jail,
+# not one each): two mounts, one device.
+expect_rc 0 "$BRIG" exec j sh -c 'm=$(grep -E "^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /(srv/hidden|proc/fs) .* - tmpfs " /proc/self/mountinfo); echo "$m" | wc -l; echo "$m" | cut -d" " -f3 | sort -u | wc -l'
+expect_eq "one tmpfs for the hidden directories" "2
+1" "$OUT"
 expect_rc 0 "$BRIG" stop j
 assert_clean
 expect_eq "the masked file itself" secret "$(cat "$ROOT/etc/masked-secret")"
