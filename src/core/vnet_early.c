@@ -96,6 +96,11 @@ static struct spawn_opts helper_opts(struct helper_args *a)
 	o.run = helper;
 	o.arg = a;
 	o.name = "the helper making the network";
+	/* Not the caller's stdio: it may outlive brig by a moment (its
+	 * sockets closing), which a caller reading brig's output to its end
+	 * would wait for. It says everything through its report. */
+	o.fds[0] = o.fds[1] = o.fds[2] = SPAWN_FD_NULL;
+	o.nfds = 3;
 	return o;
 }
 
