@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sys/proc.h"
 #include "sys/spawn.h"
 #include "util/mem.h"
 
@@ -379,6 +380,75 @@ static void test_run_beside(void **state)
 	assert_no_child();
 }
 
+/* A child that ends once fd reads EOF (-1: at once; -2: after 50 ms);
+ * other: the write end of fd's pipe, closed in the child. */
+static pid_t child_until(int fd, int other)
+{
+	pid_t pid = fork();
+	char b;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (other >= 0)
+			close(other);
+		if (fd == -2)
+			usleep(50 * 1000);
+		else if (fd >= 0)
+			while (read(fd, &b, 1) > 0)
+				;
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Until pid has ended (a zombie, not reaped). */
+static void ended(pid_t pid)
+{
+	siginfo_t si;
+
+	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+}
+
+static bool reaped(pid_t pid)
+{
+	return waitpid(pid, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+/* proc_reap_later: one that has ended is reaped at once, one still
+ * running at a later call once it has ended; with every place taken,
+ * the next is waited for. */
+static void test_reap_later(void **state)
+{
+	pid_t kept[16], a, b, last;
+	int p[2];
+
+	(void)state;
+	a = child_until(-1, -1);
+	ended(a);
+	proc_reap_later(a);
+	assert_true(reaped(a));
+
+	assert_int_equal(pipe(p), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++) {
+		kept[i] = child_until(p[0], p[1]);
+		proc_reap_later(kept[i]);
+		assert_int_equal(waitpid(kept[i], NULL, WNOHANG), 0);	/* ours, running */
+	}
+	last = child_until(-2, p[1]);	/* no room: waited for here */
+	proc_reap_later(last);
+	assert_true(reaped(last));
+	close(p[0]);
+	close(p[1]);
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
+		ended(kept[i]);
+	b = child_until(-1, -1);
+	ended(b);
+	proc_reap_later(b);	/* reaps the kept ones too */
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
+		assert_true(reaped(kept[i]));
+	assert_no_child();
+}
+
 static void test_report(void **state)
 {
 	struct brig_err e = { 0 }, sent = { 0 };
@@ -436,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_wait_timeout),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_run_beside),
+		cmocka_unit_test(test_reap_later),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_path_next),
 	};
