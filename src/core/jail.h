@@ -68,6 +68,8 @@ struct jctx {
 	} net_early;
 	pid_t net_pid;		/* its pid, */
 	int net_fd;		/* the read end of its report */
+	struct netns_early netns;	/* start: the jail's network namespace,
+					 * being made (step netns to mount) */
 };
 
 /* One operation on one jail, run by jail_frame. */

@@ -53,6 +53,26 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	return jail_userns_assign(x, e);
 }
 
+/* A jail with a network namespace of its own (not one named by
+ * vnet.netns, nor one of its own user namespace's, which its first
+ * process makes in it): the namespace is made by a thread while the next
+ * steps run (the kernel's setup of one takes ~1 ms, which the first
+ * process paid in its unshare); step_mount takes it for the first process
+ * to join. A vnet jail's root configures its own stack: its namespace is
+ * owned by a user namespace of its own (sys/userns.h). */
+static int step_netns(struct jctx *x, struct brig_err *e)
+{
+	(void)e;
+	if (x->sp.own_net && !x->sp.netns && !x->sp.userns)
+		userns_netns_begin(&x->netns, x->sp.net_owned);
+	return 0;
+}
+
+static void undo_netns(struct jctx *x)
+{
+	userns_netns_cancel(&x->netns);
+}
+
 /* One cgroup per hierarchy, all recorded (in one write) before any is made. */
 static int step_cgroup(struct jctx *x, struct brig_err *e)
 {
@@ -264,12 +284,12 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		return -1;
 	}
 	s.cgroups = &cg;
-	if (sp->net_owned && (s.netns = userns_netns_fd(e)) < 0) {
+	if (x->netns.wanted && (s.netns = userns_netns_take(&x->netns, e)) < 0) {
 		/* No user namespace to be had (user.max_user_namespaces = 0,
 		 * a kernel without them, a filter around brig): the jail
 		 * starts as before, its network brig's alone to configure. */
-		if (e->errnum != ENOSPC && e->errnum != EUSERS && e->errnum != EINVAL &&
-		    e->errnum != EPERM) {
+		if (!sp->net_owned || (e->errnum != ENOSPC && e->errnum != EUSERS &&
+				       e->errnum != EINVAL && e->errnum != EPERM)) {
 			cgroup_join_close(&cg);
 			strv_free(dev, s.ndevmounts);
 			return -1;
@@ -390,6 +410,7 @@ static const struct step {
 	enum jparam hook;
 	bool in_jail;
 } steps[] = {
+	{ "netns", step_netns, undo_netns, 0, false },
 	{ "state", step_state, NULL, 0, false },
 	{ "cgroup", step_cgroup, NULL, 0, false },
 	{ "devices", step_devices, NULL, 0, false },

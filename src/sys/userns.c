@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,7 +89,8 @@ static int holder_ns(int flags, const struct idmap *m, bool creator, const char 
 	}
 	pid = clone(holder_main, proc_stack_top(stack), flags | CLONE_VM | SIGCHLD, p);
 	if (pid < 0) {
-		r = brig_err_set(e, errno, "creating a user namespace");
+		r = brig_err_set(e, errno, "creating a %s namespace",
+				 flags & CLONE_NEWUSER ? "user" : "network");
 	} else {
 		if (m)
 			r = write_maps(pid, m, creator, e);
@@ -109,11 +111,56 @@ int userns_fd(const struct idmap *m, bool creator, struct brig_err *e)
 	return holder_ns(CLONE_NEWUSER, m, creator, "user", e);
 }
 
-int userns_netns_fd(struct brig_err *e)
+int userns_netns_fd(bool owned, struct brig_err *e)
 {
-	int fd = holder_ns(CLONE_NEWUSER | CLONE_NEWNET, NULL, false, "net", e);
+	int fd = holder_ns((owned ? CLONE_NEWUSER : 0) | CLONE_NEWNET, NULL, false, "net", e);
 
 	return fd < 0 ? brig_err_wrap(e, "the jail's network namespace") : fd;
+}
+
+static void *netns_thread(void *arg)
+{
+	struct netns_early *n = arg;
+
+	n->fd = userns_netns_fd(n->owned, &n->err);
+	return NULL;
+}
+
+void userns_netns_begin(struct netns_early *n, bool owned)
+{
+	sigset_t all, old;
+
+	*n = (struct netns_early){ .wanted = true, .owned = owned, .fd = -1 };
+	/* The thread takes no signal: they are the main thread's to handle. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	n->running = pthread_create(&n->thread, NULL, netns_thread, n) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+int userns_netns_take(struct netns_early *n, struct brig_err *e)
+{
+	n->wanted = false;
+	if (!n->running)
+		return userns_netns_fd(n->owned, e);
+	pthread_join(n->thread, NULL);
+	n->running = false;
+	if (n->fd < 0) {
+		*e = n->err;
+		return -1;
+	}
+	return TAKE_FD(n->fd);
+}
+
+void userns_netns_cancel(struct netns_early *n)
+{
+	n->wanted = false;
+	if (!n->running)
+		return;
+	pthread_join(n->thread, NULL);
+	n->running = false;
+	if (n->fd >= 0)
+		close(TAKE_FD(n->fd));
 }
 
 int userns_become_root(struct brig_err *e)

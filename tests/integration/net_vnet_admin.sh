@@ -45,6 +45,7 @@ x { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_xb
 q { path = \"$P\"; persist; vnet; vnet.bridge = br0; vnet.interface = \"epair_qb\";
 	allow.reserved_ports = false; }
 s { path = \"$P\"; persist; vnet; allow.socket_af; mount = \"/usr $P/usr nullfs ro\"; }
+n { path = \"$P\"; persist; }
 u { path = \"$P\"; persist; userns; vnet; vnet.bridge = br0; vnet.interface = \"epair_ub\";
 	mount = \"/usr $P/usr nullfs ro\";
 	exec.start = \"/bin/sh -c 'ip addr add 10.78.0.9/24 dev epair_ub && ip link set epair_ub up && ip route add default via 10.78.0.1'\"; }"
@@ -124,9 +125,28 @@ if [ "${BRIG_TEST_USERNS:-}" != 1 ]; then
 	expect_rc 0 "$BRIG" start q
 	remember_cgroups q
 	refused "Operation not permitted" "$BRIG" exec q ip addr add 10.78.0.7/24 dev epair_qb
+	# Whose network namespaces (a thread makes them while the start goes
+	# on, sys/userns.h): r's is owned by a user namespace of its own; q's
+	# and the plain jail n's by the host's, where their root configures
+	# nothing; each has its loopback up.
+	expect_rc 0 "$BRIG" start n
+	remember_cgroups n
+	refused "Operation not permitted" "$BRIG" exec n ip link set lo down
+	hostns=$(stat -L -c %i /proc/self/ns/user)
+	for j in r q n; do
+		jpid=$(jstate "$BRIG_RUNDIR/$j/state" init)
+		owner=$(lsns -n -o ONS -t net -p "$jpid" | tr -d ' ')
+		[ -n "$owner" ] || fail "no owner of $j's network namespace (lsns)"
+		if [ $j = r ]; then
+			[ "$owner" != "$hostns" ] || fail "r's network namespace is owned by the host's user namespace"
+		else
+			expect_eq "the owner of $j's network namespace" "$hostns" "$owner"
+		fi
+		expect_grep "LOOPBACK,UP" "$(nsenter -t "$jpid" -n ip -o link show lo)"
+	done
 	snapshot >"$T/during"
 	diff "$T/before" "$T/during" || fail "the jails' configuration reached the host"
-	expect_rc 0 "$BRIG" stop r x q s
+	expect_rc 0 "$BRIG" stop r x q s n
 fi
 
 # The userns jail: exec.start configured its interface and routes.
