@@ -126,11 +126,13 @@ static void *netns_thread(void *arg)
 	return NULL;
 }
 
-void userns_netns_begin(struct netns_early *n, bool owned)
+void userns_netns_begin(struct netns_early *n, bool owned, bool beside)
 {
 	sigset_t all, old;
 
 	*n = (struct netns_early){ .wanted = true, .owned = owned, .fd = -1 };
+	if (!beside)
+		return;
 	/* The thread takes no signal: they are the main thread's to handle. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
