@@ -68,8 +68,9 @@ struct jctx {
 	} net_early;
 	pid_t net_pid;		/* its pid, */
 	int net_fd;		/* the read end of its report */
-	struct netns_early netns;	/* start: the jail's network namespace,
-					 * being made (step netns to mount) */
+	struct netns_early netns;	/* start: a vnet jail's network
+					 * namespace, being made (steps netns
+					 * to mount) */
 };
 
 /* One operation on one jail, run by jail_frame. */

@@ -53,25 +53,23 @@ static int step_state(struct jctx *x, struct brig_err *e)
 	return jail_userns_assign(x, e);
 }
 
-/* A jail with a network namespace of its own (not one named by
- * vnet.netns, nor one of its own user namespace's, which its first
- * process makes in it): the namespace is made by a thread while the next
- * steps run (the kernel's setup of one takes ~1 ms, which the first
- * process paid in its unshare); step_mount takes it for the first process
- * to join. A vnet jail's root configures its own stack: its namespace is
- * owned by a user namespace of its own (sys/userns.h), made by brig in
- * any case. Not in a worker of a batch (start --all, several jails),
- * whose workers keep every CPU busy: there the thread only costs (plain
- * start --all of 50 and 500 jails, 4-7% more wall with it; doc/
- * lifecycle.md), and the namespace is made when it is taken, or by the
- * first process. */
+/* A vnet jail whose root configures its own stack: its network
+ * namespace, owned by a user namespace of its own, is brig's to make
+ * (sys/userns.h); a thread makes it while the next steps run (the
+ * kernel's setup of one takes ~1 ms), step_mount takes it for the first
+ * process to join. Not in a worker of a batch (start --all, several
+ * jails), whose workers keep every CPU busy: there a thread only costs
+ * (a plain start --all of 50 and 500 jails took 4-7% more wall with one,
+ * doc/lifecycle.md); the namespace is made when it is taken. Any other
+ * jail's first process makes its own namespace in its unshare, in the
+ * jail's cgroups, which its kernel memory (~300 KiB here) is charged to:
+ * made by brig, it would be charged to the cgroup of whoever ran brig
+ * (a session's, kept as a dying group while the jail runs). */
 static int step_netns(struct jctx *x, struct brig_err *e)
 {
-	bool batch = x->sink->fd >= 0;
-
 	(void)e;
-	if (x->sp.own_net && !x->sp.netns && !x->sp.userns && (!batch || x->sp.net_owned))
-		userns_netns_begin(&x->netns, x->sp.net_owned, !batch);
+	if (x->sp.net_owned)
+		userns_netns_begin(&x->netns, x->sink->fd < 0);
 	return 0;
 }
 
@@ -295,8 +293,8 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		/* No user namespace to be had (user.max_user_namespaces = 0,
 		 * a kernel without them, a filter around brig): the jail
 		 * starts as before, its network brig's alone to configure. */
-		if (!sp->net_owned || (e->errnum != ENOSPC && e->errnum != EUSERS &&
-				       e->errnum != EINVAL && e->errnum != EPERM)) {
+		if (e->errnum != ENOSPC && e->errnum != EUSERS && e->errnum != EINVAL &&
+		    e->errnum != EPERM) {
 			cgroup_join_close(&cg);
 			strv_free(dev, s.ndevmounts);
 			return -1;

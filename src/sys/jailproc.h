@@ -56,11 +56,9 @@ struct jail_setup {
 				 * swapped in after the check) cannot lead the
 				 * child's root out of it */
 	bool own_net;		/* a network namespace of its own (lo up) */
-	int netns;		/* >= 0, with own_net: that one, joined with
-				 * setns, instead of a new one of the host's
-				 * user namespace (made by the start meanwhile:
-				 * userns_netns_begin(); vnet.netns's; a
-				 * parent jail's) */
+	int netns;		/* >= 0, with own_net: that one (joined with
+				 * setns, userns_netns_fd()) instead of a new
+				 * one of the host's user namespace */
 	int ipcns;		/* >= 0 (without host_ipc): that IPC namespace
 				 * joined instead of a new one */
 	int utsns;		/* >= 0 (with hostname): that UTS namespace

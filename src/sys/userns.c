@@ -89,8 +89,7 @@ static int holder_ns(int flags, const struct idmap *m, bool creator, const char 
 	}
 	pid = clone(holder_main, proc_stack_top(stack), flags | CLONE_VM | SIGCHLD, p);
 	if (pid < 0) {
-		r = brig_err_set(e, errno, "creating a %s namespace",
-				 flags & CLONE_NEWUSER ? "user" : "network");
+		r = brig_err_set(e, errno, "creating a user namespace");
 	} else {
 		if (m)
 			r = write_maps(pid, m, creator, e);
@@ -111,9 +110,9 @@ int userns_fd(const struct idmap *m, bool creator, struct brig_err *e)
 	return holder_ns(CLONE_NEWUSER, m, creator, "user", e);
 }
 
-int userns_netns_fd(bool owned, struct brig_err *e)
+int userns_netns_fd(struct brig_err *e)
 {
-	int fd = holder_ns((owned ? CLONE_NEWUSER : 0) | CLONE_NEWNET, NULL, false, "net", e);
+	int fd = holder_ns(CLONE_NEWUSER | CLONE_NEWNET, NULL, false, "net", e);
 
 	return fd < 0 ? brig_err_wrap(e, "the jail's network namespace") : fd;
 }
@@ -122,15 +121,15 @@ static void *netns_thread(void *arg)
 {
 	struct netns_early *n = arg;
 
-	n->fd = userns_netns_fd(n->owned, &n->err);
+	n->fd = userns_netns_fd(&n->err);
 	return NULL;
 }
 
-void userns_netns_begin(struct netns_early *n, bool owned, bool beside)
+void userns_netns_begin(struct netns_early *n, bool beside)
 {
 	sigset_t all, old;
 
-	*n = (struct netns_early){ .wanted = true, .owned = owned, .fd = -1 };
+	*n = (struct netns_early){ .wanted = true, .fd = -1 };
 	if (!beside)
 		return;
 	/* The thread takes no signal: they are the main thread's to handle. */
@@ -144,7 +143,7 @@ int userns_netns_take(struct netns_early *n, struct brig_err *e)
 {
 	n->wanted = false;
 	if (!n->running)
-		return userns_netns_fd(n->owned, e);
+		return userns_netns_fd(e);
 	pthread_join(n->thread, NULL);
 	n->running = false;
 	if (n->fd < 0) {

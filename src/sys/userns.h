@@ -31,36 +31,33 @@ struct idmap {
  * as the host root that mounted it, which an idmapped upper layer must be
  * able to store; the jail itself never runs in this namespace. */
 int userns_fd(const struct idmap *m, bool creator, struct brig_err *e);
-/* A new network namespace, as an fd: with owned, owned by a new user
- * namespace with no maps, for a vnet jail of the host's user namespace
- * (doc/net.md, "A vnet jail's root configures its own stack"). The kernel
- * gives the owner of a user namespace, uid 0 of the host's whose euid
- * made it, every capability in it: the jail's root (uid 0, without
- * CAP_NET_ADMIN in the host's user namespace) holds CAP_NET_ADMIN and
- * CAP_NET_RAW over this network namespace only; a jail user of another
- * uid holds nothing. The user namespace itself has no ids: a process that
- * entered it (setns, which the jail's seccomp filter refuses) would own
- * no file. Without owned, the host's user namespace owns it, as it owns
- * one the jail's first process makes for itself. */
-int userns_netns_fd(bool owned, struct brig_err *e);
+/* A new network namespace owned by a new user namespace with no maps, as
+ * an fd, for a vnet jail of the host's user namespace (doc/net.md, "A
+ * vnet jail's root configures its own stack"). The kernel gives the owner
+ * of a user namespace, uid 0 of the host's whose euid made it, every
+ * capability in it: the jail's root (uid 0, without CAP_NET_ADMIN in the
+ * host's user namespace) holds CAP_NET_ADMIN and CAP_NET_RAW over this
+ * network namespace only; a jail user of another uid holds nothing. The
+ * user namespace itself has no ids: a process that entered it (setns,
+ * which the jail's seccomp filter refuses) would own no file. */
+int userns_netns_fd(struct brig_err *e);
 /* The same, made by a thread while the caller goes on: the kernel's
  * setup of a network namespace (~1 ms here, in the process that asks for
  * it) runs beside the first steps of a start. userns_netns_begin starts
  * the thread with beside (without a thread, take makes it then);
  * userns_netns_take joins it and returns the namespace's fd, or -1 with
- * why; userns_netns_cancel joins it and lets the namespace go. Between begin and take or cancel,
- * the process has two threads: setns(2) into a user or mount namespace
- * and unshare(2) of a user namespace fail in it (brig makes those calls
- * only in the processes it clones). */
+ * why; userns_netns_cancel joins it and lets the namespace go. Between
+ * begin and take or cancel the process has two threads: setns(2) into a
+ * user or mount namespace and unshare(2) of a user namespace fail in it
+ * (brig makes those calls only in the processes it clones). */
 struct netns_early {
 	pthread_t thread;
 	bool wanted;		/* begun, not taken */
-	bool owned;
 	bool running;		/* the thread runs (or has ended unjoined) */
 	int fd;
 	struct brig_err err;
 };
-void userns_netns_begin(struct netns_early *n, bool owned, bool beside);
+void userns_netns_begin(struct netns_early *n, bool beside);
 int userns_netns_take(struct netns_early *n, struct brig_err *e);
 void userns_netns_cancel(struct netns_early *n);
 /* Write m as pid's uid_map and gid_map (pid is in a new user namespace,

@@ -125,10 +125,10 @@ if [ "${BRIG_TEST_USERNS:-}" != 1 ]; then
 	expect_rc 0 "$BRIG" start q
 	remember_cgroups q
 	refused "Operation not permitted" "$BRIG" exec q ip addr add 10.78.0.7/24 dev epair_qb
-	# Whose network namespaces (a thread makes them while the start goes
-	# on, sys/userns.h): r's is owned by a user namespace of its own; q's
-	# and the plain jail n's by the host's, where their root configures
-	# nothing; each has its loopback up.
+	# Whose network namespaces: r's, made by brig (a thread, while the
+	# start goes on: sys/userns.h), is owned by a user namespace of its
+	# own; q's and the plain jail n's, made by their first process, by
+	# the host's, where their root configures nothing; lo up in each.
 	expect_rc 0 "$BRIG" start n
 	remember_cgroups n
 	refused "Operation not permitted" "$BRIG" exec n ip link set lo down
