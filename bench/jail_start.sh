@@ -17,7 +17,8 @@
 # and bwrap (a whole run of /bin/true) are measured in the same run when
 # installed.
 #   BASE=/path/to/another/brig: its start, stop and idle-gap start too,
-#   with the ratios.   ONLY=start: the first section only.
+#   with the ratios (the two binaries' blocks take turns over four
+#   rounds).   ONLY=start: the first section only.
 set -eu
 . "$(dirname "$0")/lib.sh"
 bench_sandbox "$@"
@@ -43,25 +44,54 @@ mk_busybox_root "$T/root"
 
 echo "== start/stop of a persist busybox jail (median of $RUNS)"
 printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
-b_start=$(median --prepare "$BRIG stop j" "$BRIG start j")
-b_start_cpu=$(last_cpu)
-# After an idle gap (issue 14): the first cgroup migration after a quiet
-# spell waited for an RCU grace period.
-b_idle=$(median --prepare "sh -c '$BRIG stop j; sleep 0.3'" "$BRIG start j")
-b_stop=$(median --prepare "$BRIG start j" "$BRIG stop j")
-b_stop_cpu=$(last_cpu)
-"$BRIG" stop j >/dev/null
-# BASE: another brig binary, same jail, same run (a run directory of its
-# own, so cgroups of its own too).
+# block WHO BIN RUNDIR ROUND N: N starts back to back, N starts 0.3 s after
+# a stop (issue 14: the first cgroup migration after a quiet spell waited
+# for an RCU grace period) and N stops of BIN, hyperfine's times kept in
+# $T/h-WHO-ROUND-{start,idle,stop}.json. With BASE (another brig binary,
+# same jail, a run directory and so cgroups of its own) brig's and BASE's
+# blocks take turns over four rounds, so that a change of the machine's
+# load falls on both alike; the figures pool the rounds.
+block() {
+	for what in start idle stop; do
+		case $what in
+		start) prep="$2 stop j" cmd="$2 start j" ;;
+		idle) prep="sh -c '$2 stop j; sleep 0.3'" cmd="$2 start j" ;;
+		stop) prep="$2 start j" cmd="$2 stop j" ;;
+		esac
+		BRIG_RUNDIR=$3 hyperfine -N -w 2 -r "$5" --export-json "$T/h-$1-$4-$what.json" \
+			--prepare "$prep" "$cmd" >"$T/h.log" 2>&1 || { cat "$T/h.log" >&2; return 1; }
+	done
+	BRIG_RUNDIR=$3 "$2" stop j >/dev/null
+}
+# pooled WHO WHAT: the median of every round's times in ms, and the mean
+# CPU (user + system) in ms.
+pooled() {
+	python3 -c 'import glob, json, statistics, sys
+r = [json.load(open(f))["results"][0] for f in sorted(glob.glob(sys.argv[1]))]
+t = [x for a in r for x in a["times"]]
+print("%.2f %.2f" % (statistics.median(t) * 1000, statistics.mean(a["user"] + a["system"] for a in r) * 1000))' \
+		"$T/h-$1-*-$2.json"
+}
 if [ -n "${BASE:-}" ]; then
 	mkdir -p "$T/run-base"
-	x_start=$(BRIG_RUNDIR="$T/run-base" median --prepare "$BASE stop j" "$BASE start j")
-	x_start_cpu=$(last_cpu)
-	x_idle=$(BRIG_RUNDIR="$T/run-base" median --prepare "sh -c '$BASE stop j; sleep 0.3'" "$BASE start j")
-	x_stop=$(BRIG_RUNDIR="$T/run-base" median --prepare "$BASE start j" "$BASE stop j")
-	x_stop_cpu=$(last_cpu)
-	BRIG_RUNDIR="$T/run-base" "$BASE" stop j >/dev/null
+	for r in 1 2 3 4; do
+		if [ $((r % 2)) = 1 ]; then
+			block b "$BRIG" "$BRIG_RUNDIR" $r $(((RUNS + 3) / 4))
+			block x "$BASE" "$T/run-base" $r $(((RUNS + 3) / 4))
+		else
+			block x "$BASE" "$T/run-base" $r $(((RUNS + 3) / 4))
+			block b "$BRIG" "$BRIG_RUNDIR" $r $(((RUNS + 3) / 4))
+		fi
+	done
+	set -- $(pooled x start); x_start=$1 x_start_cpu=$2
+	set -- $(pooled x idle); x_idle=$1
+	set -- $(pooled x stop); x_stop=$1 x_stop_cpu=$2
+else
+	block b "$BRIG" "$BRIG_RUNDIR" 1 "$RUNS"
 fi
+set -- $(pooled b start); b_start=$1 b_start_cpu=$2
+set -- $(pooled b idle); b_idle=$1
+set -- $(pooled b stop); b_stop=$1 b_stop_cpu=$2
 if [ "${ONLY:-}" != start ]; then
 	# The same jail unprivileged (a user namespace, its root an idmapped copy).
 	printf 'j { path = "%s"; persist; }\nju { path = "%s"; persist; userns.map = "1000000:65536"; }\n' \
