@@ -17,8 +17,8 @@
 # and bwrap (a whole run of /bin/true) are measured in the same run when
 # installed.
 #   BASE=/path/to/another/brig: its start, stop and idle-gap start too,
-#   with the ratios (the two binaries' blocks take turns over four
-#   rounds).   ONLY=start: the first section only.
+#   with the ratios (the two binaries take turns, 5 runs at a time).
+#   ONLY=start: the first section only.
 set -eu
 . "$(dirname "$0")/lib.sh"
 bench_sandbox "$@"
@@ -49,8 +49,8 @@ printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
 # for an RCU grace period) and N stops of BIN, hyperfine's times kept in
 # $T/h-WHO-ROUND-{start,idle,stop}.json. With BASE (another brig binary,
 # same jail, a run directory and so cgroups of its own) brig's and BASE's
-# blocks take turns over four rounds, so that a change of the machine's
-# load falls on both alike; the figures pool the rounds.
+# blocks of 5 take turns (RUNS / 5 rounds), so that a change of the
+# machine's load falls on both alike; the figures pool the rounds.
 block() {
 	for what in start idle stop; do
 		case $what in
@@ -74,13 +74,15 @@ print("%.2f %.2f" % (statistics.median(t) * 1000, statistics.mean(a["user"] + a[
 }
 if [ -n "${BASE:-}" ]; then
 	mkdir -p "$T/run-base"
-	for r in 1 2 3 4; do
+	r=0
+	while [ $r -lt $(((RUNS + 4) / 5)) ]; do
+		r=$((r + 1))
 		if [ $((r % 2)) = 1 ]; then
-			block b "$BRIG" "$BRIG_RUNDIR" $r $(((RUNS + 3) / 4))
-			block x "$BASE" "$T/run-base" $r $(((RUNS + 3) / 4))
+			block b "$BRIG" "$BRIG_RUNDIR" $r 5
+			block x "$BASE" "$T/run-base" $r 5
 		else
-			block x "$BASE" "$T/run-base" $r $(((RUNS + 3) / 4))
-			block b "$BRIG" "$BRIG_RUNDIR" $r $(((RUNS + 3) / 4))
+			block x "$BASE" "$T/run-base" $r 5
+			block b "$BRIG" "$BRIG_RUNDIR" $r 5
 		fi
 	done
 	set -- $(pooled x start); x_start=$1 x_start_cpu=$2
