@@ -5,7 +5,7 @@
 # bench_tmpfs: a private tmpfs at $T, brig's run, conf, store and log
 # directories under it, and the test helpers (tests/integration/lib).
 # median COMMAND...: hyperfine's median of $RUNS runs, in ms (hyperfine's
-# options, --prepare..., passed through); last_cpu: its mean CPU time.
+# options, --prepare..., passed through).
 # jails N EXTRA: jail.conf with N persist jails j1..jN on the root
 # $T/root, each with the parameters EXTRA.
 bench_sandbox() {
@@ -42,12 +42,6 @@ bench_groups_rm() {
 			[ ! -d "$d" ] || echo "bench: could not remove cgroup $d" >&2
 		done
 	done
-}
-
-# last_cpu: the mean CPU time (user + system, of the command and the
-# children it waited for) of the last median's command, in ms.
-last_cpu() {
-	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.2f" % ((r["user"] + r["system"]) * 1000))' "$T/h.json"
 }
 
 median() {

@@ -68,8 +68,8 @@ static int step_state(struct jctx *x, struct brig_err *e)
 static int step_netns(struct jctx *x, struct brig_err *e)
 {
 	(void)e;
-	if (x->sp.net_owned)
-		userns_netns_begin(&x->netns, x->sink->fd < 0);
+	if (x->sp.net_owned && x->sink->fd < 0)
+		userns_netns_begin(&x->netns);
 	return 0;
 }
 
@@ -289,7 +289,7 @@ static int step_mount(struct jctx *x, struct brig_err *e)
 		return -1;
 	}
 	s.cgroups = &cg;
-	if (x->netns.wanted && (s.netns = userns_netns_take(&x->netns, e)) < 0) {
+	if (sp->net_owned && (s.netns = userns_netns_take(&x->netns, e)) < 0) {
 		/* No user namespace to be had (user.max_user_namespaces = 0,
 		 * a kernel without them, a filter around brig): the jail
 		 * starts as before, its network brig's alone to configure. */

@@ -125,13 +125,11 @@ static void *netns_thread(void *arg)
 	return NULL;
 }
 
-void userns_netns_begin(struct netns_early *n, bool beside)
+void userns_netns_begin(struct netns_early *n)
 {
 	sigset_t all, old;
 
-	*n = (struct netns_early){ .wanted = true, .fd = -1 };
-	if (!beside)
-		return;
+	*n = (struct netns_early){ .fd = -1 };
 	/* The thread takes no signal: they are the main thread's to handle. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -141,7 +139,6 @@ void userns_netns_begin(struct netns_early *n, bool beside)
 
 int userns_netns_take(struct netns_early *n, struct brig_err *e)
 {
-	n->wanted = false;
 	if (!n->running)
 		return userns_netns_fd(e);
 	pthread_join(n->thread, NULL);
@@ -155,7 +152,6 @@ int userns_netns_take(struct netns_early *n, struct brig_err *e)
 
 void userns_netns_cancel(struct netns_early *n)
 {
-	n->wanted = false;
 	if (!n->running)
 		return;
 	pthread_join(n->thread, NULL);

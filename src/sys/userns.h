@@ -44,20 +44,19 @@ int userns_netns_fd(struct brig_err *e);
 /* The same, made by a thread while the caller goes on: the kernel's
  * setup of a network namespace (~1 ms here, in the process that asks for
  * it) runs beside the first steps of a start. userns_netns_begin starts
- * the thread with beside (without a thread, take makes it then);
- * userns_netns_take joins it and returns the namespace's fd, or -1 with
- * why; userns_netns_cancel joins it and lets the namespace go. Between
+ * the thread; userns_netns_take joins it and returns the namespace's fd,
+ * or -1 with why (without a thread, begun or not, it makes the namespace
+ * then); userns_netns_cancel joins it and lets the namespace go. Between
  * begin and take or cancel the process has two threads: setns(2) into a
  * user or mount namespace and unshare(2) of a user namespace fail in it
  * (brig makes those calls only in the processes it clones). */
 struct netns_early {
 	pthread_t thread;
-	bool wanted;		/* begun, not taken */
 	bool running;		/* the thread runs (or has ended unjoined) */
 	int fd;
 	struct brig_err err;
 };
-void userns_netns_begin(struct netns_early *n, bool beside);
+void userns_netns_begin(struct netns_early *n);
 int userns_netns_take(struct netns_early *n, struct brig_err *e);
 void userns_netns_cancel(struct netns_early *n);
 /* Write m as pid's uid_map and gid_map (pid is in a new user namespace,
