@@ -208,12 +208,19 @@ static unsigned long wait_signals(int sfd, long timeout_ms)
 	return got;
 }
 
-/* Stop the jail: signal all, wait up to timeout_s, SIGKILL the rest. */
+/* Stop the jail: signal all, wait up to timeout_s, SIGKILL the rest.
+ * kill(-1) makes the kernel walk every process of the host to find the
+ * jail's (at each stop of each jail: quadratic in a stop --all of busy
+ * jails), so it is sent only if the jail has a process besides this one,
+ * and the SIGKILL is the kernel's: as PID 1 exits, it kills every process
+ * left in its PID namespace (nested jails' included), by that namespace's
+ * own list, and the exit completes when they are gone. */
 static __attribute__((noreturn)) void shutdown(int sfd, int procfd, long timeout_s, long sig)
 {
 	long deadline = now_ms() + timeout_s * 1000;
 
-	sys(__NR_kill, -1, sig, 0);
+	if (count_others(procfd) > 0)
+		sys(__NR_kill, -1, sig, 0);
 	for (;;) {
 		long left = deadline - now_ms();
 
@@ -223,7 +230,6 @@ static __attribute__((noreturn)) void shutdown(int sfd, int procfd, long timeout
 		/* Entered processes are not our children: poll for them too. */
 		wait_signals(sfd, left < 100 ? left : 100);
 	}
-	sys(__NR_kill, -1, SIGKILL, 0);
 	die(0);
 }
 
