@@ -179,7 +179,11 @@ void dep_plan_build(struct dep_plan *p, const struct jail_set *s, char *const *n
 
 long dep_next(struct dep_plan *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
+	/* A job never goes back to waiting: what is below lo is done with
+	 * (a batch of n jails is n calls, each would walk the started). */
+	while (p->lo < p->n && p->jobs[p->lo].st != DEP_WAIT)
+		p->lo++;
+	for (size_t i = p->lo; i < p->n; i++) {
 		struct dep_job *j = &p->jobs[i];
 		bool ready = j->st == DEP_WAIT;
 
@@ -215,8 +219,10 @@ static void skip_waiters(struct dep_plan *p, size_t failed, size_t root)
 void dep_done(struct dep_plan *p, size_t i, bool ok)
 {
 	p->jobs[i].st = ok ? DEP_OK : DEP_FAIL;
-	if (!ok)
+	if (!ok) {
+		p->nbad++;
 		skip_waiters(p, i, i);
+	}
 }
 
 size_t dep_fail_stuck(struct dep_plan *p)
@@ -226,6 +232,7 @@ size_t dep_fail_stuck(struct dep_plan *p)
 	for (size_t i = 0; i < p->n; i++)
 		if (p->jobs[i].st == DEP_WAIT) {
 			p->jobs[i].st = DEP_FAIL;
+			p->nbad++;
 			p->jobs[i].error = xasprintf("%s: dependency loop", p->jobs[i].name);
 			n++;
 		}

@@ -38,6 +38,8 @@ struct dep_plan {
 	struct dep_job *jobs;
 	size_t n;
 	bool stop;
+	size_t lo;		/* every job below it is past DEP_WAIT */
+	size_t nbad;		/* jobs failed so far (each skips its waiters at once) */
 };
 
 /* Does a jail run? Stop plans pull in dependents only when they run; a

@@ -86,6 +86,7 @@ struct runner {
 	size_t nw;
 	bool *reported;		/* per job: its outcome was reported */
 	size_t failed;
+	size_t bad_seen;	/* plan.nbad when report_new_outcomes last looked */
 };
 
 /* Report an event to the caller; "already running" and "not running" only
@@ -102,6 +103,10 @@ static void report(struct runner *r, size_t job, const char *jail, enum core_eve
  * failures first, then what they made skip. */
 static void report_new_outcomes(struct runner *r)
 {
+	/* Called after every event: look only when a job fell since. */
+	if (r->plan.nbad == r->bad_seen)
+		return;
+	r->bad_seen = r->plan.nbad;
 	for (size_t k = 0; k < 2 * r->plan.n; k++) {
 		size_t i = k % r->plan.n;
 		struct dep_job *j = &r->plan.jobs[i];
