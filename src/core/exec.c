@@ -160,7 +160,7 @@ int core_exec(const struct core_jail *j, const struct core_exec_opts *o, struct 
 		state_free(&st);
 		return brig_err_set(e, 0, "%s: exec: not running", j->name);
 	}
-	cg = state_obj_ids(&st, JOBJ_CGROUP, &ncg);
+	cg = state_cgroup_joins(&st, &ncg);
 	d = jail_recorded_def(&st);
 	env = o->env ? NULL : env_jail(o->login || jd_on(d, JP_EXEC_CLEAN), d);
 	r.pidfd = pidfd;

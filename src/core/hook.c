@@ -256,7 +256,7 @@ static int run_jail(struct jctx *x, enum jparam id, char **argv, const char *lin
 		if (log < 0)
 			return brig_err_wrap(e, "%s: brig's log of the jail", param);
 	}
-	cg = state_obj_ids(&x->st, JOBJ_CGROUP, &ncg);
+	cg = state_cgroup_joins(&x->st, &ncg);
 	env = env_jail(x->sp.clean, x->def);
 	jail_req(x, &r, argv, env, cg, ncg);
 	r.fd_out = r.fd_err = log;

@@ -45,6 +45,8 @@ static int obj_remove(const struct jobj *o, struct brig_err *e)
 		return store_root_plain(o->id, e);
 	case JOBJ_CGROUP:
 		return cgroup_remove(o->id, e);
+	case JOBJ_CGJOIN:	/* brig's, shared: only left */
+		return 0;
 	default:
 		return net_obj_remove(o->kind, o->id, e);
 	}

@@ -78,31 +78,77 @@ static void undo_netns(struct jctx *x)
 	userns_netns_cancel(&x->netns);
 }
 
-/* One cgroup per hierarchy, all recorded (in one write) before any is made. */
+/* Whether the jail gets a group of its own in a v1 hierarchy of cpuset
+ * alone (dir: the one it would have); -1 if it needs one and cannot
+ * have it. A cpuset group costs what no other does: the kernel walks its
+ * siblings when it is made, and again when it is removed, then rebuilds
+ * the scheduler's domains (every cpuset, every deadline task): O(jails)
+ * at each start and stop (issue 14). A jail needs one for `cpuset`, to
+ * hold its children's (children.max), or inside a parent that has one;
+ * the others join brig's group there, whose CPUs (all, unless the admin
+ * has set them) their own would have had. */
+static int own_cpuset(const struct jctx *x, const char *dir, struct brig_err *e)
+{
+	const char *dot = strrchr(x->name, '.');
+	bool wants = jd_nonempty(x->def, JP_CPUSET) || jd_int(x->def, JP_CHILDREN_MAX) > 0;
+	bool parent_has = false;
+
+	if (dot) {
+		cleanup_free char *parent = xstrdup(dir);
+
+		*strrchr(parent, '/') = '\0';
+		parent_has = access(parent, F_OK) == 0;
+		if (wants && !parent_has)
+			return brig_err_set(e, 0, "cpuset: the parent jail %.*s has no group of its own in "
+					    "the v1 cpuset hierarchy (it started with no cpuset and "
+					    "children.max = 0): give it children.max in its "
+					    "configuration and restart it (jail -rc %.*s)",
+					    (int)(dot - x->name), x->name, (int)(dot - x->name), x->name);
+	}
+	return wants || parent_has;
+}
+
+/* One cgroup per hierarchy, all recorded (in one write) before any is
+ * made; in the v1 cpuset hierarchy, brig's group instead where the jail
+ * needs none of its own (recorded as joined, never removed). */
 static int step_cgroup(struct jctx *x, struct brig_err *e)
 {
 	cleanup_free char *group = core_cgroup_group(x->name);
-	char **dirs;
-	size_t n;
+	struct cgroup_hier *h;
+	size_t n, depth = 1;
+	bool *shared;
 	int r = 0;
 
-	if (cgroup_dirs(group, &dirs, &n, e) < 0)
+	if (cgroup_hiers(group, &h, &n, e) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		state_add_obj(&x->st, JOBJ_CGROUP, dirs[i]);
-	if (n && jail_save(x, e) < 0)
+	shared = xcalloc(n + 1, sizeof(*shared));
+	for (const char *p = x->name; *p; p++)
+		depth += *p == '.';
+	for (size_t i = 0; i < n && r == 0; i++) {
+		int own = h[i].kind == CGROUP_V1_CPUSET ? own_cpuset(x, h[i].dir, e) : 1;
+
+		if (own < 0)
+			r = -1;
+		/* Brig's group: `depth` levels up. */
+		for (size_t k = 0; own == 0 && k < depth; k++)
+			*strrchr(h[i].dir, '/') = '\0';
+		shared[i] = own == 0;
+	}
+	for (size_t i = 0; i < n && r == 0; i++)
+		state_add_obj(&x->st, shared[i] ? JOBJ_CGJOIN : JOBJ_CGROUP, h[i].dir);
+	if (n && r == 0 && jail_save(x, e) < 0)
 		r = -1;
 	core_fault("cgroup");
 	x->cg_fresh = true;
-	for (size_t i = 0; i < n; i++) {
-		int made = r == 0 ? cgroup_create(dirs[i], e) : 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		int made = shared[i] ? cgroup_create_shared(h[i].dir, e) : cgroup_create(h[i].dir, e);
 
 		if (made < 0)
 			r = -1;
-		x->cg_fresh = x->cg_fresh && made == 1;
-		free(dirs[i]);
+		x->cg_fresh = x->cg_fresh && (made == 1 || shared[i]);
 	}
-	free(dirs);
+	free(shared);
+	cgroup_hiers_free(h, n);
 	return r;
 }
 
@@ -226,7 +272,7 @@ static char **prestart_mounts(const struct jctx *x, size_t *n, struct brig_err *
 static int open_cgroups(struct jctx *x, struct cgroup_join *j, struct brig_err *e)
 {
 	size_t n;
-	char **dirs = state_obj_ids(&x->st, JOBJ_CGROUP, &n);
+	char **dirs = state_cgroup_joins(&x->st, &n);
 	int r = cgroup_join_open(dirs, n, j, e);
 
 	free(dirs);

@@ -62,6 +62,17 @@ char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n)
 	return v;
 }
 
+char **state_cgroup_joins(const struct jstate *s, size_t *n)
+{
+	char **v = xcalloc(s->nobjs + 1, sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (s->objs[i].kind == JOBJ_CGROUP || s->objs[i].kind == JOBJ_CGJOIN)
+			v[(*n)++] = s->objs[i].id;
+	return v;
+}
+
 int state_parse(const char *text, struct jstate *s, struct brig_err *e)
 {
 	static const char v1[] = "brig-jail-state 1\n";

@@ -107,6 +107,9 @@ void state_add_addr(char ***v, size_t *n, const char *addr);
 /* The ids of the objects of that kind, in order (pointers into s;
  * NULL-terminated, n of them); free() the vector. */
 char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n);
+/* The groups a process of the jail joins: its own (JOBJ_CGROUP) and the
+ * shared ones (JOBJ_CGJOIN), in record order; as state_obj_ids. */
+char **state_cgroup_joins(const struct jstate *s, size_t *n);
 
 /* The status named name, or -1. */
 int jstatus_find(const char *name);

@@ -251,6 +251,20 @@ int cgroup_create(const char *dir, struct brig_err *e)
 	return made;
 }
 
+int cgroup_create_shared(const char *dir, struct brig_err *e)
+{
+	cleanup_free char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return brig_err_set(e, errno, "cgroup: creating %s", dir);
+	if (slash) {
+		*slash = '\0';
+		group_setup(dir, parent, true);
+	}
+	return 0;
+}
+
 int cgroup_remove(const char *dir, struct brig_err *e)
 {
 	int tries = 0;

@@ -45,6 +45,10 @@ int cgroup_dirs(const char *group, char ***out, size_t *n, struct brig_err *e);
 /* Create dir (and its parent): 1, or 0 if dir was there already
  * (EEXIST is fine), or -1. */
 int cgroup_create(const char *dir, struct brig_err *e);
+/* Brig's own group dir, for jails that join it without a group of their
+ * own there: made if missing and set up as cgroup_create sets up a jail
+ * group's parent. */
+int cgroup_create_shared(const char *dir, struct brig_err *e);
 /* Remove dir. A group that is already gone counts as removed. Brig's own
  * group, its parent, stays when its last jail goes (as Docker's does): the
  * next start then makes one group per hierarchy instead of two, and the

@@ -12,6 +12,7 @@ const char *const jobj_kind_names[JOBJ__COUNT] = {
 	[JOBJ_IFMOVED] = "ifmoved",
 	[JOBJ_ALIAS] = "alias",
 	[JOBJ_FIB] = "fib",
+	[JOBJ_CGJOIN] = "cgroup-join",
 };
 
 int jobj_kind_find(const char *name)

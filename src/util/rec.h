@@ -27,6 +27,9 @@ enum jobj_kind {
 			 * "IFACE|ADDR/PREFIX"; net_obj_remove */
 	JOBJ_FIB,	/* exec.fib: the host's policy routing rules of a
 			 * jail, "MARK/MASK lookup TABLE"; net_fib_remove */
+	JOBJ_CGJOIN,	/* a cgroupfs directory the jail's processes join
+			 * that is not the jail's (brig's group in the v1
+			 * cpuset hierarchy: core/start.c); never removed */
 	JOBJ__COUNT
 };
 
