@@ -1,6 +1,9 @@
 /* Checks of a jail's network against the other jails of its configuration,
  * networks.conf and the bridges that exist: all before anything is made. */
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,15 +32,142 @@ static int check_pair(const struct net_jail *m, const struct net_jail *o, struct
 	return r;
 }
 
+/* What two jails may clash on (net_pair_clashes), as a key: an address
+ * on a bridge ('A': the bridge's name, the family, the address), a host
+ * interface name ('I'), a host port ('R': the protocol, the port, then
+ * the host address if it has one). The plan's index, every key of its
+ * jails sorted, finds the jails one clashes with without comparing it
+ * with every other: each start of a batch, and `config check` for each
+ * jail, did, O(jails^2) (config check of 4000 vnet jails: 2.2 s). */
+#define KEY_RDR 4	/* an rdr's key without its host address */
+struct net_key {
+	uint8_t k[2 + IFNAMSIZ + 16];
+	size_t jail;		/* its index in the plan's set */
+};
+
+static void key_addr(uint8_t *k, const struct nl_addr *a)
+{
+	k[0] = (uint8_t)a->family;
+	memcpy(k + 1, a->addr, a->family == AF_INET6 ? 16 : 4);
+}
+
+/* The keys of m (jail: its index), appended to out (n of them; grown). */
+static void jail_keys(const struct net_jail *m, size_t jail, struct net_key **out, size_t *n,
+		      size_t *cap)
+{
+	if (*n + m->nips + m->nifs + m->nrdrs > *cap) {
+		*cap = 2 * (*n + m->nips + m->nifs + m->nrdrs);
+		*out = xrealloc(*out, *cap * sizeof(**out));
+	}
+	for (size_t i = 0; i < m->nips; i++) {
+		const char *b = m->ifs[m->ips[i].ifi].bridge;
+		struct net_key *x = &(*out)[*n];
+
+		if (!b)
+			continue;
+		*x = (struct net_key){ .k = { 'A' }, .jail = jail };
+		memcpy(x->k + 1, b, strnlen(b, IFNAMSIZ - 1));
+		key_addr(x->k + 1 + IFNAMSIZ, &m->ips[i].a);
+		(*n)++;
+	}
+	for (size_t i = 0; i < m->nifs; i++) {
+		struct net_key *x = &(*out)[*n];
+
+		if (m->ifs[i].default_name)
+			continue;
+		*x = (struct net_key){ .k = { 'I' }, .jail = jail };
+		memcpy(x->k + 1, m->ifs[i].hname, strnlen(m->ifs[i].hname, IFNAMSIZ - 1));
+		(*n)++;
+	}
+	for (size_t i = 0; i < m->nrdrs; i++) {
+		const struct net_rdr *r = &m->rdrs[i];
+		struct net_key *x = &(*out)[(*n)++];
+
+		*x = (struct net_key){ .k = { 'R', (uint8_t)r->proto, (uint8_t)(r->hport >> 8),
+					      (uint8_t)r->hport },
+				       .jail = jail };
+		if (r->has_host) {
+			x->k[KEY_RDR] = 1;
+			key_addr(x->k + KEY_RDR + 1, &r->host);
+		}
+	}
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct net_key *x = a, *y = b;
+	int c = memcmp(x->k, y->k, sizeof(x->k));
+
+	return c ? c : (x->jail > y->jail) - (x->jail < y->jail);
+}
+
+void net_plan_index(struct net_plan *p)
+{
+	size_t cap = 0;
+
+	if (p->indexed)
+		return;
+	p->indexed = true;
+	for (size_t i = 0; p->set && i < p->set->n; i++) {
+		const struct net_jail *o = net_plan_at(p, i);
+
+		if (o)
+			jail_keys(o, i, &p->keys, &p->nkeys, &cap);
+	}
+	if (p->nkeys)
+		qsort(p->keys, p->nkeys, sizeof(*p->keys), key_cmp);
+}
+
+/* The first jail of the set, in its order, but d, with a key whose first
+ * len bytes are x's; first if none comes before it. */
+static size_t first_with(const struct net_plan *p, const struct jail_def *d, const uint8_t *x,
+			 size_t len, size_t first)
+{
+	size_t lo = 0, hi = p->nkeys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(p->keys[mid].k, x, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->nkeys && !memcmp(p->keys[lo].k, x, len); lo++)
+		if (p->keys[lo].jail < first && strcmp(p->set->v[p->keys[lo].jail]->name, d->name))
+			first = p->keys[lo].jail;
+	return first;
+}
+
 int net_check_others(struct net_plan *p, const struct jail_def *d, const struct net_jail *m,
 		     struct brig_err *e)
 {
-	const struct net_jail *o;
+	struct net_key *mine = NULL;
+	size_t n = 0, cap = 0, first = SIZE_MAX;
 
-	for (size_t i = 0; p->set && i < p->set->n; i++)
-		if ((o = net_plan_other(p, d, i)) && check_pair(m, o, e) < 0)
-			return -1;
-	return 0;
+	if (!p->set)
+		return 0;
+	net_plan_index(p);
+	jail_keys(m, 0, &mine, &n, &cap);
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *k = mine[i].k;
+
+		if (k[0] != 'R') {
+			first = first_with(p, d, k, sizeof(mine[i].k), first);
+		} else if (k[KEY_RDR]) {
+			/* A host address: the same one, or none (every one). */
+			uint8_t none[sizeof(mine[i].k)] = { 0 };
+
+			memcpy(none, k, KEY_RDR);
+			first = first_with(p, d, k, sizeof(none), first);
+			first = first_with(p, d, none, sizeof(none), first);
+		} else {
+			first = first_with(p, d, k, KEY_RDR, first);
+		}
+	}
+	free(mine);
+	/* That jail's clashes, the first of them named, as before. */
+	return first == SIZE_MAX ? 0 : check_pair(m, net_plan_other(p, d, first), e);
 }
 
 /* The subnets of bridge `name`: the declared addresses, or for an admin's

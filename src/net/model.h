@@ -189,6 +189,9 @@ struct net_plan {
 	struct net_pj *extra;		/* models asked about that are not in set */
 	struct net_networks nw;		/* networks.conf, read on first need */
 	size_t nparsed;			/* jail networks parsed (the tests count) */
+	struct net_key *keys;		/* what set's jails may clash on, sorted */
+	size_t nkeys;			/* (check.c: net_plan_index) */
+	bool indexed;
 };
 
 /* The network of jail d, parsed once per plan: its parse, or NULL with e
@@ -197,15 +200,19 @@ const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *
 				     struct brig_err *e);
 
 /* The i-th jail of the plan's set, when it is a vnet jail or a shared-IP
- * jail with rdr other than d and its network parses: its network; else
- * NULL. */
+ * jail with rdr and its network parses: its network; else NULL. */
+const struct net_jail *net_plan_at(struct net_plan *p, size_t i);
+/* The same, when that jail is not d. */
 const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i);
 /* Conflicts of m (jail model d) with every other vnet jail of the plan:
- * the same address on the same bridge, host interface name or host port.
- * A jail whose network does not parse is skipped (its own check reports
- * it). (check.c) */
+ * the same address on the same bridge, host interface name or host port;
+ * the first jail of the set it conflicts with is named. A jail whose
+ * network does not parse is skipped (its own check reports it). Through
+ * the plan's index, made at the first call (check.c). */
 int net_check_others(struct net_plan *p, const struct jail_def *d, const struct net_jail *m,
 		     struct brig_err *e);
+/* Make that index now (a batch, before its workers fork: they inherit it). */
+void net_plan_index(struct net_plan *p);
 
 /* ---- kernel side ---- */
 

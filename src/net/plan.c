@@ -43,6 +43,7 @@ void net_plan_free(struct net_plan *p)
 		free(x);
 	}
 	free(p->jails);
+	free(p->keys);
 	net_networks_free(&p->nw);
 	free(p);
 }
@@ -94,7 +95,7 @@ const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *
 	return &x->m;
 }
 
-const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i)
+const struct net_jail *net_plan_at(struct net_plan *p, size_t i)
 {
 	const struct jail_def *od = p->set->v[i];
 	const struct net_jail *o;
@@ -102,10 +103,17 @@ const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def 
 	size_t nrdr;
 
 	jd_list(od, JP_RDR, &nrdr);
-	if (od == d || !strcmp(od->name, d->name) || (!jd_on(od, JP_VNET) && !nrdr))
+	if (!jd_on(od, JP_VNET) && !nrdr)
 		return NULL;
 	o = net_plan_jail(p, od, &ignored);
 	return o && (o->vnet || o->nrdrs) ? o : NULL;
+}
+
+const struct net_jail *net_plan_other(struct net_plan *p, const struct jail_def *d, size_t i)
+{
+	const struct jail_def *od = p->set->v[i];
+
+	return od == d || !strcmp(od->name, d->name) ? NULL : net_plan_at(p, i);
 }
 
 void net_plan_parse_all(struct net_plan *p)
@@ -125,4 +133,5 @@ void net_plan_parse_all(struct net_plan *p)
 	 * a failure is kept, and told only to those that need the file. */
 	if (bridged)
 		net_networks_lookup(&p->nw, "", &b, &ignored);
+	net_plan_index(p);
 }

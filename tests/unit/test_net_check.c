@@ -392,6 +392,81 @@ static void test_conflicts(void **state)
 	check_pair(NULL, v);
 }
 
+/* The plan's index names, of the jails one clashes with, the first of
+ * the set, as comparing it with each in turn (net_pair_clashes) does; an
+ * rdr's host addresses are compared after its protocol and port. */
+static void test_index_first(void **state)
+{
+	static const char *const want[] = {
+		"rdr \"tcp 192.0.2.1:8080 80\": host port tcp/8080 is also forwarded by jail g "
+		"(rdr \"tcp 8080 80\")",
+		"vnet.interface \"epair_xb\": jail f uses the same host interface epair_xa",
+		NULL,
+		"ip4.addr \"10.0.0.7/24\": jail f has the same address on bridge bridge0",
+		"rdr \"tcp 192.0.2.2:8080 80\": host port tcp/8080 is also forwarded by jail g "
+		"(rdr \"tcp 8080 80\")",
+		"vnet.interface \"epair_xb\": jail b uses the same host interface epair_xa",
+		"rdr \"tcp 8080 80\": host port tcp/8080 is also forwarded by jail a "
+		"(rdr \"tcp 192.0.2.1:8080 80\")",
+		"rdr \"tcp 192.0.2.2:8080 80\": host port tcp/8080 is also forwarded by jail e "
+		"(rdr \"tcp 192.0.2.2:8080 80\")",
+	};
+	struct conf_jail v[8];
+	struct conf *c;
+	const struct jail_set *s;
+	struct net_plan *p;
+
+	(void)state;
+	tc_jail(&v[0], "a", "vnet", "vnet.bridge=bridge1", "ip4.addr=10.0.0.7/24",
+		"rdr=tcp 192.0.2.1:8080 80", NULL);
+	tc_jail(&v[1], "b", "vnet", "vnet.bridge=bridge0", "vnet.interface=epair_xb", NULL);
+	tc_jail(&v[2], "c", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.0.0.9/24", "rdr=udp 8080 80",
+		NULL);
+	tc_jail(&v[3], "d", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.0.0.7/24", NULL);
+	tc_jail(&v[4], "e", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.0.0.8/24",
+		"rdr=tcp 192.0.2.2:8080 80", NULL);
+	tc_jail(&v[5], "f", "vnet", "vnet.bridge=bridge0", "vnet.interface=epair_xb",
+		"ip4.addr=10.0.0.7/24", NULL);
+	tc_jail(&v[6], "g", "vnet", "vnet.bridge=bridge0", "ip4.addr=10.0.0.10/24", "rdr=tcp 8080 80",
+		NULL);
+	tc_jail(&v[7], "h", "ip4.addr=lan0|192.0.2.1", "rdr=tcp 192.0.2.2:8080 80", NULL);
+	c = tc_load(v, 8, CONF_SCHEMA_JAILS);
+	s = conf_jail_set(c);
+	p = net_plan_new(s);
+	for (size_t i = 0; i < s->n; i++) {
+		struct brig_err e = { 0 }, ref = { 0 };
+		const struct net_jail *m = net_plan_jail(p, s->v[i], &e), *o;
+		int rc;
+
+		assert_non_null(m);
+		rc = net_check_others(p, s->v[i], m, &e);
+		/* What comparing with every other jail in turn finds. */
+		for (size_t k = 0; k < s->n && !ref.msg[0]; k++) {
+			struct net_clashes cl = { 0 };
+
+			if ((o = net_plan_other(p, s->v[i], k)))
+				net_pair_clashes(m, o, &cl);
+			if (cl.n)
+				snprintf(ref.msg, sizeof(ref.msg), "%s \"%s\": %s", jd_name(cl.v[0].param),
+					 cl.v[0].value, cl.v[0].why);
+			net_clashes_free(&cl);
+		}
+		if (want[i]) {
+			assert_int_equal(rc, -1);
+			assert_string_equal(e.msg, want[i]);
+			assert_string_equal(ref.msg, want[i]);
+		} else {
+			if (rc != 0)
+				fail_msg("%s: %s", s->v[i]->name, e.msg);
+			assert_string_equal(ref.msg, "");
+		}
+	}
+	net_plan_free(p);
+	conf_free(c);
+	for (size_t i = 0; i < 8; i++)
+		tc_jail_free(&v[i]);
+}
+
 /* net_jail_check: bad input is refused before the kernel is asked. */
 static void test_check_refuses_first(void **state)
 {
@@ -970,6 +1045,7 @@ int main(void)
 		cmocka_unit_test(test_seed_conf),
 		cmocka_unit_test(test_plan_parses_once),
 		cmocka_unit_test(test_plan_networks_once),
+		cmocka_unit_test(test_index_first),
 	};
 
 	/* No networks.conf from the machine. */
