@@ -216,15 +216,43 @@ static void warn_subnets(struct nl *nl, const struct net_jail *m, size_t ifi,
 	}
 }
 
-/* The bridges the jail plugs into (declared, or existing and bridges). */
-static int check_bridges(const struct net_jail *m, struct net_networks *nw,
-			 struct diag *d, struct brig_err *e)
+/* A bridge as the host had it when a check first asked (netlink's
+ * answer: 1 and l, 0 if missing): config check asks about the same few
+ * bridges for every jail, a socket and a request each (~10 us). */
+struct net_seen {
+	char name[IFNAMSIZ];
+	int r;
+	struct nl_link l;
+};
+
+static int bridge_seen(struct net_plan *p, struct nl *nl, const char *name, struct nl_link *l,
+		       struct brig_err *e)
 {
-	struct nl nl;
+	struct net_seen *s;
+	int r;
+
+	for (size_t i = 0; i < p->nseen; i++)
+		if (!strcmp(p->seen[i].name, name)) {
+			*l = p->seen[i].l;
+			return p->seen[i].r;
+		}
+	if ((!nl->sock && nl_open(nl, e) < 0) || (r = nl_link_get(nl, name, l, e)) < 0)
+		return -1;
+	p->seen = xrealloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
+	s = &p->seen[p->nseen++];
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->r = r;
+	s->l = *l;
+	return r;
+}
+
+/* The bridges the jail plugs into (declared, or existing and bridges). */
+static int check_bridges(struct net_plan *p, const struct net_jail *m, struct diag *d,
+			 struct brig_err *e)
+{
+	struct nl nl = { 0 };	/* opened when netlink must be asked */
 	int rc = 0;
 
-	if (nl_open(&nl, e) < 0)
-		return -1;
 	for (size_t i = 0; rc == 0 && i < m->nifs; i++) {
 		const char *name = m->ifs[i].bridge;
 		const struct net_bridge *b;
@@ -239,8 +267,8 @@ static int check_bridges(const struct net_jail *m, struct net_networks *nw,
 		/* networks.conf is read only when it matters: a bridge that
 		 * exists is usable whether declared or not. */
 		b = NULL;
-		r = nl_link_get(&nl, name, &l, e);
-		if (r < 0 || ((r == 0 || d) && net_networks_lookup(nw, name, &b, e) < 0))
+		r = bridge_seen(p, &nl, name, &l, e);
+		if (r < 0 || ((r == 0 || d) && net_networks_lookup(&p->nw, name, &b, e) < 0))
 			rc = -1;
 		else if (r > 0 && strcmp(l.kind, "bridge") != 0)
 			rc = brig_err_set(e, 0, "vnet.bridge \"%s\": an interface of that name "
@@ -248,8 +276,10 @@ static int check_bridges(const struct net_jail *m, struct net_networks *nw,
 		else if (r == 0 && !b)
 			rc = brig_err_set(e, 0, "vnet.bridge \"%s\": no such bridge, and "
 					  "networks.conf does not declare it", name);
-		else if (d)
+		else if (d && (b || r == 0 || nl.sock || nl_open(&nl, e) == 0))
 			warn_subnets(&nl, m, i, b, r > 0 ? l.index : 0, d);
+		else if (d)
+			rc = -1;
 	}
 	nl_close(&nl);
 	return rc;
@@ -267,7 +297,7 @@ static int check(struct net_plan *p, const struct jail_def *d, struct diag *dg,
 		return 0;
 	if (net_check_others(p, d, m, e) < 0)
 		return -1;
-	return m->nifs > 0 ? check_bridges(m, &p->nw, dg, e) : 0;
+	return m->nifs > 0 ? check_bridges(p, m, dg, e) : 0;
 }
 
 int net_jail_check(struct net_plan *p, const struct jail_def *d, struct brig_err *e)

@@ -192,6 +192,8 @@ struct net_plan {
 	struct net_key *keys;		/* what set's jails may clash on, sorted */
 	size_t nkeys;			/* (check.c: net_plan_index) */
 	bool indexed;
+	struct net_seen *seen;		/* bridges the checks looked up (check.c) */
+	size_t nseen;
 };
 
 /* The network of jail d, parsed once per plan: its parse, or NULL with e

@@ -44,6 +44,7 @@ void net_plan_free(struct net_plan *p)
 	}
 	free(p->jails);
 	free(p->keys);
+	free(p->seen);
 	net_networks_free(&p->nw);
 	free(p);
 }

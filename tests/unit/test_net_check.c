@@ -990,6 +990,8 @@ static void test_plan_networks_once(void **state)
 				    "networks.conf does not declare it");
 	}
 	assert_int_equal(p->nw.nloads, 1);
+	/* The host asked about the bridge once, not once a jail. */
+	assert_int_equal(p->nseen, 1);
 	net_plan_free(p);
 
 	p = net_plan_new(s);
