@@ -221,7 +221,7 @@ fuzz: $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_state $(BUILD)/fuzz/fuzz_oci $(
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/brig
-	@for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || exit 1; done
+	@rc=0; for b in bench/*.sh; do BUILD=$(BUILD) sh $$b || rc=1; done; exit $$rc
 
 # Where `make install` puts things (DESTDIR is prepended to each).
 SBINDIR     ?= $(PREFIX)/sbin

@@ -4,8 +4,10 @@
 # jail each in jail.conf.d, an included common file, a wildcard file),
 # "include" (the same, and jail.conf ends with FreeBSD's usual .include of
 # jail.conf.d/*.conf), "groups" (100 files of 100 jails, partial
-# wildcards), "big" (one jail.conf of 2 MB) and "rctl" (big, and an
-# rctl.conf of a rule per jail). Prints the median wall time of several
+# wildcards), "big" (one jail.conf of 2 MB), "rctl" (big, and an
+# rctl.conf of a rule per jail) and "bridged" (10,000 vnet jails on
+# bridges that networks.conf declares, each with an address and an rdr:
+# config check then checks every jail's network, and against the others). Prints the median wall time of several
 # runs and the peak memory, against the targets: median < 50 ms, peak
 # < 64 MiB, and the ratio to a floor measured in the same run: bench/conf_floor.c, which
 # only lists the folder and reads the same files (open, read, close) with
@@ -17,7 +19,7 @@
 # Exits 1 if a target is missed.
 #
 #   BUILD=build sh bench/conf.sh       (make bench runs it)
-#   RUNS=11 LAYOUT=files|include|groups|big|rctl|all
+#   RUNS=11 LAYOUT=files|include|groups|big|rctl|bridged|all
 #   BASE=/path/to/other/brig   also measures that build in the same run
 #                              (interleaved with brig) and prints brig/base
 set -eu
@@ -114,6 +116,18 @@ def rctl(d):
     open(os.path.join(d, "rctl.conf"), "w").write(
         "".join("jail:j%05d:memoryuse:deny=%dm\n" % (i, 256 + i % 256) for i in range(JAILS)))
 
+def bridged(d):
+    """10,000 vnet jails on 10 declared bridges: an address and an rdr each."""
+    os.makedirs(d)
+    open(os.path.join(d, "networks.conf"), "w").write(
+        "".join('br%d { ip4.addr = "10.%d.0.1/16"; nat; }\n' % (b, b) for b in range(10)))
+    out = [GLOBAL]
+    for i in range(JAILS):
+        b = i % 10
+        out.append('j%05d {\n\tvnet;\n\tvnet.bridge = "br%d";\n\tip4.addr = "10.%d.%d.%d/16";\n'
+                   '\trdr = "tcp %d 80";\n}\n' % (i, b, b, i // 250 % 250, i % 250 + 2, 20000 + i))
+    open(os.path.join(d, "jail.conf"), "w").write("".join(out))
+
 def size(d):
     return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
 
@@ -147,9 +161,10 @@ def measure(env, args, prog=None, other=None):
     return out if other else out[0]
 
 bad = 0
-for kind in (["groups", "files", "include", "big", "rctl"] if layout in ("all", "both") else [layout]):
+for kind in (["groups", "files", "include", "big", "rctl", "bridged"] if layout in ("all", "both") else [layout]):
     d = os.path.join(top, kind)
-    {"groups": groups, "files": files, "include": include, "big": big, "rctl": rctl}[kind](d)
+    {"groups": groups, "files": files, "include": include, "big": big, "rctl": rctl,
+     "bridged": bridged}[kind](d)
     env = dict(os.environ, BRIG_CONFDIR=d)
     r = subprocess.run([brig, "config", "show", "--json"], env=env, capture_output=True)
     n = r.stdout.count(b'\n') - 2
