@@ -217,8 +217,10 @@ static void warn_subnets(struct nl *nl, const struct net_jail *m, size_t ifi,
 }
 
 /* A bridge as the host had it when a check first asked (netlink's
- * answer: 1 and l, 0 if missing): config check asks about the same few
- * bridges for every jail, a socket and a request each (~10 us). */
+ * answer: 1 and l, 0 if missing), kept for config check (keep), which
+ * asks about the same few bridges for every jail, a socket and a request
+ * each (~10 us); a start asks each time: in a batch, an earlier jail's
+ * hook may have made the bridge since. */
 struct net_seen {
 	char name[IFNAMSIZ];
 	int r;
@@ -226,18 +228,20 @@ struct net_seen {
 };
 
 static int bridge_seen(struct net_plan *p, struct nl *nl, const char *name, struct nl_link *l,
-		       struct brig_err *e)
+		       bool keep, struct brig_err *e)
 {
 	struct net_seen *s;
 	int r;
 
-	for (size_t i = 0; i < p->nseen; i++)
+	for (size_t i = 0; keep && i < p->nseen; i++)
 		if (!strcmp(p->seen[i].name, name)) {
 			*l = p->seen[i].l;
 			return p->seen[i].r;
 		}
 	if ((!nl->sock && nl_open(nl, e) < 0) || (r = nl_link_get(nl, name, l, e)) < 0)
 		return -1;
+	if (!keep)
+		return r;
 	p->seen = xrealloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
 	s = &p->seen[p->nseen++];
 	snprintf(s->name, sizeof(s->name), "%s", name);
@@ -267,7 +271,7 @@ static int check_bridges(struct net_plan *p, const struct net_jail *m, struct di
 		/* networks.conf is read only when it matters: a bridge that
 		 * exists is usable whether declared or not. */
 		b = NULL;
-		r = bridge_seen(p, &nl, name, &l, e);
+		r = bridge_seen(p, &nl, name, &l, d != NULL, e);
 		if (r < 0 || ((r == 0 || d) && net_networks_lookup(&p->nw, name, &b, e) < 0))
 			rc = -1;
 		else if (r > 0 && strcmp(l.kind, "bridge") != 0)
