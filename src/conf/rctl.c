@@ -321,13 +321,23 @@ int rctl_filter_parse(const char *text, struct rctl_filter *f, char *msg, size_t
 	return 0;
 }
 
+/* Whether filter f's action is the word w. */
+static bool filter_action(const struct rctl_filter *f, const char *w)
+{
+	return strlen(w) == f->alen && strncasecmp(w, f->action, f->alen) == 0;
+}
+
 bool rctl_filter_match(const struct rctl_filter *f, const char *jail, const struct rctl_rule *r)
 {
 	if (f->jail && (strlen(jail) != f->jlen || strncmp(jail, f->jail, f->jlen) != 0))
 		return false;
 	if (f->res >= 0 && (int)r->res != f->res)
 		return false;
-	if (f->action && (strlen(r->actname) != f->alen || strncasecmp(r->actname, f->action, f->alen) != 0))
+	/* A rate's deny was taken as throttle (rctl_parse): a filter's deny
+	 * finds it as it was written. */
+	if (f->action && !filter_action(f, r->actname) &&
+	    !(filter_action(f, "deny") && r->action == RCTL_THROTTLE &&
+	      !(resources[r->res].actions & RCTL_DENY)))
 		return false;
 	return true;
 }

@@ -159,6 +159,22 @@ static void test_filters(void **state)
 	assert_true(rctl_filter_match(&f, "web", &r));
 	assert_int_equal(rctl_filter_parse("user:1000", &f, msg, sizeof(msg)), -1);
 	assert_int_equal(rctl_filter_parse("jail:web:nosuch", &f, msg, sizeof(msg)), -1);
+	/* A rate's deny is its throttle (as FreeBSD takes it): the rule as
+	 * it was written, as a filter (rctl -r), finds it (the fuzzer's
+	 * "a whole rule, as a filter, matches that rule"). */
+	assert_int_equal(parse("writeiops:deny=2g", false), 0);
+	assert_int_equal(rctl_filter_parse("jail:web:writeiops:deny=2g", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web::deny", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web:writeiops:throttle", &f, msg, sizeof(msg)), 0);
+	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_int_equal(rctl_filter_parse("jail:web:writeiops:log", &f, msg, sizeof(msg)), 0);
+	assert_false(rctl_filter_match(&f, "web", &r));
+	/* Not the other way round: a resource's deny is no throttle. */
+	assert_int_equal(parse("memoryuse:deny=1g", false), 0);
+	assert_int_equal(rctl_filter_parse("jail:web::throttle", &f, msg, sizeof(msg)), 0);
+	assert_false(rctl_filter_match(&f, "web", &r));
 }
 
 static void test_cpuset(void **state)
