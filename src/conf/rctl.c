@@ -34,6 +34,12 @@ static const struct rctl_resdef resources[] = {
 #undef R
 };
 
+/* FreeBSD takes deny for the rates too, as throttle. */
+static bool deny_throttles(const struct rctl_resdef *d)
+{
+	return !(d->actions & RCTL_DENY) && (d->actions & RCTL_THROTTLE);
+}
+
 const struct rctl_resdef *rctl_res(enum rctl_res r)
 {
 	return &resources[r];
@@ -186,8 +192,7 @@ static int parse_body(const char *s, size_t pos, struct rctl_rule *r, char *msg,
 			    (int)(eq - act), act);
 	}
 #undef IS
-	/* FreeBSD takes deny for the rates too, as throttle. */
-	if (r->action == RCTL_DENY && !(d->actions & RCTL_DENY) && (d->actions & RCTL_THROTTLE))
+	if (r->action == RCTL_DENY && deny_throttles(d))
 		r->action = RCTL_THROTTLE, r->actname = "throttle";
 	if (r->action == RCTL_THROTTLE && !(d->actions & RCTL_THROTTLE) && (d->actions & RCTL_DENY))
 		return fail(msg, msglen, at, pos + (size_t)(act - s),
@@ -336,8 +341,7 @@ bool rctl_filter_match(const struct rctl_filter *f, const char *jail, const stru
 	/* A rate's deny was taken as throttle (rctl_parse): a filter's deny
 	 * finds it as it was written. */
 	if (f->action && !filter_action(f, r->actname) &&
-	    !(filter_action(f, "deny") && r->action == RCTL_THROTTLE &&
-	      !(resources[r->res].actions & RCTL_DENY)))
+	    !(filter_action(f, "deny") && r->action == RCTL_THROTTLE && deny_throttles(&resources[r->res])))
 		return false;
 	return true;
 }

@@ -51,26 +51,26 @@ void state_add_addr(char ***v, size_t *n, const char *addr)
 	push(v, n, xstrdup(addr));
 }
 
-char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n)
+/* The ids of the objects whose kind is in the mask (1 << kind each). */
+static char **obj_ids(const struct jstate *s, unsigned kinds, size_t *n)
 {
 	char **v = xcalloc(s->nobjs + 1, sizeof(*v));
 
 	*n = 0;
 	for (size_t i = 0; i < s->nobjs; i++)
-		if (s->objs[i].kind == kind)
+		if (kinds & (1u << s->objs[i].kind))
 			v[(*n)++] = s->objs[i].id;
 	return v;
 }
 
+char **state_obj_ids(const struct jstate *s, enum jobj_kind kind, size_t *n)
+{
+	return obj_ids(s, 1u << kind, n);
+}
+
 char **state_cgroup_joins(const struct jstate *s, size_t *n)
 {
-	char **v = xcalloc(s->nobjs + 1, sizeof(*v));
-
-	*n = 0;
-	for (size_t i = 0; i < s->nobjs; i++)
-		if (s->objs[i].kind == JOBJ_CGROUP || s->objs[i].kind == JOBJ_CGJOIN)
-			v[(*n)++] = s->objs[i].id;
-	return v;
+	return obj_ids(s, 1u << JOBJ_CGROUP | 1u << JOBJ_CGJOIN, n);
 }
 
 int state_parse(const char *text, struct jstate *s, struct brig_err *e)

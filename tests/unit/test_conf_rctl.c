@@ -133,48 +133,44 @@ static void test_subject(void **state)
 	assert_int_equal(parse("jail:web:memoryuse:deny=1g", false), -1);
 }
 
+/* Whether filter (it must parse) matches the rule last parsed, of jail. */
+static bool matches(const char *filter, const char *jail)
+{
+	struct rctl_filter f;
+
+	assert_int_equal(rctl_filter_parse(filter, &f, msg, sizeof(msg)), 0);
+	return rctl_filter_match(&f, jail, &r);
+}
+
 static void test_filters(void **state)
 {
 	struct rctl_filter f;
 
 	(void)state;
 	assert_int_equal(parse("memoryuse:deny=1g", false), 0);
-	assert_int_equal(rctl_filter_parse(":", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_false(rctl_filter_match(&f, "we", &r));
-	assert_false(rctl_filter_match(&f, "webb", &r));
-	assert_int_equal(rctl_filter_parse("jail::memoryuse", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "db", &r));
-	assert_int_equal(rctl_filter_parse("jail:web:maxproc", &f, msg, sizeof(msg)), 0);
-	assert_false(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web:memoryuse:deny", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web:memoryuse:log", &f, msg, sizeof(msg)), 0);
-	assert_false(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web:memoryuse:deny=1g", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
+	assert_true(matches(":", "web"));
+	assert_true(matches("jail:", "web"));
+	assert_true(matches("jail:web", "web"));
+	assert_false(matches("jail:web", "we"));
+	assert_false(matches("jail:web", "webb"));
+	assert_true(matches("jail::memoryuse", "db"));
+	assert_false(matches("jail:web:maxproc", "web"));
+	assert_true(matches("jail:web:memoryuse:deny", "web"));
+	assert_false(matches("jail:web:memoryuse:log", "web"));
+	assert_true(matches("jail:web:memoryuse:deny=1g", "web"));
 	assert_int_equal(rctl_filter_parse("user:1000", &f, msg, sizeof(msg)), -1);
 	assert_int_equal(rctl_filter_parse("jail:web:nosuch", &f, msg, sizeof(msg)), -1);
 	/* A rate's deny is its throttle (as FreeBSD takes it): the rule as
 	 * it was written, as a filter (rctl -r), finds it (the fuzzer's
 	 * "a whole rule, as a filter, matches that rule"). */
 	assert_int_equal(parse("writeiops:deny=2g", false), 0);
-	assert_int_equal(rctl_filter_parse("jail:web:writeiops:deny=2g", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web::deny", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web:writeiops:throttle", &f, msg, sizeof(msg)), 0);
-	assert_true(rctl_filter_match(&f, "web", &r));
-	assert_int_equal(rctl_filter_parse("jail:web:writeiops:log", &f, msg, sizeof(msg)), 0);
-	assert_false(rctl_filter_match(&f, "web", &r));
+	assert_true(matches("jail:web:writeiops:deny=2g", "web"));
+	assert_true(matches("jail:web::deny", "web"));
+	assert_true(matches("jail:web:writeiops:throttle", "web"));
+	assert_false(matches("jail:web:writeiops:log", "web"));
 	/* Not the other way round: a resource's deny is no throttle. */
 	assert_int_equal(parse("memoryuse:deny=1g", false), 0);
-	assert_int_equal(rctl_filter_parse("jail:web::throttle", &f, msg, sizeof(msg)), 0);
-	assert_false(rctl_filter_match(&f, "web", &r));
+	assert_false(matches("jail:web::throttle", "web"));
 }
 
 static void test_cpuset(void **state)
