@@ -35,10 +35,13 @@ struct cf_ctx;
 struct jail_def;
 struct jail_set;
 struct conf_pos;
+struct jval;
 /* A model named name with every parameter at its default; its arena (for
  * a producer's values); derive what several values give, once all are set. */
 struct jail_def *cf_def_new(const char *name, const struct conf_pos *at);
 struct cf_arena *cf_def_arena(struct jail_def *d);
+/* d's value of id, to write (set; its own, not the shared default). */
+struct jval *cf_def_val(struct jail_def *d, enum jparam id);
 void cf_def_finish(struct jail_def *d);
 void cf_jail_set_free(struct jail_set *s);
 

@@ -69,8 +69,9 @@ static bool parse_scalar(const struct conf_pdef *r, struct jval *v)
 	}
 }
 
-/* Every parameter at its default: the table's defaults, parsed once. */
-static void set_defaults(struct jail_def *d)
+/* The table's defaults, parsed once: what an unset parameter of every
+ * model points to (a list's text is "", as join_list makes it). */
+static const struct jval *defaults(void)
 {
 	static struct jval t[JP__COUNT];
 	static bool made;
@@ -80,12 +81,38 @@ static void set_defaults(struct jail_def *d)
 			const struct conf_pdef *r = conf_jparam((enum jparam)id);
 
 			t[id] = (struct jval){ .v = no_values, .s = r->dflt };
-			if (!parse_scalar(r, &t[id]))
+			if (r->type == CONF_LIST)
+				t[id].s = "";
+			else if (!parse_scalar(r, &t[id]))
 				abort();	/* a default not of its type: a bug */
 		}
 		made = true;
 	}
-	memcpy(d->p, t, sizeof(d->p));
+	return t;
+}
+
+/* Every parameter at its default. */
+static void set_defaults(struct jail_def *d)
+{
+	const struct jval *t = defaults();
+
+	for (size_t id = 0; id < JP__COUNT; id++)
+		d->p[id] = &t[id];
+}
+
+/* d's value of id, to write: set, in d's memory (a copy of the default
+ * the first time). Only the model's own values are ever written. */
+static struct jval *own(struct jail_def *d, struct cf_arena *a, size_t id)
+{
+	struct jval *v;
+
+	if (d->p[id]->set)
+		return (struct jval *)d->p[id];
+	v = cf_alloc(a, sizeof(*v));
+	*v = *d->p[id];
+	v->set = true;
+	d->p[id] = v;
+	return v;
 }
 
 /* FreeBSD's [IFACE|]ADDR[/PREFIX]. */
@@ -109,11 +136,10 @@ static void split_addrs(struct cf_arena *a, const struct jval *v, struct jaddr *
 static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param *p, bool borrow)
 {
 	const struct conf_pdef *r = p->def;
-	struct jval *v, nv;
+	struct jval nv;
 
 	if (!r || r < conf_jparam(0) || r >= conf_jparam(0) + JP__COUNT)
 		return;	/* not a jail parameter (a bridge's, networks.conf) */
-	v = &d->p[r - conf_jparam(0)];
 	nv = (struct jval){ .set = true, .v = no_values,
 			    .at = { borrow ? p->file : keep(a, p->file), p->line, p->col } };
 	if (r->type == CONF_LIST && borrow) {
@@ -134,7 +160,7 @@ static void take(struct jail_def *d, struct cf_arena *a, const struct conf_param
 		if (!parse_scalar(r, &nv))
 			return;	/* did not check: the jail's error says so */
 	}
-	*v = nv;
+	*own(d, a, (size_t)(r - conf_jparam(0))) = nv;
 }
 
 /* A list's values joined by ",", as jls shows them. */
@@ -165,11 +191,11 @@ static void join_list(struct cf_arena *a, struct jval *v)
 static void derive(struct jail_def *d, struct cf_arena *a)
 {
 	for (size_t id = 0; id < JP__COUNT; id++)
-		if (conf_jparam((enum jparam)id)->type == CONF_LIST)
-			join_list(a, &d->p[id]);
-	split_addrs(a, &d->p[JP_IP4_ADDR], &d->ip4, &d->nip4);
-	split_addrs(a, &d->p[JP_IP6_ADDR], &d->ip6, &d->nip6);
-	if (conf_restart_parse(d->p[JP_EXEC_RESTART].s, &d->restart, &d->restart_max) < 0) {
+		if (d->p[id]->set && conf_jparam((enum jparam)id)->type == CONF_LIST)
+			join_list(a, own(d, a, id));
+	split_addrs(a, d->p[JP_IP4_ADDR], &d->ip4, &d->nip4);
+	split_addrs(a, d->p[JP_IP6_ADDR], &d->ip6, &d->nip6);
+	if (conf_restart_parse(d->p[JP_EXEC_RESTART]->s, &d->restart, &d->restart_max) < 0) {
 		d->restart = CONF_RESTART_NO;
 		d->restart_max = 0;
 	}
@@ -193,6 +219,11 @@ struct jail_def *cf_def_new(const char *name, const struct conf_pos *at)
 struct cf_arena *cf_def_arena(struct jail_def *d)
 {
 	return &((struct def_priv *)d->priv)->arena;
+}
+
+struct jval *cf_def_val(struct jail_def *d, enum jparam id)
+{
+	return own(d, cf_def_arena(d), id);
 }
 
 void cf_def_finish(struct jail_def *d)
@@ -231,11 +262,10 @@ struct jail_def *jail_def_from_params(const char *name, char *const *names, char
 
 		if (!r)
 			continue;
-		v = &d->p[r - conf_jparam(0)];
 		if (r->type == CONF_LIST) {
 			char **vals;
 
-			v->set = true;
+			v = own(d, a, (size_t)(r - conf_jparam(0)));
 			if (!values[i])
 				continue;
 			vals = cf_alloc(a, (v->n + 2) * sizeof(char *));
@@ -247,15 +277,24 @@ struct jail_def *jail_def_from_params(const char *name, char *const *names, char
 		}
 		nv = (struct jval){ .set = true, .v = no_values, .s = keep(a, values[i] ? values[i] : "") };
 		if (parse_scalar(r, &nv))
-			*v = nv;
+			*own(d, a, (size_t)(r - conf_jparam(0))) = nv;
 	}
 	cf_def_finish(d);
 	return d;
 }
 
-/* *w = *v, its strings kept in a. */
-static void copy_val(struct cf_arena *a, struct jval *w, const struct jval *v)
+/* d's value of id becomes v (another model's), its strings kept in d's
+ * memory; an unset v is the default, shared. */
+static void copy_val(struct jail_def *d, size_t id, const struct jval *v)
 {
+	struct cf_arena *a = cf_def_arena(d);
+	struct jval *w;
+
+	if (!v->set) {
+		d->p[id] = defaults() + id;
+		return;
+	}
+	w = cf_alloc(a, sizeof(*w));
 	*w = *v;
 	w->s = keep(a, v->s);
 	w->at.file = keep(a, v->at.file);
@@ -267,18 +306,17 @@ static void copy_val(struct cf_arena *a, struct jval *w, const struct jval *v)
 		vals[v->n] = NULL;
 		w->v = vals;
 	}
+	d->p[id] = w;
 }
 
 struct jail_def *jail_def_copy(const struct jail_def *src)
 {
 	struct jail_def *d = cf_def_new(src->name, &src->at);
-	struct cf_arena *a = cf_def_arena(d);
 
-	d->error = keep(a, src->error);
+	d->error = keep(cf_def_arena(d), src->error);
 	d->nerrors = src->nerrors;
 	for (size_t id = 0; id < JP__COUNT; id++)
-		if (src->p[id].set)
-			copy_val(a, &d->p[id], &src->p[id]);
+		copy_val(d, id, src->p[id]);
 	cf_def_finish(d);
 	return d;
 }
@@ -289,7 +327,7 @@ struct jail_def *jail_def_update(const struct jail_def *was, const struct jail_d
 	struct jail_def *d = jail_def_copy(was);
 
 	for (size_t i = 0; i < n; i++)
-		copy_val(cf_def_arena(d), &d->p[ids[i]], &with->p[ids[i]]);
+		copy_val(d, ids[i], with->p[ids[i]]);
 	cf_def_finish(d);
 	return d;
 }
@@ -308,7 +346,7 @@ void jail_def_free(struct jail_def *d)
 
 char *jd_where(const struct jail_def *d, enum jparam id)
 {
-	const struct conf_pos *at = &d->p[id].at;
+	const struct conf_pos *at = &d->p[id]->at;
 
 	return at->file ? xasprintf("%s:%d:%d: ", at->file, at->line, at->col) : xstrdup("");
 }

@@ -68,7 +68,11 @@ struct jail_def {
 	 * started. NULL: none. */
 	const char *error;
 	size_t nerrors;
-	struct jval p[JP__COUNT];
+	/* Each parameter's value: one of the model's own memory when set,
+	 * else the table's default, which every model shares (a model is
+	 * ~1 KB and what its jail sets, not a full table: 10,000 jails'
+	 * models are built together by config check and start --all). */
+	const struct jval *p[JP__COUNT];
 	struct jaddr *ip4, *ip6;	/* ip4.addr, ip6.addr split */
 	size_t nip4, nip6;
 	enum conf_restart restart;	/* exec.restart */
@@ -94,40 +98,40 @@ struct jail_set {
 
 static inline const struct jval *jd_val(const struct jail_def *d, enum jparam id)
 {
-	return &d->p[id];
+	return d->p[id];
 }
 /* A bool; a jailsys parameter is true for new. */
 static inline bool jd_on(const struct jail_def *d, enum jparam id)
 {
-	const struct jval *v = &d->p[id];
+	const struct jval *v = d->p[id];
 
 	return (conf_jparam(id)->flags & CONF_PF_JAILSYS) ? v->s && v->i == JSYS_NEW : v->i != 0;
 }
 static inline long long jd_int(const struct jail_def *d, enum jparam id)
 {
-	return d->p[id].i;
+	return d->p[id]->i;
 }
 /* A string (the text of a bool or int), NULL if unset without default. */
 static inline const char *jd_str(const struct jail_def *d, enum jparam id)
 {
-	return d->p[id].s;
+	return d->p[id]->s;
 }
 /* A string that is set and not empty, else NULL. */
 static inline const char *jd_nonempty(const struct jail_def *d, enum jparam id)
 {
-	const char *s = d->p[id].s;
+	const char *s = d->p[id]->s;
 
 	return s && *s ? s : NULL;
 }
 static inline bool jd_set(const struct jail_def *d, enum jparam id)
 {
-	return d->p[id].set;
+	return d->p[id]->set;
 }
 /* A list's values (v[n] is NULL) and their number. */
 static inline char *const *jd_list(const struct jail_def *d, enum jparam id, size_t *n)
 {
-	*n = d->p[id].n;
-	return d->p[id].v;
+	*n = d->p[id]->n;
+	return d->p[id]->v;
 }
 /* "FILE:LINE:COL: " where id was set, or "" (caller frees). */
 char *jd_where(const struct jail_def *d, enum jparam id);

@@ -18,7 +18,7 @@ void jail_def_json(const struct jail_def *d, struct json *w)
 	json_obj_begin(w);
 	for (size_t id = 0; id < JP__COUNT; id++) {
 		const struct conf_pdef *r = conf_jparam((enum jparam)id);
-		const struct jval *v = &d->p[id];
+		const struct jval *v = d->p[id];
 
 		if (!v->set)
 			continue;
@@ -50,10 +50,9 @@ void jail_def_json(const struct jail_def *d, struct json *w)
 static const char *take_json(struct jail_def *d, struct cf_arena *a, const struct conf_pdef *r,
 			     json_t *jv)
 {
-	struct jval *v = &d->p[r - conf_jparam(0)];
+	struct jval *v = cf_def_val(d, (enum jparam)(r - conf_jparam(0)));
 	char buf[24];
 
-	v->set = true;
 	v->at = (struct conf_pos){ 0 };
 	switch (r->type) {
 	case CONF_BOOL:
@@ -162,7 +161,7 @@ const char *jail_def_differs(const struct jail_def *a, const struct jail_def *b)
 	for (size_t id = 0; id < JP__COUNT; id++) {
 		const struct conf_pdef *r = conf_jparam((enum jparam)id);
 
-		if (id != JP_BOOT && id != JP_RCTL && !same(r, &a->p[id], &b->p[id]))
+		if (id != JP_BOOT && id != JP_RCTL && !same(r, a->p[id], b->p[id]))
 			return r->name;
 	}
 	return NULL;
@@ -170,5 +169,5 @@ const char *jail_def_differs(const struct jail_def *a, const struct jail_def *b)
 
 bool jail_def_same_param(const struct jail_def *a, const struct jail_def *b, enum jparam id)
 {
-	return same(conf_jparam(id), &a->p[id], &b->p[id]);
+	return same(conf_jparam(id), a->p[id], b->p[id]);
 }

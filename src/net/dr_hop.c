@@ -30,7 +30,7 @@ void dr_hop(struct dctx *c, const char *section, const char *name, enum ndr st, 
 
 char *dr_where(const struct jail_def *d, enum jparam id)
 {
-	const struct conf_pos *at = &d->p[id].at;
+	const struct conf_pos *at = &jd_val(d, id)->at;
 
 	if (at->file)
 		return xasprintf("%s:%d", at->file, at->line);

@@ -1110,7 +1110,7 @@ int oci_spec_parse(const char *text, size_t len, const char *bundle, const char 
 	for (size_t i = 0; i < p.n; i++) {
 		const struct conf_pdef *d = conf_pdef_find(CONF_SCHEMA_JAILS, p.names[i]);
 
-		if (!d || !s->def->p[d - conf_jparam(0)].set) {
+		if (!d || !jd_set(s->def, (enum jparam)(d - conf_jparam(0)))) {
 			brig_err_set(e, 0, "config.json: %s = \"%s\": not a valid value", p.names[i],
 				     p.values[i] ? p.values[i] : "");
 			goto out;

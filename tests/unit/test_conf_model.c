@@ -49,9 +49,9 @@ static void test_defaults(void **state)
 	assert_false(jd_on(d, JP_ALLOW_RAW_SOCKETS));
 	assert_null(jd_str(d, JP_IP4));		/* computed by its readers */
 	assert_null(jd_str(d, JP_EXEC_JAIL_USER));
-	assert_int_equal(d->p[JP_EXEC_START].n, 0);
-	assert_non_null(d->p[JP_EXEC_START].v);
-	assert_null(d->p[JP_EXEC_START].v[0]);
+	assert_int_equal(d->p[JP_EXEC_START]->n, 0);
+	assert_non_null(d->p[JP_EXEC_START]->v);
+	assert_null(d->p[JP_EXEC_START]->v[0]);
 	assert_true(jd_on(d, JP_PERSIST));
 	assert_int_equal(d->restart, CONF_RESTART_NO);
 	ld_free(&l);
@@ -70,7 +70,7 @@ static void test_every_default(void **state)
 		const struct conf_pdef *r = conf_jparam((enum jparam)id);
 
 		if (r->dflt && r->type != CONF_LIST && id != JP_PERSIST && id != JP_PATH)
-			assert_string_equal(d->p[id].s, r->dflt);
+			assert_string_equal(d->p[id]->s, r->dflt);
 	}
 	ld_free(&l);
 }
@@ -91,8 +91,8 @@ static void test_values(void **state)
 	assert_string_equal(jd_str(d, JP_PATH), "/j");
 	assert_int_equal(jd_int(d, JP_STOP_TIMEOUT), 3);
 	assert_true(jd_set(d, JP_STOP_TIMEOUT));
-	assert_string_equal(d->p[JP_STOP_TIMEOUT].at.file, "jail.conf");
-	assert_int_equal(d->p[JP_STOP_TIMEOUT].at.line, 3);
+	assert_string_equal(d->p[JP_STOP_TIMEOUT]->at.file, "jail.conf");
+	assert_int_equal(d->p[JP_STOP_TIMEOUT]->at.line, 3);
 	assert_true(jd_on(d, JP_VNET));
 	assert_true(jd_on(d, JP_ALLOW_RAW_SOCKETS));
 	assert_false(jd_on(d, JP_HOST));
@@ -103,7 +103,7 @@ static void test_values(void **state)
 	assert_string_equal(d->ip4[0].bare, "10.0.0.2");
 	assert_null(d->ip4[1].iface);
 	assert_string_equal(d->ip4[1].bare, "10.0.0.3");
-	assert_int_equal(d->p[JP_EXEC_START].n, 1);	/* the empty command is dropped */
+	assert_int_equal(d->p[JP_EXEC_START]->n, 1);	/* the empty command is dropped */
 	assert_int_equal(d->restart, CONF_RESTART_ON_FAILURE);
 	assert_int_equal(d->restart_max, 3);
 	ld_free(&l);
@@ -121,9 +121,67 @@ static void test_own_memory(void **state)
 	ld_free(&l);
 	assert_string_equal(d->name, "j");
 	assert_string_equal(jd_str(d, JP_PATH), "/j");
-	assert_string_equal(d->p[JP_EXEC_START].v[0], "x");
-	assert_string_equal(d->p[JP_PATH].at.file, "jail.conf");
+	assert_string_equal(d->p[JP_EXEC_START]->v[0], "x");
+	assert_string_equal(d->p[JP_PATH]->at.file, "jail.conf");
 	jail_def_free(d);
+}
+
+/* Unset parameters share the table's defaults (a model holds only what
+ * its jail sets); what one model's producer writes is that model's own:
+ * from_params appending to a list, update taking another model's values
+ * (set and unset), the JSON reader. Another model, built before or
+ * after, still has the defaults. */
+static void test_shared_defaults(void **state)
+{
+	static char *const names[] = { "exec.start", "exec.start", "stop.timeout", "vnet" };
+	static char *const vals[] = { "a", "b", "3", "new" };
+	static const enum jparam ids[] = { JP_STOP_TIMEOUT, JP_PATH };
+	struct ld l;
+	const struct jail_def *a, *b;
+	struct jail_def *p, *u, *back = NULL;
+	struct brig_err e = { 0 };
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(LOAD(&l, "a { path = /a; }\nb { path = /b; persist; }"), 0);
+	a = jail_set_find(conf_jail_set(l.c), "a");
+	b = jail_set_find(conf_jail_set(l.c), "b");
+	assert_ptr_equal(jd_val(a, JP_EXEC_START), jd_val(b, JP_EXEC_START));
+	assert_ptr_not_equal(jd_val(a, JP_PATH), jd_val(b, JP_PATH));
+
+	p = jail_def_from_params("p", names, vals, 4);
+	assert_int_equal(p->p[JP_EXEC_START]->n, 2);
+	assert_string_equal(jd_str(p, JP_EXEC_START), "a,b");
+	assert_int_equal(jd_int(p, JP_STOP_TIMEOUT), 3);
+	assert_true(jd_on(p, JP_VNET));
+	/* update: stop.timeout from a (unset: the default), path from b. */
+	u = jail_def_update(p, b, ids, 2);
+	assert_false(jd_set(u, JP_STOP_TIMEOUT));
+	assert_int_equal(jd_int(u, JP_STOP_TIMEOUT), 10);
+	assert_string_equal(jd_str(u, JP_PATH), "/b");
+	assert_string_equal(jd_str(u, JP_EXEC_START), "a,b");
+	o = json_loads("{\"name\": \"j\", \"params\": {\"exec.stop\": [\"x\"],"
+		       " \"allow.raw_sockets\": true, \"stop.timeout\": 7}}", 0, NULL);
+	assert_int_equal(jail_def_from_json(o, &back, &e), 0);
+	json_decref(o);
+	assert_string_equal(jd_str(back, JP_EXEC_STOP), "x");
+	assert_int_equal(jd_int(back, JP_STOP_TIMEOUT), 7);
+
+	/* None of it reached the defaults the others point to. */
+	for (const struct jail_def *const *d = (const struct jail_def *const[]){ a, b, u, NULL }; *d; d++) {
+		assert_int_equal(jd_val(*d, JP_EXEC_STOP)->n, 0);
+		assert_string_equal(jd_str(*d, JP_EXEC_STOP), "");
+		assert_false(jd_on(*d, JP_ALLOW_RAW_SOCKETS));
+		assert_false(jd_on(*d, JP_VNET) && *d != u);
+	}
+	assert_int_equal(jd_val(a, JP_EXEC_START)->n, 0);
+	assert_int_equal(jd_int(a, JP_STOP_TIMEOUT), 10);
+	assert_int_equal(jd_int(b, JP_STOP_TIMEOUT), 10);
+	assert_false(jd_set(a, JP_STOP_TIMEOUT));
+	jail_def_free(back);
+	jail_def_free(u);
+	jail_def_free(p);
+	ld_free(&l);
 }
 
 /* As the state records it, and back: the same model. */
@@ -248,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_every_default),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_own_memory),
+		cmocka_unit_test(test_shared_defaults),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_json_bad),
 		cmocka_unit_test(test_json_fstab_string),

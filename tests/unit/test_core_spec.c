@@ -200,7 +200,7 @@ static void test_recorded(void **state)
 	assert_false(jd_on(r, JP_BOOT));
 	assert_int_equal(r->restart, CONF_RESTART_ALWAYS);
 	assert_int_equal(r->restart_max, 2);
-	assert_string_equal(r->p[JP_EXEC_STOP].v[0], "echo a,b");
+	assert_string_equal(r->p[JP_EXEC_STOP]->v[0], "echo a,b");
 	spec_runtime(r, &sp);
 	assert_int_equal(sp.stop_timeout, 4);
 	assert_true(sp.persist);
@@ -210,10 +210,10 @@ static void test_recorded(void **state)
 	 * "param" line. */
 	assert_int_equal(state_parse(v1, &back, &e), 0);
 	r = jail_recorded_def(&back);
-	assert_int_equal(r->p[JP_DEPEND].n, 2);
-	assert_string_equal(r->p[JP_DEPEND].v[1], "y");
-	assert_int_equal(r->p[JP_EXEC_STOP].n, 1);
-	assert_string_equal(r->p[JP_EXEC_STOP].v[0], "echo a,b");
+	assert_int_equal(r->p[JP_DEPEND]->n, 2);
+	assert_string_equal(r->p[JP_DEPEND]->v[1], "y");
+	assert_int_equal(r->p[JP_EXEC_STOP]->n, 1);
+	assert_string_equal(r->p[JP_EXEC_STOP]->v[0], "echo a,b");
 	assert_int_equal(jd_int(r, JP_STOP_TIMEOUT), 10);
 	state_free(&back);
 	state_free(&st);

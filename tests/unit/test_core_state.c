@@ -116,7 +116,7 @@ static void test_state_round_trip(void **state)
 		assert_int_equal(n, 3);
 		assert_string_equal(v[1], "echo \"a,b\" \\ back\nslash");
 		assert_true(jd_set(d, JP_DEPEND));
-		assert_int_equal(d->p[JP_DEPEND].n, 0);
+		assert_int_equal(d->p[JP_DEPEND]->n, 0);
 		v = jd_list(d, JP_EXEC_STOP, &n);
 		assert_int_equal(n, 2);
 		assert_string_equal(v[0], "echo a,b > /tmp/x");
@@ -214,7 +214,7 @@ static void test_state_v1(void **state)
 	assert_int_equal(n, 1);
 	assert_true(jd_on(r.def, JP_PERSIST));
 	jd_list(r.def, JP_EXEC_STOP, &n);
-	assert_strv((char **)r.def->p[JP_EXEC_STOP].v, n,
+	assert_strv((char **)r.def->p[JP_EXEC_STOP]->v, n,
 		    (const char *const[]){ "echo a,b > /tmp/x", "/bin/sh /etc/rc.shutdown", NULL });
 	assert_int_equal(r.nobjs, 3);
 	assert_int_equal(r.objs[0].kind, JOBJ_CGROUP);

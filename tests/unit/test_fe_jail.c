@@ -99,6 +99,22 @@ int conf_load(const struct conf_source *src, struct conf **out, struct diag *d)
 	return 0;
 }
 
+/* A model whose values are an array of its own, for the fakes to write
+ * (free(d) frees both). */
+struct fake_def {
+	struct jail_def d;
+	struct jval v[JP__COUNT];
+};
+static struct jail_def *fake_def(struct jval **vals)
+{
+	struct fake_def *f = xcalloc(1, sizeof(*f));
+
+	for (size_t id = 0; id < JP__COUNT; id++)
+		f->d.p[id] = &f->v[id];
+	*vals = f->v;
+	return &f->d;
+}
+
 /* The models of the fake configuration: each parameter set by its id,
  * the others at the table's default. */
 const struct jail_set *conf_jail_set(const struct conf *c)
@@ -111,17 +127,18 @@ const struct jail_set *conf_jail_set(const struct conf *c)
 	s->v = xcalloc(c->njails + 1, sizeof(*s->v));
 	for (s->n = 0; s->n < c->njails; s->n++) {
 		const struct conf_jail *j = &c->jails[s->n];
-		struct jail_def *d = xcalloc(1, sizeof(*d));
+		struct jval *v;
+		struct jail_def *d = fake_def(&v);
 		static char *const none[1] = { NULL };
 
 		d->name = j->name;
 		for (size_t id = 0; id < JP__COUNT; id++)
-			d->p[id] = (struct jval){ .s = conf_jparam((enum jparam)id)->dflt, .v = none };
+			v[id] = (struct jval){ .s = conf_jparam((enum jparam)id)->dflt, .v = none };
 		for (size_t i = 0; i < j->nparams; i++) {
 			const struct conf_param *p = &j->params[i];
 
 			if (p->def)
-				d->p[p->def - conf_jparam(0)] = (struct jval){
+				v[p->def - conf_jparam(0)] = (struct jval){
 					.set = true, .s = p->values[p->nvalues - 1],
 					.v = p->values, .n = p->def->type == CONF_LIST ? p->nvalues : 0 };
 		}
@@ -316,13 +333,14 @@ int core_modify(const struct jail_def *with, const enum jparam *ids, size_t n, s
 static void fill(const struct fake_jail *f, struct core_jail *out)
 {
 	char *lines = xstrdup(f->params.s ? f->params.s : ""), *save = NULL, *l;
+	struct jval *vals;
 
 	memset(out, 0, sizeof(*out));
 	out->jid = f->jid;
 	out->name = xstrdup(f->name);
 	out->path = xstrdup("/");
 	out->hostname = xstrdup(f->name);
-	out->def = xcalloc(1, sizeof(*out->def));
+	out->def = fake_def(&vals);
 	for (l = strtok_r(lines, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(l, '=');
 		const struct conf_pdef *r;
@@ -331,8 +349,8 @@ static void fill(const struct fake_jail *f, struct core_jail *out)
 		r = conf_pdef_find(CONF_SCHEMA_JAILS, l);
 		if (r) {
 			/* A later line (jail -m) wins. */
-			free((char *)out->def->p[r - conf_jparam(0)].s);
-			out->def->p[r - conf_jparam(0)] = (struct jval){ .set = true, .s = xstrdup(eq + 1) };
+			free((char *)vals[r - conf_jparam(0)].s);
+			vals[r - conf_jparam(0)] = (struct jval){ .set = true, .s = xstrdup(eq + 1) };
 		}
 	}
 	free(lines);
@@ -361,7 +379,7 @@ int core_list(struct core_jail **out, size_t *n, struct brig_err *e)
 void core_jail_free(struct core_jail *j)
 {
 	for (size_t id = 0; j->def && id < JP__COUNT; id++)
-		free((char *)j->def->p[id].s);
+		free((char *)j->def->p[id]->s);
 	free(j->def);
 	free(j->name);
 	free(j->path);
