@@ -102,45 +102,37 @@ static int show(const struct conf *c, const bool *pick, bool json)
 	return 0;
 }
 
-/* brig config check|show. */
 /* The network checks brig start makes (addresses, routers, rdr ports,
- * duplicates between jails, bridges), run over every vnet jail. Only when
- * networks.conf (or networks.conf.d) exists beside the configuration, so
- * that a large configuration without networks keeps its one lazy pass. */
-static int lint_networks(struct conf_source *src, struct diag *d)
+ * duplicates between jails, bridges), run over every vnet jail of c. */
+static int lint_networks(const struct conf *c, struct diag *d)
+{
+	const struct jail_set *s = conf_jail_set(c);
+	struct net_plan *plan = net_plan_new(s);
+	int rc = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (jd_on(s->v[i], JP_VNET) && net_jail_lint(plan, s->v[i], d) < 0)
+			rc = 1;
+	net_plan_free(plan);
+	return rc;
+}
+
+/* Only when networks.conf (or networks.conf.d) exists beside the
+ * configuration. */
+static bool want_lint_networks(void)
 {
 	cleanup_free char *f = xasprintf("%s/networks.conf", brig_confdir());
 	cleanup_free char *dd = xasprintf("%s/networks.conf.d", brig_confdir());
-	struct diag ignored = { 0 };
-	struct conf *c = NULL;
-	int rc = 0;
 
-	if (access(f, F_OK) != 0 && access(dd, F_OK) != 0)
-		return 0;
-	src->lazy = false;
-	if (conf_load(src, &c, &ignored) == 0) {
-		const struct jail_set *s = conf_jail_set(c);
-		struct net_plan *plan = net_plan_new(s);
-
-		for (size_t i = 0; i < s->n; i++)
-			if (jd_on(s->v[i], JP_VNET) && net_jail_lint(plan, s->v[i], d) < 0)
-				rc = 1;
-		net_plan_free(plan);
-	}
-	diag_free(&ignored);
-	conf_free(c);
-	return rc;
+	return access(f, F_OK) == 0 || access(dd, F_OK) == 0;
 }
 
 /* Whether each jail's quota can hold where its storage is (the store's
  * filesystem): only when the store has jails (a quota is set only on
- * theirs), so that a configuration without a store keeps its lazy pass. */
-static int lint_quotas(struct conf_source *src, struct diag *d)
+ * theirs). */
+static bool want_lint_quotas(void)
 {
 	cleanup_free char *jails = xasprintf("%s/jails", brig_storedir());
-	struct diag ignored = { 0 };
-	struct conf *c = NULL;
-	int rc = 0;
 	DIR *dir = opendir(jails);
 	struct dirent *de;
 	bool any = false;
@@ -149,16 +141,10 @@ static int lint_quotas(struct conf_source *src, struct diag *d)
 		any = de->d_name[0] != '.';
 	if (dir)
 		closedir(dir);
-	if (!any)
-		return 0;
-	src->lazy = false;
-	if (conf_load(src, &c, &ignored) == 0 && core_quota_lint(conf_jail_set(c), d) < 0)
-		rc = 1;
-	diag_free(&ignored);
-	conf_free(c);
-	return rc;
+	return any;
 }
 
+/* brig config check|show. */
 int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -168,7 +154,7 @@ int cmd_config(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL;
-	bool json = false, is_show;
+	bool json = false, is_show, lint_nets = false, lint_quota = false;
 	char **params, **names;
 	size_t nparams = 0, nnames = 0;
 	struct conf_source src = { .schema = CONF_SCHEMA_JAILS };
@@ -216,13 +202,18 @@ int cmd_config(int argc, char **argv)
 	 * keep none), so does show of a few jails (resolved again as they are
 	 * printed); show of them all keeps each jail as it is resolved, which
 	 * spares resolving every jail twice (10,000 jails: 7 ms of 35, 26 MiB
-	 * instead of 11). */
-	src.lazy = !(is_show && nnames == 0);
+	 * instead of 11). So does check when its network or quota checks
+	 * read every jail's model (one load, not one for each). */
+	if (!is_show) {
+		lint_nets = want_lint_networks();
+		lint_quota = want_lint_quotas();
+	}
+	src.lazy = !(is_show && nnames == 0) && !lint_nets && !lint_quota;
 	rc = conf_load(&src, &c, &d) < 0 ? 1 : 0;
-	if (rc == 0 && !is_show)
-		rc = lint_networks(&src, &d);
-	if (rc == 0 && !is_show)
-		rc = lint_quotas(&src, &d);
+	if (rc == 0 && lint_nets)
+		rc = lint_networks(c, &d);
+	if (rc == 0 && lint_quota)
+		rc = core_quota_lint(conf_jail_set(c), &d) < 0 ? 1 : 0;
 	if (is_show) {
 		/* Errors always; notes ("ignored on Linux") belong to check. */
 		for (size_t i = 0; i < d.n; i++)
