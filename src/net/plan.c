@@ -83,17 +83,21 @@ static void parse(struct net_plan *p, struct net_pj *x)
 	}
 }
 
-const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *d,
-				     struct brig_err *e)
+/* x's network, parsed once. */
+static const struct net_jail *pj_jail(struct net_plan *p, struct net_pj *x, struct brig_err *e)
 {
-	struct net_pj *x = slot(p, d);
-
 	parse(p, x);
 	if (x->state < 0) {
 		brig_err_set(e, 0, "%s", x->err);
 		return NULL;
 	}
 	return &x->m;
+}
+
+const struct net_jail *net_plan_jail(struct net_plan *p, const struct jail_def *d,
+				     struct brig_err *e)
+{
+	return pj_jail(p, slot(p, d), e);
 }
 
 const struct net_jail *net_plan_at(struct net_plan *p, size_t i)
@@ -106,7 +110,7 @@ const struct net_jail *net_plan_at(struct net_plan *p, size_t i)
 	jd_list(od, JP_RDR, &nrdr);
 	if (!jd_on(od, JP_VNET) && !nrdr)
 		return NULL;
-	o = net_plan_jail(p, od, &ignored);
+	o = pj_jail(p, &p->jails[i], &ignored);
 	return o && (o->vnet || o->nrdrs) ? o : NULL;
 }
 
