@@ -4,6 +4,7 @@
 #include "conf/model.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,24 +72,27 @@ static bool parse_scalar(const struct conf_pdef *r, struct jval *v)
 
 /* The table's defaults, parsed once: what an unset parameter of every
  * model points to (a list's text is "", as join_list makes it). */
+static struct jval dflt[JP__COUNT];
+
+static void make_defaults(void)
+{
+	for (size_t id = 0; id < JP__COUNT; id++) {
+		const struct conf_pdef *r = conf_jparam((enum jparam)id);
+
+		dflt[id] = (struct jval){ .v = no_values, .s = r->dflt };
+		if (r->type == CONF_LIST)
+			dflt[id].s = "";
+		else if (!parse_scalar(r, &dflt[id]))
+			abort();	/* a default not of its type: a bug */
+	}
+}
+
 static const struct jval *defaults(void)
 {
-	static struct jval t[JP__COUNT];
-	static bool made;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!made) {
-		for (size_t id = 0; id < JP__COUNT; id++) {
-			const struct conf_pdef *r = conf_jparam((enum jparam)id);
-
-			t[id] = (struct jval){ .v = no_values, .s = r->dflt };
-			if (r->type == CONF_LIST)
-				t[id].s = "";
-			else if (!parse_scalar(r, &t[id]))
-				abort();	/* a default not of its type: a bug */
-		}
-		made = true;
-	}
-	return t;
+	pthread_once(&once, make_defaults);
+	return dflt;
 }
 
 /* Every parameter at its default. */
