@@ -17,7 +17,8 @@
 # and bwrap (a whole run of /bin/true) are measured in the same run when
 # installed.
 #   BASE=/path/to/another/brig: its start, stop and idle-gap start too,
-#   with the ratios (the two binaries take turns, 5 runs at a time).
+#   with the ratios. brig, the floor (and BASE) take turns, 5 runs of each
+#   at a time, so that the ratios compare figures of the same moments.
 #   ONLY=start: the first section only.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -47,10 +48,13 @@ printf 'j { path = "%s"; persist; }\n' "$T/root" >"$BRIG_CONFDIR/jail.conf"
 # block WHO BIN RUNDIR ROUND N: N starts back to back, N starts 0.3 s after
 # a stop (issue 14: the first cgroup migration after a quiet spell waited
 # for an RCU grace period) and N stops of BIN, hyperfine's times kept in
-# $T/h-WHO-ROUND-{start,idle,stop}.json. With BASE (another brig binary,
-# same jail, a run directory and so cgroups of its own) brig's and BASE's
-# blocks of 5 take turns (RUNS / 5 rounds), so that a change of the
-# machine's load falls on both alike; the figures pool the rounds.
+# $T/h-WHO-ROUND-{start,idle,stop}.json. floor_block ROUND N: the same
+# starts of the floor (bench/start_floor.c, below), as $T/h-f-ROUND-*.json.
+# brig's, the floor's and BASE's (another brig binary, same jail, a run
+# directory and so cgroups of its own) blocks of 5 take turns (RUNS / 5
+# rounds), so that a change of the machine's load falls on all alike (the
+# floor measured apart, after the peers, moved by 25% between runs); the
+# figures pool the rounds.
 block() {
 	for what in start idle stop; do
 		case $what in
@@ -72,25 +76,41 @@ t = [x for a in r for x in a["times"]]
 print("%.2f %.2f" % (statistics.median(t) * 1000, statistics.mean(a["user"] + a["system"] for a in r) * 1000))' \
 		"$T/h-$1-*-$2.json"
 }
-if [ -n "${BASE:-}" ]; then
-	mkdir -p "$T/run-base"
-	r=0
-	while [ $r -lt $(((RUNS + 4) / 5)) ]; do
-		r=$((r + 1))
-		if [ $((r % 2)) = 1 ]; then
-			block b "$BRIG" "$BRIG_RUNDIR" $r 5
-			block x "$BASE" "$T/run-base" $r 5
-		else
-			block x "$BASE" "$T/run-base" $r 5
-			block b "$BRIG" "$BRIG_RUNDIR" $r 5
-		fi
+# The floor: the kernel work of a start without brig (bench/start_floor.c
+# says what it leaves out); it leaves its "jail" running, killed by pid.
+${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Wall -Werror -static -s -o "$T/start_floor" bench/start_floor.c
+kill_floor="sh -c 'p=\$(cat $T/floor.pid 2>/dev/null) && kill -9 \$p; rm -f $T/floor.pid; true'"
+idle_floor="sh -c 'p=\$(cat $T/floor.pid 2>/dev/null) && kill -9 \$p; rm -f $T/floor.pid; sleep 0.3'"
+floor_block() {
+	for what in start idle; do
+		prep=$kill_floor
+		[ $what = start ] || prep=$idle_floor
+		hyperfine -N -w 2 -r "$2" --export-json "$T/h-f-$1-$what.json" --prepare "$prep" \
+			"$T/start_floor $T/root $T/floor.pid" >"$T/h.log" 2>&1 || { cat "$T/h.log" >&2; return 1; }
 	done
+	sh -c "$kill_floor"
+}
+[ -z "${BASE:-}" ] || mkdir -p "$T/run-base"
+r=0
+while [ $r -lt $(((RUNS + 4) / 5)) ]; do
+	r=$((r + 1))
+	if [ $((r % 2)) = 1 ]; then
+		block b "$BRIG" "$BRIG_RUNDIR" $r 5
+		floor_block $r 5
+		[ -z "${BASE:-}" ] || block x "$BASE" "$T/run-base" $r 5
+	else
+		[ -z "${BASE:-}" ] || block x "$BASE" "$T/run-base" $r 5
+		floor_block $r 5
+		block b "$BRIG" "$BRIG_RUNDIR" $r 5
+	fi
+done
+if [ -n "${BASE:-}" ]; then
 	set -- $(pooled x start); x_start=$1 x_start_cpu=$2
 	set -- $(pooled x idle); x_idle=$1
 	set -- $(pooled x stop); x_stop=$1 x_stop_cpu=$2
-else
-	block b "$BRIG" "$BRIG_RUNDIR" 1 "$RUNS"
 fi
+set -- $(pooled f start); f_start=$1
+set -- $(pooled f idle); f_idle=$1
 set -- $(pooled b start); b_start=$1 b_start_cpu=$2
 set -- $(pooled b idle); b_idle=$1
 set -- $(pooled b stop); b_stop=$1 b_stop_cpu=$2
@@ -150,14 +170,7 @@ w_run=-
 if command -v bwrap >/dev/null; then
 	w_run=$(median "bwrap --bind $T/root / --proc /proc --dev /dev --unshare-all /bin/true")
 fi
-# The floor: the kernel work of a start without brig (bench/start_floor.c
-# says what it leaves out), and an empty process for scale.
-${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -Wall -Werror -static -s -o "$T/start_floor" bench/start_floor.c
-kill_floor="sh -c 'p=\$(cat $T/floor.pid 2>/dev/null) && kill -9 \$p; rm -f $T/floor.pid; true'"
-f_start=$(median --prepare "$kill_floor" "$T/start_floor $T/root $T/floor.pid")
-idle_floor="sh -c 'p=\$(cat $T/floor.pid 2>/dev/null) && kill -9 \$p; rm -f $T/floor.pid; sleep 0.3'"
-f_idle=$(median --prepare "$idle_floor" "$T/start_floor $T/root $T/floor.pid")
-sh -c "$kill_floor"
+# An empty process, for scale.
 t_true=$(median "$T/root/bin/true")
 python3 - "$b_start" "$b_stop" "$b_idle" "$r_start" "$r_stop" "$l_start" "$l_stop" "$w_run" \
 	"$f_start" "$t_true" "${x_start:--}" "${x_stop:--}" "${x_idle:--}" "$f_idle" \
