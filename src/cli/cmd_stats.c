@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -21,6 +20,7 @@
 #include "cli/human.h"
 #include "core/core.h"
 #include "core/usage.h"
+#include "util/io.h"
 #include "util/json.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -299,26 +299,18 @@ static void screen_draw(const char *text)
  * pressed, a signal). */
 static bool pause_ms(const struct screen *sc, int ms)
 {
-	struct timespec end, now;
+	long long end = mono_ms() + ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (end.tv_nsec >= 1000000000) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000;
-	}
 	for (;;) {
 		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-		long left;
+		long long left;
 		char c;
 
 		if (stop_sig)
 			return false;
 		if (resized)
 			return true;	/* redraw at once */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		left = end - mono_ms();
 		if (left <= 0)
 			return true;
 		if (poll(&p, sc->keys ? 1 : 0, (int)left) > 0 && read(STDIN_FILENO, &c, 1) == 1 &&

@@ -15,24 +15,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "net/dr.h"
 #include "sys/probe.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util/io.h"
 
 /* Milliseconds left until deadline, at least 0. */
 static int left(long long deadline)
 {
-	long long l = deadline - now_ms();
+	long long l = deadline - mono_ms();
 
 	return l > 0 ? (int)l : 0;
 }
@@ -91,7 +83,7 @@ static int ping_once(int nsfd, const struct nl_addr *dst, int timeout_ms, uint16
 	struct sockaddr_storage ss;
 	socklen_t sl = to_sa(dst, 0, &ss);
 	uint8_t pkt[64] = { 0 }, buf[1500];
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = mono_ms() + timeout_ms;
 	int fd, rc = 0;
 
 	/* A raw socket: the namespace's ping_group_range need not admit us. */
@@ -160,7 +152,7 @@ static int dns_once(int nsfd, const struct nl_addr *dst, int timeout_ms, char *w
 	uint8_t buf[512];
 	struct sockaddr_storage ss;
 	socklen_t sl = to_sa(dst, 53, &ss);
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = mono_ms() + timeout_ms;
 	int fd = probe_socket(nsfd, dst->family, SOCK_DGRAM, 0, why, n), rc = 0;
 
 	if (fd < 0)
@@ -354,7 +346,7 @@ int dr_who_has(int ifindex, const uint8_t mac[6], const struct nl_addr *t, size_
 			return -1;
 		}
 	}
-	deadline = now_ms() + timeout_ms;
+	deadline = mono_ms() + timeout_ms;
 	while (wait_fd(fd, POLLIN, deadline)) {
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);

@@ -2,6 +2,7 @@
 #include "util/io.h"
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 ssize_t read_full(int fd, void *buf, size_t len)
@@ -91,4 +92,12 @@ void close_fds(const int *fds, size_t n)
 			for (size_t m = k; m < e; m++)
 				close(fds[m]);
 	}
+}
+
+long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }

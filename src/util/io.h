@@ -41,5 +41,7 @@ int pwrite_all(int fd, const void *buf, size_t len, off_t off);
  * system call's entry and exit is ~0.7 us on a VM with the kernel's
  * mitigations). */
 void close_fds(const int *fds, size_t n);
+/* The monotonic clock in milliseconds, for deadlines. */
+long long mono_ms(void);
 
 #endif

@@ -10,7 +10,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/io.h"
@@ -42,20 +41,11 @@ pid_t lock_holder(int fd)
 	return pid;
 }
 
-/* Monotonic milliseconds. */
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* flock fd as w says: in short naps that cancel_fd cuts short (flock
  * itself cannot be given a deadline). 0, or -1 with errno. */
 static int lock_wait(int fd, int op, const struct lock_wait *w, pid_t *holder)
 {
-	long long start = now_ms();
+	long long start = mono_ms();
 	bool said = false;
 
 	for (;;) {
@@ -66,7 +56,7 @@ static int lock_wait(int fd, int op, const struct lock_wait *w, pid_t *holder)
 			return 0;
 		if (errno != EWOULDBLOCK)
 			return -1;
-		waited = now_ms() - start;
+		waited = mono_ms() - start;
 		if (waited >= w->max_ms) {
 			if (holder)
 				*holder = lock_holder(fd);
