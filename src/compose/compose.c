@@ -22,6 +22,8 @@
 #include "compose/compose.h"
 #include "conf/conf.h"
 #include "compose/internal.h"
+#include "util/io.h"
+#include "util/isolate.h"
 #include "util/mem.h"
 #include "util/readfile.h"
 #include "util/strbuf.h"
@@ -390,14 +392,24 @@ static int import_doc(const struct compose_opts *o, struct fy_document *doc,
 	return rc;
 }
 
-/* libfyaml's diagnostics: the first kept for the error, none printed. */
+/* Where libfyaml's diagnostics go: the first is kept for the error, none
+ * printed; in the probe's child (build), also written to fd at once. */
+struct diag_to {
+	struct strbuf *msg;
+	int fd;			/* -1: none */
+};
+
 static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
-	struct strbuf *msg = user;
+	struct diag_to *to = user;
+	size_t line = strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len;
 
 	(void)diag;
-	if (!msg->len)
-		sb_addn(msg, buf, strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len);
+	if (to->msg->len)
+		return;
+	sb_addn(to->msg, buf, line);
+	if (to->fd >= 0)
+		(void)write_all(to->fd, to->msg->s, strlen(to->msg->s));
 }
 
 #define EXPAND_MAX 200000
@@ -466,10 +478,12 @@ static bool text_ok(const char *name, const char *text, size_t len, char *err, s
 }
 
 /* The document of file, or of text when file is NULL; anchors, aliases
- * and merge keys resolved. NULL and *msg when it is not YAML. */
-static struct fy_document *build(const char *file, const char *text, size_t len,
-				 struct strbuf *msg)
+ * and merge keys resolved. NULL and *msg when it is not YAML. libfyaml's
+ * first diagnostic also goes to fd (-1: nowhere). */
+static struct fy_document *parse(const char *file, const char *text, size_t len,
+				 struct strbuf *msg, int fd)
 {
+	struct diag_to to = { msg, fd };
 	struct fy_diag_cfg dcfg;
 	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
 	struct fy_document *doc;
@@ -477,7 +491,7 @@ static struct fy_document *build(const char *file, const char *text, size_t len,
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = diag_out;
-	dcfg.user = msg;
+	dcfg.user = &to;
 	dcfg.colorize = false;
 	dcfg.show_source = false;
 	dcfg.show_position = true;
@@ -506,6 +520,54 @@ static struct fy_document *build(const char *file, const char *text, size_t len,
 		return NULL;
 	}
 	return doc;
+}
+
+/* libfyaml (0.7 and 0.8, as Debian ships them) crashes on some invalid
+ * YAML: fuzz_compose found a write through a null pointer in its cleanup
+ * after "cannot use tab for indentation of block entry"
+ * (fuzz/corpus-compose/libfyaml-tab-crash); its tracker holds more of the
+ * kind, and text_ok turns away two known ones. So a compose file is read
+ * first by a child process (util/isolate.h), bounded in time; only when
+ * the child got through is it read here. */
+#define PARSE_CPU_S 10
+#define PARSE_WALL_MS 20000
+
+struct probe {
+	const char *file, *text;
+	size_t len;
+};
+
+static void probe_parse(void *arg, int fd)
+{
+	struct probe *pr = arg;
+	struct strbuf msg = STRBUF_INIT;
+
+	fy_document_destroy(parse(pr->file, pr->text, pr->len, &msg, fd));
+	sb_free(&msg);
+}
+
+static struct fy_document *build(const char *file, const char *text, size_t len,
+				 struct strbuf *msg)
+{
+	struct probe pr = { file, text, len };
+	struct strbuf said = STRBUF_INIT;
+	int end = isolate_call(probe_parse, &pr, PARSE_CPU_S, PARSE_WALL_MS, &said);
+
+	if (end == ISOLATE_DONE) {
+		sb_free(&said);
+		return parse(file, text, len, msg, -1);
+	}
+	sb_reset(msg);
+	if (end < 0)
+		sb_addf(msg, "no process to read it in: %s", strerror(errno));
+	else if (end == ISOLATE_LATE)
+		sb_addf(msg, "libfyaml %s did not finish reading it in %d s", fy_library_version(),
+			PARSE_CPU_S);
+	else
+		sb_addf(msg, "%s%slibfyaml %s crashed reading it", said.s ? said.s : "",
+			said.len ? "; then " : "", fy_library_version());
+	sb_free(&said);
+	return NULL;
 }
 
 struct fy_document *cx_doc_load(const char *path, char *err, size_t errlen)

@@ -806,6 +806,32 @@ static void test_depends_profiles(void **state)
 	assert_null(r.unsupported);
 }
 
+/* libfyaml crashes on some invalid YAML (a null write in its cleanup after
+ * a tab error: fuzz_compose, fuzz/corpus-compose/libfyaml-tab-crash):
+ * the file is read first in a child, so the import fails with libfyaml's
+ * own diagnostic and what happened, and brig goes on. A plain tab error
+ * is told as before. */
+static void test_parser_crash(void **state)
+{
+	static const char crash[] = "servs:\n? )$ts:\t? )$t: alwwtart: alwwen \026r";
+	static const char tab[] = "services:\n  a:\n\timage: x\n";
+	struct compose_opts o = { .file = "c.yml", .project = "p", .storedir = "/store",
+				  .lookup = lookup };
+	char err[512];
+
+	(void)state;
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, crash, sizeof(crash) - 1, &r, err, sizeof(err)), -1);
+	if (!strstr(err, ":2:8: error: cannot use tab for indentation of block entry; then libfyaml ") ||
+	    !strstr(err, " crashed reading it") || strncmp(err, "c.yml: not a YAML document: ", 28))
+		fail_msg("%s", err);
+	compose_result_free(&r);
+	assert_int_equal(compose_import_text(&o, tab, strlen(tab), &r, err, sizeof(err)), -1);
+	if (!strstr(err, ":3:1: error: tab character may not be used as indentation") ||
+	    strstr(err, "crashed"))
+		fail_msg("%s", err);
+}
+
 /* What one file makes is bounded: services, aliases, /etc/hosts. */
 static void test_bounds(void **state)
 {
@@ -889,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_extends_merge),
 		cmocka_unit_test(test_depends_profiles),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_parser_crash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, done);

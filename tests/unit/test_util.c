@@ -1,6 +1,7 @@
 /* Unit tests for util/: errors, strbuf, JSON writer, bounded reads, the
  * system chores (EINTR, whole reads and writes, atomic files, locks,
- * mkdir -p, paths beneath a root, brig's places). */
+ * mkdir -p, paths beneath a root, brig's places, a call isolated in a
+ * child). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include "util/beneath.h"
 #include "util/err.h"
 #include "util/io.h"
+#include "util/isolate.h"
 #include "util/json.h"
 #include "util/lock.h"
 #include "util/mem.h"
@@ -666,6 +668,60 @@ static void test_lock(void **state)
 }
 
 /* brig's places: the variable when set and not empty, else the default. */
+/* isolate_call's children: one returns, one dies after saying something
+ * (a crash, as libfyaml's), one never returns (wall time), one spins
+ * (CPU time). */
+static void says_and_returns(void *arg, int fd)
+{
+	*(int *)arg = 1;	/* the child's copy: the parent's stays 0 */
+	assert_int_equal(write_all(fd, "fine", 4), 0);
+}
+
+static void says_and_dies(void *arg, int fd)
+{
+	(void)arg;
+	assert_int_equal(write_all(fd, "1:2: error: bad", 15), 0);
+	signal(SIGSEGV, SIG_DFL);
+	raise(SIGSEGV);
+}
+
+static void never_returns(void *arg, int fd)
+{
+	(void)arg;
+	(void)fd;
+	pause();
+}
+
+static void spins(void *arg, int fd)
+{
+	volatile unsigned long n = 0;
+
+	(void)arg;
+	(void)fd;
+	for (;;)
+		n++;
+}
+
+static void test_isolate(void **state)
+{
+	struct strbuf said = STRBUF_INIT;
+	int touched = 0;
+
+	(void)state;
+	assert_int_equal(isolate_call(says_and_returns, &touched, 5, 10000, &said), ISOLATE_DONE);
+	assert_string_equal(said.s, "fine");
+	assert_int_equal(said.len, 4);
+	assert_int_equal(touched, 0);
+	sb_reset(&said);
+	assert_int_equal(isolate_call(says_and_dies, NULL, 5, 10000, &said), ISOLATE_DIED);
+	assert_string_equal(said.s, "1:2: error: bad");
+	sb_reset(&said);
+	assert_int_equal(isolate_call(never_returns, NULL, 5, 200, &said), ISOLATE_LATE);
+	assert_int_equal(said.len, 0);
+	assert_int_equal(isolate_call(spins, NULL, 1, 10000, &said), ISOLATE_LATE);
+	sb_free(&said);
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
@@ -707,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_beneath),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_isolate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
