@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ int isolate_call(void (*fn)(void *arg, int fd), void *arg, unsigned cpu_s, int w
 	long long deadline = mono_ms() + wall_ms;
 	int p[2], status, end = ISOLATE_DIED;
 	char buf[512], last = 1;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
@@ -47,6 +48,10 @@ int isolate_call(void (*fn)(void *arg, int fd), void *arg, unsigned cpu_s, int w
 		for (size_t i = 0; i < sizeof(faults) / sizeof(*faults); i++)
 			signal(faults[i], SIG_DFL);
 		setrlimit(RLIMIT_CPU, &cpu);
+		/* Not left behind (blocked on a FIFO, say) by a parent killed
+		 * before its wall limit. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(1);
 		fn(arg, p[1]);
 		(void)write_all(p[1], "", 1);
 		_exit(0);
