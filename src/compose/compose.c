@@ -522,8 +522,8 @@ static struct fy_document *parse(const char *file, const char *text, size_t len,
 	return doc;
 }
 
-/* libfyaml (0.7 and 0.8, as Debian ships them) crashes on some invalid
- * YAML: fuzz_compose found a write through a null pointer in its cleanup
+/* libfyaml (0.7.12, Debian 12's) crashes on some invalid YAML:
+ * fuzz_compose found a write through a null pointer in its cleanup
  * after "cannot use tab for indentation of block entry"
  * (fuzz/corpus-compose/libfyaml-tab-crash); its tracker holds more of the
  * kind, and text_ok turns away two known ones. So a compose file is read
@@ -557,12 +557,14 @@ static struct fy_document *build(const char *file, const char *text, size_t len,
 		sb_free(&said);
 		return parse(file, text, len, msg, -1);
 	}
+	int saved = errno;
+
 	sb_reset(msg);
 	if (end < 0)
-		sb_addf(msg, "no process to read it in: %s", strerror(errno));
+		sb_addf(msg, "no process to read it in: %s", strerror(saved));
 	else if (end == ISOLATE_LATE)
-		sb_addf(msg, "libfyaml %s did not finish reading it in %d s", fy_library_version(),
-			PARSE_CPU_S);
+		sb_addf(msg, "libfyaml %s did not finish reading it (%d s of CPU, %d s in all)",
+			fy_library_version(), PARSE_CPU_S, PARSE_WALL_MS / 1000);
 	else
 		sb_addf(msg, "%s%slibfyaml %s crashed reading it", said.s ? said.s : "",
 			said.len ? "; then " : "", fy_library_version());
