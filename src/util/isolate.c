@@ -22,7 +22,7 @@ int isolate_call(void (*fn)(void *arg, int fd), void *arg, unsigned cpu_s, int w
 		 struct strbuf *said)
 {
 	long long deadline = mono_ms() + wall_ms;
-	int p[2], status, end = ISOLATE_DIED;
+	int p[2], status = 0, end = ISOLATE_DIED;
 	char buf[512], last = 1;
 	pid_t pid, parent = getpid();
 
@@ -62,7 +62,8 @@ int isolate_call(void (*fn)(void *arg, int fd), void *arg, unsigned cpu_s, int w
 		long long left = deadline - mono_ms();
 		ssize_t n;
 
-		if (left <= 0 || RETRY_EINTR(poll(&pfd, 1, (int)left)) == 0) {
+		/* Out of time, or no way left to wait for it (poll failing). */
+		if (left <= 0 || RETRY_EINTR(poll(&pfd, 1, (int)left)) <= 0) {
 			kill(pid, SIGKILL);
 			end = ISOLATE_LATE;
 			break;
