@@ -402,14 +402,13 @@ struct diag_to {
 static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
 	struct diag_to *to = user;
-	size_t line = strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len;
 
 	(void)diag;
 	if (to->msg->len)
 		return;
-	sb_addn(to->msg, buf, line);
+	sb_addn(to->msg, buf, strcspn(buf, "\n") < len ? strcspn(buf, "\n") : len);
 	if (to->fd >= 0)
-		(void)write_all(to->fd, to->msg->s, strlen(to->msg->s));
+		(void)write_all(to->fd, to->msg->s, to->msg->len);
 }
 
 #define EXPAND_MAX 200000

@@ -667,7 +667,6 @@ static void test_lock(void **state)
 	unlink(path);
 }
 
-/* brig's places: the variable when set and not empty, else the default. */
 /* isolate_call's children: one returns, one dies after saying something
  * (a crash, as libfyaml's), one never returns (wall time), one spins
  * (CPU time). */
@@ -722,6 +721,7 @@ static void test_isolate(void **state)
 	sb_free(&said);
 }
 
+/* brig's places: the variable when set and not empty, else the default. */
 static void test_paths(void **state)
 {
 	(void)state;
